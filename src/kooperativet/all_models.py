@@ -1,0 +1,7 @@
+"""Every ORM model, imported once so that ``Base.metadata`` is complete (Alembic, tests)."""
+
+from kooperativet.auth import models as auth_models
+from kooperativet.db import Base
+from kooperativet.parties import models as parties_models
+
+__all__ = ["Base", "auth_models", "parties_models"]

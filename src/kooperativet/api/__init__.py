@@ -1,0 +1,1 @@
+"""HTTP conventions every router follows: problem details, pagination, money strings, auth dependencies."""

@@ -1,0 +1,127 @@
+"""RFC 9457 problem details: the one place where errors become HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kooperativet.errors import DomainError, NotAuthenticated
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    field: str = Field(examples=["personal_identity_number"])
+    reason: str = Field(examples=["invalid check digit"])
+
+
+class Problem(BaseModel):
+    """An error response (RFC 9457) with a machine-readable ``code``."""
+
+    type: str = Field(examples=["urn:kooperativet:problem:not_found"])
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["member 42 does not exist"])
+    code: str = Field(examples=["not_found"])
+    instance: str | None = Field(default=None, examples=["/api/v1/members/42"])
+    errors: list[FieldError] | None = None
+
+
+def problem_response(
+    request: Request, *, status: int, title: str, detail: str, code: str, **extra: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:kooperativet:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.url.path,
+        **extra,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or str(location[-1] if location else "")
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    extra = dict(exc.extra)
+    if "field" in extra and "errors" not in extra:
+        extra["errors"] = [{"field": extra["field"], "reason": exc.detail}]
+    return problem_response(
+        request, status=exc.status, title=exc.title, detail=exc.detail, code=exc.code, **extra
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": _field_path(err.get("loc", ())), "reason": _reason(err)} for err in exc.errors()
+    ]
+    summary = "; ".join(f"{e['field']}: {e['reason']}" for e in errors[:5])
+    return problem_response(
+        request,
+        status=422,
+        title="Invalid request",
+        detail=summary or "the request is not valid",
+        code="validation_failed",
+        errors=errors,
+    )
+
+
+def _reason(err: dict[str, Any]) -> str:
+    message = str(err.get("msg", "invalid"))
+    return message.removeprefix("Value error, ")
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {401: "not_authenticated", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "http_error"
+    )
+    return problem_response(
+        request, status=exc.status_code, title=str(exc.detail), detail=str(exc.detail), code=code
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(
+        request,
+        status=500,
+        title="Internal error",
+        detail="an unexpected error occurred; nothing was saved",
+        code="internal_error",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the problem statuses an operation can return."""
+    described = {401, 403, 404, 409, 412, 422, 429}
+    return {
+        status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
+        for status in statuses
+        if status in described
+    }
+
+
+__all__ = ["NotAuthenticated", "Problem", "install_problem_handlers", "problem_responses"]

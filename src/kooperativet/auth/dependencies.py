@@ -1,0 +1,67 @@
+"""Who is asking: the bearer token → the active user, and role checks for collection writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import OAuth2PasswordBearer
+
+from kooperativet.api.dependencies import AppSettings, DbSession
+from kooperativet.auth.models import Role, User
+from kooperativet.auth.tokens import InvalidToken, TokenConfig, decode_access_token
+from kooperativet.config import Settings
+from kooperativet.errors import NotAuthenticated, PermissionDenied
+
+bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def token_config(settings: Settings) -> TokenConfig:
+    return TokenConfig(
+        key=settings.signing_key,
+        algorithm=settings.jwt_algorithm,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        lifetime=timedelta(minutes=settings.access_token_minutes),
+    )
+
+
+def current_user(
+    session: DbSession, settings: AppSettings, token: Annotated[str | None, Depends(bearer)]
+) -> User:
+    if not token:
+        raise NotAuthenticated("a bearer token is required")
+    try:
+        claims = decode_access_token(config=token_config(settings), token=token)
+    except InvalidToken as exc:
+        raise NotAuthenticated("the access token is not valid", code="invalid_token") from exc
+    user = session.get(User, claims.user_id)
+    if user is None:
+        raise NotAuthenticated("the access token is not valid", code="invalid_token")
+    if not user.is_active:
+        raise NotAuthenticated("this account is disabled", code="account_disabled")
+    if user.password_changed_at is not None and claims.issued_at < user.password_changed_at.replace(
+        microsecond=0
+    ):
+        raise NotAuthenticated("the password has changed since this token was issued", code="invalid_token")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[User], User]:
+    allowed = ", ".join(sorted(roles))
+
+    def check(user: CurrentUser) -> User:
+        if not user.has_any_role(*roles):
+            raise PermissionDenied(f"this needs one of the roles: {allowed}")
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
+TreasurerOrAdmin = Annotated[User, Depends(require_roles(Role.treasurer, Role.admin))]

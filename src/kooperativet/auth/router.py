@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from kooperativet.api.dependencies import AppSettings, DbSession, Window
+from kooperativet.api.problems import problem_responses
+from kooperativet.api.types import Page
+from kooperativet.auth import service
+from kooperativet.auth.dependencies import AdminUser, CurrentUser, token_config
+from kooperativet.auth.models import Role, User
+from kooperativet.auth.schemas import (
+    PasswordChange,
+    RefreshRequest,
+    TokenPair,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+from kooperativet.auth.throttle import LoginThrottle
+from kooperativet.config import Settings
+from kooperativet.db import utcnow
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+
+def _token_pair(issued: service.IssuedTokens, settings: Settings) -> TokenPair:
+    return TokenPair(
+        access_token=issued.access_token,
+        expires_in=settings.access_token_minutes * 60,
+        refresh_token=issued.refresh_token,
+    )
+
+
+@router.post("/auth/token", responses=problem_responses(401, 422, 429))
+def issue_token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+) -> TokenPair:
+    """OAuth2 password flow: e-mail as ``username`` and the password give an access and a refresh token."""
+    throttle: LoginThrottle = request.app.state.login_throttle
+    account_key = f"account:{service.normalise_email(form.username)}"
+    address_key = f"address:{request.client.host if request.client else 'unknown'}"
+    throttle.check(account_key, address_key)
+    try:
+        user = service.authenticate(session, email=form.username, password=form.password)
+    except Exception:
+        throttle.fail(account_key, address_key)
+        raise
+    throttle.succeed(account_key)
+    issued = service.issue_tokens(
+        session, user=user, config=token_config(settings),
+        refresh_lifetime=timedelta(days=settings.refresh_token_days), now=utcnow(),
+    )
+    return _token_pair(issued, settings)
+
+
+@router.post("/auth/refresh", responses=problem_responses(401, 422))
+def refresh_token(body: RefreshRequest, session: DbSession, settings: AppSettings) -> TokenPair:
+    """Exchange a refresh token for a new pair; the old refresh token stops working."""
+    issued = service.refresh_tokens(
+        session, refresh_token=body.refresh_token, config=token_config(settings),
+        refresh_lifetime=timedelta(days=settings.refresh_token_days), now=utcnow(),
+    )
+    return _token_pair(issued, settings)
+
+
+@router.post("/auth/revoke", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404, 422))
+def revoke_token(body: RefreshRequest, user: CurrentUser, session: DbSession) -> Response:
+    """Log out: revoke one of your refresh tokens."""
+    service.revoke_refresh_token(session, refresh_token=body.refresh_token, user=user, now=utcnow())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/auth/me", responses=problem_responses(401))
+def read_me(user: CurrentUser) -> UserRead:
+    """The logged-in user and their roles (the member record is at ``/api/v1/members/me``)."""
+    return _read(user)
+
+
+@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 422))
+def change_password(body: PasswordChange, user: CurrentUser, session: DbSession) -> Response:
+    """Change your own password; every refresh token you hold is revoked."""
+    service.change_password(
+        session, user=user, current_password=body.current_password, new_password=body.new_password, now=utcnow()
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/users", responses=problem_responses(401, 403, 422))
+def list_users(
+    _admin: AdminUser, session: DbSession, window: Window, role: Role | None = None,
+    active: bool | None = None, q: str | None = None,
+) -> Page[UserRead]:
+    """Users, filtered by role, active flag or a text in name or e-mail (admin)."""
+    rows, total = service.list_users(
+        session, limit=window.limit, offset=window.offset, role=role, active=active, q=q
+    )
+    return Page(items=[_read(u) for u in rows], total=total, limit=window.limit, offset=window.offset)
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422))
+def create_user(body: UserCreate, _admin: AdminUser, session: DbSession) -> UserRead:
+    """Create a user with one or more roles (admin)."""
+    user = service.create_user(
+        session, email=body.email, full_name=body.full_name, password=body.password, roles=body.roles,
+        is_active=body.is_active,
+    )
+    return _read(user)
+
+
+@router.get("/users/{user_id}", responses=problem_responses(401, 403, 404))
+def get_user(user_id: int, _admin: AdminUser, session: DbSession) -> UserRead:
+    """One user (admin)."""
+    return _read(service.get_user(session, user_id=user_id))
+
+
+@router.patch("/users/{user_id}", responses=problem_responses(401, 403, 404, 409, 422))
+def update_user(user_id: int, body: UserUpdate, _admin: AdminUser, session: DbSession) -> UserRead:
+    """Change a user's name, roles, active flag or password (admin). Send the ``version`` you read."""
+    user = service.get_user(session, user_id=user_id)
+    updated = service.update_user(
+        session, user=user, version=body.version, now=utcnow(), full_name=body.full_name, roles=body.roles,
+        is_active=body.is_active, password=body.password,
+    )
+    return _read(updated)
+
+
+def _user_dict(user: User) -> dict[str, object]:
+    return {
+        "id": user.id, "email": user.email, "full_name": user.full_name, "roles": sorted(user.roles),
+        "is_active": user.is_active, "version": user.version, "created_at": user.created_at,
+        "updated_at": user.updated_at,
+    }
+
+
+def _read(user: User) -> UserRead:
+    return UserRead.model_validate(_user_dict(user))

@@ -1,0 +1,211 @@
+"""Users, logins and refresh tokens. Services flush; the caller's transaction commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from kooperativet.auth.models import RefreshToken, Role, User, UserRole
+from kooperativet.auth.passwords import hash_password, verify_against_dummy, verify_password
+from kooperativet.auth.tokens import TokenConfig, issue_access_token
+from kooperativet.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
+
+
+class RefreshTokenReused(NotAuthenticated):
+    """A rotated or revoked refresh token came back. The family's revocation must be kept."""
+
+    keeps_changes = True
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTokens:
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(
+    session: Session, *, email: str, full_name: str, password: str, roles: Iterable[Role], is_active: bool = True
+) -> User:
+    email = normalise_email(email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"a user with e-mail {email} already exists", code="duplicate_email", field="email")
+    user = User(email=email, full_name=full_name.strip(), password_hash=hash_password(password), is_active=is_active)
+    user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} does not exist")
+    return user
+
+
+def list_users(
+    session: Session, *, limit: int, offset: int, role: Role | None = None, active: bool | None = None,
+    q: str | None = None,
+) -> tuple[list[User], int]:
+    query = select(User)
+    if role is not None:
+        query = query.where(User.role_rows.any(UserRole.role == role))
+    if active is not None:
+        query = query.where(User.is_active == active)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(func.lower(User.email).like(pattern) | func.lower(User.full_name).like(pattern))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(User.id).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def update_user(
+    session: Session, *, user: User, version: int, now: datetime, full_name: str | None = None,
+    roles: Iterable[Role] | None = None, is_active: bool | None = None, password: str | None = None,
+) -> User:
+    check_version(user.version, version, what=f"user {user.id}")
+    new_roles = set(roles) if roles is not None else user.roles
+    new_active = user.is_active if is_active is None else is_active
+    if Role.admin in user.roles and (Role.admin not in new_roles or not new_active):
+        _refuse_losing_last_admin(session, user)
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if roles is not None:
+        _set_roles(user, new_roles)
+    user.is_active = new_active
+    if not new_active:
+        revoke_all_refresh_tokens(session, user_id=user.id, now=now)
+    if password is not None:
+        user.password_hash = hash_password(password)
+        user.password_changed_at = now
+        revoke_all_refresh_tokens(session, user_id=user.id, now=now)
+    user.version += 1
+    session.flush()
+    return user
+
+
+def _set_roles(user: User, roles: set[Role]) -> None:
+    kept = [row for row in user.role_rows if row.role in roles]
+    existing = {row.role for row in kept}
+    user.role_rows = kept + [UserRole(role=role) for role in sorted(roles - existing)]
+
+
+def _refuse_losing_last_admin(session: Session, user: User) -> None:
+    other_admins = session.scalar(
+        select(func.count(User.id)).where(
+            User.id != user.id, User.is_active.is_(True), User.role_rows.any(UserRole.role == Role.admin)
+        )
+    )
+    if not other_admins:
+        raise Conflict("the last active admin cannot lose the admin role or be disabled", code="last_admin")
+
+
+def check_version(current: int, given: int, *, what: str) -> None:
+    if current != given:
+        raise Conflict(
+            f"{what} has changed since you read it (version {given}, now {current}); read it again",
+            code="version_conflict",
+            current_version=current,
+        )
+
+
+def authenticate(session: Session, *, email: str, password: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        verify_against_dummy(password)
+        raise NotAuthenticated("wrong e-mail or password", code="invalid_credentials")
+    if not verify_password(password, user.password_hash):
+        raise NotAuthenticated("wrong e-mail or password", code="invalid_credentials")
+    if not user.is_active:
+        raise NotAuthenticated("this account is disabled", code="account_disabled")
+    return user
+
+
+def change_password(
+    session: Session, *, user: User, current_password: str, new_password: str, now: datetime
+) -> None:
+    if not verify_password(current_password, user.password_hash):
+        raise RuleViolation("the current password is wrong", code="wrong_password", field="current_password")
+    if current_password == new_password:
+        raise RuleViolation("the new password must differ from the current one", field="new_password")
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = now
+    user.version += 1
+    revoke_all_refresh_tokens(session, user_id=user.id, now=now)
+    session.flush()
+
+
+def issue_tokens(
+    session: Session, *, user: User, config: TokenConfig, refresh_lifetime: timedelta, now: datetime
+) -> IssuedTokens:
+    access, access_expires_at = issue_access_token(config=config, user_id=user.id, now=now)
+    refresh = secrets.token_urlsafe(32)
+    row = RefreshToken(
+        user_id=user.id, token_hash=_digest(refresh), issued_at=now, expires_at=now + refresh_lifetime
+    )
+    session.add(row)
+    session.flush()
+    return IssuedTokens(access_token=access, access_expires_at=access_expires_at, refresh_token=refresh)
+
+
+def refresh_tokens(
+    session: Session, *, refresh_token: str, config: TokenConfig, refresh_lifetime: timedelta, now: datetime
+) -> IssuedTokens:
+    """Rotate a refresh token. Presenting a revoked one revokes the whole family: it may have been stolen."""
+    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == _digest(refresh_token)))
+    if row is None or row.expires_at <= now:
+        raise NotAuthenticated("the refresh token is unknown or expired", code="invalid_refresh_token")
+    if row.revoked_at is not None:
+        revoke_all_refresh_tokens(session, user_id=row.user_id, now=now)
+        raise RefreshTokenReused("the refresh token was already used or revoked", code="invalid_refresh_token")
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise NotAuthenticated("this account is disabled", code="account_disabled")
+    issued = issue_tokens(session, user=user, config=config, refresh_lifetime=refresh_lifetime, now=now)
+    row.revoked_at = now
+    row.replaced_by_id = session.scalar(
+        select(RefreshToken.id).where(RefreshToken.token_hash == _digest(issued.refresh_token))
+    )
+    session.flush()
+    return issued
+
+
+def revoke_refresh_token(session: Session, *, refresh_token: str, user: User, now: datetime) -> None:
+    row = session.scalar(
+        select(RefreshToken).where(
+            RefreshToken.token_hash == _digest(refresh_token), RefreshToken.user_id == user.id
+        )
+    )
+    if row is None:
+        raise NotFound("no such refresh token for this user", code="unknown_refresh_token")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.flush()
+
+
+def revoke_all_refresh_tokens(session: Session, *, user_id: int, now: datetime) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count(User.id))) or 0
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,157 @@
+"""The ``kooperativet`` command. Heavy modules are imported inside commands so that ``--help`` is fast."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from kooperativet.config import Settings
+
+app = typer.Typer(help="Back office for Swedish employment cooperatives.", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="server processes")] = 1,
+    reload: Annotated[bool, typer.Option(help="restart on code changes (development)")] = False,
+) -> None:
+    """Serve the API (docs at /docs, schema at /openapi.json, health at /health)."""
+    import uvicorn
+
+    uvicorn.run("kooperativet.main:create_app", factory=True, host=host, port=port, workers=workers, reload=reload)
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="target revision")] = "head",
+) -> None:
+    """Apply migrations, seed the cooperative from settings, and create a first admin on an empty database."""
+    from kooperativet import migrate
+    from kooperativet.config import get_settings
+
+    settings = get_settings()
+    url = settings.resolved_database_url
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(url, revision)
+    typer.echo(f"database at {revision}: {_safe_url(url)}")
+    if revision == "head":
+        _seed(settings)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="target revision, e.g. -1 or base")]) -> None:
+    """Undo migrations down to a revision."""
+    from kooperativet import migrate
+    from kooperativet.config import get_settings
+
+    migrate.downgrade(get_settings().resolved_database_url, revision)
+    typer.echo(f"database downgraded to {revision}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail when the models and the migrations disagree."""
+    from kooperativet import migrate
+    from kooperativet.config import get_settings
+
+    migrate.check(get_settings().resolved_database_url)
+    typer.echo("models and migrations agree")
+
+
+def _seed(settings: Settings) -> None:
+    from kooperativet.auth import service as auth_service
+    from kooperativet.auth.models import Role
+    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.parties import service as parties_service
+
+    engine = make_engine(settings.resolved_database_url)
+    for session in transaction(make_session_factory(engine)):
+        if parties_service.seed_cooperative(session, settings=settings) is not None:
+            typer.echo(f"cooperative created: {settings.cooperative_name}")
+        if auth_service.count_users(session) == 0:
+            email = settings.admin_email or "admin@example.org"
+            given = settings.admin_password.get_secret_value() if settings.admin_password else None
+            password = given or secrets.token_urlsafe(12)
+            auth_service.create_user(
+                session, email=email, full_name="Administrator", password=password, roles=[Role.admin]
+            )
+            typer.echo(f"first admin created: {email}")
+            if given is None:
+                typer.echo(f"generated password (shown once, change it): {password}")
+    engine.dispose()
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="login e-mail")],
+    name: Annotated[str, typer.Option(help="full name")],
+    role: Annotated[list[str], typer.Option(help="member, treasurer, board or admin; repeatable")],
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="at least 10 characters")
+    ],
+) -> None:
+    """Create a user with one or more roles."""
+    from kooperativet.auth import service as auth_service
+    from kooperativet.auth.models import Role
+    from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
+    from kooperativet.config import get_settings
+    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.errors import DomainError
+
+    try:
+        roles = [Role(r) for r in role]
+    except ValueError as exc:
+        raise typer.BadParameter(f"roles are {', '.join(Role)}", param_hint="--role") from exc
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise typer.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password")
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        for session in transaction(make_session_factory(engine)):
+            user = auth_service.create_user(session, email=email, full_name=name, password=password, roles=roles)
+            typer.echo(f"user {user.id} created: {user.email} ({', '.join(sorted(user.roles))})")
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="folder for the demo database, documents and manifest.json")],
+    today: Annotated[str, typer.Option(help="the demo's fixed 'today' (YYYY-MM-DD)")] = "2026-11-20",
+    database_url: Annotated[str | None, typer.Option(help="use this database instead of a new SQLite file")] = None,
+) -> None:
+    """Build a demo cooperative through the same services as the API and write its documents."""
+    from kooperativet.demo import run_demo
+
+    manifest_path = run_demo(out=out, today=date.fromisoformat(today), database_url=database_url)
+    typer.echo(f"demo written to {out.resolve()}")
+    typer.echo(f"open first: {manifest_path}")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    from kooperativet import __version__
+
+    typer.echo(__version__)
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password, for printing."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':')[0]}:***@{host}"
+    return url

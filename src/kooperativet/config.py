@@ -1,0 +1,100 @@
+"""Settings from the environment (prefix ``KOOPERATIVET_``) and an optional ``.env`` file.
+
+The embedded setup needs nothing: the SQLite database and a generated secret key live in the data folder.
+In production (``KOOPERATIVET_ENV=production``) the secret key must be given; it is never defaulted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KOOPERATIVET_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Environment = Environment.development
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; defaults to the embedded SQLite file in the data folder"
+    )
+    secret_key: SecretStr | None = None
+    log_level: str = "INFO"
+
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    jwt_algorithm: str = "HS256"
+    jwt_issuer: str = "kooperativet"
+    jwt_audience: str = "kooperativet-api"
+    login_attempts_per_window: int = Field(default=10, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    max_request_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
+
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+
+    # The cooperative's identity, seeded into the database once; afterwards an admin edits it over the API.
+    cooperative_name: str = "Interim kultur ekonomisk förening"
+    cooperative_organisation_number: str | None = None
+    cooperative_vat_number: str | None = None
+    cooperative_f_tax: bool = True
+    cooperative_street: str | None = None
+    cooperative_postal_code: str | None = None
+    cooperative_city: str | None = None
+    cooperative_bankgiro: str | None = None
+    cooperative_iban: str | None = None
+    cooperative_bic: str | None = None
+    cooperative_contact_name: str | None = None
+    cooperative_contact_email: str | None = None
+    cooperative_contact_phone: str | None = None
+
+    @model_validator(mode="after")
+    def _production_needs_secrets(self) -> Settings:
+        if self.env is Environment.production:
+            if self.secret_key is None or len(self.secret_key.get_secret_value()) < 32:
+                raise ValueError("KOOPERATIVET_SECRET_KEY (at least 32 characters) is required in production")
+            if self.database_url is None:
+                raise ValueError("KOOPERATIVET_DATABASE_URL is required in production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kooperativet.sqlite3').resolve()}"
+
+    @cached_property
+    def signing_key(self) -> str:
+        """The JWT signing key: from the environment, else generated once and kept in the data folder."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        return _read_or_create_secret(self.data_dir / SECRET_KEY_FILE)
+
+
+def _read_or_create_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key + "\n", encoding="utf-8")
+    return key
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Pure building blocks: money, periods and Swedish identifiers. No framework, no ORM, no clock."""

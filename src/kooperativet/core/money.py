@@ -1,0 +1,61 @@
+"""Money as ``Decimal`` kronor, and the only rounding functions the product uses.
+
+Every amount is a ``Decimal`` with two decimals (öre). Rounding happens only through these functions, at the
+points the domain documents name (``shared/domain/payroll.md`` §1, ``invoicing.md``).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+
+ORE = Decimal("0.01")
+KRONA = Decimal("1")
+ZERO = Decimal("0.00")
+
+#: The pattern the API documents for money strings: optional minus, digits, optional two decimals.
+MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
+
+
+class InvalidAmount(ValueError):
+    """An amount that is not a finite decimal with at most two decimals."""
+
+
+def round_half_up(amount: Decimal) -> Decimal:
+    """Round to whole öre, halves away from zero (ROUND_HALF_UP), as payroll.md §1 prescribes."""
+    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def round_to_krona(amount: Decimal) -> Decimal:
+    """Round to whole kronor, halves away from zero: öresavrundning of an invoice's payable amount."""
+    return amount.quantize(KRONA, rounding=ROUND_HALF_UP).quantize(ORE)
+
+
+def floor_to_krona(amount: Decimal) -> Decimal:
+    """Drop the öre towards minus infinity ("öretal som uppkommer vid beräkning av skatten bortfaller")."""
+    return amount.quantize(KRONA, rounding=ROUND_FLOOR).quantize(ORE)
+
+
+def drop_ore(amount: Decimal) -> int:
+    """Whole kronor with the öre dropped (towards zero), as the AGI reports sums."""
+    return int(amount.quantize(KRONA, rounding=ROUND_DOWN))
+
+
+def parse_amount(value: str | int | Decimal) -> Decimal:
+    """Read an amount from user input: at most two decimals, never a float, never silently rounded."""
+    if isinstance(value, float):  # a float has already lost the öre; refuse it rather than guess
+        raise InvalidAmount("amounts must be given as strings or decimals, not floats")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise InvalidAmount(f"{value!r} is not a number") from exc
+    if not amount.is_finite():
+        raise InvalidAmount(f"{value!r} is not a finite number")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise InvalidAmount(f"{value!r} has more than two decimals")
+    return amount.quantize(ORE)
+
+
+def format_amount(amount: Decimal) -> str:
+    """The canonical text of an amount: a dot and exactly two decimals (``12772.57``)."""
+    return str(amount.quantize(ORE))

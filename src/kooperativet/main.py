@@ -1,0 +1,99 @@
+"""The application factory: routers, the problem-details handler and request limits."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy import text
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from kooperativet import __version__
+from kooperativet.api.problems import install_problem_handlers, problem_response
+from kooperativet.auth.router import router as auth_router
+from kooperativet.auth.throttle import LoginThrottle
+from kooperativet.config import Settings, get_settings
+from kooperativet.db import READ_ONLY, make_engine, make_session_factory
+from kooperativet.parties.router import router as parties_router
+
+DESCRIPTION = """
+Back office for a Swedish employment cooperative (anställningskooperativ): members register commissions,
+the treasurer invoices clients and runs payroll, and the members govern the cooperative.
+
+* Authenticate with `POST /api/v1/auth/token` (OAuth2 password flow) and send `Authorization: Bearer …`.
+* Errors are RFC 9457 problem details (`application/problem+json`) with a machine-readable `code`.
+* Money is a string with two decimals (`"12772.57"`), never a JSON number.
+* Collections take `limit` (at most 100) and `offset` and return the `total`.
+* Updates carry the `version` you read; a stale version is refused with 409 `version_conflict`.
+"""
+
+
+class BodySizeLimit:
+    """Refuse request bodies over the configured size before any handler reads them (413)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope.get("headers", [])).get(b"content-length")
+            if length is not None and length.isdigit() and int(length) > self.max_bytes:
+                response = JSONResponse(
+                    {
+                        "type": "urn:kooperativet:problem:payload_too_large",
+                        "title": "Payload too large",
+                        "status": 413,
+                        "detail": f"the request body is over {self.max_bytes} bytes",
+                        "code": "payload_too_large",
+                    },
+                    status_code=413,
+                    media_type="application/problem+json",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    app = FastAPI(
+        title="kooperativet",
+        version=__version__,
+        description=DESCRIPTION,
+        generate_unique_id_function=_operation_id,
+        license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+    )
+    engine = make_engine(settings.resolved_database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.login_throttle = LoginThrottle(
+        attempts=settings.login_attempts_per_window, window_seconds=settings.login_window_seconds
+    )
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.include_router(auth_router)
+    app.include_router(parties_router)
+
+    @app.get("/health", tags=["health"])
+    def health(request: Request) -> Any:
+        """Liveness and database reachability, for load balancers and Docker."""
+        try:
+            with request.app.state.engine.connect() as connection:
+                connection.execution_options(**{READ_ONLY: True}).execute(text("SELECT 1"))
+        except Exception:  # any database failure means "not healthy"; the body says which part
+            return problem_response(
+                request, status=503, title="Unavailable", detail="the database is not reachable", code="unavailable"
+            )
+        return {"status": "ok", "version": __version__}
+
+    return app

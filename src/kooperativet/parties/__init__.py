@@ -1,0 +1,1 @@
+"""The cooperative itself, its members' personal records and its clients."""

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kooperativet.db import Base, TimestampedMixin, VersionedMixin
+
+
+class Language(StrEnum):
+    sv = "sv"
+    en = "en"
+
+
+class TaxMode(StrEnum):
+    flat = "flat"
+    table = "table"
+    sink = "sink"
+    asink = "asink"
+
+
+class ClientKind(StrEnum):
+    organisation = "organisation"
+    person = "person"
+
+
+class Cooperative(TimestampedMixin, VersionedMixin, Base):
+    """The employer and seller: one row, seeded from settings, edited by an admin."""
+
+    __tablename__ = "cooperative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_number: Mapped[str | None] = mapped_column(String(11))
+    vat_number: Mapped[str | None] = mapped_column(String(20))
+    f_tax_approved: Mapped[bool] = mapped_column(default=True)
+    street: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2), default="SE")
+    bankgiro: Mapped[str | None] = mapped_column(String(10))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    bic: Mapped[str | None] = mapped_column(String(11))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+
+
+class Member(TimestampedMixin, VersionedMixin, Base):
+    """A member's personal record; the member is the cooperative's employee for each assignment."""
+
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    personal_identity_number: Mapped[str] = mapped_column(String(12), unique=True)
+    is_coordination_number: Mapped[bool] = mapped_column(default=False)
+    birth_date: Mapped[date]
+    street: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2), default="SE")
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    bank_clearing_number: Mapped[str | None] = mapped_column(String(5))
+    bank_account_number: Mapped[str | None] = mapped_column(String(15))
+    joined_on: Mapped[date]
+    left_on: Mapped[date | None]
+    language: Mapped[Language] = mapped_column(String(2), default=Language.sv)
+    tax_settings: Mapped[list[MemberTaxSetting]] = relationship(
+        back_populates="member", order_by="MemberTaxSetting.valid_from", lazy="selectin"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def is_current_on(self, day: date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day < self.left_on)
+
+
+class MemberTaxSetting(TimestampedMixin, Base):
+    """How tax is withheld for a member from ``valid_from`` on (payroll.md §3)."""
+
+    __tablename__ = "member_tax_settings"
+    __table_args__ = (UniqueConstraint("member_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    valid_from: Mapped[date]
+    mode: Mapped[TaxMode] = mapped_column(String(10))
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    table_number: Mapped[int | None]
+    table_column: Mapped[int | None]
+    tax_information_missing: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(String(500))
+    member: Mapped[Member] = relationship(back_populates="tax_settings")
+
+
+class Client(TimestampedMixin, VersionedMixin, Base):
+    """A buyer of members' work (uppdragsgivare). Clients do not log in."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ClientKind] = mapped_column(String(20), default=ClientKind.organisation)
+    organisation_number: Mapped[str | None] = mapped_column(String(11), unique=True)
+    personal_identity_number: Mapped[str | None] = mapped_column(String(12))
+    vat_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    country: Mapped[str] = mapped_column(String(2), default="SE")
+    street: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    peppol_scheme: Mapped[str | None] = mapped_column(String(4))
+    peppol_id: Mapped[str | None] = mapped_column(String(100))
+    default_buyer_reference: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[Language] = mapped_column(String(2), default=Language.sv)
+    payment_terms_days: Mapped[int] = mapped_column(default=30)
+    public_sector: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, status
+
+from kooperativet.api.dependencies import DbSession, Window
+from kooperativet.api.problems import problem_responses
+from kooperativet.api.types import Page
+from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
+from kooperativet.auth.models import Role
+from kooperativet.core.identifiers import mask_account, mask_personal_identity
+from kooperativet.parties import service
+from kooperativet.parties.models import Member
+from kooperativet.parties.schemas import (
+    ClientCreate,
+    ClientRead,
+    ClientUpdate,
+    CooperativeRead,
+    CooperativeUpdate,
+    MemberCreate,
+    MemberListItem,
+    MemberRead,
+    MemberUpdate,
+    TaxSettingCreate,
+    TaxSettingRead,
+)
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/cooperative", tags=["cooperative"], responses=problem_responses(401, 404))
+def get_cooperative(_user: CurrentUser, session: DbSession) -> CooperativeRead:
+    """The cooperative's identity: name, organisation and VAT number, F-skatt, address, bank details."""
+    return CooperativeRead.model_validate(service.get_cooperative(session))
+
+
+@router.patch("/cooperative", tags=["cooperative"], responses=problem_responses(401, 403, 404, 409, 422))
+def update_cooperative(body: CooperativeUpdate, _admin: AdminUser, session: DbSession) -> CooperativeRead:
+    """Change the cooperative's identity (admin). Send the ``version`` you read."""
+    return CooperativeRead.model_validate(service.update_cooperative(session, update=body))
+
+
+@router.get("/members", tags=["members"], responses=problem_responses(401, 422))
+def list_members(
+    user: CurrentUser, session: DbSession, window: Window, q: str | None = None, current_on: date | None = None
+) -> Page[MemberListItem]:
+    """Members with personnummer and bank account masked. A member sees only their own record."""
+    sees_everyone = user.has_any_role(Role.treasurer, Role.admin, Role.board)
+    rows, total = service.list_members(
+        session, limit=window.limit, offset=window.offset, q=q, current_on=current_on,
+        user_id=None if sees_everyone else user.id,
+    )
+    return Page(items=[_list_item(m) for m in rows], total=total, limit=window.limit, offset=window.offset)
+
+
+@router.post(
+    "/members", tags=["members"], status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
+)
+def create_member(body: MemberCreate, _user: TreasurerOrAdmin, session: DbSession) -> MemberRead:
+    """Register a member's personal record (treasurer or admin). Tax is flat 30 % unless given."""
+    return MemberRead.model_validate(service.create_member(session, data=body))
+
+
+@router.get("/members/me", tags=["members"], responses=problem_responses(401, 404))
+def get_own_member(user: CurrentUser, session: DbSession) -> MemberRead:
+    """Your own member record."""
+    return MemberRead.model_validate(service.get_own_member(session, actor=user))
+
+
+@router.get("/members/{member_id}", tags=["members"], responses=problem_responses(401, 404))
+def get_member(member_id: int, user: CurrentUser, session: DbSession) -> MemberRead:
+    """A member's full record: the treasurer and admin see anyone's, a member only their own."""
+    return MemberRead.model_validate(service.get_member(session, member_id=member_id, actor=user))
+
+
+@router.patch("/members/{member_id}", tags=["members"], responses=problem_responses(401, 403, 404, 409, 422))
+def update_member(member_id: int, body: MemberUpdate, user: CurrentUser, session: DbSession) -> MemberRead:
+    """Change a member's record. A member may change only their own contact fields."""
+    member = service.get_member(session, member_id=member_id, actor=user)
+    return MemberRead.model_validate(service.update_member(session, member=member, update=body, actor=user))
+
+
+@router.get("/members/{member_id}/tax-settings", tags=["members"], responses=problem_responses(401, 404))
+def list_tax_settings(member_id: int, user: CurrentUser, session: DbSession) -> list[TaxSettingRead]:
+    """A member's dated tax settings, oldest first."""
+    member = service.get_member(session, member_id=member_id, actor=user)
+    return [TaxSettingRead.model_validate(s) for s in member.tax_settings]
+
+
+@router.post(
+    "/members/{member_id}/tax-settings",
+    tags=["members"],
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def add_tax_setting(
+    member_id: int, body: TaxSettingCreate, user: TreasurerOrAdmin, session: DbSession
+) -> TaxSettingRead:
+    """Add a tax setting valid from a date (treasurer or admin); earlier settings stay as history."""
+    member = service.get_member(session, member_id=member_id, actor=user)
+    return TaxSettingRead.model_validate(service.add_tax_setting(session, member=member, data=body))
+
+
+@router.get("/clients", tags=["clients"], responses=problem_responses(401, 422))
+def list_clients(
+    _user: CurrentUser, session: DbSession, window: Window, q: str | None = None,
+    public_sector: bool | None = None, country: str | None = None,
+) -> Page[ClientRead]:
+    """Clients, filtered by name, public-sector flag or country."""
+    rows, total = service.list_clients(
+        session, limit=window.limit, offset=window.offset, q=q, public_sector=public_sector, country=country
+    )
+    return Page(
+        items=[ClientRead.model_validate(c) for c in rows], total=total, limit=window.limit, offset=window.offset
+    )
+
+
+@router.post(
+    "/clients", tags=["clients"], status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
+)
+def create_client(body: ClientCreate, _user: TreasurerOrAdmin, session: DbSession) -> ClientRead:
+    """Register a client (treasurer or admin)."""
+    return ClientRead.model_validate(service.create_client(session, data=body))
+
+
+@router.get("/clients/{client_id}", tags=["clients"], responses=problem_responses(401, 404))
+def get_client(client_id: int, _user: CurrentUser, session: DbSession) -> ClientRead:
+    """One client."""
+    return ClientRead.model_validate(service.get_client(session, client_id=client_id))
+
+
+@router.patch("/clients/{client_id}", tags=["clients"], responses=problem_responses(401, 403, 404, 409, 422))
+def update_client(client_id: int, body: ClientUpdate, _user: TreasurerOrAdmin, session: DbSession) -> ClientRead:
+    """Change a client (treasurer or admin). Send the ``version`` you read."""
+    client = service.get_client(session, client_id=client_id)
+    return ClientRead.model_validate(service.update_client(session, client=client, update=body))
+
+
+def _list_item(member: Member) -> MemberListItem:
+    return MemberListItem(
+        id=member.id,
+        user_id=member.user_id,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        personal_identity_number_masked=mask_personal_identity(member.personal_identity_number),
+        bank_account_masked=mask_account(member.bank_account_number) if member.bank_account_number else None,
+        email=member.email,
+        joined_on=member.joined_on,
+        left_on=member.left_on,
+        version=member.version,
+    )

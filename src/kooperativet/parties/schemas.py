@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import EmailStr, Field
+
+from kooperativet.api.types import Percent, ReadSchema, Schema
+from kooperativet.parties.models import ClientKind, Language, TaxMode
+
+COUNTRY = Field(default="SE", pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["SE"])
+
+
+class CooperativeRead(ReadSchema):
+    name: str
+    organisation_number: str | None
+    vat_number: str | None
+    f_tax_approved: bool
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    country: str
+    bankgiro: str | None
+    iban: str | None
+    bic: str | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    version: int
+    updated_at: datetime
+
+
+class CooperativeUpdate(Schema):
+    version: int = Field(ge=1)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    organisation_number: str | None = Field(default=None, examples=["556026-9986"])
+    vat_number: str | None = Field(default=None, examples=["SE556026998601"])
+    f_tax_approved: bool | None = None
+    street: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=20)
+    city: str | None = Field(default=None, max_length=100)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    bankgiro: str | None = Field(default=None, examples=["5050-1055"])
+    iban: str | None = Field(default=None, examples=["SE4550000000058398257466"])
+    bic: str | None = Field(default=None, examples=["ESSESESS"])
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_email: EmailStr | None = None
+    contact_phone: str | None = Field(default=None, max_length=40)
+
+
+class TaxSettingCreate(Schema):
+    valid_from: date = Field(examples=["2026-01-01"])
+    mode: TaxMode = TaxMode.flat
+    percent: Decimal | None = Field(
+        default=None, gt=0, le=100, max_digits=5, decimal_places=2,
+        description="flat mode only; 30 when left out", examples=["30"],
+    )
+    table_number: int | None = Field(default=None, ge=29, le=42, description="table mode only")
+    table_column: int | None = Field(default=None, ge=1, le=6, description="table mode only")
+    tax_information_missing: bool = Field(
+        default=False, description="the member has not handed in tax information: table + 10 %"
+    )
+    note: str | None = Field(default=None, max_length=500)
+
+
+class TaxSettingRead(ReadSchema):
+    id: int
+    valid_from: date
+    mode: TaxMode
+    percent: Percent | None
+    table_number: int | None
+    table_column: int | None
+    tax_information_missing: bool
+    note: str | None
+
+
+class MemberContact(Schema):
+    street: str | None = Field(default=None, max_length=200, examples=["Storgatan 1"])
+    postal_code: str | None = Field(default=None, max_length=20, examples=["111 22"])
+    city: str | None = Field(default=None, max_length=100, examples=["Stockholm"])
+    country: str = COUNTRY
+    email: EmailStr | None = Field(default=None, examples=["anna@example.se"])
+    phone: str | None = Field(default=None, max_length=40, examples=["+46 70 123 45 67"])
+
+
+class MemberCreate(MemberContact):
+    first_name: str = Field(min_length=1, max_length=100, examples=["Anna"])
+    last_name: str = Field(min_length=1, max_length=100, examples=["Andersson"])
+    personal_identity_number: str = Field(
+        description="personnummer or samordningsnummer with century", examples=["19900514-1230"]
+    )
+    bank_clearing_number: str | None = Field(default=None, examples=["6000"])
+    bank_account_number: str | None = Field(default=None, examples=["123456789"])
+    joined_on: date = Field(examples=["2026-01-01"])
+    left_on: date | None = None
+    language: Language = Language.sv
+    user_id: int | None = Field(default=None, description="the login linked to this member")
+    tax: TaxSettingCreate | None = Field(
+        default=None, description="the first tax setting; flat 30 % from the joining date when left out"
+    )
+
+
+class MemberUpdate(Schema):
+    """Any field left out is unchanged. A member changing their own record may send contact fields only."""
+
+    version: int = Field(ge=1)
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    personal_identity_number: str | None = None
+    street: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=20)
+    city: str | None = Field(default=None, max_length=100)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    bank_clearing_number: str | None = None
+    bank_account_number: str | None = None
+    joined_on: date | None = None
+    left_on: date | None = None
+    language: Language | None = None
+    user_id: int | None = None
+
+
+class MemberRead(ReadSchema):
+    id: int
+    user_id: int | None
+    first_name: str
+    last_name: str
+    personal_identity_number: str
+    is_coordination_number: bool
+    birth_date: date
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    country: str
+    email: str | None
+    phone: str | None
+    bank_clearing_number: str | None
+    bank_account_number: str | None
+    joined_on: date
+    left_on: date | None
+    language: Language
+    tax_settings: list[TaxSettingRead]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MemberListItem(ReadSchema):
+    """A member in a list: personnummer and bank account masked."""
+
+    id: int
+    user_id: int | None
+    first_name: str
+    last_name: str
+    personal_identity_number_masked: str = Field(examples=["19900514-****"])
+    bank_account_masked: str | None = Field(examples=["****6789"])
+    email: str | None
+    joined_on: date
+    left_on: date | None
+    version: int
+
+
+class ClientFields(Schema):
+    name: str = Field(min_length=1, max_length=200, examples=["Malmö stad, Kulturförvaltningen"])
+    kind: ClientKind = ClientKind.organisation
+    organisation_number: str | None = Field(
+        default=None, description="Swedish organisation number", examples=["212000-1124"]
+    )
+    personal_identity_number: str | None = Field(
+        default=None, description="a private person's personnummer (kind=person)"
+    )
+    vat_number: str | None = Field(default=None, examples=["SE212000112401"])
+    country: str = COUNTRY
+    street: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=20)
+    city: str | None = Field(default=None, max_length=100)
+    email: EmailStr | None = None
+    peppol_scheme: str | None = Field(default=None, pattern=r"^\d{4}$", examples=["0007"])
+    peppol_id: str | None = Field(default=None, max_length=100, examples=["2120001124"])
+    default_buyer_reference: str | None = Field(default=None, max_length=100, examples=["KF-4711"])
+    language: Language = Language.sv
+    payment_terms_days: int = Field(default=30, ge=0, le=120)
+    public_sector: bool = False
+
+
+class ClientCreate(ClientFields):
+    pass
+
+
+class ClientUpdate(Schema):
+    version: int = Field(ge=1)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: ClientKind | None = None
+    organisation_number: str | None = None
+    personal_identity_number: str | None = None
+    vat_number: str | None = None
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    street: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=20)
+    city: str | None = Field(default=None, max_length=100)
+    email: EmailStr | None = None
+    peppol_scheme: str | None = Field(default=None, pattern=r"^\d{4}$")
+    peppol_id: str | None = Field(default=None, max_length=100)
+    default_buyer_reference: str | None = Field(default=None, max_length=100)
+    language: Language | None = None
+    payment_terms_days: int | None = Field(default=None, ge=0, le=120)
+    public_sector: bool | None = None
+
+
+class ClientRead(ReadSchema):
+    id: int
+    name: str
+    kind: ClientKind
+    organisation_number: str | None
+    vat_number: str | None
+    country: str
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    email: str | None
+    peppol_scheme: str | None
+    peppol_id: str | None
+    default_buyer_reference: str | None
+    language: Language
+    payment_terms_days: int
+    public_sector: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime

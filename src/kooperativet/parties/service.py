@@ -1,0 +1,391 @@
+"""Members, clients and the cooperative's identity. Services flush; the caller's transaction commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kooperativet.auth.models import Role, User
+from kooperativet.auth.service import check_version
+from kooperativet.config import Settings
+from kooperativet.core import identifiers as ids
+from kooperativet.db import is_unique_violation
+from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from kooperativet.parties.models import Client, ClientKind, Cooperative, Member, MemberTaxSetting, TaxMode
+from kooperativet.parties.schemas import (
+    ClientCreate,
+    ClientUpdate,
+    CooperativeUpdate,
+    MemberCreate,
+    MemberUpdate,
+    TaxSettingCreate,
+)
+
+T = TypeVar("T")
+
+DEFAULT_FLAT_TAX_PERCENT = Decimal("30")
+MEMBER_CONTACT_FIELDS = frozenset({"street", "postal_code", "city", "country", "email", "phone"})
+MEMBER_REQUIRED_FIELDS = frozenset(
+    {"first_name", "last_name", "personal_identity_number", "joined_on", "country", "language"}
+)
+CLIENT_REQUIRED_FIELDS = frozenset({"name", "kind", "country", "language", "payment_terms_days", "public_sector"})
+
+
+def validated(field: str, parse: Callable[[str], T], value: str) -> T:
+    """Parse an identifier; a bad one becomes a 422 naming the field and the reason."""
+    try:
+        return parse(value)
+    except ids.InvalidIdentifier as exc:
+        raise RuleViolation(f"{field}: {exc}", code="invalid_identifier", field=field) from exc
+
+
+def is_treasurer_or_admin(user: User) -> bool:
+    return user.has_any_role(Role.treasurer, Role.admin)
+
+
+# --- the cooperative ---------------------------------------------------------------------------------
+
+
+def get_cooperative(session: Session) -> Cooperative:
+    cooperative = session.scalar(select(Cooperative).order_by(Cooperative.id).limit(1))
+    if cooperative is None:
+        raise NotFound("the cooperative has not been set up; run `kooperativet db upgrade`")
+    return cooperative
+
+
+def seed_cooperative(session: Session, *, settings: Settings) -> Cooperative | None:
+    """Create the cooperative's row from settings on an empty database; afterwards the database rules."""
+    if session.scalar(select(func.count(Cooperative.id))):
+        return None
+    cooperative = Cooperative(name=settings.cooperative_name, f_tax_approved=settings.cooperative_f_tax)
+    _apply_cooperative(
+        cooperative,
+        {
+            "organisation_number": settings.cooperative_organisation_number,
+            "vat_number": settings.cooperative_vat_number,
+            "street": settings.cooperative_street,
+            "postal_code": settings.cooperative_postal_code,
+            "city": settings.cooperative_city,
+            "bankgiro": settings.cooperative_bankgiro,
+            "iban": settings.cooperative_iban,
+            "bic": settings.cooperative_bic,
+            "contact_name": settings.cooperative_contact_name,
+            "contact_email": settings.cooperative_contact_email,
+            "contact_phone": settings.cooperative_contact_phone,
+        },
+    )
+    session.add(cooperative)
+    session.flush()
+    return cooperative
+
+
+def update_cooperative(session: Session, *, update: CooperativeUpdate) -> Cooperative:
+    cooperative = get_cooperative(session)
+    check_version(cooperative.version, update.version, what="the cooperative's settings")
+    changes = update.model_dump(exclude_unset=True, exclude={"version"})
+    for field in ("name", "f_tax_approved", "country"):
+        if field in changes and changes[field] is None:
+            raise RuleViolation(f"{field} cannot be empty", field=field)
+    _apply_cooperative(cooperative, changes)
+    cooperative.version += 1
+    session.flush()
+    return cooperative
+
+
+_COOPERATIVE_PARSERS: dict[str, Callable[[str], str]] = {
+    "organisation_number": ids.normalise_organisation_number,
+    "vat_number": ids.normalise_vat_number,
+    "bankgiro": ids.normalise_bankgiro,
+    "iban": ids.normalise_iban,
+    "bic": ids.normalise_bic,
+}
+
+
+def _apply_cooperative(cooperative: Cooperative, changes: dict[str, Any]) -> None:
+    for field, value in changes.items():
+        parse = _COOPERATIVE_PARSERS.get(field)
+        if parse is not None and value is not None:
+            value = validated(field, parse, value)
+        setattr(cooperative, field, value)
+
+
+# --- members -----------------------------------------------------------------------------------------
+
+
+def create_member(session: Session, *, data: MemberCreate) -> Member:
+    identity = validated("personal_identity_number", ids.parse_personal_identity, data.personal_identity_number)
+    _refuse_duplicate_person(session, identity.number)
+    member = Member(
+        first_name=data.first_name.strip(),
+        last_name=data.last_name.strip(),
+        personal_identity_number=identity.number,
+        is_coordination_number=identity.is_coordination_number,
+        birth_date=identity.birth_date,
+        joined_on=data.joined_on,
+        left_on=data.left_on,
+        language=data.language,
+        **data.model_dump(include=set(MEMBER_CONTACT_FIELDS)),
+    )
+    _check_membership_dates(member)
+    _set_bank_account(member, data.bank_clearing_number, data.bank_account_number)
+    if data.user_id is not None:
+        _link_user(session, member, data.user_id)
+    tax = data.tax or TaxSettingCreate(valid_from=data.joined_on)
+    member.tax_settings = [_tax_setting(tax)]
+    session.add(member)
+    _flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")
+    return member
+
+
+def update_member(session: Session, *, member: Member, update: MemberUpdate, actor: User) -> Member:
+    check_version(member.version, update.version, what=f"member {member.id}")
+    changes = update.model_dump(exclude_unset=True, exclude={"version"})
+    if not is_treasurer_or_admin(actor):
+        refused = sorted(set(changes) - MEMBER_CONTACT_FIELDS)
+        if refused:
+            raise PermissionDenied(
+                f"members may change only their contact fields; ask the treasurer to change {', '.join(refused)}"
+            )
+    for field in MEMBER_REQUIRED_FIELDS & set(changes):
+        if changes[field] is None:
+            raise RuleViolation(f"{field} cannot be empty", field=field)
+    if "personal_identity_number" in changes:
+        identity = validated("personal_identity_number", ids.parse_personal_identity, changes.pop("personal_identity_number"))
+        if identity.number != member.personal_identity_number:
+            _refuse_duplicate_person(session, identity.number)
+        member.personal_identity_number = identity.number
+        member.birth_date = identity.birth_date
+        member.is_coordination_number = identity.is_coordination_number
+    if "bank_clearing_number" in changes or "bank_account_number" in changes:
+        _set_bank_account(
+            member,
+            changes.pop("bank_clearing_number", member.bank_clearing_number),
+            changes.pop("bank_account_number", member.bank_account_number),
+        )
+    if "user_id" in changes:
+        user_id = changes.pop("user_id")
+        if user_id is None:
+            member.user_id = None
+        elif user_id != member.user_id:
+            _link_user(session, member, user_id)
+    for field, value in changes.items():
+        setattr(member, field, value.strip() if isinstance(value, str) else value)
+    _check_membership_dates(member)
+    member.version += 1
+    _flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")
+    return member
+
+
+def get_member(session: Session, *, member_id: int, actor: User) -> Member:
+    """A member's record. Others' records are 404 to a member, not 403: existence is not disclosed."""
+    member = session.get(Member, member_id)
+    if member is None or not (is_treasurer_or_admin(actor) or member.user_id == actor.id):
+        raise NotFound(f"member {member_id} does not exist")
+    return member
+
+
+def get_own_member(session: Session, *, actor: User) -> Member:
+    member = session.scalar(select(Member).where(Member.user_id == actor.id))
+    if member is None:
+        raise NotFound("no member record is linked to your user")
+    return member
+
+
+def list_members(
+    session: Session, *, limit: int, offset: int, q: str | None = None, current_on: date | None = None,
+    user_id: int | None = None,
+) -> tuple[list[Member], int]:
+    """Members matching the filters; ``user_id`` narrows the list to the member linked to that user."""
+    query = select(Member)
+    if user_id is not None:
+        query = query.where(Member.user_id == user_id)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Member.first_name).like(pattern), func.lower(Member.last_name).like(pattern))
+        )
+    if current_on is not None:
+        query = query.where(
+            Member.joined_on <= current_on, or_(Member.left_on.is_(None), Member.left_on > current_on)
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Member.last_name, Member.first_name, Member.id).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def add_tax_setting(session: Session, *, member: Member, data: TaxSettingCreate) -> MemberTaxSetting:
+    if any(existing.valid_from == data.valid_from for existing in member.tax_settings):
+        raise Conflict(
+            f"member {member.id} already has a tax setting valid from {data.valid_from}; add a later date",
+            code="overlapping_valid_from",
+            field="valid_from",
+        )
+    setting = _tax_setting(data)
+    member.tax_settings.append(setting)
+    member.version += 1
+    session.flush()
+    return setting
+
+
+def _tax_setting(data: TaxSettingCreate) -> MemberTaxSetting:
+    percent = data.percent
+    if data.mode is TaxMode.flat:
+        percent = percent if percent is not None else DEFAULT_FLAT_TAX_PERCENT
+    elif percent is not None:
+        raise RuleViolation(
+            f"percent applies to flat mode only; {data.mode} takes its rate from the dated parameters",
+            field="percent",
+        )
+    if data.mode is TaxMode.table and (data.table_number is None or data.table_column is None):
+        raise RuleViolation("table mode needs table_number (29–42) and table_column (1–6)", field="table_number")
+    if data.mode is not TaxMode.table and (data.table_number is not None or data.table_column is not None):
+        raise RuleViolation("table_number and table_column apply to table mode only", field="table_number")
+    return MemberTaxSetting(
+        valid_from=data.valid_from,
+        mode=data.mode,
+        percent=percent,
+        table_number=data.table_number,
+        table_column=data.table_column,
+        tax_information_missing=data.tax_information_missing,
+        note=data.note,
+    )
+
+
+def _refuse_duplicate_person(session: Session, number: str) -> None:
+    if session.scalar(select(Member.id).where(Member.personal_identity_number == number)) is not None:
+        raise Conflict(
+            "a member with this personnummer already exists",
+            code="duplicate_personal_identity_number",
+            field="personal_identity_number",
+        )
+
+
+def _set_bank_account(member: Member, clearing: str | None, account: str | None) -> None:
+    if clearing is None and account is None:
+        member.bank_clearing_number = member.bank_account_number = None
+        return
+    if clearing is None or account is None:
+        field = "bank_clearing_number" if clearing is None else "bank_account_number"
+        raise RuleViolation("give both the clearing number and the account number", field=field)
+    bank_account = validated(
+        "bank_account_number",
+        lambda _: ids.parse_bank_account(clearing_number=clearing, account_number=account),
+        account,
+    )
+    member.bank_clearing_number = bank_account.clearing_number
+    member.bank_account_number = bank_account.account_number
+
+
+def _link_user(session: Session, member: Member, user_id: int) -> None:
+    if session.get(User, user_id) is None:
+        raise RuleViolation(f"user {user_id} does not exist", field="user_id")
+    linked = session.scalar(select(Member.id).where(Member.user_id == user_id, Member.id != member.id))
+    if linked is not None:
+        raise Conflict(f"user {user_id} is already linked to member {linked}", code="user_already_linked", field="user_id")
+    member.user_id = user_id
+
+
+def _check_membership_dates(member: Member) -> None:
+    if member.left_on is not None and member.left_on < member.joined_on:
+        raise RuleViolation("left_on cannot be before joined_on", field="left_on")
+
+
+# --- clients -----------------------------------------------------------------------------------------
+
+
+def create_client(session: Session, *, data: ClientCreate) -> Client:
+    client = Client()
+    _apply_client(session, client, data.model_dump())
+    session.add(client)
+    _flush_unique(session, "a client with this organisation or VAT number already exists", "organisation_number")
+    return client
+
+
+def update_client(session: Session, *, client: Client, update: ClientUpdate) -> Client:
+    check_version(client.version, update.version, what=f"client {client.id}")
+    changes = update.model_dump(exclude_unset=True, exclude={"version"})
+    for field in CLIENT_REQUIRED_FIELDS & set(changes):
+        if changes[field] is None:
+            raise RuleViolation(f"{field} cannot be empty", field=field)
+    _apply_client(session, client, changes)
+    client.version += 1
+    _flush_unique(session, "a client with this organisation or VAT number already exists", "organisation_number")
+    return client
+
+
+def get_client(session: Session, *, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound(f"client {client_id} does not exist")
+    return client
+
+
+def list_clients(
+    session: Session, *, limit: int, offset: int, q: str | None = None, public_sector: bool | None = None,
+    country: str | None = None,
+) -> tuple[list[Client], int]:
+    query = select(Client)
+    if q:
+        query = query.where(func.lower(Client.name).like(f"%{q.strip().lower()}%"))
+    if public_sector is not None:
+        query = query.where(Client.public_sector == public_sector)
+    if country:
+        query = query.where(Client.country == country.upper())
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Client.name, Client.id).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def _apply_client(session: Session, client: Client, changes: dict[str, Any]) -> None:
+    if changes.get("organisation_number") is not None:
+        number = validated("organisation_number", ids.normalise_organisation_number, changes["organisation_number"])
+        other = session.scalar(select(Client.id).where(Client.organisation_number == number, Client.id != client.id))
+        if other is not None:
+            raise Conflict(
+                f"client {other} already has organisation number {number}",
+                code="duplicate_organisation_number",
+                field="organisation_number",
+            )
+        changes["organisation_number"] = number
+    if changes.get("vat_number") is not None:
+        number = validated("vat_number", ids.normalise_vat_number, changes["vat_number"])
+        other = session.scalar(select(Client.id).where(Client.vat_number == number, Client.id != client.id))
+        if other is not None:
+            raise Conflict(f"client {other} already has VAT number {number}", code="duplicate_vat_number", field="vat_number")
+        changes["vat_number"] = number
+    if changes.get("personal_identity_number") is not None:
+        identity = validated("personal_identity_number", ids.parse_personal_identity, changes["personal_identity_number"])
+        changes["personal_identity_number"] = identity.number
+    for field, value in changes.items():
+        setattr(client, field, value.strip() if isinstance(value, str) else value)
+    _check_client(client)
+
+
+def _check_client(client: Client) -> None:
+    if client.peppol_scheme == "0007" and client.peppol_id is not None:
+        client.peppol_id = validated("peppol_id", ids.normalise_organisation_number, client.peppol_id).replace("-", "")
+    if (client.peppol_scheme is None) != (client.peppol_id is None):
+        raise RuleViolation("give both peppol_scheme and peppol_id, or neither", field="peppol_id")
+    if client.kind is ClientKind.person and client.organisation_number is not None:
+        raise RuleViolation("a private person has no organisation number", field="organisation_number")
+    vat_prefix = "EL" if client.country == "GR" else client.country  # Greece uses EL in VAT numbers
+    if client.vat_number is not None and not client.vat_number.startswith(vat_prefix):
+        raise RuleViolation(
+            f"the VAT number {client.vat_number} does not belong to country {client.country}", field="vat_number"
+        )
+
+
+def _flush_unique(session: Session, message: str, field: str) -> None:
+    """Flush, turning a unique-constraint race into the same 409 the pre-checks give."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if is_unique_violation(exc):
+            raise Conflict(message, code="duplicate", field=field) from exc
+        raise

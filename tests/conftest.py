@@ -1,0 +1,194 @@
+"""Test fixtures: a throw-away database built by the real migrations, one rolled-back transaction per test.
+
+SQLite by default. With ``KOOPERATIVET_TEST_DATABASE_URL`` pointing at a PostgreSQL server (any database on
+it, e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) the suite creates its own database there
+and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from kooperativet import migrate
+from kooperativet.auth.models import Role, User, UserRole
+from kooperativet.auth.passwords import hash_password
+from kooperativet.auth.tokens import issue_access_token
+from kooperativet.auth.dependencies import token_config
+from kooperativet.config import Settings
+from kooperativet.db import make_engine
+from kooperativet.main import create_app
+from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSetting, TaxMode
+
+TEST_DATABASE_ENV = "KOOPERATIVET_TEST_DATABASE_URL"
+PASSWORD = "correct horse battery staple"
+SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server_url = os.environ.get(TEST_DATABASE_ENV)
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    with throwaway_postgres_database(server_url) as url:
+        yield url
+
+
+class throwaway_postgres_database:
+    """Create a uniquely named database on the server and drop it afterwards."""
+
+    def __init__(self, server_url: str) -> None:
+        self.admin_url = make_url(server_url)
+        self.name = f"kooperativet_test_{secrets.token_hex(4)}"
+        self.admin: Engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+
+    def __enter__(self) -> str:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+        return self.admin_url.set(database=self.name).render_as_string(hide_password=False)
+
+    def __exit__(self, *exc: object) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """One outer transaction per test, rolled back at the end; sessions inside use savepoints."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        yield connection
+        outer.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        env="test", data_dir=tmp_path, database_url=database_url, secret_key="t" * 48,
+        login_attempts_per_window=5,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
+    app = create_app(settings)
+    # Each request gets its own session on the test's connection: its commit releases a savepoint and
+    # its rollback returns to one, exactly as a real request's transaction would.
+    app.state.session_factory = session_factory
+    return app
+
+
+@pytest.fixture
+def api(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@dataclass
+class Actor:
+    user: User
+    headers: dict[str, str]
+    member: Member | None = None
+
+
+@pytest.fixture
+def make_user(session: Session, settings: Settings, password_hash: str):  # type: ignore[no-untyped-def]
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role, email: str | None = None, active: bool = True) -> Actor:
+        user = User(
+            email=email or f"user{next(counter)}@example.se", full_name="Test Person",
+            password_hash=password_hash, is_active=active,
+        )
+        user.role_rows = [UserRole(role=r) for r in roles]
+        session.add(user)
+        session.flush()
+        token, _ = issue_access_token(config=token_config(settings), user_id=user.id, now=datetime.now(UTC))
+        return Actor(user=user, headers={"Authorization": f"Bearer {token}"})
+
+    return make
+
+
+VALID_PERSONAL_NUMBERS = ["19900514-1230", "19560302-2343", "20040830-3451", "19371201-4566", "19850131-5678"]
+
+
+@pytest.fixture
+def make_member(session: Session, make_user):  # type: ignore[no-untyped-def]
+    numbers = iter(VALID_PERSONAL_NUMBERS)
+
+    def make(*roles: Role) -> Actor:
+        actor = make_user(Role.member, *roles)
+        number = next(numbers).replace("-", "")
+        member = Member(
+            user_id=actor.user.id, first_name="Mia", last_name=f"Medlem{actor.user.id}",
+            personal_identity_number=number, birth_date=date(int(number[:4]), int(number[4:6]), int(number[6:8])),
+            joined_on=date(2025, 1, 1), email=actor.user.email, bank_clearing_number="6000",
+            bank_account_number="123456789",
+        )
+        member.tax_settings = [MemberTaxSetting(valid_from=date(2025, 1, 1), mode=TaxMode.flat, percent=30)]
+        session.add(member)
+        session.flush()
+        actor.member = member
+        return actor
+
+    return make
+
+
+@pytest.fixture
+def cooperative(session: Session) -> Cooperative:
+    cooperative = Cooperative(name="Testkooperativet", organisation_number="769600-1234", country="SE")
+    session.add(cooperative)
+    session.flush()
+    return cooperative
+
+
+@pytest.fixture
+def client_record(session: Session) -> Client:
+    client = Client(name="Malmö stad", organisation_number="212000-1124", country="SE", public_sector=True)
+    session.add(client)
+    session.flush()
+    return client
+
+
+def expired(settings: Settings, user_id: int) -> str:
+    token, _ = issue_access_token(
+        config=token_config(settings), user_id=user_id, now=datetime.now(UTC) - timedelta(hours=2)
+    )
+    return token
