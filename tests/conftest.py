@@ -22,10 +22,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet import migrate
+from kooperativet.auth.dependencies import token_config
 from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.auth.passwords import hash_password
 from kooperativet.auth.tokens import issue_access_token
-from kooperativet.auth.dependencies import token_config
 from kooperativet.config import Settings
 from kooperativet.db import make_engine
 from kooperativet.main import create_app
@@ -101,7 +101,10 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
-        env="test", data_dir=tmp_path, database_url=database_url, secret_key="t" * 48,
+        env="test",
+        data_dir=tmp_path,
+        database_url=database_url,
+        secret_key="t" * 48,
         login_attempts_per_window=5,
     )
 
@@ -129,13 +132,15 @@ class Actor:
 
 
 @pytest.fixture
-def make_user(session: Session, settings: Settings, password_hash: str):  # type: ignore[no-untyped-def]
+def make_user(session: Session, settings: Settings, password_hash: str):
     counter = iter(range(1, 10_000))
 
     def make(*roles: Role, email: str | None = None, active: bool = True) -> Actor:
         user = User(
-            email=email or f"user{next(counter)}@example.se", full_name="Test Person",
-            password_hash=password_hash, is_active=active,
+            email=email or f"user{next(counter)}@example.se",
+            full_name="Test Person",
+            password_hash=password_hash,
+            is_active=active,
         )
         user.role_rows = [UserRole(role=r) for r in roles]
         session.add(user)
@@ -150,16 +155,21 @@ VALID_PERSONAL_NUMBERS = ["19900514-1230", "19560302-2343", "20040830-3451", "19
 
 
 @pytest.fixture
-def make_member(session: Session, make_user):  # type: ignore[no-untyped-def]
+def make_member(session: Session, make_user):
     numbers = iter(VALID_PERSONAL_NUMBERS)
 
     def make(*roles: Role) -> Actor:
         actor = make_user(Role.member, *roles)
         number = next(numbers).replace("-", "")
         member = Member(
-            user_id=actor.user.id, first_name="Mia", last_name=f"Medlem{actor.user.id}",
-            personal_identity_number=number, birth_date=date(int(number[:4]), int(number[4:6]), int(number[6:8])),
-            joined_on=date(2025, 1, 1), email=actor.user.email, bank_clearing_number="6000",
+            user_id=actor.user.id,
+            first_name="Mia",
+            last_name=f"Medlem{actor.user.id}",
+            personal_identity_number=number,
+            birth_date=date(int(number[:4]), int(number[4:6]), int(number[6:8])),
+            joined_on=date(2025, 1, 1),
+            email=actor.user.email,
+            bank_clearing_number="6000",
             bank_account_number="123456789",
         )
         member.tax_settings = [MemberTaxSetting(valid_from=date(2025, 1, 1), mode=TaxMode.flat, percent=30)]

@@ -27,7 +27,9 @@ def serve(
     """Serve the API (docs at /docs, schema at /openapi.json, health at /health)."""
     import uvicorn
 
-    uvicorn.run("kooperativet.main:create_app", factory=True, host=host, port=port, workers=workers, reload=reload)
+    uvicorn.run(
+        "kooperativet.main:create_app", factory=True, host=host, port=port, workers=workers, reload=reload
+    )
 
 
 @db_app.command("upgrade")
@@ -97,7 +99,8 @@ def create_user(
     name: Annotated[str, typer.Option(help="full name")],
     role: Annotated[list[str], typer.Option(help="member, treasurer, board or admin; repeatable")],
     password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="at least 10 characters")
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="at least 10 characters"),
     ],
 ) -> None:
     """Create a user with one or more roles."""
@@ -117,7 +120,9 @@ def create_user(
     engine = make_engine(get_settings().resolved_database_url)
     try:
         for session in transaction(make_session_factory(engine)):
-            user = auth_service.create_user(session, email=email, full_name=name, password=password, roles=roles)
+            user = auth_service.create_user(
+                session, email=email, full_name=name, password=password, roles=roles
+            )
             typer.echo(f"user {user.id} created: {user.email} ({', '.join(sorted(user.roles))})")
     except DomainError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
@@ -130,7 +135,9 @@ def create_user(
 def demo(
     out: Annotated[Path, typer.Option(help="folder for the demo database, documents and manifest.json")],
     today: Annotated[str, typer.Option(help="the demo's fixed 'today' (YYYY-MM-DD)")] = "2026-11-20",
-    database_url: Annotated[str | None, typer.Option(help="use this database instead of a new SQLite file")] = None,
+    database_url: Annotated[
+        str | None, typer.Option(help="use this database instead of a new SQLite file")
+    ] = None,
 ) -> None:
     """Build a demo cooperative through the same services as the API and write its documents."""
     from kooperativet.demo import run_demo

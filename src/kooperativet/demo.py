@@ -24,7 +24,8 @@ from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Client, Member, TaxMode
 from kooperativet.parties.schemas import ClientCreate, MemberCreate, TaxSettingCreate
 
-DEMO_PASSWORD = "demo-password-2026"  # printed in the README: the demo is for looking around, not for use
+# Printed in the README: the demo is for looking around, never for real use.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 
 
 @dataclass
@@ -72,42 +73,91 @@ DEMO_COOPERATIVE = Settings(
 # One member per employer-contribution category (payroll.md §2) and two tax modes.
 DEMO_MEMBERS = [
     MemberCreate(
-        first_name="Alva", last_name="Lindqvist", personal_identity_number="19900514-1230",
-        street="Repslagargatan 3", postal_code="118 46", city="Stockholm", email="alva@example.se",
-        bank_clearing_number="6000", bank_account_number="123456789", joined_on=date(2024, 2, 1),
+        first_name="Alva",
+        last_name="Lindqvist",
+        personal_identity_number="19900514-1230",
+        street="Repslagargatan 3",
+        postal_code="118 46",
+        city="Stockholm",
+        email="alva@example.se",
+        bank_clearing_number="6000",
+        bank_account_number="123456789",
+        joined_on=date(2024, 2, 1),
     ),
     MemberCreate(
-        first_name="Bertil", last_name="Holm", personal_identity_number="19560302-2343",
-        street="Storgatan 12", postal_code="753 20", city="Uppsala", email="bertil@example.se",
-        bank_clearing_number="5000", bank_account_number="1234560", joined_on=date(2023, 9, 1),
+        first_name="Bertil",
+        last_name="Holm",
+        personal_identity_number="19560302-2343",
+        street="Storgatan 12",
+        postal_code="753 20",
+        city="Uppsala",
+        email="bertil@example.se",
+        bank_clearing_number="5000",
+        bank_account_number="1234560",
+        joined_on=date(2023, 9, 1),
         tax=TaxSettingCreate(valid_from=date(2023, 9, 1), mode=TaxMode.flat, percent=None),
     ),
     MemberCreate(
-        first_name="Cleo", last_name="Nilsson", personal_identity_number="20040830-3451",
-        street="Möllevångsgatan 8", postal_code="214 20", city="Malmö", email="cleo@example.se",
-        bank_clearing_number="9570", bank_account_number="1234567897", joined_on=date(2025, 5, 1),
-        tax=TaxSettingCreate(valid_from=date(2025, 5, 1), mode=TaxMode.table, table_number=32, table_column=1),
+        first_name="Cleo",
+        last_name="Nilsson",
+        personal_identity_number="20040830-3451",
+        street="Möllevångsgatan 8",
+        postal_code="214 20",
+        city="Malmö",
+        email="cleo@example.se",
+        bank_clearing_number="9570",
+        bank_account_number="1234567897",
+        joined_on=date(2025, 5, 1),
+        tax=TaxSettingCreate(
+            valid_from=date(2025, 5, 1), mode=TaxMode.table, table_number=32, table_column=1
+        ),
     ),
     MemberCreate(
-        first_name="Dagny", last_name="Ek", personal_identity_number="19371201-4566",
-        street="Linnégatan 40", postal_code="413 04", city="Göteborg", email="dagny@example.se",
-        bank_clearing_number="3300", bank_account_number="3712014566", joined_on=date(2020, 1, 1),
+        first_name="Dagny",
+        last_name="Ek",
+        personal_identity_number="19371201-4566",
+        street="Linnégatan 40",
+        postal_code="413 04",
+        city="Göteborg",
+        email="dagny@example.se",
+        bank_clearing_number="3300",
+        bank_account_number="3712014566",
+        joined_on=date(2020, 1, 1),
     ),
 ]
 
 DEMO_CLIENTS = [
     ClientCreate(
-        name="Malmö stad, Kulturförvaltningen", organisation_number="212000-1124", vat_number="SE212000112401",
-        street="Box 30", postal_code="201 20", city="Malmö", email="faktura@malmo.example.se",
-        peppol_scheme="0007", peppol_id="2120001124", default_buyer_reference="KF-4711", public_sector=True,
+        name="Malmö stad, Kulturförvaltningen",
+        organisation_number="212000-1124",
+        vat_number="SE212000112401",
+        street="Box 30",
+        postal_code="201 20",
+        city="Malmö",
+        email="faktura@malmo.example.se",
+        peppol_scheme="0007",
+        peppol_id="2120001124",
+        default_buyer_reference="KF-4711",
+        public_sector=True,
     ),
     ClientCreate(
-        name="Folkteatern i Mellanstad AB", organisation_number="556677-8899", vat_number="SE556677889901",
-        street="Teatergatan 1", postal_code="411 38", city="Göteborg", email="ekonomi@folkteatern.example.se",
+        name="Folkteatern i Mellanstad AB",
+        organisation_number="556677-8899",
+        vat_number="SE556677889901",
+        street="Teatergatan 1",
+        postal_code="411 38",
+        city="Göteborg",
+        email="ekonomi@folkteatern.example.se",
     ),
     ClientCreate(
-        name="Kulturhaus Berlin GmbH", vat_number="DE136695976", country="DE", street="Oranienstraße 25",
-        postal_code="10999", city="Berlin", email="buchhaltung@kulturhaus.example.de", language="en",
+        name="Kulturhaus Berlin GmbH",
+        vat_number="DE136695976",
+        country="DE",
+        street="Oranienstraße 25",
+        postal_code="10999",
+        city="Berlin",
+        email="buchhaltung@kulturhaus.example.de",
+        language="en",
     ),
 ]
 
@@ -141,9 +191,14 @@ def _people(session: Session) -> tuple[list[Member], list[Client]]:
     members = []
     for data in DEMO_MEMBERS:
         user = auth_service.create_user(
-            session, email=str(data.email), full_name=f"{data.first_name} {data.last_name}",
-            password=DEMO_PASSWORD, roles=[Role.member],
+            session,
+            email=str(data.email),
+            full_name=f"{data.first_name} {data.last_name}",
+            password=DEMO_PASSWORD,
+            roles=[Role.member],
         )
-        members.append(parties_service.create_member(session, data=data.model_copy(update={"user_id": user.id})))
+        members.append(
+            parties_service.create_member(session, data=data.model_copy(update={"user_id": user.id}))
+        )
     clients = [parties_service.create_client(session, data=data) for data in DEMO_CLIENTS]
     return members, clients

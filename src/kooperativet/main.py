@@ -92,7 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 connection.execution_options(**{READ_ONLY: True}).execute(text("SELECT 1"))
         except Exception:  # any database failure means "not healthy"; the body says which part
             return problem_response(
-                request, status=503, title="Unavailable", detail="the database is not reachable", code="unavailable"
+                request,
+                status=503,
+                title="Unavailable",
+                detail="the database is not reachable",
+                code="unavailable",
             )
         return {"status": "ok", "version": __version__}
 

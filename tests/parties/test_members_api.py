@@ -19,7 +19,9 @@ def new_member(**overrides: object) -> dict[str, object]:
     return body
 
 
-def test_treasurer_registers_a_member_with_birth_date_and_default_flat_tax(api: TestClient, make_user) -> None:
+def test_treasurer_registers_a_member_with_birth_date_and_default_flat_tax(
+    api: TestClient, make_user
+) -> None:
     treasurer = make_user(Role.treasurer)
     response = api.post("/api/v1/members", json=new_member(), headers=treasurer.headers)
     assert response.status_code == 201, response.text
@@ -29,8 +31,14 @@ def test_treasurer_registers_a_member_with_birth_date_and_default_flat_tax(api: 
     assert body["is_coordination_number"] is False
     assert body["tax_settings"] == [
         {
-            "id": body["tax_settings"][0]["id"], "valid_from": "2026-01-01", "mode": "flat", "percent": "30.00",
-            "table_number": None, "table_column": None, "tax_information_missing": False, "note": None,
+            "id": body["tax_settings"][0]["id"],
+            "valid_from": "2026-01-01",
+            "mode": "flat",
+            "percent": "30.00",
+            "table_number": None,
+            "table_column": None,
+            "tax_information_missing": False,
+            "note": None,
         }
     ]
 
@@ -38,7 +46,9 @@ def test_treasurer_registers_a_member_with_birth_date_and_default_flat_tax(api: 
 def test_a_samordningsnummer_gives_the_birth_date_without_the_sixty(api: TestClient, make_user) -> None:
     treasurer = make_user(Role.treasurer)
     response = api.post(
-        "/api/v1/members", json=new_member(personal_identity_number="19900574-1237"), headers=treasurer.headers
+        "/api/v1/members",
+        json=new_member(personal_identity_number="19900574-1237"),
+        headers=treasurer.headers,
     )
     assert response.status_code == 201, response.text
     assert response.json()["birth_date"] == "1990-05-14"
@@ -50,7 +60,9 @@ def test_an_invalid_personnummer_is_a_422_naming_the_field_and_nothing_is_stored
 ) -> None:
     treasurer = make_user(Role.treasurer)
     response = api.post(
-        "/api/v1/members", json=new_member(personal_identity_number="19850131-5679"), headers=treasurer.headers
+        "/api/v1/members",
+        json=new_member(personal_identity_number="19850131-5679"),
+        headers=treasurer.headers,
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -61,7 +73,9 @@ def test_an_invalid_personnummer_is_a_422_naming_the_field_and_nothing_is_stored
     assert api.get("/api/v1/members", headers=treasurer.headers).json()["total"] == 0
 
 
-def test_a_ten_digit_personnummer_is_refused_because_the_century_is_ambiguous(api: TestClient, make_user) -> None:
+def test_a_ten_digit_personnummer_is_refused_because_the_century_is_ambiguous(
+    api: TestClient, make_user
+) -> None:
     treasurer = make_user(Role.treasurer)
     response = api.post(
         "/api/v1/members", json=new_member(personal_identity_number="850131-5678"), headers=treasurer.headers
@@ -112,7 +126,9 @@ def test_a_member_reads_their_own_record_and_gets_404_for_another(api: TestClien
 def test_a_member_changes_contact_fields_only(api: TestClient, make_member) -> None:
     mine = make_member()
     url = f"/api/v1/members/{mine.member.id}"
-    changed = api.patch(url, json={"version": 1, "phone": "+46 70 000 00 00", "city": "Lund"}, headers=mine.headers)
+    changed = api.patch(
+        url, json={"version": 1, "phone": "+46 70 000 00 00", "city": "Lund"}, headers=mine.headers
+    )
     assert changed.status_code == 200, changed.text
     assert changed.json()["city"] == "Lund"
     assert changed.json()["version"] == 2
@@ -132,7 +148,9 @@ def test_a_stale_version_is_a_409_and_changes_nothing(api: TestClient, make_user
     assert api.get(url, headers=treasurer.headers).json()["city"] == "Umeå"
 
 
-def test_tax_settings_are_dated_and_an_existing_date_is_a_409(api: TestClient, make_user, make_member) -> None:
+def test_tax_settings_are_dated_and_an_existing_date_is_a_409(
+    api: TestClient, make_user, make_member
+) -> None:
     treasurer, member = make_user(Role.treasurer), make_member()
     url = f"/api/v1/members/{member.member.id}/tax-settings"
     table = {"valid_from": "2026-07-01", "mode": "table", "table_number": 33, "table_column": 1}

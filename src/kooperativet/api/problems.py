@@ -67,9 +67,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"field": _field_path(err.get("loc", ())), "reason": _reason(err)} for err in exc.errors()
-    ]
+    errors = [{"field": _field_path(err.get("loc", ())), "reason": _reason(err)} for err in exc.errors()]
     summary = "; ".join(f"{e['field']}: {e['reason']}" for e in errors[:5])
     return problem_response(
         request,

@@ -12,7 +12,7 @@ from kooperativet.core.money import MONEY_PATTERN, InvalidAmount, format_amount,
 
 def _money(value: Any) -> Decimal:
     if isinstance(value, bool | float):
-        raise ValueError("money must be a string such as \"1250.00\", not a JSON number")
+        raise ValueError('money must be a string such as "1250.00", not a JSON number')
     try:
         return parse_amount(value)
     except InvalidAmount as exc:

@@ -54,8 +54,11 @@ def issue_token(
         raise
     throttle.succeed(account_key)
     issued = service.issue_tokens(
-        session, user=user, config=token_config(settings),
-        refresh_lifetime=timedelta(days=settings.refresh_token_days), now=utcnow(),
+        session,
+        user=user,
+        config=token_config(settings),
+        refresh_lifetime=timedelta(days=settings.refresh_token_days),
+        now=utcnow(),
     )
     return _token_pair(issued, settings)
 
@@ -64,13 +67,18 @@ def issue_token(
 def refresh_token(body: RefreshRequest, session: DbSession, settings: AppSettings) -> TokenPair:
     """Exchange a refresh token for a new pair; the old refresh token stops working."""
     issued = service.refresh_tokens(
-        session, refresh_token=body.refresh_token, config=token_config(settings),
-        refresh_lifetime=timedelta(days=settings.refresh_token_days), now=utcnow(),
+        session,
+        refresh_token=body.refresh_token,
+        config=token_config(settings),
+        refresh_lifetime=timedelta(days=settings.refresh_token_days),
+        now=utcnow(),
     )
     return _token_pair(issued, settings)
 
 
-@router.post("/auth/revoke", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404, 422))
+@router.post(
+    "/auth/revoke", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404, 422)
+)
 def revoke_token(body: RefreshRequest, user: CurrentUser, session: DbSession) -> Response:
     """Log out: revoke one of your refresh tokens."""
     service.revoke_refresh_token(session, refresh_token=body.refresh_token, user=user, now=utcnow())
@@ -87,15 +95,23 @@ def read_me(user: CurrentUser) -> UserRead:
 def change_password(body: PasswordChange, user: CurrentUser, session: DbSession) -> Response:
     """Change your own password; every refresh token you hold is revoked."""
     service.change_password(
-        session, user=user, current_password=body.current_password, new_password=body.new_password, now=utcnow()
+        session,
+        user=user,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        now=utcnow(),
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/users", responses=problem_responses(401, 403, 422))
 def list_users(
-    _admin: AdminUser, session: DbSession, window: Window, role: Role | None = None,
-    active: bool | None = None, q: str | None = None,
+    _admin: AdminUser,
+    session: DbSession,
+    window: Window,
+    role: Role | None = None,
+    active: bool | None = None,
+    q: str | None = None,
 ) -> Page[UserRead]:
     """Users, filtered by role, active flag or a text in name or e-mail (admin)."""
     rows, total = service.list_users(
@@ -108,7 +124,11 @@ def list_users(
 def create_user(body: UserCreate, _admin: AdminUser, session: DbSession) -> UserRead:
     """Create a user with one or more roles (admin)."""
     user = service.create_user(
-        session, email=body.email, full_name=body.full_name, password=body.password, roles=body.roles,
+        session,
+        email=body.email,
+        full_name=body.full_name,
+        password=body.password,
+        roles=body.roles,
         is_active=body.is_active,
     )
     return _read(user)
@@ -125,16 +145,27 @@ def update_user(user_id: int, body: UserUpdate, _admin: AdminUser, session: DbSe
     """Change a user's name, roles, active flag or password (admin). Send the ``version`` you read."""
     user = service.get_user(session, user_id=user_id)
     updated = service.update_user(
-        session, user=user, version=body.version, now=utcnow(), full_name=body.full_name, roles=body.roles,
-        is_active=body.is_active, password=body.password,
+        session,
+        user=user,
+        version=body.version,
+        now=utcnow(),
+        full_name=body.full_name,
+        roles=body.roles,
+        is_active=body.is_active,
+        password=body.password,
     )
     return _read(updated)
 
 
 def _user_dict(user: User) -> dict[str, object]:
     return {
-        "id": user.id, "email": user.email, "full_name": user.full_name, "roles": sorted(user.roles),
-        "is_active": user.is_active, "version": user.version, "created_at": user.created_at,
+        "id": user.id,
+        "email": user.email,
+        "full_name": user.full_name,
+        "roles": sorted(user.roles),
+        "is_active": user.is_active,
+        "version": user.version,
+        "created_at": user.created_at,
         "updated_at": user.updated_at,
     }
 

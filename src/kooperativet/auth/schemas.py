@@ -9,7 +9,6 @@ from kooperativet.auth.models import Role
 from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
 
 
-
 class UserCreate(Schema):
     email: EmailStr = Field(examples=["kassor@interimkultur.se"])
     full_name: str = Field(min_length=1, max_length=200, examples=["Karin Kassör"])

@@ -35,12 +35,20 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(
-    session: Session, *, email: str, full_name: str, password: str, roles: Iterable[Role], is_active: bool = True
+    session: Session,
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    roles: Iterable[Role],
+    is_active: bool = True,
 ) -> User:
     email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists", code="duplicate_email", field="email")
-    user = User(email=email, full_name=full_name.strip(), password_hash=hash_password(password), is_active=is_active)
+    user = User(
+        email=email, full_name=full_name.strip(), password_hash=hash_password(password), is_active=is_active
+    )
     user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
     session.add(user)
     session.flush()
@@ -55,7 +63,12 @@ def get_user(session: Session, *, user_id: int) -> User:
 
 
 def list_users(
-    session: Session, *, limit: int, offset: int, role: Role | None = None, active: bool | None = None,
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    role: Role | None = None,
+    active: bool | None = None,
     q: str | None = None,
 ) -> tuple[list[User], int]:
     query = select(User)
@@ -72,8 +85,15 @@ def list_users(
 
 
 def update_user(
-    session: Session, *, user: User, version: int, now: datetime, full_name: str | None = None,
-    roles: Iterable[Role] | None = None, is_active: bool | None = None, password: str | None = None,
+    session: Session,
+    *,
+    user: User,
+    version: int,
+    now: datetime,
+    full_name: str | None = None,
+    roles: Iterable[Role] | None = None,
+    is_active: bool | None = None,
+    password: str | None = None,
 ) -> User:
     check_version(user.version, version, what=f"user {user.id}")
     new_roles = set(roles) if roles is not None else user.roles
@@ -169,7 +189,9 @@ def refresh_tokens(
         raise NotAuthenticated("the refresh token is unknown or expired", code="invalid_refresh_token")
     if row.revoked_at is not None:
         revoke_all_refresh_tokens(session, user_id=row.user_id, now=now)
-        raise RefreshTokenReused("the refresh token was already used or revoked", code="invalid_refresh_token")
+        raise RefreshTokenReused(
+            "the refresh token was already used or revoked", code="invalid_refresh_token"
+        )
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("this account is disabled", code="account_disabled")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from jose import JWTError, jwt
 
 SUPPORTED_ALGORITHMS = frozenset({"HS256", "HS384", "HS512"})
-ACCESS_TOKEN_TYPE = "access"
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 
 
 class InvalidToken(Exception):
@@ -89,4 +89,3 @@ def decode_access_token(*, config: TokenConfig, token: str) -> AccessClaims:
         expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=UTC),
         token_id=str(claims.get("jti", "")),
     )
-

@@ -43,19 +43,30 @@ def update_cooperative(body: CooperativeUpdate, _admin: AdminUser, session: DbSe
 
 @router.get("/members", tags=["members"], responses=problem_responses(401, 422))
 def list_members(
-    user: CurrentUser, session: DbSession, window: Window, q: str | None = None, current_on: date | None = None
+    user: CurrentUser,
+    session: DbSession,
+    window: Window,
+    q: str | None = None,
+    current_on: date | None = None,
 ) -> Page[MemberListItem]:
     """Members with personnummer and bank account masked. A member sees only their own record."""
     sees_everyone = user.has_any_role(Role.treasurer, Role.admin, Role.board)
     rows, total = service.list_members(
-        session, limit=window.limit, offset=window.offset, q=q, current_on=current_on,
+        session,
+        limit=window.limit,
+        offset=window.offset,
+        q=q,
+        current_on=current_on,
         user_id=None if sees_everyone else user.id,
     )
     return Page(items=[_list_item(m) for m in rows], total=total, limit=window.limit, offset=window.offset)
 
 
 @router.post(
-    "/members", tags=["members"], status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
+    "/members",
+    tags=["members"],
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 422),
 )
 def create_member(body: MemberCreate, _user: TreasurerOrAdmin, session: DbSession) -> MemberRead:
     """Register a member's personal record (treasurer or admin). Tax is flat 30 % unless given."""
@@ -104,20 +115,30 @@ def add_tax_setting(
 
 @router.get("/clients", tags=["clients"], responses=problem_responses(401, 422))
 def list_clients(
-    _user: CurrentUser, session: DbSession, window: Window, q: str | None = None,
-    public_sector: bool | None = None, country: str | None = None,
+    _user: CurrentUser,
+    session: DbSession,
+    window: Window,
+    q: str | None = None,
+    public_sector: bool | None = None,
+    country: str | None = None,
 ) -> Page[ClientRead]:
     """Clients, filtered by name, public-sector flag or country."""
     rows, total = service.list_clients(
         session, limit=window.limit, offset=window.offset, q=q, public_sector=public_sector, country=country
     )
     return Page(
-        items=[ClientRead.model_validate(c) for c in rows], total=total, limit=window.limit, offset=window.offset
+        items=[ClientRead.model_validate(c) for c in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
     )
 
 
 @router.post(
-    "/clients", tags=["clients"], status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
+    "/clients",
+    tags=["clients"],
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 422),
 )
 def create_client(body: ClientCreate, _user: TreasurerOrAdmin, session: DbSession) -> ClientRead:
     """Register a client (treasurer or admin)."""
@@ -131,7 +152,9 @@ def get_client(client_id: int, _user: CurrentUser, session: DbSession) -> Client
 
 
 @router.patch("/clients/{client_id}", tags=["clients"], responses=problem_responses(401, 403, 404, 409, 422))
-def update_client(client_id: int, body: ClientUpdate, _user: TreasurerOrAdmin, session: DbSession) -> ClientRead:
+def update_client(
+    client_id: int, body: ClientUpdate, _user: TreasurerOrAdmin, session: DbSession
+) -> ClientRead:
     """Change a client (treasurer or admin). Send the ``version`` you read."""
     client = service.get_client(session, client_id=client_id)
     return ClientRead.model_validate(service.update_client(session, client=client, update=body))

@@ -52,8 +52,13 @@ class TaxSettingCreate(Schema):
     valid_from: date = Field(examples=["2026-01-01"])
     mode: TaxMode = TaxMode.flat
     percent: Decimal | None = Field(
-        default=None, gt=0, le=100, max_digits=5, decimal_places=2,
-        description="flat mode only; 30 when left out", examples=["30"],
+        default=None,
+        gt=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="flat mode only; 30 when left out",
+        examples=["30"],
     )
     table_number: int | None = Field(default=None, ge=29, le=42, description="table mode only")
     table_column: int | None = Field(default=None, ge=1, le=6, description="table mode only")

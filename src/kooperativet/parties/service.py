@@ -34,7 +34,9 @@ MEMBER_CONTACT_FIELDS = frozenset({"street", "postal_code", "city", "country", "
 MEMBER_REQUIRED_FIELDS = frozenset(
     {"first_name", "last_name", "personal_identity_number", "joined_on", "country", "language"}
 )
-CLIENT_REQUIRED_FIELDS = frozenset({"name", "kind", "country", "language", "payment_terms_days", "public_sector"})
+CLIENT_REQUIRED_FIELDS = frozenset(
+    {"name", "kind", "country", "language", "payment_terms_days", "public_sector"}
+)
 
 
 def validated(field: str, parse: Callable[[str], T], value: str) -> T:
@@ -119,7 +121,9 @@ def _apply_cooperative(cooperative: Cooperative, changes: dict[str, Any]) -> Non
 
 
 def create_member(session: Session, *, data: MemberCreate) -> Member:
-    identity = validated("personal_identity_number", ids.parse_personal_identity, data.personal_identity_number)
+    identity = validated(
+        "personal_identity_number", ids.parse_personal_identity, data.personal_identity_number
+    )
     _refuse_duplicate_person(session, identity.number)
     member = Member(
         first_name=data.first_name.strip(),
@@ -150,13 +154,16 @@ def update_member(session: Session, *, member: Member, update: MemberUpdate, act
         refused = sorted(set(changes) - MEMBER_CONTACT_FIELDS)
         if refused:
             raise PermissionDenied(
-                f"members may change only their contact fields; ask the treasurer to change {', '.join(refused)}"
+                "members may change only their contact fields; "
+                f"ask the treasurer to change {', '.join(refused)}"
             )
     for field in MEMBER_REQUIRED_FIELDS & set(changes):
         if changes[field] is None:
             raise RuleViolation(f"{field} cannot be empty", field=field)
     if "personal_identity_number" in changes:
-        identity = validated("personal_identity_number", ids.parse_personal_identity, changes.pop("personal_identity_number"))
+        identity = validated(
+            "personal_identity_number", ids.parse_personal_identity, changes.pop("personal_identity_number")
+        )
         if identity.number != member.personal_identity_number:
             _refuse_duplicate_person(session, identity.number)
         member.personal_identity_number = identity.number
@@ -198,7 +205,12 @@ def get_own_member(session: Session, *, actor: User) -> Member:
 
 
 def list_members(
-    session: Session, *, limit: int, offset: int, q: str | None = None, current_on: date | None = None,
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    q: str | None = None,
+    current_on: date | None = None,
     user_id: int | None = None,
 ) -> tuple[list[Member], int]:
     """Members matching the filters; ``user_id`` narrows the list to the member linked to that user."""
@@ -215,7 +227,9 @@ def list_members(
             Member.joined_on <= current_on, or_(Member.left_on.is_(None), Member.left_on > current_on)
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Member.last_name, Member.first_name, Member.id).limit(limit).offset(offset))
+    rows = session.scalars(
+        query.order_by(Member.last_name, Member.first_name, Member.id).limit(limit).offset(offset)
+    )
     return list(rows), total
 
 
@@ -243,7 +257,9 @@ def _tax_setting(data: TaxSettingCreate) -> MemberTaxSetting:
             field="percent",
         )
     if data.mode is TaxMode.table and (data.table_number is None or data.table_column is None):
-        raise RuleViolation("table mode needs table_number (29–42) and table_column (1–6)", field="table_number")
+        raise RuleViolation(
+            "table mode needs table_number (29–42) and table_column (1–6)", field="table_number"
+        )
     if data.mode is not TaxMode.table and (data.table_number is not None or data.table_column is not None):
         raise RuleViolation("table_number and table_column apply to table mode only", field="table_number")
     return MemberTaxSetting(
@@ -287,7 +303,11 @@ def _link_user(session: Session, member: Member, user_id: int) -> None:
         raise RuleViolation(f"user {user_id} does not exist", field="user_id")
     linked = session.scalar(select(Member.id).where(Member.user_id == user_id, Member.id != member.id))
     if linked is not None:
-        raise Conflict(f"user {user_id} is already linked to member {linked}", code="user_already_linked", field="user_id")
+        raise Conflict(
+            f"user {user_id} is already linked to member {linked}",
+            code="user_already_linked",
+            field="user_id",
+        )
     member.user_id = user_id
 
 
@@ -303,7 +323,9 @@ def create_client(session: Session, *, data: ClientCreate) -> Client:
     client = Client()
     _apply_client(session, client, data.model_dump())
     session.add(client)
-    _flush_unique(session, "a client with this organisation or VAT number already exists", "organisation_number")
+    _flush_unique(
+        session, "a client with this organisation or VAT number already exists", "organisation_number"
+    )
     return client
 
 
@@ -315,7 +337,9 @@ def update_client(session: Session, *, client: Client, update: ClientUpdate) -> 
             raise RuleViolation(f"{field} cannot be empty", field=field)
     _apply_client(session, client, changes)
     client.version += 1
-    _flush_unique(session, "a client with this organisation or VAT number already exists", "organisation_number")
+    _flush_unique(
+        session, "a client with this organisation or VAT number already exists", "organisation_number"
+    )
     return client
 
 
@@ -327,7 +351,12 @@ def get_client(session: Session, *, client_id: int) -> Client:
 
 
 def list_clients(
-    session: Session, *, limit: int, offset: int, q: str | None = None, public_sector: bool | None = None,
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    q: str | None = None,
+    public_sector: bool | None = None,
     country: str | None = None,
 ) -> tuple[list[Client], int]:
     query = select(Client)
@@ -344,8 +373,12 @@ def list_clients(
 
 def _apply_client(session: Session, client: Client, changes: dict[str, Any]) -> None:
     if changes.get("organisation_number") is not None:
-        number = validated("organisation_number", ids.normalise_organisation_number, changes["organisation_number"])
-        other = session.scalar(select(Client.id).where(Client.organisation_number == number, Client.id != client.id))
+        number = validated(
+            "organisation_number", ids.normalise_organisation_number, changes["organisation_number"]
+        )
+        other = session.scalar(
+            select(Client.id).where(Client.organisation_number == number, Client.id != client.id)
+        )
         if other is not None:
             raise Conflict(
                 f"client {other} already has organisation number {number}",
@@ -357,10 +390,16 @@ def _apply_client(session: Session, client: Client, changes: dict[str, Any]) -> 
         number = validated("vat_number", ids.normalise_vat_number, changes["vat_number"])
         other = session.scalar(select(Client.id).where(Client.vat_number == number, Client.id != client.id))
         if other is not None:
-            raise Conflict(f"client {other} already has VAT number {number}", code="duplicate_vat_number", field="vat_number")
+            raise Conflict(
+                f"client {other} already has VAT number {number}",
+                code="duplicate_vat_number",
+                field="vat_number",
+            )
         changes["vat_number"] = number
     if changes.get("personal_identity_number") is not None:
-        identity = validated("personal_identity_number", ids.parse_personal_identity, changes["personal_identity_number"])
+        identity = validated(
+            "personal_identity_number", ids.parse_personal_identity, changes["personal_identity_number"]
+        )
         changes["personal_identity_number"] = identity.number
     for field, value in changes.items():
         setattr(client, field, value.strip() if isinstance(value, str) else value)
@@ -369,7 +408,9 @@ def _apply_client(session: Session, client: Client, changes: dict[str, Any]) -> 
 
 def _check_client(client: Client) -> None:
     if client.peppol_scheme == "0007" and client.peppol_id is not None:
-        client.peppol_id = validated("peppol_id", ids.normalise_organisation_number, client.peppol_id).replace("-", "")
+        client.peppol_id = validated(
+            "peppol_id", ids.normalise_organisation_number, client.peppol_id
+        ).replace("-", "")
     if (client.peppol_scheme is None) != (client.peppol_id is None):
         raise RuleViolation("give both peppol_scheme and peppol_id, or neither", field="peppol_id")
     if client.kind is ClientKind.person and client.organisation_number is not None:
@@ -377,7 +418,8 @@ def _check_client(client: Client) -> None:
     vat_prefix = "EL" if client.country == "GR" else client.country  # Greece uses EL in VAT numbers
     if client.vat_number is not None and not client.vat_number.startswith(vat_prefix):
         raise RuleViolation(
-            f"the VAT number {client.vat_number} does not belong to country {client.country}", field="vat_number"
+            f"the VAT number {client.vat_number} does not belong to country {client.country}",
+            field="vat_number",
         )
 
 

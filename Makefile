@@ -1,0 +1,62 @@
+# kooperativet — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_OUT ?= demo-out
+
+.PHONY: run test lint format demo bench migrations-check clean help
+
+help:
+	@echo "make run    - install into $(VENV), migrate the embedded database and serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install the dev extras and run the tests (SQLite; PostgreSQL with KOOPERATIVET_TEST_DATABASE_URL)"
+	@echo "make lint   - ruff, mypy and the import-linter contracts"
+	@echo "make demo   - build the demo cooperative into $(DEMO_OUT)/"
+	@echo "make bench  - run the benchmarks in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes; the stamp files remember what was installed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/kooperativet db upgrade
+	$(BIN)/kooperativet serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/ruff format --check src tests migrations bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix src tests migrations bench
+	$(BIN)/ruff format src tests migrations bench
+
+demo: $(VENV)/.installed
+	$(BIN)/kooperativet demo --out $(DEMO_OUT)
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench
+
+# alembic check against a fresh embedded database (CI also runs it on PostgreSQL).
+migrations-check: $(VENV)/.installed
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	KOOPERATIVET_DATABASE_URL="sqlite:///$$tmp/check.sqlite3" $(BIN)/alembic upgrade head && \
+	KOOPERATIVET_DATABASE_URL="sqlite:///$$tmp/check.sqlite3" $(BIN)/alembic check
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(DEMO_OUT)

@@ -1,0 +1,19 @@
+"""File writers for the treasurer's exports: pure functions from plain values to bytes.
+
+Every writer has the exporter shape ``render(...) -> ExportFile`` (pretix's exporters: filename, media type,
+bytes). The modules import only the standard library, lxml and ``kooperativet.core``; the caller passes in
+anything that depends on the clock (``created_at``, ``generated_on``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExportFile:
+    """One rendered file, ready to be stored with its batch or sent to the user."""
+
+    filename: str
+    media_type: str
+    content: bytes

@@ -1,0 +1,300 @@
+"""Arbetsgivardeklaration på individnivå (AGI): Skatteverket's XML file, schema 1.1, one file per period.
+
+The period is the **month of payment** (``YYYYMM``). The file holds a sender block (``Avsandare``), the
+employer (``Blankettgemensamt/Arbetsgivare``), one ``Blankett`` with the main return (``HU``) and one
+``Blankett`` per individual return (``IU``). Element names, their order, the two namespaces (default
+*instans*, prefix ``agd`` *komponent*) and the ``faltkod`` attributes are copied from Skatteverket's example
+files ("Bilaga Exempelfiler" 1.1.4 and 1.1.9, ``shared/reference/agi/``); the XSD is not in our references.
+
+Field codes written (source: the example files named):
+
+======  =============================  ==========================================================  ===========
+FK      element                        value                                                       example
+======  =============================  ==========================================================  ===========
+201     AgRegistreradId                employer id, 12 digits (``16`` + organisation number)       01
+006     RedovisningsPeriod             period ``YYYYMM``                                           01
+487     SummaArbAvgSlf (HU)            Σ over categories of base × rate, öre dropped once at the   01, 08
+                                       end (83 050 × 31.42 % = 26 094.31 → 26094)
+497     SummaSkatteavdr (HU)           Σ of the IUs' FK001 + FK274 + FK275                         01, 07
+215     BetalningsmottagarId (IU)      personnummer with century, 12 digits                        01
+570     Specifikationsnummer (IU)      stable per person and period, written ``001``               01
+011     KontantErsattningUlagAG (IU)   cash gross pay, öre dropped                                 01
+001     AvdrPrelSkatt (IU)             preliminary tax withheld, ``0`` when none                   01, 14
+274     AvdrSkattSINK (IU)             SINK tax instead of FK001                                   02
+275     AvdrSkattASINK (IU)            A-SINK tax instead of FK001, with FK112                     03
+112     VerksamhetensArt (IU)          A-SINK: kind of activity (``Konsert``)                      03
+205     Borttag (IU)                   ``1``: removes an earlier IU; only 201/215/006/570 besides  10
+======  =============================  ==========================================================  ===========
+
+Contribution bases per category: none of Skatteverket's example files carries a base field in the HU — the HU
+has only 201, 006, 487 and 497 (plus 491/492/495/496 for tax on pensions and interest, Exempelfil_11).
+Skatteverket derives each person's category (full, pension only, youth) from the personnummer in FK215 and the
+base from the IU amounts (FK011 and benefits). So the bases per category and their rates are *inputs to FK487
+only*; nothing else is written for them. The youth reduction (20.81 % up to 25 000 kr per person and month of
+payment, 2026-04-01 … 2027-09-30, SFS 2026:100) post-dates the examples, which show no youth field: we write
+none — **verify** against the current "Teknisk beskrivning" for AGI 1.1 before the first youth period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from lxml import etree
+
+from kooperativet.core.money import ZERO, drop_ore
+from kooperativet.exports.formats import ExportFile
+
+INSTANS_NS = "http://xmls.skatteverket.se/se/skatteverket/da/instans/schema/1.1"
+KOMPONENT_NS = "http://xmls.skatteverket.se/se/skatteverket/da/komponent/schema/1.1"
+_XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+_SCHEMA_LOCATION = (
+    f"{INSTANS_NS} http://xmls.skatteverket.se/se/skatteverket/da/arbetsgivardeklaration/"
+    "arbetsgivardeklaration_1.1.xsd"
+)
+
+ContributionCategory = Literal["full", "pension_only", "youth", "none"]
+TaxMode = Literal["flat", "table", "sink", "asink"]
+
+_TWELVE_DIGITS = re.compile(r"\d{12}")
+_ORGANISATION_NUMBER = re.compile(r"(\d{6})-?(\d{4})|(\d{12})")
+_PERIOD = re.compile(r"(\d{4})(0[1-9]|1[0-2])")
+
+
+class InvalidDeclaration(ValueError):
+    """The data cannot make a valid arbetsgivardeklaration (wrong id, period or combination of fields)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contact:
+    """Whom Skatteverket calls about the file (``TekniskKontaktperson``) or the return (``Kontaktperson``)."""
+
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sender:
+    """Who produced the file (``Avsandare``): the program and its technical contact.
+
+    ``organisation_number`` is the sender's id: ``NNNNNN-NNNN``, ten or twelve digits (see ``agi_party_id``).
+    """
+
+    program_name: str
+    organisation_number: str
+    technical_contact: Contact
+
+
+@dataclass(frozen=True, kw_only=True)
+class Employer:
+    """The employer the return is for (``Arbetsgivare``, ``AgRegistreradId`` FK201) and its contact person."""
+
+    organisation_number: str
+    contact: Contact
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContributionBase:
+    """The month's contribution base in one category and the rate (a fraction: ``0.3142``) applied to it.
+
+    The payroll has already split a young person's month at 25 000 kr: the part above the cap is a base with
+    the full rate. Several entries per category are allowed (one per rate).
+    """
+
+    category: ContributionCategory
+    rate: Decimal
+    base: Decimal
+
+    def __post_init__(self) -> None:
+        if not ZERO <= self.rate < 1:
+            raise InvalidDeclaration(f"rate {self.rate} for {self.category} must be a fraction (0.3142)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndividualReturn:
+    """One individuell uppgift (IU): what one person was paid and what tax was withheld in the period.
+
+    ``tax_mode`` decides the tax field: ``flat``/``table`` → FK001, ``sink`` → FK274, ``asink`` → FK275 with
+    ``activity`` in FK112. ``removed`` sends FK205 to delete an IU sent earlier with the same personnummer,
+    period and specification number; the amounts are then not written.
+    """
+
+    personal_identity_number: str
+    specification_number: int
+    cash_pay: Decimal = ZERO
+    tax: Decimal = ZERO
+    tax_mode: TaxMode = "flat"
+    activity: str | None = None
+    removed: bool = False
+
+    def __post_init__(self) -> None:
+        if not _TWELVE_DIGITS.fullmatch(self.personal_identity_number):
+            raise InvalidDeclaration(
+                f"personnummer {self.personal_identity_number!r} must be 12 digits with the century"
+            )
+        if not 1 <= self.specification_number <= 9_999_999_999:
+            raise InvalidDeclaration(f"specification number {self.specification_number} is out of range")
+        if self.cash_pay < 0 or self.tax < 0:
+            raise InvalidDeclaration(f"negative amount in the IU for {self.personal_identity_number}")
+        if (self.tax_mode == "asink") != (self.activity is not None):
+            raise InvalidDeclaration("FK112 (activity) is given with, and only with, A-SINK (FK275)")
+
+
+def agi_party_id(organisation_number: str) -> str:
+    """The 12-digit id AGI gives an organisation: ``16`` + its digits (``556026-9986`` → ``165560269986``).
+
+    Source: Skatteverket's example files (``AgRegistreradId`` 165560269986). Twelve digits are kept as given.
+    """
+    match = _ORGANISATION_NUMBER.fullmatch(organisation_number.strip())
+    if match is None:
+        raise InvalidDeclaration(
+            f"organisation number {organisation_number!r} is not NNNNNN-NNNN or 12 digits"
+        )
+    if match.group(3):
+        return match.group(3)
+    return f"16{match.group(1)}{match.group(2)}"
+
+
+def sum_employer_contributions(*, bases: Sequence[ContributionBase]) -> int:
+    """FK487: the sum over categories of base × rate, öre dropped once at the end (exports.md).
+
+    Exempelfil_01: 83 050 × 31.42 % = 26 094.31 → 26094. The few kronor between this and the payslips' öre
+    sums are booked as rounding when the tax account is settled.
+    """
+    return drop_ore(sum((entry.base * entry.rate for entry in bases), ZERO))
+
+
+def sum_tax_withheld(*, returns: Sequence[IndividualReturn]) -> int:
+    """FK497: the sum of the tax fields written in the IUs (FK001, FK274, FK275), removed IUs excluded."""
+    return sum(drop_ore(iu.tax) for iu in returns if not iu.removed)
+
+
+def agi_due_date(*, period: str, is_bank_day: Callable[[date], bool] | None = None) -> date:
+    """The day the declaration for ``period`` must have reached Skatteverket.
+
+    The 12th of the following month, the 17th when that month is January or August (26 kap. SFL); a
+    Saturday, Sunday or — when ``is_bank_day`` is given, e.g. backed by the ``holidays`` package — a public
+    holiday moves it to the next weekday (lag om beräkning av lagstadgad tid).
+    """
+    year, month = _parse_period(period)
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    due = date(year, month, 17 if month in (1, 8) else 12)
+    while due.weekday() >= 5 or (is_bank_day is not None and not is_bank_day(due)):
+        due += timedelta(days=1)
+    return due
+
+
+def render(
+    *,
+    sender: Sender,
+    employer: Employer,
+    period: str,
+    contribution_bases: Sequence[ContributionBase],
+    returns: Sequence[IndividualReturn],
+    created_at: datetime,
+) -> ExportFile:
+    """The AGI file for one period: HU with FK487/FK497 first, then one IU per entry of ``returns`` in order.
+
+    ``created_at`` is Swedish local time without a zone, as in Skatteverket's examples (``Skapad``).
+    """
+    _parse_period(period)
+    if created_at.tzinfo is not None:
+        raise InvalidDeclaration("created_at must be local time without a zone, as Skatteverket's examples")
+    keys = [(iu.personal_identity_number, iu.specification_number) for iu in returns]
+    if len(set(keys)) != len(keys):
+        raise InvalidDeclaration("two IUs share personnummer and specification number")
+    employer_id = agi_party_id(employer.organisation_number)
+
+    root = etree.Element(
+        f"{{{INSTANS_NS}}}Skatteverket",
+        {"omrade": "Arbetsgivardeklaration", f"{{{_XSI_NS}}}schemaLocation": _SCHEMA_LOCATION},
+        nsmap={None: INSTANS_NS, "agd": KOMPONENT_NS, "xsi": _XSI_NS},  # type: ignore[dict-item]  # lxml-stubs lack the None (default) prefix
+    )
+    avsandare = _sub(root, "Avsandare")
+    _sub(avsandare, "Programnamn", sender.program_name)
+    _sub(avsandare, "Organisationsnummer", agi_party_id(sender.organisation_number))
+    _contact(avsandare, "TekniskKontaktperson", sender.technical_contact)
+    _sub(avsandare, "Skapad", created_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    arbetsgivare = _sub(_sub(root, "Blankettgemensamt"), "Arbetsgivare")
+    _sub(arbetsgivare, "AgRegistreradId", employer_id)
+    _contact(arbetsgivare, "Kontaktperson", employer.contact)
+
+    hu = _blankett(root, employer_id, period, "HU")
+    _field(_sub(hu, "ArbetsgivareHUGROUP"), "AgRegistreradId", "201", employer_id)
+    _field(hu, "RedovisningsPeriod", "006", period)
+    _field(hu, "SummaArbAvgSlf", "487", str(sum_employer_contributions(bases=contribution_bases)))
+    _field(hu, "SummaSkatteavdr", "497", str(sum_tax_withheld(returns=returns)))
+
+    for individual in returns:
+        _individual_return(_blankett(root, employer_id, period, "IU"), employer_id, period, individual)
+
+    return ExportFile(
+        filename=f"agi-{employer_id}-{period}.xml",
+        media_type="application/xml",
+        content=etree.tostring(
+            root, xml_declaration=True, encoding="UTF-8", standalone=False, pretty_print=True
+        ),
+    )
+
+
+_TAX_FIELDS: dict[TaxMode, tuple[str, str]] = {
+    "flat": ("AvdrPrelSkatt", "001"),
+    "table": ("AvdrPrelSkatt", "001"),
+    "sink": ("AvdrSkattSINK", "274"),
+    "asink": ("AvdrSkattASINK", "275"),
+}
+
+
+def _individual_return(
+    iu: etree._Element, employer_id: str, period: str, individual: IndividualReturn
+) -> None:
+    _field(_sub(iu, "ArbetsgivareIUGROUP"), "AgRegistreradId", "201", employer_id)
+    choice = _sub(_sub(iu, "BetalningsmottagareIUGROUP"), "BetalningsmottagareIDChoice")
+    _field(choice, "BetalningsmottagarId", "215", individual.personal_identity_number)
+    _field(iu, "RedovisningsPeriod", "006", period)
+    _field(iu, "Specifikationsnummer", "570", f"{individual.specification_number:03d}")
+    if individual.removed:
+        _field(iu, "Borttag", "205", "1")
+        return
+    _field(iu, "KontantErsattningUlagAG", "011", str(drop_ore(individual.cash_pay)))
+    name, code = _TAX_FIELDS[individual.tax_mode]
+    _field(iu, name, code, str(drop_ore(individual.tax)))
+    if individual.activity is not None:
+        _field(iu, "VerksamhetensArt", "112", individual.activity)
+
+
+def _blankett(root: etree._Element, employer_id: str, period: str, kind: str) -> etree._Element:
+    blankett = _sub(root, "Blankett")
+    arende = _sub(blankett, "Arendeinformation")
+    _sub(arende, "Arendeagare", employer_id)
+    _sub(arende, "Period", period)
+    return _sub(_sub(blankett, "Blankettinnehall"), kind)
+
+
+def _contact(parent: etree._Element, tag: str, contact: Contact) -> None:
+    element = _sub(parent, tag)
+    _sub(element, "Namn", contact.name)
+    _sub(element, "Telefon", contact.phone)
+    _sub(element, "Epostadress", contact.email)
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{KOMPONENT_NS}}}{tag}")
+    element.text = text
+    return element
+
+
+def _field(parent: etree._Element, tag: str, faltkod: str, text: str) -> None:
+    _sub(parent, tag, text).set("faltkod", faltkod)
+
+
+def _parse_period(period: str) -> tuple[int, int]:
+    match = _PERIOD.fullmatch(period)
+    if match is None:
+        raise InvalidDeclaration(f"period {period!r} is not YYYYMM")
+    return int(match.group(1)), int(match.group(2))

@@ -1,0 +1,375 @@
+"""SIE 4 (SIE-gruppen, format 4B of 2008-09-30): the type 4I writer for the accountant, and a reader.
+
+A SIE file is text in IBM PC-8, codepage 437 (``#FORMAT PC8``), one record per line: a label (``#VER``) and
+fields separated by spaces or tabs. A field with spaces is quoted (``"Lön november"``), a quote inside it is
+written ``\\"``; an object list is written in braces (``{1 "100" 6 "P7"}``); a voucher's rows stand between a
+``{`` line and a ``}`` line. Amounts use a dot and at most two decimals; dates are ``YYYYMMDD``.
+
+The writer produces type 4I (an import file from a sub-system, extension ``.si``): the mandatory labels
+``#FLAGGA 0``, ``#PROGRAM``, ``#FORMAT PC8``, ``#GEN``, ``#SIETYP 4``, ``#FNAMN``, ``#ORGNR``, ``#KONTO`` for
+the accounts used that the caller named, then the vouchers. It refuses a voucher that does not sum to zero.
+
+Characters outside codepage 437 (å ä ö Å Ä Ö é are inside it): a letter with a diacritic is replaced by its
+base letter (``Łukasz`` stays an error, ``Dvořák`` becomes ``Dvorák``); any other character is refused with
+``SieEncodingError`` naming it — an accounting file is not the place to guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from kooperativet.core.money import ORE, ZERO, InvalidAmount, format_amount
+from kooperativet.exports.formats import ExportFile
+
+ENCODING = "cp437"
+
+#: A field of a record as read: a string, or an object list ``{…}`` as the tuple of its items.
+Field = str | tuple[str, ...]
+
+
+class SieError(ValueError):
+    """Base of the SIE errors."""
+
+
+class UnbalancedVoucher(SieError):
+    """The writer refuses a voucher whose rows do not sum to zero (every voucher balances, exports.md)."""
+
+    def __init__(self, voucher: Voucher) -> None:
+        self.voucher = voucher
+        super().__init__(
+            f"voucher {voucher.series!r} {voucher.number!r} of {voucher.date.isoformat()} "
+            f"({voucher.text!r}) does not balance: its rows sum to {voucher.balance}"
+        )
+
+
+class SieEncodingError(SieError):
+    """A text holds a character codepage 437 cannot carry (and that is not a letter with a diacritic)."""
+
+
+class SieSyntaxError(SieError):
+    """The reader met a line it cannot make sense of (an unclosed brace, a row outside a voucher …)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transaction:
+    """One voucher row (``#TRANS account {objects} amount date "text" quantity``).
+
+    ``objects`` pairs a dimension number with an object id (``(("1", "100"),)`` for kostnadsställe 100).
+    ``date`` and ``text`` are optional in SIE; the empty text means none.
+    """
+
+    account: str
+    amount: Decimal
+    objects: tuple[tuple[str, str], ...] = ()
+    date: dt.date | None = None
+    text: str = ""
+    quantity: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Voucher:
+    """One voucher (``#VER series number date "text" registration_date``) and its rows.
+
+    In a 4I file the number may be empty: the accounting program receiving the file numbers the voucher.
+    """
+
+    series: str
+    number: str
+    date: dt.date
+    text: str = ""
+    registration_date: dt.date | None = None
+    transactions: tuple[Transaction, ...] = ()
+
+    @property
+    def balance(self) -> Decimal:
+        """The sum of the rows: zero for a balanced voucher."""
+        return sum((row.amount for row in self.transactions), ZERO)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """A record the reader keeps as read: its label and its fields."""
+
+    label: str
+    fields: tuple[Field, ...]
+    line_number: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SieDocument:
+    """What the reader found: every record outside the vouchers, the chart of accounts and the vouchers.
+
+    ``records`` keeps, in file order, the header labels and everything the reader does not model (``#RAR``,
+    ``#IB``, ``#PSALDO``, ``#OBJEKT`` …), including records inside a voucher other than ``#TRANS``
+    (``#RTRANS``, ``#BTRANS``: per the format, an added row ``#RTRANS`` is repeated as a ``#TRANS`` row,
+    which the voucher keeps; a removed row ``#BTRANS`` is not part of the voucher).
+    """
+
+    records: tuple[Record, ...]
+    accounts: Mapping[str, str]
+    vouchers: tuple[Voucher, ...]
+
+    def first(self, label: str) -> Record | None:
+        """The first record with ``label`` (``"#PROGRAM"``), or None."""
+        return next((record for record in self.records if record.label == label), None)
+
+
+def render(
+    *,
+    program_name: str,
+    program_version: str,
+    generated_on: dt.date,
+    company_name: str,
+    organisation_number: str,
+    account_names: Mapping[str, str],
+    vouchers: Sequence[Voucher],
+) -> ExportFile:
+    """A SIE 4I file with the vouchers in the order given, and ``#KONTO`` for the used accounts named.
+
+    Raises ``UnbalancedVoucher`` for a voucher that does not sum to zero, ``InvalidAmount`` for an amount with
+    more than two decimals and ``SieEncodingError`` for a text codepage 437 cannot carry.
+    """
+    orgnr = re.fullmatch(r"(\d{6})-?(\d{4})", organisation_number.strip())
+    if orgnr is None:
+        raise SieError(f"organisation number {organisation_number!r} is not NNNNNN-NNNN")
+    for voucher in vouchers:
+        if voucher.balance != 0:
+            raise UnbalancedVoucher(voucher)
+    used = sorted({row.account for voucher in vouchers for row in voucher.transactions})
+
+    lines = [
+        "#FLAGGA 0",
+        f"#PROGRAM {_quote(program_name)} {_quote(program_version)}",
+        "#FORMAT PC8",
+        f"#GEN {generated_on:%Y%m%d}",
+        "#SIETYP 4",
+        f"#FNAMN {_quote(company_name)}",
+        f"#ORGNR {orgnr.group(1)}-{orgnr.group(2)}",
+    ]
+    lines += [
+        f"#KONTO {_bare(account)} {_quote(account_names[account])}"
+        for account in used
+        if account in account_names
+    ]
+    for voucher in vouchers:
+        registration = f" {voucher.registration_date:%Y%m%d}" if voucher.registration_date else ""
+        lines.append(
+            f"#VER {_token(voucher.series)} {_token(voucher.number)} {voucher.date:%Y%m%d} "
+            f"{_quote(voucher.text)}{registration}"
+        )
+        lines.append("{")
+        lines += [f"   {_transaction(row)}" for row in voucher.transactions]
+        lines.append("}")
+    text = "\n".join(lines) + "\n"
+    return ExportFile(
+        filename=f"sie4i-{orgnr.group(1)}{orgnr.group(2)}-{generated_on:%Y%m%d}.si",
+        media_type="text/plain; charset=IBM437",
+        content=_encode(text),
+    )
+
+
+def read(content: bytes) -> SieDocument:
+    """Read a SIE file of type 1 to 4 (4E or 4I), codepage 437, LF or CRLF line ends.
+
+    Tolerant of the labels it does not model (kept as ``Record``) and of a quote left open at the end of a
+    line (the text runs to the end of the line); strict about structure: a row outside a voucher, a voucher
+    without its braces or an unclosed object list raise ``SieSyntaxError``.
+    """
+    records: list[Record] = []
+    accounts: dict[str, str] = {}
+    vouchers: list[Voucher] = []
+    pending: Record | None = None  # a #VER waiting for its "{"
+    rows: list[Transaction] | None = None  # the open voucher's rows, between "{" and "}"
+    for number, line in enumerate(content.decode(ENCODING).split("\n"), start=1):
+        stripped = line.strip(" \t\r")
+        if not stripped:
+            continue
+        if stripped == "{":
+            if pending is None or rows is not None:
+                raise SieSyntaxError(f"line {number}: '{{' without a #VER before it")
+            rows = []
+            continue
+        if stripped == "}":
+            if pending is None or rows is None:
+                raise SieSyntaxError(f"line {number}: '}}' without an open voucher")
+            vouchers.append(_voucher(pending, tuple(rows)))
+            pending, rows = None, None
+            continue
+        if pending is not None and rows is None:
+            raise SieSyntaxError(f"line {pending.line_number}: #VER is not followed by '{{'")
+        label, *fields = _tokens(stripped, number)
+        if not isinstance(label, str) or not label.startswith("#"):
+            raise SieSyntaxError(f"line {number}: a record starts with a #LABEL: {line!r}")
+        record = Record(label=label.upper(), fields=tuple(fields), line_number=number)
+        if record.label == "#VER":
+            if pending is not None:
+                raise SieSyntaxError(f"line {number}: #VER inside an open voucher")
+            pending = record
+        elif record.label == "#TRANS":
+            if rows is None:
+                raise SieSyntaxError(f"line {number}: #TRANS outside a voucher")
+            rows.append(_transaction_of(record))
+        else:
+            if record.label == "#KONTO":
+                accounts[_text(record, 0)] = _text(record, 1)
+            records.append(record)
+    if pending is not None:
+        raise SieSyntaxError(f"line {pending.line_number}: the voucher is not closed with '}}'")
+    return SieDocument(records=tuple(records), accounts=accounts, vouchers=tuple(vouchers))
+
+
+# --- writing
+
+
+def _transaction(row: Transaction) -> str:
+    amount = row.amount
+    if amount != amount.quantize(ORE):
+        raise InvalidAmount(f"amount {amount} on account {row.account} has more than two decimals")
+    objects = " ".join(f"{_bare(dimension)} {_quote(item)}" for dimension, item in row.objects)
+    parts = [f"#TRANS {_bare(row.account)} {{{objects}}} {format_amount(amount)}"]
+    optional = [
+        row.date.strftime("%Y%m%d") if row.date else '""',
+        _quote(row.text),
+        str(row.quantity) if row.quantity is not None else "",
+    ]
+    while optional and optional[-1] in ("", '""'):  # trailing empty optional fields are left out
+        optional.pop()
+    return " ".join(parts + optional)
+
+
+def _quote(text: str) -> str:
+    """A text field: always quoted, a quote inside escaped as ``\\"`` (SIE 4B)."""
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise SieEncodingError(f"control character in {text!r}: SIE fields are one line of printable text")
+    if text.endswith("\\"):
+        raise SieEncodingError(f"{text!r} ends with a backslash, which would escape the closing quote")
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def _token(value: str) -> str:
+    """A voucher series or number: bare when a plain token (``A``, ``17``), quoted otherwise (``""``)."""
+    return value if value and not re.search(r'[\s"{}\\]', value) else _quote(value)
+
+
+def _bare(token: str) -> str:
+    """An account or dimension number: written as it is, so it must be a plain token."""
+    if not token or re.search(r'[\s"{}]', token):
+        raise SieError(f"{token!r} cannot be written as an account or dimension number")
+    return token
+
+
+def _encode(text: str) -> bytes:
+    """Codepage 437; a letter outside it made of a base letter and diacritics (NFD) is written as the base."""
+    out = bytearray()
+    for char in text:
+        try:
+            out += char.encode(ENCODING)
+        except UnicodeEncodeError:
+            decomposed = unicodedata.normalize("NFD", char)
+            base, marks = decomposed[0], decomposed[1:]
+            if not (base.isascii() and base.isalpha() and marks and all(map(unicodedata.combining, marks))):
+                raise SieEncodingError(
+                    f"{char!r} (U+{ord(char):04X}) cannot be written in codepage 437"
+                ) from None
+            out += base.encode(ENCODING)
+    return bytes(out)
+
+
+# --- reading
+
+# A quote left open runs to the end of the line: SoftOne's export cuts long texts without closing the quote.
+_TOKEN = re.compile(r'"((?:\\"|[^"])*)(?:"|$)|\{([^}]*)\}|([^ \t"{}]+)')
+
+
+def _tokens(line: str, number: int) -> list[Field]:
+    tokens: list[Field] = []
+    position = 0
+    while position < len(line):
+        if line[position] in " \t":
+            position += 1
+            continue
+        match = _TOKEN.match(line, position)
+        if match is None:
+            raise SieSyntaxError(f"line {number}: unclosed object list: {line!r}")
+        quoted, objects, bare = match.groups()
+        if quoted is not None:
+            tokens.append(quoted.replace('\\"', '"'))
+        elif objects is not None:
+            tokens.append(tuple(str(item) for item in _tokens(objects, number)))
+        else:
+            tokens.append(bare)
+        position = match.end()
+    return tokens
+
+
+def _voucher(record: Record, rows: tuple[Transaction, ...]) -> Voucher:
+    return Voucher(
+        series=_text(record, 0),
+        number=_text(record, 1),
+        date=_required_date(record, 2),
+        text=_text(record, 3),
+        registration_date=_date(record, 4),
+        transactions=rows,
+    )
+
+
+def _transaction_of(record: Record) -> Transaction:
+    objects = record.fields[1] if len(record.fields) > 1 else ()
+    if not isinstance(objects, tuple) or len(objects) % 2:
+        raise SieSyntaxError(
+            f"line {record.line_number}: #TRANS needs an object list of dimension/object pairs"
+        )
+    quantity = _text(record, 5)
+    return Transaction(
+        account=_text(record, 0),
+        objects=tuple(zip(objects[::2], objects[1::2], strict=True)),
+        amount=_amount(record, _text(record, 2)),
+        date=_date(record, 3),
+        text=_text(record, 4),
+        quantity=_amount(record, quantity) if quantity else None,
+    )
+
+
+def _text(record: Record, index: int) -> str:
+    if index >= len(record.fields):
+        return ""
+    value = record.fields[index]
+    if isinstance(value, tuple):
+        raise SieSyntaxError(
+            f"line {record.line_number}: field {index + 1} of {record.label} is an object list"
+        )
+    return value
+
+
+def _date(record: Record, index: int) -> dt.date | None:
+    value = _text(record, index)
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{8}", value):
+        raise SieSyntaxError(f"line {record.line_number}: {value!r} is not a date YYYYMMDD")
+    try:
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError as exc:
+        raise SieSyntaxError(f"line {record.line_number}: {value!r} is not a date") from exc
+
+
+def _required_date(record: Record, index: int) -> dt.date:
+    value = _date(record, index)
+    if value is None:
+        raise SieSyntaxError(f"line {record.line_number}: {record.label} has no date")
+    return value
+
+
+def _amount(record: Record, value: str) -> Decimal:
+    try:
+        amount = Decimal(value)
+    except InvalidOperation as exc:
+        raise SieSyntaxError(f"line {record.line_number}: {value!r} is not an amount") from exc
+    if not amount.is_finite():
+        raise SieSyntaxError(f"line {record.line_number}: {value!r} is not an amount")
+    return amount

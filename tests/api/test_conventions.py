@@ -1,0 +1,95 @@
+"""The conventions every endpoint follows: problem details, page limits, stable ids, money as strings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, ValidationError
+
+from kooperativet.api.types import Money
+from kooperativet.auth.models import Role
+from kooperativet.config import Settings
+from kooperativet.main import create_app
+
+
+def spec() -> dict:
+    return create_app(Settings(database_url="sqlite://")).openapi()
+
+
+def test_operation_ids_are_the_handler_names_and_unique() -> None:
+    ids = [op["operationId"] for methods in spec()["paths"].values() for op in methods.values()]
+    assert len(ids) == len(set(ids))
+    assert all(i.replace("_", "").isalpha() and i.islower() for i in ids)
+
+
+def test_every_collection_caps_its_page_at_100() -> None:
+    for path, methods in spec()["paths"].items():
+        get = methods.get("get")
+        if get and "Page_" in str(get["responses"]["200"]):
+            limit = next(p for p in get["parameters"] if p["name"] == "limit")
+            assert limit["schema"]["maximum"] == 100, path
+
+
+def test_every_authenticated_operation_documents_its_problem_responses() -> None:
+    for path, methods in spec()["paths"].items():
+        for method, operation in methods.items():
+            if path == "/health":
+                continue
+            problems = [code for code in operation["responses"] if code.startswith("4")]
+            assert problems, f"{method} {path} documents no 4xx problem"
+
+
+class Priced(BaseModel):
+    amount: Money
+
+
+def test_money_is_a_string_with_a_pattern_in_the_schema() -> None:
+    schema = Priced.model_json_schema()["properties"]["amount"]
+    assert schema["type"] == "string"
+    assert schema["pattern"] == r"^-?\d{1,12}(\.\d{1,2})?$"
+    assert Priced(amount="12772.5").model_dump(mode="json") == {"amount": "12772.50"}
+    assert Priced(amount="12772.57").amount == Decimal("12772.57")
+
+
+@pytest.mark.parametrize("bad", [12.5, "12.345", "twelve", True])
+def test_money_refuses_floats_extra_decimals_and_words(bad: object) -> None:
+    with pytest.raises(ValidationError):
+        Priced(amount=bad)
+
+
+def test_a_payload_error_is_a_problem_naming_each_field(api: TestClient, make_user) -> None:
+    treasurer = make_user(Role.treasurer)
+    response = api.post("/api/v1/clients", json={"payment_terms_days": -1}, headers=treasurer.headers)
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["type"] == "urn:kooperativet:problem:validation_failed"
+    assert {e["field"] for e in problem["errors"]} == {"name", "payment_terms_days"}
+
+
+def test_an_unknown_route_is_a_404_problem(api: TestClient) -> None:
+    response = api.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_an_oversized_body_is_refused_before_parsing(api: TestClient, settings: Settings) -> None:
+    response = api.post(
+        "/api/v1/clients",
+        content=b"x" * (settings.max_request_bytes + 1),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+
+
+def test_health_reports_the_database(api: TestClient) -> None:
+    response = api.get("/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_docs_and_schema_are_served(api: TestClient) -> None:
+    assert api.get("/docs").status_code == 200
+    assert api.get("/openapi.json").json()["info"]["title"] == "kooperativet"

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from kooperativet.auth.models import Role
+from tests.conftest import PASSWORD
+
+
+def login(api: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:
+    response = api.post("/api/v1/auth/token", data={"username": email, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def bearer(pair: dict[str, str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {pair['access_token']}"}
+
+
+def test_wrong_password_and_unknown_user_get_the_same_401(api: TestClient, make_user) -> None:
+    make_user(Role.member, email="anna@example.se")
+    wrong = api.post("/api/v1/auth/token", data={"username": "anna@example.se", "password": "wrong password"})
+    unknown = api.post(
+        "/api/v1/auth/token", data={"username": "nobody@example.se", "password": "wrong password"}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["detail"] == unknown.json()["detail"] == "wrong e-mail or password"
+
+
+def test_a_disabled_user_cannot_log_in(api: TestClient, make_user) -> None:
+    make_user(Role.member, email="gone@example.se", active=False)
+    response = api.post("/api/v1/auth/token", data={"username": "gone@example.se", "password": PASSWORD})
+    assert response.status_code == 401
+    assert response.json()["code"] == "account_disabled"
+
+
+def test_logins_are_throttled_per_account(api: TestClient, make_user) -> None:
+    make_user(Role.member, email="target@example.se")
+    for _ in range(5):
+        api.post("/api/v1/auth/token", data={"username": "target@example.se", "password": "guess guess"})
+    response = api.post("/api/v1/auth/token", data={"username": "target@example.se", "password": PASSWORD})
+    assert response.status_code == 429
+    assert response.json()["retry_after_seconds"] > 0
+
+
+def test_a_refresh_token_is_rotated_and_a_reused_one_revokes_the_family(api: TestClient, make_user) -> None:
+    make_user(Role.member, email="anna@example.se")
+    first = login(api, "anna@example.se")
+    second = api.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert second.status_code == 200
+    assert api.get("/api/v1/auth/me", headers=bearer(second.json())).status_code == 200
+    reused = api.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert reused.status_code == 401
+    # The reuse looked like theft: the newer token of the same family no longer works either.
+    later = api.post("/api/v1/auth/refresh", json={"refresh_token": second.json()["refresh_token"]})
+    assert later.status_code == 401
+
+
+def test_a_revoked_refresh_token_no_longer_refreshes(api: TestClient, make_user) -> None:
+    make_user(Role.member, email="anna@example.se")
+    pair = login(api, "anna@example.se")
+    revoked = api.post(
+        "/api/v1/auth/revoke", json={"refresh_token": pair["refresh_token"]}, headers=bearer(pair)
+    )
+    assert revoked.status_code == 204
+    assert api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+
+
+def test_changing_the_password_needs_the_current_one_and_revokes_refresh_tokens(
+    api: TestClient, make_user
+) -> None:
+    make_user(Role.member, email="anna@example.se")
+    pair = login(api, "anna@example.se")
+    wrong = api.post(
+        "/api/v1/auth/password",
+        json={"current_password": "nope", "new_password": "a brand new secret"},
+        headers=bearer(pair),
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "current_password"
+    changed = api.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "a brand new secret"},
+        headers=bearer(pair),
+    )
+    assert changed.status_code == 204
+    assert api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+    assert login(api, "anna@example.se", "a brand new secret")["token_type"] == "bearer"
+
+
+def test_admin_creates_lists_and_updates_users(api: TestClient, make_user) -> None:
+    admin = make_user(Role.admin)
+    created = api.post(
+        "/api/v1/users",
+        json={
+            "email": "ny@example.se",
+            "full_name": "Ny Kassör",
+            "password": "long enough pw",
+            "roles": ["treasurer"],
+        },
+        headers=admin.headers,
+    )
+    assert created.status_code == 201, created.text
+    user = created.json()
+    assert user["roles"] == ["treasurer"]
+    duplicate = api.post(
+        "/api/v1/users",
+        json={"email": "NY@example.se", "full_name": "Again", "password": "long enough pw"},
+        headers=admin.headers,
+    )
+    assert duplicate.status_code == 409
+    treasurers = api.get("/api/v1/users", params={"role": "treasurer"}, headers=admin.headers).json()
+    assert [u["email"] for u in treasurers["items"]] == ["ny@example.se"]
+    updated = api.patch(
+        f"/api/v1/users/{user['id']}",
+        json={"version": 1, "roles": ["treasurer", "board"]},
+        headers=admin.headers,
+    )
+    assert updated.json()["roles"] == ["board", "treasurer"]
+    assert updated.json()["version"] == 2
+
+
+def test_the_last_admin_cannot_be_disabled(api: TestClient, make_user) -> None:
+    admin = make_user(Role.admin)
+    response = api.patch(
+        f"/api/v1/users/{admin.user.id}", json={"version": 1, "is_active": False}, headers=admin.headers
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "last_admin"
+
+
+def test_disabling_a_user_locks_them_out(api: TestClient, make_user) -> None:
+    admin, member = make_user(Role.admin), make_user(Role.member)
+    response = api.patch(
+        f"/api/v1/users/{member.user.id}", json={"version": 1, "is_active": False}, headers=admin.headers
+    )
+    assert response.status_code == 200
+    assert api.get("/api/v1/auth/me", headers=member.headers).status_code == 401
+
+
+def test_a_short_password_is_a_422(api: TestClient, make_user) -> None:
+    admin = make_user(Role.admin)
+    response = api.post(
+        "/api/v1/users",
+        json={"email": "x@example.se", "full_name": "X", "password": "short"},
+        headers=admin.headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "password"

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kooperativet.cli import app
+
+runner = CliRunner()
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        "KOOPERATIVET_DATA_DIR": str(tmp_path / "data"),
+        "KOOPERATIVET_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "KOOPERATIVET_COOPERATIVE_NAME": "CLI-kooperativet",
+        **extra,
+    }
+
+
+def test_db_upgrade_creates_the_cooperative_and_one_first_admin_with_a_generated_password(
+    tmp_path: Path,
+) -> None:
+    first = runner.invoke(app, ["db", "upgrade"], env=env_for(tmp_path))
+    assert first.exit_code == 0, first.output
+    assert "cooperative created: CLI-kooperativet" in first.output
+    assert "first admin created: admin@example.org" in first.output
+    assert "generated password (shown once" in first.output
+    again = runner.invoke(app, ["db", "upgrade"], env=env_for(tmp_path))
+    assert again.exit_code == 0
+    assert "first admin" not in again.output
+    assert "generated password" not in again.output
+
+
+def test_db_upgrade_takes_the_first_admin_from_the_environment(tmp_path: Path) -> None:
+    env = env_for(
+        tmp_path, KOOPERATIVET_ADMIN_EMAIL="ada@example.se", KOOPERATIVET_ADMIN_PASSWORD="a long password"
+    )
+    result = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert "first admin created: ada@example.se" in result.output
+    assert "generated password" not in result.output
+
+
+def test_create_user_refuses_an_unknown_role_and_a_duplicate(tmp_path: Path) -> None:
+    env = env_for(tmp_path)
+    runner.invoke(app, ["db", "upgrade"], env=env)
+    args = ["create-user", "--email", "k@example.se", "--name", "Karin", "--password", "a long password"]
+    bad = runner.invoke(app, [*args, "--role", "king"], env=env)
+    assert bad.exit_code != 0
+    assert "roles are" in bad.output
+    made = runner.invoke(app, [*args, "--role", "treasurer", "--role", "member"], env=env)
+    assert made.exit_code == 0, made.output
+    assert "(member, treasurer)" in made.output
+    again = runner.invoke(app, [*args, "--role", "member"], env=env)
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+
+
+def test_demo_writes_a_manifest_and_is_repeatable(tmp_path: Path) -> None:
+    manifests = []
+    for name in ("one", "two"):
+        result = runner.invoke(app, ["demo", "--out", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        manifests.append(json.loads((tmp_path / name / "manifest.json").read_text(encoding="utf-8")))
+    assert manifests[0] == manifests[1]
+    assert manifests[0]["cooperative"] == {
+        "name": "Interim kultur ekonomisk förening",
+        "organisation_number": "769600-1234",
+    }
+    assert manifests[0]["generator"].startswith("kooperativet ")
+    for entry in manifests[0]["files"]:
+        assert (tmp_path / "one" / entry["path"]).is_file()
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kooperativet.config import Settings
+
+    monkeypatch.setenv("KOOPERATIVET_ENV", "production")
+    monkeypatch.setenv("KOOPERATIVET_DATABASE_URL", "postgresql+psycopg://db/kooperativet")
+    monkeypatch.delenv("KOOPERATIVET_SECRET_KEY", raising=False)
+    with pytest.raises(ValueError, match="SECRET_KEY"):
+        Settings(_env_file=None)
+
+
+def test_the_embedded_setup_keeps_one_generated_secret_in_the_data_folder(tmp_path: Path) -> None:
+    from kooperativet.config import Settings
+
+    first = Settings(data_dir=tmp_path, _env_file=None).signing_key
+    second = Settings(data_dir=tmp_path, _env_file=None).signing_key
+    assert first == second
+    assert len(first) >= 48
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kooperativet.core import money
+
+
+@pytest.mark.parametrize(
+    ("amount", "half_up", "krona", "floor", "dropped"),
+    [
+        (Decimal("1.005"), Decimal("1.01"), Decimal("1.00"), Decimal("1.00"), 1),
+        (Decimal("4291.584"), Decimal("4291.58"), Decimal("4292.00"), Decimal("4291.00"), 4291),
+        (Decimal("26094.31"), Decimal("26094.31"), Decimal("26094.00"), Decimal("26094.00"), 26094),
+        (Decimal("0.50"), Decimal("0.50"), Decimal("1.00"), Decimal("0.00"), 0),
+        (Decimal("-2.345"), Decimal("-2.35"), Decimal("-2.00"), Decimal("-3.00"), -2),
+    ],
+)
+def test_each_rounding_rule(
+    amount: Decimal, half_up: Decimal, krona: Decimal, floor: Decimal, dropped: int
+) -> None:
+    assert money.round_half_up(amount) == half_up
+    assert money.round_to_krona(amount) == krona
+    assert money.floor_to_krona(amount) == floor
+    assert money.drop_ore(amount) == dropped
+
+
+@pytest.mark.parametrize("text", ["12.345", "abc", "NaN", "Infinity"])
+def test_amounts_with_more_than_two_decimals_or_no_number_are_refused(text: str) -> None:
+    with pytest.raises(money.InvalidAmount):
+        money.parse_amount(text)
+
+
+def test_floats_are_refused_and_strings_keep_every_ore() -> None:
+    with pytest.raises(money.InvalidAmount, match="float"):
+        money.parse_amount(0.1)  # type: ignore[arg-type]
+    assert money.parse_amount(" 12772.5 ") == Decimal("12772.50")
+    assert money.format_amount(Decimal("12772.5")) == "12772.50"

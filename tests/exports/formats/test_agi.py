@@ -1,0 +1,421 @@
+"""The AGI file has the shape of Skatteverket's example files and sums FK487 and FK497 as exports.md says."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from kooperativet.exports.formats import agi
+
+KOMPONENT = f"{{{agi.KOMPONENT_NS}}}"
+EXAMPLES_114 = "agi/skatteverket_exempelfiler_v1.1.4"
+
+#: Optional elements of the examples that the product does not send (addresses of the technical contact, the
+#: contact's subject area) and IU fields it does not model: benefits and allowances (013 bilförmån, 018/098
+#: drivmedel, 050 bilersättning, 051 traktamente) and a foreign recipient's name, address, citizenship and TIN
+#: (216–221, 081, 252, 076).
+UNMODELLED_ELEMENTS = {"Utdelningsadress1", "Utdelningsadress2", "Postnummer", "Postort", "Sakomrade"}
+UNMODELLED_FIELDS = {
+    "013",
+    "018",
+    "098",
+    "050",
+    "051",
+    "216",
+    "217",
+    "218",
+    "219",
+    "220",
+    "221",
+    "081",
+    "252",
+    "076",
+}
+
+#: AGI's ``Skapad`` is Swedish local time without a zone, as in Skatteverket's examples.
+LOCAL_TIME = datetime.fromisoformat("2026-12-01T09:30:00")
+
+Node = tuple[int, str, str | None, str]
+
+
+def flatten(root: etree._Element) -> list[Node]:
+    """Every element as (depth, qualified name, faltkod, text), in document order; comments left out."""
+    nodes: list[Node] = []
+
+    def walk(element: etree._Element, depth: int) -> None:
+        nodes.append((depth, str(element.tag), element.get("faltkod"), (element.text or "").strip()))
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child, depth + 1)
+
+    walk(root, 0)
+    return nodes
+
+
+def parse_reference(path: Path, *, drop_fields: set[str] = UNMODELLED_FIELDS) -> etree._Element:
+    """Skatteverket's example with what we do not model taken out (and only its first contact person)."""
+    root = etree.parse(str(path)).getroot()
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        if local in UNMODELLED_ELEMENTS or element.get("faltkod") in drop_fields:
+            parent = element.getparent()
+            assert parent is not None
+            parent.remove(element)
+    for extra in root.findall(f".//{KOMPONENT}Kontaktperson")[1:]:
+        parent = extra.getparent()
+        assert parent is not None
+        parent.remove(extra)
+    return root
+
+
+def parse_output(content: bytes, *, without_hu: bool = False) -> etree._Element:
+    root = etree.fromstring(content)
+    if without_hu:  # examples 02, 03 and 10 are IU-only files; ours always carries the HU
+        for blankett in root.findall(f"{KOMPONENT}Blankett"):
+            if blankett.find(f"{KOMPONENT}Blankettinnehall/{KOMPONENT}HU") is not None:
+                root.remove(blankett)
+    return root
+
+
+def text(root: etree._Element, path: str) -> str:
+    element = root.find(path)
+    assert element is not None, path
+    return element.text or ""
+
+
+def sender_of(root: etree._Element) -> agi.Sender:
+    contact = f"{KOMPONENT}Avsandare/{KOMPONENT}TekniskKontaktperson/{KOMPONENT}"
+    return agi.Sender(
+        program_name=text(root, f"{KOMPONENT}Avsandare/{KOMPONENT}Programnamn"),
+        organisation_number=text(root, f"{KOMPONENT}Avsandare/{KOMPONENT}Organisationsnummer"),
+        technical_contact=agi.Contact(
+            name=text(root, contact + "Namn"),
+            phone=text(root, contact + "Telefon"),
+            email=text(root, contact + "Epostadress"),
+        ),
+    )
+
+
+def employer_of(root: etree._Element) -> agi.Employer:
+    employer = f"{KOMPONENT}Blankettgemensamt/{KOMPONENT}Arbetsgivare/{KOMPONENT}"
+    return agi.Employer(
+        organisation_number=text(root, employer + "AgRegistreradId"),
+        contact=agi.Contact(
+            name=text(root, employer + "Kontaktperson/" + KOMPONENT + "Namn"),
+            phone=text(root, employer + "Kontaktperson/" + KOMPONENT + "Telefon"),
+            email=text(root, employer + "Kontaktperson/" + KOMPONENT + "Epostadress"),
+        ),
+    )
+
+
+def created_at_of(root: etree._Element) -> datetime:
+    return datetime.fromisoformat(text(root, f"{KOMPONENT}Avsandare/{KOMPONENT}Skapad"))
+
+
+def render_like(
+    reference: etree._Element,
+    *,
+    period: str,
+    returns: list[agi.IndividualReturn],
+    bases: tuple[agi.ContributionBase, ...] = (),
+) -> bytes:
+    return agi.render(
+        sender=sender_of(reference),
+        employer=employer_of(reference),
+        period=period,
+        contribution_bases=bases,
+        returns=returns,
+        created_at=created_at_of(reference),
+    ).content
+
+
+def full(base: str) -> agi.ContributionBase:
+    return agi.ContributionBase(category="full", rate=Decimal("0.3142"), base=Decimal(base))
+
+
+def employee(pnr: str, spec: int, pay: str, tax: str) -> agi.IndividualReturn:
+    return agi.IndividualReturn(
+        personal_identity_number=pnr, specification_number=spec, cash_pay=Decimal(pay), tax=Decimal(tax)
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "period"),
+    [
+        ("agi/Exempelfil_01_Vanliga_lontagare_v1.1.9.xml", "202101"),
+        (f"{EXAMPLES_114}/Exempelfil_01_Vanliga_lontagare_v1.1.4.xml", "201901"),
+    ],
+)
+def test_reproduces_exempelfil_01_element_for_element(reference_dir: Path, path: str, period: str) -> None:
+    reference = parse_reference(reference_dir / path)
+    returns = [
+        employee("198202252386", 1, "28500", "9300"),
+        employee("198301302397", 2, "25350", "7590"),
+        employee("198409102392", 3, "26700", "8250"),
+    ]
+    # 28 500 + 25 350 + 26 700 cash and 2 500 car benefit: 83 050 at the full rate gives FK487 = 26094.
+    content = render_like(reference, period=period, returns=returns, bases=(full("83050"),))
+
+    assert flatten(etree.fromstring(content)) == flatten(reference)
+
+
+def test_root_has_the_examples_namespaces_and_attributes(reference_dir: Path) -> None:
+    reference = etree.parse(str(reference_dir / "agi/Exempelfil_01_Vanliga_lontagare_v1.1.9.xml")).getroot()
+    ours = etree.fromstring(render_like(reference, period="202101", returns=[]))
+
+    assert ours.tag == reference.tag == f"{{{agi.INSTANS_NS}}}Skatteverket"
+    assert ours.nsmap == reference.nsmap
+    assert sorted(ours.attrib.items()) == sorted(reference.attrib.items())
+
+
+def test_sink_return_matches_exempelfil_02(reference_dir: Path) -> None:
+    reference = parse_reference(reference_dir / EXAMPLES_114 / "Exempelfil_02_SINK_v1.1.4.xml")
+    sink = agi.IndividualReturn(
+        personal_identity_number="197902802383",
+        specification_number=1,
+        cash_pay=Decimal("48100.00"),
+        tax=Decimal("9620.00"),
+        tax_mode="sink",
+    )
+
+    content = render_like(reference, period="201901", returns=[sink], bases=(full("48100"),))
+
+    assert flatten(parse_output(content, without_hu=True)) == flatten(reference)
+
+
+def test_asink_return_matches_exempelfil_03_but_reports_the_pay_as_a_contribution_base(
+    reference_dir: Path,
+) -> None:
+    """Exempelfil_03's artist is insured abroad, so the example reports the pay in FK131 (not a base for
+    contributions). The product always pays contributions on pay, so it reports the same amount in FK011."""
+    path = reference_dir / EXAMPLES_114 / "Exempelfil_03_A-SINK_v1.1.4.xml"
+    asink = agi.IndividualReturn(
+        personal_identity_number="197700602381",
+        specification_number=1,
+        cash_pay=Decimal("113040"),
+        tax=Decimal("16956"),
+        tax_mode="asink",
+        activity="Konsert",
+    )
+
+    ours = parse_output(render_like(parse_reference(path), period="201901", returns=[asink]), without_hu=True)
+
+    iu = f".//{KOMPONENT}IU/{KOMPONENT}"
+    assert text(parse_reference(path), iu + "KontantErsattningEjUlagSA") == text(
+        ours, iu + "KontantErsattningUlagAG"
+    )
+    reference = parse_reference(path, drop_fields=UNMODELLED_FIELDS | {"131"})
+    pay = ours.find(iu + "KontantErsattningUlagAG")
+    assert pay is not None
+    parent = pay.getparent()
+    assert parent is not None
+    parent.remove(pay)
+    assert flatten(ours) == flatten(reference)
+
+
+def test_removal_matches_exempelfil_10(reference_dir: Path) -> None:
+    reference = parse_reference(reference_dir / EXAMPLES_114 / "Exempelfil_10_Borttag_v1.1.4.xml")
+    removals = [
+        agi.IndividualReturn(personal_identity_number=pnr, specification_number=spec, removed=True)
+        for pnr, spec in (("198202252386", 1), ("198301302397", 2), ("198409102392", 3))
+    ]
+
+    content = render_like(reference, period="201901", returns=removals)
+
+    assert flatten(parse_output(content, without_hu=True)) == flatten(reference)
+
+
+@pytest.mark.parametrize(
+    ("bases", "expected"),
+    [
+        pytest.param([full("83050")], 26094, id="Exempelfil_01: 26 094.31"),
+        pytest.param([full("85550")], 26879, id="Exempelfil_08 201901: 26 879.81"),
+        pytest.param(
+            [
+                agi.ContributionBase(category="youth", rate=Decimal("0.2081"), base=Decimal("15000.00")),
+                full("14821.56"),
+            ],
+            7778,
+            id="payroll case D: youth up to the cap, full above",
+        ),
+        pytest.param(
+            [agi.ContributionBase(category="pension_only", rate=Decimal("0.1021"), base=Decimal("12793.76"))],
+            1306,
+            id="pension only",
+        ),
+        pytest.param(
+            [
+                agi.ContributionBase(category="full", rate=Decimal("0.3142"), base=Decimal("1.91")),
+                agi.ContributionBase(category="pension_only", rate=Decimal("0.1021"), base=Decimal("5.88")),
+                agi.ContributionBase(category="none", rate=Decimal("0"), base=Decimal("9400.00")),
+            ],
+            1,
+            id="öre dropped once on the sum (0.60 + 0.60), not per category",
+        ),
+        pytest.param([], 0, id="no pay"),
+    ],
+)
+def test_fk487_sums_base_times_rate_and_drops_the_ore(
+    bases: list[agi.ContributionBase], expected: int
+) -> None:
+    assert agi.sum_employer_contributions(bases=bases) == expected
+
+
+def test_fk497_is_the_sum_of_the_tax_fields_as_in_exempelfil_07(reference_dir: Path) -> None:
+    """Exempelfil_07 mixes FK001, FK274 and FK275 and reports their sum, 74 780, in FK497."""
+    reference = etree.parse(
+        str(reference_dir / EXAMPLES_114 / "Exempelfil_07_Flera_olika_v1.1.4.xml")
+    ).getroot()
+    modes: dict[str, agi.TaxMode] = {"001": "flat", "274": "sink", "275": "asink"}
+    returns = []
+    for number, iu in enumerate(reference.iter(f"{KOMPONENT}IU"), start=1):
+        # IU 5 (posted abroad, FK276) has no tax field: the product writes FK001 = 0 for it.
+        fields = [(element.get("faltkod"), element.text) for element in iu if element.get("faltkod") in modes]
+        code, amount = fields[0] if fields else ("001", "0")
+        mode = modes[str(code)]
+        returns.append(
+            agi.IndividualReturn(
+                personal_identity_number=f"1980010100{number:02d}",
+                specification_number=1,
+                tax=Decimal(amount or ""),
+                tax_mode=mode,
+                activity="Konsert" if mode == "asink" else None,
+            )
+        )
+
+    ours = etree.fromstring(render_like(reference, period="201901", returns=returns))
+
+    fk497 = f".//{KOMPONENT}HU/{KOMPONENT}SummaSkatteavdr"
+    assert text(ours, fk497) == text(reference, fk497) == "74780"
+
+
+def test_amounts_are_whole_kronor_with_the_ore_dropped_and_removed_returns_carry_no_tax() -> None:
+    returns = [
+        employee("199005141234", 1, "14305.99", "4291.00"),
+        employee("198501312345", 1, "8832.29", "0.00"),
+        agi.IndividualReturn(personal_identity_number="195603021234", specification_number=7, removed=True),
+    ]
+    content = agi.render(
+        sender=agi.Sender(
+            program_name="kooperativet",
+            organisation_number="556026-9986",
+            technical_contact=agi.Contact(name="Kassör", phone="08-123 45 67", email="kassor@example.se"),
+        ),
+        employer=agi.Employer(
+            organisation_number="5560269986",
+            contact=agi.Contact(name="Kassör", phone="08-123 45 67", email="kassor@example.se"),
+        ),
+        period="202611",
+        contribution_bases=(full("23137.57"),),
+        returns=returns,
+        created_at=LOCAL_TIME,
+    ).content
+    root = etree.fromstring(content)
+
+    values = [(element.get("faltkod"), element.text) for element in root.iter() if element.get("faltkod")]
+    assert ("011", "14305") in values
+    assert ("001", "0") in values
+    assert ("205", "1") in values
+    assert text(root, f".//{KOMPONENT}SummaSkatteavdr") == "4291"
+    assert text(root, f".//{KOMPONENT}SummaArbAvgSlf") == "7269"  # 23 137.57 × 31.42 % = 7 269.82
+    assert text(root, f".//{KOMPONENT}AgRegistreradId") == "165560269986"
+    assert content.startswith(b"<?xml version='1.0' encoding='UTF-8' standalone='no'?>")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: employee("9005141234", 1, "1", "0"), id="personnummer without century"),
+        pytest.param(
+            lambda: agi.IndividualReturn(
+                personal_identity_number="199005141234", specification_number=1, tax_mode="asink"
+            ),
+            id="A-SINK without FK112",
+        ),
+        pytest.param(
+            lambda: agi.IndividualReturn(
+                personal_identity_number="199005141234", specification_number=1, activity="Konsert"
+            ),
+            id="FK112 without A-SINK",
+        ),
+        pytest.param(lambda: employee("199005141234", 0, "1", "0"), id="specification number 0"),
+        pytest.param(lambda: employee("199005141234", 1, "-1", "0"), id="negative pay"),
+        pytest.param(
+            lambda: agi.ContributionBase(category="full", rate=Decimal("31.42"), base=Decimal("1")),
+            id="rate as a percent",
+        ),
+        pytest.param(lambda: agi.agi_party_id("55602-9986"), id="organisation number"),
+    ],
+)
+def test_refuses_data_that_cannot_make_a_valid_return(make: Callable[[], object]) -> None:
+    with pytest.raises(agi.InvalidDeclaration):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("period", "created_at", "returns"),
+    [
+        pytest.param("2026-11", LOCAL_TIME, [], id="period not YYYYMM"),
+        pytest.param("202613", LOCAL_TIME, [], id="month 13"),
+        pytest.param(
+            "202611",
+            datetime.fromisoformat("2026-12-01T09:00:00+01:00"),
+            [],
+            id="created_at with a zone",
+        ),
+        pytest.param(
+            "202611",
+            LOCAL_TIME,
+            [employee("199005141234", 1, "1", "0"), employee("199005141234", 1, "2", "0")],
+            id="same personnummer and specification number twice",
+        ),
+    ],
+)
+def test_render_refuses_an_invalid_file(
+    period: str, created_at: datetime, returns: list[agi.IndividualReturn]
+) -> None:
+    contact = agi.Contact(name="A", phone="1", email="a@example.se")
+    with pytest.raises(agi.InvalidDeclaration):
+        agi.render(
+            sender=agi.Sender(program_name="k", organisation_number="556026-9986", technical_contact=contact),
+            employer=agi.Employer(organisation_number="556026-9986", contact=contact),
+            period=period,
+            contribution_bases=(),
+            returns=returns,
+            created_at=created_at,
+        )
+
+
+@pytest.mark.parametrize(
+    ("period", "due"),
+    [
+        ("202601", date(2026, 2, 12)),
+        ("202602", date(2026, 3, 12)),
+        ("202603", date(2026, 4, 13)),  # the 12th is a Sunday
+        ("202611", date(2026, 12, 14)),  # the 12th is a Saturday
+        ("202412", date(2025, 1, 17)),  # December's return is due the 17th of January
+        ("202512", date(2026, 1, 19)),  # … and the 17th is a Saturday
+        ("202607", date(2026, 8, 17)),  # July's return is due the 17th of August
+        ("202507", date(2025, 8, 18)),  # … and the 17th is a Sunday
+        ("202612", date(2027, 1, 18)),
+    ],
+)
+def test_due_date_is_the_12th_or_the_17th_moved_past_the_weekend(period: str, due: date) -> None:
+    assert agi.agi_due_date(period=period) == due
+
+
+def test_due_date_moves_past_a_holiday_when_told_the_bank_days() -> None:
+    easter_monday_2004 = date(2004, 4, 12)
+
+    def is_bank_day(day: date) -> bool:
+        return day.weekday() < 5 and day != easter_monday_2004
+
+    assert agi.agi_due_date(period="200403") == easter_monday_2004
+    assert agi.agi_due_date(period="200403", is_bank_day=is_bank_day) == date(2004, 4, 13)
