@@ -1,59 +1,19 @@
-"""``kooperativet demo``: a whole demo cooperative built through the same services the API uses.
-
-The demo's data is fixed (its "today" is a parameter), so two runs into two new folders give the same
-documents. Each feature adds its part of the journey here and lists its documents in ``manifest.json``
-(``shared/design/demo-manifest.md``).
-"""
+"""Demo step: the cooperative, its officers, one member per contribution category and three clients."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from kooperativet import __version__, migrate
 from kooperativet.auth import service as auth_service
 from kooperativet.auth.models import Role
 from kooperativet.config import Settings
-from kooperativet.db import make_engine, make_session_factory, transaction
+from kooperativet.demo import DemoContext
 from kooperativet.parties import service as parties_service
-from kooperativet.parties.models import Client, Member, TaxMode
+from kooperativet.parties.models import TaxMode
 from kooperativet.parties.schemas import ClientCreate, MemberCreate, TaxSettingCreate
 
 # Printed in the README: the demo is for looking around, never for real use.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
-
-
-@dataclass
-class Manifest:
-    cooperative_name: str
-    organisation_number: str
-    files: list[dict[str, str]] = field(default_factory=list)
-
-    def add(self, *, out: Path, path: Path, kind: str, document_id: str) -> None:
-        self.files.append(
-            {
-                "path": path.relative_to(out).as_posix(),
-                "kind": kind,
-                "document_id": document_id,
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            }
-        )
-
-    def write(self, out: Path) -> Path:
-        body = {
-            "generator": f"kooperativet {__version__}",
-            "cooperative": {"name": self.cooperative_name, "organisation_number": self.organisation_number},
-            "files": self.files,
-        }
-        path = out / "manifest.json"
-        path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        return path
-
 
 DEMO_COOPERATIVE = Settings(
     cooperative_name="Interim kultur ekonomisk förening",
@@ -162,33 +122,22 @@ DEMO_CLIENTS = [
 ]
 
 
-def run_demo(*, out: Path, today: date, database_url: str | None = None) -> Path:
-    """Build the demo cooperative in ``out`` and return the path of its manifest."""
-    out.mkdir(parents=True, exist_ok=True)
-    url = database_url or f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
-    if database_url is None:
-        (out / "demo.sqlite3").unlink(missing_ok=True)
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    manifest = Manifest(
-        cooperative_name=DEMO_COOPERATIVE.cooperative_name,
-        organisation_number=DEMO_COOPERATIVE.cooperative_organisation_number or "",
-    )
-    for session in transaction(make_session_factory(engine)):
-        _people(session)
-    engine.dispose()
-    return manifest.write(out)
-
-
-def _people(session: Session) -> tuple[list[Member], list[Client]]:
-    parties_service.seed_cooperative(session, settings=DEMO_COOPERATIVE)
-    for email, name, roles in [
-        ("admin@interimkultur.example.se", "Ada Admin", [Role.admin]),
-        ("kassor@interimkultur.example.se", "Karin Kassör", [Role.treasurer, Role.member]),
-        ("ordforande@interimkultur.example.se", "Olle Ordförande", [Role.board, Role.member]),
+def run(context: DemoContext) -> None:
+    """Create the cooperative, its officers' logins, the members and the clients."""
+    session = context.session
+    cooperative = parties_service.seed_cooperative(session, settings=DEMO_COOPERATIVE)
+    assert cooperative is not None, "the demo needs a new, empty database"
+    context.manifest.cooperative_name = cooperative.name
+    context.manifest.organisation_number = cooperative.organisation_number or ""
+    for key, email, name, roles in [
+        ("admin", "admin@interimkultur.example.se", "Ada Admin", [Role.admin]),
+        ("treasurer", "kassor@interimkultur.example.se", "Karin Kassör", [Role.treasurer, Role.member]),
+        ("chair", "ordforande@interimkultur.example.se", "Olle Ordförande", [Role.board, Role.member]),
     ]:
-        auth_service.create_user(session, email=email, full_name=name, password=DEMO_PASSWORD, roles=roles)
-    members = []
+        user = auth_service.create_user(
+            session, email=email, full_name=name, password=DEMO_PASSWORD, roles=roles
+        )
+        context.ids[f"user:{key}"] = user.id
     for data in DEMO_MEMBERS:
         user = auth_service.create_user(
             session,
@@ -197,8 +146,8 @@ def _people(session: Session) -> tuple[list[Member], list[Client]]:
             password=DEMO_PASSWORD,
             roles=[Role.member],
         )
-        members.append(
-            parties_service.create_member(session, data=data.model_copy(update={"user_id": user.id}))
-        )
-    clients = [parties_service.create_client(session, data=data) for data in DEMO_CLIENTS]
-    return members, clients
+        member = parties_service.create_member(session, data=data.model_copy(update={"user_id": user.id}))
+        context.ids[f"member:{data.first_name.lower()}"] = member.id
+    for data in DEMO_CLIENTS:
+        client = parties_service.create_client(session, data=data)
+        context.ids[f"client:{data.name}"] = client.id

@@ -1,0 +1,95 @@
+"""``kooperativet demo``: a whole demo cooperative built through the same services the API uses.
+
+The demo's data is fixed (its "today" is a parameter), so two runs into two new folders give the same
+documents. Each feature adds one step module here (``people``, ``invoicing``, ``payroll`` …) with a
+``run(context)`` function, and lists the documents it writes in ``manifest.json``
+(``shared/design/demo-manifest.md``). Each step runs in its own transaction, committed before the next, so
+documents are rendered from committed snapshots as in production.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kooperativet import __version__, migrate
+from kooperativet.db import make_engine, make_session_factory, transaction
+
+
+@dataclass
+class Manifest:
+    cooperative_name: str = ""
+    organisation_number: str = ""
+    files: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, *, out: Path, path: Path, kind: str, document_id: str) -> None:
+        self.files.append(
+            {
+                "path": path.relative_to(out).as_posix(),
+                "kind": kind,
+                "document_id": document_id,
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            }
+        )
+
+    def write(self, out: Path) -> Path:
+        body = {
+            "generator": f"kooperativet {__version__}",
+            "cooperative": {"name": self.cooperative_name, "organisation_number": self.organisation_number},
+            "files": self.files,
+        }
+        path = out / "manifest.json"
+        path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path
+
+
+@dataclass
+class DemoContext:
+    """What the steps share: the output folder, the fixed 'today', the manifest and named records' ids."""
+
+    out: Path
+    today: date
+    manifest: Manifest
+    session: Session = field(init=False)
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def write(self, relative: str, content: bytes, *, kind: str, document_id: str) -> Path:
+        """Write a document under ``out`` and list it in the manifest."""
+        path = self.out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        self.manifest.add(out=self.out, path=path, kind=kind, document_id=document_id)
+        return path
+
+
+def _steps() -> list[Callable[[DemoContext], None]]:
+    from kooperativet.demo import people
+
+    return [people.run]
+
+
+def run_demo(*, out: Path, today: date, database_url: str | None = None) -> Path:
+    """Build the demo cooperative in ``out`` and return the path of its manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    if database_url is None:
+        (out / "demo.sqlite3").unlink(missing_ok=True)
+    url = database_url or f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    context = DemoContext(out=out, today=today, manifest=Manifest())
+    try:
+        factory = make_session_factory(engine)
+        for step in _steps():
+            for session in transaction(factory):
+                context.session = session
+                step(context)
+    finally:
+        engine.dispose()
+    return context.manifest.write(out)
