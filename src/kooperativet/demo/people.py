@@ -148,6 +148,6 @@ def run(context: DemoContext) -> None:
         )
         member = parties_service.create_member(session, data=data.model_copy(update={"user_id": user.id}))
         context.ids[f"member:{data.first_name.lower()}"] = member.id
-    for data in DEMO_CLIENTS:
-        client = parties_service.create_client(session, data=data)
-        context.ids[f"client:{data.name}"] = client.id
+    for client_data in DEMO_CLIENTS:
+        client = parties_service.create_client(session, data=client_data)
+        context.ids[f"client:{client_data.name}"] = client.id
