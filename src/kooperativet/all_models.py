@@ -2,6 +2,7 @@
 
 from kooperativet.auth import models as auth_models
 from kooperativet.db import Base
+from kooperativet.parameters import models as parameters_models
 from kooperativet.parties import models as parties_models
 
-__all__ = ["Base", "auth_models", "parties_models"]
+__all__ = ["Base", "auth_models", "parameters_models", "parties_models"]

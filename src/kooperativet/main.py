@@ -17,6 +17,7 @@ from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.throttle import LoginThrottle
 from kooperativet.config import Settings, get_settings
 from kooperativet.db import READ_ONLY, make_engine, make_session_factory
+from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
 
 DESCRIPTION = """
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(auth_router)
     app.include_router(parties_router)
+    app.include_router(parameters_router)
 
     @app.get("/health", tags=["health"])
     def health(request: Request) -> Any:

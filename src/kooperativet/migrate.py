@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 
+from kooperativet.resources import project_path
+
 ALEMBIC_INI_ENV = "KOOPERATIVET_ALEMBIC_INI"
 
 
 def find_alembic_ini() -> Path:
-    """``$KOOPERATIVET_ALEMBIC_INI``, else ``./alembic.ini``, else the source tree's own."""
-    candidates = [
-        Path(os.environ[ALEMBIC_INI_ENV]) if ALEMBIC_INI_ENV in os.environ else None,
-        Path.cwd() / "alembic.ini",
-        Path(__file__).resolve().parents[2] / "alembic.ini",
-    ]
-    for candidate in candidates:
-        if candidate is not None and candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"alembic.ini not found; set {ALEMBIC_INI_ENV}")
+    return project_path("alembic.ini", env_var=ALEMBIC_INI_ENV)
 
 
 def alembic_config(database_url: str) -> Config:
@@ -31,7 +23,7 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 

@@ -67,6 +67,12 @@ EXPECTATIONS: dict[str, tuple[dict[str, int], dict[str, Any] | None]] = {
     "create_client": (TREASURER_WRITE, {"name": "Ny kund AB"}),
     "get_client": (EVERYONE, None),
     "update_client": (row(401, 403, 403, 200, 403, 200), {"version": 1, "name": "Renamed AB"}),
+    "list_parameters": (EVERYONE, None),
+    "get_parameter": (EVERYONE, None),
+    "add_parameter_value": (
+        row(401, 403, 403, 403, 403, 201),
+        {"valid_from": "2031-01-01", "value": "0.05", "source": "test"},
+    ),
 }
 
 
@@ -100,7 +106,9 @@ def test_operation_meets_its_expectation_for_role(
         "admin": make_user(Role.admin),
     }
     method, template = OPERATIONS[operation_id]
-    path = template.format(member_id=owner.member.id, user_id=owner.user.id, client_id=client_record.id)
+    path = template.format(
+        member_id=owner.member.id, user_id=owner.user.id, client_id=client_record.id, key="fee_rate"
+    )
     expected, body = EXPECTATIONS[operation_id]
     headers = actors[role].headers if role in actors else {}
     response = api.request(method, path, json=body, headers=headers)

@@ -74,10 +74,14 @@ def _seed(settings: Settings) -> None:
     from kooperativet.auth import service as auth_service
     from kooperativet.auth.models import Role
     from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.parameters import service as parameters_service
     from kooperativet.parties import service as parties_service
 
     engine = make_engine(settings.resolved_database_url)
     for session in transaction(make_session_factory(engine)):
+        added = parameters_service.seed_defaults(session)
+        if added:
+            typer.echo(f"parameters seeded with {added} dated default values")
         if parties_service.seed_cooperative(session, settings=settings) is not None:
             typer.echo(f"cooperative created: {settings.cooperative_name}")
         if auth_service.count_users(session) == 0:

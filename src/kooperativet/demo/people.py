@@ -8,6 +8,7 @@ from kooperativet.auth import service as auth_service
 from kooperativet.auth.models import Role
 from kooperativet.config import Settings
 from kooperativet.demo import DemoContext
+from kooperativet.parameters import service as parameters_service
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import TaxMode
 from kooperativet.parties.schemas import ClientCreate, MemberCreate, TaxSettingCreate
@@ -125,6 +126,7 @@ DEMO_CLIENTS = [
 def run(context: DemoContext) -> None:
     """Create the cooperative, its officers' logins, the members and the clients."""
     session = context.session
+    parameters_service.seed_defaults(session)
     cooperative = parties_service.seed_cooperative(session, settings=DEMO_COOPERATIVE)
     assert cooperative is not None, "the demo needs a new, empty database"
     context.manifest.cooperative_name = cooperative.name

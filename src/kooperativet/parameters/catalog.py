@@ -1,0 +1,170 @@
+"""The parameters the product knows, what kind of value each takes, and the seeded defaults with sources.
+
+Adding a parameter means adding a ``ParameterSpec`` here (and its defaults, if the law gives one).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from kooperativet.core.money import InvalidAmount, parse_amount
+
+
+class ValueKind(StrEnum):
+    fraction = "fraction"  # a rate as a decimal fraction: 0.06 for 6 %
+    amount = "amount"  # money in kronor with at most two decimals
+    integer = "integer"
+    choice = "choice"
+    json = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterSpec:
+    key: str
+    kind: ValueKind
+    description: str
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultValue:
+    key: str
+    valid_from: date
+    value: str
+    source: str
+
+
+class InvalidParameterValue(ValueError):
+    pass
+
+
+CATALOG: dict[str, ParameterSpec] = {
+    spec.key: spec
+    for spec in [
+        ParameterSpec(
+            "fee_rate", ValueKind.fraction, "the cooperative's fee on the invoiced amount (payroll.md §1)"
+        ),
+        ParameterSpec("holiday_pay_rate", ValueKind.fraction, "semesterersättning paid with each salary"),
+        ParameterSpec("sink_rate", ValueKind.fraction, "SINK tax for residents abroad"),
+        ParameterSpec("asink_rate", ValueKind.fraction, "A-SINK tax for foreign-resident performing artists"),
+        ParameterSpec(
+            "table_surcharge_rate", ValueKind.fraction, "added to table tax when tax information is missing"
+        ),
+        ParameterSpec(
+            "minimum_day_rate", ValueKind.amount, "a fee per day below this gives a warning on an assignment"
+        ),
+        ParameterSpec(
+            "invoice_rounding",
+            ValueKind.choice,
+            "öresavrundning of an invoice's payable amount",
+            choices=("krona", "none"),
+        ),
+        ParameterSpec(
+            "pay_on",
+            ValueKind.choice,
+            "salary is paid when the client has paid, or when invoiced",
+            choices=("payment", "invoice"),
+        ),
+        ParameterSpec(
+            "pay_day", ValueKind.integer, "day of the month salaries are paid", minimum=1, maximum=28
+        ),
+    ]
+}
+
+_FROM_2025 = date(2025, 1, 1)
+
+DEFAULTS: tuple[DefaultValue, ...] = (
+    DefaultValue("fee_rate", _FROM_2025, "0.06", "Interim kultur: the cooperative's fee (payroll.md §1)"),
+    DefaultValue("holiday_pay_rate", _FROM_2025, "0.12", "semesterlagen 16 a §: 12 % paid with each salary"),
+    DefaultValue("sink_rate", _FROM_2025, "0.25", "lag (1991:586) om SINK: 25 % through 2025"),
+    DefaultValue(
+        "sink_rate", date(2026, 1, 1), "0.225", "SINK 22.5 % from 2026-01-01 (budget 2026 — verify)"
+    ),
+    DefaultValue("asink_rate", _FROM_2025, "0.15", "lag (1991:591) om A-SINK: 15 %"),
+    DefaultValue(
+        "table_surcharge_rate", _FROM_2025, "0.10", "payroll.md §3: table + 10 % without tax information"
+    ),
+    DefaultValue(
+        "minimum_day_rate", _FROM_2025, "2500.00", "Interim kultur: guidance for fees (cooperative)"
+    ),
+    DefaultValue("invoice_rounding", _FROM_2025, "krona", "invoicing.md: öresavrundning by default"),
+    DefaultValue("pay_on", _FROM_2025, "payment", "overview.md: salary from money the client has paid"),
+    DefaultValue("pay_day", _FROM_2025, "25", "payroll.md §5: the 25th, or the bank day before"),
+)
+
+
+def spec_for(key: str) -> ParameterSpec:
+    try:
+        return CATALOG[key]
+    except KeyError:
+        raise InvalidParameterValue(
+            f"unknown parameter {key!r}; known: {', '.join(sorted(CATALOG))}"
+        ) from None
+
+
+def normalise_value(spec: ParameterSpec, value: str) -> str:
+    """The canonical text of a value of this kind, or ``InvalidParameterValue`` saying why not."""
+    return _NORMALISERS[spec.kind](spec, value.strip())
+
+
+def _fraction(spec: ParameterSpec, value: str) -> str:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise InvalidParameterValue(f"{spec.key} must be a decimal fraction such as 0.06") from None
+    if not number.is_finite() or not Decimal(0) <= number <= 1:
+        raise InvalidParameterValue(f"{spec.key} must be a fraction between 0 and 1 (0.06 for 6 %)")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
+        raise InvalidParameterValue(f"{spec.key} may have at most six decimals")
+    return str(number)
+
+
+def _amount(spec: ParameterSpec, value: str) -> str:
+    try:
+        amount = parse_amount(value)
+    except InvalidAmount as exc:
+        raise InvalidParameterValue(f"{spec.key}: {exc}") from None
+    if amount < 0:
+        raise InvalidParameterValue(f"{spec.key} cannot be negative")
+    return str(amount)
+
+
+def _integer(spec: ParameterSpec, value: str) -> str:
+    if not value.lstrip("-").isdigit():
+        raise InvalidParameterValue(f"{spec.key} must be a whole number")
+    number = int(value)
+    if (spec.minimum is not None and number < spec.minimum) or (
+        spec.maximum is not None and number > spec.maximum
+    ):
+        raise InvalidParameterValue(f"{spec.key} must be between {spec.minimum} and {spec.maximum}")
+    return str(number)
+
+
+def _choice(spec: ParameterSpec, value: str) -> str:
+    if value not in spec.choices:
+        raise InvalidParameterValue(f"{spec.key} must be one of {', '.join(spec.choices)}")
+    return value
+
+
+def _json(spec: ParameterSpec, value: str) -> str:
+    try:
+        return json.dumps(json.loads(value), sort_keys=True, ensure_ascii=False)
+    except json.JSONDecodeError as exc:
+        raise InvalidParameterValue(f"{spec.key} must be JSON: {exc.msg}") from None
+
+
+_NORMALISERS: dict[ValueKind, Callable[[ParameterSpec, str], str]] = {
+    ValueKind.fraction: _fraction,
+    ValueKind.amount: _amount,
+    ValueKind.integer: _integer,
+    ValueKind.choice: _choice,
+    ValueKind.json: _json,
+}

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from kooperativet.api.types import ReadSchema, Schema
+from kooperativet.parameters.catalog import ValueKind
+
+
+class ParameterValueCreate(Schema):
+    valid_from: date = Field(examples=["2027-01-01"])
+    value: str = Field(
+        min_length=1, max_length=20_000, description="as text: 0.055, 2500.00, krona …", examples=["0.055"]
+    )
+    source: str = Field(min_length=1, max_length=500, examples=["Årsmötet 2026-05-20, § 12"])
+    decision_reference: str | None = Field(default=None, max_length=200)
+
+
+class ParameterValueRead(ReadSchema):
+    id: int
+    key: str
+    valid_from: date
+    value: str
+    source: str
+    decision_reference: str | None
+    created_at: datetime
+
+
+class ParameterRead(Schema):
+    key: str
+    kind: ValueKind
+    description: str
+    choices: list[str]
+    in_force: ParameterValueRead | None = Field(description="the value in force today")
+    values: list[ParameterValueRead]

@@ -1,0 +1,106 @@
+"""Reading and adding dated parameter values. Services flush; the caller's transaction commits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.errors import Conflict, NotFound, RuleViolation
+from kooperativet.parameters.catalog import (
+    CATALOG,
+    DEFAULTS,
+    InvalidParameterValue,
+    normalise_value,
+    spec_for,
+)
+from kooperativet.parameters.models import ParameterValue
+
+
+def add_value(
+    session: Session,
+    *,
+    key: str,
+    valid_from: date,
+    value: str,
+    source: str,
+    decision_reference: str | None = None,
+    created_by_id: int | None = None,
+) -> ParameterValue:
+    """Add a value valid from a date. A value for the same key and date already exists → 409."""
+    try:
+        spec = spec_for(key)
+        canonical = normalise_value(spec, value)
+    except InvalidParameterValue as exc:
+        raise RuleViolation(str(exc), code="invalid_parameter_value", field="value") from exc
+    if not source.strip():
+        raise RuleViolation("every parameter value needs its source", field="source")
+    existing = session.scalar(
+        select(ParameterValue).where(ParameterValue.key == key, ParameterValue.valid_from == valid_from)
+    )
+    if existing is not None:
+        raise Conflict(
+            f"{key} already has a value valid from {valid_from} ({existing.value}); "
+            "add one from another date",
+            code="overlapping_valid_from",
+            field="valid_from",
+        )
+    row = ParameterValue(
+        key=key,
+        valid_from=valid_from,
+        value=canonical,
+        source=source.strip(),
+        decision_reference=decision_reference,
+        created_by_id=created_by_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def value_in_force(session: Session, *, key: str, on: date) -> ParameterValue:
+    """The value of ``key`` that holds on ``on``: the latest one valid from that day or earlier."""
+    spec_for_key(key)
+    row = session.scalar(
+        select(ParameterValue)
+        .where(ParameterValue.key == key, ParameterValue.valid_from <= on)
+        .order_by(ParameterValue.valid_from.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise RuleViolation(
+            f"no value of {key} is in force on {on}; an admin must add one", code="missing_parameter"
+        )
+    return row
+
+
+def history(session: Session, *, key: str) -> list[ParameterValue]:
+    spec_for_key(key)
+    return list(
+        session.scalars(
+            select(ParameterValue).where(ParameterValue.key == key).order_by(ParameterValue.valid_from)
+        )
+    )
+
+
+def spec_for_key(key: str) -> None:
+    if key not in CATALOG:
+        raise NotFound(f"there is no parameter {key!r}")
+
+
+def seed_defaults(session: Session) -> int:
+    """Add the catalogue's default values for keys that have none yet; returns how many were added."""
+    seeded_keys = set(session.scalars(select(ParameterValue.key).distinct()))
+    added = 0
+    for default in DEFAULTS:
+        if default.key in seeded_keys:
+            continue
+        session.add(
+            ParameterValue(
+                key=default.key, valid_from=default.valid_from, value=default.value, source=default.source
+            )
+        )
+        added += 1
+    session.flush()
+    return added

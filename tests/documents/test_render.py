@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pypdf
+import pytest
+
+from kooperativet.documents.render import (
+    AssetRefused,
+    Attachment,
+    money,
+    render_pdf,
+    template_asset,
+    templates_dir,
+)
+
+HOSTILE = '<img src="file:///etc/passwd"> & <link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
+
+
+def context(text: str = "Hej") -> dict[str, object]:
+    return {"language": "sv", "title": "Prov åäö", "text": text, "amount": Decimal("12772.57")}
+
+
+def extract(pdf: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(pdf))
+
+
+def test_user_text_is_escaped_and_printed_as_text() -> None:
+    reader = extract(render_pdf("common/test_page.html", context(HOSTILE)))
+    text = reader.pages[0].extract_text()
+    assert '<img src="file:///etc/passwd">' in text
+    assert "root:" not in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "http://127.0.0.1:9/x.css", "https://example.com/logo.png", "data:text/plain,hi"],
+)
+def test_nothing_outside_the_template_assets_can_be_fetched(url: str) -> None:
+    with pytest.raises(AssetRefused):
+        template_asset(url)
+
+
+def test_template_assets_are_served() -> None:
+    body, media_type = template_asset((templates_dir() / "common" / "base.css").as_uri())
+    assert media_type == "text/css"
+    assert b"@page" in body
+
+
+def test_the_same_context_gives_the_same_bytes_with_fonts_and_attachment_embedded() -> None:
+    attachment = Attachment(
+        filename="doc.xml", content=b"<doc/>", media_type="application/xml", description="UBL"
+    )
+    first = render_pdf("common/test_page.html", context(), attachments=[attachment])
+    render_pdf("common/test_page.html", context("other glyphs: xyzQW#"))  # must not leak into the next one
+    second = render_pdf("common/test_page.html", context(), attachments=[attachment])
+    assert first == second
+    reader = extract(first)
+    assert reader.attachments["doc.xml"] == [b"<doc/>"]
+    fonts = {str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert any("DejaVu" in name for name in fonts)
+    assert "/OutputIntents" in reader.trailer["/Root"]  # PDF/A output intent
+    assert "12 772,57" in reader.pages[0].extract_text().replace("\xa0", " ")
+
+
+@pytest.mark.parametrize(
+    ("amount", "language", "text"),
+    [
+        (Decimal("12772.57"), "sv", "12\xa0772,57"),
+        (Decimal("12772.57"), "en", "12,772.57"),
+        (Decimal("0"), "sv", "0,00"),
+    ],
+)
+def test_money_is_written_the_reader_s_way(amount: Decimal, language: str, text: str) -> None:
+    assert money(amount, language) == text
