@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.calculation import (
     InvoiceLine,
     InvoiceRuleViolation,
     InvoiceTotals,
     TaxedTotals,
-    VatCategory,
     calculate_invoice,
 )
 

@@ -18,13 +18,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import Final
 
 from kooperativet.core.money import ORE, ZERO, round_half_up, round_to_krona
+from kooperativet.core.vat import SWEDISH_STANDARD_RATES, VatCategory
 
 #: The only standard rates a Swedish supplier may use (mervärdesskattelagen 9 kap.; Peppol SE-R-006).
-SWEDISH_STANDARD_RATES: Final = frozenset({Decimal("25"), Decimal("12"), Decimal("6")})
 #: The words mervärdesskattelagen 17 kap. requires on a reverse-charge invoice.
 REVERSE_CHARGE_TEXT: Final = "Omvänd betalningsskyldighet"
 #: VATEX exemption reason codes (CEF VATEX code list, as Peppol checks them in PEPPOL-EN16931-P0105/P0107).
@@ -44,15 +43,6 @@ class InvoiceRuleViolation(ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
-
-
-class VatCategory(StrEnum):
-    """EN 16931 VAT category codes (UNCL5305 subset) used by the cooperative (invoicing.md table)."""
-
-    STANDARD = "S"
-    EXEMPT = "E"
-    REVERSE_CHARGE = "AE"
-    OUTSIDE_SCOPE = "O"
 
 
 _CATEGORY_ORDER: Final = {category: index for index, category in enumerate(VatCategory)}

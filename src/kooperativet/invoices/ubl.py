@@ -30,11 +30,11 @@ from kooperativet.core.identifiers import (
     swedish_vat_number,
 )
 from kooperativet.core.money import format_amount
+from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.calculation import (
     InvoiceCalculation,
     InvoiceLine,
     InvoiceRuleViolation,
-    VatCategory,
     calculate_invoice,
 )
 from kooperativet.invoices.ocr import is_valid_ocr

@@ -1,0 +1,1 @@
+"""Commissions (uppdrag) that members register: client, work, period, fee lines and expenses."""
