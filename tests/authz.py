@@ -1,0 +1,83 @@
+"""Shared pieces of the object-level authorization matrix (quality.md R1).
+
+Each domain keeps its own ``test_authorization.py`` with an ``EXPECTATIONS`` dict: operation id →
+(expected status per role, request body). ``tests/api/test_authorization_matrix.py`` fails when an operation
+in the OpenAPI has no expectation in any of those files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from kooperativet.auth.models import Role
+from kooperativet.config import Settings
+from kooperativet.main import create_app
+
+ROLES = ("anonymous", "member", "other_member", "treasurer", "board", "admin")
+
+Expectation = tuple[dict[str, int], dict[str, Any] | None]
+
+
+def row(
+    anonymous: int, member: int, other_member: int, treasurer: int, board: int, admin: int
+) -> dict[str, int]:
+    return dict(zip(ROLES, (anonymous, member, other_member, treasurer, board, admin), strict=True))
+
+
+EVERYONE = row(401, 200, 200, 200, 200, 200)
+ADMIN_ONLY = row(401, 403, 403, 403, 403, 200)
+OWNER_OR_OFFICE = row(401, 200, 404, 200, 404, 200)
+TREASURER_WRITE = row(401, 403, 403, 201, 403, 201)
+
+
+def operations() -> dict[str, tuple[str, str]]:
+    """operation id → (method, path template) for every operation in the OpenAPI schema."""
+    spec = create_app(Settings(database_url="sqlite://")).openapi()
+    return {
+        operation["operationId"]: (method.upper(), path)
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+@dataclass
+class Actors:
+    """The six callers: "member" owns the records in the paths; "other_member" is a second member."""
+
+    member: Any
+    other_member: Any
+    treasurer: Any
+    board: Any
+    admin: Any
+
+    @classmethod
+    def make(cls, make_user: Any, make_member: Any) -> Actors:
+        return cls(
+            member=make_member(),
+            other_member=make_member(),
+            treasurer=make_user(Role.treasurer),
+            board=make_user(Role.board),
+            admin=make_user(Role.admin),
+        )
+
+    def headers(self, role: str) -> dict[str, str]:
+        return {} if role == "anonymous" else dict(getattr(self, role).headers)
+
+
+def check(
+    api: TestClient,
+    actors: Actors,
+    role: str,
+    *,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    expected: int,
+) -> None:
+    response = api.request(method, path, json=body, headers=actors.headers(role))
+    assert response.status_code == expected, f"{method} {path} as {role}: {response.text}"
+    if response.status_code >= 400:
+        assert response.headers["content-type"] == "application/problem+json"

@@ -1,0 +1,78 @@
+"""R1 for users, members, clients and the cooperative (see tests/authz.py)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.authz import (
+    ADMIN_ONLY,
+    EVERYONE,
+    OWNER_OR_OFFICE,
+    ROLES,
+    TREASURER_WRITE,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+)
+
+NEW_MEMBER = {
+    "first_name": "Nils",
+    "last_name": "Ny",
+    "personal_identity_number": "19850131-5678",
+    "joined_on": "2026-01-01",
+}
+NEW_USER = {"email": "new@example.se", "full_name": "New Person", "password": "long enough password"}
+
+EXPECTATIONS: dict[str, Expectation] = {
+    "read_me": (EVERYONE, None),
+    "revoke_token": (row(401, 404, 404, 404, 404, 404), {"refresh_token": "x" * 40}),
+    "change_password": (
+        row(401, 422, 422, 422, 422, 422),
+        {"current_password": "wrong one", "new_password": "a new password!"},
+    ),
+    "list_users": (ADMIN_ONLY, None),
+    "create_user": (row(401, 403, 403, 403, 403, 201), NEW_USER),
+    "get_user": (ADMIN_ONLY, None),
+    "update_user": (ADMIN_ONLY, {"version": 1, "full_name": "Renamed"}),
+    "get_cooperative": (EVERYONE, None),
+    "update_cooperative": (ADMIN_ONLY, {"version": 1, "city": "Lund"}),
+    "list_members": (EVERYONE, None),
+    "create_member": (TREASURER_WRITE, NEW_MEMBER),
+    "get_own_member": (row(401, 200, 200, 404, 404, 404), None),
+    "get_member": (OWNER_OR_OFFICE, None),
+    "update_member": (OWNER_OR_OFFICE, {"version": 1, "city": "Lund"}),
+    "list_tax_settings": (OWNER_OR_OFFICE, None),
+    "add_tax_setting": (TREASURER_WRITE, {"valid_from": "2026-07-01"}),
+    "list_clients": (EVERYONE, None),
+    "create_client": (TREASURER_WRITE, {"name": "Ny kund AB"}),
+    "get_client": (EVERYONE, None),
+    "update_client": (row(401, 403, 403, 200, 403, 200), {"version": 1, "name": "Renamed AB"}),
+    "list_parameters": (EVERYONE, None),
+    "get_parameter": (EVERYONE, None),
+    "add_parameter_value": (
+        row(401, 403, 403, 403, 403, 201),
+        {"valid_from": "2031-01-01", "value": "0.05", "source": "test"},
+    ),
+}
+
+OPERATIONS = operations()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation_id", sorted(EXPECTATIONS))
+def test_operation_meets_its_expectation_for_role(
+    api: TestClient, make_user, make_member, cooperative, client_record, operation_id: str, role: str
+) -> None:
+    actors = Actors.make(make_user, make_member)
+    method, template = OPERATIONS[operation_id]
+    path = template.format(
+        member_id=actors.member.member.id,
+        user_id=actors.member.user.id,
+        client_id=client_record.id,
+        key="fee_rate",
+    )
+    statuses, body = EXPECTATIONS[operation_id]
+    check(api, actors, role, method=method, path=path, body=body, expected=statuses[role])
