@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     login_attempts_per_window: int = Field(default=10, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
     max_request_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
+    db_pool_size: int = Field(
+        default=20, ge=1, le=200, description="database sessions open at once per server process"
+    )
+
+    # Meeting notices (kallelse) are e-mailed when an SMTP server is configured.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_from: str = "styrelsen@example.org"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
 
     admin_email: str | None = None
     admin_password: SecretStr | None = None

@@ -7,8 +7,10 @@ also makes counter rows safe). PostgreSQL is reached through psycopg 3.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -82,7 +84,11 @@ class VersionedMixin:
     version: Mapped[int] = mapped_column(default=1)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int = 10) -> Engine:
+    kwargs: dict[str, Any] = {}
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    if pool_size is not None and not in_memory:
+        kwargs = {"pool_size": pool_size, "max_overflow": max_overflow}
     if url.startswith("sqlite"):
         # The pool hands a connection to one thread at a time, so sqlite3's same-thread check is moot.
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
@@ -115,23 +121,38 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction per request or command: commit on success, roll back on any error."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except DomainError as error:
-        if error.keeps_changes:
+def transaction(
+    factory: sessionmaker[Session], *, read_only: bool = False, write_lock: AbstractContextManager[Any] | None = None
+) -> Iterator[Session]:
+    """One transaction per request or command: commit on success, roll back on any error.
+
+    ``read_only`` lets SQLite begin a deferred transaction, so reads never wait for writers (WAL).
+    ``write_lock`` queues this process's writers in order instead of leaving them to SQLite's busy polling,
+    which starves some of them under load.
+    """
+    with write_lock if write_lock is not None and not read_only else nullcontext():
+        session = factory()
+        if read_only:
+            session.connection(execution_options={READ_ONLY: True})
+        try:
+            yield session
             session.commit()
-        else:
+        except DomainError as error:
+            if error.keeps_changes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
+        except BaseException:
             session.rollback()
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+            raise
+        finally:
+            session.close()
+
+
+def write_lock_for(engine: Engine) -> AbstractContextManager[Any] | None:
+    """SQLite has one writer at a time: a per-process lock for its write transactions; none elsewhere."""
+    return threading.Lock() if engine.dialect.name == "sqlite" else None
 
 
 def is_unique_violation(error: sa_exc.IntegrityError) -> bool:

@@ -13,12 +13,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kooperativet import __version__
 from kooperativet.api.problems import install_problem_handlers, problem_response
+from kooperativet.assignments.router import router as assignments_router
 from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.throttle import LoginThrottle
 from kooperativet.config import Settings, get_settings
-from kooperativet.db import READ_ONLY, make_engine, make_session_factory
+from kooperativet.db import READ_ONLY, make_engine, make_session_factory, write_lock_for
+from kooperativet.employments.router import router as employments_router
+from kooperativet.exports.payroll_summary_router import router as payroll_summary_router
+from kooperativet.governance.router import router as governance_router
+from kooperativet.invoices.router import router as invoices_router
 from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
+from kooperativet.payroll.router import router as payroll_router
 
 DESCRIPTION = """
 Back office for a Swedish employment cooperative (anställningskooperativ): members register commissions,
@@ -73,10 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
         license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
     )
-    engine = make_engine(settings.resolved_database_url)
+    # A few connections more than session slots, for /health and background work.
+    engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size, max_overflow=10)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.write_lock = write_lock_for(engine)
     app.state.login_throttle = LoginThrottle(
         attempts=settings.login_attempts_per_window, window_seconds=settings.login_window_seconds
     )
@@ -85,6 +93,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(parties_router)
     app.include_router(parameters_router)
+    app.include_router(assignments_router)
+    app.include_router(employments_router)
+    app.include_router(invoices_router)
+    app.include_router(governance_router)
+    app.include_router(payroll_router)
+    app.include_router(payroll_summary_router)
 
     @app.get("/health", tags=["health"])
     def health(request: Request) -> Any:

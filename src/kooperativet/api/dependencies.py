@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
 from kooperativet.api.types import MAX_PAGE_SIZE
@@ -18,9 +21,36 @@ from kooperativet.db import transaction
 SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's transaction: services flush, this commits when the handler returns without error."""
-    yield from transaction(request.app.state.session_factory)
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's transaction: services flush, this commits when the handler returns without error.
+
+    A request takes one of a bounded number of session slots before it may touch the database, waiting in
+    the event loop rather than in a worker thread. Without the bound, every worker thread can end up blocked
+    on the connection pool while the requests that hold the connections wait for a thread (a deadlock under
+    load); with at most ``db_pool_size`` sessions open, each of them gets a connection and a thread.
+    """
+    state = request.app.state
+    async with _session_slots(request):
+        opened = contextmanager(transaction)(
+            state.session_factory,
+            read_only=request.method in READ_METHODS,
+            write_lock=state.write_lock,
+        )
+        async with contextmanager_in_threadpool(opened) as session:
+            yield session
+
+
+def _session_slots(request: Request) -> asyncio.Semaphore:
+    state = request.app.state
+    loop = asyncio.get_running_loop()
+    if getattr(state, "session_slots_loop", None) is not loop:
+        state.session_slots = asyncio.Semaphore(state.settings.db_pool_size)
+        state.session_slots_loop = loop
+    slots: asyncio.Semaphore = state.session_slots
+    return slots
 
 
 def today() -> date:

@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kooperativet.cli import audit as audit_cli
+from kooperativet.cli import payroll as payroll_cli
+
 if TYPE_CHECKING:
     from kooperativet.config import Settings
 
 app = typer.Typer(help="Back office for Swedish employment cooperatives.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(payroll_cli.tax_tables_app, name="tax-tables")
+app.add_typer(payroll_cli.app, name="payroll")
 
 
 @app.command()
@@ -34,7 +40,7 @@ def serve(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="target revision")] = "head",
+    revision: Annotated[str, typer.Argument(help="target revision")] = "heads",
 ) -> None:
     """Apply migrations, seed the cooperative from settings, and create a first admin on an empty database."""
     from kooperativet import migrate
@@ -46,7 +52,7 @@ def db_upgrade(
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(url, revision)
     typer.echo(f"database at {revision}: {_safe_url(url)}")
-    if revision == "head":
+    if revision in ("head", "heads"):
         _seed(settings)
 
 
@@ -74,6 +80,7 @@ def _seed(settings: Settings) -> None:
     from kooperativet.auth import service as auth_service
     from kooperativet.auth.models import Role
     from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.governance import service as governance_service
     from kooperativet.parameters import service as parameters_service
     from kooperativet.parties import service as parties_service
 
@@ -82,6 +89,8 @@ def _seed(settings: Settings) -> None:
         added = parameters_service.seed_defaults(session)
         if added:
             typer.echo(f"parameters seeded with {added} dated default values")
+        if governance_service.seed_default_rulebook(session) is not None:
+            typer.echo("default rulebook seeded (lag 2018:672 as the model; adapt it to the stadgar)")
         if parties_service.seed_cooperative(session, settings=settings) is not None:
             typer.echo(f"cooperative created: {settings.cooperative_name}")
         if auth_service.count_users(session) == 0:

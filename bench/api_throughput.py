@@ -1,0 +1,134 @@
+"""P3: API throughput under 64 concurrent clients on loopback, against a trivial endpoint of the same app.
+
+Starts the real server (uvicorn, one worker, embedded SQLite) on a free local port, logs in, then lets 64
+clients hammer each endpoint for a fixed time. Targets: list and create throughput ≥ 0.3 × the trivial
+endpoint's, p99 ≤ 5 × p50, zero errors. The request loops are bounded in time and stop by themselves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.common import report
+
+CLIENTS = 64
+SECONDS_PER_ENDPOINT = 8.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _load(
+    base: str, make_request: Callable[[httpx.AsyncClient, int], Any], headers: dict[str, str]
+) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + SECONDS_PER_ENDPOINT
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as client:
+
+        async def worker(number: int) -> None:
+            nonlocal errors
+            count = 0
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                try:
+                    response = await make_request(client, number * 1_000_000 + count)
+                    failed = response.status_code >= 400
+                except httpx.HTTPError:
+                    failed = True
+                latencies.append(time.perf_counter() - start)
+                count += 1
+                errors += failed
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(n) for n in range(CLIENTS)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
+        "max_ms": round(latencies[-1] * 1000, 2),
+        "errors": errors,
+        "requests": len(latencies),
+    }
+
+
+def run() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        port = _free_port()
+        env = {
+            **os.environ,
+            "KOOPERATIVET_DATA_DIR": folder,
+            "KOOPERATIVET_DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+            "KOOPERATIVET_ADMIN_EMAIL": "bench@example.se",
+            "KOOPERATIVET_ADMIN_PASSWORD": "bench password 123",
+            "KOOPERATIVET_LOG_LEVEL": "WARNING",
+        }
+        cli = str(Path(sys.executable).parent / "kooperativet")
+        subprocess.run([cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+        server = subprocess.Popen(
+            [cli, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            figures = asyncio.run(_measure(f"http://127.0.0.1:{port}"))
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    trivial = figures["trivial GET /health"]["requests_per_second"]
+    ratios = {
+        name: round(result["requests_per_second"] / trivial, 2)
+        for name, result in figures.items()
+        if not name.startswith("trivial")
+    }
+    met = all(r >= 0.3 for r in ratios.values()) and all(
+        f["errors"] == 0 and f["p99_ms"] <= 5 * f["p50_ms"] for f in figures.values()
+    )
+    report(
+        "P3-api",
+        {**figures, "throughput ratio to trivial": ratios},
+        target="≥ 0.3 × trivial throughput, p99 ≤ 5 × p50, zero errors (64 clients)",
+        met=met,
+    )
+
+
+async def _measure(base: str) -> dict[str, dict[str, float]]:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        for _ in range(100):
+            try:
+                if (await client.get("/health")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+        token = await client.post(
+            "/api/v1/auth/token", data={"username": "bench@example.se", "password": "bench password 123"}
+        )
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        for index in range(60):
+            await client.post("/api/v1/clients", json={"name": f"Kund {index:03d}"}, headers=headers)
+    return {
+        "trivial GET /health": await _load(base, lambda c, n: c.get("/health"), headers),
+        "GET /api/v1/clients (page of 50)": await _load(
+            base, lambda c, n: c.get("/api/v1/clients", params={"limit": 50}), headers
+        ),
+        "POST /api/v1/clients": await _load(
+            base, lambda c, n: c.post("/api/v1/clients", json={"name": f"Last {n}"}), headers
+        ),
+    }

@@ -1,0 +1,40 @@
+"""What every benchmark shares: timing, the machine description and the JSON result file."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+
+
+def best_of(repeat: int, action: Callable[[], object]) -> float:
+    """The fastest of ``repeat`` runs in seconds: the least disturbed by other work on a shared machine."""
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return min(timings)
+
+
+def report(benchmark_id: str, figures: dict[str, Any], *, target: str, met: bool) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    body = {"id": benchmark_id, "target": target, "met": met, "figures": figures, "machine": machine()}
+    (RESULTS / f"{benchmark_id}.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    print(f"{benchmark_id}: {'met' if met else 'NOT met'} ({target})")
+    for name, value in figures.items():
+        print(f"    {name}: {value}")
