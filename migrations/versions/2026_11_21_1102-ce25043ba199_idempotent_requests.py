@@ -1,7 +1,7 @@
 """idempotent requests
 
 Revision ID: ce25043ba199
-Revises: 3b80c0d17991
+Revises: a8f4439db11c
 Create Date: 2026-11-21 11:02:42.600501+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "ce25043ba199"
-down_revision: str | None = "3b80c0d17991"
+down_revision: str | None = "a8f4439db11c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,9 +2,26 @@
 
 from kooperativet.api import idempotency
 from kooperativet.assignments import models as assignments_models
+from kooperativet.audit import models as audit_models
 from kooperativet.auth import models as auth_models
 from kooperativet.db import Base
+from kooperativet.employments import models as employments_models
+from kooperativet.governance import models as governance_models
+from kooperativet.invoices import models as invoices_models
 from kooperativet.parameters import models as parameters_models
 from kooperativet.parties import models as parties_models
+from kooperativet.payroll import models as payroll_models
 
-__all__ = ["Base", "idempotency", "assignments_models", "auth_models", "parameters_models", "parties_models"]
+__all__ = [
+    "Base",
+    "assignments_models",
+    "audit_models",
+    "auth_models",
+    "employments_models",
+    "governance_models",
+    "idempotency",
+    "invoices_models",
+    "parameters_models",
+    "parties_models",
+    "payroll_models",
+]

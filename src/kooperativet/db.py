@@ -122,7 +122,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def transaction(
-    factory: sessionmaker[Session], *, read_only: bool = False, write_lock: AbstractContextManager[Any] | None = None
+    factory: sessionmaker[Session],
+    *,
+    read_only: bool = False,
+    write_lock: AbstractContextManager[Any] | None = None,
 ) -> Iterator[Session]:
     """One transaction per request or command: commit on success, roll back on any error.
 

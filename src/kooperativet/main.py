@@ -12,7 +12,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kooperativet import __version__
-from kooperativet.api.problems import install_problem_handlers, problem_response
+from kooperativet.api.problems import document_problems, install_problem_handlers, problem_response
 from kooperativet.assignments.router import router as assignments_router
 from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.throttle import LoginThrottle
@@ -99,6 +99,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(governance_router)
     app.include_router(payroll_router)
     app.include_router(payroll_summary_router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/health", tags=["health"])
     def health(request: Request) -> Any:

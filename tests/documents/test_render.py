@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pypdf
@@ -64,6 +65,16 @@ def test_the_same_context_gives_the_same_bytes_with_fonts_and_attachment_embedde
     assert "12 772,57" in reader.pages[0].extract_text().replace("\xa0", " ")
 
 
+def test_each_embedded_file_is_listed_once_as_an_associated_file() -> None:
+    # WeasyPrint 70 lists every attachment twice in /AF (issue #2917); PDF/A checkers refuse that.
+    attachment = Attachment(
+        filename="a.xml", content=b"<a/>", media_type="application/xml", description="UBL"
+    )
+    reader = extract(render_pdf("common/test_page.html", context(), attachments=[attachment]))
+    associated = [reference.idnum for reference in reader.trailer["/Root"]["/AF"]]
+    assert len(associated) == len(set(associated)) == 1
+
+
 @pytest.mark.parametrize(
     ("amount", "language", "text"),
     [
@@ -74,3 +85,17 @@ def test_the_same_context_gives_the_same_bytes_with_fonts_and_attachment_embedde
 )
 def test_money_is_written_the_reader_s_way(amount: Decimal, language: str, text: str) -> None:
     assert money(amount, language) == text
+
+
+def test_an_embedded_file_carries_its_given_date_not_the_clock() -> None:
+    # With the clock's time, the same document rendered a second later would give other bytes.
+    attachment = Attachment(
+        filename="a.xml",
+        content=b"<a/>",
+        media_type="application/xml",
+        description="UBL",
+        dated=datetime(2026, 3, 2, tzinfo=UTC),
+    )
+    pdf = render_pdf("common/test_page.html", context(), attachments=[attachment])
+    assert b"/CreationDate (D:20260302000000Z)" in pdf
+    assert b"/ModDate (D:20260302000000Z)" in pdf

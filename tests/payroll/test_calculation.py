@@ -27,10 +27,9 @@ from kooperativet.payroll.calculation import (
     calculate_payout,
     calculate_payouts_in_order,
     contribution_category,
-    default_contribution_rules,
-    default_payroll_parameters,
 )
 from kooperativet.payroll.tax_tables import RowKind, TaxTable, TaxTableRow
+from tests.payroll.defaults import default_contribution_rules, default_payroll_parameters
 
 FEE = Rate(value=Decimal("0.06"), source="Interim kultur fee (payroll.md §1)")
 FULL = ContributionCategory.FULL
@@ -333,7 +332,7 @@ def test_category_follows_birth_year_and_pay_date(
         contribution_category(
             birth_date=date.fromisoformat(birth),
             pay_date=date.fromisoformat(pay),
-            rules=default_contribution_rules(),
+            rules=default_contribution_rules(date.fromisoformat(pay)),
         )
         is category
     )
@@ -342,7 +341,9 @@ def test_category_follows_birth_year_and_pay_date(
 def test_no_rule_before_2025_is_a_clear_error() -> None:
     with pytest.raises(NoContributionRule, match=r"1990-05-14 paid on 2024-12-25"):
         contribution_category(
-            birth_date=date(1990, 5, 14), pay_date=date(2024, 12, 25), rules=default_contribution_rules()
+            birth_date=date(1990, 5, 14),
+            pay_date=date(2024, 12, 25),
+            rules=default_contribution_rules(date(2025, 1, 1)),
         )
 
 
@@ -356,7 +357,7 @@ def test_a_cooperative_adds_next_years_rule_as_data() -> None:
         monthly_cap=Decimal("30000.00"),
         rate_above_cap=Rate(value=Decimal("0.3142"), source="a future law"),
     )
-    rules = (youth_2028, *default_contribution_rules())
+    rules = (youth_2028, *default_contribution_rules(date(2027, 1, 1)))
     assert (
         contribution_category(birth_date=date(2008, 1, 1), pay_date=date(2028, 2, 25), rules=rules) is YOUTH
     )
@@ -366,9 +367,9 @@ def test_a_cooperative_adds_next_years_rule_as_data() -> None:
 
 
 def test_every_default_rate_names_its_source() -> None:
-    rules = default_contribution_rules()
+    rules = default_contribution_rules(date(2026, 11, 25))
     assert all(rule.rate.source for rule in rules)
-    by_category = {rule.category: rule for rule in rules if rule.paid_from.year == 2026}
+    by_category = {rule.category: rule for rule in rules}
     assert by_category[YOUTH].rate.source.startswith("SFS 2026:100")
     assert by_category[YOUTH].monthly_cap == Decimal("25000.00")
 

@@ -13,7 +13,6 @@ from kooperativet.payroll.calculation import (
     TaxMode,
     TaxSetting,
     calculate_payout,
-    default_payroll_parameters,
 )
 from kooperativet.payroll.tax_tables import (
     RowKind,
@@ -25,6 +24,7 @@ from kooperativet.payroll.tax_tables import (
     parse_open_data_csv,
     parse_tax_table_file,
 )
+from tests.payroll.defaults import default_payroll_parameters
 
 # Synthetic: the layout of "Allmänna tabeller – månad", made-up numbers.
 #                 1-2 days, 3 kind, 4-5 table, 6-12 from, 13-19 to, then columns 1..7 of 5 characters

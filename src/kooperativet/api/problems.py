@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kooperativet.errors import DomainError, NotAuthenticated
@@ -94,6 +95,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    # The database refused a number the schema allowed (an id beyond its integer column): a bad request.
+    return problem_response(
+        request,
+        status=422,
+        title="Invalid request",
+        detail="a number in the request is out of range",
+        code="value_out_of_range",
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(
@@ -109,6 +121,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -120,6 +134,31 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         for status in statuses
         if status in described
     }
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Make the OpenAPI tell the truth about errors: every 4xx/5xx is ``application/problem+json``.
+
+    FastAPI documents its own 422 as ``application/json`` with its validation-error shape; ours is a problem
+    document. Operations that read parameters or a body can always answer 422, and those with a body 413.
+    """
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(components["Problem"].pop("$defs", {}))
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            if operation.get("parameters") or operation.get("requestBody"):
+                responses.setdefault("422", {"description": "Invalid request"})
+            if operation.get("requestBody"):
+                responses.setdefault("413", {"description": "Payload too large"})
+            for status, response in responses.items():
+                if status[0] in "45":
+                    response["content"] = {PROBLEM_MEDIA_TYPE: problem}
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    return schema
 
 
 __all__ = ["NotAuthenticated", "Problem", "install_problem_handlers", "problem_responses"]

@@ -2,32 +2,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
 from kooperativet.core.vat import VatCategory
 from kooperativet.db import Base, TimestampedMixin, VersionedMixin, utcnow
-
-
-class AssignmentStatus(StrEnum):
-    """draft → submitted → approved | rejected → invoiced → paid → salaried → closed; cancel early."""
-
-    draft = "draft"
-    submitted = "submitted"
-    approved = "approved"
-    rejected = "rejected"
-    invoiced = "invoiced"
-    paid = "paid"
-    salaried = "salaried"
-    closed = "closed"
-    cancelled = "cancelled"
-
-
-class ExtentUnit(StrEnum):
-    hours = "hours"
-    days = "days"
+from kooperativet.parties.models import Client, Member
 
 
 class Assignment(TimestampedMixin, VersionedMixin, Base):
@@ -51,6 +34,11 @@ class Assignment(TimestampedMixin, VersionedMixin, Base):
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The warnings shown to the treasurer at approval ({code, message} each) and whether they confirmed them.
+    approval_warnings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    warnings_confirmed: Mapped[bool] = mapped_column(default=False)
+    member: Mapped[Member] = relationship(lazy="joined", innerjoin=True)
+    client: Mapped[Client] = relationship(lazy="joined", innerjoin=True)
     lines: Mapped[list[AssignmentLine]] = relationship(
         back_populates="assignment",
         cascade="all, delete-orphan",
@@ -91,7 +79,7 @@ class Receipt(Base):
     media_type: Mapped[str] = mapped_column(String(50))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -110,3 +98,7 @@ class Expense(Base):
     reinvoice: Mapped[bool] = mapped_column(default=True)
     receipt_id: Mapped[int | None] = mapped_column(ForeignKey("receipts.id"))
     assignment: Mapped[Assignment] = relationship(back_populates="expenses")
+    receipt: Mapped[Receipt | None] = relationship(lazy="select")
+
+
+__all__ = ["Assignment", "AssignmentLine", "AssignmentStatus", "Expense", "ExtentUnit", "Receipt"]

@@ -70,9 +70,9 @@ class DemoContext:
 
 
 def _steps() -> list[Callable[[DemoContext], None]]:
-    from kooperativet.demo import people
+    from kooperativet.demo import assignments, governance, invoicing, payroll, people
 
-    return [people.run]
+    return [people.run, assignments.run, invoicing.run, payroll.run, payroll.write, governance.run]
 
 
 def run_demo(*, out: Path, today: date, database_url: str | None = None) -> Path:

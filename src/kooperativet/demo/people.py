@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from kooperativet.auth import service as auth_service
 from kooperativet.auth.models import Role
@@ -49,14 +50,16 @@ DEMO_MEMBERS = [
         first_name="Bertil",
         last_name="Holm",
         personal_identity_number="19560302-2343",
-        street="Storgatan 12",
-        postal_code="753 20",
-        city="Uppsala",
+        street="Calle Mayor 5",
+        postal_code="28013",
+        city="Madrid",
+        country="ES",
         email="bertil@example.se",
         bank_clearing_number="5000",
         bank_account_number="1234560",
         joined_on=date(2023, 9, 1),
-        tax=TaxSettingCreate(valid_from=date(2023, 9, 1), mode=TaxMode.flat, percent=None),
+        # Lives in Spain with a SINK decision: 22.5 % from 2026 (payroll.md §3).
+        tax=TaxSettingCreate(valid_from=date(2023, 9, 1), mode=TaxMode.sink),
     ),
     MemberCreate(
         first_name="Cleo",
@@ -69,9 +72,7 @@ DEMO_MEMBERS = [
         bank_clearing_number="9570",
         bank_account_number="1234567897",
         joined_on=date(2025, 5, 1),
-        tax=TaxSettingCreate(
-            valid_from=date(2025, 5, 1), mode=TaxMode.table, table_number=32, table_column=1
-        ),
+        tax=TaxSettingCreate(valid_from=date(2025, 5, 1), mode=TaxMode.flat, percent=Decimal("30")),
     ),
     MemberCreate(
         first_name="Dagny",
@@ -119,6 +120,9 @@ DEMO_CLIENTS = [
         city="Berlin",
         email="buchhaltung@kulturhaus.example.de",
         language="en",
+        # Peppol EAS 9930, a German VAT number: Peppol needs the buyer's address (PEPPOL-EN16931-R010).
+        peppol_scheme="9930",
+        peppol_id="DE136695976",
     ),
 ]
 

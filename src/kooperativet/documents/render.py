@@ -3,7 +3,7 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +33,9 @@ class Attachment:
     media_type: str
     description: str
     relationship: str = "Alternative"
+    #: The embedded file's creation and modification date. WeasyPrint would write the clock's time, and then
+    #: the same document rendered a second later would not give the same bytes.
+    dated: datetime = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def templates_dir() -> Path:
@@ -110,6 +113,8 @@ def render_pdf(
             name=a.filename,
             description=a.description,
             relationship=a.relationship,
+            created=a.dated,
+            modified=a.dated,
         )
         for a in attachments
     ]
@@ -121,5 +126,16 @@ def render_pdf(
         font_config=weasyprint.text.fonts.FontConfiguration(),
         uncompressed_pdf=False,
         custom_metadata=False,
+        finisher=_list_each_associated_file_once,
     )
     return content
+
+
+def _list_each_associated_file_once(_document: Any, pdf: Any) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's ``/AF`` (issue #2917), which PDF/A
+    checkers refuse; keep the first of each reference."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        unique = list(dict.fromkeys(associated))
+        associated.clear()
+        associated.extend(unique)

@@ -1,11 +1,12 @@
-"""Secret-ballot receipts, the ballot commitment and the hash chain of the governance log.
+"""Secret-ballot receipts and the ballot commitment.
 
 Pure helpers on the standard library (hmac, hashlib, secrets). ``shared/domain/governance.md``:
 
 - each voter gets a secret only they receive; the receipt is HMAC-SHA256(secret, ballot). At close the
   shuffled ballots are published with their receipts, so each voter finds theirs and anyone can recount;
-- the minutes print the ballot commitment, SHA-256 over the published ballots;
-- governance events go into an append-only log where each entry hashes the previous one.
+- the minutes print the ballot commitment, SHA-256 over the published ballots.
+
+The hash chain of the governance log lives in :mod:`kooperativet.core.hashchain`.
 
 Limits, stated openly: a receipt lets its voter prove how they voted (to anyone they show the secret); the
 operator could still add ballots for members who did not vote, which the roll-count check only partly guards.
@@ -15,25 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import random
 import secrets
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-T = TypeVar("T")
+from kooperativet.core.hashchain import canonical_json
 
-#: The "previous hash" of the first entry of a chain.
-GENESIS_HASH = "0" * 64
+T = TypeVar("T")
 
 #: Bytes of a voter secret: 256 bits, the HMAC-SHA256 key size.
 VOTER_SECRET_BYTES = 32
-
-
-def canonical_json(value: object) -> str:
-    """One text per value (keys sorted, no whitespace, UTF-8 kept, NaN refused), for reproducible hashes."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def new_voter_secret() -> bytes:
@@ -92,28 +86,3 @@ def ballot_commitment(*, published: Sequence[PublishedBallot]) -> str:
     """
     rows = sorted([ballot.receipt, ballot.content] for ballot in published)
     return hashlib.sha256(canonical_json(rows).encode("utf-8")).hexdigest()
-
-
-def chain_hash(*, previous_hash: str, payload: Mapping[str, object]) -> str:
-    """The hash of a log entry: SHA-256 over the previous entry's hash and the entry's canonical JSON."""
-    return hashlib.sha256(f"{previous_hash}\n{canonical_json(payload)}".encode()).hexdigest()
-
-
-def verify_chain(
-    *, entries: Sequence[tuple[Mapping[str, object], str]], anchor: str | None = None
-) -> int | None:
-    """Recompute the chain; return the index of the first entry whose stored hash is wrong, or None.
-
-    ``entries`` are (payload, stored hash) in log order, starting from :data:`GENESIS_HASH`. A changed
-    payload or hash, a reordering and a deleted entry all break the chain at the first affected entry.
-    Dropping entries from the end leaves a valid shorter chain; ``anchor`` (a hash kept outside the database,
-    e.g. printed in the minutes) catches that: if no entry carries it, ``len(entries)`` is returned.
-    """
-    previous = GENESIS_HASH
-    for index, (payload, stored) in enumerate(entries):
-        if chain_hash(previous_hash=previous, payload=payload) != stored:
-            return index
-        previous = stored
-    if anchor is not None and all(stored != anchor for _, stored in entries):
-        return len(entries)
-    return None

@@ -21,11 +21,8 @@ from decimal import Decimal
 from typing import Final
 
 from kooperativet.core.money import ORE, ZERO, round_half_up, round_to_krona
-from kooperativet.core.vat import SWEDISH_STANDARD_RATES, VatCategory
+from kooperativet.core.vat import REVERSE_CHARGE_TEXT, VatCategory, VatRuleViolation, check_vat_treatment
 
-#: The only standard rates a Swedish supplier may use (mervärdesskattelagen 9 kap.; Peppol SE-R-006).
-#: The words mervärdesskattelagen 17 kap. requires on a reverse-charge invoice.
-REVERSE_CHARGE_TEXT: Final = "Omvänd betalningsskyldighet"
 #: VATEX exemption reason codes (CEF VATEX code list, as Peppol checks them in PEPPOL-EN16931-P0105/P0107).
 REVERSE_CHARGE_REASON_CODE: Final = "VATEX-EU-AE"
 OUTSIDE_SCOPE_REASON_CODE: Final = "VATEX-EU-O"
@@ -224,48 +221,17 @@ def validate_lines(*, lines: Sequence[InvoiceLine], buyer_vat_number: str | None
 
 
 def _check_vat(line: InvoiceLine, *, field: str, buyer_vat_number: str | None) -> None:
-    if not isinstance(line.vat_category, VatCategory):
-        raise InvoiceRuleViolation(f"{field}.vat_category", "use S, E, AE or O")
-    if not isinstance(line.vat_rate, Decimal) or not line.vat_rate.is_finite():
-        raise InvoiceRuleViolation(f"{field}.vat_rate", "a VAT rate is a decimal number of percent")
-    reason = (line.exemption_reason or "").strip()
-    match line.vat_category:
-        case VatCategory.STANDARD:
-            if line.vat_rate not in SWEDISH_STANDARD_RATES:
-                raise InvoiceRuleViolation(
-                    f"{field}.vat_rate", "Swedish standard rates are 25, 12 or 6 per cent (SE-R-006)"
-                )
-            if reason:
-                raise InvoiceRuleViolation(
-                    f"{field}.exemption_reason", "a standard-rated line has no exemption reason (BR-S-10)"
-                )
-        case VatCategory.EXEMPT:
-            _require_zero_rate(line, field=field, rule="BR-E-05")
-            if not reason:
-                raise InvoiceRuleViolation(
-                    f"{field}.exemption_reason",
-                    "an exempt line needs the legal reference or reason for the exemption (BR-E-10)",
-                )
-        case VatCategory.REVERSE_CHARGE:
-            _require_zero_rate(line, field=field, rule="BR-AE-05")
-            if reason:
-                raise InvoiceRuleViolation(
-                    f"{field}.exemption_reason",
-                    f"reverse charge always uses the words {REVERSE_CHARGE_TEXT!r}; leave the reason empty",
-                )
-            if not (buyer_vat_number or "").strip():
-                raise InvoiceRuleViolation(
-                    "buyer.vat_number", "reverse charge requires the buyer's VAT number (BR-AE-02)"
-                )
-        case VatCategory.OUTSIDE_SCOPE:
-            _require_zero_rate(line, field=field, rule="BR-O-05")
-
-
-def _require_zero_rate(line: InvoiceLine, *, field: str, rule: str) -> None:
-    if line.vat_rate != 0:
-        raise InvoiceRuleViolation(
-            f"{field}.vat_rate", f"category {line.vat_category.value} has VAT rate 0 ({rule})"
+    try:
+        check_vat_treatment(
+            category=line.vat_category,
+            rate=line.vat_rate,
+            exemption_reason=line.exemption_reason,
+            buyer_vat_number=buyer_vat_number,
+            field=field,
+            buyer_field="buyer.vat_number",
         )
+    except VatRuleViolation as exc:
+        raise InvoiceRuleViolation(exc.field, exc.reason) from exc
 
 
 def _require_positive(value: Decimal, *, field: str) -> None:

@@ -58,6 +58,12 @@ CATALOG: dict[str, ParameterSpec] = {
             "table_surcharge_rate", ValueKind.fraction, "added to table tax when tax information is missing"
         ),
         ParameterSpec(
+            "employer_contribution_rules",
+            ValueKind.json,
+            "employer-contribution categories tried in order: who (birth year, absolute or 'Y-68' relative "
+            "to the income year), which rate, when paid, and the youth monthly cap (payroll.md §2)",
+        ),
+        ParameterSpec(
             "minimum_day_rate", ValueKind.amount, "a fee per day below this gives a warning on an assignment"
         ),
         ParameterSpec(
@@ -79,17 +85,84 @@ CATALOG: dict[str, ParameterSpec] = {
 }
 
 _FROM_2025 = date(2025, 1, 1)
+_FROM_2026 = date(2026, 1, 1)
+
+_FULL_RATE = "0.3142"
+_PENSION_ONLY_RATE = "0.1021"
+
+# Employer-contribution rules (payroll.md §2), tried in order: the narrower youth rule before full. A birth
+# bound is a year or "Y-68" (the income year minus 68). A rule holds from the value's valid-from date unless
+# it names its own ``paid_from``/``paid_to`` (youth: pay given out 2026-04-01 … 2027-09-30).
+_CONTRIBUTION_RULES_2025 = [
+    {
+        "category": "none",
+        "rate": "0",
+        "source": "Skatteverket: no employer contributions for people born 1937 or earlier",
+        "born_to": 1937,
+    },
+    {
+        "category": "pension_only",
+        "rate": _PENSION_ONLY_RATE,
+        "source": "prop. 2021/22:181 (ålderspensionsavgift 10.21 %), born 1938–1958 in 2025",
+        "born_from": 1938,
+        "born_to": 1958,
+    },
+    {
+        "category": "full",
+        "rate": _FULL_RATE,
+        "source": "Skatteverket 2025: arbetsgivaravgifter 31.42 %, born 1959 or later",
+        "born_from": 1959,
+    },
+]
+_CONTRIBUTION_RULES_2026 = [
+    _CONTRIBUTION_RULES_2025[0],
+    {
+        "category": "youth",
+        "rate": "0.2081",
+        "source": "SFS 2026:100, prop. 2025/26:66: 20.81 % up to 25 000 kr a month, born Y-23 … Y-19",
+        "born_from": "Y-23",
+        "born_to": "Y-19",
+        "paid_from": "2026-04-01",
+        "paid_to": "2027-09-30",
+        "monthly_cap": "25000.00",
+        "rate_above_cap": _FULL_RATE,
+        "rate_above_cap_source": 'Skatteverket; Fortnox "Belopp och procentsatser" 2026: 31.42 % above',
+    },
+    {
+        "category": "pension_only",
+        "rate": _PENSION_ONLY_RATE,
+        "source": "prop. 2021/22:181 (ålderspensionsavgift); Fortnox 2026 table: born 1938 … Y-68",
+        "born_from": 1938,
+        "born_to": "Y-68",
+    },
+    {
+        "category": "full",
+        "rate": _FULL_RATE,
+        "source": 'Skatteverket; Fortnox "Belopp och procentsatser" 2026: 31.42 %, born Y-67 or later',
+        "born_from": "Y-67",
+    },
+]
 
 DEFAULTS: tuple[DefaultValue, ...] = (
     DefaultValue("fee_rate", _FROM_2025, "0.06", "Interim kultur: the cooperative's fee (payroll.md §1)"),
     DefaultValue("holiday_pay_rate", _FROM_2025, "0.12", "semesterlagen 16 a §: 12 % paid with each salary"),
     DefaultValue("sink_rate", _FROM_2025, "0.25", "lag (1991:586) om SINK: 25 % through 2025"),
-    DefaultValue(
-        "sink_rate", date(2026, 1, 1), "0.225", "SINK 22.5 % from 2026-01-01 (budget 2026 — verify)"
-    ),
+    DefaultValue("sink_rate", _FROM_2026, "0.225", "SINK 22.5 % from 2026-01-01 (budget 2026 — verify)"),
     DefaultValue("asink_rate", _FROM_2025, "0.15", "lag (1991:591) om A-SINK: 15 %"),
     DefaultValue(
         "table_surcharge_rate", _FROM_2025, "0.10", "payroll.md §3: table + 10 % without tax information"
+    ),
+    DefaultValue(
+        "employer_contribution_rules",
+        _FROM_2025,
+        json.dumps(_CONTRIBUTION_RULES_2025, sort_keys=True, ensure_ascii=False),
+        "Skatteverket, arbetsgivaravgifter 2025 (payroll.md §2)",
+    ),
+    DefaultValue(
+        "employer_contribution_rules",
+        _FROM_2026,
+        json.dumps(_CONTRIBUTION_RULES_2026, sort_keys=True, ensure_ascii=False),
+        "Skatteverket 2026; SFS 2026:100 and prop. 2025/26:66 (youth reduction) (payroll.md §2)",
     ),
     DefaultValue(
         "minimum_day_rate", _FROM_2025, "2500.00", "Interim kultur: guidance for fees (cooperative)"

@@ -6,7 +6,7 @@ law is an input carrying its ``source`` (``shared/domain/payroll.md``), so a pay
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -86,14 +86,6 @@ class Rate:
     def percent(self) -> Decimal:
         """The rate in percent, without trailing zeros (``22.5``, ``30``)."""
         return _plain(self.value * _HUNDRED)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DatedRate:
-    """A rate valid from a date until the next dated value of the same parameter."""
-
-    valid_from: date
-    rate: Rate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -273,131 +265,6 @@ class Payout:
             taxable_pay=before.taxable_pay + self.taxable_pay,
             tax_withheld=before.tax_withheld + self.tax,
         )
-
-
-def default_contribution_rules() -> tuple[ContributionRule, ...]:
-    """The 2025 and 2026 employer-contribution rules of payroll.md §2, in the order they are tried.
-
-    2025 uses absolute birth years. From 2026 pension-only is "born 1938 … Y − 68", so full is "born Y − 67 or
-    later" (1959 in 2026, as the table states) and the rules stay complementary in later years; they stay in
-    force until a cooperative adds newer rules. Youth covers pay given out 2026-04-01 … 2027-09-30 to people
-    born Y − 23 … Y − 19 (turned 18 but not 23 at the start of Y).
-    """
-    full_2026 = Rate(value=Decimal("0.3142"), source='Skatteverket; Fortnox "Belopp och procentsatser" 2026')
-    full_2025 = Rate(value=Decimal("0.3142"), source="Skatteverket 2025 (arbetsgivaravgifter)")
-    pension_2026 = Rate(
-        value=Decimal("0.1021"), source="prop. 2021/22:181 (ålderspensionsavgift); Fortnox 2026 table"
-    )
-    pension_2025 = Rate(value=Decimal("0.1021"), source="prop. 2021/22:181 (ålderspensionsavgift)")
-    no_rate = Rate(value=Decimal("0"), source="Skatteverket: no employer contributions, born 1937 or earlier")
-    youth = Rate(
-        value=Decimal("0.2081"), source="SFS 2026:100, prop. 2025/26:66 (youth rate up to 25 000 kr a month)"
-    )
-    start_2025, end_2025, start_2026 = date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 1)
-    return (
-        ContributionRule(
-            category=ContributionCategory.NONE,
-            rate=no_rate,
-            paid_from=start_2025,
-            born_to=YearBound(year=1937),
-        ),
-        ContributionRule(
-            category=ContributionCategory.PENSION_ONLY,
-            rate=pension_2025,
-            paid_from=start_2025,
-            paid_to=end_2025,
-            born_from=YearBound(year=1938),
-            born_to=YearBound(year=1958),
-        ),
-        ContributionRule(
-            category=ContributionCategory.FULL,
-            rate=full_2025,
-            paid_from=start_2025,
-            paid_to=end_2025,
-            born_from=YearBound(year=1959),
-        ),
-        ContributionRule(
-            category=ContributionCategory.YOUTH,
-            rate=youth,
-            paid_from=date(2026, 4, 1),
-            paid_to=date(2027, 9, 30),
-            born_from=YearBound(year=-23, relative_to_income_year=True),
-            born_to=YearBound(year=-19, relative_to_income_year=True),
-            monthly_cap=Decimal("25000.00"),
-            rate_above_cap=full_2026,
-        ),
-        ContributionRule(
-            category=ContributionCategory.PENSION_ONLY,
-            rate=pension_2026,
-            paid_from=start_2026,
-            born_from=YearBound(year=1938),
-            born_to=YearBound(year=-68, relative_to_income_year=True),
-        ),
-        ContributionRule(
-            category=ContributionCategory.FULL,
-            rate=full_2026,
-            paid_from=start_2026,
-            born_from=YearBound(year=-67, relative_to_income_year=True),
-        ),
-    )
-
-
-def default_rates() -> Mapping[str, tuple[DatedRate, ...]]:
-    """The dated default rates of payroll.md §1 and §3, keyed by the ``PayrollParameters`` field they fill.
-
-    The fee is the cooperative's own parameter and has no default here.
-    """
-    from_2025 = date(2025, 1, 1)
-    return {
-        "holiday_pay_rate": (
-            DatedRate(
-                valid_from=from_2025,
-                rate=Rate(value=Decimal("0.12"), source="semesterersättning 12 % paid with each salary"),
-            ),
-        ),
-        "sink_rate": (
-            DatedRate(
-                valid_from=from_2025, rate=Rate(value=Decimal("0.25"), source="SINK 25 % through 2025")
-            ),
-            DatedRate(
-                valid_from=date(2026, 1, 1),
-                rate=Rate(value=Decimal("0.225"), source="SINK 22.5 % from 2026-01-01 (budget 2026, verify)"),
-            ),
-        ),
-        "asink_rate": (
-            DatedRate(valid_from=from_2025, rate=Rate(value=Decimal("0.15"), source="A-SINK 15 %")),
-        ),
-        "table_surcharge_rate": (
-            DatedRate(
-                valid_from=from_2025,
-                rate=Rate(
-                    value=Decimal("0.10"),
-                    source="table + 10 % when tax information has not been handed in (payroll.md §3)",
-                ),
-            ),
-        ),
-    }
-
-
-def rate_in_force(history: Sequence[DatedRate], *, on: date) -> Rate:
-    """The rate of the latest dated value that is valid on ``on``."""
-    valid = [dated for dated in history if dated.valid_from <= on]
-    if not valid:
-        raise ValueError(f"no rate in force on {on.isoformat()}")
-    return max(valid, key=lambda dated: dated.valid_from).rate
-
-
-def default_payroll_parameters(*, pay_date: date, fee_rate: Rate) -> PayrollParameters:
-    """The payroll.md default parameter values in force on ``pay_date``, with the cooperative's fee rate."""
-    rates = {name: rate_in_force(history, on=pay_date) for name, history in default_rates().items()}
-    return PayrollParameters(
-        fee_rate=fee_rate,
-        holiday_pay_rate=rates["holiday_pay_rate"],
-        contribution_rules=default_contribution_rules(),
-        sink_rate=rates["sink_rate"],
-        asink_rate=rates["asink_rate"],
-        table_surcharge_rate=rates["table_surcharge_rate"],
-    )
 
 
 def contribution_rule(

@@ -1,0 +1,254 @@
+"""The rules of a commission, without the database: its lifecycle, its fee lines and expenses, its warnings.
+
+Pure: plain values in, plain values or a named error out (``kooperativet.errors`` carries the HTTP status).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Final
+
+from kooperativet.core.money import ORE, ZERO, format_amount, round_half_up
+from kooperativet.core.vat import SWEDISH_STANDARD_RATES, VatCategory, VatRuleViolation, check_vat_treatment
+from kooperativet.errors import Conflict, DomainError, RuleViolation
+
+#: A receipt is at most 10 MB (issue 3); larger uploads are refused before anything is stored.
+MAX_RECEIPT_BYTES: Final = 10 * 1024 * 1024
+#: The hours of one working day, to compare a fee for hours with the minimum day rate.
+HOURS_PER_DAY: Final = Decimal("8")
+#: Holiday pay of 12 % may be paid with the salary only for employments of at most three months
+#: (semesterlagen 16 a §, employment.md); a longer assignment gets a warning the treasurer confirms.
+HOLIDAY_PAY_WITH_SALARY_MONTHS: Final = 3
+#: Expenses carry the VAT of the receipt: a Swedish rate or none.
+EXPENSE_VAT_RATES: Final = SWEDISH_STANDARD_RATES | {Decimal("0")}
+
+
+class AssignmentStatus(StrEnum):
+    """draft → submitted → approved | rejected → invoiced → paid → salaried → closed; cancel early."""
+
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    rejected = "rejected"
+    invoiced = "invoiced"
+    paid = "paid"
+    salaried = "salaried"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+class ExtentUnit(StrEnum):
+    hours = "hours"
+    days = "days"
+
+
+class Transition(StrEnum):
+    submit = "submit"
+    approve = "approve"
+    reject = "reject"
+    cancel = "cancel"
+    invoice = "invoice"
+    pay = "pay"
+    salary = "salary"
+    close = "close"
+
+
+S = AssignmentStatus
+#: Each step of the lifecycle: from which states it may be taken, and the state it leads to.
+TRANSITIONS: Final[dict[Transition, tuple[frozenset[AssignmentStatus], AssignmentStatus]]] = {
+    Transition.submit: (frozenset({S.draft}), S.submitted),
+    Transition.approve: (frozenset({S.submitted}), S.approved),
+    Transition.reject: (frozenset({S.submitted}), S.rejected),
+    Transition.cancel: (frozenset({S.draft, S.submitted}), S.cancelled),
+    Transition.invoice: (frozenset({S.approved}), S.invoiced),
+    Transition.pay: (frozenset({S.invoiced}), S.paid),
+    Transition.salary: (frozenset({S.paid}), S.salaried),
+    Transition.close: (frozenset({S.salaried}), S.closed),
+}
+
+
+def next_status(current: AssignmentStatus, transition: Transition) -> AssignmentStatus:
+    """The state ``transition`` leads to from ``current``; a 409 naming the current state otherwise."""
+    allowed, target = TRANSITIONS[transition]
+    if current not in allowed:
+        expected = " or ".join(sorted(allowed))
+        raise Conflict(
+            f"the assignment is {current}; {transition} needs it to be {expected}",
+            code="invalid_transition",
+            current_status=str(current),
+        )
+    return target
+
+
+@dataclass(frozen=True, slots=True)
+class FeeLine:
+    """One fee line as the member enters it; the price is excl. VAT."""
+
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    vat_category: VatCategory
+    vat_rate: Decimal
+    exemption_reason: str | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        return round_half_up(self.quantity * self.unit_price)
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentWarning:
+    """Something the treasurer should see before approving; it refuses nothing."""
+
+    code: str
+    message: str
+
+
+def check_period(*, start: date, end: date) -> None:
+    if end < start:
+        raise RuleViolation(f"the period ends ({end}) before it starts ({start})", field="period_end")
+
+
+def check_positive(value: Decimal, *, field: str) -> None:
+    if value <= 0:
+        raise RuleViolation(f"{field} must be above zero", field=field)
+
+
+def check_money(value: Decimal, *, field: str) -> None:
+    """An amount above zero in whole öre (the API also refuses more than two decimals when parsing)."""
+    check_positive(value, field=field)
+    if value != value.quantize(ORE):
+        raise RuleViolation(f"{field} has more than two decimals", field=field)
+
+
+def check_fee_lines(*, lines: Sequence[FeeLine], client_vat_number: str | None) -> None:
+    """Quantity and price above zero, prices in öre, and each line's VAT treatment (``core.vat``).
+
+    Reverse charge (AE) needs the client's VAT number, so the error names ``client.vat_number``.
+    """
+    if not lines:
+        raise RuleViolation("an assignment needs at least one fee line", field="lines")
+    for index, line in enumerate(lines):
+        field = f"lines.{index}"
+        check_positive(line.quantity, field=f"{field}.quantity")
+        check_money(line.unit_price, field=f"{field}.unit_price")
+        try:
+            check_vat_treatment(
+                category=line.vat_category,
+                rate=line.vat_rate,
+                exemption_reason=line.exemption_reason,
+                buyer_vat_number=client_vat_number,
+                field=field,
+                buyer_field="client.vat_number",
+            )
+        except VatRuleViolation as exc:
+            raise RuleViolation(f"{exc.field}: {exc.reason}", code="vat_rule", field=exc.field) from exc
+
+
+def check_expense(*, amount: Decimal, vat_rate: Decimal, field: str) -> None:
+    check_money(amount, field=f"{field}.amount")
+    if vat_rate not in EXPENSE_VAT_RATES:
+        raise RuleViolation(
+            f"{field}.vat_rate: a receipt's VAT is 25, 12, 6 or 0 per cent", field=f"{field}.vat_rate"
+        )
+
+
+def fee_total(lines: Sequence[FeeLine]) -> Decimal:
+    """The agreed fee excl. VAT: the sum of the line amounts."""
+    return sum((line.amount for line in lines), ZERO)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it has none (31 Jan + 1 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_warnings(*, start: date, end: date) -> list[AssignmentWarning]:
+    """A period of more than three months: holiday pay may then not be paid with each salary."""
+    last_day_of_three_months = add_months(start, HOLIDAY_PAY_WITH_SALARY_MONTHS) - timedelta(days=1)
+    if end <= last_day_of_three_months:
+        return []
+    return [
+        AssignmentWarning(
+            code="period_over_three_months",
+            message=(
+                f"the period {start} – {end} is longer than three months: semesterersättning paid with each "
+                "salary is allowed only for employments of at most three months (semesterlagen 16 a §)"
+            ),
+        )
+    ]
+
+
+def day_rate_warnings(
+    *, fee: Decimal, extent_quantity: Decimal, extent_unit: ExtentUnit, minimum_day_rate: Decimal | None
+) -> list[AssignmentWarning]:
+    """A fee per working day below the cooperative's minimum day rate (hours count 8 to a day)."""
+    if minimum_day_rate is None or extent_quantity <= 0:
+        return []
+    days = extent_quantity if extent_unit == ExtentUnit.days else extent_quantity / HOURS_PER_DAY
+    per_day = round_half_up(fee / days)
+    if per_day >= minimum_day_rate:
+        return []
+    return [
+        AssignmentWarning(
+            code="below_minimum_day_rate",
+            message=(
+                f"the fee is {format_amount(per_day)} kr per day, below the minimum day rate of "
+                f"{format_amount(minimum_day_rate)} kr"
+            ),
+        )
+    ]
+
+
+def buyer_reference_warnings(*, buyer_reference: str | None, public_sector: bool) -> list[AssignmentWarning]:
+    """Public-sector buyers refuse e-invoices without their reference (invoicing.md, Peppol BT-10)."""
+    if buyer_reference or not public_sector:
+        return []
+    return [
+        AssignmentWarning(
+            code="buyer_reference_missing",
+            message="the client is in the public sector and needs its reference (Er referens) on the invoice",
+        )
+    ]
+
+
+class ReceiptTooLarge(DomainError):
+    status = 413
+    title = "Payload too large"
+    default_code = "receipt_too_large"
+
+
+def check_receipt_size(size: int) -> None:
+    if size > MAX_RECEIPT_BYTES:
+        raise ReceiptTooLarge(
+            f"a receipt may be at most {MAX_RECEIPT_BYTES // (1024 * 1024)} MB", field="file"
+        )
+    if size == 0:
+        raise RuleViolation("the uploaded file is empty", field="file")
+
+
+_MAGIC: Final = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def receipt_media_type(content: bytes) -> str:
+    """The media type of a receipt judged by its first bytes (PDF, JPEG or PNG), never by its name."""
+    for magic, media_type in _MAGIC:
+        if content.startswith(magic):
+            return media_type
+    raise RuleViolation(
+        "a receipt must be a PDF, JPEG or PNG file; this file's content is none of them",
+        code="unsupported_receipt",
+        field="file",
+    )

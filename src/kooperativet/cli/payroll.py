@@ -1,0 +1,104 @@
+"""``kooperativet tax-tables`` and ``kooperativet payroll``: import tax tables, render payslips, summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+tax_tables_app = typer.Typer(help="Skatteverket's monthly tax tables.", no_args_is_help=True)
+app = typer.Typer(help="Payroll runs: payslip PDFs and the payroll summary.", no_args_is_help=True)
+
+
+@tax_tables_app.command("import")
+def import_tax_tables(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="allmanna-tabeller-manad.txt or CSV")
+    ],
+    year: Annotated[int, typer.Option(min=2000, max=2100, help="the income year of the tables")],
+) -> None:
+    """Import the monthly tables (fixed-width text or open-data CSV) for a year, pinned by SHA-256."""
+    from kooperativet.config import get_settings
+    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.errors import DomainError
+    from kooperativet.payroll import tax_table_store
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        for session in transaction(make_session_factory(engine)):
+            record = tax_table_store.import_tax_tables(
+                session, content=file.read_bytes(), filename=file.name, year=year
+            )
+            tables = ", ".join(str(number) for number in record.table_numbers)
+            typer.echo(f"imported {record.row_count} month rows of tables {tables} for {year}")
+            typer.echo(f"sha256 {record.sha256}")
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+
+
+@app.command("render")
+def render(
+    run: Annotated[int, typer.Argument(help="the payroll run's id")],
+    workers: Annotated[int | None, typer.Option(min=1, help="processes; default one per core")] = None,
+) -> None:
+    """Render and store the PDFs of an approved run's payslips on a process pool, showing progress."""
+    from kooperativet.config import get_settings
+    from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction
+    from kooperativet.errors import DomainError
+    from kooperativet.payroll import service
+    from kooperativet.payroll.documents import render_in_pool
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        for session in transaction(make_session_factory(engine.execution_options(**{READ_ONLY: True}))):
+            jobs = service.payslip_render_jobs(session, run_id=run)
+        if not jobs:
+            typer.echo(f"run {run}: every payslip already has its PDF")
+            return
+
+        def progress(done: int, total: int) -> None:
+            typer.echo(f"\rrendered {done}/{total} payslips", nl=done == total)
+
+        pdfs = render_in_pool(jobs, workers=workers, progress=progress)
+        for session in transaction(make_session_factory(engine)):
+            service.store_payslip_pdfs(session, pdfs=pdfs)
+        typer.echo(f"run {run}: {len(pdfs)} payslip PDFs stored with their SHA-256")
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+
+
+@app.command("summary")
+def summary(
+    out: Annotated[Path, typer.Option(dir_okay=False, help="the file to write")],
+    run: Annotated[int | None, typer.Option(help="one run's payslips")] = None,
+    period: Annotated[str | None, typer.Option(help="every payslip paid out in a month: YYYY-MM")] = None,
+    format: Annotated[str, typer.Option(help="csv or xlsx")] = "csv",
+) -> None:
+    """Write the payroll summary (exports.md) of a run or a period as CSV or XLSX."""
+    from kooperativet.config import get_settings
+    from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction, utcnow
+    from kooperativet.errors import DomainError
+    from kooperativet.exports.payroll_summary import SummaryFormat, payroll_summary
+
+    if format not in SummaryFormat.__members__:
+        raise typer.BadParameter("csv or xlsx", param_hint="--format")
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        for session in transaction(make_session_factory(engine.execution_options(**{READ_ONLY: True}))):
+            file = payroll_summary(
+                session, summary_format=SummaryFormat(format), created_at=utcnow(), run_id=run, period=period
+            )
+        out.write_bytes(file.content)
+        typer.echo(f"wrote {out}")
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()

@@ -1,0 +1,149 @@
+"""Demo step: members register assignments, the treasurer approves them, the anställningsbevis are written.
+
+Four commissions in October–November 2026 (the demo's today is 2026-11-20): one to the municipality with its
+reference KF-4711 at 25 %, a concert at 6 %, a reverse-charged lecture for the Berlin client, and Dagny's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from kooperativet.assignments import service as assignments_service
+from kooperativet.assignments.rules import ExtentUnit
+from kooperativet.assignments.schemas import AssignmentCreate, ExpenseCreate, FeeLineCreate
+from kooperativet.auth.models import User
+from kooperativet.core.vat import VatCategory
+from kooperativet.demo import DemoContext
+from kooperativet.employments import service as employments_service
+from kooperativet.parties.models import Member
+
+MUNICIPALITY = "Malmö stad, Kulturförvaltningen"
+THEATRE = "Folkteatern i Mellanstad AB"
+BERLIN = "Kulturhaus Berlin GmbH"
+
+
+def _line(
+    description: str, quantity: str, unit: str, price: str, category: VatCategory, rate: str
+) -> FeeLineCreate:
+    return FeeLineCreate(
+        description=description,
+        quantity=Decimal(quantity),
+        unit=unit,
+        unit_price=Decimal(price),
+        vat_category=category,
+        vat_rate=Decimal(rate),
+    )
+
+
+def _assignments(context: DemoContext) -> list[tuple[str, str, AssignmentCreate]]:
+    """(context key, member key, assignment) for each demo commission."""
+    ids = context.ids
+    return [
+        (
+            "assignment:municipality",
+            "member:alva",
+            AssignmentCreate(
+                client_id=ids[f"client:{MUNICIPALITY}"],
+                title="Skrivarverkstad för unga",
+                description="Fem dagars skrivarverkstad för högstadieelever på stadsbiblioteket.",
+                period_start=date(2026, 10, 5),
+                period_end=date(2026, 10, 9),
+                place="Stadsbiblioteket, Malmö",
+                extent_quantity=Decimal("5"),
+                extent_unit=ExtentUnit.days,
+                buyer_reference="KF-4711",
+                lines=[_line("Workshopdagar", "5", "DAY", "3200.00", VatCategory.STANDARD, "25")],
+                expenses=[
+                    ExpenseCreate(
+                        spent_on=date(2026, 10, 5),
+                        description="Tåg Stockholm–Malmö t/r",
+                        amount=Decimal("1178.00"),
+                        vat_rate=Decimal("6"),
+                        reinvoice=True,
+                    )
+                ],
+            ),
+        ),
+        (
+            "assignment:six_percent",
+            "member:bertil",
+            AssignmentCreate(
+                client_id=ids[f"client:{THEATRE}"],
+                title="Konsert: Visor från Mellanstad",
+                description="Kvällskonsert med egna visor, inklusive repetition på plats.",
+                period_start=date(2026, 10, 16),
+                period_end=date(2026, 10, 17),
+                place="Folkteatern, Göteborg",
+                extent_quantity=Decimal("2"),
+                extent_unit=ExtentUnit.days,
+                buyer_reference="Karin Ek",
+                lines=[_line("Konsertframträdande", "1", "LS", "9500.00", VatCategory.STANDARD, "6")],
+            ),
+        ),
+        (
+            "assignment:reverse_charge",
+            "member:cleo",
+            AssignmentCreate(
+                client_id=ids[f"client:{BERLIN}"],
+                title="Lecture and workshop: Nordic comics",
+                description="A lecture and a two-day workshop on Nordic comics for the Kulturhaus staff.",
+                period_start=date(2026, 11, 2),
+                period_end=date(2026, 11, 4),
+                place=None,
+                extent_quantity=Decimal("24"),
+                extent_unit=ExtentUnit.hours,
+                buyer_reference="PO 2026-118",
+                lines=[
+                    _line(
+                        "Lecture and workshop hours", "24", "HUR", "550.00", VatCategory.REVERSE_CHARGE, "0"
+                    )
+                ],
+            ),
+        ),
+        (
+            "assignment:dagny",
+            "member:dagny",
+            AssignmentCreate(
+                client_id=ids[f"client:{MUNICIPALITY}"],
+                title="Berättarstunder på äldreboenden",
+                description="Sex berättarstunder på kommunens äldreboenden.",
+                period_start=date(2026, 11, 9),
+                period_end=date(2026, 11, 13),
+                place=None,
+                extent_quantity=Decimal("3"),
+                extent_unit=ExtentUnit.days,
+                buyer_reference="KF-4711",
+                lines=[_line("Berättarstund", "6", "C62", "1400.00", VatCategory.STANDARD, "25")],
+            ),
+        ),
+    ]
+
+
+def run(context: DemoContext) -> None:
+    """Register, submit and approve the demo assignments; write each anställningsbevis."""
+    session = context.session
+    treasurer = session.get(User, context.ids["user:treasurer"])
+    assert treasurer is not None
+    for key, member_key, data in _assignments(context):
+        member = session.get(Member, context.ids[member_key])
+        assert member is not None
+        assert member.user_id is not None
+        user = session.get(User, member.user_id)
+        assert user is not None
+        assignment = assignments_service.create_assignment(session, data=data, actor=user)
+        assignments_service.submit_assignment(
+            session, assignment=assignment, version=assignment.version, actor=user
+        )
+        employment = employments_service.approve_assignment(
+            session, assignment=assignment, version=assignment.version, actor=treasurer, confirm_warnings=True
+        )
+        context.ids[key] = assignment.id
+        context.ids[f"employment:{key.removeprefix('assignment:')}"] = employment.id
+        name = f"{employment.start.isoformat()}-{member.last_name.lower()}-{employment.id}"
+        context.write(
+            f"employments/anstallningsbevis-{name}.pdf",
+            employment.certificate_pdf,
+            kind="employment_certificate_pdf",
+            document_id=f"employment:{employment.id}",
+        )

@@ -1,0 +1,262 @@
+"""Demo step: the annual meeting. An open vote (with jäv), a fee decision from a future date, a secret
+ballot on a member's motion, an election with a tie settled by lot; minutes and published ballots.
+
+Everything random in production (voter secrets, the lot, the ballot shuffle) is derived here from a demo
+constant with HMAC, so two runs give identical files. Never do this outside the demo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import UTC, date, datetime, time, timedelta
+
+from kooperativet.auth.models import User
+from kooperativet.demo import DemoContext
+from kooperativet.governance import minutes as minutes_service
+from kooperativet.governance import service
+from kooperativet.governance.models import AgendaItemKind, BoardRole, Vote, VoteMethod
+from kooperativet.governance.rules import Choice, MeetingKind
+from kooperativet.governance.schemas import (
+    AgendaItemCreate,
+    BallotCreate,
+    BoardAssignmentCreate,
+    MotionCreate,
+    OfficialsUpdate,
+    ParameterProposal,
+    ProxyCreate,
+    VoteCreate,
+)
+from kooperativet.parties.models import Member
+
+DEMO_KEY = b"kooperativet demo: annual meeting 2026"
+AUDITORS = ["Revisionsbyrån Norr", "Revisionsbyrån Syd", "Revisionsbyrån Väst"]
+
+
+def _derived(label: str) -> bytes:
+    return hmac.new(DEMO_KEY, label.encode(), hashlib.sha256).digest()
+
+
+def _seed(label: str) -> int:
+    return int.from_bytes(_derived(label)[:8], "big")
+
+
+def run(context: DemoContext) -> None:
+    session = context.session
+    service.seed_default_rulebook(session)
+    alva, bertil, cleo, dagny = (
+        session.get(Member, context.ids[f"member:{name}"]) for name in ("alva", "bertil", "cleo", "dagny")
+    )
+    assert alva is not None
+    assert bertil is not None
+    assert cleo is not None
+    assert dagny is not None
+    chair_user = session.get(User, context.ids["user:chair"])
+    assert chair_user is not None
+    for member, role in ((alva, BoardRole.chair), (bertil, BoardRole.treasurer), (cleo, BoardRole.secretary)):
+        service.appoint_board_member(
+            session,
+            data=BoardAssignmentCreate(
+                member_id=member.id, role=role, term_from=date(2026, 5, 1), decision_reference="årsmötet 2026"
+            ),
+        )
+    held_on = context.today
+    now = datetime.combine(held_on, time(18, 0), tzinfo=UTC)
+    meeting = service.create_meeting(
+        session,
+        kind=MeetingKind.ANNUAL,
+        title="Årsmöte 2026",
+        held_on=held_on,
+        location="Kulturgatan 7, Stockholm",
+    )
+    items = {
+        key: service.add_agenda_item(
+            session, meeting=meeting, data=AgendaItemCreate(kind=kind, title=title, text=text)
+        )
+        for key, kind, title, text in [
+            ("opening", AgendaItemKind.procedural, "Mötets öppnande och val av funktionärer", None),
+            (
+                "discharge",
+                AgendaItemKind.board_proposal,
+                "Ansvarsfrihet för styrelsen",
+                "Revisorerna tillstyrker.",
+            ),
+            (
+                "fee",
+                AgendaItemKind.board_proposal,
+                "Sänkt administrativ avgift",
+                "Styrelsen föreslår att avgiften sänks från 6 % till 5,5 % från och med 2027-01-01.",
+            ),
+            ("auditors", AgendaItemKind.election, "Val av två revisorer", None),
+        ]
+    }
+    motion = service.submit_motion(
+        session,
+        meeting=meeting,
+        member=dagny,
+        data=MotionCreate(
+            title="Gemensam replokal", text="Föreningen hyr en gemensam replokal från hösten 2027."
+        ),
+        today=held_on - timedelta(days=40),
+    )
+    service.answer_motion(
+        session,
+        meeting=meeting,
+        item=motion,
+        answer="Styrelsen ser positivt på motionen och föreslår bifall.",
+    )
+    service.give_notice(
+        session,
+        meeting=meeting,
+        text="Välkommen till årsmötet. Dagordning och handlingar bifogas.",
+        today=held_on - timedelta(days=30),
+    )
+    service.record_notice_mail(
+        session, meeting=meeting, status="not_configured", detail="demo: no SMTP server"
+    )
+    service.open_meeting(session, meeting=meeting, override_reason=None, now=now)
+    service.set_officials(
+        session,
+        meeting=meeting,
+        data=OfficialsUpdate(
+            chair_member_id=alva.id,
+            secretary_member_id=cleo.id,
+            adjuster1_member_id=bertil.id,
+            adjuster2_member_id=dagny.id,
+        ),
+    )
+    for member in (alva, bertil, cleo):
+        service.register_attendance(session, meeting=meeting, member_id=member.id)
+    service.register_proxy(
+        session,
+        meeting=meeting,
+        data=ProxyCreate(
+            principal_member_id=dagny.id, attendee_member_id=bertil.id, dated=held_on - timedelta(days=10)
+        ),
+    )
+
+    def cast(vote: Vote, voter: Member, **body: object) -> None:
+        on_behalf = voter.id if voter is dagny else None
+        caster = bertil if voter is dagny else voter
+        service.cast_vote(
+            session,
+            vote=vote,
+            caster=caster,
+            data=BallotCreate(on_behalf_of_member_id=on_behalf, **body),
+            now=now,
+            new_secret=_derived(f"voter secret {vote.id} {voter.id}"),
+        )
+
+    def close(vote: Vote) -> None:
+        service.close_vote(
+            session,
+            vote=vote,
+            chair_casting_vote=None,
+            now=now,
+            lot_seed=_seed(f"lot {vote.id}"),
+            shuffle_seed=_seed(f"shuffle {vote.id}"),
+            actor=chair_user,
+        )
+
+    discharge = service.open_vote(
+        session,
+        meeting=meeting,
+        data=VoteCreate(
+            method=VoteMethod.open,
+            question="Beviljas styrelsen ansvarsfrihet för 2025?",
+            agenda_item_id=items["discharge"].id,
+            excluded_member_ids=[alva.id, bertil.id, cleo.id],
+        ),
+        now=now,
+    )
+    cast(discharge, dagny, choice=Choice.YES)
+    close(discharge)
+
+    fee = service.open_vote(
+        session,
+        meeting=meeting,
+        data=VoteCreate(
+            method=VoteMethod.open,
+            question="Sänks den administrativa avgiften till 5,5 % från 2027-01-01?",
+            agenda_item_id=items["fee"].id,
+            sets_parameter=ParameterProposal(key="fee_rate", value="0.055", valid_from=date(2027, 1, 1)),
+        ),
+        now=now,
+    )
+    for voter, choice in ((alva, Choice.YES), (bertil, Choice.YES), (cleo, Choice.YES), (dagny, Choice.NO)):
+        cast(fee, voter, choice=choice)
+    close(fee)
+
+    secret = service.open_vote(
+        session,
+        meeting=meeting,
+        data=VoteCreate(
+            method=VoteMethod.secret,
+            question="Bifalls motionen om en gemensam replokal? (sluten omröstning på begäran)",
+            agenda_item_id=motion.id,
+        ),
+        now=now,
+    )
+    for voter, choice in ((alva, Choice.YES), (bertil, Choice.NO), (cleo, Choice.YES), (dagny, Choice.YES)):
+        cast(secret, voter, choice=choice)
+    close(secret)
+
+    election = service.open_vote(
+        session,
+        meeting=meeting,
+        data=VoteCreate(
+            method=VoteMethod.election,
+            question="Val av två revisorer för 2027",
+            agenda_item_id=items["auditors"].id,
+            seats=2,
+            candidates=AUDITORS,
+        ),
+        now=now,
+    )
+    north, south, west = AUDITORS
+    for voter, names in (
+        (alva, [north, south]),
+        (bertil, [west, north]),
+        (cleo, [north]),
+        (dagny, [south, west]),
+    ):
+        cast(election, voter, candidates=names)
+    close(election)
+
+    service.close_meeting(session, meeting=meeting, now=now + timedelta(hours=2))
+    minutes = minutes_service.draw_up_minutes(
+        session, meeting=meeting, correction_reason=None, now=now + timedelta(hours=3)
+    )
+    minutes_service.lock_minutes(session, minutes=minutes, now=now + timedelta(days=7))
+    context.write(
+        "governance/arsmote-2026-protokoll.pdf",
+        minutes.pdf,
+        kind="minutes_pdf",
+        document_id=f"minutes-{meeting.id}-v{minutes.version}",
+    )
+    published = {
+        "meeting": meeting.title,
+        "held_on": meeting.held_on.isoformat(),
+        "votes": [
+            {
+                "vote_id": vote.id,
+                "question": vote.question,
+                "method": str(vote.method),
+                "commitment": vote.ballot_commitment,
+                "roll_count": service.voted_count(session, vote=vote),
+                "ballots": [
+                    {"content": b.content, "receipt": b.receipt}
+                    for b in service.published_ballots(session, vote=vote)
+                ],
+            }
+            for vote in (secret, election)
+        ],
+    }
+    context.write(
+        "governance/arsmote-2026-valsedlar.json",
+        (json.dumps(published, indent=2, ensure_ascii=False) + "\n").encode(),
+        kind="ballots_json",
+        document_id=f"ballots-meeting-{meeting.id}",
+    )
+    context.ids["meeting:annual"] = meeting.id

@@ -1,0 +1,110 @@
+"""Demo step: the treasurer invoices the approved assignments, credits part of one, and records payments.
+
+Three invoices — to the municipality with its buyer reference, a concert at 6 % VAT, and a reverse-charged
+lecture for the Berlin client — then a partial credit note on the concert, an exact payment recorded by hand
+and a partial payment imported from a synthetic camt.054 file. Each invoice and credit note is written as a
+PDF/A-3b and as Peppol UBL with the same file stem (``invoices/2026-0001.pdf`` + ``invoices/2026-0001.xml``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Final
+
+from kooperativet.auth.models import User
+from kooperativet.demo import DemoContext
+from kooperativet.invoices import payments, service
+from kooperativet.invoices.models import Invoice, InvoiceKind
+from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart, InvoiceIssue, PaymentCreate
+from kooperativet.parties import service as parties_service
+
+CONCERT_REDUCTION: Final = Decimal("1500.00")
+PARTIAL_PAYMENT: Final = Decimal("5000.00")
+
+_CAMT054: Final = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">
+  <BkToCstmrDbtCdtNtfctn>
+    <GrpHdr><MsgId>DEMO-SYNTHETIC-{day}</MsgId><CreDtTm>{day}T06:00:00</CreDtTm></GrpHdr>
+    <Ntfctn>
+      <Id>DEMO-SYNTHETIC-{day}</Id>
+      <CreDtTm>{day}T06:00:00</CreDtTm>
+      <Acct><Id><Othr><Id>{bankgiro}</Id></Othr></Id></Acct>
+      <Ntry>
+        <Amt Ccy="SEK">{amount}</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Sts>BOOK</Sts>
+        <BookgDt><Dt>{day}</Dt></BookgDt>
+        <AcctSvcrRef>DEMO-{day}-0001</AcctSvcrRef>
+        <NtryDtls><TxDtls>
+          <RmtInf><Strd><CdtrRefInf><Ref>{ocr}</Ref></CdtrRefInf></Strd></RmtInf>
+        </TxDtls></NtryDtls>
+      </Ntry>
+    </Ntfctn>
+  </BkToCstmrDbtCdtNtfctn>
+</Document>
+"""
+
+
+def run(context: DemoContext) -> None:
+    """Issue, credit and pay; write every invoice and credit note as PDF and UBL."""
+    session = context.session
+    treasurer = session.get_one(User, context.ids["user:treasurer"])
+
+    issued: dict[str, Invoice] = {}
+    for key in ("municipality", "six_percent", "reverse_charge"):
+        issued[key] = service.issue_invoice(
+            session,
+            data=InvoiceIssue(assignment_id=context.ids[f"assignment:{key}"]),
+            actor=treasurer,
+            today=context.today,
+        )
+        context.ids[f"invoice:{key}"] = issued[key].id
+
+    concert = issued["six_percent"]
+    credit_note = service.issue_credit_note(
+        session,
+        invoice_id=concert.id,
+        data=CreditNoteIssue(
+            parts=[CreditPart(invoice_line_id=concert.lines[0].id, amount=CONCERT_REDUCTION)],
+            reason="Avdrag enligt överenskommelse: konserten kortades med en halvtimme.",
+        ),
+        actor=treasurer,
+        today=context.today,
+    )
+    context.ids["credit_note:six_percent"] = credit_note.id
+
+    municipality = issued["municipality"]
+    payments.record_payment(
+        session,
+        data=PaymentCreate(
+            invoice_id=municipality.id,
+            amount=municipality.payable,
+            paid_on=context.today,
+            reference=municipality.ocr,
+        ),
+        actor=treasurer,
+    )
+    lecture = issued["reverse_charge"]
+    assert lecture.ocr is not None
+    camt054 = _CAMT054.format(
+        day=context.today.isoformat(),
+        bankgiro="".join(c for c in parties_service.get_cooperative(session).bankgiro or "" if c.isdigit()),
+        amount=PARTIAL_PAYMENT,
+        ocr=lecture.ocr,
+    )
+    payments.import_camt054(session, content=camt054.encode(), actor=treasurer)
+
+    for document in [*issued.values(), credit_note]:
+        _write(context, document)
+
+
+def _write(context: DemoContext, document: Invoice) -> None:
+    invoice = document.kind == InvoiceKind.invoice
+    folder, kind = ("invoices", "invoice") if invoice else ("credit_notes", "credit_note")
+    document_id = f"{kind}:{document.number}"
+    context.write(
+        f"{folder}/{document.number}.pdf", document.pdf, kind=f"{kind}_pdf", document_id=document_id
+    )
+    context.write(
+        f"{folder}/{document.number}.xml", document.ubl, kind=f"{kind}_ubl", document_id=document_id
+    )

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kooperativet.assignments.models import Assignment, ExtentUnit
+from kooperativet.db import Base, TimestampedMixin
+from kooperativet.parties.models import Member
+
+
+class Employment(TimestampedMixin, Base):
+    """The särskild visstidsanställning an approved assignment gives (LAS 5 §), with its written terms.
+
+    The terms are copied from the assignment at approval and the anställningsbevis (LAS 6 c §) is stored as
+    the PDF given to the member, with its SHA-256: a download returns exactly these bytes.
+    """
+
+    __tablename__ = "employments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), unique=True)
+    start: Mapped[date]
+    end: Mapped[date]
+    title: Mapped[str] = mapped_column(String(200))
+    duties: Mapped[str] = mapped_column(Text)
+    workplace: Mapped[str] = mapped_column(String(200))
+    extent_quantity: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    extent_unit: Mapped[ExtentUnit] = mapped_column(String(10))
+    pay_form: Mapped[str] = mapped_column(Text)
+    certificate_sha256: Mapped[str] = mapped_column(String(64))
+    certificate_pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    member: Mapped[Member] = relationship(lazy="joined", innerjoin=True)
+    assignment: Mapped[Assignment] = relationship(lazy="select")

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from kooperativet.api.types import ReadSchema
+from kooperativet.assignments.rules import ExtentUnit
+
+
+class EmploymentRead(ReadSchema):
+    id: int
+    member_id: int
+    assignment_id: int
+    start: date
+    end: date
+    employment_type: str = Field(examples=["Särskild visstidsanställning (LAS 5 § 1)"])
+    title: str
+    duties: str
+    workplace: str
+    extent_quantity: Decimal
+    extent_unit: ExtentUnit
+    pay_form: str
+    certificate_sha256: str
+    created_at: datetime
+
+
+class SaveCounterRead(BaseModel):
+    """Counted SÄVA days up to ``on``: every day employed, plus the gaps in months with three or more SÄVA."""
+
+    member_id: int
+    on: date
+    days_in_3_years: int
+    days_in_5_years: int
+    preferential_right_limit_days: int = Field(description="more than this in 3 years: LAS 25 §")
+    conversion_limit_days: int = Field(description="more than this in 5 years: LAS 5 a §")
+    preferential_right_passed: bool
+    conversion_passed: bool
+    employments: int
+
+
+class PartyRead(BaseModel):
+    name: str
+    organisation_number: str | None = None
+    personal_identity_number: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+
+
+class CertifiedEmploymentRead(BaseModel):
+    employment_id: int
+    start: date
+    end: date
+    employment_type: str
+    title: str
+    extent: str = Field(examples=["5 dagar"])
+    end_reason_code: str = Field(examples=["fixed_term_ended"])
+    end_reason: str
+
+
+class EmployerCertificateRead(BaseModel):
+    """Arbetsgivarintyg: what the employer certifies (income comes from the AGI since 2025-10-01)."""
+
+    employer: PartyRead
+    employee: PartyRead
+    period_from: date
+    period_to: date
+    issued_on: date
+    employments: list[CertifiedEmploymentRead]
+    leave: str
+    severance: str

@@ -1,0 +1,344 @@
+"""Employments: approval turns an assignment into a SÄVA with its anställningsbevis; the SÄVA counter per
+member and the arbetsgivarintyg. Services flush; the caller's transaction commits (employment.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kooperativet.assignments import service as assignments_service
+from kooperativet.assignments.models import Assignment
+from kooperativet.assignments.rules import AssignmentStatus, AssignmentWarning, ExtentUnit
+from kooperativet.auth.models import User
+from kooperativet.documents.render import render_pdf
+from kooperativet.employments.counter import (
+    EmploymentPeriod,
+    SaveThreshold,
+    SaveThresholds,
+    days_in_window,
+    save_warnings,
+)
+from kooperativet.employments.models import Employment
+from kooperativet.errors import NotFound, RuleViolation
+from kooperativet.parameters import service as parameters_service
+from kooperativet.parties.models import Cooperative, Member
+from kooperativet.parties.service import get_cooperative
+
+CERTIFICATE_TEMPLATE: Final = "employment/certificate.html"
+EMPLOYER_CERTIFICATE_TEMPLATE: Final = "employment/employer_certificate.html"
+EMPLOYMENT_TYPE: Final = "Särskild visstidsanställning (LAS 5 § 1)"
+VARYING_PLACES: Final = "Varierande arbetsplatser"
+PAY_FORM: Final = "Lön enligt uppdragets lönekalkyl"
+#: Without a collective agreement only the statutory insurance applies (employment.md, LAS 6 c §).
+COLLECTIVE_AGREEMENT: Final = "Inget kollektivavtal"
+INSURANCES: Final = (
+    "Arbetstagaren omfattas av den lagstadgade arbetsskadeförsäkringen (socialförsäkringsbalken 39–42 kap.), "
+    "som finansieras av arbetsgivaravgifterna. Kooperativet har inget kollektivavtal och tecknar därför inga "
+    "avtalsförsäkringar (TFA, TGL, AGS, tjänstepension)."
+)
+DEFAULT_PAY_DAY: Final = 25
+EXTENT_UNIT_SV: Final = {ExtentUnit.hours: "timmar", ExtentUnit.days: "dagar"}
+
+
+def is_office(user: User) -> bool:
+    return assignments_service.is_office(user)
+
+
+# --- SÄVA --------------------------------------------------------------------------------------------
+
+
+def save_periods(
+    session: Session, *, member_id: int, excluding_assignment_id: int | None = None
+) -> list[EmploymentPeriod]:
+    """The member's SÄVA employments with the cooperative, as periods for the counter."""
+    query = select(Employment.start, Employment.end).where(Employment.member_id == member_id)
+    if excluding_assignment_id is not None:
+        query = query.where(Employment.assignment_id != excluding_assignment_id)
+    return [EmploymentPeriod(start=start, end=end) for start, end in session.execute(query)]
+
+
+def save_threshold_warnings(session: Session, *, assignment: Assignment) -> list[AssignmentWarning]:
+    """Warnings when the employment this assignment gives would pass a LAS threshold (counter.py)."""
+    found = save_warnings(
+        existing_periods=save_periods(
+            session, member_id=assignment.member_id, excluding_assignment_id=assignment.id
+        ),
+        new_period=EmploymentPeriod(start=assignment.period_start, end=assignment.period_end),
+    )
+    messages = {
+        SaveThreshold.PREFERENTIAL_RIGHT: (
+            "save_preferential_right",
+            "more than 9 months of SÄVA in 3 years: the member gains a preferential right to re-employment "
+            "(LAS 25 §)",
+        ),
+        SaveThreshold.CONVERSION: (
+            "save_conversion",
+            "more than 12 months of SÄVA in 5 years: the employment turns into a permanent employment "
+            "(LAS 5 a §)",
+        ),
+    }
+    warnings = []
+    for warning in found:
+        code, consequence = messages[warning.threshold]
+        when = "has already passed" if warning.already_passed else f"passes on {warning.passed_on}"
+        warnings.append(
+            AssignmentWarning(
+                code=code,
+                message=f"the member {when} {warning.limit_days} counted days in {warning.years} years "
+                f"({warning.days} days then): {consequence}",
+            )
+        )
+    return warnings
+
+
+def assignment_warnings(session: Session, *, assignment: Assignment) -> list[AssignmentWarning]:
+    """Every warning for an assignment: its own (period, day rate, reference) and the member's SÄVA."""
+    return [
+        *assignments_service.assignment_warnings(session, assignment=assignment),
+        *save_threshold_warnings(session, assignment=assignment),
+    ]
+
+
+def current_warnings(session: Session, *, assignment: Assignment) -> list[AssignmentWarning]:
+    """What the assignment shows: live warnings while undecided, those recorded at approval afterwards."""
+    if assignment.status in (AssignmentStatus.draft, AssignmentStatus.submitted):
+        return assignment_warnings(session, assignment=assignment)
+    return [
+        AssignmentWarning(code=w["code"], message=w["message"]) for w in assignment.approval_warnings or []
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCounter:
+    member_id: int
+    on: date
+    days_in_3_years: int
+    days_in_5_years: int
+    preferential_right_limit_days: int
+    conversion_limit_days: int
+    employments: int
+
+    @property
+    def preferential_right_passed(self) -> bool:
+        return self.days_in_3_years > self.preferential_right_limit_days
+
+    @property
+    def conversion_passed(self) -> bool:
+        return self.days_in_5_years > self.conversion_limit_days
+
+
+def save_counter(session: Session, *, member: Member, on: date) -> SaveCounter:
+    """Counted SÄVA days (month rule included) in the 3 and 5 years up to ``on``."""
+    periods = save_periods(session, member_id=member.id)
+    thresholds = SaveThresholds()
+    return SaveCounter(
+        member_id=member.id,
+        on=on,
+        days_in_3_years=days_in_window(
+            periods=periods, window_end=on, years=thresholds.preferential_right_years
+        ),
+        days_in_5_years=days_in_window(periods=periods, window_end=on, years=thresholds.conversion_years),
+        preferential_right_limit_days=thresholds.preferential_right_days,
+        conversion_limit_days=thresholds.conversion_days,
+        employments=len(periods),
+    )
+
+
+# --- approval and the anställningsbevis --------------------------------------------------------------
+
+
+def approve_assignment(
+    session: Session, *, assignment: Assignment, version: int, actor: User, confirm_warnings: bool
+) -> Employment:
+    """Approve a submitted assignment and employ the member for its period, in one transaction.
+
+    The warnings (SÄVA included) must be confirmed when there are any; they are recorded on the assignment.
+    The anställningsbevis is rendered from the employment's terms and stored with its SHA-256.
+    """
+    warnings = assignment_warnings(session, assignment=assignment)
+    assignments_service.approve_assignment(
+        session,
+        assignment=assignment,
+        version=version,
+        actor=actor,
+        warnings=warnings,
+        confirm_warnings=confirm_warnings,
+    )
+    employment = Employment(
+        member=assignment.member,
+        assignment=assignment,
+        start=assignment.period_start,
+        end=assignment.period_end,
+        title=assignment.title,
+        duties=assignment.description or assignment.title,
+        workplace=assignment.place or VARYING_PLACES,
+        extent_quantity=assignment.extent_quantity,
+        extent_unit=assignment.extent_unit,
+        pay_form=PAY_FORM,
+    )
+    content = render_pdf(CERTIFICATE_TEMPLATE, certificate_context(session, employment=employment))
+    employment.certificate_pdf = content
+    employment.certificate_sha256 = hashlib.sha256(content).hexdigest()
+    session.add(employment)
+    session.flush()
+    return employment
+
+
+def certificate_context(session: Session, *, employment: Employment) -> dict[str, Any]:
+    """Everything LAS 6 c § asks the anställningsbevis to say, from the employment and the cooperative."""
+    assignment = employment.assignment
+    return {
+        "language": "sv",
+        "employment": employment,
+        "employment_type": EMPLOYMENT_TYPE,
+        "employer": get_cooperative(session),
+        "member": employment.member,
+        "client_name": assignment.client.name,
+        "fee_total": assignments_service.fee_total(assignment),
+        "extent": extent_text(employment.extent_quantity, employment.extent_unit),
+        "holiday_pay_percent": _percent(_parameter(session, "holiday_pay_rate", on=employment.start), "12"),
+        "fee_percent": _percent(_parameter(session, "fee_rate", on=employment.start), None),
+        "pay_day": _pay_day(session, on=employment.start),
+        "pay_on_payment": (_parameter(session, "pay_on", on=employment.start) or "payment") == "payment",
+        "collective_agreement": COLLECTIVE_AGREEMENT,
+        "insurances": INSURANCES,
+    }
+
+
+def extent_text(quantity: Decimal, unit: ExtentUnit) -> str:
+    number = f"{quantity.normalize():f}".replace(".", ",")
+    return f"{number} {EXTENT_UNIT_SV[unit]}"
+
+
+def _parameter(session: Session, key: str, *, on: date) -> str | None:
+    try:
+        return parameters_service.value_in_force(session, key=key, on=on).value
+    except RuleViolation as exc:
+        if exc.code == "missing_parameter":
+            return None
+        raise
+
+
+def _percent(fraction: str | None, default: str | None) -> str | None:
+    if fraction is None:
+        return default
+    return f"{(Decimal(fraction) * 100).normalize():f}".replace(".", ",")
+
+
+def _pay_day(session: Session, *, on: date) -> int:
+    value = _parameter(session, "pay_day", on=on)
+    return int(value) if value is not None else DEFAULT_PAY_DAY
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def get_employment(session: Session, *, employment_id: int, actor: User) -> Employment:
+    """An employment; another member's is 404 to a member."""
+    employment = session.get(Employment, employment_id)
+    if employment is None or not (is_office(actor) or employment.member.user_id == actor.id):
+        raise NotFound(f"employment {employment_id} does not exist")
+    return employment
+
+
+def list_employments(
+    session: Session, *, actor: User, limit: int, offset: int, member_id: int | None = None
+) -> tuple[list[Employment], int]:
+    query = select(Employment)
+    if not is_office(actor):
+        query = query.join(Member, Member.id == Employment.member_id).where(Member.user_id == actor.id)
+    if member_id is not None:
+        query = query.where(Employment.member_id == member_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Employment.start.desc(), Employment.id.desc()).limit(limit).offset(offset)
+    )
+    return list(rows.unique()), total
+
+
+# --- arbetsgivarintyg --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CertifiedEmployment:
+    employment_id: int
+    start: date
+    end: date
+    employment_type: str
+    title: str
+    extent: str
+    end_reason_code: str
+    end_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerCertificate:
+    """What the employer certifies since 2025-10-01 (income comes from the AGI): employer, periods, type,
+    reason it ended, scope, leave and severance (employment.md)."""
+
+    employer: Cooperative
+    member: Member
+    period_from: date
+    period_to: date
+    issued_on: date
+    employments: Sequence[CertifiedEmployment]
+    leave: str
+    severance: str
+
+
+def employer_certificate(
+    session: Session, *, member: Member, period_from: date, period_to: date, today: date
+) -> EmployerCertificate:
+    """The member's employments that overlap ``period_from`` … ``period_to``, as an arbetsgivarintyg."""
+    if period_to < period_from:
+        raise RuleViolation(f"the period ends ({period_to}) before it starts ({period_from})", field="to")
+    employments = session.scalars(
+        select(Employment)
+        .where(
+            Employment.member_id == member.id, Employment.start <= period_to, Employment.end >= period_from
+        )
+        .order_by(Employment.start, Employment.id)
+    )
+    return EmployerCertificate(
+        employer=get_cooperative(session),
+        member=member,
+        period_from=period_from,
+        period_to=period_to,
+        issued_on=today,
+        employments=[_certified(employment, today=today) for employment in employments],
+        leave="Ingen ledighet under perioden",
+        severance="Inget avgångsvederlag",
+    )
+
+
+def _certified(employment: Employment, *, today: date) -> CertifiedEmployment:
+    if employment.end < today:
+        code, reason = (
+            "fixed_term_ended",
+            "Den särskilda visstidsanställningen upphörde när den avtalade tiden löpte ut",
+        )
+    else:
+        code = "ongoing"
+        reason = f"Anställningen pågår och upphör {employment.end.isoformat()}"
+    return CertifiedEmployment(
+        employment_id=employment.id,
+        start=employment.start,
+        end=employment.end,
+        employment_type=EMPLOYMENT_TYPE,
+        title=employment.title,
+        extent=extent_text(employment.extent_quantity, employment.extent_unit),
+        end_reason_code=code,
+        end_reason=reason,
+    )
+
+
+def employer_certificate_pdf(certificate: EmployerCertificate) -> bytes:
+    return render_pdf(EMPLOYER_CERTIFICATE_TEMPLATE, {"language": "sv", "certificate": certificate})

@@ -1,0 +1,102 @@
+"""The payroll summary of issued payslips, per run or per period (exports.md, "Payroll summary").
+
+Rows come from the payslip lines as issued; the member's name and personnummer from the payslip's snapshot,
+so the summary of a run never changes after approval.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.errors import NotFound, RuleViolation
+from kooperativet.exports.formats import ExportFile
+from kooperativet.exports.formats.payroll_summary import PayrollSummaryRow, render_csv, render_xlsx
+from kooperativet.payroll.models import PayrollRun, Payslip
+
+_PERIOD = re.compile(r"(\d{4})-(\d{2})")
+
+
+class SummaryFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def parse_period(period: str) -> tuple[date, date]:
+    """``2026-11`` → the first day of that month and of the next; anything else is a 422."""
+    match = _PERIOD.fullmatch(period)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise RuleViolation(f"a period is YYYY-MM, not {period!r}", field="period")
+    year, month = int(match.group(1)), int(match.group(2))
+    return date(year, month, 1), date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+
+
+def summary_rows(
+    session: Session, *, run_id: int | None = None, period: str | None = None
+) -> list[PayrollSummaryRow]:
+    """One row per payout on the issued payslips of a run, or of every run paid out in a period (YYYY-MM)."""
+    query = select(Payslip)
+    if run_id is not None:
+        if session.get(PayrollRun, run_id) is None:
+            raise NotFound(f"payroll run {run_id} does not exist")
+        query = query.where(Payslip.run_id == run_id)
+    if period is not None:
+        start, end = parse_period(period)
+        query = query.where(Payslip.pay_date >= start, Payslip.pay_date < end)
+    rows = []
+    for payslip in session.scalars(query.order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)):
+        employee = payslip.snapshot["employee"]
+        for line in payslip.lines:
+            rows.append(
+                PayrollSummaryRow(
+                    payslip_id=payslip.id,
+                    run_id=payslip.run_id,
+                    pay_date=payslip.pay_date,
+                    member_id=payslip.member_id,
+                    member_name=employee["name"],
+                    personal_identity_number=employee["personal_identity_number"],
+                    birth_date=date.fromisoformat(employee["birth_date"]),
+                    assignment_id=line.assignment_id,
+                    invoice_number=" ".join(line.invoice_numbers),
+                    invoiced_amount=line.invoiced_amount,
+                    fee_rate=line.fee_rate,
+                    fee=line.fee,
+                    pool=line.pool,
+                    gross_salary=line.gross_salary,
+                    holiday_pay=line.holiday_pay,
+                    contribution_category=line.contribution_category,
+                    contribution_base_month_to_date_before=line.contribution_base_month_to_date_before,
+                    employer_contributions=line.employer_contributions,
+                    residue=line.residue,
+                    taxable_pay=line.taxable_pay,
+                    tax_mode=line.tax_mode,
+                    tax_percent=None if line.tax_percent is None else Decimal(line.tax_percent),
+                    tax=line.tax,
+                    expense_reimbursement=line.expense_reimbursement,
+                    net_pay=line.net_pay,
+                )
+            )
+    return rows
+
+
+def payroll_summary(
+    session: Session,
+    *,
+    summary_format: SummaryFormat,
+    created_at: datetime,
+    run_id: int | None = None,
+    period: str | None = None,
+) -> ExportFile:
+    """The summary of one run (``run_id``) or one period (``period``) as CSV or XLSX."""
+    if (run_id is None) == (period is None):
+        raise RuleViolation("give either a run or a period", field="period")
+    rows = summary_rows(session, run_id=run_id, period=period)
+    stem = f"payroll-summary-run-{run_id}" if run_id is not None else f"payroll-summary-{period}"
+    if summary_format is SummaryFormat.csv:
+        return render_csv(rows, filename=f"{stem}.csv")
+    return render_xlsx(rows, filename=f"{stem}.xlsx", created_at=created_at)

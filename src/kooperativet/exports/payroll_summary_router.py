@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from kooperativet.api.dependencies import DbSession
+from kooperativet.api.problems import problem_responses
+from kooperativet.auth.dependencies import TreasurerOrAdmin
+from kooperativet.db import utcnow
+from kooperativet.exports.formats import ExportFile
+from kooperativet.exports.payroll_summary import SummaryFormat, payroll_summary
+
+router = APIRouter(prefix="/api/v1", tags=["exports"])
+
+_FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}
+    }
+}
+
+
+def _download(file: ExportFile) -> Response:
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.filename}"'},
+    )
+
+
+@router.get(
+    "/payroll-runs/{run_id}/summary",
+    response_class=Response,
+    responses={**_FILE_RESPONSES, **problem_responses(401, 403, 404, 422)},
+)
+def download_payroll_run_summary(
+    run_id: int,
+    _user: TreasurerOrAdmin,
+    session: DbSession,
+    format: SummaryFormat = SummaryFormat.csv,
+) -> Response:
+    """The payroll summary of a run's issued payslips, one row per payout, as CSV or XLSX."""
+    return _download(payroll_summary(session, summary_format=format, created_at=utcnow(), run_id=run_id))
+
+
+@router.get(
+    "/payroll-summary",
+    response_class=Response,
+    responses={**_FILE_RESPONSES, **problem_responses(401, 403, 422)},
+)
+def download_payroll_period_summary(
+    period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])],
+    _user: TreasurerOrAdmin,
+    session: DbSession,
+    format: SummaryFormat = SummaryFormat.csv,
+) -> Response:
+    """The payroll summary of every payslip paid out in a month (YYYY-MM), as CSV or XLSX."""
+    return _download(payroll_summary(session, summary_format=format, created_at=utcnow(), period=period))

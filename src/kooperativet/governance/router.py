@@ -1,0 +1,477 @@
+"""Governance over HTTP: rulebooks, the board, meetings, votes, secret ballots, minutes.
+
+Board members and the admin run meetings and votes; current members vote at general meetings and the
+board's members on board decisions; anyone signed in reads meetings, closed results and minutes. Nobody
+ever sees how another member voted in a secret ballot, and open votes with hidden results only after close.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+
+from kooperativet.api.dependencies import AppSettings, DbSession, Today, Window
+from kooperativet.api.problems import problem_responses
+from kooperativet.api.types import Page
+from kooperativet.auth.dependencies import AdminUser, CurrentUser, require_roles
+from kooperativet.auth.models import Role, User
+from kooperativet.errors import Conflict
+from kooperativet.governance import mail, service
+from kooperativet.governance import minutes as minutes_service
+from kooperativet.governance.ballots import VOTER_SECRET_BYTES
+from kooperativet.governance.models import Meeting, RulebookVersion, Vote, VoteStatus
+from kooperativet.governance.schemas import (
+    AgendaItemCreate,
+    AgendaItemRead,
+    AttendanceCreate,
+    BallotCreate,
+    BallotReceipt,
+    BoardAssignmentCreate,
+    BoardAssignmentRead,
+    CastVoteRead,
+    MeetingCreate,
+    MeetingOpen,
+    MeetingRead,
+    MinutesCreate,
+    MinutesRead,
+    MotionAnswer,
+    MotionCreate,
+    NoticeCreate,
+    NoticeRead,
+    OfficialsUpdate,
+    ParameterProposal,
+    PerCapsulamCreate,
+    ProxyCreate,
+    ProxyRead,
+    PublishedBallotRead,
+    PublishedBallots,
+    RulebookCreate,
+    RulebookFields,
+    RulebookRead,
+    VoteClose,
+    VoteCreate,
+    VoteRead,
+)
+
+router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
+
+BoardOrAdmin = Annotated[User, Depends(require_roles(Role.board, Role.admin))]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+Now = Annotated[datetime, Depends(now)]
+
+
+def _random_seed() -> int:
+    return secrets.randbits(64)
+
+
+def _meeting_read(session: DbSession, meeting: Meeting) -> MeetingRead:
+    return MeetingRead(
+        id=meeting.id,
+        kind=meeting.kind,
+        title=meeting.title,
+        held_on=meeting.held_on,
+        location=meeting.location,
+        status=meeting.status,
+        rulebook_id=meeting.rulebook_id,
+        noticed_on=meeting.noticed_on,
+        notice_mail_status=meeting.notice_mail_status,
+        notice_override_reason=meeting.notice_override_reason,
+        chair_member_id=meeting.chair_member_id,
+        secretary_member_id=meeting.secretary_member_id,
+        adjuster1_member_id=meeting.adjuster1_member_id,
+        adjuster2_member_id=meeting.adjuster2_member_id,
+        opened_at=meeting.opened_at,
+        closed_at=meeting.closed_at,
+        version=meeting.version,
+        items=[AgendaItemRead.model_validate(i) for i in meeting.items],
+        present_member_ids=[a.member_id for a in meeting.attendance],
+        proxies=[ProxyRead.model_validate(p) for p in meeting.proxies],
+        quorum=service.quorum(session, meeting=meeting),
+        vote_ids=[v.id for v in service.votes_of(session, meeting=meeting)],
+        minutes=[
+            MinutesRead.model_validate(m) for m in minutes_service.list_minutes(session, meeting=meeting)
+        ],
+    )
+
+
+def _vote_read(session: DbSession, vote: Vote) -> VoteRead:
+    closed = vote.status == VoteStatus.closed
+    shows_casts = vote.method not in service.SECRET_METHODS and (closed or not vote.hide_results)
+    proposal = (
+        ParameterProposal(
+            key=vote.parameter_key, value=vote.parameter_value, valid_from=vote.parameter_valid_from
+        )
+        if vote.parameter_key and vote.parameter_value and vote.parameter_valid_from
+        else None
+    )
+    return VoteRead(
+        id=vote.id,
+        meeting_id=vote.meeting_id,
+        agenda_item_id=vote.agenda_item_id,
+        method=vote.method,
+        decision_kind=vote.decision_kind,
+        question=vote.question,
+        rulebook_id=vote.rulebook_id,
+        seats=vote.seats,
+        candidates=service.candidates_of(vote),
+        excluded_member_ids=service.excluded_of(vote),
+        hide_results=vote.hide_results,
+        ends_at=vote.ends_at,
+        sets_parameter=proposal,
+        parameter_value_id=vote.parameter_value_id,
+        status=vote.status,
+        opened_at=vote.opened_at,
+        closed_at=vote.closed_at,
+        voted=service.voted_count(session, vote=vote),
+        result=json.loads(vote.result) if vote.result else None,
+        ballot_commitment=vote.ballot_commitment,
+        cast_votes=[
+            CastVoteRead(member_id=c.member_id, cast_by_member_id=c.cast_by_member_id, choice=c.choice)
+            for c in service.cast_votes(session, vote=vote)
+        ]
+        if shows_casts
+        else None,
+    )
+
+
+# --- rulebooks and board ----------------------------------------------------------------------------------
+
+
+def _rulebook_read(version: RulebookVersion) -> RulebookRead:
+    return RulebookRead(
+        id=version.id,
+        valid_from=version.valid_from,
+        source=version.source,
+        rules=RulebookFields.model_validate_json(version.rules),
+        created_at=version.created_at,
+    )
+
+
+@router.get("/rulebooks", responses=problem_responses(401))
+def list_rulebooks(_user: CurrentUser, session: DbSession) -> list[RulebookRead]:
+    """Every dated rulebook version (majorities, quorum, notice, proxies, secret ballots)."""
+    return [_rulebook_read(v) for v in service.list_rulebooks(session)]
+
+
+@router.post(
+    "/rulebooks", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
+)
+def add_rulebook(body: RulebookCreate, _admin: AdminUser, session: DbSession) -> RulebookRead:
+    """Add a rulebook version valid from a date (admin): meetings on or after it are governed by it."""
+    return _rulebook_read(service.add_rulebook(session, data=body))
+
+
+@router.get("/board", responses=problem_responses(401, 422))
+def list_board_assignments(
+    _user: CurrentUser, session: DbSession, on: date | None = None
+) -> list[BoardAssignmentRead]:
+    """Board roles and terms; with ``on``, only those holding a seat on that day."""
+    return [BoardAssignmentRead.model_validate(a) for a in service.list_board(session, on=on)]
+
+
+@router.post("/board", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 422))
+def appoint_board_member(
+    body: BoardAssignmentCreate, _admin: AdminUser, session: DbSession
+) -> BoardAssignmentRead:
+    """Record a member's board role and term, as elected (admin)."""
+    return BoardAssignmentRead.model_validate(service.appoint_board_member(session, data=body))
+
+
+# --- meetings ---------------------------------------------------------------------------------------------
+
+
+@router.get("/meetings", responses=problem_responses(401, 422))
+def list_meetings(_user: CurrentUser, session: DbSession, window: Window) -> Page[MeetingRead]:
+    """Meetings, latest first."""
+    rows, total = service.list_meetings(session, limit=window.limit, offset=window.offset)
+    return Page(
+        items=[_meeting_read(session, m) for m in rows], total=total, limit=window.limit, offset=window.offset
+    )
+
+
+@router.post("/meetings", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 422))
+def create_meeting(body: MeetingCreate, _user: BoardOrAdmin, session: DbSession) -> MeetingRead:
+    """Plan a board meeting, an annual meeting or an extra general meeting (board or admin)."""
+    meeting = service.create_meeting(
+        session, kind=body.kind, title=body.title, held_on=body.held_on, location=body.location
+    )
+    return _meeting_read(session, meeting)
+
+
+@router.get("/meetings/{meeting_id}", responses=problem_responses(401, 404))
+def get_meeting(meeting_id: int, _user: CurrentUser, session: DbSession) -> MeetingRead:
+    """A meeting with its agenda, attendance, proxies, quorum, votes and minutes."""
+    return _meeting_read(session, service.get_meeting(session, meeting_id=meeting_id))
+
+
+@router.post(
+    "/meetings/{meeting_id}/items",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def add_agenda_item(
+    meeting_id: int, body: AgendaItemCreate, _user: BoardOrAdmin, session: DbSession
+) -> AgendaItemRead:
+    """Add an agenda item or a board proposal (board or admin)."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    return AgendaItemRead.model_validate(service.add_agenda_item(session, meeting=meeting, data=body))
+
+
+@router.post(
+    "/meetings/{meeting_id}/motions",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 404, 409, 422),
+)
+def submit_motion(
+    meeting_id: int, body: MotionCreate, user: CurrentUser, session: DbSession, today: Today
+) -> AgendaItemRead:
+    """A current member submits a motion to a general meeting; the board answers it."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    member = service.member_of(session, user=user)
+    item = service.submit_motion(session, meeting=meeting, member=member, data=body, today=today)
+    return AgendaItemRead.model_validate(item)
+
+
+@router.put(
+    "/meetings/{meeting_id}/items/{item_id}/board-answer",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def answer_motion(
+    meeting_id: int, item_id: int, body: MotionAnswer, _user: BoardOrAdmin, session: DbSession
+) -> AgendaItemRead:
+    """The board's answer to a motion (board or admin)."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    item = service.get_item(session, meeting=meeting, item_id=item_id)
+    return AgendaItemRead.model_validate(
+        service.answer_motion(session, meeting=meeting, item=item, answer=body.board_answer)
+    )
+
+
+@router.post("/meetings/{meeting_id}/notice", responses=problem_responses(401, 403, 404, 409, 422))
+def give_notice(
+    meeting_id: int,
+    body: NoticeCreate,
+    _user: BoardOrAdmin,
+    session: DbSession,
+    settings: AppSettings,
+    today: Today,
+) -> NoticeRead:
+    """Send the notice (kallelse) today: checked against the rulebook and e-mailed when SMTP is set up.
+
+    The notice is committed first and mailed afterwards, so a mail failure never loses it; the sending
+    result is recorded on the meeting.
+    """
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    check = service.give_notice(session, meeting=meeting, text=body.text, today=today)
+    recipients = service.notice_recipients(session, meeting=meeting, today=today)
+    session.commit()
+    outcome = mail.send_notice(
+        settings,
+        recipients=recipients,
+        subject=f"Kallelse: {meeting.title}, {meeting.held_on.isoformat()}",
+        body=body.text,
+    )
+    service.record_notice_mail(session, meeting=meeting, status=outcome.status, detail=outcome.detail)
+    return NoticeRead(
+        noticed_on=today,
+        ok=check.ok,
+        problem=check.problem.value if check.problem else None,
+        earliest=check.earliest,
+        latest=check.latest,
+        mail_status=outcome.status,
+        mail_detail=outcome.detail,
+    )
+
+
+@router.post("/meetings/{meeting_id}/open", responses=problem_responses(401, 403, 404, 409, 422))
+def open_meeting(
+    meeting_id: int, body: MeetingOpen, _user: BoardOrAdmin, session: DbSession, clock: Now
+) -> MeetingRead:
+    """Open the meeting; notice given too late or too early needs a recorded ``override_reason``."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    service.open_meeting(session, meeting=meeting, override_reason=body.override_reason, now=clock)
+    return _meeting_read(session, meeting)
+
+
+@router.put("/meetings/{meeting_id}/officials", responses=problem_responses(401, 403, 404, 409, 422))
+def set_meeting_officials(
+    meeting_id: int, body: OfficialsUpdate, _user: BoardOrAdmin, session: DbSession
+) -> MeetingRead:
+    """Chair, secretary and two adjusters (board or admin)."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    return _meeting_read(session, service.set_officials(session, meeting=meeting, data=body))
+
+
+@router.post(
+    "/meetings/{meeting_id}/attendance",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def register_attendance(
+    meeting_id: int, body: AttendanceCreate, _user: BoardOrAdmin, session: DbSession
+) -> MeetingRead:
+    """Register a member as present (board or admin)."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    service.register_attendance(session, meeting=meeting, member_id=body.member_id)
+    return _meeting_read(session, meeting)
+
+
+@router.post(
+    "/meetings/{meeting_id}/proxies",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def register_proxy(meeting_id: int, body: ProxyCreate, _user: BoardOrAdmin, session: DbSession) -> ProxyRead:
+    """Register an ombud with a dated fullmakt, within the rulebook's limit (board or admin)."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    return ProxyRead.model_validate(service.register_proxy(session, meeting=meeting, data=body))
+
+
+@router.post("/meetings/{meeting_id}/close", responses=problem_responses(401, 403, 404, 409))
+def close_meeting(meeting_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now) -> MeetingRead:
+    """Close the meeting once every vote is closed (board or admin)."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    return _meeting_read(session, service.close_meeting(session, meeting=meeting, now=clock))
+
+
+# --- votes ------------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/meetings/{meeting_id}/votes",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def open_vote(
+    meeting_id: int, body: VoteCreate, _user: BoardOrAdmin, session: DbSession, clock: Now
+) -> VoteRead:
+    """Put a question, a secret ballot or an election to the meeting (board or admin)."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    return _vote_read(session, service.open_vote(session, meeting=meeting, data=body, now=clock))
+
+
+@router.post(
+    "/per-capsulam", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422)
+)
+def propose_per_capsulam(
+    body: PerCapsulamCreate, _user: BoardOrAdmin, session: DbSession, clock: Now, today: Today
+) -> VoteRead:
+    """A board decision between meetings: every board member must be reached and agree (board or admin)."""
+    return _vote_read(session, service.propose_per_capsulam(session, data=body, now=clock, today=today))
+
+
+@router.get("/votes/{vote_id}", responses=problem_responses(401, 404))
+def get_vote(vote_id: int, _user: CurrentUser, session: DbSession) -> VoteRead:
+    """A vote: its result once closed; open votes show each voter's choice unless results are hidden."""
+    return _vote_read(session, service.get_vote(session, vote_id=vote_id))
+
+
+@router.post(
+    "/votes/{vote_id}/ballots",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 404, 409, 422),
+)
+def cast_vote(
+    vote_id: int, body: BallotCreate, user: CurrentUser, session: DbSession, clock: Now
+) -> BallotReceipt:
+    """Vote, yourself or as a proxy. A secret ballot returns your receipt and secret: keep them to find
+    your ballot among the published ones after close."""
+    vote = service.get_vote(session, vote_id=vote_id)
+    caster = service.member_of(session, user=user)
+    receipt, secret_hex, ballot = service.cast_vote(
+        session,
+        vote=vote,
+        caster=caster,
+        data=body,
+        now=clock,
+        new_secret=secrets.token_bytes(VOTER_SECRET_BYTES),
+    )
+    return BallotReceipt(
+        vote_id=vote.id, secret=receipt is not None, receipt=receipt, voter_secret=secret_hex, ballot=ballot
+    )
+
+
+@router.post("/votes/{vote_id}/close", responses=problem_responses(401, 403, 404, 409, 422))
+def close_vote(vote_id: int, body: VoteClose, user: BoardOrAdmin, session: DbSession, clock: Now) -> VoteRead:
+    """Close a vote and record the result (board or admin). A tied open vote needs the chair's casting
+    vote; a tied secret ballot or election is settled by a lot whose seed is recorded."""
+    vote = service.get_vote(session, vote_id=vote_id)
+    closed = service.close_vote(
+        session,
+        vote=vote,
+        chair_casting_vote=body.chair_casting_vote,
+        now=clock,
+        lot_seed=_random_seed(),
+        shuffle_seed=_random_seed(),
+        actor=user,
+    )
+    return _vote_read(session, closed)
+
+
+@router.get("/votes/{vote_id}/published-ballots", responses=problem_responses(401, 404, 409))
+def get_published_ballots(vote_id: int, _user: CurrentUser, session: DbSession) -> PublishedBallots:
+    """After close: every ballot with its receipt (no names), the roll count and the SHA-256 commitment."""
+    vote = service.get_vote(session, vote_id=vote_id)
+    if vote.method not in service.SECRET_METHODS:
+        raise Conflict(f"vote {vote.id} is not a secret ballot", code="not_a_secret_ballot")
+    if vote.status != VoteStatus.closed or vote.ballot_commitment is None:
+        raise Conflict("ballots are published when the vote closes", code="vote_open")
+    published = service.published_ballots(session, vote=vote)
+    return PublishedBallots(
+        vote_id=vote.id,
+        commitment=vote.ballot_commitment,
+        roll_count=service.voted_count(session, vote=vote),
+        ballots=[PublishedBallotRead(content=b.content, receipt=b.receipt) for b in published],
+    )
+
+
+# --- minutes ----------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def draw_up_minutes(
+    meeting_id: int, body: MinutesCreate, _user: BoardOrAdmin, session: DbSession, clock: Now
+) -> MinutesRead:
+    """Draw up (or redraw) the minutes PDF of a closed meeting; once locked, a correction is a new version."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    minutes = minutes_service.draw_up_minutes(
+        session, meeting=meeting, correction_reason=body.correction_reason, now=clock
+    )
+    return MinutesRead.model_validate(minutes)
+
+
+@router.post("/minutes/{minutes_id}/lock", responses=problem_responses(401, 403, 404, 409))
+def adjust_minutes(minutes_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now) -> MinutesRead:
+    """The chair and adjusters have signed: lock the minutes (board or admin)."""
+    minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
+    return MinutesRead.model_validate(minutes_service.lock_minutes(session, minutes=minutes, now=clock))
+
+
+@router.get(
+    "/minutes/{minutes_id}/pdf",
+    responses={**problem_responses(401, 404), 200: {"content": {"application/pdf": {}}}},
+    response_class=Response,
+)
+def download_minutes(minutes_id: int, _user: CurrentUser, session: DbSession) -> Response:
+    """The minutes PDF."""
+    minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
+    return Response(
+        content=minutes.pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="minutes-{minutes.meeting_id}-v{minutes.version}.pdf"'
+        },
+    )

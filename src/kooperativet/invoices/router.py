@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, File, UploadFile, status
+from fastapi.responses import Response
+
+from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.idempotency import IdempotencyKey, idempotent
+from kooperativet.api.problems import problem_responses
+from kooperativet.api.types import Page
+from kooperativet.auth.dependencies import CurrentUser, TreasurerOrAdmin
+from kooperativet.errors import RuleViolation
+from kooperativet.invoices import payments, service
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
+from kooperativet.invoices.schemas import (
+    Camt054ImportResult,
+    CreditNoteIssue,
+    InvoiceIssue,
+    InvoiceRead,
+    PaymentCreate,
+    PaymentRead,
+    UnmatchedBankEntryRead,
+)
+
+router = APIRouter(prefix="/api/v1")
+
+#: A camt.054 day file of a small cooperative is a few kB; 5 MB leaves room for a year of entries.
+MAX_CAMT054_BYTES = 5 * 1024 * 1024
+
+
+def _read(invoice: Invoice, today: date) -> InvoiceRead:
+    return InvoiceRead.model_validate(invoice).model_copy(update={"overdue": invoice.is_overdue_on(today)})
+
+
+def _page(rows: list[Invoice], total: int, window: Window, today: date) -> Page[InvoiceRead]:
+    return Page(
+        items=[_read(invoice, today) for invoice in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
+    )
+
+
+@router.post(
+    "/invoices",
+    tags=["invoices"],
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def issue_invoice(
+    body: InvoiceIssue, user: TreasurerOrAdmin, session: DbSession, today: Today, key: IdempotencyKey = None
+) -> InvoiceRead:
+    """Issue an invoice dated today from an approved assignment, whole or in parts (treasurer or admin).
+    The number is taken now, gap-free per year; the PDF/A-3b and Peppol UBL are stored with their SHA-256."""
+    return idempotent(
+        session,
+        key=key,
+        user_id=user.id,
+        operation="issue_invoice",
+        request=body,
+        response_model=InvoiceRead,
+        produce=lambda: _read(service.issue_invoice(session, data=body, actor=user, today=today), today),
+    )
+
+
+@router.get("/invoices", tags=["invoices"], responses=problem_responses(401, 422))
+def list_invoices(
+    user: CurrentUser,
+    session: DbSession,
+    window: Window,
+    today: Today,
+    kind: InvoiceKind | None = None,
+    status: InvoiceStatus | None = None,
+    overdue: bool = False,
+    client_id: int | None = None,
+    member_id: int | None = None,
+    assignment_id: int | None = None,
+) -> Page[InvoiceRead]:
+    """Invoices and credit notes, newest first. A member sees those of their own assignments only."""
+    rows, total = service.list_invoices(
+        session,
+        actor=user,
+        limit=window.limit,
+        offset=window.offset,
+        kind=kind,
+        status=status,
+        overdue_on=today if overdue else None,
+        client_id=client_id,
+        member_id=member_id,
+        assignment_id=assignment_id,
+    )
+    return _page(rows, total, window, today)
+
+
+@router.get("/invoices/overdue", tags=["invoices"], responses=problem_responses(401, 422))
+def list_overdue_invoices(
+    user: CurrentUser, session: DbSession, window: Window, today: Today
+) -> Page[InvoiceRead]:
+    """Open or partly paid invoices past their due date, the oldest due first."""
+    rows, total = service.list_invoices(
+        session, actor=user, limit=window.limit, offset=window.offset, overdue_on=today
+    )
+    return _page(rows, total, window, today)
+
+
+@router.get("/invoices/{invoice_id}", tags=["invoices"], responses=problem_responses(401, 404))
+def get_invoice(invoice_id: int, user: CurrentUser, session: DbSession, today: Today) -> InvoiceRead:
+    """One invoice or credit note with its lines and payment state."""
+    return _read(service.get_invoice(session, invoice_id=invoice_id, actor=user), today)
+
+
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    tags=["invoices"],
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, **problem_responses(401, 404)},
+)
+def download_invoice_pdf(invoice_id: int, user: CurrentUser, session: DbSession) -> Response:
+    """The stored PDF/A-3b (with the UBL embedded), byte for byte as issued; ``ETag`` is its SHA-256."""
+    invoice = service.get_invoice(session, invoice_id=invoice_id, actor=user)
+    return _document(invoice.pdf, invoice.pdf_sha256, "application/pdf", f"{invoice.number}.pdf")
+
+
+@router.get(
+    "/invoices/{invoice_id}/ubl",
+    tags=["invoices"],
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}}, **problem_responses(401, 404)},
+)
+def download_invoice_ubl(invoice_id: int, user: CurrentUser, session: DbSession) -> Response:
+    """The stored Peppol BIS Billing 3.0 UBL, byte for byte as issued; ``ETag`` is its SHA-256."""
+    invoice = service.get_invoice(session, invoice_id=invoice_id, actor=user)
+    return _document(invoice.ubl, invoice.ubl_sha256, "application/xml", f"{invoice.number}.xml")
+
+
+def _document(content: bytes, sha256: str, media_type: str, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"ETag": f'"{sha256}"', "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post(
+    "/invoices/{invoice_id}/credit-notes",
+    tags=["invoices"],
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def issue_credit_note(
+    invoice_id: int,
+    body: CreditNoteIssue,
+    user: TreasurerOrAdmin,
+    session: DbSession,
+    today: Today,
+    key: IdempotencyKey = None,
+) -> InvoiceRead:
+    """Credit an invoice in full (no ``parts``) or in part, by quantity or amount per line (treasurer or
+    admin). The credit note takes the next number and refers to the original, which itself never changes."""
+    return idempotent(
+        session,
+        key=key,
+        user_id=user.id,
+        operation=f"issue_credit_note:{invoice_id}",
+        request=body,
+        response_model=InvoiceRead,
+        produce=lambda: _read(
+            service.issue_credit_note(session, invoice_id=invoice_id, data=body, actor=user, today=today),
+            today,
+        ),
+    )
+
+
+@router.post(
+    "/payments",
+    tags=["payments"],
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def record_payment(
+    body: PaymentCreate, user: TreasurerOrAdmin, session: DbSession, key: IdempotencyKey = None
+) -> PaymentRead:
+    """Record a payment against an invoice (treasurer or admin). More than is due is refused unless
+    ``overpayment`` is true."""
+    return idempotent(
+        session,
+        key=key,
+        user_id=user.id,
+        operation="record_payment",
+        request=body,
+        response_model=PaymentRead,
+        produce=lambda: PaymentRead.model_validate(payments.record_payment(session, data=body, actor=user)),
+    )
+
+
+@router.get("/payments", tags=["payments"], responses=problem_responses(401, 422))
+def list_payments(
+    user: CurrentUser, session: DbSession, window: Window, invoice_id: int | None = None
+) -> Page[PaymentRead]:
+    """Payments, newest first. A member sees payments on invoices of their own assignments."""
+    rows, total = payments.list_payments(
+        session, actor=user, limit=window.limit, offset=window.offset, invoice_id=invoice_id
+    )
+    return Page(
+        items=[PaymentRead.model_validate(p) for p in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
+    )
+
+
+@router.post("/payments/camt054", tags=["payments"], responses=problem_responses(401, 403, 413, 422))
+def import_camt054(
+    user: TreasurerOrAdmin, session: DbSession, file: UploadFile = File(description="a camt.054 XML file")
+) -> Camt054ImportResult:
+    """Import the bank's camt.054 notification (treasurer or admin): booked credits are matched by OCR
+    (exact amount → paid, less → partly paid, otherwise left unmatched). Importing a file again changes
+    nothing."""
+    content = file.file.read(MAX_CAMT054_BYTES + 1)
+    if len(content) > MAX_CAMT054_BYTES:
+        raise RuleViolation("the file is over 5 MB", code="file_too_large", field="file")
+    result = payments.import_camt054(session, content=content, actor=user)
+    return Camt054ImportResult(
+        matched=result.matched,
+        partly_paid=result.partly_paid,
+        unmatched=result.unmatched,
+        already_imported=result.already_imported,
+    )
+
+
+@router.get("/payments/unmatched", tags=["payments"], responses=problem_responses(401, 403, 422))
+def list_unmatched_bank_entries(
+    _user: TreasurerOrAdmin, session: DbSession, window: Window
+) -> Page[UnmatchedBankEntryRead]:
+    """Booked credits that matched no invoice, for the treasurer to sort out (treasurer or admin)."""
+    rows, total = payments.list_unmatched(session, limit=window.limit, offset=window.offset)
+    return Page(
+        items=[UnmatchedBankEntryRead.model_validate(e) for e in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
+    )

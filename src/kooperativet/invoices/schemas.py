@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import Field, model_validator
+
+from kooperativet.api.types import Money, Percent, ReadSchema, Schema
+from kooperativet.core.vat import VatCategory
+from kooperativet.invoices.models import InvoiceKind, InvoiceStatus, PaymentSource
+from kooperativet.parties.models import Language
+
+QUANTITY = Field(gt=0, max_digits=12, decimal_places=3, examples=["8"])
+
+
+class InvoicePart(Schema):
+    """How much of one fee line to invoice now (partial invoicing of a long assignment)."""
+
+    assignment_line_id: int
+    quantity: Decimal = QUANTITY
+
+
+class InvoiceIssue(Schema):
+    """Issue an invoice from an approved assignment. Without ``parts`` everything not yet invoiced is
+    invoiced; re-invoiced expenses not yet invoiced go on the invoice unless ``include_expenses`` is false."""
+
+    assignment_id: int
+    parts: list[InvoicePart] | None = Field(default=None, min_length=1, max_length=100)
+    include_expenses: bool = True
+
+
+class CreditPart(Schema):
+    """Credit part of one invoice line: a ``quantity`` at the line's price, or a net ``amount`` excl. VAT."""
+
+    invoice_line_id: int
+    quantity: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=3)
+    amount: Money | None = None
+
+    @model_validator(mode="after")
+    def _one_of_quantity_or_amount(self) -> CreditPart:
+        if (self.quantity is None) == (self.amount is None):
+            raise ValueError("give either quantity or amount")
+        return self
+
+
+class CreditNoteIssue(Schema):
+    """A credit note for the whole invoice (no ``parts``) or for parts of its lines."""
+
+    parts: list[CreditPart] | None = Field(default=None, min_length=1, max_length=100)
+    reason: str | None = Field(default=None, max_length=500, examples=["Fel antal timmar"])
+
+
+class InvoiceLineRead(ReadSchema):
+    id: int
+    position: int
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Money
+    vat_category: VatCategory
+    vat_rate: Percent
+    exemption_reason: str | None
+    amount: Money
+    is_expense: bool
+    assignment_line_id: int | None
+    expense_id: int | None
+    credits_line_id: int | None
+
+
+class InvoiceRead(ReadSchema):
+    id: int
+    number: str
+    series: str
+    year: int
+    sequence: int
+    kind: InvoiceKind
+    refers_to_id: int | None
+    assignment_id: int
+    member_id: int
+    client_id: int
+    issue_date: date
+    due_date: date | None
+    language: Language
+    currency: str
+    buyer_reference: str | None
+    work_amount: Money
+    expenses_amount: Money
+    net_total: Money
+    vat_total: Money
+    rounding: Money
+    payable: Money
+    ocr: str | None
+    status: InvoiceStatus
+    overdue: bool = Field(default=False, description="open or partly paid and past the due date")
+    paid_amount: Money
+    credited_amount: Money
+    outstanding: Money
+    pdf_sha256: str
+    ubl_sha256: str
+    issued_by_id: int
+    created_at: datetime
+    lines: list[InvoiceLineRead]
+
+
+class PaymentCreate(Schema):
+    invoice_id: int
+    amount: Money = Field(description="above zero")
+    paid_on: date
+    reference: str | None = Field(default=None, max_length=100, examples=["20260001"])
+    overpayment: bool = Field(
+        default=False, description="say true to record more than is due; otherwise that is refused"
+    )
+
+
+class PaymentRead(ReadSchema):
+    id: int
+    invoice_id: int
+    amount: Money
+    paid_on: date
+    reference: str | None
+    source: PaymentSource
+    bank_entry_reference: str | None
+    overpayment: bool
+    recorded_by_id: int
+    created_at: datetime
+
+
+class UnmatchedBankEntryRead(ReadSchema):
+    id: int
+    bank_entry_reference: str
+    amount: Money
+    currency: str
+    booked_on: date
+    reference: str | None
+    reason: str
+    created_at: datetime
+
+
+class Camt054ImportResult(Schema):
+    """What an import did: entries matched in full, in part, left unmatched, and already imported before."""
+
+    matched: int
+    partly_paid: int
+    unmatched: int
+    already_imported: int

@@ -1,0 +1,216 @@
+"""The payslip PDF (lönespecifikation, payroll.md §6), rendered from the payslip's stored snapshot.
+
+The same snapshot and language always give the same bytes. ``render_payslip_pdf`` takes plain values only so
+that a process pool can call it (``kooperativet payroll render RUN``).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from decimal import Decimal
+from typing import Any, Final
+
+from kooperativet.core.identifiers import mask_account, mask_personal_identity
+from kooperativet.documents.render import money, render_pdf
+
+TEMPLATE: Final = "payslip/payslip.html"
+ZIP_DATE_TIME: Final = (2000, 1, 1, 0, 0, 0)  # a fixed member time: the same payslips give the same zip
+
+LABELS: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "title": "Lönespecifikation",
+        "number": "Nummer",
+        "employer": "Arbetsgivare",
+        "employee": "Anställd",
+        "org_number": "Organisationsnummer",
+        "personal_number": "Personnummer",
+        "pay_date": "Utbetalningsdag",
+        "period": "Period",
+        "assignment": "Uppdrag",
+        "client": "Uppdragsgivare",
+        "invoice": "Faktura",
+        "invoiced": "Fakturerat belopp för arbete",
+        "fee": "Föreningens avgift",
+        "contributions": "Arbetsgivaravgifter",
+        "holiday_pay": "Semesterersättning",
+        "holiday_included": "ingår och betalas ut med varje lön",
+        "gross": "Bruttolön",
+        "residue": "Avrundning (behålls av föreningen)",
+        "taxable": "Skattepliktig lön",
+        "tax": "Skatteavdrag",
+        "expenses": "Utläggsersättning (skattefri)",
+        "net": "Att utbetala",
+        "bank_account": "Utbetalas till konto",
+        "year_to_date": "Hittills i år",
+        "ytd_gross": "Bruttolön inkl. semesterersättning",
+        "ytd_taxable": "Skattepliktig lön",
+        "ytd_tax": "Skatteavdrag",
+        "correction": "Rättelse av lönespecifikation",
+        "table": "tabell",
+        "column": "kolumn",
+        "surcharge": "+ 10 % (skatteuppgifter saknas)",
+        "of_base": "på",
+        "full": "full avgift",
+        "pension_only": "endast ålderspensionsavgift",
+        "youth": "ungdomsnedsättning",
+        "none": "ingen avgift",
+        "flat": "fast procentsats",
+        "sink": "SINK",
+        "asink": "A-SINK",
+        "parameters": "Värden som använts",
+    },
+    "en": {
+        "title": "Payslip",
+        "number": "Number",
+        "employer": "Employer",
+        "employee": "Employee",
+        "org_number": "Organisation number",
+        "personal_number": "Personal identity number",
+        "pay_date": "Pay date",
+        "period": "Period",
+        "assignment": "Assignment",
+        "client": "Client",
+        "invoice": "Invoice",
+        "invoiced": "Invoiced amount for work",
+        "fee": "Cooperative fee",
+        "contributions": "Employer contributions",
+        "holiday_pay": "Holiday pay",
+        "holiday_included": "included and paid with each salary",
+        "gross": "Gross salary",
+        "residue": "Rounding (kept by the cooperative)",
+        "taxable": "Taxable pay",
+        "tax": "Tax withheld",
+        "expenses": "Expense reimbursement (tax-free)",
+        "net": "Net pay",
+        "bank_account": "Paid to account",
+        "year_to_date": "Year to date",
+        "ytd_gross": "Gross salary incl. holiday pay",
+        "ytd_taxable": "Taxable pay",
+        "ytd_tax": "Tax withheld",
+        "correction": "Correction of payslip",
+        "table": "table",
+        "column": "column",
+        "surcharge": "+ 10 % (tax information missing)",
+        "of_base": "on",
+        "full": "full rate",
+        "pension_only": "old-age pension contribution only",
+        "youth": "youth reduction",
+        "none": "no contributions",
+        "flat": "flat rate",
+        "sink": "SINK",
+        "asink": "A-SINK",
+        "parameters": "Values used",
+    },
+}
+
+
+def _percent(fraction: str, language: str) -> str:
+    value = f"{(Decimal(fraction) * 100).normalize():f}"
+    return value.replace(".", ",") if language == "sv" else value
+
+
+def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """What the template shows, from the stored snapshot only (payroll.md §6)."""
+    labels = LABELS[language]
+    employee = snapshot["employee"]
+    setting = snapshot["tax_setting"]
+    lines = []
+    for line in snapshot["lines"]:
+        parts = [
+            f"{_percent(part['rate'], language)} % {labels['of_base']} "
+            f"{money(Decimal(part['base']), language)}"
+            for part in line["contribution_parts"]
+        ]
+        if line["tax_mode"] == "table":
+            tax_text = (
+                f"{labels['table']} {line['tax_table_number']}, {labels['column']} {line['tax_column']}"
+            )
+            if setting.get("tax_information_missing"):
+                tax_text += f" {labels['surcharge']}"
+        else:
+            percent = _percent(str(Decimal(line["tax_percent"]) / 100), language)
+            tax_text = f"{labels[line['tax_mode']]} {percent} %"
+        lines.append(
+            {
+                **{key: Decimal(line[key]) for key in _AMOUNTS},
+                "client_name": line["client_name"],
+                "invoice_numbers": ", ".join(line["invoice_numbers"]),
+                "fee_percent": _percent(line["fee_rate"], language),
+                "holiday_percent": _percent(line["holiday_pay_rate"], language),
+                "category": labels[line["contribution_category"]],
+                "contribution_parts": parts,
+                "tax_text": tax_text,
+                "corrects": line.get("corrects_payslip_id"),
+                "correction_reason": line.get("correction_reason"),
+            }
+        )
+    return {
+        "language": language,
+        "labels": labels,
+        "number": number,
+        "employer": snapshot["employer"],
+        "employee_name": employee["name"],
+        "personal_number": mask_personal_identity(employee["personal_identity_number"]),
+        "bank_account": f"{employee['bank_clearing_number']}-{mask_account(employee['bank_account_number'])}",
+        "pay_date": date.fromisoformat(snapshot["pay_date"]),
+        "period": snapshot["period"],
+        "lines": lines,
+        "totals": {key: Decimal(value) for key, value in snapshot["totals"].items()},
+        "year_to_date": {key: Decimal(value) for key, value in snapshot["year_to_date"].items()},
+        "parameters": snapshot["parameters"],
+    }
+
+
+_AMOUNTS = (
+    "invoiced_amount", "fee", "employer_contributions", "holiday_pay", "gross_salary", "residue",
+    "taxable_pay", "tax", "expense_reimbursement", "net_pay",
+)  # fmt: skip
+
+
+def render_payslip_pdf(*, number: str, snapshot: Mapping[str, Any], language: str) -> bytes:
+    """The payslip PDF/A for a snapshot, in Swedish (``sv``) or English (``en``)."""
+    if language not in LABELS:
+        raise ValueError(f"payslips are rendered in {', '.join(LABELS)}, not {language!r}")
+    return render_pdf(TEMPLATE, payslip_context(number=number, snapshot=snapshot, language=language))
+
+
+def _render_job(job: tuple[int, str, dict[str, Any], str]) -> tuple[int, bytes]:
+    payslip_id, number, snapshot, language = job
+    return payslip_id, render_payslip_pdf(number=number, snapshot=snapshot, language=language)
+
+
+def render_in_pool(
+    jobs: Iterable[tuple[int, str, dict[str, Any], str]],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[int, bytes]:
+    """Render many payslips on a process pool (one worker per core by default): payslip id → PDF bytes.
+
+    ``progress(done, total)`` is called after each finished document.
+    """
+    job_list = list(jobs)
+    results: dict[int, bytes] = {}
+    if not job_list:
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for done, (payslip_id, pdf) in enumerate(pool.map(_render_job, job_list, chunksize=4), start=1):
+            results[payslip_id] = pdf
+            if progress is not None:
+                progress(done, len(job_list))
+    return results
+
+
+def zip_documents(files: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of named documents with fixed timestamps, so the same documents give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()

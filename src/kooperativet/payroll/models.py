@@ -1,0 +1,208 @@
+"""Imported tax tables, payroll runs, their payouts and the issued payslips with their number counter.
+
+A run is a draft until approval: then it is locked and its payslips are issued with gap-free numbers per year.
+An issued payslip never changes (payroll.md §5): every column is written once at issue, except the PDF and its
+SHA-256, which are written once when the PDF is first rendered from the stored snapshot (NULL → bytes). On
+PostgreSQL a trigger refuses any other UPDATE and every DELETE (migration of this package); the service
+offers no operation that could do either. A mistake is corrected by a correction payout in a later run.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kooperativet.db import Base, TimestampedMixin, VersionedMixin, utcnow
+from kooperativet.parties.models import Language
+
+Rate = Numeric(8, 6)
+
+
+class TaxTableShape(StrEnum):
+    fixed_width = "fixed_width"
+    open_data = "open_data"
+
+
+class RunStatus(StrEnum):
+    """draft → approved (locked, payslips issued) → paid."""
+
+    draft = "draft"
+    approved = "approved"
+    paid = "paid"
+
+
+class PayOn(StrEnum):
+    payment = "payment"
+    invoice = "invoice"
+
+
+class TaxTableImport(Base):
+    """One imported file of Skatteverket's monthly tables for a year, pinned by its SHA-256.
+
+    The latest import of a year is the one table mode reads; earlier ones stay for the payslips using them.
+    """
+
+    __tablename__ = "tax_table_imports"
+    __table_args__ = (UniqueConstraint("year", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    shape: Mapped[TaxTableShape] = mapped_column(String(20))
+    sha256: Mapped[str] = mapped_column(String(64))
+    table_numbers: Mapped[list[int]] = mapped_column(JSON)
+    row_count: Mapped[int]
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TaxTableRowRecord(Base):
+    """One income bracket of a month table (payroll.md §3): ``B`` columns in kronor, ``%`` in percent."""
+
+    __tablename__ = "tax_table_rows"
+    __table_args__ = (Index("ix_tax_table_rows_import_table", "import_id", "table_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("tax_table_imports.id"))
+    table_number: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(1))
+    income_from: Mapped[int]
+    income_to: Mapped[int | None]
+    columns: Mapped[list[str]] = mapped_column(JSON)
+
+
+class PayrollRun(TimestampedMixin, VersionedMixin, Base):
+    """The salaries of one pay date. A draft collects ready payouts; approval locks it and issues payslips."""
+
+    __tablename__ = "payroll_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pay_date: Mapped[date] = mapped_column(index=True)
+    pay_on: Mapped[PayOn] = mapped_column(String(10))
+    status: Mapped[RunStatus] = mapped_column(String(10), default=RunStatus.draft, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    paid_on: Mapped[date | None]
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    payouts: Mapped[list[RunPayout]] = relationship(
+        back_populates="run", order_by="RunPayout.position", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class RunPayout(Base):
+    """One assignment's money collected into a run (or a correction of an issued payslip's line)."""
+
+    __tablename__ = "payroll_run_payouts"
+    __table_args__ = (UniqueConstraint("run_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
+    position: Mapped[int]
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    client_name: Mapped[str] = mapped_column(String(200))
+    invoice_numbers: Mapped[list[str]] = mapped_column(JSON)
+    invoiced_amount: Mapped[Decimal]
+    expense_reimbursement: Mapped[Decimal]
+    corrects_payslip_id: Mapped[int | None] = mapped_column(ForeignKey("payslips.id"), index=True)
+    correction_reason: Mapped[str | None] = mapped_column(String(500))
+    run: Mapped[PayrollRun] = relationship(back_populates="payouts")
+
+
+class PayslipNumberCounter(Base):
+    """The last payslip number taken in a year; locked for update by the approving transaction (gap-free)."""
+
+    __tablename__ = "payslip_number_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(default=0)
+
+
+class Payslip(Base):
+    """An issued payslip (lönespecifikation): numbered, immutable, with everything it was made from.
+
+    ``snapshot`` holds the employer and employee as issued, the tax setting, every parameter value used with
+    its source and id, the tax table file's SHA-256 when table mode was used, the lines and the year-to-date
+    totals; the PDF is rendered from it, so the same snapshot always gives the same bytes.
+    """
+
+    __tablename__ = "payslips"
+    __table_args__ = (UniqueConstraint("year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    year: Mapped[int]
+    sequence: Mapped[int]
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    pay_date: Mapped[date] = mapped_column(index=True)
+    language: Mapped[Language] = mapped_column(String(2))
+    invoiced_amount: Mapped[Decimal]
+    fee: Mapped[Decimal]
+    gross_salary: Mapped[Decimal]
+    holiday_pay: Mapped[Decimal]
+    employer_contributions: Mapped[Decimal]
+    residue: Mapped[Decimal]
+    taxable_pay: Mapped[Decimal]
+    tax: Mapped[Decimal]
+    expense_reimbursement: Mapped[Decimal]
+    net_pay: Mapped[Decimal]
+    year_to_date_gross: Mapped[Decimal]
+    year_to_date_taxable: Mapped[Decimal]
+    year_to_date_tax: Mapped[Decimal]
+    bank_clearing_number: Mapped[str] = mapped_column(String(5))
+    bank_account_number: Mapped[str] = mapped_column(String(15))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lines: Mapped[list[PayslipLine]] = relationship(
+        back_populates="payslip",
+        order_by="PayslipLine.position",
+        lazy="selectin",
+        foreign_keys="PayslipLine.payslip_id",
+    )
+
+
+class PayslipLine(Base):
+    """One payout on a payslip (one assignment), as calculated by ``calculate_payout`` (payroll.md §1–§3)."""
+
+    __tablename__ = "payslip_lines"
+    __table_args__ = (UniqueConstraint("payslip_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payslip_id: Mapped[int] = mapped_column(ForeignKey("payslips.id"), index=True)
+    position: Mapped[int]
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    client_name: Mapped[str] = mapped_column(String(200))
+    invoice_numbers: Mapped[list[str]] = mapped_column(JSON)
+    corrects_payslip_id: Mapped[int | None] = mapped_column(ForeignKey("payslips.id"))
+    correction_reason: Mapped[str | None] = mapped_column(String(500))
+    invoiced_amount: Mapped[Decimal]
+    fee_rate: Mapped[Decimal] = mapped_column(Rate)
+    fee: Mapped[Decimal]
+    pool: Mapped[Decimal]
+    gross_salary: Mapped[Decimal]
+    holiday_pay_rate: Mapped[Decimal] = mapped_column(Rate)
+    holiday_pay: Mapped[Decimal]
+    contribution_category: Mapped[str] = mapped_column(String(20))
+    contribution_parts: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    contribution_base_month_to_date_before: Mapped[Decimal]
+    employer_contributions: Mapped[Decimal]
+    residue: Mapped[Decimal]
+    taxable_pay: Mapped[Decimal]
+    tax_mode: Mapped[str] = mapped_column(String(10))
+    tax_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    tax_table_number: Mapped[int | None]
+    tax_column: Mapped[int | None]
+    tax: Mapped[Decimal]
+    expense_reimbursement: Mapped[Decimal]
+    net_pay: Mapped[Decimal]
+    payslip: Mapped[Payslip] = relationship(back_populates="lines", foreign_keys=[payslip_id])

@@ -1,0 +1,378 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
+
+from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.idempotency import IdempotencyKey, idempotent
+from kooperativet.api.problems import problem_responses
+from kooperativet.api.types import Page
+from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
+from kooperativet.errors import Conflict, RuleViolation
+from kooperativet.parties import service as parties_service
+from kooperativet.parties.models import Language
+from kooperativet.payroll import service, tax_table_store
+from kooperativet.payroll.documents import render_payslip_pdf, zip_documents
+from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunStatus
+from kooperativet.payroll.schemas import (
+    CorrectionCreate,
+    ParameterUseRead,
+    PayrollRunCreate,
+    PayrollRunListItem,
+    PayrollRunRead,
+    PayslipLineRead,
+    PayslipRead,
+    PayslipSummary,
+    TaxTableImportRead,
+    YearToDateRead,
+)
+
+router = APIRouter(prefix="/api/v1")
+
+MAX_TAX_TABLE_BYTES = 10 * 1024 * 1024
+PDF = "application/pdf"
+
+
+@router.post(
+    "/tax-tables",
+    tags=["tax tables"],
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def import_tax_tables(
+    file: Annotated[UploadFile, File(description="allmanna-tabeller-manad.txt or the open-data CSV")],
+    year: Annotated[int, Query(ge=2000, le=2100, description="the income year of the tables")],
+    admin: AdminUser,
+    session: DbSession,
+) -> TaxTableImportRead:
+    """Import Skatteverket's monthly tax tables for a year (admin); stored with the file's SHA-256."""
+    content = file.file.read(MAX_TAX_TABLE_BYTES + 1)
+    if len(content) > MAX_TAX_TABLE_BYTES:
+        raise RuleViolation(f"a tax table file is at most {MAX_TAX_TABLE_BYTES} bytes", field="file")
+    record = tax_table_store.import_tax_tables(
+        session, content=content, filename=file.filename or "tax-tables", year=year, imported_by_id=admin.id
+    )
+    return TaxTableImportRead.model_validate(record)
+
+
+@router.get("/tax-tables", tags=["tax tables"], responses=problem_responses(401, 403))
+def list_tax_table_imports(_user: TreasurerOrAdmin, session: DbSession) -> list[TaxTableImportRead]:
+    """Imported tax table files, newest year first (treasurer or admin)."""
+    return [TaxTableImportRead.model_validate(r) for r in tax_table_store.list_imports(session)]
+
+
+@router.post(
+    "/payroll-runs",
+    tags=["payroll"],
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def create_payroll_run(
+    body: PayrollRunCreate,
+    user: TreasurerOrAdmin,
+    session: DbSession,
+    today: Today,
+    key: IdempotencyKey = None,
+) -> PayrollRunRead:
+    """Create a draft run for a pay date with every ready payout (treasurer or admin); 409 if none is."""
+
+    def produce() -> PayrollRunRead:
+        run = service.create_run(
+            session, today=today, pay_date=body.pay_date, pay_on=body.pay_on, created_by_id=user.id
+        )
+        return _run_read(session, run)
+
+    return idempotent(
+        session,
+        key=key,
+        user_id=user.id,
+        operation="create_payroll_run",
+        request=body,
+        response_model=PayrollRunRead,
+        produce=produce,
+    )
+
+
+@router.get("/payroll-runs", tags=["payroll"], responses=problem_responses(401, 403, 422))
+def list_payroll_runs(
+    _user: TreasurerOrAdmin, session: DbSession, window: Window
+) -> Page[PayrollRunListItem]:
+    """Payroll runs, latest pay date first (treasurer or admin)."""
+    rows, total = service.list_runs(session, limit=window.limit, offset=window.offset)
+    return Page(
+        items=[PayrollRunListItem.model_validate(r) for r in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
+    )
+
+
+@router.get("/payroll-runs/{run_id}", tags=["payroll"], responses=problem_responses(401, 403, 404, 422))
+def get_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> PayrollRunRead:
+    """A run with every payslip: issued ones, or on a draft as they would be issued now."""
+    return _run_read(session, service.get_run(session, run_id=run_id))
+
+
+@router.delete(
+    "/payroll-runs/{run_id}",
+    tags=["payroll"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404, 409),
+)
+def discard_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> Response:
+    """Throw away a draft run (treasurer or admin); its payouts are ready again. A locked run is a 409."""
+    service.discard_run(session, run_id=run_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/payroll-runs/{run_id}/corrections",
+    tags=["payroll"],
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def add_payroll_correction(
+    run_id: int, body: CorrectionCreate, _user: TreasurerOrAdmin, session: DbSession
+) -> PayrollRunRead:
+    """Add a correction payout referring to an issued payslip to a draft run (treasurer or admin)."""
+    run = service.get_run(session, run_id=run_id, for_update=True)
+    service.add_correction(
+        session,
+        run=run,
+        payslip_id=body.payslip_id,
+        assignment_id=body.assignment_id,
+        invoiced_amount=body.invoiced_amount,
+        expense_reimbursement=body.expense_reimbursement,
+        reason=body.reason,
+    )
+    return _run_read(session, run)
+
+
+@router.post(
+    "/payroll-runs/{run_id}/approve", tags=["payroll"], responses=problem_responses(401, 403, 404, 409, 422)
+)
+def approve_payroll_run(
+    run_id: int, user: TreasurerOrAdmin, session: DbSession, key: IdempotencyKey = None
+) -> PayrollRunRead:
+    """Approve a draft run (treasurer or admin): it is locked and its payslips are issued with numbers.
+
+    Approving twice is a 409; a member without a valid bank account stops it (422 naming the member).
+    """
+
+    def produce() -> PayrollRunRead:
+        return _run_read(session, service.approve_run(session, run_id=run_id, approved_by_id=user.id))
+
+    return idempotent(
+        session,
+        key=key,
+        user_id=user.id,
+        operation=f"approve_payroll_run:{run_id}",
+        request=PayrollRunCreate(),
+        response_model=PayrollRunRead,
+        produce=produce,
+    )
+
+
+@router.post(
+    "/payroll-runs/{run_id}/mark-paid", tags=["payroll"], responses=problem_responses(401, 403, 404, 409)
+)
+def mark_payroll_run_paid(
+    run_id: int, user: TreasurerOrAdmin, session: DbSession, today: Today
+) -> PayrollRunRead:
+    """Record that an approved run's salaries have been paid out (treasurer or admin)."""
+    return _run_read(
+        session, service.mark_run_paid(session, run_id=run_id, paid_on=today, paid_by_id=user.id)
+    )
+
+
+@router.get(
+    "/payroll-runs/{run_id}/payslips.zip",
+    tags=["payroll"],
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}, **problem_responses(401, 403, 404, 409)},
+)
+def download_payroll_run_payslips(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> Response:
+    """Every issued payslip of a run as PDFs in one zip, each in the member's language."""
+    run = service.get_run(session, run_id=run_id)
+    if run.status == RunStatus.draft:
+        raise Conflict(
+            f"payroll run {run_id} is a draft; payslips are issued at approval", code="run_not_approved"
+        )
+    files = [(f"{p.number}.pdf", _pdf(p, _language(p))) for p in service.run_payslips(session, run_id=run_id)]
+    return Response(
+        zip_documents(files),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="payroll-run-{run_id}-payslips.zip"'},
+    )
+
+
+@router.get("/payslips", tags=["payroll"], responses=problem_responses(401, 422))
+def list_payslips(
+    user: CurrentUser,
+    session: DbSession,
+    window: Window,
+    member_id: int | None = None,
+    run_id: int | None = None,
+    year: int | None = None,
+) -> Page[PayslipRead]:
+    """Issued payslips, newest first. A member sees only their own."""
+    rows, total = service.list_payslips(
+        session,
+        actor=user,
+        limit=window.limit,
+        offset=window.offset,
+        member_id=member_id,
+        run_id=run_id,
+        year=year,
+    )
+    return Page(items=[_payslip_read(p) for p in rows], total=total, limit=window.limit, offset=window.offset)
+
+
+@router.get("/payslips/{payslip_id}", tags=["payroll"], responses=problem_responses(401, 404))
+def get_payslip(payslip_id: int, user: CurrentUser, session: DbSession) -> PayslipRead:
+    """One issued payslip with its lines and the parameter values used: one's own, or any for the office."""
+    return _payslip_read(service.get_payslip(session, payslip_id=payslip_id, actor=user))
+
+
+@router.get(
+    "/payslips/{payslip_id}/pdf",
+    tags=["payroll"],
+    response_class=Response,
+    responses={200: {"content": {PDF: {}}}, **problem_responses(401, 404, 422)},
+)
+def download_payslip_pdf(
+    payslip_id: int, user: CurrentUser, session: DbSession, language: Language | None = None
+) -> Response:
+    """The payslip PDF/A (Swedish by default, or the member's language; ``language=en`` for English)."""
+    payslip = service.get_payslip(session, payslip_id=payslip_id, actor=user)
+    chosen = str(language) if language is not None else _language(payslip)
+    return Response(
+        _pdf(payslip, chosen),
+        media_type=PDF,
+        headers={"Content-Disposition": f'attachment; filename="{payslip.number}.pdf"'},
+    )
+
+
+@router.get(
+    "/members/{member_id}/payroll-year-to-date", tags=["payroll"], responses=problem_responses(401, 404, 422)
+)
+def get_member_payroll_year_to_date(
+    member_id: int, year: Annotated[int, Query(ge=2000, le=2100)], user: CurrentUser, session: DbSession
+) -> YearToDateRead:
+    """A member's year-to-date totals from issued payslips: their own, or anyone's for the office."""
+    parties_service.get_member(session, member_id=member_id, actor=user)
+    totals, count = service.year_totals(session, member_id=member_id, year=year)
+    return YearToDateRead(
+        member_id=member_id,
+        year=year,
+        gross=totals.gross,
+        taxable=totals.taxable,
+        tax=totals.tax,
+        payslips=count,
+    )
+
+
+def _language(payslip: Payslip) -> str:
+    return str(payslip.language)
+
+
+def _pdf(payslip: Payslip, language: str) -> bytes:
+    """The stored PDF when it is in the asked language, else rendered from the snapshot (same bytes)."""
+    if language == _language(payslip) and payslip.pdf is not None:
+        return payslip.pdf
+    return render_payslip_pdf(number=payslip.number, snapshot=payslip.snapshot, language=language)
+
+
+def _line_read(line: PayslipLine) -> PayslipLineRead:
+    data = service.line_snapshot(line)
+    data["fee_rate"] = _fraction(line.fee_rate)
+    data["tax_percent"] = None if line.tax_percent is None else _fraction(line.tax_percent)
+    return PayslipLineRead.model_validate(data)
+
+
+def _fraction(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _payslip_read(payslip: Payslip) -> PayslipRead:
+    snapshot = payslip.snapshot
+    return PayslipRead(
+        id=payslip.id,
+        number=payslip.number,
+        run_id=payslip.run_id,
+        member_id=payslip.member_id,
+        pay_date=payslip.pay_date,
+        language=_language(payslip),
+        invoiced_amount=payslip.invoiced_amount,
+        fee=payslip.fee,
+        gross_salary=payslip.gross_salary,
+        holiday_pay=payslip.holiday_pay,
+        employer_contributions=payslip.employer_contributions,
+        taxable_pay=payslip.taxable_pay,
+        tax=payslip.tax,
+        expense_reimbursement=payslip.expense_reimbursement,
+        net_pay=payslip.net_pay,
+        year_to_date_gross=payslip.year_to_date_gross,
+        year_to_date_taxable=payslip.year_to_date_taxable,
+        year_to_date_tax=payslip.year_to_date_tax,
+        pdf_sha256=payslip.pdf_sha256,
+        issued_at=payslip.issued_at,
+        lines=[_line_read(line) for line in payslip.lines],
+        parameters=[ParameterUseRead.model_validate(item) for item in snapshot["parameters"]],
+        tax_setting=snapshot["tax_setting"],
+        tax_table=snapshot["tax_table"],
+    )
+
+
+def _run_read(session: DbSession, run: PayrollRun) -> PayrollRunRead:
+    if run.status == RunStatus.draft:
+        payslips = [
+            PayslipSummary(
+                id=None,
+                number=None,
+                member_id=draft.member.id,
+                member_name=draft.member.full_name,
+                invoiced_amount=draft.total("invoiced_amount"),
+                gross_salary=draft.total("gross_salary"),
+                holiday_pay=draft.total("holiday_pay"),
+                employer_contributions=draft.total("employer_contributions"),
+                taxable_pay=draft.total("taxable_pay"),
+                tax=draft.total("tax"),
+                expense_reimbursement=draft.total("expense_reimbursement"),
+                net_pay=draft.total("net_pay"),
+                lines=[_line_read(line) for line in service.payslip_lines(draft)],
+            )
+            for draft in service.calculate_run(session, run=run)
+        ]
+    else:
+        payslips = [
+            PayslipSummary(
+                id=p.id,
+                number=p.number,
+                member_id=p.member_id,
+                member_name=p.snapshot["employee"]["name"],
+                invoiced_amount=p.invoiced_amount,
+                gross_salary=p.gross_salary,
+                holiday_pay=p.holiday_pay,
+                employer_contributions=p.employer_contributions,
+                taxable_pay=p.taxable_pay,
+                tax=p.tax,
+                expense_reimbursement=p.expense_reimbursement,
+                net_pay=p.net_pay,
+                lines=[_line_read(line) for line in p.lines],
+            )
+            for p in service.run_payslips(session, run_id=run.id)
+        ]
+    return PayrollRunRead(
+        id=run.id,
+        pay_date=run.pay_date,
+        pay_on=run.pay_on,
+        status=run.status,
+        approved_at=run.approved_at,
+        paid_on=run.paid_on,
+        version=run.version,
+        created_at=run.created_at,
+        payslips=payslips,
+    )

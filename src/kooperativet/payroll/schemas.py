@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field
+
+from kooperativet.api.types import Money, ReadSchema, Schema
+from kooperativet.payroll.models import PayOn, RunStatus, TaxTableShape
+
+
+class TaxTableImportRead(ReadSchema):
+    id: int
+    year: int
+    filename: str
+    shape: TaxTableShape
+    sha256: str
+    table_numbers: list[int]
+    row_count: int
+    imported_at: datetime
+
+
+class PayrollRunCreate(Schema):
+    pay_date: date | None = Field(
+        default=None, description="default: the next 25th, or the bank day before it", examples=["2026-11-25"]
+    )
+    pay_on: PayOn | None = Field(
+        default=None, description="collect payouts when the client has paid (default) or when invoiced"
+    )
+
+
+class CorrectionCreate(Schema):
+    payslip_id: int = Field(description="the issued payslip this corrects")
+    assignment_id: int = Field(description="the assignment of the payslip line it corrects")
+    invoiced_amount: Money = Field(description="further invoiced amount for work (N) to pay now")
+    expense_reimbursement: Money = Field(default=Decimal("0.00"))
+    reason: str = Field(min_length=1, max_length=500, examples=["invoice 2026-0007 was left out"])
+
+
+class ParameterUseRead(Schema):
+    key: str
+    valid_from: date
+    value: str
+    source: str
+    parameter_id: int | None
+
+
+class PayslipLineRead(ReadSchema):
+    position: int
+    assignment_id: int
+    client_name: str
+    invoice_numbers: list[str]
+    corrects_payslip_id: int | None
+    correction_reason: str | None
+    invoiced_amount: Money
+    fee_rate: str = Field(examples=["0.06"])
+    fee: Money
+    pool: Money
+    gross_salary: Money
+    holiday_pay: Money
+    contribution_category: str = Field(examples=["full"])
+    contribution_base_month_to_date_before: Money
+    employer_contributions: Money
+    residue: Money
+    taxable_pay: Money
+    tax_mode: str = Field(examples=["flat"])
+    tax_percent: str | None = Field(examples=["30"])
+    tax_table_number: int | None
+    tax_column: int | None
+    tax: Money
+    expense_reimbursement: Money
+    net_pay: Money
+
+
+class PayslipSummary(Schema):
+    """A payslip in a run: issued (with number and id) or, on a draft, as it would be issued now."""
+
+    id: int | None
+    number: str | None
+    member_id: int
+    member_name: str
+    invoiced_amount: Money
+    gross_salary: Money
+    holiday_pay: Money
+    employer_contributions: Money
+    taxable_pay: Money
+    tax: Money
+    expense_reimbursement: Money
+    net_pay: Money
+    lines: list[PayslipLineRead]
+
+
+class PayrollRunRead(ReadSchema):
+    id: int
+    pay_date: date
+    pay_on: PayOn
+    status: RunStatus
+    approved_at: datetime | None
+    paid_on: date | None
+    version: int
+    created_at: datetime
+    payslips: list[PayslipSummary]
+
+
+class PayrollRunListItem(ReadSchema):
+    id: int
+    pay_date: date
+    pay_on: PayOn
+    status: RunStatus
+    approved_at: datetime | None
+    paid_on: date | None
+    version: int
+
+
+class PayslipRead(ReadSchema):
+    id: int
+    number: str
+    run_id: int
+    member_id: int
+    pay_date: date
+    language: str
+    invoiced_amount: Money
+    fee: Money
+    gross_salary: Money
+    holiday_pay: Money
+    employer_contributions: Money
+    taxable_pay: Money
+    tax: Money
+    expense_reimbursement: Money
+    net_pay: Money
+    year_to_date_gross: Money
+    year_to_date_taxable: Money
+    year_to_date_tax: Money
+    pdf_sha256: str | None
+    issued_at: datetime
+    lines: list[PayslipLineRead]
+    parameters: list[ParameterUseRead]
+    tax_setting: dict[str, Any]
+    tax_table: dict[str, Any] | None
+
+
+class YearToDateRead(Schema):
+    member_id: int
+    year: int
+    gross: Money
+    taxable: Money
+    tax: Money
+    payslips: int

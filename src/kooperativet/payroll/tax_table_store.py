@@ -1,0 +1,132 @@
+"""Storing imported tax tables and reading them back for table mode (payroll.md §3, "Tax table files").
+
+A file is parsed by the pure ``tax_tables`` module, checked table by table, and stored with its year and
+SHA-256. The latest import of a year is the one table mode uses; the same file twice for a year is a 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from kooperativet.errors import Conflict, RuleViolation
+from kooperativet.payroll.calculation import MissingTaxTable
+from kooperativet.payroll.models import TaxTableImport, TaxTableRowRecord, TaxTableShape
+from kooperativet.payroll.tax_tables import (
+    RowKind,
+    TaxTable,
+    TaxTableFormatError,
+    TaxTableRow,
+    build_tax_tables,
+    parse_tax_table_file,
+)
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def import_tax_tables(
+    session: Session, *, content: bytes, filename: str, year: int, imported_by_id: int | None = None
+) -> TaxTableImport:
+    """Parse, check and store one file of monthly tables for ``year``; a file that cannot be read is a 422."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise RuleViolation(f"year {year} is not a plausible income year", field="year")
+    sha256 = hashlib.sha256(content).hexdigest()
+    existing = session.scalar(
+        select(TaxTableImport).where(TaxTableImport.year == year, TaxTableImport.sha256 == sha256)
+    )
+    if existing is not None:
+        raise Conflict(
+            f"this file was already imported for {year} (import {existing.id}, SHA-256 {sha256})",
+            code="tax_tables_already_imported",
+        )
+    try:
+        rows = parse_tax_table_file(content, year=year)
+        tables = build_tax_tables(rows)
+    except TaxTableFormatError as exc:
+        raise RuleViolation(f"{filename}: {exc}", code="invalid_tax_table_file", field="file") from exc
+    if not tables:
+        raise RuleViolation(
+            f"{filename} has no 30-day (month) rows for {year}", code="invalid_tax_table_file", field="file"
+        )
+    shape = TaxTableShape.open_data if _looks_like_open_data(content) else TaxTableShape.fixed_width
+    record = TaxTableImport(
+        year=year,
+        filename=filename[:255],
+        shape=shape,
+        sha256=sha256,
+        table_numbers=sorted(tables),
+        row_count=len(rows),
+        imported_by_id=imported_by_id,
+    )
+    session.add(record)
+    session.flush()
+    session.execute(
+        insert(TaxTableRowRecord),
+        [
+            {
+                "import_id": record.id,
+                "table_number": row.table_number,
+                "kind": row.kind.value,
+                "income_from": row.income_from,
+                "income_to": row.income_to,
+                "columns": [str(value) for value in row.columns],
+            }
+            for table in tables.values()
+            for row in table.rows
+        ],
+    )
+    return record
+
+
+def _looks_like_open_data(content: bytes) -> bool:
+    head = content[:400].lower()
+    return b"tabellnr" in head or "tabellnr".encode("utf-16-le") in head
+
+
+def latest_import(session: Session, *, year: int) -> TaxTableImport | None:
+    return session.scalar(
+        select(TaxTableImport)
+        .where(TaxTableImport.year == year)
+        .order_by(TaxTableImport.imported_at.desc(), TaxTableImport.id.desc())
+        .limit(1)
+    )
+
+
+def list_imports(session: Session) -> list[TaxTableImport]:
+    return list(
+        session.scalars(select(TaxTableImport).order_by(TaxTableImport.year.desc(), TaxTableImport.id.desc()))
+    )
+
+
+def tax_table(session: Session, *, year: int, table_number: int) -> tuple[TaxTable, TaxTableImport]:
+    """The month table ``table_number`` for ``year`` from the latest import, and that import.
+
+    No import for the year, or none with that table, raises ``MissingTaxTable`` (never a guess).
+    """
+    record = latest_import(session, year=year)
+    if record is None or table_number not in record.table_numbers:
+        raise MissingTaxTable(table_number, year)
+    rows = session.scalars(
+        select(TaxTableRowRecord).where(
+            TaxTableRowRecord.import_id == record.id, TaxTableRowRecord.table_number == table_number
+        )
+    )
+    table = TaxTable(
+        year=year,
+        table_number=table_number,
+        rows=tuple(
+            TaxTableRow(
+                year=year,
+                table_number=row.table_number,
+                kind=RowKind(row.kind),
+                income_from=row.income_from,
+                income_to=row.income_to,
+                columns=tuple(Decimal(value) for value in row.columns),
+            )
+            for row in rows
+        ),
+    )
+    return table, record

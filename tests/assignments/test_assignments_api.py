@@ -1,0 +1,424 @@
+"""A member registers a commission, adds expenses and receipts, and the treasurer decides — over the API."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kooperativet.assignments import service
+from kooperativet.assignments.models import Assignment, Expense, Receipt
+from kooperativet.auth.models import Role
+from kooperativet.parties.models import Client
+from tests.assignments.factories import JPEG, PDF, PNG, approve, assignment_body, register, submit
+
+
+@pytest.fixture
+def berlin(session: Session) -> Client:
+    client = Client(name="Kulturhaus Berlin GmbH", vat_number="DE136695976", country="DE")
+    session.add(client)
+    session.flush()
+    return client
+
+
+def count(session: Session, model: type) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_the_whole_path_from_registration_to_closing(
+    api: TestClient, session: Session, make_member, make_user, cooperative, client_record
+) -> None:
+    member = make_member()
+    treasurer = make_user(Role.treasurer)
+
+    created = register(api, member.headers, assignment_body(client_record.id))
+    assert created["status"] == "draft"
+    assert created["member_id"] == member.member.id
+    assert created["client_name"] == "Malmö stad"
+    assert created["fee_total"] == "15000.00"
+    assert created["lines"][0]["unit_price"] == "3000.00"
+    assert created["expenses"][0]["amount"] == "789.00"
+    assert created["warnings"] == []
+
+    expense = api.post(
+        f"/api/v1/assignments/{created['id']}/expenses",
+        json={
+            "spent_on": "2026-10-06",
+            "description": "Papper och pennor",
+            "amount": "245.50",
+            "vat_rate": "25",
+        },
+        headers=member.headers,
+    )
+    assert expense.status_code == 201, expense.text
+    receipt = api.post(
+        f"/api/v1/assignments/{created['id']}/expenses/{expense.json()['id']}/receipt",
+        files={"file": ("kvitto.pdf", PDF, "application/pdf")},
+        headers=member.headers,
+    )
+    assert receipt.status_code == 201, receipt.text
+    assert receipt.json()["media_type"] == "application/pdf"
+    assert receipt.json()["sha256"] == hashlib.sha256(PDF).hexdigest()
+    for actor in (member, treasurer):
+        download = api.get(
+            f"/api/v1/assignments/{created['id']}/expenses/{expense.json()['id']}/receipt",
+            headers=actor.headers,
+        )
+        assert download.status_code == 200
+        assert download.content == PDF
+
+    current = api.get(f"/api/v1/assignments/{created['id']}", headers=member.headers).json()
+    assert [e["description"] for e in current["expenses"]] == ["Tåg Stockholm–Malmö", "Papper och pennor"]
+    submitted = submit(api, member.headers, current)
+    assert submitted["status"] == "submitted"
+    assert submitted["submitted_at"] is not None
+
+    approved = approve(api, treasurer.headers, submitted)
+    assert approved["status"] == "approved"
+    assert approved["decided_by_id"] == treasurer.user.id
+    assert approved["decided_at"] is not None
+
+    employments = api.get("/api/v1/employments", headers=member.headers).json()
+    assert employments["total"] == 1
+    employment = employments["items"][0]
+    assert (employment["start"], employment["end"]) == ("2026-10-05", "2026-10-09")
+    assert employment["workplace"] == "Stadsbiblioteket, Malmö"
+    pdf = api.get(f"/api/v1/employments/{employment['id']}/certificate.pdf", headers=member.headers)
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert hashlib.sha256(pdf.content).hexdigest() == employment["certificate_sha256"]
+
+    # Invoicing and payroll move it on through the service; a wrong step is a 409 naming the state.
+    assignment = session.get(Assignment, created["id"])
+    assert assignment is not None
+    with pytest.raises(service.Conflict, match="the assignment is approved"):
+        service.mark_paid(session, assignment=assignment)
+    for step, status in [
+        (service.mark_invoiced, "invoiced"),
+        (service.mark_paid, "paid"),
+        (service.mark_salaried, "salaried"),
+        (service.close, "closed"),
+    ]:
+        step(session, assignment=assignment)
+        assert assignment.status == status
+    assert (
+        api.get(f"/api/v1/assignments/{created['id']}", headers=member.headers).json()["status"] == "closed"
+    )
+
+
+def test_a_member_registers_a_new_client_inline(api: TestClient, make_member, cooperative) -> None:
+    member = make_member()
+    new_client = {"name": "Folkteatern i Mellanstad AB", "organisation_number": "556677-8899"}
+    created = register(api, member.headers, assignment_body(None, client=new_client, buyer_reference="Anna"))
+    client = api.get(f"/api/v1/clients/{created['client_id']}", headers=member.headers).json()
+    assert client["organisation_number"] == "556677-8899"
+
+
+def test_an_inline_client_with_a_bad_number_stores_nothing(
+    api: TestClient, session: Session, make_member
+) -> None:
+    member = make_member()
+    body = assignment_body(None, client={"name": "Fel AB", "organisation_number": "556677-8898"})
+    response = api.post("/api/v1/assignments", json=body, headers=member.headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "organisation_number"
+    assert count(session, Client) == 0
+
+
+def test_reverse_charge_to_an_eu_business_with_its_vat_number(api: TestClient, make_member, berlin) -> None:
+    member = make_member()
+    line = {"description": "Lecture", "quantity": "1", "unit": "LS", "unit_price": "2000.00"}
+    created = register(
+        api,
+        member.headers,
+        assignment_body(berlin.id, lines=[{**line, "vat_category": "AE", "vat_rate": "0"}], expenses=[]),
+    )
+    assert created["lines"][0]["vat_category"] == "AE"
+    assert created["lines"][0]["vat_rate"] == "0.00"
+
+
+def line(**changes: object) -> dict[str, object]:
+    return {
+        "description": "Konsert",
+        "quantity": "1",
+        "unit": "LS",
+        "unit_price": "8000.00",
+        "vat_category": "S",
+        "vat_rate": "6",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"period_end": "2026-10-04"}, "period_end", "before it starts"),
+        ({"lines": [line(unit_price="0.00")]}, "lines.0.unit_price", "above zero"),
+        ({"lines": [line(unit_price="-100.00")]}, "lines.0.unit_price", "above zero"),
+        ({"lines": [line(quantity="0")]}, "lines.0.quantity", "above zero"),
+        ({"lines": [line(unit_price="100.005")]}, "lines.0.unit_price", "more than two decimals"),
+        ({"lines": [line(vat_rate="20")]}, "lines.0.vat_rate", "25, 12 or 6"),
+        ({"lines": [line(vat_category="E", vat_rate="0")]}, "lines.0.exemption_reason", "reason"),
+        ({"lines": [line(vat_category="O", vat_rate="25")]}, "lines.0.vat_rate", "rate 0"),
+        ({"lines": [line(vat_category="AE", vat_rate="0")]}, "client.vat_number", "VAT number"),
+        ({"lines": []}, "lines", "at least 1"),
+        ({"extent_quantity": "0"}, "extent_quantity", "above zero"),
+        (
+            {"expenses": [{"spent_on": "2026-10-05", "description": "Taxi", "amount": "0", "vat_rate": "6"}]},
+            "expenses.0.amount",
+            "above zero",
+        ),
+        (
+            {
+                "expenses": [
+                    {"spent_on": "2026-10-05", "description": "Taxi", "amount": "12.345", "vat_rate": "6"}
+                ]
+            },
+            "expenses.0.amount",
+            "more than two decimals",
+        ),
+        (
+            {
+                "expenses": [
+                    {"spent_on": "2026-10-05", "description": "Taxi", "amount": "120.00", "vat_rate": "7"}
+                ]
+            },
+            "expenses.0.vat_rate",
+            "25, 12, 6 or 0",
+        ),
+        ({"client_id": None}, "client_id", "give the client"),
+    ],
+)
+def test_bad_input_is_a_problem_naming_the_field_and_nothing_is_stored(
+    api: TestClient, session: Session, make_member, client_record, changes, field: str, reason: str
+) -> None:
+    member = make_member()
+    response = api.post(
+        "/api/v1/assignments", json=assignment_body(client_record.id, **changes), headers=member.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["errors"][0]["field"] == field
+    assert reason in problem["errors"][0]["reason"]
+    assert count(session, Assignment) == 0
+    assert count(session, Expense) == 0
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "media_type"),
+    [
+        ("scan.pdf", PDF, "application/pdf"),
+        ("IMG_0001.JPG", JPEG, "image/jpeg"),
+        ("kvitto", PNG, "image/png"),
+    ],
+)
+def test_receipts_are_recognised_by_content_not_name(
+    api: TestClient, make_member, client_record, filename: str, content: bytes, media_type: str
+) -> None:
+    member = make_member()
+    created = register(api, member.headers, assignment_body(client_record.id))
+    response = api.post(
+        f"/api/v1/assignments/{created['id']}/expenses/{created['expenses'][0]['id']}/receipt",
+        files={"file": (filename, content, "application/octet-stream")},
+        headers=member.headers,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["media_type"] == media_type
+    assert response.json()["size"] == len(content)
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "code"),
+    [
+        (b"MZ\x90\x00 an executable called kvitto.pdf", 422, "unsupported_receipt"),
+        (b"<html><script>alert(1)</script></html>", 422, "unsupported_receipt"),
+        (b"", 422, "rule_violation"),
+        (PDF + b"\x00" * (10 * 1024 * 1024), 413, "receipt_too_large"),
+    ],
+)
+def test_a_receipt_that_is_not_a_pdf_or_image_or_too_large_is_refused_and_not_stored(
+    api: TestClient, session: Session, make_member, client_record, content: bytes, status: int, code: str
+) -> None:
+    member = make_member()
+    created = register(api, member.headers, assignment_body(client_record.id))
+    response = api.post(
+        f"/api/v1/assignments/{created['id']}/expenses/{created['expenses'][0]['id']}/receipt",
+        files={"file": ("kvitto.pdf", content, "application/pdf")},
+        headers=member.headers,
+    )
+    assert response.status_code == status, response.text
+    assert response.json()["code"] == code
+    assert response.json()["errors"][0]["field"] == "file"
+    assert count(session, Receipt) == 0
+
+
+def test_a_receipt_exactly_10_mb_is_accepted(api: TestClient, make_member, client_record) -> None:
+    member = make_member()
+    created = register(api, member.headers, assignment_body(client_record.id))
+    content = PDF + b"\x00" * (10 * 1024 * 1024 - len(PDF))
+    response = api.post(
+        f"/api/v1/assignments/{created['id']}/expenses/{created['expenses'][0]['id']}/receipt",
+        files={"file": ("kvitto.pdf", content, "application/pdf")},
+        headers=member.headers,
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_removing_an_expense_removes_its_receipt(
+    api: TestClient, session: Session, make_member, client_record
+) -> None:
+    member = make_member()
+    created = register(api, member.headers, assignment_body(client_record.id))
+    path = f"/api/v1/assignments/{created['id']}/expenses/{created['expenses'][0]['id']}"
+    api.post(f"{path}/receipt", files={"file": ("k.png", PNG, "image/png")}, headers=member.headers)
+    assert api.delete(path, headers=member.headers).status_code == 204
+    assert count(session, Receipt) == 0
+    assert api.get(f"/api/v1/assignments/{created['id']}", headers=member.headers).json()["expenses"] == []
+
+
+def test_a_member_changes_a_draft_with_the_version_read_and_lines_are_replaced(
+    api: TestClient, make_member, client_record
+) -> None:
+    member = make_member()
+    created = register(api, member.headers, assignment_body(client_record.id))
+    path = f"/api/v1/assignments/{created['id']}"
+    changed = api.patch(
+        path,
+        json={
+            "version": created["version"],
+            "title": "Ny titel",
+            "lines": [line(), line(description="Licens")],
+        },
+        headers=member.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["title"] == "Ny titel"
+    assert [x["position"] for x in changed.json()["lines"]] == [1, 2]
+    assert changed.json()["fee_total"] == "16000.00"
+    stale = api.patch(path, json={"version": created["version"], "title": "Gammal"}, headers=member.headers)
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "version_conflict"
+
+
+def test_only_a_draft_changes_and_only_by_its_member(
+    api: TestClient, make_member, make_user, client_record
+) -> None:
+    member, other = make_member(), make_member()
+    treasurer = make_user(Role.treasurer)
+    created = register(api, member.headers, assignment_body(client_record.id))
+    path = f"/api/v1/assignments/{created['id']}"
+    assert api.get(path, headers=other.headers).status_code == 404
+    assert api.patch(path, json={"version": 1, "title": "x"}, headers=other.headers).status_code == 404
+    assert api.patch(path, json={"version": 1, "title": "x"}, headers=treasurer.headers).status_code == 403
+    submitted = submit(api, member.headers, created)
+    refused = api.patch(path, json={"version": submitted["version"], "title": "x"}, headers=member.headers)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "not_a_draft"
+    assert refused.json()["current_status"] == "submitted"
+
+
+def test_the_list_is_filtered_and_paged_and_a_member_sees_only_their_own(
+    api: TestClient, make_member, make_user, client_record
+) -> None:
+    member, other = make_member(), make_member()
+    treasurer = make_user(Role.treasurer)
+    first = register(api, member.headers, assignment_body(client_record.id))
+    register(
+        api,
+        member.headers,
+        assignment_body(client_record.id, period_start="2026-11-02", period_end="2026-11-03"),
+    )
+    register(api, other.headers, assignment_body(client_record.id))
+    submit(api, member.headers, first)
+    assert api.get("/api/v1/assignments", headers=member.headers).json()["total"] == 2
+    assert api.get("/api/v1/assignments", headers=other.headers).json()["total"] == 1
+    everyone = api.get("/api/v1/assignments", params={"limit": 2}, headers=treasurer.headers).json()
+    assert (everyone["total"], len(everyone["items"])) == (3, 2)
+    submitted = api.get(
+        "/api/v1/assignments", params={"status": "submitted"}, headers=treasurer.headers
+    ).json()
+    assert [a["id"] for a in submitted["items"]] == [first["id"]]
+    mine = api.get("/api/v1/assignments", params={"member_id": member.member.id}, headers=treasurer.headers)
+    assert mine.json()["total"] == 2
+    by_client = api.get(
+        "/api/v1/assignments", params={"client_id": client_record.id}, headers=treasurer.headers
+    )
+    assert by_client.json()["total"] == 3
+
+
+def test_the_treasurer_rejects_with_a_reason_and_the_member_cancels_a_draft(
+    api: TestClient, make_member, make_user, client_record
+) -> None:
+    member = make_member()
+    treasurer = make_user(Role.treasurer)
+    first = submit(api, member.headers, register(api, member.headers, assignment_body(client_record.id)))
+    rejected = api.post(
+        f"/api/v1/assignments/{first['id']}/reject",
+        json={"version": first["version"], "reason": "Perioden stämmer inte med avtalet"},
+        headers=treasurer.headers,
+    )
+    assert rejected.status_code == 200, rejected.text
+    assert rejected.json()["status"] == "rejected"
+    assert rejected.json()["rejection_reason"] == "Perioden stämmer inte med avtalet"
+    second = register(api, member.headers, assignment_body(client_record.id))
+    cancelled = api.post(
+        f"/api/v1/assignments/{second['id']}/cancel",
+        json={"version": second["version"]},
+        headers=member.headers,
+    )
+    assert cancelled.json()["status"] == "cancelled"
+    again = api.post(
+        f"/api/v1/assignments/{second['id']}/cancel",
+        json={"version": cancelled.json()["version"]},
+        headers=member.headers,
+    )
+    assert again.status_code == 409
+    assert again.json()["current_status"] == "cancelled"
+
+
+def test_an_idempotency_key_makes_a_retried_registration_create_one_assignment(
+    api: TestClient, session: Session, make_member, client_record
+) -> None:
+    member = make_member()
+    headers = {**member.headers, "Idempotency-Key": "assignment-0001"}
+    body = assignment_body(client_record.id)
+    first = api.post("/api/v1/assignments", json=body, headers=headers)
+    second = api.post("/api/v1/assignments", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert count(session, Assignment) == 1
+    other_body = api.post("/api/v1/assignments", json={**body, "title": "Annat"}, headers=headers)
+    assert other_body.status_code == 422
+    assert other_body.json()["code"] == "idempotency_key_reused"
+
+
+def test_an_idempotency_key_makes_a_retried_approval_employ_once(
+    api: TestClient, make_member, make_user, cooperative, client_record
+) -> None:
+    member = make_member()
+    treasurer = make_user(Role.treasurer)
+    submitted = submit(api, member.headers, register(api, member.headers, assignment_body(client_record.id)))
+    headers = {**treasurer.headers, "Idempotency-Key": "approve-0001"}
+    body = {"version": submitted["version"]}
+    first = api.post(f"/api/v1/assignments/{submitted['id']}/approve", json=body, headers=headers)
+    second = api.post(f"/api/v1/assignments/{submitted['id']}/approve", json=body, headers=headers)
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()
+    assert api.get("/api/v1/employments", headers=member.headers).json()["total"] == 1
+
+
+def test_fee_total_sums_rounded_line_amounts() -> None:
+    lines = [
+        service.FeeLine(
+            "a", Decimal("1.5"), "HUR", Decimal("333.33"), service.VatCategory.STANDARD, Decimal("25")
+        ),
+        service.FeeLine(
+            "b", Decimal("2"), "DAY", Decimal("3000.00"), service.VatCategory.STANDARD, Decimal("6")
+        ),
+    ]
+    assert service.rules.fee_total(lines) == Decimal("6500.00")

@@ -1,0 +1,57 @@
+"""Governance fixtures: the default rulebook, a fixed clock, and a cooperative with members and a board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from kooperativet.api.dependencies import today
+from kooperativet.auth.models import Role
+from kooperativet.governance import router as governance_router
+from kooperativet.governance import service
+from kooperativet.governance.models import BoardAssignment, BoardRole
+
+TODAY = date(2026, 11, 20)
+NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+MEETING_DAY = date(2026, 12, 20)  # notice today is 30 days before: inside the 4–6 week window
+
+
+@pytest.fixture
+def clock(app: FastAPI) -> dict[str, datetime]:
+    """Freeze the API's clock; tests move it by setting ``clock["now"]``."""
+    state = {"now": NOW}
+    app.dependency_overrides[today] = lambda: state["now"].date()
+    app.dependency_overrides[governance_router.now] = lambda: state["now"]
+    return state
+
+
+@pytest.fixture
+def rulebook(session: Session) -> int:
+    version = service.seed_default_rulebook(session)
+    assert version is not None
+    return version.id
+
+
+@dataclass
+class Assembly:
+    """Five members (the first three on the board, the first its chair) and an officer login."""
+
+    members: list
+    officer: object
+
+    def ids(self) -> list[int]:
+        return [a.member.id for a in self.members]
+
+
+@pytest.fixture
+def assembly(session: Session, make_member, make_user, rulebook: int, cooperative) -> Assembly:
+    members = [make_member(Role.board) if i < 3 else make_member() for i in range(5)]
+    for index, actor in enumerate(members[:3]):
+        role = BoardRole.chair if index == 0 else BoardRole.member
+        session.add(BoardAssignment(member_id=actor.member.id, role=role, term_from=date(2025, 5, 1)))
+    session.flush()
+    return Assembly(members=members, officer=make_user(Role.board))

@@ -1,0 +1,127 @@
+"""R1 for governance (see tests/authz.py): the board and the admin run meetings, members vote, everyone
+signed in reads. "board" is a board login without a member record: it runs meetings but cannot vote."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from kooperativet.governance import service
+from kooperativet.governance.models import BoardAssignment, BoardRole, Minutes
+from kooperativet.governance.rules import MeetingKind, default_rulebook
+from kooperativet.governance.schemas import MotionCreate, RulebookFields, VoteCreate
+from tests.authz import EVERYONE, ROLES, Actors, Expectation, check, operations, row
+
+BOARD_WRITE = row(401, 403, 403, 403, 201, 201)
+BOARD_ACTION = row(401, 403, 403, 403, 200, 200)
+BOARD_REFUSED_BY_STATE = row(401, 403, 403, 403, 409, 409)
+VOTERS_ONLY = row(401, 201, 201, 422, 422, 422)
+
+EXPECTATIONS: dict[str, Expectation] = {
+    "list_rulebooks": (EVERYONE, None),
+    "add_rulebook": (
+        row(401, 403, 403, 403, 403, 201),
+        {
+            "valid_from": "2031-01-01",
+            "source": "stadgar 2031",
+            "rules": json.loads(RulebookFields.from_rulebook(default_rulebook()).model_dump_json()),
+        },
+    ),
+    "list_board_assignments": (EVERYONE, None),
+    "appoint_board_member": (
+        row(401, 403, 403, 403, 403, 201),
+        {"member_id": "{member_id}", "role": "member", "term_from": "2026-05-01"},
+    ),
+    "list_meetings": (EVERYONE, None),
+    "create_meeting": (BOARD_WRITE, {"kind": "board", "title": "Styrelsemöte", "held_on": "2026-12-01"}),
+    "get_meeting": (EVERYONE, None),
+    "add_agenda_item": (BOARD_WRITE, {"kind": "report", "title": "Verksamhetsberättelse"}),
+    "submit_motion": (row(401, 409, 409, 422, 422, 422), {"title": "Motion", "text": "Vi föreslår …"}),
+    "answer_motion": (BOARD_ACTION, {"board_answer": "Styrelsen föreslår bifall."}),
+    "give_notice": (BOARD_REFUSED_BY_STATE, {"text": "Kallelse"}),
+    "open_meeting": (BOARD_REFUSED_BY_STATE, {"override_reason": "test"}),
+    "set_meeting_officials": (
+        BOARD_ACTION,
+        {
+            "chair_member_id": "{member_id}",
+            "secretary_member_id": "{other_member_id}",
+            "adjuster1_member_id": "{extra1_id}",
+            "adjuster2_member_id": "{extra2_id}",
+        },
+    ),
+    "register_attendance": (BOARD_WRITE, {"member_id": "{extra1_id}"}),
+    "register_proxy": (
+        BOARD_WRITE,
+        {"principal_member_id": "{extra2_id}", "attendee_member_id": "{member_id}", "dated": "{today}"},
+    ),
+    "close_meeting": (BOARD_REFUSED_BY_STATE, None),
+    "open_vote": (BOARD_WRITE, {"method": "open", "question": "Q?"}),
+    "propose_per_capsulam": (BOARD_WRITE, {"question": "Köpa en skrivare?"}),
+    "get_vote": (EVERYONE, None),
+    "cast_vote": (VOTERS_ONLY, {"choice": "yes"}),
+    "close_vote": (BOARD_ACTION, {}),
+    "get_published_ballots": (row(401, 409, 409, 409, 409, 409), None),
+    "draw_up_minutes": (BOARD_REFUSED_BY_STATE, {}),
+    "adjust_minutes": (BOARD_ACTION, None),
+    "download_minutes": (EVERYONE, None),
+}
+
+OPERATIONS = operations()
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in ids:
+        return ids[value[1:-1]]
+    return value
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation_id", sorted(EXPECTATIONS))
+def test_operation_meets_its_expectation_for_role(
+    api: TestClient, session: Session, make_user, make_member, cooperative, operation_id: str, role: str
+) -> None:
+    actors = Actors.make(make_user, make_member)
+    extra1, extra2 = make_member(), make_member()
+    today = datetime.now(UTC).date()
+    service.seed_default_rulebook(session)
+    member, other = actors.member.member, actors.other_member.member
+    session.add(BoardAssignment(member_id=member.id, role=BoardRole.chair, term_from=date(2025, 1, 1)))
+    meeting = service.create_meeting(
+        session, kind=MeetingKind.ANNUAL, title="Årsmöte", held_on=today + timedelta(days=30), location=None
+    )
+    motion = service.submit_motion(
+        session, meeting=meeting, member=member, data=MotionCreate(title="M", text="T"), today=today
+    )
+    now = datetime.now(UTC)
+    service.open_meeting(session, meeting=meeting, override_reason="authorization test", now=now)
+    service.register_attendance(session, meeting=meeting, member_id=member.id)
+    service.register_attendance(session, meeting=meeting, member_id=other.id)
+    vote = service.open_vote(session, meeting=meeting, data=VoteCreate(method="open", question="Q?"), now=now)
+    minutes = Minutes(
+        meeting_id=meeting.id,
+        version=1,
+        pdf=b"%PDF-1.7",
+        sha256="0" * 64,
+        audit_head_hash="0" * 64,
+        created_at=now,
+    )
+    session.add(minutes)
+    session.flush()
+    ids = {
+        "member_id": member.id,
+        "other_member_id": other.id,
+        "extra1_id": extra1.member.id,
+        "extra2_id": extra2.member.id,
+        "today": today.isoformat(),
+    }
+    method, template = OPERATIONS[operation_id]
+    path = template.format(meeting_id=meeting.id, item_id=motion.id, vote_id=vote.id, minutes_id=minutes.id)
+    statuses, body = EXPECTATIONS[operation_id]
+    check(api, actors, role, method=method, path=path, body=_fill(body, ids), expected=statuses[role])

@@ -1,0 +1,194 @@
+"""Board decisions, per capsulam, a decision that sets the fee from a date, minutes, and the notice e-mail."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from email.header import decode_header, make_header
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from kooperativet.audit.service import verify
+from kooperativet.parameters.service import value_in_force
+from tests.governance.conftest import Assembly
+from tests.governance.test_meetings_api import API, open_meeting_with_everyone, plan_meeting
+
+
+def test_a_board_decision_needs_the_boards_quorum_and_counts_only_board_members(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly, kind="board")
+    headers = assembly.officer.headers
+    vote_id = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={"method": "board", "question": "Ny dator?"},
+        headers=headers,
+    ).json()["id"]
+    outsider = api.post(
+        f"{API}/votes/{vote_id}/ballots", json={"choice": "yes"}, headers=assembly.members[4].headers
+    )
+    assert outsider.status_code == 422
+    for actor, choice in zip(assembly.members[:3], ["yes", "yes", "no"], strict=True):
+        assert (
+            api.post(
+                f"{API}/votes/{vote_id}/ballots", json={"choice": choice}, headers=actor.headers
+            ).status_code
+            == 201
+        )
+    result = api.post(f"{API}/votes/{vote_id}/close", json={}, headers=headers).json()["result"]
+    assert (result["yes"], result["no"], result["outcome"]) == (2, 1, "adopted")
+    assert result["majority_required"] == "more than 1/2 of board members present"
+
+
+@pytest.mark.parametrize(
+    ("answers", "outcome", "reason"),
+    [
+        (["yes", "yes", "yes"], "adopted", None),
+        (["yes", "yes"], "rejected", "not_reached"),
+        (["yes", "no", "yes"], "rejected", "not_unanimous"),
+    ],
+)
+def test_per_capsulam_is_adopted_only_when_every_board_member_is_reached_and_agrees(
+    api: TestClient, assembly: Assembly, clock, answers: list[str], outcome: str, reason: str | None
+) -> None:
+    headers = assembly.officer.headers
+    vote = api.post(f"{API}/per-capsulam", json={"question": "Köpa en skrivare?"}, headers=headers)
+    assert vote.status_code == 201, vote.text
+    vote_id = vote.json()["id"]
+    for actor, choice in zip(assembly.members, answers, strict=False):
+        assert (
+            api.post(
+                f"{API}/votes/{vote_id}/ballots", json={"choice": choice}, headers=actor.headers
+            ).status_code
+            == 201
+        )
+    result = api.post(f"{API}/votes/{vote_id}/close", json={}, headers=headers).json()["result"]
+    assert (result["outcome"], result["reason"]) == (outcome, reason)
+
+
+def test_an_adopted_decision_sets_the_fee_from_its_date_and_payroll_reads_it(
+    api: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    session.execute(
+        text(
+            "INSERT INTO parameter_values (key, valid_from, value, source, created_at) "
+            "VALUES ('fee_rate', '2025-01-01', '0.06', 'default', CURRENT_TIMESTAMP)"
+        )
+    )
+    meeting_id = open_meeting_with_everyone(api, assembly)
+    headers = assembly.officer.headers
+    item_id = api.post(
+        f"{API}/meetings/{meeting_id}/items",
+        json={"kind": "board_proposal", "title": "Avgift"},
+        headers=headers,
+    ).json()["id"]
+    vote = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={
+            "method": "open",
+            "question": "Sänks avgiften till 5,5 %?",
+            "agenda_item_id": item_id,
+            "sets_parameter": {"key": "fee_rate", "value": "0.055", "valid_from": "2027-01-01"},
+        },
+        headers=headers,
+    ).json()
+    for actor in assembly.members[:3]:
+        api.post(f"{API}/votes/{vote['id']}/ballots", json={"choice": "yes"}, headers=actor.headers)
+    closed = api.post(f"{API}/votes/{vote['id']}/close", json={}, headers=headers).json()
+    assert closed["parameter_value_id"] is not None
+    decided = value_in_force(session, key="fee_rate", on=date(2027, 1, 1))
+    assert decided.as_decimal() == Decimal("0.055")
+    assert decided.decision_reference == f"meeting {meeting_id} item 1, vote {vote['id']}"
+    assert value_in_force(session, key="fee_rate", on=date(2026, 12, 31)).as_decimal() == Decimal("0.06")
+
+
+def test_a_rejected_decision_sets_no_parameter(
+    api: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly)
+    headers = assembly.officer.headers
+    vote = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={
+            "method": "open",
+            "question": "Q?",
+            "sets_parameter": {"key": "fee_rate", "value": "0.01", "valid_from": "2030-01-01"},
+        },
+        headers=headers,
+    ).json()
+    api.post(f"{API}/votes/{vote['id']}/ballots", json={"choice": "no"}, headers=assembly.members[0].headers)
+    closed = api.post(f"{API}/votes/{vote['id']}/close", json={}, headers=headers).json()
+    assert closed["result"]["outcome"] == "rejected"
+    assert closed["parameter_value_id"] is None
+
+
+def test_minutes_are_drawn_up_locked_and_corrected_as_a_new_version(
+    api: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly)
+    headers = assembly.officer.headers
+    too_early = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers)
+    assert too_early.status_code == 409
+    assert api.post(f"{API}/meetings/{meeting_id}/close", headers=headers).status_code == 200
+    first = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers).json()
+    assert first["audit_head_hash"] == verify(session).head_hash
+    pdf = api.get(f"{API}/minutes/{first['id']}/pdf", headers=assembly.members[3].headers)
+    assert pdf.content.startswith(b"%PDF")
+    assert api.post(f"{API}/minutes/{first['id']}/lock", headers=headers).status_code == 200
+    assert api.post(f"{API}/minutes/{first['id']}/lock", headers=headers).status_code == 409
+    unexplained = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers)
+    assert unexplained.status_code == 422
+    second = api.post(
+        f"{API}/meetings/{meeting_id}/minutes", json={"correction_reason": "stavfel i § 2"}, headers=headers
+    ).json()
+    assert (second["version"], second["refers_to_id"]) == (2, first["id"])
+    with pytest.raises(DBAPIError, match="locked minutes"), session.begin_nested():
+        session.execute(text("UPDATE minutes SET sha256 = 'x' WHERE id = :id"), {"id": first["id"]})
+
+
+def test_the_notice_is_emailed_through_the_configured_smtp_server(
+    api: TestClient, app, assembly: Assembly, clock, unused_tcp_port: int
+) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message) -> None:
+            received.append(message)
+
+    controller = Controller(Collect(), hostname="127.0.0.1", port=unused_tcp_port)
+    controller.start()
+    try:
+        app.state.settings = app.state.settings.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": unused_tcp_port, "smtp_starttls": False}
+        )
+        meeting_id = plan_meeting(api, assembly)
+        notice = api.post(
+            f"{API}/meetings/{meeting_id}/notice",
+            json={"text": "Välkomna till årsmötet"},
+            headers=assembly.officer.headers,
+        )
+    finally:
+        controller.stop()
+    assert notice.json()["mail_status"] == "sent", notice.text
+    assert len(received) == 1
+    subject = str(make_header(decode_header(received[0]["Subject"])))
+    assert subject == "Kallelse: Årsmöte 2026, 2026-12-20"
+    assert "Välkomna till årsmötet" in received[0].get_payload(decode=True).decode()
+    meeting = api.get(f"{API}/meetings/{meeting_id}", headers=assembly.officer.headers).json()
+    assert meeting["notice_mail_status"] == "sent"
+
+
+@pytest.fixture
+def unused_tcp_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,0 +1,199 @@
+"""A general meeting over the API: notice, opening, attendance, proxies, an open vote, closing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from tests.governance.conftest import MEETING_DAY, Assembly
+
+API = "/api/v1/governance"
+
+
+def plan_meeting(api: TestClient, assembly: Assembly, *, held_on=MEETING_DAY, kind="annual") -> int:
+    response = api.post(
+        f"{API}/meetings",
+        json={"kind": kind, "title": "Årsmöte 2026", "held_on": held_on.isoformat()},
+        headers=assembly.officer.headers,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def open_meeting_with_everyone(api: TestClient, assembly: Assembly, *, kind="annual") -> int:
+    meeting_id = plan_meeting(api, assembly, kind=kind)
+    headers = assembly.officer.headers
+    assert api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "Välkomna"}, headers=headers).json()[
+        "ok"
+    ]
+    assert api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=headers).status_code == 200
+    for member_id in assembly.ids()[: 3 if kind == "board" else 5]:
+        response = api.post(
+            f"{API}/meetings/{meeting_id}/attendance", json={"member_id": member_id}, headers=headers
+        )
+        assert response.status_code == 201, response.text
+    return meeting_id
+
+
+def test_notice_in_time_opens_the_meeting_and_records_mail_not_configured(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    meeting_id = plan_meeting(api, assembly)
+    notice = api.post(
+        f"{API}/meetings/{meeting_id}/notice", json={"text": "Kallelse"}, headers=assembly.officer.headers
+    )
+    assert notice.status_code == 200, notice.text
+    assert notice.json() | {"mail_detail": None} == {
+        "noticed_on": "2026-11-20",
+        "ok": True,
+        "problem": None,
+        "earliest": "2026-11-08",
+        "latest": "2026-11-22",
+        "mail_status": "not_configured",
+        "mail_detail": None,
+    }
+    opened = api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=assembly.officer.headers)
+    assert opened.json()["status"] == "open"
+
+
+def test_a_meeting_called_too_late_opens_only_with_a_recorded_reason(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    meeting_id = plan_meeting(api, assembly, held_on=clock["now"].date() + timedelta(days=10))
+    headers = assembly.officer.headers
+    notice = api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "Kallelse"}, headers=headers)
+    assert notice.json()["problem"] == "too_late"
+    refused = api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=headers)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "notice_not_in_time"
+    assert api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["status"] == "planned"
+    reason = "alla medlemmar har godkänt kortare kallelsetid"
+    opened = api.post(f"{API}/meetings/{meeting_id}/open", json={"override_reason": reason}, headers=headers)
+    assert opened.status_code == 200
+    assert opened.json()["notice_override_reason"] == reason
+
+
+def test_a_proxy_beyond_the_rulebooks_limit_is_refused_and_not_recorded(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    meeting_id = plan_meeting(api, assembly)
+    headers = assembly.officer.headers
+    first, second, holder = assembly.ids()[3], assembly.ids()[4], assembly.ids()[0]
+    body = {"principal_member_id": first, "attendee_member_id": holder, "dated": "2026-11-01"}
+    assert api.post(f"{API}/meetings/{meeting_id}/proxies", json=body, headers=headers).status_code == 201
+    over = api.post(
+        f"{API}/meetings/{meeting_id}/proxies", json={**body, "principal_member_id": second}, headers=headers
+    )
+    assert over.status_code == 422
+    assert over.json()["code"] == "proxy_over_limit"
+    assert len(api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["proxies"]) == 1
+
+
+def test_open_vote_counts_each_voter_and_refuses_a_second_vote_and_jav(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly)
+    headers = assembly.officer.headers
+    excluded = assembly.ids()[4]
+    vote = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={
+            "method": "open",
+            "question": "Ansvarsfrihet?",
+            "excluded_member_ids": [excluded],
+            "hide_results": True,
+        },
+        headers=headers,
+    ).json()
+    choices = ["yes", "yes", "no", "abstain"]
+    for actor, choice in zip(assembly.members, choices, strict=False):
+        cast = api.post(f"{API}/votes/{vote['id']}/ballots", json={"choice": choice}, headers=actor.headers)
+        assert cast.status_code == 201, cast.text
+    twice = api.post(
+        f"{API}/votes/{vote['id']}/ballots", json={"choice": "no"}, headers=assembly.members[0].headers
+    )
+    assert twice.status_code == 409
+    assert twice.json()["code"] == "already_voted"
+    jav = api.post(
+        f"{API}/votes/{vote['id']}/ballots", json={"choice": "yes"}, headers=assembly.members[4].headers
+    )
+    assert jav.status_code == 422
+    assert jav.json()["code"] == "voter_excluded"
+    hidden = api.get(f"{API}/votes/{vote['id']}", headers=assembly.members[1].headers).json()
+    assert hidden["cast_votes"] is None
+    assert hidden["result"] is None
+    assert hidden["voted"] == 4
+    closed = api.post(f"{API}/votes/{vote['id']}/close", json={}, headers=headers)
+    assert closed.status_code == 200, closed.text
+    result = closed.json()["result"]
+    assert (result["yes"], result["no"], result["abstentions"], result["eligible"]) == (2, 1, 1, 4)
+    assert result["outcome"] == "adopted"
+    assert result["majority_required"] == "more than 1/2 of votes cast"
+    assert result["turnout"] == {"fraction": "1/1", "percent": "100.00"}
+    assert result["excluded_member_ids"] == [excluded]
+    assert len(closed.json()["cast_votes"]) == 4
+    late = api.post(
+        f"{API}/votes/{vote['id']}/ballots", json={"choice": "no"}, headers=assembly.members[3].headers
+    )
+    assert late.status_code == 409
+    assert late.json()["code"] == "vote_closed"
+
+
+def test_a_tied_open_vote_needs_the_chairs_casting_vote(api: TestClient, assembly: Assembly, clock) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly)
+    headers = assembly.officer.headers
+    vote = api.post(
+        f"{API}/meetings/{meeting_id}/votes", json={"method": "open", "question": "Q?"}, headers=headers
+    )
+    vote_id = vote.json()["id"]
+    for actor, choice in zip(assembly.members, ["yes", "no", "yes", "no"], strict=False):
+        api.post(f"{API}/votes/{vote_id}/ballots", json={"choice": choice}, headers=actor.headers)
+    missing = api.post(f"{API}/votes/{vote_id}/close", json={}, headers=headers)
+    assert missing.status_code == 422
+    assert missing.json()["code"] == "casting_vote_required"
+    closed = api.post(
+        f"{API}/votes/{vote_id}/close", json={"chair_casting_vote": "no"}, headers=headers
+    ).json()
+    assert closed["result"]["tie_break"] == "casting_vote"
+    assert closed["result"]["outcome"] == "rejected"
+
+
+def test_a_vote_with_an_end_time_closes_early_only_when_everyone_has_voted(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly)
+    headers = assembly.officer.headers
+    ends_at = (clock["now"] + timedelta(hours=1)).isoformat()
+    vote_id = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={"method": "open", "question": "Q?", "ends_at": ends_at},
+        headers=headers,
+    ).json()["id"]
+    api.post(f"{API}/votes/{vote_id}/ballots", json={"choice": "yes"}, headers=assembly.members[0].headers)
+    early = api.post(f"{API}/votes/{vote_id}/close", json={}, headers=headers)
+    assert early.status_code == 409
+    assert early.json()["code"] == "early_close_not_allowed"
+    clock["now"] += timedelta(hours=1)
+    assert api.post(f"{API}/votes/{vote_id}/close", json={}, headers=headers).status_code == 200
+
+
+def test_a_non_member_and_a_former_member_cannot_vote(
+    api: TestClient, assembly: Assembly, session, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly)
+    headers = assembly.officer.headers
+    vote_id = api.post(
+        f"{API}/meetings/{meeting_id}/votes", json={"method": "open", "question": "Q?"}, headers=headers
+    ).json()["id"]
+    outsider = api.post(f"{API}/votes/{vote_id}/ballots", json={"choice": "yes"}, headers=headers)
+    assert outsider.status_code == 422
+    assert outsider.json()["code"] == "not_a_member"
+    former = assembly.members[3].member
+    former.left_on = clock["now"].date()
+    session.flush()
+    refused = api.post(
+        f"{API}/votes/{vote_id}/ballots", json={"choice": "yes"}, headers=assembly.members[3].headers
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "not_a_current_member"

@@ -1,0 +1,80 @@
+"""R1 for invoices, credit notes and payments (see tests/authz.py). "member" owns the issued invoice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kooperativet.invoices import service
+from kooperativet.invoices.schemas import InvoiceIssue
+from tests.authz import (
+    EVERYONE,
+    OWNER_OR_OFFICE,
+    ROLES,
+    TREASURER_WRITE,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+)
+from tests.invoices.conftest import ISSUE_DAY
+
+OFFICE_ONLY = row(401, 403, 403, 200, 403, 200)
+
+EXPECTATIONS: dict[str, Expectation] = {
+    "issue_invoice": (TREASURER_WRITE, {"assignment_id": "{assignment_id}"}),
+    "list_invoices": (EVERYONE, None),
+    "list_overdue_invoices": (EVERYONE, None),
+    "get_invoice": (OWNER_OR_OFFICE, None),
+    "download_invoice_pdf": (OWNER_OR_OFFICE, None),
+    "download_invoice_ubl": (OWNER_OR_OFFICE, None),
+    "issue_credit_note": (TREASURER_WRITE, {"reason": "Fel belopp"}),
+    "record_payment": (
+        TREASURER_WRITE,
+        {"invoice_id": "{invoice_id}", "amount": "100.00", "paid_on": "2026-03-10"},
+    ),
+    "list_payments": (EVERYONE, None),
+    # Sent without a file: the role is checked first, the missing upload then gives 422.
+    "import_camt054": (row(401, 403, 403, 422, 403, 422), None),
+    "list_unmatched_bank_entries": (OFFICE_ONLY, None),
+}
+
+OPERATIONS = operations()
+
+
+def _filled(body: dict[str, Any] | None, ids: dict[str, int]) -> dict[str, Any] | None:
+    if body is None:
+        return None
+    return {key: ids.get(str(value).strip("{}"), value) for key, value in body.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation_id", sorted(EXPECTATIONS))
+def test_operation_meets_its_expectation_for_role(
+    api: TestClient,
+    session,
+    make_user,
+    make_member,
+    seller,
+    municipality,
+    make_assignment,
+    on_day,
+    operation_id: str,
+    role: str,
+) -> None:
+    actors = Actors.make(make_user, make_member)
+    invoiced = make_assignment(actors.member.member, municipality)
+    invoice = service.issue_invoice(
+        session,
+        data=InvoiceIssue(assignment_id=invoiced.id),
+        actor=actors.treasurer.user,
+        today=ISSUE_DAY,
+    )
+    ids = {"assignment_id": make_assignment(actors.member.member, municipality).id, "invoice_id": invoice.id}
+    method, template = OPERATIONS[operation_id]
+    path = template.format(**ids)
+    statuses, body = EXPECTATIONS[operation_id]
+    check(api, actors, role, method=method, path=path, body=_filled(body, ids), expected=statuses[role])

@@ -1,0 +1,113 @@
+"""Fixtures for payroll runs: paid assignments built from the real assignment and invoice models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from itertools import count
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from kooperativet.assignments.models import Assignment, Expense
+from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
+from kooperativet.auth.models import Role
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
+from kooperativet.parameters import service as parameters_service
+from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSetting, TaxMode
+
+#: Synthetic: the layout of Skatteverket's "Allmänna tabeller – månad", made-up numbers. Table 33, column 1:
+#: 1 000 kr up to 10 000 kr, 3 000 kr up to 20 000 kr, then 40 %.
+SYNTHETIC_TABLES = Path(__file__).resolve().parent / "data" / "synthetic-allmanna-tabeller-manad-2026.txt"
+
+
+@pytest.fixture
+def payroll_ready(session: Session, cooperative: Cooperative) -> Cooperative:
+    """Seeded parameters and an employer with a name and organisation number."""
+    parameters_service.seed_defaults(session)
+    return cooperative
+
+
+PaidAssignment = Callable[..., Assignment]
+
+
+@pytest.fixture
+def paid_assignment(session: Session, client_record: Client, make_user) -> PaidAssignment:
+    """An assignment the client has fully paid: status ``paid`` with one paid invoice of work amount N."""
+    issuer = make_user(Role.treasurer)
+    numbers = count(1)
+
+    def make(
+        member: Member,
+        work_amount: str,
+        *,
+        status: AssignmentStatus = AssignmentStatus.paid,
+        invoice_status: InvoiceStatus = InvoiceStatus.paid,
+        expenses: str | None = None,
+        issue_date: date = date(2026, 6, 1),
+    ) -> Assignment:
+        assignment = Assignment(
+            member_id=member.id,
+            client_id=client_record.id,
+            title="Föreställning",
+            description="",
+            period_start=date(2026, 10, 1),
+            period_end=date(2026, 10, 10),
+            extent_quantity=Decimal("2"),
+            extent_unit=ExtentUnit.days,
+            status=status,
+        )
+        if expenses is not None:
+            assignment.expenses = [
+                Expense(
+                    spent_on=date(2026, 10, 2),
+                    description="Tåg",
+                    amount=Decimal(expenses),
+                    vat_rate=Decimal("6"),
+                    reinvoice=True,
+                )
+            ]
+        session.add(assignment)
+        session.flush()
+        amount = Decimal(work_amount)
+        sequence = next(numbers) + 1000 * (member.id % 100)
+        session.add(
+            Invoice(
+                series="F",
+                year=2026,
+                sequence=sequence,
+                number=f"2026-{sequence:04d}",
+                kind=InvoiceKind.invoice,
+                assignment_id=assignment.id,
+                member_id=member.id,
+                client_id=client_record.id,
+                issue_date=issue_date,
+                due_date=issue_date,
+                language="sv",
+                work_amount=amount,
+                expenses_amount=Decimal("0.00"),
+                net_total=amount,
+                vat_total=Decimal("0.00"),
+                rounding=Decimal("0.00"),
+                payable=amount,
+                snapshot={},
+                pdf=b"%PDF",
+                pdf_sha256="0" * 64,
+                ubl=b"<Invoice/>",
+                ubl_sha256="0" * 64,
+                issued_by_id=issuer.user.id,
+                status=invoice_status,
+                paid_amount=amount if invoice_status == InvoiceStatus.paid else Decimal("0.00"),
+            )
+        )
+        session.flush()
+        return assignment
+
+    return make
+
+
+def set_tax(session: Session, member: Member, *, valid_from: date, mode: TaxMode, **fields: object) -> None:
+    member.tax_settings.append(MemberTaxSetting(valid_from=valid_from, mode=mode, **fields))
+    session.flush()
