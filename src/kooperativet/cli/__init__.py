@@ -161,6 +161,22 @@ def demo(
 
 
 @app.command()
+def backup(
+    out: Annotated[Path, typer.Option(help="the backup file to write")],
+) -> None:
+    """A consistent copy of the database (SQLite online backup; PostgreSQL with pg_dump, custom format)."""
+    from kooperativet.backup import BackupFailed, backup_database
+    from kooperativet.config import get_settings
+
+    try:
+        written = backup_database(get_settings().resolved_database_url, out)
+    except BackupFailed as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(f"backup written to {written} ({written.stat().st_size} bytes)")
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     from kooperativet import __version__
