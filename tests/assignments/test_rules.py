@@ -28,6 +28,7 @@ ALLOWED = {
     (S.approved, Transition.invoice): S.invoiced,
     (S.invoiced, Transition.pay): S.paid,
     (S.paid, Transition.salary): S.salaried,
+    (S.invoiced, Transition.salary): S.salaried,
     (S.salaried, Transition.close): S.closed,
 }
 

@@ -15,7 +15,7 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.auth.models import Role
 from kooperativet.errors import Conflict, RuleViolation
-from kooperativet.invoices.models import InvoiceStatus
+from kooperativet.invoices.models import Invoice, InvoiceStatus
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import TaxMode
 from kooperativet.payroll import service, tax_table_store
@@ -206,6 +206,30 @@ def test_a_run_with_nothing_ready_is_a_409_saying_so(
     on_invoice = api.post(RUNS, json=NOVEMBER | {"pay_on": "invoice"}, headers=treasurer.headers)
     assert on_invoice.status_code == 201, on_invoice.text
     assert on_invoice.json()["payslips"][0]["invoiced_amount"] == "5000.00"
+
+
+def test_on_invoice_the_salary_is_advanced_and_the_clients_payment_closes_the_assignment(
+    api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    treasurer = make_user(Role.treasurer)
+    alva = make_member()
+    assignment = paid_assignment(
+        alva.member, "5000.00", status=AssignmentStatus.invoiced, invoice_status=InvoiceStatus.open
+    )
+    run = api.post(RUNS, json=NOVEMBER | {"pay_on": "invoice"}, headers=treasurer.headers).json()
+    approved = api.post(f"{RUNS}/{run['id']}/approve", headers=treasurer.headers)
+    assert approved.status_code == 200, approved.text
+    session.refresh(assignment)
+    assert assignment.status == AssignmentStatus.salaried
+    invoice = session.scalars(select(Invoice).where(Invoice.assignment_id == assignment.id)).one()
+    paid = api.post(
+        "/api/v1/payments",
+        json={"invoice_id": invoice.id, "amount": "5000.00", "paid_on": "2026-11-26"},
+        headers=treasurer.headers,
+    )
+    assert paid.status_code == 201, paid.text
+    session.refresh(assignment)
+    assert assignment.status == AssignmentStatus.closed
 
 
 def test_an_assignment_in_a_run_is_not_collected_again(

@@ -29,7 +29,10 @@ EXPENSE_VAT_RATES: Final = SWEDISH_STANDARD_RATES | {Decimal("0")}
 
 
 class AssignmentStatus(StrEnum):
-    """draft → submitted → approved | rejected → invoiced → paid → salaried → closed; cancel early."""
+    """draft → submitted → approved | rejected → invoiced → paid → salaried → closed; cancel early.
+
+    With ``pay_on=invoice`` salary is advanced before the client pays: invoiced → salaried → closed.
+    """
 
     draft = "draft"
     submitted = "submitted"
@@ -67,7 +70,8 @@ TRANSITIONS: Final[dict[Transition, tuple[frozenset[AssignmentStatus], Assignmen
     Transition.cancel: (frozenset({S.draft, S.submitted}), S.cancelled),
     Transition.invoice: (frozenset({S.approved}), S.invoiced),
     Transition.pay: (frozenset({S.invoiced}), S.paid),
-    Transition.salary: (frozenset({S.paid}), S.salaried),
+    # pay_on=payment pays salary once the client has paid; pay_on=invoice advances it once invoiced.
+    Transition.salary: (frozenset({S.paid, S.invoiced}), S.salaried),
     Transition.close: (frozenset({S.salaried}), S.closed),
 }
 

@@ -352,7 +352,7 @@ def mark_paid(session: Session, *, assignment: Assignment) -> Assignment:
 
 
 def mark_salaried(session: Session, *, assignment: Assignment) -> Assignment:
-    """Payroll has paid the member's salary for it (paid → salaried)."""
+    """Payroll has paid the salary for it: paid → salaried, or invoiced → salaried on pay_on=invoice."""
     return _advance(session, assignment, Transition.salary)
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment, AssignmentLine, Expense
 from kooperativet.assignments.rules import AssignmentStatus
-from kooperativet.assignments.service import mark_invoiced, mark_paid
+from kooperativet.assignments.service import close, mark_invoiced, mark_paid
 from kooperativet.auth.models import Role, User
 from kooperativet.core.calendar import add_days_to_bank_day
 from kooperativet.core.identifiers import InvalidIdentifier, swedish_vat_number
@@ -486,7 +486,8 @@ def _line_of(line: InvoiceLineRecord, *, quantity: Decimal, unit: str, unit_pric
 
 def settle(session: Session, invoice: Invoice) -> None:
     """Recompute the payment state of an invoice from its credited and paid amounts; when every invoice of
-    the assignment is settled and nothing is left to invoice, the assignment is paid."""
+    the assignment is settled and nothing is left to invoice, the assignment is paid — or, when its salary
+    was already advanced on invoicing (``pay_on=invoice``), closed."""
     if invoice.credited_amount >= invoice.payable:
         invoice.status = InvoiceStatus.credited
     elif invoice.outstanding == 0:
@@ -498,8 +499,12 @@ def settle(session: Session, invoice: Invoice) -> None:
     session.flush()
     if invoice.status == InvoiceStatus.paid:
         assignment = session.get_one(Assignment, invoice.assignment_id)
-        if assignment.status == AssignmentStatus.invoiced and _assignment_settled(session, assignment):
+        if not _assignment_settled(session, assignment):
+            return
+        if assignment.status == AssignmentStatus.invoiced:
             mark_paid(session, assignment=assignment)
+        elif assignment.status == AssignmentStatus.salaried:
+            close(session, assignment=assignment)
 
 
 def _assignment_settled(session: Session, assignment: Assignment) -> bool:

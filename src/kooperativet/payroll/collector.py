@@ -86,13 +86,13 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
 
 
 def mark_salaried(session: Session, *, assignment_ids: Iterable[int]) -> None:
-    """The assignments' pay is on approved payslips: a ``paid`` assignment moves to ``salaried``.
+    """The assignments' pay is on approved payslips: they move to ``salaried``.
 
-    An assignment paid out on invoice (``pay_on=invoice``) is still ``invoiced``; the assignment lifecycle has
-    no step from there to ``salaried``, so it stays and is kept out of later runs by its run payout.
+    With ``pay_on=payment`` they come from ``paid``; with ``pay_on=invoice`` from ``invoiced`` (the salary is
+    advanced, and the client's payment later closes the assignment).
     """
     for assignment_id in sorted(assignment_ids):
         assignment = session.get(Assignment, assignment_id)
         assert assignment is not None  # a foreign key of the run's payouts
-        if assignment.status == AssignmentStatus.paid:
+        if assignment.status in (AssignmentStatus.paid, AssignmentStatus.invoiced):
             assignments_service.mark_salaried(session, assignment=assignment)
