@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Engine, MetaData, Numeric, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Numeric, Select, create_engine, event, func, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -156,6 +156,11 @@ def transaction(
 def write_lock_for(engine: Engine) -> AbstractContextManager[Any] | None:
     """SQLite has one writer at a time: a per-process lock for its write transactions; none elsewhere."""
     return threading.Lock() if engine.dialect.name == "sqlite" else None
+
+
+def count_rows(session: Session, query: Select[Any]) -> int:
+    """How many rows a filtered query matches: the ``total`` of a page."""
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def is_unique_violation(error: sa_exc.IntegrityError) -> bool:

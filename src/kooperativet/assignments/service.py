@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments import rules
@@ -29,7 +29,7 @@ from kooperativet.assignments.schemas import AssignmentCreate, AssignmentUpdate,
 from kooperativet.auth.models import Role, User
 from kooperativet.auth.service import check_version
 from kooperativet.core.vat import VatCategory
-from kooperativet.db import utcnow
+from kooperativet.db import count_rows, utcnow
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties import service as parties_service
@@ -85,7 +85,7 @@ def list_assignments(
         query = query.where(Assignment.member_id == member_id)
     if client_id is not None:
         query = query.where(Assignment.client_id == client_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(
         query.order_by(Assignment.period_start.desc(), Assignment.id.desc()).limit(limit).offset(offset)
     )

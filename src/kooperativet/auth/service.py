@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kooperativet.auth.models import RefreshToken, Role, User, UserRole
 from kooperativet.auth.passwords import hash_password, verify_against_dummy, verify_password
 from kooperativet.auth.tokens import TokenConfig, issue_access_token
+from kooperativet.db import count_rows
 from kooperativet.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
 
 
@@ -79,7 +80,7 @@ def list_users(
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(func.lower(User.email).like(pattern) | func.lower(User.full_name).like(pattern))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(query.order_by(User.id).limit(limit).offset(offset)).all()
     return list(rows), total
 

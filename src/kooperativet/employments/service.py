@@ -11,13 +11,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus, AssignmentWarning, ExtentUnit
 from kooperativet.auth.models import User
+from kooperativet.db import count_rows
 from kooperativet.documents.render import render_pdf
 from kooperativet.employments.counter import (
     EmploymentPeriod,
@@ -257,7 +258,7 @@ def list_employments(
         query = query.join(Member, Member.id == Employment.member_id).where(Member.user_id == actor.id)
     if member_id is not None:
         query = query.where(Employment.member_id == member_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(
         query.order_by(Employment.start.desc(), Employment.id.desc()).limit(limit).offset(offset)
     )

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import User
+from kooperativet.db import count_rows
 from kooperativet.errors import RuleViolation
 from kooperativet.invoices.camt054 import BankCredit, InvalidCamt054, parse_camt054
 from kooperativet.invoices.models import (
@@ -193,7 +194,7 @@ def list_payments(
     if not sees_every_invoice(actor):
         own = select(Invoice.id).where(Invoice.member_id.in_(own_member_ids(session, actor)))
         query = query.where(Payment.invoice_id.in_(own))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(
         query.order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(limit).offset(offset)
     )
@@ -202,7 +203,7 @@ def list_payments(
 
 def list_unmatched(session: Session, *, limit: int, offset: int) -> tuple[list[UnmatchedBankEntry], int]:
     query = select(UnmatchedBankEntry)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(
         query.order_by(UnmatchedBankEntry.booked_on.desc(), UnmatchedBankEntry.id.desc())
         .limit(limit)

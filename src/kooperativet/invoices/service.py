@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment, AssignmentLine, Expense
@@ -29,6 +29,7 @@ from kooperativet.core.calendar import add_days_to_bank_day
 from kooperativet.core.identifiers import InvalidIdentifier, swedish_vat_number
 from kooperativet.core.money import ZERO, round_half_up
 from kooperativet.core.vat import VatCategory
+from kooperativet.db import count_rows
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.invoices.calculation import InvoiceLine, InvoiceRuleViolation, calculate_invoice
 from kooperativet.invoices.documents import (
@@ -568,7 +569,7 @@ def list_invoices(
         query = query.where(Invoice.member_id == member_id)
     if assignment_id is not None:
         query = query.where(Invoice.assignment_id == assignment_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     order = (
         (Invoice.due_date, Invoice.id)
         if overdue_on is not None

@@ -15,7 +15,7 @@ from kooperativet.auth.models import Role, User
 from kooperativet.auth.service import check_version
 from kooperativet.config import Settings
 from kooperativet.core import identifiers as ids
-from kooperativet.db import is_unique_violation
+from kooperativet.db import count_rows, is_unique_violation
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from kooperativet.parties.models import Client, ClientKind, Cooperative, Member, MemberTaxSetting, TaxMode
 from kooperativet.parties.schemas import (
@@ -226,7 +226,7 @@ def list_members(
         query = query.where(
             Member.joined_on <= current_on, or_(Member.left_on.is_(None), Member.left_on > current_on)
         )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(
         query.order_by(Member.last_name, Member.first_name, Member.id).limit(limit).offset(offset)
     )
@@ -366,7 +366,7 @@ def list_clients(
         query = query.where(Client.public_sector == public_sector)
     if country:
         query = query.where(Client.country == country.upper())
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(query.order_by(Client.name, Client.id).limit(limit).offset(offset))
     return list(rows), total
 

@@ -23,7 +23,7 @@ from kooperativet.auth.models import Role, User
 from kooperativet.core import identifiers as ids
 from kooperativet.core.calendar import previous_bank_day
 from kooperativet.core.money import ZERO
-from kooperativet.db import utcnow
+from kooperativet.db import count_rows, utcnow
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Cooperative, Member, MemberTaxSetting
@@ -655,7 +655,7 @@ def list_payslips(
         query = query.where(Payslip.run_id == run_id)
     if year is not None:
         query = query.where(Payslip.year == year)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(
         query.order_by(Payslip.pay_date.desc(), Payslip.id.desc()).limit(limit).offset(offset)
     )
