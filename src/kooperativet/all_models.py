@@ -6,6 +6,7 @@ from kooperativet.audit import models as audit_models
 from kooperativet.auth import models as auth_models
 from kooperativet.db import Base
 from kooperativet.employments import models as employments_models
+from kooperativet.exports import models as exports_models
 from kooperativet.governance import models as governance_models
 from kooperativet.invoices import models as invoices_models
 from kooperativet.parameters import models as parameters_models
@@ -18,6 +19,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "employments_models",
+    "exports_models",
     "governance_models",
     "idempotency",
     "invoices_models",

@@ -13,7 +13,7 @@ from kooperativet.parameters import service
 
 
 def test_seeded_defaults_carry_their_sources_and_change_on_their_dates(session: Session) -> None:
-    assert service.seed_defaults(session) == 12
+    assert service.seed_defaults(session) == 13
     assert service.seed_defaults(session) == 0
     sink_2025 = service.value_in_force(session, key="sink_rate", on=date(2025, 12, 31))
     sink_2026 = service.value_in_force(session, key="sink_rate", on=date(2026, 1, 1))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kooperativet.cli import audit as audit_cli
+from kooperativet.cli import export as export_cli
 from kooperativet.cli import payroll as payroll_cli
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(payroll_cli.tax_tables_app, name="tax-tables")
 app.add_typer(payroll_cli.app, name="payroll")
+app.add_typer(export_cli.app, name="export")
 
 
 @app.command()

@@ -70,9 +70,17 @@ class DemoContext:
 
 
 def _steps() -> list[Callable[[DemoContext], None]]:
-    from kooperativet.demo import assignments, governance, invoicing, payroll, people
+    from kooperativet.demo import assignments, exports, governance, invoicing, payroll, people
 
-    return [people.run, assignments.run, invoicing.run, payroll.run, payroll.write, governance.run]
+    return [
+        people.run,
+        assignments.run,
+        invoicing.run,
+        payroll.run,
+        payroll.write,
+        governance.run,
+        exports.run,
+    ]
 
 
 def run_demo(*, out: Path, today: date, database_url: str | None = None) -> Path:

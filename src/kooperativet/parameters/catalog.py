@@ -81,6 +81,11 @@ CATALOG: dict[str, ParameterSpec] = {
         ParameterSpec(
             "pay_day", ValueKind.integer, "day of the month salaries are paid", minimum=1, maximum=28
         ),
+        ParameterSpec(
+            "account_map",
+            ValueKind.json,
+            "the accounts (BAS chart) the SIE export books each kind of amount on (exports.md, SIE 4)",
+        ),
     ]
 }
 
@@ -143,6 +148,33 @@ _CONTRIBUTION_RULES_2026 = [
     },
 ]
 
+# The accounts the SIE export books on (exports.md "SIE 4"), by role; a cooperative with its own chart
+# changes them by adding a dated value. ``residue_source`` is where the payout residue R (kept by the
+# cooperative, payroll.md) is moved from: the sales account the members' work is usually booked on.
+_ACCOUNT_MAP = {
+    "receivables": "1510",
+    "bank": "1930",
+    "sales_25": "3041",
+    "sales_12": "3042",
+    "sales_6": "3043",
+    "sales_exempt": "3044",
+    "sales_outside_eu": "3045",
+    "sales_eu_reverse_charge": "3046",
+    "output_vat_25": "2611",
+    "output_vat_12": "2621",
+    "output_vat_6": "2631",
+    "input_vat": "2641",
+    "rounding": "3740",
+    "residue": "3740",
+    "residue_source": "3041",
+    "salaries": "7210",
+    "holiday_pay": "7285",
+    "employer_contributions": "7510",
+    "tax_withheld": "2710",
+    "employer_contributions_payable": "2731",
+    "reimbursed_expenses": "6990",
+}
+
 DEFAULTS: tuple[DefaultValue, ...] = (
     DefaultValue("fee_rate", _FROM_2025, "0.06", "Interim kultur: the cooperative's fee (payroll.md §1)"),
     DefaultValue("holiday_pay_rate", _FROM_2025, "0.12", "semesterlagen 16 a §: 12 % paid with each salary"),
@@ -170,6 +202,7 @@ DEFAULTS: tuple[DefaultValue, ...] = (
     DefaultValue("invoice_rounding", _FROM_2025, "krona", "invoicing.md: öresavrundning by default"),
     DefaultValue("pay_on", _FROM_2025, "payment", "overview.md: salary from money the client has paid"),
     DefaultValue("pay_day", _FROM_2025, "25", "payroll.md §5: the 25th, or the bank day before"),
+    DefaultValue("account_map", _FROM_2025, json.dumps(_ACCOUNT_MAP, sort_keys=True), "BAS-kontoplanen"),
 )
 
 

@@ -1,0 +1,90 @@
+"""``kooperativet export``: the treasurer's month-end files (AGI, SIE 4I, pain.001) as export batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kooperativet.exports.models import ExportBatch
+
+app = typer.Typer(help="Month-end exports: AGI, SIE 4I and the salary payment file.", no_args_is_help=True)
+
+Out = Annotated[Path, typer.Option(dir_okay=False, help="the file to write")]
+
+
+def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -> None:
+    """Run one export in its own transaction and write the batch's bytes to ``out``."""
+    from kooperativet.api.dependencies import today
+    from kooperativet.config import get_settings
+    from kooperativet.db import make_engine, make_session_factory, transaction, utcnow
+    from kooperativet.errors import DomainError
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        for session in transaction(make_session_factory(engine)):
+            batch = make(session, today(), utcnow())
+            out.write_bytes(batch.content)
+            typer.echo(f"wrote {out} (batch {batch.id}, sha256 {batch.sha256})")
+            for note in batch.notes:
+                typer.echo(f"note: {note}")
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+
+
+@app.command("agi")
+def export_agi(period: Annotated[str, typer.Option(help="the month of payment: YYYY-MM")], out: Out) -> None:
+    """The arbetsgivardeklaration (AGI XML) of a month of payment."""
+    from kooperativet.exports import service
+
+    _export(
+        out,
+        lambda session, today, now: service.export_agi(
+            session, period=period, today=today, created_at=now, created_by_id=None
+        ),
+    )
+    typer.echo(f"due at Skatteverket on {service.agi_due_date(period)}")
+
+
+@app.command("sie")
+def export_sie(
+    date_from: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="first day")],
+    date_to: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="last day")],
+    out: Out,
+) -> None:
+    """A SIE 4I file (codepage 437) with the vouchers of a date range not exported before."""
+    from kooperativet.exports import service
+
+    _export(
+        out,
+        lambda session, today, now: service.export_sie(
+            session,
+            date_from=date_from.date(),
+            date_to=date_to.date(),
+            today=today,
+            created_at=now,
+            created_by_id=None,
+        ),
+    )
+
+
+@app.command("pain001")
+def export_pain001(run: Annotated[int, typer.Option(help="the approved payroll run's id")], out: Out) -> None:
+    """The pain.001.001.03 salary payment file of an approved run."""
+    from kooperativet.exports import service
+
+    _export(
+        out,
+        lambda session, _today, now: service.export_pain001(
+            session, run_id=run, created_at=now, created_by_id=None
+        ),
+    )

@@ -1,0 +1,71 @@
+"""Export batches: each file the treasurer exported, stored with its bytes, and the documents it covered.
+
+A batch never changes: downloading it again returns the stored bytes (same SHA-256). A document goes into
+the normal exports of one kind once (unique per export kind, document kind and id).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kooperativet.db import Base
+
+
+class ExportKind(StrEnum):
+    agi = "agi"
+    sie = "sie"
+    pain001 = "pain001"
+
+
+class DocumentKind(StrEnum):
+    invoice = "invoice"
+    credit_note = "credit_note"
+    payment = "payment"
+    payroll_run = "payroll_run"
+    payslip = "payslip"
+    expense = "expense"
+
+
+class ExportBatch(Base):
+    """One exported file: what it covered (period, date range or run), its bytes, who made it and when.
+
+    ``notes`` keeps what the treasurer was told at export (runs left out because they are not approved).
+    """
+
+    __tablename__ = "export_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ExportKind] = mapped_column(String(10), index=True)
+    period: Mapped[str | None] = mapped_column(String(7), index=True)
+    date_from: Mapped[date | None]
+    date_to: Mapped[date | None]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    notes: Mapped[list[Any]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    documents: Mapped[list[ExportedDocument]] = relationship(
+        back_populates="batch", order_by="ExportedDocument.id", lazy="selectin"
+    )
+
+
+class ExportedDocument(Base):
+    """A document a batch covered; the unique constraint makes a second normal export of it impossible."""
+
+    __tablename__ = "exported_documents"
+    __table_args__ = (UniqueConstraint("export_kind", "document_kind", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("export_batches.id"), index=True)
+    export_kind: Mapped[ExportKind] = mapped_column(String(10))
+    document_kind: Mapped[DocumentKind] = mapped_column(String(20))
+    document_id: Mapped[int]
+    batch: Mapped[ExportBatch] = relationship(back_populates="documents")

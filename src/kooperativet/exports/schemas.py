@@ -1,0 +1,90 @@
+"""Request and response bodies of the exports API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import ConfigDict, Field
+
+from kooperativet.api.types import Money, ReadSchema, Schema
+from kooperativet.exports.models import ExportKind
+
+PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class AgiExportCreate(Schema):
+    period: str = Field(pattern=PERIOD_PATTERN, examples=["2026-11"], description="month of payment")
+
+
+class SieExportCreate(Schema):
+    model_config = ConfigDict(from_attributes=True, extra="forbid", populate_by_name=True)
+
+    date_from: date = Field(alias="from", examples=["2026-11-01"])
+    date_to: date = Field(alias="to", examples=["2026-11-30"])
+
+
+class Pain001ExportCreate(Schema):
+    run_id: int = Field(ge=1, le=2**31 - 1, examples=[1])
+
+
+class ExportBatchRead(ReadSchema):
+    """An export batch: what it covered, its file's SHA-256, who made it and when.
+
+    ``due_date`` is the AGI's due date at Skatteverket (AGI batches only); ``notes`` say what was left out.
+    """
+
+    id: int
+    kind: ExportKind
+    period: str | None
+    date_from: date | None
+    date_to: date | None
+    run_id: int | None
+    filename: str
+    media_type: str
+    sha256: str
+    document_count: int
+    notes: list[str]
+    due_date: date | None
+    created_by_id: int | None
+    created_at: datetime
+
+
+class OwedToSkatteverketRead(ReadSchema):
+    period: str
+    due_date: date
+    tax_withheld: Money
+    employer_contributions: Money
+    total: Money
+    declared: bool
+
+
+class UnpaidInvoiceRead(ReadSchema):
+    id: int
+    number: str
+    client_name: str
+    due_date: date | None
+    outstanding: Money
+    overdue: bool
+
+
+class RunPayoutsRead(ReadSchema):
+    run_id: int
+    pay_date: date
+    status: str
+    payslip_count: int
+    net_pay: Money
+    payment_file_exported: bool
+
+
+class LeftToExportRead(ReadSchema):
+    agi_payslips: int
+    sie_documents: int
+    pain001_runs: list[int]
+
+
+class TreasurerOverviewRead(ReadSchema):
+    month: str
+    skatteverket: OwedToSkatteverketRead
+    unpaid_invoices: list[UnpaidInvoiceRead]
+    payouts: list[RunPayoutsRead]
+    left_to_export: LeftToExportRead

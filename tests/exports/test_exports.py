@@ -1,0 +1,293 @@
+"""The treasurer's month-end exports over the API: AGI, SIE 4I and pain.001, as batches exported once."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.core.money import drop_ore
+from kooperativet.exports.formats import sie
+from kooperativet.exports.formats.agi import KOMPONENT_NS
+from kooperativet.exports.formats.pain001 import NAMESPACE as PAIN001
+from kooperativet.parties.models import Cooperative
+from kooperativet.payroll import service as payroll_service
+from kooperativet.payroll.models import Payslip
+from tests.conftest import SHARED_REFERENCE
+from tests.exports.conftest import EXPORT_DAY, PAY_DATE, ApprovedRun
+
+EXPORTS = "/api/v1/exports"
+NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
+
+
+def _payslips(session: Session, run_id: int) -> list[Payslip]:
+    return list(session.scalars(select(Payslip).where(Payslip.run_id == run_id).order_by(Payslip.id)))
+
+
+def _download(api: TestClient, batch: dict, headers: dict[str, str]) -> bytes:
+    response = api.get(f"{EXPORTS}/{batch['id']}/file", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.content
+
+
+def _fields(content: bytes, code: str) -> list[str]:
+    root = etree.fromstring(content)
+    return [element.text or "" for element in root.iter() if element.get("faltkod") == code]
+
+
+# --- AGI
+
+
+def test_agi_declares_each_person_and_sums_to_the_payslips(
+    api: TestClient, session: Session, approved_run: ApprovedRun, export_day: date
+) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    response = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers)
+    assert response.status_code == 201, response.text
+    batch = response.json()
+    assert (batch["kind"], batch["period"], batch["due_date"]) == ("agi", "2026-11", "2026-12-14")
+    content = _download(api, batch, headers)
+    assert batch["sha256"] == hashlib.sha256(content).hexdigest()
+
+    payslips = _payslips(session, approved_run.run.id)
+    lines = [line for payslip in payslips for line in payslip.lines]
+    base_times_rate = sum(
+        (Decimal(part["base"]) * Decimal(part["rate"]) for line in lines for part in line.contribution_parts),
+        Decimal(0),
+    )
+    assert _fields(content, "487") == [str(drop_ore(base_times_rate))]
+    assert _fields(content, "497") == [str(sum(drop_ore(payslip.tax) for payslip in payslips))]
+    by_person = {p.snapshot["employee"]["personal_identity_number"]: p for p in payslips}
+    assert sorted(_fields(content, "215")) == sorted(by_person)
+    assert sorted(_fields(content, "011")) == sorted(str(drop_ore(p.taxable_pay)) for p in payslips)
+    sink = [p for p in payslips if p.lines[0].tax_mode == "sink"]
+    assert _fields(content, "274") == [str(drop_ore(p.tax)) for p in sink]
+    assert len(_fields(content, "001")) == len(payslips) - len(sink)
+    assert etree.fromstring(content).find(f".//{{{KOMPONENT_NS}}}HU") is not None
+
+
+def test_agi_of_a_month_with_a_draft_run_leaves_the_run_out_and_says_so(
+    api: TestClient,
+    session: Session,
+    approved_run: ApprovedRun,
+    make_member,
+    paid_assignment,
+    export_day: date,
+) -> None:
+    late = make_member()
+    paid_assignment(late.member, "5000.00")
+    draft = payroll_service.create_run(
+        session, today=EXPORT_DAY, pay_date=date(2026, 11, 30), pay_on=None, created_by_id=None
+    )
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    response = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["notes"] == [
+        f"payroll run {draft.id} (2026-11-30) is not approved and was left out"
+    ]
+    assert late.member.personal_identity_number not in _fields(
+        _download(api, response.json(), headers), "215"
+    )
+
+
+def test_agi_is_declared_once_and_a_later_run_resends_the_month_with_the_same_specification_numbers(
+    api: TestClient,
+    session: Session,
+    approved_run: ApprovedRun,
+    make_member,
+    paid_assignment,
+    export_day: date,
+) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    first = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers).json()
+    again = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers)
+    assert again.status_code == 409
+    assert f"/api/v1/exports/{first['id']}/file" in again.json()["detail"]
+
+    late = make_member()
+    paid_assignment(late.member, "5000.00")
+    draft = payroll_service.create_run(
+        session, today=EXPORT_DAY, pay_date=date(2026, 11, 26), pay_on=None, created_by_id=None
+    )
+    payroll_service.approve_run(session, run_id=draft.id, approved_by_id=approved_run.treasurer.user.id)  # type: ignore[attr-defined]
+    correction = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers)
+    assert correction.status_code == 201, correction.text
+    assert correction.json()["document_count"] == 1
+    before = _download(api, first, headers)
+    after = _download(api, correction.json(), headers)
+    returns_before = set(zip(_fields(before, "215"), _fields(before, "570"), strict=True))
+    returns_after = set(zip(_fields(after, "215"), _fields(after, "570"), strict=True))
+    assert returns_before < returns_after  # the earlier IUs are resent under the same numbers
+
+
+def test_agi_refuses_a_future_month_and_a_cooperative_without_organisation_number(
+    api: TestClient, session: Session, approved_run: ApprovedRun, export_day: date
+) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    future = api.post(f"{EXPORTS}/agi", json={"period": "2026-12"}, headers=headers)
+    assert (future.status_code, future.json()["field"]) == (422, "period")
+    cooperative = session.scalars(select(Cooperative)).one()
+    cooperative.organisation_number = None
+    session.flush()
+    missing = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers)
+    assert (missing.status_code, missing.json()["field"]) == (422, "organisation_number")
+    assert "organisation_number" in missing.json()["detail"]
+
+
+# --- SIE
+
+
+def test_sie_vouchers_balance_and_book_tax_and_contributions_as_the_payslips(
+    api: TestClient, session: Session, approved_run: ApprovedRun, export_day: date
+) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    response = api.post(f"{EXPORTS}/sie", json=NOVEMBER, headers=headers)
+    assert response.status_code == 201, response.text
+    content = _download(api, response.json(), headers)
+    assert b"#FORMAT PC8\n" in content
+    document = sie.read(content)
+    assert document.vouchers
+    assert all(voucher.balance == 0 for voucher in document.vouchers)
+
+    def booked(account: str) -> Decimal:
+        return sum(
+            (row.amount for v in document.vouchers for row in v.transactions if row.account == account),
+            Decimal(0),
+        )
+
+    payslips = _payslips(session, approved_run.run.id)
+    assert booked("2710") == -sum((p.tax for p in payslips), Decimal(0))
+    assert booked("7510") == sum((p.employer_contributions for p in payslips), Decimal(0))
+    assert booked("1930") == -sum((p.net_pay for p in payslips), Decimal(0))
+    assert booked("2641") == Decimal("44.66")  # 789.00 × 6 / 106, Alva's train ticket
+    assert document.vouchers[0].date == PAY_DATE
+
+
+def test_sie_books_each_document_once(api: TestClient, approved_run: ApprovedRun, export_day: date) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    first = api.post(f"{EXPORTS}/sie", json=NOVEMBER, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["document_count"] == 2  # the run and Alva's outlay
+    again = api.post(f"{EXPORTS}/sie", json=NOVEMBER, headers=headers)
+    assert again.status_code == 409
+    assert _download(api, first.json(), headers) == _download(api, first.json(), headers)
+
+
+def test_sie_refuses_a_range_in_the_future_or_backwards(
+    api: TestClient, approved_run: ApprovedRun, export_day: date
+) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    future = api.post(f"{EXPORTS}/sie", json={"from": "2026-12-01", "to": "2026-12-31"}, headers=headers)
+    assert (future.status_code, future.json()["field"]) == (422, "from")
+    backwards = api.post(f"{EXPORTS}/sie", json={"from": "2026-11-30", "to": "2026-11-01"}, headers=headers)
+    assert (backwards.status_code, backwards.json()["field"]) == (422, "to")
+
+
+# --- pain.001
+
+
+def test_pain001_is_schema_valid_and_pays_each_payslip_its_net_pay(
+    api: TestClient, session: Session, approved_run: ApprovedRun
+) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    response = api.post(f"{EXPORTS}/pain001", json={"run_id": approved_run.run.id}, headers=headers)
+    assert response.status_code == 201, response.text
+    content = _download(api, response.json(), headers)
+    schema = etree.XMLSchema(etree.parse(str(SHARED_REFERENCE / "pain001" / "pain.001.001.03.xsd")))
+    document = etree.fromstring(content)
+    assert schema.validate(document), schema.error_log
+    ns = {"p": PAIN001}
+    paid = {
+        tx.findtext("p:PmtId/p:EndToEndId", namespaces=ns): Decimal(
+            tx.findtext("p:Amt/p:InstdAmt", namespaces=ns) or ""
+        )
+        for tx in document.iterfind(".//p:CdtTrfTxInf", ns)
+    }
+    assert paid == {p.number: p.net_pay for p in _payslips(session, approved_run.run.id)}
+    assert document.findtext(".//p:ReqdExctnDt", namespaces=ns) == "2026-11-25"
+    assert document.findtext(".//p:CtgyPurp/p:Cd", namespaces=ns) == "SALA"
+
+    again = api.post(f"{EXPORTS}/pain001", json={"run_id": approved_run.run.id}, headers=headers)
+    assert again.status_code == 409
+
+
+def test_pain001_needs_an_approved_run_and_the_cooperatives_account(
+    api: TestClient, session: Session, approved_run: ApprovedRun, make_member, paid_assignment
+) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    paid_assignment(make_member().member, "5000.00")
+    draft = payroll_service.create_run(
+        session, today=EXPORT_DAY, pay_date=date(2026, 12, 23), pay_on=None, created_by_id=None
+    )
+    not_approved = api.post(f"{EXPORTS}/pain001", json={"run_id": draft.id}, headers=headers)
+    assert (not_approved.status_code, not_approved.json()["code"]) == (409, "run_not_approved")
+    cooperative = session.scalars(select(Cooperative)).one()
+    cooperative.iban = None
+    session.flush()
+    missing = api.post(f"{EXPORTS}/pain001", json={"run_id": approved_run.run.id}, headers=headers)
+    assert (missing.status_code, missing.json()["field"]) == (422, "iban")
+    unknown = api.post(f"{EXPORTS}/pain001", json={"run_id": 999_999}, headers=headers)
+    assert unknown.status_code == 404
+
+
+# --- batches and the overview
+
+
+def test_batches_list_what_each_export_covered(
+    api: TestClient, approved_run: ApprovedRun, export_day: date
+) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    for path, body in (
+        ("agi", {"period": "2026-11"}),
+        ("sie", NOVEMBER),
+        ("pain001", {"run_id": approved_run.run.id}),
+    ):
+        assert api.post(f"{EXPORTS}/{path}", json=body, headers=headers).status_code == 201
+    page = api.get(EXPORTS, headers=headers).json()
+    assert page["total"] == 3
+    assert [batch["kind"] for batch in page["items"]] == ["pain001", "sie", "agi"]
+    assert [batch["document_count"] for batch in page["items"]] == [1, 2, 3]
+    assert page["items"][0]["run_id"] == approved_run.run.id
+    assert (page["items"][1]["date_from"], page["items"][1]["date_to"]) == ("2026-11-01", "2026-11-30")
+
+
+def test_overview_shows_what_is_owed_to_skatteverket_and_what_is_left_to_export(
+    api: TestClient, session: Session, approved_run: ApprovedRun, export_day: date
+) -> None:
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    payslips = _payslips(session, approved_run.run.id)
+    before = api.get("/api/v1/treasurer/overview?month=2026-11", headers=headers)
+    assert before.status_code == 200, before.text
+    owed = before.json()["skatteverket"]
+    tax = sum((p.tax for p in payslips), Decimal(0))
+    contributions = sum((p.employer_contributions for p in payslips), Decimal(0))
+    assert (owed["tax_withheld"], owed["employer_contributions"], owed["total"]) == (
+        str(tax), str(contributions), str(tax + contributions),
+    )  # fmt: skip
+    assert (owed["due_date"], owed["declared"]) == ("2026-12-14", False)
+    [payouts] = before.json()["payouts"]
+    assert (payouts["status"], payouts["net_pay"]) == (
+        "approved",
+        str(sum((p.net_pay for p in payslips), Decimal(0))),
+    )
+    assert before.json()["left_to_export"] == {
+        "agi_payslips": 3,
+        "sie_documents": 1,
+        "pain001_runs": [approved_run.run.id],
+    }
+
+    for path, body in (
+        ("agi", {"period": "2026-11"}),
+        ("sie", NOVEMBER),
+        ("pain001", {"run_id": approved_run.run.id}),
+    ):
+        assert api.post(f"{EXPORTS}/{path}", json=body, headers=headers).status_code == 201
+    after = api.get("/api/v1/treasurer/overview?month=2026-11", headers=headers).json()
+    assert after["skatteverket"]["declared"] is True
+    assert after["left_to_export"] == {"agi_payslips": 0, "sie_documents": 0, "pain001_runs": []}
+    assert after["payouts"][0]["payment_file_exported"] is True
