@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import api_throughput, startup
+from bench import api_throughput, payslip_pdfs, startup
 
-BENCHMARKS = {"startup": startup.run, "api": api_throughput.run}
+BENCHMARKS = {"startup": startup.run, "api": api_throughput.run, "pdfs": payslip_pdfs.run}
 
 
 def main(names: list[str]) -> None:
