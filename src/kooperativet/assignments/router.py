@@ -6,6 +6,7 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 from sqlalchemy.orm import Session
 
 from kooperativet.api.dependencies import DbSession, Window
+from kooperativet.api.downloads import file_response
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
@@ -235,14 +236,7 @@ def download_receipt(assignment_id: int, expense_id: int, user: CurrentUser, ses
     """The receipt as uploaded (its member, the treasurer and the admin)."""
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
     receipt = service.get_receipt(assignment, expense_id=expense_id)
-    return Response(
-        receipt.content,
-        media_type=receipt.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{receipt.filename}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file_response(receipt.content, media_type=receipt.media_type, filename=receipt.filename)
 
 
 def _read(session: Session, assignment: Assignment) -> AssignmentRead:

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import CurrentUser
@@ -51,13 +52,11 @@ def get_employment(employment_id: int, user: CurrentUser, session: DbSession) ->
 def download_employment_certificate(employment_id: int, user: CurrentUser, session: DbSession) -> Response:
     """The anställningsbevis (LAS 6 c §) exactly as stored at approval."""
     employment = service.get_employment(session, employment_id=employment_id, actor=user)
-    return Response(
+    return file_response(
         employment.certificate_pdf,
         media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="anstallningsbevis-{employment.id}.pdf"',
-            "ETag": f'"{employment.certificate_sha256}"',
-        },
+        filename=f"anstallningsbevis-{employment.id}.pdf",
+        sha256=employment.certificate_sha256,
     )
 
 
@@ -124,13 +123,10 @@ def download_employer_certificate(
 ) -> Response:
     """The arbetsgivarintyg for a period, as PDF."""
     certificate = _certificate(session, member_id, user, today, from_, to)
-    return Response(
+    return file_response(
         service.employer_certificate_pdf(certificate),
         media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="arbetsgivarintyg-{member_id}-'
-            f'{certificate.period_from}-{certificate.period_to}.pdf"'
-        },
+        filename=f"arbetsgivarintyg-{member_id}-{certificate.period_from}-{certificate.period_to}.pdf",
     )
 
 

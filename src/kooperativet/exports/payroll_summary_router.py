@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from kooperativet.api.dependencies import DbSession
+from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.auth.dependencies import TreasurerOrAdmin
 from kooperativet.db import utcnow
@@ -21,11 +22,7 @@ _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _download(file: ExportFile) -> Response:
-    return Response(
-        file.content,
-        media_type=file.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{file.filename}"'},
-    )
+    return file_response(file.content, media_type=file.media_type, filename=file.filename)
 
 
 @router.get(

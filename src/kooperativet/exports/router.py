@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import TreasurerOrAdmin
@@ -105,11 +106,7 @@ _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
 def download_export_batch(batch_id: int, _user: TreasurerOrAdmin, session: DbSession) -> Response:
     """The batch's file, byte for byte as exported (its SHA-256 is on the batch)."""
     file = service.batch_file(service.get_batch(session, batch_id=batch_id))
-    return Response(
-        file.content,
-        media_type=file.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{file.filename}"'},
-    )
+    return file_response(file.content, media_type=file.media_type, filename=file.filename)
 
 
 @router.get("/treasurer/overview", responses=problem_responses(401, 403, 422))

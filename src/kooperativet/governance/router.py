@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 
 from kooperativet.api.dependencies import AppSettings, DbSession, Today, Window
+from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, require_roles
@@ -468,10 +469,9 @@ def adjust_minutes(minutes_id: int, _user: BoardOrAdmin, session: DbSession, clo
 def download_minutes(minutes_id: int, _user: CurrentUser, session: DbSession) -> Response:
     """The minutes PDF."""
     minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
-    return Response(
-        content=minutes.pdf,
+    return file_response(
+        minutes.pdf,
         media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="minutes-{minutes.meeting_id}-v{minutes.version}.pdf"'
-        },
+        filename=f"minutes-{minutes.meeting_id}-v{minutes.version}.pdf",
+        disposition="inline",
     )

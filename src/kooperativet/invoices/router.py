@@ -6,6 +6,7 @@ from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import Response
 
 from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.downloads import file_response
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
@@ -135,11 +136,7 @@ def download_invoice_ubl(invoice_id: int, user: CurrentUser, session: DbSession)
 
 
 def _document(content: bytes, sha256: str, media_type: str, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"ETag": f'"{sha256}"', "Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return file_response(content, media_type=media_type, filename=filename, sha256=sha256)
 
 
 @router.post(

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.downloads import file_response
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
@@ -201,10 +202,8 @@ def download_payroll_run_payslips(run_id: int, _user: TreasurerOrAdmin, session:
             f"payroll run {run_id} is a draft; payslips are issued at approval", code="run_not_approved"
         )
     files = [(f"{p.number}.pdf", _pdf(p, _language(p))) for p in service.run_payslips(session, run_id=run_id)]
-    return Response(
-        zip_documents(files),
-        media_type="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="payroll-run-{run_id}-payslips.zip"'},
+    return file_response(
+        zip_documents(files), media_type="application/zip", filename=f"payroll-run-{run_id}-payslips.zip"
     )
 
 
@@ -248,11 +247,7 @@ def download_payslip_pdf(
     """The payslip PDF/A (Swedish by default, or the member's language; ``language=en`` for English)."""
     payslip = service.get_payslip(session, payslip_id=payslip_id, actor=user)
     chosen = str(language) if language is not None else _language(payslip)
-    return Response(
-        _pdf(payslip, chosen),
-        media_type=PDF,
-        headers={"Content-Disposition": f'attachment; filename="{payslip.number}.pdf"'},
-    )
+    return file_response(_pdf(payslip, chosen), media_type=PDF, filename=f"{payslip.number}.pdf")
 
 
 @router.get(
