@@ -25,6 +25,7 @@ from kooperativet.governance.router import router as governance_router
 from kooperativet.invoices.router import router as invoices_router
 from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
+from kooperativet.privacy.router import router as privacy_router
 from kooperativet.payroll.router import router as payroll_router
 
 DESCRIPTION = """
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(auth_router)
     app.include_router(parties_router)
+    app.include_router(privacy_router)
     app.include_router(parameters_router)
     app.include_router(assignments_router)
     app.include_router(employments_router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -66,5 +66,10 @@ def approved_run(
     draft = payroll_service.create_run(
         session, today=EXPORT_DAY, pay_date=PAY_DATE, pay_on=None, created_by_id=treasurer.user.id
     )
-    run = payroll_service.approve_run(session, run_id=draft.id, approved_by_id=treasurer.user.id)
+    run = payroll_service.approve_run(
+        session,
+        run_id=draft.id,
+        approved_by_id=treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
     return ApprovedRun(run=run, treasurer=treasurer)

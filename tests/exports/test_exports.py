@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -114,7 +114,12 @@ def test_agi_is_declared_once_and_a_later_run_resends_the_month_with_the_same_sp
     draft = payroll_service.create_run(
         session, today=EXPORT_DAY, pay_date=date(2026, 11, 26), pay_on=None, created_by_id=None
     )
-    payroll_service.approve_run(session, run_id=draft.id, approved_by_id=approved_run.treasurer.user.id)  # type: ignore[attr-defined]
+    payroll_service.approve_run(
+        session,
+        run_id=draft.id,
+        approved_by_id=approved_run.treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )  # type: ignore[attr-defined]
     correction = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers)
     assert correction.status_code == 201, correction.text
     assert correction.json()["document_count"] == 1

@@ -9,9 +9,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
-from kooperativet.api.dependencies import today
+from kooperativet.api.dependencies import now, today
 from kooperativet.auth.models import Role
-from kooperativet.governance import router as governance_router
 from kooperativet.governance import service
 from kooperativet.governance.models import BoardAssignment, BoardRole
 
@@ -25,7 +24,7 @@ def clock(app: FastAPI) -> dict[str, datetime]:
     """Freeze the API's clock; tests move it by setting ``clock["now"]``."""
     state = {"now": NOW}
     app.dependency_overrides[today] = lambda: state["now"].date()
-    app.dependency_overrides[governance_router.now] = lambda: state["now"]
+    app.dependency_overrides[now] = lambda: state["now"]
     return state
 
 

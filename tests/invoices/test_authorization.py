@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -72,6 +73,7 @@ def test_operation_meets_its_expectation_for_role(
         data=InvoiceIssue(assignment_id=invoiced.id),
         actor=actors.treasurer.user,
         today=ISSUE_DAY,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
     )
     ids = {"assignment_id": make_assignment(actors.member.member, municipality).id, "invoice_id": invoice.id}
     method, template = OPERATIONS[operation_id]

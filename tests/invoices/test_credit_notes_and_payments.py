@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -10,6 +11,8 @@ from sqlalchemy.exc import DBAPIError
 
 from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus
+from kooperativet.audit.models import AuditEvent
+from kooperativet.audit.service import verify
 from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.models import Invoice, Payment, UnmatchedBankEntry
@@ -316,3 +319,34 @@ def test_the_database_refuses_to_change_an_issued_invoice_on_postgresql(
     with session.begin_nested():  # the payment state may change
         session.execute(text("UPDATE invoices SET status = 'paid' WHERE id = :id"), {"id": invoice["id"]})
     assert session.scalar(select(Invoice.status).where(Invoice.id == invoice["id"])) == "paid"
+
+
+# --- the audit chain (quality.md R6) --------------------------------------------------------------------
+
+
+def test_money_events_join_the_audit_chain_and_a_changed_amount_is_found(
+    api, session, issued, treasurer
+) -> None:
+    invoice = issued(WORKSHOP)
+    assert pay(api, treasurer, invoice["id"], "5000.00").status_code == 201
+    credit_note = credit(api, treasurer, invoice["id"])
+    assert credit_note.status_code == 201, credit_note.text
+    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    assert [e.kind for e in events] == ["invoice_issued", "payment_recorded", "credit_note_issued"]
+    issued_payload = json.loads(events[0].payload)
+    assert (issued_payload["number"], issued_payload["payable"]) == (invoice["number"], "12500.00")
+    assert json.loads(events[1].payload)["amount"] == "5000.00"
+    assert verify(session).first_broken is None
+
+    if session.connection().dialect.name == "postgresql":  # what an attacker with DDL rights does first
+        session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+    else:
+        session.execute(text("DROP TRIGGER audit_events_refuse_update"))
+    session.execute(
+        text("UPDATE audit_events SET payload = replace(payload, '5000.00', '500.00') WHERE id = :id"),
+        {"id": events[1].id},
+    )
+    session.expire_all()
+    broken = verify(session).first_broken
+    assert broken is not None
+    assert broken.id == events[1].id

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -142,7 +142,11 @@ def test_parallel_issuers_with_rollbacks_leave_no_gap_and_no_duplicate(
                 for session in transaction(committed_factory):
                     actor = session.get_one(User, treasurer_id)
                     invoice = service.issue_invoice(
-                        session, data=InvoiceIssue(assignment_id=assignment_id), actor=actor, today=DAY
+                        session,
+                        data=InvoiceIssue(assignment_id=assignment_id),
+                        actor=actor,
+                        today=DAY,
+                        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
                     )
                     if roll_back:
                         with lock:

@@ -6,7 +6,7 @@ The paths point at an approved run with one payslip for "member"; writes that wo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -62,7 +62,12 @@ def test_operation_meets_its_expectation_for_role(
     run = service.create_run(
         session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
     )
-    service.approve_run(session, run_id=run.id, approved_by_id=make_user(Role.treasurer).user.id)
+    service.approve_run(
+        session,
+        run_id=run.id,
+        approved_by_id=make_user(Role.treasurer).user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
     [payslip] = service.run_payslips(session, run_id=run.id)
     method, template = OPERATIONS[operation_id]
     path = template.format(run_id=run.id, payslip_id=payslip.id, member_id=actors.member.member.id)

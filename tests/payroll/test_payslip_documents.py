@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -29,7 +29,12 @@ def test_the_payslip_shows_what_section_6_asks_in_either_language(
     run = service.create_run(
         session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
     )
-    service.approve_run(session, run_id=run.id, approved_by_id=treasurer.user.id)
+    service.approve_run(
+        session,
+        run_id=run.id,
+        approved_by_id=treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
     [payslip] = service.run_payslips(session, run_id=run.id)
 
     swedish = api.get(f"/api/v1/payslips/{payslip.id}/pdf", headers=alva.headers)

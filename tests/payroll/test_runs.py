@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus
+from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import Role
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.invoices.models import Invoice, InvoiceStatus
@@ -58,6 +60,12 @@ def test_a_run_goes_from_draft_to_approved_to_paid_over_the_api(
     )  # fmt: skip
     assert line["invoice_numbers"]
     assert line["contribution_category"] == "full"
+    approval = session.scalars(select(AuditEvent).where(AuditEvent.kind == "payroll_run_approved")).one()
+    assert json.loads(approval.payload) | {"approved_by_id": None} == {
+        "run_id": run["id"], "pay_date": "2026-11-25", "payslips": ["L2026-00001"],
+        "gross_salary": "12772.57", "tax": "4291.00", "employer_contributions": "4494.72",
+        "net_pay": "10803.28", "approved_by_id": None,
+    }  # fmt: skip
     session.expire_all()
     assert session.get(Assignment, assignment.id).status == AssignmentStatus.salaried
 
@@ -77,7 +85,12 @@ def test_a_payslip_stores_every_parameter_value_it_used_with_its_source(
         session, today=date(2026, 11, 20), pay_date=None, pay_on=None, created_by_id=None
     )
     assert run.pay_date == date(2026, 11, 25)
-    service.approve_run(session, run_id=run.id, approved_by_id=treasurer.user.id)
+    service.approve_run(
+        session,
+        run_id=run.id,
+        approved_by_id=treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
     [payslip] = service.run_payslips(session, run_id=run.id)
 
     read = api.get(f"/api/v1/payslips/{payslip.id}", headers=alva.headers).json()
@@ -110,12 +123,22 @@ def test_a_youth_members_second_payout_in_a_month_crosses_the_cap_in_order(
     june = service.create_run(
         session, today=date(2026, 6, 1), pay_date=date(2026, 6, 10), pay_on=None, created_by_id=None
     )
-    service.approve_run(session, run_id=june.id, approved_by_id=treasurer.user.id)
+    service.approve_run(
+        session,
+        run_id=june.id,
+        approved_by_id=treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
     paid_assignment(cleo.member, "40000.00")
     later = service.create_run(
         session, today=date(2026, 6, 11), pay_date=date(2026, 6, 25), pay_on=None, created_by_id=None
     )
-    service.approve_run(session, run_id=later.id, approved_by_id=treasurer.user.id)
+    service.approve_run(
+        session,
+        run_id=later.id,
+        approved_by_id=treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
 
     [first] = service.run_payslips(session, run_id=june.id)
     [second] = service.run_payslips(session, run_id=later.id)
@@ -146,7 +169,12 @@ def test_several_payouts_to_one_member_become_one_payslip_with_a_line_each(
     run = service.create_run(
         session, today=date(2026, 6, 1), pay_date=date(2026, 6, 25), pay_on=None, created_by_id=None
     )
-    service.approve_run(session, run_id=run.id, approved_by_id=treasurer.user.id)
+    service.approve_run(
+        session,
+        run_id=run.id,
+        approved_by_id=treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
     [payslip] = service.run_payslips(session, run_id=run.id)
     first, second = payslip.lines
     assert second.contribution_base_month_to_date_before == first.taxable_pay
@@ -168,7 +196,12 @@ def test_table_mode_uses_the_imported_table_and_month_to_date_pay(
     run = service.create_run(
         session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
     )
-    service.approve_run(session, run_id=run.id, approved_by_id=treasurer.user.id)
+    service.approve_run(
+        session,
+        run_id=run.id,
+        approved_by_id=treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
     [payslip] = service.run_payslips(session, run_id=run.id)
     assert payslip.tax == Decimal("3000.00")  # 14 305.28 kr falls in the 10 001–20 000 bracket
     assert payslip.snapshot["tax_table"] == {"import_id": record.id, "sha256": record.sha256}
@@ -335,7 +368,12 @@ def test_a_mistake_is_corrected_by_a_payout_in_a_later_run_referring_to_the_orig
     october = service.create_run(
         session, today=date(2026, 10, 1), pay_date=date(2026, 10, 23), pay_on=None, created_by_id=None
     )
-    service.approve_run(session, run_id=october.id, approved_by_id=treasurer.user.id)
+    service.approve_run(
+        session,
+        run_id=october.id,
+        approved_by_id=treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
     [original] = service.run_payslips(session, run_id=october.id)
     paid_assignment(make_member().member, "1000.00")
     november = api.post(RUNS, json=NOVEMBER, headers=treasurer.headers).json()
@@ -432,7 +470,12 @@ def test_the_database_refuses_changes_to_issued_payslips_on_postgresql(
     run = service.create_run(
         session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
     )
-    service.approve_run(session, run_id=run.id, approved_by_id=treasurer.user.id)
+    service.approve_run(
+        session,
+        run_id=run.id,
+        approved_by_id=treasurer.user.id,
+        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    )
     [payslip] = service.run_payslips(session, run_id=run.id)
     service.store_payslip_pdfs(session, pdfs={payslip.id: b"%PDF-1.7 first"})
     for statement in [

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -58,6 +58,11 @@ def today() -> date:
     return datetime.now(SWEDEN).date()
 
 
+def now() -> datetime:
+    """The moment of the request, in UTC: when events are recorded."""
+    return datetime.now(UTC)
+
+
 def get_settings_from_app(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -80,3 +85,4 @@ DbSession = Annotated[Session, Depends(get_session)]
 AppSettings = Annotated[Settings, Depends(get_settings_from_app)]
 Window = Annotated[PageWindow, Depends(page_window)]
 Today = Annotated[date, Depends(today)]
+Now = Annotated[datetime, Depends(now)]

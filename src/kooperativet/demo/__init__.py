@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,11 @@ class DemoContext:
     manifest: Manifest
     session: Session = field(init=False)
     ids: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def now(self) -> datetime:
+        """The demo's fixed moment: noon UTC on its "today", so two runs record the same events."""
+        return datetime.combine(self.today, time(12, 0), tzinfo=UTC)
 
     def write(self, relative: str, content: bytes, *, kind: str, document_id: str) -> Path:
         """Write a document under ``out`` and list it in the manifest."""

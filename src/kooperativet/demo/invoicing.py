@@ -57,6 +57,7 @@ def run(context: DemoContext) -> None:
             data=InvoiceIssue(assignment_id=context.ids[f"assignment:{key}"]),
             actor=treasurer,
             today=context.today,
+            now=context.now,
         )
         context.ids[f"invoice:{key}"] = issued[key].id
 
@@ -70,6 +71,7 @@ def run(context: DemoContext) -> None:
         ),
         actor=treasurer,
         today=context.today,
+        now=context.now,
     )
     context.ids["credit_note:six_percent"] = credit_note.id
 
@@ -83,6 +85,7 @@ def run(context: DemoContext) -> None:
             reference=municipality.ocr,
         ),
         actor=treasurer,
+        now=context.now,
     )
     lecture = issued["reverse_charge"]
     assert lecture.ocr is not None
@@ -92,7 +95,7 @@ def run(context: DemoContext) -> None:
         amount=PARTIAL_PAYMENT,
         ocr=lecture.ocr,
     )
-    payments.import_camt054(session, content=camt054.encode(), actor=treasurer)
+    payments.import_camt054(session, content=camt054.encode(), actor=treasurer, now=context.now)
 
     for document in [*issued.values(), credit_note]:
         _write(context, document)

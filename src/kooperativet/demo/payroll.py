@@ -44,11 +44,16 @@ def run(context: DemoContext) -> None:
         data=InvoiceIssue(assignment_id=context.ids["assignment:dagny"]),
         actor=treasurer,
         today=context.today,
+        now=context.now,
     )
     _pay_rest(context, dagny, treasurer)
     second = _cleos_second_commission(context, treasurer)
     invoice = invoices_service.issue_invoice(
-        session, data=InvoiceIssue(assignment_id=second), actor=treasurer, today=context.today
+        session,
+        data=InvoiceIssue(assignment_id=second),
+        actor=treasurer,
+        today=context.today,
+        now=context.now,
     )
     _pay_rest(context, invoice, treasurer)
     for document in (dagny, invoice):
@@ -66,7 +71,7 @@ def run(context: DemoContext) -> None:
     draft = payroll_service.create_run(
         session, today=context.today, pay_date=None, pay_on=None, created_by_id=treasurer.id
     )
-    run_ = payroll_service.approve_run(session, run_id=draft.id, approved_by_id=treasurer.id)
+    run_ = payroll_service.approve_run(session, run_id=draft.id, approved_by_id=treasurer.id, now=context.now)
     context.ids["payroll_run"] = run_.id
 
 
@@ -106,6 +111,7 @@ def _pay_rest(context: DemoContext, invoice: Invoice, treasurer: User) -> None:
                 reference=invoice.ocr,
             ),
             actor=treasurer,
+            now=context.now,
         )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet import __version__
 from kooperativet.assignments.models import Assignment, Expense
+from kooperativet.audit.service import append_event
 from kooperativet.core.calendar import is_bank_day
 from kooperativet.core.money import ZERO
 from kooperativet.core.vat import VatCategory
@@ -494,6 +495,19 @@ def _store(
     ]
     session.add(batch)
     session.flush()
+    append_event(
+        session,
+        kind="export_created",
+        payload={
+            "batch_id": batch.id,
+            "kind": str(kind),
+            "filename": batch.filename,
+            "sha256": batch.sha256,
+            "documents": len(batch.documents),
+            "created_by_id": created_by_id,
+        },
+        now=created_at,
+    )
     return batch
 
 

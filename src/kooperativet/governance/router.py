@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
-from kooperativet.api.dependencies import AppSettings, DbSession, Today, Window
+from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
@@ -61,13 +61,6 @@ from kooperativet.governance.schemas import (
 router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
 
 BoardOrAdmin = Annotated[User, Depends(require_roles(Role.board, Role.admin))]
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-Now = Annotated[datetime, Depends(now)]
 
 
 def _random_seed() -> int:

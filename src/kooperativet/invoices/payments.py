@@ -9,12 +9,13 @@ whose reference is already stored (as a payment or as an unmatched entry) is ski
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kooperativet.audit.service import append_event
 from kooperativet.auth.models import User
 from kooperativet.db import count_rows
 from kooperativet.errors import RuleViolation
@@ -32,7 +33,7 @@ from kooperativet.invoices.schemas import PaymentCreate
 from kooperativet.invoices.service import get_invoice, own_member_ids, sees_every_invoice, settle
 
 
-def record_payment(session: Session, *, data: PaymentCreate, actor: User) -> Payment:
+def record_payment(session: Session, *, data: PaymentCreate, actor: User, now: datetime) -> Payment:
     """Record money received against an invoice. More than is outstanding is refused unless the treasurer
     says it is an overpayment."""
     invoice = _payable_invoice(session, invoice_id=data.invoice_id, actor=actor)
@@ -55,6 +56,7 @@ def record_payment(session: Session, *, data: PaymentCreate, actor: User) -> Pay
         source=PaymentSource.manual,
         bank_entry_reference=None,
         actor=actor,
+        now=now,
     )
 
 
@@ -66,7 +68,7 @@ class ImportResult:
     already_imported: int = 0
 
 
-def import_camt054(session: Session, *, content: bytes, actor: User) -> ImportResult:
+def import_camt054(session: Session, *, content: bytes, actor: User, now: datetime) -> ImportResult:
     """Import a camt.054 file: all of it or, on a malformed file, nothing."""
     try:
         credits = parse_camt054(content)
@@ -103,6 +105,7 @@ def import_camt054(session: Session, *, content: bytes, actor: User) -> ImportRe
             source=PaymentSource.camt054,
             bank_entry_reference=credit.entry_reference,
             actor=actor,
+            now=now,
         )
         if full:
             matched += 1
@@ -151,6 +154,7 @@ def _pay(
     source: PaymentSource,
     bank_entry_reference: str | None,
     actor: User,
+    now: datetime,
 ) -> Payment:
     payment = Payment(
         invoice_id=invoice.id,
@@ -165,6 +169,21 @@ def _pay(
     session.add(payment)
     invoice.paid_amount += amount
     settle(session, invoice)
+    append_event(
+        session,
+        kind="payment_recorded",
+        payload={
+            "payment_id": payment.id,
+            "invoice_id": invoice.id,
+            "invoice_number": invoice.number,
+            "amount": str(amount),
+            "paid_on": paid_on.isoformat(),
+            "source": str(source),
+            "bank_entry_reference": bank_entry_reference,
+            "recorded_by_id": actor.id,
+        },
+        now=now,
+    )
     return payment
 
 

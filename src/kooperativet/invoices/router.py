@@ -5,7 +5,7 @@ from datetime import date
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import Response
 
-from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.dependencies import DbSession, Now, Today, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
@@ -50,7 +50,12 @@ def _page(rows: list[Invoice], total: int, window: Window, today: date) -> Page[
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def issue_invoice(
-    body: InvoiceIssue, user: TreasurerOrAdmin, session: DbSession, today: Today, key: IdempotencyKey = None
+    body: InvoiceIssue,
+    user: TreasurerOrAdmin,
+    session: DbSession,
+    today: Today,
+    clock: Now,
+    key: IdempotencyKey = None,
 ) -> InvoiceRead:
     """Issue an invoice dated today from an approved assignment, whole or in parts (treasurer or admin).
     The number is taken now, gap-free per year; the PDF/A-3b and Peppol UBL are stored with their SHA-256."""
@@ -61,7 +66,9 @@ def issue_invoice(
         operation="issue_invoice",
         request=body,
         response_model=InvoiceRead,
-        produce=lambda: _read(service.issue_invoice(session, data=body, actor=user, today=today), today),
+        produce=lambda: _read(
+            service.issue_invoice(session, data=body, actor=user, today=today, now=clock), today
+        ),
     )
 
 
@@ -151,6 +158,7 @@ def issue_credit_note(
     user: TreasurerOrAdmin,
     session: DbSession,
     today: Today,
+    clock: Now,
     key: IdempotencyKey = None,
 ) -> InvoiceRead:
     """Credit an invoice in full (no ``parts``) or in part, by quantity or amount per line (treasurer or
@@ -163,7 +171,9 @@ def issue_credit_note(
         request=body,
         response_model=InvoiceRead,
         produce=lambda: _read(
-            service.issue_credit_note(session, invoice_id=invoice_id, data=body, actor=user, today=today),
+            service.issue_credit_note(
+                session, invoice_id=invoice_id, data=body, actor=user, today=today, now=clock
+            ),
             today,
         ),
     )
@@ -176,7 +186,7 @@ def issue_credit_note(
     responses=problem_responses(401, 403, 404, 422),
 )
 def record_payment(
-    body: PaymentCreate, user: TreasurerOrAdmin, session: DbSession, key: IdempotencyKey = None
+    body: PaymentCreate, user: TreasurerOrAdmin, session: DbSession, clock: Now, key: IdempotencyKey = None
 ) -> PaymentRead:
     """Record a payment against an invoice (treasurer or admin). More than is due is refused unless
     ``overpayment`` is true."""
@@ -187,7 +197,9 @@ def record_payment(
         operation="record_payment",
         request=body,
         response_model=PaymentRead,
-        produce=lambda: PaymentRead.model_validate(payments.record_payment(session, data=body, actor=user)),
+        produce=lambda: PaymentRead.model_validate(
+            payments.record_payment(session, data=body, actor=user, now=clock)
+        ),
     )
 
 
@@ -209,7 +221,10 @@ def list_payments(
 
 @router.post("/payments/camt054", tags=["payments"], responses=problem_responses(401, 403, 413, 422))
 def import_camt054(
-    user: TreasurerOrAdmin, session: DbSession, file: UploadFile = File(description="a camt.054 XML file")
+    user: TreasurerOrAdmin,
+    session: DbSession,
+    clock: Now,
+    file: UploadFile = File(description="a camt.054 XML file"),
 ) -> Camt054ImportResult:
     """Import the bank's camt.054 notification (treasurer or admin): booked credits are matched by OCR
     (exact amount → paid, less → partly paid, otherwise left unmatched). Importing a file again changes
@@ -217,7 +232,7 @@ def import_camt054(
     content = file.file.read(MAX_CAMT054_BYTES + 1)
     if len(content) > MAX_CAMT054_BYTES:
         raise RuleViolation("the file is over 5 MB", code="file_too_large", field="file")
-    result = payments.import_camt054(session, content=content, actor=user)
+    result = payments.import_camt054(session, content=content, actor=user, now=clock)
     return Camt054ImportResult(
         matched=result.matched,
         partly_paid=result.partly_paid,

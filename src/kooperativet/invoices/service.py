@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from kooperativet.assignments.models import Assignment, AssignmentLine, Expense
 from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.assignments.service import close, mark_invoiced, mark_paid
+from kooperativet.audit.service import append_event
 from kooperativet.auth.models import Role, User
 from kooperativet.core.calendar import add_days_to_bank_day
 from kooperativet.core.identifiers import InvalidIdentifier, swedish_vat_number
@@ -67,7 +68,9 @@ class _DraftLine:
 # --- issue -----------------------------------------------------------------------------------------------
 
 
-def issue_invoice(session: Session, *, data: InvoiceIssue, actor: User, today: date) -> Invoice:
+def issue_invoice(
+    session: Session, *, data: InvoiceIssue, actor: User, today: date, now: datetime
+) -> Invoice:
     """Issue an invoice dated ``today`` from an approved assignment (whole, or the given parts)."""
     assignment = session.scalar(
         select(Assignment)
@@ -134,6 +137,7 @@ def issue_invoice(session: Session, *, data: InvoiceIssue, actor: User, today: d
         assignment=assignment,
         refers_to=None,
         actor=actor,
+        now=now,
     )
     if assignment.status == AssignmentStatus.approved:
         mark_invoiced(session, assignment=assignment)
@@ -142,7 +146,7 @@ def issue_invoice(session: Session, *, data: InvoiceIssue, actor: User, today: d
 
 
 def issue_credit_note(
-    session: Session, *, invoice_id: int, data: CreditNoteIssue, actor: User, today: date
+    session: Session, *, invoice_id: int, data: CreditNoteIssue, actor: User, today: date, now: datetime
 ) -> Invoice:
     """Credit the whole invoice (no parts: everything not credited yet) or parts of its lines."""
     original = _locked_invoice(session, invoice_id=invoice_id)
@@ -187,6 +191,7 @@ def issue_credit_note(
         assignment=assignment,
         refers_to=original,
         actor=actor,
+        now=now,
     )
     original.credited_amount += credit_note.payable
     settle(session, original)
@@ -202,6 +207,7 @@ def _store(
     assignment: Assignment,
     refers_to: Invoice | None,
     actor: User,
+    now: datetime,
 ) -> Invoice:
     document = issued.document
     try:
@@ -268,6 +274,20 @@ def _store(
     )
     session.add(invoice)
     session.flush()
+    append_event(
+        session,
+        kind=f"{invoice.kind}_issued",
+        payload={
+            "invoice_id": invoice.id,
+            "number": invoice.number,
+            "refers_to_id": invoice.refers_to_id,
+            "payable": str(invoice.payable),
+            "pdf_sha256": invoice.pdf_sha256,
+            "ubl_sha256": invoice.ubl_sha256,
+            "issued_by_id": actor.id,
+        },
+        now=now,
+    )
     return invoice
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
-from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.dependencies import DbSession, Now, Today, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
@@ -155,7 +155,7 @@ def add_payroll_correction(
     "/payroll-runs/{run_id}/approve", tags=["payroll"], responses=problem_responses(401, 403, 404, 409, 422)
 )
 def approve_payroll_run(
-    run_id: int, user: TreasurerOrAdmin, session: DbSession, key: IdempotencyKey = None
+    run_id: int, user: TreasurerOrAdmin, session: DbSession, clock: Now, key: IdempotencyKey = None
 ) -> PayrollRunRead:
     """Approve a draft run (treasurer or admin): it is locked and its payslips are issued with numbers.
 
@@ -163,7 +163,9 @@ def approve_payroll_run(
     """
 
     def produce() -> PayrollRunRead:
-        return _run_read(session, service.approve_run(session, run_id=run_id, approved_by_id=user.id))
+        return _run_read(
+            session, service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=clock)
+        )
 
     return idempotent(
         session,

@@ -11,7 +11,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,11 +19,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kooperativet.audit.service import append_event
 from kooperativet.auth.models import Role, User
 from kooperativet.core import identifiers as ids
 from kooperativet.core.calendar import previous_bank_day
 from kooperativet.core.money import ZERO
-from kooperativet.db import count_rows, utcnow
+from kooperativet.db import count_rows
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Cooperative, Member, MemberTaxSetting
@@ -347,7 +348,7 @@ def add_correction(
     return payout
 
 
-def approve_run(session: Session, *, run_id: int, approved_by_id: int) -> PayrollRun:
+def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: datetime) -> PayrollRun:
     """Lock a draft run and issue its payslips with gap-free numbers per year (payroll.md §5).
 
     Approving twice is a 409; a member without a valid bank account stops the approval (422 naming them).
@@ -360,13 +361,29 @@ def approve_run(session: Session, *, run_id: int, approved_by_id: int) -> Payrol
     for draft in drafts:
         _issue(session, run=run, draft=draft, cooperative=cooperative, issued_by_id=approved_by_id)
     run.status = RunStatus.approved
-    run.approved_at = utcnow()
+    run.approved_at = now
     run.approved_by_id = approved_by_id
     run.version += 1
     collector.mark_salaried(
         session, assignment_ids={p.assignment_id for p in run.payouts if not p.corrects_payslip_id}
     )
     session.flush()
+    payslips = run_payslips(session, run_id=run.id)
+    append_event(
+        session,
+        kind="payroll_run_approved",
+        payload={
+            "run_id": run.id,
+            "pay_date": run.pay_date.isoformat(),
+            "payslips": [p.number for p in payslips],
+            "gross_salary": str(sum((p.gross_salary for p in payslips), Decimal("0.00"))),
+            "tax": str(sum((p.tax for p in payslips), Decimal("0.00"))),
+            "employer_contributions": str(sum((p.employer_contributions for p in payslips), Decimal("0.00"))),
+            "net_pay": str(sum((p.net_pay for p in payslips), Decimal("0.00"))),
+            "approved_by_id": approved_by_id,
+        },
+        now=now,
+    )
     return run
 
 

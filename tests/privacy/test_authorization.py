@@ -1,0 +1,24 @@
+"""R1 for the member data export (see tests/authz.py)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.authz import OWNER_OR_OFFICE, ROLES, Actors, Expectation, check, operations
+
+EXPECTATIONS: dict[str, Expectation] = {"export_member_data": (OWNER_OR_OFFICE, None)}
+
+OPERATIONS = operations()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation_id", sorted(EXPECTATIONS))
+def test_operation_meets_its_expectation_for_role(
+    api: TestClient, make_user, make_member, operation_id: str, role: str
+) -> None:
+    actors = Actors.make(make_user, make_member)
+    method, template = OPERATIONS[operation_id]
+    statuses, body = EXPECTATIONS[operation_id]
+    path = template.format(member_id=actors.member.member.id)
+    check(api, actors, role, method=method, path=path, body=body, expected=statuses[role])
