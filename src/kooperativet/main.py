@@ -25,8 +25,8 @@ from kooperativet.governance.router import router as governance_router
 from kooperativet.invoices.router import router as invoices_router
 from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
-from kooperativet.privacy.router import router as privacy_router
 from kooperativet.payroll.router import router as payroll_router
+from kooperativet.privacy.router import router as privacy_router
 
 DESCRIPTION = """
 Back office for a Swedish employment cooperative (anställningskooperativ): members register commissions,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
+from kooperativet.governance.minutes import majority_in_swedish
 from tests.governance.conftest import MEETING_DAY, Assembly
 
 API = "/api/v1/governance"
@@ -197,3 +199,17 @@ def test_a_non_member_and_a_former_member_cannot_vote(
     )
     assert refused.status_code == 422
     assert refused.json()["code"] == "not_a_current_member"
+
+
+@pytest.mark.parametrize(
+    ("english", "swedish"),
+    [
+        ("more than 1/2 of votes cast", "mer än 1/2 av avgivna röster"),
+        ("at least 2/3 of votes cast", "minst 2/3 av avgivna röster"),
+        ("more than 1/2 of board members present", "mer än 1/2 av närvarande styrelseledamöter"),
+        ("every board member reached and agreeing", "alla styrelseledamöter nådda och eniga"),
+        ("the 2 candidate(s) with most votes", "de 2 kandidater med flest röster"),
+    ],
+)
+def test_the_minutes_state_the_majority_rule_in_swedish(english: str, swedish: str) -> None:
+    assert majority_in_swedish(english) == swedish

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,8 +35,30 @@ def _name(session: Session, member_id: int | None) -> str:
     return member.full_name if member is not None else "—"
 
 
+#: The minutes are Swedish; the API states the majority rule in English (``service._majority_text``).
+MAJORITY_WORDS_SV: Final = (
+    ("every board member reached and agreeing", "alla styrelseledamöter nådda och eniga"),
+    ("candidate(s) with most votes", "kandidater med flest röster"),
+    ("board members present", "närvarande styrelseledamöter"),
+    ("votes cast", "avgivna röster"),
+    ("at least", "minst"),
+    ("more than", "mer än"),
+    (" of ", " av "),
+    ("the ", "de "),
+)
+
+
+def majority_in_swedish(text: str) -> str:
+    """``more than 1/2 of votes cast`` → ``mer än 1/2 av avgivna röster``."""
+    for english, swedish in MAJORITY_WORDS_SV:
+        text = text.replace(english, swedish)
+    return text
+
+
 def _vote_context(session: Session, vote: Vote) -> dict[str, Any]:
     result = json.loads(vote.result) if vote.result else {}
+    if "majority_required" in result:
+        result["majority_required"] = majority_in_swedish(result["majority_required"])
     return {
         "id": vote.id,
         "question": vote.question,
