@@ -13,7 +13,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import verify
-from kooperativet.parameters.service import value_in_force
+from kooperativet.parameters.service import seed_defaults, value_in_force
+from kooperativet.payroll.calculation import TaxSetting, calculate_payout
+from kooperativet.payroll.parameters import payroll_parameters_on
 from tests.governance.conftest import Assembly
 from tests.governance.test_meetings_api import API, open_meeting_with_everyone, plan_meeting
 
@@ -104,6 +106,20 @@ def test_an_adopted_decision_sets_the_fee_from_its_date_and_payroll_reads_it(
     assert decided.as_decimal() == Decimal("0.055")
     assert decided.decision_reference == f"meeting {meeting_id} item 1, vote {vote['id']}"
     assert value_in_force(session, key="fee_rate", on=date(2026, 12, 31)).as_decimal() == Decimal("0.06")
+
+    # Payroll takes the decided fee from its date on: the same 20 000.00 paid before and after.
+    seed_defaults(session)
+    fees = [
+        calculate_payout(
+            invoiced_amount=Decimal("20000.00"),
+            birth_date=date(1990, 5, 14),
+            pay_date=pay_date,
+            parameters=payroll_parameters_on(session, pay_date=pay_date).parameters,
+            tax=TaxSetting(),
+        ).fee
+        for pay_date in (date(2026, 12, 23), date(2027, 1, 25))
+    ]
+    assert fees == [Decimal("1200.00"), Decimal("1100.00")]
 
 
 def test_a_rejected_decision_sets_no_parameter(
