@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from kooperativet.audit.models import AuditEvent
-from kooperativet.audit.service import append_event, head_hash, verify
+from kooperativet.audit.service import append_event, export_log, head_hash, verify
 from kooperativet.cli import app
 
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
@@ -95,3 +97,17 @@ def test_the_cli_verifies_the_chain_and_fails_naming_the_broken_entry(tmp_path, 
     broken = runner.invoke(app, ["audit", "verify"])
     assert broken.exit_code == 1
     assert f"BROKEN at entry {events[1].id} (forged" in broken.output
+
+
+def test_the_exported_log_recomputes_with_nothing_but_its_stated_rule(session: Session) -> None:
+    three_events(session)
+    document = export_log(session)
+    previous = document["genesis_hash"]
+    for entry in document["entries"]:
+        content = {"kind": entry["kind"], "payload": entry["payload"], "recorded_at": entry["recorded_at"]}
+        text_ = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert entry["previous_hash"] == previous
+        assert hashlib.sha256(f"{previous}\n{text_}".encode()).hexdigest() == entry["hash"]
+        previous = entry["hash"]
+    assert document["head_hash"] == previous == head_hash(session)
+    assert len(document["entries"]) == 3

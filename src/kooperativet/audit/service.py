@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,6 +60,29 @@ def head_hash(session: Session) -> str:
     """The hash of the latest entry (GENESIS_HASH for an empty log): printed in minutes as an anchor."""
     latest = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     return latest or GENESIS_HASH
+
+
+def export_log(session: Session) -> dict[str, Any]:
+    """The whole log as a document anyone can re-check without our code: each entry's hash is SHA-256 of
+    ``previous_hash + "\n" + canonical JSON of {kind, payload, recorded_at}`` (keys sorted, no spaces)."""
+    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    return {
+        "algorithm": 'sha256(previous_hash + "\n" + canonical_json({"kind", "payload", "recorded_at"}))',
+        "canonical_json": "keys sorted, separators ',' and ':', UTF-8 as is",
+        "genesis_hash": GENESIS_HASH,
+        "head_hash": events[-1].hash if events else GENESIS_HASH,
+        "entries": [
+            {
+                "id": event.id,
+                "kind": event.kind,
+                "payload": json.loads(event.payload),
+                "recorded_at": event.recorded_at.astimezone(UTC).isoformat(),
+                "previous_hash": event.previous_hash,
+                "hash": event.hash,
+            }
+            for event in events
+        ],
+    }
 
 
 @dataclass(frozen=True)

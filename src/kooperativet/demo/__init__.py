@@ -75,7 +75,7 @@ class DemoContext:
 
 
 def _steps() -> list[Callable[[DemoContext], None]]:
-    from kooperativet.demo import assignments, exports, governance, invoicing, payroll, people
+    from kooperativet.demo import assignments, audit, exports, governance, invoicing, payroll, people
 
     return [
         people.run,
@@ -85,6 +85,7 @@ def _steps() -> list[Callable[[DemoContext], None]]:
         payroll.write,
         governance.run,
         exports.run,
+        audit.run,
     ]
 
 
