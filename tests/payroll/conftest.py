@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import count
 from pathlib import Path
@@ -17,10 +17,22 @@ from kooperativet.auth.models import Role
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSetting, TaxMode
+from kooperativet.payroll import service
+from kooperativet.payroll.models import PayrollRun
 
 #: Synthetic: the layout of Skatteverket's "Allmänna tabeller – månad", made-up numbers. Table 33, column 1:
 #: 1 000 kr up to 10 000 kr, 3 000 kr up to 20 000 kr, then 40 %.
 SYNTHETIC_TABLES = Path(__file__).resolve().parent / "data" / "synthetic-allmanna-tabeller-manad-2026.txt"
+
+
+#: When the tests' runs are approved (the audit log records it).
+APPROVED_AT = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def create_and_approve(session: Session, *, today: date, pay_date: date, approved_by_id: int) -> PayrollRun:
+    """A run for ``pay_date`` collecting what is ready, approved at once."""
+    run = service.create_run(session, today=today, pay_date=pay_date, pay_on=None, created_by_id=None)
+    return service.approve_run(session, run_id=run.id, approved_by_id=approved_by_id, now=APPROVED_AT)
 
 
 @pytest.fixture

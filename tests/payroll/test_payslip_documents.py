@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import date
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kooperativet.auth.models import Role
 from kooperativet.payroll import service
 from kooperativet.payroll.documents import render_payslip_pdf
+from tests.payroll.conftest import create_and_approve
 
 
 def _text(pdf: bytes) -> str:
@@ -26,14 +27,8 @@ def test_the_payslip_shows_what_section_6_asks_in_either_language(
     treasurer = make_user(Role.treasurer)
     alva = make_member()
     paid_assignment(alva.member, "20000.00")
-    run = service.create_run(
-        session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
-    )
-    service.approve_run(
-        session,
-        run_id=run.id,
-        approved_by_id=treasurer.user.id,
-        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    run = create_and_approve(
+        session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), approved_by_id=treasurer.user.id
     )
     [payslip] = service.run_payslips(session, run_id=run.id)
 

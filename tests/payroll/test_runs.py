@@ -22,7 +22,7 @@ from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import TaxMode
 from kooperativet.payroll import service, tax_table_store
 from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, RunStatus
-from tests.payroll.conftest import SYNTHETIC_TABLES, set_tax
+from tests.payroll.conftest import SYNTHETIC_TABLES, create_and_approve, set_tax
 
 RUNS = "/api/v1/payroll-runs"
 NOVEMBER = {"pay_date": "2026-11-25"}
@@ -120,24 +120,12 @@ def test_a_youth_members_second_payout_in_a_month_crosses_the_cap_in_order(
     make_member(), make_member()
     cleo = make_member()  # born 2004-08-30: youth in 2026
     paid_assignment(cleo.member, "12000.00")
-    june = service.create_run(
-        session, today=date(2026, 6, 1), pay_date=date(2026, 6, 10), pay_on=None, created_by_id=None
-    )
-    service.approve_run(
-        session,
-        run_id=june.id,
-        approved_by_id=treasurer.user.id,
-        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    june = create_and_approve(
+        session, today=date(2026, 6, 1), pay_date=date(2026, 6, 10), approved_by_id=treasurer.user.id
     )
     paid_assignment(cleo.member, "40000.00")
-    later = service.create_run(
-        session, today=date(2026, 6, 11), pay_date=date(2026, 6, 25), pay_on=None, created_by_id=None
-    )
-    service.approve_run(
-        session,
-        run_id=later.id,
-        approved_by_id=treasurer.user.id,
-        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    later = create_and_approve(
+        session, today=date(2026, 6, 11), pay_date=date(2026, 6, 25), approved_by_id=treasurer.user.id
     )
 
     [first] = service.run_payslips(session, run_id=june.id)
@@ -166,14 +154,8 @@ def test_several_payouts_to_one_member_become_one_payslip_with_a_line_each(
     cleo = make_member()
     paid_assignment(cleo.member, "12000.00")
     paid_assignment(cleo.member, "30000.00")
-    run = service.create_run(
-        session, today=date(2026, 6, 1), pay_date=date(2026, 6, 25), pay_on=None, created_by_id=None
-    )
-    service.approve_run(
-        session,
-        run_id=run.id,
-        approved_by_id=treasurer.user.id,
-        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    run = create_and_approve(
+        session, today=date(2026, 6, 1), pay_date=date(2026, 6, 25), approved_by_id=treasurer.user.id
     )
     [payslip] = service.run_payslips(session, run_id=run.id)
     first, second = payslip.lines
@@ -193,14 +175,8 @@ def test_table_mode_uses_the_imported_table_and_month_to_date_pay(
         session, content=SYNTHETIC_TABLES.read_bytes(), filename=SYNTHETIC_TABLES.name, year=2026
     )
     paid_assignment(alva.member, "20000.00")
-    run = service.create_run(
-        session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
-    )
-    service.approve_run(
-        session,
-        run_id=run.id,
-        approved_by_id=treasurer.user.id,
-        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    run = create_and_approve(
+        session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), approved_by_id=treasurer.user.id
     )
     [payslip] = service.run_payslips(session, run_id=run.id)
     assert payslip.tax == Decimal("3000.00")  # 14 305.28 kr falls in the 10 001–20 000 bracket
@@ -365,14 +341,8 @@ def test_a_mistake_is_corrected_by_a_payout_in_a_later_run_referring_to_the_orig
     treasurer = make_user(Role.treasurer)
     alva = make_member()
     assignment = paid_assignment(alva.member, "20000.00")
-    october = service.create_run(
-        session, today=date(2026, 10, 1), pay_date=date(2026, 10, 23), pay_on=None, created_by_id=None
-    )
-    service.approve_run(
-        session,
-        run_id=october.id,
-        approved_by_id=treasurer.user.id,
-        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    october = create_and_approve(
+        session, today=date(2026, 10, 1), pay_date=date(2026, 10, 23), approved_by_id=treasurer.user.id
     )
     [original] = service.run_payslips(session, run_id=october.id)
     paid_assignment(make_member().member, "1000.00")
@@ -467,14 +437,8 @@ def test_the_database_refuses_changes_to_issued_payslips_on_postgresql(
         pytest.skip("the triggers are PostgreSQL's; SQLite relies on the service")
     treasurer = make_user(Role.treasurer)
     paid_assignment(make_member().member, "20000.00")
-    run = service.create_run(
-        session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
-    )
-    service.approve_run(
-        session,
-        run_id=run.id,
-        approved_by_id=treasurer.user.id,
-        now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+    run = create_and_approve(
+        session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), approved_by_id=treasurer.user.id
     )
     [payslip] = service.run_payslips(session, run_id=run.id)
     service.store_payslip_pdfs(session, pdfs={payslip.id: b"%PDF-1.7 first"})
