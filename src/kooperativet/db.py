@@ -21,7 +21,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from kooperativet.errors import DomainError
+from kooperativet.errors import DomainError, NotSaved
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -139,7 +139,7 @@ def transaction(
             session.connection(execution_options={READ_ONLY: True})
         try:
             yield session
-            session.commit()
+            _commit(session)
         except DomainError as error:
             if error.keeps_changes:
                 session.commit()
@@ -151,6 +151,14 @@ def transaction(
             raise
         finally:
             session.close()
+
+
+def _commit(session: Session) -> None:
+    """Commit, or say plainly that nothing was saved: the caller must never report success for this work."""
+    try:
+        session.commit()
+    except sa_exc.DBAPIError as error:
+        raise NotSaved("the database could not save the change; nothing was saved, try again") from error
 
 
 def write_lock_for(engine: Engine) -> AbstractContextManager[Any] | None:

@@ -14,6 +14,8 @@ class DomainError(Exception):
     default_code: ClassVar[str] = "bad_request"
     #: When true the request's transaction commits what was flushed before the error (e.g. a revocation).
     keeps_changes: ClassVar[bool] = False
+    #: Seconds after which the same request may succeed (the ``Retry-After`` header), when that is known.
+    retry_after: int | None = None
 
     def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
         super().__init__(detail)
@@ -58,3 +60,12 @@ class TooManyRequests(DomainError):
     status = 429
     title = "Too many requests"
     default_code = "too_many_requests"
+
+
+class NotSaved(DomainError):
+    """The database refused to commit the request's work: nothing was saved and the client may try again."""
+
+    status = 503
+    title = "Not saved"
+    default_code = "not_saved"
+    retry_after = 1

@@ -6,12 +6,11 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import text
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kooperativet import __version__
+from kooperativet.api.body_limit import BodySizeLimit
 from kooperativet.api.problems import document_problems, install_problem_handlers, problem_response
 from kooperativet.assignments.router import router as assignments_router
 from kooperativet.auth.router import router as auth_router
@@ -38,33 +37,6 @@ the treasurer invoices clients and runs payroll, and the members govern the coop
 * Collections take `limit` (at most 100) and `offset` and return the `total`.
 * Updates carry the `version` you read; a stale version is refused with 409 `version_conflict`.
 """
-
-
-class BodySizeLimit:
-    """Refuse request bodies over the configured size before any handler reads them (413)."""
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = dict(scope.get("headers", [])).get(b"content-length")
-            if length is not None and length.isdigit() and int(length) > self.max_bytes:
-                response = JSONResponse(
-                    {
-                        "type": "urn:kooperativet:problem:payload_too_large",
-                        "title": "Payload too large",
-                        "status": 413,
-                        "detail": f"the request body is over {self.max_bytes} bytes",
-                        "code": "payload_too_large",
-                    },
-                    status_code=413,
-                    media_type="application/problem+json",
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def _operation_id(route: APIRoute) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
+from starlette.types import Message, Receive, Scope, Send
 
+from kooperativet.api.body_limit import BodySizeLimit
 from kooperativet.api.types import Money
 from kooperativet.auth.models import Role
 from kooperativet.config import Settings
@@ -83,6 +86,49 @@ def test_an_oversized_body_is_refused_before_parsing(api: TestClient, settings: 
     )
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
+
+
+def test_a_chunked_body_over_the_limit_is_refused_before_authentication(
+    api: TestClient, settings: Settings
+) -> None:
+    chunk = b"x" * 65_536
+    chunks = (settings.max_request_bytes // len(chunk)) + 2
+
+    # A generator body is sent with Transfer-Encoding: chunked and no Content-Length; there is no token.
+    response = api.post(
+        "/api/v1/clients",
+        content=(chunk for _ in range(chunks)),
+        headers={"content-type": "application/json"},
+    )
+
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "payload_too_large"
+
+
+def test_the_body_limit_stops_reading_at_the_limit_instead_of_buffering_the_rest() -> None:
+    pulled = 0
+
+    async def endless_chunks() -> Message:
+        nonlocal pulled
+        pulled += 1
+        return {"type": "http.request", "body": b"x" * 1024, "more_body": True}
+
+    async def reads_everything(scope: Scope, receive: Receive, send: Send) -> None:
+        while (await receive()).get("more_body"):
+            pass
+
+    sent: list[Message] = []
+
+    async def collect(message: Message) -> None:
+        sent.append(message)
+
+    limited = BodySizeLimit(reads_everything, max_bytes=10 * 1024)
+    scope = {"type": "http", "method": "POST", "path": "/x", "headers": []}
+    asyncio.run(limited(scope, endless_chunks, collect))
+
+    assert pulled == 11  # ten chunks fit, the eleventh passes the limit and nothing more is read
+    assert sent[0]["status"] == 413
 
 
 def test_health_reports_the_database(api: TestClient) -> None:

@@ -27,6 +27,11 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's transaction: services flush, this commits when the handler returns without error.
 
+    The commit happens before a single byte of the response is sent (``scope="function"`` below): FastAPI
+    then closes the dependency once the response has been serialised, not after it has been delivered. A
+    client that holds a 2xx can therefore rely on it, and a commit that fails becomes a problem response
+    instead of a 2xx for work that was never saved.
+
     A request takes one of a bounded number of session slots before it may touch the database, waiting in
     the event loop rather than in a worker thread. Without the bound, every worker thread can end up blocked
     on the connection pool while the requests that hold the connections wait for a thread (a deadlock under
@@ -81,7 +86,7 @@ def page_window(
     return PageWindow(limit=limit, offset=offset)
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings_from_app)]
 Window = Annotated[PageWindow, Depends(page_window)]
 Today = Annotated[date, Depends(today)]

@@ -36,7 +36,14 @@ class Problem(BaseModel):
 
 
 def problem_response(
-    request: Request, *, status: int, title: str, detail: str, code: str, **extra: Any
+    request: Request,
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    code: str,
+    retry_after: int | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"urn:kooperativet:problem:{code}",
@@ -47,7 +54,9 @@ def problem_response(
         "instance": request.url.path,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -62,7 +71,13 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     if "field" in extra and "errors" not in extra:
         extra["errors"] = [{"field": extra["field"], "reason": exc.detail}]
     return problem_response(
-        request, status=exc.status, title=exc.title, detail=exc.detail, code=exc.code, **extra
+        request,
+        status=exc.status,
+        title=exc.title,
+        detail=exc.detail,
+        code=exc.code,
+        retry_after=exc.retry_after,
+        **extra,
     )
 
 
@@ -87,9 +102,12 @@ def _reason(err: dict[str, Any]) -> str:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {401: "not_authenticated", 404: "not_found", 405: "method_not_allowed"}.get(
-        exc.status_code, "http_error"
-    )
+    code = {
+        401: "not_authenticated",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }.get(exc.status_code, "http_error")
     return problem_response(
         request, status=exc.status_code, title=str(exc.detail), detail=str(exc.detail), code=code
     )
@@ -128,7 +146,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the problem statuses an operation can return."""
-    described = {401, 403, 404, 409, 412, 422, 429}
+    described = {401, 403, 404, 409, 412, 422, 429, 503}
     return {
         status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
         for status in statuses
