@@ -1,1 +1,1 @@
-"""Benchmarks for the targets in shared/design/quality.md. Run with ``make bench``."""
+"""Benchmarks for the performance targets P1–P6 in docs/quality.md. Run with ``make bench``."""

@@ -33,7 +33,8 @@ from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSe
 
 TEST_DATABASE_ENV = "KOOPERATIVET_TEST_DATABASE_URL"
 PASSWORD = "correct horse battery staple"
-SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+#: The official files (XSDs, examples) the tests compare with; each folder names its sources in SOURCES.md.
+REFERENCE = Path(__file__).resolve().parent / "reference"
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,9 @@ from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DemoContext, Manifest, assignments, invoicing, people
 from kooperativet.invoices.models import Invoice
 from kooperativet.invoices.ubl import validate_ubl
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import REFERENCE, TEST_DATABASE_ENV, throwaway_postgres_database
 
-XSD_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "peppol" / "ubl-2.1" / "xsd"
+XSD_DIR = REFERENCE / "peppol" / "ubl-2.1" / "xsd"
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -83,7 +83,6 @@ def test_the_demo_writes_three_invoices_and_a_credit_note_as_pdf_and_ubl_with_th
     ]
 
 
-@pytest.mark.skipif(not XSD_DIR.is_dir(), reason=f"UBL 2.1 XSD not found in {XSD_DIR}")
 @pytest.mark.parametrize(
     "stem", ["invoices/2026-0001", "invoices/2026-0002", "invoices/2026-0003", "credit_notes/2026-0004"]
 )

@@ -18,7 +18,7 @@ from kooperativet.exports.formats.pain001 import NAMESPACE as PAIN001
 from kooperativet.parties.models import Cooperative
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import Payslip
-from tests.conftest import SHARED_REFERENCE
+from tests.conftest import REFERENCE
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE, ApprovedRun
 
 EXPORTS = "/api/v1/exports"
@@ -203,7 +203,7 @@ def test_pain001_is_schema_valid_and_pays_each_payslip_its_net_pay(
     response = api.post(f"{EXPORTS}/pain001", json={"run_id": approved_run.run.id}, headers=headers)
     assert response.status_code == 201, response.text
     content = _download(api, response.json(), headers)
-    schema = etree.XMLSchema(etree.parse(str(SHARED_REFERENCE / "pain001" / "pain.001.001.03.xsd")))
+    schema = etree.XMLSchema(etree.parse(str(REFERENCE / "pain001" / "pain.001.001.03.xsd")))
     document = etree.fromstring(content)
     assert schema.validate(document), schema.error_log
     ns = {"p": PAIN001}

@@ -21,9 +21,9 @@ from kooperativet.core.vat import VatCategory
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client, Cooperative, Language, Member
 from kooperativet.parties.service import get_cooperative
+from tests.conftest import REFERENCE
 
-XSD_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "peppol" / "ubl-2.1" / "xsd"
-needs_xsd = pytest.mark.skipif(not XSD_DIR.is_dir(), reason=f"UBL 2.1 XSD not found in {XSD_DIR}")
+XSD_DIR = REFERENCE / "peppol" / "ubl-2.1" / "xsd"
 DATA = Path(__file__).resolve().parent / "data"
 
 #: A Monday; 30 days later (1 April 2026) is a Wednesday.

@@ -17,7 +17,7 @@ from kooperativet.invoices.documents import render_documents, snapshot_from_json
 from kooperativet.invoices.models import Invoice
 from kooperativet.invoices.ocr import is_valid_ocr
 from kooperativet.invoices.ubl import validate_ubl
-from tests.invoices.conftest import XSD_DIR, embedded_files, needs_xsd, pdf_text
+from tests.invoices.conftest import XSD_DIR, embedded_files, pdf_text
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -75,7 +75,6 @@ def test_the_due_date_moves_to_the_next_bank_day(
     assert issue(api, treasurer, assignment.id).json()["due_date"] == "2026-04-07"
 
 
-@needs_xsd
 def test_the_stored_documents_are_a_valid_ubl_and_a_pdf_that_embeds_it_and_downloads_are_identical(
     api, session, seller, municipality, make_member, make_assignment, treasurer, on_day
 ) -> None:

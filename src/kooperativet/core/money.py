@@ -1,7 +1,7 @@
 """Money as ``Decimal`` kronor, and the only rounding functions the product uses.
 
 Every amount is a ``Decimal`` with two decimals (öre). Rounding happens only through these functions, at the
-points the domain documents name (``shared/domain/payroll.md`` §1, ``invoicing.md``).
+points the project's docs name (``docs/payroll.md`` §1, ``docs/invoicing.md``).
 """
 
 from __future__ import annotations

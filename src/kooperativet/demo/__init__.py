@@ -3,7 +3,7 @@
 The demo's data is fixed (its "today" is a parameter), so two runs into two new folders give the same
 documents. Each feature adds one step module here (``people``, ``invoicing``, ``payroll`` …) with a
 ``run(context)`` function, and lists the documents it writes in ``manifest.json``
-(``shared/design/demo-manifest.md``). Each step runs in its own transaction, committed before the next, so
+(``docs/demo.md``). Each step runs in its own transaction, committed before the next, so
 documents are rendered from committed snapshots as in production.
 """
 

@@ -1,6 +1,6 @@
 """The SÄVA day counter: how long a member has been employed in särskild visstidsanställning.
 
-Pure rules (``shared/domain/employment.md``), for one member and one employer (the cooperative):
+Pure rules (``docs/employment.md``), for one member and one employer (the cooperative):
 
 - every calendar day inside a SÄVA counts, however short the working day; overlapping employments count a
   day once;

@@ -1,6 +1,6 @@
 """Secret-ballot receipts and the ballot commitment.
 
-Pure helpers on the standard library (hmac, hashlib, secrets). ``shared/domain/governance.md``:
+Pure helpers on the standard library (hmac, hashlib, secrets). ``docs/governance.md``:
 
 - each voter gets a secret only they receive; the receipt is HMAC-SHA256(secret, ballot). At close the
   shuffled ballots are published with their receipts, so each voter finds theirs and anyone can recount;

@@ -235,7 +235,7 @@ def _check_vat(line: InvoiceLine, *, field: str, buyer_vat_number: str | None) -
 
 
 def _require_positive(value: Decimal, *, field: str) -> None:
-    # Floats are refused: they have already lost the öre (architecture.md: no floats for money, anywhere).
+    # Floats are refused: they have already lost the öre (docs/overview.md, "Money": no floats for money).
     if not isinstance(value, Decimal) or not value.is_finite():
         raise InvoiceRuleViolation(field, "must be a finite Decimal, never a float")
     if value <= 0:

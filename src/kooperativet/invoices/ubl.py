@@ -4,7 +4,7 @@ Swedish public bodies must receive invoices in this format (invoicing.md, "Peppo
 document is rendered from :class:`InvoiceSnapshot`, the frozen copy of an issued invoice or credit note, so
 the same snapshot always gives the same bytes. Elements follow the order of the UBL 2.1 XSD sequences (the
 schema rejects any other order); the layout of the Swedish seller follows the official examples in
-``shared/reference/peppol/examples/`` (``se-UBL-IN_SE-R-013-test1-invoice.xml``, ``vat-category-O.xml``,
+``tests/reference/peppol/examples/`` (``se-UBL-IN_SE-R-013-test1-invoice.xml``, ``vat-category-O.xml``,
 ``base-creditnote-correction.xml``). Rules checked by the Swedish Peppol validation are named where they apply
 (SE-R-*, PEPPOL-EN16931-*, EN 16931 BR-*).
 """

@@ -49,7 +49,9 @@ CATALOG: dict[str, ParameterSpec] = {
     spec.key: spec
     for spec in [
         ParameterSpec(
-            "fee_rate", ValueKind.fraction, "the cooperative's fee on the invoiced amount (payroll.md §1)"
+            "fee_rate",
+            ValueKind.fraction,
+            "the cooperative's fee on the invoiced amount (docs/payroll.md §1)",
         ),
         ParameterSpec("holiday_pay_rate", ValueKind.fraction, "semesterersättning paid with each salary"),
         ParameterSpec("sink_rate", ValueKind.fraction, "SINK tax for residents abroad"),
@@ -61,7 +63,7 @@ CATALOG: dict[str, ParameterSpec] = {
             "employer_contribution_rules",
             ValueKind.json,
             "employer-contribution categories tried in order: who (birth year, absolute or 'Y-68' relative "
-            "to the income year), which rate, when paid, and the youth monthly cap (payroll.md §2)",
+            "to the income year), which rate, when paid, and the youth monthly cap (docs/payroll.md §2)",
         ),
         ParameterSpec(
             "minimum_day_rate", ValueKind.amount, "a fee per day below this gives a warning on an assignment"
@@ -84,7 +86,7 @@ CATALOG: dict[str, ParameterSpec] = {
         ParameterSpec(
             "account_map",
             ValueKind.json,
-            "the accounts (BAS chart) the SIE export books each kind of amount on (exports.md, SIE 4)",
+            "the accounts (BAS chart) the SIE export books each kind of amount on (docs/exports.md, SIE 4)",
         ),
     ]
 }
@@ -95,9 +97,9 @@ _FROM_2026 = date(2026, 1, 1)
 _FULL_RATE = "0.3142"
 _PENSION_ONLY_RATE = "0.1021"
 
-# Employer-contribution rules (payroll.md §2), tried in order: the narrower youth rule before full. A birth
-# bound is a year or "Y-68" (the income year minus 68). A rule holds from the value's valid-from date unless
-# it names its own ``paid_from``/``paid_to`` (youth: pay given out 2026-04-01 … 2027-09-30).
+# Employer-contribution rules (docs/payroll.md §2), tried in order: the narrower youth rule before full. A
+# birth bound is a year or "Y-68" (the income year minus 68). A rule holds from the value's valid-from date
+# unless it names its own ``paid_from``/``paid_to`` (youth: pay given out 2026-04-01 … 2027-09-30).
 _CONTRIBUTION_RULES_2025 = [
     {
         "category": "none",
@@ -131,26 +133,26 @@ _CONTRIBUTION_RULES_2026 = [
         "paid_to": "2027-09-30",
         "monthly_cap": "25000.00",
         "rate_above_cap": _FULL_RATE,
-        "rate_above_cap_source": 'Skatteverket; Fortnox "Belopp och procentsatser" 2026: 31.42 % above',
+        "rate_above_cap_source": "Skatteverket, arbetsgivaravgifter 2026; SFS 2000:980: 31.42 % above",
     },
     {
         "category": "pension_only",
         "rate": _PENSION_ONLY_RATE,
-        "source": "prop. 2021/22:181 (ålderspensionsavgift); Fortnox 2026 table: born 1938 … Y-68",
+        "source": "prop. 2021/22:181 (ålderspensionsavgift); Skatteverket 2026: born 1938 … Y-68",
         "born_from": 1938,
         "born_to": "Y-68",
     },
     {
         "category": "full",
         "rate": _FULL_RATE,
-        "source": 'Skatteverket; Fortnox "Belopp och procentsatser" 2026: 31.42 %, born Y-67 or later',
+        "source": "Skatteverket, arbetsgivaravgifter 2026; SFS 2000:980: 31.42 %, born Y-67 or later",
         "born_from": "Y-67",
     },
 ]
 
-# The accounts the SIE export books on (exports.md "SIE 4"), by role; a cooperative with its own chart
+# The accounts the SIE export books on (docs/exports.md, "SIE 4"), by role; a cooperative with its own chart
 # changes them by adding a dated value. ``residue_source`` is where the payout residue R (kept by the
-# cooperative, payroll.md) is moved from: the sales account the members' work is usually booked on.
+# cooperative, docs/payroll.md §1) is moved from: the sales account the members' work is usually booked on.
 _ACCOUNT_MAP = {
     "receivables": "1510",
     "bank": "1930",
@@ -176,33 +178,48 @@ _ACCOUNT_MAP = {
 }
 
 DEFAULTS: tuple[DefaultValue, ...] = (
-    DefaultValue("fee_rate", _FROM_2025, "0.06", "Interim kultur: the cooperative's fee (payroll.md §1)"),
+    DefaultValue("fee_rate", _FROM_2025, "0.06", "Interim kultur: the fee its members decided"),
     DefaultValue("holiday_pay_rate", _FROM_2025, "0.12", "semesterlagen 16 a §: 12 % paid with each salary"),
     DefaultValue("sink_rate", _FROM_2025, "0.25", "lag (1991:586) om SINK: 25 % through 2025"),
-    DefaultValue("sink_rate", _FROM_2026, "0.225", "SINK 22.5 % from 2026-01-01 (budget 2026 — verify)"),
+    DefaultValue(
+        "sink_rate", _FROM_2026, "0.225", "Skatteverket: SINK 22.5 % from 2026-01-01; lag (1991:586) om SINK"
+    ),
     DefaultValue("asink_rate", _FROM_2025, "0.15", "lag (1991:591) om A-SINK: 15 %"),
     DefaultValue(
-        "table_surcharge_rate", _FROM_2025, "0.10", "payroll.md §3: table + 10 % without tax information"
+        "table_surcharge_rate",
+        _FROM_2025,
+        "0.10",
+        "Interim kultur: table tax + 10 % until tax information is given",
     ),
     DefaultValue(
         "employer_contribution_rules",
         _FROM_2025,
         json.dumps(_CONTRIBUTION_RULES_2025, sort_keys=True, ensure_ascii=False),
-        "Skatteverket, arbetsgivaravgifter 2025 (payroll.md §2)",
+        "Skatteverket, arbetsgivaravgifter 2025; SFS 2000:980 2 kap. 26 §",
     ),
     DefaultValue(
         "employer_contribution_rules",
         _FROM_2026,
         json.dumps(_CONTRIBUTION_RULES_2026, sort_keys=True, ensure_ascii=False),
-        "Skatteverket 2026; SFS 2026:100 and prop. 2025/26:66 (youth reduction) (payroll.md §2)",
+        "Skatteverket, arbetsgivaravgifter 2026; SFS 2000:980; SFS 2026:100, prop. 2025/26:66 (youth)",
     ),
     DefaultValue(
         "minimum_day_rate", _FROM_2025, "2500.00", "Interim kultur: guidance for fees (cooperative)"
     ),
-    DefaultValue("invoice_rounding", _FROM_2025, "krona", "invoicing.md: öresavrundning by default"),
-    DefaultValue("pay_on", _FROM_2025, "payment", "overview.md: salary from money the client has paid"),
-    DefaultValue("pay_day", _FROM_2025, "25", "payroll.md §5: the 25th, or the bank day before"),
-    DefaultValue("account_map", _FROM_2025, json.dumps(_ACCOUNT_MAP, sort_keys=True), "BAS-kontoplanen"),
+    DefaultValue(
+        "invoice_rounding",
+        _FROM_2025,
+        "krona",
+        "Interim kultur: öresavrundning (Peppol BIS Billing 3.0, PayableRoundingAmount)",
+    ),
+    DefaultValue("pay_on", _FROM_2025, "payment", "Interim kultur: salary from money the client has paid"),
+    DefaultValue("pay_day", _FROM_2025, "25", "Interim kultur: the 25th, or the bank day before"),
+    DefaultValue(
+        "account_map",
+        _FROM_2025,
+        json.dumps(_ACCOUNT_MAP, sort_keys=True),
+        "BAS-kontoplanen (BAS-intressenternas Förening)",
+    ),
 )
 
 

@@ -1,7 +1,7 @@
 """One payout: invoiced amount → fee, gross salary, holiday pay, employer contributions, tax and net pay.
 
 Pure: plain values in, a frozen ``Payout`` out; no ORM, no settings, no clock. Every number that changes by
-law is an input carrying its ``source`` (``shared/domain/payroll.md``), so a payslip can store what it used.
+law is an input carrying its ``source`` (``docs/payroll.md``), so a payslip can store what it used.
 """
 
 from __future__ import annotations

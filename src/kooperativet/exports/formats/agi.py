@@ -4,7 +4,7 @@ The period is the **month of payment** (``YYYYMM``). The file holds a sender blo
 employer (``Blankettgemensamt/Arbetsgivare``), one ``Blankett`` with the main return (``HU``) and one
 ``Blankett`` per individual return (``IU``). Element names, their order, the two namespaces (default
 *instans*, prefix ``agd`` *komponent*) and the ``faltkod`` attributes are copied from Skatteverket's example
-files ("Bilaga Exempelfiler" 1.1.4 and 1.1.9, ``shared/reference/agi/``); the XSD is not in our references.
+files ("Bilaga Exempelfiler" 1.1.4 and 1.1.9, ``tests/reference/agi/``); the XSD is not among them.
 
 Field codes written (source: the example files named):
 

@@ -6,7 +6,7 @@ payslip: the net pay in SEK, the member's name and account, end-to-end id = pays
 ``Lön YYYY-MM``.
 The group header's and each ``PmtInf``'s ``NbOfTxs`` and ``CtrlSum`` count and sum the transactions.
 
-Source: exports.md; the schema ``shared/reference/pain001/pain.001.001.03.xsd`` (ISO 20022, 2009). How the
+Source: docs/exports.md; the schema ``tests/reference/pain001/pain.001.001.03.xsd`` (ISO 20022, 2009). How the
 *member's* account is identified differs between Swedish banks' implementation guides; that one choice lives
 in ``creditor_account_id`` and is configuration (``AccountIdentification``).
 """
