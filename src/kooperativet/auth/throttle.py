@@ -23,6 +23,7 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from kooperativet.errors import TooManyRequests
 
@@ -30,7 +31,15 @@ Key = tuple[str, ...]
 
 
 class LoginThrottle:
-    def __init__(self, *, attempts: int, attempts_per_address: int, window_seconds: int) -> None:
+    def __init__(
+        self,
+        *,
+        attempts: int,
+        attempts_per_address: int,
+        window_seconds: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._clock = clock
         self._attempts = attempts
         self._attempts_per_address = attempts_per_address
         self._window = window_seconds
@@ -39,7 +48,7 @@ class LoginThrottle:
 
     def check(self, *, account: str, address: str) -> None:
         """Refuse (429) while either limit is reached; ``retry_after_seconds`` is when it frees again."""
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             waits = [
                 self._wait(key, limit, now) for key, limit in self._limits(account=account, address=address)
@@ -49,7 +58,7 @@ class LoginThrottle:
             raise TooManyRequests("too many failed logins; try again later", retry_after_seconds=retry_after)
 
     def fail(self, *, account: str, address: str) -> None:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             for key, _ in self._limits(account=account, address=address):
                 self._failures.setdefault(key, deque()).append(now)
