@@ -64,7 +64,7 @@ def test_unknown_disabled_and_wrong_logins_each_do_one_password_hash_check(
         assert checks == [password], email
 
 
-def test_logins_are_throttled_per_account(api: TestClient, make_user) -> None:
+def test_logins_are_throttled_per_account_at_an_address(api: TestClient, make_user) -> None:
     make_user(Role.member, email="target@example.se")
     for _ in range(5):
         api.post("/api/v1/auth/token", data={"username": "target@example.se", "password": "guess guess"})
