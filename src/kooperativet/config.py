@@ -6,12 +6,13 @@ In production (``KOOPERATIVET_ENV=production``) the secret key must be given; it
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
@@ -43,6 +44,15 @@ class Settings(BaseSettings):
     jwt_audience: str = "kooperativet-api"
     login_attempts_per_window: int = Field(default=10, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+    # Login throttling and the client address behind a reverse proxy (see auth.throttle and api.edge).
+    login_attempts_per_address: int = Field(
+        default=100, ge=1, description="failed logins per client address and window, whatever the account"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated IPs or CIDR networks of reverse proxies whose X-Forwarded-For counts",
+    )
+
     max_request_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
     db_pool_size: int = Field(
         default=20, ge=1, le=200, description="database sessions open at once per server process"
@@ -74,6 +84,21 @@ class Settings(BaseSettings):
     cooperative_contact_email: str | None = None
     cooperative_contact_phone: str | None = None
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for entry in _split_proxies(value):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{entry!r} in trusted_proxies is not an IP or a network") from exc
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted proxies as a list; empty means the direct peer is always the client."""
+        return _split_proxies(self.trusted_proxies)
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
         if self.env is Environment.production:
@@ -95,6 +120,10 @@ class Settings(BaseSettings):
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         return _read_or_create_secret(self.data_dir / SECRET_KEY_FILE)
+
+
+def _split_proxies(value: str) -> list[str]:
+    return [entry.strip() for entry in value.split(",") if entry.strip()]
 
 
 def _read_or_create_secret(path: Path) -> str:

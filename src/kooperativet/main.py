@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from kooperativet import __version__
 from kooperativet.api.body_limit import BodySizeLimit
+from kooperativet.api.edge import install_edge
 from kooperativet.api.problems import document_problems, install_problem_handlers, problem_response
 from kooperativet.assignments.router import router as assignments_router
 from kooperativet.auth.router import router as auth_router
@@ -60,7 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.write_lock = write_lock_for(engine)
     app.state.login_throttle = LoginThrottle(
-        attempts=settings.login_attempts_per_window, window_seconds=settings.login_window_seconds
+        attempts=settings.login_attempts_per_window,
+        attempts_per_address=settings.login_attempts_per_address,
+        window_seconds=settings.login_window_seconds,
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
@@ -99,4 +102,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return {"status": "ok", "version": __version__}
 
+    install_edge(app, settings=settings)
     return app

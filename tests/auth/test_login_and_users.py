@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
 
 from kooperativet.auth.models import Role
 from tests.conftest import PASSWORD
@@ -26,14 +28,43 @@ def test_wrong_password_and_unknown_user_get_the_same_401(api: TestClient, make_
     assert wrong.json()["detail"] == unknown.json()["detail"] == "wrong e-mail or password"
 
 
-def test_a_disabled_user_cannot_log_in(api: TestClient, make_user) -> None:
+def test_a_disabled_account_answers_exactly_like_a_wrong_password(api: TestClient, make_user) -> None:
     make_user(Role.member, email="gone@example.se", active=False)
-    response = api.post("/api/v1/auth/token", data={"username": "gone@example.se", "password": PASSWORD})
-    assert response.status_code == 401
-    assert response.json()["code"] == "account_disabled"
+    make_user(Role.member, email="anna@example.se")
+    disabled = api.post("/api/v1/auth/token", data={"username": "gone@example.se", "password": PASSWORD})
+    wrong = api.post("/api/v1/auth/token", data={"username": "anna@example.se", "password": "wrong password"})
+    assert disabled.status_code == wrong.status_code == 401
+    assert disabled.json() == wrong.json()
+    assert disabled.json()["code"] == "invalid_credentials"
+    assert disabled.headers["www-authenticate"] == wrong.headers["www-authenticate"]
 
 
-def test_logins_are_throttled_per_account(api: TestClient, make_user) -> None:
+def test_unknown_disabled_and_wrong_logins_each_do_one_password_hash_check(
+    api: TestClient, make_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same argon2 work in every case, so that the answer's timing does not tell them apart."""
+    make_user(Role.member, email="gone@example.se", active=False)
+    make_user(Role.member, email="anna@example.se")
+    checks: list[str] = []
+    real_verify = PasswordHash.verify
+
+    def counting_verify(self: PasswordHash, password: str, hash: str) -> bool:
+        checks.append(password)
+        return bool(real_verify(self, password, hash))
+
+    monkeypatch.setattr(PasswordHash, "verify", counting_verify)
+    for email, password in [
+        ("nobody@example.se", "wrong password"),
+        ("gone@example.se", PASSWORD),
+        ("anna@example.se", "wrong password"),
+    ]:
+        checks.clear()
+        response = api.post("/api/v1/auth/token", data={"username": email, "password": password})
+        assert response.status_code == 401
+        assert checks == [password], email
+
+
+def test_logins_are_throttled_per_account_at_an_address(api: TestClient, make_user) -> None:
     make_user(Role.member, email="target@example.se")
     for _ in range(5):
         api.post("/api/v1/auth/token", data={"username": "target@example.se", "password": "guess guess"})

@@ -11,11 +11,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from jose import jwt
+from sqlalchemy.orm import Session
 
 from kooperativet.auth.dependencies import token_config
 from kooperativet.auth.models import Role
-from kooperativet.auth.tokens import InvalidToken, decode_access_token, issue_access_token
+from kooperativet.auth.tokens import (
+    InvalidToken,
+    decode_access_token,
+    first_issue_time,
+    issue_access_token,
+    issued_before_password_change,
+)
 from kooperativet.config import Settings
+from tests.auth.test_login_and_users import bearer
+from tests.conftest import PASSWORD
 
 KEY = "t" * 48
 
@@ -125,3 +134,53 @@ def test_no_token_is_a_401(api: TestClient) -> None:
     response = api.get("/api/v1/auth/me")
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_token_issued_earlier_in_the_second_of_a_password_change_is_refused(
+    api: TestClient, make_user, session: Session, settings: Settings
+) -> None:
+    actor = make_user(Role.member)
+    second = datetime.now(UTC).replace(microsecond=0)
+    token, _ = issue_access_token(
+        config=token_config(settings), user_id=actor.user.id, now=second.replace(microsecond=200_000)
+    )
+    actor.user.password_changed_at = second.replace(microsecond=700_000)
+    session.flush()
+    response = api.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+
+
+def test_a_login_in_the_same_second_as_a_password_change_gets_a_working_token(
+    api: TestClient, make_user
+) -> None:
+    actor = make_user(Role.member, email="anna@example.se")
+    changed = api.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "a brand new secret"},
+        headers=actor.headers,
+    )
+    assert changed.status_code == 204
+    assert api.get("/api/v1/auth/me", headers=actor.headers).status_code == 401
+    login = api.post(
+        "/api/v1/auth/token", data={"username": "anna@example.se", "password": "a brand new secret"}
+    )
+    assert login.status_code == 200
+    fresh = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    assert api.get("/api/v1/auth/me", headers=fresh).status_code == 200
+    refreshed = api.post("/api/v1/auth/refresh", json={"refresh_token": login.json()["refresh_token"]})
+    assert api.get("/api/v1/auth/me", headers=bearer(refreshed.json())).status_code == 200
+
+
+def test_tokens_issued_in_the_second_of_a_password_change_are_dated_the_next_second() -> None:
+    changed = datetime(2026, 11, 30, 12, 0, 0, 700_000, tzinfo=UTC)
+    same_second = datetime(2026, 11, 30, 12, 0, 0, 900_000, tzinfo=UTC)
+    dated = first_issue_time(now=same_second, password_changed_at=changed)
+    assert dated == datetime(2026, 11, 30, 12, 0, 1, tzinfo=UTC)
+    assert not issued_before_password_change(issued_at=dated, password_changed_at=changed)
+    later = datetime(2026, 11, 30, 12, 0, 5, tzinfo=UTC)
+    assert first_issue_time(now=later, password_changed_at=changed) == later
+    assert first_issue_time(now=same_second, password_changed_at=None) == same_second
+    assert issued_before_password_change(
+        issued_at=datetime(2026, 11, 30, 12, 0, tzinfo=UTC), password_changed_at=changed
+    )

@@ -11,7 +11,12 @@ from fastapi.security import OAuth2PasswordBearer
 
 from kooperativet.api.dependencies import AppSettings, DbSession
 from kooperativet.auth.models import Role, User
-from kooperativet.auth.tokens import InvalidToken, TokenConfig, decode_access_token
+from kooperativet.auth.tokens import (
+    InvalidToken,
+    TokenConfig,
+    decode_access_token,
+    issued_before_password_change,
+)
 from kooperativet.config import Settings
 from kooperativet.errors import NotAuthenticated, PermissionDenied
 
@@ -42,8 +47,8 @@ def current_user(
         raise NotAuthenticated("the access token is not valid", code="invalid_token")
     if not user.is_active:
         raise NotAuthenticated("this account is disabled", code="account_disabled")
-    if user.password_changed_at is not None and claims.issued_at < user.password_changed_at.replace(
-        microsecond=0
+    if issued_before_password_change(
+        issued_at=claims.issued_at, password_changed_at=user.password_changed_at
     ):
         raise NotAuthenticated("the password has changed since this token was issued", code="invalid_token")
     return user

@@ -44,15 +44,16 @@ def issue_token(
 ) -> TokenPair:
     """OAuth2 password flow: e-mail as ``username`` and the password give an access and a refresh token."""
     throttle: LoginThrottle = request.app.state.login_throttle
-    account_key = f"account:{service.normalise_email(form.username)}"
-    address_key = f"address:{request.client.host if request.client else 'unknown'}"
-    throttle.check(account_key, address_key)
+    # The address is the client's, not a proxy's, when the peer is a trusted proxy (see api.edge).
+    account = service.normalise_email(form.username)
+    address = request.client.host if request.client else "unknown"
+    throttle.check(account=account, address=address)
     try:
         user = service.authenticate(session, email=form.username, password=form.password)
     except Exception:
-        throttle.fail(account_key, address_key)
+        throttle.fail(account=account, address=address)
         raise
-    throttle.succeed(account_key)
+    throttle.succeed(account=account, address=address)
     issued = service.issue_tokens(
         session,
         user=user,

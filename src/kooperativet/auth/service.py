@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import RefreshToken, Role, User, UserRole
 from kooperativet.auth.passwords import hash_password, verify_against_dummy, verify_password
-from kooperativet.auth.tokens import TokenConfig, issue_access_token
+from kooperativet.auth.tokens import TokenConfig, first_issue_time, issue_access_token
 from kooperativet.db import count_rows
 from kooperativet.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
 
@@ -147,10 +147,10 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     if user is None:
         verify_against_dummy(password)
         raise NotAuthenticated("wrong e-mail or password", code="invalid_credentials")
-    if not verify_password(password, user.password_hash):
+    # A disabled account answers exactly like a wrong password, after the same hashing work, so that
+    # neither the answer nor its timing tells whether an address has an account or it was disabled.
+    if not verify_password(password, user.password_hash) or not user.is_active:
         raise NotAuthenticated("wrong e-mail or password", code="invalid_credentials")
-    if not user.is_active:
-        raise NotAuthenticated("this account is disabled", code="account_disabled")
     return user
 
 
@@ -171,7 +171,8 @@ def change_password(
 def issue_tokens(
     session: Session, *, user: User, config: TokenConfig, refresh_lifetime: timedelta, now: datetime
 ) -> IssuedTokens:
-    access, access_expires_at = issue_access_token(config=config, user_id=user.id, now=now)
+    issued_at = first_issue_time(now=now, password_changed_at=user.password_changed_at)
+    access, access_expires_at = issue_access_token(config=config, user_id=user.id, now=issued_at)
     refresh = secrets.token_urlsafe(32)
     row = RefreshToken(
         user_id=user.id, token_hash=_digest(refresh), issued_at=now, expires_at=now + refresh_lifetime
@@ -185,7 +186,11 @@ def refresh_tokens(
     session: Session, *, refresh_token: str, config: TokenConfig, refresh_lifetime: timedelta, now: datetime
 ) -> IssuedTokens:
     """Rotate a refresh token. Presenting a revoked one revokes the whole family: it may have been stolen."""
-    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == _digest(refresh_token)))
+    # The row lock makes a second, concurrent refresh of the same token wait for the first to commit and
+    # then see it revoked (PostgreSQL; SQLite already has one writer at a time).
+    row = session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == _digest(refresh_token)).with_for_update()
+    )
     if row is None or row.expires_at <= now:
         raise NotAuthenticated("the refresh token is unknown or expired", code="invalid_refresh_token")
     if row.revoked_at is not None:

@@ -32,11 +32,22 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="server processes")] = 1,
     reload: Annotated[bool, typer.Option(help="restart on code changes (development)")] = False,
 ) -> None:
-    """Serve the API (docs at /docs, schema at /openapi.json, health at /health)."""
+    """Serve the API (docs at /docs, schema at /openapi.json, health at /health).
+
+    No ``Server`` header names the software to scanners. uvicorn's own proxy-header handling is off: the app
+    reads ``X-Forwarded-For`` only from ``KOOPERATIVET_TRUSTED_PROXIES`` (see ``kooperativet.api.edge``).
+    """
     import uvicorn
 
     uvicorn.run(
-        "kooperativet.main:create_app", factory=True, host=host, port=port, workers=workers, reload=reload
+        "kooperativet.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        server_header=False,
+        proxy_headers=False,
     )
 
 

@@ -1,0 +1,83 @@
+"""Every response forbids caching; X-Forwarded-For counts only when a trusted proxy sends it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+
+from kooperativet.config import Settings
+from kooperativet.main import create_app
+
+
+def test_personal_data_and_problems_are_never_cached(
+    api: TestClient, settings: Settings, make_member
+) -> None:
+    actor = make_member()
+    responses = {
+        "own member record": api.get("/api/v1/members/me", headers=actor.headers),
+        "not authenticated": api.get("/api/v1/members/me"),
+        "unknown path": api.get("/api/v1/no-such-thing"),
+        "invalid request": api.get("/api/v1/users?limit=0", headers=actor.headers),
+        "body too large": api.post(
+            "/api/v1/auth/token",
+            content=b"x" * (settings.max_request_bytes + 1),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        "health": api.get("/health"),
+    }
+    assert responses["own member record"].status_code == 200
+    for case, response in responses.items():
+        assert response.headers["cache-control"] == "no-store", case
+
+
+def peer_app(settings: Settings, *, trusted_proxies: str) -> FastAPI:
+    """The app with one extra route that answers the client address the app sees."""
+    app = create_app(settings.model_copy(update={"trusted_proxies": trusted_proxies}))
+
+    @app.get("/peer")
+    def peer(request: Request) -> dict[str, str | None]:
+        return {"host": request.client.host if request.client else None, "scheme": request.url.scheme}
+
+    return app
+
+
+@pytest.fixture
+def proxied(settings: Settings) -> Iterator[TestClient]:
+    app = peer_app(settings, trusted_proxies="10.0.0.0/24, 2001:db8::1")
+    with TestClient(app, client=("10.0.0.7", 443)) as client:
+        yield client
+
+
+def test_the_client_behind_a_trusted_proxy_is_the_rightmost_untrusted_address(proxied: TestClient) -> None:
+    seen = proxied.get(
+        "/peer", headers={"X-Forwarded-For": "192.0.2.1, 203.0.113.5, 10.0.0.3", "X-Forwarded-Proto": "https"}
+    ).json()
+    assert seen == {"host": "203.0.113.5", "scheme": "https"}
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(settings: Settings) -> None:
+    with TestClient(peer_app(settings, trusted_proxies=""), client=("127.0.0.1", 443)) as client:
+        seen = client.get("/peer", headers={"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Proto": "https"})
+    assert seen.json() == {"host": "127.0.0.1", "scheme": "http"}
+
+
+def test_a_peer_outside_the_trusted_proxies_is_the_client_itself(settings: Settings) -> None:
+    app = peer_app(settings, trusted_proxies="10.0.0.0/24")
+    with TestClient(app, client=("198.51.100.9", 443)) as client:
+        seen = client.get("/peer", headers={"X-Forwarded-For": "203.0.113.5"}).json()
+    assert seen["host"] == "198.51.100.9"
+
+
+@pytest.mark.parametrize("bad", ["*", "proxy.example.org", "10.0.0.0/33", "10.0.0.1, nonsense"])
+def test_trusted_proxies_must_be_addresses_or_networks(bad: str) -> None:
+    with pytest.raises(ValidationError, match="trusted_proxies"):
+        Settings(database_url="sqlite://", trusted_proxies=bad)
+
+
+def test_trusted_proxies_are_read_from_a_comma_separated_setting() -> None:
+    settings = Settings(database_url="sqlite://", trusted_proxies=" 10.0.0.1 , 2001:db8::/32 ,")
+    assert settings.trusted_proxy_list == ["10.0.0.1", "2001:db8::/32"]
