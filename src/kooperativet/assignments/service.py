@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments import rules
+from kooperativet.assignments.duties import refuse_own_work
 from kooperativet.assignments.models import Assignment, AssignmentLine, Expense, Receipt
 from kooperativet.assignments.rules import (
     AssignmentStatus,
@@ -297,9 +298,11 @@ def approve_assignment(
     """The treasurer approves; ``warnings`` (all of them, SÄVA included) must be confirmed when there are any.
 
     Who decided, when, the warnings shown and the confirmation are recorded on the assignment. The employment
-    is created by ``employments.service.approve_assignment``, which calls this.
+    is created by ``employments.service.approve_assignment``, which calls this. Nobody approves her own
+    commission (``assignments.duties``).
     """
     _require_office(actor)
+    refuse_own_work(actor_id=actor.id, worker=assignment.member, act=f"approve assignment {assignment.id}")
     if warnings and not confirm_warnings:
         check_version(assignment.version, version, what=f"assignment {assignment.id}")
         rules.next_status(assignment.status, Transition.approve)
@@ -321,7 +324,9 @@ def approve_assignment(
 def reject_assignment(
     session: Session, *, assignment: Assignment, version: int, reason: str, actor: User
 ) -> Assignment:
+    """The treasurer rejects with a reason; nobody rejects her own commission (``assignments.duties``)."""
     _require_office(actor)
+    refuse_own_work(actor_id=actor.id, worker=assignment.member, act=f"reject assignment {assignment.id}")
     if not reason.strip():
         raise RuleViolation("say why the assignment is rejected", field="reason")
     _move(assignment, Transition.reject, version=version)
