@@ -426,7 +426,7 @@ def _check_client(client: Client) -> None:
         ).replace("-", "")
     if (client.peppol_scheme is None) != (client.peppol_id is None):
         raise RuleViolation("give both peppol_scheme and peppol_id, or neither", field="peppol_id")
-    if client.kind is ClientKind.person and client.organisation_number is not None:
+    if client.kind == ClientKind.person and client.organisation_number is not None:
         raise RuleViolation("a private person has no organisation number", field="organisation_number")
     vat_prefix = "EL" if client.country == "GR" else client.country  # Greece uses EL in VAT numbers
     if client.vat_number is not None and not client.vat_number.startswith(vat_prefix):
