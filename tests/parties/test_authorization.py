@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from kooperativet.assignments.models import Assignment
+from kooperativet.assignments.rules import ExtentUnit
+from kooperativet.parties.models import Client, ClientKind
 from tests.authz import (
     ADMIN_ONLY,
     EVERYONE,
@@ -76,3 +83,44 @@ def test_operation_meets_its_expectation_for_role(
     )
     statuses, body = EXPECTATIONS[operation_id]
     check(api, actors, role, method=method, path=path, body=body, expected=statuses[role])
+
+
+#: A client who is a private person: "member" has an assignment for her, "other_member" and the board do not.
+PRIVATE_CLIENT_EXPECTATIONS: dict[str, Expectation] = {
+    "get_client": (OWNER_OR_OFFICE, None),
+    "update_client": (row(401, 403, 403, 200, 403, 200), {"version": 1, "city": "Lund"}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation_id", sorted(PRIVATE_CLIENT_EXPECTATIONS))
+def test_a_private_person_client_meets_its_expectation_for_role(
+    api: TestClient, session: Session, make_user, make_member, operation_id: str, role: str
+) -> None:
+    actors = Actors.make(make_user, make_member)
+    client = Client(name="Petra Privat", kind=ClientKind.person)
+    session.add(client)
+    session.flush()
+    session.add(
+        Assignment(
+            member_id=actors.member.member.id,
+            client_id=client.id,
+            title="Bröllopsmusik",
+            period_start=date(2026, 6, 6),
+            period_end=date(2026, 6, 6),
+            extent_quantity=Decimal("1"),
+            extent_unit=ExtentUnit.days,
+        )
+    )
+    session.flush()
+    method, template = OPERATIONS[operation_id]
+    statuses, body = PRIVATE_CLIENT_EXPECTATIONS[operation_id]
+    check(
+        api,
+        actors,
+        role,
+        method=method,
+        path=template.format(client_id=client.id),
+        body=body,
+        expected=statuses[role],
+    )

@@ -125,7 +125,8 @@ def approve_assignment(
     key: IdempotencyKey = None,
 ) -> AssignmentRead:
     """Approve a submitted assignment (treasurer or admin): the member is employed for its period (SÄVA) and
-    the anställningsbevis is made. With warnings, send ``confirm_warnings: true``; they are recorded."""
+    the anställningsbevis is made. With warnings, send ``confirm_warnings: true``; they are recorded. Nobody
+    approves her own assignment (409 ``own_work``)."""
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
 
     def approve() -> AssignmentRead:
@@ -153,7 +154,7 @@ def approve_assignment(
 def reject_assignment(
     assignment_id: int, body: RejectionRequest, user: CurrentUser, session: DbSession
 ) -> AssignmentRead:
-    """Reject a submitted assignment with a reason (treasurer or admin)."""
+    """Reject a submitted assignment with a reason (treasurer or admin); never one's own (409 own_work)."""
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
     service.reject_assignment(
         session, assignment=assignment, version=body.version, reason=body.reason, actor=user

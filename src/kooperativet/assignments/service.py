@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments import rules
+from kooperativet.assignments.duties import refuse_own_work
 from kooperativet.assignments.models import Assignment, AssignmentLine, Expense, Receipt
 from kooperativet.assignments.rules import (
     AssignmentStatus,
@@ -52,6 +53,18 @@ _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._ -]+")
 def is_office(user: User) -> bool:
     """The treasurer and the admin see every assignment."""
     return user.has_any_role(Role.treasurer, Role.admin)
+
+
+def clients_worked_for(*, actor: User) -> Select[int] | None:
+    """The ids of the clients the actor works for (has an assignment for, in any status); None for the office,
+    which sees every client. This is what makes a private-person client visible to a member."""
+    if is_office(actor):
+        return None
+    return (
+        select(Assignment.client_id)
+        .join(Member, Member.id == Assignment.member_id)
+        .where(Member.user_id == actor.id)
+    )
 
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -148,7 +161,7 @@ def create_assignment(session: Session, *, data: AssignmentCreate, actor: User) 
     member = session.scalar(select(Member).where(Member.user_id == actor.id))
     if member is None:
         raise PermissionDenied("only a member registers assignments; no member record is linked to you")
-    client = _client_for(session, client_id=data.client_id, new_client=data.client)
+    client = _client_for(session, client_id=data.client_id, new_client=data.client, actor=actor)
     rules.check_period(start=data.period_start, end=data.period_end)
     rules.check_positive(data.extent_quantity, field="extent_quantity")
     lines = [_fee_line(line) for line in data.lines]
@@ -187,7 +200,7 @@ def update_assignment(
             raise RuleViolation(f"{field} cannot be empty", field=field)
     client = assignment.client
     if "client_id" in changes:
-        client = _client_for(session, client_id=changes.pop("client_id"), new_client=None)
+        client = _client_for(session, client_id=changes.pop("client_id"), new_client=None, actor=actor)
     start = changes.get("period_start", assignment.period_start)
     end = changes.get("period_end", assignment.period_end)
     rules.check_period(start=start, end=end)
@@ -297,9 +310,11 @@ def approve_assignment(
     """The treasurer approves; ``warnings`` (all of them, SÄVA included) must be confirmed when there are any.
 
     Who decided, when, the warnings shown and the confirmation are recorded on the assignment. The employment
-    is created by ``employments.service.approve_assignment``, which calls this.
+    is created by ``employments.service.approve_assignment``, which calls this. Nobody approves her own
+    commission (``assignments.duties``).
     """
     _require_office(actor)
+    refuse_own_work(actor_id=actor.id, worker=assignment.member, act=f"approve assignment {assignment.id}")
     if warnings and not confirm_warnings:
         check_version(assignment.version, version, what=f"assignment {assignment.id}")
         rules.next_status(assignment.status, Transition.approve)
@@ -321,7 +336,9 @@ def approve_assignment(
 def reject_assignment(
     session: Session, *, assignment: Assignment, version: int, reason: str, actor: User
 ) -> Assignment:
+    """The treasurer rejects with a reason; nobody rejects her own commission (``assignments.duties``)."""
     _require_office(actor)
+    refuse_own_work(actor_id=actor.id, worker=assignment.member, act=f"reject assignment {assignment.id}")
     if not reason.strip():
         raise RuleViolation("say why the assignment is rejected", field="reason")
     _move(assignment, Transition.reject, version=version)
@@ -394,17 +411,23 @@ def _require_office(actor: User) -> None:
         raise PermissionDenied("this needs one of the roles: admin, treasurer")
 
 
-def _client_for(session: Session, *, client_id: int | None, new_client: ClientCreate | None) -> Client:
+def _client_for(
+    session: Session, *, client_id: int | None, new_client: ClientCreate | None, actor: User
+) -> Client:
+    """The assignment's client: a new one, or an existing one the actor may see (a private person only when
+    the member already works for her), so an assignment cannot be used to reveal a private client."""
     if client_id is not None and new_client is not None:
         raise RuleViolation("give client_id or a new client, not both", field="client")
     if new_client is not None:
         return parties_service.create_client(session, data=new_client)
     if client_id is None:
         raise RuleViolation("give the client: client_id or a new client", field="client_id")
-    client = session.get(Client, client_id)
-    if client is None:
-        raise RuleViolation(f"client {client_id} does not exist", field="client_id")
-    return client
+    try:
+        return parties_service.get_client(
+            session, client_id=client_id, worked_for=clients_worked_for(actor=actor)
+        )
+    except NotFound as exc:
+        raise RuleViolation(f"client {client_id} does not exist", field="client_id") from exc
 
 
 def _fee_line(line: FeeLineCreate) -> FeeLine:

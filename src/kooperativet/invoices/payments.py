@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kooperativet.assignments.duties import is_own_work
 from kooperativet.audit.service import append_event
 from kooperativet.auth.models import User
 from kooperativet.db import count_rows
@@ -30,13 +31,23 @@ from kooperativet.invoices.models import (
 )
 from kooperativet.invoices.ocr import is_valid_ocr
 from kooperativet.invoices.schemas import PaymentCreate
-from kooperativet.invoices.service import get_invoice, own_member_ids, sees_every_invoice, settle
+from kooperativet.invoices.service import (
+    get_invoice,
+    own_member_ids,
+    refuse_own_invoice,
+    sees_every_invoice,
+    settle,
+)
+from kooperativet.parties.models import Member
 
 
 def record_payment(session: Session, *, data: PaymentCreate, actor: User, now: datetime) -> Payment:
     """Record money received against an invoice. More than is outstanding is refused unless the treasurer
-    says it is an overpayment."""
+    says it is an overpayment. Nobody records the payment for her own commission (``assignments.duties``)."""
     invoice = _payable_invoice(session, invoice_id=data.invoice_id, actor=actor)
+    refuse_own_invoice(
+        session, invoice=invoice, actor=actor, act=f"record a payment on invoice {invoice.number}"
+    )
     if data.amount <= 0:
         raise RuleViolation("a payment is above zero", code="invalid_amount", field="amount")
     outstanding = invoice.outstanding
@@ -69,7 +80,11 @@ class ImportResult:
 
 
 def import_camt054(session: Session, *, content: bytes, actor: User, now: datetime) -> ImportResult:
-    """Import a camt.054 file: all of it or, on a malformed file, nothing."""
+    """Import a camt.054 file: all of it or, on a malformed file, nothing.
+
+    A credit for the importer's own invoice is not matched (``assignments.duties``): it is left unmatched with
+    that reason, and another treasurer or an admin records it as a payment.
+    """
     try:
         credits = parse_camt054(content)
     except InvalidCamt054 as exc:
@@ -79,7 +94,7 @@ def import_camt054(session: Session, *, content: bytes, actor: User, now: dateti
         if _already_imported(session, credit.entry_reference):
             skipped += 1
             continue
-        invoice, reason = _match(session, credit)
+        invoice, reason = _match(session, credit, actor=actor)
         if invoice is None:
             session.add(
                 UnmatchedBankEntry(
@@ -114,7 +129,7 @@ def import_camt054(session: Session, *, content: bytes, actor: User, now: dateti
     return ImportResult(matched=matched, partly_paid=partly, unmatched=unmatched, already_imported=skipped)
 
 
-def _match(session: Session, credit: BankCredit) -> tuple[Invoice | None, str]:
+def _match(session: Session, credit: BankCredit, *, actor: User) -> tuple[Invoice | None, str]:
     if credit.reference is None or not is_valid_ocr(credit.reference, with_length_digit=True):
         return None, "no valid OCR reference"
     invoice = session.scalar(
@@ -131,6 +146,11 @@ def _match(session: Session, credit: BankCredit) -> tuple[Invoice | None, str]:
         return None, f"invoice {invoice.number} is {invoice.status}"
     if credit.amount > invoice.outstanding:
         return None, f"more than the {invoice.outstanding} due on invoice {invoice.number}"
+    if is_own_work(actor_id=actor.id, worker=session.get_one(Member, invoice.member_id)):
+        return (
+            None,
+            f"invoice {invoice.number} is the importer's own work; another treasurer or an admin records it",
+        )
     return invoice, ""
 
 

@@ -58,7 +58,8 @@ def issue_invoice(
     key: IdempotencyKey = None,
 ) -> InvoiceRead:
     """Issue an invoice dated today from an approved assignment, whole or in parts (treasurer or admin).
-    The number is taken now, gap-free per year; the PDF/A-3b and Peppol UBL are stored with their SHA-256."""
+    The number is taken now, gap-free per year; the PDF/A-3b and Peppol UBL are stored with their SHA-256.
+    Nobody invoices her own assignment (409 ``own_work``)."""
     return idempotent(
         session,
         key=key,
@@ -162,7 +163,8 @@ def issue_credit_note(
     key: IdempotencyKey = None,
 ) -> InvoiceRead:
     """Credit an invoice in full (no ``parts``) or in part, by quantity or amount per line (treasurer or
-    admin). The credit note takes the next number and refers to the original, which itself never changes."""
+    admin). The credit note takes the next number and refers to the original, which itself never changes.
+    Nobody credits the invoice of her own assignment (409 ``own_work``)."""
     return idempotent(
         session,
         key=key,
@@ -183,13 +185,13 @@ def issue_credit_note(
     "/payments",
     tags=["payments"],
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 def record_payment(
     body: PaymentCreate, user: TreasurerOrAdmin, session: DbSession, clock: Now, key: IdempotencyKey = None
 ) -> PaymentRead:
     """Record a payment against an invoice (treasurer or admin). More than is due is refused unless
-    ``overpayment`` is true."""
+    ``overpayment`` is true; a payment for one's own assignment is a 409 ``own_work``."""
     return idempotent(
         session,
         key=key,
@@ -227,8 +229,8 @@ def import_camt054(
     file: UploadFile = File(description="a camt.054 XML file"),
 ) -> Camt054ImportResult:
     """Import the bank's camt.054 notification (treasurer or admin): booked credits are matched by OCR
-    (exact amount → paid, less → partly paid, otherwise left unmatched). Importing a file again changes
-    nothing."""
+    (exact amount → paid, less → partly paid, otherwise left unmatched). A credit for the importer's own
+    assignment is left unmatched for another treasurer or an admin. Importing a file again changes nothing."""
     content = file.file.read(MAX_CAMT054_BYTES + 1)
     if len(content) > MAX_CAMT054_BYTES:
         raise RuleViolation("the file is over 5 MB", code="file_too_large", field="file")

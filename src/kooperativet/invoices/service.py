@@ -21,6 +21,7 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kooperativet.assignments.duties import refuse_own_work
 from kooperativet.assignments.models import Assignment, AssignmentLine, Expense
 from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.assignments.service import close, mark_invoiced, mark_paid
@@ -71,7 +72,10 @@ class _DraftLine:
 def issue_invoice(
     session: Session, *, data: InvoiceIssue, actor: User, today: date, now: datetime
 ) -> Invoice:
-    """Issue an invoice dated ``today`` from an approved assignment (whole, or the given parts)."""
+    """Issue an invoice dated ``today`` from an approved assignment (whole, or the given parts).
+
+    Nobody invoices her own commission (``assignments.duties``).
+    """
     assignment = session.scalar(
         select(Assignment)
         .where(Assignment.id == data.assignment_id)
@@ -81,6 +85,7 @@ def issue_invoice(
     )
     if assignment is None:
         raise NotFound(f"assignment {data.assignment_id} does not exist")
+    refuse_own_work(actor_id=actor.id, worker=assignment.member, act=f"invoice assignment {assignment.id}")
     if assignment.status not in INVOICEABLE:
         raise RuleViolation(
             f"assignment {assignment.id} is {assignment.status}; only an approved assignment can be invoiced",
@@ -148,8 +153,12 @@ def issue_invoice(
 def issue_credit_note(
     session: Session, *, invoice_id: int, data: CreditNoteIssue, actor: User, today: date, now: datetime
 ) -> Invoice:
-    """Credit the whole invoice (no parts: everything not credited yet) or parts of its lines."""
+    """Credit the whole invoice (no parts: everything not credited yet) or parts of its lines.
+
+    Nobody credits the invoice of her own commission (``assignments.duties``).
+    """
     original = _locked_invoice(session, invoice_id=invoice_id)
+    refuse_own_invoice(session, invoice=original, actor=actor, act=f"credit invoice {original.number}")
     if original.kind != InvoiceKind.invoice:
         raise RuleViolation("a credit note is not credited again", code="not_an_invoice", field="invoice_id")
     remaining = _creditable(session, original)
@@ -601,6 +610,11 @@ def list_invoices(
 
 def own_member_ids(session: Session, actor: User) -> list[int]:
     return list(session.scalars(select(Member.id).where(Member.user_id == actor.id)))
+
+
+def refuse_own_invoice(session: Session, *, invoice: Invoice, actor: User, act: str) -> None:
+    """Refuse (409 ``own_work``) when ``invoice`` is for the acting user's own assignment."""
+    refuse_own_work(actor_id=actor.id, worker=session.get_one(Member, invoice.member_id), act=act)
 
 
 def _locked_invoice(session: Session, *, invoice_id: int) -> Invoice:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from kooperativet.api.dependencies import DbSession, Window
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
+from kooperativet.assignments.service import clients_worked_for
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
 from kooperativet.auth.models import Role
 from kooperativet.core.identifiers import mask_account, mask_personal_identity
@@ -115,16 +116,23 @@ def add_tax_setting(
 
 @router.get("/clients", tags=["clients"], responses=problem_responses(401, 422))
 def list_clients(
-    _user: CurrentUser,
+    user: CurrentUser,
     session: DbSession,
     window: Window,
     q: str | None = None,
     public_sector: bool | None = None,
     country: str | None = None,
 ) -> Page[ClientRead]:
-    """Clients, filtered by name, public-sector flag or country."""
+    """Clients, filtered by name, public-sector flag or country. A private person is listed only to the
+    treasurer, the admin and the members who have an assignment for her."""
     rows, total = service.list_clients(
-        session, limit=window.limit, offset=window.offset, q=q, public_sector=public_sector, country=country
+        session,
+        worked_for=clients_worked_for(actor=user),
+        limit=window.limit,
+        offset=window.offset,
+        q=q,
+        public_sector=public_sector,
+        country=country,
     )
     return Page(
         items=[ClientRead.model_validate(c) for c in rows],
@@ -146,9 +154,10 @@ def create_client(body: ClientCreate, _user: TreasurerOrAdmin, session: DbSessio
 
 
 @router.get("/clients/{client_id}", tags=["clients"], responses=problem_responses(401, 404))
-def get_client(client_id: int, _user: CurrentUser, session: DbSession) -> ClientRead:
-    """One client."""
-    return ClientRead.model_validate(service.get_client(session, client_id=client_id))
+def get_client(client_id: int, user: CurrentUser, session: DbSession) -> ClientRead:
+    """One client; a private person is 404 to a member who has no assignment for her."""
+    client = service.get_client(session, client_id=client_id, worked_for=clients_worked_for(actor=user))
+    return ClientRead.model_validate(client)
 
 
 @router.patch("/clients/{client_id}", tags=["clients"], responses=problem_responses(401, 403, 404, 409, 422))
@@ -156,7 +165,7 @@ def update_client(
     client_id: int, body: ClientUpdate, _user: TreasurerOrAdmin, session: DbSession
 ) -> ClientRead:
     """Change a client (treasurer or admin). Send the ``version`` you read."""
-    client = service.get_client(session, client_id=client_id)
+    client = service.get_client(session, client_id=client_id, worked_for=None)
     return ClientRead.model_validate(service.update_client(session, client=client, update=body))
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -343,8 +343,19 @@ def update_client(session: Session, *, client: Client, update: ClientUpdate) -> 
     return client
 
 
-def get_client(session: Session, *, client_id: int) -> Client:
-    client = session.get(Client, client_id)
+def client_visibility(worked_for: Select[int] | None) -> ColumnElement[bool]:
+    """Which clients the asker may see. A private person (kind ``person``) is personal data about someone who
+    is not a member (GDPR art. 5(1)(c), data minimisation): only the office (``worked_for`` None) and the
+    members who work for her (``worked_for``: the ids of the clients the asking member has assignments for)
+    see her. Organisations are visible to every user."""
+    if worked_for is None:
+        return true()
+    return or_(Client.kind != ClientKind.person, Client.id.in_(worked_for))
+
+
+def get_client(session: Session, *, client_id: int, worked_for: Select[int] | None) -> Client:
+    """One client; a private person the asker may not see is 404, as if she did not exist."""
+    client = session.scalar(select(Client).where(Client.id == client_id, client_visibility(worked_for)))
     if client is None:
         raise NotFound(f"client {client_id} does not exist")
     return client
@@ -353,13 +364,15 @@ def get_client(session: Session, *, client_id: int) -> Client:
 def list_clients(
     session: Session,
     *,
+    worked_for: Select[int] | None,
     limit: int,
     offset: int,
     q: str | None = None,
     public_sector: bool | None = None,
     country: str | None = None,
 ) -> tuple[list[Client], int]:
-    query = select(Client)
+    """Clients matching the filters, among those the asker may see (:func:`client_visibility`)."""
+    query = select(Client).where(client_visibility(worked_for))
     if q:
         query = query.where(func.lower(Client.name).like(f"%{q.strip().lower()}%"))
     if public_sector is not None:
@@ -413,7 +426,7 @@ def _check_client(client: Client) -> None:
         ).replace("-", "")
     if (client.peppol_scheme is None) != (client.peppol_id is None):
         raise RuleViolation("give both peppol_scheme and peppol_id, or neither", field="peppol_id")
-    if client.kind is ClientKind.person and client.organisation_number is not None:
+    if client.kind == ClientKind.person and client.organisation_number is not None:
         raise RuleViolation("a private person has no organisation number", field="organisation_number")
     vat_prefix = "EL" if client.country == "GR" else client.country  # Greece uses EL in VAT numbers
     if client.vat_number is not None and not client.vat_number.startswith(vat_prefix):

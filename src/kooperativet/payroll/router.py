@@ -135,9 +135,12 @@ def discard_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def add_payroll_correction(
-    run_id: int, body: CorrectionCreate, _user: TreasurerOrAdmin, session: DbSession
+    run_id: int, body: CorrectionCreate, user: TreasurerOrAdmin, session: DbSession
 ) -> PayrollRunRead:
-    """Add a correction payout referring to an issued payslip to a draft run (treasurer or admin)."""
+    """Add a correction payout referring to an issued payslip to a draft run (treasurer or admin).
+
+    Nobody corrects her own payslip: that is a 409 ``own_work``.
+    """
     run = service.get_run(session, run_id=run_id, for_update=True)
     service.add_correction(
         session,
@@ -147,6 +150,7 @@ def add_payroll_correction(
         invoiced_amount=body.invoiced_amount,
         expense_reimbursement=body.expense_reimbursement,
         reason=body.reason,
+        actor_id=user.id,
     )
     return _run_read(session, run)
 
@@ -159,7 +163,8 @@ def approve_payroll_run(
 ) -> PayrollRunRead:
     """Approve a draft run (treasurer or admin): it is locked and its payslips are issued with numbers.
 
-    Approving twice is a 409; a member without a valid bank account stops it (422 naming the member).
+    Approving twice is a 409; a member without a valid bank account stops it (422 naming the member); a
+    run that includes the approver's own payout is a 409 ``own_work``.
     """
 
     def produce() -> PayrollRunRead:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kooperativet.assignments.duties import refuse_own_work
 from kooperativet.audit.service import append_event
 from kooperativet.auth.models import Role, User
 from kooperativet.core import identifiers as ids
@@ -314,15 +315,22 @@ def add_correction(
     invoiced_amount: Decimal,
     expense_reimbursement: Decimal,
     reason: str,
+    actor_id: int,
 ) -> RunPayout:
     """Add to a draft run a correction payout that refers to an issued payslip's line (payroll.md §5).
 
-    The original payslip is never changed: the correction is paid and shown on a new payslip.
+    The original payslip is never changed: the correction is paid and shown on a new payslip. A correction
+    decides money for one member, so nobody adds one to her own payslip (``assignments.duties``).
     """
     _require_draft(run)
     original = session.get(Payslip, payslip_id)
     if original is None:
         raise NotFound(f"payslip {payslip_id} does not exist")
+    refuse_own_work(
+        actor_id=actor_id,
+        worker=session.get_one(Member, original.member_id),
+        act=f"correct payslip {original.number}",
+    )
     line = next((line for line in original.lines if line.assignment_id == assignment_id), None)
     if line is None:
         raise RuleViolation(
@@ -352,10 +360,17 @@ def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: date
     """Lock a draft run and issue its payslips with gap-free numbers per year (payroll.md §5).
 
     Approving twice is a 409; a member without a valid bank account stops the approval (422 naming them).
+
+    Approval is the decision that pays the run's salaries, so nobody approves a run that includes her own
+    payout (409 ``own_work``, ``assignments.duties``). Creating or discarding a draft is allowed: a draft only
+    collects what is ready by rules already decided (approved assignments, issued and paid invoices) and pays
+    nobody; marking an approved run paid records what the bank did.
     """
     run = get_run(session, run_id=run_id, for_update=True)
     _require_draft(run)
     drafts = calculate_run(session, run=run)
+    for draft in drafts:
+        refuse_own_work(actor_id=approved_by_id, worker=draft.member, act=f"approve payroll run {run.id}")
     _require_bank_accounts([draft.member for draft in drafts])
     cooperative = session.scalar(select(Cooperative).order_by(Cooperative.id).limit(1))
     for draft in drafts:
