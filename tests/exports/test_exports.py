@@ -214,7 +214,9 @@ def test_sie_spells_an_emoji_and_a_polish_letter_in_codepage_437_and_says_so_in_
         f"voucher of 2026-11-03: 'Faktura {number} Teatern Łódź 🎭' was written as "
         f"'Faktura {number} Teatern Lódz ?' (codepage 437 has no spelling for some of its characters)"
     ) in notes
-    assert any(note.startswith("voucher of 2026-11-25: 'Utlägg ") and ": Tåg Lódz ?'" in note for note in notes)
+    assert any(
+        note.startswith("voucher of 2026-11-25: 'Utlägg ") and ": Tåg Lódz ?'" in note for note in notes
+    )
 
 
 def test_sie_refuses_a_range_in_the_future_or_backwards(

@@ -99,10 +99,7 @@ def is_xml_char(char: str) -> bool:
     """XML 1.0 §2.2 ``Char``: tab, LF, CR, and U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF."""
     code = ord(char)
     return (
-        char in "\t\n\r"
-        or 0x20 <= code <= 0xD7FF
-        or 0xE000 <= code <= 0xFFFD
-        or 0x10000 <= code <= 0x10FFFF
+        char in "\t\n\r" or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
     )
 
 
