@@ -225,7 +225,8 @@ def test_names_are_spelt_in_the_banks_latin_character_set_and_noted() -> None:
     assert texts(file.content, ".//p:Dbtr/p:Nm") == ["Kultur-Kooperativet ek. för."]
     assert texts(file.content, ".//p:RmtInf/p:Ustrd") == ["Lön 2026-11"] * 4
     assert [note.split(" (")[0] for note in file.notes] == [
-        "the cooperative's name: 'Kultur_Kooperativet ek. för.' was written as 'Kultur-Kooperativet ek. för.'",
+        "the cooperative's name: 'Kultur_Kooperativet ek. för.' was written as "
+        "'Kultur-Kooperativet ek. för.'",
         "payee of payslip PS-2026-0001: 'Łukasz Dvořák 🎭' was written as 'Lukasz Dvorak ?'",
         "payee of payslip PS-2026-0002: 'Zoë O’Brien & Co' was written as \"Zoe O'Brien + Co\"",
         "payee of payslip PS-2026-0004: 'Bo\\x07Ek' was written as 'Bo Ek'",
