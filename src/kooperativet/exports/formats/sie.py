@@ -10,7 +10,7 @@ The writer produces type 4I (an import file from a sub-system, extension ``.si``
 the accounts used that the caller named, then the vouchers. It refuses a voucher that does not sum to zero.
 
 Characters outside codepage 437 (å ä ö Å Ä Ö é are inside it) never stop the file: the writer spells them
-in codepage 437 (``Łódź`` → ``Lodz``, ``Dvořák`` → ``Dvorák``, typographic quotes and dashes → ASCII, an
+in codepage 437 (``Łódź`` → ``Lódz``, ``Dvořák`` → ``Dvorák``, typographic quotes and dashes → ASCII, an
 emoji → ``?``, a control character → a space, a backslash → ``/`` since it would escape a quote) and the
 file's ``notes`` say which texts were changed (``formats.charset``).
 """
