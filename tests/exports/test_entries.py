@@ -110,7 +110,7 @@ def test_an_expense_reimbursement_books_the_cost_and_input_vat() -> None:
     )
     voucher = entries.expense_voucher(expense, accounts=BAS)
     assert rows(voucher) == {"6990": Decimal("744.34"), "2641": Decimal("44.66"), "1930": Decimal("-789.00")}
-    assert voucher.text == "Utlägg Alva: Tåg Malmö-Lund"  # the en dash is not in codepage 437
+    assert voucher.text == "Utlägg Alva: Tåg Malmö–Lund"  # the SIE writer spells the en dash, with a note
 
 
 def test_the_account_map_is_configuration_with_every_role() -> None:

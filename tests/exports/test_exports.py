@@ -11,11 +11,13 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kooperativet.assignments.models import Expense
 from kooperativet.core.money import drop_ore
 from kooperativet.exports.formats import sie
 from kooperativet.exports.formats.agi import KOMPONENT_NS
 from kooperativet.exports.formats.pain001 import NAMESPACE as PAIN001
-from kooperativet.parties.models import Cooperative
+from kooperativet.invoices.models import Invoice
+from kooperativet.parties.models import Client, Cooperative
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import Payslip
 from tests.conftest import REFERENCE
@@ -181,6 +183,40 @@ def test_sie_books_each_document_once(api: TestClient, approved_run: ApprovedRun
     again = api.post(f"{EXPORTS}/sie", json=NOVEMBER, headers=headers)
     assert again.status_code == 409
     assert _download(api, first.json(), headers) == _download(api, first.json(), headers)
+
+
+def test_sie_spells_an_emoji_and_a_polish_letter_in_codepage_437_and_says_so_in_the_batch(
+    api: TestClient,
+    session: Session,
+    approved_run: ApprovedRun,
+    client_record: Client,
+    paid_assignment,
+    make_member,
+    export_day: date,
+) -> None:
+    client_record.name = "Teatern Łódź 🎭"
+    expense = session.scalars(select(Expense)).one()
+    expense.description = "Tåg Łódź 🎭"
+    assignment = paid_assignment(make_member().member, "1000.00", issue_date=date(2026, 11, 3))
+    number = session.scalars(select(Invoice.number).where(Invoice.assignment_id == assignment.id)).one()
+    session.flush()
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+
+    response = api.post(f"{EXPORTS}/sie", json=NOVEMBER, headers=headers)
+
+    assert response.status_code == 201, response.text
+    texts = [voucher.text for voucher in sie.read(_download(api, response.json(), headers)).vouchers]
+    assert f"Faktura {number} Teatern Lódz ?" in texts
+    assert any(text.startswith("Utlägg ") and text.endswith(": Tåg Lódz ?") for text in texts)
+    notes = response.json()["notes"]
+    assert api.get(EXPORTS, headers=headers).json()["items"][0]["notes"] == notes
+    assert (
+        f"voucher of 2026-11-03: 'Faktura {number} Teatern Łódź 🎭' was written as "
+        f"'Faktura {number} Teatern Lódz ?' (codepage 437 has no spelling for some of its characters)"
+    ) in notes
+    assert any(
+        note.startswith("voucher of 2026-11-25: 'Utlägg ") and ": Tåg Lódz ?'" in note for note in notes
+    )
 
 
 def test_sie_refuses_a_range_in_the_future_or_backwards(

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from kooperativet.api.types import Money, Percent, ReadSchema, Schema
+from kooperativet.api.types import Money, MultilineText, Percent, ReadSchema, Schema, Text
 from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
 from kooperativet.core.vat import VatCategory
 from kooperativet.parties.schemas import ClientCreate
@@ -19,7 +19,7 @@ VAT_RATE = Field(
 
 
 class FeeLineCreate(Schema):
-    description: str = Field(min_length=1, max_length=500, examples=["Workshop i scenframställning"])
+    description: Text = Field(min_length=1, max_length=500, examples=["Workshop i scenframställning"])
     quantity: Decimal = Field(max_digits=12, decimal_places=3, examples=["3"])
     unit: str = Field(
         default="DAY", pattern=r"^[A-Z0-9]{1,3}$", description="UN/ECE Rec. 20: HUR, DAY, C62, LS"
@@ -27,7 +27,7 @@ class FeeLineCreate(Schema):
     unit_price: Money = Field(description="excl. VAT")
     vat_category: VatCategory = VatCategory.STANDARD
     vat_rate: Decimal = VAT_RATE
-    exemption_reason: str | None = Field(default=None, max_length=500, description="category E only")
+    exemption_reason: Text | None = Field(default=None, max_length=500, description="category E only")
 
 
 class FeeLineRead(ReadSchema):
@@ -43,7 +43,7 @@ class FeeLineRead(ReadSchema):
 
 class ExpenseCreate(Schema):
     spent_on: date = Field(examples=["2026-10-12"])
-    description: str = Field(min_length=1, max_length=500, examples=["Tågresa Stockholm–Malmö"])
+    description: Text = Field(min_length=1, max_length=500, examples=["Tågresa Stockholm–Malmö"])
     amount: Money = Field(description="paid amount incl. VAT")
     vat_rate: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2, examples=["6"])
     reinvoice: bool = Field(default=True, description="re-invoiced to the client")
@@ -73,16 +73,16 @@ class AssignmentCreate(Schema):
     client: ClientCreate | None = Field(
         default=None, description="a new client, registered with the assignment"
     )
-    title: str = Field(min_length=1, max_length=200, examples=["Skrivarverkstad för unga"])
-    description: str = Field(default="", max_length=5000)
+    title: Text = Field(min_length=1, max_length=200, examples=["Skrivarverkstad för unga"])
+    description: MultilineText = Field(default="", max_length=5000)
     period_start: date = Field(examples=["2026-10-05"])
     period_end: date = Field(examples=["2026-10-09"])
-    place: str | None = Field(
+    place: Text | None = Field(
         default=None, max_length=200, description="the workplace; left out: varying places"
     )
     extent_quantity: Decimal = Field(max_digits=10, decimal_places=2, examples=["5"])
     extent_unit: ExtentUnit = ExtentUnit.days
-    buyer_reference: str | None = Field(
+    buyer_reference: Text | None = Field(
         default=None, max_length=100, description="the client's reference; defaults to the client's own"
     )
     lines: list[FeeLineCreate] = Field(min_length=1, max_length=MAX_LINES)
@@ -94,14 +94,14 @@ class AssignmentUpdate(Schema):
 
     version: int = Field(ge=1)
     client_id: int | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
+    title: Text | None = Field(default=None, min_length=1, max_length=200)
+    description: MultilineText | None = Field(default=None, max_length=5000)
     period_start: date | None = None
     period_end: date | None = None
-    place: str | None = Field(default=None, max_length=200)
+    place: Text | None = Field(default=None, max_length=200)
     extent_quantity: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
     extent_unit: ExtentUnit | None = None
-    buyer_reference: str | None = Field(default=None, max_length=100)
+    buyer_reference: Text | None = Field(default=None, max_length=100)
     lines: list[FeeLineCreate] | None = Field(default=None, min_length=1, max_length=MAX_LINES)
 
 
@@ -116,7 +116,7 @@ class ApprovalRequest(VersionedAction):
 
 
 class RejectionRequest(VersionedAction):
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: MultilineText = Field(min_length=1, max_length=1000)
 
 
 class WarningRead(BaseModel):

@@ -4,14 +4,14 @@ from datetime import datetime
 
 from pydantic import EmailStr, Field
 
-from kooperativet.api.types import ReadSchema, Schema
+from kooperativet.api.types import ReadSchema, Schema, Text
 from kooperativet.auth.models import Role
 from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
 
 
 class UserCreate(Schema):
     email: EmailStr = Field(examples=["kassor@interimkultur.se"])
-    full_name: str = Field(min_length=1, max_length=200, examples=["Karin Kassör"])
+    full_name: Text = Field(min_length=1, max_length=200, examples=["Karin Kassör"])
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=256, examples=["correct horse battery"])
     roles: list[Role] = Field(default_factory=lambda: [Role.member], examples=[["treasurer"]])
     is_active: bool = True
@@ -19,7 +19,7 @@ class UserCreate(Schema):
 
 class UserUpdate(Schema):
     version: int = Field(ge=1, description="the version you read; a stale one gives 409")
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    full_name: Text | None = Field(default=None, min_length=1, max_length=200)
     roles: list[Role] | None = None
     is_active: bool | None = None
     password: str | None = Field(

@@ -55,20 +55,6 @@ BAS_ACCOUNT_NAMES: Final[Mapping[str, str]] = {
     "7510": "Arbetsgivaravgifter",
 }
 
-# Typographic punctuation in free text (client names, outlay descriptions) that codepage 437 lacks: written
-# as its ASCII look-alike; any other character outside codepage 437 is left for the SIE writer to refuse.
-_PUNCTUATION: Final = str.maketrans(
-    {
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-    }
-)
-
 _STANDARD_RATE_SUFFIX: Final = {Decimal("25"): "25", Decimal("12"): "12", Decimal("6"): "6"}
 _OTHER_SALES: Final = {
     VatCategory.EXEMPT: "sales_exempt",
@@ -250,7 +236,7 @@ def _voucher(day: date, text: str, rows: Sequence[tuple[str, Decimal]]) -> Vouch
         series="A",
         number="",
         date=day,
-        text=text.translate(_PUNCTUATION)[:100],
+        text=text[:100],
         transactions=tuple(
             Transaction(account=account, amount=amount) for account, amount in merged.items() if amount
         ),

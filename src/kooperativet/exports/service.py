@@ -485,7 +485,7 @@ def _store(
         media_type=file.media_type,
         content=file.content,
         sha256=hashlib.sha256(file.content).hexdigest(),
-        notes=notes,
+        notes=notes + list(file.notes),  # the writer's notes: texts it had to spell in the file's charset
         created_by_id=created_by_id,
         created_at=created_at,
     )

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from pydantic import Field
 
-from kooperativet.api.types import ReadSchema, Schema
+from kooperativet.api.types import MultilineText, ReadSchema, Schema, Text
 from kooperativet.governance import rules
 from kooperativet.governance.models import (
     AgendaItemKind,
@@ -129,7 +129,7 @@ class RulebookFields(Schema):
 
 class RulebookCreate(Schema):
     valid_from: date = Field(examples=["2027-01-01"])
-    source: str = Field(min_length=1, max_length=500, examples=["stadgar § 9, antagna på årsmötet 2026"])
+    source: Text = Field(min_length=1, max_length=500, examples=["stadgar § 9, antagna på årsmötet 2026"])
     rules: RulebookFields
 
 
@@ -146,7 +146,7 @@ class BoardAssignmentCreate(Schema):
     role: BoardRole
     term_from: date = Field(examples=["2026-05-01"])
     term_to: date | None = Field(default=None, examples=["2027-04-30"])
-    decision_reference: str | None = Field(default=None, max_length=200, examples=["årsmötet 2026 § 12"])
+    decision_reference: Text | None = Field(default=None, max_length=200, examples=["årsmötet 2026 § 12"])
 
 
 class BoardAssignmentRead(ReadSchema):
@@ -160,25 +160,25 @@ class BoardAssignmentRead(ReadSchema):
 
 class MeetingCreate(Schema):
     kind: MeetingKind
-    title: str = Field(min_length=1, max_length=200, examples=["Årsmöte 2026"])
+    title: Text = Field(min_length=1, max_length=200, examples=["Årsmöte 2026"])
     held_on: date = Field(examples=["2026-12-20"])
-    location: str | None = Field(default=None, max_length=200)
+    location: Text | None = Field(default=None, max_length=200)
 
 
 class AgendaItemCreate(Schema):
     kind: AgendaItemKind
-    title: str = Field(min_length=1, max_length=200)
-    text: str | None = Field(default=None, max_length=20_000)
+    title: Text = Field(min_length=1, max_length=200)
+    text: MultilineText | None = Field(default=None, max_length=20_000)
     statute_change: bool = False
 
 
 class MotionCreate(Schema):
-    title: str = Field(min_length=1, max_length=200)
-    text: str = Field(min_length=1, max_length=20_000)
+    title: Text = Field(min_length=1, max_length=200)
+    text: MultilineText = Field(min_length=1, max_length=20_000)
 
 
 class MotionAnswer(Schema):
-    board_answer: str = Field(min_length=1, max_length=20_000)
+    board_answer: MultilineText = Field(min_length=1, max_length=20_000)
 
 
 class AgendaItemRead(ReadSchema):
@@ -194,7 +194,9 @@ class AgendaItemRead(ReadSchema):
 
 
 class NoticeCreate(Schema):
-    text: str = Field(min_length=1, max_length=20_000, description="the kallelse sent to those entitled")
+    text: MultilineText = Field(
+        min_length=1, max_length=20_000, description="the kallelse sent to those entitled"
+    )
 
 
 class NoticeRead(Schema):
@@ -208,7 +210,7 @@ class NoticeRead(Schema):
 
 
 class MeetingOpen(Schema):
-    override_reason: str | None = Field(
+    override_reason: MultilineText | None = Field(
         default=None, max_length=500, description="required to open a meeting whose notice was not in time"
     )
 
@@ -272,20 +274,20 @@ class MeetingRead(ReadSchema):
 
 
 class ParameterProposal(Schema):
-    key: str = Field(examples=["fee_rate"])
-    value: str = Field(examples=["0.055"])
+    key: Text = Field(examples=["fee_rate"])
+    value: MultilineText = Field(examples=["0.055"])
     valid_from: date = Field(examples=["2027-01-01"])
 
 
 class VoteCreate(Schema):
     method: VoteMethod
-    question: str = Field(
+    question: MultilineText = Field(
         min_length=1, max_length=2000, examples=["Ska mötet bevilja styrelsen ansvarsfrihet?"]
     )
     decision_kind: DecisionKind = DecisionKind.ORDINARY
     agenda_item_id: int | None = None
     seats: int | None = Field(default=None, ge=1, le=50, description="elections: the number of seats")
-    candidates: list[str] | None = Field(default=None, description="elections: the candidates' names")
+    candidates: list[Text] | None = Field(default=None, description="elections: the candidates' names")
     excluded_member_ids: list[int] = Field(default_factory=list, description="members disqualified (jäv)")
     hide_results: bool = Field(default=False, description="open votes: hide the tally until close")
     ends_at: datetime | None = None
@@ -295,7 +297,7 @@ class VoteCreate(Schema):
 
 
 class PerCapsulamCreate(Schema):
-    question: str = Field(min_length=1, max_length=2000)
+    question: MultilineText = Field(min_length=1, max_length=2000)
     excluded_member_ids: list[int] = Field(default_factory=list)
     sets_parameter: ParameterProposal | None = None
 
@@ -304,7 +306,7 @@ class BallotCreate(Schema):
     """A yes/no vote (``choice``) or an election ballot (``candidates``, at most the number of seats)."""
 
     choice: Choice | None = None
-    candidates: list[str] | None = None
+    candidates: list[Text] | None = None
     on_behalf_of_member_id: int | None = Field(default=None, description="vote as the proxy of this member")
     voter_secret: str | None = Field(
         default=None,
@@ -368,7 +370,7 @@ class VoteRead(ReadSchema):
 
 
 class MinutesCreate(Schema):
-    correction_reason: str | None = Field(
+    correction_reason: MultilineText | None = Field(
         default=None, max_length=500, description="required when the previous version is locked"
     )
 

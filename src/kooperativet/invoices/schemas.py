@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from kooperativet.api.types import Money, Percent, ReadSchema, Schema
+from kooperativet.api.types import Money, MultilineText, Percent, ReadSchema, Schema, Text
 from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.models import InvoiceKind, InvoiceStatus, PaymentSource
 from kooperativet.parties.models import Language
@@ -47,7 +47,7 @@ class CreditNoteIssue(Schema):
     """A credit note for the whole invoice (no ``parts``) or for parts of its lines."""
 
     parts: list[CreditPart] | None = Field(default=None, min_length=1, max_length=100)
-    reason: str | None = Field(default=None, max_length=500, examples=["Fel antal timmar"])
+    reason: MultilineText | None = Field(default=None, max_length=500, examples=["Fel antal timmar"])
 
 
 class InvoiceLineRead(ReadSchema):
@@ -106,7 +106,7 @@ class PaymentCreate(Schema):
     invoice_id: int
     amount: Money = Field(description="above zero")
     paid_on: date
-    reference: str | None = Field(default=None, max_length=100, examples=["20260001"])
+    reference: Text | None = Field(default=None, max_length=100, examples=["20260001"])
     overpayment: bool = Field(
         default=False, description="say true to record more than is due; otherwise that is refused"
     )

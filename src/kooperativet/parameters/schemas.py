@@ -4,17 +4,17 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from kooperativet.api.types import ReadSchema, Schema
+from kooperativet.api.types import MultilineText, ReadSchema, Schema, Text
 from kooperativet.parameters.catalog import ValueKind
 
 
 class ParameterValueCreate(Schema):
     valid_from: date = Field(examples=["2027-01-01"])
-    value: str = Field(
+    value: MultilineText = Field(
         min_length=1, max_length=20_000, description="as text: 0.055, 2500.00, krona …", examples=["0.055"]
     )
-    source: str = Field(min_length=1, max_length=500, examples=["Årsmötet 2026-05-20, § 12"])
-    decision_reference: str | None = Field(default=None, max_length=200)
+    source: Text = Field(min_length=1, max_length=500, examples=["Årsmötet 2026-05-20, § 12"])
+    decision_reference: Text | None = Field(default=None, max_length=200)
 
 
 class ParameterValueRead(ReadSchema):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from pydantic import EmailStr, Field
 
-from kooperativet.api.types import Percent, ReadSchema, Schema
+from kooperativet.api.types import MultilineText, Percent, ReadSchema, Schema, Text
 from kooperativet.parties.models import ClientKind, Language, TaxMode
 
 COUNTRY = Field(default="SE", pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["SE"])
@@ -32,20 +32,20 @@ class CooperativeRead(ReadSchema):
 
 class CooperativeUpdate(Schema):
     version: int = Field(ge=1)
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
     organisation_number: str | None = Field(default=None, examples=["556026-9986"])
     vat_number: str | None = Field(default=None, examples=["SE556026998601"])
     f_tax_approved: bool | None = None
-    street: str | None = Field(default=None, max_length=200)
-    postal_code: str | None = Field(default=None, max_length=20)
-    city: str | None = Field(default=None, max_length=100)
+    street: Text | None = Field(default=None, max_length=200)
+    postal_code: Text | None = Field(default=None, max_length=20)
+    city: Text | None = Field(default=None, max_length=100)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     bankgiro: str | None = Field(default=None, examples=["5050-1055"])
     iban: str | None = Field(default=None, examples=["SE4550000000058398257466"])
     bic: str | None = Field(default=None, examples=["ESSESESS"])
-    contact_name: str | None = Field(default=None, max_length=200)
+    contact_name: Text | None = Field(default=None, max_length=200)
     contact_email: EmailStr | None = None
-    contact_phone: str | None = Field(default=None, max_length=40)
+    contact_phone: Text | None = Field(default=None, max_length=40)
 
 
 class TaxSettingCreate(Schema):
@@ -65,7 +65,7 @@ class TaxSettingCreate(Schema):
     tax_information_missing: bool = Field(
         default=False, description="the member has not handed in tax information: table + 10 %"
     )
-    note: str | None = Field(default=None, max_length=500)
+    note: MultilineText | None = Field(default=None, max_length=500)
 
 
 class TaxSettingRead(ReadSchema):
@@ -80,17 +80,17 @@ class TaxSettingRead(ReadSchema):
 
 
 class MemberContact(Schema):
-    street: str | None = Field(default=None, max_length=200, examples=["Storgatan 1"])
-    postal_code: str | None = Field(default=None, max_length=20, examples=["111 22"])
-    city: str | None = Field(default=None, max_length=100, examples=["Stockholm"])
+    street: Text | None = Field(default=None, max_length=200, examples=["Storgatan 1"])
+    postal_code: Text | None = Field(default=None, max_length=20, examples=["111 22"])
+    city: Text | None = Field(default=None, max_length=100, examples=["Stockholm"])
     country: str = COUNTRY
     email: EmailStr | None = Field(default=None, examples=["anna@example.se"])
-    phone: str | None = Field(default=None, max_length=40, examples=["+46 70 123 45 67"])
+    phone: Text | None = Field(default=None, max_length=40, examples=["+46 70 123 45 67"])
 
 
 class MemberCreate(MemberContact):
-    first_name: str = Field(min_length=1, max_length=100, examples=["Anna"])
-    last_name: str = Field(min_length=1, max_length=100, examples=["Andersson"])
+    first_name: Text = Field(min_length=1, max_length=100, examples=["Anna"])
+    last_name: Text = Field(min_length=1, max_length=100, examples=["Andersson"])
     personal_identity_number: str = Field(
         description="personnummer or samordningsnummer with century", examples=["19900514-1230"]
     )
@@ -109,15 +109,15 @@ class MemberUpdate(Schema):
     """Any field left out is unchanged. A member changing their own record may send contact fields only."""
 
     version: int = Field(ge=1)
-    first_name: str | None = Field(default=None, min_length=1, max_length=100)
-    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    first_name: Text | None = Field(default=None, min_length=1, max_length=100)
+    last_name: Text | None = Field(default=None, min_length=1, max_length=100)
     personal_identity_number: str | None = None
-    street: str | None = Field(default=None, max_length=200)
-    postal_code: str | None = Field(default=None, max_length=20)
-    city: str | None = Field(default=None, max_length=100)
+    street: Text | None = Field(default=None, max_length=200)
+    postal_code: Text | None = Field(default=None, max_length=20)
+    city: Text | None = Field(default=None, max_length=100)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     email: EmailStr | None = None
-    phone: str | None = Field(default=None, max_length=40)
+    phone: Text | None = Field(default=None, max_length=40)
     bank_clearing_number: str | None = None
     bank_account_number: str | None = None
     joined_on: date | None = None
@@ -167,7 +167,7 @@ class MemberListItem(ReadSchema):
 
 
 class ClientFields(Schema):
-    name: str = Field(min_length=1, max_length=200, examples=["Malmö stad, Kulturförvaltningen"])
+    name: Text = Field(min_length=1, max_length=200, examples=["Malmö stad, Kulturförvaltningen"])
     kind: ClientKind = ClientKind.organisation
     organisation_number: str | None = Field(
         default=None, description="Swedish organisation number", examples=["212000-1124"]
@@ -177,13 +177,13 @@ class ClientFields(Schema):
     )
     vat_number: str | None = Field(default=None, examples=["SE212000112401"])
     country: str = COUNTRY
-    street: str | None = Field(default=None, max_length=200)
-    postal_code: str | None = Field(default=None, max_length=20)
-    city: str | None = Field(default=None, max_length=100)
+    street: Text | None = Field(default=None, max_length=200)
+    postal_code: Text | None = Field(default=None, max_length=20)
+    city: Text | None = Field(default=None, max_length=100)
     email: EmailStr | None = None
     peppol_scheme: str | None = Field(default=None, pattern=r"^\d{4}$", examples=["0007"])
-    peppol_id: str | None = Field(default=None, max_length=100, examples=["2120001124"])
-    default_buyer_reference: str | None = Field(default=None, max_length=100, examples=["KF-4711"])
+    peppol_id: Text | None = Field(default=None, max_length=100, examples=["2120001124"])
+    default_buyer_reference: Text | None = Field(default=None, max_length=100, examples=["KF-4711"])
     language: Language = Language.sv
     payment_terms_days: int = Field(default=30, ge=0, le=120)
     public_sector: bool = False
@@ -195,19 +195,19 @@ class ClientCreate(ClientFields):
 
 class ClientUpdate(Schema):
     version: int = Field(ge=1)
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
     kind: ClientKind | None = None
     organisation_number: str | None = None
     personal_identity_number: str | None = None
     vat_number: str | None = None
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    street: str | None = Field(default=None, max_length=200)
-    postal_code: str | None = Field(default=None, max_length=20)
-    city: str | None = Field(default=None, max_length=100)
+    street: Text | None = Field(default=None, max_length=200)
+    postal_code: Text | None = Field(default=None, max_length=20)
+    city: Text | None = Field(default=None, max_length=100)
     email: EmailStr | None = None
     peppol_scheme: str | None = Field(default=None, pattern=r"^\d{4}$")
-    peppol_id: str | None = Field(default=None, max_length=100)
-    default_buyer_reference: str | None = Field(default=None, max_length=100)
+    peppol_id: Text | None = Field(default=None, max_length=100)
+    default_buyer_reference: Text | None = Field(default=None, max_length=100)
     language: Language | None = None
     payment_terms_days: int | None = Field(default=None, ge=0, le=120)
     public_sector: bool | None = None

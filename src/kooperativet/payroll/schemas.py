@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from kooperativet.api.types import Money, ReadSchema, Schema
+from kooperativet.api.types import Money, ReadSchema, Schema, Text
 from kooperativet.payroll.models import PayOn, RunStatus, TaxTableShape
 
 
@@ -35,7 +35,7 @@ class CorrectionCreate(Schema):
     assignment_id: int = Field(description="the assignment of the payslip line it corrects")
     invoiced_amount: Money = Field(description="further invoiced amount for work (N) to pay now")
     expense_reimbursement: Money = Field(default=Decimal("0.00"))
-    reason: str = Field(min_length=1, max_length=500, examples=["invoice 2026-0007 was left out"])
+    reason: Text = Field(min_length=1, max_length=500, examples=["invoice 2026-0007 was left out"])
 
 
 class ParameterUseRead(Schema):

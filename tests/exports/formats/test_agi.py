@@ -329,6 +329,40 @@ def test_amounts_are_whole_kronor_with_the_ore_dropped_and_removed_returns_carry
     assert content.startswith(b"<?xml version='1.0' encoding='UTF-8' standalone='no'?>")
 
 
+def test_a_control_character_in_a_contact_or_activity_is_replaced_and_noted() -> None:
+    contact = agi.Contact(name="Karin\x0bKassör 🎭", phone="08-123\x00", email="kassor@example.se")
+    asink = agi.IndividualReturn(
+        personal_identity_number="195603021234",
+        specification_number=3,
+        cash_pay=Decimal("1000"),
+        tax=Decimal("150"),
+        tax_mode="asink",
+        activity="Konsert\x1b",
+    )
+
+    file = agi.render(
+        sender=agi.Sender(
+            program_name="kooperativet", organisation_number="556026-9986", technical_contact=contact
+        ),
+        employer=agi.Employer(organisation_number="5560269986", contact=contact),
+        period="202611",
+        contribution_bases=(full("1000"),),
+        returns=[asink],
+        created_at=LOCAL_TIME,
+    )
+
+    root = etree.fromstring(file.content)
+    assert text(root, f".//{KOMPONENT}Namn") == "Karin Kassör 🎭"
+    assert text(root, f".//{KOMPONENT}VerksamhetensArt") == "Konsert "
+    assert [note.split(":")[0] for note in file.notes] == [
+        "technical contact's name",
+        "technical contact's phone",
+        "employer's contact's name",
+        "employer's contact's phone",
+        "activity (FK112)",
+    ]
+
+
 @pytest.mark.parametrize(
     "make",
     [

@@ -191,3 +191,43 @@ def test_same_inputs_give_the_same_bytes() -> None:
 def test_refuses_a_file_the_bank_would_reject(runs: tuple[pain001.PayrollRunPayments, ...]) -> None:
     with pytest.raises(pain001.InvalidPaymentFile):
         render(runs)
+
+
+def test_names_are_spelt_in_the_banks_latin_character_set_and_noted() -> None:
+    run = pain001.PayrollRunPayments(
+        run_id="RUN-2026-11",
+        pay_date=date(2026, 11, 25),
+        payments=(
+            payment("PS-2026-0001", "Łukasz Dvořák 🎭", "100.00"),
+            payment("PS-2026-0002", "Zoë O’Brien & Co", "100.00"),
+            payment("PS-2026-0003", "Åsa Öberg", "100.00"),
+            payment("PS-2026-0004", "Bo\x07Ek", "100.00"),
+        ),
+    )
+    debtor = pain001.Debtor(
+        name="Kultur_Kooperativet ek. för.", organisation_number="769600-1234", iban="SE45", bic="ESSESESS"
+    )
+
+    file = pain001.render(
+        message_id="KOOP-1",
+        created_at=CREATED_AT,
+        debtor=debtor,
+        runs=[run],
+        account_identification=pain001.AccountIdentification.BBAN,
+    )
+
+    assert texts(file.content, ".//p:Cdtr/p:Nm") == [
+        "Lukasz Dvorak ?",
+        "Zoe O'Brien + Co",
+        "Åsa Öberg",
+        "Bo Ek",
+    ]
+    assert texts(file.content, ".//p:Dbtr/p:Nm") == ["Kultur-Kooperativet ek. för."]
+    assert texts(file.content, ".//p:RmtInf/p:Ustrd") == ["Lön 2026-11"] * 4
+    assert [note.split(" (")[0] for note in file.notes] == [
+        "the cooperative's name: 'Kultur_Kooperativet ek. för.' was written as "
+        "'Kultur-Kooperativet ek. för.'",
+        "payee of payslip PS-2026-0001: 'Łukasz Dvořák 🎭' was written as 'Lukasz Dvorak ?'",
+        "payee of payslip PS-2026-0002: 'Zoë O’Brien & Co' was written as \"Zoe O'Brien + Co\"",
+        "payee of payslip PS-2026-0004: 'Bo\\x07Ek' was written as 'Bo Ek'",
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -66,3 +67,35 @@ def test_the_xlsx_has_the_same_columns_and_a_totals_row_and_the_same_bytes_each_
     assert Decimal(str(totals["tax"])) == Decimal("4292.00")
     assert Decimal(str(totals["net_pay"])) == Decimal("20028.56")
     assert render_xlsx(rows, filename="summary.xlsx", created_at=created).content == file.content
+
+
+FORMULAS = ['=HYPERLINK("http://x.example","klicka")', "+46 70 123", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_a_csv_text_cell_never_starts_a_formula_and_amounts_stay_numbers() -> None:
+    rows = [row(member_name=name, invoice_number=name) for name in FORMULAS]
+    rows.append(row(gross_salary=Decimal("-12.50")))
+
+    file = render_csv(rows, filename="summary.csv")
+
+    records = [
+        dict(zip(COLUMNS, cells, strict=True)) for cells in csv.reader(io.StringIO(file.content.decode()))
+    ]
+    assert [record["member_name"] for record in records[1:-1]] == ["'" + name for name in FORMULAS]
+    assert [record["invoice_number"] for record in records[1:-1]] == ["'" + name for name in FORMULAS]
+    assert records[-1]["member_name"] == "Alva Lindqvist"
+    assert records[-1]["gross_salary"] == "-12.50"
+
+
+def test_an_xlsx_text_cell_is_a_string_never_a_formula() -> None:
+    rows = [row(member_name=name, invoice_number=name) for name in FORMULAS]
+
+    file = render_xlsx(rows, filename="summary.xlsx", created_at=datetime(2026, 11, 20, 12, tzinfo=UTC))
+
+    sheet = load_workbook(io.BytesIO(file.content)).active
+    assert sheet is not None
+    names = [cells[COLUMNS.index("member_name")] for cells in sheet.iter_rows(min_row=2, max_row=7)]
+    assert [(cell.value, cell.data_type) for cell in names] == [(name, "s") for name in FORMULAS]
+    assert sheet.cell(row=2, column=COLUMNS.index("gross_salary") + 1).data_type == "n"
+    with zipfile.ZipFile(io.BytesIO(file.content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, kw_only=True)
 class ExportFile:
-    """One rendered file, ready to be stored with its batch or sent to the user."""
+    """One rendered file, ready to be stored with its batch or sent to the user.
+
+    ``notes`` say what the writer had to change to fit the file's character set (``formats.charset``).
+    """
 
     filename: str
     media_type: str
     content: bytes
+    notes: tuple[str, ...] = ()

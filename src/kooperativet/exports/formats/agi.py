@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -48,6 +48,7 @@ from lxml import etree
 
 from kooperativet.core.money import ZERO, drop_ore
 from kooperativet.exports.formats import ExportFile
+from kooperativet.exports.formats.charset import TextFitter, xml_fitter
 
 INSTANS_NS = "http://xmls.skatteverket.se/se/skatteverket/da/instans/schema/1.1"
 KOMPONENT_NS = "http://xmls.skatteverket.se/se/skatteverket/da/komponent/schema/1.1"
@@ -200,7 +201,9 @@ def render(
 ) -> ExportFile:
     """The AGI file for one period: HU with FK487/FK497 first, then one IU per entry of ``returns`` in order.
 
-    ``created_at`` is Swedish local time without a zone, as in Skatteverket's examples (``Skapad``).
+    ``created_at`` is Swedish local time without a zone, as in Skatteverket's examples (``Skapad``). A
+    character XML 1.0 cannot carry in a contact or an activity (a control character) is replaced, and the
+    file's notes say so.
     """
     _parse_period(period)
     if created_at.tzinfo is not None:
@@ -209,6 +212,13 @@ def render(
     if len(set(keys)) != len(keys):
         raise InvalidDeclaration("two IUs share personnummer and specification number")
     employer_id = agi_party_id(employer.organisation_number)
+    fit = xml_fitter()
+    sender = replace(sender, technical_contact=_fitted(sender.technical_contact, fit, "technical contact"))
+    employer = replace(employer, contact=_fitted(employer.contact, fit, "employer's contact"))
+    returns = [
+        replace(iu, activity=fit(iu.activity, where="activity (FK112)")) if iu.activity else iu
+        for iu in returns
+    ]
 
     root = etree.Element(
         f"{{{INSTANS_NS}}}Skatteverket",
@@ -239,6 +249,7 @@ def render(
         content=etree.tostring(
             root, xml_declaration=True, encoding="UTF-8", standalone=False, pretty_print=True
         ),
+        notes=fit.notes,
     )
 
 
@@ -274,6 +285,14 @@ def _blankett(root: etree._Element, employer_id: str, period: str, kind: str) ->
     _sub(arende, "Arendeagare", employer_id)
     _sub(arende, "Period", period)
     return _sub(_sub(blankett, "Blankettinnehall"), kind)
+
+
+def _fitted(contact: Contact, fit: TextFitter, who: str) -> Contact:
+    return Contact(
+        name=fit(contact.name, where=f"{who}'s name"),
+        phone=fit(contact.phone, where=f"{who}'s phone"),
+        email=fit(contact.email, where=f"{who}'s e-mail"),
+    )
 
 
 def _contact(parent: etree._Element, tag: str, contact: Contact) -> None:

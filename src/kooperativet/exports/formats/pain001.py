@@ -5,6 +5,8 @@ pay date, the debtor is the cooperative with its IBAN and its bank's BIC — and
 payslip: the net pay in SEK, the member's name and account, end-to-end id = payslip id, remittance text
 ``Lön YYYY-MM``.
 The group header's and each ``PmtInf``'s ``NbOfTxs`` and ``CtrlSum`` count and sum the transactions.
+Names and the remittance text are spelt in the banks' Latin character set (``formats.charset``): ``Łukasz``
+is sent as ``Lukasz``, and the file's notes name each changed text.
 
 Source: docs/exports.md; the schema ``tests/reference/pain001/pain.001.001.03.xsd`` (ISO 20022, 2009). How the
 *member's* account is identified differs between Swedish banks' implementation guides; that one choice lives
@@ -24,6 +26,7 @@ from lxml import etree
 
 from kooperativet.core.money import ORE, ZERO, format_amount
 from kooperativet.exports.formats import ExportFile
+from kooperativet.exports.formats.charset import TextFitter, fits_payment_latin
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 _MAX35 = 35
@@ -132,6 +135,8 @@ def render(
                 f"payslip {payment.payslip_id}: {payment.amount} is not a positive öre amount"
             )
 
+    fit = TextFitter(fits=fits_payment_latin, charset="the payment file's Latin character set")
+    debtor_name = fit(debtor.name, where="the cooperative's name")
     document = etree.Element(f"{{{NAMESPACE}}}Document", nsmap={None: NAMESPACE})  # type: ignore[dict-item]  # lxml-stubs lack the None (default) prefix
     initiation = _sub(document, "CstmrCdtTrfInitn")
     header = _sub(initiation, "GrpHdr")
@@ -139,7 +144,7 @@ def render(
     _sub(header, "CreDtTm", created_at.isoformat(timespec="seconds"))
     _totals(header, everything)
     initiating_party = _sub(header, "InitgPty")
-    _sub(initiating_party, "Nm", debtor.name)
+    _sub(initiating_party, "Nm", debtor_name)
     organisation = _sub(_sub(_sub(initiating_party, "Id"), "OrgId"), "Othr")
     _sub(organisation, "Id", re.sub(r"\D", "", debtor.organisation_number))
 
@@ -152,14 +157,15 @@ def render(
         _totals(information, run.payments)
         _sub(_sub(_sub(information, "PmtTpInf"), "CtgyPurp"), "Cd", "SALA")
         _sub(information, "ReqdExctnDt", run.pay_date.isoformat())
-        _sub(_sub(information, "Dbtr"), "Nm", debtor.name)
+        _sub(_sub(information, "Dbtr"), "Nm", debtor_name)
         _sub(_sub(_sub(information, "DbtrAcct"), "Id"), "IBAN", _compact(debtor.iban))
         _sub(_sub(_sub(information, "DbtrAgt"), "FinInstnId"), "BIC", debtor.bic)
         for payment in run.payments:
             transaction = _sub(information, "CdtTrfTxInf")
             _sub(_sub(transaction, "PmtId"), "EndToEndId", payment.payslip_id)
             _sub(_sub(transaction, "Amt"), "InstdAmt", format_amount(payment.amount)).set("Ccy", "SEK")
-            _sub(_sub(transaction, "Cdtr"), "Nm", payment.member_name)
+            payee = fit(payment.member_name, where=f"payee of payslip {payment.payslip_id}")
+            _sub(_sub(transaction, "Cdtr"), "Nm", payee)
             _sub(transaction, "CdtrAcct").append(
                 creditor_account_id(account=payment.account, identification=account_identification)
             )
@@ -169,6 +175,7 @@ def render(
         filename=f"pain001-{message_id}.xml",
         media_type="application/xml",
         content=etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True),
+        notes=fit.notes,
     )
 
 

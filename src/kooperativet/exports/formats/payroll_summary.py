@@ -3,6 +3,10 @@
 Pure: rows of plain values in, bytes out. The columns, their order and names are exactly those of
 exports.md; amounts are plain decimals with a dot and two decimals, ``fee_rate`` a decimal fraction,
 ``tax_percent`` a percent (empty in table mode), dates ISO. The XLSX adds a totals row.
+
+No text cell carries a formula (OWASP, "CSV Injection"): in the CSV a text starting with ``= + - @``, tab
+or CR gets a leading ``'``; in the XLSX every text is a string cell, which no spreadsheet program runs.
+Amounts stay numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from decimal import Decimal
 from typing import Final
 
 from kooperativet.core.money import ZERO, format_amount
+from kooperativet.core.text import spreadsheet_text
 from kooperativet.exports.formats import ExportFile
 
 COLUMNS: Final = (
@@ -87,7 +92,7 @@ def _cell_text(row: PayrollSummaryRow, column: str) -> str:
         return "" if value is None else _plain(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return spreadsheet_text(value) if isinstance(value, str) else str(value)
 
 
 def render_csv(rows: Sequence[PayrollSummaryRow], *, filename: str) -> ExportFile:
@@ -120,6 +125,10 @@ def render_xlsx(rows: Sequence[PayrollSummaryRow], *, filename: str, created_at:
     sheet.append(list(COLUMNS))
     for row in rows:
         sheet.append([_xlsx_value(row, column) for column in COLUMNS])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl takes a text starting with "=" for a formula
     summed = totals(rows)
     sheet.append([("total" if column == COLUMNS[0] else summed.get(column)) for column in COLUMNS])
     for column_index, column in enumerate(COLUMNS, start=1):

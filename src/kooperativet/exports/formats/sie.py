@@ -9,22 +9,23 @@ The writer produces type 4I (an import file from a sub-system, extension ``.si``
 ``#FLAGGA 0``, ``#PROGRAM``, ``#FORMAT PC8``, ``#GEN``, ``#SIETYP 4``, ``#FNAMN``, ``#ORGNR``, ``#KONTO`` for
 the accounts used that the caller named, then the vouchers. It refuses a voucher that does not sum to zero.
 
-Characters outside codepage 437 (å ä ö Å Ä Ö é are inside it): a letter with a diacritic is replaced by its
-base letter (``Łukasz`` stays an error, ``Dvořák`` becomes ``Dvorák``); any other character is refused with
-``SieEncodingError`` naming it — an accounting file is not the place to guess.
+Characters outside codepage 437 (å ä ö Å Ä Ö é are inside it) never stop the file: the writer spells them
+in codepage 437 (``Łódź`` → ``Lódz``, ``Dvořák`` → ``Dvorák``, typographic quotes and dashes → ASCII, an
+emoji → ``?``, a control character → a space, a backslash → ``/`` since it would escape a quote) and the
+file's ``notes`` say which texts were changed (``formats.charset``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from kooperativet.core.money import ORE, ZERO, InvalidAmount, format_amount
 from kooperativet.exports.formats import ExportFile
+from kooperativet.exports.formats.charset import TextFitter, fits_codepage_437
 
 ENCODING = "cp437"
 
@@ -45,10 +46,6 @@ class UnbalancedVoucher(SieError):
             f"voucher {voucher.series!r} {voucher.number!r} of {voucher.date.isoformat()} "
             f"({voucher.text!r}) does not balance: its rows sum to {voucher.balance}"
         )
-
-
-class SieEncodingError(SieError):
-    """A text holds a character codepage 437 cannot carry (and that is not a letter with a diacritic)."""
 
 
 class SieSyntaxError(SieError):
@@ -131,8 +128,8 @@ def render(
 ) -> ExportFile:
     """A SIE 4I file with the vouchers in the order given, and ``#KONTO`` for the used accounts named.
 
-    Raises ``UnbalancedVoucher`` for a voucher that does not sum to zero, ``InvalidAmount`` for an amount with
-    more than two decimals and ``SieEncodingError`` for a text codepage 437 cannot carry.
+    Raises ``UnbalancedVoucher`` for a voucher that does not sum to zero and ``InvalidAmount`` for an amount
+    with more than two decimals. A text codepage 437 cannot carry is spelt in it and named in the notes.
     """
     orgnr = re.fullmatch(r"(\d{6})-?(\d{4})", organisation_number.strip())
     if orgnr is None:
@@ -141,6 +138,14 @@ def render(
         if voucher.balance != 0:
             raise UnbalancedVoucher(voucher)
     used = sorted({row.account for voucher in vouchers for row in voucher.transactions})
+    fit = TextFitter(fits=_fits_field, charset="codepage 437")
+    company_name = fit(company_name, where="company name (#FNAMN)")
+    account_names = {
+        account: fit(account_names[account], where=f"name of account {account} (#KONTO)")
+        for account in used
+        if account in account_names
+    }
+    vouchers = [_fitted(voucher, fit) for voucher in vouchers]
 
     lines = [
         "#FLAGGA 0",
@@ -151,11 +156,7 @@ def render(
         f"#FNAMN {_quote(company_name)}",
         f"#ORGNR {orgnr.group(1)}-{orgnr.group(2)}",
     ]
-    lines += [
-        f"#KONTO {_bare(account)} {_quote(account_names[account])}"
-        for account in used
-        if account in account_names
-    ]
+    lines += [f"#KONTO {_bare(account)} {_quote(name)}" for account, name in account_names.items()]
     for voucher in vouchers:
         registration = f" {voucher.registration_date:%Y%m%d}" if voucher.registration_date else ""
         lines.append(
@@ -169,7 +170,8 @@ def render(
     return ExportFile(
         filename=f"sie4i-{orgnr.group(1)}{orgnr.group(2)}-{generated_on:%Y%m%d}.si",
         media_type="text/plain; charset=IBM437",
-        content=_encode(text),
+        content=text.encode(ENCODING),
+        notes=fit.notes,
     )
 
 
@@ -242,12 +244,32 @@ def _transaction(row: Transaction) -> str:
     return " ".join(parts + optional)
 
 
+def _fits_field(char: str) -> bool:
+    """Printable codepage 437 except the backslash, which SIE reads as the escape of a quote."""
+    return char != "\\" and fits_codepage_437(char)
+
+
+def _fitted(voucher: Voucher, fit: TextFitter) -> Voucher:
+    """The voucher with every text spelt in codepage 437 (series, number, texts, object ids)."""
+    where = f"voucher of {voucher.date.isoformat()}"
+    return replace(
+        voucher,
+        series=fit(voucher.series, where=where),
+        number=fit(voucher.number, where=where),
+        text=fit(voucher.text, where=where),
+        transactions=tuple(
+            replace(
+                row,
+                text=fit(row.text, where=f"row {row.account} of the {where}"),
+                objects=tuple((dimension, fit(item, where=where)) for dimension, item in row.objects),
+            )
+            for row in voucher.transactions
+        ),
+    )
+
+
 def _quote(text: str) -> str:
     """A text field: always quoted, a quote inside escaped as ``\\"`` (SIE 4B)."""
-    if any(ord(char) < 32 or ord(char) == 127 for char in text):
-        raise SieEncodingError(f"control character in {text!r}: SIE fields are one line of printable text")
-    if text.endswith("\\"):
-        raise SieEncodingError(f"{text!r} ends with a backslash, which would escape the closing quote")
     return '"' + text.replace('"', '\\"') + '"'
 
 
@@ -261,23 +283,6 @@ def _bare(token: str) -> str:
     if not token or re.search(r'[\s"{}]', token):
         raise SieError(f"{token!r} cannot be written as an account or dimension number")
     return token
-
-
-def _encode(text: str) -> bytes:
-    """Codepage 437; a letter outside it made of a base letter and diacritics (NFD) is written as the base."""
-    out = bytearray()
-    for char in text:
-        try:
-            out += char.encode(ENCODING)
-        except UnicodeEncodeError:
-            decomposed = unicodedata.normalize("NFD", char)
-            base, marks = decomposed[0], decomposed[1:]
-            if not (base.isascii() and base.isalpha() and marks and all(map(unicodedata.combining, marks))):
-                raise SieEncodingError(
-                    f"{char!r} (U+{ord(char):04X}) cannot be written in codepage 437"
-                ) from None
-            out += base.encode(ENCODING)
-    return bytes(out)
 
 
 # --- reading
