@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 from kooperativet import __version__, migrate
 from kooperativet.db import make_engine, make_session_factory, transaction
 
+#: The demo's audit key is fixed and public, so that two runs chain to the same hashes; never use it live.
+DEMO_AUDIT_KEY = b"kooperativet demo audit key - public, not a secret"
+
 
 @dataclass
 class Manifest:
@@ -99,7 +102,7 @@ def run_demo(*, out: Path, today: date, database_url: str | None = None) -> Path
     engine = make_engine(url)
     context = DemoContext(out=out, today=today, manifest=Manifest())
     try:
-        factory = make_session_factory(engine)
+        factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY)
         for step in _steps():
             for session in transaction(factory):
                 context.session = session
