@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kooperativet.cli import app
+from kooperativet.demo import DEMO_AUDIT_KEY
 
 runner = CliRunner()
 
@@ -72,6 +73,16 @@ def test_demo_writes_a_manifest_and_is_repeatable(tmp_path: Path) -> None:
     assert manifests[0]["generator"].startswith("kooperativet ")
     for entry in manifests[0]["files"]:
         assert (tmp_path / "one" / entry["path"]).is_file()
+    heads = {entry["kind"]: entry["audit_head"] for entry in manifests[0]["files"] if "audit_head" in entry}
+    assert set(heads) == {"agi_xml", "sie", "pain001", "audit_log_json"}
+    demo_database = env_for(
+        tmp_path,
+        KOOPERATIVET_DATABASE_URL=f"sqlite:///{tmp_path / 'one' / 'demo.sqlite3'}",
+        KOOPERATIVET_AUDIT_KEY=DEMO_AUDIT_KEY.decode(),
+    )
+    for head in heads.values():
+        verified = runner.invoke(app, ["audit", "verify", "--anchor", head], env=demo_database)
+        assert verified.exit_code == 0, verified.output
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
