@@ -103,3 +103,31 @@ def test_the_embedded_setup_keeps_one_generated_secret_in_the_data_folder(tmp_pa
     assert first == second
     assert len(first) >= 48
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("audit_key", [None, "x" * 31], ids=["missing", "too-short"])
+def test_production_refuses_to_start_without_an_audit_key_of_32_bytes(
+    monkeypatch: pytest.MonkeyPatch, audit_key: str | None
+) -> None:
+    from kooperativet.config import Settings
+
+    monkeypatch.setenv("KOOPERATIVET_ENV", "production")
+    monkeypatch.setenv("KOOPERATIVET_DATABASE_URL", "postgresql+psycopg://db/kooperativet")
+    monkeypatch.setenv("KOOPERATIVET_SECRET_KEY", "s" * 48)
+    monkeypatch.delenv("KOOPERATIVET_AUDIT_KEY", raising=False)
+    if audit_key is not None:
+        monkeypatch.setenv("KOOPERATIVET_AUDIT_KEY", audit_key)
+    with pytest.raises(ValueError, match="KOOPERATIVET_AUDIT_KEY"):
+        Settings(_env_file=None)
+    monkeypatch.setenv("KOOPERATIVET_AUDIT_KEY", "x" * 32)
+    assert Settings(_env_file=None).audit_signing_key == b"x" * 32
+
+
+def test_the_embedded_setup_keeps_one_generated_audit_key_in_the_data_folder(tmp_path: Path) -> None:
+    from kooperativet.config import Settings
+
+    first = Settings(data_dir=tmp_path, _env_file=None).audit_signing_key
+    assert Settings(data_dir=tmp_path, _env_file=None).audit_signing_key == first
+    assert first != Settings(data_dir=tmp_path, _env_file=None).signing_key.encode()
+    assert len(first) >= 32
+    assert oct((tmp_path / "audit_key").stat().st_mode & 0o777) == "0o600"
