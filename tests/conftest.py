@@ -27,11 +27,12 @@ from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.auth.passwords import hash_password
 from kooperativet.auth.tokens import issue_access_token
 from kooperativet.config import Settings
-from kooperativet.db import make_engine
+from kooperativet.db import AUDIT_KEY, make_engine
 from kooperativet.main import create_app
 from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSetting, TaxMode
 
 TEST_DATABASE_ENV = "KOOPERATIVET_TEST_DATABASE_URL"
+TEST_AUDIT_KEY = b"the test suite's audit key, 32 bytes or more"
 PASSWORD = "correct horse battery staple"
 #: The official files (XSDs, examples) the tests compare with; each folder names its sources in SOURCES.md.
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -90,7 +91,12 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 @pytest.fixture
 def session_factory(connection: Connection) -> sessionmaker[Session]:
-    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    return sessionmaker(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        info={AUDIT_KEY: TEST_AUDIT_KEY},
+    )
 
 
 @pytest.fixture
@@ -106,6 +112,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         data_dir=tmp_path,
         database_url=database_url,
         secret_key="t" * 48,
+        audit_key=TEST_AUDIT_KEY.decode(),
         login_attempts_per_window=5,
     )
 

@@ -16,6 +16,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+AUDIT_KEY_FILE = "audit_key"
+AUDIT_KEY_MIN_BYTES = 32
 
 
 class Environment(StrEnum):
@@ -84,6 +86,10 @@ class Settings(BaseSettings):
     cooperative_contact_email: str | None = None
     cooperative_contact_phone: str | None = None
 
+    # The audit chain's HMAC key (docs/audit.md), kept outside the database so that write access to the
+    # database alone cannot forge a consistent chain. Changing it makes every later verify fail.
+    audit_key: SecretStr | None = None
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_are_addresses(cls, value: str) -> str:
@@ -108,6 +114,16 @@ class Settings(BaseSettings):
                 raise ValueError("KOOPERATIVET_DATABASE_URL is required in production")
         return self
 
+    @model_validator(mode="after")
+    def _production_needs_audit_key(self) -> Settings:
+        if self.env is Environment.production and (
+            self.audit_key is None or len(self.audit_key.get_secret_value().encode()) < AUDIT_KEY_MIN_BYTES
+        ):
+            raise ValueError(
+                f"KOOPERATIVET_AUDIT_KEY (at least {AUDIT_KEY_MIN_BYTES} bytes) is required in production"
+            )
+        return self
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -120,6 +136,13 @@ class Settings(BaseSettings):
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         return _read_or_create_secret(self.data_dir / SECRET_KEY_FILE)
+
+    @cached_property
+    def audit_signing_key(self) -> bytes:
+        """The audit chain's HMAC key: from the environment, else generated once into the data folder."""
+        if self.audit_key is not None:
+            return self.audit_key.get_secret_value().encode()
+        return _read_or_create_secret(self.data_dir / AUDIT_KEY_FILE).encode()
 
 
 def _split_proxies(value: str) -> list[str]:

@@ -33,6 +33,7 @@ NAMING_CONVENTION = {
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "kooperativet_read_only"  # execution option: begin a deferred (read) transaction on SQLite
+AUDIT_KEY = "kooperativet_audit_key"  # Session.info: the audit chain's HMAC key (make_session_factory)
 
 # SQLite has no decimal type: NUMERIC(14,2) values travel as IEEE doubles. Amounts are capped at twelve
 # integer digits and two decimals (the API pattern), fourteen significant digits, which a double carries
@@ -117,8 +118,10 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def make_session_factory(engine: Engine, *, audit_key: bytes) -> sessionmaker[Session]:
+    """Sessions on ``engine`` that carry the audit chain's key (``Session.info``), so that every service can
+    append to the chain without passing the key through each call, and none can append without it."""
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True, info={AUDIT_KEY: audit_key})
 
 
 def transaction(

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size, max_overflow=10)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
+    app.state.session_factory = make_session_factory(engine, audit_key=settings.audit_signing_key)
     app.state.write_lock = write_lock_for(engine)
     app.state.login_throttle = LoginThrottle(
         attempts=settings.login_attempts_per_window,

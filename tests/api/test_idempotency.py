@@ -15,7 +15,7 @@ from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.errors import RuleViolation
 from kooperativet.parties.models import Client
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import TEST_AUDIT_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
 
 
 class NewClient(BaseModel):
@@ -111,7 +111,7 @@ def committed_database(tmp_path: Path) -> Iterator[str]:
 @pytest.mark.slow
 def test_concurrent_duplicates_create_exactly_one(committed_database: str) -> None:
     engine = make_engine(committed_database)
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
     for session in transaction(factory):
         user = User(email="t@example.se", full_name="T", password_hash="x")
         user.role_rows = [UserRole(role=Role.treasurer)]

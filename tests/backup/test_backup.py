@@ -15,12 +15,12 @@ from kooperativet import migrate
 from kooperativet.backup import BackupFailed, backup_database
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.parties.models import Client
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import TEST_AUDIT_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
 
 
 def add_clients(url: str, count: int) -> None:
     engine = make_engine(url)
-    for session in transaction(make_session_factory(engine)):
+    for session in transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)):
         session.add_all(Client(name=f"Kund {n}") for n in range(count))
     engine.dispose()
 

@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kooperativet.cli import app
+from kooperativet.demo import DEMO_AUDIT_KEY
 
 runner = CliRunner()
 
@@ -72,6 +73,16 @@ def test_demo_writes_a_manifest_and_is_repeatable(tmp_path: Path) -> None:
     assert manifests[0]["generator"].startswith("kooperativet ")
     for entry in manifests[0]["files"]:
         assert (tmp_path / "one" / entry["path"]).is_file()
+    heads = {entry["kind"]: entry["audit_head"] for entry in manifests[0]["files"] if "audit_head" in entry}
+    assert set(heads) == {"agi_xml", "sie", "pain001", "audit_log_json"}
+    demo_database = env_for(
+        tmp_path,
+        KOOPERATIVET_DATABASE_URL=f"sqlite:///{tmp_path / 'one' / 'demo.sqlite3'}",
+        KOOPERATIVET_AUDIT_KEY=DEMO_AUDIT_KEY.decode(),
+    )
+    for head in heads.values():
+        verified = runner.invoke(app, ["audit", "verify", "--anchor", head], env=demo_database)
+        assert verified.exit_code == 0, verified.output
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,3 +103,31 @@ def test_the_embedded_setup_keeps_one_generated_secret_in_the_data_folder(tmp_pa
     assert first == second
     assert len(first) >= 48
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("audit_key", [None, "x" * 31], ids=["missing", "too-short"])
+def test_production_refuses_to_start_without_an_audit_key_of_32_bytes(
+    monkeypatch: pytest.MonkeyPatch, audit_key: str | None
+) -> None:
+    from kooperativet.config import Settings
+
+    monkeypatch.setenv("KOOPERATIVET_ENV", "production")
+    monkeypatch.setenv("KOOPERATIVET_DATABASE_URL", "postgresql+psycopg://db/kooperativet")
+    monkeypatch.setenv("KOOPERATIVET_SECRET_KEY", "s" * 48)
+    monkeypatch.delenv("KOOPERATIVET_AUDIT_KEY", raising=False)
+    if audit_key is not None:
+        monkeypatch.setenv("KOOPERATIVET_AUDIT_KEY", audit_key)
+    with pytest.raises(ValueError, match="KOOPERATIVET_AUDIT_KEY"):
+        Settings(_env_file=None)
+    monkeypatch.setenv("KOOPERATIVET_AUDIT_KEY", "x" * 32)
+    assert Settings(_env_file=None).audit_signing_key == b"x" * 32
+
+
+def test_the_embedded_setup_keeps_one_generated_audit_key_in_the_data_folder(tmp_path: Path) -> None:
+    from kooperativet.config import Settings
+
+    first = Settings(data_dir=tmp_path, _env_file=None).audit_signing_key
+    assert Settings(data_dir=tmp_path, _env_file=None).audit_signing_key == first
+    assert first != Settings(data_dir=tmp_path, _env_file=None).signing_key.encode()
+    assert len(first) >= 32
+    assert oct((tmp_path / "audit_key").stat().st_mode & 0o777) == "0o600"

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from kooperativet import migrate
 from kooperativet.db import make_engine, make_session_factory, transaction
-from kooperativet.demo import DemoContext, Manifest, assignments, invoicing, people
+from kooperativet.demo import DEMO_AUDIT_KEY, DemoContext, Manifest, assignments, invoicing, people
 from kooperativet.invoices.models import Invoice
 from kooperativet.invoices.ubl import validate_ubl
 from tests.conftest import REFERENCE, TEST_DATABASE_ENV, throwaway_postgres_database
@@ -46,7 +46,7 @@ def _run(out: Path, url: str) -> Iterator[tuple[Path, dict[str, tuple[str, str]]
     migrate.upgrade(url)
     engine = make_engine(url)
     context = DemoContext(out=out, today=date(2026, 11, 20), manifest=Manifest())
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY)
     try:
         for step in (people.run, assignments.run, invoicing.run):
             for session in transaction(factory):

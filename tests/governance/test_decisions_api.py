@@ -151,7 +151,7 @@ def test_minutes_are_drawn_up_locked_and_corrected_as_a_new_version(
     assert too_early.status_code == 409
     assert api.post(f"{API}/meetings/{meeting_id}/close", headers=headers).status_code == 200
     first = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers).json()
-    assert first["audit_head_hash"] == verify(session).head_hash
+    assert first["audit_head_hash"] == verify(session).head.hash
     pdf = api.get(f"{API}/minutes/{first['id']}/pdf", headers=assembly.members[3].headers)
     assert pdf.content.startswith(b"%PDF")
     assert api.post(f"{API}/minutes/{first['id']}/lock", headers=headers).status_code == 200

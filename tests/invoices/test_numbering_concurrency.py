@@ -28,7 +28,7 @@ from kooperativet.invoices.models import Invoice, InvoiceNumberCounter
 from kooperativet.invoices.schemas import InvoiceIssue
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client, Cooperative, Member
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import TEST_AUDIT_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
 
 ISSUERS = 8
 ATTEMPTS_PER_ISSUER = 2
@@ -53,7 +53,7 @@ def _migrated(url: str) -> Iterator[sessionmaker[Session]]:
     migrate.upgrade(url)
     engine = make_engine(url, pool_size=ISSUERS + 2) if url.startswith("postgresql") else make_engine(url)
     try:
-        yield make_session_factory(engine)
+        yield make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
     finally:
         engine.dispose()
 

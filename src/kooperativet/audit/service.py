@@ -1,13 +1,17 @@
-"""Appending to and verifying the hash-chained audit log. Services flush; the caller's transaction commits.
+"""Appending to and verifying the keyed, hash-chained audit log (quality.md R6, R14; docs/audit.md).
 
-Appending is serialised: the head row is read with ``SELECT … FOR UPDATE`` on PostgreSQL (SQLite
-transactions already begin with ``BEGIN IMMEDIATE``, one writer at a time), and the new entry and the new
-head are written in that same transaction, so two appenders can never chain onto the same previous hash.
+Services flush; the caller's transaction commits. Appending is serialised: the head row is read with
+``SELECT … FOR UPDATE`` on PostgreSQL (SQLite transactions already begin with ``BEGIN IMMEDIATE``, one writer
+at a time), and the new entry and the new head are written in that same transaction, so two appenders can
+never chain onto the same previous hash. The HMAC key travels in the session (``Session.info``, set by
+:func:`kooperativet.db.make_session_factory`), so callers append with ``append_event(session, kind=…,
+payload=…, now=…)`` and never see the key.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,8 +22,42 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent, AuditHead
 from kooperativet.core.hashchain import GENESIS_HASH, canonical_json, chain_hash, verify_chain
+from kooperativet.db import AUDIT_KEY
 
 HEAD_ID = 1
+
+#: The first keyed entry of a chain that began before the key: it states the plain prefix it seals.
+SEAL_KIND = "audit_chain_keyed"
+
+_ANCHOR = re.compile(r"(?:(?P<entries>\d+):)?(?P<hash>[0-9a-f]{64})")
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """How many entries the chain has and the hash of the last one, written ``N:HASH``: printed in the
+    minutes and in every export batch, so a copy outside the database can anchor a later verify."""
+
+    entries: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.entries}:{self.hash}"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A head kept outside the database (``HASH`` or ``N:HASH``) that the chain must have passed through."""
+
+    hash: str
+    entries: int | None
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        match = _ANCHOR.fullmatch(text.strip().lower())
+        if match is None:
+            raise ValueError(f"an anchor is HASH or N:HASH with a 64-digit hex hash, not {text!r}")
+        entries = match.group("entries")
+        return cls(hash=match.group("hash"), entries=int(entries) if entries is not None else None)
 
 
 def entry_content(*, kind: str, payload: Mapping[str, object], recorded_at: datetime) -> dict[str, object]:
@@ -27,18 +65,25 @@ def entry_content(*, kind: str, payload: Mapping[str, object], recorded_at: date
     return {"kind": kind, "payload": dict(payload), "recorded_at": recorded_at.isoformat()}
 
 
+def _audit_key(session: Session) -> bytes:
+    key = session.info.get(AUDIT_KEY)
+    if not isinstance(key, bytes) or not key:
+        raise RuntimeError("the session carries no audit key: make it with make_session_factory(audit_key=…)")
+    return key
+
+
 def _locked_head(session: Session) -> AuditHead:
     head = session.scalar(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update())
     if head is None:  # the migration seeds it; a database built otherwise gets it on first use
-        head = AuditHead(id=HEAD_ID, last_event_id=None, hash=GENESIS_HASH)
+        head = AuditHead(id=HEAD_ID, last_event_id=None, hash=GENESIS_HASH, entries=0, plain_entries=0)
         session.add(head)
         session.flush()
     return head
 
 
-def append_event(session: Session, *, kind: str, payload: Mapping[str, object], now: datetime) -> AuditEvent:
-    """Append an event to the chain; ``payload`` must be JSON (no floats for money: use strings)."""
-    head = _locked_head(session)
+def _chain_onto(
+    session: Session, head: AuditHead, *, kind: str, payload: Mapping[str, object], now: datetime
+) -> AuditEvent:
     now = now.astimezone(UTC)
     content = entry_content(kind=kind, payload=payload, recorded_at=now)
     event = AuditEvent(
@@ -46,31 +91,75 @@ def append_event(session: Session, *, kind: str, payload: Mapping[str, object], 
         payload=canonical_json(content["payload"]),
         recorded_at=now,
         previous_hash=head.hash,
-        hash=chain_hash(previous_hash=head.hash, payload=content),
+        hash=chain_hash(previous_hash=head.hash, payload=content, key=_audit_key(session)),
     )
     session.add(event)
     session.flush()
     head.last_event_id = event.id
     head.hash = event.hash
+    head.entries += 1
     session.flush()
     return event
 
 
-def head_hash(session: Session) -> str:
-    """The hash of the latest entry (GENESIS_HASH for an empty log): printed in minutes as an anchor."""
-    latest = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    return latest or GENESIS_HASH
+def seal_plain_entries(session: Session, *, now: datetime) -> AuditEvent | None:
+    """Key a chain that began before the audit key: append an ``audit_chain_keyed`` entry, itself keyed,
+    stating how many plain SHA-256 entries precede it and their head. Returns None if already keyed.
+
+    From then on verify takes exactly that prefix as plain and every later entry as keyed, so nobody without
+    the key can pass off a rewritten chain as "plain from before the key"."""
+    head = _locked_head(session)
+    if head.plain_entries is not None:
+        return None
+    head.plain_entries = head.entries
+    return _chain_onto(
+        session,
+        head,
+        kind=SEAL_KIND,
+        payload={"plain_entries": head.entries, "plain_head_hash": head.hash},
+        now=now,
+    )
+
+
+def append_event(session: Session, *, kind: str, payload: Mapping[str, object], now: datetime) -> AuditEvent:
+    """Append an event to the chain, keyed with the session's audit key; ``payload`` must be JSON (no floats
+    for money: use strings). A chain from before the key is sealed first (:func:`seal_plain_entries`)."""
+    head = _locked_head(session)
+    if head.plain_entries is None:
+        seal_plain_entries(session, now=now)
+    return _chain_onto(session, head, kind=kind, payload=payload, now=now)
+
+
+def chain_head(session: Session) -> ChainHead:
+    """The stored head (entry count and latest hash; ``0:GENESIS_HASH`` for an empty log): printed in the
+    minutes and in export batches as an anchor."""
+    head = session.get(AuditHead, HEAD_ID)
+    return ChainHead(entries=0, hash=GENESIS_HASH) if head is None else ChainHead(head.entries, head.hash)
+
+
+def _events(session: Session) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def _plain_prefix(events: list[AuditEvent]) -> int:
+    """How many entries the chain's seal declares plain SHA-256 (0 for a chain keyed from its start)."""
+    return next((index for index, event in enumerate(events) if event.kind == SEAL_KIND), 0)
 
 
 def export_log(session: Session) -> dict[str, Any]:
-    """The whole log as a document anyone can re-check without our code: each entry's hash is SHA-256 of
-    ``previous_hash + "\n" + canonical JSON of {kind, payload, recorded_at}`` (keys sorted, no spaces)."""
-    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    """The whole log as a document an auditor holding the key can re-check without our code."""
+    events = _events(session)
+    plain = _plain_prefix(events)
+    head = chain_head(session)
     return {
-        "algorithm": 'sha256(previous_hash + "\n" + canonical_json({"kind", "payload", "recorded_at"}))',
+        "algorithm": 'hmac_sha256(audit_key, previous_hash + "\n" + canonical_json({"kind", "payload", '
+        '"recorded_at"})); the first plain_entries entries, written before the chain was keyed: sha256 of '
+        "the same text",
         "canonical_json": "keys sorted, separators ',' and ':', UTF-8 as is",
         "genesis_hash": GENESIS_HASH,
-        "head_hash": events[-1].hash if events else GENESIS_HASH,
+        "plain_entries": plain,
+        "head": {"entries": head.entries, "hash": head.hash},
+        "head_hash": head.hash,
         "entries": [
             {
                 "id": event.id,
@@ -87,34 +176,79 @@ def export_log(session: Session) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Verification:
-    """The result of recomputing the chain: ``first_broken`` is the id of the first wrong entry, if any."""
+    """The result of verifying the chain: ``head`` as recomputed from the rows; ``problem`` says what is
+    wrong (None when intact), ``first_broken`` names the first wrong entry, ``anchored_at`` the anchor's."""
 
-    entries: int
-    head_hash: str
-    first_broken: AuditEvent | None
+    head: ChainHead
+    problem: str | None = None
+    first_broken: AuditEvent | None = None
+    anchored_at: AuditEvent | None = None
 
     @property
     def ok(self) -> bool:
-        return self.first_broken is None
+        return self.problem is None
 
 
-def verify(session: Session) -> Verification:
-    """Recompute every entry's hash from the stored rows, in log order, and name the first broken entry.
+def verify(session: Session, *, anchor: Anchor | None = None) -> Verification:
+    """Recompute every entry's MAC from the stored rows with the session's audit key, then compare the
+    result with the stored head and, if given, an anchor kept outside the database.
 
-    A changed, reordered or deleted entry is found; entries removed from the end are caught by comparing
-    ``head_hash`` with an anchor kept outside the database (the head hash printed in the minutes).
+    A changed, reordered or deleted entry, a chain recomputed without the key and a wrong key break the
+    chain; entries removed from the end disagree with the stored head; removing them and rewriting the head
+    too, or rewriting the chain with the key, is caught by an anchor the chain no longer passes through.
     """
-    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    events = _events(session)
+    plain = _plain_prefix(events)
     entries = [
-        (
-            entry_content(kind=e.kind, payload=json.loads(e.payload), recorded_at=e.recorded_at),
-            e.hash,
-        )
+        (entry_content(kind=e.kind, payload=json.loads(e.payload), recorded_at=e.recorded_at), e.hash)
         for e in events
     ]
-    broken = verify_chain(entries=entries)
-    return Verification(
-        entries=len(events),
-        head_hash=events[-1].hash if events else GENESIS_HASH,
-        first_broken=None if broken is None else events[broken],
+    head = ChainHead(entries=len(events), hash=events[-1].hash if events else GENESIS_HASH)
+    broken = verify_chain(entries=entries, key=_audit_key(session), plain_entries=plain)
+    if broken is None and plain and json.loads(events[plain].payload).get("plain_entries") != plain:
+        broken = plain
+    if broken is not None:
+        return Verification(head=head, problem=_broken_text(events, broken), first_broken=events[broken])
+    stored = chain_head(session)
+    if stored != head:
+        return Verification(
+            head=head,
+            problem=f"the stored head is {stored} but the log ends at {head}: "
+            "entries were removed from the end, or the log was written around its head",
+        )
+    if anchor is None:
+        return Verification(head=head)
+    return _check_anchor(events, head=head, anchor=anchor)
+
+
+def _broken_text(events: list[AuditEvent], index: int) -> str:
+    event = events[index]
+    text = (
+        f"BROKEN at entry {event.id} ({event.kind}, recorded {event.recorded_at.isoformat()}): "
+        "its stored hash does not match its content, the previous entry and the audit key "
+        "(changed or removed entries, a chain recomputed without the key, "
+        "or a key other than the one it was written with)"
     )
+    if index == 0 and not any(e.kind == SEAL_KIND for e in events):
+        text += (
+            "; if this log was written before the chain was keyed and nothing was appended since the "
+            "upgrade, seal it with `kooperativet audit seal` after checking its head against the last "
+            "printed minutes"
+        )
+    return text
+
+
+def _check_anchor(events: list[AuditEvent], *, head: ChainHead, anchor: Anchor) -> Verification:
+    index = next((i for i, event in enumerate(events) if event.hash == anchor.hash), None)
+    if index is None and anchor.hash == GENESIS_HASH:
+        index = -1
+    if index is None:
+        problem = f"the anchor {anchor.hash} is not a head this chain passed through: the chain was rewritten"
+        return Verification(head=head, problem=problem)
+    if anchor.entries is not None and anchor.entries != index + 1:
+        problem = (
+            f"the anchor {anchor.entries}:{anchor.hash} names entry {index + 1} of the chain, not entry "
+            f"{anchor.entries}: entries before it were removed or added"
+        )
+        return Verification(head=head, problem=problem)
+    return Verification(head=head, anchored_at=events[index] if index >= 0 else None)

@@ -98,7 +98,7 @@ def _seed(settings: Settings) -> None:
     from kooperativet.parties import service as parties_service
 
     engine = make_engine(settings.resolved_database_url)
-    for session in transaction(make_session_factory(engine)):
+    for session in transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)):
         added = parameters_service.seed_defaults(session)
         if added:
             typer.echo(f"parameters seeded with {added} dated default values")
@@ -145,7 +145,7 @@ def create_user(
         raise typer.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password")
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(make_session_factory(engine)):
+        for session in transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)):
             user = auth_service.create_user(
                 session, email=email, full_name=name, password=password, roles=roles
             )

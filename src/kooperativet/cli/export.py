@@ -28,10 +28,11 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -
 
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(make_session_factory(engine)):
+        for session in transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)):
             batch = make(session, today(), utcnow())
             out.write_bytes(batch.content)
             typer.echo(f"wrote {out} (batch {batch.id}, sha256 {batch.sha256})")
+            typer.echo(f"audit chain head: {batch.audit_head_entries}:{batch.audit_head_hash}")
             for note in batch.notes:
                 typer.echo(f"note: {note}")
     except DomainError as exc:

@@ -26,7 +26,7 @@ def import_tax_tables(
 
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(make_session_factory(engine)):
+        for session in transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)):
             record = tax_table_store.import_tax_tables(
                 session, content=file.read_bytes(), filename=file.name, year=year
             )
@@ -54,7 +54,11 @@ def render(
 
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(make_session_factory(engine.execution_options(**{READ_ONLY: True}))):
+        for session in transaction(
+            make_session_factory(
+                engine.execution_options(**{READ_ONLY: True}), audit_key=get_settings().audit_signing_key
+            )
+        ):
             jobs = service.payslip_render_jobs(session, run_id=run)
         if not jobs:
             typer.echo(f"run {run}: every payslip already has its PDF")
@@ -64,7 +68,7 @@ def render(
             typer.echo(f"\rrendered {done}/{total} payslips", nl=done == total)
 
         pdfs = render_in_pool(jobs, workers=workers, progress=progress)
-        for session in transaction(make_session_factory(engine)):
+        for session in transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)):
             service.store_payslip_pdfs(session, pdfs=pdfs)
         typer.echo(f"run {run}: {len(pdfs)} payslip PDFs stored with their SHA-256")
     except DomainError as exc:
@@ -91,7 +95,11 @@ def summary(
         raise typer.BadParameter("csv or xlsx", param_hint="--format")
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(make_session_factory(engine.execution_options(**{READ_ONLY: True}))):
+        for session in transaction(
+            make_session_factory(
+                engine.execution_options(**{READ_ONLY: True}), audit_key=get_settings().audit_signing_key
+            )
+        ):
             file = payroll_summary(
                 session, summary_format=SummaryFormat(format), created_at=utcnow(), run_id=run, period=period
             )

@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 from kooperativet import __version__, migrate
 from kooperativet.db import make_engine, make_session_factory, transaction
 
+#: The demo's audit key is fixed and public, so that two runs chain to the same hashes; never use it live.
+DEMO_AUDIT_KEY = b"kooperativet demo audit key - public, not a secret"
+
 
 @dataclass
 class Manifest:
@@ -29,15 +32,16 @@ class Manifest:
     organisation_number: str = ""
     files: list[dict[str, str]] = field(default_factory=list)
 
-    def add(self, *, out: Path, path: Path, kind: str, document_id: str) -> None:
-        self.files.append(
-            {
-                "path": path.relative_to(out).as_posix(),
-                "kind": kind,
-                "document_id": document_id,
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            }
-        )
+    def add(self, *, out: Path, path: Path, kind: str, document_id: str, audit_head: str | None) -> None:
+        entry = {
+            "path": path.relative_to(out).as_posix(),
+            "kind": kind,
+            "document_id": document_id,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
+        if audit_head is not None:  # export batches: the audit chain's head they were made on (N:HASH)
+            entry["audit_head"] = audit_head
+        self.files.append(entry)
 
     def write(self, out: Path) -> Path:
         body = {
@@ -65,12 +69,14 @@ class DemoContext:
         """The demo's fixed moment: noon UTC on its "today", so two runs record the same events."""
         return datetime.combine(self.today, time(12, 0), tzinfo=UTC)
 
-    def write(self, relative: str, content: bytes, *, kind: str, document_id: str) -> Path:
-        """Write a document under ``out`` and list it in the manifest."""
+    def write(
+        self, relative: str, content: bytes, *, kind: str, document_id: str, audit_head: str | None = None
+    ) -> Path:
+        """Write a document under ``out`` and list it in the manifest (with the audit head it anchors)."""
         path = self.out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-        self.manifest.add(out=self.out, path=path, kind=kind, document_id=document_id)
+        self.manifest.add(out=self.out, path=path, kind=kind, document_id=document_id, audit_head=audit_head)
         return path
 
 
@@ -99,7 +105,7 @@ def run_demo(*, out: Path, today: date, database_url: str | None = None) -> Path
     engine = make_engine(url)
     context = DemoContext(out=out, today=today, manifest=Manifest())
     try:
-        factory = make_session_factory(engine)
+        factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY)
         for step in _steps():
             for session in transaction(factory):
                 context.session = session

@@ -14,7 +14,12 @@ from datetime import UTC, datetime, time
 from kooperativet.auth.models import User
 from kooperativet.demo import DemoContext
 from kooperativet.exports import service
+from kooperativet.exports.models import ExportBatch
 from kooperativet.payroll.models import PayrollRun
+
+
+def _head(batch: ExportBatch) -> str:
+    return f"{batch.audit_head_entries}:{batch.audit_head_hash}"
 
 
 def run(context: DemoContext) -> None:
@@ -27,7 +32,11 @@ def run(context: DemoContext) -> None:
         session, period=period, today=context.today, created_at=created_at, created_by_id=treasurer.id
     )
     context.write(
-        f"exports/agi-{period}.xml", agi.content, kind="agi_xml", document_id=f"export_batch:{agi.id}"
+        f"exports/agi-{period}.xml",
+        agi.content,
+        kind="agi_xml",
+        document_id=f"export_batch:{agi.id}",
+        audit_head=_head(agi),
     )
     first = context.today.replace(day=1)
     last = context.today.replace(day=monthrange(first.year, first.month)[1])
@@ -40,7 +49,11 @@ def run(context: DemoContext) -> None:
         created_by_id=treasurer.id,
     )
     context.write(
-        f"exports/sie-{first:%Y-%m}.si", sie.content, kind="sie", document_id=f"export_batch:{sie.id}"
+        f"exports/sie-{first:%Y-%m}.si",
+        sie.content,
+        kind="sie",
+        document_id=f"export_batch:{sie.id}",
+        audit_head=_head(sie),
     )
     pain = service.export_pain001(session, run_id=run_.id, created_at=created_at, created_by_id=treasurer.id)
     context.write(
@@ -48,4 +61,5 @@ def run(context: DemoContext) -> None:
         pain.content,
         kind="pain001",
         document_id=f"export_batch:{pain.id}",
+        audit_head=_head(pain),
     )

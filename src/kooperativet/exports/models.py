@@ -35,6 +35,8 @@ class ExportBatch(Base):
     """One exported file: what it covered (period, date range or run), its bytes, who made it and when.
 
     ``notes`` keeps what the treasurer was told at export (runs left out because they are not approved).
+    ``audit_head_entries`` and ``audit_head_hash`` are the audit chain's head the batch was made on (its own
+    ``export_created`` entry follows it): a copy kept with the file anchors a later ``audit verify``.
     """
 
     __tablename__ = "export_batches"
@@ -52,6 +54,8 @@ class ExportBatch(Base):
     notes: Mapped[list[Any]] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
+    audit_head_entries: Mapped[int | None]
+    audit_head_hash: Mapped[str | None] = mapped_column(String(64))
     documents: Mapped[list[ExportedDocument]] = relationship(
         back_populates="batch", order_by="ExportedDocument.id", lazy="selectin"
     )

@@ -44,6 +44,8 @@ def _read(batch: ExportBatch) -> ExportBatchRead:
         ),
         created_by_id=batch.created_by_id,
         created_at=batch.created_at,
+        audit_head_entries=batch.audit_head_entries,
+        audit_head_hash=batch.audit_head_hash,
     )
 
 

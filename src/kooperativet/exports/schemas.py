@@ -31,6 +31,9 @@ class ExportBatchRead(ReadSchema):
     """An export batch: what it covered, its file's SHA-256, who made it and when.
 
     ``due_date`` is the AGI's due date at Skatteverket (AGI batches only); ``notes`` say what was left out.
+    ``audit_head_entries`` and ``audit_head_hash`` are the audit chain's head the batch was made on: keep them
+    with the file and check later with ``kooperativet audit verify --anchor N:HASH`` (null for batches made
+    before the head was recorded).
     """
 
     id: int
@@ -47,6 +50,8 @@ class ExportBatchRead(ReadSchema):
     due_date: date | None
     created_by_id: int | None
     created_at: datetime
+    audit_head_entries: int | None
+    audit_head_hash: str | None
 
 
 class OwedToSkatteverketRead(ReadSchema):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet import __version__
 from kooperativet.assignments.models import Assignment, Expense
-from kooperativet.audit.service import append_event
+from kooperativet.audit.service import append_event, chain_head
 from kooperativet.core.calendar import is_bank_day
 from kooperativet.core.money import ZERO
 from kooperativet.core.vat import VatCategory
@@ -475,6 +475,7 @@ def _store(
     date_to: date | None = None,
     run_id: int | None = None,
 ) -> ExportBatch:
+    head = chain_head(session)
     batch = ExportBatch(
         kind=kind,
         period=period,
@@ -488,6 +489,8 @@ def _store(
         notes=notes + list(file.notes),  # the writer's notes: texts it had to spell in the file's charset
         created_by_id=created_by_id,
         created_at=created_at,
+        audit_head_entries=head.entries,
+        audit_head_hash=head.hash,
     )
     batch.documents = [
         ExportedDocument(export_kind=kind, document_kind=document_kind, document_id=document_id)

@@ -11,7 +11,7 @@ from typing import Any, Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kooperativet.audit.service import append_event, head_hash
+from kooperativet.audit.service import ChainHead, append_event, chain_head
 from kooperativet.documents.render import render_pdf
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import service
@@ -97,7 +97,9 @@ def _per_capsulam_since_last_board_meeting(session: Session, meeting: Meeting) -
     ]
 
 
-def minutes_context(session: Session, *, meeting: Meeting, version: int, audit_head: str) -> dict[str, Any]:
+def minutes_context(
+    session: Session, *, meeting: Meeting, version: int, audit_head: ChainHead
+) -> dict[str, Any]:
     cooperative = session.scalar(select(Cooperative).order_by(Cooperative.id).limit(1))
     votes = service.votes_of(session, meeting=meeting)
     by_item: dict[int | None, list[dict[str, Any]]] = {}
@@ -164,7 +166,7 @@ def draw_up_minutes(
             code="correction_reason_required",
             field="correction_reason",
         )
-    anchor = head_hash(session)
+    anchor = chain_head(session)
     redraw = latest is not None and latest.locked_at is None
     version = latest.version if latest is not None and redraw else (latest.version + 1 if latest else 1)
     correction = reason if latest is not None and not redraw else None
@@ -182,7 +184,7 @@ def draw_up_minutes(
         )
     minutes.pdf = pdf
     minutes.sha256 = hashlib.sha256(pdf).hexdigest()
-    minutes.audit_head_hash = anchor
+    minutes.audit_head_hash = anchor.hash
     minutes.created_at = now
     session.add(minutes)
     session.flush()
