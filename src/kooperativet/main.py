@@ -16,6 +16,7 @@ from kooperativet.api.problems import document_problems, install_problem_handler
 from kooperativet.assignments.router import router as assignments_router
 from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.throttle import LoginThrottle
+from kooperativet import encryption
 from kooperativet.config import Settings, get_settings
 from kooperativet.db import READ_ONLY, make_engine, make_session_factory, write_lock_for
 from kooperativet.employments.router import router as employments_router
@@ -74,6 +75,7 @@ def _operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
+    encryption.configure(settings)
     app = FastAPI(
         title="kooperativet",
         version=__version__,

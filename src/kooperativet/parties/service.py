@@ -17,7 +17,16 @@ from kooperativet.config import Settings
 from kooperativet.core import identifiers as ids
 from kooperativet.db import count_rows, is_unique_violation
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from kooperativet.parties.models import Client, ClientKind, Cooperative, Member, MemberTaxSetting, TaxMode
+from kooperativet.encryption import blind_index
+from kooperativet.parties.models import (
+    PERSONAL_IDENTITY_INDEX,
+    Client,
+    ClientKind,
+    Cooperative,
+    Member,
+    MemberTaxSetting,
+    TaxMode,
+)
 from kooperativet.parties.schemas import (
     ClientCreate,
     ClientUpdate,
@@ -274,7 +283,8 @@ def _tax_setting(data: TaxSettingCreate) -> MemberTaxSetting:
 
 
 def _refuse_duplicate_person(session: Session, number: str) -> None:
-    if session.scalar(select(Member.id).where(Member.personal_identity_number == number)) is not None:
+    index = blind_index(number, context=PERSONAL_IDENTITY_INDEX)
+    if session.scalar(select(Member.id).where(Member.personal_identity_number_index == index)) is not None:
         raise Conflict(
             "a member with this personnummer already exists",
             code="duplicate_personal_identity_number",
