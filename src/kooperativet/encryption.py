@@ -108,9 +108,13 @@ def keyring_from(settings: Settings) -> Keyring:
 
 def configure(settings: Settings) -> Keyring:
     """Use the keys of ``settings`` in this process from now on."""
+    return use(keyring_from(settings))
+
+
+def use(keyring: Keyring) -> Keyring:
     global _keyring
-    _keyring = keyring_from(settings)
-    return _keyring
+    _keyring = keyring
+    return keyring
 
 
 def current() -> Keyring:
