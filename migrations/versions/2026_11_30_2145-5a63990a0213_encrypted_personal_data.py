@@ -50,23 +50,32 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("bank_account_confirmed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("pseudonymised_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(
-            batch_op.f("fk_members_bank_account_changed_by_id_users"), "users", ["bank_account_changed_by_id"], ["id"]
+            batch_op.f("fk_members_bank_account_changed_by_id_users"),
+            "users",
+            ["bank_account_changed_by_id"],
+            ["id"],
         )
     _widen(to_encrypted=True)
     with _payslip_triggers_off():
         _convert(lambda value, context: keyring.encrypt(value, context=context))
-    members = sa.table("members", sa.column("id"), sa.column("personal_identity_number"),
-                       sa.column("personal_identity_number_index"))
+    members = sa.table(
+        "members",
+        sa.column("id"),
+        sa.column("personal_identity_number"),
+        sa.column("personal_identity_number_index"),
+    )
     bind = op.get_bind()
     for row_id, stored in bind.execute(sa.select(members.c.id, members.c.personal_identity_number)).all():
         number = keyring.decrypt(stored, context="members.personal_identity_number")
         bind.execute(
-            sa.update(members).where(members.c.id == row_id).values(
-                personal_identity_number_index=keyring.blind_index(number, context=_INDEX_CONTEXT)
-            )
+            sa.update(members)
+            .where(members.c.id == row_id)
+            .values(personal_identity_number_index=keyring.blind_index(number, context=_INDEX_CONTEXT))
         )
     with op.batch_alter_table("members") as batch_op:
-        batch_op.alter_column("personal_identity_number_index", existing_type=sa.String(length=64), nullable=False)
+        batch_op.alter_column(
+            "personal_identity_number_index", existing_type=sa.String(length=64), nullable=False
+        )
         batch_op.create_unique_constraint(
             batch_op.f("uq_members_personal_identity_number_index"), ["personal_identity_number_index"]
         )
@@ -110,7 +119,11 @@ def _widen(*, to_encrypted: bool) -> None:
             existing_type=sa.JSON() if to_encrypted else sa.Text(),
             type_=sa.Text() if to_encrypted else sa.JSON(),
             existing_nullable=False,
-            **({"postgresql_using": "snapshot::text" if to_encrypted else "snapshot::json"} if postgres else {}),
+            **(
+                {"postgresql_using": "snapshot::text" if to_encrypted else "snapshot::json"}
+                if postgres
+                else {}
+            ),
         )
 
 
@@ -140,4 +153,3 @@ class _payslip_triggers_off:
     def __exit__(self, *exc: object) -> None:
         if op.get_bind().dialect.name == "postgresql":
             op.execute("ALTER TABLE payslips ENABLE TRIGGER USER")
-

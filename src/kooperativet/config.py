@@ -126,7 +126,7 @@ class Settings(BaseSettings):
 
     @cached_property
     def data_encryption_key(self) -> bytes:
-        """The current AES-256 key for personal data: from the environment, else generated into the data folder."""
+        """The current AES-256 key for personal data: from the environment, else generated once."""
         return self._key_bytes(self.data_key, DATA_KEY_FILE)
 
     @cached_property

@@ -62,7 +62,7 @@ class Keyring:
         return f"{FORMAT_VERSION}:{self.current_id}:{body}"
 
     def decrypt(self, stored: str, *, context: str) -> str:
-        version, kid, body = _parts(stored)
+        _version, kid, body = _parts(stored)
         key = self._key(kid)
         raw = base64.b64decode(body)
         try:
@@ -168,7 +168,7 @@ class EncryptedJSON(TypeDecorator[dict[str, Any]]):
 def encrypted_columns(metadata: MetaData) -> list[tuple[str, str, str]]:
     """Every (table, column, context) stored encrypted, in a stable order."""
     found = [
-        (tbl.name, col.name, str(col.type.context))  # type: ignore[attr-defined]
+        (tbl.name, col.name, str(col.type.context))
         for tbl in metadata.sorted_tables
         for col in tbl.columns
         if isinstance(col.type, EncryptedString | EncryptedJSON)

@@ -11,12 +11,11 @@ from fastapi.routing import APIRoute
 from sqlalchemy import text
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kooperativet import __version__
+from kooperativet import __version__, encryption
 from kooperativet.api.problems import document_problems, install_problem_handlers, problem_response
 from kooperativet.assignments.router import router as assignments_router
 from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.throttle import LoginThrottle
-from kooperativet import encryption
 from kooperativet.config import Settings, get_settings
 from kooperativet.db import READ_ONLY, make_engine, make_session_factory, write_lock_for
 from kooperativet.employments.router import router as employments_router

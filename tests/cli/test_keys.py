@@ -27,7 +27,11 @@ def test_keys_rotate_re_encrypts_every_value_under_the_new_key_and_the_old_key_c
 ) -> None:
     old, new, index = new_data_key(), new_data_key(), new_data_key()
     url = f"sqlite:///{tmp_path / 'keys.sqlite3'}"
-    env = {"KOOPERATIVET_DATABASE_URL": url, "KOOPERATIVET_DATA_DIR": str(tmp_path), "KOOPERATIVET_BLIND_INDEX_KEY": index}
+    env = {
+        "KOOPERATIVET_DATABASE_URL": url,
+        "KOOPERATIVET_DATA_DIR": str(tmp_path),
+        "KOOPERATIVET_BLIND_INDEX_KEY": index,
+    }
     encryption.configure(Settings(data_dir=tmp_path, data_key=old, blind_index_key=index))
     assert runner.invoke(app, ["db", "upgrade"], env={**env, "KOOPERATIVET_DATA_KEY": old}).exit_code == 0
     engine = make_engine(url)
@@ -35,7 +39,9 @@ def test_keys_rotate_re_encrypts_every_value_under_the_new_key_and_the_old_key_c
         session.add(_member())
 
     rotated = runner.invoke(
-        app, ["keys", "rotate"], env={**env, "KOOPERATIVET_DATA_KEY": new, "KOOPERATIVET_RETIRED_DATA_KEYS": old}
+        app,
+        ["keys", "rotate"],
+        env={**env, "KOOPERATIVET_DATA_KEY": new, "KOOPERATIVET_RETIRED_DATA_KEYS": old},
     )
 
     assert rotated.exit_code == 0, rotated.output
@@ -51,7 +57,11 @@ def test_keys_rotate_re_encrypts_every_value_under_the_new_key_and_the_old_key_c
 def test_keys_rotate_without_the_old_key_changes_nothing(tmp_path: Path, restore_keyring: None) -> None:
     old, index = new_data_key(), new_data_key()
     url = f"sqlite:///{tmp_path / 'keys.sqlite3'}"
-    env = {"KOOPERATIVET_DATABASE_URL": url, "KOOPERATIVET_DATA_DIR": str(tmp_path), "KOOPERATIVET_BLIND_INDEX_KEY": index}
+    env = {
+        "KOOPERATIVET_DATABASE_URL": url,
+        "KOOPERATIVET_DATA_DIR": str(tmp_path),
+        "KOOPERATIVET_BLIND_INDEX_KEY": index,
+    }
     encryption.configure(Settings(data_dir=tmp_path, data_key=old, blind_index_key=index))
     runner.invoke(app, ["db", "upgrade"], env={**env, "KOOPERATIVET_DATA_KEY": old})
     engine = make_engine(url)
