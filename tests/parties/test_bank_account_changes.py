@@ -1,4 +1,4 @@
-"""R12 b: a changed bank account is audited, told to the member and paid only after a second person confirms."""
+"""R12 b: a changed bank account is audited, paid only once a second person confirms."""
 
 from __future__ import annotations
 
