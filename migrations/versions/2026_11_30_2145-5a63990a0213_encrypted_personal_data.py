@@ -40,6 +40,7 @@ _INDEX_CONTEXT = "personal_identity_number"
 
 def upgrade() -> None:
     keyring = current()
+    _set_sqlite_foreign_keys(enabled=False)
     with op.batch_alter_table("members") as batch_op:
         batch_op.drop_constraint("uq_members_personal_identity_number", type_="unique")
         batch_op.add_column(sa.Column("personal_identity_number_index", sa.String(length=64), nullable=True))
@@ -79,10 +80,12 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             batch_op.f("uq_members_personal_identity_number_index"), ["personal_identity_number_index"]
         )
+    _set_sqlite_foreign_keys(enabled=True)
 
 
 def downgrade() -> None:
     keyring = current()
+    _set_sqlite_foreign_keys(enabled=False)
     with _payslip_triggers_off():
         _convert(lambda value, context: keyring.decrypt(value, context=context))
     _widen(to_encrypted=False)
@@ -100,6 +103,21 @@ def downgrade() -> None:
         ):
             batch_op.drop_column(name)
         batch_op.create_unique_constraint("uq_members_personal_identity_number", ["personal_identity_number"])
+    _set_sqlite_foreign_keys(enabled=True)
+
+
+def _set_sqlite_foreign_keys(*, enabled: bool) -> None:
+    """SQLite alters a table by copying it and dropping the old one, which its foreign keys refuse while
+    payslips point at members. The pragma only takes effect outside a transaction: Alembic's autocommit block
+    commits the migration's transaction, and the (empty) one our engine begins inside the block is ended on
+    the raw connection before the pragma. The rows keep their ids, so no reference breaks."""
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    with op.get_context().autocommit_block():
+        raw = op.get_bind().connection.driver_connection
+        if raw.in_transaction:
+            raw.execute("COMMIT")
+        raw.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
 
 
 def _widen(*, to_encrypted: bool) -> None:
