@@ -149,7 +149,9 @@ def create_member(session: Session, *, data: MemberCreate) -> Member:
         **data.model_dump(include=set(MEMBER_CONTACT_FIELDS)),
     )
     _check_membership_dates(member)
-    _set_bank_account(member, data.bank_clearing_number, data.bank_account_number)
+    member.bank_clearing_number, member.bank_account_number = _bank_account(
+        data.bank_clearing_number, data.bank_account_number
+    )
     if data.user_id is not None:
         _link_user(session, member, data.user_id)
     tax = data.tax or TaxSettingCreate(valid_from=data.joined_on)
@@ -264,9 +266,7 @@ def _change_bank_account(
     """Enter a changed account as pending; returns whether it changed. The account already paid to stays in
     use until the change is confirmed, so one person alone can never redirect a salary."""
     confirmed = (member.bank_clearing_number, member.bank_account_number)
-    candidate = Member()
-    _set_bank_account(candidate, clearing, account)
-    new = (candidate.bank_clearing_number, candidate.bank_account_number)
+    new = _bank_account(clearing, account)
     pending = (member.pending_clearing_number, member.pending_account_number)
     if new == (pending if member.has_pending_bank_account else confirmed):
         return False
@@ -451,10 +451,10 @@ def _refuse_duplicate_person(session: Session, number: str) -> None:
         )
 
 
-def _set_bank_account(member: Member, clearing: str | None, account: str | None) -> None:
+def _bank_account(clearing: str | None, account: str | None) -> tuple[str | None, str | None]:
+    """The normalised (clearing, account) pair, or (None, None); half an account or a bad one is a 422."""
     if clearing is None and account is None:
-        member.bank_clearing_number = member.bank_account_number = None
-        return
+        return None, None
     if clearing is None or account is None:
         field = "bank_clearing_number" if clearing is None else "bank_account_number"
         raise RuleViolation("give both the clearing number and the account number", field=field)
@@ -463,8 +463,7 @@ def _set_bank_account(member: Member, clearing: str | None, account: str | None)
         lambda _: ids.parse_bank_account(clearing_number=clearing, account_number=account),
         account,
     )
-    member.bank_clearing_number = bank_account.clearing_number
-    member.bank_account_number = bank_account.account_number
+    return bank_account.clearing_number, bank_account.account_number
 
 
 def _link_user(session: Session, member: Member, user_id: int) -> None:
