@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from kooperativet.all_models import Base
 from kooperativet.config import get_settings
 from kooperativet.db import UTCDateTime, make_engine
+from kooperativet.encryption import EncryptedJSON, EncryptedString
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -28,6 +29,10 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
     """Write our column types as plain SQLAlchemy types, so migrations do not import application code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedString):
+        return f"sa.String(length={obj.impl_instance.length})"
+    if type_ == "type" and isinstance(obj, EncryptedJSON):
+        return "sa.Text()"
     return False
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from kooperativet import migrate
+from kooperativet import encryption, migrate
 from kooperativet.auth.dependencies import token_config
 from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.auth.passwords import hash_password
@@ -36,6 +36,9 @@ TEST_AUDIT_KEY = b"the test suite's audit key, 32 bytes or more"
 PASSWORD = "correct horse battery staple"
 #: The official files (XSDs, examples) the tests compare with; each folder names its sources in SOURCES.md.
 REFERENCE = Path(__file__).resolve().parent / "reference"
+#: Fixed test keys (base64 of 32 bytes): the session's keyring and every test's settings use the same ones.
+TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS10ZXN0LWRhdGEta2V5LXRlc3Q="
+TEST_BLIND_INDEX_KEY = "dGVzdC1ibGluZC1pbmRleC1rZXktdGVzdC1ibGluZC0="
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +75,21 @@ class throwaway_postgres_database:
         self.admin.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def keyring(tmp_path_factory: pytest.TempPathFactory) -> encryption.Keyring:
+    """The process's encryption keys for the whole run, before any row is written."""
+    return encryption.configure(
+        Settings(
+            env="test",
+            data_dir=tmp_path_factory.mktemp("keys"),
+            data_key=TEST_DATA_KEY,
+            blind_index_key=TEST_BLIND_INDEX_KEY,
+        )
+    )
+
+
 @pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
+def engine(database_url: str, keyring: encryption.Keyring) -> Iterator[Engine]:
     migrate.upgrade(database_url)
     engine = make_engine(database_url)
     yield engine
@@ -113,6 +129,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         database_url=database_url,
         secret_key="t" * 48,
         audit_key=TEST_AUDIT_KEY.decode(),
+        data_key=TEST_DATA_KEY,
+        blind_index_key=TEST_BLIND_INDEX_KEY,
         login_attempts_per_window=5,
     )
 

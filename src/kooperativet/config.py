@@ -7,7 +7,10 @@ In production (``KOOPERATIVET_ENV=production``) the secret key must be given; it
 from __future__ import annotations
 
 import ipaddress
+import base64
+import binascii
 import secrets
+from collections.abc import Callable
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +21,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 AUDIT_KEY_FILE = "audit_key"
 AUDIT_KEY_MIN_BYTES = 32
+DATA_KEY_FILE = "data_key"
+BLIND_INDEX_KEY_FILE = "blind_index_key"
 
 
 class Environment(StrEnum):
@@ -37,6 +42,13 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; defaults to the embedded SQLite file in the data folder"
     )
     secret_key: SecretStr | None = None
+    # Personnummer and bank accounts are encrypted at rest (AES-256-GCM) with ``data_key``; rotated-out keys
+    # stay readable from ``retired_data_keys`` (comma-separated) until ``kooperativet keys rotate`` has run.
+    # ``blind_index_key`` keys the HMAC used to find and de-duplicate personnummer without decrypting.
+    # Each is base64 of 32 random bytes; in development they are generated once into the data folder.
+    data_key: SecretStr | None = None
+    retired_data_keys: SecretStr | None = None
+    blind_index_key: SecretStr | None = None
     log_level: str = "INFO"
 
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
@@ -112,6 +124,16 @@ class Settings(BaseSettings):
                 raise ValueError("KOOPERATIVET_SECRET_KEY (at least 32 characters) is required in production")
             if self.database_url is None:
                 raise ValueError("KOOPERATIVET_DATABASE_URL is required in production")
+            if self.data_key is None or self.blind_index_key is None:
+                raise ValueError(
+                    "KOOPERATIVET_DATA_KEY and KOOPERATIVET_BLIND_INDEX_KEY are required in production"
+                )
+        for name in ("data_key", "blind_index_key"):
+            given: SecretStr | None = getattr(self, name)
+            if given is not None:
+                _decode_key(given.get_secret_value(), name=f"KOOPERATIVET_{name.upper()}")
+        for retired in self.retired_key_texts:
+            _decode_key(retired, name="KOOPERATIVET_RETIRED_DATA_KEYS")
         return self
 
     @model_validator(mode="after")
@@ -145,15 +167,57 @@ class Settings(BaseSettings):
         return _read_or_create_secret(self.data_dir / AUDIT_KEY_FILE).encode()
 
 
+    @property
+    def retired_key_texts(self) -> list[str]:
+        if self.retired_data_keys is None:
+            return []
+        return [part.strip() for part in self.retired_data_keys.get_secret_value().split(",") if part.strip()]
+
+    @cached_property
+    def data_encryption_key(self) -> bytes:
+        """The current AES-256 key for personal data: from the environment, else generated once."""
+        return self._key_bytes(self.data_key, DATA_KEY_FILE)
+
+    @cached_property
+    def retired_data_encryption_keys(self) -> list[bytes]:
+        return [_decode_key(text, name="KOOPERATIVET_RETIRED_DATA_KEYS") for text in self.retired_key_texts]
+
+    @cached_property
+    def blind_index_secret(self) -> bytes:
+        """The HMAC key of the personnummer blind index; never rotated with the data key."""
+        return self._key_bytes(self.blind_index_key, BLIND_INDEX_KEY_FILE)
+
+    def _key_bytes(self, given: SecretStr | None, file_name: str) -> bytes:
+        text = given.get_secret_value() if given is not None else None
+        if text is None:
+            text = _read_or_create_secret(self.data_dir / file_name, make=new_data_key)
+        return _decode_key(text, name=file_name)
+
+
 def _split_proxies(value: str) -> list[str]:
     return [entry.strip() for entry in value.split(",") if entry.strip()]
 
 
-def _read_or_create_secret(path: Path) -> str:
+def new_data_key() -> str:
+    """A fresh key for ``KOOPERATIVET_DATA_KEY`` or ``KOOPERATIVET_BLIND_INDEX_KEY``: base64 of 32 bytes."""
+    return base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def _decode_key(text: str, *, name: str) -> bytes:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"{name} must be base64 of 32 bytes") from exc
+    if len(key) != 32:
+        raise ValueError(f"{name} must be base64 of 32 bytes, not {len(key)}")
+    return key
+
+
+def _read_or_create_secret(path: Path, *, make: Callable[[], str] = lambda: secrets.token_urlsafe(48)) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
+    key = make()
     path.touch(mode=0o600)
     path.write_text(key + "\n", encoding="utf-8")
     return key

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute
 from sqlalchemy import text
 
-from kooperativet import __version__
+from kooperativet import __version__, encryption
 from kooperativet.api.body_limit import BodySizeLimit
 from kooperativet.api.edge import install_edge
 from kooperativet.api.problems import document_problems, install_problem_handlers, problem_response
@@ -47,6 +47,7 @@ def _operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
+    encryption.configure(settings)
     app = FastAPI(
         title="kooperativet",
         version=__version__,

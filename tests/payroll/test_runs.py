@@ -303,6 +303,21 @@ def test_a_member_without_a_valid_bank_account_stops_the_approval_by_name(
     assert session.scalar(select(func.count(Payslip.id))) == 0
 
 
+def test_a_member_whose_only_account_awaits_confirmation_stops_the_approval_and_is_told_why(
+    api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    treasurer = make_user(Role.treasurer)
+    alva = make_member()
+    alva.member.bank_clearing_number = alva.member.bank_account_number = None
+    alva.member.pending_clearing_number, alva.member.pending_account_number = "5000", "1234560"
+    session.flush()
+    paid_assignment(alva.member, "20000.00")
+    run = api.post(RUNS, json=NOVEMBER, headers=treasurer.headers).json()
+    refused = api.post(f"{RUNS}/{run['id']}/approve", headers=treasurer.headers)
+    assert refused.json()["code"] == "member_without_bank_account"
+    assert "awaits confirmation" in refused.json()["detail"]
+
+
 def test_a_locked_run_and_its_payslips_cannot_be_changed_by_any_endpoint(
     api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
 ) -> None:

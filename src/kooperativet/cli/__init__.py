@@ -11,6 +11,7 @@ import typer
 
 from kooperativet.cli import audit as audit_cli
 from kooperativet.cli import export as export_cli
+from kooperativet.cli import keys as keys_cli
 from kooperativet.cli import payroll as payroll_cli
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ app.add_typer(audit_cli.app, name="audit")
 app.add_typer(payroll_cli.tax_tables_app, name="tax-tables")
 app.add_typer(payroll_cli.app, name="payroll")
 app.add_typer(export_cli.app, name="export")
+app.add_typer(keys_cli.app, name="keys")
 
 
 @app.command()

@@ -136,6 +136,11 @@ def mask_personal_identity(number: str) -> str:
     return f"{number[:8]}-****" if len(number) == 12 else "****"
 
 
+def mask_name(name: str) -> str:
+    """``Anna-Lena`` → ``A********``: the initial, for an audit trail that must not repeat the name."""
+    return name[:1] + "*" * max(len(name) - 1, 0)
+
+
 def mask_account(account_number: str) -> str:
     return "****" + account_number[-4:] if len(account_number) > 4 else "****"
 

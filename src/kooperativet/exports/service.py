@@ -24,6 +24,7 @@ from kooperativet import __version__
 from kooperativet.assignments.models import Assignment, Expense
 from kooperativet.audit.service import append_event, chain_head
 from kooperativet.core.calendar import is_bank_day
+from kooperativet.core.identifiers import mask_account
 from kooperativet.core.money import ZERO
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict, NotFound, RuleViolation
@@ -33,7 +34,7 @@ from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocum
 from kooperativet.exports.payroll_summary import parse_period
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment
 from kooperativet.parameters import service as parameters_service
-from kooperativet.parties.models import Client, Cooperative
+from kooperativet.parties.models import Client, Cooperative, Member
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 
@@ -398,6 +399,7 @@ def export_pain001(
     payslips = [payslip for payslip in _run_payslips(session, run.id) if payslip.net_pay > 0]
     if not payslips:
         raise Conflict(f"payroll run {run_id} has no net pay to transfer", code="nothing_to_export")
+    members = {payslip.member_id: session.get_one(Member, payslip.member_id) for payslip in payslips}
     payments = pain001.PayrollRunPayments(
         run_id=f"RUN-{run.id}",
         pay_date=run.pay_date,
@@ -405,9 +407,7 @@ def export_pain001(
             pain001.SalaryPayment(
                 payslip_id=payslip.number,
                 member_name=payslip.snapshot["employee"]["name"],
-                account=pain001.MemberAccount(
-                    clearing_number=payslip.bank_clearing_number, account_number=payslip.bank_account_number
-                ),
+                account=_payout_account(payslip, members[payslip.member_id]),
                 amount=payslip.net_pay,
             )
             for payslip in payslips
@@ -433,11 +433,52 @@ def export_pain001(
         kind=ExportKind.pain001,
         file=file,
         covered=[(DocumentKind.payroll_run, run.id)],
-        notes=[],
+        notes=_changed_accounts(session, members=members.values()),
         created_at=created_at,
         created_by_id=created_by_id,
         run_id=run.id,
     )
+
+
+def _payout_account(payslip: Payslip, member: Member) -> pain001.MemberAccount:
+    """The member's confirmed account now (it may have been confirmed after the payslip was issued), else
+    the payslip's. A changed account that nobody has confirmed yet is never paid to."""
+    if member.bank_clearing_number is not None and member.bank_account_number is not None:
+        return pain001.MemberAccount(
+            clearing_number=member.bank_clearing_number, account_number=member.bank_account_number
+        )
+    return pain001.MemberAccount(
+        clearing_number=payslip.bank_clearing_number, account_number=payslip.bank_account_number
+    )
+
+
+def _changed_accounts(session: Session, *, members: Iterable[Member]) -> list[str]:
+    """Every payee whose bank account changed since the previous payment file, masked; the unconfirmed ones
+    are paid to their last confirmed account and say so."""
+    previous = session.scalar(
+        select(func.max(ExportBatch.created_at)).where(ExportBatch.kind == ExportKind.pain001)
+    )
+    notes = []
+    for member in sorted(members, key=lambda m: m.id):
+        changed_at = member.bank_account_changed_at
+        if changed_at is None or (previous is not None and changed_at <= previous):
+            continue
+        who = f"bank account of {member.full_name} (member {member.id}) changed on {changed_at.date()}"
+        paid_to = (
+            f"{member.bank_clearing_number}-{mask_account(member.bank_account_number)}"
+            if member.bank_clearing_number and member.bank_account_number
+            else "the account on the payslip"
+        )
+        if member.has_pending_bank_account:
+            notes.append(
+                f"{who} and is NOT confirmed: this file pays the last confirmed account {paid_to}; another "
+                "treasurer or admin, or the member, must confirm the new account before it is used"
+            )
+        else:
+            notes.append(
+                f"{who}, since the previous payment file, and was confirmed: this file pays {paid_to}"
+            )
+    return notes
 
 
 # --- batches --------------------------------------------------------------------------------------------

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kooperativet.db import Base, TimestampedMixin, VersionedMixin
+from kooperativet.encryption import EncryptedString, blind_index
+
+#: The blind index's context: the same personnummer gives the same index wherever it is looked up.
+PERSONAL_IDENTITY_INDEX = "personal_identity_number"
 
 
 class Language(StrEnum):
@@ -50,7 +54,12 @@ class Cooperative(TimestampedMixin, VersionedMixin, Base):
 
 
 class Member(TimestampedMixin, VersionedMixin, Base):
-    """A member's personal record; the member is the cooperative's employee for each assignment."""
+    """A member's personal record; the member is the cooperative's employee for each assignment.
+
+    Personnummer and bank accounts are encrypted at rest; ``personal_identity_number_index`` is their keyed
+    hash, kept unique. ``bank_*`` is the confirmed account salary is paid to; a changed account waits in
+    ``pending_*`` until a second person or the member confirms it.
+    """
 
     __tablename__ = "members"
 
@@ -58,7 +67,10 @@ class Member(TimestampedMixin, VersionedMixin, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
-    personal_identity_number: Mapped[str] = mapped_column(String(12), unique=True)
+    personal_identity_number: Mapped[str] = mapped_column(
+        EncryptedString(255, context="members.personal_identity_number")
+    )
+    personal_identity_number_index: Mapped[str] = mapped_column(String(64), unique=True)
     is_coordination_number: Mapped[bool] = mapped_column(default=False)
     birth_date: Mapped[date]
     street: Mapped[str | None] = mapped_column(String(200))
@@ -67,11 +79,25 @@ class Member(TimestampedMixin, VersionedMixin, Base):
     country: Mapped[str] = mapped_column(String(2), default="SE")
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
-    bank_clearing_number: Mapped[str | None] = mapped_column(String(5))
-    bank_account_number: Mapped[str | None] = mapped_column(String(15))
+    bank_clearing_number: Mapped[str | None] = mapped_column(
+        EncryptedString(255, context="members.bank_clearing_number")
+    )
+    bank_account_number: Mapped[str | None] = mapped_column(
+        EncryptedString(255, context="members.bank_account_number")
+    )
+    pending_clearing_number: Mapped[str | None] = mapped_column(
+        EncryptedString(255, context="members.pending_clearing_number")
+    )
+    pending_account_number: Mapped[str | None] = mapped_column(
+        EncryptedString(255, context="members.pending_account_number")
+    )
+    bank_account_changed_at: Mapped[datetime | None]
+    bank_account_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    bank_account_confirmed_at: Mapped[datetime | None]
     joined_on: Mapped[date]
     left_on: Mapped[date | None]
     language: Mapped[Language] = mapped_column(String(2), default=Language.sv)
+    pseudonymised_at: Mapped[datetime | None]
     tax_settings: Mapped[list[MemberTaxSetting]] = relationship(
         back_populates="member", order_by="MemberTaxSetting.valid_from", lazy="selectin"
     )
@@ -80,8 +106,17 @@ class Member(TimestampedMixin, VersionedMixin, Base):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def has_pending_bank_account(self) -> bool:
+        return self.pending_account_number is not None
+
     def is_current_on(self, day: date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day < self.left_on)
+
+    @validates("personal_identity_number")
+    def _index_personal_identity(self, _key: str, number: str) -> str:
+        self.personal_identity_number_index = blind_index(number, context=PERSONAL_IDENTITY_INDEX)
+        return number
 
 
 class MemberTaxSetting(TimestampedMixin, Base):
@@ -111,7 +146,9 @@ class Client(TimestampedMixin, VersionedMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[ClientKind] = mapped_column(String(20), default=ClientKind.organisation)
     organisation_number: Mapped[str | None] = mapped_column(String(11), unique=True)
-    personal_identity_number: Mapped[str | None] = mapped_column(String(12))
+    personal_identity_number: Mapped[str | None] = mapped_column(
+        EncryptedString(255, context="clients.personal_identity_number")
+    )
     vat_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     country: Mapped[str] = mapped_column(String(2), default="SE")
     street: Mapped[str | None] = mapped_column(String(200))

@@ -4,7 +4,8 @@ from datetime import date
 
 from fastapi import APIRouter, status
 
-from kooperativet.api.dependencies import DbSession, Window
+from kooperativet import mail
+from kooperativet.api.dependencies import AppSettings, DbSession, Now, Window
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.assignments.service import clients_worked_for
@@ -87,10 +88,41 @@ def get_member(member_id: int, user: CurrentUser, session: DbSession) -> MemberR
 
 
 @router.patch("/members/{member_id}", tags=["members"], responses=problem_responses(401, 403, 404, 409, 422))
-def update_member(member_id: int, body: MemberUpdate, user: CurrentUser, session: DbSession) -> MemberRead:
-    """Change a member's record. A member may change only their own contact fields."""
+def update_member(
+    member_id: int,
+    body: MemberUpdate,
+    user: CurrentUser,
+    session: DbSession,
+    settings: AppSettings,
+    clock: Now,
+) -> MemberRead:
+    """Change a member's record. A member may change only their own contact fields.
+
+    A new bank account is used for salary only after another treasurer or admin, or the member, confirms it
+    (``POST …/bank-account/confirm``). A change of name, personnummer or bank account is recorded in the audit
+    log and e-mailed to the member when SMTP is set up, after the change is committed."""
     member = service.get_member(session, member_id=member_id, actor=user)
-    return MemberRead.model_validate(service.update_member(session, member=member, update=body, actor=user))
+    change = service.update_member(session, member=member, update=body, actor=user, now=clock)
+    read = MemberRead.model_validate(change.member)
+    if change.tells_the_member and change.member.email:
+        session.commit()
+        subject, text = service.change_notice(change)
+        mail.send_mail(settings, to=change.member.email, subject=subject, body=text)
+    return read
+
+
+@router.post(
+    "/members/{member_id}/bank-account/confirm",
+    tags=["members"],
+    responses=problem_responses(401, 403, 404, 409),
+)
+def confirm_bank_account(member_id: int, user: CurrentUser, session: DbSession, clock: Now) -> MemberRead:
+    """Confirm a member's new bank account, so salary is paid to it: another treasurer or admin than the one
+    who entered it, or the member herself."""
+    member = service.get_member(session, member_id=member_id, actor=user)
+    return MemberRead.model_validate(
+        service.confirm_bank_account(session, member=member, actor=user, now=clock)
+    )
 
 
 @router.get("/members/{member_id}/tax-settings", tags=["members"], responses=problem_responses(401, 404))

@@ -140,11 +140,17 @@ class MemberRead(ReadSchema):
     country: str
     email: str | None
     phone: str | None
-    bank_clearing_number: str | None
+    bank_clearing_number: str | None = Field(description="the confirmed account salary is paid to")
     bank_account_number: str | None
+    pending_clearing_number: str | None = Field(
+        description="a changed account waiting for a second person's confirmation"
+    )
+    pending_account_number: str | None
+    bank_account_changed_at: datetime | None
     joined_on: date
     left_on: date | None
     language: Language
+    pseudonymised_at: datetime | None
     tax_settings: list[TaxSettingRead]
     version: int
     created_at: datetime

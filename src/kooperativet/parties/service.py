@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -11,13 +12,23 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kooperativet.audit.service import append_event
 from kooperativet.auth.models import Role, User
 from kooperativet.auth.service import check_version
 from kooperativet.config import Settings
 from kooperativet.core import identifiers as ids
 from kooperativet.db import count_rows, is_unique_violation
+from kooperativet.encryption import blind_index
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
-from kooperativet.parties.models import Client, ClientKind, Cooperative, Member, MemberTaxSetting, TaxMode
+from kooperativet.parties.models import (
+    PERSONAL_IDENTITY_INDEX,
+    Client,
+    ClientKind,
+    Cooperative,
+    Member,
+    MemberTaxSetting,
+    TaxMode,
+)
 from kooperativet.parties.schemas import (
     ClientCreate,
     ClientUpdate,
@@ -34,6 +45,7 @@ MEMBER_CONTACT_FIELDS = frozenset({"street", "postal_code", "city", "country", "
 MEMBER_REQUIRED_FIELDS = frozenset(
     {"first_name", "last_name", "personal_identity_number", "joined_on", "country", "language"}
 )
+MEMBER_IDENTITY_FIELDS = ("first_name", "last_name", "personal_identity_number")
 CLIENT_REQUIRED_FIELDS = frozenset(
     {"name", "kind", "country", "language", "payment_terms_days", "public_sector"}
 )
@@ -137,7 +149,9 @@ def create_member(session: Session, *, data: MemberCreate) -> Member:
         **data.model_dump(include=set(MEMBER_CONTACT_FIELDS)),
     )
     _check_membership_dates(member)
-    _set_bank_account(member, data.bank_clearing_number, data.bank_account_number)
+    member.bank_clearing_number, member.bank_account_number = _bank_account(
+        data.bank_clearing_number, data.bank_account_number
+    )
     if data.user_id is not None:
         _link_user(session, member, data.user_id)
     tax = data.tax or TaxSettingCreate(valid_from=data.joined_on)
@@ -147,7 +161,24 @@ def create_member(session: Session, *, data: MemberCreate) -> Member:
     return member
 
 
-def update_member(session: Session, *, member: Member, update: MemberUpdate, actor: User) -> Member:
+@dataclass(frozen=True)
+class MemberChange:
+    """What an update changed that the member must be told about (identity fields, a new bank account)."""
+
+    member: Member
+    identity_fields: tuple[str, ...]
+    bank_account_changed: bool
+
+    @property
+    def tells_the_member(self) -> bool:
+        return bool(self.identity_fields) or self.bank_account_changed
+
+
+def update_member(
+    session: Session, *, member: Member, update: MemberUpdate, actor: User, now: datetime
+) -> MemberChange:
+    """Change a member's record. A change of identity (name, personnummer) or bank account is an audit event
+    with the old and new values masked; a new bank account waits for a second person's confirmation."""
     check_version(member.version, update.version, what=f"member {member.id}")
     changes = update.model_dump(exclude_unset=True, exclude={"version"})
     if not is_treasurer_or_admin(actor):
@@ -160,6 +191,7 @@ def update_member(session: Session, *, member: Member, update: MemberUpdate, act
     for field in MEMBER_REQUIRED_FIELDS & set(changes):
         if changes[field] is None:
             raise RuleViolation(f"{field} cannot be empty", field=field)
+    identity_before = _identity(member)
     if "personal_identity_number" in changes:
         identity = validated(
             "personal_identity_number", ids.parse_personal_identity, changes.pop("personal_identity_number")
@@ -169,11 +201,15 @@ def update_member(session: Session, *, member: Member, update: MemberUpdate, act
         member.personal_identity_number = identity.number
         member.birth_date = identity.birth_date
         member.is_coordination_number = identity.is_coordination_number
+    bank_account_changed = False
     if "bank_clearing_number" in changes or "bank_account_number" in changes:
-        _set_bank_account(
+        bank_account_changed = _change_bank_account(
+            session,
             member,
             changes.pop("bank_clearing_number", member.bank_clearing_number),
             changes.pop("bank_account_number", member.bank_account_number),
+            actor=actor,
+            now=now,
         )
     if "user_id" in changes:
         user_id = changes.pop("user_id")
@@ -184,9 +220,141 @@ def update_member(session: Session, *, member: Member, update: MemberUpdate, act
     for field, value in changes.items():
         setattr(member, field, value.strip() if isinstance(value, str) else value)
     _check_membership_dates(member)
+    identity_fields = _record_identity_change(session, member, identity_before, actor=actor, now=now)
     member.version += 1
     _flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")
+    return MemberChange(
+        member=member, identity_fields=identity_fields, bank_account_changed=bank_account_changed
+    )
+
+
+def confirm_bank_account(session: Session, *, member: Member, actor: User, now: datetime) -> Member:
+    """Make a member's new bank account the one salary is paid to. A second person must confirm: another
+    treasurer or admin than the one who entered it, or the member herself."""
+    if not member.has_pending_bank_account:
+        raise Conflict(
+            f"member {member.id} has no bank account waiting for confirmation", code="nothing_to_confirm"
+        )
+    if actor.id == member.bank_account_changed_by_id:
+        raise PermissionDenied(
+            "you entered this bank account; another treasurer or admin, or the member, must confirm it"
+        )
+    if not (is_treasurer_or_admin(actor) or member.user_id == actor.id):
+        raise PermissionDenied("only the treasurer, an admin or the member can confirm a bank account")
+    append_event(
+        session,
+        kind="member_bank_account_confirmed",
+        payload={
+            "member_id": member.id,
+            "confirmed_by_user_id": actor.id,
+            "account": _masked_account(member.pending_clearing_number, member.pending_account_number),
+        },
+        now=now,
+    )
+    member.bank_clearing_number = member.pending_clearing_number
+    member.bank_account_number = member.pending_account_number
+    member.pending_clearing_number = member.pending_account_number = None
+    member.bank_account_confirmed_at = now
+    member.version += 1
+    session.flush()
     return member
+
+
+def _change_bank_account(
+    session: Session, member: Member, clearing: str | None, account: str | None, *, actor: User, now: datetime
+) -> bool:
+    """Enter a changed account as pending; returns whether it changed. The account already paid to stays in
+    use until the change is confirmed, so one person alone can never redirect a salary."""
+    confirmed = (member.bank_clearing_number, member.bank_account_number)
+    new = _bank_account(clearing, account)
+    pending = (member.pending_clearing_number, member.pending_account_number)
+    if new == (pending if member.has_pending_bank_account else confirmed):
+        return False
+    append_event(
+        session,
+        kind="member_bank_account_changed",
+        payload={
+            "member_id": member.id,
+            "changed_by_user_id": actor.id,
+            "old": _masked_account(*confirmed),
+            "new": _masked_account(*new),
+        },
+        now=now,
+    )
+    member.bank_account_changed_at = now
+    member.bank_account_changed_by_id = actor.id
+    if new == confirmed or new == (None, None):
+        # Back to the confirmed account, or no account: nothing to redirect, nothing to confirm.
+        member.bank_clearing_number, member.bank_account_number = new
+        member.pending_clearing_number = member.pending_account_number = None
+    else:
+        member.pending_clearing_number, member.pending_account_number = new
+    return True
+
+
+def change_notice(change: MemberChange) -> tuple[str, str]:
+    """The e-mail (subject, body, in Swedish) telling a member what was changed in their record."""
+    what = [_IDENTITY_LABELS[field] for field in change.identity_fields]
+    if change.bank_account_changed:
+        what.append("bankkonto för lön")
+    lines = [
+        "Hej,",
+        "",
+        f"Följande uppgifter i ditt medlemsregister har ändrats: {', '.join(what)}.",
+    ]
+    if change.member.has_pending_bank_account:
+        lines += [
+            "",
+            "Det nya bankkontot används för lön först när du eller en annan person på kontoret har",
+            "bekräftat det.",
+            "Lönen betalas till det tidigare bekräftade kontot tills dess.",
+        ]
+    lines += ["", "Om du inte känner igen ändringen, kontakta kassören genast.", ""]
+    return "Ändrade uppgifter i medlemsregistret", "\n".join(lines)
+
+
+_IDENTITY_LABELS = {
+    "first_name": "förnamn",
+    "last_name": "efternamn",
+    "personal_identity_number": "personnummer",
+}
+
+
+def _identity(member: Member) -> dict[str, str]:
+    return {field: getattr(member, field) for field in MEMBER_IDENTITY_FIELDS}
+
+
+def _masked(field: str, value: str) -> str:
+    if field == "personal_identity_number":
+        return ids.mask_personal_identity(value)
+    return ids.mask_name(value)
+
+
+def _record_identity_change(
+    session: Session, member: Member, before: dict[str, str], *, actor: User, now: datetime
+) -> tuple[str, ...]:
+    """Append an audit event naming who changed which identity fields, old and new values masked."""
+    after = _identity(member)
+    changed = tuple(field for field in MEMBER_IDENTITY_FIELDS if after[field] != before[field])
+    if changed:
+        append_event(
+            session,
+            kind="member_identity_changed",
+            payload={
+                "member_id": member.id,
+                "changed_by_user_id": actor.id,
+                "changes": {
+                    field: {"old": _masked(field, before[field]), "new": _masked(field, after[field])}
+                    for field in changed
+                },
+            },
+            now=now,
+        )
+    return changed
+
+
+def _masked_account(clearing: str | None, account: str | None) -> str | None:
+    return None if clearing is None or account is None else f"{clearing}-{ids.mask_account(account)}"
 
 
 def get_member(session: Session, *, member_id: int, actor: User) -> Member:
@@ -274,7 +442,8 @@ def _tax_setting(data: TaxSettingCreate) -> MemberTaxSetting:
 
 
 def _refuse_duplicate_person(session: Session, number: str) -> None:
-    if session.scalar(select(Member.id).where(Member.personal_identity_number == number)) is not None:
+    index = blind_index(number, context=PERSONAL_IDENTITY_INDEX)
+    if session.scalar(select(Member.id).where(Member.personal_identity_number_index == index)) is not None:
         raise Conflict(
             "a member with this personnummer already exists",
             code="duplicate_personal_identity_number",
@@ -282,10 +451,10 @@ def _refuse_duplicate_person(session: Session, number: str) -> None:
         )
 
 
-def _set_bank_account(member: Member, clearing: str | None, account: str | None) -> None:
+def _bank_account(clearing: str | None, account: str | None) -> tuple[str | None, str | None]:
+    """The normalised (clearing, account) pair, or (None, None); half an account or a bad one is a 422."""
     if clearing is None and account is None:
-        member.bank_clearing_number = member.bank_account_number = None
-        return
+        return None, None
     if clearing is None or account is None:
         field = "bank_clearing_number" if clearing is None else "bank_account_number"
         raise RuleViolation("give both the clearing number and the account number", field=field)
@@ -294,8 +463,7 @@ def _set_bank_account(member: Member, clearing: str | None, account: str | None)
         lambda _: ids.parse_bank_account(clearing_number=clearing, account_number=account),
         account,
     )
-    member.bank_clearing_number = bank_account.clearing_number
-    member.bank_account_number = bank_account.account_number
+    return bank_account.clearing_number, bank_account.account_number
 
 
 def _link_user(session: Session, member: Member, user_id: int) -> None:

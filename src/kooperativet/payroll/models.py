@@ -18,6 +18,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, Numeric, String, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kooperativet.db import Base, TimestampedMixin, VersionedMixin, utcnow
+from kooperativet.encryption import EncryptedJSON, EncryptedString
 from kooperativet.parties.models import Language
 
 Rate = Numeric(8, 6)
@@ -156,9 +157,13 @@ class Payslip(Base):
     year_to_date_gross: Mapped[Decimal]
     year_to_date_taxable: Mapped[Decimal]
     year_to_date_tax: Mapped[Decimal]
-    bank_clearing_number: Mapped[str] = mapped_column(String(5))
-    bank_account_number: Mapped[str] = mapped_column(String(15))
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    bank_clearing_number: Mapped[str] = mapped_column(
+        EncryptedString(255, context="payslips.bank_clearing_number")
+    )
+    bank_account_number: Mapped[str] = mapped_column(
+        EncryptedString(255, context="payslips.bank_account_number")
+    )
+    snapshot: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(context="payslips.snapshot"))
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -431,7 +431,11 @@ def _require_bank_accounts(members: Iterable[Member]) -> None:
     for member in members:
         try:
             if member.bank_clearing_number is None or member.bank_account_number is None:
-                raise ids.InvalidIdentifier("no bank account")
+                raise ids.InvalidIdentifier(
+                    "the new bank account awaits confirmation by a second person or the member"
+                    if member.has_pending_bank_account
+                    else "no bank account"
+                )
             ids.parse_bank_account(
                 clearing_number=member.bank_clearing_number, account_number=member.bank_account_number
             )

@@ -46,6 +46,7 @@ from typing import Literal
 
 from lxml import etree
 
+from kooperativet.core.identifiers import mask_personal_identity
 from kooperativet.core.money import ZERO, drop_ore
 from kooperativet.exports.formats import ExportFile
 from kooperativet.exports.formats.charset import TextFitter, xml_fitter
@@ -136,12 +137,15 @@ class IndividualReturn:
     def __post_init__(self) -> None:
         if not _TWELVE_DIGITS.fullmatch(self.personal_identity_number):
             raise InvalidDeclaration(
-                f"personnummer {self.personal_identity_number!r} must be 12 digits with the century"
+                f"personnummer {mask_personal_identity(self.personal_identity_number)} must be 12 digits "
+                "with the century"
             )
         if not 1 <= self.specification_number <= 9_999_999_999:
             raise InvalidDeclaration(f"specification number {self.specification_number} is out of range")
         if self.cash_pay < 0 or self.tax < 0:
-            raise InvalidDeclaration(f"negative amount in the IU for {self.personal_identity_number}")
+            raise InvalidDeclaration(
+                f"negative amount in the IU for {mask_personal_identity(self.personal_identity_number)}"
+            )
         if (self.tax_mode == "asink") != (self.activity is not None):
             raise InvalidDeclaration("FK112 (activity) is given with, and only with, A-SINK (FK275)")
 

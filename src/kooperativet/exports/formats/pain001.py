@@ -24,6 +24,7 @@ from enum import Enum
 
 from lxml import etree
 
+from kooperativet.core.identifiers import mask_account
 from kooperativet.core.money import ORE, ZERO, format_amount
 from kooperativet.exports.formats import ExportFile
 from kooperativet.exports.formats.charset import TextFitter, fits_payment_latin
@@ -102,7 +103,9 @@ def creditor_account_id(*, account: MemberAccount, identification: AccountIdenti
         return identifier
     bban = re.sub(r"[\s-]", "", account.clearing_number + account.account_number)
     if not bban.isdigit():
-        raise InvalidPaymentFile(f"account {account.clearing_number} {account.account_number} is not digits")
+        raise InvalidPaymentFile(
+            f"account {account.clearing_number}-{mask_account(account.account_number)} is not digits"
+        )
     other = _sub(identifier, "Othr")
     _sub(other, "Id", bban)
     _sub(_sub(other, "SchmeNm"), "Prtry", "BBAN")

@@ -1,0 +1,40 @@
+"""``kooperativet keys``: the keys that encrypt personal data at rest."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Encryption keys for personnummer and bank accounts.", no_args_is_help=True)
+
+
+@app.command("new")
+def new() -> None:
+    """Print a fresh key for KOOPERATIVET_DATA_KEY or KOOPERATIVET_BLIND_INDEX_KEY (base64 of 32 bytes)."""
+    from kooperativet.config import new_data_key
+
+    typer.echo(new_data_key())
+
+
+@app.command("rotate")
+def rotate() -> None:
+    """Re-encrypt every stored value under KOOPERATIVET_DATA_KEY, in one transaction.
+
+    Set the new key as KOOPERATIVET_DATA_KEY and the old one in KOOPERATIVET_RETIRED_DATA_KEYS first; once
+    this has run, the old key can be removed. The blind index has its own key and is not touched."""
+    from kooperativet import encryption
+    from kooperativet.all_models import Base
+    from kooperativet.config import get_settings
+    from kooperativet.db import make_engine
+
+    settings = get_settings()
+    keyring = encryption.configure(settings)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with engine.begin() as connection:
+            changed = encryption.rotate(connection, metadata=Base.metadata, keyring=keyring)
+    except encryption.UndecryptableValue as exc:
+        typer.echo(f"error: {exc}; nothing was changed", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"{changed} values re-encrypted under key {keyring.current_id}")

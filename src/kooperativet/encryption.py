@@ -1,0 +1,207 @@
+"""Personal data encrypted at rest: personnummer and bank accounts (AES-256-GCM) and their blind index.
+
+A stored value is ``v1:<key id>:<base64(nonce ‖ ciphertext ‖ tag)>``. The key id is a fingerprint of the key,
+so a row says which key it needs; the current key encrypts, retired keys still decrypt, and
+``kooperativet keys rotate`` re-encrypts every row under the current key. The column's name is authenticated
+data, so a ciphertext copied into another column does not decrypt.
+
+Where a value must be unique or looked up (a member's personnummer), an HMAC-SHA256 under a separate
+blind-index key is stored beside it. Rotating the data key therefore never touches the index.
+
+The keys reach the column types through one process-wide :class:`Keyring`: the app, the CLI and the
+migrations configure it from settings (:func:`configure`); anything that touches an encrypted column first
+gets it lazily from the environment's settings when nobody configured it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Connection, MetaData, String, Text, column, select, table, update
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from kooperativet.config import Settings, get_settings
+
+FORMAT_VERSION: Final = "v1"
+NONCE_BYTES: Final = 12
+
+
+class UndecryptableValue(RuntimeError):
+    """A stored value whose key is not configured, or that was altered."""
+
+
+def key_id(key: bytes) -> str:
+    """A short public fingerprint of a data key (not the key: SHA-256 of a label and the key)."""
+    return hashlib.sha256(b"kooperativet data key\x00" + key).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Keyring:
+    current: bytes
+    retired: tuple[bytes, ...]
+    blind_index_key: bytes
+
+    @property
+    def current_id(self) -> str:
+        return key_id(self.current)
+
+    def encrypt(self, plaintext: str, *, context: str) -> str:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        sealed = AESGCM(self.current).encrypt(nonce, plaintext.encode("utf-8"), context.encode("utf-8"))
+        body = base64.b64encode(nonce + sealed).decode("ascii")
+        return f"{FORMAT_VERSION}:{self.current_id}:{body}"
+
+    def decrypt(self, stored: str, *, context: str) -> str:
+        _version, kid, body = _parts(stored)
+        key = self._key(kid)
+        raw = base64.b64decode(body)
+        try:
+            plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
+        except InvalidTag as exc:
+            raise UndecryptableValue(f"a value in {context} fails its integrity check") from exc
+        return plain.decode("utf-8")
+
+    def is_current(self, stored: str) -> bool:
+        return _parts(stored)[1] == self.current_id
+
+    def blind_index(self, value: str, *, context: str) -> str:
+        """HMAC-SHA256 of the value under the blind-index key: equal values give equal indexes."""
+        message = context.encode("utf-8") + b"\x00" + value.encode("utf-8")
+        return hmac.new(self.blind_index_key, message, hashlib.sha256).hexdigest()
+
+    def _key(self, kid: str) -> bytes:
+        for key in (self.current, *self.retired):
+            if key_id(key) == kid:
+                return key
+        raise UndecryptableValue(
+            f"no configured data key has id {kid}; add it to KOOPERATIVET_RETIRED_DATA_KEYS"
+        )
+
+
+def _parts(stored: str) -> tuple[str, str, str]:
+    parts = stored.split(":", 2)
+    if len(parts) != 3 or parts[0] != FORMAT_VERSION:
+        raise UndecryptableValue("a stored value is not in the encrypted format (was the migration run?)")
+    return parts[0], parts[1], parts[2]
+
+
+_keyring: Keyring | None = None
+
+
+def keyring_from(settings: Settings) -> Keyring:
+    return Keyring(
+        current=settings.data_encryption_key,
+        retired=tuple(settings.retired_data_encryption_keys),
+        blind_index_key=settings.blind_index_secret,
+    )
+
+
+def configure(settings: Settings) -> Keyring:
+    """Use the keys of ``settings`` in this process from now on."""
+    return use(keyring_from(settings))
+
+
+def use(keyring: Keyring) -> Keyring:
+    global _keyring
+    _keyring = keyring
+    return keyring
+
+
+def current() -> Keyring:
+    """The process's keyring; configured from the environment's settings on first use if nobody did."""
+    return _keyring if _keyring is not None else configure(get_settings())
+
+
+def blind_index(value: str, *, context: str) -> str:
+    return current().blind_index(value, context=context)
+
+
+class EncryptedString(TypeDecorator[str]):
+    """A string column stored encrypted; ``context`` (table.column) is bound into each ciphertext."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int, *, context: str) -> None:
+        super().__init__(length)
+        self.context = context
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else current().encrypt(value, context=self.context)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else current().decrypt(value, context=self.context)
+
+
+class EncryptedJSON(TypeDecorator[dict[str, Any]]):
+    """A JSON document stored encrypted (it holds personnummer or bank accounts); not queryable in SQL."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, *, context: str) -> None:
+        super().__init__()
+        self.context = context
+
+    def process_bind_param(self, value: Mapping[str, Any] | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return current().encrypt(json.dumps(value, ensure_ascii=False), context=self.context)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        loaded: dict[str, Any] = json.loads(current().decrypt(value, context=self.context))
+        return loaded
+
+
+def encrypted_columns(metadata: MetaData) -> list[tuple[str, str, str]]:
+    """Every (table, column, context) stored encrypted, in a stable order."""
+    found = [
+        (tbl.name, col.name, str(col.type.context))
+        for tbl in metadata.sorted_tables
+        for col in tbl.columns
+        if isinstance(col.type, EncryptedString | EncryptedJSON)
+    ]
+    return sorted(found)
+
+
+def rotate(connection: Connection, *, metadata: MetaData, keyring: Keyring) -> int:
+    """Re-encrypt every encrypted value not under the current key; returns how many values changed.
+
+    Runs on the caller's connection and transaction, so a failure leaves every row as it was."""
+    changed = 0
+    columns = encrypted_columns(metadata)
+    # Re-encryption changes how an issued payslip is stored, not what it says: the PostgreSQL immutability
+    # triggers are off for this transaction only.
+    _set_user_triggers(connection, sorted({name for name, _, _ in columns}), enabled=False)
+    for table_name, column_name, context in columns:
+        raw = table(table_name, column("id"), column(column_name))
+        rows = connection.execute(select(raw.c.id, raw.c[column_name]).where(raw.c[column_name].is_not(None)))
+        for row_id, stored in _stale(rows, keyring):
+            fresh = keyring.encrypt(keyring.decrypt(stored, context=context), context=context)
+            connection.execute(update(raw).where(raw.c.id == row_id).values({column_name: fresh}))
+            changed += 1
+    _set_user_triggers(connection, sorted({name for name, _, _ in columns}), enabled=True)
+    return changed
+
+
+def _set_user_triggers(connection: Connection, tables: list[str], *, enabled: bool) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    for name in tables:
+        connection.exec_driver_sql(f'ALTER TABLE "{name}" {"ENABLE" if enabled else "DISABLE"} TRIGGER USER')
+
+
+def _stale(rows: Iterable[Any], keyring: Keyring) -> list[tuple[int, str]]:
+    return [(row_id, stored) for row_id, stored in rows if not keyring.is_current(stored)]

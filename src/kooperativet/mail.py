@@ -1,0 +1,40 @@
+"""Sending one e-mail through the configured SMTP server; nothing is sent when none is configured."""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from kooperativet.config import Settings
+
+SMTP_TIMEOUT_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class MailOutcome:
+    status: str  # "sent", "failed", "not_configured"
+    detail: str | None
+
+
+def send_mail(settings: Settings, *, to: str, subject: str, body: str) -> MailOutcome:
+    """Send a plain-text message to one recipient; failures are reported, never raised."""
+    if settings.smtp_host is None:
+        return MailOutcome("not_configured", "no SMTP server is configured")
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_username and settings.smtp_password:
+                smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
+            refused = smtp.send_message(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        return MailOutcome("failed", f"{type(exc).__name__}: {exc}"[:500])
+    if refused:
+        return MailOutcome("failed", "refused by the server")
+    return MailOutcome("sent", "sent")
