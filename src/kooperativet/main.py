@@ -21,6 +21,7 @@ from kooperativet.db import READ_ONLY, make_engine, make_session_factory, write_
 from kooperativet.employments.router import router as employments_router
 from kooperativet.exports.payroll_summary_router import router as payroll_summary_router
 from kooperativet.exports.router import router as exports_router
+from kooperativet.governance.access_log import keep_ballots_out_of_access_log
 from kooperativet.governance.router import router as governance_router
 from kooperativet.invoices.router import router as invoices_router
 from kooperativet.parameters.router import router as parameters_router
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
     encryption.configure(settings)
+    keep_ballots_out_of_access_log()
     app = FastAPI(
         title="kooperativet",
         version=__version__,

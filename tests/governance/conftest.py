@@ -13,10 +13,14 @@ from kooperativet.api.dependencies import now, today
 from kooperativet.auth.models import Role
 from kooperativet.governance import service
 from kooperativet.governance.models import BoardAssignment, BoardRole
+from kooperativet.governance.router import tally_key_bits
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 MEETING_DAY = date(2026, 12, 20)  # notice today is 30 days before: inside the 4–6 week window
+#: Paillier keys in tests are 512 bits for speed; production uses 2048 (``ballot_encryption.TALLY_KEY_BITS``).
+TEST_TALLY_KEY_BITS = 512
+TELLERS_PASSPHRASE = "rösträknarnas lösenfras"
 
 
 @pytest.fixture
@@ -26,6 +30,12 @@ def clock(app: FastAPI) -> dict[str, datetime]:
     app.dependency_overrides[today] = lambda: state["now"].date()
     app.dependency_overrides[now] = lambda: state["now"]
     return state
+
+
+@pytest.fixture
+def small_tally_keys(app: FastAPI) -> None:
+    """Secret ballots opened over the API get 512-bit tally keys, to keep the tests fast."""
+    app.dependency_overrides[tally_key_bits] = lambda: TEST_TALLY_KEY_BITS
 
 
 @pytest.fixture

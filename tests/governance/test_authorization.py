@@ -4,6 +4,7 @@ signed in reads. "board" is a board login without a member record: it runs meeti
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from kooperativet.governance.models import BoardAssignment, BoardRole, Minutes
 from kooperativet.governance.rules import MeetingKind, default_rulebook
 from kooperativet.governance.schemas import MotionCreate, RulebookFields, VoteCreate
 from tests.authz import EVERYONE, ROLES, Actors, Expectation, check, operations, row
+from tests.governance.conftest import TEST_TALLY_KEY_BITS
 
 BOARD_WRITE = row(401, 403, 403, 403, 201, 201)
 BOARD_ACTION = row(401, 403, 403, 403, 200, 200)
@@ -66,6 +68,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     "cast_vote": (VOTERS_ONLY, {"choice": "yes"}),
     "close_vote": (BOARD_ACTION, {}),
     "get_published_ballots": (row(401, 409, 409, 409, 409, 409), None),
+    "recount": (row(401, 409, 409, 409, 409, 409), None),
     "draw_up_minutes": (BOARD_REFUSED_BY_STATE, {}),
     "adjust_minutes": (BOARD_ACTION, None),
     "download_minutes": (EVERYONE, None),
@@ -103,7 +106,14 @@ def test_operation_meets_its_expectation_for_role(
     service.open_meeting(session, meeting=meeting, override_reason="authorization test", now=now)
     service.register_attendance(session, meeting=meeting, member_id=member.id)
     service.register_attendance(session, meeting=meeting, member_id=other.id)
-    vote = service.open_vote(session, meeting=meeting, data=VoteCreate(method="open", question="Q?"), now=now)
+    vote = service.open_vote(
+        session,
+        meeting=meeting,
+        data=VoteCreate(method="open", question="Q?"),
+        now=now,
+        tally_key_bits=TEST_TALLY_KEY_BITS,
+        rng=random.Random(0),
+    )
     minutes = Minutes(
         meeting_id=meeting.id,
         version=1,

@@ -18,6 +18,7 @@ from kooperativet.governance.rules import (
     DecisionKind,
     DuplicateVote,
     EarlyClose,
+    InconsistentTally,
     InvalidBallot,
     LotSeedRequired,
     Majority,
@@ -48,6 +49,7 @@ from kooperativet.governance.rules import (
     secret_ballot_required,
     tally_board_decision,
     tally_election,
+    tally_election_sums,
     tally_open_vote,
     tally_secret_ballot,
 )
@@ -913,3 +915,54 @@ def tally(kind: DecisionKind, yes: int, no: int, abstain: int, *, secret: bool) 
         eligible=members(100),
         chair_casting_vote=Choice.NO,
     )
+
+
+# --- elections from encrypted sums ------------------------------------------------------------------------
+
+
+ELECTION_BALLOTS = [["Ada", "Bo"], ["Ada"], [], ["Cy", "Bo"], ["Ada", "Bo"]]
+
+
+def test_an_election_from_sums_elects_as_the_ballots_would() -> None:
+    from_ballots = tally_election(
+        seats=2,
+        candidates=["Ada", "Bo", "Cy"],
+        ballots=ELECTION_BALLOTS,
+        roll=members(5),
+        eligible=members(5),
+    )
+    from_sums = tally_election_sums(
+        seats=2,
+        candidates=["Ada", "Bo", "Cy"],
+        counts={"Ada": 3, "Bo": 3, "Cy": 1},
+        ballot_count=5,
+        blank=1,
+        roll=members(5),
+        eligible=members(5),
+    )
+    assert from_sums == from_ballots
+    assert from_sums.elected == ("Ada", "Bo")
+    assert from_sums.blank == 1
+
+
+@pytest.mark.parametrize(
+    ("counts", "blank"),
+    [
+        pytest.param({"Ada": 5}, 1, id="more-votes-than-marked-ballots"),
+        pytest.param({"Ada": 4, "Bo": 4, "Cy": 4}, 0, id="more-names-than-seats-allow"),
+        pytest.param({"Ada": 1}, 0, id="marked-ballots-without-a-name"),
+        pytest.param({"Ada": 2, "Eve": 1}, 2, id="unknown-candidate"),
+        pytest.param({"Ada": 3}, 6, id="more-blank-than-ballots"),
+    ],
+)
+def test_sums_that_no_valid_ballots_can_give_are_refused(counts: dict[str, int], blank: int) -> None:
+    with pytest.raises(InconsistentTally):
+        tally_election_sums(
+            seats=2,
+            candidates=["Ada", "Bo", "Cy"],
+            counts=counts,
+            ballot_count=5,
+            blank=blank,
+            roll=members(5),
+            eligible=members(5),
+        )

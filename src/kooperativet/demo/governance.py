@@ -1,8 +1,9 @@
 """Demo step: the annual meeting. An open vote (with jäv), a fee decision from a future date, a secret
 ballot on a member's motion, an election with a tie settled by lot; minutes and published ballots.
 
-Everything random in production (voter secrets, the lot, the ballot shuffle) is derived here from a demo
-constant with HMAC, so two runs give identical files. Never do this outside the demo.
+Everything random in production (the tally keys and the ballots' encryption randomness, the lot, the
+ballot shuffle) is derived here from a demo constant with HMAC, so two runs give identical files. Never do
+this outside the demo: production draws from ``random.SystemRandom``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from kooperativet.auth.models import User
 from kooperativet.demo import DemoContext
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance import service
+from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, BoardRole, Vote, VoteMethod
 from kooperativet.governance.rules import Choice, MeetingKind
 from kooperativet.governance.schemas import (
@@ -31,6 +34,7 @@ from kooperativet.governance.schemas import (
 from kooperativet.parties.models import Member
 
 DEMO_KEY = b"kooperativet demo: annual meeting 2026"
+TELLERS_PASSPHRASE = "rösträknarnas lösenfras i demon"  # noqa: S105 - a demo constant, printed in no file
 AUDITORS = ["Revisionsbyrån Norr", "Revisionsbyrån Syd", "Revisionsbyrån Väst"]
 
 
@@ -40,6 +44,11 @@ def _derived(label: str) -> bytes:
 
 def _seed(label: str) -> int:
     return int.from_bytes(_derived(label)[:8], "big")
+
+
+def _demo_rng(label: str) -> random.Random:
+    """A seeded generator standing in for ``random.SystemRandom`` so that the demo repeats byte for byte."""
+    return random.Random(_derived(label))  # noqa: S311 - demo only, never in production
 
 
 def run(context: DemoContext) -> None:
@@ -145,7 +154,7 @@ def run(context: DemoContext) -> None:
             caster=caster,
             data=BallotCreate(on_behalf_of_member_id=on_behalf, **body),
             now=now,
-            new_secret=_derived(f"voter secret {vote.id} {voter.id}"),
+            rng=_demo_rng(f"ballot {vote.id} {voter.id}"),
         )
 
     def close(vote: Vote) -> None:
@@ -157,6 +166,7 @@ def run(context: DemoContext) -> None:
             lot_seed=_seed(f"lot {vote.id}"),
             shuffle_seed=_seed(f"shuffle {vote.id}"),
             actor=chair_user,
+            tellers_passphrase=TELLERS_PASSPHRASE if vote.method in service.SECRET_METHODS else None,
         )
 
     discharge = service.open_vote(
@@ -169,6 +179,8 @@ def run(context: DemoContext) -> None:
             excluded_member_ids=[alva.id, bertil.id, cleo.id],
         ),
         now=now,
+        tally_key_bits=TALLY_KEY_BITS,
+        rng=_demo_rng("tally key discharge"),
     )
     cast(discharge, dagny, choice=Choice.YES)
     close(discharge)
@@ -183,6 +195,8 @@ def run(context: DemoContext) -> None:
             sets_parameter=ParameterProposal(key="fee_rate", value="0.055", valid_from=date(2027, 1, 1)),
         ),
         now=now,
+        tally_key_bits=TALLY_KEY_BITS,
+        rng=_demo_rng("tally key fee"),
     )
     for voter, choice in ((alva, Choice.YES), (bertil, Choice.YES), (cleo, Choice.YES), (dagny, Choice.NO)):
         cast(fee, voter, choice=choice)
@@ -193,10 +207,13 @@ def run(context: DemoContext) -> None:
         meeting=meeting,
         data=VoteCreate(
             method=VoteMethod.secret,
+            tellers_passphrase=TELLERS_PASSPHRASE,
             question="Bifalls motionen om en gemensam replokal? (sluten omröstning på begäran)",
             agenda_item_id=motion.id,
         ),
         now=now,
+        tally_key_bits=TALLY_KEY_BITS,
+        rng=_demo_rng("tally key secret"),
     )
     for voter, choice in ((alva, Choice.YES), (bertil, Choice.NO), (cleo, Choice.YES), (dagny, Choice.YES)):
         cast(secret, voter, choice=choice)
@@ -207,12 +224,15 @@ def run(context: DemoContext) -> None:
         meeting=meeting,
         data=VoteCreate(
             method=VoteMethod.election,
+            tellers_passphrase=TELLERS_PASSPHRASE,
             question="Val av två revisorer för 2027",
             agenda_item_id=items["auditors"].id,
             seats=2,
             candidates=AUDITORS,
         ),
         now=now,
+        tally_key_bits=TALLY_KEY_BITS,
+        rng=_demo_rng("tally key election"),
     )
     north, south, west = AUDITORS
     for voter, names in (
@@ -245,6 +265,7 @@ def run(context: DemoContext) -> None:
                 "method": str(vote.method),
                 "commitment": vote.ballot_commitment,
                 "roll_count": service.voted_count(session, vote=vote),
+                "decryption": service.published_decryption(vote),
                 "ballots": [
                     {"content": b.content, "receipt": b.receipt}
                     for b in service.published_ballots(session, vote=vote)

@@ -2,23 +2,24 @@
 
 Pure helpers on the standard library (hmac, hashlib, secrets). ``docs/governance.md``:
 
-- each voter gets a secret only they receive; the receipt is HMAC-SHA256(secret, ballot). At close the
-  shuffled ballots are published with their receipts, so each voter finds theirs and anyone can recount;
+- a ballot is stored only as ciphertexts (``governance.ballot_encryption``); the voter's receipt is the
+  SHA-256 of that canonical ballot. At close the ballots are published with their receipts, so each voter
+  finds theirs and anyone can recount the homomorphic sums;
 - the minutes print the ballot commitment, SHA-256 over the published ballots.
 
 The hash chain of the governance log lives in :mod:`kooperativet.core.hashchain`.
 
-Limits, stated openly: a receipt lets its voter prove how they voted (to anyone they show the secret); the
-operator could still add ballots for members who did not vote, which the roll-count check only partly guards.
+Limits, stated openly: the operator could still add ballots for members who did not vote, which the
+roll-count check only partly guards. A receipt proves nothing about the choice (the voter never learns the
+encryption randomness), so it cannot be sold.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
+import json
 import random
-import secrets
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -26,28 +27,24 @@ from kooperativet.core.hashchain import canonical_json
 
 T = TypeVar("T")
 
-#: Bytes of a voter secret: 256 bits, the HMAC-SHA256 key size.
-VOTER_SECRET_BYTES = 32
 
+def canonical_ballot(*, vote_id: str, ciphertexts: Sequence[int]) -> str:
+    """The ballot text that is stored, published, summed and hashed into the receipt.
 
-def new_voter_secret() -> bytes:
-    """A fresh secret for one voter in one secret ballot; it is given to the voter and never stored."""
-    return secrets.token_bytes(VOTER_SECRET_BYTES)
-
-
-def canonical_ballot(*, vote_id: str, selection: Collection[str]) -> str:
-    """The ballot text that is stored, published, counted and signed by the receipt.
-
-    ``selection`` is the choice of a yes/no ballot (``["yes"]``) or the candidates of an election ballot;
-    order does not matter ("vote for up to N" is not ranked), so it is sorted. The vote id binds the receipt
-    to this vote, so a receipt cannot be replayed in another.
+    ``ciphertexts`` are the ballot's Paillier ciphertexts, one per option in the vote's option order, as
+    decimal strings (exact in any JSON reader). The vote id binds the ballot to this vote.
     """
-    return canonical_json({"selection": sorted(selection), "vote": vote_id})
+    return canonical_json({"ciphertexts": [str(c) for c in ciphertexts], "vote": vote_id})
 
 
-def receipt_for(*, voter_secret: bytes, ballot_content: str) -> str:
-    """The voter's receipt: HMAC-SHA256 of the ballot content keyed with the voter's secret, as hex."""
-    return hmac.new(voter_secret, ballot_content.encode("utf-8"), hashlib.sha256).hexdigest()
+def ciphertexts_of(ballot_content: str) -> list[int]:
+    """The ciphertexts of a canonical ballot, in option order."""
+    return [int(c) for c in json.loads(ballot_content)["ciphertexts"]]
+
+
+def receipt_for(*, ballot_content: str) -> str:
+    """The voter's receipt: SHA-256 (hex) of the canonical encrypted ballot."""
+    return hashlib.sha256(ballot_content.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -58,11 +55,10 @@ class PublishedBallot:
     receipt: str
 
 
-def find_own_ballot(*, voter_secret: bytes, published: Sequence[PublishedBallot]) -> PublishedBallot | None:
-    """The published ballot whose receipt the voter's secret reproduces, or None if it is missing."""
+def find_own_ballot(*, receipt: str, published: Sequence[PublishedBallot]) -> PublishedBallot | None:
+    """The published ballot with the voter's receipt whose content still hashes to it, or None."""
     for ballot in published:
-        expected = receipt_for(voter_secret=voter_secret, ballot_content=ballot.content)
-        if hmac.compare_digest(expected, ballot.receipt):
+        if ballot.receipt == receipt and receipt_for(ballot_content=ballot.content) == receipt:
             return ballot
     return None
 

@@ -5,7 +5,9 @@ Secret ballots (governance.md, "two tables with no link"): ``secret_ballot_roll`
 the roll is keyed by (vote, member) and a ballot by a random UUID. On SQLite both are ``WITHOUT ROWID``
 tables, stored in key order, so the file keeps no insertion order either. On PostgreSQL the heap order and
 the ``xmin`` of a row do reveal when it was written; therefore closing a secret ballot rewrites all its
-ballots in one transaction, in shuffled order (see ``service.close_vote``). Limits are in the README.
+ballots in one transaction, in shuffled order (see ``service.close_vote``). A ballot's content is only its
+Paillier ciphertexts (``governance.ballot_encryption``), so an order that leaks (the SQLite write-ahead log,
+a backup taken while the vote is open) says nothing about choices. Limits: docs/ballot-secrecy.md.
 """
 
 from __future__ import annotations
@@ -177,6 +179,12 @@ class Vote(Base):
         Text, doc="JSON: counts, turnout, majority, outcome, tie-break"
     )
     ballot_commitment: Mapped[str | None] = mapped_column(String(64))
+    tally_public_key: Mapped[str | None] = mapped_column(
+        Text, doc="secret ballots: the Paillier modulus n, decimal"
+    )
+    tally_key_wrapped: Mapped[str | None] = mapped_column(
+        Text, doc="secret ballots while open: the private key sealed with the tellers' passphrase"
+    )
 
 
 class OpenVoteCast(Base):
@@ -204,7 +212,7 @@ class SecretBallotRoll(Base):
 
 
 class SecretBallot(Base):
-    """One ballot: a random id, the canonical ballot and the voter's receipt; nothing points to the voter."""
+    """One ballot: a random id, its ciphertexts (``content``) and the receipt; nothing points to the voter."""
 
     __tablename__ = "secret_ballots"
     __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's table arguments

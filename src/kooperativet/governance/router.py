@@ -8,6 +8,7 @@ ever sees how another member voted in a secret ballot, and open votes with hidde
 from __future__ import annotations
 
 import json
+import random
 import secrets
 from datetime import date
 from typing import Annotated
@@ -23,7 +24,7 @@ from kooperativet.auth.models import Role, User
 from kooperativet.errors import Conflict
 from kooperativet.governance import mail, service
 from kooperativet.governance import minutes as minutes_service
-from kooperativet.governance.ballots import VOTER_SECRET_BYTES
+from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import Meeting, RulebookVersion, Vote, VoteStatus
 from kooperativet.governance.schemas import (
     AgendaItemCreate,
@@ -34,6 +35,7 @@ from kooperativet.governance.schemas import (
     BoardAssignmentCreate,
     BoardAssignmentRead,
     CastVoteRead,
+    DecryptedSumRead,
     MeetingCreate,
     MeetingOpen,
     MeetingRead,
@@ -50,6 +52,7 @@ from kooperativet.governance.schemas import (
     ProxyRead,
     PublishedBallotRead,
     PublishedBallots,
+    RecountRead,
     RulebookCreate,
     RulebookFields,
     RulebookRead,
@@ -65,6 +68,14 @@ BoardOrAdmin = Annotated[User, Depends(require_roles(Role.board, Role.admin))]
 
 def _random_seed() -> int:
     return secrets.randbits(64)
+
+
+def tally_key_bits() -> int:
+    """Paillier modulus size for new secret ballots; a dependency so that tests can use a smaller key."""
+    return TALLY_KEY_BITS
+
+
+TallyKeyBits = Annotated[int, Depends(tally_key_bits)]
 
 
 def _meeting_read(session: DbSession, meeting: Meeting) -> MeetingRead:
@@ -346,11 +357,15 @@ def close_meeting(meeting_id: int, _user: BoardOrAdmin, session: DbSession, cloc
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def open_vote(
-    meeting_id: int, body: VoteCreate, _user: BoardOrAdmin, session: DbSession, clock: Now
+    meeting_id: int, body: VoteCreate, _user: BoardOrAdmin, session: DbSession, clock: Now, bits: TallyKeyBits
 ) -> VoteRead:
-    """Put a question, a secret ballot or an election to the meeting (board or admin)."""
+    """Put a question, a secret ballot or an election to the meeting (board or admin). A secret ballot or
+    election needs the tellers' passphrase: it seals the key that alone decrypts the tally."""
     meeting = service.get_meeting(session, meeting_id=meeting_id)
-    return _vote_read(session, service.open_vote(session, meeting=meeting, data=body, now=clock))
+    vote = service.open_vote(
+        session, meeting=meeting, data=body, now=clock, tally_key_bits=bits, rng=random.SystemRandom()
+    )
+    return _vote_read(session, vote)
 
 
 @router.post(
@@ -377,27 +392,21 @@ def get_vote(vote_id: int, _user: CurrentUser, session: DbSession) -> VoteRead:
 def cast_vote(
     vote_id: int, body: BallotCreate, user: CurrentUser, session: DbSession, clock: Now
 ) -> BallotReceipt:
-    """Vote, yourself or as a proxy. A secret ballot returns your receipt and secret: keep them to find
-    your ballot among the published ones after close."""
+    """Vote, yourself or as a proxy. A secret ballot is stored only encrypted; it returns your receipt (the
+    SHA-256 of your encrypted ballot): keep it to find your ballot among the published ones after close."""
     vote = service.get_vote(session, vote_id=vote_id)
     caster = service.member_of(session, user=user)
-    receipt, secret_hex, ballot = service.cast_vote(
-        session,
-        vote=vote,
-        caster=caster,
-        data=body,
-        now=clock,
-        new_secret=secrets.token_bytes(VOTER_SECRET_BYTES),
+    receipt, ballot = service.cast_vote(
+        session, vote=vote, caster=caster, data=body, now=clock, rng=random.SystemRandom()
     )
-    return BallotReceipt(
-        vote_id=vote.id, secret=receipt is not None, receipt=receipt, voter_secret=secret_hex, ballot=ballot
-    )
+    return BallotReceipt(vote_id=vote.id, secret=receipt is not None, receipt=receipt, ballot=ballot)
 
 
 @router.post("/votes/{vote_id}/close", responses=problem_responses(401, 403, 404, 409, 422))
 def close_vote(vote_id: int, body: VoteClose, user: BoardOrAdmin, session: DbSession, clock: Now) -> VoteRead:
     """Close a vote and record the result (board or admin). A tied open vote needs the chair's casting
-    vote; a tied secret ballot or election is settled by a lot whose seed is recorded."""
+    vote; a tied secret ballot or election is settled by a lot whose seed is recorded. A secret ballot or
+    election needs the tellers' passphrase; only its sums are decrypted, published in checkable form."""
     vote = service.get_vote(session, vote_id=vote_id)
     closed = service.close_vote(
         session,
@@ -407,25 +416,37 @@ def close_vote(vote_id: int, body: VoteClose, user: BoardOrAdmin, session: DbSes
         lot_seed=_random_seed(),
         shuffle_seed=_random_seed(),
         actor=user,
+        tellers_passphrase=body.tellers_passphrase,
     )
     return _vote_read(session, closed)
 
 
 @router.get("/votes/{vote_id}/published-ballots", responses=problem_responses(401, 404, 409))
 def get_published_ballots(vote_id: int, _user: CurrentUser, session: DbSession) -> PublishedBallots:
-    """After close: every ballot with its receipt (no names), the roll count and the SHA-256 commitment."""
+    """After close: every encrypted ballot with its receipt (no names), the roll count, the SHA-256
+    commitment, the public key and each option's decrypted sum with its randomness, so anyone can recount."""
     vote = service.get_vote(session, vote_id=vote_id)
     if vote.method not in service.SECRET_METHODS:
         raise Conflict(f"vote {vote.id} is not a secret ballot", code="not_a_secret_ballot")
     if vote.status != VoteStatus.closed or vote.ballot_commitment is None:
         raise Conflict("ballots are published when the vote closes", code="vote_open")
     published = service.published_ballots(session, vote=vote)
+    decryption = service.published_decryption(vote)
     return PublishedBallots(
         vote_id=vote.id,
         commitment=vote.ballot_commitment,
         roll_count=service.voted_count(session, vote=vote),
+        public_key=decryption["public_key"] if decryption else None,
+        tally=[DecryptedSumRead.model_validate(s) for s in decryption["sums"]] if decryption else [],
         ballots=[PublishedBallotRead(content=b.content, receipt=b.receipt) for b in published],
     )
+
+
+@router.get("/votes/{vote_id}/recount", responses=problem_responses(401, 404, 409))
+def recount(vote_id: int, _user: CurrentUser, session: DbSession) -> RecountRead:
+    """Recount a closed secret ballot: recompute the commitment and the homomorphic sums from the stored
+    ciphertexts and check each published decryption; ``ok`` is false if anything was altered."""
+    return service.recount(session, vote=service.get_vote(session, vote_id=vote_id))
 
 
 # --- minutes ----------------------------------------------------------------------------------------------

@@ -145,6 +145,10 @@ class BallotCountMismatch(GovernanceRuleError):
     """The number of ballots differs from the number of voters on the roll."""
 
 
+class InconsistentTally(GovernanceRuleError):
+    """Per-candidate sums that no set of valid ballots can give: the stored ballots were altered."""
+
+
 class QuorumNotMet(GovernanceRuleError):
     """Too few entitled members take part for a valid decision."""
 
@@ -871,15 +875,53 @@ def tally_election(
     A ballot with too many names, a name twice or an unknown name is refused (:class:`InvalidBallot`);
     ``roll`` (who voted) must match the number of ballots.
     """
+    standing = frozenset(candidates)
+    for index, ballot in enumerate(ballots):
+        _check_election_ballot(index, ballot, seats=seats, candidates=standing)
+    return tally_election_sums(
+        seats=seats,
+        candidates=candidates,
+        counts=Counter(name for ballot in ballots for name in ballot),
+        ballot_count=len(ballots),
+        blank=sum(1 for ballot in ballots if not ballot),
+        roll=roll,
+        eligible=eligible,
+        lot_seed=lot_seed,
+    )
+
+
+def tally_election_sums(
+    *,
+    seats: int,
+    candidates: Collection[str],
+    counts: Mapping[str, int],
+    ballot_count: int,
+    blank: int,
+    roll: Collection[str],
+    eligible: Collection[str],
+    lot_seed: int | None = None,
+) -> ElectionResult:
+    """Elect from the votes per candidate alone, as an encrypted tally yields them (rules of
+    :func:`tally_election`). Sums no set of valid ballots can give are refused (:class:`InconsistentTally`):
+    a count above the ballots cast, or names that do not fit on the non-blank ballots.
+    """
     if seats < 1:
         raise ValueError("an election needs at least one seat")
     standing = frozenset(candidates)
     _check_roll(roll, eligible=frozenset(eligible), excluded=frozenset())
-    if len(ballots) != len(roll):
-        raise BallotCountMismatch(f"{len(ballots)} ballots but {len(roll)} voters on the roll")
-    for index, ballot in enumerate(ballots):
-        _check_election_ballot(index, ballot, seats=seats, candidates=standing)
-    counts = Counter(name for ballot in ballots for name in ballot)
+    if ballot_count != len(roll):
+        raise BallotCountMismatch(f"{ballot_count} ballots but {len(roll)} voters on the roll")
+    marked, names = ballot_count - blank, sum(counts.values())
+    if (
+        set(counts) - standing
+        or not 0 <= blank <= ballot_count
+        or any(not 0 <= n <= marked for n in counts.values())
+        or not marked <= names <= seats * marked
+    ):
+        raise InconsistentTally(
+            f"sums {dict(counts)} with {blank} blank of {ballot_count} fit no valid ballots"
+        )
+    counts = Counter({name: n for name, n in counts.items() if n})
     ranked = sorted(counts, key=lambda name: (-counts[name], name))
     tie_break, lot = TieBreak.NONE, None
     if len(ranked) <= seats:
@@ -904,10 +946,10 @@ def tally_election(
     return ElectionResult(
         seats=seats,
         counts=MappingProxyType({name: counts[name] for name in sorted(standing)}),
-        ballots=len(ballots),
-        blank=sum(1 for ballot in ballots if not ballot),
+        ballots=ballot_count,
+        blank=blank,
         eligible=eligible_count,
-        turnout=_turnout(len(ballots), eligible_count),
+        turnout=_turnout(ballot_count, eligible_count),
         elected=elected,
         tie_break=tie_break,
         lot=lot,

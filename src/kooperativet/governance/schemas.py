@@ -16,6 +16,8 @@ from kooperativet.governance.models import (
 )
 from kooperativet.governance.rules import Choice, DecisionKind, EarlyClose, MeetingKind
 
+#: Shortest tellers' passphrase accepted: it alone guards the tally key in a copy of the database.
+TELLERS_PASSPHRASE_MIN = 12
 SHARE = Field(pattern=r"^\d{1,3}/[1-9]\d{0,2}$", examples=["1/2"], description="a fraction, e.g. 2/3")
 
 
@@ -294,6 +296,12 @@ class VoteCreate(Schema):
     sets_parameter: ParameterProposal | None = Field(
         default=None, description="if adopted, this dated parameter value is added, citing the decision"
     )
+    tellers_passphrase: str | None = Field(
+        default=None,
+        min_length=TELLERS_PASSPHRASE_MIN,
+        max_length=1024,
+        description="secret ballots and elections: seals the tally key; the tellers give it again to close",
+    )
 
 
 class PerCapsulamCreate(Schema):
@@ -308,23 +316,22 @@ class BallotCreate(Schema):
     choice: Choice | None = None
     candidates: list[Text] | None = None
     on_behalf_of_member_id: int | None = Field(default=None, description="vote as the proxy of this member")
-    voter_secret: str | None = Field(
-        default=None,
-        pattern=r"^[0-9a-f]{64}$",
-        description="secret ballots: your own 32-byte secret as hex; one is drawn for you when left out",
-    )
 
 
 class BallotReceipt(Schema):
     vote_id: int
     secret: bool
-    receipt: str | None = Field(description="secret ballots: HMAC-SHA256(voter_secret, ballot)")
-    voter_secret: str | None = Field(description="secret ballots: keep it to find your ballot; never stored")
-    ballot: str | None = Field(description="secret ballots: the canonical ballot your receipt signs")
+    receipt: str | None = Field(description="secret ballots: SHA-256 of your encrypted ballot; keep it")
+    ballot: str | None = Field(
+        description="secret ballots: your encrypted ballot (one ciphertext per option)"
+    )
 
 
 class VoteClose(Schema):
     chair_casting_vote: Choice | None = Field(default=None, description="open votes: breaks a tie")
+    tellers_passphrase: str | None = Field(
+        default=None, max_length=1024, description="secret ballots and elections: opens the tally key"
+    )
 
 
 class CastVoteRead(Schema):
@@ -338,11 +345,35 @@ class PublishedBallotRead(Schema):
     receipt: str
 
 
+class DecryptedSumRead(Schema):
+    """One option's tally: the product of its ciphertexts, the count and the randomness r it decrypts to."""
+
+    option: str | None = Field(description="yes, no, abstain or a candidate; null: blank election ballots")
+    ciphertext: str
+    count: int
+    randomness: str
+
+
 class PublishedBallots(Schema):
     vote_id: int
     commitment: str
     roll_count: int
+    public_key: str | None = Field(description="the Paillier modulus n (g = n + 1); null for legacy votes")
+    tally: list[DecryptedSumRead] = Field(
+        description="check: (1 + n)^count · randomness^n mod n² is the product of the option's ciphertexts"
+    )
     ballots: list[PublishedBallotRead]
+
+
+class RecountRead(Schema):
+    """A recount from the stored ciphertexts, checked against what was published at close."""
+
+    vote_id: int
+    commitment_matches: bool
+    sums_match: bool
+    decryptions_verify: bool
+    counts_match: bool
+    ok: bool
 
 
 class VoteRead(ReadSchema):

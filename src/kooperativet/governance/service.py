@@ -1,13 +1,15 @@
 """Meetings, votes, secret ballots, elections, board decisions and minutes. Services flush, never commit.
 
 The rules themselves (majorities, quorum, notice, proxies, tallies, lots) are the pure functions in
-``governance.rules``; receipts and commitments are in ``governance.ballots``. Every vote records the
-rulebook version it was decided under, and governance events go to the hash-chained audit log.
+``governance.rules``; receipts and commitments are in ``governance.ballots``, the encryption of secret
+ballots in ``governance.ballot_encryption``. Every vote records the rulebook version it was decided under,
+and governance events go to the hash-chained audit log.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.auth.models import Role, User
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
 from kooperativet.governance import rules
 from kooperativet.governance.models import (
@@ -50,6 +53,7 @@ from kooperativet.governance.schemas import (
     PerCapsulamCreate,
     ProxyCreate,
     QuorumRead,
+    RecountRead,
     RulebookCreate,
     RulebookFields,
     VoteCreate,
@@ -537,8 +541,20 @@ def _new_vote(
     return vote
 
 
-def open_vote(session: Session, *, meeting: Meeting, data: VoteCreate, now: datetime) -> Vote:
-    """Put a question (or an election) to the meeting, under the meeting's rulebook version."""
+def open_vote(
+    session: Session,
+    *,
+    meeting: Meeting,
+    data: VoteCreate,
+    now: datetime,
+    tally_key_bits: int,
+    rng: random.Random,
+) -> Vote:
+    """Put a question (or an election) to the meeting, under the meeting's rulebook version.
+
+    A secret ballot or election gets a fresh Paillier key pair of ``tally_key_bits`` bits: the public key is
+    stored, the private key only wrapped with the tellers' passphrase (``governance.ballot_encryption``).
+    """
     _require_status(meeting, MeetingStatus.open)
     if data.method == VoteMethod.per_capsulam:
         raise RuleViolation("per capsulam decisions are made between meetings", field="method")
@@ -581,9 +597,34 @@ def open_vote(session: Session, *, meeting: Meeting, data: VoteCreate, now: date
         hide_results=data.hide_results and data.method == VoteMethod.open,
         ends_at=data.ends_at,
     )
+    _add_tally_key(vote, passphrase=data.tellers_passphrase, bits=tally_key_bits, rng=rng)
     return _new_vote(
         session, vote=vote, excluded=data.excluded_member_ids, proposal=data.sets_parameter, now=now
     )
+
+
+def _add_tally_key(vote: Vote, *, passphrase: str | None, bits: int, rng: random.Random) -> None:
+    if vote.method not in SECRET_METHODS:
+        if passphrase is not None:
+            raise RuleViolation("only secret ballots and elections have tellers", field="tellers_passphrase")
+        return
+    if passphrase is None:
+        raise RuleViolation(
+            "a secret ballot needs the tellers' passphrase: it seals the key that decrypts the tally",
+            code="tellers_passphrase_required",
+            field="tellers_passphrase",
+        )
+    key = encryption.new_tally_key(bits=bits, rng=rng)
+    vote.tally_public_key = str(key.n)
+    vote.tally_key_wrapped = encryption.wrap_key(key=key, passphrase=passphrase, rng=rng)
+
+
+def ballot_options(vote: Vote) -> list[str | None]:
+    """The options a ballot marks 0 or 1, in ciphertext order: yes, no, abstain for a secret ballot; the
+    candidates and then ``None`` (the blank mark, 1 when no candidate is named) for an election."""
+    if vote.method == VoteMethod.election:
+        return [*(candidates_of(vote) or []), None]
+    return [choice.value for choice in Choice]
 
 
 def propose_per_capsulam(session: Session, *, data: PerCapsulamCreate, now: datetime, today: date) -> Vote:
@@ -648,18 +689,19 @@ def _check_voter(session: Session, *, vote: Vote, caster: Member, data: BallotCr
 
 
 def cast_vote(
-    session: Session, *, vote: Vote, caster: Member, data: BallotCreate, now: datetime, new_secret: bytes
-) -> tuple[str | None, str | None, str | None]:
-    """Record a vote; for a secret ballot return (receipt, voter secret hex, canonical ballot).
+    session: Session, *, vote: Vote, caster: Member, data: BallotCreate, now: datetime, rng: random.Random
+) -> tuple[str | None, str | None]:
+    """Record a vote; for a secret ballot return (receipt, canonical encrypted ballot).
 
-    Open votes are stored with the voter. A secret ballot writes the voter onto the roll and, in the same
-    transaction, an unlinked ballot (random id, no time); ``new_secret`` is used when the voter brings none.
+    Open votes are stored with the voter. A secret ballot is checked (one choice; up to the seats, among
+    the candidates), then writes the voter onto the roll and, in the same transaction, an unlinked ballot
+    (random id, no time) holding only ciphertexts encrypted with randomness from ``rng``.
     """
     if vote.status != VoteStatus.open or (vote.ends_at is not None and now >= vote.ends_at):
         raise Conflict(f"vote {vote.id} is closed", code="vote_closed")
     voter_id = _check_voter(session, vote=vote, caster=caster, data=data)
     if vote.method in SECRET_METHODS:
-        return _cast_ballot(session, vote=vote, voter_id=voter_id, data=data, new_secret=new_secret)
+        return _cast_ballot(session, vote=vote, voter_id=voter_id, data=data, rng=rng)
     if data.choice is None or data.candidates is not None:
         raise RuleViolation("give a choice: yes, no or abstain", field="choice")
     existing = session.scalar(
@@ -692,12 +734,12 @@ def cast_vote(
         },
         now=now,
     )
-    return None, None, None
+    return None, None
 
 
 def _cast_ballot(
-    session: Session, *, vote: Vote, voter_id: int, data: BallotCreate, new_secret: bytes
-) -> tuple[str, str, str]:
+    session: Session, *, vote: Vote, voter_id: int, data: BallotCreate, rng: random.Random
+) -> tuple[str, str]:
     if vote.method == VoteMethod.election:
         seats, standing = vote.seats or 0, set(candidates_of(vote) or [])
         chosen = data.candidates
@@ -709,24 +751,28 @@ def _cast_ballot(
                 code="invalid_ballot",
                 field="candidates",
             )
-        selection: list[str] = list(chosen)
+        selection: set[str | None] = set(chosen) if chosen else {None}
     else:
         if data.choice is None or data.candidates is not None:
             raise RuleViolation("give a choice: yes, no or abstain", field="choice")
-        selection = [data.choice.value]
+        selection = {data.choice.value}
     if session.get(SecretBallotRoll, (vote.id, voter_id)) is not None:
         raise Conflict(f"member {voter_id} has already voted", code="already_voted")
-    secret = bytes.fromhex(data.voter_secret) if data.voter_secret else new_secret
-    content = ballot_rules.canonical_ballot(vote_id=str(vote.id), selection=selection)
-    receipt = ballot_rules.receipt_for(voter_secret=secret, ballot_content=content)
-    if session.scalar(select(SecretBallot.id).where(SecretBallot.receipt == receipt)):
-        raise Conflict("this receipt exists already: choose another voter secret", code="receipt_taken")
+    # The choice lives in plain only in this request's memory: what is stored is one ciphertext per option.
+    assert vote.tally_public_key is not None
+    ciphertexts = encryption.encrypt_marks(
+        public_n=int(vote.tally_public_key),
+        marks=[int(option in selection) for option in ballot_options(vote)],
+        rng=rng,
+    )
+    content = ballot_rules.canonical_ballot(vote_id=str(vote.id), ciphertexts=ciphertexts)
+    receipt = ballot_rules.receipt_for(ballot_content=content)
     session.add(SecretBallotRoll(vote_id=vote.id, member_id=voter_id))
     session.add(SecretBallot(id=str(uuid.uuid4()), vote_id=vote.id, content=content, receipt=receipt))
     session.flush()
     # Deliberately no audit entry per ballot: its position in the log would order it against the roll.
     # The close event commits to the whole set (roll count, ballot count, commitment).
-    return receipt, secret.hex(), content
+    return receipt, content
 
 
 def voted_count(session: Session, *, vote: Vote) -> int:
@@ -816,14 +862,19 @@ def close_vote(
     lot_seed: int,
     shuffle_seed: int,
     actor: User,
+    tellers_passphrase: str | None = None,
 ) -> Vote:
     """Close a vote and record its result; a vote with an end time closes early only if the rulebook allows.
 
     ``lot_seed`` is recorded in the result only when a tie in a secret ballot or an election needs the lot;
-    ``shuffle_seed`` reorders the stored ballots and is not kept.
+    ``shuffle_seed`` reorders the stored ballots and is not kept. A secret ballot or election is tallied on
+    its ciphertexts with the key that ``tellers_passphrase`` unwraps; only the sums are decrypted, published
+    with their randomness, and the wrapped key is then erased.
     """
     if vote.status != VoteStatus.open:
         raise Conflict(f"vote {vote.id} is already closed", code="vote_closed")
+    if vote.method not in SECRET_METHODS and tellers_passphrase is not None:
+        raise RuleViolation("only secret ballots and elections have tellers", field="tellers_passphrase")
     rulebook = rulebook_of(session, vote.rulebook_id)
     meeting = session.get(Meeting, vote.meeting_id) if vote.meeting_id is not None else None
     day = _vote_day(vote, meeting)
@@ -886,7 +937,13 @@ def close_vote(
             }
         else:
             result = _close_secret(
-                session, vote=vote, rulebook=rulebook, eligible=eligible, excluded=excluded, lot_seed=lot_seed
+                session,
+                vote=vote,
+                rulebook=rulebook,
+                eligible=eligible,
+                excluded=excluded,
+                lot_seed=lot_seed,
+                key=_tally_key(vote, passphrase=tellers_passphrase),
             )
     except rules.CastingVoteRequired as exc:
         raise RuleViolation(str(exc), code="casting_vote_required", field="chair_casting_vote") from exc
@@ -897,6 +954,7 @@ def close_vote(
     if vote.method in SECRET_METHODS:
         published = published_ballots(session, vote=vote)
         vote.ballot_commitment = ballot_rules.ballot_commitment(published=published)
+        vote.tally_key_wrapped = None
         _reshuffle(session, vote=vote, seed=shuffle_seed)
     vote.result = json.dumps(result, sort_keys=True)
     vote.status = VoteStatus.closed
@@ -921,6 +979,25 @@ def close_vote(
     return vote
 
 
+def _tally_key(vote: Vote, *, passphrase: str | None) -> encryption.TallyKey:
+    if passphrase is None:
+        raise RuleViolation(
+            "closing a secret ballot needs the tellers' passphrase", code="tellers_passphrase_required"
+        )
+    if vote.tally_public_key is None or vote.tally_key_wrapped is None:
+        raise Conflict(f"vote {vote.id} has no tally key", code="no_tally_key")
+    try:
+        return encryption.unwrap_key(
+            wrapped=vote.tally_key_wrapped, public_n=int(vote.tally_public_key), passphrase=passphrase
+        )
+    except encryption.WrongPassphrase as exc:
+        raise RuleViolation(str(exc), code="wrong_tellers_passphrase", field="tellers_passphrase") from exc
+
+
+def _encrypted_ballots(session: Session, *, vote: Vote) -> list[list[int]]:
+    return [ballot_rules.ciphertexts_of(b.content) for b in published_ballots(session, vote=vote)]
+
+
 def _close_secret(
     session: Session,
     *,
@@ -929,14 +1006,27 @@ def _close_secret(
     eligible: list[str],
     excluded: list[str],
     lot_seed: int,
+    key: encryption.TallyKey,
 ) -> dict[str, Any]:
+    """Tally on the ciphertexts: multiply each option's ciphertexts and decrypt only those products."""
     roll = _ids(_roll(session, vote))
-    contents = [json.loads(b.content)["selection"] for b in published_ballots(session, vote=vote)]
+    ballots = _encrypted_ballots(session, vote=vote)
+    options = ballot_options(vote)
+    sums = encryption.homomorphic_sums(public_n=key.n, ballots=ballots, options=len(options))
+    decrypted = [encryption.decrypt_sum(key=key, ciphertext=c) for c in sums]
+    counts = {option: d.count for option, d in zip(options, decrypted, strict=True)}
+    decryption = {
+        "public_key": str(key.n),
+        "sums": [
+            {"option": o, "ciphertext": str(c), "count": d.count, "randomness": str(d.randomness)}
+            for o, c, d in zip(options, sums, decrypted, strict=True)
+        ],
+    }
     if vote.method == VoteMethod.secret:
         tallied = rules.tally_secret_ballot(
             rulebook=rulebook,
             kind=DecisionKind(vote.decision_kind),
-            ballots=[Choice(selection[0]) for selection in contents],
+            ballots=[Choice(o) for o in Choice for _ in range(counts[o.value])],
             roll=roll,
             eligible=eligible,
             excluded=excluded,
@@ -945,12 +1035,15 @@ def _close_secret(
         return {
             **_yes_no_result(tallied, base="votes cast"),
             "roll_count": len(roll),
-            "ballot_count": len(contents),
+            "ballot_count": len(ballots),
+            "decryption": decryption,
         }
-    elected = rules.tally_election(
+    elected = rules.tally_election_sums(
         seats=vote.seats or 0,
         candidates=candidates_of(vote) or [],
-        ballots=contents,
+        counts={name: n for name, n in counts.items() if name is not None},
+        ballot_count=len(ballots),
+        blank=counts[None],
         roll=roll,
         eligible=eligible,
         lot_seed=lot_seed,
@@ -968,7 +1061,61 @@ def _close_secret(
         "outcome": "elected",
         "tie_break": elected.tie_break.value,
         "lot": _lot(elected.lot),
+        "decryption": decryption,
     }
+
+
+def published_decryption(vote: Vote) -> dict[str, Any] | None:
+    """The tally's decryption published at close (public key and per-option sums), None before close."""
+    if vote.result is None:
+        return None
+    decryption: dict[str, Any] | None = json.loads(vote.result).get("decryption")
+    return decryption
+
+
+def _stated_counts(vote: Vote, result: dict[str, Any]) -> list[int]:
+    """The per-option counts the result states, in ciphertext order."""
+    if vote.method == VoteMethod.election:
+        return [*(int(result["counts"][c]) for c in candidates_of(vote) or []), int(result["blank"])]
+    return [int(result["yes"]), int(result["no"]), int(result["abstentions"])]
+
+
+def recount(session: Session, *, vote: Vote) -> RecountRead:
+    """Recount a closed secret ballot from the stored ciphertexts, as anyone can from the published list.
+
+    Recomputes the commitment and each option's homomorphic sum, checks each published decryption by
+    re-encrypting (count, r), and checks that the result states the decrypted counts.
+    """
+    decryption = published_decryption(vote)
+    if vote.method not in SECRET_METHODS:
+        raise Conflict(f"vote {vote.id} is not a secret ballot", code="not_a_secret_ballot")
+    if vote.status != VoteStatus.closed or vote.result is None:
+        raise Conflict("a secret ballot is recounted once it has closed", code="vote_open")
+    if decryption is None:
+        raise Conflict(f"vote {vote.id} was closed before ballots were encrypted", code="not_encrypted")
+    public_n, stated = int(decryption["public_key"]), decryption["sums"]
+    published = published_ballots(session, vote=vote)
+    try:
+        sums = encryption.homomorphic_sums(
+            public_n=public_n, ballots=_encrypted_ballots(session, vote=vote), options=len(stated)
+        )
+    except (ValueError, KeyError):
+        sums = []
+    verified = all(
+        encryption.verify_decryption(
+            public_n=public_n,
+            ciphertext=int(s["ciphertext"]),
+            decryption=encryption.Decryption(count=int(s["count"]), randomness=int(s["randomness"])),
+        )
+        for s in stated
+    )
+    checks = {
+        "commitment_matches": ballot_rules.ballot_commitment(published=published) == vote.ballot_commitment,
+        "sums_match": [str(c) for c in sums] == [s["ciphertext"] for s in stated],
+        "decryptions_verify": verified,
+        "counts_match": [int(s["count"]) for s in stated] == _stated_counts(vote, json.loads(vote.result)),
+    }
+    return RecountRead(vote_id=vote.id, ok=all(checks.values()), **checks)
 
 
 def decision_reference(vote: Vote, meeting: Meeting | None, item: AgendaItem | None) -> str:
