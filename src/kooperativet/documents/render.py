@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import mimetypes
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -13,11 +15,18 @@ from urllib.parse import unquote, urlparse
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from kooperativet.resources import project_path
 
 TEMPLATES_ENV = "KOOPERATIVET_TEMPLATES_DIR"
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+#: The fonts every document embeds (templates/common/base.css). Text is checked against both, since any
+#: value may be printed in bold.
+FONT_FILES = ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf")
+#: Printed instead of a character the embedded fonts have no glyph for (an emoji, a private-use character).
+REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+LINE_SEPARATORS = "[\N{LINE SEPARATOR}\N{PARAGRAPH SEPARATOR}]"
 
 
 class AssetRefused(ValueError):
@@ -51,6 +60,47 @@ def long_date(day: date, language: str = "sv") -> str:
     return str(format_date(day, format="long", locale=LOCALES[language]))
 
 
+def quantity(value: Decimal, language: str = "sv") -> str:
+    """A quantity as people write it: ``10`` (never ``1E+1``), ``2,5`` (sv) or ``2.5`` (en), ``1 250``."""
+    return str(format_decimal(value, format="#,##0.###", locale=LOCALES[language]))
+
+
+def percent(value: Decimal, language: str = "sv") -> str:
+    """A rate given in percent as Swedes write it: ``25`` → ``25 %``, ``6.5`` → ``6,5 %``.
+
+    Språkrådet's Svenska skrivregler put a space between the number and the per cent sign (in both
+    languages here, since the English documents are read by the same people)."""
+    return f"{quantity(value, language)}\N{NO-BREAK SPACE}%"
+
+
+@lru_cache(maxsize=1)
+def printable_characters() -> frozenset[int]:
+    """The code points every embedded font has a glyph for (the cmap of each font program)."""
+    from fontTools.ttLib import TTFont
+
+    cmaps = [frozenset(TTFont(templates_dir() / name, lazy=True).getBestCmap()) for name in FONT_FILES]
+    return frozenset.intersection(*cmaps)
+
+
+def printable(value: object) -> object:
+    """Every value a template prints, made safe to draw: PDF/A-3b (ISO 19005-3, 6.2.11.4.1) requires a glyph
+    in the embedded font program for every character drawn. A character the fonts lack becomes U+FFFD instead
+    of a missing-glyph box, a line or paragraph separator (U+2028, U+2029) becomes a line break, and control,
+    format and variation-selector characters (which draw nothing) are left out."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    lines = re.split(LINE_SEPARATORS, "".join(_printable_character(character) for character in value))
+    return lines[0] if len(lines) == 1 else Markup("<br>").join(escape(line) for line in lines)
+
+
+def _printable_character(character: str) -> str:
+    if character in "\n\t\N{LINE SEPARATOR}\N{PARAGRAPH SEPARATOR}":
+        return character
+    if unicodedata.category(character) in ("Cc", "Cf") or "\ufe00" <= character <= "\ufe0f":
+        return ""
+    return character if ord(character) in printable_characters() else REPLACEMENT
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     environment = Environment(
@@ -59,9 +109,12 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=printable,
     )
     environment.filters["money"] = money
     environment.filters["long_date"] = long_date
+    environment.filters["quantity"] = quantity
+    environment.filters["percent"] = percent
     return environment
 
 
