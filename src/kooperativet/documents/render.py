@@ -27,6 +27,19 @@ FONT_FILES = ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf")
 #: Printed instead of a character the embedded fonts have no glyph for (an emoji, a private-use character).
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 LINE_SEPARATORS = "[\N{LINE SEPARATOR}\N{PARAGRAPH SEPARATOR}]"
+#: Characters Pango draws as emoji (Unicode emoji-data: Emoji_Presentation, and the modifier bases it treats the
+#: same way) with whatever emoji font the machine has instead of the embedded one, even where DejaVu has a
+#: glyph: they are replaced too, so that every document draws only from the fonts in templates/fonts.
+EMOJI_RANGES: tuple[tuple[int, int], ...] = (
+    (0x231A, 0x231B), (0x23E9, 0x23EC), (0x23F0, 0x23F0), (0x23F3, 0x23F3), (0x25FD, 0x25FE),
+    (0x2614, 0x2615), (0x261D, 0x261D), (0x2648, 0x2653), (0x267F, 0x267F), (0x2693, 0x2693),
+    (0x26A1, 0x26A1), (0x26AA, 0x26AB), (0x26BD, 0x26BE), (0x26C4, 0x26C5), (0x26CE, 0x26CE),
+    (0x26D4, 0x26D4), (0x26EA, 0x26EA), (0x26F2, 0x26F3), (0x26F5, 0x26F5), (0x26F9, 0x26FA),
+    (0x26FD, 0x26FD), (0x2705, 0x2705), (0x270A, 0x270D), (0x2728, 0x2728), (0x274C, 0x274C),
+    (0x274E, 0x274E), (0x2753, 0x2755), (0x2757, 0x2757), (0x2795, 0x2797), (0x27B0, 0x27B0),
+    (0x27BF, 0x27BF), (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55), (0xFFFE, 0xFFFF),
+    (0x1F000, 0x10FFFF),
+)  # fmt: skip
 
 
 class AssetRefused(ValueError):
@@ -75,11 +88,15 @@ def percent(value: Decimal, language: str = "sv") -> str:
 
 @lru_cache(maxsize=1)
 def printable_characters() -> frozenset[int]:
-    """The code points every embedded font has a glyph for (the cmap of each font program)."""
+    """The code points every embedded font has a glyph for (the cmap of each font program), less the emoji."""
     from fontTools.ttLib import TTFont
 
     cmaps = [frozenset(TTFont(templates_dir() / name, lazy=True).getBestCmap()) for name in FONT_FILES]
-    return frozenset.intersection(*cmaps)
+    return frozenset(
+        code
+        for code in frozenset.intersection(*cmaps)
+        if not any(first <= code <= last for first, last in EMOJI_RANGES)
+    )
 
 
 def printable(value: object) -> object:

@@ -146,7 +146,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "anything already paid is refunded.",
         "exempt": "Exempt from VAT",
         "outside_scope": "Outside the scope of VAT",
-        "reverse_charge": f"Reverse charge ({REVERSE_CHARGE_TEXT.lower()})",
+        "reverse_charge": "Reverse charge",
         "contact": "Contact",
     },
 }
@@ -239,7 +239,8 @@ def vat_note(category: VatCategory, exemption_reason: str | None, *, labels: dic
         VatCategory.REVERSE_CHARGE: labels["reverse_charge"],
         VatCategory.OUTSIDE_SCOPE: labels["outside_scope"],
     }[category]
-    return ": ".join(part for part in (heading, exemption_reason) if part)
+    parts = dict.fromkeys(part for part in (heading, exemption_reason) if part)  # AE's reason is its heading
+    return ": ".join(parts)
 
 
 # --- JSON ------------------------------------------------------------------------------------------------
