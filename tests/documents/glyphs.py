@@ -92,8 +92,8 @@ def embedded_fonts(pdf: bytes) -> dict[str, TTFont]:
 
 
 def glyph_problems(pdf: bytes) -> list[str]:
-    """What breaks the rule: a ``.notdef`` glyph, a glyph id the embedded font lacks, or an empty outline drawn
-    for a letter or digit (a glyph the subset lost)."""
+    """What breaks the rule: a ``.notdef`` glyph, a glyph id the embedded font lacks, or an empty outline
+    drawn for a letter or digit (a glyph the subset lost)."""
     fonts = embedded_fonts(pdf)
     problems: list[str] = []
     for glyph in drawn_glyphs(pdf):

@@ -20,7 +20,6 @@ from kooperativet.documents.render import (
     template_asset,
     templates_dir,
 )
-
 from tests.documents.glyphs import font_names, glyph_problems
 
 HOSTILE = '<img src="file:///etc/passwd"> & <link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
@@ -126,7 +125,9 @@ def test_quantities_print_as_people_write_them(value: Decimal, language: str, ex
     ("value", "language", "expected"),
     [(Decimal("25"), "sv", "25\xa0%"), (Decimal("6.50"), "sv", "6,5\xa0%"), (Decimal("12"), "en", "12\xa0%")],
 )
-def test_rates_print_with_a_space_before_the_per_cent_sign(value: Decimal, language: str, expected: str) -> None:
+def test_rates_print_with_a_space_before_the_per_cent_sign(
+    value: Decimal, language: str, expected: str
+) -> None:
     assert percent(value, language) == expected
 
 

@@ -13,11 +13,11 @@ from tests.documents.glyphs import glyph_problems
 from tests.invoices.conftest import pdf_text
 from tests.invoices.test_ubl import (
     AE,
-    E,
     EXEMPTION,
     GERMAN_BUYER,
     NORWEGIAN_BUYER,
     OUTSIDE,
+    E,
     S,
     line,
     snapshot,

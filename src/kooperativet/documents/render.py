@@ -27,8 +27,8 @@ FONT_FILES = ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf")
 #: Printed instead of a character the embedded fonts have no glyph for (an emoji, a private-use character).
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 LINE_SEPARATORS = "[\N{LINE SEPARATOR}\N{PARAGRAPH SEPARATOR}]"
-#: Characters Pango draws as emoji (Unicode emoji-data: Emoji_Presentation, and the modifier bases it treats the
-#: same way) with whatever emoji font the machine has instead of the embedded one, even where DejaVu has a
+#: Characters Pango draws as emoji (Unicode emoji-data: Emoji_Presentation, and the modifier bases it treats
+#: the same way) with whatever emoji font the machine has instead of the embedded one, even where DejaVu has a
 #: glyph: they are replaced too, so that every document draws only from the fonts in templates/fonts.
 EMOJI_RANGES: tuple[tuple[int, int], ...] = (
     (0x231A, 0x231B), (0x23E9, 0x23EC), (0x23F0, 0x23F0), (0x23F3, 0x23F3), (0x25FD, 0x25FE),

@@ -5,11 +5,13 @@ member and the arbetsgivarintyg. Services flush; the caller's transaction commit
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from kooperativet.assignments.rules import AssignmentStatus, AssignmentWarning, 
 from kooperativet.auth.models import User
 from kooperativet.db import count_rows
 from kooperativet.documents.render import render_pdf
+from kooperativet.employments.certificate import holiday_pay_with_each_salary, pay_estimate
 from kooperativet.employments.counter import (
     EmploymentPeriod,
     SaveThreshold,
@@ -46,6 +49,7 @@ INSURANCES: Final = (
     "avtalsförsäkringar (TFA, TGL, AGS, tjänstepension)."
 )
 DEFAULT_PAY_DAY: Final = 25
+SWEDEN: Final = ZoneInfo("Europe/Stockholm")
 EXTENT_UNIT_SV: Final = {ExtentUnit.hours: "timmar", ExtentUnit.days: "dagar"}
 
 
@@ -194,24 +198,62 @@ def approve_assignment(
 
 
 def certificate_context(session: Session, *, employment: Employment) -> dict[str, Any]:
-    """Everything LAS 6 c § asks the anställningsbevis to say, from the employment and the cooperative."""
+    """Everything LAS 6 c § asks the anställningsbevis to say, from the employment and the cooperative: the
+    agreed pay (estimated from the fee lines and the payout rule), holiday rules that fit the employment's
+    length (semesterlagen 16 a §), and the date and place of issue."""
     assignment = employment.assignment
+    employer = get_cooperative(session)
+    on = employment.start
+    holiday_rate = Decimal(_parameter(session, "holiday_pay_rate", on=on) or "0.12")
+    fee_rate = _parameter(session, "fee_rate", on=on)
+    contribution_rate = _full_contribution_rate(_parameter(session, "employer_contribution_rules", on=on))
+    fee_total = assignments_service.fee_total(assignment)
+    with_salary = holiday_pay_with_each_salary(start=employment.start, end=employment.end)
     return {
         "language": "sv",
         "employment": employment,
         "employment_type": EMPLOYMENT_TYPE,
-        "employer": get_cooperative(session),
+        "employer": employer,
         "member": employment.member,
         "client_name": assignment.client.name,
-        "fee_total": assignments_service.fee_total(assignment),
+        "fee_total": fee_total,
+        "estimate": (
+            None
+            if fee_rate is None or contribution_rate is None
+            else pay_estimate(
+                fee_total=fee_total,
+                fee_rate=Decimal(fee_rate),
+                holiday_pay_rate=holiday_rate,
+                contribution_rate=contribution_rate,
+            )
+        ),
+        "contribution_percent": _percent(None if contribution_rate is None else str(contribution_rate), None),
         "extent": extent_text(employment.extent_quantity, employment.extent_unit),
-        "holiday_pay_percent": _percent(_parameter(session, "holiday_pay_rate", on=employment.start), "12"),
-        "fee_percent": _percent(_parameter(session, "fee_rate", on=employment.start), None),
-        "pay_day": _pay_day(session, on=employment.start),
-        "pay_on_payment": (_parameter(session, "pay_on", on=employment.start) or "payment") == "payment",
+        "holiday_pay_percent": _percent(str(holiday_rate), "12"),
+        "holiday_pay_with_each_salary": with_salary,
+        "holiday_pay_name": "Semesterersättning" if with_salary else "Semesterlön",
+        "fee_percent": _percent(fee_rate, None),
+        "pay_day": _pay_day(session, on=on),
+        "pay_on_payment": (_parameter(session, "pay_on", on=on) or "payment") == "payment",
         "collective_agreement": COLLECTIVE_AGREEMENT,
         "insurances": INSURANCES,
+        "issued_on": _swedish_date(assignment.decided_at),
+        "issued_in": employer.city,
     }
+
+
+def _full_contribution_rate(rules: str | None) -> Decimal | None:
+    """The full employer-contribution rate in force (socialavgiftslagen): the estimate assumes it, the payslip
+    applies the member's own category."""
+    if rules is None:
+        return None
+    return next((Decimal(rule["rate"]) for rule in json.loads(rules) if rule["category"] == "full"), None)
+
+
+def _swedish_date(moment: datetime | None) -> date | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SWEDEN).date()
 
 
 def extent_text(quantity: Decimal, unit: ExtentUnit) -> str:
