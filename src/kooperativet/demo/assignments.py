@@ -136,7 +136,12 @@ def run(context: DemoContext) -> None:
             session, assignment=assignment, version=assignment.version, actor=user
         )
         employment = employments_service.approve_assignment(
-            session, assignment=assignment, version=assignment.version, actor=treasurer, confirm_warnings=True
+            session,
+            assignment=assignment,
+            version=assignment.version,
+            actor=treasurer,
+            confirm_warnings=True,
+            today=context.today,
         )
         context.ids[key] = assignment.id
         context.ids[f"employment:{key.removeprefix('assignment:')}"] = employment.id

@@ -149,7 +149,12 @@ def _cleos_second_commission(context: DemoContext, treasurer: User) -> int:
         session, assignment=assignment, version=assignment.version, actor=user
     )
     employments_service.approve_assignment(
-        session, assignment=assignment, version=assignment.version, actor=treasurer, confirm_warnings=True
+        session,
+        assignment=assignment,
+        version=assignment.version,
+        actor=treasurer,
+        confirm_warnings=True,
+        today=context.today,
     )
     context.ids["assignment:cleo_second"] = assignment.id
     return assignment.id

@@ -8,10 +8,9 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,7 +48,6 @@ INSURANCES: Final = (
     "avtalsförsäkringar (TFA, TGL, AGS, tjänstepension)."
 )
 DEFAULT_PAY_DAY: Final = 25
-SWEDEN: Final = ZoneInfo("Europe/Stockholm")
 EXTENT_UNIT_SV: Final = {ExtentUnit.hours: "timmar", ExtentUnit.days: "dagar"}
 
 
@@ -161,12 +159,19 @@ def save_counter(session: Session, *, member: Member, on: date) -> SaveCounter:
 
 
 def approve_assignment(
-    session: Session, *, assignment: Assignment, version: int, actor: User, confirm_warnings: bool
+    session: Session,
+    *,
+    assignment: Assignment,
+    version: int,
+    actor: User,
+    confirm_warnings: bool,
+    today: date,
 ) -> Employment:
     """Approve a submitted assignment and employ the member for its period, in one transaction.
 
     The warnings (SÄVA included) must be confirmed when there are any; they are recorded on the assignment.
-    The anställningsbevis is rendered from the employment's terms and stored with its SHA-256.
+    The anställningsbevis, issued ``today``, is rendered from the employment's terms and stored with its
+    SHA-256.
     """
     warnings = assignment_warnings(session, assignment=assignment)
     assignments_service.approve_assignment(
@@ -189,7 +194,9 @@ def approve_assignment(
         extent_unit=assignment.extent_unit,
         pay_form=PAY_FORM,
     )
-    content = render_pdf(CERTIFICATE_TEMPLATE, certificate_context(session, employment=employment))
+    content = render_pdf(
+        CERTIFICATE_TEMPLATE, certificate_context(session, employment=employment, issued_on=today)
+    )
     employment.certificate_pdf = content
     employment.certificate_sha256 = hashlib.sha256(content).hexdigest()
     session.add(employment)
@@ -197,7 +204,7 @@ def approve_assignment(
     return employment
 
 
-def certificate_context(session: Session, *, employment: Employment) -> dict[str, Any]:
+def certificate_context(session: Session, *, employment: Employment, issued_on: date) -> dict[str, Any]:
     """Everything LAS 6 c § asks the anställningsbevis to say, from the employment and the cooperative: the
     agreed pay (estimated from the fee lines and the payout rule), holiday rules that fit the employment's
     length (semesterlagen 16 a §), and the date and place of issue."""
@@ -237,7 +244,7 @@ def certificate_context(session: Session, *, employment: Employment) -> dict[str
         "pay_on_payment": (_parameter(session, "pay_on", on=on) or "payment") == "payment",
         "collective_agreement": COLLECTIVE_AGREEMENT,
         "insurances": INSURANCES,
-        "issued_on": _swedish_date(assignment.decided_at),
+        "issued_on": issued_on,
         "issued_in": employer.city,
     }
 
@@ -248,12 +255,6 @@ def _full_contribution_rate(rules: str | None) -> Decimal | None:
     if rules is None:
         return None
     return next((Decimal(rule["rate"]) for rule in json.loads(rules) if rule["category"] == "full"), None)
-
-
-def _swedish_date(moment: datetime | None) -> date | None:
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SWEDEN).date()
 
 
 def extent_text(quantity: Decimal, unit: ExtentUnit) -> str:

@@ -149,6 +149,7 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
             f"{_percent(part['rate'], language)} % {labels['of_base']} "
             f"{money(Decimal(part['base']), language)}"
             for part in line["contribution_parts"]
+            if Decimal(part["base"])  # a rate that applied to nothing this month says nothing
         ]
         if line["tax_mode"] == "table":
             tax_text = (
