@@ -568,7 +568,7 @@ def _assignments(session: Session, *, ids: set[int]) -> dict[int, Assignment]:
 
 def _payslip_numbers(session: Session, *, ids: set[int | None]) -> dict[int, str]:
     query = select(Payslip.id, Payslip.number).where(Payslip.id.in_(ids - {None}))
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 def work_snapshot(assignment: Assignment) -> dict[str, str]:
