@@ -1,4 +1,4 @@
-"""The anställningsbevis matches the employment: agreed pay, holiday rules by length, date and place of issue."""
+"""The anställningsbevis matches the employment: agreed pay, holiday by length, date and place of issue."""
 
 from __future__ import annotations
 
@@ -84,9 +84,9 @@ def certificate_text(
 def test_a_two_week_employment_pays_holiday_pay_with_each_salary(certificate_text) -> None:
     text = certificate_text(period_end="2026-10-18")
     assert (
-        "Anställningen varar högst tre månader. Arbetsgivaren och arbetstagaren är överens om att semester inte "
-        "läggs ut under anställningen: semesterersättning med 12 % av bruttolönen betalas i stället ut med varje "
-        "lön (semesterlagen, SFS 1977:480, 16 a §)."
+        "Anställningen varar högst tre månader. Arbetsgivaren och arbetstagaren är överens om att semester "
+        "inte läggs ut under anställningen: semesterersättning med 12 % av bruttolönen betalas i stället ut "
+        "med varje lön (semesterlagen, SFS 1977:480, 16 a §)."
     ) in text
     assert "Semesterersättning (12 % av bruttolönen) cirka 1 149 kr" in text
 
@@ -105,13 +105,13 @@ def test_a_five_month_employment_earns_paid_holiday_instead(certificate_text) ->
 def test_the_certificate_states_the_agreed_pay(certificate_text) -> None:
     text = certificate_text()
     assert (
-        "Uppdragets arvode är 15 000,00 kr exklusive moms. Efter kooperativets avgift (6 % av arvodet, 900,00 kr) "
-        "återstår 14 100,00 kr."
+        "Uppdragets arvode är 15 000,00 kr exklusive moms. Efter kooperativets avgift (6 % av arvodet, "
+        "900,00 kr) återstår 14 100,00 kr."
     ) in text
     assert "Bruttolön, beräknad för hela anställningen cirka 9 579 kr" in text
     assert (
-        "Arbetsgivaravgifter (31,42 %), betalas av arbetsgivaren till Skatteverket och ingår inte i lönen cirka 3 372 kr"
-        in text
+        "Arbetsgivaravgifter (31,42 %), betalas av arbetsgivaren till Skatteverket och ingår inte i lönen "
+        "cirka 3 372 kr" in text
     )
 
 
