@@ -43,7 +43,7 @@ UNIT_NAMES: Final[dict[str, dict[str, str]]] = {
         "H87": "st",
         "EA": "st",
         "KMT": "km",
-        "LS": "klumpsumma",
+        "LS": "fast pris",
     },
     "en": {
         "HUR": "hours",
