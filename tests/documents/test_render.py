@@ -6,15 +6,21 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from markupsafe import Markup
 
 from kooperativet.documents.render import (
     AssetRefused,
     Attachment,
     money,
+    percent,
+    printable,
+    printable_characters,
+    quantity,
     render_pdf,
     template_asset,
     templates_dir,
 )
+from tests.documents.glyphs import font_names, glyph_problems
 
 HOSTILE = '<img src="file:///etc/passwd"> & <link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
 
@@ -60,7 +66,7 @@ def test_the_same_context_gives_the_same_bytes_with_fonts_and_attachment_embedde
     reader = extract(first)
     assert reader.attachments["doc.xml"] == [b"<doc/>"]
     fonts = {str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
-    assert any("DejaVu" in name for name in fonts)
+    assert any("Kooperativet-Sans" in name for name in fonts)
     assert "/OutputIntents" in reader.trailer["/Root"]  # PDF/A output intent
     assert "12 772,57" in reader.pages[0].extract_text().replace("\xa0", " ")
 
@@ -99,3 +105,59 @@ def test_an_embedded_file_carries_its_given_date_not_the_clock() -> None:
     pdf = render_pdf("common/test_page.html", context(), attachments=[attachment])
     assert b"/CreationDate (D:20260302000000Z)" in pdf
     assert b"/ModDate (D:20260302000000Z)" in pdf
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        (Decimal("10"), "sv", "10"),
+        (Decimal("1E+1"), "sv", "10"),
+        (Decimal("2.50"), "sv", "2,5"),
+        (Decimal("1250.125"), "sv", "1\xa0250,125"),
+        (Decimal("2.5"), "en", "2.5"),
+    ],
+)
+def test_quantities_print_as_people_write_them(value: Decimal, language: str, expected: str) -> None:
+    assert quantity(value, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [(Decimal("25"), "sv", "25\xa0%"), (Decimal("6.50"), "sv", "6,5\xa0%"), (Decimal("12"), "en", "12\xa0%")],
+)
+def test_rates_print_with_a_space_before_the_per_cent_sign(
+    value: Decimal, language: str, expected: str
+) -> None:
+    assert percent(value, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fest 🎉 och ✅ klart", "Fest \ufffd och \ufffd klart"),
+        ("Glad 😀 och ✌️", "Glad \ufffd och \ufffd"),  # DejaVu has these, but Pango would draw them as emoji
+        ("bell\x07 and zero\u200bwidth", "bell and zerowidth"),
+        ("Åsa Öberg – 25 % ★", "Åsa Öberg – 25 % ★"),
+    ],
+)
+def test_characters_the_fonts_cannot_draw_are_replaced(text: str, expected: str) -> None:
+    assert printable(text) == expected
+
+
+def test_a_line_separator_becomes_a_line_break_and_the_rest_stays_escaped() -> None:
+    assert printable("första <b>\u2028andra") == Markup("första &lt;b&gt;<br>andra")
+
+
+def test_emoji_control_characters_and_line_separators_draw_no_missing_glyph() -> None:
+    text = "fest 🎉 ✅ 😀 rad\u2028två \x07 " + "x" * 300
+    pdf = render_pdf("common/test_page.html", context(text))
+    assert glyph_problems(pdf) == []
+    assert font_names(pdf) == {"Kooperativet-Sans", "Kooperativet-Sans-Bold"}
+    assert "fest \ufffd \ufffd \ufffd rad\ntvå" in extract(pdf).pages[0].extract_text()
+
+
+def test_every_character_let_through_is_drawn_from_the_embedded_fonts() -> None:
+    text = " ".join(chr(code) for code in sorted(printable_characters()) if chr(code).isprintable())
+    pdf = render_pdf("common/test_page.html", context(text))
+    assert glyph_problems(pdf) == []
+    assert font_names(pdf) == {"Kooperativet-Sans", "Kooperativet-Sans-Bold"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -33,7 +35,12 @@ def test_operation_meets_its_expectation_for_role(
     assignment = assignments_service.create_assignment(session, data=data, actor=actors.member.user)
     assignments_service.submit_assignment(session, assignment=assignment, version=1, actor=actors.member.user)
     employment = service.approve_assignment(
-        session, assignment=assignment, version=2, actor=actors.treasurer.user, confirm_warnings=True
+        session,
+        assignment=assignment,
+        version=2,
+        actor=actors.treasurer.user,
+        confirm_warnings=True,
+        today=date(2026, 3, 2),
     )
     method, template = OPERATIONS[operation_id]
     path = template.format(employment_id=employment.id, member_id=actors.member.member.id)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
@@ -13,6 +15,8 @@ from sqlalchemy.orm import Session
 from kooperativet.auth.models import Role
 from kooperativet.payroll import service
 from kooperativet.payroll.documents import render_payslip_pdf
+from kooperativet.payroll.models import Payslip
+from tests.documents.glyphs import glyph_problems
 from tests.payroll.conftest import create_and_approve
 
 
@@ -21,39 +25,104 @@ def _text(pdf: bytes) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
-def test_the_payslip_shows_what_section_6_asks_in_either_language(
-    api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
-) -> None:
+@pytest.fixture
+def issued(session: Session, payroll_ready, make_user, make_member, paid_assignment) -> dict[str, Any]:
     treasurer = make_user(Role.treasurer)
     alva = make_member()
+    alva.member.street, alva.member.postal_code, alva.member.city = "Repslagargatan 3", "118 46", "Stockholm"
     paid_assignment(alva.member, "20000.00")
     run = create_and_approve(
         session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), approved_by_id=treasurer.user.id
     )
     [payslip] = service.run_payslips(session, run_id=run.id)
+    return {"payslip": payslip, "alva": alva, "treasurer": treasurer, "run": run}
 
-    swedish = api.get(f"/api/v1/payslips/{payslip.id}/pdf", headers=alva.headers)
-    assert swedish.status_code == 200
-    text = _text(swedish.content)
+
+def _pdf(api: TestClient, issued: dict[str, Any], language: str = "sv") -> bytes:
+    payslip: Payslip = issued["payslip"]
+    response = api.get(
+        f"/api/v1/payslips/{payslip.id}/pdf?language={language}", headers=issued["alva"].headers
+    )
+    assert response.status_code == 200
+    return response.content
+
+
+def test_the_payslip_shows_what_section_6_asks(api: TestClient, issued: dict[str, Any]) -> None:
+    text = _text(_pdf(api, issued))
     for expected in (
-        "Lönespecifikation", "L2026-00001", "Testkooperativet", "769600-1234", "19900514-****",
-        "Semesterersättning 12 %", "ingår", "12 772,57", "Skatteavdrag", "fast procentsats 30 %",
-        "10 014,28", "****6789", "Hittills i år", "31,42 %",
+        "Lönespecifikation", "L2026-00001", "Löneperiod november 2026", "Testkooperativet", "769600-1234",
+        "19900514-****", "Fakturerat belopp för arbete 20 000,00", "Föreningens avgift (6 %) −1 200,00",
+        "Lön för uppdraget 14 305,28", "varav bruttolön 12 772,57",
+        "varav semesterersättning (12 %, betalas ut med varje lön) 1 532,71",
+        "Skatteavdrag (fast procentsats 30 %) −4 291,00", "Att utbetala 10 014,28", "****6789",
+        "31,42 % på 14 305,28) −4 494,72",
     ):  # fmt: skip
         assert expected in text, expected
     assert "199005141230" not in text
-    english = _text(api.get(f"/api/v1/payslips/{payslip.id}/pdf?language=en", headers=alva.headers).content)
-    assert "Payslip" in english
-    assert "12,772.57" in english
-    assert (
-        render_payslip_pdf(number=payslip.number, snapshot=payslip.snapshot, language="sv") == swedish.content
-    )
 
+
+def test_the_payslip_names_the_members_address_and_the_time_worked(
+    api: TestClient, issued: dict[str, Any]
+) -> None:
+    text = " ".join(_text(_pdf(api, issued)).split())
+    name = issued["alva"].member.full_name
+    assert f"Anställd {name} Repslagargatan 3 118 46 Stockholm Personnummer: 19900514-****" in text
+    assert "Arbetad tid: 2 dagar, 2026-10-01 – 2026-10-10" in text
+
+
+def test_no_internal_key_file_name_or_note_reaches_the_member(
+    api: TestClient, issued: dict[str, Any]
+) -> None:
+    text = _text(_pdf(api, issued))
+    for internal in (
+        "fee_rate",
+        "holiday_pay_rate",
+        "employer_contribution_rules",
+        "payroll.md",
+        "verify",
+        "_",
+    ):
+        assert internal not in text, internal
+    assert issued["payslip"].snapshot["parameters"]  # still stored on the payslip
+
+
+def test_each_figure_is_printed_once_and_deductions_carry_a_minus_sign(
+    api: TestClient, issued: dict[str, Any]
+) -> None:
+    text = _text(_pdf(api, issued))
+    for figure in ("12 772,57", "1 532,71", "4 291,00"):
+        assert text.count(figure) == 1, figure
+    assert "−4 291,00" in text
+    assert "−1 200,00" in text
+
+
+def test_the_english_payslip_stays_on_request(api: TestClient, issued: dict[str, Any]) -> None:
+    english = _text(_pdf(api, issued, "en"))
+    for expected in (
+        "Payslip",
+        "Pay period November 2026",
+        "of which gross salary 12,772.57",
+        "Net pay 10,014.28",
+    ):
+        assert expected in english, expected
+
+
+def test_both_languages_pass_the_glyph_check(api: TestClient, issued: dict[str, Any]) -> None:
+    for language in ("sv", "en"):
+        assert glyph_problems(_pdf(api, issued, language)) == []
+
+
+def test_the_stored_pdf_is_the_rendered_snapshot_and_the_run_zips_them(
+    api: TestClient, session: Session, issued: dict[str, Any]
+) -> None:
+    payslip, run = issued["payslip"], issued["run"]
+    swedish = _pdf(api, issued)
+    assert render_payslip_pdf(number=payslip.number, snapshot=payslip.snapshot, language="sv") == swedish
     jobs = service.payslip_render_jobs(session, run_id=run.id)
-    service.store_payslip_pdfs(session, pdfs={jobs[0][0]: swedish.content})
+    service.store_payslip_pdfs(session, pdfs={jobs[0][0]: swedish})
     assert service.payslip_render_jobs(session, run_id=run.id) == []
-    archive = api.get(f"/api/v1/payroll-runs/{run.id}/payslips.zip", headers=treasurer.headers)
+    archive = api.get(f"/api/v1/payroll-runs/{run.id}/payslips.zip", headers=issued["treasurer"].headers)
     assert archive.status_code == 200
     with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
         assert opened.namelist() == ["L2026-00001.pdf"]
-        assert opened.read("L2026-00001.pdf") == swedish.content
+        assert opened.read("L2026-00001.pdf") == swedish

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile, status
 from sqlalchemy.orm import Session
 
-from kooperativet.api.dependencies import DbSession, Window
+from kooperativet.api.dependencies import DbSession, Today, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
@@ -122,6 +122,7 @@ def approve_assignment(
     body: ApprovalRequest,
     user: CurrentUser,
     session: DbSession,
+    today: Today,
     key: IdempotencyKey = None,
 ) -> AssignmentRead:
     """Approve a submitted assignment (treasurer or admin): the member is employed for its period (SÄVA) and
@@ -136,6 +137,7 @@ def approve_assignment(
             version=body.version,
             actor=user,
             confirm_warnings=body.confirm_warnings,
+            today=today,
         )
         return _read(session, assignment)
 

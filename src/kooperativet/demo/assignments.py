@@ -117,6 +117,23 @@ def _assignments(context: DemoContext) -> list[tuple[str, str, AssignmentCreate]
                 lines=[_line("Berättarstund", "6", "C62", "1400.00", VatCategory.STANDARD, "25")],
             ),
         ),
+        (
+            # Five months: the anställningsbevis states paid holiday instead of holiday pay with each salary.
+            "assignment:season",
+            "member:bertil",
+            AssignmentCreate(
+                client_id=ids[f"client:{THEATRE}"],
+                title="Musiker i vårens föreställning",
+                description="Repetitioner och föreställningar under vårsäsongen, två dagar i veckan.",
+                period_start=date(2027, 1, 11),
+                period_end=date(2027, 6, 10),
+                place="Folkteatern, Göteborg",
+                extent_quantity=Decimal("42"),
+                extent_unit=ExtentUnit.days,
+                buyer_reference="Karin Ek",
+                lines=[_line("Föreställningsdagar", "42", "DAY", "2800.00", VatCategory.STANDARD, "6")],
+            ),
+        ),
     ]
 
 
@@ -136,7 +153,12 @@ def run(context: DemoContext) -> None:
             session, assignment=assignment, version=assignment.version, actor=user
         )
         employment = employments_service.approve_assignment(
-            session, assignment=assignment, version=assignment.version, actor=treasurer, confirm_warnings=True
+            session,
+            assignment=assignment,
+            version=assignment.version,
+            actor=treasurer,
+            confirm_warnings=True,
+            today=context.today,
         )
         context.ids[key] = assignment.id
         context.ids[f"employment:{key.removeprefix('assignment:')}"] = employment.id

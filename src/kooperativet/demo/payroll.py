@@ -28,7 +28,7 @@ from kooperativet.invoices.models import Invoice
 from kooperativet.invoices.schemas import InvoiceIssue, PaymentCreate
 from kooperativet.parties.models import Member
 from kooperativet.payroll import service as payroll_service
-from kooperativet.payroll.documents import render_in_pool
+from kooperativet.payroll.documents import render_in_pool, render_payslip_pdf
 
 THEATRE: Final = "Folkteatern i Mellanstad AB"
 
@@ -89,6 +89,14 @@ def write(context: DemoContext) -> None:
             kind="payslip_pdf",
             document_id=f"payslip:{payslip.number}",
         )
+    # A payslip in English, as a member may ask for it (GET /payslips/{id}/pdf?language=en).
+    first = payroll_service.run_payslips(session, run_id=run_id)[0]
+    context.write(
+        f"payslips/{first.number}-en.pdf",
+        render_payslip_pdf(number=first.number, snapshot=first.snapshot, language="en"),
+        kind="payslip_pdf_en",
+        document_id=f"payslip:{first.number}",
+    )
     created_at = datetime.combine(context.today, time(12, 0), tzinfo=UTC)
     for summary_format in SummaryFormat:
         file = payroll_summary(session, summary_format=summary_format, created_at=created_at, run_id=run_id)
@@ -149,7 +157,12 @@ def _cleos_second_commission(context: DemoContext, treasurer: User) -> int:
         session, assignment=assignment, version=assignment.version, actor=user
     )
     employments_service.approve_assignment(
-        session, assignment=assignment, version=assignment.version, actor=treasurer, confirm_warnings=True
+        session,
+        assignment=assignment,
+        version=assignment.version,
+        actor=treasurer,
+        confirm_warnings=True,
+        today=context.today,
     )
     context.ids["assignment:cleo_second"] = assignment.id
     return assignment.id

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import mimetypes
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -13,11 +15,31 @@ from urllib.parse import unquote, urlparse
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from kooperativet.resources import project_path
 
 TEMPLATES_ENV = "KOOPERATIVET_TEMPLATES_DIR"
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+#: The fonts every document embeds (templates/common/base.css). Text is checked against both, since any
+#: value may be printed in bold.
+FONT_FILES = ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf")
+#: Printed instead of a character the embedded fonts have no glyph for (an emoji, a private-use character).
+REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+LINE_SEPARATORS = "[\N{LINE SEPARATOR}\N{PARAGRAPH SEPARATOR}]"
+#: Characters Pango draws as emoji (Unicode emoji-data: Emoji_Presentation, and the modifier bases it treats
+#: the same way) with whatever emoji font the machine has instead of the embedded one, even where DejaVu has a
+#: glyph: they are replaced too, so that every document draws only from the fonts in templates/fonts.
+EMOJI_RANGES: tuple[tuple[int, int], ...] = (
+    (0x231A, 0x231B), (0x23E9, 0x23EC), (0x23F0, 0x23F0), (0x23F3, 0x23F3), (0x25FD, 0x25FE),
+    (0x2614, 0x2615), (0x261D, 0x261D), (0x2648, 0x2653), (0x267F, 0x267F), (0x2693, 0x2693),
+    (0x26A1, 0x26A1), (0x26AA, 0x26AB), (0x26BD, 0x26BE), (0x26C4, 0x26C5), (0x26CE, 0x26CE),
+    (0x26D4, 0x26D4), (0x26EA, 0x26EA), (0x26F2, 0x26F3), (0x26F5, 0x26F5), (0x26F9, 0x26FA),
+    (0x26FD, 0x26FD), (0x2705, 0x2705), (0x270A, 0x270D), (0x2728, 0x2728), (0x274C, 0x274C),
+    (0x274E, 0x274E), (0x2753, 0x2755), (0x2757, 0x2757), (0x2795, 0x2797), (0x27B0, 0x27B0),
+    (0x27BF, 0x27BF), (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55), (0xFFFE, 0xFFFF),
+    (0x1F000, 0x10FFFF),
+)  # fmt: skip
 
 
 class AssetRefused(ValueError):
@@ -51,6 +73,51 @@ def long_date(day: date, language: str = "sv") -> str:
     return str(format_date(day, format="long", locale=LOCALES[language]))
 
 
+def quantity(value: Decimal, language: str = "sv") -> str:
+    """A quantity as people write it: ``10`` (never ``1E+1``), ``2,5`` (sv) or ``2.5`` (en), ``1 250``."""
+    return str(format_decimal(value, format="#,##0.###", locale=LOCALES[language]))
+
+
+def percent(value: Decimal, language: str = "sv") -> str:
+    """A rate given in percent as Swedes write it: ``25`` → ``25 %``, ``6.5`` → ``6,5 %``.
+
+    Språkrådet's Svenska skrivregler put a space between the number and the per cent sign (in both
+    languages here, since the English documents are read by the same people)."""
+    return f"{quantity(value, language)}\N{NO-BREAK SPACE}%"
+
+
+@lru_cache(maxsize=1)
+def printable_characters() -> frozenset[int]:
+    """The code points every embedded font has a glyph for (the cmap of each font program), less the emoji."""
+    from fontTools.ttLib import TTFont
+
+    cmaps = [frozenset(TTFont(templates_dir() / name, lazy=True).getBestCmap()) for name in FONT_FILES]
+    return frozenset(
+        code
+        for code in frozenset.intersection(*cmaps)
+        if not any(first <= code <= last for first, last in EMOJI_RANGES)
+    )
+
+
+def printable(value: object) -> object:
+    """Every value a template prints, made safe to draw: PDF/A-3b (ISO 19005-3, 6.2.11.4.1) requires a glyph
+    in the embedded font program for every character drawn. A character the fonts lack becomes U+FFFD instead
+    of a missing-glyph box, a line or paragraph separator (U+2028, U+2029) becomes a line break, and control,
+    format and variation-selector characters (which draw nothing) are left out."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    lines = re.split(LINE_SEPARATORS, "".join(_printable_character(character) for character in value))
+    return lines[0] if len(lines) == 1 else Markup("<br>").join(escape(line) for line in lines)
+
+
+def _printable_character(character: str) -> str:
+    if character in "\n\t\N{LINE SEPARATOR}\N{PARAGRAPH SEPARATOR}":
+        return character
+    if unicodedata.category(character) in ("Cc", "Cf") or "\ufe00" <= character <= "\ufe0f":
+        return ""
+    return character if ord(character) in printable_characters() else REPLACEMENT
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     environment = Environment(
@@ -59,9 +126,12 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=printable,
     )
     environment.filters["money"] = money
     environment.filters["long_date"] = long_date
+    environment.filters["quantity"] = quantity
+    environment.filters["percent"] = percent
     return environment
 
 

@@ -5,6 +5,7 @@ member and the arbetsgivarintyg. Services flush; the caller's transaction commit
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from kooperativet.assignments.rules import AssignmentStatus, AssignmentWarning, 
 from kooperativet.auth.models import User
 from kooperativet.db import count_rows
 from kooperativet.documents.render import render_pdf
+from kooperativet.employments.certificate import holiday_pay_with_each_salary, pay_estimate
 from kooperativet.employments.counter import (
     EmploymentPeriod,
     SaveThreshold,
@@ -157,12 +159,19 @@ def save_counter(session: Session, *, member: Member, on: date) -> SaveCounter:
 
 
 def approve_assignment(
-    session: Session, *, assignment: Assignment, version: int, actor: User, confirm_warnings: bool
+    session: Session,
+    *,
+    assignment: Assignment,
+    version: int,
+    actor: User,
+    confirm_warnings: bool,
+    today: date,
 ) -> Employment:
     """Approve a submitted assignment and employ the member for its period, in one transaction.
 
     The warnings (SÄVA included) must be confirmed when there are any; they are recorded on the assignment.
-    The anställningsbevis is rendered from the employment's terms and stored with its SHA-256.
+    The anställningsbevis, issued ``today``, is rendered from the employment's terms and stored with its
+    SHA-256.
     """
     warnings = assignment_warnings(session, assignment=assignment)
     assignments_service.approve_assignment(
@@ -185,7 +194,9 @@ def approve_assignment(
         extent_unit=assignment.extent_unit,
         pay_form=PAY_FORM,
     )
-    content = render_pdf(CERTIFICATE_TEMPLATE, certificate_context(session, employment=employment))
+    content = render_pdf(
+        CERTIFICATE_TEMPLATE, certificate_context(session, employment=employment, issued_on=today)
+    )
     employment.certificate_pdf = content
     employment.certificate_sha256 = hashlib.sha256(content).hexdigest()
     session.add(employment)
@@ -193,25 +204,57 @@ def approve_assignment(
     return employment
 
 
-def certificate_context(session: Session, *, employment: Employment) -> dict[str, Any]:
-    """Everything LAS 6 c § asks the anställningsbevis to say, from the employment and the cooperative."""
+def certificate_context(session: Session, *, employment: Employment, issued_on: date) -> dict[str, Any]:
+    """Everything LAS 6 c § asks the anställningsbevis to say, from the employment and the cooperative: the
+    agreed pay (estimated from the fee lines and the payout rule), holiday rules that fit the employment's
+    length (semesterlagen 16 a §), and the date and place of issue."""
     assignment = employment.assignment
+    employer = get_cooperative(session)
+    on = employment.start
+    holiday_rate = Decimal(_parameter(session, "holiday_pay_rate", on=on) or "0.12")
+    fee_rate = _parameter(session, "fee_rate", on=on)
+    contribution_rate = _full_contribution_rate(_parameter(session, "employer_contribution_rules", on=on))
+    fee_total = assignments_service.fee_total(assignment)
+    with_salary = holiday_pay_with_each_salary(start=employment.start, end=employment.end)
     return {
         "language": "sv",
         "employment": employment,
         "employment_type": EMPLOYMENT_TYPE,
-        "employer": get_cooperative(session),
+        "employer": employer,
         "member": employment.member,
         "client_name": assignment.client.name,
-        "fee_total": assignments_service.fee_total(assignment),
+        "fee_total": fee_total,
+        "estimate": (
+            None
+            if fee_rate is None or contribution_rate is None
+            else pay_estimate(
+                fee_total=fee_total,
+                fee_rate=Decimal(fee_rate),
+                holiday_pay_rate=holiday_rate,
+                contribution_rate=contribution_rate,
+            )
+        ),
+        "contribution_percent": _percent(None if contribution_rate is None else str(contribution_rate), None),
         "extent": extent_text(employment.extent_quantity, employment.extent_unit),
-        "holiday_pay_percent": _percent(_parameter(session, "holiday_pay_rate", on=employment.start), "12"),
-        "fee_percent": _percent(_parameter(session, "fee_rate", on=employment.start), None),
-        "pay_day": _pay_day(session, on=employment.start),
-        "pay_on_payment": (_parameter(session, "pay_on", on=employment.start) or "payment") == "payment",
+        "holiday_pay_percent": _percent(str(holiday_rate), "12"),
+        "holiday_pay_with_each_salary": with_salary,
+        "holiday_pay_name": "Semesterersättning" if with_salary else "Semesterlön",
+        "fee_percent": _percent(fee_rate, None),
+        "pay_day": _pay_day(session, on=on),
+        "pay_on_payment": (_parameter(session, "pay_on", on=on) or "payment") == "payment",
         "collective_agreement": COLLECTIVE_AGREEMENT,
         "insurances": INSURANCES,
+        "issued_on": issued_on,
+        "issued_in": employer.city,
     }
+
+
+def _full_contribution_rate(rules: str | None) -> Decimal | None:
+    """The full employer-contribution rate in force (socialavgiftslagen): the estimate assumes it, the payslip
+    applies the member's own category."""
+    if rules is None:
+        return None
+    return next((Decimal(rule["rate"]) for rule in json.loads(rules) if rule["category"] == "full"), None)
 
 
 def extent_text(quantity: Decimal, unit: ExtentUnit) -> str:

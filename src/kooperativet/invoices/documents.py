@@ -30,6 +30,35 @@ from kooperativet.invoices.ubl import (
 SNAPSHOT_VERSION: Final = 1
 TEMPLATE: Final = "invoice/invoice.html"
 
+#: The unit a line's quantity is counted in, as the reader says it. The UBL keeps the UN/ECE Recommendation 20
+#: code (Peppol BIS 3.0, BT-130); the PDF prints the word. A code not listed here is printed as it is.
+UNIT_NAMES: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "HUR": "tim",
+        "DAY": "dagar",
+        "WEE": "veckor",
+        "MON": "mån",
+        "MIN": "min",
+        "C62": "st",
+        "H87": "st",
+        "EA": "st",
+        "KMT": "km",
+        "LS": "fast pris",
+    },
+    "en": {
+        "HUR": "hours",
+        "DAY": "days",
+        "WEE": "weeks",
+        "MON": "months",
+        "MIN": "min",
+        "C62": "pcs",
+        "H87": "pcs",
+        "EA": "pcs",
+        "KMT": "km",
+        "LS": "lump sum",
+    },
+}
+
 LABELS: Final[dict[str, dict[str, str]]] = {
     "sv": {
         "invoice": "Faktura",
@@ -53,7 +82,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "quantity": "Antal",
         "unit": "Enhet",
         "unit_price": "À-pris exkl. moms",
-        "vat_rate": "Moms %",
+        "vat_rate": "Momssats",
         "amount": "Belopp exkl. moms",
         "vat_breakdown": "Moms per skattesats",
         "taxable": "Underlag",
@@ -72,6 +101,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "det som redan betalats återbetalas.",
         "exempt": "Undantag från moms",
         "outside_scope": "Utanför momsens tillämpningsområde",
+        "reverse_charge": REVERSE_CHARGE_TEXT,
         "contact": "Kontakt",
     },
     "en": {
@@ -96,7 +126,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "quantity": "Quantity",
         "unit": "Unit",
         "unit_price": "Unit price excl. VAT",
-        "vat_rate": "VAT %",
+        "vat_rate": "VAT rate",
         "amount": "Amount excl. VAT",
         "vat_breakdown": "VAT per rate",
         "taxable": "Taxable amount",
@@ -116,6 +146,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "anything already paid is refunded.",
         "exempt": "Exempt from VAT",
         "outside_scope": "Outside the scope of VAT",
+        "reverse_charge": "Reverse charge",
         "contact": "Contact",
     },
 }
@@ -172,6 +203,9 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
         round_payable_to_krona=snapshot.round_payable_to_krona,
     )
     categories = {row.category for row in calculation.vat_breakdown}
+    # BR-O-02: an invoice outside the scope of VAT names no VAT identifier, so neither does its PDF.
+    outside_scope = VatCategory.OUTSIDE_SCOPE in categories
+    units = UNIT_NAMES[issued.language]
     return {
         "language": issued.language,
         "t": LABELS[issued.language],
@@ -185,8 +219,28 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
         "f_skatt_text": F_SKATT_TEXT,
         "reverse_charge": VatCategory.REVERSE_CHARGE in categories,
         "reverse_charge_text": REVERSE_CHARGE_TEXT,
-        "show_buyer_vat": bool(snapshot.buyer.vat_number),
+        "show_seller_vat": not outside_scope,
+        "show_buyer_vat": bool(snapshot.buyer.vat_number) and not outside_scope,
+        "units": [units.get(line.unit, line.unit) for line in snapshot.lines],
+        "vat_notes": [
+            vat_note(row.category, row.exemption_reason, labels=LABELS[issued.language])
+            for row in calculation.vat_breakdown
+        ],
     }
+
+
+def vat_note(category: VatCategory, exemption_reason: str | None, *, labels: dict[str, str]) -> str:
+    """The words that say why a VAT row has no Swedish VAT: an invoice without VAT states the exemption, the
+    words "Omvänd betalningsskyldighet" or why the supply is outside Swedish VAT (mervärdesskattelagen,
+    SFS 2023:200, 17 kap., on the content of an invoice)."""
+    heading = {
+        VatCategory.STANDARD: None,
+        VatCategory.EXEMPT: labels["exempt"],
+        VatCategory.REVERSE_CHARGE: labels["reverse_charge"],
+        VatCategory.OUTSIDE_SCOPE: labels["outside_scope"],
+    }[category]
+    parts = dict.fromkeys(part for part in (heading, exemption_reason) if part)  # AE's reason is its heading
+    return ": ".join(parts)
 
 
 # --- JSON ------------------------------------------------------------------------------------------------

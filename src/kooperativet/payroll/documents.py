@@ -15,8 +15,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from babel.dates import format_date
+
 from kooperativet.core.identifiers import mask_account, mask_personal_identity
-from kooperativet.documents.render import money, render_pdf
+from kooperativet.documents.render import LOCALES, money, quantity, render_pdf
 
 TEMPLATE: Final = "payslip/payslip.html"
 #: Documents a pool worker renders before it is replaced. WeasyPrint keeps about 0.2 MB per document in a
@@ -34,27 +36,37 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "org_number": "Organisationsnummer",
         "personal_number": "Personnummer",
         "pay_date": "Utbetalningsdag",
-        "period": "Period",
+        "period": "Löneperiod",
         "assignment": "Uppdrag",
+        "worked": "Arbetad tid",
+        "day": "dag",
+        "days": "dagar",
+        "hour": "timme",
+        "hours": "timmar",
         "client": "Uppdragsgivare",
         "invoice": "Faktura",
         "invoiced": "Fakturerat belopp för arbete",
         "fee": "Föreningens avgift",
         "contributions": "Arbetsgivaravgifter",
-        "holiday_pay": "Semesterersättning",
-        "holiday_included": "ingår och betalas ut med varje lön",
-        "gross": "Bruttolön",
+        "line_taxable": "Lön för uppdraget",
+        "of_which_gross": "varav bruttolön",
+        "of_which_holiday_pay": "varav semesterersättning",
+        "holiday_included": "betalas ut med varje lön",
         "residue": "Avrundning (behålls av föreningen)",
-        "taxable": "Skattepliktig lön",
+        "payout": "Utbetalning",
+        "taxable": "Lön för alla uppdrag",
         "tax": "Skatteavdrag",
         "expenses": "Utläggsersättning (skattefri)",
         "net": "Att utbetala",
         "bank_account": "Utbetalas till konto",
-        "year_to_date": "Hittills i år",
+        "year_to_date": "Hittills i år, med denna utbetalning",
         "ytd_gross": "Bruttolön inkl. semesterersättning",
         "ytd_taxable": "Skattepliktig lön",
         "ytd_tax": "Skatteavdrag",
         "correction": "Rättelse av lönespecifikation",
+        "correction_reason": "Rättelse",
+        "signs": "Belopp med minustecken dras av; övriga belopp läggs till. Arbetsgivaravgifterna betalar "
+        "föreningen till Skatteverket; de ingår inte i lönen.",
         "table": "tabell",
         "column": "kolumn",
         "surcharge": "+ 10 % (skatteuppgifter saknas)",
@@ -66,7 +78,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "flat": "fast procentsats",
         "sink": "SINK",
         "asink": "A-SINK",
-        "parameters": "Värden som använts",
     },
     "en": {
         "title": "Payslip",
@@ -76,27 +87,37 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "org_number": "Organisation number",
         "personal_number": "Personal identity number",
         "pay_date": "Pay date",
-        "period": "Period",
+        "period": "Pay period",
         "assignment": "Assignment",
+        "worked": "Time worked",
+        "day": "day",
+        "days": "days",
+        "hour": "hour",
+        "hours": "hours",
         "client": "Client",
         "invoice": "Invoice",
         "invoiced": "Invoiced amount for work",
         "fee": "Cooperative fee",
         "contributions": "Employer contributions",
-        "holiday_pay": "Holiday pay",
-        "holiday_included": "included and paid with each salary",
-        "gross": "Gross salary",
+        "line_taxable": "Pay for the assignment",
+        "of_which_gross": "of which gross salary",
+        "of_which_holiday_pay": "of which holiday pay",
+        "holiday_included": "paid with each salary",
         "residue": "Rounding (kept by the cooperative)",
-        "taxable": "Taxable pay",
+        "payout": "Payout",
+        "taxable": "Pay for all assignments",
         "tax": "Tax withheld",
         "expenses": "Expense reimbursement (tax-free)",
         "net": "Net pay",
         "bank_account": "Paid to account",
-        "year_to_date": "Year to date",
+        "year_to_date": "Year to date, including this payout",
         "ytd_gross": "Gross salary incl. holiday pay",
         "ytd_taxable": "Taxable pay",
         "ytd_tax": "Tax withheld",
         "correction": "Correction of payslip",
+        "correction_reason": "Correction",
+        "signs": "Amounts with a minus sign are deducted; the others are added. The cooperative pays the "
+        "employer contributions to the Swedish Tax Agency; they are not part of the pay.",
         "table": "table",
         "column": "column",
         "surcharge": "+ 10 % (tax information missing)",
@@ -108,7 +129,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "flat": "flat rate",
         "sink": "SINK",
         "asink": "A-SINK",
-        "parameters": "Values used",
     },
 }
 
@@ -129,6 +149,7 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
             f"{_percent(part['rate'], language)} % {labels['of_base']} "
             f"{money(Decimal(part['base']), language)}"
             for part in line["contribution_parts"]
+            if Decimal(part["base"])  # a rate that applied to nothing this month says nothing
         ]
         if line["tax_mode"] == "table":
             tax_text = (
@@ -141,6 +162,8 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
             tax_text = f"{labels[line['tax_mode']]} {percent} %"
         lines.append(
             {
+                "worked": _worked(line, labels=labels, language=language),
+                "correction": _correction(line, labels=labels),
                 **{key: Decimal(line[key]) for key in _AMOUNTS},
                 "client_name": line["client_name"],
                 "invoice_numbers": ", ".join(line["invoice_numbers"]),
@@ -149,8 +172,6 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
                 "category": labels[line["contribution_category"]],
                 "contribution_parts": parts,
                 "tax_text": tax_text,
-                "corrects": line.get("corrects_payslip_id"),
-                "correction_reason": line.get("correction_reason"),
             }
         )
     return {
@@ -159,15 +180,45 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
         "number": number,
         "employer": snapshot["employer"],
         "employee_name": employee["name"],
+        "address": _address(employee),
         "personal_number": mask_personal_identity(employee["personal_identity_number"]),
         "bank_account": f"{employee['bank_clearing_number']}-{mask_account(employee['bank_account_number'])}",
         "pay_date": date.fromisoformat(snapshot["pay_date"]),
-        "period": snapshot["period"],
+        "period": _month(snapshot["period"], language),
         "lines": lines,
+        "tax_text": "; ".join(dict.fromkeys(line["tax_text"] for line in lines)),
         "totals": {key: Decimal(value) for key, value in snapshot["totals"].items()},
         "year_to_date": {key: Decimal(value) for key, value in snapshot["year_to_date"].items()},
-        "parameters": snapshot["parameters"],
     }
+
+
+def _address(employee: Mapping[str, Any]) -> list[str]:
+    """The member's postal address lines (snapshots from before the address was stored have none)."""
+    postal = " ".join(part for part in (employee.get("postal_code"), employee.get("city")) if part)
+    return [line for line in (employee.get("street"), postal) if line]
+
+
+def _month(period: str, language: str) -> str:
+    """``2026-11`` → ``november 2026`` (sv) or ``November 2026`` (en)."""
+    return str(format_date(date.fromisoformat(f"{period}-01"), format="LLLL y", locale=LOCALES[language]))
+
+
+def _worked(line: Mapping[str, Any], *, labels: Mapping[str, str], language: str) -> str | None:
+    """``5 dagar, 2026-10-05 – 2026-10-09``: the extent and period of the work a payout pays for."""
+    if "work_start" not in line:
+        return None
+    amount = Decimal(line["extent_quantity"])
+    unit = line["extent_unit"].removesuffix("s") if amount == 1 else line["extent_unit"]
+    return f"{quantity(amount, language)} {labels[unit]}, {line['work_start']} – {line['work_end']}"
+
+
+def _correction(line: Mapping[str, Any], *, labels: Mapping[str, str]) -> str | None:
+    """What a correction line corrects, by the corrected payslip's number (never its database id)."""
+    if not line.get("corrects_payslip_id"):
+        return None
+    number = line.get("corrects_payslip_number")
+    heading = f"{labels['correction']} {number}" if number else labels["correction_reason"]
+    return ": ".join(part for part in (heading, line.get("correction_reason")) if part)
 
 
 _AMOUNTS = (

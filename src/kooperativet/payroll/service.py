@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.duties import refuse_own_work
+from kooperativet.assignments.models import Assignment
 from kooperativet.audit.service import append_event
 from kooperativet.auth.models import Role, User
 from kooperativet.core import identifiers as ids
@@ -514,7 +515,14 @@ def _issue(
         year_to_date_tax=draft.year_to_date.tax,
         bank_clearing_number=member.bank_clearing_number,
         bank_account_number=member.bank_account_number,
-        snapshot=snapshot(run=run, draft=draft, cooperative=cooperative, lines=lines),
+        snapshot=snapshot(
+            run=run,
+            draft=draft,
+            cooperative=cooperative,
+            lines=lines,
+            assignments=_assignments(session, ids={line.assignment_id for line in lines}),
+            payslip_numbers=_payslip_numbers(session, ids={line.corrects_payslip_id for line in lines}),
+        ),
         issued_by_id=issued_by_id,
     )
     payslip.lines = lines
@@ -572,6 +580,26 @@ _LINE_AMOUNTS = (
 )  # fmt: skip
 
 
+def _assignments(session: Session, *, ids: set[int]) -> dict[int, Assignment]:
+    found = session.scalars(select(Assignment).where(Assignment.id.in_(ids)))
+    return {assignment.id: assignment for assignment in found}
+
+
+def _payslip_numbers(session: Session, *, ids: set[int | None]) -> dict[int, str]:
+    query = select(Payslip.id, Payslip.number).where(Payslip.id.in_(ids - {None}))
+    return dict(session.execute(query).all())
+
+
+def work_snapshot(assignment: Assignment) -> dict[str, str]:
+    """The work a payout pays for, as the payslip shows it: the period and the days or hours worked."""
+    return {
+        "work_start": assignment.period_start.isoformat(),
+        "work_end": assignment.period_end.isoformat(),
+        "extent_quantity": str(assignment.extent_quantity),
+        "extent_unit": str(assignment.extent_unit),
+    }
+
+
 def line_snapshot(line: PayslipLine) -> dict[str, Any]:
     data: dict[str, Any] = {name: str(getattr(line, name)) for name in _LINE_AMOUNTS}
     data.update(
@@ -598,7 +626,13 @@ _TOTALS = (
 
 
 def snapshot(
-    *, run: PayrollRun, draft: PayslipDraft, cooperative: Cooperative | None, lines: Sequence[PayslipLine]
+    *,
+    run: PayrollRun,
+    draft: PayslipDraft,
+    cooperative: Cooperative | None,
+    lines: Sequence[PayslipLine],
+    assignments: Mapping[int, Assignment],
+    payslip_numbers: Mapping[int, str],
 ) -> dict[str, Any]:
     """Everything the payslip was made from and shows, as JSON-ready values (payroll.md §5–§6)."""
     member, setting = draft.member, draft.tax_setting
@@ -614,6 +648,9 @@ def snapshot(
         "employee": {
             "member_id": member.id,
             "name": member.full_name,
+            "street": member.street,
+            "postal_code": member.postal_code,
+            "city": member.city,
             "personal_identity_number": member.personal_identity_number,
             "birth_date": member.birth_date.isoformat(),
             "language": str(member.language),
@@ -640,7 +677,14 @@ def snapshot(
             "taxable_pay": str(draft.results[0].month_to_date_before.taxable_pay),
             "tax_withheld": str(draft.results[0].month_to_date_before.tax_withheld),
         },
-        "lines": [line_snapshot(line) for line in lines],
+        "lines": [
+            {
+                **line_snapshot(line),
+                **work_snapshot(assignments[line.assignment_id]),
+                "corrects_payslip_number": payslip_numbers.get(line.corrects_payslip_id or 0),
+            }
+            for line in lines
+        ],
         "totals": {name: str(draft.total(name)) for name in _TOTALS},
         "year_to_date": {
             "gross": str(draft.year_to_date.gross),

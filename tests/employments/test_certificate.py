@@ -1,0 +1,128 @@
+"""The anställningsbevis matches the employment: agreed pay, holiday by length, date and place of issue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from kooperativet.api.dependencies import today
+from kooperativet.auth.models import Role
+from kooperativet.employments.certificate import PayEstimate, holiday_pay_with_each_salary, pay_estimate
+from kooperativet.parameters import service as parameters_service
+from tests.assignments.factories import approve, assignment_body, register, submit
+from tests.documents.glyphs import glyph_problems
+from tests.employments.test_employments_api import text_of
+
+
+def test_the_pay_estimate_solves_the_payout_rule_for_the_whole_fee() -> None:
+    assert pay_estimate(
+        fee_total=Decimal("15000.00"),
+        fee_rate=Decimal("0.06"),
+        holiday_pay_rate=Decimal("0.12"),
+        contribution_rate=Decimal("0.3142"),
+    ) == PayEstimate(
+        fee=Decimal("900.00"),
+        pool=Decimal("14100.00"),
+        gross_salary=Decimal("9579.00"),
+        holiday_pay=Decimal("1149.00"),
+        employer_contributions=Decimal("3372.00"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "allowed"),
+    [
+        (date(2026, 10, 5), date(2026, 10, 18), True),  # two weeks
+        (date(2026, 10, 5), date(2027, 1, 4), True),  # exactly three months
+        (date(2026, 10, 5), date(2027, 1, 5), False),  # a day more
+        (date(2026, 11, 30), date(2027, 2, 27), True),  # to the day before 28 February
+        (date(2026, 10, 5), date(2027, 3, 4), False),  # five months
+    ],
+)
+def test_holiday_pay_with_each_salary_only_for_at_most_three_months(
+    start: date, end: date, allowed: bool
+) -> None:
+    assert holiday_pay_with_each_salary(start=start, end=end) is allowed
+
+
+@pytest.fixture
+def issued_on(app: FastAPI) -> Iterator[None]:
+    app.dependency_overrides[today] = lambda: date(2026, 9, 28)
+    yield
+    app.dependency_overrides.pop(today, None)
+
+
+@pytest.fixture
+def certificate_text(
+    api: TestClient, session, make_member, make_user, cooperative, client_record, issued_on
+) -> Callable[..., str]:
+    parameters_service.seed_defaults(session)
+    cooperative.city = "Malmö"
+    session.flush()
+    treasurer = make_user(Role.treasurer)
+
+    def text(**changes: object) -> str:
+        member = make_member()
+        body = assignment_body(client_record.id, **changes)
+        submitted = submit(api, member.headers, register(api, member.headers, body))
+        approve(api, treasurer.headers, submitted, confirm=True)
+        employment = api.get("/api/v1/employments", headers=member.headers).json()["items"][0]
+        pdf = api.get(
+            f"/api/v1/employments/{employment['id']}/certificate.pdf", headers=member.headers
+        ).content
+        assert glyph_problems(pdf) == []
+        return text_of(pdf)
+
+    return text
+
+
+def test_a_two_week_employment_pays_holiday_pay_with_each_salary(certificate_text) -> None:
+    text = certificate_text(period_end="2026-10-18")
+    assert (
+        "Anställningen varar högst tre månader. Arbetsgivaren och arbetstagaren är överens om att semester "
+        "inte läggs ut under anställningen: semesterersättning med 12 % av bruttolönen betalas i stället ut "
+        "med varje lön (semesterlagen, SFS 1977:480, 16 a §)."
+    ) in text
+    assert "Semesterersättning (12 % av bruttolönen) cirka 1 149 kr" in text
+
+
+def test_a_five_month_employment_earns_paid_holiday_instead(certificate_text) -> None:
+    text = certificate_text(period_end="2027-03-04")
+    assert (
+        "Anställningen varar längre än tre månader, så semesterersättning med varje lön i stället för betald "
+        "semester är inte tillåten (semesterlagen, SFS 1977:480, 16 a §)."
+    ) in text
+    assert "semesterlön enligt procentregeln, 12 % av lönen under intjänandeåret (16 b §)" in text
+    assert "Semesterlön (12 % av bruttolönen) cirka 1 149 kr" in text
+    assert "betalas i stället ut med varje lön" not in text
+
+
+def test_the_certificate_states_the_agreed_pay(certificate_text) -> None:
+    text = certificate_text()
+    assert (
+        "Uppdragets arvode är 15 000,00 kr exklusive moms. Efter kooperativets avgift (6 % av arvodet, "
+        "900,00 kr) återstår 14 100,00 kr."
+    ) in text
+    assert "Bruttolön, beräknad för hela anställningen cirka 9 579 kr" in text
+    assert (
+        "Arbetsgivaravgifter (31,42 %), betalas av arbetsgivaren till Skatteverket och ingår inte i lönen "
+        "cirka 3 372 kr" in text
+    )
+
+
+def test_the_certificate_states_the_date_and_place_of_issue(certificate_text) -> None:
+    assert "Utfärdat i Malmö den 28 september 2026." in certificate_text()
+
+
+def test_every_comma_is_followed_by_a_space(certificate_text) -> None:
+    text = certificate_text()
+    assert [
+        text[i - 15 : i + 15]
+        for i, c in enumerate(text)
+        if c == "," and not text[i + 1 : i + 2].isspace() and not text[i + 1 : i + 2].isdigit()
+    ] == []
