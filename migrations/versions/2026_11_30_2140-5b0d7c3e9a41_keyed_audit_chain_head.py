@@ -8,7 +8,7 @@ Export batches record the head they were made on; batches from before have none.
 Downgrading keeps the entries, but the old code verifies plain SHA-256 only and so rejects keyed entries.
 
 Revision ID: 5b0d7c3e9a41
-Revises: 89a38f91c905
+Revises: 5b1e7c2a9d43
 Create Date: 2026-11-30 21:40:00.000000+00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b0d7c3e9a41"
-down_revision: str | None = "89a38f91c905"
+down_revision: str | None = "5b1e7c2a9d43"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,7 @@ On PostgreSQL the payslip immutability trigger is disabled inside this transacti
 how an issued payslip is stored, never what it says.
 
 Revision ID: 5a63990a0213
-Revises: 89a38f91c905
+Revises: 5b0d7c3e9a41
 Create Date: 2026-11-30 21:45:00.000000+00:00
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 from kooperativet.encryption import current
 
 revision: str = "5a63990a0213"
-down_revision: str | None = "89a38f91c905"
+down_revision: str | None = "5b0d7c3e9a41"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

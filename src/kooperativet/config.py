@@ -6,9 +6,9 @@ In production (``KOOPERATIVET_ENV=production``) the secret key must be given; it
 
 from __future__ import annotations
 
-import ipaddress
 import base64
 import binascii
+import ipaddress
 import secrets
 from collections.abc import Callable
 from enum import StrEnum
@@ -165,7 +165,6 @@ class Settings(BaseSettings):
         if self.audit_key is not None:
             return self.audit_key.get_secret_value().encode()
         return _read_or_create_secret(self.data_dir / AUDIT_KEY_FILE).encode()
-
 
     @property
     def retired_key_texts(self) -> list[str]:

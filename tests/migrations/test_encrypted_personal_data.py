@@ -17,7 +17,7 @@ from kooperativet.parties.models import PERSONAL_IDENTITY_INDEX, Client, Member
 from kooperativet.payroll.models import Payslip
 from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
-BEFORE = "89a38f91c905"
+BEFORE = "5b0d7c3e9a41"
 NOW = "2026-11-01 12:00:00+00:00"
 SNAPSHOT = {"employee": {"name": "Mia Medlem", "personal_identity_number": "199005141230"}, "lines": []}
 MONEY = [

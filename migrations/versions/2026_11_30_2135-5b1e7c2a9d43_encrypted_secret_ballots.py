@@ -5,7 +5,7 @@ they were published; an open secret ballot or election cannot be carried over (i
 no tellers' passphrase exists), so the upgrade refuses to run until such votes are closed.
 
 Revision ID: 5b1e7c2a9d43
-Revises: 89a38f91c905
+Revises: 919af5d57d99
 Create Date: 2026-11-30 21:30:00+00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b1e7c2a9d43"
-down_revision: str | None = "89a38f91c905"
+down_revision: str | None = "919af5d57d99"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
