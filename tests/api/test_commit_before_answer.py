@@ -32,7 +32,13 @@ from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transa
 from kooperativet.main import create_app
 from kooperativet.parties.models import Client, Member
 from tests.assignments.factories import assignment_body
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import (
+    TEST_AUDIT_KEY,
+    TEST_BLIND_INDEX_KEY,
+    TEST_DATA_KEY,
+    TEST_DATABASE_ENV,
+    throwaway_postgres_database,
+)
 from tests.parties.test_clients_api import MUNICIPALITY
 from tests.parties.test_members_api import new_member
 
@@ -103,7 +109,15 @@ class CommittedApi:
 
 @pytest.fixture
 def committed_api(committed_url: str, tmp_path: Path) -> Iterator[CommittedApi]:
-    settings = Settings(env="test", data_dir=tmp_path, database_url=committed_url, secret_key="c" * 48)
+    settings = Settings(
+        env="test",
+        data_dir=tmp_path,
+        database_url=committed_url,
+        secret_key="c" * 48,
+        audit_key=TEST_AUDIT_KEY.decode(),
+        data_key=TEST_DATA_KEY,
+        blind_index_key=TEST_BLIND_INDEX_KEY,
+    )
     app = create_app(settings)
     engine: Engine = app.state.engine
     people = _seed_people(engine)
@@ -134,7 +148,7 @@ def _seed_people(engine: Engine) -> dict[str, int]:
     """A treasurer, a board member who is also a member of the cooperative, and a client, committed."""
     password = hash_password("a long enough password")
     ids: dict[str, int] = {}
-    for session in transaction(make_session_factory(engine)):
+    for session in transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)):
         for who, roles in (
             ("admin", [Role.admin]),
             ("treasurer", [Role.treasurer]),

@@ -24,7 +24,7 @@ from kooperativet.auth.models import RefreshToken, Role
 from kooperativet.auth.tokens import TokenConfig
 from kooperativet.db import make_engine, make_session_factory, transaction, write_lock_for
 from kooperativet.errors import NotAuthenticated
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import TEST_AUDIT_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
 
 CONFIG = TokenConfig(
     key="t" * 48,
@@ -53,7 +53,7 @@ def _migrated(url: str) -> Iterator[sessionmaker[Session]]:
     migrate.upgrade(url)
     engine = make_engine(url)
     try:
-        yield make_session_factory(engine)
+        yield make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
     finally:
         engine.dispose()
 
