@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -17,8 +18,10 @@ class MailOutcome:
     detail: str | None
 
 
-def send_mail(settings: Settings, *, to: str, subject: str, body: str) -> MailOutcome:
-    """Send a plain-text message to one recipient; failures are reported, never raised."""
+def send_mail(
+    settings: Settings, *, to: str, subject: str, body: str, bcc: Sequence[str] = ()
+) -> MailOutcome:
+    """Send a plain-text message to ``to`` and, unseen by each other, to ``bcc``; failures are reported."""
     if settings.smtp_host is None:
         return MailOutcome("not_configured", "no SMTP server is configured")
     message = EmailMessage()
@@ -26,15 +29,16 @@ def send_mail(settings: Settings, *, to: str, subject: str, body: str) -> MailOu
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    recipients = list(bcc) or [to]
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls()
             if settings.smtp_username and settings.smtp_password:
                 smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
-            refused = smtp.send_message(message)
+            refused = smtp.send_message(message, to_addrs=recipients)
     except (smtplib.SMTPException, OSError) as exc:
         return MailOutcome("failed", f"{type(exc).__name__}: {exc}"[:500])
     if refused:
-        return MailOutcome("failed", "refused by the server")
-    return MailOutcome("sent", "sent")
+        return MailOutcome("failed", f"refused by the server: {', '.join(sorted(refused))}"[:500])
+    return MailOutcome("sent", f"sent to {len(recipients)} recipient(s)")
