@@ -30,6 +30,7 @@ NOT_FREE_TEXT = {
     "password": "a secret: hashed, never written to a file",
     "current_password": "a secret: hashed, never written to a file",
     "new_password": "a secret: hashed, never written to a file",
+    "tellers_passphrase": "a secret: derives the key that wraps the tally key, never written to a file",
     "refresh_token": "a token compared with the stored one",
 }
 
