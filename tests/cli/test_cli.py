@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from kooperativet.cli import app
 from kooperativet.demo import DEMO_AUDIT_KEY
+from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_DATA_KEY
 
 runner = CliRunner()
 
@@ -114,6 +115,8 @@ def test_production_refuses_to_start_without_an_audit_key_of_32_bytes(
     monkeypatch.setenv("KOOPERATIVET_ENV", "production")
     monkeypatch.setenv("KOOPERATIVET_DATABASE_URL", "postgresql+psycopg://db/kooperativet")
     monkeypatch.setenv("KOOPERATIVET_SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("KOOPERATIVET_DATA_KEY", TEST_DATA_KEY)
+    monkeypatch.setenv("KOOPERATIVET_BLIND_INDEX_KEY", TEST_BLIND_INDEX_KEY)
     monkeypatch.delenv("KOOPERATIVET_AUDIT_KEY", raising=False)
     if audit_key is not None:
         monkeypatch.setenv("KOOPERATIVET_AUDIT_KEY", audit_key)
