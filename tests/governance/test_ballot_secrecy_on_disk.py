@@ -18,13 +18,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from kooperativet import migrate
-from kooperativet.db import make_engine
+from kooperativet.db import AUDIT_KEY, make_engine
 from kooperativet.governance import service
 from kooperativet.governance.models import Vote, VoteMethod
 from kooperativet.governance.rules import Choice, MeetingKind
 from kooperativet.governance.schemas import BallotCreate, VoteCreate
 from kooperativet.parties.models import Member
-from tests.conftest import VALID_PERSONAL_NUMBERS
+from tests.conftest import TEST_AUDIT_KEY, VALID_PERSONAL_NUMBERS
 from tests.governance.conftest import TELLERS_PASSPHRASE, TEST_TALLY_KEY_BITS
 
 NOW = datetime(2026, 12, 20, 18, 0, tzinfo=UTC)
@@ -63,7 +63,7 @@ def file_database(tmp_path: Path) -> Iterator[FileDatabase]:
     url = f"sqlite:///{path}"
     migrate.upgrade(url)
     engine = make_engine(url)
-    with Session(engine) as session, session.begin():
+    with Session(engine, info={AUDIT_KEY: TEST_AUDIT_KEY}) as session, session.begin():
         service.seed_default_rulebook(session)
         members = [
             Member(
@@ -110,7 +110,7 @@ def cast_one_by_one(database: FileDatabase) -> None:
             (database.secret_vote_id, {"choice": choice}),
             (database.election_id, {"candidates": names}),
         ):
-            with Session(database.engine) as session, session.begin():
+            with Session(database.engine, info={AUDIT_KEY: TEST_AUDIT_KEY}) as session, session.begin():
                 service.cast_vote(
                     session,
                     vote=session.get_one(Vote, vote_id),
@@ -153,7 +153,7 @@ def test_the_database_file_gains_no_choice_when_the_ballots_are_checkpointed(
 
 def test_the_tally_key_is_stored_only_wrapped_and_is_gone_after_close(file_database: FileDatabase) -> None:
     cast_one_by_one(file_database)
-    with Session(file_database.engine) as session, session.begin():
+    with Session(file_database.engine, info={AUDIT_KEY: TEST_AUDIT_KEY}) as session, session.begin():
         vote = session.get_one(Vote, file_database.secret_vote_id)
         assert vote.tally_key_wrapped is not None
         assert '"sealed"' in vote.tally_key_wrapped
@@ -168,7 +168,7 @@ def test_the_tally_key_is_stored_only_wrapped_and_is_gone_after_close(file_datab
             tellers_passphrase=TELLERS_PASSPHRASE,
         )
         assert vote.tally_key_wrapped is None
-    with Session(file_database.engine) as session:
+    with Session(file_database.engine, info={AUDIT_KEY: TEST_AUDIT_KEY}) as session:
         closed = session.get_one(Vote, file_database.secret_vote_id)
         assert closed.tally_key_wrapped is None
         assert service.recount(session, vote=closed).ok
