@@ -19,6 +19,8 @@ def import_tax_tables(
     year: Annotated[int, typer.Option(min=2000, max=2100, help="the income year of the tables")],
 ) -> None:
     """Import the monthly tables (fixed-width text or open-data CSV) for a year, pinned by SHA-256."""
+    # Every mapper, so that the import's foreign key to users resolves in a process that loaded nothing else.
+    from kooperativet import all_models  # noqa: F401
     from kooperativet.config import get_settings
     from kooperativet.db import make_engine, make_session_factory, transaction
     from kooperativet.errors import DomainError
