@@ -57,8 +57,6 @@ def problem_response(
     headers: dict[str, str] = {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    if "retry_after_seconds" in extra:
-        retry_after = extra["retry_after_seconds"]
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
@@ -80,7 +78,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         title=exc.title,
         detail=exc.detail,
         code=exc.code,
-        retry_after=exc.retry_after,
+        retry_after=extra.get("retry_after_seconds", exc.retry_after),
         **extra,
     )
 
