@@ -88,6 +88,20 @@ def keyring(tmp_path_factory: pytest.TempPathFactory) -> encryption.Keyring:
     )
 
 
+@pytest.fixture
+def committed_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own, built by the migrations, for tests that need real commits seen by others."""
+    server_url = os.environ.get(TEST_DATABASE_ENV)
+    if server_url:
+        with throwaway_postgres_database(server_url) as url:
+            migrate.upgrade(url)
+            yield url
+    else:
+        url = f"sqlite:///{tmp_path / 'committed.sqlite3'}"
+        migrate.upgrade(url)
+        yield url
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str, keyring: encryption.Keyring) -> Iterator[Engine]:
     migrate.upgrade(database_url)

@@ -9,7 +9,6 @@ the very moment the first byte of a 2xx body is sent: that is when a client may 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -22,7 +21,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kooperativet import migrate
 from kooperativet.auth.dependencies import token_config
 from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.auth.passwords import hash_password
@@ -36,8 +34,6 @@ from tests.conftest import (
     TEST_AUDIT_KEY,
     TEST_BLIND_INDEX_KEY,
     TEST_DATA_KEY,
-    TEST_DATABASE_ENV,
-    throwaway_postgres_database,
 )
 from tests.parties.test_clients_api import MUNICIPALITY
 from tests.parties.test_members_api import new_member
@@ -48,19 +44,6 @@ NEW_USER = {
     "password": "long enough pw",
     "roles": ["treasurer"],
 }
-
-
-@pytest.fixture
-def committed_url(tmp_path: Path) -> Iterator[str]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if server_url:
-        with throwaway_postgres_database(server_url) as url:
-            migrate.upgrade(url)
-            yield url
-    else:
-        url = f"sqlite:///{tmp_path / 'committed.sqlite3'}"
-        migrate.upgrade(url)
-        yield url
 
 
 @dataclass

@@ -6,25 +6,22 @@ PostgreSQL database, as ``tests/conftest.py`` does) instead of the rolled-back t
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kooperativet import migrate
 from kooperativet.auth import service
 from kooperativet.auth.models import RefreshToken, Role
 from kooperativet.auth.tokens import TokenConfig
 from kooperativet.db import make_engine, make_session_factory, transaction, write_lock_for
 from kooperativet.errors import NotAuthenticated
-from tests.conftest import TEST_AUDIT_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import TEST_AUDIT_KEY
 
 CONFIG = TokenConfig(
     key="t" * 48,
@@ -40,18 +37,8 @@ HOLD_SECONDS = 0.5
 
 
 @pytest.fixture
-def committed_factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if server_url:
-        with throwaway_postgres_database(server_url) as url:
-            yield from _migrated(url)
-    else:
-        yield from _migrated(f"sqlite:///{tmp_path / 'refresh.sqlite3'}")
-
-
-def _migrated(url: str) -> Iterator[sessionmaker[Session]]:
-    migrate.upgrade(url)
-    engine = make_engine(url)
+def committed_factory(committed_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(committed_url)
     try:
         yield make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
     finally:

@@ -6,18 +6,15 @@ a new PostgreSQL database, as ``tests/conftest.py`` does) instead of the rolled-
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kooperativet import migrate
 from kooperativet.assignments.models import Assignment, AssignmentLine
 from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
 from kooperativet.auth.models import Role, User, UserRole
@@ -28,7 +25,7 @@ from kooperativet.invoices.models import Invoice, InvoiceNumberCounter
 from kooperativet.invoices.schemas import InvoiceIssue
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client, Cooperative, Member
-from tests.conftest import TEST_AUDIT_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import TEST_AUDIT_KEY
 
 ISSUERS = 8
 ATTEMPTS_PER_ISSUER = 2
@@ -40,18 +37,9 @@ class Rollback(Exception):
 
 
 @pytest.fixture
-def committed_factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if server_url:
-        with throwaway_postgres_database(server_url) as url:
-            yield from _migrated(url)
-    else:
-        yield from _migrated(f"sqlite:///{tmp_path / 'numbering.sqlite3'}")
-
-
-def _migrated(url: str) -> Iterator[sessionmaker[Session]]:
-    migrate.upgrade(url)
-    engine = make_engine(url, pool_size=ISSUERS + 2) if url.startswith("postgresql") else make_engine(url)
+def committed_factory(committed_url: str) -> Iterator[sessionmaker[Session]]:
+    pool = {"pool_size": ISSUERS + 2} if committed_url.startswith("postgresql") else {}
+    engine = make_engine(committed_url, **pool)
     try:
         yield make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
     finally:
