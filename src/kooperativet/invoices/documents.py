@@ -111,7 +111,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "amount_gross": "Belopp inkl. moms",
         "payable_gross": "Att betala inkl. moms",
         "consumer_prices": "Alla belopp att betala är inklusive moms. Momsen räknas per momssats på "
-        "summan av raderna och anges i momsspecifikationen.",
+        "summan av raderna (se Moms per skattesats).",
     },
     "en": {
         "invoice": "Invoice",
@@ -162,7 +162,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "amount_gross": "Amount incl. VAT",
         "payable_gross": "Amount due incl. VAT",
         "consumer_prices": "All amounts to pay include VAT. VAT is calculated per rate on the sum of the "
-        "lines and shown in the VAT breakdown.",
+        "lines (see VAT per rate).",
     },
 }
 
