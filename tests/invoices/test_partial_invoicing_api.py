@@ -31,7 +31,9 @@ LINES = [
 def left(api, headers, assignment_id: int) -> list[tuple[str, str, str]]:
     """(quantity, remaining quantity, remaining amount) of each line as the API shows them."""
     body = api.get(f"/api/v1/assignments/{assignment_id}", headers=headers).json()
-    return [(line["quantity"], line["remaining_quantity"], line["remaining_amount"]) for line in body["lines"]]
+    return [
+        (line["quantity"], line["remaining_quantity"], line["remaining_amount"]) for line in body["lines"]
+    ]
 
 
 def test_an_assignment_is_invoiced_in_two_parts_by_the_line_ids_it_shows(

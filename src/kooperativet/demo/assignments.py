@@ -17,9 +17,8 @@ from kooperativet.auth.models import User
 from kooperativet.core.vat import VatCategory
 from kooperativet.demo import DemoContext
 from kooperativet.employments import service as employments_service
-from kooperativet.parties.models import ClientKind
+from kooperativet.parties.models import ClientKind, Member
 from kooperativet.parties.schemas import ClientCreate
-from kooperativet.parties.models import Member
 
 MUNICIPALITY = "Malmö stad, Kulturförvaltningen"
 THEATRE = "Folkteatern i Mellanstad AB"

@@ -4,8 +4,9 @@ Three invoices — to the municipality with its buyer reference, a concert at 6 
 lecture for the Berlin client — then a partial credit note on the concert, an exact payment recorded by hand
 and a partial payment imported from a synthetic camt.054 file; last, an invoice to a private person for music
 at her wedding, left open. Each invoice and credit note is written as a PDF/A-3b and, when the buyer has a
-Peppol address, as Peppol UBL with the same file stem (``invoices/2026-0001.pdf`` + ``invoices/2026-0001.xml``);
-the private person's invoice is a PDF only, with every amount to pay including VAT.
+Peppol address, as Peppol UBL with the same file stem (``invoices/2026-0001.pdf`` +
+``invoices/2026-0001.xml``); the private person's invoice is a PDF only, with every amount to pay including
+VAT.
 """
 
 from __future__ import annotations

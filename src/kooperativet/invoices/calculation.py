@@ -280,7 +280,7 @@ def _vat_subtotal(*, category: VatCategory, rate: Decimal, items: Sequence[Calcu
 
 def amounts_including_vat(calculation: InvoiceCalculation) -> tuple[Decimal, ...]:
     """Each line's amount including VAT, for a private person's invoice (consumers are shown prices
-    including VAT, prisinformationslagen 7 §).
+    including VAT, prisinformationslagen (2004:347)).
 
     VAT is computed on the sum per rate, not per line, so rounding each line on its own could miss the total
     by an öre. Instead each line takes the rounded running total of its rate less the running total before

@@ -251,7 +251,7 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
         "show_seller_vat": not outside_scope,
         "show_buyer_vat": bool(snapshot.buyer.vat_number) and not outside_scope,
         "units": [units.get(line.unit, line.unit) for line in snapshot.lines],
-        # A private person sees every amount to pay including VAT (prisinformationslagen 7 §); the unit
+        # A private person sees every amount to pay including VAT (prisinformationslagen (2004:347)); the unit
         # price excluding VAT and the VAT per rate stay, as mervärdesskattelagen 17 kap. asks of any invoice.
         "consumer": consumer,
         "amounts_gross": amounts_including_vat(calculation) if consumer else (),

@@ -97,8 +97,8 @@ class InvoiceRead(ReadSchema):
     outstanding: Money
     pdf_sha256: str
     has_ubl: bool = Field(
-        description="whether a Peppol UBL was made: only for a buyer with a Peppol address; otherwise the PDF "
-        "alone is the invoice"
+        description="whether a Peppol UBL was made: only for a buyer with a Peppol address; otherwise "
+        "the PDF alone is the invoice"
     )
     ubl_sha256: str | None
     issued_by_id: int
