@@ -1,4 +1,5 @@
-"""The invoicing demo step: three invoices, a credit note and payments, each document as PDF/A-3b + UBL.
+"""The invoicing demo step: three invoices, a credit note and payments, each document as PDF/A-3b + UBL; and
+an invoice to a private person as a PDF only.
 
 Runs the demo's steps up to invoicing in a throw-away database of its own (the steps commit).
 """
@@ -62,7 +63,9 @@ def _run(out: Path, url: str) -> Iterator[tuple[Path, dict[str, tuple[str, str]]
         engine.dispose()
 
 
-def test_the_demo_writes_three_invoices_and_a_credit_note_as_pdf_and_ubl_with_the_same_stem(demo) -> None:
+def test_the_demo_writes_each_invoice_as_pdf_and_ubl_with_the_same_stem_but_the_private_one_as_pdf(
+    demo,
+) -> None:
     out, _statuses = demo
     files = json.loads((out / "manifest.json").read_text())["files"]
     mine = sorted(
@@ -80,6 +83,7 @@ def test_the_demo_writes_three_invoices_and_a_credit_note_as_pdf_and_ubl_with_th
         ("invoices/2026-0002.xml", "invoice_ubl"),
         ("invoices/2026-0003.pdf", "invoice_pdf"),
         ("invoices/2026-0003.xml", "invoice_ubl"),
+        ("invoices/2026-0005.pdf", "invoice_pdf"),
     ]
 
 
@@ -120,4 +124,22 @@ def test_the_demo_payments_leave_one_invoice_paid_and_one_partly_paid(demo) -> N
         "2026-0002": ("invoice", "open"),
         "2026-0003": ("invoice", "partly_paid"),
         "2026-0004": ("credit_note", "credited"),
+        "2026-0005": ("invoice", "open"),
     }
+
+
+def test_the_private_persons_invoice_is_a_pdf_only_with_the_amounts_to_pay_including_vat(demo) -> None:
+    out, _statuses = demo
+    content = (out / "invoices" / "2026-0005.pdf").read_bytes()
+    reader = PdfReader(io.BytesIO(content))
+    rows = "\n".join(page.extract_text() or "" for page in reader.pages).replace("\xa0", " ").splitlines()
+
+    assert reader.attachments == {}
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    # 5 h × 1 100 + 650 = 6 150 excl. VAT; 25 % VAT 1 537,50; 7 687,50 rounded to 7 688.
+    assert "Sång och piano 5 tim 1 100,00 25 % 6 875,00" in rows
+    assert "Ljudanläggning 1 st 650,00 25 % 812,50" in rows
+    assert "25 % 6 150,00 1 537,50" in rows
+    assert "Att betala inkl. moms (SEK) 7 688,00" in rows
+    assert "Betalningsvillkor 15 dagar netto" in rows
+    assert "Sara Berg" in rows

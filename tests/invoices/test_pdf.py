@@ -8,7 +8,7 @@ import re
 import pypdf
 
 from kooperativet.invoices.documents import IssuedSnapshot, pdf_context, render_documents
-from kooperativet.invoices.ubl import DocumentKind, InvoiceSnapshot
+from kooperativet.invoices.ubl import Address, Buyer, DocumentKind, InvoiceSnapshot
 from tests.documents.glyphs import glyph_problems
 from tests.invoices.conftest import pdf_text
 from tests.invoices.test_ubl import (
@@ -146,3 +146,36 @@ def test_emoji_and_line_separators_in_a_description_draw_no_missing_glyph() -> N
 def test_every_invoice_kind_passes_the_glyph_check() -> None:
     for document in [snapshot(lines=LINES), snapshot(DocumentKind.CREDIT_NOTE)]:
         assert glyph_problems(pdf(document)) == []
+
+
+PRIVATE_PERSON = Buyer(
+    name="Petra Privat",
+    address=Address(street="Rosenvägen 4", postal_code="224 66", city="Lund", country="SE"),
+    private_person=True,
+)
+
+
+def test_a_private_person_sees_amounts_including_vat_in_english_too_and_gets_no_ubl() -> None:
+    document = snapshot(lines=LINES, buyer=PRIVATE_PERSON, buyer_reference=None)
+    rendered = render_documents(
+        IssuedSnapshot(
+            document=document,
+            language="en",
+            title="Summer tour",
+            e_invoice=False,
+            payment_terms_days=30,
+        )
+    )
+
+    assert (rendered.ubl, rendered.ubl_sha256) == (None, None)
+    assert pypdf.PdfReader(io.BytesIO(rendered.pdf)).attachments == {}
+    rows = pdf_text(rendered.pdf).splitlines()
+    # 10 × 950 = 9 500 at 25 %; 2,5 × 1 200 = 3 000 at 12 %; 3 × 100 = 300 at 6 %.
+    assert [row for row in rows if row.startswith(("Konsert", "Workshop", "Program"))] == [
+        "Konsert 10 hours 950.00 25 % 11,875.00",
+        "Workshop 2.5 days 1,200.00 12 % 3,360.00",
+        "Program 3 pcs 100.00 6 % 318.00",
+    ]
+    assert "Amount due incl. VAT (SEK) 15,553.00" in rows
+    assert "Payment terms 30 days net" in rows
+    assert glyph_problems(rendered.pdf) == []

@@ -28,7 +28,9 @@ from kooperativet.assignments.schemas import (
     WarningRead,
 )
 from kooperativet.auth.dependencies import CurrentUser
+from kooperativet.core.money import round_half_up
 from kooperativet.employments import service as employments_service
+from kooperativet.invoices import service as invoices_service
 
 router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"])
 
@@ -242,6 +244,31 @@ def download_receipt(assignment_id: int, expense_id: int, user: CurrentUser, ses
     return file_response(receipt.content, media_type=receipt.media_type, filename=receipt.filename)
 
 
+def _lines(session: Session, assignment: Assignment) -> list[FeeLineRead]:
+    """The fee lines with their ids and what is left to invoice of each, so that a partial invoice can be
+    made through the API alone (``InvoiceIssue.parts``)."""
+    remaining = invoices_service.remaining_quantities(session, assignment=assignment)
+    lines = []
+    for line in assignment.lines:
+        quantity = remaining.get(line.id, line.quantity)
+        lines.append(
+            FeeLineRead(
+                id=line.id,
+                position=line.position,
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+                vat_category=line.vat_category,
+                vat_rate=line.vat_rate,
+                exemption_reason=line.exemption_reason,
+                remaining_quantity=quantity,
+                remaining_amount=round_half_up(quantity * line.unit_price),
+            )
+        )
+    return lines
+
+
 def _read(session: Session, assignment: Assignment) -> AssignmentRead:
     warnings = employments_service.current_warnings(session, assignment=assignment)
     return AssignmentRead(
@@ -258,7 +285,7 @@ def _read(session: Session, assignment: Assignment) -> AssignmentRead:
         extent_quantity=assignment.extent_quantity,
         extent_unit=assignment.extent_unit,
         buyer_reference=assignment.buyer_reference,
-        lines=[FeeLineRead.model_validate(line) for line in assignment.lines],
+        lines=_lines(session, assignment),
         expenses=[ExpenseRead.model_validate(expense) for expense in assignment.expenses],
         fee_total=service.fee_total(assignment),
         status=assignment.status,

@@ -31,6 +31,7 @@ class FeeLineCreate(Schema):
 
 
 class FeeLineRead(ReadSchema):
+    id: int = Field(description="the line to name in an invoice's `parts` (`assignment_line_id`)")
     position: int
     description: str
     quantity: Decimal
@@ -39,6 +40,11 @@ class FeeLineRead(ReadSchema):
     vat_category: VatCategory
     vat_rate: Percent
     exemption_reason: str | None
+    remaining_quantity: Decimal = Field(
+        description="the quantity not invoiced yet: the line's quantity less what invoices took plus what "
+        "credit notes gave back by quantity"
+    )
+    remaining_amount: Money = Field(description="remaining_quantity × unit_price, excl. VAT")
 
 
 class ExpenseCreate(Schema):

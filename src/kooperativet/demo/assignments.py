@@ -1,7 +1,8 @@
 """Demo step: members register assignments, the treasurer approves them, the anställningsbevis are written.
 
-Four commissions in October–November 2026 (the demo's today is 2026-11-20): one to the municipality with its
-reference KF-4711 at 25 %, a concert at 6 %, a reverse-charged lecture for the Berlin client, and Dagny's.
+Commissions in October–November 2026 (the demo's today is 2026-11-20): one to the municipality with its
+reference KF-4711 at 25 %, a concert at 6 %, a reverse-charged lecture for the Berlin client, Dagny's, and
+music at a private person's wedding; and Bertil's season in 2027.
 """
 
 from __future__ import annotations
@@ -16,11 +17,23 @@ from kooperativet.auth.models import User
 from kooperativet.core.vat import VatCategory
 from kooperativet.demo import DemoContext
 from kooperativet.employments import service as employments_service
-from kooperativet.parties.models import Member
+from kooperativet.parties.models import ClientKind, Member
+from kooperativet.parties.schemas import ClientCreate
 
 MUNICIPALITY = "Malmö stad, Kulturförvaltningen"
 THEATRE = "Folkteatern i Mellanstad AB"
 BERLIN = "Kulturhaus Berlin GmbH"
+#: A private person, registered by the member with her commission (only they and the office see her); her
+#: invoice is a PDF only, with every amount to pay including VAT.
+PRIVATE_PERSON = ClientCreate(
+    name="Sara Berg",
+    kind=ClientKind.person,
+    street="Sjövägen 12",
+    postal_code="132 35",
+    city="Saltsjö-Boo",
+    email="sara.berg@example.se",
+    payment_terms_days=15,
+)
 
 
 def _line(
@@ -132,6 +145,24 @@ def _assignments(context: DemoContext) -> list[tuple[str, str, AssignmentCreate]
                 extent_unit=ExtentUnit.days,
                 buyer_reference="Karin Ek",
                 lines=[_line("Föreställningsdagar", "42", "DAY", "2800.00", VatCategory.STANDARD, "6")],
+            ),
+        ),
+        (
+            "assignment:private_person",
+            "member:alva",
+            AssignmentCreate(
+                client=PRIVATE_PERSON,
+                title="Musik vid bröllop",
+                description="Sång och piano vid vigseln och under middagen.",
+                period_start=date(2026, 10, 24),
+                period_end=date(2026, 10, 24),
+                place="Boo kyrka och Boo gård, Nacka",
+                extent_quantity=Decimal("5"),
+                extent_unit=ExtentUnit.hours,
+                lines=[
+                    _line("Sång och piano", "5", "HUR", "1100.00", VatCategory.STANDARD, "25"),
+                    _line("Ljudanläggning", "1", "C62", "650.00", VatCategory.STANDARD, "25"),
+                ],
             ),
         ),
     ]

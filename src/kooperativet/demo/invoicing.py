@@ -2,8 +2,11 @@
 
 Three invoices — to the municipality with its buyer reference, a concert at 6 % VAT, and a reverse-charged
 lecture for the Berlin client — then a partial credit note on the concert, an exact payment recorded by hand
-and a partial payment imported from a synthetic camt.054 file. Each invoice and credit note is written as a
-PDF/A-3b and as Peppol UBL with the same file stem (``invoices/2026-0001.pdf`` + ``invoices/2026-0001.xml``).
+and a partial payment imported from a synthetic camt.054 file; last, an invoice to a private person for music
+at her wedding, left open. Each invoice and credit note is written as a PDF/A-3b and, when the buyer has a
+Peppol address, as Peppol UBL with the same file stem (``invoices/2026-0001.pdf`` +
+``invoices/2026-0001.xml``); the private person's invoice is a PDF only, with every amount to pay including
+VAT.
 """
 
 from __future__ import annotations
@@ -97,7 +100,16 @@ def run(context: DemoContext) -> None:
     )
     payments.import_camt054(session, content=camt054.encode(), actor=treasurer, now=context.now)
 
-    for document in [*issued.values(), credit_note]:
+    wedding = service.issue_invoice(
+        session,
+        data=InvoiceIssue(assignment_id=context.ids["assignment:private_person"]),
+        actor=treasurer,
+        today=context.today,
+        now=context.now,
+    )
+    context.ids["invoice:private_person"] = wedding.id
+
+    for document in [*issued.values(), credit_note, wedding]:
         _write(context, document)
 
 
@@ -108,6 +120,7 @@ def _write(context: DemoContext, document: Invoice) -> None:
     context.write(
         f"{folder}/{document.number}.pdf", document.pdf, kind=f"{kind}_pdf", document_id=document_id
     )
-    context.write(
-        f"{folder}/{document.number}.xml", document.ubl, kind=f"{kind}_ubl", document_id=document_id
-    )
+    if document.ubl is not None:  # none for a buyer without a Peppol address: the PDF is the invoice
+        context.write(
+            f"{folder}/{document.number}.xml", document.ubl, kind=f"{kind}_ubl", document_id=document_id
+        )

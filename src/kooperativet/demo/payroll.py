@@ -61,6 +61,8 @@ def run(context: DemoContext) -> None:
             ("pdf", document.pdf, "invoice_pdf"),
             ("xml", document.ubl, "invoice_ubl"),
         ):
+            if content is None:  # no UBL for a buyer without a Peppol address
+                continue
             context.write(
                 f"invoices/{document.number}.{suffix}",
                 content,

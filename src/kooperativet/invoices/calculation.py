@@ -276,3 +276,26 @@ def _vat_subtotal(*, category: VatCategory, rate: Decimal, items: Sequence[Calcu
         exemption_reason=reason,
         exemption_reason_code=code,
     )
+
+
+def amounts_including_vat(calculation: InvoiceCalculation) -> tuple[Decimal, ...]:
+    """Each line's amount including VAT, for a private person's invoice (consumers are shown prices
+    including VAT, prisinformationslagen (2004:347)).
+
+    VAT is computed on the sum per rate, not per line, so rounding each line on its own could miss the total
+    by an öre. Instead each line takes the rounded running total of its rate less the running total before
+    it: the lines of a rate add up exactly to that rate's taxable amount plus its VAT.
+    """
+    running: dict[tuple[VatCategory, Decimal], Decimal] = {}
+    result = []
+    for item in calculation.lines:
+        rate = item.line.vat_rate.normalize()
+        key = (item.line.vat_category, rate)
+        before = running.get(key, ZERO)
+        running[key] = before + item.amount
+        result.append(_gross(running[key], rate) - _gross(before, rate))
+    return tuple(result)
+
+
+def _gross(net: Decimal, rate: Decimal) -> Decimal:
+    return net + round_half_up(net * rate / 100)

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from kooperativet.core.vat import REVERSE_CHARGE_TEXT, VatCategory
 from kooperativet.documents.render import Attachment, render_pdf
-from kooperativet.invoices.calculation import InvoiceLine, calculate_invoice
+from kooperativet.invoices.calculation import InvoiceLine, amounts_including_vat, calculate_invoice
 from kooperativet.invoices.ubl import (
     F_SKATT_TEXT,
     Address,
@@ -24,10 +24,13 @@ from kooperativet.invoices.ubl import (
     InvoiceSnapshot,
     PeppolEndpoint,
     Seller,
+    check_snapshot,
     render_ubl,
 )
 
-SNAPSHOT_VERSION: Final = 1
+#: Version 2 added ``e_invoice``, ``payment_terms_days`` and the buyer's ``private_person``; a version 1
+#: snapshot was always sent as UBL to a business.
+SNAPSHOT_VERSION: Final = 2
 TEMPLATE: Final = "invoice/invoice.html"
 
 #: The unit a line's quantity is counted in, as the reader says it. The UBL keeps the UN/ECE Recommendation 20
@@ -103,6 +106,12 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "outside_scope": "Utanför momsens tillämpningsområde",
         "reverse_charge": REVERSE_CHARGE_TEXT,
         "contact": "Kontakt",
+        "payment_terms": "Betalningsvillkor",
+        "days_net": "dagar netto",
+        "amount_gross": "Belopp inkl. moms",
+        "payable_gross": "Att betala inkl. moms",
+        "consumer_prices": "Alla belopp att betala är inklusive moms. Momsen räknas per momssats på "
+        "summan av raderna (se Moms per skattesats).",
     },
     "en": {
         "invoice": "Invoice",
@@ -148,30 +157,49 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "outside_scope": "Outside the scope of VAT",
         "reverse_charge": "Reverse charge",
         "contact": "Contact",
+        "payment_terms": "Payment terms",
+        "days_net": "days net",
+        "amount_gross": "Amount incl. VAT",
+        "payable_gross": "Amount due incl. VAT",
+        "consumer_prices": "All amounts to pay include VAT. VAT is calculated per rate on the sum of the "
+        "lines (see VAT per rate).",
     },
 }
 
 
 @dataclass(frozen=True, slots=True)
 class IssuedSnapshot:
-    """The Peppol snapshot plus what only the readable PDF shows."""
+    """The Peppol snapshot plus what only the readable PDF shows.
+
+    ``e_invoice`` says whether a Peppol UBL is made (the buyer has a Peppol address); without it the PDF
+    alone is the invoice. ``payment_terms_days`` is the client's terms at issue, printed on the invoice.
+    """
 
     document: InvoiceSnapshot
     language: str
     title: str
     place: str | None = None
+    e_invoice: bool = True
+    payment_terms_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedDocuments:
-    ubl: bytes
-    ubl_sha256: str
+    ubl: bytes | None
+    ubl_sha256: str | None
     pdf: bytes
     pdf_sha256: str
 
 
 def render_documents(issued: IssuedSnapshot) -> RenderedDocuments:
-    """The UBL (without an embedded PDF) and the PDF/A-3b that embeds exactly that UBL as ``<number>.xml``."""
+    """The UBL (without an embedded PDF) and the PDF/A-3b that embeds exactly that UBL as ``<number>.xml``;
+    without ``e_invoice`` the PDF/A-3b alone, checked for the same content rules."""
+    if not issued.e_invoice:
+        check_snapshot(issued.document)
+        pdf = render_pdf(TEMPLATE, pdf_context(issued))
+        return RenderedDocuments(
+            ubl=None, ubl_sha256=None, pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest()
+        )
     ubl = render_ubl(issued.document)
     number = issued.document.number
     pdf = render_pdf(
@@ -206,6 +234,7 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
     # BR-O-02: an invoice outside the scope of VAT names no VAT identifier, so neither does its PDF.
     outside_scope = VatCategory.OUTSIDE_SCOPE in categories
     units = UNIT_NAMES[issued.language]
+    consumer = snapshot.buyer.private_person
     return {
         "language": issued.language,
         "t": LABELS[issued.language],
@@ -222,6 +251,11 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
         "show_seller_vat": not outside_scope,
         "show_buyer_vat": bool(snapshot.buyer.vat_number) and not outside_scope,
         "units": [units.get(line.unit, line.unit) for line in snapshot.lines],
+        # A private person sees every amount to pay including VAT (prisinformationslagen (2004:347)); the unit
+        # price excluding VAT and the VAT per rate stay, as mervärdesskattelagen 17 kap. asks of any invoice.
+        "consumer": consumer,
+        "amounts_gross": amounts_including_vat(calculation) if consumer else (),
+        "payment_terms_days": issued.payment_terms_days,
         "vat_notes": [
             vat_note(row.category, row.exemption_reason, labels=LABELS[issued.language])
             for row in calculation.vat_breakdown
@@ -251,6 +285,8 @@ def snapshot_to_json(issued: IssuedSnapshot) -> dict[str, Any]:
     doc = issued.document
     return {
         "version": SNAPSHOT_VERSION,
+        "e_invoice": issued.e_invoice,
+        "payment_terms_days": issued.payment_terms_days,
         "language": issued.language,
         "title": issued.title,
         "place": issued.place,
@@ -284,6 +320,7 @@ def snapshot_to_json(issued: IssuedSnapshot) -> dict[str, Any]:
                 }
             ),
             "email": doc.buyer.email,
+            "private_person": doc.buyer.private_person,
         },
         "lines": [
             {
@@ -340,6 +377,7 @@ def snapshot_from_json(data: dict[str, Any]) -> IssuedSnapshot:
                 else PeppolEndpoint(scheme=endpoint["scheme"], identifier=endpoint["identifier"])
             ),
             email=buyer["email"],
+            private_person=buyer.get("private_person", False),
         ),
         lines=tuple(
             InvoiceLine(
@@ -363,7 +401,12 @@ def snapshot_from_json(data: dict[str, Any]) -> IssuedSnapshot:
         currency=data["currency"],
     )
     return IssuedSnapshot(
-        document=document, language=data["language"], title=data["title"], place=data["place"]
+        document=document,
+        language=data["language"],
+        title=data["title"],
+        place=data["place"],
+        e_invoice=data.get("e_invoice", True),
+        payment_terms_days=data.get("payment_terms_days"),
     )
 
 

@@ -95,8 +95,9 @@ class Invoice(TimestampedMixin, Base):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
-    ubl: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    ubl_sha256: Mapped[str] = mapped_column(String(64))
+    # None when the buyer has no Peppol address: the PDF alone is the invoice (invoicing.md).
+    ubl: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    ubl_sha256: Mapped[str | None] = mapped_column(String(64))
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Payment state — the only columns that change after issue (MUTABLE_INVOICE_COLUMNS).
     status: Mapped[InvoiceStatus] = mapped_column(String(20), default=InvoiceStatus.open, index=True)
@@ -105,6 +106,10 @@ class Invoice(TimestampedMixin, Base):
     lines: Mapped[list[InvoiceLineRecord]] = relationship(
         back_populates="invoice", order_by="InvoiceLineRecord.position", lazy="selectin"
     )
+
+    @property
+    def has_ubl(self) -> bool:
+        return self.ubl_sha256 is not None
 
     @property
     def outstanding(self) -> Decimal:

@@ -11,7 +11,7 @@ from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import CurrentUser, TreasurerOrAdmin
-from kooperativet.errors import RuleViolation
+from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.invoices import payments, service
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
 from kooperativet.invoices.schemas import (
@@ -138,8 +138,15 @@ def download_invoice_pdf(invoice_id: int, user: CurrentUser, session: DbSession)
     responses={200: {"content": {"application/xml": {}}}, **problem_responses(401, 404)},
 )
 def download_invoice_ubl(invoice_id: int, user: CurrentUser, session: DbSession) -> Response:
-    """The stored Peppol BIS Billing 3.0 UBL, byte for byte as issued; ``ETag`` is its SHA-256."""
+    """The stored Peppol BIS Billing 3.0 UBL, byte for byte as issued; ``ETag`` is its SHA-256. An invoice
+    made as a PDF only (``has_ubl`` false: the buyer has no Peppol address) answers 404 ``no_ubl``."""
     invoice = service.get_invoice(session, invoice_id=invoice_id, actor=user)
+    if invoice.ubl is None or invoice.ubl_sha256 is None:
+        raise NotFound(
+            f"invoice {invoice.number} was issued as a PDF only: the buyer has no Peppol address, so there "
+            "is no UBL",
+            code="no_ubl",
+        )
     return _document(invoice.ubl, invoice.ubl_sha256, "application/xml", f"{invoice.number}.xml")
 
 

@@ -96,7 +96,11 @@ class InvoiceRead(ReadSchema):
     credited_amount: Money
     outstanding: Money
     pdf_sha256: str
-    ubl_sha256: str
+    has_ubl: bool = Field(
+        description="whether a Peppol UBL was made: only for a buyer with a Peppol address; otherwise "
+        "the PDF alone is the invoice"
+    )
+    ubl_sha256: str | None
     issued_by_id: int
     created_at: datetime
     lines: list[InvoiceLineRead]

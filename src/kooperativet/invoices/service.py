@@ -44,9 +44,17 @@ from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
 from kooperativet.invoices.numbering import InvoiceNumber, take_number
 from kooperativet.invoices.ocr import make_ocr, ocr_base_from_invoice_number
 from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart, InvoiceIssue, InvoicePart
-from kooperativet.invoices.ubl import Address, Buyer, DocumentKind, InvoiceSnapshot, PeppolEndpoint, Seller
+from kooperativet.invoices.ubl import (
+    Address,
+    Buyer,
+    DocumentKind,
+    InvoiceSnapshot,
+    PeppolEndpoint,
+    Seller,
+    has_peppol_address,
+)
 from kooperativet.parameters.service import value_in_force
-from kooperativet.parties.models import Client, Cooperative, Member
+from kooperativet.parties.models import Client, ClientKind, Cooperative, Member
 from kooperativet.parties.service import get_cooperative
 
 INVOICEABLE: Final = frozenset({AssignmentStatus.approved, AssignmentStatus.invoiced})
@@ -103,6 +111,8 @@ def issue_invoice(
             code="nothing_to_invoice",
             field="parts",
         )
+    buyer = _buyer(client)
+    e_invoice = _sends_e_invoice(client, buyer)
     buyer_reference = assignment.buyer_reference or client.default_buyer_reference
     if not buyer_reference:
         if client.public_sector:
@@ -112,9 +122,10 @@ def issue_invoice(
                 code="buyer_reference_missing",
                 field="buyer_reference",
             )
-        # Peppol requires a buyer or order reference (PEPPOL-EN16931-R003); a private buyer gave none, so
-        # the invoice names the buyer itself as its reference.
-        buyer_reference = client.name
+        if e_invoice:
+            # Peppol requires a buyer or order reference (PEPPOL-EN16931-R003); the buyer gave none, so the
+            # e-invoice names the buyer itself as its reference. A PDF-only invoice prints none.
+            buyer_reference = client.name
     number = take_number(session, year=today.year)
     ocr = make_ocr(ocr_base_from_invoice_number(number.text), with_length_digit=True)
     document = InvoiceSnapshot(
@@ -125,14 +136,19 @@ def issue_invoice(
         period_start=assignment.period_start,
         period_end=assignment.period_end,
         seller=_seller(get_cooperative(session)),
-        buyer=_buyer(client),
+        buyer=buyer,
         lines=tuple(draft.line for draft in drafts),
         round_payable_to_krona=_rounds_to_krona(session, on=today),
         buyer_reference=buyer_reference,
         ocr=ocr,
     )
     issued = IssuedSnapshot(
-        document=document, language=language, title=assignment.title, place=assignment.place
+        document=document,
+        language=language,
+        title=assignment.title,
+        place=assignment.place,
+        e_invoice=e_invoice,
+        payment_terms_days=client.payment_terms_days,
     )
     invoice = _store(
         session,
@@ -188,8 +204,13 @@ def issue_credit_note(
         refers_to_number=original.number,
         refers_to_issue_date=original.issue_date,
     )
+    # A credit note goes the way of the invoice it credits: as UBL too, or as a PDF only.
     issued = IssuedSnapshot(
-        document=document, language=source.language, title=source.title, place=source.place
+        document=document,
+        language=source.language,
+        title=source.title,
+        place=source.place,
+        e_invoice=source.e_invoice,
     )
     assignment = session.get_one(Assignment, original.assignment_id)
     credit_note = _store(
@@ -656,6 +677,26 @@ def _seller(cooperative: Cooperative) -> Seller:
     )
 
 
+def _sends_e_invoice(client: Client, buyer: Buyer) -> bool:
+    """Whether the invoice is also made as Peppol UBL (invoicing.md, "Who gets an e-invoice").
+
+    A buyer with a Peppol address gets one; everyone else gets the PDF, which is the invoice. A public-sector
+    buyer must receive e-invoices (lag (2018:1277) om elektroniska fakturor till följd av offentlig
+    upphandling), so without a Peppol address it is refused rather than sent a PDF.
+    """
+    if has_peppol_address(buyer):
+        return True
+    if client.public_sector:
+        raise RuleViolation(
+            f"{client.name} is a public-sector buyer and must receive an e-invoice (lag (2018:1277)); record "
+            f"its Peppol address (peppol_scheme and peppol_id) or Swedish organisation number on client "
+            f"{client.id}",
+            code="peppol_address_missing",
+            field="peppol_id",
+        )
+    return False
+
+
 def _buyer(client: Client) -> Buyer:
     endpoint = (
         PeppolEndpoint(scheme=client.peppol_scheme, identifier=client.peppol_id)
@@ -674,6 +715,7 @@ def _buyer(client: Client) -> Buyer:
         vat_number=client.vat_number,
         peppol_endpoint=endpoint,
         email=client.email,
+        private_person=client.kind == ClientKind.person,
     )
 
 

@@ -118,7 +118,8 @@ class Buyer:
     """The client as it stood when the document was issued.
 
     ``org_number`` is the organisation number (Swedish ``NNNNNN-NNNN`` or a foreign registration number);
-    ``peppol_endpoint`` is the client's registered Peppol address when known.
+    ``peppol_endpoint`` is the client's registered Peppol address when known. ``private_person`` marks a
+    consumer: the invoice shows prices including VAT and is never sent as Peppol UBL (invoicing.md).
     """
 
     name: str
@@ -127,6 +128,7 @@ class Buyer:
     vat_number: str | None = None
     peppol_endpoint: PeppolEndpoint | None = None
     email: str | None = None
+    private_person: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +164,9 @@ class InvoiceSnapshot:
 def render_ubl(snapshot: InvoiceSnapshot) -> bytes:
     """The Peppol BIS Billing 3.0 UBL document for ``snapshot``: UTF-8 bytes with an XML declaration,
     identical for identical snapshots. Raises :class:`InvoiceRuleViolation` when the snapshot cannot make a
-    valid Peppol document (see :func:`check_snapshot`)."""
+    valid Peppol document (see :func:`check_snapshot` and :func:`check_peppol`)."""
     check_snapshot(snapshot)
+    check_peppol(snapshot)
     calculation = calculate_invoice(
         lines=snapshot.lines,
         buyer_vat_number=snapshot.buyer.vat_number,
@@ -211,8 +214,8 @@ def render_ubl(snapshot: InvoiceSnapshot) -> bytes:
 
 
 def check_snapshot(snapshot: InvoiceSnapshot) -> None:
-    """Check what the Peppol document needs beyond the line rules of ``calculation``; raise
-    :class:`InvoiceRuleViolation` naming the field.
+    """Check what every invoice needs beyond the line rules of ``calculation``, whether or not it is sent as
+    Peppol UBL; raise :class:`InvoiceRuleViolation` naming the field.
 
     * number, names and addresses present; currency SEK; the seller in Sweden;
     * seller org. number 10 digits with a valid Luhn digit (SE-R-004, SE-R-013, PEPPOL-COMMON-R049) and VAT
@@ -220,10 +223,8 @@ def check_snapshot(snapshot: InvoiceSnapshot) -> None:
     * bankgiro number of 7–8 digits with a valid Luhn digit (SE-R-008, SE-R-009); OCR, when given, with a
       valid Luhn digit;
     * a buyer VAT number, when given, prefixed by its country code (BR-CO-09);
-    * a buyer reference or an order reference (PEPPOL-EN16931-R003);
     * the invoice period in order (BR-29); an invoice has a due date not before its issue date;
-    * a credit note names the invoice it corrects (invoicing.md: "refers to the original");
-    * a buyer electronic address can be determined (PEPPOL-EN16931-R010, see :func:`buyer_endpoint`).
+    * a credit note names the invoice it corrects (invoicing.md: "refers to the original").
     """
     _require_text(snapshot.number, field="number")
     if snapshot.currency != CURRENCY:
@@ -233,10 +234,6 @@ def check_snapshot(snapshot: InvoiceSnapshot) -> None:
     if _present(snapshot.buyer.vat_number) and not _VAT_PREFIX.match(snapshot.buyer.vat_number.strip()):
         raise InvoiceRuleViolation(
             "buyer.vat_number", "a VAT number starts with its country code, e.g. DE123456789 (BR-CO-09)"
-        )
-    if not (_present(snapshot.buyer_reference) or _present(snapshot.order_reference)):
-        raise InvoiceRuleViolation(
-            "buyer_reference", "give the buyer's reference or an order reference (PEPPOL-EN16931-R003)"
         )
     if snapshot.period_end < snapshot.period_start:
         raise InvoiceRuleViolation("period_end", "the period ends before it starts (BR-29)")
@@ -253,7 +250,30 @@ def check_snapshot(snapshot: InvoiceSnapshot) -> None:
         _require_text(snapshot.refers_to_number, field="refers_to_number")
     if snapshot.ocr is not None and not is_valid_ocr(snapshot.ocr, with_length_digit=False):
         raise InvoiceRuleViolation("ocr", "not an OCR reference: digits only with a valid check digit")
+
+
+def check_peppol(snapshot: InvoiceSnapshot) -> None:
+    """Check what only the Peppol document needs: a buyer reference or an order reference
+    (PEPPOL-EN16931-R003) and the buyer's electronic address (PEPPOL-EN16931-R010, :func:`buyer_endpoint`)."""
+    if not (_present(snapshot.buyer_reference) or _present(snapshot.order_reference)):
+        raise InvoiceRuleViolation(
+            "buyer_reference", "give the buyer's reference or an order reference (PEPPOL-EN16931-R003)"
+        )
     buyer_endpoint(snapshot.buyer)
+
+
+def has_peppol_address(buyer: Buyer) -> bool:
+    """Whether the buyer can receive a Peppol e-invoice: a business or public body with a registered
+    endpoint, or a Swedish organisation number (scheme 0007). A private person never has one here."""
+    if buyer.private_person:
+        return False
+    if buyer.peppol_endpoint is not None:
+        return True  # an endpoint that is not valid is refused by buyer_endpoint, never dropped
+    return (
+        buyer.address.country == "SE"
+        and buyer.org_number is not None
+        and _swedish_org_number(buyer.org_number) is not None
+    )
 
 
 def buyer_endpoint(buyer: Buyer) -> PeppolEndpoint:
