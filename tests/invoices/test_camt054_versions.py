@@ -1,9 +1,10 @@
 """camt.054 files of every version read (001.02 … 001.08), several references in one payment, odd entries.
 
-Each file in ``data/camt054/`` holds the same five entries in its version's shape (see the comment at the top of
-each file): the whole of invoice 2026-0001; one payment of 20 000.00 with two OCR references (2026-0002 in full,
-then 5 000.00 to 2026-0003); an entry without a booking date; an entry the bank identifies by nothing (001.02 …
-001.07) or only by a UETR (001.08); and a debit. The three invoices are 15 000.00 each.
+Each file in ``data/camt054/`` holds the same five entries in its version's shape (see the comment at the
+top of each file): the whole of invoice 2026-0001; one payment of 20 000.00 with two OCR references
+(2026-0002 in full, then 5 000.00 to 2026-0003); an entry without a booking date; an entry the bank
+identifies by nothing (001.02 … 001.07) or only by a UETR (001.08); and a debit. The three invoices are
+15 000.00 each.
 """
 
 from __future__ import annotations
@@ -186,10 +187,8 @@ def test_several_references_pay_their_invoices_in_order_and_the_remainder_is_sto
     assert upload(api, treasurer, content).json()["already_imported"] == 1
 
 
-def test_when_the_amount_runs_out_the_later_references_take_nothing(
-    api, three_invoices, treasurer
-) -> None:
-    first, second, third = three_invoices
+def test_when_the_amount_runs_out_the_later_references_take_nothing(api, three_invoices, treasurer) -> None:
+    first, second, _third = three_invoices
 
     result = upload(api, treasurer, several("15000.00", "2026000105", "2026000204"))
 
@@ -257,7 +256,9 @@ def test_an_entry_without_a_readable_amount_is_stored_unmatched_and_the_rest_is_
     )
 
 
-def test_the_import_is_audited_through_the_payments_it_records(api, session, three_invoices, treasurer) -> None:
+def test_the_import_is_audited_through_the_payments_it_records(
+    api, session, three_invoices, treasurer
+) -> None:
     upload(api, treasurer, version_file("001.08"))
 
     events = [
