@@ -6,10 +6,10 @@ Versions 001.02 to 001.08 are read; the parts this reader uses are the same in a
   to 001.07 and a choice ``Sts/Cd`` from 001.08.
 - ``BookgDt`` is a choice of ``Dt`` or ``DtTm`` in every version (the date part of ``DtTm`` is taken).
 - An entry with several ``NtryDtls/TxDtls`` (a bankgiro batch) gives one credit per transaction; the
-  amount of a transaction is ``TxDtls/Amt`` (not in 001.02), else ``TxDtls/AmtDtls/TxAmt/Amt``, else the
+  amount of a transaction is ``TxDtls/Amt`` (later versions only), else ``TxDtls/AmtDtls/TxAmt/Amt``, else the
   entry's ``Amt`` when the entry holds one transaction.
-- Every ``RmtInf/Strd/CdtrRefInf/Ref`` of a transaction is kept, in file order (``Strd`` repeats: the
-  Swedish guidelines report each OCR reference of a payment in its own ``Strd``).
+- Every ``RmtInf/Strd/CdtrRefInf/Ref`` of a transaction is kept, in file order (``Strd`` repeats and holds
+  one ``CdtrRefInf``: a payment with several OCR references has several ``Strd``).
 - The bank's reference of a credit is the transaction's ``Refs/AcctSvcrRef`` when given, else the entry's
   ``AcctSvcrRef`` or ``NtryRef`` (with the transaction's position when the entry holds several): that
   reference makes an import idempotent. ``Refs/UETR`` (001.08) is kept as well.
