@@ -162,9 +162,7 @@ class BankEntryAssign(Schema):
 class BankEntryNotOurs(Schema):
     """Mark an unmatched bank entry as not the cooperative's money (e.g. paid to the wrong bankgiro)."""
 
-    reason: Text = Field(
-        min_length=1, max_length=500, examples=["Fel mottagare; återbetald 2026-03-20"]
-    )
+    reason: Text = Field(min_length=1, max_length=500, examples=["Fel mottagare; återbetald 2026-03-20"])
 
 
 class Camt054ImportResult(Schema):
