@@ -23,6 +23,7 @@ from kooperativet.exports.payroll_summary_router import router as payroll_summar
 from kooperativet.exports.router import router as exports_router
 from kooperativet.governance.access_log import keep_ballots_out_of_access_log
 from kooperativet.governance.router import router as governance_router
+from kooperativet.invoices.bank_entries_router import router as bank_entries_router
 from kooperativet.invoices.router import router as invoices_router
 from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assignments_router)
     app.include_router(employments_router)
     app.include_router(invoices_router)
+    app.include_router(bank_entries_router)
     app.include_router(governance_router)
     app.include_router(payroll_router)
     app.include_router(payroll_summary_router)

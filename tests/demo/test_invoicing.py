@@ -21,7 +21,8 @@ from sqlalchemy import select
 from kooperativet import migrate
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DEMO_AUDIT_KEY, DemoContext, Manifest, assignments, invoicing, people
-from kooperativet.invoices.models import Invoice
+from kooperativet.invoices.camt054 import parse_camt054
+from kooperativet.invoices.models import Invoice, UnmatchedBankEntry
 from kooperativet.invoices.ubl import validate_ubl
 from tests.conftest import REFERENCE, TEST_DATABASE_ENV, throwaway_postgres_database
 
@@ -57,6 +58,8 @@ def _run(out: Path, url: str) -> Iterator[tuple[Path, dict[str, tuple[str, str]]
         for session in transaction(factory):
             for invoice in session.scalars(select(Invoice)):
                 statuses[invoice.number] = (invoice.kind, invoice.status)
+            for entry in session.scalars(select(UnmatchedBankEntry)):
+                statuses[f"unmatched {entry.bank_entry_reference}"] = (str(entry.amount), entry.reason)
         context.manifest.write(out)
         yield out, statuses
     finally:
@@ -116,7 +119,7 @@ def test_the_demo_invoices_show_the_buyer_reference_six_per_cent_and_reverse_cha
     assert credit.findtext(reference, namespaces=NS) == "2026-0002"
 
 
-def test_the_demo_payments_leave_one_invoice_paid_and_one_partly_paid(demo) -> None:
+def test_the_demo_payments_leave_one_invoice_paid_one_partly_paid_and_one_bank_entry_unmatched(demo) -> None:
     _out, statuses = demo
 
     assert statuses == {
@@ -125,6 +128,7 @@ def test_the_demo_payments_leave_one_invoice_paid_and_one_partly_paid(demo) -> N
         "2026-0003": ("invoice", "partly_paid"),
         "2026-0004": ("credit_note", "credited"),
         "2026-0005": ("invoice", "open"),
+        "unmatched DEMO-2026-11-20-0002": ("1250.00", "no invoice has this OCR reference"),
     }
 
 
@@ -143,3 +147,17 @@ def test_the_private_persons_invoice_is_a_pdf_only_with_the_amounts_to_pay_inclu
     assert "Att betala inkl. moms (SEK) 7 688,00" in rows
     assert "Betalningsvillkor 15 dagar netto" in rows
     assert "Sara Berg" in rows
+
+
+
+def test_the_demo_writes_the_banks_camt054_file_that_it_imports(demo) -> None:
+    out, _statuses = demo
+    files = json.loads((out / "manifest.json").read_text())["files"]
+    bank = [(entry["path"], entry["document_id"]) for entry in files if entry["kind"] == "camt054"]
+
+    assert bank == [("bank/camt054-2026-11-20.xml", "camt054:DEMO-2026-11-20")]
+    credits = parse_camt054((out / "bank/camt054-2026-11-20.xml").read_bytes())
+    assert [(c.entry_reference, str(c.amount), c.reference, c.problem) for c in credits] == [
+        ("DEMO-2026-11-20-0001", "5000.00", "2026000303", None),
+        ("DEMO-2026-11-20-0002", "1250.00", "2026990107", None),
+    ]

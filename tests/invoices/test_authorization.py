@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from kooperativet.invoices import service
+from kooperativet.invoices.models import UnmatchedBankEntry
 from kooperativet.invoices.schemas import InvoiceIssue
 from tests.authz import (
     EVERYONE,
@@ -41,6 +43,9 @@ EXPECTATIONS: dict[str, Expectation] = {
     # Sent without a file: the role is checked first, the missing upload then gives 422.
     "import_camt054": (row(401, 403, 403, 422, 403, 422), None),
     "list_unmatched_bank_entries": (OFFICE_ONLY, None),
+    "get_unmatched_bank_entry": (OFFICE_ONLY, None),
+    "assign_unmatched_bank_entry": (OFFICE_ONLY, {"invoice_id": "{invoice_id}"}),
+    "mark_unmatched_bank_entry_not_ours": (OFFICE_ONLY, {"reason": "Fel mottagare"}),
 }
 
 OPERATIONS = operations()
@@ -75,7 +80,21 @@ def test_operation_meets_its_expectation_for_role(
         today=ISSUE_DAY,
         now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
     )
-    ids = {"assignment_id": make_assignment(actors.member.member, municipality).id, "invoice_id": invoice.id}
+    entry = UnmatchedBankEntry(
+        bank_entry_reference="AUTHZ-1",
+        amount=Decimal("100.00"),
+        currency="SEK",
+        booked_on=ISSUE_DAY,
+        reason="no invoice has this OCR reference",
+        imported_by_id=actors.treasurer.user.id,
+    )
+    session.add(entry)
+    session.flush()
+    ids = {
+        "assignment_id": make_assignment(actors.member.member, municipality).id,
+        "invoice_id": invoice.id,
+        "entry_id": entry.id,
+    }
     method, template = OPERATIONS[operation_id]
     path = template.format(**ids)
     statuses, body = EXPECTATIONS[operation_id]

@@ -2,11 +2,11 @@
 
 Three invoices — to the municipality with its buyer reference, a concert at 6 % VAT, and a reverse-charged
 lecture for the Berlin client — then a partial credit note on the concert, an exact payment recorded by hand
-and a partial payment imported from a synthetic camt.054 file; last, an invoice to a private person for music
-at her wedding, left open. Each invoice and credit note is written as a PDF/A-3b and, when the buyer has a
-Peppol address, as Peppol UBL with the same file stem (``invoices/2026-0001.pdf`` +
-``invoices/2026-0001.xml``); the private person's invoice is a PDF only, with every amount to pay including
-VAT.
+and a partial payment imported from the bank's camt.054 file (``bank/camt054-<day>.xml``, ``demo.bank_file``),
+which also holds a stray payment that is left unmatched; last, an invoice to a private person for music at her
+wedding, left open. Each invoice and credit note is written as a PDF/A-3b and, when the buyer has a Peppol
+address, as Peppol UBL with the same file stem (``invoices/2026-0001.pdf`` + ``invoices/2026-0001.xml``); the
+private person's invoice is a PDF only, with every amount to pay including VAT.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Final
 
 from kooperativet.auth.models import User
 from kooperativet.demo import DemoContext
+from kooperativet.demo.bank_file import Credit, camt054
 from kooperativet.invoices import payments, service
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart, InvoiceIssue, PaymentCreate
@@ -24,28 +25,8 @@ from kooperativet.parties import service as parties_service
 CONCERT_REDUCTION: Final = Decimal("1500.00")
 PARTIAL_PAYMENT: Final = Decimal("5000.00")
 
-_CAMT054: Final = """<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">
-  <BkToCstmrDbtCdtNtfctn>
-    <GrpHdr><MsgId>DEMO-SYNTHETIC-{day}</MsgId><CreDtTm>{day}T06:00:00</CreDtTm></GrpHdr>
-    <Ntfctn>
-      <Id>DEMO-SYNTHETIC-{day}</Id>
-      <CreDtTm>{day}T06:00:00</CreDtTm>
-      <Acct><Id><Othr><Id>{bankgiro}</Id></Othr></Id></Acct>
-      <Ntry>
-        <Amt Ccy="SEK">{amount}</Amt>
-        <CdtDbtInd>CRDT</CdtDbtInd>
-        <Sts>BOOK</Sts>
-        <BookgDt><Dt>{day}</Dt></BookgDt>
-        <AcctSvcrRef>DEMO-{day}-0001</AcctSvcrRef>
-        <NtryDtls><TxDtls>
-          <RmtInf><Strd><CdtrRefInf><Ref>{ocr}</Ref></CdtrRefInf></Strd></RmtInf>
-        </TxDtls></NtryDtls>
-      </Ntry>
-    </Ntfctn>
-  </BkToCstmrDbtCdtNtfctn>
-</Document>
-"""
+#: A payment in the demo's bank file whose OCR reference is valid but names no invoice: left unmatched.
+STRAY_PAYMENT: Final = Credit(Decimal("1250.00"), "2026990107")
 
 
 def run(context: DemoContext) -> None:
@@ -92,13 +73,7 @@ def run(context: DemoContext) -> None:
     )
     lecture = issued["reverse_charge"]
     assert lecture.ocr is not None
-    camt054 = _CAMT054.format(
-        day=context.today.isoformat(),
-        bankgiro="".join(c for c in parties_service.get_cooperative(session).bankgiro or "" if c.isdigit()),
-        amount=PARTIAL_PAYMENT,
-        ocr=lecture.ocr,
-    )
-    payments.import_camt054(session, content=camt054.encode(), actor=treasurer, now=context.now)
+    _import_bank_file(context, treasurer, Credit(PARTIAL_PAYMENT, lecture.ocr))
 
     wedding = service.issue_invoice(
         session,
@@ -111,6 +86,19 @@ def run(context: DemoContext) -> None:
 
     for document in [*issued.values(), credit_note, wedding]:
         _write(context, document)
+
+
+def _import_bank_file(context: DemoContext, treasurer: User, payment: Credit) -> None:
+    """Write the bank's camt.054 file (a part payment and a stray payment) and import it as the treasurer."""
+    bankgiro = parties_service.get_cooperative(context.session).bankgiro or ""
+    content = camt054(
+        day=context.today,
+        bankgiro="".join(c for c in bankgiro if c.isdigit()),
+        credits=[payment, STRAY_PAYMENT],
+    )
+    day = context.today.isoformat()
+    context.write(f"bank/camt054-{day}.xml", content, kind="camt054", document_id=f"camt054:DEMO-{day}")
+    payments.import_camt054(context.session, content=content, actor=treasurer, now=context.now)
 
 
 def _write(context: DemoContext, document: Invoice) -> None:

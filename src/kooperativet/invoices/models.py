@@ -176,18 +176,36 @@ class Payment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class BankEntryResolution(StrEnum):
+    """How the treasurer resolved an unmatched bank entry."""
+
+    assigned = "assigned"
+    not_ours = "not_ours"
+
+
 class UnmatchedBankEntry(Base):
-    """A booked credit from a camt.054 file that matched no invoice by OCR and amount; kept for the
-    treasurer, never guessed (exports.md, "Incoming payments")."""
+    """A booked credit from a camt.054 file that was not matched to an invoice automatically; kept for the
+    treasurer, never guessed (invoicing.md, "Bank files").
+
+    ``amount`` and ``booked_on`` are empty only when the bank left them out (``reason`` says so). The
+    treasurer resolves an entry once: ``assigned`` to an invoice (``payment_id`` is the payment it became) or
+    ``not_ours`` with a note; both are audited.
+    """
 
     __tablename__ = "unmatched_bank_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bank_entry_reference: Mapped[str] = mapped_column(String(100), unique=True)
-    amount: Mapped[Decimal]
+    amount: Mapped[Decimal | None]
     currency: Mapped[str] = mapped_column(String(3))
-    booked_on: Mapped[date]
+    booked_on: Mapped[date | None]
     reference: Mapped[str | None] = mapped_column(String(100))
-    reason: Mapped[str] = mapped_column(String(200))
+    uetr: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(String(500))
     imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolution: Mapped[BankEntryResolution | None] = mapped_column(String(20), index=True)
+    resolution_note: Mapped[str | None] = mapped_column(String(500))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]

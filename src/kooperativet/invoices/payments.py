@@ -2,8 +2,9 @@
 
 Matching of imported credits is by OCR only: a valid reference of an open invoice and exactly the amount
 outstanding → paid; less → partly paid; more, an unknown or invalid reference, or another currency → left
-unmatched for the treasurer, never guessed. The bank's entry reference makes an import idempotent: a credit
-whose reference is already stored (as a payment or as an unmatched entry) is skipped.
+unmatched for the treasurer, never guessed. A credit with several references pays their invoices in order and
+leaves any remainder unmatched. The bank's entry reference makes an import idempotent: a credit whose
+reference is already stored (as a payment or as an unmatched entry, whole or in parts) is skipped.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.duties import is_own_work
@@ -44,7 +45,7 @@ from kooperativet.parties.models import Member
 def record_payment(session: Session, *, data: PaymentCreate, actor: User, now: datetime) -> Payment:
     """Record money received against an invoice. More than is outstanding is refused unless the treasurer
     says it is an overpayment. Nobody records the payment for her own commission (``assignments.duties``)."""
-    invoice = _payable_invoice(session, invoice_id=data.invoice_id, actor=actor)
+    invoice = payable_invoice(session, invoice_id=data.invoice_id, actor=actor)
     refuse_own_invoice(
         session, invoice=invoice, actor=actor, act=f"record a payment on invoice {invoice.number}"
     )
@@ -58,7 +59,7 @@ def record_payment(session: Session, *, data: PaymentCreate, actor: User, now: d
             code="overpayment_not_declared",
             field="amount",
         )
-    return _pay(
+    return apply_payment(
         session,
         invoice=invoice,
         amount=data.amount,
@@ -71,8 +72,11 @@ def record_payment(session: Session, *, data: PaymentCreate, actor: User, now: d
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class ImportResult:
+    """Payments that settled an invoice, payments that paid part of one, entries stored unmatched, and
+    credits skipped because an earlier import stored them."""
+
     matched: int = 0
     partly_paid: int = 0
     unmatched: int = 0
@@ -80,72 +84,179 @@ class ImportResult:
 
 
 def import_camt054(session: Session, *, content: bytes, actor: User, now: datetime) -> ImportResult:
-    """Import a camt.054 file: all of it or, on a malformed file, nothing.
+    """Import a camt.054 file. A file that is not camt.054 is refused whole (422); within a camt.054 file an
+    entry that cannot be matched is stored unmatched with its reason and the rest is imported.
 
     A credit for the importer's own invoice is not matched (``assignments.duties``): it is left unmatched with
-    that reason, and another treasurer or an admin records it as a payment.
+    that reason, and another treasurer or an admin assigns it.
     """
     try:
         credits = parse_camt054(content)
     except InvalidCamt054 as exc:
         raise RuleViolation(str(exc), code="invalid_camt054", field="file") from exc
-    matched = partly = unmatched = skipped = 0
+    result = ImportResult()
     for credit in credits:
         if _already_imported(session, credit.entry_reference):
-            skipped += 1
-            continue
-        invoice, reason = _match(session, credit, actor=actor)
-        if invoice is None:
-            session.add(
-                UnmatchedBankEntry(
-                    bank_entry_reference=credit.entry_reference,
-                    amount=credit.amount,
-                    currency=credit.currency,
-                    booked_on=credit.booked_on,
-                    reference=credit.reference,
-                    reason=reason,
-                    imported_by_id=actor.id,
-                )
-            )
-            session.flush()
-            unmatched += 1
-            continue
-        full = credit.amount == invoice.outstanding
-        _pay(
-            session,
-            invoice=invoice,
-            amount=credit.amount,
-            paid_on=credit.booked_on,
-            reference=credit.reference,
-            source=PaymentSource.camt054,
-            bank_entry_reference=credit.entry_reference,
-            actor=actor,
-            now=now,
-        )
-        if full:
-            matched += 1
+            result.already_imported += 1
+        elif credit.problem is not None or credit.amount is None or credit.booked_on is None:
+            _leave_unmatched(session, credit, reason=credit.problem or "incomplete entry", actor=actor)
+            result.unmatched += 1
+        elif len(credit.references) > 1:
+            _import_several(session, credit, amount=credit.amount, actor=actor, now=now, result=result)
         else:
-            partly += 1
-    return ImportResult(matched=matched, partly_paid=partly, unmatched=unmatched, already_imported=skipped)
+            _import_single(session, credit, amount=credit.amount, actor=actor, now=now, result=result)
+    return result
 
 
-def _match(session: Session, credit: BankCredit, *, actor: User) -> tuple[Invoice | None, str]:
-    if credit.reference is None or not is_valid_ocr(credit.reference, with_length_digit=True):
+def _import_single(
+    session: Session, credit: BankCredit, *, amount: Decimal, actor: User, now: datetime, result: ImportResult
+) -> None:
+    """One reference: the exact amount pays the invoice, less pays part of it, more is left unmatched."""
+    invoice, reason = _open_invoice(session, credit.reference, currency=credit.currency, actor=actor)
+    if invoice is not None and amount > invoice.outstanding:
+        reason = f"more than the {invoice.outstanding} due on invoice {invoice.number}"
+        invoice = None
+    if invoice is None:
+        _leave_unmatched(session, credit, reason=reason, actor=actor)
+        result.unmatched += 1
+        return
+    _pay_from_bank(
+        session,
+        credit,
+        invoice=invoice,
+        amount=amount,
+        key=credit.entry_reference,
+        now=now,
+        actor=actor,
+        result=result,
+        reference=credit.reference,
+    )
+
+
+def _import_several(
+    session: Session, credit: BankCredit, *, amount: Decimal, actor: User, now: datetime, result: ImportResult
+) -> None:
+    """Several references, one amount: each reference in file order takes what is still due on its invoice
+    (or what is left of the amount, if less); a reference that names no open invoice takes nothing; whatever
+    is left after the last reference is stored unmatched (invoicing.md, "Bank files")."""
+    left = amount
+    unpaid: list[str] = []
+    notes: list[str] = []
+    paid_any = False
+    for position, reference in enumerate(credit.references, start=1):
+        invoice, reason = _open_invoice(session, reference, currency=credit.currency, actor=actor)
+        if invoice is not None and left == 0:
+            reason = "nothing was left of the amount"
+        elif invoice is not None and invoice.outstanding == 0:
+            reason = f"invoice {invoice.number} was already paid"
+        if invoice is None or reason:
+            unpaid.append(reference)
+            notes.append(f"{reference}: {reason}")
+            continue
+        part = min(left, invoice.outstanding)
+        _pay_from_bank(
+            session,
+            credit,
+            invoice=invoice,
+            amount=part,
+            key=f"{credit.entry_reference}#{position}",
+            now=now,
+            actor=actor,
+            result=result,
+            reference=reference,
+        )
+        left -= part
+        paid_any = True
+    if left == 0:
+        return
+    what = f"{left} of {amount} was left after paying the invoices its references name"
+    if not paid_any:
+        what = "none of its references names an open invoice"
+    _leave_unmatched(
+        session,
+        credit,
+        reason="; ".join([what, *notes])[:500],
+        actor=actor,
+        amount=left,
+        key=f"{credit.entry_reference}#rest" if paid_any else credit.entry_reference,
+        reference=" ".join(unpaid)[:100] or None,
+    )
+    result.unmatched += 1
+
+
+def _pay_from_bank(
+    session: Session,
+    credit: BankCredit,
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    key: str,
+    reference: str | None,
+    actor: User,
+    now: datetime,
+    result: ImportResult,
+) -> None:
+    assert credit.booked_on is not None  # credits without one are stored unmatched
+    apply_payment(
+        session,
+        invoice=invoice,
+        amount=amount,
+        paid_on=credit.booked_on,
+        reference=reference,
+        source=PaymentSource.camt054,
+        bank_entry_reference=key,
+        actor=actor,
+        now=now,
+    )
+    if invoice.status == InvoiceStatus.paid:
+        result.matched += 1
+    else:
+        result.partly_paid += 1
+
+
+def _leave_unmatched(
+    session: Session,
+    credit: BankCredit,
+    *,
+    reason: str,
+    actor: User,
+    amount: Decimal | None = None,
+    key: str | None = None,
+    reference: str | None = None,
+) -> None:
+    session.add(
+        UnmatchedBankEntry(
+            bank_entry_reference=key or credit.entry_reference,
+            amount=credit.amount if amount is None else amount,
+            currency=credit.currency,
+            booked_on=credit.booked_on,
+            reference=reference or (" ".join(credit.references)[:100] or None),
+            uetr=credit.uetr,
+            reason=reason[:500],
+            imported_by_id=actor.id,
+        )
+    )
+    session.flush()
+
+
+def _open_invoice(
+    session: Session, reference: str | None, *, currency: str, actor: User
+) -> tuple[Invoice | None, str]:
+    """The open invoice that ``reference`` names and the importer may match, or None and why not."""
+    if reference is None or not is_valid_ocr(reference, with_length_digit=True):
         return None, "no valid OCR reference"
     invoice = session.scalar(
         select(Invoice)
-        .where(Invoice.ocr == credit.reference, Invoice.kind == InvoiceKind.invoice)
+        .where(Invoice.ocr == reference, Invoice.kind == InvoiceKind.invoice)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
     if invoice is None:
         return None, "no invoice has this OCR reference"
-    if credit.currency != invoice.currency:
-        return None, f"paid in {credit.currency}, invoiced in {invoice.currency}"
+    if currency != invoice.currency:
+        return None, f"paid in {currency}, invoiced in {invoice.currency}"
     if invoice.status not in (InvoiceStatus.open, InvoiceStatus.partly_paid):
         return None, f"invoice {invoice.number} is {invoice.status}"
-    if credit.amount > invoice.outstanding:
-        return None, f"more than the {invoice.outstanding} due on invoice {invoice.number}"
     if is_own_work(actor_id=actor.id, worker=session.get_one(Member, invoice.member_id)):
         return (
             None,
@@ -155,16 +266,18 @@ def _match(session: Session, credit: BankCredit, *, actor: User) -> tuple[Invoic
 
 
 def _already_imported(session: Session, reference: str) -> bool:
-    return (
-        session.scalar(select(Payment.id).where(Payment.bank_entry_reference == reference)) is not None
-        or session.scalar(
-            select(UnmatchedBankEntry.id).where(UnmatchedBankEntry.bank_entry_reference == reference)
+    """True when an earlier import stored this credit, whole or (several references) in parts ``ref#n``."""
+    for model in (Payment, UnmatchedBankEntry):
+        column = model.bank_entry_reference
+        stored = select(model.id).where(
+            or_(column == reference, column.startswith(f"{reference}#", autoescape=True))
         )
-        is not None
-    )
+        if session.scalar(stored.limit(1)) is not None:
+            return True
+    return False
 
 
-def _pay(
+def apply_payment(
     session: Session,
     *,
     invoice: Invoice,
@@ -207,7 +320,7 @@ def _pay(
     return payment
 
 
-def _payable_invoice(session: Session, *, invoice_id: int, actor: User) -> Invoice:
+def payable_invoice(session: Session, *, invoice_id: int, actor: User) -> Invoice:
     invoice = get_invoice(session, invoice_id=invoice_id, actor=actor)
     session.refresh(invoice, with_for_update=True)
     if invoice.kind != InvoiceKind.invoice:
@@ -241,10 +354,11 @@ def list_payments(
 
 
 def list_unmatched(session: Session, *, limit: int, offset: int) -> tuple[list[UnmatchedBankEntry], int]:
+    """Unmatched bank entries: those still to resolve first, then the resolved; newest first within each."""
     query = select(UnmatchedBankEntry)
     total = count_rows(session, query)
     rows = session.scalars(
-        query.order_by(UnmatchedBankEntry.booked_on.desc(), UnmatchedBankEntry.id.desc())
+        query.order_by(UnmatchedBankEntry.resolution.is_not(None), UnmatchedBankEntry.id.desc())
         .limit(limit)
         .offset(offset)
     )

@@ -7,7 +7,7 @@ from pydantic import Field, model_validator
 
 from kooperativet.api.types import Money, MultilineText, Percent, ReadSchema, Schema, Text
 from kooperativet.core.vat import VatCategory
-from kooperativet.invoices.models import InvoiceKind, InvoiceStatus, PaymentSource
+from kooperativet.invoices.models import BankEntryResolution, InvoiceKind, InvoiceStatus, PaymentSource
 from kooperativet.parties.models import Language
 
 QUANTITY = Field(gt=0, max_digits=12, decimal_places=3, examples=["8"])
@@ -130,14 +130,43 @@ class PaymentRead(ReadSchema):
 
 
 class UnmatchedBankEntryRead(ReadSchema):
+    """A booked credit that was not matched automatically. ``amount`` or ``booked_on`` is null only when the
+    bank left it out (``reason`` says so); ``resolution`` is null until the treasurer resolves the entry."""
+
     id: int
     bank_entry_reference: str
-    amount: Money
+    amount: Money | None
     currency: str
-    booked_on: date
+    booked_on: date | None
     reference: str | None
+    uetr: str | None
     reason: str
+    imported_by_id: int
     created_at: datetime
+    resolution: BankEntryResolution | None
+    resolution_note: str | None
+    payment_id: int | None
+    resolved_by_id: int | None
+    resolved_at: datetime | None
+
+
+class BankEntryAssign(Schema):
+    """Assign an unmatched bank entry to an invoice: the entry's amount is recorded as a payment on it."""
+
+    invoice_id: int
+    paid_on: date | None = Field(
+        default=None,
+        description="needed only when the bank gave no booking date; else the booking date is used",
+    )
+    overpayment: bool = Field(
+        default=False, description="say true when the entry pays more than is due; otherwise that is refused"
+    )
+
+
+class BankEntryNotOurs(Schema):
+    """Mark an unmatched bank entry as not the cooperative's money (e.g. paid to the wrong bankgiro)."""
+
+    reason: Text = Field(min_length=1, max_length=500, examples=["Fel mottagare; återbetald 2026-03-20"])
 
 
 class Camt054ImportResult(Schema):
