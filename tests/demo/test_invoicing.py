@@ -149,7 +149,6 @@ def test_the_private_persons_invoice_is_a_pdf_only_with_the_amounts_to_pay_inclu
     assert "Sara Berg" in rows
 
 
-
 def test_the_demo_writes_the_banks_camt054_file_that_it_imports(demo) -> None:
     out, _statuses = demo
     files = json.loads((out / "manifest.json").read_text())["files"]
