@@ -33,7 +33,7 @@ PHYSICAL_ORDER = {
 
 
 def secret_vote(api: TestClient, assembly: Assembly, **body) -> int:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     response = api.post(
         f"{API}/meetings/{meeting_id}/votes",
         json={"method": "secret", "question": "Ska föreningen köpa en lokal?", **TELLERS, **body},
@@ -155,7 +155,7 @@ def test_the_ballot_table_cannot_be_joined_to_the_voter_from_the_database_alone(
 def test_an_election_elects_the_most_voted_and_settles_a_tie_by_lot(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     election = api.post(
         f"{API}/meetings/{meeting_id}/votes",
         json={
@@ -205,7 +205,7 @@ def cast_all(api: TestClient, assembly: Assembly, vote_id: int, bodies: list[dic
 def test_a_secret_ballot_cannot_be_opened_without_the_tellers_passphrase(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     refused = api.post(
         f"{API}/meetings/{meeting_id}/votes",
         json={"method": "secret", "question": "Ska föreningen köpa en lokal?"},
@@ -336,7 +336,7 @@ def test_a_recount_is_refused_while_the_vote_is_open(api: TestClient, assembly: 
 def test_an_election_tallies_blank_ballots_from_the_encrypted_blank_mark(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     election = api.post(
         f"{API}/meetings/{meeting_id}/votes",
         json={"method": "election", "question": "Val av tre", "seats": 3, "candidates": ["Ada", "Bo", "Cy"]}

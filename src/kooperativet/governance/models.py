@@ -252,7 +252,8 @@ class Minutes(Base):
 
 class MinutesApproval(Base):
     """An adjuster's approval (justering) of a draft of the minutes, given from their own account. The
-    minutes lock when both adjusters elected at the meeting have approved the same draft (``draft_sha256``)."""
+    minutes lock when both adjusters elected at the meeting have approved the same draft (``draft_sha256``).
+    """
 
     __tablename__ = "minutes_approvals"
     __table_args__ = (UniqueConstraint("minutes_id", "member_id"),)
