@@ -20,6 +20,7 @@ from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import minutes_text as text
 from kooperativet.governance import service
 from kooperativet.governance.models import (
+    AgendaItemKind,
     Meeting,
     MeetingStatus,
     Minutes,
@@ -36,7 +37,7 @@ TEMPLATE = "minutes/minutes.html"
 METHOD_LABELS = {
     VoteMethod.open: "öppen omröstning",
     VoteMethod.secret: "sluten omröstning",
-    VoteMethod.election: "val (sluten omröstning)",
+    VoteMethod.election: "val med slutna valsedlar",
     VoteMethod.board: "styrelsebeslut",
     VoteMethod.per_capsulam: "per capsulam",
 }
@@ -103,7 +104,7 @@ def _result_lines(result: dict[str, Any]) -> list[str]:
     return []
 
 
-def _vote_context(session: Session, vote: Vote, *, body: str) -> dict[str, Any]:
+def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = False) -> dict[str, Any]:
     result = json.loads(vote.result) if vote.result else {}
     parameter = (
         text.parameter_decision(vote.parameter_key, vote.parameter_value, vote.parameter_valid_from)
@@ -114,7 +115,10 @@ def _vote_context(session: Session, vote: Vote, *, body: str) -> dict[str, Any]:
     return {
         "question": vote.question,
         "method": METHOD_LABELS[VoteMethod(vote.method)],
-        "kind": text.DECISION_KINDS[DecisionKind(vote.decision_kind)],
+        # An election says it is one in its method already.
+        "kind": None
+        if vote.method == VoteMethod.election
+        else text.DECISION_KINDS[DecisionKind(vote.decision_kind)],
         "counts": dict(sorted(result["counts"].items())) if "counts" in result else None,
         "lines": [*_result_lines(result), *([tie_break] if tie_break else [])],
         "decision": text.decision_sentence(
@@ -122,6 +126,7 @@ def _vote_context(session: Session, vote: Vote, *, body: str) -> dict[str, Any]:
             result=result,
             per_capsulam=vote.method == VoteMethod.per_capsulam,
             parameter=parameter if vote.parameter_value_id is not None else None,
+            motion=motion,
         ),
         "excluded": [_name(session, i) for i in service.excluded_of(vote)],
         "commitment": vote.ballot_commitment,
@@ -170,7 +175,10 @@ def _sections(session: Session, meeting: Meeting) -> tuple[list[dict[str, Any]],
             "text": item.text,
             "board_answer": item.board_answer,
             "decision": item.decision,
-            "votes": [_vote_context(session, v, body=body) for v in votes.get(item.id, [])],
+            "votes": [
+                _vote_context(session, v, body=body, motion=item.kind == AgendaItemKind.motion)
+                for v in votes.get(item.id, [])
+            ],
         }
         for item in held
     ]

@@ -132,17 +132,20 @@ def names(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} och {items[-1]}" if items else ""
 
 
-def decision_sentence(*, body: str, result: dict[str, Any], per_capsulam: bool, parameter: str | None) -> str:
-    """What was decided, in one sentence under the item: ``Stämman beslutade i enlighet med förslaget:
+def decision_sentence(
+    *, body: str, result: dict[str, Any], per_capsulam: bool, parameter: str | None, motion: bool = False
+) -> str:
+    """What was decided, in one sentence under the item: ``Stämman beslutade att bifalla förslaget:
     avgiften 5,5 % från den 1 januari 2027.``"""
+    proposal = "motionen" if motion else "förslaget"
     outcome = result.get("outcome")
     if outcome == "elected":
         return f"{body} valde {names(list(result['elected']))}."
     how = " per capsulam" if per_capsulam else ""
     if outcome == "adopted":
-        return f"{body} beslutade{how} i enlighet med förslaget" + (f": {parameter}." if parameter else ".")
+        return f"{body} beslutade{how} att bifalla {proposal}" + (f": {parameter}." if parameter else ".")
     if outcome == "rejected":
         reason = result.get("reason")
         why = f" ({PER_CAPSULAM_REASONS[PerCapsulamReason(reason)]})" if reason else ""
-        return f"{body} avslog{how} förslaget{why}."
+        return f"{body} beslutade{how} att avslå {proposal}{why}."
     return "Omröstningen avslutades inte; inget beslut fattades."
