@@ -154,8 +154,12 @@ def test_minutes_are_drawn_up_locked_and_corrected_as_a_new_version(
     assert first["audit_head_hash"] == verify(session).head.hash
     pdf = api.get(f"{API}/minutes/{first['id']}/pdf", headers=assembly.members[3].headers)
     assert pdf.content.startswith(b"%PDF")
-    assert api.post(f"{API}/minutes/{first['id']}/lock", headers=headers).status_code == 200
-    assert api.post(f"{API}/minutes/{first['id']}/lock", headers=headers).status_code == 409
+    for adjuster in assembly.members[2:4]:
+        approved = api.post(f"{API}/minutes/{first['id']}/approvals", headers=adjuster.headers)
+        assert approved.status_code == 200, approved.text
+    assert approved.json()["locked_at"] is not None
+    again = api.post(f"{API}/minutes/{first['id']}/approvals", headers=assembly.members[2].headers)
+    assert (again.status_code, again.json()["code"]) == (409, "minutes_locked")
     unexplained = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers)
     assert unexplained.status_code == 422
     second = api.post(
