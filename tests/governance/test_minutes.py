@@ -7,7 +7,7 @@ import io
 import json
 import re
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pypdf
@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
+from kooperativet.governance import minutes_text
 from kooperativet.governance.models import AgendaItemKind, VoteMethod
 from kooperativet.governance.rules import DecisionKind, MeetingKind, Outcome
 from tests.documents.glyphs import glyph_problems
@@ -418,3 +419,40 @@ def test_an_item_is_taken_up_only_while_the_meeting_is_open(
     item_id = _item(api, assembly, meeting_id, "report", "Verksamhetsberättelse")
     early = api.post(f"{API}/meetings/{meeting_id}/items/{item_id}/take-up", headers=assembly.officer.headers)
     assert (early.status_code, early.json()["code"]) == (409, "meeting_planned")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("fee_rate", "0.055", "avgiften 5,5 % från den 1 januari 2027"),
+        ("fee_rate", "0.06", "avgiften 6 % från den 1 januari 2027"),
+        ("holiday_pay_rate", "0.125", "semesterersättningen 12,5 % från den 1 januari 2027"),
+        ("minimum_day_rate", "1250.50", "den lägsta dagsersättningen 1 250,50 kr från den 1 januari 2027"),
+        ("pay_day", "25", "lön betalas ut den 25:e i månaden från den 1 januari 2027"),
+        ("pay_on", "payment", "lön betalas ut när kunden har betalat från den 1 januari 2027"),
+        ("invoice_rounding", "none", "fakturabelopp avrundas inte från den 1 januari 2027"),
+    ],
+)
+def test_a_decided_parameter_reads_in_swedish(key: str, value: str, expected: str) -> None:
+    decided = minutes_text.parameter_decision(key, value, date(2027, 1, 1))
+    assert decided.replace("\N{NO-BREAK SPACE}", " ") == expected
+
+
+@pytest.mark.parametrize(
+    ("result", "per_capsulam", "expected"),
+    [
+        ({"outcome": "rejected", "reason": None}, False, "Stämman beslutade att avslå förslaget."),
+        (
+            {"outcome": "rejected", "reason": "not_reached"},
+            True,
+            "Stämman beslutade per capsulam att avslå förslaget (alla styrelseledamöter nåddes inte).",
+        ),
+        ({"outcome": "elected", "elected": ["A", "B", "C"]}, False, "Stämman valde A, B och C."),
+        ({}, False, "Omröstningen avslutades inte; inget beslut fattades."),
+    ],
+)
+def test_a_decision_reads_as_a_sentence(result: dict, per_capsulam: bool, expected: str) -> None:
+    sentence = minutes_text.decision_sentence(
+        body="Stämman", result=result, per_capsulam=per_capsulam, parameter=None
+    )
+    assert sentence == expected

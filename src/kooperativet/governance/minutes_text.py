@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
-from kooperativet.documents.render import long_date, percent, quantity
+from kooperativet.documents.render import long_date, money, percent
 from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind, PerCapsulamReason
 from kooperativet.parameters.catalog import ValueKind, spec_for
 
@@ -45,8 +45,8 @@ PER_CAPSULAM_REASONS: Final = {
     PerCapsulamReason.NOT_UNANIMOUS: "styrelseledamöterna var inte eniga",
 }
 
-#: The Swedish name of each parameter a decision may set (``parameters.catalog``), in the definite form
-#: a decision uses: "avgiften 5,5 % från den 1 januari 2027".
+#: How a decision on each parameter (``parameters.catalog``) begins, followed by the value: "avgiften 5,5 %
+#: från den 1 januari 2027", "lön betalas ut när kunden har betalat från den 1 januari 2027".
 PARAMETER_NAMES: Final = {
     "fee_rate": "avgiften",
     "holiday_pay_rate": "semesterersättningen",
@@ -55,15 +55,15 @@ PARAMETER_NAMES: Final = {
     "table_surcharge_rate": "tillägget på tabellskatten när skatteuppgift saknas",
     "employer_contribution_rules": "reglerna för arbetsgivaravgifter",
     "minimum_day_rate": "den lägsta dagsersättningen",
-    "invoice_rounding": "avrundningen av fakturabelopp",
-    "pay_on": "tidpunkten för löneutbetalning",
-    "pay_day": "utbetalningsdagen",
+    "invoice_rounding": "fakturabelopp avrundas",
+    "pay_on": "lön betalas ut",
+    "pay_day": "lön betalas ut",
     "account_map": "kontoplanen för bokföringsexporten",
 }
 
 CHOICE_VALUES: Final = {
     ("invoice_rounding", "krona"): "till hela kronor",
-    ("invoice_rounding", "none"): "ingen avrundning",
+    ("invoice_rounding", "none"): "inte",
     ("pay_on", "payment"): "när kunden har betalat",
     ("pay_on", "invoice"): "när fakturan har skickats",
 }
@@ -85,7 +85,7 @@ def parameter_value_text(key: str, value: str) -> str:
     if spec.kind is ValueKind.fraction:
         return percent_text(Decimal(value) * 100)
     if spec.kind is ValueKind.amount:
-        return f"{quantity(Decimal(value))} kr"
+        return f"{money(Decimal(value))} kr"
     if spec.kind is ValueKind.choice:
         return CHOICE_VALUES.get((key, value), value)
     if spec.kind is ValueKind.integer and key == "pay_day":
