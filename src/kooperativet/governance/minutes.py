@@ -168,7 +168,7 @@ def _sections(session: Session, meeting: Meeting) -> tuple[list[dict[str, Any]],
         (item for item in meeting.items if item.held_as is not None or not numbered),
         key=lambda item: (item.held_as or 0, item.position),
     )
-    sections = [
+    sections: list[dict[str, Any]] = [
         {
             "title": item.title,
             "motion_by": _name(session, item.motion_by_member_id) if item.motion_by_member_id else None,
