@@ -216,7 +216,7 @@ class MeetingOpen(Schema):
     override_reason: MultilineText | None = Field(
         default=None, max_length=500, description="required to open a meeting whose notice was not in time"
     )
-    early_opening_reason: MultilineText | None = Field(
+    early_opening_reason: Text | None = Field(
         default=None,
         max_length=500,
         description="required to open a meeting before the day it was called for; printed in the minutes",
