@@ -2,10 +2,11 @@
 
 Föreningslagen (2018:672) 6 kap. 39 § wants the minutes of a general meeting signed by the one who kept
 them and adjusted (justerat) by the chair (unless the chair kept them) and at least one adjuster the meeting
-chose; this cooperative chooses two adjusters, and both must approve (docs/governance.md, "Minutes"). Each approval is a recorded step (a row and an audit
-event) naming the draft it approved by its SHA-256. When the second adjuster approves, the minutes are
-rendered once more as the adjusted minutes (no draft marking, with who approved and when) and locked: from
-then on the database refuses any change, and a correction is a new version (``minutes.draw_up_minutes``).
+chose; this cooperative chooses two adjusters, and both must approve (docs/governance.md, "Minutes").
+Each approval is a recorded step (a row and an audit event) naming the draft it approved by its SHA-256.
+When the second adjuster approves, the minutes are rendered once more as the adjusted minutes (no draft
+marking, with who approved and when) and locked: from then on the database refuses any change, and a
+correction is a new version (``minutes.draw_up_minutes``).
 """
 
 from __future__ import annotations
