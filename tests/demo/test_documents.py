@@ -50,3 +50,22 @@ def test_the_five_month_employment_states_paid_holiday(demo) -> None:
     text = text_of((out / season).read_bytes())
     assert "Anställningen varar längre än tre månader" in text
     assert "Utfärdat i Stockholm den 20 november 2026." in text
+
+
+def test_the_demo_minutes_are_approved_by_both_adjusters_and_locked(demo) -> None:
+    out, files = demo
+    [minutes] = [e["path"] for e in files if e["kind"] == "minutes_pdf"]
+    text = text_of((out / minutes).read_bytes())
+    assert "UTKAST" not in text
+    for expected in (
+        "Justerat protokoll",
+        "Ordinarie föreningsstämma (årsmöte) den 20 november 2026, Kulturgatan 7, Stockholm. Version 1.",
+        "§ 1 Mötets öppnande och val av funktionärer",
+        "Beslut: Stämman beslutade att bifalla förslaget: avgiften 5,5 % från den 1 januari 2027.",
+        "§ 4 Gemensam replokal (motion av Dagny Ek)",
+        "Beslut: Stämman beslutade att bifalla motionen.",
+        "§ 5 Val av två revisorer",
+        "Protokollet justerades av Bertil Holm den 26 november 2026 och Dagny Ek den 27 november 2026, "
+        "som båda godkände samma utkast.",
+    ):
+        assert expected in text

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kooperativet.governance import service
 from kooperativet.governance.models import BoardAssignment, BoardRole, Minutes
 from kooperativet.governance.rules import MeetingKind, default_rulebook
-from kooperativet.governance.schemas import MotionCreate, RulebookFields, VoteCreate
+from kooperativet.governance.schemas import MotionCreate, OfficialsUpdate, RulebookFields, VoteCreate
 from tests.authz import EVERYONE, ROLES, Actors, Expectation, check, operations, row
 from tests.governance.conftest import TEST_TALLY_KEY_BITS
 
@@ -70,7 +70,10 @@ EXPECTATIONS: dict[str, Expectation] = {
     "get_published_ballots": (row(401, 409, 409, 409, 409, 409), None),
     "recount": (row(401, 409, 409, 409, 409, 409), None),
     "draw_up_minutes": (BOARD_REFUSED_BY_STATE, {}),
-    "adjust_minutes": (BOARD_ACTION, None),
+    # Only the adjusters elected at the meeting (here the two members) approve its minutes; a login without
+    # a member record is refused as no member, and nobody else may approve in an adjuster's name.
+    "approve_minutes": (row(401, 200, 200, 422, 422, 422), None),
+    "take_up_item": (BOARD_ACTION, None),
     "download_minutes": (EVERYONE, None),
 }
 
@@ -103,9 +106,25 @@ def test_operation_meets_its_expectation_for_role(
         session, meeting=meeting, member=member, data=MotionCreate(title="M", text="T"), today=today
     )
     now = datetime.now(UTC)
-    service.open_meeting(session, meeting=meeting, override_reason="authorization test", now=now)
+    service.open_meeting(
+        session,
+        meeting=meeting,
+        override_reason="authorization test",
+        early_opening_reason="authorization test",
+        now=now,
+    )
     service.register_attendance(session, meeting=meeting, member_id=member.id)
     service.register_attendance(session, meeting=meeting, member_id=other.id)
+    service.set_officials(
+        session,
+        meeting=meeting,
+        data=OfficialsUpdate(
+            chair_member_id=extra1.member.id,
+            secretary_member_id=extra2.member.id,
+            adjuster1_member_id=member.id,
+            adjuster2_member_id=other.id,
+        ),
+    )
     vote = service.open_vote(
         session,
         meeting=meeting,

@@ -23,7 +23,7 @@ from tests.governance.test_meetings_api import API, open_meeting_with_everyone, 
 def test_a_board_decision_needs_the_boards_quorum_and_counts_only_board_members(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly, kind="board")
+    meeting_id = open_meeting_with_everyone(api, assembly, clock, kind="board")
     headers = assembly.officer.headers
     vote_id = api.post(
         f"{API}/meetings/{meeting_id}/votes",
@@ -81,7 +81,7 @@ def test_an_adopted_decision_sets_the_fee_from_its_date_and_payroll_reads_it(
             "VALUES ('fee_rate', '2025-01-01', '0.06', 'default', CURRENT_TIMESTAMP)"
         )
     )
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     item_id = api.post(
         f"{API}/meetings/{meeting_id}/items",
@@ -125,7 +125,7 @@ def test_an_adopted_decision_sets_the_fee_from_its_date_and_payroll_reads_it(
 def test_a_rejected_decision_sets_no_parameter(
     api: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     vote = api.post(
         f"{API}/meetings/{meeting_id}/votes",
@@ -145,7 +145,7 @@ def test_a_rejected_decision_sets_no_parameter(
 def test_minutes_are_drawn_up_locked_and_corrected_as_a_new_version(
     api: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     too_early = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers)
     assert too_early.status_code == 409
@@ -154,8 +154,12 @@ def test_minutes_are_drawn_up_locked_and_corrected_as_a_new_version(
     assert first["audit_head_hash"] == verify(session).head.hash
     pdf = api.get(f"{API}/minutes/{first['id']}/pdf", headers=assembly.members[3].headers)
     assert pdf.content.startswith(b"%PDF")
-    assert api.post(f"{API}/minutes/{first['id']}/lock", headers=headers).status_code == 200
-    assert api.post(f"{API}/minutes/{first['id']}/lock", headers=headers).status_code == 409
+    for adjuster in assembly.members[2:4]:
+        approved = api.post(f"{API}/minutes/{first['id']}/approvals", headers=adjuster.headers)
+        assert approved.status_code == 200, approved.text
+    assert approved.json()["locked_at"] is not None
+    again = api.post(f"{API}/minutes/{first['id']}/approvals", headers=assembly.members[2].headers)
+    assert (again.status_code, again.json()["code"]) == (409, "minutes_locked")
     unexplained = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers)
     assert unexplained.status_code == 422
     second = api.post(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +11,8 @@ from kooperativet.governance.minutes import majority_in_swedish
 from tests.governance.conftest import MEETING_DAY, Assembly
 
 API = "/api/v1/governance"
+#: 19:00 in Stockholm on the day the meeting is called for.
+MEETING_OPENS = datetime.combine(MEETING_DAY, time(18, 0), tzinfo=UTC)
 
 
 def plan_meeting(api: TestClient, assembly: Assembly, *, held_on=MEETING_DAY, kind="annual") -> int:
@@ -23,13 +25,26 @@ def plan_meeting(api: TestClient, assembly: Assembly, *, held_on=MEETING_DAY, ki
     return response.json()["id"]
 
 
-def open_meeting_with_everyone(api: TestClient, assembly: Assembly, *, kind="annual") -> int:
+def open_meeting_with_everyone(api: TestClient, assembly: Assembly, clock, *, kind="annual") -> int:
+    """Notice today, then on the meeting day (the clock moves there) open it, choose the officials (the
+    chair is the first member, the secretary the second, the adjusters the third and fourth) and register
+    everyone present (the board only, at a board meeting)."""
     meeting_id = plan_meeting(api, assembly, kind=kind)
     headers = assembly.officer.headers
     assert api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "Välkomna"}, headers=headers).json()[
         "ok"
     ]
+    clock["now"] = MEETING_OPENS
     assert api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=headers).status_code == 200
+    chair, secretary, adjuster1, adjuster2 = assembly.ids()[:4]
+    officials = {
+        "chair_member_id": chair,
+        "secretary_member_id": secretary,
+        "adjuster1_member_id": adjuster1,
+        "adjuster2_member_id": adjuster2,
+    }
+    response = api.put(f"{API}/meetings/{meeting_id}/officials", json=officials, headers=headers)
+    assert response.status_code == 200, response.text
     for member_id in assembly.ids()[: 3 if kind == "board" else 5]:
         response = api.post(
             f"{API}/meetings/{meeting_id}/attendance", json={"member_id": member_id}, headers=headers
@@ -55,8 +70,10 @@ def test_notice_in_time_opens_the_meeting_and_records_mail_not_configured(
         "mail_status": "not_configured",
         "mail_detail": None,
     }
+    clock["now"] = MEETING_OPENS
     opened = api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=assembly.officer.headers)
     assert opened.json()["status"] == "open"
+    assert opened.json()["early_opening_reason"] is None
 
 
 def test_a_meeting_called_too_late_opens_only_with_a_recorded_reason(
@@ -66,6 +83,7 @@ def test_a_meeting_called_too_late_opens_only_with_a_recorded_reason(
     headers = assembly.officer.headers
     notice = api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "Kallelse"}, headers=headers)
     assert notice.json()["problem"] == "too_late"
+    clock["now"] += timedelta(days=10)
     refused = api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=headers)
     assert refused.status_code == 409
     assert refused.json()["code"] == "notice_not_in_time"
@@ -95,7 +113,7 @@ def test_a_proxy_beyond_the_rulebooks_limit_is_refused_and_not_recorded(
 def test_open_vote_counts_each_voter_and_refuses_a_second_vote_and_jav(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     excluded = assembly.ids()[4]
     vote = api.post(
@@ -143,7 +161,7 @@ def test_open_vote_counts_each_voter_and_refuses_a_second_vote_and_jav(
 
 
 def test_a_tied_open_vote_needs_the_chairs_casting_vote(api: TestClient, assembly: Assembly, clock) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     vote = api.post(
         f"{API}/meetings/{meeting_id}/votes", json={"method": "open", "question": "Q?"}, headers=headers
@@ -164,7 +182,7 @@ def test_a_tied_open_vote_needs_the_chairs_casting_vote(api: TestClient, assembl
 def test_a_vote_with_an_end_time_closes_early_only_when_everyone_has_voted(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     ends_at = (clock["now"] + timedelta(hours=1)).isoformat()
     vote_id = api.post(
@@ -183,7 +201,7 @@ def test_a_vote_with_an_end_time_closes_early_only_when_everyone_has_voted(
 def test_a_non_member_and_a_former_member_cannot_vote(
     api: TestClient, assembly: Assembly, session, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     vote_id = api.post(
         f"{API}/meetings/{meeting_id}/votes", json={"method": "open", "question": "Q?"}, headers=headers

@@ -16,7 +16,7 @@ from tests.governance.test_meetings_api import API, open_meeting_with_everyone
 def test_the_minutes_print_the_audit_head_they_were_drawn_up_on(
     api: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     assert api.post(f"{API}/meetings/{meeting_id}/close", headers=headers).status_code == 200
     head = chain_head(session)

@@ -32,8 +32,8 @@ PHYSICAL_ORDER = {
 }
 
 
-def secret_vote(api: TestClient, assembly: Assembly, **body) -> int:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+def secret_vote(api: TestClient, assembly: Assembly, clock, **body) -> int:
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     response = api.post(
         f"{API}/meetings/{meeting_id}/votes",
         json={"method": "secret", "question": "Ska föreningen köpa en lokal?", **TELLERS, **body},
@@ -46,7 +46,7 @@ def secret_vote(api: TestClient, assembly: Assembly, **body) -> int:
 def test_a_secret_ballot_gives_receipts_publishes_ballots_and_each_voter_finds_theirs(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    vote_id = secret_vote(api, assembly)
+    vote_id = secret_vote(api, assembly, clock)
     receipts = {}
     for actor, choice in zip(assembly.members, ["yes", "yes", "no", "yes", "abstain"], strict=True):
         cast = api.post(f"{API}/votes/{vote_id}/ballots", json={"choice": choice}, headers=actor.headers)
@@ -84,7 +84,7 @@ def test_a_secret_ballot_gives_receipts_publishes_ballots_and_each_voter_finds_t
 def test_a_tied_secret_ballot_is_settled_by_a_lot_with_a_recorded_seed(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    vote_id = secret_vote(api, assembly)
+    vote_id = secret_vote(api, assembly, clock)
     for actor, choice in zip(assembly.members, ["yes", "no", "yes", "no"], strict=False):
         api.post(f"{API}/votes/{vote_id}/ballots", json={"choice": choice}, headers=actor.headers)
     result = api.post(f"{API}/votes/{vote_id}/close", json=TELLERS, headers=assembly.officer.headers).json()[
@@ -98,7 +98,7 @@ def test_a_tied_secret_ballot_is_settled_by_a_lot_with_a_recorded_seed(
 def test_the_ballot_table_cannot_be_joined_to_the_voter_from_the_database_alone(
     api: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
-    vote_id = secret_vote(api, assembly)
+    vote_id = secret_vote(api, assembly, clock)
     cast_order = []
     for actor, choice in zip(assembly.members, ["yes", "no", "yes", "no", "abstain"], strict=True):
         receipt = api.post(
@@ -155,7 +155,7 @@ def test_the_ballot_table_cannot_be_joined_to_the_voter_from_the_database_alone(
 def test_an_election_elects_the_most_voted_and_settles_a_tie_by_lot(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     election = api.post(
         f"{API}/meetings/{meeting_id}/votes",
         json={
@@ -205,7 +205,7 @@ def cast_all(api: TestClient, assembly: Assembly, vote_id: int, bodies: list[dic
 def test_a_secret_ballot_cannot_be_opened_without_the_tellers_passphrase(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     refused = api.post(
         f"{API}/meetings/{meeting_id}/votes",
         json={"method": "secret", "question": "Ska föreningen köpa en lokal?"},
@@ -224,7 +224,7 @@ def test_a_secret_ballot_cannot_be_opened_without_the_tellers_passphrase(
 def test_closing_needs_the_tellers_passphrase_and_a_wrong_one_changes_nothing(
     api: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
-    vote_id = secret_vote(api, assembly)
+    vote_id = secret_vote(api, assembly, clock)
     cast_all(api, assembly, vote_id, [{"choice": "yes"}, {"choice": "no"}, {"choice": "yes"}])
     for body, code in (
         ({}, "tellers_passphrase_required"),
@@ -248,7 +248,7 @@ def test_closing_needs_the_tellers_passphrase_and_a_wrong_one_changes_nothing(
 def test_the_published_tally_is_the_product_of_the_ciphertexts_and_anyone_can_check_it(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    vote_id = secret_vote(api, assembly)
+    vote_id = secret_vote(api, assembly, clock)
     cast_all(api, assembly, vote_id, [{"choice": c} for c in ["yes", "no", "yes", "abstain", "yes"]])
     result = api.post(f"{API}/votes/{vote_id}/close", json=TELLERS, headers=assembly.officer.headers).json()[
         "result"
@@ -281,7 +281,7 @@ def test_the_published_tally_is_the_product_of_the_ciphertexts_and_anyone_can_ch
 def test_a_recount_detects_a_replaced_ciphertext(
     api: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
-    vote_id = secret_vote(api, assembly)
+    vote_id = secret_vote(api, assembly, clock)
     cast_all(api, assembly, vote_id, [{"choice": c} for c in ["no", "no", "yes"]])
     api.post(f"{API}/votes/{vote_id}/close", json=TELLERS, headers=assembly.officer.headers)
     vote = session.get(Vote, vote_id)
@@ -309,7 +309,7 @@ def test_a_recount_detects_a_replaced_ciphertext(
 def test_a_recount_detects_a_changed_tally(
     api: TestClient, assembly: Assembly, session: Session, clock, field: str, also_in_decryption: bool
 ) -> None:
-    vote_id = secret_vote(api, assembly)
+    vote_id = secret_vote(api, assembly, clock)
     cast_all(api, assembly, vote_id, [{"choice": c} for c in ["no", "no", "yes"]])
     api.post(f"{API}/votes/{vote_id}/close", json=TELLERS, headers=assembly.officer.headers)
     vote = session.get(Vote, vote_id)
@@ -327,7 +327,7 @@ def test_a_recount_detects_a_changed_tally(
 
 
 def test_a_recount_is_refused_while_the_vote_is_open(api: TestClient, assembly: Assembly, clock) -> None:
-    vote_id = secret_vote(api, assembly)
+    vote_id = secret_vote(api, assembly, clock)
     refused = api.get(f"{API}/votes/{vote_id}/recount", headers=assembly.members[0].headers)
     assert refused.status_code == 409
     assert refused.json()["code"] == "vote_open"
@@ -336,7 +336,7 @@ def test_a_recount_is_refused_while_the_vote_is_open(api: TestClient, assembly: 
 def test_an_election_tallies_blank_ballots_from_the_encrypted_blank_mark(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    meeting_id = open_meeting_with_everyone(api, assembly)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
     election = api.post(
         f"{API}/meetings/{meeting_id}/votes",
         json={"method": "election", "question": "Val av tre", "seats": 3, "candidates": ["Ada", "Bo", "Cy"]}
@@ -361,7 +361,7 @@ def test_an_election_tallies_blank_ballots_from_the_encrypted_blank_mark(
 def test_the_ballot_table_holds_only_ciphertexts(
     api: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
-    vote_id = secret_vote(api, assembly)
+    vote_id = secret_vote(api, assembly, clock)
     cast_all(api, assembly, vote_id, [{"choice": c} for c in ["yes", "no", "abstain"]])
     rows = session.execute(
         text("SELECT id, vote_id, content, receipt FROM secret_ballots WHERE vote_id = :v"), {"v": vote_id}

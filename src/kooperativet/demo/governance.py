@@ -1,5 +1,6 @@
 """Demo step: the annual meeting. An open vote (with jäv), a fee decision from a future date, a secret
-ballot on a member's motion, an election with a tie settled by lot; minutes and published ballots.
+ballot on a member's motion (taken up before the election, so the minutes number the items as held), an
+election with a tie settled by lot; minutes approved by both adjusters and locked, and published ballots.
 
 Everything random in production (the tally keys and the ballots' encryption randomness, the lot, the
 ballot shuffle) is derived here from a demo constant with HMAC, so two runs give identical files. Never do
@@ -16,8 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from kooperativet.auth.models import User
 from kooperativet.demo import DemoContext
+from kooperativet.governance import conduct, minutes_approval, service
 from kooperativet.governance import minutes as minutes_service
-from kooperativet.governance import service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, BoardRole, Vote, VoteMethod
 from kooperativet.governance.rules import Choice, MeetingKind
@@ -95,7 +96,7 @@ def run(context: DemoContext) -> None:
                 "fee",
                 AgendaItemKind.board_proposal,
                 "Sänkt administrativ avgift",
-                "Styrelsen föreslår att avgiften sänks från 6 % till 5,5 % från och med 2027-01-01.",
+                "Styrelsen föreslår att avgiften sänks från 6 % till 5,5 % från och med den 1 januari 2027.",
             ),
             ("auditors", AgendaItemKind.election, "Val av två revisorer", None),
         ]
@@ -137,6 +138,7 @@ def run(context: DemoContext) -> None:
     )
     for member in (alva, bertil, cleo):
         service.register_attendance(session, meeting=meeting, member_id=member.id)
+    conduct.take_up(session, meeting=meeting, item=items["opening"], now=now)
     service.register_proxy(
         session,
         meeting=meeting,
@@ -190,7 +192,7 @@ def run(context: DemoContext) -> None:
         meeting=meeting,
         data=VoteCreate(
             method=VoteMethod.open,
-            question="Sänks den administrativa avgiften till 5,5 % från 2027-01-01?",
+            question="Sänks den administrativa avgiften till 5,5 % från den 1 januari 2027?",
             agenda_item_id=items["fee"].id,
             sets_parameter=ParameterProposal(key="fee_rate", value="0.055", valid_from=date(2027, 1, 1)),
         ),
@@ -248,7 +250,11 @@ def run(context: DemoContext) -> None:
     minutes = minutes_service.draw_up_minutes(
         session, meeting=meeting, correction_reason=None, now=now + timedelta(hours=3)
     )
-    minutes_service.lock_minutes(session, minutes=minutes, now=now + timedelta(days=7))
+    # The adjusters elected at the meeting approve the draft, each from their own account; the second
+    # approval locks the minutes as adjusted.
+    for adjuster, after in ((bertil, timedelta(days=6)), (dagny, timedelta(days=7))):
+        minutes_approval.approve_minutes(session, minutes=minutes, member=adjuster, now=now + after)
+    assert minutes.locked_at is not None
     context.write(
         "governance/arsmote-2026-protokoll.pdf",
         minutes.pdf,

@@ -1,22 +1,35 @@
-"""Minutes (protokoll): a PDF per meeting from its committed record. Locked once adjusted; a correction is a
-new version that refers to the previous one (and the database refuses changes to locked minutes)."""
+"""Minutes (protokoll): a PDF per meeting from its committed record, first as a draft for the adjusters,
+then, once both have approved it (``governance.minutes_approval``), as the adjusted minutes, locked for good.
+A correction is a new version that refers to the previous one (the database refuses changes to locked
+minutes). What the minutes say, in Swedish, is in ``governance.minutes_text``."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import ChainHead, append_event, chain_head
 from kooperativet.documents.render import render_pdf
 from kooperativet.errors import Conflict, NotFound, RuleViolation
+from kooperativet.governance import minutes_text as text
 from kooperativet.governance import service
-from kooperativet.governance.models import Meeting, MeetingStatus, Minutes, Vote, VoteMethod
-from kooperativet.governance.rules import MeetingKind
+from kooperativet.governance.models import (
+    AgendaItemKind,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesApproval,
+    RulebookVersion,
+    Vote,
+    VoteMethod,
+)
+from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind, swedish_day
 from kooperativet.parties.models import Cooperative, Member
 
 TEMPLATE = "minutes/minutes.html"
@@ -24,7 +37,7 @@ TEMPLATE = "minutes/minutes.html"
 METHOD_LABELS = {
     VoteMethod.open: "öppen omröstning",
     VoteMethod.secret: "sluten omröstning",
-    VoteMethod.election: "val (sluten omröstning)",
+    VoteMethod.election: "val med slutna valsedlar",
     VoteMethod.board: "styrelsebeslut",
     VoteMethod.per_capsulam: "per capsulam",
 }
@@ -55,24 +68,69 @@ def majority_in_swedish(text: str) -> str:
     return text
 
 
-def _vote_context(session: Session, vote: Vote) -> dict[str, Any]:
+def held_day(meeting: Meeting) -> date:
+    """The day the meeting was held: the Swedish calendar day it was opened (the planned day until then)."""
+    return swedish_day(meeting.opened_at) if meeting.opened_at is not None else meeting.held_on
+
+
+def _tie_break(result: dict[str, Any]) -> str | None:
+    tie_break = result.get("tie_break")
+    if tie_break == "lot":
+        order = [text.CHOICES.get(Choice(o), o) if o in set(Choice) else o for o in result["lot"]["order"]]
+        return f"Lika röstetal avgjordes genom lottning (frö {result['lot']['seed']}); dragen ordning: " + (
+            f"{text.names(order)}."
+        )
+    if tie_break == "casting_vote":
+        casting = text.CHOICES[Choice(result["casting_vote"])]
+        return f"Lika röstetal avgjordes genom ordförandens utslagsröst ({casting})."
+    return None
+
+
+def _result_lines(result: dict[str, Any]) -> list[str]:
+    """The counts and the rule, as sentences ("Ja 3 av 4 avgivna röster …")."""
+    if "elected" in result:
+        return [text.election_counts(result), f"Regel: {majority_in_swedish(result['majority_required'])}."]
+    if "yes" in result:
+        lines = [text.yes_no_counts(result)]
+        if "roll_count" in result:
+            lines.append(f"Röstlängden tar upp {result['roll_count']}; valsedlar {result['ballot_count']}.")
+        lines.append(text.majority_text(result, majority_in_swedish(result["majority_required"])))
+        return lines
+    if "responses" in result:
+        return [
+            f"Svar från {result['responses']} av {result['eligible']} styrelseledamöter. "
+            f"Krav: {majority_in_swedish(result['majority_required'])}."
+        ]
+    return []
+
+
+def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = False) -> dict[str, Any]:
     result = json.loads(vote.result) if vote.result else {}
-    if "majority_required" in result:
-        result["majority_required"] = majority_in_swedish(result["majority_required"])
+    parameter = (
+        text.parameter_decision(vote.parameter_key, vote.parameter_value, vote.parameter_valid_from)
+        if vote.parameter_key and vote.parameter_value and vote.parameter_valid_from
+        else None
+    )
+    tie_break = _tie_break(result) if result else None
     return {
-        "id": vote.id,
         "question": vote.question,
         "method": METHOD_LABELS[VoteMethod(vote.method)],
-        "kind": str(vote.decision_kind),
-        "rulebook_id": vote.rulebook_id,
-        "result": result,
+        # An election says it is one in its method already.
+        "kind": None
+        if vote.method == VoteMethod.election
+        else text.DECISION_KINDS[DecisionKind(vote.decision_kind)],
+        "counts": dict(sorted(result["counts"].items())) if "counts" in result else None,
+        "lines": [*_result_lines(result), *([tie_break] if tie_break else [])],
+        "decision": text.decision_sentence(
+            body=body,
+            result=result,
+            per_capsulam=vote.method == VoteMethod.per_capsulam,
+            parameter=parameter if vote.parameter_value_id is not None else None,
+            motion=motion,
+        ),
         "excluded": [_name(session, i) for i in service.excluded_of(vote)],
         "commitment": vote.ballot_commitment,
-        "parameter": (
-            f"{vote.parameter_key} = {vote.parameter_value} från {vote.parameter_valid_from}"
-            if vote.parameter_value_id is not None
-            else None
-        ),
+        "encrypted": "decryption" in result,
     }
 
 
@@ -97,29 +155,94 @@ def _per_capsulam_since_last_board_meeting(session: Session, meeting: Meeting) -
     ]
 
 
+def _sections(session: Session, meeting: Meeting) -> tuple[list[dict[str, Any]], list[str]]:
+    """The items in the order held, numbered § 1, § 2, … with each decision under its item; and the titles
+    of the agenda items the meeting never took up. Minutes of meetings held before items were numbered as
+    held (no ``held_as`` at all) keep the agenda's order."""
+    body = text.DECIDING_BODY[MeetingKind(meeting.kind)]
+    votes: dict[int | None, list[Vote]] = {}
+    for vote in service.votes_of(session, meeting=meeting):
+        votes.setdefault(vote.agenda_item_id, []).append(vote)
+    numbered = any(item.held_as is not None for item in meeting.items)
+    held = sorted(
+        (item for item in meeting.items if item.held_as is not None or not numbered),
+        key=lambda item: (item.held_as or 0, item.position),
+    )
+    sections: list[dict[str, Any]] = [
+        {
+            "title": item.title,
+            "motion_by": _name(session, item.motion_by_member_id) if item.motion_by_member_id else None,
+            "text": item.text,
+            "board_answer": item.board_answer,
+            "decision": item.decision,
+            "votes": [
+                _vote_context(session, v, body=body, motion=item.kind == AgendaItemKind.motion)
+                for v in votes.get(item.id, [])
+            ],
+        }
+        for item in held
+    ]
+    # Votes recorded without an item (before every vote had one) stand as items of their own.
+    for vote in votes.get(None, []):
+        context = _vote_context(session, vote, body=body)
+        sections.append(
+            {
+                "title": vote.question,
+                "motion_by": None,
+                "text": None,
+                "board_answer": None,
+                "decision": None,
+                "votes": [context],
+            }
+        )
+    for number, section in enumerate(sections, start=1):
+        section["number"] = number
+    not_taken_up = [item.title for item in meeting.items if numbered and item.held_as is None]
+    return sections, not_taken_up
+
+
 def minutes_context(
-    session: Session, *, meeting: Meeting, version: int, audit_head: ChainHead
+    session: Session,
+    *,
+    meeting: Meeting,
+    version: int,
+    audit_head: ChainHead,
+    approvals: Sequence[MinutesApproval] = (),
+    final: bool = False,
+    correction: str | None = None,
 ) -> dict[str, Any]:
     cooperative = session.scalar(select(Cooperative).order_by(Cooperative.id).limit(1))
-    votes = service.votes_of(session, meeting=meeting)
-    by_item: dict[int | None, list[dict[str, Any]]] = {}
-    for vote in votes:
-        by_item.setdefault(vote.agenda_item_id, []).append(_vote_context(session, vote))
+    rulebook = session.get(RulebookVersion, meeting.rulebook_id)
     per_capsulam = (
-        [_vote_context(session, v) for v in _per_capsulam_since_last_board_meeting(session, meeting)]
+        [
+            _vote_context(session, v, body="Styrelsen")
+            for v in _per_capsulam_since_last_board_meeting(session, meeting)
+        ]
         if meeting.kind == MeetingKind.BOARD
         else []
     )
+    sections, not_taken_up = _sections(session, meeting)
+    day = held_day(meeting)
     return {
         "cooperative": cooperative.name if cooperative else "",
-        "meeting": meeting,
+        "title": meeting.title,
+        "held_on": text.on_day(day),
+        "location": meeting.location,
+        "kind": text.MEETING_KINDS[MeetingKind(meeting.kind)],
+        "called_for": text.on_day(meeting.held_on) if meeting.held_on != day else None,
+        "early_opening_reason": meeting.early_opening_reason,
+        "noticed_on": text.on_day(meeting.noticed_on) if meeting.noticed_on else None,
+        "notice_override_reason": meeting.notice_override_reason,
+        "rulebook_from": text.on_day(rulebook.valid_from) if rulebook else None,
         "version": version,
+        "final": final,
+        "correction": correction,
         "present": [_name(session, a.member_id) for a in meeting.attendance],
         "proxies": [
             {
                 "principal": _name(session, p.principal_member_id),
                 "attendee": _name(session, p.attendee_member_id),
-                "dated": p.dated,
+                "dated": text.on_day(p.dated),
             }
             for p in meeting.proxies
         ],
@@ -130,32 +253,61 @@ def minutes_context(
             _name(session, meeting.adjuster1_member_id),
             _name(session, meeting.adjuster2_member_id),
         ],
-        "items": [
-            {
-                "position": item.position,
-                "title": item.title,
-                "kind": str(item.kind),
-                "text": item.text,
-                "motion_by": _name(session, item.motion_by_member_id) if item.motion_by_member_id else None,
-                "board_answer": item.board_answer,
-                "decision": item.decision,
-                "votes": by_item.get(item.id, []),
-            }
-            for item in meeting.items
-        ],
-        "other_votes": by_item.get(None, []),
+        "sections": sections,
+        "not_taken_up": not_taken_up,
         "per_capsulam": per_capsulam,
+        "approvals": [
+            {"name": _name(session, a.member_id), "day": text.on_day(swedish_day(a.approved_at))}
+            for a in approvals
+        ],
         "audit_head": audit_head,
     }
+
+
+def render_minutes(
+    session: Session, *, minutes: Minutes, meeting: Meeting, final: bool, now: datetime
+) -> Minutes:
+    """(Re)render ``minutes``: a draft, or with ``final`` the adjusted minutes with their approvals. The PDF
+    prints the audit chain's head as it stands now, and records it on the row."""
+    anchor = chain_head(session)
+    context = minutes_context(
+        session,
+        meeting=meeting,
+        version=minutes.version,
+        audit_head=anchor,
+        approvals=minutes.approvals if final else (),
+        final=final,
+        correction=minutes.correction_reason,
+    )
+    pdf = render_pdf(TEMPLATE, context)
+    minutes.pdf = pdf
+    minutes.sha256 = hashlib.sha256(pdf).hexdigest()
+    minutes.audit_head_hash = anchor.hash
+    if not final:
+        minutes.created_at = now
+    session.add(minutes)
+    session.flush()
+    return minutes
 
 
 def draw_up_minutes(
     session: Session, *, meeting: Meeting, correction_reason: str | None, now: datetime
 ) -> Minutes:
-    """Render the minutes of a closed meeting. A draft is redrawn in place; after the latest version is
-    locked (adjusted), a new version is a correction: it needs a reason and refers to the previous one."""
+    """Draw up the minutes of a closed meeting as a draft for the adjusters. A draft is redrawn in place (and
+    any approval of the earlier draft falls: the adjusters approve what they read); after the latest version
+    is locked, a new version is a correction: it needs a reason and refers to the previous one."""
     if meeting.status != MeetingStatus.closed:
         raise Conflict("minutes are drawn up after the meeting is closed", code=f"meeting_{meeting.status}")
+    if None in (
+        meeting.chair_member_id,
+        meeting.secretary_member_id,
+        meeting.adjuster1_member_id,
+        meeting.adjuster2_member_id,
+    ):
+        raise Conflict(
+            "the meeting chose no chair, secretary and two adjusters: no one could sign or adjust minutes",
+            code="officials_missing",
+        )
     latest = session.scalar(
         select(Minutes).where(Minutes.meeting_id == meeting.id).order_by(Minutes.version.desc()).limit(1)
     )
@@ -166,29 +318,32 @@ def draw_up_minutes(
             code="correction_reason_required",
             field="correction_reason",
         )
-    anchor = chain_head(session)
-    redraw = latest is not None and latest.locked_at is None
-    version = latest.version if latest is not None and redraw else (latest.version + 1 if latest else 1)
-    correction = reason if latest is not None and not redraw else None
-    context = minutes_context(session, meeting=meeting, version=version, audit_head=anchor)
-    context["correction"] = correction
-    pdf = render_pdf(TEMPLATE, context)
-    if latest is not None and redraw:
+    if latest is not None and latest.locked_at is None:
         minutes = latest
+        _withdraw_approvals(session, minutes=minutes, now=now)
     else:
         minutes = Minutes(
             meeting_id=meeting.id,
-            version=version,
+            version=latest.version + 1 if latest else 1,
             refers_to_id=latest.id if latest is not None else None,
-            correction_reason=correction,
-        )
-    minutes.pdf = pdf
-    minutes.sha256 = hashlib.sha256(pdf).hexdigest()
-    minutes.audit_head_hash = anchor.hash
-    minutes.created_at = now
-    session.add(minutes)
-    session.flush()
-    return minutes
+            correction_reason=reason if latest is not None else None,
+        )  # added to the session once rendered: its PDF and hashes are required columns
+    return render_minutes(session, minutes=minutes, meeting=meeting, final=False, now=now)
+
+
+def _withdraw_approvals(session: Session, *, minutes: Minutes, now: datetime) -> None:
+    """A redrawn draft is a new text: approvals of the old one no longer hold, and the log says so."""
+    withdrawn = [a.member_id for a in minutes.approvals]
+    if not withdrawn:
+        return
+    session.execute(delete(MinutesApproval).where(MinutesApproval.minutes_id == minutes.id))
+    session.expire(minutes, ["approvals"])
+    append_event(
+        session,
+        kind="minutes_approvals_withdrawn",
+        payload={"minutes_id": minutes.id, "draft_sha256": minutes.sha256, "member_ids": withdrawn},
+        now=now,
+    )
 
 
 def get_minutes(session: Session, *, minutes_id: int) -> Minutes:
@@ -202,23 +357,3 @@ def list_minutes(session: Session, *, meeting: Meeting) -> list[Minutes]:
     return list(
         session.scalars(select(Minutes).where(Minutes.meeting_id == meeting.id).order_by(Minutes.version))
     )
-
-
-def lock_minutes(session: Session, *, minutes: Minutes, now: datetime) -> Minutes:
-    """The chair and adjusters have signed: the minutes are locked for good."""
-    if minutes.locked_at is not None:
-        raise Conflict(f"minutes {minutes.id} are already locked", code="minutes_locked")
-    minutes.locked_at = now
-    session.flush()
-    append_event(
-        session,
-        kind="minutes_locked",
-        payload={
-            "meeting_id": minutes.meeting_id,
-            "minutes_id": minutes.id,
-            "version": minutes.version,
-            "sha256": minutes.sha256,
-        },
-        now=now,
-    )
-    return minutes

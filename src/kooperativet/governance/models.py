@@ -101,6 +101,9 @@ class Meeting(VersionedMixin, Base):
     notice_mail_status: Mapped[str | None] = mapped_column(String(20))
     notice_mail_detail: Mapped[str | None] = mapped_column(String(500))
     notice_override_reason: Mapped[str | None] = mapped_column(String(500))
+    early_opening_reason: Mapped[str | None] = mapped_column(
+        String(500), doc="why the meeting was opened before the day it was called for"
+    )
     chair_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     secretary_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     adjuster1_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
@@ -127,6 +130,9 @@ class AgendaItem(Base):
     motion_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     board_answer: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str | None] = mapped_column(Text, doc="what the meeting decided, for the minutes")
+    held_as: Mapped[int | None] = mapped_column(
+        doc="the item's number (§) in the order the meeting took it up; None until taken up"
+    )
 
 
 class Attendance(Base):
@@ -239,3 +245,21 @@ class Minutes(Base):
     audit_head_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     locked_at: Mapped[datetime | None]
+    approvals: Mapped[list[MinutesApproval]] = relationship(
+        order_by="MinutesApproval.approved_at, MinutesApproval.id", lazy="selectin"
+    )
+
+
+class MinutesApproval(Base):
+    """An adjuster's approval (justering) of a draft of the minutes, given from their own account. The
+    minutes lock when both adjusters elected at the meeting have approved the same draft (``draft_sha256``).
+    """
+
+    __tablename__ = "minutes_approvals"
+    __table_args__ = (UniqueConstraint("minutes_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    draft_sha256: Mapped[str] = mapped_column(String(64), doc="the draft PDF the adjuster read and approved")
+    approved_at: Mapped[datetime]

@@ -22,7 +22,7 @@ from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, require_roles
 from kooperativet.auth.models import Role, User
 from kooperativet.errors import Conflict
-from kooperativet.governance import mail, service
+from kooperativet.governance import conduct, mail, minutes_approval, service
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import Meeting, RulebookVersion, Vote, VoteStatus
@@ -90,6 +90,7 @@ def _meeting_read(session: DbSession, meeting: Meeting) -> MeetingRead:
         noticed_on=meeting.noticed_on,
         notice_mail_status=meeting.notice_mail_status,
         notice_override_reason=meeting.notice_override_reason,
+        early_opening_reason=meeting.early_opening_reason,
         chair_member_id=meeting.chair_member_id,
         secretary_member_id=meeting.secretary_member_id,
         adjuster1_member_id=meeting.adjuster1_member_id,
@@ -301,10 +302,32 @@ def give_notice(
 def open_meeting(
     meeting_id: int, body: MeetingOpen, _user: BoardOrAdmin, session: DbSession, clock: Now
 ) -> MeetingRead:
-    """Open the meeting; notice given too late or too early needs a recorded ``override_reason``."""
+    """Open the meeting. Opening it before the day it was called for needs ``early_opening_reason``, and
+    notice given too late or too early needs ``override_reason``; both are recorded and printed in the
+    minutes.
+    """
     meeting = service.get_meeting(session, meeting_id=meeting_id)
-    service.open_meeting(session, meeting=meeting, override_reason=body.override_reason, now=clock)
+    service.open_meeting(
+        session,
+        meeting=meeting,
+        override_reason=body.override_reason,
+        early_opening_reason=body.early_opening_reason,
+        now=clock,
+    )
     return _meeting_read(session, meeting)
+
+
+@router.post(
+    "/meetings/{meeting_id}/items/{item_id}/take-up", responses=problem_responses(401, 403, 404, 409)
+)
+def take_up_item(
+    meeting_id: int, item_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now
+) -> AgendaItemRead:
+    """The open meeting takes up an agenda item now: it gets the next § number in the minutes (board or
+    admin). Putting a question to the vote takes up its item too; taking an item up twice changes nothing."""
+    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    item = service.get_item(session, meeting=meeting, item_id=item_id)
+    return AgendaItemRead.model_validate(conduct.take_up(session, meeting=meeting, item=item, now=clock))
 
 
 @router.put("/meetings/{meeting_id}/officials", responses=problem_responses(401, 403, 404, 409, 422))
@@ -468,11 +491,15 @@ def draw_up_minutes(
     return MinutesRead.model_validate(minutes)
 
 
-@router.post("/minutes/{minutes_id}/lock", responses=problem_responses(401, 403, 404, 409))
-def adjust_minutes(minutes_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now) -> MinutesRead:
-    """The chair and adjusters have signed: lock the minutes (board or admin)."""
+@router.post("/minutes/{minutes_id}/approvals", responses=problem_responses(401, 403, 404, 409, 422))
+def approve_minutes(minutes_id: int, user: CurrentUser, session: DbSession, clock: Now) -> MinutesRead:
+    """An adjuster elected at the meeting approves (justerar) the draft minutes from their own account; when
+    both adjusters have approved, the minutes are rendered as adjusted and locked for good."""
     minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
-    return MinutesRead.model_validate(minutes_service.lock_minutes(session, minutes=minutes, now=clock))
+    member = service.member_of(session, user=user)
+    return MinutesRead.model_validate(
+        minutes_approval.approve_minutes(session, minutes=minutes, member=member, now=clock)
+    )
 
 
 @router.get(

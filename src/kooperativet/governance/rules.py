@@ -17,8 +17,16 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 HALF = Fraction(1, 2)
+#: Meetings are called for a Swedish calendar day; a moment is placed on that calendar in Swedish time.
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def swedish_day(moment: datetime) -> date:
+    """The calendar day in Sweden at ``moment`` (aware): 23:30 UTC on 19 December is 20 December."""
+    return moment.astimezone(SWEDEN).date()
 
 
 class DecisionKind(StrEnum):

@@ -193,6 +193,7 @@ class AgendaItemRead(ReadSchema):
     motion_by_member_id: int | None
     board_answer: str | None
     decision: str | None
+    held_as: int | None = Field(description="the item's number (§) in the order the meeting took it up")
 
 
 class NoticeCreate(Schema):
@@ -214,6 +215,11 @@ class NoticeRead(Schema):
 class MeetingOpen(Schema):
     override_reason: MultilineText | None = Field(
         default=None, max_length=500, description="required to open a meeting whose notice was not in time"
+    )
+    early_opening_reason: Text | None = Field(
+        default=None,
+        max_length=500,
+        description="required to open a meeting before the day it was called for; printed in the minutes",
     )
 
 
@@ -260,6 +266,7 @@ class MeetingRead(ReadSchema):
     noticed_on: date | None
     notice_mail_status: str | None
     notice_override_reason: str | None
+    early_opening_reason: str | None
     chair_member_id: int | None
     secretary_member_id: int | None
     adjuster1_member_id: int | None
@@ -415,7 +422,15 @@ class MinutesRead(ReadSchema):
     sha256: str
     audit_head_hash: str
     created_at: datetime
-    locked_at: datetime | None
+    locked_at: datetime | None = Field(description="set when both adjusters have approved; final from then")
+    approvals: list[MinutesApprovalRead]
 
 
+class MinutesApprovalRead(ReadSchema):
+    member_id: int
+    draft_sha256: str
+    approved_at: datetime
+
+
+MinutesRead.model_rebuild()
 MeetingRead.model_rebuild()

@@ -24,7 +24,7 @@ from kooperativet.auth.models import Role, User
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
-from kooperativet.governance import rules
+from kooperativet.governance import conduct, rules
 from kooperativet.governance.models import (
     AgendaItem,
     AgendaItemKind,
@@ -327,10 +327,17 @@ def record_notice_mail(session: Session, *, meeting: Meeting, status: str, detai
 
 
 def open_meeting(
-    session: Session, *, meeting: Meeting, override_reason: str | None, now: datetime
+    session: Session,
+    *,
+    meeting: Meeting,
+    override_reason: str | None,
+    now: datetime,
+    early_opening_reason: str | None = None,
 ) -> Meeting:
-    """Open a meeting. Notice not given in time refuses it unless a reason for going ahead is recorded."""
+    """Open a meeting. Opening before the day it was called for, or after notice not given in time, is
+    refused unless a reason for going ahead is recorded (in the meeting, the minutes and the audit log)."""
     _require_status(meeting, MeetingStatus.planned)
+    early = _early_opening_reason(meeting, reason=early_opening_reason, now=now)
     reason = (override_reason or "").strip() or None
     problem = "no notice was given" if meeting.noticed_on is None else None
     if problem is None:
@@ -346,6 +353,7 @@ def open_meeting(
                 f"{problem}; give override_reason to open the meeting anyway", code="notice_not_in_time"
             )
         meeting.notice_override_reason = reason
+    meeting.early_opening_reason = early
     meeting.status = MeetingStatus.open
     meeting.opened_at = now
     meeting.version += 1
@@ -353,10 +361,34 @@ def open_meeting(
     append_event(
         session,
         kind="meeting_opened",
-        payload={"meeting_id": meeting.id, "kind": meeting.kind, "notice_override_reason": reason},
+        payload={
+            "meeting_id": meeting.id,
+            "kind": meeting.kind,
+            "called_for": meeting.held_on.isoformat(),
+            "opened_on": rules.swedish_day(now).isoformat(),
+            "notice_override_reason": reason,
+            "early_opening_reason": early,
+        },
         now=now,
     )
     return meeting
+
+
+def _early_opening_reason(meeting: Meeting, *, reason: str | None, now: datetime) -> str | None:
+    """The reason for opening before the day the meeting was called for (None when not early); opening
+    early without one is refused, since members were told to come on that day."""
+    opened_on = rules.swedish_day(now)
+    if opened_on >= meeting.held_on:
+        return None
+    stated = (reason or "").strip() or None
+    if stated is None:
+        raise RuleViolation(
+            f"meeting {meeting.id} is called for {meeting.held_on}; opening it on {opened_on}, before that "
+            "day, needs early_opening_reason",
+            code="opened_before_its_day",
+            field="early_opening_reason",
+        )
+    return stated
 
 
 def set_officials(session: Session, *, meeting: Meeting, data: OfficialsUpdate) -> Meeting:
@@ -565,8 +597,11 @@ def open_vote(
             code="wrong_vote_method",
             field="method",
         )
-    if data.agenda_item_id is not None:
-        get_item(session, meeting=meeting, item_id=data.agenda_item_id)
+    item = (
+        None
+        if data.agenda_item_id is None
+        else get_item(session, meeting=meeting, item_id=data.agenda_item_id)
+    )
     election = data.method == VoteMethod.election
     if election:
         names = [c.strip() for c in data.candidates or []]
@@ -585,9 +620,10 @@ def open_vote(
         raise RuleViolation("board decisions are made by the board", field="decision_kind")
     if not board_meeting and not quorum(session, meeting=meeting).quorate:
         raise Conflict("the meeting is not quorate", code="not_quorate")
+    item = conduct.item_for_vote(session, meeting=meeting, item=item, question=data.question, now=now)
     vote = Vote(
         meeting_id=meeting.id,
-        agenda_item_id=data.agenda_item_id,
+        agenda_item_id=item.id,
         method=data.method,
         decision_kind=kind,
         question=data.question,

@@ -1,0 +1,84 @@
+"""Justering: the adjusters elected at the meeting approve the draft minutes, each from their own account.
+
+Föreningslagen (2018:672) 6 kap. 39 § wants the minutes of a general meeting signed by the one who kept
+them and adjusted (justerat) by the chair (unless the chair kept them) and at least one adjuster the meeting
+chose; this cooperative chooses two adjusters, and both must approve (docs/governance.md, "Minutes").
+Each approval is a recorded step (a row and an audit event) naming the draft it approved by its SHA-256.
+When the second adjuster approves, the minutes are rendered once more as the adjusted minutes (no draft
+marking, with who approved and when) and locked: from then on the database refuses any change, and a
+correction is a new version (``minutes.draw_up_minutes``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from kooperativet.audit.service import append_event
+from kooperativet.errors import Conflict, PermissionDenied
+from kooperativet.governance.minutes import render_minutes
+from kooperativet.governance.models import Meeting, Minutes, MinutesApproval
+from kooperativet.parties.models import Member
+
+
+def adjusters_of(meeting: Meeting) -> frozenset[int]:
+    return frozenset(m for m in (meeting.adjuster1_member_id, meeting.adjuster2_member_id) if m is not None)
+
+
+def approve_minutes(session: Session, *, minutes: Minutes, member: Member, now: datetime) -> Minutes:
+    """Record ``member``'s approval of the draft as it reads now; the second approval locks the minutes."""
+    if minutes.locked_at is not None:
+        raise Conflict(f"minutes {minutes.id} are already adjusted and locked", code="minutes_locked")
+    meeting = session.get(Meeting, minutes.meeting_id)
+    assert meeting is not None
+    adjusters = adjusters_of(meeting)
+    if member.id not in adjusters:
+        raise PermissionDenied(
+            "only the adjusters elected at the meeting approve its minutes", code="not_an_adjuster"
+        )
+    if any(a.member_id == member.id for a in minutes.approvals):
+        raise Conflict("you have already approved these minutes", code="already_approved")
+    session.add(
+        MinutesApproval(
+            minutes_id=minutes.id, member_id=member.id, draft_sha256=minutes.sha256, approved_at=now
+        )
+    )
+    session.flush()
+    session.expire(minutes, ["approvals"])
+    append_event(
+        session,
+        kind="minutes_approved",
+        payload={
+            "meeting_id": meeting.id,
+            "minutes_id": minutes.id,
+            "version": minutes.version,
+            "member_id": member.id,
+            "draft_sha256": minutes.sha256,
+        },
+        now=now,
+    )
+    if {a.member_id for a in minutes.approvals} >= adjusters and len(adjusters) == 2:
+        _lock(session, minutes=minutes, meeting=meeting, now=now)
+    return minutes
+
+
+def _lock(session: Session, *, minutes: Minutes, meeting: Meeting, now: datetime) -> None:
+    """Both adjusters approved the same draft: render the adjusted minutes and lock them for good."""
+    draft = minutes.sha256
+    render_minutes(session, minutes=minutes, meeting=meeting, final=True, now=now)
+    minutes.locked_at = now
+    session.flush()
+    append_event(
+        session,
+        kind="minutes_locked",
+        payload={
+            "meeting_id": meeting.id,
+            "minutes_id": minutes.id,
+            "version": minutes.version,
+            "draft_sha256": draft,
+            "sha256": minutes.sha256,
+            "approved_by": [a.member_id for a in minutes.approvals],
+        },
+        now=now,
+    )

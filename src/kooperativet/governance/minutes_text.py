@@ -1,0 +1,151 @@
+"""The minutes' Swedish: what each recorded value reads as on paper.
+
+The API speaks in keys and enum values (``fee_rate``, ``0.055``, ``ordinary``, ``not_reached``); the minutes
+are read by members, so every such value is put into Swedish words here, numbers with a decimal comma and
+dates as Swedes write them ("1 januari 2027"). Nothing in this module touches the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Final
+
+from kooperativet.documents.render import long_date, money, percent
+from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind, PerCapsulamReason
+from kooperativet.parameters.catalog import ValueKind, spec_for
+
+MEETING_KINDS: Final = {
+    MeetingKind.BOARD: "styrelsemöte",
+    MeetingKind.ANNUAL: "ordinarie föreningsstämma (årsmöte)",
+    MeetingKind.EXTRA: "extra föreningsstämma",
+}
+
+#: Who decides at each kind of meeting, as the subject of "… beslutade".
+DECIDING_BODY: Final = {
+    MeetingKind.BOARD: "Styrelsen",
+    MeetingKind.ANNUAL: "Stämman",
+    MeetingKind.EXTRA: "Stämman",
+}
+
+DECISION_KINDS: Final = {
+    DecisionKind.ORDINARY: "vanligt beslut",
+    DecisionKind.STATUTE_CHANGE: "stadgeändring",
+    DecisionKind.STATUTE_CHANGE_RAISING_DUTIES: "stadgeändring som ökar medlemmarnas betalningsskyldighet",
+    DecisionKind.DISSOLUTION: "beslut om att föreningen ska träda i likvidation",
+    DecisionKind.BOARD: "styrelsebeslut",
+    DecisionKind.ELECTION: "val",
+}
+
+CHOICES: Final = {Choice.YES: "ja", Choice.NO: "nej", Choice.ABSTAIN: "avstår"}
+
+PER_CAPSULAM_REASONS: Final = {
+    PerCapsulamReason.NOT_QUORATE: "för många ledamöter var jäviga för att styrelsen skulle vara beslutför",
+    PerCapsulamReason.NOT_REACHED: "alla styrelseledamöter nåddes inte",
+    PerCapsulamReason.NOT_UNANIMOUS: "styrelseledamöterna var inte eniga",
+}
+
+#: How a decision on each parameter (``parameters.catalog``) begins, followed by the value: "avgiften 5,5 %
+#: från den 1 januari 2027", "lön betalas ut när kunden har betalat från den 1 januari 2027".
+PARAMETER_NAMES: Final = {
+    "fee_rate": "avgiften",
+    "holiday_pay_rate": "semesterersättningen",
+    "sink_rate": "skattesatsen för SINK",
+    "asink_rate": "skattesatsen för A-SINK",
+    "table_surcharge_rate": "tillägget på tabellskatten när skatteuppgift saknas",
+    "employer_contribution_rules": "reglerna för arbetsgivaravgifter",
+    "minimum_day_rate": "den lägsta dagsersättningen",
+    "invoice_rounding": "fakturabelopp avrundas",
+    "pay_on": "lön betalas ut",
+    "pay_day": "lön betalas ut",
+    "account_map": "kontoplanen för bokföringsexporten",
+}
+
+CHOICE_VALUES: Final = {
+    ("invoice_rounding", "krona"): "till hela kronor",
+    ("invoice_rounding", "none"): "inte",
+    ("pay_on", "payment"): "när kunden har betalat",
+    ("pay_on", "invoice"): "när fakturan har skickats",
+}
+
+
+def percent_text(value: Decimal) -> str:
+    """``Decimal("100.00")`` → ``100 %``, ``Decimal("66.67")`` → ``66,67 %`` (with a no-break space)."""
+    return percent(value)
+
+
+def on_day(day: date) -> str:
+    """``1 januari 2027``."""
+    return long_date(day)
+
+
+def parameter_value_text(key: str, value: str) -> str:
+    """A parameter's value as the minutes print it: ``fee_rate`` ``0.055`` → ``5,5 %``."""
+    spec = spec_for(key)
+    if spec.kind is ValueKind.fraction:
+        return percent_text(Decimal(value) * 100)
+    if spec.kind is ValueKind.amount:
+        return f"{money(Decimal(value))} kr"
+    if spec.kind is ValueKind.choice:
+        return CHOICE_VALUES.get((key, value), value)
+    if spec.kind is ValueKind.integer and key == "pay_day":
+        return f"den {value}:e i månaden"
+    if spec.kind is ValueKind.integer:
+        return value
+    return "enligt bilaga till protokollet"
+
+
+def parameter_decision(key: str, value: str, valid_from: date) -> str:
+    """``avgiften 5,5 % från den 1 januari 2027``."""
+    name = PARAMETER_NAMES.get(key, "värdet")
+    return f"{name} {parameter_value_text(key, value)} från den {on_day(valid_from)}"
+
+
+def yes_no_counts(result: dict[str, Any]) -> str:
+    """``Ja 3 av 4 avgivna röster, nej 1; 1 avstod. Röstberättigade 5, valdeltagande 100 %.``"""
+    abstained = f"{result['abstentions']} avstod"
+    return (
+        f"Ja {result['yes']} av {result['votes_cast']} avgivna röster, nej {result['no']}; {abstained}. "
+        f"Röstberättigade {result['eligible']}, valdeltagande "
+        f"{percent_text(Decimal(result['turnout']['percent']))}."
+    )
+
+
+def majority_text(result: dict[str, Any], majority_sv: str) -> str:
+    needed = result.get("votes_needed")
+    votes = "ja-röst" if needed == 1 else "ja-röster"
+    suffix = f", det vill säga minst {needed} {votes}" if needed is not None else ""
+    return f"Krav för bifall: {majority_sv}{suffix}."
+
+
+def election_counts(result: dict[str, Any]) -> str:
+    """``Avgivna valsedlar 4 av 4 i röstlängden, varav blanka 0; valdeltagande 100 %.``"""
+    return (
+        f"Avgivna valsedlar {result['ballot_count']} av {result['roll_count']} i röstlängden, "
+        f"varav blanka {result['blank']}; valdeltagande "
+        f"{percent_text(Decimal(result['turnout']['percent']))}."
+    )
+
+
+def names(items: list[str]) -> str:
+    """``A``, ``A och B``, ``A, B och C``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} och {items[-1]}" if items else ""
+
+
+def decision_sentence(
+    *, body: str, result: dict[str, Any], per_capsulam: bool, parameter: str | None, motion: bool = False
+) -> str:
+    """What was decided, in one sentence under the item: ``Stämman beslutade att bifalla förslaget:
+    avgiften 5,5 % från den 1 januari 2027.``"""
+    proposal = "motionen" if motion else "förslaget"
+    outcome = result.get("outcome")
+    if outcome == "elected":
+        return f"{body} valde {names(list(result['elected']))}."
+    how = " per capsulam" if per_capsulam else ""
+    if outcome == "adopted":
+        return f"{body} beslutade{how} att bifalla {proposal}" + (f": {parameter}." if parameter else ".")
+    if outcome == "rejected":
+        reason = result.get("reason")
+        why = f" ({PER_CAPSULAM_REASONS[PerCapsulamReason(reason)]})" if reason else ""
+        return f"{body} beslutade{how} att avslå {proposal}{why}."
+    return "Omröstningen avslutades inte; inget beslut fattades."
