@@ -1,7 +1,7 @@
 """minutes approval: the held order of agenda items, an early opening's reason, the adjusters' approvals
 
 Revision ID: 479b0a494284
-Revises: 5a63990a0213
+Revises: 8bc96a10a31f
 Create Date: 2026-12-01 03:00:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "479b0a494284"
-down_revision: str | None = "5a63990a0213"
+down_revision: str | None = "8bc96a10a31f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
