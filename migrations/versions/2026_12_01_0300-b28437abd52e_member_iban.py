@@ -21,12 +21,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("members") as batch_op:
+    with op.batch_alter_table("members", recreate="never") as batch_op:
         batch_op.add_column(sa.Column("bank_iban", sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column("pending_iban", sa.String(length=255), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("members") as batch_op:
+    # ALTER TABLE … DROP COLUMN in place (SQLite 3.35+): copying the table, batch mode's default, is refused
+    # by SQLite's foreign keys while payslips point at members.
+    with op.batch_alter_table("members", recreate="never") as batch_op:
         batch_op.drop_column("pending_iban")
         batch_op.drop_column("bank_iban")
