@@ -154,7 +154,7 @@ class MemberRead(ReadSchema):
         description="a changed account waiting for a second person's confirmation"
     )
     pending_account_number: str | None
-    bank_iban: str | None = Field(description="the confirmed IBAN salary is paid to, when the member gave one")
+    bank_iban: str | None = Field(description="the confirmed IBAN salary is paid to, if the member gave one")
     pending_iban: str | None
     bank_account_changed_at: datetime | None
     joined_on: date
