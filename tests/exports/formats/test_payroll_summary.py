@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -104,15 +105,16 @@ def test_the_xlsx_has_real_dates_and_numbers_with_swedish_display_formats() -> N
     sheet = _sheet(file.content)
     first = {column: sheet.cell(row=2, column=index) for index, column in enumerate(COLUMNS, start=1)}
 
-    assert (first["pay_date"].value, first["pay_date"].number_format) == (
-        datetime(2026, 11, 25),
-        "yyyy-mm-dd",
-    )
-    assert first["pay_date"].is_date
-    assert (first["birth_date"].value, first["birth_date"].number_format) == (
-        datetime(1990, 5, 14),
-        "yyyy-mm-dd",
-    )
+    assert first["pay_date"].value.isoformat() == "2026-11-25T00:00:00"
+    assert (first["pay_date"].is_date, first["pay_date"].number_format) == (True, "yyyy-mm-dd")
+    assert first["birth_date"].value.isoformat() == "1990-05-14T00:00:00"
+    assert first["birth_date"].number_format == "yyyy-mm-dd"
+    with zipfile.ZipFile(io.BytesIO(file.content)) as archive:
+        cells = archive.read("xl/worksheets/sheet1.xml").decode()
+        styles = archive.read("xl/styles.xml").decode()
+    # Stored as Excel's day numbers (days since 1899-12-30), shown by the date format.
+    assert re.findall(r'<c r="[CG]2" s="\d+"(?: t="n")?><v>(\d+)</v>', cells) == ["46351", "33007"]
+    assert 'formatCode="yyyy-mm-dd"' in styles
     assert (first["gross_salary"].value, first["gross_salary"].data_type) == (12772.57, "n")
     assert first["gross_salary"].number_format == "#,##0.00"
     assert (first["net_pay"].value, first["net_pay"].number_format) == (10014.28, "#,##0.00")
