@@ -115,6 +115,8 @@ def test_the_xlsx_has_real_dates_and_numbers_with_swedish_display_formats() -> N
     # Stored as Excel's day numbers (days since 1899-12-30), shown by the date format.
     assert re.findall(r'<c r="[CG]2" s="\d+"(?: t="n")?><v>(\d+)</v>', cells) == ["46351", "33007"]
     assert 'formatCode="yyyy-mm-dd"' in styles
+    # "#,##0.00" is Excel's built-in format 4, which Excel shows with the reader's separators (12 772,57).
+    assert '<xf numFmtId="4" ' in styles
     assert (first["gross_salary"].value, first["gross_salary"].data_type) == (12772.57, "n")
     assert first["gross_salary"].number_format == "#,##0.00"
     assert (first["net_pay"].value, first["net_pay"].number_format) == (10014.28, "#,##0.00")
