@@ -27,6 +27,7 @@ NOT_FREE_TEXT = {
     "bic": "core.identifiers: letters and digits",
     "bank_clearing_number": "core.identifiers: bankkonto",
     "bank_account_number": "core.identifiers: bankkonto",
+    "bank_iban": "core.identifiers: python-stdnum IBAN (format and check digits), Swedish only",
     "password": "a secret: hashed, never written to a file",
     "current_password": "a secret: hashed, never written to a file",
     "new_password": "a secret: hashed, never written to a file",

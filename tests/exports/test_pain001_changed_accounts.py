@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
+from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import MemberUpdate
 from kooperativet.payroll.models import Payslip
+from tests.conftest import REFERENCE
 from tests.exports.conftest import ApprovedRun
 
 EXPORTS = "/api/v1/exports"
@@ -77,3 +79,56 @@ def test_a_confirmed_new_account_is_paid_to_and_named_in_the_batch(
     assert b"<Id>50001234560</Id>" in content
     [note] = batch["notes"]
     assert "was confirmed: this file pays 5000-****4560" in note
+
+
+def _give_iban(session: Session, member: Member, by) -> None:
+    parties_service.update_member(
+        session,
+        member=member,
+        update=MemberUpdate(version=member.version, bank_iban="SE35 5000 0000 0549 1000 0003"),
+        actor=by,
+        now=CHANGED_AT,
+    )
+
+
+def test_an_unconfirmed_iban_is_not_paid_to(
+    api: TestClient, session: Session, approved_run: ApprovedRun, make_user
+) -> None:
+    alva = _alva(session, approved_run)
+    _give_iban(session, alva, make_user(Role.treasurer).user)
+
+    batch, content = _export(api, approved_run)
+
+    assert b"<IBAN>SE3550000000054910000003</IBAN>" not in content
+    assert b"<Id>6000123456789</Id>" in content
+    [note] = batch["notes"]
+    assert "is NOT confirmed: this file pays the last confirmed account 6000-****6789" in note
+
+
+def test_a_confirmed_iban_is_paid_to_per_payee_and_the_file_validates(
+    api: TestClient, session: Session, approved_run: ApprovedRun, make_user
+) -> None:
+    alva = _alva(session, approved_run)
+    _give_iban(session, alva, make_user(Role.treasurer).user)
+    parties_service.confirm_bank_account(
+        session, member=alva, actor=make_user(Role.admin).user, now=CHANGED_AT
+    )
+
+    batch, content = _export(api, approved_run)
+
+    namespaces = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+    document = etree.fromstring(content)
+    etree.XMLSchema(etree.parse(str(REFERENCE / "pain001" / "pain.001.001.03.xsd"))).assertValid(document)
+    transactions = document.findall(".//p:CdtTrfTxInf", namespaces)
+    paid_to = [
+        transaction.findtext("p:CdtrAcct/p:Id/p:IBAN", namespaces=namespaces)
+        or transaction.findtext("p:CdtrAcct/p:Id/p:Othr/p:Id", namespaces=namespaces)
+        for transaction in transactions
+    ]
+    assert paid_to.count("SE3550000000054910000003") == 1
+    assert len(paid_to) > 1  # the other payees keep their clearing and account number
+    assert all(account.isdigit() for account in paid_to if account != "SE3550000000054910000003")
+    assert document.findall(".//p:CdtrAgt", namespaces) != []
+    assert len(document.findall(".//p:CdtrAgt", namespaces)) == len(transactions) - 1
+    [note] = batch["notes"]
+    assert "was confirmed: this file pays IBAN SE35****0003" in note

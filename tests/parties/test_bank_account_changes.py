@@ -7,7 +7,7 @@ from email.header import decode_header, make_header
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
@@ -133,3 +133,91 @@ def unused_tcp_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# --- an IBAN for salary ---------------------------------------------------------------------------------
+
+IBAN = "SE35 5000 0000 0549 1000 0003"
+
+
+def test_an_iban_waits_for_confirmation_like_any_new_account_and_is_stored_encrypted(
+    api: TestClient, session: Session, make_user, make_member
+) -> None:
+    treasurer, colleague, mia = make_user(Role.treasurer), make_user(Role.admin), make_member()
+
+    body = _change(api, mia.member.id, treasurer.headers, bank_iban=IBAN)
+
+    assert (body["bank_clearing_number"], body["bank_account_number"], body["bank_iban"]) == (
+        "6000",
+        "123456789",
+        None,
+    )
+    assert (body["pending_clearing_number"], body["pending_account_number"], body["pending_iban"]) == (
+        "6000",
+        "123456789",
+        "SE3550000000054910000003",
+    )
+    [event] = _events(session, "member_bank_account_changed")
+    assert (event["old"], event["new"]) == ("6000-****6789", "6000-****6789, IBAN SE35****0003")
+    stored = session.execute(
+        text("SELECT pending_iban FROM members WHERE id = :id"), {"id": mia.member.id}
+    ).scalar_one()
+    assert stored.startswith("v1:")
+    assert "0549" not in stored
+
+    confirmed = api.post(f"{MEMBERS}/{mia.member.id}/bank-account/confirm", headers=colleague.headers)
+
+    assert confirmed.status_code == 200, confirmed.text
+    assert (confirmed.json()["bank_iban"], confirmed.json()["pending_iban"]) == (
+        "SE3550000000054910000003",
+        None,
+    )
+    assert _events(session, "member_bank_account_confirmed")[0]["account"] == (
+        "6000-****6789, IBAN SE35****0003"
+    )
+
+
+def test_removing_the_iban_also_waits_for_confirmation(
+    api: TestClient, session: Session, make_user, make_member
+) -> None:
+    treasurer, colleague, mia = make_user(Role.treasurer), make_user(Role.admin), make_member()
+    _change(api, mia.member.id, treasurer.headers, bank_iban=IBAN)
+    api.post(f"{MEMBERS}/{mia.member.id}/bank-account/confirm", headers=colleague.headers)
+
+    version = api.get(f"{MEMBERS}/{mia.member.id}", headers=treasurer.headers).json()["version"]
+    body = api.patch(
+        f"{MEMBERS}/{mia.member.id}", json={"version": version, "bank_iban": None}, headers=treasurer.headers
+    ).json()
+
+    assert body["bank_iban"] == "SE3550000000054910000003"
+    assert (body["pending_account_number"], body["pending_iban"]) == ("123456789", None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "detail"),
+    [
+        ({"bank_iban": "SE36 5000 0000 0549 1000 0003"}, "bank_iban: the IBAN's check digit is wrong"),
+        ({"bank_iban": "SE35 5000 0000 0549 1000"}, "bank_iban: the IBAN's check digit is wrong"),
+        (
+            {"bank_iban": "DE89 3704 0044 0532 0130 00"},
+            "bank_iban: salary is paid to a Swedish account: give an IBAN starting with SE",
+        ),
+        (
+            {"bank_clearing_number": None, "bank_account_number": None, "bank_iban": IBAN},
+            "give the clearing and account number with the IBAN: the payslip shows them",
+        ),
+    ],
+)
+def test_a_bad_or_foreign_iban_or_one_without_the_swedish_account_is_refused(
+    api: TestClient, make_user, make_member, fields: dict, detail: str
+) -> None:
+    treasurer, mia = make_user(Role.treasurer), make_member()
+    version = api.get(f"{MEMBERS}/{mia.member.id}", headers=treasurer.headers).json()["version"]
+
+    response = api.patch(
+        f"{MEMBERS}/{mia.member.id}", json={"version": version, **fields}, headers=treasurer.headers
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == detail
+    assert response.json()["errors"][0]["field"] == "bank_iban"

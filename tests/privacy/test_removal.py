@@ -24,6 +24,7 @@ def test_removal_clears_contact_bank_and_login_and_keeps_what_bookkeeping_law_re
 ) -> None:
     admin, mia = make_user(Role.admin), make_member()
     email, number = mia.user.email, mia.member.personal_identity_number
+    mia.member.bank_iban = "SE3550000000054910000003"
     _leave(session, mia.member)
 
     response = api.post(f"{MEMBERS}/{mia.member.id}/pseudonymise", headers=admin.headers)
@@ -36,6 +37,7 @@ def test_removal_clears_contact_bank_and_login_and_keeps_what_bookkeeping_law_re
     assert removed["street"] is None
     assert removed["phone"] is None
     assert removed["bank_account_number"] is None
+    assert removed["bank_iban"] is None
     assert removed["user_id"] is None
     # Kept: the AGI underlag (SFF 39 kap.) and the membership period (BFL 7 kap. 2 §).
     assert removed["personal_identity_number"] == number

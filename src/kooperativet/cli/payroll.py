@@ -85,16 +85,18 @@ def summary(
     out: Annotated[Path, typer.Option(dir_okay=False, help="the file to write")],
     run: Annotated[int | None, typer.Option(help="one run's payslips")] = None,
     period: Annotated[str | None, typer.Option(help="every payslip paid out in a month: YYYY-MM")] = None,
-    format: Annotated[str, typer.Option(help="csv or xlsx")] = "csv",
+    format: Annotated[
+        str, typer.Option(help="csv (for programs), xlsx or csv-sv (Swedish headers, ';' and decimal comma)")
+    ] = "csv",
 ) -> None:
-    """Write the payroll summary (exports.md) of a run or a period as CSV or XLSX."""
+    """Write the payroll summary (exports.md) of a run or a period as CSV, XLSX or Swedish CSV."""
     from kooperativet.config import get_settings
     from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
     from kooperativet.exports.payroll_summary import SummaryFormat, payroll_summary
 
-    if format not in SummaryFormat.__members__:
-        raise typer.BadParameter("csv or xlsx", param_hint="--format")
+    if format not in set(SummaryFormat):
+        raise typer.BadParameter("csv, xlsx or csv-sv", param_hint="--format")
     engine = make_engine(get_settings().resolved_database_url)
     try:
         for session in transaction(

@@ -124,6 +124,16 @@ def normalise_iban(value: str) -> str:
         raise InvalidIdentifier(_reason(exc, "IBAN")) from exc
 
 
+def parse_salary_iban(value: str) -> str:
+    """A member's IBAN for salary, compact (``SE3550000000054910000003``): checked by python-stdnum (the
+    country's length and format and the mod-97 check digits), and Swedish — the salary file pays SEK within
+    Sweden; an account abroad would need a cross-border payment the file does not make."""
+    compact = normalise_iban(value)
+    if not compact.startswith("SE"):
+        raise InvalidIdentifier("salary is paid to a Swedish account: give an IBAN starting with SE")
+    return compact
+
+
 def normalise_bic(value: str) -> str:
     try:
         return str(bic.validate(value))
@@ -143,6 +153,11 @@ def mask_name(name: str) -> str:
 
 def mask_account(account_number: str) -> str:
     return "****" + account_number[-4:] if len(account_number) > 4 else "****"
+
+
+def mask_iban(iban: str) -> str:
+    """``SE3550000000054910000003`` → ``SE35****0003``: country, check digits and the last four."""
+    return iban[:4] + "****" + iban[-4:] if len(iban) > 8 else "****"
 
 
 def _reason(error: ValidationError, what: str) -> str:

@@ -57,6 +57,9 @@ DEMO_MEMBERS = [
         email="bertil@example.se",
         bank_clearing_number="5000",
         bank_account_number="1234560",
+        # The same SEB account as IBAN, which he gave: the salary file pays him to it and the others to their
+        # clearing and account numbers (exports.md, pain.001).
+        bank_iban="SE69 5000 0000 0500 0123 4560",
         joined_on=date(2023, 9, 1),
         # Lives in Spain with a SINK decision: 22.5 % from 2026 (payroll.md §3).
         tax=TaxSettingCreate(valid_from=date(2023, 9, 1), mode=TaxMode.sink),

@@ -16,15 +16,24 @@ from sqlalchemy.orm import Session
 
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.exports.formats import ExportFile
-from kooperativet.exports.formats.payroll_summary import PayrollSummaryRow, render_csv, render_xlsx
+from kooperativet.exports.formats.payroll_summary import (
+    PayrollSummaryRow,
+    render_csv,
+    render_csv_sv,
+    render_xlsx,
+)
 from kooperativet.payroll.models import PayrollRun, Payslip
 
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
 
 
 class SummaryFormat(StrEnum):
+    """``csv`` for programs (exports.md's column keys, comma, decimal point); ``xlsx`` and ``csv-sv`` for the
+    treasurer (Swedish headers; the CSV with ``;`` and decimal comma, as Swedish Excel opens it)."""
+
     csv = "csv"
     xlsx = "xlsx"
+    csv_sv = "csv-sv"
 
 
 def parse_period(period: str) -> tuple[date, date]:
@@ -92,11 +101,13 @@ def payroll_summary(
     run_id: int | None = None,
     period: str | None = None,
 ) -> ExportFile:
-    """The summary of one run (``run_id``) or one period (``period``) as CSV or XLSX."""
+    """The summary of one run (``run_id``) or one period (``period``) as CSV, XLSX or Swedish CSV."""
     if (run_id is None) == (period is None):
         raise RuleViolation("give either a run or a period", field="period")
     rows = summary_rows(session, run_id=run_id, period=period)
     stem = f"payroll-summary-run-{run_id}" if run_id is not None else f"payroll-summary-{period}"
     if summary_format is SummaryFormat.csv:
         return render_csv(rows, filename=f"{stem}.csv")
+    if summary_format is SummaryFormat.csv_sv:
+        return render_csv_sv(rows, filename=f"{stem}-sv.csv")
     return render_xlsx(rows, filename=f"{stem}.xlsx", created_at=created_at)

@@ -36,7 +36,8 @@ def download_payroll_run_summary(
     session: DbSession,
     format: SummaryFormat = SummaryFormat.csv,
 ) -> Response:
-    """The payroll summary of a run's issued payslips, one row per payout, as CSV or XLSX."""
+    """The payroll summary of a run's issued payslips, one row per payout: ``csv`` for programs, ``xlsx`` or
+    ``csv-sv`` (Swedish headers, ``;`` and decimal comma, for Swedish Excel) for the treasurer."""
     return _download(payroll_summary(session, summary_format=format, created_at=utcnow(), run_id=run_id))
 
 
@@ -51,5 +52,5 @@ def download_payroll_period_summary(
     session: DbSession,
     format: SummaryFormat = SummaryFormat.csv,
 ) -> Response:
-    """The payroll summary of every payslip paid out in a month (YYYY-MM), as CSV or XLSX."""
+    """Every payslip paid out in a month (YYYY-MM) in the payroll summary: ``csv``, ``xlsx`` or ``csv-sv``."""
     return _download(payroll_summary(session, summary_format=format, created_at=utcnow(), period=period))

@@ -24,7 +24,7 @@ from kooperativet import __version__
 from kooperativet.assignments.models import Assignment, Expense
 from kooperativet.audit.service import append_event, chain_head
 from kooperativet.core.calendar import is_bank_day
-from kooperativet.core.identifiers import mask_account
+from kooperativet.core.identifiers import mask_account, mask_iban
 from kooperativet.core.money import ZERO
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict, NotFound, RuleViolation
@@ -40,11 +40,6 @@ from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 
 PROGRAM_NAME: Final = "kooperativet"
 SWEDEN: Final = ZoneInfo("Europe/Stockholm")
-
-#: How the members' accounts are identified in pain.001 — the one bank-specific choice (see
-#: ``pain001.creditor_account_id``). Members give clearing and account number, so BBAN is what we can
-#: send; a bank whose implementation guide wants IBAN needs the members' IBANs first.
-ACCOUNT_IDENTIFICATION: Final = pain001.AccountIdentification.BBAN
 
 _TAX_MODE_SPECIFICATION: Final = {"flat": 1, "table": 1, "sink": 2, "asink": 3}
 
@@ -424,7 +419,6 @@ def export_pain001(
                 bic=cooperative.bic or "",
             ),
             runs=[payments],
-            account_identification=ACCOUNT_IDENTIFICATION,
         )
     except pain001.InvalidPaymentFile as exc:
         raise RuleViolation(str(exc), code="invalid_payment_file", field="run_id") from exc
@@ -441,11 +435,14 @@ def export_pain001(
 
 
 def _payout_account(payslip: Payslip, member: Member) -> pain001.MemberAccount:
-    """The member's confirmed account now (it may have been confirmed after the payslip was issued), else
-    the payslip's. A changed account that nobody has confirmed yet is never paid to."""
+    """The member's confirmed account now (it may have been confirmed after the payslip was issued) — its IBAN
+    when the member gave one —, else the payslip's. A changed account that nobody has confirmed yet is never
+    paid to."""
     if member.bank_clearing_number is not None and member.bank_account_number is not None:
         return pain001.MemberAccount(
-            clearing_number=member.bank_clearing_number, account_number=member.bank_account_number
+            clearing_number=member.bank_clearing_number,
+            account_number=member.bank_account_number,
+            iban=member.bank_iban,
         )
     return pain001.MemberAccount(
         clearing_number=payslip.bank_clearing_number, account_number=payslip.bank_account_number
@@ -469,6 +466,8 @@ def _changed_accounts(session: Session, *, members: Iterable[Member]) -> list[st
             if member.bank_clearing_number and member.bank_account_number
             else "the account on the payslip"
         )
+        if member.bank_iban and member.bank_clearing_number:
+            paid_to = f"IBAN {mask_iban(member.bank_iban)}"
         if member.has_pending_bank_account:
             notes.append(
                 f"{who} and is NOT confirmed: this file pays the last confirmed account {paid_to}; another "

@@ -57,8 +57,9 @@ class Member(TimestampedMixin, VersionedMixin, Base):
     """A member's personal record; the member is the cooperative's employee for each assignment.
 
     Personnummer and bank accounts are encrypted at rest; ``personal_identity_number_index`` is their keyed
-    hash, kept unique. ``bank_*`` is the confirmed account salary is paid to; a changed account waits in
-    ``pending_*`` until a second person or the member confirms it.
+    hash, kept unique. ``bank_*`` is the confirmed account salary is paid to — a clearing and account number,
+    an IBAN, or both (then the IBAN is paid to); a changed account waits in ``pending_*`` until a second
+    person or the member confirms it.
     """
 
     __tablename__ = "members"
@@ -85,12 +86,14 @@ class Member(TimestampedMixin, VersionedMixin, Base):
     bank_account_number: Mapped[str | None] = mapped_column(
         EncryptedString(255, context="members.bank_account_number")
     )
+    bank_iban: Mapped[str | None] = mapped_column(EncryptedString(255, context="members.bank_iban"))
     pending_clearing_number: Mapped[str | None] = mapped_column(
         EncryptedString(255, context="members.pending_clearing_number")
     )
     pending_account_number: Mapped[str | None] = mapped_column(
         EncryptedString(255, context="members.pending_account_number")
     )
+    pending_iban: Mapped[str | None] = mapped_column(EncryptedString(255, context="members.pending_iban"))
     bank_account_changed_at: Mapped[datetime | None]
     bank_account_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     bank_account_confirmed_at: Mapped[datetime | None]
@@ -108,7 +111,7 @@ class Member(TimestampedMixin, VersionedMixin, Base):
 
     @property
     def has_pending_bank_account(self) -> bool:
-        return self.pending_account_number is not None
+        return self.pending_account_number is not None or self.pending_iban is not None
 
     def is_current_on(self, day: date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day < self.left_on)

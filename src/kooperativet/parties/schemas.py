@@ -88,6 +88,12 @@ class MemberContact(Schema):
     phone: Text | None = Field(default=None, max_length=40, examples=["+46 70 123 45 67"])
 
 
+_IBAN = (
+    "a Swedish IBAN (SE…) the salary is paid to instead of the clearing and account number, which are "
+    "still given: the payslip shows them"
+)
+
+
 class MemberCreate(MemberContact):
     first_name: Text = Field(min_length=1, max_length=100, examples=["Anna"])
     last_name: Text = Field(min_length=1, max_length=100, examples=["Andersson"])
@@ -96,6 +102,7 @@ class MemberCreate(MemberContact):
     )
     bank_clearing_number: str | None = Field(default=None, examples=["6000"])
     bank_account_number: str | None = Field(default=None, examples=["123456789"])
+    bank_iban: str | None = Field(default=None, description=_IBAN, examples=["SE35 5000 0000 0549 1000 0003"])
     joined_on: date = Field(examples=["2026-01-01"])
     left_on: date | None = None
     language: Language = Language.sv
@@ -120,6 +127,7 @@ class MemberUpdate(Schema):
     phone: Text | None = Field(default=None, max_length=40)
     bank_clearing_number: str | None = None
     bank_account_number: str | None = None
+    bank_iban: str | None = Field(default=None, description=_IBAN)
     joined_on: date | None = None
     left_on: date | None = None
     language: Language | None = None
@@ -146,6 +154,8 @@ class MemberRead(ReadSchema):
         description="a changed account waiting for a second person's confirmation"
     )
     pending_account_number: str | None
+    bank_iban: str | None = Field(description="the confirmed IBAN salary is paid to, if the member gave one")
+    pending_iban: str | None
     bank_account_changed_at: datetime | None
     joined_on: date
     left_on: date | None

@@ -149,8 +149,8 @@ def create_member(session: Session, *, data: MemberCreate) -> Member:
         **data.model_dump(include=set(MEMBER_CONTACT_FIELDS)),
     )
     _check_membership_dates(member)
-    member.bank_clearing_number, member.bank_account_number = _bank_account(
-        data.bank_clearing_number, data.bank_account_number
+    member.bank_clearing_number, member.bank_account_number, member.bank_iban = _payout_account(
+        data.bank_clearing_number, data.bank_account_number, data.bank_iban
     )
     if data.user_id is not None:
         _link_user(session, member, data.user_id)
@@ -202,12 +202,13 @@ def update_member(
         member.birth_date = identity.birth_date
         member.is_coordination_number = identity.is_coordination_number
     bank_account_changed = False
-    if "bank_clearing_number" in changes or "bank_account_number" in changes:
+    if {"bank_clearing_number", "bank_account_number", "bank_iban"} & set(changes):
         bank_account_changed = _change_bank_account(
             session,
             member,
             changes.pop("bank_clearing_number", member.bank_clearing_number),
             changes.pop("bank_account_number", member.bank_account_number),
+            changes.pop("bank_iban", member.bank_iban),
             actor=actor,
             now=now,
         )
@@ -247,13 +248,16 @@ def confirm_bank_account(session: Session, *, member: Member, actor: User, now: 
         payload={
             "member_id": member.id,
             "confirmed_by_user_id": actor.id,
-            "account": _masked_account(member.pending_clearing_number, member.pending_account_number),
+            "account": _masked_account(
+                member.pending_clearing_number, member.pending_account_number, member.pending_iban
+            ),
         },
         now=now,
     )
     member.bank_clearing_number = member.pending_clearing_number
     member.bank_account_number = member.pending_account_number
-    member.pending_clearing_number = member.pending_account_number = None
+    member.bank_iban = member.pending_iban
+    member.pending_clearing_number = member.pending_account_number = member.pending_iban = None
     member.bank_account_confirmed_at = now
     member.version += 1
     session.flush()
@@ -261,13 +265,21 @@ def confirm_bank_account(session: Session, *, member: Member, actor: User, now: 
 
 
 def _change_bank_account(
-    session: Session, member: Member, clearing: str | None, account: str | None, *, actor: User, now: datetime
+    session: Session,
+    member: Member,
+    clearing: str | None,
+    account: str | None,
+    iban: str | None,
+    *,
+    actor: User,
+    now: datetime,
 ) -> bool:
-    """Enter a changed account as pending; returns whether it changed. The account already paid to stays in
-    use until the change is confirmed, so one person alone can never redirect a salary."""
-    confirmed = (member.bank_clearing_number, member.bank_account_number)
-    new = _bank_account(clearing, account)
-    pending = (member.pending_clearing_number, member.pending_account_number)
+    """Enter a changed account (clearing and account number, IBAN) as pending; returns whether it changed.
+    The account already paid to stays in use until the change is confirmed, so one person alone can never
+    redirect a salary — a new or removed IBAN redirects it as much as a new account number does."""
+    confirmed = (member.bank_clearing_number, member.bank_account_number, member.bank_iban)
+    new = _payout_account(clearing, account, iban)
+    pending = (member.pending_clearing_number, member.pending_account_number, member.pending_iban)
     if new == (pending if member.has_pending_bank_account else confirmed):
         return False
     append_event(
@@ -283,12 +295,12 @@ def _change_bank_account(
     )
     member.bank_account_changed_at = now
     member.bank_account_changed_by_id = actor.id
-    if new == confirmed or new == (None, None):
+    if new == confirmed or new == (None, None, None):
         # Back to the confirmed account, or no account: nothing to redirect, nothing to confirm.
-        member.bank_clearing_number, member.bank_account_number = new
-        member.pending_clearing_number = member.pending_account_number = None
+        member.bank_clearing_number, member.bank_account_number, member.bank_iban = new
+        member.pending_clearing_number = member.pending_account_number = member.pending_iban = None
     else:
-        member.pending_clearing_number, member.pending_account_number = new
+        member.pending_clearing_number, member.pending_account_number, member.pending_iban = new
     return True
 
 
@@ -353,8 +365,12 @@ def _record_identity_change(
     return changed
 
 
-def _masked_account(clearing: str | None, account: str | None) -> str | None:
-    return None if clearing is None or account is None else f"{clearing}-{ids.mask_account(account)}"
+def _masked_account(clearing: str | None, account: str | None, iban: str | None = None) -> str | None:
+    """``6000-****6789``, ``6000-****6789, IBAN SE35****0003``; ``None`` for no account."""
+    parts = [] if clearing is None or account is None else [f"{clearing}-{ids.mask_account(account)}"]
+    if iban is not None:
+        parts.append(f"IBAN {ids.mask_iban(iban)}")
+    return ", ".join(parts) or None
 
 
 def get_member(session: Session, *, member_id: int, actor: User) -> Member:
@@ -464,6 +480,21 @@ def _bank_account(clearing: str | None, account: str | None) -> tuple[str | None
         account,
     )
     return bank_account.clearing_number, bank_account.account_number
+
+
+def _payout_account(
+    clearing: str | None, account: str | None, iban: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """The normalised (clearing, account, IBAN), or all ``None``. An IBAN comes with the clearing and account
+    number: the payslip shows the Swedish account and payroll checks it; the payment file pays the IBAN."""
+    clearing, account = _bank_account(clearing, account)
+    if iban is None:
+        return clearing, account, None
+    if account is None:
+        raise RuleViolation(
+            "give the clearing and account number with the IBAN: the payslip shows them", field="bank_iban"
+        )
+    return clearing, account, validated("bank_iban", ids.parse_salary_iban, iban)
 
 
 def _link_user(session: Session, member: Member, user_id: int) -> None:

@@ -36,7 +36,7 @@ NOVEMBER = pain001.PayrollRunPayments(
     pay_date=date(2026, 11, 25),
     payments=(
         payment("PS-2026-0001", "Åsa Öberg", "10014.28", iban="SE3550000000054910000003"),
-        payment("PS-2026-0002", "Bo Ek", "9595.76", iban="SE4550000000058398257466"),
+        payment("PS-2026-0002", "Bo Ek", "9595.76"),
         payment("PS-2026-0003", "Cecilia Lind", "6183.29", iban="SE3550000000054910000003"),
     ),
 )
@@ -49,7 +49,6 @@ DECEMBER_EXTRA = pain001.PayrollRunPayments(
 
 def render(
     runs: tuple[pain001.PayrollRunPayments, ...] = (NOVEMBER,),
-    identification: pain001.AccountIdentification = pain001.AccountIdentification.BBAN,
     batch_booking: bool | None = None,
 ) -> bytes:
     return pain001.render(
@@ -57,7 +56,6 @@ def render(
         created_at=CREATED_AT,
         debtor=DEBTOR,
         runs=runs,
-        account_identification=identification,
         batch_booking=batch_booking,
     ).content
 
@@ -66,15 +64,11 @@ def texts(content: bytes, path: str) -> list[str]:
     return [str(element.text) for element in etree.fromstring(content).findall(path, NS)]
 
 
-@pytest.mark.parametrize("identification", list(pain001.AccountIdentification))
 @pytest.mark.parametrize("batch_booking", [None, True, False])
-def test_validates_against_the_iso_schema(
-    reference_dir: Path,
-    identification: pain001.AccountIdentification,
-    batch_booking: bool | None,
-) -> None:
+def test_validates_against_the_iso_schema(reference_dir: Path, batch_booking: bool | None) -> None:
     schema = etree.XMLSchema(etree.parse(str(reference_dir / "pain001" / "pain.001.001.03.xsd")))
-    document = etree.fromstring(render((NOVEMBER, DECEMBER_EXTRA), identification, batch_booking))
+    # NOVEMBER mixes payees paid to an IBAN and to a clearing and account number.
+    document = etree.fromstring(render((NOVEMBER, DECEMBER_EXTRA), batch_booking))
 
     schema.assertValid(document)
 
@@ -109,27 +103,80 @@ def test_one_payment_information_per_run_with_salary_purpose_and_pay_date() -> N
     assert texts(content, ".//p:PmtInf/p:BtchBookg") == []
 
 
+def _transaction(content: bytes, end_to_end_id: str) -> etree._Element:
+    [transaction] = [
+        element
+        for element in etree.fromstring(content).iterfind(".//p:CdtTrfTxInf", NS)
+        if element.findtext("p:PmtId/p:EndToEndId", namespaces=NS) == end_to_end_id
+    ]
+    return transaction
+
+
+def _children(element: etree._Element) -> list[str]:
+    return [etree.QName(child).localname for child in element]
+
+
+def test_a_clearing_and_account_number_is_a_bban_with_the_clearing_number_in_the_creditor_agent() -> None:
+    transaction = _transaction(render(), "PS-2026-0002")
+
+    assert _children(transaction) == ["PmtId", "Amt", "CdtrAgt", "Cdtr", "CdtrAcct", "RmtInf"]
+    assert transaction.findtext("p:CdtrAcct/p:Id/p:Othr/p:Id", namespaces=NS) == "832791234567890"
+    assert transaction.findtext("p:CdtrAcct/p:Id/p:Othr/p:SchmeNm/p:Cd", namespaces=NS) == "BBAN"
+    assert transaction.find("p:CdtrAcct/p:Id/p:Othr/p:SchmeNm/p:Prtry", NS) is None
+    member = transaction.find("p:CdtrAgt/p:FinInstnId/p:ClrSysMmbId", NS)
+    assert member is not None
+    assert member.findtext("p:ClrSysId/p:Cd", namespaces=NS) == "SESBA"
+    assert member.findtext("p:MmbId", namespaces=NS) == "8327"
+    assert transaction.find("p:CdtrAgt/p:FinInstnId/p:BIC", NS) is None
+
+
+def test_a_payee_with_an_iban_is_paid_to_the_iban_without_a_creditor_agent() -> None:
+    transaction = _transaction(render(), "PS-2026-0001")
+
+    assert _children(transaction) == ["PmtId", "Amt", "Cdtr", "CdtrAcct", "RmtInf"]
+    assert transaction.findtext("p:CdtrAcct/p:Id/p:IBAN", namespaces=NS) == "SE3550000000054910000003"
+    assert transaction.find("p:CdtrAcct/p:Id/p:Othr", NS) is None
+
+
+def test_each_payee_is_identified_as_their_account_was_given() -> None:
+    content = render((NOVEMBER, DECEMBER_EXTRA))
+
+    assert texts(content, ".//p:CdtTrfTxInf/p:CdtrAcct/p:Id/p:IBAN") == ["SE3550000000054910000003"] * 3
+    assert texts(content, ".//p:CdtTrfTxInf/p:CdtrAcct/p:Id/p:Othr/p:Id") == ["832791234567890"]
+    assert texts(content, ".//p:CdtTrfTxInf/p:CdtrAgt/p:FinInstnId/p:ClrSysMmbId/p:MmbId") == ["8327"]
+
+
 @pytest.mark.parametrize(
-    ("identification", "path", "expected"),
+    ("clearing", "account", "bban", "member_id"),
     [
-        (pain001.AccountIdentification.BBAN, "p:Othr/p:Id", "832791234567890"),
-        (pain001.AccountIdentification.BBAN, "p:Othr/p:SchmeNm/p:Prtry", "BBAN"),
-        (pain001.AccountIdentification.IBAN, "p:IBAN", "SE3550000000054910000003"),
+        ("6000", "123456789", "6000123456789", "6000"),
+        ("5000", "1234560", "50001234560", "5000"),
+        ("8327-9", "1234567890", "832791234567890", "8327"),
     ],
 )
-def test_member_account_is_identified_as_the_bank_asks(
-    identification: pain001.AccountIdentification, path: str, expected: str
+def test_the_bban_is_clearing_and_account_number_and_the_member_id_four_digits(
+    clearing: str, account: str, bban: str, member_id: str
 ) -> None:
-    element = pain001.creditor_account_id(account=NOVEMBER.payments[0].account, identification=identification)
+    agent, creditor_account = pain001.creditor_account(
+        pain001.MemberAccount(clearing_number=clearing, account_number=account)
+    )
 
-    assert element.findtext(path, namespaces=NS) == expected
+    assert agent is not None
+    assert creditor_account.findtext("p:Id/p:Othr/p:Id", namespaces=NS) == bban
+    assert agent.findtext("p:FinInstnId/p:ClrSysMmbId/p:MmbId", namespaces=NS) == member_id
 
 
-def test_iban_identification_needs_the_members_iban() -> None:
-    account = pain001.MemberAccount(clearing_number="8327-9", account_number="1234567890")
-
-    with pytest.raises(pain001.InvalidPaymentFile, match="IBAN"):
-        pain001.creditor_account_id(account=account, identification=pain001.AccountIdentification.IBAN)
+@pytest.mark.parametrize(
+    "account",
+    [
+        pain001.MemberAccount(clearing_number="83A7", account_number="1234567890"),
+        pain001.MemberAccount(clearing_number="832", account_number="1234567890"),
+        pain001.MemberAccount(clearing_number=None, account_number=None),
+    ],
+)
+def test_an_account_that_is_not_digits_is_refused(account: pain001.MemberAccount) -> None:
+    with pytest.raises(pain001.InvalidPaymentFile, match="clearing number and an account number"):
+        pain001.creditor_account(account)
 
 
 def test_same_inputs_give_the_same_bytes() -> None:
@@ -138,7 +185,6 @@ def test_same_inputs_give_the_same_bytes() -> None:
         created_at=CREATED_AT,
         debtor=DEBTOR,
         runs=[NOVEMBER],
-        account_identification=pain001.AccountIdentification.BBAN,
     )
 
     assert render() == render()
@@ -213,7 +259,6 @@ def test_names_are_spelt_in_the_banks_latin_character_set_and_noted() -> None:
         created_at=CREATED_AT,
         debtor=debtor,
         runs=[run],
-        account_identification=pain001.AccountIdentification.BBAN,
     )
 
     assert texts(file.content, ".//p:Cdtr/p:Nm") == [

@@ -1,16 +1,24 @@
-"""exports.md "Payroll summary": exactly its columns, its number formats, and a totals row in the XLSX."""
+"""exports.md "Payroll summary": exactly its columns for programs; Swedish headers, real dates and numbers
+for the treasurer in the XLSX and the Swedish CSV, read back with exact values."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from kooperativet.exports.formats.payroll_summary import COLUMNS, PayrollSummaryRow, render_csv, render_xlsx
+from kooperativet.exports.formats.payroll_summary import (
+    COLUMNS,
+    PayrollSummaryRow,
+    render_csv,
+    render_csv_sv,
+    render_xlsx,
+)
 
 #: Copied from exports.md, "Payroll summary".
 EXPORTS_MD_COLUMNS = [
@@ -55,18 +63,116 @@ def test_a_csv_row_uses_plain_decimals_iso_dates_and_percent_as_written() -> Non
     assert file.media_type.startswith("text/csv")
 
 
-def test_the_xlsx_has_the_same_columns_and_a_totals_row_and_the_same_bytes_each_time() -> None:
-    created = datetime(2026, 11, 20, 12, tzinfo=UTC)
+SWEDISH_HEADERS = [
+    "Lönespecifikation (id)", "Lönekörning (id)", "Utbetalningsdag", "Medlem (id)", "Namn", "Personnummer",
+    "Födelsedatum", "Uppdrag (id)", "Fakturanummer", "Fakturerat belopp", "Avgift (%)", "Föreningens avgift",
+    "Lönepott", "Bruttolön", "Semesterersättning", "Arbetsgivaravgift", "Avgiftsunderlag tidigare i månaden",
+    "Arbetsgivaravgifter", "Avrundning", "Skattepliktig lön", "Skatteavdrag enligt", "Skatt (%)",
+    "Skatteavdrag", "Utläggsersättning", "Att utbetala",
+]  # fmt: skip
+CREATED = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+def _sheet(content: bytes):  # type: ignore[no-untyped-def]
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    return sheet
+
+
+def test_the_xlsx_has_swedish_headers_a_totals_row_apart_and_the_same_bytes_each_time() -> None:
     rows = [row(), row(payslip_id=2, tax=Decimal("1.00"))]
-    file = render_xlsx(rows, filename="summary.xlsx", created_at=created)
-    sheet = load_workbook(io.BytesIO(file.content)).active
+    file = render_xlsx(rows, filename="summary.xlsx", created_at=CREATED)
+    sheet = _sheet(file.content)
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == EXPORTS_MD_COLUMNS
-    totals = dict(zip(EXPORTS_MD_COLUMNS, values[-1], strict=True))
-    assert totals["payslip_id"] == "total"
-    assert Decimal(str(totals["tax"])) == Decimal("4292.00")
-    assert Decimal(str(totals["net_pay"])) == Decimal("20028.56")
-    assert render_xlsx(rows, filename="summary.xlsx", created_at=created).content == file.content
+
+    assert sheet.title == "Lönesammanställning"
+    assert list(values[0]) == SWEDISH_HEADERS
+    assert len(values) == 5  # header, two payouts, an empty row, the totals
+    assert set(values[3]) == {None}
+    totals = dict(zip(COLUMNS, values[4], strict=True))
+    assert totals["payslip_id"] == "Summa"
+    assert (totals["tax"], totals["net_pay"], totals["gross_salary"]) == (4292, 20028.56, 25545.14)
+    assert totals["pay_date"] is None
+    assert sheet.auto_filter.ref == "A1:Y3"
+    assert sheet.freeze_panes == "A2"
+    assert render_xlsx(rows, filename="summary.xlsx", created_at=CREATED).content == file.content
+
+
+def test_the_xlsx_has_real_dates_and_numbers_with_swedish_display_formats() -> None:
+    file = render_xlsx(
+        [row(), row(tax_mode="table", tax_percent=None)], filename="s.xlsx", created_at=CREATED
+    )
+    sheet = _sheet(file.content)
+    first = {column: sheet.cell(row=2, column=index) for index, column in enumerate(COLUMNS, start=1)}
+
+    assert first["pay_date"].value.isoformat() == "2026-11-25T00:00:00"
+    assert (first["pay_date"].is_date, first["pay_date"].number_format) == (True, "yyyy-mm-dd")
+    assert first["birth_date"].value.isoformat() == "1990-05-14T00:00:00"
+    assert first["birth_date"].number_format == "yyyy-mm-dd"
+    with zipfile.ZipFile(io.BytesIO(file.content)) as archive:
+        cells = archive.read("xl/worksheets/sheet1.xml").decode()
+        styles = archive.read("xl/styles.xml").decode()
+    # Stored as Excel's day numbers (days since 1899-12-30), shown by the date format.
+    assert re.findall(r'<c r="[CG]2" s="\d+"(?: t="n")?><v>(\d+)</v>', cells) == ["46351", "33007"]
+    assert 'formatCode="yyyy-mm-dd"' in styles
+    # "#,##0.00" is Excel's built-in format 4, which Excel shows with the reader's separators (12 772,57).
+    assert '<xf numFmtId="4" ' in styles
+    assert (first["gross_salary"].value, first["gross_salary"].data_type) == (12772.57, "n")
+    assert first["gross_salary"].number_format == "#,##0.00"
+    assert (first["net_pay"].value, first["net_pay"].number_format) == (10014.28, "#,##0.00")
+    assert (first["fee_rate"].value, first["fee_rate"].number_format) == (6, "General")
+    assert (first["tax_percent"].value, first["tax_percent"].data_type) == (30, "n")
+    assert (first["payslip_id"].value, first["member_id"].value) == (1, 7)
+    assert first["personal_identity_number"].value == "19900514-1230"
+    assert first["contribution_category"].value == "full avgift"
+    assert first["tax_mode"].value == "fast procentsats"
+    assert sheet.cell(row=3, column=COLUMNS.index("tax_mode") + 1).value == "skattetabell"
+    assert sheet.cell(row=3, column=COLUMNS.index("tax_percent") + 1).value is None
+    total_net = sheet.cell(row=5, column=COLUMNS.index("net_pay") + 1)
+    assert (total_net.value, total_net.number_format) == (20028.56, "#,##0.00")
+
+
+def _swedish_csv(content: bytes) -> list[list[str]]:
+    assert content.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs to read UTF-8
+    text = content.decode("utf-8-sig")
+    assert text.count("\r\n") == text.count("\n")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def test_the_swedish_csv_has_semicolons_decimal_commas_iso_dates_and_a_byte_order_mark() -> None:
+    rows = [
+        row(),
+        row(
+            payslip_id=2, fee_rate=Decimal("0.065"), tax_mode="table", tax_percent=None,
+            contribution_category="pension_only", net_pay=Decimal("1234567.80"),
+        ),
+    ]  # fmt: skip
+
+    file = render_csv_sv(rows, filename="summary-sv.csv")
+
+    header, first, second = _swedish_csv(file.content)
+    assert header == SWEDISH_HEADERS
+    assert first == [
+        "1", "1", "2026-11-25", "7", "Alva Lindqvist", "19900514-1230", "1990-05-14", "3", "2026-0001",
+        "20000,00", "6", "1200,00", "18800,00", "12772,57", "1532,71", "full avgift", "0,00", "4494,72",
+        "0,00", "14305,28", "fast procentsats", "30", "4291,00", "0,00", "10014,28",
+    ]  # fmt: skip
+    record = dict(zip(COLUMNS, second, strict=True))
+    assert (record["fee_rate"], record["tax_percent"], record["net_pay"]) == ("6,5", "", "1234567,80")
+    assert (record["tax_mode"], record["contribution_category"]) == (
+        "skattetabell",
+        "endast ålderspensionsavgift",
+    )
+    assert file.media_type == "text/csv; charset=utf-8"
+
+
+def test_the_swedish_csv_never_starts_a_formula_and_keeps_negative_amounts_numbers() -> None:
+    rows = [row(member_name=name) for name in FORMULAS] + [row(gross_salary=Decimal("-12.50"))]
+
+    records = _swedish_csv(render_csv_sv(rows, filename="s.csv").content)[1:]
+
+    assert [record[COLUMNS.index("member_name")] for record in records[:-1]] == ["'" + n for n in FORMULAS]
+    assert records[-1][COLUMNS.index("gross_salary")] == "-12,50"
 
 
 FORMULAS = ['=HYPERLINK("http://x.example","klicka")', "+46 70 123", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -90,10 +196,9 @@ def test_a_csv_text_cell_never_starts_a_formula_and_amounts_stay_numbers() -> No
 def test_an_xlsx_text_cell_is_a_string_never_a_formula() -> None:
     rows = [row(member_name=name, invoice_number=name) for name in FORMULAS]
 
-    file = render_xlsx(rows, filename="summary.xlsx", created_at=datetime(2026, 11, 20, 12, tzinfo=UTC))
+    file = render_xlsx(rows, filename="summary.xlsx", created_at=CREATED)
 
-    sheet = load_workbook(io.BytesIO(file.content)).active
-    assert sheet is not None
+    sheet = _sheet(file.content)
     names = [cells[COLUMNS.index("member_name")] for cells in sheet.iter_rows(min_row=2, max_row=7)]
     assert [(cell.value, cell.data_type) for cell in names] == [(name, "s") for name in FORMULAS]
     assert sheet.cell(row=2, column=COLUMNS.index("gross_salary") + 1).data_type == "n"

@@ -8,9 +8,10 @@ The group header's and each ``PmtInf``'s ``NbOfTxs`` and ``CtrlSum`` count and s
 Names and the remittance text are spelt in the banks' Latin character set (``formats.charset``): ``Łukasz``
 is sent as ``Lukasz``, and the file's notes name each changed text.
 
-Source: docs/exports.md; the schema ``tests/reference/pain001/pain.001.001.03.xsd`` (ISO 20022, 2009). How the
-*member's* account is identified differs between Swedish banks' implementation guides; that one choice lives
-in ``creditor_account_id`` and is configuration (``AccountIdentification``).
+Source: docs/exports.md (which bank guides it follows); the schema
+``tests/reference/pain001/pain.001.001.03.xsd`` (ISO 20022, 2009). Each member's account is written as the
+member gave it — IBAN, or clearing and account number as BBAN with the clearing number in the creditor
+agent (``creditor_account``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 
 from lxml import etree
 
@@ -37,19 +37,16 @@ class InvalidPaymentFile(ValueError):
     """The data cannot make a valid payment file (an empty run, a bad amount, an id the schema refuses)."""
 
 
-class AccountIdentification(Enum):
-    """How the bank wants the member's (creditor's) account identified — a cooperative setting per bank."""
-
-    BBAN = "BBAN"
-    IBAN = "IBAN"
-
-
 @dataclass(frozen=True, kw_only=True)
 class MemberAccount:
-    """A member's Swedish bank account: clearing number and account number, and its IBAN when known."""
+    """The account a member's salary goes to: a Swedish clearing and account number, or an IBAN.
 
-    clearing_number: str
-    account_number: str
+    When the member gave an IBAN, the payment goes to the IBAN; otherwise to the clearing and account number.
+    The choice is per payee (the member's confirmed account), never a setting of the whole file.
+    """
+
+    clearing_number: str | None = None
+    account_number: str | None = None
     iban: str | None = None
 
 
@@ -82,34 +79,36 @@ class PayrollRunPayments:
     payments: tuple[SalaryPayment, ...]
 
 
-def creditor_account_id(*, account: MemberAccount, identification: AccountIdentification) -> etree._Element:
-    """The ``CdtrAcct/Id`` element for a member's account, in the variant the cooperative's bank asks for.
+def creditor_account(account: MemberAccount) -> tuple[etree._Element | None, etree._Element]:
+    """The ``CdtrAgt`` (or ``None``) and ``CdtrAcct`` elements of a member's account (docs/exports.md).
 
-    Swedish banks' pain.001 implementation guides differ here:
-
-    - ``BBAN``: ``Othr/Id`` = clearing number + account number, digits only, with ``SchmeNm/Prtry`` ``BBAN``
-      (the domestic account as the member knows it: ``8327-9`` and ``123 456 789-0`` → ``832791234567890``);
-    - ``IBAN``: ``IBAN`` = the account's IBAN (``SE…``), which the member or the bank must supply — it cannot
-      be computed from clearing and account number without the bank's own tables.
-
-    Which one to use is configuration (the bank's guide), not a business rule; nothing else in the file
-    depends on it.
+    - an IBAN: ``CdtrAcct/Id/IBAN``, no ``CdtrAgt`` — the bank reads the receiving bank from the IBAN's bank
+      code, and the Swedish guides do not ask for a BIC on a domestic SEK payment;
+    - a clearing and account number: ``CdtrAcct/Id/Othr/Id`` = clearing + account number, digits only,
+      ``SchmeNm/Cd`` ``BBAN``, and the clearing number (its first four digits: a Swedbank clearing number's
+      fifth digit is a check digit) in ``CdtrAgt/FinInstnId/ClrSysMmbId`` with ``ClrSysId/Cd`` ``SESBA``
+      (the Swedish Bankgiro clearing code) — ``8327-9`` and ``123 456 789-0`` → ``832791234567890``, ``8327``.
     """
-    identifier = etree.Element(f"{{{NAMESPACE}}}Id")
-    if identification is AccountIdentification.IBAN:
-        if account.iban is None:
-            raise InvalidPaymentFile("the bank wants IBAN but the member's account has none")
+    creditor_account = etree.Element(f"{{{NAMESPACE}}}CdtrAcct")
+    identifier = _sub(creditor_account, "Id")
+    if account.iban is not None:
         _sub(identifier, "IBAN", _compact(account.iban))
-        return identifier
-    bban = re.sub(r"[\s-]", "", account.clearing_number + account.account_number)
-    if not bban.isdigit():
+        return None, creditor_account
+    clearing = re.sub(r"[\s-]", "", account.clearing_number or "")
+    number = re.sub(r"[\s-]", "", account.account_number or "")
+    if not (clearing.isdigit() and len(clearing) >= 4 and number.isdigit()):
         raise InvalidPaymentFile(
-            f"account {account.clearing_number}-{mask_account(account.account_number)} is not digits"
+            f"account {account.clearing_number}-{mask_account(account.account_number or '')} is not a "
+            "clearing number and an account number in digits"
         )
     other = _sub(identifier, "Othr")
-    _sub(other, "Id", bban)
-    _sub(_sub(other, "SchmeNm"), "Prtry", "BBAN")
-    return identifier
+    _sub(other, "Id", clearing + number)
+    _sub(_sub(other, "SchmeNm"), "Cd", "BBAN")
+    agent = etree.Element(f"{{{NAMESPACE}}}CdtrAgt")
+    member = _sub(_sub(agent, "FinInstnId"), "ClrSysMmbId")
+    _sub(_sub(member, "ClrSysId"), "Cd", "SESBA")
+    _sub(member, "MmbId", clearing[:4])
+    return agent, creditor_account
 
 
 def render(
@@ -118,7 +117,6 @@ def render(
     created_at: datetime,
     debtor: Debtor,
     runs: Sequence[PayrollRunPayments],
-    account_identification: AccountIdentification,
     batch_booking: bool | None = None,
 ) -> ExportFile:
     """A pain.001.001.03 file: one ``PmtInf`` per run, one ``CdtTrfTxInf`` per payslip, in the order given.
@@ -167,11 +165,12 @@ def render(
             transaction = _sub(information, "CdtTrfTxInf")
             _sub(_sub(transaction, "PmtId"), "EndToEndId", payment.payslip_id)
             _sub(_sub(transaction, "Amt"), "InstdAmt", format_amount(payment.amount)).set("Ccy", "SEK")
+            agent, account = creditor_account(payment.account)
+            if agent is not None:
+                transaction.append(agent)  # the schema's order: CdtrAgt, Cdtr, CdtrAcct
             payee = fit(payment.member_name, where=f"payee of payslip {payment.payslip_id}")
             _sub(_sub(transaction, "Cdtr"), "Nm", payee)
-            _sub(transaction, "CdtrAcct").append(
-                creditor_account_id(account=payment.account, identification=account_identification)
-            )
+            transaction.append(account)
             _sub(_sub(transaction, "RmtInf"), "Ustrd", f"Lön {run.pay_date:%Y-%m}")
 
     return ExportFile(

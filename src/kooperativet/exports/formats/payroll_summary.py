@@ -1,10 +1,16 @@
-"""The payroll summary as CSV and XLSX (exports.md, "Payroll summary"): one row per payout.
+"""The payroll summary (exports.md, "Payroll summary"): one row per payout, in three files.
 
-Pure: rows of plain values in, bytes out. The columns, their order and names are exactly those of
-exports.md; amounts are plain decimals with a dot and two decimals, ``fee_rate`` a decimal fraction,
-``tax_percent`` a percent (empty in table mode), dates ISO. The XLSX adds a totals row.
+Pure: rows of plain values in, bytes out.
 
-No text cell carries a formula (OWASP, "CSV Injection"): in the CSV a text starting with ``= + - @``, tab
+- ``render_csv``: for programs — the column keys of exports.md, comma-separated, amounts with a dot and two
+  decimals, ``fee_rate`` a decimal fraction, ``tax_percent`` a percent (empty in table mode), dates ISO.
+- ``render_xlsx``: for the treasurer — Swedish headers and words, dates as date cells shown ``ÅÅÅÅ-MM-DD``,
+  amounts as number cells with two decimals and thousands grouping, percentages as numbers, and a totals
+  row below an empty row (so that sorting the table leaves it out).
+- ``render_csv_sv``: the same sheet as CSV for Swedish Excel — ``;``-separated, decimal comma, no thousands
+  separator, UTF-8 with a byte-order mark; no totals row.
+
+No text cell carries a formula (OWASP, "CSV Injection"): in the CSVs a text starting with ``= + - @``, tab
 or CR gets a leading ``'``; in the XLSX every text is a string cell, which no spreadsheet program runs.
 Amounts stay numbers.
 """
@@ -40,6 +46,55 @@ AMOUNT_COLUMNS: Final = (
 CSV_MEDIA_TYPE: Final = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ZIP_DATE_TIME: Final = (2000, 1, 1, 0, 0, 0)
+
+
+#: The Swedish header of each column in the XLSX and the Swedish CSV.
+SWEDISH_HEADERS: Final = {
+    "payslip_id": "Lönespecifikation (id)",
+    "run_id": "Lönekörning (id)",
+    "pay_date": "Utbetalningsdag",
+    "member_id": "Medlem (id)",
+    "member_name": "Namn",
+    "personal_identity_number": "Personnummer",
+    "birth_date": "Födelsedatum",
+    "assignment_id": "Uppdrag (id)",
+    "invoice_number": "Fakturanummer",
+    "invoiced_amount": "Fakturerat belopp",
+    "fee_rate": "Avgift (%)",
+    "fee": "Föreningens avgift",
+    "pool": "Lönepott",
+    "gross_salary": "Bruttolön",
+    "holiday_pay": "Semesterersättning",
+    "contribution_category": "Arbetsgivaravgift",
+    "contribution_base_month_to_date_before": "Avgiftsunderlag tidigare i månaden",
+    "employer_contributions": "Arbetsgivaravgifter",
+    "residue": "Avrundning",
+    "taxable_pay": "Skattepliktig lön",
+    "tax_mode": "Skatteavdrag enligt",
+    "tax_percent": "Skatt (%)",
+    "tax": "Skatteavdrag",
+    "expense_reimbursement": "Utläggsersättning",
+    "net_pay": "Att utbetala",
+}
+#: The Swedish words for the stored keys (as on the payslip).
+SWEDISH_WORDS: Final = {
+    "contribution_category": {
+        "full": "full avgift",
+        "pension_only": "endast ålderspensionsavgift",
+        "youth": "ungdomsnedsättning",
+        "none": "ingen avgift",
+    },
+    "tax_mode": {"flat": "fast procentsats", "table": "skattetabell", "sink": "SINK", "asink": "A-SINK"},
+}
+SWEDISH_TOTAL: Final = "Summa"
+#: Number formats as ECMA-376 stores them, locale-neutral: in the stored code ``,`` groups thousands and
+#: ``.`` is the decimal point; Excel shows them with the reader's separators (Swedish: ``12 772,57``).
+AMOUNT_FORMAT: Final = "#,##0.00"
+DATE_FORMAT: Final = "yyyy-mm-dd"
+PERCENT_FORMAT: Final = "General"
+_PERCENT_COLUMNS: Final = ("fee_rate", "tax_percent")
+_DATE_COLUMNS: Final = ("pay_date", "birth_date")
+_COLUMN_WIDTH: Final = 16
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,32 +164,53 @@ def totals(rows: Sequence[PayrollSummaryRow]) -> dict[str, Decimal]:
     return {column: sum((getattr(row, column) for row in rows), ZERO) for column in AMOUNT_COLUMNS}
 
 
+def render_csv_sv(rows: Sequence[PayrollSummaryRow], *, filename: str) -> ExportFile:
+    """The summary for Swedish Excel: Swedish headers and words, ``;`` between cells, decimal comma and no
+    thousands separator (Excel would read ``12 772,57`` as text), ISO dates (Excel reads them as dates),
+    UTF-8 with a byte-order mark (without it Excel reads the file as Windows-1252), lines ending in CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([SWEDISH_HEADERS[column] for column in COLUMNS])
+    for row in rows:
+        writer.writerow([_swedish_text(row, column) for column in COLUMNS])
+    return ExportFile(
+        filename=filename, media_type=CSV_MEDIA_TYPE, content=("\ufeff" + buffer.getvalue()).encode("utf-8")
+    )
+
+
 def render_xlsx(rows: Sequence[PayrollSummaryRow], *, filename: str, created_at: datetime) -> ExportFile:
-    """The summary as an XLSX sheet with the same columns plus a totals row; amounts are numbers (0.00).
+    """The summary as an XLSX sheet "Lönesammanställning": Swedish headers, one row per payout, an empty
+    row, then the totals. Dates are date cells (``ÅÅÅÅ-MM-DD``), amounts number cells (``# ##0,00``), the
+    percentages plain numbers; the header row has a filter and stays in view.
 
     ``created_at`` is written as the workbook's creation time and the zip entries carry a fixed time, so the
     same rows give the same bytes.
     """
     from openpyxl import Workbook  # imported here: only this writer needs it
+    from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "payroll_summary"
-    sheet.append(list(COLUMNS))
+    sheet.title = "Lönesammanställning"
+    sheet.append([SWEDISH_HEADERS[column] for column in COLUMNS])
     for row in rows:
-        sheet.append([_xlsx_value(row, column) for column in COLUMNS])
+        sheet.append([_swedish_value(row, column) for column in COLUMNS])
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # openpyxl takes a text starting with "=" for a formula
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
     summed = totals(rows)
-    sheet.append([("total" if column == COLUMNS[0] else summed.get(column)) for column in COLUMNS])
+    sheet.append([])
+    sheet.append([(SWEDISH_TOTAL if column == COLUMNS[0] else summed.get(column)) for column in COLUMNS])
     for column_index, column in enumerate(COLUMNS, start=1):
-        if column in AMOUNT_COLUMNS:
+        number_format = _number_format(column)
+        if number_format is not None:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=column_index, max_col=column_index):
-                cell.number_format = "0.00"
+                cell.number_format = number_format
+        sheet.column_dimensions[get_column_letter(column_index)].width = _COLUMN_WIDTH
     sheet.freeze_panes = "A2"
     naive = created_at.replace(tzinfo=None)
     workbook.properties.created = naive
@@ -148,15 +224,41 @@ def render_xlsx(rows: Sequence[PayrollSummaryRow], *, filename: str, created_at:
     )
 
 
-def _xlsx_value(row: PayrollSummaryRow, column: str) -> object:
-    value = getattr(row, column)
+def _number_format(column: str) -> str | None:
     if column in AMOUNT_COLUMNS:
-        return value
-    if column in ("fee_rate", "tax_percent"):
+        return AMOUNT_FORMAT
+    if column in _DATE_COLUMNS:
+        return DATE_FORMAT
+    if column in _PERCENT_COLUMNS:
+        return PERCENT_FORMAT
+    return None
+
+
+def _swedish_value(row: PayrollSummaryRow, column: str) -> object:
+    """A cell of the Swedish sheet: amounts as they are, the fee as a percent (``0.06`` → 6), the
+    personnummer as Swedes write it, the stored keys in Swedish words, dates as dates."""
+    value = getattr(row, column)
+    if column == "fee_rate":
+        return Decimal(_plain(value * 100))
+    if column == "tax_percent":
         return None if value is None else Decimal(_plain(value))
+    if column == "personal_identity_number":
+        return f"{value[:8]}-{value[8:]}" if len(value) == 12 else value
+    if column in SWEDISH_WORDS:
+        return SWEDISH_WORDS[column].get(value, value)
+    return value
+
+
+def _swedish_text(row: PayrollSummaryRow, column: str) -> str:
+    value = _swedish_value(row, column)
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format_amount(value) if column in AMOUNT_COLUMNS else _plain(value)
+        return text.replace(".", ",")
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    return spreadsheet_text(value) if isinstance(value, str) else str(value)
 
 
 def _fixed_zip_times(content: bytes) -> bytes:
