@@ -5,7 +5,7 @@ Two new columns on members, both encrypted at rest like the clearing and account
 nothing is encrypted or decrypted here.
 
 Revision ID: b28437abd52e
-Revises: 5a63990a0213
+Revises: 479b0a494284
 Create Date: 2026-12-01 03:00:00.000000+00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b28437abd52e"
-down_revision: str | None = "5a63990a0213"
+down_revision: str | None = "479b0a494284"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
