@@ -24,7 +24,8 @@ def test_seeded_defaults_carry_their_sources_and_change_on_their_dates(session: 
     )
     threshold = service.value_in_force(session, key="employer_contribution_threshold", on=date(2026, 1, 1))
     assert threshold.value == "1000.00"
-    assert "2000:980" in threshold.source and "2 kap. 14 §" in threshold.source
+    assert "SFS 2000:980" in threshold.source
+    assert "2 kap. 14 §" in threshold.source
 
 
 def test_a_new_value_holds_from_its_date_and_the_old_one_before(session: Session) -> None:

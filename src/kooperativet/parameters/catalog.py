@@ -69,7 +69,7 @@ CATALOG: dict[str, ParameterSpec] = {
             "employer_contribution_threshold",
             ValueKind.amount,
             "no employer contributions for a person whose pay from the cooperative in a calendar year stays "
-            "below this amount; the payout that reaches it pays them on the whole year's pay (docs/payroll.md §2)",
+            "below this amount; the payout that reaches it pays them on the year's whole pay (payroll.md §2)",
         ),
         ParameterSpec(
             "minimum_day_rate", ValueKind.amount, "a fee per day below this gives a warning on an assignment"
@@ -213,8 +213,8 @@ DEFAULTS: tuple[DefaultValue, ...] = (
         "employer_contribution_threshold",
         _FROM_2025,
         "1000.00",
-        "socialavgiftslagen (SFS 2000:980) 2 kap. 14 § och 24 § fjärde stycket: under 1 000 kr a year from one "
-        "payer no contributions; reaching it, contributions on the year's whole pay that month",
+        "socialavgiftslagen (SFS 2000:980) 2 kap. 14 § and 24 § fjärde stycket: under 1 000 kr a year from "
+        "one payer no contributions; reaching it, contributions on the year's whole pay that month",
     ),
     DefaultValue(
         "minimum_day_rate", _FROM_2025, "2500.00", "Interim kultur: guidance for fees (cooperative)"

@@ -299,7 +299,8 @@ def test_pay_that_is_no_contribution_base_goes_in_fk131_and_both_fields_may_be_w
                 technical_contact=agi.Contact(name="K", phone="1", email="k@example.se"),
             ),
             employer=agi.Employer(
-                organisation_number="5560269986", contact=agi.Contact(name="K", phone="1", email="k@example.se")
+                organisation_number="5560269986",
+                contact=agi.Contact(name="K", phone="1", email="k@example.se"),
             ),
             period="202611",
             contribution_bases=(full("1200.75"),),
