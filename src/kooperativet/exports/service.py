@@ -24,7 +24,7 @@ from kooperativet import __version__
 from kooperativet.assignments.models import Assignment, Expense
 from kooperativet.audit.service import append_event, chain_head
 from kooperativet.core.calendar import is_bank_day
-from kooperativet.core.identifiers import mask_account
+from kooperativet.core.identifiers import mask_account, mask_personal_identity
 from kooperativet.core.money import ZERO
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict, NotFound, RuleViolation
@@ -129,11 +129,32 @@ def export_agi(
         kind=ExportKind.agi,
         file=file,
         covered=[(DocumentKind.payslip, payslip.id) for payslip in new],
-        notes=_left_out_runs(session, month),
+        notes=_left_out_runs(session, month) + _threshold_notes(payslips),
         created_at=created_at,
         created_by_id=created_by_id,
         period=month.text,
     )
+
+
+def _threshold_notes(payslips: Sequence[Payslip]) -> list[str]:
+    """Name the people whose base this month holds pay of earlier months (the year reached 1 000 kr).
+
+    Their contribution base is larger than the month's FK011, so FK487 is more than the IUs alone give;
+    the note lets the treasurer answer Skatteverket's question about the difference (payroll.md §2).
+    """
+    notes = []
+    for payslip in payslips:
+        for line in payslip.lines:
+            base = sum((Decimal(part["base"]) for part in line.contribution_parts), ZERO)
+            if _is_contribution_base(line) and base > line.taxable_pay:
+                number = mask_personal_identity(payslip.snapshot["employee"]["personal_identity_number"])
+                notes.append(
+                    f"payslip {payslip.number} ({number}): the year's pay reached the 1 000 kr threshold, so "
+                    f"the contributions include {base - line.taxable_pay} kr paid earlier in {payslip.year} "
+                    "without contributions (SFS 2000:980 2 kap. 24 §); FK487 is that much base more than "
+                    "this month's FK011"
+                )
+    return notes
 
 
 def _contribution_bases(payslips: Sequence[Payslip]) -> list[agi.ContributionBase]:
