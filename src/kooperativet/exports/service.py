@@ -240,6 +240,9 @@ def _foreign_payees(session: Session, *, member_ids: set[int]) -> dict[int, agi.
             postal_code=member.postal_code,
             city=member.city,
             country=member.country,
+            citizenship=member.citizenship,
+            tin=member.tax_identification_number,
+            tin_country=member.tax_identification_country,
         )
         for member in members
     }
