@@ -3,10 +3,12 @@ pay below 1 000 kr), the month that reaches 1 000 kr, and the SINK payee's name,
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from lxml import etree
+from pypdf import PdfReader
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -15,6 +17,8 @@ from kooperativet.exports import service as exports
 from kooperativet.parties.models import TaxMode
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.calculation import YearToDatePay
+from kooperativet.payroll.documents import render_payslip_pdf
+from kooperativet.payroll.models import Payslip
 from tests.payroll.conftest import create_and_approve, set_tax
 
 CREATED_AT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -36,6 +40,12 @@ def iu_amounts(content: bytes) -> list[tuple[str, str]]:
 
 def fk487(content: bytes) -> str:
     return dict(fields(content))["487"]
+
+
+def payslip_text(payslip: Payslip, language: str = "sv") -> str:
+    pdf = render_payslip_pdf(number=payslip.number, snapshot=payslip.snapshot, language=language)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def export(session: Session, period: str, *, today: date) -> exports.ExportBatch:
@@ -90,6 +100,14 @@ def test_the_year_below_1000_kr_goes_in_fk131_and_the_month_that_reaches_it_carr
     february_agi = export(session, "2026-02", today=date(2026, 3, 1))
     assert iu_amounts(february_agi.content) == [("001", "141"), ("131", "470")]
     assert fk487(february_agi.content) == "0"
+
+    # The payslips say why: no contributions below the threshold; the earlier pay inside March's base.
+    assert "Arbetsgivaravgifter (ingen avgift: årets lön under 1 000 kr) −0,00" in payslip_text(february)
+    assert (
+        "Arbetsgivaravgifter (full avgift: 31,42 % på 1 072,88; varav 470,00 betalt tidigare i år utan "
+        "avgift) −337,10"
+    ) in payslip_text(march)
+    assert "(no contributions: the year's pay below 1,000 kr) −0.00" in payslip_text(february, "en")
 
     march_agi = export(session, "2026-03", today=date(2026, 4, 1))
     assert iu_amounts(march_agi.content) == [("011", "602"), ("001", "180")]
