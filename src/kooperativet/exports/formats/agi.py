@@ -262,9 +262,10 @@ def render(
 ) -> ExportFile:
     """The AGI file for one period: HU with FK487/FK497 first, then one IU per entry of ``returns`` in order.
 
+    ``contribution_bases`` holds one entry per person and rate (see ``sum_employer_contributions``).
     ``created_at`` is Swedish local time without a zone, as in Skatteverket's examples (``Skapad``). A
-    character XML 1.0 cannot carry in a contact or an activity (a control character) is replaced, and the
-    file's notes say so.
+    character XML 1.0 cannot carry in a contact, an activity or a payee's name or address (a control
+    character) is replaced, and the file's notes say so.
     """
     _parse_period(period)
     if created_at.tzinfo is not None:
