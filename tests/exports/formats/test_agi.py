@@ -477,6 +477,43 @@ def test_a_control_character_in_a_contact_or_activity_is_replaced_and_noted() ->
     ]
 
 
+def test_a_control_character_in_a_payees_name_or_address_is_replaced_and_noted() -> None:
+    sink = agi.IndividualReturn(
+        personal_identity_number="195603021234",
+        specification_number=2,
+        cash_pay=Decimal("1000"),
+        tax=Decimal("225"),
+        tax_mode="sink",
+        payee=agi.ForeignPayee(
+            first_name="Jos\x07é", last_name="García", street="Calle\x00Mayor 5", country="ES"
+        ),
+    )
+    contact = agi.Contact(name="K", phone="1", email="k@example.se")
+
+    file = agi.render(
+        sender=agi.Sender(
+            program_name="kooperativet", organisation_number="556026-9986", technical_contact=contact
+        ),
+        employer=agi.Employer(organisation_number="5560269986", contact=contact),
+        period="202611",
+        contribution_bases=(full("1000"),),
+        returns=[sink],
+        created_at=LOCAL_TIME,
+    )
+
+    values = [(element.get("faltkod"), element.text) for element in etree.fromstring(file.content).iter()]
+    assert [value for value in values if value[0] in {"216", "217", "218", "221"}] == [
+        ("216", "Jos é"),
+        ("217", "García"),
+        ("218", "Calle Mayor 5"),
+        ("221", "ES"),
+    ]
+    assert [note.split(":")[0] for note in file.notes] == [
+        "payee's first name (FK216)",
+        "payee's street (FK218)",
+    ]
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -500,6 +537,18 @@ def test_a_control_character_in_a_contact_or_activity_is_replaced_and_noted() ->
             id="rate as a percent",
         ),
         pytest.param(lambda: agi.agi_party_id("55602-9986"), id="organisation number"),
+        pytest.param(lambda: agi.ForeignPayee(country="Frankrike"), id="country not ISO 3166 alpha-2"),
+        pytest.param(lambda: agi.ForeignPayee(citizenship="fr"), id="citizenship in lower case"),
+        pytest.param(lambda: agi.ForeignPayee(tin="0009999999999"), id="TIN without its country"),
+        pytest.param(lambda: agi.ForeignPayee(tin_country="FR"), id="TIN country without a TIN"),
+        pytest.param(
+            lambda: agi.IndividualReturn(
+                personal_identity_number="199005141234",
+                specification_number=1,
+                pay_not_contribution_base=Decimal("-1"),
+            ),
+            id="negative FK131",
+        ),
     ],
 )
 def test_refuses_data_that_cannot_make_a_valid_return(make: Callable[[], object]) -> None:
