@@ -57,12 +57,14 @@ def test_agi_declares_each_person_and_sums_to_the_payslips(
     assert batch["sha256"] == hashlib.sha256(content).hexdigest()
 
     payslips = _payslips(session, approved_run.run.id)
-    lines = [line for payslip in payslips for line in payslip.lines]
-    base_times_rate = sum(
-        (Decimal(part["base"]) * Decimal(part["rate"]) for line in lines for part in line.contribution_parts),
-        Decimal(0),
-    )
-    assert _fields(content, "487") == [str(drop_ore(base_times_rate))]
+    # FK487 as Skatteverket computes it: per rate, the whole-krona bases × rate with the öre dropped, then
+    # added: 14 305 × 31.42 % = 4 494.63 → 4 494 (Alva), 12 793 × 10.21 % = 1 306.17 → 1 306 (Bertil),
+    # 23 342 × 20.81 % = 4 857.47 → 4 857 (Cleo): 10 657. The payslips' contributions in öre add up to
+    # 10 658.52, one krona more once the öre are dropped; that was the figure written before.
+    assert [p.employer_contributions for p in payslips] == [
+        Decimal("4494.72"), Decimal("1306.24"), Decimal("4857.56")
+    ]  # fmt: skip
+    assert _fields(content, "487") == ["10657"]
     assert _fields(content, "497") == [str(sum(drop_ore(payslip.tax) for payslip in payslips))]
     by_person = {p.snapshot["employee"]["personal_identity_number"]: p for p in payslips}
     assert sorted(_fields(content, "215")) == sorted(by_person)

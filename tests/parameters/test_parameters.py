@@ -13,7 +13,7 @@ from kooperativet.parameters import service
 
 
 def test_seeded_defaults_carry_their_sources_and_change_on_their_dates(session: Session) -> None:
-    assert service.seed_defaults(session) == 13
+    assert service.seed_defaults(session) == 14  # 13 + the yearly 1 000 kr contribution threshold
     assert service.seed_defaults(session) == 0
     sink_2025 = service.value_in_force(session, key="sink_rate", on=date(2025, 12, 31))
     sink_2026 = service.value_in_force(session, key="sink_rate", on=date(2026, 1, 1))
@@ -22,6 +22,10 @@ def test_seeded_defaults_carry_their_sources_and_change_on_their_dates(session: 
     assert service.value_in_force(session, key="fee_rate", on=date(2026, 11, 25)).as_decimal() == Decimal(
         "0.06"
     )
+    threshold = service.value_in_force(session, key="employer_contribution_threshold", on=date(2026, 1, 1))
+    assert threshold.value == "1000.00"
+    assert "SFS 2000:980" in threshold.source
+    assert "2 kap. 14 §" in threshold.source
 
 
 def test_a_new_value_holds_from_its_date_and_the_old_one_before(session: Session) -> None:

@@ -178,3 +178,28 @@ def test_a_member_cannot_register_members(api: TestClient, make_member) -> None:
     response = api.post("/api/v1/members", json=new_member(), headers=member.headers)
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
+
+
+def test_a_member_resident_abroad_has_citizenship_and_a_tin_with_its_country(
+    api: TestClient, make_user
+) -> None:
+    """The AGI of a SINK or A-SINK payee carries FK081, FK252 and FK076 (docs/exports.md)."""
+    treasurer = make_user(Role.treasurer)
+    abroad = {
+        "citizenship": "FR",
+        "tax_identification_number": "1234567890123",
+        "tax_identification_country": "FR",
+    }
+    response = api.post("/api/v1/members", json=new_member(country="FR", **abroad), headers=treasurer.headers)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert {key: body[key] for key in abroad} == abroad
+
+    changed = api.patch(
+        f"/api/v1/members/{body['id']}",
+        json={"version": body["version"], "tax_identification_country": None},
+        headers=treasurer.headers,
+    )
+    assert changed.status_code == 422, changed.text
+    assert changed.json()["field"] == "tax_identification_country"
+    assert "given together" in changed.json()["detail"]

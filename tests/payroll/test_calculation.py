@@ -514,6 +514,7 @@ def test_payouts_in_order_thread_the_month_to_date_values() -> None:
         month_to_date=first.month_to_date_after,
         expense_reimbursement=Decimal("120.00"),
         tax_table=synthetic_table(),
+        year_to_date=first.year_to_date_after,
     )
     month_taxable = first.taxable_pay + second.taxable_pay
     assert first.tax + second.tax == floor_to_krona(month_taxable * Decimal("0.40"))  # the 40 % row

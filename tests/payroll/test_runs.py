@@ -97,7 +97,7 @@ def test_a_payslip_stores_every_parameter_value_it_used_with_its_source(
     used = {item["key"]: item for item in read["parameters"]}
     assert set(used) == {
         "fee_rate", "holiday_pay_rate", "employer_contribution_rules", "sink_rate", "asink_rate",
-        "table_surcharge_rate",
+        "table_surcharge_rate", "employer_contribution_threshold",
     }  # fmt: skip
     stored = parameters_service.value_in_force(
         session, key="employer_contribution_rules", on=date(2026, 11, 25)

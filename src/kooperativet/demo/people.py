@@ -54,6 +54,10 @@ DEMO_MEMBERS = [
         postal_code="28013",
         city="Madrid",
         country="ES",
+        # The AGI carries a payee abroad's citizenship and Spanish tax number (FK081, FK252, FK076).
+        citizenship="SE",
+        tax_identification_number="12345678Z",
+        tax_identification_country="ES",
         email="bertil@example.se",
         bank_clearing_number="5000",
         bank_account_number="1234560",

@@ -24,7 +24,7 @@ from kooperativet import __version__
 from kooperativet.assignments.models import Assignment, Expense
 from kooperativet.audit.service import append_event, chain_head
 from kooperativet.core.calendar import is_bank_day
-from kooperativet.core.identifiers import mask_account, mask_iban
+from kooperativet.core.identifiers import mask_account, mask_iban, mask_personal_identity
 from kooperativet.core.money import ZERO
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict, NotFound, RuleViolation
@@ -36,7 +36,7 @@ from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Pa
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client, Cooperative, Member
 from kooperativet.parties.service import get_cooperative
-from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
+from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunStatus
 
 PROGRAM_NAME: Final = "kooperativet"
 SWEDEN: Final = ZoneInfo("Europe/Stockholm")
@@ -124,24 +124,59 @@ def export_agi(
         kind=ExportKind.agi,
         file=file,
         covered=[(DocumentKind.payslip, payslip.id) for payslip in new],
-        notes=_left_out_runs(session, month),
+        notes=_left_out_runs(session, month) + _threshold_notes(payslips),
         created_at=created_at,
         created_by_id=created_by_id,
         period=month.text,
     )
 
 
-def _contribution_bases(payslips: Sequence[Payslip]) -> list[agi.ContributionBase]:
-    bases: dict[tuple[str, Decimal], Decimal] = {}
+def _threshold_notes(payslips: Sequence[Payslip]) -> list[str]:
+    """Name the people whose base this month holds pay of earlier months (the year reached 1 000 kr).
+
+    Their contribution base is larger than the month's FK011, so FK487 is more than the IUs alone give;
+    the note lets the treasurer answer Skatteverket's question about the difference (payroll.md §2).
+    """
+    notes = []
     for payslip in payslips:
         for line in payslip.lines:
+            base = sum((Decimal(part["base"]) for part in line.contribution_parts), ZERO)
+            if _is_contribution_base(line) and base > line.taxable_pay:
+                number = mask_personal_identity(payslip.snapshot["employee"]["personal_identity_number"])
+                notes.append(
+                    f"payslip {payslip.number} ({number}): the year's pay reached the 1 000 kr threshold, so "
+                    f"the contributions include {base - line.taxable_pay} kr paid earlier in {payslip.year} "
+                    "without contributions (SFS 2000:980 2 kap. 24 §); FK487 is that much base more than "
+                    "this month's FK011"
+                )
+    return notes
+
+
+def _contribution_bases(payslips: Sequence[Payslip]) -> list[agi.ContributionBase]:
+    """One base per person and rate (FK487 drops the öre of each before adding a rate's bases).
+
+    A line's parts hold its contribution base; a payout that reached the yearly 1 000 kr carries the year's
+    earlier pay in its base too (payroll.md §2). Pay without contributions has no parts or a zero rate.
+    """
+    bases: dict[tuple[str, str, Decimal], Decimal] = {}
+    for payslip in payslips:
+        number = payslip.snapshot["employee"]["personal_identity_number"]
+        for line in payslip.lines:
             for part in line.contribution_parts:
-                key = (line.contribution_category, Decimal(part["rate"]))
-                bases[key] = bases.get(key, ZERO) + Decimal(part["base"])
+                rate = Decimal(part["rate"])
+                if rate:
+                    key = (number, line.contribution_category, rate)
+                    bases[key] = bases.get(key, ZERO) + Decimal(part["base"])
     return [
         agi.ContributionBase(category=category, rate=rate, base=base)  # type: ignore[arg-type]  # stored as one of the four categories
-        for (category, rate), base in sorted(bases.items())
+        for (_, category, rate), base in sorted(bases.items())
     ]
+
+
+def _is_contribution_base(line: PayslipLine) -> bool:
+    """Pay on which contributions were due (FK011); otherwise FK131: born 1937 or earlier (rate 0), or the
+    year's pay still below 1 000 kr when paid (no parts)."""
+    return any(Decimal(part["rate"]) for part in line.contribution_parts)
 
 
 def _individual_returns(session: Session, payslips: Sequence[Payslip]) -> list[agi.IndividualReturn]:
@@ -153,6 +188,15 @@ def _individual_returns(session: Session, payslips: Sequence[Payslip]) -> list[a
         for index, line in enumerate(payslip.lines):
             key = (number, _TAX_MODE_SPECIFICATION[line.tax_mode])
             grouped.setdefault(key, []).append((payslip, index))
+    foreign = _foreign_payees(
+        session,
+        member_ids={
+            payslip.member_id
+            for items in grouped.values()
+            for payslip, index in items
+            if payslip.lines[index].tax_mode in ("sink", "asink")
+        },
+    )
     returns = []
     for (number, specification), items in sorted(grouped.items()):
         lines = [payslip.lines[index] for payslip, index in items]
@@ -165,13 +209,38 @@ def _individual_returns(session: Session, payslips: Sequence[Payslip]) -> list[a
             agi.IndividualReturn(
                 personal_identity_number=number,
                 specification_number=specification,
-                cash_pay=sum((line.taxable_pay for line in lines), ZERO),
+                cash_pay=sum((line.taxable_pay for line in lines if _is_contribution_base(line)), ZERO),
+                pay_not_contribution_base=sum(
+                    (line.taxable_pay for line in lines if not _is_contribution_base(line)), ZERO
+                ),
                 tax=sum((line.tax for line in lines), ZERO),
                 tax_mode=mode,  # type: ignore[arg-type]  # stored as one of the four modes
                 activity=activity,
+                payee=foreign.get(items[0][0].member_id) if mode in ("sink", "asink") else None,
             )
         )
     return returns
+
+
+def _foreign_payees(session: Session, *, member_ids: set[int]) -> dict[int, agi.ForeignPayee]:
+    """Name, address abroad, citizenship and TIN of the SINK and A-SINK payees, in one query."""
+    if not member_ids:
+        return {}
+    members = session.scalars(select(Member).where(Member.id.in_(member_ids)))
+    return {
+        member.id: agi.ForeignPayee(
+            first_name=member.first_name,
+            last_name=member.last_name,
+            street=member.street,
+            postal_code=member.postal_code,
+            city=member.city,
+            country=member.country,
+            citizenship=member.citizenship,
+            tin=member.tax_identification_number,
+            tin_country=member.tax_identification_country,
+        )
+        for member in members
+    }
 
 
 # --- SIE ------------------------------------------------------------------------------------------------

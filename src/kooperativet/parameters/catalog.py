@@ -66,6 +66,12 @@ CATALOG: dict[str, ParameterSpec] = {
             "to the income year), which rate, when paid, and the youth monthly cap (docs/payroll.md §2)",
         ),
         ParameterSpec(
+            "employer_contribution_threshold",
+            ValueKind.amount,
+            "no employer contributions for a person whose pay from the cooperative in a calendar year stays "
+            "below this amount; the payout that reaches it pays them on the year's whole pay (payroll.md §2)",
+        ),
+        ParameterSpec(
             "minimum_day_rate", ValueKind.amount, "a fee per day below this gives a warning on an assignment"
         ),
         ParameterSpec(
@@ -202,6 +208,13 @@ DEFAULTS: tuple[DefaultValue, ...] = (
         _FROM_2026,
         json.dumps(_CONTRIBUTION_RULES_2026, sort_keys=True, ensure_ascii=False),
         "Skatteverket, arbetsgivaravgifter 2026; SFS 2000:980; SFS 2026:100, prop. 2025/26:66 (youth)",
+    ),
+    DefaultValue(
+        "employer_contribution_threshold",
+        _FROM_2025,
+        "1000.00",
+        "socialavgiftslagen (SFS 2000:980) 2 kap. 14 § and 24 § fjärde stycket: under 1 000 kr a year from "
+        "one payer no contributions; reaching it, contributions on the year's whole pay that month",
     ),
     DefaultValue(
         "minimum_day_rate", _FROM_2025, "2500.00", "Interim kultur: guidance for fees (cooperative)"

@@ -80,6 +80,13 @@ class Member(TimestampedMixin, VersionedMixin, Base):
     country: Mapped[str] = mapped_column(String(2), default="SE")
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
+    # A payee resident abroad (SINK, A-SINK): citizenship and the TIN of the country of residence, for the
+    # AGI's FK081, FK252 and FK076 (docs/exports.md).
+    citizenship: Mapped[str | None] = mapped_column(String(2))
+    tax_identification_number: Mapped[str | None] = mapped_column(
+        EncryptedString(255, context="members.tax_identification_number")
+    )
+    tax_identification_country: Mapped[str | None] = mapped_column(String(2))
     bank_clearing_number: Mapped[str | None] = mapped_column(
         EncryptedString(255, context="members.bank_clearing_number")
     )

@@ -94,7 +94,21 @@ _IBAN = (
 )
 
 
-class MemberCreate(MemberContact):
+class MemberAbroad(Schema):
+    """For a member resident abroad (SINK, A-SINK): what the AGI's individual return carries (FK081, FK252,
+    FK076; docs/exports.md). The TIN and the country that issued it go together."""
+
+    citizenship: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", examples=["FR"])
+    tax_identification_number: Text | None = Field(
+        default=None,
+        max_length=50,
+        description="TIN given by the country of residence",
+        examples=["0009999999999"],
+    )
+    tax_identification_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", examples=["FR"])
+
+
+class MemberCreate(MemberContact, MemberAbroad):
     first_name: Text = Field(min_length=1, max_length=100, examples=["Anna"])
     last_name: Text = Field(min_length=1, max_length=100, examples=["Andersson"])
     personal_identity_number: str = Field(
@@ -132,6 +146,9 @@ class MemberUpdate(Schema):
     left_on: date | None = None
     language: Language | None = None
     user_id: int | None = None
+    citizenship: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    tax_identification_number: Text | None = Field(default=None, max_length=50)
+    tax_identification_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
 
 
 class MemberRead(ReadSchema):
@@ -148,6 +165,9 @@ class MemberRead(ReadSchema):
     country: str
     email: str | None
     phone: str | None
+    citizenship: str | None
+    tax_identification_number: str | None
+    tax_identification_country: str | None
     bank_clearing_number: str | None = Field(description="the confirmed account salary is paid to")
     bank_account_number: str | None
     pending_clearing_number: str | None = Field(

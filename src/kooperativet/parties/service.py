@@ -46,6 +46,8 @@ MEMBER_REQUIRED_FIELDS = frozenset(
     {"first_name", "last_name", "personal_identity_number", "joined_on", "country", "language"}
 )
 MEMBER_IDENTITY_FIELDS = ("first_name", "last_name", "personal_identity_number")
+#: A member resident abroad: citizenship and TIN for the AGI (docs/exports.md); set by the staff.
+MEMBER_ABROAD_FIELDS = frozenset({"citizenship", "tax_identification_number", "tax_identification_country"})
 CLIENT_REQUIRED_FIELDS = frozenset(
     {"name", "kind", "country", "language", "payment_terms_days", "public_sector"}
 )
@@ -146,9 +148,10 @@ def create_member(session: Session, *, data: MemberCreate) -> Member:
         joined_on=data.joined_on,
         left_on=data.left_on,
         language=data.language,
-        **data.model_dump(include=set(MEMBER_CONTACT_FIELDS)),
+        **data.model_dump(include=set(MEMBER_CONTACT_FIELDS | MEMBER_ABROAD_FIELDS)),
     )
     _check_membership_dates(member)
+    _check_tax_identification(member)
     member.bank_clearing_number, member.bank_account_number, member.bank_iban = _payout_account(
         data.bank_clearing_number, data.bank_account_number, data.bank_iban
     )
@@ -159,6 +162,15 @@ def create_member(session: Session, *, data: MemberCreate) -> Member:
     session.add(member)
     _flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")
     return member
+
+
+def _check_tax_identification(member: Member) -> None:
+    """A TIN is only useful with the country that issued it (the AGI writes FK252 with FK076)."""
+    if bool(member.tax_identification_number) != bool(member.tax_identification_country):
+        raise RuleViolation(
+            "tax_identification_number and tax_identification_country are given together",
+            field="tax_identification_country",
+        )
 
 
 @dataclass(frozen=True)
@@ -221,6 +233,7 @@ def update_member(
     for field, value in changes.items():
         setattr(member, field, value.strip() if isinstance(value, str) else value)
     _check_membership_dates(member)
+    _check_tax_identification(member)
     identity_fields = _record_identity_change(session, member, identity_before, actor=actor, now=now)
     member.version += 1
     _flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")

@@ -89,6 +89,19 @@ class Rate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Threshold:
+    """An amount in kronor set by law and where its value comes from (the 1 000 kr a year, payroll.md §2)."""
+
+    value: Decimal
+    source: str
+
+    def __post_init__(self) -> None:
+        _require_amount("threshold", self.value)
+        if not self.source.strip():
+            raise ValueError("a threshold needs a source")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class YearBound:
     """A birth-year bound: absolute (``1959``) or relative to the income year Y (``-68`` means Y − 68)."""
 
@@ -142,7 +155,9 @@ class PayrollParameters:
     """The parameter values in force for one payout, each with its source (payroll.md §1–§3).
 
     ``contribution_rules`` are tried in order and the first that applies wins, so a narrower rule (youth)
-    comes before the broader one it overrides (full).
+    comes before the broader one it overrides (full). ``contribution_threshold`` is the yearly amount below
+    which a person's pay from the cooperative carries no contributions (SFS 2000:980 2 kap. 14 §); ``None``
+    leaves it out, as the worked examples of payroll.md §4 do.
     """
 
     fee_rate: Rate
@@ -151,6 +166,7 @@ class PayrollParameters:
     sink_rate: Rate
     asink_rate: Rate
     table_surcharge_rate: Rate
+    contribution_threshold: Threshold | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -208,6 +224,25 @@ class MonthToDate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class YearToDatePay:
+    """What the same person was paid by the cooperative earlier in the same calendar year (payroll.md §2).
+
+    ``pay`` is all taxable pay so far; ``deferred_base`` the part of it that carried no contributions because
+    the year's pay was still below the threshold. When a payout brings the year to the threshold, the
+    deferred base joins that payout's contribution base (SFS 2000:980 2 kap. 24 § fourth paragraph).
+    """
+
+    pay: Decimal = ZERO
+    deferred_base: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        _require_amount("pay", self.pay)
+        _require_amount("deferred_base", self.deferred_base)
+        if self.deferred_base > self.pay:
+            raise ValueError("the deferred base is part of the year's pay")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContributionPart:
     """A part of the contribution base and the rate applied to it (youth splits at the monthly cap)."""
 
@@ -249,6 +284,9 @@ class Payout:
     expense_reimbursement: Decimal  # E
     net_pay: Decimal
     month_to_date_before: MonthToDate
+    year_to_date_before: YearToDatePay = YearToDatePay()
+    below_threshold: bool = False  # the year's pay is still below the threshold: no contributions (§2)
+    deferred_base_settled: Decimal = ZERO  # earlier pay of the year whose contributions fall due now (§2)
 
     def __post_init__(self) -> None:
         # The payslip invariant is a property of the object, not a hope about the caller.
@@ -264,6 +302,15 @@ class Payout:
             contribution_base_youth_used=before.contribution_base_youth_used + self.taxable_pay,
             taxable_pay=before.taxable_pay + self.taxable_pay,
             tax_withheld=before.tax_withheld + self.tax,
+        )
+
+    @property
+    def year_to_date_after(self) -> YearToDatePay:
+        """The year-to-date pay the next payout to the same person in the same year starts from."""
+        before = self.year_to_date_before
+        return YearToDatePay(
+            pay=before.pay + self.taxable_pay,
+            deferred_base=before.deferred_base + self.taxable_pay if self.below_threshold else ZERO,
         )
 
 
@@ -300,6 +347,7 @@ def calculate_payout(
     month_to_date: MonthToDate = MonthToDate(),
     expense_reimbursement: Decimal = ZERO,
     tax_table: TaxTableLookup | None = None,
+    year_to_date: YearToDatePay = YearToDatePay(),
 ) -> Payout:
     """Turn the invoiced amount for one assignment into salary (payroll.md §1).
 
@@ -308,19 +356,33 @@ def calculate_payout(
     rounding of the sum of the parts when youth splits at the monthly cap); R = P − G − H − C; T per §3;
     net pay = B − T + E. ``month_to_date`` is what the same person was already paid in the same calendar
     month; ``tax_table`` is the imported table for the pay date's year, needed in table mode only.
+
+    ``year_to_date`` is what the person was paid earlier in the year. With a ``contribution_threshold``, a
+    payout that leaves the year's pay below it carries no contributions (C = 0), and the payout that brings
+    the year to it pays contributions on its own base plus the year's deferred base (§2). Crossing the
+    threshold costs contributions on all of it, so in a narrow band of pools the largest G stays just below
+    the threshold and R is larger than a few öre.
     """
     _require_amount("invoiced_amount", invoiced_amount)
     _require_amount("expense_reimbursement", expense_reimbursement)
     rule = contribution_rule(birth_date=birth_date, pay_date=pay_date, rules=parameters.contribution_rules)
     contributions = _contributions_for(rule=rule, month_to_date=month_to_date)
     holiday_rate = parameters.holiday_pay_rate.value
+    threshold = parameters.contribution_threshold
+    deferred = year_to_date.deferred_base if threshold is not None else ZERO
+
+    def below_threshold(base: Decimal) -> bool:
+        return threshold is not None and year_to_date.pay + base < threshold.value
+
+    def contributions_on(base: Decimal) -> Decimal:
+        return ZERO if below_threshold(base) else contributions.amount(base + deferred)
 
     fee = round_half_up(invoiced_amount * parameters.fee_rate.value)
     pool = invoiced_amount - fee
 
     def cost_of(gross: Decimal) -> Decimal:
         holiday_pay = round_half_up(gross * holiday_rate)
-        return gross + holiday_pay + contributions.amount(gross + holiday_pay)
+        return gross + holiday_pay + contributions_on(gross + holiday_pay)
 
     gross = _largest_gross(
         pool=pool,
@@ -329,8 +391,9 @@ def calculate_payout(
     )
     holiday_pay = round_half_up(gross * holiday_rate)
     taxable_pay = gross + holiday_pay
-    employer_contributions = contributions.amount(taxable_pay)
+    employer_contributions = contributions_on(taxable_pay)
     residue = pool - gross - holiday_pay - employer_contributions
+    below = below_threshold(taxable_pay)
 
     tax_percent, withheld = _tax(
         setting=tax,
@@ -350,7 +413,7 @@ def calculate_payout(
         holiday_pay=holiday_pay,
         contribution_category=rule.category,
         contribution_rule=rule,
-        contribution_parts=contributions.parts(taxable_pay),
+        contribution_parts=() if below else contributions.parts(taxable_pay + deferred),
         employer_contributions=employer_contributions,
         residue=residue,
         taxable_pay=taxable_pay,
@@ -363,6 +426,9 @@ def calculate_payout(
         expense_reimbursement=expense_reimbursement,
         net_pay=taxable_pay - withheld + expense_reimbursement,
         month_to_date_before=month_to_date,
+        year_to_date_before=year_to_date,
+        below_threshold=below,
+        deferred_base_settled=ZERO if below else deferred,
     )
 
 
@@ -375,11 +441,12 @@ def calculate_payouts_in_order(
     tax: TaxSetting,
     month_to_date: MonthToDate = MonthToDate(),
     tax_table: TaxTableLookup | None = None,
+    year_to_date: YearToDatePay = YearToDatePay(),
 ) -> tuple[Payout, ...]:
     """Several payouts to one member on one pay date, in order (payroll.md §5, one payslip).
 
-    Each payout starts from the month-to-date values the previous one left, so the youth cap and table tax
-    are applied in order.
+    Each payout starts from the month-to-date and year-to-date values the previous one left, so the youth
+    cap, table tax and the yearly contribution threshold are applied in order.
     """
     results: list[Payout] = []
     for payout in payouts:
@@ -392,9 +459,11 @@ def calculate_payouts_in_order(
             month_to_date=month_to_date,
             expense_reimbursement=payout.expense_reimbursement,
             tax_table=tax_table,
+            year_to_date=year_to_date,
         )
         results.append(result)
         month_to_date = result.month_to_date_after
+        year_to_date = result.year_to_date_after
     return tuple(results)
 
 

@@ -75,6 +75,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "pension_only": "endast ålderspensionsavgift",
         "youth": "ungdomsnedsättning",
         "none": "ingen avgift",
+        "below_threshold": "ingen avgift: årets lön under {threshold} kr",
+        "earlier_this_year": "varav {amount} betalt tidigare i år utan avgift",
         "flat": "fast procentsats",
         "sink": "SINK",
         "asink": "A-SINK",
@@ -126,6 +128,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "pension_only": "old-age pension contribution only",
         "youth": "youth reduction",
         "none": "no contributions",
+        "below_threshold": "no contributions: the year's pay below {threshold} kr",
+        "earlier_this_year": "of which {amount} paid earlier this year without contributions",
         "flat": "flat rate",
         "sink": "SINK",
         "asink": "A-SINK",
@@ -136,6 +140,14 @@ LABELS: Final[dict[str, dict[str, str]]] = {
 def _percent(fraction: str, language: str) -> str:
     value = f"{(Decimal(fraction) * 100).normalize():f}"
     return value.replace(".", ",") if language == "sv" else value
+
+
+def _threshold(snapshot: Mapping[str, Any], language: str) -> str:
+    """The yearly contribution threshold the payslip used, as the snapshot's parameters recorded it."""
+    for use in snapshot["parameters"]:
+        if use["key"] == "employer_contribution_threshold":
+            return money(Decimal(use["value"]), language).removesuffix(",00").removesuffix(".00")
+    raise ValueError("a payslip without contributions below the threshold records the threshold it used")
 
 
 def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) -> dict[str, Any]:
@@ -151,6 +163,13 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
             for part in line["contribution_parts"]
             if Decimal(part["base"])  # a rate that applied to nothing this month says nothing
         ]
+        category = labels[line["contribution_category"]]
+        base = sum((Decimal(part["base"]) for part in line["contribution_parts"]), Decimal(0))
+        if not line["contribution_parts"]:  # the year's pay below the threshold (payroll.md §2)
+            category = labels["below_threshold"].format(threshold=_threshold(snapshot, language))
+        elif base > Decimal(line["taxable_pay"]):  # the payout that reached it carries the year's earlier pay
+            earlier = money(base - Decimal(line["taxable_pay"]), language)
+            parts.append(labels["earlier_this_year"].format(amount=earlier))
         if line["tax_mode"] == "table":
             tax_text = (
                 f"{labels['table']} {line['tax_table_number']}, {labels['column']} {line['tax_column']}"
@@ -169,7 +188,7 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
                 "invoice_numbers": ", ".join(line["invoice_numbers"]),
                 "fee_percent": _percent(line["fee_rate"], language),
                 "holiday_percent": _percent(line["holiday_pay_rate"], language),
-                "category": labels[line["contribution_category"]],
+                "category": category,
                 "contribution_parts": parts,
                 "tax_text": tax_text,
             }

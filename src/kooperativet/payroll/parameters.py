@@ -25,6 +25,7 @@ from kooperativet.payroll.calculation import (
     ContributionRule,
     PayrollParameters,
     Rate,
+    Threshold,
     YearBound,
 )
 
@@ -35,6 +36,7 @@ PAYROLL_PARAMETER_KEYS = (
     "sink_rate",
     "asink_rate",
     "table_surcharge_rate",
+    "employer_contribution_threshold",
 )
 _RELATIVE_YEAR = re.compile(r"Y([+-]\d{1,3})")
 
@@ -105,6 +107,7 @@ def build_payroll_parameters(values: Mapping[str, ParameterUse]) -> PayrollParam
         sink_rate=_rate(values["sink_rate"]),
         asink_rate=_rate(values["asink_rate"]),
         table_surcharge_rate=_rate(values["table_surcharge_rate"]),
+        contribution_threshold=_threshold(values["employer_contribution_threshold"]),
     )
 
 
@@ -163,6 +166,13 @@ def _year_bound(value: Any) -> YearBound | None:
 def _rate(use: ParameterUse) -> Rate:
     try:
         return Rate(value=Decimal(use.value), source=use.source)
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidPayrollParameter(_where(use, str(exc))) from None
+
+
+def _threshold(use: ParameterUse) -> Threshold:
+    try:
+        return Threshold(value=Decimal(use.value), source=use.source)
     except (InvalidOperation, ValueError) as exc:
         raise InvalidPayrollParameter(_where(use, str(exc))) from None
 

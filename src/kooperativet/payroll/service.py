@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,7 @@ from kooperativet.payroll.calculation import (
     PayoutInput,
     TaxMode,
     TaxSetting,
+    YearToDatePay,
     calculate_payouts_in_order,
 )
 from kooperativet.payroll.models import (
@@ -106,16 +107,67 @@ def calculate_run(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
     by_member: dict[int, list[RunPayout]] = defaultdict(list)
     for payout in run.payouts:
         by_member[payout.member_id].append(payout)
+    threshold = loaded.parameters.contribution_threshold
+    year_pay = year_pay_before(
+        session,
+        member_ids=sorted(by_member),
+        year=run.pay_date.year,
+        threshold=threshold.value if threshold is not None else None,
+    )
     drafts = []
     for member_id in sorted(by_member):
         member = session.get(Member, member_id)
         assert member is not None  # a foreign key
-        drafts.append(_draft(session, run=run, member=member, payouts=by_member[member_id], loaded=loaded))
+        drafts.append(
+            _draft(
+                session,
+                run=run,
+                member=member,
+                payouts=by_member[member_id],
+                loaded=loaded,
+                year_pay=year_pay.get(member_id, YearToDatePay()),
+            )
+        )
     return drafts
 
 
+def year_pay_before(
+    session: Session, *, member_ids: Sequence[int], year: int, threshold: Decimal | None
+) -> dict[int, YearToDatePay]:
+    """Each member's pay from issued payslips of ``year`` and the part still without contributions (§2).
+
+    One query for the whole batch. The deferred base is the pay of the payslips that carried no employer
+    contributions, and only while the year's pay is below the threshold: the payslip that reached it paid
+    the contributions on all of it.
+    """
+    if not member_ids:
+        return {}
+    without_contributions = case((Payslip.employer_contributions == 0, Payslip.taxable_pay), else_=0)
+    rows = session.execute(
+        select(
+            Payslip.member_id,
+            func.coalesce(func.sum(Payslip.taxable_pay), 0),
+            func.coalesce(func.sum(without_contributions), 0),
+        )
+        .where(Payslip.member_id.in_(member_ids), Payslip.year == year)
+        .group_by(Payslip.member_id)
+    ).all()
+    result = {}
+    for member_id, pay, deferred in rows:
+        pay = _amount(pay)
+        below = threshold is not None and pay < threshold
+        result[member_id] = YearToDatePay(pay=pay, deferred_base=_amount(deferred) if below else ZERO)
+    return result
+
+
 def _draft(
-    session: Session, *, run: PayrollRun, member: Member, payouts: list[RunPayout], loaded: LoadedParameters
+    session: Session,
+    *,
+    run: PayrollRun,
+    member: Member,
+    payouts: list[RunPayout],
+    loaded: LoadedParameters,
+    year_pay: YearToDatePay,
 ) -> PayslipDraft:
     setting = tax_setting_on(member, on=run.pay_date)
     tax = _calculation_tax_setting(setting)
@@ -144,6 +196,7 @@ def _draft(
             tax=tax,
             month_to_date=month_to_date(session, member_id=member.id, pay_date=run.pay_date),
             tax_table=table,
+            year_to_date=year_pay,
         )
     except NoContributionRule as exc:
         raise RuleViolation(str(exc), code="no_contribution_rule") from exc

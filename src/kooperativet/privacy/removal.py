@@ -38,6 +38,7 @@ def pseudonymise_member(session: Session, *, member: Member, actor: User, today:
     member.first_name = REMOVED_FIRST_NAME
     member.last_name = f"medlem {member.id}"
     member.street = member.postal_code = member.city = member.email = member.phone = None
+    member.citizenship = member.tax_identification_number = member.tax_identification_country = None
     member.bank_clearing_number = member.bank_account_number = None
     member.pending_clearing_number = member.pending_account_number = None
     member.bank_iban = member.pending_iban = None

@@ -16,26 +16,38 @@ KOMPONENT = f"{{{agi.KOMPONENT_NS}}}"
 EXAMPLES_114 = "agi/skatteverket_exempelfiler_v1.1.4"
 
 #: Optional elements of the examples that the product does not send (addresses of the technical contact, the
-#: contact's subject area) and IU fields it does not model: benefits and allowances (013 bilförmån, 018/098
-#: drivmedel, 050 bilersättning, 051 traktamente) and a foreign recipient's name, address, citizenship and TIN
-#: (216–221, 081, 252, 076).
+#: contact's subject area; the IU's ``Postnummer``/``Postort`` carry a ``faltkod`` and stay) and IU fields it
+#: does not model: benefits and allowances (013 bilförmån, 018/098 drivmedel, 050 bilersättning, 051
+#: traktamente), codes for other pay (004/005), posting abroad (276, 091, 305, 090) and seafarers (026, 027,
+#: 028, 223).
 UNMODELLED_ELEMENTS = {"Utdelningsadress1", "Utdelningsadress2", "Postnummer", "Postort", "Sakomrade"}
 UNMODELLED_FIELDS = {
-    "013",
-    "018",
-    "098",
-    "050",
-    "051",
-    "216",
-    "217",
-    "218",
-    "219",
-    "220",
-    "221",
-    "081",
-    "252",
-    "076",
-}
+    "013", "018", "098", "050", "051", "004", "005", "276", "091", "305", "090", "026", "027", "028", "223",
+}  # fmt: skip
+
+#: The SINK and A-SINK payees of Exempelfil_02, _03 and _07, as the examples write them.
+SINK_PAYEE = agi.ForeignPayee(
+    first_name="Per",
+    last_name="Persson",
+    street="S.t Paris",
+    postal_code="12345",
+    city="Paris",
+    country="FR",
+    citizenship="FR",
+    tin="0009999999999",
+    tin_country="FR",
+)
+ASINK_PAYEE = agi.ForeignPayee(
+    first_name="Jon",
+    last_name="Jonsen",
+    street="S.t Paris",
+    postal_code="12345",
+    city="Paris",
+    country="FR",
+    citizenship="FR",
+    tin="0009999999999",
+    tin_country="FR",
+)
 
 #: AGI's ``Skapad`` is Swedish local time without a zone, as in Skatteverket's examples.
 LOCAL_TIME = datetime.fromisoformat("2026-12-01T09:30:00")
@@ -64,7 +76,8 @@ def parse_reference(path: Path, *, drop_fields: set[str] = UNMODELLED_FIELDS) ->
         if not isinstance(element.tag, str):
             continue
         local = etree.QName(element).localname
-        if local in UNMODELLED_ELEMENTS or element.get("faltkod") in drop_fields:
+        unmodelled = local in UNMODELLED_ELEMENTS and element.get("faltkod") is None
+        if unmodelled or element.get("faltkod") in drop_fields:
             parent = element.getparent()
             assert parent is not None
             parent.remove(element)
@@ -183,41 +196,128 @@ def test_sink_return_matches_exempelfil_02(reference_dir: Path) -> None:
         cash_pay=Decimal("48100.00"),
         tax=Decimal("9620.00"),
         tax_mode="sink",
+        payee=SINK_PAYEE,
     )
 
     content = render_like(reference, period="201901", returns=[sink], bases=(full("48100"),))
 
+    # Every element of the example, the payee's name, address abroad, citizenship and TIN included.
     assert flatten(parse_output(content, without_hu=True)) == flatten(reference)
+    assert [(code, value) for _, _, code, value in flatten(etree.fromstring(content)) if code in {
+        "216", "217", "218", "219", "220", "221", "081", "252", "076"
+    }] == [
+        ("216", "Per"), ("217", "Persson"), ("218", "S.t Paris"), ("219", "12345"), ("220", "Paris"),
+        ("221", "FR"), ("081", "FR"), ("252", "0009999999999"), ("076", "FR"),
+    ]  # fmt: skip
 
 
-def test_asink_return_matches_exempelfil_03_but_reports_the_pay_as_a_contribution_base(
-    reference_dir: Path,
-) -> None:
-    """Exempelfil_03's artist is insured abroad, so the example reports the pay in FK131 (not a base for
-    contributions). The product always pays contributions on pay, so it reports the same amount in FK011."""
-    path = reference_dir / EXAMPLES_114 / "Exempelfil_03_A-SINK_v1.1.4.xml"
+def test_asink_return_matches_exempelfil_03(reference_dir: Path) -> None:
+    """Exempelfil_03's artist is insured abroad: the pay is not a base for contributions (FK131, after the
+    tax field), and the IU carries the payee's name, address, citizenship and TIN."""
+    reference = parse_reference(reference_dir / EXAMPLES_114 / "Exempelfil_03_A-SINK_v1.1.4.xml")
     asink = agi.IndividualReturn(
         personal_identity_number="197700602381",
         specification_number=1,
-        cash_pay=Decimal("113040"),
+        pay_not_contribution_base=Decimal("113040"),
         tax=Decimal("16956"),
         tax_mode="asink",
         activity="Konsert",
+        payee=ASINK_PAYEE,
     )
 
-    ours = parse_output(render_like(parse_reference(path), period="201901", returns=[asink]), without_hu=True)
+    content = render_like(reference, period="201901", returns=[asink])
 
-    iu = f".//{KOMPONENT}IU/{KOMPONENT}"
-    assert text(parse_reference(path), iu + "KontantErsattningEjUlagSA") == text(
-        ours, iu + "KontantErsattningUlagAG"
+    assert flatten(parse_output(content, without_hu=True)) == flatten(reference)
+    hu = f".//{KOMPONENT}HU/{KOMPONENT}"
+    assert text(etree.fromstring(content), hu + "SummaArbAvgSlf") == "0"
+    assert text(etree.fromstring(content), hu + "SummaSkatteavdr") == "16956"
+
+
+def test_sink_asink_and_pay_that_is_no_contribution_base_match_exempelfil_07(reference_dir: Path) -> None:
+    """Exempelfil_07's IUs 2 (SINK), 3 (A-SINK, FK131) and 6 (FK001 then FK131, citizenship only), element for
+    element; the IUs with fields the product does not model (benefits, codes, posting abroad, seafarers)
+    are left out of the comparison, and so is the HU, whose FK487 includes them."""
+    reference = parse_reference(reference_dir / EXAMPLES_114 / "Exempelfil_07_Flera_olika_v1.1.4.xml")
+    kept = {"197902802383", "197700602381", "198005092385"}
+    for blankett in reference.findall(f"{KOMPONENT}Blankett"):
+        numbers = {element.text for element in blankett.iter(f"{KOMPONENT}BetalningsmottagarId")}
+        if not numbers & kept:
+            reference.remove(blankett)
+    returns = [
+        agi.IndividualReturn(
+            personal_identity_number="197902802383",
+            specification_number=1,
+            cash_pay=Decimal("48100"),
+            tax=Decimal("9620"),
+            tax_mode="sink",
+            payee=SINK_PAYEE,
+        ),
+        agi.IndividualReturn(
+            personal_identity_number="197700602381",
+            specification_number=1,
+            pay_not_contribution_base=Decimal("113040"),
+            tax=Decimal("16956"),
+            tax_mode="asink",
+            activity="Konsert",
+            payee=ASINK_PAYEE,
+        ),
+        agi.IndividualReturn(
+            personal_identity_number="198005092385",
+            specification_number=2,
+            pay_not_contribution_base=Decimal("49830"),
+            tax=Decimal("21540"),
+            payee=agi.ForeignPayee(citizenship="FR"),
+        ),
+    ]
+
+    content = render_like(reference, period="201901", returns=returns)
+
+    assert flatten(parse_output(content, without_hu=True)) == flatten(reference)
+
+
+def test_pay_that_is_no_contribution_base_goes_in_fk131_and_both_fields_may_be_written() -> None:
+    """FK011 holds pay that is a contribution base, FK131 pay that is not (born 1937 or earlier, or the
+    year's pay below 1 000 kr); a person can have both in one month, each with its öre dropped."""
+    both = agi.IndividualReturn(
+        personal_identity_number="199005141234",
+        specification_number=1,
+        cash_pay=Decimal("1200.75"),
+        pay_not_contribution_base=Decimal("640.99"),
+        tax=Decimal("552.00"),
     )
-    reference = parse_reference(path, drop_fields=UNMODELLED_FIELDS | {"131"})
-    pay = ours.find(iu + "KontantErsattningUlagAG")
-    assert pay is not None
-    parent = pay.getparent()
-    assert parent is not None
-    parent.remove(pay)
-    assert flatten(ours) == flatten(reference)
+    born_1937 = agi.IndividualReturn(
+        personal_identity_number="193712011234",
+        specification_number=1,
+        pay_not_contribution_base=Decimal("9400.00"),
+        tax=Decimal("2820.00"),
+    )
+    root = etree.fromstring(
+        agi.render(
+            sender=agi.Sender(
+                program_name="kooperativet",
+                organisation_number="556026-9986",
+                technical_contact=agi.Contact(name="K", phone="1", email="k@example.se"),
+            ),
+            employer=agi.Employer(
+                organisation_number="5560269986",
+                contact=agi.Contact(name="K", phone="1", email="k@example.se"),
+            ),
+            period="202611",
+            contribution_bases=(full("1200.75"),),
+            returns=[both, born_1937],
+            created_at=LOCAL_TIME,
+        ).content
+    )
+
+    ius = [
+        [(element.get("faltkod"), element.text) for element in iu.iter() if element.get("faltkod")]
+        for iu in root.iter(f"{KOMPONENT}IU")
+    ]
+    assert [fields[4:] for fields in ius] == [
+        [("011", "1200"), ("001", "552"), ("131", "640")],
+        [("001", "2820"), ("131", "9400")],
+    ]
+    assert text(root, f".//{KOMPONENT}SummaArbAvgSlf") == "377"  # 1 200 × 31.42 % = 377.04
 
 
 def test_removal_matches_exempelfil_10(reference_dir: Path) -> None:
@@ -242,8 +342,13 @@ def test_removal_matches_exempelfil_10(reference_dir: Path) -> None:
                 agi.ContributionBase(category="youth", rate=Decimal("0.2081"), base=Decimal("15000.00")),
                 full("14821.56"),
             ],
-            7778,
-            id="payroll case D: youth up to the cap, full above",
+            7777,
+            id="payroll case D: 15 000 × 20.81 % = 3 121.50 → 3 121, 14 821 × 31.42 % = 4 656.76 → 4 656",
+        ),
+        pytest.param(
+            [full("1000.99"), full("1000.99"), full("1000.99"), full("1000.99")],
+            1256,
+            id="öre dropped per person: 4 000 × 31.42 % = 1 256.80 (not 4 003.96 → 1 258)",
         ),
         pytest.param(
             [agi.ContributionBase(category="pension_only", rate=Decimal("0.1021"), base=Decimal("12793.76"))],
@@ -252,17 +357,26 @@ def test_removal_matches_exempelfil_10(reference_dir: Path) -> None:
         ),
         pytest.param(
             [
-                agi.ContributionBase(category="full", rate=Decimal("0.3142"), base=Decimal("1.91")),
-                agi.ContributionBase(category="pension_only", rate=Decimal("0.1021"), base=Decimal("5.88")),
+                agi.ContributionBase(category="full", rate=Decimal("0.3142"), base=Decimal("3.00")),
+                agi.ContributionBase(category="pension_only", rate=Decimal("0.1021"), base=Decimal("5.00")),
                 agi.ContributionBase(category="none", rate=Decimal("0"), base=Decimal("9400.00")),
             ],
-            1,
-            id="öre dropped once on the sum (0.60 + 0.60), not per category",
+            0,
+            id="öre dropped per rate, then added: 0.94 → 0 and 0.51 → 0 (one floor of the sum gives 1)",
+        ),
+        pytest.param(
+            [
+                agi.ContributionBase(category="youth", rate=Decimal("0.2081"), base=Decimal("25000.00")),
+                full("4000.50"),
+                full("30000.50"),
+            ],
+            15884,
+            id="youth above the cap and full share one rate: 5 202.50 → 5 202; 34 000 × 31.42 % = 10 682.80",
         ),
         pytest.param([], 0, id="no pay"),
     ],
 )
-def test_fk487_sums_base_times_rate_and_drops_the_ore(
+def test_fk487_is_computed_per_rate_on_whole_krona_bases_per_person(
     bases: list[agi.ContributionBase], expected: int
 ) -> None:
     assert agi.sum_employer_contributions(bases=bases) == expected
@@ -363,6 +477,43 @@ def test_a_control_character_in_a_contact_or_activity_is_replaced_and_noted() ->
     ]
 
 
+def test_a_control_character_in_a_payees_name_or_address_is_replaced_and_noted() -> None:
+    sink = agi.IndividualReturn(
+        personal_identity_number="195603021234",
+        specification_number=2,
+        cash_pay=Decimal("1000"),
+        tax=Decimal("225"),
+        tax_mode="sink",
+        payee=agi.ForeignPayee(
+            first_name="Jos\x07é", last_name="García", street="Calle\x00Mayor 5", country="ES"
+        ),
+    )
+    contact = agi.Contact(name="K", phone="1", email="k@example.se")
+
+    file = agi.render(
+        sender=agi.Sender(
+            program_name="kooperativet", organisation_number="556026-9986", technical_contact=contact
+        ),
+        employer=agi.Employer(organisation_number="5560269986", contact=contact),
+        period="202611",
+        contribution_bases=(full("1000"),),
+        returns=[sink],
+        created_at=LOCAL_TIME,
+    )
+
+    values = [(element.get("faltkod"), element.text) for element in etree.fromstring(file.content).iter()]
+    assert [value for value in values if value[0] in {"216", "217", "218", "221"}] == [
+        ("216", "Jos é"),
+        ("217", "García"),
+        ("218", "Calle Mayor 5"),
+        ("221", "ES"),
+    ]
+    assert [note.split(":")[0] for note in file.notes] == [
+        "payee's first name (FK216)",
+        "payee's street (FK218)",
+    ]
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -386,6 +537,18 @@ def test_a_control_character_in_a_contact_or_activity_is_replaced_and_noted() ->
             id="rate as a percent",
         ),
         pytest.param(lambda: agi.agi_party_id("55602-9986"), id="organisation number"),
+        pytest.param(lambda: agi.ForeignPayee(country="Frankrike"), id="country not ISO 3166 alpha-2"),
+        pytest.param(lambda: agi.ForeignPayee(citizenship="fr"), id="citizenship in lower case"),
+        pytest.param(lambda: agi.ForeignPayee(tin="0009999999999"), id="TIN without its country"),
+        pytest.param(lambda: agi.ForeignPayee(tin_country="FR"), id="TIN country without a TIN"),
+        pytest.param(
+            lambda: agi.IndividualReturn(
+                personal_identity_number="199005141234",
+                specification_number=1,
+                pay_not_contribution_base=Decimal("-1"),
+            ),
+            id="negative FK131",
+        ),
     ],
 )
 def test_refuses_data_that_cannot_make_a_valid_return(make: Callable[[], object]) -> None:
