@@ -11,6 +11,7 @@ from markupsafe import Markup
 from kooperativet.documents.render import (
     AssetRefused,
     Attachment,
+    country_name,
     money,
     percent,
     printable,
@@ -129,6 +130,16 @@ def test_rates_print_with_a_space_before_the_per_cent_sign(
     value: Decimal, language: str, expected: str
 ) -> None:
     assert percent(value, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "language", "expected"),
+    [("SE", "sv", "Sverige"), ("DE", "sv", "Tyskland"), ("NO", "en", "Norway"), ("se", "sv", "Sverige")],
+)
+def test_a_country_is_printed_by_its_name_in_the_document_s_language(
+    code: str, language: str, expected: str
+) -> None:
+    assert country_name(code, language) == expected
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -86,6 +87,12 @@ def percent(value: Decimal, language: str = "sv") -> str:
     return f"{quantity(value, language)}\N{NO-BREAK SPACE}%"
 
 
+def country_name(code: str, language: str = "sv") -> str:
+    """An ISO 3166 country code as a reader writes the country: ``SE`` → ``Sverige`` (sv), ``Sweden`` (en).
+    The code stays in the stored snapshot and the UBL; an unknown code is printed as it is."""
+    return str(Locale.parse(LOCALES[language]).territories.get(code.upper(), code))
+
+
 @lru_cache(maxsize=1)
 def printable_characters() -> frozenset[int]:
     """The code points every embedded font has a glyph for (the cmap of each font program), less the emoji."""
@@ -132,6 +139,7 @@ def _environment() -> Environment:
     environment.filters["long_date"] = long_date
     environment.filters["quantity"] = quantity
     environment.filters["percent"] = percent
+    environment.filters["country_name"] = country_name
     return environment
 
 

@@ -77,7 +77,7 @@ def _tie_break(result: dict[str, Any]) -> str | None:
     tie_break = result.get("tie_break")
     if tie_break == "lot":
         order = [text.CHOICES.get(Choice(o), o) if o in set(Choice) else o for o in result["lot"]["order"]]
-        return f"Lika röstetal avgjordes genom lottning (frö {result['lot']['seed']}); dragen ordning: " + (
+        return f"Lika röstetal avgjordes genom lottning (slumptalsfrö {result['lot']['seed']}); dragen ordning: " + (
             f"{text.names(order)}."
         )
     if tie_break == "casting_vote":
