@@ -249,9 +249,7 @@ def version() -> None:
 
 
 def _safe_url(url: str) -> str:
-    """The URL without a password, for printing."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':')[0]}:***@{host}"
-    return url
+    """The URL without its password, for printing (SQLAlchemy's own rendering: ``***`` for a password)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
