@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Engine, text
+
 from tests.conftest import (
     TEST_AUDIT_KEY,
     TEST_BLIND_INDEX_KEY,
@@ -53,7 +55,7 @@ class Kooperativet:
     env: dict[str, str] = field(default_factory=dict)
 
     def __call__(self, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(  # noqa: S603 - this interpreter, our own package
+        return subprocess.run(
             [sys.executable, "-m", "kooperativet", *args],
             cwd=self.folder,  # no .env file of the developer's is read
             env=self.environment(**env),
@@ -79,6 +81,11 @@ class Kooperativet:
             **self.env,
             **overrides,
         }
+
+
+def rows(database: Engine, query: str, **parameters: object) -> list[tuple[object, ...]]:
+    with database.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(query), parameters)]
 
 
 def output(result: subprocess.CompletedProcess[str]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -186,9 +186,7 @@ def _user_create(*, email: str, name: str, password: str, roles: list[Role]) -> 
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="folder for the demo database, documents and manifest.json")],
-    today: Annotated[
-        datetime, typer.Option(formats=["%Y-%m-%d"], help="the demo's fixed 'today' (YYYY-MM-DD)")
-    ] = datetime(2026, 11, 20),
+    today: Annotated[str, typer.Option(help="the demo's fixed 'today' (YYYY-MM-DD)")] = "2026-11-20",
     database_url: Annotated[
         str | None, typer.Option(help="use this (new, empty) database instead of a new SQLite file")
     ] = None,
@@ -196,15 +194,19 @@ def demo(
     """Build a demo cooperative through the same services as the API and write its documents."""
     from kooperativet.demo import run_demo
 
+    try:
+        fixed_today = date.fromisoformat(today)
+    except ValueError as exc:
+        raise typer.BadParameter(f"a date is YYYY-MM-DD, not {today!r}", param_hint="--today") from exc
     if database_url is not None:
         _refuse_a_used_database(database_url)
-    manifest_path = run_demo(out=out, today=today.date(), database_url=database_url)
+    manifest_path = run_demo(out=out, today=fixed_today, database_url=database_url)
     typer.echo(f"demo written to {out.resolve()}")
     typer.echo(f"open first: {manifest_path}")
 
 
 def _refuse_a_used_database(url: str) -> None:
-    """The demo creates its own cooperative; on a database that has one it would mix two (and stop halfway)."""
+    """The demo creates its own cooperative: on a database that has one it would stop halfway."""
     from sqlalchemy import func, inspect, select
 
     from kooperativet.db import make_engine

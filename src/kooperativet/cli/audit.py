@@ -72,7 +72,7 @@ def verify(
     with _session(read_only=True) as session:
         result = service.verify(session, anchor=parsed)
     if result.problem is not None:
-        typer.echo(result.problem, err=True)
+        typer.echo(f"error: {result.problem}", err=True)
         raise typer.Exit(code=1)
     typer.echo(f"audit log intact: {result.head.entries} entries, head {result.head.hash}")
     if parsed is not None:

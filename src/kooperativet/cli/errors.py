@@ -20,7 +20,7 @@ _NOT_MIGRATED_SQLSTATES = frozenset({"42P01", "42703"})
 
 
 class CommandLine(TyperGroup):
-    """The top-level group: runs a command and turns an expected failure into ``error: …`` and an exit code."""
+    """The top-level group: runs a command; an expected failure becomes ``error: …`` and an exit code."""
 
     def main(
         self,
@@ -46,7 +46,7 @@ class CommandLine(TyperGroup):
             if message:
                 typer.echo(f"error: {message}", err=True)
             sys.exit(code)
-        # Without standalone mode click returns an explicit exit's code (typer.Exit), else the command's value.
+        # Without standalone mode click returns an explicit exit's code (typer.Exit), else the command's.
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -81,7 +81,7 @@ def _from_the_application(exc: Exception) -> tuple[str, int] | None:
         return f"migrations: {_one_line(str(exc))}", 1
     if isinstance(exc, ValidationError):
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" if error["loc"] else error["msg"]
+            ": ".join(filter(None, (".".join(str(part) for part in error["loc"]), error["msg"])))
             for error in exc.errors()
         )
         return f"{exc.title}: {_one_line(problems)}", 1
