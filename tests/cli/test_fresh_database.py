@@ -18,13 +18,16 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import typer
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from kooperativet import __version__
+from kooperativet.cli import app
 from kooperativet.db import make_engine
 from tests.cli.fresh import (
     COOPERATIVE_NAME,
@@ -75,6 +78,44 @@ def database(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+# Each command, and the module whose tests run it in a new process on a fresh database.
+TESTED_IN = {
+    "version": "test_fresh_database",
+    "keys new": "test_fresh_database",
+    "db upgrade": "test_fresh_database",
+    "db check": "test_fresh_database",
+    "db downgrade": "test_fresh_database",
+    "create-user": "test_fresh_database",
+    "tax-tables import": "test_fresh_database",
+    "audit verify": "test_fresh_database, test_month_end, test_demo_command",
+    "audit export": "test_fresh_database, test_month_end",
+    "audit seal": "test_fresh_database",
+    "backup": "test_fresh_database",
+    "serve": "test_fresh_database (and test_serve: the options it gives uvicorn)",
+    "payroll render": "test_month_end",
+    "payroll summary": "test_month_end",
+    "export agi": "test_month_end",
+    "export sie": "test_month_end",
+    "export pain001": "test_month_end",
+    "keys rotate": "test_month_end",
+    "demo": "test_demo_command",
+}
+
+
+def test_every_command_the_cli_has_is_run_by_these_tests() -> None:
+    """A new command fails this test until a test runs it in a new process on a fresh database."""
+
+    def leaves(command: Any, path: str) -> Iterator[str]:
+        subcommands = getattr(command, "commands", None)
+        if subcommands is None:
+            yield path
+            return
+        for name, subcommand in subcommands.items():
+            yield from leaves(subcommand, f"{path} {name}".strip())
+
+    assert set(leaves(typer.main.get_command(app), "")) == set(TESTED_IN)
 
 
 def test_help_lists_every_command_and_no_arguments_shows_it(kooperativet: Kooperativet) -> None:
@@ -315,6 +356,11 @@ def test_backup_writes_a_copy_of_the_database(
             ]
         copy.close()
     assert_error(kooperativet("backup"), usage_error("backup", "Missing option '--out'."), code=2)
+    assert_error(
+        kooperativet("backup", "--out", str(folder)),
+        usage_error("backup", f"Invalid value for '--out': file '{folder}' is a directory."),
+        code=2,
+    )
 
 
 def test_serve_starts_and_answers_health(kooperativet: Kooperativet) -> None:

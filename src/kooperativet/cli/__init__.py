@@ -228,15 +228,17 @@ def _refuse_a_used_database(url: str) -> None:
 
 @app.command()
 def backup(
-    out: Annotated[Path, typer.Option(help="the backup file to write")],
+    out: Annotated[Path, typer.Option(dir_okay=False, help="the backup file to write")],
 ) -> None:
     """A consistent copy of the database (SQLite online backup; PostgreSQL with pg_dump, custom format)."""
+    import sqlite3
+
     from kooperativet.backup import BackupFailed, backup_database
     from kooperativet.config import get_settings
 
     try:
         written = backup_database(get_settings().resolved_database_url, out)
-    except BackupFailed as exc:
+    except (BackupFailed, sqlite3.Error) as exc:  # sqlite3's own: the copy could not be written
         typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
         raise typer.Exit(code=1) from exc
     typer.echo(f"backup written to {written} ({written.stat().st_size} bytes)")

@@ -45,7 +45,7 @@ def _parse_anchor(text: str | None) -> Anchor | None:
 
 
 @app.command("export")
-def export(out: Annotated[Path, typer.Option(help="the JSON file to write")]) -> None:
+def export(out: Annotated[Path, typer.Option(dir_okay=False, help="the JSON file to write")]) -> None:
     """Write the whole log as JSON, with the hash rule, so an auditor with the key can recompute the chain."""
     from kooperativet.audit import service
 
