@@ -49,7 +49,7 @@ def test_a_file_alembic_and_settings_each_say_what_is_wrong() -> None:
         1,
     )
     with pytest.raises(ValidationError) as settings_error:
-        Settings(_env_file=None, data_key="not a key")  # type: ignore[call-arg]
+        Settings(_env_file=None, data_key="not a key")
     assert describe(settings_error.value) == ("Settings: KOOPERATIVET_DATA_KEY must be base64 of 32 bytes", 1)
 
 
