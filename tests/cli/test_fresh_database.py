@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import socket
 import sqlite3
 import subprocess
@@ -40,6 +41,7 @@ from tests.cli.fresh import (
     rows,
     usage_error,
 )
+from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
 GENESIS = "0" * 64
 COMMANDS = {
@@ -346,21 +348,31 @@ def test_backup_writes_a_copy_of_the_database(
     lines = output(kooperativet("backup", "--out", str(out)))
 
     assert lines == [f"backup written to {out} ({out.stat().st_size} bytes)"]
-    if is_postgresql(database_url):
-        assert out.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
-    else:
-        with sqlite3.connect(out) as copy:
-            assert copy.execute("SELECT email FROM users ORDER BY email").fetchall() == [
-                ("admin@example.org",),
-                ("karin@example.se",),
-            ]
-        copy.close()
+    assert restored_emails(out, database_url) == [("admin@example.org",), ("karin@example.se",)]
     assert_error(kooperativet("backup"), usage_error("backup", "Missing option '--out'."), code=2)
     assert_error(
         kooperativet("backup", "--out", str(folder)),
         usage_error("backup", f"Invalid value for '--out': file '{folder}' is a directory."),
         code=2,
     )
+
+
+def restored_emails(backup: Path, database_url: str) -> list[tuple[object, ...]]:
+    """The users in the backup, read back as README says to restore it (pg_restore, or the file itself)."""
+    if not is_postgresql(database_url):
+        with sqlite3.connect(backup) as copy:
+            emails = copy.execute("SELECT email FROM users ORDER BY email").fetchall()
+        copy.close()
+        return emails
+    assert backup.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+    with throwaway_postgres_database(os.environ[TEST_DATABASE_ENV]) as restored:
+        target = make_url(restored).set(drivername="postgresql").render_as_string(hide_password=False)
+        subprocess.run(["pg_restore", "--no-owner", f"--dbname={target}", str(backup)], check=True)
+        engine = make_engine(restored)
+        try:
+            return rows(engine, "SELECT email FROM users ORDER BY email")
+        finally:
+            engine.dispose()
 
 
 def test_serve_starts_and_answers_health(kooperativet: Kooperativet) -> None:
