@@ -414,16 +414,14 @@ def _first_answer(url: str, server: subprocess.Popen[bytes]) -> httpx.Response:
     raise AssertionError(f"{url} did not answer within 30 s")
 
 
-def test_db_downgrade_to_base_removes_every_table(kooperativet: Kooperativet, database: Engine) -> None:
-    assert output(kooperativet("db", "downgrade", "base")) == ["database downgraded to base"]
+def test_db_downgrade_undoes_the_last_migration_and_upgrade_redoes_it(
+    kooperativet: Kooperativet, database: Engine
+) -> None:
+    (head,) = rows(database, "SELECT version_num FROM alembic_version")
 
-    assert_error(
-        kooperativet("tax-tables", "import", str(TAX_TABLES), "--year", "2026"),
-        "the database is not migrated to this version ("
-        + (
-            'relation "tax_table_imports" does not exist'
-            if database.dialect.name == "postgresql"
-            else "no such table: tax_table_imports"
-        )
-        + "); run 'kooperativet db upgrade' first",
-    )
+    assert output(kooperativet("db", "downgrade", "-1")) == ["database downgraded to -1"]
+
+    assert rows(database, "SELECT version_num FROM alembic_version") != [head]
+    assert_error(kooperativet("db", "check"), "migrations: Target database is not up to date.")
+    assert output(kooperativet("db", "upgrade"))[1:] == []  # seeded already: nothing more to say
+    assert rows(database, "SELECT version_num FROM alembic_version") == [head]

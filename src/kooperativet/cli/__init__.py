@@ -80,7 +80,8 @@ def db_upgrade(
         _seed(settings)
 
 
-@db_app.command("downgrade")
+# A relative revision such as -1 looks like an option to click; it is the argument here.
+@db_app.command("downgrade", context_settings={"ignore_unknown_options": True})
 def db_downgrade(revision: Annotated[str, typer.Argument(help="target revision, e.g. -1 or base")]) -> None:
     """Undo migrations down to a revision."""
     from kooperativet import migrate
