@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from kooperativet.cli import app
-from kooperativet.demo import DEMO_AUDIT_KEY
 from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_DATA_KEY
 
 runner = CliRunner()
@@ -58,32 +56,6 @@ def test_create_user_refuses_an_unknown_role_and_a_duplicate(tmp_path: Path) -> 
     again = runner.invoke(app, [*args, "--role", "member"], env=env)
     assert again.exit_code == 1
     assert "already exists" in again.output
-
-
-def test_demo_writes_a_manifest_and_is_repeatable(tmp_path: Path) -> None:
-    manifests = []
-    for name in ("one", "two"):
-        result = runner.invoke(app, ["demo", "--out", str(tmp_path / name)])
-        assert result.exit_code == 0, result.output
-        manifests.append(json.loads((tmp_path / name / "manifest.json").read_text(encoding="utf-8")))
-    assert manifests[0] == manifests[1]
-    assert manifests[0]["cooperative"] == {
-        "name": "Interim kultur ekonomisk förening",
-        "organisation_number": "769600-1234",
-    }
-    assert manifests[0]["generator"].startswith("kooperativet ")
-    for entry in manifests[0]["files"]:
-        assert (tmp_path / "one" / entry["path"]).is_file()
-    heads = {entry["kind"]: entry["audit_head"] for entry in manifests[0]["files"] if "audit_head" in entry}
-    assert set(heads) == {"agi_xml", "sie", "pain001", "audit_log_json"}
-    demo_database = env_for(
-        tmp_path,
-        KOOPERATIVET_DATABASE_URL=f"sqlite:///{tmp_path / 'one' / 'demo.sqlite3'}",
-        KOOPERATIVET_AUDIT_KEY=DEMO_AUDIT_KEY.decode(),
-    )
-    for head in heads.values():
-        verified = runner.invoke(app, ["audit", "verify", "--anchor", head], env=demo_database)
-        assert verified.exit_code == 0, verified.output
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:

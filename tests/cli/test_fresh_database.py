@@ -1,45 +1,427 @@
-"""CLI commands on a fresh database, each in a new process: nothing the test suite imported helps them."""
+"""The setup commands on a fresh database, each in a new process, in the order an operator runs them.
+
+``version``, ``keys new``, ``db upgrade|check|downgrade``, ``create-user``, ``tax-tables import``, ``audit
+verify|export|seal``, ``backup`` and ``serve``: what each prints, the rows or files it makes, and one clear
+``error:`` line (never a traceback) for each kind of bad input. The tests of this module share one database
+and run in order.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
+import socket
+import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_DATA_KEY
+import httpx
+import pytest
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
-TAX_TABLES = (
-    Path(__file__).resolve().parents[1] / "payroll" / "data" / "synthetic-allmanna-tabeller-manad-2026.txt"
+from kooperativet import __version__
+from kooperativet.cli import app
+from kooperativet.db import make_engine
+from tests.cli.fresh import (
+    COOPERATIVE_NAME,
+    TAX_TABLES,
+    Kooperativet,
+    assert_error,
+    fresh_database,
+    is_postgresql,
+    output,
+    rows,
+    usage_error,
 )
+from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
+
+GENESIS = "0" * 64
+COMMANDS = {
+    "serve",
+    "create-user",
+    "demo",
+    "backup",
+    "version",
+    "db",
+    "audit",
+    "tax-tables",
+    "payroll",
+    "export",
+}
+COMMANDS |= {"keys"}
 
 
-def kooperativet(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "KOOPERATIVET_DATA_DIR": str(data_dir),
-        "KOOPERATIVET_DATA_KEY": TEST_DATA_KEY,
-        "KOOPERATIVET_BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
-    }
-    env.pop("KOOPERATIVET_DATABASE_URL", None)
-    command = [sys.executable, "-c", "from kooperativet.cli import app; app()", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fresh")
 
 
-def test_tax_tables_import_works_on_a_fresh_database(tmp_path: Path) -> None:
-    assert kooperativet(tmp_path, "db", "upgrade").returncode == 0
-
-    result = kooperativet(tmp_path, "tax-tables", "import", str(TAX_TABLES), "--year", "2026")
-
-    assert result.returncode == 0, result.stderr
-    assert "imported" in result.stdout
-    assert "Traceback" not in result.stderr
+@pytest.fixture(scope="module")
+def database_url(folder: Path) -> Iterator[str]:
+    with fresh_database(folder) as url:
+        yield url
 
 
-def test_audit_verify_works_on_a_fresh_database(tmp_path: Path) -> None:
-    assert kooperativet(tmp_path, "db", "upgrade").returncode == 0
+@pytest.fixture(scope="module")
+def kooperativet(database_url: str, folder: Path) -> Kooperativet:
+    return Kooperativet(database_url=database_url, folder=folder)
 
-    result = kooperativet(tmp_path, "audit", "verify")
 
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+@pytest.fixture(scope="module")
+def database(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+# Each command, and the module whose tests run it in a new process on a fresh database.
+TESTED_IN = {
+    "version": "test_fresh_database",
+    "keys new": "test_fresh_database",
+    "db upgrade": "test_fresh_database",
+    "db check": "test_fresh_database",
+    "db downgrade": "test_fresh_database",
+    "create-user": "test_fresh_database",
+    "tax-tables import": "test_fresh_database",
+    "audit verify": "test_fresh_database, test_month_end, test_demo_command",
+    "audit export": "test_fresh_database, test_month_end",
+    "audit seal": "test_fresh_database",
+    "backup": "test_fresh_database",
+    "serve": "test_fresh_database (and test_serve: the options it gives uvicorn)",
+    "payroll render": "test_month_end",
+    "payroll summary": "test_month_end",
+    "export agi": "test_month_end",
+    "export sie": "test_month_end",
+    "export pain001": "test_month_end",
+    "keys rotate": "test_month_end",
+    "demo": "test_demo_command",
+}
+
+
+def test_every_command_the_cli_has_is_run_by_these_tests() -> None:
+    """A new command fails this test until a test runs it in a new process on a fresh database."""
+
+    def leaves(command: Any, path: str) -> Iterator[str]:
+        subcommands = getattr(command, "commands", None)
+        if subcommands is None:
+            yield path
+            return
+        for name, subcommand in subcommands.items():
+            yield from leaves(subcommand, f"{path} {name}".strip())
+
+    assert set(leaves(typer.main.get_command(app), "")) == set(TESTED_IN)
+
+
+def test_help_lists_every_command_and_no_arguments_shows_it(kooperativet: Kooperativet) -> None:
+    listed = output(kooperativet("--help"))
+    names = {line.strip("│ ").split(" ")[0] for line in listed if line.startswith("│ ") and "  " in line}
+    assert names >= COMMANDS
+    bare = kooperativet()
+    assert bare.returncode == 2
+    assert "Usage: kooperativet [OPTIONS] COMMAND [ARGS]..." in bare.stdout
+    unknown = kooperativet("payrol")
+    assert_error(
+        unknown, "No such command 'payrol'. Did you mean 'payroll'? (see 'kooperativet --help')", code=2
+    )
+
+
+def test_version_prints_the_package_version(kooperativet: Kooperativet) -> None:
+    assert output(kooperativet("version")) == [__version__]
+
+
+def test_keys_new_prints_a_fresh_key_of_32_bytes_each_time(kooperativet: Kooperativet) -> None:
+    first, second = (output(kooperativet("keys", "new")) for _ in range(2))
+    assert len(first) == len(second) == 1
+    assert len(base64.b64decode(first[0], validate=True)) == 32
+    assert first != second
+
+
+def test_commands_before_the_migrations_say_to_run_db_upgrade(
+    kooperativet: Kooperativet, database_url: str
+) -> None:
+    missing = (
+        'relation "audit_events" does not exist'
+        if is_postgresql(database_url)
+        else "no such table: audit_events"
+    )
+    assert_error(
+        kooperativet("audit", "verify"),
+        f"the database is not migrated to this version ({missing}); run 'kooperativet db upgrade' first",
+    )
+    assert_error(kooperativet("db", "check"), "migrations: Target database is not up to date.")
+
+
+def test_db_upgrade_migrates_and_seeds_the_cooperative_and_a_first_admin(
+    kooperativet: Kooperativet, database_url: str, database: Engine
+) -> None:
+    lines = output(kooperativet("db", "upgrade"))
+
+    assert lines[0] == f"database at heads: {make_url(database_url).render_as_string(hide_password=True)}"
+    assert lines[1].startswith("parameters seeded with ")
+    assert lines[2:5] == [
+        "default rulebook seeded (lag 2018:672 as the model; adapt it to the stadgar)",
+        f"cooperative created: {COOPERATIVE_NAME}",
+        "first admin created: admin@example.org",
+    ]
+    assert lines[5].startswith("generated password (shown once, change it): ")
+    assert len(lines) == 6
+    assert rows(database, "SELECT name FROM cooperative") == [(COOPERATIVE_NAME,)]
+    assert rows(database, "SELECT u.email, r.role FROM users u JOIN user_roles r ON r.user_id = u.id") == [
+        ("admin@example.org", "admin")
+    ]
+    again = output(kooperativet("db", "upgrade"))
+    assert again == [lines[0]]
+
+
+def test_db_check_agrees_and_an_unknown_revision_is_one_line(kooperativet: Kooperativet) -> None:
+    assert output(kooperativet("db", "check"))[-1] == "models and migrations agree"
+    assert_error(
+        kooperativet("db", "upgrade", "nope"), "migrations: Can't locate revision identified by 'nope'"
+    )
+    assert_error(
+        kooperativet("db", "downgrade", "nope"), "migrations: Can't locate revision identified by 'nope'"
+    )
+    assert_error(
+        kooperativet("db", "downgrade"), usage_error("db downgrade", "Missing argument 'revision'."), code=2
+    )
+
+
+def test_create_user_stores_the_user_with_its_roles(kooperativet: Kooperativet, database: Engine) -> None:
+    made = kooperativet(
+        "create-user", "--email", "Karin@Example.se", "--name", "Karin Kassör",
+        "--password", "a long password", "--role", "treasurer", "--role", "member",
+    )  # fmt: skip
+
+    (line,) = output(made)
+    (user_id,) = rows(database, "SELECT id FROM users WHERE email = 'karin@example.se'")[0]
+    assert line == f"user {user_id} created: karin@example.se (member, treasurer)"
+    assert rows(database, "SELECT role FROM user_roles WHERE user_id = :id ORDER BY role", id=user_id) == [
+        ("member",),
+        ("treasurer",),
+    ]
+
+
+def test_create_user_refuses_bad_input_in_one_line(kooperativet: Kooperativet, database: Engine) -> None:
+    def create(email: str, *rest: str) -> subprocess.CompletedProcess[str]:
+        return kooperativet("create-user", "--email", email, "--name", "Nils", *rest)
+
+    long_password = ("--password", "a long password")
+    assert_error(
+        create("karin@example.se", *long_password, "--role", "member"),
+        "a user with e-mail karin@example.se already exists",
+    )
+    assert_error(
+        create("nils@example.se", *long_password, "--role", "king"),
+        usage_error("create-user", "Invalid value for --role: roles are member, treasurer, board, admin"),
+        code=2,
+    )
+    assert_error(
+        create("nils@example.se", "--password", "short", "--role", "member"),
+        usage_error("create-user", "Invalid value for --password: at least 10 characters"),
+        code=2,
+    )
+    assert_error(
+        create("not-an-address", *long_password, "--role", "member"),
+        usage_error(
+            "create-user",
+            "Invalid value for --email: value is not a valid email address: "
+            "An email address must have an @-sign.",
+        ),
+        code=2,
+    )
+    assert_error(
+        create("nils@example.se", *long_password),
+        usage_error("create-user", "Missing option '--role'."),
+        code=2,
+    )
+    # No terminal to ask the password on: the prompt ends, nothing is created.
+    no_password = create("nils@example.se", "--role", "member")
+    assert no_password.returncode == 1
+    assert no_password.stderr.endswith("error: aborted\n")
+    assert "Traceback" not in no_password.stderr
+    assert rows(
+        database, "SELECT count(*) FROM users WHERE email LIKE 'nils%' OR email = 'not-an-address'"
+    ) == [(0,)]
+
+
+def test_tax_tables_import_stores_the_tables_pinned_by_their_sha256(
+    kooperativet: Kooperativet, database: Engine
+) -> None:
+    sha256 = hashlib.sha256(TAX_TABLES.read_bytes()).hexdigest()
+
+    lines = output(kooperativet("tax-tables", "import", str(TAX_TABLES), "--year", "2026"))
+
+    assert lines == ["imported 3 month rows of tables 33 for 2026", f"sha256 {sha256}"]
+    assert rows(database, "SELECT year, filename, sha256, row_count FROM tax_table_imports") == [
+        (2026, TAX_TABLES.name, sha256, 3)
+    ]
+    assert_error(
+        kooperativet("tax-tables", "import", str(TAX_TABLES), "--year", "2026"),
+        f"this file was already imported for 2026 (import 1, SHA-256 {sha256})",
+    )
+
+
+def test_tax_tables_import_refuses_bad_input_in_one_line(
+    kooperativet: Kooperativet, folder: Path, database: Engine
+) -> None:
+    def tax_tables(*args: str) -> subprocess.CompletedProcess[str]:
+        return kooperativet("tax-tables", "import", *args)
+
+    missing = folder / "missing.txt"
+    assert_error(
+        tax_tables(str(missing), "--year", "2026"),
+        usage_error("tax-tables import", f"Invalid value for 'file': file '{missing}' does not exist."),
+        code=2,
+    )
+    assert_error(
+        tax_tables(str(TAX_TABLES), "--year", "1999"),
+        usage_error(
+            "tax-tables import", "Invalid value for '--year': Input should be greater than or equal to 2000"
+        ),
+        code=2,
+    )
+    assert_error(
+        tax_tables(str(TAX_TABLES)), usage_error("tax-tables import", "Missing option '--year'."), code=2
+    )
+    malformed = folder / "tabeller.txt"
+    malformed.write_text("this is not a tax table\n", encoding="utf-8")
+    assert_error(
+        tax_tables(str(malformed), "--year", "2026"), "tabeller.txt: line 1: days 'th' is not a number"
+    )
+    other_year = folder / "skattetabeller-2025.csv"
+    other_year.write_text(
+        "år;antal dgr;tabellnr;inkomst fr.o.m.;inkomst t.o.m.;kolumn 1\n2025;30B;34;1;10000;500\n",
+        encoding="utf-8",
+    )
+    assert_error(
+        tax_tables(str(other_year), "--year", "2026"),
+        "skattetabeller-2025.csv has no 30-day (month) rows for 2026",
+    )
+    assert rows(database, "SELECT count(*) FROM tax_table_imports") == [(1,)]
+
+
+def test_audit_commands_on_a_log_with_no_entries(kooperativet: Kooperativet, folder: Path) -> None:
+    assert output(kooperativet("audit", "verify")) == [f"audit log intact: 0 entries, head {GENESIS}"]
+    assert output(kooperativet("audit", "seal")) == ["the audit log is keyed already"]
+    out = folder / "audit.json"
+    assert output(kooperativet("audit", "export", "--out", str(out))) == [f"0 entries written to {out}"]
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert (document["head"], document["entries"]) == ({"entries": 0, "hash": GENESIS}, [])
+
+
+def test_audit_commands_refuse_bad_input_in_one_line(kooperativet: Kooperativet, folder: Path) -> None:
+    assert_error(
+        kooperativet("audit", "verify", "--anchor", "1:abc"),
+        usage_error(
+            "audit verify",
+            "Invalid value for --anchor: an anchor is HASH or N:HASH with a 64-digit hex hash, not '1:abc'",
+        ),
+        code=2,
+    )
+    unwritable = folder / "no-such-folder" / "audit.json"
+    assert_error(
+        kooperativet("audit", "export", "--out", str(unwritable)), f"No such file or directory: {unwritable}"
+    )
+    assert_error(
+        kooperativet("audit", "verify", KOOPERATIVET_DATABASE_URL="mysql+nosuchdriver://db/x"),
+        "the database URL is not usable: Can't load plugin: sqlalchemy.dialects:mysql.nosuchdriver",
+    )
+    assert_error(
+        kooperativet("audit", "verify", KOOPERATIVET_DATA_KEY="not a key"),
+        "Settings: KOOPERATIVET_DATA_KEY must be base64 of 32 bytes",
+    )
+
+
+def test_backup_writes_a_copy_of_the_database(
+    kooperativet: Kooperativet, folder: Path, database_url: str
+) -> None:
+    out = folder / "backups" / "kooperativet.backup"
+
+    lines = output(kooperativet("backup", "--out", str(out)))
+
+    assert lines == [f"backup written to {out} ({out.stat().st_size} bytes)"]
+    assert restored_emails(out, database_url) == [("admin@example.org",), ("karin@example.se",)]
+    assert_error(kooperativet("backup"), usage_error("backup", "Missing option '--out'."), code=2)
+    assert_error(
+        kooperativet("backup", "--out", str(folder)),
+        usage_error("backup", f"Invalid value for '--out': file '{folder}' is a directory."),
+        code=2,
+    )
+
+
+def restored_emails(backup: Path, database_url: str) -> list[tuple[object, ...]]:
+    """The users in the backup, read back as README says to restore it (pg_restore, or the file itself)."""
+    if not is_postgresql(database_url):
+        with sqlite3.connect(backup) as copy:
+            emails = copy.execute("SELECT email FROM users ORDER BY email").fetchall()
+        copy.close()
+        return emails
+    assert backup.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+    with throwaway_postgres_database(os.environ[TEST_DATABASE_ENV]) as restored:
+        target = make_url(restored).set(drivername="postgresql").render_as_string(hide_password=False)
+        subprocess.run(["pg_restore", "--no-owner", f"--dbname={target}", str(backup)], check=True)
+        engine = make_engine(restored)
+        try:
+            return rows(engine, "SELECT email FROM users ORDER BY email")
+        finally:
+            engine.dispose()
+
+
+def test_serve_starts_and_answers_health(kooperativet: Kooperativet) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kooperativet", "serve", "--port", str(port)],
+        cwd=kooperativet.folder,
+        env=kooperativet.environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        response = _first_answer(f"http://127.0.0.1:{port}/health", server)
+        assert response.status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert_error(
+        kooperativet("serve", "--port", "http"),
+        usage_error(
+            "serve",
+            "Invalid value for '--port': "
+            "Input should be a valid integer, unable to parse string as an integer",
+        ),
+        code=2,
+    )
+
+
+def _first_answer(url: str, server: subprocess.Popen[bytes]) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.stderr.read() if server.stderr else ""
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within 30 s")
+
+
+def test_db_downgrade_undoes_the_last_migration_and_upgrade_redoes_it(
+    kooperativet: Kooperativet, database: Engine
+) -> None:
+    (head,) = rows(database, "SELECT version_num FROM alembic_version")
+
+    assert output(kooperativet("db", "downgrade", "-1")) == ["database downgraded to -1"]
+
+    assert rows(database, "SELECT version_num FROM alembic_version") != [head]
+    assert_error(kooperativet("db", "check"), "migrations: Target database is not up to date.")
+    assert output(kooperativet("db", "upgrade"))[1:] == []  # seeded already: nothing more to say
+    assert rows(database, "SELECT version_num FROM alembic_version") == [head]

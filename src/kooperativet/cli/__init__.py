@@ -13,11 +13,20 @@ from kooperativet.cli import audit as audit_cli
 from kooperativet.cli import export as export_cli
 from kooperativet.cli import keys as keys_cli
 from kooperativet.cli import payroll as payroll_cli
+from kooperativet.cli.errors import CommandLine
 
 if TYPE_CHECKING:
+    from kooperativet.auth.models import Role
+    from kooperativet.auth.schemas import UserCreate
     from kooperativet.config import Settings
 
-app = typer.Typer(help="Back office for Swedish employment cooperatives.", no_args_is_help=True)
+# A bug's traceback shows no local variables: they could hold a password (create-user) or a key.
+app = typer.Typer(
+    cls=CommandLine,
+    help="Back office for Swedish employment cooperatives.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_cli.app, name="audit")
@@ -71,7 +80,8 @@ def db_upgrade(
         _seed(settings)
 
 
-@db_app.command("downgrade")
+# A relative revision such as -1 looks like an option to click; it is the argument here.
+@db_app.command("downgrade", context_settings={"ignore_unknown_options": True})
 def db_downgrade(revision: Annotated[str, typer.Argument(help="target revision, e.g. -1 or base")]) -> None:
     """Undo migrations down to a revision."""
     from kooperativet import migrate
@@ -145,11 +155,12 @@ def create_user(
         raise typer.BadParameter(f"roles are {', '.join(Role)}", param_hint="--role") from exc
     if len(password) < MIN_PASSWORD_LENGTH:
         raise typer.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password")
+    data = _user_create(email=email, name=name, password=password, roles=roles)
     engine = make_engine(get_settings().resolved_database_url)
     try:
         for session in transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)):
             user = auth_service.create_user(
-                session, email=email, full_name=name, password=password, roles=roles
+                session, email=data.email, full_name=data.full_name, password=password, roles=data.roles
             )
             typer.echo(f"user {user.id} created: {user.email} ({', '.join(sorted(user.roles))})")
     except DomainError as exc:
@@ -159,34 +170,77 @@ def create_user(
         engine.dispose()
 
 
+def _user_create(*, email: str, name: str, password: str, roles: list[Role]) -> UserCreate:
+    """The same checks as ``POST /users``: a CLI-made login must be one the API would have accepted."""
+    from pydantic import ValidationError
+
+    from kooperativet.auth.schemas import UserCreate
+
+    try:
+        return UserCreate(email=email, full_name=name, password=password, roles=roles)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        option = {"email": "--email", "full_name": "--name"}.get(str(error["loc"][0]), "--password")
+        raise typer.BadParameter(error["msg"], param_hint=option) from exc
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="folder for the demo database, documents and manifest.json")],
     today: Annotated[str, typer.Option(help="the demo's fixed 'today' (YYYY-MM-DD)")] = "2026-11-20",
     database_url: Annotated[
-        str | None, typer.Option(help="use this database instead of a new SQLite file")
+        str | None, typer.Option(help="use this (new, empty) database instead of a new SQLite file")
     ] = None,
 ) -> None:
     """Build a demo cooperative through the same services as the API and write its documents."""
     from kooperativet.demo import run_demo
 
-    manifest_path = run_demo(out=out, today=date.fromisoformat(today), database_url=database_url)
+    try:
+        fixed_today = date.fromisoformat(today)
+    except ValueError as exc:
+        raise typer.BadParameter(f"a date is YYYY-MM-DD, not {today!r}", param_hint="--today") from exc
+    if database_url is not None:
+        _refuse_a_used_database(database_url)
+    manifest_path = run_demo(out=out, today=fixed_today, database_url=database_url)
     typer.echo(f"demo written to {out.resolve()}")
     typer.echo(f"open first: {manifest_path}")
 
 
+def _refuse_a_used_database(url: str) -> None:
+    """The demo creates its own cooperative: on a database that has one it would stop halfway."""
+    from sqlalchemy import func, inspect, select
+
+    from kooperativet.db import make_engine
+    from kooperativet.parties.models import Cooperative
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            used = inspect(connection).has_table(Cooperative.__tablename__) and bool(
+                connection.scalar(select(func.count()).select_from(Cooperative.__table__))
+            )
+    finally:
+        engine.dispose()
+    if used:
+        raise typer.BadParameter(
+            "the demo needs a new, empty database; this one has a cooperative", param_hint="--database-url"
+        )
+
+
 @app.command()
 def backup(
-    out: Annotated[Path, typer.Option(help="the backup file to write")],
+    out: Annotated[Path, typer.Option(dir_okay=False, help="the backup file to write")],
 ) -> None:
     """A consistent copy of the database (SQLite online backup; PostgreSQL with pg_dump, custom format)."""
+    import sqlite3
+
     from kooperativet.backup import BackupFailed, backup_database
     from kooperativet.config import get_settings
 
     try:
         written = backup_database(get_settings().resolved_database_url, out)
-    except BackupFailed as exc:
-        typer.echo(f"error: {exc}", err=True)
+    except (BackupFailed, sqlite3.Error) as exc:  # sqlite3's own: the copy could not be written
+        typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
         raise typer.Exit(code=1) from exc
     typer.echo(f"backup written to {written} ({written.stat().st_size} bytes)")
 
@@ -200,9 +254,7 @@ def version() -> None:
 
 
 def _safe_url(url: str) -> str:
-    """The URL without a password, for printing."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':')[0]}:***@{host}"
-    return url
+    """The URL without its password, for printing (SQLAlchemy's own rendering: ``***`` for a password)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -45,7 +45,7 @@ def _parse_anchor(text: str | None) -> Anchor | None:
 
 
 @app.command("export")
-def export(out: Annotated[Path, typer.Option(help="the JSON file to write")]) -> None:
+def export(out: Annotated[Path, typer.Option(dir_okay=False, help="the JSON file to write")]) -> None:
     """Write the whole log as JSON, with the hash rule, so an auditor with the key can recompute the chain."""
     from kooperativet.audit import service
 
@@ -72,7 +72,7 @@ def verify(
     with _session(read_only=True) as session:
         result = service.verify(session, anchor=parsed)
     if result.problem is not None:
-        typer.echo(result.problem, err=True)
+        typer.echo(f"error: {result.problem}", err=True)
         raise typer.Exit(code=1)
     typer.echo(f"audit log intact: {result.head.entries} entries, head {result.head.hash}")
     if parsed is not None:

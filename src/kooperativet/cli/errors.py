@@ -1,0 +1,112 @@
+"""The command line's error boundary: bad input or a bad setup ends in one line on stderr, never a traceback.
+
+Click's usage errors, the services' ``DomainError``, a file that cannot be read or written, a database that
+cannot be reached or is not migrated yet, settings that do not validate and Alembic's refusals each become
+``error: …`` with a non-zero exit code. Anything else is a bug and keeps its traceback (``app`` shows it
+without local variables, which could hold a password or a key).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+#: SQLSTATEs (PostgreSQL) of a schema older than the code: undefined table, undefined column.
+_NOT_MIGRATED_SQLSTATES = frozenset({"42P01", "42703"})
+
+
+class CommandLine(TyperGroup):
+    """The top-level group: runs a command; an expected failure becomes ``error: …`` and an exit code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            # The name in usage lines and hints is the installed command's, also under ``python -m``.
+            result = super().main(
+                args, prog_name or "kooperativet", complete_var, False, windows_expand_args, **extra
+            )
+        except Exception as exc:
+            described = describe(exc)
+            if described is None:
+                raise
+            message, code = described
+            if message:
+                typer.echo(f"error: {message}", err=True)
+            sys.exit(code)
+        # Without standalone mode click returns an explicit exit's code (typer.Exit), else the command's.
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def describe(exc: Exception) -> tuple[str, int] | None:
+    """The one-line message and exit code of an expected failure; ``None`` for a bug."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # the help itself, printed already (typer does the same)
+        return _one_line(str(exc)), 2
+    if isinstance(exc, typer.TyperException):  # click's usage errors: bad or missing options and arguments
+        context = getattr(exc, "ctx", None)
+        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        return _one_line(exc.format_message()) + hint, exc.exit_code
+    if isinstance(exc, typer.Abort):
+        return "aborted", 1
+    return _from_the_application(exc)
+
+
+def _from_the_application(exc: Exception) -> tuple[str, int] | None:
+    # Imported here: only a failing command pays for them, and --help stays fast.
+    from alembic.util import CommandError
+    from pydantic import ValidationError
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    from kooperativet.errors import DomainError
+
+    if isinstance(exc, DomainError):
+        return _one_line(exc.detail), 1
+    if isinstance(exc, DBAPIError):
+        return _database_error(exc), 1
+    if isinstance(exc, ArgumentError):
+        return f"the database URL is not usable: {_one_line(str(exc))}", 1
+    if isinstance(exc, CommandError):
+        return f"migrations: {_one_line(str(exc))}", 1
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(
+            ": ".join(filter(None, (".".join(str(part) for part in error["loc"]), error["msg"])))
+            for error in exc.errors()
+        )
+        return f"{exc.title}: {_one_line(problems)}", 1
+    if isinstance(exc, OSError):
+        if exc.filename is not None:
+            return f"{exc.strerror}: {exc.filename}", 1
+        return _one_line(str(exc)), 1
+    return None
+
+
+def _database_error(exc: Any) -> str:
+    """The driver's own first line (the SQL and parameters are noise here), with the way out when known."""
+    original = exc.orig
+    first = _first_line(str(original)) if original is not None else _first_line(str(exc))
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate in _NOT_MIGRATED_SQLSTATES or first.startswith(("no such table", "no such column")):
+        return f"the database is not migrated to this version ({first}); run 'kooperativet db upgrade' first"
+    return f"the database: {first}"
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else text
+
+
+def _one_line(text: str) -> str:
+    # pydantic (settings, and typer's own conversions) starts a validator's message with "Value error, ".
+    return " ".join(text.replace("Value error, ", "").split())

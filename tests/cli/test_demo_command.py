@@ -1,0 +1,102 @@
+"""``kooperativet demo`` in a new process: once into its own SQLite file, once into a fresh database given
+with ``--database-url`` (PostgreSQL when ``KOOPERATIVET_TEST_DATABASE_URL`` is set). Both write the same
+documents; the log of the database verifies against the manifest's anchors; a used database is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kooperativet.demo import DEMO_AUDIT_KEY
+from tests.cli.fresh import Kooperativet, assert_error, fresh_database, output, usage_error
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture(scope="module")
+def database_url(folder: Path) -> Iterator[str]:
+    with fresh_database(folder) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def kooperativet(database_url: str, folder: Path) -> Kooperativet:
+    """Commands on the demo's database, with the demo's public audit key (its log is chained with it)."""
+    return Kooperativet(
+        database_url=database_url, folder=folder, env={"KOOPERATIVET_AUDIT_KEY": DEMO_AUDIT_KEY.decode()}
+    )
+
+
+def demo(kooperativet: Kooperativet, out: Path, *args: str) -> dict[str, Any]:
+    lines = output(kooperativet("demo", "--out", str(out), *args))
+    assert lines == [f"demo written to {out.resolve()}", f"open first: {out / 'manifest.json'}"]
+    manifest: dict[str, Any] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return manifest
+
+
+@pytest.fixture(scope="module")
+def manifests(kooperativet: Kooperativet, folder: Path, database_url: str) -> tuple[dict[str, Any], ...]:
+    return (
+        demo(kooperativet, folder / "own"),
+        demo(kooperativet, folder / "given", "--database-url", database_url),
+    )
+
+
+def test_the_demo_writes_every_file_of_its_manifest_and_the_same_twice(
+    manifests: tuple[dict[str, Any], ...], folder: Path
+) -> None:
+    own, given = manifests
+    assert own == given
+    assert own["cooperative"] == {
+        "name": "Interim kultur ekonomisk förening",
+        "organisation_number": "769600-1234",
+    }
+    assert own["generator"].startswith("kooperativet ")
+    kinds = {entry["kind"] for entry in own["files"]}
+    assert {"invoice_pdf", "payslip_pdf", "agi_xml", "sie", "pain001", "audit_log_json"} <= kinds
+    for entry in own["files"]:
+        content = (folder / "own" / entry["path"]).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == entry["sha256"], entry["path"]
+
+
+def test_the_demos_log_verifies_against_the_anchors_of_its_manifest(
+    manifests: tuple[dict[str, Any], ...], kooperativet: Kooperativet
+) -> None:
+    heads = {entry["kind"]: entry["audit_head"] for entry in manifests[0]["files"] if "audit_head" in entry}
+    assert set(heads) == {"agi_xml", "sie", "pain001", "audit_log_json"}
+    for kind in ("agi_xml", "audit_log_json"):
+        lines = output(kooperativet("audit", "verify", "--anchor", heads[kind]))
+        assert lines[0].startswith("audit log intact: ")
+        assert lines[1] == f"anchor {heads[kind]} found: the chain passed through it and verifies to its head"
+
+
+def test_the_demo_refuses_a_used_database_and_bad_input_in_one_line(
+    manifests: tuple[dict[str, Any], ...], kooperativet: Kooperativet, database_url: str, folder: Path
+) -> None:
+    assert_error(
+        kooperativet("demo", "--out", str(folder / "again"), "--database-url", database_url),
+        usage_error(
+            "demo",
+            "Invalid value for --database-url: "
+            "the demo needs a new, empty database; this one has a cooperative",
+        ),
+        code=2,
+    )
+    assert_error(
+        kooperativet("demo", "--out", str(folder / "bad-day"), "--today", "2026-13-01"),
+        usage_error("demo", "Invalid value for --today: a date is YYYY-MM-DD, not '2026-13-01'"),
+        code=2,
+    )
+    a_file = folder / "own" / "manifest.json"
+    assert_error(kooperativet("demo", "--out", str(a_file)), f"File exists: {a_file}")
+    assert not (folder / "again").exists()
+    assert not (folder / "bad-day").exists()

@@ -1,0 +1,58 @@
+"""The command line's error boundary: which failures become one ``error:`` line, which stay a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.util import CommandError
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+
+from kooperativet.cli.errors import describe
+from kooperativet.config import Settings
+from kooperativet.errors import Conflict
+
+
+def test_a_domain_error_is_its_detail() -> None:
+    assert describe(Conflict("a user with e-mail k@example.se already exists")) == (
+        "a user with e-mail k@example.se already exists",
+        1,
+    )
+
+
+def test_a_missing_table_says_to_run_db_upgrade_without_the_sql() -> None:
+    error = OperationalError(
+        "SELECT 1 FROM audit_events", {}, sqlite3.OperationalError("no such table: audit_events")
+    )
+
+    assert describe(error) == (
+        "the database is not migrated to this version (no such table: audit_events); "
+        "run 'kooperativet db upgrade' first",
+        1,
+    )
+
+
+def test_an_unreachable_database_is_the_drivers_first_line() -> None:
+    orig = sqlite3.OperationalError("connection refused\n  Is the server running on that host?")
+
+    assert describe(OperationalError("SELECT 1", {}, orig)) == ("the database: connection refused", 1)
+
+
+def test_a_file_alembic_and_settings_each_say_what_is_wrong() -> None:
+    assert describe(FileNotFoundError(2, "No such file or directory", "/x/out.xml")) == (
+        "No such file or directory: /x/out.xml",
+        1,
+    )
+    assert describe(CommandError("Can't locate revision identified by 'nope'")) == (
+        "migrations: Can't locate revision identified by 'nope'",
+        1,
+    )
+    with pytest.raises(ValidationError) as settings_error:
+        Settings(_env_file=None, data_key="not a key")
+    assert describe(settings_error.value) == ("Settings: KOOPERATIVET_DATA_KEY must be base64 of 32 bytes", 1)
+
+
+def test_anything_else_is_a_bug_and_keeps_its_traceback() -> None:
+    assert describe(RuntimeError("a bug")) is None
+    assert describe(KeyError("payroll_run")) is None

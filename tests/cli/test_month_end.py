@@ -1,0 +1,326 @@
+"""The treasurer's month-end commands on a fresh database, each in a new process, in the order of a month-end.
+
+The data they need is made first by the demo's own steps (members, approved assignments, paid invoices and
+an approved payroll run), stopping before the payslip PDFs and the exports these commands make. Then:
+``payroll render`` and ``payroll summary``, ``export agi|sie|pain001``, ``audit verify|export`` on the log
+they wrote, and ``keys rotate``. The tests of this module share one database and run in order.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from kooperativet import encryption, migrate
+from kooperativet.config import new_data_key
+from kooperativet.db import make_engine, make_session_factory, transaction
+from kooperativet.demo import DemoContext, Manifest, assignments, invoicing, payroll, people
+from kooperativet.exports.payroll_summary import SummaryFormat, payroll_summary
+from tests.cli.fresh import Kooperativet, assert_error, fresh_database, output, rows, usage_error
+from tests.conftest import TEST_AUDIT_KEY, TEST_DATA_KEY
+
+DEMO_TODAY = date(2026, 11, 20)
+PERIOD = "2026-11"  # the month of the run's pay date
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("month-end")
+
+
+@pytest.fixture(scope="module")
+def database(folder: Path, keyring: encryption.Keyring) -> Iterator[Engine]:
+    with fresh_database(folder) as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def run_id(database: Engine, folder: Path) -> int:
+    """The demo's approved payroll run, without PDFs and exports, committed by the demo's own steps."""
+    migrate.upgrade(database.url.render_as_string(hide_password=False))
+    context = DemoContext(out=folder / "seeded", today=DEMO_TODAY, manifest=Manifest())
+    factory = make_session_factory(database, audit_key=TEST_AUDIT_KEY)
+    for step in (people.run, assignments.run, invoicing.run, payroll.run):
+        for session in transaction(factory):
+            context.session = session
+            step(context)
+    return int(context.ids["payroll_run"])
+
+
+@pytest.fixture(scope="module")
+def kooperativet(database: Engine, folder: Path, run_id: int) -> Kooperativet:
+    return Kooperativet(database_url=database.url.render_as_string(hide_password=False), folder=folder)
+
+
+def summary_in_process(database: Engine, run_id: int) -> bytes:
+    factory = make_session_factory(database, audit_key=TEST_AUDIT_KEY)
+    for session in transaction(factory):
+        file = payroll_summary(
+            session, summary_format=SummaryFormat.csv, created_at=datetime.now(UTC), run_id=run_id
+        )
+    return file.content
+
+
+def test_payroll_render_stores_every_payslips_pdf_once(
+    kooperativet: Kooperativet, database: Engine, run_id: int
+) -> None:
+    payslips = rows(
+        database, "SELECT count(*) FROM payslips WHERE run_id = :run AND pdf IS NULL", run=run_id
+    )[0][0]
+    assert payslips == 4
+
+    lines = output(kooperativet("payroll", "render", str(run_id), "--workers", "1"))
+
+    assert lines[-2:] == [
+        f"rendered {payslips}/{payslips} payslips",
+        f"run {run_id}: {payslips} payslip PDFs stored with their SHA-256",
+    ]
+    stored = rows(database, "SELECT pdf, pdf_sha256 FROM payslips WHERE run_id = :run", run=run_id)
+    assert len(stored) == payslips
+    for pdf, sha256 in stored:
+        assert isinstance(pdf, bytes)
+        assert pdf.startswith(b"%PDF-")
+        assert hashlib.sha256(pdf).hexdigest() == sha256
+    again = output(kooperativet("payroll", "render", str(run_id)))
+    assert again == [f"run {run_id}: every payslip already has its PDF"]
+
+
+def test_payroll_render_refuses_bad_input_in_one_line(kooperativet: Kooperativet) -> None:
+    assert_error(kooperativet("payroll", "render", "99"), "payroll run 99 does not exist")
+    assert_error(
+        kooperativet("payroll", "render", "1", "--workers", "0"),
+        usage_error(
+            "payroll render", "Invalid value for '--workers': Input should be greater than or equal to 1"
+        ),
+        code=2,
+    )
+
+
+def test_payroll_summary_writes_the_services_file_for_a_run_and_a_period(
+    kooperativet: Kooperativet, database: Engine, folder: Path, run_id: int
+) -> None:
+    by_run, by_period, xlsx = folder / "run.csv", folder / "period.csv", folder / "run.xlsx"
+
+    assert output(kooperativet("payroll", "summary", "--run", str(run_id), "--out", str(by_run))) == [
+        f"wrote {by_run}"
+    ]
+    assert output(kooperativet("payroll", "summary", "--period", PERIOD, "--out", str(by_period))) == [
+        f"wrote {by_period}"
+    ]
+    assert output(
+        kooperativet("payroll", "summary", "--run", str(run_id), "--format", "xlsx", "--out", str(xlsx))
+    ) == [f"wrote {xlsx}"]
+
+    assert by_run.read_bytes() == summary_in_process(database, run_id)
+    table = list(csv.DictReader(io.StringIO(by_run.read_text(encoding="utf-8"))))
+    assert [(row["member_name"], row["pay_date"]) for row in table] == [
+        ("Alva Lindqvist", "2026-11-25"),
+        ("Bertil Holm", "2026-11-25"),
+        ("Cleo Nilsson", "2026-11-25"),  # two payouts on one payslip: two rows
+        ("Cleo Nilsson", "2026-11-25"),
+        ("Dagny Ek", "2026-11-25"),
+    ]
+    assert table[0]["personal_identity_number"] == "199005141230"  # decrypted in the new process
+    assert by_period.read_bytes() == by_run.read_bytes()  # the month has this one run
+    assert xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_payroll_summary_refuses_bad_input_in_one_line(kooperativet: Kooperativet, folder: Path) -> None:
+    def summary(*args: str) -> subprocess.CompletedProcess[str]:
+        return kooperativet("payroll", "summary", "--out", str(folder / "bad.csv"), *args)
+
+    assert_error(summary("--run", "99"), "payroll run 99 does not exist")
+    assert_error(summary(), "give either a run or a period")
+    assert_error(
+        summary("--run", "1", "--format", "pdf"),
+        usage_error("payroll summary", "Invalid value for --format: csv or xlsx"),
+        code=2,
+    )
+    nowhere = folder / "no-such-folder" / "summary.csv"
+    assert_error(
+        kooperativet("payroll", "summary", "--run", "1", "--out", str(nowhere)),
+        f"No such file or directory: {nowhere}",
+    )
+    assert not (folder / "bad.csv").exists()
+
+
+def exported(database: Engine, lines: list[str], out: Path) -> tuple[int, str]:
+    """Check the first two lines of an export against its batch and file; return its id and audit head."""
+    batch_id, sha256 = re.fullmatch(
+        rf"wrote {re.escape(str(out))} \(batch (\d+), sha256 (\w+)\)", lines[0]
+    ).groups()  # type: ignore[union-attr]
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == sha256
+    ((stored_sha256, entries, head),) = rows(
+        database,
+        "SELECT sha256, audit_head_entries, audit_head_hash FROM export_batches WHERE id = :id",
+        id=int(batch_id),
+    )
+    assert stored_sha256 == sha256
+    assert lines[1] == f"audit chain head: {entries}:{head}"
+    return int(batch_id), f"{entries}:{head}"
+
+
+def test_export_agi_writes_the_months_declaration_once(
+    kooperativet: Kooperativet, database: Engine, folder: Path
+) -> None:
+    out = folder / f"agi-{PERIOD}.xml"
+
+    lines = output(kooperativet("export", "agi", "--period", PERIOD, "--out", str(out)))
+
+    batch_id, _ = exported(database, lines, out)
+    assert lines[-1] == "due at Skatteverket on 2026-12-14"
+    assert out.read_text(encoding="utf-8").startswith("<?xml")
+    assert '<agd:RedovisningsPeriod faltkod="006">202611</agd:RedovisningsPeriod>' in out.read_text(
+        encoding="utf-8"
+    )
+    assert_error(
+        kooperativet("export", "agi", "--period", PERIOD, "--out", str(out)),
+        f"no payslip paid out in {PERIOD} is left to declare; download the earlier batch again: "
+        f"/api/v1/exports/{batch_id}/file",
+    )
+
+
+def test_export_sie_books_the_months_vouchers_once(
+    kooperativet: Kooperativet, database: Engine, folder: Path
+) -> None:
+    out = folder / "sie-2026-11.si"
+    dates = ("--from", "2026-11-01", "--to", "2026-11-30")
+
+    lines = output(kooperativet("export", "sie", *dates, "--out", str(out)))
+
+    batch_id, _ = exported(database, lines, out)
+    content = out.read_bytes().decode("cp437")
+    assert content.startswith("#FLAGGA 0\r\n") or content.startswith("#FLAGGA 0\n")
+    assert '#FNAMN "Interim kultur ekonomisk förening"' in content
+    assert "#VER" in content
+    assert_error(
+        kooperativet("export", "sie", *dates, "--out", str(out)),
+        "nothing dated 2026-11-01 … 2026-11-30 is left to book; download the earlier batch again: "
+        f"/api/v1/exports/{batch_id}/file",
+    )
+
+
+def test_export_pain001_pays_the_run_once(
+    kooperativet: Kooperativet, database: Engine, folder: Path, run_id: int
+) -> None:
+    out = folder / "pain001.xml"
+
+    lines = output(kooperativet("export", "pain001", "--run", str(run_id), "--out", str(out)))
+
+    batch_id, _ = exported(database, lines, out)
+    document = out.read_text(encoding="utf-8")
+    assert "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03" in document
+    assert document.count("<CdtTrfTxInf>") == 4
+    assert_error(
+        kooperativet("export", "pain001", "--run", str(run_id), "--out", str(out)),
+        f"payroll run {run_id} is already in a payment file; download the earlier batch again: "
+        f"/api/v1/exports/{batch_id}/file",
+    )
+
+
+def test_exports_refuse_bad_input_in_one_line(kooperativet: Kooperativet, folder: Path) -> None:
+    out = str(folder / "refused.xml")
+    assert_error(
+        kooperativet("export", "agi", "--period", "2026-13", "--out", out),
+        "a period is YYYY-MM, not '2026-13'",
+    )
+    assert_error(
+        kooperativet("export", "agi", "--period", "2999-01", "--out", out),
+        "2999-01 lies in the future; it can be exported from its first day",
+    )
+    assert_error(
+        kooperativet("export", "sie", "--from", "2026-11-30", "--to", "2026-11-01", "--out", out),
+        "the range ends before it starts",
+    )
+    assert_error(
+        kooperativet("export", "sie", "--from", "2026-11-01", "--to", "30/11", "--out", out),
+        usage_error("export sie", "Invalid value for '--to': '30/11' does not match the formats '%Y-%m-%d'."),
+        code=2,
+    )
+    assert_error(
+        kooperativet("export", "pain001", "--run", "99", "--out", out), "payroll run 99 does not exist"
+    )
+    assert_error(
+        kooperativet("export", "pain001", "--out", out),
+        usage_error("export pain001", "Missing option '--run'."),
+        code=2,
+    )
+    assert not Path(out).exists()
+
+
+def test_audit_verify_and_export_see_the_log_the_month_end_wrote(
+    kooperativet: Kooperativet, database: Engine, folder: Path
+) -> None:
+    ((entries, head),) = rows(database, "SELECT entries, hash FROM audit_head")
+    ((agi_anchor,),) = rows(
+        database, "SELECT audit_head_entries || ':' || audit_head_hash FROM export_batches WHERE kind = 'agi'"
+    )
+    assert entries > 0
+
+    assert output(kooperativet("audit", "verify", "--anchor", agi_anchor)) == [
+        f"audit log intact: {entries} entries, head {head}",
+        f"anchor {agi_anchor} found: the chain passed through it and verifies to its head",
+    ]
+    out = folder / "audit.json"
+    assert output(kooperativet("audit", "export", "--out", str(out))) == [
+        f"{entries} entries written to {out}"
+    ]
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["head"] == {"entries": entries, "hash": head}
+    assert len(document["entries"]) == entries
+
+    assert_error(
+        kooperativet("audit", "verify", "--anchor", "cd" * 32),
+        f"the anchor {'cd' * 32} is not a head this chain passed through: the chain was rewritten",
+    )
+    wrong_key = kooperativet(
+        "audit", "verify", KOOPERATIVET_AUDIT_KEY="another audit key of 32 bytes or more"
+    )
+    assert wrong_key.returncode == 1
+    assert wrong_key.stderr.startswith("error: BROKEN at entry 1 (")
+    assert len(wrong_key.stderr.splitlines()) == 1
+
+
+def test_keys_rotate_re_encrypts_under_the_new_key_and_refuses_without_the_old_one(
+    kooperativet: Kooperativet, database: Engine, folder: Path, run_id: int
+) -> None:
+    new = new_data_key()
+    before = rows(database, "SELECT personal_identity_number FROM members ORDER BY id")
+
+    old_key_id = str(before[0][0]).split(":")[1]
+
+    assert_error(
+        kooperativet("keys", "rotate", KOOPERATIVET_DATA_KEY=new),
+        f"no configured data key has id {old_key_id}; add it to KOOPERATIVET_RETIRED_DATA_KEYS; "
+        "nothing was changed",
+    )
+    assert rows(database, "SELECT personal_identity_number FROM members ORDER BY id") == before
+
+    (line,) = output(
+        kooperativet(
+            "keys", "rotate", KOOPERATIVET_DATA_KEY=new, KOOPERATIVET_RETIRED_DATA_KEYS=TEST_DATA_KEY
+        )
+    )
+
+    changed, key_id = re.fullmatch(r"(\d+) values re-encrypted under key (\S+)", line).groups()  # type: ignore[union-attr]
+    after = rows(database, "SELECT personal_identity_number FROM members ORDER BY id")
+    assert int(changed) >= len(after) == 4
+    assert {str(value).split(":")[1] for (value,) in after} == {key_id}
+    # The old key can go: a new process with the new key alone reads the personnummer again.
+    out = folder / "after-rotation.csv"
+    output(
+        kooperativet("payroll", "summary", "--run", str(run_id), "--out", str(out), KOOPERATIVET_DATA_KEY=new)
+    )
+    assert out.read_bytes() == (folder / "run.csv").read_bytes()
