@@ -89,8 +89,8 @@ class MemberContact(Schema):
 
 
 _IBAN = (
-    "a Swedish IBAN (SE…) the salary is paid to instead of the clearing and account number, which are "
-    "still given: the payslip shows them"
+    "a Swedish IBAN (SE…) the salary is paid to, instead of a clearing and account number; when both are "
+    "given, the salary goes to the IBAN"
 )
 
 
