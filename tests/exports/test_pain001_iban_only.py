@@ -165,6 +165,8 @@ def test_an_iban_only_account_awaiting_confirmation_is_not_paid_to(
     refused = api.post(f"{RUNS}/{run['id']}/approve", headers=treasurer.headers)
 
     assert refused.json()["code"] == "member_without_bank_account"
-    assert refused.json()["detail"].endswith(
-        f"(member {ilse.member.id}): the new bank account awaits confirmation by a second person or the member"
+    assert refused.json()["detail"] == (
+        "the run cannot be approved: salary cannot be paid to "
+        f"{ilse.member.full_name} (member {ilse.member.id}): "
+        "the new bank account awaits confirmation by a second person or the member"
     )
