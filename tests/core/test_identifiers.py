@@ -77,3 +77,6 @@ def test_masks_show_enough_to_recognise_and_no_more() -> None:
     assert ids.mask_personal_identity("199005141230") == "19900514-****"
     assert ids.mask_account("123456789") == "****6789"
     assert ids.mask_account("123") == "****"
+    assert ids.mask_iban("SE3550000000054910000003") == "SE35****0003"
+    assert ids.mask_iban_grouped("SE3550000000054910000003") == "SE35 5000 **** **** **** 0003"
+    assert ids.mask_iban_grouped("se35 5000 0000 0549 1000 0003") == "SE35 5000 **** **** **** 0003"

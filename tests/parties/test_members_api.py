@@ -112,6 +112,15 @@ def test_lists_mask_personnummer_and_bank_account(api: TestClient, make_user) ->
     assert "bank_account_number" not in item
 
 
+def test_the_list_masks_the_iban_of_a_member_who_gave_only_an_iban(api: TestClient, make_user) -> None:
+    treasurer = make_user(Role.treasurer)
+    only_iban = {"bank_clearing_number": None, "bank_account_number": None}
+    body = new_member(**only_iban, bank_iban="SE35 5000 0000 0549 1000 0003")
+    assert api.post("/api/v1/members", json=body, headers=treasurer.headers).status_code == 201
+    item = api.get("/api/v1/members", headers=treasurer.headers).json()["items"][0]
+    assert item["bank_account_masked"] == "SE35****0003"
+
+
 def test_a_member_reads_their_own_record_and_gets_404_for_another(api: TestClient, make_member) -> None:
     mine, other = make_member(), make_member()
     assert api.get(f"/api/v1/members/{mine.member.id}", headers=mine.headers).status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role, User
@@ -53,6 +54,30 @@ def test_removal_clears_contact_bank_and_login_and_keeps_what_bookkeeping_law_re
     assert not user.is_active
     assert user.email != email
     assert api.get("/api/v1/auth/me", headers=mia.headers).status_code == 401
+
+
+def test_removal_clears_the_iban_of_a_member_who_gave_only_an_iban_and_a_pending_one(
+    api: TestClient, session: Session, make_user, make_member
+) -> None:
+    admin, mia = make_user(Role.admin), make_member()
+    mia.member.bank_clearing_number = mia.member.bank_account_number = None
+    mia.member.bank_iban = "SE3550000000054910000003"
+    mia.member.pending_iban = "SE6950000000050001234560"
+    _leave(session, mia.member)
+
+    response = api.post(f"{MEMBERS}/{mia.member.id}/pseudonymise", headers=admin.headers)
+
+    assert response.status_code == 200, response.text
+    removed = response.json()["member"]
+    assert (removed["bank_iban"], removed["pending_iban"], removed["bank_clearing_number"]) == (
+        None,
+        None,
+        None,
+    )
+    stored = session.execute(
+        text("SELECT bank_iban, pending_iban FROM members WHERE id = :id"), {"id": mia.member.id}
+    ).one()
+    assert tuple(stored) == (None, None)
 
 
 def test_a_current_member_cannot_be_removed_and_nobody_twice(

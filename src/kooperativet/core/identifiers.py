@@ -160,6 +160,17 @@ def mask_iban(iban: str) -> str:
     return iban[:4] + "****" + iban[-4:] if len(iban) > 8 else "****"
 
 
+def mask_iban_grouped(iban: str) -> str:
+    """An IBAN as printed for the member, in groups of four and masked like ``6000-****6789``: the country,
+    check digits and bank code stay readable, and the last four — ``SE3550000000054910000003`` →
+    ``SE35 5000 **** **** **** 0003``."""
+    compact = re.sub(r"\s", "", iban).upper()
+    groups = [compact[start : start + 4] for start in range(0, len(compact), 4)]
+    if len(groups) < 4:
+        return mask_iban(compact)
+    return " ".join([*groups[:2], *("*" * len(group) for group in groups[2:-1]), groups[-1]])
+
+
 def _reason(error: ValidationError, what: str) -> str:
     reasons = {
         "InvalidChecksum": f"the {what}'s check digit is wrong",

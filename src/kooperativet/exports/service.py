@@ -34,7 +34,7 @@ from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocum
 from kooperativet.exports.payroll_summary import parse_period
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment
 from kooperativet.parameters import service as parameters_service
-from kooperativet.parties.models import Client, Cooperative, Member
+from kooperativet.parties.models import Client, Cooperative, Member, SalaryAccount
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunStatus
 
@@ -504,17 +504,17 @@ def export_pain001(
 
 
 def _payout_account(payslip: Payslip, member: Member) -> pain001.MemberAccount:
-    """The member's confirmed account now (it may have been confirmed after the payslip was issued) — its IBAN
-    when the member gave one —, else the payslip's. A changed account that nobody has confirmed yet is never
-    paid to."""
-    if member.bank_clearing_number is not None and member.bank_account_number is not None:
-        return pain001.MemberAccount(
-            clearing_number=member.bank_clearing_number,
-            account_number=member.bank_account_number,
-            iban=member.bank_iban,
-        )
+    """The member's confirmed account now (it may have been confirmed after the payslip was issued): the IBAN
+    when the member gave one, else the clearing and account number (``Member.salary_account``); without
+    either (a removed member), the account on the payslip. A changed account that nobody has confirmed yet is
+    never paid to."""
+    account = member.salary_account or SalaryAccount(
+        clearing_number=payslip.bank_clearing_number,
+        account_number=payslip.bank_account_number,
+        iban=payslip.bank_iban,
+    )
     return pain001.MemberAccount(
-        clearing_number=payslip.bank_clearing_number, account_number=payslip.bank_account_number
+        clearing_number=account.clearing_number, account_number=account.account_number, iban=account.iban
     )
 
 
@@ -530,13 +530,7 @@ def _changed_accounts(session: Session, *, members: Iterable[Member]) -> list[st
         if changed_at is None or (previous is not None and changed_at <= previous):
             continue
         who = f"bank account of {member.full_name} (member {member.id}) changed on {changed_at.date()}"
-        paid_to = (
-            f"{member.bank_clearing_number}-{mask_account(member.bank_account_number)}"
-            if member.bank_clearing_number and member.bank_account_number
-            else "the account on the payslip"
-        )
-        if member.bank_iban and member.bank_clearing_number:
-            paid_to = f"IBAN {mask_iban(member.bank_iban)}"
+        paid_to = _masked(member.salary_account)
         if member.has_pending_bank_account:
             notes.append(
                 f"{who} and is NOT confirmed: this file pays the last confirmed account {paid_to}; another "
@@ -547,6 +541,14 @@ def _changed_accounts(session: Session, *, members: Iterable[Member]) -> list[st
                 f"{who}, since the previous payment file, and was confirmed: this file pays {paid_to}"
             )
     return notes
+
+
+def _masked(account: SalaryAccount | None) -> str:
+    if account is None:
+        return "the account on the payslip"
+    if account.iban is not None:
+        return f"IBAN {mask_iban(account.iban)}"
+    return f"{account.clearing_number}-{mask_account(account.account_number or '')}"
 
 
 # --- batches --------------------------------------------------------------------------------------------

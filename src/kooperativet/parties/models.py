@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -12,6 +13,15 @@ from kooperativet.encryption import EncryptedString, blind_index
 
 #: The blind index's context: the same personnummer gives the same index wherever it is looked up.
 PERSONAL_IDENTITY_INDEX = "personal_identity_number"
+
+
+class SalaryAccount(NamedTuple):
+    """One account salary is paid to: a Swedish IBAN, or a clearing and account number (the other form
+    ``None``)."""
+
+    clearing_number: str | None = None
+    account_number: str | None = None
+    iban: str | None = None
 
 
 class Language(StrEnum):
@@ -58,8 +68,8 @@ class Member(TimestampedMixin, VersionedMixin, Base):
 
     Personnummer and bank accounts are encrypted at rest; ``personal_identity_number_index`` is their keyed
     hash, kept unique. ``bank_*`` is the confirmed account salary is paid to — a clearing and account number,
-    an IBAN, or both (then the IBAN is paid to); a changed account waits in ``pending_*`` until a second
-    person or the member confirms it.
+    a Swedish IBAN instead, or both (then the IBAN is paid to: ``salary_account``); a changed account waits
+    in ``pending_*`` until a second person or the member confirms it.
     """
 
     __tablename__ = "members"
@@ -119,6 +129,19 @@ class Member(TimestampedMixin, VersionedMixin, Base):
     @property
     def has_pending_bank_account(self) -> bool:
         return self.pending_account_number is not None or self.pending_iban is not None
+
+    @property
+    def salary_account(self) -> SalaryAccount | None:
+        """The confirmed account salary goes to: the IBAN if the member gave one, else the clearing and
+        account number; ``None`` without either. One rule for the payslip and the payment file, so the
+        payslip shows the account the money is sent to."""
+        if self.bank_iban is not None:
+            return SalaryAccount(iban=self.bank_iban)
+        if self.bank_clearing_number is not None and self.bank_account_number is not None:
+            return SalaryAccount(
+                clearing_number=self.bank_clearing_number, account_number=self.bank_account_number
+            )
+        return None
 
     def is_current_on(self, day: date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day < self.left_on)

@@ -11,7 +11,7 @@ from kooperativet.api.types import Page
 from kooperativet.assignments.service import clients_worked_for
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
 from kooperativet.auth.models import Role
-from kooperativet.core.identifiers import mask_account, mask_personal_identity
+from kooperativet.core.identifiers import mask_account, mask_iban, mask_personal_identity
 from kooperativet.parties import service
 from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import (
@@ -201,6 +201,13 @@ def update_client(
     return ClientRead.model_validate(service.update_client(session, client=client, update=body))
 
 
+def _masked_account(member: Member) -> str | None:
+    """``****6789``, or ``SE35****0003`` for a member who gave only an IBAN."""
+    if member.bank_account_number:
+        return mask_account(member.bank_account_number)
+    return mask_iban(member.bank_iban) if member.bank_iban else None
+
+
 def _list_item(member: Member) -> MemberListItem:
     return MemberListItem(
         id=member.id,
@@ -208,7 +215,7 @@ def _list_item(member: Member) -> MemberListItem:
         first_name=member.first_name,
         last_name=member.last_name,
         personal_identity_number_masked=mask_personal_identity(member.personal_identity_number),
-        bank_account_masked=mask_account(member.bank_account_number) if member.bank_account_number else None,
+        bank_account_masked=_masked_account(member),
         email=member.email,
         joined_on=member.joined_on,
         left_on=member.left_on,

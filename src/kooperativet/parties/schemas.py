@@ -89,8 +89,8 @@ class MemberContact(Schema):
 
 
 _IBAN = (
-    "a Swedish IBAN (SE…) the salary is paid to instead of the clearing and account number, which are "
-    "still given: the payslip shows them"
+    "a Swedish IBAN (SE…) the salary is paid to, instead of a clearing and account number; when both are "
+    "given, the salary goes to the IBAN"
 )
 
 
@@ -195,7 +195,10 @@ class MemberListItem(ReadSchema):
     first_name: str
     last_name: str
     personal_identity_number_masked: str = Field(examples=["19900514-****"])
-    bank_account_masked: str | None = Field(examples=["****6789"])
+    bank_account_masked: str | None = Field(
+        description="the account number masked, or the IBAN masked when the member gave only an IBAN",
+        examples=["****6789"],
+    )
     email: str | None
     joined_on: date
     left_on: date | None

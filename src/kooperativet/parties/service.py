@@ -498,15 +498,11 @@ def _bank_account(clearing: str | None, account: str | None) -> tuple[str | None
 def _payout_account(
     clearing: str | None, account: str | None, iban: str | None
 ) -> tuple[str | None, str | None, str | None]:
-    """The normalised (clearing, account, IBAN), or all ``None``. An IBAN comes with the clearing and account
-    number: the payslip shows the Swedish account and payroll checks it; the payment file pays the IBAN."""
+    """The normalised (clearing, account, IBAN), or all ``None``. A member gives a clearing and account
+    number, a Swedish IBAN instead, or both; salary then goes to the IBAN (payroll.md §5, exports.md)."""
     clearing, account = _bank_account(clearing, account)
     if iban is None:
         return clearing, account, None
-    if account is None:
-        raise RuleViolation(
-            "give the clearing and account number with the IBAN: the payslip shows them", field="bank_iban"
-        )
     return clearing, account, validated("bank_iban", ids.parse_salary_iban, iban)
 
 

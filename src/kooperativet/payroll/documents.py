@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from babel.dates import format_date
 
-from kooperativet.core.identifiers import mask_account, mask_personal_identity
+from kooperativet.core.identifiers import mask_account, mask_iban_grouped, mask_personal_identity
 from kooperativet.documents.render import LOCALES, money, quantity, render_pdf
 
 TEMPLATE: Final = "payslip/payslip.html"
@@ -201,7 +201,7 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
         "employee_name": employee["name"],
         "address": _address(employee),
         "personal_number": mask_personal_identity(employee["personal_identity_number"]),
-        "bank_account": f"{employee['bank_clearing_number']}-{mask_account(employee['bank_account_number'])}",
+        "bank_account": _paid_to(employee),
         "pay_date": date.fromisoformat(snapshot["pay_date"]),
         "period": _month(snapshot["period"], language),
         "lines": lines,
@@ -209,6 +209,14 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
         "totals": {key: Decimal(value) for key, value in snapshot["totals"].items()},
         "year_to_date": {key: Decimal(value) for key, value in snapshot["year_to_date"].items()},
     }
+
+
+def _paid_to(employee: Mapping[str, Any]) -> str:
+    """The masked account the net pay was sent to: the IBAN in groups of four when the member was paid to
+    one, else clearing-account (snapshots from before IBANs have no ``bank_iban``)."""
+    if employee.get("bank_iban"):
+        return mask_iban_grouped(employee["bank_iban"])
+    return f"{employee['bank_clearing_number']}-{mask_account(employee['bank_account_number'])}"
 
 
 def _address(employee: Mapping[str, Any]) -> list[str]:

@@ -157,12 +157,15 @@ class Payslip(Base):
     year_to_date_gross: Mapped[Decimal]
     year_to_date_taxable: Mapped[Decimal]
     year_to_date_tax: Mapped[Decimal]
-    bank_clearing_number: Mapped[str] = mapped_column(
+    # The account the net pay is sent to: a clearing and account number, or (payslips issued since members
+    # may give one) a Swedish IBAN with the other two empty (parties.models.Member.salary_account).
+    bank_clearing_number: Mapped[str | None] = mapped_column(
         EncryptedString(255, context="payslips.bank_clearing_number")
     )
-    bank_account_number: Mapped[str] = mapped_column(
+    bank_account_number: Mapped[str | None] = mapped_column(
         EncryptedString(255, context="payslips.bank_account_number")
     )
+    bank_iban: Mapped[str | None] = mapped_column(EncryptedString(255, context="payslips.bank_iban"))
     snapshot: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(context="payslips.snapshot"))
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -481,18 +481,24 @@ def mark_run_paid(session: Session, *, run_id: int, paid_on: date, paid_by_id: i
 
 
 def _require_bank_accounts(members: Iterable[Member]) -> None:
+    """Every member has a confirmed, valid account to be paid to: a Swedish IBAN or a clearing and account
+    number (``Member.salary_account``)."""
     refused = []
     for member in members:
         try:
-            if member.bank_clearing_number is None or member.bank_account_number is None:
+            account = member.salary_account
+            if account is None:
                 raise ids.InvalidIdentifier(
                     "the new bank account awaits confirmation by a second person or the member"
                     if member.has_pending_bank_account
                     else "no bank account"
                 )
-            ids.parse_bank_account(
-                clearing_number=member.bank_clearing_number, account_number=member.bank_account_number
-            )
+            if account.iban is not None:
+                ids.parse_salary_iban(account.iban)
+            else:
+                ids.parse_bank_account(
+                    clearing_number=account.clearing_number or "", account_number=account.account_number or ""
+                )
         except ids.InvalidIdentifier as exc:
             refused.append(f"{member.full_name} (member {member.id}): {exc}")
     if refused:
@@ -543,8 +549,8 @@ def _issue(
     year = run.pay_date.year
     sequence = take_payslip_number(session, year=year)
     lines = payslip_lines(draft)
-    assert member.bank_clearing_number is not None  # checked by _require_bank_accounts
-    assert member.bank_account_number is not None
+    account = member.salary_account
+    assert account is not None  # checked by _require_bank_accounts
     payslip = Payslip(
         run_id=run.id,
         member_id=member.id,
@@ -566,8 +572,9 @@ def _issue(
         year_to_date_gross=draft.year_to_date.gross,
         year_to_date_taxable=draft.year_to_date.taxable,
         year_to_date_tax=draft.year_to_date.tax,
-        bank_clearing_number=member.bank_clearing_number,
-        bank_account_number=member.bank_account_number,
+        bank_clearing_number=account.clearing_number,
+        bank_account_number=account.account_number,
+        bank_iban=account.iban,
         snapshot=snapshot(
             run=run,
             draft=draft,
@@ -672,6 +679,18 @@ def line_snapshot(line: PayslipLine) -> dict[str, Any]:
     return data
 
 
+def _paid_to(member: Member) -> dict[str, str | None]:
+    """The account the payslip says the net pay goes to; ``bank_iban`` is only written when it is the one
+    (snapshots issued before members could give an IBAN have the other two only)."""
+    account = member.salary_account
+    if account is not None and account.iban is not None:
+        return {"bank_clearing_number": None, "bank_account_number": None, "bank_iban": account.iban}
+    return {
+        "bank_clearing_number": member.bank_clearing_number,
+        "bank_account_number": member.bank_account_number,
+    }
+
+
 _TOTALS = (
     "invoiced_amount", "fee", "gross_salary", "holiday_pay", "employer_contributions", "residue",
     "taxable_pay", "tax", "expense_reimbursement", "net_pay",
@@ -707,8 +726,7 @@ def snapshot(
             "personal_identity_number": member.personal_identity_number,
             "birth_date": member.birth_date.isoformat(),
             "language": str(member.language),
-            "bank_clearing_number": member.bank_clearing_number,
-            "bank_account_number": member.bank_account_number,
+            **_paid_to(member),
         },
         "tax_setting": {
             "id": setting.id,
