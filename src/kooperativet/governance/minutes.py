@@ -77,8 +77,8 @@ def _tie_break(result: dict[str, Any]) -> str | None:
     tie_break = result.get("tie_break")
     if tie_break == "lot":
         order = [text.CHOICES.get(Choice(o), o) if o in set(Choice) else o for o in result["lot"]["order"]]
-        seed = result["lot"]["seed"]
-        return f"Lika röstetal avgjordes genom lottning (slumptalsfrö {seed}); dragen ordning: {text.names(order)}."
+        lot = f"Lika röstetal avgjordes genom lottning (slumptalsfrö {result['lot']['seed']})"
+        return f"{lot}; dragen ordning: {text.names(order)}."
     if tie_break == "casting_vote":
         casting = text.CHOICES[Choice(result["casting_vote"])]
         return f"Lika röstetal avgjordes genom ordförandens utslagsröst ({casting})."
