@@ -145,7 +145,7 @@ def test_payroll_summary_refuses_bad_input_in_one_line(kooperativet: Kooperative
     assert_error(summary(), "give either a run or a period")
     assert_error(
         summary("--run", "1", "--format", "pdf"),
-        usage_error("payroll summary", "Invalid value for --format: csv or xlsx"),
+        usage_error("payroll summary", "Invalid value for --format: csv, xlsx or csv-sv"),
         code=2,
     )
     nowhere = folder / "no-such-folder" / "summary.csv"
