@@ -19,13 +19,13 @@ from kooperativet.core.money import ZERO, round_half_up
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.invoices.calculation import InvoiceLine
-from kooperativet.invoices.documents import IssuedSnapshot, snapshot_from_json
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
 from kooperativet.invoices.numbering import take_number
 from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart
 from kooperativet.invoices.service.read import refuse_own_invoice
 from kooperativet.invoices.service.settlement import settle
 from kooperativet.invoices.service.store import PIECE, DraftLine, store_issued
+from kooperativet.invoices.snapshot import IssuedSnapshot, snapshot_from_json
 from kooperativet.invoices.ubl import DocumentKind, InvoiceSnapshot
 
 

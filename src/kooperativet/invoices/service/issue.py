@@ -27,7 +27,6 @@ from kooperativet.core.money import round_half_up
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.invoices.calculation import InvoiceLine
-from kooperativet.invoices.documents import IssuedSnapshot
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
 from kooperativet.invoices.numbering import take_number
 from kooperativet.invoices.ocr import make_ocr, ocr_base_from_invoice_number
@@ -36,6 +35,7 @@ from kooperativet.invoices.service.delivery import sends_e_invoice
 from kooperativet.invoices.service.document_parties import buyer_at_issue, seller_at_issue
 from kooperativet.invoices.service.remaining import remaining_quantities
 from kooperativet.invoices.service.store import PIECE, DraftLine, store_issued
+from kooperativet.invoices.snapshot import IssuedSnapshot
 from kooperativet.invoices.ubl import DocumentKind, InvoiceSnapshot
 from kooperativet.parameters.service import value_in_force
 from kooperativet.parties.models import Client

@@ -20,9 +20,10 @@ from kooperativet.auth.models import User
 from kooperativet.core.money import ZERO
 from kooperativet.errors import RuleViolation
 from kooperativet.invoices.calculation import InvoiceLine, InvoiceRuleViolation, calculate_invoice
-from kooperativet.invoices.documents import IssuedSnapshot, render_documents, snapshot_to_json
+from kooperativet.invoices.documents import render_documents
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord, InvoiceStatus
 from kooperativet.invoices.numbering import InvoiceNumber
+from kooperativet.invoices.snapshot import IssuedSnapshot, snapshot_to_json
 
 #: Re-invoiced expenses are one piece each (UN/ECE Rec 20 ``C62``), as are credits of an amount.
 PIECE: Final = "C62"
