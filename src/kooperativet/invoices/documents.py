@@ -15,8 +15,9 @@ from typing import Any, Final
 from kooperativet.core.vat import REVERSE_CHARGE_TEXT, VatCategory
 from kooperativet.documents.render import Attachment, render_pdf
 from kooperativet.invoices.calculation import amounts_including_vat, calculate_invoice
-from kooperativet.invoices.snapshot import IssuedSnapshot
-from kooperativet.invoices.ubl import F_SKATT_TEXT, DocumentKind, check_snapshot, render_ubl
+from kooperativet.invoices.content_rules import check_snapshot
+from kooperativet.invoices.snapshot import DocumentKind, IssuedSnapshot
+from kooperativet.invoices.ubl import F_SKATT_TEXT, render_ubl
 
 TEMPLATE: Final = "invoice/invoice.html"
 

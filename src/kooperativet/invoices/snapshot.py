@@ -1,4 +1,5 @@
-"""The snapshot of an issued invoice or credit note, and how it is stored as JSON.
+"""The snapshot of an issued invoice or credit note (seller, buyer, lines, dates, references) and how it is
+stored as JSON.
 
 At issue everything the documents need is copied into the snapshot (parties, lines, dates, OCR, language,
 texts) and stored with the invoice; the UBL and the PDF are rendered from it (``documents``), again and again
@@ -10,15 +11,104 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Final
 
 from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.calculation import InvoiceLine
-from kooperativet.invoices.ubl import Address, Buyer, DocumentKind, InvoiceSnapshot, PeppolEndpoint, Seller
+
+CURRENCY: Final = "SEK"
 
 #: Version 2 added ``e_invoice``, ``payment_terms_days`` and the buyer's ``private_person``; a version 1
 #: snapshot was always sent as UBL to a business.
 SNAPSHOT_VERSION: Final = 2
+
+
+class DocumentKind(StrEnum):
+    """An invoice (UBL ``Invoice``, type 380) or a credit note that corrects one (``CreditNote``, 381)."""
+
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address; ``country`` is the ISO 3166-1 alpha-2 code (``SE``, ``DE``)."""
+
+    street: str
+    postal_code: str
+    city: str
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeppolEndpoint:
+    """A Peppol electronic address: the EAS scheme code (``0007``, ``0088``, ``9930`` …) and an identifier."""
+
+    scheme: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    """The cooperative as it stood when the document was issued (mervärdesskattelagen 17 kap.)."""
+
+    name: str
+    org_number: str
+    vat_number: str
+    f_skatt: bool
+    address: Address
+    bankgiro: str
+    contact_name: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    """The client as it stood when the document was issued.
+
+    ``org_number`` is the organisation number (Swedish ``NNNNNN-NNNN`` or a foreign registration number);
+    ``peppol_endpoint`` is the client's registered Peppol address when known. ``private_person`` marks a
+    consumer: the invoice shows prices including VAT and is never sent as Peppol UBL (invoicing.md).
+    """
+
+    name: str
+    address: Address
+    org_number: str | None = None
+    vat_number: str | None = None
+    peppol_endpoint: PeppolEndpoint | None = None
+    email: str | None = None
+    private_person: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSnapshot:
+    """The frozen content of an issued invoice or credit note, from which the PDF and the UBL are rendered.
+
+    ``due_date`` is required for an invoice; a credit note may carry one (``PaymentMeans/PaymentDueDate``).
+    ``refers_to_number``/``refers_to_issue_date`` name the corrected invoice and are required for a credit
+    note. ``pdf`` is the readable PDF to embed. ``round_payable_to_krona`` records the öresavrundning
+    setting at issue time, so that a later change of setting never changes an issued document.
+    """
+
+    number: str
+    kind: DocumentKind
+    issue_date: date
+    due_date: date | None
+    period_start: date
+    period_end: date
+    seller: Seller
+    buyer: Buyer
+    lines: tuple[InvoiceLine, ...]
+    round_payable_to_krona: bool
+    buyer_reference: str | None = None
+    order_reference: str | None = None
+    ocr: str | None = None
+    notes: tuple[str, ...] = ()
+    refers_to_number: str | None = None
+    refers_to_issue_date: date | None = None
+    pdf: bytes | None = None
+    currency: str = CURRENCY
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,7 @@ from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart
 from kooperativet.invoices.service.read import refuse_own_invoice
 from kooperativet.invoices.service.settlement import settle
 from kooperativet.invoices.service.store import PIECE, DraftLine, store_issued
-from kooperativet.invoices.snapshot import IssuedSnapshot, snapshot_from_json
-from kooperativet.invoices.ubl import DocumentKind, InvoiceSnapshot
+from kooperativet.invoices.snapshot import DocumentKind, InvoiceSnapshot, IssuedSnapshot, snapshot_from_json
 
 
 def issue_credit_note(

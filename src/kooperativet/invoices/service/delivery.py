@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kooperativet.errors import RuleViolation
-from kooperativet.invoices.ubl import Buyer, has_peppol_address
+from kooperativet.invoices.content_rules import has_peppol_address
+from kooperativet.invoices.snapshot import Buyer
 from kooperativet.parties.models import Client
 
 

@@ -4,7 +4,7 @@ cooperative or the client never changes an issued document."""
 from __future__ import annotations
 
 from kooperativet.core.identifiers import InvalidIdentifier, swedish_vat_number
-from kooperativet.invoices.ubl import Address, Buyer, PeppolEndpoint, Seller
+from kooperativet.invoices.snapshot import Address, Buyer, PeppolEndpoint, Seller
 from kooperativet.parties.models import Client, ClientKind, Cooperative
 
 

@@ -35,8 +35,7 @@ from kooperativet.invoices.service.delivery import sends_e_invoice
 from kooperativet.invoices.service.document_parties import buyer_at_issue, seller_at_issue
 from kooperativet.invoices.service.remaining import remaining_quantities
 from kooperativet.invoices.service.store import PIECE, DraftLine, store_issued
-from kooperativet.invoices.snapshot import IssuedSnapshot
-from kooperativet.invoices.ubl import DocumentKind, InvoiceSnapshot
+from kooperativet.invoices.snapshot import DocumentKind, InvoiceSnapshot, IssuedSnapshot
 from kooperativet.parameters.service import value_in_force
 from kooperativet.parties.models import Client
 from kooperativet.parties.service import get_cooperative
