@@ -13,9 +13,10 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
-from kooperativet.invoices.documents import render_documents, snapshot_from_json
+from kooperativet.invoices.documents import render_documents
 from kooperativet.invoices.models import Invoice
 from kooperativet.invoices.ocr import is_valid_ocr
+from kooperativet.invoices.snapshot import snapshot_from_json
 from kooperativet.invoices.ubl import validate_ubl
 from tests.invoices.conftest import XSD_DIR, embedded_files, pdf_text
 

@@ -7,8 +7,8 @@ import re
 
 import pypdf
 
-from kooperativet.invoices.documents import IssuedSnapshot, pdf_context, render_documents
-from kooperativet.invoices.ubl import Address, Buyer, DocumentKind, InvoiceSnapshot
+from kooperativet.invoices.documents import pdf_context, render_documents
+from kooperativet.invoices.snapshot import Address, Buyer, DocumentKind, InvoiceSnapshot, IssuedSnapshot
 from tests.documents.glyphs import glyph_problems
 from tests.invoices.conftest import pdf_text
 from tests.invoices.test_ubl import (

@@ -20,17 +20,16 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from kooperativet.invoices.calculation import InvoiceLine, InvoiceRuleViolation, VatCategory
-from kooperativet.invoices.ubl import (
+from kooperativet.invoices.content_rules import buyer_endpoint
+from kooperativet.invoices.snapshot import (
     Address,
     Buyer,
     DocumentKind,
     InvoiceSnapshot,
     PeppolEndpoint,
     Seller,
-    buyer_endpoint,
-    render_ubl,
-    validate_ubl,
 )
+from kooperativet.invoices.ubl import render_ubl, validate_ubl
 from tests.conftest import REFERENCE
 
 PEPPOL = REFERENCE / "peppol"

@@ -1,4 +1,4 @@
-"""The stored snapshot of an issued invoice or credit note, and the two documents rendered from it.
+"""The two documents of an issued invoice or credit note, rendered from its snapshot (``snapshot``).
 
 At issue everything the documents need is copied into a JSON snapshot (parties, lines, dates, OCR, language,
 texts). The Peppol UBL is rendered from it, then the PDF/A-3b with that UBL embedded (invoicing.md, "PDF").
@@ -9,28 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal
+from datetime import UTC, datetime, time
 from typing import Any, Final
 
 from kooperativet.core.vat import REVERSE_CHARGE_TEXT, VatCategory
 from kooperativet.documents.render import Attachment, render_pdf
-from kooperativet.invoices.calculation import InvoiceLine, amounts_including_vat, calculate_invoice
-from kooperativet.invoices.ubl import (
-    F_SKATT_TEXT,
-    Address,
-    Buyer,
-    DocumentKind,
-    InvoiceSnapshot,
-    PeppolEndpoint,
-    Seller,
-    check_snapshot,
-    render_ubl,
-)
+from kooperativet.invoices.calculation import amounts_including_vat, calculate_invoice
+from kooperativet.invoices.content_rules import check_snapshot
+from kooperativet.invoices.snapshot import DocumentKind, IssuedSnapshot
+from kooperativet.invoices.ubl import F_SKATT_TEXT, render_ubl
 
-#: Version 2 added ``e_invoice``, ``payment_terms_days`` and the buyer's ``private_person``; a version 1
-#: snapshot was always sent as UBL to a business.
-SNAPSHOT_VERSION: Final = 2
 TEMPLATE: Final = "invoice/invoice.html"
 
 #: The unit a line's quantity is counted in, as the reader says it. The UBL keeps the UN/ECE Recommendation 20
@@ -168,22 +156,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class IssuedSnapshot:
-    """The Peppol snapshot plus what only the readable PDF shows.
-
-    ``e_invoice`` says whether a Peppol UBL is made (the buyer has a Peppol address); without it the PDF
-    alone is the invoice. ``payment_terms_days`` is the client's terms at issue, printed on the invoice.
-    """
-
-    document: InvoiceSnapshot
-    language: str
-    title: str
-    place: str | None = None
-    e_invoice: bool = True
-    payment_terms_days: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class RenderedDocuments:
     ubl: bytes | None
     ubl_sha256: str | None
@@ -275,159 +247,3 @@ def vat_note(category: VatCategory, exemption_reason: str | None, *, labels: dic
     }[category]
     parts = dict.fromkeys(part for part in (heading, exemption_reason) if part)  # AE's reason is its heading
     return ": ".join(parts)
-
-
-# --- JSON ------------------------------------------------------------------------------------------------
-
-
-def snapshot_to_json(issued: IssuedSnapshot) -> dict[str, Any]:
-    """A JSON-safe dict (decimals and dates as strings) that :func:`snapshot_from_json` reads back."""
-    doc = issued.document
-    return {
-        "version": SNAPSHOT_VERSION,
-        "e_invoice": issued.e_invoice,
-        "payment_terms_days": issued.payment_terms_days,
-        "language": issued.language,
-        "title": issued.title,
-        "place": issued.place,
-        "number": doc.number,
-        "kind": doc.kind.value,
-        "issue_date": doc.issue_date.isoformat(),
-        "due_date": _date_text(doc.due_date),
-        "period_start": doc.period_start.isoformat(),
-        "period_end": doc.period_end.isoformat(),
-        "seller": {
-            "name": doc.seller.name,
-            "org_number": doc.seller.org_number,
-            "vat_number": doc.seller.vat_number,
-            "f_skatt": doc.seller.f_skatt,
-            "address": _address_json(doc.seller.address),
-            "bankgiro": doc.seller.bankgiro,
-            "contact_name": doc.seller.contact_name,
-            "email": doc.seller.email,
-        },
-        "buyer": {
-            "name": doc.buyer.name,
-            "address": _address_json(doc.buyer.address),
-            "org_number": doc.buyer.org_number,
-            "vat_number": doc.buyer.vat_number,
-            "peppol_endpoint": (
-                None
-                if doc.buyer.peppol_endpoint is None
-                else {
-                    "scheme": doc.buyer.peppol_endpoint.scheme,
-                    "identifier": doc.buyer.peppol_endpoint.identifier,
-                }
-            ),
-            "email": doc.buyer.email,
-            "private_person": doc.buyer.private_person,
-        },
-        "lines": [
-            {
-                "description": line.description,
-                "quantity": str(line.quantity),
-                "unit": line.unit,
-                "unit_price": str(line.unit_price),
-                "vat_category": line.vat_category.value,
-                "vat_rate": str(line.vat_rate),
-                "exemption_reason": line.exemption_reason,
-            }
-            for line in doc.lines
-        ],
-        "round_payable_to_krona": doc.round_payable_to_krona,
-        "buyer_reference": doc.buyer_reference,
-        "order_reference": doc.order_reference,
-        "ocr": doc.ocr,
-        "notes": list(doc.notes),
-        "refers_to_number": doc.refers_to_number,
-        "refers_to_issue_date": _date_text(doc.refers_to_issue_date),
-        "currency": doc.currency,
-    }
-
-
-def snapshot_from_json(data: dict[str, Any]) -> IssuedSnapshot:
-    seller = data["seller"]
-    buyer = data["buyer"]
-    endpoint = buyer["peppol_endpoint"]
-    document = InvoiceSnapshot(
-        number=data["number"],
-        kind=DocumentKind(data["kind"]),
-        issue_date=date.fromisoformat(data["issue_date"]),
-        due_date=_date_value(data["due_date"]),
-        period_start=date.fromisoformat(data["period_start"]),
-        period_end=date.fromisoformat(data["period_end"]),
-        seller=Seller(
-            name=seller["name"],
-            org_number=seller["org_number"],
-            vat_number=seller["vat_number"],
-            f_skatt=seller["f_skatt"],
-            address=_address_value(seller["address"]),
-            bankgiro=seller["bankgiro"],
-            contact_name=seller["contact_name"],
-            email=seller["email"],
-        ),
-        buyer=Buyer(
-            name=buyer["name"],
-            address=_address_value(buyer["address"]),
-            org_number=buyer["org_number"],
-            vat_number=buyer["vat_number"],
-            peppol_endpoint=(
-                None
-                if endpoint is None
-                else PeppolEndpoint(scheme=endpoint["scheme"], identifier=endpoint["identifier"])
-            ),
-            email=buyer["email"],
-            private_person=buyer.get("private_person", False),
-        ),
-        lines=tuple(
-            InvoiceLine(
-                description=line["description"],
-                quantity=Decimal(line["quantity"]),
-                unit=line["unit"],
-                unit_price=Decimal(line["unit_price"]),
-                vat_category=VatCategory(line["vat_category"]),
-                vat_rate=Decimal(line["vat_rate"]),
-                exemption_reason=line["exemption_reason"],
-            )
-            for line in data["lines"]
-        ),
-        round_payable_to_krona=data["round_payable_to_krona"],
-        buyer_reference=data["buyer_reference"],
-        order_reference=data["order_reference"],
-        ocr=data["ocr"],
-        notes=tuple(data["notes"]),
-        refers_to_number=data["refers_to_number"],
-        refers_to_issue_date=_date_value(data["refers_to_issue_date"]),
-        currency=data["currency"],
-    )
-    return IssuedSnapshot(
-        document=document,
-        language=data["language"],
-        title=data["title"],
-        place=data["place"],
-        e_invoice=data.get("e_invoice", True),
-        payment_terms_days=data.get("payment_terms_days"),
-    )
-
-
-def _address_json(address: Address) -> dict[str, str]:
-    return {
-        "street": address.street,
-        "postal_code": address.postal_code,
-        "city": address.city,
-        "country": address.country,
-    }
-
-
-def _address_value(data: dict[str, str]) -> Address:
-    return Address(
-        street=data["street"], postal_code=data["postal_code"], city=data["city"], country=data["country"]
-    )
-
-
-def _date_text(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _date_value(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)

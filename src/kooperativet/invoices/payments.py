@@ -32,13 +32,13 @@ from kooperativet.invoices.models import (
 )
 from kooperativet.invoices.ocr import is_valid_ocr
 from kooperativet.invoices.schemas import PaymentCreate
-from kooperativet.invoices.service import (
+from kooperativet.invoices.service.read import (
     get_invoice,
     own_member_ids,
     refuse_own_invoice,
     sees_every_invoice,
-    settle,
 )
+from kooperativet.invoices.service.settlement import settle
 from kooperativet.parties.models import Member
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import Response
 
@@ -13,7 +11,7 @@ from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import CurrentUser, TreasurerOrAdmin
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.invoices import payments, service
-from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
+from kooperativet.invoices.models import InvoiceKind, InvoiceStatus
 from kooperativet.invoices.schemas import (
     Camt054ImportResult,
     CreditNoteIssue,
@@ -28,19 +26,6 @@ router = APIRouter(prefix="/api/v1")
 
 #: A camt.054 day file of a small cooperative is a few kB; 5 MB leaves room for a year of entries.
 MAX_CAMT054_BYTES = 5 * 1024 * 1024
-
-
-def _read(invoice: Invoice, today: date) -> InvoiceRead:
-    return InvoiceRead.model_validate(invoice).model_copy(update={"overdue": invoice.is_overdue_on(today)})
-
-
-def _page(rows: list[Invoice], total: int, window: Window, today: date) -> Page[InvoiceRead]:
-    return Page(
-        items=[_read(invoice, today) for invoice in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
 
 
 @router.post(
@@ -67,8 +52,8 @@ def issue_invoice(
         operation="issue_invoice",
         request=body,
         response_model=InvoiceRead,
-        produce=lambda: _read(
-            service.issue_invoice(session, data=body, actor=user, today=today, now=clock), today
+        produce=lambda: InvoiceRead.from_model(
+            service.issue_invoice(session, data=body, actor=user, today=today, now=clock), today=today
         ),
     )
 
@@ -99,7 +84,12 @@ def list_invoices(
         member_id=member_id,
         assignment_id=assignment_id,
     )
-    return _page(rows, total, window, today)
+    return Page(
+        items=[InvoiceRead.from_model(invoice, today=today) for invoice in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
+    )
 
 
 @router.get("/invoices/overdue", tags=["invoices"], responses=problem_responses(401, 422))
@@ -110,13 +100,20 @@ def list_overdue_invoices(
     rows, total = service.list_invoices(
         session, actor=user, limit=window.limit, offset=window.offset, overdue_on=today
     )
-    return _page(rows, total, window, today)
+    return Page(
+        items=[InvoiceRead.from_model(invoice, today=today) for invoice in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
+    )
 
 
 @router.get("/invoices/{invoice_id}", tags=["invoices"], responses=problem_responses(401, 404))
 def get_invoice(invoice_id: int, user: CurrentUser, session: DbSession, today: Today) -> InvoiceRead:
     """One invoice or credit note with its lines and payment state."""
-    return _read(service.get_invoice(session, invoice_id=invoice_id, actor=user), today)
+    return InvoiceRead.from_model(
+        service.get_invoice(session, invoice_id=invoice_id, actor=user), today=today
+    )
 
 
 @router.get(
@@ -179,11 +176,11 @@ def issue_credit_note(
         operation=f"issue_credit_note:{invoice_id}",
         request=body,
         response_model=InvoiceRead,
-        produce=lambda: _read(
+        produce=lambda: InvoiceRead.from_model(
             service.issue_credit_note(
                 session, invoice_id=invoice_id, data=body, actor=user, today=today, now=clock
             ),
-            today,
+            today=today,
         ),
     )
 
@@ -242,12 +239,7 @@ def import_camt054(
     if len(content) > MAX_CAMT054_BYTES:
         raise RuleViolation("the file is over 5 MB", code="file_too_large", field="file")
     result = payments.import_camt054(session, content=content, actor=user, now=clock)
-    return Camt054ImportResult(
-        matched=result.matched,
-        partly_paid=result.partly_paid,
-        unmatched=result.unmatched,
-        already_imported=result.already_imported,
-    )
+    return Camt054ImportResult.model_validate(result)
 
 
 @router.get("/payments/unmatched", tags=["payments"], responses=problem_responses(401, 403, 422))

@@ -7,7 +7,13 @@ from pydantic import Field, model_validator
 
 from kooperativet.api.types import Money, MultilineText, Percent, ReadSchema, Schema, Text
 from kooperativet.core.vat import VatCategory
-from kooperativet.invoices.models import BankEntryResolution, InvoiceKind, InvoiceStatus, PaymentSource
+from kooperativet.invoices.models import (
+    BankEntryResolution,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    PaymentSource,
+)
 from kooperativet.parties.models import Language
 
 QUANTITY = Field(gt=0, max_digits=12, decimal_places=3, examples=["8"])
@@ -104,6 +110,11 @@ class InvoiceRead(ReadSchema):
     issued_by_id: int
     created_at: datetime
     lines: list[InvoiceLineRead]
+
+    @classmethod
+    def from_model(cls, invoice: Invoice, *, today: date) -> InvoiceRead:
+        """The invoice as read on ``today``: whether it is overdue depends on the day it is read."""
+        return cls.model_validate(invoice).model_copy(update={"overdue": invoice.is_overdue_on(today)})
 
 
 class PaymentCreate(Schema):

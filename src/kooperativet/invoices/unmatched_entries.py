@@ -20,7 +20,7 @@ from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.invoices.models import BankEntryResolution, PaymentSource, UnmatchedBankEntry
 from kooperativet.invoices.payments import apply_payment, payable_invoice
 from kooperativet.invoices.schemas import BankEntryAssign, BankEntryNotOurs
-from kooperativet.invoices.service import refuse_own_invoice
+from kooperativet.invoices.service.read import refuse_own_invoice
 
 
 def get_entry(session: Session, *, entry_id: int) -> UnmatchedBankEntry:

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.duties import refuse_own_work
@@ -28,6 +27,7 @@ from kooperativet.core.calendar import previous_bank_day
 from kooperativet.core.money import ZERO
 from kooperativet.db import count_rows
 from kooperativet.errors import Conflict, NotFound, RuleViolation
+from kooperativet.numbering import take_next_sequence
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Cooperative, Member, MemberTaxSetting
 from kooperativet.payroll import collector
@@ -509,28 +509,8 @@ def _require_bank_accounts(members: Iterable[Member]) -> None:
 
 
 def take_payslip_number(session: Session, *, year: int) -> int:
-    """The next payslip sequence of ``year``, from a counter row locked until the transaction ends."""
-    counter = _locked_counter(session, year=year)
-    if counter is None:
-        try:
-            with session.begin_nested():
-                session.add(PayslipNumberCounter(year=year, last_sequence=0))
-        except IntegrityError:
-            pass  # a concurrent first approval of the year created the row; lock that one below
-        counter = _locked_counter(session, year=year)
-        assert counter is not None
-    counter.last_sequence += 1
-    session.flush()
-    return counter.last_sequence
-
-
-def _locked_counter(session: Session, *, year: int) -> PayslipNumberCounter | None:
-    return session.scalar(
-        select(PayslipNumberCounter)
-        .where(PayslipNumberCounter.year == year)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    """The next payslip sequence of ``year``, from the shared gap-free counter (``numbering``)."""
+    return take_next_sequence(session, PayslipNumberCounter, year=year)
 
 
 def payslip_number(year: int, sequence: int) -> str:

@@ -1,0 +1,211 @@
+"""Issuing a credit note: the whole invoice (everything not credited yet) or parts of its lines, by
+quantity or by amount (invoicing.md, "Credit notes"). The credit note takes the next number of the same series
+and refers to the original, which never changes: only its payment state (credited amount, status) moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.assignments.models import Assignment
+from kooperativet.auth.models import User
+from kooperativet.core.money import ZERO, round_half_up
+from kooperativet.core.vat import VatCategory
+from kooperativet.errors import Conflict, NotFound, RuleViolation
+from kooperativet.invoices.calculation import InvoiceLine
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
+from kooperativet.invoices.numbering import take_number
+from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart
+from kooperativet.invoices.service.read import refuse_own_invoice
+from kooperativet.invoices.service.settlement import settle
+from kooperativet.invoices.service.store import PIECE, DraftLine, store_issued
+from kooperativet.invoices.snapshot import DocumentKind, InvoiceSnapshot, IssuedSnapshot, snapshot_from_json
+
+
+def issue_credit_note(
+    session: Session, *, invoice_id: int, data: CreditNoteIssue, actor: User, today: date, now: datetime
+) -> Invoice:
+    """Credit the whole invoice (no parts: everything not credited yet) or parts of its lines.
+
+    Nobody credits the invoice of her own commission (``assignments.duties``).
+    """
+    original = _locked_invoice(session, invoice_id=invoice_id)
+    refuse_own_invoice(session, invoice=original, actor=actor, act=f"credit invoice {original.number}")
+    if original.kind != InvoiceKind.invoice:
+        raise RuleViolation("a credit note is not credited again", code="not_an_invoice", field="invoice_id")
+    remaining = _creditable(session, original)
+    drafts = (
+        _full_credit(original, remaining)
+        if data.parts is None
+        else _partial_credit(original, remaining, data.parts)
+    )
+    if not drafts:
+        raise Conflict(f"invoice {original.number} is already credited in full", code="already_credited")
+    source = snapshot_from_json(original.snapshot)
+    number = take_number(session, year=today.year)
+    reason = (data.reason or "").strip()
+    document = InvoiceSnapshot(
+        number=number.text,
+        kind=DocumentKind.CREDIT_NOTE,
+        issue_date=today,
+        due_date=None,
+        period_start=source.document.period_start,
+        period_end=source.document.period_end,
+        seller=source.document.seller,
+        buyer=source.document.buyer,
+        lines=tuple(draft.line for draft in drafts),
+        round_payable_to_krona=source.document.round_payable_to_krona,
+        buyer_reference=source.document.buyer_reference,
+        notes=(reason,) if reason else (),
+        refers_to_number=original.number,
+        refers_to_issue_date=original.issue_date,
+    )
+    # A credit note goes the way of the invoice it credits: as UBL too, or as a PDF only.
+    issued = IssuedSnapshot(
+        document=document,
+        language=source.language,
+        title=source.title,
+        place=source.place,
+        e_invoice=source.e_invoice,
+    )
+    assignment = session.get_one(Assignment, original.assignment_id)
+    credit_note = store_issued(
+        session,
+        issued=issued,
+        drafts=drafts,
+        number=number,
+        assignment=assignment,
+        refers_to=original,
+        actor=actor,
+        now=now,
+    )
+    original.credited_amount += credit_note.payable
+    settle(session, original)
+    return credit_note
+
+
+def _locked_invoice(session: Session, *, invoice_id: int) -> Invoice:
+    invoice = session.scalar(
+        select(Invoice)
+        .where(Invoice.id == invoice_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if invoice is None:
+        raise NotFound(f"invoice {invoice_id} does not exist")
+    return invoice
+
+
+@dataclass(frozen=True, slots=True)
+class _Creditable:
+    line: InvoiceLineRecord
+    quantity: Decimal
+    amount: Decimal
+
+
+def _creditable(session: Session, original: Invoice) -> dict[int, _Creditable]:
+    credited = session.execute(
+        select(
+            InvoiceLineRecord.credits_line_id,
+            InvoiceLineRecord.quantity,
+            InvoiceLineRecord.amount,
+            InvoiceLineRecord.assignment_line_id,
+            InvoiceLineRecord.expense_id,
+        )
+        .join(Invoice, Invoice.id == InvoiceLineRecord.invoice_id)
+        .where(Invoice.refers_to_id == original.id)
+    ).all()
+    result = {}
+    for line in original.lines:
+        mine = [row for row in credited if row.credits_line_id == line.id]
+        # A credit of an amount gives no quantity back: only credits by quantity carry the line's origin.
+        quantity = line.quantity - sum(
+            (row.quantity for row in mine if row.assignment_line_id or row.expense_id), Decimal(0)
+        )
+        amount = line.amount - sum((row.amount for row in mine), ZERO)
+        result[line.id] = _Creditable(line=line, quantity=quantity, amount=amount)
+    return result
+
+
+def _full_credit(original: Invoice, remaining: dict[int, _Creditable]) -> list[DraftLine]:
+    drafts = []
+    for line in original.lines:
+        left = remaining[line.id]
+        if left.amount <= 0:
+            continue
+        if left.amount == line.amount:
+            drafts.append(_credit_by_quantity(line, line.quantity))
+        else:
+            drafts.append(_credit_by_amount(line, left.amount))
+    return drafts
+
+
+def _partial_credit(
+    original: Invoice, remaining: dict[int, _Creditable], parts: Sequence[CreditPart]
+) -> list[DraftLine]:
+    drafts = []
+    seen: set[int] = set()
+    for index, part in enumerate(parts):
+        left = remaining.get(part.invoice_line_id)
+        if left is None or part.invoice_line_id in seen:
+            raise RuleViolation(
+                f"line {part.invoice_line_id} is not a line of invoice {original.number}, or is given twice",
+                code="unknown_line",
+                field=f"parts[{index}].invoice_line_id",
+            )
+        seen.add(part.invoice_line_id)
+        if part.quantity is not None:
+            amount = round_half_up(part.quantity * left.line.unit_price)
+            if part.quantity > left.quantity or amount > left.amount:
+                raise RuleViolation(
+                    f"only {left.quantity.normalize()} of line {left.line.position} is left to credit",
+                    code="more_than_invoiced",
+                    field=f"parts[{index}].quantity",
+                )
+            drafts.append(_credit_by_quantity(left.line, part.quantity))
+        else:
+            assert part.amount is not None
+            if not ZERO < part.amount <= left.amount:
+                raise RuleViolation(
+                    f"at most {left.amount} of line {left.line.position} is left to credit",
+                    code="more_than_invoiced",
+                    field=f"parts[{index}].amount",
+                )
+            drafts.append(_credit_by_amount(left.line, part.amount))
+    return drafts
+
+
+def _credit_by_quantity(line: InvoiceLineRecord, quantity: Decimal) -> DraftLine:
+    return DraftLine(
+        line=_line_of(line, quantity=quantity, unit=line.unit, unit_price=line.unit_price),
+        is_expense=line.is_expense,
+        assignment_line_id=line.assignment_line_id,
+        expense_id=line.expense_id,
+        credits_line_id=line.id,
+    )
+
+
+def _credit_by_amount(line: InvoiceLineRecord, amount: Decimal) -> DraftLine:
+    return DraftLine(
+        line=_line_of(line, quantity=Decimal("1"), unit=PIECE, unit_price=amount),
+        is_expense=line.is_expense,
+        credits_line_id=line.id,
+    )
+
+
+def _line_of(line: InvoiceLineRecord, *, quantity: Decimal, unit: str, unit_price: Decimal) -> InvoiceLine:
+    return InvoiceLine(
+        description=line.description,
+        quantity=quantity,
+        unit=unit,
+        unit_price=unit_price,
+        vat_category=VatCategory(line.vat_category),
+        vat_rate=line.vat_rate,
+        exemption_reason=line.exemption_reason,
+    )

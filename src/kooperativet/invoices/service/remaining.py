@@ -1,0 +1,26 @@
+"""What is left to invoice of an assignment's fee lines: the quantity less what invoices took plus what
+credit notes gave back by quantity. Issuing reads it, settling reads it, and the assignment page shows it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.assignments.models import Assignment
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
+
+
+def remaining_quantities(session: Session, *, assignment: Assignment) -> dict[int, Decimal]:
+    """Per fee line: its quantity less what invoices took plus what credit notes gave back by quantity."""
+    remaining = {line.id: line.quantity for line in assignment.lines}
+    rows = session.execute(
+        select(InvoiceLineRecord.assignment_line_id, InvoiceLineRecord.quantity, Invoice.kind)
+        .join(Invoice, Invoice.id == InvoiceLineRecord.invoice_id)
+        .where(Invoice.assignment_id == assignment.id, InvoiceLineRecord.assignment_line_id.is_not(None))
+    )
+    for line_id, quantity, kind in rows:
+        assert line_id is not None  # filtered above
+        remaining[line_id] += quantity if kind == InvoiceKind.credit_note else -quantity
+    return remaining

@@ -1,0 +1,51 @@
+"""The one gap-free counter: invoice numbers (``invoices.numbering``) and payslip numbers (payroll) both take
+their next sequence here.
+
+A number is taken in the caller's transaction from a counter row locked for update (PostgreSQL
+``SELECT … FOR UPDATE``; on SQLite every write transaction already holds the write lock from ``BEGIN
+IMMEDIATE``). A rolled-back transaction rolls the counter back with it, so no number is lost and none is
+given twice; sequences or ``max() + 1`` cannot promise both. Each caller keeps its own counter table (one row
+per series and year, or per year) and its own number format.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+
+class CounterRow(Protocol):
+    """A mapped counter row: its key columns and the last sequence taken."""
+
+    last_sequence: int
+
+    def __init__(self, **kwargs: Any) -> None: ...
+
+
+CounterT = TypeVar("CounterT", bound=CounterRow)
+
+
+def take_next_sequence(session: Session, counter: type[CounterT], **key: object) -> int:
+    """The next sequence of the counter row ``key`` (e.g. ``year=2026``), reserved until the caller's
+    transaction ends. The first number of a key creates its row."""
+    row = _locked_row(session, counter, key)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(counter(**key, last_sequence=0))
+        except IntegrityError:
+            pass  # a concurrent first number of this key created the row; lock that one below
+        row = _locked_row(session, counter, key)
+        assert row is not None
+    row.last_sequence += 1
+    session.flush()
+    return row.last_sequence
+
+
+def _locked_row(session: Session, counter: type[CounterT], key: dict[str, object]) -> CounterT | None:
+    return session.scalar(
+        select(counter).filter_by(**key).with_for_update().execution_options(populate_existing=True)
+    )
