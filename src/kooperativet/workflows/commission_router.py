@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from kooperativet.api.dependencies import DbSession, Today
+from kooperativet.api.dependencies import DbSession, Now, Today
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.assignments import service
@@ -64,11 +64,11 @@ def update_assignment(
 
 @router.post("/{assignment_id}/submit", responses=problem_responses(401, 403, 404, 409))
 def submit_assignment(
-    assignment_id: int, body: VersionedAction, user: CurrentUser, session: DbSession
+    assignment_id: int, body: VersionedAction, user: CurrentUser, session: DbSession, now: Now
 ) -> AssignmentRead:
     """Hand in your draft for the treasurer's decision."""
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
-    service.submit_assignment(session, assignment=assignment, version=body.version, actor=user)
+    service.submit_assignment(session, assignment=assignment, version=body.version, actor=user, now=now)
     return read_assignment(session, assignment)
 
 
@@ -79,6 +79,7 @@ def approve_assignment(
     user: CurrentUser,
     session: DbSession,
     today: Today,
+    now: Now,
     key: IdempotencyKey = None,
 ) -> AssignmentRead:
     """Approve a submitted assignment (treasurer or admin): the member is employed for its period (SÄVA) and
@@ -94,6 +95,7 @@ def approve_assignment(
             actor=user,
             confirm_warnings=body.confirm_warnings,
             today=today,
+            now=now,
         )
         return read_assignment(session, assignment)
 
@@ -110,12 +112,12 @@ def approve_assignment(
 
 @router.post("/{assignment_id}/reject", responses=problem_responses(401, 403, 404, 409, 422))
 def reject_assignment(
-    assignment_id: int, body: RejectionRequest, user: CurrentUser, session: DbSession
+    assignment_id: int, body: RejectionRequest, user: CurrentUser, session: DbSession, now: Now
 ) -> AssignmentRead:
     """Reject a submitted assignment with a reason (treasurer or admin); never one's own (409 own_work)."""
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
     service.reject_assignment(
-        session, assignment=assignment, version=body.version, reason=body.reason, actor=user
+        session, assignment=assignment, version=body.version, reason=body.reason, actor=user, now=now
     )
     return read_assignment(session, assignment)
 
