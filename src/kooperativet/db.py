@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -124,13 +124,20 @@ def make_session_factory(engine: Engine, *, audit_key: bytes) -> sessionmaker[Se
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True, info={AUDIT_KEY: audit_key})
 
 
+@contextmanager
 def transaction(
     factory: sessionmaker[Session],
     *,
     read_only: bool = False,
     write_lock: AbstractContextManager[Any] | None = None,
 ) -> Iterator[Session]:
-    """One transaction per request or command: commit on success, roll back on any error.
+    """One transaction per request, command or demo step: ``with transaction(factory) as session:``.
+
+    Commit on success (a commit the database refuses is ``NotSaved``, 503); roll back on any error, except
+    a ``DomainError`` that ``keeps_changes`` (e.g. a failed-login counter), whose flushed work is committed
+    before the error goes on. The API (``api.dependencies.get_session``), the CLI and the demo all use this
+    one form, so the error always reaches the transaction: a ``for session in ...`` loop over a generator
+    would only see ``GeneratorExit`` and roll back what an error meant to keep.
 
     ``read_only`` lets SQLite begin a deferred transaction, so reads never wait for writers (WAL).
     ``write_lock`` queues this process's writers in order instead of leaving them to SQLite's busy polling,

@@ -29,6 +29,8 @@ from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
 from kooperativet.payroll.router import router as payroll_router
 from kooperativet.privacy.router import router as privacy_router
+from kooperativet.workflows.clients_router import router as clients_router
+from kooperativet.workflows.commission_router import router as commission_router
 
 DESCRIPTION = """
 Back office for a Swedish employment cooperative (anställningskooperativ): members register commissions,
@@ -73,9 +75,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(auth_router)
     app.include_router(parties_router)
+    app.include_router(clients_router)
     app.include_router(privacy_router)
     app.include_router(parameters_router)
     app.include_router(assignments_router)
+    app.include_router(commission_router)
     app.include_router(employments_router)
     app.include_router(invoices_router)
     app.include_router(bank_entries_router)

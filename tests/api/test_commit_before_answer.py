@@ -131,7 +131,7 @@ def _seed_people(engine: Engine) -> dict[str, int]:
     """A treasurer, a board member who is also a member of the cooperative, and a client, committed."""
     password = hash_password("a long enough password")
     ids: dict[str, int] = {}
-    for session in transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)):
+    with transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)) as session:
         for who, roles in (
             ("admin", [Role.admin]),
             ("treasurer", [Role.treasurer]),

@@ -112,7 +112,7 @@ def committed_database(tmp_path: Path) -> Iterator[str]:
 def test_concurrent_duplicates_create_exactly_one(committed_database: str) -> None:
     engine = make_engine(committed_database)
     factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
-    for session in transaction(factory):
+    with transaction(factory) as session:
         user = User(email="t@example.se", full_name="T", password_hash="x")
         user.role_rows = [UserRole(role=Role.treasurer)]
         session.add(user)
@@ -126,7 +126,7 @@ def test_concurrent_duplicates_create_exactly_one(committed_database: str) -> No
     def worker() -> None:
         try:
             start.wait()
-            for session in transaction(factory):
+            with transaction(factory) as session:
                 results.append(
                     idempotent(
                         session,
@@ -146,7 +146,7 @@ def test_concurrent_duplicates_create_exactly_one(committed_database: str) -> No
         thread.start()
     for thread in threads:
         thread.join()
-    for session in transaction(factory):
+    with transaction(factory) as session:
         clients = session.scalar(select(func.count(Client.id)))
         keys = session.scalar(select(func.count(IdempotentRequest.id)))
     engine.dispose()

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ EXPECTATIONS: dict[str, Expectation] = {
 ON_SUBMITTED = {"approve_assignment", "reject_assignment"}
 
 OPERATIONS = operations()
+NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -51,7 +53,7 @@ def test_operation_meets_its_expectation_for_role(
         session, assignment=draft, expense_id=expense.id, filename="k.png", content=PNG, actor=owner
     )
     submitted = service.create_assignment(session, data=data, actor=owner)
-    service.submit_assignment(session, assignment=submitted, version=1, actor=owner)
+    service.submit_assignment(session, assignment=submitted, version=1, actor=owner, now=NOW)
     method, template = OPERATIONS[operation_id]
     path = template.format(
         assignment_id=(submitted if operation_id in ON_SUBMITTED else draft).id, expense_id=expense.id

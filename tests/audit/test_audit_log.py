@@ -251,7 +251,7 @@ def cli_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     url = f"sqlite:///{tmp_path / 'audit.sqlite3'}"
     migrate.upgrade(url)
     engine = make_engine(url)
-    for session in transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)):
+    with transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)) as session:
         three_events(session)
         head = chain_head(session)
     monkeypatch.setenv("KOOPERATIVET_DATABASE_URL", url)

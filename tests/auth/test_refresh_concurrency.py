@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -47,7 +46,7 @@ def committed_factory(committed_url: str) -> Iterator[sessionmaker[Session]]:
 
 def _log_in(factory: sessionmaker[Session]) -> str:
     refresh_token = ""
-    for session in transaction(factory):
+    with transaction(factory) as session:
         user = service.create_user(
             session,
             email="anna@example.se",
@@ -74,7 +73,7 @@ def test_two_concurrent_refreshes_of_one_token_give_new_tokens_only_once(
     def refresh(name: str) -> None:
         try:
             # As a request does: the transaction sees the error, so a reuse's revocation is kept.
-            with contextmanager(transaction)(committed_factory, write_lock=write_lock) as session:
+            with transaction(committed_factory, write_lock=write_lock) as session:
                 service.refresh_tokens(
                     session,
                     refresh_token=refresh_token,
@@ -100,7 +99,7 @@ def test_two_concurrent_refreshes_of_one_token_give_new_tokens_only_once(
         thread.join(timeout=60)
 
     assert outcomes == {"first": "new tokens", "second": "invalid_refresh_token"}
-    for session in transaction(committed_factory):
+    with transaction(committed_factory) as session:
         # The second saw the rotated token come back and, as for any reuse, revoked the whole family.
         tokens = session.scalars(select(RefreshToken)).all()
         assert len(tokens) == 2

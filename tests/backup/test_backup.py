@@ -20,7 +20,7 @@ from tests.conftest import TEST_AUDIT_KEY, TEST_DATABASE_ENV, throwaway_postgres
 
 def add_clients(url: str, count: int) -> None:
     engine = make_engine(url)
-    for session in transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)):
+    with transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)) as session:
         session.add_all(Client(name=f"Kund {n}") for n in range(count))
     engine.dispose()
 

@@ -36,7 +36,7 @@ def test_keys_rotate_re_encrypts_every_value_under_the_new_key_and_the_old_key_c
     encryption.configure(Settings(data_dir=tmp_path, data_key=old, blind_index_key=index))
     assert runner.invoke(app, ["db", "upgrade"], env={**env, "KOOPERATIVET_DATA_KEY": old}).exit_code == 0
     engine = make_engine(url)
-    for session in transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)):
+    with transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)) as session:
         session.add(_member())
 
     rotated = runner.invoke(
@@ -50,7 +50,7 @@ def test_keys_rotate_re_encrypts_every_value_under_the_new_key_and_the_old_key_c
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT personal_identity_number FROM members")).scalar_one()
     assert stored.split(":")[1] == encryption.current().current_id
-    for session in transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)):
+    with transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)) as session:
         assert session.scalar(select(Member.personal_identity_number)) == "199005141230"
     engine.dispose()
 
@@ -66,7 +66,7 @@ def test_keys_rotate_without_the_old_key_changes_nothing(tmp_path: Path, restore
     encryption.configure(Settings(data_dir=tmp_path, data_key=old, blind_index_key=index))
     runner.invoke(app, ["db", "upgrade"], env={**env, "KOOPERATIVET_DATA_KEY": old})
     engine = make_engine(url)
-    for session in transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)):
+    with transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)) as session:
         session.add(_member())
 
     refused = runner.invoke(app, ["keys", "rotate"], env={**env, "KOOPERATIVET_DATA_KEY": new_data_key()})
@@ -74,7 +74,7 @@ def test_keys_rotate_without_the_old_key_changes_nothing(tmp_path: Path, restore
     assert refused.exit_code == 1
     assert "KOOPERATIVET_RETIRED_DATA_KEYS" in refused.output
     encryption.configure(Settings(data_dir=tmp_path, data_key=old, blind_index_key=index))
-    for session in transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)):
+    with transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)) as session:
         assert session.scalar(select(Member.personal_identity_number)) == "199005141230"
     engine.dispose()
 

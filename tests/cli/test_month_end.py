@@ -53,7 +53,7 @@ def run_id(database: Engine, folder: Path) -> int:
     context = DemoContext(out=folder / "seeded", today=DEMO_TODAY, manifest=Manifest())
     factory = make_session_factory(database, audit_key=TEST_AUDIT_KEY)
     for step in (people.run, assignments.run, invoicing.run, payroll.run):
-        for session in transaction(factory):
+        with transaction(factory) as session:
             context.session = session
             step(context)
     return int(context.ids["payroll_run"])
@@ -66,7 +66,7 @@ def kooperativet(database: Engine, folder: Path, run_id: int) -> Kooperativet:
 
 def summary_in_process(database: Engine, run_id: int) -> bytes:
     factory = make_session_factory(database, audit_key=TEST_AUDIT_KEY)
-    for session in transaction(factory):
+    with transaction(factory) as session:
         file = payroll_summary(
             session, summary_format=SummaryFormat.csv, created_at=datetime.now(UTC), run_id=run_id
         )

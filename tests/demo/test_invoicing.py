@@ -51,11 +51,11 @@ def _run(out: Path, url: str) -> Iterator[tuple[Path, dict[str, tuple[str, str]]
     factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY)
     try:
         for step in (people.run, assignments.run, invoicing.run):
-            for session in transaction(factory):
+            with transaction(factory) as session:
                 context.session = session
                 step(context)
         statuses: dict[str, tuple[str, str]] = {}
-        for session in transaction(factory):
+        with transaction(factory) as session:
             for invoice in session.scalars(select(Invoice)):
                 statuses[invoice.number] = (invoice.kind, invoice.status)
             for entry in session.scalars(select(UnmatchedBankEntry)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +23,7 @@ EXPECTATIONS: dict[str, Expectation] = {
 }
 
 OPERATIONS = operations()
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -33,7 +34,9 @@ def test_operation_meets_its_expectation_for_role(
     actors = Actors.make(make_user, make_member)
     data = AssignmentCreate.model_validate(assignment_body(client_record.id))
     assignment = assignments_service.create_assignment(session, data=data, actor=actors.member.user)
-    assignments_service.submit_assignment(session, assignment=assignment, version=1, actor=actors.member.user)
+    assignments_service.submit_assignment(
+        session, assignment=assignment, version=1, actor=actors.member.user, now=NOW
+    )
     employment = service.approve_assignment(
         session,
         assignment=assignment,
@@ -41,6 +44,7 @@ def test_operation_meets_its_expectation_for_role(
         actor=actors.treasurer.user,
         confirm_warnings=True,
         today=date(2026, 3, 2),
+        now=NOW,
     )
     method, template = OPERATIONS[operation_id]
     path = template.format(employment_id=employment.id, member_id=actors.member.member.id)

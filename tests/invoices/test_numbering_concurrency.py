@@ -48,7 +48,7 @@ def committed_factory(committed_url: str) -> Iterator[sessionmaker[Session]]:
 
 def _seed(factory: sessionmaker[Session], count: int) -> tuple[int, list[int]]:
     seeded: tuple[int, list[int]] | None = None
-    for session in transaction(factory):
+    with transaction(factory) as session:
         parameters_service.seed_defaults(session)
         session.add(
             Cooperative(
@@ -127,7 +127,7 @@ def test_parallel_issuers_with_rollbacks_leave_no_gap_and_no_duplicate(
             assignment_id = assignment_ids[worker * ATTEMPTS_PER_ISSUER + attempt]
             roll_back = (worker + attempt) % 3 == 0
             try:
-                for session in transaction(committed_factory):
+                with transaction(committed_factory) as session:
                     actor = session.get_one(User, treasurer_id)
                     invoice = service.issue_invoice(
                         session,
@@ -157,7 +157,7 @@ def test_parallel_issuers_with_rollbacks_leave_no_gap_and_no_duplicate(
 
     assert errors == []
     assert rolled_back, "some transactions must have rolled back"
-    for session in transaction(committed_factory):
+    with transaction(committed_factory) as session:
         stored = session.scalars(select(Invoice.sequence).order_by(Invoice.sequence)).all()
         numbers = session.scalars(select(Invoice.number)).all()
         counter = session.get_one(InvoiceNumberCounter, ("F", 2026))

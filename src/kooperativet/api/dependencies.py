@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -39,7 +38,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """
     state = request.app.state
     async with _session_slots(request):
-        opened = contextmanager(transaction)(
+        opened = transaction(
             state.session_factory,
             read_only=request.method in READ_METHODS,
             write_lock=state.write_lock,

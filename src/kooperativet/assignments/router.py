@@ -1,36 +1,24 @@
+"""The assignments' own web edge: the list, and the expenses and receipts of a draft.
+
+The endpoints that answer with the whole assignment (its SÄVA warnings from employments, what is left to
+invoice from invoices) and approval, which employs the member, are the commission workflow's:
+``workflows.commission_router``, above the three domains it joins.
+"""
+
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile, status
-from sqlalchemy.orm import Session
 
-from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.dependencies import DbSession, Window
 from kooperativet.api.downloads import file_response
-from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.assignments import rules, service
-from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus
-from kooperativet.assignments.schemas import (
-    ApprovalRequest,
-    AssignmentCreate,
-    AssignmentListItem,
-    AssignmentRead,
-    AssignmentUpdate,
-    ExpenseCreate,
-    ExpenseRead,
-    FeeLineRead,
-    ReceiptRead,
-    RejectionRequest,
-    VersionedAction,
-    WarningRead,
-)
+from kooperativet.assignments.schemas import AssignmentListItem, ExpenseCreate, ExpenseRead, ReceiptRead
 from kooperativet.auth.dependencies import CurrentUser
-from kooperativet.core.money import round_half_up
-from kooperativet.employments import service as employments_service
-from kooperativet.invoices import service as invoices_service
 
 router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"])
 
@@ -73,107 +61,6 @@ def list_assignments(
         for a in rows
     ]
     return Page(items=items, total=total, limit=window.limit, offset=window.offset)
-
-
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422))
-def create_assignment(
-    body: AssignmentCreate, user: CurrentUser, session: DbSession, key: IdempotencyKey = None
-) -> AssignmentRead:
-    """Register a commission as your draft: client (existing id or new), period, extent, fee lines with their
-    VAT treatment, and expenses. Warnings (long period, SÄVA thresholds, low day rate) come back in the body.
-    Send an ``Idempotency-Key`` to make a retry safe."""
-    return idempotent(
-        session,
-        key=key,
-        user_id=user.id,
-        operation="create_assignment",
-        request=body,
-        response_model=AssignmentRead,
-        produce=lambda: _read(session, service.create_assignment(session, data=body, actor=user)),
-    )
-
-
-@router.get("/{assignment_id}", responses=problem_responses(401, 404))
-def get_assignment(assignment_id: int, user: CurrentUser, session: DbSession) -> AssignmentRead:
-    """One assignment with its lines, expenses and warnings."""
-    return _read(session, service.get_assignment(session, assignment_id=assignment_id, actor=user))
-
-
-@router.patch("/{assignment_id}", responses=problem_responses(401, 403, 404, 409, 422))
-def update_assignment(
-    assignment_id: int, body: AssignmentUpdate, user: CurrentUser, session: DbSession
-) -> AssignmentRead:
-    """Change your own draft. Send the ``version`` you read; ``lines`` given replace all lines."""
-    assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
-    return _read(session, service.update_assignment(session, assignment=assignment, update=body, actor=user))
-
-
-@router.post("/{assignment_id}/submit", responses=problem_responses(401, 403, 404, 409))
-def submit_assignment(
-    assignment_id: int, body: VersionedAction, user: CurrentUser, session: DbSession
-) -> AssignmentRead:
-    """Hand in your draft for the treasurer's decision."""
-    assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
-    service.submit_assignment(session, assignment=assignment, version=body.version, actor=user)
-    return _read(session, assignment)
-
-
-@router.post("/{assignment_id}/approve", responses=problem_responses(401, 403, 404, 409, 422))
-def approve_assignment(
-    assignment_id: int,
-    body: ApprovalRequest,
-    user: CurrentUser,
-    session: DbSession,
-    today: Today,
-    key: IdempotencyKey = None,
-) -> AssignmentRead:
-    """Approve a submitted assignment (treasurer or admin): the member is employed for its period (SÄVA) and
-    the anställningsbevis is made. With warnings, send ``confirm_warnings: true``; they are recorded. Nobody
-    approves her own assignment (409 ``own_work``)."""
-    assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
-
-    def approve() -> AssignmentRead:
-        employments_service.approve_assignment(
-            session,
-            assignment=assignment,
-            version=body.version,
-            actor=user,
-            confirm_warnings=body.confirm_warnings,
-            today=today,
-        )
-        return _read(session, assignment)
-
-    return idempotent(
-        session,
-        key=key,
-        user_id=user.id,
-        operation=f"approve_assignment:{assignment_id}",
-        request=body,
-        response_model=AssignmentRead,
-        produce=approve,
-    )
-
-
-@router.post("/{assignment_id}/reject", responses=problem_responses(401, 403, 404, 409, 422))
-def reject_assignment(
-    assignment_id: int, body: RejectionRequest, user: CurrentUser, session: DbSession
-) -> AssignmentRead:
-    """Reject a submitted assignment with a reason (treasurer or admin); never one's own (409 own_work)."""
-    assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
-    service.reject_assignment(
-        session, assignment=assignment, version=body.version, reason=body.reason, actor=user
-    )
-    return _read(session, assignment)
-
-
-@router.post("/{assignment_id}/cancel", responses=problem_responses(401, 403, 404, 409))
-def cancel_assignment(
-    assignment_id: int, body: VersionedAction, user: CurrentUser, session: DbSession
-) -> AssignmentRead:
-    """Withdraw a draft or a submitted assignment (its member, or the treasurer)."""
-    assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
-    service.cancel_assignment(session, assignment=assignment, version=body.version, actor=user)
-    return _read(session, assignment)
 
 
 @router.post(
@@ -242,60 +129,3 @@ def download_receipt(assignment_id: int, expense_id: int, user: CurrentUser, ses
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
     receipt = service.get_receipt(assignment, expense_id=expense_id)
     return file_response(receipt.content, media_type=receipt.media_type, filename=receipt.filename)
-
-
-def _lines(session: Session, assignment: Assignment) -> list[FeeLineRead]:
-    """The fee lines with their ids and what is left to invoice of each, so that a partial invoice can be
-    made through the API alone (``InvoiceIssue.parts``)."""
-    remaining = invoices_service.remaining_quantities(session, assignment=assignment)
-    lines = []
-    for line in assignment.lines:
-        quantity = remaining.get(line.id, line.quantity)
-        lines.append(
-            FeeLineRead(
-                id=line.id,
-                position=line.position,
-                description=line.description,
-                quantity=line.quantity,
-                unit=line.unit,
-                unit_price=line.unit_price,
-                vat_category=line.vat_category,
-                vat_rate=line.vat_rate,
-                exemption_reason=line.exemption_reason,
-                remaining_quantity=quantity,
-                remaining_amount=round_half_up(quantity * line.unit_price),
-            )
-        )
-    return lines
-
-
-def _read(session: Session, assignment: Assignment) -> AssignmentRead:
-    warnings = employments_service.current_warnings(session, assignment=assignment)
-    return AssignmentRead(
-        id=assignment.id,
-        member_id=assignment.member_id,
-        member_name=assignment.member.full_name,
-        client_id=assignment.client_id,
-        client_name=assignment.client.name,
-        title=assignment.title,
-        description=assignment.description,
-        period_start=assignment.period_start,
-        period_end=assignment.period_end,
-        place=assignment.place,
-        extent_quantity=assignment.extent_quantity,
-        extent_unit=assignment.extent_unit,
-        buyer_reference=assignment.buyer_reference,
-        lines=_lines(session, assignment),
-        expenses=[ExpenseRead.model_validate(expense) for expense in assignment.expenses],
-        fee_total=service.fee_total(assignment),
-        status=assignment.status,
-        rejection_reason=assignment.rejection_reason,
-        submitted_at=assignment.submitted_at,
-        decided_at=assignment.decided_at,
-        decided_by_id=assignment.decided_by_id,
-        warnings_confirmed=assignment.warnings_confirmed,
-        warnings=[WarningRead(code=w.code, message=w.message) for w in warnings],
-        version=assignment.version,
-        created_at=assignment.created_at,
-        updated_at=assignment.updated_at,
-    )

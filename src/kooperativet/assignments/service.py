@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, select
@@ -30,7 +30,7 @@ from kooperativet.assignments.schemas import AssignmentCreate, AssignmentUpdate,
 from kooperativet.auth.models import Role, User
 from kooperativet.auth.service import check_version
 from kooperativet.core.vat import VatCategory
-from kooperativet.db import count_rows, utcnow
+from kooperativet.db import count_rows
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties import service as parties_service
@@ -289,11 +289,13 @@ def get_receipt(assignment: Assignment, *, expense_id: int) -> Receipt:
 # --- the lifecycle ----------------------------------------------------------------------------------
 
 
-def submit_assignment(session: Session, *, assignment: Assignment, version: int, actor: User) -> Assignment:
-    """The member hands in their draft for the treasurer's decision."""
+def submit_assignment(
+    session: Session, *, assignment: Assignment, version: int, actor: User, now: datetime
+) -> Assignment:
+    """The member hands in their draft for the treasurer's decision, at ``now`` (the caller's clock)."""
     _require_owner(assignment, actor)
     _move(assignment, Transition.submit, version=version)
-    assignment.submitted_at = utcnow()
+    assignment.submitted_at = now
     session.flush()
     return assignment
 
@@ -306,6 +308,7 @@ def approve_assignment(
     actor: User,
     warnings: Sequence[AssignmentWarning],
     confirm_warnings: bool,
+    now: datetime,
 ) -> Assignment:
     """The treasurer approves; ``warnings`` (all of them, SÄVA included) must be confirmed when there are any.
 
@@ -325,7 +328,7 @@ def approve_assignment(
             warnings=[{"code": w.code, "message": w.message} for w in warnings],
         )
     _move(assignment, Transition.approve, version=version)
-    assignment.decided_at = utcnow()
+    assignment.decided_at = now
     assignment.decided_by_id = actor.id
     assignment.approval_warnings = [{"code": w.code, "message": w.message} for w in warnings]
     assignment.warnings_confirmed = bool(warnings)
@@ -334,7 +337,7 @@ def approve_assignment(
 
 
 def reject_assignment(
-    session: Session, *, assignment: Assignment, version: int, reason: str, actor: User
+    session: Session, *, assignment: Assignment, version: int, reason: str, actor: User, now: datetime
 ) -> Assignment:
     """The treasurer rejects with a reason; nobody rejects her own commission (``assignments.duties``)."""
     _require_office(actor)
@@ -343,7 +346,7 @@ def reject_assignment(
         raise RuleViolation("say why the assignment is rejected", field="reason")
     _move(assignment, Transition.reject, version=version)
     assignment.rejection_reason = reason.strip()
-    assignment.decided_at = utcnow()
+    assignment.decided_at = now
     assignment.decided_by_id = actor.id
     session.flush()
     return assignment

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from kooperativet.api.dependencies import AppSettings, DbSession, Window
+from kooperativet.api.dependencies import AppSettings, DbSession, Now, Window
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth import service
@@ -22,7 +22,6 @@ from kooperativet.auth.schemas import (
 )
 from kooperativet.auth.throttle import LoginThrottle
 from kooperativet.config import Settings
-from kooperativet.db import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -41,6 +40,7 @@ def issue_token(
     request: Request,
     session: DbSession,
     settings: AppSettings,
+    now: Now,
 ) -> TokenPair:
     """OAuth2 password flow: e-mail as ``username`` and the password give an access and a refresh token."""
     throttle: LoginThrottle = request.app.state.login_throttle
@@ -59,20 +59,20 @@ def issue_token(
         user=user,
         config=token_config(settings),
         refresh_lifetime=timedelta(days=settings.refresh_token_days),
-        now=utcnow(),
+        now=now,
     )
     return _token_pair(issued, settings)
 
 
 @router.post("/auth/refresh", responses=problem_responses(401, 422))
-def refresh_token(body: RefreshRequest, session: DbSession, settings: AppSettings) -> TokenPair:
+def refresh_token(body: RefreshRequest, session: DbSession, settings: AppSettings, now: Now) -> TokenPair:
     """Exchange a refresh token for a new pair; the old refresh token stops working."""
     issued = service.refresh_tokens(
         session,
         refresh_token=body.refresh_token,
         config=token_config(settings),
         refresh_lifetime=timedelta(days=settings.refresh_token_days),
-        now=utcnow(),
+        now=now,
     )
     return _token_pair(issued, settings)
 
@@ -80,9 +80,9 @@ def refresh_token(body: RefreshRequest, session: DbSession, settings: AppSetting
 @router.post(
     "/auth/revoke", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404, 422)
 )
-def revoke_token(body: RefreshRequest, user: CurrentUser, session: DbSession) -> Response:
+def revoke_token(body: RefreshRequest, user: CurrentUser, session: DbSession, now: Now) -> Response:
     """Log out: revoke one of your refresh tokens."""
-    service.revoke_refresh_token(session, refresh_token=body.refresh_token, user=user, now=utcnow())
+    service.revoke_refresh_token(session, refresh_token=body.refresh_token, user=user, now=now)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -93,14 +93,14 @@ def read_me(user: CurrentUser) -> UserRead:
 
 
 @router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 422))
-def change_password(body: PasswordChange, user: CurrentUser, session: DbSession) -> Response:
+def change_password(body: PasswordChange, user: CurrentUser, session: DbSession, now: Now) -> Response:
     """Change your own password; every refresh token you hold is revoked."""
     service.change_password(
         session,
         user=user,
         current_password=body.current_password,
         new_password=body.new_password,
-        now=utcnow(),
+        now=now,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -142,14 +142,14 @@ def get_user(user_id: int, _admin: AdminUser, session: DbSession) -> UserRead:
 
 
 @router.patch("/users/{user_id}", responses=problem_responses(401, 403, 404, 409, 422))
-def update_user(user_id: int, body: UserUpdate, _admin: AdminUser, session: DbSession) -> UserRead:
+def update_user(user_id: int, body: UserUpdate, _admin: AdminUser, session: DbSession, now: Now) -> UserRead:
     """Change a user's name, roles, active flag or password (admin). Send the ``version`` you read."""
     user = service.get_user(session, user_id=user_id)
     updated = service.update_user(
         session,
         user=user,
         version=body.version,
-        now=utcnow(),
+        now=now,
         full_name=body.full_name,
         roles=body.roles,
         is_active=body.is_active,

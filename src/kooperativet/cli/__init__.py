@@ -110,7 +110,7 @@ def _seed(settings: Settings) -> None:
     from kooperativet.parties import service as parties_service
 
     engine = make_engine(settings.resolved_database_url)
-    for session in transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)):
+    with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
         added = parameters_service.seed_defaults(session)
         if added:
             typer.echo(f"parameters seeded with {added} dated default values")
@@ -158,7 +158,7 @@ def create_user(
     data = _user_create(email=email, name=name, password=password, roles=roles)
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)):
+        with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             user = auth_service.create_user(
                 session, email=data.email, full_name=data.full_name, password=password, roles=data.roles
             )

@@ -28,7 +28,8 @@ def _session(*, read_only: bool) -> Iterator[Session]:
     engine = make_engine(settings.resolved_database_url)
     try:
         bound = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
-        yield from transaction(make_session_factory(bound, audit_key=settings.audit_signing_key))
+        with transaction(make_session_factory(bound, audit_key=settings.audit_signing_key)) as session:
+            yield session
     finally:
         engine.dispose()
 

@@ -28,7 +28,7 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -
 
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)):
+        with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             batch = make(session, today(), utcnow())
             out.write_bytes(batch.content)
             typer.echo(f"wrote {out} (batch {batch.id}, sha256 {batch.sha256})")

@@ -28,7 +28,7 @@ def import_tax_tables(
 
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)):
+        with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             record = tax_table_store.import_tax_tables(
                 session, content=file.read_bytes(), filename=file.name, year=year
             )
@@ -56,11 +56,11 @@ def render(
 
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(
+        with transaction(
             make_session_factory(
                 engine.execution_options(**{READ_ONLY: True}), audit_key=get_settings().audit_signing_key
             )
-        ):
+        ) as session:
             jobs = service.payslip_render_jobs(session, run_id=run)
         if not jobs:
             typer.echo(f"run {run}: every payslip already has its PDF")
@@ -70,7 +70,7 @@ def render(
             typer.echo(f"\rrendered {done}/{total} payslips", nl=done == total)
 
         pdfs = render_in_pool(jobs, workers=workers, progress=progress)
-        for session in transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)):
+        with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             service.store_payslip_pdfs(session, pdfs=pdfs)
         typer.echo(f"run {run}: {len(pdfs)} payslip PDFs stored with their SHA-256")
     except DomainError as exc:
@@ -99,11 +99,11 @@ def summary(
         raise typer.BadParameter("csv, xlsx or csv-sv", param_hint="--format")
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        for session in transaction(
+        with transaction(
             make_session_factory(
                 engine.execution_options(**{READ_ONLY: True}), audit_key=get_settings().audit_signing_key
             )
-        ):
+        ) as session:
             file = payroll_summary(
                 session, summary_format=SummaryFormat(format), created_at=utcnow(), run_id=run, period=period
             )

@@ -107,7 +107,7 @@ def run_demo(*, out: Path, today: date, database_url: str | None = None) -> Path
     try:
         factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY)
         for step in _steps():
-            for session in transaction(factory):
+            with transaction(factory) as session:
                 context.session = session
                 step(context)
     finally:

@@ -181,7 +181,7 @@ def run(context: DemoContext) -> None:
         assert user is not None
         assignment = assignments_service.create_assignment(session, data=data, actor=user)
         assignments_service.submit_assignment(
-            session, assignment=assignment, version=assignment.version, actor=user
+            session, assignment=assignment, version=assignment.version, actor=user, now=context.now
         )
         employment = employments_service.approve_assignment(
             session,
@@ -190,6 +190,7 @@ def run(context: DemoContext) -> None:
             actor=treasurer,
             confirm_warnings=True,
             today=context.today,
+            now=context.now,
         )
         context.ids[key] = assignment.id
         context.ids[f"employment:{key.removeprefix('assignment:')}"] = employment.id

@@ -156,7 +156,7 @@ def _cleos_second_commission(context: DemoContext, treasurer: User) -> int:
         actor=user,
     )
     assignments_service.submit_assignment(
-        session, assignment=assignment, version=assignment.version, actor=user
+        session, assignment=assignment, version=assignment.version, actor=user, now=context.now
     )
     employments_service.approve_assignment(
         session,
@@ -165,6 +165,7 @@ def _cleos_second_commission(context: DemoContext, treasurer: User) -> int:
         actor=treasurer,
         confirm_warnings=True,
         today=context.today,
+        now=context.now,
     )
     context.ids["assignment:cleo_second"] = assignment.id
     return assignment.id

@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
@@ -166,6 +166,7 @@ def approve_assignment(
     actor: User,
     confirm_warnings: bool,
     today: date,
+    now: datetime,
 ) -> Employment:
     """Approve a submitted assignment and employ the member for its period, in one transaction.
 
@@ -181,6 +182,7 @@ def approve_assignment(
         actor=actor,
         warnings=warnings,
         confirm_warnings=confirm_warnings,
+        now=now,
     )
     employment = Employment(
         member=assignment.member,

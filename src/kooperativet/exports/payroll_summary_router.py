@@ -4,11 +4,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from kooperativet.api.dependencies import DbSession
+from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.auth.dependencies import TreasurerOrAdmin
-from kooperativet.db import utcnow
 from kooperativet.exports.formats import ExportFile
 from kooperativet.exports.payroll_summary import SummaryFormat, payroll_summary
 
@@ -34,11 +33,12 @@ def download_payroll_run_summary(
     run_id: int,
     _user: TreasurerOrAdmin,
     session: DbSession,
+    now: Now,
     format: SummaryFormat = SummaryFormat.csv,
 ) -> Response:
     """The payroll summary of a run's issued payslips, one row per payout: ``csv`` for programs, ``xlsx`` or
     ``csv-sv`` (Swedish headers, ``;`` and decimal comma, for Swedish Excel) for the treasurer."""
-    return _download(payroll_summary(session, summary_format=format, created_at=utcnow(), run_id=run_id))
+    return _download(payroll_summary(session, summary_format=format, created_at=now, run_id=run_id))
 
 
 @router.get(
@@ -50,7 +50,8 @@ def download_payroll_period_summary(
     period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])],
     _user: TreasurerOrAdmin,
     session: DbSession,
+    now: Now,
     format: SummaryFormat = SummaryFormat.csv,
 ) -> Response:
     """Every payslip paid out in a month (YYYY-MM) in the payroll summary: ``csv``, ``xlsx`` or ``csv-sv``."""
-    return _download(payroll_summary(session, summary_format=format, created_at=utcnow(), period=period))
+    return _download(payroll_summary(session, summary_format=format, created_at=now, period=period))

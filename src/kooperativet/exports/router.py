@@ -4,12 +4,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.dependencies import DbSession, Now, Today, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import TreasurerOrAdmin
-from kooperativet.db import utcnow
 from kooperativet.exports import service
 from kooperativet.exports.models import ExportBatch, ExportKind
 from kooperativet.exports.schemas import (
@@ -51,19 +50,17 @@ def _read(batch: ExportBatch) -> ExportBatchRead:
 
 @router.post("/exports/agi", status_code=status.HTTP_201_CREATED, responses=_WRITE_PROBLEMS)
 def export_agi(
-    body: AgiExportCreate, user: TreasurerOrAdmin, session: DbSession, today: Today
+    body: AgiExportCreate, user: TreasurerOrAdmin, session: DbSession, today: Today, now: Now
 ) -> ExportBatchRead:
     """Export the arbetsgivardeklaration (AGI) of a month of payment; the batch shows its due date."""
     return _read(
-        service.export_agi(
-            session, period=body.period, today=today, created_at=utcnow(), created_by_id=user.id
-        )
+        service.export_agi(session, period=body.period, today=today, created_at=now, created_by_id=user.id)
     )
 
 
 @router.post("/exports/sie", status_code=status.HTTP_201_CREATED, responses=_WRITE_PROBLEMS)
 def export_sie(
-    body: SieExportCreate, user: TreasurerOrAdmin, session: DbSession, today: Today
+    body: SieExportCreate, user: TreasurerOrAdmin, session: DbSession, today: Today, now: Now
 ) -> ExportBatchRead:
     """Export a SIE 4I file with the vouchers dated in a range that no earlier SIE batch holds."""
     return _read(
@@ -72,7 +69,7 @@ def export_sie(
             date_from=body.date_from,
             date_to=body.date_to,
             today=today,
-            created_at=utcnow(),
+            created_at=now,
             created_by_id=user.id,
         )
     )
@@ -80,12 +77,10 @@ def export_sie(
 
 @router.post("/exports/pain001", status_code=status.HTTP_201_CREATED, responses=_WRITE_PROBLEMS)
 def export_salary_payments(
-    body: Pain001ExportCreate, user: TreasurerOrAdmin, session: DbSession
+    body: Pain001ExportCreate, user: TreasurerOrAdmin, session: DbSession, now: Now
 ) -> ExportBatchRead:
     """Export the pain.001 salary payment file of an approved payroll run for the bank."""
-    return _read(
-        service.export_pain001(session, run_id=body.run_id, created_at=utcnow(), created_by_id=user.id)
-    )
+    return _read(service.export_pain001(session, run_id=body.run_id, created_at=now, created_by_id=user.id))
 
 
 @router.get("/exports", responses=problem_responses(401, 403, 422))

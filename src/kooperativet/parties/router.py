@@ -8,7 +8,6 @@ from kooperativet import mail
 from kooperativet.api.dependencies import AppSettings, DbSession, Now, Window
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
-from kooperativet.assignments.service import clients_worked_for
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
 from kooperativet.auth.models import Role
 from kooperativet.core.identifiers import mask_account, mask_iban, mask_personal_identity
@@ -146,34 +145,6 @@ def add_tax_setting(
     return TaxSettingRead.model_validate(service.add_tax_setting(session, member=member, data=body))
 
 
-@router.get("/clients", tags=["clients"], responses=problem_responses(401, 422))
-def list_clients(
-    user: CurrentUser,
-    session: DbSession,
-    window: Window,
-    q: str | None = None,
-    public_sector: bool | None = None,
-    country: str | None = None,
-) -> Page[ClientRead]:
-    """Clients, filtered by name, public-sector flag or country. A private person is listed only to the
-    treasurer, the admin and the members who have an assignment for her."""
-    rows, total = service.list_clients(
-        session,
-        worked_for=clients_worked_for(actor=user),
-        limit=window.limit,
-        offset=window.offset,
-        q=q,
-        public_sector=public_sector,
-        country=country,
-    )
-    return Page(
-        items=[ClientRead.model_validate(c) for c in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
-
-
 @router.post(
     "/clients",
     tags=["clients"],
@@ -183,13 +154,6 @@ def list_clients(
 def create_client(body: ClientCreate, _user: TreasurerOrAdmin, session: DbSession) -> ClientRead:
     """Register a client (treasurer or admin)."""
     return ClientRead.model_validate(service.create_client(session, data=body))
-
-
-@router.get("/clients/{client_id}", tags=["clients"], responses=problem_responses(401, 404))
-def get_client(client_id: int, user: CurrentUser, session: DbSession) -> ClientRead:
-    """One client; a private person is 404 to a member who has no assignment for her."""
-    client = service.get_client(session, client_id=client_id, worked_for=clients_worked_for(actor=user))
-    return ClientRead.model_validate(client)
 
 
 @router.patch("/clients/{client_id}", tags=["clients"], responses=problem_responses(401, 403, 404, 409, 422))
