@@ -18,7 +18,7 @@ from kooperativet.audit.service import ChainHead, append_event, chain_head
 from kooperativet.documents.render import render_pdf
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import minutes_text as text
-from kooperativet.governance import service
+from kooperativet.governance.meetings import quorum
 from kooperativet.governance.models import (
     AgendaItemKind,
     Meeting,
@@ -30,6 +30,7 @@ from kooperativet.governance.models import (
     VoteMethod,
 )
 from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind, swedish_day
+from kooperativet.governance.votes import excluded_of, votes_of
 from kooperativet.parties.models import Cooperative, Member
 
 TEMPLATE = "minutes/minutes.html"
@@ -48,7 +49,7 @@ def _name(session: Session, member_id: int | None) -> str:
     return member.full_name if member is not None else "—"
 
 
-#: The minutes are Swedish; the API states the majority rule in English (``service._majority_text``).
+#: The minutes are Swedish; the API states the majority rule in English (``results._majority_text``).
 MAJORITY_WORDS_SV: Final = (
     ("every board member reached and agreeing", "alla styrelseledamöter nådda och eniga"),
     ("candidate(s) with most votes", "kandidater med flest röster"),
@@ -77,8 +78,9 @@ def _tie_break(result: dict[str, Any]) -> str | None:
     tie_break = result.get("tie_break")
     if tie_break == "lot":
         order = [text.CHOICES.get(Choice(o), o) if o in set(Choice) else o for o in result["lot"]["order"]]
-        return f"Lika röstetal avgjordes genom lottning (slumptalsfrö {result['lot']['seed']}); dragen ordning: " + (
-            f"{text.names(order)}."
+        return (
+            f"Lika röstetal avgjordes genom lottning (slumptalsfrö {result['lot']['seed']}); dragen ordning: "
+            + (f"{text.names(order)}.")
         )
     if tie_break == "casting_vote":
         casting = text.CHOICES[Choice(result["casting_vote"])]
@@ -128,7 +130,7 @@ def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = Fal
             parameter=parameter if vote.parameter_value_id is not None else None,
             motion=motion,
         ),
-        "excluded": [_name(session, i) for i in service.excluded_of(vote)],
+        "excluded": [_name(session, i) for i in excluded_of(vote)],
         "commitment": vote.ballot_commitment,
         "encrypted": "decryption" in result,
     }
@@ -161,7 +163,7 @@ def _sections(session: Session, meeting: Meeting) -> tuple[list[dict[str, Any]],
     held (no ``held_as`` at all) keep the agenda's order."""
     body = text.DECIDING_BODY[MeetingKind(meeting.kind)]
     votes: dict[int | None, list[Vote]] = {}
-    for vote in service.votes_of(session, meeting=meeting):
+    for vote in votes_of(session, meeting=meeting):
         votes.setdefault(vote.agenda_item_id, []).append(vote)
     numbered = any(item.held_as is not None for item in meeting.items)
     held = sorted(
@@ -246,7 +248,7 @@ def minutes_context(
             }
             for p in meeting.proxies
         ],
-        "quorum": service.quorum(session, meeting=meeting),
+        "quorum": quorum(session, meeting=meeting),
         "chair": _name(session, meeting.chair_member_id),
         "secretary": _name(session, meeting.secretary_member_id),
         "adjusters": [
