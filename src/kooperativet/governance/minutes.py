@@ -6,7 +6,6 @@ minutes). What the minutes say, in Swedish, is in ``governance.minutes_text``.""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Final
@@ -107,7 +106,7 @@ def _result_lines(result: dict[str, Any]) -> list[str]:
 
 
 def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = False) -> dict[str, Any]:
-    result = json.loads(vote.result) if vote.result else {}
+    result = vote.result or {}
     parameter = (
         text.parameter_decision(vote.parameter_key, vote.parameter_value, vote.parameter_valid_from)
         if vote.parameter_key and vote.parameter_value and vote.parameter_valid_from

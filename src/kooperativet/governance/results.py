@@ -3,7 +3,6 @@ a parameter set by an adopted decision."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
@@ -215,7 +214,7 @@ def close_vote(
         vote.ballot_commitment = ballot_rules.ballot_commitment(published=published)
         vote.tally_key_wrapped = None
         _reshuffle(session, vote=vote, seed=shuffle_seed)
-    vote.result = json.dumps(result, sort_keys=True)
+    vote.result = result
     vote.status = VoteStatus.closed
     vote.closed_at = now
     session.flush()
@@ -328,7 +327,7 @@ def published_decryption(vote: Vote) -> dict[str, Any] | None:
     """The tally's decryption published at close (public key and per-option sums), None before close."""
     if vote.result is None:
         return None
-    decryption: dict[str, Any] | None = json.loads(vote.result).get("decryption")
+    decryption: dict[str, Any] | None = vote.result.get("decryption")
     return decryption
 
 
@@ -372,7 +371,7 @@ def recount(session: Session, *, vote: Vote) -> RecountRead:
         "commitment_matches": ballot_rules.ballot_commitment(published=published) == vote.ballot_commitment,
         "sums_match": [str(c) for c in sums] == [s["ciphertext"] for s in stated],
         "decryptions_verify": verified,
-        "counts_match": [int(s["count"]) for s in stated] == _stated_counts(vote, json.loads(vote.result)),
+        "counts_match": [int(s["count"]) for s in stated] == _stated_counts(vote, vote.result),
     }
     return RecountRead(vote_id=vote.id, ok=all(checks.values()), **checks)
 

@@ -7,7 +7,6 @@ ever sees how another member voted in a secret ballot, and open votes with hidde
 
 from __future__ import annotations
 
-import json
 import random
 import secrets
 from datetime import date
@@ -148,7 +147,7 @@ def _vote_read(session: DbSession, vote: Vote) -> VoteRead:
         opened_at=vote.opened_at,
         closed_at=vote.closed_at,
         voted=votes.voted_count(session, vote=vote),
-        result=json.loads(vote.result) if vote.result else None,
+        result=vote.result,
         ballot_commitment=vote.ballot_commitment,
         cast_votes=[
             CastVoteRead(member_id=c.member_id, cast_by_member_id=c.cast_by_member_id, choice=c.choice)
@@ -167,7 +166,7 @@ def _rulebook_read(version: RulebookVersion) -> RulebookRead:
         id=version.id,
         valid_from=version.valid_from,
         source=version.source,
-        rules=RulebookFields.model_validate_json(version.rules),
+        rules=RulebookFields.model_validate(version.rules),
         created_at=version.created_at,
     )
 

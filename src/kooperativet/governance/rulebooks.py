@@ -28,7 +28,7 @@ def add_rulebook(session: Session, *, data: RulebookCreate) -> RulebookVersion:
             field="valid_from",
         )
     version = RulebookVersion(
-        valid_from=data.valid_from, rules=data.rules.model_dump_json(), source=data.source.strip()
+        valid_from=data.valid_from, rules=data.rules.model_dump(mode="json"), source=data.source.strip()
     )
     session.add(version)
     session.flush()
@@ -71,4 +71,4 @@ def rulebook_of(session: Session, rulebook_id: int) -> rules.Rulebook:
     version = session.get(RulebookVersion, rulebook_id)
     if version is None:
         raise NotFound(f"rulebook {rulebook_id} does not exist")
-    return RulebookFields.model_validate_json(version.rules).to_rulebook()
+    return RulebookFields.model_validate(version.rules).to_rulebook()

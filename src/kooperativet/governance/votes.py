@@ -5,7 +5,6 @@ A secret ballot stores the voter on the roll and an unlinked, encrypted ballot (
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from collections.abc import Sequence
@@ -61,7 +60,7 @@ def _new_vote(
     for member_id in excluded:
         existing_member(session, member_id, field="excluded_member_ids")
     _check_parameter(proposal)
-    vote.excluded_member_ids = json.dumps(sorted(set(excluded)))
+    vote.excluded_member_ids = sorted(set(excluded))
     if proposal is not None:
         vote.parameter_key = proposal.key
         vote.parameter_value = proposal.value
@@ -141,7 +140,7 @@ def open_vote(
         question=data.question,
         rulebook_id=meeting.rulebook_id,
         seats=data.seats if election else None,
-        candidates=json.dumps([c.strip() for c in data.candidates or []]) if election else None,
+        candidates=[c.strip() for c in data.candidates or []] if election else None,
         hide_results=data.hide_results and data.method == VoteMethod.open,
         ends_at=data.ends_at,
     )
@@ -198,11 +197,11 @@ def get_vote(session: Session, *, vote_id: int) -> Vote:
 
 
 def excluded_of(vote: Vote) -> list[int]:
-    return [int(i) for i in json.loads(vote.excluded_member_ids)]
+    return [int(i) for i in vote.excluded_member_ids]
 
 
 def candidates_of(vote: Vote) -> list[str] | None:
-    return None if vote.candidates is None else [str(c) for c in json.loads(vote.candidates)]
+    return None if vote.candidates is None else [str(c) for c in vote.candidates]
 
 
 def vote_day(vote: Vote, meeting: Meeting | None) -> date:
