@@ -31,7 +31,12 @@ from kooperativet.governance.models import (
 )
 from kooperativet.governance.rulebooks import rulebook_of
 from kooperativet.governance.rules import Choice, DecisionKind
-from kooperativet.governance.schemas import RecountRead
+from kooperativet.governance.schemas import (
+    DecryptedSumRead,
+    PublishedBallotRead,
+    PublishedBallots,
+    RecountRead,
+)
 from kooperativet.governance.votes import (
     SECRET_METHODS,
     ballot_options,
@@ -329,6 +334,24 @@ def published_decryption(vote: Vote) -> dict[str, Any] | None:
         return None
     decryption: dict[str, Any] | None = vote.result.get("decryption")
     return decryption
+
+
+def publication(session: Session, *, vote: Vote) -> PublishedBallots:
+    """After close: every encrypted ballot with its receipt (no names), the roll count, the commitment, the
+    public key and each option's decrypted sum with its randomness, so that anyone can recount."""
+    if vote.method not in SECRET_METHODS:
+        raise Conflict(f"vote {vote.id} is not a secret ballot", code="not_a_secret_ballot")
+    if vote.status != VoteStatus.closed or vote.ballot_commitment is None:
+        raise Conflict("ballots are published when the vote closes", code="vote_open")
+    decryption = published_decryption(vote)
+    return PublishedBallots(
+        vote_id=vote.id,
+        commitment=vote.ballot_commitment,
+        roll_count=voted_count(session, vote=vote),
+        public_key=decryption["public_key"] if decryption else None,
+        tally=[DecryptedSumRead.model_validate(s) for s in decryption["sums"]] if decryption else [],
+        ballots=[PublishedBallotRead.model_validate(b) for b in published_ballots(session, vote=vote)],
+    )
 
 
 def _stated_counts(vote: Vote, result: dict[str, Any]) -> list[int]:

@@ -20,7 +20,6 @@ from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, require_roles
 from kooperativet.auth.models import Role, User
-from kooperativet.errors import Conflict
 from kooperativet.governance import (
     board,
     conduct,
@@ -28,13 +27,13 @@ from kooperativet.governance import (
     meetings,
     members,
     minutes_approval,
+    reads,
     results,
     rulebooks,
     votes,
 )
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
-from kooperativet.governance.models import Meeting, RulebookVersion, Vote, VoteStatus
 from kooperativet.governance.schemas import (
     AgendaItemCreate,
     AgendaItemRead,
@@ -43,8 +42,6 @@ from kooperativet.governance.schemas import (
     BallotReceipt,
     BoardAssignmentCreate,
     BoardAssignmentRead,
-    CastVoteRead,
-    DecryptedSumRead,
     MeetingCreate,
     MeetingOpen,
     MeetingRead,
@@ -55,15 +52,12 @@ from kooperativet.governance.schemas import (
     NoticeCreate,
     NoticeRead,
     OfficialsUpdate,
-    ParameterProposal,
     PerCapsulamCreate,
     ProxyCreate,
     ProxyRead,
-    PublishedBallotRead,
     PublishedBallots,
     RecountRead,
     RulebookCreate,
-    RulebookFields,
     RulebookRead,
     VoteClose,
     VoteCreate,
@@ -87,94 +81,13 @@ def tally_key_bits() -> int:
 TallyKeyBits = Annotated[int, Depends(tally_key_bits)]
 
 
-def _meeting_read(session: DbSession, meeting: Meeting) -> MeetingRead:
-    return MeetingRead(
-        id=meeting.id,
-        kind=meeting.kind,
-        title=meeting.title,
-        held_on=meeting.held_on,
-        location=meeting.location,
-        status=meeting.status,
-        rulebook_id=meeting.rulebook_id,
-        noticed_on=meeting.noticed_on,
-        notice_mail_status=meeting.notice_mail_status,
-        notice_override_reason=meeting.notice_override_reason,
-        early_opening_reason=meeting.early_opening_reason,
-        chair_member_id=meeting.chair_member_id,
-        secretary_member_id=meeting.secretary_member_id,
-        adjuster1_member_id=meeting.adjuster1_member_id,
-        adjuster2_member_id=meeting.adjuster2_member_id,
-        opened_at=meeting.opened_at,
-        closed_at=meeting.closed_at,
-        version=meeting.version,
-        items=[AgendaItemRead.model_validate(i) for i in meeting.items],
-        present_member_ids=[a.member_id for a in meeting.attendance],
-        proxies=[ProxyRead.model_validate(p) for p in meeting.proxies],
-        quorum=meetings.quorum(session, meeting=meeting),
-        vote_ids=[v.id for v in votes.votes_of(session, meeting=meeting)],
-        minutes=[
-            MinutesRead.model_validate(m) for m in minutes_service.list_minutes(session, meeting=meeting)
-        ],
-    )
-
-
-def _vote_read(session: DbSession, vote: Vote) -> VoteRead:
-    closed = vote.status == VoteStatus.closed
-    shows_casts = vote.method not in votes.SECRET_METHODS and (closed or not vote.hide_results)
-    proposal = (
-        ParameterProposal(
-            key=vote.parameter_key, value=vote.parameter_value, valid_from=vote.parameter_valid_from
-        )
-        if vote.parameter_key and vote.parameter_value and vote.parameter_valid_from
-        else None
-    )
-    return VoteRead(
-        id=vote.id,
-        meeting_id=vote.meeting_id,
-        agenda_item_id=vote.agenda_item_id,
-        method=vote.method,
-        decision_kind=vote.decision_kind,
-        question=vote.question,
-        rulebook_id=vote.rulebook_id,
-        seats=vote.seats,
-        candidates=votes.candidates_of(vote),
-        excluded_member_ids=votes.excluded_of(vote),
-        hide_results=vote.hide_results,
-        ends_at=vote.ends_at,
-        sets_parameter=proposal,
-        parameter_value_id=vote.parameter_value_id,
-        status=vote.status,
-        opened_at=vote.opened_at,
-        closed_at=vote.closed_at,
-        voted=votes.voted_count(session, vote=vote),
-        result=vote.result,
-        ballot_commitment=vote.ballot_commitment,
-        cast_votes=[
-            CastVoteRead(member_id=c.member_id, cast_by_member_id=c.cast_by_member_id, choice=c.choice)
-            for c in votes.cast_votes(session, vote=vote)
-        ]
-        if shows_casts
-        else None,
-    )
-
-
 # --- rulebooks and board ----------------------------------------------------------------------------------
-
-
-def _rulebook_read(version: RulebookVersion) -> RulebookRead:
-    return RulebookRead(
-        id=version.id,
-        valid_from=version.valid_from,
-        source=version.source,
-        rules=RulebookFields.model_validate(version.rules),
-        created_at=version.created_at,
-    )
 
 
 @router.get("/rulebooks", responses=problem_responses(401))
 def list_rulebooks(_user: CurrentUser, session: DbSession) -> list[RulebookRead]:
     """Every dated rulebook version (majorities, quorum, notice, proxies, secret ballots)."""
-    return [_rulebook_read(v) for v in rulebooks.list_rulebooks(session)]
+    return [RulebookRead.model_validate(v) for v in rulebooks.list_rulebooks(session)]
 
 
 @router.post(
@@ -182,7 +95,7 @@ def list_rulebooks(_user: CurrentUser, session: DbSession) -> list[RulebookRead]
 )
 def add_rulebook(body: RulebookCreate, _admin: AdminUser, session: DbSession) -> RulebookRead:
     """Add a rulebook version valid from a date (admin): meetings on or after it are governed by it."""
-    return _rulebook_read(rulebooks.add_rulebook(session, data=body))
+    return RulebookRead.model_validate(rulebooks.add_rulebook(session, data=body))
 
 
 @router.get("/board", responses=problem_responses(401, 422))
@@ -209,7 +122,10 @@ def list_meetings(_user: CurrentUser, session: DbSession, window: Window) -> Pag
     """Meetings, latest first."""
     rows, total = meetings.list_meetings(session, limit=window.limit, offset=window.offset)
     return Page(
-        items=[_meeting_read(session, m) for m in rows], total=total, limit=window.limit, offset=window.offset
+        items=[reads.meeting_read(session, m) for m in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
     )
 
 
@@ -219,13 +135,13 @@ def create_meeting(body: MeetingCreate, _user: BoardOrAdmin, session: DbSession)
     meeting = meetings.create_meeting(
         session, kind=body.kind, title=body.title, held_on=body.held_on, location=body.location
     )
-    return _meeting_read(session, meeting)
+    return reads.meeting_read(session, meeting)
 
 
 @router.get("/meetings/{meeting_id}", responses=problem_responses(401, 404))
 def get_meeting(meeting_id: int, _user: CurrentUser, session: DbSession) -> MeetingRead:
     """A meeting with its agenda, attendance, proxies, quorum, votes and minutes."""
-    return _meeting_read(session, meetings.get_meeting(session, meeting_id=meeting_id))
+    return reads.meeting_read(session, meetings.get_meeting(session, meeting_id=meeting_id))
 
 
 @router.post(
@@ -323,7 +239,7 @@ def open_meeting(
         early_opening_reason=body.early_opening_reason,
         now=clock,
     )
-    return _meeting_read(session, meeting)
+    return reads.meeting_read(session, meeting)
 
 
 @router.post(
@@ -345,7 +261,7 @@ def set_meeting_officials(
 ) -> MeetingRead:
     """Chair, secretary and two adjusters (board or admin)."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
-    return _meeting_read(session, meetings.set_officials(session, meeting=meeting, data=body))
+    return reads.meeting_read(session, meetings.set_officials(session, meeting=meeting, data=body))
 
 
 @router.post(
@@ -359,7 +275,7 @@ def register_attendance(
     """Register a member as present (board or admin)."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     meetings.register_attendance(session, meeting=meeting, member_id=body.member_id)
-    return _meeting_read(session, meeting)
+    return reads.meeting_read(session, meeting)
 
 
 @router.post(
@@ -377,7 +293,7 @@ def register_proxy(meeting_id: int, body: ProxyCreate, _user: BoardOrAdmin, sess
 def close_meeting(meeting_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now) -> MeetingRead:
     """Close the meeting once every vote is closed (board or admin)."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
-    return _meeting_read(session, meetings.close_meeting(session, meeting=meeting, now=clock))
+    return reads.meeting_read(session, meetings.close_meeting(session, meeting=meeting, now=clock))
 
 
 # --- votes ------------------------------------------------------------------------------------------------
@@ -397,7 +313,7 @@ def open_vote(
     vote = votes.open_vote(
         session, meeting=meeting, data=body, now=clock, tally_key_bits=bits, rng=random.SystemRandom()
     )
-    return _vote_read(session, vote)
+    return reads.vote_read(session, vote)
 
 
 @router.post(
@@ -407,13 +323,13 @@ def propose_per_capsulam(
     body: PerCapsulamCreate, _user: BoardOrAdmin, session: DbSession, clock: Now, today: Today
 ) -> VoteRead:
     """A board decision between meetings: every board member must be reached and agree (board or admin)."""
-    return _vote_read(session, votes.propose_per_capsulam(session, data=body, now=clock, today=today))
+    return reads.vote_read(session, votes.propose_per_capsulam(session, data=body, now=clock, today=today))
 
 
 @router.get("/votes/{vote_id}", responses=problem_responses(401, 404))
 def get_vote(vote_id: int, _user: CurrentUser, session: DbSession) -> VoteRead:
     """A vote: its result once closed; open votes show each voter's choice unless results are hidden."""
-    return _vote_read(session, votes.get_vote(session, vote_id=vote_id))
+    return reads.vote_read(session, votes.get_vote(session, vote_id=vote_id))
 
 
 @router.post(
@@ -450,28 +366,14 @@ def close_vote(vote_id: int, body: VoteClose, user: BoardOrAdmin, session: DbSes
         actor=user,
         tellers_passphrase=body.tellers_passphrase,
     )
-    return _vote_read(session, closed)
+    return reads.vote_read(session, closed)
 
 
 @router.get("/votes/{vote_id}/published-ballots", responses=problem_responses(401, 404, 409))
 def get_published_ballots(vote_id: int, _user: CurrentUser, session: DbSession) -> PublishedBallots:
     """After close: every encrypted ballot with its receipt (no names), the roll count, the SHA-256
     commitment, the public key and each option's decrypted sum with its randomness, so anyone can recount."""
-    vote = votes.get_vote(session, vote_id=vote_id)
-    if vote.method not in votes.SECRET_METHODS:
-        raise Conflict(f"vote {vote.id} is not a secret ballot", code="not_a_secret_ballot")
-    if vote.status != VoteStatus.closed or vote.ballot_commitment is None:
-        raise Conflict("ballots are published when the vote closes", code="vote_open")
-    published = votes.published_ballots(session, vote=vote)
-    decryption = results.published_decryption(vote)
-    return PublishedBallots(
-        vote_id=vote.id,
-        commitment=vote.ballot_commitment,
-        roll_count=votes.voted_count(session, vote=vote),
-        public_key=decryption["public_key"] if decryption else None,
-        tally=[DecryptedSumRead.model_validate(s) for s in decryption["sums"]] if decryption else [],
-        ballots=[PublishedBallotRead(content=b.content, receipt=b.receipt) for b in published],
-    )
+    return results.publication(session, vote=votes.get_vote(session, vote_id=vote_id))
 
 
 @router.get("/votes/{vote_id}/recount", responses=problem_responses(401, 404, 409))

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from fractions import Fraction
+from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from kooperativet.api.types import MultilineText, ReadSchema, Schema, Text
 from kooperativet.governance import rules
 from kooperativet.governance.models import (
     AgendaItemKind,
     BoardRole,
+    Meeting,
     MeetingStatus,
+    Minutes,
+    OpenVoteCast,
+    Vote,
     VoteMethod,
     VoteStatus,
 )
@@ -19,6 +25,11 @@ from kooperativet.governance.rules import Choice, DecisionKind, EarlyClose, Meet
 #: Shortest tellers' passphrase accepted: it alone guards the tally key in a copy of the database.
 TELLERS_PASSPHRASE_MIN = 12
 SHARE = Field(pattern=r"^\d{1,3}/[1-9]\d{0,2}$", examples=["1/2"], description="a fraction, e.g. 2/3")
+
+
+def _stored(row: object, schema: type[BaseModel], *, derived: set[str]) -> dict[str, Any]:
+    """The fields of a read model that the row holds as they are; the ``derived`` ones the caller gives."""
+    return {name: getattr(row, name) for name in schema.model_fields if name not in derived}
 
 
 class MajorityFields(Schema):
@@ -281,6 +292,22 @@ class MeetingRead(ReadSchema):
     vote_ids: list[int]
     minutes: list[MinutesRead]
 
+    @classmethod
+    def from_model(
+        cls, meeting: Meeting, *, quorum: QuorumRead, vote_ids: list[int], minutes: Sequence[Minutes]
+    ) -> MeetingRead:
+        """The meeting as stored (with its agenda and proxies), and what the services count of it."""
+        derived = {"present_member_ids", "quorum", "vote_ids", "minutes"}
+        return cls.model_validate(
+            {
+                **_stored(meeting, cls, derived=derived),
+                "present_member_ids": [a.member_id for a in meeting.attendance],
+                "quorum": quorum,
+                "vote_ids": vote_ids,
+                "minutes": list(minutes),
+            }
+        )
+
 
 class ParameterProposal(Schema):
     key: Text = Field(examples=["fee_rate"])
@@ -341,13 +368,13 @@ class VoteClose(Schema):
     )
 
 
-class CastVoteRead(Schema):
+class CastVoteRead(ReadSchema):
     member_id: int
     cast_by_member_id: int
     choice: Choice
 
 
-class PublishedBallotRead(Schema):
+class PublishedBallotRead(ReadSchema):
     content: str
     receipt: str
 
@@ -405,6 +432,25 @@ class VoteRead(ReadSchema):
     result: dict[str, object] | None = Field(description="counts, turnout, majority, outcome, tie-break")
     ballot_commitment: str | None
     cast_votes: list[CastVoteRead] | None = Field(description="open votes, once results may be shown")
+
+    @classmethod
+    def from_model(cls, vote: Vote, *, voted: int, cast_votes: Sequence[OpenVoteCast] | None) -> VoteRead:
+        """The vote as stored, how many have voted, and the open votes cast when they may be shown."""
+        proposal = (
+            ParameterProposal(
+                key=vote.parameter_key, value=vote.parameter_value, valid_from=vote.parameter_valid_from
+            )
+            if vote.parameter_key and vote.parameter_value and vote.parameter_valid_from
+            else None
+        )
+        return cls.model_validate(
+            {
+                **_stored(vote, cls, derived={"sets_parameter", "voted", "cast_votes"}),
+                "sets_parameter": proposal,
+                "voted": voted,
+                "cast_votes": None if cast_votes is None else list(cast_votes),
+            }
+        )
 
 
 class MinutesCreate(Schema):
