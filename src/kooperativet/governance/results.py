@@ -84,9 +84,9 @@ def _reshuffle(session: Session, *, vote: Vote, seed: int) -> None:
     session.expire_all()
 
 
-def _fraction_text(value: Fraction) -> dict[str, str]:
-    percent = (Fraction(100) * value).limit_denominator(10_000)
-    return {"fraction": f"{value.numerator}/{value.denominator}", "percent": f"{float(percent):.2f}"}
+def _turnout(value: Fraction) -> dict[str, str]:
+    """The exact share; its percentage is the presentation's (``schemas.percent_of``)."""
+    return {"fraction": f"{value.numerator}/{value.denominator}"}
 
 
 def _majority_text(majority: rules.Majority, *, base: str) -> str:
@@ -105,7 +105,7 @@ def _yes_no_result(result: rules.VoteResult, *, base: str) -> dict[str, Any]:
         "abstentions": result.abstentions,
         "votes_cast": result.votes_cast,
         "eligible": result.eligible,
-        "turnout": _fraction_text(result.turnout),
+        "turnout": _turnout(result.turnout),
         "majority_required": _majority_text(result.majority, base=base),
         "votes_needed": result.votes_needed,
         "outcome": result.outcome.value,
@@ -318,7 +318,7 @@ def _close_secret(
         "roll_count": len(roll),
         "blank": elected.blank,
         "eligible": elected.eligible,
-        "turnout": _fraction_text(elected.turnout),
+        "turnout": _turnout(elected.turnout),
         "majority_required": f"the {elected.seats} candidate(s) with most votes",
         "elected": list(elected.elected),
         "outcome": "elected",

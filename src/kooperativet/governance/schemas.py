@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -25,6 +26,20 @@ from kooperativet.governance.rules import Choice, DecisionKind, EarlyClose, Meet
 #: Shortest tellers' passphrase accepted: it alone guards the tally key in a copy of the database.
 TELLERS_PASSPHRASE_MIN = 12
 SHARE = Field(pattern=r"^\d{1,3}/[1-9]\d{0,2}$", examples=["1/2"], description="a fraction, e.g. 2/3")
+
+
+def percent_of(fraction: str) -> Decimal:
+    """``"2/3"`` → ``Decimal("66.67")``: a share as a percentage to two decimals, computed exactly."""
+    numerator, denominator = (int(part) for part in fraction.split("/"))
+    return (Decimal(100 * numerator) / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+def _with_percent(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored result as the API shows it: the turnout also as a percentage."""
+    if result is None or "turnout" not in result:
+        return result
+    fraction = result["turnout"]["fraction"]
+    return {**result, "turnout": {"fraction": fraction, "percent": str(percent_of(fraction))}}
 
 
 def _stored(row: object, schema: type[BaseModel], *, derived: set[str]) -> dict[str, Any]:
@@ -445,7 +460,8 @@ class VoteRead(ReadSchema):
         )
         return cls.model_validate(
             {
-                **_stored(vote, cls, derived={"sets_parameter", "voted", "cast_votes"}),
+                **_stored(vote, cls, derived={"sets_parameter", "voted", "cast_votes", "result"}),
+                "result": _with_percent(vote.result),
                 "sets_parameter": proposal,
                 "voted": voted,
                 "cast_votes": None if cast_votes is None else list(cast_votes),
