@@ -21,7 +21,8 @@ from kooperativet.governance.meetings import (
 )
 from kooperativet.governance.models import BoardAssignment, BoardRole, Minutes
 from kooperativet.governance.rulebooks import seed_default_rulebook
-from kooperativet.governance.rules import MeetingKind, default_rulebook
+from kooperativet.governance.rules.rulebook import default_rulebook
+from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas import MotionCreate, OfficialsUpdate, RulebookFields, VoteCreate
 from kooperativet.governance.votes import open_vote
 from tests.authz import EVERYONE, ROLES, Actors, Expectation, check, operations, row

@@ -23,7 +23,7 @@ from kooperativet.governance.meetings import create_meeting, open_meeting, regis
 from kooperativet.governance.models import Vote, VoteMethod
 from kooperativet.governance.results import close_vote, recount
 from kooperativet.governance.rulebooks import seed_default_rulebook
-from kooperativet.governance.rules import Choice, MeetingKind
+from kooperativet.governance.rules.terms import Choice, MeetingKind
 from kooperativet.governance.schemas import BallotCreate, VoteCreate
 from kooperativet.governance.votes import cast_vote, open_vote
 from kooperativet.parties.models import Member

@@ -21,7 +21,7 @@ from kooperativet.governance import board, conduct, meetings, minutes_approval, 
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, BoardRole, Vote, VoteMethod
-from kooperativet.governance.rules import Choice, MeetingKind
+from kooperativet.governance.rules.terms import Choice, MeetingKind
 from kooperativet.governance.schemas import (
     AgendaItemCreate,
     BallotCreate,

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
 from kooperativet.errors import Conflict, NotFound, RuleViolation
-from kooperativet.governance import rules
 from kooperativet.governance.board import list_board, voting_board
 from kooperativet.governance.members import current_member
 from kooperativet.governance.models import (
@@ -23,7 +22,9 @@ from kooperativet.governance.models import (
     VoteStatus,
 )
 from kooperativet.governance.rulebooks import rulebook_in_force, rulebook_of
-from kooperativet.governance.rules import MeetingKind
+from kooperativet.governance.rules import procedure
+from kooperativet.governance.rules.procedure import NoticeCheck, Proxy, check_proxies, quorum_met
+from kooperativet.governance.rules.terms import MeetingKind, ProxyProblem, swedish_day
 from kooperativet.governance.schemas import (
     AgendaItemCreate,
     MotionCreate,
@@ -134,7 +135,7 @@ def notice_recipients(session: Session, *, meeting: Meeting, today: date) -> lis
     return [m.email for m in members if m is not None and m.email]
 
 
-def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -> rules.NoticeCheck:
+def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -> NoticeCheck:
     """Record that notice (kallelse) goes out today, and check it against the rulebook's window.
 
     A notice outside the window is recorded all the same (it has gone out); opening the meeting then needs
@@ -148,10 +149,10 @@ def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -
     return check_notice(session, meeting=meeting)
 
 
-def check_notice(session: Session, *, meeting: Meeting) -> rules.NoticeCheck:
+def check_notice(session: Session, *, meeting: Meeting) -> NoticeCheck:
     if meeting.noticed_on is None:
         raise Conflict(f"no notice of meeting {meeting.id} has been given", code="no_notice")
-    return rules.check_notice(
+    return procedure.check_notice(
         rulebook=rulebook_of(session, meeting.rulebook_id),
         meeting=MeetingKind(meeting.kind),
         meeting_date=meeting.held_on,
@@ -205,7 +206,7 @@ def open_meeting(
             "meeting_id": meeting.id,
             "kind": meeting.kind,
             "called_for": meeting.held_on.isoformat(),
-            "opened_on": rules.swedish_day(now).isoformat(),
+            "opened_on": swedish_day(now).isoformat(),
             "notice_override_reason": reason,
             "early_opening_reason": early,
         },
@@ -217,7 +218,7 @@ def open_meeting(
 def _early_opening_reason(meeting: Meeting, *, reason: str | None, now: datetime) -> str | None:
     """The reason for opening before the day the meeting was called for (None when not early); opening
     early without one is refused, since members were told to come on that day."""
-    opened_on = rules.swedish_day(now)
+    opened_on = swedish_day(now)
     if opened_on >= meeting.held_on:
         return None
     stated = (reason or "").strip() or None
@@ -280,13 +281,13 @@ def register_proxy(session: Session, *, meeting: Meeting, data: ProxyCreate) -> 
     if data.principal_member_id in present_members(meeting):
         raise Conflict("the member is present and votes in person", code="principal_present")
     existing = [
-        rules.Proxy(principal=str(p.principal_member_id), attendee=str(p.attendee_member_id), dated=p.dated)
+        Proxy(principal=str(p.principal_member_id), attendee=str(p.attendee_member_id), dated=p.dated)
         for p in meeting.proxies
     ]
-    new = rules.Proxy(
+    new = Proxy(
         principal=str(data.principal_member_id), attendee=str(data.attendee_member_id), dated=data.dated
     )
-    check = rules.check_proxies(
+    check = check_proxies(
         rulebook=rulebook_of(session, meeting.rulebook_id),
         meeting_date=meeting.held_on,
         proxies=[*existing, new],
@@ -303,12 +304,12 @@ def register_proxy(session: Session, *, meeting: Meeting, data: ProxyCreate) -> 
 
 
 _PROXY_PROBLEMS = {
-    rules.ProxyProblem.NOT_ALLOWED: "the rulebook does not allow proxies",
-    rules.ProxyProblem.UNDATED: "the fullmakt must be dated",
-    rules.ProxyProblem.DATED_AFTER_MEETING: "the fullmakt is dated after the meeting",
-    rules.ProxyProblem.EXPIRED: "the fullmakt has expired (valid at most one year)",
-    rules.ProxyProblem.OVER_LIMIT: "the attendee already holds as many proxies as the rulebook allows",
-    rules.ProxyProblem.DUPLICATE_PRINCIPAL: "the member is already represented by a proxy",
+    ProxyProblem.NOT_ALLOWED: "the rulebook does not allow proxies",
+    ProxyProblem.UNDATED: "the fullmakt must be dated",
+    ProxyProblem.DATED_AFTER_MEETING: "the fullmakt is dated after the meeting",
+    ProxyProblem.EXPIRED: "the fullmakt has expired (valid at most one year)",
+    ProxyProblem.OVER_LIMIT: "the attendee already holds as many proxies as the rulebook allows",
+    ProxyProblem.DUPLICATE_PRINCIPAL: "the member is already represented by a proxy",
 }
 
 
@@ -342,7 +343,7 @@ def quorum(session: Session, *, meeting: Meeting) -> QuorumRead:
         represented=represented,
         entitled=entitled,
         needed=rule.present_needed(entitled=entitled),
-        quorate=rules.quorum_met(
+        quorate=quorum_met(
             rulebook=rulebook,
             meeting=MeetingKind(meeting.kind),
             present=present + represented,

@@ -28,7 +28,7 @@ from kooperativet.governance.models import (
     Vote,
     VoteMethod,
 )
-from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind, swedish_day
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, swedish_day
 from kooperativet.governance.votes import excluded_of, votes_of
 from kooperativet.parties.models import Cooperative, Member
 

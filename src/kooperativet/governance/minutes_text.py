@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from kooperativet.documents.render import long_date, money, percent
-from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind, PerCapsulamReason
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, PerCapsulamReason
 from kooperativet.governance.schemas import percent_of
 from kooperativet.parameters.catalog import ValueKind, spec_for
 

@@ -20,7 +20,7 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kooperativet.db import Base, VersionedMixin, utcnow
-from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
 
 
 class BoardRole(StrEnum):

@@ -16,7 +16,6 @@ from kooperativet.auth.models import User
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
-from kooperativet.governance import rules
 from kooperativet.governance.board import voting_board
 from kooperativet.governance.meetings import entitled_general, present_members
 from kooperativet.governance.models import (
@@ -30,7 +29,27 @@ from kooperativet.governance.models import (
     VoteStatus,
 )
 from kooperativet.governance.rulebooks import rulebook_of
-from kooperativet.governance.rules import Choice, DecisionKind
+from kooperativet.governance.rules import tally
+from kooperativet.governance.rules.elections import tally_election_sums
+from kooperativet.governance.rules.procedure import may_close_early
+from kooperativet.governance.rules.rulebook import Majority, Rulebook
+from kooperativet.governance.rules.tally import (
+    LotDraw,
+    VoteResult,
+    decide_per_capsulam,
+    tally_board_decision,
+    tally_open_vote,
+    tally_secret_ballot,
+)
+from kooperativet.governance.rules.terms import (
+    CastingVoteRequired,
+    Choice,
+    DecisionKind,
+    GovernanceRuleError,
+    Outcome,
+    QuorumNotMet,
+    TieBreak,
+)
 from kooperativet.governance.schemas import (
     DecryptedSumRead,
     PublishedBallotRead,
@@ -89,16 +108,16 @@ def _turnout(value: Fraction) -> dict[str, str]:
     return {"fraction": f"{value.numerator}/{value.denominator}"}
 
 
-def _majority_text(majority: rules.Majority, *, base: str) -> str:
+def _majority_text(majority: Majority, *, base: str) -> str:
     share = f"{majority.share.numerator}/{majority.share.denominator}"
     return f"{'at least' if majority.at_least else 'more than'} {share} of {base}"
 
 
-def _lot(lot: rules.LotDraw | None) -> dict[str, Any] | None:
+def _lot(lot: LotDraw | None) -> dict[str, Any] | None:
     return None if lot is None else {"seed": str(lot.seed), "order": list(lot.order)}
 
 
-def _yes_no_result(result: rules.VoteResult, *, base: str) -> dict[str, Any]:
+def _yes_no_result(result: VoteResult, *, base: str) -> dict[str, Any]:
     return {
         "yes": result.yes,
         "no": result.no,
@@ -148,7 +167,7 @@ def close_vote(
         assert meeting is not None
         eligible = _ids(sorted(entitled_general(session, meeting=meeting)))
     all_voted = voted_count(session, vote=vote) >= len(set(eligible) - set(excluded))
-    if not rules.may_close_early(rulebook=rulebook, now=now, ends_at=vote.ends_at, all_have_voted=all_voted):
+    if not may_close_early(rulebook=rulebook, now=now, ends_at=vote.ends_at, all_have_voted=all_voted):
         raise Conflict(
             f"vote {vote.id} runs until {vote.ends_at}; the rulebook does not allow closing it earlier",
             code="early_close_not_allowed",
@@ -156,11 +175,11 @@ def close_vote(
     casts = list(
         session.scalars(select(OpenVoteCast).where(OpenVoteCast.vote_id == vote.id).order_by(OpenVoteCast.id))
     )
-    open_votes = [rules.Vote(voter=str(c.member_id), choice=Choice(c.choice)) for c in casts]
+    open_votes = [tally.Vote(voter=str(c.member_id), choice=Choice(c.choice)) for c in casts]
     result: dict[str, Any]
     try:
         if vote.method == VoteMethod.open:
-            tallied = rules.tally_open_vote(
+            tallied = tally_open_vote(
                 rulebook=rulebook,
                 kind=DecisionKind(vote.decision_kind),
                 votes=open_votes,
@@ -171,7 +190,7 @@ def close_vote(
             result = _yes_no_result(tallied, base="votes cast")
         elif vote.method == VoteMethod.board:
             assert meeting is not None
-            tallied = rules.tally_board_decision(
+            tallied = tally_board_decision(
                 rulebook=rulebook,
                 board=eligible,
                 present=_ids(sorted(present_members(meeting) & voting_board(session, on=day))),
@@ -181,14 +200,14 @@ def close_vote(
             )
             result = _yes_no_result(tallied, base="board members present")
         elif vote.method == VoteMethod.per_capsulam:
-            decided = rules.decide_per_capsulam(
+            decided = decide_per_capsulam(
                 rulebook=rulebook,
                 board=eligible,
                 responses={v.voter: v.choice for v in open_votes},
                 excluded=excluded,
             )
             result = {
-                "outcome": (rules.Outcome.ADOPTED if decided.adopted else rules.Outcome.REJECTED).value,
+                "outcome": (Outcome.ADOPTED if decided.adopted else Outcome.REJECTED).value,
                 "reason": decided.reason.value if decided.reason else None,
                 "majority_required": "every board member reached and agreeing",
                 "responses": len(open_votes),
@@ -196,7 +215,7 @@ def close_vote(
                 "not_reached": sorted(int(i) for i in decided.not_reached),
                 "dissenting": sorted(int(i) for i in decided.dissenting),
                 "excluded_member_ids": sorted(int(i) for i in decided.excluded),
-                "tie_break": rules.TieBreak.NONE.value,
+                "tie_break": TieBreak.NONE.value,
             }
         else:
             result = _close_secret(
@@ -208,11 +227,11 @@ def close_vote(
                 lot_seed=lot_seed,
                 key=_tally_key(vote, passphrase=tellers_passphrase),
             )
-    except rules.CastingVoteRequired as exc:
+    except CastingVoteRequired as exc:
         raise RuleViolation(str(exc), code="casting_vote_required", field="chair_casting_vote") from exc
-    except rules.QuorumNotMet as exc:
+    except QuorumNotMet as exc:
         raise Conflict(str(exc), code="not_quorate") from exc
-    except rules.GovernanceRuleError as exc:
+    except GovernanceRuleError as exc:
         raise Conflict(str(exc), code="tally_refused") from exc
     if vote.method in SECRET_METHODS:
         published = published_ballots(session, vote=vote)
@@ -223,7 +242,7 @@ def close_vote(
     vote.status = VoteStatus.closed
     vote.closed_at = now
     session.flush()
-    if result["outcome"] == rules.Outcome.ADOPTED.value and vote.parameter_key is not None:
+    if result["outcome"] == Outcome.ADOPTED.value and vote.parameter_key is not None:
         _set_parameter(session, vote=vote, meeting=meeting, actor=actor)
     append_event(
         session,
@@ -265,7 +284,7 @@ def _close_secret(
     session: Session,
     *,
     vote: Vote,
-    rulebook: rules.Rulebook,
+    rulebook: Rulebook,
     eligible: list[str],
     excluded: list[str],
     lot_seed: int,
@@ -286,7 +305,7 @@ def _close_secret(
         ],
     }
     if vote.method == VoteMethod.secret:
-        tallied = rules.tally_secret_ballot(
+        tallied = tally_secret_ballot(
             rulebook=rulebook,
             kind=DecisionKind(vote.decision_kind),
             ballots=[Choice(o) for o in Choice for _ in range(counts[o.value])],
@@ -301,7 +320,7 @@ def _close_secret(
             "ballot_count": len(ballots),
             "decryption": decryption,
         }
-    elected = rules.tally_election_sums(
+    elected = tally_election_sums(
         seats=vote.seats or 0,
         candidates=candidates_of(vote) or [],
         counts={name: n for name, n in counts.items() if name is not None},

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.errors import Conflict, NotFound, RuleViolation
-from kooperativet.governance import rules
 from kooperativet.governance.models import RulebookVersion
+from kooperativet.governance.rules.rulebook import Rulebook, default_rulebook
 from kooperativet.governance.schemas import RulebookCreate, RulebookFields
 
 DEFAULT_RULEBOOK_FROM = date(2000, 1, 1)
@@ -44,7 +44,7 @@ def seed_default_rulebook(session: Session) -> RulebookVersion | None:
         data=RulebookCreate(
             valid_from=DEFAULT_RULEBOOK_FROM,
             source="default rules modelled on lag (2018:672) om ekonomiska föreningar; adapt to the stadgar",
-            rules=RulebookFields.from_rulebook(rules.default_rulebook()),
+            rules=RulebookFields.from_rulebook(default_rulebook()),
         ),
     )
 
@@ -67,7 +67,7 @@ def rulebook_in_force(session: Session, *, on: date) -> RulebookVersion:
     return version
 
 
-def rulebook_of(session: Session, rulebook_id: int) -> rules.Rulebook:
+def rulebook_of(session: Session, rulebook_id: int) -> Rulebook:
     version = session.get(RulebookVersion, rulebook_id)
     if version is None:
         raise NotFound(f"rulebook {rulebook_id} does not exist")

@@ -9,7 +9,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from kooperativet.api.types import MultilineText, ReadSchema, Schema, Text
-from kooperativet.governance import rules
 from kooperativet.governance.models import (
     AgendaItemKind,
     BoardRole,
@@ -21,7 +20,8 @@ from kooperativet.governance.models import (
     VoteMethod,
     VoteStatus,
 )
-from kooperativet.governance.rules import Choice, DecisionKind, EarlyClose, MeetingKind
+from kooperativet.governance.rules.rulebook import Majority, NoticeWindow, Quorum, Rulebook
+from kooperativet.governance.rules.terms import Choice, DecisionKind, EarlyClose, MeetingKind
 
 #: Shortest tellers' passphrase accepted: it alone guards the tally key in a copy of the database.
 TELLERS_PASSPHRASE_MIN = 12
@@ -85,19 +85,19 @@ class RulebookFields(Schema):
     votes_may_change: bool
     early_close: EarlyClose
 
-    def to_rulebook(self) -> rules.Rulebook:
+    def to_rulebook(self) -> Rulebook:
         """The pure rulebook; raises ValueError when the rules contradict each other."""
 
-        def majority(m: MajorityFields) -> rules.Majority:
-            return rules.Majority(share=Fraction(m.share), at_least=m.at_least, meetings=m.meetings)
+        def majority(m: MajorityFields) -> Majority:
+            return Majority(share=Fraction(m.share), at_least=m.at_least, meetings=m.meetings)
 
-        def quorum(q: QuorumFields) -> rules.Quorum:
-            return rules.Quorum(share=Fraction(q.share), at_least=q.at_least, minimum=q.minimum)
+        def quorum(q: QuorumFields) -> Quorum:
+            return Quorum(share=Fraction(q.share), at_least=q.at_least, minimum=q.minimum)
 
-        def notice(n: NoticeFields) -> rules.NoticeWindow:
-            return rules.NoticeWindow(min_days_before=n.min_days_before, max_days_before=n.max_days_before)
+        def notice(n: NoticeFields) -> NoticeWindow:
+            return NoticeWindow(min_days_before=n.min_days_before, max_days_before=n.max_days_before)
 
-        return rules.Rulebook(
+        return Rulebook(
             ordinary=majority(self.ordinary),
             statute_change=majority(self.statute_change),
             statute_change_raising_duties=majority(self.statute_change_raising_duties),
@@ -118,20 +118,20 @@ class RulebookFields(Schema):
         )
 
     @classmethod
-    def from_rulebook(cls, rulebook: rules.Rulebook) -> RulebookFields:
-        def majority(m: rules.Majority) -> MajorityFields:
+    def from_rulebook(cls, rulebook: Rulebook) -> RulebookFields:
+        def majority(m: Majority) -> MajorityFields:
             return MajorityFields(
                 share=str(m.share.numerator) + "/" + str(m.share.denominator),
                 at_least=m.at_least,
                 meetings=m.meetings,
             )
 
-        def quorum(q: rules.Quorum) -> QuorumFields:
+        def quorum(q: Quorum) -> QuorumFields:
             return QuorumFields(
                 share=f"{q.share.numerator}/{q.share.denominator}", at_least=q.at_least, minimum=q.minimum
             )
 
-        def notice(n: rules.NoticeWindow) -> NoticeFields:
+        def notice(n: NoticeWindow) -> NoticeFields:
             return NoticeFields(min_days_before=n.min_days_before, max_days_before=n.max_days_before)
 
         return cls(

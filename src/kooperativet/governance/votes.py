@@ -17,7 +17,7 @@ from kooperativet.audit.service import append_event
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
-from kooperativet.governance import conduct, rules
+from kooperativet.governance import conduct
 from kooperativet.governance.board import voting_board
 from kooperativet.governance.meetings import get_item, present_members, quorum, require_status
 from kooperativet.governance.members import existing_member
@@ -32,7 +32,8 @@ from kooperativet.governance.models import (
     VoteStatus,
 )
 from kooperativet.governance.rulebooks import rulebook_in_force, rulebook_of
-from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind
+from kooperativet.governance.rules.procedure import may_change_vote
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
 from kooperativet.governance.schemas import BallotCreate, ParameterProposal, PerCapsulamCreate, VoteCreate
 from kooperativet.parameters import catalog
 from kooperativet.parties.models import Member
@@ -256,7 +257,7 @@ def cast_vote(
     )
     if existing is not None:
         rulebook = rulebook_of(session, vote.rulebook_id)
-        if not rules.may_change_vote(rulebook=rulebook, secret_ballot=False, closed=False):
+        if not may_change_vote(rulebook=rulebook, secret_ballot=False, closed=False):
             raise Conflict(f"member {voter_id} has already voted", code="already_voted")
         existing.choice, existing.cast_by_member_id, existing.cast_at = data.choice, caster.id, now
     else:
