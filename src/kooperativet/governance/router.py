@@ -212,15 +212,7 @@ def give_notice(
         body=body.text,
     )
     meetings.record_notice_mail(session, meeting=meeting, status=outcome.status, detail=outcome.detail)
-    return NoticeRead(
-        noticed_on=today,
-        ok=check.ok,
-        problem=check.problem.value if check.problem else None,
-        earliest=check.earliest,
-        latest=check.latest,
-        mail_status=outcome.status,
-        mail_detail=outcome.detail,
-    )
+    return NoticeRead.from_check(check, noticed_on=today, mail=outcome)
 
 
 @router.post("/meetings/{meeting_id}/open", responses=problem_responses(401, 403, 404, 409, 422))

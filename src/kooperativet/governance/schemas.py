@@ -20,8 +20,10 @@ from kooperativet.governance.models import (
     VoteMethod,
     VoteStatus,
 )
+from kooperativet.governance.rules.procedure import NoticeCheck
 from kooperativet.governance.rules.rulebook import Majority, NoticeWindow, Quorum, Rulebook
 from kooperativet.governance.rules.terms import Choice, DecisionKind, EarlyClose, MeetingKind
+from kooperativet.mail import MailOutcome
 
 #: Shortest tellers' passphrase accepted: it alone guards the tally key in a copy of the database.
 TELLERS_PASSPHRASE_MIN = 12
@@ -236,6 +238,19 @@ class NoticeRead(Schema):
     latest: date
     mail_status: str
     mail_detail: str | None
+
+    @classmethod
+    def from_check(cls, check: NoticeCheck, *, noticed_on: date, mail: MailOutcome) -> NoticeRead:
+        """The notice's check against the rulebook's window, and what became of the e-mail."""
+        return cls(
+            noticed_on=noticed_on,
+            ok=check.ok,
+            problem=check.problem.value if check.problem else None,
+            earliest=check.earliest,
+            latest=check.latest,
+            mail_status=mail.status,
+            mail_detail=mail.detail,
+        )
 
 
 class MeetingOpen(Schema):
