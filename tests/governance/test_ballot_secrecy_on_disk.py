@@ -21,10 +21,11 @@ from kooperativet import migrate
 from kooperativet.db import AUDIT_KEY, make_engine
 from kooperativet.governance.meetings import create_meeting, open_meeting, register_attendance
 from kooperativet.governance.models import Vote, VoteMethod
-from kooperativet.governance.results import close_vote, recount
+from kooperativet.governance.results import close_vote
 from kooperativet.governance.rulebooks import seed_default_rulebook
 from kooperativet.governance.rules.terms import Choice, MeetingKind
 from kooperativet.governance.schemas import BallotCreate, VoteCreate
+from kooperativet.governance.verification import recount
 from kooperativet.governance.votes import cast_vote, open_vote
 from kooperativet.parties.models import Member
 from tests.conftest import TEST_AUDIT_KEY, VALID_PERSONAL_NUMBERS

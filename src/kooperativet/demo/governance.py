@@ -17,7 +17,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from kooperativet.auth.models import User
 from kooperativet.demo import DemoContext
-from kooperativet.governance import board, conduct, meetings, minutes_approval, results, rulebooks, votes
+from kooperativet.governance import (
+    board,
+    conduct,
+    meetings,
+    minutes_approval,
+    results,
+    rulebooks,
+    verification,
+    votes,
+)
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, BoardRole, Vote, VoteMethod
@@ -271,7 +280,7 @@ def run(context: DemoContext) -> None:
                 "method": str(vote.method),
                 "commitment": vote.ballot_commitment,
                 "roll_count": votes.voted_count(session, vote=vote),
-                "decryption": results.published_decryption(vote),
+                "decryption": verification.published_decryption(vote),
                 "ballots": [
                     {"content": b.content, "receipt": b.receipt}
                     for b in votes.published_ballots(session, vote=vote)

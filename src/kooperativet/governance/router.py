@@ -30,6 +30,7 @@ from kooperativet.governance import (
     reads,
     results,
     rulebooks,
+    verification,
     votes,
 )
 from kooperativet.governance import minutes as minutes_service
@@ -365,14 +366,14 @@ def close_vote(vote_id: int, body: VoteClose, user: BoardOrAdmin, session: DbSes
 def get_published_ballots(vote_id: int, _user: CurrentUser, session: DbSession) -> PublishedBallots:
     """After close: every encrypted ballot with its receipt (no names), the roll count, the SHA-256
     commitment, the public key and each option's decrypted sum with its randomness, so anyone can recount."""
-    return results.publication(session, vote=votes.get_vote(session, vote_id=vote_id))
+    return verification.publication(session, vote=votes.get_vote(session, vote_id=vote_id))
 
 
 @router.get("/votes/{vote_id}/recount", responses=problem_responses(401, 404, 409))
 def recount(vote_id: int, _user: CurrentUser, session: DbSession) -> RecountRead:
     """Recount a closed secret ballot: recompute the commitment and the homomorphic sums from the stored
     ciphertexts and check each published decryption; ``ok`` is false if anything was altered."""
-    return results.recount(session, vote=votes.get_vote(session, vote_id=vote_id))
+    return verification.recount(session, vote=votes.get_vote(session, vote_id=vote_id))
 
 
 # --- minutes ----------------------------------------------------------------------------------------------

@@ -338,6 +338,10 @@ def published_ballots(session: Session, *, vote: Vote) -> list[ballot_rules.Publ
     return [ballot_rules.PublishedBallot(content=c, receipt=r) for c, r in rows]
 
 
+def encrypted_ballots(session: Session, *, vote: Vote) -> list[list[int]]:
+    return [ballot_rules.ciphertexts_of(b.content) for b in published_ballots(session, vote=vote)]
+
+
 def cast_votes(session: Session, *, vote: Vote) -> list[OpenVoteCast]:
     return list(
         session.scalars(
