@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from kooperativet.api.dependencies import now, today
 from kooperativet.auth.models import Role
-from kooperativet.governance import service
 from kooperativet.governance.models import BoardAssignment, BoardRole
 from kooperativet.governance.router import tally_key_bits
+from kooperativet.governance.rulebooks import seed_default_rulebook
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
@@ -40,7 +40,7 @@ def small_tally_keys(app: FastAPI) -> None:
 
 @pytest.fixture
 def rulebook(session: Session) -> int:
-    version = service.seed_default_rulebook(session)
+    version = seed_default_rulebook(session)
     assert version is not None
     return version.id
 

@@ -12,10 +12,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from kooperativet.governance import service
+from kooperativet.governance.meetings import (
+    create_meeting,
+    open_meeting,
+    register_attendance,
+    set_officials,
+    submit_motion,
+)
 from kooperativet.governance.models import BoardAssignment, BoardRole, Minutes
-from kooperativet.governance.rules import MeetingKind, default_rulebook
+from kooperativet.governance.rulebooks import seed_default_rulebook
+from kooperativet.governance.rules.rulebook import default_rulebook
+from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas import MotionCreate, OfficialsUpdate, RulebookFields, VoteCreate
+from kooperativet.governance.votes import open_vote
 from tests.authz import EVERYONE, ROLES, Actors, Expectation, check, operations, row
 from tests.governance.conftest import TEST_TALLY_KEY_BITS
 
@@ -96,26 +105,26 @@ def test_operation_meets_its_expectation_for_role(
     actors = Actors.make(make_user, make_member)
     extra1, extra2 = make_member(), make_member()
     today = datetime.now(UTC).date()
-    service.seed_default_rulebook(session)
+    seed_default_rulebook(session)
     member, other = actors.member.member, actors.other_member.member
     session.add(BoardAssignment(member_id=member.id, role=BoardRole.chair, term_from=date(2025, 1, 1)))
-    meeting = service.create_meeting(
+    meeting = create_meeting(
         session, kind=MeetingKind.ANNUAL, title="Årsmöte", held_on=today + timedelta(days=30), location=None
     )
-    motion = service.submit_motion(
+    motion = submit_motion(
         session, meeting=meeting, member=member, data=MotionCreate(title="M", text="T"), today=today
     )
     now = datetime.now(UTC)
-    service.open_meeting(
+    open_meeting(
         session,
         meeting=meeting,
         override_reason="authorization test",
         early_opening_reason="authorization test",
         now=now,
     )
-    service.register_attendance(session, meeting=meeting, member_id=member.id)
-    service.register_attendance(session, meeting=meeting, member_id=other.id)
-    service.set_officials(
+    register_attendance(session, meeting=meeting, member_id=member.id)
+    register_attendance(session, meeting=meeting, member_id=other.id)
+    set_officials(
         session,
         meeting=meeting,
         data=OfficialsUpdate(
@@ -125,7 +134,7 @@ def test_operation_meets_its_expectation_for_role(
             adjuster2_member_id=other.id,
         ),
     )
-    vote = service.open_vote(
+    vote = open_vote(
         session,
         meeting=meeting,
         data=VoteCreate(method="open", question="Q?"),

@@ -19,10 +19,14 @@ from sqlalchemy.orm import Session
 
 from kooperativet import migrate
 from kooperativet.db import AUDIT_KEY, make_engine
-from kooperativet.governance import service
+from kooperativet.governance.meetings import create_meeting, open_meeting, register_attendance
 from kooperativet.governance.models import Vote, VoteMethod
-from kooperativet.governance.rules import Choice, MeetingKind
+from kooperativet.governance.results import close_vote
+from kooperativet.governance.rulebooks import seed_default_rulebook
+from kooperativet.governance.rules.terms import Choice, MeetingKind
 from kooperativet.governance.schemas import BallotCreate, VoteCreate
+from kooperativet.governance.verification import recount
+from kooperativet.governance.votes import cast_vote, open_vote
 from kooperativet.parties.models import Member
 from tests.conftest import TEST_AUDIT_KEY, VALID_PERSONAL_NUMBERS
 from tests.governance.conftest import TELLERS_PASSPHRASE, TEST_TALLY_KEY_BITS
@@ -64,7 +68,7 @@ def file_database(tmp_path: Path) -> Iterator[FileDatabase]:
     migrate.upgrade(url)
     engine = make_engine(url)
     with Session(engine, info={AUDIT_KEY: TEST_AUDIT_KEY}) as session, session.begin():
-        service.seed_default_rulebook(session)
+        seed_default_rulebook(session)
         members = [
             Member(
                 first_name="Mia",
@@ -77,14 +81,14 @@ def file_database(tmp_path: Path) -> Iterator[FileDatabase]:
         ]
         session.add_all(members)
         session.flush()
-        meeting = service.create_meeting(
+        meeting = create_meeting(
             session, kind=MeetingKind.ANNUAL, title="Årsmöte", held_on=NOW.date(), location=None
         )
-        service.open_meeting(session, meeting=meeting, override_reason="test without notice", now=NOW)
+        open_meeting(session, meeting=meeting, override_reason="test without notice", now=NOW)
         for member in members:
-            service.register_attendance(session, meeting=meeting, member_id=member.id)
+            register_attendance(session, meeting=meeting, member_id=member.id)
         votes = [
-            service.open_vote(
+            open_vote(
                 session,
                 meeting=meeting,
                 data=VoteCreate(tellers_passphrase=TELLERS_PASSPHRASE, **body),
@@ -111,7 +115,7 @@ def cast_one_by_one(database: FileDatabase) -> None:
             (database.election_id, {"candidates": names}),
         ):
             with Session(database.engine, info={AUDIT_KEY: TEST_AUDIT_KEY}) as session, session.begin():
-                service.cast_vote(
+                cast_vote(
                     session,
                     vote=session.get_one(Vote, vote_id),
                     caster=session.get_one(Member, member_id),
@@ -157,7 +161,7 @@ def test_the_tally_key_is_stored_only_wrapped_and_is_gone_after_close(file_datab
         vote = session.get_one(Vote, file_database.secret_vote_id)
         assert vote.tally_key_wrapped is not None
         assert '"sealed"' in vote.tally_key_wrapped
-        service.close_vote(
+        close_vote(
             session,
             vote=vote,
             chair_casting_vote=None,
@@ -171,4 +175,4 @@ def test_the_tally_key_is_stored_only_wrapped_and_is_gone_after_close(file_datab
     with Session(file_database.engine, info={AUDIT_KEY: TEST_AUDIT_KEY}) as session:
         closed = session.get_one(Vote, file_database.secret_vote_id)
         assert closed.tally_key_wrapped is None
-        assert service.recount(session, vote=closed).ok
+        assert recount(session, vote=closed).ok

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.models import AuditEvent
 from kooperativet.governance import minutes_text
 from kooperativet.governance.models import AgendaItemKind, VoteMethod
-from kooperativet.governance.rules import DecisionKind, MeetingKind, Outcome
+from kooperativet.governance.rules.terms import DecisionKind, MeetingKind, Outcome
 from tests.documents.glyphs import glyph_problems
 from tests.governance.conftest import MEETING_DAY, Assembly
 from tests.governance.test_meetings_api import API, MEETING_OPENS, open_meeting_with_everyone, plan_meeting

@@ -11,7 +11,29 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kooperativet.governance.rules import (
+from kooperativet.governance.rules.elections import tally_election, tally_election_sums
+from kooperativet.governance.rules.procedure import (
+    NoticeCheck,
+    Proxy,
+    ProxyCheck,
+    check_notice,
+    check_proxies,
+    may_change_vote,
+    may_close_early,
+    quorum_met,
+    secret_ballot_required,
+)
+from kooperativet.governance.rules.rulebook import Majority, Quorum, Rulebook, default_rulebook
+from kooperativet.governance.rules.tally import (
+    Vote,
+    VoteResult,
+    decide_per_capsulam,
+    draw_lot,
+    tally_board_decision,
+    tally_open_vote,
+    tally_secret_ballot,
+)
+from kooperativet.governance.rules.terms import (
     BallotCountMismatch,
     CastingVoteRequired,
     Choice,
@@ -21,37 +43,15 @@ from kooperativet.governance.rules import (
     InconsistentTally,
     InvalidBallot,
     LotSeedRequired,
-    Majority,
     MeetingKind,
     NotEligible,
-    NoticeCheck,
     NoticeProblem,
     Outcome,
     PerCapsulamReason,
-    Proxy,
-    ProxyCheck,
     ProxyProblem,
-    Quorum,
     QuorumNotMet,
-    Rulebook,
     TieBreak,
-    Vote,
-    VoteResult,
     VoterExcluded,
-    check_notice,
-    check_proxies,
-    decide_per_capsulam,
-    default_rulebook,
-    draw_lot,
-    may_change_vote,
-    may_close_early,
-    quorum_met,
-    secret_ballot_required,
-    tally_board_decision,
-    tally_election,
-    tally_election_sums,
-    tally_open_vote,
-    tally_secret_ballot,
 )
 
 RULEBOOK = default_rulebook()

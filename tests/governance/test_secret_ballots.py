@@ -3,6 +3,7 @@ recount that detects tampering, and no link to the voter."""
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 
@@ -313,11 +314,11 @@ def test_a_recount_detects_a_changed_tally(
     cast_all(api, assembly, vote_id, [{"choice": c} for c in ["no", "no", "yes"]])
     api.post(f"{API}/votes/{vote_id}/close", json=TELLERS, headers=assembly.officer.headers)
     vote = session.get(Vote, vote_id)
-    result = json.loads(vote.result)
+    result = copy.deepcopy(vote.result)
     result[field] += 1
     if also_in_decryption:
         result["decryption"]["sums"][0]["count"] += 1
-    vote.result = json.dumps(result)
+    vote.result = result
     session.flush()
     recount = api.get(f"{API}/votes/{vote_id}/recount", headers=assembly.members[0].headers).json()
     assert recount["ok"] is False

@@ -105,7 +105,7 @@ def _seed(settings: Settings) -> None:
     from kooperativet.auth import service as auth_service
     from kooperativet.auth.models import Role
     from kooperativet.db import make_engine, make_session_factory, transaction
-    from kooperativet.governance import service as governance_service
+    from kooperativet.governance import rulebooks
     from kooperativet.parameters import service as parameters_service
     from kooperativet.parties import service as parties_service
 
@@ -114,7 +114,7 @@ def _seed(settings: Settings) -> None:
         added = parameters_service.seed_defaults(session)
         if added:
             typer.echo(f"parameters seeded with {added} dated default values")
-        if governance_service.seed_default_rulebook(session) is not None:
+        if rulebooks.seed_default_rulebook(session) is not None:
             typer.echo("default rulebook seeded (lag 2018:672 as the model; adapt it to the stadgar)")
         if parties_service.seed_cooperative(session, settings=settings) is not None:
             typer.echo(f"cooperative created: {settings.cooperative_name}")

@@ -17,11 +17,20 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from kooperativet.auth.models import User
 from kooperativet.demo import DemoContext
-from kooperativet.governance import conduct, minutes_approval, service
+from kooperativet.governance import (
+    board,
+    conduct,
+    meetings,
+    minutes_approval,
+    results,
+    rulebooks,
+    verification,
+    votes,
+)
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, BoardRole, Vote, VoteMethod
-from kooperativet.governance.rules import Choice, MeetingKind
+from kooperativet.governance.rules.terms import Choice, MeetingKind
 from kooperativet.governance.schemas import (
     AgendaItemCreate,
     BallotCreate,
@@ -54,7 +63,7 @@ def _demo_rng(label: str) -> random.Random:
 
 def run(context: DemoContext) -> None:
     session = context.session
-    service.seed_default_rulebook(session)
+    rulebooks.seed_default_rulebook(session)
     alva, bertil, cleo, dagny = (
         session.get(Member, context.ids[f"member:{name}"]) for name in ("alva", "bertil", "cleo", "dagny")
     )
@@ -65,7 +74,7 @@ def run(context: DemoContext) -> None:
     chair_user = session.get(User, context.ids["user:chair"])
     assert chair_user is not None
     for member, role in ((alva, BoardRole.chair), (bertil, BoardRole.treasurer), (cleo, BoardRole.secretary)):
-        service.appoint_board_member(
+        board.appoint_board_member(
             session,
             data=BoardAssignmentCreate(
                 member_id=member.id, role=role, term_from=date(2026, 5, 1), decision_reference="årsmötet 2026"
@@ -73,7 +82,7 @@ def run(context: DemoContext) -> None:
         )
     held_on = context.today
     now = datetime.combine(held_on, time(18, 0), tzinfo=UTC)
-    meeting = service.create_meeting(
+    meeting = meetings.create_meeting(
         session,
         kind=MeetingKind.ANNUAL,
         title="Årsmöte 2026",
@@ -81,7 +90,7 @@ def run(context: DemoContext) -> None:
         location="Kulturgatan 7, Stockholm",
     )
     items = {
-        key: service.add_agenda_item(
+        key: meetings.add_agenda_item(
             session, meeting=meeting, data=AgendaItemCreate(kind=kind, title=title, text=text)
         )
         for key, kind, title, text in [
@@ -101,7 +110,7 @@ def run(context: DemoContext) -> None:
             ("auditors", AgendaItemKind.election, "Val av två revisorer", None),
         ]
     }
-    motion = service.submit_motion(
+    motion = meetings.submit_motion(
         session,
         meeting=meeting,
         member=dagny,
@@ -110,23 +119,23 @@ def run(context: DemoContext) -> None:
         ),
         today=held_on - timedelta(days=40),
     )
-    service.answer_motion(
+    meetings.answer_motion(
         session,
         meeting=meeting,
         item=motion,
         answer="Styrelsen ser positivt på motionen och föreslår bifall.",
     )
-    service.give_notice(
+    meetings.give_notice(
         session,
         meeting=meeting,
         text="Välkommen till årsmötet. Dagordning och handlingar bifogas.",
         today=held_on - timedelta(days=30),
     )
-    service.record_notice_mail(
+    meetings.record_notice_mail(
         session, meeting=meeting, status="not_configured", detail="demo: no SMTP server"
     )
-    service.open_meeting(session, meeting=meeting, override_reason=None, now=now)
-    service.set_officials(
+    meetings.open_meeting(session, meeting=meeting, override_reason=None, now=now)
+    meetings.set_officials(
         session,
         meeting=meeting,
         data=OfficialsUpdate(
@@ -137,9 +146,9 @@ def run(context: DemoContext) -> None:
         ),
     )
     for member in (alva, bertil, cleo):
-        service.register_attendance(session, meeting=meeting, member_id=member.id)
+        meetings.register_attendance(session, meeting=meeting, member_id=member.id)
     conduct.take_up(session, meeting=meeting, item=items["opening"], now=now)
-    service.register_proxy(
+    meetings.register_proxy(
         session,
         meeting=meeting,
         data=ProxyCreate(
@@ -150,7 +159,7 @@ def run(context: DemoContext) -> None:
     def cast(vote: Vote, voter: Member, **body: object) -> None:
         on_behalf = voter.id if voter is dagny else None
         caster = bertil if voter is dagny else voter
-        service.cast_vote(
+        votes.cast_vote(
             session,
             vote=vote,
             caster=caster,
@@ -160,7 +169,7 @@ def run(context: DemoContext) -> None:
         )
 
     def close(vote: Vote) -> None:
-        service.close_vote(
+        results.close_vote(
             session,
             vote=vote,
             chair_casting_vote=None,
@@ -168,10 +177,10 @@ def run(context: DemoContext) -> None:
             lot_seed=_seed(f"lot {vote.id}"),
             shuffle_seed=_seed(f"shuffle {vote.id}"),
             actor=chair_user,
-            tellers_passphrase=TELLERS_PASSPHRASE if vote.method in service.SECRET_METHODS else None,
+            tellers_passphrase=TELLERS_PASSPHRASE if vote.method in votes.SECRET_METHODS else None,
         )
 
-    discharge = service.open_vote(
+    discharge = votes.open_vote(
         session,
         meeting=meeting,
         data=VoteCreate(
@@ -187,7 +196,7 @@ def run(context: DemoContext) -> None:
     cast(discharge, dagny, choice=Choice.YES)
     close(discharge)
 
-    fee = service.open_vote(
+    fee = votes.open_vote(
         session,
         meeting=meeting,
         data=VoteCreate(
@@ -204,7 +213,7 @@ def run(context: DemoContext) -> None:
         cast(fee, voter, choice=choice)
     close(fee)
 
-    secret = service.open_vote(
+    secret = votes.open_vote(
         session,
         meeting=meeting,
         data=VoteCreate(
@@ -221,7 +230,7 @@ def run(context: DemoContext) -> None:
         cast(secret, voter, choice=choice)
     close(secret)
 
-    election = service.open_vote(
+    election = votes.open_vote(
         session,
         meeting=meeting,
         data=VoteCreate(
@@ -246,7 +255,7 @@ def run(context: DemoContext) -> None:
         cast(election, voter, candidates=names)
     close(election)
 
-    service.close_meeting(session, meeting=meeting, now=now + timedelta(hours=2))
+    meetings.close_meeting(session, meeting=meeting, now=now + timedelta(hours=2))
     minutes = minutes_service.draw_up_minutes(
         session, meeting=meeting, correction_reason=None, now=now + timedelta(hours=3)
     )
@@ -270,11 +279,11 @@ def run(context: DemoContext) -> None:
                 "question": vote.question,
                 "method": str(vote.method),
                 "commitment": vote.ballot_commitment,
-                "roll_count": service.voted_count(session, vote=vote),
-                "decryption": service.published_decryption(vote),
+                "roll_count": votes.voted_count(session, vote=vote),
+                "decryption": verification.published_decryption(vote),
                 "ballots": [
                     {"content": b.content, "receipt": b.receipt}
-                    for b in service.published_ballots(session, vote=vote)
+                    for b in votes.published_ballots(session, vote=vote)
                 ],
             }
             for vote in (secret, election)

@@ -6,7 +6,6 @@ minutes). What the minutes say, in Swedish, is in ``governance.minutes_text``.""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Final
@@ -18,7 +17,7 @@ from kooperativet.audit.service import ChainHead, append_event, chain_head
 from kooperativet.documents.render import render_pdf
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import minutes_text as text
-from kooperativet.governance import service
+from kooperativet.governance.meetings import quorum
 from kooperativet.governance.models import (
     AgendaItemKind,
     Meeting,
@@ -29,7 +28,8 @@ from kooperativet.governance.models import (
     Vote,
     VoteMethod,
 )
-from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind, swedish_day
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, swedish_day
+from kooperativet.governance.votes import excluded_of, votes_of
 from kooperativet.parties.models import Cooperative, Member
 
 TEMPLATE = "minutes/minutes.html"
@@ -48,7 +48,7 @@ def _name(session: Session, member_id: int | None) -> str:
     return member.full_name if member is not None else "—"
 
 
-#: The minutes are Swedish; the API states the majority rule in English (``service._majority_text``).
+#: The minutes are Swedish; the API states the majority rule in English (``results._majority_text``).
 MAJORITY_WORDS_SV: Final = (
     ("every board member reached and agreeing", "alla styrelseledamöter nådda och eniga"),
     ("candidate(s) with most votes", "kandidater med flest röster"),
@@ -104,7 +104,7 @@ def _result_lines(result: dict[str, Any]) -> list[str]:
 
 
 def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = False) -> dict[str, Any]:
-    result = json.loads(vote.result) if vote.result else {}
+    result = vote.result or {}
     parameter = (
         text.parameter_decision(vote.parameter_key, vote.parameter_value, vote.parameter_valid_from)
         if vote.parameter_key and vote.parameter_value and vote.parameter_valid_from
@@ -127,7 +127,7 @@ def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = Fal
             parameter=parameter if vote.parameter_value_id is not None else None,
             motion=motion,
         ),
-        "excluded": [_name(session, i) for i in service.excluded_of(vote)],
+        "excluded": [_name(session, i) for i in excluded_of(vote)],
         "commitment": vote.ballot_commitment,
         "encrypted": "decryption" in result,
     }
@@ -160,7 +160,7 @@ def _sections(session: Session, meeting: Meeting) -> tuple[list[dict[str, Any]],
     held (no ``held_as`` at all) keep the agenda's order."""
     body = text.DECIDING_BODY[MeetingKind(meeting.kind)]
     votes: dict[int | None, list[Vote]] = {}
-    for vote in service.votes_of(session, meeting=meeting):
+    for vote in votes_of(session, meeting=meeting):
         votes.setdefault(vote.agenda_item_id, []).append(vote)
     numbered = any(item.held_as is not None for item in meeting.items)
     held = sorted(
@@ -245,7 +245,7 @@ def minutes_context(
             }
             for p in meeting.proxies
         ],
-        "quorum": service.quorum(session, meeting=meeting),
+        "quorum": quorum(session, meeting=meeting),
         "chair": _name(session, meeting.chair_member_id),
         "secretary": _name(session, meeting.secretary_member_id),
         "adjusters": [

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any, Final
 
 from kooperativet.documents.render import long_date, money, percent
-from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind, PerCapsulamReason
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, PerCapsulamReason
+from kooperativet.governance.schemas import percent_of
 from kooperativet.parameters.catalog import ValueKind, spec_for
 
 MEETING_KINDS: Final = {
@@ -107,7 +108,7 @@ def yes_no_counts(result: dict[str, Any]) -> str:
     return (
         f"Ja {result['yes']} av {result['votes_cast']} avgivna röster, nej {result['no']}; {abstained}. "
         f"Röstberättigade {result['eligible']}, valdeltagande "
-        f"{percent_text(Decimal(result['turnout']['percent']))}."
+        f"{percent_text(percent_of(result['turnout']['fraction']))}."
     )
 
 
@@ -123,7 +124,7 @@ def election_counts(result: dict[str, Any]) -> str:
     return (
         f"Avgivna valsedlar {result['ballot_count']} av {result['roll_count']} i röstlängden, "
         f"varav blanka {result['blank']}; valdeltagande "
-        f"{percent_text(Decimal(result['turnout']['percent']))}."
+        f"{percent_text(percent_of(result['turnout']['fraction']))}."
     )
 
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kooperativet.db import Base, VersionedMixin, utcnow
-from kooperativet.governance.rules import Choice, DecisionKind, MeetingKind
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
 
 
 class BoardRole(StrEnum):
@@ -64,7 +65,7 @@ class RulebookVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     valid_from: Mapped[date] = mapped_column(unique=True)
-    rules: Mapped[str] = mapped_column(Text)
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -170,8 +171,8 @@ class Vote(Base):
     question: Mapped[str] = mapped_column(Text)
     rulebook_id: Mapped[int] = mapped_column(ForeignKey("rulebooks.id"))
     seats: Mapped[int | None]
-    candidates: Mapped[str | None] = mapped_column(Text, doc="JSON list of candidate names")
-    excluded_member_ids: Mapped[str] = mapped_column(Text, default="[]", doc="JSON list: jäv")
+    candidates: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), doc="elections: the names")
+    excluded_member_ids: Mapped[list[int]] = mapped_column(JSON, default=list, doc="jäv")
     hide_results: Mapped[bool] = mapped_column(default=False)
     ends_at: Mapped[datetime | None]
     parameter_key: Mapped[str | None] = mapped_column(String(64))
@@ -181,8 +182,8 @@ class Vote(Base):
     status: Mapped[VoteStatus] = mapped_column(String(10), default=VoteStatus.open)
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
-    result: Mapped[str | None] = mapped_column(
-        Text, doc="JSON: counts, turnout, majority, outcome, tie-break"
+    result: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), doc="counts, turnout, majority, outcome, tie-break"
     )
     ballot_commitment: Mapped[str | None] = mapped_column(String(64))
     tally_public_key: Mapped[str | None] = mapped_column(

@@ -7,7 +7,6 @@ ever sees how another member voted in a secret ballot, and open votes with hidde
 
 from __future__ import annotations
 
-import json
 import random
 import secrets
 from datetime import date
@@ -21,11 +20,21 @@ from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, require_roles
 from kooperativet.auth.models import Role, User
-from kooperativet.errors import Conflict
-from kooperativet.governance import conduct, mail, minutes_approval, service
+from kooperativet.governance import (
+    board,
+    conduct,
+    mail,
+    meetings,
+    members,
+    minutes_approval,
+    reads,
+    results,
+    rulebooks,
+    verification,
+    votes,
+)
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
-from kooperativet.governance.models import Meeting, RulebookVersion, Vote, VoteStatus
 from kooperativet.governance.schemas import (
     AgendaItemCreate,
     AgendaItemRead,
@@ -34,8 +43,6 @@ from kooperativet.governance.schemas import (
     BallotReceipt,
     BoardAssignmentCreate,
     BoardAssignmentRead,
-    CastVoteRead,
-    DecryptedSumRead,
     MeetingCreate,
     MeetingOpen,
     MeetingRead,
@@ -46,15 +53,12 @@ from kooperativet.governance.schemas import (
     NoticeCreate,
     NoticeRead,
     OfficialsUpdate,
-    ParameterProposal,
     PerCapsulamCreate,
     ProxyCreate,
     ProxyRead,
-    PublishedBallotRead,
     PublishedBallots,
     RecountRead,
     RulebookCreate,
-    RulebookFields,
     RulebookRead,
     VoteClose,
     VoteCreate,
@@ -78,94 +82,13 @@ def tally_key_bits() -> int:
 TallyKeyBits = Annotated[int, Depends(tally_key_bits)]
 
 
-def _meeting_read(session: DbSession, meeting: Meeting) -> MeetingRead:
-    return MeetingRead(
-        id=meeting.id,
-        kind=meeting.kind,
-        title=meeting.title,
-        held_on=meeting.held_on,
-        location=meeting.location,
-        status=meeting.status,
-        rulebook_id=meeting.rulebook_id,
-        noticed_on=meeting.noticed_on,
-        notice_mail_status=meeting.notice_mail_status,
-        notice_override_reason=meeting.notice_override_reason,
-        early_opening_reason=meeting.early_opening_reason,
-        chair_member_id=meeting.chair_member_id,
-        secretary_member_id=meeting.secretary_member_id,
-        adjuster1_member_id=meeting.adjuster1_member_id,
-        adjuster2_member_id=meeting.adjuster2_member_id,
-        opened_at=meeting.opened_at,
-        closed_at=meeting.closed_at,
-        version=meeting.version,
-        items=[AgendaItemRead.model_validate(i) for i in meeting.items],
-        present_member_ids=[a.member_id for a in meeting.attendance],
-        proxies=[ProxyRead.model_validate(p) for p in meeting.proxies],
-        quorum=service.quorum(session, meeting=meeting),
-        vote_ids=[v.id for v in service.votes_of(session, meeting=meeting)],
-        minutes=[
-            MinutesRead.model_validate(m) for m in minutes_service.list_minutes(session, meeting=meeting)
-        ],
-    )
-
-
-def _vote_read(session: DbSession, vote: Vote) -> VoteRead:
-    closed = vote.status == VoteStatus.closed
-    shows_casts = vote.method not in service.SECRET_METHODS and (closed or not vote.hide_results)
-    proposal = (
-        ParameterProposal(
-            key=vote.parameter_key, value=vote.parameter_value, valid_from=vote.parameter_valid_from
-        )
-        if vote.parameter_key and vote.parameter_value and vote.parameter_valid_from
-        else None
-    )
-    return VoteRead(
-        id=vote.id,
-        meeting_id=vote.meeting_id,
-        agenda_item_id=vote.agenda_item_id,
-        method=vote.method,
-        decision_kind=vote.decision_kind,
-        question=vote.question,
-        rulebook_id=vote.rulebook_id,
-        seats=vote.seats,
-        candidates=service.candidates_of(vote),
-        excluded_member_ids=service.excluded_of(vote),
-        hide_results=vote.hide_results,
-        ends_at=vote.ends_at,
-        sets_parameter=proposal,
-        parameter_value_id=vote.parameter_value_id,
-        status=vote.status,
-        opened_at=vote.opened_at,
-        closed_at=vote.closed_at,
-        voted=service.voted_count(session, vote=vote),
-        result=json.loads(vote.result) if vote.result else None,
-        ballot_commitment=vote.ballot_commitment,
-        cast_votes=[
-            CastVoteRead(member_id=c.member_id, cast_by_member_id=c.cast_by_member_id, choice=c.choice)
-            for c in service.cast_votes(session, vote=vote)
-        ]
-        if shows_casts
-        else None,
-    )
-
-
 # --- rulebooks and board ----------------------------------------------------------------------------------
-
-
-def _rulebook_read(version: RulebookVersion) -> RulebookRead:
-    return RulebookRead(
-        id=version.id,
-        valid_from=version.valid_from,
-        source=version.source,
-        rules=RulebookFields.model_validate_json(version.rules),
-        created_at=version.created_at,
-    )
 
 
 @router.get("/rulebooks", responses=problem_responses(401))
 def list_rulebooks(_user: CurrentUser, session: DbSession) -> list[RulebookRead]:
     """Every dated rulebook version (majorities, quorum, notice, proxies, secret ballots)."""
-    return [_rulebook_read(v) for v in service.list_rulebooks(session)]
+    return [RulebookRead.model_validate(v) for v in rulebooks.list_rulebooks(session)]
 
 
 @router.post(
@@ -173,7 +96,7 @@ def list_rulebooks(_user: CurrentUser, session: DbSession) -> list[RulebookRead]
 )
 def add_rulebook(body: RulebookCreate, _admin: AdminUser, session: DbSession) -> RulebookRead:
     """Add a rulebook version valid from a date (admin): meetings on or after it are governed by it."""
-    return _rulebook_read(service.add_rulebook(session, data=body))
+    return RulebookRead.model_validate(rulebooks.add_rulebook(session, data=body))
 
 
 @router.get("/board", responses=problem_responses(401, 422))
@@ -181,7 +104,7 @@ def list_board_assignments(
     _user: CurrentUser, session: DbSession, on: date | None = None
 ) -> list[BoardAssignmentRead]:
     """Board roles and terms; with ``on``, only those holding a seat on that day."""
-    return [BoardAssignmentRead.model_validate(a) for a in service.list_board(session, on=on)]
+    return [BoardAssignmentRead.model_validate(a) for a in board.list_board(session, on=on)]
 
 
 @router.post("/board", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 422))
@@ -189,7 +112,7 @@ def appoint_board_member(
     body: BoardAssignmentCreate, _admin: AdminUser, session: DbSession
 ) -> BoardAssignmentRead:
     """Record a member's board role and term, as elected (admin)."""
-    return BoardAssignmentRead.model_validate(service.appoint_board_member(session, data=body))
+    return BoardAssignmentRead.model_validate(board.appoint_board_member(session, data=body))
 
 
 # --- meetings ---------------------------------------------------------------------------------------------
@@ -198,25 +121,28 @@ def appoint_board_member(
 @router.get("/meetings", responses=problem_responses(401, 422))
 def list_meetings(_user: CurrentUser, session: DbSession, window: Window) -> Page[MeetingRead]:
     """Meetings, latest first."""
-    rows, total = service.list_meetings(session, limit=window.limit, offset=window.offset)
+    rows, total = meetings.list_meetings(session, limit=window.limit, offset=window.offset)
     return Page(
-        items=[_meeting_read(session, m) for m in rows], total=total, limit=window.limit, offset=window.offset
+        items=[reads.meeting_read(session, m) for m in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
     )
 
 
 @router.post("/meetings", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 422))
 def create_meeting(body: MeetingCreate, _user: BoardOrAdmin, session: DbSession) -> MeetingRead:
     """Plan a board meeting, an annual meeting or an extra general meeting (board or admin)."""
-    meeting = service.create_meeting(
+    meeting = meetings.create_meeting(
         session, kind=body.kind, title=body.title, held_on=body.held_on, location=body.location
     )
-    return _meeting_read(session, meeting)
+    return reads.meeting_read(session, meeting)
 
 
 @router.get("/meetings/{meeting_id}", responses=problem_responses(401, 404))
 def get_meeting(meeting_id: int, _user: CurrentUser, session: DbSession) -> MeetingRead:
     """A meeting with its agenda, attendance, proxies, quorum, votes and minutes."""
-    return _meeting_read(session, service.get_meeting(session, meeting_id=meeting_id))
+    return reads.meeting_read(session, meetings.get_meeting(session, meeting_id=meeting_id))
 
 
 @router.post(
@@ -228,8 +154,8 @@ def add_agenda_item(
     meeting_id: int, body: AgendaItemCreate, _user: BoardOrAdmin, session: DbSession
 ) -> AgendaItemRead:
     """Add an agenda item or a board proposal (board or admin)."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    return AgendaItemRead.model_validate(service.add_agenda_item(session, meeting=meeting, data=body))
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return AgendaItemRead.model_validate(meetings.add_agenda_item(session, meeting=meeting, data=body))
 
 
 @router.post(
@@ -241,9 +167,9 @@ def submit_motion(
     meeting_id: int, body: MotionCreate, user: CurrentUser, session: DbSession, today: Today
 ) -> AgendaItemRead:
     """A current member submits a motion to a general meeting; the board answers it."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    member = service.member_of(session, user=user)
-    item = service.submit_motion(session, meeting=meeting, member=member, data=body, today=today)
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    member = members.member_of(session, user=user)
+    item = meetings.submit_motion(session, meeting=meeting, member=member, data=body, today=today)
     return AgendaItemRead.model_validate(item)
 
 
@@ -255,10 +181,10 @@ def answer_motion(
     meeting_id: int, item_id: int, body: MotionAnswer, _user: BoardOrAdmin, session: DbSession
 ) -> AgendaItemRead:
     """The board's answer to a motion (board or admin)."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    item = service.get_item(session, meeting=meeting, item_id=item_id)
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    item = meetings.get_item(session, meeting=meeting, item_id=item_id)
     return AgendaItemRead.model_validate(
-        service.answer_motion(session, meeting=meeting, item=item, answer=body.board_answer)
+        meetings.answer_motion(session, meeting=meeting, item=item, answer=body.board_answer)
     )
 
 
@@ -276,9 +202,9 @@ def give_notice(
     The notice is committed first and mailed afterwards, so a mail failure never loses it; the sending
     result is recorded on the meeting.
     """
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    check = service.give_notice(session, meeting=meeting, text=body.text, today=today)
-    recipients = service.notice_recipients(session, meeting=meeting, today=today)
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    check = meetings.give_notice(session, meeting=meeting, text=body.text, today=today)
+    recipients = meetings.notice_recipients(session, meeting=meeting, today=today)
     session.commit()
     outcome = mail.send_notice(
         settings,
@@ -286,16 +212,8 @@ def give_notice(
         subject=f"Kallelse: {meeting.title}, {meeting.held_on.isoformat()}",
         body=body.text,
     )
-    service.record_notice_mail(session, meeting=meeting, status=outcome.status, detail=outcome.detail)
-    return NoticeRead(
-        noticed_on=today,
-        ok=check.ok,
-        problem=check.problem.value if check.problem else None,
-        earliest=check.earliest,
-        latest=check.latest,
-        mail_status=outcome.status,
-        mail_detail=outcome.detail,
-    )
+    meetings.record_notice_mail(session, meeting=meeting, status=outcome.status, detail=outcome.detail)
+    return NoticeRead.from_check(check, noticed_on=today, mail=outcome)
 
 
 @router.post("/meetings/{meeting_id}/open", responses=problem_responses(401, 403, 404, 409, 422))
@@ -306,15 +224,15 @@ def open_meeting(
     notice given too late or too early needs ``override_reason``; both are recorded and printed in the
     minutes.
     """
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    service.open_meeting(
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    meetings.open_meeting(
         session,
         meeting=meeting,
         override_reason=body.override_reason,
         early_opening_reason=body.early_opening_reason,
         now=clock,
     )
-    return _meeting_read(session, meeting)
+    return reads.meeting_read(session, meeting)
 
 
 @router.post(
@@ -325,8 +243,8 @@ def take_up_item(
 ) -> AgendaItemRead:
     """The open meeting takes up an agenda item now: it gets the next § number in the minutes (board or
     admin). Putting a question to the vote takes up its item too; taking an item up twice changes nothing."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    item = service.get_item(session, meeting=meeting, item_id=item_id)
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    item = meetings.get_item(session, meeting=meeting, item_id=item_id)
     return AgendaItemRead.model_validate(conduct.take_up(session, meeting=meeting, item=item, now=clock))
 
 
@@ -335,8 +253,8 @@ def set_meeting_officials(
     meeting_id: int, body: OfficialsUpdate, _user: BoardOrAdmin, session: DbSession
 ) -> MeetingRead:
     """Chair, secretary and two adjusters (board or admin)."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    return _meeting_read(session, service.set_officials(session, meeting=meeting, data=body))
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return reads.meeting_read(session, meetings.set_officials(session, meeting=meeting, data=body))
 
 
 @router.post(
@@ -348,9 +266,9 @@ def register_attendance(
     meeting_id: int, body: AttendanceCreate, _user: BoardOrAdmin, session: DbSession
 ) -> MeetingRead:
     """Register a member as present (board or admin)."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    service.register_attendance(session, meeting=meeting, member_id=body.member_id)
-    return _meeting_read(session, meeting)
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    meetings.register_attendance(session, meeting=meeting, member_id=body.member_id)
+    return reads.meeting_read(session, meeting)
 
 
 @router.post(
@@ -360,15 +278,15 @@ def register_attendance(
 )
 def register_proxy(meeting_id: int, body: ProxyCreate, _user: BoardOrAdmin, session: DbSession) -> ProxyRead:
     """Register an ombud with a dated fullmakt, within the rulebook's limit (board or admin)."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    return ProxyRead.model_validate(service.register_proxy(session, meeting=meeting, data=body))
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return ProxyRead.model_validate(meetings.register_proxy(session, meeting=meeting, data=body))
 
 
 @router.post("/meetings/{meeting_id}/close", responses=problem_responses(401, 403, 404, 409))
 def close_meeting(meeting_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now) -> MeetingRead:
     """Close the meeting once every vote is closed (board or admin)."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    return _meeting_read(session, service.close_meeting(session, meeting=meeting, now=clock))
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return reads.meeting_read(session, meetings.close_meeting(session, meeting=meeting, now=clock))
 
 
 # --- votes ------------------------------------------------------------------------------------------------
@@ -384,11 +302,11 @@ def open_vote(
 ) -> VoteRead:
     """Put a question, a secret ballot or an election to the meeting (board or admin). A secret ballot or
     election needs the tellers' passphrase: it seals the key that alone decrypts the tally."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
-    vote = service.open_vote(
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    vote = votes.open_vote(
         session, meeting=meeting, data=body, now=clock, tally_key_bits=bits, rng=random.SystemRandom()
     )
-    return _vote_read(session, vote)
+    return reads.vote_read(session, vote)
 
 
 @router.post(
@@ -398,13 +316,13 @@ def propose_per_capsulam(
     body: PerCapsulamCreate, _user: BoardOrAdmin, session: DbSession, clock: Now, today: Today
 ) -> VoteRead:
     """A board decision between meetings: every board member must be reached and agree (board or admin)."""
-    return _vote_read(session, service.propose_per_capsulam(session, data=body, now=clock, today=today))
+    return reads.vote_read(session, votes.propose_per_capsulam(session, data=body, now=clock, today=today))
 
 
 @router.get("/votes/{vote_id}", responses=problem_responses(401, 404))
 def get_vote(vote_id: int, _user: CurrentUser, session: DbSession) -> VoteRead:
     """A vote: its result once closed; open votes show each voter's choice unless results are hidden."""
-    return _vote_read(session, service.get_vote(session, vote_id=vote_id))
+    return reads.vote_read(session, votes.get_vote(session, vote_id=vote_id))
 
 
 @router.post(
@@ -417,9 +335,9 @@ def cast_vote(
 ) -> BallotReceipt:
     """Vote, yourself or as a proxy. A secret ballot is stored only encrypted; it returns your receipt (the
     SHA-256 of your encrypted ballot): keep it to find your ballot among the published ones after close."""
-    vote = service.get_vote(session, vote_id=vote_id)
-    caster = service.member_of(session, user=user)
-    receipt, ballot = service.cast_vote(
+    vote = votes.get_vote(session, vote_id=vote_id)
+    caster = members.member_of(session, user=user)
+    receipt, ballot = votes.cast_vote(
         session, vote=vote, caster=caster, data=body, now=clock, rng=random.SystemRandom()
     )
     return BallotReceipt(vote_id=vote.id, secret=receipt is not None, receipt=receipt, ballot=ballot)
@@ -430,8 +348,8 @@ def close_vote(vote_id: int, body: VoteClose, user: BoardOrAdmin, session: DbSes
     """Close a vote and record the result (board or admin). A tied open vote needs the chair's casting
     vote; a tied secret ballot or election is settled by a lot whose seed is recorded. A secret ballot or
     election needs the tellers' passphrase; only its sums are decrypted, published in checkable form."""
-    vote = service.get_vote(session, vote_id=vote_id)
-    closed = service.close_vote(
+    vote = votes.get_vote(session, vote_id=vote_id)
+    closed = results.close_vote(
         session,
         vote=vote,
         chair_casting_vote=body.chair_casting_vote,
@@ -441,35 +359,21 @@ def close_vote(vote_id: int, body: VoteClose, user: BoardOrAdmin, session: DbSes
         actor=user,
         tellers_passphrase=body.tellers_passphrase,
     )
-    return _vote_read(session, closed)
+    return reads.vote_read(session, closed)
 
 
 @router.get("/votes/{vote_id}/published-ballots", responses=problem_responses(401, 404, 409))
 def get_published_ballots(vote_id: int, _user: CurrentUser, session: DbSession) -> PublishedBallots:
     """After close: every encrypted ballot with its receipt (no names), the roll count, the SHA-256
     commitment, the public key and each option's decrypted sum with its randomness, so anyone can recount."""
-    vote = service.get_vote(session, vote_id=vote_id)
-    if vote.method not in service.SECRET_METHODS:
-        raise Conflict(f"vote {vote.id} is not a secret ballot", code="not_a_secret_ballot")
-    if vote.status != VoteStatus.closed or vote.ballot_commitment is None:
-        raise Conflict("ballots are published when the vote closes", code="vote_open")
-    published = service.published_ballots(session, vote=vote)
-    decryption = service.published_decryption(vote)
-    return PublishedBallots(
-        vote_id=vote.id,
-        commitment=vote.ballot_commitment,
-        roll_count=service.voted_count(session, vote=vote),
-        public_key=decryption["public_key"] if decryption else None,
-        tally=[DecryptedSumRead.model_validate(s) for s in decryption["sums"]] if decryption else [],
-        ballots=[PublishedBallotRead(content=b.content, receipt=b.receipt) for b in published],
-    )
+    return verification.publication(session, vote=votes.get_vote(session, vote_id=vote_id))
 
 
 @router.get("/votes/{vote_id}/recount", responses=problem_responses(401, 404, 409))
 def recount(vote_id: int, _user: CurrentUser, session: DbSession) -> RecountRead:
     """Recount a closed secret ballot: recompute the commitment and the homomorphic sums from the stored
     ciphertexts and check each published decryption; ``ok`` is false if anything was altered."""
-    return service.recount(session, vote=service.get_vote(session, vote_id=vote_id))
+    return verification.recount(session, vote=votes.get_vote(session, vote_id=vote_id))
 
 
 # --- minutes ----------------------------------------------------------------------------------------------
@@ -484,7 +388,7 @@ def draw_up_minutes(
     meeting_id: int, body: MinutesCreate, _user: BoardOrAdmin, session: DbSession, clock: Now
 ) -> MinutesRead:
     """Draw up (or redraw) the minutes PDF of a closed meeting; once locked, a correction is a new version."""
-    meeting = service.get_meeting(session, meeting_id=meeting_id)
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     minutes = minutes_service.draw_up_minutes(
         session, meeting=meeting, correction_reason=body.correction_reason, now=clock
     )
@@ -496,7 +400,7 @@ def approve_minutes(minutes_id: int, user: CurrentUser, session: DbSession, cloc
     """An adjuster elected at the meeting approves (justerar) the draft minutes from their own account; when
     both adjusters have approved, the minutes are rendered as adjusted and locked for good."""
     minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
-    member = service.member_of(session, user=user)
+    member = members.member_of(session, user=user)
     return MinutesRead.model_validate(
         minutes_approval.approve_minutes(session, minutes=minutes, member=member, now=clock)
     )

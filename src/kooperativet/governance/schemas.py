@@ -1,24 +1,52 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from kooperativet.api.types import MultilineText, ReadSchema, Schema, Text
-from kooperativet.governance import rules
 from kooperativet.governance.models import (
     AgendaItemKind,
     BoardRole,
+    Meeting,
     MeetingStatus,
+    Minutes,
+    OpenVoteCast,
+    Vote,
     VoteMethod,
     VoteStatus,
 )
-from kooperativet.governance.rules import Choice, DecisionKind, EarlyClose, MeetingKind
+from kooperativet.governance.rules.procedure import NoticeCheck
+from kooperativet.governance.rules.rulebook import Majority, NoticeWindow, Quorum, Rulebook
+from kooperativet.governance.rules.terms import Choice, DecisionKind, EarlyClose, MeetingKind
+from kooperativet.mail import MailOutcome
 
 #: Shortest tellers' passphrase accepted: it alone guards the tally key in a copy of the database.
 TELLERS_PASSPHRASE_MIN = 12
 SHARE = Field(pattern=r"^\d{1,3}/[1-9]\d{0,2}$", examples=["1/2"], description="a fraction, e.g. 2/3")
+
+
+def percent_of(fraction: str) -> Decimal:
+    """``"2/3"`` → ``Decimal("66.67")``: a share as a percentage to two decimals, computed exactly."""
+    numerator, denominator = (int(part) for part in fraction.split("/"))
+    return (Decimal(100 * numerator) / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+def _with_percent(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored result as the API shows it: the turnout also as a percentage."""
+    if result is None or "turnout" not in result:
+        return result
+    fraction = result["turnout"]["fraction"]
+    return {**result, "turnout": {"fraction": fraction, "percent": str(percent_of(fraction))}}
+
+
+def _stored(row: object, schema: type[BaseModel], *, derived: set[str]) -> dict[str, Any]:
+    """The fields of a read model that the row holds as they are; the ``derived`` ones the caller gives."""
+    return {name: getattr(row, name) for name in schema.model_fields if name not in derived}
 
 
 class MajorityFields(Schema):
@@ -59,19 +87,19 @@ class RulebookFields(Schema):
     votes_may_change: bool
     early_close: EarlyClose
 
-    def to_rulebook(self) -> rules.Rulebook:
+    def to_rulebook(self) -> Rulebook:
         """The pure rulebook; raises ValueError when the rules contradict each other."""
 
-        def majority(m: MajorityFields) -> rules.Majority:
-            return rules.Majority(share=Fraction(m.share), at_least=m.at_least, meetings=m.meetings)
+        def majority(m: MajorityFields) -> Majority:
+            return Majority(share=Fraction(m.share), at_least=m.at_least, meetings=m.meetings)
 
-        def quorum(q: QuorumFields) -> rules.Quorum:
-            return rules.Quorum(share=Fraction(q.share), at_least=q.at_least, minimum=q.minimum)
+        def quorum(q: QuorumFields) -> Quorum:
+            return Quorum(share=Fraction(q.share), at_least=q.at_least, minimum=q.minimum)
 
-        def notice(n: NoticeFields) -> rules.NoticeWindow:
-            return rules.NoticeWindow(min_days_before=n.min_days_before, max_days_before=n.max_days_before)
+        def notice(n: NoticeFields) -> NoticeWindow:
+            return NoticeWindow(min_days_before=n.min_days_before, max_days_before=n.max_days_before)
 
-        return rules.Rulebook(
+        return Rulebook(
             ordinary=majority(self.ordinary),
             statute_change=majority(self.statute_change),
             statute_change_raising_duties=majority(self.statute_change_raising_duties),
@@ -92,20 +120,20 @@ class RulebookFields(Schema):
         )
 
     @classmethod
-    def from_rulebook(cls, rulebook: rules.Rulebook) -> RulebookFields:
-        def majority(m: rules.Majority) -> MajorityFields:
+    def from_rulebook(cls, rulebook: Rulebook) -> RulebookFields:
+        def majority(m: Majority) -> MajorityFields:
             return MajorityFields(
                 share=str(m.share.numerator) + "/" + str(m.share.denominator),
                 at_least=m.at_least,
                 meetings=m.meetings,
             )
 
-        def quorum(q: rules.Quorum) -> QuorumFields:
+        def quorum(q: Quorum) -> QuorumFields:
             return QuorumFields(
                 share=f"{q.share.numerator}/{q.share.denominator}", at_least=q.at_least, minimum=q.minimum
             )
 
-        def notice(n: rules.NoticeWindow) -> NoticeFields:
+        def notice(n: NoticeWindow) -> NoticeFields:
             return NoticeFields(min_days_before=n.min_days_before, max_days_before=n.max_days_before)
 
         return cls(
@@ -211,6 +239,19 @@ class NoticeRead(Schema):
     mail_status: str
     mail_detail: str | None
 
+    @classmethod
+    def from_check(cls, check: NoticeCheck, *, noticed_on: date, mail: MailOutcome) -> NoticeRead:
+        """The notice's check against the rulebook's window, and what became of the e-mail."""
+        return cls(
+            noticed_on=noticed_on,
+            ok=check.ok,
+            problem=check.problem.value if check.problem else None,
+            earliest=check.earliest,
+            latest=check.latest,
+            mail_status=mail.status,
+            mail_detail=mail.detail,
+        )
+
 
 class MeetingOpen(Schema):
     override_reason: MultilineText | None = Field(
@@ -281,6 +322,22 @@ class MeetingRead(ReadSchema):
     vote_ids: list[int]
     minutes: list[MinutesRead]
 
+    @classmethod
+    def from_model(
+        cls, meeting: Meeting, *, quorum: QuorumRead, vote_ids: list[int], minutes: Sequence[Minutes]
+    ) -> MeetingRead:
+        """The meeting as stored (with its agenda and proxies), and what the services count of it."""
+        derived = {"present_member_ids", "quorum", "vote_ids", "minutes"}
+        return cls.model_validate(
+            {
+                **_stored(meeting, cls, derived=derived),
+                "present_member_ids": [a.member_id for a in meeting.attendance],
+                "quorum": quorum,
+                "vote_ids": vote_ids,
+                "minutes": list(minutes),
+            }
+        )
+
 
 class ParameterProposal(Schema):
     key: Text = Field(examples=["fee_rate"])
@@ -341,13 +398,13 @@ class VoteClose(Schema):
     )
 
 
-class CastVoteRead(Schema):
+class CastVoteRead(ReadSchema):
     member_id: int
     cast_by_member_id: int
     choice: Choice
 
 
-class PublishedBallotRead(Schema):
+class PublishedBallotRead(ReadSchema):
     content: str
     receipt: str
 
@@ -405,6 +462,26 @@ class VoteRead(ReadSchema):
     result: dict[str, object] | None = Field(description="counts, turnout, majority, outcome, tie-break")
     ballot_commitment: str | None
     cast_votes: list[CastVoteRead] | None = Field(description="open votes, once results may be shown")
+
+    @classmethod
+    def from_model(cls, vote: Vote, *, voted: int, cast_votes: Sequence[OpenVoteCast] | None) -> VoteRead:
+        """The vote as stored, how many have voted, and the open votes cast when they may be shown."""
+        proposal = (
+            ParameterProposal(
+                key=vote.parameter_key, value=vote.parameter_value, valid_from=vote.parameter_valid_from
+            )
+            if vote.parameter_key and vote.parameter_value and vote.parameter_valid_from
+            else None
+        )
+        return cls.model_validate(
+            {
+                **_stored(vote, cls, derived={"sets_parameter", "voted", "cast_votes", "result"}),
+                "result": _with_percent(vote.result),
+                "sets_parameter": proposal,
+                "voted": voted,
+                "cast_votes": None if cast_votes is None else list(cast_votes),
+            }
+        )
 
 
 class MinutesCreate(Schema):

@@ -1,0 +1,367 @@
+"""Meetings: agenda and motions, notice, opening, officials, attendance and proxies, quorum, closing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kooperativet.audit.service import append_event
+from kooperativet.errors import Conflict, NotFound, RuleViolation
+from kooperativet.governance.board import list_board, voting_board
+from kooperativet.governance.members import current_member
+from kooperativet.governance.models import (
+    AgendaItem,
+    AgendaItemKind,
+    Attendance,
+    Meeting,
+    MeetingProxy,
+    MeetingStatus,
+    Vote,
+    VoteStatus,
+)
+from kooperativet.governance.rulebooks import rulebook_in_force, rulebook_of
+from kooperativet.governance.rules import procedure
+from kooperativet.governance.rules.procedure import NoticeCheck, Proxy, check_proxies, quorum_met
+from kooperativet.governance.rules.terms import MeetingKind, ProxyProblem, swedish_day
+from kooperativet.governance.schemas import (
+    AgendaItemCreate,
+    MotionCreate,
+    OfficialsUpdate,
+    ProxyCreate,
+    QuorumRead,
+)
+from kooperativet.parties.models import Member
+
+
+def create_meeting(
+    session: Session, *, kind: MeetingKind, title: str, held_on: date, location: str | None
+) -> Meeting:
+    meeting = Meeting(
+        kind=kind,
+        title=title.strip(),
+        held_on=held_on,
+        location=location,
+        rulebook_id=rulebook_in_force(session, on=held_on).id,
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def get_meeting(session: Session, *, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(f"meeting {meeting_id} does not exist")
+    return meeting
+
+
+def list_meetings(session: Session, *, limit: int, offset: int) -> tuple[list[Meeting], int]:
+    total = session.scalar(select(func.count(Meeting.id))) or 0
+    rows = session.scalars(
+        select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+def require_status(meeting: Meeting, *allowed: MeetingStatus) -> None:
+    if meeting.status not in allowed:
+        raise Conflict(
+            f"meeting {meeting.id} is {meeting.status}; this needs it {' or '.join(allowed)}",
+            code=f"meeting_{meeting.status}",
+        )
+
+
+def add_agenda_item(session: Session, *, meeting: Meeting, data: AgendaItemCreate) -> AgendaItem:
+    require_status(meeting, MeetingStatus.planned, MeetingStatus.open)
+    if data.kind == AgendaItemKind.motion:
+        raise RuleViolation("members submit motions themselves; use the motions endpoint", field="kind")
+    if data.statute_change and meeting.kind == MeetingKind.BOARD:
+        raise RuleViolation("statute changes are decided by a general meeting", field="statute_change")
+    return _add_item(session, meeting=meeting, item=AgendaItem(**data.model_dump()))
+
+
+def _add_item(session: Session, *, meeting: Meeting, item: AgendaItem) -> AgendaItem:
+    last = session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
+    item.meeting_id = meeting.id
+    item.position = (last or 0) + 1
+    session.add(item)
+    session.flush()
+    session.refresh(meeting, ["items"])
+    return item
+
+
+def submit_motion(
+    session: Session, *, meeting: Meeting, member: Member, data: MotionCreate, today: date
+) -> AgendaItem:
+    """A member's motion to a general meeting, before it opens; the board answers it."""
+    require_status(meeting, MeetingStatus.planned)
+    if meeting.kind == MeetingKind.BOARD:
+        raise RuleViolation(
+            "motions go to general meetings, not to board meetings", code="not_a_general_meeting"
+        )
+    if not member.is_current_on(today):
+        raise RuleViolation("only current members submit motions", code="not_a_current_member")
+    item = AgendaItem(
+        kind=AgendaItemKind.motion, title=data.title, text=data.text, motion_by_member_id=member.id
+    )
+    return _add_item(session, meeting=meeting, item=item)
+
+
+def get_item(session: Session, *, meeting: Meeting, item_id: int) -> AgendaItem:
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        raise NotFound(f"meeting {meeting.id} has no agenda item {item_id}")
+    return item
+
+
+def answer_motion(session: Session, *, meeting: Meeting, item: AgendaItem, answer: str) -> AgendaItem:
+    require_status(meeting, MeetingStatus.planned, MeetingStatus.open)
+    if item.kind != AgendaItemKind.motion:
+        raise RuleViolation("only motions get the board's answer", code="not_a_motion")
+    item.board_answer = answer
+    session.flush()
+    return item
+
+
+def notice_recipients(session: Session, *, meeting: Meeting, today: date) -> list[str]:
+    """Who gets the notice: current members for a general meeting, the whole board for a board meeting."""
+    if meeting.kind == MeetingKind.BOARD:
+        ids = {a.member_id for a in list_board(session, on=meeting.held_on)}
+        members = [session.get(Member, i) for i in sorted(ids)]
+    else:
+        members = [m for m in session.scalars(select(Member).order_by(Member.id)) if m.is_current_on(today)]
+    return [m.email for m in members if m is not None and m.email]
+
+
+def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -> NoticeCheck:
+    """Record that notice (kallelse) goes out today, and check it against the rulebook's window.
+
+    A notice outside the window is recorded all the same (it has gone out); opening the meeting then needs
+    a recorded reason (:func:`open_meeting`).
+    """
+    require_status(meeting, MeetingStatus.planned)
+    meeting.noticed_on = today
+    meeting.notice_text = text
+    meeting.version += 1
+    session.flush()
+    return check_notice(session, meeting=meeting)
+
+
+def check_notice(session: Session, *, meeting: Meeting) -> NoticeCheck:
+    if meeting.noticed_on is None:
+        raise Conflict(f"no notice of meeting {meeting.id} has been given", code="no_notice")
+    return procedure.check_notice(
+        rulebook=rulebook_of(session, meeting.rulebook_id),
+        meeting=MeetingKind(meeting.kind),
+        meeting_date=meeting.held_on,
+        notice_date=meeting.noticed_on,
+        statute_change_on_agenda=any(item.statute_change for item in meeting.items),
+    )
+
+
+def record_notice_mail(session: Session, *, meeting: Meeting, status: str, detail: str | None) -> None:
+    meeting.notice_mail_status = status
+    meeting.notice_mail_detail = detail
+    session.flush()
+
+
+def open_meeting(
+    session: Session,
+    *,
+    meeting: Meeting,
+    override_reason: str | None,
+    now: datetime,
+    early_opening_reason: str | None = None,
+) -> Meeting:
+    """Open a meeting. Opening before the day it was called for, or after notice not given in time, is
+    refused unless a reason for going ahead is recorded (in the meeting, the minutes and the audit log)."""
+    require_status(meeting, MeetingStatus.planned)
+    early = _early_opening_reason(meeting, reason=early_opening_reason, now=now)
+    reason = (override_reason or "").strip() or None
+    problem = "no notice was given" if meeting.noticed_on is None else None
+    if problem is None:
+        check = check_notice(session, meeting=meeting)
+        if not check.ok:
+            window = (
+                f"between {check.earliest} and {check.latest}" if check.earliest else f"by {check.latest}"
+            )
+            problem = f"notice on {meeting.noticed_on} was {check.problem}: it had to go out {window}"
+    if problem is not None:
+        if reason is None:
+            raise Conflict(
+                f"{problem}; give override_reason to open the meeting anyway", code="notice_not_in_time"
+            )
+        meeting.notice_override_reason = reason
+    meeting.early_opening_reason = early
+    meeting.status = MeetingStatus.open
+    meeting.opened_at = now
+    meeting.version += 1
+    session.flush()
+    append_event(
+        session,
+        kind="meeting_opened",
+        payload={
+            "meeting_id": meeting.id,
+            "kind": meeting.kind,
+            "called_for": meeting.held_on.isoformat(),
+            "opened_on": swedish_day(now).isoformat(),
+            "notice_override_reason": reason,
+            "early_opening_reason": early,
+        },
+        now=now,
+    )
+    return meeting
+
+
+def _early_opening_reason(meeting: Meeting, *, reason: str | None, now: datetime) -> str | None:
+    """The reason for opening before the day the meeting was called for (None when not early); opening
+    early without one is refused, since members were told to come on that day."""
+    opened_on = swedish_day(now)
+    if opened_on >= meeting.held_on:
+        return None
+    stated = (reason or "").strip() or None
+    if stated is None:
+        raise RuleViolation(
+            f"meeting {meeting.id} is called for {meeting.held_on}; opening it on {opened_on}, before that "
+            "day, needs early_opening_reason",
+            code="opened_before_its_day",
+            field="early_opening_reason",
+        )
+    return stated
+
+
+def set_officials(session: Session, *, meeting: Meeting, data: OfficialsUpdate) -> Meeting:
+    """Chair, secretary and two adjusters (justerare): current members, the adjusters not the chair."""
+    require_status(meeting, MeetingStatus.planned, MeetingStatus.open)
+    for field, member_id in data.model_dump().items():
+        current_member(session, member_id, on=meeting.held_on, field=field)
+    adjusters = {data.adjuster1_member_id, data.adjuster2_member_id}
+    if len(adjusters) != 2 or data.chair_member_id in adjusters:
+        raise RuleViolation(
+            "two different adjusters are needed, neither of them the chair", field="adjuster2_member_id"
+        )
+    for field, member_id in data.model_dump().items():
+        setattr(meeting, field, member_id)
+    meeting.version += 1
+    session.flush()
+    return meeting
+
+
+def register_attendance(session: Session, *, meeting: Meeting, member_id: int) -> Attendance:
+    require_status(meeting, MeetingStatus.planned, MeetingStatus.open)
+    current_member(session, member_id, on=meeting.held_on, field="member_id")
+    if meeting.kind == MeetingKind.BOARD and member_id not in {
+        a.member_id for a in list_board(session, on=meeting.held_on)
+    }:
+        raise RuleViolation(
+            f"member {member_id} is not on the board", code="not_on_the_board", field="member_id"
+        )
+    if session.get(Attendance, (meeting.id, member_id)) is not None:
+        raise Conflict(f"member {member_id} is already registered as present", code="already_present")
+    if any(p.principal_member_id == member_id for p in meeting.proxies):
+        raise Conflict(f"member {member_id} is represented by a proxy", code="represented_by_proxy")
+    attendance = Attendance(meeting_id=meeting.id, member_id=member_id)
+    session.add(attendance)
+    session.flush()
+    session.refresh(meeting, ["attendance"])
+    return attendance
+
+
+def register_proxy(session: Session, *, meeting: Meeting, data: ProxyCreate) -> MeetingProxy:
+    """Register an ombud with a dated fullmakt, checked against the rulebook (allowed, validity, limit)."""
+    require_status(meeting, MeetingStatus.planned, MeetingStatus.open)
+    if meeting.kind == MeetingKind.BOARD:
+        raise RuleViolation("board members cannot vote by proxy", code="proxy_not_allowed")
+    current_member(session, data.principal_member_id, on=meeting.held_on, field="principal_member_id")
+    current_member(session, data.attendee_member_id, on=meeting.held_on, field="attendee_member_id")
+    if data.principal_member_id == data.attendee_member_id:
+        raise RuleViolation("a member cannot be their own proxy", field="attendee_member_id")
+    if data.principal_member_id in present_members(meeting):
+        raise Conflict("the member is present and votes in person", code="principal_present")
+    existing = [
+        Proxy(principal=str(p.principal_member_id), attendee=str(p.attendee_member_id), dated=p.dated)
+        for p in meeting.proxies
+    ]
+    new = Proxy(
+        principal=str(data.principal_member_id), attendee=str(data.attendee_member_id), dated=data.dated
+    )
+    check = check_proxies(
+        rulebook=rulebook_of(session, meeting.rulebook_id),
+        meeting_date=meeting.held_on,
+        proxies=[*existing, new],
+    )
+    refused = [r for r in check.refused if r.proxy is new]
+    if refused:
+        problem = refused[0].problem
+        raise RuleViolation(_PROXY_PROBLEMS[problem], code=f"proxy_{problem}", field="attendee_member_id")
+    proxy = MeetingProxy(meeting_id=meeting.id, **data.model_dump())
+    session.add(proxy)
+    session.flush()
+    session.refresh(meeting, ["proxies"])
+    return proxy
+
+
+_PROXY_PROBLEMS = {
+    ProxyProblem.NOT_ALLOWED: "the rulebook does not allow proxies",
+    ProxyProblem.UNDATED: "the fullmakt must be dated",
+    ProxyProblem.DATED_AFTER_MEETING: "the fullmakt is dated after the meeting",
+    ProxyProblem.EXPIRED: "the fullmakt has expired (valid at most one year)",
+    ProxyProblem.OVER_LIMIT: "the attendee already holds as many proxies as the rulebook allows",
+    ProxyProblem.DUPLICATE_PRINCIPAL: "the member is already represented by a proxy",
+}
+
+
+def present_members(meeting: Meeting) -> frozenset[int]:
+    return frozenset(a.member_id for a in meeting.attendance)
+
+
+def entitled_general(session: Session, *, meeting: Meeting) -> frozenset[int]:
+    """Members with a vote at a general meeting: current members present in person or by proxy."""
+    represented = {p.principal_member_id for p in meeting.proxies}
+    ids = present_members(meeting) | represented
+    return frozenset(
+        i for i in ids if (m := session.get(Member, i)) is not None and m.is_current_on(meeting.held_on)
+    )
+
+
+def quorum(session: Session, *, meeting: Meeting) -> QuorumRead:
+    rulebook = rulebook_of(session, meeting.rulebook_id)
+    if meeting.kind == MeetingKind.BOARD:
+        board = voting_board(session, on=meeting.held_on)
+        present, represented, entitled = len(present_members(meeting) & board), 0, len(board)
+        rule = rulebook.board_quorum
+    else:
+        members = session.scalars(select(Member))
+        entitled = sum(1 for m in members if m.is_current_on(meeting.held_on))
+        present = len(present_members(meeting))
+        represented = len(entitled_general(session, meeting=meeting)) - present
+        rule = rulebook.general_meeting_quorum
+    return QuorumRead(
+        present=present,
+        represented=represented,
+        entitled=entitled,
+        needed=rule.present_needed(entitled=entitled),
+        quorate=quorum_met(
+            rulebook=rulebook,
+            meeting=MeetingKind(meeting.kind),
+            present=present + represented,
+            entitled=entitled,
+        ),
+    )
+
+
+def close_meeting(session: Session, *, meeting: Meeting, now: datetime) -> Meeting:
+    require_status(meeting, MeetingStatus.open)
+    still_open = session.scalar(
+        select(func.count(Vote.id)).where(Vote.meeting_id == meeting.id, Vote.status == VoteStatus.open)
+    )
+    if still_open:
+        raise Conflict(f"{still_open} vote(s) are still open", code="votes_open")
+    meeting.status = MeetingStatus.closed
+    meeting.closed_at = now
+    meeting.version += 1
+    session.flush()
+    append_event(session, kind="meeting_closed", payload={"meeting_id": meeting.id}, now=now)
+    return meeting

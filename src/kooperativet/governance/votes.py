@@ -1,0 +1,354 @@
+"""Votes: putting a question or an election to a meeting (or per capsulam to the board) and casting votes.
+
+A secret ballot stores the voter on the roll and an unlinked, encrypted ballot (``governance.ballots``,
+``governance.ballot_encryption``); an open vote stores the voter's choice."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kooperativet.audit.service import append_event
+from kooperativet.errors import Conflict, NotFound, RuleViolation
+from kooperativet.governance import ballot_encryption as encryption
+from kooperativet.governance import ballots as ballot_rules
+from kooperativet.governance import conduct
+from kooperativet.governance.board import voting_board
+from kooperativet.governance.meetings import get_item, present_members, quorum, require_status
+from kooperativet.governance.members import existing_member
+from kooperativet.governance.models import (
+    Meeting,
+    MeetingStatus,
+    OpenVoteCast,
+    SecretBallot,
+    SecretBallotRoll,
+    Vote,
+    VoteMethod,
+    VoteStatus,
+)
+from kooperativet.governance.rulebooks import rulebook_in_force, rulebook_of
+from kooperativet.governance.rules.procedure import may_change_vote
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
+from kooperativet.governance.schemas import BallotCreate, ParameterProposal, PerCapsulamCreate, VoteCreate
+from kooperativet.parameters import catalog
+from kooperativet.parties.models import Member
+
+SECRET_METHODS = frozenset({VoteMethod.secret, VoteMethod.election})
+
+
+def _check_parameter(proposal: ParameterProposal | None) -> None:
+    if proposal is None:
+        return
+    try:
+        catalog.normalise_value(catalog.spec_for(proposal.key), proposal.value)
+    except catalog.InvalidParameterValue as exc:
+        raise RuleViolation(str(exc), code="invalid_parameter_value", field="sets_parameter") from exc
+
+
+def _new_vote(
+    session: Session,
+    *,
+    vote: Vote,
+    excluded: Sequence[int],
+    proposal: ParameterProposal | None,
+    now: datetime,
+) -> Vote:
+    for member_id in excluded:
+        existing_member(session, member_id, field="excluded_member_ids")
+    _check_parameter(proposal)
+    vote.excluded_member_ids = sorted(set(excluded))
+    if proposal is not None:
+        vote.parameter_key = proposal.key
+        vote.parameter_value = proposal.value
+        vote.parameter_valid_from = proposal.valid_from
+    vote.opened_at = now
+    session.add(vote)
+    session.flush()
+    append_event(
+        session,
+        kind="vote_opened",
+        payload={
+            "vote_id": vote.id,
+            "meeting_id": vote.meeting_id,
+            "method": vote.method,
+            "question": vote.question,
+            "rulebook_id": vote.rulebook_id,
+            "excluded_member_ids": sorted(set(excluded)),
+        },
+        now=now,
+    )
+    return vote
+
+
+def open_vote(
+    session: Session,
+    *,
+    meeting: Meeting,
+    data: VoteCreate,
+    now: datetime,
+    tally_key_bits: int,
+    rng: random.Random,
+) -> Vote:
+    """Put a question (or an election) to the meeting, under the meeting's rulebook version.
+
+    A secret ballot or election gets a fresh Paillier key pair of ``tally_key_bits`` bits: the public key is
+    stored, the private key only wrapped with the tellers' passphrase (``governance.ballot_encryption``).
+    """
+    require_status(meeting, MeetingStatus.open)
+    if data.method == VoteMethod.per_capsulam:
+        raise RuleViolation("per capsulam decisions are made between meetings", field="method")
+    board_meeting = meeting.kind == MeetingKind.BOARD
+    if board_meeting != (data.method == VoteMethod.board):
+        raise RuleViolation(
+            "a board meeting decides by board vote; a general meeting by open vote, secret ballot, election",
+            code="wrong_vote_method",
+            field="method",
+        )
+    item = (
+        None
+        if data.agenda_item_id is None
+        else get_item(session, meeting=meeting, item_id=data.agenda_item_id)
+    )
+    election = data.method == VoteMethod.election
+    if election:
+        names = [c.strip() for c in data.candidates or []]
+        if not data.seats or not names or len(set(names)) != len(names) or not all(names):
+            raise RuleViolation("an election needs seats and distinct, named candidates", field="candidates")
+        if data.sets_parameter is not None or data.excluded_member_ids:
+            raise RuleViolation("an election sets no parameter and has no jäv", field="sets_parameter")
+    elif data.seats is not None or data.candidates is not None:
+        raise RuleViolation("only elections have seats and candidates", field="candidates")
+    kind = DecisionKind.ELECTION if election else data.decision_kind
+    if board_meeting and kind is not DecisionKind.BOARD:
+        kind = DecisionKind.BOARD
+    if not election and kind is DecisionKind.ELECTION:
+        raise RuleViolation("an election is held with method election", field="decision_kind")
+    if not board_meeting and kind is DecisionKind.BOARD:
+        raise RuleViolation("board decisions are made by the board", field="decision_kind")
+    if not board_meeting and not quorum(session, meeting=meeting).quorate:
+        raise Conflict("the meeting is not quorate", code="not_quorate")
+    item = conduct.item_for_vote(session, meeting=meeting, item=item, question=data.question, now=now)
+    vote = Vote(
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        method=data.method,
+        decision_kind=kind,
+        question=data.question,
+        rulebook_id=meeting.rulebook_id,
+        seats=data.seats if election else None,
+        candidates=[c.strip() for c in data.candidates or []] if election else None,
+        hide_results=data.hide_results and data.method == VoteMethod.open,
+        ends_at=data.ends_at,
+    )
+    _add_tally_key(vote, passphrase=data.tellers_passphrase, bits=tally_key_bits, rng=rng)
+    return _new_vote(
+        session, vote=vote, excluded=data.excluded_member_ids, proposal=data.sets_parameter, now=now
+    )
+
+
+def _add_tally_key(vote: Vote, *, passphrase: str | None, bits: int, rng: random.Random) -> None:
+    if vote.method not in SECRET_METHODS:
+        if passphrase is not None:
+            raise RuleViolation("only secret ballots and elections have tellers", field="tellers_passphrase")
+        return
+    if passphrase is None:
+        raise RuleViolation(
+            "a secret ballot needs the tellers' passphrase: it seals the key that decrypts the tally",
+            code="tellers_passphrase_required",
+            field="tellers_passphrase",
+        )
+    key = encryption.new_tally_key(bits=bits, rng=rng)
+    vote.tally_public_key = str(key.n)
+    vote.tally_key_wrapped = encryption.wrap_key(key=key, passphrase=passphrase, rng=rng)
+
+
+def ballot_options(vote: Vote) -> list[str | None]:
+    """The options a ballot marks 0 or 1, in ciphertext order: yes, no, abstain for a secret ballot; the
+    candidates and then ``None`` (the blank mark, 1 when no candidate is named) for an election."""
+    if vote.method == VoteMethod.election:
+        return [*(candidates_of(vote) or []), None]
+    return [choice.value for choice in Choice]
+
+
+def propose_per_capsulam(session: Session, *, data: PerCapsulamCreate, now: datetime, today: date) -> Vote:
+    """A board decision between meetings: adopted only if every board member is reached and agrees."""
+    if not voting_board(session, on=today):
+        raise Conflict("there is no board on this date", code="no_board")
+    vote = Vote(
+        method=VoteMethod.per_capsulam,
+        decision_kind=DecisionKind.BOARD,
+        question=data.question,
+        rulebook_id=rulebook_in_force(session, on=today).id,
+    )
+    return _new_vote(
+        session, vote=vote, excluded=data.excluded_member_ids, proposal=data.sets_parameter, now=now
+    )
+
+
+def get_vote(session: Session, *, vote_id: int) -> Vote:
+    vote = session.get(Vote, vote_id)
+    if vote is None:
+        raise NotFound(f"vote {vote_id} does not exist")
+    return vote
+
+
+def excluded_of(vote: Vote) -> list[int]:
+    return [int(i) for i in vote.excluded_member_ids]
+
+
+def candidates_of(vote: Vote) -> list[str] | None:
+    return None if vote.candidates is None else [str(c) for c in vote.candidates]
+
+
+def vote_day(vote: Vote, meeting: Meeting | None) -> date:
+    return meeting.held_on if meeting is not None else vote.opened_at.date()
+
+
+def _check_voter(session: Session, *, vote: Vote, caster: Member, data: BallotCreate) -> int:
+    """The member whose vote this is (the caster, or the principal of the caster's proxy)."""
+    meeting = session.get(Meeting, vote.meeting_id) if vote.meeting_id is not None else None
+    day = vote_day(vote, meeting)
+    voter_id = data.on_behalf_of_member_id or caster.id
+    holds_proxy = meeting is not None and any(
+        p.principal_member_id == voter_id and p.attendee_member_id == caster.id for p in meeting.proxies
+    )
+    if data.on_behalf_of_member_id is not None and not holds_proxy:
+        raise RuleViolation(
+            f"you hold no proxy for member {voter_id} at this meeting",
+            code="no_proxy",
+            field="on_behalf_of_member_id",
+        )
+    if voter_id in excluded_of(vote):
+        raise RuleViolation(f"member {voter_id} is disqualified (jäv) on this matter", code="voter_excluded")
+    voter = existing_member(session, voter_id, field="on_behalf_of_member_id")
+    if not voter.is_current_on(day) or not caster.is_current_on(day):
+        raise RuleViolation("only current members vote", code="not_a_current_member")
+    board_vote = vote.method in (VoteMethod.board, VoteMethod.per_capsulam)
+    if board_vote and voter_id not in voting_board(session, on=day):
+        raise RuleViolation("only the board's members vote on a board decision", code="not_on_the_board")
+    if meeting is not None and caster.id not in present_members(meeting):
+        raise RuleViolation("register your attendance at the meeting first", code="not_present")
+    return voter_id
+
+
+def cast_vote(
+    session: Session, *, vote: Vote, caster: Member, data: BallotCreate, now: datetime, rng: random.Random
+) -> tuple[str | None, str | None]:
+    """Record a vote; for a secret ballot return (receipt, canonical encrypted ballot).
+
+    Open votes are stored with the voter. A secret ballot is checked (one choice; up to the seats, among
+    the candidates), then writes the voter onto the roll and, in the same transaction, an unlinked ballot
+    (random id, no time) holding only ciphertexts encrypted with randomness from ``rng``.
+    """
+    if vote.status != VoteStatus.open or (vote.ends_at is not None and now >= vote.ends_at):
+        raise Conflict(f"vote {vote.id} is closed", code="vote_closed")
+    voter_id = _check_voter(session, vote=vote, caster=caster, data=data)
+    if vote.method in SECRET_METHODS:
+        return _cast_ballot(session, vote=vote, voter_id=voter_id, data=data, rng=rng)
+    if data.choice is None or data.candidates is not None:
+        raise RuleViolation("give a choice: yes, no or abstain", field="choice")
+    existing = session.scalar(
+        select(OpenVoteCast).where(OpenVoteCast.vote_id == vote.id, OpenVoteCast.member_id == voter_id)
+    )
+    if existing is not None:
+        rulebook = rulebook_of(session, vote.rulebook_id)
+        if not may_change_vote(rulebook=rulebook, secret_ballot=False, closed=False):
+            raise Conflict(f"member {voter_id} has already voted", code="already_voted")
+        existing.choice, existing.cast_by_member_id, existing.cast_at = data.choice, caster.id, now
+    else:
+        session.add(
+            OpenVoteCast(
+                vote_id=vote.id,
+                member_id=voter_id,
+                cast_by_member_id=caster.id,
+                choice=data.choice,
+                cast_at=now,
+            )
+        )
+    session.flush()
+    append_event(
+        session,
+        kind="vote_cast",
+        payload={
+            "vote_id": vote.id,
+            "member_id": voter_id,
+            "cast_by_member_id": caster.id,
+            "choice": data.choice,
+        },
+        now=now,
+    )
+    return None, None
+
+
+def _cast_ballot(
+    session: Session, *, vote: Vote, voter_id: int, data: BallotCreate, rng: random.Random
+) -> tuple[str, str]:
+    if vote.method == VoteMethod.election:
+        seats, standing = vote.seats or 0, set(candidates_of(vote) or [])
+        chosen = data.candidates
+        if chosen is None or data.choice is not None:
+            raise RuleViolation(f"name up to {seats} candidates", field="candidates")
+        if len(chosen) > seats or len(set(chosen)) != len(chosen) or not set(chosen) <= standing:
+            raise RuleViolation(
+                f"name up to {seats} different candidates among: {', '.join(sorted(standing))}",
+                code="invalid_ballot",
+                field="candidates",
+            )
+        selection: set[str | None] = set(chosen) if chosen else {None}
+    else:
+        if data.choice is None or data.candidates is not None:
+            raise RuleViolation("give a choice: yes, no or abstain", field="choice")
+        selection = {data.choice.value}
+    if session.get(SecretBallotRoll, (vote.id, voter_id)) is not None:
+        raise Conflict(f"member {voter_id} has already voted", code="already_voted")
+    # The choice lives in plain only in this request's memory: what is stored is one ciphertext per option.
+    assert vote.tally_public_key is not None
+    ciphertexts = encryption.encrypt_marks(
+        public_n=int(vote.tally_public_key),
+        marks=[int(option in selection) for option in ballot_options(vote)],
+        rng=rng,
+    )
+    content = ballot_rules.canonical_ballot(vote_id=str(vote.id), ciphertexts=ciphertexts)
+    receipt = ballot_rules.receipt_for(ballot_content=content)
+    session.add(SecretBallotRoll(vote_id=vote.id, member_id=voter_id))
+    session.add(SecretBallot(id=str(uuid.uuid4()), vote_id=vote.id, content=content, receipt=receipt))
+    session.flush()
+    # Deliberately no audit entry per ballot: its position in the log would order it against the roll.
+    # The close event commits to the whole set (roll count, ballot count, commitment).
+    return receipt, content
+
+
+def voted_count(session: Session, *, vote: Vote) -> int:
+    table = SecretBallotRoll if vote.method in SECRET_METHODS else OpenVoteCast
+    return session.scalar(select(func.count()).select_from(table).where(table.vote_id == vote.id)) or 0
+
+
+def published_ballots(session: Session, *, vote: Vote) -> list[ballot_rules.PublishedBallot]:
+    """The ballots with their receipts, ordered by receipt (an order unrelated to casting)."""
+    rows = session.execute(
+        select(SecretBallot.content, SecretBallot.receipt)
+        .where(SecretBallot.vote_id == vote.id)
+        .order_by(SecretBallot.receipt)
+    )
+    return [ballot_rules.PublishedBallot(content=c, receipt=r) for c, r in rows]
+
+
+def encrypted_ballots(session: Session, *, vote: Vote) -> list[list[int]]:
+    return [ballot_rules.ciphertexts_of(b.content) for b in published_ballots(session, vote=vote)]
+
+
+def cast_votes(session: Session, *, vote: Vote) -> list[OpenVoteCast]:
+    return list(
+        session.scalars(
+            select(OpenVoteCast).where(OpenVoteCast.vote_id == vote.id).order_by(OpenVoteCast.member_id)
+        )
+    )
+
+
+def votes_of(session: Session, *, meeting: Meeting) -> list[Vote]:
+    return list(session.scalars(select(Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.id)))
