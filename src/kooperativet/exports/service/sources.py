@@ -17,8 +17,6 @@ from kooperativet.parties.models import Cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 
 PROGRAM_NAME: Final = "kooperativet"
-
-
 SWEDEN: Final = ZoneInfo("Europe/Stockholm")
 
 
