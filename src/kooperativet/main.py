@@ -19,7 +19,6 @@ from kooperativet.auth.throttle import LoginThrottle
 from kooperativet.config import Settings, get_settings
 from kooperativet.db import READ_ONLY, make_engine, make_session_factory, write_lock_for
 from kooperativet.employments.router import router as employments_router
-from kooperativet.exports.payroll_summary_router import router as payroll_summary_router
 from kooperativet.exports.router import router as exports_router
 from kooperativet.governance.access_log import keep_ballots_out_of_access_log
 from kooperativet.governance.router import router as governance_router
@@ -85,7 +84,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(bank_entries_router)
     app.include_router(governance_router)
     app.include_router(payroll_router)
-    app.include_router(payroll_summary_router)
     app.include_router(exports_router)
 
     def openapi() -> dict[str, Any]:

@@ -25,7 +25,7 @@ from kooperativet import encryption, migrate
 from kooperativet.config import new_data_key
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DemoContext, Manifest, assignments, invoicing, payroll, people
-from kooperativet.exports.payroll_summary import SummaryFormat, payroll_summary
+from kooperativet.exports.service import SummaryFormat, payroll_summary
 from tests.cli.fresh import Kooperativet, assert_error, fresh_database, output, rows, usage_error
 from tests.conftest import TEST_AUDIT_KEY, TEST_DATA_KEY
 

@@ -93,7 +93,7 @@ def summary(
     from kooperativet.config import get_settings
     from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
-    from kooperativet.exports.payroll_summary import SummaryFormat, payroll_summary
+    from kooperativet.exports.service import SummaryFormat, payroll_summary
 
     if format not in set(SummaryFormat):
         raise typer.BadParameter("csv, xlsx or csv-sv", param_hint="--format")

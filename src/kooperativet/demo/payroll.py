@@ -21,7 +21,7 @@ from kooperativet.auth.models import User
 from kooperativet.core.vat import VatCategory
 from kooperativet.demo import DemoContext
 from kooperativet.employments import service as employments_service
-from kooperativet.exports.payroll_summary import SummaryFormat, payroll_summary
+from kooperativet.exports.service import SummaryFormat, payroll_summary
 from kooperativet.invoices import payments
 from kooperativet.invoices import service as invoices_service
 from kooperativet.invoices.models import Invoice

@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kooperativet.core.calendar import is_bank_day
 from kooperativet.db import Base
+from kooperativet.exports.formats import agi
 
 
 class ExportKind(StrEnum):
@@ -59,6 +61,20 @@ class ExportBatch(Base):
     documents: Mapped[list[ExportedDocument]] = relationship(
         back_populates="batch", order_by="ExportedDocument.id", lazy="selectin"
     )
+
+    @property
+    def document_count(self) -> int:
+        return len(self.documents)
+
+    @property
+    def due_date(self) -> date | None:
+        """An AGI batch's due date at Skatteverket (26 kap. SFL, moved to a bank day); None for the others.
+
+        The same as ``exports.service.period.agi_due_date``, which a model cannot import (the services
+        import the models)."""
+        if self.kind != ExportKind.agi or not self.period:
+            return None
+        return agi.agi_due_date(period=self.period.replace("-", ""), is_bank_day=is_bank_day)
 
 
 class ExportedDocument(Base):

@@ -6,7 +6,6 @@ so the summary of a run never changes after approval.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -22,9 +21,8 @@ from kooperativet.exports.formats.payroll_summary import (
     render_csv_sv,
     render_xlsx,
 )
+from kooperativet.exports.service.period import parse_period
 from kooperativet.payroll.models import PayrollRun, Payslip
-
-_PERIOD = re.compile(r"(\d{4})-(\d{2})")
 
 
 class SummaryFormat(StrEnum):
@@ -34,15 +32,6 @@ class SummaryFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     csv_sv = "csv-sv"
-
-
-def parse_period(period: str) -> tuple[date, date]:
-    """``2026-11`` → the first day of that month and of the next; anything else is a 422."""
-    match = _PERIOD.fullmatch(period)
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise RuleViolation(f"a period is YYYY-MM, not {period!r}", field="period")
-    year, month = int(match.group(1)), int(match.group(2))
-    return date(year, month, 1), date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
 
 
 def summary_rows(

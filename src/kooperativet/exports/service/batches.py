@@ -1,0 +1,115 @@
+"""Export batches: storing each exported file once with the documents it covered, and reading it back.
+
+A document goes into the normal exports of one kind once (``exported_ids`` is what the exports skip); a
+batch is downloaded again byte for byte. Storing appends ``export_created`` to the audit chain and keeps the
+chain's head on the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kooperativet.audit.service import append_event, chain_head
+from kooperativet.errors import NotFound
+from kooperativet.exports.formats import ExportFile
+from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
+
+
+def list_batches(session: Session, *, limit: int, offset: int) -> tuple[list[ExportBatch], int]:
+    total = session.scalar(select(func.count(ExportBatch.id))) or 0
+    rows = session.scalars(select(ExportBatch).order_by(ExportBatch.id.desc()).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def get_batch(session: Session, *, batch_id: int) -> ExportBatch:
+    batch = session.get(ExportBatch, batch_id)
+    if batch is None:
+        raise NotFound(f"export batch {batch_id} does not exist")
+    return batch
+
+
+def batch_file(batch: ExportBatch) -> ExportFile:
+    """The stored bytes of a batch, exactly as exported."""
+    return ExportFile(filename=batch.filename, media_type=batch.media_type, content=batch.content)
+
+
+def store_batch(
+    session: Session,
+    *,
+    kind: ExportKind,
+    file: ExportFile,
+    covered: Iterable[tuple[DocumentKind, int]],
+    notes: list[str],
+    created_at: datetime,
+    created_by_id: int | None,
+    period: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    run_id: int | None = None,
+) -> ExportBatch:
+    head = chain_head(session)
+    batch = ExportBatch(
+        kind=kind,
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        run_id=run_id,
+        filename=file.filename,
+        media_type=file.media_type,
+        content=file.content,
+        sha256=hashlib.sha256(file.content).hexdigest(),
+        notes=notes + list(file.notes),  # the writer's notes: texts it had to spell in the file's charset
+        created_by_id=created_by_id,
+        created_at=created_at,
+        audit_head_entries=head.entries,
+        audit_head_hash=head.hash,
+    )
+    batch.documents = [
+        ExportedDocument(export_kind=kind, document_kind=document_kind, document_id=document_id)
+        for document_kind, document_id in covered
+    ]
+    session.add(batch)
+    session.flush()
+    append_event(
+        session,
+        kind="export_created",
+        payload={
+            "batch_id": batch.id,
+            "kind": str(kind),
+            "filename": batch.filename,
+            "sha256": batch.sha256,
+            "documents": len(batch.documents),
+            "created_by_id": created_by_id,
+        },
+        now=created_at,
+    )
+    return batch
+
+
+def exported_ids(session: Session, export_kind: ExportKind, document_kind: DocumentKind) -> set[int]:
+    return set(
+        session.scalars(
+            select(ExportedDocument.document_id).where(
+                ExportedDocument.export_kind == export_kind, ExportedDocument.document_kind == document_kind
+            )
+        )
+    )
+
+
+def earlier_batches_hint(
+    session: Session, kind: ExportKind, *, period: str | None = None, run_id: int | None = None
+) -> str:
+    query = select(ExportBatch.id).where(ExportBatch.kind == kind).order_by(ExportBatch.id)
+    if period is not None:
+        query = query.where(ExportBatch.period == period)
+    if run_id is not None:
+        query = query.where(ExportBatch.run_id == run_id)
+    ids = list(session.scalars(query))
+    if not ids:
+        return ""
+    return f"; download the earlier batch again: {', '.join(f'/api/v1/exports/{i}/file' for i in ids)}"

@@ -1,0 +1,169 @@
+"""The treasurer's overview of a month (reads only): what is owed to Skatteverket and by when, the unpaid
+client invoices, the month's payroll runs and their payouts, and what is not yet exported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.core.money import ZERO
+from kooperativet.exports.models import DocumentKind, ExportKind
+from kooperativet.exports.service.batches import exported_ids
+from kooperativet.exports.service.period import Month, agi_due_date
+from kooperativet.exports.service.sources import payslips_paid_in
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment
+from kooperativet.parties.models import Client
+from kooperativet.payroll.models import PayrollRun, RunStatus
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OwedToSkatteverket:
+    period: str
+    due_date: date
+    tax_withheld: Decimal
+    employer_contributions: Decimal
+    declared: bool
+
+    @property
+    def total(self) -> Decimal:
+        return self.tax_withheld + self.employer_contributions
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnpaidInvoice:
+    id: int
+    number: str
+    client_name: str
+    due_date: date | None
+    outstanding: Decimal
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunPayouts:
+    run_id: int
+    pay_date: date
+    status: str
+    payslip_count: int
+    net_pay: Decimal
+    payment_file_exported: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeftToExport:
+    agi_payslips: int
+    sie_documents: int
+    pain001_runs: list[int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TreasurerOverview:
+    month: str
+    skatteverket: OwedToSkatteverket
+    unpaid_invoices: list[UnpaidInvoice]
+    payouts: list[RunPayouts]
+    left_to_export: LeftToExport
+
+
+def treasurer_overview(session: Session, *, month: str, today: date) -> TreasurerOverview:
+    """What the month asks of the treasurer (reads only): what is owed to Skatteverket and by when, which
+    client invoices issued up to the month's end are unpaid (overdue as of today), the month's runs, and
+    what is not yet exported."""
+    span = Month.of(month, field="month")
+    payslips = payslips_paid_in(session, span)
+    agi_done = exported_ids(session, ExportKind.agi, DocumentKind.payslip)
+    unpaid = session.execute(
+        select(Invoice, Client.name)
+        .join(Client, Client.id == Invoice.client_id)
+        .where(
+            Invoice.kind == InvoiceKind.invoice,
+            Invoice.status.in_((InvoiceStatus.open, InvoiceStatus.partly_paid)),
+            Invoice.issue_date < span.end,
+        )
+        .order_by(Invoice.due_date, Invoice.id)
+    )
+    pain_done = exported_ids(session, ExportKind.pain001, DocumentKind.payroll_run)
+    runs = list(
+        session.scalars(
+            select(PayrollRun)
+            .where(PayrollRun.pay_date >= span.start, PayrollRun.pay_date < span.end)
+            .order_by(PayrollRun.pay_date, PayrollRun.id)
+        )
+    )
+    payouts = []
+    for run in runs:
+        run_payslips = [payslip for payslip in payslips if payslip.run_id == run.id]
+        payouts.append(
+            RunPayouts(
+                run_id=run.id,
+                pay_date=run.pay_date,
+                status=str(run.status),
+                payslip_count=len(run_payslips) if run.status != RunStatus.draft else len(run.payouts),
+                net_pay=sum((payslip.net_pay for payslip in run_payslips), ZERO),
+                payment_file_exported=run.id in pain_done,
+            )
+        )
+    return TreasurerOverview(
+        month=span.text,
+        skatteverket=OwedToSkatteverket(
+            period=span.text,
+            due_date=agi_due_date(span.text),
+            tax_withheld=sum((payslip.tax for payslip in payslips), ZERO),
+            employer_contributions=sum((payslip.employer_contributions for payslip in payslips), ZERO),
+            declared=bool(payslips) and all(payslip.id in agi_done for payslip in payslips),
+        ),
+        unpaid_invoices=[
+            UnpaidInvoice(
+                id=invoice.id,
+                number=invoice.number,
+                client_name=client_name,
+                due_date=invoice.due_date,
+                outstanding=invoice.outstanding,
+                overdue=invoice.is_overdue_on(today),
+            )
+            for invoice, client_name in unpaid
+        ],
+        payouts=payouts,
+        left_to_export=LeftToExport(
+            agi_payslips=sum(1 for payslip in payslips if payslip.id not in agi_done),
+            sie_documents=_sie_left(session, span),
+            pain001_runs=[
+                run.id for run in runs if run.status != RunStatus.draft and run.id not in pain_done
+            ],
+        ),
+    )
+
+
+def _sie_left(session: Session, span: Month) -> int:
+    """How many invoices, credit notes, payments and approved runs dated in the month no SIE batch holds."""
+    done = {kind: exported_ids(session, ExportKind.sie, kind) for kind in DocumentKind}
+    left = 0
+    for invoice_id, kind in session.execute(
+        select(Invoice.id, Invoice.kind).where(
+            Invoice.issue_date >= span.start, Invoice.issue_date < span.end
+        )
+    ):
+        document = DocumentKind.credit_note if kind == InvoiceKind.credit_note else DocumentKind.invoice
+        left += invoice_id not in done[document]
+    left += sum(
+        payment_id not in done[DocumentKind.payment]
+        for payment_id in session.scalars(
+            select(Payment.id).where(Payment.paid_on >= span.start, Payment.paid_on < span.end)
+        )
+    )
+    left += sum(
+        run_id not in done[DocumentKind.payroll_run]
+        for run_id in session.scalars(
+            select(PayrollRun.id).where(
+                PayrollRun.pay_date >= span.start,
+                PayrollRun.pay_date < span.end,
+                PayrollRun.status != RunStatus.draft,
+            )
+        )
+    )
+    return left
