@@ -65,7 +65,7 @@ def approved_run(
     paid_assignment(cleo.member, "30000.00")
     draft = payroll_service.create_run(
         session, today=EXPORT_DAY, pay_date=PAY_DATE, pay_on=None, created_by_id=treasurer.user.id
-    )
+    ).run
     run = payroll_service.approve_run(
         session,
         run_id=draft.id,

@@ -87,7 +87,7 @@ def test_agi_of_a_month_with_a_draft_run_leaves_the_run_out_and_says_so(
     paid_assignment(late.member, "5000.00")
     draft = payroll_service.create_run(
         session, today=EXPORT_DAY, pay_date=date(2026, 11, 30), pay_on=None, created_by_id=None
-    )
+    ).run
     headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
     response = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers)
     assert response.status_code == 201, response.text
@@ -117,7 +117,7 @@ def test_agi_is_declared_once_and_a_later_run_resends_the_month_with_the_same_sp
     paid_assignment(late.member, "5000.00")
     draft = payroll_service.create_run(
         session, today=EXPORT_DAY, pay_date=date(2026, 11, 26), pay_on=None, created_by_id=None
-    )
+    ).run
     payroll_service.approve_run(
         session,
         run_id=draft.id,
@@ -266,7 +266,7 @@ def test_pain001_needs_an_approved_run_and_the_cooperatives_account(
     paid_assignment(make_member().member, "5000.00")
     draft = payroll_service.create_run(
         session, today=EXPORT_DAY, pay_date=date(2026, 12, 23), pay_on=None, created_by_id=None
-    )
+    ).run
     not_approved = api.post(f"{EXPORTS}/pain001", json={"run_id": draft.id}, headers=headers)
     assert (not_approved.status_code, not_approved.json()["code"]) == (409, "run_not_approved")
     cooperative = session.scalars(select(Cooperative)).one()

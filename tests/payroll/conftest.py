@@ -31,7 +31,7 @@ APPROVED_AT = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 def create_and_approve(session: Session, *, today: date, pay_date: date, approved_by_id: int) -> PayrollRun:
     """A run for ``pay_date`` collecting what is ready, approved at once."""
-    run = service.create_run(session, today=today, pay_date=pay_date, pay_on=None, created_by_id=None)
+    run = service.create_run(session, today=today, pay_date=pay_date, pay_on=None, created_by_id=None).run
     return service.approve_run(session, run_id=run.id, approved_by_id=approved_by_id, now=APPROVED_AT)
 
 

@@ -61,7 +61,7 @@ def test_operation_meets_its_expectation_for_role(
     paid_assignment(actors.member.member, "20000.00")
     run = service.create_run(
         session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
-    )
+    ).run
     service.approve_run(
         session,
         run_id=run.id,

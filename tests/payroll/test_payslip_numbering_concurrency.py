@@ -50,7 +50,7 @@ def test_parallel_payslip_numbers_with_rollbacks_leave_no_gap_and_no_duplicate(
         start.wait()  # all take the first number of the year at once: one creates the counter row
         for attempt in range(ATTEMPTS_PER_APPROVER):
             try:
-                for session in transaction(committed_factory):
+                with transaction(committed_factory) as session:
                     sequence = take_payslip_number(session, year=YEAR)
                     if (worker + attempt) % 3 == 0:
                         with lock:
@@ -74,6 +74,6 @@ def test_parallel_payslip_numbers_with_rollbacks_leave_no_gap_and_no_duplicate(
     assert rolled_back, "some transactions must have rolled back"
     assert len(committed) + len(rolled_back) == APPROVERS * ATTEMPTS_PER_APPROVER
     assert sorted(committed) == list(range(1, len(committed) + 1))
-    for session in transaction(committed_factory):
+    with transaction(committed_factory) as session:
         assert session.get_one(PayslipNumberCounter, YEAR).last_sequence == len(committed)
     assert payslip_number(YEAR, max(committed)) == f"L2026-{len(committed):05d}"

@@ -83,7 +83,7 @@ def test_a_payslip_stores_every_parameter_value_it_used_with_its_source(
     paid_assignment(alva.member, "20000.00")
     run = service.create_run(
         session, today=date(2026, 11, 20), pay_date=None, pay_on=None, created_by_id=None
-    )
+    ).run
     assert run.pay_date == date(2026, 11, 25)
     service.approve_run(
         session,
@@ -436,11 +436,11 @@ def test_a_discarded_draft_frees_its_payouts(
         pay_date=date(2026, 11, 25),
         pay_on=PayOn.payment,
         created_by_id=None,
-    )
+    ).run
     service.discard_run(session, run_id=run.id)
     again = service.create_run(
         session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
-    )
+    ).run
     assert again.status == RunStatus.draft
     assert len(again.payouts) == 1
 

@@ -72,7 +72,7 @@ def run(context: DemoContext) -> None:
 
     draft = payroll_service.create_run(
         session, today=context.today, pay_date=None, pay_on=None, created_by_id=treasurer.id
-    )
+    ).run
     run_ = payroll_service.approve_run(session, run_id=draft.id, approved_by_id=treasurer.id, now=context.now)
     context.ids["payroll_run"] = run_.id
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
@@ -11,21 +10,16 @@ from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
-from kooperativet.errors import Conflict, RuleViolation
+from kooperativet.errors import RuleViolation
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Language
 from kooperativet.payroll import service, tax_table_store
-from kooperativet.payroll.documents import render_payslip_pdf, zip_documents
-from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunStatus
 from kooperativet.payroll.schemas import (
     CorrectionCreate,
-    ParameterUseRead,
     PayrollRunCreate,
     PayrollRunListItem,
     PayrollRunRead,
-    PayslipLineRead,
     PayslipRead,
-    PayslipSummary,
     TaxTableImportRead,
     YearToDateRead,
 )
@@ -80,10 +74,10 @@ def create_payroll_run(
     """Create a draft run for a pay date with every ready payout (treasurer or admin); 409 if none is."""
 
     def produce() -> PayrollRunRead:
-        run = service.create_run(
+        created = service.create_run(
             session, today=today, pay_date=body.pay_date, pay_on=body.pay_on, created_by_id=user.id
         )
-        return _run_read(session, run)
+        return PayrollRunRead.from_model(created)
 
     return idempotent(
         session,
@@ -113,7 +107,8 @@ def list_payroll_runs(
 @router.get("/payroll-runs/{run_id}", tags=["payroll"], responses=problem_responses(401, 403, 404, 422))
 def get_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> PayrollRunRead:
     """A run with every payslip: issued ones, or on a draft as they would be issued now."""
-    return _run_read(session, service.get_run(session, run_id=run_id))
+    run = service.get_run(session, run_id=run_id)
+    return PayrollRunRead.from_model(service.show_run(session, run=run))
 
 
 @router.delete(
@@ -142,7 +137,7 @@ def add_payroll_correction(
     Nobody corrects her own payslip: that is a 409 ``own_work``.
     """
     run = service.get_run(session, run_id=run_id, for_update=True)
-    service.add_correction(
+    corrected = service.add_correction(
         session,
         run=run,
         payslip_id=body.payslip_id,
@@ -152,7 +147,7 @@ def add_payroll_correction(
         reason=body.reason,
         actor_id=user.id,
     )
-    return _run_read(session, run)
+    return PayrollRunRead.from_model(corrected)
 
 
 @router.post(
@@ -168,9 +163,8 @@ def approve_payroll_run(
     """
 
     def produce() -> PayrollRunRead:
-        return _run_read(
-            session, service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=clock)
-        )
+        run = service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=clock)
+        return PayrollRunRead.from_model(service.show_run(session, run=run))
 
     return idempotent(
         session,
@@ -190,9 +184,8 @@ def mark_payroll_run_paid(
     run_id: int, user: TreasurerOrAdmin, session: DbSession, today: Today
 ) -> PayrollRunRead:
     """Record that an approved run's salaries have been paid out (treasurer or admin)."""
-    return _run_read(
-        session, service.mark_run_paid(session, run_id=run_id, paid_on=today, paid_by_id=user.id)
-    )
+    run = service.mark_run_paid(session, run_id=run_id, paid_on=today, paid_by_id=user.id)
+    return PayrollRunRead.from_model(service.show_run(session, run=run))
 
 
 @router.get(
@@ -203,14 +196,10 @@ def mark_payroll_run_paid(
 )
 def download_payroll_run_payslips(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> Response:
     """Every issued payslip of a run as PDFs in one zip, each in the member's language."""
-    run = service.get_run(session, run_id=run_id)
-    if run.status == RunStatus.draft:
-        raise Conflict(
-            f"payroll run {run_id} is a draft; payslips are issued at approval", code="run_not_approved"
-        )
-    files = [(f"{p.number}.pdf", _pdf(p, _language(p))) for p in service.run_payslips(session, run_id=run_id)]
     return file_response(
-        zip_documents(files), media_type="application/zip", filename=f"payroll-run-{run_id}-payslips.zip"
+        service.run_payslips_zip(session, run_id=run_id),
+        media_type="application/zip",
+        filename=f"payroll-run-{run_id}-payslips.zip",
     )
 
 
@@ -233,13 +222,15 @@ def list_payslips(
         run_id=run_id,
         year=year,
     )
-    return Page(items=[_payslip_read(p) for p in rows], total=total, limit=window.limit, offset=window.offset)
+    return Page(
+        items=[PayslipRead.from_model(p) for p in rows], total=total, limit=window.limit, offset=window.offset
+    )
 
 
 @router.get("/payslips/{payslip_id}", tags=["payroll"], responses=problem_responses(401, 404))
 def get_payslip(payslip_id: int, user: CurrentUser, session: DbSession) -> PayslipRead:
     """One issued payslip with its lines and the parameter values used: one's own, or any for the office."""
-    return _payslip_read(service.get_payslip(session, payslip_id=payslip_id, actor=user))
+    return PayslipRead.from_model(service.get_payslip(session, payslip_id=payslip_id, actor=user))
 
 
 @router.get(
@@ -253,8 +244,8 @@ def download_payslip_pdf(
 ) -> Response:
     """The payslip PDF/A (Swedish by default, or the member's language; ``language=en`` for English)."""
     payslip = service.get_payslip(session, payslip_id=payslip_id, actor=user)
-    chosen = str(language) if language is not None else _language(payslip)
-    return file_response(_pdf(payslip, chosen), media_type=PDF, filename=f"{payslip.number}.pdf")
+    pdf = service.payslip_pdf(payslip, language=None if language is None else str(language))
+    return file_response(pdf, media_type=PDF, filename=f"{payslip.number}.pdf")
 
 
 @router.get(
@@ -273,108 +264,4 @@ def get_member_payroll_year_to_date(
         taxable=totals.taxable,
         tax=totals.tax,
         payslips=count,
-    )
-
-
-def _language(payslip: Payslip) -> str:
-    return str(payslip.language)
-
-
-def _pdf(payslip: Payslip, language: str) -> bytes:
-    """The stored PDF when it is in the asked language, else rendered from the snapshot (same bytes)."""
-    if language == _language(payslip) and payslip.pdf is not None:
-        return payslip.pdf
-    return render_payslip_pdf(number=payslip.number, snapshot=payslip.snapshot, language=language)
-
-
-def _line_read(line: PayslipLine) -> PayslipLineRead:
-    data = service.line_snapshot(line)
-    data["fee_rate"] = _fraction(line.fee_rate)
-    data["tax_percent"] = None if line.tax_percent is None else _fraction(line.tax_percent)
-    return PayslipLineRead.model_validate(data)
-
-
-def _fraction(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
-def _payslip_read(payslip: Payslip) -> PayslipRead:
-    snapshot = payslip.snapshot
-    return PayslipRead(
-        id=payslip.id,
-        number=payslip.number,
-        run_id=payslip.run_id,
-        member_id=payslip.member_id,
-        pay_date=payslip.pay_date,
-        language=_language(payslip),
-        invoiced_amount=payslip.invoiced_amount,
-        fee=payslip.fee,
-        gross_salary=payslip.gross_salary,
-        holiday_pay=payslip.holiday_pay,
-        employer_contributions=payslip.employer_contributions,
-        taxable_pay=payslip.taxable_pay,
-        tax=payslip.tax,
-        expense_reimbursement=payslip.expense_reimbursement,
-        net_pay=payslip.net_pay,
-        year_to_date_gross=payslip.year_to_date_gross,
-        year_to_date_taxable=payslip.year_to_date_taxable,
-        year_to_date_tax=payslip.year_to_date_tax,
-        pdf_sha256=payslip.pdf_sha256,
-        issued_at=payslip.issued_at,
-        lines=[_line_read(line) for line in payslip.lines],
-        parameters=[ParameterUseRead.model_validate(item) for item in snapshot["parameters"]],
-        tax_setting=snapshot["tax_setting"],
-        tax_table=snapshot["tax_table"],
-    )
-
-
-def _run_read(session: DbSession, run: PayrollRun) -> PayrollRunRead:
-    if run.status == RunStatus.draft:
-        payslips = [
-            PayslipSummary(
-                id=None,
-                number=None,
-                member_id=draft.member.id,
-                member_name=draft.member.full_name,
-                invoiced_amount=draft.total("invoiced_amount"),
-                gross_salary=draft.total("gross_salary"),
-                holiday_pay=draft.total("holiday_pay"),
-                employer_contributions=draft.total("employer_contributions"),
-                taxable_pay=draft.total("taxable_pay"),
-                tax=draft.total("tax"),
-                expense_reimbursement=draft.total("expense_reimbursement"),
-                net_pay=draft.total("net_pay"),
-                lines=[_line_read(line) for line in service.payslip_lines(draft)],
-            )
-            for draft in service.calculate_run(session, run=run)
-        ]
-    else:
-        payslips = [
-            PayslipSummary(
-                id=p.id,
-                number=p.number,
-                member_id=p.member_id,
-                member_name=p.snapshot["employee"]["name"],
-                invoiced_amount=p.invoiced_amount,
-                gross_salary=p.gross_salary,
-                holiday_pay=p.holiday_pay,
-                employer_contributions=p.employer_contributions,
-                taxable_pay=p.taxable_pay,
-                tax=p.tax,
-                expense_reimbursement=p.expense_reimbursement,
-                net_pay=p.net_pay,
-                lines=[_line_read(line) for line in p.lines],
-            )
-            for p in service.run_payslips(session, run_id=run.id)
-        ]
-    return PayrollRunRead(
-        id=run.id,
-        pay_date=run.pay_date,
-        pay_on=run.pay_on,
-        status=run.status,
-        approved_at=run.approved_at,
-        paid_on=run.paid_on,
-        version=run.version,
-        created_at=run.created_at,
-        payslips=payslips,
     )

@@ -2,12 +2,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from kooperativet.api.types import Money, ReadSchema, Schema, Text
-from kooperativet.payroll.models import PayOn, RunStatus, TaxTableShape
+from kooperativet.payroll.models import PayOn, Payslip, RunStatus, TaxTableShape
+
+if TYPE_CHECKING:
+    from kooperativet.payroll.service import PayslipDraft, RunWithPayslips
+
+
+def _fraction(value: Decimal | str) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
+#: A rate or percent as its shortest decimal text: ``0.06``, ``30``.
+Fraction = Annotated[str, BeforeValidator(_fraction)]
 
 
 class TaxTableImportRead(ReadSchema):
@@ -54,7 +65,7 @@ class PayslipLineRead(ReadSchema):
     corrects_payslip_id: int | None
     correction_reason: str | None
     invoiced_amount: Money
-    fee_rate: str = Field(examples=["0.06"])
+    fee_rate: Fraction = Field(examples=["0.06"])
     fee: Money
     pool: Money
     gross_salary: Money
@@ -65,7 +76,7 @@ class PayslipLineRead(ReadSchema):
     residue: Money
     taxable_pay: Money
     tax_mode: str = Field(examples=["flat"])
-    tax_percent: str | None = Field(examples=["30"])
+    tax_percent: Fraction | None = Field(examples=["30"])
     tax_table_number: int | None
     tax_column: int | None
     tax: Money
@@ -90,6 +101,34 @@ class PayslipSummary(Schema):
     net_pay: Money
     lines: list[PayslipLineRead]
 
+    @classmethod
+    def from_model(cls, payslip: Payslip | PayslipDraft) -> PayslipSummary:
+        """An issued payslip as stored, or a draft's totals as they would be issued."""
+        if isinstance(payslip, Payslip):
+            identity = {
+                "id": payslip.id,
+                "number": payslip.number,
+                "member_id": payslip.member_id,
+                "member_name": payslip.snapshot["employee"]["name"],
+            }
+            amounts = {name: getattr(payslip, name) for name in _SUMMARY_AMOUNTS}
+        else:
+            identity = {
+                "id": None,
+                "number": None,
+                "member_id": payslip.member.id,
+                "member_name": payslip.member.full_name,
+            }
+            amounts = {name: payslip.total(name) for name in _SUMMARY_AMOUNTS}
+        lines = [PayslipLineRead.model_validate(line) for line in payslip.lines]
+        return cls.model_validate({**identity, **amounts, "lines": lines})
+
+
+_SUMMARY_AMOUNTS = (
+    "invoiced_amount", "gross_salary", "holiday_pay", "employer_contributions", "taxable_pay", "tax",
+    "expense_reimbursement", "net_pay",
+)  # fmt: skip
+
 
 class PayrollRunRead(ReadSchema):
     id: int
@@ -101,6 +140,22 @@ class PayrollRunRead(ReadSchema):
     version: int
     created_at: datetime
     payslips: list[PayslipSummary]
+
+    @classmethod
+    def from_model(cls, shown: RunWithPayslips) -> PayrollRunRead:
+        """The run with the payslips the service returned with it (a draft's are not calculated again)."""
+        run = shown.run
+        return cls(
+            id=run.id,
+            pay_date=run.pay_date,
+            pay_on=run.pay_on,
+            status=run.status,
+            approved_at=run.approved_at,
+            paid_on=run.paid_on,
+            version=run.version,
+            created_at=run.created_at,
+            payslips=[PayslipSummary.from_model(payslip) for payslip in shown.payslips],
+        )
 
 
 class PayrollRunListItem(ReadSchema):
@@ -138,6 +193,25 @@ class PayslipRead(ReadSchema):
     parameters: list[ParameterUseRead]
     tax_setting: dict[str, Any]
     tax_table: dict[str, Any] | None
+
+    @classmethod
+    def from_model(cls, payslip: Payslip) -> PayslipRead:
+        """The payslip's columns, and from its snapshot the parameter values, tax setting and table used."""
+        snapshot = payslip.snapshot
+        columns = {name: getattr(payslip, name) for name in cls.model_fields if name not in _FROM_SNAPSHOT}
+        return cls.model_validate(
+            columns
+            | {
+                "language": str(payslip.language),
+                "lines": [PayslipLineRead.model_validate(line) for line in payslip.lines],
+                "parameters": [ParameterUseRead.model_validate(item) for item in snapshot["parameters"]],
+                "tax_setting": snapshot["tax_setting"],
+                "tax_table": snapshot["tax_table"],
+            }
+        )
+
+
+_FROM_SNAPSHOT = frozenset({"parameters", "tax_setting", "tax_table"})
 
 
 class YearToDateRead(Schema):

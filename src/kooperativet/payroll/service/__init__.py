@@ -1,0 +1,67 @@
+"""Payroll runs and payslips, one module per use case (payroll.md §5). Services flush; the caller's
+transaction commits.
+
+- ``collect``: which payouts are ready for a run (paid or invoiced assignments not yet salaried).
+- ``runs``: create a draft run on a pay date, read, list and discard runs.
+- ``calculate``: a draft's payslips as they would be issued now, calculated from the payouts it holds.
+- ``history``: what issued payslips already paid a member (month, year, below the threshold).
+- ``corrections``: add a correction payout that refers to an issued payslip's line.
+- ``approval``: approve a draft: check accounts and own work, issue the payslips, lock the run.
+- ``issue`` and ``snapshot``: one payslip's gap-free number, lines, totals and stored snapshot.
+- ``mark_paid``: record that an approved run's salaries have left the bank.
+- ``payslips``: reading and listing issued payslips, and who may see which.
+- ``payslip_pdfs``: render the payslip PDFs once and store them with their SHA-256.
+
+A write to a draft run returns the run with the payslips it calculated (``RunWithPayslips``), so the draft
+is calculated once per write and the router only turns it into the read model. The names below are what
+the router, the CLI, the demo and other packages call.
+"""
+
+from kooperativet.payroll.service.approval import approve_run
+from kooperativet.payroll.service.calculate import PayslipDraft, RunWithPayslips, calculate_run
+from kooperativet.payroll.service.corrections import add_correction
+from kooperativet.payroll.service.history import YearToDate, year_pay_before, year_totals
+from kooperativet.payroll.service.issue import payslip_number, take_payslip_number
+from kooperativet.payroll.service.mark_paid import mark_run_paid
+from kooperativet.payroll.service.payslip_pdfs import (
+    payslip_pdf,
+    payslip_render_jobs,
+    run_payslips_zip,
+    store_payslip_pdfs,
+)
+from kooperativet.payroll.service.payslips import get_payslip, list_payslips, run_payslips
+from kooperativet.payroll.service.runs import (
+    create_run,
+    default_pay_date,
+    discard_run,
+    get_run,
+    list_runs,
+    show_run,
+)
+
+__all__ = [
+    "PayslipDraft",
+    "RunWithPayslips",
+    "YearToDate",
+    "add_correction",
+    "approve_run",
+    "calculate_run",
+    "create_run",
+    "default_pay_date",
+    "discard_run",
+    "get_payslip",
+    "get_run",
+    "list_payslips",
+    "list_runs",
+    "mark_run_paid",
+    "payslip_number",
+    "payslip_pdf",
+    "payslip_render_jobs",
+    "run_payslips",
+    "run_payslips_zip",
+    "show_run",
+    "store_payslip_pdfs",
+    "take_payslip_number",
+    "year_pay_before",
+    "year_totals",
+]

@@ -1,0 +1,225 @@
+"""A run's payslips as they would be issued now: calculated from the payouts it holds (payroll.md §5)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from kooperativet.core.money import ZERO
+from kooperativet.errors import RuleViolation
+from kooperativet.parties.models import Member, MemberTaxSetting
+from kooperativet.payroll.calculation import (
+    MissingTaxTable,
+    NoContributionRule,
+    Payout,
+    PayoutInput,
+    TaxMode,
+    TaxSetting,
+    YearToDatePay,
+    calculate_payouts_in_order,
+)
+from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunPayout
+from kooperativet.payroll.parameters import LoadedParameters, payroll_parameters_on
+from kooperativet.payroll.service.history import YearToDate, month_to_date, year_pay_before, year_to_date
+from kooperativet.payroll.tax_table_store import tax_table
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PayslipDraft:
+    """One member's payslip as calculated for a run: the payouts in order and their results."""
+
+    member: Member
+    payouts: tuple[RunPayout, ...]
+    results: tuple[Payout, ...]
+    tax_setting: MemberTaxSetting
+    parameters: LoadedParameters
+    tax_table_sha256: str | None
+    tax_table_import_id: int | None
+    year_to_date: YearToDate
+
+    def total(self, field: str) -> Decimal:
+        return sum((getattr(result, field) for result in self.results), ZERO)
+
+    @property
+    def lines(self) -> list[PayslipLine]:
+        return payslip_lines(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RunWithPayslips:
+    """A run and its payslips as the service has them: a draft's as calculated by the same call, a locked
+    run's as issued. The router turns this into the read model; it never calculates a draft again."""
+
+    run: PayrollRun
+    payslips: Sequence[PayslipDraft] | Sequence[Payslip]
+
+
+def calculated(session: Session, *, run: PayrollRun) -> RunWithPayslips:
+    """A draft ``run`` with its payslips calculated now, once."""
+    return RunWithPayslips(run, calculate_run(session, run=run))
+
+
+def calculate_run(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
+    """Every payslip of ``run`` as it would be issued now, members in id order (payroll.md §5).
+
+    Several payouts to one member become one payslip, applied in order from what the member was already
+    paid in the same calendar month (youth cap, table tax). A member in table mode without an imported table
+    is a 422 naming the table and year.
+    """
+    loaded = payroll_parameters_on(session, pay_date=run.pay_date)
+    by_member: dict[int, list[RunPayout]] = defaultdict(list)
+    for payout in run.payouts:
+        by_member[payout.member_id].append(payout)
+    threshold = loaded.parameters.contribution_threshold
+    year_pay = year_pay_before(
+        session,
+        member_ids=sorted(by_member),
+        year=run.pay_date.year,
+        threshold=threshold.value if threshold is not None else None,
+    )
+    drafts = []
+    for member_id in sorted(by_member):
+        member = session.get(Member, member_id)
+        assert member is not None  # a foreign key
+        drafts.append(
+            _draft(
+                session,
+                run=run,
+                member=member,
+                payouts=by_member[member_id],
+                loaded=loaded,
+                year_pay=year_pay.get(member_id, YearToDatePay()),
+            )
+        )
+    return drafts
+
+
+def _draft(
+    session: Session,
+    *,
+    run: PayrollRun,
+    member: Member,
+    payouts: list[RunPayout],
+    loaded: LoadedParameters,
+    year_pay: YearToDatePay,
+) -> PayslipDraft:
+    setting = tax_setting_on(member, on=run.pay_date)
+    tax = _calculation_tax_setting(setting)
+    table, table_sha256, table_import_id = None, None, None
+    if tax.mode is TaxMode.TABLE:
+        assert tax.table_number is not None
+        try:
+            table, record = tax_table(session, year=run.pay_date.year, table_number=tax.table_number)
+        except MissingTaxTable as exc:
+            raise RuleViolation(
+                f"{member.full_name} (member {member.id}) is taxed by table: {exc}",
+                code="missing_tax_table",
+                table_number=exc.table_number,
+                year=exc.year,
+            ) from exc
+        table_sha256, table_import_id = record.sha256, record.id
+    try:
+        results = calculate_payouts_in_order(
+            payouts=[
+                PayoutInput(invoiced_amount=p.invoiced_amount, expense_reimbursement=p.expense_reimbursement)
+                for p in payouts
+            ],
+            birth_date=member.birth_date,
+            pay_date=run.pay_date,
+            parameters=loaded.parameters,
+            tax=tax,
+            month_to_date=month_to_date(session, member_id=member.id, pay_date=run.pay_date),
+            tax_table=table,
+            year_to_date=year_pay,
+        )
+    except NoContributionRule as exc:
+        raise RuleViolation(str(exc), code="no_contribution_rule") from exc
+    before = year_to_date(session, member_id=member.id, pay_date=run.pay_date)
+    return PayslipDraft(
+        member=member,
+        payouts=tuple(payouts),
+        results=results,
+        tax_setting=setting,
+        parameters=loaded,
+        tax_table_sha256=table_sha256,
+        tax_table_import_id=table_import_id,
+        year_to_date=YearToDate(
+            gross=before.gross + sum((r.gross_salary + r.holiday_pay for r in results), ZERO),
+            taxable=before.taxable + sum((r.taxable_pay for r in results), ZERO),
+            tax=before.tax + sum((r.tax for r in results), ZERO),
+        ),
+    )
+
+
+def tax_setting_on(member: Member, *, on: date) -> MemberTaxSetting:
+    """The member's tax setting in force on ``on`` (the latest valid from that day or earlier)."""
+    valid = [setting for setting in member.tax_settings if setting.valid_from <= on]
+    if not valid:
+        raise RuleViolation(
+            f"{member.full_name} (member {member.id}) has no tax setting in force on {on}",
+            code="missing_tax_setting",
+        )
+    return max(valid, key=lambda setting: setting.valid_from)
+
+
+_FLAT = Decimal("30")  # TaxSetting's default; only flat mode reads the percent
+
+
+def _calculation_tax_setting(setting: MemberTaxSetting) -> TaxSetting:
+    mode = TaxMode(setting.mode)
+    return TaxSetting(
+        mode=mode,
+        percent=Decimal(str(setting.percent))
+        if mode is TaxMode.FLAT and setting.percent is not None
+        else _FLAT,
+        table_number=setting.table_number,
+        column=setting.table_column,
+        tax_information_missing=setting.tax_information_missing,
+    )
+
+
+def payslip_lines(draft: PayslipDraft) -> list[PayslipLine]:
+    """The payslip's lines, one per payout in order, as they are (or would be) issued."""
+    return [
+        _line(position, payout, result)
+        for position, (payout, result) in enumerate(zip(draft.payouts, draft.results, strict=True), start=1)
+    ]
+
+
+def _line(position: int, payout: RunPayout, result: Payout) -> PayslipLine:
+    return PayslipLine(
+        position=position,
+        assignment_id=payout.assignment_id,
+        client_name=payout.client_name,
+        invoice_numbers=list(payout.invoice_numbers),
+        corrects_payslip_id=payout.corrects_payslip_id,
+        correction_reason=payout.correction_reason,
+        invoiced_amount=result.invoiced_amount,
+        fee_rate=result.fee_rate.value,
+        fee=result.fee,
+        pool=result.pool,
+        gross_salary=result.gross_salary,
+        holiday_pay_rate=result.holiday_pay_rate.value,
+        holiday_pay=result.holiday_pay,
+        contribution_category=result.contribution_category.value,
+        contribution_parts=[
+            {"base": str(part.base), "rate": str(part.rate.value), "source": part.rate.source}
+            for part in result.contribution_parts
+        ],
+        contribution_base_month_to_date_before=result.month_to_date_before.contribution_base_youth_used,
+        employer_contributions=result.employer_contributions,
+        residue=result.residue,
+        taxable_pay=result.taxable_pay,
+        tax_mode=result.tax_mode.value,
+        tax_percent=result.tax_percent,
+        tax_table_number=result.tax_table_number,
+        tax_column=result.tax_column,
+        tax=result.tax,
+        expense_reimbursement=result.expense_reimbursement,
+        net_pay=result.net_pay,
+    )

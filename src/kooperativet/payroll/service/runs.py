@@ -1,0 +1,112 @@
+"""Creating, reading, listing and discarding a run (payroll.md §5)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kooperativet.core.calendar import previous_bank_day
+from kooperativet.errors import Conflict, NotFound
+from kooperativet.parameters import service as parameters_service
+from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout, RunStatus
+from kooperativet.payroll.service import collect
+from kooperativet.payroll.service.calculate import RunWithPayslips, calculated
+from kooperativet.payroll.service.payslips import run_payslips
+
+
+def default_pay_date(session: Session, *, today: date) -> date:
+    """The next pay date on or after ``today``: the pay day (25th) of the month, or the bank day before it."""
+    year, month = today.year, today.month
+    while True:
+        first = date(year, month, 1)
+        pay_day = parameters_service.value_in_force(session, key="pay_day", on=first).as_int()
+        candidate = previous_bank_day(date(year, month, pay_day))
+        if candidate >= today:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def create_run(
+    session: Session, *, today: date, pay_date: date | None, pay_on: PayOn | None, created_by_id: int | None
+) -> RunWithPayslips:
+    """A draft run for ``pay_date`` (default: the next pay day) with every payout that is ready.
+
+    Nothing ready is a 409; a payout that cannot be calculated (no tax table, no tax setting) is a 422.
+    """
+    pay_date = pay_date or default_pay_date(session, today=today)
+    if pay_on is None:
+        pay_on = PayOn(parameters_service.value_in_force(session, key="pay_on", on=pay_date).value)
+    ready = collect.collect_ready_payouts(session, pay_on=pay_on, pay_date=pay_date)
+    if not ready:
+        raise Conflict(
+            f"no payout is ready for a run on {pay_date} (pay_on={pay_on}): "
+            + (
+                "no assignment has fully paid invoices that are not yet salaried"
+                if pay_on == PayOn.payment
+                else "no assignment has issued invoices that are not yet salaried"
+            ),
+            code="nothing_ready",
+        )
+    run = PayrollRun(pay_date=pay_date, pay_on=pay_on, status=RunStatus.draft, created_by_id=created_by_id)
+    run.payouts = [
+        RunPayout(
+            position=position,
+            member_id=item.member_id,
+            assignment_id=item.assignment_id,
+            client_name=item.client_name,
+            invoice_numbers=list(item.invoice_numbers),
+            invoiced_amount=item.invoiced_amount,
+            expense_reimbursement=item.expense_reimbursement,
+        )
+        for position, item in enumerate(ready, start=1)
+    ]
+    session.add(run)
+    session.flush()
+    return calculated(session, run=run)  # refuse now, not at approval, what cannot be calculated
+
+
+def get_run(session: Session, *, run_id: int, for_update: bool = False) -> PayrollRun:
+    query = select(PayrollRun).where(PayrollRun.id == run_id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    run = session.scalar(query)
+    if run is None:
+        raise NotFound(f"payroll run {run_id} does not exist")
+    return run
+
+
+def show_run(session: Session, *, run: PayrollRun) -> RunWithPayslips:
+    """A run with every payslip: issued ones, or on a draft as they would be issued now."""
+    if run.status == RunStatus.draft:
+        return calculated(session, run=run)
+    return RunWithPayslips(run, run_payslips(session, run_id=run.id))
+
+
+def list_runs(session: Session, *, limit: int, offset: int) -> tuple[list[PayrollRun], int]:
+    total = session.scalar(select(func.count(PayrollRun.id))) or 0
+    rows = session.scalars(
+        select(PayrollRun)
+        .order_by(PayrollRun.pay_date.desc(), PayrollRun.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), total
+
+
+def require_draft(run: PayrollRun) -> None:
+    if run.status != RunStatus.draft:
+        raise Conflict(
+            f"payroll run {run.id} is {run.status} and locked; "
+            "correct a payslip with a correction payout in a later run",
+            code="run_locked",
+        )
+
+
+def discard_run(session: Session, *, run_id: int) -> None:
+    """Throw away a draft run; its payouts become ready for another run. A locked run is a 409."""
+    run = get_run(session, run_id=run_id, for_update=True)
+    require_draft(run)
+    session.delete(run)
+    session.flush()

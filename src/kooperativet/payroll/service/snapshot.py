@@ -1,0 +1,133 @@
+"""What an issued payslip stores of everything it was made from (payroll.md §5–§6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kooperativet.assignments.models import Assignment
+from kooperativet.parties.models import Cooperative, Member
+from kooperativet.payroll.models import PayrollRun, PayslipLine
+from kooperativet.payroll.service.calculate import PayslipDraft
+
+_LINE_AMOUNTS = (
+    "invoiced_amount", "fee_rate", "fee", "pool", "gross_salary", "holiday_pay_rate", "holiday_pay",
+    "contribution_base_month_to_date_before", "employer_contributions", "residue", "taxable_pay",
+    "tax", "expense_reimbursement", "net_pay",
+)  # fmt: skip
+
+
+def work_snapshot(assignment: Assignment) -> dict[str, str]:
+    """The work a payout pays for, as the payslip shows it: the period and the days or hours worked."""
+    return {
+        "work_start": assignment.period_start.isoformat(),
+        "work_end": assignment.period_end.isoformat(),
+        "extent_quantity": str(assignment.extent_quantity),
+        "extent_unit": str(assignment.extent_unit),
+    }
+
+
+def line_snapshot(line: PayslipLine) -> dict[str, Any]:
+    data: dict[str, Any] = {name: str(getattr(line, name)) for name in _LINE_AMOUNTS}
+    data.update(
+        position=line.position,
+        assignment_id=line.assignment_id,
+        client_name=line.client_name,
+        invoice_numbers=list(line.invoice_numbers),
+        corrects_payslip_id=line.corrects_payslip_id,
+        correction_reason=line.correction_reason,
+        contribution_category=line.contribution_category,
+        contribution_parts=list(line.contribution_parts),
+        tax_mode=line.tax_mode,
+        tax_percent=None if line.tax_percent is None else str(line.tax_percent),
+        tax_table_number=line.tax_table_number,
+        tax_column=line.tax_column,
+    )
+    return data
+
+
+def _paid_to(member: Member) -> dict[str, str | None]:
+    """The account the payslip says the net pay goes to; ``bank_iban`` is only written when it is the one
+    (snapshots issued before members could give an IBAN have the other two only)."""
+    account = member.salary_account
+    if account is not None and account.iban is not None:
+        return {"bank_clearing_number": None, "bank_account_number": None, "bank_iban": account.iban}
+    return {
+        "bank_clearing_number": member.bank_clearing_number,
+        "bank_account_number": member.bank_account_number,
+    }
+
+
+_TOTALS = (
+    "invoiced_amount", "fee", "gross_salary", "holiday_pay", "employer_contributions", "residue",
+    "taxable_pay", "tax", "expense_reimbursement", "net_pay",
+)  # fmt: skip
+
+
+def snapshot(
+    *,
+    run: PayrollRun,
+    draft: PayslipDraft,
+    cooperative: Cooperative | None,
+    lines: Sequence[PayslipLine],
+    assignments: Mapping[int, Assignment],
+    payslip_numbers: Mapping[int, str],
+) -> dict[str, Any]:
+    """Everything the payslip was made from and shows, as JSON-ready values (payroll.md §5–§6)."""
+    member, setting = draft.member, draft.tax_setting
+    corrected = sorted({line.corrects_payslip_id for line in lines if line.corrects_payslip_id})
+    return {
+        "run_id": run.id,
+        "pay_date": run.pay_date.isoformat(),
+        "period": run.pay_date.strftime("%Y-%m"),
+        "employer": {
+            "name": cooperative.name if cooperative else "",
+            "organisation_number": cooperative.organisation_number if cooperative else None,
+        },
+        "employee": {
+            "member_id": member.id,
+            "name": member.full_name,
+            "street": member.street,
+            "postal_code": member.postal_code,
+            "city": member.city,
+            "personal_identity_number": member.personal_identity_number,
+            "birth_date": member.birth_date.isoformat(),
+            "language": str(member.language),
+            **_paid_to(member),
+        },
+        "tax_setting": {
+            "id": setting.id,
+            "valid_from": setting.valid_from.isoformat(),
+            "mode": str(setting.mode),
+            "percent": None if setting.percent is None else str(setting.percent),
+            "table_number": setting.table_number,
+            "table_column": setting.table_column,
+            "tax_information_missing": setting.tax_information_missing,
+        },
+        "tax_table": (
+            {"import_id": draft.tax_table_import_id, "sha256": draft.tax_table_sha256}
+            if draft.tax_table_sha256
+            else None
+        ),
+        "parameters": [use.as_json() for use in draft.parameters.used],
+        "month_to_date_before": {
+            "contribution_base": str(draft.results[0].month_to_date_before.contribution_base_youth_used),
+            "taxable_pay": str(draft.results[0].month_to_date_before.taxable_pay),
+            "tax_withheld": str(draft.results[0].month_to_date_before.tax_withheld),
+        },
+        "lines": [
+            {
+                **line_snapshot(line),
+                **work_snapshot(assignments[line.assignment_id]),
+                "corrects_payslip_number": payslip_numbers.get(line.corrects_payslip_id or 0),
+            }
+            for line in lines
+        ],
+        "totals": {name: str(draft.total(name)) for name in _TOTALS},
+        "year_to_date": {
+            "gross": str(draft.year_to_date.gross),
+            "taxable": str(draft.year_to_date.taxable),
+            "tax": str(draft.year_to_date.tax),
+        },
+        "corrects_payslip_ids": corrected,
+    }
