@@ -64,11 +64,8 @@ def clients_worked_for(*, actor: User) -> Select[int] | None:
     which sees every client. This is what makes a private-person client visible to a member."""
     if policy.sees_everything(actor):
         return None
-    return (
-        select(Assignment.client_id)
-        .join(Member, Member.id == Assignment.member_id)
-        .where(Member.user_id == actor.id)
-    )
+    clients = select(Assignment.client_id)
+    return policy.only_own(clients, actor, owner_user_id=owner_user_id(Assignment.member_id))
 
 
 # --- reading -----------------------------------------------------------------------------------------
