@@ -9,19 +9,34 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, Numeric, Select, create_engine, event, func, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Engine,
+    MetaData,
+    Numeric,
+    Select,
+    create_engine,
+    event,
+    func,
+    select,
+)
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from kooperativet.errors import DomainError, NotSaved
+
+T = TypeVar("T")
+#: A column or an ordering of one (``Invoice.id``, ``Invoice.id.desc()``).
+OrderBy = ColumnElement[Any] | QueryableAttribute[Any]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -176,9 +191,37 @@ def write_lock_for(engine: Engine) -> AbstractContextManager[Any] | None:
     return threading.Lock() if engine.dialect.name == "sqlite" else None
 
 
+#: The most rows one page holds; the API refuses a larger ``limit`` (422) before a query is built.
+MAX_PAGE_SIZE = 100
+
+
 def count_rows(session: Session, query: Select[Any]) -> int:
     """How many rows a filtered query matches: the ``total`` of a page."""
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def fetch_page(
+    session: Session,
+    query: Select[T],
+    *,
+    limit: int,
+    offset: int,
+    order: Sequence[OrderBy],
+    tiebreak: OrderBy,
+) -> tuple[list[T], int]:
+    """One page of a filtered query and the total it matches; every list goes through here.
+
+    ``order`` is what the user asked for; ``tiebreak`` (the id, usually) makes the order total, so that
+    rows with the same date never swap places between two pages. Bounds are checked here too, because a
+    caller outside the API (the CLI, a test) gets no help from the query-parameter validation."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValueError(f"a page holds 1 to {MAX_PAGE_SIZE} rows, not {limit}")
+    if offset < 0:
+        raise ValueError(f"a page cannot start before the first row (offset {offset})")
+    total = count_rows(session, query)
+    rows = session.scalars(query.order_by(*order, tiebreak).limit(limit).offset(offset))
+    # unique(): a joined-eager relationship would otherwise repeat the row it joins to.
+    return list(rows.unique()), total
 
 
 def is_unique_violation(error: sa_exc.IntegrityError) -> bool:

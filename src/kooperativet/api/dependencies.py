@@ -13,9 +13,8 @@ from fastapi import Depends, Query, Request
 from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
-from kooperativet.api.types import MAX_PAGE_SIZE
 from kooperativet.config import Settings
-from kooperativet.db import transaction
+from kooperativet.db import MAX_PAGE_SIZE, transaction
 
 SWEDEN = ZoneInfo("Europe/Stockholm")
 

@@ -68,8 +68,6 @@ MultilineText = Annotated[str, AfterValidator(_lines)]
 
 T = TypeVar("T")
 
-MAX_PAGE_SIZE = 100
-
 
 class Page(BaseModel, Generic[T]):
     """One page of a collection, with the total count of matching rows."""

@@ -17,7 +17,13 @@ from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.assignments import rules, service
 from kooperativet.assignments.rules import AssignmentStatus
-from kooperativet.assignments.schemas import AssignmentListItem, ExpenseCreate, ExpenseRead, ReceiptRead
+from kooperativet.assignments.schemas import (
+    AssignmentListItem,
+    AssignmentSort,
+    ExpenseCreate,
+    ExpenseRead,
+    ReceiptRead,
+)
 from kooperativet.auth.dependencies import CurrentUser
 
 router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"])
@@ -33,8 +39,10 @@ def list_assignments(
     status: AssignmentStatus | None = None,
     member_id: int | None = None,
     client_id: int | None = None,
+    sort: AssignmentSort = AssignmentSort.period_desc,
 ) -> Page[AssignmentListItem]:
-    """Assignments, latest period first, filtered by status, member or client; a member sees their own."""
+    """Assignments, latest period first (``sort``: ``period``, ``-period``, ``created``, ``-created``),
+    filtered by status, member or client; a member sees their own."""
     rows, total = service.list_assignments(
         session,
         actor=user,
@@ -43,6 +51,7 @@ def list_assignments(
         status=status,
         member_id=member_id,
         client_id=client_id,
+        sort=sort,
     )
     items = [
         AssignmentListItem(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
@@ -12,6 +13,17 @@ from kooperativet.parties.schemas import ClientCreate
 
 MAX_LINES = 100
 MAX_EXPENSES = 100
+
+
+class AssignmentSort(StrEnum):
+    """The orders of the assignments list; a leading minus is newest (latest) first. ``created`` is the
+    order of registration. Rows that tie are ordered by id, in the same direction."""
+
+    period = "period"
+    period_desc = "-period"
+    created = "created"
+    created_desc = "-created"
+
 
 VAT_RATE = Field(
     ge=0, le=100, max_digits=5, decimal_places=2, description="per cent: 25, 12 or 6 for S, 0 otherwise"

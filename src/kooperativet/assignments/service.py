@@ -12,8 +12,9 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments import rules
@@ -26,15 +27,23 @@ from kooperativet.assignments.rules import (
     FeeLine,
     Transition,
 )
-from kooperativet.assignments.schemas import AssignmentCreate, AssignmentUpdate, ExpenseCreate, FeeLineCreate
-from kooperativet.auth.models import Role, User
+from kooperativet.assignments.schemas import (
+    AssignmentCreate,
+    AssignmentSort,
+    AssignmentUpdate,
+    ExpenseCreate,
+    FeeLineCreate,
+)
+from kooperativet.auth import policy
+from kooperativet.auth.models import User
 from kooperativet.auth.service import check_version
 from kooperativet.core.vat import VatCategory
-from kooperativet.db import count_rows
+from kooperativet.db import fetch_page
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Client, Member
+from kooperativet.parties.ownership import owner_user_id
 from kooperativet.parties.schemas import ClientCreate
 
 #: From approval on, an assignment is an employment: its terms no longer change.
@@ -50,21 +59,13 @@ DECIDED = frozenset(
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
-def is_office(user: User) -> bool:
-    """The treasurer and the admin see every assignment."""
-    return user.has_any_role(Role.treasurer, Role.admin)
-
-
 def clients_worked_for(*, actor: User) -> Select[int] | None:
     """The ids of the clients the actor works for (has an assignment for, in any status); None for the office,
     which sees every client. This is what makes a private-person client visible to a member."""
-    if is_office(actor):
+    if policy.sees_everything(actor):
         return None
-    return (
-        select(Assignment.client_id)
-        .join(Member, Member.id == Assignment.member_id)
-        .where(Member.user_id == actor.id)
-    )
+    clients = select(Assignment.client_id)
+    return policy.only_own(clients, actor, owner_user_id=owner_user_id(Assignment.member_id))
 
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ def clients_worked_for(*, actor: User) -> Select[int] | None:
 def get_assignment(session: Session, *, assignment_id: int, actor: User) -> Assignment:
     """An assignment; another member's is 404 to a member, not 403: existence is not disclosed."""
     assignment = session.get(Assignment, assignment_id)
-    if assignment is None or not (is_office(actor) or assignment.member.user_id == actor.id):
+    if assignment is None or not policy.may_see(actor, owner_user_id=assignment.member.user_id):
         raise NotFound(f"assignment {assignment_id} does not exist")
     return assignment
 
@@ -87,22 +88,28 @@ def list_assignments(
     status: AssignmentStatus | None = None,
     member_id: int | None = None,
     client_id: int | None = None,
+    sort: AssignmentSort = AssignmentSort.period_desc,
 ) -> tuple[list[Assignment], int]:
-    """Assignments matching the filters, newest period first; a member sees only their own."""
-    query = select(Assignment)
-    if not is_office(actor):
-        query = query.join(Member, Member.id == Assignment.member_id).where(Member.user_id == actor.id)
+    """Assignments matching the filters, newest period first unless ``sort`` says otherwise; a member sees
+    only their own."""
+    query = policy.only_own(select(Assignment), actor, owner_user_id=owner_user_id(Assignment.member_id))
     if status is not None:
         query = query.where(Assignment.status == status)
     if member_id is not None:
         query = query.where(Assignment.member_id == member_id)
     if client_id is not None:
         query = query.where(Assignment.client_id == client_id)
-    total = count_rows(session, query)
-    rows = session.scalars(
-        query.order_by(Assignment.period_start.desc(), Assignment.id.desc()).limit(limit).offset(offset)
-    )
-    return list(rows.unique()), total
+    order, tiebreak = _ORDERS[sort]
+    return fetch_page(session, query, limit=limit, offset=offset, order=order, tiebreak=tiebreak)
+
+
+#: Each ``sort`` value: the column, and the id in the same direction so that equal periods keep one order.
+_ORDERS: dict[AssignmentSort, tuple[list[ColumnElement[Any]], ColumnElement[Any]]] = {
+    AssignmentSort.period: ([Assignment.period_start.asc()], Assignment.id.asc()),
+    AssignmentSort.period_desc: ([Assignment.period_start.desc()], Assignment.id.desc()),
+    AssignmentSort.created: ([], Assignment.id.asc()),
+    AssignmentSort.created_desc: ([], Assignment.id.desc()),
+}
 
 
 def fee_lines(assignment: Assignment) -> list[FeeLine]:
@@ -354,7 +361,7 @@ def reject_assignment(
 
 def cancel_assignment(session: Session, *, assignment: Assignment, version: int, actor: User) -> Assignment:
     """The member (or the office) withdraws a draft or a submitted assignment."""
-    if not (is_office(actor) or assignment.member.user_id == actor.id):
+    if not policy.may_see(actor, owner_user_id=assignment.member.user_id):
         raise PermissionDenied("only the member or the treasurer may cancel an assignment")
     _move(assignment, Transition.cancel, version=version)
     session.flush()
@@ -410,7 +417,7 @@ def _require_own_draft(assignment: Assignment, actor: User) -> None:
 
 
 def _require_office(actor: User) -> None:
-    if not is_office(actor):
+    if not policy.sees_everything(actor):
         raise PermissionDenied("this needs one of the roles: admin, treasurer")
 
 

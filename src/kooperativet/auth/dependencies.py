@@ -10,6 +10,7 @@ from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
 
 from kooperativet.api.dependencies import AppSettings, DbSession
+from kooperativet.auth import policy
 from kooperativet.auth.models import Role, User
 from kooperativet.auth.tokens import (
     InvalidToken,
@@ -69,4 +70,4 @@ def require_roles(*roles: Role) -> Callable[[User], User]:
 
 
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
-TreasurerOrAdmin = Annotated[User, Depends(require_roles(Role.treasurer, Role.admin))]
+TreasurerOrAdmin = Annotated[User, Depends(require_roles(*policy.OFFICE))]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from kooperativet.auth.models import RefreshToken, Role, User, UserRole
 from kooperativet.auth.passwords import hash_password, verify_against_dummy, verify_password
 from kooperativet.auth.tokens import TokenConfig, first_issue_time, issue_access_token
-from kooperativet.db import count_rows
+from kooperativet.db import fetch_page
 from kooperativet.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
 
 
@@ -80,9 +80,7 @@ def list_users(
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(func.lower(User.email).like(pattern) | func.lower(User.full_name).like(pattern))
-    total = count_rows(session, query)
-    rows = session.scalars(query.order_by(User.id).limit(limit).offset(offset)).all()
-    return list(rows), total
+    return fetch_page(session, query, limit=limit, offset=offset, order=[], tiebreak=User.id)
 
 
 def update_user(

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus, AssignmentWarning, ExtentUnit
+from kooperativet.auth import policy
 from kooperativet.auth.models import User
-from kooperativet.db import count_rows
+from kooperativet.db import fetch_page
 from kooperativet.documents.render import render_pdf
 from kooperativet.employments.certificate import holiday_pay_with_each_salary, pay_estimate
 from kooperativet.employments.counter import (
@@ -33,6 +34,7 @@ from kooperativet.employments.models import Employment
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Cooperative, Member
+from kooperativet.parties.ownership import owner_user_id
 from kooperativet.parties.service import get_cooperative
 
 CERTIFICATE_TEMPLATE: Final = "employment/certificate.html"
@@ -49,10 +51,6 @@ INSURANCES: Final = (
 )
 DEFAULT_PAY_DAY: Final = 25
 EXTENT_UNIT_SV: Final = {ExtentUnit.hours: "timmar", ExtentUnit.days: "dagar"}
-
-
-def is_office(user: User) -> bool:
-    return assignments_service.is_office(user)
 
 
 # --- SÄVA --------------------------------------------------------------------------------------------
@@ -290,7 +288,7 @@ def _pay_day(session: Session, *, on: date) -> int:
 def get_employment(session: Session, *, employment_id: int, actor: User) -> Employment:
     """An employment; another member's is 404 to a member."""
     employment = session.get(Employment, employment_id)
-    if employment is None or not (is_office(actor) or employment.member.user_id == actor.id):
+    if employment is None or not policy.may_see(actor, owner_user_id=employment.member.user_id):
         raise NotFound(f"employment {employment_id} does not exist")
     return employment
 
@@ -298,16 +296,12 @@ def get_employment(session: Session, *, employment_id: int, actor: User) -> Empl
 def list_employments(
     session: Session, *, actor: User, limit: int, offset: int, member_id: int | None = None
 ) -> tuple[list[Employment], int]:
-    query = select(Employment)
-    if not is_office(actor):
-        query = query.join(Member, Member.id == Employment.member_id).where(Member.user_id == actor.id)
+    """Employments, latest start first; a member sees only their own."""
+    query = policy.only_own(select(Employment), actor, owner_user_id=owner_user_id(Employment.member_id))
     if member_id is not None:
         query = query.where(Employment.member_id == member_id)
-    total = count_rows(session, query)
-    rows = session.scalars(
-        query.order_by(Employment.start.desc(), Employment.id.desc()).limit(limit).offset(offset)
-    )
-    return list(rows.unique()), total
+    order = [Employment.start.desc()]
+    return fetch_page(session, query, limit=limit, offset=offset, order=order, tiebreak=Employment.id.desc())
 
 
 # --- arbetsgivarintyg --------------------------------------------------------------------------------

@@ -7,23 +7,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kooperativet.auth.models import Role, User
-from kooperativet.errors import PermissionDenied, RuleViolation
+from kooperativet.errors import RuleViolation
 from kooperativet.governance.members import existing_member
 from kooperativet.governance.models import BoardAssignment, BoardRole
 from kooperativet.governance.schemas import BoardAssignmentCreate
 
 VOTING_BOARD_ROLES = frozenset(BoardRole) - {BoardRole.deputy}
-
-
-def is_officer(user: User) -> bool:
-    """Board members and the admin run meetings and board votes."""
-    return user.has_any_role(Role.board, Role.admin)
-
-
-def require_officer(user: User) -> None:
-    if not is_officer(user):
-        raise PermissionDenied("only the board or the admin may do this")
 
 
 def appoint_board_member(session: Session, *, data: BoardAssignmentCreate) -> BoardAssignment:

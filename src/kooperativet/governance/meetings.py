@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
+from kooperativet.db import fetch_page
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance.board import list_board, voting_board
 from kooperativet.governance.members import current_member
@@ -58,11 +59,10 @@ def get_meeting(session: Session, *, meeting_id: int) -> Meeting:
 
 
 def list_meetings(session: Session, *, limit: int, offset: int) -> tuple[list[Meeting], int]:
-    total = session.scalar(select(func.count(Meeting.id))) or 0
-    rows = session.scalars(
-        select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(limit).offset(offset)
+    order = [Meeting.held_on.desc()]
+    return fetch_page(
+        session, select(Meeting), limit=limit, offset=offset, order=order, tiebreak=Meeting.id.desc()
     )
-    return list(rows), total
 
 
 def require_status(meeting: Meeting, *allowed: MeetingStatus) -> None:

@@ -18,8 +18,9 @@ from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today, Wi
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
+from kooperativet.auth import policy
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, require_roles
-from kooperativet.auth.models import Role, User
+from kooperativet.auth.models import User
 from kooperativet.governance import (
     board,
     conduct,
@@ -67,7 +68,7 @@ from kooperativet.governance.schemas import (
 
 router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
 
-BoardOrAdmin = Annotated[User, Depends(require_roles(Role.board, Role.admin))]
+BoardOrAdmin = Annotated[User, Depends(require_roles(*policy.MEETING_RUNNERS))]
 
 
 def _random_seed() -> int:

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments.duties import is_own_work
 from kooperativet.audit.service import append_event
+from kooperativet.auth import policy
 from kooperativet.auth.models import User
-from kooperativet.db import count_rows
+from kooperativet.db import fetch_page
 from kooperativet.errors import RuleViolation
 from kooperativet.invoices.camt054 import BankCredit, InvalidCamt054, parse_camt054
 from kooperativet.invoices.models import (
@@ -32,14 +33,10 @@ from kooperativet.invoices.models import (
 )
 from kooperativet.invoices.ocr import is_valid_ocr
 from kooperativet.invoices.schemas import PaymentCreate
-from kooperativet.invoices.service.read import (
-    get_invoice,
-    own_member_ids,
-    refuse_own_invoice,
-    sees_every_invoice,
-)
+from kooperativet.invoices.service.read import get_invoice, refuse_own_invoice
 from kooperativet.invoices.service.settlement import settle
 from kooperativet.parties.models import Member
+from kooperativet.parties.ownership import owner_user_id
 
 
 def record_payment(session: Session, *, data: PaymentCreate, actor: User, now: datetime) -> Payment:
@@ -343,23 +340,20 @@ def list_payments(
     query = select(Payment)
     if invoice_id is not None:
         query = query.where(Payment.invoice_id == invoice_id)
-    if not sees_every_invoice(actor):
-        own = select(Invoice.id).where(Invoice.member_id.in_(own_member_ids(session, actor)))
+    if not policy.sees_everything(actor):
+        own = policy.only_own(select(Invoice.id), actor, owner_user_id=owner_user_id(Invoice.member_id))
         query = query.where(Payment.invoice_id.in_(own))
-    total = count_rows(session, query)
-    rows = session.scalars(
-        query.order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(limit).offset(offset)
-    )
-    return list(rows), total
+    order = [Payment.paid_on.desc()]
+    return fetch_page(session, query, limit=limit, offset=offset, order=order, tiebreak=Payment.id.desc())
 
 
 def list_unmatched(session: Session, *, limit: int, offset: int) -> tuple[list[UnmatchedBankEntry], int]:
     """Unmatched bank entries: those still to resolve first, then the resolved; newest first within each."""
-    query = select(UnmatchedBankEntry)
-    total = count_rows(session, query)
-    rows = session.scalars(
-        query.order_by(UnmatchedBankEntry.resolution.is_not(None), UnmatchedBankEntry.id.desc())
-        .limit(limit)
-        .offset(offset)
+    return fetch_page(
+        session,
+        select(UnmatchedBankEntry),
+        limit=limit,
+        offset=offset,
+        order=[UnmatchedBankEntry.resolution.is_not(None)],
+        tiebreak=UnmatchedBankEntry.id.desc(),
     )
-    return list(rows), total

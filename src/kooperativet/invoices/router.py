@@ -17,6 +17,7 @@ from kooperativet.invoices.schemas import (
     CreditNoteIssue,
     InvoiceIssue,
     InvoiceRead,
+    InvoiceSort,
     PaymentCreate,
     PaymentRead,
     UnmatchedBankEntryRead,
@@ -70,8 +71,11 @@ def list_invoices(
     client_id: int | None = None,
     member_id: int | None = None,
     assignment_id: int | None = None,
+    sort: InvoiceSort | None = None,
 ) -> Page[InvoiceRead]:
-    """Invoices and credit notes, newest first. A member sees those of their own assignments only."""
+    """Invoices and credit notes, newest number first (the overdue ones: oldest due date first); ``sort``:
+    ``number``, ``issue_date`` or ``due_date``, a leading minus for newest first. A member sees those of
+    their own assignments only."""
     rows, total = service.list_invoices(
         session,
         actor=user,
@@ -83,6 +87,7 @@ def list_invoices(
         client_id=client_id,
         member_id=member_id,
         assignment_id=assignment_id,
+        sort=sort,
     )
     return Page(
         items=[InvoiceRead.from_model(invoice, today=today) for invoice in rows],

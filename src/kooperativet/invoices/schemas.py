@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import Field, model_validator
 
@@ -17,6 +18,18 @@ from kooperativet.invoices.models import (
 from kooperativet.parties.models import Language
 
 QUANTITY = Field(gt=0, max_digits=12, decimal_places=3, examples=["8"])
+
+
+class InvoiceSort(StrEnum):
+    """The orders of the invoices list; a leading minus is newest (highest) first. ``number`` is the
+    invoice number (year, then sequence). Rows that tie are ordered by id, in the same direction."""
+
+    number = "number"
+    number_desc = "-number"
+    issue_date = "issue_date"
+    issue_date_desc = "-issue_date"
+    due_date = "due_date"
+    due_date_desc = "-due_date"
 
 
 class InvoicePart(Schema):

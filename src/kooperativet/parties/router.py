@@ -8,8 +8,8 @@ from kooperativet import mail
 from kooperativet.api.dependencies import AppSettings, DbSession, Now, Window
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
+from kooperativet.auth import policy
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
-from kooperativet.auth.models import Role
 from kooperativet.core.identifiers import mask_account, mask_iban, mask_personal_identity
 from kooperativet.parties import service
 from kooperativet.parties.models import Member
@@ -51,14 +51,13 @@ def list_members(
     current_on: date | None = None,
 ) -> Page[MemberListItem]:
     """Members with personnummer and bank account masked. A member sees only their own record."""
-    sees_everyone = user.has_any_role(Role.treasurer, Role.admin, Role.board)
     rows, total = service.list_members(
         session,
         limit=window.limit,
         offset=window.offset,
         q=q,
         current_on=current_on,
-        user_id=None if sees_everyone else user.id,
+        user_id=None if policy.sees_every_member(user) else user.id,
     )
     return Page(items=[_list_item(m) for m in rows], total=total, limit=window.limit, offset=window.offset)
 

@@ -13,11 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
-from kooperativet.auth.models import Role, User
+from kooperativet.auth import policy
+from kooperativet.auth.models import User
 from kooperativet.auth.service import check_version
 from kooperativet.config import Settings
 from kooperativet.core import identifiers as ids
-from kooperativet.db import count_rows, is_unique_violation
+from kooperativet.db import fetch_page, is_unique_violation
 from kooperativet.encryption import blind_index
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from kooperativet.parties.models import (
@@ -59,10 +60,6 @@ def validated(field: str, parse: Callable[[str], T], value: str) -> T:
         return parse(value)
     except ids.InvalidIdentifier as exc:
         raise RuleViolation(f"{field}: {exc}", code="invalid_identifier", field=field) from exc
-
-
-def is_treasurer_or_admin(user: User) -> bool:
-    return user.has_any_role(Role.treasurer, Role.admin)
 
 
 # --- the cooperative ---------------------------------------------------------------------------------
@@ -193,7 +190,7 @@ def update_member(
     with the old and new values masked; a new bank account waits for a second person's confirmation."""
     check_version(member.version, update.version, what=f"member {member.id}")
     changes = update.model_dump(exclude_unset=True, exclude={"version"})
-    if not is_treasurer_or_admin(actor):
+    if not policy.sees_everything(actor):
         refused = sorted(set(changes) - MEMBER_CONTACT_FIELDS)
         if refused:
             raise PermissionDenied(
@@ -253,7 +250,7 @@ def confirm_bank_account(session: Session, *, member: Member, actor: User, now: 
         raise PermissionDenied(
             "you entered this bank account; another treasurer or admin, or the member, must confirm it"
         )
-    if not (is_treasurer_or_admin(actor) or member.user_id == actor.id):
+    if not policy.may_see(actor, owner_user_id=member.user_id):
         raise PermissionDenied("only the treasurer, an admin or the member can confirm a bank account")
     append_event(
         session,
@@ -389,7 +386,7 @@ def _masked_account(clearing: str | None, account: str | None, iban: str | None 
 def get_member(session: Session, *, member_id: int, actor: User) -> Member:
     """A member's record. Others' records are 404 to a member, not 403: existence is not disclosed."""
     member = session.get(Member, member_id)
-    if member is None or not (is_treasurer_or_admin(actor) or member.user_id == actor.id):
+    if member is None or not policy.may_see(actor, owner_user_id=member.user_id):
         raise NotFound(f"member {member_id} does not exist")
     return member
 
@@ -423,11 +420,8 @@ def list_members(
         query = query.where(
             Member.joined_on <= current_on, or_(Member.left_on.is_(None), Member.left_on > current_on)
         )
-    total = count_rows(session, query)
-    rows = session.scalars(
-        query.order_by(Member.last_name, Member.first_name, Member.id).limit(limit).offset(offset)
-    )
-    return list(rows), total
+    order = [Member.last_name, Member.first_name]
+    return fetch_page(session, query, limit=limit, offset=offset, order=order, tiebreak=Member.id)
 
 
 def add_tax_setting(session: Session, *, member: Member, data: TaxSettingCreate) -> MemberTaxSetting:
@@ -587,9 +581,7 @@ def list_clients(
         query = query.where(Client.public_sector == public_sector)
     if country:
         query = query.where(Client.country == country.upper())
-    total = count_rows(session, query)
-    rows = session.scalars(query.order_by(Client.name, Client.id).limit(limit).offset(offset))
-    return list(rows), total
+    return fetch_page(session, query, limit=limit, offset=offset, order=[Client.name], tiebreak=Client.id)
 
 
 def _apply_client(session: Session, client: Client, changes: dict[str, Any]) -> None:

@@ -5,28 +5,26 @@ invoices past their due date, the oldest due first (``Invoice.is_overdue_on`` is
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.duties import refuse_own_work
-from kooperativet.auth.models import Role, User
-from kooperativet.db import count_rows
+from kooperativet.auth import policy
+from kooperativet.auth.models import User
+from kooperativet.db import fetch_page
 from kooperativet.errors import NotFound
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
+from kooperativet.invoices.schemas import InvoiceSort
 from kooperativet.parties.models import Member
-
-
-def sees_every_invoice(user: User) -> bool:
-    return user.has_any_role(Role.treasurer, Role.admin)
+from kooperativet.parties.ownership import owner_user_id, user_of_member
 
 
 def get_invoice(session: Session, *, invoice_id: int, actor: User) -> Invoice:
     """An invoice or credit note; a member sees only those of their own assignments (404 otherwise)."""
     invoice = session.get(Invoice, invoice_id)
-    if invoice is None or not (
-        sees_every_invoice(actor) or invoice.member_id in own_member_ids(session, actor)
-    ):
+    if invoice is None or not policy.may_see(actor, owner_user_id=user_of_member(session, invoice.member_id)):
         raise NotFound(f"invoice {invoice_id} does not exist")
     return invoice
 
@@ -43,10 +41,11 @@ def list_invoices(
     client_id: int | None = None,
     member_id: int | None = None,
     assignment_id: int | None = None,
+    sort: InvoiceSort | None = None,
 ) -> tuple[list[Invoice], int]:
-    query = select(Invoice)
-    if not sees_every_invoice(actor):
-        query = query.where(Invoice.member_id.in_(own_member_ids(session, actor)))
+    """Invoices matching the filters in the order ``sort`` names; without one, the newest number first, or
+    the oldest due date first when listing the overdue ones."""
+    query = policy.only_own(select(Invoice), actor, owner_user_id=owner_user_id(Invoice.member_id))
     if kind is not None:
         query = query.where(Invoice.kind == kind)
     if status is not None:
@@ -63,18 +62,21 @@ def list_invoices(
         query = query.where(Invoice.member_id == member_id)
     if assignment_id is not None:
         query = query.where(Invoice.assignment_id == assignment_id)
-    total = count_rows(session, query)
-    order = (
-        (Invoice.due_date, Invoice.id)
-        if overdue_on is not None
-        else (Invoice.year.desc(), Invoice.sequence.desc())
-    )
-    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
-    return list(rows), total
+    if sort is None:
+        sort = InvoiceSort.due_date if overdue_on is not None else InvoiceSort.number_desc
+    order, tiebreak = _ORDERS[sort]
+    return fetch_page(session, query, limit=limit, offset=offset, order=order, tiebreak=tiebreak)
 
 
-def own_member_ids(session: Session, actor: User) -> list[int]:
-    return list(session.scalars(select(Member.id).where(Member.user_id == actor.id)))
+#: Each ``sort`` value: the columns, and the id in the same direction so that equal dates keep one order.
+_ORDERS: dict[InvoiceSort, tuple[list[ColumnElement[Any]], ColumnElement[Any]]] = {
+    InvoiceSort.number: ([Invoice.year.asc(), Invoice.sequence.asc()], Invoice.id.asc()),
+    InvoiceSort.number_desc: ([Invoice.year.desc(), Invoice.sequence.desc()], Invoice.id.desc()),
+    InvoiceSort.issue_date: ([Invoice.issue_date.asc()], Invoice.id.asc()),
+    InvoiceSort.issue_date_desc: ([Invoice.issue_date.desc()], Invoice.id.desc()),
+    InvoiceSort.due_date: ([Invoice.due_date.asc()], Invoice.id.asc()),
+    InvoiceSort.due_date_desc: ([Invoice.due_date.desc()], Invoice.id.desc()),
+}
 
 
 def refuse_own_invoice(session: Session, *, invoice: Invoice, actor: User, act: str) -> None:
