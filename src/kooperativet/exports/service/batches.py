@@ -11,19 +11,26 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event, chain_head
+from kooperativet.db import fetch_page
 from kooperativet.errors import NotFound
 from kooperativet.exports.formats import ExportFile
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
 
 
 def list_batches(session: Session, *, limit: int, offset: int) -> tuple[list[ExportBatch], int]:
-    total = session.scalar(select(func.count(ExportBatch.id))) or 0
-    rows = session.scalars(select(ExportBatch).order_by(ExportBatch.id.desc()).limit(limit).offset(offset))
-    return list(rows), total
+    """Newest first."""
+    return fetch_page(
+        session,
+        select(ExportBatch),
+        limit=limit,
+        offset=offset,
+        order=[],
+        tiebreak=ExportBatch.id.desc(),
+    )
 
 
 def get_batch(session: Session, *, batch_id: int) -> ExportBatch:

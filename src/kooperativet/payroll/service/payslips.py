@@ -5,28 +5,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kooperativet.auth.models import Role, User
-from kooperativet.db import count_rows
+from kooperativet.auth import policy
+from kooperativet.auth.models import User
+from kooperativet.db import fetch_page
 from kooperativet.errors import NotFound
-from kooperativet.parties.models import Member
+from kooperativet.parties.ownership import owner_user_id, user_of_member
 from kooperativet.payroll.models import Payslip
 
 
-def _sees_all_payslips(user: User) -> bool:
-    return user.has_any_role(Role.treasurer, Role.admin)
-
-
 def get_payslip(session: Session, *, payslip_id: int, actor: User) -> Payslip:
-    """A payslip: the treasurer and admin see any; a member only their own (others are 404)."""
+    """A payslip: the office sees any; a member only their own (others are 404)."""
     payslip = session.get(Payslip, payslip_id)
-    if payslip is None or not (_sees_all_payslips(actor) or _owns(session, payslip, actor)):
+    if payslip is None or not policy.may_see(actor, owner_user_id=user_of_member(session, payslip.member_id)):
         raise NotFound(f"payslip {payslip_id} does not exist")
     return payslip
-
-
-def _owns(session: Session, payslip: Payslip, actor: User) -> bool:
-    member = session.get(Member, payslip.member_id)
-    return member is not None and member.user_id == actor.id
 
 
 def list_payslips(
@@ -40,20 +32,21 @@ def list_payslips(
     year: int | None = None,
 ) -> tuple[list[Payslip], int]:
     """Payslips newest first; a member sees only their own whatever the filters say."""
-    query = select(Payslip)
-    if not _sees_all_payslips(actor):
-        query = query.join(Member, Member.id == Payslip.member_id).where(Member.user_id == actor.id)
+    query = policy.only_own(select(Payslip), actor, owner_user_id=owner_user_id(Payslip.member_id))
     if member_id is not None:
         query = query.where(Payslip.member_id == member_id)
     if run_id is not None:
         query = query.where(Payslip.run_id == run_id)
     if year is not None:
         query = query.where(Payslip.year == year)
-    total = count_rows(session, query)
-    rows = session.scalars(
-        query.order_by(Payslip.pay_date.desc(), Payslip.id.desc()).limit(limit).offset(offset)
+    return fetch_page(
+        session,
+        query,
+        limit=limit,
+        offset=offset,
+        order=[Payslip.pay_date.desc()],
+        tiebreak=Payslip.id.desc(),
     )
-    return list(rows), total
 
 
 def run_payslips(session: Session, *, run_id: int) -> list[Payslip]:

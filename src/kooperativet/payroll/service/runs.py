@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.calendar import previous_bank_day
+from kooperativet.db import fetch_page
 from kooperativet.errors import Conflict, NotFound
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout, RunStatus
@@ -85,14 +86,14 @@ def show_run(session: Session, *, run: PayrollRun) -> RunWithPayslips:
 
 
 def list_runs(session: Session, *, limit: int, offset: int) -> tuple[list[PayrollRun], int]:
-    total = session.scalar(select(func.count(PayrollRun.id))) or 0
-    rows = session.scalars(
-        select(PayrollRun)
-        .order_by(PayrollRun.pay_date.desc(), PayrollRun.id.desc())
-        .limit(limit)
-        .offset(offset)
+    return fetch_page(
+        session,
+        select(PayrollRun),
+        limit=limit,
+        offset=offset,
+        order=[PayrollRun.pay_date.desc()],
+        tiebreak=PayrollRun.id.desc(),
     )
-    return list(rows), total
 
 
 def require_draft(run: PayrollRun) -> None:
