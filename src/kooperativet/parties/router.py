@@ -10,9 +10,7 @@ from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth import policy
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
-from kooperativet.core.identifiers import mask_account, mask_iban, mask_personal_identity
 from kooperativet.parties import service
-from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import (
     ClientCreate,
     ClientRead,
@@ -59,7 +57,12 @@ def list_members(
         current_on=current_on,
         user_id=None if policy.sees_every_member(user) else user.id,
     )
-    return Page(items=[_list_item(m) for m in rows], total=total, limit=window.limit, offset=window.offset)
+    return Page(
+        items=[MemberListItem.from_model(m) for m in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
+    )
 
 
 @router.post(
@@ -162,25 +165,3 @@ def update_client(
     """Change a client (treasurer or admin). Send the ``version`` you read."""
     client = service.get_client(session, client_id=client_id, worked_for=None)
     return ClientRead.model_validate(service.update_client(session, client=client, update=body))
-
-
-def _masked_account(member: Member) -> str | None:
-    """``****6789``, or ``SE35****0003`` for a member who gave only an IBAN."""
-    if member.bank_account_number:
-        return mask_account(member.bank_account_number)
-    return mask_iban(member.bank_iban) if member.bank_iban else None
-
-
-def _list_item(member: Member) -> MemberListItem:
-    return MemberListItem(
-        id=member.id,
-        user_id=member.user_id,
-        first_name=member.first_name,
-        last_name=member.last_name,
-        personal_identity_number_masked=mask_personal_identity(member.personal_identity_number),
-        bank_account_masked=_masked_account(member),
-        email=member.email,
-        joined_on=member.joined_on,
-        left_on=member.left_on,
-        version=member.version,
-    )

@@ -6,7 +6,8 @@ from decimal import Decimal
 from pydantic import EmailStr, Field
 
 from kooperativet.api.types import MultilineText, Percent, ReadSchema, Schema, Text
-from kooperativet.parties.models import ClientKind, Language, TaxMode
+from kooperativet.core.identifiers import mask_account, mask_iban, mask_personal_identity
+from kooperativet.parties.models import ClientKind, Language, Member, TaxMode
 
 COUNTRY = Field(default="SE", pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["SE"])
 
@@ -203,6 +204,28 @@ class MemberListItem(ReadSchema):
     joined_on: date
     left_on: date | None
     version: int
+
+    @classmethod
+    def from_model(cls, member: Member) -> MemberListItem:
+        return cls(
+            id=member.id,
+            user_id=member.user_id,
+            first_name=member.first_name,
+            last_name=member.last_name,
+            personal_identity_number_masked=mask_personal_identity(member.personal_identity_number),
+            bank_account_masked=_masked_account(member),
+            email=member.email,
+            joined_on=member.joined_on,
+            left_on=member.left_on,
+            version=member.version,
+        )
+
+
+def _masked_account(member: Member) -> str | None:
+    """``****6789``, or ``SE35****0003`` for a member who gave only an IBAN."""
+    if member.bank_account_number:
+        return mask_account(member.bank_account_number)
+    return mask_iban(member.bank_iban) if member.bank_iban else None
 
 
 class ClientFields(Schema):

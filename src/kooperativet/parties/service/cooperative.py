@@ -1,0 +1,80 @@
+"""The cooperative's identity: the one row, seeded from settings on an empty database, changed by an admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kooperativet.auth.service import check_version
+from kooperativet.config import Settings
+from kooperativet.core import identifiers as ids
+from kooperativet.errors import NotFound, RuleViolation
+from kooperativet.parties.models import Cooperative
+from kooperativet.parties.schemas import CooperativeUpdate
+from kooperativet.parties.service.checks import validated
+
+
+def get_cooperative(session: Session) -> Cooperative:
+    cooperative = session.scalar(select(Cooperative).order_by(Cooperative.id).limit(1))
+    if cooperative is None:
+        raise NotFound("the cooperative has not been set up; run `kooperativet db upgrade`")
+    return cooperative
+
+
+def seed_cooperative(session: Session, *, settings: Settings) -> Cooperative | None:
+    """Create the cooperative's row from settings on an empty database; afterwards the database rules."""
+    if session.scalar(select(func.count(Cooperative.id))):
+        return None
+    cooperative = Cooperative(name=settings.cooperative_name, f_tax_approved=settings.cooperative_f_tax)
+    _apply_cooperative(
+        cooperative,
+        {
+            "organisation_number": settings.cooperative_organisation_number,
+            "vat_number": settings.cooperative_vat_number,
+            "street": settings.cooperative_street,
+            "postal_code": settings.cooperative_postal_code,
+            "city": settings.cooperative_city,
+            "bankgiro": settings.cooperative_bankgiro,
+            "iban": settings.cooperative_iban,
+            "bic": settings.cooperative_bic,
+            "contact_name": settings.cooperative_contact_name,
+            "contact_email": settings.cooperative_contact_email,
+            "contact_phone": settings.cooperative_contact_phone,
+        },
+    )
+    session.add(cooperative)
+    session.flush()
+    return cooperative
+
+
+def update_cooperative(session: Session, *, update: CooperativeUpdate) -> Cooperative:
+    cooperative = get_cooperative(session)
+    check_version(cooperative.version, update.version, what="the cooperative's settings")
+    changes = update.model_dump(exclude_unset=True, exclude={"version"})
+    for field in ("name", "f_tax_approved", "country"):
+        if field in changes and changes[field] is None:
+            raise RuleViolation(f"{field} cannot be empty", field=field)
+    _apply_cooperative(cooperative, changes)
+    cooperative.version += 1
+    session.flush()
+    return cooperative
+
+
+_COOPERATIVE_PARSERS: dict[str, Callable[[str], str]] = {
+    "organisation_number": ids.normalise_organisation_number,
+    "vat_number": ids.normalise_vat_number,
+    "bankgiro": ids.normalise_bankgiro,
+    "iban": ids.normalise_iban,
+    "bic": ids.normalise_bic,
+}
+
+
+def _apply_cooperative(cooperative: Cooperative, changes: dict[str, Any]) -> None:
+    for field, value in changes.items():
+        parse = _COOPERATIVE_PARSERS.get(field)
+        if parse is not None and value is not None:
+            value = validated(field, parse, value)
+        setattr(cooperative, field, value)

@@ -1,0 +1,228 @@
+"""Members' records: register, change (identity changes audited, masked), read one, read your own, list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from kooperativet.audit.service import append_event
+from kooperativet.auth import policy
+from kooperativet.auth.models import User
+from kooperativet.auth.service import check_version
+from kooperativet.core import identifiers as ids
+from kooperativet.db import fetch_page
+from kooperativet.encryption import blind_index
+from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from kooperativet.parties.models import PERSONAL_IDENTITY_INDEX, Member
+from kooperativet.parties.schemas import MemberCreate, MemberUpdate, TaxSettingCreate
+from kooperativet.parties.service.bank_accounts import change_bank_account, payout_account
+from kooperativet.parties.service.checks import flush_unique, validated
+from kooperativet.parties.service.notice import MemberChange
+from kooperativet.parties.service.tax_settings import new_tax_setting
+
+MEMBER_CONTACT_FIELDS = frozenset({"street", "postal_code", "city", "country", "email", "phone"})
+MEMBER_REQUIRED_FIELDS = frozenset(
+    {"first_name", "last_name", "personal_identity_number", "joined_on", "country", "language"}
+)
+MEMBER_IDENTITY_FIELDS = ("first_name", "last_name", "personal_identity_number")
+#: A member resident abroad: citizenship and TIN for the AGI (docs/exports.md); set by the staff.
+MEMBER_ABROAD_FIELDS = frozenset({"citizenship", "tax_identification_number", "tax_identification_country"})
+
+
+def create_member(session: Session, *, data: MemberCreate) -> Member:
+    identity = validated(
+        "personal_identity_number", ids.parse_personal_identity, data.personal_identity_number
+    )
+    _refuse_duplicate_person(session, identity.number)
+    member = Member(
+        first_name=data.first_name.strip(),
+        last_name=data.last_name.strip(),
+        personal_identity_number=identity.number,
+        is_coordination_number=identity.is_coordination_number,
+        birth_date=identity.birth_date,
+        joined_on=data.joined_on,
+        left_on=data.left_on,
+        language=data.language,
+        **data.model_dump(include=set(MEMBER_CONTACT_FIELDS | MEMBER_ABROAD_FIELDS)),
+    )
+    _check_membership_dates(member)
+    _check_tax_identification(member)
+    member.bank_clearing_number, member.bank_account_number, member.bank_iban = payout_account(
+        data.bank_clearing_number, data.bank_account_number, data.bank_iban
+    )
+    if data.user_id is not None:
+        _link_user(session, member, data.user_id)
+    tax = data.tax or TaxSettingCreate(valid_from=data.joined_on)
+    member.tax_settings = [new_tax_setting(tax)]
+    session.add(member)
+    flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")
+    return member
+
+
+def _check_tax_identification(member: Member) -> None:
+    """A TIN is only useful with the country that issued it (the AGI writes FK252 with FK076)."""
+    if bool(member.tax_identification_number) != bool(member.tax_identification_country):
+        raise RuleViolation(
+            "tax_identification_number and tax_identification_country are given together",
+            field="tax_identification_country",
+        )
+
+
+def update_member(
+    session: Session, *, member: Member, update: MemberUpdate, actor: User, now: datetime
+) -> MemberChange:
+    """Change a member's record. A change of identity (name, personnummer) or bank account is an audit event
+    with the old and new values masked; a new bank account waits for a second person's confirmation."""
+    check_version(member.version, update.version, what=f"member {member.id}")
+    changes = update.model_dump(exclude_unset=True, exclude={"version"})
+    if not policy.sees_everything(actor):
+        refused = sorted(set(changes) - MEMBER_CONTACT_FIELDS)
+        if refused:
+            raise PermissionDenied(
+                "members may change only their contact fields; "
+                f"ask the treasurer to change {', '.join(refused)}"
+            )
+    for field in MEMBER_REQUIRED_FIELDS & set(changes):
+        if changes[field] is None:
+            raise RuleViolation(f"{field} cannot be empty", field=field)
+    identity_before = _identity(member)
+    if "personal_identity_number" in changes:
+        identity = validated(
+            "personal_identity_number", ids.parse_personal_identity, changes.pop("personal_identity_number")
+        )
+        if identity.number != member.personal_identity_number:
+            _refuse_duplicate_person(session, identity.number)
+        member.personal_identity_number = identity.number
+        member.birth_date = identity.birth_date
+        member.is_coordination_number = identity.is_coordination_number
+    bank_account_changed = False
+    if {"bank_clearing_number", "bank_account_number", "bank_iban"} & set(changes):
+        bank_account_changed = change_bank_account(
+            session,
+            member,
+            changes.pop("bank_clearing_number", member.bank_clearing_number),
+            changes.pop("bank_account_number", member.bank_account_number),
+            changes.pop("bank_iban", member.bank_iban),
+            actor=actor,
+            now=now,
+        )
+    if "user_id" in changes:
+        user_id = changes.pop("user_id")
+        if user_id is None:
+            member.user_id = None
+        elif user_id != member.user_id:
+            _link_user(session, member, user_id)
+    for field, value in changes.items():
+        setattr(member, field, value.strip() if isinstance(value, str) else value)
+    _check_membership_dates(member)
+    _check_tax_identification(member)
+    identity_fields = _record_identity_change(session, member, identity_before, actor=actor, now=now)
+    member.version += 1
+    flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")
+    return MemberChange(
+        member=member, identity_fields=identity_fields, bank_account_changed=bank_account_changed
+    )
+
+
+def _identity(member: Member) -> dict[str, str]:
+    return {field: getattr(member, field) for field in MEMBER_IDENTITY_FIELDS}
+
+
+def _masked(field: str, value: str) -> str:
+    if field == "personal_identity_number":
+        return ids.mask_personal_identity(value)
+    return ids.mask_name(value)
+
+
+def _record_identity_change(
+    session: Session, member: Member, before: dict[str, str], *, actor: User, now: datetime
+) -> tuple[str, ...]:
+    """Append an audit event naming who changed which identity fields, old and new values masked."""
+    after = _identity(member)
+    changed = tuple(field for field in MEMBER_IDENTITY_FIELDS if after[field] != before[field])
+    if changed:
+        append_event(
+            session,
+            kind="member_identity_changed",
+            payload={
+                "member_id": member.id,
+                "changed_by_user_id": actor.id,
+                "changes": {
+                    field: {"old": _masked(field, before[field]), "new": _masked(field, after[field])}
+                    for field in changed
+                },
+            },
+            now=now,
+        )
+    return changed
+
+
+def get_member(session: Session, *, member_id: int, actor: User) -> Member:
+    """A member's record. Others' records are 404 to a member, not 403: existence is not disclosed."""
+    member = session.get(Member, member_id)
+    if member is None or not policy.may_see(actor, owner_user_id=member.user_id):
+        raise NotFound(f"member {member_id} does not exist")
+    return member
+
+
+def get_own_member(session: Session, *, actor: User) -> Member:
+    member = session.scalar(select(Member).where(Member.user_id == actor.id))
+    if member is None:
+        raise NotFound("no member record is linked to your user")
+    return member
+
+
+def list_members(
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    q: str | None = None,
+    current_on: date | None = None,
+    user_id: int | None = None,
+) -> tuple[list[Member], int]:
+    """Members matching the filters; ``user_id`` narrows the list to the member linked to that user."""
+    query = select(Member)
+    if user_id is not None:
+        query = query.where(Member.user_id == user_id)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Member.first_name).like(pattern), func.lower(Member.last_name).like(pattern))
+        )
+    if current_on is not None:
+        query = query.where(
+            Member.joined_on <= current_on, or_(Member.left_on.is_(None), Member.left_on > current_on)
+        )
+    order = [Member.last_name, Member.first_name]
+    return fetch_page(session, query, limit=limit, offset=offset, order=order, tiebreak=Member.id)
+
+
+def _refuse_duplicate_person(session: Session, number: str) -> None:
+    index = blind_index(number, context=PERSONAL_IDENTITY_INDEX)
+    if session.scalar(select(Member.id).where(Member.personal_identity_number_index == index)) is not None:
+        raise Conflict(
+            "a member with this personnummer already exists",
+            code="duplicate_personal_identity_number",
+            field="personal_identity_number",
+        )
+
+
+def _link_user(session: Session, member: Member, user_id: int) -> None:
+    if session.get(User, user_id) is None:
+        raise RuleViolation(f"user {user_id} does not exist", field="user_id")
+    linked = session.scalar(select(Member.id).where(Member.user_id == user_id, Member.id != member.id))
+    if linked is not None:
+        raise Conflict(
+            f"user {user_id} is already linked to member {linked}",
+            code="user_already_linked",
+            field="user_id",
+        )
+    member.user_id = user_id
+
+
+def _check_membership_dates(member: Member) -> None:
+    if member.left_on is not None and member.left_on < member.joined_on:
+        raise RuleViolation("left_on cannot be before joined_on", field="left_on")
