@@ -9,15 +9,8 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments import rules
 from kooperativet.assignments.models import Assignment, AssignmentLine
-from kooperativet.assignments.rules import (
-    AssignmentStatus,
-    FeeLine,
-)
-from kooperativet.assignments.schemas import (
-    AssignmentCreate,
-    AssignmentUpdate,
-    FeeLineCreate,
-)
+from kooperativet.assignments.rules import AssignmentStatus, FeeLine
+from kooperativet.assignments.schemas import AssignmentCreate, AssignmentUpdate, FeeLineCreate
 from kooperativet.assignments.service.expenses import expense_row
 from kooperativet.assignments.service.fees import fee_lines
 from kooperativet.assignments.service.guards import blank_to_none, require_own_draft

@@ -9,9 +9,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments import rules
 from kooperativet.assignments.models import Assignment, Expense, Receipt
-from kooperativet.assignments.schemas import (
-    ExpenseCreate,
-)
+from kooperativet.assignments.schemas import ExpenseCreate
 from kooperativet.assignments.service.guards import require_own_draft
 from kooperativet.auth.models import User
 from kooperativet.errors import NotFound

@@ -9,11 +9,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments import rules
 from kooperativet.assignments.models import Assignment
-from kooperativet.assignments.rules import (
-    AssignmentWarning,
-    ExtentUnit,
-    FeeLine,
-)
+from kooperativet.assignments.rules import AssignmentWarning, ExtentUnit, FeeLine
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import RuleViolation
 from kooperativet.parameters import service as parameters_service

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from kooperativet.assignments.models import Assignment
-from kooperativet.assignments.rules import (
-    AssignmentStatus,
-)
+from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.errors import Conflict, PermissionDenied

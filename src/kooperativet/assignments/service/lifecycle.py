@@ -10,11 +10,7 @@ from sqlalchemy.orm import Session
 from kooperativet.assignments import rules
 from kooperativet.assignments.duties import refuse_own_work
 from kooperativet.assignments.models import Assignment
-from kooperativet.assignments.rules import (
-    AssignmentStatus,
-    AssignmentWarning,
-    Transition,
-)
+from kooperativet.assignments.rules import AssignmentStatus, AssignmentWarning, Transition
 from kooperativet.assignments.service.guards import require_office, require_owner
 from kooperativet.auth import policy
 from kooperativet.auth.models import User

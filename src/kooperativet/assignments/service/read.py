@@ -8,12 +8,8 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
-from kooperativet.assignments.rules import (
-    AssignmentStatus,
-)
-from kooperativet.assignments.schemas import (
-    AssignmentSort,
-)
+from kooperativet.assignments.rules import AssignmentStatus
+from kooperativet.assignments.schemas import AssignmentSort
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.db import fetch_page
