@@ -10,9 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kooperativet.assignments import service
+from kooperativet.assignments import rules, service
 from kooperativet.assignments.models import Assignment, Expense, Receipt
+from kooperativet.assignments.rules import FeeLine
 from kooperativet.auth.models import Role
+from kooperativet.core.vat import VatCategory
+from kooperativet.errors import Conflict
 from kooperativet.parties.models import Client
 from tests.assignments.factories import JPEG, PDF, PNG, approve, assignment_body, register, submit
 
@@ -95,7 +98,7 @@ def test_the_whole_path_from_registration_to_closing(
     # Invoicing and payroll move it on through the service; a wrong step is a 409 naming the state.
     assignment = session.get(Assignment, created["id"])
     assert assignment is not None
-    with pytest.raises(service.Conflict, match="the assignment is approved"):
+    with pytest.raises(Conflict, match="the assignment is approved"):
         service.mark_paid(session, assignment=assignment)
     for step, status in [
         (service.mark_invoiced, "invoiced"),
@@ -414,11 +417,7 @@ def test_an_idempotency_key_makes_a_retried_approval_employ_once(
 
 def test_fee_total_sums_rounded_line_amounts() -> None:
     lines = [
-        service.FeeLine(
-            "a", Decimal("1.5"), "HUR", Decimal("333.33"), service.VatCategory.STANDARD, Decimal("25")
-        ),
-        service.FeeLine(
-            "b", Decimal("2"), "DAY", Decimal("3000.00"), service.VatCategory.STANDARD, Decimal("6")
-        ),
+        FeeLine("a", Decimal("1.5"), "HUR", Decimal("333.33"), VatCategory.STANDARD, Decimal("25")),
+        FeeLine("b", Decimal("2"), "DAY", Decimal("3000.00"), VatCategory.STANDARD, Decimal("6")),
     ]
-    assert service.rules.fee_total(lines) == Decimal("6500.00")
+    assert rules.fee_total(lines) == Decimal("6500.00")

@@ -11,7 +11,7 @@ from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth import service
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, token_config
-from kooperativet.auth.models import Role, User
+from kooperativet.auth.models import Role
 from kooperativet.auth.schemas import (
     PasswordChange,
     RefreshRequest,
@@ -21,17 +21,8 @@ from kooperativet.auth.schemas import (
     UserUpdate,
 )
 from kooperativet.auth.throttle import LoginThrottle
-from kooperativet.config import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
-
-
-def _token_pair(issued: service.IssuedTokens, settings: Settings) -> TokenPair:
-    return TokenPair(
-        access_token=issued.access_token,
-        expires_in=settings.access_token_minutes * 60,
-        refresh_token=issued.refresh_token,
-    )
 
 
 @router.post("/auth/token", responses=problem_responses(401, 422, 429))
@@ -61,7 +52,7 @@ def issue_token(
         refresh_lifetime=timedelta(days=settings.refresh_token_days),
         now=now,
     )
-    return _token_pair(issued, settings)
+    return TokenPair.issued(issued, access_token_minutes=settings.access_token_minutes)
 
 
 @router.post("/auth/refresh", responses=problem_responses(401, 422))
@@ -74,7 +65,7 @@ def refresh_token(body: RefreshRequest, session: DbSession, settings: AppSetting
         refresh_lifetime=timedelta(days=settings.refresh_token_days),
         now=now,
     )
-    return _token_pair(issued, settings)
+    return TokenPair.issued(issued, access_token_minutes=settings.access_token_minutes)
 
 
 @router.post(
@@ -89,7 +80,7 @@ def revoke_token(body: RefreshRequest, user: CurrentUser, session: DbSession, no
 @router.get("/auth/me", responses=problem_responses(401))
 def read_me(user: CurrentUser) -> UserRead:
     """The logged-in user and their roles (the member record is at ``/api/v1/members/me``)."""
-    return _read(user)
+    return UserRead.from_model(user)
 
 
 @router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 422))
@@ -118,7 +109,9 @@ def list_users(
     rows, total = service.list_users(
         session, limit=window.limit, offset=window.offset, role=role, active=active, q=q
     )
-    return Page(items=[_read(u) for u in rows], total=total, limit=window.limit, offset=window.offset)
+    return Page(
+        items=[UserRead.from_model(u) for u in rows], total=total, limit=window.limit, offset=window.offset
+    )
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422))
@@ -132,13 +125,13 @@ def create_user(body: UserCreate, _admin: AdminUser, session: DbSession) -> User
         roles=body.roles,
         is_active=body.is_active,
     )
-    return _read(user)
+    return UserRead.from_model(user)
 
 
 @router.get("/users/{user_id}", responses=problem_responses(401, 403, 404))
 def get_user(user_id: int, _admin: AdminUser, session: DbSession) -> UserRead:
     """One user (admin)."""
-    return _read(service.get_user(session, user_id=user_id))
+    return UserRead.from_model(service.get_user(session, user_id=user_id))
 
 
 @router.patch("/users/{user_id}", responses=problem_responses(401, 403, 404, 409, 422))
@@ -155,21 +148,4 @@ def update_user(user_id: int, body: UserUpdate, _admin: AdminUser, session: DbSe
         is_active=body.is_active,
         password=body.password,
     )
-    return _read(updated)
-
-
-def _user_dict(user: User) -> dict[str, object]:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "full_name": user.full_name,
-        "roles": sorted(user.roles),
-        "is_active": user.is_active,
-        "version": user.version,
-        "created_at": user.created_at,
-        "updated_at": user.updated_at,
-    }
-
-
-def _read(user: User) -> UserRead:
-    return UserRead.model_validate(_user_dict(user))
+    return UserRead.from_model(updated)

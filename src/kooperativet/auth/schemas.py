@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import EmailStr, Field
 
 from kooperativet.api.types import ReadSchema, Schema, Text
 from kooperativet.auth.models import Role
 from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
+
+if TYPE_CHECKING:
+    from kooperativet.auth.models import User
+    from kooperativet.auth.service import IssuedTokens
 
 
 class UserCreate(Schema):
@@ -37,12 +42,34 @@ class UserRead(ReadSchema):
     created_at: datetime
     updated_at: datetime
 
+    @classmethod
+    def from_model(cls, user: User) -> UserRead:
+        """The roles come sorted, so one user reads the same every time."""
+        return cls(
+            id=user.id,
+            email=user.email,
+            full_name=user.full_name,
+            roles=sorted(user.roles),
+            is_active=user.is_active,
+            version=user.version,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+        )
+
 
 class TokenPair(Schema):
     access_token: str
     token_type: str = Field(default="bearer", examples=["bearer"])
     expires_in: int = Field(description="seconds until the access token expires", examples=[900])
     refresh_token: str
+
+    @classmethod
+    def issued(cls, tokens: IssuedTokens, *, access_token_minutes: int) -> TokenPair:
+        return cls(
+            access_token=tokens.access_token,
+            expires_in=access_token_minutes * 60,
+            refresh_token=tokens.refresh_token,
+        )
 
 
 class RefreshRequest(Schema):

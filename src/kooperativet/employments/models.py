@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kooperativet.assignments.models import Assignment, ExtentUnit
 from kooperativet.db import Base, TimestampedMixin
 from kooperativet.parties.models import Member
+
+#: Every employment an assignment gives is a SÄVA; the row does not store its type.
+EMPLOYMENT_TYPE: Final = "Särskild visstidsanställning (LAS 5 § 1)"
 
 
 class Employment(TimestampedMixin, Base):
@@ -35,3 +39,7 @@ class Employment(TimestampedMixin, Base):
     certificate_pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     member: Mapped[Member] = relationship(lazy="joined", innerjoin=True)
     assignment: Mapped[Assignment] = relationship(lazy="select")
+
+    @property
+    def employment_type(self) -> str:
+        return EMPLOYMENT_TYPE

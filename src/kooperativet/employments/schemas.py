@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from kooperativet.api.types import ReadSchema
 from kooperativet.assignments.rules import ExtentUnit
 
+if TYPE_CHECKING:
+    from kooperativet.employments.service import EmployerCertificate
+
 
 class EmploymentRead(ReadSchema):
+    """Read from an ``Employment`` row (``model_validate``)."""
+
     id: int
     member_id: int
     assignment_id: int
@@ -71,3 +77,33 @@ class EmployerCertificateRead(BaseModel):
     employments: list[CertifiedEmploymentRead]
     leave: str
     severance: str
+
+    @classmethod
+    def from_certificate(cls, certificate: EmployerCertificate) -> EmployerCertificateRead:
+        """The employer is the cooperative, the employee the member, as they stand today."""
+        employer, member = certificate.employer, certificate.member
+        return cls(
+            employer=PartyRead(
+                name=employer.name,
+                organisation_number=employer.organisation_number,
+                street=employer.street,
+                postal_code=employer.postal_code,
+                city=employer.city,
+            ),
+            employee=PartyRead(
+                name=member.full_name,
+                personal_identity_number=member.personal_identity_number,
+                street=member.street,
+                postal_code=member.postal_code,
+                city=member.city,
+            ),
+            period_from=certificate.period_from,
+            period_to=certificate.period_to,
+            issued_on=certificate.issued_on,
+            employments=[
+                CertifiedEmploymentRead.model_validate(row, from_attributes=True)
+                for row in certificate.employments
+            ],
+            leave=certificate.leave,
+            severance=certificate.severance,
+        )

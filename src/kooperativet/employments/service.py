@@ -30,16 +30,15 @@ from kooperativet.employments.counter import (
     days_in_window,
     save_warnings,
 )
-from kooperativet.employments.models import Employment
+from kooperativet.employments.models import EMPLOYMENT_TYPE, Employment
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Cooperative, Member
 from kooperativet.parties.ownership import owner_user_id
-from kooperativet.parties.service import get_cooperative
+from kooperativet.parties.service import get_cooperative, get_member
 
 CERTIFICATE_TEMPLATE: Final = "employment/certificate.html"
 EMPLOYER_CERTIFICATE_TEMPLATE: Final = "employment/employer_certificate.html"
-EMPLOYMENT_TYPE: Final = "Särskild visstidsanställning (LAS 5 § 1)"
 VARYING_PLACES: Final = "Varierande arbetsplatser"
 PAY_FORM: Final = "Lön enligt uppdragets lönekalkyl"
 #: Without a collective agreement only the statutory insurance applies (employment.md, LAS 6 c §).
@@ -332,6 +331,21 @@ class EmployerCertificate:
     employments: Sequence[CertifiedEmployment]
     leave: str
     severance: str
+
+
+def member_employer_certificate(
+    session: Session, *, member_id: int, actor: User, today: date, start: date | None, end: date | None
+) -> EmployerCertificate:
+    """The arbetsgivarintyg of a member the actor may see; the period is this calendar year up to ``today``
+    unless ``start`` or ``end`` say otherwise."""
+    member = get_member(session, member_id=member_id, actor=actor)
+    return employer_certificate(
+        session,
+        member=member,
+        period_from=start or today.replace(month=1, day=1),
+        period_to=end or today,
+        today=today,
+    )
 
 
 def employer_certificate(

@@ -1,48 +1,26 @@
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, status
 
 from kooperativet.api.dependencies import DbSession, Today
 from kooperativet.api.problems import problem_responses
 from kooperativet.auth.dependencies import AdminUser, CurrentUser
-from kooperativet.errors import RuleViolation
 from kooperativet.parameters import service
-from kooperativet.parameters.catalog import CATALOG
 from kooperativet.parameters.schemas import ParameterRead, ParameterValueCreate, ParameterValueRead
 
 router = APIRouter(prefix="/api/v1", tags=["parameters"])
 
 
-def _read(session: DbSession, key: str, today: date) -> ParameterRead:
-    spec = CATALOG[key]
-    values = service.history(session, key=key)
-    try:
-        in_force = service.value_in_force(session, key=key, on=today)
-    except RuleViolation:
-        in_force = None
-    return ParameterRead(
-        key=key,
-        kind=spec.kind,
-        description=spec.description,
-        choices=list(spec.choices),
-        in_force=ParameterValueRead.model_validate(in_force) if in_force else None,
-        values=[ParameterValueRead.model_validate(v) for v in values],
-    )
-
-
 @router.get("/parameters", responses=problem_responses(401))
 def list_parameters(_user: CurrentUser, session: DbSession, today: Today) -> list[ParameterRead]:
     """Every parameter with its dated values and the one in force today."""
-    return [_read(session, key, today) for key in sorted(CATALOG)]
+    return [ParameterRead.model_validate(p) for p in service.parameters(session, on=today)]
 
 
 @router.get("/parameters/{key}", responses=problem_responses(401, 404))
 def get_parameter(key: str, _user: CurrentUser, session: DbSession, today: Today) -> ParameterRead:
     """One parameter's dated values, each with its source."""
-    service.spec_for_key(key)
-    return _read(session, key, today)
+    return ParameterRead.model_validate(service.parameter(session, key=key, on=today))
 
 
 @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from kooperativet.parameters.catalog import (
     CATALOG,
     DEFAULTS,
     InvalidParameterValue,
+    ValueKind,
     normalise_value,
     spec_for,
 )
@@ -82,6 +84,42 @@ def history(session: Session, *, key: str) -> list[ParameterValue]:
             select(ParameterValue).where(ParameterValue.key == key).order_by(ParameterValue.valid_from)
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A parameter as the catalog describes it, with its dated values and the one in force on a day."""
+
+    key: str
+    kind: ValueKind
+    description: str
+    choices: list[str]
+    in_force: ParameterValue | None
+    values: list[ParameterValue]
+
+
+def parameter(session: Session, *, key: str, on: date) -> Parameter:
+    """``key`` with its values; ``in_force`` is None when no value holds on ``on`` (an admin must add one)."""
+    spec_for_key(key)
+    spec = CATALOG[key]
+    values = history(session, key=key)
+    try:
+        in_force: ParameterValue | None = value_in_force(session, key=key, on=on)
+    except RuleViolation:
+        in_force = None
+    return Parameter(
+        key=key,
+        kind=spec.kind,
+        description=spec.description,
+        choices=list(spec.choices),
+        in_force=in_force,
+        values=values,
+    )
+
+
+def parameters(session: Session, *, on: date) -> list[Parameter]:
+    """Every parameter of the catalog, by key."""
+    return [parameter(session, key=key, on=on) for key in sorted(CATALOG)]
 
 
 def spec_for_key(key: str) -> None:

@@ -1,0 +1,136 @@
+"""Registering a commission as a draft, and changing one's own draft."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.assignments import rules
+from kooperativet.assignments.models import Assignment, AssignmentLine
+from kooperativet.assignments.rules import AssignmentStatus, FeeLine
+from kooperativet.assignments.schemas import AssignmentCreate, AssignmentUpdate, FeeLineCreate
+from kooperativet.assignments.service.expenses import expense_row
+from kooperativet.assignments.service.fees import fee_lines
+from kooperativet.assignments.service.guards import blank_to_none, require_own_draft
+from kooperativet.assignments.service.read import clients_worked_for
+from kooperativet.auth.models import User
+from kooperativet.auth.service import check_version
+from kooperativet.errors import NotFound, PermissionDenied, RuleViolation
+from kooperativet.parties import service as parties_service
+from kooperativet.parties.models import Client, Member
+from kooperativet.parties.schemas import ClientCreate
+
+
+def create_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> Assignment:
+    """Register a commission as a draft of the acting member; a new client may be given inline."""
+    member = session.scalar(select(Member).where(Member.user_id == actor.id))
+    if member is None:
+        raise PermissionDenied("only a member registers assignments; no member record is linked to you")
+    client = _client_for(session, client_id=data.client_id, new_client=data.client, actor=actor)
+    rules.check_period(start=data.period_start, end=data.period_end)
+    rules.check_positive(data.extent_quantity, field="extent_quantity")
+    lines = [_fee_line(line) for line in data.lines]
+    rules.check_fee_lines(lines=lines, client_vat_number=client.vat_number)
+    for index, expense in enumerate(data.expenses):
+        rules.check_expense(amount=expense.amount, vat_rate=expense.vat_rate, field=f"expenses.{index}")
+    assignment = Assignment(
+        member=member,
+        client=client,
+        title=data.title.strip(),
+        description=data.description.strip(),
+        period_start=data.period_start,
+        period_end=data.period_end,
+        place=blank_to_none(data.place),
+        extent_quantity=data.extent_quantity,
+        extent_unit=data.extent_unit,
+        buyer_reference=blank_to_none(data.buyer_reference) or client.default_buyer_reference,
+        status=AssignmentStatus.draft,
+    )
+    assignment.lines = _line_rows(data.lines)
+    assignment.expenses = [expense_row(expense) for expense in data.expenses]
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def update_assignment(
+    session: Session, *, assignment: Assignment, update: AssignmentUpdate, actor: User
+) -> Assignment:
+    """Change one's own draft; the period, client and lines are checked again as a whole."""
+    require_own_draft(assignment, actor)
+    check_version(assignment.version, update.version, what=f"assignment {assignment.id}")
+    changes = update.model_dump(exclude_unset=True, exclude={"version", "lines"})
+    for field in ("client_id", "title", "period_start", "period_end", "extent_quantity", "extent_unit"):
+        if field in changes and changes[field] is None:
+            raise RuleViolation(f"{field} cannot be empty", field=field)
+    client = assignment.client
+    if "client_id" in changes:
+        client = _client_for(session, client_id=changes.pop("client_id"), new_client=None, actor=actor)
+    start = changes.get("period_start", assignment.period_start)
+    end = changes.get("period_end", assignment.period_end)
+    rules.check_period(start=start, end=end)
+    if "extent_quantity" in changes:
+        rules.check_positive(changes["extent_quantity"], field="extent_quantity")
+    lines = [_fee_line(line) for line in update.lines] if update.lines is not None else fee_lines(assignment)
+    rules.check_fee_lines(lines=lines, client_vat_number=client.vat_number)
+    assignment.client = client
+    for field, value in changes.items():
+        if field in ("place", "buyer_reference"):
+            value = blank_to_none(value)
+        setattr(assignment, field, value.strip() if isinstance(value, str) else value)
+    if update.lines is not None:
+        assignment.lines.clear()
+        session.flush()  # the old positions go before the new ones take them
+        assignment.lines.extend(_line_rows(update.lines))
+    assignment.version += 1
+    session.flush()
+    return assignment
+
+
+def _client_for(
+    session: Session, *, client_id: int | None, new_client: ClientCreate | None, actor: User
+) -> Client:
+    """The assignment's client: a new one, or an existing one the actor may see (a private person only when
+    the member already works for her), so an assignment cannot be used to reveal a private client."""
+    if client_id is not None and new_client is not None:
+        raise RuleViolation("give client_id or a new client, not both", field="client")
+    if new_client is not None:
+        return parties_service.create_client(session, data=new_client)
+    if client_id is None:
+        raise RuleViolation("give the client: client_id or a new client", field="client_id")
+    try:
+        return parties_service.get_client(
+            session, client_id=client_id, worked_for=clients_worked_for(actor=actor)
+        )
+    except NotFound as exc:
+        raise RuleViolation(f"client {client_id} does not exist", field="client_id") from exc
+
+
+def _fee_line(line: FeeLineCreate) -> FeeLine:
+    return FeeLine(
+        description=line.description.strip(),
+        quantity=line.quantity,
+        unit=line.unit,
+        unit_price=line.unit_price,
+        vat_category=line.vat_category,
+        vat_rate=line.vat_rate,
+        exemption_reason=blank_to_none(line.exemption_reason),
+    )
+
+
+def _line_rows(lines: Sequence[FeeLineCreate]) -> list[AssignmentLine]:
+    return [
+        AssignmentLine(
+            position=position,
+            description=line.description.strip(),
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=line.unit_price,
+            vat_category=line.vat_category,
+            vat_rate=line.vat_rate,
+            exemption_reason=blank_to_none(line.exemption_reason),
+        )
+        for position, line in enumerate(lines, start=1)
+    ]
