@@ -195,6 +195,14 @@ def write_lock_for(engine: Engine) -> AbstractContextManager[Any] | None:
 MAX_PAGE_SIZE = 100
 
 
+def fetch_locked(session: Session, query: Select[T]) -> T | None:
+    """The one row ``query`` selects, locked until the transaction ends (``SELECT … FOR UPDATE`` on
+    PostgreSQL; SQLite's one writer holds every write lock already) and read afresh after the wait, so that
+    the caller decides on what the transaction that held the lock committed, not on a copy the session had
+    cached before (``populate_existing``)."""
+    return session.scalar(query.with_for_update().execution_options(populate_existing=True))
+
+
 def count_rows(session: Session, query: Select[Any]) -> int:
     """How many rows a filtered query matches: the ``total`` of a page."""
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0

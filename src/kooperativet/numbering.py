@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kooperativet.db import fetch_locked
+
 
 class CounterRow(Protocol):
     """A mapped counter row: its key columns and the last sequence taken."""
@@ -46,6 +48,4 @@ def take_next_sequence(session: Session, counter: type[CounterT], **key: object)
 
 
 def _locked_row(session: Session, counter: type[CounterT], key: dict[str, object]) -> CounterT | None:
-    return session.scalar(
-        select(counter).filter_by(**key).with_for_update().execution_options(populate_existing=True)
-    )
+    return fetch_locked(session, select(counter).filter_by(**key))

@@ -20,7 +20,7 @@ from kooperativet.assignments.duties import is_own_work
 from kooperativet.audit.service import append_event
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
-from kooperativet.db import fetch_page
+from kooperativet.db import fetch_locked, fetch_page
 from kooperativet.errors import RuleViolation
 from kooperativet.invoices.camt054 import BankCredit, InvalidCamt054, parse_camt054
 from kooperativet.invoices.models import (
@@ -242,11 +242,8 @@ def _open_invoice(
     """The open invoice that ``reference`` names and the importer may match, or None and why not."""
     if reference is None or not is_valid_ocr(reference, with_length_digit=True):
         return None, "no valid OCR reference"
-    invoice = session.scalar(
-        select(Invoice)
-        .where(Invoice.ocr == reference, Invoice.kind == InvoiceKind.invoice)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    invoice = fetch_locked(
+        session, select(Invoice).where(Invoice.ocr == reference, Invoice.kind == InvoiceKind.invoice)
     )
     if invoice is None:
         return None, "no invoice has this OCR reference"

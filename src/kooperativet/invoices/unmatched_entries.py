@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
 from kooperativet.auth.models import User
+from kooperativet.db import fetch_locked
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.invoices.models import BankEntryResolution, PaymentSource, UnmatchedBankEntry
 from kooperativet.invoices.payments import apply_payment, payable_invoice
@@ -118,12 +119,7 @@ def mark_not_ours(
 
 def _open_entry(session: Session, *, entry_id: int) -> UnmatchedBankEntry:
     """The entry, locked so that two treasurers cannot resolve it at once; 409 when already resolved."""
-    entry = session.scalar(
-        select(UnmatchedBankEntry)
-        .where(UnmatchedBankEntry.id == entry_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    entry = fetch_locked(session, select(UnmatchedBankEntry).where(UnmatchedBankEntry.id == entry_id))
     if entry is None:
         raise NotFound(f"unmatched bank entry {entry_id} does not exist")
     if entry.resolution is not None:

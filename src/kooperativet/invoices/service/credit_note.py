@@ -17,6 +17,7 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.auth.models import User
 from kooperativet.core.money import ZERO, round_half_up
 from kooperativet.core.vat import VatCategory
+from kooperativet.db import fetch_locked
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.invoices.calculation import InvoiceLine
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
@@ -91,12 +92,7 @@ def issue_credit_note(
 
 
 def _locked_invoice(session: Session, *, invoice_id: int) -> Invoice:
-    invoice = session.scalar(
-        select(Invoice)
-        .where(Invoice.id == invoice_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    invoice = fetch_locked(session, select(Invoice).where(Invoice.id == invoice_id))
     if invoice is None:
         raise NotFound(f"invoice {invoice_id} does not exist")
     return invoice

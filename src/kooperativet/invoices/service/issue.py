@@ -25,6 +25,7 @@ from kooperativet.auth.models import User
 from kooperativet.core.calendar import add_days_to_bank_day
 from kooperativet.core.money import round_half_up
 from kooperativet.core.vat import VatCategory
+from kooperativet.db import fetch_locked
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.invoices.calculation import InvoiceLine
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
@@ -51,13 +52,8 @@ def issue_invoice(
 
     Nobody invoices her own commission (``assignments.duties``).
     """
-    assignment = session.scalar(
-        select(Assignment)
-        .where(Assignment.id == data.assignment_id)
-        # Two treasurers invoicing the same lines at once: the second waits, then sees the first's lines.
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    # Two treasurers invoicing the same lines at once: the second waits, then sees the first's lines.
+    assignment = fetch_locked(session, select(Assignment).where(Assignment.id == data.assignment_id))
     if assignment is None:
         raise NotFound(f"assignment {data.assignment_id} does not exist")
     refuse_own_work(actor_id=actor.id, worker=assignment.member, act=f"invoice assignment {assignment.id}")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.calendar import previous_bank_day
-from kooperativet.db import fetch_page
+from kooperativet.db import fetch_locked, fetch_page
 from kooperativet.errors import Conflict, NotFound
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout, RunStatus
@@ -70,9 +70,7 @@ def create_run(
 
 def get_run(session: Session, *, run_id: int, for_update: bool = False) -> PayrollRun:
     query = select(PayrollRun).where(PayrollRun.id == run_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    run = session.scalar(query)
+    run = fetch_locked(session, query) if for_update else session.scalar(query)
     if run is None:
         raise NotFound(f"payroll run {run_id} does not exist")
     return run
