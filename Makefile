@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_OUT ?= demo-out
 
-.PHONY: run test lint format demo bench migrations-check clean help
+.PHONY: run test lint format demo bench migrations-check messages screenshots clean help
 
 help:
 	@echo "make run    - install into $(VENV), migrate the embedded database and serve on http://$(HOST):$(PORT)"
@@ -60,3 +60,15 @@ migrations-check: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(DEMO_OUT)
+
+# The README's screenshots, taken by the browser tests on the demo cooperative.
+screenshots: $(VENV)/.installed-dev
+	KOOPERATIVET_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/browser -q
+
+# The web interface's messages: extract the ids from code and templates, then merge them into each catalog.
+# Translate the new entries in src/kooperativet/web/locale/*/LC_MESSAGES/messages.po (tests find any left out).
+messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F src/kooperativet/web/babel.cfg -k gettext:2 -k N_ --no-location --sort-output \
+		-o src/kooperativet/web/locale/messages.pot src/kooperativet/web
+	$(BIN)/pybabel update -i src/kooperativet/web/locale/messages.pot -d src/kooperativet/web/locale \
+		--omit-header --ignore-obsolete

@@ -67,6 +67,13 @@ class Settings(BaseSettings):
         description="comma-separated IPs or CIDR networks of reverse proxies whose X-Forwarded-For counts",
     )
 
+    # The web interface's sign-in: how long a browser stays signed in, and whether the cookie is sent only
+    # over HTTPS (always in production; off in development so that http://127.0.0.1:8000 works).
+    web_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    secure_cookies: bool | None = Field(
+        default=None, description="send the session cookie over HTTPS only; defaults to on in production"
+    )
+
     max_request_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
     db_pool_size: int = Field(
         default=20, ge=1, le=200, description="database sessions open at once per server process"
@@ -111,6 +118,10 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError(f"{entry!r} in trusted_proxies is not an IP or a network") from exc
         return value
+
+    @property
+    def cookies_are_secure(self) -> bool:
+        return self.env is Environment.production if self.secure_cookies is None else self.secure_cookies
 
     @property
     def trusted_proxy_list(self) -> list[str]:

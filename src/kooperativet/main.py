@@ -28,6 +28,7 @@ from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
 from kooperativet.payroll.router import router as payroll_router
 from kooperativet.privacy.router import router as privacy_router
+from kooperativet.web.install import install_web
 from kooperativet.workflows.clients_router import router as clients_router
 from kooperativet.workflows.commission_router import router as commission_router
 
@@ -57,6 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         generate_unique_id_function=_operation_id,
+        # Served by web.install from the app's own assets instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
         license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
     )
     # A few connections more than session slots, for /health and background work.
@@ -109,5 +113,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return {"status": "ok", "version": __version__}
 
+    install_web(app)
     install_edge(app, settings=settings)
     return app

@@ -1,0 +1,125 @@
+"""Who is signed in, and the form token every change must carry.
+
+A browser is signed in by an HttpOnly, SameSite=Lax session cookie (Secure in production). Every POST must
+also carry the session's form token (a hidden ``csrf_token`` field, or the ``X-CSRF-Token`` header that
+``app.js`` adds to htmx requests), so that another site cannot submit a form in the person's name.
+Before sign-in, a random pre-session cookie plays the session's part for the sign-in form itself.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.responses import Response
+
+from kooperativet.api.dependencies import DbSession, Now
+from kooperativet.auth.models import Role, User
+from kooperativet.auth.web_sessions import csrf_token, csrf_token_matches, web_session_user
+from kooperativet.config import Settings
+from kooperativet.errors import NotAuthenticated, PermissionDenied
+
+SESSION_COOKIE = "kooperativet_session"
+PRESESSION_COOKIE = "kooperativet_presession"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+class SignInRequired(Exception):
+    """Nobody (or nobody valid) is signed in: the page sends the browser to the sign-in form."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+class CsrfRefused(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__("the form has expired; please try again", code="csrf_refused")
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def form_token_key(request: Request) -> bytes:
+    return _settings(request).signing_key.encode()
+
+
+def web_user(request: Request, session: DbSession, now: Now) -> User:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise SignInRequired(_here(request))
+    try:
+        user = web_session_user(session, token=token, now=now)
+    except NotAuthenticated as exc:
+        raise SignInRequired(_here(request)) from exc
+    request.state.web_user = user
+    request.state.csrf_token = csrf_token(key=form_token_key(request), session_token=token)
+    return user
+
+
+WebUser = Annotated[User, Depends(web_user)]
+
+
+def require_web_roles(*roles: Role) -> Callable[[User], User]:
+    def check(user: WebUser) -> User:
+        if not user.has_any_role(*roles):
+            raise PermissionDenied("this page is for another role", code="permission_denied")
+        return user
+
+    return check
+
+
+async def checked_form(request: Request) -> None:
+    """Refuse a POST whose form token does not belong to this browser's session (or pre-session)."""
+    seed = request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRESESSION_COOKIE)
+    given = request.headers.get(CSRF_HEADER)
+    if given is None:
+        form = await request.form()
+        field = form.get(CSRF_FIELD)
+        given = field if isinstance(field, str) else None
+    if (
+        not seed
+        or not given
+        or not csrf_token_matches(key=form_token_key(request), session_token=seed, given=given)
+    ):
+        raise CsrfRefused()
+
+
+CheckedForm = Depends(checked_form)
+
+
+def presession(request: Request) -> tuple[str, bool]:
+    """The browser's pre-session seed for the sign-in form, and whether it is new (then the page sets it)."""
+    seed = request.cookies.get(PRESESSION_COOKIE)
+    if seed:
+        return seed, False
+    return secrets.token_urlsafe(32), True
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, *, max_age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=_settings(request).cookies_are_secure,
+        path="/",
+    )
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this site may follow sign-in (never ``//evil.example`` or an absolute URL)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+def _here(request: Request) -> str:
+    query = f"?{request.url.query}" if request.url.query else ""
+    return f"{request.url.path}{query}"

@@ -1,0 +1,85 @@
+"""Errors on pages: what the API answers as problem details, a person sees as a page or a message by a field.
+
+The API keeps its RFC 9457 handlers; for a page (any path outside the API, the docs and the assets) the same
+errors become a redirect to sign-in, a readable 403/404 page, or the form again with the message by its field.
+A ``FormRejected`` travels as an exception so that the request's transaction rolls back whatever the refused
+change had flushed; the page it carries was rendered before, from what the form held.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import RedirectResponse, Response
+
+from kooperativet.errors import DomainError
+from kooperativet.web.dependencies import SignInRequired
+from kooperativet.web.templating import gettext, render
+
+log = logging.getLogger(__name__)
+NOT_PAGES = ("/api/", "/health", "/docs", "/redoc", "/openapi.json", "/static/")
+Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
+
+
+class FormRejected(Exception):
+    """A form that a rule or a validator refused, with the page that shows it again."""
+
+    def __init__(self, page: Response) -> None:
+        super().__init__("form rejected")
+        self.page = page
+
+
+def is_page(request: Request) -> bool:
+    return not request.url.path.startswith(NOT_PAGES)
+
+
+def install_page_errors(app: FastAPI) -> None:
+    app.add_exception_handler(FormRejected, _form_rejected)
+    app.add_exception_handler(SignInRequired, _sign_in)
+    for kind in (DomainError, RequestValidationError, StarletteHTTPException, Exception):
+        api_handler = app.exception_handlers[kind]
+        app.add_exception_handler(kind, _pages_or(api_handler))
+
+
+def _pages_or(api_handler: Handler) -> Handler:
+    async def handle(request: Request, exc: Exception) -> Response:
+        if is_page(request):
+            return _error_page(request, exc)
+        answer = api_handler(request, exc)
+        return await answer if isinstance(answer, Awaitable) else answer
+
+    return handle
+
+
+def _form_rejected(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FormRejected)
+    return exc.page
+
+
+def _sign_in(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    target = f"/signin?next={quote(exc.next_url, safe='')}"
+    if request.headers.get("HX-Request"):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def _error_page(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, DomainError):
+        status, message = exc.status, gettext(request, exc.detail)
+    elif isinstance(exc, RequestValidationError):
+        status, message = 422, gettext(request, "The address or the form holds a value we cannot read.")
+    elif isinstance(exc, StarletteHTTPException):
+        status, message = exc.status_code, gettext(request, "There is no such page.")
+    else:
+        log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+        status, message = 500, gettext(request, "Something went wrong on our side. Nothing was saved.")
+    if status == 404:
+        # As in the API, what belongs to someone else looks exactly like what does not exist.
+        message = gettext(request, "There is no such page, or it is not yours to see.")
+    return render(request, "error.html", {"status": status, "message": message}, status=status)

@@ -1,0 +1,61 @@
+"""Put the web interface into the application: pages, assets, offline API docs and page errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse
+
+from kooperativet.web.errors import install_page_errors
+from kooperativet.web.navigation import areas_for, current_area
+from kooperativet.web.pages.account import router as account_router
+from kooperativet.web.pages.home import router as home_router
+from kooperativet.web.templating import environment
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SWAGGER = "/static/vendor/swagger-ui-5.35.0"
+REDOC = "/static/vendor/redoc-2.5.4"
+PAGE_ROUTERS = (account_router, home_router)
+
+
+def install_web(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    for language in ("sv", "en"):
+        environment(language).globals.update(areas_for=areas_for, current_area=current_area)
+    install_page_errors(app)
+    _serve_docs_offline(app)
+
+
+def _serve_docs_offline(app: FastAPI) -> None:
+    """``/docs`` and ``/redoc`` with the assets the app serves itself, so they work on a closed network."""
+    redirect = "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="kooperativet – API",
+            swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            oauth2_redirect_url=redirect,
+        )
+
+    @app.get(redirect, include_in_schema=False)
+    def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="kooperativet – API",
+            redoc_js_url=f"{REDOC}/redoc.standalone.js",
+            redoc_favicon_url="/static/favicon.svg",
+            with_google_fonts=False,
+        )

@@ -1,0 +1,83 @@
+"""Rendering pages: one Jinja2 environment per language, with the same number and date formats as the PDFs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from kooperativet.documents.render import LOCALES, money, percent, quantity
+from kooperativet.web.i18n import request_language, translations
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def short_date(day: date | None, language: str = "sv") -> str:
+    """``2026-11-30`` in Swedish (ISO 8601, as Swedes write dates), ``30 Nov 2026`` in English."""
+    if day is None:
+        return "–"
+    return day.isoformat() if language == "sv" else str(format_date(day, "d MMM y", locale=LOCALES[language]))
+
+
+def moment(value: datetime | None, language: str = "sv") -> str:
+    """A moment in Swedish time, to the minute."""
+    if value is None:
+        return "–"
+    pattern = "yyyy-MM-dd HH:mm" if language == "sv" else "d MMM y, HH:mm"
+    return str(format_datetime(value, pattern, tzinfo=SWEDEN, locale=LOCALES[language]))
+
+
+def amount(value: Decimal | str | None, language: str = "sv") -> str:
+    """Money as on the PDFs (``12 772,57``); empty values show a dash, never ``None``."""
+    return "–" if value is None or value == "" else money(Decimal(value), language)
+
+
+@lru_cache(maxsize=4)
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["money"] = partial(amount, language=language)
+    env.filters["quantity"] = partial(quantity, language=language)
+    env.filters["percent"] = partial(percent, language=language)
+    env.filters["day"] = partial(short_date, language=language)
+    env.filters["moment"] = partial(moment, language=language)
+    return env
+
+
+def render(
+    request: Request, template: str, context: Mapping[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
+    """A page in the caller's language. ``request.state`` carries who is signed in and the form token."""
+    language = request_language(request)
+    page = {
+        "request": request,
+        "language": language,
+        "user": getattr(request.state, "web_user", None),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        **(context or {}),
+    }
+    html = environment(language).get_template(template).render(page)
+    return HTMLResponse(html, status_code=status)
+
+
+def gettext(request: Request, message: str, **variables: Any) -> str:
+    """A message in the caller's language, for text made in Python (flash messages, field errors)."""
+    text = translations(request_language(request)).gettext(message)
+    return text % variables if variables else text

@@ -1,0 +1,151 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against the app served on a real port.
+
+The server runs in a thread on the demo cooperative (``kooperativet demo``, built once per run into a fresh
+database: SQLite, or a throw-away PostgreSQL database when ``KOOPERATIVET_TEST_DATABASE_URL`` is set), so the
+pages show realistic data. No browser is downloaded: ``KOOPERATIVET_CHROMIUM`` or ``chromium`` on the PATH.
+Screenshots go to ``KOOPERATIVET_SCREENSHOT_DIR`` when it is set (``make screenshots`` sets docs/screenshots).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from kooperativet.config import Settings
+from kooperativet.demo import DEMO_AUDIT_KEY, run_demo
+from kooperativet.demo.people import DEMO_PASSWORD
+from kooperativet.main import create_app
+from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_DATA_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
+
+DEMO_TODAY = date(2026, 11, 20)
+#: WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rule sets axe-core checks every page against.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def chromium_path() -> str:
+    found = (
+        os.environ.get("KOOPERATIVET_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+    if not found:
+        pytest.fail(
+            "the browser tests need Chromium: apt-get install chromium (or set KOOPERATIVET_CHROMIUM)"
+        )
+    return found
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("browser-demo")
+    server_url = os.environ.get(TEST_DATABASE_ENV)
+    if server_url:
+        with throwaway_postgres_database(server_url) as url:
+            run_demo(out=out, today=DEMO_TODAY, database_url=url)
+            yield url
+        return
+    run_demo(out=out, today=DEMO_TODAY)
+    yield f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
+
+
+@pytest.fixture(scope="session")
+def live_url(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = Settings(
+        env="test",
+        data_dir=tmp_path_factory.mktemp("browser-data"),
+        database_url=demo_database,
+        secret_key="b" * 48,
+        audit_key=DEMO_AUDIT_KEY.decode(),
+        data_key=TEST_DATA_KEY,
+        blind_index_key=TEST_BLIND_INDEX_KEY,
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+# Package scope: Playwright's driver keeps an event loop on the main thread while it runs, which other
+# tests' asyncio.run() would trip over; it stops when the browser tests are done.
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="package")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_url: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_url, viewport=DESKTOP, locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser, live_url: str) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_url, viewport=PHONE, locale="sv-SE", is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/signin")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
+
+
+def screenshot(page: Page, name: str) -> Path | None:
+    """Save the whole page as ``<name>.png`` where the run asks for screenshots."""
+    folder = os.environ.get("KOOPERATIVET_SCREENSHOT_DIR")
+    if not folder:
+        return None
+    path = Path(folder) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    assert results.violations_count == 0, results.generate_report()
