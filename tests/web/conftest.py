@@ -29,3 +29,32 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
         "/signin", data={"email": email, "password": password, "next": "/", "csrf_token": token}
     )
     assert answer.status_code == 303, answer.text
+
+
+class StatementCounter:
+    """Counts the SQL statements the app runs on the test's connection (list pages must not grow per row)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_args: object) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def count_statements(connection):
+    """``with count_statements() as counter: client.get(...)``, then read ``counter.count``."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        counter = StatementCounter()
+        event.listen(connection, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(connection, "before_cursor_execute", counter)
+
+    return counting

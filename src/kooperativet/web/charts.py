@@ -1,0 +1,93 @@
+"""Charts drawn by the server as SVG: grouped bars per month, and a counter against its thresholds.
+
+Pure functions of the numbers: no JavaScript, no library, and the same numbers are always printed beside the
+chart (in a table) for people who read rather than look and for screen readers. Colours differ in lightness
+as well as hue so that the series can be told apart in greyscale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+PALETTE = ("#1f5f4a", "#7fb8a4", "#0b5394", "#e0a526", "#a4161a")
+WIDTH = 640
+HEIGHT = 240
+MARGIN_LEFT = 8
+MARGIN_BOTTOM = 28
+MARGIN_TOP = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    label: str
+    values: Sequence[Decimal]
+
+
+def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]) -> Markup:
+    """Grouped bars: one group per category (e.g. month), one bar per series. Negative values are drawn as 0."""
+    top = max((max(s.values, default=Decimal(0)) for s in series), default=Decimal(0))
+    scale = top if top > 0 else Decimal(1)
+    plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
+    group_width = (WIDTH - MARGIN_LEFT) / max(len(categories), 1)
+    bar_width = group_width * 0.8 / max(len(series), 1)
+    shapes: list[str] = []
+    for index, category in enumerate(categories):
+        left = MARGIN_LEFT + index * group_width + group_width * 0.1
+        for number, one in enumerate(series):
+            value = max(one.values[index], Decimal(0)) if index < len(one.values) else Decimal(0)
+            height = float(value / scale) * plot_height
+            x = left + number * bar_width
+            y = MARGIN_TOP + plot_height - height
+            shapes.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_width * 0.9:.1f}" height="{height:.1f}" '
+                f'fill="{PALETTE[number % len(PALETTE)]}"/>'
+            )
+        shapes.append(
+            f'<text x="{left + group_width * 0.4:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
+            f'font-size="12">{escape(category)}</text>'
+        )
+    base = MARGIN_TOP + plot_height
+    shapes.append(f'<line x1="{MARGIN_LEFT}" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="#4a5560"/>')
+    return _svg(title, shapes, height=HEIGHT) + legend(series)
+
+
+def counter_bar(*, title: str, value: Decimal, thresholds: Sequence[tuple[str, Decimal]]) -> Markup:
+    """A horizontal bar for a running count (e.g. days employed) with a marked line at each threshold."""
+    end = max([value, *(limit for _, limit in thresholds)], default=Decimal(1)) or Decimal(1)
+    width = WIDTH - 2 * MARGIN_LEFT
+    filled = float(value / end) * width
+    shapes = [
+        f'<rect x="{MARGIN_LEFT}" y="20" width="{width}" height="24" fill="#e6ebef" stroke="#4a5560"/>',
+        f'<rect x="{MARGIN_LEFT}" y="20" width="{filled:.1f}" height="24" fill="{PALETTE[0]}"/>',
+    ]
+    for label, limit in thresholds:
+        x = MARGIN_LEFT + float(limit / end) * width
+        shapes.append(
+            f'<line x1="{x:.1f}" y1="12" x2="{x:.1f}" y2="52" stroke="{PALETTE[4]}" stroke-width="2"/>'
+        )
+        anchor = "end" if x > WIDTH / 2 else "start"
+        shapes.append(
+            f'<text x="{x:.1f}" y="66" text-anchor="{anchor}" font-size="12">{escape(label)}</text>'
+        )
+    return _svg(title, shapes, height=72)
+
+
+def legend(series: Sequence[Series]) -> Markup:
+    items = "".join(
+        f'<li><span class="swatch" style="background:{PALETTE[n % len(PALETTE)]}"></span>{escape(s.label)}</li>'
+        for n, s in enumerate(series)
+    )
+    return Markup(f'<ul class="legend">{items}</ul>')
+
+
+def _svg(title: str, shapes: list[str], *, height: int) -> Markup:
+    # role="img" with a title: a screen reader announces the chart's name; the numbers are in the table beside.
+    body = "".join(shapes)
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{body}</svg>'
+    )
