@@ -93,8 +93,9 @@ class Invoice(TimestampedMixin, Base):
     payable: Mapped[Decimal]
     ocr: Mapped[str | None] = mapped_column(String(25), unique=True)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    # Empty until the document pipeline has rendered the PDF from the committed snapshot; then set once.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     # None when the buyer has no Peppol address: the PDF alone is the invoice (invoicing.md).
     ubl: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     ubl_sha256: Mapped[str | None] = mapped_column(String(64))
