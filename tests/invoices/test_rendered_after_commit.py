@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
@@ -133,3 +134,23 @@ def test_a_refused_issue_leaves_nothing_to_render(
     assert issued.status_code == 201
     assert twice.status_code in (409, 422), twice.text
     assert rendered == []  # rolled back: nothing runs after a rollback
+
+
+def test_the_database_lets_the_pdf_be_set_once_and_never_changed(
+    api, session, seller, municipality, make_member, make_assignment, treasurer, on_day, monkeypatch
+) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("the immutability trigger exists on PostgreSQL")
+    monkeypatch.setattr(documents, "render_pdf", lambda *_a, **_k: b"%PDF-1.7 first")
+    assignment = make_assignment(make_member().member, municipality)
+    issued = api.post("/api/v1/invoices", json={"assignment_id": assignment.id}, headers=treasurer.headers)
+    body = issued.json()
+    assert body["pdf_sha256"] == hashlib.sha256(b"%PDF-1.7 first").hexdigest()
+
+    for statement in (
+        "UPDATE invoices SET pdf_sha256 = NULL, pdf = NULL",
+        "UPDATE invoices SET pdf = 'x'",
+        "UPDATE invoices SET pdf_sha256 = 'x'",
+    ):
+        with pytest.raises(DBAPIError, match="never changes"), session.begin_nested():
+            session.execute(text(statement))
