@@ -1,10 +1,11 @@
 """Invoices, credit notes, their number counters, incoming payments and unmatched bank entries.
 
 An issued document never changes (invoicing.md, "Numbering and immutability"): every column that describes
-the document — number, parties, lines, amounts, snapshot, PDF and UBL with their SHA-256 — is written once at
-issue. Only the *payment state* changes afterwards and is kept in its own columns: ``status``,
-``paid_amount`` and ``credited_amount`` (plus ``updated_at``). On PostgreSQL a trigger refuses any other
-UPDATE and every DELETE (migration of this package); the service offers no operation that could do either.
+the document — number, parties, lines, amounts, snapshot, UBL with its SHA-256 — is written once at issue,
+and the PDF with its SHA-256 once, right after the issue is committed (``documents.pipeline``). Only the
+*payment state* changes afterwards and is kept in its own columns: ``status``, ``paid_amount`` and
+``credited_amount`` (plus ``updated_at``). On PostgreSQL a trigger refuses any other UPDATE (a PDF may only
+be set where none is stored) and every DELETE; the service offers no operation that could do either.
 
 Amounts of a credit note are positive like on the UBL ``CreditNote``; ``kind`` gives the sign in the books.
 """
