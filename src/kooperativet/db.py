@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -49,6 +49,7 @@ NAMING_CONVENTION = {
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "kooperativet_read_only"  # execution option: begin a deferred (read) transaction on SQLite
 AUDIT_KEY = "kooperativet_audit_key"  # Session.info: the audit chain's HMAC key (make_session_factory)
+AFTER_COMMIT = "kooperativet_after_commit"  # Session.info: work that waits for the commit (after_commit)
 
 # SQLite has no decimal type: NUMERIC(14,2) values travel as IEEE doubles. Amounts are capped at twelve
 # integer digits and two decimals (the API pattern), fourteen significant digits, which a double carries
@@ -157,6 +158,9 @@ def transaction(
     ``read_only`` lets SQLite begin a deferred transaction, so reads never wait for writers (WAL).
     ``write_lock`` queues this process's writers in order instead of leaving them to SQLite's busy polling,
     which starves some of them under load.
+
+    After the commit, and never after a rollback, it runs what the work left for then (``after_commit``):
+    the documents the transaction issued are rendered from their committed snapshots.
     """
     with write_lock if write_lock is not None and not read_only else nullcontext():
         session = factory()
@@ -164,7 +168,7 @@ def transaction(
             session.connection(execution_options={READ_ONLY: True})
         try:
             yield session
-            _commit(session)
+            commit_now(session)
         except DomainError as error:
             if error.keeps_changes:
                 session.commit()
@@ -176,6 +180,27 @@ def transaction(
             raise
         finally:
             session.close()
+
+
+def after_commit(session: Session, work: Callable[[Session], None]) -> None:
+    """Run ``work`` with ``session`` once the unit of work has committed, never after a rollback.
+
+    The document pipeline (``documents.pipeline``) renders the documents a transaction issued this way: the
+    transaction stores their snapshots, and the slow rendering runs after its commit, in short transactions
+    of its own, so that it never holds the database's one writer."""
+    session.info.setdefault(AFTER_COMMIT, []).append(work)
+
+
+def commit_now(session: Session) -> None:
+    """Commit the unit of work and run what waits for its commit (``after_commit``), in order.
+
+    The transaction owner ends with this; an API route whose answer shows what the commit produced (the
+    SHA-256 of a document rendered after it) calls it before it builds the answer, and the owner's own
+    commit then finds nothing left to do."""
+    _commit(session)
+    while waiting := session.info.pop(AFTER_COMMIT, None):
+        for work in waiting:
+            work(session)
 
 
 def _commit(session: Session) -> None:

@@ -47,32 +47,24 @@ def render(
     run: Annotated[int, typer.Argument(help="the payroll run's id")],
     workers: Annotated[int | None, typer.Option(min=1, help="processes; default one per core")] = None,
 ) -> None:
-    """Render and store the PDFs of an approved run's payslips on a process pool, showing progress."""
+    """Render and store the PDFs of an approved run's payslips still pending, on a process pool, showing
+    progress (the document pipeline: approving a run in the API renders them already)."""
     from kooperativet.config import get_settings
-    from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction
+    from kooperativet.db import make_engine, make_session_factory, transaction
     from kooperativet.errors import DomainError
     from kooperativet.payroll import service
-    from kooperativet.payroll.documents import render_in_pool
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(f"\rrendered {done}/{total} payslips", nl=done == total)
 
     engine = make_engine(get_settings().resolved_database_url)
     try:
-        with transaction(
-            make_session_factory(
-                engine.execution_options(**{READ_ONLY: True}), audit_key=get_settings().audit_signing_key
-            )
-        ) as session:
-            jobs = service.payslip_render_jobs(session, run_id=run)
-        if not jobs:
+        with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
+            stored = service.render_run_payslips(session, run_id=run, workers=workers, progress=progress)
+        if not stored:
             typer.echo(f"run {run}: every payslip already has its PDF")
             return
-
-        def progress(done: int, total: int) -> None:
-            typer.echo(f"\rrendered {done}/{total} payslips", nl=done == total)
-
-        pdfs = render_in_pool(jobs, workers=workers, progress=progress)
-        with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
-            service.store_payslip_pdfs(session, pdfs=pdfs)
-        typer.echo(f"run {run}: {len(pdfs)} payslip PDFs stored with their SHA-256")
+        typer.echo(f"run {run}: {stored} payslip PDFs stored with their SHA-256")
     except DomainError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
         raise typer.Exit(code=1) from exc

@@ -3,8 +3,9 @@
 The demo's data is fixed (its "today" is a parameter), so two runs into two new folders give the same
 documents. Each feature adds one step module here (``people``, ``invoicing``, ``payroll`` …) with a
 ``run(context)`` function, and lists the documents it writes in ``manifest.json``
-(``docs/demo.md``). Each step runs in its own transaction, committed before the next, so
-documents are rendered from committed snapshots as in production.
+(``docs/demo.md``). Each step runs in its own transaction, committed before the next; the documents it
+issues are rendered from their committed snapshots after that commit (``documents.pipeline``), as in
+production, and written then (``DemoContext.write_after_commit``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kooperativet import __version__, migrate
-from kooperativet.db import make_engine, make_session_factory, transaction
+from kooperativet.db import after_commit, make_engine, make_session_factory, transaction
 
 #: The demo's audit key is fixed and public, so that two runs chain to the same hashes; never use it live.
 DEMO_AUDIT_KEY = b"kooperativet demo audit key - public, not a secret"
@@ -78,6 +79,20 @@ class DemoContext:
         path.write_bytes(content)
         self.manifest.add(out=self.out, path=path, kind=kind, document_id=document_id, audit_head=audit_head)
         return path
+
+    def write_after_commit(
+        self, relative: str, content: Callable[[], bytes | None], *, kind: str, document_id: str
+    ) -> None:
+        """Write a document the step issued once the step has committed and the document pipeline has
+        rendered it (``content`` reads the stored bytes then)."""
+
+        def write(_committed: Session) -> None:
+            stored = content()
+            if stored is None:
+                raise RuntimeError(f"{document_id} was not rendered after the commit")
+            self.write(relative, stored, kind=kind, document_id=document_id)
+
+        after_commit(self.session, write)
 
 
 def _steps() -> list[Callable[[DemoContext], None]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.rules import ExtentUnit
@@ -195,9 +196,9 @@ def run(context: DemoContext) -> None:
         context.ids[key] = assignment.id
         context.ids[f"employment:{key.removeprefix('assignment:')}"] = employment.id
         name = f"{employment.start.isoformat()}-{member.last_name.lower()}-{employment.id}"
-        context.write(
+        context.write_after_commit(
             f"employments/anstallningsbevis-{name}.pdf",
-            employment.certificate_pdf,
+            partial(getattr, employment, "certificate_pdf"),
             kind="employment_certificate_pdf",
             document_id=f"employment:{employment.id}",
         )

@@ -105,8 +105,8 @@ def _write(context: DemoContext, document: Invoice) -> None:
     invoice = document.kind == InvoiceKind.invoice
     folder, kind = ("invoices", "invoice") if invoice else ("credit_notes", "credit_note")
     document_id = f"{kind}:{document.number}"
-    context.write(
-        f"{folder}/{document.number}.pdf", document.pdf, kind=f"{kind}_pdf", document_id=document_id
+    context.write_after_commit(
+        f"{folder}/{document.number}.pdf", lambda: document.pdf, kind=f"{kind}_pdf", document_id=document_id
     )
     if document.ubl is not None:  # none for a buyer without a Peppol address: the PDF is the invoice
         context.write(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import partial
 from typing import Final
 
 from kooperativet.assignments import service as assignments_service
@@ -28,7 +29,7 @@ from kooperativet.invoices.models import Invoice
 from kooperativet.invoices.schemas import InvoiceIssue, PaymentCreate
 from kooperativet.parties.models import Member
 from kooperativet.payroll import service as payroll_service
-from kooperativet.payroll.documents import render_in_pool, render_payslip_pdf
+from kooperativet.payroll.documents import render_payslip_pdf
 
 THEATRE: Final = "Folkteatern i Mellanstad AB"
 
@@ -57,16 +58,17 @@ def run(context: DemoContext) -> None:
     )
     _pay_rest(context, invoice, treasurer)
     for document in (dagny, invoice):
-        for suffix, content, kind in (
-            ("pdf", document.pdf, "invoice_pdf"),
-            ("xml", document.ubl, "invoice_ubl"),
-        ):
-            if content is None:  # no UBL for a buyer without a Peppol address
-                continue
+        context.write_after_commit(
+            f"invoices/{document.number}.pdf",
+            partial(getattr, document, "pdf"),
+            kind="invoice_pdf",
+            document_id=f"invoice:{document.number}",
+        )
+        if document.ubl is not None:  # no UBL for a buyer without a Peppol address
             context.write(
-                f"invoices/{document.number}.{suffix}",
-                content,
-                kind=kind,
+                f"invoices/{document.number}.xml",
+                document.ubl,
+                kind="invoice_ubl",
                 document_id=f"invoice:{document.number}",
             )
 
@@ -78,11 +80,11 @@ def run(context: DemoContext) -> None:
 
 
 def write(context: DemoContext) -> None:
-    """Render the run's payslips on a process pool, store them, and write them and the summaries."""
+    """Render the run's payslips on a process pool (the document pipeline, as ``kooperativet payroll render``)
+    and write them and the summaries."""
     session = context.session
     run_id = context.ids["payroll_run"]
-    jobs = payroll_service.payslip_render_jobs(session, run_id=run_id)
-    payroll_service.store_payslip_pdfs(session, pdfs=render_in_pool(jobs))
+    payroll_service.render_run_payslips(session, run_id=run_id)
     for payslip in payroll_service.run_payslips(session, run_id=run_id):
         assert payslip.pdf is not None
         context.write(

@@ -178,10 +178,18 @@ def render_pdf(
     variant: str = "pdf/a-3b",
 ) -> bytes:
     """Render a template to PDF/A. The same template and context always give the same bytes."""
+    return html_to_pdf(render_html(template, context), attachments=attachments, variant=variant)
+
+
+def html_to_pdf(
+    html_text: str, *, attachments: Sequence[Attachment] = (), variant: str = "pdf/a-3b"
+) -> bytes:
+    """Lay out a rendered template (``render_html``) as PDF/A: the slow part, which the document pipeline
+    runs after the commit. The same HTML always gives the same bytes."""
     import weasyprint  # imported here: it is slow to import and most commands never render
 
     html = weasyprint.HTML(
-        string=render_html(template, context),
+        string=html_text,
         base_url=templates_dir().as_uri() + "/",
         url_fetcher=_asset_fetcher(),
     )

@@ -19,7 +19,8 @@ class Employment(TimestampedMixin, Base):
     """The särskild visstidsanställning an approved assignment gives (LAS 5 §), with its written terms.
 
     The terms are copied from the assignment at approval and the anställningsbevis (LAS 6 c §) is stored as
-    the PDF given to the member, with its SHA-256: a download returns exactly these bytes.
+    the text issued that day and, rendered from it after the commit, the PDF given to the member, with its
+    SHA-256: a download returns exactly these bytes.
     """
 
     __tablename__ = "employments"
@@ -35,8 +36,11 @@ class Employment(TimestampedMixin, Base):
     extent_quantity: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     extent_unit: Mapped[ExtentUnit] = mapped_column(String(10))
     pay_form: Mapped[str] = mapped_column(Text)
-    certificate_sha256: Mapped[str] = mapped_column(String(64))
-    certificate_pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # The anställningsbevis as issued: its text (the template rendered at approval, the snapshot), and the
+    # PDF with its SHA-256, empty until the document pipeline has rendered it from the text after the commit.
+    certificate_html: Mapped[str | None] = mapped_column(Text, deferred=True)
+    certificate_sha256: Mapped[str | None] = mapped_column(String(64))
+    certificate_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     member: Mapped[Member] = relationship(lazy="joined", innerjoin=True)
     assignment: Mapped[Assignment] = relationship(lazy="select")
 

@@ -57,10 +57,9 @@ def download_employment_certificate(employment_id: int, user: CurrentUser, sessi
     """The anställningsbevis (LAS 6 c §) exactly as stored at approval."""
     employment = service.get_employment(session, employment_id=employment_id, actor=user)
     return file_response(
-        employment.certificate_pdf,
+        service.certificate_pdf(session, employment=employment),
         media_type="application/pdf",
         filename=f"anstallningsbevis-{employment.id}.pdf",
-        sha256=employment.certificate_sha256,
     )
 
 

@@ -28,7 +28,9 @@ class EmploymentRead(ReadSchema):
     extent_quantity: Decimal
     extent_unit: ExtentUnit
     pay_form: str
-    certificate_sha256: str
+    certificate_sha256: str | None = Field(
+        description="the anställningsbevis PDF's SHA-256; empty only while it waits to be rendered"
+    )
     created_at: datetime
 
 

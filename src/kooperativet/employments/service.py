@@ -4,7 +4,6 @@ member and the arbetsgivarintyg. Services flush; the caller's transaction commit
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ from kooperativet.assignments.rules import AssignmentStatus, AssignmentWarning, 
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.db import fetch_page
-from kooperativet.documents.render import render_pdf
+from kooperativet.documents.pipeline import DocumentKind, render_after_commit, stored_pdf
+from kooperativet.documents.render import html_to_pdf, render_html, render_pdf
 from kooperativet.employments.certificate import holiday_pay_with_each_salary, pay_estimate
 from kooperativet.employments.counter import (
     EmploymentPeriod,
@@ -168,8 +168,8 @@ def approve_assignment(
     """Approve a submitted assignment and employ the member for its period, in one transaction.
 
     The warnings (SÄVA included) must be confirmed when there are any; they are recorded on the assignment.
-    The anställningsbevis, issued ``today``, is rendered from the employment's terms and stored with its
-    SHA-256.
+    The anställningsbevis, issued ``today``, is written from the employment's terms and stored as its text;
+    its PDF is rendered from that text after the commit and stored with its SHA-256 (``CERTIFICATE_PDF``).
     """
     warnings = assignment_warnings(session, assignment=assignment)
     assignments_service.approve_assignment(
@@ -193,14 +193,35 @@ def approve_assignment(
         extent_unit=assignment.extent_unit,
         pay_form=PAY_FORM,
     )
-    content = render_pdf(
+    employment.certificate_html = render_html(
         CERTIFICATE_TEMPLATE, certificate_context(session, employment=employment, issued_on=today)
     )
-    employment.certificate_pdf = content
-    employment.certificate_sha256 = hashlib.sha256(content).hexdigest()
     session.add(employment)
     session.flush()
+    render_after_commit(session, CERTIFICATE_PDF, [employment.id])
     return employment
+
+
+def _certificate_text(employment: Employment) -> str:
+    if employment.certificate_html is None:
+        raise ValueError(f"employment {employment.id} has no anställningsbevis text to render")
+    return employment.certificate_html
+
+
+#: The anställningsbevis in the document pipeline: the PDF from the text issued at approval, after the commit.
+CERTIFICATE_PDF: Final = DocumentKind(
+    name="anställningsbevis",
+    model=Employment,
+    pdf_column="certificate_pdf",
+    sha256_column="certificate_sha256",
+    snapshot=_certificate_text,
+    render=html_to_pdf,
+)
+
+
+def certificate_pdf(session: Session, *, employment: Employment) -> bytes:
+    """The anställningsbevis exactly as stored; one still pending is rendered and stored first."""
+    return stored_pdf(session, CERTIFICATE_PDF, employment)
 
 
 def certificate_context(session: Session, *, employment: Employment, issued_on: date) -> dict[str, Any]:

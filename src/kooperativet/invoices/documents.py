@@ -1,8 +1,9 @@
 """The two documents of an issued invoice or credit note, rendered from its snapshot (``snapshot``).
 
 At issue everything the documents need is copied into a JSON snapshot (parties, lines, dates, OCR, language,
-texts). The Peppol UBL is rendered from it, then the PDF/A-3b with that UBL embedded (invoicing.md, "PDF").
-The same snapshot always gives the same bytes, so the stored SHA-256 can be checked by rendering again.
+texts) and the Peppol UBL is rendered from it; after the commit the document pipeline (``INVOICE_PDF``)
+renders the PDF/A-3b from the stored snapshot, with that UBL embedded (invoicing.md, "PDF"). The same
+snapshot always gives the same bytes, so the stored SHA-256 can be checked by rendering again.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from datetime import UTC, datetime, time
 from typing import Any, Final
 
 from kooperativet.core.vat import REVERSE_CHARGE_TEXT, VatCategory
+from kooperativet.documents import pipeline
 from kooperativet.documents.render import Attachment, render_pdf
 from kooperativet.invoices.calculation import amounts_including_vat, calculate_invoice
 from kooperativet.invoices.content_rules import check_snapshot
-from kooperativet.invoices.snapshot import DocumentKind, IssuedSnapshot
+from kooperativet.invoices.models import Invoice
+from kooperativet.invoices.snapshot import DocumentKind, IssuedSnapshot, snapshot_from_json
 from kooperativet.invoices.ubl import F_SKATT_TEXT, render_ubl
 
 TEMPLATE: Final = "invoice/invoice.html"
@@ -166,15 +169,36 @@ class RenderedDocuments:
 def render_documents(issued: IssuedSnapshot) -> RenderedDocuments:
     """The UBL (without an embedded PDF) and the PDF/A-3b that embeds exactly that UBL as ``<number>.xml``;
     without ``e_invoice`` the PDF/A-3b alone, checked for the same content rules."""
+    ubl = render_issued_ubl(issued)
+    pdf = _render_pdf(issued, ubl)
+    return RenderedDocuments(
+        ubl=ubl,
+        ubl_sha256=None if ubl is None else hashlib.sha256(ubl).hexdigest(),
+        pdf=pdf,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+
+
+def render_issued_ubl(issued: IssuedSnapshot) -> bytes | None:
+    """The Peppol UBL of an e-invoice (``None`` without ``e_invoice``), after the content rules (EN 16931,
+    Peppol BIS 3.0) have passed: issuing checks them here, in its transaction, before a number is used up.
+    Cheap, unlike the PDF, which the pipeline renders after the commit."""
     if not issued.e_invoice:
         check_snapshot(issued.document)
-        pdf = render_pdf(TEMPLATE, pdf_context(issued))
-        return RenderedDocuments(
-            ubl=None, ubl_sha256=None, pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest()
-        )
-    ubl = render_ubl(issued.document)
+        return None
+    return render_ubl(issued.document)
+
+
+def render_invoice_pdf(issued: IssuedSnapshot) -> bytes:
+    """The PDF/A-3b of an issued invoice or credit note from its snapshot, with its UBL embedded."""
+    return _render_pdf(issued, render_issued_ubl(issued))
+
+
+def _render_pdf(issued: IssuedSnapshot, ubl: bytes | None) -> bytes:
+    if ubl is None:
+        return render_pdf(TEMPLATE, pdf_context(issued))
     number = issued.document.number
-    pdf = render_pdf(
+    return render_pdf(
         TEMPLATE,
         pdf_context(issued),
         attachments=[
@@ -187,12 +211,21 @@ def render_documents(issued: IssuedSnapshot) -> RenderedDocuments:
             )
         ],
     )
-    return RenderedDocuments(
-        ubl=ubl,
-        ubl_sha256=hashlib.sha256(ubl).hexdigest(),
-        pdf=pdf,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-    )
+
+
+def _issued_snapshot(invoice: Invoice) -> IssuedSnapshot:
+    return snapshot_from_json(invoice.snapshot)
+
+
+#: Invoices and credit notes in the document pipeline: the PDF from the stored snapshot, after the commit.
+INVOICE_PDF: Final = pipeline.DocumentKind(
+    name="invoice",
+    model=Invoice,
+    pdf_column="pdf",
+    sha256_column="pdf_sha256",
+    snapshot=_issued_snapshot,
+    render=render_invoice_pdf,
+)
 
 
 def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Invoices, credit notes, their number counters, incoming payments and unmatched bank entries.
 
 An issued document never changes (invoicing.md, "Numbering and immutability"): every column that describes
-the document — number, parties, lines, amounts, snapshot, PDF and UBL with their SHA-256 — is written once at
-issue. Only the *payment state* changes afterwards and is kept in its own columns: ``status``,
-``paid_amount`` and ``credited_amount`` (plus ``updated_at``). On PostgreSQL a trigger refuses any other
-UPDATE and every DELETE (migration of this package); the service offers no operation that could do either.
+the document — number, parties, lines, amounts, snapshot, UBL with its SHA-256 — is written once at issue,
+and the PDF with its SHA-256 once, right after the issue is committed (``documents.pipeline``). Only the
+*payment state* changes afterwards and is kept in its own columns: ``status``, ``paid_amount`` and
+``credited_amount`` (plus ``updated_at``). On PostgreSQL a trigger refuses any other UPDATE (a PDF may only
+be set where none is stored) and every DELETE; the service offers no operation that could do either.
 
 Amounts of a credit note are positive like on the UBL ``CreditNote``; ``kind`` gives the sign in the books.
 """
@@ -93,8 +94,9 @@ class Invoice(TimestampedMixin, Base):
     payable: Mapped[Decimal]
     ocr: Mapped[str | None] = mapped_column(String(25), unique=True)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    # Empty until the document pipeline has rendered the PDF from the committed snapshot; then set once.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     # None when the buyer has no Peppol address: the PDF alone is the invoice (invoicing.md).
     ubl: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     ubl_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -9,6 +9,7 @@ from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import CurrentUser, TreasurerOrAdmin
+from kooperativet.db import commit_now
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.invoices import payments, service
 from kooperativet.invoices.models import InvoiceKind, InvoiceStatus
@@ -46,6 +47,12 @@ def issue_invoice(
     """Issue an invoice dated today from an approved assignment, whole or in parts (treasurer or admin).
     The number is taken now, gap-free per year; the PDF/A-3b and Peppol UBL are stored with their SHA-256.
     Nobody invoices her own assignment (409 ``own_work``)."""
+
+    def produce() -> InvoiceRead:
+        invoice = service.issue_invoice(session, data=body, actor=user, today=today, now=clock)
+        commit_now(session)  # the PDF is rendered after the commit, and the answer carries its SHA-256
+        return InvoiceRead.from_model(invoice, today=today)
+
     return idempotent(
         session,
         key=key,
@@ -53,9 +60,7 @@ def issue_invoice(
         operation="issue_invoice",
         request=body,
         response_model=InvoiceRead,
-        produce=lambda: InvoiceRead.from_model(
-            service.issue_invoice(session, data=body, actor=user, today=today, now=clock), today=today
-        ),
+        produce=produce,
     )
 
 
@@ -130,7 +135,8 @@ def get_invoice(invoice_id: int, user: CurrentUser, session: DbSession, today: T
 def download_invoice_pdf(invoice_id: int, user: CurrentUser, session: DbSession) -> Response:
     """The stored PDF/A-3b (with the UBL embedded), byte for byte as issued; ``ETag`` is its SHA-256."""
     invoice = service.get_invoice(session, invoice_id=invoice_id, actor=user)
-    return _document(invoice.pdf, invoice.pdf_sha256, "application/pdf", f"{invoice.number}.pdf")
+    pdf = service.invoice_pdf(session, invoice=invoice)
+    return file_response(pdf, media_type="application/pdf", filename=f"{invoice.number}.pdf")
 
 
 @router.get(
@@ -174,6 +180,14 @@ def issue_credit_note(
     """Credit an invoice in full (no ``parts``) or in part, by quantity or amount per line (treasurer or
     admin). The credit note takes the next number and refers to the original, which itself never changes.
     Nobody credits the invoice of her own assignment (409 ``own_work``)."""
+
+    def produce() -> InvoiceRead:
+        credit_note = service.issue_credit_note(
+            session, invoice_id=invoice_id, data=body, actor=user, today=today, now=clock
+        )
+        commit_now(session)  # the PDF is rendered after the commit, and the answer carries its SHA-256
+        return InvoiceRead.from_model(credit_note, today=today)
+
     return idempotent(
         session,
         key=key,
@@ -181,12 +195,7 @@ def issue_credit_note(
         operation=f"issue_credit_note:{invoice_id}",
         request=body,
         response_model=InvoiceRead,
-        produce=lambda: InvoiceRead.from_model(
-            service.issue_credit_note(
-                session, invoice_id=invoice_id, data=body, actor=user, today=today, now=clock
-            ),
-            today=today,
-        ),
+        produce=produce,
     )
 
 

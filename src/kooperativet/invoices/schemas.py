@@ -114,7 +114,9 @@ class InvoiceRead(ReadSchema):
     paid_amount: Money
     credited_amount: Money
     outstanding: Money
-    pdf_sha256: str
+    pdf_sha256: str | None = Field(
+        description="the PDF's SHA-256; empty only while the PDF waits to be rendered after the issue"
+    )
     has_ubl: bool = Field(
         description="whether a Peppol UBL was made: only for a buyer with a Peppol address; otherwise "
         "the PDF alone is the invoice"

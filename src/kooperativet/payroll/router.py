@@ -10,6 +10,7 @@ from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
+from kooperativet.db import commit_now
 from kooperativet.errors import RuleViolation
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Language
@@ -159,11 +160,14 @@ def approve_payroll_run(
     """Approve a draft run (treasurer or admin): it is locked and its payslips are issued with numbers.
 
     Approving twice is a 409; a member without a valid bank account stops it (422 naming the member); a
-    run that includes the approver's own payout is a 409 ``own_work``.
+    run that includes the approver's own payout is a 409 ``own_work``. The payslip PDFs are rendered right
+    after the approval is committed, and stored with their SHA-256.
     """
 
     def produce() -> PayrollRunRead:
         run = service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=clock)
+        service.render_payslips_after_commit(session, run_id=run.id)
+        commit_now(session)  # the payslip PDFs exist from the approval on, before the answer
         return PayrollRunRead.from_model(service.show_run(session, run=run))
 
     return idempotent(
@@ -244,7 +248,7 @@ def download_payslip_pdf(
 ) -> Response:
     """The payslip PDF/A (Swedish by default, or the member's language; ``language=en`` for English)."""
     payslip = service.get_payslip(session, payslip_id=payslip_id, actor=user)
-    pdf = service.payslip_pdf(payslip, language=None if language is None else str(language))
+    pdf = service.payslip_pdf(session, payslip=payslip, language=None if language is None else str(language))
     return file_response(pdf, media_type=PDF, filename=f"{payslip.number}.pdf")
 
 

@@ -22,6 +22,7 @@ from kooperativet.assignments.schemas import (
     VersionedAction,
 )
 from kooperativet.auth.dependencies import CurrentUser
+from kooperativet.db import commit_now
 from kooperativet.employments import service as employments_service
 from kooperativet.workflows.commission_read import read_assignment
 
@@ -97,6 +98,7 @@ def approve_assignment(
             today=today,
             now=now,
         )
+        commit_now(session)  # the anställningsbevis is rendered after the commit, before the answer
         return read_assignment(session, assignment)
 
     return idempotent(

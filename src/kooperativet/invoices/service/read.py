@@ -14,7 +14,9 @@ from kooperativet.assignments.duties import refuse_own_work
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.db import fetch_page
+from kooperativet.documents.pipeline import stored_pdf
 from kooperativet.errors import NotFound
+from kooperativet.invoices.documents import INVOICE_PDF
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
 from kooperativet.invoices.schemas import InvoiceSort
 from kooperativet.parties.models import Member
@@ -27,6 +29,11 @@ def get_invoice(session: Session, *, invoice_id: int, actor: User) -> Invoice:
     if invoice is None or not policy.may_see(actor, owner_user_id=user_of_member(session, invoice.member_id)):
         raise NotFound(f"invoice {invoice_id} does not exist")
     return invoice
+
+
+def invoice_pdf(session: Session, *, invoice: Invoice) -> bytes:
+    """The stored PDF/A-3b, byte for byte as issued; one still pending is rendered and stored first."""
+    return stored_pdf(session, INVOICE_PDF, invoice)
 
 
 def list_invoices(

@@ -1,12 +1,15 @@
 """Storing an issued invoice or credit note (invoicing.md, "Numbering and immutability").
 
-Both issuing use cases end here: the lines are calculated (VAT per rate, öresavrundning), the UBL and the
-PDF/A-3b are rendered from the snapshot, and the document is written once with their SHA-256 and an audit
-event. What is stored never changes afterwards; only the payment state moves.
+Both issuing use cases end here: the lines are calculated (VAT per rate, öresavrundning), the UBL is
+rendered from the snapshot, and the document is written once with the snapshot, the UBL's SHA-256 and an
+audit event. The PDF/A-3b is rendered from the committed snapshot after the commit and stored once with its
+SHA-256 (``documents.pipeline``, ``INVOICE_PDF``). What is stored never changes afterwards; only the payment
+state moves.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,9 +21,10 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.audit.service import append_event
 from kooperativet.auth.models import User
 from kooperativet.core.money import ZERO
+from kooperativet.documents.pipeline import render_after_commit
 from kooperativet.errors import RuleViolation
 from kooperativet.invoices.calculation import InvoiceLine, InvoiceRuleViolation, calculate_invoice
-from kooperativet.invoices.documents import render_documents
+from kooperativet.invoices.documents import INVOICE_PDF, render_issued_ubl
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord, InvoiceStatus
 from kooperativet.invoices.numbering import InvoiceNumber
 from kooperativet.invoices.snapshot import IssuedSnapshot, snapshot_to_json
@@ -51,7 +55,8 @@ def store_issued(
     actor: User,
     now: datetime,
 ) -> Invoice:
-    """Write the document once: amounts as calculated, UBL and PDF as rendered, then its audit event."""
+    """Write the document once: amounts as calculated, the snapshot and its UBL, then its audit event; its
+    PDF follows the commit."""
     document = issued.document
     try:
         calculation = calculate_invoice(
@@ -59,7 +64,7 @@ def store_issued(
             buyer_vat_number=document.buyer.vat_number,
             round_payable_to_krona=document.round_payable_to_krona,
         )
-        rendered = render_documents(issued)
+        ubl = render_issued_ubl(issued)
     except InvoiceRuleViolation as exc:
         raise RuleViolation(exc.reason, code="invoice_rule_violation", field=exc.field) from exc
     work = sum((c.amount for c, d in zip(calculation.lines, drafts, strict=True) if not d.is_expense), ZERO)
@@ -88,10 +93,10 @@ def store_issued(
         payable=totals.payable_amount,
         ocr=document.ocr,
         snapshot=snapshot_to_json(issued),
-        pdf=rendered.pdf,
-        pdf_sha256=rendered.pdf_sha256,
-        ubl=rendered.ubl,
-        ubl_sha256=rendered.ubl_sha256,
+        pdf=None,
+        pdf_sha256=None,
+        ubl=ubl,
+        ubl_sha256=None if ubl is None else hashlib.sha256(ubl).hexdigest(),
         issued_by_id=actor.id,
         status=InvoiceStatus.open if refers_to is None else InvoiceStatus.credited,
         paid_amount=ZERO,
@@ -125,10 +130,10 @@ def store_issued(
             "number": invoice.number,
             "refers_to_id": invoice.refers_to_id,
             "payable": str(invoice.payable),
-            "pdf_sha256": invoice.pdf_sha256,
             "ubl_sha256": invoice.ubl_sha256,
             "issued_by_id": actor.id,
         },
         now=now,
     )
+    render_after_commit(session, INVOICE_PDF, [invoice.id])
     return invoice

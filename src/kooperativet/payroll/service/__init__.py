@@ -10,7 +10,8 @@ transaction commits.
 - ``issue`` and ``snapshot``: one payslip's gap-free number, lines, totals and stored snapshot.
 - ``mark_paid``: record that an approved run's salaries have left the bank.
 - ``payslips``: reading and listing issued payslips, and who may see which.
-- ``payslip_pdfs``: render the payslip PDFs once and store them with their SHA-256.
+- ``payslip_pdfs``: the payslips in the document pipeline: rendered after the commit, stored once with
+  their SHA-256.
 
 A write to a draft run returns the run with the payslips it calculated (``RunWithPayslips``), so the draft
 is calculated once per write and the router only turns it into the read model. The names below are what
@@ -24,8 +25,11 @@ from kooperativet.payroll.service.history import YearToDate, year_pay_before, ye
 from kooperativet.payroll.service.issue import payslip_number, take_payslip_number
 from kooperativet.payroll.service.mark_paid import mark_run_paid
 from kooperativet.payroll.service.payslip_pdfs import (
+    PAYSLIP_PDF,
     payslip_pdf,
     payslip_render_jobs,
+    render_payslips_after_commit,
+    render_run_payslips,
     run_payslips_zip,
     store_payslip_pdfs,
 )
@@ -40,6 +44,7 @@ from kooperativet.payroll.service.runs import (
 )
 
 __all__ = [
+    "PAYSLIP_PDF",
     "PayslipDraft",
     "RunWithPayslips",
     "YearToDate",
@@ -57,6 +62,8 @@ __all__ = [
     "payslip_number",
     "payslip_pdf",
     "payslip_render_jobs",
+    "render_payslips_after_commit",
+    "render_run_payslips",
     "run_payslips",
     "run_payslips_zip",
     "show_run",

@@ -1,17 +1,34 @@
-"""The PDFs of issued payslips: rendered once and stored with their SHA-256, read one by one or as a zip."""
+"""The PDFs of issued payslips: rendered from each payslip's snapshot after the commit by the document
+pipeline (``PAYSLIP_PDF``), stored once with their SHA-256, read one by one or as a zip.
+
+Approving a run in the API renders its payslips right after the commit; ``kooperativet payroll render`` and
+the demo render a run's pending payslips on a process pool, by the same path. The stored PDF is in the
+member's language; another language is rendered on demand and not stored."""
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from kooperativet.documents.pipeline import (
+    DocumentKind,
+    render_after_commit,
+    render_now,
+    store_once,
+    stored_pdf,
+)
 from kooperativet.errors import Conflict, NotFound
-from kooperativet.payroll.documents import render_payslip_pdf, zip_documents
+from kooperativet.payroll.documents import render_in_pool, render_payslip_pdf, zip_documents
 from kooperativet.payroll.models import Payslip, RunStatus
 from kooperativet.payroll.service.payslips import run_payslips
 from kooperativet.payroll.service.runs import get_run
+
+#: (payslip id, number, snapshot, language): what a pool worker needs to render one payslip.
+PayslipJob = tuple[int, str, dict[str, Any], str]
+#: From this many payslips on, the pipeline renders them on a process pool rather than one by one.
+POOL_FROM: Final = 16
 
 
 def issued_payslips(session: Session, *, run_id: int) -> list[Payslip]:
@@ -24,33 +41,90 @@ def issued_payslips(session: Session, *, run_id: int) -> list[Payslip]:
     return run_payslips(session, run_id=run_id)
 
 
-def payslip_render_jobs(session: Session, *, run_id: int) -> list[tuple[int, str, dict[str, Any], str]]:
+def _job(payslip: Payslip) -> PayslipJob:
+    return (payslip.id, payslip.number, payslip.snapshot, str(payslip.language))
+
+
+def _render(job: PayslipJob) -> bytes:
+    _payslip_id, number, snapshot, language = job
+    return render_payslip_pdf(number=number, snapshot=snapshot, language=language)
+
+
+def payslip_documents(
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    pool_from: int = POOL_FROM,
+) -> DocumentKind[PayslipJob]:
+    """Payslips in the document pipeline, in the member's language; ``pool_from`` or more at once are
+    rendered on a process pool of ``workers`` (``progress(done, total)`` after each)."""
+
+    def render_many(jobs: Mapping[int, PayslipJob]) -> dict[int, bytes]:
+        if len(jobs) < pool_from:
+            return {payslip_id: _render(job) for payslip_id, job in jobs.items()}
+        return render_in_pool(jobs.values(), workers=workers, progress=progress)
+
+    return DocumentKind(
+        name="payslip",
+        model=Payslip,
+        pdf_column="pdf",
+        sha256_column="pdf_sha256",
+        snapshot=_job,
+        render=_render,
+        render_many=render_many,
+    )
+
+
+PAYSLIP_PDF: Final = payslip_documents()
+
+
+def render_payslips_after_commit(session: Session, *, run_id: int) -> None:
+    """The approved run's payslips are rendered once the approval is committed."""
+    render_after_commit(
+        session, PAYSLIP_PDF, [payslip.id for payslip in issued_payslips(session, run_id=run_id)]
+    )
+
+
+def pending_payslip_ids(session: Session, *, run_id: int) -> list[int]:
+    """The issued payslips of a run whose PDF is not stored yet."""
+    return [p.id for p in issued_payslips(session, run_id=run_id) if p.pdf_sha256 is None]
+
+
+def render_run_payslips(
+    session: Session,
+    *,
+    run_id: int,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Render a run's pending payslips now, on a process pool, and store them; how many were stored.
+    ``session`` holds no uncommitted work: the pipeline commits its own short transactions."""
+    pending = pending_payslip_ids(session, run_id=run_id)
+    kind = payslip_documents(workers=workers, progress=progress, pool_from=1)
+    return render_now(session, kind, pending)
+
+
+def payslip_render_jobs(session: Session, *, run_id: int) -> list[PayslipJob]:
     """(payslip id, number, snapshot, language) of each issued payslip of a run without a stored PDF."""
     return [
-        (payslip.id, payslip.number, payslip.snapshot, str(payslip.language))
-        for payslip in issued_payslips(session, run_id=run_id)
-        if payslip.pdf_sha256 is None
+        _job(payslip) for payslip in issued_payslips(session, run_id=run_id) if payslip.pdf_sha256 is None
     ]
 
 
 def store_payslip_pdfs(session: Session, *, pdfs: dict[int, bytes]) -> None:
     """Store each payslip's PDF and SHA-256, once: a payslip that already has a PDF keeps it."""
     for payslip_id, pdf in sorted(pdfs.items()):
-        payslip = session.get(Payslip, payslip_id)
-        if payslip is None:
+        if session.get(Payslip, payslip_id) is None:
             raise NotFound(f"payslip {payslip_id} does not exist")
-        if payslip.pdf_sha256 is None:
-            payslip.pdf = pdf
-            payslip.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    session.flush()
+        store_once(session, PAYSLIP_PDF, payslip_id, pdf)
 
 
-def payslip_pdf(payslip: Payslip, *, language: str | None = None) -> bytes:
-    """The payslip PDF in ``language`` (default: the member's): the stored one when it is in that language,
-    else rendered from the snapshot (the same bytes)."""
+def payslip_pdf(session: Session, *, payslip: Payslip, language: str | None = None) -> bytes:
+    """The payslip PDF in ``language`` (default: the member's): the stored one when it is in that language
+    (a pending one is rendered and stored first), else rendered from the snapshot and not stored."""
     chosen = language or str(payslip.language)
-    if chosen == str(payslip.language) and payslip.pdf is not None:
-        return payslip.pdf
+    if chosen == str(payslip.language):
+        return stored_pdf(session, PAYSLIP_PDF, payslip)
     return render_payslip_pdf(number=payslip.number, snapshot=payslip.snapshot, language=chosen)
 
 
@@ -58,7 +132,7 @@ def run_payslips_zip(session: Session, *, run_id: int) -> bytes:
     """Every issued payslip of a run as PDFs in one zip, each in the member's language."""
     return zip_documents(
         [
-            (f"{payslip.number}.pdf", payslip_pdf(payslip))
+            (f"{payslip.number}.pdf", payslip_pdf(session, payslip=payslip))
             for payslip in issued_payslips(session, run_id=run_id)
         ]
     )
