@@ -9,8 +9,8 @@ the PDF and its SHA-256 be set once, from empty, as the payslips' trigger always
 Downgrade: every pending document must have been rendered first (``kooperativet documents render-pending``).
 
 Revision ID: 5d0c1e7a2b94
-Revises: cddb685e0b37
-Create Date: 2026-12-02 09:00:00+00:00
+Revises: 5e1d0b7c2a90
+Create Date: 2026-12-01 06:10:00+00:00
 """
 
 from collections.abc import Sequence
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5d0c1e7a2b94"
-down_revision: str | None = "cddb685e0b37"
+down_revision: str | None = "5e1d0b7c2a90"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
