@@ -36,31 +36,29 @@ from kooperativet.governance import (
 )
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
-from kooperativet.governance.schemas import (
+from kooperativet.governance.schemas.board import BoardAssignmentCreate, BoardAssignmentRead
+from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
     AgendaItemRead,
     AttendanceCreate,
-    BallotCreate,
-    BallotReceipt,
-    BoardAssignmentCreate,
-    BoardAssignmentRead,
     MeetingCreate,
     MeetingOpen,
     MeetingRead,
-    MinutesCreate,
-    MinutesRead,
     MotionAnswer,
     MotionCreate,
     NoticeCreate,
     NoticeRead,
     OfficialsUpdate,
-    PerCapsulamCreate,
     ProxyCreate,
     ProxyRead,
-    PublishedBallots,
-    RecountRead,
-    RulebookCreate,
-    RulebookRead,
+)
+from kooperativet.governance.schemas.minutes import MinutesCreate, MinutesRead
+from kooperativet.governance.schemas.rulebooks import RulebookCreate, RulebookRead
+from kooperativet.governance.schemas.verification import PublishedBallots, RecountRead
+from kooperativet.governance.schemas.votes import (
+    BallotCreate,
+    BallotReceipt,
+    PerCapsulamCreate,
     VoteClose,
     VoteCreate,
     VoteRead,
