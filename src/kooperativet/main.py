@@ -21,7 +21,11 @@ from kooperativet.db import READ_ONLY, make_engine, make_session_factory, write_
 from kooperativet.employments.router import router as employments_router
 from kooperativet.exports.router import router as exports_router
 from kooperativet.governance.access_log import keep_ballots_out_of_access_log
-from kooperativet.governance.router import router as governance_router
+from kooperativet.governance.board_router import router as board_router
+from kooperativet.governance.meetings_router import router as meetings_router
+from kooperativet.governance.minutes_router import router as minutes_router
+from kooperativet.governance.rulebooks_router import router as rulebooks_router
+from kooperativet.governance.votes_router import router as votes_router
 from kooperativet.invoices.bank_entries_router import router as bank_entries_router
 from kooperativet.invoices.router import router as invoices_router
 from kooperativet.parameters.router import router as parameters_router
@@ -86,7 +90,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(employments_router)
     app.include_router(invoices_router)
     app.include_router(bank_entries_router)
-    app.include_router(governance_router)
+    app.include_router(rulebooks_router)
+    app.include_router(board_router)
+    app.include_router(meetings_router)
+    app.include_router(votes_router)
+    app.include_router(minutes_router)
     app.include_router(payroll_router)
     app.include_router(exports_router)
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from kooperativet.api.dependencies import now, today
 from kooperativet.auth.models import Role
+from kooperativet.governance.dependencies import tally_key_bits
 from kooperativet.governance.models import BoardAssignment, BoardRole
-from kooperativet.governance.router import tally_key_bits
 from kooperativet.governance.rulebooks import seed_default_rulebook
 
 TODAY = date(2026, 11, 20)

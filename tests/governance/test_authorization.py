@@ -23,7 +23,9 @@ from kooperativet.governance.models import BoardAssignment, BoardRole, Minutes
 from kooperativet.governance.rulebooks import seed_default_rulebook
 from kooperativet.governance.rules.rulebook import default_rulebook
 from kooperativet.governance.rules.terms import MeetingKind
-from kooperativet.governance.schemas import MotionCreate, OfficialsUpdate, RulebookFields, VoteCreate
+from kooperativet.governance.schemas.meetings import MotionCreate, OfficialsUpdate
+from kooperativet.governance.schemas.rulebooks import RulebookFields
+from kooperativet.governance.schemas.votes import VoteCreate
 from kooperativet.governance.votes import open_vote
 from tests.authz import EVERYONE, ROLES, Actors, Expectation, check, operations, row
 from tests.governance.conftest import TEST_TALLY_KEY_BITS

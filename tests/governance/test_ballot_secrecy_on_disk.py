@@ -24,7 +24,7 @@ from kooperativet.governance.models import Vote, VoteMethod
 from kooperativet.governance.results import close_vote
 from kooperativet.governance.rulebooks import seed_default_rulebook
 from kooperativet.governance.rules.terms import Choice, MeetingKind
-from kooperativet.governance.schemas import BallotCreate, VoteCreate
+from kooperativet.governance.schemas.votes import BallotCreate, VoteCreate
 from kooperativet.governance.verification import recount
 from kooperativet.governance.votes import cast_vote, open_vote
 from kooperativet.parties.models import Member

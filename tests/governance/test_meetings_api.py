@@ -7,7 +7,9 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from kooperativet.governance.minutes import majority_in_swedish
+from kooperativet.governance.minutes_text import majority_in_swedish
+from kooperativet.governance.rules.required_majority import RequiredMajority
+from kooperativet.governance.schemas.results import majority_in_english
 from tests.governance.conftest import MEETING_DAY, Assembly
 
 API = "/api/v1/governance"
@@ -150,6 +152,7 @@ def test_open_vote_counts_each_voter_and_refuses_a_second_vote_and_jav(
     assert (result["yes"], result["no"], result["abstentions"], result["eligible"]) == (2, 1, 1, 4)
     assert result["outcome"] == "adopted"
     assert result["majority_required"] == "more than 1/2 of votes cast"
+    assert result["majority"] == {"rule": "share", "share": "1/2", "at_least": False, "base": "votes_cast"}
     assert result["turnout"] == {"fraction": "1/1", "percent": "100.00"}
     assert result["excluded_member_ids"] == [excluded]
     assert len(closed.json()["cast_votes"]) == 4
@@ -219,6 +222,21 @@ def test_a_non_member_and_a_former_member_cannot_vote(
     assert refused.json()["code"] == "not_a_current_member"
 
 
+#: The rules a result records (``results``), as the API (English) and the minutes (Swedish) state them.
+RULES = {
+    "more than 1/2 of votes cast": {"rule": "share", "share": "1/2", "at_least": False, "base": "votes_cast"},
+    "at least 2/3 of votes cast": {"rule": "share", "share": "2/3", "at_least": True, "base": "votes_cast"},
+    "more than 1/2 of board members present": {
+        "rule": "share",
+        "share": "1/2",
+        "at_least": False,
+        "base": "board_members_present",
+    },
+    "every board member reached and agreeing": {"rule": "unanimous_board"},
+    "the 2 candidate(s) with most votes": {"rule": "most_votes", "seats": 2},
+}
+
+
 @pytest.mark.parametrize(
     ("english", "swedish"),
     [
@@ -230,4 +248,7 @@ def test_a_non_member_and_a_former_member_cannot_vote(
     ],
 )
 def test_the_minutes_state_the_majority_rule_in_swedish(english: str, swedish: str) -> None:
-    assert majority_in_swedish(english) == swedish
+    rule = RequiredMajority.from_json(RULES[english])
+    assert rule.as_json() == RULES[english]
+    assert majority_in_english(rule) == english
+    assert majority_in_swedish(rule) == swedish

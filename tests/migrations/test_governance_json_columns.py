@@ -18,7 +18,7 @@ from kooperativet.governance import ballots as ballot_rules
 from kooperativet.governance.models import RulebookVersion, Vote
 from kooperativet.governance.rulebooks import rulebook_of
 from kooperativet.governance.rules.rulebook import default_rulebook
-from kooperativet.governance.schemas import RulebookFields
+from kooperativet.governance.schemas.rulebooks import RulebookFields
 from kooperativet.governance.votes import candidates_of, excluded_of, published_ballots
 from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 

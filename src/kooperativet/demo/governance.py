@@ -31,16 +31,14 @@ from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, BoardRole, Vote, VoteMethod
 from kooperativet.governance.rules.terms import Choice, MeetingKind
-from kooperativet.governance.schemas import (
+from kooperativet.governance.schemas.board import BoardAssignmentCreate
+from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
-    BallotCreate,
-    BoardAssignmentCreate,
     MotionCreate,
     OfficialsUpdate,
-    ParameterProposal,
     ProxyCreate,
-    VoteCreate,
 )
+from kooperativet.governance.schemas.votes import BallotCreate, ParameterProposal, VoteCreate
 from kooperativet.parties.models import Member
 
 DEMO_KEY = b"kooperativet demo: annual meeting 2026"

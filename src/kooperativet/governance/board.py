@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from kooperativet.errors import RuleViolation
 from kooperativet.governance.members import existing_member
 from kooperativet.governance.models import BoardAssignment, BoardRole
-from kooperativet.governance.schemas import BoardAssignmentCreate
+from kooperativet.governance.schemas.board import BoardAssignmentCreate
 
 VOTING_BOARD_ROLES = frozenset(BoardRole) - {BoardRole.deputy}
 

@@ -26,7 +26,7 @@ from kooperativet.governance.rulebooks import rulebook_in_force, rulebook_of
 from kooperativet.governance.rules import procedure
 from kooperativet.governance.rules.procedure import NoticeCheck, Proxy, check_proxies, quorum_met
 from kooperativet.governance.rules.terms import MeetingKind, ProxyProblem, swedish_day
-from kooperativet.governance.schemas import (
+from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
     MotionCreate,
     OfficialsUpdate,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -48,26 +48,6 @@ def _name(session: Session, member_id: int | None) -> str:
     return member.full_name if member is not None else "—"
 
 
-#: The minutes are Swedish; the API states the majority rule in English (``results._majority_text``).
-MAJORITY_WORDS_SV: Final = (
-    ("every board member reached and agreeing", "alla styrelseledamöter nådda och eniga"),
-    ("candidate(s) with most votes", "kandidater med flest röster"),
-    ("board members present", "närvarande styrelseledamöter"),
-    ("votes cast", "avgivna röster"),
-    ("at least", "minst"),
-    ("more than", "mer än"),
-    (" of ", " av "),
-    ("the ", "de "),
-)
-
-
-def majority_in_swedish(text: str) -> str:
-    """``more than 1/2 of votes cast`` → ``mer än 1/2 av avgivna röster``."""
-    for english, swedish in MAJORITY_WORDS_SV:
-        text = text.replace(english, swedish)
-    return text
-
-
 def held_day(meeting: Meeting) -> date:
     """The day the meeting was held: the Swedish calendar day it was opened (the planned day until then)."""
     return swedish_day(meeting.opened_at) if meeting.opened_at is not None else meeting.held_on
@@ -88,17 +68,17 @@ def _tie_break(result: dict[str, Any]) -> str | None:
 def _result_lines(result: dict[str, Any]) -> list[str]:
     """The counts and the rule, as sentences ("Ja 3 av 4 avgivna röster …")."""
     if "elected" in result:
-        return [text.election_counts(result), f"Regel: {majority_in_swedish(result['majority_required'])}."]
+        return [text.election_counts(result), f"Regel: {text.majority_rule(result)}."]
     if "yes" in result:
         lines = [text.yes_no_counts(result)]
         if "roll_count" in result:
             lines.append(f"Röstlängden tar upp {result['roll_count']}; valsedlar {result['ballot_count']}.")
-        lines.append(text.majority_text(result, majority_in_swedish(result["majority_required"])))
+        lines.append(text.majority_text(result, text.majority_rule(result)))
         return lines
     if "responses" in result:
         return [
             f"Svar från {result['responses']} av {result['eligible']} styrelseledamöter. "
-            f"Krav: {majority_in_swedish(result['majority_required'])}."
+            f"Krav: {text.majority_rule(result)}."
         ]
     return []
 

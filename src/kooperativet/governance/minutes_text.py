@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any, Final
 
 from kooperativet.documents.render import long_date, money, percent
+from kooperativet.governance.rules.required_majority import MajorityBase, MajorityRule, RequiredMajority
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, PerCapsulamReason
-from kooperativet.governance.schemas import percent_of
+from kooperativet.governance.schemas.results import percent_of
 from kooperativet.parameters.catalog import ValueKind, spec_for
 
 MEETING_KINDS: Final = {
@@ -36,6 +37,12 @@ DECISION_KINDS: Final = {
     DecisionKind.DISSOLUTION: "beslut om att föreningen ska träda i likvidation",
     DecisionKind.BOARD: "styrelsebeslut",
     DecisionKind.ELECTION: "val",
+}
+
+#: What a majority's share is a share of, as in "mer än 1/2 av avgivna röster".
+MAJORITY_BASES: Final = {
+    MajorityBase.VOTES_CAST: "avgivna röster",
+    MajorityBase.BOARD_MEMBERS_PRESENT: "närvarande styrelseledamöter",
 }
 
 CHOICES: Final = {Choice.YES: "ja", Choice.NO: "nej", Choice.ABSTAIN: "avstår"}
@@ -110,6 +117,24 @@ def yes_no_counts(result: dict[str, Any]) -> str:
         f"Röstberättigade {result['eligible']}, valdeltagande "
         f"{percent_text(percent_of(result['turnout']['fraction']))}."
     )
+
+
+def majority_in_swedish(majority: RequiredMajority) -> str:
+    """``mer än 1/2 av avgivna röster``, ``alla styrelseledamöter nådda och eniga``, ``de 2 kandidater med
+    flest röster``."""
+    if majority.rule is MajorityRule.UNANIMOUS_BOARD:
+        return "alla styrelseledamöter nådda och eniga"
+    if majority.rule is MajorityRule.MOST_VOTES:
+        return f"de {majority.seats} kandidater med flest röster"
+    assert majority.share is not None  # RequiredMajority checks a share rule has both
+    assert majority.base is not None
+    share = f"{majority.share.numerator}/{majority.share.denominator}"
+    return f"{'minst' if majority.at_least else 'mer än'} {share} av {MAJORITY_BASES[majority.base]}"
+
+
+def majority_rule(result: dict[str, Any]) -> str:
+    """The rule a stored result records (``result["majority"]``), in Swedish."""
+    return majority_in_swedish(RequiredMajority.from_json(result["majority"]))
 
 
 def majority_text(result: dict[str, Any], majority_sv: str) -> str:

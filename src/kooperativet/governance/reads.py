@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from kooperativet.governance import meetings, minutes, votes
 from kooperativet.governance.models import Meeting, Vote, VoteStatus
-from kooperativet.governance.schemas import MeetingRead, VoteRead
+from kooperativet.governance.schemas.meetings import MeetingRead
+from kooperativet.governance.schemas.votes import VoteRead
 
 
 def meeting_read(session: Session, meeting: Meeting) -> MeetingRead:

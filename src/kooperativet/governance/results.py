@@ -32,7 +32,8 @@ from kooperativet.governance.rulebooks import rulebook_of
 from kooperativet.governance.rules import tally
 from kooperativet.governance.rules.elections import tally_election_sums
 from kooperativet.governance.rules.procedure import may_close_early
-from kooperativet.governance.rules.rulebook import Majority, Rulebook
+from kooperativet.governance.rules.required_majority import MajorityBase, RequiredMajority
+from kooperativet.governance.rules.rulebook import Rulebook
 from kooperativet.governance.rules.tally import (
     LotDraw,
     VoteResult,
@@ -99,20 +100,16 @@ def _reshuffle(session: Session, *, vote: Vote, seed: int) -> None:
 
 
 def _turnout(value: Fraction) -> dict[str, str]:
-    """The exact share; its percentage is the presentation's (``schemas.percent_of``)."""
+    """The exact share; its percentage is the presentation's (``schemas.results.percent_of``)."""
     return {"fraction": f"{value.numerator}/{value.denominator}"}
-
-
-def _majority_text(majority: Majority, *, base: str) -> str:
-    share = f"{majority.share.numerator}/{majority.share.denominator}"
-    return f"{'at least' if majority.at_least else 'more than'} {share} of {base}"
 
 
 def _lot(lot: LotDraw | None) -> dict[str, Any] | None:
     return None if lot is None else {"seed": str(lot.seed), "order": list(lot.order)}
 
 
-def _yes_no_result(result: VoteResult, *, base: str) -> dict[str, Any]:
+def _yes_no_result(result: VoteResult, *, base: MajorityBase) -> dict[str, Any]:
+    """The counts and the rule as data; the API and the minutes put the rule in words."""
     return {
         "yes": result.yes,
         "no": result.no,
@@ -120,7 +117,7 @@ def _yes_no_result(result: VoteResult, *, base: str) -> dict[str, Any]:
         "votes_cast": result.votes_cast,
         "eligible": result.eligible,
         "turnout": _turnout(result.turnout),
-        "majority_required": _majority_text(result.majority, base=base),
+        "majority": RequiredMajority.share_of(result.majority, base=base).as_json(),
         "votes_needed": result.votes_needed,
         "outcome": result.outcome.value,
         "tie_break": result.tie_break.value,
@@ -182,7 +179,7 @@ def close_vote(
                 excluded=excluded,
                 chair_casting_vote=chair_casting_vote,
             )
-            result = _yes_no_result(tallied, base="votes cast")
+            result = _yes_no_result(tallied, base=MajorityBase.VOTES_CAST)
         elif vote.method == VoteMethod.board:
             assert meeting is not None
             tallied = tally_board_decision(
@@ -193,7 +190,7 @@ def close_vote(
                 excluded=excluded,
                 chair_casting_vote=chair_casting_vote,
             )
-            result = _yes_no_result(tallied, base="board members present")
+            result = _yes_no_result(tallied, base=MajorityBase.BOARD_MEMBERS_PRESENT)
         elif vote.method == VoteMethod.per_capsulam:
             decided = decide_per_capsulam(
                 rulebook=rulebook,
@@ -204,7 +201,7 @@ def close_vote(
             result = {
                 "outcome": (Outcome.ADOPTED if decided.adopted else Outcome.REJECTED).value,
                 "reason": decided.reason.value if decided.reason else None,
-                "majority_required": "every board member reached and agreeing",
+                "majority": RequiredMajority.unanimous_board().as_json(),
                 "responses": len(open_votes),
                 "eligible": len(set(eligible) - set(excluded)),
                 "not_reached": sorted(int(i) for i in decided.not_reached),
@@ -306,7 +303,7 @@ def _close_secret(
             lot_seed=lot_seed,
         )
         return {
-            **_yes_no_result(tallied, base="votes cast"),
+            **_yes_no_result(tallied, base=MajorityBase.VOTES_CAST),
             "roll_count": len(roll),
             "ballot_count": len(ballots),
             "decryption": decryption,
@@ -329,7 +326,7 @@ def _close_secret(
         "blank": elected.blank,
         "eligible": elected.eligible,
         "turnout": _turnout(elected.turnout),
-        "majority_required": f"the {elected.seats} candidate(s) with most votes",
+        "majority": RequiredMajority.most_votes(seats=elected.seats).as_json(),
         "elected": list(elected.elected),
         "outcome": "elected",
         "tie_break": elected.tie_break.value,

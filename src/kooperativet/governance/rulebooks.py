@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance.models import RulebookVersion
 from kooperativet.governance.rules.rulebook import Rulebook, default_rulebook
-from kooperativet.governance.schemas import RulebookCreate, RulebookFields
+from kooperativet.governance.schemas.rulebooks import RulebookCreate, RulebookFields
 
 DEFAULT_RULEBOOK_FROM = date(2000, 1, 1)
 

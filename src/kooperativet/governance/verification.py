@@ -11,7 +11,7 @@ from kooperativet.errors import Conflict
 from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
 from kooperativet.governance.models import Vote, VoteMethod, VoteStatus
-from kooperativet.governance.schemas import (
+from kooperativet.governance.schemas.verification import (
     DecryptedSumRead,
     PublishedBallotRead,
     PublishedBallots,

@@ -34,7 +34,12 @@ from kooperativet.governance.models import (
 from kooperativet.governance.rulebooks import rulebook_in_force, rulebook_of
 from kooperativet.governance.rules.procedure import may_change_vote
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
-from kooperativet.governance.schemas import BallotCreate, ParameterProposal, PerCapsulamCreate, VoteCreate
+from kooperativet.governance.schemas.votes import (
+    BallotCreate,
+    ParameterProposal,
+    PerCapsulamCreate,
+    VoteCreate,
+)
 from kooperativet.parameters import catalog
 from kooperativet.parties.models import Member
 

@@ -1,0 +1,206 @@
+"""The employer's declaration (huvuduppgift, HU) and the whole file: sender, employer, the HU with FK487 and
+FK497, then the individual returns (``agi.individual_return``); and the day it is due.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from lxml import etree
+
+from kooperativet.core.money import ZERO, drop_ore
+from kooperativet.exports.formats import ExportFile
+from kooperativet.exports.formats.agi.elements import (
+    INSTANS_NS,
+    KOMPONENT_NS,
+    SCHEMA_LOCATION,
+    XSI_NS,
+    InvalidDeclaration,
+    blankett,
+    field,
+    parse_period,
+    sub,
+)
+from kooperativet.exports.formats.agi.individual_return import (
+    IndividualReturn,
+    fitted_return,
+    sum_tax_withheld,
+    write_individual_return,
+)
+from kooperativet.exports.formats.charset import TextFitter, xml_fitter
+
+ContributionCategory = Literal["full", "pension_only", "youth", "none"]
+
+_ORGANISATION_NUMBER = re.compile(r"(\d{6})-?(\d{4})|(\d{12})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contact:
+    """Whom Skatteverket calls about the file (``TekniskKontaktperson``) or the return (``Kontaktperson``)."""
+
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sender:
+    """Who produced the file (``Avsandare``): the program and its technical contact.
+
+    ``organisation_number`` is the sender's id: ``NNNNNN-NNNN``, ten or twelve digits (see ``agi_party_id``).
+    """
+
+    program_name: str
+    organisation_number: str
+    technical_contact: Contact
+
+
+@dataclass(frozen=True, kw_only=True)
+class Employer:
+    """The employer the return is for (``Arbetsgivare``, ``AgRegistreradId`` FK201) and its contact person."""
+
+    organisation_number: str
+    contact: Contact
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContributionBase:
+    """One person's contribution base of the month at one rate (a fraction: ``0.3142``).
+
+    One entry per person and rate: the öre of each entry are dropped before the entries of a rate are added
+    (FK487). The payroll has already split a young person's month at 25 000 kr: the part above the cap is a
+    second entry with the full rate.
+    """
+
+    category: ContributionCategory
+    rate: Decimal
+    base: Decimal
+
+    def __post_init__(self) -> None:
+        if not ZERO <= self.rate < 1:
+            raise InvalidDeclaration(f"rate {self.rate} for {self.category} must be a fraction (0.3142)")
+
+
+def agi_party_id(organisation_number: str) -> str:
+    """The 12-digit id AGI gives an organisation: ``16`` + its digits (``556026-9986`` → ``165560269986``).
+
+    Source: Skatteverket's example files (``AgRegistreradId`` 165560269986). Twelve digits are kept as given.
+    """
+    match = _ORGANISATION_NUMBER.fullmatch(organisation_number.strip())
+    if match is None:
+        raise InvalidDeclaration(
+            f"organisation number {organisation_number!r} is not NNNNNN-NNNN or 12 digits"
+        )
+    if match.group(3):
+        return match.group(3)
+    return f"16{match.group(1)}{match.group(2)}"
+
+
+def sum_employer_contributions(*, bases: Sequence[ContributionBase]) -> int:
+    """FK487 as Skatteverket computes it (ställningstagande 2017-06-08, dnr 131 238881-17/111).
+
+    Each person's base at a rate in whole kronor (öre dropped, as on the IU), the whole-krona bases of a rate
+    added, multiplied by the rate with the öre dropped, and the amounts of the rates added. Exempelfil_01:
+    83 050 × 31.42 % = 26 094.31 → 26094. The payslips' contributions, rounded per payout in öre, come to a
+    krona or so more; the difference is booked as rounding when the tax account is settled.
+    """
+    per_rate: dict[Decimal, int] = {}
+    for entry in bases:
+        per_rate[entry.rate] = per_rate.get(entry.rate, 0) + drop_ore(entry.base)
+    return sum(drop_ore(Decimal(base) * rate) for rate, base in per_rate.items())
+
+
+def agi_due_date(*, period: str, is_bank_day: Callable[[date], bool] | None = None) -> date:
+    """The day the declaration for ``period`` must have reached Skatteverket.
+
+    The 12th of the following month, the 17th when that month is January or August (26 kap. SFL); a
+    Saturday, Sunday or — when ``is_bank_day`` is given, e.g. backed by the ``holidays`` package — a public
+    holiday moves it to the next weekday (lag om beräkning av lagstadgad tid).
+    """
+    year, month = parse_period(period)
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    due = date(year, month, 17 if month in (1, 8) else 12)
+    while due.weekday() >= 5 or (is_bank_day is not None and not is_bank_day(due)):
+        due += timedelta(days=1)
+    return due
+
+
+def render(
+    *,
+    sender: Sender,
+    employer: Employer,
+    period: str,
+    contribution_bases: Sequence[ContributionBase],
+    returns: Sequence[IndividualReturn],
+    created_at: datetime,
+) -> ExportFile:
+    """The AGI file for one period: HU with FK487/FK497 first, then one IU per entry of ``returns`` in order.
+
+    ``contribution_bases`` holds one entry per person and rate (see ``sum_employer_contributions``).
+    ``created_at`` is Swedish local time without a zone, as in Skatteverket's examples (``Skapad``). A
+    character XML 1.0 cannot carry in a contact, an activity or a payee's name or address (a control
+    character) is replaced, and the file's notes say so.
+    """
+    parse_period(period)
+    if created_at.tzinfo is not None:
+        raise InvalidDeclaration("created_at must be local time without a zone, as Skatteverket's examples")
+    keys = [(iu.personal_identity_number, iu.specification_number) for iu in returns]
+    if len(set(keys)) != len(keys):
+        raise InvalidDeclaration("two IUs share personnummer and specification number")
+    employer_id = agi_party_id(employer.organisation_number)
+    fit = xml_fitter()
+    sender = replace(sender, technical_contact=_fitted(sender.technical_contact, fit, "technical contact"))
+    employer = replace(employer, contact=_fitted(employer.contact, fit, "employer's contact"))
+    returns = [fitted_return(iu, fit) for iu in returns]
+
+    root = etree.Element(
+        f"{{{INSTANS_NS}}}Skatteverket",
+        {"omrade": "Arbetsgivardeklaration", f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION},
+        nsmap={None: INSTANS_NS, "agd": KOMPONENT_NS, "xsi": XSI_NS},  # type: ignore[dict-item]  # lxml-stubs lack the None (default) prefix
+    )
+    avsandare = sub(root, "Avsandare")
+    sub(avsandare, "Programnamn", sender.program_name)
+    sub(avsandare, "Organisationsnummer", agi_party_id(sender.organisation_number))
+    _contact(avsandare, "TekniskKontaktperson", sender.technical_contact)
+    sub(avsandare, "Skapad", created_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    arbetsgivare = sub(sub(root, "Blankettgemensamt"), "Arbetsgivare")
+    sub(arbetsgivare, "AgRegistreradId", employer_id)
+    _contact(arbetsgivare, "Kontaktperson", employer.contact)
+
+    hu = blankett(root, employer_id, period, "HU")
+    field(sub(hu, "ArbetsgivareHUGROUP"), "AgRegistreradId", "201", employer_id)
+    field(hu, "RedovisningsPeriod", "006", period)
+    field(hu, "SummaArbAvgSlf", "487", str(sum_employer_contributions(bases=contribution_bases)))
+    field(hu, "SummaSkatteavdr", "497", str(sum_tax_withheld(returns=returns)))
+
+    for individual in returns:
+        write_individual_return(blankett(root, employer_id, period, "IU"), employer_id, period, individual)
+
+    return ExportFile(
+        filename=f"agi-{employer_id}-{period}.xml",
+        media_type="application/xml",
+        content=etree.tostring(
+            root, xml_declaration=True, encoding="UTF-8", standalone=False, pretty_print=True
+        ),
+        notes=fit.notes,
+    )
+
+
+def _fitted(contact: Contact, fit: TextFitter, who: str) -> Contact:
+    return Contact(
+        name=fit(contact.name, where=f"{who}'s name"),
+        phone=fit(contact.phone, where=f"{who}'s phone"),
+        email=fit(contact.email, where=f"{who}'s e-mail"),
+    )
+
+
+def _contact(parent: etree._Element, tag: str, contact: Contact) -> None:
+    element = sub(parent, tag)
+    sub(element, "Namn", contact.name)
+    sub(element, "Telefon", contact.phone)
+    sub(element, "Epostadress", contact.email)

@@ -1,0 +1,158 @@
+"""The individual returns (individuell uppgift, IU): one per person and period, with the pay, the tax field
+for the person's tax mode and, for SINK and A-SINK, who the payee is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Literal
+
+from lxml import etree
+
+from kooperativet.core.identifiers import mask_personal_identity
+from kooperativet.core.money import ZERO, drop_ore
+from kooperativet.exports.formats.agi.elements import InvalidDeclaration, field, sub
+from kooperativet.exports.formats.charset import TextFitter
+
+TaxMode = Literal["flat", "table", "sink", "asink"]
+
+_TWELVE_DIGITS = re.compile(r"\d{12}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForeignPayee:
+    """Who a SINK or A-SINK payee is, as Exempelfil_02 and _03 write it (FK216–221, 081, 252, 076).
+
+    Countries are ISO 3166-1 alpha-2 codes. The TIN (the tax number the country of residence gave) and the
+    country that issued it go together; a field left ``None`` or empty is not written.
+    """
+
+    first_name: str | None = None
+    last_name: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+    citizenship: str | None = None
+    tin: str | None = None
+    tin_country: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("country", "citizenship", "tin_country"):
+            value = getattr(self, name)
+            if value and not _COUNTRY.fullmatch(value):
+                raise InvalidDeclaration(f"{name} {value!r} is not a two-letter country code (ISO 3166)")
+        if bool(self.tin) != bool(self.tin_country):
+            raise InvalidDeclaration("a TIN (FK252) is written with the country that issued it (FK076)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndividualReturn:
+    """One individuell uppgift (IU): what one person was paid and what tax was withheld in the period.
+
+    ``cash_pay`` is pay that is a base for employer contributions (FK011), ``pay_not_contribution_base`` pay
+    that is not (FK131: a person born 1937 or earlier, or whose pay from us in the year is below 1 000 kr).
+    ``tax_mode`` decides the tax field: ``flat``/``table`` → FK001, ``sink`` → FK274, ``asink`` → FK275 with
+    ``activity`` in FK112. A SINK or A-SINK payee carries ``payee`` (FK216–221, 081, 252, 076). ``removed``
+    sends FK205 to delete an IU sent earlier with the same personnummer, period and specification number;
+    the amounts are then not written.
+    """
+
+    personal_identity_number: str
+    specification_number: int
+    cash_pay: Decimal = ZERO
+    pay_not_contribution_base: Decimal = ZERO
+    tax: Decimal = ZERO
+    tax_mode: TaxMode = "flat"
+    activity: str | None = None
+    payee: ForeignPayee | None = None
+    removed: bool = False
+
+    def __post_init__(self) -> None:
+        if not _TWELVE_DIGITS.fullmatch(self.personal_identity_number):
+            raise InvalidDeclaration(
+                f"personnummer {mask_personal_identity(self.personal_identity_number)} must be 12 digits "
+                "with the century"
+            )
+        if not 1 <= self.specification_number <= 9_999_999_999:
+            raise InvalidDeclaration(f"specification number {self.specification_number} is out of range")
+        if self.cash_pay < 0 or self.pay_not_contribution_base < 0 or self.tax < 0:
+            raise InvalidDeclaration(
+                f"negative amount in the IU for {mask_personal_identity(self.personal_identity_number)}"
+            )
+        if (self.tax_mode == "asink") != (self.activity is not None):
+            raise InvalidDeclaration("FK112 (activity) is given with, and only with, A-SINK (FK275)")
+
+
+def sum_tax_withheld(*, returns: Sequence[IndividualReturn]) -> int:
+    """FK497: the sum of the tax fields written in the IUs (FK001, FK274, FK275), removed IUs excluded."""
+    return sum(drop_ore(iu.tax) for iu in returns if not iu.removed)
+
+
+_TAX_FIELDS: dict[TaxMode, tuple[str, str]] = {
+    "flat": ("AvdrPrelSkatt", "001"),
+    "table": ("AvdrPrelSkatt", "001"),
+    "sink": ("AvdrSkattSINK", "274"),
+    "asink": ("AvdrSkattASINK", "275"),
+}
+
+
+#: The payee fields of a SINK or A-SINK IU in the examples' order (Exempelfil_02, _03).
+_PAYEE_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("first_name", "Fornamn", "216"),
+    ("last_name", "Efternamn", "217"),
+    ("street", "Gatuadress", "218"),
+    ("postal_code", "Postnummer", "219"),
+    ("city", "Postort", "220"),
+    ("country", "LandskodPostort", "221"),
+    ("citizenship", "LandskodMedborgare", "081"),
+    ("tin", "TIN", "252"),
+    ("tin_country", "LandskodTIN", "076"),
+)
+
+
+def write_individual_return(
+    iu: etree._Element, employer_id: str, period: str, individual: IndividualReturn
+) -> None:
+    field(sub(iu, "ArbetsgivareIUGROUP"), "AgRegistreradId", "201", employer_id)
+    payee_group = sub(iu, "BetalningsmottagareIUGROUP")
+    choice = sub(payee_group, "BetalningsmottagareIDChoice")
+    field(choice, "BetalningsmottagarId", "215", individual.personal_identity_number)
+    if individual.payee is not None and not individual.removed:
+        for attribute, tag, code in _PAYEE_FIELDS:
+            value = getattr(individual.payee, attribute)
+            if value:
+                field(payee_group, tag, code, value)
+    field(iu, "RedovisningsPeriod", "006", period)
+    field(iu, "Specifikationsnummer", "570", f"{individual.specification_number:03d}")
+    if individual.removed:
+        field(iu, "Borttag", "205", "1")
+        return
+    cash_pay = drop_ore(individual.cash_pay)
+    not_base = drop_ore(individual.pay_not_contribution_base)
+    if cash_pay or not not_base:
+        field(iu, "KontantErsattningUlagAG", "011", str(cash_pay))
+    name, code = _TAX_FIELDS[individual.tax_mode]
+    field(iu, name, code, str(drop_ore(individual.tax)))
+    if not_base:
+        field(iu, "KontantErsattningEjUlagSA", "131", str(not_base))
+    if individual.activity is not None:
+        field(iu, "VerksamhetensArt", "112", individual.activity)
+
+
+def fitted_return(iu: IndividualReturn, fit: TextFitter) -> IndividualReturn:
+    """The IU with its free texts (activity, payee's name and address) fitted to what XML 1.0 carries."""
+    if iu.activity:
+        iu = replace(iu, activity=fit(iu.activity, where="activity (FK112)"))
+    if iu.payee is not None:
+        texts = {
+            attribute: fit(value, where=f"payee's {attribute.replace('_', ' ')} (FK{code})")
+            for attribute, _, code in _PAYEE_FIELDS
+            if (value := getattr(iu.payee, attribute))
+        }
+        iu = replace(iu, payee=replace(iu.payee, **texts))
+    return iu

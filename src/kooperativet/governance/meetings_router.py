@@ -1,0 +1,203 @@
+"""Meetings over HTTP: planning, the agenda and motions, notice, opening, taking up items, officials,
+attendance, proxies and closing. Board members and the admin run meetings; a current member submits motions;
+anyone signed in reads them.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today, Window
+from kooperativet.api.problems import problem_responses
+from kooperativet.api.types import Page
+from kooperativet.auth.dependencies import CurrentUser
+from kooperativet.governance import conduct, mail, meetings, members, reads
+from kooperativet.governance.dependencies import BoardOrAdmin
+from kooperativet.governance.schemas.meetings import (
+    AgendaItemCreate,
+    AgendaItemRead,
+    AttendanceCreate,
+    MeetingCreate,
+    MeetingOpen,
+    MeetingRead,
+    MotionAnswer,
+    MotionCreate,
+    NoticeCreate,
+    NoticeRead,
+    OfficialsUpdate,
+    ProxyCreate,
+    ProxyRead,
+)
+
+router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
+
+
+@router.get("/meetings", responses=problem_responses(401, 422))
+def list_meetings(_user: CurrentUser, session: DbSession, window: Window) -> Page[MeetingRead]:
+    """Meetings, latest first."""
+    rows, total = meetings.list_meetings(session, limit=window.limit, offset=window.offset)
+    return Page(
+        items=[reads.meeting_read(session, m) for m in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
+    )
+
+
+@router.post("/meetings", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 422))
+def create_meeting(body: MeetingCreate, _user: BoardOrAdmin, session: DbSession) -> MeetingRead:
+    """Plan a board meeting, an annual meeting or an extra general meeting (board or admin)."""
+    meeting = meetings.create_meeting(
+        session, kind=body.kind, title=body.title, held_on=body.held_on, location=body.location
+    )
+    return reads.meeting_read(session, meeting)
+
+
+@router.get("/meetings/{meeting_id}", responses=problem_responses(401, 404))
+def get_meeting(meeting_id: int, _user: CurrentUser, session: DbSession) -> MeetingRead:
+    """A meeting with its agenda, attendance, proxies, quorum, votes and minutes."""
+    return reads.meeting_read(session, meetings.get_meeting(session, meeting_id=meeting_id))
+
+
+@router.post(
+    "/meetings/{meeting_id}/items",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def add_agenda_item(
+    meeting_id: int, body: AgendaItemCreate, _user: BoardOrAdmin, session: DbSession
+) -> AgendaItemRead:
+    """Add an agenda item or a board proposal (board or admin)."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return AgendaItemRead.model_validate(meetings.add_agenda_item(session, meeting=meeting, data=body))
+
+
+@router.post(
+    "/meetings/{meeting_id}/motions",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 404, 409, 422),
+)
+def submit_motion(
+    meeting_id: int, body: MotionCreate, user: CurrentUser, session: DbSession, today: Today
+) -> AgendaItemRead:
+    """A current member submits a motion to a general meeting; the board answers it."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    member = members.member_of(session, user=user)
+    item = meetings.submit_motion(session, meeting=meeting, member=member, data=body, today=today)
+    return AgendaItemRead.model_validate(item)
+
+
+@router.put(
+    "/meetings/{meeting_id}/items/{item_id}/board-answer",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def answer_motion(
+    meeting_id: int, item_id: int, body: MotionAnswer, _user: BoardOrAdmin, session: DbSession
+) -> AgendaItemRead:
+    """The board's answer to a motion (board or admin)."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    item = meetings.get_item(session, meeting=meeting, item_id=item_id)
+    return AgendaItemRead.model_validate(
+        meetings.answer_motion(session, meeting=meeting, item=item, answer=body.board_answer)
+    )
+
+
+@router.post("/meetings/{meeting_id}/notice", responses=problem_responses(401, 403, 404, 409, 422))
+def give_notice(
+    meeting_id: int,
+    body: NoticeCreate,
+    _user: BoardOrAdmin,
+    session: DbSession,
+    settings: AppSettings,
+    today: Today,
+) -> NoticeRead:
+    """Send the notice (kallelse) today: checked against the rulebook and e-mailed when SMTP is set up.
+
+    The notice is committed first and mailed afterwards, so a mail failure never loses it; the sending
+    result is recorded on the meeting.
+    """
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    check = meetings.give_notice(session, meeting=meeting, text=body.text, today=today)
+    recipients = meetings.notice_recipients(session, meeting=meeting, today=today)
+    session.commit()
+    outcome = mail.send_notice(
+        settings,
+        recipients=recipients,
+        subject=f"Kallelse: {meeting.title}, {meeting.held_on.isoformat()}",
+        body=body.text,
+    )
+    meetings.record_notice_mail(session, meeting=meeting, status=outcome.status, detail=outcome.detail)
+    return NoticeRead.from_check(check, noticed_on=today, mail=outcome)
+
+
+@router.post("/meetings/{meeting_id}/open", responses=problem_responses(401, 403, 404, 409, 422))
+def open_meeting(
+    meeting_id: int, body: MeetingOpen, _user: BoardOrAdmin, session: DbSession, clock: Now
+) -> MeetingRead:
+    """Open the meeting. Opening it before the day it was called for needs ``early_opening_reason``, and
+    notice given too late or too early needs ``override_reason``; both are recorded and printed in the
+    minutes.
+    """
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    meetings.open_meeting(
+        session,
+        meeting=meeting,
+        override_reason=body.override_reason,
+        early_opening_reason=body.early_opening_reason,
+        now=clock,
+    )
+    return reads.meeting_read(session, meeting)
+
+
+@router.post(
+    "/meetings/{meeting_id}/items/{item_id}/take-up", responses=problem_responses(401, 403, 404, 409)
+)
+def take_up_item(
+    meeting_id: int, item_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now
+) -> AgendaItemRead:
+    """The open meeting takes up an agenda item now: it gets the next § number in the minutes (board or
+    admin). Putting a question to the vote takes up its item too; taking an item up twice changes nothing."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    item = meetings.get_item(session, meeting=meeting, item_id=item_id)
+    return AgendaItemRead.model_validate(conduct.take_up(session, meeting=meeting, item=item, now=clock))
+
+
+@router.put("/meetings/{meeting_id}/officials", responses=problem_responses(401, 403, 404, 409, 422))
+def set_meeting_officials(
+    meeting_id: int, body: OfficialsUpdate, _user: BoardOrAdmin, session: DbSession
+) -> MeetingRead:
+    """Chair, secretary and two adjusters (board or admin)."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return reads.meeting_read(session, meetings.set_officials(session, meeting=meeting, data=body))
+
+
+@router.post(
+    "/meetings/{meeting_id}/attendance",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def register_attendance(
+    meeting_id: int, body: AttendanceCreate, _user: BoardOrAdmin, session: DbSession
+) -> MeetingRead:
+    """Register a member as present (board or admin)."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    meetings.register_attendance(session, meeting=meeting, member_id=body.member_id)
+    return reads.meeting_read(session, meeting)
+
+
+@router.post(
+    "/meetings/{meeting_id}/proxies",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def register_proxy(meeting_id: int, body: ProxyCreate, _user: BoardOrAdmin, session: DbSession) -> ProxyRead:
+    """Register an ombud with a dated fullmakt, within the rulebook's limit (board or admin)."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return ProxyRead.model_validate(meetings.register_proxy(session, meeting=meeting, data=body))
+
+
+@router.post("/meetings/{meeting_id}/close", responses=problem_responses(401, 403, 404, 409))
+def close_meeting(meeting_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now) -> MeetingRead:
+    """Close the meeting once every vote is closed (board or admin)."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return reads.meeting_read(session, meetings.close_meeting(session, meeting=meeting, now=clock))

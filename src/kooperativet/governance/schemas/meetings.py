@@ -1,0 +1,167 @@
+"""Meetings: planning, the agenda and motions, notice, opening, officials, attendance, proxies, quorum."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from pydantic import Field
+
+from kooperativet.api.types import MultilineText, ReadSchema, Schema, Text
+from kooperativet.governance.models import AgendaItemKind, Meeting, MeetingStatus, Minutes
+from kooperativet.governance.rules.procedure import NoticeCheck
+from kooperativet.governance.rules.terms import MeetingKind
+from kooperativet.governance.schemas.minutes import MinutesRead
+from kooperativet.governance.schemas.read_models import stored_fields
+from kooperativet.mail import MailOutcome
+
+
+class MeetingCreate(Schema):
+    kind: MeetingKind
+    title: Text = Field(min_length=1, max_length=200, examples=["Årsmöte 2026"])
+    held_on: date = Field(examples=["2026-12-20"])
+    location: Text | None = Field(default=None, max_length=200)
+
+
+class AgendaItemCreate(Schema):
+    kind: AgendaItemKind
+    title: Text = Field(min_length=1, max_length=200)
+    text: MultilineText | None = Field(default=None, max_length=20_000)
+    statute_change: bool = False
+
+
+class MotionCreate(Schema):
+    title: Text = Field(min_length=1, max_length=200)
+    text: MultilineText = Field(min_length=1, max_length=20_000)
+
+
+class MotionAnswer(Schema):
+    board_answer: MultilineText = Field(min_length=1, max_length=20_000)
+
+
+class AgendaItemRead(ReadSchema):
+    id: int
+    position: int
+    kind: AgendaItemKind
+    title: str
+    text: str | None
+    statute_change: bool
+    motion_by_member_id: int | None
+    board_answer: str | None
+    decision: str | None
+    held_as: int | None = Field(description="the item's number (§) in the order the meeting took it up")
+
+
+class NoticeCreate(Schema):
+    text: MultilineText = Field(
+        min_length=1, max_length=20_000, description="the kallelse sent to those entitled"
+    )
+
+
+class NoticeRead(Schema):
+    noticed_on: date
+    ok: bool
+    problem: str | None
+    earliest: date | None
+    latest: date
+    mail_status: str
+    mail_detail: str | None
+
+    @classmethod
+    def from_check(cls, check: NoticeCheck, *, noticed_on: date, mail: MailOutcome) -> NoticeRead:
+        """The notice's check against the rulebook's window, and what became of the e-mail."""
+        return cls(
+            noticed_on=noticed_on,
+            ok=check.ok,
+            problem=check.problem.value if check.problem else None,
+            earliest=check.earliest,
+            latest=check.latest,
+            mail_status=mail.status,
+            mail_detail=mail.detail,
+        )
+
+
+class MeetingOpen(Schema):
+    override_reason: MultilineText | None = Field(
+        default=None, max_length=500, description="required to open a meeting whose notice was not in time"
+    )
+    early_opening_reason: Text | None = Field(
+        default=None,
+        max_length=500,
+        description="required to open a meeting before the day it was called for; printed in the minutes",
+    )
+
+
+class OfficialsUpdate(Schema):
+    chair_member_id: int
+    secretary_member_id: int
+    adjuster1_member_id: int
+    adjuster2_member_id: int
+
+
+class AttendanceCreate(Schema):
+    member_id: int
+
+
+class ProxyCreate(Schema):
+    principal_member_id: int
+    attendee_member_id: int
+    dated: date = Field(description="the date of the fullmakt")
+
+
+class ProxyRead(ReadSchema):
+    id: int
+    principal_member_id: int
+    attendee_member_id: int
+    dated: date
+
+
+class QuorumRead(Schema):
+    present: int
+    represented: int
+    entitled: int
+    needed: int
+    quorate: bool
+
+
+class MeetingRead(ReadSchema):
+    id: int
+    kind: MeetingKind
+    title: str
+    held_on: date
+    location: str | None
+    status: MeetingStatus
+    rulebook_id: int
+    noticed_on: date | None
+    notice_mail_status: str | None
+    notice_override_reason: str | None
+    early_opening_reason: str | None
+    chair_member_id: int | None
+    secretary_member_id: int | None
+    adjuster1_member_id: int | None
+    adjuster2_member_id: int | None
+    opened_at: datetime | None
+    closed_at: datetime | None
+    version: int
+    items: list[AgendaItemRead]
+    present_member_ids: list[int]
+    proxies: list[ProxyRead]
+    quorum: QuorumRead
+    vote_ids: list[int]
+    minutes: list[MinutesRead]
+
+    @classmethod
+    def from_model(
+        cls, meeting: Meeting, *, quorum: QuorumRead, vote_ids: list[int], minutes: Sequence[Minutes]
+    ) -> MeetingRead:
+        """The meeting as stored (with its agenda and proxies), and what the services count of it."""
+        derived = {"present_member_ids", "quorum", "vote_ids", "minutes"}
+        return cls.model_validate(
+            {
+                **stored_fields(meeting, cls, derived=derived),
+                "present_member_ids": [a.member_id for a in meeting.attendance],
+                "quorum": quorum,
+                "vote_ids": vote_ids,
+                "minutes": list(minutes),
+            }
+        )

@@ -1,0 +1,34 @@
+"""Minutes: drawing them up, their versions and the adjusters' approvals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from kooperativet.api.types import MultilineText, ReadSchema, Schema
+
+
+class MinutesCreate(Schema):
+    correction_reason: MultilineText | None = Field(
+        default=None, max_length=500, description="required when the previous version is locked"
+    )
+
+
+class MinutesApprovalRead(ReadSchema):
+    member_id: int
+    draft_sha256: str
+    approved_at: datetime
+
+
+class MinutesRead(ReadSchema):
+    id: int
+    meeting_id: int
+    version: int
+    refers_to_id: int | None
+    correction_reason: str | None
+    sha256: str
+    audit_head_hash: str
+    created_at: datetime
+    locked_at: datetime | None = Field(description="set when both adjusters have approved; final from then")
+    approvals: list[MinutesApprovalRead]
