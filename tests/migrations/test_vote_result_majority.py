@@ -19,7 +19,7 @@ from kooperativet.governance.schemas.results import majority_in_english, result_
 from kooperativet.governance.schemas.rulebooks import RulebookFields
 from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
-BEFORE = "cddb685e0b37"
+BEFORE = "5d0c1e7a2b94"
 NOW = "2026-11-01 12:00:00+00:00"
 RULES = RulebookFields.from_rulebook(default_rulebook()).model_dump_json()
 UNANIMOUS = "every board member reached and agreeing"

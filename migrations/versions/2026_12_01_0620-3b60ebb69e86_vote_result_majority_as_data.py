@@ -10,8 +10,8 @@ templates, so each one parses; one that does not stops the migration rather than
 hashed covers the column (see cddb685e0b37), and issued minutes keep their PDF.
 
 Revision ID: 3b60ebb69e86
-Revises: cddb685e0b37
-Create Date: 2026-12-01 03:40:00.000000+00:00
+Revises: 5d0c1e7a2b94
+Create Date: 2026-12-01 06:20:00.000000+00:00
 """
 
 import re
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3b60ebb69e86"
-down_revision: str | None = "cddb685e0b37"
+down_revision: str | None = "5d0c1e7a2b94"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
