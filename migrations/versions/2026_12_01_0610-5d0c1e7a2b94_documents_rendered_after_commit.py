@@ -54,12 +54,12 @@ def upgrade() -> None:
         batch_op.alter_column("certificate_pdf", existing_type=sa.LargeBinary(), nullable=True)
         batch_op.alter_column("certificate_sha256", existing_type=sa.String(length=64), nullable=True)
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(_REFUSE.format(columns=_MUTABLE_AND_PDF, pdf_once=_PDF_ONCE))  # noqa: S608 - constants
+        op.execute(_REFUSE.format(columns=_MUTABLE_AND_PDF, pdf_once=_PDF_ONCE))
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(_REFUSE.format(columns=_MUTABLE, pdf_once=""))  # noqa: S608 - constants
+        op.execute(_REFUSE.format(columns=_MUTABLE, pdf_once=""))
     with op.batch_alter_table("employments", schema=None) as batch_op:
         batch_op.alter_column("certificate_sha256", existing_type=sa.String(length=64), nullable=False)
         batch_op.alter_column("certificate_pdf", existing_type=sa.LargeBinary(), nullable=False)
