@@ -14,9 +14,11 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import inspect
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
+from kooperativet.auth.models import User
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import SignInRequired
 from kooperativet.web.templating import gettext, render
@@ -69,6 +71,19 @@ def _sign_in(request: Request, exc: Exception) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+def _reload_signed_in_user(request: Request) -> None:
+    """The request's transaction rolled back and took the signed-in user's loaded state with it (a rollback
+    expires every object); the error page's menu reads her roles again in a short session of its own."""
+    user = getattr(request.state, "web_user", None)
+    if user is None or not inspect(user).detached:
+        return
+    with request.app.state.session_factory() as session:
+        fresh = session.get(User, inspect(user).identity[0])
+        if fresh is not None:
+            fresh.has_any_role()  # loads the roles while the session is open
+    request.state.web_user = fresh
+
+
 def _error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DomainError):
         status, message = exc.status, gettext(request, exc.detail)
@@ -82,4 +97,5 @@ def _error_page(request: Request, exc: Exception) -> Response:
     if status == 404:
         # As in the API, what belongs to someone else looks exactly like what does not exist.
         message = gettext(request, "There is no such page, or it is not yours to see.")
+    _reload_signed_in_user(request)
     return render(request, "error.html", {"status": status, "message": message}, status=status)

@@ -22,6 +22,9 @@ from kooperativet.invoices.schemas import InvoiceSort
 from kooperativet.parties.models import Member
 from kooperativet.parties.ownership import owner_user_id, user_of_member
 
+#: The states in which an invoice still waits for money (``Invoice.is_overdue_on`` reads the same).
+UNPAID = (InvoiceStatus.open, InvoiceStatus.partly_paid)
+
 
 def get_invoice(session: Session, *, invoice_id: int, actor: User) -> Invoice:
     """An invoice or credit note; a member sees only those of their own assignments (404 otherwise)."""
@@ -45,24 +48,24 @@ def list_invoices(
     kind: InvoiceKind | None = None,
     status: InvoiceStatus | None = None,
     overdue_on: date | None = None,
+    unpaid: bool = False,
     client_id: int | None = None,
     member_id: int | None = None,
     assignment_id: int | None = None,
     sort: InvoiceSort | None = None,
 ) -> tuple[list[Invoice], int]:
     """Invoices matching the filters in the order ``sort`` names; without one, the newest number first, or
-    the oldest due date first when listing the overdue ones."""
+    the oldest due date first when listing the overdue ones. ``unpaid``: the invoices still open or partly
+    paid."""
     query = policy.only_own(select(Invoice), actor, owner_user_id=owner_user_id(Invoice.member_id))
     if kind is not None:
         query = query.where(Invoice.kind == kind)
     if status is not None:
         query = query.where(Invoice.status == status)
+    if unpaid or overdue_on is not None:
+        query = query.where(Invoice.kind == InvoiceKind.invoice, Invoice.status.in_(UNPAID))
     if overdue_on is not None:
-        query = query.where(
-            Invoice.kind == InvoiceKind.invoice,
-            Invoice.status.in_((InvoiceStatus.open, InvoiceStatus.partly_paid)),
-            Invoice.due_date < overdue_on,
-        )
+        query = query.where(Invoice.due_date < overdue_on)
     if client_id is not None:
         query = query.where(Invoice.client_id == client_id)
     if member_id is not None:

@@ -1,0 +1,13 @@
+"""The office's billing pages (issue 12): the office's start page, the inbox of commissions to decide,
+invoices and credit notes, payments and the bank's file, and clients. One module per page family; the routes
+call the same services as the API's routers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from kooperativet.web.pages.office_billing import clients, inbox, invoices, payments, start
+
+router = APIRouter(include_in_schema=False)
+for part in (start, inbox, invoices, payments, clients):
+    router.include_router(part.router)
