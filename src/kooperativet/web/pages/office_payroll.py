@@ -7,6 +7,7 @@ service functions as the API's, so the bytes are the same.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Annotated, Any
@@ -97,7 +98,7 @@ def _runs_page(
     request: Request,
     session: Session,
     *,
-    today: Any,
+    today: date,
     page: int,
     values: dict[str, str] | None,
     errors: dict[str, str],
@@ -106,9 +107,7 @@ def _runs_page(
     page = max(page, 1)
     runs, total = service.list_runs(session, limit=RUNS_PER_PAGE, offset=(page - 1) * RUNS_PER_PAGE)
     if values is None:
-        pay_date = service.default_pay_date(session, today=today)
-        default_pay_on = parameters_service.value_in_force(session, key="pay_on", on=pay_date).value
-        values = {"pay_date": pay_date.isoformat(), "pay_on": default_pay_on}
+        values = _defaults(session, today=today)
     return render(
         request,
         "office_payroll/runs.html",
@@ -125,6 +124,16 @@ def _runs_page(
         },
         status=status,
     )
+
+
+def _defaults(session: Session, *, today: date) -> dict[str, str]:
+    """The next pay day and the cooperative's choice of when pay is collected, as the service would take."""
+    try:
+        pay_date = service.default_pay_date(session, today=today)
+        pay_on = parameters_service.value_in_force(session, key="pay_on", on=pay_date).value
+    except DomainError:  # no parameter in force yet: the form starts empty and the service says why
+        return {"pay_date": "", "pay_on": PayOn.payment.value}
+    return {"pay_date": pay_date.isoformat(), "pay_on": pay_on}
 
 
 @router.get("/office/payroll/{run_id}")
