@@ -594,3 +594,29 @@ def test_an_admin_adds_a_value_typed_the_swedish_way_and_errors_sit_by_their_fie
     )
     assert twice.status_code == 422
     assert 'id="e-valid_from"' in twice.text
+
+
+# --- the start page ---------------------------------------------------------------------------------------
+
+
+def test_the_start_page_tells_the_office_of_a_draft_run_and_an_account_to_confirm(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    alva = make_member()
+    paid_assignment(alva.member, "10000.00")
+    run = payroll_service.create_run(
+        session, today=date(2026, 11, 1), pay_date=PAY_DATE, pay_on=None, created_by_id=None
+    ).run
+    karin = make_user(Role.treasurer)
+    client = _signed_in(browser_client, karin)
+    data = _member_form(client, alva.member.id, bank_clearing_number="5000", bank_account_number="1234560")
+    assert client.post(f"/office/members/{alva.member.id}", data=data).status_code == 303
+
+    mine = client.get("/").text
+    assert f'href="/office/payroll/{run.id}"' in mine
+    assert "väntar på din bekräftelse" not in mine  # Karin entered the account herself
+    other = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_user(Role.admin))
+    theirs = other.get("/").text
+    assert f"Ett nytt bankkonto för {alva.member.full_name} väntar på din bekräftelse" in theirs
+    member = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_member())
+    assert "Löner som väntar på dig" not in member.get("/").text

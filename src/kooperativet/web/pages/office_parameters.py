@@ -6,6 +6,8 @@ The office reads them; adding a value is the admin's, as in the API (``parameter
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from kooperativet.api.dependencies import DbSession, Today
 from kooperativet.auth import policy
 from kooperativet.auth.models import Role, User
+from kooperativet.documents.render import money, percent
 from kooperativet.errors import DomainError
 from kooperativet.parameters import service
 from kooperativet.parameters.catalog import ValueKind
@@ -25,7 +28,7 @@ from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.office_refusals import refusal_errors
-from kooperativet.web.templating import render
+from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
@@ -73,10 +76,26 @@ CHOICES = {
 }
 
 
+def shown(request: Request, kind: ValueKind, value: str) -> str:
+    """A stored value as people read it: a fraction as a percent, an amount in kronor, a choice in words."""
+    language = request_language(request)
+    if kind is ValueKind.fraction:
+        return percent(Decimal(value) * 100, language)
+    if kind is ValueKind.amount:
+        return money(Decimal(value), language)
+    if kind is ValueKind.choice and value in CHOICES:
+        return gettext(request, CHOICES[value])
+    return value
+
+
 @router.get("/office/parameters")
 def parameters_page(request: Request, user: Office, session: DbSession, today: Today) -> Response:
     parameters = [ParameterRead.model_validate(p) for p in service.parameters(session, on=today)]
-    return render(request, "office_parameters/list.html", {"parameters": parameters, "names": NAMES})
+    return render(
+        request,
+        "office_parameters/list.html",
+        {"parameters": parameters, "names": NAMES, "shown": partial(shown, request)},
+    )
 
 
 @router.get("/office/parameters/{key}")
@@ -103,6 +122,7 @@ def _parameter_page(
             "names": NAMES,
             "kind_hint": KIND_HINTS[parameter.kind],
             "choices": CHOICES,
+            "shown": partial(shown, request),
             "may_add": request.state.web_user.has_any_role(Role.admin),
             "values": values,
             "errors": errors,

@@ -5,18 +5,25 @@ statements, whatever the number of runs or payslips."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.duties import is_own_work
+from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.core.money import ZERO
 from kooperativet.payroll import service as payroll_service
-from kooperativet.payroll.models import Payslip
+from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 from kooperativet.payroll.service import PayslipDraft
 from kooperativet.web.i18n import N_
+from kooperativet.web.reads.office_members import pending_accounts
+
+if TYPE_CHECKING:
+    from kooperativet.web.panels import Panel
 
 #: How many of the latest issued payslips a correction may be chosen from on the page (the API takes any).
 CORRECTABLE_PAYSLIPS = 200
@@ -105,3 +112,27 @@ def correctable_lines(session: Session) -> list[CorrectableLine]:
         for payslip in payslips
         for line in payslip.lines
     ]
+
+
+def draft_runs(session: Session) -> list[tuple[int, date]]:
+    """(id, pay date) of the draft runs waiting for approval, earliest pay date first (one statement)."""
+    rows = session.execute(
+        select(PayrollRun.id, PayrollRun.pay_date)
+        .where(PayrollRun.status == RunStatus.draft)
+        .order_by(PayrollRun.pay_date, PayrollRun.id)
+    )
+    return [(run_id, pay_date) for run_id, pay_date in rows]
+
+
+def office_payroll_panel(*, session: Session, user: User, today: date) -> Panel | None:
+    """The start page's note for the office: draft runs to approve and bank accounts to confirm, in two
+    statements."""
+    from kooperativet.web.panels import Panel  # panels lists this provider
+
+    if not user.has_any_role(*policy.OFFICE):
+        return None
+    drafts = draft_runs(session)
+    accounts = [item for item in pending_accounts(session) if item.entered_by_id != user.id]
+    if not drafts and not accounts:
+        return None
+    return Panel("panels/office_payroll.html", {"drafts": drafts, "accounts": accounts})
