@@ -9,7 +9,8 @@ change had flushed; the page it carries was rendered before, from what the form 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -71,19 +72,6 @@ def _sign_in(request: Request, exc: Exception) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-def _reload_signed_in_user(request: Request) -> None:
-    """The request's transaction rolled back and took the signed-in user's loaded state with it (a rollback
-    expires every object); the error page's menu reads her roles again in a short session of its own."""
-    user = getattr(request.state, "web_user", None)
-    if user is None or not inspect(user).detached:
-        return
-    with request.app.state.session_factory() as session:
-        fresh = session.get(User, inspect(user).identity[0])
-        if fresh is not None:
-            fresh.has_any_role()  # loads the roles while the session is open
-    request.state.web_user = fresh
-
-
 def _error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DomainError):
         status, message = exc.status, gettext(request, exc.detail)
@@ -97,5 +85,19 @@ def _error_page(request: Request, exc: Exception) -> Response:
     if status == 404:
         # As in the API, what belongs to someone else looks exactly like what does not exist.
         message = gettext(request, "There is no such page, or it is not yours to see.")
-    _reload_signed_in_user(request)
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
+    with _signed_in_user_readable(request):
+        return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+@contextmanager
+def _signed_in_user_readable(request: Request) -> Iterator[None]:
+    """The error's page shows the menu of who is signed in, but the request's transaction has rolled back and
+    closed by now (its user expired and detached): read the user again in a short session of its own."""
+    user = getattr(request.state, "web_user", None)
+    state = inspect(user) if user is not None else None
+    if state is None or not state.detached or state.identity is None:
+        yield
+        return
+    with request.app.state.session_factory() as session:
+        request.state.web_user = session.get(User, state.identity[0])
+        yield

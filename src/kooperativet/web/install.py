@@ -14,12 +14,24 @@ from kooperativet.web.navigation import areas_for, current_area
 from kooperativet.web.pages.account import router as account_router
 from kooperativet.web.pages.home import router as home_router
 from kooperativet.web.pages.office_billing import router as office_billing_router
+from kooperativet.web.pages.office_members import router as office_members_router
+from kooperativet.web.pages.office_month_end import router as office_month_end_router
+from kooperativet.web.pages.office_parameters import router as office_parameters_router
+from kooperativet.web.pages.office_payroll import router as office_payroll_router
 from kooperativet.web.templating import environment
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SWAGGER = "/static/vendor/swagger-ui-5.35.0"
 REDOC = "/static/vendor/redoc-2.5.4"
-PAGE_ROUTERS = (account_router, home_router, office_billing_router)
+PAGE_ROUTERS = (
+    account_router,
+    home_router,
+    office_billing_router,
+    office_payroll_router,
+    office_month_end_router,
+    office_members_router,
+    office_parameters_router,
+)
 
 
 def install_web(app: FastAPI) -> None:

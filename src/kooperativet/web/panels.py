@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import User
 from kooperativet.web.reads import office_billing
+from kooperativet.web.reads.office_payroll import office_payroll_panel
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ class Panel:
 
 Provider = Callable[..., Panel | None]
 
-PROVIDERS: tuple[Provider, ...] = (office_billing.office_panel,)
+PROVIDERS: tuple[Provider, ...] = (office_billing.office_panel, office_payroll_panel)
 
 
 def panels_for(session: Session, *, user: User, today: date) -> list[Panel]:

@@ -18,7 +18,7 @@ is calculated once per write and the router only turns it into the read model. T
 the router, the CLI, the demo and other packages call.
 """
 
-from kooperativet.payroll.service.approval import approve_run
+from kooperativet.payroll.service.approval import approve_run, salary_account_problem
 from kooperativet.payroll.service.calculate import PayslipDraft, RunWithPayslips, calculate_run
 from kooperativet.payroll.service.corrections import add_correction
 from kooperativet.payroll.service.history import YearToDate, year_pay_before, year_totals
@@ -66,6 +66,7 @@ __all__ = [
     "render_run_payslips",
     "run_payslips",
     "run_payslips_zip",
+    "salary_account_problem",
     "show_run",
     "store_payslip_pdfs",
     "take_payslip_number",

@@ -69,28 +69,35 @@ def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: date
 
 
 def _require_bank_accounts(members: Iterable[Member]) -> None:
-    """Every member has a confirmed, valid account to be paid to: a Swedish IBAN or a clearing and account
-    number (``Member.salary_account``)."""
+    """Every member has a confirmed, valid account to be paid to (``salary_account_problem``)."""
     refused = []
     for member in members:
-        try:
-            account = member.salary_account
-            if account is None:
-                raise ids.InvalidIdentifier(
-                    "the new bank account awaits confirmation by a second person or the member"
-                    if member.has_pending_bank_account
-                    else "no bank account"
-                )
-            if account.iban is not None:
-                ids.parse_salary_iban(account.iban)
-            else:
-                ids.parse_bank_account(
-                    clearing_number=account.clearing_number or "", account_number=account.account_number or ""
-                )
-        except ids.InvalidIdentifier as exc:
-            refused.append(f"{member.full_name} (member {member.id}): {exc}")
+        problem = salary_account_problem(member)
+        if problem is not None:
+            refused.append(f"{member.full_name} (member {member.id}): {problem}")
     if refused:
         raise RuleViolation(
             "the run cannot be approved: salary cannot be paid to " + "; ".join(refused),
             code="member_without_bank_account",
         )
+
+
+def salary_account_problem(member: Member) -> str | None:
+    """Why salary cannot be paid to ``member`` (``None`` when it can): a confirmed, valid account is a
+    Swedish IBAN or a clearing and account number (``Member.salary_account``). The web's review of a draft
+    shows the same reason before anyone tries to approve."""
+    account = member.salary_account
+    if account is None:
+        if member.has_pending_bank_account:
+            return "the new bank account awaits confirmation by a second person or the member"
+        return "no bank account"
+    try:
+        if account.iban is not None:
+            ids.parse_salary_iban(account.iban)
+        else:
+            ids.parse_bank_account(
+                clearing_number=account.clearing_number or "", account_number=account.account_number or ""
+            )
+    except ids.InvalidIdentifier as exc:
+        return str(exc)
+    return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.money import ZERO
@@ -15,6 +16,7 @@ from kooperativet.errors import RuleViolation
 from kooperativet.parties.models import Member, MemberTaxSetting
 from kooperativet.payroll.calculation import (
     MissingTaxTable,
+    MonthToDate,
     NoContributionRule,
     Payout,
     PayoutInput,
@@ -23,10 +25,11 @@ from kooperativet.payroll.calculation import (
     YearToDatePay,
     calculate_payouts_in_order,
 )
-from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunPayout
+from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunPayout, TaxTableImport
 from kooperativet.payroll.parameters import LoadedParameters, payroll_parameters_on
-from kooperativet.payroll.service.history import YearToDate, month_to_date, year_pay_before, year_to_date
+from kooperativet.payroll.service.history import YearToDate, months_to_date, year_pay_before, years_to_date
 from kooperativet.payroll.tax_table_store import tax_table
+from kooperativet.payroll.tax_tables import TaxTable
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,21 +85,36 @@ def calculate_run(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
         year=run.pay_date.year,
         threshold=threshold.value if threshold is not None else None,
     )
-    drafts = []
-    for member_id in sorted(by_member):
-        member = session.get(Member, member_id)
-        assert member is not None  # a foreign key
-        drafts.append(
-            _draft(
-                session,
-                run=run,
-                member=member,
-                payouts=by_member[member_id],
-                loaded=loaded,
-                year_pay=year_pay.get(member_id, YearToDatePay()),
-            )
+    # The run's members, their month and year so far, in a fixed number of queries whatever their number.
+    member_ids = sorted(by_member)
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_ids)))}
+    history = _History(
+        month=months_to_date(session, member_ids=member_ids, pay_date=run.pay_date),
+        year=years_to_date(session, member_ids=member_ids, pay_date=run.pay_date),
+        year_pay=year_pay,
+    )
+    tables: dict[int, tuple[TaxTable, TaxTableImport]] = {}
+    return [
+        _draft(
+            session,
+            run=run,
+            member=members[member_id],
+            payouts=by_member[member_id],
+            loaded=loaded,
+            history=history,
+            tables=tables,
         )
-    return drafts
+        for member_id in member_ids
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _History:
+    """What issued payslips already paid each of a run's members: in the month, in the year."""
+
+    month: dict[int, MonthToDate]
+    year: dict[int, YearToDate]
+    year_pay: dict[int, YearToDatePay]
 
 
 def _draft(
@@ -106,7 +124,8 @@ def _draft(
     member: Member,
     payouts: list[RunPayout],
     loaded: LoadedParameters,
-    year_pay: YearToDatePay,
+    history: _History,
+    tables: dict[int, tuple[TaxTable, TaxTableImport]],
 ) -> PayslipDraft:
     setting = tax_setting_on(member, on=run.pay_date)
     tax = _calculation_tax_setting(setting)
@@ -114,7 +133,11 @@ def _draft(
     if tax.mode is TaxMode.TABLE:
         assert tax.table_number is not None
         try:
-            table, record = tax_table(session, year=run.pay_date.year, table_number=tax.table_number)
+            if tax.table_number not in tables:  # read once per table, not once per member
+                tables[tax.table_number] = tax_table(
+                    session, year=run.pay_date.year, table_number=tax.table_number
+                )
+            table, record = tables[tax.table_number]
         except MissingTaxTable as exc:
             raise RuleViolation(
                 f"{member.full_name} (member {member.id}) is taxed by table: {exc}",
@@ -133,13 +156,13 @@ def _draft(
             pay_date=run.pay_date,
             parameters=loaded.parameters,
             tax=tax,
-            month_to_date=month_to_date(session, member_id=member.id, pay_date=run.pay_date),
+            month_to_date=history.month[member.id],
             tax_table=table,
-            year_to_date=year_pay,
+            year_to_date=history.year_pay.get(member.id, YearToDatePay()),
         )
     except NoContributionRule as exc:
         raise RuleViolation(str(exc), code="no_contribution_rule") from exc
-    before = year_to_date(session, member_id=member.id, pay_date=run.pay_date)
+    before = history.year[member.id]
     return PayslipDraft(
         member=member,
         payouts=tuple(payouts),

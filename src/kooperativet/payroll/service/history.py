@@ -52,19 +52,31 @@ def year_pay_before(
     return result
 
 
-def month_to_date(session: Session, *, member_id: int, pay_date: date) -> MonthToDate:
-    """What issued payslips already paid the member in the calendar month of ``pay_date`` (§2–§3)."""
-    taxable, tax = session.execute(
+def months_to_date(session: Session, *, member_ids: Sequence[int], pay_date: date) -> dict[int, MonthToDate]:
+    """What issued payslips already paid each of ``member_ids`` in the calendar month of ``pay_date``
+    (§2–§3), in one query for a run's members at once."""
+    found = {member_id: MonthToDate() for member_id in member_ids}
+    if not member_ids:
+        return found
+    rows = session.execute(
         select(
-            func.coalesce(func.sum(Payslip.taxable_pay), 0), func.coalesce(func.sum(Payslip.tax), 0)
-        ).where(
-            Payslip.member_id == member_id,
+            Payslip.member_id,
+            func.coalesce(func.sum(Payslip.taxable_pay), 0),
+            func.coalesce(func.sum(Payslip.tax), 0),
+        )
+        .where(
+            Payslip.member_id.in_(member_ids),
             Payslip.pay_date >= pay_date.replace(day=1),
             Payslip.pay_date < _next_month(pay_date),
         )
-    ).one()
-    taxable, tax = _amount(taxable), _amount(tax)
-    return MonthToDate(contribution_base_youth_used=taxable, taxable_pay=taxable, tax_withheld=tax)
+        .group_by(Payslip.member_id)
+    )
+    for member_id, taxable, tax in rows:
+        taxable, tax = _amount(taxable), _amount(tax)
+        found[member_id] = MonthToDate(
+            contribution_base_youth_used=taxable, taxable_pay=taxable, tax_withheld=tax
+        )
+    return found
 
 
 def _next_month(day: date) -> date:
@@ -81,6 +93,26 @@ def year_to_date(session: Session, *, member_id: int, pay_date: date) -> YearToD
         ).where(Payslip.member_id == member_id, Payslip.year == pay_date.year)
     ).one()
     return YearToDate(gross=_amount(gross), taxable=_amount(taxable), tax=_amount(tax))
+
+
+def years_to_date(session: Session, *, member_ids: Sequence[int], pay_date: date) -> dict[int, YearToDate]:
+    """``year_to_date`` for each of ``member_ids`` in one query (a run's members at once)."""
+    found = {member_id: YearToDate(gross=ZERO, taxable=ZERO, tax=ZERO) for member_id in member_ids}
+    if not member_ids:
+        return found
+    rows = session.execute(
+        select(
+            Payslip.member_id,
+            func.coalesce(func.sum(Payslip.gross_salary + Payslip.holiday_pay), 0),
+            func.coalesce(func.sum(Payslip.taxable_pay), 0),
+            func.coalesce(func.sum(Payslip.tax), 0),
+        )
+        .where(Payslip.member_id.in_(member_ids), Payslip.year == pay_date.year)
+        .group_by(Payslip.member_id)
+    )
+    for member_id, gross, taxable, tax in rows:
+        found[member_id] = YearToDate(gross=_amount(gross), taxable=_amount(taxable), tax=_amount(tax))
+    return found
 
 
 def year_totals(session: Session, *, member_id: int, year: int) -> tuple[YearToDate, int]:

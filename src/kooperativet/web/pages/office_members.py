@@ -1,0 +1,172 @@
+"""The member register for the office: list and search, one member's record, changes through the same
+service as the API (``parties.service``), and the second person's confirmation of a new bank account."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from kooperativet import mail
+from kooperativet.api.dependencies import DbSession, Now
+from kooperativet.auth import policy
+from kooperativet.auth.models import User
+from kooperativet.config import Settings
+from kooperativet.core.identifiers import mask_account, mask_iban
+from kooperativet.errors import DomainError
+from kooperativet.parties import service
+from kooperativet.parties.models import Member
+from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdate
+from kooperativet.web.dependencies import CheckedForm, require_web_roles
+from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import field_errors
+from kooperativet.web.i18n import N_
+from kooperativet.web.office_refusals import refusal_errors
+from kooperativet.web.reads.office_members import pending_accounts
+from kooperativet.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
+MEMBERS_PER_PAGE = 50
+
+#: What the office may change on the page: the API's MemberUpdate fields, in the order of the form.
+EDITABLE = (
+    "first_name", "last_name", "personal_identity_number", "street", "postal_code", "city", "country",
+    "email", "phone", "bank_clearing_number", "bank_account_number", "bank_iban", "joined_on", "left_on",
+    "language",
+)  # fmt: skip
+LANGUAGES = {"sv": N_("Swedish"), "en": N_("English")}
+TAX_MODES = {
+    "flat": N_("flat percent"),
+    "table": N_("tax table"),
+    "sink": N_("SINK (resident abroad)"),
+    "asink": N_("A-SINK (artist resident abroad)"),
+}
+
+
+@router.get("/office/members")
+def members_page(request: Request, user: Office, session: DbSession, q: str = "", page: int = 1) -> Response:
+    page = max(page, 1)
+    rows, total = service.list_members(
+        session, limit=MEMBERS_PER_PAGE, offset=(page - 1) * MEMBERS_PER_PAGE, q=q or None
+    )
+    return render(
+        request,
+        "office_members/list.html",
+        {
+            "members": [MemberListItem.from_model(member) for member in rows],
+            "waiting": pending_accounts(session),
+            "q": q,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // MEMBERS_PER_PAGE)),
+            "masked": _masked_pending,
+        },
+    )
+
+
+@router.get("/office/members/{member_id}")
+def member_page(request: Request, member_id: int, user: Office, session: DbSession) -> Response:
+    member = service.get_member(session, member_id=member_id, actor=user)
+    return _member_page(request, session, member=member, user=user, values=_values(member), errors={})
+
+
+def _values(member: Member) -> dict[str, str]:
+    """The form as the record stands. The bank fields show a pending account when there is one: that is
+    what the service compares with, so saving other fields leaves the pending account waiting."""
+    read = MemberRead.model_validate(member).model_dump()
+    if member.has_pending_bank_account:
+        read["bank_clearing_number"] = member.pending_clearing_number
+        read["bank_account_number"] = member.pending_account_number
+        read["bank_iban"] = member.pending_iban
+    return {name: "" if read[name] is None else str(read[name]) for name in EDITABLE}
+
+
+def _member_page(
+    request: Request,
+    session: Session,
+    *,
+    member: Member,
+    user: User,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "office_members/detail.html",
+        {
+            "member": MemberRead.model_validate(member),
+            "pending_account": _masked_pending(member),
+            "may_confirm": member.has_pending_bank_account and member.bank_account_changed_by_id != user.id,
+            "values": values,
+            "errors": errors,
+            "languages": LANGUAGES,
+            "tax_modes": TAX_MODES,
+        },
+        status=status,
+    )
+
+
+def _masked_pending(member: Member) -> str | None:
+    parts = []
+    if member.pending_clearing_number and member.pending_account_number:
+        parts.append(f"{member.pending_clearing_number}-{mask_account(member.pending_account_number)}")
+    if member.pending_iban:
+        parts.append(f"IBAN {mask_iban(member.pending_iban)}")
+    return ", ".join(parts) or None
+
+
+@router.post("/office/members/{member_id}", dependencies=[CheckedForm])
+async def change_member(
+    request: Request, member_id: int, user: Office, session: DbSession, now: Now
+) -> Response:
+    form = await request.form()
+    values = {name: str(form.get(name, "")).strip() for name in EDITABLE}
+    version = str(form.get("version", ""))
+    member = service.get_member(session, member_id=member_id, actor=user)
+    try:
+        update = MemberUpdate.model_validate(
+            {"version": version, **{name: value or None for name, value in values.items()}}
+        )
+        change = service.update_member(session, member=member, update=update, actor=user, now=now)
+    except (ValidationError, DomainError) as exc:
+        errors = (
+            field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
+        )
+        session.rollback()
+        member = service.get_member(session, member_id=member_id, actor=user)
+        page = _member_page(
+            request, session, member=member, user=user, values=values, errors=errors, status=422
+        )
+        raise FormRejected(page) from exc
+    if change.tells_the_member and change.member.email:
+        # As the API does: the member hears of the change only once it is committed.
+        session.commit()
+        settings: Settings = request.app.state.settings
+        subject, text = service.change_notice(change)
+        mail.send_mail(settings, to=change.member.email, subject=subject, body=text)
+    return RedirectResponse(f"/office/members/{member_id}?saved=1", status_code=303)
+
+
+@router.post("/office/members/{member_id}/confirm-account", dependencies=[CheckedForm])
+def confirm_account(request: Request, member_id: int, user: Office, session: DbSession, now: Now) -> Response:
+    member = service.get_member(session, member_id=member_id, actor=user)
+    try:
+        service.confirm_bank_account(session, member=member, actor=user, now=now)
+    except DomainError as exc:
+        errors = {"account": refusal_errors(request, exc).popitem()[1]}
+        page = _member_page(
+            request,
+            session,
+            member=member,
+            user=user,
+            values=_values(member),
+            errors=errors,
+            status=exc.status,
+        )
+        raise FormRejected(page) from exc
+    return RedirectResponse(f"/office/members/{member_id}?confirmed=1", status_code=303)

@@ -1,0 +1,272 @@
+"""The treasurer's month end: the overview the API gives, the month's files and the months in a chart.
+
+The AGI, SIE and salary-payment (pain.001) files are made by the same export services as the API's and stored
+as batches (with the audit chain's head they were made on); a batch downloads byte for byte as exported. The
+payroll summary is a download of the month's payslips, as in the API.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from kooperativet.api.dependencies import DbSession, Now, Today
+from kooperativet.api.downloads import file_response
+from kooperativet.auth import policy
+from kooperativet.auth.models import User
+from kooperativet.errors import DomainError, NotFound
+from kooperativet.exports import service
+from kooperativet.exports.models import ExportKind
+from kooperativet.exports.schemas import (
+    AgiExportCreate,
+    ExportBatchRead,
+    Pain001ExportCreate,
+    SieExportCreate,
+    TreasurerOverviewRead,
+)
+from kooperativet.exports.service import SummaryFormat
+from kooperativet.payroll import service as payroll_service
+from kooperativet.payroll.models import RunStatus
+from kooperativet.web.charts import Series, bar_chart
+from kooperativet.web.dependencies import CheckedForm, require_web_roles
+from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import field_errors
+from kooperativet.web.i18n import N_
+from kooperativet.web.office_refusals import refusal_errors
+from kooperativet.web.reads.office_month_end import treasurer_months
+from kooperativet.web.templating import gettext, render
+
+router = APIRouter(include_in_schema=False)
+Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+BATCHES_SHOWN = 50
+RUNS_TO_PAY = 20
+
+EXPORT_KIND = {
+    ExportKind.agi: N_("Employer declaration (AGI)"),
+    ExportKind.sie: N_("Bookkeeping (SIE 4)"),
+    ExportKind.pain001: N_("Salary payments (pain.001)"),
+}
+RUN_STATUS = {
+    "draft": N_("Draft"),
+    "approved": N_("Approved"),
+    "paid": N_("Paid out"),
+}
+SERIES = (
+    N_("Invoiced"),
+    N_("Paid in"),
+    N_("Salaries"),
+    N_("Employer contributions"),
+    N_("Tax withheld"),
+)
+
+
+@router.get("/office/month-end")
+def month_end_page(
+    request: Request,
+    user: Office,
+    session: DbSession,
+    today: Today,
+    month: str | None = None,
+    batch: int | None = None,
+) -> Response:
+    chosen = month if month and MONTH.match(month) else f"{today:%Y-%m}"
+    return _page(request, session, today=today, month=chosen, made=batch, errors={}, values={})
+
+
+def _page(
+    request: Request,
+    session: Session,
+    *,
+    today: date,
+    month: str,
+    made: int | None,
+    errors: dict[str, dict[str, str]],
+    values: dict[str, str],
+    status: int = 200,
+) -> Response:
+    overview = TreasurerOverviewRead.model_validate(
+        service.treasurer_overview(session, month=month, today=today)
+    )
+    batches, total = service.list_batches(session, limit=BATCHES_SHOWN, offset=0)
+    runs, _ = payroll_service.list_runs(session, limit=RUNS_TO_PAY, offset=0)
+    year, number = (int(part) for part in month.split("-"))
+    months = treasurer_months(session, last=date(year, number, 1))
+    series = [
+        Series(gettext(request, SERIES[0]), [m.invoiced for m in months]),
+        Series(gettext(request, SERIES[1]), [m.paid for m in months]),
+        Series(gettext(request, SERIES[2]), [m.payroll for m in months]),
+        Series(gettext(request, SERIES[3]), [m.contributions for m in months]),
+        Series(gettext(request, SERIES[4]), [m.tax for m in months]),
+    ]
+    first = date(year, number, 1)
+    return render(
+        request,
+        "office_month_end/page.html",
+        {
+            "month": month,
+            "overview": overview,
+            "batches": [ExportBatchRead.model_validate(b) for b in batches],
+            "batch_total": total,
+            "made": made,
+            "payable_runs": [run for run in runs if run.status != RunStatus.draft],
+            "months": months,
+            "chart": bar_chart(
+                title=gettext(request, "The treasurer's months"),
+                categories=[m.month[2:] for m in months],
+                series=series,
+            ),
+            "series_labels": SERIES,
+            "export_kind": EXPORT_KIND,
+            "run_status": RUN_STATUS,
+            "summary_formats": list(SummaryFormat),
+            "errors": errors,
+            "values": {
+                "period": month,
+                "from": first.isoformat(),
+                "to": _month_end(first).isoformat(),
+                **values,
+            },
+        },
+        status=status,
+    )
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def _made(month: str, batch_id: int) -> Response:
+    return RedirectResponse(f"/office/month-end?month={month}&batch={batch_id}#batches", status_code=303)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    *,
+    today: date,
+    month: str,
+    errors: dict[str, dict[str, str]],
+    values: dict[str, str],
+) -> FormRejected:
+    session.rollback()  # nothing of a refused export stays; the page reads the month afresh
+    chosen = month if MONTH.match(month) else f"{today:%Y-%m}"
+    page = _page(
+        request, session, today=today, month=chosen, made=None, errors=errors, values=values, status=422
+    )
+    return FormRejected(page)
+
+
+def _errors(request: Request, exc: ValidationError | DomainError, form: str) -> dict[str, dict[str, str]]:
+    """The errors of one of the page's forms (``{"agi": {"period": …}}``), shown by that form's fields."""
+    found = field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
+    return {form: found}
+
+
+@router.post("/office/month-end/agi", dependencies=[CheckedForm])
+def export_agi(
+    request: Request,
+    user: Office,
+    session: DbSession,
+    today: Today,
+    now: Now,
+    period: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        body = AgiExportCreate.model_validate({"period": period})
+        batch = service.export_agi(
+            session, period=body.period, today=today, created_at=now, created_by_id=user.id
+        )
+    except (ValidationError, DomainError) as exc:
+        raise _refused(
+            request,
+            session,
+            today=today,
+            month=period,
+            errors=_errors(request, exc, "agi"),
+            values={"period": period},
+        ) from exc
+    return _made(body.period, batch.id)
+
+
+@router.post("/office/month-end/sie", dependencies=[CheckedForm])
+def export_sie(
+    request: Request,
+    user: Office,
+    session: DbSession,
+    today: Today,
+    now: Now,
+    date_from: Annotated[str, Form(alias="from")] = "",
+    date_to: Annotated[str, Form(alias="to")] = "",
+    month: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        body = SieExportCreate.model_validate({"from": date_from, "to": date_to})
+        batch = service.export_sie(
+            session,
+            date_from=body.date_from,
+            date_to=body.date_to,
+            today=today,
+            created_at=now,
+            created_by_id=user.id,
+        )
+    except (ValidationError, DomainError) as exc:
+        raise _refused(
+            request,
+            session,
+            today=today,
+            month=month,
+            errors=_errors(request, exc, "sie"),
+            values={"from": date_from, "to": date_to},
+        ) from exc
+    return _made(f"{body.date_from:%Y-%m}", batch.id)
+
+
+@router.post("/office/month-end/pain001", dependencies=[CheckedForm])
+def export_pain001(
+    request: Request,
+    user: Office,
+    session: DbSession,
+    today: Today,
+    now: Now,
+    run_id: Annotated[str, Form()] = "",
+    month: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        body = Pain001ExportCreate.model_validate({"run_id": run_id})
+        batch = service.export_pain001(session, run_id=body.run_id, created_at=now, created_by_id=user.id)
+    except (ValidationError, DomainError) as exc:
+        raise _refused(
+            request,
+            session,
+            today=today,
+            month=month,
+            errors=_errors(request, exc, "pain001"),
+            values={"run_id": run_id},
+        ) from exc
+    return _made(month if MONTH.match(month) else f"{today:%Y-%m}", batch.id)
+
+
+@router.get("/office/month-end/batches/{batch_id}/file")
+def batch_file(batch_id: int, user: Office, session: DbSession) -> Response:
+    file = service.batch_file(service.get_batch(session, batch_id=batch_id))
+    return file_response(file.content, media_type=file.media_type, filename=file.filename)
+
+
+@router.get("/office/month-end/payroll-summary")
+def payroll_summary(
+    user: Office, session: DbSession, now: Now, month: str = "", format: str = "csv"
+) -> Response:
+    if not MONTH.match(month) or format not in {f.value for f in SummaryFormat}:
+        raise NotFound("there is no such summary")
+    file = service.payroll_summary(
+        session, summary_format=SummaryFormat(format), created_at=now, period=month
+    )
+    return file_response(file.content, media_type=file.media_type, filename=file.filename)

@@ -1,0 +1,310 @@
+"""The office's payroll runs: list, create, review a draft's payslips, correct, approve, mark paid, download.
+
+Every change calls the payroll service the API's router calls (``payroll.service``), so the same rules hold:
+separation of duties (nobody approves her own pay), bank accounts, locked runs. Downloads go through the same
+service functions as the API's, so the bytes are the same.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from kooperativet.api.dependencies import DbSession, Now, Today
+from kooperativet.api.downloads import file_response
+from kooperativet.auth import policy
+from kooperativet.auth.models import User
+from kooperativet.documents.render import percent
+from kooperativet.errors import DomainError
+from kooperativet.parameters import service as parameters_service
+from kooperativet.payroll import service
+from kooperativet.payroll.models import PayOn, RunStatus
+from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, PayrollRunRead, PayslipSummary
+from kooperativet.payroll.service import PayslipDraft
+from kooperativet.web.dependencies import CheckedForm, require_web_roles
+from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import decimal_text, field_errors
+from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.office_refusals import refusal_errors
+from kooperativet.web.reads import office_payroll as reads
+from kooperativet.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
+RUNS_PER_PAGE = 50
+PDF = "application/pdf"
+
+RUN_STATUS = {
+    RunStatus.draft: N_("Draft"),
+    RunStatus.approved: N_("Approved"),
+    RunStatus.paid: N_("Paid out"),
+}
+PAY_ON = {
+    PayOn.payment: N_("when the client has paid"),
+    PayOn.invoice: N_("when the invoice is issued"),
+}
+CONTRIBUTION_CATEGORY = {
+    "full": N_("full employer contributions"),
+    "pension_only": N_("old-age pension contribution only"),
+    "youth": N_("reduced contributions for young people"),
+    "none": N_("no employer contributions"),
+}
+TAX_MODE = {
+    "flat": N_("flat percent"),
+    "table": N_("tax table"),
+    "sink": N_("SINK (resident abroad)"),
+    "asink": N_("A-SINK (artist resident abroad)"),
+}
+
+
+@router.get("/office/payroll")
+def runs_page(request: Request, user: Office, session: DbSession, today: Today, page: int = 1) -> Response:
+    return _runs_page(request, session, today=today, page=page, values=None, errors={})
+
+
+@router.post("/office/payroll", dependencies=[CheckedForm])
+def create_run(
+    request: Request,
+    user: Office,
+    session: DbSession,
+    today: Today,
+    pay_date: Annotated[str, Form()] = "",
+    pay_on: Annotated[str, Form()] = "",
+) -> Response:
+    values = {"pay_date": pay_date, "pay_on": pay_on}
+    try:
+        body = PayrollRunCreate.model_validate({"pay_date": pay_date or None, "pay_on": pay_on or None})
+        created = service.create_run(
+            session, today=today, pay_date=body.pay_date, pay_on=body.pay_on, created_by_id=user.id
+        )
+    except ValidationError as exc:
+        errors = field_errors(request, exc)
+    except DomainError as exc:
+        errors = refusal_errors(request, exc)
+    else:
+        return RedirectResponse(f"/office/payroll/{created.run.id}", status_code=303)
+    page = _runs_page(request, session, today=today, page=1, values=values, errors=errors, status=422)
+    raise FormRejected(page)
+
+
+def _runs_page(
+    request: Request,
+    session: Session,
+    *,
+    today: date,
+    page: int,
+    values: dict[str, str] | None,
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    page = max(page, 1)
+    runs, total = service.list_runs(session, limit=RUNS_PER_PAGE, offset=(page - 1) * RUNS_PER_PAGE)
+    if values is None:
+        values = _defaults(session, today=today)
+    return render(
+        request,
+        "office_payroll/runs.html",
+        {
+            "runs": runs,
+            "totals": reads.issued_totals(session, run_ids=[run.id for run in runs]),
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // RUNS_PER_PAGE)),
+            "values": values,
+            "errors": errors,
+            "run_status": RUN_STATUS,
+            "pay_on_choices": PAY_ON,
+        },
+        status=status,
+    )
+
+
+def _defaults(session: Session, *, today: date) -> dict[str, str]:
+    """The next pay day and the cooperative's choice of when pay is collected, as the service would take."""
+    try:
+        pay_date = service.default_pay_date(session, today=today)
+        pay_on = parameters_service.value_in_force(session, key="pay_on", on=pay_date).value
+    except DomainError:  # no parameter in force yet: the form starts empty and the service says why
+        return {"pay_date": "", "pay_on": PayOn.payment.value}
+    return {"pay_date": pay_date.isoformat(), "pay_on": pay_on}
+
+
+@router.get("/office/payroll/{run_id}")
+def run_page(request: Request, run_id: int, user: Office, session: DbSession) -> Response:
+    return _run_page(request, session, run_id=run_id, user=user, errors={}, values={})
+
+
+def _run_page(
+    request: Request,
+    session: Session,
+    *,
+    run_id: int,
+    user: User,
+    errors: dict[str, str],
+    values: dict[str, str],
+    status: int = 200,
+) -> Response:
+    run = service.get_run(session, run_id=run_id)
+    shown = service.show_run(session, run=run)
+    read = PayrollRunRead.from_model(shown)
+    warnings = [
+        reads.draft_warnings(payslip, viewer=user) if isinstance(payslip, PayslipDraft) else []
+        for payslip in shown.payslips
+    ]
+    is_draft = run.status == RunStatus.draft
+    return render(
+        request,
+        "office_payroll/run.html",
+        {
+            "run": read,
+            "rows": list(zip(read.payslips, warnings, strict=True)),
+            "totals": _totals(read.payslips),
+            "is_draft": is_draft,
+            "correctable": reads.correctable_lines(session) if is_draft else [],
+            "errors": errors,
+            "values": values,
+            "run_status": RUN_STATUS,
+            "pay_on_choices": PAY_ON,
+            "contribution_category": CONTRIBUTION_CATEGORY,
+            "tax_mode": TAX_MODE,
+            "rate_percent": partial(_rate_percent, language=request_language(request)),
+        },
+        status=status,
+    )
+
+
+def _rate_percent(value: str, *, scale: int, language: str) -> str:
+    """A fee rate stored as a fraction (``0.06``, scale 100) or a tax percent (``30``, scale 1) as people
+    read it (``6 %``, ``30 %``)."""
+    return percent(Decimal(value) * scale, language)
+
+
+def _totals(payslips: list[PayslipSummary]) -> dict[str, Any]:
+    names = (
+        "gross_salary",
+        "holiday_pay",
+        "tax",
+        "employer_contributions",
+        "expense_reimbursement",
+        "net_pay",
+    )
+    return {name: sum((getattr(p, name) for p in payslips), start=0) for name in names}
+
+
+def _refused(
+    request: Request, session: Session, *, run_id: int, user: User, exc: DomainError, values: dict[str, str]
+) -> FormRejected:
+    errors = refusal_errors(request, exc)
+    return FormRejected(
+        _run_page(request, session, run_id=run_id, user=user, errors=errors, values=values, status=exc.status)
+    )
+
+
+@router.post("/office/payroll/{run_id}/approve", dependencies=[CheckedForm])
+def approve_run(request: Request, run_id: int, user: Office, session: DbSession, now: Now) -> Response:
+    try:
+        service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=now)
+    except DomainError as exc:
+        session.rollback()  # nothing of a refused approval stays, and the page reads the run afresh
+        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
+    return RedirectResponse(f"/office/payroll/{run_id}", status_code=303)
+
+
+@router.post("/office/payroll/{run_id}/mark-paid", dependencies=[CheckedForm])
+def mark_paid(request: Request, run_id: int, user: Office, session: DbSession, today: Today) -> Response:
+    try:
+        service.mark_run_paid(session, run_id=run_id, paid_on=today, paid_by_id=user.id)
+    except DomainError as exc:
+        session.rollback()
+        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
+    return RedirectResponse(f"/office/payroll/{run_id}", status_code=303)
+
+
+@router.post("/office/payroll/{run_id}/discard", dependencies=[CheckedForm])
+def discard_run(request: Request, run_id: int, user: Office, session: DbSession) -> Response:
+    try:
+        service.discard_run(session, run_id=run_id)
+    except DomainError as exc:
+        session.rollback()
+        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
+    return RedirectResponse("/office/payroll", status_code=303)
+
+
+@router.post("/office/payroll/{run_id}/corrections", dependencies=[CheckedForm])
+def add_correction(
+    request: Request,
+    run_id: int,
+    user: Office,
+    session: DbSession,
+    line: Annotated[str, Form()] = "",
+    invoiced_amount: Annotated[str, Form()] = "",
+    expense_reimbursement: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    values = {
+        "line": line,
+        "invoiced_amount": invoiced_amount,
+        "expense_reimbursement": expense_reimbursement,
+        "reason": reason,
+    }
+    language = request_language(request)
+    payslip_id, _, assignment_id = line.partition(":")
+    try:
+        body = CorrectionCreate.model_validate(
+            {
+                "payslip_id": payslip_id,
+                "assignment_id": assignment_id,
+                "invoiced_amount": decimal_text(invoiced_amount, language) or "0",
+                "expense_reimbursement": decimal_text(expense_reimbursement, language) or "0",
+                "reason": reason,
+            }
+        )
+        run = service.get_run(session, run_id=run_id, for_update=True)
+        service.add_correction(
+            session,
+            run=run,
+            payslip_id=body.payslip_id,
+            assignment_id=body.assignment_id,
+            invoiced_amount=body.invoiced_amount,
+            expense_reimbursement=body.expense_reimbursement,
+            reason=body.reason,
+            actor_id=user.id,
+        )
+    except ValidationError as exc:
+        errors = _line_errors(field_errors(request, exc))
+    except DomainError as exc:
+        session.rollback()
+        errors = _line_errors(refusal_errors(request, exc))
+    else:
+        return RedirectResponse(f"/office/payroll/{run_id}#corrections", status_code=303)
+    page = _run_page(request, session, run_id=run_id, user=user, errors=errors, values=values, status=422)
+    raise FormRejected(page)
+
+
+def _line_errors(errors: dict[str, str]) -> dict[str, str]:
+    """The payslip and assignment are one choice on the page: their errors show by that choice."""
+    return {
+        ("line" if name in ("payslip_id", "assignment_id") else name): text for name, text in errors.items()
+    }
+
+
+@router.get("/office/payroll/{run_id}/payslips.zip")
+def payslips_zip(run_id: int, user: Office, session: DbSession) -> Response:
+    return file_response(
+        service.run_payslips_zip(session, run_id=run_id),
+        media_type="application/zip",
+        filename=f"payroll-run-{run_id}-payslips.zip",
+    )
+
+
+@router.get("/office/payroll/payslips/{payslip_id}.pdf")
+def payslip_pdf(payslip_id: int, user: Office, session: DbSession) -> Response:
+    payslip = service.get_payslip(session, payslip_id=payslip_id, actor=user)
+    return file_response(service.payslip_pdf(payslip), media_type=PDF, filename=f"{payslip.number}.pdf")

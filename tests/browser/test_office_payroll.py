@@ -1,0 +1,194 @@
+"""The office in a real browser: the treasurer runs payroll for new paid work, exports the AGI, and reads the
+parameters and the member register.
+
+The demo's own run is approved already, so the test prepares new work through the same services the demo uses
+(a commission for Alva, approved, invoiced and paid) and pays it in a run of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from kooperativet.assignments import service as assignments_service
+from kooperativet.assignments.rules import ExtentUnit
+from kooperativet.assignments.schemas import AssignmentCreate, FeeLineCreate
+from kooperativet.auth.models import User
+from kooperativet.core.vat import VatCategory
+from kooperativet.db import make_engine, make_session_factory, transaction
+from kooperativet.demo import DEMO_AUDIT_KEY
+from kooperativet.employments import service as employments_service
+from kooperativet.invoices import payments
+from kooperativet.invoices import service as invoices_service
+from kooperativet.invoices.schemas import InvoiceIssue, PaymentCreate
+from kooperativet.parties.models import Client, Member
+from tests.browser.conftest import DEMO_TODAY, DESKTOP, PHONE, assert_accessible, screenshot, sign_in
+
+TREASURER = "kassor@interimkultur.example.se"
+ADMIN = "admin@interimkultur.example.se"
+#: A pay date after the demo's own run, in the month the AGI is then declared for.
+PAY_DATE = "2026-12-23"
+NOON = datetime.combine(DEMO_TODAY, time(12, 0), tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def alvas_paid_work(demo_database: str) -> str:
+    """A new commission of Alva's, approved, invoiced and paid through the services: ready for a run."""
+    engine = make_engine(demo_database)
+    factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY)
+    with transaction(factory) as session:
+        treasurer = session.scalars(select(User).where(User.email == TREASURER)).one()
+        alva_user = session.scalars(select(User).where(User.email == "alva@example.se")).one()
+        alva = session.scalars(select(Member).where(Member.user_id == alva_user.id)).one()
+        client = session.scalars(select(Client).order_by(Client.id)).first()
+        assert client is not None
+        assignment = assignments_service.create_assignment(
+            session,
+            data=AssignmentCreate(
+                client_id=client.id,
+                title="Workshop i bildberättande",
+                description="Två dagars workshop för lärare.",
+                period_start=date(2026, 11, 16),
+                period_end=date(2026, 11, 17),
+                place="Stadsbiblioteket",
+                extent_quantity=Decimal("2"),
+                extent_unit=ExtentUnit.days,
+                buyer_reference="Lena Berg",
+                lines=[
+                    FeeLineCreate(
+                        description="Workshopdagar",
+                        quantity=Decimal("2"),
+                        unit="DAY",
+                        unit_price=Decimal("4000.00"),
+                        vat_category=VatCategory.STANDARD,
+                        vat_rate=Decimal("25"),
+                    )
+                ],
+            ),
+            actor=alva_user,
+        )
+        assignments_service.submit_assignment(
+            session, assignment=assignment, version=assignment.version, actor=alva_user, now=NOON
+        )
+        employments_service.approve_assignment(
+            session,
+            assignment=assignment,
+            version=assignment.version,
+            actor=treasurer,
+            confirm_warnings=True,
+            today=DEMO_TODAY,
+            now=NOON,
+        )
+        invoice = invoices_service.issue_invoice(
+            session,
+            data=InvoiceIssue(assignment_id=assignment.id),
+            actor=treasurer,
+            today=DEMO_TODAY,
+            now=NOON,
+        )
+        payments.record_payment(
+            session,
+            data=PaymentCreate(
+                invoice_id=invoice.id, amount=invoice.outstanding, paid_on=DEMO_TODAY, reference=invoice.ocr
+            ),
+            actor=treasurer,
+            now=NOON,
+        )
+        name = alva.full_name
+    engine.dispose()
+    return name
+
+
+def test_the_treasurer_runs_payroll_for_paid_work_and_exports_the_agi(
+    page: Page, browser: Browser, live_url: str, alvas_paid_work: str
+) -> None:
+    sign_in(page, TREASURER)
+    page.goto("/office/payroll")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lönekörningar")
+    assert_accessible(page)
+    page.get_by_label("Utbetalningsdag").fill(PAY_DATE)
+    page.get_by_role("button", name="Skapa ett utkast").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Lönekörning {PAY_DATE}")
+    table = page.locator("table.payslips")
+    expect(table).to_contain_text(alvas_paid_work)
+    expect(page.locator(".status").first).to_have_text("Utkast")
+    assert_accessible(page)
+    screenshot(page, "office-payroll-run")
+    run_url = page.url
+
+    page.get_by_role("button", name="Godkänn körningen").click()
+    if page.get_by_role("alert").count():  # the run holds the treasurer's own pay: a second person approves
+        expect(page.get_by_role("alert")).to_contain_text("din egen lön")
+        _approve_as(browser, live_url, run_url)
+        page.goto(run_url)
+    expect(page.locator("h1 .status")).to_have_text("Godkänd")
+    page.get_by_role("button", name="Markera som utbetald").click()
+    expect(page.locator("h1 .status")).to_have_text("Utbetald")
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name="Alla lönespecifikationer (zip)").click()
+    assert pdf.value.suggested_filename.endswith("-payslips.zip")
+
+    page.goto("/office/month-end?month=2026-12")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Månadsskifte 2026-12")
+    page.get_by_label("Utbetalningsmånad").fill("2026-12")
+    page.get_by_role("button", name="Exportera AGI").click()
+    expect(page.get_by_role("status")).to_contain_text("är gjord")
+    with page.expect_download() as agi:
+        page.locator("tr.made a[download]").click()
+    content = Path(agi.value.path()).read_bytes()
+    assert content.startswith(b"<?xml")
+    assert b"Skatteverket" in content
+    expect(page.locator("tr.made code.hash")).to_have_text(_head_pattern())
+    assert_accessible(page)
+    screenshot(page, "office-month-end")
+
+
+def _head_pattern():
+    import re
+
+    return re.compile(r"^\d+:[0-9a-f]{64}$")
+
+
+def _approve_as(browser: Browser, live_url: str, run_url: str) -> None:
+    context = browser.new_context(base_url=live_url, viewport=DESKTOP, locale="sv-SE")
+    admin = context.new_page()
+    sign_in(admin, ADMIN)
+    admin.goto(run_url)
+    admin.get_by_role("button", name="Godkänn körningen").click()
+    expect(admin.locator("h1 .status")).to_have_text("Godkänd")
+    context.close()
+
+
+def test_the_parameters_and_their_sources(page: Page) -> None:
+    sign_in(page, ADMIN)
+    page.goto("/office/parameters")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Parametrar")
+    expect(page.get_by_role("link", name="Kooperativets avgift")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "office-parameters")
+    page.get_by_role("link", name="Kooperativets avgift").click()
+    page.get_by_label("Gäller från").fill("2027-01-01")
+    page.get_by_role("textbox", name="Värde").fill("sex procent")
+    page.get_by_label("Källa").fill("Styrelsens förslag till årsmötet")
+    page.get_by_role("button", name="Lägg till värdet").click()
+    expect(page.locator("#e-value")).to_be_visible()
+    expect(page.get_by_label("Källa")).to_have_value("Styrelsens förslag till årsmötet")
+    assert_accessible(page)
+
+
+def test_the_member_register_and_month_end_fit_a_phone(phone: Page) -> None:
+    sign_in(phone, TREASURER)
+    for path in ("/office/members", "/office/month-end?month=2026-11", "/office/payroll"):
+        phone.goto(path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} is {width}px wide on a 390px phone"
+        assert_accessible(phone)
+    phone.goto("/office/members")
+    phone.locator("table a", has_text="Alva").first.click()
+    expect(phone.get_by_role("heading", level=2, name="Bankkonto för lön")).to_be_visible()
+    assert_accessible(phone)

@@ -1,0 +1,622 @@
+"""The office's pages for payroll runs, month end, members and parameters, through the test client.
+
+Each page calls the same services as the API: the same refusals (own work, a second person's confirmation,
+the admin's parameters), the same bytes for downloads, and reads in a fixed number of statements.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kooperativet.auth.models import Role
+from kooperativet.exports.models import ExportBatch
+from kooperativet.parameters.models import ParameterValue
+from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
+from kooperativet.payroll import service as payroll_service
+from kooperativet.payroll.models import PayOn, PayrollRun, RunStatus
+from kooperativet.web.templating import amount
+from tests.exports.conftest import EXPORT_DAY, PAY_DATE, approved_run, export_day, exporter
+from tests.payroll.conftest import APPROVED_AT, paid_assignment, payroll_ready
+from tests.web.conftest import form_token, sign_in
+
+__all__ = ["approved_run", "export_day", "exporter", "paid_assignment", "payroll_ready"]
+
+OFFICE_PAGES = ("/office/payroll", "/office/month-end", "/office/members", "/office/parameters")
+
+
+def _token(client: TestClient, path: str) -> str:
+    return form_token(client.get(path).text)
+
+
+def _signed_in(client: TestClient, actor) -> TestClient:
+    sign_in(client, actor.user.email)
+    return client
+
+
+def _runs(session: Session) -> int:
+    return session.scalar(select(func.count(PayrollRun.id))) or 0
+
+
+# --- who may ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", OFFICE_PAGES)
+def test_a_member_is_refused_every_office_page(
+    browser_client: TestClient, make_member, payroll_ready, path: str
+) -> None:
+    _signed_in(browser_client, make_member())
+    answer = browser_client.get(path)
+    assert answer.status_code == 403
+    assert "Inte tillåtet" in answer.text
+
+
+def test_signed_out_goes_to_sign_in(browser_client: TestClient) -> None:
+    answer = browser_client.get("/office/payroll")
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/signin?next=")
+
+
+# --- payroll runs -----------------------------------------------------------------------------------------
+
+
+def test_a_pay_date_that_is_not_a_date_is_refused_by_its_field_and_nothing_is_saved(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    paid_assignment(make_member().member, "10000.00")
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    token = _token(client, "/office/payroll")
+    answer = client.post(
+        "/office/payroll", data={"csrf_token": token, "pay_date": "2026-13-40", "pay_on": "payment"}
+    )
+    assert answer.status_code == 422
+    assert 'id="e-pay_date"' in answer.text
+    assert "Skriv datumet som" in answer.text
+    assert 'value="2026-13-40"' in answer.text  # what was typed stays
+    assert _runs(session) == 0
+
+
+def test_nothing_ready_is_said_in_words_and_nothing_is_saved(
+    browser_client: TestClient, session: Session, make_user, payroll_ready
+) -> None:
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    token = _token(client, "/office/payroll")
+    answer = client.post(
+        "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
+    )
+    assert answer.status_code == 422
+    assert "Ingen utbetalning är klar" in answer.text
+    assert "nothing_ready" not in answer.text
+    assert _runs(session) == 0
+
+
+def test_the_treasurer_creates_reviews_approves_and_marks_paid_a_run_with_separation_of_duties(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    karin = make_member(Role.treasurer)  # the treasurer is a member too, with work of her own in the run
+    alva = make_member()
+    paid_assignment(alva.member, "20000.00")
+    paid_assignment(karin.member, "10000.00")
+    client = _signed_in(browser_client, karin)
+    token = _token(client, "/office/payroll")
+
+    created = client.post(
+        "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
+    )
+    assert created.status_code == 303, created.text
+    run_path = created.headers["location"]
+    review = client.get(run_path)
+    assert review.status_code == 200
+    page = review.text
+    assert alva.member.full_name in page
+    assert karin.member.full_name in page
+    # Alva's payslip as the service calculates it (payroll.md §1), in the table as on the PDFs.
+    draft = payroll_service.show_run(
+        session, run=session.get_one(PayrollRun, int(run_path.rsplit("/", 1)[1]))
+    )
+    alva_slip = next(p for p in draft.payslips if p.member.id == alva.member.id)
+    assert alva_slip.total("gross_salary") == Decimal("15230.66")
+    assert alva_slip.total("net_pay") == Decimal("11941.34")
+    assert "15\u00a0230,66" in page
+    assert "11\u00a0941,34" in page
+    assert "Det här är din egen lön" in page  # the warning by Karin's own payslip
+
+    refused = client.post(f"{run_path}/approve", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "Du kan inte besluta om din egen lön" in refused.text
+    assert session.get_one(PayrollRun, draft.run.id).status == RunStatus.draft
+
+    other = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_user(Role.admin))
+    other_token = _token(other, run_path)
+    approved = other.post(f"{run_path}/approve", data={"csrf_token": other_token})
+    assert approved.status_code == 303, approved.text
+    session.expire_all()
+    assert session.get_one(PayrollRun, draft.run.id).status == RunStatus.approved
+    shown = client.get(run_path).text
+    assert "Godkänd" in shown
+    assert "Alla lönespecifikationer (zip)" in shown
+
+    paid = client.post(f"{run_path}/mark-paid", data={"csrf_token": token})
+    assert paid.status_code == 303
+    session.expire_all()
+    assert session.get_one(PayrollRun, draft.run.id).status == RunStatus.paid
+
+
+def test_mark_paid_on_a_draft_is_refused_in_words(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    paid_assignment(make_member().member, "10000.00")
+    run = payroll_service.create_run(
+        session, today=date(2026, 11, 1), pay_date=PAY_DATE, pay_on=PayOn.payment, created_by_id=None
+    ).run
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    token = _token(client, f"/office/payroll/{run.id}")
+    answer = client.post(f"/office/payroll/{run.id}/mark-paid", data={"csrf_token": token})
+    assert answer.status_code == 409
+    assert "Körningen är inte godkänd än" in answer.text
+
+
+def test_a_correction_without_an_amount_is_refused_by_its_field_and_nothing_is_saved(
+    browser_client: TestClient, session: Session, make_user, approved_run, make_member, paid_assignment
+) -> None:
+    [original, *_] = payroll_service.run_payslips(session, run_id=approved_run.run.id)
+    paid_assignment(make_member().member, "1000.00")
+    draft = payroll_service.create_run(
+        session, today=EXPORT_DAY, pay_date=date(2026, 12, 23), pay_on=None, created_by_id=None
+    ).run
+    payouts_before = len(draft.payouts)
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    path = f"/office/payroll/{draft.id}"
+    page = client.get(path).text
+    assert original.number in page  # offered as a line to correct
+    line = f"{original.id}:{original.lines[0].assignment_id}"
+    answer = client.post(
+        f"{path}/corrections",
+        data={"csrf_token": form_token(page), "line": line, "invoiced_amount": "0", "reason": "glömd"},
+    )
+    assert answer.status_code == 422
+    assert 'id="e-invoiced_amount"' in answer.text
+    session.expire_all()
+    assert len(session.get_one(PayrollRun, draft.id).payouts) == payouts_before
+
+    added = client.post(
+        f"{path}/corrections",
+        data={
+            "csrf_token": form_token(page),
+            "line": line,
+            "invoiced_amount": "1 000,00",
+            "reason": "en faktura kom inte med",
+        },
+    )
+    assert added.status_code == 303, added.text
+    session.expire_all()
+    correction = session.get_one(PayrollRun, draft.id).payouts[-1]
+    assert correction.corrects_payslip_id == original.id
+    assert correction.invoiced_amount == Decimal("1000.00")
+
+
+def test_payslip_downloads_are_the_apis_bytes(
+    browser_client: TestClient, api: TestClient, session: Session, approved_run
+) -> None:
+    treasurer = approved_run.treasurer
+    client = _signed_in(browser_client, treasurer)
+    run_id = approved_run.run.id
+    [first, *_] = payroll_service.run_payslips(session, run_id=run_id)
+    pdf = client.get(f"/office/payroll/payslips/{first.id}.pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content == api.get(f"/api/v1/payslips/{first.id}/pdf", headers=treasurer.headers).content
+    archive = client.get(f"/office/payroll/{run_id}/payslips.zip")
+    assert archive.status_code == 200
+    assert (
+        archive.content
+        == api.get(f"/api/v1/payroll-runs/{run_id}/payslips.zip", headers=treasurer.headers).content
+    )
+
+
+def _personnummer(serial: int) -> str:
+    """A valid personnummer for 1985-MM-DD with a serial, its Luhn check digit computed."""
+    body = f"85{1 + serial % 12:02d}{1 + serial % 28:02d}{serial % 1000:03d}"
+    total = 0
+    for index, digit in enumerate(body):
+        product = int(digit) * (2 if index % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return f"19{body}{(10 - total % 10) % 10}"
+
+
+def _members_with_paid_work(session: Session, paid_assignment, count: int, start: int) -> list[Member]:
+    members = []
+    for serial in range(start, start + count):
+        number = _personnummer(serial)
+        member = Member(
+            first_name="Medlem",
+            last_name=f"Nummer{serial:03d}",
+            personal_identity_number=number,
+            birth_date=date(int(number[:4]), int(number[4:6]), int(number[6:8])),
+            joined_on=date(2025, 1, 1),
+            bank_clearing_number="6000",
+            bank_account_number="123456789",
+        )
+        member.tax_settings = [MemberTaxSetting(valid_from=date(2025, 1, 1), mode=TaxMode.flat, percent=30)]
+        session.add(member)
+        members.append(member)
+    session.flush()
+    for member in members:
+        paid_assignment(member, "5000.00")
+    return members
+
+
+def test_the_review_of_a_100_payslip_draft_reads_as_many_statements_as_of_a_2_payslip_one(
+    browser_client: TestClient, session: Session, make_user, payroll_ready, paid_assignment, count_statements
+) -> None:
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    _members_with_paid_work(session, paid_assignment, 2, start=0)
+    small = payroll_service.create_run(
+        session, today=date(2026, 11, 1), pay_date=PAY_DATE, pay_on=None, created_by_id=None
+    ).run
+    _members_with_paid_work(session, paid_assignment, 100, start=100)
+    large = payroll_service.create_run(
+        session, today=date(2026, 11, 1), pay_date=PAY_DATE, pay_on=None, created_by_id=None
+    ).run
+    assert len(large.payouts) == 100
+    client.get(f"/office/payroll/{small.id}")  # warm up: the signed-in session's first reads
+    with count_statements() as few:
+        assert client.get(f"/office/payroll/{small.id}").status_code == 200
+    with count_statements() as many:
+        page = client.get(f"/office/payroll/{large.id}")
+    assert page.status_code == 200
+    assert page.text.count('class="card payslip"') == 100
+    assert many.count == few.count
+
+
+def test_the_runs_list_reads_as_many_statements_for_40_runs_as_for_2(
+    browser_client: TestClient, session: Session, make_user, payroll_ready, count_statements
+) -> None:
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+
+    def add_runs(count: int) -> None:
+        for day in range(count):
+            session.add(
+                PayrollRun(pay_date=date(2024, 1, 1 + day % 28), pay_on=PayOn.payment, status=RunStatus.paid)
+            )
+        session.flush()
+
+    add_runs(2)
+    client.get("/office/payroll")
+    with count_statements() as few:
+        assert client.get("/office/payroll").status_code == 200
+    add_runs(38)
+    with count_statements() as many:
+        page = client.get("/office/payroll")
+    assert page.text.count("/office/payroll/") >= 40
+    assert many.count == few.count
+
+
+# --- month end --------------------------------------------------------------------------------------------
+
+
+def test_month_end_shows_the_overview_and_an_agi_batch_downloads_as_the_apis(
+    browser_client: TestClient, api: TestClient, session: Session, approved_run, export_day
+) -> None:
+    treasurer = approved_run.treasurer
+    client = _signed_in(browser_client, treasurer)
+    page = client.get("/office/month-end?month=2026-11")
+    assert page.status_code == 200
+    overview = api.get("/api/v1/treasurer/overview?month=2026-11", headers=treasurer.headers).json()
+    owed = overview["skatteverket"]
+    for value in (owed["tax_withheld"], owed["employer_contributions"], owed["total"]):
+        assert amount(Decimal(value)) in page.text
+    assert "De månader kassören ser" in page.text
+    assert "<svg" in page.text
+
+    made = client.post(
+        "/office/month-end/agi", data={"csrf_token": form_token(page.text), "period": "2026-11"}
+    )
+    assert made.status_code == 303, made.text
+    batch = session.scalars(select(ExportBatch).order_by(ExportBatch.id.desc())).first()
+    assert batch is not None
+    listed = client.get(made.headers["location"]).text
+    assert f"{batch.audit_head_entries}:{batch.audit_head_hash}" in listed
+    web = client.get(f"/office/month-end/batches/{batch.id}/file")
+    assert web.status_code == 200
+    assert web.content == api.get(f"/api/v1/exports/{batch.id}/file", headers=treasurer.headers).content
+    assert web.content.startswith(b"<?xml")
+
+    again = client.post(
+        "/office/month-end/agi", data={"csrf_token": form_token(page.text), "period": "2026-11"}
+    )
+    assert again.status_code == 422
+    assert "Det finns inget kvar att exportera" in again.text
+    assert session.scalar(select(func.count(ExportBatch.id))) == 1
+
+
+def test_a_month_that_is_not_a_month_is_refused_by_its_field_and_nothing_is_saved(
+    browser_client: TestClient, session: Session, approved_run, export_day
+) -> None:
+    client = _signed_in(browser_client, approved_run.treasurer)
+    token = _token(client, "/office/month-end?month=2026-11")
+    answer = client.post("/office/month-end/agi", data={"csrf_token": token, "period": "2026-14"})
+    assert answer.status_code == 422
+    assert 'id="e-period"' in answer.text
+    answer = client.post(
+        "/office/month-end/sie", data={"csrf_token": token, "from": "2026-11-30", "to": "2026-11-01"}
+    )
+    assert answer.status_code == 422
+    assert 'id="e-to"' in answer.text
+    assert session.scalar(select(func.count(ExportBatch.id))) == 0
+
+
+def test_the_payroll_summary_and_salary_file_download_as_the_apis(
+    browser_client: TestClient, api: TestClient, session: Session, approved_run, export_day
+) -> None:
+    treasurer = approved_run.treasurer
+    client = _signed_in(browser_client, treasurer)
+    web_csv = client.get("/office/month-end/payroll-summary?month=2026-11&format=csv")
+    assert web_csv.status_code == 200
+    api_csv = api.get("/api/v1/payroll-summary?period=2026-11&format=csv", headers=treasurer.headers)
+    assert web_csv.content == api_csv.content
+    token = _token(client, "/office/month-end?month=2026-11")
+    made = client.post(
+        "/office/month-end/pain001",
+        data={"csrf_token": token, "run_id": str(approved_run.run.id), "month": "2026-11"},
+    )
+    assert made.status_code == 303, made.text
+    batch = session.scalars(select(ExportBatch).order_by(ExportBatch.id.desc())).first()
+    assert batch is not None
+    assert batch.run_id == approved_run.run.id
+    web = client.get(f"/office/month-end/batches/{batch.id}/file").content
+    assert web == api.get(f"/api/v1/exports/{batch.id}/file", headers=treasurer.headers).content
+
+
+def test_the_month_end_page_reads_as_many_statements_for_a_busy_month_as_for_a_quiet_one(
+    browser_client: TestClient,
+    session: Session,
+    make_user,
+    payroll_ready,
+    paid_assignment,
+    export_day,
+    count_statements,
+) -> None:
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    treasurer = make_user(Role.treasurer)
+
+    def approved_run_of(count: int, start: int) -> None:
+        _members_with_paid_work(session, paid_assignment, count, start=start)
+        run = payroll_service.create_run(
+            session, today=date(2026, 11, 1), pay_date=PAY_DATE, pay_on=None, created_by_id=None
+        ).run
+        payroll_service.approve_run(session, run_id=run.id, approved_by_id=treasurer.user.id, now=APPROVED_AT)
+
+    approved_run_of(1, start=300)
+    client.get("/office/month-end?month=2026-11")
+    with count_statements() as quiet:
+        assert client.get("/office/month-end?month=2026-11").status_code == 200
+    approved_run_of(20, start=400)
+    approved_run_of(5, start=500)
+    with count_statements() as busy:
+        assert client.get("/office/month-end?month=2026-11").status_code == 200
+    assert busy.count == quiet.count
+
+
+# --- members ----------------------------------------------------------------------------------------------
+
+
+def test_the_register_lists_searches_and_shows_a_member(
+    browser_client: TestClient, make_user, make_member
+) -> None:
+    alva = make_member()
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    listed = client.get("/office/members")
+    assert listed.status_code == 200
+    assert alva.member.last_name in listed.text
+    assert "****6789" in listed.text
+    assert alva.member.personal_identity_number not in listed.text
+    found = client.get(f"/office/members?q={alva.member.last_name}")
+    assert alva.member.last_name in found.text
+    assert "Ingen medlem matchar" in client.get("/office/members?q=ingen-sadan").text
+    detail = client.get(f"/office/members/{alva.member.id}")
+    assert detail.status_code == 200
+    assert "fast procentsats 30\u00a0%" in detail.text
+    assert client.get("/office/members/999999").status_code == 404
+
+
+def _member_form(client: TestClient, member_id: int, **changes: str) -> dict[str, str]:
+    import re
+
+    page = client.get(f"/office/members/{member_id}").text
+    values = dict(re.findall(r'<input id="f-(\w+)" name="\w+" type="\w+" value="([^"]*)"', page))
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version
+    return {
+        **values,
+        "language": "sv",
+        "version": version.group(1),
+        "csrf_token": form_token(page),
+        **changes,
+    }
+
+
+def test_a_wrong_personnummer_is_refused_by_its_field_and_nothing_is_saved(
+    browser_client: TestClient, session: Session, make_user, make_member
+) -> None:
+    alva = make_member()
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    data = _member_form(client, alva.member.id, personal_identity_number="19900514-1231", phone="070-1")
+    answer = client.post(f"/office/members/{alva.member.id}", data=data)
+    assert answer.status_code == 422
+    assert 'id="e-personal_identity_number"' in answer.text
+    assert 'value="070-1"' in answer.text
+    session.expire_all()
+    assert session.get_one(Member, alva.member.id).phone is None
+
+    saved = client.post(f"/office/members/{alva.member.id}", data={**data, "personal_identity_number": ""})
+    assert saved.status_code == 422  # a required field left empty, by its field
+    assert 'id="e-personal_identity_number"' in saved.text
+
+
+def test_a_new_bank_account_waits_for_a_second_office_person(
+    browser_client: TestClient, session: Session, make_user, make_member
+) -> None:
+    alva = make_member()
+    karin = make_user(Role.treasurer)
+    client = _signed_in(browser_client, karin)
+    data = _member_form(client, alva.member.id, bank_clearing_number="5000", bank_account_number="1234560")
+    changed = client.post(f"/office/members/{alva.member.id}", data=data)
+    assert changed.status_code == 303, changed.text
+    session.expire_all()
+    member = session.get_one(Member, alva.member.id)
+    assert member.has_pending_bank_account
+    assert member.bank_account_number == "123456789"
+    listed = client.get("/office/members").text
+    assert "Bankkonton som väntar på bekräftelse" in listed
+    detail = client.get(f"/office/members/{alva.member.id}").text
+    assert "Bekräfta det nya bankkontot" not in detail  # she entered it: not hers to confirm
+    refused = client.post(
+        f"/office/members/{alva.member.id}/confirm-account", data={"csrf_token": form_token(detail)}
+    )
+    assert refused.status_code == 403
+    assert "Du lade in det här bankkontot" in refused.text
+
+    other = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_user(Role.admin))
+    page = other.get(f"/office/members/{alva.member.id}").text
+    assert "Bekräfta det nya bankkontot" in page
+    confirmed = other.post(
+        f"/office/members/{alva.member.id}/confirm-account", data={"csrf_token": form_token(page)}
+    )
+    assert confirmed.status_code == 303
+    session.expire_all()
+    member = session.get_one(Member, alva.member.id)
+    assert not member.has_pending_bank_account
+    assert member.bank_account_number == "1234560"
+
+
+def test_saving_other_fields_keeps_a_pending_account_waiting(
+    browser_client: TestClient, session: Session, make_user, make_member
+) -> None:
+    alva = make_member()
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    data = _member_form(client, alva.member.id, bank_clearing_number="5000", bank_account_number="1234560")
+    assert client.post(f"/office/members/{alva.member.id}", data=data).status_code == 303
+    again = _member_form(client, alva.member.id, phone="070-123 45 67")
+    assert client.post(f"/office/members/{alva.member.id}", data=again).status_code == 303
+    session.expire_all()
+    member = session.get_one(Member, alva.member.id)
+    assert member.phone == "070-123 45 67"
+    assert member.pending_account_number == "1234560"
+
+
+def test_the_register_reads_as_many_statements_for_60_members_as_for_3(
+    browser_client: TestClient, session: Session, make_user, paid_assignment, count_statements
+) -> None:
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    _members_with_paid_work(session, lambda *_: None, 3, start=600)
+    client.get("/office/members")
+    with count_statements() as few:
+        assert client.get("/office/members").status_code == 200
+    _members_with_paid_work(session, lambda *_: None, 45, start=700)
+    with count_statements() as many:
+        assert client.get("/office/members").status_code == 200
+    assert many.count == few.count
+
+
+# --- parameters -------------------------------------------------------------------------------------------
+
+
+def test_the_parameters_show_their_values_and_sources(
+    browser_client: TestClient, make_user, payroll_ready
+) -> None:
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    page = client.get("/office/parameters")
+    assert page.status_code == 200
+    assert "Kooperativets avgift" in page.text
+    assert "fee_rate" not in page.text.replace("/fee_rate", "")
+    detail = client.get("/office/parameters/fee_rate")
+    assert detail.status_code == 200
+    assert "Bara en administratör lägger till" in detail.text
+    assert client.get("/office/parameters/no_such_key").status_code == 404
+
+
+def test_only_an_admin_adds_a_value(
+    browser_client: TestClient, session: Session, make_user, payroll_ready
+) -> None:
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    token = _token(client, "/office/parameters/fee_rate")
+    answer = client.post(
+        "/office/parameters/fee_rate",
+        data={"csrf_token": token, "valid_from": "2027-01-01", "value": "0.07", "source": "Årsmötet"},
+    )
+    assert answer.status_code == 403
+    assert session.scalar(select(ParameterValue).where(ParameterValue.valid_from == date(2027, 1, 1))) is None
+
+
+def test_an_admin_adds_a_value_typed_the_swedish_way_and_errors_sit_by_their_fields(
+    browser_client: TestClient, session: Session, make_user, payroll_ready
+) -> None:
+    client = _signed_in(browser_client, make_user(Role.admin))
+    token = _token(client, "/office/parameters/fee_rate")
+    bad = client.post(
+        "/office/parameters/fee_rate",
+        data={"csrf_token": token, "valid_from": "2027-01-01", "value": "sju", "source": ""},
+    )
+    assert bad.status_code == 422
+    assert 'id="e-source"' in bad.text
+    assert 'value="sju"' in bad.text
+    refused = client.post(
+        "/office/parameters/fee_rate",
+        data={"csrf_token": token, "valid_from": "2027-01-01", "value": "sju", "source": "Årsmötet 2026"},
+    )
+    assert refused.status_code == 422
+    assert 'id="e-value"' in refused.text
+    assert session.scalar(select(ParameterValue).where(ParameterValue.valid_from == date(2027, 1, 1))) is None
+
+    added = client.post(
+        "/office/parameters/fee_rate",
+        data={"csrf_token": token, "valid_from": "2027-01-01", "value": "0,07", "source": "Årsmötet 2026"},
+    )
+    assert added.status_code == 303, added.text
+    row = session.scalar(
+        select(ParameterValue).where(
+            ParameterValue.key == "fee_rate", ParameterValue.valid_from == date(2027, 1, 1)
+        )
+    )
+    assert row is not None
+    assert row.value == "0.07"
+    assert row.source == "Årsmötet 2026"
+
+    twice = client.post(
+        "/office/parameters/fee_rate",
+        data={"csrf_token": token, "valid_from": "2027-01-01", "value": "0,08", "source": "Årsmötet 2026"},
+    )
+    assert twice.status_code == 422
+    assert 'id="e-valid_from"' in twice.text
+
+
+# --- the start page ---------------------------------------------------------------------------------------
+
+
+def test_the_start_page_tells_the_office_of_a_draft_run_and_an_account_to_confirm(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    alva = make_member()
+    paid_assignment(alva.member, "10000.00")
+    run = payroll_service.create_run(
+        session, today=date(2026, 11, 1), pay_date=PAY_DATE, pay_on=None, created_by_id=None
+    ).run
+    karin = make_user(Role.treasurer)
+    client = _signed_in(browser_client, karin)
+    data = _member_form(client, alva.member.id, bank_clearing_number="5000", bank_account_number="1234560")
+    assert client.post(f"/office/members/{alva.member.id}", data=data).status_code == 303
+
+    mine = client.get("/").text
+    assert f'href="/office/payroll/{run.id}"' in mine
+    assert "väntar på din bekräftelse" not in mine  # Karin entered the account herself
+    other = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_user(Role.admin))
+    theirs = other.get("/").text
+    assert f"Ett nytt bankkonto för {alva.member.full_name} väntar på din bekräftelse" in theirs
+    member = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_member())
+    assert "Löner som väntar på dig" not in member.get("/").text
