@@ -12,13 +12,24 @@ from starlette.responses import HTMLResponse
 from kooperativet.web.errors import install_page_errors
 from kooperativet.web.navigation import areas_for, current_area
 from kooperativet.web.pages.account import router as account_router
+from kooperativet.web.pages.admin import router as admin_router
 from kooperativet.web.pages.home import router as home_router
+from kooperativet.web.pages.meetings import router as meetings_router
+from kooperativet.web.pages.meetings_board import router as meetings_board_router
+from kooperativet.web.pages.meetings_votes import router as meetings_votes_router
 from kooperativet.web.templating import environment
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SWAGGER = "/static/vendor/swagger-ui-5.35.0"
 REDOC = "/static/vendor/redoc-2.5.4"
-PAGE_ROUTERS = (account_router, home_router)
+PAGE_ROUTERS = (
+    account_router,
+    home_router,
+    meetings_board_router,
+    meetings_router,
+    meetings_votes_router,
+    admin_router,
+)
 
 
 def install_web(app: FastAPI) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import User
+from kooperativet.web import meeting_panels
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,10 @@ class Panel:
 
 Provider = Callable[..., Panel | None]
 
-PROVIDERS: tuple[Provider, ...] = ()
+PROVIDERS: tuple[Provider, ...] = (
+    meeting_panels.member_panel,
+    meeting_panels.board_panel,
+)
 
 
 def panels_for(session: Session, *, user: User, today: date) -> list[Panel]:
