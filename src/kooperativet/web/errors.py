@@ -9,14 +9,17 @@ change had flushed; the page it carries was rendered before, from what the form 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import inspect
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
+from kooperativet.auth.models import User
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import SignInRequired
 from kooperativet.web.templating import gettext, render
@@ -82,4 +85,19 @@ def _error_page(request: Request, exc: Exception) -> Response:
     if status == 404:
         # As in the API, what belongs to someone else looks exactly like what does not exist.
         message = gettext(request, "There is no such page, or it is not yours to see.")
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
+    with _signed_in_user_readable(request):
+        return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+@contextmanager
+def _signed_in_user_readable(request: Request) -> Iterator[None]:
+    """The error's page shows the menu of who is signed in, but the request's transaction has rolled back and
+    closed by now (its user expired and detached): read the user again in a short session of its own."""
+    user = getattr(request.state, "web_user", None)
+    state = inspect(user) if user is not None else None
+    if state is None or not state.detached or state.identity is None:
+        yield
+        return
+    with request.app.state.session_factory() as session:
+        request.state.web_user = session.get(User, state.identity[0])
+        yield

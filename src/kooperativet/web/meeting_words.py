@@ -89,6 +89,7 @@ _ENGLISH_SHARE = re.compile(r"^(more than|at least) (\d+/\d+) of (votes cast|boa
 _ENGLISH_SEATS = re.compile(r"^the (\d+) candidate\(s\) with most votes$")
 UNANIMOUS: Final = N_("every board member reached and agreeing")
 MOST_VOTES: Final = N_("the %(seats)s candidates with the most votes")
+MOST_VOTES_ONE: Final = N_("the candidate with the most votes")
 
 
 def majority_words(result: Mapping[str, Any] | None) -> MajorityWords | None:
@@ -106,7 +107,10 @@ def majority_words(result: Mapping[str, Any] | None) -> MajorityWords | None:
     if rule.get("rule") == "unanimous_board":
         return MajorityWords(UNANIMOUS, {})
     if rule.get("rule") == "most_votes":
-        return MajorityWords(MOST_VOTES, {"seats": rule.get("seats")})
+        seats = rule.get("seats")
+        return (
+            MajorityWords(MOST_VOTES_ONE, {}) if seats == 1 else MajorityWords(MOST_VOTES, {"seats": seats})
+        )
     message = _SHARE_WORDS.get((bool(rule.get("at_least")), str(rule.get("base"))))
     return None if message is None else MajorityWords(message, {"share": rule.get("share")})
 

@@ -41,7 +41,12 @@ COOPERATIVE_FIELDS = (
 
 
 def _show(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> Response:
-    return render(request, template, {"role_words": ROLES, "all_roles": list(Role), **context}, status=status)
+    return render(
+        request,
+        template,
+        {"role_words": ROLES, "all_roles": list(Role), "saved": False, **context},
+        status=status,
+    )
 
 
 def _role_list(roles: list[str] | None) -> list[str]:

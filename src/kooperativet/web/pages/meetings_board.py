@@ -331,7 +331,8 @@ def register_attendance(
     attempt(
         request,
         register,
-        fields=ATTENDANCE_FIELDS,
+        fields=(*ATTENDANCE_FIELDS, "member_id"),
+        code_fields={"already_present": "member_id", "represented_by_proxy": "member_id"},
         page=lambda errors: _attendance_page(
             request,
             session,
