@@ -15,18 +15,14 @@ from kooperativet.governance.models import Meeting, MeetingStatus, Minutes, Vote
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.web.meeting_words import majority_words
 from kooperativet.web.pages.meetings_board import tally_key_bits
-from tests.governance.conftest import (  # noqa: F401 - the governance fixtures, used here by name
-    NOW,
-    TELLERS_PASSPHRASE,
-    TEST_TALLY_KEY_BITS,
-    TODAY,
-    Assembly,
-    assembly,
-    clock,
-    rulebook,
-)
+from tests.governance import conftest as governance
+from tests.governance.conftest import NOW, TELLERS_PASSPHRASE, TEST_TALLY_KEY_BITS, TODAY, Assembly
 from tests.web.conftest import form_token, sign_in
 
+# The governance tests' fixtures (a rulebook, five members of whom three sit on the board, a frozen clock).
+rulebook = governance.rulebook
+assembly = governance.assembly
+clock = governance.clock
 RECEIPT = re.compile(r'<code class="receipt" id="receipt">([0-9a-f]{64})</code>')
 
 
