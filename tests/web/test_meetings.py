@@ -260,7 +260,7 @@ def test_an_election_ballot_naming_too_many_candidates_is_refused_and_nothing_is
     assert RECEIPT.search(cast.text)
     post(board, vote_page, f"{vote_page}/close", {"tellers_passphrase": TELLERS_PASSPHRASE})
     result = board.get(vote_page).text
-    assert "Valda: Revisionsbyrån Syd" in result
+    assert "Vald: Revisionsbyrån Syd" in result
     assert "Krav: kandidaten med flest röster." in result
 
 
