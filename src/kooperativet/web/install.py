@@ -12,12 +12,16 @@ from starlette.responses import HTMLResponse
 from kooperativet.web.errors import install_page_errors
 from kooperativet.web.navigation import areas_for, current_area
 from kooperativet.web.pages.account import router as account_router
+from kooperativet.web.pages.admin import router as admin_router
 from kooperativet.web.pages.home import router as home_router
 from kooperativet.web.pages.office_billing import router as office_billing_router
 from kooperativet.web.pages.office_members import router as office_members_router
 from kooperativet.web.pages.office_month_end import router as office_month_end_router
 from kooperativet.web.pages.office_parameters import router as office_parameters_router
 from kooperativet.web.pages.office_payroll import router as office_payroll_router
+from kooperativet.web.pages.meetings import router as meetings_router
+from kooperativet.web.pages.meetings_board import router as meetings_board_router
+from kooperativet.web.pages.meetings_votes import router as meetings_votes_router
 from kooperativet.web.templating import environment
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -31,6 +35,10 @@ PAGE_ROUTERS = (
     office_month_end_router,
     office_members_router,
     office_parameters_router,
+    meetings_board_router,
+    meetings_router,
+    meetings_votes_router,
+    admin_router,
 )
 
 

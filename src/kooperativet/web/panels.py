@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kooperativet.auth.models import User
 from kooperativet.web.reads import office_billing
 from kooperativet.web.reads.office_payroll import office_payroll_panel
+from kooperativet.web import meeting_panels
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,12 @@ class Panel:
 
 Provider = Callable[..., Panel | None]
 
-PROVIDERS: tuple[Provider, ...] = (office_billing.office_panel, office_payroll_panel)
+PROVIDERS: tuple[Provider, ...] = (
+    meeting_panels.member_panel,
+    meeting_panels.board_panel,
+    office_billing.office_panel,
+    office_payroll_panel,
+)
 
 
 def panels_for(session: Session, *, user: User, today: date) -> list[Panel]:

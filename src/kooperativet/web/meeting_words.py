@@ -1,0 +1,147 @@
+"""The words a page uses for the governance domain's keys (kinds, statuses, methods, outcomes), and a vote's
+majority rule in words, whichever shape the stored result holds it in.
+
+Each value is an English message id; the template translates it (``{{ _(words.meeting_kinds[m.kind]) }}``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from kooperativet.web.i18n import N_
+
+MEETING_KINDS: Final = {
+    "annual": N_("Annual general meeting"),
+    "extra": N_("Extra general meeting"),
+    "board": N_("Board meeting"),
+}
+MEETING_STATUSES: Final = {"planned": N_("Planned"), "open": N_("In session"), "closed": N_("Closed")}
+ITEM_KINDS: Final = {
+    "procedural": N_("Procedural item"),
+    "board_proposal": N_("Board proposal"),
+    "motion": N_("Motion"),
+    "election": N_("Election"),
+    "report": N_("Report"),
+}
+VOTE_METHODS: Final = {
+    "open": N_("Open vote"),
+    "secret": N_("Secret ballot"),
+    "election": N_("Election by secret ballot"),
+    "board": N_("Board decision"),
+    "per_capsulam": N_("Per capsulam decision"),
+}
+DECISION_KINDS: Final = {
+    "ordinary": N_("Ordinary decision"),
+    "statute_change": N_("Change of the statutes"),
+    "statute_change_raising_duties": N_("Change of the statutes raising members' fees"),
+    "dissolution": N_("Dissolution of the cooperative"),
+    "board": N_("Board decision"),
+    "election": N_("Election"),
+}
+VOTE_STATUSES: Final = {"open": N_("Open for voting"), "closed": N_("Closed")}
+CHOICES: Final = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain")}
+OUTCOMES: Final = {"adopted": N_("Adopted"), "rejected": N_("Rejected"), "elected": N_("Elected")}
+TIE_BREAKS: Final = {
+    "casting_vote": N_("The votes were tied; the chair's casting vote decided."),
+    "lot": N_("The votes were tied; the lot decided."),
+}
+PER_CAPSULAM_REASONS: Final = {
+    "not_quorate": N_("Too many board members were disqualified to decide."),
+    "not_reached": N_("Not every board member answered."),
+    "not_unanimous": N_("Not every board member agreed."),
+}
+NOTICE_PROBLEMS: Final = {
+    "too_late": N_("The notice went out too late for the rulebook."),
+    "too_early": N_("The notice went out too early for the rulebook."),
+}
+MAIL_STATUSES: Final = {
+    "sent": N_("Sent by e-mail."),
+    "not_configured": N_("Not sent by e-mail: no mail server is set up. Send the notice another way."),
+    "failed": N_("Sending the e-mail failed. Send the notice another way."),
+}
+ROLES: Final = {
+    "member": N_("Member"),
+    "treasurer": N_("Treasurer"),
+    "board": N_("Board"),
+    "admin": N_("Administrator"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MajorityWords:
+    """A message id and its values, for the template to translate: ``_(m.message, **m.values)``."""
+
+    message: str
+    values: Mapping[str, object]
+
+
+_SHARE_WORDS: Final = {
+    (False, "votes_cast"): N_("more than %(share)s of the votes cast"),
+    (True, "votes_cast"): N_("at least %(share)s of the votes cast"),
+    (False, "board_members_present"): N_("more than %(share)s of the board members present"),
+    (True, "board_members_present"): N_("at least %(share)s of the board members present"),
+}
+_BASES_IN_ENGLISH: Final = {"votes cast": "votes_cast", "board members present": "board_members_present"}
+_ENGLISH_SHARE = re.compile(r"^(more than|at least) (\d+/\d+) of (votes cast|board members present)$")
+_ENGLISH_SEATS = re.compile(r"^the (\d+) candidate\(s\) with most votes$")
+UNANIMOUS: Final = N_("every board member reached and agreeing")
+MOST_VOTES: Final = N_("the %(seats)s candidates with the most votes")
+MOST_VOTES_ONE: Final = N_("the candidate with the most votes")
+
+
+def majority_words(result: Mapping[str, Any] | None) -> MajorityWords | None:
+    """The rule a closed vote was decided by. A result holds it as data (``majority``: ``{"rule": "share",
+    "share": "1/2", "at_least": false, "base": "votes_cast"}``, ``{"rule": "most_votes", "seats": 2}``,
+    ``{"rule": "unanimous_board"}``) or, in results stored before that, as English prose
+    (``majority_required``); both become the same words."""
+    if not result:
+        return None
+    rule = result.get("majority")
+    if not isinstance(rule, Mapping):
+        rule = _rule_from_english(str(result.get("majority_required") or ""))
+    if rule is None:
+        return None
+    if rule.get("rule") == "unanimous_board":
+        return MajorityWords(UNANIMOUS, {})
+    if rule.get("rule") == "most_votes":
+        seats = rule.get("seats")
+        return (
+            MajorityWords(MOST_VOTES_ONE, {}) if seats == 1 else MajorityWords(MOST_VOTES, {"seats": seats})
+        )
+    message = _SHARE_WORDS.get((bool(rule.get("at_least")), str(rule.get("base"))))
+    return None if message is None else MajorityWords(message, {"share": rule.get("share")})
+
+
+def _rule_from_english(text: str) -> dict[str, Any] | None:
+    if text == "every board member reached and agreeing":
+        return {"rule": "unanimous_board"}
+    if seats := _ENGLISH_SEATS.match(text):
+        return {"rule": "most_votes", "seats": int(seats.group(1))}
+    if share := _ENGLISH_SHARE.match(text):
+        return {
+            "rule": "share",
+            "share": share.group(2),
+            "at_least": share.group(1) == "at least",
+            "base": _BASES_IN_ENGLISH[share.group(3)],
+        }
+    return None
+
+
+WORDS: Final = {
+    "meeting_kinds": MEETING_KINDS,
+    "meeting_statuses": MEETING_STATUSES,
+    "item_kinds": ITEM_KINDS,
+    "vote_methods": VOTE_METHODS,
+    "decision_kinds": DECISION_KINDS,
+    "vote_statuses": VOTE_STATUSES,
+    "choices": CHOICES,
+    "outcomes": OUTCOMES,
+    "tie_breaks": TIE_BREAKS,
+    "per_capsulam_reasons": PER_CAPSULAM_REASONS,
+    "notice_problems": NOTICE_PROBLEMS,
+    "mail_statuses": MAIL_STATUSES,
+    "roles": ROLES,
+}

@@ -1,0 +1,218 @@
+"""Administration: users and their roles, and the cooperative's identity. Through the same services as the
+API: the last active administrator cannot lose the role or be disabled, and a stale form is refused."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from kooperativet.api.dependencies import DbSession, Now
+from kooperativet.auth import service as users
+from kooperativet.auth.models import Role, User
+from kooperativet.auth.schemas import UserCreate, UserUpdate
+from kooperativet.parties.schemas import CooperativeUpdate
+from kooperativet.parties.service import cooperative as identity
+from kooperativet.web.dependencies import CheckedForm, require_web_roles
+from kooperativet.web.form_attempt import PostedForm, attempt
+from kooperativet.web.meeting_words import ROLES
+from kooperativet.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Admin = Annotated[User, Depends(require_web_roles(Role.admin))]
+PAGE_SIZE = 50
+USER_FIELDS = ("email", "full_name", "password", "roles", "is_active")
+COOPERATIVE_FIELDS = (
+    "name",
+    "organisation_number",
+    "vat_number",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "bankgiro",
+    "iban",
+    "bic",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+def _show(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> Response:
+    return render(
+        request,
+        template,
+        {"role_words": ROLES, "all_roles": list(Role), "saved": False, **context},
+        status=status,
+    )
+
+
+def _role_list(roles: list[str] | None) -> list[str]:
+    return [r for r in roles or [] if r in set(Role)]
+
+
+@router.get("/admin")
+def user_list(
+    request: Request, user: Admin, session: DbSession, q: str = "", role: str = "", page: int = 1
+) -> Response:
+    page = max(page, 1)
+    chosen = Role(role) if role in set(Role) else None
+    rows, total = users.list_users(
+        session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, role=chosen, q=q.strip() or None
+    )
+    context = {
+        "users": rows,
+        "total": total,
+        "q": q,
+        "role": role,
+        "page": page,
+        "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+    }
+    return _show(request, "admin/users.html", context)
+
+
+@router.get("/admin/users/new")
+def new_user_form(request: Request, user: Admin) -> Response:
+    values = {"email": "", "full_name": "", "roles": [Role.member.value], "is_active": True}
+    return _show(request, "admin/user.html", {"account": None, "values": values, "errors": {}})
+
+
+@router.post("/admin/users/new", dependencies=[CheckedForm])
+def create_user(
+    request: Request,
+    user: Admin,
+    session: DbSession,
+    email: Annotated[str, Form()] = "",
+    full_name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    roles: Annotated[list[str] | None, Form()] = None,
+    is_active: Annotated[str, Form()] = "",
+) -> Response:
+    values = {
+        "email": email,
+        "full_name": full_name,
+        "roles": _role_list(roles),
+        "is_active": bool(is_active),
+    }
+
+    def create() -> User:
+        data = UserCreate.model_validate({**values, "password": password})
+        return users.create_user(
+            session,
+            email=data.email,
+            full_name=data.full_name,
+            password=data.password,
+            roles=data.roles,
+            is_active=data.is_active,
+        )
+
+    created = attempt(
+        request,
+        create,
+        fields=USER_FIELDS,
+        page=lambda errors: _show(
+            request, "admin/user.html", {"account": None, "values": values, "errors": errors}, status=422
+        ),
+    )
+    return RedirectResponse(f"/admin/users/{created.id}?saved=1", status_code=303)
+
+
+@router.get("/admin/users/{user_id:int}")
+def user_form(request: Request, user_id: int, user: Admin, session: DbSession, saved: int = 0) -> Response:
+    account = users.get_user(session, user_id=user_id)
+    values = {
+        "full_name": account.full_name,
+        "roles": sorted(account.roles),
+        "is_active": account.is_active,
+        "version": account.version,
+    }
+    context = {"account": account, "values": values, "errors": {}, "saved": bool(saved)}
+    return _show(request, "admin/user.html", context)
+
+
+@router.post("/admin/users/{user_id:int}", dependencies=[CheckedForm])
+def update_user(
+    request: Request,
+    user_id: int,
+    user: Admin,
+    session: DbSession,
+    now: Now,
+    version: Annotated[str, Form()] = "",
+    full_name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    roles: Annotated[list[str] | None, Form()] = None,
+    is_active: Annotated[str, Form()] = "",
+) -> Response:
+    account = users.get_user(session, user_id=user_id)
+    values = {
+        "full_name": full_name,
+        "roles": _role_list(roles),
+        "is_active": bool(is_active),
+        "version": version,
+    }
+
+    def update() -> None:
+        data = UserUpdate.model_validate({**values, "password": password or None})
+        users.update_user(
+            session,
+            user=account,
+            version=data.version,
+            now=now,
+            full_name=data.full_name,
+            roles=data.roles,
+            is_active=data.is_active,
+            password=data.password,
+        )
+
+    attempt(
+        request,
+        update,
+        fields=USER_FIELDS,
+        code_fields={"last_admin": "roles"},
+        page=lambda errors: _show(
+            request,
+            "admin/user.html",
+            {"account": account, "values": values, "errors": errors, "saved": False},
+            status=422,
+        ),
+    )
+    return RedirectResponse(f"/admin/users/{account.id}?saved=1", status_code=303)
+
+
+@router.get("/admin/cooperative")
+def cooperative_form(request: Request, user: Admin, session: DbSession, saved: int = 0) -> Response:
+    cooperative = identity.get_cooperative(session)
+    values: dict[str, Any] = {name: getattr(cooperative, name) or "" for name in COOPERATIVE_FIELDS}
+    values["f_tax_approved"] = cooperative.f_tax_approved
+    values["version"] = cooperative.version
+    context = {"values": values, "errors": {}, "saved": bool(saved), "fields": COOPERATIVE_FIELDS}
+    return _show(request, "admin/cooperative.html", context)
+
+
+@router.post("/admin/cooperative", dependencies=[CheckedForm])
+def update_cooperative(request: Request, user: Admin, session: DbSession, form: PostedForm) -> Response:
+    values: dict[str, Any] = {name: str(form.get(name) or "") for name in COOPERATIVE_FIELDS}
+    values["f_tax_approved"] = bool(form.get("f_tax_approved"))
+    values["version"] = str(form.get("version") or "")
+
+    def update() -> None:
+        changes = {name: (values[name].strip() or None) for name in COOPERATIVE_FIELDS}
+        data = CooperativeUpdate.model_validate(
+            {**changes, "f_tax_approved": values["f_tax_approved"], "version": values["version"]}
+        )
+        identity.update_cooperative(session, update=data)
+
+    attempt(
+        request,
+        update,
+        fields=(*COOPERATIVE_FIELDS, "f_tax_approved"),
+        page=lambda errors: _show(
+            request,
+            "admin/cooperative.html",
+            {"values": values, "errors": errors, "saved": False, "fields": COOPERATIVE_FIELDS},
+            status=422,
+        ),
+    )
+    return RedirectResponse("/admin/cooperative?saved=1", status_code=303)

@@ -1,0 +1,184 @@
+"""Meetings and votes for everyone: the meetings, a meeting's agenda, votes and minutes, a member's motion,
+the minutes' PDF and their approval by the adjusters. The board's preparation is in ``meetings_board``, the
+votes themselves in ``meetings_votes``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from kooperativet.api.dependencies import DbSession, Now, Today
+from kooperativet.api.downloads import file_response
+from kooperativet.auth import policy
+from kooperativet.auth.models import User
+from kooperativet.governance import meetings, members, minutes_approval, reads
+from kooperativet.governance import minutes as minutes_service
+from kooperativet.governance.models import Meeting, MeetingStatus
+from kooperativet.governance.rules.terms import MeetingKind
+from kooperativet.governance.schemas import MotionCreate
+from kooperativet.web.dependencies import CheckedForm, WebUser, require_web_roles
+from kooperativet.web.form_attempt import attempt
+from kooperativet.web.meeting_words import WORDS
+from kooperativet.web.reads import meetings as read
+from kooperativet.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Runner = Annotated[User, Depends(require_web_roles(*policy.MEETING_RUNNERS))]
+
+
+def show(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> Response:
+    """A meeting page: the governance words and the caller's role at hand in every template."""
+    user = getattr(request.state, "web_user", None)
+    runs = user is not None and user.has_any_role(*policy.MEETING_RUNNERS)
+    return render(request, template, {"words": WORDS, "runs_meetings": runs, **context}, status=status)
+
+
+def see_other(path: str) -> Response:
+    return RedirectResponse(path, status_code=303)
+
+
+@router.get("/meetings")
+def meeting_list(request: Request, user: WebUser, session: DbSession, today: Today) -> Response:
+    rows = read.meeting_rows(session)
+    member_id = read.member_id_of(session, user_id=user.id)
+    runs = user.has_any_role(*policy.MEETING_RUNNERS)
+    return show(
+        request,
+        "meetings/list.html",
+        {
+            "upcoming": [r for r in reversed(rows) if r.status != MeetingStatus.closed],
+            "past": [r for r in rows if r.status == MeetingStatus.closed],
+            "awaiting": read.votes_awaiting(session, member_id=member_id, today=today) if member_id else [],
+            "per_capsulam": read.per_capsulam_votes(session) if runs else [],
+        },
+    )
+
+
+def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict[str, Any]:
+    """Everything the meeting page shows: the API's read of the meeting, names, votes and the notice check."""
+    shown = reads.meeting_read(session, meeting)
+    member_id = read.member_id_of(session, user_id=user.id)
+    latest = shown.minutes[-1] if shown.minutes else None
+    adjusters = minutes_approval.adjusters_of(meeting)
+    may_approve = (
+        latest is not None
+        and latest.locked_at is None
+        and member_id in adjusters
+        and all(a.member_id != member_id for a in latest.approvals)
+    )
+    return {
+        "meeting": shown,
+        "names": read.member_names(session),
+        "votes": read.meeting_votes(session, meeting_id=meeting.id),
+        "notice": meetings.check_notice(session, meeting=meeting) if meeting.noticed_on else None,
+        "latest_minutes": latest,
+        "may_approve": may_approve,
+        "may_submit_motion": member_id is not None
+        and meeting.status == MeetingStatus.planned
+        and meeting.kind != MeetingKind.BOARD,
+        "failed": {"form": None, "errors": {}, "values": {}},
+    }
+
+
+def meeting_page(
+    request: Request,
+    session: DbSession,
+    *,
+    meeting: Meeting,
+    user: User,
+    failed: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    context = meeting_context(session, meeting=meeting, user=user)
+    if failed is not None:
+        context["failed"] = failed
+    return show(request, "meetings/meeting.html", context, status=status)
+
+
+@router.get("/meetings/{meeting_id:int}")
+def meeting_detail(request: Request, meeting_id: int, user: WebUser, session: DbSession) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return meeting_page(request, session, meeting=meeting, user=user)
+
+
+MOTION_FIELDS = ("title", "text")
+
+
+@router.get("/meetings/{meeting_id:int}/motion")
+def motion_form(request: Request, meeting_id: int, user: WebUser, session: DbSession) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    values = dict.fromkeys(MOTION_FIELDS, "")
+    return show(request, "meetings/motion.html", {"meeting": meeting, "errors": {}, "values": values})
+
+
+@router.post("/meetings/{meeting_id:int}/motion", dependencies=[CheckedForm])
+def submit_motion(
+    request: Request,
+    meeting_id: int,
+    user: WebUser,
+    session: DbSession,
+    today: Today,
+    title: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    values = {"title": title, "text": text}
+
+    def submit() -> None:
+        data = MotionCreate.model_validate(values)
+        member = members.member_of(session, user=user)
+        meetings.submit_motion(session, meeting=meeting, member=member, data=data, today=today)
+
+    attempt(
+        request,
+        submit,
+        fields=MOTION_FIELDS,
+        page=lambda errors: show(
+            request,
+            "meetings/motion.html",
+            {"meeting": meeting, "errors": errors, "values": values},
+            status=422,
+        ),
+    )
+    return see_other(f"/meetings/{meeting.id}#agenda")
+
+
+@router.get("/meetings/minutes/{minutes_id:int}/pdf")
+def minutes_pdf(minutes_id: int, user: WebUser, session: DbSession) -> Response:
+    minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
+    return file_response(
+        minutes.pdf,
+        media_type="application/pdf",
+        filename=f"protokoll-{minutes.meeting_id}-v{minutes.version}.pdf",
+        disposition="inline",
+    )
+
+
+@router.post("/meetings/minutes/{minutes_id:int}/approve", dependencies=[CheckedForm])
+def approve_minutes(
+    request: Request, minutes_id: int, user: WebUser, session: DbSession, now: Now
+) -> Response:
+    """An adjuster approves (justerar) the draft she has read, from her own login."""
+    minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
+    meeting = meetings.get_meeting(session, meeting_id=minutes.meeting_id)
+
+    def approve() -> None:
+        member = members.member_of(session, user=user)
+        minutes_approval.approve_minutes(session, minutes=minutes, member=member, now=now)
+
+    attempt(
+        request,
+        approve,
+        fields=(),
+        page=lambda errors: meeting_page(
+            request,
+            session,
+            meeting=meeting,
+            user=user,
+            failed={"form": "approve", "errors": errors, "values": {}},
+            status=422,
+        ),
+    )
+    return see_other(f"/meetings/{meeting.id}#minutes")

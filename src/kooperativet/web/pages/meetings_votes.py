@@ -1,0 +1,249 @@
+"""Votes: a member casts an open vote, a secret ballot (her receipt shown once) or an election ballot, and
+later checks her receipt against the published ballots; the board follows the turnout live and closes the
+vote; everyone reads the result."""
+
+from __future__ import annotations
+
+import random
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import Response
+
+from kooperativet.api.dependencies import DbSession, Now
+from kooperativet.auth.models import User
+from kooperativet.errors import DomainError
+from kooperativet.governance import meetings, members, reads, results, verification, votes
+from kooperativet.governance.board import voting_board
+from kooperativet.governance.models import Meeting, Vote, VoteMethod, VoteStatus
+from kooperativet.governance.schemas import BallotCreate, VoteClose
+from kooperativet.web.dependencies import CheckedForm, WebUser
+from kooperativet.web.form_attempt import attempt
+from kooperativet.web.meeting_words import majority_words
+from kooperativet.web.pages.meetings import Runner, see_other, show
+from kooperativet.web.reads import meetings as read
+from kooperativet.web.templating import gettext
+
+router = APIRouter(include_in_schema=False)
+RECEIPT = re.compile(r"^[0-9a-f]{64}$")
+BOARD_VOTES = (VoteMethod.board, VoteMethod.per_capsulam)
+
+
+def _meeting_of(session: DbSession, vote: Vote) -> Meeting | None:
+    return meetings.get_meeting(session, meeting_id=vote.meeting_id) if vote.meeting_id is not None else None
+
+
+def turnout(session: DbSession, *, vote: Vote, meeting: Meeting | None) -> dict[str, int]:
+    """How many have voted, of how many may: those present or represented at a general meeting, the voting
+    board for a board decision; the disqualified (jäv) not counted."""
+    if vote.method in BOARD_VOTES:
+        entitled = voting_board(session, on=votes.vote_day(vote, meeting))
+    else:
+        assert meeting is not None
+        entitled = meetings.entitled_general(session, meeting=meeting)
+    may_vote = len(set(entitled) - set(votes.excluded_of(vote)))
+    return {"voted": votes.voted_count(session, vote=vote), "entitled": may_vote}
+
+
+def _voters(session: DbSession, *, vote: Vote, member_id: int | None) -> list[int]:
+    """Whom the signed-in member may still vote for here: herself and those whose proxy she holds."""
+    if member_id is None or vote.status != VoteStatus.open:
+        return []
+    held = (
+        read.proxies_held(session, meeting_id=vote.meeting_id, member_id=member_id) if vote.meeting_id else []
+    )
+    candidates = [member_id, *held]
+    voted = read.has_voted(session, vote=vote, member_ids=candidates)
+    return [i for i in candidates if i not in voted]
+
+
+def vote_context(session: DbSession, *, vote: Vote, user: User) -> dict[str, Any]:
+    meeting = _meeting_of(session, vote)
+    shown = reads.vote_read(session, vote)
+    member_id = read.member_id_of(session, user_id=user.id)
+    return {
+        "vote": shown,
+        "meeting": meeting,
+        "names": read.member_names(session),
+        "turnout": turnout(session, vote=vote, meeting=meeting),
+        "member_id": member_id,
+        "voters": _voters(session, vote=vote, member_id=member_id),
+        "majority": majority_words(shown.result),
+        "turnout_percent": _turnout_percent(shown.result),
+        "secret": vote.method in votes.SECRET_METHODS,
+        "failed": {"form": None, "errors": {}, "values": {}},
+    }
+
+
+def _turnout_percent(result: dict[str, Any] | None) -> Decimal | None:
+    turnout = (result or {}).get("turnout")
+    return Decimal(str(turnout["percent"])) if isinstance(turnout, dict) and "percent" in turnout else None
+
+
+def vote_page(
+    request: Request,
+    session: DbSession,
+    *,
+    vote: Vote,
+    user: User,
+    failed: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    context = vote_context(session, vote=vote, user=user)
+    if failed is not None:
+        context["failed"] = failed
+    return show(request, "meetings/vote.html", context, status=status)
+
+
+@router.get("/meetings/votes/{vote_id:int}")
+def vote_detail(request: Request, vote_id: int, user: WebUser, session: DbSession) -> Response:
+    return vote_page(request, session, vote=votes.get_vote(session, vote_id=vote_id), user=user)
+
+
+@router.get("/meetings/votes/{vote_id:int}/turnout")
+def turnout_fragment(request: Request, vote_id: int, user: WebUser, session: DbSession) -> Response:
+    """The live count the vote page polls every five seconds while the vote is open."""
+    vote = votes.get_vote(session, vote_id=vote_id)
+    context = {"vote": vote, "turnout": turnout(session, vote=vote, meeting=_meeting_of(session, vote))}
+    return show(request, "meetings/_turnout.html", context)
+
+
+@router.post("/meetings/votes/{vote_id:int}/ballot", dependencies=[CheckedForm])
+def cast_ballot(
+    request: Request,
+    vote_id: int,
+    user: WebUser,
+    session: DbSession,
+    now: Now,
+    choice: Annotated[str, Form()] = "",
+    candidates: Annotated[list[str] | None, Form()] = None,
+    voter: Annotated[str, Form()] = "",
+) -> Response:
+    """Cast a vote. A secret ballot's receipt is this answer's page itself, not a redirect: it is shown
+    once, never put in an address, a cookie or the database next to her name."""
+    vote = votes.get_vote(session, vote_id=vote_id)
+    values = {"choice": choice, "candidates": candidates or [], "voter": voter}
+
+    def cast() -> tuple[str | None, str | None]:
+        caster = members.member_of(session, user=user)
+        on_behalf = int(voter) if voter.isdigit() and int(voter) != caster.id else None
+        payload: dict[str, Any] = {"on_behalf_of_member_id": on_behalf}
+        if vote.method == VoteMethod.election:
+            payload["candidates"] = candidates or []
+        else:
+            payload["choice"] = choice or None
+        data = BallotCreate.model_validate(payload)
+        return votes.cast_vote(
+            session, vote=vote, caster=caster, data=data, now=now, rng=random.SystemRandom()
+        )
+
+    receipt, _ballot = attempt(
+        request,
+        cast,
+        fields=("choice", "candidates", "voter"),
+        code_fields={"no_proxy": "voter"},
+        page=lambda errors: vote_page(
+            request,
+            session,
+            vote=vote,
+            user=user,
+            failed={"form": "ballot", "errors": errors, "values": values},
+            status=422,
+        ),
+    )
+    if receipt is None:
+        return see_other(f"/meetings/votes/{vote.id}")
+    page = show(request, "meetings/receipt.html", {"vote": vote, "receipt": receipt})
+    page.headers["Cache-Control"] = "no-store"
+    return page
+
+
+@router.post("/meetings/votes/{vote_id:int}/close", dependencies=[CheckedForm])
+def close_vote(
+    request: Request,
+    vote_id: int,
+    user: Runner,
+    session: DbSession,
+    now: Now,
+    chair_casting_vote: Annotated[str, Form()] = "",
+    tellers_passphrase: Annotated[str, Form()] = "",
+) -> Response:
+    vote = votes.get_vote(session, vote_id=vote_id)
+    values = {"chair_casting_vote": chair_casting_vote}
+
+    def close() -> None:
+        data = VoteClose.model_validate(
+            {
+                "chair_casting_vote": chair_casting_vote or None,
+                "tellers_passphrase": tellers_passphrase if vote.method in votes.SECRET_METHODS else None,
+            }
+        )
+        results.close_vote(
+            session,
+            vote=vote,
+            chair_casting_vote=data.chair_casting_vote,
+            now=now,
+            lot_seed=random.SystemRandom().getrandbits(64),
+            shuffle_seed=random.SystemRandom().getrandbits(64),
+            actor=user,
+            tellers_passphrase=data.tellers_passphrase,
+        )
+
+    attempt(
+        request,
+        close,
+        fields=("chair_casting_vote", "tellers_passphrase"),
+        code_fields={"tellers_passphrase_required": "tellers_passphrase"},
+        page=lambda errors: vote_page(
+            request,
+            session,
+            vote=vote,
+            user=user,
+            failed={"form": "close", "errors": errors, "values": values},
+            status=422,
+        ),
+    )
+    return see_other(f"/meetings/votes/{vote.id}#result")
+
+
+@router.get("/meetings/votes/{vote_id:int}/check")
+def receipt_form(request: Request, vote_id: int, user: WebUser, session: DbSession) -> Response:
+    vote = votes.get_vote(session, vote_id=vote_id)
+    return show(
+        request, "meetings/check.html", {"vote": vote, "values": {"receipt": ""}, "errors": {}, "found": None}
+    )
+
+
+@router.post("/meetings/votes/{vote_id:int}/check", dependencies=[CheckedForm])
+def check_receipt(
+    request: Request, vote_id: int, user: WebUser, session: DbSession, receipt: Annotated[str, Form()] = ""
+) -> Response:
+    """Whether a receipt is among the published ballots, and whether the published count holds. A check
+    changes nothing, so its answer is the page itself; a POST keeps the receipt out of the address."""
+    vote = votes.get_vote(session, vote_id=vote_id)
+    given = "".join(receipt.split()).lower()
+    context: dict[str, Any] = {"vote": vote, "values": {"receipt": receipt}, "errors": {}, "found": None}
+    if not RECEIPT.match(given):
+        context["errors"] = {
+            "receipt": gettext(request, "A receipt is 64 characters, the digits 0–9 and the letters a–f.")
+        }
+        return show(request, "meetings/check.html", context, status=422)
+    try:
+        published = verification.publication(session, vote=vote)
+        recount = verification.recount(session, vote=vote)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        context["errors"] = {
+            "form": gettext(request, "Ballots are published when the vote closes. Check again then.")
+        }
+        return show(request, "meetings/check.html", context, status=409)
+    context["found"] = {
+        "counted": any(b.receipt == given for b in published.ballots),
+        "ballots": len(published.ballots),
+        "roll_count": published.roll_count,
+        "recount_ok": recount.ok,
+    }
+    return show(request, "meetings/check.html", context)

@@ -1,0 +1,216 @@
+"""A general meeting in real browsers: the chair creates and opens a meeting, puts an open vote, a secret
+ballot and an election; three members vote, each in a browser of her own; the chair follows the turnout live
+and closes the votes; Alva checks her secret-ballot receipt. And the administrator's pages.
+
+The test makes a meeting of its own (the demo's annual meeting stays as it is for other tests)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import DESKTOP, assert_accessible, screenshot, sign_in
+
+CHAIR = "ordforande@interimkultur.example.se"
+MEMBERS = ("alva@example.se", "bertil@example.se", "cleo@example.se")
+PASSPHRASE = "rösträknarnas hemliga fras i webbtestet"
+CANDIDATES = ("Revisionsbyrån Öst", "Revisionsbyrån Nord")
+
+
+@pytest.fixture
+def members(browser: Browser, live_url: str) -> Iterator[dict[str, Page]]:
+    """Alva, Bertil and Cleo, each signed in in a browser context of her or his own."""
+    contexts = [browser.new_context(base_url=live_url, viewport=DESKTOP, locale="sv-SE") for _ in MEMBERS]
+    pages = {}
+    for email, context in zip(MEMBERS, contexts, strict=True):
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, email)
+        pages[email.split("@")[0]] = page
+    yield pages
+    for context in contexts:
+        context.close()
+
+
+def put_to_vote(chair: Page, meeting_url: str, method: str, question: str, **fields: str) -> str:
+    chair.goto(meeting_url)
+    chair.get_by_role("link", name="Ställ en fråga under omröstning").click()
+    chair.get_by_label("Hur mötet röstar").select_option(label=method)
+    chair.get_by_label("Fråga", exact=True).fill(question)
+    if "seats" in fields:
+        chair.get_by_label("Platser").fill(fields["seats"])
+        chair.get_by_label("Kandidater, en per rad").fill(fields["candidates"])
+    if "passphrase" in fields:
+        chair.get_by_label("Rösträknarnas lösenfras").fill(fields["passphrase"])
+    chair.get_by_role("button", name="Starta omröstningen").click()
+    expect(chair.get_by_role("heading", level=1)).to_have_text(question)
+    return chair.url
+
+
+def test_a_meeting_with_an_open_vote_a_secret_ballot_and_an_election(
+    page: Page, members: dict[str, Page]
+) -> None:
+    chair = page
+    sign_in(chair, CHAIR)
+    chair.get_by_role("link", name="Möten och omröstningar").click()
+    expect(chair.get_by_role("heading", level=1)).to_have_text("Möten och omröstningar")
+    assert_accessible(chair)
+
+    title = f"Extra stämma {secrets.token_hex(3)}"
+    chair.get_by_role("link", name="Nytt möte").click()
+    assert_accessible(chair)
+    chair.get_by_label("Slag av möte").select_option(label="Extra föreningsstämma")
+    chair.get_by_label("Rubrik").fill(title)
+    chair.get_by_label("Dag", exact=True).fill(datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat())
+    chair.get_by_label("Plats").fill("Kulturgatan 7, Stockholm")
+    chair.get_by_role("button", name="Skapa mötet").click()
+    expect(chair.get_by_role("heading", level=1)).to_have_text(title)
+    meeting_url = chair.url
+    assert_accessible(chair)
+
+    chair.get_by_role("link", name="Närvaro och fullmakter").click()
+    for name in ("Alva", "Bertil", "Cleo"):
+        chair.get_by_label("Närvarande medlem").select_option(
+            label=next(
+                o
+                for o in chair.get_by_label("Närvarande medlem").locator("option").all_inner_texts()
+                if o.startswith(name)
+            )
+        )
+        chair.get_by_role("button", name="Registrera som närvarande").click()
+    expect(chair.get_by_text("Närvarande: 3, genom ombud: 0")).to_be_visible()
+    assert_accessible(chair)
+
+    chair.goto(meeting_url)
+    chair.get_by_role("link", name="Öppna mötet").click()
+    chair.get_by_role("button", name="Öppna mötet").click()
+    expect(chair.get_by_text("Kallelsen gick inte ut inom röstreglernas tid")).to_be_visible()
+    assert_accessible(chair)
+    chair.get_by_label("Varför mötet öppnas fast kallelsen inte gick ut i tid").fill(
+        "Extra stämma på kort varsel."
+    )
+    chair.get_by_role("button", name="Öppna mötet").click()
+    expect(chair.get_by_text("Pågår").first).to_be_visible()
+
+    open_url = put_to_vote(chair, meeting_url, "Öppen omröstning", "Köper föreningen en projektor?")
+    assert_accessible(chair)
+    secret_url = put_to_vote(
+        chair, meeting_url, "Sluten omröstning", "Bifalls motionen om replokal?", passphrase=PASSPHRASE
+    )
+    election_url = put_to_vote(
+        chair,
+        meeting_url,
+        "Val med slutna valsedlar",
+        "Val av en revisor",
+        seats="1",
+        candidates="\n".join(CANDIDATES),
+        passphrase=PASSPHRASE,
+    )
+
+    chair.get_by_role("link", name="Möten och omröstningar").click()
+    expect(chair.get_by_role("link", name=title)).to_be_visible()
+    screenshot(chair, "meetings-list")
+    chair.goto(meeting_url)
+
+    choices = {"alva": "Ja", "bertil": "Ja", "cleo": "Nej"}
+    receipt = ""
+    for name, member in members.items():
+        member.goto(open_url)
+        member.get_by_label(choices[name], exact=True).check()
+        member.get_by_role("button", name="Lägg min röst").click()
+        expect(member.get_by_text("Du har röstat. Tack!")).to_be_visible()
+        member.goto(secret_url)
+        if name == "alva":
+            assert_accessible(member)
+            screenshot(member, "meetings-vote")
+        member.get_by_label(choices[name], exact=True).check()
+        member.get_by_role("button", name="Lägg min röst").click()
+        expect(member.get_by_role("heading", name="Din röst är lagd")).to_be_visible()
+        if name == "alva":
+            receipt = member.locator("#receipt").inner_text()
+            assert len(receipt) == 64
+            assert_accessible(member)
+        member.goto(election_url)
+        member.get_by_label(CANDIDATES[0] if name != "cleo" else CANDIDATES[1]).check()
+        member.get_by_role("button", name="Lägg min röst").click()
+        expect(member.get_by_role("heading", name="Din röst är lagd")).to_be_visible()
+
+    # The chair's page asks for the turnout every five seconds: it shows the last vote without a reload.
+    chair.goto(election_url)
+    expect(chair.locator("#turnout")).to_contain_text("3 av 3 har röstat.", timeout=12_000)
+    chair.get_by_label("Rösträknarnas lösenfras").fill(PASSPHRASE)
+    chair.get_by_role("button", name="Avsluta omröstningen och räkna").click()
+    expect(chair.get_by_text(f"Vald: {CANDIDATES[0]}")).to_be_visible()
+
+    chair.goto(open_url)
+    chair.get_by_role("button", name="Avsluta omröstningen och räkna").click()
+    expect(chair.get_by_text("Bifallet")).to_be_visible()
+    expect(chair.get_by_role("heading", name="Hur varje medlem röstade")).to_be_visible()
+
+    chair.goto(secret_url)
+    chair.get_by_label("Rösträknarnas lösenfras").fill("fel lösenfras, helt fel")
+    chair.get_by_role("button", name="Avsluta omröstningen och räkna").click()
+    expect(chair.get_by_text("Det här är inte rösträknarnas lösenfras.")).to_be_visible()
+    chair.get_by_label("Rösträknarnas lösenfras").fill(PASSPHRASE)
+    chair.get_by_role("button", name="Avsluta omröstningen och räkna").click()
+    expect(chair.get_by_text("Bifallet")).to_be_visible()
+    expect(chair.get_by_text("Krav: mer än 1/2 av de avgivna rösterna.")).to_be_visible()
+    assert_accessible(chair)
+    screenshot(chair, "meetings-results")
+
+    alva = members["alva"]
+    alva.goto(secret_url)
+    alva.get_by_role("link", name="Kontrollera mitt kvitto").click()
+    alva.get_by_label("Kvitto").fill(receipt)
+    alva.get_by_role("button", name="Kontrollera").click()
+    expect(alva.get_by_text("Din valsedel är räknad.")).to_be_visible()
+    expect(alva.get_by_text("en av de 3 publicerade valsedlar")).to_be_visible()
+    assert_accessible(alva)
+
+    chair.goto(meeting_url)
+    chair.get_by_role("button", name="Avsluta mötet").click()
+    expect(chair.get_by_role("button", name="Upprätta protokollet")).to_be_visible()
+    assert_accessible(chair)
+
+
+def test_the_meeting_pages_fit_a_phone(phone: Page) -> None:
+    sign_in(phone, "alva@example.se")
+    phone.goto("/meetings")
+    phone.get_by_role("link", name="Årsmöte 2026").first.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Årsmöte 2026")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px phone"
+    assert_accessible(phone)
+    phone.get_by_role(
+        "link", name="Bifalls motionen om en gemensam replokal? (sluten omröstning på begäran)"
+    ).click()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(phone)
+
+
+def test_the_administrator_manages_users_and_the_cooperative(page: Page) -> None:
+    sign_in(page, "admin@interimkultur.example.se")
+    page.get_by_role("link", name="Administration").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Användare och roller")
+    expect(page.get_by_role("cell", name="ordforande@interimkultur.example.se")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "admin-users")
+    page.get_by_role("link", name="Ny användare").click()
+    email = f"ny-{secrets.token_hex(3)}@example.se"
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Namn", exact=True).fill("Nina Ny")
+    page.get_by_label("Lösenord").fill("kort")
+    page.get_by_role("button", name="Skapa användaren").click()
+    expect(page.locator("#e-password")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Lösenord").fill("ett långt lösenord för Nina")
+    page.get_by_role("button", name="Skapa användaren").click()
+    expect(page.get_by_text("Sparat.")).to_be_visible()
+    page.goto("/admin/cooperative")
+    expect(page.get_by_label("Namn", exact=True)).not_to_have_value("")
+    assert_accessible(page)

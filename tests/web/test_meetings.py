@@ -1,0 +1,427 @@
+"""Meetings and votes on the web: the board prepares and runs a meeting, members vote (open, secret, election)
+and check their receipt, the adjusters approve the minutes; errors by their fields with nothing saved."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from kooperativet.governance import meetings, votes
+from kooperativet.governance.models import Meeting, MeetingStatus, Minutes, Vote, VoteStatus
+from kooperativet.governance.rules.terms import MeetingKind
+from kooperativet.web.meeting_words import majority_words
+from kooperativet.web.pages.meetings_board import tally_key_bits
+from tests.governance import conftest as governance
+from tests.governance.conftest import NOW, TELLERS_PASSPHRASE, TEST_TALLY_KEY_BITS, TODAY, Assembly
+from tests.web.conftest import form_token, sign_in
+
+# The governance tests' fixtures (a rulebook, five members of whom three sit on the board, a frozen clock).
+rulebook = governance.rulebook
+assembly = governance.assembly
+clock = governance.clock
+RECEIPT = re.compile(r'<code class="receipt" id="receipt">([0-9a-f]{64})</code>')
+
+
+@pytest.fixture
+def small_keys(app) -> None:
+    app.dependency_overrides[tally_key_bits] = lambda: TEST_TALLY_KEY_BITS
+
+
+def client_for(app, email: str) -> TestClient:
+    client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    sign_in(client, email)
+    return client
+
+
+def post(client: TestClient, page: str, action: str, data: dict[str, object]):
+    """Post a form as the browser would: with the form token of the page it is on."""
+    token = form_token(client.get(page).text)
+    return client.post(action, data={**data, "csrf_token": token})
+
+
+@pytest.fixture
+def board(app, assembly: Assembly) -> TestClient:
+    return client_for(app, assembly.officer.user.email)
+
+
+@pytest.fixture
+def voters(app, assembly: Assembly) -> list[TestClient]:
+    return [client_for(app, actor.user.email) for actor in assembly.members]
+
+
+def plan(session, *, title: str = "Årsmöte 2026", held_on=TODAY, kind=MeetingKind.ANNUAL) -> Meeting:
+    return meetings.create_meeting(session, kind=kind, title=title, held_on=held_on, location="Kulturgatan 7")
+
+
+@pytest.fixture
+def meeting(session, assembly: Assembly, clock) -> Meeting:
+    """An annual meeting in session today, noticed in time, with the first four members present."""
+    meeting = plan(session)
+    meetings.give_notice(session, meeting=meeting, text="Välkomna", today=TODAY - timedelta(days=30))
+    meetings.open_meeting(session, meeting=meeting, override_reason=None, now=NOW)
+    for actor in assembly.members[:4]:
+        meetings.register_attendance(session, meeting=meeting, member_id=actor.member.id)
+    return meeting
+
+
+def open_vote(board: TestClient, meeting: Meeting, **fields: object) -> int:
+    page = f"/meetings/{meeting.id}/votes/new"
+    answer = post(board, page, page, fields)
+    assert answer.status_code == 303, answer.text
+    return int(answer.headers["location"].rsplit("/", 1)[1])
+
+
+def test_the_board_creates_a_meeting_and_finds_it_among_the_coming_ones(board: TestClient, session) -> None:
+    assert board.get("/meetings/new").status_code == 200
+    answer = post(
+        board,
+        "/meetings/new",
+        "/meetings/new",
+        {"kind": "extra", "title": "Extra stämma 2027", "held_on": "2027-01-30", "location": "Kulturgatan 7"},
+    )
+    assert answer.status_code == 303
+    meeting = session.get(Meeting, int(answer.headers["location"].rsplit("/", 1)[1]))
+    assert (meeting.title, meeting.kind, meeting.status) == ("Extra stämma 2027", "extra", "planned")
+    listing = board.get("/meetings").text
+    assert "Extra stämma 2027" in listing
+    assert "Extra föreningsstämma" in listing
+    assert "Planerat" in listing
+    assert "extra</td>" not in listing
+
+
+def test_a_new_meeting_with_errors_is_shown_again_by_its_fields_and_nothing_is_saved(
+    board: TestClient, session
+) -> None:
+    before = session.scalar(select(func.count(Meeting.id)))
+    answer = post(
+        board,
+        "/meetings/new",
+        "/meetings/new",
+        {"kind": "annual", "title": "", "held_on": "30 jan", "location": "Aula"},
+    )
+    assert answer.status_code == 422
+    assert 'id="e-title"' in answer.text
+    assert '<p class="error" id="e-held_on">Skriv datumet som ÅÅÅÅ-MM-DD.</p>' in answer.text
+    assert 'value="Aula"' in answer.text
+    assert session.scalar(select(func.count(Meeting.id))) == before
+
+
+def test_a_member_is_refused_the_boards_pages_and_actions(
+    voters: list[TestClient], assembly: Assembly, meeting: Meeting, session
+) -> None:
+    member = voters[3]
+    assert member.get("/meetings/new").status_code == 403
+    assert member.get(f"/meetings/{meeting.id}/attendance").status_code == 403
+    token = form_token(member.get("/meetings").text)
+    refused = member.post(
+        "/meetings/new", data={"kind": "annual", "title": "X", "held_on": "2027-01-30", "csrf_token": token}
+    )
+    assert refused.status_code == 403
+    refused = member.post(
+        f"/meetings/{meeting.id}/votes/new", data={"method": "open", "question": "Q?", "csrf_token": token}
+    )
+    assert refused.status_code == 403
+    assert member.post(f"/meetings/{meeting.id}/close", data={"csrf_token": token}).status_code == 403
+    assert session.scalar(select(func.count(Meeting.id))) == 1
+    assert session.scalar(select(func.count(Vote.id))) == 0
+    assert session.get(Meeting, meeting.id).status == MeetingStatus.open
+
+
+def test_a_secret_ballot_from_opening_to_the_members_receipt_check(
+    board: TestClient, voters: list[TestClient], meeting: Meeting, small_keys, session
+) -> None:
+    vote_id = open_vote(
+        board,
+        meeting,
+        method="secret",
+        question="Bifalls motionen om en replokal?",
+        decision_kind="ordinary",
+        tellers_passphrase=TELLERS_PASSPHRASE,
+    )
+    receipts = []
+    for client, choice in zip(voters[:3], ("yes", "yes", "no"), strict=True):
+        page = client.get(f"/meetings/votes/{vote_id}").text
+        assert "Det här är en sluten omröstning" in page
+        answer = post(
+            client, f"/meetings/votes/{vote_id}", f"/meetings/votes/{vote_id}/ballot", {"choice": choice}
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["cache-control"] == "no-store"
+        assert "Sidan visar det bara den här gången" in answer.text
+        receipts.append(RECEIPT.search(answer.text).group(1))
+    assert "Du har röstat" in voters[0].get(f"/meetings/votes/{vote_id}").text
+    again = post(
+        voters[0], f"/meetings/votes/{vote_id}", f"/meetings/votes/{vote_id}/ballot", {"choice": "no"}
+    )
+    assert "Du har röstat" in again.text  # the form is gone once she has voted
+    fragment = board.get(f"/meetings/votes/{vote_id}/turnout").text
+    assert 'hx-trigger="every 5s"' in fragment
+    assert "3 av 4 har röstat." in fragment
+
+    page = f"/meetings/votes/{vote_id}"
+    wrong = post(board, page, f"{page}/close", {"tellers_passphrase": "inte lösenfrasen alls"})
+    assert wrong.status_code == 422
+    assert (
+        '<p class="error" id="e-tellers_passphrase">Det här är inte rösträknarnas lösenfras.</p>'
+        in wrong.text
+    )
+    assert session.get(Vote, vote_id).status == VoteStatus.open
+    closed = post(board, page, f"{page}/close", {"tellers_passphrase": TELLERS_PASSPHRASE})
+    assert closed.status_code == 303
+    result = voters[1].get(page).text
+    assert "Bifallet" in result
+    assert "Krav: mer än 1/2 av de avgivna rösterna." in result
+    assert "Kontrollera mitt kvitto" in result
+
+    check = f"{page}/check"
+    counted = post(voters[0], check, check, {"receipt": receipts[0].upper()})
+    assert "Din valsedel är räknad." in counted.text
+    assert "en av de 3 publicerade valsedlar" in counted.text
+    assert "En omräkning av de lagrade valsedlarna ger det publicerade resultatet." in counted.text
+    missing = post(voters[0], check, check, {"receipt": "0" * 64})
+    assert "Ingen publicerad valsedel har det här kvittot." in missing.text
+    malformed = post(voters[0], check, check, {"receipt": "abc"})
+    assert malformed.status_code == 422
+    assert 'id="e-receipt"' in malformed.text
+
+
+def test_an_open_vote_shows_who_voted_how_and_the_result(
+    board: TestClient, voters: list[TestClient], meeting: Meeting, assembly: Assembly
+) -> None:
+    vote_id = open_vote(
+        board, meeting, method="open", question="Beviljas ansvarsfrihet?", decision_kind="ordinary"
+    )
+    page = f"/meetings/votes/{vote_id}"
+    for client, choice in zip(voters[:4], ("yes", "yes", "no", "abstain"), strict=True):
+        answer = post(client, page, f"{page}/ballot", {"choice": choice})
+        assert answer.status_code == 303, answer.text
+    closed = post(board, page, f"{page}/close", {"chair_casting_vote": ""})
+    assert closed.status_code == 303
+    result = board.get(page).text
+    assert "Bifallet" in result
+    assert "Hur varje medlem röstade" in result
+    assert assembly.members[3].member.full_name in result
+    assert "Avstår" in result
+    assert "abstain" not in result
+
+
+def test_a_ballot_without_a_choice_or_from_someone_absent_is_refused_by_its_field(
+    board: TestClient, voters: list[TestClient], meeting: Meeting, session
+) -> None:
+    vote_id = open_vote(board, meeting, method="open", question="Ny stadga?", decision_kind="statute_change")
+    page = f"/meetings/votes/{vote_id}"
+    empty = post(voters[0], page, f"{page}/ballot", {"choice": ""})
+    assert empty.status_code == 422
+    assert 'id="e-choice"' in empty.text
+    absent = post(voters[4], page, f"{page}/ballot", {"choice": "yes"})
+    assert absent.status_code == 422
+    assert "Bara medlemmar som är registrerade som närvarande röstar." in absent.text
+    assert votes.voted_count(session, vote=session.get(Vote, vote_id)) == 0
+
+
+def test_an_election_ballot_naming_too_many_candidates_is_refused_and_nothing_is_stored(
+    board: TestClient, voters: list[TestClient], meeting: Meeting, small_keys, session
+) -> None:
+    page = f"/meetings/{meeting.id}/votes/new"
+    refused = post(
+        board,
+        page,
+        page,
+        {"method": "election", "question": "Val av revisor", "seats": "1", "candidates": ""},
+    )
+    assert refused.status_code == 422
+    assert 'id="e-candidates"' in refused.text or 'id="e-tellers_passphrase"' in refused.text
+    vote_id = open_vote(
+        board,
+        meeting,
+        method="election",
+        question="Val av revisor",
+        seats="1",
+        candidates="Revisionsbyrån Norr\nRevisionsbyrån Syd\n",
+        tellers_passphrase=TELLERS_PASSPHRASE,
+    )
+    vote_page = f"/meetings/votes/{vote_id}"
+    assert "Välj högst 1." in voters[0].get(vote_page).text
+    token = form_token(voters[0].get(vote_page).text)
+    answer = voters[0].post(
+        f"{vote_page}/ballot",
+        data={"candidates": ["Revisionsbyrån Norr", "Revisionsbyrån Syd"], "csrf_token": token},
+    )
+    assert answer.status_code == 422
+    assert "Välj högst lika många kandidater som det finns platser" in answer.text
+    assert votes.voted_count(session, vote=session.get(Vote, vote_id)) == 0
+    cast = voters[0].post(
+        f"{vote_page}/ballot", data={"candidates": ["Revisionsbyrån Syd"], "csrf_token": token}
+    )
+    assert RECEIPT.search(cast.text)
+    post(board, vote_page, f"{vote_page}/close", {"tellers_passphrase": TELLERS_PASSPHRASE})
+    result = board.get(vote_page).text
+    assert "Vald: Revisionsbyrån Syd" in result
+    assert "Krav: kandidaten med flest röster." in result
+
+
+def test_officials_minutes_and_their_approval_by_both_adjusters(
+    board: TestClient, voters: list[TestClient], meeting: Meeting, assembly: Assembly, session
+) -> None:
+    page = f"/meetings/{meeting.id}/officials"
+    ids = assembly.ids()
+    same = post(
+        board,
+        page,
+        page,
+        {
+            "chair_member_id": ids[0],
+            "secretary_member_id": ids[1],
+            "adjuster1_member_id": ids[3],
+            "adjuster2_member_id": ids[3],
+        },
+    )
+    assert same.status_code == 422
+    assert 'id="e-adjuster2_member_id"' in same.text
+    assert session.get(Meeting, meeting.id).adjuster1_member_id is None
+    chosen = {
+        "chair_member_id": ids[0],
+        "secretary_member_id": ids[1],
+        "adjuster1_member_id": ids[3],
+        "adjuster2_member_id": ids[4],
+    }
+    assert post(board, page, page, chosen).status_code == 303
+    here = f"/meetings/{meeting.id}"
+    assert post(board, here, f"{here}/close", {}).status_code == 303
+    assert post(board, here, f"{here}/minutes", {}).status_code == 303
+    minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+    shown = board.get(here).text
+    assert "Protokoll, version 1 (PDF)" in shown
+    assert "utkast för justering" in shown
+    pdf = board.get(f"/meetings/minutes/{minutes.id}/pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert "Jag har läst protokollet och justerar det" not in voters[0].get(here).text
+    token = form_token(voters[0].get(here).text)
+    refused = voters[0].post(f"/meetings/minutes/{minutes.id}/approve", data={"csrf_token": token})
+    assert refused.status_code == 422
+    assert "Bara de justerare som mötet valde justerar protokollet." in refused.text
+    for adjuster in (voters[3], voters[4]):
+        assert "Jag har läst protokollet och justerar det" in adjuster.get(here).text
+        assert post(adjuster, here, f"/meetings/minutes/{minutes.id}/approve", {}).status_code == 303
+    session.refresh(minutes)
+    assert minutes.locked_at is not None
+    assert "justerat och låst" in board.get(here).text
+
+
+def test_a_member_submits_a_motion_and_the_board_answers_it(
+    board: TestClient, voters: list[TestClient], assembly: Assembly, session, clock
+) -> None:
+    meeting = plan(session, held_on=TODAY + timedelta(days=40))
+    page = f"/meetings/{meeting.id}/motion"
+    assert "Lämna en motion" in voters[4].get(f"/meetings/{meeting.id}").text
+    empty = post(voters[4], page, page, {"title": "Replokal", "text": ""})
+    assert empty.status_code == 422
+    assert 'id="e-text"' in empty.text
+    assert 'value="Replokal"' in empty.text
+    assert not session.get(Meeting, meeting.id).items
+    assert post(voters[4], page, page, {"title": "Replokal", "text": "Hyr en replokal."}).status_code == 303
+    session.refresh(meeting)
+    item = meeting.items[0]
+    answer = f"/meetings/{meeting.id}/items/{item.id}/answer"
+    assert voters[4].get(answer).status_code == 403
+    assert post(board, answer, answer, {"board_answer": "Styrelsen tillstyrker."}).status_code == 303
+    shown = voters[0].get(f"/meetings/{meeting.id}").text
+    assert "Styrelsens yttrande:" in shown
+    assert "Styrelsen tillstyrker." in shown
+    assert assembly.members[4].member.full_name in shown
+
+
+def test_notice_attendance_proxies_and_opening_through_the_forms(
+    board: TestClient, assembly: Assembly, session, clock
+) -> None:
+    meeting = plan(session)
+    here = f"/meetings/{meeting.id}"
+    without = post(board, f"{here}/open", f"{here}/open", {"override_reason": "", "early_opening_reason": ""})
+    assert without.status_code == 422
+    assert 'id="e-override_reason"' in without.text
+    assert session.get(Meeting, meeting.id).status == MeetingStatus.planned
+    assert post(board, f"{here}/notice", f"{here}/notice", {"text": "Välkomna i dag."}).status_code == 303
+    shown = board.get(here).text
+    assert "Kallelsen gick ut 2026-11-20." in shown
+    assert "Kallelsen gick ut senare än röstreglerna tillåter." in shown
+    assert "ingen e-postserver är inställd" in shown
+    ids = assembly.ids()
+    attendance = f"{here}/attendance"
+    assert post(board, attendance, attendance, {"present_member_id": ids[0]}).status_code == 303
+    twice = post(board, attendance, attendance, {"present_member_id": ids[0]})
+    assert twice.status_code == 422
+    assert (
+        '<p class="error" id="e-present_member_id">Medlemmen är redan registrerad som närvarande.</p>'
+        in twice.text
+    )
+    proxy = {"principal_member_id": ids[4], "attendee_member_id": ids[0], "dated": "2026-11-01"}
+    assert post(board, attendance, f"{here}/proxies", proxy).status_code == 303
+    assert "röstar för" in board.get(attendance).text
+    opened = post(board, f"{here}/open", f"{here}/open", {"override_reason": "Brådskande beslut."})
+    assert opened.status_code == 303
+    session.refresh(meeting)
+    assert meeting.status == MeetingStatus.open
+    assert meeting.notice_override_reason == "Brådskande beslut."
+
+
+def test_a_per_capsulam_decision_is_answered_by_the_board(
+    board: TestClient, voters: list[TestClient], assembly: Assembly, session, clock
+) -> None:
+    answer = post(
+        board, "/meetings/per-capsulam", "/meetings/per-capsulam", {"question": "Köp en projektor?"}
+    )
+    assert answer.status_code == 303
+    page = answer.headers["location"]
+    for client in voters[:3]:
+        assert post(client, page, f"{page}/ballot", {"choice": "yes"}).status_code == 303
+    assert post(board, page, f"{page}/close", {}).status_code == 303
+    result = board.get(page).text
+    assert "Bifallet" in result
+    assert "3 av 3 styrelseledamöter svarade." in result
+    assert "Krav: alla styrelseledamöter nådda och eniga." in result
+
+
+def test_the_start_page_shows_a_members_waiting_vote_and_the_boards_meetings(
+    board: TestClient, voters: list[TestClient], meeting: Meeting
+) -> None:
+    vote_id = open_vote(
+        board, meeting, method="open", question="Ska vi ha sommarfest?", decision_kind="ordinary"
+    )
+    start = voters[0].get("/").text
+    assert "Omröstningar som väntar på dig:" in start
+    assert f'href="/meetings/votes/{vote_id}"' in start
+    assert "Ska vi ha sommarfest?" not in voters[4].get("/").text  # not present: not hers to cast
+    assert "Möten att förbereda eller leda:" in board.get("/").text
+
+
+def test_the_meeting_list_runs_as_many_statements_for_a_hundred_meetings_as_for_two(
+    board: TestClient, session, rulebook, count_statements
+) -> None:
+    def statements() -> int:
+        with count_statements() as counter:
+            assert board.get("/meetings").status_code == 200
+        return counter.count
+
+    for n in range(2):
+        plan(session, title=f"Möte {n}")
+    few = statements()
+    for n in range(98):
+        plan(session, title=f"Möte {n + 2}", held_on=TODAY - timedelta(days=n))
+    assert statements() == few
+
+
+def test_the_majority_is_said_in_words_from_either_shape_of_a_result() -> None:
+    structured = majority_words(
+        {"majority": {"rule": "share", "share": "2/3", "at_least": True, "base": "votes_cast"}}
+    )
+    prose = majority_words({"majority_required": "at least 2/3 of votes cast"})
+    assert structured == prose
+    assert structured.message == "at least %(share)s of the votes cast"
+    assert structured.values == {"share": "2/3"}
+    assert majority_words({"majority_required": "the 2 candidate(s) with most votes"}).values == {"seats": 2}
+    assert majority_words({"majority": {"rule": "unanimous_board"}}).message.startswith("every board member")
+    assert majority_words({"majority_required": "something else"}) is None
