@@ -11,6 +11,7 @@ transaction commits.
 - ``mark_paid``: record that an approved run's salaries have left the bank.
 - ``payslips``: reading and listing issued payslips, and who may see which.
 - ``payslip_pdfs``: render the payslip PDFs once and store them with their SHA-256.
+- ``pay_estimate``: what an invoiced amount gives a member, or what to invoice for a wanted net pay.
 
 A write to a draft run returns the run with the payslips it calculated (``RunWithPayslips``), so the draft
 is calculated once per write and the router only turns it into the read model. The names below are what
@@ -23,6 +24,7 @@ from kooperativet.payroll.service.corrections import add_correction
 from kooperativet.payroll.service.history import YearToDate, year_pay_before, year_totals
 from kooperativet.payroll.service.issue import payslip_number, take_payslip_number
 from kooperativet.payroll.service.mark_paid import mark_run_paid
+from kooperativet.payroll.service.pay_estimate import PayEstimate, estimate_pay
 from kooperativet.payroll.service.payslip_pdfs import (
     payslip_pdf,
     payslip_render_jobs,
@@ -40,6 +42,7 @@ from kooperativet.payroll.service.runs import (
 )
 
 __all__ = [
+    "PayEstimate",
     "PayslipDraft",
     "RunWithPayslips",
     "YearToDate",
@@ -49,6 +52,7 @@ __all__ = [
     "create_run",
     "default_pay_date",
     "discard_run",
+    "estimate_pay",
     "get_payslip",
     "get_run",
     "list_payslips",
