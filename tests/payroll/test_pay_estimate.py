@@ -18,10 +18,12 @@ from kooperativet.payroll import service, tax_table_store
 from kooperativet.payroll.calculation import (
     PayrollParameters,
     Rate,
-    TaxMode as CalculationTaxMode,
     TaxSetting,
     YearToDatePay,
     calculate_payout,
+)
+from kooperativet.payroll.calculation import (
+    TaxMode as CalculationTaxMode,
 )
 from kooperativet.payroll.parameters import build_payroll_parameters
 from kooperativet.payroll.quote import Quote, quote_invoiced, quote_net

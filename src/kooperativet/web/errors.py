@@ -15,8 +15,10 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from sqlalchemy import inspect
 from starlette.responses import RedirectResponse, Response
 
+from kooperativet.auth.models import User
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import SignInRequired
 from kooperativet.web.templating import gettext, render
@@ -82,4 +84,19 @@ def _error_page(request: Request, exc: Exception) -> Response:
     if status == 404:
         # As in the API, what belongs to someone else looks exactly like what does not exist.
         message = gettext(request, "There is no such page, or it is not yours to see.")
+    _read_user_again(request)
     return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def _read_user_again(request: Request) -> None:
+    """The error rolled the request's transaction back, which expired the signed-in user the page's header
+    shows (her name, her menu); read her once more in a short session of its own."""
+    user = getattr(request.state, "web_user", None)
+    if user is None or not inspect(user).expired_attributes:
+        return
+    identity = inspect(user).identity
+    with request.app.state.session_factory() as session:
+        fresh = session.get(User, identity[0]) if identity else None
+        if fresh is not None:
+            fresh.roles  # noqa: B018 - loads the roles the menu needs before the session closes
+    request.state.web_user = fresh
