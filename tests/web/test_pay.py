@@ -1,4 +1,4 @@
-"""The pay page: employments and their anställningsbevis, payslips and their PDFs, the year, the SÄVA count."""
+"""The pay page: employments and anställningsbevis, payslips and their PDFs, the year, the SÄVA count."""
 
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ from kooperativet.employments.models import Employment
 from kooperativet.parties.models import Member
 from kooperativet.payroll import service
 from kooperativet.payroll.models import Payslip
-from tests.payroll.conftest import (  # noqa: F401 - fixtures
-    create_and_approve,
-    paid_assignment,
-    payroll_ready,
-)
+from tests.payroll import conftest as payroll_fixtures
+from tests.payroll.conftest import create_and_approve
 from tests.web.conftest import sign_in
+
+# The payroll tests' fixtures: seeded parameters, and assignments their clients have paid.
+payroll_ready = payroll_fixtures.payroll_ready
+paid_assignment = payroll_fixtures.paid_assignment
 
 PAY_DATE = date(2026, 11, 25)
 

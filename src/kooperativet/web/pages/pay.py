@@ -23,8 +23,8 @@ from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.schemas import PayEstimateCreate
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
-from kooperativet.web.forms import decimal_text, domain_errors, field_errors
-from kooperativet.web.i18n import request_language
+from kooperativet.web.forms import decimal_text, domain_errors
+from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.reads.pay import PayOverview, pay_overview
 from kooperativet.web.templating import gettext, render
 
@@ -103,8 +103,10 @@ def calculator(
             invoiced_amount=body.invoiced_amount,
             wanted_net_pay=body.wanted_net_pay,
         )
-    except ValidationError as exc:
-        context["errors"] = {asked: next(iter(field_errors(request, exc).values()))}
+    except ValidationError:
+        # Whatever the validator disliked (not a number, too many decimals, zero), the remedy is the same.
+        message = N_("Write an amount in kronor above 0 with at most two decimals, e.g. 12 500,50.")
+        context["errors"] = {asked: gettext(request, message)}
     except DomainError as exc:
         context["errors"] = {asked: _estimate_refusal(request, exc)}
     status = 422 if context["errors"] else 200
