@@ -40,6 +40,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     "get_payslip": (OWNER_OR_OFFICE, None),
     "download_payslip_pdf": (OWNER_OR_OFFICE, None),
     "get_member_payroll_year_to_date": (OWNER_OR_OFFICE, None),
+    # Each member asks for her own estimate; a user without a member record has none (404).
+    "estimate_member_pay": (row(401, 200, 200, 404, 404, 404), {"invoiced_amount": "20000.00"}),
 }
 
 OPERATIONS = operations()

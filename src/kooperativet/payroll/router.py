@@ -17,6 +17,8 @@ from kooperativet.parties.models import Language
 from kooperativet.payroll import service, tax_table_store
 from kooperativet.payroll.schemas import (
     CorrectionCreate,
+    PayEstimateCreate,
+    PayEstimateRead,
     PayrollRunCreate,
     PayrollRunListItem,
     PayrollRunRead,
@@ -269,3 +271,25 @@ def get_member_payroll_year_to_date(
         tax=totals.tax,
         payslips=count,
     )
+
+
+@router.post("/members/me/pay-estimate", tags=["payroll"], responses=problem_responses(401, 404, 422))
+def estimate_member_pay(
+    body: PayEstimateCreate, user: CurrentUser, session: DbSession, today: Today
+) -> PayEstimateRead:
+    """What an invoiced amount (excluding VAT) gives you, or what to invoice for a wanted net pay.
+
+    Calculated as payroll would today: the dated parameters in force, your age (employer contributions),
+    your tax setting, your pay earlier this year (the yearly threshold); as one payout alone in its month,
+    without expenses. Backwards, the answer is the smallest invoiced amount in öre whose net pay is at least
+    the one wanted. Nothing is stored. A user without a member record is a 404.
+    """
+    member = parties_service.get_own_member(session, actor=user)
+    estimate = service.estimate_pay(
+        session,
+        member=member,
+        today=today,
+        invoiced_amount=body.invoiced_amount,
+        wanted_net_pay=body.wanted_net_pay,
+    )
+    return PayEstimateRead.from_estimate(estimate)

@@ -4,13 +4,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from kooperativet.api.types import Money, ReadSchema, Schema, Text
 from kooperativet.payroll.models import PayOn, Payslip, RunStatus, TaxTableShape
 
 if TYPE_CHECKING:
     from kooperativet.payroll.service import PayslipDraft, RunWithPayslips
+    from kooperativet.payroll.service.pay_estimate import PayEstimate
 
 
 def _fraction(value: Decimal | str) -> str:
@@ -221,3 +222,73 @@ class YearToDateRead(Schema):
     taxable: Money
     tax: Money
     payslips: int
+
+
+class PayEstimateCreate(Schema):
+    """Forwards (``invoiced_amount``: what do I get?) or backwards (``wanted_net_pay``: what do I
+    invoice?); give exactly one."""
+
+    invoiced_amount: Money | None = Field(
+        default=None, description="the work, excluding VAT and expenses", examples=["20000.00"]
+    )
+    wanted_net_pay: Money | None = Field(
+        default=None, description="the net pay wanted: the smallest invoiced amount that pays at least this"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PayEstimateCreate:
+        given = [v for v in (self.invoiced_amount, self.wanted_net_pay) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give either invoiced_amount or wanted_net_pay")
+        if given[0] <= 0:
+            raise ValueError("the amount must be more than 0")
+        return self
+
+
+class PayEstimateRead(Schema):
+    """One payout as payroll would calculate it on ``pay_date`` (payroll.md §1–§3): an estimate only."""
+
+    pay_date: date
+    wanted_net_pay: Money | None
+    invoiced_amount: Money
+    fee_rate: Fraction
+    fee: Money
+    gross_salary: Money
+    holiday_pay_rate: Fraction
+    holiday_pay: Money
+    contribution_category: str = Field(examples=["full"])
+    employer_contribution_rates: list[Fraction] = Field(examples=[["0.3142"]])
+    employer_contributions: Money
+    residue: Money
+    taxable_pay: Money
+    tax_mode: str = Field(examples=["flat"])
+    tax_percent: Fraction | None = Field(description="None in table mode")
+    tax_table_number: int | None
+    tax_column: int | None
+    tax: Money
+    net_pay: Money
+
+    @classmethod
+    def from_estimate(cls, estimate: PayEstimate) -> PayEstimateRead:
+        payout = estimate.payout
+        return cls(
+            pay_date=estimate.pay_date,
+            wanted_net_pay=estimate.wanted_net_pay,
+            invoiced_amount=payout.invoiced_amount,
+            fee_rate=_fraction(payout.fee_rate.value),
+            fee=payout.fee,
+            gross_salary=payout.gross_salary,
+            holiday_pay_rate=_fraction(payout.holiday_pay_rate.value),
+            holiday_pay=payout.holiday_pay,
+            contribution_category=payout.contribution_category.value,
+            employer_contribution_rates=[_fraction(part.rate.value) for part in payout.contribution_parts],
+            employer_contributions=payout.employer_contributions,
+            residue=payout.residue,
+            taxable_pay=payout.taxable_pay,
+            tax_mode=payout.tax_mode.value,
+            tax_percent=None if payout.tax_percent is None else _fraction(payout.tax_percent),
+            tax_table_number=payout.tax_table_number,
+            tax_column=payout.tax_column,
+            tax=payout.tax,
+            net_pay=payout.net_pay,
+        )

@@ -22,6 +22,8 @@ from kooperativet.web.pages.office_payroll import router as office_payroll_route
 from kooperativet.web.pages.meetings import router as meetings_router
 from kooperativet.web.pages.meetings_board import router as meetings_board_router
 from kooperativet.web.pages.meetings_votes import router as meetings_votes_router
+from kooperativet.web.pages.me import router as me_router
+from kooperativet.web.pages.pay import router as pay_router
 from kooperativet.web.templating import environment
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -39,6 +41,8 @@ PAGE_ROUTERS = (
     meetings_router,
     meetings_votes_router,
     admin_router,
+    pay_router,
+    me_router,
 )
 
 

@@ -18,6 +18,7 @@ from kooperativet.auth.models import User
 from kooperativet.web.reads import office_billing
 from kooperativet.web.reads.office_payroll import office_payroll_panel
 from kooperativet.web import meeting_panels
+from kooperativet.web.reads.pay import pay_panel
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ PROVIDERS: tuple[Provider, ...] = (
     meeting_panels.board_panel,
     office_billing.office_panel,
     office_payroll_panel,
+    pay_panel,
 )
 
 

@@ -12,6 +12,7 @@ transaction commits.
 - ``payslips``: reading and listing issued payslips, and who may see which.
 - ``payslip_pdfs``: the payslips in the document pipeline: rendered after the commit, stored once with
   their SHA-256.
+- ``pay_estimate``: what an invoiced amount gives a member, or what to invoice for a wanted net pay.
 
 A write to a draft run returns the run with the payslips it calculated (``RunWithPayslips``), so the draft
 is calculated once per write and the router only turns it into the read model. The names below are what
@@ -24,6 +25,7 @@ from kooperativet.payroll.service.corrections import add_correction
 from kooperativet.payroll.service.history import YearToDate, year_pay_before, year_totals
 from kooperativet.payroll.service.issue import payslip_number, take_payslip_number
 from kooperativet.payroll.service.mark_paid import mark_run_paid
+from kooperativet.payroll.service.pay_estimate import PayEstimate, estimate_pay
 from kooperativet.payroll.service.payslip_pdfs import (
     PAYSLIP_PDF,
     payslip_pdf,
@@ -45,6 +47,7 @@ from kooperativet.payroll.service.runs import (
 
 __all__ = [
     "PAYSLIP_PDF",
+    "PayEstimate",
     "PayslipDraft",
     "RunWithPayslips",
     "YearToDate",
@@ -54,6 +57,7 @@ __all__ = [
     "create_run",
     "default_pay_date",
     "discard_run",
+    "estimate_pay",
     "get_payslip",
     "get_run",
     "list_payslips",

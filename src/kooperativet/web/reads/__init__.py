@@ -1,1 +1,2 @@
-"""Read models the pages need beyond the services: one module per area, a fixed number of queries each."""
+"""Read models the pages need and the services lack, one module per area; each reads with a fixed number of
+SQL statements, whatever the number of rows."""

@@ -1,0 +1,95 @@
+"""A member's pay estimate ("Vad får jag ut?"): invoiced amount → net pay, or wanted net → what to invoice.
+
+The same inputs a payroll run would use today: the dated parameters in force, the member's birth date
+(employer-contribution category), her tax setting (and tax table) in force, and her pay earlier this year
+(the yearly contribution threshold); the pure ``payroll.quote`` does the arithmetic with the payroll
+calculation itself (docs/payroll.md, "The pay estimate").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from kooperativet.errors import RuleViolation
+from kooperativet.parties.models import Member
+from kooperativet.payroll.calculation import (
+    MissingTaxTable,
+    NoContributionRule,
+    Payout,
+    TaxMode,
+    TaxTableLookup,
+    YearToDatePay,
+)
+from kooperativet.payroll.parameters import payroll_parameters_on
+from kooperativet.payroll.quote import NetOutOfReach, Quote, quote_invoiced, quote_net
+from kooperativet.payroll.service.calculate import _calculation_tax_setting, tax_setting_on
+from kooperativet.payroll.service.history import year_pay_before
+from kooperativet.payroll.tax_table_store import tax_table
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PayEstimate:
+    """The payout an invoiced amount gives on ``pay_date``; ``wanted_net_pay`` when it was asked backwards."""
+
+    pay_date: date
+    payout: Payout
+    wanted_net_pay: Decimal | None = None
+
+
+def estimate_pay(
+    session: Session,
+    *,
+    member: Member,
+    today: date,
+    invoiced_amount: Decimal | None = None,
+    wanted_net_pay: Decimal | None = None,
+) -> PayEstimate:
+    """What ``invoiced_amount`` gives the member if paid today, or the smallest invoiced amount (in öre) that
+    pays at least ``wanted_net_pay``; exactly one of the two is given. A tax table that is needed but not
+    imported is a 422 ``missing_tax_table``, as in a payroll run."""
+    quote = member_quote(session, member=member, pay_date=today)
+    try:
+        if wanted_net_pay is not None:
+            payout = quote_net(quote, net_pay=wanted_net_pay)
+        else:
+            assert invoiced_amount is not None  # the schema asks for exactly one
+            payout = quote_invoiced(quote, invoiced_amount=invoiced_amount)
+    except NoContributionRule as exc:
+        raise RuleViolation(str(exc), code="no_contribution_rule") from exc
+    except NetOutOfReach as exc:
+        raise RuleViolation(str(exc), code="net_out_of_reach", field="wanted_net_pay") from exc
+    return PayEstimate(pay_date=today, payout=payout, wanted_net_pay=wanted_net_pay)
+
+
+def member_quote(session: Session, *, member: Member, pay_date: date) -> Quote:
+    """The member's quote inputs on ``pay_date``, read as a payroll run reads them."""
+    loaded = payroll_parameters_on(session, pay_date=pay_date)
+    tax = _calculation_tax_setting(tax_setting_on(member, on=pay_date))
+    table: TaxTableLookup | None = None
+    if tax.mode is TaxMode.TABLE:
+        assert tax.table_number is not None  # TaxSetting checks it for table mode
+        try:
+            table, _record = tax_table(session, year=pay_date.year, table_number=tax.table_number)
+        except MissingTaxTable as exc:
+            raise RuleViolation(
+                str(exc), code="missing_tax_table", table_number=exc.table_number, year=exc.year
+            ) from exc
+    threshold = loaded.parameters.contribution_threshold
+    year_pay = year_pay_before(
+        session,
+        member_ids=[member.id],
+        year=pay_date.year,
+        threshold=threshold.value if threshold is not None else None,
+    )
+    return Quote(
+        birth_date=member.birth_date,
+        pay_date=pay_date,
+        parameters=loaded.parameters,
+        tax=tax,
+        tax_table=table,
+        year_to_date=year_pay.get(member.id, YearToDatePay()),
+    )

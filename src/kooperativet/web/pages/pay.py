@@ -1,0 +1,171 @@
+"""Pay: a member's employments and their anställningsbevis, her payslips, her year, her SÄVA count, and the
+calculator ("Vad får jag ut?") that answers with the payroll calculation itself."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from babel.dates import get_month_names
+from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from kooperativet.api.dependencies import DbSession, Today
+from kooperativet.api.downloads import file_response
+from kooperativet.auth.models import Role
+from kooperativet.documents.render import LOCALES
+from kooperativet.employments import service as employments_service
+from kooperativet.errors import DomainError
+from kooperativet.parties import service as parties_service
+from kooperativet.parties.models import Language
+from kooperativet.payroll import service as payroll_service
+from kooperativet.payroll.schemas import PayEstimateCreate
+from kooperativet.web.charts import Series, bar_chart, counter_bar
+from kooperativet.web.dependencies import WebUser, require_web_roles
+from kooperativet.web.forms import decimal_text, domain_errors
+from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.reads.pay import PayOverview, pay_overview
+from kooperativet.web.templating import gettext, render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_web_roles(Role.member))])
+
+#: The calculator's two questions: the form field a person types in and the schema field it fills.
+QUESTIONS = {"invoiced": "invoiced_amount", "wanted": "wanted_net_pay"}
+
+
+@router.get("/pay")
+def pay_page(
+    request: Request, user: WebUser, session: DbSession, today: Today, year: int | None = None
+) -> Response:
+    overview = pay_overview(session, user=user, today=today, year=year)
+    return render(
+        request,
+        "pay/index.html",
+        {
+            "overview": overview,
+            "year_chart": _year_chart(request, overview),
+            "counter_bars": _counter_bars(request, overview),
+            "month_names": _month_names(request, "wide"),
+            "years": sorted({*overview.years, today.year, overview.year}, reverse=True),
+        },
+    )
+
+
+@router.get("/pay/payslips/{payslip_id}.pdf")
+def payslip_pdf(
+    payslip_id: int, user: WebUser, session: DbSession, language: Language | None = None
+) -> Response:
+    """The payslip as the API gives it: her own (the office's any), in its language or the one asked for."""
+    payslip = payroll_service.get_payslip(session, payslip_id=payslip_id, actor=user)
+    pdf = payroll_service.payslip_pdf(payslip, language=None if language is None else str(language))
+    suffix = "" if language is None or language == payslip.language else f"-{language}"
+    return file_response(pdf, media_type="application/pdf", filename=f"{payslip.number}{suffix}.pdf")
+
+
+@router.get("/pay/employments/{employment_id}/anstallningsbevis.pdf")
+def employment_certificate(employment_id: int, user: WebUser, session: DbSession) -> Response:
+    """The anställningsbevis exactly as stored at approval."""
+    employment = employments_service.get_employment(session, employment_id=employment_id, actor=user)
+    return file_response(
+        employment.certificate_pdf,
+        media_type="application/pdf",
+        filename=f"anstallningsbevis-{employment.id}.pdf",
+        sha256=employment.certificate_sha256,
+    )
+
+
+@router.get("/calculator")
+def calculator(
+    request: Request,
+    user: WebUser,
+    session: DbSession,
+    today: Today,
+    invoiced: str | None = None,
+    wanted: str | None = None,
+) -> Response:
+    """Forwards (``invoiced``) or backwards (``wanted``): a question, not a change, so a plain GET form."""
+    member = parties_service.get_own_member(session, actor=user)
+    values = {"invoiced": invoiced or "", "wanted": wanted or ""}
+    asked = "wanted" if wanted else "invoiced" if invoiced else None
+    context: dict[str, Any] = {"values": values, "asked": asked, "estimate": None, "errors": {}}
+    if asked is None:
+        return render(request, "pay/calculator.html", context)
+    field = QUESTIONS[asked]
+    try:
+        body = PayEstimateCreate.model_validate(
+            {field: _amount_text(values[asked], request_language(request))}
+        )
+        context["estimate"] = payroll_service.estimate_pay(
+            session,
+            member=member,
+            today=today,
+            invoiced_amount=body.invoiced_amount,
+            wanted_net_pay=body.wanted_net_pay,
+        )
+    except ValidationError:
+        # Whatever the validator disliked (not a number, too many decimals, zero), the remedy is the same.
+        message = N_("Write an amount in kronor above 0 with at most two decimals, e.g. 12 500,50.")
+        context["errors"] = {asked: gettext(request, message)}
+    except DomainError as exc:
+        context["errors"] = {asked: _estimate_refusal(request, exc)}
+    status = 422 if context["errors"] else 200
+    return render(request, "pay/calculator.html", context, status=status)
+
+
+def _amount_text(value: str, language: str) -> str:
+    return decimal_text(value.removesuffix("kr").strip(), language)
+
+
+def _estimate_refusal(request: Request, exc: DomainError) -> str:
+    if exc.code == "missing_tax_table":
+        return gettext(request, "Your tax table for this year is not imported yet; ask the treasurer.")
+    if exc.code == "missing_tax_setting":
+        return gettext(request, "You have no tax setting yet; ask the treasurer.")
+    return next(iter(domain_errors(request, exc).values()))
+
+
+def _month_names(request: Request, width: Literal["abbreviated", "narrow", "wide"]) -> dict[int, str]:
+    names = get_month_names(width, locale=LOCALES[request_language(request)])
+    return {month: str(names[month]) for month in range(1, 13)}
+
+
+def _year_chart(request: Request, overview: PayOverview) -> Any:
+    months = overview.months
+    series = [
+        Series(gettext(request, "Invoiced"), [months[m].invoiced for m in months]),
+        Series(gettext(request, "Gross pay"), [months[m].gross for m in months]),
+        Series(gettext(request, "Net pay"), [months[m].net_pay for m in months]),
+        Series(gettext(request, "Tax"), [months[m].tax for m in months]),
+    ]
+    return bar_chart(
+        title=gettext(request, "My year %(year)s, by month", year=overview.year),
+        categories=list(_month_names(request, "narrow").values()),
+        series=series,
+    )
+
+
+def _counter_bars(request: Request, overview: PayOverview) -> list[Any]:
+    counter = overview.counter
+    return [
+        counter_bar(
+            title=gettext(request, "Counted days in the last 3 years"),
+            value=Decimal(counter.days_in_3_years),
+            thresholds=[
+                (
+                    gettext(request, "9 months: %(days)s days", days=counter.preferential_right_limit_days),
+                    Decimal(counter.preferential_right_limit_days),
+                )
+            ],
+        ),
+        counter_bar(
+            title=gettext(request, "Counted days in the last 5 years"),
+            value=Decimal(counter.days_in_5_years),
+            thresholds=[
+                (
+                    gettext(request, "12 months: %(days)s days", days=counter.conversion_limit_days),
+                    Decimal(counter.conversion_limit_days),
+                )
+            ],
+        ),
+    ]

@@ -1,0 +1,120 @@
+"""My details: contact fields she may change, the rest read-only and masked, her tax, her data export."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from kooperativet.auth.models import Role
+from tests.web.conftest import form_token, sign_in
+
+
+def test_her_details_show_masked_what_she_cannot_change(browser_client: TestClient, make_member) -> None:
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+    html = browser_client.get("/me").text
+    assert "19900514-****" in html
+    assert "199005141230" not in html
+    assert "6000-****6789" in html
+    assert "123456789" not in html
+    assert "Medlem sedan" in html
+    assert "2025-01-01" in html
+    assert "Fast 30\N{NO-BREAK SPACE}% av lönen" in html
+    assert 'href="/me"' in html  # the header links here
+    assert 'href="/me/data-export.json"' in html
+
+
+def test_she_changes_her_contact_fields(browser_client: TestClient, session: Session, make_member) -> None:
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+    page = browser_client.get("/me").text
+    answer = browser_client.post(
+        "/me",
+        data={
+            "csrf_token": form_token(page),
+            "version": str(mia.member.version),
+            "street": "Storgatan 1",
+            "postal_code": "111 22",
+            "city": "Stockholm",
+            "country": "se",
+            "email": "mia@example.se",
+            "phone": "+46 70 123 45 67",
+        },
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/me?saved=true"
+    session.refresh(mia.member)
+    assert (mia.member.street, mia.member.city, mia.member.country) == ("Storgatan 1", "Stockholm", "SE")
+    assert mia.member.email == "mia@example.se"
+    assert "Dina uppgifter är sparade." in browser_client.get("/me?saved=true").text
+
+
+def test_errors_stand_by_their_fields_and_nothing_is_saved(
+    browser_client: TestClient, session: Session, make_member
+) -> None:
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+    before = (mia.member.email, mia.member.country, mia.member.version)
+    answer = browser_client.post(
+        "/me",
+        data={
+            "csrf_token": form_token(browser_client.get("/me").text),
+            "version": str(mia.member.version),
+            "street": "Ny gata 2",
+            "country": "Sverige",
+            "email": "not an address",
+        },
+    )
+    assert answer.status_code == 422
+    html = answer.text
+    assert 'id="e-email"' in html
+    assert 'id="e-country"' in html
+    assert 'value="Ny gata 2"' in html  # nothing typed is lost
+    assert 'value="not an address"' in html
+    session.refresh(mia.member)
+    assert (mia.member.email, mia.member.country, mia.member.version) == before
+    assert mia.member.street is None
+
+
+def test_a_stale_form_is_refused_as_a_whole(
+    browser_client: TestClient, session: Session, make_member
+) -> None:
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+    answer = browser_client.post(
+        "/me",
+        data={
+            "csrf_token": form_token(browser_client.get("/me").text),
+            "version": str(mia.member.version + 5),
+            "country": "SE",
+            "city": "Lund",
+        },
+    )
+    assert answer.status_code == 422
+    assert 'role="alert"' in answer.text
+    session.refresh(mia.member)
+    assert mia.member.city is None
+
+
+def test_her_data_export_is_the_privacy_services_json(browser_client: TestClient, make_member) -> None:
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+    answer = browser_client.get("/me/data-export.json")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    assert "attachment" in answer.headers["content-disposition"]
+    data = json.loads(answer.content)
+    assert data["member"]["id"] == mia.member.id
+    assert data["member"]["personal_identity_number"] == "199005141230"
+    assert data["user"]["email"] == mia.user.email
+    assert "password_hash" not in data["user"]
+
+
+def test_a_user_without_a_member_record_has_no_details_page(browser_client: TestClient, make_user) -> None:
+    admin = make_user(Role.admin)
+    sign_in(browser_client, admin.user.email)
+    assert browser_client.get("/me").status_code == 404
+    assert browser_client.get("/me/data-export.json").status_code == 404
+    assert 'href="/me"' not in browser_client.get("/").text
