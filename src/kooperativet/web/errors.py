@@ -14,9 +14,11 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import inspect
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
+from kooperativet.auth.models import User
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import SignInRequired
 from kooperativet.web.templating import gettext, render
@@ -82,4 +84,18 @@ def _error_page(request: Request, exc: Exception) -> Response:
     if status == 404:
         # As in the API, what belongs to someone else looks exactly like what does not exist.
         message = gettext(request, "There is no such page, or it is not yours to see.")
+    _read_signed_in_user_again(request)
     return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def _read_signed_in_user_again(request: Request) -> None:
+    """The request's transaction rolled back before the error page is drawn, and a rollback expires every row
+    it had read, the signed-in user too; her menu needs her name and roles, so read them again."""
+    user = getattr(request.state, "web_user", None)
+    if not isinstance(user, User) or not inspect(user).expired:
+        return
+    with request.app.state.session_factory() as session:
+        again = session.get(User, inspect(user).identity[0])
+        if again is not None:
+            again.roles  # noqa: B018 - loads her roles before the session closes
+        request.state.web_user = again

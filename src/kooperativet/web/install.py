@@ -12,13 +12,14 @@ from starlette.responses import HTMLResponse
 from kooperativet.web.errors import install_page_errors
 from kooperativet.web.navigation import areas_for, current_area
 from kooperativet.web.pages.account import router as account_router
+from kooperativet.web.pages.commissions import router as commissions_router
 from kooperativet.web.pages.home import router as home_router
 from kooperativet.web.templating import environment
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SWAGGER = "/static/vendor/swagger-ui-5.35.0"
 REDOC = "/static/vendor/redoc-2.5.4"
-PAGE_ROUTERS = (account_router, home_router)
+PAGE_ROUTERS = (account_router, home_router, commissions_router)
 
 
 def install_web(app: FastAPI) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import User
+from kooperativet.web.reads.commissions import commissions_panel
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class Panel:
 
 Provider = Callable[..., Panel | None]
 
-PROVIDERS: tuple[Provider, ...] = ()
+PROVIDERS: tuple[Provider, ...] = (commissions_panel,)
 
 
 def panels_for(session: Session, *, user: User, today: date) -> list[Panel]:
