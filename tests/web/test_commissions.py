@@ -235,12 +235,14 @@ def test_the_list_shows_her_commissions_in_words_with_invoice_payment_and_salary
     assert "Utkast" in html
     assert "Någon annans uppdrag" not in html
     assert "Folkteatern i Mellanstad AB" in html
-    assert "2026-10-01 – 2026-10-17" in html
+    assert '<span class="nowrap">2026-10-01</span> – <span class="nowrap">2026-10-17</span>' in html
     assert "9\N{NO-BREAK SPACE}500,50 kr" in html  # 2 × 4 750,25, excl. VAT
     # Due 19 November, 5 000 of 10 071 paid, and today is the 20th: past due.
     assert "Fakturerat, betalningen är försenad" in html
-    assert "2026-0007, förfaller 2026-11-19: Inte betald, förfallen" in html
-    assert "5\N{NO-BREAK SPACE}000,00 kr betalt 2026-11-02" in html
+    assert (
+        "2026-0007, förfaller 2026-11-19<br>Inte betald, förfallen"
+        "<br>5\N{NO-BREAK SPACE}000,00 kr betalt 2026-11-02" in html
+    )
     assert "lönespecifikation L2026-0003, utbetald 2026-11-25" in html
     assert html.index("Höstens utkast") < html.index("Konsert i oktober")  # latest period first, as the API
 
@@ -282,8 +284,8 @@ def test_a_member_registers_a_commission_with_lines_and_an_expense_with_its_rece
     assert (expense.receipt.filename, expense.receipt.media_type) == ("kvitto.jpg", "image/jpeg")
     detail = browser_client.get(f"/commissions/{saved.id}").text
     assert "Ljusdesign" in detail
-    assert "<td>dag</td>" in detail  # units in words, never DAY or HUR
-    assert "<td>timme</td>" in detail
+    assert ">dag</td>" in detail  # units in words, never DAY or HUR
+    assert ">timme</td>" in detail
     assert "25 % moms" in detail.replace("\N{NO-BREAK SPACE}", " ")
     assert "16\N{NO-BREAK SPACE}252,50" in detail  # 5 × 3 250,50 + 2,5 × 450 = 17 377,50; the first line
     assert "17\N{NO-BREAK SPACE}377,50" in detail
@@ -558,3 +560,37 @@ def test_the_list_runs_as_many_statements_for_100_commissions_as_for_1(
     assert page.text.count('<li class="card">') == 100
     assert page.text.count("lönespecifikation L2026-") == 100
     assert hundred.count == one.count
+
+
+def test_a_drafts_expense_gets_its_receipt_later_or_is_removed(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    draft = commission(session, alva.member, theatre)
+    draft.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6)
+    ]
+    session.flush()
+    expense_id = draft.expenses[0].id
+    sign_in(browser_client, alva.user.email)
+    token = form_token(browser_client.get(f"/commissions/{draft.id}/edit").text)
+    refused = browser_client.post(
+        f"/commissions/{draft.id}/expenses/{expense_id}/receipt",
+        data={"csrf_token": token},
+        files={"receipt": ("kvitto.gif", b"GIF89a", "image/gif")},
+    )
+    assert refused.status_code == 422
+    assert f'id="e-receipt.{expense_id}">Ett kvitto måste vara en PDF-, JPEG- eller PNG-fil' in refused.text
+    answer = browser_client.post(
+        f"/commissions/{draft.id}/expenses/{expense_id}/receipt",
+        data={"csrf_token": token},
+        files={"receipt": ("kvitto.pdf", PDF, "application/pdf")},
+    )
+    assert answer.status_code == 303
+    assert browser_client.get(f"/commissions/{draft.id}/expenses/{expense_id}/receipt").content == PDF
+    answer = browser_client.post(
+        f"/commissions/{draft.id}/expenses/{expense_id}/remove", data={"csrf_token": token}
+    )
+    assert answer.status_code == 303
+    session.expire_all()
+    assert session.get_one(Assignment, draft.id).expenses == []
