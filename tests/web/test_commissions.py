@@ -476,6 +476,7 @@ def test_another_members_commission_its_receipt_and_invoice_are_not_found(
         answer = browser_client.get(path)
         assert answer.status_code == 404, path
         assert "Tåg" not in answer.text
+        assert "Logga ut" in answer.text  # the error page still shows her menu after the rollback
     his_draft = commission(session, bertil.member, theatre)
     token = form_token(browser_client.get("/commissions").text)
     answer = browser_client.post(

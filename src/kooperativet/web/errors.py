@@ -92,10 +92,10 @@ def _read_signed_in_user_again(request: Request) -> None:
     """The request's transaction rolled back before the error page is drawn, and a rollback expires every row
     it had read, the signed-in user too; her menu needs her name and roles, so read them again."""
     user = getattr(request.state, "web_user", None)
-    if not isinstance(user, User) or not inspect(user).expired:
+    if not isinstance(user, User) or not inspect(user).expired or inspect(user).identity is None:
         return
     with request.app.state.session_factory() as session:
-        again = session.get(User, inspect(user).identity[0])
+        again = session.get(User, inspect(user).identity)
         if again is not None:
             again.roles  # noqa: B018 - loads her roles before the session closes
         request.state.web_user = again
