@@ -13,16 +13,17 @@ from kooperativet.web.errors import install_page_errors
 from kooperativet.web.navigation import areas_for, current_area
 from kooperativet.web.pages.account import router as account_router
 from kooperativet.web.pages.admin import router as admin_router
+from kooperativet.web.pages.commissions import router as commissions_router
 from kooperativet.web.pages.home import router as home_router
+from kooperativet.web.pages.me import router as me_router
+from kooperativet.web.pages.meetings import router as meetings_router
+from kooperativet.web.pages.meetings_board import router as meetings_board_router
+from kooperativet.web.pages.meetings_votes import router as meetings_votes_router
 from kooperativet.web.pages.office_billing import router as office_billing_router
 from kooperativet.web.pages.office_members import router as office_members_router
 from kooperativet.web.pages.office_month_end import router as office_month_end_router
 from kooperativet.web.pages.office_parameters import router as office_parameters_router
 from kooperativet.web.pages.office_payroll import router as office_payroll_router
-from kooperativet.web.pages.meetings import router as meetings_router
-from kooperativet.web.pages.meetings_board import router as meetings_board_router
-from kooperativet.web.pages.meetings_votes import router as meetings_votes_router
-from kooperativet.web.pages.me import router as me_router
 from kooperativet.web.pages.pay import router as pay_router
 from kooperativet.web.templating import environment
 
@@ -32,6 +33,7 @@ REDOC = "/static/vendor/redoc-2.5.4"
 PAGE_ROUTERS = (
     account_router,
     home_router,
+    commissions_router,
     office_billing_router,
     office_payroll_router,
     office_month_end_router,

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.governance.models import MeetingStatus
-from kooperativet.web import panels as start_page
 from kooperativet.web.meeting_words import WORDS
+from kooperativet.web.panel import Panel
 from kooperativet.web.reads import meetings as read
 
 COMING = (MeetingStatus.planned, MeetingStatus.open)
 
 
-def member_panel(*, session: Session, user: User, today: date) -> start_page.Panel | None:
+def member_panel(*, session: Session, user: User, today: date) -> Panel | None:
     member_id = read.member_id_of(session, user_id=user.id)
     if member_id is None:
         return None
@@ -29,13 +29,13 @@ def member_panel(*, session: Session, user: User, today: date) -> start_page.Pan
     if not (votes or minutes or coming):
         return None
     values = {"votes": votes, "minutes": minutes, "coming": coming, "words": WORDS}
-    return start_page.Panel("panels/meetings_member.html", values)
+    return Panel("panels/meetings_member.html", values)
 
 
-def board_panel(*, session: Session, user: User, today: date) -> start_page.Panel | None:
+def board_panel(*, session: Session, user: User, today: date) -> Panel | None:
     if not user.has_any_role(*policy.MEETING_RUNNERS):
         return None
     preparing = read.meeting_rows(session, statuses=COMING)
     minutes = read.minutes_awaiting(session)
     values = {"preparing": preparing, "minutes": minutes, "words": WORDS}
-    return start_page.Panel("panels/meetings_board.html", values)
+    return Panel("panels/meetings_board.html", values)

@@ -1,40 +1,31 @@
 """The start page's panels: what needs the signed-in person's attention, one provider per area.
 
-A provider takes the session, the user and today, and returns a ``Panel`` (a template under
-``templates/panels/`` and its values) or ``None`` when it has nothing for this person. Areas add theirs to
-``PROVIDERS``; each provider reads with a fixed number of queries, whatever the number of rows.
+A provider takes the session, the user and today, and returns a ``Panel`` (``web.panel``), or ``None`` when
+it has nothing for this person. Areas add theirs to ``PROVIDERS``, in the order the start page shows them;
+each reads with a fixed number of queries, whatever the number of rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import User
-from kooperativet.web.reads import office_billing
-from kooperativet.web.reads.office_payroll import office_payroll_panel
 from kooperativet.web import meeting_panels
+from kooperativet.web.panel import Panel, Provider
+from kooperativet.web.reads import office_billing
+from kooperativet.web.reads.commissions import commissions_panel
+from kooperativet.web.reads.office_payroll import office_payroll_panel
 from kooperativet.web.reads.pay import pay_panel
 
-
-@dataclass(frozen=True, slots=True)
-class Panel:
-    template: str
-    values: Mapping[str, Any] = field(default_factory=dict)
-
-
-Provider = Callable[..., Panel | None]
-
 PROVIDERS: tuple[Provider, ...] = (
+    commissions_panel,
+    pay_panel,
     meeting_panels.member_panel,
     meeting_panels.board_panel,
     office_billing.office_panel,
     office_payroll_panel,
-    pay_panel,
 )
 
 

@@ -17,7 +17,7 @@ from kooperativet.governance import meetings, members, minutes_approval, reads
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.models import Meeting, MeetingStatus
 from kooperativet.governance.rules.terms import MeetingKind
-from kooperativet.governance.schemas import MotionCreate
+from kooperativet.governance.schemas.meetings import MotionCreate
 from kooperativet.web.dependencies import CheckedForm, WebUser, require_web_roles
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.meeting_words import WORDS

@@ -17,17 +17,16 @@ from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, Meeting, VoteMethod
 from kooperativet.governance.rules.terms import DecisionKind, MeetingKind
-from kooperativet.governance.schemas import (
+from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
     MeetingCreate,
     MeetingOpen,
     MotionAnswer,
     NoticeCreate,
     OfficialsUpdate,
-    PerCapsulamCreate,
     ProxyCreate,
-    VoteCreate,
 )
+from kooperativet.governance.schemas.votes import PerCapsulamCreate, VoteCreate
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.pages.meetings import Runner, meeting_page, see_other, show

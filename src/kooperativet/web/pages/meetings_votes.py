@@ -18,7 +18,7 @@ from kooperativet.errors import DomainError
 from kooperativet.governance import meetings, members, reads, results, verification, votes
 from kooperativet.governance.board import voting_board
 from kooperativet.governance.models import Meeting, Vote, VoteMethod, VoteStatus
-from kooperativet.governance.schemas import BallotCreate, VoteClose
+from kooperativet.governance.schemas.votes import BallotCreate, VoteClose
 from kooperativet.web.dependencies import CheckedForm, WebUser
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.meeting_words import majority_words

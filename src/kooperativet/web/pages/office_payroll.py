@@ -307,4 +307,6 @@ def payslips_zip(run_id: int, user: Office, session: DbSession) -> Response:
 @router.get("/office/payroll/payslips/{payslip_id}.pdf")
 def payslip_pdf(payslip_id: int, user: Office, session: DbSession) -> Response:
     payslip = service.get_payslip(session, payslip_id=payslip_id, actor=user)
-    return file_response(service.payslip_pdf(payslip), media_type=PDF, filename=f"{payslip.number}.pdf")
+    return file_response(
+        service.payslip_pdf(session, payslip=payslip), media_type=PDF, filename=f"{payslip.number}.pdf"
+    )

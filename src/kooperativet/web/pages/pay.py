@@ -58,7 +58,9 @@ def payslip_pdf(
 ) -> Response:
     """The payslip as the API gives it: her own (the office's any), in its language or the one asked for."""
     payslip = payroll_service.get_payslip(session, payslip_id=payslip_id, actor=user)
-    pdf = payroll_service.payslip_pdf(payslip, language=None if language is None else str(language))
+    pdf = payroll_service.payslip_pdf(
+        session, payslip=payslip, language=None if language is None else str(language)
+    )
     suffix = "" if language is None or language == payslip.language else f"-{language}"
     return file_response(pdf, media_type="application/pdf", filename=f"{payslip.number}{suffix}.pdf")
 
@@ -68,7 +70,7 @@ def employment_certificate(employment_id: int, user: WebUser, session: DbSession
     """The anställningsbevis exactly as stored at approval."""
     employment = employments_service.get_employment(session, employment_id=employment_id, actor=user)
     return file_response(
-        employment.certificate_pdf,
+        employments_service.certificate_pdf(session, employment=employment),
         media_type="application/pdf",
         filename=f"anstallningsbevis-{employment.id}.pdf",
         sha256=employment.certificate_sha256,

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,9 +22,7 @@ from kooperativet.db import count_rows
 from kooperativet.invoices.models import Invoice, InvoiceKind, UnmatchedBankEntry
 from kooperativet.invoices.service.read import UNPAID, list_invoices
 from kooperativet.parties.models import Client, Member
-
-if TYPE_CHECKING:
-    from kooperativet.web.panels import Panel
+from kooperativet.web.panel import Panel
 
 #: The longest list of open invoices a choice offers; a cooperative has far fewer unpaid at once.
 MAX_CHOICES = 500
@@ -118,7 +115,6 @@ def office_panel(*, session: Session, user: User, today: date) -> Panel | None:
     if not (waiting or overdue or unmatched):
         return None
     # panels.PROVIDERS lists this function, so the panel's type is imported when it is called.
-    from kooperativet.web.panels import Panel
 
     return Panel(
         "panels/office_billing.html", {"waiting": waiting, "overdue": overdue, "unmatched": unmatched}

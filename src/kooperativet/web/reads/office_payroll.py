@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,10 +19,8 @@ from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 from kooperativet.payroll.service import PayslipDraft
 from kooperativet.web.i18n import N_
+from kooperativet.web.panel import Panel
 from kooperativet.web.reads.office_members import pending_accounts
-
-if TYPE_CHECKING:
-    from kooperativet.web.panels import Panel
 
 #: How many of the latest issued payslips a correction may be chosen from on the page (the API takes any).
 CORRECTABLE_PAYSLIPS = 200
@@ -127,7 +124,6 @@ def draft_runs(session: Session) -> list[tuple[int, date]]:
 def office_payroll_panel(*, session: Session, user: User, today: date) -> Panel | None:
     """The start page's note for the office: draft runs to approve and bank accounts to confirm, in two
     statements."""
-    from kooperativet.web.panels import Panel  # panels lists this provider
 
     if not user.has_any_role(*policy.OFFICE):
         return None

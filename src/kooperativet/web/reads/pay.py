@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,9 +24,7 @@ from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Member
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import Payslip
-
-if TYPE_CHECKING:
-    from kooperativet.web.panels import Panel
+from kooperativet.web.panel import Panel
 
 #: The most rows the page lists of each kind (the API pages through more).
 LIST_LIMIT = 100
@@ -160,8 +157,6 @@ def latest_pay(session: Session, *, user: User, today: date) -> LatestPay | None
 
 def pay_panel(session: Session, *, user: User, today: date) -> Panel | None:
     """The start page's pay panel (``web.panels.PROVIDERS``)."""
-    # web.panels lists this provider, so Panel is imported when the panel is made, not when this module is.
-    from kooperativet.web.panels import Panel
 
     found = latest_pay(session, user=user, today=today)
     if found is None:

@@ -144,8 +144,9 @@ def invoice(
 @router.get("/office/invoices/{invoice_id}/pdf")
 def invoice_pdf(invoice_id: int, user: OfficeUser, session: DbSession) -> Response:
     found = service.get_invoice(session, invoice_id=invoice_id, actor=user)
+    pdf = service.invoice_pdf(session, invoice=found)
     return file_response(
-        found.pdf, media_type="application/pdf", filename=f"{found.number}.pdf", sha256=found.pdf_sha256
+        pdf, media_type="application/pdf", filename=f"{found.number}.pdf", sha256=found.pdf_sha256
     )
 
 

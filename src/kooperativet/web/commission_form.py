@@ -1,0 +1,431 @@
+"""The commission form: what a member types, read into the API's own payloads, and the refusals put back by
+the fields in words she understands.
+
+The form holds the commission, its client (picked from hers, or a new one with the commission, as the API's
+``AssignmentCreate.client`` allows), its fee lines and new expenses with their receipts. Lines and expenses
+are numbered fields (``lines.0.quantity``) so that a message from the schema or a rule (``lines.0.quantity``
+too) lands next to its field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+
+from kooperativet.assignments.models import Assignment
+from kooperativet.assignments.rules import ExtentUnit
+from kooperativet.core.vat import VatCategory
+from kooperativet.errors import DomainError
+from kooperativet.web.forms import decimal_text, field_errors
+from kooperativet.web.i18n import N_
+from kooperativet.web.templating import gettext
+
+#: The units a fee line may be counted in: UN/ECE Recommendation 20 codes (what the schema and the UBL
+#: keep), each with the word a person reads.
+UNITS: Final = (
+    ("HUR", N_("hour")),
+    ("DAY", N_("day")),
+    ("WEE", N_("week")),
+    ("MON", N_("month")),
+    ("C62", N_("piece")),
+    ("LS", N_("lump sum")),
+)
+EXTENT_UNITS: Final = ((ExtentUnit.days, N_("days")), (ExtentUnit.hours, N_("hours")))
+
+
+@dataclass(frozen=True, slots=True)
+class VatChoice:
+    """One VAT treatment a line may have (docs/invoicing.md, "VAT per line"), said in words."""
+
+    key: str
+    category: VatCategory
+    rate: Decimal
+    label: str
+    explanation: str
+
+
+VAT_CHOICES: Final = (
+    VatChoice(
+        "S25",
+        VatCategory.STANDARD,
+        Decimal("25"),
+        N_("25 %% VAT"),
+        N_("The usual rate for services: workshops, teaching, design and most commissions."),
+    ),
+    VatChoice(
+        "S12",
+        VatCategory.STANDARD,
+        Decimal("12"),
+        N_("12 %% VAT"),
+        N_("The reduced rate for e.g. food and hotel stays; seldom used for the cooperative's work."),
+    ),
+    VatChoice(
+        "S6",
+        VatCategory.STANDARD,
+        Decimal("6"),
+        N_("6 %% VAT"),
+        N_("Admission to concerts and theatre, and an author's or artist's licence of her copyright."),
+    ),
+    VatChoice(
+        "E",
+        VatCategory.EXEMPT,
+        Decimal("0"),
+        N_("Exempt from VAT"),
+        N_("Some cultural services are exempt; write the reason or the legal reference on the line."),
+    ),
+    VatChoice(
+        "AE",
+        VatCategory.REVERSE_CHARGE,
+        Decimal("0"),
+        N_("Reverse charge"),
+        N_(
+            "A business buyer in another EU country accounts for the VAT itself (omvänd "
+            "betalningsskyldighet); the client's VAT number is needed."
+        ),
+    ),
+    VatChoice(
+        "O",
+        VatCategory.OUTSIDE_SCOPE,
+        Decimal("0"),
+        N_("Outside the scope of VAT"),
+        N_("Services to a buyer outside the EU."),
+    ),
+)
+VAT_BY_KEY: Final = {choice.key: choice for choice in VAT_CHOICES}
+
+
+def vat_choice(category: str, rate: Decimal) -> VatChoice | None:
+    """The choice a stored line was made with (a line from the API may carry another rate: None)."""
+    key = _vat_key(VatCategory(category), rate)
+    choice = VAT_BY_KEY[key]
+    return choice if choice.category == category and choice.rate == rate else None
+
+
+RECEIPT_TYPES: Final = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+
+COMMISSION_FIELDS: Final = (
+    "client_id",
+    "title",
+    "description",
+    "period_start",
+    "period_end",
+    "place",
+    "extent_quantity",
+    "extent_unit",
+    "buyer_reference",
+)
+CLIENT_FIELDS: Final = (
+    "name",
+    "kind",
+    "organisation_number",
+    "vat_number",
+    "country",
+    "street",
+    "postal_code",
+    "city",
+    "email",
+    "default_buyer_reference",
+    "public_sector",
+)
+LINE_FIELDS: Final = ("description", "quantity", "unit", "unit_price", "vat", "exemption_reason")
+EXPENSE_FIELDS: Final = ("spent_on", "description", "amount", "vat_rate", "reinvoice")
+NEW_CLIENT: Final = "new"
+_ROW = re.compile(r"^(lines|expenses)\.(\d+)\.(\w+)$")
+
+
+@dataclass(slots=True)
+class CommissionForm:
+    """What the form holds, as typed: the person's own text is never lost when a page comes back."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    lines: list[dict[str, str]] = field(default_factory=list)
+    expenses: list[dict[str, str]] = field(default_factory=list)
+    receipts: list[UploadFile | None] = field(default_factory=list)
+    action: str = "save"
+
+    @property
+    def new_client(self) -> bool:
+        return self.values.get("client_id") == NEW_CLIENT
+
+    def field_names(self) -> set[str]:
+        """Every field the page shows, so that a message for anything else goes to the top of the form."""
+        names = {*COMMISSION_FIELDS, "lines", *(f"client.{name}" for name in CLIENT_FIELDS)}
+        for index in range(len(self.lines)):
+            names.update(f"lines.{index}.{name}" for name in LINE_FIELDS)
+        for index in range(len(self.expenses)):
+            names.update(f"expenses.{index}.{name}" for name in (*EXPENSE_FIELDS, "receipt"))
+        return names
+
+
+def blank_line() -> dict[str, str]:
+    return {"description": "", "quantity": "", "unit": "HUR", "unit_price": "", "vat": "S25"}
+
+
+def blank_expense() -> dict[str, str]:
+    return {"spent_on": "", "description": "", "amount": "", "vat_rate": "25", "reinvoice": "on"}
+
+
+def empty_form() -> CommissionForm:
+    return CommissionForm(values={"extent_unit": "days", "client.kind": "organisation"}, lines=[blank_line()])
+
+
+def form_of(assignment: Assignment, *, language: str) -> CommissionForm:
+    """A draft as its edit form shows it; numbers are written the way the person writes them."""
+    values = {
+        "client_id": str(assignment.client_id),
+        "title": assignment.title,
+        "description": assignment.description,
+        "period_start": assignment.period_start.isoformat(),
+        "period_end": assignment.period_end.isoformat(),
+        "place": assignment.place or "",
+        "extent_quantity": typed_number(assignment.extent_quantity, language),
+        "extent_unit": str(assignment.extent_unit),
+        "buyer_reference": assignment.buyer_reference or "",
+    }
+    lines = [
+        {
+            "description": line.description,
+            "quantity": typed_number(line.quantity, language),
+            "unit": line.unit,
+            "unit_price": typed_number(line.unit_price, language),
+            "vat": _vat_key(VatCategory(line.vat_category), line.vat_rate),
+            "exemption_reason": line.exemption_reason or "",
+        }
+        for line in assignment.lines
+    ]
+    return CommissionForm(values=values, lines=lines)
+
+
+def typed_number(value: Decimal, language: str) -> str:
+    """``1250.50`` as the person would type it: ``1250,50`` in Swedish; no trailing zeros in quantities."""
+    text = format(value.normalize() if value == value.to_integral() else value, "f")
+    return text.replace(".", ",") if language == "sv" else text
+
+
+def read_form(form: FormData) -> CommissionForm:
+    """The posted fields, rows in the order of their numbers."""
+    values: dict[str, str] = {}
+    rows: dict[str, dict[int, dict[str, str]]] = {"lines": {}, "expenses": {}}
+    files: dict[int, UploadFile] = {}
+    for key, value in form.multi_items():
+        found = _ROW.match(key)
+        if isinstance(value, UploadFile):
+            if found and found.group(1) == "expenses" and value.filename:
+                files[int(found.group(2))] = value
+            continue
+        if found:
+            rows[found.group(1)].setdefault(int(found.group(2)), {})[found.group(3)] = value
+        elif key not in ("csrf_token", "action"):
+            values[key] = value
+    expense_numbers = sorted(set(rows["expenses"]) | set(files))
+    action = form.get("action")
+    return CommissionForm(
+        values=values,
+        lines=[rows["lines"][n] for n in sorted(rows["lines"])],
+        expenses=[rows["expenses"].get(n, {}) for n in expense_numbers],
+        receipts=[files.get(n) for n in expense_numbers],
+        action=action if isinstance(action, str) and action else "save",
+    )
+
+
+def without_blank_rows(form: CommissionForm) -> CommissionForm:
+    """Lines and expenses with nothing typed are left out when saving (an added row left empty)."""
+    lines = [line for line in form.lines if _typed(line, ("description", "quantity", "unit_price"))]
+    kept = [
+        (expense, receipt)
+        for expense, receipt in zip(form.expenses, form.receipts, strict=True)
+        if receipt is not None or _typed(expense, ("spent_on", "description", "amount"))
+    ]
+    return CommissionForm(
+        values=form.values,
+        lines=lines,
+        expenses=[expense for expense, _ in kept],
+        receipts=[receipt for _, receipt in kept],
+        action=form.action,
+    )
+
+
+def assignment_payload(form: CommissionForm, *, language: str) -> dict[str, Any]:
+    """The fields of ``AssignmentCreate``/``AssignmentUpdate`` (without expenses); a field left blank is left
+    out, so that the schema says "please fill in" rather than "not valid"."""
+    v = form.values
+    payload: dict[str, Any] = {
+        "title": v.get("title", ""),
+        "description": v.get("description", ""),
+        "place": v.get("place", "").strip() or None,
+        "extent_unit": v.get("extent_unit", "days"),
+        "buyer_reference": v.get("buyer_reference", "").strip() or None,
+        "lines": [_line_payload(line, language=language) for line in form.lines],
+    }
+    for name in ("period_start", "period_end"):
+        if v.get(name, "").strip():
+            payload[name] = v[name].strip()
+    if v.get("extent_quantity", "").strip():
+        payload["extent_quantity"] = decimal_text(v["extent_quantity"], language)
+    if form.new_client:
+        payload["client"] = client_payload(v)
+    elif v.get("client_id", "").strip():
+        payload["client_id"] = v["client_id"].strip()
+    return payload
+
+
+def client_payload(values: Mapping[str, str]) -> dict[str, Any]:
+    def given(name: str) -> str | None:
+        return values.get(f"client.{name}", "").strip() or None
+
+    payload: dict[str, Any] = {
+        "name": values.get("client.name", ""),
+        "kind": values.get("client.kind", "organisation"),
+        "country": (given("country") or "SE").upper(),
+        "public_sector": values.get("client.public_sector") == "on",
+    }
+    for name in ("organisation_number", "vat_number", "street", "postal_code", "city", "email"):
+        payload[name] = given(name)
+    payload["default_buyer_reference"] = given("default_buyer_reference")
+    return payload
+
+
+def expense_payload(expense: Mapping[str, str], *, language: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "description": expense.get("description", ""),
+        "vat_rate": expense.get("vat_rate", "25"),
+        "reinvoice": expense.get("reinvoice") == "on",
+    }
+    if expense.get("spent_on", "").strip():
+        payload["spent_on"] = expense["spent_on"].strip()
+    if expense.get("amount", "").strip():
+        payload["amount"] = decimal_text(expense["amount"], language)
+    return payload
+
+
+def _line_payload(line: Mapping[str, str], *, language: str) -> dict[str, Any]:
+    choice = VAT_BY_KEY.get(line.get("vat", ""))
+    payload: dict[str, Any] = {
+        "description": line.get("description", ""),
+        "unit": line.get("unit", ""),
+        "vat_category": choice.category if choice else "",
+        "vat_rate": str(choice.rate) if choice else "",
+        # Only an exempt line carries a reason; a reason left in the box after changing the choice is dropped.
+        "exemption_reason": line.get("exemption_reason", "").strip() or None
+        if choice and choice.category == VatCategory.EXEMPT
+        else None,
+    }
+    for name in ("quantity", "unit_price"):
+        if line.get(name, "").strip():
+            payload[name] = decimal_text(line[name], language)
+    return payload
+
+
+def _vat_key(category: VatCategory, rate: Decimal) -> str:
+    for choice in VAT_CHOICES:
+        if choice.category == category and (category != VatCategory.STANDARD or choice.rate == rate):
+            return choice.key
+    return VAT_CHOICES[0].key
+
+
+def _typed(row: Mapping[str, str], names: tuple[str, ...]) -> bool:
+    return any(row.get(name, "").strip() for name in names)
+
+
+# --- refusals, by their fields --------------------------------------------------------------------------
+
+STALE: Final = N_(
+    "Someone changed this commission after you opened it (perhaps you, in another window). What you typed "
+    "is below; open the commission again to see the latest version before you save."
+)
+NOT_A_DRAFT: Final = N_("Only a draft can be changed, and this commission is no longer a draft.")
+ABOVE_ZERO: Final = N_("This must be above zero.")
+AMOUNT: Final = N_("Write an amount above zero in kronor and öre, e.g. 1 250,50.")
+#: The commission's rules said by the field they name (the services' English details carry numbers and
+#: codes, so the words are chosen by the field and the code).
+RULE_WORDS: Final = {
+    "period_end": N_("The period ends before it starts."),
+    "client_id": N_("Choose a client from the list, or add a new one."),
+    "client.vat_number": N_("Reverse charge needs the client's VAT number."),
+    "file": N_("A receipt must be a PDF, JPEG or PNG file of at most 10 MB, and not empty."),
+    "organisation_number": N_("This is not a valid Swedish organisation number."),
+    "vat_number": N_("This VAT number is not valid for the client's country."),
+    "email": N_("This is not a valid e-mail address."),
+    "exemption_reason": N_("Write why the line is exempt from VAT, e.g. the legal reference."),
+    "vat_rate": N_("A receipt's VAT is 25, 12, 6 or 0 per cent."),
+    "lines": N_("Add at least one fee line."),
+}
+DUPLICATE_CLIENT: Final = N_(
+    "A client with this number is already registered: choose it in the list of clients."
+)
+
+
+def schema_errors(request: Request, exc: ValidationError, form: CommissionForm) -> dict[str, str]:
+    """The schema's refusals by field; money fields get an example of how to write an amount."""
+    errors: dict[str, str] = {}
+    for key, message in field_errors(request, exc).items():
+        key = _form_key(key, form)
+        if key.endswith(("unit_price", ".amount")):
+            message = gettext(request, AMOUNT)
+        if key == "lines":
+            message = gettext(request, RULE_WORDS["lines"])
+        errors.setdefault(key, message)
+    return placed(errors, form)
+
+
+def rule_errors(
+    request: Request, exc: DomainError, form: CommissionForm, *, prefix: str = ""
+) -> dict[str, str]:
+    """A rule's refusal in words, next to the field it names. ``prefix`` places a field named without its row
+    (an added expense's ``expense.amount``, a receipt's ``file``) in its row."""
+    raw = str(exc.extra.get("field") or "form")
+    key = _form_key(raw, form)
+    if prefix and (raw.startswith("expense.") or raw == "file"):
+        key = prefix + ("receipt" if raw == "file" else raw.removeprefix("expense."))
+    return placed({key: rule_message(request, exc, raw)}, form)
+
+
+def rule_message(request: Request, exc: DomainError, field: str) -> str:
+    last = field.rsplit(".", 1)[-1]
+    if exc.code == "version_conflict":
+        message = STALE
+    elif exc.code == "not_a_draft":
+        message = NOT_A_DRAFT
+    elif exc.code in ("duplicate", "duplicate_organisation_number", "duplicate_vat_number"):
+        message = DUPLICATE_CLIENT
+    elif field in RULE_WORDS:
+        message = RULE_WORDS[field]
+    elif last in ("unit_price", "amount"):
+        message = AMOUNT
+    elif last in ("quantity", "extent_quantity"):
+        message = ABOVE_ZERO
+    elif last in RULE_WORDS:
+        message = RULE_WORDS[last]
+    else:
+        message = exc.detail
+    return gettext(request, message)
+
+
+def placed(errors: dict[str, str], form: CommissionForm) -> dict[str, str]:
+    """Messages for fields the page does not show are said at the top of the form."""
+    shown = form.field_names()
+    kept = {key: message for key, message in errors.items() if key in shown}
+    others = [message for key, message in errors.items() if key not in shown]
+    if others:
+        kept["form"] = " ".join(others)
+    return kept
+
+
+def _form_key(key: str, form: CommissionForm) -> str:
+    """The form's name of a field the schema or a rule names: a line's VAT category and rate are one choice;
+    a new client's own fields are ``client.*``."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "lines" and parts[2] in ("vat_category", "vat_rate"):
+        return f"lines.{parts[1]}.vat"
+    if form.new_client and key in CLIENT_FIELDS:
+        return f"client.{key}"
+    if key == "client" and form.new_client:
+        return "client.name"
+    return key

@@ -1,0 +1,415 @@
+"""A member's commissions (uppdrag): her list, the form to register or change a draft, the detail with its
+invoices and payments, handing a draft in, and the receipts and invoice PDFs behind them.
+
+Every change goes through the services the API's commission workflow calls (``workflows/commission_router``,
+``assignments/router``), with the signed-in user as the actor, so the same rules and the same 404 for what is
+someone else's hold here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from kooperativet.api.dependencies import DbSession, Now, Today, Window
+from kooperativet.api.downloads import file_response
+from kooperativet.assignments import rules
+from kooperativet.assignments import service as assignments_service
+from kooperativet.assignments.models import Assignment, Expense
+from kooperativet.assignments.rules import AssignmentStatus
+from kooperativet.assignments.schemas import AssignmentCreate, AssignmentUpdate, ExpenseCreate
+from kooperativet.auth.models import Role, User
+from kooperativet.errors import DomainError, NotFound
+from kooperativet.invoices import service as invoices_service
+from kooperativet.parties import service as parties_service
+from kooperativet.web import commission_form as cf
+from kooperativet.web.dependencies import CheckedForm, require_web_roles
+from kooperativet.web.errors import FormRejected
+from kooperativet.web.i18n import request_language
+from kooperativet.web.reads import commissions as reads
+from kooperativet.web.templating import render
+from kooperativet.workflows.commission_read import read_assignment
+
+router = APIRouter(include_in_schema=False)
+MemberUser = Annotated[User, Depends(require_web_roles(Role.member))]
+#: The clients a member picks from: those she may see (organisations, and private persons she works for).
+CLIENT_CHOICES = 100
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read once (rows of lines and expenses have numbered names, so no fixed parameters)."""
+    return await request.form()
+
+
+Posted = Annotated[FormData, Depends(posted_form)]
+
+
+@router.get("/commissions")
+def commission_list(
+    request: Request, user: MemberUser, session: DbSession, window: Window, today: Today
+) -> Response:
+    member = reads.member_of(session, user=user)
+    rows: list[reads.CommissionRow] = []
+    total = 0
+    if member is not None:
+        rows, total = reads.her_commissions(
+            session, user=user, member=member, limit=window.limit, offset=window.offset, today=today
+        )
+    return render(
+        request,
+        "commissions/list.html",
+        {
+            "rows": rows,
+            "total": total,
+            "window": window,
+            "today": today,
+            "is_member": member is not None,
+            **_words(),
+        },
+    )
+
+
+@router.get("/commissions/new")
+def new_commission(request: Request, user: MemberUser, session: DbSession) -> Response:
+    return _form_page(request, session, user=user, form=cf.empty_form(), errors={})
+
+
+@router.post("/commissions/new", dependencies=[CheckedForm])
+def create_commission(request: Request, user: MemberUser, session: DbSession, posted: Posted) -> Response:
+    form = cf.read_form(posted)
+    if form.action != "save":
+        return _form_page(request, session, user=user, form=_rearranged(form), errors={})
+    form = cf.without_blank_rows(form)
+    language = request_language(request)
+
+    def rejected(errors: dict[str, str], status: int = 422) -> FormRejected:
+        return _rejected(request, session, user=user, form=form, errors=errors, status=status)
+
+    try:
+        payload = cf.assignment_payload(form, language=language)
+        payload["expenses"] = [cf.expense_payload(e, language=language) for e in form.expenses]
+        data = AssignmentCreate.model_validate(payload)
+    except ValidationError as exc:
+        raise rejected(cf.schema_errors(request, exc, form)) from exc
+    try:
+        assignment = assignments_service.create_assignment(session, data=data, actor=user)
+        new_expenses = list(assignment.expenses)
+    except DomainError as exc:
+        raise rejected(cf.rule_errors(request, exc, form)) from exc
+    _attach_receipts(
+        request, session, user=user, expenses=new_expenses, form=form, assignment=assignment, refused=rejected
+    )
+    return RedirectResponse(f"/commissions/{assignment.id}", status_code=303)
+
+
+@router.get("/commissions/{assignment_id}")
+def commission_detail(
+    request: Request, assignment_id: int, user: MemberUser, session: DbSession, today: Today
+) -> Response:
+    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    return _detail_page(request, session, assignment=assignment, today=today)
+
+
+@router.get("/commissions/{assignment_id}/edit")
+def edit_commission(request: Request, assignment_id: int, user: MemberUser, session: DbSession) -> Response:
+    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    if assignment.status != AssignmentStatus.draft:
+        return RedirectResponse(f"/commissions/{assignment.id}", status_code=303)
+    form = cf.form_of(assignment, language=request_language(request))
+    return _form_page(request, session, user=user, form=form, errors={}, assignment=assignment)
+
+
+@router.post("/commissions/{assignment_id}/edit", dependencies=[CheckedForm])
+def change_commission(
+    request: Request, assignment_id: int, user: MemberUser, session: DbSession, posted: Posted
+) -> Response:
+    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    form = cf.read_form(posted)
+    if form.action != "save":
+        return _form_page(
+            request, session, user=user, form=_rearranged(form), errors={}, assignment=assignment
+        )
+    form = cf.without_blank_rows(form)
+    language = request_language(request)
+    kept = list(assignment.expenses)
+
+    def rejected(errors: dict[str, str], status: int = 422) -> FormRejected:
+        return _rejected(
+            request,
+            session,
+            user=user,
+            form=form,
+            errors=errors,
+            status=status,
+            assignment=assignment,
+            kept=kept,
+        )
+
+    try:
+        payload = cf.assignment_payload(form, language=language)
+        payload.pop(
+            "client", None
+        )  # a draft changes to one of her clients; a new client comes with a new draft
+        update = AssignmentUpdate.model_validate({**payload, "version": form.values.get("version", "")})
+        expenses = [
+            ExpenseCreate.model_validate(cf.expense_payload(expense, language=language))
+            for expense in form.expenses
+        ]
+    except ValidationError as exc:
+        raise rejected(cf.schema_errors(request, exc, form)) from exc
+    try:
+        assignments_service.update_assignment(session, assignment=assignment, update=update, actor=user)
+    except DomainError as exc:
+        raise rejected(cf.rule_errors(request, exc, form), status=_status(exc)) from exc
+    added = []
+    for index, expense in enumerate(expenses):
+        try:
+            added.append(
+                assignments_service.add_expense(session, assignment=assignment, data=expense, actor=user)
+            )
+        except DomainError as exc:
+            raise rejected(cf.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
+    _attach_receipts(
+        request, session, user=user, expenses=added, form=form, assignment=assignment, refused=rejected
+    )
+    return RedirectResponse(f"/commissions/{assignment.id}", status_code=303)
+
+
+@router.post("/commissions/{assignment_id}/submit", dependencies=[CheckedForm])
+def submit_commission(
+    request: Request,
+    assignment_id: int,
+    user: MemberUser,
+    session: DbSession,
+    now: Now,
+    today: Today,
+    version: Annotated[int, Form()] = 0,
+) -> Response:
+    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    try:
+        assignments_service.submit_assignment(
+            session, assignment=assignment, version=version, actor=user, now=now
+        )
+    except DomainError as exc:
+        message = cf.rule_message(request, exc, "form")
+        page = _detail_page(request, session, assignment=assignment, today=today, error=message)
+        page.status_code = _status(exc)
+        raise FormRejected(page) from exc
+    return RedirectResponse(f"/commissions/{assignment.id}?submitted=1", status_code=303)
+
+
+@router.post("/commissions/{assignment_id}/expenses/{expense_id}/remove", dependencies=[CheckedForm])
+def remove_expense(assignment_id: int, expense_id: int, user: MemberUser, session: DbSession) -> Response:
+    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    assignments_service.remove_expense(session, assignment=assignment, expense_id=expense_id, actor=user)
+    return RedirectResponse(f"/commissions/{assignment.id}/edit", status_code=303)
+
+
+@router.post("/commissions/{assignment_id}/expenses/{expense_id}/receipt", dependencies=[CheckedForm])
+def replace_receipt(
+    request: Request,
+    assignment_id: int,
+    expense_id: int,
+    user: MemberUser,
+    session: DbSession,
+    receipt: UploadFile | None = None,
+) -> Response:
+    """A receipt for an expense already on the draft (replacing an earlier one), as the API's upload."""
+    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    content = receipt.file.read(rules.MAX_RECEIPT_BYTES + 1) if receipt is not None else b""
+    try:
+        assignments_service.attach_receipt(
+            session,
+            assignment=assignment,
+            expense_id=expense_id,
+            filename=(receipt.filename if receipt is not None else None) or "receipt",
+            content=content,
+            actor=user,
+        )
+    except DomainError as exc:
+        form = cf.form_of(assignment, language=request_language(request))
+        errors = {f"receipt.{expense_id}": cf.rule_message(request, exc, "file")}
+        raise _rejected(request, session, user=user, form=form, errors=errors, assignment=assignment) from exc
+    return RedirectResponse(f"/commissions/{assignment.id}/edit", status_code=303)
+
+
+@router.get("/commissions/{assignment_id}/expenses/{expense_id}/receipt")
+def download_receipt(assignment_id: int, expense_id: int, user: MemberUser, session: DbSession) -> Response:
+    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    receipt = assignments_service.get_receipt(assignment, expense_id=expense_id)
+    return file_response(receipt.content, media_type=receipt.media_type, filename=receipt.filename)
+
+
+@router.get("/commissions/{assignment_id}/invoices/{invoice_id}/pdf")
+def download_invoice(assignment_id: int, invoice_id: int, user: MemberUser, session: DbSession) -> Response:
+    """The invoice's stored PDF, as the API's download: the invoices service checks who may see it."""
+    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    invoice = invoices_service.get_invoice(session, invoice_id=invoice_id, actor=user)
+    if invoice.assignment_id != assignment.id:
+        raise NotFound(f"invoice {invoice_id} does not exist")
+    pdf = invoices_service.invoice_pdf(session, invoice=invoice)
+    return file_response(
+        pdf, media_type="application/pdf", filename=f"{invoice.number}.pdf", sha256=invoice.pdf_sha256
+    )
+
+
+def _her_assignment(session: Session, *, assignment_id: int, user: User) -> Assignment:
+    """Her own commission. The service answers 404 for another member's; the office reads everyone's through
+    its own pages, so on the member's pages another member's commission is 404 for the office too."""
+    assignment = assignments_service.get_assignment(session, assignment_id=assignment_id, actor=user)
+    if assignment.member.user_id != user.id:
+        raise NotFound(f"assignment {assignment_id} does not exist")
+    return assignment
+
+
+def _attach_receipts(
+    request: Request,
+    session: Session,
+    *,
+    user: User,
+    expenses: Sequence[Expense],
+    form: cf.CommissionForm,
+    assignment: Assignment,
+    refused: Callable[[dict[str, str]], FormRejected],
+) -> None:
+    """Each new expense's receipt, stored by the same service as the API's upload. A refused file sends the
+    whole form back, and the request's transaction rolls back the commission with it."""
+    for index, (expense, receipt) in enumerate(zip(expenses, form.receipts, strict=True)):
+        if receipt is None:
+            continue
+        content = receipt.file.read(rules.MAX_RECEIPT_BYTES + 1)
+        try:
+            assignments_service.attach_receipt(
+                session,
+                assignment=assignment,
+                expense_id=expense.id,
+                filename=receipt.filename or "receipt",
+                content=content,
+                actor=user,
+            )
+        except DomainError as exc:
+            raise refused(cf.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
+
+
+def _status(exc: DomainError) -> int:
+    """A stale version is a conflict (409); any other refusal of a form is 422."""
+    return 409 if exc.code == "version_conflict" else 422
+
+
+def _rearranged(form: cf.CommissionForm) -> cf.CommissionForm:
+    """Add or remove a line or an expense row; nothing is saved."""
+    action, _, which = form.action.partition(":")
+    if action == "add_line":
+        form.lines.append(cf.blank_line())
+    elif action == "add_expense":
+        form.expenses.append(cf.blank_expense())
+        form.receipts.append(None)
+    elif action == "remove_line" and which.isdigit() and int(which) < len(form.lines):
+        del form.lines[int(which)]
+    elif action == "remove_expense" and which.isdigit() and int(which) < len(form.expenses):
+        del form.expenses[int(which)]
+        del form.receipts[int(which)]
+    if not form.lines:
+        form.lines.append(cf.blank_line())
+    return form
+
+
+def _rejected(
+    request: Request,
+    session: Session,
+    *,
+    user: User,
+    form: cf.CommissionForm,
+    errors: dict[str, str],
+    status: int = 422,
+    assignment: Assignment | None = None,
+    kept: Sequence[Expense] | None = None,
+) -> FormRejected:
+    if not form.lines:
+        form.lines.append(cf.blank_line())
+    page = _form_page(
+        request, session, user=user, form=form, errors=errors, assignment=assignment, kept=kept, status=status
+    )
+    return FormRejected(page)
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    *,
+    user: User,
+    form: cf.CommissionForm,
+    errors: dict[str, str],
+    assignment: Assignment | None = None,
+    kept: Sequence[Expense] | None = None,
+    status: int = 200,
+) -> Response:
+    clients, _ = parties_service.list_clients(
+        session,
+        worked_for=assignments_service.clients_worked_for(actor=user),
+        limit=CLIENT_CHOICES,
+        offset=0,
+    )
+    # The version the person read travels in the form; a page that comes back keeps the one she sent.
+    version = form.values.get("version") or (str(assignment.version) if assignment is not None else "")
+    return render(
+        request,
+        "commissions/form.html",
+        {
+            "form": form,
+            "values": form.values,
+            "errors": errors,
+            "clients": clients,
+            "assignment": assignment,
+            "kept_expenses": list(kept if kept is not None else assignment.expenses if assignment else []),
+            "version": version,
+            "action": f"/commissions/{assignment.id}/edit" if assignment is not None else "/commissions/new",
+            "lost_receipts": bool(errors) and any(receipt is not None for receipt in form.receipts),
+            "receipt_types": cf.RECEIPT_TYPES,
+            "new_client": cf.NEW_CLIENT,
+            **_words(),
+        },
+        status=status,
+    )
+
+
+def _detail_page(
+    request: Request, session: Session, *, assignment: Assignment, today: date, error: str = ""
+) -> Response:
+    money = reads.money_of(session, assignment_ids=[assignment.id])[assignment.id]
+    return render(
+        request,
+        "commissions/detail.html",
+        {
+            "assignment": assignment,
+            "read": read_assignment(session, assignment),
+            "line_amounts": [line.amount for line in assignments_service.fee_lines(assignment)],
+            "stage": reads.stage(assignment, money, today=today),
+            "money": money,
+            "today": today,
+            "error": error,
+            "submitted": request.query_params.get("submitted") == "1",
+            **_words(),
+        },
+    )
+
+
+def _words() -> dict[str, object]:
+    """The tables that turn codes into words, for every commission template."""
+    return {
+        "units": cf.UNITS,
+        "unit_words": dict(cf.UNITS),
+        "extent_units": cf.EXTENT_UNITS,
+        "extent_words": dict(cf.EXTENT_UNITS),
+        "vat_choices": cf.VAT_CHOICES,
+        "vat_choice": cf.vat_choice,
+        "warning_words": reads.WARNINGS,
+        "invoice_state": reads.invoice_state,
+    }

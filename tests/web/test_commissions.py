@@ -1,0 +1,597 @@
+"""A member's commissions in the browser: her list, registering one with lines, an expense and its receipt,
+errors next to the fields, handing in with the warnings shown, and nothing of another member's."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kooperativet.assignments.models import Assignment, AssignmentLine, Expense, Receipt
+from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
+from kooperativet.auth.models import Role
+from kooperativet.core.vat import VatCategory
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentSource
+from kooperativet.parties.models import Client, ClientKind, Language, Member
+from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, PayslipLine
+from tests.assignments.factories import JPEG, PDF
+from tests.web.conftest import form_token, sign_in
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def on_today(app):
+    from kooperativet.api.dependencies import today
+
+    app.dependency_overrides[today] = lambda: TODAY
+    yield
+    app.dependency_overrides.pop(today, None)
+
+
+@pytest.fixture
+def theatre(session: Session) -> Client:
+    client = Client(name="Folkteatern i Mellanstad AB", organisation_number="556036-0793")
+    session.add(client)
+    session.flush()
+    return client
+
+
+def commission(
+    session: Session,
+    member: Member,
+    client: Client,
+    *,
+    title: str = "Konsert på torget",
+    status: AssignmentStatus = AssignmentStatus.draft,
+    start: date = date(2026, 10, 16),
+    end: date = date(2026, 10, 17),
+) -> Assignment:
+    assignment = Assignment(
+        member_id=member.id,
+        client_id=client.id,
+        title=title,
+        period_start=start,
+        period_end=end,
+        extent_quantity=Decimal("2"),
+        extent_unit=ExtentUnit.days,
+        buyer_reference="Karin Ek",
+        status=status,
+    )
+    assignment.lines = [
+        AssignmentLine(
+            position=1,
+            description="Konsertframträdande",
+            quantity=Decimal("2"),
+            unit="DAY",
+            unit_price=Decimal("4750.25"),
+            vat_category=VatCategory.STANDARD,
+            vat_rate=Decimal("6"),
+        )
+    ]
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def invoiced(
+    session: Session, assignment: Assignment, *, sequence: int, paid: Decimal, issued_by: int
+) -> Invoice:
+    """An issued invoice row (no rendering: the pages show its numbers and hand out its stored PDF)."""
+    invoice = Invoice(
+        series="F",
+        year=2026,
+        sequence=sequence,
+        number=f"2026-{sequence:04d}",
+        kind=InvoiceKind.invoice,
+        assignment_id=assignment.id,
+        member_id=assignment.member_id,
+        client_id=assignment.client_id,
+        issue_date=date(2026, 10, 20),
+        due_date=date(2026, 11, 19),
+        language=Language.sv,
+        work_amount=Decimal("9500.50"),
+        expenses_amount=Decimal("0.00"),
+        net_total=Decimal("9500.50"),
+        vat_total=Decimal("570.03"),
+        rounding=Decimal("0.47"),
+        payable=Decimal("10071.00"),
+        snapshot={},
+        pdf=PDF,
+        pdf_sha256="0" * 64,
+        issued_by_id=issued_by,
+        status=InvoiceStatus.partly_paid if paid else InvoiceStatus.open,
+        paid_amount=paid,
+    )
+    session.add(invoice)
+    session.flush()
+    if paid:
+        session.add(
+            Payment(
+                invoice_id=invoice.id,
+                amount=paid,
+                paid_on=date(2026, 11, 2),
+                source=PaymentSource.manual,
+                recorded_by_id=issued_by,
+            )
+        )
+    assignment.status = AssignmentStatus.invoiced
+    session.flush()
+    return invoice
+
+
+def salaried(session: Session, assignment: Assignment, *, run: PayrollRun, sequence: int) -> None:
+    amounts: dict[str, Any] = {
+        name: Decimal("1000.00")
+        for name in (
+            "invoiced_amount",
+            "fee",
+            "gross_salary",
+            "holiday_pay",
+            "employer_contributions",
+            "residue",
+            "taxable_pay",
+            "tax",
+            "expense_reimbursement",
+            "net_pay",
+        )
+    }
+    payslip = Payslip(
+        run_id=run.id,
+        member_id=assignment.member_id,
+        year=2026,
+        sequence=sequence,
+        number=f"L2026-{sequence:04d}",
+        pay_date=date(2026, 11, 25),
+        language=Language.sv,
+        year_to_date_gross=Decimal("0"),
+        year_to_date_taxable=Decimal("0"),
+        year_to_date_tax=Decimal("0"),
+        snapshot={},
+        **amounts,
+    )
+    session.add(payslip)
+    session.flush()
+    session.add(
+        PayslipLine(
+            payslip_id=payslip.id,
+            position=1,
+            assignment_id=assignment.id,
+            client_name=assignment.client.name,
+            invoice_numbers=[],
+            fee_rate=Decimal("0.06"),
+            pool=Decimal("1000.00"),
+            holiday_pay_rate=Decimal("0.12"),
+            contribution_category="standard",
+            contribution_parts=[],
+            contribution_base_month_to_date_before=Decimal("0"),
+            tax_mode="flat",
+            **{k: v for k, v in amounts.items() if k != "employer_contributions"},
+            employer_contributions=Decimal("1000.00"),
+        )
+    )
+    session.flush()
+
+
+def posted(client, path: str, data: dict[str, str], files: dict[str, Any] | None = None):
+    page = client.get(path)
+    return client.post(path, data={**data, "csrf_token": form_token(page.text)}, files=files or {})
+
+
+def a_commission(client_id: int | str, **changes: str) -> dict[str, str]:
+    data = {
+        "client_id": str(client_id),
+        "title": "Ljusdesign för Vårsalongen",
+        "description": "Ljus till tre föreställningar.",
+        "period_start": "2026-12-01",
+        "period_end": "2026-12-05",
+        "place": "Konsthallen",
+        "extent_quantity": "5",
+        "extent_unit": "days",
+        "buyer_reference": "Karin Ek",
+        "lines.0.description": "Ljusdesign",
+        "lines.0.quantity": "5",
+        "lines.0.unit": "DAY",
+        "lines.0.unit_price": "3 250,50",
+        "lines.0.vat": "S25",
+        "lines.1.description": "Teknikerhjälp",
+        "lines.1.quantity": "2,5",
+        "lines.1.unit": "HUR",
+        "lines.1.unit_price": "450",
+        "lines.1.vat": "S6",
+    }
+    data.update(changes)
+    return data
+
+
+def assignments_of(session: Session, member: Member) -> list[Assignment]:
+    session.expire_all()
+    return list(session.scalars(select(Assignment).where(Assignment.member_id == member.id)))
+
+
+def test_the_list_shows_her_commissions_in_words_with_invoice_payment_and_salary(
+    browser_client, session, make_member, make_user, theatre, on_today
+) -> None:
+    alva = make_member()
+    other = make_member()
+    office = make_user(Role.treasurer)
+    commission(session, alva.member, theatre, title="Höstens utkast")
+    paid = commission(session, alva.member, theatre, title="Konsert i oktober", start=date(2026, 10, 1))
+    invoiced(session, paid, sequence=7, paid=Decimal("5000.00"), issued_by=office.user.id)
+    run = PayrollRun(pay_date=date(2026, 11, 25), pay_on=PayOn.invoice)
+    session.add(run)
+    session.flush()
+    salaried(session, paid, run=run, sequence=3)
+    commission(session, other.member, theatre, title="Någon annans uppdrag")
+    sign_in(browser_client, alva.user.email)
+    page = browser_client.get("/commissions")
+    assert page.status_code == 200
+    html = page.text
+    assert "Höstens utkast" in html
+    assert "Utkast" in html
+    assert "Någon annans uppdrag" not in html
+    assert "Folkteatern i Mellanstad AB" in html
+    assert '<span class="nowrap">2026-10-01</span> – <span class="nowrap">2026-10-17</span>' in html
+    assert "9\N{NO-BREAK SPACE}500,50 kr" in html  # 2 × 4 750,25, excl. VAT
+    # Due 19 November, 5 000 of 10 071 paid, and today is the 20th: past due.
+    assert "Fakturerat, betalningen är försenad" in html
+    assert (
+        '2026-0007</span>, förfaller <span class="nowrap">2026-11-19</span><br>Inte betald, förfallen'
+        '<br>5\N{NO-BREAK SPACE}000,00 kr betalt <span class="nowrap">2026-11-02</span>' in html
+    )
+    assert 'lönespecifikation <span class="nowrap">L2026-0003</span>, utbetald' in html
+    assert html.index("Höstens utkast") < html.index("Konsert i oktober")  # latest period first, as the API
+
+
+def test_a_member_registers_a_commission_with_lines_and_an_expense_with_its_receipt(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    data = a_commission(
+        theatre.id,
+        **{
+            "expenses.0.spent_on": "2026-12-01",
+            "expenses.0.description": "Tåg Malmö–Lund",
+            "expenses.0.amount": "1 178,00",
+            "expenses.0.vat_rate": "6",
+            "expenses.0.reinvoice": "on",
+        },
+    )
+    answer = posted(
+        browser_client,
+        "/commissions/new",
+        data,
+        files={"expenses.0.receipt": ("kvitto.jpg", JPEG, "image/jpeg")},
+    )
+    assert answer.status_code == 303, answer.text
+    [saved] = assignments_of(session, alva.member)
+    assert answer.headers["location"] == f"/commissions/{saved.id}"
+    assert saved.status == AssignmentStatus.draft
+    assert [
+        (line.quantity, line.unit, line.unit_price, line.vat_category, line.vat_rate) for line in saved.lines
+    ] == [
+        (Decimal("5"), "DAY", Decimal("3250.50"), "S", Decimal("25")),
+        (Decimal("2.5"), "HUR", Decimal("450.00"), "S", Decimal("6")),
+    ]
+    [expense] = saved.expenses
+    assert (expense.amount, expense.vat_rate, expense.reinvoice) == (Decimal("1178.00"), Decimal("6"), True)
+    assert expense.receipt is not None
+    assert (expense.receipt.filename, expense.receipt.media_type) == ("kvitto.jpg", "image/jpeg")
+    detail = browser_client.get(f"/commissions/{saved.id}").text
+    assert "Ljusdesign" in detail
+    assert ">dag</td>" in detail  # units in words, never DAY or HUR
+    assert ">timme</td>" in detail
+    assert "25 % moms" in detail.replace("\N{NO-BREAK SPACE}", " ")
+    assert "16\N{NO-BREAK SPACE}252,50" in detail  # 5 × 3 250,50 + 2,5 × 450 = 17 377,50; the first line
+    assert "17\N{NO-BREAK SPACE}377,50" in detail
+    receipt = browser_client.get(f"/commissions/{saved.id}/expenses/{expense.id}/receipt")
+    assert receipt.status_code == 200
+    assert receipt.content == JPEG
+
+
+def test_a_new_client_can_come_with_the_commission(browser_client, session, make_member) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    data = a_commission(
+        "new",
+        **{
+            "client.name": "Sara Berg",
+            "client.kind": "person",
+            "client.city": "Nacka",
+            "client.country": "se",
+        },
+    )
+    answer = posted(browser_client, "/commissions/new", data)
+    assert answer.status_code == 303, answer.text
+    [saved] = assignments_of(session, alva.member)
+    assert (saved.client.name, saved.client.kind, saved.client.country) == (
+        "Sara Berg",
+        ClientKind.person,
+        "SE",
+    )
+
+
+def test_errors_are_shown_next_to_their_fields_and_nothing_is_saved(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    clients_before = session.scalar(select(func.count()).select_from(Client))
+    data = a_commission(
+        theatre.id,
+        period_end="2026-11-01",
+        **{"lines.1.unit_price": "tolv", "lines.0.quantity": "0"},
+    )
+    answer = posted(browser_client, "/commissions/new", data)
+    assert answer.status_code == 422
+    assert 'id="e-lines.1.unit_price">Skriv ett belopp över noll i kronor och öre' in answer.text
+    assert 'value="Ljusdesign för Vårsalongen"' in answer.text  # what she typed is kept
+    assert 'value="tolv"' in answer.text
+    # The schema read every field; the rules come next, each by its field.
+    data["lines.1.unit_price"] = "450"
+    answer = posted(browser_client, "/commissions/new", data)
+    assert answer.status_code == 422
+    assert 'id="e-period_end">Perioden slutar innan den börjar.' in answer.text
+    data["period_end"] = "2026-12-05"
+    answer = posted(browser_client, "/commissions/new", data)
+    assert 'id="e-lines.0.quantity">Det här måste vara större än noll.' in answer.text
+    assert assignments_of(session, alva.member) == []
+    assert session.scalar(select(func.count()).select_from(Client)) == clients_before
+
+
+def test_a_receipt_that_is_not_a_pdf_jpeg_or_png_sends_the_form_back_and_saves_nothing(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    data = a_commission(
+        theatre.id,
+        **{"expenses.0.spent_on": "2026-12-01", "expenses.0.description": "Taxi", "expenses.0.amount": "300"},
+    )
+    answer = posted(
+        browser_client,
+        "/commissions/new",
+        data,
+        files={"expenses.0.receipt": ("kvitto.txt", b"hello", "text/plain")},
+    )
+    assert answer.status_code == 422
+    assert 'id="e-expenses.0.receipt">Ett kvitto måste vara en PDF-, JPEG- eller PNG-fil' in answer.text
+    assert "Välj kvittofilerna igen" in answer.text
+    assert assignments_of(session, alva.member) == []
+    assert session.scalar(select(func.count()).select_from(Receipt)) == 0
+
+
+def test_adding_a_line_keeps_what_was_typed_and_saves_nothing(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    answer = posted(browser_client, "/commissions/new", {**a_commission(theatre.id), "action": "add_line"})
+    assert answer.status_code == 200
+    assert 'name="lines.2.description"' in answer.text
+    assert 'value="Teknikerhjälp"' in answer.text
+    assert assignments_of(session, alva.member) == []
+
+
+def test_a_draft_is_handed_in_after_its_warnings_are_shown(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    # More than three months: holiday pay cannot be paid with each salary, which the treasurer must see.
+    answer = posted(browser_client, "/commissions/new", a_commission(theatre.id, period_end="2027-04-30"))
+    location = answer.headers["location"]
+    detail = browser_client.get(location).text
+    assert "Perioden är längre än tre månader" in detail
+    assert "semesterlagen 16 a §" in detail
+    [saved] = assignments_of(session, alva.member)
+    answer = browser_client.post(
+        f"{location}/submit", data={"version": str(saved.version), "csrf_token": form_token(detail)}
+    )
+    assert answer.status_code == 303
+    [saved] = assignments_of(session, alva.member)
+    assert saved.status == AssignmentStatus.submitted
+    after = browser_client.get(answer.headers["location"]).text
+    assert "Inskickat, väntar på godkännande" in after
+    assert "Inskickat 20" in after  # the history: handed in at a moment
+
+
+def test_a_stale_version_is_said_in_words_and_the_typing_is_kept(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    draft = commission(session, alva.member, theatre)
+    sign_in(browser_client, alva.user.email)
+    page = browser_client.get(f"/commissions/{draft.id}/edit")
+    assert f'name="version" value="{draft.version}"' in page.text
+    draft.version += 1  # someone saved it in another window meanwhile
+    session.flush()
+    data = a_commission(theatre.id, version=str(draft.version - 1), title="Mitt nya namn")
+    answer = browser_client.post(
+        f"/commissions/{draft.id}/edit", data={**data, "csrf_token": form_token(page.text)}
+    )
+    assert answer.status_code == 409
+    assert "Någon har ändrat uppdraget efter att du öppnade det" in answer.text
+    assert 'value="Mitt nya namn"' in answer.text
+    session.expire_all()
+    assert session.get(Assignment, draft.id).title == "Konsert på torget"
+
+
+def test_editing_a_draft_changes_its_lines_and_adds_an_expense(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    draft = commission(session, alva.member, theatre)
+    sign_in(browser_client, alva.user.email)
+    page = browser_client.get(f"/commissions/{draft.id}/edit")
+    assert 'value="4750,25"' in page.text  # the price as a Swede types it
+    data = a_commission(
+        theatre.id,
+        version=str(draft.version),
+        **{
+            "expenses.0.spent_on": "2026-12-02",
+            "expenses.0.description": "Gelé",
+            "expenses.0.amount": "89,50",
+        },
+    )
+    answer = browser_client.post(
+        f"/commissions/{draft.id}/edit",
+        data={**data, "csrf_token": form_token(page.text)},
+        files={"expenses.0.receipt": ("kvitto.pdf", PDF, "application/pdf")},
+    )
+    assert answer.status_code == 303, answer.text
+    session.expire_all()
+    saved = session.get_one(Assignment, draft.id)
+    assert [line.description for line in saved.lines] == ["Ljusdesign", "Teknikerhjälp"]
+    [expense] = saved.expenses
+    assert (expense.amount, expense.receipt.media_type) == (Decimal("89.50"), "application/pdf")
+
+
+def test_another_members_commission_its_receipt_and_invoice_are_not_found(
+    browser_client, session, make_member, make_user, theatre
+) -> None:
+    alva = make_member()
+    bertil = make_member()
+    office = make_user(Role.treasurer)
+    his = commission(session, bertil.member, theatre)
+    his.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6)
+    ]
+    session.flush()
+    invoice = invoiced(session, his, sequence=9, paid=Decimal("0"), issued_by=office.user.id)
+    mine = commission(session, alva.member, theatre)
+    sign_in(browser_client, alva.user.email)
+    for path in (
+        f"/commissions/{his.id}",
+        f"/commissions/{his.id}/edit",
+        f"/commissions/{his.id}/expenses/{his.expenses[0].id}/receipt",
+        f"/commissions/{his.id}/invoices/{invoice.id}/pdf",
+        f"/commissions/{mine.id}/invoices/{invoice.id}/pdf",
+    ):
+        answer = browser_client.get(path)
+        assert answer.status_code == 404, path
+        assert "Tåg" not in answer.text
+        assert "Logga ut" in answer.text  # the error page still shows her menu after the rollback
+    his_draft = commission(session, bertil.member, theatre)
+    token = form_token(browser_client.get("/commissions").text)
+    answer = browser_client.post(
+        f"/commissions/{his_draft.id}/submit", data={"version": str(his_draft.version), "csrf_token": token}
+    )
+    assert answer.status_code == 404
+    session.expire_all()
+    assert session.get_one(Assignment, his_draft.id).status == AssignmentStatus.draft
+
+
+def test_her_invoice_pdf_is_handed_out_as_stored(
+    browser_client, session, make_member, make_user, theatre
+) -> None:
+    alva = make_member()
+    office = make_user(Role.treasurer)
+    mine = commission(session, alva.member, theatre)
+    invoice = invoiced(session, mine, sequence=11, paid=Decimal("0"), issued_by=office.user.id)
+    sign_in(browser_client, alva.user.email)
+    detail = browser_client.get(f"/commissions/{mine.id}").text
+    assert f'href="/commissions/{mine.id}/invoices/{invoice.id}/pdf"' in detail
+    answer = browser_client.get(f"/commissions/{mine.id}/invoices/{invoice.id}/pdf")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.content == PDF
+
+
+def test_the_commission_pages_are_for_members(browser_client, make_user) -> None:
+    board = make_user(Role.board)
+    sign_in(browser_client, board.user.email)
+    assert browser_client.get("/commissions").status_code == 403
+    assert browser_client.get("/commissions/new").status_code == 403
+
+
+def test_the_start_page_shows_her_drafts_submissions_and_overdue_invoices(
+    browser_client, session, make_member, make_user, theatre, on_today
+) -> None:
+    alva = make_member()
+    office = make_user(Role.treasurer)
+    commission(session, alva.member, theatre, title="Att göra klart")
+    commission(session, alva.member, theatre, title="Väntar på kassören", status=AssignmentStatus.submitted)
+    late = commission(session, alva.member, theatre, title="Sen betalning", status=AssignmentStatus.approved)
+    invoiced(session, late, sequence=12, paid=Decimal("1000.00"), issued_by=office.user.id)
+    sign_in(browser_client, alva.user.email)
+    html = browser_client.get("/").text
+    assert "Utkast att göra klart (1)" in html
+    assert "Att göra klart" in html
+    assert "Väntar på godkännande (1)" in html
+    assert "Väntar på kassören" in html
+    assert "Obetalda fakturor efter förfallodagen (1)" in html
+    assert "2026-0012" in html
+    assert "9\N{NO-BREAK SPACE}071,00 kr, förföll 2026-11-19" in html
+
+
+def test_the_list_runs_as_many_statements_for_100_commissions_as_for_1(
+    browser_client, session, make_member, make_user, theatre, count_statements, on_today
+) -> None:
+    alva = make_member()
+    office = make_user(Role.treasurer)
+    run = PayrollRun(pay_date=date(2026, 11, 25), pay_on=PayOn.payment)
+    session.add(run)
+    session.flush()
+
+    def add(numbers: range) -> None:
+        """Commissions with an expense, an invoice with a payment, and a payslip each."""
+        for n in numbers:
+            assignment = commission(session, alva.member, theatre, title=f"Uppdrag {n}")
+            assignment.expenses = [
+                Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6)
+            ]
+            invoiced(session, assignment, sequence=100 + n, paid=Decimal("10.00"), issued_by=office.user.id)
+            salaried(session, assignment, run=run, sequence=n + 1)
+
+    add(range(1))
+    sign_in(browser_client, alva.user.email)
+    browser_client.get("/commissions?limit=100")
+    with count_statements() as one:
+        page = browser_client.get("/commissions?limit=100")
+    assert page.text.count('<li class="card">') == 1
+    add(range(1, 100))
+    with count_statements() as hundred:
+        page = browser_client.get("/commissions?limit=100")
+    assert page.text.count('<li class="card">') == 100
+    assert page.text.count('lönespecifikation <span class="nowrap">L2026-') == 100
+    assert hundred.count == one.count
+
+
+def test_a_drafts_expense_gets_its_receipt_later_or_is_removed(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    draft = commission(session, alva.member, theatre)
+    draft.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6)
+    ]
+    session.flush()
+    expense_id = draft.expenses[0].id
+    sign_in(browser_client, alva.user.email)
+    token = form_token(browser_client.get(f"/commissions/{draft.id}/edit").text)
+    refused = browser_client.post(
+        f"/commissions/{draft.id}/expenses/{expense_id}/receipt",
+        data={"csrf_token": token},
+        files={"receipt": ("kvitto.gif", b"GIF89a", "image/gif")},
+    )
+    assert refused.status_code == 422
+    assert f'id="e-receipt.{expense_id}">Ett kvitto måste vara en PDF-, JPEG- eller PNG-fil' in refused.text
+    answer = browser_client.post(
+        f"/commissions/{draft.id}/expenses/{expense_id}/receipt",
+        data={"csrf_token": token},
+        files={"receipt": ("kvitto.pdf", PDF, "application/pdf")},
+    )
+    assert answer.status_code == 303
+    assert browser_client.get(f"/commissions/{draft.id}/expenses/{expense_id}/receipt").content == PDF
+    answer = browser_client.post(
+        f"/commissions/{draft.id}/expenses/{expense_id}/remove", data={"csrf_token": token}
+    )
+    assert answer.status_code == 303
+    session.expire_all()
+    assert session.get_one(Assignment, draft.id).expenses == []
