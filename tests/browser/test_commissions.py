@@ -83,7 +83,7 @@ def test_alva_sees_the_invoice_and_payment_behind_her_commission_and_downloads_t
     page.goto("/commissions")
     page.get_by_role("link", name="Skrivarverkstad för unga").click()
     expect(page.get_by_role("heading", name="Faktura 2026-0001")).to_be_visible()
-    expect(page.get_by_text("Betalt", exact=True)).to_be_visible()
+    expect(page.get_by_text("Betald", exact=True)).to_be_visible()
     assert_accessible(page)
     screenshot(page, "commissions-invoiced")
     href = page.get_by_role("link", name="Ladda ner 2026-0001 (PDF)").get_attribute("href")

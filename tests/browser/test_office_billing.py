@@ -79,7 +79,7 @@ def test_the_treasurer_approves_invoices_and_records_the_payment(
     if confirm.count():
         confirm.check()
     page.get_by_role("button", name="Godkänn uppdraget").click()
-    expect(page.locator(".status").first).to_have_text("Godkänt")
+    expect(page.locator(".status").first).to_have_text("Godkänt, inte fakturerat än")
 
     page.get_by_role("link", name="Utfärda fakturan").click()
     expect(page.get_by_label("Antal att fakturera nu")).to_have_value("2")

@@ -37,7 +37,7 @@ INVOICE_KINDS = {InvoiceKind.invoice: N_("Invoice"), InvoiceKind.credit_note: N_
 ASSIGNMENT_STATUSES = {
     AssignmentStatus.draft: N_("Draft"),
     AssignmentStatus.submitted: N_("Waiting for decision"),
-    AssignmentStatus.approved: N_("Approved"),
+    AssignmentStatus.approved: N_("Approved, not invoiced yet"),
     AssignmentStatus.rejected: N_("Rejected"),
     AssignmentStatus.invoiced: N_("Invoiced"),
     AssignmentStatus.paid: N_("Paid by the client"),
