@@ -14,7 +14,7 @@ def test_alva_opens_her_latest_payslip_and_sees_her_year_and_save_count(page: Pa
     expect(page.get_by_role("img", name="Mitt år 2026, per månad")).to_be_visible()
     expect(page.get_by_role("img", name="Räknade dagar de senaste 5 åren")).to_be_visible()
     expect(page.get_by_text("De senaste fem åren:")).to_contain_text("räknade dagar")
-    link = page.get_by_role("link", name="Lönebesked L2026-00001 (svenska)")
+    link = page.get_by_role("link", name="Lönespecifikation L2026-00001 (svenska)")
     href = link.get_attribute("href")
     assert href is not None
     answer = page.request.get(href)
