@@ -278,6 +278,10 @@ def write_minutes(
     return minutes
 
 
+def _render(html: str) -> bytes:
+    return html_to_pdf(html)
+
+
 def _text(minutes: Minutes) -> str:
     if minutes.html is None:
         raise ValueError(f"minutes {minutes.id} have no text to render")
@@ -291,7 +295,7 @@ MINUTES_PDF: Final = DocumentKind(
     pdf_column="pdf",
     sha256_column="sha256",
     snapshot=_text,
-    render=html_to_pdf,
+    render=_render,
     describe=lambda minutes: {
         "meeting_id": minutes.meeting_id,
         "version": minutes.version,
