@@ -94,11 +94,11 @@ def test_locked_minutes_take_their_pdf_once_from_empty_and_nothing_else(
     assert locked.status_code == 200, locked.text  # locked and committed; the PDF stays pending
     assert locked.json()["locked_at"] is not None
     assert locked.json()["sha256"] is None
-    where = {"id": draft["id"]}
+    where = {"id": draft["id"], "pdf": b"%PDF"}
     for statement in (
         "UPDATE minutes SET html = 'another text' WHERE id = :id",
-        "UPDATE minutes SET pdf = X'25504446' WHERE id = :id",  # the PDF without its SHA-256
-        "UPDATE minutes SET pdf = X'25504446', sha256 = 'x', html = 'y' WHERE id = :id",
+        "UPDATE minutes SET pdf = :pdf WHERE id = :id",  # the PDF without its SHA-256
+        "UPDATE minutes SET pdf = :pdf, sha256 = 'x', html = 'y' WHERE id = :id",
         "UPDATE minutes SET locked_at = NULL WHERE id = :id",
         "DELETE FROM minutes WHERE id = :id",
     ):
@@ -130,7 +130,7 @@ def test_locked_minutes_take_their_pdf_once_from_empty_and_nothing_else(
     assert verify(session).ok
     for statement in (
         "UPDATE minutes SET pdf = NULL, sha256 = NULL WHERE id = :id",
-        "UPDATE minutes SET pdf = X'25504446', sha256 = 'x' WHERE id = :id",
+        "UPDATE minutes SET pdf = :pdf, sha256 = 'x' WHERE id = :id",
     ):
         with pytest.raises(DBAPIError, match="locked minutes"), session.begin_nested():
             session.execute(text(statement), where)
