@@ -50,6 +50,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "kooperativet_read_only"  # execution option: begin a deferred (read) transaction on SQLite
 AUDIT_KEY = "kooperativet_audit_key"  # Session.info: the audit chain's HMAC key (make_session_factory)
 AFTER_COMMIT = "kooperativet_after_commit"  # Session.info: work that waits for the commit (after_commit)
+CLOCK = "kooperativet_clock"  # Session.info: the time work recorded after a commit is stamped with (clock_of)
 
 # SQLite has no decimal type: NUMERIC(14,2) values travel as IEEE doubles. Amounts are capped at twelve
 # integer digits and two decimals (the API pattern), fourteen significant digits, which a double carries
@@ -134,10 +135,24 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine, *, audit_key: bytes) -> sessionmaker[Session]:
+def make_session_factory(
+    engine: Engine, *, audit_key: bytes, clock: Callable[[], datetime] = utcnow
+) -> sessionmaker[Session]:
     """Sessions on ``engine`` that carry the audit chain's key (``Session.info``), so that every service can
-    append to the chain without passing the key through each call, and none can append without it."""
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True, info={AUDIT_KEY: audit_key})
+    append to the chain without passing the key through each call, and none can append without it.
+
+    They carry a ``clock`` too, for the work that runs after a commit (``after_commit``), which no caller
+    hands a ``now``: the document pipeline stamps the audit event of a stored PDF with it. The demo gives
+    its fixed moment, so that two runs chain the same log."""
+    return sessionmaker(
+        bind=engine, expire_on_commit=False, autoflush=True, info={AUDIT_KEY: audit_key, CLOCK: clock}
+    )
+
+
+def clock_of(session: Session) -> datetime:
+    """The moment by the session's clock (``make_session_factory``); the wall clock for a session without."""
+    clock: Callable[[], datetime] = session.info.get(CLOCK, utcnow)
+    return clock()
 
 
 @contextmanager

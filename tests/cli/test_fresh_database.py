@@ -56,7 +56,7 @@ COMMANDS = {
     "payroll",
     "export",
 }
-COMMANDS |= {"keys"}
+COMMANDS |= {"keys", "documents"}
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +103,7 @@ TESTED_IN = {
     "export pain001": "test_month_end",
     "keys rotate": "test_month_end",
     "demo": "test_demo_command",
+    "documents render-pending": "test_documents_command",
 }
 
 

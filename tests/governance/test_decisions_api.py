@@ -8,10 +8,11 @@ from email.header import decode_header, make_header
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from kooperativet.audit.models import AuditEvent
 from kooperativet.audit.service import verify
 from kooperativet.parameters.service import seed_defaults, value_in_force
 from kooperativet.payroll.calculation import TaxSetting, calculate_payout
@@ -151,7 +152,10 @@ def test_minutes_are_drawn_up_locked_and_corrected_as_a_new_version(
     assert too_early.status_code == 409
     assert api.post(f"{API}/meetings/{meeting_id}/close", headers=headers).status_code == 200
     first = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers).json()
-    assert first["audit_head_hash"] == verify(session).head.hash
+    # The draft prints the head it was drawn up on; the log has moved on only by the event storing its PDF.
+    last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+    assert (last.kind, last.previous_hash) == ("document_rendered", first["audit_head_hash"])
+    assert last.hash == verify(session).head.hash
     pdf = api.get(f"{API}/minutes/{first['id']}/pdf", headers=assembly.members[3].headers)
     assert pdf.content.startswith(b"%PDF")
     for adjuster in assembly.members[2:4]:

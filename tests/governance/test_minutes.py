@@ -3,6 +3,7 @@ each decision under its item, Swedish words and numbers, and the adjusters' appr
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -18,8 +19,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
+from kooperativet.documents.render import html_to_pdf
 from kooperativet.governance import minutes_text
-from kooperativet.governance.models import AgendaItemKind, VoteMethod
+from kooperativet.governance.models import AgendaItemKind, Minutes, VoteMethod
 from kooperativet.governance.rules.terms import DecisionKind, MeetingKind, Outcome
 from tests.documents.glyphs import glyph_problems
 from tests.governance.conftest import MEETING_DAY, Assembly
@@ -360,16 +362,29 @@ def test_the_minutes_lock_only_when_both_elected_adjusters_have_approved_from_th
         (adjuster1.member.id, draft["sha256"]),
         (adjuster2.member.id, draft["sha256"]),
     ]
+    # The locking transaction wrote the adjusted text and names it by its SHA-256; the PDF, rendered from that
+    # text after the commit, is named by its own SHA-256 in the event that stored it.
+    stored = session.get_one(Minutes, draft["id"])
+    session.refresh(stored)
+    assert stored.html is not None
     assert events(session, "minutes_locked") == [
         {
             "meeting_id": meeting_id,
             "minutes_id": draft["id"],
             "version": 1,
             "draft_sha256": draft["sha256"],
-            "sha256": locked["sha256"],
+            "text_sha256": hashlib.sha256(stored.html.encode()).hexdigest(),
             "approved_by": [adjuster1.member.id, adjuster2.member.id],
         }
     ]
+    rendered = [e for e in events(session, "document_rendered") if e["document"] == "minutes"]
+    same = {"document": "minutes", "id": draft["id"], "meeting_id": meeting_id, "version": 1}
+    assert rendered == [
+        {**same, "adjusted": False, "pdf_sha256": draft["sha256"]},
+        {**same, "adjusted": True, "pdf_sha256": locked["sha256"]},
+    ]
+    assert hashlib.sha256(final).hexdigest() == locked["sha256"] == stored.sha256
+    assert html_to_pdf(stored.html) == final
     # Final: the database itself refuses to change the minutes or remove an approval.
     with pytest.raises(DBAPIError, match="locked minutes"), session.begin_nested():
         session.execute(text("UPDATE minutes SET sha256 = 'x' WHERE id = :id"), {"id": draft["id"]})

@@ -4,12 +4,15 @@ from the stored snapshot and stored once; a pending PDF is rendered by the downl
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from kooperativet.audit.models import AuditEvent
+from kooperativet.audit.service import verify
 from kooperativet.auth.models import Role
 from kooperativet.documents.pipeline import render_now, store_once
 from kooperativet.invoices import documents
@@ -154,3 +157,34 @@ def test_the_database_lets_the_pdf_be_set_once_and_never_changed(
     ):
         with pytest.raises(DBAPIError, match="never changes"), session.begin_nested():
             session.execute(text(statement))
+
+
+def test_storing_the_pdf_is_recorded_in_the_audit_log_with_its_sha256_once(
+    api, session, seller, municipality, make_member, make_assignment, treasurer, on_day
+) -> None:
+    assignment = make_assignment(make_member().member, municipality)
+    body = api.post(
+        "/api/v1/invoices", json={"assignment_id": assignment.id}, headers=treasurer.headers
+    ).json()
+    credit = api.post(
+        f"/api/v1/invoices/{body['id']}/credit-notes",
+        json={"reason": "fel belopp"},
+        headers=treasurer.headers,
+    )
+    assert credit.status_code == 201, credit.text
+
+    # A second renderer stores nothing, and records nothing.
+    assert store_once(session, INVOICE_PDF, body["id"], b"%PDF-1.7 another rendering") is False
+    rendered = session.scalars(
+        select(AuditEvent).where(AuditEvent.kind == "document_rendered").order_by(AuditEvent.id)
+    )
+    assert [json.loads(event.payload) for event in rendered] == [
+        {"document": "invoice", "id": body["id"], "number": body["number"], "pdf_sha256": body["pdf_sha256"]},
+        {
+            "document": "credit_note",
+            "id": credit.json()["id"],
+            "number": credit.json()["number"],
+            "pdf_sha256": credit.json()["pdf_sha256"],
+        },
+    ]
+    assert verify(session).ok

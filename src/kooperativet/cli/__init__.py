@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kooperativet.cli import audit as audit_cli
+from kooperativet.cli import documents as documents_cli
 from kooperativet.cli import export as export_cli
 from kooperativet.cli import keys as keys_cli
 from kooperativet.cli import payroll as payroll_cli
@@ -34,6 +35,7 @@ app.add_typer(payroll_cli.tax_tables_app, name="tax-tables")
 app.add_typer(payroll_cli.app, name="payroll")
 app.add_typer(export_cli.app, name="export")
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(documents_cli.app, name="documents")
 
 
 @app.command()

@@ -16,12 +16,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from kooperativet import __version__, migrate
 from kooperativet.db import after_commit, make_engine, make_session_factory, transaction
+
+#: The kinds of document the manifest lists (docs/demo.md): the cooperative's own documents, and no input.
+MANIFEST_KINDS: Final = frozenset(
+    {
+        "invoice_pdf",
+        "invoice_ubl",
+        "credit_note_pdf",
+        "credit_note_ubl",
+        "employment_certificate_pdf",
+        "payslip_pdf",
+        "payroll_summary_csv",
+        "payroll_summary_xlsx",
+        "agi_xml",
+        "sie",
+        "pain001",
+        "minutes_pdf",
+        "ballots_json",
+        "audit_log_json",
+    }
+)
 
 #: The demo's audit key is fixed and public, so that two runs chain to the same hashes; never use it live.
 DEMO_AUDIT_KEY = b"kooperativet demo audit key - public, not a secret"
@@ -34,6 +54,8 @@ class Manifest:
     files: list[dict[str, str]] = field(default_factory=list)
 
     def add(self, *, out: Path, path: Path, kind: str, document_id: str, audit_head: str | None) -> None:
+        if kind not in MANIFEST_KINDS:
+            raise ValueError(f"{kind!r} is not a kind the manifest lists (docs/demo.md)")
         entry = {
             "path": path.relative_to(out).as_posix(),
             "kind": kind,
@@ -74,10 +96,15 @@ class DemoContext:
         self, relative: str, content: bytes, *, kind: str, document_id: str, audit_head: str | None = None
     ) -> Path:
         """Write a document under ``out`` and list it in the manifest (with the audit head it anchors)."""
+        path = self.write_input(relative, content)
+        self.manifest.add(out=self.out, path=path, kind=kind, document_id=document_id, audit_head=audit_head)
+        return path
+
+    def write_input(self, relative: str, content: bytes) -> Path:
+        """Write a file the demo feeds in (the bank's camt.054) under ``out``, not listed in the manifest."""
         path = self.out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-        self.manifest.add(out=self.out, path=path, kind=kind, document_id=document_id, audit_head=audit_head)
         return path
 
     def write_after_commit(
@@ -120,7 +147,8 @@ def run_demo(*, out: Path, today: date, database_url: str | None = None) -> Path
     engine = make_engine(url)
     context = DemoContext(out=out, today=today, manifest=Manifest())
     try:
-        factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY)
+        # The documents rendered after each commit are recorded at the demo's fixed moment too.
+        factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY, clock=lambda: context.now)
         for step in _steps():
             with transaction(factory) as session:
                 context.session = session

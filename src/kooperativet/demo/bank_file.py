@@ -3,7 +3,7 @@
 It holds what a Swedish bank reports for a bankgiro with OCR: a booked credit per payment, the OCR reference
 in ``RmtInf/Strd/CdtrRefInf/Ref``. The demo file pays part of the lecture invoice and holds one payment whose
 reference names no invoice, which the import stores as an unmatched entry for the treasurer
-(invoicing.md, "Bank files"). Written as ``bank/camt054-<day>.xml`` and listed in the manifest.
+(invoicing.md, "Bank files"). Written as ``bank/camt054-<day>.xml``; an input, so not in the manifest.
 """
 
 from __future__ import annotations

@@ -14,8 +14,10 @@ import hmac
 import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 
 from kooperativet.auth.models import User
+from kooperativet.db import commit_now
 from kooperativet.demo import DemoContext
 from kooperativet.governance import (
     board,
@@ -257,14 +259,16 @@ def run(context: DemoContext) -> None:
     minutes = minutes_service.draw_up_minutes(
         session, meeting=meeting, correction_reason=None, now=now + timedelta(hours=3)
     )
+    # The draft is committed and its PDF rendered for the adjusters to read, as its own request would be.
+    commit_now(session)
     # The adjusters elected at the meeting approve the draft, each from their own account; the second
-    # approval locks the minutes as adjusted.
+    # approval locks the minutes as adjusted, and their PDF is rendered after the step's commit.
     for adjuster, after in ((bertil, timedelta(days=6)), (dagny, timedelta(days=7))):
         minutes_approval.approve_minutes(session, minutes=minutes, member=adjuster, now=now + after)
     assert minutes.locked_at is not None
-    context.write(
+    context.write_after_commit(
         "governance/arsmote-2026-protokoll.pdf",
-        minutes.pdf,
+        partial(getattr, minutes, "pdf"),
         kind="minutes_pdf",
         document_id=f"minutes-{meeting.id}-v{minutes.version}",
     )

@@ -97,7 +97,8 @@ def _import_bank_file(context: DemoContext, treasurer: User, payment: Credit) ->
         credits=[payment, STRAY_PAYMENT],
     )
     day = context.today.isoformat()
-    context.write(f"bank/camt054-{day}.xml", content, kind="camt054", document_id=f"camt054:DEMO-{day}")
+    # The bank's file is an input the cooperative reads, not a document it issues: not in the manifest.
+    context.write_input(f"bank/camt054-{day}.xml", content)
     payments.import_camt054(context.session, content=content, actor=treasurer, now=context.now)
 
 

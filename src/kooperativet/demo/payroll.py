@@ -33,6 +33,13 @@ from kooperativet.payroll.documents import render_payslip_pdf
 
 THEATRE: Final = "Folkteatern i Mellanstad AB"
 
+#: The manifest's kind of each summary: the Swedish CSV is a payroll_summary_csv too, in other words.
+SUMMARY_KINDS: Final = {
+    SummaryFormat.csv: "payroll_summary_csv",
+    SummaryFormat.xlsx: "payroll_summary_xlsx",
+    SummaryFormat.csv_sv: "payroll_summary_csv",
+}
+
 
 def run(context: DemoContext) -> None:
     """Settle open invoices, add Cleo's second commission, create and approve the run."""
@@ -98,7 +105,7 @@ def write(context: DemoContext) -> None:
     context.write(
         f"payslips/{first.number}-en.pdf",
         render_payslip_pdf(number=first.number, snapshot=first.snapshot, language="en"),
-        kind="payslip_pdf_en",
+        kind="payslip_pdf",
         document_id=f"payslip:{first.number}",
     )
     created_at = datetime.combine(context.today, time(12, 0), tzinfo=UTC)
@@ -107,7 +114,7 @@ def write(context: DemoContext) -> None:
         context.write(
             f"payroll/{file.filename}",
             file.content,
-            kind=f"payroll_summary_{summary_format}",
+            kind=SUMMARY_KINDS[summary_format],
             document_id=f"payroll_run:{run_id}",
         )
 

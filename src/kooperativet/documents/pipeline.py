@@ -25,7 +25,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kooperativet.db import after_commit, fetch_locked
+from kooperativet.audit.service import append_event
+from kooperativet.db import after_commit, clock_of, fetch_locked
 
 SnapshotT = TypeVar("SnapshotT")
 
@@ -47,6 +48,8 @@ class DocumentKind(Generic[SnapshotT]):
     render: Callable[[SnapshotT], bytes]
     #: Many documents at once (payslip id → bytes), e.g. on a process pool; by default one after the other.
     render_many: Callable[[Mapping[int, SnapshotT]], dict[int, bytes]] | None = None
+    #: What names the document in the audit log besides its kind and id (its number, its version …).
+    describe: Callable[[Any], Mapping[str, object]] | None = None
 
     def is_stored(self, row: Any) -> bool:
         return getattr(row, self.sha256_column) is not None
@@ -87,22 +90,44 @@ def render_now(session: Session, kind: DocumentKind[Any], ids: Iterable[int]) ->
         rendered = kind.render_many(snapshots)
     else:
         rendered = {row_id: kind.render(snapshot) for row_id, snapshot in snapshots.items()}
-    stored = sum(store_once(session, kind, row_id, pdf) for row_id, pdf in sorted(rendered.items()))
+    stored = sum(
+        store_once(session, kind, row_id, pdf, rendered_from=snapshots[row_id])
+        for row_id, pdf in sorted(rendered.items())
+    )
     session.commit()
     return stored
 
 
-def store_once(session: Session, kind: DocumentKind[Any], row_id: int, pdf: bytes) -> bool:
-    """Store ``pdf`` unless a PDF was stored meanwhile (by a second renderer): issued bytes never change."""
+_UNCHECKED: Any = object()
+
+
+def store_once(
+    session: Session, kind: DocumentKind[Any], row_id: int, pdf: bytes, *, rendered_from: Any = _UNCHECKED
+) -> bool:
+    """Store ``pdf`` unless a PDF was stored meanwhile (by a second renderer): issued bytes never change.
+
+    ``rendered_from`` is the snapshot the bytes were rendered from: if the row says something else now (a
+    draft of the minutes redrawn meanwhile, whose own rendering follows its commit), nothing is stored.
+    A stored PDF is recorded in the audit log (``document_rendered``) with its SHA-256."""
     row = fetch_locked(session, select(kind.model).where(kind.model.id == row_id))
     if row is None:
         return False
     if kind.is_stored(row):
         session.expire(row, [kind.pdf_column])  # the other renderer's bytes, read when asked for
         return False
+    if rendered_from is not _UNCHECKED and kind.snapshot(row) != rendered_from:
+        return False
+    sha256 = hashlib.sha256(pdf).hexdigest()
     setattr(row, kind.pdf_column, pdf)
-    setattr(row, kind.sha256_column, hashlib.sha256(pdf).hexdigest())
+    setattr(row, kind.sha256_column, sha256)
     session.flush()
+    described = dict(kind.describe(row)) if kind.describe is not None else {}
+    append_event(
+        session,
+        kind="document_rendered",
+        payload={"document": kind.name, "id": row_id, **described, "pdf_sha256": sha256},
+        now=clock_of(session),
+    )
     return True
 
 

@@ -1,20 +1,27 @@
 """Minutes (protokoll): a PDF per meeting from its committed record, first as a draft for the adjusters,
 then, once both have approved it (``governance.minutes_approval``), as the adjusted minutes, locked for good.
 A correction is a new version that refers to the previous one (the database refuses changes to locked
-minutes). What the minutes say, in Swedish, is in ``governance.minutes_text``."""
+minutes). What the minutes say, in Swedish, is in ``governance.minutes_text``.
+
+Minutes go through the document pipeline (``documents.pipeline``) like every issued document: the
+transaction that draws them up, or locks them, stores their text (the HTML the template wrote, with the
+audit chain's head of that moment) and leaves the PDF pending; ``MINUTES_PDF`` renders it from that text
+after the commit and stores it with its SHA-256. A draft's PDF is replaced only with its text, when the
+draft is redrawn or locked; a locked version's PDF is set once and never changed.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import ChainHead, append_event, chain_head
-from kooperativet.documents.render import render_pdf
+from kooperativet.documents.pipeline import DocumentKind, render_after_commit, stored_pdf
+from kooperativet.documents.render import html_to_pdf, render_html
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import minutes_text as text
 from kooperativet.governance.meetings import quorum
@@ -243,11 +250,12 @@ def minutes_context(
     }
 
 
-def render_minutes(
+def write_minutes(
     session: Session, *, minutes: Minutes, meeting: Meeting, final: bool, now: datetime
 ) -> Minutes:
-    """(Re)render ``minutes``: a draft, or with ``final`` the adjusted minutes with their approvals. The PDF
-    prints the audit chain's head as it stands now, and records it on the row."""
+    """(Re)write the text of ``minutes``: a draft, or with ``final`` the adjusted minutes with their
+    approvals. The text prints the audit chain's head as it stands now, and records it on the row; the PDF
+    is rendered from the text after the commit (``MINUTES_PDF``)."""
     anchor = chain_head(session)
     context = minutes_context(
         session,
@@ -258,15 +266,47 @@ def render_minutes(
         final=final,
         correction=minutes.correction_reason,
     )
-    pdf = render_pdf(TEMPLATE, context)
-    minutes.pdf = pdf
-    minutes.sha256 = hashlib.sha256(pdf).hexdigest()
+    minutes.html = render_html(TEMPLATE, context)
+    minutes.pdf = None
+    minutes.sha256 = None
     minutes.audit_head_hash = anchor.hash
     if not final:
         minutes.created_at = now
     session.add(minutes)
     session.flush()
+    render_after_commit(session, MINUTES_PDF, [minutes.id])
     return minutes
+
+
+def _render(html: str) -> bytes:
+    return html_to_pdf(html)
+
+
+def _text(minutes: Minutes) -> str:
+    if minutes.html is None:
+        raise ValueError(f"minutes {minutes.id} have no text to render")
+    return minutes.html
+
+
+#: Minutes in the document pipeline: the PDF from the text written when drawn up or locked, after the commit.
+MINUTES_PDF: Final = DocumentKind(
+    name="minutes",
+    model=Minutes,
+    pdf_column="pdf",
+    sha256_column="sha256",
+    snapshot=_text,
+    render=_render,
+    describe=lambda minutes: {
+        "meeting_id": minutes.meeting_id,
+        "version": minutes.version,
+        "adjusted": minutes.locked_at is not None,
+    },
+)
+
+
+def minutes_pdf(session: Session, *, minutes: Minutes) -> bytes:
+    """The minutes' PDF as stored; one still pending is rendered and stored first."""
+    return stored_pdf(session, MINUTES_PDF, minutes)
 
 
 def draw_up_minutes(
@@ -306,8 +346,8 @@ def draw_up_minutes(
             version=latest.version + 1 if latest else 1,
             refers_to_id=latest.id if latest is not None else None,
             correction_reason=reason if latest is not None else None,
-        )  # added to the session once rendered: its PDF and hashes are required columns
-    return render_minutes(session, minutes=minutes, meeting=meeting, final=False, now=now)
+        )  # added to the session once written: its text and audit head are required
+    return write_minutes(session, minutes=minutes, meeting=meeting, final=False, now=now)
 
 
 def _withdraw_approvals(session: Session, *, minutes: Minutes, now: datetime) -> None:

@@ -3,21 +3,24 @@
 Föreningslagen (2018:672) 6 kap. 39 § wants the minutes of a general meeting signed by the one who kept
 them and adjusted (justerat) by the chair (unless the chair kept them) and at least one adjuster the meeting
 chose; this cooperative chooses two adjusters, and both must approve (docs/governance.md, "Minutes").
-Each approval is a recorded step (a row and an audit event) naming the draft it approved by its SHA-256.
-When the second adjuster approves, the minutes are rendered once more as the adjusted minutes (no draft
-marking, with who approved and when) and locked: from then on the database refuses any change, and a
-correction is a new version (``minutes.draw_up_minutes``).
+Each approval is a recorded step (a row and an audit event) naming the draft PDF it approved by its SHA-256.
+When the second adjuster approves, the text of the adjusted minutes (no draft marking, with who approved and
+when) is written and the minutes locked, in that transaction: from then on the database refuses any change
+but storing their PDF once, which the document pipeline renders from that text after the commit, and a
+correction is a new version (``minutes.draw_up_minutes``). The ``minutes_locked`` event names the text by its
+SHA-256; the ``document_rendered`` event that stores the PDF names the PDF by its own.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
 from kooperativet.errors import Conflict, PermissionDenied
-from kooperativet.governance.minutes import render_minutes
+from kooperativet.governance.minutes import write_minutes
 from kooperativet.governance.models import Meeting, Minutes, MinutesApproval
 from kooperativet.parties.models import Member
 
@@ -39,6 +42,11 @@ def approve_minutes(session: Session, *, minutes: Minutes, member: Member, now: 
         )
     if any(a.member_id == member.id for a in minutes.approvals):
         raise Conflict("you have already approved these minutes", code="already_approved")
+    if minutes.sha256 is None:  # nobody has read a draft whose PDF is not rendered yet
+        raise Conflict(
+            f"the draft of minutes {minutes.id} is still being rendered: read its PDF, then approve it",
+            code="draft_pending",
+        )
     session.add(
         MinutesApproval(
             minutes_id=minutes.id, member_id=member.id, draft_sha256=minutes.sha256, approved_at=now
@@ -64,11 +72,13 @@ def approve_minutes(session: Session, *, minutes: Minutes, member: Member, now: 
 
 
 def _lock(session: Session, *, minutes: Minutes, meeting: Meeting, now: datetime) -> None:
-    """Both adjusters approved the same draft: render the adjusted minutes and lock them for good."""
+    """Both adjusters approved the same draft: write the adjusted minutes and lock them for good; their PDF
+    follows the commit."""
     draft = minutes.sha256
-    render_minutes(session, minutes=minutes, meeting=meeting, final=True, now=now)
+    write_minutes(session, minutes=minutes, meeting=meeting, final=True, now=now)
     minutes.locked_at = now
     session.flush()
+    assert minutes.html is not None
     append_event(
         session,
         kind="minutes_locked",
@@ -77,7 +87,7 @@ def _lock(session: Session, *, minutes: Minutes, meeting: Meeting, now: datetime
             "minutes_id": minutes.id,
             "version": minutes.version,
             "draft_sha256": draft,
-            "sha256": minutes.sha256,
+            "text_sha256": hashlib.sha256(minutes.html.encode()).hexdigest(),
             "approved_by": [a.member_id for a in minutes.approvals],
         },
         now=now,

@@ -10,6 +10,7 @@ from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.auth.dependencies import CurrentUser
+from kooperativet.db import commit_now
 from kooperativet.governance import meetings, members, minutes_approval
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.dependencies import BoardOrAdmin
@@ -26,11 +27,14 @@ router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
 def draw_up_minutes(
     meeting_id: int, body: MinutesCreate, _user: BoardOrAdmin, session: DbSession, clock: Now
 ) -> MinutesRead:
-    """Draw up (or redraw) the minutes PDF of a closed meeting; once locked, a correction is a new version."""
+    """Draw up (or redraw) the minutes PDF of a closed meeting; once locked, a correction is a new version.
+    ``sha256`` is the draft PDF's, which the adjusters' approvals name (empty if its rendering failed: the
+    first download renders it)."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     minutes = minutes_service.draw_up_minutes(
         session, meeting=meeting, correction_reason=body.correction_reason, now=clock
     )
+    commit_now(session)  # the PDF is rendered after the commit, and the answer carries its SHA-256
     return MinutesRead.model_validate(minutes)
 
 
@@ -40,9 +44,9 @@ def approve_minutes(minutes_id: int, user: CurrentUser, session: DbSession, cloc
     both adjusters have approved, the minutes are rendered as adjusted and locked for good."""
     minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
     member = members.member_of(session, user=user)
-    return MinutesRead.model_validate(
-        minutes_approval.approve_minutes(session, minutes=minutes, member=member, now=clock)
-    )
+    minutes_approval.approve_minutes(session, minutes=minutes, member=member, now=clock)
+    commit_now(session)  # a locked version's PDF is rendered after the commit; the answer carries its SHA-256
+    return MinutesRead.model_validate(minutes)
 
 
 @router.get(
@@ -51,10 +55,10 @@ def approve_minutes(minutes_id: int, user: CurrentUser, session: DbSession, cloc
     response_class=Response,
 )
 def download_minutes(minutes_id: int, _user: CurrentUser, session: DbSession) -> Response:
-    """The minutes PDF."""
+    """The minutes PDF; one still pending is rendered and stored first."""
     minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
     return file_response(
-        minutes.pdf,
+        minutes_service.minutes_pdf(session, minutes=minutes),
         media_type="application/pdf",
         filename=f"minutes-{minutes.meeting_id}-v{minutes.version}.pdf",
         disposition="inline",

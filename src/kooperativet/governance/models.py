@@ -241,8 +241,12 @@ class Minutes(Base):
     version: Mapped[int]
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id"))
     correction_reason: Mapped[str | None] = mapped_column(String(500))
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
-    sha256: Mapped[str] = mapped_column(String(64))
+    #: What the PDF says: the HTML the template wrote when the version was drawn up (a draft) or locked (the
+    #: adjusted minutes). The PDF and its SHA-256 are rendered from it after the commit (documents.pipeline);
+    #: empty until then. Minutes from before the pipeline have a PDF and no text.
+    html: Mapped[str | None] = mapped_column(Text)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha256: Mapped[str | None] = mapped_column(String(64))
     audit_head_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     locked_at: Mapped[datetime | None]

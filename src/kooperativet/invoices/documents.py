@@ -225,6 +225,8 @@ INVOICE_PDF: Final = pipeline.DocumentKind(
     sha256_column="pdf_sha256",
     snapshot=_issued_snapshot,
     render=render_invoice_pdf,
+    # The audit log names a credit note as one, by its number.
+    describe=lambda invoice: {"document": str(invoice.kind), "number": invoice.number},
 )
 
 

@@ -27,7 +27,9 @@ class MinutesRead(ReadSchema):
     version: int
     refers_to_id: int | None
     correction_reason: str | None
-    sha256: str
+    sha256: str | None = Field(
+        description="the PDF's SHA-256: the draft's, then the adjusted minutes'; empty while it is rendered"
+    )
     audit_head_hash: str
     created_at: datetime
     locked_at: datetime | None = Field(description="set when both adjusters have approved; final from then")

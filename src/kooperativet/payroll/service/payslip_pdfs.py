@@ -72,6 +72,7 @@ def payslip_documents(
         snapshot=_job,
         render=_render,
         render_many=render_many,
+        describe=lambda payslip: {"number": payslip.number},
     )
 
 

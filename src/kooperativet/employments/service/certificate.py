@@ -1,0 +1,133 @@
+"""The anställningsbevis: what LAS 6 c § asks it to say, written from the employment's terms when the
+assignment is approved (``approval``), and its PDF in the document pipeline (``CERTIFICATE_PDF``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy.orm import Session
+
+from kooperativet.assignments import service as assignments_service
+from kooperativet.assignments.rules import ExtentUnit
+from kooperativet.documents.pipeline import DocumentKind, stored_pdf
+from kooperativet.documents.render import html_to_pdf
+from kooperativet.employments.certificate import holiday_pay_with_each_salary, pay_estimate
+from kooperativet.employments.models import EMPLOYMENT_TYPE, Employment
+from kooperativet.errors import RuleViolation
+from kooperativet.parameters import service as parameters_service
+from kooperativet.parties.service import get_cooperative
+
+CERTIFICATE_TEMPLATE: Final = "employment/certificate.html"
+#: Without a collective agreement only the statutory insurance applies (employment.md, LAS 6 c §).
+COLLECTIVE_AGREEMENT: Final = "Inget kollektivavtal"
+INSURANCES: Final = (
+    "Arbetstagaren omfattas av den lagstadgade arbetsskadeförsäkringen (socialförsäkringsbalken 39–42 kap.), "
+    "som finansieras av arbetsgivaravgifterna. Kooperativet har inget kollektivavtal och tecknar därför inga "
+    "avtalsförsäkringar (TFA, TGL, AGS, tjänstepension)."
+)
+DEFAULT_PAY_DAY: Final = 25
+EXTENT_UNIT_SV: Final = {ExtentUnit.hours: "timmar", ExtentUnit.days: "dagar"}
+
+
+def _certificate_text(employment: Employment) -> str:
+    if employment.certificate_html is None:
+        raise ValueError(f"employment {employment.id} has no anställningsbevis text to render")
+    return employment.certificate_html
+
+
+#: The anställningsbevis in the document pipeline: the PDF from the text issued at approval, after the commit.
+CERTIFICATE_PDF: Final = DocumentKind(
+    name="employment_certificate",
+    model=Employment,
+    pdf_column="certificate_pdf",
+    sha256_column="certificate_sha256",
+    snapshot=_certificate_text,
+    render=html_to_pdf,
+    describe=lambda employment: {"member_id": employment.member_id},
+)
+
+
+def certificate_pdf(session: Session, *, employment: Employment) -> bytes:
+    """The anställningsbevis exactly as stored; one still pending is rendered and stored first."""
+    return stored_pdf(session, CERTIFICATE_PDF, employment)
+
+
+def certificate_context(session: Session, *, employment: Employment, issued_on: date) -> dict[str, Any]:
+    """Everything LAS 6 c § asks the anställningsbevis to say, from the employment and the cooperative: the
+    agreed pay (estimated from the fee lines and the payout rule), holiday rules that fit the employment's
+    length (semesterlagen 16 a §), and the date and place of issue."""
+    assignment = employment.assignment
+    employer = get_cooperative(session)
+    on = employment.start
+    holiday_rate = Decimal(_parameter(session, "holiday_pay_rate", on=on) or "0.12")
+    fee_rate = _parameter(session, "fee_rate", on=on)
+    contribution_rate = _full_contribution_rate(_parameter(session, "employer_contribution_rules", on=on))
+    fee_total = assignments_service.fee_total(assignment)
+    with_salary = holiday_pay_with_each_salary(start=employment.start, end=employment.end)
+    return {
+        "language": "sv",
+        "employment": employment,
+        "employment_type": EMPLOYMENT_TYPE,
+        "employer": employer,
+        "member": employment.member,
+        "client_name": assignment.client.name,
+        "fee_total": fee_total,
+        "estimate": (
+            None
+            if fee_rate is None or contribution_rate is None
+            else pay_estimate(
+                fee_total=fee_total,
+                fee_rate=Decimal(fee_rate),
+                holiday_pay_rate=holiday_rate,
+                contribution_rate=contribution_rate,
+            )
+        ),
+        "contribution_percent": _percent(None if contribution_rate is None else str(contribution_rate), None),
+        "extent": extent_text(employment.extent_quantity, employment.extent_unit),
+        "holiday_pay_percent": _percent(str(holiday_rate), "12"),
+        "holiday_pay_with_each_salary": with_salary,
+        "holiday_pay_name": "Semesterersättning" if with_salary else "Semesterlön",
+        "fee_percent": _percent(fee_rate, None),
+        "pay_day": _pay_day(session, on=on),
+        "pay_on_payment": (_parameter(session, "pay_on", on=on) or "payment") == "payment",
+        "collective_agreement": COLLECTIVE_AGREEMENT,
+        "insurances": INSURANCES,
+        "issued_on": issued_on,
+        "issued_in": employer.city,
+    }
+
+
+def _full_contribution_rate(rules: str | None) -> Decimal | None:
+    """The full employer-contribution rate in force (socialavgiftslagen): the estimate assumes it, the payslip
+    applies the member's own category."""
+    if rules is None:
+        return None
+    return next((Decimal(rule["rate"]) for rule in json.loads(rules) if rule["category"] == "full"), None)
+
+
+def extent_text(quantity: Decimal, unit: ExtentUnit) -> str:
+    number = f"{quantity.normalize():f}".replace(".", ",")
+    return f"{number} {EXTENT_UNIT_SV[unit]}"
+
+
+def _parameter(session: Session, key: str, *, on: date) -> str | None:
+    try:
+        return parameters_service.value_in_force(session, key=key, on=on).value
+    except RuleViolation as exc:
+        if exc.code == "missing_parameter":
+            return None
+        raise
+
+
+def _percent(fraction: str | None, default: str | None) -> str | None:
+    if fraction is None:
+        return default
+    return f"{(Decimal(fraction) * 100).normalize():f}".replace(".", ",")
+
+
+def _pay_day(session: Session, *, on: date) -> int:
+    value = _parameter(session, "pay_day", on=on)
+    return int(value) if value is not None else DEFAULT_PAY_DAY

@@ -1,0 +1,114 @@
+"""The arbetsgivarintyg: the member's employments in a period as the employer certifies them (employment.md);
+rendered on demand, never stored."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.auth.models import User
+from kooperativet.documents.render import render_pdf
+from kooperativet.employments.models import EMPLOYMENT_TYPE, Employment
+from kooperativet.employments.service.certificate import extent_text
+from kooperativet.errors import RuleViolation
+from kooperativet.parties.models import Cooperative, Member
+from kooperativet.parties.service import get_cooperative, get_member
+
+EMPLOYER_CERTIFICATE_TEMPLATE: Final = "employment/employer_certificate.html"
+
+
+@dataclass(frozen=True, slots=True)
+class CertifiedEmployment:
+    employment_id: int
+    start: date
+    end: date
+    employment_type: str
+    title: str
+    extent: str
+    end_reason_code: str
+    end_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerCertificate:
+    """What the employer certifies since 2025-10-01 (income comes from the AGI): employer, periods, type,
+    reason it ended, scope, leave and severance (employment.md)."""
+
+    employer: Cooperative
+    member: Member
+    period_from: date
+    period_to: date
+    issued_on: date
+    employments: Sequence[CertifiedEmployment]
+    leave: str
+    severance: str
+
+
+def member_employer_certificate(
+    session: Session, *, member_id: int, actor: User, today: date, start: date | None, end: date | None
+) -> EmployerCertificate:
+    """The arbetsgivarintyg of a member the actor may see; the period is this calendar year up to ``today``
+    unless ``start`` or ``end`` say otherwise."""
+    member = get_member(session, member_id=member_id, actor=actor)
+    return employer_certificate(
+        session,
+        member=member,
+        period_from=start or today.replace(month=1, day=1),
+        period_to=end or today,
+        today=today,
+    )
+
+
+def employer_certificate(
+    session: Session, *, member: Member, period_from: date, period_to: date, today: date
+) -> EmployerCertificate:
+    """The member's employments that overlap ``period_from`` … ``period_to``, as an arbetsgivarintyg."""
+    if period_to < period_from:
+        raise RuleViolation(f"the period ends ({period_to}) before it starts ({period_from})", field="to")
+    employments = session.scalars(
+        select(Employment)
+        .where(
+            Employment.member_id == member.id, Employment.start <= period_to, Employment.end >= period_from
+        )
+        .order_by(Employment.start, Employment.id)
+    )
+    return EmployerCertificate(
+        employer=get_cooperative(session),
+        member=member,
+        period_from=period_from,
+        period_to=period_to,
+        issued_on=today,
+        employments=[_certified(employment, today=today) for employment in employments],
+        leave="Ingen ledighet under perioden",
+        severance="Inget avgångsvederlag",
+    )
+
+
+def _certified(employment: Employment, *, today: date) -> CertifiedEmployment:
+    if employment.end < today:
+        code, reason = (
+            "fixed_term_ended",
+            "Den särskilda visstidsanställningen upphörde när den avtalade tiden löpte ut",
+        )
+    else:
+        code = "ongoing"
+        reason = f"Anställningen pågår och upphör {employment.end.isoformat()}"
+    return CertifiedEmployment(
+        employment_id=employment.id,
+        start=employment.start,
+        end=employment.end,
+        employment_type=EMPLOYMENT_TYPE,
+        title=employment.title,
+        extent=extent_text(employment.extent_quantity, employment.extent_unit),
+        end_reason_code=code,
+        end_reason=reason,
+    )
+
+
+def employer_certificate_pdf(certificate: EmployerCertificate) -> bytes:
+    return render_pdf(EMPLOYER_CERTIFICATE_TEMPLATE, {"language": "sv", "certificate": certificate})

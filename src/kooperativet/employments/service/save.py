@@ -1,0 +1,120 @@
+"""SÄVA: the member's employments as periods for the LAS counter, the warnings an approval must confirm, and
+the counter a member reads (employment.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.assignments import service as assignments_service
+from kooperativet.assignments.models import Assignment
+from kooperativet.assignments.rules import AssignmentStatus, AssignmentWarning
+from kooperativet.employments.counter import (
+    EmploymentPeriod,
+    SaveThreshold,
+    SaveThresholds,
+    days_in_window,
+    save_warnings,
+)
+from kooperativet.employments.models import Employment
+from kooperativet.parties.models import Member
+
+
+def save_periods(
+    session: Session, *, member_id: int, excluding_assignment_id: int | None = None
+) -> list[EmploymentPeriod]:
+    """The member's SÄVA employments with the cooperative, as periods for the counter."""
+    query = select(Employment.start, Employment.end).where(Employment.member_id == member_id)
+    if excluding_assignment_id is not None:
+        query = query.where(Employment.assignment_id != excluding_assignment_id)
+    return [EmploymentPeriod(start=start, end=end) for start, end in session.execute(query)]
+
+
+def save_threshold_warnings(session: Session, *, assignment: Assignment) -> list[AssignmentWarning]:
+    """Warnings when the employment this assignment gives would pass a LAS threshold (counter.py)."""
+    found = save_warnings(
+        existing_periods=save_periods(
+            session, member_id=assignment.member_id, excluding_assignment_id=assignment.id
+        ),
+        new_period=EmploymentPeriod(start=assignment.period_start, end=assignment.period_end),
+    )
+    messages = {
+        SaveThreshold.PREFERENTIAL_RIGHT: (
+            "save_preferential_right",
+            "more than 9 months of SÄVA in 3 years: the member gains a preferential right to re-employment "
+            "(LAS 25 §)",
+        ),
+        SaveThreshold.CONVERSION: (
+            "save_conversion",
+            "more than 12 months of SÄVA in 5 years: the employment turns into a permanent employment "
+            "(LAS 5 a §)",
+        ),
+    }
+    warnings = []
+    for warning in found:
+        code, consequence = messages[warning.threshold]
+        when = "has already passed" if warning.already_passed else f"passes on {warning.passed_on}"
+        warnings.append(
+            AssignmentWarning(
+                code=code,
+                message=f"the member {when} {warning.limit_days} counted days in {warning.years} years "
+                f"({warning.days} days then): {consequence}",
+            )
+        )
+    return warnings
+
+
+def assignment_warnings(session: Session, *, assignment: Assignment) -> list[AssignmentWarning]:
+    """Every warning for an assignment: its own (period, day rate, reference) and the member's SÄVA."""
+    return [
+        *assignments_service.assignment_warnings(session, assignment=assignment),
+        *save_threshold_warnings(session, assignment=assignment),
+    ]
+
+
+def current_warnings(session: Session, *, assignment: Assignment) -> list[AssignmentWarning]:
+    """What the assignment shows: live warnings while undecided, those recorded at approval afterwards."""
+    if assignment.status in (AssignmentStatus.draft, AssignmentStatus.submitted):
+        return assignment_warnings(session, assignment=assignment)
+    return [
+        AssignmentWarning(code=w["code"], message=w["message"]) for w in assignment.approval_warnings or []
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCounter:
+    member_id: int
+    on: date
+    days_in_3_years: int
+    days_in_5_years: int
+    preferential_right_limit_days: int
+    conversion_limit_days: int
+    employments: int
+
+    @property
+    def preferential_right_passed(self) -> bool:
+        return self.days_in_3_years > self.preferential_right_limit_days
+
+    @property
+    def conversion_passed(self) -> bool:
+        return self.days_in_5_years > self.conversion_limit_days
+
+
+def save_counter(session: Session, *, member: Member, on: date) -> SaveCounter:
+    """Counted SÄVA days (month rule included) in the 3 and 5 years up to ``on``."""
+    periods = save_periods(session, member_id=member.id)
+    thresholds = SaveThresholds()
+    return SaveCounter(
+        member_id=member.id,
+        on=on,
+        days_in_3_years=days_in_window(
+            periods=periods, window_end=on, years=thresholds.preferential_right_years
+        ),
+        days_in_5_years=days_in_window(periods=periods, window_end=on, years=thresholds.conversion_years),
+        preferential_right_limit_days=thresholds.preferential_right_days,
+        conversion_limit_days=thresholds.conversion_days,
+        employments=len(periods),
+    )
