@@ -149,7 +149,7 @@ def submit_motion(
 def minutes_pdf(minutes_id: int, user: WebUser, session: DbSession) -> Response:
     minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
     return file_response(
-        minutes.pdf,
+        minutes_service.minutes_pdf(session, minutes=minutes),
         media_type="application/pdf",
         filename=f"protokoll-{minutes.meeting_id}-v{minutes.version}.pdf",
         disposition="inline",
