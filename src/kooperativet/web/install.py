@@ -18,6 +18,8 @@ from kooperativet.web.pages.home import router as home_router
 from kooperativet.web.pages.me import router as me_router
 from kooperativet.web.pages.meetings import router as meetings_router
 from kooperativet.web.pages.meetings_board import router as meetings_board_router
+from kooperativet.web.pages.meetings_conduct import router as meetings_conduct_router
+from kooperativet.web.pages.meetings_vote_setup import router as meetings_vote_setup_router
 from kooperativet.web.pages.meetings_votes import router as meetings_votes_router
 from kooperativet.web.pages.office_billing import router as office_billing_router
 from kooperativet.web.pages.office_members import router as office_members_router
@@ -40,6 +42,8 @@ PAGE_ROUTERS = (
     office_members_router,
     office_parameters_router,
     meetings_board_router,
+    meetings_conduct_router,
+    meetings_vote_setup_router,
     meetings_router,
     meetings_votes_router,
     admin_router,

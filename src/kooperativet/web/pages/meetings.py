@@ -1,6 +1,7 @@
 """Meetings and votes for everyone: the meetings, a meeting's agenda, votes and minutes, a member's motion,
-the minutes' PDF and their approval by the adjusters. The board's preparation is in ``meetings_board``, the
-votes themselves in ``meetings_votes``."""
+the minutes' PDF and their approval by the adjusters. The board's preparation is in ``meetings_board``,
+running a meeting in ``meetings_conduct``, opening votes in ``meetings_vote_setup``, the votes themselves in
+``meetings_votes``."""
 
 from __future__ import annotations
 

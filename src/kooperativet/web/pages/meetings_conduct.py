@@ -1,0 +1,275 @@
+"""The board runs a meeting: its officials, attendance and proxies (fullmakter), opening, closing and
+drawing up the minutes. Board members and the admin only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import Response
+
+from kooperativet.api.dependencies import DbSession, Now
+from kooperativet.errors import RuleViolation
+from kooperativet.governance import meetings
+from kooperativet.governance import minutes as minutes_service
+from kooperativet.governance.models import Meeting
+from kooperativet.governance.schemas.meetings import (
+    MeetingOpen,
+    OfficialsUpdate,
+    ProxyCreate,
+)
+from kooperativet.web.dependencies import CheckedForm
+from kooperativet.web.form_attempt import attempt
+from kooperativet.web.pages.meetings import Runner, meeting_page, see_other, show
+from kooperativet.web.pages.meetings_board import blank
+from kooperativet.web.reads import meetings as read
+
+router = APIRouter(include_in_schema=False)
+
+OFFICIALS = ("chair_member_id", "secretary_member_id", "adjuster1_member_id", "adjuster2_member_id")
+
+
+def _officials_page(
+    request: Request, session: DbSession, meeting: Meeting, values: dict[str, str], errors: dict[str, str]
+) -> Response:
+    context = {
+        "meeting": meeting,
+        "values": values,
+        "errors": errors,
+        "members": read.current_members(session, on=meeting.held_on),
+    }
+    return show(request, "meetings/officials.html", context, status=422 if errors else 200)
+
+
+@router.get("/meetings/{meeting_id:int}/officials")
+def officials_form(request: Request, meeting_id: int, user: Runner, session: DbSession) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    values = {name: str(getattr(meeting, name) or "") for name in OFFICIALS}
+    return _officials_page(request, session, meeting, values, {})
+
+
+@router.post("/meetings/{meeting_id:int}/officials", dependencies=[CheckedForm])
+def set_officials(
+    request: Request,
+    meeting_id: int,
+    user: Runner,
+    session: DbSession,
+    chair_member_id: Annotated[str, Form()] = "",
+    secretary_member_id: Annotated[str, Form()] = "",
+    adjuster1_member_id: Annotated[str, Form()] = "",
+    adjuster2_member_id: Annotated[str, Form()] = "",
+) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    values = {
+        "chair_member_id": chair_member_id,
+        "secretary_member_id": secretary_member_id,
+        "adjuster1_member_id": adjuster1_member_id,
+        "adjuster2_member_id": adjuster2_member_id,
+    }
+
+    def appoint() -> None:
+        meetings.set_officials(session, meeting=meeting, data=OfficialsUpdate.model_validate(values))
+
+    attempt(
+        request,
+        appoint,
+        fields=OFFICIALS,
+        page=lambda errors: _officials_page(request, session, meeting, values, errors),
+    )
+    return see_other(f"/meetings/{meeting.id}#officials")
+
+
+ATTENDANCE_FIELDS = ("present_member_id", "principal_member_id", "attendee_member_id", "dated")
+
+
+def _attendance_page(
+    request: Request,
+    session: DbSession,
+    meeting: Meeting,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    context = {
+        "meeting": meeting,
+        "values": values or dict.fromkeys(ATTENDANCE_FIELDS, ""),
+        "errors": errors or {},
+        "members": read.current_members(session, on=meeting.held_on),
+        "names": read.member_names(session),
+        "quorum": meetings.quorum(session, meeting=meeting),
+    }
+    return show(request, "meetings/attendance.html", context, status=422 if errors else 200)
+
+
+@router.get("/meetings/{meeting_id:int}/attendance")
+def attendance_form(request: Request, meeting_id: int, user: Runner, session: DbSession) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return _attendance_page(request, session, meeting)
+
+
+@router.post("/meetings/{meeting_id:int}/attendance", dependencies=[CheckedForm])
+def register_attendance(
+    request: Request,
+    meeting_id: int,
+    user: Runner,
+    session: DbSession,
+    present_member_id: Annotated[str, Form()] = "",
+) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    values = {**dict.fromkeys(ATTENDANCE_FIELDS, ""), "present_member_id": present_member_id}
+
+    def register() -> None:
+        if not present_member_id.isdigit():
+            raise RuleViolation("choose a member", code="unknown_member", field="member_id")
+        meetings.register_attendance(session, meeting=meeting, member_id=int(present_member_id))
+
+    attempt(
+        request,
+        register,
+        fields=(*ATTENDANCE_FIELDS, "member_id"),
+        code_fields={"already_present": "member_id", "represented_by_proxy": "member_id"},
+        page=lambda errors: _attendance_page(
+            request,
+            session,
+            meeting,
+            values=values,
+            errors={("present_member_id" if k == "member_id" else k): v for k, v in errors.items()},
+        ),
+    )
+    return see_other(f"/meetings/{meeting.id}/attendance")
+
+
+@router.post("/meetings/{meeting_id:int}/proxies", dependencies=[CheckedForm])
+def register_proxy(
+    request: Request,
+    meeting_id: int,
+    user: Runner,
+    session: DbSession,
+    principal_member_id: Annotated[str, Form()] = "",
+    attendee_member_id: Annotated[str, Form()] = "",
+    dated: Annotated[str, Form()] = "",
+) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    values = {
+        "present_member_id": "",
+        "principal_member_id": principal_member_id,
+        "attendee_member_id": attendee_member_id,
+        "dated": dated,
+    }
+
+    def register() -> None:
+        data = ProxyCreate.model_validate(
+            {
+                "principal_member_id": principal_member_id,
+                "attendee_member_id": attendee_member_id,
+                "dated": dated,
+            }
+        )
+        meetings.register_proxy(session, meeting=meeting, data=data)
+
+    attempt(
+        request,
+        register,
+        fields=ATTENDANCE_FIELDS,
+        page=lambda errors: _attendance_page(request, session, meeting, values=values, errors=errors),
+    )
+    return see_other(f"/meetings/{meeting.id}/attendance")
+
+
+def _open_page(
+    request: Request, session: DbSession, meeting: Meeting, values: dict[str, str], errors: dict[str, str]
+) -> Response:
+    notice = meetings.check_notice(session, meeting=meeting) if meeting.noticed_on else None
+    context = {"meeting": meeting, "notice": notice, "values": values, "errors": errors}
+    return show(request, "meetings/open.html", context, status=422 if errors else 200)
+
+
+@router.get("/meetings/{meeting_id:int}/open")
+def open_form(request: Request, meeting_id: int, user: Runner, session: DbSession) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return _open_page(request, session, meeting, {"override_reason": "", "early_opening_reason": ""}, {})
+
+
+@router.post("/meetings/{meeting_id:int}/open", dependencies=[CheckedForm])
+def open_meeting(
+    request: Request,
+    meeting_id: int,
+    user: Runner,
+    session: DbSession,
+    now: Now,
+    override_reason: Annotated[str, Form()] = "",
+    early_opening_reason: Annotated[str, Form()] = "",
+) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    values = {"override_reason": override_reason, "early_opening_reason": early_opening_reason}
+
+    def open_it() -> None:
+        data = MeetingOpen.model_validate(
+            {"override_reason": blank(override_reason), "early_opening_reason": blank(early_opening_reason)}
+        )
+        meetings.open_meeting(
+            session,
+            meeting=meeting,
+            override_reason=data.override_reason,
+            early_opening_reason=data.early_opening_reason,
+            now=now,
+        )
+
+    attempt(
+        request,
+        open_it,
+        fields=("override_reason", "early_opening_reason"),
+        code_fields={"notice_not_in_time": "override_reason"},
+        page=lambda errors: _open_page(request, session, meeting, values, errors),
+    )
+    return see_other(f"/meetings/{meeting.id}")
+
+
+@router.post("/meetings/{meeting_id:int}/close", dependencies=[CheckedForm])
+def close_meeting(request: Request, meeting_id: int, user: Runner, session: DbSession, now: Now) -> Response:
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    attempt(
+        request,
+        lambda: meetings.close_meeting(session, meeting=meeting, now=now),
+        fields=(),
+        page=lambda errors: meeting_page(
+            request,
+            session,
+            meeting=meeting,
+            user=user,
+            failed={"form": "close", "errors": errors, "values": {}},
+            status=409,
+        ),
+    )
+    return see_other(f"/meetings/{meeting.id}#minutes")
+
+
+@router.post("/meetings/{meeting_id:int}/minutes", dependencies=[CheckedForm])
+def draw_up_minutes(
+    request: Request,
+    meeting_id: int,
+    user: Runner,
+    session: DbSession,
+    now: Now,
+    correction_reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Draw up the minutes' PDF (a draft for the adjusters), or redraw it; after they are locked, a
+    correction is a new version with its reason."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    values = {"correction_reason": correction_reason}
+    attempt(
+        request,
+        lambda: minutes_service.draw_up_minutes(
+            session, meeting=meeting, correction_reason=blank(correction_reason), now=now
+        ),
+        fields=("correction_reason",),
+        page=lambda errors: meeting_page(
+            request,
+            session,
+            meeting=meeting,
+            user=user,
+            failed={"form": "minutes", "errors": errors, "values": values},
+            status=422,
+        ),
+    )
+    return see_other(f"/meetings/{meeting.id}#minutes")
