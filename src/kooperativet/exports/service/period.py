@@ -19,7 +19,10 @@ def parse_period(period: str) -> tuple[date, date]:
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise RuleViolation(f"a period is YYYY-MM, not {period!r}", field="period")
     year, month = int(match.group(1)), int(match.group(2))
-    return date(year, month, 1), date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    try:
+        return date(year, month, 1), date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    except ValueError as exc:  # year 0000, or 9999-12 whose next month has no date
+        raise RuleViolation(f"{period!r} is outside the calendar", field="period") from exc
 
 
 @dataclass(frozen=True, slots=True)
