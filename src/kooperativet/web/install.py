@@ -23,6 +23,7 @@ from kooperativet.web.pages.meetings_vote_setup import router as meetings_vote_s
 from kooperativet.web.pages.meetings_votes import router as meetings_votes_router
 from kooperativet.web.pages.office_billing import router as office_billing_router
 from kooperativet.web.pages.office_members import router as office_members_router
+from kooperativet.web.pages.office_members_new import router as office_members_new_router
 from kooperativet.web.pages.office_month_end import router as office_month_end_router
 from kooperativet.web.pages.office_parameters import router as office_parameters_router
 from kooperativet.web.pages.office_payroll import router as office_payroll_router
@@ -49,6 +50,7 @@ PAGE_ROUTERS = (
     admin_router,
     pay_router,
     me_router,
+    office_members_new_router,
 )
 
 

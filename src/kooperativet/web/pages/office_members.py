@@ -68,7 +68,7 @@ def members_page(request: Request, user: Office, session: DbSession, q: str = ""
     )
 
 
-@router.get("/office/members/{member_id}")
+@router.get("/office/members/{member_id:int}")
 def member_page(request: Request, member_id: int, user: Office, session: DbSession) -> Response:
     member = service.get_member(session, member_id=member_id, actor=user)
     return _member_page(request, session, member=member, user=user, values=_values(member), errors={})
@@ -120,7 +120,7 @@ def _masked_pending(member: Member) -> str | None:
     return ", ".join(parts) or None
 
 
-@router.post("/office/members/{member_id}", dependencies=[CheckedForm])
+@router.post("/office/members/{member_id:int}", dependencies=[CheckedForm])
 async def change_member(
     request: Request, member_id: int, user: Office, session: DbSession, now: Now
 ) -> Response:
@@ -152,7 +152,7 @@ async def change_member(
     return RedirectResponse(f"/office/members/{member_id}?saved=1", status_code=303)
 
 
-@router.post("/office/members/{member_id}/confirm-account", dependencies=[CheckedForm])
+@router.post("/office/members/{member_id:int}/confirm-account", dependencies=[CheckedForm])
 def confirm_account(request: Request, member_id: int, user: Office, session: DbSession, now: Now) -> Response:
     member = service.get_member(session, member_id=member_id, actor=user)
     try:

@@ -1,4 +1,4 @@
-"""Bank accounts waiting for a second person's confirmation, with who entered each (one statement)."""
+"""Reads for the member register: bank accounts waiting for confirmation, logins without a member record."""
 
 from __future__ import annotations
 
@@ -36,3 +36,19 @@ def pending_accounts(session: Session) -> list[PendingAccount]:
         )
         for member, name in rows
     ]
+
+
+#: Enough for any cooperative's logins waiting for a record; the office searches the register beyond that.
+LOGINS_SHOWN = 500
+
+
+def logins_without_member(session: Session) -> list[User]:
+    """Active logins that no member record is linked to, to link a new member to (one statement)."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.is_active.is_(True), ~select(Member.id).where(Member.user_id == User.id).exists())
+            .order_by(User.full_name, User.id)
+            .limit(LOGINS_SHOWN)
+        )
+    )
