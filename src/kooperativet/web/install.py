@@ -9,10 +9,12 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagge
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse
 
+from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
 from kooperativet.web.errors import install_page_errors
 from kooperativet.web.navigation import areas_for, current_area
 from kooperativet.web.pages.account import router as account_router
 from kooperativet.web.pages.admin import router as admin_router
+from kooperativet.web.pages.commission_downloads import router as commission_downloads_router
 from kooperativet.web.pages.commissions import router as commissions_router
 from kooperativet.web.pages.home import router as home_router
 from kooperativet.web.pages.me import router as me_router
@@ -37,6 +39,7 @@ PAGE_ROUTERS = (
     account_router,
     home_router,
     commissions_router,
+    commission_downloads_router,
     office_billing_router,
     office_payroll_router,
     office_month_end_router,
@@ -59,7 +62,9 @@ def install_web(app: FastAPI) -> None:
     for router in PAGE_ROUTERS:
         app.include_router(router)
     for language in ("sv", "en"):
-        environment(language).globals.update(areas_for=areas_for, current_area=current_area)
+        environment(language).globals.update(
+            areas_for=areas_for, current_area=current_area, min_password_length=MIN_PASSWORD_LENGTH
+        )
     install_page_errors(app)
     _serve_docs_offline(app)
 

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.auth import service
+from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
 from kooperativet.auth.throttle import LoginThrottle
 from kooperativet.auth.web_sessions import StartedSession, csrf_token, end_web_session, start_web_session
 from kooperativet.config import Settings
@@ -96,8 +97,8 @@ def change_password(
     new_password: Annotated[str, Form()] = "",
 ) -> Response:
     errors: dict[str, str] = {}
-    if len(new_password) < 12:
-        errors["new_password"] = gettext(request, "At least 12 characters.")
+    if len(new_password) < MIN_PASSWORD_LENGTH:  # the API's own minimum (auth.passwords)
+        errors["new_password"] = gettext(request, "At least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
     else:
         try:
             service.change_password(
@@ -107,7 +108,12 @@ def change_password(
             errors = domain_errors(request, exc)
     if errors:
         raise FormRejected(
-            render(request, "account/password.html", {"errors": errors, "done": False}, status=422)
+            render(
+                request,
+                "account/password.html",
+                {"errors": errors, "done": False},
+                status=422,
+            )
         )
     # The change ends every session begun before it, this one too; the person stays signed in on a new one.
     started = _start_session(request, session=session, user_id=user.id, now=now)

@@ -19,7 +19,6 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from kooperativet.api.dependencies import DbSession, Now, Today, Window
-from kooperativet.api.downloads import file_response
 from kooperativet.assignments import rules
 from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.models import Assignment, Expense
@@ -27,9 +26,9 @@ from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.assignments.schemas import AssignmentCreate, AssignmentUpdate, ExpenseCreate
 from kooperativet.auth.models import Role, User
 from kooperativet.errors import DomainError, NotFound
-from kooperativet.invoices import service as invoices_service
 from kooperativet.parties import service as parties_service
 from kooperativet.web import commission_form as cf
+from kooperativet.web import commission_refusals as refusals
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.i18n import request_language
@@ -97,12 +96,12 @@ def create_commission(request: Request, user: MemberUser, session: DbSession, po
         payload["expenses"] = [cf.expense_payload(e, language=language) for e in form.expenses]
         data = AssignmentCreate.model_validate(payload)
     except ValidationError as exc:
-        raise rejected(cf.schema_errors(request, exc, form)) from exc
+        raise rejected(refusals.schema_errors(request, exc, form)) from exc
     try:
         assignment = assignments_service.create_assignment(session, data=data, actor=user)
         new_expenses = list(assignment.expenses)
     except DomainError as exc:
-        raise rejected(cf.rule_errors(request, exc, form)) from exc
+        raise rejected(refusals.rule_errors(request, exc, form)) from exc
     _attach_receipts(
         request, session, user=user, expenses=new_expenses, form=form, assignment=assignment, refused=rejected
     )
@@ -113,13 +112,13 @@ def create_commission(request: Request, user: MemberUser, session: DbSession, po
 def commission_detail(
     request: Request, assignment_id: int, user: MemberUser, session: DbSession, today: Today
 ) -> Response:
-    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    assignment = her_assignment(session, assignment_id=assignment_id, user=user)
     return _detail_page(request, session, assignment=assignment, today=today)
 
 
 @router.get("/commissions/{assignment_id}/edit")
 def edit_commission(request: Request, assignment_id: int, user: MemberUser, session: DbSession) -> Response:
-    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    assignment = her_assignment(session, assignment_id=assignment_id, user=user)
     if assignment.status != AssignmentStatus.draft:
         return RedirectResponse(f"/commissions/{assignment.id}", status_code=303)
     form = cf.form_of(assignment, language=request_language(request))
@@ -130,7 +129,7 @@ def edit_commission(request: Request, assignment_id: int, user: MemberUser, sess
 def change_commission(
     request: Request, assignment_id: int, user: MemberUser, session: DbSession, posted: Posted
 ) -> Response:
-    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    assignment = her_assignment(session, assignment_id=assignment_id, user=user)
     form = cf.read_form(posted)
     if form.action != "save":
         return _form_page(
@@ -163,11 +162,11 @@ def change_commission(
             for expense in form.expenses
         ]
     except ValidationError as exc:
-        raise rejected(cf.schema_errors(request, exc, form)) from exc
+        raise rejected(refusals.schema_errors(request, exc, form)) from exc
     try:
         assignments_service.update_assignment(session, assignment=assignment, update=update, actor=user)
     except DomainError as exc:
-        raise rejected(cf.rule_errors(request, exc, form), status=_status(exc)) from exc
+        raise rejected(refusals.rule_errors(request, exc, form), status=_status(exc)) from exc
     added = []
     for index, expense in enumerate(expenses):
         try:
@@ -175,7 +174,7 @@ def change_commission(
                 assignments_service.add_expense(session, assignment=assignment, data=expense, actor=user)
             )
         except DomainError as exc:
-            raise rejected(cf.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
+            raise rejected(refusals.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
     _attach_receipts(
         request, session, user=user, expenses=added, form=form, assignment=assignment, refused=rejected
     )
@@ -192,13 +191,13 @@ def submit_commission(
     today: Today,
     version: Annotated[int, Form()] = 0,
 ) -> Response:
-    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    assignment = her_assignment(session, assignment_id=assignment_id, user=user)
     try:
         assignments_service.submit_assignment(
             session, assignment=assignment, version=version, actor=user, now=now
         )
     except DomainError as exc:
-        message = cf.rule_message(request, exc, "form")
+        message = refusals.rule_message(request, exc, "form")
         page = _detail_page(request, session, assignment=assignment, today=today, error=message)
         page.status_code = _status(exc)
         raise FormRejected(page) from exc
@@ -207,7 +206,7 @@ def submit_commission(
 
 @router.post("/commissions/{assignment_id}/expenses/{expense_id}/remove", dependencies=[CheckedForm])
 def remove_expense(assignment_id: int, expense_id: int, user: MemberUser, session: DbSession) -> Response:
-    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    assignment = her_assignment(session, assignment_id=assignment_id, user=user)
     assignments_service.remove_expense(session, assignment=assignment, expense_id=expense_id, actor=user)
     return RedirectResponse(f"/commissions/{assignment.id}/edit", status_code=303)
 
@@ -222,7 +221,7 @@ def replace_receipt(
     receipt: UploadFile | None = None,
 ) -> Response:
     """A receipt for an expense already on the draft (replacing an earlier one), as the API's upload."""
-    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
+    assignment = her_assignment(session, assignment_id=assignment_id, user=user)
     content = receipt.file.read(rules.MAX_RECEIPT_BYTES + 1) if receipt is not None else b""
     try:
         assignments_service.attach_receipt(
@@ -235,32 +234,12 @@ def replace_receipt(
         )
     except DomainError as exc:
         form = cf.form_of(assignment, language=request_language(request))
-        errors = {f"receipt.{expense_id}": cf.rule_message(request, exc, "file")}
+        errors = {f"receipt.{expense_id}": refusals.rule_message(request, exc, "file")}
         raise _rejected(request, session, user=user, form=form, errors=errors, assignment=assignment) from exc
     return RedirectResponse(f"/commissions/{assignment.id}/edit", status_code=303)
 
 
-@router.get("/commissions/{assignment_id}/expenses/{expense_id}/receipt")
-def download_receipt(assignment_id: int, expense_id: int, user: MemberUser, session: DbSession) -> Response:
-    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
-    receipt = assignments_service.get_receipt(assignment, expense_id=expense_id)
-    return file_response(receipt.content, media_type=receipt.media_type, filename=receipt.filename)
-
-
-@router.get("/commissions/{assignment_id}/invoices/{invoice_id}/pdf")
-def download_invoice(assignment_id: int, invoice_id: int, user: MemberUser, session: DbSession) -> Response:
-    """The invoice's stored PDF, as the API's download: the invoices service checks who may see it."""
-    assignment = _her_assignment(session, assignment_id=assignment_id, user=user)
-    invoice = invoices_service.get_invoice(session, invoice_id=invoice_id, actor=user)
-    if invoice.assignment_id != assignment.id:
-        raise NotFound(f"invoice {invoice_id} does not exist")
-    pdf = invoices_service.invoice_pdf(session, invoice=invoice)
-    return file_response(
-        pdf, media_type="application/pdf", filename=f"{invoice.number}.pdf", sha256=invoice.pdf_sha256
-    )
-
-
-def _her_assignment(session: Session, *, assignment_id: int, user: User) -> Assignment:
+def her_assignment(session: Session, *, assignment_id: int, user: User) -> Assignment:
     """Her own commission. The service answers 404 for another member's; the office reads everyone's through
     its own pages, so on the member's pages another member's commission is 404 for the office too."""
     assignment = assignments_service.get_assignment(session, assignment_id=assignment_id, actor=user)
@@ -295,7 +274,7 @@ def _attach_receipts(
                 actor=user,
             )
         except DomainError as exc:
-            raise refused(cf.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
+            raise refused(refusals.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
 
 
 def _status(exc: DomainError) -> int:

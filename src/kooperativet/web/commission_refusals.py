@@ -1,0 +1,109 @@
+"""The commission form's refusals put back by their fields, in words the member understands: the schema's
+messages, the rules' refusals by their code, and a stale version."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pydantic import ValidationError
+from starlette.requests import Request
+
+from kooperativet.errors import DomainError
+from kooperativet.web.commission_form import CLIENT_FIELDS, CommissionForm
+from kooperativet.web.forms import field_errors
+from kooperativet.web.i18n import N_
+from kooperativet.web.templating import gettext
+
+STALE: Final = N_(
+    "Someone changed this commission after you opened it (perhaps you, in another window). What you typed "
+    "is below; open the commission again to see the latest version before you save."
+)
+NOT_A_DRAFT: Final = N_("Only a draft can be changed, and this commission is no longer a draft.")
+ABOVE_ZERO: Final = N_("This must be above zero.")
+AMOUNT: Final = N_("Write an amount above zero in kronor and öre, e.g. 1 250,50.")
+#: The commission's rules said by the field they name (the services' English details carry numbers and
+#: codes, so the words are chosen by the field and the code).
+RULE_WORDS: Final = {
+    "period_end": N_("The period ends before it starts."),
+    "client_id": N_("Choose a client from the list, or add a new one."),
+    "client.vat_number": N_("Reverse charge needs the client's VAT number."),
+    "file": N_("A receipt must be a PDF, JPEG or PNG file of at most 10 MB, and not empty."),
+    "organisation_number": N_("This is not a valid Swedish organisation number."),
+    "vat_number": N_("This VAT number is not valid for the client's country."),
+    "email": N_("This is not a valid e-mail address."),
+    "exemption_reason": N_("Write why the line is exempt from VAT, e.g. the legal reference."),
+    "vat_rate": N_("A receipt's VAT is 25, 12, 6 or 0 per cent."),
+    "lines": N_("Add at least one fee line."),
+}
+DUPLICATE_CLIENT: Final = N_(
+    "A client with this number is already registered: choose it in the list of clients."
+)
+
+
+def schema_errors(request: Request, exc: ValidationError, form: CommissionForm) -> dict[str, str]:
+    """The schema's refusals by field; money fields get an example of how to write an amount."""
+    errors: dict[str, str] = {}
+    for key, message in field_errors(request, exc).items():
+        key = _form_key(key, form)
+        if key.endswith(("unit_price", ".amount")):
+            message = gettext(request, AMOUNT)
+        if key == "lines":
+            message = gettext(request, RULE_WORDS["lines"])
+        errors.setdefault(key, message)
+    return placed(errors, form)
+
+
+def rule_errors(
+    request: Request, exc: DomainError, form: CommissionForm, *, prefix: str = ""
+) -> dict[str, str]:
+    """A rule's refusal in words, next to the field it names. ``prefix`` places a field named without its row
+    (an added expense's ``expense.amount``, a receipt's ``file``) in its row."""
+    raw = str(exc.extra.get("field") or "form")
+    key = _form_key(raw, form)
+    if prefix and (raw.startswith("expense.") or raw == "file"):
+        key = prefix + ("receipt" if raw == "file" else raw.removeprefix("expense."))
+    return placed({key: rule_message(request, exc, raw)}, form)
+
+
+def rule_message(request: Request, exc: DomainError, field: str) -> str:
+    last = field.rsplit(".", 1)[-1]
+    if exc.code == "version_conflict":
+        message = STALE
+    elif exc.code == "not_a_draft":
+        message = NOT_A_DRAFT
+    elif exc.code in ("duplicate", "duplicate_organisation_number", "duplicate_vat_number"):
+        message = DUPLICATE_CLIENT
+    elif field in RULE_WORDS:
+        message = RULE_WORDS[field]
+    elif last in ("unit_price", "amount"):
+        message = AMOUNT
+    elif last in ("quantity", "extent_quantity"):
+        message = ABOVE_ZERO
+    elif last in RULE_WORDS:
+        message = RULE_WORDS[last]
+    else:
+        message = exc.detail
+    return gettext(request, message)
+
+
+def placed(errors: dict[str, str], form: CommissionForm) -> dict[str, str]:
+    """Messages for fields the page does not show are said at the top of the form."""
+    shown = form.field_names()
+    kept = {key: message for key, message in errors.items() if key in shown}
+    others = [message for key, message in errors.items() if key not in shown]
+    if others:
+        kept["form"] = " ".join(others)
+    return kept
+
+
+def _form_key(key: str, form: CommissionForm) -> str:
+    """The form's name of a field the schema or a rule names: a line's VAT category and rate are one choice;
+    a new client's own fields are ``client.*``."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "lines" and parts[2] in ("vat_category", "vat_rate"):
+        return f"lines.{parts[1]}.vat"
+    if form.new_client and key in CLIENT_FIELDS:
+        return f"client.{key}"
+    if key == "client" and form.new_client:
+        return "client.name"
+    return key
