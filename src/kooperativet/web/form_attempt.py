@@ -9,11 +9,9 @@ voted``); a page says the same thing in the person's words, chosen by the refusa
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import Annotated, Final, TypeVar
+from typing import Final, TypeVar
 
-from fastapi import Depends
 from pydantic import ValidationError
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -25,13 +23,6 @@ from kooperativet.web.templating import gettext
 
 T = TypeVar("T")
 
-
-async def posted_form(request: Request) -> FormData:
-    """The posted form, for a handler with more fields than it is worth naming one by one."""
-    return await request.form()
-
-
-PostedForm = Annotated[FormData, Depends(posted_form)]
 
 CODE_MESSAGES: Final = {
     "already_voted": N_("This vote has already been cast; a vote cannot be changed."),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Depends
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from kooperativet.errors import DomainError
@@ -13,6 +15,15 @@ from kooperativet.web.i18n import N_
 from kooperativet.web.templating import gettext
 
 Schema = TypeVar("Schema", bound=BaseModel)
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, for a handler with more fields than it is worth naming one by one (numbered rows).
+    Starlette reads the body once; the form-token check has usually read it already."""
+    return await request.form()
+
+
+Posted = Annotated[FormData, Depends(posted_form)]
 
 #: Pydantic's error types, said in words a person understands; anything else falls back to a general message.
 MESSAGES = {

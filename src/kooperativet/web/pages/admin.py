@@ -15,7 +15,8 @@ from kooperativet.auth.schemas import UserCreate, UserUpdate
 from kooperativet.parties.schemas import CooperativeUpdate
 from kooperativet.parties.service import cooperative as identity
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
-from kooperativet.web.form_attempt import PostedForm, attempt
+from kooperativet.web.form_attempt import attempt
+from kooperativet.web.forms import Posted
 from kooperativet.web.meeting_words import ROLES
 from kooperativet.web.templating import render
 
@@ -192,7 +193,7 @@ def cooperative_form(request: Request, user: Admin, session: DbSession, saved: i
 
 
 @router.post("/admin/cooperative", dependencies=[CheckedForm])
-def update_cooperative(request: Request, user: Admin, session: DbSession, form: PostedForm) -> Response:
+def update_cooperative(request: Request, user: Admin, session: DbSession, form: Posted) -> Response:
     values: dict[str, Any] = {name: str(form.get(name) or "") for name in COOPERATIVE_FIELDS}
     values["f_tax_approved"] = bool(form.get("f_tax_approved"))
     values["version"] = str(form.get("version") or "")

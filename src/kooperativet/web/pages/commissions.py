@@ -15,7 +15,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from kooperativet.api.dependencies import DbSession, Now, Today, Window
@@ -31,6 +30,7 @@ from kooperativet.web import commission_form as cf
 from kooperativet.web import commission_refusals as refusals
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import Posted
 from kooperativet.web.i18n import request_language
 from kooperativet.web.reads import commissions as reads
 from kooperativet.web.templating import render
@@ -40,14 +40,6 @@ router = APIRouter(include_in_schema=False)
 MemberUser = Annotated[User, Depends(require_web_roles(Role.member))]
 #: The clients a member picks from: those she may see (organisations, and private persons she works for).
 CLIENT_CHOICES = 100
-
-
-async def posted_form(request: Request) -> FormData:
-    """The posted form, read once (rows of lines and expenses have numbered names, so no fixed parameters)."""
-    return await request.form()
-
-
-Posted = Annotated[FormData, Depends(posted_form)]
 
 
 @router.get("/commissions")

@@ -26,8 +26,7 @@ from kooperativet.parties import service
 from kooperativet.parties.schemas import MemberCreate
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.form_attempt import PostedForm
-from kooperativet.web.forms import decimal_text, field_errors
+from kooperativet.web.forms import Posted, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.office_refusals import refusal_text
 from kooperativet.web.pages.office_members import LANGUAGES
@@ -96,7 +95,7 @@ def new_member_form(request: Request, user: Office, session: DbSession, today: T
 
 
 @router.post("/office/members/new", dependencies=[CheckedForm])
-def register_member(request: Request, user: Office, session: DbSession, form: PostedForm) -> Response:
+def register_member(request: Request, user: Office, session: DbSession, form: Posted) -> Response:
     values = _typed(form)
     logins = logins_without_member(session)  # read before any change: a refused flush ends the transaction
     errors: dict[str, str] = {}

@@ -17,9 +17,9 @@ from kooperativet.parties.models import Client
 from kooperativet.parties.schemas import ClientCreate, ClientUpdate
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import Posted
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
-    Posted,
     paging,
     schema_errors,
     see_other,

@@ -20,14 +20,6 @@ from kooperativet.web.pages.office_billing.words import refusal
 OfficeUser = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 
 
-async def posted_form(request: Request) -> FormData:
-    """The posted form (Starlette reads it once; the form-token check has read it already)."""
-    return await request.form()
-
-
-Posted = Annotated[FormData, Depends(posted_form)]
-
-
 def text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""

@@ -22,9 +22,9 @@ from kooperativet.employments import service as employments_service
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import Posted
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
-    Posted,
     paging,
     schema_errors,
     see_other,

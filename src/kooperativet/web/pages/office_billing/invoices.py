@@ -26,11 +26,10 @@ from kooperativet.invoices.schemas import CreditNoteIssue, InvoiceIssue, Payment
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import decimal_text
+from kooperativet.web.forms import Posted, decimal_text
 from kooperativet.web.i18n import request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
-    Posted,
     paging,
     schema_errors,
     see_other,

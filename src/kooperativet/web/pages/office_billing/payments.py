@@ -18,10 +18,10 @@ from kooperativet.invoices.router import MAX_CAMT054_BYTES
 from kooperativet.invoices.schemas import BankEntryAssign, BankEntryNotOurs
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import Posted
 from kooperativet.web.i18n import request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
-    Posted,
     optional,
     paging,
     schema_errors,
