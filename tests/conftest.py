@@ -26,10 +26,14 @@ from kooperativet.auth.dependencies import token_config
 from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.auth.passwords import hash_password
 from kooperativet.auth.tokens import issue_access_token
-from kooperativet.config import Settings
+from kooperativet.config import JobsMode, Settings
 from kooperativet.db import AUDIT_KEY, make_engine
+from kooperativet.jobs.runner import run_inline
 from kooperativet.main import create_app
 from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSetting, TaxMode
+from tests.mailbox import Mailbox
+
+pytest_plugins = ["tests.mailbox"]  # the smtp_server fixture
 
 TEST_DATABASE_ENV = "KOOPERATIVET_TEST_DATABASE_URL"
 TEST_AUDIT_KEY = b"the test suite's audit key, 32 bytes or more"
@@ -146,6 +150,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         data_key=TEST_DATA_KEY,
         blind_index_key=TEST_BLIND_INDEX_KEY,
         login_attempts_per_window=5,
+        jobs_mode=JobsMode.inline,
     )
 
 
@@ -155,6 +160,7 @@ def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
     # Each request gets its own session on the test's connection: its commit releases a savepoint and
     # its rollback returns to one, exactly as a real request's transaction would.
     app.state.session_factory = session_factory
+    run_inline(session_factory, settings)  # a request's e-mail and documents are done when it answers
     return app
 
 
@@ -242,3 +248,15 @@ def expired(settings: Settings, user_id: int) -> str:
         config=token_config(settings), user_id=user_id, now=datetime.now(UTC) - timedelta(hours=2)
     )
     return token
+
+
+@pytest.fixture
+def mailbox(smtp_server: tuple[Mailbox, int], settings: Settings) -> Mailbox:
+    """An empty mailbox on a real SMTP server, and ``settings`` pointed at it (plain SMTP, no TLS)."""
+    box, port = smtp_server
+    box.clear()
+    settings.smtp_host = "127.0.0.1"
+    settings.smtp_port = port
+    settings.smtp_starttls = False
+    settings.smtp_from = "Interim kultur <kansliet@example.org>"
+    return box

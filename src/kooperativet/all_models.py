@@ -9,6 +9,8 @@ from kooperativet.employments import models as employments_models
 from kooperativet.exports import models as exports_models
 from kooperativet.governance import models as governance_models
 from kooperativet.invoices import models as invoices_models
+from kooperativet.jobs import models as jobs_models
+from kooperativet.mail import models as mail_models
 from kooperativet.parameters import models as parameters_models
 from kooperativet.parties import models as parties_models
 from kooperativet.payroll import models as payroll_models
@@ -23,6 +25,8 @@ __all__ = [
     "governance_models",
     "idempotency",
     "invoices_models",
+    "jobs_models",
+    "mail_models",
     "parameters_models",
     "parties_models",
     "payroll_models",

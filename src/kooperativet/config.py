@@ -31,6 +31,12 @@ class Environment(StrEnum):
     production = "production"
 
 
+class JobsMode(StrEnum):
+    embedded = "embedded"  # a worker thread in the API process: the embedded setup needs no other process
+    external = "external"  # ``kooperativet worker`` processes, on one machine or several (PostgreSQL)
+    inline = "inline"  # a request's work runs right after its commit, in the request (tests)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="KOOPERATIVET_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -87,6 +93,13 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
 
+    # Background work (docs/workers.md): e-mail, documents and reminders are recorded in the transaction that
+    # causes them and done by a worker. By default the API process runs one on SQLite and none on PostgreSQL,
+    # where ``kooperativet worker`` processes (any number, on any machine) do the work.
+    jobs_mode: JobsMode | None = None
+    # The address people reach the web interface at, for links in e-mail (invitations, password resets).
+    public_url: str = "http://127.0.0.1:8000"
+
     admin_email: str | None = None
     admin_password: SecretStr | None = None
 
@@ -118,6 +131,12 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError(f"{entry!r} in trusted_proxies is not an IP or a network") from exc
         return value
+
+    @property
+    def resolved_jobs_mode(self) -> JobsMode:
+        if self.jobs_mode is not None:
+            return self.jobs_mode
+        return JobsMode.embedded if self.resolved_database_url.startswith("sqlite") else JobsMode.external
 
     @property
     def cookies_are_secure(self) -> bool:

@@ -9,14 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute
 from sqlalchemy import text
 
-from kooperativet import __version__, encryption
+from kooperativet import __version__, all_jobs, encryption
 from kooperativet.api.body_limit import BodySizeLimit
 from kooperativet.api.edge import install_edge
 from kooperativet.api.problems import document_problems, install_problem_handlers, problem_response
 from kooperativet.assignments.router import router as assignments_router
 from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.throttle import LoginThrottle
-from kooperativet.config import Settings, get_settings
+from kooperativet.config import JobsMode, Settings, get_settings
 from kooperativet.db import READ_ONLY, make_engine, make_session_factory, write_lock_for
 from kooperativet.employments.router import router as employments_router
 from kooperativet.exports.router import router as exports_router
@@ -28,6 +28,7 @@ from kooperativet.governance.rulebooks_router import router as rulebooks_router
 from kooperativet.governance.votes_router import router as votes_router
 from kooperativet.invoices.bank_entries_router import router as bank_entries_router
 from kooperativet.invoices.router import router as invoices_router
+from kooperativet.jobs.runner import run_inline
 from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
 from kooperativet.payroll.router import router as payroll_router
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine, audit_key=settings.audit_signing_key)
     app.state.write_lock = write_lock_for(engine)
+    assert all_jobs  # every job handler is registered before the first job runs
+    if settings.resolved_jobs_mode is JobsMode.inline:
+        run_inline(app.state.session_factory, settings)
     app.state.login_throttle = LoginThrottle(
         attempts=settings.login_attempts_per_window,
         attempts_per_address=settings.login_attempts_per_address,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kooperativet.config import Settings
-from kooperativet.mail import MailOutcome, send_mail
+from kooperativet.mail.smtp import MailOutcome, send_mail
 
 
 def send_notice(settings: Settings, *, recipients: Sequence[str], subject: str, body: str) -> MailOutcome:

@@ -4,12 +4,12 @@ from datetime import date
 
 from fastapi import APIRouter, status
 
-from kooperativet import mail
 from kooperativet.api.dependencies import AppSettings, DbSession, Now, Window
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth import policy
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
+from kooperativet.mail import smtp as mail
 from kooperativet.parties import service
 from kooperativet.parties.schemas import (
     ClientCreate,

@@ -13,7 +13,7 @@ from kooperativet.governance.rules.procedure import NoticeCheck
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.minutes import MinutesRead
 from kooperativet.governance.schemas.read_models import stored_fields
-from kooperativet.mail import MailOutcome
+from kooperativet.mail.smtp import MailOutcome
 
 
 class MeetingCreate(Schema):

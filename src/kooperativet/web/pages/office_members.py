@@ -10,13 +10,13 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from kooperativet import mail
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.config import Settings
 from kooperativet.core.identifiers import mask_account, mask_iban
 from kooperativet.errors import DomainError
+from kooperativet.mail import smtp as mail
 from kooperativet.parties import service
 from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdate

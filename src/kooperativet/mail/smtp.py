@@ -42,3 +42,24 @@ def send_mail(
     if refused:
         return MailOutcome("failed", f"refused by the server: {', '.join(sorted(refused))}"[:500])
     return MailOutcome("sent", f"sent to {len(recipients)} recipient(s)")
+
+
+class MailNotSent(Exception):
+    """The SMTP server could not be reached or refused the message; the job tries again later."""
+
+
+def transmit(settings: Settings, message: EmailMessage, recipients: Sequence[str]) -> None:
+    """Hand ``message`` to the configured SMTP server for ``recipients``, or raise ``MailNotSent``."""
+    if settings.smtp_host is None:
+        raise MailNotSent("no SMTP server is configured (KOOPERATIVET_SMTP_HOST)")
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_username and settings.smtp_password:
+                smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
+            refused = smtp.send_message(message, to_addrs=list(recipients))
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailNotSent(f"{type(exc).__name__}: {exc}"[:500]) from exc
+    if refused:
+        raise MailNotSent(f"refused by the server: {', '.join(sorted(refused))}"[:500])

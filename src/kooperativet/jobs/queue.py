@@ -1,0 +1,83 @@
+"""Recording work for the workers (``enqueue``) and naming who does each kind of it (``handler``).
+
+A change and the work it causes commit together or not at all: ``enqueue`` only adds a row to the
+transaction at hand. A handler runs later, in a worker, with its own transactions; it must be idempotent
+(a job may run again after a worker died half-way), which is why most work is keyed and checks what is
+already done before it does anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.db import clock_of
+from kooperativet.jobs.models import Job, JobState
+
+WORK_ENQUEUED = "kooperativet_work_enqueued"  # Session.info: set when a transaction enqueued a job
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a handler gets besides its payload: a session of its own and the settings (SMTP, data folder)."""
+
+    #: A session with no transaction open; the handler commits its own work.
+    session: Session
+    settings: Any  # kooperativet.config.Settings
+    job_id: int
+    attempt: int
+
+
+Handler = Callable[[JobContext, Mapping[str, Any]], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that does jobs of ``kind`` (``@handler("send_mail")``)."""
+
+    def register(function: Handler) -> Handler:
+        if kind in _HANDLERS and _HANDLERS[kind] is not function:
+            raise ValueError(f"two handlers for jobs of kind {kind!r}")
+        _HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def handler_for(kind: str) -> Handler | None:
+    return _HANDLERS.get(kind)
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    payload: Mapping[str, Any],
+    *,
+    key: str | None = None,
+    run_after: datetime | None = None,
+) -> Job | None:
+    """Record a job in this transaction; with a ``key`` already queued (or done), nothing is added."""
+    if key is not None:
+        existing = session.scalar(select(Job).where(Job.key == key))
+        if existing is not None:
+            return None
+    job = Job(
+        kind=kind,
+        payload=dict(payload),
+        key=key,
+        state=JobState.pending,
+        run_after=run_after or clock_of(session),
+        created_at=clock_of(session),
+    )
+    session.add(job)
+    session.flush()
+    session.info[WORK_ENQUEUED] = True
+    from kooperativet.jobs.runner import schedule_inline_run  # the runner imports this module
+
+    schedule_inline_run(session)
+    return job

@@ -1,0 +1,40 @@
+"""Every e-mail the cooperative sends, as it was composed: what was said, to whom, and what became of it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kooperativet.db import Base, utcnow
+
+
+class MailState(StrEnum):
+    queued = "queued"  # composed and committed; a worker sends it
+    sent = "sent"  # the SMTP server accepted it
+    failed = "failed"  # the workers gave up (the job shows why); the office may send it again
+
+
+class OutgoingMail(Base):
+    __tablename__ = "outgoing_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The template and language it was composed from, and its context (names, amounts) for the record.
+    template: Mapped[str] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(2))
+    to_addresses: Mapped[list[str]] = mapped_column(JSON)
+    bcc_addresses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    #: What to attach, resolved when it is sent (a PDF may still be rendering): ``[{"source", "id"}]``.
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: ``<…@host>``, chosen when composed, so that a message sent again after a crash is the same message.
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    state: Mapped[MailState] = mapped_column(String(10), default=MailState.queued)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,39 @@
+"""A queued message is sent after the commit by the job runner and arrives at a real SMTP server."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from kooperativet.config import Settings
+from kooperativet.db import transaction
+from kooperativet.jobs.models import Job, JobState
+from kooperativet.mail import queue_mail
+from kooperativet.mail.models import MailState, OutgoingMail
+from tests.mailbox import Mailbox
+
+
+def test_a_queued_message_arrives_after_the_commit(
+    session_factory: sessionmaker[Session], settings: Settings, mailbox: Mailbox
+) -> None:
+    from kooperativet.jobs.runner import run_inline
+
+    run_inline(session_factory, settings)
+    with transaction(session_factory) as session:
+        queued = queue_mail(
+            session,
+            to="åsa.öberg@example.org",
+            template="test_message",
+            language="sv",
+            context={"name": "Åsa Öberg", "cooperative": "Interim kultur"},
+        )
+        assert mailbox.messages == []  # nothing leaves before the commit
+    [arrived] = mailbox.to("åsa.öberg@example.org")
+    assert arrived["Subject"] == "Provmeddelande från Interim kultur"
+    assert arrived["Message-ID"] == queued.message_id
+    assert "Hej Åsa Öberg!" in arrived.get_body(("plain",)).get_content()
+    with session_factory() as session:
+        stored = session.get(OutgoingMail, queued.id)
+        assert stored is not None
+        assert stored.state == MailState.sent
+        [job] = session.query(Job).all()
+        assert job.state == JobState.done
