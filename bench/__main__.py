@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import api_throughput, payslip_pdfs, startup
+from bench import api_throughput, payroll_month, payslip_pdfs, startup
 
-BENCHMARKS = {"startup": startup.run, "api": api_throughput.run, "pdfs": payslip_pdfs.run}
+BENCHMARKS = {
+    "startup": startup.run,
+    "api": api_throughput.run,
+    "pdfs": payslip_pdfs.run,
+    "payroll": payroll_month.run,
+}
 
 
 def main(names: list[str]) -> None:

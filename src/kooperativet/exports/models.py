@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from kooperativet.core.calendar import is_bank_day
 from kooperativet.db import Base
@@ -58,13 +58,13 @@ class ExportBatch(Base):
     created_at: Mapped[datetime]
     audit_head_entries: Mapped[int | None]
     audit_head_hash: Mapped[str | None] = mapped_column(String(64))
+    # A month's AGI covers thousands of payslips: the list of batches counts them in its own query instead
+    # of loading every row (``document_count`` below), and the rows are read only when asked for.
     documents: Mapped[list[ExportedDocument]] = relationship(
-        back_populates="batch", order_by="ExportedDocument.id", lazy="selectin"
+        back_populates="batch", order_by="ExportedDocument.id", lazy="select"
     )
-
-    @property
-    def document_count(self) -> int:
-        return len(self.documents)
+    if TYPE_CHECKING:
+        document_count: int  # mapped below, once ExportedDocument exists
 
     @property
     def due_date(self) -> date | None:
@@ -89,3 +89,11 @@ class ExportedDocument(Base):
     document_kind: Mapped[DocumentKind] = mapped_column(String(20))
     document_id: Mapped[int]
     batch: Mapped[ExportBatch] = relationship(back_populates="documents")
+
+
+ExportBatch.document_count = column_property(  # type: ignore[assignment]  # a mapped count, read as an int
+    select(func.count(ExportedDocument.id))
+    .where(ExportedDocument.batch_id == ExportBatch.id)
+    .correlate_except(ExportedDocument)
+    .scalar_subquery()
+)

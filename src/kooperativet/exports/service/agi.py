@@ -23,11 +23,12 @@ from kooperativet.exports.service.period import Month, require_not_future
 from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
     SWEDEN,
+    in_chunks,
     left_out_runs,
+    members_by_id,
     payslips_paid_in,
     require_filled,
 )
-from kooperativet.parties.models import Member
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import Payslip, PayslipLine
 
@@ -158,14 +159,20 @@ def _individual_returns(session: Session, payslips: Sequence[Payslip]) -> list[a
             if payslip.lines[index].tax_mode in ("sink", "asink")
         },
     )
+    titles = _assignment_titles(
+        session,
+        {
+            payslip.lines[index].assignment_id
+            for items in grouped.values()
+            for payslip, index in items
+            if payslip.lines[index].tax_mode == "asink"
+        },
+    )
     returns = []
     for (number, specification), items in sorted(grouped.items()):
         lines = [payslip.lines[index] for payslip, index in items]
         mode = lines[0].tax_mode
-        activity = None
-        if mode == "asink":
-            assignment = session.get_one(Assignment, lines[0].assignment_id)
-            activity = assignment.title[:100]
+        activity = titles[lines[0].assignment_id][:100] if mode == "asink" else None
         returns.append(
             agi.IndividualReturn(
                 personal_identity_number=number,
@@ -183,11 +190,18 @@ def _individual_returns(session: Session, payslips: Sequence[Payslip]) -> list[a
     return returns
 
 
+def _assignment_titles(session: Session, ids: set[int]) -> dict[int, str]:
+    """The titles of the A-SINK payees' assignments (the activity the IU names), in one query per chunk."""
+    titles: dict[int, str] = {}
+    for chunk in in_chunks(ids):
+        rows = session.execute(select(Assignment.id, Assignment.title).where(Assignment.id.in_(chunk)))
+        titles.update({row.id: row.title for row in rows})
+    return titles
+
+
 def _foreign_payees(session: Session, *, member_ids: set[int]) -> dict[int, agi.ForeignPayee]:
-    """Name, address abroad, citizenship and TIN of the SINK and A-SINK payees, in one query."""
-    if not member_ids:
-        return {}
-    members = session.scalars(select(Member).where(Member.id.in_(member_ids)))
+    """Name, address abroad, citizenship and TIN of the SINK and A-SINK payees, in one query per chunk."""
+    members = members_by_id(session, member_ids).values()
     return {
         member.id: agi.ForeignPayee(
             first_name=member.first_name,

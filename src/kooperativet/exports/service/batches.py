@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event, chain_head
@@ -76,12 +76,20 @@ def store_batch(
         audit_head_entries=head.entries,
         audit_head_hash=head.hash,
     )
-    batch.documents = [
-        ExportedDocument(export_kind=kind, document_kind=document_kind, document_id=document_id)
-        for document_kind, document_id in covered
-    ]
     session.add(batch)
     session.flush()
+    rows = [
+        {
+            "batch_id": batch.id,
+            "export_kind": kind,
+            "document_kind": document_kind,
+            "document_id": document_id,
+        }
+        for document_kind, document_id in covered
+    ]
+    # One multi-row INSERT for a month's thousands of documents, not one ORM object each.
+    if rows:
+        session.execute(insert(ExportedDocument), rows)
     append_event(
         session,
         kind="export_created",
@@ -90,7 +98,7 @@ def store_batch(
             "kind": str(kind),
             "filename": batch.filename,
             "sha256": batch.sha256,
-            "documents": len(batch.documents),
+            "documents": len(rows),
             "created_by_id": created_by_id,
         },
         now=created_at,

@@ -15,7 +15,7 @@ from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.exports.formats import pain001
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
 from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
-from kooperativet.exports.service.sources import SWEDEN, require_filled, run_payslips
+from kooperativet.exports.service.sources import SWEDEN, members_by_id, require_filled, run_payslips
 from kooperativet.parties.models import Member, SalaryAccount
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
@@ -42,7 +42,7 @@ def export_pain001(
     payslips = [payslip for payslip in run_payslips(session, run.id) if payslip.net_pay > 0]
     if not payslips:
         raise Conflict(f"payroll run {run_id} has no net pay to transfer", code="nothing_to_export")
-    members = {payslip.member_id: session.get_one(Member, payslip.member_id) for payslip in payslips}
+    members = members_by_id(session, {payslip.member_id for payslip in payslips})
     payments = pain001.PayrollRunPayments(
         run_id=f"RUN-{run.id}",
         pay_date=run.pay_date,

@@ -23,7 +23,7 @@ from kooperativet.exports import entries
 from kooperativet.exports.formats import sie
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
 from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
-from kooperativet.exports.service.sources import PROGRAM_NAME, SWEDEN, require_filled, run_payslips
+from kooperativet.exports.service.sources import PROGRAM_NAME, SWEDEN, in_chunks, require_filled
 from kooperativet.invoices.models import Invoice, InvoiceKind, Payment
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client
@@ -86,18 +86,24 @@ def export_sie(
             payment.id,
             entries.payment_voucher(snapshot, accounts=accounts),
         )
-    runs = session.scalars(
-        select(PayrollRun).where(PayrollRun.pay_date.between(*in_range), PayrollRun.status != RunStatus.draft)
+    runs = list(
+        session.scalars(
+            select(PayrollRun).where(
+                PayrollRun.pay_date.between(*in_range), PayrollRun.status != RunStatus.draft
+            )
+        )
     )
+    payslips_of = _payslips_by_run(session, [run.id for run in runs])
+    reimbursed = _reimbursed_expenses(session, [p for run in runs for p in payslips_of[run.id]])
     for run in runs:
-        payslips = run_payslips(session, run.id)
+        payslips = payslips_of[run.id]
         add(
             run.pay_date,
             DocumentKind.payroll_run,
             run.id,
             entries.payroll_run_voucher(_run(run, payslips), accounts=accounts),
         )
-        for expense in _reimbursed_expenses(session, payslips):
+        for expense in reimbursed.get(run.id, []):
             add(
                 run.pay_date,
                 DocumentKind.expense,
@@ -195,30 +201,45 @@ def _run(run: PayrollRun, payslips: Sequence[Payslip]) -> entries.PayrollRunSnap
     )
 
 
-def _reimbursed_expenses(session: Session, payslips: Sequence[Payslip]) -> list[entries.ExpenseSnapshot]:
-    """The re-invoiced outlays paid back on the payslips' lines (the payout's E, payroll collector)."""
-    snapshots = []
-    for payslip in payslips:
-        name = payslip.snapshot["employee"]["name"]
-        assignment_ids = [
-            line.assignment_id
-            for line in payslip.lines
-            if line.expense_reimbursement and line.corrects_payslip_id is None
-        ]
+def _payslips_by_run(session: Session, run_ids: Sequence[int]) -> dict[int, list[Payslip]]:
+    """The payslips of the runs, by run, in one query per chunk of runs (their lines come in one more)."""
+    payslips: dict[int, list[Payslip]] = {run_id: [] for run_id in run_ids}
+    for chunk in in_chunks(run_ids):
+        query = select(Payslip).where(Payslip.run_id.in_(chunk)).order_by(Payslip.run_id, Payslip.sequence)
+        for payslip in session.scalars(query):
+            payslips[payslip.run_id].append(payslip)
+    return payslips
+
+
+def _reimbursed_expenses(
+    session: Session, payslips: Sequence[Payslip]
+) -> dict[int, list[entries.ExpenseSnapshot]]:
+    """The re-invoiced outlays paid back on the payslips' lines (the payout's E, payroll collector), by run.
+
+    All the payslips' expenses are read at once (per chunk of assignments), not one query per payslip."""
+    paid_with: dict[int, Payslip] = {
+        line.assignment_id: payslip
+        for payslip in payslips
+        for line in payslip.lines
+        if line.expense_reimbursement and line.corrects_payslip_id is None
+    }
+    snapshots: dict[int, list[entries.ExpenseSnapshot]] = {}
+    for chunk in in_chunks(paid_with):
         expenses = session.scalars(
             select(Expense)
-            .where(Expense.assignment_id.in_(assignment_ids), Expense.reinvoice.is_(True))
+            .where(Expense.assignment_id.in_(chunk), Expense.reinvoice.is_(True))
             .order_by(Expense.id)
         )
-        snapshots += [
-            entries.ExpenseSnapshot(
-                expense_id=expense.id,
-                paid_on=payslip.pay_date,
-                member_name=name,
-                description=expense.description,
-                amount=expense.amount,
-                vat_rate=expense.vat_rate,
+        for expense in expenses:
+            payslip = paid_with[expense.assignment_id]
+            snapshots.setdefault(payslip.run_id, []).append(
+                entries.ExpenseSnapshot(
+                    expense_id=expense.id,
+                    paid_on=payslip.pay_date,
+                    member_name=payslip.snapshot["employee"]["name"],
+                    description=expense.description,
+                    amount=expense.amount,
+                    vat_rate=expense.vat_rate,
+                )
             )
-            for expense in expenses
-        ]
     return snapshots
