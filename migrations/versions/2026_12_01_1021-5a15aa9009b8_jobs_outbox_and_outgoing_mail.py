@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "5a15aa9009b8"
 down_revision: str | None = "8f2d4c6a1e03"
 branch_labels: str | Sequence[str] | None = None
