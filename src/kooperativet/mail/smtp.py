@@ -4,6 +4,7 @@ a private CA); a server that cannot prove who it is gets no password and no memb
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from collections.abc import Iterator, Sequence
@@ -45,8 +46,23 @@ def connection(settings: Settings) -> Iterator[smtplib.SMTP]:
         if security is SmtpSecurity.starttls:
             smtp.starttls(context=tls_context(settings))
         if settings.smtp_username is not None and settings.smtp_password is not None:
-            smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
+            login(smtp, settings.smtp_username, settings.smtp_password.get_secret_value())
         yield smtp
+
+
+def login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """Log in; a name or password with å, ä or ö goes as UTF-8 over AUTH PLAIN (RFC 4616), which
+    ``smtplib.login`` cannot do (it encodes credentials as ASCII)."""
+    if username.isascii() and password.isascii():
+        smtp.login(username, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
+        raise smtplib.SMTPNotSupportedError("the server offers no AUTH PLAIN for a non-ASCII login")
+    credentials = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, answer = smtp.docmd("AUTH", f"PLAIN {credentials}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
 
 
 def transmit(settings: Settings, message: EmailMessage, recipients: Sequence[str]) -> None:
