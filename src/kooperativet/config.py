@@ -11,7 +11,7 @@ import binascii
 import ipaddress
 import secrets
 from collections.abc import Callable
-from email.utils import parseaddr
+from email.utils import getaddresses
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -154,9 +154,12 @@ class Settings(BaseSettings):
     @classmethod
     def _is_a_mail_address(cls, value: str | None) -> str | None:
         if value is not None:
-            _name, address = parseaddr(value)
-            if "@" not in address:
-                raise ValueError(f'{value!r} is not an e-mail address (write "Name <address>" or an address)')
+            found = getaddresses([value])
+            if len(found) != 1 or "@" not in found[0][1]:
+                raise ValueError(
+                    f"{value!r} is not one e-mail address: write an address or Name <address>, "
+                    'with the name in double quotes if it holds a comma ("Interim kultur, Malmö" <…>)'
+                )
         return value
 
     @model_validator(mode="after")
