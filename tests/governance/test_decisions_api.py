@@ -18,8 +18,8 @@ from kooperativet.parameters.service import seed_defaults, value_in_force
 from kooperativet.payroll.calculation import TaxSetting, calculate_payout
 from kooperativet.payroll.parameters import payroll_parameters_on
 from tests.governance.conftest import Assembly
-from tests.mailbox import Mailbox
 from tests.governance.test_meetings_api import API, open_meeting_with_everyone, plan_meeting
+from tests.mailbox import Mailbox
 
 
 def test_a_board_decision_needs_the_boards_quorum_and_counts_only_board_members(
@@ -187,7 +187,10 @@ def test_the_notice_is_queued_for_each_member_and_the_worker_sends_it(
         json={"text": "Välkomna till årsmötet"},
         headers=assembly.officer.headers,
     )
-    assert (notice.json()["mail_status"], notice.json()["mail_detail"]) == ("queued", "queued for 5 member(s)")
+    assert (notice.json()["mail_status"], notice.json()["mail_detail"]) == (
+        "queued",
+        "queued for 5 member(s)",
+    )
     # One message per member, each addressed to her alone and in her language (sent after the commit).
     assert sorted(len(envelope) for envelope in mailbox.recipients) == [1] * 5
     for actor in assembly.members:

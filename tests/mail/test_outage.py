@@ -62,7 +62,8 @@ def _outage_then_recovery(
     message, job = _state(factory, mail_id)
     assert mailbox.messages == []
     assert (message.state, job.state, job.attempts) == (MailState.queued, JobState.pending, 1)
-    assert message.last_error is not None and reason in message.last_error
+    assert message.last_error is not None
+    assert reason in message.last_error
     assert job.run_after.replace(tzinfo=UTC) > START  # rescheduled, not given up
     with _at(factory, START) as session:
         assert run_due(session, settings, "test") == 0  # not due again yet

@@ -122,7 +122,8 @@ def test_mail_goes_over_tls_with_a_login_and_a_private_ca(
     assert arrived["To"].addresses[0].display_name == "Örjan Åberg"
     with session_factory() as session:
         stored = session.get(OutgoingMail, mail_id)
-        assert stored is not None and stored.state == MailState.sent
+        assert stored is not None
+        assert stored.state == MailState.sent
 
 
 @pytest.mark.parametrize("security", [SmtpSecurity.starttls, SmtpSecurity.tls])
@@ -139,8 +140,10 @@ def test_a_certificate_from_an_unknown_ca_is_refused_and_the_mail_waits(
     assert box.messages == []
     with session_factory() as session:
         stored = session.get(OutgoingMail, mail_id)
-        assert stored is not None and stored.state == MailState.queued
-        assert stored.last_error is not None and "CERTIFICATE_VERIFY_FAILED" in stored.last_error
+        assert stored is not None
+        assert stored.state == MailState.queued
+        assert stored.last_error is not None
+        assert "CERTIFICATE_VERIFY_FAILED" in stored.last_error
         [job] = session.query(Job).all()
         assert job.state == JobState.pending
 
@@ -158,5 +161,7 @@ def test_a_wrong_password_is_refused_and_the_mail_waits(
     assert box.messages == []
     with session_factory() as session:
         stored = session.get(OutgoingMail, mail_id)
-        assert stored is not None and stored.state == MailState.queued
-        assert stored.last_error is not None and "SMTPAuthenticationError" in stored.last_error
+        assert stored is not None
+        assert stored.state == MailState.queued
+        assert stored.last_error is not None
+        assert "SMTPAuthenticationError" in stored.last_error
