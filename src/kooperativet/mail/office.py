@@ -55,8 +55,16 @@ def get_mail(session: Session, *, mail_id: int) -> OutgoingMail:
 
 
 def attachment_names(session: Session, message: OutgoingMail) -> list[str]:
-    """The file names the message carries (each source is asked, as when it is sent)."""
-    return [resolve(session, reference).filename for reference in message.attachments]
+    """The file names the message carries (each source is asked, as when it is sent); a source that cannot
+    give its file now (a document still rendering, one removed) is named by its reference instead, so that
+    the record stays readable."""
+    names = []
+    for reference in message.attachments:
+        try:
+            names.append(resolve(session, reference).filename)
+        except Exception:  # noqa: BLE001 - any source's failure; the send job reports it when it matters
+            names.append(f"{reference.get('source')} {reference.get('id')}")
+    return names
 
 
 def send_again(session: Session, *, message: OutgoingMail) -> OutgoingMail:
