@@ -62,7 +62,7 @@ def attachment_names(session: Session, message: OutgoingMail) -> list[str]:
     for reference in message.attachments:
         try:
             names.append(resolve(session, reference).filename)
-        except Exception:  # noqa: BLE001 - any source's failure; the send job reports it when it matters
+        except Exception:  # any source's failure; the send job reports it when it matters
             names.append(f"{reference.get('source')} {reference.get('id')}")
     return names
 
