@@ -178,7 +178,7 @@ def test_the_web_page_lists_the_mail_and_sends_a_failed_one_again(
         f"/office/mail/{sent.id}/send-again", data={"csrf_token": form_token(detail.text)}
     )
     assert refused.status_code == 409
-    assert "Only a failed message can be sent again" in refused.text
+    assert "Bara ett misslyckat meddelande kan skickas igen" in refused.text
     # The request's job ran after its commit (the tests' inline worker): the message arrived, as itself.
     [arrived] = mailbox.messages
     session.expire_all()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.config import Settings
-from kooperativet.db import CLOCK, transaction
+from kooperativet.db import CLOCK
 from kooperativet.jobs.models import Job, JobState
 from kooperativet.jobs.runner import run_due
 from kooperativet.mail import queue_mail
@@ -19,8 +19,7 @@ from kooperativet.mail.models import MailState, OutgoingMail
 from kooperativet.mail.office import send_again
 from tests.mailbox import Mailbox
 
-#: Later than the queue time (the wall clock), so the queued job is due.
-START = datetime.now(UTC) + timedelta(minutes=1)
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 def _at(factory: sessionmaker[Session], moment: datetime) -> Session:
@@ -29,14 +28,17 @@ def _at(factory: sessionmaker[Session], moment: datetime) -> Session:
 
 
 def _queue(factory: sessionmaker[Session]) -> int:
-    with transaction(factory) as session:
-        return queue_mail(
+    """A message queued at ``START`` (its job is due then)."""
+    with _at(factory, START) as session:
+        mail_id = queue_mail(
             session,
             to="Åsa Öberg <asa@example.org>",
             template="test_message",
             language="sv",
             context={"name": "Åsa", "cooperative": "Interim kultur"},
         ).id
+        session.commit()
+    return mail_id
 
 
 def _state(factory: sessionmaker[Session], mail_id: int) -> tuple[OutgoingMail, Job]:
@@ -122,10 +124,11 @@ def test_after_the_last_attempt_the_message_fails_and_is_sent_again_as_the_same_
     assert (message.state, job.state) == (MailState.failed, JobState.failed)
     first_id = message.message_id
     mailbox.refuse = False
-    with transaction(session_factory) as session:
+    with _at(session_factory, moment) as session:
         stored = session.get(OutgoingMail, mail_id)
         assert stored is not None
         send_again(session, message=stored)
+        session.commit()
     with _at(session_factory, moment) as session:
         assert run_due(session, settings, "test") == 1
     [arrived] = mailbox.messages
