@@ -11,6 +11,7 @@ import binascii
 import ipaddress
 import secrets
 from collections.abc import Callable
+from email.utils import getaddresses
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -35,6 +36,12 @@ class JobsMode(StrEnum):
     embedded = "embedded"  # a worker thread in the API process: the embedded setup needs no other process
     external = "external"  # ``kooperativet worker`` processes, on one machine or several (PostgreSQL)
     inline = "inline"  # a request's work runs right after its commit, in the request (tests)
+
+
+class SmtpSecurity(StrEnum):
+    starttls = "starttls"  # plain connection upgraded with STARTTLS (port 587)
+    tls = "tls"  # TLS from the first byte (SMTPS, port 465)
+    none = "none"  # no encryption: a relay on the same machine or a test server only
 
 
 class Settings(BaseSettings):
@@ -85,13 +92,24 @@ class Settings(BaseSettings):
         default=20, ge=1, le=200, description="database sessions open at once per server process"
     )
 
-    # Meeting notices (kallelse) are e-mailed when an SMTP server is configured.
+    # Outgoing e-mail (docs/mail.md): a worker hands every queued message to this SMTP server. Without a host
+    # nothing is sent; messages wait in the outbox and their jobs retry until one is configured.
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
-    smtp_from: str = "styrelsen@example.org"
+    smtp_security: SmtpSecurity | None = Field(
+        default=None, description="starttls, tls (implicit, usually port 465) or none; unset: smtp_starttls"
+    )
+    smtp_starttls: bool = Field(default=True, description="older setting, used when smtp_security is unset")
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
-    smtp_starttls: bool = True
+    smtp_ca_file: Path | None = Field(
+        default=None, description="PEM file of a private CA to trust besides the system's certificates"
+    )
+    smtp_timeout_seconds: float = Field(default=20, gt=0, le=300)
+    smtp_from: str = Field(
+        default="styrelsen@example.org", description='"Name <address>"; the name may hold å, ä and ö'
+    )
+    smtp_reply_to: str | None = None
 
     # Background work (docs/workers.md): e-mail, documents and reminders are recorded in the transaction that
     # causes them and done by a worker. By default the API process runs one on SQLite and none on PostgreSQL,
@@ -131,6 +149,33 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError(f"{entry!r} in trusted_proxies is not an IP or a network") from exc
         return value
+
+    @field_validator("smtp_from", "smtp_reply_to")
+    @classmethod
+    def _is_a_mail_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            found = getaddresses([value])
+            if len(found) != 1 or "@" not in found[0][1]:
+                raise ValueError(
+                    f"{value!r} is not one e-mail address: write an address or Name <address>, "
+                    'with the name in double quotes if it holds a comma ("Interim kultur, Malmö" <…>)'
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _smtp_login_is_whole(self) -> Settings:
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError("KOOPERATIVET_SMTP_USERNAME and KOOPERATIVET_SMTP_PASSWORD go together")
+        if self.smtp_ca_file is not None and not self.smtp_ca_file.is_file():
+            raise ValueError(f"KOOPERATIVET_SMTP_CA_FILE {self.smtp_ca_file} is not a file")
+        return self
+
+    @property
+    def resolved_smtp_security(self) -> SmtpSecurity:
+        """``smtp_security`` when given; otherwise what the older ``smtp_starttls`` switch says."""
+        if self.smtp_security is not None:
+            return self.smtp_security
+        return SmtpSecurity.starttls if self.smtp_starttls else SmtpSecurity.none
 
     @property
     def resolved_jobs_mode(self) -> JobsMode:

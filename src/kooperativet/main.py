@@ -36,6 +36,7 @@ from kooperativet.privacy.router import router as privacy_router
 from kooperativet.web.install import install_web
 from kooperativet.workflows.clients_router import router as clients_router
 from kooperativet.workflows.commission_router import router as commission_router
+from kooperativet.workflows.mail_router import router as mail_router
 
 DESCRIPTION = """
 Back office for a Swedish employment cooperative (anställningskooperativ): members register commissions,
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(minutes_router)
     app.include_router(payroll_router)
     app.include_router(exports_router)
+    app.include_router(mail_router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -19,6 +19,7 @@ from kooperativet.payroll.calculation import TaxSetting, calculate_payout
 from kooperativet.payroll.parameters import payroll_parameters_on
 from tests.governance.conftest import Assembly
 from tests.governance.test_meetings_api import API, open_meeting_with_everyone, plan_meeting
+from tests.mailbox import Mailbox
 
 
 def test_a_board_decision_needs_the_boards_quorum_and_counts_only_board_members(
@@ -174,45 +175,33 @@ def test_minutes_are_drawn_up_locked_and_corrected_as_a_new_version(
         session.execute(text("UPDATE minutes SET sha256 = 'x' WHERE id = :id"), {"id": first["id"]})
 
 
-def test_the_notice_is_emailed_through_the_configured_smtp_server(
-    api: TestClient, app, assembly: Assembly, clock, unused_tcp_port: int
+def test_the_notice_is_queued_for_each_member_and_the_worker_sends_it(
+    api: TestClient, session: Session, assembly: Assembly, clock, mailbox: Mailbox
 ) -> None:
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message) -> None:
-            received.append(message)
-
-    controller = Controller(Collect(), hostname="127.0.0.1", port=unused_tcp_port)
-    controller.start()
-    try:
-        app.state.settings = app.state.settings.model_copy(
-            update={"smtp_host": "127.0.0.1", "smtp_port": unused_tcp_port, "smtp_starttls": False}
+    english = assembly.members[4].member
+    english.language = "en"
+    session.flush()
+    meeting_id = plan_meeting(api, assembly)
+    notice = api.post(
+        f"{API}/meetings/{meeting_id}/notice",
+        json={"text": "Välkomna till årsmötet"},
+        headers=assembly.officer.headers,
+    )
+    assert (notice.json()["mail_status"], notice.json()["mail_detail"]) == (
+        "queued",
+        "queued for 5 member(s)",
+    )
+    # One message per member, each addressed to her alone and in her language (sent after the commit).
+    assert sorted(len(envelope) for envelope in mailbox.recipients) == [1] * 5
+    for actor in assembly.members:
+        [arrived] = mailbox.to(actor.member.email)
+        assert arrived["To"].addresses[0].display_name == actor.member.full_name
+        assert "Välkomna till årsmötet" in arrived.get_body(("plain",)).get_content()
+        expected = (
+            "Notice of meeting: Årsmöte 2026, 20 December 2026"
+            if actor.member is english
+            else "Kallelse: Årsmöte 2026, 20 december 2026"
         )
-        meeting_id = plan_meeting(api, assembly)
-        notice = api.post(
-            f"{API}/meetings/{meeting_id}/notice",
-            json={"text": "Välkomna till årsmötet"},
-            headers=assembly.officer.headers,
-        )
-    finally:
-        controller.stop()
-    assert notice.json()["mail_status"] == "sent", notice.text
-    assert len(received) == 1
-    subject = str(make_header(decode_header(received[0]["Subject"])))
-    assert subject == "Kallelse: Årsmöte 2026, 2026-12-20"
-    assert "Välkomna till årsmötet" in received[0].get_payload(decode=True).decode()
+        assert str(make_header(decode_header(arrived["Subject"]))) == expected
     meeting = api.get(f"{API}/meetings/{meeting_id}", headers=assembly.officer.headers).json()
-    assert meeting["notice_mail_status"] == "sent"
-
-
-@pytest.fixture
-def unused_tcp_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    assert meeting["notice_mail_status"] == "queued"

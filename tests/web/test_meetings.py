@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from kooperativet.governance import meetings, votes
 from kooperativet.governance.models import Meeting, MeetingStatus, Minutes, Vote, VoteStatus
 from kooperativet.governance.rules.terms import MeetingKind
+from kooperativet.mail.models import OutgoingMail
 from kooperativet.web.meeting_words import majority_words
 from kooperativet.web.pages.meetings_board import tally_key_bits
 from tests.governance import conftest as governance
@@ -348,7 +349,9 @@ def test_notice_attendance_proxies_and_opening_through_the_forms(
     shown = board.get(here).text
     assert "Kallelsen gick ut 2026-11-20." in shown
     assert "Kallelsen gick ut senare än röstreglerna tillåter." in shown
-    assert "ingen e-postserver är inställd" in shown
+    assert "Köad som e-post till varje medlem med e-postadress" in shown  # the worker sends it
+    notices = session.scalars(select(OutgoingMail).where(OutgoingMail.template == "meeting_notice")).all()
+    assert len(notices) == len(assembly.ids())
     ids = assembly.ids()
     attendance = f"{here}/attendance"
     assert post(board, attendance, attendance, {"present_member_id": ids[0]}).status_code == 303

@@ -1,17 +1,48 @@
-"""Sending a meeting notice (kallelse) by e-mail. Called after the meeting's transaction has committed."""
+"""The meeting notice (kallelse) by e-mail: queued in the meeting's transaction, sent by the mail worker.
+
+One message per member rather than one with every member in Bcc: each is in the member's own language,
+addressed to her by name, and recorded on its own, so the office sees who has not got it; and a server that
+refuses one address does not hold back, or on retry repeat, the notice to everyone else.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kooperativet.config import Settings
-from kooperativet.mail.smtp import MailOutcome, send_mail
+from kooperativet.governance.models import Meeting
+from kooperativet.mail import queue_mail, recipient
+from kooperativet.mail.addresses import domain_of
+from kooperativet.parties.models import Cooperative, Member
+
+NOTICE_TEMPLATE = "meeting_notice"
+QUEUED = "queued"
+NO_RECIPIENTS = "no_recipients"
 
 
-def send_notice(settings: Settings, *, recipients: Sequence[str], subject: str, body: str) -> MailOutcome:
-    """Send one message to every recipient (as Bcc, so members do not see each other's addresses)."""
-    if settings.smtp_host is None:
-        return MailOutcome("not_configured", "no SMTP server is configured; send the notice another way")
-    if not recipients:
-        return MailOutcome("failed", "nobody entitled has an e-mail address")
-    return send_mail(settings, to=settings.smtp_from, subject=subject, body=body, bcc=recipients)
+def queue_notice(
+    session: Session, *, meeting: Meeting, members: list[Member], text: str, settings: Settings
+) -> tuple[str, str]:
+    """Queue the notice for each of ``members``; the status and detail to record on the meeting."""
+    if not members:
+        return NO_RECIPIENTS, "nobody entitled has an e-mail address; send the notice another way"
+    cooperative = session.scalar(select(Cooperative.name).order_by(Cooperative.id).limit(1))
+    for member in members:
+        assert member.email is not None
+        queue_mail(
+            session,
+            to=recipient(member.full_name, member.email),
+            template=NOTICE_TEMPLATE,
+            language=member.language,
+            context={
+                "cooperative": cooperative or "",
+                "name": member.full_name,
+                "title": meeting.title,
+                "held_on": meeting.held_on,
+                "location": meeting.location,
+                "text": text,
+            },
+            domain=domain_of(settings.smtp_from),
+        )
+    return QUEUED, f"queued for {len(members)} member(s)"

@@ -125,14 +125,15 @@ def answer_motion(session: Session, *, meeting: Meeting, item: AgendaItem, answe
     return item
 
 
-def notice_recipients(session: Session, *, meeting: Meeting, today: date) -> list[str]:
-    """Who gets the notice: current members for a general meeting, the whole board for a board meeting."""
+def notice_recipients(session: Session, *, meeting: Meeting, today: date) -> list[Member]:
+    """Who gets the notice by e-mail: current members for a general meeting, the whole board for a board
+    meeting; those without an e-mail address are left out (the board reaches them another way)."""
     if meeting.kind == MeetingKind.BOARD:
         ids = {a.member_id for a in list_board(session, on=meeting.held_on)}
         members = [session.get(Member, i) for i in sorted(ids)]
     else:
         members = [m for m in session.scalars(select(Member).order_by(Member.id)) if m.is_current_on(today)]
-    return [m.email for m in members if m is not None and m.email]
+    return [m for m in members if m is not None and m.email]
 
 
 def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -> NoticeCheck:

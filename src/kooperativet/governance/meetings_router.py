@@ -111,23 +111,19 @@ def give_notice(
     settings: AppSettings,
     today: Today,
 ) -> NoticeRead:
-    """Send the notice (kallelse) today: checked against the rulebook and e-mailed when SMTP is set up.
+    """Send the notice (kallelse) today: checked against the rulebook and queued as e-mail to each member.
 
-    The notice is committed first and mailed afterwards, so a mail failure never loses it; the sending
-    result is recorded on the meeting.
+    The notice and its messages commit together; a mail worker sends them afterwards, so the answer says
+    ``queued`` (or ``no_recipients``), never whether a server took them: that is ``GET /api/v1/mail``.
     """
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     check = meetings.give_notice(session, meeting=meeting, text=body.text, today=today)
-    recipients = meetings.notice_recipients(session, meeting=meeting, today=today)
-    session.commit()
-    outcome = mail.send_notice(
-        settings,
-        recipients=recipients,
-        subject=f"Kallelse: {meeting.title}, {meeting.held_on.isoformat()}",
-        body=body.text,
+    members = meetings.notice_recipients(session, meeting=meeting, today=today)
+    status, detail = mail.queue_notice(
+        session, meeting=meeting, members=members, text=body.text, settings=settings
     )
-    meetings.record_notice_mail(session, meeting=meeting, status=outcome.status, detail=outcome.detail)
-    return NoticeRead.from_check(check, noticed_on=today, mail=outcome)
+    meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail)
+    return NoticeRead.from_check(check, noticed_on=today, mail_status=status, mail_detail=detail)
 
 
 @router.post("/meetings/{meeting_id}/open", responses=problem_responses(401, 403, 404, 409, 422))

@@ -1,6 +1,7 @@
 """E-mail: composed in the transaction that causes it (``queue_mail``), sent by a worker (docs/mail.md)."""
 
+from kooperativet.mail.addresses import recipient
 from kooperativet.mail.attachments import AttachmentFile, attachment, attachment_source
 from kooperativet.mail.outbox import queue_mail
 
-__all__ = ["AttachmentFile", "attachment", "attachment_source", "queue_mail"]
+__all__ = ["AttachmentFile", "attachment", "attachment_source", "queue_mail", "recipient"]

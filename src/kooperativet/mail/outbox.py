@@ -17,10 +17,14 @@ from sqlalchemy.orm import Session
 
 from kooperativet.db import clock_of
 from kooperativet.jobs import enqueue
+from kooperativet.mail.formatting import install_filters
 from kooperativet.mail.models import MailState, OutgoingMail
 
 LANGUAGES = ("sv", "en")
 SEND_MAIL = "send_mail"
+#: The Message-ID domain of a message queued without one: the worker replaces it with the domain of the From
+#: address the first time it handles the message, and keeps it from then on (RFC 6761 reserves .invalid).
+PENDING_DOMAIN = "outbox.invalid"
 
 _templates = Environment(
     loader=PackageLoader("kooperativet.mail", "templates"),
@@ -28,21 +32,27 @@ _templates = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
+install_filters(_templates)
 
 
 def compose(template: str, language: str, context: Mapping[str, Any]) -> tuple[str, str, str | None]:
-    """Subject, plain text and HTML (``None`` without an HTML template) of ``template`` in ``language``."""
+    """Subject, plain text and HTML (``None`` without an HTML template) of ``template`` in ``language``.
+
+    Templates see ``language`` (the filters format amounts and dates by it) and the body templates the
+    composed ``subject`` too (the HTML layout's title)."""
     if language not in LANGUAGES:
         language = "sv"
-    subject = _templates.get_template(f"{template}/{language}.subject.txt").render(context)
-    text = _templates.get_template(f"{template}/{language}.txt").render(context)
+    values = {**context, "language": language}
+    subject = " ".join(_templates.get_template(f"{template}/{language}.subject.txt").render(values).split())
+    values["subject"] = subject
+    text = _templates.get_template(f"{template}/{language}.txt").render(values)
     html_name = f"{template}/{language}.html"
     html = (
-        _templates.get_template(html_name).render(context)
+        _templates.get_template(html_name).render(values)
         if html_name in _templates.list_templates()
         else None
     )
-    return " ".join(subject.split()), text, html
+    return subject, text, html
 
 
 def queue_mail(
@@ -54,9 +64,12 @@ def queue_mail(
     context: Mapping[str, Any],
     attachments: Sequence[Mapping[str, object]] = (),
     bcc: Sequence[str] = (),
-    domain: str = "kooperativet.local",
+    domain: str | None = None,
 ) -> OutgoingMail:
-    """Compose ``template`` for ``to`` and queue it in this transaction; it is sent after the commit."""
+    """Compose ``template`` for ``to`` and queue it in this transaction; it is sent after the commit.
+
+    ``to`` holds addresses or ``"Name <address>"`` (``mail.recipient``); ``domain`` is the Message-ID's
+    domain, by default the From address's (settled by the worker, which knows the settings)."""
     subject, text, html = compose(template, language, context)
     message = OutgoingMail(
         template=template,
@@ -67,7 +80,7 @@ def queue_mail(
         text_body=text,
         html_body=html,
         attachments=[dict(reference) for reference in attachments],
-        message_id=make_msgid(domain=domain),
+        message_id=make_msgid(domain=domain or PENDING_DOMAIN),
         state=MailState.queued,
         queued_at=clock_of(session),
     )

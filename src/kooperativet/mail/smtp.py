@@ -1,15 +1,88 @@
-"""Sending one e-mail through the configured SMTP server; nothing is sent when none is configured."""
+"""Talking to the configured SMTP server: the connection (STARTTLS, implicit TLS or none), the login, and
+handing over one message. The certificate is always verified (the system's CAs, plus ``smtp_ca_file`` for
+a private CA); a server that cannot prove who it is gets no password and no member's mail."""
 
 from __future__ import annotations
 
+import base64
 import smtplib
-from collections.abc import Sequence
+import ssl
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from kooperativet.config import Settings
+from kooperativet.config import Settings, SmtpSecurity
+from kooperativet.mail.addresses import sender_address
 
-SMTP_TIMEOUT_SECONDS = 20
+
+class MailNotSent(Exception):
+    """The SMTP server could not be reached or refused the message; the job tries again later."""
+
+
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    """A verifying context: hostname and chain checked against the system's CAs and ``smtp_ca_file``."""
+    context = ssl.create_default_context()
+    if settings.smtp_ca_file is not None:
+        context.load_verify_locations(cafile=str(settings.smtp_ca_file))
+    return context
+
+
+@contextmanager
+def connection(settings: Settings) -> Iterator[smtplib.SMTP]:
+    """An open, secured and logged-in connection to the configured server."""
+    if settings.smtp_host is None:
+        raise MailNotSent("no SMTP server is configured (KOOPERATIVET_SMTP_HOST)")
+    security = settings.resolved_smtp_security
+    timeout = settings.smtp_timeout_seconds
+    smtp: smtplib.SMTP
+    if security is SmtpSecurity.tls:
+        smtp = smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=timeout, context=tls_context(settings)
+        )
+    else:
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+    with smtp:
+        if security is SmtpSecurity.starttls:
+            smtp.starttls(context=tls_context(settings))
+        if settings.smtp_username is not None and settings.smtp_password is not None:
+            login(smtp, settings.smtp_username, settings.smtp_password.get_secret_value())
+        yield smtp
+
+
+def login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """Log in; a name or password with å, ä or ö goes as UTF-8 over AUTH PLAIN (RFC 4616), which
+    ``smtplib.login`` cannot do (it encodes credentials as ASCII)."""
+    if username.isascii() and password.isascii():
+        smtp.login(username, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
+        raise smtplib.SMTPNotSupportedError("the server offers no AUTH PLAIN for a non-ASCII login")
+    credentials = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, answer = smtp.docmd("AUTH", f"PLAIN {credentials}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
+
+
+def transmit(settings: Settings, message: EmailMessage, recipients: Sequence[str]) -> None:
+    """Hand ``message`` to the configured SMTP server for ``recipients``, or raise ``MailNotSent``.
+
+    Every recipient must be accepted: a message some of them did not get is not sent, and its job tries
+    again (which is why each message has few recipients: a retry must not pester the ones who got it)."""
+    envelope_from = sender_address(settings.smtp_from).addr_spec
+    try:
+        with connection(settings) as smtp:
+            refused = smtp.send_message(message, from_addr=envelope_from, to_addrs=list(recipients))
+    except MailNotSent:
+        raise
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailNotSent(f"{type(exc).__name__}: {exc}"[:500]) from exc
+    if refused:
+        raise MailNotSent(f"refused by the server: {', '.join(sorted(refused))}"[:500])
+
+
+# --- the synchronous path, still used by the member-record change notice (parties) -------------------------
 
 
 @dataclass(frozen=True)
@@ -21,45 +94,18 @@ class MailOutcome:
 def send_mail(
     settings: Settings, *, to: str, subject: str, body: str, bcc: Sequence[str] = ()
 ) -> MailOutcome:
-    """Send a plain-text message to ``to`` and, unseen by each other, to ``bcc``; failures are reported."""
+    """Send a plain-text message now, inside the caller's request. Kept until the member-record notice
+    moves to the outbox (``queue_mail``); nothing new should call it."""
     if settings.smtp_host is None:
         return MailOutcome("not_configured", "no SMTP server is configured")
     message = EmailMessage()
-    message["From"] = settings.smtp_from
+    message["From"] = sender_address(settings.smtp_from)
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
     recipients = list(bcc) or [to]
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_username and settings.smtp_password:
-                smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
-            refused = smtp.send_message(message, to_addrs=recipients)
-    except (smtplib.SMTPException, OSError) as exc:
-        return MailOutcome("failed", f"{type(exc).__name__}: {exc}"[:500])
-    if refused:
-        return MailOutcome("failed", f"refused by the server: {', '.join(sorted(refused))}"[:500])
+        transmit(settings, message, recipients)
+    except MailNotSent as exc:
+        return MailOutcome("failed", str(exc))
     return MailOutcome("sent", f"sent to {len(recipients)} recipient(s)")
-
-
-class MailNotSent(Exception):
-    """The SMTP server could not be reached or refused the message; the job tries again later."""
-
-
-def transmit(settings: Settings, message: EmailMessage, recipients: Sequence[str]) -> None:
-    """Hand ``message`` to the configured SMTP server for ``recipients``, or raise ``MailNotSent``."""
-    if settings.smtp_host is None:
-        raise MailNotSent("no SMTP server is configured (KOOPERATIVET_SMTP_HOST)")
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_username and settings.smtp_password:
-                smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
-            refused = smtp.send_message(message, to_addrs=list(recipients))
-    except (smtplib.SMTPException, OSError) as exc:
-        raise MailNotSent(f"{type(exc).__name__}: {exc}"[:500]) from exc
-    if refused:
-        raise MailNotSent(f"refused by the server: {', '.join(sorted(refused))}"[:500])

@@ -58,6 +58,12 @@ NOTICE_PROBLEMS: Final = {
     "too_early": N_("The notice went out too early for the rulebook."),
 }
 MAIL_STATUSES: Final = {
+    "queued": N_(
+        "Queued as e-mail to each member with an address; the office's mail page shows when it went out."
+    ),
+    "no_recipients": N_(
+        "Not sent by e-mail: nobody entitled has an e-mail address. Send the notice another way."
+    ),
     "sent": N_("Sent by e-mail."),
     "not_configured": N_("Not sent by e-mail: no mail server is set up. Send the notice another way."),
     "failed": N_("Sending the e-mail failed. Send the notice another way."),

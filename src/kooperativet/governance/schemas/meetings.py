@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -13,7 +14,6 @@ from kooperativet.governance.rules.procedure import NoticeCheck
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.minutes import MinutesRead
 from kooperativet.governance.schemas.read_models import stored_fields
-from kooperativet.mail.smtp import MailOutcome
 
 
 class MeetingCreate(Schema):
@@ -64,20 +64,25 @@ class NoticeRead(Schema):
     problem: str | None
     earliest: date | None
     latest: date
-    mail_status: str
+    mail_status: Literal["queued", "no_recipients"] = Field(
+        description="queued: one e-mail per member with an address waits for the mail worker "
+        "(GET /api/v1/mail shows when it went out); no_recipients: nobody entitled has an address"
+    )
     mail_detail: str | None
 
     @classmethod
-    def from_check(cls, check: NoticeCheck, *, noticed_on: date, mail: MailOutcome) -> NoticeRead:
-        """The notice's check against the rulebook's window, and what became of the e-mail."""
+    def from_check(
+        cls, check: NoticeCheck, *, noticed_on: date, mail_status: str, mail_detail: str | None
+    ) -> NoticeRead:
+        """The notice's check against the rulebook's window, and whether its e-mail was queued."""
         return cls(
             noticed_on=noticed_on,
             ok=check.ok,
             problem=check.problem.value if check.problem else None,
             earliest=check.earliest,
             latest=check.latest,
-            mail_status=mail.status,
-            mail_detail=mail.detail,
+            mail_status=mail_status,
+            mail_detail=mail_detail,
         )
 
 

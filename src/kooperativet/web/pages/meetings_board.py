@@ -190,14 +190,19 @@ def give_notice(
     today: Today,
     text: Annotated[str, Form()] = "",
 ) -> Response:
-    """As the API does: the notice is recorded and committed first, then mailed; the mail's outcome is
-    recorded on the meeting, so a mail failure never loses the notice."""
+    """As the API does: the notice is recorded and its e-mail queued, one message per member, in one
+    transaction; the mail worker sends them (the office's mail page shows what went out)."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     values = {"text": text}
 
     def give() -> None:
         data = NoticeCreate.model_validate(values)
         meetings.give_notice(session, meeting=meeting, text=data.text, today=today)
+        members = meetings.notice_recipients(session, meeting=meeting, today=today)
+        status, detail = mail.queue_notice(
+            session, meeting=meeting, members=members, text=data.text, settings=settings
+        )
+        meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail)
 
     attempt(
         request,
@@ -210,13 +215,4 @@ def give_notice(
             status=422,
         ),
     )
-    recipients = meetings.notice_recipients(session, meeting=meeting, today=today)
-    session.commit()
-    outcome = mail.send_notice(
-        settings,
-        recipients=recipients,
-        subject=f"Kallelse: {meeting.title}, {meeting.held_on.isoformat()}",
-        body=text,
-    )
-    meetings.record_notice_mail(session, meeting=meeting, status=outcome.status, detail=outcome.detail)
     return see_other(f"/meetings/{meeting.id}#notice")

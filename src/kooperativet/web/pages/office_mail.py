@@ -1,0 +1,67 @@
+"""The office's mail page: what the cooperative sent, what waits and what failed, through the same service as
+``GET /api/v1/mail``; a failed message can be sent again (a new job for the same message and Message-ID)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from kooperativet.api.dependencies import DbSession, Window
+from kooperativet.errors import DomainError
+from kooperativet.mail import office
+from kooperativet.mail.models import MailState
+from kooperativet.web.dependencies import CheckedForm
+from kooperativet.web.errors import FormRejected
+from kooperativet.web.i18n import N_
+from kooperativet.web.pages.office_billing.common import OfficeUser, paging, see_other
+from kooperativet.web.templating import gettext, render
+
+router = APIRouter(include_in_schema=False)
+
+STATES = {
+    "queued": N_("Waiting to be sent"),
+    "sent": N_("Sent"),
+    "failed": N_("Failed"),
+}
+NOT_FAILED = N_("Only a failed message can be sent again; this one is waiting or has been sent.")
+
+
+@router.get("/office/mail")
+def mail_list(
+    request: Request, user: OfficeUser, session: DbSession, window: Window, state: str = ""
+) -> Response:
+    """Messages, the latest first; ``state`` keeps those waiting, sent or failed."""
+    chosen = MailState(state) if state in STATES else None
+    rows, total = office.list_mail(session, state=chosen, limit=window.limit, offset=window.offset)
+    context = {
+        "rows": rows,
+        "paging": paging(window, total),
+        "state": chosen.value if chosen else "",
+        "states": STATES,
+        "error": None,
+    }
+    return render(request, "office_mail/list.html", context)
+
+
+@router.get("/office/mail/{mail_id:int}")
+def mail_detail(request: Request, mail_id: int, user: OfficeUser, session: DbSession) -> Response:
+    message = office.get_mail(session, mail_id=mail_id)
+    context = {
+        "message": message,
+        "attachments": office.attachment_names(session, message),
+        "states": STATES,
+        "error": None,
+    }
+    return render(request, "office_mail/detail.html", context)
+
+
+@router.post("/office/mail/{mail_id:int}/send-again", dependencies=[CheckedForm])
+def send_again(request: Request, mail_id: int, user: OfficeUser, session: DbSession) -> Response:
+    message = office.get_mail(session, mail_id=mail_id)
+    try:
+        office.send_again(session, message=message)
+    except DomainError as exc:
+        error = gettext(request, NOT_FAILED) if exc.code == "mail_not_failed" else exc.detail
+        context = {"message": message, "attachments": [], "states": STATES, "error": error}
+        raise FormRejected(render(request, "office_mail/detail.html", context, status=409)) from exc
+    return see_other(f"/office/mail/{mail_id}")

@@ -1,0 +1,188 @@
+"""The office's view of sent mail: the API list (no bodies, filtered, paged, constant statements), one
+message with its bodies, sending a failed one again, and the web page with its send-again button."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, event
+from sqlalchemy.orm import Session
+
+from kooperativet.auth.models import Role
+from kooperativet.jobs.models import Job, JobState
+from kooperativet.mail import attachment, queue_mail
+from kooperativet.mail.models import MailState, OutgoingMail
+from tests.conftest import PASSWORD
+from tests.mail.test_message_format import BLOB  # noqa: F401 - registers the test_blob attachment source
+from tests.mailbox import Mailbox
+from tests.web.conftest import form_token, sign_in
+
+API = "/api/v1/mail"
+
+
+@contextmanager
+def counting(connection: Connection) -> Iterator[list[int]]:
+    counter = [0]
+
+    def count(*_args: object) -> None:
+        counter[0] += 1
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+
+
+_minutes = count()
+JOB_STATES = {
+    MailState.sent: JobState.done,
+    MailState.failed: JobState.failed,
+    MailState.queued: JobState.pending,
+}
+
+
+def _messages(session: Session, number: int, *, state: MailState = MailState.sent) -> list[OutgoingMail]:
+    """``number`` messages in ``state`` (their jobs done or failed to match), one minute apart, flushed on the
+    test's connection."""
+    made = []
+    start = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    for index in range(number):
+        message = queue_mail(
+            session,
+            to=f"Medlem {index} <m{index}@example.org>",
+            template="test_message",
+            language="sv",
+            context={"name": f"Medlem {index}", "cooperative": "Interim kultur"},
+            attachments=[attachment("test_blob", index)],
+        )
+        message.queued_at = start + timedelta(minutes=next(_minutes))
+        message.state = state
+        made.append(message)
+    session.flush()
+    for message in made:
+        job = session.query(Job).filter(Job.key == f"mail:{message.id}").one()
+        job.state = JOB_STATES[state]
+    session.flush()
+    return made
+
+
+@pytest.fixture
+def browser_client(app) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+
+
+@pytest.fixture
+def treasurer(make_user):
+    return make_user(Role.treasurer, email="kassor@example.se")
+
+
+def test_the_list_has_no_bodies_is_filtered_and_paged(
+    api: TestClient, session: Session, treasurer, connection: Connection
+) -> None:
+    sent = _messages(session, 3)
+    [failed] = _messages(session, 1, state=MailState.failed)
+    failed.last_error = "SMTPDataError: (451, b'4.3.0 try again later')"
+    session.flush()
+    everything = api.get(API, headers=treasurer.headers).json()
+    assert everything["total"] == 4
+    assert [item["id"] for item in everything["items"]] == [failed.id, *[m.id for m in reversed(sent)]]
+    assert "text_body" not in everything["items"][0]
+    assert "html_body" not in everything["items"][0]
+    only_failed = api.get(API, params={"state": "failed"}, headers=treasurer.headers).json()
+    assert [(i["id"], i["last_error"]) for i in only_failed["items"]] == [(failed.id, failed.last_error)]
+    page = api.get(API, params={"limit": 2, "offset": 2}, headers=treasurer.headers).json()
+    assert (page["total"], [i["id"] for i in page["items"]]) == (4, [sent[1].id, sent[0].id])
+    assert api.get(API, params={"state": "lost"}, headers=treasurer.headers).status_code == 422
+
+
+def test_the_list_runs_the_same_statements_for_one_message_as_for_thirty(
+    api: TestClient, session: Session, treasurer, connection: Connection
+) -> None:
+    _messages(session, 1)
+    with counting(connection) as one:
+        assert api.get(API, headers=treasurer.headers).json()["total"] == 1
+    _messages(session, 29)
+    with counting(connection) as thirty:
+        assert api.get(API, headers=treasurer.headers).json()["total"] == 30
+    assert one[0] == thirty[0]
+
+
+def test_one_message_with_its_bodies_and_attachment_names(
+    api: TestClient, session: Session, treasurer
+) -> None:
+    [message] = _messages(session, 1)
+    read = api.get(f"{API}/{message.id}", headers=treasurer.headers).json()
+    assert read["to_addresses"] == ["Medlem 0 <m0@example.org>"]
+    assert "Hej Medlem 0!" in read["text_body"]
+    assert read["html_body"] is not None
+    assert "Interim kultur" in read["html_body"]
+    assert read["attachment_names"] == ["faktura-0-översikt.pdf"]
+    missing = api.get(f"{API}/999999", headers=treasurer.headers)
+    assert (missing.status_code, missing.json()["code"]) == (404, "mail_not_found")
+
+
+def test_only_the_office_reads_the_mail(api: TestClient, make_user) -> None:
+    member = make_user(Role.member)
+    board = make_user(Role.board)
+    assert api.get(API, headers=member.headers).status_code == 403
+    assert api.get(API, headers=board.headers).status_code == 403
+    assert api.get(API).status_code == 401
+
+
+def test_a_failed_message_is_sent_again_by_a_new_job_and_a_sent_one_is_not(
+    api: TestClient, session: Session, treasurer
+) -> None:
+    [sent] = _messages(session, 1)
+    [failed] = _messages(session, 1, state=MailState.failed)
+    refused = api.post(f"{API}/{sent.id}/send-again", headers=treasurer.headers)
+    assert (refused.status_code, refused.json()["code"]) == (409, "mail_not_failed")
+    again = api.post(f"{API}/{failed.id}/send-again", headers=treasurer.headers)
+    assert again.status_code == 200, again.text
+    assert again.json()["message_id"] == failed.message_id
+    jobs = [job for job in session.query(Job).all() if job.payload == {"mail_id": failed.id}]
+    assert len(jobs) == 2  # the first one and the one sending it again
+
+
+def test_the_web_page_lists_the_mail_and_sends_a_failed_one_again(
+    browser_client: TestClient, session: Session, treasurer, connection: Connection, mailbox: Mailbox
+) -> None:
+    [sent] = _messages(session, 1)
+    [failed] = _messages(session, 1, state=MailState.failed)
+    failed.last_error = "ConnectionRefusedError: [Errno 111] Connection refused"
+    session.flush()
+    sign_in(browser_client, "kassor@example.se", PASSWORD)
+    page = browser_client.get("/office/mail")
+    assert page.status_code == 200, page.text
+    assert "Medlem 0 &lt;m0@example.org&gt;" in page.text
+    assert "Connection refused" in page.text
+    assert page.text.count("/send-again") == 1  # only the failed message has the button
+    with counting(connection) as one:
+        browser_client.get("/office/mail")
+    _messages(session, 20)
+    with counting(connection) as more:
+        browser_client.get("/office/mail")
+    assert one[0] == more[0]
+    detail = browser_client.get(f"/office/mail/{failed.id}")
+    assert "Hej Medlem 0!" in detail.text
+    answer = browser_client.post(
+        f"/office/mail/{failed.id}/send-again", data={"csrf_token": form_token(detail.text)}
+    )
+    assert (answer.status_code, answer.headers["location"]) == (303, f"/office/mail/{failed.id}")
+    refused = browser_client.post(
+        f"/office/mail/{sent.id}/send-again", data={"csrf_token": form_token(detail.text)}
+    )
+    assert refused.status_code == 409
+    assert "Bara ett misslyckat meddelande kan skickas igen" in refused.text
+    # The request's job ran after its commit (the tests' inline worker): the message arrived, as itself.
+    [arrived] = mailbox.messages
+    session.expire_all()
+    again = session.get(OutgoingMail, failed.id)
+    assert again is not None
+    assert (again.state, again.last_error) == (MailState.sent, None)
+    assert arrived["Message-ID"] == again.message_id
