@@ -249,6 +249,16 @@ class ClientFields(Schema):
     language: Language = Language.sv
     payment_terms_days: int = Field(default=30, ge=0, le=120)
     public_sector: bool = False
+    invoice_email: EmailStr | None = Field(
+        default=None, description="where invoices and reminders are e-mailed; `email` when empty"
+    )
+    invoice_xml_by_email: bool = Field(
+        default=False, description="attach the Peppol UBL to the e-mailed invoice as well"
+    )
+    reminder_fee_agreed: bool = Field(
+        default=False,
+        description="a reminder fee was agreed when the debt arose (lag (1981:739) 2 §)",
+    )
 
 
 class ClientCreate(ClientFields):
@@ -273,6 +283,9 @@ class ClientUpdate(Schema):
     language: Language | None = None
     payment_terms_days: int | None = Field(default=None, ge=0, le=120)
     public_sector: bool | None = None
+    invoice_email: EmailStr | None = None
+    invoice_xml_by_email: bool | None = None
+    reminder_fee_agreed: bool | None = None
 
 
 class ClientRead(ReadSchema):
@@ -292,6 +305,9 @@ class ClientRead(ReadSchema):
     language: Language
     payment_terms_days: int
     public_sector: bool
+    invoice_email: str | None
+    invoice_xml_by_email: bool
+    reminder_fee_agreed: bool
     version: int
     created_at: datetime
     updated_at: datetime
