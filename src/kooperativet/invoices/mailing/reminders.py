@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
-from kooperativet.db import clock_of
+from kooperativet.db import clock_of, fetch_page
 from kooperativet.documents.pipeline import render_after_commit
+from kooperativet.errors import NotFound
 from kooperativet.invoices.mailing.interest import ReminderParameters, late_interest
 from kooperativet.invoices.mailing.models import InvoiceReminder, ReminderStop
 from kooperativet.invoices.mailing.reminder_pdf import REMINDER_PDF
@@ -210,4 +211,22 @@ def stops_of(session: Session, *, invoice_id: int) -> list[ReminderStop]:
 def current_stop(session: Session, *, invoice_id: int) -> ReminderStop | None:
     return session.scalar(
         select(ReminderStop).where(ReminderStop.invoice_id == invoice_id, ReminderStop.resumed_at.is_(None))
+    )
+
+
+def get_reminder(session: Session, *, reminder_id: int) -> InvoiceReminder:
+    reminder = session.get(InvoiceReminder, reminder_id)
+    if reminder is None:
+        raise NotFound(f"reminder {reminder_id} does not exist")
+    return reminder
+
+
+def list_reminders(session: Session, *, limit: int, offset: int) -> tuple[list[InvoiceReminder], int]:
+    return fetch_page(
+        session,
+        select(InvoiceReminder),
+        limit=limit,
+        offset=offset,
+        order=[InvoiceReminder.reminder_date.desc()],
+        tiebreak=InvoiceReminder.id.desc(),
     )
