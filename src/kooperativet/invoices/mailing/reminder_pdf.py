@@ -34,11 +34,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "pay_by": "Betala senast",
         "bankgiro": "Bankgiro",
         "ocr": "OCR-nummer",
-        "rate": "räntesats per år",
+        "rate": "per år från",
+        "earlier_fees": "Avgifter för tidigare påminnelser",
         "interest_rule": "Dröjsmålsränta enligt räntelagen (1975:635) 6 §: Riksbankens referensränta plus "
         "åtta procentenheter, räknad från dagen efter förfallodagen till och med påminnelsens datum. Räntan "
         "fortsätter att löpa tills fakturan är betald.",
-        "fee_rule": "Påminnelseavgift enligt avtal, lag (1981:739) om ersättning för inkassokostnader m.m.",
+        "fee_rule": "Påminnelseavgift enligt avtal, lag (1981:739) om ersättning för inkassokostnader m.m. "
+        "2 och 4 §§.",
         "contact": "Frågor om fakturan",
     },
     "en": {
@@ -62,7 +64,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "pay_by": "Pay by",
         "bankgiro": "Bankgiro",
         "ocr": "OCR reference",
-        "rate": "yearly rate",
+        "rate": "a year from",
+        "earlier_fees": "Fees for earlier reminders",
         "interest_rule": "Late-payment interest under the Swedish Interest Act (räntelagen 1975:635) "
         "section 6: Riksbanken's reference rate plus eight percentage points, from the day after the due "
         "date up to and including the date of this reminder. Interest keeps running until the invoice is "
