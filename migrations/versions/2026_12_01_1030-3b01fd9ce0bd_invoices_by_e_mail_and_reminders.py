@@ -2,7 +2,7 @@
 
 ``invoice_dispatches`` records each sending (its result is the ``outgoing_mail`` row's); ``invoice_reminders``
 are the reminder documents (snapshot, then the PDF after the commit); ``invoice_reminder_stops`` the
-treasurer's stops. Clients get an invoice e-mail address, the wish for the UBL by e-mail and whether a reminder
+treasurer's stops. Clients get the wish for the UBL by e-mail (invoices go to their ``email``) and whether a reminder
 fee was agreed (lag (1981:739) 2 §); existing clients get neither.
 
 Revision ID: 3b01fd9ce0bd
@@ -103,7 +103,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_invoice_dispatches_reminder_id"), ["reminder_id"], unique=False)
 
     with op.batch_alter_table("clients", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("invoice_email", sa.String(length=254), nullable=True))
         batch_op.add_column(
             sa.Column("invoice_xml_by_email", sa.Boolean(), nullable=False, server_default=sa.false())
         )
@@ -116,7 +115,6 @@ def downgrade() -> None:
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.drop_column("reminder_fee_agreed")
         batch_op.drop_column("invoice_xml_by_email")
-        batch_op.drop_column("invoice_email")
 
     with op.batch_alter_table("invoice_dispatches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invoice_dispatches_reminder_id"))

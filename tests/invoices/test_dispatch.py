@@ -21,7 +21,7 @@ def treasurer(make_user):
 @pytest.fixture
 def issued(api, session, seller, municipality, make_member, make_assignment, treasurer, on_day):
     member = make_member()
-    municipality.invoice_email = "fakturor@lund.example.se"
+    municipality.email = "fakturor@lund.example.se"
     session.flush()
 
     def make():
@@ -119,7 +119,6 @@ def test_a_client_without_an_address_is_refused_and_nothing_is_sent(
     api, session, issued, municipality: Client, treasurer, mailbox: Mailbox
 ) -> None:
     invoice = issued()
-    municipality.invoice_email = None
     municipality.email = None
     session.flush()
 

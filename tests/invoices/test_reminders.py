@@ -32,7 +32,7 @@ def treasurer(make_user):
 @pytest.fixture
 def issue(api, session, seller, municipality, make_member, make_assignment, treasurer, on_day):
     member = make_member()
-    municipality.invoice_email = "fakturor@lund.example.se"
+    municipality.email = "fakturor@lund.example.se"
     session.flush()
 
     def make() -> int:

@@ -48,7 +48,7 @@ def send_document(
     if not invoice.number or invoice.issue_date is None:
         raise RuleViolation("only an issued document can be sent", code="not_issued")
     client = session.get_one(Client, invoice.client_id)
-    address = (to or "").strip() or client.invoice_address
+    address = (to or "").strip() or client.email
     if not address:
         raise RuleViolation(
             f"client {client.name} has no e-mail address for invoices; record one on the client or give `to`",

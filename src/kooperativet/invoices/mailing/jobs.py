@@ -52,7 +52,7 @@ def queue_reminder_mails(context: JobContext, payload: Mapping[str, Any]) -> Non
     ).all()
     now = clock_of(session)
     for reminder, invoice, client in rows:
-        address = client.invoice_address
+        address = client.email
         if reminder.id in done or not address:
             continue
         message = queue_mail(
