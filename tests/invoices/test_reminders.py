@@ -117,7 +117,7 @@ def test_a_stopped_invoice_gets_none_until_resumed(api, session, issue, treasure
 
     assert remind(session, date(2026, 4, 20)) == []
 
-    resumed = api.delete(f"/api/v1/invoices/{invoice_id}/reminder-stop", headers=treasurer.headers)
+    resumed = api.post(f"/api/v1/invoices/{invoice_id}/reminder-stop/resume", headers=treasurer.headers)
     assert resumed.status_code == 200
     assert resumed.json()["resumed_by_id"] == treasurer.user.id
     assert len(remind(session, date(2026, 4, 20))) == 1

@@ -101,8 +101,10 @@ def stop_reminders(
     return StopRead.model_validate(stop)
 
 
-@router.delete(
-    "/invoices/{invoice_id}/reminder-stop", tags=["invoices"], responses=problem_responses(401, 403, 404, 409)
+@router.post(
+    "/invoices/{invoice_id}/reminder-stop/resume",
+    tags=["invoices"],
+    responses=problem_responses(401, 403, 404, 409),
 )
 def resume_reminders(invoice_id: int, user: TreasurerOrAdmin, session: DbSession, clock: Now) -> StopRead:
     """Resume payment reminders for the invoice; the stop stays on record with who resumed it and when."""
