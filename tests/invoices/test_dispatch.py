@@ -148,3 +148,24 @@ def test_the_english_invoice_mail(api, session, issued, municipality: Client, tr
     [message] = mailbox.messages
     assert message["Subject"] == f"Invoice {invoice['number']} from Interim Kultur ekonomisk förening"
     assert "Amount due: SEK 12,500.00" in message.get_body(("plain",)).get_content()
+
+
+def test_the_client_api_takes_the_xml_and_reminder_fee_choices(api, treasurer) -> None:
+    body = {"name": "Teatern AB", "organisation_number": "556677-8899", "email": "faktura@teatern.example.se"}
+    created = api.post("/api/v1/clients", json=body, headers=treasurer.headers).json()
+    assert (created["invoice_xml_by_email"], created["reminder_fee_agreed"]) == (False, False)
+
+    changed = api.patch(
+        f"/api/v1/clients/{created['id']}",
+        json={"version": created["version"], "invoice_xml_by_email": True, "reminder_fee_agreed": True},
+        headers=treasurer.headers,
+    )
+
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["invoice_xml_by_email"], changed.json()["reminder_fee_agreed"]) == (True, True)
+    refused = api.patch(
+        f"/api/v1/clients/{created['id']}",
+        json={"version": changed.json()["version"], "reminder_fee_agreed": None},
+        headers=treasurer.headers,
+    )
+    assert refused.status_code == 422

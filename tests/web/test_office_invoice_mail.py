@@ -119,3 +119,39 @@ def test_the_list_of_reminders_reads_in_constant_statements(
     assert "-P1" in html
     pdf = browser_client.get(f"/office/reminders/{session.scalars(select(InvoiceReminder.id)).first()}/pdf")
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_client_form_keeps_the_xml_and_reminder_fee_choices(
+    browser_client, session, treasurer, library
+) -> None:
+    url = f"/office/clients/{library.id}"
+    data = {
+        "version": "1",
+        "name": "Lunds kommun",
+        "kind": "organisation",
+        "organisation_number": "212000-1124",
+        "country": "SE",
+        "payment_terms_days": "30",
+        "language": "sv",
+        "public_sector": "yes",
+        "email": "fakturor@lund.example.se",
+        "invoice_xml_by_email": "yes",
+        "reminder_fee_agreed": "yes",
+    }
+    assert "Påminnelseavgift är avtalad med kunden" in browser_client.get(url).text
+
+    assert post(browser_client, url, data).status_code == 303
+
+    session.refresh(library)
+    assert (library.email, library.invoice_xml_by_email, library.reminder_fee_agreed) == (
+        "fakturor@lund.example.se",
+        True,
+        True,
+    )
+    html = browser_client.get(url).text
+    assert 'id="f-invoice_xml_by_email" name="invoice_xml_by_email" value="yes" checked' in html
+    assert 'id="f-reminder_fee_agreed" name="reminder_fee_agreed" value="yes" checked' in html
+    unticked = {key: value for key, value in data.items() if key != "reminder_fee_agreed"}
+    assert post(browser_client, url, {**unticked, "version": "2"}).status_code == 303
+    session.refresh(library)
+    assert library.reminder_fee_agreed is False
