@@ -192,3 +192,19 @@ def test_the_reminder_arrives_by_e_mail_with_its_stored_pdf(session, issue, sett
     assert "12 534,25" in text  # 12 500,00 + 34,25 interest
     body = message.get_body(("plain",)).get_content().replace("\xa0", " ")
     assert "Att betala nu: 12 534,25 kr" in body
+
+
+def test_the_daily_job_makes_the_reminders_and_the_mail_follows(session, issue, settings, mailbox) -> None:
+    from kooperativet.jobs import enqueue
+    from kooperativet.jobs.models import Job, JobState
+
+    issue()
+    enqueue(session, "send_due_reminders", {"day": "2026-04-11"})
+    session.commit()
+    run_due(session, settings, "test")
+
+    assert [r.number[-3:] for r in session.scalars(select(InvoiceReminder))] == ["-P1"]
+    assert len(mailbox.to("fakturor@lund.example.se")) == 1
+    assert {job.kind: job.state for job in session.scalars(select(Job))}[
+        "queue_reminder_mails"
+    ] == JobState.done
