@@ -1,9 +1,9 @@
 """Invoices and credit notes sent to the client by e-mail, and payment reminders (docs/reminders.md).
 
-``invoice_dispatches`` records each sending (its result is the ``outgoing_mail`` row's); ``invoice_reminders``
-are the reminder documents (snapshot, then the PDF after the commit); ``invoice_reminder_stops`` the
-treasurer's stops. Clients get the wish for the UBL by e-mail (invoices go to their ``email``) and whether a reminder
-fee was agreed (lag (1981:739) 2 §); existing clients get neither.
+``invoice_dispatches`` records each sending (its result is the ``outgoing_mail`` row's);
+``invoice_reminders`` are the reminder documents (snapshot, then the PDF after the commit);
+``invoice_reminder_stops`` the treasurer's stops. Clients get the wish for the UBL by e-mail (invoices go to
+their ``email``) and whether a reminder fee was agreed (lag (1981:739) 2 §); existing clients get neither.
 
 Revision ID: 3b01fd9ce0bd
 Revises: 5a15aa9009b8
