@@ -1,5 +1,7 @@
 """Every job handler, imported once so that a worker knows every kind of work (like ``all_models``)."""
 
+from kooperativet.invoices.mailing import attachments as invoice_attachments
+from kooperativet.invoices.mailing import jobs as invoice_jobs
 from kooperativet.mail import send_job
 
-__all__ = ["send_job"]
+__all__ = ["invoice_attachments", "invoice_jobs", "send_job"]

@@ -9,6 +9,7 @@ from kooperativet.employments import models as employments_models
 from kooperativet.exports import models as exports_models
 from kooperativet.governance import models as governance_models
 from kooperativet.invoices import models as invoices_models
+from kooperativet.invoices.mailing import models as invoice_mailing_models
 from kooperativet.jobs import models as jobs_models
 from kooperativet.mail import models as mail_models
 from kooperativet.parameters import models as parameters_models
@@ -24,6 +25,7 @@ __all__ = [
     "exports_models",
     "governance_models",
     "idempotency",
+    "invoice_mailing_models",
     "invoices_models",
     "jobs_models",
     "mail_models",

@@ -27,6 +27,7 @@ from kooperativet.governance.minutes_router import router as minutes_router
 from kooperativet.governance.rulebooks_router import router as rulebooks_router
 from kooperativet.governance.votes_router import router as votes_router
 from kooperativet.invoices.bank_entries_router import router as bank_entries_router
+from kooperativet.invoices.mailing.router import router as invoice_mailing_router
 from kooperativet.invoices.router import router as invoices_router
 from kooperativet.jobs.runner import run_inline
 from kooperativet.parameters.router import router as parameters_router
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(employments_router)
     app.include_router(invoices_router)
     app.include_router(bank_entries_router)
+    app.include_router(invoice_mailing_router)
     app.include_router(rulebooks_router)
     app.include_router(board_router)
     app.include_router(meetings_router)

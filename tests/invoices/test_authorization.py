@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kooperativet.invoices import service
+from kooperativet.invoices.mailing.reminders import send_due_reminders
 from kooperativet.invoices.models import UnmatchedBankEntry
 from kooperativet.invoices.schemas import InvoiceIssue
 from tests.authz import (
@@ -46,6 +47,15 @@ EXPECTATIONS: dict[str, Expectation] = {
     "get_unmatched_bank_entry": (OFFICE_ONLY, None),
     "assign_unmatched_bank_entry": (OFFICE_ONLY, {"invoice_id": "{invoice_id}"}),
     "mark_unmatched_bank_entry_not_ours": (OFFICE_ONLY, {"reason": "Fel mottagare"}),
+    # The municipality has no e-mail address on file: the office names one (``to``).
+    "send_invoice": (row(401, 403, 403, 202, 403, 202), {"to": "ekonomi@lund.example.se"}),
+    "list_dispatches": (OFFICE_ONLY, None),
+    "list_invoice_reminders": (OFFICE_ONLY, None),
+    "list_reminders": (OFFICE_ONLY, None),
+    "download_reminder_pdf": (OFFICE_ONLY, None),
+    "stop_reminders": (TREASURER_WRITE, {"reason": "Avbetalningsplan"}),
+    # Nothing is stopped in this setup: the office is let through and told so (409).
+    "resume_reminders": (row(401, 403, 403, 409, 403, 409), None),
 }
 
 OPERATIONS = operations()
@@ -90,7 +100,9 @@ def test_operation_meets_its_expectation_for_role(
     )
     session.add(entry)
     session.flush()
+    [reminder] = send_due_reminders(session, date(2026, 5, 1))
     ids = {
+        "reminder_id": reminder.id,
         "assignment_id": make_assignment(actors.member.member, municipality).id,
         "invoice_id": invoice.id,
         "entry_id": entry.id,

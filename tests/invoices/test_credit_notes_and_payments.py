@@ -294,11 +294,18 @@ def test_no_operation_can_change_or_delete_an_issued_document() -> None:
     for path, methods in paths.items():
         if path.startswith(("/api/v1/invoices", "/api/v1/payments")):
             assert set(methods) <= {"get", "post"}, path
-    # The only writes under an invoice create new documents (credit notes).
+    # The only writes under an invoice create new rows: documents (credit notes), a sending to the client,
+    # and a stop of reminders (resumed on the stop's own row); none changes the invoice.
     posts = {
         path for path, methods in paths.items() if path.startswith("/api/v1/invoices") and "post" in methods
     }
-    assert posts == {"/api/v1/invoices", "/api/v1/invoices/{invoice_id}/credit-notes"}
+    assert posts == {
+        "/api/v1/invoices",
+        "/api/v1/invoices/{invoice_id}/credit-notes",
+        "/api/v1/invoices/{invoice_id}/send",
+        "/api/v1/invoices/{invoice_id}/reminder-stop",
+        "/api/v1/invoices/{invoice_id}/reminder-stop/resume",
+    }
 
 
 def test_the_database_refuses_to_change_an_issued_invoice_on_postgresql(

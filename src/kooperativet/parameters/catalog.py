@@ -90,6 +90,43 @@ CATALOG: dict[str, ParameterSpec] = {
             "pay_day", ValueKind.integer, "day of the month salaries are paid", minimum=1, maximum=28
         ),
         ParameterSpec(
+            "reminder_first_days",
+            ValueKind.integer,
+            "days after an invoice's due date when the first payment reminder is sent (docs/reminders.md)",
+            minimum=1,
+            maximum=365,
+        ),
+        ParameterSpec(
+            "reminder_interval_days",
+            ValueKind.integer,
+            "days after a payment reminder when the next one is sent",
+            minimum=1,
+            maximum=365,
+        ),
+        ParameterSpec(
+            "reminder_max_count",
+            ValueKind.integer,
+            "how many payment reminders an invoice gets at most; after that the treasurer decides",
+            minimum=0,
+            maximum=10,
+        ),
+        ParameterSpec(
+            "reminder_fee",
+            ValueKind.amount,
+            "the fee for a written payment reminder, charged only where the client agreed to it when the "
+            "debt arose (lag (1981:739) om ersättning för inkassokostnader m.m. 2 and 4 §§)",
+        ),
+        ParameterSpec(
+            "reference_rate",
+            ValueKind.fraction,
+            "Riksbanken's reference rate for the calendar half-year (räntelagen (1975:635) 9 §)",
+        ),
+        ParameterSpec(
+            "late_interest_margin",
+            ValueKind.fraction,
+            "late-payment interest above the reference rate (räntelagen (1975:635) 6 §)",
+        ),
+        ParameterSpec(
             "account_map",
             ValueKind.json,
             "the accounts (BAS chart) the SIE export books each kind of amount on (docs/exports.md, SIE 4)",
@@ -183,7 +220,58 @@ _ACCOUNT_MAP = {
     "reimbursed_expenses": "6990",
 }
 
+# Riksbanken's reference rate per calendar half-year (räntelagen 9 §): its policy rate at the end of the
+# previous half-year, rounded up to the nearest half percentage point if needed. A negative rate cannot be
+# stored as a fraction here; the series starts in 2020, when it was 0 (docs/reminders.md lists the values).
+_REFERENCE_RATES = (
+    (date(2020, 1, 1), "0.00"),
+    (date(2020, 7, 1), "0.00"),
+    (date(2021, 1, 1), "0.00"),
+    (date(2021, 7, 1), "0.00"),
+    (date(2022, 1, 1), "0.00"),
+    (date(2022, 7, 1), "0.005"),
+    (date(2023, 1, 1), "0.025"),
+    (date(2023, 7, 1), "0.035"),
+    (date(2024, 1, 1), "0.04"),
+    (date(2024, 7, 1), "0.04"),
+    (date(2025, 1, 1), "0.025"),
+    (date(2025, 7, 1), "0.02"),
+    (date(2026, 1, 1), "0.02"),
+)
+
+
+def _half_year(day: date) -> str:
+    return f"{day.isoformat()} – {date(day.year, 6, 30) if day.month == 1 else date(day.year, 12, 31)}"
+
+
 DEFAULTS: tuple[DefaultValue, ...] = (
+    *(
+        DefaultValue(
+            "reference_rate",
+            valid_from,
+            rate,
+            f"Riksbanken: referensräntan {_half_year(valid_from)} (räntelagen (1975:635) 9 §; riksbank.se)",
+        )
+        for valid_from, rate in _REFERENCE_RATES
+    ),
+    DefaultValue(
+        "late_interest_margin",
+        date(2002, 7, 1),
+        "0.08",
+        "räntelagen (1975:635) 6 §: dröjsmålsränta is the reference rate plus eight percentage points",
+    ),
+    DefaultValue(
+        "reminder_fee",
+        date(2013, 3, 16),
+        "60.00",
+        "lag (1981:739) om ersättning för inkassokostnader m.m. 4 § 1 (SFS 2013:56): at most 60 kr for a "
+        "written payment reminder, owed only if agreed when the debt arose (2 §)",
+    ),
+    DefaultValue(
+        "reminder_first_days", _FROM_2025, "10", "Interim kultur: first reminder 10 days after the due date"
+    ),
+    DefaultValue("reminder_interval_days", _FROM_2025, "14", "Interim kultur: 14 days between reminders"),
+    DefaultValue("reminder_max_count", _FROM_2025, "2", "Interim kultur: two reminders, then the treasurer"),
     DefaultValue("fee_rate", _FROM_2025, "0.06", "Interim kultur: the fee its members decided"),
     DefaultValue("holiday_pay_rate", _FROM_2025, "0.12", "semesterlagen 16 a §: 12 % paid with each salary"),
     DefaultValue("sink_rate", _FROM_2025, "0.25", "lag (1991:586) om SINK: 25 % through 2025"),

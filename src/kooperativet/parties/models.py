@@ -194,3 +194,7 @@ class Client(TimestampedMixin, VersionedMixin, Base):
     language: Mapped[Language] = mapped_column(String(2), default=Language.sv)
     payment_terms_days: Mapped[int] = mapped_column(default=30)
     public_sector: Mapped[bool] = mapped_column(default=False)
+    #: The client wants the Peppol UBL attached to the e-mail too (for its own bookkeeping).
+    invoice_xml_by_email: Mapped[bool] = mapped_column(default=False)
+    #: A reminder fee was agreed when the debt arose (lag (1981:739) om ersättning för inkassokostnader 2 §).
+    reminder_fee_agreed: Mapped[bool] = mapped_column(default=False)

@@ -242,13 +242,22 @@ class ClientFields(Schema):
     street: Text | None = Field(default=None, max_length=200)
     postal_code: Text | None = Field(default=None, max_length=20)
     city: Text | None = Field(default=None, max_length=100)
-    email: EmailStr | None = None
+    email: EmailStr | None = Field(
+        default=None, description="where invoices, credit notes and reminders are e-mailed"
+    )
     peppol_scheme: str | None = Field(default=None, pattern=r"^\d{4}$", examples=["0007"])
     peppol_id: Text | None = Field(default=None, max_length=100, examples=["2120001124"])
     default_buyer_reference: Text | None = Field(default=None, max_length=100, examples=["KF-4711"])
     language: Language = Language.sv
     payment_terms_days: int = Field(default=30, ge=0, le=120)
     public_sector: bool = False
+    invoice_xml_by_email: bool = Field(
+        default=False, description="attach the Peppol UBL to the e-mailed invoice as well"
+    )
+    reminder_fee_agreed: bool = Field(
+        default=False,
+        description="a reminder fee was agreed when the debt arose (lag (1981:739) 2 §)",
+    )
 
 
 class ClientCreate(ClientFields):
@@ -273,6 +282,8 @@ class ClientUpdate(Schema):
     language: Language | None = None
     payment_terms_days: int | None = Field(default=None, ge=0, le=120)
     public_sector: bool | None = None
+    invoice_xml_by_email: bool | None = None
+    reminder_fee_agreed: bool | None = None
 
 
 class ClientRead(ReadSchema):
@@ -292,6 +303,8 @@ class ClientRead(ReadSchema):
     language: Language
     payment_terms_days: int
     public_sector: bool
+    invoice_xml_by_email: bool
+    reminder_fee_agreed: bool
     version: int
     created_at: datetime
     updated_at: datetime

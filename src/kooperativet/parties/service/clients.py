@@ -16,7 +16,16 @@ from kooperativet.parties.schemas import ClientCreate, ClientUpdate
 from kooperativet.parties.service.checks import flush_unique, validated
 
 CLIENT_REQUIRED_FIELDS = frozenset(
-    {"name", "kind", "country", "language", "payment_terms_days", "public_sector"}
+    {
+        "name",
+        "kind",
+        "country",
+        "language",
+        "payment_terms_days",
+        "public_sector",
+        "invoice_xml_by_email",
+        "reminder_fee_agreed",
+    }
 )
 
 

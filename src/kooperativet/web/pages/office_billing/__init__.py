@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kooperativet.web.pages.office_billing import clients, inbox, invoices, payments, start
+from kooperativet.web.pages.office_billing import clients, inbox, invoices, payments, sending, start
 
 router = APIRouter(include_in_schema=False)
-for part in (start, inbox, invoices, payments, clients):
+for part in (start, inbox, invoices, sending, payments, clients):
     router.include_router(part.router)

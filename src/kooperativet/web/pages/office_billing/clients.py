@@ -47,6 +47,7 @@ TEXT_FIELDS = (
     "payment_terms_days",
 )
 CHOICES = ("kind", "language")
+TICKED = ("public_sector", "invoice_xml_by_email", "reminder_fee_agreed")
 
 
 @router.get("/office/clients")
@@ -87,7 +88,7 @@ def create_client(request: Request, user: OfficeUser, session: DbSession, form: 
 @router.get("/office/clients/{client_id}")
 def client(request: Request, client_id: int, user: OfficeUser, session: DbSession) -> Response:
     found = service.get_client(session, client_id=client_id, worked_for=None)
-    values = _shown({field: getattr(found, field) for field in (*TEXT_FIELDS, *CHOICES, "public_sector")})
+    values = _shown({field: getattr(found, field) for field in (*TEXT_FIELDS, *CHOICES, *TICKED)})
     return _form(request, found, values=values)
 
 
@@ -113,7 +114,8 @@ def update_client(
 def _values(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {field: text(form, field) for field in (*TEXT_FIELDS, *CHOICES)}
     values["personal_identity_number"] = text(form, "personal_identity_number")
-    values["public_sector"] = ticked(form, "public_sector")
+    for box in TICKED:
+        values[box] = ticked(form, box)
     values["country"] = values["country"].upper()
     return values
 

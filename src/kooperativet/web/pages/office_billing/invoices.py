@@ -37,6 +37,7 @@ from kooperativet.web.pages.office_billing.common import (
     text,
     ticked,
 )
+from kooperativet.web.pages.office_billing.sending import sending_context
 from kooperativet.web.pages.office_billing.words import page
 from kooperativet.web.reads import office_billing as reads
 from kooperativet.workflows.commission_read import read_assignment
@@ -299,11 +300,19 @@ def _invoice_context(session: Session, found: Invoice, *, user: User, today: Any
         "left_to_invoice": any(quantity > 0 for quantity in remaining.values()),
         "payable_now": found.kind == InvoiceKind.invoice and found.status in UNPAID,
         "today": today,
+        **sending_context(session, found),
     }
 
 
 def _invoice_page(request: Request, session: Session, found: Invoice, *, user: User, today: Any) -> Response:
     return _invoice_shown(request, _invoice_context(session, found, user=user, today=today))
+
+
+def invoice_shown(
+    request: Request, session: Session, found: Invoice, *, user: User, today: Any, errors: dict[str, str]
+) -> Response:
+    """The invoice page with a refusal of one of its forms (sending, reminders)."""
+    return _invoice_shown(request, _invoice_context(session, found, user=user, today=today), errors=errors)
 
 
 def _invoice_shown(

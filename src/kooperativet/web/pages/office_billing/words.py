@@ -23,6 +23,7 @@ from kooperativet.documents.render import money
 from kooperativet.errors import DomainError
 from kooperativet.invoices.documents import UNIT_NAMES
 from kooperativet.invoices.models import BankEntryResolution, InvoiceKind, InvoiceStatus
+from kooperativet.mail.models import MailState
 from kooperativet.parties.models import ClientKind, Language
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.templating import gettext, render
@@ -58,6 +59,11 @@ RESOLUTIONS = {
 }
 CLIENT_KINDS = {ClientKind.organisation: N_("Organisation"), ClientKind.person: N_("Private person")}
 LANGUAGES = {Language.sv: N_("Swedish"), Language.en: N_("English")}
+MAIL_STATES = {
+    MailState.queued: N_("Waiting to be sent"),
+    MailState.sent: N_("Sent"),
+    MailState.failed: N_("Could not be sent"),
+}
 
 #: The warnings a commission may carry, said in full; the page shows the period and fee beside them.
 WARNINGS = {
@@ -120,6 +126,10 @@ REFUSALS = {
         "A public-sector client must get an e-invoice: record its Peppol address or organisation number."
     ),
     "not_found": N_("It does not exist any more. Reload the page."),
+    "no_invoice_address": N_("The client has no e-mail address for invoices: add one on the client first."),
+    "reminders_stopped": N_("Reminders for this invoice are stopped already."),
+    "reminders_not_stopped": N_("Reminders for this invoice are not stopped."),
+    "reason_required": N_("Say why the reminders stop."),
 }
 
 #: Rule violations without a code of their own, by the field they name.
@@ -207,6 +217,7 @@ def page(
         "resolution": RESOLUTIONS,
         "client_kind": CLIENT_KINDS,
         "client_language": LANGUAGES,
+        "mail_state": MAIL_STATES,
         "warning_text": WARNINGS,
         "unit": lambda code: unit_name(code, language),
         "bank_reason": lambda reason: bank_reason(request, reason),

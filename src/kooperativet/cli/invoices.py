@@ -1,0 +1,43 @@
+"""``kooperativet invoices``: the payment reminders due today (docs/reminders.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Invoices: payment reminders.", no_args_is_help=True)
+
+
+@app.command("remind")
+def remind(
+    day: Annotated[
+        str | None, typer.Option(help="the day to remind for, YYYY-MM-DD (default: today in Sweden)")
+    ] = None,
+) -> None:
+    """Make the payment reminders due on the day and queue their e-mails (sent by the workers). Running it
+    twice the same day makes no second reminder. Run it daily (cron or a systemd timer)."""
+    from kooperativet import all_jobs, all_models  # noqa: F401 - every mapper and job handler
+    from kooperativet.api.dependencies import today
+    from kooperativet.config import get_settings
+    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.errors import DomainError
+    from kooperativet.invoices.mailing.reminders import send_due_reminders
+
+    try:
+        reminded_on = date.fromisoformat(day) if day else today()
+    except ValueError as exc:
+        raise typer.BadParameter("give the day as YYYY-MM-DD", param_hint="--day") from exc
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
+            made = send_due_reminders(session, reminded_on)
+            numbers = [reminder.number for reminder in made]
+        typer.echo(f"{len(numbers)} reminder(s) made on {reminded_on}: {', '.join(numbers) or 'none due'}")
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
