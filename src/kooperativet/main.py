@@ -14,8 +14,8 @@ from kooperativet.api.body_limit import BodySizeLimit
 from kooperativet.api.edge import install_edge
 from kooperativet.api.problems import document_problems, install_problem_handlers, problem_response
 from kooperativet.assignments.router import router as assignments_router
-from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.reset_throttle import ResetThrottle
+from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.throttle import LoginThrottle
 from kooperativet.config import JobsMode, Settings, get_settings
 from kooperativet.db import READ_ONLY, make_engine, make_session_factory, write_lock_for

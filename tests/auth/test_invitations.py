@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
-from kooperativet.auth.models import AccountLink, LinkPurpose, Role, User
+from kooperativet.auth.models import AccountLink, Role, User
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.parties.models import Member
 from tests.auth.conftest import html_text, plain_text, token_in
@@ -74,7 +74,8 @@ def test_an_invitation_makes_the_member_her_login_and_a_link_and_mails_it(
     assert "Länken gäller i 72 timmar" in plain_text(message)
     assert "Välj ditt lösenord" in html_text(message)
     token = token_in(message)
-    assert token not in str(link.token_hash) and len(link.token_hash) == 64  # the hash is kept, not the token
+    assert token not in str(link.token_hash)
+    assert len(link.token_hash) == 64
     event = session.scalars(select(AuditEvent).where(AuditEvent.kind == "account_invited")).one()
     assert json.loads(event.payload) == {"user_id": user.id, "link_id": link.id, "by_user_id": office.user.id}
 
@@ -113,7 +114,11 @@ def test_the_link_sets_the_password_once(
     used = session.scalars(select(AccountLink).where(AccountLink.user_id == invited["user"]["id"])).one()
     assert used.used_at is not None
     event = session.scalars(select(AuditEvent).where(AuditEvent.kind == "password_set_by_link")).one()
-    assert json.loads(event.payload) == {"user_id": invited["user"]["id"], "purpose": "invite", "link_id": used.id}
+    assert json.loads(event.payload) == {
+        "user_id": invited["user"]["id"],
+        "purpose": "invite",
+        "link_id": used.id,
+    }
 
 
 def test_the_link_works_for_72_hours_and_not_after(
@@ -168,11 +173,15 @@ def test_an_address_that_has_a_login_is_refused_and_no_member_is_made(
     assert mailbox.messages == []
 
 
-def test_a_refused_record_leaves_no_login(api: TestClient, make_user, session: Session, mailbox: Mailbox) -> None:
+def test_a_refused_record_leaves_no_login(
+    api: TestClient, make_user, session: Session, mailbox: Mailbox
+) -> None:
     office = make_user(Role.treasurer)
     before = counts(session)
     answer = api.post(
-        "/api/v1/members/invitations", json=invitation(personal_identity_number="19910704-2386"), headers=office.headers
+        "/api/v1/members/invitations",
+        json=invitation(personal_identity_number="19910704-2386"),
+        headers=office.headers,
     )
     assert answer.status_code == 422, answer.text
     assert counts(session) == before
@@ -184,14 +193,18 @@ def test_an_invitation_needs_an_email_and_no_existing_login(api: TestClient, mak
     body = invitation()
     del body["email"]
     assert api.post("/api/v1/members/invitations", json=body, headers=office.headers).status_code == 422
-    linked = api.post("/api/v1/members/invitations", json=invitation(user_id=office.user.id), headers=office.headers)
+    linked = api.post(
+        "/api/v1/members/invitations", json=invitation(user_id=office.user.id), headers=office.headers
+    )
     assert linked.status_code == 422
 
 
 def test_only_the_office_invites(api: TestClient, make_member, session: Session, mailbox: Mailbox) -> None:
     member = make_member()
     before = counts(session)
-    assert api.post("/api/v1/members/invitations", json=invitation(), headers=member.headers).status_code == 403
+    assert (
+        api.post("/api/v1/members/invitations", json=invitation(), headers=member.headers).status_code == 403
+    )
     again = api.post(f"/api/v1/users/{member.user.id}/invitation", headers=member.headers)
     assert again.status_code == 403
     assert counts(session) == before

@@ -139,7 +139,8 @@ def test_setting_the_password_ends_every_session_and_token(
     me = api.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {pair['access_token']}"})
     assert me.status_code == 401
     sessions = session.scalars(select(WebSession).where(WebSession.user_id == user.id)).all()
-    assert sessions and all(row.ended_at is not None for row in sessions)
+    assert sessions
+    assert all(row.ended_at is not None for row in sessions)
     assert browser.get("/", follow_redirects=False).status_code == 303
 
 

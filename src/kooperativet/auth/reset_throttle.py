@@ -22,4 +22,7 @@ class ResetThrottle(LoginThrottle):
 
     def _limits(self, *, account: str, address: str) -> list[tuple[Key, int]]:
         # Per e-mail address from any client: someone rotating client addresses still cannot flood one inbox.
-        return [(("reset-account", account), self._attempts), (("reset-address", address), self._attempts_per_address)]
+        return [
+            (("reset-account", account), self._attempts),
+            (("reset-address", address), self._attempts_per_address),
+        ]

@@ -20,7 +20,7 @@ from kooperativet.auth.account_links import UsedLink, use_link
 from kooperativet.config import Settings
 from kooperativet.parties.models import Cooperative, Language, Member
 
-SET_PASSWORD_PATH = "/password/set"
+SET_PASSWORD_PATH = "/password/set"  # noqa: S105 - a page's path, not a password
 #: How the time a link stops working is written in its e-mail, in Swedish time.
 VALID_UNTIL_PATTERNS = {"sv": "d MMMM y 'kl.' HH.mm", "en": "d MMMM y 'at' HH:mm"}
 

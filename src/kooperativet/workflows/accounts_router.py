@@ -33,7 +33,9 @@ router = APIRouter(prefix="/api/v1")
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(422, 429),
 )
-def ask_for_password_reset(body: PasswordResetRequest, request: Request, session: DbSession) -> PasswordResetAccepted:
+def ask_for_password_reset(
+    body: PasswordResetRequest, request: Request, session: DbSession
+) -> PasswordResetAccepted:
     """E-mail a link to choose a new password (valid one hour) to an active account with this address.
 
     The answer is the same for every address, known or not, so that it cannot be used to find out who has

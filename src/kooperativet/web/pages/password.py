@@ -1,9 +1,9 @@
 """A forgotten password and the one-time links: ask for a link by e-mail, then choose a password with it.
 
-Both pages are for people who are not signed in, so their forms carry a token tied to the pre-session cookie,
-as the sign-in form does. The answer to "send me a link" is the same page for every address (docs/accounts.md);
-a link that no longer works gets a page that says why and how to get a new one. After choosing her password
-the person is signed in.
+Both pages are for people who are not signed in, so their forms carry a token tied to the pre-session
+cookie, as the sign-in form does. The answer to "send me a link" is the same page for every address
+(docs/accounts.md); a link that no longer works gets a page that says why and how to get a new one. After
+choosing her password the person is signed in.
 """
 
 from __future__ import annotations
@@ -58,13 +58,13 @@ def forgot_form(request: Request) -> Response:
 
 
 @router.post("/password/forgot", dependencies=[CheckedForm])
-def ask_for_link(
-    request: Request, session: DbSession, email: Annotated[str, Form()] = ""
-) -> Response:
+def ask_for_link(request: Request, session: DbSession, email: Annotated[str, Form()] = "") -> Response:
     email = email.strip()
     if not email:
         errors = {"email": gettext(request, FILL_IN_EMAIL)}
-        raise FormRejected(_page(request, "account/forgot.html", {"email": email, "errors": errors, "sent": False}, 422))
+        raise FormRejected(
+            _page(request, "account/forgot.html", {"email": email, "errors": errors, "sent": False}, 422)
+        )
     throttle: ResetThrottle = request.app.state.reset_throttle
     address = request.client.host if request.client else "unknown"
     try:
@@ -109,7 +109,9 @@ def choose_password(
         raise FormRejected(_refused(request, exc)) from exc
     except DomainError as exc:  # the password policy, should it say more than the length checked above
         errors = {"password": gettext(request, exc.detail)}
-        raise FormRejected(_set_page(request, token=token, purpose=purpose, errors=errors, status=422)) from exc
+        raise FormRejected(
+            _set_page(request, token=token, purpose=purpose, errors=errors, status=422)
+        ) from exc
     return _signed_in(request, session=session, user_id=used.user.id, now=now)
 
 
@@ -117,7 +119,9 @@ def _signed_in(request: Request, *, session: DbSession, user_id: int, now: Now) 
     """Sign the person in on a new session: every session from before the new password has ended."""
     settings: Settings = request.app.state.settings
     user = users.get_user(session, user_id=user_id)
-    started = start_web_session(session, user=user, now=now, lifetime=timedelta(hours=settings.web_session_hours))
+    started = start_web_session(
+        session, user=user, now=now, lifetime=timedelta(hours=settings.web_session_hours)
+    )
     response = RedirectResponse("/", status_code=303)
     set_cookie(request, response, SESSION_COOKIE, started.token, max_age=settings.web_session_hours * 3600)
     response.delete_cookie(PRESESSION_COOKIE, path="/")
