@@ -29,7 +29,12 @@ class PasswordResetAccepted(ReadSchema):
 
 
 class PasswordByLink(Schema):
-    token: str = Field(min_length=1, max_length=200, description="the token from the e-mailed link")
+    token: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_-]+$",  # what secrets.token_urlsafe makes
+        description="the token from the e-mailed link (after ``token=``)",
+    )
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
 
 
