@@ -117,6 +117,13 @@ class Settings(BaseSettings):
     jobs_mode: JobsMode | None = None
     # The address people reach the web interface at, for links in e-mail (invitations, password resets).
     public_url: str = "http://127.0.0.1:8000"
+    # One-time links to set a password (docs/accounts.md): how long an invitation and a reset link work, and
+    # how many reset e-mails one address, or one client address, may ask for in a window.
+    invitation_valid_hours: int = Field(default=72, ge=1, le=24 * 30)
+    password_reset_valid_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    password_reset_requests_per_account: int = Field(default=3, ge=1)
+    password_reset_requests_per_address: int = Field(default=30, ge=1)
+    password_reset_window_seconds: int = Field(default=3600, ge=1)
 
     admin_email: str | None = None
     admin_password: SecretStr | None = None

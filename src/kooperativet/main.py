@@ -14,6 +14,7 @@ from kooperativet.api.body_limit import BodySizeLimit
 from kooperativet.api.edge import install_edge
 from kooperativet.api.problems import document_problems, install_problem_handlers, problem_response
 from kooperativet.assignments.router import router as assignments_router
+from kooperativet.auth.reset_throttle import ResetThrottle
 from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.throttle import LoginThrottle
 from kooperativet.config import JobsMode, Settings, get_settings
@@ -35,6 +36,7 @@ from kooperativet.parties.router import router as parties_router
 from kooperativet.payroll.router import router as payroll_router
 from kooperativet.privacy.router import router as privacy_router
 from kooperativet.web.install import install_web
+from kooperativet.workflows.accounts_router import router as accounts_router
 from kooperativet.workflows.clients_router import router as clients_router
 from kooperativet.workflows.commission_router import router as commission_router
 from kooperativet.workflows.mail_router import router as mail_router
@@ -84,9 +86,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         attempts_per_address=settings.login_attempts_per_address,
         window_seconds=settings.login_window_seconds,
     )
+    app.state.reset_throttle = ResetThrottle(
+        attempts=settings.password_reset_requests_per_account,
+        attempts_per_address=settings.password_reset_requests_per_address,
+        window_seconds=settings.password_reset_window_seconds,
+    )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(auth_router)
+    app.include_router(accounts_router)
     app.include_router(parties_router)
     app.include_router(clients_router)
     app.include_router(privacy_router)

@@ -73,3 +73,27 @@ class WebSession(Base):
     started_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LinkPurpose(StrEnum):
+    invite = "invite"  # the first password of a login the office made (valid 72 hours by default)
+    reset = "reset"  # a forgotten password (valid 1 hour by default)
+
+
+class AccountLink(Base):
+    """A one-time link that lets whoever reads the user's e-mail set her password (docs/accounts.md).
+
+    Only the token's SHA-256 is stored, like a refresh token's. A link works once, until ``expires_at``, and
+    not after a newer link for the same user was made (``superseded_at``); the rows are kept as the record of
+    what was sent and used."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    superseded_at: Mapped[datetime | None] = mapped_column(default=None)

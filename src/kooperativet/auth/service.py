@@ -12,7 +12,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import RefreshToken, Role, User, UserRole
-from kooperativet.auth.passwords import hash_password, verify_against_dummy, verify_password
+from kooperativet.auth.passwords import (
+    hash_password,
+    unusable_password_hash,
+    verify_against_dummy,
+    verify_password,
+)
 from kooperativet.auth.tokens import TokenConfig, first_issue_time, issue_access_token
 from kooperativet.db import fetch_page
 from kooperativet.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
@@ -40,16 +45,16 @@ def create_user(
     *,
     email: str,
     full_name: str,
-    password: str,
+    password: str | None,
     roles: Iterable[Role],
     is_active: bool = True,
 ) -> User:
+    """A new login; without a password it cannot sign in until its owner sets one by an invitation link."""
     email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists", code="duplicate_email", field="email")
-    user = User(
-        email=email, full_name=full_name.strip(), password_hash=hash_password(password), is_active=is_active
-    )
+    password_hash = unusable_password_hash() if password is None else hash_password(password)
+    user = User(email=email, full_name=full_name.strip(), password_hash=password_hash, is_active=is_active)
     user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
     session.add(user)
     session.flush()

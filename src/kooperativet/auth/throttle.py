@@ -31,6 +31,8 @@ Key = tuple[str, ...]
 
 
 class LoginThrottle:
+    refusal = "too many failed logins; try again later"
+
     def __init__(
         self,
         *,
@@ -55,7 +57,7 @@ class LoginThrottle:
             ]
         retry_after = max(waits)
         if retry_after > 0:
-            raise TooManyRequests("too many failed logins; try again later", retry_after_seconds=retry_after)
+            raise TooManyRequests(self.refusal, retry_after_seconds=retry_after)
 
     def fail(self, *, account: str, address: str) -> None:
         now = self._clock()

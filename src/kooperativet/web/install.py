@@ -30,6 +30,7 @@ from kooperativet.web.pages.office_members_new import router as office_members_n
 from kooperativet.web.pages.office_month_end import router as office_month_end_router
 from kooperativet.web.pages.office_parameters import router as office_parameters_router
 from kooperativet.web.pages.office_payroll import router as office_payroll_router
+from kooperativet.web.pages.password import router as password_router
 from kooperativet.web.pages.pay import router as pay_router
 from kooperativet.web.templating import environment
 
@@ -38,6 +39,7 @@ SWAGGER = "/static/vendor/swagger-ui-5.35.0"
 REDOC = "/static/vendor/redoc-2.5.4"
 PAGE_ROUTERS = (
     account_router,
+    password_router,
     home_router,
     commissions_router,
     commission_downloads_router,

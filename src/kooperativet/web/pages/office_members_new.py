@@ -1,5 +1,7 @@
 """Register a new member: the personal record (``MemberCreate``, through ``parties.service.create_member`` as
-the API does) and her login, made in the same form or chosen among the logins that have no member record.
+the API does) and her login: by default an invitation e-mailed to her to choose her own password (as
+``POST /members/invitations`` does, docs/accounts.md), else a login with an initial password made in the same
+form, or one chosen among the logins that have no member record.
 
 Every error is found in one go (the schema's, the new login's, the record's rules) and shown by its field;
 the request's transaction rolls back, so a refused form saves neither the login nor the record.
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from kooperativet.api.dependencies import DbSession, Today
+from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today
 from kooperativet.auth import policy
 from kooperativet.auth import service as users
 from kooperativet.auth.models import Role, User
@@ -32,6 +34,7 @@ from kooperativet.web.office_refusals import refusal_text
 from kooperativet.web.pages.office_members import LANGUAGES
 from kooperativet.web.reads.office_members import logins_without_member
 from kooperativet.web.templating import gettext, render
+from kooperativet.workflows import invitations
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
@@ -45,6 +48,7 @@ TAX = ("tax_mode", "tax_percent", "tax_table_number", "tax_table_column")
 LOGIN = ("login", "user_id", "password")
 TAX_CHOICES = {"flat": N_("flat percent"), "table": N_("tax table")}
 LOGIN_CHOICES = {
+    "invite": N_("E-mail her an invitation to choose her own password"),
     "new": N_("Create a login with the e-mail above"),
     "existing": N_("Link a login that has no member record"),
     "none": N_("No login now"),
@@ -90,12 +94,14 @@ CHOOSE_A_LOGIN = N_("Choose a login from the list.")
 def new_member_form(request: Request, user: Office, session: DbSession, today: Today) -> Response:
     values = dict.fromkeys((*RECORD, *TAX, *LOGIN), "")
     values.update(country="SE", language="sv", joined_on=today.isoformat(), tax_mode="flat", tax_percent="30")
-    values["login"] = "new"
+    values["login"] = "invite"
     return _page(request, values=values, errors={}, logins=logins_without_member(session))
 
 
 @router.post("/office/members/new", dependencies=[CheckedForm])
-def register_member(request: Request, user: Office, session: DbSession, form: Posted) -> Response:
+def register_member(
+    request: Request, user: Office, session: DbSession, form: Posted, settings: AppSettings, now: Now
+) -> Response:
     values = _typed(form)
     logins = logins_without_member(session)  # read before any change: a refused flush ends the transaction
     errors: dict[str, str] = {}
@@ -103,6 +109,9 @@ def register_member(request: Request, user: Office, session: DbSession, form: Po
     new_login = _new_login(request, values, errors, logins=logins)
     if data is not None and not errors:
         member_id = _register(request, session, data=data, values=values, new_login=new_login, errors=errors)
+        if member_id is not None and values["login"] == "invite":
+            _invite(session, member_id=member_id, actor=user, settings=settings, now=now)
+            return RedirectResponse(f"/office/members/{member_id}?registered=1&invited=1", status_code=303)
         if member_id is not None:
             return RedirectResponse(f"/office/members/{member_id}?registered=1", status_code=303)
     raise FormRejected(_page(request, values=values, errors=errors, logins=logins, status=422))
@@ -142,10 +151,10 @@ def _new_login(
         if values["user_id"] not in {str(login.id) for login in logins}:
             errors["user_id"] = gettext(request, CHOOSE_A_LOGIN)
         return None
+    if values["login"] in ("new", "invite") and not values["email"]:
+        errors.setdefault("email", gettext(request, LOGIN_NEEDS_EMAIL))
     if values["login"] != "new":
         return None
-    if not values["email"]:
-        errors.setdefault("email", gettext(request, LOGIN_NEEDS_EMAIL))
     full_name = f"{values['first_name']} {values['last_name']}".strip() or "-"
     try:
         return UserCreate.model_validate(
@@ -174,6 +183,13 @@ def _register(
 ) -> int | None:
     """The new member's id; or ``None`` with every refusal in ``errors`` (the caller rolls back)."""
     user_id = int(values["user_id"]) if values["login"] == "existing" else None
+    if values["login"] == "invite" and not errors:
+        try:
+            user_id = invitations.create_invited_login(
+                session, email=values["email"], first_name=data.first_name, last_name=data.last_name
+            ).id
+        except DomainError as exc:
+            errors["email"] = _refusal(request, exc)
     if new_login is not None:
         try:
             login = users.create_user(
@@ -195,6 +211,14 @@ def _register(
         errors.setdefault(field if field in values else "form", _refusal(request, exc))
         return None
     return None if errors else member.id
+
+
+def _invite(session: Session, *, member_id: int, actor: User, settings: AppSettings, now: Now) -> None:
+    """E-mail the new login its invitation, in the same transaction as the record and the login."""
+    member = service.get_member(session, member_id=member_id, actor=actor)
+    assert member.user_id is not None  # made above, with the record
+    login = users.get_user(session, user_id=member.user_id)
+    invitations.send_invitation(session, user=login, actor=actor, now=now, settings=settings)
 
 
 def _refusal(request: Request, exc: DomainError) -> str:

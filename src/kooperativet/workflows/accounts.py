@@ -1,0 +1,57 @@
+"""What the account links need from beyond auth: the member's language and the cooperative's name for the
+e-mail, the link's address, and the audit event when a link is used (docs/accounts.md).
+
+Auth knows users and their links (``auth.account_links``) but no members and no audit log, which sit above
+it; this module joins them, as the rest of ``workflows`` does for other domains.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from babel.dates import format_datetime
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.api.dependencies import SWEDEN
+from kooperativet.audit.service import append_event
+from kooperativet.auth.account_links import UsedLink, use_link
+from kooperativet.config import Settings
+from kooperativet.parties.models import Cooperative, Language, Member
+
+SET_PASSWORD_PATH = "/password/set"  # noqa: S105 - a page's path, not a password
+#: How the time a link stops working is written in its e-mail, in Swedish time.
+VALID_UNTIL_PATTERNS = {"sv": "d MMMM y 'kl.' HH.mm", "en": "d MMMM y 'at' HH:mm"}
+
+
+def member_language(session: Session, *, user_id: int) -> str:
+    """The language of the member record linked to the login; Swedish for a login without one."""
+    language = session.scalar(select(Member.language).where(Member.user_id == user_id))
+    return str(language or Language.sv)
+
+
+def cooperative_name(session: Session, settings: Settings) -> str:
+    name = session.scalar(select(Cooperative.name).order_by(Cooperative.id).limit(1))
+    return name or settings.cooperative_name
+
+
+def link_url(settings: Settings, token: str) -> str:
+    return f"{settings.public_url.rstrip('/')}{SET_PASSWORD_PATH}?{urlencode({'token': token})}"
+
+
+def valid_until(moment: datetime, language: str) -> str:
+    pattern = VALID_UNTIL_PATTERNS.get(language, VALID_UNTIL_PATTERNS["sv"])
+    return str(format_datetime(moment, pattern, tzinfo=SWEDEN, locale=language))
+
+
+def set_password_by_link(session: Session, *, token: str, password: str, now: datetime) -> UsedLink:
+    """Use a link (``auth.account_links.use_link``) and record it in the audit log, in one transaction."""
+    used = use_link(session, token=token, password=password, now=now)
+    append_event(
+        session,
+        kind="password_set_by_link",
+        payload={"user_id": used.user.id, "purpose": str(used.purpose), "link_id": used.link_id},
+        now=now,
+    )
+    return used
