@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "837ee9a5ef85"
 down_revision: str | None = "3b01fd9ce0bd"
 branch_labels: str | Sequence[str] | None = None

@@ -160,3 +160,23 @@ def test_an_unusable_password_never_matches() -> None:
     assert stored != unusable_password_hash()
     for guess in ("", stored, stored[1:], "!"):
         assert verify_password(guess, stored) is False
+
+
+def test_the_stored_copy_of_a_sent_reset_mail_holds_no_working_link(
+    api: TestClient, make_member, session: Session, mailbox: Mailbox, clock: dict[str, datetime]
+) -> None:
+    member = make_member()
+    member.user.email = EMAIL
+    session.flush()
+    assert ask(api).status_code == 202
+    [message] = mailbox.to(EMAIL)
+    token = token_in(message)
+    [stored] = session.scalars(select(OutgoingMail).where(OutgoingMail.template == "password_reset"))
+    session.refresh(stored)
+    assert token in plain_text(message)  # she got the link …
+    assert token not in stored.text_body  # … the database's copy did not keep it
+    assert stored.html_body is not None
+    assert token not in stored.html_body
+    assert "[…]" in stored.text_body
+    assert stored.redact_after_sending == []
+    assert complete(api, token).status_code == 204  # and the link she got still works

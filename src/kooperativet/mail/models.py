@@ -34,6 +34,9 @@ class OutgoingMail(Base):
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     #: ``<…@host>``, chosen when composed, so that a message sent again after a crash is the same message.
     message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    #: Secrets in the text (a one-time sign-in link) that the stored copy keeps only until the message is
+    #: sent; then they are blanked out of both bodies (``send_job``), so the record never holds a live link.
+    redact_after_sending: Mapped[list[str]] = mapped_column(JSON, default=list)
     state: Mapped[MailState] = mapped_column(String(10), default=MailState.queued)
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

@@ -65,11 +65,13 @@ def queue_mail(
     attachments: Sequence[Mapping[str, object]] = (),
     bcc: Sequence[str] = (),
     domain: str | None = None,
+    secrets: Sequence[str] = (),
 ) -> OutgoingMail:
     """Compose ``template`` for ``to`` and queue it in this transaction; it is sent after the commit.
 
     ``to`` holds addresses or ``"Name <address>"`` (``mail.recipient``); ``domain`` is the Message-ID's
-    domain, by default the From address's (settled by the worker, which knows the settings)."""
+    domain, by default the From address's (settled by the worker, which knows the settings). ``secrets``
+    (a one-time link) are blanked out of the stored copy once the message is sent."""
     subject, text, html = compose(template, language, context)
     message = OutgoingMail(
         template=template,
@@ -80,6 +82,7 @@ def queue_mail(
         text_body=text,
         html_body=html,
         attachments=[dict(reference) for reference in attachments],
+        redact_after_sending=[secret for secret in secrets if secret],
         message_id=make_msgid(domain=domain or PENDING_DOMAIN),
         state=MailState.queued,
         queued_at=clock_of(session),

@@ -52,7 +52,21 @@ def send_queued_mail(context: JobContext, payload: Mapping[str, Any]) -> None:
     message.state = MailState.sent
     message.sent_at = clock_of(session)
     message.last_error = None
+    redact_secrets(message)
     session.commit()
+
+
+REDACTED = "[…]"
+
+
+def redact_secrets(message: OutgoingMail) -> None:
+    """Blank the secrets (one-time links) out of the stored bodies of a sent message: the person has them,
+    and a copy of the database must not hold a link that still works."""
+    for secret in message.redact_after_sending:
+        message.text_body = message.text_body.replace(secret, REDACTED)
+        if message.html_body is not None:
+            message.html_body = message.html_body.replace(secret, REDACTED)
+    message.redact_after_sending = []
 
 
 def settle_message_id(message: OutgoingMail, settings: Settings) -> None:

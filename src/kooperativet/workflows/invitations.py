@@ -77,6 +77,7 @@ def send_invitation(
             "valid_until": valid_until(issued.link.expires_at, language),
             "hours": settings.invitation_valid_hours,
         },
+        secrets=[issued.token],
     )
     append_event(
         session,

@@ -57,5 +57,6 @@ def send_reset_link(context: JobContext, payload: Mapping[str, Any]) -> None:
                 "valid_until": valid_until(issued.link.expires_at, language),
                 "minutes": settings.password_reset_valid_minutes,
             },
+            secrets=[issued.token],
         )
     session.commit()
