@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
 
-from kooperativet.assignments.models import Assignment
 from kooperativet.parties.models import Cooperative, Member
 from kooperativet.payroll.models import PayrollRun, PayslipLine
 from kooperativet.payroll.service.calculate import PayslipDraft
@@ -17,7 +18,20 @@ _LINE_AMOUNTS = (
 )  # fmt: skip
 
 
-def work_snapshot(assignment: Assignment) -> dict[str, str]:
+class WorkPeriod(Protocol):
+    """What a payslip line shows of its assignment's work (an ``Assignment`` or a row of these columns)."""
+
+    @property
+    def period_start(self) -> date: ...
+    @property
+    def period_end(self) -> date: ...
+    @property
+    def extent_quantity(self) -> Decimal: ...
+    @property
+    def extent_unit(self) -> str: ...
+
+
+def work_snapshot(assignment: WorkPeriod) -> dict[str, str]:
     """The work a payout pays for, as the payslip shows it: the period and the days or hours worked."""
     return {
         "work_start": assignment.period_start.isoformat(),
@@ -58,7 +72,7 @@ def _paid_to(member: Member) -> dict[str, str | None]:
     }
 
 
-_TOTALS = (
+TOTALS = (
     "invoiced_amount", "fee", "gross_salary", "holiday_pay", "employer_contributions", "residue",
     "taxable_pay", "tax", "expense_reimbursement", "net_pay",
 )  # fmt: skip
@@ -70,7 +84,7 @@ def snapshot(
     draft: PayslipDraft,
     cooperative: Cooperative | None,
     lines: Sequence[PayslipLine],
-    assignments: Mapping[int, Assignment],
+    assignments: Mapping[int, WorkPeriod],
     payslip_numbers: Mapping[int, str],
 ) -> dict[str, Any]:
     """Everything the payslip was made from and shows, as JSON-ready values (payroll.md §5–§6)."""
@@ -123,7 +137,7 @@ def snapshot(
             }
             for line in lines
         ],
-        "totals": {name: str(draft.total(name)) for name in _TOTALS},
+        "totals": {name: str(draft.total(name)) for name in TOTALS},
         "year_to_date": {
             "gross": str(draft.year_to_date.gross),
             "taxable": str(draft.year_to_date.taxable),
