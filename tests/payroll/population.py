@@ -8,10 +8,11 @@ are written with the ORM in a few flushes; only the payroll service is measured.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment, Expense
@@ -22,6 +23,8 @@ from kooperativet.parties.models import Client, Member, MemberTaxSetting, TaxMod
 from kooperativet.payroll import tax_table_store
 
 SYNTHETIC_TABLES = Path(__file__).resolve().parent / "data" / "synthetic-allmanna-tabeller-manad-2026.txt"
+
+CLIENT_NAME = "Scenhuset AB"
 
 #: Birth dates that fall in each contribution category for a pay date in 2026.
 BIRTH_DATES = (date(1990, 5, 14), date(2007, 3, 2), date(1955, 8, 30), date(1937, 12, 1), date(2011, 1, 31))
@@ -78,7 +81,9 @@ def _tax_setting(mode: TaxMode) -> MemberTaxSetting:
     return MemberTaxSetting(valid_from=date(2025, 1, 1), mode=mode, **fields)
 
 
-def build_population(session: Session, *, plans: list[MemberPlan], issuer: User) -> list[Member]:
+def build_population(
+    session: Session, *, plans: list[MemberPlan], issuer: User, first_serial: int = 1
+) -> list[Member]:
     """Members, paid assignments and their paid invoices as ``plans`` say; the synthetic 2026 tables are
     imported when a plan uses table mode and no import exists yet."""
     if (
@@ -88,15 +93,15 @@ def build_population(session: Session, *, plans: list[MemberPlan], issuer: User)
         tax_table_store.import_tax_tables(
             session, content=SYNTHETIC_TABLES.read_bytes(), filename=SYNTHETIC_TABLES.name, year=2026
         )
-    client = Client(name="Scenhuset AB", organisation_number=None, country="SE")
-    session.add(client)
     members = []
-    for serial, plan in enumerate(plans, start=1):
+    for serial, plan in enumerate(plans, start=first_serial):
+        # Another day of the same year every thousand members keeps the personnummer unique.
+        born = plan.birth_date + timedelta(days=serial // 1000)
         member = Member(
             first_name="Mia",
             last_name=f"Medlem{serial}",
-            personal_identity_number=luhn_number(serial, plan.birth_date),
-            birth_date=plan.birth_date,
+            personal_identity_number=luhn_number(serial, born),
+            birth_date=born,
             joined_on=date(2025, 1, 1),
             bank_clearing_number="6000",
             bank_account_number="123456789",
@@ -105,21 +110,40 @@ def build_population(session: Session, *, plans: list[MemberPlan], issuer: User)
         members.append(member)
     session.add_all(members)
     session.flush()
-    work = [
-        (_paid_assignment(member, client, plan.expenses), amount)
-        for member, plan in zip(members, plans, strict=True)
-        for amount in plan.amounts
-    ]
-    session.add_all([assignment for assignment, _ in work])
+    add_paid_work(
+        session,
+        [
+            (member, amount, plan.expenses)
+            for member, plan in zip(members, plans, strict=True)
+            for amount in plan.amounts
+        ],
+        issuer=issuer,
+    )
+    return members
+
+
+def add_paid_work(
+    session: Session, work: list[tuple[Member, Decimal, Decimal | None]], *, issuer: User
+) -> list[Assignment]:
+    """One paid assignment per (member, work amount, re-invoiced expenses), in that order."""
+    client = session.scalar(select(Client).where(Client.name == CLIENT_NAME))
+    if client is None:
+        client = Client(name=CLIENT_NAME, organisation_number=None, country="SE")
+        session.add(client)
+    assignments = [_paid_assignment(member, client, expenses) for member, _amount, expenses in work]
+    session.add_all(assignments)
     session.flush()
+    last = session.scalar(select(func.max(Invoice.sequence)).where(Invoice.series == "P")) or 0
     session.add_all(
         [
-            _paid_invoice(assignment, amount, sequence, issuer)
-            for sequence, (assignment, amount) in enumerate(work, 1)
+            _paid_invoice(assignment, amount, last + position, issuer)
+            for position, (assignment, (_member, amount, _expenses)) in enumerate(
+                zip(assignments, work, strict=True), 1
+            )
         ]
     )
     session.flush()
-    return members
+    return assignments
 
 
 def _paid_assignment(member: Member, client: Client, expenses: Decimal | None) -> Assignment:
