@@ -19,7 +19,7 @@ from kooperativet.numbering import take_next_sequence, take_sequences
 from kooperativet.parties.models import Cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, PayslipNumberCounter, RunPayout
 from kooperativet.payroll.service.calculate import PayslipDraft, payslip_lines
-from kooperativet.payroll.service.snapshot import TOTALS, WorkPeriod, snapshot
+from kooperativet.payroll.service.snapshot import TOTALS, WorkPeriod, parameters_json, snapshot
 
 
 def take_payslip_number(session: Session, *, year: int) -> int:
@@ -46,12 +46,13 @@ def issue_payslips(
     sequences = take_sequences(session, PayslipNumberCounter, len(drafts), year=year)
     works = _work_periods(session, run=run)
     corrected = _corrected_numbers(session, run=run)
+    parameters = parameters_json(drafts[0])  # one set of parameters for the whole run (its pay date)
     rows, lines_by_sequence = [], {}
     for sequence, draft in zip(sequences, drafts, strict=True):
         lines = payslip_lines(draft)
         lines_by_sequence[sequence] = lines
         rows.append(
-            _payslip_row(run, draft, sequence, lines, cooperative, works, corrected)
+            _payslip_row(run, draft, sequence, lines, cooperative, works, corrected, parameters)
             | {"issued_by_id": issued_by_id}
         )
     # render_nulls: every row has the same columns, so each table is one executemany however many are None.
@@ -77,6 +78,7 @@ def _payslip_row(
     cooperative: Cooperative | None,
     works: dict[int, WorkPeriod],
     corrected: dict[int, str],
+    parameters: list[dict[str, Any]],
 ) -> dict[str, Any]:
     member = draft.member
     account = member.salary_account
@@ -104,6 +106,7 @@ def _payslip_row(
             lines=lines,
             assignments=works,
             payslip_numbers=corrected,
+            parameters=parameters,
         ),
     }
 

@@ -78,6 +78,12 @@ TOTALS = (
 )  # fmt: skip
 
 
+def parameters_json(draft: PayslipDraft) -> list[dict[str, Any]]:
+    """The parameter values the payslip used, with their sources, as stored. A run's payslips all use the
+    same ones: the run builds them once and passes them as ``parameters``."""
+    return [use.as_json() for use in draft.parameters.used]
+
+
 def snapshot(
     *,
     run: PayrollRun,
@@ -86,6 +92,7 @@ def snapshot(
     lines: Sequence[PayslipLine],
     assignments: Mapping[int, WorkPeriod],
     payslip_numbers: Mapping[int, str],
+    parameters: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the payslip was made from and shows, as JSON-ready values (payroll.md §5–§6)."""
     member, setting = draft.member, draft.tax_setting
@@ -123,7 +130,7 @@ def snapshot(
             if draft.tax_table_sha256
             else None
         ),
-        "parameters": [use.as_json() for use in draft.parameters.used],
+        "parameters": parameters if parameters is not None else parameters_json(draft),
         "month_to_date_before": {
             "contribution_base": str(draft.results[0].month_to_date_before.contribution_base_youth_used),
             "taxable_pay": str(draft.results[0].month_to_date_before.taxable_pay),
