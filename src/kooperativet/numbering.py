@@ -33,6 +33,15 @@ CounterT = TypeVar("CounterT", bound=CounterRow)
 def take_next_sequence(session: Session, counter: type[CounterT], **key: object) -> int:
     """The next sequence of the counter row ``key`` (e.g. ``year=2026``), reserved until the caller's
     transaction ends. The first number of a key creates its row."""
+    return take_sequences(session, counter, 1, **key).start
+
+
+def take_sequences(session: Session, counter: type[CounterT], count: int, **key: object) -> range:
+    """The next ``count`` sequences of the counter row ``key`` at once, under the same lock and in the same
+    transaction as one number: a batch (a payroll run's payslips) takes its block in one step, and a rollback
+    returns the whole block, so the series stays gap-free."""
+    if count < 1:
+        raise ValueError(f"a block of sequences needs at least one, not {count}")
     row = _locked_row(session, counter, key)
     if row is None:
         try:
@@ -42,9 +51,10 @@ def take_next_sequence(session: Session, counter: type[CounterT], **key: object)
             pass  # a concurrent first number of this key created the row; lock that one below
         row = _locked_row(session, counter, key)
         assert row is not None
-    row.last_sequence += 1
+    first = row.last_sequence + 1
+    row.last_sequence += count
     session.flush()
-    return row.last_sequence
+    return range(first, first + count)
 
 
 def _locked_row(session: Session, counter: type[CounterT], key: dict[str, object]) -> CounterT | None:

@@ -7,6 +7,7 @@ SHA-256. The latest import of a year is the one table mode uses; the same file t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from decimal import Decimal
 
 from sqlalchemy import insert, select
@@ -109,24 +110,41 @@ def tax_table(session: Session, *, year: int, table_number: int) -> tuple[TaxTab
     record = latest_import(session, year=year)
     if record is None or table_number not in record.table_numbers:
         raise MissingTaxTable(table_number, year)
-    rows = session.scalars(
-        select(TaxTableRowRecord).where(
-            TaxTableRowRecord.import_id == record.id, TaxTableRowRecord.table_number == table_number
+    return tax_tables_of(session, record=record, table_numbers={table_number})[table_number], record
+
+
+def tax_tables_of(
+    session: Session, *, record: TaxTableImport, table_numbers: Iterable[int]
+) -> dict[int, TaxTable]:
+    """The month tables ``table_numbers`` of one import, read in a single query whatever their number (a
+    run needs every table its members are taxed by; a table the import lacks is simply not in the result)."""
+    wanted = sorted(set(table_numbers) & set(record.table_numbers))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(
+            TaxTableRowRecord.table_number,
+            TaxTableRowRecord.kind,
+            TaxTableRowRecord.income_from,
+            TaxTableRowRecord.income_to,
+            TaxTableRowRecord.columns,
         )
+        .where(TaxTableRowRecord.import_id == record.id, TaxTableRowRecord.table_number.in_(wanted))
+        .order_by(TaxTableRowRecord.table_number, TaxTableRowRecord.id)
     )
-    table = TaxTable(
-        year=year,
-        table_number=table_number,
-        rows=tuple(
+    by_table: dict[int, list[TaxTableRow]] = {number: [] for number in wanted}
+    for number, kind, income_from, income_to, columns in rows:
+        by_table[number].append(
             TaxTableRow(
-                year=year,
-                table_number=row.table_number,
-                kind=RowKind(row.kind),
-                income_from=row.income_from,
-                income_to=row.income_to,
-                columns=tuple(Decimal(value) for value in row.columns),
+                year=record.year,
+                table_number=number,
+                kind=RowKind(kind),
+                income_from=income_from,
+                income_to=income_to,
+                columns=tuple(Decimal(value) for value in columns),
             )
-            for row in rows
-        ),
-    )
-    return table, record
+        )
+    return {
+        number: TaxTable(year=record.year, table_number=number, rows=tuple(found))
+        for number, found in by_table.items()
+    }

@@ -3,11 +3,13 @@ transaction commits.
 
 - ``collect``: which payouts are ready for a run (paid or invoiced assignments not yet salaried).
 - ``runs``: create a draft run on a pay date, read, list and discard runs.
+- ``run_inputs``: everything a run's calculation reads, in a fixed number of queries whatever its size.
 - ``calculate``: a draft's payslips as they would be issued now, calculated from the payouts it holds.
 - ``history``: what issued payslips already paid a member (month, year, below the threshold).
 - ``corrections``: add a correction payout that refers to an issued payslip's line.
 - ``approval``: approve a draft: check accounts and own work, issue the payslips, lock the run.
-- ``issue`` and ``snapshot``: one payslip's gap-free number, lines, totals and stored snapshot.
+- ``issue`` and ``snapshot``: a run's payslips issued in bulk: a block of gap-free numbers, the lines, totals
+  and each payslip's stored snapshot (docs/payroll-at-scale.md).
 - ``mark_paid``: record that an approved run's salaries have left the bank.
 - ``payslips``: reading and listing issued payslips, and who may see which.
 - ``payslip_pdfs``: the payslips in the document pipeline: rendered after the commit, stored once with

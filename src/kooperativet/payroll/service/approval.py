@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -16,9 +16,8 @@ from kooperativet.errors import RuleViolation
 from kooperativet.parties.models import Cooperative, Member
 from kooperativet.payroll.models import PayrollRun, RunStatus
 from kooperativet.payroll.service import collect
-from kooperativet.payroll.service.calculate import calculate_run
-from kooperativet.payroll.service.issue import issue_payslip
-from kooperativet.payroll.service.payslips import run_payslips
+from kooperativet.payroll.service.calculate import PayslipDraft, calculate_run
+from kooperativet.payroll.service.issue import issue_payslips
 from kooperativet.payroll.service.runs import get_run, require_draft
 
 
@@ -39,33 +38,38 @@ def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: date
         refuse_own_work(actor_id=approved_by_id, worker=draft.member, act=f"approve payroll run {run.id}")
     _require_bank_accounts([draft.member for draft in drafts])
     cooperative = session.scalar(select(Cooperative).order_by(Cooperative.id).limit(1))
-    for draft in drafts:
-        issue_payslip(session, run=run, draft=draft, cooperative=cooperative, issued_by_id=approved_by_id)
+    numbers = issue_payslips(
+        session, run=run, drafts=drafts, cooperative=cooperative, issued_by_id=approved_by_id
+    )
     run.status = RunStatus.approved
     run.approved_at = now
     run.approved_by_id = approved_by_id
     run.version += 1
-    collect.mark_salaried(
-        session, assignment_ids={p.assignment_id for p in run.payouts if not p.corrects_payslip_id}
-    )
+    collect.mark_salaried(session, run=run)
     session.flush()
-    payslips = run_payslips(session, run_id=run.id)
+    # One audit event for the run, not one per payslip: the decision is the run's.
     append_event(
         session,
         kind="payroll_run_approved",
         payload={
             "run_id": run.id,
             "pay_date": run.pay_date.isoformat(),
-            "payslips": [p.number for p in payslips],
-            "gross_salary": str(sum((p.gross_salary for p in payslips), Decimal("0.00"))),
-            "tax": str(sum((p.tax for p in payslips), Decimal("0.00"))),
-            "employer_contributions": str(sum((p.employer_contributions for p in payslips), Decimal("0.00"))),
-            "net_pay": str(sum((p.net_pay for p in payslips), Decimal("0.00"))),
+            "payslips": numbers,
+            **{name: str(_total(drafts, name)) for name in _AUDITED_TOTALS},
             "approved_by_id": approved_by_id,
         },
         now=now,
     )
+    # ── Notifications: the one place a "payslips ready" job is enqueued for the run (once per run, in this
+    # transaction, so it runs only if the approval is committed). ──
     return run
+
+
+_AUDITED_TOTALS = ("gross_salary", "tax", "employer_contributions", "net_pay")
+
+
+def _total(drafts: Sequence[PayslipDraft], name: str) -> Decimal:
+    return sum((draft.total(name) for draft in drafts), Decimal("0.00"))
 
 
 def _require_bank_accounts(members: Iterable[Member]) -> None:

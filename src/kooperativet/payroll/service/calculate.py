@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.money import ZERO
@@ -16,7 +14,6 @@ from kooperativet.errors import RuleViolation
 from kooperativet.parties.models import Member, MemberTaxSetting
 from kooperativet.payroll.calculation import (
     MissingTaxTable,
-    MonthToDate,
     NoContributionRule,
     Payout,
     PayoutInput,
@@ -25,11 +22,10 @@ from kooperativet.payroll.calculation import (
     YearToDatePay,
     calculate_payouts_in_order,
 )
-from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunPayout, TaxTableImport
-from kooperativet.payroll.parameters import LoadedParameters, payroll_parameters_on
-from kooperativet.payroll.service.history import YearToDate, months_to_date, year_pay_before, years_to_date
-from kooperativet.payroll.tax_table_store import tax_table
-from kooperativet.payroll.tax_tables import TaxTable
+from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunPayout
+from kooperativet.payroll.parameters import LoadedParameters
+from kooperativet.payroll.service.history import YearToDate
+from kooperativet.payroll.service.run_inputs import RunInputs, load_run_inputs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,79 +68,32 @@ def calculate_run(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
 
     Several payouts to one member become one payslip, applied in order from what the member was already
     paid in the same calendar month (youth cap, table tax). A member in table mode without an imported table
-    is a 422 naming the table and year.
+    is a 422 naming the table and year. What the run needs is read in a fixed number of queries
+    (``run_inputs``); each member is then calculated in memory by the same pure function as one payout alone.
     """
-    loaded = payroll_parameters_on(session, pay_date=run.pay_date)
-    by_member: dict[int, list[RunPayout]] = defaultdict(list)
-    for payout in run.payouts:
-        by_member[payout.member_id].append(payout)
-    threshold = loaded.parameters.contribution_threshold
-    year_pay = year_pay_before(
-        session,
-        member_ids=sorted(by_member),
-        year=run.pay_date.year,
-        threshold=threshold.value if threshold is not None else None,
-    )
-    # The run's members, their month and year so far, in a fixed number of queries whatever their number.
-    member_ids = sorted(by_member)
-    members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_ids)))}
-    history = _History(
-        month=months_to_date(session, member_ids=member_ids, pay_date=run.pay_date),
-        year=years_to_date(session, member_ids=member_ids, pay_date=run.pay_date),
-        year_pay=year_pay,
-    )
-    tables: dict[int, tuple[TaxTable, TaxTableImport]] = {}
+    inputs = load_run_inputs(session, run=run)
     return [
-        _draft(
-            session,
-            run=run,
-            member=members[member_id],
-            payouts=by_member[member_id],
-            loaded=loaded,
-            history=history,
-            tables=tables,
-        )
-        for member_id in member_ids
+        _draft(run=run, member=inputs.members[member_id], payouts=payouts, inputs=inputs)
+        for member_id, payouts in inputs.payouts.items()
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class _History:
-    """What issued payslips already paid each of a run's members: in the month, in the year."""
-
-    month: dict[int, MonthToDate]
-    year: dict[int, YearToDate]
-    year_pay: dict[int, YearToDatePay]
-
-
-def _draft(
-    session: Session,
-    *,
-    run: PayrollRun,
-    member: Member,
-    payouts: list[RunPayout],
-    loaded: LoadedParameters,
-    history: _History,
-    tables: dict[int, tuple[TaxTable, TaxTableImport]],
-) -> PayslipDraft:
+def _draft(*, run: PayrollRun, member: Member, payouts: list[RunPayout], inputs: RunInputs) -> PayslipDraft:
     setting = tax_setting_on(member, on=run.pay_date)
     tax = _calculation_tax_setting(setting)
     table, table_sha256, table_import_id = None, None, None
     if tax.mode is TaxMode.TABLE:
         assert tax.table_number is not None
-        try:
-            if tax.table_number not in tables:  # read once per table, not once per member
-                tables[tax.table_number] = tax_table(
-                    session, year=run.pay_date.year, table_number=tax.table_number
-                )
-            table, record = tables[tax.table_number]
-        except MissingTaxTable as exc:
+        record = inputs.table_import
+        table = inputs.tables.get(tax.table_number)
+        if record is None or table is None:
+            exc = MissingTaxTable(tax.table_number, run.pay_date.year)
             raise RuleViolation(
                 f"{member.full_name} (member {member.id}) is taxed by table: {exc}",
                 code="missing_tax_table",
                 table_number=exc.table_number,
                 year=exc.year,
-            ) from exc
+            )
         table_sha256, table_import_id = record.sha256, record.id
     try:
         results = calculate_payouts_in_order(
@@ -154,21 +103,21 @@ def _draft(
             ],
             birth_date=member.birth_date,
             pay_date=run.pay_date,
-            parameters=loaded.parameters,
+            parameters=inputs.parameters.parameters,
             tax=tax,
-            month_to_date=history.month[member.id],
+            month_to_date=inputs.month[member.id],
             tax_table=table,
-            year_to_date=history.year_pay.get(member.id, YearToDatePay()),
+            year_to_date=inputs.year_pay.get(member.id, YearToDatePay()),
         )
     except NoContributionRule as exc:
         raise RuleViolation(str(exc), code="no_contribution_rule") from exc
-    before = history.year[member.id]
+    before = inputs.year[member.id]
     return PayslipDraft(
         member=member,
         payouts=tuple(payouts),
         results=results,
         tax_setting=setting,
-        parameters=loaded,
+        parameters=inputs.parameters,
         tax_table_sha256=table_sha256,
         tax_table_import_id=table_import_id,
         year_to_date=YearToDate(

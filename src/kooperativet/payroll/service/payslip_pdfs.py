@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.documents.pipeline import (
@@ -33,12 +34,15 @@ POOL_FROM: Final = 16
 
 def issued_payslips(session: Session, *, run_id: int) -> list[Payslip]:
     """The payslips of a locked run; a draft has none yet (409)."""
-    run = get_run(session, run_id=run_id)
-    if run.status == RunStatus.draft:
+    _require_locked(session, run_id=run_id)
+    return run_payslips(session, run_id=run_id)
+
+
+def _require_locked(session: Session, *, run_id: int) -> None:
+    if get_run(session, run_id=run_id).status == RunStatus.draft:
         raise Conflict(
             f"payroll run {run_id} is a draft; payslips are issued at approval", code="run_not_approved"
         )
-    return run_payslips(session, run_id=run_id)
 
 
 def _job(payslip: Payslip) -> PayslipJob:
@@ -80,10 +84,11 @@ PAYSLIP_PDF: Final = payslip_documents()
 
 
 def render_payslips_after_commit(session: Session, *, run_id: int) -> None:
-    """The approved run's payslips are rendered once the approval is committed."""
-    render_after_commit(
-        session, PAYSLIP_PDF, [payslip.id for payslip in issued_payslips(session, run_id=run_id)]
-    )
+    """The approved run's payslips are rendered once the approval is committed: the whole run at once, by
+    their ids (one query; the snapshots are read by the pipeline when it renders)."""
+    _require_locked(session, run_id=run_id)
+    ids = session.scalars(select(Payslip.id).where(Payslip.run_id == run_id).order_by(Payslip.sequence))
+    render_after_commit(session, PAYSLIP_PDF, list(ids))
 
 
 def pending_payslip_ids(session: Session, *, run_id: int) -> list[int]:

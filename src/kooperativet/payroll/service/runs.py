@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.calendar import previous_bank_day
@@ -51,20 +51,26 @@ def create_run(
             code="nothing_ready",
         )
     run = PayrollRun(pay_date=pay_date, pay_on=pay_on, status=RunStatus.draft, created_by_id=created_by_id)
-    run.payouts = [
-        RunPayout(
-            position=position,
-            member_id=item.member_id,
-            assignment_id=item.assignment_id,
-            client_name=item.client_name,
-            invoice_numbers=list(item.invoice_numbers),
-            invoiced_amount=item.invoiced_amount,
-            expense_reimbursement=item.expense_reimbursement,
-        )
-        for position, item in enumerate(ready, start=1)
-    ]
     session.add(run)
     session.flush()
+    # One multi-row INSERT for the payouts; the run's collection is then read back in one query.
+    session.execute(
+        insert(RunPayout).execution_options(render_nulls=True),
+        [
+            {
+                "run_id": run.id,
+                "position": position,
+                "member_id": item.member_id,
+                "assignment_id": item.assignment_id,
+                "client_name": item.client_name,
+                "invoice_numbers": list(item.invoice_numbers),
+                "invoiced_amount": item.invoiced_amount,
+                "expense_reimbursement": item.expense_reimbursement,
+            }
+            for position, item in enumerate(ready, start=1)
+        ],
+    )
+    session.expire(run, ["payouts"])
     return calculated(session, run=run)  # refuse now, not at approval, what cannot be calculated
 
 

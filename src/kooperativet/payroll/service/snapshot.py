@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
 
-from kooperativet.assignments.models import Assignment
 from kooperativet.parties.models import Cooperative, Member
 from kooperativet.payroll.models import PayrollRun, PayslipLine
 from kooperativet.payroll.service.calculate import PayslipDraft
@@ -17,7 +18,20 @@ _LINE_AMOUNTS = (
 )  # fmt: skip
 
 
-def work_snapshot(assignment: Assignment) -> dict[str, str]:
+class WorkPeriod(Protocol):
+    """What a payslip line shows of its assignment's work (an ``Assignment`` or a row of these columns)."""
+
+    @property
+    def period_start(self) -> date: ...
+    @property
+    def period_end(self) -> date: ...
+    @property
+    def extent_quantity(self) -> Decimal: ...
+    @property
+    def extent_unit(self) -> str: ...
+
+
+def work_snapshot(assignment: WorkPeriod) -> dict[str, str]:
     """The work a payout pays for, as the payslip shows it: the period and the days or hours worked."""
     return {
         "work_start": assignment.period_start.isoformat(),
@@ -58,10 +72,16 @@ def _paid_to(member: Member) -> dict[str, str | None]:
     }
 
 
-_TOTALS = (
+TOTALS = (
     "invoiced_amount", "fee", "gross_salary", "holiday_pay", "employer_contributions", "residue",
     "taxable_pay", "tax", "expense_reimbursement", "net_pay",
 )  # fmt: skip
+
+
+def parameters_json(draft: PayslipDraft) -> list[dict[str, Any]]:
+    """The parameter values the payslip used, with their sources, as stored. A run's payslips all use the
+    same ones: the run builds them once and passes them as ``parameters``."""
+    return [use.as_json() for use in draft.parameters.used]
 
 
 def snapshot(
@@ -70,8 +90,9 @@ def snapshot(
     draft: PayslipDraft,
     cooperative: Cooperative | None,
     lines: Sequence[PayslipLine],
-    assignments: Mapping[int, Assignment],
+    assignments: Mapping[int, WorkPeriod],
     payslip_numbers: Mapping[int, str],
+    parameters: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the payslip was made from and shows, as JSON-ready values (payroll.md §5–§6)."""
     member, setting = draft.member, draft.tax_setting
@@ -109,7 +130,7 @@ def snapshot(
             if draft.tax_table_sha256
             else None
         ),
-        "parameters": [use.as_json() for use in draft.parameters.used],
+        "parameters": parameters if parameters is not None else parameters_json(draft),
         "month_to_date_before": {
             "contribution_base": str(draft.results[0].month_to_date_before.contribution_base_youth_used),
             "taxable_pay": str(draft.results[0].month_to_date_before.taxable_pay),
@@ -123,7 +144,7 @@ def snapshot(
             }
             for line in lines
         ],
-        "totals": {name: str(draft.total(name)) for name in _TOTALS},
+        "totals": {name: str(draft.total(name)) for name in TOTALS},
         "year_to_date": {
             "gross": str(draft.year_to_date.gross),
             "taxable": str(draft.year_to_date.taxable),
