@@ -18,6 +18,7 @@ from kooperativet.payroll.models import PayrollRun, RunStatus
 from kooperativet.payroll.service import collect
 from kooperativet.payroll.service.calculate import calculate_run
 from kooperativet.payroll.service.issue import issue_payslip
+from kooperativet.payroll.service.payslip_notices import enqueue_payslip_notices
 from kooperativet.payroll.service.payslips import run_payslips
 from kooperativet.payroll.service.runs import get_run, require_draft
 
@@ -65,6 +66,7 @@ def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: date
         },
         now=now,
     )
+    enqueue_payslip_notices(session, run_id=run.id)  # each member is told by a worker (payslip_notices)
     return run
 
 
