@@ -49,13 +49,12 @@ def topics_for(user: User) -> list[Topic]:
 
 
 def choices_of(session: Session, user: User) -> list[Choice]:
-    stored = dict(
-        session.execute(
-            select(NotificationPreference.topic, NotificationPreference.enabled).where(
-                NotificationPreference.user_id == user.id
-            )
-        ).tuples()
+    rows = session.execute(
+        select(NotificationPreference.topic, NotificationPreference.enabled).where(
+            NotificationPreference.user_id == user.id
+        )
     )
+    stored = {key: enabled for key, enabled in rows}
     return [Choice(t, True if t.required else stored.get(t.key, DEFAULT_ENABLED)) for t in topics_for(user)]
 
 
