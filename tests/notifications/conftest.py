@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from email.message import EmailMessage
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
-from tests.governance.conftest import assembly, clock, rulebook  # noqa: F401
+from tests.governance.conftest import assembly, clock, rulebook, small_tally_keys  # noqa: F401
 from tests.payroll.conftest import paid_assignment, payroll_ready  # noqa: F401
 
 
@@ -37,7 +39,9 @@ def many_members(session: Session, password_hash: str) -> ManyMembers:
         members = []
         for _ in range(n):
             serial = next(serials)
-            user = User(email=f"m{serial}@example.se", full_name=f"Medlem {serial}", password_hash=password_hash)
+            user = User(
+                email=f"m{serial}@example.se", full_name=f"Medlem {serial}", password_hash=password_hash
+            )
             user.role_rows = [UserRole(role=Role.member)]
             member = Member(
                 first_name=f"Mona{serial}",
@@ -50,7 +54,9 @@ def many_members(session: Session, password_hash: str) -> ManyMembers:
                 bank_clearing_number="6000",
                 bank_account_number="123456789",
             )
-            member.tax_settings = [MemberTaxSetting(valid_from=date(2025, 1, 1), mode=TaxMode.flat, percent=30)]
+            member.tax_settings = [
+                MemberTaxSetting(valid_from=date(2025, 1, 1), mode=TaxMode.flat, percent=30)
+            ]
             session.add(user)
             session.flush()
             member.user_id = user.id
@@ -80,3 +86,33 @@ def pdf_attachments(message: EmailMessage) -> list[tuple[str | None, str, bytes]
         (part.get_filename(), part.get_content_type(), part.get_content())
         for part in message.iter_attachments()
     ]
+
+
+class Statements:
+    """The SQL statements run on the test's connection while counting (their text, for a failing count)."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    def __call__(self, _conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        self.sql.append(" ".join(statement.split())[:120])
+
+    @property
+    def count(self) -> int:
+        return len(self.sql)
+
+
+@pytest.fixture
+def count_statements(connection) -> Callable[[], Iterator[Statements]]:
+    """``with count_statements() as statements: …``, then read ``statements.count``."""
+
+    @contextmanager
+    def counting() -> Iterator[Statements]:
+        statements = Statements()
+        event.listen(connection, "before_cursor_execute", statements)
+        try:
+            yield statements
+        finally:
+            event.remove(connection, "before_cursor_execute", statements)
+
+    return counting

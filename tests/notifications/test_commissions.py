@@ -92,7 +92,9 @@ def test_a_topic_she_turned_off_sends_nothing(
     mia = make_member()
     submitted = _submitted(api, mia, client_record)
     api.put(
-        "/api/v1/me/notifications", json={"notifications": {"commission_rejected": False}}, headers=mia.headers
+        "/api/v1/me/notifications",
+        json={"notifications": {"commission_rejected": False}},
+        headers=mia.headers,
     )
 
     api.post(

@@ -54,7 +54,7 @@ def choices_of(session: Session, user: User) -> list[Choice]:
             NotificationPreference.user_id == user.id
         )
     )
-    stored = {key: enabled for key, enabled in rows}
+    stored = {str(key): bool(enabled) for key, enabled in rows}
     return [Choice(t, True if t.required else stored.get(t.key, DEFAULT_ENABLED)) for t in topics_for(user)]
 
 

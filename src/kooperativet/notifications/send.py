@@ -17,7 +17,7 @@ from decimal import Decimal
 from email.utils import make_msgid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kooperativet.db import clock_of
@@ -95,40 +95,48 @@ class Notice:
     message_id: str | None = None
 
 
-def notify_many(session: Session, topic_key: str, notices: Sequence[Notice]) -> list[OutgoingMail]:
-    """Queue each notice whose recipient wants ``topic_key``, in a constant number of statements."""
+def notify_many(session: Session, topic_key: str, notices: Sequence[Notice]) -> list[int]:
+    """Queue each notice whose recipient wants ``topic_key``, in a constant number of statements; the ids
+    of the messages queued."""
     topic(topic_key)
     wanted = receives(session, [n.recipient.user_id for n in notices], topic_key)
     already = _queued_already(session, [n.message_id for n in notices if n.message_id is not None])
     now = clock_of(session)
-    messages = []
+    rows = []
     for notice in notices:
         message_id = notice.message_id or make_msgid(domain=DOMAIN)
         if not wanted[notice.recipient.user_id] or message_id in already:
             continue
         language = _language(notice.recipient)
         subject, text, html = compose(topic_key, language, _context(notice.recipient, notice.context))
-        messages.append(
-            OutgoingMail(
-                template=topic_key,
-                language=language,
-                to_addresses=[notice.recipient.email],
-                bcc_addresses=[],
-                subject=subject,
-                text_body=text,
-                html_body=html,
-                attachments=[dict(reference) for reference in notice.attachments],
-                message_id=message_id,
-                state=MailState.queued,
-                queued_at=now,
-            )
+        rows.append(
+            {
+                "template": topic_key,
+                "language": language,
+                "to_addresses": [notice.recipient.email],
+                "bcc_addresses": [],
+                "subject": subject,
+                "text_body": text,
+                "html_body": html,
+                "attachments": [dict(reference) for reference in notice.attachments],
+                "message_id": message_id,
+                "state": MailState.queued,
+                "queued_at": now,
+            }
         )
-    if not messages:
+    if not rows:
         return []
-    session.add_all(messages)
-    session.flush()  # one INSERT … RETURNING for all of them
-    _enqueue_sends(session, [message.id for message in messages])
-    return messages
+    # One executemany; the ids are read back by Message-ID (unique), since SQLite cannot return them in order.
+    session.execute(insert(OutgoingMail), rows)
+    mail_ids = list(
+        session.scalars(
+            select(OutgoingMail.id)
+            .where(OutgoingMail.message_id.in_([row["message_id"] for row in rows]))
+            .order_by(OutgoingMail.id)
+        )
+    )
+    _enqueue_sends(session, mail_ids)
+    return mail_ids
 
 
 def _queued_already(session: Session, message_ids: Sequence[str]) -> set[str]:
@@ -140,20 +148,22 @@ def _queued_already(session: Session, message_ids: Sequence[str]) -> set[str]:
 
 
 def _enqueue_sends(session: Session, mail_ids: Sequence[int]) -> None:
-    """One send job per message, as ``queue_mail`` makes them, added in one INSERT. The keys are new (the
-    messages were just made), so the look-up ``jobs.enqueue`` does per key is not needed."""
+    """One send job per message, as ``queue_mail`` makes them, added in one executemany. The keys are new
+    (the messages were just made), so the look-up ``jobs.enqueue`` does per key is not needed."""
     now = clock_of(session)
-    session.add_all(
-        Job(
-            kind=SEND_MAIL,
-            payload={"mail_id": mail_id},
-            key=f"mail:{mail_id}",
-            state=JobState.pending,
-            run_after=now,
-            created_at=now,
-        )
-        for mail_id in mail_ids
+    session.execute(
+        insert(Job),
+        [
+            {
+                "kind": SEND_MAIL,
+                "payload": {"mail_id": mail_id},
+                "key": f"mail:{mail_id}",
+                "state": JobState.pending,
+                "run_after": now,
+                "created_at": now,
+            }
+            for mail_id in mail_ids
+        ],
     )
-    session.flush()
     session.info[WORK_ENQUEUED] = True
     schedule_inline_run(session)

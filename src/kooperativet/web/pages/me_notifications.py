@@ -24,8 +24,6 @@ def my_notifications(request: Request, user: WebUser, session: DbSession, saved:
 async def choose_my_notifications(request: Request, user: WebUser, session: DbSession, now: Now) -> Response:
     form = await request.form()
     # A box left unticked is not sent at all; required ones are disabled and not sent either, and stay on.
-    wanted = {
-        topic.key: topic.key in form for topic in preferences.topics_for(user) if not topic.required
-    }
+    wanted = {topic.key: topic.key in form for topic in preferences.topics_for(user) if not topic.required}
     preferences.choose(session, user=user, wanted=wanted, now=now)
     return RedirectResponse("/me/notifications?saved=true", status_code=303)
