@@ -15,6 +15,7 @@ from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
 from tests.governance.conftest import assembly, clock, rulebook, small_tally_keys  # noqa: F401
 from tests.payroll.conftest import paid_assignment, payroll_ready  # noqa: F401
+from tests.web.conftest import browser_client  # noqa: F401
 
 
 def personal_number(serial: int) -> str:

@@ -11,7 +11,6 @@ from kooperativet.auth.models import Role
 from kooperativet.mail.models import OutgoingMail
 from tests.mailbox import Mailbox
 from tests.notifications.conftest import html_of, text_of
-from tests.web.conftest import browser_client  # noqa: F401
 from tests.web.test_office_payroll import _member_form, _signed_in
 
 MEMBERS = "/api/v1/members"

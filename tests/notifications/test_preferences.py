@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from kooperativet.auth.models import Role
 from kooperativet.notifications.models import NotificationPreference
 from kooperativet.web.i18n import LANGUAGE_COOKIE
-from tests.web.conftest import browser_client, form_token, sign_in  # noqa: F401
+from tests.web.conftest import form_token, sign_in
 
 API = "/api/v1/me/notifications"
 

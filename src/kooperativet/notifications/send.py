@@ -55,7 +55,8 @@ def _language(recipient: Recipient) -> str:
 
 
 def _context(recipient: Recipient, context: Context) -> dict[str, Any]:
-    return in_language({"name": recipient.name, **context}, _language(recipient))
+    written: dict[str, Any] = in_language({"name": recipient.name, **context}, _language(recipient))
+    return written
 
 
 def notify(
