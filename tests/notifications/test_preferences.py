@@ -128,3 +128,18 @@ def test_the_page_in_english(browser_client: TestClient, make_member) -> None:
     assert "My e-mail notifications" in html
     assert "Your payslip is ready – attached as a PDF" in html
     assert "section 6 c of the Employment Protection Act (1982:80)" in html
+
+
+def test_the_api_names_every_topic_and_no_other() -> None:
+    from typing import get_args
+
+    from kooperativet.notifications.schemas import TopicKey
+    from kooperativet.notifications.topics import TOPICS
+
+    assert set(get_args(TopicKey)) == set(TOPICS)
+
+
+def test_an_unknown_topic_is_a_422(api: TestClient, make_member) -> None:
+    mia = make_member()
+    answer = api.put(API, json={"notifications": {"newsletter": False}}, headers=mia.headers)
+    assert answer.status_code == 422

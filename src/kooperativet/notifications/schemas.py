@@ -36,7 +36,19 @@ class NotificationsRead(ReadSchema):
     notifications: list[NotificationRead]
 
 
+#: The topics by name (``topics.TOPICS``; a test keeps the two the same): any other key is a 422.
+TopicKey = Literal[
+    "commission_approved",
+    "commission_rejected",
+    "payslip_ready",
+    "member_details_changed",
+    "vote_opened",
+    "commission_submitted",
+    "payment_unmatched",
+]
+
+
 class NotificationsUpdate(Schema):
     """Topic → on or off; topics left out keep their setting. A required one cannot be turned off (409)."""
 
-    notifications: dict[str, bool]
+    notifications: dict[TopicKey, bool]
