@@ -33,6 +33,6 @@ def choose_notifications(
 ) -> NotificationsRead:
     """Turn messages on or off. A required one (the anställningsbevis, a changed bank account) cannot be
     turned off: 409 ``notification_required``; an unknown topic is a 422."""
-    wanted: dict[str, bool] = dict(body.notifications)
+    wanted = {str(topic): enabled for topic, enabled in body.notifications.items()}
     choices = preferences.choose(session, user=user, wanted=wanted, now=clock)
     return _read(choices, language_of_user(session, user.id))
