@@ -12,6 +12,7 @@ from kooperativet.invoices import models as invoices_models
 from kooperativet.invoices.mailing import models as invoice_mailing_models
 from kooperativet.jobs import models as jobs_models
 from kooperativet.mail import models as mail_models
+from kooperativet.notifications import models as notifications_models
 from kooperativet.parameters import models as parameters_models
 from kooperativet.parties import models as parties_models
 from kooperativet.payroll import models as payroll_models
@@ -29,6 +30,7 @@ __all__ = [
     "invoices_models",
     "jobs_models",
     "mail_models",
+    "notifications_models",
     "parameters_models",
     "parties_models",
     "payroll_models",

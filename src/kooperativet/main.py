@@ -31,6 +31,7 @@ from kooperativet.invoices.bank_entries_router import router as bank_entries_rou
 from kooperativet.invoices.mailing.router import router as invoice_mailing_router
 from kooperativet.invoices.router import router as invoices_router
 from kooperativet.jobs.runner import run_inline
+from kooperativet.notifications.router import router as notifications_router
 from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
 from kooperativet.payroll.router import router as payroll_router
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(parties_router)
     app.include_router(clients_router)
     app.include_router(privacy_router)
+    app.include_router(notifications_router)
     app.include_router(parameters_router)
     app.include_router(assignments_router)
     app.include_router(commission_router)

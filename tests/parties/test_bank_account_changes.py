@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from email.header import decode_header, make_header
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import Role
+from tests.mailbox import Mailbox
 
 MEMBERS = "/api/v1/members"
 NEW_ACCOUNT = {"bank_clearing_number": "5000", "bank_account_number": "1234560"}
@@ -96,43 +96,19 @@ def test_a_change_of_name_or_personnummer_is_audited_with_old_and_new_masked(
 
 
 def test_the_member_is_told_by_email_when_smtp_is_set_up(
-    api: TestClient, app, make_user, make_member, unused_tcp_port: int
+    api: TestClient, make_user, make_member, mailbox: Mailbox
 ) -> None:
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message) -> None:
-            received.append(message)
-
     treasurer, mia = make_user(Role.treasurer), make_member()
-    controller = Controller(Collect(), hostname="127.0.0.1", port=unused_tcp_port)
-    controller.start()
-    try:
-        app.state.settings = app.state.settings.model_copy(
-            update={"smtp_host": "127.0.0.1", "smtp_port": unused_tcp_port, "smtp_starttls": False}
-        )
-        _change(api, mia.member.id, treasurer.headers, **NEW_ACCOUNT)
-    finally:
-        controller.stop()
 
-    [message] = received
-    assert message["To"] == mia.user.email
-    assert str(make_header(decode_header(message["Subject"]))) == "Ändrade uppgifter i medlemsregistret"
-    text = message.get_payload(decode=True).decode()
+    _change(api, mia.member.id, treasurer.headers, **NEW_ACCOUNT)
+
+    [message] = mailbox.to(mia.user.email)
+    assert message["Subject"] == "Ändrade uppgifter i medlemsregistret"
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
     assert "bankkonto för lön" in text
     assert "1234560" not in text
-
-
-@pytest.fixture
-def unused_tcp_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --- an IBAN for salary ---------------------------------------------------------------------------------

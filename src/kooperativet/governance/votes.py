@@ -40,6 +40,7 @@ from kooperativet.governance.schemas.votes import (
     PerCapsulamCreate,
     VoteCreate,
 )
+from kooperativet.governance.vote_notices import tell_voters
 from kooperativet.parameters import catalog
 from kooperativet.parties.models import Member
 
@@ -87,6 +88,7 @@ def _new_vote(
         },
         now=now,
     )
+    tell_voters(session, vote=vote)
     return vote
 
 

@@ -9,7 +9,7 @@ reference is already stored (as a payment or as an unmatched entry, whole or in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -32,6 +32,7 @@ from kooperativet.invoices.models import (
     UnmatchedBankEntry,
 )
 from kooperativet.invoices.ocr import is_valid_ocr
+from kooperativet.invoices.payment_notices import tell_treasurers_unmatched
 from kooperativet.invoices.schemas import PaymentCreate
 from kooperativet.invoices.service.read import get_invoice, refuse_own_invoice
 from kooperativet.invoices.service.settlement import settle
@@ -78,6 +79,8 @@ class ImportResult:
     partly_paid: int = 0
     unmatched: int = 0
     already_imported: int = 0
+    #: The entries this import stored unmatched, for the treasurers' notice.
+    unmatched_entries: list[UnmatchedBankEntry] = field(default_factory=list)
 
 
 def import_camt054(session: Session, *, content: bytes, actor: User, now: datetime) -> ImportResult:
@@ -96,12 +99,16 @@ def import_camt054(session: Session, *, content: bytes, actor: User, now: dateti
         if _already_imported(session, credit.entry_reference):
             result.already_imported += 1
         elif credit.problem is not None or credit.amount is None or credit.booked_on is None:
-            _leave_unmatched(session, credit, reason=credit.problem or "incomplete entry", actor=actor)
+            entry = _leave_unmatched(
+                session, credit, reason=credit.problem or "incomplete entry", actor=actor
+            )
+            result.unmatched_entries.append(entry)
             result.unmatched += 1
         elif len(credit.references) > 1:
             _import_several(session, credit, amount=credit.amount, actor=actor, now=now, result=result)
         else:
             _import_single(session, credit, amount=credit.amount, actor=actor, now=now, result=result)
+    tell_treasurers_unmatched(session, entries=result.unmatched_entries)
     return result
 
 
@@ -114,7 +121,7 @@ def _import_single(
         reason = f"more than the {invoice.outstanding} due on invoice {invoice.number}"
         invoice = None
     if invoice is None:
-        _leave_unmatched(session, credit, reason=reason, actor=actor)
+        result.unmatched_entries.append(_leave_unmatched(session, credit, reason=reason, actor=actor))
         result.unmatched += 1
         return
     _pay_from_bank(
@@ -169,7 +176,7 @@ def _import_several(
     what = f"{left} of {amount} was left after paying the invoices its references name"
     if not paid_any:
         what = "none of its references names an open invoice"
-    _leave_unmatched(
+    entry = _leave_unmatched(
         session,
         credit,
         reason="; ".join([what, *notes])[:500],
@@ -178,6 +185,7 @@ def _import_several(
         key=f"{credit.entry_reference}#rest" if paid_any else credit.entry_reference,
         reference=" ".join(unpaid)[:100] or None,
     )
+    result.unmatched_entries.append(entry)
     result.unmatched += 1
 
 
@@ -220,20 +228,20 @@ def _leave_unmatched(
     amount: Decimal | None = None,
     key: str | None = None,
     reference: str | None = None,
-) -> None:
-    session.add(
-        UnmatchedBankEntry(
-            bank_entry_reference=key or credit.entry_reference,
-            amount=credit.amount if amount is None else amount,
-            currency=credit.currency,
-            booked_on=credit.booked_on,
-            reference=reference or (" ".join(credit.references)[:100] or None),
-            uetr=credit.uetr,
-            reason=reason[:500],
-            imported_by_id=actor.id,
-        )
+) -> UnmatchedBankEntry:
+    entry = UnmatchedBankEntry(
+        bank_entry_reference=key or credit.entry_reference,
+        amount=credit.amount if amount is None else amount,
+        currency=credit.currency,
+        booked_on=credit.booked_on,
+        reference=reference or (" ".join(credit.references)[:100] or None),
+        uetr=credit.uetr,
+        reason=reason[:500],
+        imported_by_id=actor.id,
     )
+    session.add(entry)
     session.flush()
+    return entry
 
 
 def _open_invoice(

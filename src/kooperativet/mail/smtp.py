@@ -9,7 +9,6 @@ import smtplib
 import ssl
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from email.message import EmailMessage
 
 from kooperativet.config import Settings, SmtpSecurity
@@ -80,32 +79,3 @@ def transmit(settings: Settings, message: EmailMessage, recipients: Sequence[str
         raise MailNotSent(f"{type(exc).__name__}: {exc}"[:500]) from exc
     if refused:
         raise MailNotSent(f"refused by the server: {', '.join(sorted(refused))}"[:500])
-
-
-# --- the synchronous path, still used by the member-record change notice (parties) -------------------------
-
-
-@dataclass(frozen=True)
-class MailOutcome:
-    status: str  # "sent", "failed", "not_configured"
-    detail: str | None
-
-
-def send_mail(
-    settings: Settings, *, to: str, subject: str, body: str, bcc: Sequence[str] = ()
-) -> MailOutcome:
-    """Send a plain-text message now, inside the caller's request. Kept until the member-record notice
-    moves to the outbox (``queue_mail``); nothing new should call it."""
-    if settings.smtp_host is None:
-        return MailOutcome("not_configured", "no SMTP server is configured")
-    message = EmailMessage()
-    message["From"] = sender_address(settings.smtp_from)
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    recipients = list(bcc) or [to]
-    try:
-        transmit(settings, message, recipients)
-    except MailNotSent as exc:
-        return MailOutcome("failed", str(exc))
-    return MailOutcome("sent", f"sent to {len(recipients)} recipient(s)")

@@ -4,12 +4,11 @@ from datetime import date
 
 from fastapi import APIRouter, status
 
-from kooperativet.api.dependencies import AppSettings, DbSession, Now, Window
+from kooperativet.api.dependencies import DbSession, Now, Window
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth import policy
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
-from kooperativet.mail import smtp as mail
 from kooperativet.parties import service
 from kooperativet.parties.schemas import (
     ClientCreate,
@@ -94,22 +93,17 @@ def update_member(
     body: MemberUpdate,
     user: CurrentUser,
     session: DbSession,
-    settings: AppSettings,
     clock: Now,
 ) -> MemberRead:
     """Change a member's record. A member may change only their own contact fields.
 
     A new bank account is used for salary only after another treasurer or admin, or the member, confirms it
     (``POST …/bank-account/confirm``). A change of name, personnummer or bank account is recorded in the audit
-    log and e-mailed to the member when SMTP is set up, after the change is committed."""
+    log and e-mailed to the member (a notice she cannot turn off), queued with the change."""
     member = service.get_member(session, member_id=member_id, actor=user)
     change = service.update_member(session, member=member, update=body, actor=user, now=clock)
-    read = MemberRead.model_validate(change.member)
-    if change.tells_the_member and change.member.email:
-        session.commit()
-        subject, text = service.change_notice(change)
-        mail.send_mail(settings, to=change.member.email, subject=subject, body=text)
-    return read
+    service.queue_change_notice(session, change)
+    return MemberRead.model_validate(change.member)
 
 
 @router.post(

@@ -18,6 +18,7 @@ from kooperativet.web.pages.commission_downloads import router as commission_dow
 from kooperativet.web.pages.commissions import router as commissions_router
 from kooperativet.web.pages.home import router as home_router
 from kooperativet.web.pages.me import router as me_router
+from kooperativet.web.pages.me_notifications import router as me_notifications_router
 from kooperativet.web.pages.meetings import router as meetings_router
 from kooperativet.web.pages.meetings_board import router as meetings_board_router
 from kooperativet.web.pages.meetings_conduct import router as meetings_conduct_router
@@ -56,6 +57,7 @@ PAGE_ROUTERS = (
     admin_router,
     pay_router,
     me_router,
+    me_notifications_router,
     office_members_new_router,
     office_mail_router,
 )

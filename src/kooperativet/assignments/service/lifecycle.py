@@ -11,6 +11,7 @@ from kooperativet.assignments import rules
 from kooperativet.assignments.duties import refuse_own_work
 from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus, AssignmentWarning, Transition
+from kooperativet.assignments.service import notices
 from kooperativet.assignments.service.guards import require_office, require_owner
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
@@ -37,6 +38,7 @@ def submit_assignment(
     _move(assignment, Transition.submit, version=version)
     assignment.submitted_at = now
     session.flush()
+    notices.tell_treasurers_submitted(session, assignment=assignment)
     return assignment
 
 
@@ -89,6 +91,7 @@ def reject_assignment(
     assignment.decided_at = now
     assignment.decided_by_id = actor.id
     session.flush()
+    notices.tell_member_rejected(session, assignment=assignment)
     return assignment
 
 

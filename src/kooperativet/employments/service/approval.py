@@ -19,6 +19,7 @@ from kooperativet.employments.service.certificate import (
     CERTIFICATE_TEMPLATE,
     certificate_context,
 )
+from kooperativet.employments.service.notices import tell_member_approved
 from kooperativet.employments.service.save import assignment_warnings
 
 VARYING_PLACES: Final = "Varierande arbetsplatser"
@@ -69,4 +70,5 @@ def approve_assignment(
     session.add(employment)
     session.flush()
     render_after_commit(session, CERTIFICATE_PDF, [employment.id])
+    tell_member_approved(session, employment=employment)
     return employment

@@ -30,13 +30,12 @@ from kooperativet.parties.service.members import (
     list_members,
     update_member,
 )
-from kooperativet.parties.service.notice import MemberChange, change_notice
+from kooperativet.parties.service.notice import MemberChange, queue_change_notice
 from kooperativet.parties.service.tax_settings import add_tax_setting
 
 __all__ = [
     "MemberChange",
     "add_tax_setting",
-    "change_notice",
     "client_visibility",
     "confirm_bank_account",
     "create_client",
@@ -47,6 +46,7 @@ __all__ = [
     "get_own_member",
     "list_clients",
     "list_members",
+    "queue_change_notice",
     "seed_cooperative",
     "update_client",
     "update_cooperative",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from kooperativet.mail import queue_mail
 from kooperativet.parties.models import Member
 
 
@@ -20,29 +23,27 @@ class MemberChange:
         return bool(self.identity_fields) or self.bank_account_changed
 
 
-def change_notice(change: MemberChange) -> tuple[str, str]:
-    """The e-mail (subject, body, in Swedish) telling a member what was changed in their record."""
-    what = [_IDENTITY_LABELS[field] for field in change.identity_fields]
-    if change.bank_account_changed:
-        what.append("bankkonto för lön")
-    lines = [
-        "Hej,",
-        "",
-        f"Följande uppgifter i ditt medlemsregister har ändrats: {', '.join(what)}.",
-    ]
-    if change.member.has_pending_bank_account:
-        lines += [
-            "",
-            "Det nya bankkontot används för lön först när du eller en annan person på kontoret har",
-            "bekräftat det.",
-            "Lönen betalas till det tidigare bekräftade kontot tills dess.",
-        ]
-    lines += ["", "Om du inte känner igen ändringen, kontakta kassören genast.", ""]
-    return "Ändrade uppgifter i medlemsregistret", "\n".join(lines)
+MEMBER_DETAILS_CHANGED = "member_details_changed"  # notifications.topics: required, a security notice
 
 
-_IDENTITY_LABELS = {
-    "first_name": "förnamn",
-    "last_name": "efternamn",
-    "personal_identity_number": "personnummer",
-}
+def queue_change_notice(session: Session, change: MemberChange) -> None:
+    """Queue, in the change's own transaction, the e-mail telling the member what was changed.
+
+    It is always sent (nobody can turn it off): a changed bank account she does not know of may be
+    someone trying to divert her salary. Parties sit under ``notifications``, so the message is queued
+    here directly; the topic is listed with the others in ``notifications.topics``."""
+    member = change.member
+    if not change.tells_the_member or not member.email:
+        return
+    queue_mail(
+        session,
+        to=member.email,
+        template=MEMBER_DETAILS_CHANGED,
+        language=str(member.language),
+        context={
+            "name": member.first_name,
+            "fields": list(change.identity_fields),
+            "bank_account": change.bank_account_changed,
+            "pending": member.has_pending_bank_account,
+        },
+    )

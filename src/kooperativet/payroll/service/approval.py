@@ -18,6 +18,7 @@ from kooperativet.payroll.models import PayrollRun, RunStatus
 from kooperativet.payroll.service import collect
 from kooperativet.payroll.service.calculate import PayslipDraft, calculate_run
 from kooperativet.payroll.service.issue import issue_payslips
+from kooperativet.payroll.service.payslip_notices import enqueue_payslip_notices
 from kooperativet.payroll.service.runs import get_run, require_draft
 
 
@@ -60,8 +61,8 @@ def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: date
         },
         now=now,
     )
-    # ── Notifications: the one place a "payslips ready" job is enqueued for the run (once per run, in this
-    # transaction, so it runs only if the approval is committed). ──
+    # One job for the whole run, in this transaction: a worker tells each member (payslip_notices).
+    enqueue_payslip_notices(session, run_id=run.id)
     return run
 
 

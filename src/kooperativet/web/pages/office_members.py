@@ -13,10 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
-from kooperativet.config import Settings
 from kooperativet.core.identifiers import mask_account, mask_iban
 from kooperativet.errors import DomainError
-from kooperativet.mail import smtp as mail
 from kooperativet.parties import service
 from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdate
@@ -143,12 +141,7 @@ async def change_member(
             request, session, member=member, user=user, values=values, errors=errors, status=422
         )
         raise FormRejected(page) from exc
-    if change.tells_the_member and change.member.email:
-        # As the API does: the member hears of the change only once it is committed.
-        session.commit()
-        settings: Settings = request.app.state.settings
-        subject, text = service.change_notice(change)
-        mail.send_mail(settings, to=change.member.email, subject=subject, body=text)
+    service.queue_change_notice(session, change)  # sent by a worker once this is committed
     return RedirectResponse(f"/office/members/{member_id}?saved=1", status_code=303)
 
 

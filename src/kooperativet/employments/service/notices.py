@@ -1,0 +1,45 @@
+"""What the member is told when her commission is approved: the anställningsbevis, attached as its PDF.
+
+LAS 6 c § obliges the employer to give the employee written information on the terms; the e-mail carries
+the issued certificate, so it is a required notification (``notifications.topics``)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from kooperativet.documents.pipeline import stored_pdf
+from kooperativet.employments.models import Employment
+from kooperativet.employments.service.certificate import CERTIFICATE_PDF
+from kooperativet.mail import AttachmentFile, attachment, attachment_source
+from kooperativet.notifications import COMMISSION_APPROVED, member_recipient, notify
+
+CERTIFICATE_ATTACHMENT = "employment_certificate"
+
+
+@attachment_source(CERTIFICATE_ATTACHMENT)
+def certificate_attachment(session: Session, employment_id: int) -> AttachmentFile:
+    """The stored anställningsbevis; one still pending is rendered and stored first."""
+    employment = session.get(Employment, employment_id)
+    if employment is None:
+        raise LookupError(f"employment {employment_id} does not exist")
+    return AttachmentFile(
+        filename=f"anstallningsbevis-{employment.id}.pdf",
+        content_type="application/pdf",
+        content=stored_pdf(session, CERTIFICATE_PDF, employment),
+    )
+
+
+def tell_member_approved(session: Session, *, employment: Employment) -> None:
+    assignment = employment.assignment
+    notify(
+        session,
+        COMMISSION_APPROVED,
+        member_recipient(session, assignment.member),
+        {
+            "title": assignment.title,
+            "client": assignment.client.name,
+            "start": employment.start,
+            "end": employment.end,
+        },
+        attachments=[attachment(CERTIFICATE_ATTACHMENT, employment.id)],
+    )

@@ -1,0 +1,69 @@
+"""Telling each member of an approved run that her payslip is ready, with the PDF attached.
+
+Approval stays set-based: it only enqueues one ``notify_payslips_ready`` job for the run (``approval``). The
+worker then composes every member's message in a constant number of statements, however large the run
+(the payslips, their members, their preferences, the messages, their send jobs). The PDF is attached when
+each message is sent, so one still rendering is rendered first (``documents.pipeline.stored_pdf``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.documents.pipeline import stored_pdf
+from kooperativet.jobs import JobContext, enqueue, handler
+from kooperativet.mail import AttachmentFile, attachment, attachment_source
+from kooperativet.notifications import PAYSLIP_READY, Notice, member_recipients, notify_many
+from kooperativet.payroll.models import Payslip
+from kooperativet.payroll.service.payslip_pdfs import PAYSLIP_PDF
+
+NOTIFY_PAYSLIPS_READY: Final = "notify_payslips_ready"
+PAYSLIP_ATTACHMENT: Final = "payslip_pdf"
+
+
+def enqueue_payslip_notices(session: Session, *, run_id: int) -> None:
+    """In the approval's transaction: one job for the whole run, once per run."""
+    enqueue(session, NOTIFY_PAYSLIPS_READY, {"run_id": run_id}, key=f"{NOTIFY_PAYSLIPS_READY}:{run_id}")
+
+
+@attachment_source(PAYSLIP_ATTACHMENT)
+def payslip_attachment(session: Session, payslip_id: int) -> AttachmentFile:
+    payslip = session.get(Payslip, payslip_id)
+    if payslip is None:
+        raise LookupError(f"payslip {payslip_id} does not exist")
+    return AttachmentFile(
+        filename=f"{payslip.number}.pdf",
+        content_type="application/pdf",
+        content=stored_pdf(session, PAYSLIP_PDF, payslip),
+    )
+
+
+@handler(NOTIFY_PAYSLIPS_READY)
+def notify_payslips_ready(context: JobContext, payload: Mapping[str, Any]) -> None:
+    queue_payslip_notices(context.session, run_id=int(payload["run_id"]))
+    context.session.commit()
+
+
+def queue_payslip_notices(session: Session, *, run_id: int) -> int:
+    """Queue a message for each payslip of the run whose member wants it; how many were queued."""
+    rows = session.execute(
+        select(Payslip.id, Payslip.member_id, Payslip.number, Payslip.pay_date, Payslip.net_pay)
+        .where(Payslip.run_id == run_id)
+        .order_by(Payslip.id)
+    ).all()
+    members = member_recipients(session, [row.member_id for row in rows])
+    # A member paid twice in one run (a correction) has two payslips: a message for each.
+    notices = [
+        Notice(
+            members[row.member_id],
+            {"number": row.number, "pay_date": row.pay_date, "net_pay": row.net_pay},
+            attachments=[attachment(PAYSLIP_ATTACHMENT, row.id)],
+            message_id=f"<payslip-{row.id}@kooperativet.local>",
+        )
+        for row in rows
+        if row.member_id in members
+    ]
+    return len(notify_many(session, PAYSLIP_READY, notices))
