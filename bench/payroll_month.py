@@ -122,7 +122,7 @@ def load_prerequisites(url: str, payouts: int) -> None:
         members = []
         for index in range(member_count):
             base = BIRTHS[index % len(BIRTHS)]
-            birth = base.replace(day=1 + (index // 4000) % 28) if index >= 4000 else base
+            birth = base.replace(day=1 + (index // 1000) % 28)  # with the serial below, one person each
             number = _personal_number(birth, index)
             members.append(
                 {
