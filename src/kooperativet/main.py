@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -28,6 +30,7 @@ from kooperativet.governance.rulebooks_router import router as rulebooks_router
 from kooperativet.governance.votes_router import router as votes_router
 from kooperativet.invoices.bank_entries_router import router as bank_entries_router
 from kooperativet.invoices.router import router as invoices_router
+from kooperativet.jobs.embedded import EmbeddedWorker, wake_on_commit
 from kooperativet.jobs.runner import run_inline
 from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
@@ -53,6 +56,19 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The embedded worker runs while the application serves (docs/workers.md)."""
+    worker: EmbeddedWorker | None = app.state.embedded_worker
+    if worker is not None:
+        worker.start()
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
@@ -67,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+        lifespan=_lifespan,
     )
     # A few connections more than session slots, for /health and background work.
     engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size, max_overflow=10)
@@ -75,8 +92,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine, audit_key=settings.audit_signing_key)
     app.state.write_lock = write_lock_for(engine)
     assert all_jobs  # every job handler is registered before the first job runs
+    app.state.embedded_worker = None
     if settings.resolved_jobs_mode is JobsMode.inline:
         run_inline(app.state.session_factory, settings)
+    elif settings.resolved_jobs_mode is JobsMode.embedded:
+        app.state.embedded_worker = EmbeddedWorker(
+            settings, audit_key=settings.audit_signing_key, write_lock=app.state.write_lock
+        )
+        wake_on_commit(app.state.session_factory, app.state.embedded_worker.wake)
     app.state.login_throttle = LoginThrottle(
         attempts=settings.login_attempts_per_window,
         attempts_per_address=settings.login_attempts_per_address,
