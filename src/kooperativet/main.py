@@ -39,6 +39,7 @@ from kooperativet.privacy.router import router as privacy_router
 from kooperativet.web.install import install_web
 from kooperativet.workflows.clients_router import router as clients_router
 from kooperativet.workflows.commission_router import router as commission_router
+from kooperativet.workflows.jobs_router import router as jobs_router
 
 DESCRIPTION = """
 Back office for a Swedish employment cooperative (anställningskooperativ): members register commissions,
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(minutes_router)
     app.include_router(payroll_router)
     app.include_router(exports_router)
+    app.include_router(jobs_router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

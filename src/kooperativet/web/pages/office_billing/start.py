@@ -21,6 +21,7 @@ OFFICE_PAGES = (
     ("/office/month-end", N_("Month end"), N_("The month's files for the tax agency and the books")),
     ("/office/members", N_("Members"), N_("The member register")),
     ("/office/parameters", N_("Parameters"), N_("Rates, fees and thresholds with their sources")),
+    ("/office/jobs", N_("Background work"), N_("E-mail and PDFs that failed, and sending them again")),
 )
 
 
