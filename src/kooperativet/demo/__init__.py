@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet import __version__, all_jobs, migrate
 from kooperativet.config import Settings
-from kooperativet.db import after_commit, make_engine, make_session_factory, transaction
+from kooperativet.db import after_commit, commit_now, make_engine, make_session_factory, transaction
 from kooperativet.jobs.runner import run_due
 
 #: The kinds of document the manifest lists (docs/demo.md): the cooperative's own documents, and no input.
@@ -113,6 +113,12 @@ class DemoContext:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
         return path
+
+    def commit_and_run_jobs(self) -> None:
+        """Commit the step's work so far and do the jobs it recorded (render its documents), as a request
+        followed by the worker would: the next part of the step reads what they made."""
+        commit_now(self.session)
+        run_due(self.session, DEMO_JOB_SETTINGS, "demo")
 
     def write_after_commit(
         self, relative: str, content: Callable[[], bytes | None], *, kind: str, document_id: str
