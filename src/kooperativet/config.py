@@ -101,7 +101,10 @@ class Settings(BaseSettings):
         default=2.0, gt=0, le=300, description="how long an idle worker sleeps before it looks for due work"
     )
     worker_lease_seconds: int = Field(
-        default=300, ge=1, le=24 * 3600, description="how long a claimed job is a worker's before another may take it"
+        default=300,
+        ge=1,
+        le=24 * 3600,
+        description="how long a claimed job is a worker's before another may take it",
     )
     # The address people reach the web interface at, for links in e-mail (invitations, password resets).
     public_url: str = "http://127.0.0.1:8000"

@@ -27,7 +27,9 @@ def test_operation_meets_its_expectation_for_role(
 ) -> None:
     actors = Actors.make(make_user, make_member)
     when = datetime(2026, 11, 30, tzinfo=UTC)
-    job = Job(kind="send_mail", payload={}, state=JobState.failed, attempts=8, run_after=when, created_at=when)
+    job = Job(
+        kind="send_mail", payload={}, state=JobState.failed, attempts=8, run_after=when, created_at=when
+    )
     session.add(job)
     session.flush()
     method, template = OPERATIONS[operation_id]

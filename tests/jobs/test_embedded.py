@@ -37,7 +37,9 @@ def test_sqlite_runs_a_worker_thread_by_default() -> None:
     assert app.state.embedded_worker is None
 
 
-def test_a_commit_wakes_the_embedded_worker_and_it_stops_with_the_app(committed_url: str, tmp_path: Path) -> None:
+def test_a_commit_wakes_the_embedded_worker_and_it_stops_with_the_app(
+    committed_url: str, tmp_path: Path
+) -> None:
     effect = tmp_path / "effects"
     app = create_app(embedded_settings(committed_url, tmp_path))
     with TestClient(app) as client:
@@ -50,5 +52,6 @@ def test_a_commit_wakes_the_embedded_worker_and_it_stops_with_the_app(committed_
         [line] = effects(effect)
         assert line.split()[1].endswith(":embedded")
         thread = app.state.embedded_worker._thread
-        assert thread is not None and thread.is_alive()
+        assert thread is not None
+        assert thread.is_alive()
     assert not thread.is_alive()  # the lifespan's end stopped it

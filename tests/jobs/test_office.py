@@ -56,7 +56,12 @@ def test_the_office_lists_the_failed_jobs_and_sends_one_again(
     body = listed.json()
     assert body["total"] == 1
     [item] = body["items"]
-    assert (item["id"], item["kind"], item["state"], item["attempts"]) == (failed_mail.id, "send_mail", "failed", 8)
+    assert (item["id"], item["kind"], item["state"], item["attempts"]) == (
+        failed_mail.id,
+        "send_mail",
+        "failed",
+        8,
+    )
     assert "Username and Password not accepted" in item["last_error"]
 
     retried = api.post(f"/api/v1/jobs/{failed_mail.id}/retry", headers=treasurer.headers)
@@ -98,10 +103,13 @@ def test_the_page_says_what_failed_in_plain_words_and_retries_it(
     assert page.status_code == 200
     html = page.text
     assert "Skicka ett e-postmeddelande" in html or "Skicka e-post" in html
-    assert "SMTPAuthenticationError: (535" in html and "MailNotSent:" not in html
+    assert "SMTPAuthenticationError: (535" in html
+    assert "MailNotSent:" not in html
     assert "Göra pdf-filen för en handling" in html
-    assert "disk full" in html and "OSError" not in html
-    assert "send_mail" not in html and "render_documents" not in html
+    assert "disk full" in html
+    assert "OSError" not in html
+    assert "send_mail" not in html
+    assert "render_documents" not in html
 
     answer = browser_client.post(
         f"/office/jobs/{failed_mail.id}/retry", data={"csrf_token": form_token(html)}

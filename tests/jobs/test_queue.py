@@ -61,13 +61,16 @@ def job_row(factory: sessionmaker[Session], job_id: int) -> Job:
         return job
 
 
-def test_a_key_makes_work_once_only(factory: sessionmaker[Session], tmp_path: Path, settings: Settings) -> None:
+def test_a_key_makes_work_once_only(
+    factory: sessionmaker[Session], tmp_path: Path, settings: Settings
+) -> None:
     effect = tmp_path / "effects"
     with factory() as session:
         first = enqueue(session, handlers.RECORD, {"effects": str(effect)}, key="reminder:42")
         second = enqueue(session, handlers.RECORD, {"effects": str(effect)}, key="reminder:42")
         session.commit()
-        assert first is not None and second is None
+        assert first is not None
+        assert second is None
         assert run_due(session, settings, "w") == 1
         assert enqueue(session, handlers.RECORD, {"effects": str(effect)}, key="reminder:42") is None
         session.commit()
@@ -95,7 +98,11 @@ def test_a_failing_job_is_retried_later_and_fails_for_good_after_its_attempts(
         session.commit()
         assert run_due(session, settings, "w") == 1
         job = job_row(factory, job_id)
-        assert (job.state, job.attempts, job.run_after) == (JobState.pending, 1, START + timedelta(seconds=30))
+        assert (job.state, job.attempts, job.run_after) == (
+            JobState.pending,
+            1,
+            START + timedelta(seconds=30),
+        )
         assert job.last_error == "RuntimeError: the bank is closed"
         clock.now = START + timedelta(seconds=29)
         assert run_due(session, settings, "w") == 0  # not due before its pause is over
@@ -117,7 +124,8 @@ def test_a_job_whose_worker_died_is_claimed_again_after_its_lease(
     job_id = queued(factory, handlers.RECORD, {"effects": str(effect)})
     with factory() as session:
         dead = claim(session, "host:1", clock.now, lease=timedelta(minutes=5))
-        assert dead is not None and dead.id == job_id
+        assert dead is not None
+        assert dead.id == job_id
         clock.now += timedelta(minutes=4, seconds=59)
         assert run_one(session, settings, "host:2") is False  # still leased to the dead worker
         clock.now += timedelta(seconds=2)
@@ -141,7 +149,9 @@ def test_the_first_worker_coming_back_late_cannot_overwrite_the_outcome(
     assert job_row(factory, job_id).state == JobState.running
 
 
-def test_a_job_that_kills_its_worker_every_time_ends_failed(factory: sessionmaker[Session], clock: Clock) -> None:
+def test_a_job_that_kills_its_worker_every_time_ends_failed(
+    factory: sessionmaker[Session], clock: Clock
+) -> None:
     job_id = queued(factory, handlers.FAIL, {})
     with factory() as session:
         session.get_one(Job, job_id).max_attempts = 2

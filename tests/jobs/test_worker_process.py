@@ -123,7 +123,9 @@ def test_two_workers_on_postgresql_never_run_the_same_job(
     if not committed_url.startswith("postgresql"):
         pytest.skip("SQLite has one writer: its claims never race (run with KOOPERATIVET_TEST_DATABASE_URL)")
     effect = tmp_path / "effects"
-    settings = Settings(env="test", data_dir=tmp_path, database_url=committed_url, jobs_mode=JobsMode.external)
+    settings = Settings(
+        env="test", data_dir=tmp_path, database_url=committed_url, jobs_mode=JobsMode.external
+    )
     factory = make_session_factory(committed_engine, audit_key=TEST_AUDIT_KEY)
     with factory() as session:
         for _ in range(80):

@@ -21,7 +21,8 @@ def render_pending() -> None:
     engine = make_engine(settings.resolved_database_url)
     try:
         factory = make_session_factory(engine, audit_key=settings.audit_signing_key)
-        assert all_jobs and all_models
+        assert all_jobs
+        assert all_models
         for kind in pipeline.registered_kinds():
             with transaction(factory) as session:
                 stored = pipeline.render_pending(session, kind)

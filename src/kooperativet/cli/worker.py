@@ -22,7 +22,8 @@ def worker(
     from kooperativet.db import make_engine, make_session_factory
     from kooperativet.jobs.worker import Worker
 
-    assert all_jobs and all_models  # every handler and every mapper, in a process that loaded nothing else
+    assert all_jobs
+    assert all_models
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper())
     encryption.configure(settings)

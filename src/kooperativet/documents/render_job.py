@@ -8,7 +8,6 @@ from typing import Any
 from kooperativet.documents.pipeline import RENDER_DOCUMENTS, kind_named, render_now
 from kooperativet.jobs import JobContext, handler
 
-
 #: A payroll run's payslips are rendered in parts of this many, the lease extended after each part, so that a
 #: run of thousands is never taken for abandoned half-way.
 PART = 200

@@ -59,7 +59,9 @@ def queue_with_writers(engine: Engine, write_lock: AbstractContextManager[Any]) 
 class EmbeddedWorker:
     """Started and stopped with the application (its lifespan); ``wake`` is set by committing requests."""
 
-    def __init__(self, settings: Any, *, audit_key: bytes, write_lock: AbstractContextManager[Any] | None) -> None:
+    def __init__(
+        self, settings: Any, *, audit_key: bytes, write_lock: AbstractContextManager[Any] | None
+    ) -> None:
         self.settings = settings
         self.audit_key = audit_key
         self.write_lock = write_lock
@@ -73,7 +75,9 @@ class EmbeddedWorker:
         if self.write_lock is not None:
             queue_with_writers(engine, self.write_lock)
         worker = Worker(
-            make_session_factory(engine, audit_key=self.audit_key), self.settings, name=worker_name("embedded")
+            make_session_factory(engine, audit_key=self.audit_key),
+            self.settings,
+            name=worker_name("embedded"),
         )
         worker.wake = self.wake
         self._engine, self._worker = engine, worker

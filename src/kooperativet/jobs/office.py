@@ -19,7 +19,8 @@ from kooperativet.jobs.runner import schedule_inline_run
 def list_jobs(
     session: Session, *, state: JobState | None, limit: int, offset: int, retrying: bool = False
 ) -> tuple[list[Job], int]:
-    """Jobs in ``state`` (all without one), newest first; ``retrying``: only those that failed at least once."""
+    """Jobs in ``state`` (all without one), newest first; ``retrying``: only those that failed at least
+    once."""
     query = select(Job)
     if state is not None:
         query = query.where(Job.state == state)
@@ -37,7 +38,9 @@ def retry_job(session: Session, *, job_id: int, now: datetime) -> Job:
     if job is None:
         raise NotFound("no such job")
     if job.state != JobState.failed:
-        raise Conflict(f"the job is {job.state}, not failed: only a failed job is retried", code="job_not_failed")
+        raise Conflict(
+            f"the job is {job.state}, not failed: only a failed job is retried", code="job_not_failed"
+        )
     job.state = JobState.pending
     job.attempts = 0
     job.run_after = now

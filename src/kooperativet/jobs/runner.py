@@ -4,8 +4,9 @@ A claim is a short transaction of its own (``SELECT … FOR UPDATE SKIP LOCKED``
 workers on several machines never take the same job; SQLite's one writer serialises claims by itself). A
 claimed job is leased to its worker (``worker_lease_seconds``, ``LEASE`` by default): a worker that dies
 leaves the lease to run out, and the job is claimed again; a long handler extends its lease
-(``JobContext.extend_lease``). A handler that raises is retried later, with a delay that doubles each time, until it
-has failed ``max_attempts`` times: then it stays ``failed`` with its error for the office to see.
+(``JobContext.extend_lease``). A handler that raises is retried later, with a delay that doubles each
+time, until it has failed ``max_attempts`` times: then it stays ``failed`` with its error for the office
+to see.
 """
 
 from __future__ import annotations

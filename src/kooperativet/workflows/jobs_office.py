@@ -16,6 +16,9 @@ def retry_failed_job(session: Session, *, job_id: int, actor: User, now: datetim
     """Send a failed job back to the workers (``jobs.office.retry_job``); who did it is in the audit log."""
     job = office.retry_job(session, job_id=job_id, now=now)
     append_event(
-        session, kind="job_retried", payload={"job_id": job.id, "job": job.kind, "by_user_id": actor.id}, now=now
+        session,
+        kind="job_retried",
+        payload={"job_id": job.id, "job": job.kind, "by_user_id": actor.id},
+        now=now,
     )
     return job

@@ -27,7 +27,10 @@ def list_jobs(
     workers gave up on, with their last error (treasurer or admin)."""
     rows, total = office.list_jobs(session, state=state, limit=window.limit, offset=window.offset)
     return Page(
-        items=[JobRead.model_validate(job) for job in rows], total=total, limit=window.limit, offset=window.offset
+        items=[JobRead.model_validate(job) for job in rows],
+        total=total,
+        limit=window.limit,
+        offset=window.offset,
     )
 
 
