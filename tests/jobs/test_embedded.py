@@ -5,15 +5,18 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from kooperativet.config import JobsMode, Settings
 from kooperativet.db import transaction
 from kooperativet.jobs import enqueue
+from kooperativet.mail import queue_mail
 from kooperativet.main import create_app
 from tests.conftest import TEST_AUDIT_KEY, TEST_BLIND_INDEX_KEY, TEST_DATA_KEY
 from tests.jobs import handlers
 from tests.jobs.handlers import effects
+from tests.mailbox import Mailbox
 
 
 def embedded_settings(url: str, data_dir: Path) -> Settings:
@@ -55,3 +58,46 @@ def test_a_commit_wakes_the_embedded_worker_and_it_stops_with_the_app(
         assert thread is not None
         assert thread.is_alive()
     assert not thread.is_alive()  # the lifespan's end stopped it
+
+
+def test_an_email_queued_by_a_commit_is_sent_by_the_embedded_worker(
+    committed_url: str, tmp_path: Path, smtp_server: tuple[Mailbox, int]
+) -> None:
+    mailbox, smtp_port = smtp_server
+    mailbox.clear()
+    settings = embedded_settings(committed_url, tmp_path)
+    settings.smtp_host, settings.smtp_port, settings.smtp_starttls = "127.0.0.1", smtp_port, False
+    app = create_app(settings)
+    with TestClient(app):
+        with transaction(app.state.session_factory, write_lock=app.state.write_lock) as session:
+            queue_mail(
+                session,
+                to="ebba.embedded@example.org",
+                template="test_message",
+                language="sv",
+                context={"name": "Ebba", "cooperative": "Interim kultur"},
+            )
+        deadline = time.monotonic() + 10
+        while not mailbox.to("ebba.embedded@example.org") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        [arrived] = mailbox.to("ebba.embedded@example.org")
+    assert arrived["Subject"] == "Provmeddelande från Interim kultur"
+
+
+def test_on_sqlite_the_worker_queues_behind_the_requests_write_lock(
+    committed_url: str, tmp_path: Path
+) -> None:
+    if not committed_url.startswith("sqlite"):
+        pytest.skip("the write lock is SQLite's")
+    effect = tmp_path / "effects"
+    app = create_app(embedded_settings(committed_url, tmp_path))
+    with TestClient(app):
+        with app.state.write_lock:  # as a request writing for a while
+            with transaction(app.state.session_factory) as session:  # the lock is held here already
+                enqueue(session, handlers.RECORD, {"effects": str(effect)})
+            time.sleep(0.5)
+            assert effects(effect) == []  # woken by the commit, the worker waits for the lock to claim
+        deadline = time.monotonic() + 10
+        while not effects(effect) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(effects(effect)) == 1
