@@ -10,19 +10,21 @@ commit enqueued work wakes the thread at once (``wake_on_commit``); otherwise it
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from kooperativet.db import READ_ONLY, make_engine, make_session_factory
+from kooperativet.db import make_engine, make_session_factory
 from kooperativet.jobs.queue import WORK_ENQUEUED
 from kooperativet.jobs.worker import Worker, worker_name
 
-HOLDS_WRITE_LOCK = "kooperativet_holds_write_lock"  # Connection.info: this transaction took the lock
+HOLDS_WRITE_LOCK = "kooperativet_holds_write_lock"  # Session.info: this session's transaction took the lock
 STOP_TIMEOUT_SECONDS = 60.0
+SessionMaker = Callable[[], Session]
 
 
 def wake_on_commit(factory: sessionmaker[Session], wake: threading.Event) -> None:
@@ -38,22 +40,34 @@ def wake_on_commit(factory: sessionmaker[Session], wake: threading.Event) -> Non
         session.info.pop(WORK_ENQUEUED, None)
 
 
-def queue_with_writers(engine: Engine, write_lock: AbstractContextManager[Any]) -> None:
-    """Make every write transaction on ``engine`` hold ``write_lock`` from before its BEGIN to its end."""
+def queue_with_writers(
+    factory: sessionmaker[Session], write_lock: AbstractContextManager[Any]
+) -> SessionMaker:
+    """Sessions of ``factory`` whose every transaction holds ``write_lock`` from before it begins (before
+    SQLite's BEGIN IMMEDIATE) until after it has ended, as a request's transaction does
+    (``db.transaction``). Taken the other way round — SQLite's lock first — a request holding the lock
+    would wait for SQLite while the worker holding SQLite waited for the lock.
+
+    The listeners are the session's own, not its class's: SQLAlchemy's class-level session events are
+    shared with every other sessionmaker, including the requests' one."""
     lock: Any = write_lock
 
-    @event.listens_for(engine, "begin", insert=True)  # before db's BEGIN IMMEDIATE listener
-    def _take(connection: Connection) -> None:
-        if not connection.get_execution_options().get(READ_ONLY, False):
+    def take(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None and not session.info.get(HOLDS_WRITE_LOCK):
             lock.acquire()
-            connection.info[HOLDS_WRITE_LOCK] = True
+            session.info[HOLDS_WRITE_LOCK] = True
 
-    def _give(connection: Connection) -> None:
-        if connection.info.pop(HOLDS_WRITE_LOCK, False):
+    def give(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None and session.info.pop(HOLDS_WRITE_LOCK, False):
             lock.release()
 
-    event.listen(engine, "commit", _give)
-    event.listen(engine, "rollback", _give)
+    def locked_session() -> Session:
+        session = factory()
+        event.listen(session, "after_transaction_create", take)
+        event.listen(session, "after_transaction_end", give)
+        return session
+
+    return locked_session
 
 
 class EmbeddedWorker:
@@ -72,13 +86,9 @@ class EmbeddedWorker:
 
     def start(self) -> None:
         engine = make_engine(self.settings.resolved_database_url, pool_size=2, max_overflow=2)
-        if self.write_lock is not None:
-            queue_with_writers(engine, self.write_lock)
-        worker = Worker(
-            make_session_factory(engine, audit_key=self.audit_key),
-            self.settings,
-            name=worker_name("embedded"),
-        )
+        factory = make_session_factory(engine, audit_key=self.audit_key)
+        sessions = factory if self.write_lock is None else queue_with_writers(factory, self.write_lock)
+        worker = Worker(sessions, self.settings, name=worker_name("embedded"))
         worker.wake = self.wake
         self._engine, self._worker = engine, worker
         self._thread = threading.Thread(target=worker.run, name="kooperativet-worker", daemon=True)

@@ -12,9 +12,10 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from kooperativet.db import clock_of
 from kooperativet.jobs.periodic import PeriodicSchedule
@@ -32,7 +33,7 @@ def worker_name(suffix: str = "") -> str:
 class Worker:
     """Claims and runs due jobs from ``factory``'s database until ``stop`` is set."""
 
-    def __init__(self, factory: sessionmaker[Session], settings: Any, *, name: str | None = None) -> None:
+    def __init__(self, factory: Callable[[], Session], settings: Any, *, name: str | None = None) -> None:
         self.factory = factory
         self.settings = settings
         self.name = name or worker_name()
