@@ -40,9 +40,8 @@ def factory(committed_engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(committed_engine, audit_key=TEST_AUDIT_KEY)
 
 
-def start_worker(url: str, data_dir: Path) -> subprocess.Popen[bytes]:
-    """``kooperativet worker`` in a process of its own, with a one-second lease and a short poll."""
-    environment = {
+def worker_environment(url: str, data_dir: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "KOOPERATIVET_DATABASE_URL": url,
@@ -54,10 +53,14 @@ def start_worker(url: str, data_dir: Path) -> subprocess.Popen[bytes]:
         "KOOPERATIVET_WORKER_POLL_SECONDS": "0.1",
         "KOOPERATIVET_LOG_LEVEL": "WARNING",
     }
+
+
+def start_worker(url: str, data_dir: Path) -> subprocess.Popen[bytes]:
+    """``kooperativet worker`` in a process of its own, with a one-second lease and a short poll."""
     return subprocess.Popen(
         [sys.executable, "-m", "tests.jobs.worker_main", "worker"],
         cwd=data_dir,
-        env=environment,
+        env=worker_environment(url, data_dir),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -110,6 +113,27 @@ def test_a_worker_killed_mid_job_loses_nothing_and_the_next_does_it_once(
     with factory() as session:
         done = session.get_one(Job, job_id)
         assert (done.attempts, done.locked_by) == (2, f"{os.uname().nodename}:{second.pid}")
+
+
+def test_worker_once_runs_what_is_due_and_exits(
+    committed_url: str, factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with factory() as session:
+        for mail_id in (1, 2):  # messages that are not there: each job is done at once
+            enqueue(session, "send_mail", {"mail_id": mail_id})
+        session.commit()
+    finished = subprocess.run(
+        [sys.executable, "-m", "kooperativet", "worker", "--once"],
+        cwd=tmp_path,
+        env=worker_environment(committed_url, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (finished.returncode, finished.stdout) == (0, "jobs run: 2\n"), finished.stderr
+    with factory() as session:
+        assert set(session.scalars(select(Job.state))) == {JobState.done}
 
 
 def _state(factory: sessionmaker[Session], job_id: int) -> JobState:

@@ -31,7 +31,7 @@ def worker(
     try:
         loop = Worker(make_session_factory(engine, audit_key=settings.audit_signing_key), settings)
         if once:
-            typer.echo(f"{loop.drain()} jobs run")
+            typer.echo(f"jobs run: {loop.drain()}")
             return
 
         def stop(_signal: int, _frame: Any) -> None:
