@@ -19,8 +19,9 @@ from tests.jobs.handlers import effects
 from tests.mailbox import Mailbox
 
 
-def embedded_settings(url: str, data_dir: Path) -> Settings:
+def embedded_settings(url: str, data_dir: Path, mode: JobsMode | None = JobsMode.embedded) -> Settings:
     return Settings(
+        jobs_mode=mode,
         env="test",
         data_dir=data_dir,
         database_url=url,
@@ -36,7 +37,7 @@ def embedded_settings(url: str, data_dir: Path) -> Settings:
 def test_sqlite_runs_a_worker_thread_by_default() -> None:
     assert Settings(database_url="sqlite:///x.sqlite3").resolved_jobs_mode is JobsMode.embedded
     assert Settings(database_url="postgresql+psycopg://db/k").resolved_jobs_mode is JobsMode.external
-    app = create_app(embedded_settings("postgresql+psycopg://db/k", Path(".")))
+    app = create_app(embedded_settings("postgresql+psycopg://db/k", Path("."), mode=None))
     assert app.state.embedded_worker is None
 
 
