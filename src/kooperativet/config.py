@@ -115,6 +115,15 @@ class Settings(BaseSettings):
     # causes them and done by a worker. By default the API process runs one on SQLite and none on PostgreSQL,
     # where ``kooperativet worker`` processes (any number, on any machine) do the work.
     jobs_mode: JobsMode | None = None
+    worker_poll_seconds: float = Field(
+        default=2.0, gt=0, le=300, description="how long an idle worker sleeps before it looks for due work"
+    )
+    worker_lease_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=24 * 3600,
+        description="how long a claimed job is a worker's before another may take it",
+    )
     # The address people reach the web interface at, for links in e-mail (invitations, password resets).
     public_url: str = "http://127.0.0.1:8000"
     # One-time links to set a password (docs/accounts.md): how long an invitation and a reset link work, and

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,6 +32,7 @@ from kooperativet.governance.votes_router import router as votes_router
 from kooperativet.invoices.bank_entries_router import router as bank_entries_router
 from kooperativet.invoices.mailing.router import router as invoice_mailing_router
 from kooperativet.invoices.router import router as invoices_router
+from kooperativet.jobs.embedded import EmbeddedWorker, wake_on_commit
 from kooperativet.jobs.runner import run_inline
 from kooperativet.notifications.router import router as notifications_router
 from kooperativet.parameters.router import router as parameters_router
@@ -40,6 +43,7 @@ from kooperativet.web.install import install_web
 from kooperativet.workflows.accounts_router import router as accounts_router
 from kooperativet.workflows.clients_router import router as clients_router
 from kooperativet.workflows.commission_router import router as commission_router
+from kooperativet.workflows.jobs_router import router as jobs_router
 from kooperativet.workflows.mail_router import router as mail_router
 
 DESCRIPTION = """
@@ -58,6 +62,19 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The embedded worker runs while the application serves (docs/workers.md)."""
+    worker: EmbeddedWorker | None = app.state.embedded_worker
+    if worker is not None:
+        worker.start()
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
@@ -72,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+        lifespan=_lifespan,
     )
     # A few connections more than session slots, for /health and background work.
     engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size, max_overflow=10)
@@ -80,8 +98,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine, audit_key=settings.audit_signing_key)
     app.state.write_lock = write_lock_for(engine)
     assert all_jobs  # every job handler is registered before the first job runs
+    app.state.embedded_worker = None
     if settings.resolved_jobs_mode is JobsMode.inline:
         run_inline(app.state.session_factory, settings)
+    elif settings.resolved_jobs_mode is JobsMode.embedded:
+        app.state.embedded_worker = EmbeddedWorker(
+            settings, audit_key=settings.audit_signing_key, write_lock=app.state.write_lock
+        )
+        wake_on_commit(app.state.session_factory, app.state.embedded_worker.wake)
     app.state.login_throttle = LoginThrottle(
         attempts=settings.login_attempts_per_window,
         attempts_per_address=settings.login_attempts_per_address,
@@ -115,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payroll_router)
     app.include_router(exports_router)
     app.include_router(mail_router)
+    app.include_router(jobs_router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

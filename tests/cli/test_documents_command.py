@@ -68,11 +68,11 @@ def test_render_pending_renders_each_kinds_pending_documents_once_and_records_th
 
     lines = output(kooperativet("documents", "render-pending"))
 
-    assert lines == [
-        f"invoice: {waiting['invoice']} rendered",
+    assert lines == [  # every registered kind, by name
         f"employment_certificate: {waiting['employment_certificate']} rendered",
-        "payslip: 0 rendered",
+        f"invoice: {waiting['invoice']} rendered",
         "minutes: 0 rendered",
+        "payslip: 0 rendered",
     ]
     assert pending(database) == {"invoice": 0, "employment_certificate": 0}
     stored = {
@@ -102,8 +102,8 @@ def test_render_pending_renders_each_kinds_pending_documents_once_and_records_th
     assert output(kooperativet("audit", "verify"))[0].startswith("audit log intact: ")
 
     assert output(kooperativet("documents", "render-pending")) == [
-        "invoice: 0 rendered",
         "employment_certificate: 0 rendered",
-        "payslip: 0 rendered",
+        "invoice: 0 rendered",
         "minutes: 0 rendered",
+        "payslip: 0 rendered",
     ]

@@ -104,6 +104,7 @@ TESTED_IN = {
     "keys rotate": "test_month_end",
     "demo": "test_demo_command",
     "documents render-pending": "test_documents_command",
+    "worker": "tests/jobs/test_worker_process (killed mid-job, stopped by SIGTERM, --once)",
 }
 
 

@@ -12,20 +12,18 @@ def render_pending() -> None:
     """Render and store every PDF still pending, of every kind: documents whose snapshot was committed but
     whose rendering after the commit never ran or failed (the process stopped, the renderer was down).
     Prints how many were stored per kind; run it before ``db downgrade`` past the document pipeline."""
-    from kooperativet import all_models  # noqa: F401 - every mapper, in a process that loaded nothing else
+    from kooperativet import all_jobs, all_models  # every mapper and document kind, in a bare process
     from kooperativet.config import get_settings
     from kooperativet.db import make_engine, make_session_factory, transaction
     from kooperativet.documents import pipeline
-    from kooperativet.employments.service import CERTIFICATE_PDF
-    from kooperativet.governance.minutes import MINUTES_PDF
-    from kooperativet.invoices.documents import INVOICE_PDF
-    from kooperativet.payroll.service.payslip_pdfs import PAYSLIP_PDF
 
     settings = get_settings()
     engine = make_engine(settings.resolved_database_url)
     try:
         factory = make_session_factory(engine, audit_key=settings.audit_signing_key)
-        for kind in (INVOICE_PDF, CERTIFICATE_PDF, PAYSLIP_PDF, MINUTES_PDF):
+        assert all_jobs
+        assert all_models
+        for kind in pipeline.registered_kinds():
             with transaction(factory) as session:
                 stored = pipeline.render_pending(session, kind)
             typer.echo(f"{kind.name}: {stored} rendered")

@@ -4,8 +4,9 @@ The demo's data is fixed (its "today" is a parameter), so two runs into two new 
 documents. Each feature adds one step module here (``people``, ``invoicing``, ``payroll`` …) with a
 ``run(context)`` function, and lists the documents it writes in ``manifest.json``
 (``docs/demo.md``). Each step runs in its own transaction, committed before the next; the documents it
-issues are rendered from their committed snapshots after that commit (``documents.pipeline``), as in
-production, and written then (``DemoContext.write_after_commit``).
+issues are rendered from their committed snapshots after that commit by the jobs the step recorded
+(``documents.pipeline``), as a worker does in production, and written then
+(``DemoContext.write_after_commit``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from kooperativet import __version__, migrate
-from kooperativet.db import after_commit, make_engine, make_session_factory, transaction
+from kooperativet import __version__, all_jobs, migrate
+from kooperativet.config import Settings
+from kooperativet.db import after_commit, commit_now, make_engine, make_session_factory, transaction
+from kooperativet.jobs.runner import run_due
 
 #: The kinds of document the manifest lists (docs/demo.md): the cooperative's own documents, and no input.
 MANIFEST_KINDS: Final = frozenset(
@@ -45,6 +48,10 @@ MANIFEST_KINDS: Final = frozenset(
 
 #: The demo's audit key is fixed and public, so that two runs chain to the same hashes; never use it live.
 DEMO_AUDIT_KEY = b"kooperativet demo audit key - public, not a secret"
+
+#: The settings the demo's jobs run with: the defaults, read from no environment, so no SMTP server — an
+#: e-mail the demo queues stays queued rather than reaching a real server configured for this machine.
+DEMO_JOB_SETTINGS = Settings.model_construct()
 
 
 @dataclass
@@ -107,13 +114,22 @@ class DemoContext:
         path.write_bytes(content)
         return path
 
+    def commit_and_run_jobs(self) -> None:
+        """Commit the step's work so far and do the jobs it recorded (render its documents), as a request
+        followed by the worker would: the next part of the step reads what they made."""
+        commit_now(self.session)
+        run_due(self.session, DEMO_JOB_SETTINGS, "demo")
+
     def write_after_commit(
         self, relative: str, content: Callable[[], bytes | None], *, kind: str, document_id: str
     ) -> None:
         """Write a document the step issued once the step has committed and the document pipeline has
-        rendered it (``content`` reads the stored bytes then)."""
+        rendered it (``content`` reads the stored bytes then): the demo is its own worker, and runs the jobs
+        the step recorded first."""
 
-        def write(_committed: Session) -> None:
+        def write(committed: Session) -> None:
+            assert all_jobs  # the render_documents handler and every document kind are registered
+            run_due(committed, DEMO_JOB_SETTINGS, "demo")
             stored = content()
             if stored is None:
                 raise RuntimeError(f"{document_id} was not rendered after the commit")

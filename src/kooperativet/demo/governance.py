@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
 from kooperativet.auth.models import User
-from kooperativet.db import commit_now
 from kooperativet.demo import DemoContext
 from kooperativet.governance import (
     board,
@@ -259,8 +258,9 @@ def run(context: DemoContext) -> None:
     minutes = minutes_service.draw_up_minutes(
         session, meeting=meeting, correction_reason=None, now=now + timedelta(hours=3)
     )
-    # The draft is committed and its PDF rendered for the adjusters to read, as its own request would be.
-    commit_now(session)
+    # The draft is committed and its PDF rendered for the adjusters to read, as its own request and the
+    # worker after it would.
+    context.commit_and_run_jobs()
     # The adjusters elected at the meeting approve the draft, each from their own account; the second
     # approval locks the minutes as adjusted, and their PDF is rendered after the step's commit.
     for adjuster, after in ((bertil, timedelta(days=6)), (dagny, timedelta(days=7))):

@@ -1,17 +1,19 @@
-"""One path for every document the cooperative issues: the snapshot first, the PDF after the commit.
+"""One path for every document the cooperative issues: the snapshot first, the PDF by a worker.
 
 The transaction that issues a document stores its immutable snapshot (what the PDF will say) and leaves the
-PDF and its SHA-256 empty: the document is *pending*. It names the document to ``render_after_commit``, and
-the transaction owner (``db.transaction``: the API's request, a CLI command, a demo step) renders it once the
-snapshot is committed, outside the write transaction, and stores the bytes and their SHA-256 in a short
-transaction of their own, once: a PDF that is stored already is never replaced, whoever rendered it first.
+PDF and its SHA-256 empty: the document is *pending*. It names the document to ``render_after_commit``,
+which records a ``render_documents`` job in the same transaction (docs/workers.md): once the snapshot is
+committed, a worker renders it outside any write transaction and stores the bytes and their SHA-256 in a
+short transaction of its own, once: a PDF that is stored already is never replaced, whoever rendered it
+first. A renderer that fails is retried by the job, with a growing pause, and shown to the office in the
+end; the job is never lost with the process that issued the document.
 
 Each domain describes its documents with a ``DocumentKind``: the table, its two PDF columns, how the
 snapshot is read off the committed row, and how bytes are rendered from it (a pure function: the same
-snapshot always gives the same bytes, so the SHA-256 can be checked by rendering again). A download of a
-pending document (the process stopped between the commit and the rendering, or the renderer failed) goes
-through ``stored_pdf``, the same path; ``render_pending`` renders whatever a kind still has waiting, for a
-command now and for the background workers later.
+snapshot always gives the same bytes, so the SHA-256 can be checked by rendering again), and registers it
+(``register_kind``) so that the worker finds it by its name. A download of a pending document (the worker
+has not come to it yet, or its rendering failed) goes through ``stored_pdf``, the same path;
+``render_pending`` renders whatever a kind still has waiting, for a command.
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
-from kooperativet.db import after_commit, clock_of, fetch_locked
+from kooperativet.db import clock_of, fetch_locked
+from kooperativet.jobs import enqueue
 
 SnapshotT = TypeVar("SnapshotT")
 
 log = logging.getLogger(__name__)
+
+RENDER_DOCUMENTS = "render_documents"  # the job kind: {"kind": DocumentKind.name, "ids": [row ids]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,22 +60,39 @@ class DocumentKind(Generic[SnapshotT]):
         return getattr(row, self.sha256_column) is not None
 
 
+_KINDS: dict[str, DocumentKind[Any]] = {}
+
+
+def register_kind(kind: DocumentKind[SnapshotT]) -> DocumentKind[SnapshotT]:
+    """Make ``kind`` known by its name to the worker that renders it (``kind_named``)."""
+    if _KINDS.setdefault(kind.name, kind) is not kind:
+        raise ValueError(f"two document kinds named {kind.name!r}")
+    return kind
+
+
+def kind_named(name: str) -> DocumentKind[Any]:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise LookupError(f"no document kind named {name!r} is registered") from None
+
+
+def registered_kinds() -> list[DocumentKind[Any]]:
+    return [_KINDS[name] for name in sorted(_KINDS)]
+
+
 def render_after_commit(session: Session, kind: DocumentKind[Any], ids: Iterable[int]) -> None:
-    """Render the documents ``ids`` of ``kind`` once this transaction has committed their snapshots.
+    """Have a worker render the documents ``ids`` of ``kind`` once this transaction has committed their
+    snapshots: one job for all of them, recorded in this transaction (one INSERT, however many ids).
 
-    A renderer that fails leaves them pending (the snapshot is the truth; the PDF is derived): the failure is
-    logged, the answer still reports the committed work, and the next download or ``render_pending`` renders
-    them."""
-    waiting = list(ids)
-
-    def render(committed: Session) -> None:
-        try:
-            render_now(committed, kind, waiting)
-        except Exception:
-            committed.rollback()
-            log.exception("%s %s stay pending: rendering after the commit failed", kind.name, waiting)
-
-    after_commit(session, render)
+    The job has no key: a draft of the minutes redrawn later is a new rendering of the same row, and the
+    handler renders only what has no PDF yet, so a job run twice stores nothing twice."""
+    waiting = sorted(set(ids))
+    if not waiting:
+        return
+    if _KINDS.get(kind.name) is not kind:
+        raise LookupError(f"document kind {kind.name!r} is not registered: the worker could not find it")
+    enqueue(session, RENDER_DOCUMENTS, {"kind": kind.name, "ids": waiting})
 
 
 def render_now(session: Session, kind: DocumentKind[Any], ids: Iterable[int]) -> int:

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import ChainHead, append_event, chain_head
-from kooperativet.documents.pipeline import DocumentKind, render_after_commit, stored_pdf
+from kooperativet.documents.pipeline import DocumentKind, register_kind, render_after_commit, stored_pdf
 from kooperativet.documents.render import html_to_pdf, render_html
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import minutes_text as text
@@ -302,6 +302,7 @@ MINUTES_PDF: Final = DocumentKind(
         "adjusted": minutes.locked_at is not None,
     },
 )
+register_kind(MINUTES_PDF)
 
 
 def minutes_pdf(session: Session, *, minutes: Minutes) -> bytes:

@@ -228,6 +228,7 @@ INVOICE_PDF: Final = pipeline.DocumentKind(
     # The audit log names a credit note as one, by its number.
     describe=lambda invoice: {"document": str(invoice.kind), "number": invoice.number},
 )
+pipeline.register_kind(INVOICE_PDF)
 
 
 def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:

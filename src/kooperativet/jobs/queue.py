@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kooperativet.db import clock_of
@@ -31,6 +31,26 @@ class JobContext:
     settings: Any  # kooperativet.config.Settings
     job_id: int
     attempt: int
+    #: Who holds the job's lease (``hostname:pid``), and for how long a lease runs.
+    worker: str = "inline"
+    lease: timedelta = timedelta(minutes=5)
+
+    def extend_lease(self, duration: timedelta | None = None) -> bool:
+        """Keep the job leased for ``duration`` (the worker's lease by default) from now: a long handler
+        calls this between its steps, so that no other worker takes the job as abandoned meanwhile.
+
+        It commits, so call it with no work of the handler's own pending. ``False`` when the lease was
+        lost already (it ran out and another worker claimed the job): the handler should stop then."""
+        if self.session.in_transaction() and (self.session.new or self.session.dirty or self.session.deleted):
+            raise RuntimeError("extend_lease commits: call it between the handler's transactions")
+        until = clock_of(self.session) + (duration or self.lease)
+        result = self.session.execute(
+            update(Job)
+            .where(Job.id == self.job_id, Job.locked_by == self.worker, Job.state == JobState.running)
+            .values(locked_until=until)
+        )
+        self.session.commit()
+        return bool(getattr(result, "rowcount", 0))
 
 
 Handler = Callable[[JobContext, Mapping[str, Any]], None]

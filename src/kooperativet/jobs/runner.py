@@ -2,9 +2,11 @@
 
 A claim is a short transaction of its own (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so that
 workers on several machines never take the same job; SQLite's one writer serialises claims by itself). A
-claimed job is leased to its worker for ``LEASE``: a worker that dies leaves the lease to run out, and the
-job is claimed again. A handler that raises is retried later, with a delay that doubles each time, until it
-has failed ``max_attempts`` times: then it stays ``failed`` with its error for the office to see.
+claimed job is leased to its worker (``worker_lease_seconds``, ``LEASE`` by default): a worker that dies
+leaves the lease to run out, and the job is claimed again; a long handler extends its lease
+(``JobContext.extend_lease``). A handler that raises is retried later, with a delay that doubles each
+time, until it has failed ``max_attempts`` times: then it stays ``failed`` with its error for the office
+to see.
 """
 
 from __future__ import annotations
@@ -35,36 +37,57 @@ def retry_delay(attempts: int) -> timedelta:
     return min(delay, LONGEST_RETRY)
 
 
-def claim(session: Session, worker: str, now: datetime) -> Job | None:
-    """Lease the next due job to ``worker`` and commit the lease; ``None`` when nothing is due."""
+def lease_of(settings: Any) -> timedelta:
+    """How long a claim holds: the setting ``worker_lease_seconds``, or ``LEASE``."""
+    seconds = getattr(settings, "worker_lease_seconds", None)
+    return LEASE if seconds is None else timedelta(seconds=seconds)
+
+
+def claim(session: Session, worker: str, now: datetime, *, lease: timedelta = LEASE) -> Job | None:
+    """Lease the next due job to ``worker`` and commit the lease; ``None`` when nothing is due.
+
+    A job whose lease ran out on its last allowed attempt (its worker died each time) is not run again
+    but marked failed, so that a job that kills its worker cannot take the workers down forever."""
     due = or_(
         and_(Job.state == JobState.pending, Job.run_after <= now),
         and_(Job.state == JobState.running, Job.locked_until < now),
     )
     query = select(Job).where(due).order_by(Job.run_after, Job.id).limit(1)
-    job = session.scalar(query.with_for_update(skip_locked=True))
-    if job is None:
+    while True:
+        job = session.scalar(query.with_for_update(skip_locked=True))
+        if job is None:
+            session.commit()
+            return None
+        if job.state == JobState.running and job.attempts >= job.max_attempts:
+            job.state = JobState.failed
+            job.finished_at = now
+            job.locked_until = None
+            job.last_error = f"the worker {job.locked_by} stopped during the last attempt"
+            session.flush()
+            continue
+        job.state = JobState.running
+        job.locked_by = worker
+        job.locked_until = now + lease
+        job.attempts += 1
         session.commit()
-        return None
-    job.state = JobState.running
-    job.locked_by = worker
-    job.locked_until = now + LEASE
-    job.attempts += 1
-    session.commit()
-    return job
+        return job
 
 
 def run_one(session: Session, settings: Any, worker: str) -> bool:
     """Claim and run one due job; ``False`` when there was none."""
-    job = claim(session, worker, clock_of(session))
+    lease = lease_of(settings)
+    job = claim(session, worker, clock_of(session), lease=lease)
     if job is None:
         return False
     job_id, kind, payload, attempt = job.id, job.kind, dict(job.payload), job.attempts
     function = handler_for(kind)
+    context = JobContext(
+        session=session, settings=settings, job_id=job_id, attempt=attempt, worker=worker, lease=lease
+    )
     try:
         if function is None:
             raise LookupError(f"no handler for jobs of kind {kind!r}")
-        function(JobContext(session=session, settings=settings, job_id=job_id, attempt=attempt), payload)
+        function(context, payload)
         session.commit()
     except Exception as error:
         session.rollback()

@@ -25,6 +25,7 @@ from kooperativet.web.pages.meetings_conduct import router as meetings_conduct_r
 from kooperativet.web.pages.meetings_vote_setup import router as meetings_vote_setup_router
 from kooperativet.web.pages.meetings_votes import router as meetings_votes_router
 from kooperativet.web.pages.office_billing import router as office_billing_router
+from kooperativet.web.pages.office_jobs import router as office_jobs_router
 from kooperativet.web.pages.office_mail import router as office_mail_router
 from kooperativet.web.pages.office_members import router as office_members_router
 from kooperativet.web.pages.office_members_new import router as office_members_new_router
@@ -49,6 +50,7 @@ PAGE_ROUTERS = (
     office_month_end_router,
     office_members_router,
     office_parameters_router,
+    office_jobs_router,
     meetings_board_router,
     meetings_conduct_router,
     meetings_vote_setup_router,

@@ -15,6 +15,9 @@ from kooperativet.web.i18n import N_
 from kooperativet.web.templating import gettext
 
 BY_CODE = {
+    "job_not_failed": N_(
+        "That work has not stopped: it is done, or still being tried. Nothing was sent again."
+    ),
     "own_work": N_(
         "You cannot decide on your own pay: nobody decides money on their own work, so another treasurer or "
         "an admin must do it."

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.rules import ExtentUnit
-from kooperativet.documents.pipeline import DocumentKind, stored_pdf
+from kooperativet.documents.pipeline import DocumentKind, register_kind, stored_pdf
 from kooperativet.documents.render import html_to_pdf
 from kooperativet.employments.certificate import holiday_pay_with_each_salary, pay_estimate
 from kooperativet.employments.models import EMPLOYMENT_TYPE, Employment
@@ -48,6 +48,7 @@ CERTIFICATE_PDF: Final = DocumentKind(
     render=html_to_pdf,
     describe=lambda employment: {"member_id": employment.member_id},
 )
+register_kind(CERTIFICATE_PDF)
 
 
 def certificate_pdf(session: Session, *, employment: Employment) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,11 +17,16 @@ from kooperativet.invoices.mailing.models import InvoiceDispatch, InvoiceReminde
 from kooperativet.invoices.mailing.reminders import QUEUE_REMINDER_MAILS, send_due_reminders
 from kooperativet.invoices.models import Invoice
 from kooperativet.jobs import JobContext, handler
+from kooperativet.jobs.periodic import register_periodic
 from kooperativet.mail import attachment, queue_mail
 from kooperativet.parties.models import Client
 
 SEND_DUE_REMINDERS = "send_due_reminders"
 SWEDEN = ZoneInfo("Europe/Stockholm")
+
+# Once a day the workers make the reminders that have fallen due (``kooperativet invoices remind`` does the
+# same by hand); a second run on the same day makes none.
+register_periodic(SEND_DUE_REMINDERS, timedelta(days=1))
 
 
 @handler(SEND_DUE_REMINDERS)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.documents.pipeline import (
     DocumentKind,
+    register_kind,
     render_after_commit,
     render_now,
     store_once,
@@ -81,6 +82,7 @@ def payslip_documents(
 
 
 PAYSLIP_PDF: Final = payslip_documents()
+register_kind(PAYSLIP_PDF)
 
 
 def render_payslips_after_commit(session: Session, *, run_id: int) -> None:

@@ -1,0 +1,45 @@
+"""``kooperativet worker``: a process that does the background work (docs/workers.md)."""
+
+from __future__ import annotations
+
+import signal
+from typing import Annotated, Any
+
+import typer
+
+
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="run what is due now, then exit (cron, or a one-off catch-up)")
+    ] = False,
+) -> None:
+    """Run due jobs (e-mail, documents, reminders) until SIGTERM or SIGINT, which stop it after the job at
+    hand. Run any number of them on PostgreSQL; on SQLite the API process has one built in."""
+    import logging
+
+    from kooperativet import all_jobs, all_models, encryption
+    from kooperativet.config import get_settings
+    from kooperativet.db import make_engine, make_session_factory
+    from kooperativet.jobs.worker import Worker
+
+    assert all_jobs
+    assert all_models
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    encryption.configure(settings)
+    engine = make_engine(settings.resolved_database_url, pool_size=2, max_overflow=2)
+    try:
+        loop = Worker(make_session_factory(engine, audit_key=settings.audit_signing_key), settings)
+        if once:
+            typer.echo(f"jobs run: {loop.drain()}")
+            return
+
+        def stop(_signal: int, _frame: Any) -> None:
+            loop.request_stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        typer.echo(f"worker {loop.name} waiting for jobs")
+        loop.run()
+    finally:
+        engine.dispose()

@@ -1,0 +1,105 @@
+"""The embedded setup's worker: a thread in the API process, so that ``make run`` needs nothing else.
+
+It has an engine of its own on the same database. On SQLite, which has one writer at a time, its write
+transactions take the API process's write lock (``app.state.write_lock``) before they begin, so that they
+queue with the requests' writers in order instead of racing them on SQLite's busy timeout. A request whose
+commit enqueued work wakes the thread at once (``wake_on_commit``); otherwise it looks every
+``worker_poll_seconds``, which is when periodic work and retries come due.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+
+from kooperativet.db import make_engine, make_session_factory
+from kooperativet.jobs.queue import WORK_ENQUEUED
+from kooperativet.jobs.worker import Worker, worker_name
+
+HOLDS_WRITE_LOCK = "kooperativet_holds_write_lock"  # Session.info: this session's transaction took the lock
+STOP_TIMEOUT_SECONDS = 60.0
+SessionMaker = Callable[[], Session]
+
+
+def wake_on_commit(factory: sessionmaker[Session], wake: threading.Event) -> None:
+    """Set ``wake`` after each commit of a ``factory`` session that enqueued a job."""
+
+    @event.listens_for(factory, "after_commit")
+    def _woken(session: Session) -> None:
+        if session.info.pop(WORK_ENQUEUED, False):
+            wake.set()
+
+    @event.listens_for(factory, "after_soft_rollback")
+    def _forgotten(session: Session, _previous: Any) -> None:
+        session.info.pop(WORK_ENQUEUED, None)
+
+
+def queue_with_writers(
+    factory: sessionmaker[Session], write_lock: AbstractContextManager[Any]
+) -> SessionMaker:
+    """Sessions of ``factory`` whose every transaction holds ``write_lock`` from before it begins (before
+    SQLite's BEGIN IMMEDIATE) until after it has ended, as a request's transaction does
+    (``db.transaction``). Taken the other way round — SQLite's lock first — a request holding the lock
+    would wait for SQLite while the worker holding SQLite waited for the lock.
+
+    The listeners are the session's own, not its class's: SQLAlchemy's class-level session events are
+    shared with every other sessionmaker, including the requests' one."""
+    lock: Any = write_lock
+
+    def take(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None and not session.info.get(HOLDS_WRITE_LOCK):
+            lock.acquire()
+            session.info[HOLDS_WRITE_LOCK] = True
+
+    def give(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None and session.info.pop(HOLDS_WRITE_LOCK, False):
+            lock.release()
+
+    def locked_session() -> Session:
+        session = factory()
+        event.listen(session, "after_transaction_create", take)
+        event.listen(session, "after_transaction_end", give)
+        return session
+
+    return locked_session
+
+
+class EmbeddedWorker:
+    """Started and stopped with the application (its lifespan); ``wake`` is set by committing requests."""
+
+    def __init__(
+        self, settings: Any, *, audit_key: bytes, write_lock: AbstractContextManager[Any] | None
+    ) -> None:
+        self.settings = settings
+        self.audit_key = audit_key
+        self.write_lock = write_lock
+        self.wake = threading.Event()
+        self._engine: Engine | None = None
+        self._worker: Worker | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        engine = make_engine(self.settings.resolved_database_url, pool_size=2, max_overflow=2)
+        factory = make_session_factory(engine, audit_key=self.audit_key)
+        sessions = factory if self.write_lock is None else queue_with_writers(factory, self.write_lock)
+        worker = Worker(sessions, self.settings, name=worker_name("embedded"))
+        worker.wake = self.wake
+        self._engine, self._worker = engine, worker
+        self._thread = threading.Thread(target=worker.run, name="kooperativet-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the job at hand (a job cut short by a hard exit is claimed again after its lease)."""
+        if self._worker is not None:
+            self._worker.request_stop()
+        if self._thread is not None:
+            self._thread.join(STOP_TIMEOUT_SECONDS)
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = self._worker = self._thread = None
