@@ -10,6 +10,7 @@ from kooperativet.exports import models as exports_models
 from kooperativet.governance import models as governance_models
 from kooperativet.invoices import models as invoices_models
 from kooperativet.jobs import models as jobs_models
+from kooperativet.knowledge import models as knowledge_models
 from kooperativet.mail import models as mail_models
 from kooperativet.parameters import models as parameters_models
 from kooperativet.parties import models as parties_models
@@ -26,6 +27,7 @@ __all__ = [
     "idempotency",
     "invoices_models",
     "jobs_models",
+    "knowledge_models",
     "mail_models",
     "parameters_models",
     "parties_models",
