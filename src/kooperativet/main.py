@@ -29,6 +29,7 @@ from kooperativet.governance.votes_router import router as votes_router
 from kooperativet.invoices.bank_entries_router import router as bank_entries_router
 from kooperativet.invoices.router import router as invoices_router
 from kooperativet.jobs.runner import run_inline
+from kooperativet.knowledge.router import router as knowledge_router
 from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
 from kooperativet.payroll.router import router as payroll_router
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(minutes_router)
     app.include_router(payroll_router)
     app.include_router(exports_router)
+    app.include_router(knowledge_router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

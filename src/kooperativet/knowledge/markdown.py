@@ -2,7 +2,8 @@
 
 Raw HTML in the text is shown as text (markdown-it's ``html`` option off), images are off, and a link keeps
 its target only when it goes to this site, to the web (http, https) or to an e-mail address; ``kb:<slug>``
-links to another article. Anything else (``javascript:``, ``data:``) is not a link: it stays as the plain text it was typed as.
+links to another article. Anything else (``javascript:``, ``data:``) is not a link: it stays as the plain
+text it was typed as.
 """
 
 from __future__ import annotations
@@ -73,4 +74,4 @@ _PARSER = _parser()
 def to_html(text: str, *, slugs: Collection[str]) -> str:
     """The article body as HTML; ``slugs`` are the articles a ``kb:`` link may point to."""
     env: dict[str, Any] = {"slugs": slugs}
-    return _PARSER.render(text, env)
+    return str(_PARSER.render(text, env))

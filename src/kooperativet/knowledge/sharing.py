@@ -217,7 +217,13 @@ def take(
         check_text(text)
         versions.append(
             add_version(
-                session, article, language=language, text=text, author=importer, kind=VersionKind.take, note=note
+                session,
+                article,
+                language=language,
+                text=text,
+                author=importer,
+                kind=VersionKind.take,
+                note=note,
             )
         )
     return versions
@@ -249,4 +255,6 @@ def imports(session: Session) -> list[BankImport]:
 
 
 def proposals_of(session: Session, import_id: int) -> list[Proposal]:
-    return list(session.scalars(select(Proposal).where(Proposal.import_id == import_id).order_by(Proposal.slug)))
+    return list(
+        session.scalars(select(Proposal).where(Proposal.import_id == import_id).order_by(Proposal.slug))
+    )
