@@ -231,10 +231,7 @@ def take(
 
 def _new_from(session: Session, document: Mapping[str, Any]) -> Article:
     slug = document["slug"]
-    if slug in default_bank():
-        source = ArticleSource.default
-    else:
-        source = ArticleSource.imported
+    source = ArticleSource.default if slug in default_bank() else ArticleSource.imported
     category, audience = str(document.get("category")), str(document.get("audience"))
     check_details(category, audience)
     article = Article(
