@@ -20,7 +20,11 @@ from kooperativet.parameters.catalog import DEFAULTS
 
 
 def facts_from_defaults(day: date) -> dict[str, facts.Fact]:
-    in_force = {d.key: (d.value, d.valid_from) for d in sorted(DEFAULTS, key=lambda d: d.valid_from) if d.valid_from <= day}
+    in_force = {
+        d.key: (d.value, d.valid_from)
+        for d in sorted(DEFAULTS, key=lambda d: d.valid_from)
+        if d.valid_from <= day
+    }
     return facts.facts_from(in_force)
 
 

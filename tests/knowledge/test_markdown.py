@@ -16,7 +16,13 @@ def test_raw_html_is_shown_as_text() -> None:
 
 @pytest.mark.parametrize(
     "target",
-    ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<b>x</b>", "vbscript:x", "//evil.example/"],
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,<b>x</b>",
+        "vbscript:x",
+        "//evil.example/",
+    ],
 )
 def test_a_link_to_anything_but_the_web_this_site_or_mail_is_not_a_link(target: str) -> None:
     html = to_html(f"[klicka]({target})", slugs=())

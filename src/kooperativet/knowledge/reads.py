@@ -95,7 +95,7 @@ def effective_bank(session: Session) -> dict[str, EffectiveArticle]:
             category=row.category if row else default.category if default else "",
             audience=row.audience if row else default.audience if default else "member",
             hidden=row.hidden if row else False,
-            source=row.source if row else ArticleSource.default,
+            source=ArticleSource(row.source) if row else ArticleSource.default,
             related=tuple(json.loads(row.related)) if row else default.related if default else (),
             texts=texts,
             edited=frozenset(edited),
