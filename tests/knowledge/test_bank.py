@@ -35,7 +35,8 @@ def test_every_default_article_has_both_languages_and_a_known_category() -> None
         assert set(article.texts) == set(LANGUAGES), slug
         assert article.category in CATEGORIES, slug
         for text in article.texts.values():
-            assert text.title and text.summary, slug
+            assert text.title, slug
+            assert text.summary, slug
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -61,7 +62,8 @@ def test_an_unknown_parameter_is_an_error_not_a_blank() -> None:
 
 def test_values_are_written_the_swedish_and_the_english_way() -> None:
     known = facts_from_defaults(date(2026, 12, 1))
-    text = "{{ param.sink_rate }} / {{ param.youth_contribution_monthly_cap }} / {{ param.sink_rate.valid_from }}"
+    cap = "{{ param.youth_contribution_monthly_cap }}"
+    text = f"{{{{ param.sink_rate }}}} / {cap} / {{{{ param.sink_rate.valid_from }}}}"
     nbsp = "\N{NO-BREAK SPACE}"
     sv = facts.insert(text, known, "sv").replace(nbsp, " ")
     en = facts.insert(text, known, "en").replace(nbsp, " ")
@@ -79,7 +81,10 @@ def _write(folder: Path, name: str, front: str, body: str = "Text.\n") -> None:
     (folder / name).write_text(f"---\n{front}---\n{body}", encoding="utf-8")
 
 
-FRONT = "title: T\ncategory: pay\naudience: member\nsummary: S\nsources:\n  - title: Källa\n    url: https://example.se\nrelated: []\n"
+FRONT = (
+    "title: T\ncategory: pay\naudience: member\nsummary: S\n"
+    "sources:\n  - title: Källa\n    url: https://example.se\nrelated: []\n"
+)
 
 
 def test_the_loader_reads_front_matter_and_body(tmp_path: Path) -> None:

@@ -38,7 +38,8 @@ def test_an_edit_is_a_version_with_author_and_date_and_the_other_language_stays_
         title="Vår egen rubrik", summary="Kort.", body="Ny text.\n", sources=(Source("K", "https://k.se"),)
     )
     version = editing.edit(session, slug=SLUG, language="sv", text=text, author=board)
-    assert version.author_id == board.id and version.author_name == board.full_name
+    assert version.author_id == board.id
+    assert version.author_name == board.full_name
     assert version.created_at is not None
     assert version.based_on == default_bank()[SLUG].texts["sv"].fingerprint()
     article = effective_bank(session)[SLUG]
