@@ -13,6 +13,7 @@ from kooperativet.cli import audit as audit_cli
 from kooperativet.cli import documents as documents_cli
 from kooperativet.cli import export as export_cli
 from kooperativet.cli import keys as keys_cli
+from kooperativet.cli import knowledge as knowledge_cli
 from kooperativet.cli import payroll as payroll_cli
 from kooperativet.cli.errors import CommandLine
 
@@ -36,6 +37,7 @@ app.add_typer(payroll_cli.app, name="payroll")
 app.add_typer(export_cli.app, name="export")
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(documents_cli.app, name="documents")
+app.add_typer(knowledge_cli.app, name="knowledge")
 
 
 @app.command()
