@@ -165,9 +165,13 @@ def test_the_second_cooperative_sees_what_differs_and_takes_what_it_wants(first,
         assert sharing.differences(bank[SLUG], document, origin="x")["sv"] == []
 
 
+TWICE = {"slug": "x", "texts": {"sv": {"title": "T"}, "en": {"title": "T"}}}
+
+
 @pytest.mark.parametrize(
     "bundle",
     [
+        {"format": sharing.BUNDLE_FORMAT, "format_version": 1, "articles": [TWICE, TWICE]},
         {"format": "something-else"},
         {"format": sharing.BUNDLE_FORMAT, "format_version": 99, "articles": []},
         {

@@ -118,15 +118,18 @@ def shown(
     article: EffectiveArticle,
     language: str,
     facts: dict[str, facts_module.Fact],
-    slugs: Collection[str],
+    slugs: Collection[str] | None,
 ) -> ShownArticle:
+    """The article for a page; without ``slugs`` only its title and summary (a list needs no body)."""
     text = article.texts[language]
-    body = facts_module.insert(text.body, facts, language, markdown=True)
+    html = ""
+    if slugs is not None:
+        html = to_html(facts_module.insert(text.body, facts, language, markdown=True), slugs=slugs)
     return ShownArticle(
         article=article,
         title=facts_module.insert(text.title, facts, language),
         summary=facts_module.insert(text.summary, facts, language),
-        html=to_html(body, slugs=slugs),
+        html=html,
     )
 
 

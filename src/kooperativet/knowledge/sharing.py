@@ -135,6 +135,9 @@ def import_bundle(session: Session, bundle: Any, *, importer: User | None, impor
     if not isinstance(articles, list):
         raise _refuse("the bundle has no list of articles")
     checked = [_checked_article(a) for a in articles]
+    slugs = [a["slug"] for a in checked]
+    if len(set(slugs)) != len(slugs):
+        raise _refuse("the bundle holds an article twice")
     row = BankImport(
         origin=str(bundle.get("origin") or "?")[:200],
         format_version=FORMAT_VERSION,

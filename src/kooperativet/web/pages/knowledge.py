@@ -40,7 +40,7 @@ def bank_page(
     readable = [
         a for a in bank.values() if visible(a, sees_office=sees_office(user), sees_hidden=may_edit(user))
     ]
-    found = [shown(a, language, facts, bank) for a in readable if matches(a, language, query, chosen or None)]
+    found = [shown(a, language, facts, None) for a in readable if matches(a, language, query, chosen or None)]
     found.sort(key=lambda page: page.title.casefold())
     present = {a.category for a in readable}
     return render(
@@ -66,7 +66,7 @@ def article_page(request: Request, slug: str, user: WebUser, session: DbSession,
         raise NotFound(f"there is no article {slug!r}")
     facts = facts_on(session, today)
     related = [
-        shown(bank[s], language, facts, bank)
+        shown(bank[s], language, facts, None)
         for s in article.related
         if s in bank and visible(bank[s], sees_office=sees_office(user), sees_hidden=may_edit(user))
     ]
