@@ -154,7 +154,8 @@ def add(
     if not texts:
         raise RuleViolation("an article needs a text", code="knowledge_title_missing", field="title")
     for language, text in texts.items():
-        check_language(language)
+        if language not in LANGUAGES:
+            raise RuleViolation(f"the bank's languages are {', '.join(LANGUAGES)}", field="texts")
         check_text(text)
     row = Article(slug=slug, category=category, audience=audience, source=ArticleSource.local, related="[]")
     session.add(row)
