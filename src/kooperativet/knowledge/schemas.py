@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
 from kooperativet.api.types import MultilineText, Schema, Text
 from kooperativet.knowledge.bank import Source
 from kooperativet.knowledge.bank import Text as ArticleText
+
+Language = Literal["sv", "en"]
 
 
 class SourceBody(Schema):
@@ -35,15 +37,19 @@ class ArticleCreate(Schema):
     slug: Text = Field(min_length=3, max_length=80, examples=["our-rehearsal-room"])
     category: Text
     audience: Text = "member"
-    texts: dict[str, TextBody] = Field(description="by language: sv, en")
+    texts: dict[Language, TextBody] = Field(description="by language: sv, en")
 
 
 class Hidden(Schema):
     hidden: bool
 
 
+def _both() -> list[Language]:
+    return ["sv", "en"]
+
+
 class TakeBody(Schema):
-    languages: list[str] = Field(default_factory=lambda: ["sv", "en"])
+    languages: list[Language] = Field(default_factory=_both)
 
 
 class ArticleSummary(Schema):
