@@ -56,7 +56,7 @@ COMMANDS = {
     "payroll",
     "export",
 }
-COMMANDS |= {"keys", "documents"}
+COMMANDS |= {"keys", "documents", "knowledge"}
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +104,8 @@ TESTED_IN = {
     "keys rotate": "test_month_end",
     "demo": "test_demo_command",
     "documents render-pending": "test_documents_command",
+    "knowledge export": "tests/knowledge/test_cli",
+    "knowledge import": "tests/knowledge/test_cli",
 }
 
 
