@@ -11,6 +11,7 @@ from kooperativet.governance import models as governance_models
 from kooperativet.invoices import models as invoices_models
 from kooperativet.invoices.mailing import models as invoice_mailing_models
 from kooperativet.jobs import models as jobs_models
+from kooperativet.knowledge import models as knowledge_models
 from kooperativet.mail import models as mail_models
 from kooperativet.notifications import models as notifications_models
 from kooperativet.parameters import models as parameters_models
@@ -29,6 +30,7 @@ __all__ = [
     "invoice_mailing_models",
     "invoices_models",
     "jobs_models",
+    "knowledge_models",
     "mail_models",
     "notifications_models",
     "parameters_models",

@@ -34,6 +34,7 @@ from kooperativet.invoices.mailing.router import router as invoice_mailing_route
 from kooperativet.invoices.router import router as invoices_router
 from kooperativet.jobs.embedded import EmbeddedWorker, wake_on_commit
 from kooperativet.jobs.runner import run_inline
+from kooperativet.knowledge.router import router as knowledge_router
 from kooperativet.notifications.router import router as notifications_router
 from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports_router)
     app.include_router(mail_router)
     app.include_router(jobs_router)
+    app.include_router(knowledge_router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -56,7 +56,7 @@ COMMANDS = {
     "payroll",
     "export",
 }
-COMMANDS |= {"keys", "documents"}
+COMMANDS |= {"keys", "documents", "knowledge"}
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +105,8 @@ TESTED_IN = {
     "demo": "test_demo_command",
     "documents render-pending": "test_documents_command",
     "worker": "tests/jobs/test_worker_process (killed mid-job, stopped by SIGTERM, --once)",
+    "knowledge export": "tests/knowledge/test_cli",
+    "knowledge import": "tests/knowledge/test_cli",
 }
 
 

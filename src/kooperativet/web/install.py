@@ -17,6 +17,9 @@ from kooperativet.web.pages.admin import router as admin_router
 from kooperativet.web.pages.commission_downloads import router as commission_downloads_router
 from kooperativet.web.pages.commissions import router as commissions_router
 from kooperativet.web.pages.home import router as home_router
+from kooperativet.web.pages.knowledge import router as knowledge_router
+from kooperativet.web.pages.knowledge_edit import router as knowledge_edit_router
+from kooperativet.web.pages.knowledge_share import router as knowledge_share_router
 from kooperativet.web.pages.me import router as me_router
 from kooperativet.web.pages.me_notifications import router as me_notifications_router
 from kooperativet.web.pages.meetings import router as meetings_router
@@ -62,6 +65,10 @@ PAGE_ROUTERS = (
     me_notifications_router,
     office_members_new_router,
     office_mail_router,
+    # Before the article page: /kb/share and /kb/new are not article addresses.
+    knowledge_share_router,
+    knowledge_edit_router,
+    knowledge_router,
 )
 
 

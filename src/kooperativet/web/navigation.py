@@ -23,6 +23,7 @@ AREAS = (
     Area("/pay", N_("Pay"), frozenset({Role.member})),
     Area("/calculator", N_("What will I get?"), frozenset({Role.member})),
     Area("/meetings", N_("Meetings and votes"), EVERYONE),
+    Area("/kb", N_("Guides"), EVERYONE),
     Area("/office", N_("Office"), frozenset(policy.OFFICE)),
     Area("/admin", N_("Administration"), frozenset({Role.admin})),
 )
