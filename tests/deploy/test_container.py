@@ -64,3 +64,14 @@ def test_compose_requires_a_secret_key_and_uses_postgresql() -> None:
     assert "KOOPERATIVET_SECRET_KEY: ${KOOPERATIVET_SECRET_KEY:?" in compose
     assert "postgresql+psycopg://" in compose
     assert "image: postgres:" in compose
+
+
+def test_compose_runs_a_worker_with_the_same_settings_as_the_api() -> None:
+    """With PostgreSQL the API runs no worker: without this service no e-mail or PDF would ever be made."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    assert services["worker"]["command"] == ["worker"]
+    api, worker = services["api"]["environment"], services["worker"]["environment"]
+    assert {key: value for key, value in api.items() if key != "KOOPERATIVET_WORKERS"} == worker
+    assert "KOOPERATIVET_SMTP_HOST" in worker
