@@ -27,12 +27,11 @@ from kooperativet.jobs.queue import WORK_ENQUEUED
 from kooperativet.jobs.runner import schedule_inline_run
 from kooperativet.mail import queue_mail
 from kooperativet.mail.models import MailState, OutgoingMail
-from kooperativet.mail.outbox import LANGUAGES, SEND_MAIL, compose
+from kooperativet.mail.outbox import LANGUAGES, PENDING_DOMAIN, SEND_MAIL, compose
 from kooperativet.notifications.preferences import receives
 from kooperativet.notifications.recipients import Recipient
 from kooperativet.notifications.topics import topic
 
-DOMAIN = "kooperativet.local"  # as ``queue_mail``'s Message-IDs
 Context = Mapping[str, Any]
 Attachments = Sequence[Mapping[str, object]]
 
@@ -105,7 +104,9 @@ def notify_many(session: Session, topic_key: str, notices: Sequence[Notice]) -> 
     now = clock_of(session)
     rows = []
     for notice in notices:
-        message_id = notice.message_id or make_msgid(domain=DOMAIN)
+        message_id = notice.message_id or make_msgid(
+            domain=PENDING_DOMAIN
+        )  # the worker puts the From domain in
         if not wanted[notice.recipient.user_id] or message_id in already:
             continue
         language = _language(notice.recipient)
