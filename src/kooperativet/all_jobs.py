@@ -11,6 +11,7 @@ from kooperativet.governance import minutes
 from kooperativet.invoices import documents as invoice_documents
 from kooperativet.invoices.mailing import attachments as invoice_attachments
 from kooperativet.invoices.mailing import jobs as invoice_jobs
+from kooperativet.invoices.mailing import reminder_pdf
 from kooperativet.mail import send_job
 from kooperativet.payroll.service import payslip_notices, payslip_pdfs
 from kooperativet.workflows import password_reset
@@ -25,6 +26,7 @@ __all__ = [
     "password_reset",
     "payslip_notices",
     "payslip_pdfs",
+    "reminder_pdf",
     "render_job",
     "send_job",
 ]

@@ -105,6 +105,7 @@ TESTED_IN = {
     "demo": "test_demo_command",
     "documents render-pending": "test_documents_command",
     "worker": "tests/jobs/test_worker_process (killed mid-job, stopped by SIGTERM, --once)",
+    "invoices remind": "tests/invoices/test_reminders_command",
     "knowledge export": "tests/knowledge/test_cli",
     "knowledge import": "tests/knowledge/test_cli",
 }

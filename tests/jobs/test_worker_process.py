@@ -21,6 +21,7 @@ from kooperativet.db import make_engine, make_session_factory
 from kooperativet.jobs import enqueue
 from kooperativet.jobs.models import Job, JobState
 from kooperativet.jobs.worker import Worker
+from kooperativet.parameters import service as parameters_service
 from tests.conftest import TEST_AUDIT_KEY, TEST_BLIND_INDEX_KEY, TEST_DATA_KEY
 from tests.jobs import handlers
 from tests.jobs.handlers import effects
@@ -119,6 +120,7 @@ def test_worker_once_runs_what_is_due_and_exits(
     committed_url: str, factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
     with factory() as session:
+        parameters_service.seed_defaults(session)  # the daily reminders, due too, read their schedule
         for mail_id in (1, 2):  # messages that are not there: each job is done at once
             enqueue(session, "send_mail", {"mail_id": mail_id})
         session.commit()
@@ -131,8 +133,10 @@ def test_worker_once_runs_what_is_due_and_exits(
         timeout=60,
         check=False,
     )
-    assert (finished.returncode, finished.stdout) == (0, "jobs run: 2\n"), finished.stderr
+    # The two messages and the day's reminders (periodic work, due at once; no invoice is overdue).
+    assert (finished.returncode, finished.stdout) == (0, "jobs run: 3\n"), finished.stderr
     with factory() as session:
+        assert sorted(session.scalars(select(Job.kind))) == ["send_due_reminders", "send_mail", "send_mail"]
         assert set(session.scalars(select(Job.state))) == {JobState.done}
 
 

@@ -42,7 +42,7 @@ def test_the_invoice_is_sent_from_its_page_and_the_history_shows_the_result(
     html = browser_client.get(url).text
     assert "Skicka till kunden" in html
     assert "fakturor@lund.example.se" in html
-    assert "Skickad" in html
+    assert "Skickat" in html
 
 
 def test_sending_to_a_client_without_an_address_is_refused_in_words(

@@ -24,7 +24,7 @@ from kooperativet.mail.addresses import domain_of, envelope_addresses, header_ad
 from kooperativet.mail.attachments import resolve
 from kooperativet.mail.models import MailState, OutgoingMail
 from kooperativet.mail.outbox import PENDING_DOMAIN, SEND_MAIL
-from kooperativet.mail.smtp import transmit
+from kooperativet.mail.smtp import require_server, transmit
 
 
 @handler(SEND_MAIL)
@@ -39,6 +39,7 @@ def send_queued_mail(context: JobContext, payload: Mapping[str, Any]) -> None:
     settle_message_id(message, context.settings)
     session.commit()  # the Message-ID is fixed before anything leaves, so a retry sends the same message
     try:
+        require_server(context.settings)  # before the attachments are made: nothing to send them with
         mime = build_message(session, message, settings=context.settings)
         recipients = envelope_addresses([*message.to_addresses, *message.bcc_addresses])
         session.commit()  # nothing is held open while the SMTP server answers

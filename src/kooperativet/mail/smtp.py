@@ -30,8 +30,8 @@ def tls_context(settings: Settings) -> ssl.SSLContext:
 @contextmanager
 def connection(settings: Settings) -> Iterator[smtplib.SMTP]:
     """An open, secured and logged-in connection to the configured server."""
-    if settings.smtp_host is None:
-        raise MailNotSent("no SMTP server is configured (KOOPERATIVET_SMTP_HOST)")
+    require_server(settings)
+    assert settings.smtp_host is not None
     security = settings.resolved_smtp_security
     timeout = settings.smtp_timeout_seconds
     smtp: smtplib.SMTP
@@ -62,6 +62,12 @@ def login(smtp: smtplib.SMTP, username: str, password: str) -> None:
     code, answer = smtp.docmd("AUTH", f"PLAIN {credentials}")
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, answer)
+
+
+def require_server(settings: Settings) -> None:
+    """Raise ``MailNotSent`` when no SMTP server is configured: the message waits in the outbox."""
+    if settings.smtp_host is None:
+        raise MailNotSent("no SMTP server is configured (KOOPERATIVET_SMTP_HOST)")
 
 
 def transmit(settings: Settings, message: EmailMessage, recipients: Sequence[str]) -> None:

@@ -106,3 +106,4 @@ REMINDER_PDF: Final = pipeline.DocumentKind(
     render=render_reminder_pdf,
     describe=lambda reminder: {"number": reminder.number},
 )
+pipeline.register_kind(REMINDER_PDF)
