@@ -49,3 +49,9 @@ def test_images_are_off_and_tables_on() -> None:
     assert "<img" not in html
     assert "<table>" in html
     assert "<td>2</td>" in html
+
+
+def test_a_heading_of_the_first_level_in_the_text_is_a_section_heading() -> None:
+    html = to_html("# Titel igen\n\n## Avsnitt\n\ntext", slugs=())
+    assert "<h1>" not in html
+    assert html.startswith("<h2>Titel igen</h2>\n<h2>Avsnitt</h2>")

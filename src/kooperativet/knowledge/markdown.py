@@ -32,10 +32,22 @@ def _parser() -> MarkdownIt:
     parser.enable("table")
     parser.disable("image")
     parser.validateLink = link_is_safe  # type: ignore[method-assign]
+    parser.add_render_rule("heading_open", _heading_open)
+    parser.add_render_rule("heading_close", _heading_open)
     parser.add_render_rule("link_open", _link_open)
     parser.add_render_rule("table_open", _table_open)
     parser.add_render_rule("table_close", _table_close)
     return parser
+
+
+def _heading_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """A ``#`` heading in the text is drawn as a section heading (h2): the page's one h1 is the title."""
+    token = tokens[idx]
+    if token.tag == "h1":
+        token.tag = "h2"
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _link_open(
