@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.db import clock_of, fetch_locked
 from kooperativet.jobs import enqueue
+from kooperativet.mail import AttachmentFile, attachment_source
 
 SnapshotT = TypeVar("SnapshotT")
 
@@ -172,3 +173,15 @@ def stored_pdf(session: Session, kind: DocumentKind[Any], row: Any) -> bytes:
         render_now(session, kind, [row.id])
     pdf: bytes = getattr(row, kind.pdf_column)
     return pdf
+
+
+def pdf_attachment_source(source: str, kind: DocumentKind[Any], filename: Callable[[Any], str]) -> None:
+    """Let e-mail carry documents of ``kind`` as attachments named ``source``: the mail worker gets the stored
+    PDF, byte for byte (a pending one is rendered and stored first, as for a download)."""
+
+    @attachment_source(source)
+    def stored(session: Session, row_id: int) -> AttachmentFile:
+        row = session.get(kind.model, row_id)
+        if row is None:
+            raise LookupError(f"{kind.name} {row_id} does not exist")
+        return AttachmentFile(filename(row), "application/pdf", stored_pdf(session, kind, row))

@@ -7,26 +7,18 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from kooperativet.documents.pipeline import stored_pdf
+from kooperativet.documents.pipeline import pdf_attachment_source
 from kooperativet.employments.models import Employment
 from kooperativet.employments.service.certificate import CERTIFICATE_PDF
-from kooperativet.mail import AttachmentFile, attachment, attachment_source
+from kooperativet.mail import attachment
 from kooperativet.notifications import COMMISSION_APPROVED, member_recipient, notify
 
 CERTIFICATE_ATTACHMENT = "employment_certificate"
 
 
-@attachment_source(CERTIFICATE_ATTACHMENT)
-def certificate_attachment(session: Session, employment_id: int) -> AttachmentFile:
-    """The stored anställningsbevis; one still pending is rendered and stored first."""
-    employment = session.get(Employment, employment_id)
-    if employment is None:
-        raise LookupError(f"employment {employment_id} does not exist")
-    return AttachmentFile(
-        filename=f"anstallningsbevis-{employment.id}.pdf",
-        content_type="application/pdf",
-        content=stored_pdf(session, CERTIFICATE_PDF, employment),
-    )
+pdf_attachment_source(
+    CERTIFICATE_ATTACHMENT, CERTIFICATE_PDF, lambda employment: f"anstallningsbevis-{employment.id}.pdf"
+)
 
 
 def tell_member_approved(session: Session, *, employment: Employment) -> None:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from kooperativet.documents.pipeline import stored_pdf
+from kooperativet.documents.pipeline import pdf_attachment_source
 from kooperativet.invoices.documents import INVOICE_PDF
-from kooperativet.invoices.mailing.models import InvoiceReminder
 from kooperativet.invoices.mailing.reminder_pdf import REMINDER_PDF
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.mail import AttachmentFile, attachment_source
@@ -25,20 +24,9 @@ def pdf_source(kind: InvoiceKind) -> str:
     return CREDIT_NOTE_PDF_SOURCE if kind == InvoiceKind.credit_note else INVOICE_PDF_SOURCE
 
 
-def _document_pdf(session: Session, invoice_id: int) -> AttachmentFile:
-    invoice = session.get_one(Invoice, invoice_id)
-    pdf = stored_pdf(session, INVOICE_PDF, invoice)
-    return AttachmentFile(f"{invoice.number}.pdf", "application/pdf", pdf)
-
-
-@attachment_source(INVOICE_PDF_SOURCE)
-def invoice_pdf(session: Session, invoice_id: int) -> AttachmentFile:
-    return _document_pdf(session, invoice_id)
-
-
-@attachment_source(CREDIT_NOTE_PDF_SOURCE)
-def credit_note_pdf(session: Session, invoice_id: int) -> AttachmentFile:
-    return _document_pdf(session, invoice_id)
+pdf_attachment_source(INVOICE_PDF_SOURCE, INVOICE_PDF, lambda invoice: f"{invoice.number}.pdf")
+pdf_attachment_source(CREDIT_NOTE_PDF_SOURCE, INVOICE_PDF, lambda invoice: f"{invoice.number}.pdf")
+pdf_attachment_source(REMINDER_PDF_SOURCE, REMINDER_PDF, lambda reminder: f"{reminder.number}.pdf")
 
 
 @attachment_source(UBL_SOURCE)
@@ -48,10 +36,3 @@ def invoice_ubl(session: Session, invoice_id: int) -> AttachmentFile:
     if invoice.ubl is None:
         raise LookupError(f"{invoice.number} has no UBL")
     return AttachmentFile(f"{invoice.number}.xml", "application/xml", invoice.ubl)
-
-
-@attachment_source(REMINDER_PDF_SOURCE)
-def reminder_pdf(session: Session, reminder_id: int) -> AttachmentFile:
-    reminder = session.get_one(InvoiceReminder, reminder_id)
-    pdf = stored_pdf(session, REMINDER_PDF, reminder)
-    return AttachmentFile(f"{reminder.number}.pdf", "application/pdf", pdf)

@@ -13,9 +13,9 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kooperativet.documents.pipeline import stored_pdf
+from kooperativet.documents.pipeline import pdf_attachment_source
 from kooperativet.jobs import JobContext, enqueue, handler
-from kooperativet.mail import AttachmentFile, attachment, attachment_source
+from kooperativet.mail import attachment
 from kooperativet.notifications import PAYSLIP_READY, Notice, member_recipients, notify_many
 from kooperativet.payroll.models import Payslip
 from kooperativet.payroll.service.payslip_pdfs import PAYSLIP_PDF
@@ -29,16 +29,7 @@ def enqueue_payslip_notices(session: Session, *, run_id: int) -> None:
     enqueue(session, NOTIFY_PAYSLIPS_READY, {"run_id": run_id}, key=f"{NOTIFY_PAYSLIPS_READY}:{run_id}")
 
 
-@attachment_source(PAYSLIP_ATTACHMENT)
-def payslip_attachment(session: Session, payslip_id: int) -> AttachmentFile:
-    payslip = session.get(Payslip, payslip_id)
-    if payslip is None:
-        raise LookupError(f"payslip {payslip_id} does not exist")
-    return AttachmentFile(
-        filename=f"{payslip.number}.pdf",
-        content_type="application/pdf",
-        content=stored_pdf(session, PAYSLIP_PDF, payslip),
-    )
+pdf_attachment_source(PAYSLIP_ATTACHMENT, PAYSLIP_PDF, lambda payslip: f"{payslip.number}.pdf")
 
 
 @handler(NOTIFY_PAYSLIPS_READY)
