@@ -34,7 +34,7 @@ def draw_up_minutes(
     minutes = minutes_service.draw_up_minutes(
         session, meeting=meeting, correction_reason=body.correction_reason, now=clock
     )
-    commit_now(session)  # the PDF is rendered after the commit, and the answer carries its SHA-256
+    commit_now(session)  # committed first; the PDF is a worker's job (its SHA-256 is null until rendered)
     return MinutesRead.model_validate(minutes)
 
 
@@ -45,7 +45,7 @@ def approve_minutes(minutes_id: int, user: CurrentUser, session: DbSession, cloc
     minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
     member = members.member_of(session, user=user)
     minutes_approval.approve_minutes(session, minutes=minutes, member=member, now=clock)
-    commit_now(session)  # a locked version's PDF is rendered after the commit; the answer carries its SHA-256
+    commit_now(session)  # committed first; the locked version's PDF is a worker's job
     return MinutesRead.model_validate(minutes)
 
 

@@ -50,7 +50,7 @@ def issue_invoice(
 
     def produce() -> InvoiceRead:
         invoice = service.issue_invoice(session, data=body, actor=user, today=today, now=clock)
-        commit_now(session)  # the PDF is rendered after the commit, and the answer carries its SHA-256
+        commit_now(session)  # committed first; the PDF is a worker's job (its SHA-256 is null until rendered)
         return InvoiceRead.from_model(invoice, today=today)
 
     return idempotent(
@@ -185,7 +185,7 @@ def issue_credit_note(
         credit_note = service.issue_credit_note(
             session, invoice_id=invoice_id, data=body, actor=user, today=today, now=clock
         )
-        commit_now(session)  # the PDF is rendered after the commit, and the answer carries its SHA-256
+        commit_now(session)  # committed first; the PDF is a worker's job (its SHA-256 is null until rendered)
         return InvoiceRead.from_model(credit_note, today=today)
 
     return idempotent(

@@ -1,8 +1,9 @@
 """The PDFs of issued payslips: rendered from each payslip's snapshot after the commit by the document
 pipeline (``PAYSLIP_PDF``), stored once with their SHA-256, read one by one or as a zip.
 
-Approving a run in the API renders its payslips right after the commit; ``kooperativet payroll render`` and
-the demo render a run's pending payslips on a process pool, by the same path. The stored PDF is in the
+Approving a run records one rendering job for all its payslips, which a worker does after the commit;
+``kooperativet payroll render`` and the demo render a run's pending payslips on a process pool, by the same
+path. The stored PDF is in the
 member's language; another language is rendered on demand and not stored."""
 
 from __future__ import annotations
