@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from kooperativet.core.identifiers import mask_account, mask_iban
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.exports.formats import pain001
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
 from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
-from kooperativet.exports.service.sources import SWEDEN, members_by_id, require_filled, run_payslips
+from kooperativet.exports.service.sources import SWEDEN, in_chunks, require_filled
 from kooperativet.parties.models import Member, SalaryAccount
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
@@ -39,21 +40,24 @@ def export_pain001(
             + earlier_batches_hint(session, ExportKind.pain001, run_id=run_id),
             code="already_exported",
         )
-    payslips = [payslip for payslip in run_payslips(session, run.id) if payslip.net_pay > 0]
-    if not payslips:
+    transfers = _transfers(session, run_id=run.id)
+    if not transfers:
         raise Conflict(f"payroll run {run_id} has no net pay to transfer", code="nothing_to_export")
-    members = members_by_id(session, {payslip.member_id for payslip in payslips})
+    members = _payees(session, {transfer.member_id for transfer in transfers})
+    fallback = _accounts_on_payslips(
+        session, [t.id for t in transfers if not members[t.member_id].salary_account]
+    )
     payments = pain001.PayrollRunPayments(
         run_id=f"RUN-{run.id}",
         pay_date=run.pay_date,
         payments=tuple(
             pain001.SalaryPayment(
-                payslip_id=payslip.number,
-                member_name=payslip.snapshot["employee"]["name"],
-                account=_payout_account(payslip, members[payslip.member_id]),
-                amount=payslip.net_pay,
+                payslip_id=transfer.number,
+                member_name=transfer.snapshot["employee"]["name"],
+                account=_payout_account(members[transfer.member_id], fallback.get(transfer.id)),
+                amount=transfer.net_pay,
             )
-            for payslip in payslips
+            for transfer in transfers
         ),
     )
     try:
@@ -82,16 +86,58 @@ def export_pain001(
     )
 
 
-def _payout_account(payslip: Payslip, member: Member) -> pain001.MemberAccount:
+def _transfers(session: Session, *, run_id: int) -> list[Row[Any]]:
+    """The run's payslips with net pay, as plain rows: number, payee, amount and the snapshot (encrypted,
+    so the name it was issued to is read in Python), without building payslip objects or loading lines."""
+    query = (
+        select(Payslip.id, Payslip.number, Payslip.member_id, Payslip.net_pay, Payslip.snapshot)
+        .where(Payslip.run_id == run_id, Payslip.net_pay > 0)
+        .order_by(Payslip.sequence)
+    )
+    return list(session.execute(query))
+
+
+def _payees(session: Session, ids: set[int]) -> dict[int, Member]:
+    """The payees with what a transfer needs (names, confirmed and pending accounts), one query per chunk;
+    their other encrypted details (personnummer, TIN) are neither read nor decrypted."""
+    columns = (
+        Member.first_name,
+        Member.last_name,
+        Member.bank_clearing_number,
+        Member.bank_account_number,
+        Member.bank_iban,
+        Member.pending_clearing_number,
+        Member.pending_account_number,
+        Member.pending_iban,
+        Member.bank_account_changed_at,
+    )
+    payees: dict[int, Member] = {}
+    for chunk in in_chunks(ids):
+        query = select(Member).where(Member.id.in_(chunk)).options(load_only(*columns), lazyload("*"))
+        payees.update((member.id, member) for member in session.scalars(query))
+    return payees
+
+
+def _accounts_on_payslips(session: Session, payslip_ids: list[int]) -> dict[int, SalaryAccount]:
+    """The account on each payslip, for the few payees who have no confirmed account any more."""
+    accounts: dict[int, SalaryAccount] = {}
+    for chunk in in_chunks(payslip_ids):
+        query = select(Payslip).where(Payslip.id.in_(chunk)).options(lazyload("*"))
+        for payslip in session.scalars(query):
+            accounts[payslip.id] = SalaryAccount(
+                clearing_number=payslip.bank_clearing_number,
+                account_number=payslip.bank_account_number,
+                iban=payslip.bank_iban,
+            )
+    return accounts
+
+
+def _payout_account(member: Member, on_payslip: SalaryAccount | None) -> pain001.MemberAccount:
     """The member's confirmed account now (it may have been confirmed after the payslip was issued): the IBAN
     when the member gave one, else the clearing and account number (``Member.salary_account``); without
     either (a removed member), the account on the payslip. A changed account that nobody has confirmed yet is
     never paid to."""
-    account = member.salary_account or SalaryAccount(
-        clearing_number=payslip.bank_clearing_number,
-        account_number=payslip.bank_account_number,
-        iban=payslip.bank_iban,
-    )
+    account = member.salary_account or on_payslip or SalaryAccount()
     return pain001.MemberAccount(
         clearing_number=account.clearing_number, account_number=account.account_number, iban=account.iban
     )

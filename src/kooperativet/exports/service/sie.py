@@ -9,9 +9,9 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from kooperativet import __version__
@@ -28,7 +28,7 @@ from kooperativet.invoices.models import Invoice, InvoiceKind, Payment
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client
 from kooperativet.parties.service import get_cooperative
-from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
+from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunStatus
 
 
 def export_sie(
@@ -93,10 +93,10 @@ def export_sie(
             )
         )
     )
-    payslips_of = _payslips_by_run(session, [run.id for run in runs])
-    reimbursed = _reimbursed_expenses(session, [p for run in runs for p in payslips_of[run.id]])
+    amounts_of = _payslip_amounts_by_run(session, [run.id for run in runs])
+    reimbursed = _reimbursed_expenses(session, [run.id for run in runs])
     for run in runs:
-        payslips = payslips_of[run.id]
+        payslips = amounts_of[run.id]
         add(
             run.pay_date,
             DocumentKind.payroll_run,
@@ -186,7 +186,7 @@ def _invoice(invoice: Invoice, client_name: str) -> entries.InvoiceSnapshot:
     )
 
 
-def _run(run: PayrollRun, payslips: Sequence[Payslip]) -> entries.PayrollRunSnapshot:
+def _run(run: PayrollRun, payslips: Sequence[Row[Any]]) -> entries.PayrollRunSnapshot:
     def total(name: str) -> Decimal:
         return sum((getattr(payslip, name) for payslip in payslips), ZERO)
 
@@ -201,28 +201,37 @@ def _run(run: PayrollRun, payslips: Sequence[Payslip]) -> entries.PayrollRunSnap
     )
 
 
-def _payslips_by_run(session: Session, run_ids: Sequence[int]) -> dict[int, list[Payslip]]:
-    """The payslips of the runs, by run, in one query per chunk of runs (their lines come in one more)."""
-    payslips: dict[int, list[Payslip]] = {run_id: [] for run_id in run_ids}
+_AMOUNTS: Final = ("gross_salary", "holiday_pay", "employer_contributions", "residue", "tax")
+
+
+def _payslip_amounts_by_run(session: Session, run_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
+    """The amounts of the runs' payslips, by run, as plain rows (summed in Python with Decimal: SQLite's SUM
+    would go through floating point), one query per chunk of runs; no snapshot is decrypted."""
+    amounts: dict[int, list[Row[Any]]] = {run_id: [] for run_id in run_ids}
+    columns = [getattr(Payslip, name) for name in _AMOUNTS]
     for chunk in in_chunks(run_ids):
-        query = select(Payslip).where(Payslip.run_id.in_(chunk)).order_by(Payslip.run_id, Payslip.sequence)
-        for payslip in session.scalars(query):
-            payslips[payslip.run_id].append(payslip)
-    return payslips
+        for row in session.execute(select(Payslip.run_id, *columns).where(Payslip.run_id.in_(chunk))):
+            amounts[row.run_id].append(row)
+    return amounts
 
 
 def _reimbursed_expenses(
-    session: Session, payslips: Sequence[Payslip]
+    session: Session, run_ids: Sequence[int]
 ) -> dict[int, list[entries.ExpenseSnapshot]]:
-    """The re-invoiced outlays paid back on the payslips' lines (the payout's E, payroll collector), by run.
-
-    All the payslips' expenses are read at once (per chunk of assignments), not one query per payslip."""
-    paid_with: dict[int, Payslip] = {
-        line.assignment_id: payslip
-        for payslip in payslips
-        for line in payslip.lines
-        if line.expense_reimbursement and line.corrects_payslip_id is None
-    }
+    """The re-invoiced outlays paid back on the runs' payslip lines (the payout's E, payroll collector), by
+    run: the lines that carry a reimbursement, then their expenses, one query each per chunk of runs."""
+    paid_with: dict[int, Row[Any]] = {}
+    for chunk in in_chunks(run_ids):
+        lines = session.execute(
+            select(PayslipLine.assignment_id, Payslip.run_id, Payslip.pay_date, Payslip.snapshot)
+            .join(Payslip, Payslip.id == PayslipLine.payslip_id)
+            .where(
+                Payslip.run_id.in_(chunk),
+                PayslipLine.expense_reimbursement != 0,
+                PayslipLine.corrects_payslip_id.is_(None),
+            )
+        )
+        paid_with.update((line.assignment_id, line) for line in lines)
     snapshots: dict[int, list[entries.ExpenseSnapshot]] = {}
     for chunk in in_chunks(paid_with):
         expenses = session.scalars(
@@ -231,12 +240,12 @@ def _reimbursed_expenses(
             .order_by(Expense.id)
         )
         for expense in expenses:
-            payslip = paid_with[expense.assignment_id]
-            snapshots.setdefault(payslip.run_id, []).append(
+            line = paid_with[expense.assignment_id]
+            snapshots.setdefault(line.run_id, []).append(
                 entries.ExpenseSnapshot(
                     expense_id=expense.id,
-                    paid_on=payslip.pay_date,
-                    member_name=payslip.snapshot["employee"]["name"],
+                    paid_on=line.pay_date,
+                    member_name=line.snapshot["employee"]["name"],
                     description=expense.description,
                     amount=expense.amount,
                     vat_rate=expense.vat_rate,
