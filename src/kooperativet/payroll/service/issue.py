@@ -18,7 +18,7 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.numbering import take_next_sequence, take_sequences
 from kooperativet.parties.models import Cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, PayslipNumberCounter, RunPayout
-from kooperativet.payroll.service.calculate import PayslipDraft, payslip_lines
+from kooperativet.payroll.service.calculate import LineValues, PayslipDraft, payslip_lines
 from kooperativet.payroll.service.snapshot import TOTALS, WorkPeriod, parameters_json, snapshot
 
 
@@ -74,7 +74,7 @@ def _payslip_row(
     run: PayrollRun,
     draft: PayslipDraft,
     sequence: int,
-    lines: list[PayslipLine],
+    lines: list[LineValues],
     cooperative: Cooperative | None,
     works: dict[int, WorkPeriod],
     corrected: dict[int, str],
@@ -119,7 +119,7 @@ _LINE_COLUMNS = tuple(
 )
 
 
-def _line_row(line: PayslipLine) -> dict[str, Any]:
+def _line_row(line: LineValues) -> dict[str, Any]:
     return {name: getattr(line, name) for name in _LINE_COLUMNS}
 
 

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from kooperativet.parties.models import Cooperative, Member
 from kooperativet.payroll.models import PayrollRun, PayslipLine
-from kooperativet.payroll.service.calculate import PayslipDraft
+from kooperativet.payroll.service.calculate import LineValues, PayslipDraft
 
 _LINE_AMOUNTS = (
     "invoiced_amount", "fee_rate", "fee", "pool", "gross_salary", "holiday_pay_rate", "holiday_pay",
@@ -41,7 +41,7 @@ def work_snapshot(assignment: WorkPeriod) -> dict[str, str]:
     }
 
 
-def line_snapshot(line: PayslipLine) -> dict[str, Any]:
+def line_snapshot(line: PayslipLine | LineValues) -> dict[str, Any]:
     data: dict[str, Any] = {name: str(getattr(line, name)) for name in _LINE_AMOUNTS}
     data.update(
         position=line.position,
@@ -89,7 +89,7 @@ def snapshot(
     run: PayrollRun,
     draft: PayslipDraft,
     cooperative: Cooperative | None,
-    lines: Sequence[PayslipLine],
+    lines: Sequence[PayslipLine | LineValues],
     assignments: Mapping[int, WorkPeriod],
     payslip_numbers: Mapping[int, str],
     parameters: list[dict[str, Any]] | None = None,
