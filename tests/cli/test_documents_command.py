@@ -71,6 +71,7 @@ def test_render_pending_renders_each_kinds_pending_documents_once_and_records_th
     assert lines == [  # every registered kind, by name
         f"employment_certificate: {waiting['employment_certificate']} rendered",
         f"invoice: {waiting['invoice']} rendered",
+        "invoice_reminder: 0 rendered",
         "minutes: 0 rendered",
         "payslip: 0 rendered",
     ]
@@ -104,6 +105,7 @@ def test_render_pending_renders_each_kinds_pending_documents_once_and_records_th
     assert output(kooperativet("documents", "render-pending")) == [
         "employment_certificate: 0 rendered",
         "invoice: 0 rendered",
+        "invoice_reminder: 0 rendered",
         "minutes: 0 rendered",
         "payslip: 0 rendered",
     ]
