@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 from kooperativet.db import fetch_locked, fetch_page
 from kooperativet.errors import Conflict, NotFound
 from kooperativet.jobs.models import Job, JobState
-from kooperativet.jobs.queue import WORK_ENQUEUED
-from kooperativet.jobs.runner import schedule_inline_run
+from kooperativet.jobs.queue import announce_work
 
 
 def list_jobs(
@@ -48,6 +47,5 @@ def retry_job(session: Session, *, job_id: int, now: datetime) -> Job:
     job.locked_until = None
     job.finished_at = None
     session.flush()
-    session.info[WORK_ENQUEUED] = True  # as a new job does: the embedded worker is woken by the commit
-    schedule_inline_run(session)
+    announce_work(session)  # as a new job does: the embedded worker is woken by the commit
     return job

@@ -8,12 +8,12 @@ already done before it does anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from kooperativet.db import clock_of
@@ -96,8 +96,35 @@ def enqueue(
     )
     session.add(job)
     session.flush()
+    announce_work(session)
+    return job
+
+
+def enqueue_new(session: Session, kind: str, jobs: Sequence[tuple[Mapping[str, Any], str | None]]) -> None:
+    """Record many jobs of ``kind`` at once, each ``(payload, key)``, in one multi-row INSERT; for keys
+    that are new by construction (the rows they name were just made), so no key is looked up first."""
+    if not jobs:
+        return
+    now = clock_of(session)
+    rows = [
+        {
+            "kind": kind,
+            "payload": dict(payload),
+            "key": key,
+            "state": JobState.pending,
+            "run_after": now,
+            "created_at": now,
+        }
+        for payload, key in jobs
+    ]
+    session.execute(insert(Job), rows)
+    announce_work(session)
+
+
+def announce_work(session: Session) -> None:
+    """This transaction has work for the workers: the embedded worker is woken by its commit, and an inline
+    session runs the work right after it."""
     session.info[WORK_ENQUEUED] = True
     from kooperativet.jobs.runner import schedule_inline_run  # the runner imports this module
 
     schedule_inline_run(session)
-    return job

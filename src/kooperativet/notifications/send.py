@@ -22,9 +22,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.db import clock_of
 from kooperativet.documents.render import long_date, money
-from kooperativet.jobs.models import Job, JobState
-from kooperativet.jobs.queue import WORK_ENQUEUED
-from kooperativet.jobs.runner import schedule_inline_run
+from kooperativet.jobs.queue import enqueue_new
 from kooperativet.mail import queue_mail
 from kooperativet.mail.models import MailState, OutgoingMail
 from kooperativet.mail.outbox import LANGUAGES, PENDING_DOMAIN, SEND_MAIL, compose
@@ -150,22 +148,6 @@ def _queued_already(session: Session, message_ids: Sequence[str]) -> set[str]:
 
 
 def _enqueue_sends(session: Session, mail_ids: Sequence[int]) -> None:
-    """One send job per message, as ``queue_mail`` makes them, added in one executemany. The keys are new
-    (the messages were just made), so the look-up ``jobs.enqueue`` does per key is not needed."""
-    now = clock_of(session)
-    session.execute(
-        insert(Job),
-        [
-            {
-                "kind": SEND_MAIL,
-                "payload": {"mail_id": mail_id},
-                "key": f"mail:{mail_id}",
-                "state": JobState.pending,
-                "run_after": now,
-                "created_at": now,
-            }
-            for mail_id in mail_ids
-        ],
-    )
-    session.info[WORK_ENQUEUED] = True
-    schedule_inline_run(session)
+    """One send job per message, as ``queue_mail`` makes them, in one INSERT: the messages were just made,
+    so their keys are new."""
+    enqueue_new(session, SEND_MAIL, [({"mail_id": mail_id}, f"mail:{mail_id}") for mail_id in mail_ids])
