@@ -22,14 +22,19 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     Select,
+    String,
+    Table,
     create_engine,
     event,
     func,
+    literal_column,
     select,
 )
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, Session, mapped_column, sessionmaker
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from kooperativet.errors import DomainError, NotSaved
@@ -275,3 +280,33 @@ def fetch_page(
 def is_unique_violation(error: sa_exc.IntegrityError) -> bool:
     text = str(error.orig).lower()
     return "unique" in text or "duplicate key" in text
+
+
+class zero_padded(FunctionElement[str]):
+    """``f"{value:0{width}d}"`` in SQL: an integer as text, padded with zeros to at least ``width`` digits."""
+
+    type = String()
+    inherit_cache = True
+
+    def __init__(self, value: ColumnElement[Any], width: int) -> None:
+        super().__init__(value, literal_column(str(int(width))))
+
+
+@compiles(zero_padded, "sqlite")
+def _zero_padded_sqlite(element: zero_padded, compiler: Any, **kw: Any) -> str:
+    value, width = list(element.clauses)
+    return f"printf('%0{compiler.process(width, **kw)}d', {compiler.process(value, **kw)})"
+
+
+@compiles(zero_padded, "postgresql")
+def _zero_padded_postgresql(element: zero_padded, compiler: Any, **kw: Any) -> str:
+    value, width = (compiler.process(clause, **kw) for clause in element.clauses)
+    text = f"CAST({value} AS TEXT)"
+    return f"lpad({text}, greatest({width}, length({text})), '0')"
+
+
+def table_of(entity: type[Base]) -> Table:
+    """The mapped ``Table`` of an entity, for Core statements (bulk inserts, INSERT … SELECT) typed as one."""
+    table = entity.__table__
+    assert isinstance(table, Table)
+    return table

@@ -91,8 +91,12 @@ class PayrollRun(TimestampedMixin, VersionedMixin, Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     paid_on: Mapped[date | None]
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When the draft's payslips were calculated, and what from (payroll.service.drafts): the approval issues
+    # the stored draft only when this basis is still the same.
+    calculated_at: Mapped[datetime | None]
+    calculation_basis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     payouts: Mapped[list[RunPayout]] = relationship(
-        back_populates="run", order_by="RunPayout.position", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="run", order_by="RunPayout.position", lazy="select", cascade="all, delete-orphan"
     )
 
 
@@ -125,24 +129,11 @@ class PayslipNumberCounter(Base):
     last_sequence: Mapped[int] = mapped_column(default=0)
 
 
-class Payslip(Base):
-    """An issued payslip (lönespecifikation): numbered, immutable, with everything it was made from.
+class PayslipValues:
+    """What a payslip states, the same whether it is a draft under review or issued: the language, the totals,
+    the year to date, the account the net pay goes to and the snapshot. An issued payslip is its draft with a
+    number (``DraftPayslip``, copied by the approval)."""
 
-    ``snapshot`` holds the employer and employee as issued, the tax setting, every parameter value used with
-    its source and id, the tax table file's SHA-256 when table mode was used, the lines and the year-to-date
-    totals; the PDF is rendered from it, so the same snapshot always gives the same bytes.
-    """
-
-    __tablename__ = "payslips"
-    __table_args__ = (UniqueConstraint("year", "sequence"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    year: Mapped[int]
-    sequence: Mapped[int]
-    number: Mapped[str] = mapped_column(String(20), unique=True)
-    pay_date: Mapped[date] = mapped_column(index=True)
     language: Mapped[Language] = mapped_column(String(2))
     invoiced_amount: Mapped[Decimal]
     fee: Mapped[Decimal]
@@ -167,6 +158,26 @@ class Payslip(Base):
     )
     bank_iban: Mapped[str | None] = mapped_column(EncryptedString(255, context="payslips.bank_iban"))
     snapshot: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(context="payslips.snapshot"))
+
+
+class Payslip(PayslipValues, Base):
+    """An issued payslip (lönespecifikation): numbered, immutable, with everything it was made from.
+
+    ``snapshot`` holds the employer and employee as issued, the tax setting, every parameter value used with
+    its source and id, the tax table file's SHA-256 when table mode was used, the lines and the year-to-date
+    totals; the PDF is rendered from it, so the same snapshot always gives the same bytes.
+    """
+
+    __tablename__ = "payslips"
+    __table_args__ = (UniqueConstraint("year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    year: Mapped[int]
+    sequence: Mapped[int]
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    pay_date: Mapped[date] = mapped_column(index=True)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -179,14 +190,9 @@ class Payslip(Base):
     )
 
 
-class PayslipLine(Base):
-    """One payout on a payslip (one assignment), as calculated by ``calculate_payout`` (payroll.md §1–§3)."""
+class PayslipLineValues:
+    """One payout on a payslip, draft or issued: the columns of a line but its own id and its payslip's."""
 
-    __tablename__ = "payslip_lines"
-    __table_args__ = (UniqueConstraint("payslip_id", "position"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    payslip_id: Mapped[int] = mapped_column(ForeignKey("payslips.id"), index=True)
     position: Mapped[int]
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
     client_name: Mapped[str] = mapped_column(String(200))
@@ -213,4 +219,46 @@ class PayslipLine(Base):
     tax: Mapped[Decimal]
     expense_reimbursement: Mapped[Decimal]
     net_pay: Mapped[Decimal]
+
+
+class PayslipLine(PayslipLineValues, Base):
+    """One payout on a payslip (one assignment), as calculated by ``calculate_payout`` (payroll.md §1–§3)."""
+
+    __tablename__ = "payslip_lines"
+    __table_args__ = (UniqueConstraint("payslip_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payslip_id: Mapped[int] = mapped_column(ForeignKey("payslips.id"), index=True)
     payslip: Mapped[Payslip] = relationship(back_populates="lines", foreign_keys=[payslip_id])
+
+
+class DraftPayslip(PayslipValues, Base):
+    """A draft run's payslip for one member as calculated when the run was made (or last recalculated): what
+    the treasurer reviews, and what the approval issues unchanged, numbered, if nothing it was calculated from
+    has changed since (``PayrollRun.calculation_basis``). Deleted when the run is approved or discarded.
+
+    ``bank_problem`` is why salary cannot be paid to the member (``None`` when it can), found in calculating,
+    so that neither the review nor the approval reads every member's bank details again."""
+
+    __tablename__ = "payroll_draft_payslips"
+    __table_args__ = (UniqueConstraint("run_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    bank_problem: Mapped[str | None] = mapped_column(String(500))
+    lines: Mapped[list[DraftPayslipLine]] = relationship(
+        order_by="DraftPayslipLine.position", lazy="selectin", passive_deletes=True
+    )
+
+
+class DraftPayslipLine(PayslipLineValues, Base):
+    """One payout on a draft payslip."""
+
+    __tablename__ = "payroll_draft_payslip_lines"
+    __table_args__ = (UniqueConstraint("draft_payslip_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_payslip_id: Mapped[int] = mapped_column(
+        ForeignKey("payroll_draft_payslips.id", ondelete="CASCADE"), index=True
+    )

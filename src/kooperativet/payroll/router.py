@@ -109,7 +109,8 @@ def list_payroll_runs(
 
 @router.get("/payroll-runs/{run_id}", tags=["payroll"], responses=problem_responses(401, 403, 404, 422))
 def get_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> PayrollRunRead:
-    """A run with every payslip: issued ones, or on a draft as they would be issued now."""
+    """A run with every payslip: issued ones, or a draft's as calculated and stored for review, with
+    ``changed_since_calculation`` naming what has changed since (then recalculate before approving)."""
     run = service.get_run(session, run_id=run_id)
     return PayrollRunRead.from_model(service.show_run(session, run=run))
 
@@ -154,6 +155,17 @@ def add_payroll_correction(
 
 
 @router.post(
+    "/payroll-runs/{run_id}/recalculate",
+    tags=["payroll"],
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def recalculate_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> PayrollRunRead:
+    """Calculate a draft run again from what the database holds now and store it for review (treasurer or
+    admin): after the approval refused it with ``draft_changed``, or to see a change take effect."""
+    return PayrollRunRead.from_model(service.recalculate_run(session, run_id=run_id))
+
+
+@router.post(
     "/payroll-runs/{run_id}/approve", tags=["payroll"], responses=problem_responses(401, 403, 404, 409, 422)
 )
 def approve_payroll_run(
@@ -161,9 +173,11 @@ def approve_payroll_run(
 ) -> PayrollRunRead:
     """Approve a draft run (treasurer or admin): it is locked and its payslips are issued with numbers.
 
-    Approving twice is a 409; a member without a valid bank account stops it (422 naming the member); a
-    run that includes the approver's own payout is a 409 ``own_work``. The payslip PDFs are rendered right
-    after the approval is committed, and stored with their SHA-256.
+    What is approved is the draft as stored when it was calculated: if anything it was calculated from has
+    changed since, that is a 409 ``draft_changed`` naming what (``changed``), and the run is recalculated with
+    ``…/recalculate`` and reviewed again. Approving twice is a 409; a member without a valid bank account
+    stops it (422 naming the member); a run that includes the approver's own payout is a 409 ``own_work``.
+    The payslip PDFs are rendered right after the approval is committed, and stored with their SHA-256.
     """
 
     def produce() -> PayrollRunRead:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BeforeValidator, Field, model_validator
 
 from kooperativet.api.types import Money, ReadSchema, Schema, Text
-from kooperativet.payroll.models import PayOn, Payslip, RunStatus, TaxTableShape
+from kooperativet.payroll.models import DraftPayslip, PayOn, Payslip, RunStatus, TaxTableShape
 
 if TYPE_CHECKING:
     from kooperativet.payroll.service import PayslipDraft, RunWithPayslips
@@ -103,9 +103,17 @@ class PayslipSummary(Schema):
     lines: list[PayslipLineRead]
 
     @classmethod
-    def from_model(cls, payslip: Payslip | PayslipDraft) -> PayslipSummary:
+    def from_model(cls, payslip: Payslip | DraftPayslip | PayslipDraft) -> PayslipSummary:
         """An issued payslip as stored, or a draft's totals as they would be issued."""
-        if isinstance(payslip, Payslip):
+        if isinstance(payslip, DraftPayslip):
+            identity = {
+                "id": None,
+                "number": None,
+                "member_id": payslip.member_id,
+                "member_name": payslip.snapshot["employee"]["name"],
+            }
+            amounts = {name: getattr(payslip, name) for name in _SUMMARY_AMOUNTS}
+        elif isinstance(payslip, Payslip):
             identity = {
                 "id": payslip.id,
                 "number": payslip.number,
@@ -140,6 +148,13 @@ class PayrollRunRead(ReadSchema):
     paid_on: date | None
     version: int
     created_at: datetime
+    calculated_at: datetime | None = Field(
+        description="when a draft's payslips were calculated and stored for review"
+    )
+    changed_since_calculation: list[str] = Field(
+        description="what a draft was calculated from that has changed since: approving it is refused "
+        "(409 draft_changed) until it is recalculated"
+    )
     payslips: list[PayslipSummary]
 
     @classmethod
@@ -155,6 +170,8 @@ class PayrollRunRead(ReadSchema):
             paid_on=run.paid_on,
             version=run.version,
             created_at=run.created_at,
+            calculated_at=run.calculated_at if run.status == RunStatus.draft else None,
+            changed_since_calculation=list(shown.changed_since_calculation),
             payslips=[PayslipSummary.from_model(payslip) for payslip in shown.payslips],
         )
 

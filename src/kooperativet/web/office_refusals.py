@@ -26,6 +26,9 @@ BY_CODE = {
         "No payout is ready for a run on that pay date: no assignment has work that is paid (or invoiced) "
         "and not yet on a payslip."
     ),
+    "draft_changed": N_(
+        "Something the run was calculated from has changed since. Recalculate it and review it again."
+    ),
     "run_locked": N_("The run is approved and locked. Correct a payslip with a correction in a later run."),
     "run_not_approved": N_("The run is not approved yet; approve it first."),
     "member_without_bank_account": N_(

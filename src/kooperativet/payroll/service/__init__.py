@@ -5,11 +5,13 @@ transaction commits.
 - ``runs``: create a draft run on a pay date, read, list and discard runs.
 - ``run_inputs``: everything a run's calculation reads, in a fixed number of queries whatever its size.
 - ``calculate``: a draft's payslips as they would be issued now, calculated from the payouts it holds.
+- ``drafts``: the calculated draft stored for review, with the basis it was calculated from; the approval
+  issues it unchanged or refuses when the basis changed (``draft_changed``).
 - ``history``: what issued payslips already paid a member (month, year, below the threshold).
 - ``corrections``: add a correction payout that refers to an issued payslip's line.
-- ``approval``: approve a draft: check accounts and own work, issue the payslips, lock the run.
-- ``issue`` and ``snapshot``: a run's payslips issued in bulk: a block of gap-free numbers, the lines, totals
-  and each payslip's stored snapshot (docs/payroll-at-scale.md).
+- ``approval``: approve a draft: check the basis, accounts and own work, issue the payslips, lock the run.
+- ``issue`` and ``snapshot``: each payslip's stored snapshot, and the stored draft issued in bulk with a
+  block of gap-free numbers (docs/payroll-at-scale.md).
 - ``mark_paid``: record that an approved run's salaries have left the bank.
 - ``payslips``: reading and listing issued payslips, and who may see which.
 - ``payslip_pdfs``: the payslips in the document pipeline: rendered after the commit, stored once with
@@ -44,6 +46,7 @@ from kooperativet.payroll.service.runs import (
     discard_run,
     get_run,
     list_runs,
+    recalculate_run,
     show_run,
 )
 
@@ -68,6 +71,7 @@ __all__ = [
     "payslip_number",
     "payslip_pdf",
     "payslip_render_jobs",
+    "recalculate_run",
     "render_payslips_after_commit",
     "render_run_payslips",
     "run_payslips",

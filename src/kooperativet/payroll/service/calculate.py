@@ -22,10 +22,10 @@ from kooperativet.payroll.calculation import (
     YearToDatePay,
     calculate_payouts_in_order,
 )
-from kooperativet.payroll.models import PayrollRun, Payslip, RunPayout
+from kooperativet.payroll.models import DraftPayslip, PayrollRun, Payslip
 from kooperativet.payroll.parameters import LoadedParameters
 from kooperativet.payroll.service.history import YearToDate
-from kooperativet.payroll.service.run_inputs import RunInputs, load_run_inputs
+from kooperativet.payroll.service.run_inputs import PayoutRow, RunInputs, load_run_inputs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,7 +33,7 @@ class PayslipDraft:
     """One member's payslip as calculated for a run: the payouts in order and their results."""
 
     member: Member
-    payouts: tuple[RunPayout, ...]
+    payouts: tuple[PayoutRow, ...]
     results: tuple[Payout, ...]
     tax_setting: MemberTaxSetting
     parameters: LoadedParameters
@@ -51,16 +51,14 @@ class PayslipDraft:
 
 @dataclass(frozen=True, slots=True)
 class RunWithPayslips:
-    """A run and its payslips as the service has them: a draft's as calculated by the same call, a locked
-    run's as issued. The router turns this into the read model; it never calculates a draft again."""
+    """A run and its payslips as the service has them: a draft's as calculated by the same call or as
+    stored, a locked run's as issued. The router turns this into the read model; it never calculates a draft
+    again. ``changed_since_calculation`` names what changed since a stored draft was calculated
+    (``drafts.BASIS_PARTS``)."""
 
     run: PayrollRun
-    payslips: Sequence[PayslipDraft] | Sequence[Payslip]
-
-
-def calculated(session: Session, *, run: PayrollRun) -> RunWithPayslips:
-    """A draft ``run`` with its payslips calculated now, once."""
-    return RunWithPayslips(run, calculate_run(session, run=run))
+    payslips: Sequence[PayslipDraft] | Sequence[DraftPayslip] | Sequence[Payslip]
+    changed_since_calculation: Sequence[str] = ()
 
 
 def calculate_run(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
@@ -78,7 +76,7 @@ def calculate_run(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
     ]
 
 
-def _draft(*, run: PayrollRun, member: Member, payouts: list[RunPayout], inputs: RunInputs) -> PayslipDraft:
+def _draft(*, run: PayrollRun, member: Member, payouts: list[PayoutRow], inputs: RunInputs) -> PayslipDraft:
     setting = tax_setting_on(member, on=run.pay_date)
     tax = _calculation_tax_setting(setting)
     table, table_sha256, table_import_id = None, None, None
@@ -198,7 +196,7 @@ def payslip_lines(draft: PayslipDraft) -> list[LineValues]:
     ]
 
 
-def _line(position: int, payout: RunPayout, result: Payout) -> LineValues:
+def _line(position: int, payout: PayoutRow, result: Payout) -> LineValues:
     return LineValues(
         position=position,
         assignment_id=payout.assignment_id,

@@ -10,7 +10,8 @@ from kooperativet.assignments.duties import refuse_own_work
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.parties.models import Member
 from kooperativet.payroll.models import PayrollRun, Payslip, RunPayout
-from kooperativet.payroll.service.calculate import RunWithPayslips, calculated
+from kooperativet.payroll.service.calculate import RunWithPayslips
+from kooperativet.payroll.service.drafts import recalculate
 from kooperativet.payroll.service.runs import require_draft
 
 
@@ -60,4 +61,4 @@ def add_correction(
     run.payouts.append(payout)
     run.version += 1
     session.flush()
-    return calculated(session, run=run)
+    return RunWithPayslips(run, recalculate(session, run=run))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.calendar import previous_bank_day
@@ -13,7 +13,13 @@ from kooperativet.errors import Conflict, NotFound
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout, RunStatus
 from kooperativet.payroll.service import collect
-from kooperativet.payroll.service.calculate import RunWithPayslips, calculated
+from kooperativet.payroll.service.calculate import RunWithPayslips
+from kooperativet.payroll.service.drafts import (
+    changes_since_calculation,
+    forget_draft,
+    recalculate,
+    stored_draft,
+)
 from kooperativet.payroll.service.payslips import run_payslips
 
 
@@ -70,8 +76,9 @@ def create_run(
             for position, item in enumerate(ready, start=1)
         ],
     )
-    session.expire(run, ["payouts"])
-    return calculated(session, run=run)  # refuse now, not at approval, what cannot be calculated
+    # Calculated and stored now (refusing now, not at approval, what cannot be calculated): the draft the
+    # treasurer reviews is the one the approval issues.
+    return RunWithPayslips(run, recalculate(session, run=run))
 
 
 def get_run(session: Session, *, run_id: int, for_update: bool = False) -> PayrollRun:
@@ -83,10 +90,25 @@ def get_run(session: Session, *, run_id: int, for_update: bool = False) -> Payro
 
 
 def show_run(session: Session, *, run: PayrollRun) -> RunWithPayslips:
-    """A run with every payslip: issued ones, or on a draft as they would be issued now."""
+    """A run with every payslip: issued ones, or a draft's as stored when it was calculated, with what has
+    changed since (``drafts.changes_since_calculation``)."""
     if run.status == RunStatus.draft:
-        return calculated(session, run=run)
+        return RunWithPayslips(
+            run,
+            stored_draft(session, run_id=run.id),
+            changed_since_calculation=changes_since_calculation(session, run=run),
+        )
     return RunWithPayslips(run, run_payslips(session, run_id=run.id))
+
+
+def recalculate_run(session: Session, *, run_id: int) -> RunWithPayslips:
+    """Calculate a draft again from what the database holds now (after a change the approval refused)."""
+    run = get_run(session, run_id=run_id, for_update=True)
+    require_draft(run)
+    drafts = recalculate(session, run=run)
+    run.version += 1
+    session.flush()
+    return RunWithPayslips(run, drafts)
 
 
 def list_runs(session: Session, *, limit: int, offset: int) -> tuple[list[PayrollRun], int]:
@@ -113,5 +135,8 @@ def discard_run(session: Session, *, run_id: int) -> None:
     """Throw away a draft run; its payouts become ready for another run. A locked run is a 409."""
     run = get_run(session, run_id=run_id, for_update=True)
     require_draft(run)
+    forget_draft(session, run_id=run.id)
+    session.execute(delete(RunPayout).where(RunPayout.run_id == run.id))
+    session.expire(run, ["payouts"])
     session.delete(run)
     session.flush()

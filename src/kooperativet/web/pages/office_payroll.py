@@ -25,9 +25,8 @@ from kooperativet.documents.render import percent
 from kooperativet.errors import DomainError
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll import service
-from kooperativet.payroll.models import PayOn, RunStatus
+from kooperativet.payroll.models import DraftPayslip, PayOn, RunStatus
 from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, PayrollRunRead, PayslipSummary
-from kooperativet.payroll.service import PayslipDraft
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import decimal_text, field_errors
@@ -154,8 +153,9 @@ def _run_page(
     run = service.get_run(session, run_id=run_id)
     shown = service.show_run(session, run=run)
     read = PayrollRunRead.from_model(shown)
+    own = reads.own_member_id(session, user=user)
     warnings = [
-        reads.draft_warnings(payslip, viewer=user) if isinstance(payslip, PayslipDraft) else []
+        reads.draft_warnings(payslip, own_member_id=own) if isinstance(payslip, DraftPayslip) else []
         for payslip in shown.payslips
     ]
     is_draft = run.status == RunStatus.draft
@@ -167,6 +167,7 @@ def _run_page(
             "rows": list(zip(read.payslips, warnings, strict=True)),
             "totals": _totals(read.payslips),
             "is_draft": is_draft,
+            "changed_since": [reads.CHANGED_SINCE[part] for part in shown.changed_since_calculation],
             "correctable": reads.correctable_lines(session) if is_draft else [],
             "errors": errors,
             "values": values,
@@ -213,6 +214,16 @@ def approve_run(request: Request, run_id: int, user: Office, session: DbSession,
         service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=now)
     except DomainError as exc:
         session.rollback()  # nothing of a refused approval stays, and the page reads the run afresh
+        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
+    return RedirectResponse(f"/office/payroll/{run_id}", status_code=303)
+
+
+@router.post("/office/payroll/{run_id}/recalculate", dependencies=[CheckedForm])
+def recalculate_run(request: Request, run_id: int, user: Office, session: DbSession) -> Response:
+    try:
+        service.recalculate_run(session, run_id=run_id)
+    except DomainError as exc:
+        session.rollback()
         raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
     return RedirectResponse(f"/office/payroll/{run_id}", status_code=303)
 

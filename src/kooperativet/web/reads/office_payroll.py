@@ -11,13 +11,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kooperativet.assignments.duties import is_own_work
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.core.money import ZERO
-from kooperativet.payroll import service as payroll_service
-from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
-from kooperativet.payroll.service import PayslipDraft
+from kooperativet.parties.models import Member
+from kooperativet.payroll.models import DraftPayslip, PayrollRun, Payslip, RunStatus
 from kooperativet.web.i18n import N_
 from kooperativet.web.panel import Panel
 from kooperativet.web.reads.office_members import pending_accounts
@@ -58,32 +56,50 @@ BANK_PROBLEMS = {
 }
 
 
-def draft_warnings(draft: PayslipDraft, *, viewer: User) -> list[Warning]:
+def draft_warnings(draft: DraftPayslip, *, own_member_id: int | None) -> list[Warning]:
     """What the office should know before approving this payslip: the same rules approval applies (bank
-    account, own work), and what makes the amount unusual (missing tax information, corrections)."""
+    account, own work), and what makes the amount unusual (missing tax information, corrections).
+    ``own_member_id`` is the viewer's own member record, if she has one."""
     warnings = []
-    member = draft.member
-    if is_own_work(actor_id=viewer.id, worker=member):
+    if draft.member_id == own_member_id:
         warnings.append(
             Warning(N_("This is your own pay: another treasurer or an admin must approve the run."), {})
         )
-    problem = payroll_service.salary_account_problem(member)
+    problem = draft.bank_problem
     if problem is not None:
         message = BANK_PROBLEMS.get(problem, N_("The bank account for salary is not valid: %(reason)s."))
         warnings.append(Warning(message, {"reason": problem}))
-    if draft.tax_setting.tax_information_missing:
+    if draft.snapshot["tax_setting"]["tax_information_missing"]:
         warnings.append(
             Warning(N_("Tax information is missing: tax is withheld with the surcharge for that."), {})
         )
-    for payout in draft.payouts:
-        if payout.corrects_payslip_id is not None:
+    for line in draft.lines:
+        if line.corrects_payslip_id is not None:
             warnings.append(
                 Warning(
                     N_("Includes a correction: %(reason)s"),
-                    {"reason": payout.correction_reason or ""},
+                    {"reason": line.correction_reason or ""},
                 )
             )
     return warnings
+
+
+def own_member_id(session: Session, *, user: User) -> int | None:
+    """The viewer's own member record, if any (one statement)."""
+    return session.scalar(select(Member.id).where(Member.user_id == user.id).limit(1))
+
+
+#: What changed since a draft was calculated, in the page's words (``payroll.service.drafts.BASIS_PARTS``).
+CHANGED_SINCE = {
+    "payouts": N_("the run's payouts"),
+    "members": N_("a member's details or bank account"),
+    "tax_settings": N_("a member's tax setting"),
+    "assignments": N_("an assignment the run pays"),
+    "issued_payslips": N_("payslips issued to the same members this year"),
+    "cooperative": N_("the cooperative's details"),
+    "parameters": N_("the payroll parameters"),
+    "tax_tables": N_("the imported tax tables"),
+}
 
 
 @dataclass(frozen=True, slots=True)
