@@ -95,6 +95,45 @@ def test_nothing_ready_is_said_in_words_and_nothing_is_saved(
     assert _runs(session) == 0
 
 
+def test_a_draft_changed_since_it_was_calculated_says_what_and_is_recalculated_before_approval(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    alva = make_member().member
+    paid_assignment(alva, "20000.00")
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    token = _token(client, "/office/payroll")
+    created = client.post(
+        "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
+    )
+    run_path = created.headers["location"]
+    assert "Räkna om körningen" not in client.get(run_path).text
+    alva.street = "Nygatan 3"  # her address on the payslip changes after the draft was calculated
+    session.commit()
+
+    page = client.get(run_path).text
+    assert "Sedan körningen räknades" in page
+    assert "en medlems uppgifter eller bankkonto" in page
+    assert "Räkna om körningen" in page
+    assert "Godkänn körningen" not in page  # approval is offered again once recalculated
+    refused = client.post(f"{run_path}/approve", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "Räkna om den" in refused.text
+    assert "draft_changed" not in refused.text
+
+    recalculated = client.post(f"{run_path}/recalculate", data={"csrf_token": token})
+    assert recalculated.status_code == 303
+    page = client.get(run_path).text
+    assert "Sedan körningen räknades" not in page
+    assert "Godkänn körningen" in page
+    approved = client.post(f"{run_path}/approve", data={"csrf_token": token})
+    assert approved.status_code == 303
+    run = session.get_one(PayrollRun, int(run_path.rsplit("/", 1)[1]))
+    session.refresh(run)
+    assert run.status == RunStatus.approved
+    [payslip] = payroll_service.run_payslips(session, run_id=run.id)
+    assert payslip.snapshot["employee"]["street"] == "Nygatan 3"
+
+
 def test_the_treasurer_creates_reviews_approves_and_marks_paid_a_run_with_separation_of_duties(
     browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
 ) -> None:
