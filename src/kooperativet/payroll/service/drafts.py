@@ -10,7 +10,8 @@ cooperative, the parameter values, the tax table file). Approval compares the ba
 state now; if anything differs it refuses with ``draft_changed`` and names what changed, and the treasurer
 recalculates and reviews again. Otherwise it issues the stored draft as it is (``approval``).
 
-Both the storing and the comparison take a fixed number of statements whatever the run's size.
+The comparison takes a fixed number of statements whatever the run's size; storing takes a fixed number per
+``DRAFTS_PER_INSERT`` members (a block at a time keeps the memory of a large run bounded).
 """
 
 from __future__ import annotations
@@ -155,58 +156,77 @@ def _fingerprint(
     ).scalar_subquery()
 
 
+#: A run's draft payslips are built and written this many at a time: a payslip's snapshot is the largest
+#: thing a run holds, and twenty thousand payouts' worth of them at once would double the run's memory.
+DRAFTS_PER_INSERT: Final = 2_000
+
+
 def _insert_drafts(session: Session, *, run: PayrollRun, drafts: Sequence[PayslipDraft]) -> None:
-    """The drafts and their lines, in one multi-row INSERT each."""
+    """The drafts and their lines, one multi-row INSERT each per ``DRAFTS_PER_INSERT`` drafts (the drafts
+    are in member order, so each block's ids are read back by a range of members)."""
     cooperative = session.scalar(select(Cooperative).order_by(Cooperative.id).limit(1))
     works = work_periods(session, run=run)
     corrected = corrected_numbers(session, run=run)
     parameters = parameters_json(drafts[0])  # one set for the whole run (its pay date)
-    rows, lines_by_member = [], {}
-    for draft in drafts:
-        member = draft.member
-        lines = payslip_lines(draft)
-        lines_by_member[member.id] = lines
-        problem = salary_account_problem(member)
-        account = member.salary_account
-        rows.append(
-            {
-                "run_id": run.id,
-                "member_id": member.id,
-                "bank_problem": problem,
-                "language": member.language,
-                **{name: draft.total(name) for name in TOTALS},
-                "year_to_date_gross": draft.year_to_date.gross,
-                "year_to_date_taxable": draft.year_to_date.taxable,
-                "year_to_date_tax": draft.year_to_date.tax,
-                "bank_clearing_number": None if account is None else account.clearing_number,
-                "bank_account_number": None if account is None else account.account_number,
-                "bank_iban": None if account is None else account.iban,
-                "snapshot": snapshot(
-                    run=run,
-                    draft=draft,
-                    cooperative=cooperative,
-                    lines=lines,
-                    assignments=works,
-                    payslip_numbers=corrected,
-                    parameters=parameters,
-                ),
-            }
+    for start in range(0, len(drafts), DRAFTS_PER_INSERT):
+        block = drafts[start : start + DRAFTS_PER_INSERT]
+        rows, lines_by_member = [], {}
+        for draft in block:
+            lines = payslip_lines(draft)
+            lines_by_member[draft.member.id] = lines
+            rows.append(
+                _draft_row(
+                    run,
+                    draft,
+                    snapshot(
+                        run=run,
+                        draft=draft,
+                        cooperative=cooperative,
+                        lines=lines,
+                        assignments=works,
+                        payslip_numbers=corrected,
+                        parameters=parameters,
+                    ),
+                )
+            )
+        session.execute(insert(table_of(DraftPayslip)), rows)
+        del rows  # the block's snapshots are written; let them go before the next block is built
+        draft_ids = dict(
+            session.execute(
+                select(DraftPayslip.member_id, DraftPayslip.id).where(
+                    DraftPayslip.run_id == run.id,
+                    DraftPayslip.member_id.between(block[0].member.id, block[-1].member.id),
+                )
+            ).all()
         )
-    # Core inserts: every row has the same columns, so each table is one executemany.
-    session.execute(insert(table_of(DraftPayslip)), rows)
-    draft_ids = dict(
         session.execute(
-            select(DraftPayslip.member_id, DraftPayslip.id).where(DraftPayslip.run_id == run.id)
-        ).all()
-    )
-    session.execute(
-        insert(table_of(DraftPayslipLine)),
-        [
-            {name: getattr(line, name) for name in LINE_COLUMNS} | {"draft_payslip_id": draft_ids[member_id]}
-            for member_id, lines in lines_by_member.items()
-            for line in lines
-        ],
-    )
+            insert(table_of(DraftPayslipLine)),
+            [
+                {name: getattr(line, name) for name in LINE_COLUMNS}
+                | {"draft_payslip_id": draft_ids[member_id]}
+                for member_id, lines in lines_by_member.items()
+                for line in lines
+            ],
+        )
+
+
+def _draft_row(run: PayrollRun, draft: PayslipDraft, stored: dict[str, Any]) -> dict[str, Any]:
+    member = draft.member
+    account = member.salary_account
+    return {
+        "run_id": run.id,
+        "member_id": member.id,
+        "bank_problem": salary_account_problem(member),
+        "language": member.language,
+        **{name: draft.total(name) for name in TOTALS},
+        "year_to_date_gross": draft.year_to_date.gross,
+        "year_to_date_taxable": draft.year_to_date.taxable,
+        "year_to_date_tax": draft.year_to_date.tax,
+        "bank_clearing_number": None if account is None else account.clearing_number,
+        "bank_account_number": None if account is None else account.account_number,
+        "bank_iban": None if account is None else account.iban,
+        "snapshot": stored,
+    }
 
 
 def salary_account_problem(member: Member) -> str | None:
