@@ -190,6 +190,7 @@ def test_the_reminder_arrives_by_e_mail_with_its_stored_pdf(session, issue, sett
     text = pdf_text(pdf)
     assert "Betalningspåminnelse" in text
     assert "12 534,25" in text  # 12 500,00 + 34,25 interest
+    assert "−0,00" not in text.replace("\xa0", " ")  # nothing paid yet: no "paid" line of nothing
     body = message.get_body(("plain",)).get_content().replace("\xa0", " ")
     assert "Att betala nu: 12 534,25 kr" in body
 
