@@ -5,6 +5,10 @@ A draft run's payslips and lines are stored when the run is calculated (``payrol
 the run records when and from what (``calculated_at``, ``calculation_basis``). A draft made before this
 migration has no basis: its approval is refused with ``draft_changed`` until it is recalculated.
 
+Payslips (and drafts) also keep whom they were issued to, the name and the personnummer of the snapshot, as
+columns of their own, so that the month's files need not decrypt whole snapshots; payslips issued before have
+them empty and are read from their snapshots.
+
 Revision ID: 9aac57140f28
 Revises: 84a5aad246a3
 Create Date: 2026-12-01 13:43:51.433332+00:00
@@ -29,6 +33,8 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("bank_problem", sa.String(length=500), nullable=True),
         sa.Column("language", sa.String(length=2), nullable=False),
+        sa.Column("employee_name", sa.String(length=201), nullable=True),
+        sa.Column("employee_personal_identity_number", sa.String(length=255), nullable=True),
         sa.Column("invoiced_amount", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("fee", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("gross_salary", sa.Numeric(precision=14, scale=2), nullable=False),
@@ -125,12 +131,22 @@ def upgrade() -> None:
             batch_op.f("ix_payroll_draft_payslip_lines_draft_payslip_id"), ["draft_payslip_id"], unique=False
         )
 
+    with op.batch_alter_table("payslips", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("employee_name", sa.String(length=201), nullable=True))
+        batch_op.add_column(
+            sa.Column("employee_personal_identity_number", sa.String(length=255), nullable=True)
+        )
+
     with op.batch_alter_table("payroll_runs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("calculated_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("calculation_basis", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("payslips", schema=None) as batch_op:
+        batch_op.drop_column("employee_personal_identity_number")
+        batch_op.drop_column("employee_name")
+
     with op.batch_alter_table("payroll_runs", schema=None) as batch_op:
         batch_op.drop_column("calculation_basis")
         batch_op.drop_column("calculated_at")

@@ -69,6 +69,11 @@ def test_approval_issues_the_stored_draft_value_for_value(
         for payslip in issued
     ] == reviewed
     assert [payslip.number for payslip in issued] == ["L2026-00001", "L2026-00002"]
+    # whom each was issued to, in columns of their own as in the snapshot (the month's files read these)
+    assert [(p.employee_name, p.employee_personal_identity_number) for p in issued] == [
+        (member.full_name, member.personal_identity_number) for member in (alva, bo)
+    ]
+    assert [p.snapshot["employee"]["name"] for p in issued] == [alva.full_name, bo.full_name]
     assert [payslip.issued_by_id for payslip in issued] == [treasurer.id, treasurer.id]
     assert {payslip.issued_at for payslip in issued} == {APPROVED_AT}
     # the draft is gone once issued

@@ -135,6 +135,13 @@ class PayslipValues:
     number (``DraftPayslip``, copied by the approval)."""
 
     language: Mapped[Language] = mapped_column(String(2))
+    # Whom it was issued to, as in the snapshot: the month's files (AGI, the salary file) read these two
+    # columns instead of decrypting every snapshot. Empty on payslips issued before they existed; those are
+    # read from the snapshot.
+    employee_name: Mapped[str | None] = mapped_column(String(201))
+    employee_personal_identity_number: Mapped[str | None] = mapped_column(
+        EncryptedString(255, context="payslips.employee_personal_identity_number")
+    )
     invoiced_amount: Mapped[Decimal]
     fee: Mapped[Decimal]
     gross_salary: Mapped[Decimal]

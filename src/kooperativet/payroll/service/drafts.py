@@ -218,6 +218,8 @@ def _draft_row(run: PayrollRun, draft: PayslipDraft, stored: dict[str, Any]) -> 
         "member_id": member.id,
         "bank_problem": salary_account_problem(member),
         "language": member.language,
+        "employee_name": stored["employee"]["name"],
+        "employee_personal_identity_number": stored["employee"]["personal_identity_number"],
         **{name: draft.total(name) for name in TOTALS},
         "year_to_date_gross": draft.year_to_date.gross,
         "year_to_date_taxable": draft.year_to_date.taxable,
