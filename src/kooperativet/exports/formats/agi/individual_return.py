@@ -10,12 +10,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
-from lxml import etree
-
 from kooperativet.core.identifiers import mask_personal_identity
 from kooperativet.core.money import ZERO, drop_ore
 from kooperativet.exports.formats.agi.elements import InvalidDeclaration, field, sub
 from kooperativet.exports.formats.charset import TextFitter
+from kooperativet.exports.formats.xml_text import XmlText
 
 TaxMode = Literal["flat", "table", "sink", "asink"]
 
@@ -116,43 +115,50 @@ _PAYEE_FIELDS: tuple[tuple[str, str, str], ...] = (
 
 
 def write_individual_return(
-    iu: etree._Element, employer_id: str, period: str, individual: IndividualReturn
+    xml: XmlText, employer_id: str, period: str, individual: IndividualReturn
 ) -> None:
-    field(sub(iu, "ArbetsgivareIUGROUP"), "AgRegistreradId", "201", employer_id)
-    payee_group = sub(iu, "BetalningsmottagareIUGROUP")
-    choice = sub(payee_group, "BetalningsmottagareIDChoice")
-    field(choice, "BetalningsmottagarId", "215", individual.personal_identity_number)
-    if individual.payee is not None and not individual.removed:
-        for attribute, tag, code in _PAYEE_FIELDS:
-            value = getattr(individual.payee, attribute)
-            if value:
-                field(payee_group, tag, code, value)
-    field(iu, "RedovisningsPeriod", "006", period)
-    field(iu, "Specifikationsnummer", "570", f"{individual.specification_number:03d}")
+    """The IU's elements, into the open ``IU`` element."""
+    with sub(xml, "ArbetsgivareIUGROUP"):
+        field(xml, "AgRegistreradId", "201", employer_id)
+    with sub(xml, "BetalningsmottagareIUGROUP"):
+        with sub(xml, "BetalningsmottagareIDChoice"):
+            field(xml, "BetalningsmottagarId", "215", individual.personal_identity_number)
+        if individual.payee is not None and not individual.removed:
+            for attribute, tag, code in _PAYEE_FIELDS:
+                value = getattr(individual.payee, attribute)
+                if value:
+                    field(xml, tag, code, value)
+    field(xml, "RedovisningsPeriod", "006", period)
+    field(xml, "Specifikationsnummer", "570", f"{individual.specification_number:03d}")
     if individual.removed:
-        field(iu, "Borttag", "205", "1")
+        field(xml, "Borttag", "205", "1")
         return
     cash_pay = drop_ore(individual.cash_pay)
     not_base = drop_ore(individual.pay_not_contribution_base)
     if cash_pay or not not_base:
-        field(iu, "KontantErsattningUlagAG", "011", str(cash_pay))
+        field(xml, "KontantErsattningUlagAG", "011", str(cash_pay))
     name, code = _TAX_FIELDS[individual.tax_mode]
-    field(iu, name, code, str(drop_ore(individual.tax)))
+    field(xml, name, code, str(drop_ore(individual.tax)))
     if not_base:
-        field(iu, "KontantErsattningEjUlagSA", "131", str(not_base))
+        field(xml, "KontantErsattningEjUlagSA", "131", str(not_base))
     if individual.activity is not None:
-        field(iu, "VerksamhetensArt", "112", individual.activity)
+        field(xml, "VerksamhetensArt", "112", individual.activity)
 
 
 def fitted_return(iu: IndividualReturn, fit: TextFitter) -> IndividualReturn:
-    """The IU with its free texts (activity, payee's name and address) fitted to what XML 1.0 carries."""
-    if iu.activity:
-        iu = replace(iu, activity=fit(iu.activity, where="activity (FK112)"))
-    if iu.payee is not None:
+    """The IU with its free texts (activity, payee's name and address) fitted to what XML 1.0 carries; the
+    same IU when they all fit, as nearly every one does."""
+    activity = fit(iu.activity, where="activity (FK112)") if iu.activity else iu.activity
+    payee = iu.payee
+    if payee is not None:
         texts = {
             attribute: fit(value, where=f"payee's {attribute.replace('_', ' ')} (FK{code})")
             for attribute, _, code in _PAYEE_FIELDS
-            if (value := getattr(iu.payee, attribute))
+            if (value := getattr(payee, attribute))
         }
-        iu = replace(iu, payee=replace(iu.payee, **texts))
-    return iu
+        changed = {attribute: text for attribute, text in texts.items() if text != getattr(payee, attribute)}
+        if changed:
+            payee = replace(payee, **changed)
+    if activity == iu.activity and payee is iu.payee:
+        return iu
+    return replace(iu, activity=activity, payee=payee)
