@@ -1,15 +1,19 @@
 """The arbetsgivardeklaration (AGI) of a month of payment: HU and one IU per person and tax field
 (payroll.md §2, exports.md). The XML itself is written by ``exports.formats.agi``.
+
+The month is read as plain rows in a fixed number of statements — its payslips, its payslip lines with the
+payslips' order, the personnummer each payslip was issued to, and for SINK and A-SINK payees their details
+abroad and activities — and summed in Python with ``Decimal`` (SQLite would sum money as doubles).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
@@ -23,12 +27,12 @@ from kooperativet.exports.service.period import Month, require_not_future
 from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
     SWEDEN,
+    as_issued,
     in_chunks,
     left_out_runs,
-    members_by_id,
-    payslips_paid_in,
     require_filled,
 )
+from kooperativet.parties.models import Member
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import Payslip, PayslipLine
 
@@ -53,15 +57,21 @@ def export_agi(
         ("organisation_number", "contact_name", "contact_phone", "contact_email"),
         what="the arbetsgivardeklaration",
     )
-    payslips = payslips_paid_in(session, month)
-    earlier = exported_ids(session, ExportKind.agi, DocumentKind.payslip)
-    new = [payslip for payslip in payslips if payslip.id not in earlier]
+    payslips = _payslips(session, month)
+    earlier = exported_ids(
+        session,
+        ExportKind.agi,
+        DocumentKind.payslip,
+        among=select(Payslip.id).where(*_in_month(month)),
+    )
+    new = [payslip.id for payslip in payslips if payslip.id not in earlier]
     if not new:
         raise Conflict(
             f"no payslip paid out in {month.text} is left to declare"
             + earlier_batches_hint(session, ExportKind.agi, period=month.text),
             code="nothing_to_export",
         )
+    declared = _declared(session, month, payslips)
     contact = agi.Contact(
         name=cooperative.contact_name or "",
         phone=cooperative.contact_phone or "",
@@ -75,8 +85,11 @@ def export_agi(
             ),
             employer=agi.Employer(organisation_number=organisation_number, contact=contact),
             period=month.agi_period,
-            contribution_bases=_contribution_bases(payslips),
-            returns=_individual_returns(session, payslips),
+            contribution_bases=declared.contribution_bases(),
+            returns=declared.individual_returns(
+                foreign=_foreign_payees(session, declared.foreign_payees),
+                titles=_assignment_titles(session, declared.asink_assignments),
+            ),
             created_at=created_at.astimezone(SWEDEN).replace(tzinfo=None),
         )
     except agi.InvalidDeclaration as exc:
@@ -85,109 +98,151 @@ def export_agi(
         session,
         kind=ExportKind.agi,
         file=file,
-        covered=[(DocumentKind.payslip, payslip.id) for payslip in new],
-        notes=left_out_runs(session, month) + _threshold_notes(payslips),
+        covered=[(DocumentKind.payslip, payslip_id) for payslip_id in new],
+        notes=left_out_runs(session, month) + declared.threshold_notes,
         created_at=created_at,
         created_by_id=created_by_id,
         period=month.text,
     )
 
 
-def _threshold_notes(payslips: Sequence[Payslip]) -> list[str]:
-    """Name the people whose base this month holds pay of earlier months (the year reached 1 000 kr).
-
-    Their contribution base is larger than the month's FK011, so FK487 is more than the IUs alone give;
-    the note lets the treasurer answer Skatteverket's question about the difference (payroll.md §2).
-    """
-    notes = []
-    for payslip in payslips:
-        for line in payslip.lines:
-            base = sum((Decimal(part["base"]) for part in line.contribution_parts), ZERO)
-            if _is_contribution_base(line) and base > line.taxable_pay:
-                number = mask_personal_identity(payslip.snapshot["employee"]["personal_identity_number"])
-                notes.append(
-                    f"payslip {payslip.number} ({number}): the year's pay reached the 1 000 kr threshold, so "
-                    f"the contributions include {base - line.taxable_pay} kr paid earlier in {payslip.year} "
-                    "without contributions (SFS 2000:980 2 kap. 24 §); FK487 is that much base more than "
-                    "this month's FK011"
-                )
-    return notes
-
-
-def _contribution_bases(payslips: Sequence[Payslip]) -> list[agi.ContributionBase]:
-    """One base per person and rate (FK487 drops the öre of each before adding a rate's bases).
-
-    A line's parts hold its contribution base; a payout that reached the yearly 1 000 kr carries the year's
-    earlier pay in its base too (payroll.md §2). Pay without contributions has no parts or a zero rate.
-    """
-    bases: dict[tuple[str, str, Decimal], Decimal] = {}
-    for payslip in payslips:
-        number = payslip.snapshot["employee"]["personal_identity_number"]
-        for line in payslip.lines:
-            for part in line.contribution_parts:
-                rate = Decimal(part["rate"])
-                if rate:
-                    key = (number, line.contribution_category, rate)
-                    bases[key] = bases.get(key, ZERO) + Decimal(part["base"])
-    return [
-        agi.ContributionBase(category=category, rate=rate, base=base)  # type: ignore[arg-type]  # stored as one of the four categories
-        for (_, category, rate), base in sorted(bases.items())
-    ]
-
-
-def _is_contribution_base(line: PayslipLine) -> bool:
-    """Pay on which contributions were due (FK011); otherwise FK131: born 1937 or earlier (rate 0), or the
-    year's pay still below 1 000 kr when paid (no parts)."""
-    return any(Decimal(part["rate"]) for part in line.contribution_parts)
-
-
-def _individual_returns(session: Session, payslips: Sequence[Payslip]) -> list[agi.IndividualReturn]:
-    """One IU per person and tax field; the specification number depends only on the tax field, so it is
-    the same every time the month is sent (flat/table 1, SINK 2, A-SINK 3)."""
-    grouped: dict[tuple[str, int], list[tuple[Payslip, int]]] = {}
-    for payslip in payslips:
-        number = payslip.snapshot["employee"]["personal_identity_number"]
-        for index, line in enumerate(payslip.lines):
-            key = (number, _TAX_MODE_SPECIFICATION[line.tax_mode])
-            grouped.setdefault(key, []).append((payslip, index))
-    foreign = _foreign_payees(
-        session,
-        member_ids={
-            payslip.member_id
-            for items in grouped.values()
-            for payslip, index in items
-            if payslip.lines[index].tax_mode in ("sink", "asink")
-        },
+def _payslips(session: Session, month: Month) -> list[Row[Any]]:
+    """The month's payslips in the order they are declared (pay date, year, number), with the member's
+    personnummer now (``as_issued`` turns it into the one each payslip was issued to)."""
+    query = (
+        select(Payslip.id, Payslip.member_id, Payslip.number, Payslip.year, Member.personal_identity_number)
+        .join(Member, Member.id == Payslip.member_id)
+        .where(*_in_month(month))
+        .order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
     )
-    titles = _assignment_titles(
-        session,
-        {
-            payslip.lines[index].assignment_id
-            for items in grouped.values()
-            for payslip, index in items
-            if payslip.lines[index].tax_mode == "asink"
-        },
-    )
-    returns = []
-    for (number, specification), items in sorted(grouped.items()):
-        lines = [payslip.lines[index] for payslip, index in items]
-        mode = lines[0].tax_mode
-        activity = titles[lines[0].assignment_id][:100] if mode == "asink" else None
-        returns.append(
+    return list(session.execute(query))
+
+
+def _in_month(month: Month) -> tuple[ColumnElement[bool], ...]:
+    return (Payslip.pay_date >= month.start, Payslip.pay_date < month.end)
+
+
+@dataclass(slots=True)
+class _Return:
+    """One IU being summed: the first line's payee, tax mode and assignment, and the amounts so far."""
+
+    member_id: int
+    tax_mode: str
+    assignment_id: int
+    cash_pay: Decimal = ZERO
+    pay_not_contribution_base: Decimal = ZERO
+    tax: Decimal = ZERO
+
+
+@dataclass(slots=True)
+class _Declared:
+    """What the month's payslip lines add up to, summed line by line in the payslips' order.
+
+    - one IU per person and tax field; the specification number depends only on the tax field, so it is
+      the same every time the month is sent (flat/table 1, SINK 2, A-SINK 3);
+    - one contribution base per person, category and rate (FK487 drops the öre of each before adding a
+      rate's bases). A line's parts hold its base; a payout that reached the yearly 1 000 kr carries the
+      year's earlier pay in its base too (payroll.md §2). Pay without contributions has no parts or a zero
+      rate, and goes in FK131 instead of FK011: born 1937 or earlier (rate 0), or the year's pay still below
+      1 000 kr when paid (no parts);
+    - a note for each line whose base holds pay of earlier months: FK487 is then more than the IUs alone
+      give, and the note lets the treasurer answer Skatteverket's question about the difference.
+    """
+
+    returns: dict[tuple[str, int], _Return] = field(default_factory=dict)
+    bases: dict[tuple[str, str, Decimal], Decimal] = field(default_factory=dict)
+    threshold_notes: list[str] = field(default_factory=list)
+    foreign_payees: set[int] = field(default_factory=set)
+    asink_assignments: set[int] = field(default_factory=set)
+
+    def add(self, payslip: Row[Any], personal_identity_number: str, line: Row[Any]) -> None:
+        """Add one line of ``payslip``, issued to ``personal_identity_number``."""
+        is_contribution_base = False
+        base = ZERO
+        for part in line.contribution_parts:
+            rate, part_base = Decimal(part["rate"]), Decimal(part["base"])
+            base += part_base
+            if rate:
+                is_contribution_base = True
+                at_rate = (personal_identity_number, line.contribution_category, rate)
+                self.bases[at_rate] = self.bases.get(at_rate, ZERO) + part_base
+        key = (personal_identity_number, _TAX_MODE_SPECIFICATION[line.tax_mode])
+        summed = self.returns.get(key)
+        if summed is None:
+            summed = self.returns[key] = _Return(payslip.member_id, line.tax_mode, line.assignment_id)
+        if is_contribution_base:
+            summed.cash_pay += line.taxable_pay
+        else:
+            summed.pay_not_contribution_base += line.taxable_pay
+        summed.tax += line.tax
+        if line.tax_mode in ("sink", "asink"):
+            self.foreign_payees.add(payslip.member_id)
+            if line.tax_mode == "asink":
+                self.asink_assignments.add(line.assignment_id)
+        if is_contribution_base and base > line.taxable_pay:
+            self.threshold_notes.append(
+                f"payslip {payslip.number} ({mask_personal_identity(personal_identity_number)}): the year's "
+                f"pay reached the 1 000 kr threshold, so the contributions include {base - line.taxable_pay} "
+                f"kr paid earlier in {payslip.year} without contributions (SFS 2000:980 2 kap. 24 §); FK487 "
+                "is that much base more than this month's FK011"
+            )
+
+    def contribution_bases(self) -> list[agi.ContributionBase]:
+        return [
+            agi.ContributionBase(category=category, rate=rate, base=base)  # type: ignore[arg-type]  # stored as one of the four categories
+            for (_, category, rate), base in sorted(self.bases.items())
+        ]
+
+    def individual_returns(
+        self, *, foreign: dict[int, agi.ForeignPayee], titles: dict[int, str]
+    ) -> list[agi.IndividualReturn]:
+        """The IUs in personnummer and specification number order; a SINK or A-SINK IU names the payee of
+        its first line, an A-SINK IU the activity of that line's assignment."""
+        return [
             agi.IndividualReturn(
                 personal_identity_number=number,
                 specification_number=specification,
-                cash_pay=sum((line.taxable_pay for line in lines if _is_contribution_base(line)), ZERO),
-                pay_not_contribution_base=sum(
-                    (line.taxable_pay for line in lines if not _is_contribution_base(line)), ZERO
-                ),
-                tax=sum((line.tax for line in lines), ZERO),
-                tax_mode=mode,  # type: ignore[arg-type]  # stored as one of the four modes
-                activity=activity,
-                payee=foreign.get(items[0][0].member_id) if mode in ("sink", "asink") else None,
+                cash_pay=summed.cash_pay,
+                pay_not_contribution_base=summed.pay_not_contribution_base,
+                tax=summed.tax,
+                tax_mode=summed.tax_mode,  # type: ignore[arg-type]  # stored as one of the four modes
+                activity=titles[summed.assignment_id][:100] if summed.tax_mode == "asink" else None,
+                payee=foreign.get(summed.member_id) if summed.tax_mode in ("sink", "asink") else None,
             )
+            for (number, specification), summed in sorted(self.returns.items())
+        ]
+
+
+def _declared(session: Session, month: Month, payslips: list[Row[Any]]) -> _Declared:
+    """The month's payslip lines (one statement), added up in the payslips' order and then the lines', with
+    the personnummer each payslip was issued to (``_Declared``)."""
+    numbers = as_issued(
+        session,
+        ((payslip.id, payslip.member_id, payslip.personal_identity_number) for payslip in payslips),
+        field="personal_identity_number",
+    )
+    query = (
+        select(
+            PayslipLine.payslip_id,
+            PayslipLine.assignment_id,
+            PayslipLine.tax_mode,
+            PayslipLine.contribution_category,
+            PayslipLine.contribution_parts,
+            PayslipLine.taxable_pay,
+            PayslipLine.tax,
         )
-    return returns
+        .join(Payslip, Payslip.id == PayslipLine.payslip_id)
+        .where(*_in_month(month))
+        .order_by(PayslipLine.payslip_id, PayslipLine.position)
+    )
+    lines: dict[int, list[Row[Any]]] = {}
+    for line in session.execute(query):
+        lines.setdefault(line.payslip_id, []).append(line)
+    declared = _Declared()
+    for payslip in payslips:
+        for line in lines.get(payslip.id, ()):
+            declared.add(payslip, numbers[payslip.id], line)
+    return declared
 
 
 def _assignment_titles(session: Session, ids: set[int]) -> dict[int, str]:
@@ -199,20 +254,33 @@ def _assignment_titles(session: Session, ids: set[int]) -> dict[int, str]:
     return titles
 
 
-def _foreign_payees(session: Session, *, member_ids: set[int]) -> dict[int, agi.ForeignPayee]:
-    """Name, address abroad, citizenship and TIN of the SINK and A-SINK payees, in one query per chunk."""
-    members = members_by_id(session, member_ids).values()
-    return {
-        member.id: agi.ForeignPayee(
-            first_name=member.first_name,
-            last_name=member.last_name,
-            street=member.street,
-            postal_code=member.postal_code,
-            city=member.city,
-            country=member.country,
-            citizenship=member.citizenship,
-            tin=member.tax_identification_number,
-            tin_country=member.tax_identification_country,
-        )
-        for member in members
-    }
+def _foreign_payees(session: Session, member_ids: set[int]) -> dict[int, agi.ForeignPayee]:
+    """Name, address abroad, citizenship and TIN of the SINK and A-SINK payees, in one query per chunk; of
+    their encrypted fields only the TIN is read."""
+    columns = (
+        Member.id,
+        Member.first_name,
+        Member.last_name,
+        Member.street,
+        Member.postal_code,
+        Member.city,
+        Member.country,
+        Member.citizenship,
+        Member.tax_identification_number,
+        Member.tax_identification_country,
+    )
+    payees: dict[int, agi.ForeignPayee] = {}
+    for chunk in in_chunks(member_ids):
+        for member in session.execute(select(*columns).where(Member.id.in_(chunk))):
+            payees[member.id] = agi.ForeignPayee(
+                first_name=member.first_name,
+                last_name=member.last_name,
+                street=member.street,
+                postal_code=member.postal_code,
+                city=member.city,
+                country=member.country,
+                citizenship=member.citizenship,
+                tin=member.tax_identification_number,
+                tin_country=member.tax_identification_country,
+            )
+    return payees
