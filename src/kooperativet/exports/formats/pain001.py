@@ -21,12 +21,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Final
 
 from kooperativet.core.identifiers import mask_account
 from kooperativet.core.money import ORE, ZERO, format_amount
 from kooperativet.exports.formats import ExportFile
 from kooperativet.exports.formats.charset import TextFitter, payment_fitter
-from kooperativet.exports.formats.xml_text import XmlText
+from kooperativet.exports.formats.xml_text import Template, XmlText
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 _MAX35 = 35
@@ -184,8 +185,9 @@ def chunks(
         for run in runs:
             with xml.element("PmtInf"):
                 _payment_information(xml, run, debtor, debtor_name, batch_booking)
+                remittance = f"Lön {run.pay_date:%Y-%m}"
                 for payment in run.payments:
-                    _transaction(xml, payment, run.pay_date, fit)
+                    _transaction(xml, payment, remittance, fit)
                     written += 1
                     if written % PAYMENTS_PER_CHUNK == 0:
                         yield xml.take()
@@ -212,31 +214,51 @@ def _payment_information(
         xml.leaf("BIC", debtor.bic)
 
 
-def _transaction(xml: XmlText, payment: SalaryPayment, pay_date: date, fit: TextFitter) -> None:
+def _transaction(xml: XmlText, payment: SalaryPayment, remittance: str, fit: TextFitter) -> None:
     account = creditor_account(payment.account)
     payee = fit(payment.member_name, where=f"payee of payslip {payment.payslip_id}")
+    texts = {"payslip_id": payment.payslip_id, "amount": format_amount(payment.amount), "payee": payee}
+    if account.iban is not None:
+        xml.fill(_TO_IBAN, **texts, iban=account.iban, remittance=remittance)
+    else:
+        xml.fill(
+            _TO_BBAN,
+            **texts,
+            member_id=account.member_id or "",
+            bban=account.bban or "",
+            remittance=remittance,
+        )
+
+
+def _write_transaction(xml: XmlText, *, to_iban: bool) -> None:
+    """A ``CdtTrfTxInf`` with ``{}`` fields for its texts (``Template``), to an IBAN or to a BBAN."""
     with xml.element("CdtTrfTxInf"):
         with xml.element("PmtId"):
-            xml.leaf("EndToEndId", payment.payslip_id)
+            xml.leaf("EndToEndId", "{payslip_id}")
         with xml.element("Amt"):
-            xml.leaf("InstdAmt", format_amount(payment.amount), ' Ccy="SEK"')
-        if account.member_id is not None:  # the schema's order: CdtrAgt, Cdtr, CdtrAcct
+            xml.leaf("InstdAmt", "{amount}", ' Ccy="SEK"')
+        if not to_iban:  # the schema's order: CdtrAgt, Cdtr, CdtrAcct
             with xml.element("CdtrAgt"), xml.element("FinInstnId"), xml.element("ClrSysMmbId"):
                 with xml.element("ClrSysId"):
                     xml.leaf("Cd", "SESBA")
-                xml.leaf("MmbId", account.member_id)
+                xml.leaf("MmbId", "{member_id}")
         with xml.element("Cdtr"):
-            xml.leaf("Nm", payee)
+            xml.leaf("Nm", "{payee}")
         with xml.element("CdtrAcct"), xml.element("Id"):
-            if account.iban is not None:
-                xml.leaf("IBAN", account.iban)
+            if to_iban:
+                xml.leaf("IBAN", "{iban}")
             else:
                 with xml.element("Othr"):
-                    xml.leaf("Id", account.bban or "")
+                    xml.leaf("Id", "{bban}")
                     with xml.element("SchmeNm"):
                         xml.leaf("Cd", "BBAN")
         with xml.element("RmtInf"):
-            xml.leaf("Ustrd", f"Lön {pay_date:%Y-%m}")
+            xml.leaf("Ustrd", "{remittance}")
+
+
+#: A transaction's level: Document, CstmrCdtTrfInitn, PmtInf, CdtTrfTxInf.
+_TO_IBAN: Final = Template(3, lambda xml: _write_transaction(xml, to_iban=True))
+_TO_BBAN: Final = Template(3, lambda xml: _write_transaction(xml, to_iban=False))
 
 
 def _totals(xml: XmlText, payments: Sequence[SalaryPayment]) -> None:

@@ -211,8 +211,7 @@ def chunks(
             field(xml, "SummaArbAvgSlf", "487", str(sum_employer_contributions(bases=contribution_bases)))
             field(xml, "SummaSkatteavdr", "497", str(sum_tax_withheld(returns=returns)))
         for index, individual in enumerate(returns, start=1):
-            with blankett(xml, employer_id, period, "IU"):
-                write_individual_return(xml, employer_id, period, fitted_return(individual, fit))
+            write_individual_return(xml, employer_id, period, fitted_return(individual, fit))
             if index % RETURNS_PER_CHUNK == 0:
                 yield xml.take()
     yield xml.take()

@@ -8,13 +8,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 from typing import Literal
 
 from kooperativet.core.identifiers import mask_personal_identity
 from kooperativet.core.money import ZERO, drop_ore
-from kooperativet.exports.formats.agi.elements import InvalidDeclaration, field, sub
+from kooperativet.exports.formats.agi.elements import InvalidDeclaration, blankett, field, sub
 from kooperativet.exports.formats.charset import TextFitter
-from kooperativet.exports.formats.xml_text import XmlText
+from kooperativet.exports.formats.xml_text import Template, XmlText
 
 TaxMode = Literal["flat", "table", "sink", "asink"]
 
@@ -114,35 +115,73 @@ _PAYEE_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: The amounts' fields, in the examples' order, after the specification number.
+_AMOUNT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Borttag", "205"),
+    ("KontantErsattningUlagAG", "011"),
+    ("AvdrPrelSkatt", "001"),
+    ("AvdrSkattSINK", "274"),
+    ("AvdrSkattASINK", "275"),
+    ("KontantErsattningEjUlagSA", "131"),
+    ("VerksamhetensArt", "112"),
+)
+
+
 def write_individual_return(
     xml: XmlText, employer_id: str, period: str, individual: IndividualReturn
 ) -> None:
-    """The IU's elements, into the open ``IU`` element."""
-    with sub(xml, "ArbetsgivareIUGROUP"):
-        field(xml, "AgRegistreradId", "201", employer_id)
-    with sub(xml, "BetalningsmottagareIUGROUP"):
-        with sub(xml, "BetalningsmottagareIDChoice"):
-            field(xml, "BetalningsmottagarId", "215", individual.personal_identity_number)
-        if individual.payee is not None and not individual.removed:
-            for attribute, tag, code in _PAYEE_FIELDS:
-                value = getattr(individual.payee, attribute)
-                if value:
-                    field(xml, tag, code, value)
-    field(xml, "RedovisningsPeriod", "006", period)
-    field(xml, "Specifikationsnummer", "570", f"{individual.specification_number:03d}")
+    """The IU's ``Blankett``, below the root. Every IU of a month has one of a few shapes (which fields it
+    has), each laid out once (``_layout``)."""
+    texts = _field_texts(individual)
+    xml.fill(_layout(tuple(texts)), employer_id=employer_id, period=period, **texts)
+
+
+def _field_texts(individual: IndividualReturn) -> dict[str, str]:
+    """The texts of the IU's fields by field code (``f215``), the fields it has only, in the file's order."""
+    texts = {"f215": individual.personal_identity_number}
+    if individual.payee is not None and not individual.removed:
+        for attribute, _, code in _PAYEE_FIELDS:
+            value = getattr(individual.payee, attribute)
+            if value:
+                texts[f"f{code}"] = value
+    texts["f570"] = f"{individual.specification_number:03d}"
     if individual.removed:
-        field(xml, "Borttag", "205", "1")
-        return
+        texts["f205"] = "1"
+        return texts
     cash_pay = drop_ore(individual.cash_pay)
     not_base = drop_ore(individual.pay_not_contribution_base)
     if cash_pay or not not_base:
-        field(xml, "KontantErsattningUlagAG", "011", str(cash_pay))
-    name, code = _TAX_FIELDS[individual.tax_mode]
-    field(xml, name, code, str(drop_ore(individual.tax)))
+        texts["f011"] = str(cash_pay)
+    texts[f"f{_TAX_FIELDS[individual.tax_mode][1]}"] = str(drop_ore(individual.tax))
     if not_base:
-        field(xml, "KontantErsattningEjUlagSA", "131", str(not_base))
+        texts["f131"] = str(not_base)
     if individual.activity is not None:
-        field(xml, "VerksamhetensArt", "112", individual.activity)
+        texts["f112"] = individual.activity
+    return texts
+
+
+@cache
+def _layout(fields: tuple[str, ...]) -> Template:
+    """An IU's ``Blankett`` with the fields ``fields`` (``f215``, ``f216`` …), laid out with a ``{}`` field
+    for each text, the employer and the period (``Template``)."""
+
+    def write(xml: XmlText) -> None:
+        with blankett(xml, "{employer_id}", "{period}", "IU"):
+            with sub(xml, "ArbetsgivareIUGROUP"):
+                field(xml, "AgRegistreradId", "201", "{employer_id}")
+            with sub(xml, "BetalningsmottagareIUGROUP"):
+                with sub(xml, "BetalningsmottagareIDChoice"):
+                    field(xml, "BetalningsmottagarId", "215", "{f215}")
+                for _, tag, code in _PAYEE_FIELDS:
+                    if f"f{code}" in fields:
+                        field(xml, tag, code, f"{{f{code}}}")
+            field(xml, "RedovisningsPeriod", "006", "{period}")
+            field(xml, "Specifikationsnummer", "570", "{f570}")
+            for tag, code in _AMOUNT_FIELDS:
+                if f"f{code}" in fields:
+                    field(xml, tag, code, f"{{f{code}}}")
+
+    return Template(1, write)  # below the root
 
 
 def fitted_return(iu: IndividualReturn, fit: TextFitter) -> IndividualReturn:
