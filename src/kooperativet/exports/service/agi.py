@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Row, select
+from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
@@ -28,9 +28,10 @@ from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
     SWEDEN,
     as_issued,
-    in_chunks,
+    decrypted,
     left_out_runs,
     require_filled,
+    stored,
 )
 from kooperativet.parties.models import Member
 from kooperativet.parties.service import get_cooperative
@@ -87,8 +88,7 @@ def export_agi(
             period=month.agi_period,
             contribution_bases=declared.contribution_bases(),
             returns=declared.individual_returns(
-                foreign=_foreign_payees(session, declared.foreign_payees),
-                titles=_assignment_titles(session, declared.asink_assignments),
+                foreign=_foreign_payees(session, month), titles=_asink_activities(session, month)
             ),
             created_at=created_at.astimezone(SWEDEN).replace(tzinfo=None),
         )
@@ -108,9 +108,16 @@ def export_agi(
 
 def _payslips(session: Session, month: Month) -> list[Row[Any]]:
     """The month's payslips in the order they are declared (pay date, year, number), with the member's
-    personnummer now (``as_issued`` turns it into the one each payslip was issued to)."""
+    personnummer now as stored (``_declared`` decrypts them at once, and ``as_issued`` turns them into the
+    ones each payslip was issued to)."""
     query = (
-        select(Payslip.id, Payslip.member_id, Payslip.number, Payslip.year, Member.personal_identity_number)
+        select(
+            Payslip.id,
+            Payslip.member_id,
+            Payslip.number,
+            Payslip.year,
+            stored(Member.personal_identity_number),
+        )
         .join(Member, Member.id == Payslip.member_id)
         .where(*_in_month(month))
         .order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
@@ -152,8 +159,6 @@ class _Declared:
     returns: dict[tuple[str, int], _Return] = field(default_factory=dict)
     bases: dict[tuple[str, str, Decimal], Decimal] = field(default_factory=dict)
     threshold_notes: list[str] = field(default_factory=list)
-    foreign_payees: set[int] = field(default_factory=set)
-    asink_assignments: set[int] = field(default_factory=set)
 
     def add(self, payslip: Row[Any], personal_identity_number: str, line: Row[Any]) -> None:
         """Add one line of ``payslip``, issued to ``personal_identity_number``."""
@@ -175,10 +180,6 @@ class _Declared:
         else:
             summed.pay_not_contribution_base += line.taxable_pay
         summed.tax += line.tax
-        if line.tax_mode in ("sink", "asink"):
-            self.foreign_payees.add(payslip.member_id)
-            if line.tax_mode == "asink":
-                self.asink_assignments.add(line.assignment_id)
         if is_contribution_base and base > line.taxable_pay:
             self.threshold_notes.append(
                 f"payslip {payslip.number} ({mask_personal_identity(personal_identity_number)}): the year's "
@@ -216,9 +217,15 @@ class _Declared:
 def _declared(session: Session, month: Month, payslips: list[Row[Any]]) -> _Declared:
     """The month's payslip lines (one statement), added up in the payslips' order and then the lines', with
     the personnummer each payslip was issued to (``_Declared``)."""
+    numbers_now = decrypted(
+        (payslip.personal_identity_number for payslip in payslips), Member.personal_identity_number
+    )
     numbers = as_issued(
         session,
-        ((payslip.id, payslip.member_id, payslip.personal_identity_number) for payslip in payslips),
+        (
+            (payslip.id, payslip.member_id, number or "")
+            for payslip, number in zip(payslips, numbers_now, strict=True)
+        ),
         field="personal_identity_number",
     )
     query = (
@@ -235,7 +242,7 @@ def _declared(session: Session, month: Month, payslips: list[Row[Any]]) -> _Decl
         .where(*_in_month(month))
         .order_by(PayslipLine.payslip_id, PayslipLine.position)
     )
-    lines: dict[int, list[Row[Any]]] = {}
+    lines: dict[int, list[Any]] = {}  # rows of the query
     for line in session.execute(query):
         lines.setdefault(line.payslip_id, []).append(line)
     declared = _Declared()
@@ -245,19 +252,27 @@ def _declared(session: Session, month: Month, payslips: list[Row[Any]]) -> _Decl
     return declared
 
 
-def _assignment_titles(session: Session, ids: set[int]) -> dict[int, str]:
-    """The titles of the A-SINK payees' assignments (the activity the IU names), in one query per chunk."""
-    titles: dict[int, str] = {}
-    for chunk in in_chunks(ids):
-        rows = session.execute(select(Assignment.id, Assignment.title).where(Assignment.id.in_(chunk)))
-        titles.update({row.id: row.title for row in rows})
-    return titles
+def _lines_taxed(month: Month, *modes: str) -> Select[Any]:
+    """The month's payslip lines taxed in one of ``modes`` (a statement to select their columns from)."""
+    return (
+        select(PayslipLine)
+        .join(Payslip, Payslip.id == PayslipLine.payslip_id)
+        .where(*_in_month(month), PayslipLine.tax_mode.in_(modes))
+    )
 
 
-def _foreign_payees(session: Session, member_ids: set[int]) -> dict[int, agi.ForeignPayee]:
-    """Name, address abroad, citizenship and TIN of the SINK and A-SINK payees, in one query per chunk; of
-    their encrypted fields only the TIN is read."""
-    columns = (
+def _asink_activities(session: Session, month: Month) -> dict[int, str]:
+    """The titles of the month's A-SINK lines' assignments (the activity the IU names), one statement."""
+    assignments = _lines_taxed(month, "asink").with_only_columns(PayslipLine.assignment_id)
+    rows = session.execute(select(Assignment.id, Assignment.title).where(Assignment.id.in_(assignments)))
+    return {row.id: row.title for row in rows}
+
+
+def _foreign_payees(session: Session, month: Month) -> dict[int, agi.ForeignPayee]:
+    """Name, address abroad, citizenship and TIN of the month's SINK and A-SINK payees, one statement; of
+    their encrypted fields only the TIN is read, and the TINs are decrypted at once."""
+    members = _lines_taxed(month, "sink", "asink").with_only_columns(Payslip.member_id)
+    query = select(
         Member.id,
         Member.first_name,
         Member.last_name,
@@ -266,21 +281,22 @@ def _foreign_payees(session: Session, member_ids: set[int]) -> dict[int, agi.For
         Member.city,
         Member.country,
         Member.citizenship,
-        Member.tax_identification_number,
+        stored(Member.tax_identification_number),
         Member.tax_identification_country,
-    )
-    payees: dict[int, agi.ForeignPayee] = {}
-    for chunk in in_chunks(member_ids):
-        for member in session.execute(select(*columns).where(Member.id.in_(chunk))):
-            payees[member.id] = agi.ForeignPayee(
-                first_name=member.first_name,
-                last_name=member.last_name,
-                street=member.street,
-                postal_code=member.postal_code,
-                city=member.city,
-                country=member.country,
-                citizenship=member.citizenship,
-                tin=member.tax_identification_number,
-                tin_country=member.tax_identification_country,
-            )
-    return payees
+    ).where(Member.id.in_(members))
+    rows = list(session.execute(query))
+    tins = decrypted((row.tax_identification_number for row in rows), Member.tax_identification_number)
+    return {
+        member.id: agi.ForeignPayee(
+            first_name=member.first_name,
+            last_name=member.last_name,
+            street=member.street,
+            postal_code=member.postal_code,
+            city=member.city,
+            country=member.country,
+            citizenship=member.citizenship,
+            tin=tin,
+            tin_country=member.tax_identification_country,
+        )
+        for member, tin in zip(rows, tins, strict=True)
+    }

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event, chain_head
-from kooperativet.db import fetch_page
+from kooperativet.db import Base, fetch_page
 from kooperativet.errors import NotFound
 from kooperativet.exports.formats import ExportFile
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
@@ -90,7 +91,7 @@ def store_batch(
     # One executemany of the table's INSERT for a month's thousands of documents: neither ORM objects nor
     # the ORM's bulk path, which spends more on each row than the database does.
     if rows:
-        session.execute(insert(ExportedDocument.__table__), rows)
+        session.execute(insert(Base.metadata.tables[ExportedDocument.__tablename__]), rows)
     append_event(
         session,
         kind="export_created",
@@ -112,7 +113,7 @@ def exported_ids(
     export_kind: ExportKind,
     document_kind: DocumentKind,
     *,
-    among: Select[tuple[int]] | None = None,
+    among: Select[Any] | None = None,
 ) -> set[int]:
     """The ids of the documents of ``document_kind`` that a batch of ``export_kind`` holds; ``among`` (a
     select of ids) limits them to the candidates, so that years of exported documents are not read."""

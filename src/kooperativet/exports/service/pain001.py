@@ -19,7 +19,15 @@ from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.exports.formats import pain001
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
 from kooperativet.exports.service.batches import earlier_batches_hint, store_batch
-from kooperativet.exports.service.sources import SWEDEN, as_issued, full_name, in_chunks, require_filled
+from kooperativet.exports.service.sources import (
+    SWEDEN,
+    as_issued,
+    decrypted,
+    full_name,
+    in_chunks,
+    require_filled,
+    stored,
+)
 from kooperativet.parties.models import Member, SalaryAccount
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
@@ -54,7 +62,8 @@ def export_pain001(
         ((t.id, t.member_id, full_name(t.first_name, t.last_name)) for t in transfers),
         field="name",
     )
-    fallback = _accounts_on_payslips(session, [t.id for t in transfers if confirmed_account(t) is None])
+    confirmed = _confirmed_accounts(transfers)
+    fallback = _accounts_on_payslips(session, [t.id for t in transfers if confirmed[t.member_id] is None])
     payments = pain001.PayrollRunPayments(
         run_id=f"RUN-{run.id}",
         pay_date=run.pay_date,
@@ -62,7 +71,7 @@ def export_pain001(
             pain001.SalaryPayment(
                 payslip_id=transfer.number,
                 member_name=names[transfer.id],
-                account=_payout_account(transfer, fallback.get(transfer.id)),
+                account=_payout_account(confirmed[transfer.member_id], fallback.get(transfer.id)),
                 amount=transfer.net_pay,
             )
             for transfer in transfers
@@ -87,7 +96,9 @@ def export_pain001(
         kind=ExportKind.pain001,
         file=file,
         covered=[(DocumentKind.payroll_run, run.id)],
-        notes=_changed_accounts(session, payees={transfer.member_id: transfer for transfer in transfers}),
+        notes=_changed_accounts(
+            session, payees={transfer.member_id: transfer for transfer in transfers}, confirmed=confirmed
+        ),
         created_at=created_at,
         created_by_id=created_by_id,
         run_id=run.id,
@@ -105,9 +116,9 @@ def _in_a_payment_file(session: Session, run_id: int) -> bool:
 
 def _transfers(session: Session, *, run_id: int) -> list[Row[Any]]:
     """The run's payslips with net pay, as plain rows: number, amount and, of the payee, what a transfer
-    and its notes need — the name, the confirmed account (decrypted), whether a change waits for
-    confirmation (tested in SQL, not decrypted) and when the account last changed. Personnummer and TIN
-    are neither read nor decrypted."""
+    and its notes need — the name, the confirmed account as stored (``_confirmed_accounts``), whether a
+    change waits for confirmation (tested in SQL, not decrypted) and when the account last changed.
+    Personnummer and TIN are neither read nor decrypted."""
     query = (
         select(
             Payslip.id,
@@ -116,9 +127,9 @@ def _transfers(session: Session, *, run_id: int) -> list[Row[Any]]:
             Payslip.net_pay,
             Member.first_name,
             Member.last_name,
-            Member.bank_clearing_number,
-            Member.bank_account_number,
-            Member.bank_iban,
+            stored(Member.bank_clearing_number),
+            stored(Member.bank_account_number),
+            stored(Member.bank_iban),
             or_(Member.pending_account_number.is_not(None), Member.pending_iban.is_not(None)).label(
                 "pending"
             ),
@@ -131,15 +142,24 @@ def _transfers(session: Session, *, run_id: int) -> list[Row[Any]]:
     return list(session.execute(query))
 
 
-def confirmed_account(payee: Row[Any]) -> SalaryAccount | None:
-    """The payee's confirmed account, by the rule of ``Member.salary_account`` (the payslip shows the same
-    account): the IBAN if the member gave one, else the clearing and account number, else None."""
-    if payee.bank_iban is not None:
-        return SalaryAccount(iban=payee.bank_iban)
-    if payee.bank_clearing_number is not None and payee.bank_account_number is not None:
-        return SalaryAccount(
-            clearing_number=payee.bank_clearing_number, account_number=payee.bank_account_number
-        )
+def _confirmed_accounts(transfers: list[Row[Any]]) -> dict[int, SalaryAccount | None]:
+    """Each payee's confirmed account, by member id, the stored columns decrypted a column at a time."""
+    columns = (Member.bank_clearing_number, Member.bank_account_number, Member.bank_iban)
+    clearing, account, iban = (decrypted((getattr(t, c.key) for t in transfers), c) for c in columns)
+    return {
+        transfer.member_id: confirmed_account(*values)
+        for transfer, *values in zip(transfers, clearing, account, iban, strict=True)
+    }
+
+
+def confirmed_account(clearing: str | None, account: str | None, iban: str | None) -> SalaryAccount | None:
+    """The confirmed account of a member with these ``bank_*`` values, by the rule of
+    ``Member.salary_account`` (the payslip shows the same account): the IBAN if the member gave one, else the
+    clearing and account number, else None."""
+    if iban is not None:
+        return SalaryAccount(iban=iban)
+    if clearing is not None and account is not None:
+        return SalaryAccount(clearing_number=clearing, account_number=account)
     return None
 
 
@@ -157,18 +177,22 @@ def _accounts_on_payslips(session: Session, payslip_ids: list[int]) -> dict[int,
     return accounts
 
 
-def _payout_account(payee: Row[Any], on_payslip: SalaryAccount | None) -> pain001.MemberAccount:
+def _payout_account(
+    confirmed: SalaryAccount | None, on_payslip: SalaryAccount | None
+) -> pain001.MemberAccount:
     """The member's confirmed account now (it may have been confirmed after the payslip was issued): the IBAN
     when the member gave one, else the clearing and account number (``confirmed_account``); without either
     (a removed member), the account on the payslip. A changed account that nobody has confirmed yet is never
     paid to."""
-    account = confirmed_account(payee) or on_payslip or SalaryAccount()
+    account = confirmed or on_payslip or SalaryAccount()
     return pain001.MemberAccount(
         clearing_number=account.clearing_number, account_number=account.account_number, iban=account.iban
     )
 
 
-def _changed_accounts(session: Session, *, payees: Mapping[int, Row[Any]]) -> list[str]:
+def _changed_accounts(
+    session: Session, *, payees: Mapping[int, Row[Any]], confirmed: Mapping[int, SalaryAccount | None]
+) -> list[str]:
     """Every payee (by member id) whose bank account changed since the previous payment file, masked; the
     unconfirmed ones are paid to their last confirmed account and say so."""
     previous = session.scalar(
@@ -183,7 +207,7 @@ def _changed_accounts(session: Session, *, payees: Mapping[int, Row[Any]]) -> li
             f"bank account of {full_name(payee.first_name, payee.last_name)} (member {member_id}) changed on "
             f"{changed_at.date()}"
         )
-        paid_to = _masked(confirmed_account(payee))
+        paid_to = _masked(confirmed[member_id])
         if payee.pending:
             notes.append(
                 f"{who} and is NOT confirmed: this file pays the last confirmed account {paid_to}; another "

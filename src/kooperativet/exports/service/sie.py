@@ -178,7 +178,7 @@ def _exported(session: Session, in_range: Range) -> dict[DocumentKind, set[int]]
     """The range's documents that a SIE batch already holds, by kind (the range's only: a statement per
     kind, each limited to the range's candidates)."""
     invoices = select(Invoice.id).where(Invoice.issue_date.between(*in_range))
-    candidates: dict[DocumentKind, Select[tuple[int]]] = {
+    candidates: dict[DocumentKind, Select[Any]] = {
         DocumentKind.invoice: invoices,
         DocumentKind.credit_note: invoices,
         DocumentKind.payment: select(Payment.id).where(Payment.paid_on.between(*in_range)),

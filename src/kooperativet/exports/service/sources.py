@@ -14,9 +14,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, Select, String, select, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from kooperativet import encryption
 from kooperativet.audit.models import AuditEvent
 from kooperativet.errors import RuleViolation
 from kooperativet.exports.service.period import Month
@@ -38,14 +39,15 @@ def require_filled(cooperative: Cooperative, names: Sequence[str], *, what: str)
         )
 
 
-def payslips_paid_in(session: Session, month: Month) -> list[Payslip]:
-    return list(
-        session.scalars(
-            select(Payslip)
-            .where(Payslip.pay_date >= month.start, Payslip.pay_date < month.end)
-            .order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
-        )
-    )
+def payslips_paid_in_query(month: Month, *columns: Any) -> Select[Any]:
+    """``columns`` of the payslips paid out in the month."""
+    return select(*columns).where(Payslip.pay_date >= month.start, Payslip.pay_date < month.end)
+
+
+def payslips_paid_in(session: Session, month: Month, *columns: Any) -> list[Row[Any]]:
+    """``columns`` of the payslips paid out in the month, as plain rows, in the order they were issued."""
+    query = payslips_paid_in_query(month, *columns).order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
+    return list(session.execute(query))
 
 
 def draft_runs(session: Session, month: Month) -> list[Row[Any]]:
@@ -122,3 +124,17 @@ def as_issued(session: Session, now: Iterable[tuple[int, int, str]], *, field: s
 def full_name(first_name: str, last_name: str) -> str:
     """A member's name as ``Member.full_name`` gives it, which is what the snapshot holds."""
     return f"{first_name} {last_name}"
+
+
+def stored(column: InstrumentedAttribute[Any]) -> ColumnElement[Any]:
+    """An encrypted column as it is stored, under its own name: ``decrypted`` opens a whole list of them at
+    once, where the column's type would decrypt value by value."""
+    return type_coerce(column, String()).label(column.key)
+
+
+def decrypted(values: Iterable[str | None], column: InstrumentedAttribute[Any]) -> list[str | None]:
+    """The values of the encrypted ``column`` read with ``stored``, decrypted."""
+    kind = column.type
+    if not isinstance(kind, encryption.EncryptedString):
+        raise TypeError(f"{column.key} is not an encrypted column")
+    return encryption.decrypt_many(values, context=kind.context)
