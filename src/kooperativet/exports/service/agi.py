@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Row, Select, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
@@ -21,8 +21,8 @@ from kooperativet.core.identifiers import mask_personal_identity
 from kooperativet.core.money import ZERO
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports.formats import agi
-from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
-from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
+from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
+from kooperativet.exports.service.batches import CoveredIds, earlier_batches_hint, store_batch
 from kooperativet.exports.service.period import Month, require_not_future
 from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
@@ -30,6 +30,8 @@ from kooperativet.exports.service.sources import (
     as_issued,
     decrypted,
     left_out_runs,
+    paid_in,
+    payslips_paid_in_query,
     require_filled,
     stored,
 )
@@ -58,21 +60,13 @@ def export_agi(
         ("organisation_number", "contact_name", "contact_phone", "contact_email"),
         what="the arbetsgivardeklaration",
     )
-    payslips = _payslips(session, month)
-    earlier = exported_ids(
-        session,
-        ExportKind.agi,
-        DocumentKind.payslip,
-        among=select(Payslip.id).where(*_in_month(month)),
-    )
-    new = [payslip.id for payslip in payslips if payslip.id not in earlier]
-    if not new:
+    if session.scalar(_new_payslips(month).limit(1)) is None:
         raise Conflict(
             f"no payslip paid out in {month.text} is left to declare"
             + earlier_batches_hint(session, ExportKind.agi, period=month.text),
             code="nothing_to_export",
         )
-    declared = _declared(session, month, payslips)
+    declared = _declared(session, month, _payslips(session, month))
     contact = agi.Contact(
         name=cooperative.contact_name or "",
         phone=cooperative.contact_phone or "",
@@ -98,12 +92,20 @@ def export_agi(
         session,
         kind=ExportKind.agi,
         file=file,
-        covered=[(DocumentKind.payslip, payslip_id) for payslip_id in new],
+        covered=CoveredIds(DocumentKind.payslip, _new_payslips(month)),
         notes=left_out_runs(session, month) + declared.threshold_notes,
         created_at=created_at,
         created_by_id=created_by_id,
         period=month.text,
     )
+
+
+def _new_payslips(month: Month) -> Select[Any]:
+    """The ids of the month's payslips that no AGI batch holds yet."""
+    declared = select(ExportedDocument.document_id).where(
+        ExportedDocument.export_kind == ExportKind.agi, ExportedDocument.document_kind == DocumentKind.payslip
+    )
+    return payslips_paid_in_query(month, Payslip.id).where(Payslip.id.not_in(declared))
 
 
 def _payslips(session: Session, month: Month) -> list[Row[Any]]:
@@ -119,14 +121,10 @@ def _payslips(session: Session, month: Month) -> list[Row[Any]]:
             stored(Member.personal_identity_number),
         )
         .join(Member, Member.id == Payslip.member_id)
-        .where(*_in_month(month))
+        .where(*paid_in(month))
         .order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
     )
     return list(session.execute(query))
-
-
-def _in_month(month: Month) -> tuple[ColumnElement[bool], ...]:
-    return (Payslip.pay_date >= month.start, Payslip.pay_date < month.end)
 
 
 @dataclass(slots=True)
@@ -239,7 +237,7 @@ def _declared(session: Session, month: Month, payslips: list[Row[Any]]) -> _Decl
             PayslipLine.tax,
         )
         .join(Payslip, Payslip.id == PayslipLine.payslip_id)
-        .where(*_in_month(month))
+        .where(*paid_in(month))
         .order_by(PayslipLine.payslip_id, PayslipLine.position)
     )
     lines: dict[int, list[Any]] = {}  # rows of the query
@@ -257,7 +255,7 @@ def _lines_taxed(month: Month, *modes: str) -> Select[Any]:
     return (
         select(PayslipLine)
         .join(Payslip, Payslip.id == PayslipLine.payslip_id)
-        .where(*_in_month(month), PayslipLine.tax_mode.in_(modes))
+        .where(*paid_in(month), PayslipLine.tax_mode.in_(modes))
     )
 
 

@@ -39,9 +39,14 @@ def require_filled(cooperative: Cooperative, names: Sequence[str], *, what: str)
         )
 
 
+def paid_in(month: Month) -> tuple[ColumnElement[bool], ...]:
+    """The conditions on a payslip paid out in the month."""
+    return (Payslip.pay_date >= month.start, Payslip.pay_date < month.end)
+
+
 def payslips_paid_in_query(month: Month, *columns: Any) -> Select[Any]:
     """``columns`` of the payslips paid out in the month."""
-    return select(*columns).where(Payslip.pay_date >= month.start, Payslip.pay_date < month.end)
+    return select(*columns).where(*paid_in(month))
 
 
 def payslips_paid_in(session: Session, month: Month, *columns: Any) -> list[Row[Any]]:
