@@ -1,19 +1,24 @@
 """A month's exports read it with a constant number of statements, however many payslips it holds (P6).
 
 The same month is built with 3 and with 12 members (flat tax, SINK and A-SINK payees, outlays paid back)
-and each export's statements are counted on the test's connection: the counts must be equal."""
+and each export's statements are counted on the test's connection: the counts must be equal — also when
+a member's name and personnummer changed after the payslips were issued, so that the exports read that
+member's payslips from their snapshots."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
 from kooperativet.exports import service as exports
+from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Cooperative, Member, MemberTaxSetting, TaxMode
+from kooperativet.parties.schemas import MemberUpdate
 from kooperativet.payroll.models import PayrollRun
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE
 from tests.payroll.conftest import create_and_approve, set_tax
@@ -49,8 +54,9 @@ def _member(session: Session, make_user, index: int) -> Member:
     return member
 
 
-def _month_of(session: Session, make_user, paid_assignment, size: int, *, first: int) -> None:
+def _month_of(session: Session, make_user, paid_assignment, size: int, *, first: int) -> list[Member]:
     """``size`` members paid on PAY_DATE: every third SINK, every third A-SINK, every other with an outlay."""
+    members = []
     for index in range(size):
         member = _member(session, make_user, first + index)
         if index % 3 == 1:
@@ -63,6 +69,8 @@ def _month_of(session: Session, make_user, paid_assignment, size: int, *, first:
             "FR",
         )
         paid_assignment(member, "12000.00", expenses="500.00" if index % 2 else None)
+        members.append(member)
+    return members
 
 
 def _statements(connection: Connection, action: Callable[[], object]) -> int:
@@ -80,9 +88,22 @@ def _statements(connection: Connection, action: Callable[[], object]) -> int:
     return count
 
 
-def _counts(session: Session, connection: Connection, treasurer_id: int) -> dict[str, int]:
+def _counts(
+    session: Session, connection: Connection, treasurer, *, renamed: Member | None = None
+) -> dict[str, int]:
+    treasurer_id = treasurer.id
     create_and_approve(session, today=date(2026, 11, 20), pay_date=PAY_DATE, approved_by_id=treasurer_id)
     run = session.query(PayrollRun).one()
+    if renamed is not None:
+        parties_service.update_member(
+            session,
+            member=renamed,
+            update=MemberUpdate(
+                version=renamed.version, last_name="Omdöpt", personal_identity_number="198501315678"
+            ),
+            actor=treasurer,
+            now=NOW,
+        )
     session.expire_all()  # read the month afresh, as a request would
     common = {"created_at": NOW, "created_by_id": treasurer_id}
     return {
@@ -99,22 +120,24 @@ def _counts(session: Session, connection: Connection, treasurer_id: int) -> dict
     }
 
 
+@pytest.mark.parametrize("renamed", [False, True], ids=["as registered", "a member renamed after issue"])
 def test_the_exports_use_as_many_statements_for_twelve_payees_as_for_three(
     session: Session,
     connection: Connection,
     exporter: Cooperative,
     make_user,
     paid_assignment,
+    renamed: bool,
 ) -> None:
-    treasurer = make_user(Role.treasurer)
+    treasurer = make_user(Role.treasurer).user
     savepoint = session.begin_nested()
-    _month_of(session, make_user, paid_assignment, 3, first=0)
-    small = _counts(session, connection, treasurer.user.id)
+    members = _month_of(session, make_user, paid_assignment, 3, first=0)
+    small = _counts(session, connection, treasurer, renamed=members[1] if renamed else None)
     savepoint.rollback()
     session.expire_all()
 
-    _month_of(session, make_user, paid_assignment, 12, first=100)
-    large = _counts(session, connection, treasurer.user.id)
+    members = _month_of(session, make_user, paid_assignment, 12, first=100)
+    large = _counts(session, connection, treasurer, renamed=members[1] if renamed else None)
 
     assert small == large, f"statements grew with the month: {small} for 3 payees, {large} for 12"
     assert all(count > 0 for count in small.values())

@@ -157,13 +157,11 @@ def test_each_payee_is_identified_as_their_account_was_given() -> None:
 def test_the_bban_is_clearing_and_account_number_and_the_member_id_four_digits(
     clearing: str, account: str, bban: str, member_id: str
 ) -> None:
-    agent, creditor_account = pain001.creditor_account(
+    written = pain001.creditor_account(
         pain001.MemberAccount(clearing_number=clearing, account_number=account)
     )
 
-    assert agent is not None
-    assert creditor_account.findtext("p:Id/p:Othr/p:Id", namespaces=NS) == bban
-    assert agent.findtext("p:FinInstnId/p:ClrSysMmbId/p:MmbId", namespaces=NS) == member_id
+    assert written == pain001.CreditorAccount(bban=bban, member_id=member_id)
 
 
 @pytest.mark.parametrize(

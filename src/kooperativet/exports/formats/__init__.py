@@ -1,8 +1,10 @@
 """File writers for the treasurer's exports: pure functions from plain values to bytes.
 
 Every writer has the exporter shape ``render(...) -> ExportFile`` (pretix's exporters: filename, media type,
-bytes). The modules import only the standard library, lxml and ``kooperativet.core``; the caller passes in
-anything that depends on the clock (``created_at``, ``generated_on``).
+bytes). The month's files (AGI, pain.001, SIE) are written as a stream of chunks (their ``chunks``), which
+``render`` joins: no tree of a file of thousands of payees is built (``xml_text``). The modules import only
+the standard library, lxml and ``kooperativet.core``; the caller passes in anything that depends on the
+clock (``created_at``, ``generated_on``).
 """
 
 from __future__ import annotations

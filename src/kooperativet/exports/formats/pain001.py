@@ -17,17 +17,17 @@ agent (``creditor_account``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-
-from lxml import etree
+from typing import Final
 
 from kooperativet.core.identifiers import mask_account
 from kooperativet.core.money import ORE, ZERO, format_amount
 from kooperativet.exports.formats import ExportFile
-from kooperativet.exports.formats.charset import TextFitter, fits_payment_latin
+from kooperativet.exports.formats.charset import TextFitter, payment_fitter
+from kooperativet.exports.formats.xml_text import Template, XmlText
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 _MAX35 = 35
@@ -79,8 +79,17 @@ class PayrollRunPayments:
     payments: tuple[SalaryPayment, ...]
 
 
-def creditor_account(account: MemberAccount) -> tuple[etree._Element | None, etree._Element]:
-    """The ``CdtrAgt`` (or ``None``) and ``CdtrAcct`` elements of a member's account (docs/exports.md).
+@dataclass(frozen=True, kw_only=True)
+class CreditorAccount:
+    """How a member's account is written: ``iban``, or ``bban`` with the clearing ``member_id``."""
+
+    iban: str | None = None
+    bban: str | None = None
+    member_id: str | None = None
+
+
+def creditor_account(account: MemberAccount) -> CreditorAccount:
+    """What the ``CdtrAcct`` (and ``CdtrAgt``) of a member's account say (docs/exports.md).
 
     - an IBAN: ``CdtrAcct/Id/IBAN``, no ``CdtrAgt`` — the bank reads the receiving bank from the IBAN's bank
       code, and the Swedish guides do not ask for a BIC on a domestic SEK payment;
@@ -89,11 +98,8 @@ def creditor_account(account: MemberAccount) -> tuple[etree._Element | None, etr
       fifth digit is a check digit) in ``CdtrAgt/FinInstnId/ClrSysMmbId`` with ``ClrSysId/Cd`` ``SESBA``
       (the Swedish Bankgiro clearing code) — ``8327-9`` and ``123 456 789-0`` → ``832791234567890``, ``8327``.
     """
-    creditor_account = etree.Element(f"{{{NAMESPACE}}}CdtrAcct")
-    identifier = _sub(creditor_account, "Id")
     if account.iban is not None:
-        _sub(identifier, "IBAN", _compact(account.iban))
-        return None, creditor_account
+        return CreditorAccount(iban=_compact(account.iban))
     clearing = re.sub(r"[\s-]", "", account.clearing_number or "")
     number = re.sub(r"[\s-]", "", account.account_number or "")
     if not (clearing.isdigit() and len(clearing) >= 4 and number.isdigit()):
@@ -101,14 +107,7 @@ def creditor_account(account: MemberAccount) -> tuple[etree._Element | None, etr
             f"account {account.clearing_number}-{mask_account(account.account_number or '')} is not a "
             "clearing number and an account number in digits"
         )
-    other = _sub(identifier, "Othr")
-    _sub(other, "Id", clearing + number)
-    _sub(_sub(other, "SchmeNm"), "Cd", "BBAN")
-    agent = etree.Element(f"{{{NAMESPACE}}}CdtrAgt")
-    member = _sub(_sub(agent, "FinInstnId"), "ClrSysMmbId")
-    _sub(_sub(member, "ClrSysId"), "Cd", "SESBA")
-    _sub(member, "MmbId", clearing[:4])
-    return agent, creditor_account
+    return CreditorAccount(bban=clearing + number, member_id=clearing[:4])
 
 
 def render(
@@ -122,8 +121,42 @@ def render(
     """A pain.001.001.03 file: one ``PmtInf`` per run, one ``CdtTrfTxInf`` per payslip, in the order given.
 
     ``batch_booking`` writes ``BtchBookg`` (true: one debit on the cooperative's statement per run) when the
-    bank asks for it; left out, the bank's default applies. Identical inputs give identical bytes.
+    bank asks for it; left out, the bank's default applies. Identical inputs give identical bytes. The file
+    is written in chunks (``chunks``).
     """
+    fit = payment_fitter()
+    content = b"".join(
+        chunks(
+            message_id=message_id,
+            created_at=created_at,
+            debtor=debtor,
+            runs=runs,
+            batch_booking=batch_booking,
+            fit=fit,
+        )
+    )
+    return ExportFile(
+        filename=f"pain001-{message_id}.xml", media_type="application/xml", content=content, notes=fit.notes
+    )
+
+
+#: Transactions written into one chunk.
+PAYMENTS_PER_CHUNK = 200
+
+
+def chunks(
+    *,
+    message_id: str,
+    created_at: datetime,
+    debtor: Debtor,
+    runs: Sequence[PayrollRunPayments],
+    batch_booking: bool | None,
+    fit: TextFitter,
+) -> Iterator[bytes]:
+    """The file of ``render`` as UTF-8 chunks of ``PAYMENTS_PER_CHUNK`` transactions, without a tree of the
+    whole file; ``fit`` spells the names and holds the notes once the last chunk is taken. Raises
+    ``InvalidPaymentFile`` before the first chunk, except for a member's account that is not digits, which
+    is raised where its transaction is written."""
     everything = [payment for run in runs for payment in run.payments]
     if not runs or any(not run.payments for run in runs):
         raise InvalidPaymentFile("a payment file needs at least one run, and every run at least one payment")
@@ -136,61 +169,102 @@ def render(
                 f"payslip {payment.payslip_id}: {payment.amount} is not a positive öre amount"
             )
 
-    fit = TextFitter(fits=fits_payment_latin, charset="the payment file's Latin character set")
     debtor_name = fit(debtor.name, where="the cooperative's name")
-    document = etree.Element(f"{{{NAMESPACE}}}Document", nsmap={None: NAMESPACE})  # type: ignore[dict-item]  # lxml-stubs lack the None (default) prefix
-    initiation = _sub(document, "CstmrCdtTrfInitn")
-    header = _sub(initiation, "GrpHdr")
-    _sub(header, "MsgId", message_id)
-    _sub(header, "CreDtTm", created_at.isoformat(timespec="seconds"))
-    _totals(header, everything)
-    initiating_party = _sub(header, "InitgPty")
-    _sub(initiating_party, "Nm", debtor_name)
-    organisation = _sub(_sub(_sub(initiating_party, "Id"), "OrgId"), "Othr")
-    _sub(organisation, "Id", re.sub(r"\D", "", debtor.organisation_number))
-
-    for run in runs:
-        information = _sub(initiation, "PmtInf")
-        _sub(information, "PmtInfId", run.run_id)
-        _sub(information, "PmtMtd", "TRF")
-        if batch_booking is not None:
-            _sub(information, "BtchBookg", "true" if batch_booking else "false")
-        _totals(information, run.payments)
-        _sub(_sub(_sub(information, "PmtTpInf"), "CtgyPurp"), "Cd", "SALA")
-        _sub(information, "ReqdExctnDt", run.pay_date.isoformat())
-        _sub(_sub(information, "Dbtr"), "Nm", debtor_name)
-        _sub(_sub(_sub(information, "DbtrAcct"), "Id"), "IBAN", _compact(debtor.iban))
-        _sub(_sub(_sub(information, "DbtrAgt"), "FinInstnId"), "BIC", debtor.bic)
-        for payment in run.payments:
-            transaction = _sub(information, "CdtTrfTxInf")
-            _sub(_sub(transaction, "PmtId"), "EndToEndId", payment.payslip_id)
-            _sub(_sub(transaction, "Amt"), "InstdAmt", format_amount(payment.amount)).set("Ccy", "SEK")
-            agent, account = creditor_account(payment.account)
-            if agent is not None:
-                transaction.append(agent)  # the schema's order: CdtrAgt, Cdtr, CdtrAcct
-            payee = fit(payment.member_name, where=f"payee of payslip {payment.payslip_id}")
-            _sub(_sub(transaction, "Cdtr"), "Nm", payee)
-            transaction.append(account)
-            _sub(_sub(transaction, "RmtInf"), "Ustrd", f"Lön {run.pay_date:%Y-%m}")
-
-    return ExportFile(
-        filename=f"pain001-{message_id}.xml",
-        media_type="application/xml",
-        content=etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True),
-        notes=fit.notes,
-    )
+    xml = XmlText()
+    xml.line("<?xml version='1.0' encoding='UTF-8'?>")
+    with xml.element("Document", f' xmlns="{NAMESPACE}"'), xml.element("CstmrCdtTrfInitn"):
+        with xml.element("GrpHdr"):
+            xml.leaf("MsgId", message_id)
+            xml.leaf("CreDtTm", created_at.isoformat(timespec="seconds"))
+            _totals(xml, everything)
+            with xml.element("InitgPty"):
+                xml.leaf("Nm", debtor_name)
+                with xml.element("Id"), xml.element("OrgId"), xml.element("Othr"):
+                    xml.leaf("Id", re.sub(r"\D", "", debtor.organisation_number))
+        written = 0
+        for run in runs:
+            with xml.element("PmtInf"):
+                _payment_information(xml, run, debtor, debtor_name, batch_booking)
+                remittance = f"Lön {run.pay_date:%Y-%m}"
+                for payment in run.payments:
+                    _transaction(xml, payment, remittance, fit)
+                    written += 1
+                    if written % PAYMENTS_PER_CHUNK == 0:
+                        yield xml.take()
+    yield xml.take()
 
 
-def _totals(parent: etree._Element, payments: Sequence[SalaryPayment]) -> None:
-    _sub(parent, "NbOfTxs", str(len(payments)))
-    _sub(parent, "CtrlSum", format_amount(sum((payment.amount for payment in payments), ZERO)))
+def _payment_information(
+    xml: XmlText, run: PayrollRunPayments, debtor: Debtor, debtor_name: str, batch_booking: bool | None
+) -> None:
+    """A ``PmtInf``'s elements before its transactions: the run, its totals, the debtor."""
+    xml.leaf("PmtInfId", run.run_id)
+    xml.leaf("PmtMtd", "TRF")
+    if batch_booking is not None:
+        xml.leaf("BtchBookg", "true" if batch_booking else "false")
+    _totals(xml, run.payments)
+    with xml.element("PmtTpInf"), xml.element("CtgyPurp"):
+        xml.leaf("Cd", "SALA")
+    xml.leaf("ReqdExctnDt", run.pay_date.isoformat())
+    with xml.element("Dbtr"):
+        xml.leaf("Nm", debtor_name)
+    with xml.element("DbtrAcct"), xml.element("Id"):
+        xml.leaf("IBAN", _compact(debtor.iban))
+    with xml.element("DbtrAgt"), xml.element("FinInstnId"):
+        xml.leaf("BIC", debtor.bic)
+
+
+def _transaction(xml: XmlText, payment: SalaryPayment, remittance: str, fit: TextFitter) -> None:
+    account = creditor_account(payment.account)
+    payee = fit(payment.member_name, where=f"payee of payslip {payment.payslip_id}")
+    texts = {"payslip_id": payment.payslip_id, "amount": format_amount(payment.amount), "payee": payee}
+    if account.iban is not None:
+        xml.fill(_TO_IBAN, **texts, iban=account.iban, remittance=remittance)
+    else:
+        xml.fill(
+            _TO_BBAN,
+            **texts,
+            member_id=account.member_id or "",
+            bban=account.bban or "",
+            remittance=remittance,
+        )
+
+
+def _write_transaction(xml: XmlText, *, to_iban: bool) -> None:
+    """A ``CdtTrfTxInf`` with ``{}`` fields for its texts (``Template``), to an IBAN or to a BBAN."""
+    with xml.element("CdtTrfTxInf"):
+        with xml.element("PmtId"):
+            xml.leaf("EndToEndId", "{payslip_id}")
+        with xml.element("Amt"):
+            xml.leaf("InstdAmt", "{amount}", ' Ccy="SEK"')
+        if not to_iban:  # the schema's order: CdtrAgt, Cdtr, CdtrAcct
+            with xml.element("CdtrAgt"), xml.element("FinInstnId"), xml.element("ClrSysMmbId"):
+                with xml.element("ClrSysId"):
+                    xml.leaf("Cd", "SESBA")
+                xml.leaf("MmbId", "{member_id}")
+        with xml.element("Cdtr"):
+            xml.leaf("Nm", "{payee}")
+        with xml.element("CdtrAcct"), xml.element("Id"):
+            if to_iban:
+                xml.leaf("IBAN", "{iban}")
+            else:
+                with xml.element("Othr"):
+                    xml.leaf("Id", "{bban}")
+                    with xml.element("SchmeNm"):
+                        xml.leaf("Cd", "BBAN")
+        with xml.element("RmtInf"):
+            xml.leaf("Ustrd", "{remittance}")
+
+
+#: A transaction's level: Document, CstmrCdtTrfInitn, PmtInf, CdtTrfTxInf.
+_TO_IBAN: Final = Template(3, lambda xml: _write_transaction(xml, to_iban=True))
+_TO_BBAN: Final = Template(3, lambda xml: _write_transaction(xml, to_iban=False))
+
+
+def _totals(xml: XmlText, payments: Sequence[SalaryPayment]) -> None:
+    xml.leaf("NbOfTxs", str(len(payments)))
+    xml.leaf("CtrlSum", format_amount(sum((payment.amount for payment in payments), ZERO)))
 
 
 def _compact(iban: str) -> str:
     return re.sub(r"\s", "", iban).upper()
-
-
-def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{NAMESPACE}}}{tag}")
-    element.text = text
-    return element

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from kooperativet.core.money import ORE, ZERO, InvalidAmount, format_amount
 from kooperativet.exports.formats import ExportFile
-from kooperativet.exports.formats.charset import TextFitter, fits_codepage_437
+from kooperativet.exports.formats.charset import CODEPAGE_437_PRINTABLE, TextFitter, all_of, fits_codepage_437
 
 ENCODING = "cp437"
 
@@ -129,24 +130,63 @@ def render(
     """A SIE 4I file with the vouchers in the order given, and ``#KONTO`` for the used accounts named.
 
     Raises ``UnbalancedVoucher`` for a voucher that does not sum to zero and ``InvalidAmount`` for an amount
-    with more than two decimals. A text codepage 437 cannot carry is spelt in it and named in the notes.
+    with more than two decimals. A text codepage 437 cannot carry is spelt in it and named in the notes. The
+    file is written in chunks (``chunks``).
     """
-    orgnr = re.fullmatch(r"(\d{6})-?(\d{4})", organisation_number.strip())
-    if orgnr is None:
-        raise SieError(f"organisation number {organisation_number!r} is not NNNNNN-NNNN")
+    fit = sie_fitter()
+    orgnr = _organisation_number(organisation_number)
+    content = b"".join(
+        chunks(
+            program_name=program_name,
+            program_version=program_version,
+            generated_on=generated_on,
+            company_name=company_name,
+            organisation_number=organisation_number,
+            account_names=account_names,
+            vouchers=vouchers,
+            fit=fit,
+        )
+    )
+    return ExportFile(
+        filename=f"sie4i-{orgnr.replace('-', '')}-{generated_on:%Y%m%d}.si",
+        media_type="text/plain; charset=IBM437",
+        content=content,
+        notes=fit.notes,
+    )
+
+
+#: Vouchers written into one chunk.
+VOUCHERS_PER_CHUNK = 500
+
+
+def chunks(
+    *,
+    program_name: str,
+    program_version: str,
+    generated_on: dt.date,
+    company_name: str,
+    organisation_number: str,
+    account_names: Mapping[str, str],
+    vouchers: Sequence[Voucher],
+    fit: TextFitter,
+) -> Iterator[bytes]:
+    """The file of ``render`` in codepage 437, ``VOUCHERS_PER_CHUNK`` vouchers a chunk, each line ended by a
+    line feed; ``fit`` spells the texts and holds the notes once the last chunk is taken. Raises before the
+    first chunk, for every voucher."""
+    orgnr = _organisation_number(organisation_number)
     for voucher in vouchers:
         if voucher.balance != 0:
             raise UnbalancedVoucher(voucher)
+    for row in (row for voucher in vouchers for row in voucher.transactions):
+        if row.amount != row.amount.quantize(ORE):
+            raise InvalidAmount(f"amount {row.amount} on account {row.account} has more than two decimals")
     used = sorted({row.account for voucher in vouchers for row in voucher.transactions})
-    fit = TextFitter(fits=_fits_field, charset="codepage 437")
     company_name = fit(company_name, where="company name (#FNAMN)")
-    account_names = {
+    names = {
         account: fit(account_names[account], where=f"name of account {account} (#KONTO)")
         for account in used
         if account in account_names
     }
-    vouchers = [_fitted(voucher, fit) for voucher in vouchers]
-
     lines = [
         "#FLAGGA 0",
         f"#PROGRAM {_quote(program_name)} {_quote(program_version)}",
@@ -154,25 +194,20 @@ def render(
         f"#GEN {generated_on:%Y%m%d}",
         "#SIETYP 4",
         f"#FNAMN {_quote(company_name)}",
-        f"#ORGNR {orgnr.group(1)}-{orgnr.group(2)}",
+        f"#ORGNR {orgnr}",
     ]
-    lines += [f"#KONTO {_bare(account)} {_quote(name)}" for account, name in account_names.items()]
-    for voucher in vouchers:
-        registration = f" {voucher.registration_date:%Y%m%d}" if voucher.registration_date else ""
-        lines.append(
-            f"#VER {_token(voucher.series)} {_token(voucher.number)} {voucher.date:%Y%m%d} "
-            f"{_quote(voucher.text)}{registration}"
-        )
-        lines.append("{")
-        lines += [f"   {_transaction(row)}" for row in voucher.transactions]
-        lines.append("}")
-    text = "\n".join(lines) + "\n"
-    return ExportFile(
-        filename=f"sie4i-{orgnr.group(1)}{orgnr.group(2)}-{generated_on:%Y%m%d}.si",
-        media_type="text/plain; charset=IBM437",
-        content=text.encode(ENCODING),
-        notes=fit.notes,
-    )
+    lines += [f"#KONTO {_bare(account)} {_quote(name)}" for account, name in names.items()]
+    for index, voucher in enumerate(vouchers, start=1):
+        lines += _voucher_lines(voucher, fit)
+        if index % VOUCHERS_PER_CHUNK == 0:
+            yield _encoded(lines)
+            lines = []
+    yield _encoded(lines)
+
+
+def sie_fitter() -> TextFitter:
+    """A fitter for SIE fields: printable codepage 437 except the backslash (``_fits_field``)."""
+    return TextFitter(fits=_fits_field, charset="codepage 437", fitting=_FIELD_TEXT)
 
 
 def read(content: bytes) -> SieDocument:
@@ -228,15 +263,44 @@ def read(content: bytes) -> SieDocument:
 # --- writing
 
 
-def _transaction(row: Transaction) -> str:
-    amount = row.amount
-    if amount != amount.quantize(ORE):
-        raise InvalidAmount(f"amount {amount} on account {row.account} has more than two decimals")
-    objects = " ".join(f"{_bare(dimension)} {_quote(item)}" for dimension, item in row.objects)
-    parts = [f"#TRANS {_bare(row.account)} {{{objects}}} {format_amount(amount)}"]
+def _organisation_number(organisation_number: str) -> str:
+    """``NNNNNN-NNNN`` for ``#ORGNR``, from ten digits with or without the hyphen."""
+    orgnr = re.fullmatch(r"(\d{6})-?(\d{4})", organisation_number.strip())
+    if orgnr is None:
+        raise SieError(f"organisation number {organisation_number!r} is not NNNNNN-NNNN")
+    return f"{orgnr.group(1)}-{orgnr.group(2)}"
+
+
+def _voucher_lines(voucher: Voucher, fit: TextFitter) -> list[str]:
+    """``#VER``, ``{``, a ``#TRANS`` line per row and ``}``, every text spelt in codepage 437 (series,
+    number, texts, object ids)."""
+    where = f"voucher of {voucher.date.isoformat()}"
+    series, number = fit(voucher.series, where=where), fit(voucher.number, where=where)
+    text = fit(voucher.text, where=where)
+    registration = f" {voucher.registration_date:%Y%m%d}" if voucher.registration_date else ""
+    lines = [
+        f"#VER {_token(series)} {_token(number)} {voucher.date:%Y%m%d} {_quote(text)}{registration}",
+        "{",
+    ]
+    for row in voucher.transactions:
+        row_text = fit(row.text, where=f"row {row.account} of the {where}")
+        objects = [(dimension, fit(item, where=where)) for dimension, item in row.objects]
+        lines.append(f"   {_transaction(row, text=row_text, objects=objects)}")
+    lines.append("}")
+    return lines
+
+
+def _encoded(lines: list[str]) -> bytes:
+    return "".join(f"{line}\n" for line in lines).encode(ENCODING)
+
+
+def _transaction(row: Transaction, *, text: str, objects: Sequence[tuple[str, str]]) -> str:
+    """A ``#TRANS`` line's fields, with the row's text and object ids as fitted."""
+    listed = " ".join(f"{_bare(dimension)} {_quote(item)}" for dimension, item in objects)
+    parts = [f"#TRANS {_bare(row.account)} {{{listed}}} {format_amount(row.amount)}"]
     optional = [
         row.date.strftime("%Y%m%d") if row.date else '""',
-        _quote(row.text),
+        _quote(text),
         str(row.quantity) if row.quantity is not None else "",
     ]
     while optional and optional[-1] in ("", '""'):  # trailing empty optional fields are left out
@@ -249,23 +313,7 @@ def _fits_field(char: str) -> bool:
     return char != "\\" and fits_codepage_437(char)
 
 
-def _fitted(voucher: Voucher, fit: TextFitter) -> Voucher:
-    """The voucher with every text spelt in codepage 437 (series, number, texts, object ids)."""
-    where = f"voucher of {voucher.date.isoformat()}"
-    return replace(
-        voucher,
-        series=fit(voucher.series, where=where),
-        number=fit(voucher.number, where=where),
-        text=fit(voucher.text, where=where),
-        transactions=tuple(
-            replace(
-                row,
-                text=fit(row.text, where=f"row {row.account} of the {where}"),
-                objects=tuple((dimension, fit(item, where=where)) for dimension, item in row.objects),
-            )
-            for row in voucher.transactions
-        ),
-    )
+_FIELD_TEXT: Final = all_of(CODEPAGE_437_PRINTABLE.replace("\\", ""))
 
 
 def _quote(text: str) -> str:

@@ -1,15 +1,19 @@
 """The arbetsgivardeklaration (AGI) of a month of payment: HU and one IU per person and tax field
 (payroll.md §2, exports.md). The XML itself is written by ``exports.formats.agi``.
+
+The month is read as plain rows in a fixed number of statements — its payslips, its payslip lines with the
+payslips' order, the personnummer each payslip was issued to, and for SINK and A-SINK payees their details
+abroad and activities — and summed in Python with ``Decimal`` (SQLite would sum money as doubles).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
@@ -17,18 +21,21 @@ from kooperativet.core.identifiers import mask_personal_identity
 from kooperativet.core.money import ZERO
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports.formats import agi
-from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
-from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
+from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
+from kooperativet.exports.service.batches import CoveredIds, earlier_batches_hint, store_batch
 from kooperativet.exports.service.period import Month, require_not_future
 from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
     SWEDEN,
-    in_chunks,
+    as_issued,
+    decrypted,
     left_out_runs,
-    members_by_id,
-    payslips_paid_in,
+    paid_in,
+    payslips_paid_in_query,
     require_filled,
+    stored,
 )
+from kooperativet.parties.models import Member
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import Payslip, PayslipLine
 
@@ -53,15 +60,13 @@ def export_agi(
         ("organisation_number", "contact_name", "contact_phone", "contact_email"),
         what="the arbetsgivardeklaration",
     )
-    payslips = payslips_paid_in(session, month)
-    earlier = exported_ids(session, ExportKind.agi, DocumentKind.payslip)
-    new = [payslip for payslip in payslips if payslip.id not in earlier]
-    if not new:
+    if session.scalar(_new_payslips(month).limit(1)) is None:
         raise Conflict(
             f"no payslip paid out in {month.text} is left to declare"
             + earlier_batches_hint(session, ExportKind.agi, period=month.text),
             code="nothing_to_export",
         )
+    declared = _declared(session, month, _payslips(session, month))
     contact = agi.Contact(
         name=cooperative.contact_name or "",
         phone=cooperative.contact_phone or "",
@@ -75,8 +80,10 @@ def export_agi(
             ),
             employer=agi.Employer(organisation_number=organisation_number, contact=contact),
             period=month.agi_period,
-            contribution_bases=_contribution_bases(payslips),
-            returns=_individual_returns(session, payslips),
+            contribution_bases=declared.contribution_bases(),
+            returns=declared.individual_returns(
+                foreign=_foreign_payees(session, month), titles=_asink_activities(session, month)
+            ),
             created_at=created_at.astimezone(SWEDEN).replace(tzinfo=None),
         )
     except agi.InvalidDeclaration as exc:
@@ -85,123 +92,198 @@ def export_agi(
         session,
         kind=ExportKind.agi,
         file=file,
-        covered=[(DocumentKind.payslip, payslip.id) for payslip in new],
-        notes=left_out_runs(session, month) + _threshold_notes(payslips),
+        covered=CoveredIds(DocumentKind.payslip, _new_payslips(month)),
+        notes=left_out_runs(session, month) + declared.threshold_notes,
         created_at=created_at,
         created_by_id=created_by_id,
         period=month.text,
     )
 
 
-def _threshold_notes(payslips: Sequence[Payslip]) -> list[str]:
-    """Name the people whose base this month holds pay of earlier months (the year reached 1 000 kr).
-
-    Their contribution base is larger than the month's FK011, so FK487 is more than the IUs alone give;
-    the note lets the treasurer answer Skatteverket's question about the difference (payroll.md §2).
-    """
-    notes = []
-    for payslip in payslips:
-        for line in payslip.lines:
-            base = sum((Decimal(part["base"]) for part in line.contribution_parts), ZERO)
-            if _is_contribution_base(line) and base > line.taxable_pay:
-                number = mask_personal_identity(payslip.snapshot["employee"]["personal_identity_number"])
-                notes.append(
-                    f"payslip {payslip.number} ({number}): the year's pay reached the 1 000 kr threshold, so "
-                    f"the contributions include {base - line.taxable_pay} kr paid earlier in {payslip.year} "
-                    "without contributions (SFS 2000:980 2 kap. 24 §); FK487 is that much base more than "
-                    "this month's FK011"
-                )
-    return notes
-
-
-def _contribution_bases(payslips: Sequence[Payslip]) -> list[agi.ContributionBase]:
-    """One base per person and rate (FK487 drops the öre of each before adding a rate's bases).
-
-    A line's parts hold its contribution base; a payout that reached the yearly 1 000 kr carries the year's
-    earlier pay in its base too (payroll.md §2). Pay without contributions has no parts or a zero rate.
-    """
-    bases: dict[tuple[str, str, Decimal], Decimal] = {}
-    for payslip in payslips:
-        number = payslip.snapshot["employee"]["personal_identity_number"]
-        for line in payslip.lines:
-            for part in line.contribution_parts:
-                rate = Decimal(part["rate"])
-                if rate:
-                    key = (number, line.contribution_category, rate)
-                    bases[key] = bases.get(key, ZERO) + Decimal(part["base"])
-    return [
-        agi.ContributionBase(category=category, rate=rate, base=base)  # type: ignore[arg-type]  # stored as one of the four categories
-        for (_, category, rate), base in sorted(bases.items())
-    ]
-
-
-def _is_contribution_base(line: PayslipLine) -> bool:
-    """Pay on which contributions were due (FK011); otherwise FK131: born 1937 or earlier (rate 0), or the
-    year's pay still below 1 000 kr when paid (no parts)."""
-    return any(Decimal(part["rate"]) for part in line.contribution_parts)
-
-
-def _individual_returns(session: Session, payslips: Sequence[Payslip]) -> list[agi.IndividualReturn]:
-    """One IU per person and tax field; the specification number depends only on the tax field, so it is
-    the same every time the month is sent (flat/table 1, SINK 2, A-SINK 3)."""
-    grouped: dict[tuple[str, int], list[tuple[Payslip, int]]] = {}
-    for payslip in payslips:
-        number = payslip.snapshot["employee"]["personal_identity_number"]
-        for index, line in enumerate(payslip.lines):
-            key = (number, _TAX_MODE_SPECIFICATION[line.tax_mode])
-            grouped.setdefault(key, []).append((payslip, index))
-    foreign = _foreign_payees(
-        session,
-        member_ids={
-            payslip.member_id
-            for items in grouped.values()
-            for payslip, index in items
-            if payslip.lines[index].tax_mode in ("sink", "asink")
-        },
+def _new_payslips(month: Month) -> Select[Any]:
+    """The ids of the month's payslips that no AGI batch holds yet."""
+    declared = select(ExportedDocument.document_id).where(
+        ExportedDocument.export_kind == ExportKind.agi, ExportedDocument.document_kind == DocumentKind.payslip
     )
-    titles = _assignment_titles(
-        session,
-        {
-            payslip.lines[index].assignment_id
-            for items in grouped.values()
-            for payslip, index in items
-            if payslip.lines[index].tax_mode == "asink"
-        },
+    return payslips_paid_in_query(month, Payslip.id).where(Payslip.id.not_in(declared))
+
+
+def _payslips(session: Session, month: Month) -> list[Row[Any]]:
+    """The month's payslips in the order they are declared (pay date, year, number), with the member's
+    personnummer now as stored (``_declared`` decrypts them at once, and ``as_issued`` turns them into the
+    ones each payslip was issued to)."""
+    query = (
+        select(
+            Payslip.id,
+            Payslip.member_id,
+            Payslip.number,
+            Payslip.year,
+            stored(Member.personal_identity_number),
+        )
+        .join(Member, Member.id == Payslip.member_id)
+        .where(*paid_in(month))
+        .order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
     )
-    returns = []
-    for (number, specification), items in sorted(grouped.items()):
-        lines = [payslip.lines[index] for payslip, index in items]
-        mode = lines[0].tax_mode
-        activity = titles[lines[0].assignment_id][:100] if mode == "asink" else None
-        returns.append(
+    return list(session.execute(query))
+
+
+@dataclass(slots=True)
+class _Return:
+    """One IU being summed: the first line's payee, tax mode and assignment, and the amounts so far."""
+
+    member_id: int
+    tax_mode: str
+    assignment_id: int
+    cash_pay: Decimal = ZERO
+    pay_not_contribution_base: Decimal = ZERO
+    tax: Decimal = ZERO
+
+
+@dataclass(slots=True)
+class _Declared:
+    """What the month's payslip lines add up to, summed line by line in the payslips' order.
+
+    - one IU per person and tax field; the specification number depends only on the tax field, so it is
+      the same every time the month is sent (flat/table 1, SINK 2, A-SINK 3);
+    - one contribution base per person, category and rate (FK487 drops the öre of each before adding a
+      rate's bases). A line's parts hold its base; a payout that reached the yearly 1 000 kr carries the
+      year's earlier pay in its base too (payroll.md §2). Pay without contributions has no parts or a zero
+      rate, and goes in FK131 instead of FK011: born 1937 or earlier (rate 0), or the year's pay still below
+      1 000 kr when paid (no parts);
+    - a note for each line whose base holds pay of earlier months: FK487 is then more than the IUs alone
+      give, and the note lets the treasurer answer Skatteverket's question about the difference.
+    """
+
+    returns: dict[tuple[str, int], _Return] = field(default_factory=dict)
+    bases: dict[tuple[str, str, Decimal], Decimal] = field(default_factory=dict)
+    threshold_notes: list[str] = field(default_factory=list)
+
+    def add(self, payslip: Row[Any], personal_identity_number: str, line: Row[Any]) -> None:
+        """Add one line of ``payslip``, issued to ``personal_identity_number``."""
+        is_contribution_base = False
+        base = ZERO
+        for part in line.contribution_parts:
+            rate, part_base = Decimal(part["rate"]), Decimal(part["base"])
+            base += part_base
+            if rate:
+                is_contribution_base = True
+                at_rate = (personal_identity_number, line.contribution_category, rate)
+                self.bases[at_rate] = self.bases.get(at_rate, ZERO) + part_base
+        key = (personal_identity_number, _TAX_MODE_SPECIFICATION[line.tax_mode])
+        summed = self.returns.get(key)
+        if summed is None:
+            summed = self.returns[key] = _Return(payslip.member_id, line.tax_mode, line.assignment_id)
+        if is_contribution_base:
+            summed.cash_pay += line.taxable_pay
+        else:
+            summed.pay_not_contribution_base += line.taxable_pay
+        summed.tax += line.tax
+        if is_contribution_base and base > line.taxable_pay:
+            self.threshold_notes.append(
+                f"payslip {payslip.number} ({mask_personal_identity(personal_identity_number)}): the year's "
+                f"pay reached the 1 000 kr threshold, so the contributions include {base - line.taxable_pay} "
+                f"kr paid earlier in {payslip.year} without contributions (SFS 2000:980 2 kap. 24 §); FK487 "
+                "is that much base more than this month's FK011"
+            )
+
+    def contribution_bases(self) -> list[agi.ContributionBase]:
+        return [
+            agi.ContributionBase(category=category, rate=rate, base=base)  # type: ignore[arg-type]  # stored as one of the four categories
+            for (_, category, rate), base in sorted(self.bases.items())
+        ]
+
+    def individual_returns(
+        self, *, foreign: dict[int, agi.ForeignPayee], titles: dict[int, str]
+    ) -> list[agi.IndividualReturn]:
+        """The IUs in personnummer and specification number order; a SINK or A-SINK IU names the payee of
+        its first line, an A-SINK IU the activity of that line's assignment."""
+        return [
             agi.IndividualReturn(
                 personal_identity_number=number,
                 specification_number=specification,
-                cash_pay=sum((line.taxable_pay for line in lines if _is_contribution_base(line)), ZERO),
-                pay_not_contribution_base=sum(
-                    (line.taxable_pay for line in lines if not _is_contribution_base(line)), ZERO
-                ),
-                tax=sum((line.tax for line in lines), ZERO),
-                tax_mode=mode,  # type: ignore[arg-type]  # stored as one of the four modes
-                activity=activity,
-                payee=foreign.get(items[0][0].member_id) if mode in ("sink", "asink") else None,
+                cash_pay=summed.cash_pay,
+                pay_not_contribution_base=summed.pay_not_contribution_base,
+                tax=summed.tax,
+                tax_mode=summed.tax_mode,  # type: ignore[arg-type]  # stored as one of the four modes
+                activity=titles[summed.assignment_id][:100] if summed.tax_mode == "asink" else None,
+                payee=foreign.get(summed.member_id) if summed.tax_mode in ("sink", "asink") else None,
             )
+            for (number, specification), summed in sorted(self.returns.items())
+        ]
+
+
+def _declared(session: Session, month: Month, payslips: list[Row[Any]]) -> _Declared:
+    """The month's payslip lines (one statement), added up in the payslips' order and then the lines', with
+    the personnummer each payslip was issued to (``_Declared``)."""
+    numbers_now = decrypted(
+        (payslip.personal_identity_number for payslip in payslips), Member.personal_identity_number
+    )
+    numbers = as_issued(
+        session,
+        (
+            (payslip.id, payslip.member_id, number or "")
+            for payslip, number in zip(payslips, numbers_now, strict=True)
+        ),
+        field="personal_identity_number",
+    )
+    query = (
+        select(
+            PayslipLine.payslip_id,
+            PayslipLine.assignment_id,
+            PayslipLine.tax_mode,
+            PayslipLine.contribution_category,
+            PayslipLine.contribution_parts,
+            PayslipLine.taxable_pay,
+            PayslipLine.tax,
         )
-    return returns
+        .join(Payslip, Payslip.id == PayslipLine.payslip_id)
+        .where(*paid_in(month))
+        .order_by(PayslipLine.payslip_id, PayslipLine.position)
+    )
+    lines: dict[int, list[Any]] = {}  # rows of the query
+    for line in session.execute(query):
+        lines.setdefault(line.payslip_id, []).append(line)
+    declared = _Declared()
+    for payslip in payslips:
+        for line in lines.get(payslip.id, ()):
+            declared.add(payslip, numbers[payslip.id], line)
+    return declared
 
 
-def _assignment_titles(session: Session, ids: set[int]) -> dict[int, str]:
-    """The titles of the A-SINK payees' assignments (the activity the IU names), in one query per chunk."""
-    titles: dict[int, str] = {}
-    for chunk in in_chunks(ids):
-        rows = session.execute(select(Assignment.id, Assignment.title).where(Assignment.id.in_(chunk)))
-        titles.update({row.id: row.title for row in rows})
-    return titles
+def _lines_taxed(month: Month, *modes: str) -> Select[Any]:
+    """The month's payslip lines taxed in one of ``modes`` (a statement to select their columns from)."""
+    return (
+        select(PayslipLine)
+        .join(Payslip, Payslip.id == PayslipLine.payslip_id)
+        .where(*paid_in(month), PayslipLine.tax_mode.in_(modes))
+    )
 
 
-def _foreign_payees(session: Session, *, member_ids: set[int]) -> dict[int, agi.ForeignPayee]:
-    """Name, address abroad, citizenship and TIN of the SINK and A-SINK payees, in one query per chunk."""
-    members = members_by_id(session, member_ids).values()
+def _asink_activities(session: Session, month: Month) -> dict[int, str]:
+    """The titles of the month's A-SINK lines' assignments (the activity the IU names), one statement."""
+    assignments = _lines_taxed(month, "asink").with_only_columns(PayslipLine.assignment_id)
+    rows = session.execute(select(Assignment.id, Assignment.title).where(Assignment.id.in_(assignments)))
+    return {row.id: row.title for row in rows}
+
+
+def _foreign_payees(session: Session, month: Month) -> dict[int, agi.ForeignPayee]:
+    """Name, address abroad, citizenship and TIN of the month's SINK and A-SINK payees, one statement; of
+    their encrypted fields only the TIN is read, and the TINs are decrypted at once."""
+    members = _lines_taxed(month, "sink", "asink").with_only_columns(Payslip.member_id)
+    query = select(
+        Member.id,
+        Member.first_name,
+        Member.last_name,
+        Member.street,
+        Member.postal_code,
+        Member.city,
+        Member.country,
+        Member.citizenship,
+        stored(Member.tax_identification_number),
+        Member.tax_identification_country,
+    ).where(Member.id.in_(members))
+    rows = list(session.execute(query))
+    tins = decrypted((row.tax_identification_number for row in rows), Member.tax_identification_number)
     return {
         member.id: agi.ForeignPayee(
             first_name=member.first_name,
@@ -211,8 +293,8 @@ def _foreign_payees(session: Session, *, member_ids: set[int]) -> dict[int, agi.
             city=member.city,
             country=member.country,
             citizenship=member.citizenship,
-            tin=member.tax_identification_number,
+            tin=tin,
             tin_country=member.tax_identification_country,
         )
-        for member in members
+        for member, tin in zip(rows, tins, strict=True)
     }

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, lazyload
 
 from kooperativet.core.money import ZERO
 from kooperativet.exports.models import DocumentKind, ExportKind
 from kooperativet.exports.service.batches import exported_ids
 from kooperativet.exports.service.period import Month, agi_due_date
-from kooperativet.exports.service.sources import payslips_paid_in
+from kooperativet.exports.service.sources import payslips_paid_in, payslips_paid_in_query
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment
 from kooperativet.parties.models import Client
-from kooperativet.payroll.models import PayrollRun, RunStatus
+from kooperativet.payroll.models import PayrollRun, Payslip, RunPayout, RunStatus
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,10 +75,21 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
     client invoices issued up to the month's end are unpaid (overdue as of today), the month's runs, and
     what is not yet exported."""
     span = Month.of(month, field="month")
-    payslips = payslips_paid_in(session, span)
-    agi_done = exported_ids(session, ExportKind.agi, DocumentKind.payslip)
+    payslips = payslips_paid_in(
+        session,
+        span,
+        Payslip.id,
+        Payslip.run_id,
+        Payslip.tax,
+        Payslip.employer_contributions,
+        Payslip.net_pay,
+    )
+    agi_done = exported_ids(
+        session, ExportKind.agi, DocumentKind.payslip, among=payslips_paid_in_query(span, Payslip.id)
+    )
     unpaid = session.execute(
         select(Invoice, Client.name)
+        .options(lazyload(Invoice.lines))
         .join(Client, Client.id == Invoice.client_id)
         .where(
             Invoice.kind == InvoiceKind.invoice,
@@ -87,13 +98,25 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
         )
         .order_by(Invoice.due_date, Invoice.id)
     )
-    pain_done = exported_ids(session, ExportKind.pain001, DocumentKind.payroll_run)
+    in_month = (PayrollRun.pay_date >= span.start, PayrollRun.pay_date < span.end)
+    pain_done = exported_ids(
+        session, ExportKind.pain001, DocumentKind.payroll_run, among=select(PayrollRun.id).where(*in_month)
+    )
+    # The runs' columns, not the runs: a run object loads its payouts, of which a draft's are only counted.
     runs = list(
-        session.scalars(
-            select(PayrollRun)
-            .where(PayrollRun.pay_date >= span.start, PayrollRun.pay_date < span.end)
+        session.execute(
+            select(PayrollRun.id, PayrollRun.pay_date, PayrollRun.status)
+            .where(*in_month)
             .order_by(PayrollRun.pay_date, PayrollRun.id)
         )
+    )
+    draft_payouts: dict[int, int] = dict(
+        session.execute(
+            select(RunPayout.run_id, func.count())
+            .join(PayrollRun, PayrollRun.id == RunPayout.run_id)
+            .where(*in_month, PayrollRun.status == RunStatus.draft)
+            .group_by(RunPayout.run_id)
+        ).all()
     )
     payouts = []
     for run in runs:
@@ -103,7 +126,9 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
                 run_id=run.id,
                 pay_date=run.pay_date,
                 status=str(run.status),
-                payslip_count=len(run_payslips) if run.status != RunStatus.draft else len(run.payouts),
+                payslip_count=(
+                    len(run_payslips) if run.status != RunStatus.draft else draft_payouts.get(run.id, 0)
+                ),
                 net_pay=sum((payslip.net_pay for payslip in run_payslips), ZERO),
                 payment_file_exported=run.id in pain_done,
             )
@@ -141,29 +166,26 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
 
 def _sie_left(session: Session, span: Month) -> int:
     """How many invoices, credit notes, payments and approved runs dated in the month no SIE batch holds."""
-    done = {kind: exported_ids(session, ExportKind.sie, kind) for kind in DocumentKind}
-    left = 0
-    for invoice_id, kind in session.execute(
-        select(Invoice.id, Invoice.kind).where(
-            Invoice.issue_date >= span.start, Invoice.issue_date < span.end
+    invoices = select(Invoice.id).where(Invoice.issue_date >= span.start, Invoice.issue_date < span.end)
+    payments = select(Payment.id).where(Payment.paid_on >= span.start, Payment.paid_on < span.end)
+    runs = select(PayrollRun.id).where(
+        PayrollRun.pay_date >= span.start,
+        PayrollRun.pay_date < span.end,
+        PayrollRun.status != RunStatus.draft,
+    )
+    done = {
+        kind: exported_ids(session, ExportKind.sie, kind, among=among)
+        for kind, among in (
+            (DocumentKind.invoice, invoices),
+            (DocumentKind.credit_note, invoices),
+            (DocumentKind.payment, payments),
+            (DocumentKind.payroll_run, runs),
         )
-    ):
+    }
+    left = 0
+    for invoice_id, kind in session.execute(invoices.add_columns(Invoice.kind)):
         document = DocumentKind.credit_note if kind == InvoiceKind.credit_note else DocumentKind.invoice
         left += invoice_id not in done[document]
-    left += sum(
-        payment_id not in done[DocumentKind.payment]
-        for payment_id in session.scalars(
-            select(Payment.id).where(Payment.paid_on >= span.start, Payment.paid_on < span.end)
-        )
-    )
-    left += sum(
-        run_id not in done[DocumentKind.payroll_run]
-        for run_id in session.scalars(
-            select(PayrollRun.id).where(
-                PayrollRun.pay_date >= span.start,
-                PayrollRun.pay_date < span.end,
-                PayrollRun.status != RunStatus.draft,
-            )
-        )
-    )
+    left += sum(payment_id not in done[DocumentKind.payment] for payment_id in session.scalars(payments))
+    left += sum(run_id not in done[DocumentKind.payroll_run] for run_id in session.scalars(runs))
     return left

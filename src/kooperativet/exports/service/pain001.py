@@ -1,22 +1,33 @@
 """The pain.001 salary payment file of an approved payroll run, for the bank: one transfer per payslip with
 net pay, to the member's confirmed account; the notes name every account changed since the last file.
+
+The run is read as plain rows in a fixed number of statements: its payslips' numbers and net pay, the name
+each was issued to, and of each payee only the account columns (decrypted) and whether a change waits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
-from sqlalchemy.orm import Session, lazyload, load_only
+from sqlalchemy import Row, func, or_, select
+from sqlalchemy.orm import Session
 
 from kooperativet.core.identifiers import mask_account, mask_iban
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.exports.formats import pain001
-from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
-from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
-from kooperativet.exports.service.sources import SWEDEN, in_chunks, require_filled
+from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
+from kooperativet.exports.service.batches import earlier_batches_hint, store_batch
+from kooperativet.exports.service.sources import (
+    SWEDEN,
+    as_issued,
+    decrypted,
+    full_name,
+    in_chunks,
+    require_filled,
+    stored,
+)
 from kooperativet.parties.models import Member, SalaryAccount
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
@@ -27,14 +38,17 @@ def export_pain001(
 ) -> ExportBatch:
     """The salary payment file of an approved run: one transfer per payslip with its net pay, executed on
     the pay date. A draft run or a run already exported is a 409; missing debtor details are a 422."""
-    run = session.get(PayrollRun, run_id)
+    # The run's id, status and pay date, not the run object: that would load its thousands of payouts.
+    run = session.execute(
+        select(PayrollRun.id, PayrollRun.status, PayrollRun.pay_date).where(PayrollRun.id == run_id)
+    ).one_or_none()
     if run is None:
         raise NotFound(f"payroll run {run_id} does not exist")
     if run.status == RunStatus.draft:
         raise Conflict(f"payroll run {run_id} is not approved; approve it first", code="run_not_approved")
     cooperative = get_cooperative(session)
     require_filled(cooperative, ("organisation_number", "iban", "bic"), what="the payment file")
-    if run.id in exported_ids(session, ExportKind.pain001, DocumentKind.payroll_run):
+    if _in_a_payment_file(session, run.id):
         raise Conflict(
             f"payroll run {run_id} is already in a payment file"
             + earlier_batches_hint(session, ExportKind.pain001, run_id=run_id),
@@ -43,18 +57,21 @@ def export_pain001(
     transfers = _transfers(session, run_id=run.id)
     if not transfers:
         raise Conflict(f"payroll run {run_id} has no net pay to transfer", code="nothing_to_export")
-    members = _payees(session, {transfer.member_id for transfer in transfers})
-    fallback = _accounts_on_payslips(
-        session, [t.id for t in transfers if not members[t.member_id].salary_account]
+    names = as_issued(
+        session,
+        ((t.id, t.member_id, full_name(t.first_name, t.last_name)) for t in transfers),
+        field="name",
     )
+    confirmed = _confirmed_accounts(transfers)
+    fallback = _accounts_on_payslips(session, [t.id for t in transfers if confirmed[t.member_id] is None])
     payments = pain001.PayrollRunPayments(
         run_id=f"RUN-{run.id}",
         pay_date=run.pay_date,
         payments=tuple(
             pain001.SalaryPayment(
                 payslip_id=transfer.number,
-                member_name=transfer.snapshot["employee"]["name"],
-                account=_payout_account(members[transfer.member_id], fallback.get(transfer.id)),
+                member_name=names[transfer.id],
+                account=_payout_account(confirmed[transfer.member_id], fallback.get(transfer.id)),
                 amount=transfer.net_pay,
             )
             for transfer in transfers
@@ -79,51 +96,79 @@ def export_pain001(
         kind=ExportKind.pain001,
         file=file,
         covered=[(DocumentKind.payroll_run, run.id)],
-        notes=_changed_accounts(session, members=members.values()),
+        notes=_changed_accounts(
+            session, payees={transfer.member_id: transfer for transfer in transfers}, confirmed=confirmed
+        ),
         created_at=created_at,
         created_by_id=created_by_id,
         run_id=run.id,
     )
 
 
+def _in_a_payment_file(session: Session, run_id: int) -> bool:
+    query = select(ExportedDocument.id).where(
+        ExportedDocument.export_kind == ExportKind.pain001,
+        ExportedDocument.document_kind == DocumentKind.payroll_run,
+        ExportedDocument.document_id == run_id,
+    )
+    return session.scalar(query) is not None
+
+
 def _transfers(session: Session, *, run_id: int) -> list[Row[Any]]:
-    """The run's payslips with net pay, as plain rows: number, payee, amount and the snapshot (encrypted,
-    so the name it was issued to is read in Python), without building payslip objects or loading lines."""
+    """The run's payslips with net pay, as plain rows: number, amount and, of the payee, what a transfer
+    and its notes need — the name, the confirmed account as stored (``_confirmed_accounts``), whether a
+    change waits for confirmation (tested in SQL, not decrypted) and when the account last changed.
+    Personnummer and TIN are neither read nor decrypted."""
     query = (
-        select(Payslip.id, Payslip.number, Payslip.member_id, Payslip.net_pay, Payslip.snapshot)
+        select(
+            Payslip.id,
+            Payslip.number,
+            Payslip.member_id,
+            Payslip.net_pay,
+            Member.first_name,
+            Member.last_name,
+            stored(Member.bank_clearing_number),
+            stored(Member.bank_account_number),
+            stored(Member.bank_iban),
+            or_(Member.pending_account_number.is_not(None), Member.pending_iban.is_not(None)).label(
+                "pending"
+            ),
+            Member.bank_account_changed_at,
+        )
+        .join(Member, Member.id == Payslip.member_id)
         .where(Payslip.run_id == run_id, Payslip.net_pay > 0)
         .order_by(Payslip.sequence)
     )
     return list(session.execute(query))
 
 
-def _payees(session: Session, ids: set[int]) -> dict[int, Member]:
-    """The payees with what a transfer needs (names, confirmed and pending accounts), one query per chunk;
-    their other encrypted details (personnummer, TIN) are neither read nor decrypted."""
-    columns = (
-        Member.first_name,
-        Member.last_name,
-        Member.bank_clearing_number,
-        Member.bank_account_number,
-        Member.bank_iban,
-        Member.pending_clearing_number,
-        Member.pending_account_number,
-        Member.pending_iban,
-        Member.bank_account_changed_at,
-    )
-    payees: dict[int, Member] = {}
-    for chunk in in_chunks(ids):
-        query = select(Member).where(Member.id.in_(chunk)).options(load_only(*columns), lazyload("*"))
-        payees.update((member.id, member) for member in session.scalars(query))
-    return payees
+def _confirmed_accounts(transfers: list[Row[Any]]) -> dict[int, SalaryAccount | None]:
+    """Each payee's confirmed account, by member id, the stored columns decrypted a column at a time."""
+    columns = (Member.bank_clearing_number, Member.bank_account_number, Member.bank_iban)
+    clearing, account, iban = (decrypted((getattr(t, c.key) for t in transfers), c) for c in columns)
+    return {
+        transfer.member_id: confirmed_account(*values)
+        for transfer, *values in zip(transfers, clearing, account, iban, strict=True)
+    }
+
+
+def confirmed_account(clearing: str | None, account: str | None, iban: str | None) -> SalaryAccount | None:
+    """The confirmed account of a member with these ``bank_*`` values, by the rule of
+    ``Member.salary_account`` (the payslip shows the same account): the IBAN if the member gave one, else the
+    clearing and account number, else None."""
+    if iban is not None:
+        return SalaryAccount(iban=iban)
+    if clearing is not None and account is not None:
+        return SalaryAccount(clearing_number=clearing, account_number=account)
+    return None
 
 
 def _accounts_on_payslips(session: Session, payslip_ids: list[int]) -> dict[int, SalaryAccount]:
     """The account on each payslip, for the few payees who have no confirmed account any more."""
     accounts: dict[int, SalaryAccount] = {}
+    columns = (Payslip.id, Payslip.bank_clearing_number, Payslip.bank_account_number, Payslip.bank_iban)
     for chunk in in_chunks(payslip_ids):
-        query = select(Payslip).where(Payslip.id.in_(chunk)).options(lazyload("*"))
-        for payslip in session.scalars(query):
+        for payslip in session.execute(select(*columns).where(Payslip.id.in_(chunk))):
             accounts[payslip.id] = SalaryAccount(
                 clearing_number=payslip.bank_clearing_number,
                 account_number=payslip.bank_account_number,
@@ -132,31 +177,38 @@ def _accounts_on_payslips(session: Session, payslip_ids: list[int]) -> dict[int,
     return accounts
 
 
-def _payout_account(member: Member, on_payslip: SalaryAccount | None) -> pain001.MemberAccount:
+def _payout_account(
+    confirmed: SalaryAccount | None, on_payslip: SalaryAccount | None
+) -> pain001.MemberAccount:
     """The member's confirmed account now (it may have been confirmed after the payslip was issued): the IBAN
-    when the member gave one, else the clearing and account number (``Member.salary_account``); without
-    either (a removed member), the account on the payslip. A changed account that nobody has confirmed yet is
-    never paid to."""
-    account = member.salary_account or on_payslip or SalaryAccount()
+    when the member gave one, else the clearing and account number (``confirmed_account``); without either
+    (a removed member), the account on the payslip. A changed account that nobody has confirmed yet is never
+    paid to."""
+    account = confirmed or on_payslip or SalaryAccount()
     return pain001.MemberAccount(
         clearing_number=account.clearing_number, account_number=account.account_number, iban=account.iban
     )
 
 
-def _changed_accounts(session: Session, *, members: Iterable[Member]) -> list[str]:
-    """Every payee whose bank account changed since the previous payment file, masked; the unconfirmed ones
-    are paid to their last confirmed account and say so."""
+def _changed_accounts(
+    session: Session, *, payees: Mapping[int, Row[Any]], confirmed: Mapping[int, SalaryAccount | None]
+) -> list[str]:
+    """Every payee (by member id) whose bank account changed since the previous payment file, masked; the
+    unconfirmed ones are paid to their last confirmed account and say so."""
     previous = session.scalar(
         select(func.max(ExportBatch.created_at)).where(ExportBatch.kind == ExportKind.pain001)
     )
     notes = []
-    for member in sorted(members, key=lambda m: m.id):
-        changed_at = member.bank_account_changed_at
+    for member_id, payee in sorted(payees.items()):
+        changed_at = payee.bank_account_changed_at
         if changed_at is None or (previous is not None and changed_at <= previous):
             continue
-        who = f"bank account of {member.full_name} (member {member.id}) changed on {changed_at.date()}"
-        paid_to = _masked(member.salary_account)
-        if member.has_pending_bank_account:
+        who = (
+            f"bank account of {full_name(payee.first_name, payee.last_name)} (member {member_id}) changed on "
+            f"{changed_at.date()}"
+        )
+        paid_to = _masked(confirmed[member_id])
+        if payee.pending:
             notes.append(
                 f"{who} and is NOT confirmed: this file pays the last confirmed account {paid_to}; another "
                 "treasurer or admin, or the member, must confirm the new account before it is used"

@@ -1,17 +1,20 @@
 """The SIE 4I file of a date range: the vouchers of invoices, credit notes, payments, approved payroll runs
 and the expenses paid back with them that no SIE batch holds yet. The vouchers are made by
 ``exports.entries`` with the ``account_map`` parameter; the file is written by ``exports.formats.sie``.
+
+The range is read as plain rows, each kind of document in one statement joined on the range (no lists of
+ids, no ORM objects): invoices and their lines, payments, the runs with their payslips' amounts, and the
+lines that paid an outlay back with the expense and the name of the member it was paid to.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import Session
 
 from kooperativet import __version__
@@ -23,12 +26,15 @@ from kooperativet.exports import entries
 from kooperativet.exports.formats import sie
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
 from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
-from kooperativet.exports.service.sources import PROGRAM_NAME, SWEDEN, in_chunks, require_filled
-from kooperativet.invoices.models import Invoice, InvoiceKind, Payment
+from kooperativet.exports.service.sources import PROGRAM_NAME, SWEDEN, as_issued, full_name, require_filled
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord, Payment
 from kooperativet.parameters import service as parameters_service
-from kooperativet.parties.models import Client
+from kooperativet.parties.models import Client, Member
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunStatus
+
+#: A range of dates, both included.
+Range = tuple[date, date]
 
 
 def export_sie(
@@ -52,60 +58,37 @@ def export_sie(
     cooperative = get_cooperative(session)
     require_filled(cooperative, ("organisation_number",), what="the SIE file")
     accounts = account_map(session, on=date_to)
-    earlier = {kind: exported_ids(session, ExportKind.sie, kind) for kind in DocumentKind}
+    in_range = (date_from, date_to)
+    earlier = _exported(session, in_range)
     dated: list[tuple[date, int, int, DocumentKind, sie.Voucher]] = []
 
     def add(day: date, kind: DocumentKind, document_id: int, voucher: sie.Voucher) -> None:
-        if document_id not in earlier[kind]:
-            dated.append((day, _VOUCHER_ORDER[kind], document_id, kind, voucher))
+        dated.append((day, _VOUCHER_ORDER[kind], document_id, kind, voucher))
 
-    in_range = (date_from, date_to)
-    for invoice, client_name in session.execute(
-        select(Invoice, Client.name)
-        .join(Client, Client.id == Invoice.client_id)
-        .where(Invoice.issue_date.between(*in_range))
-    ):
-        kind = DocumentKind.credit_note if invoice.kind == InvoiceKind.credit_note else DocumentKind.invoice
-        add(
-            invoice.issue_date,
-            kind,
-            invoice.id,
-            entries.invoice_voucher(_invoice(invoice, client_name), accounts=accounts),
-        )
-    for payment, number in session.execute(
-        select(Payment, Invoice.number)
-        .join(Invoice, Invoice.id == Payment.invoice_id)
-        .where(Payment.paid_on.between(*in_range))
-    ):
-        snapshot = entries.PaymentSnapshot(
-            invoice_number=number, paid_on=payment.paid_on, amount=payment.amount
-        )
-        add(
-            payment.paid_on,
-            DocumentKind.payment,
-            payment.id,
-            entries.payment_voucher(snapshot, accounts=accounts),
-        )
-    runs = list(
-        session.scalars(
-            select(PayrollRun).where(
-                PayrollRun.pay_date.between(*in_range), PayrollRun.status != RunStatus.draft
+    for invoice_id, invoice in _invoices(session, in_range):
+        kind = DocumentKind.credit_note if invoice.is_credit_note else DocumentKind.invoice
+        if invoice_id not in earlier[kind]:
+            add(invoice.issue_date, kind, invoice_id, entries.invoice_voucher(invoice, accounts=accounts))
+    for payment_id, payment in _payments(session, in_range):
+        if payment_id not in earlier[DocumentKind.payment]:
+            add(
+                payment.paid_on,
+                DocumentKind.payment,
+                payment_id,
+                entries.payment_voucher(payment, accounts=accounts),
             )
-        )
-    )
-    amounts_of = _payslip_amounts_by_run(session, [run.id for run in runs])
-    reimbursed = _reimbursed_expenses(session, [run.id for run in runs])
-    for run in runs:
-        payslips = amounts_of[run.id]
-        add(
-            run.pay_date,
-            DocumentKind.payroll_run,
-            run.id,
-            entries.payroll_run_voucher(_run(run, payslips), accounts=accounts),
-        )
-        for expense in reimbursed.get(run.id, []):
+    for run in _runs(session, in_range):
+        if run.run_id not in earlier[DocumentKind.payroll_run]:
             add(
                 run.pay_date,
+                DocumentKind.payroll_run,
+                run.run_id,
+                entries.payroll_run_voucher(run, accounts=accounts),
+            )
+    for run_pay_date, expense in _reimbursed_expenses(session, in_range):
+        if expense.expense_id not in earlier[DocumentKind.expense]:
+            add(
+                run_pay_date,
                 DocumentKind.expense,
                 expense.expense_id,
                 entries.expense_voucher(expense, accounts=accounts),
@@ -170,85 +153,166 @@ def account_map(session: Session, *, on: date) -> entries.AccountMap:
         raise RuleViolation(f"account_map: {exc}", code="invalid_account_map", field="account_map") from exc
 
 
-def _invoice(invoice: Invoice, client_name: str) -> entries.InvoiceSnapshot:
-    return entries.InvoiceSnapshot(
-        number=invoice.number,
-        issue_date=invoice.issue_date,
-        client_name=client_name,
-        is_credit_note=invoice.kind == InvoiceKind.credit_note,
-        lines=tuple(
+def _approved(in_range: Range) -> tuple[ColumnElement[bool], ...]:
+    """The approved (or paid) runs paid out in the range."""
+    return (PayrollRun.pay_date.between(*in_range), PayrollRun.status != RunStatus.draft)
+
+
+def _reimbursing_lines(in_range: Range, *columns: Any) -> Select[Any]:
+    """``columns`` of the payslip lines of the range's approved runs that paid an outlay back (the payout's
+    E, payroll collector), corrections left out."""
+    return (
+        select(*columns)
+        .select_from(PayslipLine)
+        .join(Payslip, Payslip.id == PayslipLine.payslip_id)
+        .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+        .where(
+            *_approved(in_range),
+            PayslipLine.expense_reimbursement != 0,
+            PayslipLine.corrects_payslip_id.is_(None),
+        )
+    )
+
+
+def _exported(session: Session, in_range: Range) -> dict[DocumentKind, set[int]]:
+    """The range's documents that a SIE batch already holds, by kind (the range's only: a statement per
+    kind, each limited to the range's candidates)."""
+    invoices = select(Invoice.id).where(Invoice.issue_date.between(*in_range))
+    candidates: dict[DocumentKind, Select[Any]] = {
+        DocumentKind.invoice: invoices,
+        DocumentKind.credit_note: invoices,
+        DocumentKind.payment: select(Payment.id).where(Payment.paid_on.between(*in_range)),
+        DocumentKind.payroll_run: select(PayrollRun.id).where(*_approved(in_range)),
+        DocumentKind.expense: select(Expense.id).where(
+            Expense.assignment_id.in_(_reimbursing_lines(in_range, PayslipLine.assignment_id))
+        ),
+    }
+    return {
+        kind: exported_ids(session, ExportKind.sie, kind, among=among) for kind, among in candidates.items()
+    }
+
+
+def _invoices(session: Session, in_range: Range) -> list[tuple[int, entries.InvoiceSnapshot]]:
+    """The invoices and credit notes issued in the range, by id, with their lines: two statements."""
+    in_range_ = Invoice.issue_date.between(*in_range)
+    lines: dict[int, list[entries.InvoiceLineAmount]] = {}
+    for line in session.execute(
+        select(
+            InvoiceLineRecord.invoice_id,
+            InvoiceLineRecord.vat_category,
+            InvoiceLineRecord.vat_rate,
+            InvoiceLineRecord.amount,
+        )
+        .join(Invoice, Invoice.id == InvoiceLineRecord.invoice_id)
+        .where(in_range_)
+        .order_by(InvoiceLineRecord.invoice_id, InvoiceLineRecord.position)
+    ):
+        lines.setdefault(line.invoice_id, []).append(
             entries.InvoiceLineAmount(
                 vat_category=VatCategory(line.vat_category), vat_rate=line.vat_rate, amount=line.amount
             )
-            for line in invoice.lines
-        ),
-        payable=invoice.payable,
+        )
+    invoices = session.execute(
+        select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.payable, Client.name)
+        .join(Client, Client.id == Invoice.client_id)
+        .where(in_range_)
     )
+    return [
+        (
+            invoice.id,
+            entries.InvoiceSnapshot(
+                number=invoice.number,
+                issue_date=invoice.issue_date,
+                client_name=invoice.name,
+                is_credit_note=invoice.kind == InvoiceKind.credit_note,
+                lines=tuple(lines.get(invoice.id, ())),
+                payable=invoice.payable,
+            ),
+        )
+        for invoice in invoices
+    ]
 
 
-def _run(run: PayrollRun, payslips: Sequence[Row[Any]]) -> entries.PayrollRunSnapshot:
-    def total(name: str) -> Decimal:
-        return sum((getattr(payslip, name) for payslip in payslips), ZERO)
-
-    return entries.PayrollRunSnapshot(
-        run_id=run.id,
-        pay_date=run.pay_date,
-        gross_salary=total("gross_salary"),
-        holiday_pay=total("holiday_pay"),
-        employer_contributions=total("employer_contributions"),
-        residue=total("residue"),
-        tax=total("tax"),
+def _payments(session: Session, in_range: Range) -> list[tuple[int, entries.PaymentSnapshot]]:
+    """The payments received in the range, by id, with the number of the invoice they pay."""
+    query = (
+        select(Payment.id, Payment.paid_on, Payment.amount, Invoice.number)
+        .join(Invoice, Invoice.id == Payment.invoice_id)
+        .where(Payment.paid_on.between(*in_range))
     )
+    return [
+        (row.id, entries.PaymentSnapshot(invoice_number=row.number, paid_on=row.paid_on, amount=row.amount))
+        for row in session.execute(query)
+    ]
 
 
 _AMOUNTS: Final = ("gross_salary", "holiday_pay", "employer_contributions", "residue", "tax")
 
 
-def _payslip_amounts_by_run(session: Session, run_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
-    """The amounts of the runs' payslips, by run, as plain rows (summed in Python with Decimal: SQLite's SUM
-    would go through floating point), one query per chunk of runs; no snapshot is decrypted."""
-    amounts: dict[int, list[Row[Any]]] = {run_id: [] for run_id in run_ids}
-    columns = [getattr(Payslip, name) for name in _AMOUNTS]
-    for chunk in in_chunks(run_ids):
-        for row in session.execute(select(Payslip.run_id, *columns).where(Payslip.run_id.in_(chunk))):
-            amounts[row.run_id].append(row)
-    return amounts
+def _runs(session: Session, in_range: Range) -> list[entries.PayrollRunSnapshot]:
+    """The range's approved runs with the totals of their payslips: the payslips' amounts as plain rows in
+    one statement, summed in Python with Decimal (SQLite's SUM would go through floating point); no
+    snapshot is decrypted and no payout loaded."""
+    runs = session.execute(select(PayrollRun.id, PayrollRun.pay_date).where(*_approved(in_range)))
+    totals = {run.id: (run.pay_date, dict.fromkeys(_AMOUNTS, ZERO)) for run in runs}
+    amounts = (
+        select(Payslip.run_id, *(getattr(Payslip, name) for name in _AMOUNTS))
+        .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+        .where(*_approved(in_range))
+    )
+    for payslip in session.execute(amounts):
+        summed = totals[payslip.run_id][1]
+        for name in _AMOUNTS:
+            summed[name] += getattr(payslip, name)
+    return [
+        entries.PayrollRunSnapshot(run_id=run_id, pay_date=pay_date, **summed)
+        for run_id, (pay_date, summed) in totals.items()
+    ]
 
 
-def _reimbursed_expenses(
-    session: Session, run_ids: Sequence[int]
-) -> dict[int, list[entries.ExpenseSnapshot]]:
-    """The re-invoiced outlays paid back on the runs' payslip lines (the payout's E, payroll collector), by
-    run: the lines that carry a reimbursement, then their expenses, one query each per chunk of runs."""
+def _reimbursed_expenses(session: Session, in_range: Range) -> Iterable[tuple[date, entries.ExpenseSnapshot]]:
+    """The re-invoiced outlays paid back on the lines of the range's approved runs, with their run's pay
+    date; each names the member it was paid to as the payslip was issued. The lines, then their expenses:
+    one statement each."""
     paid_with: dict[int, Row[Any]] = {}
-    for chunk in in_chunks(run_ids):
-        lines = session.execute(
-            select(PayslipLine.assignment_id, Payslip.run_id, Payslip.pay_date, Payslip.snapshot)
-            .join(Payslip, Payslip.id == PayslipLine.payslip_id)
-            .where(
-                Payslip.run_id.in_(chunk),
-                PayslipLine.expense_reimbursement != 0,
-                PayslipLine.corrects_payslip_id.is_(None),
-            )
+    lines = _reimbursing_lines(
+        in_range,
+        PayslipLine.assignment_id,
+        Payslip.id,
+        Payslip.member_id,
+        Payslip.pay_date,
+        PayrollRun.pay_date.label("run_pay_date"),
+        Member.first_name,
+        Member.last_name,
+    ).join(Member, Member.id == Payslip.member_id)
+    for line in session.execute(lines.order_by(Payslip.run_id, PayslipLine.id)):
+        paid_with[line.assignment_id] = line
+    names = as_issued(
+        session,
+        (
+            (line.id, line.member_id, full_name(line.first_name, line.last_name))
+            for line in paid_with.values()
+        ),
+        field="name",
+    )
+    expenses = (
+        select(Expense.id, Expense.assignment_id, Expense.description, Expense.amount, Expense.vat_rate)
+        .where(
+            Expense.reinvoice.is_(True),
+            Expense.assignment_id.in_(_reimbursing_lines(in_range, PayslipLine.assignment_id)),
         )
-        paid_with.update((line.assignment_id, line) for line in lines)
-    snapshots: dict[int, list[entries.ExpenseSnapshot]] = {}
-    for chunk in in_chunks(paid_with):
-        expenses = session.scalars(
-            select(Expense)
-            .where(Expense.assignment_id.in_(chunk), Expense.reinvoice.is_(True))
-            .order_by(Expense.id)
+        .order_by(Expense.id)
+    )
+    for expense in session.execute(expenses):
+        line = paid_with[expense.assignment_id]
+        yield (
+            line.run_pay_date,
+            entries.ExpenseSnapshot(
+                expense_id=expense.id,
+                paid_on=line.pay_date,
+                member_name=names[line.id],
+                description=expense.description,
+                amount=expense.amount,
+                vat_rate=expense.vat_rate,
+            ),
         )
-        for expense in expenses:
-            line = paid_with[expense.assignment_id]
-            snapshots.setdefault(line.run_id, []).append(
-                entries.ExpenseSnapshot(
-                    expense_id=expense.id,
-                    paid_on=line.pay_date,
-                    member_name=line.snapshot["employee"]["name"],
-                    description=expense.description,
-                    amount=expense.amount,
-                    vat_rate=expense.vat_rate,
-                )
-            )
-    return snapshots

@@ -1,19 +1,27 @@
-"""What every export reads: the cooperative's details a file needs, and the payslips and runs of a month or
-a run. ``PROGRAM_NAME`` and ``SWEDEN`` are the program and the clock's zone the files are written with.
+"""What every export reads: the cooperative's details a file needs, the payslips and runs of a month or a
+run, and whom each payslip was issued to. ``PROGRAM_NAME`` and ``SWEDEN`` are the program and the clock's
+zone the files are written with.
+
+A month has thousands of payslips, so the exports read plain rows of the columns they need, in a number of
+statements that does not grow with the month (ids go ``IDS_PER_QUERY`` to a statement), and decrypt only
+the fields a file writes.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Final
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import ColumnElement, Row, Select, String, select, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from kooperativet import encryption
+from kooperativet.audit.models import AuditEvent
 from kooperativet.errors import RuleViolation
 from kooperativet.exports.service.period import Month
-from kooperativet.parties.models import Cooperative, Member
+from kooperativet.parties.models import Cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 
 PROGRAM_NAME: Final = "kooperativet"
@@ -31,24 +39,27 @@ def require_filled(cooperative: Cooperative, names: Sequence[str], *, what: str)
         )
 
 
-def payslips_paid_in(session: Session, month: Month) -> list[Payslip]:
+def paid_in(month: Month) -> tuple[ColumnElement[bool], ...]:
+    """The conditions on a payslip paid out in the month."""
+    return (Payslip.pay_date >= month.start, Payslip.pay_date < month.end)
+
+
+def payslips_paid_in_query(month: Month, *columns: Any) -> Select[Any]:
+    """``columns`` of the payslips paid out in the month."""
+    return select(*columns).where(*paid_in(month))
+
+
+def payslips_paid_in(session: Session, month: Month, *columns: Any) -> list[Row[Any]]:
+    """``columns`` of the payslips paid out in the month, as plain rows, in the order they were issued."""
+    query = payslips_paid_in_query(month, *columns).order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
+    return list(session.execute(query))
+
+
+def draft_runs(session: Session, month: Month) -> list[Row[Any]]:
+    """The id and pay date of the month's draft runs (not their payouts: a draft may hold thousands)."""
     return list(
-        session.scalars(
-            select(Payslip)
-            .where(Payslip.pay_date >= month.start, Payslip.pay_date < month.end)
-            .order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
-        )
-    )
-
-
-def run_payslips(session: Session, run_id: int) -> list[Payslip]:
-    return list(session.scalars(select(Payslip).where(Payslip.run_id == run_id).order_by(Payslip.sequence)))
-
-
-def draft_runs(session: Session, month: Month) -> list[PayrollRun]:
-    return list(
-        session.scalars(
-            select(PayrollRun)
+        session.execute(
+            select(PayrollRun.id, PayrollRun.pay_date)
             .where(
                 PayrollRun.pay_date >= month.start,
                 PayrollRun.pay_date < month.end,
@@ -77,10 +88,58 @@ def in_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ordered[start : start + IDS_PER_QUERY]
 
 
-def members_by_id(session: Session, ids: Iterable[int]) -> dict[int, Member]:
-    """The members ``ids`` by id, without their tax settings (no export needs them)."""
-    members: dict[int, Member] = {}
-    for chunk in in_chunks(ids):
-        query = select(Member).where(Member.id.in_(chunk)).options(lazyload(Member.tax_settings))
-        members.update((member.id, member) for member in session.scalars(query))
-    return members
+#: The audit events that record a change of a member's name or personnummer: ``parties`` appends the first
+#: whenever a member's record gets another name or personnummer, ``privacy`` the second when it replaces the
+#: name of a member who has left (docs/personal-data.md). Nothing else changes those fields.
+IDENTITY_CHANGES: Final = ("member_identity_changed", "member_pseudonymised")
+
+
+def members_with_changed_identity(session: Session) -> set[int]:
+    """The members whose name or personnummer has changed since they were registered (rare: a correction,
+    a samordningsnummer replaced by a personnummer, a new name, a removal), from the audit chain."""
+    payloads = session.scalars(select(AuditEvent.payload).where(AuditEvent.kind.in_(IDENTITY_CHANGES)))
+    return {int(json.loads(payload)["member_id"]) for payload in payloads}
+
+
+def as_issued(session: Session, now: Iterable[tuple[int, int, str]], *, field: str) -> dict[int, str]:
+    """An ``employee`` field of payslips' snapshots (``name``, ``personal_identity_number``), as issued, by
+    payslip id, without decrypting the snapshots; ``now`` gives for each payslip its id, its member's id
+    and the member's value of the field now (``full_name`` for the name).
+
+    The snapshot copies the member's name and personnummer when the payslip is issued, and an issued payslip
+    never changes. For a member whose name and personnummer never changed (``IDENTITY_CHANGES``), the member
+    record therefore says what every one of their payslips says, and the caller read it with its payslips:
+    a column or two per payslip instead of a document of some kilobytes. The payslips of a member whose
+    identity did change are read from their snapshots, which keep what was issued.
+    """
+    changed = members_with_changed_identity(session)
+    issued: dict[int, str] = {}
+    from_snapshot = []
+    for payslip, member, value in now:
+        if member in changed:
+            from_snapshot.append(payslip)
+        else:
+            issued[payslip] = value
+    for chunk in in_chunks(from_snapshot):
+        snapshots = session.execute(select(Payslip.id, Payslip.snapshot).where(Payslip.id.in_(chunk)))
+        issued.update((payslip, snapshot["employee"][field]) for payslip, snapshot in snapshots)
+    return issued
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """A member's name as ``Member.full_name`` gives it, which is what the snapshot holds."""
+    return f"{first_name} {last_name}"
+
+
+def stored(column: InstrumentedAttribute[Any]) -> ColumnElement[Any]:
+    """An encrypted column as it is stored, under its own name: ``decrypted`` opens a whole list of them at
+    once, where the column's type would decrypt value by value."""
+    return type_coerce(column, String()).label(column.key)
+
+
+def decrypted(values: Iterable[str | None], column: InstrumentedAttribute[Any]) -> list[str | None]:
+    """The values of the encrypted ``column`` read with ``stored``, decrypted."""
+    kind = column.type
+    if not isinstance(kind, encryption.EncryptedString):
+        raise TypeError(f"{column.key} is not an encrypted column")
+    return encryption.decrypt_many(values, context=kind.context)

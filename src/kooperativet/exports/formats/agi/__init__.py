@@ -55,6 +55,7 @@ against the current "Teknisk beskrivning" for AGI 1.1 before the first youth per
 
 from kooperativet.exports.formats.agi.elements import INSTANS_NS, KOMPONENT_NS, InvalidDeclaration
 from kooperativet.exports.formats.agi.employer_declaration import (
+    RETURNS_PER_CHUNK,
     Contact,
     ContributionBase,
     ContributionCategory,
@@ -62,6 +63,7 @@ from kooperativet.exports.formats.agi.employer_declaration import (
     Sender,
     agi_due_date,
     agi_party_id,
+    chunks,
     render,
     sum_employer_contributions,
 )
@@ -75,6 +77,7 @@ from kooperativet.exports.formats.agi.individual_return import (
 __all__ = [
     "INSTANS_NS",
     "KOMPONENT_NS",
+    "RETURNS_PER_CHUNK",
     "Contact",
     "ContributionBase",
     "ContributionCategory",
@@ -86,6 +89,7 @@ __all__ = [
     "TaxMode",
     "agi_due_date",
     "agi_party_id",
+    "chunks",
     "render",
     "sum_employer_contributions",
     "sum_tax_withheld",

@@ -5,24 +5,22 @@ FK497, then the individual returns (``agi.individual_return``); and the day it i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from lxml import etree
-
 from kooperativet.core.money import ZERO, drop_ore
 from kooperativet.exports.formats import ExportFile
 from kooperativet.exports.formats.agi.elements import (
-    INSTANS_NS,
-    KOMPONENT_NS,
-    SCHEMA_LOCATION,
-    XSI_NS,
+    DECLARATION,
+    ROOT,
+    ROOT_ATTRIBUTES,
     InvalidDeclaration,
     blankett,
     field,
+    leaf,
     parse_period,
     sub,
 )
@@ -33,6 +31,7 @@ from kooperativet.exports.formats.agi.individual_return import (
     write_individual_return,
 )
 from kooperativet.exports.formats.charset import TextFitter, xml_fitter
+from kooperativet.exports.formats.xml_text import XmlText
 
 ContributionCategory = Literal["full", "pension_only", "youth", "none"]
 
@@ -144,8 +143,45 @@ def render(
     ``contribution_bases`` holds one entry per person and rate (see ``sum_employer_contributions``).
     ``created_at`` is Swedish local time without a zone, as in Skatteverket's examples (``Skapad``). A
     character XML 1.0 cannot carry in a contact, an activity or a payee's name or address (a control
-    character) is replaced, and the file's notes say so.
+    character) is replaced, and the file's notes say so. The file is written in chunks (``chunks``).
     """
+    fit = xml_fitter()
+    content = b"".join(
+        chunks(
+            sender=sender,
+            employer=employer,
+            period=period,
+            contribution_bases=contribution_bases,
+            returns=returns,
+            created_at=created_at,
+            fit=fit,
+        )
+    )
+    return ExportFile(
+        filename=f"agi-{agi_party_id(employer.organisation_number)}-{period}.xml",
+        media_type="application/xml",
+        content=content,
+        notes=fit.notes,
+    )
+
+
+#: IUs written into one chunk: a chunk of some hundred kilobytes, whatever the number of payees.
+RETURNS_PER_CHUNK = 200
+
+
+def chunks(
+    *,
+    sender: Sender,
+    employer: Employer,
+    period: str,
+    contribution_bases: Sequence[ContributionBase],
+    returns: Sequence[IndividualReturn],
+    created_at: datetime,
+    fit: TextFitter,
+) -> Iterator[bytes]:
+    """The AGI file of ``render`` as UTF-8 chunks: the sender, employer and HU, then ``RETURNS_PER_CHUNK``
+    IUs at a time; no tree of the whole file is built. ``fit`` spells the texts and holds the notes once the
+    last chunk is taken. Raises ``InvalidDeclaration`` before the first chunk."""
     parse_period(period)
     if created_at.tzinfo is not None:
         raise InvalidDeclaration("created_at must be local time without a zone, as Skatteverket's examples")
@@ -153,42 +189,32 @@ def render(
     if len(set(keys)) != len(keys):
         raise InvalidDeclaration("two IUs share personnummer and specification number")
     employer_id = agi_party_id(employer.organisation_number)
-    fit = xml_fitter()
-    sender = replace(sender, technical_contact=_fitted(sender.technical_contact, fit, "technical contact"))
-    employer = replace(employer, contact=_fitted(employer.contact, fit, "employer's contact"))
-    returns = [fitted_return(iu, fit) for iu in returns]
+    sender_id = agi_party_id(sender.organisation_number)
+    technical_contact = _fitted(sender.technical_contact, fit, "technical contact")
+    employer_contact = _fitted(employer.contact, fit, "employer's contact")
 
-    root = etree.Element(
-        f"{{{INSTANS_NS}}}Skatteverket",
-        {"omrade": "Arbetsgivardeklaration", f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION},
-        nsmap={None: INSTANS_NS, "agd": KOMPONENT_NS, "xsi": XSI_NS},  # type: ignore[dict-item]  # lxml-stubs lack the None (default) prefix
-    )
-    avsandare = sub(root, "Avsandare")
-    sub(avsandare, "Programnamn", sender.program_name)
-    sub(avsandare, "Organisationsnummer", agi_party_id(sender.organisation_number))
-    _contact(avsandare, "TekniskKontaktperson", sender.technical_contact)
-    sub(avsandare, "Skapad", created_at.strftime("%Y-%m-%dT%H:%M:%S"))
-    arbetsgivare = sub(sub(root, "Blankettgemensamt"), "Arbetsgivare")
-    sub(arbetsgivare, "AgRegistreradId", employer_id)
-    _contact(arbetsgivare, "Kontaktperson", employer.contact)
-
-    hu = blankett(root, employer_id, period, "HU")
-    field(sub(hu, "ArbetsgivareHUGROUP"), "AgRegistreradId", "201", employer_id)
-    field(hu, "RedovisningsPeriod", "006", period)
-    field(hu, "SummaArbAvgSlf", "487", str(sum_employer_contributions(bases=contribution_bases)))
-    field(hu, "SummaSkatteavdr", "497", str(sum_tax_withheld(returns=returns)))
-
-    for individual in returns:
-        write_individual_return(blankett(root, employer_id, period, "IU"), employer_id, period, individual)
-
-    return ExportFile(
-        filename=f"agi-{employer_id}-{period}.xml",
-        media_type="application/xml",
-        content=etree.tostring(
-            root, xml_declaration=True, encoding="UTF-8", standalone=False, pretty_print=True
-        ),
-        notes=fit.notes,
-    )
+    xml = XmlText()
+    xml.line(DECLARATION)
+    with xml.element(ROOT, ROOT_ATTRIBUTES):
+        with sub(xml, "Avsandare"):
+            leaf(xml, "Programnamn", sender.program_name)
+            leaf(xml, "Organisationsnummer", sender_id)
+            _contact(xml, "TekniskKontaktperson", technical_contact)
+            leaf(xml, "Skapad", created_at.strftime("%Y-%m-%dT%H:%M:%S"))
+        with sub(xml, "Blankettgemensamt"), sub(xml, "Arbetsgivare"):
+            leaf(xml, "AgRegistreradId", employer_id)
+            _contact(xml, "Kontaktperson", employer_contact)
+        with blankett(xml, employer_id, period, "HU"):
+            with sub(xml, "ArbetsgivareHUGROUP"):
+                field(xml, "AgRegistreradId", "201", employer_id)
+            field(xml, "RedovisningsPeriod", "006", period)
+            field(xml, "SummaArbAvgSlf", "487", str(sum_employer_contributions(bases=contribution_bases)))
+            field(xml, "SummaSkatteavdr", "497", str(sum_tax_withheld(returns=returns)))
+        for index, individual in enumerate(returns, start=1):
+            write_individual_return(xml, employer_id, period, fitted_return(individual, fit))
+            if index % RETURNS_PER_CHUNK == 0:
+                yield xml.take()
+    yield xml.take()
 
 
 def _fitted(contact: Contact, fit: TextFitter, who: str) -> Contact:
@@ -199,8 +225,8 @@ def _fitted(contact: Contact, fit: TextFitter, who: str) -> Contact:
     )
 
 
-def _contact(parent: etree._Element, tag: str, contact: Contact) -> None:
-    element = sub(parent, tag)
-    sub(element, "Namn", contact.name)
-    sub(element, "Telefon", contact.phone)
-    sub(element, "Epostadress", contact.email)
+def _contact(xml: XmlText, tag: str, contact: Contact) -> None:
+    with sub(xml, tag):
+        leaf(xml, "Namn", contact.name)
+        leaf(xml, "Telefon", contact.phone)
+        leaf(xml, "Epostadress", contact.email)

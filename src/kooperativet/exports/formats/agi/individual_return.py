@@ -8,14 +8,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 from typing import Literal
-
-from lxml import etree
 
 from kooperativet.core.identifiers import mask_personal_identity
 from kooperativet.core.money import ZERO, drop_ore
-from kooperativet.exports.formats.agi.elements import InvalidDeclaration, field, sub
+from kooperativet.exports.formats.agi.elements import InvalidDeclaration, blankett, field, sub
 from kooperativet.exports.formats.charset import TextFitter
+from kooperativet.exports.formats.xml_text import Template, XmlText
 
 TaxMode = Literal["flat", "table", "sink", "asink"]
 
@@ -115,44 +115,89 @@ _PAYEE_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: The amounts' fields, in the examples' order, after the specification number.
+_AMOUNT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Borttag", "205"),
+    ("KontantErsattningUlagAG", "011"),
+    ("AvdrPrelSkatt", "001"),
+    ("AvdrSkattSINK", "274"),
+    ("AvdrSkattASINK", "275"),
+    ("KontantErsattningEjUlagSA", "131"),
+    ("VerksamhetensArt", "112"),
+)
+
+
 def write_individual_return(
-    iu: etree._Element, employer_id: str, period: str, individual: IndividualReturn
+    xml: XmlText, employer_id: str, period: str, individual: IndividualReturn
 ) -> None:
-    field(sub(iu, "ArbetsgivareIUGROUP"), "AgRegistreradId", "201", employer_id)
-    payee_group = sub(iu, "BetalningsmottagareIUGROUP")
-    choice = sub(payee_group, "BetalningsmottagareIDChoice")
-    field(choice, "BetalningsmottagarId", "215", individual.personal_identity_number)
+    """The IU's ``Blankett``, below the root. Every IU of a month has one of a few shapes (which fields it
+    has), each laid out once (``_layout``)."""
+    texts = _field_texts(individual)
+    xml.fill(_layout(tuple(texts)), employer_id=employer_id, period=period, **texts)
+
+
+def _field_texts(individual: IndividualReturn) -> dict[str, str]:
+    """The texts of the IU's fields by field code (``f215``), the fields it has only, in the file's order."""
+    texts = {"f215": individual.personal_identity_number}
     if individual.payee is not None and not individual.removed:
-        for attribute, tag, code in _PAYEE_FIELDS:
+        for attribute, _, code in _PAYEE_FIELDS:
             value = getattr(individual.payee, attribute)
             if value:
-                field(payee_group, tag, code, value)
-    field(iu, "RedovisningsPeriod", "006", period)
-    field(iu, "Specifikationsnummer", "570", f"{individual.specification_number:03d}")
+                texts[f"f{code}"] = value
+    texts["f570"] = f"{individual.specification_number:03d}"
     if individual.removed:
-        field(iu, "Borttag", "205", "1")
-        return
+        texts["f205"] = "1"
+        return texts
     cash_pay = drop_ore(individual.cash_pay)
     not_base = drop_ore(individual.pay_not_contribution_base)
     if cash_pay or not not_base:
-        field(iu, "KontantErsattningUlagAG", "011", str(cash_pay))
-    name, code = _TAX_FIELDS[individual.tax_mode]
-    field(iu, name, code, str(drop_ore(individual.tax)))
+        texts["f011"] = str(cash_pay)
+    texts[f"f{_TAX_FIELDS[individual.tax_mode][1]}"] = str(drop_ore(individual.tax))
     if not_base:
-        field(iu, "KontantErsattningEjUlagSA", "131", str(not_base))
+        texts["f131"] = str(not_base)
     if individual.activity is not None:
-        field(iu, "VerksamhetensArt", "112", individual.activity)
+        texts["f112"] = individual.activity
+    return texts
+
+
+@cache
+def _layout(fields: tuple[str, ...]) -> Template:
+    """An IU's ``Blankett`` with the fields ``fields`` (``f215``, ``f216`` …), laid out with a ``{}`` field
+    for each text, the employer and the period (``Template``)."""
+
+    def write(xml: XmlText) -> None:
+        with blankett(xml, "{employer_id}", "{period}", "IU"):
+            with sub(xml, "ArbetsgivareIUGROUP"):
+                field(xml, "AgRegistreradId", "201", "{employer_id}")
+            with sub(xml, "BetalningsmottagareIUGROUP"):
+                with sub(xml, "BetalningsmottagareIDChoice"):
+                    field(xml, "BetalningsmottagarId", "215", "{f215}")
+                for _, tag, code in _PAYEE_FIELDS:
+                    if f"f{code}" in fields:
+                        field(xml, tag, code, f"{{f{code}}}")
+            field(xml, "RedovisningsPeriod", "006", "{period}")
+            field(xml, "Specifikationsnummer", "570", "{f570}")
+            for tag, code in _AMOUNT_FIELDS:
+                if f"f{code}" in fields:
+                    field(xml, tag, code, f"{{f{code}}}")
+
+    return Template(1, write)  # below the root
 
 
 def fitted_return(iu: IndividualReturn, fit: TextFitter) -> IndividualReturn:
-    """The IU with its free texts (activity, payee's name and address) fitted to what XML 1.0 carries."""
-    if iu.activity:
-        iu = replace(iu, activity=fit(iu.activity, where="activity (FK112)"))
-    if iu.payee is not None:
+    """The IU with its free texts (activity, payee's name and address) fitted to what XML 1.0 carries; the
+    same IU when they all fit, as nearly every one does."""
+    activity = fit(iu.activity, where="activity (FK112)") if iu.activity else iu.activity
+    payee = iu.payee
+    if payee is not None:
         texts = {
             attribute: fit(value, where=f"payee's {attribute.replace('_', ' ')} (FK{code})")
             for attribute, _, code in _PAYEE_FIELDS
-            if (value := getattr(iu.payee, attribute))
+            if (value := getattr(payee, attribute))
         }
-        iu = replace(iu, payee=replace(iu.payee, **texts))
-    return iu
+        changed = {attribute: text for attribute, text in texts.items() if text != getattr(payee, attribute)}
+        if changed:
+            payee = replace(payee, **changed)
+    if activity == iu.activity and payee is iu.payee:
+        return iu
+    return replace(iu, activity=activity, payee=payee)
