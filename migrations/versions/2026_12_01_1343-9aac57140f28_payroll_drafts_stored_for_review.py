@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("bank_problem", sa.String(length=500), nullable=True),
         sa.Column("language", sa.String(length=2), nullable=False),
-        sa.Column("employee_name", sa.String(length=201), nullable=True),
+        sa.Column("employee_name", sa.String(length=255), nullable=True),
         sa.Column("employee_personal_identity_number", sa.String(length=255), nullable=True),
         sa.Column("invoiced_amount", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("fee", sa.Numeric(precision=14, scale=2), nullable=False),
@@ -132,7 +132,7 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("payslips", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("employee_name", sa.String(length=201), nullable=True))
+        batch_op.add_column(sa.Column("employee_name", sa.String(length=255), nullable=True))
         batch_op.add_column(
             sa.Column("employee_personal_identity_number", sa.String(length=255), nullable=True)
         )

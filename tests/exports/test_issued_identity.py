@@ -1,6 +1,6 @@
 """The exports write the name and personnummer each payslip was issued to, also once the member's record
-says something else: they read the member's record, except for a member whose identity the audit chain says
-has changed, whose payslips are read from their snapshots (``exports.service.sources.as_issued``)."""
+says something else: they read the payslip's own columns of whom it was issued to, or its snapshot when it
+was issued before those columns existed (``exports.service.sources.as_issued``)."""
 
 from __future__ import annotations
 

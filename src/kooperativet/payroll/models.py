@@ -138,7 +138,7 @@ class PayslipValues:
     # Whom it was issued to, as in the snapshot: the month's files (AGI, the salary file) read these two
     # columns instead of decrypting every snapshot. Empty on payslips issued before they existed; those are
     # read from the snapshot.
-    employee_name: Mapped[str | None] = mapped_column(String(201))
+    employee_name: Mapped[str | None] = mapped_column(EncryptedString(255, context="payslips.employee_name"))
     employee_personal_identity_number: Mapped[str | None] = mapped_column(
         EncryptedString(255, context="payslips.employee_personal_identity_number")
     )

@@ -109,18 +109,16 @@ def _new_payslips(month: Month) -> Select[Any]:
 
 
 def _payslips(session: Session, month: Month) -> list[Row[Any]]:
-    """The month's payslips in the order they are declared (pay date, year, number), with the member's
-    personnummer now as stored (``_declared`` decrypts them at once, and ``as_issued`` turns them into the
-    ones each payslip was issued to)."""
+    """The month's payslips in the order they are declared (pay date, year, number), with the personnummer
+    each was issued to as stored (``_declared`` decrypts them at once)."""
     query = (
         select(
             Payslip.id,
             Payslip.member_id,
             Payslip.number,
             Payslip.year,
-            stored(Member.personal_identity_number),
+            stored(Payslip.employee_personal_identity_number),
         )
-        .join(Member, Member.id == Payslip.member_id)
         .where(*paid_in(month))
         .order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
     )
@@ -215,15 +213,13 @@ class _Declared:
 def _declared(session: Session, month: Month, payslips: list[Row[Any]]) -> _Declared:
     """The month's payslip lines (one statement), added up in the payslips' order and then the lines', with
     the personnummer each payslip was issued to (``_Declared``)."""
-    numbers_now = decrypted(
-        (payslip.personal_identity_number for payslip in payslips), Member.personal_identity_number
+    issued = decrypted(
+        (payslip.employee_personal_identity_number for payslip in payslips),
+        Payslip.employee_personal_identity_number,
     )
     numbers = as_issued(
         session,
-        (
-            (payslip.id, payslip.member_id, number or "")
-            for payslip, number in zip(payslips, numbers_now, strict=True)
-        ),
+        ((payslip.id, number) for payslip, number in zip(payslips, issued, strict=True)),
         field="personal_identity_number",
     )
     query = (

@@ -57,11 +57,8 @@ def export_pain001(
     transfers = _transfers(session, run_id=run.id)
     if not transfers:
         raise Conflict(f"payroll run {run_id} has no net pay to transfer", code="nothing_to_export")
-    names = as_issued(
-        session,
-        ((t.id, t.member_id, full_name(t.first_name, t.last_name)) for t in transfers),
-        field="name",
-    )
+    issued = decrypted((t.employee_name for t in transfers), Payslip.employee_name)
+    names = as_issued(session, zip((t.id for t in transfers), issued, strict=True), field="name")
     confirmed = _confirmed_accounts(transfers)
     fallback = _accounts_on_payslips(session, [t.id for t in transfers if confirmed[t.member_id] is None])
     payments = pain001.PayrollRunPayments(
@@ -125,6 +122,7 @@ def _transfers(session: Session, *, run_id: int) -> list[Row[Any]]:
             Payslip.number,
             Payslip.member_id,
             Payslip.net_pay,
+            stored(Payslip.employee_name),
             Member.first_name,
             Member.last_name,
             stored(Member.bank_clearing_number),

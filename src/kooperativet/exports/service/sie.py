@@ -26,10 +26,17 @@ from kooperativet.exports import entries
 from kooperativet.exports.formats import sie
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
 from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
-from kooperativet.exports.service.sources import PROGRAM_NAME, SWEDEN, as_issued, full_name, require_filled
+from kooperativet.exports.service.sources import (
+    PROGRAM_NAME,
+    SWEDEN,
+    as_issued,
+    decrypted,
+    require_filled,
+    stored,
+)
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord, Payment
 from kooperativet.parameters import service as parameters_service
-from kooperativet.parties.models import Client, Member
+from kooperativet.parties.models import Client
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunStatus
 
@@ -282,18 +289,13 @@ def _reimbursed_expenses(session: Session, in_range: Range) -> Iterable[tuple[da
         Payslip.member_id,
         Payslip.pay_date,
         PayrollRun.pay_date.label("run_pay_date"),
-        Member.first_name,
-        Member.last_name,
-    ).join(Member, Member.id == Payslip.member_id)
+        stored(Payslip.employee_name),
+    )
     for line in session.execute(lines.order_by(Payslip.run_id, PayslipLine.id)):
         paid_with[line.assignment_id] = line
+    issued = decrypted((line.employee_name for line in paid_with.values()), Payslip.employee_name)
     names = as_issued(
-        session,
-        (
-            (line.id, line.member_id, full_name(line.first_name, line.last_name))
-            for line in paid_with.values()
-        ),
-        field="name",
+        session, zip((line.id for line in paid_with.values()), issued, strict=True), field="name"
     )
     expenses = (
         select(Expense.id, Expense.assignment_id, Expense.description, Expense.amount, Expense.vat_rate)

@@ -9,7 +9,6 @@ the fields a file writes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -18,7 +17,6 @@ from sqlalchemy import ColumnElement, Row, Select, String, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kooperativet import encryption
-from kooperativet.audit.models import AuditEvent
 from kooperativet.errors import RuleViolation
 from kooperativet.exports.service.period import Month
 from kooperativet.parties.models import Cooperative
@@ -88,42 +86,23 @@ def in_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ordered[start : start + IDS_PER_QUERY]
 
 
-#: The audit events that record a change of a member's name or personnummer: ``parties`` appends the first
-#: whenever a member's record gets another name or personnummer, ``privacy`` the second when it replaces the
-#: name of a member who has left (docs/personal-data.md). Nothing else changes those fields.
-IDENTITY_CHANGES: Final = ("member_identity_changed", "member_pseudonymised")
-
-
-def members_with_changed_identity(session: Session) -> set[int]:
-    """The members whose name or personnummer has changed since they were registered (rare: a correction,
-    a samordningsnummer replaced by a personnummer, a new name, a removal), from the audit chain."""
-    payloads = session.scalars(select(AuditEvent.payload).where(AuditEvent.kind.in_(IDENTITY_CHANGES)))
-    return {int(json.loads(payload)["member_id"]) for payload in payloads}
-
-
-def as_issued(session: Session, now: Iterable[tuple[int, int, str]], *, field: str) -> dict[int, str]:
-    """An ``employee`` field of payslips' snapshots (``name``, ``personal_identity_number``), as issued, by
-    payslip id, without decrypting the snapshots; ``now`` gives for each payslip its id, its member's id
-    and the member's value of the field now (``full_name`` for the name).
-
-    The snapshot copies the member's name and personnummer when the payslip is issued, and an issued payslip
-    never changes. For a member whose name and personnummer never changed (``IDENTITY_CHANGES``), the member
-    record therefore says what every one of their payslips says, and the caller read it with its payslips:
-    a column or two per payslip instead of a document of some kilobytes. The payslips of a member whose
-    identity did change are read from their snapshots, which keep what was issued.
-    """
-    changed = members_with_changed_identity(session)
-    issued: dict[int, str] = {}
+def as_issued(session: Session, issued: Iterable[tuple[int, str | None]], *, field: str) -> dict[int, str]:
+    """An ``employee`` field of payslips (``name``, ``personal_identity_number``) as each was issued, by
+    payslip id. ``issued`` gives for each payslip its id and the value of its own column
+    (``Payslip.employee_name``, ``Payslip.employee_personal_identity_number``, decrypted), which an issued
+    payslip keeps beside its snapshot; a payslip issued before those columns existed has them empty and is
+    read from its snapshot, which holds the same and never changes."""
+    values: dict[int, str] = {}
     from_snapshot = []
-    for payslip, member, value in now:
-        if member in changed:
+    for payslip, value in issued:
+        if value is None:
             from_snapshot.append(payslip)
         else:
-            issued[payslip] = value
+            values[payslip] = value
     for chunk in in_chunks(from_snapshot):
         snapshots = session.execute(select(Payslip.id, Payslip.snapshot).where(Payslip.id.in_(chunk)))
-        issued.update((payslip, snapshot["employee"][field]) for payslip, snapshot in snapshots)
-    return issued
+        values.update((payslip, snapshot["employee"][field]) for payslip, snapshot in snapshots)
+    return values
 
 
 def full_name(first_name: str, last_name: str) -> str:
