@@ -120,7 +120,9 @@ def render_now(session: Session, kind: DocumentKind[Any], ids: Iterable[int]) ->
     ``session`` holds no uncommitted work. The snapshots are read in one short transaction, rendered with no
     transaction open, and the bytes stored in another short one, each only where no PDF is stored yet."""
     wanted = sorted(set(ids))
-    rows = session.scalars(select(kind.model).where(kind.model.id.in_(wanted))) if wanted else []
+    rows: Iterable[Any] = (
+        session.scalars(select(kind.model).where(kind.model.id.in_(wanted))) if wanted else ()
+    )
     snapshots = {row.id: kind.snapshot(row) for row in rows if not kind.is_stored(row)}
     session.commit()  # nothing was written: this only ends the reading, so that no lock is held meanwhile
     if not snapshots:
