@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import api_throughput, payroll_month, payslip_pdfs, startup
+from bench import api_throughput, payroll_month, payslip_pdfs, payslip_pdfs_scale, startup
 
 BENCHMARKS = {
     "startup": startup.run,
     "api": api_throughput.run,
     "pdfs": payslip_pdfs.run,
     "payroll": payroll_month.run,
+    "pdfs-scale": payslip_pdfs_scale.run,
 }
 
 

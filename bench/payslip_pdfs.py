@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import resource
-import sqlite3
 import tempfile
 import time
 from datetime import date
@@ -24,15 +23,24 @@ DOCUMENTS = 120
 
 
 def _snapshots() -> list[tuple[int, str, dict[str, Any], str]]:
-    import json
+    """The demo's payslips as the pipeline renders them, read through the ORM: the snapshots are encrypted
+    at rest, under the keys this process built the demo with."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
 
+    from kooperativet.db import make_engine
     from kooperativet.demo import run_demo
+    from kooperativet.payroll.models import Payslip
 
     with tempfile.TemporaryDirectory() as folder:
         run_demo(out=Path(folder), today=date(2026, 11, 20))
-        with sqlite3.connect(Path(folder) / "demo.sqlite3") as connection:
-            rows = connection.execute("SELECT id, number, snapshot FROM payslips ORDER BY id").fetchall()
-    return [(row[0], row[1], json.loads(row[2]), "sv") for row in rows]
+        engine = make_engine(f"sqlite:///{Path(folder) / 'demo.sqlite3'}")
+        try:
+            with Session(engine) as session:
+                payslips = session.scalars(select(Payslip).order_by(Payslip.id)).all()
+                return [(p.id, p.number, p.snapshot, "sv") for p in payslips]
+        finally:
+            engine.dispose()
 
 
 def _raw_weasyprint(html: str) -> bytes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from sqlalchemy.orm import Session
 
 from kooperativet.api.dependencies import DbSession, Now, Today, Window
 from kooperativet.api.downloads import file_response
@@ -15,6 +16,7 @@ from kooperativet.errors import RuleViolation
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Language
 from kooperativet.payroll import service, tax_table_store
+from kooperativet.payroll.models import RunStatus
 from kooperativet.payroll.schemas import (
     CorrectionCreate,
     PayEstimateCreate,
@@ -26,11 +28,19 @@ from kooperativet.payroll.schemas import (
     TaxTableImportRead,
     YearToDateRead,
 )
+from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
 
 router = APIRouter(prefix="/api/v1")
 
 MAX_TAX_TABLE_BYTES = 10 * 1024 * 1024
 PDF = "application/pdf"
+
+
+def _run_read(session: Session, shown: service.RunWithPayslips) -> PayrollRunRead:
+    """A run as the API answers it; a locked one with how many of its payslip PDFs the workers stored."""
+    run = shown.run
+    pdfs = None if run.status == RunStatus.draft else payslip_pdf_progress(session, run_id=run.id)
+    return PayrollRunRead.from_model(shown, pdfs=pdfs)
 
 
 @router.post(
@@ -110,9 +120,10 @@ def list_payroll_runs(
 @router.get("/payroll-runs/{run_id}", tags=["payroll"], responses=problem_responses(401, 403, 404, 422))
 def get_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> PayrollRunRead:
     """A run with every payslip: issued ones, or a draft's as calculated and stored for review, with
-    ``changed_since_calculation`` naming what has changed since (then recalculate before approving)."""
+    ``changed_since_calculation`` naming what has changed since (then recalculate before approving); a
+    locked run with how many of its payslip PDFs are stored (``payslip_pdfs``: rendered of total)."""
     run = service.get_run(session, run_id=run_id)
-    return PayrollRunRead.from_model(service.show_run(session, run=run))
+    return _run_read(session, service.show_run(session, run=run))
 
 
 @router.delete(
@@ -162,7 +173,7 @@ def add_payroll_correction(
 def recalculate_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> PayrollRunRead:
     """Calculate a draft run again from what the database holds now and store it for review (treasurer or
     admin): after the approval refused it with ``draft_changed``, or to see a change take effect."""
-    return PayrollRunRead.from_model(service.recalculate_run(session, run_id=run_id))
+    return _run_read(session, service.recalculate_run(session, run_id=run_id))
 
 
 @router.post(
@@ -177,14 +188,16 @@ def approve_payroll_run(
     changed since, that is a 409 ``draft_changed`` naming what (``changed``), and the run is recalculated with
     ``…/recalculate`` and reviewed again. Approving twice is a 409; a member without a valid bank account
     stops it (422 naming the member); a run that includes the approver's own payout is a 409 ``own_work``.
-    The payslip PDFs are rendered right after the approval is committed, and stored with their SHA-256.
+    The payslip PDFs are rendered by the workers once the approval is committed, in jobs that several
+    workers share, and stored with their SHA-256; ``payslip_pdfs`` says how many are done (read the run
+    again to follow them).
     """
 
     def produce() -> PayrollRunRead:
         run = service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=clock)
         service.render_payslips_after_commit(session, run_id=run.id)
-        commit_now(session)  # the payslip PDFs exist from the approval on, before the answer
-        return PayrollRunRead.from_model(service.show_run(session, run=run))
+        commit_now(session)  # the rendering jobs are recorded with the approval, before the answer
+        return _run_read(session, service.show_run(session, run=run))
 
     return idempotent(
         session,
@@ -205,7 +218,7 @@ def mark_payroll_run_paid(
 ) -> PayrollRunRead:
     """Record that an approved run's salaries have been paid out (treasurer or admin)."""
     run = service.mark_run_paid(session, run_id=run_id, paid_on=today, paid_by_id=user.id)
-    return PayrollRunRead.from_model(service.show_run(session, run=run))
+    return _run_read(session, service.show_run(session, run=run))
 
 
 @router.get(

@@ -12,6 +12,7 @@ from kooperativet.payroll.models import DraftPayslip, PayOn, Payslip, RunStatus,
 if TYPE_CHECKING:
     from kooperativet.payroll.service import PayslipDraft, RunWithPayslips
     from kooperativet.payroll.service.pay_estimate import PayEstimate
+    from kooperativet.payroll.service.payslip_pdfs import PdfProgress
 
 
 def _fraction(value: Decimal | str) -> str:
@@ -139,6 +140,14 @@ _SUMMARY_AMOUNTS = (
 )  # fmt: skip
 
 
+class PayslipPdfProgress(ReadSchema):
+    """How many of a locked run's payslips have their PDF stored: the workers render them after the
+    approval, a run of thousands over some minutes."""
+
+    rendered: int
+    total: int
+
+
 class PayrollRunRead(ReadSchema):
     id: int
     pay_date: date
@@ -156,10 +165,13 @@ class PayrollRunRead(ReadSchema):
         "(409 draft_changed) until it is recalculated"
     )
     payslips: list[PayslipSummary]
+    #: ``null`` on a draft, whose payslips are not issued yet.
+    payslip_pdfs: PayslipPdfProgress | None = None
 
     @classmethod
-    def from_model(cls, shown: RunWithPayslips) -> PayrollRunRead:
-        """The run with the payslips the service returned with it (a draft's are not calculated again)."""
+    def from_model(cls, shown: RunWithPayslips, *, pdfs: PdfProgress | None = None) -> PayrollRunRead:
+        """The run with the payslips the service returned with it (a draft's are not calculated again),
+        and for a locked run how many of their PDFs are stored (``pdfs``)."""
         run = shown.run
         return cls(
             id=run.id,
@@ -173,6 +185,7 @@ class PayrollRunRead(ReadSchema):
             calculated_at=run.calculated_at if run.status == RunStatus.draft else None,
             changed_since_calculation=list(shown.changed_since_calculation),
             payslips=[PayslipSummary.from_model(payslip) for payslip in shown.payslips],
+            payslip_pdfs=None if pdfs is None else PayslipPdfProgress.model_validate(pdfs),
         )
 
 

@@ -1,17 +1,19 @@
 """The PDFs of issued payslips: rendered from each payslip's snapshot after the commit by the document
 pipeline (``PAYSLIP_PDF``), stored once with their SHA-256, read one by one or as a zip.
 
-Approving a run records one rendering job for all its payslips, which a worker does after the commit;
-``kooperativet payroll render`` and the demo render a run's pending payslips on a process pool, by the same
-path. The stored PDF is in the
-member's language; another language is rendered on demand and not stored."""
+Approving a run records its rendering jobs (``render_payslips_after_commit``: one per
+``pipeline.DOCUMENTS_PER_JOB`` payslips), which any number of workers share after the commit, each job on
+one renderer process of its worker's; ``payslip_pdf_progress`` says how many are done. ``kooperativet payroll
+render`` and the demo render a run's pending payslips on a process pool, by the same path. The stored PDF is
+in the member's language; another language is rendered on demand and not stored."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.documents.pipeline import (
@@ -32,6 +34,18 @@ from kooperativet.payroll.service.runs import get_run
 PayslipJob = tuple[int, str, dict[str, Any], str]
 #: From this many payslips on, the pipeline renders them on a process pool rather than one by one.
 POOL_FROM: Final = 16
+#: A worker renders each job's payslips on one process of its own: a worker is one core's work, and more
+#: workers (``kooperativet worker``, on any machine) render a run faster. The process is a fresh one, so the
+#: memory WeasyPrint keeps per document leaves with it instead of growing in a worker that runs for months.
+PROCESSES_PER_WORKER: Final = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PdfProgress:
+    """How many of a run's issued payslips have their PDF stored."""
+
+    rendered: int
+    total: int
 
 
 def issued_payslips(session: Session, *, run_id: int) -> list[Payslip]:
@@ -79,19 +93,38 @@ def payslip_documents(
         render=_render,
         render_many=render_many,
         describe=lambda payslip: {"number": payslip.number},
+        progress=_run_progress,
     )
 
 
-PAYSLIP_PDF: Final = payslip_documents()
+def payslip_pdf_progress(session: Session, *, run_id: int) -> PdfProgress:
+    """How many of the run's payslips have their PDF stored, of how many: one query (a draft has none)."""
+    total, rendered = session.execute(
+        select(func.count(Payslip.id), func.count(Payslip.pdf_sha256)).where(Payslip.run_id == run_id)
+    ).one()
+    return PdfProgress(rendered=rendered, total=total)
+
+
+def _run_progress(session: Session, payslip_id: int) -> str:
+    """For the worker's log: how far the run of ``payslip_id`` has come."""
+    run_id = session.scalar(select(Payslip.run_id).where(Payslip.id == payslip_id))
+    if run_id is None:
+        return f"payslip {payslip_id} does not exist"
+    done = payslip_pdf_progress(session, run_id=run_id)
+    return f"payroll run {run_id}: {done.rendered} of {done.total} payslip PDFs stored"
+
+
+PAYSLIP_PDF: Final = payslip_documents(workers=PROCESSES_PER_WORKER)
 register_kind(PAYSLIP_PDF)
 
 
-def render_payslips_after_commit(session: Session, *, run_id: int) -> None:
-    """The approved run's payslips are rendered once the approval is committed: the whole run at once, by
-    their ids (one query; the snapshots are read by the pipeline when it renders)."""
+def render_payslips_after_commit(session: Session, *, run_id: int, per_job: int | None = None) -> None:
+    """The approved run's payslips are rendered once the approval is committed, by the workers: one job per
+    ``per_job`` payslips (``pipeline.DOCUMENTS_PER_JOB``), recorded in one INSERT after one query for their
+    ids, however large the run (the snapshots are read by the pipeline when it renders)."""
     _require_locked(session, run_id=run_id)
     ids = session.scalars(select(Payslip.id).where(Payslip.run_id == run_id).order_by(Payslip.sequence))
-    render_after_commit(session, PAYSLIP_PDF, list(ids))
+    render_after_commit(session, PAYSLIP_PDF, list(ids), per_job=per_job)
 
 
 def pending_payslip_ids(session: Session, *, run_id: int) -> list[int]:

@@ -27,6 +27,7 @@ from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll import service
 from kooperativet.payroll.models import DraftPayslip, PayOn, RunStatus
 from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, PayrollRunRead, PayslipSummary
+from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import decimal_text, field_errors
@@ -152,13 +153,15 @@ def _run_page(
 ) -> Response:
     run = service.get_run(session, run_id=run_id)
     shown = service.show_run(session, run=run)
-    read = PayrollRunRead.from_model(shown)
+    is_draft = run.status == RunStatus.draft
+    read = PayrollRunRead.from_model(
+        shown, pdfs=None if is_draft else payslip_pdf_progress(session, run_id=run.id)
+    )
     own = reads.own_member_id(session, user=user)
     warnings = [
         reads.draft_warnings(payslip, own_member_id=own) if isinstance(payslip, DraftPayslip) else []
         for payslip in shown.payslips
     ]
-    is_draft = run.status == RunStatus.draft
     return render(
         request,
         "office_payroll/run.html",
@@ -212,6 +215,7 @@ def _refused(
 def approve_run(request: Request, run_id: int, user: Office, session: DbSession, now: Now) -> Response:
     try:
         service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=now)
+        service.render_payslips_after_commit(session, run_id=run_id)  # by the workers, as the API's approval
     except DomainError as exc:
         session.rollback()  # nothing of a refused approval stays, and the page reads the run afresh
         raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
