@@ -70,7 +70,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     worker: EmbeddedWorker | None = app.state.embedded_worker
     if worker is not None:
         worker.start()
-    _freeze_start_up_objects()
+    if getattr(app.state, "serving", False):
+        _freeze_start_up_objects()
     try:
         yield
     finally:
@@ -82,9 +83,19 @@ def _freeze_start_up_objects() -> None:
     """Leave what start-up built (modules, mappers, schemas, routes: some 280 000 objects) out of every later
     garbage collection. A full collection walks all of them with the GIL held, 150–300 ms in which no request
     moves, and under load one came every few seconds: the worst of P3's tail. Collected first, so that no
-    garbage is kept with them."""
+    garbage is kept with them.
+
+    Only in the server process (``create_served_app``): a process that makes many apps, as the tests do,
+    would keep every app's objects frozen for good."""
     gc.collect()
     gc.freeze()
+
+
+def create_served_app() -> FastAPI:
+    """The app as ``kooperativet serve`` runs it: one per server process, start-up objects frozen."""
+    app = create_app()
+    app.state.serving = True
+    return app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

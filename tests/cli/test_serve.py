@@ -31,7 +31,7 @@ def serve_options(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: captured.update(options, app=app))
     result = CliRunner().invoke(cli, ["serve"])
     assert result.exit_code == 0, result.output
-    assert captured.pop("app") == "kooperativet.main:create_app"
+    assert captured.pop("app") == "kooperativet.main:create_served_app"
     return {name: value for name, value in captured.items() if name not in PLACEMENT}
 
 
@@ -70,3 +70,23 @@ def test_uvicorn_does_not_believe_forwarded_for_even_from_localhost(served: str)
     # uvicorn alone trusts 127.0.0.1 (or FORWARDED_ALLOW_IPS); the app decides, and trusts nobody by default.
     response = httpx.get(f"{served}/peer", headers={"X-Forwarded-For": "203.0.113.5"})
     assert response.json() == {"host": "127.0.0.1"}
+
+
+def test_only_the_served_app_freezes_its_start_up_objects(settings: Settings, monkeypatch) -> None:
+    """The server process leaves its start-up objects out of garbage collection (P3's tail); an app made
+    by the tests, many to a process, does not, or each would stay in memory for good."""
+    import gc
+
+    from fastapi.testclient import TestClient
+
+    from kooperativet import main
+
+    monkeypatch.setattr(main, "get_settings", lambda: settings)
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(settings)):
+            assert gc.get_freeze_count() == 0
+        with TestClient(main.create_served_app()):
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -59,7 +59,7 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        "kooperativet.main:create_app",
+        "kooperativet.main:create_served_app",
         factory=True,
         host=host,
         port=port,
