@@ -32,6 +32,7 @@ EXPECTATIONS: dict[str, Expectation] = {
         {"payslip_id": 1, "assignment_id": 1, "invoiced_amount": "1.00", "reason": "test"},
     ),
     "approve_payroll_run": (LOCKED, None),
+    "recalculate_payroll_run": (LOCKED, None),
     "mark_payroll_run_paid": (row(401, 403, 403, 200, 403, 200), None),
     "download_payroll_run_payslips": (OFFICE_READ, None),
     "download_payroll_run_summary": (OFFICE_READ, None),
