@@ -136,6 +136,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("employee_personal_identity_number", sa.String(length=255), nullable=True)
         )
+        batch_op.create_index("ix_payslips_run_id_member_id", ["run_id", "member_id"], unique=False)
 
     with op.batch_alter_table("payroll_runs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("calculated_at", sa.DateTime(timezone=True), nullable=True))
@@ -144,6 +145,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("payslips", schema=None) as batch_op:
+        batch_op.drop_index("ix_payslips_run_id_member_id")
         batch_op.drop_column("employee_personal_identity_number")
         batch_op.drop_column("employee_name")
 

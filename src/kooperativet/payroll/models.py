@@ -176,7 +176,11 @@ class Payslip(PayslipValues, Base):
     """
 
     __tablename__ = "payslips"
-    __table_args__ = (UniqueConstraint("year", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("year", "sequence"),
+        # One payslip per member and run: how the approval finds each issued payslip for its draft's lines.
+        Index("ix_payslips_run_id_member_id", "run_id", "member_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
