@@ -104,8 +104,19 @@ def alvas_paid_work(demo_database: str) -> str:
     return name
 
 
+def _move_alva(demo_database: str) -> None:
+    """Alva moves after the draft was calculated: her address on the payslip is no longer the one reviewed."""
+    engine = make_engine(demo_database)
+    factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY)
+    with transaction(factory) as session:
+        alva_user = session.scalars(select(User).where(User.email == "alva@example.se")).one()
+        alva = session.scalars(select(Member).where(Member.user_id == alva_user.id)).one()
+        alva.street = "Nya gatan 12"
+    engine.dispose()
+
+
 def test_the_treasurer_runs_payroll_for_paid_work_and_exports_the_agi(
-    page: Page, browser: Browser, live_url: str, alvas_paid_work: str
+    page: Page, browser: Browser, live_url: str, alvas_paid_work: str, demo_database: str
 ) -> None:
     sign_in(page, TREASURER)
     page.goto("/office/payroll")
@@ -120,6 +131,17 @@ def test_the_treasurer_runs_payroll_for_paid_work_and_exports_the_agi(
     assert_accessible(page)
     screenshot(page, "office-payroll-run")
     run_url = page.url
+
+    _move_alva(demo_database)
+    page.reload()
+    banner = page.locator("div.warning[role=alert]")
+    expect(banner).to_contain_text("Sedan körningen räknades")
+    expect(banner).to_contain_text("en medlems uppgifter eller bankkonto")
+    expect(page.get_by_role("button", name="Godkänn körningen")).to_have_count(0)
+    assert_accessible(page)
+    screenshot(page, "office-payroll-run-changed")
+    page.get_by_role("button", name="Räkna om körningen").click()
+    expect(banner).to_have_count(0)
 
     page.get_by_role("button", name="Godkänn körningen").click()
     if page.get_by_role("alert").count():  # the run holds the treasurer's own pay: a second person approves
