@@ -24,8 +24,8 @@ from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports import entries
 from kooperativet.exports.formats import sie
-from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
-from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
+from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
+from kooperativet.exports.service.batches import CoveredIds, earlier_batches_hint, exported_ids, store_batch
 from kooperativet.exports.service.sources import PROGRAM_NAME, SWEDEN, as_issued, full_name, require_filled
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord, Payment
 from kooperativet.parameters import service as parameters_service
@@ -59,7 +59,10 @@ def export_sie(
     require_filled(cooperative, ("organisation_number",), what="the SIE file")
     accounts = account_map(session, on=date_to)
     in_range = (date_from, date_to)
-    earlier = _exported(session, in_range)
+    candidates = _candidates(in_range)
+    earlier = {
+        kind: exported_ids(session, ExportKind.sie, kind, among=ids) for kind, ids in candidates.items()
+    }
     dated: list[tuple[date, int, int, DocumentKind, sie.Voucher]] = []
 
     def add(day: date, kind: DocumentKind, document_id: int, voucher: sie.Voucher) -> None:
@@ -125,7 +128,8 @@ def export_sie(
         session,
         kind=ExportKind.sie,
         file=file,
-        covered=[(kind, document_id) for _, _, document_id, kind, _ in dated],
+        # The documents booked, as the database finds them again: the candidates no SIE batch holds.
+        covered=[CoveredIds(kind, _not_booked(kind, ids)) for kind, ids in candidates.items()],
         notes=notes,
         created_at=created_at,
         created_by_id=created_by_id,
@@ -174,22 +178,27 @@ def _reimbursing_lines(in_range: Range, *columns: Any) -> Select[Any]:
     )
 
 
-def _exported(session: Session, in_range: Range) -> dict[DocumentKind, set[int]]:
-    """The range's documents that a SIE batch already holds, by kind (the range's only: a statement per
-    kind, each limited to the range's candidates)."""
-    invoices = select(Invoice.id).where(Invoice.issue_date.between(*in_range))
-    candidates: dict[DocumentKind, Select[Any]] = {
-        DocumentKind.invoice: invoices,
-        DocumentKind.credit_note: invoices,
+def _candidates(in_range: Range) -> dict[DocumentKind, Select[Any]]:
+    """The ids of the range's documents of each kind that a voucher is made for, whether booked or not."""
+    issued = Invoice.issue_date.between(*in_range)
+    return {
+        DocumentKind.invoice: select(Invoice.id).where(issued, Invoice.kind != InvoiceKind.credit_note),
+        DocumentKind.credit_note: select(Invoice.id).where(issued, Invoice.kind == InvoiceKind.credit_note),
         DocumentKind.payment: select(Payment.id).where(Payment.paid_on.between(*in_range)),
         DocumentKind.payroll_run: select(PayrollRun.id).where(*_approved(in_range)),
         DocumentKind.expense: select(Expense.id).where(
-            Expense.assignment_id.in_(_reimbursing_lines(in_range, PayslipLine.assignment_id))
+            Expense.reinvoice.is_(True),
+            Expense.assignment_id.in_(_reimbursing_lines(in_range, PayslipLine.assignment_id)),
         ),
     }
-    return {
-        kind: exported_ids(session, ExportKind.sie, kind, among=among) for kind, among in candidates.items()
-    }
+
+
+def _not_booked(kind: DocumentKind, ids: Select[Any]) -> Select[Any]:
+    """The ids of ``ids`` that no SIE batch holds."""
+    booked = select(ExportedDocument.document_id).where(
+        ExportedDocument.export_kind == ExportKind.sie, ExportedDocument.document_kind == kind
+    )
+    return ids.where(ids.selected_columns[0].not_in(booked))
 
 
 def _invoices(session: Session, in_range: Range) -> list[tuple[int, entries.InvoiceSnapshot]]:
