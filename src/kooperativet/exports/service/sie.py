@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Row, Select, select
+from sqlalchemy import BigInteger, ColumnElement, Row, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet import __version__
 from kooperativet.assignments.models import Expense
-from kooperativet.core.money import ZERO
+from kooperativet.core.money import ORE
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports import entries
@@ -259,24 +260,31 @@ _AMOUNTS: Final = ("gross_salary", "holiday_pay", "employer_contributions", "res
 
 
 def _runs(session: Session, in_range: Range) -> list[entries.PayrollRunSnapshot]:
-    """The range's approved runs with the totals of their payslips: the payslips' amounts as plain rows in
-    one statement, summed in Python with Decimal (SQLite's SUM would go through floating point); no
-    snapshot is decrypted and no payout loaded."""
-    runs = session.execute(select(PayrollRun.id, PayrollRun.pay_date).where(*_approved(in_range)))
-    totals = {run.id: (run.pay_date, dict.fromkeys(_AMOUNTS, ZERO)) for run in runs}
-    amounts = (
-        select(Payslip.run_id, *(getattr(Payslip, name) for name in _AMOUNTS))
-        .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+    """The range's approved runs with the totals of their payslips, summed by the database in one statement
+    (``_in_ore``); no payslip row, snapshot or payout is read."""
+    totals = (
+        select(PayrollRun.id, PayrollRun.pay_date, *(_in_ore(getattr(Payslip, name)) for name in _AMOUNTS))
+        .outerjoin(Payslip, Payslip.run_id == PayrollRun.id)
         .where(*_approved(in_range))
+        .group_by(PayrollRun.id, PayrollRun.pay_date)
     )
-    for payslip in session.execute(amounts):
-        summed = totals[payslip.run_id][1]
-        for name in _AMOUNTS:
-            summed[name] += getattr(payslip, name)
     return [
-        entries.PayrollRunSnapshot(run_id=run_id, pay_date=pay_date, **summed)
-        for run_id, (pay_date, summed) in totals.items()
+        entries.PayrollRunSnapshot(
+            run_id=run_id,
+            pay_date=pay_date,
+            **{
+                name: (Decimal(ore or 0) / 100).quantize(ORE)
+                for name, ore in zip(_AMOUNTS, sums, strict=True)
+            },
+        )
+        for run_id, pay_date, *sums in session.execute(totals)
     ]
+
+
+def _in_ore(amount: Any) -> ColumnElement[Any]:
+    """The sum of an amount column in whole öre, an integer: exact on both databases, where a sum of the
+    amounts themselves would go through floating point on SQLite (which keeps them as doubles)."""
+    return func.sum(cast(func.round(amount * 100), BigInteger))
 
 
 def _reimbursed_expenses(session: Session, in_range: Range) -> Iterable[tuple[date, entries.ExpenseSnapshot]]:
