@@ -93,7 +93,7 @@ def export_agi(
         session,
         kind=ExportKind.agi,
         file=file,
-        covered=CoveredIds(DocumentKind.payslip, _new_payslips(month)),
+        covered=[CoveredIds(DocumentKind.payslip, _new_payslips(month))],
         notes=left_out_runs(session, month) + declared.threshold_notes,
         created_at=created_at,
         created_by_id=created_by_id,

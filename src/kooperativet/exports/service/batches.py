@@ -49,8 +49,9 @@ def batch_file(batch: ExportBatch) -> ExportFile:
 
 @dataclass(frozen=True, slots=True)
 class CoveredIds:
-    """The documents of one kind a batch covers, given as a select of their ids (a month's new payslips):
-    the database inserts them from the select, and no id travels to Python and back."""
+    """The documents of one kind a batch covers, given as a select of their ids (a month's new payslips,
+    the vouchers of a range): the database inserts them from the select, and no id travels to Python and
+    back."""
 
     document_kind: DocumentKind
     ids: Select[Any]
@@ -61,7 +62,7 @@ def store_batch(
     *,
     kind: ExportKind,
     file: ExportFile,
-    covered: Iterable[tuple[DocumentKind, int]] | CoveredIds,
+    covered: Iterable[tuple[DocumentKind, int] | CoveredIds],
     notes: list[str],
     created_at: datetime,
     created_by_id: int | None,
@@ -111,33 +112,29 @@ def _insert_covered(
     *,
     batch_id: int,
     kind: ExportKind,
-    covered: Iterable[tuple[DocumentKind, int]] | CoveredIds,
+    covered: Iterable[tuple[DocumentKind, int] | CoveredIds],
 ) -> int:
     """Insert the documents the batch covers; how many. Neither ORM objects nor the ORM's bulk path, which
-    spend more on each row than the database does: an INSERT from the select of ``CoveredIds``, or one
-    executemany of the table's INSERT."""
+    spend more on each row than the database does: an INSERT from the select of each ``CoveredIds``, and
+    one executemany of the table's INSERT for the documents given one by one."""
     table = Base.metadata.tables[ExportedDocument.__tablename__]
-    if isinstance(covered, CoveredIds):
-        ids = covered.ids.subquery()
-        rows = select(
-            literal(batch_id), literal(str(kind)), literal(str(covered.document_kind)), *ids.columns
-        )
-        result = session.execute(
-            insert(table).from_select(["batch_id", "export_kind", "document_kind", "document_id"], rows)
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]  # an INSERT's result has a row count
-    values = [
-        {
-            "batch_id": batch_id,
-            "export_kind": kind,
-            "document_kind": document_kind,
-            "document_id": document_id,
-        }
-        for document_kind, document_id in covered
-    ]
+    columns = ["batch_id", "export_kind", "document_kind", "document_id"]
+    values = []
+    inserted = 0
+    for item in covered:
+        if isinstance(item, CoveredIds):
+            ids = item.ids.subquery()
+            rows = select(
+                literal(batch_id), literal(str(kind)), literal(str(item.document_kind)), *ids.columns
+            )
+            result = session.execute(insert(table).from_select(columns, rows))
+            inserted += int(result.rowcount)  # type: ignore[attr-defined]  # an INSERT's result has a row count
+        else:
+            document_kind, document_id = item
+            values.append(dict(zip(columns, (batch_id, kind, document_kind, document_id), strict=True)))
     if values:
         session.execute(insert(table), values)
-    return len(values)
+    return inserted + len(values)
 
 
 def exported_ids(

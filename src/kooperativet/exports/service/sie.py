@@ -12,20 +12,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Row, Select, select
+from sqlalchemy import BigInteger, ColumnElement, Row, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet import __version__
 from kooperativet.assignments.models import Expense
-from kooperativet.core.money import ZERO
+from kooperativet.core.money import ORE
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports import entries
 from kooperativet.exports.formats import sie
-from kooperativet.exports.models import DocumentKind, ExportBatch, ExportKind
-from kooperativet.exports.service.batches import earlier_batches_hint, exported_ids, store_batch
+from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
+from kooperativet.exports.service.batches import CoveredIds, earlier_batches_hint, exported_ids, store_batch
 from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
     SWEDEN,
@@ -66,7 +67,10 @@ def export_sie(
     require_filled(cooperative, ("organisation_number",), what="the SIE file")
     accounts = account_map(session, on=date_to)
     in_range = (date_from, date_to)
-    earlier = _exported(session, in_range)
+    candidates = _candidates(in_range)
+    earlier = {
+        kind: exported_ids(session, ExportKind.sie, kind, among=ids) for kind, ids in candidates.items()
+    }
     dated: list[tuple[date, int, int, DocumentKind, sie.Voucher]] = []
 
     def add(day: date, kind: DocumentKind, document_id: int, voucher: sie.Voucher) -> None:
@@ -132,7 +136,8 @@ def export_sie(
         session,
         kind=ExportKind.sie,
         file=file,
-        covered=[(kind, document_id) for _, _, document_id, kind, _ in dated],
+        # The documents booked, as the database finds them again: the candidates no SIE batch holds.
+        covered=[CoveredIds(kind, _not_booked(kind, ids)) for kind, ids in candidates.items()],
         notes=notes,
         created_at=created_at,
         created_by_id=created_by_id,
@@ -181,22 +186,27 @@ def _reimbursing_lines(in_range: Range, *columns: Any) -> Select[Any]:
     )
 
 
-def _exported(session: Session, in_range: Range) -> dict[DocumentKind, set[int]]:
-    """The range's documents that a SIE batch already holds, by kind (the range's only: a statement per
-    kind, each limited to the range's candidates)."""
-    invoices = select(Invoice.id).where(Invoice.issue_date.between(*in_range))
-    candidates: dict[DocumentKind, Select[Any]] = {
-        DocumentKind.invoice: invoices,
-        DocumentKind.credit_note: invoices,
+def _candidates(in_range: Range) -> dict[DocumentKind, Select[Any]]:
+    """The ids of the range's documents of each kind that a voucher is made for, whether booked or not."""
+    issued = Invoice.issue_date.between(*in_range)
+    return {
+        DocumentKind.invoice: select(Invoice.id).where(issued, Invoice.kind != InvoiceKind.credit_note),
+        DocumentKind.credit_note: select(Invoice.id).where(issued, Invoice.kind == InvoiceKind.credit_note),
         DocumentKind.payment: select(Payment.id).where(Payment.paid_on.between(*in_range)),
         DocumentKind.payroll_run: select(PayrollRun.id).where(*_approved(in_range)),
         DocumentKind.expense: select(Expense.id).where(
-            Expense.assignment_id.in_(_reimbursing_lines(in_range, PayslipLine.assignment_id))
+            Expense.reinvoice.is_(True),
+            Expense.assignment_id.in_(_reimbursing_lines(in_range, PayslipLine.assignment_id)),
         ),
     }
-    return {
-        kind: exported_ids(session, ExportKind.sie, kind, among=among) for kind, among in candidates.items()
-    }
+
+
+def _not_booked(kind: DocumentKind, ids: Select[Any]) -> Select[Any]:
+    """The ids of ``ids`` that no SIE batch holds."""
+    booked = select(ExportedDocument.document_id).where(
+        ExportedDocument.export_kind == ExportKind.sie, ExportedDocument.document_kind == kind
+    )
+    return ids.where(ids.selected_columns[0].not_in(booked))
 
 
 def _invoices(session: Session, in_range: Range) -> list[tuple[int, entries.InvoiceSnapshot]]:
@@ -257,24 +267,31 @@ _AMOUNTS: Final = ("gross_salary", "holiday_pay", "employer_contributions", "res
 
 
 def _runs(session: Session, in_range: Range) -> list[entries.PayrollRunSnapshot]:
-    """The range's approved runs with the totals of their payslips: the payslips' amounts as plain rows in
-    one statement, summed in Python with Decimal (SQLite's SUM would go through floating point); no
-    snapshot is decrypted and no payout loaded."""
-    runs = session.execute(select(PayrollRun.id, PayrollRun.pay_date).where(*_approved(in_range)))
-    totals = {run.id: (run.pay_date, dict.fromkeys(_AMOUNTS, ZERO)) for run in runs}
-    amounts = (
-        select(Payslip.run_id, *(getattr(Payslip, name) for name in _AMOUNTS))
-        .join(PayrollRun, PayrollRun.id == Payslip.run_id)
+    """The range's approved runs with the totals of their payslips, summed by the database in one statement
+    (``_in_ore``); no payslip row, snapshot or payout is read."""
+    totals = (
+        select(PayrollRun.id, PayrollRun.pay_date, *(_in_ore(getattr(Payslip, name)) for name in _AMOUNTS))
+        .outerjoin(Payslip, Payslip.run_id == PayrollRun.id)
         .where(*_approved(in_range))
+        .group_by(PayrollRun.id, PayrollRun.pay_date)
     )
-    for payslip in session.execute(amounts):
-        summed = totals[payslip.run_id][1]
-        for name in _AMOUNTS:
-            summed[name] += getattr(payslip, name)
     return [
-        entries.PayrollRunSnapshot(run_id=run_id, pay_date=pay_date, **summed)
-        for run_id, (pay_date, summed) in totals.items()
+        entries.PayrollRunSnapshot(
+            run_id=run_id,
+            pay_date=pay_date,
+            **{
+                name: (Decimal(ore or 0) / 100).quantize(ORE)
+                for name, ore in zip(_AMOUNTS, sums, strict=True)
+            },
+        )
+        for run_id, pay_date, *sums in session.execute(totals)
     ]
+
+
+def _in_ore(amount: Any) -> ColumnElement[Any]:
+    """The sum of an amount column in whole öre, an integer: exact on both databases, where a sum of the
+    amounts themselves would go through floating point on SQLite (which keeps them as doubles)."""
+    return func.sum(cast(func.round(amount * 100), BigInteger))
 
 
 def _reimbursed_expenses(session: Session, in_range: Range) -> Iterable[tuple[date, entries.ExpenseSnapshot]]:
