@@ -144,22 +144,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("payslips", schema=None) as batch_op:
-        batch_op.drop_index("ix_payslips_run_id_member_id")
-        batch_op.drop_column("employee_personal_identity_number")
-        batch_op.drop_column("employee_name")
-
-    with op.batch_alter_table("payroll_runs", schema=None) as batch_op:
-        batch_op.drop_column("calculation_basis")
-        batch_op.drop_column("calculated_at")
-
-    with op.batch_alter_table("payroll_draft_payslip_lines", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_payroll_draft_payslip_lines_draft_payslip_id"))
-        batch_op.drop_index(batch_op.f("ix_payroll_draft_payslip_lines_assignment_id"))
-
     op.drop_table("payroll_draft_payslip_lines")
-    with op.batch_alter_table("payroll_draft_payslips", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_payroll_draft_payslips_run_id"))
-        batch_op.drop_index(batch_op.f("ix_payroll_draft_payslips_member_id"))
-
     op.drop_table("payroll_draft_payslips")
+    op.drop_index("ix_payslips_run_id_member_id", table_name="payslips")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35 and later, PostgreSQL): a batch copy of payslips or
+    # payroll_runs would drop the table under the rows that refer to it.
+    for table, column in (
+        ("payslips", "employee_personal_identity_number"),
+        ("payslips", "employee_name"),
+        ("payroll_runs", "calculation_basis"),
+        ("payroll_runs", "calculated_at"),
+    ):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, literal, select
+from sqlalchemy import Select, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event, chain_head
@@ -127,8 +127,17 @@ def _insert_covered(
             rows = select(
                 literal(batch_id), literal(str(kind)), literal(str(item.document_kind)), *ids.columns
             )
-            result = session.execute(insert(table).from_select(columns, rows))
-            inserted += int(result.rowcount)  # type: ignore[attr-defined]  # an INSERT's result has a row count
+            session.execute(insert(table).from_select(columns, rows))
+            # Counted by the database, not taken from the driver's row count, which is not the same on every
+            # driver for an INSERT … SELECT (the count goes into the audit event, which must not differ).
+            inserted += (
+                session.scalar(
+                    select(func.count())
+                    .select_from(table)
+                    .where(table.c.batch_id == batch_id, table.c.document_kind == str(item.document_kind))
+                )
+                or 0
+            )
         else:
             document_kind, document_id = item
             values.append(dict(zip(columns, (batch_id, kind, document_kind, document_id), strict=True)))

@@ -75,6 +75,9 @@ def issue_draft(
         *(value.label(name) for name, value in constants.items()),
         *(drafts.c[name] for name in VALUE_COLUMNS),
     ).where(drafts.c.run_id == run.id)
+    # In number order, so that ids follow numbers on every database (PostgreSQL's INSERT … SELECT takes the
+    # rows as the plan yields them unless told), as they did when payslips were inserted one by one.
+    copied = copied.order_by(drafts.c.member_id)
     session.execute(
         insert(payslips).from_select(
             ["run_id", "member_id", "sequence", "number", *constants, *VALUE_COLUMNS], copied
@@ -88,6 +91,7 @@ def issue_draft(
             draft_lines.join(drafts, drafts.c.id == draft_lines.c.draft_payslip_id).join(payslips, issued)
         )
         .where(drafts.c.run_id == run.id)
+        .order_by(drafts.c.member_id, draft_lines.c.position)
     )
     session.execute(insert(lines).from_select(["payslip_id", *LINE_COLUMNS], copied_lines))
     return [payslip_number(year, number) for number in sequences]
