@@ -3,12 +3,10 @@ in as many statements for 200 payslips as for 3."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role, User
@@ -19,21 +17,7 @@ from kooperativet.payroll import service
 from kooperativet.payroll.models import PayslipNumberCounter
 from tests.payroll.conftest import APPROVED_AT
 from tests.payroll.population import BIRTH_DATES, MemberPlan, build_population
-
-
-@contextmanager
-def counted(connection: Connection) -> Iterator[list[str]]:
-    """The SQL statements run on the test's connection while the block runs (an executemany is one)."""
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
+from tests.payroll.test_set_based import counted
 
 
 def _approved(session: Session, treasurer: User, *, members: int, first_serial: int) -> tuple[int, list[int]]:
