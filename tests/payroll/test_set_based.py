@@ -27,9 +27,8 @@ from kooperativet.payroll.calculation import Payout, PayoutInput, YearToDatePay,
 from kooperativet.payroll.calculation import TaxMode as CalculationTaxMode
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, PayslipNumberCounter
 from kooperativet.payroll.parameters import payroll_parameters_on
-from kooperativet.payroll.service.calculate import _calculation_tax_setting, tax_setting_on
+from kooperativet.payroll.service.calculate import TOTALS, _calculation_tax_setting, tax_setting_on
 from kooperativet.payroll.service.history import months_to_date, year_pay_before, year_to_date
-from kooperativet.payroll.service.snapshot import TOTALS
 from tests.payroll.conftest import APPROVED_AT
 from tests.payroll.population import (
     BIRTH_DATES,

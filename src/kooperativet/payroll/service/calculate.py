@@ -27,6 +27,12 @@ from kooperativet.payroll.parameters import LoadedParameters
 from kooperativet.payroll.service.history import YearToDate
 from kooperativet.payroll.service.run_inputs import PayoutRow, RunInputs, load_run_inputs
 
+#: The payslip's totals: each the sum of its lines' amounts of the same name.
+TOTALS = (
+    "invoiced_amount", "fee", "gross_salary", "holiday_pay", "employer_contributions", "residue",
+    "taxable_pay", "tax", "expense_reimbursement", "net_pay",
+)  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PayslipDraft:
@@ -40,9 +46,11 @@ class PayslipDraft:
     tax_table_sha256: str | None
     tax_table_import_id: int | None
     year_to_date: YearToDate
+    #: ``TOTALS`` summed once (the review, the stored row and the snapshot each read all of them).
+    totals: dict[str, Decimal]
 
     def total(self, field: str) -> Decimal:
-        return sum((getattr(result, field) for result in self.results), ZERO)
+        return self.totals[field]
 
     @property
     def lines(self) -> list[LineValues]:
@@ -123,6 +131,7 @@ def _draft(*, run: PayrollRun, member: Member, payouts: list[PayoutRow], inputs:
             taxable=before.taxable + sum((r.taxable_pay for r in results), ZERO),
             tax=before.tax + sum((r.tax for r in results), ZERO),
         ),
+        totals={name: sum((getattr(r, name) for r in results), ZERO) for name in TOTALS},
     )
 
 

@@ -21,12 +21,12 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, String, cast, delete, func, insert, select
+from sqlalchemy import ColumnElement, String, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
 from kooperativet.core import identifiers as ids
-from kooperativet.db import table_of, utcnow
+from kooperativet.db import insert_rows, table_of, utcnow
 from kooperativet.errors import Conflict
 from kooperativet.parties.models import Cooperative, Member, MemberTaxSetting
 from kooperativet.payroll.models import (
@@ -39,7 +39,7 @@ from kooperativet.payroll.models import (
 from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.service.calculate import PayslipDraft, calculate_run, payslip_lines
 from kooperativet.payroll.service.issue import LINE_COLUMNS, corrected_numbers, work_periods
-from kooperativet.payroll.service.snapshot import TOTALS, parameters_json, snapshot
+from kooperativet.payroll.service.snapshot import parameters_json, snapshot
 from kooperativet.payroll.tax_table_store import latest_import
 
 #: What each part of the basis covers, in the words of the refusal.
@@ -189,7 +189,7 @@ def _insert_drafts(session: Session, *, run: PayrollRun, drafts: Sequence[Paysli
                     ),
                 )
             )
-        session.execute(insert(table_of(DraftPayslip)), rows)
+        insert_rows(session, table_of(DraftPayslip), rows)
         del rows  # the block's snapshots are written; let them go before the next block is built
         draft_ids = dict(
             session.execute(
@@ -199,8 +199,9 @@ def _insert_drafts(session: Session, *, run: PayrollRun, drafts: Sequence[Paysli
                 )
             ).all()
         )
-        session.execute(
-            insert(table_of(DraftPayslipLine)),
+        insert_rows(
+            session,
+            table_of(DraftPayslipLine),
             [
                 {name: getattr(line, name) for name in LINE_COLUMNS}
                 | {"draft_payslip_id": draft_ids[member_id]}
@@ -220,7 +221,7 @@ def _draft_row(run: PayrollRun, draft: PayslipDraft, stored: dict[str, Any]) -> 
         "language": member.language,
         "employee_name": stored["employee"]["name"],
         "employee_personal_identity_number": stored["employee"]["personal_identity_number"],
-        **{name: draft.total(name) for name in TOTALS},
+        **draft.totals,
         "year_to_date_gross": draft.year_to_date.gross,
         "year_to_date_taxable": draft.year_to_date.taxable,
         "year_to_date_tax": draft.year_to_date.tax,

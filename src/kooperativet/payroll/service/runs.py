@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.calendar import previous_bank_day
-from kooperativet.db import fetch_locked, fetch_page, table_of
+from kooperativet.db import fetch_locked, fetch_page, insert_rows, table_of
 from kooperativet.errors import Conflict, NotFound
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout, RunStatus
@@ -59,10 +59,11 @@ def create_run(
     run = PayrollRun(pay_date=pay_date, pay_on=pay_on, status=RunStatus.draft, created_by_id=created_by_id)
     session.add(run)
     session.flush()
-    # One Core executemany for the payouts (the ORM's bulk path costs more than the rows); the calculation
+    # One bulk insert for the payouts (the ORM's bulk path costs more than the rows); the calculation
     # reads them back as plain rows in one query.
-    session.execute(
-        insert(table_of(RunPayout)),
+    insert_rows(
+        session,
+        table_of(RunPayout),
         [
             {
                 "run_id": run.id,

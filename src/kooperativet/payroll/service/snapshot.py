@@ -72,12 +72,6 @@ def _paid_to(member: Member) -> dict[str, str | None]:
     }
 
 
-TOTALS = (
-    "invoiced_amount", "fee", "gross_salary", "holiday_pay", "employer_contributions", "residue",
-    "taxable_pay", "tax", "expense_reimbursement", "net_pay",
-)  # fmt: skip
-
-
 def parameters_json(draft: PayslipDraft) -> list[dict[str, Any]]:
     """The parameter values the payslip used, with their sources, as stored. A run's payslips all use the
     same ones: the run builds them once and passes them as ``parameters``."""
@@ -144,7 +138,7 @@ def snapshot(
             }
             for line in lines
         ],
-        "totals": {name: str(draft.total(name)) for name in TOTALS},
+        "totals": {name: str(value) for name, value in draft.totals.items()},
         "year_to_date": {
             "gross": str(draft.year_to_date.gross),
             "taxable": str(draft.year_to_date.taxable),
