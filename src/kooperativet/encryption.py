@@ -26,8 +26,20 @@ from typing import Any, Final
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, MetaData, String, Text, column, select, table, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    MetaData,
+    String,
+    Text,
+    column,
+    select,
+    table,
+    type_coerce,
+    update,
+)
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.types import TypeDecorator
 
 from kooperativet.config import Settings, get_settings
@@ -148,6 +160,21 @@ def blind_index(value: str, *, context: str) -> str:
 def decrypt_many(stored: Iterable[str | None], *, context: str) -> list[str | None]:
     """Many stored values of the column ``context`` decrypted at once (``Keyring.decrypt_many``)."""
     return current().decrypt_many(stored, context=context)
+
+
+def stored(column: InstrumentedAttribute[Any]) -> ColumnElement[Any]:
+    """An encrypted column as it is stored, under its own name: ``decrypted`` opens a whole list of them at
+    once, where the column's type would decrypt value by value (thousands of rows for a payroll run or a
+    month's files)."""
+    return type_coerce(column, String()).label(column.key)
+
+
+def decrypted(values: Iterable[str | None], column: InstrumentedAttribute[Any]) -> list[str | None]:
+    """The values of the encrypted ``column`` read with ``stored``, decrypted."""
+    kind = column.type
+    if not isinstance(kind, EncryptedString):
+        raise TypeError(f"{column.key} is not an encrypted column")
+    return decrypt_many(values, context=kind.context)
 
 
 class EncryptedString(TypeDecorator[str]):

@@ -1,5 +1,5 @@
-"""What the exports read with: encrypted columns decrypted a column at a time, and the payee's confirmed
-account by the member's own rule."""
+"""What the exports and a payroll run read members with: encrypted columns decrypted a column at a time,
+and the payee's confirmed account by the member's own rule."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from kooperativet import encryption
 from kooperativet.config import Settings, new_data_key
-from kooperativet.exports.service.pain001 import confirmed_account
-from kooperativet.exports.service.sources import decrypted, stored
-from kooperativet.parties.models import Member
+from kooperativet.encryption import decrypted, stored
+from kooperativet.parties.models import Member, salary_account_of
 
 
 def test_a_column_decrypted_at_once_reads_as_the_column_decrypts_each_value(
@@ -58,9 +57,12 @@ def test_values_decrypted_at_once_may_be_under_a_retired_key_and_must_be_of_thei
     ("clearing", "account", "iban"),
     list(product(["6000", None], ["123456789", None], ["SE3550000000054910000003", None])),
 )
-def test_the_payment_file_pays_the_account_the_members_rule_names(
+def test_the_rule_on_plain_values_names_the_account_the_member_names(
     clearing: str | None, account: str | None, iban: str | None
 ) -> None:
     member = Member(bank_clearing_number=clearing, bank_account_number=account, bank_iban=iban)
 
-    assert confirmed_account(clearing, account, iban) == member.salary_account
+    assert (
+        salary_account_of(clearing_number=clearing, account_number=account, iban=iban)
+        == member.salary_account
+    )

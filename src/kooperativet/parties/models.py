@@ -24,6 +24,17 @@ class SalaryAccount(NamedTuple):
     iban: str | None = None
 
 
+def salary_account_of(
+    *, iban: str | None, clearing_number: str | None, account_number: str | None
+) -> SalaryAccount | None:
+    """The account salary goes to of a member's confirmed bank details (``Member.salary_account``)."""
+    if iban is not None:
+        return SalaryAccount(iban=iban)
+    if clearing_number is not None and account_number is not None:
+        return SalaryAccount(clearing_number=clearing_number, account_number=account_number)
+    return None
+
+
 class Language(StrEnum):
     sv = "sv"
     en = "en"
@@ -135,13 +146,11 @@ class Member(TimestampedMixin, VersionedMixin, Base):
         """The confirmed account salary goes to: the IBAN if the member gave one, else the clearing and
         account number; ``None`` without either. One rule for the payslip and the payment file, so the
         payslip shows the account the money is sent to."""
-        if self.bank_iban is not None:
-            return SalaryAccount(iban=self.bank_iban)
-        if self.bank_clearing_number is not None and self.bank_account_number is not None:
-            return SalaryAccount(
-                clearing_number=self.bank_clearing_number, account_number=self.bank_account_number
-            )
-        return None
+        return salary_account_of(
+            iban=self.bank_iban,
+            clearing_number=self.bank_clearing_number,
+            account_number=self.bank_account_number,
+        )
 
     def is_current_on(self, day: date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day < self.left_on)

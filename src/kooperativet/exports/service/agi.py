@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from kooperativet.assignments.models import Assignment
 from kooperativet.core.identifiers import mask_personal_identity
 from kooperativet.core.money import ZERO
+from kooperativet.encryption import decrypted, stored
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports.formats import agi
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
@@ -29,12 +30,10 @@ from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
     SWEDEN,
     as_issued,
-    decrypted,
     left_out_runs,
     paid_in,
     payslips_paid_in_query,
     require_filled,
-    stored,
 )
 from kooperativet.parties.models import Member
 from kooperativet.parties.service import get_cooperative

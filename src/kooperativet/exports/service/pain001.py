@@ -15,6 +15,7 @@ from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.identifiers import mask_account, mask_iban
+from kooperativet.encryption import decrypted, stored
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.exports.formats import pain001
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
@@ -22,13 +23,11 @@ from kooperativet.exports.service.batches import earlier_batches_hint, store_bat
 from kooperativet.exports.service.sources import (
     SWEDEN,
     as_issued,
-    decrypted,
     full_name,
     in_chunks,
     require_filled,
-    stored,
 )
-from kooperativet.parties.models import Member, SalaryAccount
+from kooperativet.parties.models import Member, SalaryAccount, salary_account_of
 from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 
@@ -145,20 +144,9 @@ def _confirmed_accounts(transfers: list[Row[Any]]) -> dict[int, SalaryAccount | 
     columns = (Member.bank_clearing_number, Member.bank_account_number, Member.bank_iban)
     clearing, account, iban = (decrypted((getattr(t, c.key) for t in transfers), c) for c in columns)
     return {
-        transfer.member_id: confirmed_account(*values)
-        for transfer, *values in zip(transfers, clearing, account, iban, strict=True)
+        transfer.member_id: salary_account_of(iban=i, clearing_number=c, account_number=a)
+        for transfer, c, a, i in zip(transfers, clearing, account, iban, strict=True)
     }
-
-
-def confirmed_account(clearing: str | None, account: str | None, iban: str | None) -> SalaryAccount | None:
-    """The confirmed account of a member with these ``bank_*`` values, by the rule of
-    ``Member.salary_account`` (the payslip shows the same account): the IBAN if the member gave one, else the
-    clearing and account number, else None."""
-    if iban is not None:
-        return SalaryAccount(iban=iban)
-    if clearing is not None and account is not None:
-        return SalaryAccount(clearing_number=clearing, account_number=account)
-    return None
 
 
 def _accounts_on_payslips(session: Session, payslip_ids: list[int]) -> dict[int, SalaryAccount]:
@@ -179,7 +167,7 @@ def _payout_account(
     confirmed: SalaryAccount | None, on_payslip: SalaryAccount | None
 ) -> pain001.MemberAccount:
     """The member's confirmed account now (it may have been confirmed after the payslip was issued): the IBAN
-    when the member gave one, else the clearing and account number (``confirmed_account``); without either
+    when the member gave one, else the clearing and account number (``salary_account_of``); without either
     (a removed member), the account on the payslip. A changed account that nobody has confirmed yet is never
     paid to."""
     account = confirmed or on_payslip or SalaryAccount()

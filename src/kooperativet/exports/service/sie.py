@@ -22,6 +22,7 @@ from kooperativet import __version__
 from kooperativet.assignments.models import Expense
 from kooperativet.core.money import ORE
 from kooperativet.core.vat import VatCategory
+from kooperativet.encryption import decrypted, stored
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports import entries
 from kooperativet.exports.formats import sie
@@ -31,9 +32,7 @@ from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
     SWEDEN,
     as_issued,
-    decrypted,
     require_filled,
-    stored,
 )
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord, Payment
 from kooperativet.parameters import service as parameters_service

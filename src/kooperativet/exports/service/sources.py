@@ -13,10 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, Select, String, select, type_coerce
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, Row, Select, select
+from sqlalchemy.orm import Session
 
-from kooperativet import encryption
 from kooperativet.errors import RuleViolation
 from kooperativet.exports.service.period import Month
 from kooperativet.parties.models import Cooperative
@@ -108,17 +107,3 @@ def as_issued(session: Session, issued: Iterable[tuple[int, str | None]], *, fie
 def full_name(first_name: str, last_name: str) -> str:
     """A member's name as ``Member.full_name`` gives it, which is what the snapshot holds."""
     return f"{first_name} {last_name}"
-
-
-def stored(column: InstrumentedAttribute[Any]) -> ColumnElement[Any]:
-    """An encrypted column as it is stored, under its own name: ``decrypted`` opens a whole list of them at
-    once, where the column's type would decrypt value by value."""
-    return type_coerce(column, String()).label(column.key)
-
-
-def decrypted(values: Iterable[str | None], column: InstrumentedAttribute[Any]) -> list[str | None]:
-    """The values of the encrypted ``column`` read with ``stored``, decrypted."""
-    kind = column.type
-    if not isinstance(kind, encryption.EncryptedString):
-        raise TypeError(f"{column.key} is not an encrypted column")
-    return encryption.decrypt_many(values, context=kind.context)

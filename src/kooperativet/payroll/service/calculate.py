@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from kooperativet.core.money import ZERO
 from kooperativet.errors import RuleViolation
-from kooperativet.parties.models import Member, MemberTaxSetting
 from kooperativet.payroll.calculation import (
     MissingTaxTable,
     NoContributionRule,
@@ -25,7 +25,16 @@ from kooperativet.payroll.calculation import (
 from kooperativet.payroll.models import DraftPayslip, PayrollRun, Payslip
 from kooperativet.payroll.parameters import LoadedParameters
 from kooperativet.payroll.service.history import YearToDate
-from kooperativet.payroll.service.run_inputs import PayoutRow, RunInputs, load_run_inputs
+from kooperativet.payroll.service.run_inputs import (
+    PayoutRow,
+    RunInputs,
+    RunMember,
+    TaxSettingValues,
+    load_run_inputs,
+)
+
+SettingT = TypeVar("SettingT", bound=TaxSettingValues)
+SettingT_co = TypeVar("SettingT_co", bound=TaxSettingValues, covariant=True)
 
 #: The payslip's totals: each the sum of its lines' amounts of the same name.
 TOTALS = (
@@ -38,10 +47,10 @@ TOTALS = (
 class PayslipDraft:
     """One member's payslip as calculated for a run: the payouts in order and their results."""
 
-    member: Member
+    member: RunMember
     payouts: tuple[PayoutRow, ...]
     results: tuple[Payout, ...]
-    tax_setting: MemberTaxSetting
+    tax_setting: TaxSettingValues
     parameters: LoadedParameters
     tax_table_sha256: str | None
     tax_table_import_id: int | None
@@ -84,7 +93,9 @@ def calculate_run(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
     ]
 
 
-def _draft(*, run: PayrollRun, member: Member, payouts: list[PayoutRow], inputs: RunInputs) -> PayslipDraft:
+def _draft(
+    *, run: PayrollRun, member: RunMember, payouts: list[PayoutRow], inputs: RunInputs
+) -> PayslipDraft:
     setting = tax_setting_on(member, on=run.pay_date)
     tax = _calculation_tax_setting(setting)
     table, table_sha256, table_import_id = None, None, None
@@ -135,7 +146,18 @@ def _draft(*, run: PayrollRun, member: Member, payouts: list[PayoutRow], inputs:
     )
 
 
-def tax_setting_on(member: Member, *, on: date) -> MemberTaxSetting:
+class WithTaxSettings(Protocol[SettingT_co]):
+    """A member with tax settings: a ``Member`` or a run's ``RunMember``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def tax_settings(self) -> Sequence[SettingT_co]: ...
+
+
+def tax_setting_on(member: WithTaxSettings[SettingT], *, on: date) -> SettingT:
     """The member's tax setting in force on ``on`` (the latest valid from that day or earlier)."""
     valid = [setting for setting in member.tax_settings if setting.valid_from <= on]
     if not valid:
@@ -149,7 +171,7 @@ def tax_setting_on(member: Member, *, on: date) -> MemberTaxSetting:
 _FLAT = Decimal("30")  # TaxSetting's default; only flat mode reads the percent
 
 
-def _calculation_tax_setting(setting: MemberTaxSetting) -> TaxSetting:
+def _calculation_tax_setting(setting: TaxSettingValues) -> TaxSetting:
     mode = TaxMode(setting.mode)
     return TaxSetting(
         mode=mode,

@@ -39,6 +39,7 @@ from kooperativet.payroll.models import (
 from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.service.calculate import PayslipDraft, calculate_run, payslip_lines
 from kooperativet.payroll.service.issue import LINE_COLUMNS, corrected_numbers, work_periods
+from kooperativet.payroll.service.run_inputs import RunMember
 from kooperativet.payroll.service.snapshot import parameters_json, snapshot
 from kooperativet.payroll.tax_table_store import latest_import
 
@@ -232,7 +233,7 @@ def _draft_row(run: PayrollRun, draft: PayslipDraft, stored: dict[str, Any]) -> 
     }
 
 
-def salary_account_problem(member: Member) -> str | None:
+def salary_account_problem(member: Member | RunMember) -> str | None:
     """Why salary cannot be paid to ``member`` (``None`` when it can): a confirmed, valid account is a
     Swedish IBAN or a clearing and account number (``Member.salary_account``). The web's review of a draft
     shows the same reason before anyone tries to approve."""

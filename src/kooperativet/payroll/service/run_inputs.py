@@ -16,11 +16,18 @@ from decimal import Decimal
 from typing import Protocol, cast
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 
 from kooperativet.db import table_of
-from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
+from kooperativet.encryption import decrypted, stored
+from kooperativet.parties.models import (
+    Language,
+    Member,
+    MemberTaxSetting,
+    SalaryAccount,
+    TaxMode,
+    salary_account_of,
+)
 from kooperativet.payroll.calculation import MonthToDate, YearToDatePay
 from kooperativet.payroll.models import PayrollRun, RunPayout, TaxTableImport
 from kooperativet.payroll.parameters import LoadedParameters, payroll_parameters_on
@@ -58,12 +65,64 @@ class PayoutRow(Protocol):
     def correction_reason(self) -> str | None: ...
 
 
+class TaxSettingValues(Protocol):
+    """A member's tax setting as the calculation reads it (a ``MemberTaxSetting`` or a row of its columns)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def valid_from(self) -> date: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def percent(self) -> Decimal | None: ...
+    @property
+    def table_number(self) -> int | None: ...
+    @property
+    def table_column(self) -> int | None: ...
+    @property
+    def tax_information_missing(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunMember:
+    """A member as a run's calculation and payslips read them: plain values, not an ORM object (ten thousand
+    instrumented members, each decrypting every encrypted column, cost more than their calculation)."""
+
+    id: int
+    first_name: str
+    last_name: str
+    personal_identity_number: str
+    birth_date: date
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    language: Language
+    bank_clearing_number: str | None
+    bank_account_number: str | None
+    bank_iban: str | None
+    has_pending_bank_account: bool
+    tax_settings: tuple[TaxSettingValues, ...]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def salary_account(self) -> SalaryAccount | None:
+        return salary_account_of(
+            iban=self.bank_iban,
+            clearing_number=self.bank_clearing_number,
+            account_number=self.bank_account_number,
+        )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunInputs:
     """A run's payouts by member (members in id order, payouts in position order) and what they need."""
 
     payouts: dict[int, list[PayoutRow]]
-    members: dict[int, Member]
+    members: dict[int, RunMember]
     parameters: LoadedParameters
     month: dict[int, MonthToDate]
     year: dict[int, YearToDate]
@@ -109,28 +168,66 @@ def load_run_inputs(session: Session, *, run: PayrollRun) -> RunInputs:
     )
 
 
-def _members_with_tax_settings(session: Session, *, among: Among) -> dict[int, Member]:
-    """The members and every tax setting of theirs in two queries (the relationship's own loading would
-    read them in batches of a few hundred members)."""
-    members = {
-        member.id: member
-        for member in session.scalars(
-            select(Member).where(Member.id.in_(among)).options(lazyload(Member.tax_settings))
-        )
-    }
-    settings: dict[int, list[MemberTaxSetting]] = defaultdict(list)
-    for setting in session.scalars(
-        select(MemberTaxSetting)
+def _members_with_tax_settings(session: Session, *, among: Among) -> dict[int, RunMember]:
+    """The members and every tax setting of theirs in two queries, as plain values: only the columns a
+    payslip shows are decrypted, a column at a time (``encryption.decrypted``)."""
+    settings: dict[int, list[TaxSettingValues]] = defaultdict(list)
+    for setting in session.execute(
+        select(*table_of(MemberTaxSetting).c)
         .where(MemberTaxSetting.member_id.in_(among))
         .order_by(MemberTaxSetting.member_id, MemberTaxSetting.valid_from)
     ):
-        settings[setting.member_id].append(setting)
-    for member_id, member in members.items():
-        set_committed_value(member, "tax_settings", settings[member_id])
-    return members
+        settings[setting.member_id].append(cast(TaxSettingValues, setting))
+    rows = session.execute(
+        select(
+            Member.id,
+            Member.first_name,
+            Member.last_name,
+            Member.birth_date,
+            Member.street,
+            Member.postal_code,
+            Member.city,
+            Member.language,
+            *(stored(column) for column in _DECRYPTED),
+            (Member.pending_account_number.is_not(None) | Member.pending_iban.is_not(None)).label("pending"),
+        )
+        .where(Member.id.in_(among))
+        .order_by(Member.id)
+    ).all()
+    numbers, clearings, accounts, ibans = (
+        decrypted((getattr(row, column.key) for row in rows), column) for column in _DECRYPTED
+    )
+    return {
+        row.id: RunMember(
+            id=row.id,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            birth_date=row.birth_date,
+            street=row.street,
+            postal_code=row.postal_code,
+            city=row.city,
+            language=Language(row.language),
+            has_pending_bank_account=bool(row.pending),
+            tax_settings=tuple(settings[row.id]),
+            personal_identity_number=cast(str, numbers[index]),  # NOT NULL
+            bank_clearing_number=clearings[index],
+            bank_account_number=accounts[index],
+            bank_iban=ibans[index],
+        )
+        for index, row in enumerate(rows)
+    }
 
 
-def _table_numbers(members: Iterable[Member], *, on: date) -> set[int]:
+#: The encrypted columns of a member that a payslip shows.
+_DECRYPTED = (
+    Member.personal_identity_number,
+    Member.bank_clearing_number,
+    Member.bank_account_number,
+    Member.bank_iban,
+)
+
+
+def _table_numbers(members: Iterable[RunMember], *, on: date) -> set[int]:
     """The tax tables the members' settings in force on ``on`` use; a member without a setting is left to
     the calculation, which names them."""
     numbers = set()

@@ -7,9 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from kooperativet.parties.models import Cooperative, Member
+from kooperativet.parties.models import Cooperative
 from kooperativet.payroll.models import PayrollRun, PayslipLine
 from kooperativet.payroll.service.calculate import LineValues, PayslipDraft
+from kooperativet.payroll.service.run_inputs import RunMember
 
 _LINE_AMOUNTS = (
     "invoiced_amount", "fee_rate", "fee", "pool", "gross_salary", "holiday_pay_rate", "holiday_pay",
@@ -60,7 +61,7 @@ def line_snapshot(line: PayslipLine | LineValues) -> dict[str, Any]:
     return data
 
 
-def _paid_to(member: Member) -> dict[str, str | None]:
+def _paid_to(member: RunMember) -> dict[str, str | None]:
     """The account the payslip says the net pay goes to; ``bank_iban`` is only written when it is the one
     (snapshots issued before members could give an IBAN have the other two only)."""
     account = member.salary_account
