@@ -33,8 +33,11 @@ run: $(VENV)/.installed
 	$(BIN)/kooperativet db upgrade
 	$(BIN)/kooperativet serve --host $(HOST) --port $(PORT)
 
+# One test worker per core (pytest-xdist). Each test module runs whole, in order, on one worker, so its
+# module fixtures (a built demo, a served database) are made once. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests migrations bench

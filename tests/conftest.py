@@ -45,15 +45,6 @@ TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS10ZXN0LWRhdGEta2V5LXRlc3Q="
 TEST_BLIND_INDEX_KEY = "dGVzdC1ibGluZC1pbmRleC1rZXktdGVzdC1ibGluZC0="
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With pytest-xdist (``make test`` runs a worker per core), each test module runs whole on one worker,
-    so a module's fixtures (a built demo, a served database) are made once; the browser tests share one
-    worker, and with it one demo database, one server and one Chromium."""
-    for item in items:
-        group = "browser" if "browser" in item.path.parent.parts else str(item.path)
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def password_hash() -> str:
     return hash_password(PASSWORD)
@@ -99,6 +90,15 @@ def keyring(tmp_path_factory: pytest.TempPathFactory) -> encryption.Keyring:
             blind_index_key=TEST_BLIND_INDEX_KEY,
         )
     )
+
+
+@pytest.fixture(autouse=True)
+def keyring_restored(keyring: encryption.Keyring) -> Iterator[None]:
+    """Every test ends with the session's keys configured again: a command run in-process (``CliRunner``)
+    configures the keys of its own environment, and the next test in the same worker must not read with
+    them."""
+    yield
+    encryption.use(keyring)
 
 
 @pytest.fixture
