@@ -38,3 +38,21 @@ def report(benchmark_id: str, figures: dict[str, Any], *, target: str, met: bool
     print(f"{benchmark_id}: {'met' if met else 'NOT met'} ({target})")
     for name, value in figures.items():
         print(f"    {name}: {value}")
+
+
+def peak_memory_mb() -> float:
+    """The process's peak resident memory in MB since it started its program.
+
+    Linux's ``VmHWM`` is reset when a process executes a new program; ``ru_maxrss`` is not, so a child
+    started by fork and exec (multiprocessing's "spawn") would report its parent's size at the fork as its
+    own. Elsewhere ``ru_maxrss`` is what there is."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

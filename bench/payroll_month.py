@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import resource
 import secrets
 import tempfile
 import time
@@ -35,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bench.common import report
+from bench.common import peak_memory_mb, report
 
 SIZES = (2_000, 20_000)
 PAYOUTS_PER_MEMBER = 2.06  # 20 000 payouts among 9 700 members, as measured in the issue
@@ -282,7 +281,7 @@ def timed_month(url: str) -> dict[str, Any]:
     step("pain001", lambda s: exports.export_pain001(s, run_id=run_id, **common))
     month = round(sum(steps.values()), 3)
     # The month's peak, before the floor below reads every payslip row into memory for its own insert.
-    peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    peak_mb = peak_memory_mb()
 
     # The floor: the same payslip rows, inserted at once into an empty copy of the table and committed. The
     # copy has the same column types (encrypted bank details, JSON snapshot) and no constraints or indexes.
