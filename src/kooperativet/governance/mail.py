@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.config import Settings
 from kooperativet.governance.models import Meeting
-from kooperativet.mail import queue_mail, recipient
+from kooperativet.mail import Message, queue_many, recipient
 from kooperativet.mail.addresses import domain_of
 from kooperativet.parties.models import Cooperative, Member
 
@@ -28,21 +28,23 @@ def queue_notice(
     if not members:
         return NO_RECIPIENTS, "nobody entitled has an e-mail address; send the notice another way"
     cooperative = session.scalar(select(Cooperative.name).order_by(Cooperative.id).limit(1))
+    messages = []
     for member in members:
         assert member.email is not None
-        queue_mail(
-            session,
-            to=recipient(member.full_name, member.email),
-            template=NOTICE_TEMPLATE,
-            language=member.language,
-            context={
-                "cooperative": cooperative or "",
-                "name": member.full_name,
-                "title": meeting.title,
-                "held_on": meeting.held_on,
-                "location": meeting.location,
-                "text": text,
-            },
-            domain=domain_of(settings.smtp_from),
+        messages.append(
+            Message(
+                to=recipient(member.full_name, member.email),
+                language=member.language,
+                context={
+                    "cooperative": cooperative or "",
+                    "name": member.full_name,
+                    "title": meeting.title,
+                    "held_on": meeting.held_on,
+                    "location": meeting.location,
+                    "text": text,
+                },
+            )
         )
+    # All of them in a constant number of statements, however many members the cooperative has.
+    queue_many(session, template=NOTICE_TEMPLATE, messages=messages, domain=domain_of(settings.smtp_from))
     return QUEUED, f"queued for {len(members)} member(s)"

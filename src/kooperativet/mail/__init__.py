@@ -2,6 +2,14 @@
 
 from kooperativet.mail.addresses import recipient
 from kooperativet.mail.attachments import AttachmentFile, attachment, attachment_source
-from kooperativet.mail.outbox import queue_mail
+from kooperativet.mail.outbox import Message, queue_mail, queue_many
 
-__all__ = ["AttachmentFile", "attachment", "attachment_source", "queue_mail", "recipient"]
+__all__ = [
+    "AttachmentFile",
+    "Message",
+    "attachment",
+    "attachment_source",
+    "queue_mail",
+    "queue_many",
+    "recipient",
+]

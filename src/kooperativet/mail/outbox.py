@@ -9,14 +9,17 @@ into bytes when it is sent.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kooperativet.db import clock_of
 from kooperativet.jobs import enqueue
+from kooperativet.jobs.queue import enqueue_new
 from kooperativet.mail.formatting import install_filters
 from kooperativet.mail.models import MailState, OutgoingMail
 
@@ -55,6 +58,23 @@ def compose(template: str, language: str, context: Mapping[str, Any]) -> tuple[s
     return subject, text, html
 
 
+@dataclass(frozen=True, kw_only=True)
+class Message:
+    """One message to queue: to whom, in which language, what its template is filled with and carries.
+
+    ``to`` holds addresses or ``"Name <address>"`` (``mail.recipient``). ``secrets`` (a one-time link) are
+    blanked out of the stored copy once the message is sent. A ``message_id`` chosen by the caller
+    (``<payslip-7@…>``) lets a caller see what it queued before; without one a new id is made."""
+
+    to: str | Sequence[str]
+    language: str
+    context: Mapping[str, Any]
+    attachments: Sequence[Mapping[str, object]] = ()
+    bcc: Sequence[str] = ()
+    secrets: Sequence[str] = ()
+    message_id: str | None = None
+
+
 def queue_mail(
     session: Session,
     *,
@@ -69,25 +89,55 @@ def queue_mail(
 ) -> OutgoingMail:
     """Compose ``template`` for ``to`` and queue it in this transaction; it is sent after the commit.
 
-    ``to`` holds addresses or ``"Name <address>"`` (``mail.recipient``); ``domain`` is the Message-ID's
-    domain, by default the From address's (settled by the worker, which knows the settings). ``secrets``
-    (a one-time link) are blanked out of the stored copy once the message is sent."""
-    subject, text, html = compose(template, language, context)
-    message = OutgoingMail(
-        template=template,
-        language=language,
-        to_addresses=[to] if isinstance(to, str) else list(to),
-        bcc_addresses=list(bcc),
-        subject=subject,
-        text_body=text,
-        html_body=html,
-        attachments=[dict(reference) for reference in attachments],
-        redact_after_sending=[secret for secret in secrets if secret],
-        message_id=make_msgid(domain=domain or PENDING_DOMAIN),
-        state=MailState.queued,
-        queued_at=clock_of(session),
+    ``domain`` is the Message-ID's domain, by default the From address's (settled by the worker, which
+    knows the settings)."""
+    one = Message(
+        to=to, language=language, context=context, attachments=attachments, bcc=bcc, secrets=secrets
     )
+    message = OutgoingMail(**_composed(session, template, one, domain=domain))
     session.add(message)
     session.flush()
     enqueue(session, SEND_MAIL, {"mail_id": message.id}, key=f"mail:{message.id}")
     return message
+
+
+def queue_many(
+    session: Session, *, template: str, messages: Sequence[Message], domain: str | None = None
+) -> list[int]:
+    """``queue_mail`` for many messages of one template — a meeting notice to every member, a vote opening
+    to every voter — in a constant number of statements however many they are: the messages in one
+    multi-row INSERT, their ids read back by Message-ID (unique; SQLite cannot return them in order), their
+    send jobs in one more. The ids, in the order of ``messages``."""
+    if not messages:
+        return []
+    rows = [_composed(session, template, message, domain=domain) for message in messages]
+    session.execute(insert(OutgoingMail), rows)
+    ids = dict(
+        session.execute(
+            select(OutgoingMail.message_id, OutgoingMail.id).where(
+                OutgoingMail.message_id.in_([row["message_id"] for row in rows])
+            )
+        ).all()
+    )
+    queued = [ids[row["message_id"]] for row in rows]
+    enqueue_new(session, SEND_MAIL, [({"mail_id": mail_id}, f"mail:{mail_id}") for mail_id in queued])
+    return queued
+
+
+def _composed(session: Session, template: str, message: Message, *, domain: str | None) -> dict[str, Any]:
+    """The stored columns of ``message``: written out in full from ``template`` now, sent later."""
+    subject, text, html = compose(template, message.language, message.context)
+    return {
+        "template": template,
+        "language": message.language,
+        "to_addresses": [message.to] if isinstance(message.to, str) else list(message.to),
+        "bcc_addresses": list(message.bcc),
+        "subject": subject,
+        "text_body": text,
+        "html_body": html,
+        "attachments": [dict(reference) for reference in message.attachments],
+        "redact_after_sending": [secret for secret in message.secrets if secret],
+        "message_id": message.message_id or make_msgid(domain=domain or PENDING_DOMAIN),
+        "state": MailState.queued,
+        "queued_at": clock_of(session),
+    }

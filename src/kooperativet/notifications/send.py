@@ -14,18 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from email.utils import make_msgid
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kooperativet.db import clock_of
 from kooperativet.documents.render import long_date, money
-from kooperativet.jobs.queue import enqueue_new
-from kooperativet.mail import queue_mail
-from kooperativet.mail.models import MailState, OutgoingMail
-from kooperativet.mail.outbox import LANGUAGES, PENDING_DOMAIN, SEND_MAIL, compose
+from kooperativet.mail import Message, queue_mail, queue_many
+from kooperativet.mail.models import OutgoingMail
+from kooperativet.mail.outbox import LANGUAGES
 from kooperativet.notifications.preferences import receives
 from kooperativet.notifications.recipients import Recipient
 from kooperativet.notifications.topics import topic
@@ -94,49 +91,23 @@ class Notice:
 
 
 def notify_many(session: Session, topic_key: str, notices: Sequence[Notice]) -> list[int]:
-    """Queue each notice whose recipient wants ``topic_key``, in a constant number of statements; the ids
-    of the messages queued."""
+    """Queue each notice whose recipient wants ``topic_key``, in a constant number of statements
+    (``mail.queue_many``); the ids of the messages queued."""
     topic(topic_key)
     wanted = receives(session, [n.recipient.user_id for n in notices], topic_key)
     already = _queued_already(session, [n.message_id for n in notices if n.message_id is not None])
-    now = clock_of(session)
-    rows = []
-    for notice in notices:
-        message_id = notice.message_id or make_msgid(
-            domain=PENDING_DOMAIN
-        )  # the worker puts the From domain in
-        if not wanted[notice.recipient.user_id] or message_id in already:
-            continue
-        language = _language(notice.recipient)
-        subject, text, html = compose(topic_key, language, _context(notice.recipient, notice.context))
-        rows.append(
-            {
-                "template": topic_key,
-                "language": language,
-                "to_addresses": [notice.recipient.email],
-                "bcc_addresses": [],
-                "subject": subject,
-                "text_body": text,
-                "html_body": html,
-                "attachments": [dict(reference) for reference in notice.attachments],
-                "message_id": message_id,
-                "state": MailState.queued,
-                "queued_at": now,
-            }
+    messages = [
+        Message(
+            to=[notice.recipient.email],
+            language=_language(notice.recipient),
+            context=_context(notice.recipient, notice.context),
+            attachments=notice.attachments,
+            message_id=notice.message_id,
         )
-    if not rows:
-        return []
-    # One executemany; the ids are read back by Message-ID (unique), since SQLite cannot return them in order.
-    session.execute(insert(OutgoingMail), rows)
-    mail_ids = list(
-        session.scalars(
-            select(OutgoingMail.id)
-            .where(OutgoingMail.message_id.in_([row["message_id"] for row in rows]))
-            .order_by(OutgoingMail.id)
-        )
-    )
-    _enqueue_sends(session, mail_ids)
-    return mail_ids
+        for notice in notices
+        if wanted[notice.recipient.user_id] and notice.message_id not in already
+    ]
+    return queue_many(session, template=topic_key, messages=messages)
 
 
 def _queued_already(session: Session, message_ids: Sequence[str]) -> set[str]:
@@ -145,9 +116,3 @@ def _queued_already(session: Session, message_ids: Sequence[str]) -> set[str]:
     return set(
         session.scalars(select(OutgoingMail.message_id).where(OutgoingMail.message_id.in_(message_ids)))
     )
-
-
-def _enqueue_sends(session: Session, mail_ids: Sequence[int]) -> None:
-    """One send job per message, as ``queue_mail`` makes them, in one INSERT: the messages were just made,
-    so their keys are new."""
-    enqueue_new(session, SEND_MAIL, [({"mail_id": mail_id}, f"mail:{mail_id}") for mail_id in mail_ids])
