@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
 from kooperativet.invoices.models import UnmatchedBankEntry
+from kooperativet.invoices.unmatched_reasons import reason_in
 from tests.invoices.test_camt054_versions import upload, version_file
 from tests.mailbox import Mailbox
 from tests.notifications.conftest import text_of
@@ -29,6 +30,9 @@ def test_one_message_per_import_lists_the_unmatched_entries(
         text = text_of(message)
         for entry in entries:
             assert f"- {entry.reference or entry.bank_entry_reference}:" in text
+            # Why, in the treasurer's Swedish, not in the importer's stored English.
+            assert f"Skäl: {reason_in(entry.reason, 'sv')}" in text
+            assert entry.reason not in text
     assert "15\N{NO-BREAK SPACE}000,00 SEK" in text_of(mailbox.to(importer.user.email)[0])
 
 

@@ -9,9 +9,7 @@ detail is used only for the codes not listed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
@@ -19,10 +17,10 @@ from starlette.responses import HTMLResponse
 
 from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
 from kooperativet.core.vat import VatCategory
-from kooperativet.documents.render import money
 from kooperativet.errors import DomainError
 from kooperativet.invoices.documents import UNIT_NAMES
 from kooperativet.invoices.models import BankEntryResolution, InvoiceKind, InvoiceStatus
+from kooperativet.invoices.unmatched_reasons import reason_in
 from kooperativet.mail.models import MailState
 from kooperativet.parties.models import ClientKind, Language
 from kooperativet.web.i18n import N_, request_language
@@ -140,52 +138,12 @@ FIELD_REFUSALS = {
     "reason": N_("Say why the commission is rejected."),
 }
 
+
 #: Why the import left a bank entry unmatched (``invoices.payments``), matched on the service's English
 #: reason; a reason not listed (the bank file's own problems) is shown as it is.
-BANK_REASONS = (
-    (re.compile(r"^no valid OCR reference$"), N_("The payer gave no valid OCR number.")),
-    (re.compile(r"^no invoice has this OCR reference$"), N_("No invoice has this OCR number.")),
-    (
-        re.compile(r"^paid in (?P<paid>\w+), invoiced in (?P<invoiced>\w+)$"),
-        N_("Paid in %(paid)s, invoiced in %(invoiced)s."),
-    ),
-    (
-        re.compile(r"^invoice (?P<number>\S+) is the importer's own work"),
-        N_(
-            "Invoice %(number)s is the own work of the person who read the file: another treasurer or an "
-            "admin assigns it."
-        ),
-    ),
-    (re.compile(r"^invoice (?P<number>\S+) is \w+$"), N_("Invoice %(number)s is no longer unpaid.")),
-    (
-        re.compile(r"^more than the (?P<due>[\d.]+) due on invoice (?P<number>\S+)$"),
-        N_("More than the %(due)s kr due on invoice %(number)s."),
-    ),
-    (re.compile(r"^incomplete entry$"), N_("The bank's entry is incomplete.")),
-    (
-        re.compile(r"^none of its references names an open invoice"),
-        N_("None of its references names an unpaid invoice."),
-    ),
-    (
-        re.compile(r"^(?P<left>[\d.]+) of (?P<amount>[\d.]+) was left after paying"),
-        N_("%(left)s kr of %(amount)s kr was left after paying the invoices its references name."),
-    ),
-)
-AMOUNTS = frozenset({"due", "left", "amount"})
-
-
 def bank_reason(request: Request, reason: str) -> str:
-    """Why a bank entry was left unmatched, in the person's language."""
-    language = request_language(request)
-    for pattern, message in BANK_REASONS:
-        found = pattern.match(reason)
-        if found:
-            parts = {
-                key: money(Decimal(value), language) if key in AMOUNTS else value
-                for key, value in found.groupdict().items()
-            }
-            return gettext(request, message, **parts)
-    return reason
+    """Why a bank entry was left unmatched, in the person's language (``invoices.unmatched_reasons``)."""
+    return reason_in(reason, request_language(request))
 
 
 def unit_name(code: str, language: str) -> str:
