@@ -4,14 +4,18 @@ and the office sends it again, as the same message."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.config import Settings
 from kooperativet.db import CLOCK
+from kooperativet.jobs import runner
 from kooperativet.jobs.models import Job, JobState
 from kooperativet.jobs.runner import run_due
 from kooperativet.mail import queue_mail
@@ -135,3 +139,28 @@ def test_after_the_last_attempt_the_message_fails_and_is_sent_again_as_the_same_
     message, _job = _state(session_factory, mail_id)
     assert message.state == MailState.sent
     assert arrived["Message-ID"] == first_id == message.message_id
+
+
+def test_without_a_server_every_message_waits_and_the_worker_says_so_once(
+    session_factory: sessionmaker[Session], settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    unconfigured = settings.model_copy(update={"smtp_host": None})
+    first, second = _queue(session_factory), _queue(session_factory)
+    runner._SAID.clear()  # what an earlier test in this process said
+    with (
+        caplog.at_level(logging.WARNING, logger="kooperativet.jobs.runner"),
+        _at(session_factory, START) as session,
+    ):
+        assert run_due(session, unconfigured, "test") == 2
+
+    said = [record.getMessage() for record in caplog.records]
+    assert said == [
+        "send_mail jobs wait: no SMTP server is configured (KOOPERATIVET_SMTP_HOST) "
+        "(each is retried; this is said once)"
+    ]
+    for mail_id in (first, second):
+        with session_factory() as session:
+            message = session.get_one(OutgoingMail, mail_id)
+            job = session.scalars(select(Job).where(Job.key == f"mail:{mail_id}")).one()
+            assert (message.state, job.state, job.attempts) == (MailState.queued, JobState.pending, 1)
+            assert "no SMTP server is configured" in (job.last_error or "")

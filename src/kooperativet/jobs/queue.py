@@ -22,6 +22,12 @@ from kooperativet.jobs.models import Job, JobState
 WORK_ENQUEUED = "kooperativet_work_enqueued"  # Session.info: set when a transaction enqueued a job
 
 
+class JobWaits(Exception):
+    """The job cannot be done until something outside it changes: a setting nobody has made yet (no SMTP
+    server configured). It is retried like any failure and its reason recorded on the job, but the worker
+    says it in its log once, not once for every message of the demo or of a new installation."""
+
+
 @dataclass(frozen=True)
 class JobContext:
     """What a handler gets besides its payload: a session of its own and the settings (SMTP, data folder)."""

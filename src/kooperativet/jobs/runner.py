@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.db import after_commit, clock_of
 from kooperativet.jobs.models import Job, JobState
-from kooperativet.jobs.queue import WORK_ENQUEUED, JobContext, handler_for
+from kooperativet.jobs.queue import WORK_ENQUEUED, JobContext, JobWaits, handler_for
 
 log = logging.getLogger(__name__)
+#: The reasons jobs wait (``JobWaits``) this process has logged already, by kind.
+_SAID: set[tuple[str, str]] = set()
 
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)
@@ -91,7 +93,11 @@ def run_one(session: Session, settings: Any, worker: str) -> bool:
         session.commit()
     except Exception as error:
         session.rollback()
-        log.warning("job %s (%s) failed on attempt %s: %s", job_id, kind, attempt, error)
+        if not isinstance(error, JobWaits):
+            log.warning("job %s (%s) failed on attempt %s: %s", job_id, kind, attempt, error)
+        elif (kind, str(error)) not in _SAID:
+            _SAID.add((kind, str(error)))
+            log.warning("%s jobs wait: %s (each is retried; this is said once)", kind, error)
         _record_failure(session, job_id, worker, error)
         return True
     _record_done(session, job_id, worker)

@@ -12,11 +12,16 @@ from contextlib import contextmanager
 from email.message import EmailMessage
 
 from kooperativet.config import Settings, SmtpSecurity
+from kooperativet.jobs.queue import JobWaits
 from kooperativet.mail.addresses import sender_address
 
 
 class MailNotSent(Exception):
     """The SMTP server could not be reached or refused the message; the job tries again later."""
+
+
+class NoMailServer(MailNotSent, JobWaits):
+    """No SMTP server is configured: every message waits in the outbox until one is."""
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext:
@@ -67,7 +72,7 @@ def login(smtp: smtplib.SMTP, username: str, password: str) -> None:
 def require_server(settings: Settings) -> None:
     """Raise ``MailNotSent`` when no SMTP server is configured: the message waits in the outbox."""
     if settings.smtp_host is None:
-        raise MailNotSent("no SMTP server is configured (KOOPERATIVET_SMTP_HOST)")
+        raise NoMailServer("no SMTP server is configured (KOOPERATIVET_SMTP_HOST)")
 
 
 def transmit(settings: Settings, message: EmailMessage, recipients: Sequence[str]) -> None:
