@@ -13,18 +13,15 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import User
-from kooperativet.db import make_engine, make_session_factory
 from kooperativet.documents.pipeline import RENDER_DOCUMENTS, render_after_commit
 from kooperativet.jobs.models import Job, JobState
 from kooperativet.parameters import service as parameters_service
@@ -32,22 +29,9 @@ from kooperativet.parties.models import Cooperative, TaxMode
 from kooperativet.payroll import service
 from kooperativet.payroll.models import Payslip
 from kooperativet.payroll.service.payslip_pdfs import PAYSLIP_PDF, payslip_pdf_progress
-from tests.conftest import TEST_AUDIT_KEY
 from tests.jobs.render_gate import GATE, GATED_PAYSLIP_PDF
 from tests.jobs.test_worker_process import wait_for, worker_environment
 from tests.payroll.population import BIRTH_DATES, MemberPlan, build_population
-
-
-@pytest.fixture
-def committed_engine(committed_url: str) -> Iterator[Engine]:
-    engine = make_engine(committed_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def factory(committed_engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(committed_engine, audit_key=TEST_AUDIT_KEY)
 
 
 def approved_run(factory: sessionmaker[Session], *, members: int) -> tuple[int, list[int]]:

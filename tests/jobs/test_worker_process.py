@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,18 +27,6 @@ from tests.jobs import handlers
 from tests.jobs.handlers import effects
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def committed_engine(committed_url: str) -> Iterator[Engine]:
-    engine = make_engine(committed_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def factory(committed_engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(committed_engine, audit_key=TEST_AUDIT_KEY)
 
 
 def worker_environment(url: str, data_dir: Path) -> dict[str, str]:
