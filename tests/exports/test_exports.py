@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Expense
 from kooperativet.core.money import drop_ore
-from kooperativet.exports.formats import sie
+from kooperativet.exports.formats import sie_read
 from kooperativet.exports.formats.agi import KOMPONENT_NS
 from kooperativet.exports.formats.pain001 import NAMESPACE as PAIN001
 from kooperativet.invoices.models import Invoice
@@ -159,7 +159,7 @@ def test_sie_vouchers_balance_and_book_tax_and_contributions_as_the_payslips(
     assert response.status_code == 201, response.text
     content = _download(api, response.json(), headers)
     assert b"#FORMAT PC8\n" in content
-    document = sie.read(content)
+    document = sie_read.read(content)
     assert document.vouchers
     assert all(voucher.balance == 0 for voucher in document.vouchers)
 
@@ -207,7 +207,7 @@ def test_sie_spells_an_emoji_and_a_polish_letter_in_codepage_437_and_says_so_in_
     response = api.post(f"{EXPORTS}/sie", json=NOVEMBER, headers=headers)
 
     assert response.status_code == 201, response.text
-    texts = [voucher.text for voucher in sie.read(_download(api, response.json(), headers)).vouchers]
+    texts = [voucher.text for voucher in sie_read.read(_download(api, response.json(), headers)).vouchers]
     assert f"Faktura {number} Teatern Lódz ?" in texts
     assert any(text.startswith("Utlägg ") and text.endswith(": Tåg Lódz ?") for text in texts)
     notes = response.json()["notes"]

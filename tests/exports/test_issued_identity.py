@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
-from kooperativet.exports.formats import sie
+from kooperativet.exports.formats import sie_read
 from kooperativet.exports.formats.pain001 import NAMESPACE as PAIN001
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Member
@@ -58,7 +58,7 @@ def _declared_numbers(content: bytes) -> list[str]:
 
 
 def _voucher_texts(content: bytes) -> list[str]:
-    return [voucher.text for voucher in sie.read(content).vouchers]
+    return [voucher.text for voucher in sie_read.read(content).vouchers]
 
 
 def test_a_new_name_and_personnummer_after_the_payslip_do_not_change_what_the_exports_write(

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kooperativet.exports.formats import sie
+from kooperativet.exports.formats import sie_read
 from kooperativet.exports.models import DocumentKind, ExportedDocument
 from kooperativet.invoices.models import Invoice, InvoiceKind, Payment, PaymentSource
 from tests.exports.conftest import ApprovedRun
@@ -90,7 +90,7 @@ def test_invoices_credit_notes_and_payments_are_booked_once_each_under_their_kin
     }
     assert first.json()["document_count"] == len(invoices) + 2
     content = api.get(f"{EXPORTS}/{first.json()['id']}/file", headers=headers).content
-    texts = [voucher.text for voucher in sie.read(content).vouchers]
+    texts = [voucher.text for voucher in sie_read.read(content).vouchers]
     assert texts.count(f"Kreditfaktura {credit.number} Malmö stad") == 1
     assert texts.count(f"Inbetalning faktura {invoices[1].number}") == 1
 
