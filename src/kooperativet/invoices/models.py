@@ -81,7 +81,7 @@ class Invoice(TimestampedMixin, Base):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
-    issue_date: Mapped[date]
+    issue_date: Mapped[date] = mapped_column(index=True)
     due_date: Mapped[date | None] = mapped_column(index=True)
     language: Mapped[Language] = mapped_column(String(2))
     currency: Mapped[str] = mapped_column(String(3), default="SEK")
