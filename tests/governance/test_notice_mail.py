@@ -3,11 +3,9 @@ cooperative of ten thousand members calls its annual meeting in one request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from kooperativet.config import Settings
@@ -17,24 +15,11 @@ from kooperativet.jobs.models import Job
 from kooperativet.mail import recipient
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.parties.models import Language, Member
+from tests.payroll.test_set_based import counted
 
 MEETING = Meeting(
     kind=MeetingKind.ANNUAL, title="Årsmöte 2027", held_on=date(2027, 3, 20), location="Kulturhuset"
 )
-
-
-@contextmanager
-def counted(connection: Connection) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
 
 
 def _members(count: int) -> list[Member]:
