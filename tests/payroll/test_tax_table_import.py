@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -16,6 +17,7 @@ from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.payroll import tax_table_store
 from kooperativet.payroll.calculation import MissingTaxTable
 from tests.payroll.conftest import SYNTHETIC_TABLES
+from tests.payroll.test_set_based import counted
 
 
 def test_an_admin_imports_the_fixed_width_file_over_the_api(
@@ -95,3 +97,27 @@ def test_the_cli_imports_a_file_for_a_year(tmp_path, monkeypatch: pytest.MonkeyP
     assert hashlib.sha256(SYNTHETIC_TABLES.read_bytes()).hexdigest() in result.output
     again = CliRunner().invoke(app, ["tax-tables", "import", str(SYNTHETIC_TABLES), "--year", "2026"])
     assert again.exit_code == 1
+
+
+def test_a_table_read_once_is_not_read_again_and_another_years_import_is_read_afresh(
+    session: Session, connection: Connection
+) -> None:
+    content = SYNTHETIC_TABLES.read_bytes()
+    this_year = tax_table_store.import_tax_tables(session, content=content, filename="a.txt", year=2026)
+    number = this_year.table_numbers[0]
+    tax_table_store.forget_read_tables()
+    with counted(connection) as first:
+        table, _ = tax_table_store.tax_table(session, year=2026, table_number=number)
+    with counted(connection) as again:
+        same, _ = tax_table_store.tax_table(session, year=2026, table_number=number)
+
+    assert same == table
+    assert len(again) == len(first) - 1  # the latest import is looked up; its rows are not read again
+    # The same file for another year is another import: its table is read, and is that year's.
+    next_year = tax_table_store.import_tax_tables(session, content=content, filename="b.txt", year=2027)
+    with counted(connection) as other:
+        later, _ = tax_table_store.tax_table(session, year=2027, table_number=number)
+    assert len(other) == len(first)
+    assert (later.year, table.year) == (2027, 2026)
+    assert later.rows[0].columns == table.rows[0].columns
+    assert next_year.id != this_year.id

@@ -7,6 +7,8 @@ SHA-256. The latest import of a year is the one table mode uses; the same file t
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -117,10 +119,23 @@ def tax_tables_of(
     session: Session, *, record: TaxTableImport, table_numbers: Iterable[int]
 ) -> dict[int, TaxTable]:
     """The month tables ``table_numbers`` of one import, read in a single query whatever their number (a
-    run needs every table its members are taxed by; a table the import lacks is simply not in the result)."""
+    run needs every table its members are taxed by; a table the import lacks is simply not in the result).
+
+    An import never changes once stored, so a table read once is kept (``_READ``, by import, file SHA-256,
+    year and number): the calculator and a run's recalculation do not parse the same 800 rows again."""
     wanted = sorted(set(table_numbers) & set(record.table_numbers))
-    if not wanted:
-        return {}
+    found = {number: table for number in wanted if (table := _READ.get(_key(record, number))) is not None}
+    missing = [number for number in wanted if number not in found]
+    if missing:
+        for number, table in _read_tables(session, record=record, table_numbers=missing).items():
+            _READ.put(_key(record, number), table)
+            found[number] = table
+    return found
+
+
+def _read_tables(
+    session: Session, *, record: TaxTableImport, table_numbers: list[int]
+) -> dict[int, TaxTable]:
     rows = session.execute(
         select(
             TaxTableRowRecord.table_number,
@@ -129,10 +144,10 @@ def tax_tables_of(
             TaxTableRowRecord.income_to,
             TaxTableRowRecord.columns,
         )
-        .where(TaxTableRowRecord.import_id == record.id, TaxTableRowRecord.table_number.in_(wanted))
+        .where(TaxTableRowRecord.import_id == record.id, TaxTableRowRecord.table_number.in_(table_numbers))
         .order_by(TaxTableRowRecord.table_number, TaxTableRowRecord.id)
     )
-    by_table: dict[int, list[TaxTableRow]] = {number: [] for number in wanted}
+    by_table: dict[int, list[TaxTableRow]] = {number: [] for number in table_numbers}
     for number, kind, income_from, income_to, columns in rows:
         by_table[number].append(
             TaxTableRow(
@@ -148,3 +163,48 @@ def tax_tables_of(
         number: TaxTable(year=record.year, table_number=number, rows=tuple(found))
         for number, found in by_table.items()
     }
+
+
+#: An import's table: the import, the file's SHA-256, the year it was imported for, the table's number.
+Key = tuple[int, str, int, int]
+
+
+def _key(record: TaxTableImport, number: int) -> Key:
+    return (record.id, record.sha256, record.year, number)
+
+
+class _Tables:
+    """The tables read lately, the least recently used dropped first. A year's file has 14 monthly tables
+    (29–42) of some hundreds of rows each, under a megabyte each as objects: 40 keep the tables of this
+    year and the next, and of an import made to correct one, without letting a long-running server grow."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._tables: OrderedDict[Key, TaxTable] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Key) -> TaxTable | None:
+        with self._lock:
+            table = self._tables.get(key)
+            if table is not None:
+                self._tables.move_to_end(key)
+            return table
+
+    def put(self, key: Key, table: TaxTable) -> None:
+        with self._lock:
+            self._tables[key] = table
+            self._tables.move_to_end(key)
+            while len(self._tables) > self.size:
+                self._tables.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
+
+_READ = _Tables(size=40)
+
+
+def forget_read_tables() -> None:
+    """Drop every table kept (``tax_tables_of``): the process then reads them as a new one would."""
+    _READ.clear()
