@@ -139,8 +139,6 @@ FIELD_REFUSALS = {
 }
 
 
-#: Why the import left a bank entry unmatched (``invoices.payments``), matched on the service's English
-#: reason; a reason not listed (the bank file's own problems) is shown as it is.
 def bank_reason(request: Request, reason: str) -> str:
     """Why a bank entry was left unmatched, in the person's language (``invoices.unmatched_reasons``)."""
     return reason_in(reason, request_language(request))
