@@ -57,7 +57,7 @@ def test_the_one_who_entered_the_account_cannot_confirm_it_but_another_treasurer
     refused = api.post(confirm, headers=treasurer.headers)
     confirmed = api.post(confirm, headers=colleague.headers)
 
-    assert refused.status_code == 403
+    assert (refused.status_code, refused.json()["code"]) == (403, "entered_by_you")
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["bank_account_number"] == "1234560"
     assert confirmed.json()["pending_account_number"] is None
@@ -243,7 +243,7 @@ def test_replacing_the_clearing_and_account_number_by_an_iban_alone_needs_a_seco
     refused = api.post(confirm, headers=treasurer.headers)
     confirmed = api.post(confirm, headers=colleague.headers)
 
-    assert refused.status_code == 403
+    assert (refused.status_code, refused.json()["code"]) == (403, "entered_by_you")
     assert confirmed.status_code == 200, confirmed.text
     after = confirmed.json()
     assert (after["bank_clearing_number"], after["bank_account_number"], after["bank_iban"]) == (

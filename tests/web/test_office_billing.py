@@ -259,7 +259,7 @@ def test_an_old_version_is_refused_as_changed_in_the_meantime(
     url = f"/office/inbox/{assignment.id}"
     answer = post(browser_client, f"{url}/approve", {"version": "7", "confirm_warnings": "yes"}, page=url)
     assert answer.status_code == 422
-    assert "Någon har ändrat detta under tiden." in answer.text
+    assert "Någon annan har ändrat detta under tiden." in answer.text
 
 
 # Invoices

@@ -26,7 +26,8 @@ def confirm_bank_account(session: Session, *, member: Member, actor: User, now: 
         )
     if actor.id == member.bank_account_changed_by_id:
         raise PermissionDenied(
-            "you entered this bank account; another treasurer or admin, or the member, must confirm it"
+            "you entered this bank account; another treasurer or admin, or the member, must confirm it",
+            code="entered_by_you",
         )
     if not policy.may_see(actor, owner_user_id=member.user_id):
         raise PermissionDenied("only the treasurer, an admin or the member can confirm a bank account")

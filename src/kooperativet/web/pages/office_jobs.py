@@ -10,9 +10,9 @@ from kooperativet.api.dependencies import DbSession, Now, PageWindow
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.office_refusals import refusal_errors
 from kooperativet.web.pages.office_billing.common import OfficeUser, paging
 from kooperativet.web.reads.office_jobs import job_lists
+from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 from kooperativet.workflows.jobs_office import retry_failed_job
 

@@ -14,7 +14,8 @@ from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.i18n import N_
 from kooperativet.web.pages.office_billing.common import OfficeUser, paging, see_other
-from kooperativet.web.templating import gettext, render
+from kooperativet.web.refusals import refusal_text
+from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,7 +24,6 @@ STATES = {
     "sent": N_("Sent"),
     "failed": N_("Failed"),
 }
-NOT_FAILED = N_("Only a failed message can be sent again; this one is waiting or has been sent.")
 
 
 @router.get("/office/mail")
@@ -61,7 +61,7 @@ def send_again(request: Request, mail_id: int, user: OfficeUser, session: DbSess
     try:
         office.send_again(session, message=message)
     except DomainError as exc:
-        error = gettext(request, NOT_FAILED) if exc.code == "mail_not_failed" else exc.detail
+        error = refusal_text(request, exc)
         context = {"message": message, "attachments": [], "states": STATES, "error": error}
         raise FormRejected(render(request, "office_mail/detail.html", context, status=409)) from exc
     return see_other(f"/office/mail/{mail_id}")

@@ -22,8 +22,8 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import field_errors
 from kooperativet.web.i18n import N_
-from kooperativet.web.office_refusals import refusal_errors
 from kooperativet.web.reads.office_members import pending_accounts
+from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False)

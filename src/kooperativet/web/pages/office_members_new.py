@@ -30,9 +30,9 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import Posted, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
-from kooperativet.web.office_refusals import refusal_text
 from kooperativet.web.pages.office_members import LANGUAGES
 from kooperativet.web.reads.office_members import logins_without_member
+from kooperativet.web.refusals import refusal_text
 from kooperativet.web.templating import gettext, render
 from kooperativet.workflows import invitations
 
@@ -72,6 +72,7 @@ IDENTIFIER_WORDS = {
     "bank_iban": N_("This is not a valid Swedish IBAN (SE followed by 22 digits)."),
 }
 WRONG_CHECK_DIGIT = N_("The check digit is wrong: check the last digit of the personnummer.")
+#: What this form's reader needs to hear for these codes: a login may be linked instead of made anew.
 CODE_WORDS = {
     "duplicate_email": N_("A login with this e-mail already exists: link it instead, or use another e-mail."),
     "user_already_linked": N_("This login already belongs to another member."),
@@ -227,13 +228,11 @@ def _refusal(request: Request, exc: DomainError) -> str:
         if exc.detail.endswith("the check digit is wrong"):
             return gettext(request, WRONG_CHECK_DIGIT)
         return gettext(request, IDENTIFIER_WORDS.get(field, IDENTIFIER_WORDS["personal_identity_number"]))
-    if exc.code in CODE_WORDS:
-        return gettext(request, CODE_WORDS[exc.code])
     if exc.detail.startswith("table mode needs"):
         return gettext(request, TABLE_NEEDED)
     if exc.detail == "give both the clearing number and the account number":
         return gettext(request, HALF_AN_ACCOUNT)
-    return refusal_text(request, exc)
+    return refusal_text(request, exc, own=CODE_WORDS)
 
 
 def _page(

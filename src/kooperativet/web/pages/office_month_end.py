@@ -38,8 +38,8 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import field_errors
 from kooperativet.web.i18n import N_
-from kooperativet.web.office_refusals import refusal_errors
 from kooperativet.web.reads.office_month_end import treasurer_months
+from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False)

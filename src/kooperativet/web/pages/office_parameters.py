@@ -27,7 +27,7 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
-from kooperativet.web.office_refusals import refusal_errors
+from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False)

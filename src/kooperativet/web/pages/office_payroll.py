@@ -32,11 +32,20 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
-from kooperativet.web.office_refusals import refusal_errors
 from kooperativet.web.reads import office_payroll as reads
+from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+#: A run pays salaries, so its own-work refusal speaks of pay (the table's speaks of a commission's work).
+RUN_REFUSALS = {
+    "own_work": N_(
+        "You cannot decide on your own pay: nobody decides money on their own work, so another treasurer or "
+        "an admin must do it."
+    ),
+}
+
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 RUNS_PER_PAGE = 50
 PDF = "application/pdf"
@@ -205,7 +214,7 @@ def _totals(payslips: list[PayslipSummary]) -> dict[str, Any]:
 def _refused(
     request: Request, session: Session, *, run_id: int, user: User, exc: DomainError, values: dict[str, str]
 ) -> FormRejected:
-    errors = refusal_errors(request, exc)
+    errors = refusal_errors(request, exc, own=RUN_REFUSALS)
     return FormRejected(
         _run_page(request, session, run_id=run_id, user=user, errors=errors, values=values, status=exc.status)
     )

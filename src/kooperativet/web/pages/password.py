@@ -32,20 +32,13 @@ from kooperativet.web.dependencies import (
 )
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.i18n import N_
+from kooperativet.web.refusals import REFUSALS
 from kooperativet.web.templating import gettext, render
 from kooperativet.workflows.accounts import set_password_by_link
 from kooperativet.workflows.password_reset import request_password_reset
 
 router = APIRouter(include_in_schema=False)
 
-#: Why a link does not work, in words, by the refusal's code.
-REFUSALS = {
-    "link_unknown": N_("This link is not known. Check that you opened the whole link from the e-mail."),
-    "link_used": N_("This link has been used already. Each link works only once."),
-    "link_superseded": N_("A newer link has been sent to you. Use the link in the latest e-mail."),
-    "link_expired": N_("This link has expired."),
-    "account_disabled": N_("This account is disabled. Ask the office if you think it should not be."),
-}
 TOO_MANY = N_("Too many requests for this address. Wait an hour and try again.")
 FILL_IN_EMAIL = N_("Write the e-mail address you sign in with.")
 TOO_SHORT = N_("At least %(count)s characters.")
@@ -136,7 +129,7 @@ def _set_page(
 
 
 def _refused(request: Request, exc: DomainError) -> Response:
-    reason = gettext(request, REFUSALS.get(exc.code, REFUSALS["link_expired"]))
+    reason = gettext(request, REFUSALS.get(exc.code, REFUSALS["link_expired"]))  # a link that fails otherwise
     return _page(request, "account/link_refused.html", {"reason": reason}, exc.status)
 
 

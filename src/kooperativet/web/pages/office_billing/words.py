@@ -2,9 +2,7 @@
 warnings and refusals, in the person's language.
 
 The services answer in English with machine-readable codes for API clients. A page never prints a key or an
-enum value, and a refusal whose English detail carries numbers (an invoice number, an amount) cannot be looked
-up in the catalog as it is; so each code a person may meet here has its own sentence, and the service's
-detail is used only for the codes not listed.
+enum value; a refusal is said by its code (``web.refusals``).
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from kooperativet.invoices.unmatched_reasons import reason_in
 from kooperativet.mail.models import MailState
 from kooperativet.parties.models import ClientKind, Language
 from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.refusals import refusal_text
 from kooperativet.web.templating import gettext, render
 
 INVOICE_STATUSES = {
@@ -83,54 +82,7 @@ WARNINGS = {
     ),
 }
 
-#: The refusals a person may meet on these pages, by the service's code.
-REFUSALS = {
-    "own_work": N_(
-        "This is your own work. Nobody decides money on their own work: another treasurer or an admin must "
-        "do it."
-    ),
-    "warnings_not_confirmed": N_("The commission has warnings: tick that you have read them, then approve."),
-    "version_conflict": N_("Someone changed this in the meantime. Reload the page and try again."),
-    "invalid_transition": N_("This commission is no longer waiting for a decision."),
-    "overpayment_not_declared": N_(
-        "This is more than is due on the invoice. Tick 'Overpayment' to record it anyway."
-    ),
-    "invalid_amount": N_("A payment is above zero."),
-    "invoice_credited": N_("The invoice is credited: nothing is due."),
-    "not_an_invoice": N_("Choose an invoice, not a credit note."),
-    "nothing_to_invoice": N_("Everything on this commission has been invoiced already."),
-    "more_than_remains": N_("That is more than is left to invoice of this line."),
-    "unknown_line": N_("This line does not belong here."),
-    "buyer_reference_missing": N_(
-        "A public-sector buyer needs its reference (Er referens): set it on the commission or the client."
-    ),
-    "assignment_not_approved": N_("Only an approved commission can be invoiced."),
-    "already_credited": N_("The invoice is already credited in full."),
-    "more_than_invoiced": N_("That is more than is left to credit of this line."),
-    "invalid_camt054": N_("This is not a camt.054 file from the bank."),
-    "file_too_large": N_("The file is over 5 MB."),
-    "already_resolved": N_("This bank entry has already been dealt with."),
-    "entry_without_amount": N_(
-        "The bank gave no amount for this entry: check it with the bank, or mark it not ours."
-    ),
-    "no_file": N_("Choose the bank's file."),
-    "paid_on_required": N_("The bank gave no booking date: give the day the money arrived."),
-    "currency_mismatch": N_("The entry and the invoice are in different currencies."),
-    "duplicate_organisation_number": N_("Another client already has this organisation number."),
-    "duplicate_vat_number": N_("Another client already has this VAT number."),
-    "duplicate": N_("Another client already has this organisation or VAT number."),
-    "invalid_identifier": N_("This number is not valid."),
-    "peppol_address_missing": N_(
-        "A public-sector client must get an e-invoice: record its Peppol address or organisation number."
-    ),
-    "not_found": N_("It does not exist any more. Reload the page."),
-    "no_invoice_address": N_("The client has no e-mail address for invoices: add one on the client first."),
-    "reminders_stopped": N_("Reminders for this invoice are stopped already."),
-    "reminders_not_stopped": N_("Reminders for this invoice are not stopped."),
-    "reason_required": N_("Say why the reminders stop."),
-}
-
-#: Rule violations without a code of their own, by the field they name.
+#: The client form's rule violations without a code of their own, by the field they name.
 FIELD_REFUSALS = {
     "peppol_id": N_("Give both the Peppol scheme and the Peppol address, or neither."),
     "organisation_number": N_("A private person has no organisation number."),
@@ -150,13 +102,13 @@ def unit_name(code: str, language: str) -> str:
 
 
 def refusal(request: Request, exc: DomainError) -> str:
-    """A service's refusal as a sentence in the person's language."""
-    message = REFUSALS.get(exc.code)
-    if message is None and exc.code in ("rule_violation", "bad_request"):
-        message = FIELD_REFUSALS.get(str(exc.extra.get("field")))
-    if message is None and exc.detail.endswith("cannot be empty"):
-        message = N_("Please fill in this field.")
-    return gettext(request, message or exc.detail)
+    """A service's refusal as a sentence in the person's language (``web.refusals``); a rule without a code
+    of its own by the client field it names."""
+    if exc.code in ("rule_violation", "bad_request"):
+        by_field = FIELD_REFUSALS.get(str(exc.extra.get("field")))
+        if by_field is not None:
+            return gettext(request, by_field)
+    return refusal_text(request, exc)
 
 
 def page(

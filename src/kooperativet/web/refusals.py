@@ -1,0 +1,176 @@
+"""The web's refusals in words: a service's error code said as a sentence a person understands.
+
+The services answer in English for API clients, with details that often name ids and amounts (``payroll run
+7 is approved and locked``, ``member 7 has already voted``), so a detail cannot be looked up in the catalog
+as it is. A page says a refusal by its stable ``code`` instead, from this one table, so that the same refusal
+reads the same on every page and in both languages. A page whose reader needs other words for a code (a
+member on her own pay page, a run that includes the approver's own pay) passes its own (``own``); a code
+listed nowhere falls back to the detail through the catalog (``web.domain_messages``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from starlette.requests import Request
+
+from kooperativet.errors import DomainError
+from kooperativet.web.forms import domain_errors
+from kooperativet.web.i18n import N_
+from kooperativet.web.templating import gettext
+
+REFUSALS: Final = {
+    # Payroll, exports and the office's own pages
+    "job_not_failed": N_(
+        "That work has not stopped: it is done, or still being tried. Nothing was sent again."
+    ),
+    "own_work": N_(
+        "This is your own work. Nobody decides money on their own work: another treasurer or an admin must "
+        "do it."
+    ),
+    "nothing_ready": N_(
+        "No payout is ready for a run on that pay date: no assignment has work that is paid (or invoiced) "
+        "and not yet on a payslip."
+    ),
+    "draft_changed": N_(
+        "Something the run was calculated from has changed since. Recalculate it and review it again."
+    ),
+    "run_locked": N_("The run is approved and locked. Correct a payslip with a correction in a later run."),
+    "run_not_approved": N_("The run is not approved yet; approve it first."),
+    "member_without_bank_account": N_(
+        "The run cannot be approved: salary cannot be paid to every member. See the warnings by the payslips."
+    ),
+    "missing_tax_table": N_(
+        "A member is taxed by table, and the tax table for that year is not imported. An admin imports it."
+    ),
+    "missing_tax_setting": N_("A member has no tax setting in force on the pay date."),
+    "missing_parameter": N_("A parameter has no value in force on that date; an admin must add one."),
+    "nothing_to_export": N_("There is nothing left to export for that choice."),
+    "already_exported": N_("The salary file of this run is already exported; download that batch again."),
+    "cooperative_incomplete": N_(
+        "The cooperative's details are incomplete for this file (organisation number, contact, bank "
+        "account); an admin fills them in."
+    ),
+    "nothing_to_confirm": N_("There is no bank account waiting for confirmation."),
+    "invalid_parameter_value": N_("This value is not valid for the parameter."),
+    "overlapping_valid_from": N_("There is already a value valid from that date; choose another date."),
+    "version_conflict": N_("Someone else changed this in the meantime. Reload the page and try again."),
+    "duplicate_personal_identity_number": N_("A member with this personnummer already exists."),
+    "mail_not_failed": N_("Only a failed message can be sent again; this one is waiting or has been sent."),
+    "entered_by_you": N_(
+        "You entered this bank account; another treasurer or an admin, or the member, must confirm it."
+    ),
+    # Meetings, votes, minutes and users
+    "already_voted": N_("This vote has already been cast; a vote cannot be changed."),
+    "vote_closed": N_("The vote is closed."),
+    "not_a_current_member": N_("This person is not a member on the meeting's day."),
+    "unknown_member": N_("Choose a member from the list."),
+    "voter_excluded": N_("The member is disqualified (jäv) on this matter and does not vote."),
+    "no_proxy": N_("You hold no proxy for this member at this meeting."),
+    "not_present": N_("Only members registered as present vote. Ask the board to register you."),
+    "not_on_the_board": N_("This member is not on the board."),
+    "not_a_member": N_("Only members vote and submit motions."),
+    "invalid_ballot": N_("Choose at most as many candidates as there are seats, each once."),
+    "notice_not_in_time": N_(
+        "The notice was not given within the rulebook's time (or not at all). Write why the meeting opens "
+        "anyway."
+    ),
+    "opened_before_its_day": N_("The meeting is called for a later day. Write why it opens today."),
+    "votes_open": N_("Close every vote before closing the meeting."),
+    "meeting_planned": N_("The meeting has not opened yet."),
+    "meeting_open": N_("The meeting is in session: this is done before it opens or after it closes."),
+    "meeting_closed": N_("The meeting is closed."),
+    "not_quorate": N_("The meeting is not quorate: too few of those entitled to vote are present."),
+    "casting_vote_required": N_("The votes are tied: choose the chair's casting vote and close again."),
+    "early_close_not_allowed": N_(
+        "The vote runs until its end time; the rulebook does not let it close earlier."
+    ),
+    "tellers_passphrase_required": N_("Write the tellers' passphrase."),
+    "wrong_tellers_passphrase": N_("This is not the tellers' passphrase."),
+    "tally_refused": N_("The count was refused: the stored ballots do not add up. Nothing was closed."),
+    "already_present": N_("This member is already registered as present."),
+    "represented_by_proxy": N_("This member is represented by a proxy."),
+    "principal_present": N_("This member is present and votes in person."),
+    "proxy_not_allowed": N_("The rulebook does not allow proxies."),
+    "proxy_dated_after_meeting": N_("The proxy is dated after the meeting."),
+    "proxy_expired": N_("The proxy has expired."),
+    "proxy_over_limit": N_("This member already holds as many proxies as the rulebook allows."),
+    "proxy_duplicate_principal": N_("This member is already represented by a proxy."),
+    "officials_missing": N_("Choose the chair, the secretary and two adjusters before drawing up minutes."),
+    "correction_reason_required": N_("The minutes are adjusted and locked: write why they are corrected."),
+    "minutes_locked": N_("The minutes are already adjusted and locked."),
+    "not_an_adjuster": N_("Only the adjusters chosen at the meeting approve its minutes."),
+    "already_approved": N_("You have already approved these minutes."),
+    "not_a_general_meeting": N_("Motions go to general meetings."),
+    "wrong_vote_method": N_(
+        "A board meeting decides by board vote; a general meeting by open vote, secret ballot or election."
+    ),
+    "missing_rulebook": N_("No rulebook is in force on that day; an administrator must add one."),
+    "no_board": N_("There is no board on this day."),
+    "duplicate_email": N_("A user with this e-mail already exists."),
+    "last_admin": N_("The last active administrator cannot lose the role or be disabled."),
+    "invalid_identifier": N_("This number is not valid; check it and try again."),
+    # Commissions, invoices, payments, the bank's files and clients
+    "warnings_not_confirmed": N_("The commission has warnings: tick that you have read them, then approve."),
+    "invalid_transition": N_("This commission is no longer waiting for a decision."),
+    "overpayment_not_declared": N_(
+        "This is more than is due on the invoice. Tick 'Overpayment' to record it anyway."
+    ),
+    "invalid_amount": N_("A payment is above zero."),
+    "invoice_credited": N_("The invoice is credited: nothing is due."),
+    "not_an_invoice": N_("Choose an invoice, not a credit note."),
+    "nothing_to_invoice": N_("Everything on this commission has been invoiced already."),
+    "more_than_remains": N_("That is more than is left to invoice of this line."),
+    "unknown_line": N_("This line does not belong here."),
+    "buyer_reference_missing": N_(
+        "A public-sector buyer needs its reference (Er referens): set it on the commission or the client."
+    ),
+    "assignment_not_approved": N_("Only an approved commission can be invoiced."),
+    "already_credited": N_("The invoice is already credited in full."),
+    "more_than_invoiced": N_("That is more than is left to credit of this line."),
+    "invalid_camt054": N_("This is not a camt.054 file from the bank."),
+    "file_too_large": N_("The file is over 5 MB."),
+    "already_resolved": N_("This bank entry has already been dealt with."),
+    "entry_without_amount": N_(
+        "The bank gave no amount for this entry: check it with the bank, or mark it not ours."
+    ),
+    "no_file": N_("Choose the bank's file."),
+    "paid_on_required": N_("The bank gave no booking date: give the day the money arrived."),
+    "currency_mismatch": N_("The entry and the invoice are in different currencies."),
+    "duplicate_organisation_number": N_("Another client already has this organisation number."),
+    "duplicate_vat_number": N_("Another client already has this VAT number."),
+    "duplicate": N_("Another client already has this organisation or VAT number."),
+    "peppol_address_missing": N_(
+        "A public-sector client must get an e-invoice: record its Peppol address or organisation number."
+    ),
+    "not_found": N_("It does not exist any more. Reload the page."),
+    "no_invoice_address": N_("The client has no e-mail address for invoices: add one on the client first."),
+    "reminders_stopped": N_("Reminders for this invoice are stopped already."),
+    "reminders_not_stopped": N_("Reminders for this invoice are not stopped."),
+    "reason_required": N_("Say why the reminders stop."),
+    # Links in e-mails (invitations, password resets)
+    "link_unknown": N_("This link is not known. Check that you opened the whole link from the e-mail."),
+    "link_used": N_("This link has been used already. Each link works only once."),
+    "link_superseded": N_("A newer link has been sent to you. Use the link in the latest e-mail."),
+    "link_expired": N_("This link has expired."),
+    "account_disabled": N_("This account is disabled. Ask the office if you think it should not be."),
+}
+FILL_IN: Final = N_("Please fill in this field.")
+
+
+def refusal_text(request: Request, exc: DomainError, *, own: Mapping[str, str] | None = None) -> str:
+    """``exc`` as a sentence in the person's language: the page's ``own`` words for its code, the table's,
+    or the service's detail through the catalog."""
+    message = (own or {}).get(exc.code) or REFUSALS.get(exc.code)
+    if message is None and exc.detail.endswith("cannot be empty"):
+        message = FILL_IN
+    return gettext(request, message or exc.detail)
+
+
+def refusal_errors(
+    request: Request, exc: DomainError, *, own: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """By the refusal's field when it names one (as ``forms.domain_errors``), in the table's words."""
+    field = next(iter(domain_errors(request, exc)))
+    return {field: refusal_text(request, exc, own=own)}
