@@ -129,7 +129,8 @@ def _set_page(
 
 
 def _refused(request: Request, exc: DomainError) -> Response:
-    reason = gettext(request, REFUSALS.get(exc.code, REFUSALS["link_expired"]))  # a link that fails otherwise
+    # A link refused for any other reason reads as an expired one: it tells a stranger nothing more.
+    reason = gettext(request, REFUSALS.get(exc.code, REFUSALS["link_expired"]))
     return _page(request, "account/link_refused.html", {"reason": reason}, exc.status)
 
 
