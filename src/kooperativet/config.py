@@ -88,12 +88,15 @@ class Settings(BaseSettings):
     )
 
     max_request_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
-    # Few on purpose: a Python process runs one thread at a time, so sessions beyond a handful add no
-    # throughput; they take the interpreter from the event loop that reads and answers every request. Under
-    # 64 clients a page of 50 clients served 135–140 requests a second with 2–4 sessions and 88 with 20
-    # (bench/api_throughput.py). More throughput comes from more server processes (``serve --workers``).
     db_pool_size: int = Field(
-        default=4, ge=1, le=200, description="database sessions open at once per server process"
+        default=20, ge=1, le=200, description="database connections kept per server process"
+    )
+    # Few on purpose: a Python process runs one thread at a time, so requests working in the database beyond
+    # a couple add no throughput; they take the interpreter from the event loop that reads and answers every
+    # request. Under 64 clients a page of 50 clients served 88 requests a second with 20 sessions at once,
+    # about 135 with 2 (bench/api_throughput.py). More throughput comes from more server processes.
+    db_sessions: int = Field(
+        default=2, ge=1, le=200, description="requests working in the database at once per server process"
     )
 
     # Outgoing e-mail (docs/mail.md): a worker hands every queued message to this SMTP server. Without a host

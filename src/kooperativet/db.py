@@ -183,9 +183,7 @@ def transaction(
     the documents the transaction issued are rendered from their committed snapshots.
     """
     with write_lock if write_lock is not None and not read_only else nullcontext():
-        session = factory()
-        if read_only:
-            session.connection(execution_options={READ_ONLY: True})
+        session = _reader(factory) if read_only else factory()
         try:
             yield session
             commit_now(session)
@@ -200,6 +198,19 @@ def transaction(
             raise
         finally:
             session.close()
+
+
+def _reader(factory: sessionmaker[Session]) -> Session:
+    """A session whose transaction begins as a read (``READ_ONLY``). On an engine it takes its connection
+    at its first statement, with the option (the same pool and events): opening it does no I/O, so the API
+    opens a reader's transaction on the event loop (``api.dependencies``). On one connection (the tests')
+    the option is set on it now."""
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine):
+        return factory(bind=bind.execution_options(**{READ_ONLY: True}))
+    session = factory()
+    session.connection(execution_options={READ_ONLY: True})
+    return session
 
 
 def after_commit(session: Session, work: Callable[[Session], None]) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
-from fastapi.concurrency import contextmanager_in_threadpool
+from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
 from sqlalchemy.orm import Session
 
 from kooperativet.config import Settings
@@ -33,24 +33,36 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     A request takes one of a bounded number of session slots before it may touch the database, waiting in
     the event loop rather than in a worker thread. Without the bound, every worker thread can end up blocked
     on the connection pool while the requests that hold the connections wait for a thread (a deadlock under
-    load); with at most ``db_pool_size`` sessions open, each of them gets a connection and a thread.
+    load); with at most ``db_sessions`` (never more than ``db_pool_size``) sessions open, each of them gets
+    a connection and a thread. The bound is small because one process runs one thread at a time
+    (``config.Settings.db_sessions``).
     """
     state = request.app.state
+    read_only = request.method in READ_METHODS
     async with _session_slots(request):
-        opened = transaction(
-            state.session_factory,
-            read_only=request.method in READ_METHODS,
-            write_lock=state.write_lock,
-        )
-        async with contextmanager_in_threadpool(opened) as session:
+        opened = transaction(state.session_factory, read_only=read_only, write_lock=state.write_lock)
+        if not read_only:  # a writer may wait for the write lock: in a worker thread
+            async with contextmanager_in_threadpool(opened) as session:
+                yield session
+            return
+        # A reader's transaction opens without I/O (``db.transaction``), so here on the event loop: one trip
+        # through the worker threads fewer for every page and every GET. Its end commits, in a thread.
+        session = opened.__enter__()
+        try:
             yield session
+        except BaseException as error:
+            if not await run_in_threadpool(opened.__exit__, type(error), error, error.__traceback__):
+                raise
+        else:
+            await run_in_threadpool(opened.__exit__, None, None, None)
 
 
 def _session_slots(request: Request) -> asyncio.Semaphore:
     state = request.app.state
     loop = asyncio.get_running_loop()
     if getattr(state, "session_slots_loop", None) is not loop:
-        state.session_slots = asyncio.Semaphore(state.settings.db_pool_size)
+        settings = state.settings
+        state.session_slots = asyncio.Semaphore(min(settings.db_sessions, settings.db_pool_size))
         state.session_slots_loop = loop
     slots: asyncio.Semaphore = state.session_slots
     return slots
