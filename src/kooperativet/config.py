@@ -94,9 +94,13 @@ class Settings(BaseSettings):
     # Few on purpose: a Python process runs one thread at a time, so requests working in the database beyond
     # a couple add no throughput; they take the interpreter from the event loop that reads and answers every
     # request. Under 64 clients a page of 50 clients served 88 requests a second with 20 sessions at once,
-    # about 135 with 2 (bench/api_throughput.py). More throughput comes from more server processes.
+    # about 135 with 2 (bench/api_throughput.py). More throughput comes from more server processes. Readers
+    # and writers have this many each (``api.dependencies.get_session``).
     db_sessions: int = Field(
-        default=2, ge=1, le=200, description="requests working in the database at once per server process"
+        default=2,
+        ge=1,
+        le=100,
+        description="requests reading, and as many writing, in the database at once per server process",
     )
 
     # Outgoing e-mail (docs/mail.md): a worker hands every queued message to this SMTP server. Without a host

@@ -33,13 +33,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     A request takes one of a bounded number of session slots before it may touch the database, waiting in
     the event loop rather than in a worker thread. Without the bound, every worker thread can end up blocked
     on the connection pool while the requests that hold the connections wait for a thread (a deadlock under
-    load); with at most ``db_sessions`` (never more than ``db_pool_size``) sessions open, each of them gets
-    a connection and a thread. The bound is small because one process runs one thread at a time
-    (``config.Settings.db_sessions``).
+    load); with at most ``db_sessions`` readers and as many writers open (together never more than
+    ``db_pool_size``), each of them gets a connection and a thread. The bound is small because one process
+    runs one thread at a time (``config.Settings.db_sessions``).
     """
     state = request.app.state
     read_only = request.method in READ_METHODS
-    async with _session_slots(request):
+    async with _session_slots(request, read_only=read_only):
         opened = transaction(state.session_factory, read_only=read_only, write_lock=state.write_lock)
         if not read_only:  # a writer may wait for the write lock: in a worker thread
             async with contextmanager_in_threadpool(opened) as session:
@@ -57,14 +57,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             await run_in_threadpool(opened.__exit__, None, None, None)
 
 
-def _session_slots(request: Request) -> asyncio.Semaphore:
+def _session_slots(request: Request, *, read_only: bool) -> asyncio.Semaphore:
+    """The readers' slots or the writers': apart, so that writers queued for SQLite's one write lock (or a
+    long payroll run) never hold every slot while the pages that only read wait behind them."""
     state = request.app.state
     loop = asyncio.get_running_loop()
     if getattr(state, "session_slots_loop", None) is not loop:
         settings = state.settings
-        state.session_slots = asyncio.Semaphore(min(settings.db_sessions, settings.db_pool_size))
+        each = max(1, min(settings.db_sessions, settings.db_pool_size // 2))
+        state.session_slots = {True: asyncio.Semaphore(each), False: asyncio.Semaphore(each)}
         state.session_slots_loop = loop
-    slots: asyncio.Semaphore = state.session_slots
+    slots: asyncio.Semaphore = state.session_slots[read_only]
     return slots
 
 
