@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -90,17 +91,23 @@ class CommittedApi:
     client_id: int
 
 
-@pytest.fixture
-def committed_api(committed_url: str, tmp_path: Path) -> Iterator[CommittedApi]:
-    settings = Settings(
+def committed_settings(url: str, data_dir: Path, **more: Any) -> Settings:
+    """Settings for an application on a database of the test's own (``committed_url``)."""
+    return Settings(
         env="test",
-        data_dir=tmp_path,
-        database_url=committed_url,
+        data_dir=data_dir,
+        database_url=url,
         secret_key="c" * 48,
         audit_key=TEST_AUDIT_KEY.decode(),
         data_key=TEST_DATA_KEY,
         blind_index_key=TEST_BLIND_INDEX_KEY,
+        **more,
     )
+
+
+@pytest.fixture
+def committed_api(committed_url: str, tmp_path: Path) -> Iterator[CommittedApi]:
+    settings = committed_settings(committed_url, tmp_path)
     app = create_app(settings)
     engine: Engine = app.state.engine
     people = _seed_people(engine)

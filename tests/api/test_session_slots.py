@@ -13,25 +13,14 @@ from sqlalchemy import Engine
 
 from kooperativet.auth.dependencies import token_config
 from kooperativet.auth.tokens import issue_access_token
-from kooperativet.config import Settings
 from kooperativet.main import create_app
-from tests.api.test_commit_before_answer import _seed_people
-from tests.conftest import TEST_AUDIT_KEY, TEST_BLIND_INDEX_KEY, TEST_DATA_KEY
+from tests.api.test_commit_before_answer import _seed_people, committed_settings
 
 
 def test_a_reader_is_answered_while_every_writer_slot_waits_for_the_write_lock(
     committed_url: str, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        env="test",
-        data_dir=tmp_path,
-        database_url=committed_url,
-        secret_key="c" * 48,
-        audit_key=TEST_AUDIT_KEY.decode(),
-        data_key=TEST_DATA_KEY,
-        blind_index_key=TEST_BLIND_INDEX_KEY,
-        db_sessions=2,
-    )
+    settings = committed_settings(committed_url, tmp_path, db_sessions=2)
     app = create_app(settings)
     engine: Engine = app.state.engine
     lock = app.state.write_lock

@@ -4,8 +4,9 @@ The services answer in English for API clients, with details that often name ids
 7 is approved and locked``, ``member 7 has already voted``), so a detail cannot be looked up in the catalog
 as it is. A page says a refusal by its stable ``code`` instead, from this one table, so that the same refusal
 reads the same on every page and in both languages. A page whose reader needs other words for a code (a
-member on her own pay page, a run that includes the approver's own pay) passes its own (``own``); a code
-listed nowhere falls back to the detail through the catalog (``web.domain_messages``).
+run that includes the approver's own pay, the new-member form that offers to link an existing login) passes
+its own (``own``); a code listed nowhere falls back to the detail through the catalog
+(``web.domain_messages``).
 """
 
 from __future__ import annotations
