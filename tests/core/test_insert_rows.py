@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.db import insert_rows, table_of
 from kooperativet.parties.models import Member
-from kooperativet.payroll.models import DraftPayslip, PayOn, PayrollRun, RunStatus
+from kooperativet.payroll.models import DraftPayslip, PayOn, PayrollRun, PayslipSnapshot, RunStatus
 from kooperativet.payroll.service.issue import VALUE_COLUMNS
 
 
@@ -37,13 +37,12 @@ def _row(run: PayrollRun, member: Member, **changes: Any) -> dict[str, Any]:
         "bank_clearing_number": "8327",
         "bank_account_number": None,
         "bank_iban": None,
-        "snapshot": {"lines": [{"net_pay": "1234.56"}], "name": "Åsa Öberg"},
     } | changes
 
 
 _NOT_AMOUNTS = {
     "language", "employee_name", "employee_personal_identity_number", "bank_clearing_number",
-    "bank_account_number", "bank_iban", "snapshot",
+    "bank_account_number", "bank_iban",
 }  # fmt: skip
 
 
@@ -64,6 +63,10 @@ def test_rows_are_stored_as_an_insert_stores_them_in_one_statement(
     finally:
         event.remove(connection, "before_cursor_execute", record)
     assert len(statements) == 1
+    snapshot = {"lines": [{"net_pay": "1234.56"}], "name": "Åsa Öberg"}
+    insert_rows(
+        session, table_of(PayslipSnapshot), [{"run_id": run.id, "member_id": first.id, "snapshot": snapshot}]
+    )
 
     stored = session.scalars(select(DraftPayslip).where(DraftPayslip.run_id == run.id).order_by("id")).all()
     assert [(d.member_id, d.net_pay, d.tax, d.bank_problem) for d in stored] == [
@@ -71,13 +74,16 @@ def test_rows_are_stored_as_an_insert_stores_them_in_one_statement(
         (second.id, Decimal("0.00"), Decimal("0.00"), "no bank account"),
     ]
     assert [d.employee_name for d in stored] == ["Åsa Öberg", "Bo Ek"]
-    assert stored[0].snapshot == {"lines": [{"net_pay": "1234.56"}], "name": "Åsa Öberg"}
+    assert stored[0].snapshot == snapshot  # JSON, encrypted, in a table of its own
+    assert stored[1].snapshot is None
     assert [d.bank_clearing_number for d in stored] == ["8327", None]
     # Encrypted on disk, as the column type stores it: the name is not in the raw row.
     raw = session.execute(
         text("SELECT employee_name FROM payroll_draft_payslips WHERE id = :id"), {"id": stored[0].id}
     ).scalar_one()
     assert "Öberg" not in raw
+    raw_snapshot = session.execute(text("SELECT snapshot FROM payslip_snapshots")).scalar_one()
+    assert "Öberg" not in raw_snapshot
 
 
 def test_a_violated_constraint_is_the_integrity_error_an_insert_raises(session: Session, make_member) -> None:

@@ -21,7 +21,7 @@ from kooperativet.invoices.models import Invoice, InvoiceStatus
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import TaxMode
 from kooperativet.payroll import service, tax_table_store
-from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, RunStatus
+from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, PayslipSnapshot, RunStatus
 from tests.payroll.conftest import SYNTHETIC_TABLES, create_and_approve, set_tax
 
 RUNS = "/api/v1/payroll-runs"
@@ -464,9 +464,45 @@ def test_the_database_refuses_changes_to_issued_payslips_on_postgresql(
         "UPDATE payslip_lines SET tax = 0",
         "UPDATE payroll_runs SET pay_date = '2026-11-24'",
         "DELETE FROM payroll_run_payouts",
+        "UPDATE payslip_snapshots SET snapshot = snapshot",
+        "DELETE FROM payslip_snapshots",
     ]:
         with pytest.raises(DBAPIError, match="never"), session.begin_nested():
             session.execute(text(statement))
+
+
+def test_a_draft_s_snapshots_go_with_it_and_an_issued_payslip_keeps_the_one_reviewed(
+    session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    """The snapshot is a row of its own (``PayslipSnapshot``): a recalculation replaces the draft's, a
+    discarded run takes its own along, and the approval leaves the reviewed one to the issued payslip."""
+    treasurer = make_user(Role.treasurer)
+    member = make_member().member
+    paid_assignment(member, "20000.00")
+    november = {"today": date(2026, 11, 1), "pay_date": date(2026, 11, 25), "pay_on": None}
+    run = service.create_run(session, **november, created_by_id=None).run
+    service.discard_run(session, run_id=run.id)
+    assert session.scalars(select(PayslipSnapshot)).all() == []
+
+    run = service.create_run(session, **november, created_by_id=None).run
+    [first] = service.show_run(session, run=run).payslips
+    assert first.snapshot["employee"]["street"] != "Nygatan 3"
+    member.street = "Nygatan 3"
+    session.flush()
+    service.recalculate_run(session, run_id=run.id)
+    session.expire_all()
+    [stored] = session.scalars(select(PayslipSnapshot)).all()  # the first draft's went with it
+    assert stored.snapshot["employee"]["street"] == "Nygatan 3"
+    [reviewed] = service.show_run(session, run=run).payslips
+    assert reviewed.snapshot == stored.snapshot
+
+    approved_at = datetime(2026, 11, 20, tzinfo=UTC)
+    service.approve_run(session, run_id=run.id, approved_by_id=treasurer.user.id, now=approved_at)
+    session.expire_all()
+    [payslip] = service.run_payslips(session, run_id=run.id)
+    assert session.scalars(select(PayslipSnapshot.id)).all() == [stored.id]  # kept, not copied
+    assert payslip.snapshot == reviewed.snapshot
+    assert payslip.snapshot["employee"]["name"] == member.full_name
 
 
 def test_an_unreadable_contribution_rule_is_a_422_naming_the_parameter(

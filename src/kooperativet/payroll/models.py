@@ -5,6 +5,11 @@ An issued payslip never changes (payroll.md §5): every column is written once a
 SHA-256, which are written once when the PDF is first rendered from the stored snapshot (NULL → bytes). On
 PostgreSQL a trigger refuses any other UPDATE and every DELETE (migration of this package); the service
 offers no operation that could do either. A mistake is corrected by a correction payout in a later run.
+
+A payslip's snapshot (what its PDF says) is a row of its own, ``PayslipSnapshot``, one per run and member:
+written with the draft when the run is calculated, it becomes the issued payslip's when the run is approved,
+without being copied (``Payslip.snapshot`` and ``DraftPayslip.snapshot`` read it). Once the run is locked,
+a trigger on PostgreSQL refuses to change or delete it, as it does for the payslip.
 """
 
 from __future__ import annotations
@@ -14,8 +19,19 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, Numeric, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    UniqueConstraint,
+    and_,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from kooperativet.db import Base, TimestampedMixin, VersionedMixin, utcnow
 from kooperativet.encryption import EncryptedJSON, EncryptedString
@@ -129,10 +145,41 @@ class PayslipNumberCounter(Base):
     last_sequence: Mapped[int] = mapped_column(default=0)
 
 
+class PayslipSnapshot(Base):
+    """What the payslip of one member in one run says, as its PDF shows it: the employer and employee as
+    issued, the tax setting, every parameter value used with its source and id, the tax table file's SHA-256
+    when table mode was used, the lines and the year-to-date totals. The same snapshot always gives the same
+    bytes.
+
+    Stored when the run's draft is calculated and read by the draft under review and, after the approval, by
+    the issued payslip: approving twenty thousand payouts copies their numbers and amounts, not the several
+    kilobytes of each snapshot. A recalculation or a discarded run deletes the draft's snapshots; an issued
+    payslip's never changes (a trigger on PostgreSQL refuses, as it does for the payslip)."""
+
+    __tablename__ = "payslip_snapshots"
+    __table_args__ = (UniqueConstraint("run_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(context="payslips.snapshot"))
+
+
+def _snapshot_of(run_id: Any, member_id: Any) -> ColumnElement[dict[str, Any]]:
+    """The snapshot of the payslip (draft or issued) with ``run_id`` and ``member_id``, as a correlated
+    subquery: loaded with the row like a column of its own, decrypted by the snapshot's column type."""
+    return (
+        select(PayslipSnapshot.snapshot)
+        .where(and_(PayslipSnapshot.run_id == run_id, PayslipSnapshot.member_id == member_id))
+        .correlate_except(PayslipSnapshot)
+        .scalar_subquery()
+    )
+
+
 class PayslipValues:
     """What a payslip states, the same whether it is a draft under review or issued: the language, the totals,
-    the year to date, the account the net pay goes to and the snapshot. An issued payslip is its draft with a
-    number (``DraftPayslip``, copied by the approval)."""
+    the year to date and the account the net pay goes to (its snapshot is a ``PayslipSnapshot`` the two
+    share). An issued payslip is its draft with a number (``DraftPayslip``, copied by the approval)."""
 
     language: Mapped[Language] = mapped_column(String(2))
     # Whom it was issued to, as in the snapshot: the month's files (AGI, the salary file) read these two
@@ -164,15 +211,12 @@ class PayslipValues:
         EncryptedString(255, context="payslips.bank_account_number")
     )
     bank_iban: Mapped[str | None] = mapped_column(EncryptedString(255, context="payslips.bank_iban"))
-    snapshot: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(context="payslips.snapshot"))
 
 
 class Payslip(PayslipValues, Base):
     """An issued payslip (lönespecifikation): numbered, immutable, with everything it was made from.
 
-    ``snapshot`` holds the employer and employee as issued, the tax setting, every parameter value used with
-    its source and id, the tax table file's SHA-256 when table mode was used, the lines and the year-to-date
-    totals; the PDF is rendered from it, so the same snapshot always gives the same bytes.
+    ``snapshot`` is its ``PayslipSnapshot`` (read-only here): the PDF is rendered from it.
     """
 
     __tablename__ = "payslips"
@@ -193,6 +237,7 @@ class Payslip(PayslipValues, Base):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    snapshot: Mapped[dict[str, Any]] = column_property(_snapshot_of(run_id, member_id))
     lines: Mapped[list[PayslipLine]] = relationship(
         back_populates="payslip",
         order_by="PayslipLine.position",
@@ -258,6 +303,7 @@ class DraftPayslip(PayslipValues, Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     bank_problem: Mapped[str | None] = mapped_column(String(500))
+    snapshot: Mapped[dict[str, Any]] = column_property(_snapshot_of(run_id, member_id))
     lines: Mapped[list[DraftPayslipLine]] = relationship(
         order_by="DraftPayslipLine.position", lazy="selectin", passive_deletes=True
     )

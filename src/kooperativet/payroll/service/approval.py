@@ -15,7 +15,11 @@ from kooperativet.errors import RuleViolation
 from kooperativet.parties.models import Member
 from kooperativet.payroll.models import DraftPayslip, PayrollRun, RunStatus
 from kooperativet.payroll.service import collect
-from kooperativet.payroll.service.drafts import forget_draft, require_unchanged, salary_account_problem
+from kooperativet.payroll.service.drafts import (
+    forget_issued_draft,
+    require_unchanged,
+    salary_account_problem,
+)
 from kooperativet.payroll.service.issue import issue_draft
 from kooperativet.payroll.service.payslip_notices import enqueue_payslip_notices
 from kooperativet.payroll.service.runs import get_run, require_draft
@@ -47,7 +51,7 @@ def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: date
     numbers = issue_draft(
         session, run=run, count=totals.pop("count"), issued_by_id=approved_by_id, issued_at=now
     )
-    forget_draft(session, run_id=run.id)
+    forget_issued_draft(session, run_id=run.id)
     run.status = RunStatus.approved
     run.approved_at = now
     run.approved_by_id = approved_by_id

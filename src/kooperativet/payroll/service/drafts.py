@@ -3,7 +3,7 @@
 
 A treasurer reviews a draft and then approves it; what she approves must be what she reviewed. So the draft
 is calculated once, when the run is made (or a correction is added, or she asks for it again), and stored
-as ``DraftPayslip`` rows with the same values an issued payslip has. With it the run records its
+as ``DraftPayslip`` rows with the same values an issued payslip has, and their ``PayslipSnapshot``s. With it the run records its
 *calculation basis*: a few aggregates over everything the calculation read (the payouts, the members and
 their tax settings, the assignments, other payslips already issued to the same members that year, the
 cooperative, the parameter values, the tax table file). Approval compares the basis with the database's
@@ -34,6 +34,7 @@ from kooperativet.payroll.models import (
     DraftPayslipLine,
     PayrollRun,
     Payslip,
+    PayslipSnapshot,
     RunPayout,
 )
 from kooperativet.payroll.parameters import payroll_parameters_on
@@ -74,7 +75,14 @@ def store_draft(session: Session, *, run: PayrollRun, drafts: Sequence[PayslipDr
 
 
 def forget_draft(session: Session, *, run_id: int) -> None:
-    """Delete the run's stored draft (after approval, before a recalculation, when the run is discarded)."""
+    """Delete the run's stored draft with its snapshots (before a recalculation, when the run is discarded)."""
+    forget_issued_draft(session, run_id=run_id)
+    session.execute(delete(PayslipSnapshot).where(PayslipSnapshot.run_id == run_id))
+
+
+def forget_issued_draft(session: Session, *, run_id: int) -> None:
+    """Delete the draft payslips and lines of a run just approved: the snapshots stay, now the issued
+    payslips' own."""
     of_run = select(DraftPayslip.id).where(DraftPayslip.run_id == run_id)
     session.execute(delete(DraftPayslipLine).where(DraftPayslipLine.draft_payslip_id.in_(of_run)))
     session.execute(delete(DraftPayslip).where(DraftPayslip.run_id == run_id))
@@ -171,27 +179,24 @@ def _insert_drafts(session: Session, *, run: PayrollRun, drafts: Sequence[Paysli
     parameters = parameters_json(drafts[0])  # one set for the whole run (its pay date)
     for start in range(0, len(drafts), DRAFTS_PER_INSERT):
         block = drafts[start : start + DRAFTS_PER_INSERT]
-        rows, lines_by_member = [], {}
+        rows, snapshots, lines_by_member = [], [], {}
         for draft in block:
             lines = payslip_lines(draft)
             lines_by_member[draft.member.id] = lines
-            rows.append(
-                _draft_row(
-                    run,
-                    draft,
-                    snapshot(
-                        run=run,
-                        draft=draft,
-                        cooperative=cooperative,
-                        lines=lines,
-                        assignments=works,
-                        payslip_numbers=corrected,
-                        parameters=parameters,
-                    ),
-                )
+            stored = snapshot(
+                run=run,
+                draft=draft,
+                cooperative=cooperative,
+                lines=lines,
+                assignments=works,
+                payslip_numbers=corrected,
+                parameters=parameters,
             )
+            snapshots.append({"run_id": run.id, "member_id": draft.member.id, "snapshot": stored})
+            rows.append(_draft_row(run, draft, stored))
+        insert_rows(session, table_of(PayslipSnapshot), snapshots)
         insert_rows(session, table_of(DraftPayslip), rows)
-        del rows  # the block's snapshots are written; let them go before the next block is built
+        del rows, snapshots  # the block's snapshots are written; let them go before the next block is built
         draft_ids = dict(
             session.execute(
                 select(DraftPayslip.member_id, DraftPayslip.id).where(
@@ -229,7 +234,6 @@ def _draft_row(run: PayrollRun, draft: PayslipDraft, stored: dict[str, Any]) -> 
         "bank_clearing_number": None if account is None else account.clearing_number,
         "bank_account_number": None if account is None else account.account_number,
         "bank_iban": None if account is None else account.iban,
-        "snapshot": stored,
     }
 
 

@@ -3,7 +3,9 @@
 The draft payslips already hold every value an issued payslip has (``drafts``); issuing takes a block of
 gap-free numbers and copies them, in the draft's order (members by id), in one INSERT … SELECT for the
 payslips and one for their lines. Nothing is calculated, encrypted or serialised again: the database copies
-the rows, so approving twenty thousand payouts costs about what approving ten does.
+the rows, so approving twenty thousand payouts costs about what approving ten does. The snapshots are not
+copied at all: each is a row of its own for the run and member (``PayslipSnapshot``), which the issued
+payslip reads as its draft did.
 """
 
 from __future__ import annotations
