@@ -1,14 +1,14 @@
 """A draft run's payslips, stored when the run is calculated, and what they were calculated from
 (payroll.md §5).
 
-A treasurer reviews a draft and then approves it; what she approves must be what she reviewed. So the draft
-is calculated once, when the run is made (or a correction is added, or she asks for it again), and stored
-as ``DraftPayslip`` rows with the same values an issued payslip has, and their ``PayslipSnapshot``s. With it the run records its
-*calculation basis*: a few aggregates over everything the calculation read (the payouts, the members and
-their tax settings, the assignments, other payslips already issued to the same members that year, the
-cooperative, the parameter values, the tax table file). Approval compares the basis with the database's
-state now; if anything differs it refuses with ``draft_changed`` and names what changed, and the treasurer
-recalculates and reviews again. Otherwise it issues the stored draft as it is (``approval``).
+A treasurer reviews a draft and then approves it; what she approves must be what she reviewed. So the draft is
+calculated once, when the run is made (or a correction is added, or she asks for it again), and stored as
+``DraftPayslip`` rows with the same values an issued payslip has, and their ``PayslipSnapshot`` rows. With it
+the run records its *calculation basis*: a few aggregates over everything the calculation read (the payouts,
+the members and their tax settings, the assignments, other payslips already issued to the same members that
+year, the cooperative, the parameter values, the tax table file). Approval compares the basis with the
+database's state now; if anything differs it refuses with ``draft_changed`` and names what changed, and the
+treasurer recalculates and reviews again. Otherwise it issues the stored draft as it is (``approval``).
 
 The comparison takes a fixed number of statements whatever the run's size; storing takes a fixed number per
 ``DRAFTS_PER_INSERT`` members (a block at a time keeps the memory of a large run bounded).
@@ -75,7 +75,7 @@ def store_draft(session: Session, *, run: PayrollRun, drafts: Sequence[PayslipDr
 
 
 def forget_draft(session: Session, *, run_id: int) -> None:
-    """Delete the run's stored draft with its snapshots (before a recalculation, when the run is discarded)."""
+    """Delete the run's stored draft and its snapshots (before a recalculation, when the run is discarded)."""
     forget_issued_draft(session, run_id=run_id)
     session.execute(delete(PayslipSnapshot).where(PayslipSnapshot.run_id == run_id))
 
