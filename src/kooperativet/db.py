@@ -370,8 +370,8 @@ def _bound_values(
     table: Table, dialect: Dialect, names: list[str], rows: Sequence[dict[str, Any]]
 ) -> Iterator[list[Any]]:
     """Each row's values as the driver receives them from an INSERT: through each column's bind processing
-    (encryption, JSON, dates on SQLite), which SQLAlchemy keeps per type and dialect."""
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    (encryption, JSON, dates on SQLite): the processor of each column type's implementation on ``dialect``."""
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     # Only the columns that have a processor are touched (on PostgreSQL most have none): a large run's lines
     # pass a million values through here, and a Python call per value that changes nothing is most of it.
     processed = [(index, process) for index, process in enumerate(processors) if process is not None]
