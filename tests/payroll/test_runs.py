@@ -22,6 +22,7 @@ from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import TaxMode
 from kooperativet.payroll import service, tax_table_store
 from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, PayslipSnapshot, RunStatus
+from kooperativet.payroll.service.issue import VALUE_COLUMNS
 from tests.payroll.conftest import SYNTHETIC_TABLES, create_and_approve, set_tax
 
 RUNS = "/api/v1/payroll-runs"
@@ -522,3 +523,39 @@ def test_an_unreadable_contribution_rule_is_a_422_naming_the_parameter(
         service.create_run(
             session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
         )
+
+
+def test_a_payslip_added_through_the_orm_stores_the_snapshot_set_on_it(session: Session, make_member) -> None:
+    """The services write snapshots in bulk; a payslip added as an object keeps the one set on it too, once
+    per run and member, and a different one for the same payslip is refused rather than dropped."""
+    member = make_member().member
+    run = PayrollRun(pay_date=date(2026, 11, 25), pay_on=PayOn.payment, status=RunStatus.draft)
+    session.add(run)
+    session.flush()
+    money = {name: Decimal("0.00") for name in VALUE_COLUMNS if name not in _NOT_MONEY}
+    common = {"run_id": run.id, "member_id": member.id, "year": 2026, "pay_date": date(2026, 11, 25)}
+    first = Payslip(
+        **common, sequence=1, number="L2026-09001", language="sv", **money, snapshot={"lines": [1]}
+    )
+    session.add(first)
+    session.flush()
+    session.expire_all()
+    assert session.get(Payslip, first.id).snapshot == {"lines": [1]}  # read back from payslip_snapshots
+    again = Payslip(
+        **common, sequence=2, number="L2026-09002", language="sv", **money, snapshot={"lines": [1]}
+    )
+    session.add(again)
+    session.flush()  # the same snapshot: kept, not stored twice
+    assert session.scalar(select(func.count()).select_from(PayslipSnapshot)) == 1
+    other = Payslip(
+        **common, sequence=3, number="L2026-09003", language="sv", **money, snapshot={"lines": [2]}
+    )
+    session.add(other)
+    with pytest.raises(ValueError, match="another snapshot"):
+        session.flush()
+
+
+_NOT_MONEY = {
+    "language", "employee_name", "employee_personal_identity_number", "bank_clearing_number",
+    "bank_account_number", "bank_iban",
+}  # fmt: skip

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Connection,
     ForeignKey,
     Index,
     LargeBinary,
@@ -29,11 +30,12 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     and_,
+    event,
     select,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from kooperativet.db import Base, TimestampedMixin, VersionedMixin, utcnow
+from kooperativet.db import Base, TimestampedMixin, VersionedMixin, table_of, utcnow
 from kooperativet.encryption import EncryptedJSON, EncryptedString
 from kooperativet.parties.models import Language
 
@@ -319,3 +321,28 @@ class DraftPayslipLine(PayslipLineValues, Base):
     draft_payslip_id: Mapped[int] = mapped_column(
         ForeignKey("payroll_draft_payslips.id", ondelete="CASCADE"), index=True
     )
+
+
+def _store_snapshot_set_on(mapper: Any, connection: Connection, target: Payslip | DraftPayslip) -> None:
+    """A payslip or draft added through the ORM with a ``snapshot`` stores it as the run's and member's
+    ``PayslipSnapshot``, as if the attribute were a column: the services write snapshots in bulk and never
+    come here, but nothing set on a mapped attribute is silently dropped. A snapshot already stored for the
+    run and member is kept if it is the same one and refused if it is not (one snapshot per payslip)."""
+    given = target.__dict__.get("snapshot")
+    if given is None:
+        return
+    snapshots = table_of(PayslipSnapshot)
+    of_payslip = (snapshots.c.run_id == target.run_id) & (snapshots.c.member_id == target.member_id)
+    stored = connection.execute(select(snapshots.c.snapshot).where(of_payslip)).first()
+    if stored is None:
+        connection.execute(
+            snapshots.insert().values(run_id=target.run_id, member_id=target.member_id, snapshot=given)
+        )
+    elif stored.snapshot != given:
+        raise ValueError(
+            f"run {target.run_id} already has another snapshot for member {target.member_id}'s payslip"
+        )
+
+
+for _holder in (Payslip, DraftPayslip):
+    event.listen(_holder, "after_insert", _store_snapshot_set_on)
