@@ -3,11 +3,11 @@ per worker, and how that scales when a second worker joins.
 
 The cooperative of P1 (``payroll_month.load_prerequisites``: 20 000 payouts among about 9 700 members, bulk
 loaded) gets its run created and approved through the payroll services, and the approval records the run's
-rendering jobs as the API's does (``render_payslips_after_commit``: one job per ``DOCUMENTS_PER_JOB``
-payslips). Then real ``kooperativet worker`` processes render them: one worker, and two workers on a fresh
-copy of the same month, on PostgreSQL; one worker on SQLite. The figure is payslips per second per worker from
-the workers' start until the last PDF is stored, with the progress printed as the treasurer would read it
-(the run's ``payslip_pdfs``). Each phase also checks that every payslip was stored exactly once (one
+rendering jobs (``render_payslips_after_commit``: one job per ``DOCUMENTS_PER_JOB`` payslips). Then real
+``kooperativet worker`` processes render them: one worker, and two workers on a fresh copy of the same month,
+on PostgreSQL; one worker on SQLite. The figure is payslips per second per worker from the workers' start
+until the last PDF is stored, with the progress printed as the treasurer would read it (the run's
+``payslip_pdfs``). Each phase also checks that every payslip was stored exactly once (one
 ``document_rendered`` audit event each) and that every job is done.
 
 Target: two workers render at least 0.8 × twice what one does (on a machine with at least two cores).
@@ -80,7 +80,6 @@ def approve_with_jobs(url: str) -> tuple[int, int, int]:
             ).run.id
             session.commit()
             service.approve_run(session, run_id=run_id, approved_by_id=treasurer_id, now=NOW)
-            service.render_payslips_after_commit(session, run_id=run_id)
             session.commit()
             payslips = session.scalar(select(func.count()).where(Payslip.run_id == run_id)) or 0
             jobs = session.scalar(select(func.count()).where(Job.kind == RENDER_DOCUMENTS)) or 0

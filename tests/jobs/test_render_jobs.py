@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.audit.models import AuditEvent
@@ -35,7 +35,8 @@ from tests.payroll.population import BIRTH_DATES, MemberPlan, build_population
 
 
 def approved_run(factory: sessionmaker[Session], *, members: int) -> tuple[int, list[int]]:
-    """A committed, approved run of ``members`` payslips, no PDF rendered yet: (run, its payslips)."""
+    """A committed, approved run of ``members`` payslips, no PDF rendered yet and no job to render one:
+    (run, its payslips)."""
     with factory() as session:
         parameters_service.seed_defaults(session)
         session.add(Cooperative(name="Testkooperativet", organisation_number="769600-1234", country="SE"))
@@ -50,6 +51,8 @@ def approved_run(factory: sessionmaker[Session], *, members: int) -> tuple[int, 
         service.approve_run(
             session, run_id=run.id, approved_by_id=treasurer.id, now=datetime(2026, 11, 20, 12, tzinfo=UTC)
         )
+        # The approval's own rendering jobs go: each test records the jobs it needs, when its workers are up.
+        session.execute(delete(Job).where(Job.kind == RENDER_DOCUMENTS))
         session.commit()
         return run.id, [payslip.id for payslip in service.run_payslips(session, run_id=run.id)]
 

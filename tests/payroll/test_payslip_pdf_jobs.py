@@ -20,15 +20,23 @@ from tests.payroll.population import BIRTH_DATES, MemberPlan, build_population
 from tests.payroll.test_set_based import counted
 
 
-def _approved(session: Session, treasurer: User, *, members: int, first_serial: int) -> tuple[int, list[int]]:
+def _draft(session: Session, treasurer: User, *, members: int, first_serial: int) -> int:
     plan = MemberPlan(tax=TaxMode.flat, birth_date=BIRTH_DATES[0], amounts=(Decimal("20000.00"),))
     build_population(session, plans=[plan] * members, issuer=treasurer, first_serial=first_serial)
     run = service.create_run(
         session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
     ).run
-    service.approve_run(session, run_id=run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
-    session.expire_all()  # as in a request: nothing of the approval's objects helps the recording
-    return run.id, [payslip.id for payslip in service.run_payslips(session, run_id=run.id)]
+    session.expire_all()  # as in a request: nothing of the draft's objects helps the approval
+    return run.id
+
+
+def _approve(
+    session: Session, connection: Connection, treasurer_id: int, run_id: int
+) -> tuple[list[str], list[int]]:
+    """Approve the run; the statements it took and its payslips."""
+    with counted(connection) as statements:
+        service.approve_run(session, run_id=run_id, approved_by_id=treasurer_id, now=APPROVED_AT)
+    return statements, [payslip.id for payslip in service.run_payslips(session, run_id=run_id)]
 
 
 def _jobs(session: Session, payslips: list[int]) -> list[Job]:
@@ -36,22 +44,21 @@ def _jobs(session: Session, payslips: list[int]) -> list[Job]:
     return [job for job in jobs if set(job.payload["ids"]) <= set(payslips)]
 
 
-def test_a_run_is_rendered_in_jobs_of_documents_per_job_recorded_in_as_many_statements_for_200_as_for_3(
+def test_approving_records_the_rendering_in_jobs_of_documents_per_job_in_as_many_statements_for_200_as_3(
     session: Session, connection: Connection, payroll_ready, make_user
 ) -> None:
     treasurer = make_user(Role.treasurer).user
+    treasurer_id = treasurer.id  # read now: the drafts expire every object, as a request ends
     session.add(PayslipNumberCounter(year=2026, last_sequence=0))  # the year's first run made it already
-    small_run, small = _approved(session, treasurer, members=3, first_serial=1)
-    large_run, large = _approved(session, treasurer, members=200, first_serial=100)
+    small_run = _draft(session, treasurer, members=3, first_serial=1)
+    large_run = _draft(session, treasurer, members=200, first_serial=100)
 
-    with counted(connection) as recording_small:
-        service.render_payslips_after_commit(session, run_id=small_run)
-    with counted(connection) as recording_large:
-        service.render_payslips_after_commit(session, run_id=large_run)
+    approving_small, small = _approve(session, connection, treasurer_id, small_run)
+    approving_large, large = _approve(session, connection, treasurer_id, large_run)
 
-    # the run (with its payouts), the payslip ids, one INSERT for every job
-    assert len(recording_small) == len(recording_large) <= 4
-    assert sum(statement.startswith("INSERT INTO jobs") for statement in recording_large) == 1
+    assert len(approving_small) == len(approving_large)
+    # one INSERT for the members' notices, one for every rendering job however many
+    assert sum(statement.startswith("INSERT INTO jobs") for statement in approving_large) == 2
     parts = [large[start : start + DOCUMENTS_PER_JOB] for start in range(0, 200, DOCUMENTS_PER_JOB)]
     assert len(parts) > 1
     assert [job.payload for job in _jobs(session, large)] == [

@@ -195,8 +195,7 @@ def approve_payroll_run(
 
     def produce() -> PayrollRunRead:
         run = service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=clock)
-        service.render_payslips_after_commit(session, run_id=run.id)
-        commit_now(session)  # the rendering jobs are recorded with the approval, before the answer
+        commit_now(session)  # the approval with its rendering jobs, before the answer
         return _run_read(session, service.show_run(session, run=run))
 
     return idempotent(

@@ -22,6 +22,7 @@ from kooperativet.payroll.service.drafts import (
 )
 from kooperativet.payroll.service.issue import issue_draft
 from kooperativet.payroll.service.payslip_notices import enqueue_payslip_notices
+from kooperativet.payroll.service.payslip_pdfs import render_payslips_after_commit
 from kooperativet.payroll.service.runs import get_run, require_draft
 
 
@@ -36,6 +37,9 @@ def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: date
     payout (409 ``own_work``, ``assignments.duties``). Creating or discarding a draft is allowed: a draft only
     collects what is ready by rules already decided (approved assignments, issued and paid invoices) and pays
     nobody; marking an approved run paid records what the bank did.
+
+    In the same transaction it records the jobs that tell each member and render the payslip PDFs, which the
+    workers do once the approval is committed.
     """
     run = get_run(session, run_id=run_id, for_update=True)
     require_draft(run)
@@ -73,6 +77,9 @@ def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: date
     )
     # One job for the whole run, in this transaction: a worker tells each member (payslip_notices).
     enqueue_payslip_notices(session, run_id=run.id)
+    # The PDFs, in jobs the workers share once this commits: whoever approves (the API, the web, a script)
+    # leaves payslips that get their PDFs.
+    render_payslips_after_commit(session, run_id=run.id)
     return run
 
 

@@ -223,8 +223,7 @@ def _refused(
 @router.post("/office/payroll/{run_id}/approve", dependencies=[CheckedForm])
 def approve_run(request: Request, run_id: int, user: Office, session: DbSession, now: Now) -> Response:
     try:
-        service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=now)
-        service.render_payslips_after_commit(session, run_id=run_id)  # by the workers, as the API's approval
+        service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=now)  # PDFs by the workers
     except DomainError as exc:
         session.rollback()  # nothing of a refused approval stays, and the page reads the run afresh
         raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
