@@ -79,6 +79,9 @@ def run(context: DemoContext) -> None:
                 document_id=f"invoice:{document.number}",
             )
 
+    # The invoices' documents are rendered now; the run's payslips are left to ``write`` below, which renders
+    # them as ``kooperativet payroll render`` does when no worker has taken the approval's jobs yet.
+    context.commit_and_run_jobs()
     draft = payroll_service.create_run(
         session, today=context.today, pay_date=None, pay_on=None, created_by_id=treasurer.id
     ).run
