@@ -144,6 +144,15 @@ def screenshot(page: Page, name: str) -> Path | None:
     return path
 
 
+def page_width(page: Page) -> int:
+    """How wide the page is drawn, in CSS pixels, once its stylesheet has applied: before it has (a click's
+    new page can show before a busy server has sent the CSS), unstyled tables and forms run wider than any
+    phone, which is not what a person sees."""
+    page.wait_for_load_state("load")
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return width
+
+
 def assert_accessible(page: Page) -> None:
     """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe

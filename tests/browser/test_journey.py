@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, page_width, screenshot, sign_in
 
 ADMIN = "admin@interimkultur.example.se"
 TREASURER = "kassor@interimkultur.example.se"
@@ -238,7 +238,7 @@ def test_the_new_member_form_fits_a_phone(phone: Page) -> None:
     sign_in(phone, TREASURER)
     phone.goto("/office/members/new")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Registrera en ny medlem")
-    width = phone.evaluate("document.documentElement.scrollWidth")
+    width = page_width(phone)
     assert width <= PHONE["width"], f"the form is {width}px wide on a {PHONE['width']}px phone"
     phone.get_by_role("button", name="Registrera medlemmen").click()  # empty: every error by its field
     expect(phone.locator("#e-first_name")).to_be_visible()

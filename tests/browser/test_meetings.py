@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import DESKTOP, assert_accessible, screenshot, sign_in
+from tests.browser.conftest import DESKTOP, assert_accessible, page_width, screenshot, sign_in
 
 CHAIR = "ordforande@interimkultur.example.se"
 MEMBERS = ("alva@example.se", "bertil@example.se", "cleo@example.se")
@@ -182,13 +182,13 @@ def test_the_meeting_pages_fit_a_phone(phone: Page) -> None:
     phone.goto("/meetings")
     phone.get_by_role("link", name="Årsmöte 2026").first.click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Årsmöte 2026")
-    width = phone.evaluate("document.documentElement.scrollWidth")
+    width = page_width(phone)
     assert width <= 390, f"the page is {width}px wide on a 390px phone"
     assert_accessible(phone)
     phone.get_by_role(
         "link", name="Bifalls motionen om en gemensam replokal? (sluten omröstning på begäran)"
     ).click()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     assert_accessible(phone)
 
 

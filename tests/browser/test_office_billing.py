@@ -17,7 +17,7 @@ from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DEMO_AUDIT_KEY
 from kooperativet.demo.assignments import THEATRE
 from kooperativet.parties.models import Client
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, page_width, screenshot, sign_in
 
 TREASURER = "kassor@interimkultur.example.se"
 
@@ -106,7 +106,7 @@ def test_the_office_lists_fit_a_phone(phone: Page) -> None:
     sign_in(phone, TREASURER)
     for path in ("/office", "/office/invoices", "/office/payments", "/office/clients", "/office/inbox"):
         phone.goto(path)
-        width = phone.evaluate("document.documentElement.scrollWidth")
+        width = page_width(phone)
         assert width <= 390, f"{path} is {width}px wide on a 390px phone"
         assert_accessible(phone)
     phone.goto("/office/clients")

@@ -27,7 +27,15 @@ from kooperativet.invoices import payments
 from kooperativet.invoices import service as invoices_service
 from kooperativet.invoices.schemas import InvoiceIssue, PaymentCreate
 from kooperativet.parties.models import Client, Member
-from tests.browser.conftest import DEMO_TODAY, DESKTOP, PHONE, assert_accessible, screenshot, sign_in
+from tests.browser.conftest import (
+    DEMO_TODAY,
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    page_width,
+    screenshot,
+    sign_in,
+)
 
 TREASURER = "kassor@interimkultur.example.se"
 ADMIN = "admin@interimkultur.example.se"
@@ -207,7 +215,7 @@ def test_the_member_register_and_month_end_fit_a_phone(phone: Page) -> None:
     sign_in(phone, TREASURER)
     for path in ("/office/members", "/office/month-end?month=2026-11", "/office/payroll"):
         phone.goto(path)
-        width = phone.evaluate("document.documentElement.scrollWidth")
+        width = page_width(phone)
         assert width <= PHONE["width"], f"{path} is {width}px wide on a 390px phone"
         assert_accessible(phone)
     phone.goto("/office/members")

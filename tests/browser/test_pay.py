@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, page_width, screenshot, sign_in
 
 
 def test_alva_opens_her_latest_payslip_and_sees_her_year_and_save_count(page: Page) -> None:
@@ -41,7 +41,7 @@ def test_alva_uses_the_calculator_both_ways_on_her_phone(phone: Page) -> None:
     phone.get_by_role("button", name="Räkna ut vad jag ska fakturera").click()
     backwards = phone.get_by_role("heading", level=2, name="Fakturera 20 000,00 kr exklusive moms")
     expect(backwards).to_be_visible()
-    width = phone.evaluate("document.documentElement.scrollWidth")
+    width = page_width(phone)
     assert width <= 390, f"the page is {width}px wide on a 390px phone"
     assert_accessible(phone)
     screenshot(phone, "pay-calculator")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, page_width, screenshot, sign_in
 
 
 def test_a_member_signs_in_sees_her_start_page_and_signs_out(page: Page) -> None:
@@ -34,7 +34,7 @@ def test_the_menu_fits_a_phone_and_english_is_one_click_away(phone: Page) -> Non
     sign_in(phone, "alva@example.se")
     phone.get_by_role("link", name="English").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Hello, Alva")
-    width = phone.evaluate("document.documentElement.scrollWidth")
+    width = page_width(phone)
     assert width <= 390, f"the page is {width}px wide on a 390px phone"
     assert_accessible(phone)
     screenshot(phone, "start-phone-en")
