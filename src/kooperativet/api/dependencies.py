@@ -6,13 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
 from sqlalchemy.orm import Session
 
+from kooperativet.api.types import Page
 from kooperativet.config import Settings
 from kooperativet.db import MAX_PAGE_SIZE, transaction
 
@@ -90,10 +91,17 @@ async def get_settings_from_app(request: Request) -> Settings:
     return settings
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True, slots=True)
 class PageWindow:
     limit: int
     offset: int
+
+    def page(self, items: list[T], total: int) -> Page[T]:
+        """The answer of a list endpoint: ``items`` of this window, out of ``total`` matching rows."""
+        return Page(items=items, total=total, limit=self.limit, offset=self.offset)
 
 
 async def page_window(

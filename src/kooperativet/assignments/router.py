@@ -69,7 +69,7 @@ def list_assignments(
         )
         for a in rows
     ]
-    return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+    return window.page(items, total)
 
 
 @router.post(

@@ -109,9 +109,7 @@ def list_users(
     rows, total = service.list_users(
         session, limit=window.limit, offset=window.offset, role=role, active=active, q=q
     )
-    return Page(
-        items=[UserRead.from_model(u) for u in rows], total=total, limit=window.limit, offset=window.offset
-    )
+    return window.page([UserRead.from_model(u) for u in rows], total)
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422))

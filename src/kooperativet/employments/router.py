@@ -31,12 +31,7 @@ def list_employments(
     rows, total = service.list_employments(
         session, actor=user, limit=window.limit, offset=window.offset, member_id=member_id
     )
-    return Page(
-        items=[EmploymentRead.model_validate(e) for e in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([EmploymentRead.model_validate(e) for e in rows], total)
 
 
 @router.get("/employments/{employment_id}", tags=["employments"], responses=problem_responses(401, 404))

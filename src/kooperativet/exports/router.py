@@ -110,7 +110,7 @@ def list_export_batches(_user: TreasurerOrAdmin, session: DbSession, window: Win
     """Every export batch, newest first."""
     rows, total = service.list_batches(session, limit=window.limit, offset=window.offset)
     items = [ExportBatchRead.model_validate(batch) for batch in rows]
-    return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+    return window.page(items, total)
 
 
 _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -36,12 +36,7 @@ router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
 def list_meetings(_user: CurrentUser, session: DbSession, window: Window) -> Page[MeetingRead]:
     """Meetings, latest first."""
     rows, total = meetings.list_meetings(session, limit=window.limit, offset=window.offset)
-    return Page(
-        items=[reads.meeting_read(session, m) for m in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([reads.meeting_read(session, m) for m in rows], total)
 
 
 @router.post("/meetings", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 422))

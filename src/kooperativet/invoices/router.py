@@ -94,12 +94,7 @@ def list_invoices(
         assignment_id=assignment_id,
         sort=sort,
     )
-    return Page(
-        items=[InvoiceRead.from_model(invoice, today=today) for invoice in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([InvoiceRead.from_model(invoice, today=today) for invoice in rows], total)
 
 
 @router.get("/invoices/overdue", tags=["invoices"], responses=problem_responses(401, 422))
@@ -110,12 +105,7 @@ def list_overdue_invoices(
     rows, total = service.list_invoices(
         session, actor=user, limit=window.limit, offset=window.offset, overdue_on=today
     )
-    return Page(
-        items=[InvoiceRead.from_model(invoice, today=today) for invoice in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([InvoiceRead.from_model(invoice, today=today) for invoice in rows], total)
 
 
 @router.get("/invoices/{invoice_id}", tags=["invoices"], responses=problem_responses(401, 404))
@@ -231,12 +221,7 @@ def list_payments(
     rows, total = payments.list_payments(
         session, actor=user, limit=window.limit, offset=window.offset, invoice_id=invoice_id
     )
-    return Page(
-        items=[PaymentRead.model_validate(p) for p in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([PaymentRead.model_validate(p) for p in rows], total)
 
 
 @router.post("/payments/camt054", tags=["payments"], responses=problem_responses(401, 403, 413, 422))
@@ -262,9 +247,4 @@ def list_unmatched_bank_entries(
 ) -> Page[UnmatchedBankEntryRead]:
     """Booked credits that matched no invoice, for the treasurer to sort out (treasurer or admin)."""
     rows, total = payments.list_unmatched(session, limit=window.limit, offset=window.offset)
-    return Page(
-        items=[UnmatchedBankEntryRead.model_validate(e) for e in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([UnmatchedBankEntryRead.model_validate(e) for e in rows], total)

@@ -56,12 +56,7 @@ def list_members(
         current_on=current_on,
         user_id=None if policy.sees_every_member(user) else user.id,
     )
-    return Page(
-        items=[MemberListItem.from_model(m) for m in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([MemberListItem.from_model(m) for m in rows], total)
 
 
 @router.post(

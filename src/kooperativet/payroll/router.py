@@ -109,12 +109,7 @@ def list_payroll_runs(
 ) -> Page[PayrollRunListItem]:
     """Payroll runs, latest pay date first (treasurer or admin)."""
     rows, total = service.list_runs(session, limit=window.limit, offset=window.offset)
-    return Page(
-        items=[PayrollRunListItem.model_validate(r) for r in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([PayrollRunListItem.model_validate(r) for r in rows], total)
 
 
 @router.get("/payroll-runs/{run_id}", tags=["payroll"], responses=problem_responses(401, 403, 404, 422))
@@ -254,9 +249,7 @@ def list_payslips(
         run_id=run_id,
         year=year,
     )
-    return Page(
-        items=[PayslipRead.from_model(p) for p in rows], total=total, limit=window.limit, offset=window.offset
-    )
+    return window.page([PayslipRead.from_model(p) for p in rows], total)
 
 
 @router.get("/payslips/{payslip_id}", tags=["payroll"], responses=problem_responses(401, 404))

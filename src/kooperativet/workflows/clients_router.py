@@ -36,12 +36,7 @@ def list_clients(
         public_sector=public_sector,
         country=country,
     )
-    return Page(
-        items=[ClientRead.model_validate(c) for c in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([ClientRead.model_validate(c) for c in rows], total)
 
 
 @router.get("/clients/{client_id}", tags=["clients"], responses=problem_responses(401, 404))

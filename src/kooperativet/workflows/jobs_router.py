@@ -26,12 +26,7 @@ def list_jobs(
     """Background jobs (e-mail, documents, reminders), newest first; ``state=failed`` lists those the
     workers gave up on, with their last error (treasurer or admin)."""
     rows, total = office.list_jobs(session, state=state, limit=window.limit, offset=window.offset)
-    return Page(
-        items=[JobRead.model_validate(job) for job in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([JobRead.model_validate(job) for job in rows], total)
 
 
 @router.post("/{job_id}/retry", responses=problem_responses(401, 403, 404, 409))

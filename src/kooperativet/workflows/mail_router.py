@@ -24,12 +24,7 @@ def list_mail(
 ) -> Page[MailSummary]:
     """Outgoing messages, the latest first, without their bodies; ``state`` keeps queued, sent or failed."""
     rows, total = office.list_mail(session, state=state, limit=window.limit, offset=window.offset)
-    return Page(
-        items=[MailSummary.model_validate(row) for row in rows],
-        total=total,
-        limit=window.limit,
-        offset=window.offset,
-    )
+    return window.page([MailSummary.model_validate(row) for row in rows], total)
 
 
 @router.get("/{mail_id}", responses=problem_responses(401, 403, 404))

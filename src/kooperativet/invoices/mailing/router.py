@@ -68,9 +68,7 @@ def list_invoice_reminders(invoice_id: int, user: TreasurerOrAdmin, session: DbS
 def list_reminders(_user: TreasurerOrAdmin, session: DbSession, window: Window) -> Page[ReminderRead]:
     """Every payment reminder, the newest first."""
     rows, total = reminders.list_reminders(session, limit=window.limit, offset=window.offset)
-    return Page(
-        items=[ReminderRead.of(r) for r in rows], total=total, limit=window.limit, offset=window.offset
-    )
+    return window.page([ReminderRead.of(r) for r in rows], total)
 
 
 @router.get(
