@@ -9,6 +9,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment, Expense
@@ -123,3 +124,34 @@ def paid_assignment(session: Session, client_record: Client, make_user) -> PaidA
 def set_tax(session: Session, member: Member, *, valid_from: date, mode: TaxMode, **fields: object) -> None:
     member.tax_settings.append(MemberTaxSetting(valid_from=valid_from, mode=mode, **fields))
     session.flush()
+
+
+def credit_note(session: Session, assignment: Assignment, amount: str) -> Invoice:
+    """A credit note of ``amount`` kr of work on the assignment's invoice, issued after the draft was made
+    (the columns payroll reads: the assignment, the kind and the work amount)."""
+    invoice = session.scalars(
+        select(Invoice).where(Invoice.assignment_id == assignment.id, Invoice.kind == InvoiceKind.invoice)
+    ).one()
+    columns = {
+        column.key: getattr(invoice, column.key)
+        for column in Invoice.__table__.columns
+        if column.key not in ("id", "created_at", "updated_at")
+    }
+    credited = Decimal(amount)
+    note = Invoice(
+        **columns
+        | {
+            "kind": InvoiceKind.credit_note,
+            "refers_to_id": invoice.id,
+            "sequence": invoice.sequence + 500,
+            "number": f"{invoice.number}-K",
+            "issue_date": date(2026, 11, 10),
+            "work_amount": credited,
+            "net_total": credited,
+            "payable": credited,
+            "paid_amount": Decimal("0.00"),
+        }
+    )
+    session.add(note)
+    session.flush()
+    return note

@@ -23,9 +23,9 @@ from kooperativet.errors import Conflict
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Cooperative, Member, TaxMode
 from kooperativet.payroll import service
-from kooperativet.payroll.models import DraftPayslip, DraftPayslipLine, PayrollRun, RunStatus
+from kooperativet.payroll.models import DraftPayslip, DraftPayslipLine, PayrollRun, RunPayout, RunStatus
 from kooperativet.payroll.service.issue import LINE_COLUMNS, VALUE_COLUMNS
-from tests.payroll.conftest import APPROVED_AT, create_and_approve, set_tax
+from tests.payroll.conftest import APPROVED_AT, create_and_approve, credit_note, set_tax
 
 RUNS = "/api/v1/payroll-runs"
 NOVEMBER = date(2026, 11, 25)
@@ -217,3 +217,73 @@ def test_create_and_approve_helper_still_issues(
     paid_assignment(make_member().member, "1000.00")
     run = create_and_approve(session, today=date(2026, 11, 1), pay_date=NOVEMBER, approved_by_id=treasurer.id)
     assert [p.number for p in service.run_payslips(session, run_id=run.id)] == ["L2026-00001"]
+
+
+def test_a_credit_note_issued_after_the_draft_lowers_what_the_run_pays(
+    session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    """A run's payouts are collected when it is made. A credit note issued before the approval lowers what
+    the client owes: the approval refuses the draft naming the invoices, and the recalculated run pays N
+    less the credit, as a run made after the credit note would."""
+    treasurer = make_user(Role.treasurer).user
+    alva, bo = make_member().member, make_member().member
+    credited = paid_assignment(alva, "20000.00")
+    paid_assignment(alva, "3000.00")
+    paid_assignment(bo, "12500.00")
+    run = _draft_run(session)
+    reviewed = {p.member_id: p for p in service.show_run(session, run=run).payslips}
+
+    note = credit_note(session, credited, "5000.00")
+
+    assert service.show_run(session, run=run).changed_since_calculation == ["invoices"]
+    with pytest.raises(Conflict) as refused:
+        service.approve_run(session, run_id=run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
+    assert refused.value.extra["changed"] == ["invoices"]
+
+    service.recalculate_run(session, run_id=run.id)
+    session.expire_all()
+    payouts = session.scalars(
+        select(RunPayout).where(RunPayout.run_id == run.id).order_by(RunPayout.position)
+    ).all()
+    assert [(p.assignment_id, p.invoiced_amount) for p in payouts if p.assignment_id == credited.id] == [
+        (credited.id, Decimal("15000.00"))
+    ]
+    assert next(p for p in payouts if p.assignment_id == credited.id).invoice_numbers[-1] == note.number
+    fresh = {p.member_id: p for p in service.show_run(session, run=run).payslips}
+    assert fresh[bo.id].gross_salary == reviewed[bo.id].gross_salary  # Bo's pay is untouched
+    assert fresh[alva.id].gross_salary < reviewed[alva.id].gross_salary
+
+    # The same as a run made from scratch after the credit note: the payouts as they stand now.
+    approved = service.approve_run(session, run_id=run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
+    assert approved.status == RunStatus.approved
+    issued = {p.member_id: p for p in service.run_payslips(session, run_id=run.id)}
+    assert issued[alva.id].gross_salary == fresh[alva.id].gross_salary
+    lines = {line.assignment_id: line.invoiced_amount for line in issued[alva.id].lines}
+    assert lines[credited.id] == Decimal("15000.00")
+
+
+def test_an_assignment_credited_in_full_leaves_the_run_and_a_run_left_empty_is_refused(
+    session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    treasurer = make_user(Role.treasurer).user
+    alva, bo = make_member().member, make_member().member
+    first = paid_assignment(alva, "20000.00")
+    second = paid_assignment(bo, "12500.00")
+    run = _draft_run(session)
+
+    credit_note(session, first, "20000.00")
+    service.recalculate_run(session, run_id=run.id)
+    session.expire_all()
+    assert [
+        p.assignment_id for p in session.scalars(select(RunPayout).where(RunPayout.run_id == run.id))
+    ] == [second.id]
+    assert [p.member_id for p in service.show_run(session, run=run).payslips] == [bo.id]
+
+    credit_note(session, second, "12500.00")
+    with pytest.raises(Conflict) as refused:
+        service.recalculate_run(session, run_id=run.id)
+    assert refused.value.code == "nothing_left_to_pay"
+    assert session.get_one(PayrollRun, run.id).status == RunStatus.draft
+    with pytest.raises(Conflict) as still_refused:
+        service.approve_run(session, run_id=run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
+    assert still_refused.value.extra["changed"] == ["invoices"]

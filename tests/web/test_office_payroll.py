@@ -22,7 +22,7 @@ from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import PayOn, PayrollRun, RunStatus
 from kooperativet.web.templating import amount
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE, approved_run, export_day, exporter
-from tests.payroll.conftest import APPROVED_AT, paid_assignment, payroll_ready
+from tests.payroll.conftest import APPROVED_AT, credit_note, paid_assignment, payroll_ready
 from tests.web.conftest import form_token, sign_in
 
 __all__ = ["approved_run", "export_day", "exporter", "paid_assignment", "payroll_ready"]
@@ -132,6 +132,31 @@ def test_a_draft_changed_since_it_was_calculated_says_what_and_is_recalculated_b
     assert run.status == RunStatus.approved
     [payslip] = payroll_service.run_payslips(session, run_id=run.id)
     assert payslip.snapshot["employee"]["street"] == "Nygatan 3"
+
+
+def test_a_run_whose_invoices_are_credited_since_says_so_and_leaves_nothing_to_approve(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    alva = make_member().member
+    work = paid_assignment(alva, "20000.00")
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    token = _token(client, "/office/payroll")
+    created = client.post(
+        "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
+    )
+    run_path = created.headers["location"]
+    credit_note(session, work, "20000.00")  # the client is refunded in full before the run is approved
+    session.commit()
+
+    page = client.get(run_path).text
+    assert "fakturorna och kreditfakturorna för ett uppdrag som körningen betalar" in page
+    refused = client.post(f"{run_path}/recalculate", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "Inget återstår att betala i körningen" in refused.text
+    assert "nothing_left_to_pay" not in refused.text
+    run = session.get_one(PayrollRun, int(run_path.rsplit("/", 1)[1]))
+    session.refresh(run)
+    assert run.status == RunStatus.draft  # nothing of the refused recalculation stays; she discards it
 
 
 def test_the_treasurer_creates_reviews_approves_and_marks_paid_a_run_with_separation_of_duties(

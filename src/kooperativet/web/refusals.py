@@ -34,6 +34,9 @@ REFUSALS: Final = {
         "No payout is ready for a run on that pay date: no assignment has work that is paid (or invoiced) "
         "and not yet on a payslip."
     ),
+    "nothing_left_to_pay": N_(
+        "Nothing is left to pay in this run: the invoices it pays have been credited. Discard the draft."
+    ),
     "draft_changed": N_(
         "Something the run was calculated from has changed since. Recalculate it and review it again."
     ),

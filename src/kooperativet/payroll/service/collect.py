@@ -10,18 +10,20 @@ tax-free (E).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment, AssignmentStatus, Expense
 from kooperativet.assignments.rules import TRANSITIONS, Transition
 from kooperativet.core.money import ZERO
 from kooperativet.db import utcnow
+from kooperativet.errors import Conflict
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.parties.models import Client
 from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout
@@ -75,29 +77,108 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
         .order_by(Expense.id)
     ):
         expenses[assignment_id] += amount
-    by_assignment: dict[int, list[Any]] = defaultdict(list)
-    for row in invoices:
-        by_assignment[row.assignment_id].append(row)
     ready = []
-    for assignment_id, documents in by_assignment.items():
-        issued = [doc for doc in documents if doc.kind == InvoiceKind.invoice]
-        if not issued:
+    for assignment_id, (amount, documents) in _owed_by_assignment(invoices).items():
+        if amount <= 0:
             continue
-        invoiced = sum((doc.work_amount for doc in issued), ZERO)
-        credited = sum((doc.work_amount for doc in documents if doc.kind == InvoiceKind.credit_note), ZERO)
-        if invoiced - credited <= 0:
-            continue
+        first = next(doc for doc in documents if doc.kind == InvoiceKind.invoice)
         ready.append(
             ReadyPayout(
-                member_id=issued[0].member_id,
+                member_id=first.member_id,
                 assignment_id=assignment_id,
-                client_name=issued[0].name,
+                client_name=first.name,
                 invoice_numbers=tuple(doc.number for doc in documents),
-                invoiced_amount=invoiced - credited,
+                invoiced_amount=amount,
                 expense_reimbursement=expenses[assignment_id],
             )
         )
     return sorted(ready, key=lambda payout: (payout.member_id, payout.assignment_id))
+
+
+def _owed_by_assignment(documents: Sequence[Any]) -> dict[int, tuple[Decimal, list[Any]]]:
+    """N of each assignment that has an invoice among ``documents`` (rows with ``assignment_id``, ``kind``
+    and ``work_amount``, in issue order): the work amount of its invoices less that of its credit notes,
+    with its documents."""
+    by_assignment: dict[int, list[Any]] = defaultdict(list)
+    for row in documents:
+        by_assignment[row.assignment_id].append(row)
+    owed = {}
+    for assignment_id, rows in by_assignment.items():
+        if not any(row.kind == InvoiceKind.invoice for row in rows):
+            continue
+        invoiced = sum((row.work_amount for row in rows if row.kind == InvoiceKind.invoice), ZERO)
+        credited = sum((row.work_amount for row in rows if row.kind == InvoiceKind.credit_note), ZERO)
+        owed[assignment_id] = (invoiced - credited, rows)
+    return owed
+
+
+def refresh_run_payouts(session: Session, *, run: PayrollRun) -> None:
+    """Bring a draft run's payouts up to date with its assignments' invoices and credit notes, before it is
+    calculated again.
+
+    A run's payouts are collected when it is made; a credit note issued before the run is approved lowers
+    what the client owes, so it must lower what the run pays too (the draft's basis names it, ``drafts``,
+    and the approval refuses until the run is recalculated). A payout whose assignment is now credited in
+    full leaves the run; a run with nothing left to pay is refused (409 ``nothing_left_to_pay``: discard it).
+    Corrections of issued payslips are not collected from invoices and are left as they are. Four
+    statements at most, whatever the run's size.
+    """
+    collected = (
+        select(RunPayout.id, RunPayout.assignment_id, RunPayout.invoiced_amount, RunPayout.invoice_numbers)
+        .where(RunPayout.run_id == run.id, RunPayout.corrects_payslip_id.is_(None))
+        .subquery()
+    )
+    documents = session.execute(
+        select(Invoice.assignment_id, Invoice.kind, Invoice.number, Invoice.work_amount)
+        .where(
+            Invoice.assignment_id.in_(select(collected.c.assignment_id)), Invoice.issue_date <= run.pay_date
+        )
+        .order_by(Invoice.assignment_id, Invoice.id)
+    ).all()
+    owed = _owed_by_assignment(documents)
+    payouts = session.execute(select(collected)).all()
+    changed, gone = [], []
+    for payout in payouts:
+        amount, rows = owed.get(payout.assignment_id, (ZERO, []))
+        numbers = [row.number for row in rows]
+        if amount <= 0:
+            gone.append(payout.id)
+        elif amount != payout.invoiced_amount or numbers != list(payout.invoice_numbers):
+            changed.append({"id": payout.id, "invoiced_amount": amount, "invoice_numbers": numbers})
+    if gone and len(gone) == len(payouts) and not _has_corrections(session, run=run):
+        raise Conflict(
+            f"nothing is left to pay in payroll run {run.id}: its invoices are credited; discard the run",
+            code="nothing_left_to_pay",
+        )
+    if changed:  # the ORM's bulk UPDATE by primary key: one executemany
+        session.execute(update(RunPayout), changed)
+    if gone:
+        session.execute(
+            delete(RunPayout).where(RunPayout.id.in_(gone)).execution_options(synchronize_session=False)
+        )
+    if changed or gone:
+        _forget_held_payouts(session, run=run, gone=set(gone))
+
+
+def _has_corrections(session: Session, *, run: PayrollRun) -> bool:
+    found = session.scalar(
+        select(RunPayout.id)
+        .where(RunPayout.run_id == run.id, RunPayout.corrects_payslip_id.is_not(None))
+        .limit(1)
+    )
+    return found is not None
+
+
+def _forget_held_payouts(session: Session, *, run: PayrollRun, gone: set[int]) -> None:
+    """Payout objects this session already holds (a correction reads the run's payouts) are read again
+    after the set-based UPDATE and DELETE above, and the deleted ones dropped, so that nothing later in the
+    transaction sees an amount the database no longer has."""
+    for held in [obj for obj in session.identity_map.values() if isinstance(obj, RunPayout)]:
+        if held.id in gone:
+            session.expunge(held)
+        elif held.run_id == run.id:
+            session.expire(held)
+    session.expire(run, ["payouts"])
 
 
 def mark_salaried(session: Session, *, run: PayrollRun) -> None:

@@ -28,6 +28,7 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.core import identifiers as ids
 from kooperativet.db import insert_rows, table_of, utcnow
 from kooperativet.errors import Conflict
+from kooperativet.invoices.models import Invoice
 from kooperativet.parties.models import Cooperative, Member, MemberTaxSetting
 from kooperativet.payroll.models import (
     DraftPayslip,
@@ -39,6 +40,7 @@ from kooperativet.payroll.models import (
 )
 from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.service.calculate import PayslipDraft, calculate_run, payslip_lines
+from kooperativet.payroll.service.collect import refresh_run_payouts
 from kooperativet.payroll.service.issue import LINE_COLUMNS, corrected_numbers, work_periods
 from kooperativet.payroll.service.run_inputs import RunMember
 from kooperativet.payroll.service.snapshot import parameters_json, snapshot
@@ -50,6 +52,7 @@ BASIS_PARTS: Final = {
     "members": "a member's details or bank account",
     "tax_settings": "a member's tax setting",
     "assignments": "an assignment the run pays",
+    "invoices": "the invoices and credit notes of an assignment the run pays (a credit note was issued)",
     "issued_payslips": "payslips issued to the same members this year (another run was approved)",
     "cooperative": "the cooperative's details",
     "parameters": "the payroll parameters in force on the pay date",
@@ -57,8 +60,16 @@ BASIS_PARTS: Final = {
 }
 
 
-def recalculate(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
-    """Calculate the draft ``run`` from what the database holds now and store it in place of the old draft."""
+def recalculate(
+    session: Session, *, run: PayrollRun, payouts_collected_now: bool = False
+) -> list[PayslipDraft]:
+    """Calculate the draft ``run`` from what the database holds now and store it in place of the old draft.
+
+    Its payouts are first brought up to date with the invoices and credit notes issued since they were
+    collected (``collect.refresh_run_payouts``), unless they were ``payouts_collected_now``, by the same
+    transaction (a new run)."""
+    if not payouts_collected_now:
+        refresh_run_payouts(session, run=run)
     drafts = calculate_run(session, run=run)
     store_draft(session, run=run, drafts=drafts)
     return drafts
@@ -133,6 +144,8 @@ def calculation_basis(session: Session, *, run: PayrollRun) -> dict[str, Any]:
         "assignments": _fingerprint(
             Assignment, Assignment.id.in_(assignments), func.max(Assignment.updated_at)
         ),
+        # Issued documents never change: a new one (a credit note) is a new id.
+        "invoices": _fingerprint(Invoice, Invoice.assignment_id.in_(assignments), func.max(Invoice.id)),
         "issued_payslips": _fingerprint(
             Payslip, Payslip.member_id.in_(payouts), func.max(Payslip.id), Payslip.year == year
         ),

@@ -82,7 +82,7 @@ def create_run(
     )
     # Calculated and stored now (refusing now, not at approval, what cannot be calculated): the draft the
     # treasurer reviews is the one the approval issues.
-    return RunWithPayslips(run, recalculate(session, run=run))
+    return RunWithPayslips(run, recalculate(session, run=run, payouts_collected_now=True))
 
 
 def get_run(session: Session, *, run_id: int, for_update: bool = False) -> PayrollRun:

@@ -95,6 +95,7 @@ CHANGED_SINCE = {
     "members": N_("a member's details or bank account"),
     "tax_settings": N_("a member's tax setting"),
     "assignments": N_("an assignment the run pays"),
+    "invoices": N_("the invoices and credit notes of an assignment the run pays"),
     "issued_payslips": N_("payslips issued to the same members this year"),
     "cooperative": N_("the cooperative's details"),
     "parameters": N_("the payroll parameters"),
