@@ -12,39 +12,12 @@ from sqlalchemy.orm import Session
 
 from kooperativet.exports.formats import sie_read
 from kooperativet.exports.models import DocumentKind, ExportedDocument
-from kooperativet.invoices.models import Invoice, InvoiceKind, Payment, PaymentSource
+from kooperativet.invoices.models import Invoice, Payment, PaymentSource
 from tests.exports.conftest import ApprovedRun
+from tests.payroll.conftest import credit_note
 
 EXPORTS = "/api/v1/exports"
 JUNE = {"from": "2026-06-01", "to": "2026-06-30"}
-
-
-def _credit_note(session: Session, invoice: Invoice) -> Invoice:
-    """A credit note of half the invoice, issued in June."""
-    half = (invoice.payable / 2).quantize(Decimal("0.01"))
-    columns = {
-        column.key: getattr(invoice, column.key)
-        for column in Invoice.__table__.columns
-        if column.key not in ("id", "created_at", "updated_at")
-    }
-    credit = Invoice(
-        **columns
-        | {
-            "kind": InvoiceKind.credit_note,
-            "refers_to_id": invoice.id,
-            "sequence": invoice.sequence + 500,
-            "number": f"{invoice.number}-K",
-            "ocr": None,
-            "issue_date": date(2026, 6, 20),
-            "work_amount": half,
-            "net_total": half,
-            "payable": half,
-            "paid_amount": Decimal("0.00"),
-        }
-    )
-    session.add(credit)
-    session.flush()
-    return credit
 
 
 def _payment(session: Session, invoice: Invoice, paid_on: date, by: int) -> Payment:
@@ -77,7 +50,8 @@ def test_invoices_credit_notes_and_payments_are_booked_once_each_under_their_kin
     headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
     invoices = list(session.scalars(select(Invoice).order_by(Invoice.id)))  # the run's, issued 1 June
     user_id = invoices[0].issued_by_id
-    credit = _credit_note(session, invoices[0])
+    half = (invoices[0].payable / 2).quantize(Decimal("0.01"))
+    credit = credit_note(session, invoices[0], half, issued_on=date(2026, 6, 20))
     paid = _payment(session, invoices[1], date(2026, 6, 15), user_id)
 
     first = api.post(f"{EXPORTS}/sie", json=JUNE, headers=headers)

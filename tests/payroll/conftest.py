@@ -126,18 +126,21 @@ def set_tax(session: Session, member: Member, *, valid_from: date, mode: TaxMode
     session.flush()
 
 
-def credit_note(session: Session, assignment: Assignment, amount: str) -> Invoice:
-    """A credit note of ``amount`` kr of work on the assignment's invoice, issued after the draft was made
-    (the columns payroll reads: the assignment, the kind and the work amount)."""
-    invoice = session.scalars(
+def invoice_of(session: Session, assignment: Assignment) -> Invoice:
+    """The one invoice of an assignment made by ``paid_assignment``."""
+    return session.scalars(
         select(Invoice).where(Invoice.assignment_id == assignment.id, Invoice.kind == InvoiceKind.invoice)
     ).one()
+
+
+def credit_note(session: Session, invoice: Invoice, amount: Decimal, *, issued_on: date) -> Invoice:
+    """A credit note of ``amount`` kr of work on ``invoice``, stored in the columns payroll and the exports
+    read (the assignment, the kind, the amounts and the reference; no lines)."""
     columns = {
         column.key: getattr(invoice, column.key)
         for column in Invoice.__table__.columns
         if column.key not in ("id", "created_at", "updated_at")
     }
-    credited = Decimal(amount)
     note = Invoice(
         **columns
         | {
@@ -145,10 +148,11 @@ def credit_note(session: Session, assignment: Assignment, amount: str) -> Invoic
             "refers_to_id": invoice.id,
             "sequence": invoice.sequence + 500,
             "number": f"{invoice.number}-K",
-            "issue_date": date(2026, 11, 10),
-            "work_amount": credited,
-            "net_total": credited,
-            "payable": credited,
+            "ocr": None,
+            "issue_date": issued_on,
+            "work_amount": amount,
+            "net_total": amount,
+            "payable": amount,
             "paid_amount": Decimal("0.00"),
         }
     )

@@ -25,10 +25,12 @@ from kooperativet.parties.models import Cooperative, Member, TaxMode
 from kooperativet.payroll import service
 from kooperativet.payroll.models import DraftPayslip, DraftPayslipLine, PayrollRun, RunPayout, RunStatus
 from kooperativet.payroll.service.issue import LINE_COLUMNS, VALUE_COLUMNS
-from tests.payroll.conftest import APPROVED_AT, create_and_approve, credit_note, set_tax
+from tests.payroll.conftest import APPROVED_AT, create_and_approve, credit_note, invoice_of, set_tax
 
 RUNS = "/api/v1/payroll-runs"
 NOVEMBER = date(2026, 11, 25)
+#: A credit note issued after the draft of the November run was made, before its pay date.
+CREDITED_ON = date(2026, 11, 10)
 
 
 def _draft_run(session: Session) -> PayrollRun:
@@ -233,7 +235,7 @@ def test_a_credit_note_issued_after_the_draft_lowers_what_the_run_pays(
     run = _draft_run(session)
     reviewed = {p.member_id: p for p in service.show_run(session, run=run).payslips}
 
-    note = credit_note(session, credited, "5000.00")
+    note = credit_note(session, invoice_of(session, credited), Decimal("5000.00"), issued_on=CREDITED_ON)
 
     assert service.show_run(session, run=run).changed_since_calculation == ["invoices"]
     with pytest.raises(Conflict) as refused:
@@ -271,7 +273,7 @@ def test_an_assignment_credited_in_full_leaves_the_run_and_a_run_left_empty_is_r
     second = paid_assignment(bo, "12500.00")
     run = _draft_run(session)
 
-    credit_note(session, first, "20000.00")
+    credit_note(session, invoice_of(session, first), Decimal("20000.00"), issued_on=CREDITED_ON)
     service.recalculate_run(session, run_id=run.id)
     session.expire_all()
     assert [
@@ -279,7 +281,7 @@ def test_an_assignment_credited_in_full_leaves_the_run_and_a_run_left_empty_is_r
     ] == [second.id]
     assert [p.member_id for p in service.show_run(session, run=run).payslips] == [bo.id]
 
-    credit_note(session, second, "12500.00")
+    credit_note(session, invoice_of(session, second), Decimal("12500.00"), issued_on=CREDITED_ON)
     with pytest.raises(Conflict) as refused:
         service.recalculate_run(session, run_id=run.id)
     assert refused.value.code == "nothing_left_to_pay"

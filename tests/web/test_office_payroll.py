@@ -22,7 +22,7 @@ from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import PayOn, PayrollRun, RunStatus
 from kooperativet.web.templating import amount
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE, approved_run, export_day, exporter
-from tests.payroll.conftest import APPROVED_AT, credit_note, paid_assignment, payroll_ready
+from tests.payroll.conftest import APPROVED_AT, credit_note, invoice_of, paid_assignment, payroll_ready
 from tests.web.conftest import form_token, sign_in
 
 __all__ = ["approved_run", "export_day", "exporter", "paid_assignment", "payroll_ready"]
@@ -145,7 +145,8 @@ def test_a_run_whose_invoices_are_credited_since_says_so_and_leaves_nothing_to_a
         "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
     )
     run_path = created.headers["location"]
-    credit_note(session, work, "20000.00")  # the client is refunded in full before the run is approved
+    # the client is refunded in full before the run is approved
+    credit_note(session, invoice_of(session, work), Decimal("20000.00"), issued_on=date(2026, 11, 10))
     session.commit()
 
     page = client.get(run_path).text
