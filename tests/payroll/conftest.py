@@ -136,18 +136,40 @@ def invoice_of(session: Session, assignment: Assignment) -> Invoice:
 def credit_note(session: Session, invoice: Invoice, amount: Decimal, *, issued_on: date) -> Invoice:
     """A credit note of ``amount`` kr of work on ``invoice``, stored in the columns payroll and the exports
     read (the assignment, the kind, the amounts and the reference; no lines)."""
+    return _document_after(
+        session, invoice, kind=InvoiceKind.credit_note, amount=amount, issued_on=issued_on, sequence_step=500
+    )
+
+
+def later_invoice(session: Session, invoice: Invoice, amount: Decimal, *, issued_on: date) -> Invoice:
+    """Another invoice of the same assignment, for a part invoiced later."""
+    return _document_after(
+        session, invoice, kind=InvoiceKind.invoice, amount=amount, issued_on=issued_on, sequence_step=700
+    )
+
+
+def _document_after(
+    session: Session,
+    invoice: Invoice,
+    *,
+    kind: InvoiceKind,
+    amount: Decimal,
+    issued_on: date,
+    sequence_step: int,
+) -> Invoice:
     columns = {
         column.key: getattr(invoice, column.key)
         for column in Invoice.__table__.columns
         if column.key not in ("id", "created_at", "updated_at")
     }
-    note = Invoice(
+    sequence = invoice.sequence + sequence_step
+    document = Invoice(
         **columns
         | {
-            "kind": InvoiceKind.credit_note,
-            "refers_to_id": invoice.id,
-            "sequence": invoice.sequence + 500,
-            "number": f"{invoice.number}-K",
+            "kind": kind,
+            "refers_to_id": invoice.id if kind == InvoiceKind.credit_note else None,
+            "sequence": sequence,
+            "number": f"2026-{sequence:05d}",
             "ocr": None,
             "issue_date": issued_on,
             "work_amount": amount,
@@ -156,6 +178,6 @@ def credit_note(session: Session, invoice: Invoice, amount: Decimal, *, issued_o
             "paid_amount": Decimal("0.00"),
         }
     )
-    session.add(note)
+    session.add(document)
     session.flush()
-    return note
+    return document

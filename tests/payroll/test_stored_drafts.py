@@ -25,7 +25,14 @@ from kooperativet.parties.models import Cooperative, Member, TaxMode
 from kooperativet.payroll import service
 from kooperativet.payroll.models import DraftPayslip, DraftPayslipLine, PayrollRun, RunPayout, RunStatus
 from kooperativet.payroll.service.issue import LINE_COLUMNS, VALUE_COLUMNS
-from tests.payroll.conftest import APPROVED_AT, create_and_approve, credit_note, invoice_of, set_tax
+from tests.payroll.conftest import (
+    APPROVED_AT,
+    create_and_approve,
+    credit_note,
+    invoice_of,
+    later_invoice,
+    set_tax,
+)
 
 RUNS = "/api/v1/payroll-runs"
 NOVEMBER = date(2026, 11, 25)
@@ -221,12 +228,14 @@ def test_create_and_approve_helper_still_issues(
     assert [p.number for p in service.run_payslips(session, run_id=run.id)] == ["L2026-00001"]
 
 
+@pytest.mark.parametrize("issued_on", [CREDITED_ON, date(2026, 11, 27)], ids=["before", "after_pay_date"])
 def test_a_credit_note_issued_after_the_draft_lowers_what_the_run_pays(
-    session: Session, payroll_ready, make_user, make_member, paid_assignment
+    session: Session, payroll_ready, make_user, make_member, paid_assignment, issued_on: date
 ) -> None:
     """A run's payouts are collected when it is made. A credit note issued before the approval lowers what
     the client owes: the approval refuses the draft naming the invoices, and the recalculated run pays N
-    less the credit, as a run made after the credit note would."""
+    less the credit, as a run made after the credit note would. So does one dated after the pay date (a run
+    approved late): it takes back what its invoice, issued before, brought in."""
     treasurer = make_user(Role.treasurer).user
     alva, bo = make_member().member, make_member().member
     credited = paid_assignment(alva, "20000.00")
@@ -235,7 +244,7 @@ def test_a_credit_note_issued_after_the_draft_lowers_what_the_run_pays(
     run = _draft_run(session)
     reviewed = {p.member_id: p for p in service.show_run(session, run=run).payslips}
 
-    note = credit_note(session, invoice_of(session, credited), Decimal("5000.00"), issued_on=CREDITED_ON)
+    note = credit_note(session, invoice_of(session, credited), Decimal("5000.00"), issued_on=issued_on)
 
     assert service.show_run(session, run=run).changed_since_calculation == ["invoices"]
     with pytest.raises(Conflict) as refused:
@@ -289,3 +298,24 @@ def test_an_assignment_credited_in_full_leaves_the_run_and_a_run_left_empty_is_r
     with pytest.raises(Conflict) as still_refused:
         service.approve_run(session, run_id=run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
     assert still_refused.value.extra["changed"] == ["invoices"]
+
+
+def test_an_invoice_issued_after_the_pay_date_and_its_credit_note_wait_for_a_later_run(
+    session: Session, payroll_ready, make_member, paid_assignment
+) -> None:
+    """N counts the invoices issued by the pay date and the credit notes of those invoices; a later invoice
+    of the same assignment, and a credit note of that one, belong to the run that pays it."""
+    alva = make_member().member
+    work = paid_assignment(alva, "20000.00")
+    first = invoice_of(session, work)
+    late = later_invoice(session, first, Decimal("4000.00"), issued_on=date(2026, 11, 28))
+    credit_note(session, late, Decimal("4000.00"), issued_on=date(2026, 11, 29))
+
+    run = _draft_run(session)
+    [payout] = session.scalars(select(RunPayout).where(RunPayout.run_id == run.id)).all()
+    assert payout.invoiced_amount == Decimal("20000.00")
+    assert payout.invoice_numbers == [first.number]
+    service.recalculate_run(session, run_id=run.id)
+    session.expire_all()
+    [payout] = session.scalars(select(RunPayout).where(RunPayout.run_id == run.id)).all()
+    assert payout.invoiced_amount == Decimal("20000.00")

@@ -2,9 +2,9 @@
 
 ``pay_on=payment`` (default): an assignment the invoicing service has moved to ``paid`` (every invoice
 settled and nothing left to invoice). ``pay_on=invoice``: an assignment that is ``invoiced`` or ``paid``. In
-both cases it is not already in a payroll run. N is the work amount of its invoices less that of its credit
-notes (VAT and re-invoiced expenses excluded); the re-invoiced expenses the member paid are reimbursed
-tax-free (E).
+both cases it is not already in a payroll run. N is the work amount of its invoices issued by the pay date
+less that of their credit notes, whenever issued (VAT and re-invoiced expenses excluded); the re-invoiced
+expenses the member paid are reimbursed tax-free (E).
 """
 
 from __future__ import annotations
@@ -56,17 +56,10 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
         Assignment.id.not_in(select(RunPayout.assignment_id).where(RunPayout.corrects_payslip_id.is_(None))),
     )
     invoices = session.execute(
-        select(
-            Invoice.assignment_id,
-            Assignment.member_id,
-            Invoice.kind,
-            Invoice.number,
-            Invoice.work_amount,
-            Client.name,
-        )
+        select(*_DOCUMENT, Assignment.member_id, Client.name)
         .join(Assignment, Assignment.id == Invoice.assignment_id)
         .join(Client, Client.id == Invoice.client_id)
-        .where(*ready_assignment, Invoice.issue_date <= pay_date)
+        .where(*ready_assignment)
         .order_by(Invoice.member_id, Invoice.assignment_id, Invoice.id)
     ).all()
     expenses: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -78,7 +71,7 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
     ):
         expenses[assignment_id] += amount
     ready = []
-    for assignment_id, (amount, documents) in _owed_by_assignment(invoices).items():
+    for assignment_id, (amount, documents) in _owed_by_assignment(invoices, pay_date=pay_date).items():
         if amount <= 0:
             continue
         first = next(doc for doc in documents if doc.kind == InvoiceKind.invoice)
@@ -95,17 +88,34 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
     return sorted(ready, key=lambda payout: (payout.member_id, payout.assignment_id))
 
 
-def _owed_by_assignment(documents: Sequence[Any]) -> dict[int, tuple[Decimal, list[Any]]]:
-    """N of each assignment that has an invoice among ``documents`` (rows with ``assignment_id``, ``kind``
-    and ``work_amount``, in issue order): the work amount of its invoices less that of its credit notes,
-    with its documents."""
+#: What a run reads of an invoice or credit note to know what its assignment brought in.
+_DOCUMENT = (
+    Invoice.id,
+    Invoice.assignment_id,
+    Invoice.kind,
+    Invoice.number,
+    Invoice.work_amount,
+    Invoice.issue_date,
+    Invoice.refers_to_id,
+)
+
+
+def _owed_by_assignment(documents: Sequence[Any], *, pay_date: date) -> dict[int, tuple[Decimal, list[Any]]]:
+    """N of each assignment with an invoice issued by ``pay_date`` among ``documents`` (rows of
+    ``_DOCUMENT``, in issue order): the work amount of those invoices less that of their credit notes, with
+    the documents counted.
+
+    A credit note counts whenever it was issued, since it takes back what its invoice brought in; one of an
+    invoice issued after the pay date does not, as that invoice does not."""
+    counted_invoices = {
+        row.id for row in documents if row.kind == InvoiceKind.invoice and row.issue_date <= pay_date
+    }
     by_assignment: dict[int, list[Any]] = defaultdict(list)
     for row in documents:
-        by_assignment[row.assignment_id].append(row)
+        if row.id in counted_invoices or row.refers_to_id in counted_invoices:
+            by_assignment[row.assignment_id].append(row)
     owed = {}
     for assignment_id, rows in by_assignment.items():
-        if not any(row.kind == InvoiceKind.invoice for row in rows):
-            continue
         invoiced = sum((row.work_amount for row in rows if row.kind == InvoiceKind.invoice), ZERO)
         credited = sum((row.work_amount for row in rows if row.kind == InvoiceKind.credit_note), ZERO)
         owed[assignment_id] = (invoiced - credited, rows)
@@ -129,13 +139,11 @@ def refresh_run_payouts(session: Session, *, run: PayrollRun) -> None:
         .subquery()
     )
     documents = session.execute(
-        select(Invoice.assignment_id, Invoice.kind, Invoice.number, Invoice.work_amount)
-        .where(
-            Invoice.assignment_id.in_(select(collected.c.assignment_id)), Invoice.issue_date <= run.pay_date
-        )
+        select(*_DOCUMENT)
+        .where(Invoice.assignment_id.in_(select(collected.c.assignment_id)))
         .order_by(Invoice.assignment_id, Invoice.id)
     ).all()
-    owed = _owed_by_assignment(documents)
+    owed = _owed_by_assignment(documents, pay_date=run.pay_date)
     payouts = session.execute(select(collected)).all()
     changed, gone = [], []
     for payout in payouts:
