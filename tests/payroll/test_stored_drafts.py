@@ -264,7 +264,7 @@ def test_a_credit_note_issued_after_the_draft_lowers_what_the_run_pays(
     assert fresh[bo.id].gross_salary == reviewed[bo.id].gross_salary  # Bo's pay is untouched
     assert fresh[alva.id].gross_salary < reviewed[alva.id].gross_salary
 
-    # The same as a run made from scratch after the credit note: the payouts as they stand now.
+    # The approval issues the recalculated draft: the credited payout as it stands now.
     approved = service.approve_run(session, run_id=run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
     assert approved.status == RunStatus.approved
     issued = {p.member_id: p for p in service.run_payslips(session, run_id=run.id)}

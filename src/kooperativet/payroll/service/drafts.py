@@ -60,16 +60,18 @@ BASIS_PARTS: Final = {
 }
 
 
-def recalculate(
-    session: Session, *, run: PayrollRun, payouts_collected_now: bool = False
-) -> list[PayslipDraft]:
+def recalculate(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
     """Calculate the draft ``run`` from what the database holds now and store it in place of the old draft.
 
     Its payouts are first brought up to date with the invoices and credit notes issued since they were
-    collected (``collect.refresh_run_payouts``), unless they were ``payouts_collected_now``, by the same
-    transaction (a new run)."""
-    if not payouts_collected_now:
-        refresh_run_payouts(session, run=run)
+    collected (``collect.refresh_run_payouts``). A new run, whose payouts were collected by the same
+    transaction, is calculated by ``calculate_and_store`` alone."""
+    refresh_run_payouts(session, run=run)
+    return calculate_and_store(session, run=run)
+
+
+def calculate_and_store(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:
+    """Calculate the draft ``run`` and store it in place of the old draft."""
     drafts = calculate_run(session, run=run)
     store_draft(session, run=run, drafts=drafts)
     return drafts

@@ -15,6 +15,7 @@ from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout, RunStatus
 from kooperativet.payroll.service import collect
 from kooperativet.payroll.service.calculate import RunWithPayslips
 from kooperativet.payroll.service.drafts import (
+    calculate_and_store,
     changes_since_calculation,
     forget_draft,
     recalculate,
@@ -82,7 +83,7 @@ def create_run(
     )
     # Calculated and stored now (refusing now, not at approval, what cannot be calculated): the draft the
     # treasurer reviews is the one the approval issues.
-    return RunWithPayslips(run, recalculate(session, run=run, payouts_collected_now=True))
+    return RunWithPayslips(run, calculate_and_store(session, run=run))
 
 
 def get_run(session: Session, *, run_id: int, for_update: bool = False) -> PayrollRun:
