@@ -21,6 +21,7 @@ request of the measured period, over all 64 clients.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import socket
 import ssl
@@ -44,6 +45,11 @@ WARM_UP_SECONDS = 2.0
 #: drifts during the benchmark (seen from 600 to 1 100 requests a second for /health in one hour) slows both
 #: alike instead of whichever was measured in the slow minute.
 ROUNDS = 4
+#: Every request of the run gets a number of its own: a commission's ``Idempotency-Key`` is made from it, and
+#: a number used twice (in the warm-up and again in a round) would be answered as a replay, without creating
+#: anything.
+_REQUEST_NUMBERS = itertools.count()
+FREELANCER_PASSWORD = "bench freelancer 123"  # noqa: S105 (a throw-away database's login)
 
 
 def _free_port() -> int:
@@ -87,22 +93,20 @@ async def _hammer(
     errors = 0
     deadline = time.perf_counter() + seconds
 
-    async def worker(number: int, client: httpx.AsyncClient) -> None:
+    async def worker(client: httpx.AsyncClient) -> None:
         nonlocal errors
-        count = 0
         while time.perf_counter() < deadline:
             start = time.perf_counter()
             try:
-                response = await make_request(client, number * 1_000_000 + count)
+                response = await make_request(client, next(_REQUEST_NUMBERS))
                 failed = response.status_code >= 400
             except httpx.HTTPError:
                 failed = True
             latencies.append(time.perf_counter() - start)
-            count += 1
             errors += failed
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker(n, client) for n, client in enumerate(clients)))
+    await asyncio.gather(*(worker(client) for client in clients))
     return latencies, errors, time.perf_counter() - started
 
 
@@ -169,21 +173,83 @@ async def _measure(base: str) -> dict[str, dict[str, float]]:
             "/api/v1/auth/token", data={"username": "bench@example.se", "password": "bench password 123"}
         )
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        client_ids = []
         for index in range(60):
-            await client.post("/api/v1/clients", json={"name": f"Kund {index:03d}"}, headers=headers)
-    # The list takes turns with the trivial endpoint; the writes come after, so that the list's page is read
-    # from the same sixty clients throughout, not from a table the writes keep growing.
-    reads = await _load(
+            created = await client.post("/api/v1/clients", json={"name": f"Kund {index:03d}"}, headers=headers)
+            client_ids.append(created.json()["id"])
+        member_headers = await _freelancer(client, headers)
+    # The three take turns. The commissions are written for the sixty clients registered above, so the page
+    # of clients is read from the same table throughout while the assignments grow.
+    freelancer = member_headers["Authorization"]
+    return await _load(
         base,
         {
             "trivial GET /health": lambda c, n: c.get("/health"),
             "GET /api/v1/clients (page of 50)": lambda c, n: c.get("/api/v1/clients", params={"limit": 50}),
+            "POST /api/v1/assignments": lambda c, n: c.post(
+                "/api/v1/assignments",
+                json=_commission(client_ids[n % len(client_ids)]),
+                headers={"Authorization": freelancer, "Idempotency-Key": f"bench-commission-{n}"},
+            ),
         },
         headers,
     )
-    writes = await _load(
-        base,
-        {"POST /api/v1/clients": lambda c, n: c.post("/api/v1/clients", json={"name": f"Last {n}"})},
-        headers,
+
+
+async def _freelancer(client: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, str]:
+    """A member with a login of her own, signed in: the one who registers commissions."""
+    user = await client.post(
+        "/api/v1/users",
+        json={"email": "frilans@example.se", "full_name": "Frida Frilans", "password": FREELANCER_PASSWORD},
+        headers=admin,
     )
-    return reads | writes
+    member = await client.post(
+        "/api/v1/members",
+        json={
+            "first_name": "Frida",
+            "last_name": "Frilans",
+            "personal_identity_number": "19900514-1230",
+            "joined_on": "2026-01-01",
+            "user_id": user.json()["id"],
+        },
+        headers=admin,
+    )
+    member.raise_for_status()
+    token = await client.post(
+        "/api/v1/auth/token", data={"username": "frilans@example.se", "password": FREELANCER_PASSWORD}
+    )
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def _commission(client_id: int) -> dict[str, Any]:
+    """What a freelancer registers from her phone: five workshop days for a client, one fee line with VAT
+    and a train ticket to re-invoice."""
+    return {
+        "client_id": client_id,
+        "title": "Skrivarverkstad för unga",
+        "description": "Fem dagars skrivarverkstad på stadsbiblioteket",
+        "period_start": "2026-10-05",
+        "period_end": "2026-10-09",
+        "place": "Stadsbiblioteket, Malmö",
+        "extent_quantity": "5",
+        "extent_unit": "days",
+        "lines": [
+            {
+                "description": "Workshopdagar",
+                "quantity": "5",
+                "unit": "DAY",
+                "unit_price": "3000.00",
+                "vat_category": "S",
+                "vat_rate": "25",
+            }
+        ],
+        "expenses": [
+            {
+                "spent_on": "2026-10-05",
+                "description": "Tåg Stockholm–Malmö",
+                "amount": "789.00",
+                "vat_rate": "6",
+                "reinvoice": True,
+            }
+        ],
+    }
