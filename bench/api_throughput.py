@@ -175,7 +175,9 @@ async def _measure(base: str) -> dict[str, dict[str, float]]:
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
         client_ids = []
         for index in range(60):
-            created = await client.post("/api/v1/clients", json={"name": f"Kund {index:03d}"}, headers=headers)
+            created = await client.post(
+                "/api/v1/clients", json={"name": f"Kund {index:03d}"}, headers=headers
+            )
             client_ids.append(created.json()["id"])
         member_headers = await _freelancer(client, headers)
     # The three take turns. The commissions are written for the sixty clients registered above, so the page

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments import rules, service
@@ -398,6 +398,37 @@ def test_an_idempotency_key_makes_a_retried_registration_create_one_assignment(
     other_body = api.post("/api/v1/assignments", json={**body, "title": "Annat"}, headers=headers)
     assert other_body.status_code == 422
     assert other_body.json()["code"] == "idempotency_key_reused"
+
+
+def test_registering_a_commission_with_a_key_takes_ten_statements_and_its_replay_three(
+    api: TestClient, connection: Connection, make_member, client_record
+) -> None:
+    """The write P3 measures: who is asking (1), the key claimed (1), the member and the client (2), the
+    assignment, its line and its expense (3), the warnings (2: the parameters in force, the member's
+    employment periods), the response stored under the key (1). A draft was never invoiced, so what is left
+    of its lines is its lines (``remaining.NEVER_INVOICED``). A replay: who is asking, the claim refused,
+    the stored answer."""
+    member = make_member()
+    headers = {**member.headers, "Idempotency-Key": "assignment-0002"}
+    body = assignment_body(client_record.id)
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):  # the test's own transaction
+            statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        first = api.post("/api/v1/assignments", json=body, headers=headers)
+        made = len(statements)
+        replay = api.post("/api/v1/assignments", json=body, headers=headers)
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+    assert first.status_code == replay.status_code == 201
+    assert first.json() == replay.json()
+    assert made == 10, statements[:made]
+    assert len(statements) - made == 3, statements[made:]
+    assert not any("invoice_lines" in statement for statement in statements)
 
 
 def test_an_idempotency_key_makes_a_retried_approval_employ_once(

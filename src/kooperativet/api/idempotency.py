@@ -13,15 +13,15 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Final, TypeVar
 
 from fastapi import Header
 from pydantic import BaseModel
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ForeignKey, Insert, String, Text, UniqueConstraint, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from kooperativet.db import Base, utcnow
+from kooperativet.db import Base, table_of, utcnow
 from kooperativet.errors import Conflict, RuleViolation
 
 ResponseT = TypeVar("ResponseT", bound=BaseModel)
@@ -60,37 +60,61 @@ def idempotent(
     response_model: type[ResponseT],
     produce: Callable[[], ResponseT],
 ) -> ResponseT:
-    """Run ``produce`` once per (user, operation, key); replays return the first response."""
+    """Run ``produce`` once per (user, operation, key); replays return the first response.
+
+    Two statements besides the work: the key row is inserted unless the key is taken, and the response is
+    stored in it by its id."""
     if key is None:
         return produce()
     digest = _request_digest(request)
-    stored = _claim(session, key=key, user_id=user_id, operation=operation, digest=digest)
-    if stored is not None:
-        return response_model.model_validate_json(stored)
+    row = {"user_id": user_id, "operation": operation, "key": key, "request_sha256": digest}
+    claimed = session.scalar(_insert_unless_taken(session), {**row, "created_at": utcnow()})
+    if claimed is None:
+        return response_model.model_validate_json(
+            _stored_response(session, key=key, user_id=user_id, operation=operation, digest=digest)
+        )
     response = produce()
-    record = _find(session, key=key, user_id=user_id, operation=operation)
-    assert record is not None  # claimed above, in this transaction
-    record.response_json = response.model_dump_json()
-    session.flush()
+    session.execute(_STORE_RESPONSE, {"claimed": claimed, "response_json": response.model_dump_json()})
     return response
 
 
-def _claim(session: Session, *, key: str, user_id: int, operation: str, digest: str) -> str | None:
-    """Insert the key row, or return the stored response of an earlier request with this key."""
-    existing = _find(session, key=key, user_id=user_id, operation=operation)
-    if existing is None:
-        try:
-            with session.begin_nested():
-                session.add(
-                    IdempotentRequest(user_id=user_id, operation=operation, key=key, request_sha256=digest)
-                )
-        except IntegrityError:
-            # A concurrent request with the same key committed first; read what it stored.
-            existing = _find(session, key=key, user_id=user_id, operation=operation)
-            if existing is None:
-                raise
-        else:
-            return None
+def _insert_unless_taken(session: Session) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` of the key row, in the session's SQL dialect: no id
+    when the key is taken. A concurrent request holding the same key uncommitted makes PostgreSQL wait for its
+    end (SQLite's writers already take turns), so that a committed key is seen, never raced past."""
+    dialect = session.get_bind().dialect.name
+    statement = _INSERTS.get(dialect)
+    if statement is None:
+        module = postgresql if dialect == "postgresql" else sqlite
+        statement = (
+            module.insert(table_of(IdempotentRequest))
+            .on_conflict_do_nothing(index_elements=["user_id", "operation", "key"])
+            .returning(IdempotentRequest.id)
+        )
+        _INSERTS[dialect] = statement
+    return statement
+
+
+#: The claim statement of each dialect, built once (its cache key with it).
+_INSERTS: dict[str, Insert] = {}
+
+_STORE_RESPONSE: Final = (
+    update(table_of(IdempotentRequest))
+    .where(IdempotentRequest.id == bindparam("claimed"))
+    .values(response_json=bindparam("response_json"))
+)
+
+
+def _stored_response(session: Session, *, key: str, user_id: int, operation: str, digest: str) -> str:
+    """The response stored under a key taken by an earlier request, if that request had the same body and
+    has finished."""
+    existing = session.execute(
+        select(IdempotentRequest.request_sha256, IdempotentRequest.response_json).where(
+            IdempotentRequest.user_id == user_id,
+            IdempotentRequest.operation == operation,
+            IdempotentRequest.key == key,
+        )
+    ).one()
     if existing.request_sha256 != digest:
         raise RuleViolation(
             "this Idempotency-Key was used with another request body; use a new key for a new request",
@@ -99,17 +123,8 @@ def _claim(session: Session, *, key: str, user_id: int, operation: str, digest: 
         )
     if existing.response_json is None:
         raise Conflict("a request with this Idempotency-Key is still running", code="idempotency_in_progress")
-    return existing.response_json
-
-
-def _find(session: Session, *, key: str, user_id: int, operation: str) -> IdempotentRequest | None:
-    return session.scalar(
-        select(IdempotentRequest).where(
-            IdempotentRequest.user_id == user_id,
-            IdempotentRequest.operation == operation,
-            IdempotentRequest.key == key,
-        )
-    )
+    response: str = existing.response_json
+    return response
 
 
 def _request_digest(request: BaseModel) -> str:

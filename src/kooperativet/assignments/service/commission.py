@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, lazyload
 
 from kooperativet.assignments import rules
 from kooperativet.assignments.models import Assignment, AssignmentLine
@@ -22,10 +23,16 @@ from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Client, Member
 from kooperativet.parties.schemas import ClientCreate
 
+#: The acting member, without her tax settings (a commission does not need them; they load if asked for).
+#: Built once, so that its cache key is too.
+_MEMBER_OF_USER: Final = (
+    select(Member).options(lazyload(Member.tax_settings)).where(Member.user_id == bindparam("user_id"))
+)
+
 
 def create_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> Assignment:
     """Register a commission as a draft of the acting member; a new client may be given inline."""
-    member = session.scalar(select(Member).where(Member.user_id == actor.id))
+    member = session.scalar(_MEMBER_OF_USER, {"user_id": actor.id})
     if member is None:
         raise PermissionDenied("only a member registers assignments; no member record is linked to you")
     client = _client_for(session, client_id=data.client_id, new_client=data.client, actor=actor)
