@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
 from kooperativet.payroll import service
-from kooperativet.payroll.documents import render_payslip_pdf
+from kooperativet.payroll.documents import render_in_pool, render_payslip_pdf
 from kooperativet.payroll.models import Payslip
 from tests.documents.glyphs import glyph_problems
 from tests.payroll.conftest import create_and_approve
@@ -126,3 +127,31 @@ def test_the_stored_pdf_is_the_rendered_snapshot_and_the_run_zips_them(
     with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
         assert opened.namelist() == ["L2026-00001.pdf"]
         assert opened.read("L2026-00001.pdf") == swedish
+
+
+@pytest.mark.slow
+def test_a_pool_of_one_worker_replaces_it_and_renders_every_payslip(issued: dict[str, Any]) -> None:
+    """Eighteen payslips on one worker that is replaced after every eight: the worker of a run larger than
+    its limit is replaced while payslips are still queued. A ``ProcessPoolExecutor`` with
+    ``max_tasks_per_child`` on Python 3.11 never replaced it and waited for ever (gh-115634), so the pool is
+    run in a thread that must end in time; every PDF is the one the payslip renders to alone."""
+    payslip = issued["payslip"]
+    jobs = [(index, f"L2026-{index:05d}", payslip.snapshot, "sv") for index in range(1, 19)]
+    done: list[tuple[int, int]] = []
+    rendered: dict[int, bytes] = {}
+
+    def render() -> None:
+        rendered.update(
+            render_in_pool(
+                jobs, workers=1, documents_per_worker=8, progress=lambda n, total: done.append((n, total))
+            )
+        )
+
+    worker = threading.Thread(target=render, daemon=True)
+    worker.start()
+    worker.join(timeout=180)
+    assert not worker.is_alive(), "the pool stopped rendering"
+    assert sorted(rendered) == list(range(1, 19))
+    assert done[-1] == (18, 18)
+    for index, number in ((1, "L2026-00001"), (18, "L2026-00018")):
+        assert rendered[index] == render_payslip_pdf(number=number, snapshot=payslip.snapshot, language="sv")

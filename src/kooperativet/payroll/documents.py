@@ -10,7 +10,6 @@ import io
 import multiprocessing
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final
@@ -25,6 +24,9 @@ TEMPLATE: Final = "payslip/payslip.html"
 #: process (bench/payslip_pdfs.py measures it), so workers are recycled to keep their memory flat.
 DOCUMENTS_PER_WORKER: Final = 80
 CHUNK: Final = 4
+#: The longest a pool waits for one document (a payslip takes a tenth of a second): past it, a worker is
+#: taken to have died and the batch fails.
+DOCUMENT_TIMEOUT_SECONDS: Final = 300.0
 ZIP_DATE_TIME: Final = (2000, 1, 1, 0, 0, 0)  # a fixed member time: the same payslips give the same zip
 
 LABELS: Final[dict[str, dict[str, str]]] = {
@@ -261,9 +263,11 @@ def render_payslip_pdf(*, number: str, snapshot: Mapping[str, Any], language: st
     return render_pdf(TEMPLATE, payslip_context(number=number, snapshot=snapshot, language=language))
 
 
-def _render_job(job: tuple[int, str, dict[str, Any], str]) -> tuple[int, bytes]:
-    payslip_id, number, snapshot, language = job
-    return payslip_id, render_payslip_pdf(number=number, snapshot=snapshot, language=language)
+def _render_jobs(jobs: list[tuple[int, str, dict[str, Any], str]]) -> list[tuple[int, bytes]]:
+    return [
+        (payslip_id, render_payslip_pdf(number=number, snapshot=snapshot, language=language))
+        for payslip_id, number, snapshot, language in jobs
+    ]
 
 
 def render_in_pool(
@@ -271,25 +275,36 @@ def render_in_pool(
     *,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    documents_per_worker: int = DOCUMENTS_PER_WORKER,
 ) -> dict[int, bytes]:
     """Render many payslips on a process pool (one worker per core by default): payslip id → PDF bytes.
 
-    ``progress(done, total)`` is called after each finished document.
+    ``progress(done, total)`` is called after each finished document. Each worker is replaced by a fresh
+    process after ``documents_per_worker`` documents, while the others go on.
+
+    The pool is ``multiprocessing``'s, not ``concurrent.futures``': on Python 3.11 to 3.13 a
+    ``ProcessPoolExecutor`` with ``max_tasks_per_child`` stops replacing its workers once one has reached
+    its limit while documents are still queued, and waits for ever (CPython issue gh-115634). A worker that
+    dies without answering (killed for its memory) would leave its documents unanswered here too: a chunk
+    of ``CHUNK`` documents is waited for ``DOCUMENT_TIMEOUT_SECONDS`` each at most, then the batch fails
+    instead of hanging.
     """
     job_list = list(jobs)
     results: dict[int, bytes] = {}
     if not job_list:
         return results
     # Recycling workers needs a fresh interpreter per worker ("spawn"), not a fork of this process.
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        max_tasks_per_child=DOCUMENTS_PER_WORKER // CHUNK,
-    ) as pool:
-        for done, (payslip_id, pdf) in enumerate(pool.map(_render_job, job_list, chunksize=CHUNK), start=1):
-            results[payslip_id] = pdf
-            if progress is not None:
-                progress(done, len(job_list))
+    context = multiprocessing.get_context("spawn")
+    chunks = [job_list[start : start + CHUNK] for start in range(0, len(job_list), CHUNK)]
+    with context.Pool(processes=workers, maxtasksperchild=max(1, documents_per_worker // CHUNK)) as pool:
+        # Each chunk is one task: chunks made by ``imap`` itself would come back through a generator, which
+        # cannot be waited for with a timeout.
+        rendered = pool.imap(_render_jobs, chunks)
+        for _ in chunks:
+            for payslip_id, pdf in rendered.next(timeout=DOCUMENT_TIMEOUT_SECONDS * CHUNK):
+                results[payslip_id] = pdf
+                if progress is not None:
+                    progress(len(results), len(job_list))
     return results
 
 
