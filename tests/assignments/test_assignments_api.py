@@ -406,7 +406,7 @@ def test_registering_a_commission_with_a_key_takes_ten_statements_and_its_replay
     """The write P3 measures: who is asking (1), the key claimed (1), the member and the client (2), the
     assignment, its line and its expense (3), the warnings (2: the parameters in force, the member's
     employment periods), the response stored under the key (1). A draft was never invoiced, so what is left
-    of its lines is its lines (``remaining.NEVER_INVOICED``). A replay: who is asking, the claim refused,
+    of its lines is its lines (``rules.NEVER_APPROVED``). A replay: who is asking, the claim refused,
     the stored answer."""
     member = make_member()
     headers = {**member.headers, "Idempotency-Key": "assignment-0002"}

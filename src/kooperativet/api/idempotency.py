@@ -67,8 +67,14 @@ def idempotent(
     if key is None:
         return produce()
     digest = _request_digest(request)
-    row = {"user_id": user_id, "operation": operation, "key": key, "request_sha256": digest}
-    claimed = session.scalar(_insert_unless_taken(session), {**row, "created_at": utcnow()})
+    key_row = {
+        "user_id": user_id,
+        "operation": operation,
+        "key": key,
+        "request_sha256": digest,
+        "created_at": utcnow(),
+    }
+    claimed = session.scalar(_insert_unless_taken(session), key_row)
     if claimed is None:
         return response_model.model_validate_json(
             _stored_response(session, key=key, user_id=user_id, operation=operation, digest=digest)

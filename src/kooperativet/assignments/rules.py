@@ -76,6 +76,11 @@ TRANSITIONS: Final[dict[Transition, tuple[frozenset[AssignmentStatus], Assignmen
 }
 
 
+#: The states of an assignment that was never approved (none of them follows an approval in ``TRANSITIONS``),
+#: and so never invoiced: invoices are issued for approved assignments only.
+NEVER_APPROVED: Final = frozenset({S.draft, S.submitted, S.rejected, S.cancelled})
+
+
 def next_status(current: AssignmentStatus, transition: Transition) -> AssignmentStatus:
     """The state ``transition`` leads to from ``current``; a 409 naming the current state otherwise."""
     allowed, target = TRANSITIONS[transition]

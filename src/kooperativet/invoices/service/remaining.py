@@ -4,32 +4,19 @@ credit notes gave back by quantity. Issuing reads it, settling reads it, and the
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
-from kooperativet.assignments.rules import AssignmentStatus
+from kooperativet.assignments.rules import NEVER_APPROVED
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
-
-#: The states of an assignment that was never approved, so never invoiced (``assignments.rules.TRANSITIONS``:
-#: invoices are issued for approved assignments, and none of these comes after an approval). A member's draft
-#: is read back after every change; it needs no look at the invoices.
-NEVER_INVOICED: Final = frozenset(
-    {
-        AssignmentStatus.draft,
-        AssignmentStatus.submitted,
-        AssignmentStatus.rejected,
-        AssignmentStatus.cancelled,
-    }
-)
 
 
 def remaining_quantities(session: Session, *, assignment: Assignment) -> dict[int, Decimal]:
     """Per fee line: its quantity less what invoices took plus what credit notes gave back by quantity."""
     remaining = {line.id: line.quantity for line in assignment.lines}
-    if assignment.status in NEVER_INVOICED:
+    if assignment.status in NEVER_APPROVED:  # never invoiced: a member's draft is read back after each change
         return remaining
     rows = session.execute(
         select(InvoiceLineRecord.assignment_line_id, InvoiceLineRecord.quantity, Invoice.kind)
