@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kooperativet.core.text import refused_character, spreadsheet_text, transliterate
+from kooperativet.core.text import _refused, refused_character, spreadsheet_text, transliterate
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,17 @@ def test_input_refuses_controls_separators_and_noncharacters(
     text: str, multiline: bool, refused: str | None
 ) -> None:
     assert refused_character(text, multiline=multiline) == refused
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_the_refused_characters_are_exactly_the_rule_over_every_code_point(multiline: bool) -> None:
+    """``refused_character`` scans with a character class; it must refuse what the rule refuses, and only
+    that, across all of Unicode (``_refused``: controls, separators, surrogates, noncharacters)."""
+    kept = "\n\t" if multiline else ""
+    for code in range(0x110000):
+        char = chr(code)
+        expected = None if char in kept or not _refused(char) else char
+        assert refused_character(f"a{char}b", multiline=multiline) == expected, f"U+{code:04X}"
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments import service as assignments_service
@@ -23,14 +24,24 @@ from kooperativet.employments.models import Employment
 from kooperativet.parties.models import Member
 
 
+#: Built once (a commission's warnings read them on every registration), each with its cache key.
+_PERIODS: Final = select(Employment.start, Employment.end).where(
+    Employment.member_id == bindparam("member_id")
+)
+_PERIODS_BUT_ONE: Final = _PERIODS.where(Employment.assignment_id != bindparam("assignment_id"))
+
+
 def save_periods(
     session: Session, *, member_id: int, excluding_assignment_id: int | None = None
 ) -> list[EmploymentPeriod]:
     """The member's SÄVA employments with the cooperative, as periods for the counter."""
-    query = select(Employment.start, Employment.end).where(Employment.member_id == member_id)
-    if excluding_assignment_id is not None:
-        query = query.where(Employment.assignment_id != excluding_assignment_id)
-    return [EmploymentPeriod(start=start, end=end) for start, end in session.execute(query)]
+    if excluding_assignment_id is None:
+        rows = session.execute(_PERIODS, {"member_id": member_id})
+    else:
+        rows = session.execute(
+            _PERIODS_BUT_ONE, {"member_id": member_id, "assignment_id": excluding_assignment_id}
+        )
+    return [EmploymentPeriod(start=start, end=end) for start, end in rows]
 
 
 def save_threshold_warnings(session: Session, *, assignment: Assignment) -> list[AssignmentWarning]:
