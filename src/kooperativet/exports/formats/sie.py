@@ -142,14 +142,15 @@ def chunks(
     for voucher in vouchers:
         if voucher.balance != 0:
             raise UnbalancedVoucher(voucher)
+    used = set()
     for row in (row for voucher in vouchers for row in voucher.transactions):
         if row.amount != row.amount.quantize(ORE):
             raise InvalidAmount(f"amount {row.amount} on account {row.account} has more than two decimals")
-    used = sorted({row.account for voucher in vouchers for row in voucher.transactions})
+        used.add(row.account)
     company_name = fit(company_name, where="company name (#FNAMN)")
     names = {
         account: fit(account_names[account], where=f"name of account {account} (#KONTO)")
-        for account in used
+        for account in sorted(used)
         if account in account_names
     }
     lines = [
@@ -195,7 +196,8 @@ def _voucher_lines(voucher: Voucher, fit: TextFitter) -> list[str]:
         "{",
     ]
     for row in voucher.transactions:
-        row_text = fit(row.text, where=f"row {row.account} of the {where}")
+        # Most rows have neither text nor objects: nothing to fit, and no note's place to write.
+        row_text = fit(row.text, where=f"row {row.account} of the {where}") if row.text else ""
         objects = [(dimension, fit(item, where=where)) for dimension, item in row.objects]
         lines.append(f"   {_transaction(row, text=row_text, objects=objects)}")
     lines.append("}")
@@ -203,13 +205,16 @@ def _voucher_lines(voucher: Voucher, fit: TextFitter) -> list[str]:
 
 
 def _encoded(lines: list[str]) -> bytes:
-    return "".join(f"{line}\n" for line in lines).encode(ENCODING)
+    """The lines, each ended by a line feed, in codepage 437."""
+    return ("\n".join(lines) + "\n").encode(ENCODING) if lines else b""
 
 
 def _transaction(row: Transaction, *, text: str, objects: Sequence[tuple[str, str]]) -> str:
     """A ``#TRANS`` line's fields, with the row's text and object ids as fitted."""
     listed = " ".join(f"{_bare(dimension)} {_quote(item)}" for dimension, item in objects)
-    parts = [f"#TRANS {_bare(row.account)} {{{listed}}} {format_amount(row.amount)}"]
+    head = f"#TRANS {_bare(row.account)} {{{listed}}} {format_amount(row.amount)}"
+    if row.date is None and not text and row.quantity is None:
+        return head  # no optional field to write, as on every row the entries make
     optional = [
         row.date.strftime("%Y%m%d") if row.date else '""',
         _quote(text),
@@ -217,7 +222,7 @@ def _transaction(row: Transaction, *, text: str, objects: Sequence[tuple[str, st
     ]
     while optional and optional[-1] in ("", '""'):  # trailing empty optional fields are left out
         optional.pop()
-    return " ".join(parts + optional)
+    return " ".join([head, *optional])
 
 
 def _fits_field(char: str) -> bool:
@@ -233,13 +238,18 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
+#: What a bare series or number (``_token``) and an account or dimension number (``_bare``) cannot hold.
+_NOT_IN_TOKEN: Final = re.compile(r'[\s"{}\\]')
+_NOT_IN_NUMBER: Final = re.compile(r'[\s"{}]')
+
+
 def _token(value: str) -> str:
     """A voucher series or number: bare when a plain token (``A``, ``17``), quoted otherwise (``""``)."""
-    return value if value and not re.search(r'[\s"{}\\]', value) else _quote(value)
+    return value if value and not _NOT_IN_TOKEN.search(value) else _quote(value)
 
 
 def _bare(token: str) -> str:
     """An account or dimension number: written as it is, so it must be a plain token."""
-    if not token or re.search(r'[\s"{}]', token):
+    if not token or _NOT_IN_NUMBER.search(token):
         raise SieError(f"{token!r} cannot be written as an account or dimension number")
     return token

@@ -9,6 +9,7 @@ abroad and activities — and summed in Python with ``Decimal`` (SQLite would su
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,6 +34,7 @@ from kooperativet.exports.service.sources import (
     left_out_runs,
     paid_in,
     payslips_paid_in_query,
+    plain_rows,
     require_filled,
 )
 from kooperativet.parties.models import Member
@@ -66,7 +68,7 @@ def export_agi(
             + earlier_batches_hint(session, ExportKind.agi, period=month.text),
             code="nothing_to_export",
         )
-    declared = _declared(session, month, _payslips(session, month))
+    declared = _declared(session, month)
     contact = agi.Contact(
         name=cooperative.contact_name or "",
         phone=cooperative.contact_phone or "",
@@ -108,21 +110,18 @@ def _new_payslips(month: Month) -> Select[Any]:
     return payslips_paid_in_query(month, Payslip.id).where(Payslip.id.not_in(declared))
 
 
-def _payslips(session: Session, month: Month) -> list[Row[Any]]:
-    """The month's payslips in the order they are declared (pay date, year, number), with the personnummer
-    each was issued to as stored (``_declared`` decrypts them at once)."""
-    query = (
-        select(
-            Payslip.id,
-            Payslip.member_id,
-            Payslip.number,
-            Payslip.year,
-            stored(Payslip.employee_personal_identity_number),
-        )
-        .where(*paid_in(month))
-        .order_by(Payslip.pay_date, Payslip.year, Payslip.sequence)
+def _issued_numbers(session: Session, month: Month) -> dict[int, str]:
+    """The personnummer each of the month's payslips was issued to, by payslip id: read as stored and
+    decrypted at once (``as_issued``)."""
+    payslips = plain_rows(
+        session, select(Payslip.id, stored(Payslip.employee_personal_identity_number)).where(*paid_in(month))
     )
-    return list(session.execute(query))
+    issued = decrypted((number for _, number in payslips), Payslip.employee_personal_identity_number)
+    return as_issued(
+        session,
+        zip((payslip_id for payslip_id, _ in payslips), issued, strict=True),
+        field="personal_identity_number",
+    )
 
 
 @dataclass(slots=True)
@@ -156,40 +155,45 @@ class _Declared:
     bases: dict[tuple[str, str, Decimal], Decimal] = field(default_factory=dict)
     threshold_notes: list[str] = field(default_factory=list)
 
-    def add(
+    def add_lines(
         self,
-        payslip: Row[Any],
-        personal_identity_number: str,
-        line: tuple[Any, ...],
-        parts: list[dict[str, str]],
+        lines: Iterable[Row[*tuple[Any, ...]]],
+        parts: Iterable[list[dict[str, str]]],
+        numbers: Mapping[int, str],
     ) -> None:
-        """Add a line of ``payslip`` (issued to ``personal_identity_number``) with its contribution parts."""
-        _, assignment_id, tax_mode, category, _, taxable_pay, tax = line
-        is_contribution_base = False
-        base = ZERO
-        for part in parts:
-            rate, part_base = Decimal(part["rate"]), Decimal(part["base"])
-            base += part_base
-            if rate:
-                is_contribution_base = True
-                at_rate = (personal_identity_number, category, rate)
-                self.bases[at_rate] = self.bases.get(at_rate, ZERO) + part_base
-        key = (personal_identity_number, _TAX_MODE_SPECIFICATION[tax_mode])
-        summed = self.returns.get(key)
-        if summed is None:
-            summed = self.returns[key] = _Return(payslip.member_id, tax_mode, assignment_id)
-        if is_contribution_base:
-            summed.cash_pay += taxable_pay
-        else:
-            summed.pay_not_contribution_base += taxable_pay
-        summed.tax += tax
-        if is_contribution_base and base > taxable_pay:
-            self.threshold_notes.append(
-                f"payslip {payslip.number} ({mask_personal_identity(personal_identity_number)}): the year's "
-                f"pay reached the 1 000 kr threshold, so the contributions include {base - taxable_pay} "
-                f"kr paid earlier in {payslip.year} without contributions (SFS 2000:980 2 kap. 24 §); FK487 "
-                "is that much base more than this month's FK011"
-            )
+        """Add the month's lines (``_month_lines``) in their order, each with its contribution parts and the
+        personnummer its payslip was issued to (``numbers``, by payslip id)."""
+        # One loop over the month's 20 000 lines, its dictionaries and table in local names.
+        bases, returns, specifications = self.bases, self.returns, _TAX_MODE_SPECIFICATION
+        for line, its_parts in zip(lines, parts, strict=True):
+            # Unpacked, not read by name: reading a row's columns by name costs more than adding the line.
+            _, payslip_id, assignment_id, tax_mode, category, taxable_pay, tax, member_id, number, year = line
+            personal_identity_number = numbers[payslip_id]
+            is_contribution_base = False
+            base = ZERO
+            for part in its_parts:
+                rate, part_base = Decimal(part["rate"]), Decimal(part["base"])
+                base += part_base
+                if rate:
+                    is_contribution_base = True
+                    at_rate = (personal_identity_number, category, rate)
+                    bases[at_rate] = bases.get(at_rate, ZERO) + part_base
+            key = (personal_identity_number, specifications[tax_mode])
+            summed = returns.get(key)
+            if summed is None:
+                summed = returns[key] = _Return(member_id, tax_mode, assignment_id)
+            if is_contribution_base:
+                summed.cash_pay += taxable_pay
+            else:
+                summed.pay_not_contribution_base += taxable_pay
+            summed.tax += tax
+            if is_contribution_base and base > taxable_pay:
+                self.threshold_notes.append(
+                    f"payslip {number} ({mask_personal_identity(personal_identity_number)}): the "
+                    "year's pay reached the 1 000 kr threshold, so the contributions include "
+                    f"{base - taxable_pay} kr paid earlier in {year} without contributions "
+                    "(SFS 2000:980 2 kap. 24 §); FK487 is that much base more than this month's FK011"
+                )
 
     def contribution_bases(self) -> list[agi.ContributionBase]:
         return [
@@ -217,44 +221,41 @@ class _Declared:
         ]
 
 
-def _declared(session: Session, month: Month, payslips: list[Row[Any]]) -> _Declared:
+def _declared(session: Session, month: Month) -> _Declared:
     """The month's payslip lines (one statement), added up in the payslips' order and then the lines', with
     the personnummer each payslip was issued to (``_Declared``)."""
-    issued = decrypted(
-        (payslip.employee_personal_identity_number for payslip in payslips),
-        Payslip.employee_personal_identity_number,
-    )
-    numbers = as_issued(
-        session,
-        ((payslip.id, number) for payslip, number in zip(payslips, issued, strict=True)),
-        field="personal_identity_number",
-    )
+    numbers = _issued_numbers(session, month)
+    lines = _month_lines(session, month)
+    # Every line's contribution parts parsed at once, as one JSON array: a parser call of its own for each
+    # of 20 000 small documents costs more than parsing them.
+    parts = json.loads("[" + ",".join(line[0] for line in lines) + "]")  # the first column
+    declared = _Declared()
+    declared.add_lines(lines, parts, numbers)
+    return declared
+
+
+def _month_lines(session: Session, month: Month) -> Sequence[Row[*tuple[Any, ...]]]:
+    """The month's payslip lines in the order they are declared — their payslips' (pay date, then year and
+    sequence, which no two payslips share), then their own — with their payslip's payee, number and year:
+    the contribution parts as JSON text, then the columns ``_Declared.add_lines`` unpacks."""
     query = (
         select(
+            cast(PayslipLine.contribution_parts, Text).label("contribution_parts"),
             PayslipLine.payslip_id,
             PayslipLine.assignment_id,
             PayslipLine.tax_mode,
             PayslipLine.contribution_category,
-            cast(PayslipLine.contribution_parts, Text).label("contribution_parts"),
             PayslipLine.taxable_pay,
             PayslipLine.tax,
+            Payslip.member_id,
+            Payslip.number,
+            Payslip.year,
         )
         .join(Payslip, Payslip.id == PayslipLine.payslip_id)
         .where(*paid_in(month))
-        .order_by(PayslipLine.payslip_id, PayslipLine.position)
+        .order_by(Payslip.pay_date, Payslip.year, Payslip.sequence, PayslipLine.position)
     )
-    rows = list(session.execute(query))
-    # Every line's contribution parts parsed at once, as one JSON array: a parser call of its own for each
-    # of 20 000 small documents costs more than parsing them.
-    parts = json.loads("[" + ",".join(row.contribution_parts for row in rows) + "]")
-    lines: dict[int, list[tuple[tuple[Any, ...], list[dict[str, str]]]]] = {}
-    for row, its_parts in zip(rows, parts, strict=True):
-        lines.setdefault(row.payslip_id, []).append((row, its_parts))
-    declared = _Declared()
-    for payslip in payslips:
-        for line, its_parts in lines.get(payslip.id, ()):
-            declared.add(payslip, numbers[payslip.id], line, its_parts)
-    return declared
+    return plain_rows(session, query)
 
 
 def _lines_taxed(month: Month, *modes: str) -> Select[Any]:
@@ -269,8 +270,8 @@ def _lines_taxed(month: Month, *modes: str) -> Select[Any]:
 def _asink_activities(session: Session, month: Month) -> dict[int, str]:
     """The titles of the month's A-SINK lines' assignments (the activity the IU names), one statement."""
     assignments = _lines_taxed(month, "asink").with_only_columns(PayslipLine.assignment_id)
-    rows = session.execute(select(Assignment.id, Assignment.title).where(Assignment.id.in_(assignments)))
-    return {row.id: row.title for row in rows}
+    query = select(Assignment.id, Assignment.title).where(Assignment.id.in_(assignments))
+    return dict(plain_rows(session, query))
 
 
 def _foreign_payees(session: Session, month: Month) -> dict[int, agi.ForeignPayee]:
@@ -278,6 +279,7 @@ def _foreign_payees(session: Session, month: Month) -> dict[int, agi.ForeignPaye
     their encrypted fields only the TIN is read, and the TINs are decrypted at once."""
     members = _lines_taxed(month, "sink", "asink").with_only_columns(Payslip.member_id)
     query = select(
+        stored(Member.tax_identification_number),
         Member.id,
         Member.first_name,
         Member.last_name,
@@ -286,22 +288,24 @@ def _foreign_payees(session: Session, month: Month) -> dict[int, agi.ForeignPaye
         Member.city,
         Member.country,
         Member.citizenship,
-        stored(Member.tax_identification_number),
         Member.tax_identification_country,
     ).where(Member.id.in_(members))
-    rows = list(session.execute(query))
-    tins = decrypted((row.tax_identification_number for row in rows), Member.tax_identification_number)
-    return {
-        member.id: agi.ForeignPayee(
-            first_name=member.first_name,
-            last_name=member.last_name,
-            street=member.street,
-            postal_code=member.postal_code,
-            city=member.city,
-            country=member.country,
-            citizenship=member.citizenship,
-            tin=tin,
-            tin_country=member.tax_identification_country,
+    rows = plain_rows(session, query)
+    tins = decrypted((stored_tin for stored_tin, *_ in rows), Member.tax_identification_number)
+    payees = {}
+    for tin, row in zip(tins, rows, strict=True):
+        _, member_id, first_name, last_name, street, postal_code, city, country, citizenship, tin_country = (
+            row
         )
-        for member, tin in zip(rows, tins, strict=True)
-    }
+        payees[member_id] = agi.ForeignPayee(
+            first_name=first_name,
+            last_name=last_name,
+            street=street,
+            postal_code=postal_code,
+            city=city,
+            country=country,
+            citizenship=citizenship,
+            tin=tin,
+            tin_country=tin_country,
+        )
+    return payees

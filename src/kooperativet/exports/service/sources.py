@@ -10,7 +10,7 @@ the fields a file writes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeVarTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Row, Select, select
@@ -44,6 +44,18 @@ def paid_in(month: Month) -> tuple[ColumnElement[bool], ...]:
 def payslips_paid_in_query(month: Month, *columns: Any) -> Select[Any]:
     """``columns`` of the payslips paid out in the month."""
     return select(*columns).where(*paid_in(month))
+
+
+#: The columns of a select and of its rows.
+_Columns = TypeVarTuple("_Columns")
+
+
+def plain_rows(session: Session, query: Select[*_Columns]) -> Sequence[Row[*_Columns]]:
+    """The rows of a select of columns, read on the session's connection: the ORM's loading, which for
+    thousands of plain rows costs more than the database's reading them, is skipped. What the session holds
+    unflushed is flushed first, as ``session.execute`` would."""
+    session.flush()
+    return session.connection().execute(query).all()
 
 
 def payslips_paid_in(session: Session, month: Month, *columns: Any) -> list[Row[Any]]:

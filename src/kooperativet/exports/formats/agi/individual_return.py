@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
+from functools import lru_cache
 from typing import Literal
 
 from kooperativet.core.identifiers import mask_personal_identity
@@ -101,7 +101,8 @@ _TAX_FIELDS: dict[TaxMode, tuple[str, str]] = {
 }
 
 
-#: The payee fields of a SINK or A-SINK IU in the examples' order (Exempelfil_02, _03).
+#: The payee fields of a SINK or A-SINK IU in the examples' order (Exempelfil_02, _03): the attribute, the
+#: element and its field code.
 _PAYEE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("first_name", "Fornamn", "216"),
     ("last_name", "Efternamn", "217"),
@@ -114,6 +115,12 @@ _PAYEE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("tin_country", "LandskodTIN", "076"),
 )
 
+#: For each payee field: the attribute, the name of its text in an IU's layout (``f216``) and where a note
+#: places a changed text; written once here, not for each of a month's payees.
+_PAYEE_TEXTS: tuple[tuple[str, str, str], ...] = tuple(
+    (attribute, f"f{code}", f"payee's {attribute.replace('_', ' ')} (FK{code})")
+    for attribute, _, code in _PAYEE_FIELDS
+)
 
 #: The amounts' fields, in the examples' order, after the specification number.
 _AMOUNT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -131,19 +138,24 @@ def write_individual_return(
     xml: XmlText, employer_id: str, period: str, individual: IndividualReturn
 ) -> None:
     """The IU's ``Blankett``, below the root. Every IU of a month has one of a few shapes (which fields it
-    has), each laid out once (``_layout``)."""
+    has), each laid out once for the file's employer and period (``_layout``)."""
     texts = _field_texts(individual)
-    xml.fill(_layout(tuple(texts)), employer_id=employer_id, period=period, **texts)
+    xml.fill(_layout(tuple(texts), employer_id, period), **texts)
+
+
+#: The name of the tax field's text in an IU's layout, by tax mode (``f001``).
+_TAX_TEXTS: dict[TaxMode, str] = {mode: f"f{code}" for mode, (_, code) in _TAX_FIELDS.items()}
 
 
 def _field_texts(individual: IndividualReturn) -> dict[str, str]:
     """The texts of the IU's fields by field code (``f215``), the fields it has only, in the file's order."""
     texts = {"f215": individual.personal_identity_number}
     if individual.payee is not None and not individual.removed:
-        for attribute, _, code in _PAYEE_FIELDS:
-            value = getattr(individual.payee, attribute)
+        payee = individual.payee
+        for attribute, name, _ in _PAYEE_TEXTS:
+            value = getattr(payee, attribute)
             if value:
-                texts[f"f{code}"] = value
+                texts[name] = value
     texts["f570"] = f"{individual.specification_number:03d}"
     if individual.removed:
         texts["f205"] = "1"
@@ -152,7 +164,7 @@ def _field_texts(individual: IndividualReturn) -> dict[str, str]:
     not_base = drop_ore(individual.pay_not_contribution_base)
     if cash_pay or not not_base:
         texts["f011"] = str(cash_pay)
-    texts[f"f{_TAX_FIELDS[individual.tax_mode][1]}"] = str(drop_ore(individual.tax))
+    texts[_TAX_TEXTS[individual.tax_mode]] = str(drop_ore(individual.tax))
     if not_base:
         texts["f131"] = str(not_base)
     if individual.activity is not None:
@@ -160,22 +172,23 @@ def _field_texts(individual: IndividualReturn) -> dict[str, str]:
     return texts
 
 
-@cache
-def _layout(fields: tuple[str, ...]) -> Template:
+@lru_cache(maxsize=64)
+def _layout(fields: tuple[str, ...], employer_id: str, period: str) -> Template:
     """An IU's ``Blankett`` with the fields ``fields`` (``f215``, ``f216`` …), laid out with a ``{}`` field
-    for each text, the employer and the period (``Template``)."""
+    for each text (``Template``). The employer and the period, the same in every IU of a file, are written
+    in the layout (digits, which hold no brace)."""
 
     def write(xml: XmlText) -> None:
-        with blankett(xml, "{employer_id}", "{period}", "IU"):
+        with blankett(xml, employer_id, period, "IU"):
             with sub(xml, "ArbetsgivareIUGROUP"):
-                field(xml, "AgRegistreradId", "201", "{employer_id}")
+                field(xml, "AgRegistreradId", "201", employer_id)
             with sub(xml, "BetalningsmottagareIUGROUP"):
                 with sub(xml, "BetalningsmottagareIDChoice"):
                     field(xml, "BetalningsmottagarId", "215", "{f215}")
                 for _, tag, code in _PAYEE_FIELDS:
                     if f"f{code}" in fields:
                         field(xml, tag, code, f"{{f{code}}}")
-            field(xml, "RedovisningsPeriod", "006", "{period}")
+            field(xml, "RedovisningsPeriod", "006", period)
             field(xml, "Specifikationsnummer", "570", "{f570}")
             for tag, code in _AMOUNT_FIELDS:
                 if f"f{code}" in fields:
@@ -190,12 +203,11 @@ def fitted_return(iu: IndividualReturn, fit: TextFitter) -> IndividualReturn:
     activity = fit(iu.activity, where="activity (FK112)") if iu.activity else iu.activity
     payee = iu.payee
     if payee is not None:
-        texts = {
-            attribute: fit(value, where=f"payee's {attribute.replace('_', ' ')} (FK{code})")
-            for attribute, _, code in _PAYEE_FIELDS
-            if (value := getattr(payee, attribute))
-        }
-        changed = {attribute: text for attribute, text in texts.items() if text != getattr(payee, attribute)}
+        changed = {}
+        for attribute, _, where in _PAYEE_TEXTS:
+            value = getattr(payee, attribute)
+            if value and (text := fit(value, where=where)) != value:
+                changed[attribute] = text
         if changed:
             payee = replace(payee, **changed)
     if activity == iu.activity and payee is iu.payee:
