@@ -23,7 +23,6 @@ from kooperativet.employments.counter import (
 from kooperativet.employments.models import Employment
 from kooperativet.parties.models import Member
 
-
 #: Built once (a commission's warnings read them on every registration), each with its cache key.
 _PERIODS: Final = select(Employment.start, Employment.end).where(
     Employment.member_id == bindparam("member_id")
