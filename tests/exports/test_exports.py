@@ -22,6 +22,7 @@ from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import Payslip
 from tests.conftest import REFERENCE
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE, ApprovedRun
+from tests.payroll.conftest import credit_note, invoice_of
 
 EXPORTS = "/api/v1/exports"
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
@@ -334,3 +335,44 @@ def test_overview_shows_what_is_owed_to_skatteverket_and_what_is_left_to_export(
     assert after["skatteverket"]["declared"] is True
     assert after["left_to_export"] == {"agi_payslips": 0, "sie_documents": 0, "pain001_runs": []}
     assert after["payouts"][0]["payment_file_exported"] is True
+
+
+def test_overview_names_a_credit_note_of_work_already_paid_as_salary(
+    api: TestClient,
+    session: Session,
+    approved_run: ApprovedRun,
+    export_day: date,
+    make_member,
+    paid_assignment,
+) -> None:
+    """Alva was paid on 25 November for an invoice her client is credited 5 000 kr of the next day: the
+    overview names the credit note, her payslip and the work taken back. A credit note of work no payslip has
+    paid yet (Dan's) is not named: the next run counts it."""
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    alva_payslip = _payslips(session, approved_run.run.id)[0]
+    alva_invoice = session.scalars(
+        select(Invoice).where(Invoice.member_id == alva_payslip.member_id, Invoice.kind == "invoice")
+    ).one()
+    credited = credit_note(session, alva_invoice, Decimal("5000.00"), issued_on=export_day)
+    dan = make_member()
+    not_yet_paid = invoice_of(session, paid_assignment(dan.member, "8000.00"))
+    credit_note(session, not_yet_paid, Decimal("8000.00"), issued_on=export_day)
+    session.commit()
+
+    overview = api.get("/api/v1/treasurer/overview?month=2026-11", headers=headers)
+    assert overview.status_code == 200, overview.text
+    assert overview.json()["credited_after_pay"] == [
+        {
+            "credit_note_id": credited.id,
+            "credit_note_number": credited.number,
+            "credited_invoice_number": alva_invoice.number,
+            "issue_date": "2026-11-26",
+            "member_id": alva_payslip.member_id,
+            "member_name": alva_payslip.employee_name,
+            "payslip_id": alva_payslip.id,
+            "payslip_number": alva_payslip.number,
+            "work_amount": "5000.00",
+        }
+    ]
+    october = api.get("/api/v1/treasurer/overview?month=2026-10", headers=headers)
+    assert october.json()["credited_after_pay"] == []

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
 from kooperativet.exports.models import ExportBatch
+from kooperativet.invoices.models import Invoice
 from kooperativet.parameters.models import ParameterValue
 from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
 from kooperativet.payroll import service as payroll_service
-from kooperativet.payroll.models import PayOn, PayrollRun, RunStatus
+from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, RunStatus
 from kooperativet.web.templating import amount
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE, approved_run, export_day, exporter
 from tests.payroll.conftest import APPROVED_AT, credit_note, invoice_of, paid_assignment, payroll_ready
@@ -398,6 +399,32 @@ def test_month_end_shows_the_overview_and_an_agi_batch_downloads_as_the_apis(
     assert again.status_code == 422
     assert "Det finns inget kvar att exportera" in again.text
     assert session.scalar(select(func.count(ExportBatch.id))) == 1
+
+
+def test_month_end_names_a_credit_note_of_work_already_paid_and_the_consent_it_needs(
+    browser_client: TestClient, session: Session, approved_run, export_day
+) -> None:
+    payslip = session.scalars(
+        select(Payslip).where(Payslip.run_id == approved_run.run.id).order_by(Payslip.id)
+    ).first()
+    assert payslip is not None
+    invoice = session.scalars(
+        select(Invoice).where(Invoice.member_id == payslip.member_id, Invoice.kind == "invoice")
+    ).one()
+    credited = credit_note(session, invoice, Decimal("5000.00"), issued_on=EXPORT_DAY)
+    session.commit()
+    client = _signed_in(browser_client, approved_run.treasurer)
+    page = client.get("/office/month-end?month=2026-11").text
+    section = page[page.index('id="credited-after-pay"') :]
+    section = section[: section.index("</section>")]
+    assert "Kreditfakturor på arbete som redan betalats ut som lön" in section
+    assert "kvittning mot lön" in section
+    assert "lag (1970:215)" in section
+    assert f'href="/office/invoices/{credited.id}">{credited.number}</a>' in section
+    assert f'href="/office/payroll/payslips/{payslip.id}.pdf">{payslip.number}</a>' in section
+    assert amount(Decimal("5000.00")) in section
+    october = client.get("/office/month-end?month=2026-10").text
+    assert 'id="credited-after-pay"' not in october
 
 
 def test_a_month_that_is_not_a_month_is_refused_by_its_field_and_nothing_is_saved(

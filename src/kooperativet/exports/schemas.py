@@ -87,9 +87,26 @@ class LeftToExportRead(ReadSchema):
     pain001_runs: list[int]
 
 
+class CreditedAfterPayRead(ReadSchema):
+    """A credit note of the month that takes back work the member was already paid for as salary: the
+    payslip that paid her counted the credited invoice. ``work_amount`` is the work credited (no VAT, no
+    re-invoiced expenses)."""
+
+    credit_note_id: int
+    credit_note_number: str
+    credited_invoice_number: str
+    issue_date: date
+    member_id: int
+    member_name: str
+    payslip_id: int
+    payslip_number: str
+    work_amount: Money
+
+
 class TreasurerOverviewRead(ReadSchema):
     month: str
     skatteverket: OwedToSkatteverketRead
     unpaid_invoices: list[UnpaidInvoiceRead]
     payouts: list[RunPayoutsRead]
     left_to_export: LeftToExportRead
+    credited_after_pay: list[CreditedAfterPayRead]

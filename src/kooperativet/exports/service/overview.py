@@ -1,5 +1,6 @@
 """The treasurer's overview of a month (reads only): what is owed to Skatteverket and by when, the unpaid
-client invoices, the month's payroll runs and their payouts, and what is not yet exported.
+client invoices, the month's payroll runs and their payouts, what is not yet exported, and the month's credit
+notes that take back work already paid as salary.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from kooperativet.core.money import ZERO
 from kooperativet.exports.models import DocumentKind, ExportKind
@@ -17,8 +18,8 @@ from kooperativet.exports.service.batches import exported_ids
 from kooperativet.exports.service.period import Month, agi_due_date
 from kooperativet.exports.service.sources import payslips_paid_in, payslips_paid_in_query
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment
-from kooperativet.parties.models import Client
-from kooperativet.payroll.models import PayrollRun, Payslip, RunPayout, RunStatus
+from kooperativet.parties.models import Client, Member
+from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunPayout, RunStatus
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,12 +63,29 @@ class LeftToExport:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CreditedAfterPay:
+    """A credit note that takes back work a member was already paid for: the payslip that paid her counted
+    the credited invoice and not this credit note (docs/invoicing.md, "Credit notes after the salary")."""
+
+    credit_note_id: int
+    credit_note_number: str
+    credited_invoice_number: str
+    issue_date: date
+    member_id: int
+    member_name: str
+    payslip_id: int
+    payslip_number: str
+    work_amount: Decimal  # the work the credit note takes back, VAT and re-invoiced expenses excluded
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TreasurerOverview:
     month: str
     skatteverket: OwedToSkatteverket
     unpaid_invoices: list[UnpaidInvoice]
     payouts: list[RunPayouts]
     left_to_export: LeftToExport
+    credited_after_pay: list[CreditedAfterPay]
 
 
 def treasurer_overview(session: Session, *, month: str, today: date) -> TreasurerOverview:
@@ -161,7 +179,77 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
                 run.id for run in runs if run.status != RunStatus.draft and run.id not in pain_done
             ],
         ),
+        credited_after_pay=credited_after_pay(session, span),
     )
+
+
+def credited_after_pay(session: Session, span: Month) -> list[CreditedAfterPay]:
+    """The credit notes issued in ``span`` whose credited invoice a member was already paid for (two
+    statements): an issued payslip line of the same assignment counted the invoice but not the credit note.
+
+    A credit note issued before a run counts in that run (``payroll.service.collect``), and one issued
+    while the run is a draft stops its approval until it is recalculated (``drafts.BASIS_PARTS``); so only
+    a credit note issued after the payslip leaves the member paid for work the client no longer pays for.
+    The payslip is never changed; what the cooperative does about the money is the treasurer's to agree
+    with the member."""
+    original = aliased(Invoice)
+    credit_notes = session.execute(
+        select(
+            Invoice.id,
+            Invoice.number,
+            Invoice.issue_date,
+            Invoice.assignment_id,
+            Invoice.member_id,
+            Invoice.work_amount,
+            original.number,
+            Member.first_name,
+            Member.last_name,
+        )
+        .join(original, original.id == Invoice.refers_to_id)
+        .join(Member, Member.id == Invoice.member_id)
+        .where(
+            Invoice.kind == InvoiceKind.credit_note,
+            Invoice.issue_date >= span.start,
+            Invoice.issue_date < span.end,
+        )
+        .order_by(Invoice.issue_date, Invoice.id)
+    ).all()
+    if not credit_notes:
+        return []
+    paid_lines = session.execute(
+        select(PayslipLine.assignment_id, PayslipLine.invoice_numbers, Payslip.id, Payslip.number)
+        .join(Payslip, Payslip.id == PayslipLine.payslip_id)
+        .where(
+            PayslipLine.assignment_id.in_({note.assignment_id for note in credit_notes}),
+            PayslipLine.corrects_payslip_id.is_(None),
+        )
+        .order_by(Payslip.id)
+    ).all()
+    found = []
+    for note_id, number, issued, assignment_id, member_id, work, invoice_number, first, last in credit_notes:
+        paid_by = next(
+            (
+                (payslip_id, payslip_number)
+                for line_assignment, numbers, payslip_id, payslip_number in paid_lines
+                if line_assignment == assignment_id and invoice_number in numbers and number not in numbers
+            ),
+            None,
+        )
+        if paid_by is not None:
+            found.append(
+                CreditedAfterPay(
+                    credit_note_id=note_id,
+                    credit_note_number=number,
+                    credited_invoice_number=invoice_number,
+                    issue_date=issued,
+                    member_id=member_id,
+                    member_name=f"{first} {last}",
+                    payslip_id=paid_by[0],
+                    payslip_number=paid_by[1],
+                    work_amount=work,
+                )
+            )
+    return found
 
 
 def _sie_left(session: Session, span: Month) -> int:
