@@ -426,6 +426,28 @@ def test_month_end_names_a_credit_note_of_work_already_paid_and_the_consent_it_n
     october = client.get("/office/month-end?month=2026-10").text
     assert 'id="credited-after-pay"' not in october
 
+    # Where the treasurer lands after issuing it, the credit note says the same.
+    shown = client.get(f"/office/invoices/{credited.id}").text
+    notice = shown[shown.index('id="paid-as-salary"') :]
+    notice = notice[: notice.index("</div>")]
+    assert f"redan fått lön för det här arbetet på lönespecifikation {payslip.number}" in notice
+    assert amount(Decimal("5000.00")) in notice
+    assert "kvittning mot lön" in notice
+    assert 'href="/office/month-end?month=2026-11#credited-after-pay"' in notice
+
+
+def test_a_credit_note_of_work_not_yet_paid_says_nothing_of_salary(
+    browser_client: TestClient, session: Session, approved_run, make_member, paid_assignment
+) -> None:
+    """Work no payslip has paid: the next run counts the credit note, and the page says nothing of pay."""
+    waiting = invoice_of(session, paid_assignment(make_member().member, "8000.00"))
+    credited = credit_note(session, waiting, Decimal("8000.00"), issued_on=EXPORT_DAY)
+    session.commit()
+    client = _signed_in(browser_client, approved_run.treasurer)
+    shown = client.get(f"/office/invoices/{credited.id}")
+    assert shown.status_code == 200
+    assert 'id="paid-as-salary"' not in shown.text
+
 
 def test_a_month_that_is_not_a_month_is_refused_by_its_field_and_nothing_is_saved(
     browser_client: TestClient, session: Session, approved_run, export_day

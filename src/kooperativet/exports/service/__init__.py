@@ -19,17 +19,24 @@ The names below are what the router, the CLI and the demo call.
 
 from kooperativet.exports.service.agi import export_agi
 from kooperativet.exports.service.batches import batch_file, get_batch, list_batches
-from kooperativet.exports.service.overview import TreasurerOverview, treasurer_overview
+from kooperativet.exports.service.overview import (
+    CreditedAfterPay,
+    TreasurerOverview,
+    credit_note_paid_as_salary,
+    treasurer_overview,
+)
 from kooperativet.exports.service.pain001 import export_pain001
 from kooperativet.exports.service.payroll_summary import SummaryFormat, payroll_summary
 from kooperativet.exports.service.period import agi_due_date
 from kooperativet.exports.service.sie import export_sie
 
 __all__ = [
+    "CreditedAfterPay",
     "SummaryFormat",
     "TreasurerOverview",
     "agi_due_date",
     "batch_file",
+    "credit_note_paid_as_salary",
     "export_agi",
     "export_pain001",
     "export_sie",

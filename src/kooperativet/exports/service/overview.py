@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from kooperativet.core.money import ZERO
@@ -192,6 +192,17 @@ def credited_after_pay(session: Session, span: Month) -> list[CreditedAfterPay]:
     a credit note issued after the payslip leaves the member paid for work the client no longer pays for.
     The payslip is never changed; what the cooperative does about the money is the treasurer's to agree
     with the member."""
+    return _credited_after_pay(session, Invoice.issue_date >= span.start, Invoice.issue_date < span.end)
+
+
+def credit_note_paid_as_salary(session: Session, *, credit_note_id: int) -> CreditedAfterPay | None:
+    """The payslip that had already paid the work one credit note takes back, as ``credited_after_pay``
+    finds it; None when no payslip had (the next run counts the credit note)."""
+    found = _credited_after_pay(session, Invoice.id == credit_note_id)
+    return found[0] if found else None
+
+
+def _credited_after_pay(session: Session, *among: ColumnElement[bool]) -> list[CreditedAfterPay]:
     original = aliased(Invoice)
     credit_notes = session.execute(
         select(
@@ -207,11 +218,7 @@ def credited_after_pay(session: Session, span: Month) -> list[CreditedAfterPay]:
         )
         .join(original, original.id == Invoice.refers_to_id)
         .join(Member, Member.id == Invoice.member_id)
-        .where(
-            Invoice.kind == InvoiceKind.credit_note,
-            Invoice.issue_date >= span.start,
-            Invoice.issue_date < span.end,
-        )
+        .where(Invoice.kind == InvoiceKind.credit_note, *among)
         .order_by(Invoice.issue_date, Invoice.id)
     ).all()
     if not credit_notes:

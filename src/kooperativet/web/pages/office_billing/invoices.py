@@ -20,6 +20,7 @@ from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.assignments.schemas import AssignmentRead, AssignmentSort
 from kooperativet.auth.models import User
 from kooperativet.errors import DomainError, NotFound
+from kooperativet.exports import service as exports_service
 from kooperativet.invoices import payments, service
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.schemas import CreditNoteIssue, InvoiceIssue, PaymentCreate
@@ -299,6 +300,12 @@ def _invoice_context(session: Session, found: Invoice, *, user: User, today: Any
         ),
         "left_to_invoice": any(quantity > 0 for quantity in remaining.values()),
         "payable_now": found.kind == InvoiceKind.invoice and found.status in UNPAID,
+        # A credit note of work a payslip had already paid: said where the treasurer lands after issuing it.
+        "paid_as_salary": (
+            exports_service.credit_note_paid_as_salary(session, credit_note_id=found.id)
+            if found.kind == InvoiceKind.credit_note
+            else None
+        ),
         "today": today,
         **sending_context(session, found),
     }
