@@ -5,11 +5,12 @@ notes that take back work already paid as salary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from kooperativet.core.money import ZERO
@@ -227,21 +228,14 @@ def _credited_after_pay(session: Session, *among: ColumnElement[bool]) -> list[C
         select(PayslipLine.assignment_id, PayslipLine.invoice_numbers, Payslip.id, Payslip.number)
         .join(Payslip, Payslip.id == PayslipLine.payslip_id)
         .where(
-            PayslipLine.assignment_id.in_({note.assignment_id for note in credit_notes}),
+            PayslipLine.assignment_id.in_(sorted({note.assignment_id for note in credit_notes})),
             PayslipLine.corrects_payslip_id.is_(None),
         )
         .order_by(Payslip.id)
     ).all()
     found = []
     for note_id, number, issued, assignment_id, member_id, work, invoice_number, first, last in credit_notes:
-        paid_by = next(
-            (
-                (payslip_id, payslip_number)
-                for line_assignment, numbers, payslip_id, payslip_number in paid_lines
-                if line_assignment == assignment_id and invoice_number in numbers and number not in numbers
-            ),
-            None,
-        )
+        paid_by = _payslip_without(paid_lines, assignment_id, counted=invoice_number, left_out=number)
         if paid_by is not None:
             found.append(
                 CreditedAfterPay(
@@ -257,6 +251,17 @@ def _credited_after_pay(session: Session, *among: ColumnElement[bool]) -> list[C
                 )
             )
     return found
+
+
+def _payslip_without(
+    paid_lines: Sequence[Row[int, list[str], int, str]], assignment_id: int, *, counted: str, left_out: str
+) -> tuple[int, str] | None:
+    """The first payslip (id, number) whose line for ``assignment_id`` counted invoice ``counted`` and not
+    credit note ``left_out``."""
+    for line_assignment, numbers, payslip_id, payslip_number in paid_lines:
+        if line_assignment == assignment_id and counted in numbers and left_out not in numbers:
+            return payslip_id, payslip_number
+    return None
 
 
 def _sie_left(session: Session, span: Month) -> int:
