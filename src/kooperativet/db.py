@@ -262,8 +262,9 @@ def write_lock_for(engine: Engine) -> WriteLock | None:
 
 class WriteLock:
     """SQLite's writers queued in order: across the threads of this process by a lock, and across the
-    processes serving the same database file (``serve --workers``, the CLI) by an exclusive ``flock`` on a
-    file beside it.
+    server processes serving the same database file (``serve --workers``, each with its embedded worker) by
+    an exclusive ``flock`` on a file beside it. CLI commands do not take it; SQLite's busy timeout queues
+    them as before.
 
     SQLite lets one writer in at a time and makes the others poll for its lock, sleeping longer the longer
     they wait (its busy timeout): with two server processes, registered commissions waited 2–3 s at the
