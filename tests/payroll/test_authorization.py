@@ -26,6 +26,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     "create_payroll_run": (row(401, 403, 403, 409, 403, 409), {"pay_date": "2026-12-23"}),  # nothing ready
     "list_payroll_runs": (OFFICE_READ, None),
     "get_payroll_run": (OFFICE_READ, None),
+    "list_payroll_run_payslips": (OFFICE_READ, None),
     "discard_payroll_run": (LOCKED, None),
     "add_payroll_correction": (
         LOCKED,

@@ -559,3 +559,48 @@ _NOT_MONEY = {
     "language", "employee_name", "employee_personal_identity_number", "bank_clearing_number",
     "bank_account_number", "bank_iban",
 }  # fmt: skip
+
+
+def test_a_runs_payslips_are_read_a_page_at_a_time_with_the_unpayable_first_and_the_whole_in_order(
+    api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    treasurer, approver = make_user(Role.treasurer), make_user(Role.admin)
+    members = [make_member() for _ in range(5)]
+    for member in members:
+        paid_assignment(member.member, "10000.00")
+    unpayable = members[2].member
+    unpayable.bank_clearing_number = unpayable.bank_account_number = None
+    session.flush()
+    run = api.post(RUNS, json=NOVEMBER, headers=treasurer.headers).json()
+    pages = f"{RUNS}/{run['id']}/payslips"
+
+    first = api.get(pages, params={"limit": 2}, headers=treasurer.headers)
+    assert first.status_code == 200, first.text
+    assert (first.json()["total"], first.json()["limit"], first.json()["offset"]) == (5, 2, 0)
+    # the member who cannot be paid stops the approval: she comes first, then the others by member
+    others = sorted(m.member.id for m in members if m.member is not unpayable)
+    drafted = [p["member_id"] for p in first.json()["items"]]
+    rest = api.get(pages, params={"limit": 2, "offset": 2}, headers=treasurer.headers).json()["items"]
+    last = api.get(pages, params={"limit": 2, "offset": 4}, headers=treasurer.headers).json()["items"]
+    drafted += [p["member_id"] for p in rest + last]
+    assert drafted == [unpayable.id, *others]
+    whole = {
+        p["member_id"]: p
+        for p in api.get(f"{RUNS}/{run['id']}", headers=treasurer.headers).json()["payslips"]
+    }
+    assert all(p == whole[p["member_id"]] for p in first.json()["items"] + rest + last)
+    assert api.get(pages, params={"limit": 101}, headers=treasurer.headers).status_code == 422
+
+    # issued: in number order, the same as the whole run shows them
+    unpayable.bank_clearing_number, unpayable.bank_account_number = "6000", "123456789"
+    session.flush()
+    api.post(f"{RUNS}/{run['id']}/recalculate", headers=treasurer.headers)
+    approved = api.post(
+        f"{RUNS}/{run['id']}/approve", headers=approver.headers | {"Idempotency-Key": "approve-pages"}
+    )
+    assert approved.status_code == 200, approved.text
+    numbers = [p["number"] for p in approved.json()["payslips"]]
+    paged = api.get(pages, params={"limit": 3, "offset": 1}, headers=treasurer.headers).json()
+    assert paged["total"] == 5
+    assert [p["number"] for p in paged["items"]] == sorted(numbers)[1:4]
+    assert paged["items"][0]["gross_salary"] == approved.json()["payslips"][1]["gross_salary"]

@@ -20,7 +20,7 @@ from kooperativet.invoices.models import Invoice
 from kooperativet.parameters.models import ParameterValue
 from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
 from kooperativet.payroll import service as payroll_service
-from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, RunStatus
+from kooperativet.payroll.models import DraftPayslip, PayOn, PayrollRun, Payslip, RunStatus
 from kooperativet.web.templating import amount
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE, approved_run, export_day, exporter
 from tests.payroll.conftest import APPROVED_AT, credit_note, invoice_of, paid_assignment, payroll_ready
@@ -335,9 +335,52 @@ def test_the_review_of_a_100_payslip_draft_reads_as_many_statements_as_of_a_2_pa
         assert client.get(f"/office/payroll/{small.id}").status_code == 200
     with count_statements() as many:
         page = client.get(f"/office/payroll/{large.id}")
-    assert page.status_code == 200
-    assert page.text.count('class="card payslip"') == 100
-    assert many.count == few.count
+    with count_statements() as second:
+        next_page = client.get(f"/office/payroll/{large.id}?page=2")
+    assert page.status_code == next_page.status_code == 200
+    assert many.count == few.count == second.count
+    # A page of PAYSLIPS_PER_PAGE (50) payslips each, members in order, and the run's own sums under both.
+    assert page.text.count('class="card payslip"') == next_page.text.count('class="card payslip"') == 50
+    for shown, first, last, after in ((page, 100, 149, 150), (next_page, 150, 199, 100)):
+        assert f"Nummer{first}" in shown.text
+        assert f"Nummer{last}" in shown.text
+        assert f"Nummer{after}" not in shown.text
+    assert "Sida 1 av 2" in page.text
+    assert "Sida 2 av 2" in next_page.text
+    net = session.scalar(select(func.sum(DraftPayslip.net_pay)).where(DraftPayslip.run_id == large.id))
+    assert net is not None
+    for shown in (page.text, next_page.text):
+        assert "Lönespecifikationer (100)" in shown
+        assert amount(Decimal(str(net)).quantize(Decimal("0.01")), "sv") in shown
+
+
+def test_payslips_that_stop_the_approval_come_first_on_a_long_draft_and_are_counted(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    karin = make_member(Role.treasurer)
+    members = _members_with_paid_work(session, paid_assignment, 60, start=0)
+    no_account = members[-1]
+    no_account.bank_clearing_number = None
+    no_account.bank_account_number = None
+    paid_assignment(karin.member, "10000.00")  # her own pay, with the highest member id
+    session.flush()
+    run = payroll_service.create_run(
+        session, today=date(2026, 11, 1), pay_date=PAY_DATE, pay_on=None, created_by_id=None
+    ).run
+    client = _signed_in(browser_client, karin)
+
+    first = client.get(f"/office/payroll/{run.id}").text
+    cards = first.split('class="card payslip"')[1:]
+    assert len(cards) == 50
+    # The member who cannot be paid and the treasurer's own pay open the first page, then members in order.
+    assert no_account.full_name in cards[0] + cards[1]
+    assert karin.member.full_name in cards[0] + cards[1]
+    assert members[0].full_name in cards[2]
+    assert 'id="unpayable"' in first
+    assert "1 lönespecifikation kan inte betalas ut" in first
+    last = client.get(f"/office/payroll/{run.id}?page=99").text  # past the end: the last page
+    assert "Sida 2 av 2" in last
+    assert last.count('class="card payslip"') == 11
 
 
 def test_the_runs_list_reads_as_many_statements_for_40_runs_as_for_2(

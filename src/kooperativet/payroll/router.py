@@ -25,6 +25,7 @@ from kooperativet.payroll.schemas import (
     PayrollRunListItem,
     PayrollRunRead,
     PayslipRead,
+    PayslipSummary,
     TaxTableImportRead,
     YearToDateRead,
 )
@@ -116,9 +117,25 @@ def list_payroll_runs(
 def get_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> PayrollRunRead:
     """A run with every payslip: issued ones, or a draft's as calculated and stored for review, with
     ``changed_since_calculation`` naming what has changed since (then recalculate before approving); a
-    locked run with how many of its payslip PDFs are stored (``payslip_pdfs``: rendered of total)."""
+    locked run with how many of its payslip PDFs are stored (``payslip_pdfs``: rendered of total). A run
+    of thousands of payslips is large: ``/payroll-runs/{id}/payslips`` reads them a page at a time."""
     run = service.get_run(session, run_id=run_id)
     return _run_read(session, service.show_run(session, run=run))
+
+
+@router.get(
+    "/payroll-runs/{run_id}/payslips", tags=["payroll"], responses=problem_responses(401, 403, 404, 422)
+)
+def list_payroll_run_payslips(
+    run_id: int, _user: TreasurerOrAdmin, session: DbSession, window: Window
+) -> Page[PayslipSummary]:
+    """A run's payslips a page at a time (treasurer or admin), as ``/payroll-runs/{id}`` shows them whole:
+    issued ones in number order; a draft's as stored for review, those whose member cannot be paid (which
+    stop the approval) first, then by member."""
+    run = service.get_run(session, run_id=run_id)
+    total = service.run_sums(session, run=run).payslips
+    page = service.run_payslip_page(session, run=run, limit=window.limit, offset=window.offset)
+    return window.page([PayslipSummary.from_model(payslip) for payslip in page], total)
 
 
 @router.delete(

@@ -26,6 +26,7 @@ the router, the CLI, the demo and other packages call.
 from kooperativet.payroll.service.approval import approve_run, salary_account_problem
 from kooperativet.payroll.service.calculate import PayslipDraft, RunWithPayslips, calculate_run
 from kooperativet.payroll.service.corrections import add_correction
+from kooperativet.payroll.service.drafts import changes_since_calculation
 from kooperativet.payroll.service.history import YearToDate, year_pay_before, year_totals
 from kooperativet.payroll.service.issue import payslip_number, take_payslip_number
 from kooperativet.payroll.service.mark_paid import mark_run_paid
@@ -40,6 +41,7 @@ from kooperativet.payroll.service.payslip_pdfs import (
     store_payslip_pdfs,
 )
 from kooperativet.payroll.service.payslips import get_payslip, list_payslips, run_payslips
+from kooperativet.payroll.service.run_pages import RunSums, run_payslip_page, run_sums
 from kooperativet.payroll.service.runs import (
     create_run,
     default_pay_date,
@@ -54,11 +56,13 @@ __all__ = [
     "PAYSLIP_PDF",
     "PayEstimate",
     "PayslipDraft",
+    "RunSums",
     "RunWithPayslips",
     "YearToDate",
     "add_correction",
     "approve_run",
     "calculate_run",
+    "changes_since_calculation",
     "create_run",
     "default_pay_date",
     "discard_run",
@@ -74,8 +78,10 @@ __all__ = [
     "recalculate_run",
     "render_payslips_after_commit",
     "render_run_payslips",
+    "run_payslip_page",
     "run_payslips",
     "run_payslips_zip",
+    "run_sums",
     "salary_account_problem",
     "show_run",
     "store_payslip_pdfs",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from pydantic import ValidationError
@@ -26,7 +26,8 @@ from kooperativet.errors import DomainError
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll import service
 from kooperativet.payroll.models import DraftPayslip, PayOn, RunStatus
-from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, PayrollRunRead, PayslipSummary
+from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, PayrollRunRead
+from kooperativet.payroll.service import RunWithPayslips
 from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
@@ -146,8 +147,8 @@ def _defaults(session: Session, *, today: date) -> dict[str, str]:
 
 
 @router.get("/office/payroll/{run_id}")
-def run_page(request: Request, run_id: int, user: Office, session: DbSession) -> Response:
-    return _run_page(request, session, run_id=run_id, user=user, errors={}, values={})
+def run_page(request: Request, run_id: int, user: Office, session: DbSession, page: int = 1) -> Response:
+    return _run_page(request, session, run_id=run_id, user=user, errors={}, values={}, page=page)
 
 
 def _run_page(
@@ -159,14 +160,29 @@ def _run_page(
     errors: dict[str, str],
     values: dict[str, str],
     status: int = 200,
+    page: int = 1,
 ) -> Response:
+    """The run with one page of its payslips (``reads.PAYSLIPS_PER_PAGE``) and the sums over all of them."""
     run = service.get_run(session, run_id=run_id)
-    shown = service.show_run(session, run=run)
     is_draft = run.status == RunStatus.draft
+    sums = service.run_sums(session, run=run)
+    pages = max(1, -(-sums.payslips // reads.PAYSLIPS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    own = reads.own_member_id(session, user=user)
+    shown = RunWithPayslips(
+        run,
+        service.run_payslip_page(
+            session,
+            run=run,
+            limit=reads.PAYSLIPS_PER_PAGE,
+            offset=(page - 1) * reads.PAYSLIPS_PER_PAGE,
+            viewer_member_id=own,
+        ),
+        changed_since_calculation=service.changes_since_calculation(session, run=run) if is_draft else (),
+    )
     read = PayrollRunRead.from_model(
         shown, pdfs=None if is_draft else payslip_pdf_progress(session, run_id=run.id)
     )
-    own = reads.own_member_id(session, user=user)
     warnings = [
         reads.draft_warnings(payslip, own_member_id=own) if isinstance(payslip, DraftPayslip) else []
         for payslip in shown.payslips
@@ -177,7 +193,10 @@ def _run_page(
         {
             "run": read,
             "rows": list(zip(read.payslips, warnings, strict=True)),
-            "totals": _totals(read.payslips),
+            "sums": sums,
+            "page": page,
+            "pages": pages,
+            "first_on_page": (page - 1) * reads.PAYSLIPS_PER_PAGE,
             "is_draft": is_draft,
             "changed_since": [reads.CHANGED_SINCE[part] for part in shown.changed_since_calculation],
             "correctable": reads.correctable_lines(session) if is_draft else [],
@@ -197,18 +216,6 @@ def _rate_percent(value: str, *, scale: int, language: str) -> str:
     """A fee rate stored as a fraction (``0.06``, scale 100) or a tax percent (``30``, scale 1) as people
     read it (``6 %``, ``30 %``)."""
     return percent(Decimal(value) * scale, language)
-
-
-def _totals(payslips: list[PayslipSummary]) -> dict[str, Any]:
-    names = (
-        "gross_salary",
-        "holiday_pay",
-        "tax",
-        "employer_contributions",
-        "expense_reimbursement",
-        "net_pay",
-    )
-    return {name: sum((getattr(p, name) for p in payslips), start=0) for name in names}
 
 
 def _refused(
