@@ -49,6 +49,8 @@ RUN_REFUSALS = {
 
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 RUNS_PER_PAGE = 50
+#: A run's page shows this many payslips at a time (``payroll.service.run_pages``).
+PAYSLIPS_PER_PAGE = 50
 PDF = "application/pdf"
 
 RUN_STATUS = {
@@ -162,11 +164,11 @@ def _run_page(
     status: int = 200,
     page: int = 1,
 ) -> Response:
-    """The run with one page of its payslips (``reads.PAYSLIPS_PER_PAGE``) and the sums over all of them."""
+    """The run with one page of its payslips (``PAYSLIPS_PER_PAGE``) and the sums over all of them."""
     run = service.get_run(session, run_id=run_id)
     is_draft = run.status == RunStatus.draft
     sums = service.run_sums(session, run=run)
-    pages = max(1, -(-sums.payslips // reads.PAYSLIPS_PER_PAGE))
+    pages = max(1, -(-sums.payslips // PAYSLIPS_PER_PAGE))
     page = min(max(page, 1), pages)
     own = reads.own_member_id(session, user=user)
     shown = RunWithPayslips(
@@ -174,8 +176,8 @@ def _run_page(
         service.run_payslip_page(
             session,
             run=run,
-            limit=reads.PAYSLIPS_PER_PAGE,
-            offset=(page - 1) * reads.PAYSLIPS_PER_PAGE,
+            limit=PAYSLIPS_PER_PAGE,
+            offset=(page - 1) * PAYSLIPS_PER_PAGE,
             viewer_member_id=own,
         ),
         changed_since_calculation=service.changes_since_calculation(session, run=run) if is_draft else (),
@@ -196,7 +198,7 @@ def _run_page(
             "sums": sums,
             "page": page,
             "pages": pages,
-            "first_on_page": (page - 1) * reads.PAYSLIPS_PER_PAGE,
+            "first_on_page": (page - 1) * PAYSLIPS_PER_PAGE,
             "is_draft": is_draft,
             "changed_since": [reads.CHANGED_SINCE[part] for part in shown.changed_since_calculation],
             "correctable": reads.correctable_lines(session) if is_draft else [],

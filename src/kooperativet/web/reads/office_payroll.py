@@ -42,10 +42,6 @@ def issued_totals(session: Session, *, run_ids: list[int]) -> dict[int, RunTotal
     return {run_id: RunTotals(count, Decimal(str(net)).quantize(ZERO)) for run_id, count, net in rows}
 
 
-#: A run's page shows this many payslips at a time (``payroll.service.run_pages``).
-PAYSLIPS_PER_PAGE = 50
-
-
 @dataclass(frozen=True, slots=True)
 class Warning:
     message: str  # an English message id with %(name)s placeholders; the template translates it
