@@ -7,12 +7,14 @@ tax setting, tax table, month and year so far, by the existing pure function.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, event, inspect, select
@@ -27,6 +29,7 @@ from kooperativet.payroll.calculation import Payout, PayoutInput, YearToDatePay,
 from kooperativet.payroll.calculation import TaxMode as CalculationTaxMode
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, PayslipNumberCounter
 from kooperativet.payroll.parameters import payroll_parameters_on
+from kooperativet.payroll.service import calculate
 from kooperativet.payroll.service.calculate import TOTALS, _calculation_tax_setting, tax_setting_on
 from kooperativet.payroll.service.history import months_to_date, year_pay_before, year_to_date
 from tests.payroll.conftest import APPROVED_AT
@@ -263,3 +266,26 @@ def test_a_runs_payslips_are_each_members_payouts_calculated_alone(
         savepoint.rollback()
         # Rows loaded inside the savepoint stay in the session; the next example may reuse their ids.
         session.expire_all()
+
+
+def test_a_payroll_run_is_calculated_with_the_collector_paused(
+    session: Session, payroll_ready, make_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Creating a run builds every payslip, its lines and snapshot at once: the collector would walk them all
+    again and again for nothing (core/batch.py)."""
+    treasurer = make_user(Role.treasurer).user
+    build_population(session, plans=default_plans(3), issuer=treasurer, first_serial=1)
+    calculate_run = calculate.calculate_run
+    during: list[bool] = []
+
+    def watched(*args: object, **kwargs: object) -> object:
+        during.append(gc.isenabled())
+        return calculate_run(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("kooperativet.payroll.service.drafts.calculate_run", watched)
+    created = service.create_run(
+        session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None, created_by_id=None
+    )
+    assert sum(len(draft.payouts) for draft in created.payslips) == 3
+    assert during == [False]
+    assert gc.isenabled()

@@ -19,6 +19,7 @@ from sqlalchemy import Row, Select, Text, cast, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
+from kooperativet.core.batch import cyclic_collector_paused
 from kooperativet.core.identifiers import mask_personal_identity
 from kooperativet.core.money import ZERO
 from kooperativet.encryption import decrypted, stored
@@ -44,6 +45,7 @@ from kooperativet.payroll.models import Payslip, PayslipLine
 _TAX_MODE_SPECIFICATION: Final = {"flat": 1, "table": 1, "sink": 2, "asink": 3}
 
 
+@cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
 def export_agi(
     session: Session, *, period: str, today: date, created_at: datetime, created_by_id: int | None
 ) -> ExportBatch:

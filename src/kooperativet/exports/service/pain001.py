@@ -15,6 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from kooperativet.core.batch import cyclic_collector_paused
 from kooperativet.core.identifiers import mask_account, mask_iban
 from kooperativet.encryption import decrypted, stored
 from kooperativet.errors import Conflict, NotFound, RuleViolation
@@ -34,6 +35,7 @@ from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 
 
+@cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
 def export_pain001(
     session: Session, *, run_id: int, created_at: datetime, created_by_id: int | None
 ) -> ExportBatch:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet import __version__
 from kooperativet.assignments.models import Expense
+from kooperativet.core.batch import cyclic_collector_paused
 from kooperativet.core.money import ORE
 from kooperativet.core.vat import VatCategory
 from kooperativet.encryption import decrypted, stored
@@ -45,6 +46,7 @@ from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunSta
 Range = tuple[date, date]
 
 
+@cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
 def export_sie(
     session: Session,
     *,

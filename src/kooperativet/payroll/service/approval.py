@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments.duties import refuse_own_work
 from kooperativet.audit.service import append_event
+from kooperativet.core.batch import cyclic_collector_paused
 from kooperativet.errors import RuleViolation
 from kooperativet.parties.models import Member
 from kooperativet.payroll.models import DraftPayslip, PayrollRun, RunStatus
@@ -26,6 +27,7 @@ from kooperativet.payroll.service.payslip_pdfs import render_payslips_after_comm
 from kooperativet.payroll.service.runs import get_run, require_draft
 
 
+@cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
 def approve_run(session: Session, *, run_id: int, approved_by_id: int, now: datetime) -> PayrollRun:
     """Lock a draft run and issue its stored draft payslips with gap-free numbers per year (payroll.md §5).
 

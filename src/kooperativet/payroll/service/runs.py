@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kooperativet.core.batch import cyclic_collector_paused
 from kooperativet.core.calendar import previous_bank_day
 from kooperativet.db import fetch_locked, fetch_page, insert_rows, table_of
 from kooperativet.errors import Conflict, NotFound
@@ -36,6 +37,7 @@ def default_pay_date(session: Session, *, today: date) -> date:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+@cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
 def create_run(
     session: Session, *, today: date, pay_date: date | None, pay_on: PayOn | None, created_by_id: int | None
 ) -> RunWithPayslips:
@@ -106,6 +108,7 @@ def show_run(session: Session, *, run: PayrollRun) -> RunWithPayslips:
     return RunWithPayslips(run, run_payslips(session, run_id=run.id))
 
 
+@cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
 def recalculate_run(session: Session, *, run_id: int) -> RunWithPayslips:
     """Calculate a draft again from what the database holds now (after a change the approval refused)."""
     run = get_run(session, run_id=run_id, for_update=True)
