@@ -222,3 +222,38 @@ def test_the_member_register_and_month_end_fit_a_phone(phone: Page) -> None:
     phone.locator("table a", has_text="Alva").first.click()
     expect(phone.get_by_role("heading", level=2, name="Bankkonto för lön")).to_be_visible()
     assert_accessible(phone)
+
+
+#: Each label (``dt``) of a payslip card's facts whose longest word is wider than the label's own box: a
+#: word the browser had to break in the middle ("Semesterersättnin-g") to fit it.
+_LABELS_WITH_A_BROKEN_WORD = """
+() => {
+  const broken = [];
+  for (const label of document.querySelectorAll("dl.facts dt")) {
+    const probe = document.createElement("span");
+    probe.style.whiteSpace = "nowrap";
+    label.appendChild(probe);
+    let widest = 0;
+    for (const word of label.firstChild.textContent.split(/\\s+/)) {
+      probe.textContent = word;
+      widest = Math.max(widest, probe.getBoundingClientRect().width);
+    }
+    probe.remove();
+    if (widest > label.getBoundingClientRect().width + 0.5) broken.push(label.textContent);
+  }
+  return broken;
+}
+"""
+
+
+def test_a_runs_payslips_keep_their_words_whole_on_a_phone(phone: Page) -> None:
+    """A payslip card on a run page sets its labels beside the amounts; a long client name must wrap in its
+    own column rather than squeeze the labels until Swedish words break in the middle."""
+    sign_in(phone, TREASURER)
+    phone.goto("/office/payroll")
+    phone.locator("table a").first.click()
+    expect(phone.locator("section.payslip").first).to_be_visible()
+    assert phone.locator("section.payslip dl.facts dt").count() > 0
+    screenshot(phone, "office-payroll-run-phone")
+    assert phone.evaluate(_LABELS_WITH_A_BROKEN_WORD) == []
+    assert page_width(phone) <= PHONE["width"]
