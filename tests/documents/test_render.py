@@ -172,25 +172,3 @@ def test_every_character_let_through_is_drawn_from_the_embedded_fonts() -> None:
     pdf = render_pdf("common/test_page.html", context(text))
     assert glyph_problems(pdf) == []
     assert font_names(pdf) == {"Kooperativet-Sans", "Kooperativet-Sans-Bold"}
-
-
-def test_a_document_is_laid_out_with_the_cyclic_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
-    """WeasyPrint keeps every box of a document until the PDF is written: the collector would walk them over
-    and over (core/batch.py). It runs again once the layout has ended."""
-    import gc
-
-    import weasyprint
-
-    write_pdf = weasyprint.HTML.write_pdf
-    during: list[bool] = []
-
-    def watched(self: weasyprint.HTML, *args: object, **kwargs: object) -> object:
-        during.append(gc.isenabled())
-        return write_pdf(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", watched)
-    assert gc.isenabled()
-    pdf = render_pdf("common/test_page.html", context())
-    assert extract(pdf).pages[0].extract_text()
-    assert during == [False]
-    assert gc.isenabled()

@@ -1,5 +1,5 @@
-"""Work that builds tens of thousands of objects at once in one Python process: a payroll run, the month's
-exports, laying out a PDF.
+"""Work that builds tens of thousands of rows at once in one Python process: a payroll run, the month's
+exports.
 
 CPython frees an object as soon as nothing refers to it (reference counting). Its *cyclic* collector exists
 only for objects that refer to each other in a ring, and it runs by counting: after every 700 new container
@@ -10,7 +10,6 @@ snapshots). Measured on the benchmark's month (``bench/payroll_month.py``, 2026-
 the whole heap fourteen times during it, at about 0.15 s each, and gave back 15 000 objects: with the young
 generations, 2.1–2.6 s of a month of 8.5–10.7 s spent finding almost nothing. Taken in turns on one machine,
 the month took 8.5–9.6 s without the pause and 5.9–6.9 s with it, its peak memory 220 MB either way.
-WeasyPrint likewise keeps a whole document's boxes until its PDF is written (``documents.render``).
 
 ``cyclic_collector_paused`` holds the collector back while such work runs; reference counting goes on
 freeing everything else as usual, and the few rings made meanwhile are collected after it. The collector is

@@ -18,7 +18,6 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from kooperativet.core.batch import cyclic_collector_paused
 from kooperativet.resources import project_path
 
 TEMPLATES_ENV = "KOOPERATIVET_TEMPLATES_DIR"
@@ -182,10 +181,6 @@ def render_pdf(
     return html_to_pdf(render_html(template, context), attachments=attachments, variant=variant)
 
 
-# WeasyPrint builds the whole document's styles, boxes and lines of text and keeps them until the PDF is
-# written: the cyclic collector walked them again and again for little, a sixth of the time of a payslip
-# (core/batch.py; measured in turns: 24 payslips in 3.1–3.4 s with it running, 2.6–2.9 s without).
-@cyclic_collector_paused()
 def html_to_pdf(
     html_text: str, *, attachments: Sequence[Attachment] = (), variant: str = "pdf/a-3b"
 ) -> bytes:
