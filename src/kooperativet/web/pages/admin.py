@@ -18,6 +18,7 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import Posted
 from kooperativet.web.meeting_words import ROLES
+from kooperativet.web.paging import page_count
 from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +70,7 @@ def user_list(
         "q": q,
         "role": role,
         "page": page,
-        "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        "pages": page_count(total, PAGE_SIZE),
     }
     return _show(request, "admin/users.html", context)
 

@@ -22,6 +22,7 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import field_errors
 from kooperativet.web.i18n import N_
+from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
@@ -60,7 +61,7 @@ def members_page(request: Request, user: Office, session: DbSession, q: str = ""
             "q": q,
             "total": total,
             "page": page,
-            "pages": max(1, -(-total // MEMBERS_PER_PAGE)),
+            "pages": page_count(total, MEMBERS_PER_PAGE),
             "masked": _masked_pending,
         },
     )

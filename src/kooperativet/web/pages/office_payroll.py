@@ -33,6 +33,7 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.paging import page_count
 from kooperativet.web.reads import office_payroll as reads
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
@@ -128,7 +129,7 @@ def _runs_page(
             "totals": reads.issued_totals(session, run_ids=[run.id for run in runs]),
             "total": total,
             "page": page,
-            "pages": max(1, -(-total // RUNS_PER_PAGE)),
+            "pages": page_count(total, RUNS_PER_PAGE),
             "values": values,
             "errors": errors,
             "run_status": RUN_STATUS,
@@ -168,7 +169,7 @@ def _run_page(
     run = service.get_run(session, run_id=run_id)
     is_draft = run.status == RunStatus.draft
     sums = service.run_sums(session, run=run)
-    pages = max(1, -(-sums.payslips // PAYSLIPS_PER_PAGE))
+    pages = page_count(sums.payslips, PAYSLIPS_PER_PAGE)
     page = min(max(page, 1), pages)
     own = reads.own_member_id(session, user=user)
     shown = RunWithPayslips(
