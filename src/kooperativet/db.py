@@ -11,7 +11,7 @@ import os
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from operator import itemgetter
@@ -36,7 +36,15 @@ from sqlalchemy import (
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    QueryableAttribute,
+    Session,
+    SessionTransaction,
+    mapped_column,
+    sessionmaker,
+)
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
@@ -63,6 +71,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "kooperativet_read_only"  # execution option: begin a deferred (read) transaction on SQLite
 AUDIT_KEY = "kooperativet_audit_key"  # Session.info: the audit chain's HMAC key (make_session_factory)
 AFTER_COMMIT = "kooperativet_after_commit"  # Session.info: work that waits for the commit (after_commit)
+HOLDS_WRITE_LOCK = "kooperativet_holds_write_lock"  # Session.info: its transaction holds the write lock
 CLOCK = "kooperativet_clock"  # Session.info: the time work recorded after a commit is stamped with (clock_of)
 
 # SQLite has no decimal type: NUMERIC(14,2) values travel as IEEE doubles. Amounts are capped at twelve
@@ -190,22 +199,50 @@ def transaction(
     After the commit, and never after a rollback, it runs what the work left for then (``after_commit``):
     the documents the transaction issued are rendered from their committed snapshots.
     """
-    with write_lock if write_lock is not None and not read_only else nullcontext():
-        session = _reader(factory) if read_only else factory()
-        try:
-            yield session
-            commit_now(session)
-        except DomainError as error:
-            if error.keeps_changes:
-                session.commit()
-            else:
-                session.rollback()
-            raise
-        except BaseException:
+    session = _reader(factory) if read_only else factory()
+    if write_lock is not None and not read_only:
+        hold_write_lock_per_transaction(session, write_lock)
+    try:
+        yield session
+        commit_now(session)
+    except DomainError as error:
+        if error.keeps_changes:
+            session.commit()
+        else:
             session.rollback()
-            raise
-        finally:
-            session.close()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def hold_write_lock_per_transaction(session: Session, write_lock: AbstractContextManager[Any]) -> None:
+    """Make each of ``session``'s transactions hold ``write_lock`` from before it begins (before SQLite's
+    ``BEGIN IMMEDIATE``) until after it has ended.
+
+    The lock is taken when the work issues its first statement, in the thread that issues it, not when the
+    session is opened: a request opened its session, then went back to the event loop before its first
+    statement, and under 64 clients that turn held SQLite's one writer for 1–3 ms of the 7–9 ms a commission
+    held it in all. Taken the other way round — SQLite's lock first — a transaction holding the lock would
+    wait for SQLite while another holding SQLite waited for the lock.
+
+    The listeners are the session's own, not its class's: SQLAlchemy's class-level session events are shared
+    with every other sessionmaker."""
+    lock: Any = write_lock
+
+    def take(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None and not session.info.get(HOLDS_WRITE_LOCK):
+            lock.acquire()
+            session.info[HOLDS_WRITE_LOCK] = True
+
+    def give(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None and session.info.pop(HOLDS_WRITE_LOCK, False):
+            lock.release()
+
+    event.listen(session, "after_transaction_create", take)
+    event.listen(session, "after_transaction_end", give)
 
 
 def _reader(factory: sessionmaker[Session]) -> Session:

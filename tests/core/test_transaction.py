@@ -1,5 +1,6 @@
-"""``db.transaction``: a reader's transaction opens without touching the database (so that the API opens it
-on the event loop), begins as a read, and commits like any other."""
+"""``db.transaction``: a transaction opens without touching the database (so that the API opens it on the
+event loop); a reader begins as a read, a writer takes the write lock at its first statement and gives it back
+when its transaction ends, and both commit like any other."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import Session
 
-from kooperativet.db import make_engine, make_session_factory, transaction
+from kooperativet.db import after_commit, make_engine, make_session_factory, transaction
 from kooperativet.parties.models import Client
 from tests.conftest import TEST_AUDIT_KEY
 
@@ -54,3 +56,73 @@ def test_a_writer_begins_by_taking_the_write_lock_and_what_it_wrote_is_committed
         assert session.scalars(select(Client.name)).all() == ["Stadsteatern AB"]
     if engine.dialect.name == "sqlite":
         assert statements[0] == "BEGIN IMMEDIATE"
+
+
+class _RecordedLock:
+    """A write lock that records when it is taken and given back, among the engine's statements."""
+
+    def __init__(self, statements: list[str]) -> None:
+        self.statements = statements
+
+    def acquire(self) -> None:
+        self.statements.append("lock taken")
+
+    def release(self) -> None:
+        self.statements.append("lock given back")
+
+    def __enter__(self) -> _RecordedLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+def test_a_writer_takes_the_lock_at_its_first_statement_and_not_across_the_work_after_its_commit(
+    engine: Engine,
+) -> None:
+    factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
+    statements, _ = _recorded(engine)
+    lock = _RecordedLock(statements)
+
+    def rendered_after_commit(session: Session) -> None:
+        statements.append("rendering")
+        session.add(Client(name="Rendered after the commit AB"))
+        session.commit()
+
+    with transaction(factory, write_lock=lock) as session:
+        opened = list(statements)
+        session.add(Client(name="Stadsteatern AB"))
+        after_commit(session, rendered_after_commit)
+        session.flush()
+
+    assert opened == []
+    assert statements[0] == "lock taken"  # before the first statement (SQLite's BEGIN IMMEDIATE)
+    # The commit's transaction and the work after it each hold the lock for themselves only: a slow
+    # rendering after the commit does not keep the other writers out.
+    steps = [step for step in statements if step in ("lock taken", "lock given back", "rendering")]
+    assert steps == ["lock taken", "lock given back", "rendering", "lock taken", "lock given back"]
+    with transaction(factory, read_only=True) as session:
+        assert sorted(session.scalars(select(Client.name))) == [
+            "Rendered after the commit AB",
+            "Stadsteatern AB",
+        ]
+
+
+def test_a_writer_gives_the_lock_back_when_its_work_fails(engine: Engine) -> None:
+    factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
+    statements: list[str] = []
+    lock = _RecordedLock(statements)
+
+    def fails() -> None:
+        with transaction(factory, write_lock=lock) as session:
+            session.add(Client(name="Never saved AB"))
+            session.flush()
+            raise RuntimeError("the work failed")
+
+    with pytest.raises(RuntimeError, match="the work failed"):
+        fails()
+
+    assert statements == ["lock taken", "lock given back"]
+    with transaction(factory, read_only=True) as session:
+        assert session.scalars(select(Client.name)).all() == []

@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
-from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from kooperativet.api.types import Page
@@ -42,12 +42,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     read_only = request.method in READ_METHODS
     async with _session_slots(request, read_only=read_only):
         opened = transaction(state.session_factory, read_only=read_only, write_lock=state.write_lock)
-        if not read_only:  # a writer may wait for the write lock: in a worker thread
-            async with contextmanager_in_threadpool(opened) as session:
-                yield session
-            return
-        # A reader's transaction opens without I/O (``db.transaction``), so here on the event loop: one trip
-        # through the worker threads fewer for every page and every GET. Its end commits, in a thread.
+        # Opening the transaction does no I/O, a writer's included: it takes the write lock at its first
+        # statement, in the worker thread that runs it (``db.hold_write_lock_per_transaction``). So it is
+        # opened here on the event loop, one trip through the worker threads fewer for every request; its end
+        # commits, in a thread.
         session = opened.__enter__()
         try:
             yield session

@@ -16,13 +16,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from kooperativet.db import make_engine, make_session_factory
+from kooperativet.db import hold_write_lock_per_transaction, make_engine, make_session_factory
 from kooperativet.jobs.queue import WORK_ENQUEUED
 from kooperativet.jobs.worker import Worker, worker_name
 
-HOLDS_WRITE_LOCK = "kooperativet_holds_write_lock"  # Session.info: this session's transaction took the lock
 STOP_TIMEOUT_SECONDS = 60.0
 SessionMaker = Callable[[], Session]
 
@@ -43,28 +42,12 @@ def wake_on_commit(factory: sessionmaker[Session], wake: threading.Event) -> Non
 def queue_with_writers(
     factory: sessionmaker[Session], write_lock: AbstractContextManager[Any]
 ) -> SessionMaker:
-    """Sessions of ``factory`` whose every transaction holds ``write_lock`` from before it begins (before
-    SQLite's BEGIN IMMEDIATE) until after it has ended, as a request's transaction does
-    (``db.transaction``). Taken the other way round — SQLite's lock first — a request holding the lock
-    would wait for SQLite while the worker holding SQLite waited for the lock.
-
-    The listeners are the session's own, not its class's: SQLAlchemy's class-level session events are
-    shared with every other sessionmaker, including the requests' one."""
-    lock: Any = write_lock
-
-    def take(session: Session, transaction: SessionTransaction) -> None:
-        if transaction.parent is None and not session.info.get(HOLDS_WRITE_LOCK):
-            lock.acquire()
-            session.info[HOLDS_WRITE_LOCK] = True
-
-    def give(session: Session, transaction: SessionTransaction) -> None:
-        if transaction.parent is None and session.info.pop(HOLDS_WRITE_LOCK, False):
-            lock.release()
+    """Sessions of ``factory`` whose every transaction holds ``write_lock``, as a request's transaction does
+    (``db.hold_write_lock_per_transaction``)."""
 
     def locked_session() -> Session:
         session = factory()
-        event.listen(session, "after_transaction_create", take)
-        event.listen(session, "after_transaction_end", give)
+        hold_write_lock_per_transaction(session, write_lock)
         return session
 
     return locked_session
