@@ -7,6 +7,7 @@ also makes counter rows safe). PostgreSQL is reached through psycopg 3.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import warnings
@@ -234,6 +235,7 @@ def hold_write_lock_per_transaction(session: Session, write_lock: AbstractContex
 
     def take(session: Session, transaction: SessionTransaction) -> None:
         if transaction.parent is None and not session.info.get(HOLDS_WRITE_LOCK):
+            _refuse_on_event_loop()
             lock.acquire()
             session.info[HOLDS_WRITE_LOCK] = True
 
@@ -243,6 +245,17 @@ def hold_write_lock_per_transaction(session: Session, write_lock: AbstractContex
 
     event.listen(session, "after_transaction_create", take)
     event.listen(session, "after_transaction_end", give)
+
+
+def _refuse_on_event_loop() -> None:
+    """A writer waiting for the lock on the event loop would stop every request of its process, among them
+    the one that holds the lock and needs the loop to finish: the process would hang. An ``async`` handler
+    must leave its database work to a plain ``def`` (FastAPI runs those in worker threads)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError("a write transaction began on the event loop; do database work in a worker thread")
 
 
 def _reader(factory: sessionmaker[Session]) -> Session:

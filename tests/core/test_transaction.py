@@ -4,6 +4,7 @@ when its transaction ends, and both commit like any other."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -126,3 +127,19 @@ def test_a_writer_gives_the_lock_back_when_its_work_fails(engine: Engine) -> Non
     assert statements == ["lock taken", "lock given back"]
     with transaction(factory, read_only=True) as session:
         assert session.scalars(select(Client.name)).all() == []
+
+
+def test_a_writer_on_the_event_loop_is_refused_before_it_waits_for_the_lock(engine: Engine) -> None:
+    factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
+    statements: list[str] = []
+    lock = _RecordedLock(statements)
+
+    async def handler_that_writes_on_the_loop() -> None:
+        with transaction(factory, write_lock=lock) as session:
+            session.add(Client(name="Written on the loop AB"))
+            session.flush()
+
+    with pytest.raises(RuntimeError, match="event loop"):
+        asyncio.run(handler_that_writes_on_the_loop())
+
+    assert statements == []  # never waited for the lock

@@ -64,12 +64,12 @@ def export(user: Editor, session: DbSession, now: Now, form: Posted) -> Response
 
 
 @router.post("/kb/share/import", dependencies=[CheckedForm])
-async def import_bundle(request: Request, user: Editor, session: DbSession, form: Posted) -> Response:
+def import_bundle(request: Request, user: Editor, session: DbSession, form: Posted) -> Response:
     upload = form.get("bundle")
     try:
         if not isinstance(upload, UploadFile):
             raise RuleViolation("choose a bundle file", code="knowledge_bundle_invalid", field="bundle")
-        content = await upload.read(MAX_BUNDLE_BYTES + 1)
+        content = upload.file.read(MAX_BUNDLE_BYTES + 1)
         if len(content) > MAX_BUNDLE_BYTES:
             raise RuleViolation("the file is too large to be a bundle", field="bundle")
         try:

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.notifications import preferences
 from kooperativet.web.dependencies import CheckedForm, WebUser
+from kooperativet.web.forms import Posted
 from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -21,8 +22,7 @@ def my_notifications(request: Request, user: WebUser, session: DbSession, saved:
 
 
 @router.post("/me/notifications", dependencies=[CheckedForm])
-async def choose_my_notifications(request: Request, user: WebUser, session: DbSession, now: Now) -> Response:
-    form = await request.form()
+def choose_my_notifications(user: WebUser, session: DbSession, form: Posted, now: Now) -> Response:
     # A box left unticked is not sent at all; required ones are disabled and not sent either, and stay on.
     wanted = {topic.key: topic.key in form for topic in preferences.topics_for(user) if not topic.required}
     preferences.choose(session, user=user, wanted=wanted, now=now)

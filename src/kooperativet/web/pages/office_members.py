@@ -20,7 +20,7 @@ from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdate
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import field_errors
+from kooperativet.web.forms import Posted, field_errors
 from kooperativet.web.i18n import N_
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts
@@ -120,10 +120,9 @@ def _masked_pending(member: Member) -> str | None:
 
 
 @router.post("/office/members/{member_id:int}", dependencies=[CheckedForm])
-async def change_member(
-    request: Request, member_id: int, user: Office, session: DbSession, now: Now
+def change_member(
+    request: Request, member_id: int, user: Office, session: DbSession, form: Posted, now: Now
 ) -> Response:
-    form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in EDITABLE}
     version = str(form.get("version", ""))
     member = service.get_member(session, member_id=member_id, actor=user)
