@@ -73,6 +73,8 @@ READ_ONLY = "kooperativet_read_only"  # execution option: begin a deferred (read
 AUDIT_KEY = "kooperativet_audit_key"  # Session.info: the audit chain's HMAC key (make_session_factory)
 AFTER_COMMIT = "kooperativet_after_commit"  # Session.info: work that waits for the commit (after_commit)
 HOLDS_WRITE_LOCK = "kooperativet_holds_write_lock"  # Session.info: its transaction holds the write lock
+WRITE_LOCK_TAKER = "kooperativet_write_lock_taker"  # Session.info: its transactions take the write lock
+READING_FIRST = "kooperativet_reading_first"  # Session.info: a read of its own before the work (read_first)
 CLOCK = "kooperativet_clock"  # Session.info: the time work recorded after a commit is stamped with (clock_of)
 
 # SQLite has no decimal type: NUMERIC(14,2) values travel as IEEE doubles. Amounts are capped at twelve
@@ -234,7 +236,9 @@ def hold_write_lock_per_transaction(session: Session, write_lock: AbstractContex
     lock: Any = write_lock
 
     def take(session: Session, transaction: SessionTransaction) -> None:
-        if transaction.parent is None and not session.info.get(HOLDS_WRITE_LOCK):
+        if transaction.parent is not None or READING_FIRST in session.info:
+            return
+        if not session.info.get(HOLDS_WRITE_LOCK):
             _refuse_on_event_loop()
             lock.acquire()
             session.info[HOLDS_WRITE_LOCK] = True
@@ -243,8 +247,32 @@ def hold_write_lock_per_transaction(session: Session, write_lock: AbstractContex
         if transaction.parent is None and session.info.pop(HOLDS_WRITE_LOCK, False):
             lock.release()
 
+    session.info[WRITE_LOCK_TAKER] = True
     event.listen(session, "after_transaction_create", take)
     event.listen(session, "after_transaction_end", give)
+
+
+@contextmanager
+def read_first(session: Session) -> Iterator[Session]:
+    """A read in a transaction of its own, ended before the work's transaction begins: who is asking.
+
+    On SQLite a request's transaction holds the one writer from its first statement to its commit. Who is
+    asking is read in a dependency, in another worker thread than the handler, with a turn of the event loop
+    between the two: under 64 clients that turn held the writer for a millisecond or more of every
+    commission. Read apart, as a read (``BEGIN DEFERRED``, no write lock), the writer is held by the work
+    alone. What is read is as fresh as the moment the request arrived; a session that has begun its work
+    already reads within it, and a session without the write lock (a reader's, PostgreSQL's) needs no other.
+    """
+    if session.in_transaction() or WRITE_LOCK_TAKER not in session.info:
+        yield session
+        return
+    session.info[READING_FIRST] = True
+    try:
+        session.connection(execution_options={READ_ONLY: True})
+        yield session
+    finally:
+        del session.info[READING_FIRST]
+    _commit(session)
 
 
 def _refuse_on_event_loop() -> None:
@@ -286,7 +314,8 @@ def commit_now(session: Session) -> None:
     The transaction owner ends with this; an API route whose answer shows what the commit produced (the
     SHA-256 of a document rendered after it) calls it before it builds the answer, and the owner's own
     commit then finds nothing left to do."""
-    _commit(session)
+    if session.in_transaction():  # a handler that committed its work already (``api.idempotency``) is done
+        _commit(session)
     while waiting := session.info.pop(AFTER_COMMIT, None):
         for work in waiting:
             work(session)

@@ -21,7 +21,7 @@ from sqlalchemy import ForeignKey, Insert, String, Text, UniqueConstraint, bindp
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from kooperativet.db import Base, table_of, utcnow
+from kooperativet.db import Base, commit_now, table_of, utcnow
 from kooperativet.errors import Conflict, RuleViolation
 
 ResponseT = TypeVar("ResponseT", bound=BaseModel)
@@ -63,9 +63,15 @@ def idempotent(
     """Run ``produce`` once per (user, operation, key); replays return the first response.
 
     Two statements besides the work: the key row is inserted unless the key is taken, and the response is
-    stored in it by its id."""
+    stored in it by its id. The key, the work and its stored answer are committed together here, in the
+    handler's worker thread, before the answer goes back to the event loop to be sent: on SQLite the
+    transaction holds the one writer until its commit, and the turns of the event loop that follow a
+    handler (checking the answer, ending the request's transaction) would hold it for a millisecond or
+    more under load. A commit the database refuses is ``NotSaved`` (503), as at the end of the request."""
     if key is None:
-        return produce()
+        response = produce()
+        commit_now(session)
+        return response
     digest = _request_digest(request)
     key_row = {
         "user_id": user_id,
@@ -76,11 +82,13 @@ def idempotent(
     }
     claimed = session.scalar(_insert_unless_taken(session), key_row)
     if claimed is None:
-        return response_model.model_validate_json(
+        response = response_model.model_validate_json(
             _stored_response(session, key=key, user_id=user_id, operation=operation, digest=digest)
         )
-    response = produce()
-    session.execute(_STORE_RESPONSE, {"claimed": claimed, "response_json": response.model_dump_json()})
+    else:
+        response = produce()
+        session.execute(_STORE_RESPONSE, {"claimed": claimed, "response_json": response.model_dump_json()})
+    commit_now(session)
     return response
 
 

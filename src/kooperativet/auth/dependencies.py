@@ -21,6 +21,7 @@ from kooperativet.auth.tokens import (
     issued_before_password_change,
 )
 from kooperativet.config import Settings
+from kooperativet.db import read_first
 from kooperativet.errors import NotAuthenticated, PermissionDenied
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -52,7 +53,8 @@ def current_user(
         claims = decode_access_token(config=token_config(settings), token=token)
     except InvalidToken as exc:
         raise NotAuthenticated("the access token is not valid", code="invalid_token") from exc
-    user = session.execute(_USER_WITH_ROLES, {"user_id": claims.user_id}).unique().scalar_one_or_none()
+    with read_first(session):
+        user = session.execute(_USER_WITH_ROLES, {"user_id": claims.user_id}).unique().scalar_one_or_none()
     if user is None:
         raise NotAuthenticated("the access token is not valid", code="invalid_token")
     if not user.is_active:
