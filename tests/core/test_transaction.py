@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
-from kooperativet.db import after_commit, make_engine, make_session_factory, transaction
+from kooperativet.db import after_commit, make_engine, make_session_factory, read_first, transaction
 from kooperativet.parties.models import Client
 from tests.conftest import TEST_AUDIT_KEY
 
@@ -143,3 +143,42 @@ def test_a_writer_on_the_event_loop_is_refused_before_it_waits_for_the_lock(engi
         asyncio.run(handler_that_writes_on_the_loop())
 
     assert statements == []  # never waited for the lock
+
+
+def test_a_writer_reads_first_as_a_read_of_its_own_and_takes_the_lock_only_for_its_work(
+    engine: Engine,
+) -> None:
+    factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
+    with transaction(factory) as session:
+        session.add(Client(name="Stadsteatern AB"))
+    statements, _ = _recorded(engine)
+    lock = _RecordedLock(statements)
+
+    with transaction(factory, write_lock=lock) as session:
+        with read_first(session):
+            asked = session.scalars(select(Client.name)).all()
+        statements.append("work")
+        session.add(Client(name="Konserthuset AB"))
+
+    assert asked == ["Stadsteatern AB"]
+    steps = [step for step in statements if step in ("lock taken", "lock given back", "work")]
+    assert steps == ["work", "lock taken", "lock given back"]
+    if engine.dialect.name == "sqlite":
+        assert statements[0] == "BEGIN DEFERRED"  # the read waits for no writer
+        assert statements[statements.index("lock taken") + 1] == "BEGIN IMMEDIATE"
+
+
+def test_a_read_first_inside_begun_work_reads_within_it(engine: Engine) -> None:
+    factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
+    statements: list[str] = []
+    lock = _RecordedLock(statements)
+
+    with transaction(factory, write_lock=lock) as session:
+        session.add(Client(name="Folkteatern AB"))
+        session.flush()
+        with read_first(session):
+            seen = session.scalars(select(Client.name)).all()
+        assert statements == ["lock taken"]  # still the work's transaction, still holding the lock
+
+    assert seen == ["Folkteatern AB"]
+    assert statements == ["lock taken", "lock given back"]
