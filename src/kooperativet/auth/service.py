@@ -99,6 +99,7 @@ def update_user(
     is_active: bool | None = None,
     password: str | None = None,
 ) -> User:
+    read_afresh(session, user)
     check_version(user.version, version, what=f"user {user.id}")
     new_roles = set(roles) if roles is not None else user.roles
     new_active = user.is_active if is_active is None else is_active
@@ -136,6 +137,13 @@ def _refuse_losing_last_admin(session: Session, user: User) -> None:
         raise Conflict("the last active admin cannot lose the admin role or be disabled", code="last_admin")
 
 
+def read_afresh(session: Session, user: User) -> None:
+    """Read ``user`` again within the transaction that changes the account. Who is asking is read before a
+    writer's transaction begins (``db.read_first``): a password checked, or a version compared, against that
+    copy could miss a change committed in between, and overwrite it."""
+    session.refresh(user)
+
+
 def check_version(current: int, given: int, *, what: str) -> None:
     if current != given:
         raise Conflict(
@@ -160,6 +168,7 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
 def change_password(
     session: Session, *, user: User, current_password: str, new_password: str, now: datetime
 ) -> None:
+    read_afresh(session, user)
     if not verify_password(current_password, user.password_hash):
         raise RuleViolation("the current password is wrong", code="wrong_password", field="current_password")
     if current_password == new_password:
