@@ -270,6 +270,11 @@ def read_first(session: Session) -> Iterator[Session]:
     try:
         session.connection(execution_options={READ_ONLY: True})
         yield session
+    except BaseException:
+        # The read ends with the error: the work that goes on (a refusal stored, a replay answered) begins
+        # a transaction of its own, under the write lock, not inside the read.
+        session.rollback()
+        raise
     finally:
         del session.info[READING_FIRST]
     _commit(session)

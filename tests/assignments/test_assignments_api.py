@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal
 
 import pytest
@@ -400,14 +401,15 @@ def test_an_idempotency_key_makes_a_retried_registration_create_one_assignment(
     assert other_body.json()["code"] == "idempotency_key_reused"
 
 
-def test_registering_a_commission_with_a_key_takes_ten_statements_and_its_replay_three(
+def test_registering_a_commission_with_a_key_takes_ten_statements_the_writer_five(
     api: TestClient, connection: Connection, make_member, client_record
 ) -> None:
-    """The write P3 measures: who is asking (1), the key claimed (1), the member and the client (2), the
-    assignment, its line and its expense (3), the warnings (2: the parameters in force, the member's
-    employment periods), the response stored under the key (1). A draft was never invoiced, so what is left
-    of its lines is its lines (``rules.NEVER_APPROVED``). A replay: who is asking, the claim refused,
-    the stored answer."""
+    """The write P3 measures: who is asking (1); read before the writing transaction begins: the member and
+    the client (2) and the warnings (2: the parameters in force, the member's employment periods); then,
+    holding SQLite's one writer, the key claimed (1), the assignment, its line and its expense (3) and the
+    response stored under the key (1), nothing read among them. A draft was never invoiced, so what is left
+    of its lines is its lines (``rules.NEVER_APPROVED``). A replay: who is asking, the same reads, the claim
+    refused and the stored answer."""
     member = make_member()
     headers = {**member.headers, "Idempotency-Key": "assignment-0002"}
     body = assignment_body(client_record.id)
@@ -427,8 +429,38 @@ def test_registering_a_commission_with_a_key_takes_ten_statements_and_its_replay
     assert first.status_code == replay.status_code == 201
     assert first.json() == replay.json()
     assert made == 10, statements[:made]
-    assert len(statements) - made == 3, statements[made:]
-    assert not any("invoice_lines" in statement for statement in statements)
+    assert all(statement.startswith("SELECT") for statement in statements[:5]), statements[:5]
+    writing = [re.match(r"(INSERT INTO|UPDATE) (\w+)", statement) for statement in statements[5:made]]
+    assert [match and match.groups() for match in writing] == [
+        ("INSERT INTO", "idempotent_requests"),
+        ("INSERT INTO", "assignments"),
+        ("INSERT INTO", "assignment_lines"),
+        ("INSERT INTO", "expenses"),
+        ("UPDATE", "idempotent_requests"),
+    ], statements[5:made]
+    assert len(statements) - made == 7, statements[made:]
+
+
+def test_a_replay_is_answered_as_the_first_time_even_when_the_commission_would_now_be_refused(
+    api: TestClient, session: Session, make_member, client_record
+) -> None:
+    """The commission is worked out before its writing transaction; what is refused there is left to the
+    writing transaction, which looks up the key first: a retry of an accepted request is still its first
+    answer, even after the login was unlinked from the member (a new commission is then a 403)."""
+    member = make_member()
+    headers = {**member.headers, "Idempotency-Key": "assignment-0003"}
+    body = assignment_body(client_record.id)
+    first = api.post("/api/v1/assignments", json=body, headers=headers)
+    member.member.user_id = None
+    session.flush()
+
+    replay = api.post("/api/v1/assignments", json=body, headers=headers)
+    new = api.post("/api/v1/assignments", json=body, headers={**headers, "Idempotency-Key": "assignment-0004"})
+
+    assert first.status_code == replay.status_code == 201
+    assert replay.json() == first.json()
+    assert new.status_code == 403
+    assert session.scalar(select(func.count()).select_from(Assignment)) == 1
 
 
 def test_an_idempotency_key_makes_a_retried_approval_employ_once(

@@ -168,6 +168,30 @@ def test_a_writer_reads_first_as_a_read_of_its_own_and_takes_the_lock_only_for_i
         assert statements[statements.index("lock taken") + 1] == "BEGIN IMMEDIATE"
 
 
+def test_a_read_first_that_fails_ends_its_read_and_the_work_after_it_takes_the_lock(engine: Engine) -> None:
+    """A commission refused while it was read first is refused again by its writing transaction (so that a
+    replay is answered as the first time): that transaction must be a new one, holding the lock, not the
+    read left open."""
+    factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
+    statements, _ = _recorded(engine)
+    lock = _RecordedLock(statements)
+
+    with transaction(factory, write_lock=lock) as session:
+        with pytest.raises(LookupError), read_first(session):
+            session.scalars(select(Client.name)).all()
+            raise LookupError("refused while reading first")
+        assert not session.in_transaction()
+        session.add(Client(name="Efter läsningen AB"))
+
+    steps = [step for step in statements if step in ("lock taken", "lock given back")]
+    assert steps == ["lock taken", "lock given back"]
+    with transaction(factory, read_only=True) as session:
+        assert session.scalars(select(Client.name)).all() == ["Efter läsningen AB"]
+    if engine.dialect.name == "sqlite":
+        assert statements[0] == "BEGIN DEFERRED"
+        assert statements[statements.index("lock taken") + 1] == "BEGIN IMMEDIATE"
+
+
 def test_a_read_first_inside_begun_work_reads_within_it(engine: Engine) -> None:
     factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
     statements: list[str] = []

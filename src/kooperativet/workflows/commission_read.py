@@ -7,14 +7,20 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments import service
 from kooperativet.assignments.models import Assignment
+from kooperativet.assignments.rules import AssignmentWarning
 from kooperativet.assignments.schemas import AssignmentRead, ExpenseRead, FeeLineRead, WarningRead
 from kooperativet.core.money import round_half_up
 from kooperativet.employments import service as employments_service
 from kooperativet.invoices import service as invoices_service
 
 
-def read_assignment(session: Session, assignment: Assignment) -> AssignmentRead:
-    warnings = employments_service.current_warnings(session, assignment=assignment)
+def read_assignment(
+    session: Session, assignment: Assignment, *, warnings: list[AssignmentWarning] | None = None
+) -> AssignmentRead:
+    """The read model of ``assignment``; ``warnings`` when they were worked out already (a new commission's,
+    before its writing transaction began), otherwise read now."""
+    if warnings is None:
+        warnings = employments_service.current_warnings(session, assignment=assignment)
     return AssignmentRead(
         id=assignment.id,
         member_id=assignment.member_id,

@@ -25,6 +25,7 @@ from kooperativet.auth.dependencies import CurrentUser
 from kooperativet.db import commit_now
 from kooperativet.employments import service as employments_service
 from kooperativet.workflows.commission_read import read_assignment
+from kooperativet.workflows.commission_register import prepare_commission, register_commission
 
 router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"])
 
@@ -36,6 +37,8 @@ def create_assignment(
     """Register a commission as your draft: client (existing id or new), period, extent, fee lines with their
     VAT treatment, and expenses. Warnings (long period, SÄVA thresholds, low day rate) come back in the body.
     Send an ``Idempotency-Key`` to make a retry safe."""
+    # Read and checked before the writing transaction, which then holds SQLite's writer for the rows alone.
+    prepared = prepare_commission(session, data=body, actor=user)
     return idempotent(
         session,
         key=key,
@@ -43,7 +46,7 @@ def create_assignment(
         operation="create_assignment",
         request=body,
         response_model=AssignmentRead,
-        produce=lambda: read_assignment(session, service.create_assignment(session, data=body, actor=user)),
+        produce=lambda: register_commission(session, prepared, data=body, actor=user),
     )
 
 

@@ -14,7 +14,12 @@ and decide.
 The names below are what the router and other packages call.
 """
 
-from kooperativet.assignments.service.commission import create_assignment, update_assignment
+from kooperativet.assignments.service.commission import (
+    add_assignment,
+    create_assignment,
+    new_assignment,
+    update_assignment,
+)
 from kooperativet.assignments.service.expenses import (
     add_expense,
     attach_receipt,
@@ -38,6 +43,7 @@ from kooperativet.assignments.service.read import clients_worked_for, get_assign
 
 __all__ = [
     "DECIDED",
+    "add_assignment",
     "add_expense",
     "approve_assignment",
     "assignment_warnings",
@@ -55,6 +61,7 @@ __all__ = [
     "mark_invoiced",
     "mark_paid",
     "mark_salaried",
+    "new_assignment",
     "reject_assignment",
     "remove_expense",
     "submit_assignment",

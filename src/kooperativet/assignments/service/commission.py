@@ -44,6 +44,13 @@ _CLIENT_FOR_OFFICE: Final = select(Client).where(Client.id == bindparam("client_
 
 def create_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> Assignment:
     """Register a commission as a draft of the acting member; a new client may be given inline."""
+    return add_assignment(session, new_assignment(session, data=data, actor=actor))
+
+
+def new_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> Assignment:
+    """The commission ``data`` describes, checked and built as the acting member's draft but not yet added to
+    the session: what it reads (the member, the client) can be read before the writing transaction begins
+    (``workflows.commission_router``). Only a new client given inline is written here."""
     member = session.scalar(_MEMBER_OF_USER, {"user_id": actor.id})
     if member is None:
         raise PermissionDenied("only a member registers assignments; no member record is linked to you")
@@ -58,7 +65,9 @@ def create_assignment(session: Session, *, data: AssignmentCreate, actor: User) 
         rules.check_expense(amount=expense.amount, vat_rate=expense.vat_rate, field=f"expenses.{index}")
     assignment = Assignment(
         member=member,
+        member_id=member.id,  # the ids too: the warnings read by them before the assignment is flushed
         client=client,
+        client_id=client.id,
         title=data.title.strip(),
         description=data.description.strip(),
         period_start=data.period_start,
@@ -71,6 +80,11 @@ def create_assignment(session: Session, *, data: AssignmentCreate, actor: User) 
     )
     assignment.lines = _line_rows(data.lines)
     assignment.expenses = [expense_row(expense) for expense in data.expenses]
+    return assignment
+
+
+def add_assignment(session: Session, assignment: Assignment) -> Assignment:
+    """Write a commission built by ``new_assignment``, with its lines and expenses."""
     session.add(assignment)
     session.flush()
     return assignment
