@@ -455,7 +455,8 @@ def test_a_replay_is_answered_as_the_first_time_even_when_the_commission_would_n
     session.flush()
 
     replay = api.post("/api/v1/assignments", json=body, headers=headers)
-    new = api.post("/api/v1/assignments", json=body, headers={**headers, "Idempotency-Key": "assignment-0004"})
+    another_key = {**headers, "Idempotency-Key": "assignment-0004"}
+    new = api.post("/api/v1/assignments", json=body, headers=another_key)
 
     assert first.status_code == replay.status_code == 201
     assert replay.json() == first.json()

@@ -177,9 +177,8 @@ def test_a_read_first_that_fails_ends_its_read_and_the_work_after_it_takes_the_l
     lock = _RecordedLock(statements)
 
     with transaction(factory, write_lock=lock) as session:
-        with pytest.raises(LookupError), read_first(session):
-            session.scalars(select(Client.name)).all()
-            raise LookupError("refused while reading first")
+        with pytest.raises(LookupError):
+            _refused_while_reading_first(session)
         assert not session.in_transaction()
         session.add(Client(name="Efter läsningen AB"))
 
@@ -190,6 +189,12 @@ def test_a_read_first_that_fails_ends_its_read_and_the_work_after_it_takes_the_l
     if engine.dialect.name == "sqlite":
         assert statements[0] == "BEGIN DEFERRED"
         assert statements[statements.index("lock taken") + 1] == "BEGIN IMMEDIATE"
+
+
+def _refused_while_reading_first(session: Session) -> None:
+    with read_first(session):
+        session.scalars(select(Client.name)).all()
+        raise LookupError("refused while reading first")
 
 
 def test_a_read_first_inside_begun_work_reads_within_it(engine: Engine) -> None:
