@@ -439,6 +439,7 @@ def test_registering_a_commission_with_a_key_takes_ten_statements_the_writer_fiv
         ("UPDATE", "idempotent_requests"),
     ], statements[5:made]
     assert len(statements) - made == 7, statements[made:]
+    assert not any("invoice_lines" in statement for statement in statements)
 
 
 def test_a_replay_is_answered_as_the_first_time_even_when_the_commission_would_now_be_refused(

@@ -50,7 +50,7 @@ def create_assignment(session: Session, *, data: AssignmentCreate, actor: User) 
 def new_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> Assignment:
     """The commission ``data`` describes, checked and built as the acting member's draft but not yet added to
     the session: what it reads (the member, the client) can be read before the writing transaction begins
-    (``workflows.commission_router``). Only a new client given inline is written here."""
+    (``workflows.commission_register``). Only a new client given inline is written here."""
     member = session.scalar(_MEMBER_OF_USER, {"user_id": actor.id})
     if member is None:
         raise PermissionDenied("only a member registers assignments; no member record is linked to you")
