@@ -383,6 +383,28 @@ def test_payslips_that_stop_the_approval_come_first_on_a_long_draft_and_are_coun
     assert last.count('class="card payslip"') == 11
 
 
+def test_a_stored_account_that_fails_its_check_is_named_in_swedish_words_not_the_parsers_english(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    karin = make_member(Role.treasurer)
+    (member,) = _members_with_paid_work(session, paid_assignment, 1, start=0)
+    member.bank_clearing_number = "9999"  # no bank has this clearing number: stored before the check
+    session.flush()
+    run = payroll_service.create_run(
+        session, today=date(2026, 11, 1), pay_date=PAY_DATE, pay_on=None, created_by_id=None
+    ).run
+    problem = session.scalar(select(DraftPayslip.bank_problem).where(DraftPayslip.run_id == run.id))
+    assert problem  # the parser's reason, kept for the API's refusal
+
+    page = _signed_in(browser_client, karin).get(f"/office/payroll/{run.id}").text
+
+    card = page.split('class="card payslip"')[1]
+    assert member.full_name in card
+    assert "Bankkontot för lön är inte giltigt: rätta det i medlemsregistret." in card
+    assert problem not in page
+    assert "1 lönespecifikation kan inte betalas ut" in page
+
+
 def test_the_runs_list_reads_as_many_statements_for_40_runs_as_for_2(
     browser_client: TestClient, session: Session, make_user, payroll_ready, count_statements
 ) -> None:

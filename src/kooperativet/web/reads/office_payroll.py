@@ -54,6 +54,11 @@ BANK_PROBLEMS = {
         "The new bank account awaits a second person's confirmation: the run cannot be approved until then."
     ),
 }
+#: A stored account that fails its check (entered before the check, or imported).
+INVALID_ACCOUNT = N_(
+    "The bank account for salary is not valid: correct it in the member register; the run cannot be approved"
+    " until then."
+)
 
 
 def draft_warnings(draft: DraftPayslip, *, own_member_id: int | None) -> list[Warning]:
@@ -67,8 +72,9 @@ def draft_warnings(draft: DraftPayslip, *, own_member_id: int | None) -> list[Wa
         )
     problem = draft.bank_problem
     if problem is not None:
-        message = BANK_PROBLEMS.get(problem, N_("The bank account for salary is not valid: %(reason)s."))
-        warnings.append(Warning(message, {"reason": problem}))
+        # Any other problem is the identifier parser's reason, in English for the API: the page says what to
+        # do in its own words instead of quoting it.
+        warnings.append(Warning(BANK_PROBLEMS.get(problem, INVALID_ACCOUNT), {}))
     if draft.snapshot["tax_setting"]["tax_information_missing"]:
         warnings.append(
             Warning(N_("Tax information is missing: tax is withheld with the surcharge for that."), {})
