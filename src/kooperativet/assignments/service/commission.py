@@ -18,6 +18,7 @@ from kooperativet.assignments.service.guards import blank_to_none, require_own_d
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.auth.service import check_version
+from kooperativet.db import insert_built
 from kooperativet.errors import PermissionDenied, RuleViolation
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Client, Member
@@ -84,9 +85,9 @@ def new_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> 
 
 
 def add_assignment(session: Session, assignment: Assignment) -> Assignment:
-    """Write a commission built by ``new_assignment``, with its lines and expenses."""
-    session.add(assignment)
-    session.flush()
+    """Write a commission built by ``new_assignment``, with its lines and expenses: three INSERTs, not a
+    flush (``db.insert_built``), for they are written while SQLite's one writer is held."""
+    insert_built(session, assignment, [*assignment.lines, *assignment.expenses])
     return assignment
 
 
