@@ -11,9 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 
+from kooperativet.api.idempotency import IdempotentRequest
 from kooperativet.assignments import rules, service
 from kooperativet.assignments.models import Assignment, Expense, Receipt
 from kooperativet.assignments.rules import FeeLine
+from kooperativet.assignments.schemas import AssignmentRead
 from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict
@@ -399,6 +401,32 @@ def test_an_idempotency_key_makes_a_retried_registration_create_one_assignment(
     other_body = api.post("/api/v1/assignments", json={**body, "title": "Annat"}, headers=headers)
     assert other_body.status_code == 422
     assert other_body.json()["code"] == "idempotency_key_reused"
+
+
+def test_a_commission_is_answered_with_the_json_it_stores_and_a_replay_with_the_same_bytes(
+    api: TestClient, session: Session, make_member, client_record
+) -> None:
+    """The answer is the stored JSON itself (``idempotency.idempotent_json``): the same bytes for the first
+    request and its replay, as the model would serialise it; the OpenAPI document still names the model."""
+    member = make_member()
+    headers = {**member.headers, "Idempotency-Key": "assignment-0005"}
+    body = assignment_body(client_record.id)
+    first = api.post("/api/v1/assignments", json=body, headers=headers)
+    replay = api.post("/api/v1/assignments", json=body, headers=headers)
+    without_key = api.post("/api/v1/assignments", json=body, headers=member.headers)
+
+    assert first.status_code == replay.status_code == without_key.status_code == 201
+    assert first.headers["content-type"] == "application/json"
+    assert replay.content == first.content
+    stored = session.scalar(
+        select(IdempotentRequest.response_json).where(IdempotentRequest.key == "assignment-0005")
+    )
+    assert stored is not None
+    assert first.content == stored.encode()
+    assert AssignmentRead.model_validate_json(first.content).model_dump_json() == stored
+    assert without_key.json()["id"] != first.json()["id"]
+    created = api.get("/openapi.json").json()["paths"]["/api/v1/assignments"]["post"]["responses"]["201"]
+    assert created["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/AssignmentRead"}
 
 
 def test_registering_a_commission_with_a_key_takes_ten_statements_the_writer_five(

@@ -13,9 +13,9 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Final, TypeVar
+from typing import Annotated, Final, TypeVar, cast
 
-from fastapi import Header
+from fastapi import Header, Response
 from pydantic import BaseModel
 from sqlalchemy import ForeignKey, Insert, String, Text, UniqueConstraint, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +25,7 @@ from kooperativet.db import Base, commit_now, table_of, utcnow
 from kooperativet.errors import Conflict, RuleViolation
 
 ResponseT = TypeVar("ResponseT", bound=BaseModel)
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -68,10 +69,49 @@ def idempotent(
     transaction holds the one writer until its commit, and the turns of the event loop that follow a
     handler (checking the answer, ending the request's transaction) would hold it for a millisecond or
     more under load. A commit the database refuses is ``NotSaved`` (503), as at the end of the request."""
+    produced, stored = _run_once(
+        session, key=key, user_id=user_id, operation=operation, request=request, produce=produce
+    )
+    return produced if produced is not None else response_model.model_validate_json(stored or "")
+
+
+def idempotent_json(
+    session: Session,
+    *,
+    key: str | None,
+    user_id: int,
+    operation: str,
+    request: BaseModel,
+    produce: Callable[[], BaseModel],
+    status_code: int,
+) -> Response:
+    """``idempotent``, answered with the JSON it stores: a replay gets the first answer's very bytes, and
+    FastAPI does not check and serialise again an answer its model has just made. For the write that many
+    people make at once, a commission: that second serialisation was a sixth of its CPU under P3's load
+    (docs/quality.md, "A commission answered with the JSON it stores"). The route declares the model as its
+    ``response_model`` for the OpenAPI document."""
+    produced, stored = _run_once(
+        session, key=key, user_id=user_id, operation=operation, request=request, produce=produce
+    )
+    content = stored if stored is not None else cast(BaseModel, produced).model_dump_json()
+    return Response(content, status_code=status_code, media_type="application/json")
+
+
+def _run_once(
+    session: Session,
+    *,
+    key: str | None,
+    user_id: int,
+    operation: str,
+    request: BaseModel,
+    produce: Callable[[], ModelT],
+) -> tuple[ModelT | None, str | None]:
+    """What ``produce`` made now (``None`` for a replay) and the JSON stored under the key (``None`` without
+    a key), committed."""
     if key is None:
         response = produce()
         commit_now(session)
-        return response
+        return response, None
     digest = _request_digest(request)
     key_row = {
         "user_id": user_id,
@@ -82,14 +122,14 @@ def idempotent(
     }
     claimed = session.scalar(_insert_unless_taken(session), key_row)
     if claimed is None:
-        response = response_model.model_validate_json(
-            _stored_response(session, key=key, user_id=user_id, operation=operation, digest=digest)
-        )
-    else:
-        response = produce()
-        session.execute(_STORE_RESPONSE, {"claimed": claimed, "response_json": response.model_dump_json()})
+        stored = _stored_response(session, key=key, user_id=user_id, operation=operation, digest=digest)
+        commit_now(session)
+        return None, stored
+    produced = produce()
+    stored = produced.model_dump_json()
+    session.execute(_STORE_RESPONSE, {"claimed": claimed, "response_json": stored})
     commit_now(session)
-    return response
+    return produced, stored
 
 
 def _insert_unless_taken(session: Session) -> Insert:

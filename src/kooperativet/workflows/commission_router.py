@@ -7,10 +7,10 @@ that answer from the assignment alone (the list, expenses and receipts) are ``as
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from kooperativet.api.dependencies import DbSession, Now, Today
-from kooperativet.api.idempotency import IdempotencyKey, idempotent
+from kooperativet.api.idempotency import IdempotencyKey, idempotent, idempotent_json
 from kooperativet.api.problems import problem_responses
 from kooperativet.assignments import service
 from kooperativet.assignments.schemas import (
@@ -30,23 +30,28 @@ from kooperativet.workflows.commission_register import prepare_commission, regis
 router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AssignmentRead,
+    responses=problem_responses(401, 403, 409, 422),
+)
 def create_assignment(
     body: AssignmentCreate, user: CurrentUser, session: DbSession, key: IdempotencyKey = None
-) -> AssignmentRead:
+) -> Response:
     """Register a commission as your draft: client (existing id or new), period, extent, fee lines with their
     VAT treatment, and expenses. Warnings (long period, SÄVA thresholds, low day rate) come back in the body.
     Send an ``Idempotency-Key`` to make a retry safe."""
     # Read and checked before the writing transaction, which then holds SQLite's writer for the rows alone.
     prepared = prepare_commission(session, data=body, actor=user)
-    return idempotent(
+    return idempotent_json(
         session,
         key=key,
         user_id=user.id,
         operation="create_assignment",
         request=body,
-        response_model=AssignmentRead,
         produce=lambda: register_commission(session, prepared, data=body, actor=user),
+        status_code=status.HTTP_201_CREATED,
     )
 
 
