@@ -406,7 +406,7 @@ def test_an_idempotency_key_makes_a_retried_registration_create_one_assignment(
 def test_a_commission_is_answered_with_the_json_it_stores_and_a_replay_with_the_same_bytes(
     api: TestClient, session: Session, make_member, client_record
 ) -> None:
-    """The answer is the stored JSON itself (``idempotency.idempotent_json``): the same bytes for the first
+    """The answer is the stored JSON itself (``api.idempotency.idempotent``): the same bytes for the first
     request and its replay, as the model would serialise it; the OpenAPI document still names the model."""
     member = make_member()
     headers = {**member.headers, "Idempotency-Key": "assignment-0005"}

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from kooperativet.db import Base, commit_now, table_of, utcnow
 from kooperativet.errors import Conflict, RuleViolation
 
-ResponseT = TypeVar("ResponseT", bound=BaseModel)
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 IdempotencyKey = Annotated[
@@ -58,9 +57,9 @@ def idempotent(
     user_id: int,
     operation: str,
     request: BaseModel,
-    response_model: type[ResponseT],
-    produce: Callable[[], ResponseT],
-) -> ResponseT:
+    produce: Callable[[], BaseModel],
+    status_code: int,
+) -> Response:
     """Run ``produce`` once per (user, operation, key); replays return the first response.
 
     Two statements besides the work: the key row is inserted unless the key is taken, and the response is
@@ -68,28 +67,13 @@ def idempotent(
     handler's worker thread, before the answer goes back to the event loop to be sent: on SQLite the
     transaction holds the one writer until its commit, and the turns of the event loop that follow a
     handler (checking the answer, ending the request's transaction) would hold it for a millisecond or
-    more under load. A commit the database refuses is ``NotSaved`` (503), as at the end of the request."""
-    produced, stored = _run_once(
-        session, key=key, user_id=user_id, operation=operation, request=request, produce=produce
-    )
-    return produced if produced is not None else response_model.model_validate_json(stored or "")
+    more under load. A commit the database refuses is ``NotSaved`` (503), as at the end of the request.
 
-
-def idempotent_json(
-    session: Session,
-    *,
-    key: str | None,
-    user_id: int,
-    operation: str,
-    request: BaseModel,
-    produce: Callable[[], BaseModel],
-    status_code: int,
-) -> Response:
-    """``idempotent``, answered with the JSON it stores: a replay gets the first answer's very bytes, and
-    FastAPI does not check and serialise again an answer its model has just made. For the write that many
-    people make at once, a commission: that second serialisation was a sixth of its CPU under P3's load
-    (docs/quality.md, "A commission answered with the JSON it stores"). The route declares the model as its
-    ``response_model`` for the OpenAPI document."""
+    The answer is the JSON stored with the key, sent as it is: a replay gets the first answer's very bytes,
+    and FastAPI does not check and serialise again what the model has just made (for a commission, the
+    write many people make at once, a sixth of its CPU under P3's load; for a payroll run of thousands of
+    payslips, seconds: docs/quality.md, "A commission's rows written by their INSERTs, and answered with the
+    JSON it stores"). The route names the model as its ``response_model`` for the OpenAPI document."""
     produced, stored = _run_once(
         session, key=key, user_id=user_id, operation=operation, request=request, produce=produce
     )

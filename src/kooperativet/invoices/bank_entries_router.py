@@ -3,7 +3,7 @@ not ours (the list is ``GET /api/v1/payments/unmatched``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response, status
 
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
@@ -23,7 +23,11 @@ def get_unmatched_bank_entry(
     return UnmatchedBankEntryRead.model_validate(unmatched_entries.get_entry(session, entry_id=entry_id))
 
 
-@router.post("/{entry_id}/assign", responses=problem_responses(401, 403, 404, 409, 422))
+@router.post(
+    "/{entry_id}/assign",
+    response_model=UnmatchedBankEntryRead,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
 def assign_unmatched_bank_entry(
     entry_id: int,
     body: BankEntryAssign,
@@ -31,7 +35,7 @@ def assign_unmatched_bank_entry(
     session: DbSession,
     clock: Now,
     key: IdempotencyKey = None,
-) -> UnmatchedBankEntryRead:
+) -> Response:
     """Assign the entry to an invoice: its amount is recorded as a payment there (treasurer or admin). More
     than is due needs ``overpayment: true``; one's own invoice is a 409 ``own_work``; an entry already
     resolved is a 409 ``already_resolved``."""
@@ -41,7 +45,7 @@ def assign_unmatched_bank_entry(
         user_id=user.id,
         operation=f"assign_bank_entry:{entry_id}",
         request=body,
-        response_model=UnmatchedBankEntryRead,
+        status_code=status.HTTP_200_OK,
         produce=lambda: UnmatchedBankEntryRead.model_validate(
             unmatched_entries.assign_entry(session, entry_id=entry_id, data=body, actor=user, now=clock)
         ),

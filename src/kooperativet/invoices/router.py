@@ -32,6 +32,7 @@ MAX_CAMT054_BYTES = 5 * 1024 * 1024
 
 @router.post(
     "/invoices",
+    response_model=InvoiceRead,
     tags=["invoices"],
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 409, 422),
@@ -43,7 +44,7 @@ def issue_invoice(
     today: Today,
     clock: Now,
     key: IdempotencyKey = None,
-) -> InvoiceRead:
+) -> Response:
     """Issue an invoice dated today from an approved assignment, whole or in parts (treasurer or admin).
     The number is taken now, gap-free per year; the PDF/A-3b and Peppol UBL are stored with their SHA-256.
     Nobody invoices her own assignment (409 ``own_work``)."""
@@ -59,7 +60,7 @@ def issue_invoice(
         user_id=user.id,
         operation="issue_invoice",
         request=body,
-        response_model=InvoiceRead,
+        status_code=status.HTTP_201_CREATED,
         produce=produce,
     )
 
@@ -154,6 +155,7 @@ def _document(content: bytes, sha256: str, media_type: str, filename: str) -> Re
 
 @router.post(
     "/invoices/{invoice_id}/credit-notes",
+    response_model=InvoiceRead,
     tags=["invoices"],
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 409, 422),
@@ -166,7 +168,7 @@ def issue_credit_note(
     today: Today,
     clock: Now,
     key: IdempotencyKey = None,
-) -> InvoiceRead:
+) -> Response:
     """Credit an invoice in full (no ``parts``) or in part, by quantity or amount per line (treasurer or
     admin). The credit note takes the next number and refers to the original, which itself never changes.
     Nobody credits the invoice of her own assignment (409 ``own_work``)."""
@@ -184,20 +186,21 @@ def issue_credit_note(
         user_id=user.id,
         operation=f"issue_credit_note:{invoice_id}",
         request=body,
-        response_model=InvoiceRead,
+        status_code=status.HTTP_201_CREATED,
         produce=produce,
     )
 
 
 @router.post(
     "/payments",
+    response_model=PaymentRead,
     tags=["payments"],
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def record_payment(
     body: PaymentCreate, user: TreasurerOrAdmin, session: DbSession, clock: Now, key: IdempotencyKey = None
-) -> PaymentRead:
+) -> Response:
     """Record a payment against an invoice (treasurer or admin). More than is due is refused unless
     ``overpayment`` is true; a payment for one's own assignment is a 409 ``own_work``."""
     return idempotent(
@@ -206,7 +209,7 @@ def record_payment(
         user_id=user.id,
         operation="record_payment",
         request=body,
-        response_model=PaymentRead,
+        status_code=status.HTTP_201_CREATED,
         produce=lambda: PaymentRead.model_validate(
             payments.record_payment(session, data=body, actor=user, now=clock)
         ),

@@ -74,6 +74,7 @@ def list_tax_table_imports(_user: TreasurerOrAdmin, session: DbSession) -> list[
 
 @router.post(
     "/payroll-runs",
+    response_model=PayrollRunRead,
     tags=["payroll"],
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 409, 422),
@@ -84,7 +85,7 @@ def create_payroll_run(
     session: DbSession,
     today: Today,
     key: IdempotencyKey = None,
-) -> PayrollRunRead:
+) -> Response:
     """Create a draft run for a pay date with every ready payout (treasurer or admin); 409 if none is."""
 
     def produce() -> PayrollRunRead:
@@ -99,7 +100,7 @@ def create_payroll_run(
         user_id=user.id,
         operation="create_payroll_run",
         request=body,
-        response_model=PayrollRunRead,
+        status_code=status.HTTP_201_CREATED,
         produce=produce,
     )
 
@@ -189,11 +190,14 @@ def recalculate_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSes
 
 
 @router.post(
-    "/payroll-runs/{run_id}/approve", tags=["payroll"], responses=problem_responses(401, 403, 404, 409, 422)
+    "/payroll-runs/{run_id}/approve",
+    tags=["payroll"],
+    responses=problem_responses(401, 403, 404, 409, 422),
+    response_model=PayrollRunRead,
 )
 def approve_payroll_run(
     run_id: int, user: TreasurerOrAdmin, session: DbSession, clock: Now, key: IdempotencyKey = None
-) -> PayrollRunRead:
+) -> Response:
     """Approve a draft run (treasurer or admin): it is locked and its payslips are issued with numbers.
 
     What is approved is the draft as stored when it was calculated: if anything it was calculated from has
@@ -216,7 +220,7 @@ def approve_payroll_run(
         user_id=user.id,
         operation=f"approve_payroll_run:{run_id}",
         request=PayrollRunCreate(),
-        response_model=PayrollRunRead,
+        status_code=status.HTTP_200_OK,
         produce=produce,
     )
 

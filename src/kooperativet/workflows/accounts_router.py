@@ -63,6 +63,7 @@ def set_password_with_link(body: PasswordByLink, session: DbSession, now: Now) -
 
 @router.post(
     "/members/invitations",
+    response_model=MemberInvited,
     tags=["members"],
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 409, 422),
@@ -74,7 +75,7 @@ def invite_member(
     settings: AppSettings,
     now: Now,
     key: IdempotencyKey = None,
-) -> MemberInvited:
+) -> Response:
     """Register a member, make her login (role member) and e-mail her a link to choose her password (valid
     72 hours), all in one transaction (treasurer or admin)."""
 
@@ -94,7 +95,7 @@ def invite_member(
         user_id=user.id,
         operation="invite_member",
         request=body,
-        response_model=MemberInvited,
+        status_code=status.HTTP_201_CREATED,
         produce=produce,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from kooperativet.api.dependencies import DbSession, Now, Today
-from kooperativet.api.idempotency import IdempotencyKey, idempotent, idempotent_json
+from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.assignments import service
 from kooperativet.assignments.schemas import (
@@ -44,7 +44,7 @@ def create_assignment(
     Send an ``Idempotency-Key`` to make a retry safe."""
     # Read and checked before the writing transaction, which then holds SQLite's writer for the rows alone.
     prepared = prepare_commission(session, data=body, actor=user)
-    return idempotent_json(
+    return idempotent(
         session,
         key=key,
         user_id=user.id,
@@ -81,7 +81,11 @@ def submit_assignment(
     return read_assignment(session, assignment)
 
 
-@router.post("/{assignment_id}/approve", responses=problem_responses(401, 403, 404, 409, 422))
+@router.post(
+    "/{assignment_id}/approve",
+    response_model=AssignmentRead,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
 def approve_assignment(
     assignment_id: int,
     body: ApprovalRequest,
@@ -90,7 +94,7 @@ def approve_assignment(
     today: Today,
     now: Now,
     key: IdempotencyKey = None,
-) -> AssignmentRead:
+) -> Response:
     """Approve a submitted assignment (treasurer or admin): the member is employed for its period (SÄVA) and
     the anställningsbevis is made. With warnings, send ``confirm_warnings: true``; they are recorded. Nobody
     approves her own assignment (409 ``own_work``)."""
@@ -115,7 +119,7 @@ def approve_assignment(
         user_id=user.id,
         operation=f"approve_assignment:{assignment_id}",
         request=body,
-        response_model=AssignmentRead,
+        status_code=status.HTTP_200_OK,
         produce=approve,
     )
 
