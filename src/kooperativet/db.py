@@ -526,7 +526,7 @@ def insert_built(session: Session, parent: Base, children: Sequence[Base] = ()) 
     commission (an assignment, its fee lines, its expenses) sorted its dependencies and walked the member
     and the client it refers to, and took more than half of the time its writing transaction held
     SQLite's one writer, for which every other commission waited (docs/quality.md, "A commission's rows
-    written by three INSERTs"). Python-side column defaults are applied as the flush applies them (to a
+    written by their INSERTs"). Python-side column defaults are applied as the flush applies them (to a
     value left unset or ``None``) and set on the objects; each child's foreign key to the parent is filled
     in. Nothing else of a flush happens: the objects' other relationships must already be set or loaded,
     and their classes must have no ORM events, so it is for plain rows such as a commission's."""

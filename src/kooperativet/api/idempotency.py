@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Final, TypeVar, cast
+from typing import Annotated, Final
 
 from fastapi import Header, Response
 from pydantic import BaseModel
@@ -23,8 +23,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kooperativet.db import Base, commit_now, table_of, utcnow
 from kooperativet.errors import Conflict, RuleViolation
-
-ModelT = TypeVar("ModelT", bound=BaseModel)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -75,28 +73,26 @@ def idempotent(
     payroll run, every payslip once more: docs/quality.md, "A commission's rows written by their INSERTs,
     and answered with the JSON it stores"). The route names the model as its ``response_model`` for the
     OpenAPI document."""
-    produced, stored = _run_once(
+    answer = _answer_once(
         session, key=key, user_id=user_id, operation=operation, request=request, produce=produce
     )
-    content = stored if stored is not None else cast(BaseModel, produced).model_dump_json()
-    return Response(content, status_code=status_code, media_type="application/json")
+    return Response(answer, status_code=status_code, media_type="application/json")
 
 
-def _run_once(
+def _answer_once(
     session: Session,
     *,
     key: str | None,
     user_id: int,
     operation: str,
     request: BaseModel,
-    produce: Callable[[], ModelT],
-) -> tuple[ModelT | None, str | None]:
-    """What ``produce`` made now (``None`` for a replay) and the JSON stored under the key (``None`` without
-    a key), committed."""
+    produce: Callable[[], BaseModel],
+) -> str:
+    """The answer as JSON, committed: what ``produce`` made now, or for a replay what it made first."""
     if key is None:
-        response = produce()
+        answer = produce().model_dump_json()
         commit_now(session)
-        return response, None
+        return answer
     digest = _request_digest(request)
     key_row = {
         "user_id": user_id,
@@ -109,12 +105,11 @@ def _run_once(
     if claimed is None:
         stored = _stored_response(session, key=key, user_id=user_id, operation=operation, digest=digest)
         commit_now(session)
-        return None, stored
-    produced = produce()
-    stored = produced.model_dump_json()
-    session.execute(_STORE_RESPONSE, {"claimed": claimed, "response_json": stored})
+        return stored
+    answer = produce().model_dump_json()
+    session.execute(_STORE_RESPONSE, {"claimed": claimed, "response_json": answer})
     commit_now(session)
-    return produced, stored
+    return answer
 
 
 def _insert_unless_taken(session: Session) -> Insert:
