@@ -32,6 +32,22 @@ def test_amounts_with_more_than_two_decimals_or_no_number_are_refused(text: str)
         money.parse_amount(text)
 
 
+@pytest.mark.parametrize("text", ["12.345", "NaN", "-Infinity", "1E-3"])
+def test_decimals_are_held_to_the_same_rules_as_text(text: str) -> None:
+    """A Decimal (an amount read from the database) is checked as it is, not through its text: the same
+    refusals, the same result."""
+    with pytest.raises(money.InvalidAmount):
+        money.parse_amount(Decimal(text))
+
+
+@pytest.mark.parametrize("text", ["0", "-0.5", "12772.5", "1E+3", "100.00"])
+def test_a_decimal_reads_as_its_text_does(text: str) -> None:
+    read = money.parse_amount(Decimal(text))
+    assert read == money.parse_amount(text)
+    assert read.as_tuple() == money.parse_amount(text).as_tuple()  # sign and two decimals kept alike
+    assert read.as_tuple().exponent == -2
+
+
 def test_floats_are_refused_and_strings_keep_every_ore() -> None:
     with pytest.raises(money.InvalidAmount, match="float"):
         money.parse_amount(0.1)  # type: ignore[arg-type]

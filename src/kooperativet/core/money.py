@@ -44,10 +44,13 @@ def parse_amount(value: str | int | Decimal) -> Decimal:
     """Read an amount from user input: at most two decimals, never a float, never silently rounded."""
     if isinstance(value, float):  # a float has already lost the öre; refuse it rather than guess
         raise InvalidAmount("amounts must be given as strings or decimals, not floats")
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation as exc:
-        raise InvalidAmount(f"{value!r} is not a number") from exc
+    if isinstance(value, Decimal):
+        amount = value  # already a number: checked below as it is, not through its text
+    else:
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation as exc:
+            raise InvalidAmount(f"{value!r} is not a number") from exc
     if not amount.is_finite():
         raise InvalidAmount(f"{value!r} is not a finite number")
     exponent = amount.as_tuple().exponent

@@ -111,7 +111,7 @@ class PayslipSummary(Schema):
                 "id": None,
                 "number": None,
                 "member_id": payslip.member_id,
-                "member_name": payslip.snapshot["employee"]["name"],
+                "member_name": _issued_name(payslip),
             }
             amounts = {name: getattr(payslip, name) for name in _SUMMARY_AMOUNTS}
         elif isinstance(payslip, Payslip):
@@ -119,7 +119,7 @@ class PayslipSummary(Schema):
                 "id": payslip.id,
                 "number": payslip.number,
                 "member_id": payslip.member_id,
-                "member_name": payslip.snapshot["employee"]["name"],
+                "member_name": _issued_name(payslip),
             }
             amounts = {name: getattr(payslip, name) for name in _SUMMARY_AMOUNTS}
         else:
@@ -132,6 +132,15 @@ class PayslipSummary(Schema):
             amounts = {name: payslip.total(name) for name in _SUMMARY_AMOUNTS}
         lines = [PayslipLineRead.model_validate(line) for line in payslip.lines]
         return cls.model_validate({**identity, **amounts, "lines": lines})
+
+
+def _issued_name(payslip: Payslip | DraftPayslip) -> str:
+    """The name a stored payslip was made out to: its own column, or on one stored before that column
+    existed its snapshot (the same name)."""
+    if payslip.employee_name is not None:
+        return payslip.employee_name
+    name: str = payslip.snapshot["employee"]["name"]
+    return name
 
 
 _SUMMARY_AMOUNTS = (

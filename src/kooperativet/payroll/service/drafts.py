@@ -101,15 +101,6 @@ def forget_issued_draft(session: Session, *, run_id: int) -> None:
     session.execute(delete(DraftPayslip).where(DraftPayslip.run_id == run_id))
 
 
-def stored_draft(session: Session, *, run_id: int) -> list[DraftPayslip]:
-    """The run's stored draft payslips, members in id order, with their lines (two statements)."""
-    return list(
-        session.scalars(
-            select(DraftPayslip).where(DraftPayslip.run_id == run_id).order_by(DraftPayslip.member_id)
-        )
-    )
-
-
 def changes_since_calculation(session: Session, *, run: PayrollRun) -> list[str]:
     """The parts of the basis (``BASIS_PARTS`` keys) that differ now from when the draft was calculated."""
     stored = run.calculation_basis or {}

@@ -20,9 +20,8 @@ from kooperativet.payroll.service.drafts import (
     changes_since_calculation,
     forget_draft,
     recalculate,
-    stored_draft,
 )
-from kooperativet.payroll.service.payslips import run_payslips
+from kooperativet.payroll.service.run_pages import shown_payslips
 
 
 def default_pay_date(session: Session, *, today: date) -> date:
@@ -102,10 +101,10 @@ def show_run(session: Session, *, run: PayrollRun) -> RunWithPayslips:
     if run.status == RunStatus.draft:
         return RunWithPayslips(
             run,
-            stored_draft(session, run_id=run.id),
+            shown_payslips(session, run=run),
             changed_since_calculation=changes_since_calculation(session, run=run),
         )
-    return RunWithPayslips(run, run_payslips(session, run_id=run.id))
+    return RunWithPayslips(run, shown_payslips(session, run=run))
 
 
 @cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
