@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
@@ -104,8 +105,11 @@ class PayslipSummary(Schema):
     lines: list[PayslipLineRead]
 
     @classmethod
-    def from_model(cls, payslip: Payslip | DraftPayslip | PayslipDraft) -> PayslipSummary:
-        """An issued payslip as stored, or a draft's totals as they would be issued."""
+    def from_model(
+        cls, payslip: Payslip | DraftPayslip | PayslipDraft, *, lines: Sequence[Any] | None = None
+    ) -> PayslipSummary:
+        """An issued payslip as stored, or a draft's totals as they would be issued; with its ``lines`` where
+        they were read apart from it (``RunWithPayslips.lines``)."""
         if isinstance(payslip, DraftPayslip):
             identity = {
                 "id": None,
@@ -130,8 +134,8 @@ class PayslipSummary(Schema):
                 "member_name": payslip.member.full_name,
             }
             amounts = {name: payslip.total(name) for name in _SUMMARY_AMOUNTS}
-        lines = [PayslipLineRead.model_validate(line) for line in payslip.lines]
-        return cls.model_validate({**identity, **amounts, "lines": lines})
+        read = [PayslipLineRead.model_validate(line) for line in (payslip.lines if lines is None else lines)]
+        return cls.model_validate({**identity, **amounts, "lines": read})
 
 
 def _issued_name(payslip: Payslip | DraftPayslip) -> str:
@@ -193,9 +197,21 @@ class PayrollRunRead(ReadSchema):
             created_at=run.created_at,
             calculated_at=run.calculated_at if run.status == RunStatus.draft else None,
             changed_since_calculation=list(shown.changed_since_calculation),
-            payslips=[PayslipSummary.from_model(payslip) for payslip in shown.payslips],
+            payslips=[
+                PayslipSummary.from_model(payslip, lines=_lines_read_apart(shown, payslip))
+                for payslip in shown.payslips
+            ],
             payslip_pdfs=None if pdfs is None else PayslipPdfProgress.model_validate(pdfs),
         )
+
+
+def _lines_read_apart(
+    shown: RunWithPayslips, payslip: Payslip | DraftPayslip | PayslipDraft
+) -> Sequence[Any] | None:
+    """A stored payslip's lines where the service read them apart from it (``RunWithPayslips.lines``)."""
+    if shown.lines is None or not isinstance(payslip, Payslip | DraftPayslip):
+        return None
+    return shown.lines.get(payslip.id, [])
 
 
 class PayrollRunListItem(ReadSchema):

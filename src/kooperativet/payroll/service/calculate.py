@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -71,11 +71,13 @@ class RunWithPayslips:
     """A run and its payslips as the service has them: a draft's as calculated by the same call or as
     stored, a locked run's as issued. The router turns this into the read model; it never calculates a draft
     again. ``changed_since_calculation`` names what changed since a stored draft was calculated
-    (``drafts.BASIS_PARTS``)."""
+    (``drafts.BASIS_PARTS``). ``lines`` are stored payslips' lines by payslip id, as plain rows, where the
+    service read them apart from the payslips (``run_pages.shown_payslips``); otherwise each payslip's own."""
 
     run: PayrollRun
     payslips: Sequence[PayslipDraft] | Sequence[DraftPayslip] | Sequence[Payslip]
     changed_since_calculation: Sequence[str] = ()
+    lines: Mapping[int, Sequence[Any]] | None = None
 
 
 def calculate_run(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:

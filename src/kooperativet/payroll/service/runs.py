@@ -98,13 +98,12 @@ def get_run(session: Session, *, run_id: int, for_update: bool = False) -> Payro
 def show_run(session: Session, *, run: PayrollRun) -> RunWithPayslips:
     """A run with every payslip: issued ones, or a draft's as stored when it was calculated, with what has
     changed since (``drafts.changes_since_calculation``)."""
+    payslips, lines = shown_payslips(session, run=run)
     if run.status == RunStatus.draft:
         return RunWithPayslips(
-            run,
-            shown_payslips(session, run=run),
-            changed_since_calculation=changes_since_calculation(session, run=run),
+            run, payslips, changed_since_calculation=changes_since_calculation(session, run=run), lines=lines
         )
-    return RunWithPayslips(run, shown_payslips(session, run=run))
+    return RunWithPayslips(run, payslips, lines=lines)
 
 
 @cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
