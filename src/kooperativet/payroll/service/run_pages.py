@@ -3,7 +3,8 @@
 A cooperative of ten thousand members has runs of ten thousand payslips. Shown whole, one run's page took ten
 seconds and twenty megabytes of HTML, and its API answer four seconds and fifteen megabytes. The office's page
 and ``GET /api/v1/payroll-runs/{id}/payslips`` read one page of payslips and the run's sums instead, each in
-a fixed number of statements whatever the run's size.
+a fixed number of statements whatever the run's size. The API's answer with the whole run reads no snapshots
+(``shown_payslips``).
 """
 
 from __future__ import annotations
