@@ -9,12 +9,10 @@ all such payslips of the run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event, update
+from sqlalchemy import Connection, update
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
@@ -22,23 +20,9 @@ from kooperativet.payroll import service
 from kooperativet.payroll.models import DraftPayslip, PayrollRun
 from kooperativet.payroll.schemas import PayrollRunRead
 from tests.payroll.conftest import APPROVED_AT
+from tests.payroll.test_set_based import counted
 
 NOVEMBER = date(2026, 11, 25)
-
-
-@contextmanager
-def counted(connection: Connection) -> Iterator[list[str]]:
-    """The SQL statements run on the test's connection while the block runs."""
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
 
 
 def _draft_of_three(session: Session, make_member, paid_assignment) -> tuple[PayrollRun, list[str]]:

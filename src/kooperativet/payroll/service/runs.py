@@ -99,11 +99,8 @@ def show_run(session: Session, *, run: PayrollRun) -> RunWithPayslips:
     """A run with every payslip: issued ones, or a draft's as stored when it was calculated, with what has
     changed since (``drafts.changes_since_calculation``)."""
     payslips, lines = shown_payslips(session, run=run)
-    if run.status == RunStatus.draft:
-        return RunWithPayslips(
-            run, payslips, changed_since_calculation=changes_since_calculation(session, run=run), lines=lines
-        )
-    return RunWithPayslips(run, payslips, lines=lines)
+    changed = changes_since_calculation(session, run=run) if run.status == RunStatus.draft else ()
+    return RunWithPayslips(run, payslips, changed_since_calculation=changed, lines=lines)
 
 
 @cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
