@@ -8,6 +8,7 @@ also makes counter rows safe). PostgreSQL is reached through psycopg 3.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import threading
 import warnings
@@ -408,6 +409,24 @@ def fetch_locked(session: Session, query: Select[T]) -> T | None:
     the caller decides on what the transaction that held the lock committed, not on a copy the session had
     cached before (``populate_existing``)."""
     return session.scalar(query.with_for_update().execution_options(populate_existing=True))
+
+
+def take_turns(session: Session, *, work: str) -> None:
+    """Make transactions that do ``work`` take turns until this one ends: on PostgreSQL a transaction-level
+    advisory lock named by ``work``, on SQLite nothing, since its one writer makes every writing transaction
+    wait for the one before (``BEGIN IMMEDIATE``).
+
+    For work that decides from what no row of its own holds yet, where ``fetch_locked`` has no row to lock:
+    two payroll runs made at the same moment would each read the same assignments as not yet in a run. Call
+    it before reading what is decided on; under PostgreSQL's READ COMMITTED each later statement then sees
+    what the transaction before committed."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_lock_key(work))))
+
+
+def _lock_key(work: str) -> int:
+    """A stable signed 64-bit key for ``work`` (PostgreSQL's advisory locks are named by a bigint)."""
+    return int.from_bytes(hashlib.sha256(work.encode()).digest()[:8], "big", signed=True)
 
 
 def count_rows(session: Session, query: Select[Any]) -> int:

@@ -1,10 +1,11 @@
 """Which payouts are ready for a payroll run, read from assignments and their invoices (payroll.md §1, §5).
 
 ``pay_on=payment`` (default): an assignment the invoicing service has moved to ``paid`` (every invoice
-settled and nothing left to invoice). ``pay_on=invoice``: an assignment that is ``invoiced`` or ``paid``. In
-both cases it is not already in a payroll run. N is the work amount of its invoices issued by the pay date
-less that of their credit notes, whenever issued (VAT and re-invoiced expenses excluded); the re-invoiced
-expenses the member paid are reimbursed tax-free (E).
+settled and nothing left to invoice). ``pay_on=invoice``: an assignment that is ``invoiced`` or ``paid`` with
+nothing left to invoice (one invoiced in part waits for the rest: once salaried it can be invoiced no
+more). In both cases it is not already in a payroll run. N is the work amount of its invoices issued by the
+pay date less that of their credit notes, whenever issued (VAT and re-invoiced expenses excluded); the
+re-invoiced expenses the member paid are reimbursed tax-free (E).
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
-from kooperativet.assignments.models import Assignment, AssignmentStatus, Expense
+from kooperativet.assignments.models import Assignment, AssignmentLine, AssignmentStatus, Expense
 from kooperativet.assignments.rules import TRANSITIONS, Transition
 from kooperativet.core.money import ZERO
 from kooperativet.db import utcnow
 from kooperativet.errors import Conflict
-from kooperativet.invoices.models import Invoice, InvoiceKind
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
 from kooperativet.parties.models import Client
 from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout
 
@@ -49,7 +50,7 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
 
     Two queries whatever the number: the invoices and credit notes of the ready assignments with their
     client's name, and the re-invoiced expenses of the same assignments (both by the same conditions, so no
-    list of ids is sent to the database).
+    list of ids is sent to the database); with ``pay_on=invoice`` a third, for what is left to invoice.
     """
     ready_assignment = (
         Assignment.status.in_([status.value for status in _READY[pay_on]]),
@@ -70,9 +71,11 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
         .order_by(Expense.id)
     ):
         expenses[assignment_id] += amount
+    # Invoiced in part is not ready: the rest could never be invoiced once the assignment is salaried.
+    unfinished = _left_to_invoice(session, ready_assignment) if pay_on == PayOn.invoice else set()
     ready = []
     for assignment_id, (amount, documents) in _owed_by_assignment(invoices, pay_date=pay_date).items():
-        if amount <= 0:
+        if amount <= 0 or assignment_id in unfinished:
             continue
         first = next(doc for doc in documents if doc.kind == InvoiceKind.invoice)
         ready.append(
@@ -86,6 +89,32 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
             )
         )
     return sorted(ready, key=lambda payout: (payout.member_id, payout.assignment_id))
+
+
+def _left_to_invoice(session: Session, ready_assignment: tuple[ColumnElement[bool], ...]) -> set[int]:
+    """The ready assignments with some of a fee line's quantity not yet invoiced (``pay_on=invoice`` reads
+    them as ready once their first invoice is issued). One query: each fee line with the quantity each of
+    its invoices took or credit notes gave back, summed here in decimals (SQLite sums in floating point)."""
+    left: dict[int, Decimal] = {}
+    owner: dict[int, int] = {}
+    for line_id, assignment_id, quantity, moved, kind in session.execute(
+        select(
+            AssignmentLine.id,
+            AssignmentLine.assignment_id,
+            AssignmentLine.quantity,
+            InvoiceLineRecord.quantity,
+            Invoice.kind,
+        )
+        .join(Assignment, Assignment.id == AssignmentLine.assignment_id)
+        .outerjoin(InvoiceLineRecord, InvoiceLineRecord.assignment_line_id == AssignmentLine.id)
+        .outerjoin(Invoice, Invoice.id == InvoiceLineRecord.invoice_id)
+        .where(*ready_assignment)
+    ):
+        owner[line_id] = assignment_id
+        left.setdefault(line_id, quantity)
+        if moved is not None:
+            left[line_id] += moved if kind == InvoiceKind.credit_note else -moved
+    return {owner[line_id] for line_id, quantity in left.items() if quantity > 0}
 
 
 #: What a run reads of an invoice or credit note to know what its assignment brought in.

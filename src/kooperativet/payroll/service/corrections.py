@@ -47,6 +47,15 @@ def add_correction(
         )
     if invoiced_amount == 0 and expense_reimbursement == 0:
         raise RuleViolation("a correction needs an amount", field="invoiced_amount")
+    # A correction pays what was missing; taking pay back from a member is not a payroll correction.
+    amounts = {"invoiced_amount": invoiced_amount, "expense_reimbursement": expense_reimbursement}
+    for field, amount in amounts.items():
+        if amount < 0:
+            raise RuleViolation(
+                f"a correction pays more, never less: {field} must not be negative ({amount})",
+                code="negative_correction",
+                field=field,
+            )
     payout = RunPayout(
         position=max((p.position for p in run.payouts), default=0) + 1,
         member_id=original.member_id,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.core.batch import cyclic_collector_paused
 from kooperativet.core.calendar import previous_bank_day
-from kooperativet.db import fetch_locked, fetch_page, insert_rows, table_of
+from kooperativet.db import fetch_locked, fetch_page, insert_rows, table_of, take_turns
 from kooperativet.errors import Conflict, NotFound
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout, RunStatus
@@ -36,6 +36,10 @@ def default_pay_date(session: Session, *, today: date) -> date:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+#: The work that makes runs take turns (``db.take_turns``): collecting the ready payouts into a new run.
+COLLECTING = "collecting ready payouts into a payroll run"
+
+
 @cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
 def create_run(
     session: Session, *, today: date, pay_date: date | None, pay_on: PayOn | None, created_by_id: int | None
@@ -47,6 +51,9 @@ def create_run(
     pay_date = pay_date or default_pay_date(session, today=today)
     if pay_on is None:
         pay_on = PayOn(parameters_service.value_in_force(session, key="pay_on", on=pay_date).value)
+    # Two runs made at the same moment would otherwise each collect the same ready assignments and pay
+    # them twice; the second waits here and then sees them in the first.
+    take_turns(session, work=COLLECTING)
     ready = collect.collect_ready_payouts(session, pay_on=pay_on, pay_date=pay_date)
     if not ready:
         raise Conflict(
