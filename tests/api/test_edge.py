@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlalchemy import create_engine, text
 
 from kooperativet.config import Settings
 from kooperativet.main import create_app
@@ -81,3 +82,36 @@ def test_trusted_proxies_must_be_addresses_or_networks(bad: str) -> None:
 def test_trusted_proxies_are_read_from_a_comma_separated_setting() -> None:
     settings = Settings(database_url="sqlite://", trusted_proxies=" 10.0.0.1 , 2001:db8::/32 ,")
     assert settings.trusted_proxy_list == ["10.0.0.1", "2001:db8::/32"]
+
+
+def _database_refusal(statement: str) -> None:
+    """Make a real database refuse ``statement`` (a throw-away SQLite table with one unique, non-null x)."""
+    engine = create_engine("sqlite://")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER NOT NULL UNIQUE)"))
+        connection.execute(text("INSERT INTO t (x) VALUES (1)"))
+        connection.execute(text(statement))
+
+
+def test_a_unique_constraint_that_catches_a_race_is_a_409_and_any_other_refusal_stays_a_500(
+    settings: Settings,
+) -> None:
+    """Services check before they write; when two requests pass the check at the same moment, the database's
+    unique constraint refuses the second, which is told to read again (409), not a server error. A NOT NULL
+    refused is a defect in the code and stays a 500."""
+    app = create_app(settings)
+
+    @app.post("/twice")
+    def twice() -> None:
+        _database_refusal("INSERT INTO t (x) VALUES (1)")
+
+    @app.post("/null")
+    def null() -> None:
+        _database_refusal("INSERT INTO t (x) VALUES (NULL)")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        raced, broken = client.post("/twice"), client.post("/null")
+    assert raced.status_code == 409
+    assert raced.headers["content-type"] == "application/problem+json"
+    assert raced.json()["code"] == "concurrent_change"
+    assert (broken.status_code, broken.json()["code"]) == (500, "internal_error")

@@ -9,9 +9,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kooperativet.db import is_unique_violation
 from kooperativet.errors import DomainError, NotAuthenticated
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -126,6 +127,23 @@ async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _refused_by_the_database(request: Request, exc: Exception) -> JSONResponse:
+    # Two requests did the same at the same moment and the database's unique constraint let one through
+    # (services check first, so this is a race, not bad input): the other is told to read again, not a 500.
+    assert isinstance(exc, IntegrityError)
+    if not is_unique_violation(exc):
+        return await _unexpected_error(request, exc)
+    log.warning("unique constraint refused %s %s: %s", request.method, request.url.path, exc.orig)
+    return problem_response(
+        request,
+        status=409,
+        title="Conflict",
+        detail="another request did the same at the same moment; nothing of this one was saved: read again "
+        "and retry if it is still needed",
+        code="concurrent_change",
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(
@@ -143,6 +161,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(IntegrityError, _refused_by_the_database)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
