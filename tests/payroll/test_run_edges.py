@@ -1,5 +1,6 @@
-"""Payroll runs at their edges, over the API: what a draft is calculated from changing, corrections that would
-take pay back, idempotency, the order of the steps, an assignment invoiced in part, and two runs made at once."""
+"""Payroll runs at their edges, over the API: what a draft is calculated from changing, corrections that
+would take pay back, idempotency, the order of the steps, an assignment invoiced in part, two runs made at
+once."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import threading
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.assignments.models import Assignment
@@ -20,7 +23,7 @@ from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSetting, TaxMode
 from kooperativet.payroll import service, tax_table_store
-from kooperativet.payroll.models import PayrollRun, Payslip, RunPayout
+from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, RunPayout, RunStatus
 from tests.assignments.factories import approve, assignment_body, register, submit
 from tests.conftest import TEST_AUDIT_KEY, VALID_PERSONAL_NUMBERS
 from tests.invoices.conftest import municipality, on_day, seller
@@ -300,3 +303,34 @@ def test_a_pay_date_before_any_parameter_is_a_problem_not_a_server_error(
     response = api.post(RUNS, json={"pay_date": "2001-01-25"}, headers=treasurer.headers)
     assert (response.status_code, response.json()["code"]) == (422, "missing_parameter"), response.text
     assert session.scalar(select(func.count(PayrollRun.id))) == 0
+
+
+def test_the_database_lets_an_assignment_into_one_run_only_and_its_corrections_into_others(
+    session: Session, payroll_ready, make_member, make_user, paid_assignment
+) -> None:
+    """Beneath the lock, the unique index on the payouts that are not corrections: a second run's payout of
+    the same assignment is refused by the database itself; a correction referring to it is not."""
+    assignment = paid_assignment(make_member().member, "20000.00")
+    approver = make_user(Role.treasurer).user.id
+    first = create_and_approve(
+        session, today=date(2026, 10, 1), pay_date=date(2026, 10, 23), approved_by_id=approver
+    )
+    [original] = service.run_payslips(session, run_id=first.id)
+    second = PayrollRun(pay_date=date(2026, 11, 25), pay_on=PayOn.payment, status=RunStatus.draft)
+    session.add(second)
+    session.flush()
+
+    def payout(position: int, **correction: object) -> RunPayout:
+        return RunPayout(
+            run_id=second.id, position=position, member_id=assignment.member_id, assignment_id=assignment.id,
+            client_name="Malmö stad", invoice_numbers=[], invoiced_amount=Decimal("100.00"),
+            expense_reimbursement=Decimal("0.00"), **correction,
+        )  # fmt: skip
+
+    with session.begin_nested():
+        session.add(payout(1))
+        with pytest.raises(IntegrityError):
+            session.flush()
+    session.add(payout(2, corrects_payslip_id=original.id, correction_reason="left out"))
+    session.flush()
+    assert session.scalar(select(func.count(RunPayout.id)).where(RunPayout.run_id == second.id)) == 1

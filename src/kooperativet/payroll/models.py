@@ -32,6 +32,7 @@ from sqlalchemy import (
     and_,
     event,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -122,7 +123,18 @@ class RunPayout(Base):
     """One assignment's money collected into a run (or a correction of an issued payslip's line)."""
 
     __tablename__ = "payroll_run_payouts"
-    __table_args__ = (UniqueConstraint("run_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "position"),
+        # An assignment is paid by one run only (its corrections may follow in others): the database's
+        # guarantee beneath the lock that makes two runs made at once take turns (``runs.create_run``).
+        Index(
+            "uq_payroll_run_payouts_assignment_paid_once",
+            "assignment_id",
+            unique=True,
+            sqlite_where=text("corrects_payslip_id IS NULL"),
+            postgresql_where=text("corrects_payslip_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
