@@ -46,15 +46,25 @@ from kooperativet.config import Settings, get_settings
 
 FORMAT_VERSION: Final = "v1"
 NONCE_BYTES: Final = 12
+TAG_BYTES: Final = 16  # AES-GCM's authentication tag
+KEY_ID_CHARACTERS: Final = 8
 
 
 class UndecryptableValue(RuntimeError):
     """A stored value whose key is not configured, or that was altered."""
 
 
+def stored_length(characters: int) -> int:
+    """The longest a ciphertext of a text of ``characters`` characters is as stored (``Keyring.encrypt``):
+    four UTF-8 bytes a character at most, the nonce and the tag, in base64, after the version and key id. An
+    encrypted column is this wide for the longest text it must hold."""
+    sealed = NONCE_BYTES + 4 * characters + TAG_BYTES
+    return len(f"{FORMAT_VERSION}:{'0' * KEY_ID_CHARACTERS}:") + 4 * -(-sealed // 3)
+
+
 def key_id(key: bytes) -> str:
     """A short public fingerprint of a data key (not the key: SHA-256 of a label and the key)."""
-    return hashlib.sha256(b"kooperativet data key\x00" + key).hexdigest()[:8]
+    return hashlib.sha256(b"kooperativet data key\x00" + key).hexdigest()[:KEY_ID_CHARACTERS]
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,13 @@ def test_in_development_the_keys_are_generated_once_into_the_data_folder(tmp_pat
     first = Settings(data_dir=tmp_path).data_encryption_key
     assert Settings(data_dir=tmp_path).data_encryption_key == first
     assert Settings(data_dir=tmp_path).blind_index_secret != first
+
+
+@pytest.mark.parametrize("characters", [0, 1, 2, 3, 100, 201])
+def test_a_column_as_wide_as_stored_length_holds_any_text_of_that_many_characters(
+    keyring, characters
+) -> None:
+    """The widest text has every character four bytes long in UTF-8; a narrower one fits as well."""
+    widest = keyring.encrypt("🎻" * characters, context="t.c")
+    assert len(widest) == encryption.stored_length(characters)
+    assert len(keyring.encrypt("a" * characters, context="t.c")) <= encryption.stored_length(characters)

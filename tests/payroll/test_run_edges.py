@@ -334,3 +334,22 @@ def test_the_database_lets_an_assignment_into_one_run_only_and_its_corrections_i
     session.add(payout(2, corrects_payslip_id=original.id, correction_reason="left out"))
     session.flush()
     assert session.scalar(select(func.count(RunPayout.id)).where(RunPayout.run_id == second.id)) == 1
+
+
+def test_a_member_with_the_longest_names_is_paid_and_named_as_she_is(
+    api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    """First and last names of 100 characters each, every one of them two or four bytes in UTF-8: the
+    payslip's encrypted name column holds them (it held 255 characters, and PostgreSQL refused the run)."""
+    treasurer = make_user(Role.treasurer)
+    alva = make_member()
+    alva.member.first_name, alva.member.last_name = "Åsa" + "ö" * 96 + "🎻", "Ödegård" + "ä" * 92 + "🎺"
+    paid_assignment(alva.member, "20000.00")
+    session.commit()
+    run = api.post(RUNS, json=NOVEMBER, headers=treasurer.headers)
+    assert run.status_code == 201, run.text
+    approved = api.post(f"{RUNS}/{run.json()['id']}/approve", headers=treasurer.headers)
+    assert approved.status_code == 200, approved.text
+    [payslip] = approved.json()["payslips"]
+    assert payslip["member_name"] == alva.member.full_name
+    assert len(payslip["member_name"]) == 201

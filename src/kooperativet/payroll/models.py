@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     JSON,
@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from kooperativet.db import Base, TimestampedMixin, VersionedMixin, table_of, utcnow
-from kooperativet.encryption import EncryptedJSON, EncryptedString
+from kooperativet.encryption import EncryptedJSON, EncryptedString, stored_length
 from kooperativet.parties.models import Language
 
 Rate = Numeric(8, 6)
@@ -190,6 +190,11 @@ def _snapshot_of(run_id: Any, member_id: Any) -> ColumnElement[dict[str, Any]]:
     )
 
 
+#: A member's name as a payslip stores it, encrypted: a first and a last name of up to 100 characters each
+#: (``parties.models.Member``) and the space between them.
+EMPLOYEE_NAME_STORED: Final = stored_length(100 + 1 + 100)
+
+
 class PayslipValues:
     """What a payslip states, the same whether it is a draft under review or issued: the language, the totals,
     the year to date and the account the net pay goes to (its snapshot is a ``PayslipSnapshot`` the two
@@ -199,7 +204,9 @@ class PayslipValues:
     # Whom it was issued to, as in the snapshot: the month's files (AGI, the salary file) read these two
     # columns instead of decrypting every snapshot. Empty on payslips issued before they existed; those are
     # read from the snapshot.
-    employee_name: Mapped[str | None] = mapped_column(EncryptedString(255, context="payslips.employee_name"))
+    employee_name: Mapped[str | None] = mapped_column(
+        EncryptedString(EMPLOYEE_NAME_STORED, context="payslips.employee_name")
+    )
     employee_personal_identity_number: Mapped[str | None] = mapped_column(
         EncryptedString(255, context="payslips.employee_personal_identity_number")
     )
