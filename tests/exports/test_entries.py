@@ -99,6 +99,26 @@ def test_a_payroll_run_books_costs_liabilities_net_pay_and_the_residue() -> None
     assert voucher.balance == 0
 
 
+def test_a_payroll_run_books_the_outlays_its_corrections_paid_back_as_leaving_the_bank() -> None:
+    run = entries.PayrollRunSnapshot(
+        run_id=2,
+        pay_date=DAY,
+        gross_salary=Decimal("12772.57"),
+        holiday_pay=Decimal("1532.71"),
+        employer_contributions=Decimal("4494.72"),
+        residue=Decimal("0.00"),
+        tax=Decimal("4291.00"),
+        corrections_reimbursed=Decimal("250.00"),
+    )
+    voucher = entries.payroll_run_voucher(run, accounts=BAS)
+    assert rows(voucher) == {
+        "7210": Decimal("12772.57"), "7285": Decimal("1532.71"), "7510": Decimal("4494.72"),
+        "6990": Decimal("250.00"), "2710": Decimal("-4291.00"), "2731": Decimal("-4494.72"),
+        "1930": Decimal("-10264.28"),
+    }  # fmt: skip
+    assert voucher.balance == 0
+
+
 def test_an_expense_reimbursement_books_the_cost_and_input_vat() -> None:
     expense = entries.ExpenseSnapshot(
         expense_id=1,

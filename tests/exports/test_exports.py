@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Expense
+from kooperativet.auth.models import Role
 from kooperativet.core.money import drop_ore
 from kooperativet.exports.formats import sie_read
 from kooperativet.exports.formats.agi import KOMPONENT_NS
@@ -26,6 +27,7 @@ from tests.payroll.conftest import credit_note, invoice_of
 
 EXPORTS = "/api/v1/exports"
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
+APPROVED_AT = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def _payslips(session: Session, run_id: int) -> list[Payslip]:
@@ -178,6 +180,66 @@ def test_sie_vouchers_balance_and_book_tax_and_contributions_as_the_payslips(
     assert document.vouchers[0].date == PAY_DATE
 
 
+def test_sie_books_the_outlay_a_correction_pays_back_with_its_run_and_the_original_outlay_once(
+    api: TestClient,
+    session: Session,
+    exporter: Cooperative,
+    make_user,
+    make_member,
+    paid_assignment,
+    export_day: date,
+) -> None:
+    """A correction payout may pay back an outlay (its E): it is in the payslip's net pay and in pain.001,
+    so it leaves the bank in the SIE file too. It has no expense record, so the run's voucher books it on
+    reimbursed expenses; the outlay the original payslip paid back (October) is not booked again."""
+    treasurer = make_user(Role.treasurer)
+    alva = make_member()
+    assignment = paid_assignment(alva.member, "20000.00", expenses="100.00")
+    october = payroll_service.create_run(
+        session, today=date(2026, 10, 1), pay_date=date(2026, 10, 23), pay_on=None, created_by_id=None
+    ).run
+    payroll_service.approve_run(session, run_id=october.id, approved_by_id=treasurer.user.id, now=APPROVED_AT)
+    [original] = _payslips(session, october.id)
+    paid_assignment(make_member().member, "1000.00")
+    november = payroll_service.create_run(
+        session, today=EXPORT_DAY, pay_date=PAY_DATE, pay_on=None, created_by_id=None
+    ).run
+    payroll_service.add_correction(
+        session,
+        run=november,
+        payslip_id=original.id,
+        assignment_id=assignment.id,
+        invoiced_amount=Decimal("1000.00"),
+        expense_reimbursement=Decimal("250.00"),
+        reason="the train ticket was left out",
+        actor_id=treasurer.user.id,
+    )
+    payroll_service.approve_run(
+        session, run_id=november.id, approved_by_id=treasurer.user.id, now=APPROVED_AT
+    )
+    payslips = _payslips(session, november.id)
+    assert [p.expense_reimbursement for p in payslips] == [Decimal("250.00"), Decimal("0.00")]
+
+    response = api.post(f"{EXPORTS}/sie", json=NOVEMBER, headers=treasurer.headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["document_count"] == 1  # the run: October's outlay was paid and booked then
+    [voucher] = sie_read.read(_download(api, response.json(), treasurer.headers)).vouchers
+    assert [p.net_pay for p in payslips] == [Decimal("751.25"), Decimal("658.00")]
+    assert {row.account: row.amount for row in voucher.transactions} == {
+        "7210": Decimal("1477.91"), "7285": Decimal("177.34"), "7510": Decimal("224.73"),
+        "6990": Decimal("250.00"),  # the correction's outlay, whole: no receipt, no input VAT
+        "2710": Decimal("-496.00"), "2731": Decimal("-224.73"),
+        "1930": Decimal("-1409.25"),  # 751.25 + 658.00: what the run's pain.001 sends
+        "3041": Decimal("0.02"), "3740": Decimal("-0.02"),
+    }  # fmt: skip
+    assert voucher.balance == 0
+    assert response.json()["notes"] == [
+        f"payroll run {november.id} (2026-11-25): 250.00 kr of outlays paid back by its corrections is "
+        "booked on 6990 without input VAT (no receipt is recorded for a correction); move the VAT to input "
+        "VAT if a receipt shows it"
+    ]
+
+
 def test_sie_books_each_document_once(api: TestClient, approved_run: ApprovedRun, export_day: date) -> None:
     headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
     first = api.post(f"{EXPORTS}/sie", json=NOVEMBER, headers=headers)
@@ -258,6 +320,34 @@ def test_pain001_is_schema_valid_and_pays_each_payslip_its_net_pay(
 
     again = api.post(f"{EXPORTS}/pain001", json={"run_id": approved_run.run.id}, headers=headers)
     assert again.status_code == 409
+
+
+def test_pain001_of_a_member_with_a_name_longer_than_the_banks_take_is_schema_valid_and_noted(
+    api: TestClient, session: Session, exporter: Cooperative, make_user, make_member, paid_assignment
+) -> None:
+    """A name of 100 characters (the register takes 100 + 100): the file names her in the banks' 70 and says
+    so in the batch's notes."""
+    treasurer = make_user(Role.treasurer)
+    alva = make_member()
+    alva.member.first_name = "Anna-" + "Maria" * 9  # 50 characters
+    alva.member.last_name = "von " + "Lindqvist" * 5  # 49
+    session.flush()
+    paid_assignment(alva.member, "20000.00")
+    run = payroll_service.create_run(
+        session, today=EXPORT_DAY, pay_date=PAY_DATE, pay_on=None, created_by_id=None
+    ).run
+    payroll_service.approve_run(session, run_id=run.id, approved_by_id=treasurer.user.id, now=APPROVED_AT)
+
+    response = api.post(f"{EXPORTS}/pain001", json={"run_id": run.id}, headers=treasurer.headers)
+    assert response.status_code == 201, response.text
+    document = etree.fromstring(_download(api, response.json(), treasurer.headers))
+    schema = etree.XMLSchema(etree.parse(str(REFERENCE / "pain001" / "pain.001.001.03.xsd")))
+    assert schema.validate(document), schema.error_log
+    assert document.findtext(".//p:Cdtr/p:Nm", namespaces={"p": PAIN001}) == alva.member.full_name[:70]
+    [note] = response.json()["notes"]
+    assert note.endswith(
+        f"was written as {alva.member.full_name[:70]!r} (the field takes at most 70 characters)"
+    )
 
 
 def test_pain001_needs_an_approved_run_and_the_cooperatives_account(

@@ -133,7 +133,8 @@ async def _refused_by_the_database(request: Request, exc: Exception) -> JSONResp
     assert isinstance(exc, IntegrityError)
     if not is_unique_violation(exc):
         return await _unexpected_error(request, exc)
-    log.warning("unique constraint refused %s %s: %s", request.method, request.url.path, exc.orig)
+    # Not the database's message: it holds the key's values (a member's id on a ballot roll, say).
+    log.warning("a unique constraint refused %s %s", request.method, request.url.path)
     return problem_response(
         request,
         status=409,

@@ -8,7 +8,9 @@ parameter, BAS defaults). Every voucher balances by construction; the SIE writer
 - payment received: Dr bank, Cr receivables.
 - payroll run: Dr salaries (G), Dr holiday pay (H), Dr employer contributions (C); Cr tax withheld (T),
   Cr contributions payable (C), Cr bank (B − T, the net pay without the expense reimbursements); the
-  residue R that the cooperative keeps (payroll.md) moves from ``residue_source`` to ``residue``.
+  residue R that the cooperative keeps (payroll.md) moves from ``residue_source`` to ``residue``. The
+  outlays its correction payouts pay back (E of a correction, which no expense record holds) are booked
+  here too: Dr reimbursed expenses, Cr bank.
 - expense reimbursement: Dr reimbursed expenses (net of VAT), Dr input VAT, Cr bank (the amount paid back).
 """
 
@@ -126,7 +128,7 @@ class PaymentSnapshot:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PayrollRunSnapshot:
     """The totals of an approved run's payslips (gross G, holiday pay H, contributions C, residue R, tax T,
-    taxable pay B = G + H)."""
+    taxable pay B = G + H) and the outlays its correction payouts paid back (``corrections_reimbursed``)."""
 
     run_id: int
     pay_date: date
@@ -135,6 +137,7 @@ class PayrollRunSnapshot:
     employer_contributions: Decimal
     residue: Decimal
     tax: Decimal
+    corrections_reimbursed: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,16 +194,21 @@ def payment_voucher(payment: PaymentSnapshot, *, accounts: AccountMap) -> Vouche
 def payroll_run_voucher(run: PayrollRunSnapshot, *, accounts: AccountMap) -> Voucher:
     """The run's salary costs, the liabilities to Skatteverket and the net pay leaving the bank.
 
-    The bank row is B − T: the expense reimbursements paid with the salaries have their own vouchers.
+    The bank row is B − T plus the outlays the run's corrections paid back: the outlays paid back with the
+    salaries themselves have their own vouchers, one per expense record (``expense_voucher``), but a
+    correction's outlay is an amount the treasurer typed, with no expense record, receipt or VAT rate. It is
+    booked whole on reimbursed expenses, without input VAT, so that every krona the run's payment file sends
+    leaves the bank in the books exactly once.
     """
     net_salaries = run.gross_salary + run.holiday_pay - run.tax
     rows = [
         (accounts["salaries"], run.gross_salary),
         (accounts["holiday_pay"], run.holiday_pay),
         (accounts["employer_contributions"], run.employer_contributions),
+        (accounts["reimbursed_expenses"], run.corrections_reimbursed),
         (accounts["tax_withheld"], -run.tax),
         (accounts["employer_contributions_payable"], -run.employer_contributions),
-        (accounts["bank"], -net_salaries),
+        (accounts["bank"], -(net_salaries + run.corrections_reimbursed)),
     ]
     if run.residue:
         rows += [(accounts["residue_source"], run.residue), (accounts["residue"], -run.residue)]

@@ -514,6 +514,59 @@ def test_a_control_character_in_a_payees_name_or_address_is_replaced_and_noted()
     ]
 
 
+def test_a_payees_name_and_address_and_a_contacts_name_longer_than_skatteverket_takes_are_cut_and_noted() -> (
+    None
+):
+    """Names and addresses may be 100 and 200 characters in the member register; Skatteverket takes 50 in
+    FK216–218 and 220 and in a contact's name. The postal code and the TIN are identifiers and never cut."""
+    first, last = "Anna-" + "Maria" * 19, "von " + "Lindqvist" * 10 + "ström"
+    sink = agi.IndividualReturn(
+        personal_identity_number="195603021234",
+        specification_number=2,
+        cash_pay=Decimal("1000"),
+        tax=Decimal("225"),
+        tax_mode="sink",
+        payee=agi.ForeignPayee(
+            first_name=first,
+            last_name=last,
+            street="Calle " + "Mayor " * 20,
+            postal_code="28013",
+            city="Madrid",
+            country="ES",
+            tin="X" * 30,
+            tin_country="ES",
+        ),
+    )
+    contact = agi.Contact(name="Karin " + "Kassör" * 10, phone="1", email="k@example.se")
+
+    file = agi.render(
+        sender=agi.Sender(
+            program_name="kooperativet", organisation_number="556026-9986", technical_contact=contact
+        ),
+        employer=agi.Employer(organisation_number="5560269986", contact=contact),
+        period="202611",
+        contribution_bases=(full("1000"),),
+        returns=[sink],
+        created_at=LOCAL_TIME,
+    )
+
+    root = etree.fromstring(file.content)
+    values = {element.get("faltkod"): element.text for element in root.iter() if element.get("faltkod")}
+    assert values["216"] == first[:50]
+    assert values["217"] == last[:50]
+    assert values["218"] == ("Calle " + "Mayor " * 20)[:50].rstrip()  # no space left at the end
+    assert (values["219"], values["220"], values["252"]) == ("28013", "Madrid", "X" * 30)
+    assert text(root, f".//{KOMPONENT}Namn") == contact.name[:50]
+    assert [note.split(":")[0] for note in file.notes] == [
+        "technical contact's name",
+        "employer's contact's name",
+        "payee's first name (FK216)",
+        "payee's last name (FK217)",
+        "payee's street (FK218)",
+    ]
+    assert all(note.endswith("(the field takes at most 50 characters)") for note in file.notes)
+
+
 @pytest.mark.parametrize(
     "make",
     [

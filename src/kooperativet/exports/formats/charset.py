@@ -71,24 +71,50 @@ class TextFitter:
     fitting: re.Pattern[str] | None = None
     _notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def __call__(self, text: str, *, where: str) -> str:
+    def __call__(self, text: str, *, where: str, max_length: int | None = None) -> str:
+        """``text`` spelt in the character set and, with ``max_length``, shortened to that many characters
+        (the most the file's field takes); each change is noted once per place and text."""
         if (
             self.fitting is not None
             and self.fitting.fullmatch(text)
             and unicodedata.is_normalized("NFC", text)
+            and (max_length is None or len(text) <= max_length)
         ):
             return text
-        written = transliterate(text, fits=self.fits)
+        spelt = transliterate(text, fits=self.fits)
+        written = spelt if max_length is None else shortened(spelt, max_length)
         if written != unicodedata.normalize("NFC", text) and (where, text) not in self._notes:
-            self._notes[where, text] = (
-                f"{where}: {text!r} was written as {written!r} ({self.charset} has no spelling for some of "
-                "its characters)"
-            )
+            reasons = []
+            if spelt != unicodedata.normalize("NFC", text):
+                reasons.append(f"{self.charset} has no spelling for some of its characters")
+            if written != spelt:
+                reasons.append(f"the field takes at most {max_length} characters")
+            self._notes[where, text] = f"{where}: {text!r} was written as {written!r} ({'; '.join(reasons)})"
         return written
 
     @property
     def notes(self) -> tuple[str, ...]:
         return tuple(self._notes.values())
+
+
+def shortened(text: str, max_length: int) -> str:
+    """``text`` cut to at most ``max_length`` characters at a character's boundary: a letter is never left
+    without its combining marks (the marks of a letter cut off go with it, and so does the letter), and no
+    space is left at the end."""
+    if len(text) <= max_length:
+        return text
+    end = max_length
+    while end > 0 and (_continues(text[end]) or text[end - 1] == _ZERO_WIDTH_JOINER):
+        end -= 1  # the first character cut off belongs to the one before it: cut before that one too
+    return text[:end].rstrip()
+
+
+_ZERO_WIDTH_JOINER: Final = "\u200d"
+
+
+def _continues(char: str) -> bool:
+    """Part of the character before it: a combining mark, a variation selector or a zero-width joiner."""
+    return unicodedata.category(char).startswith("M") or char == _ZERO_WIDTH_JOINER
 
 
 def xml_fitter() -> TextFitter:

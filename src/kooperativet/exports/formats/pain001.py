@@ -6,7 +6,8 @@ payslip: the net pay in SEK, the member's name and account, end-to-end id = pays
 ``Lön YYYY-MM``.
 The group header's and each ``PmtInf``'s ``NbOfTxs`` and ``CtrlSum`` count and sum the transactions.
 Names and the remittance text are spelt in the banks' Latin character set (``formats.charset``): ``Łukasz``
-is sent as ``Lukasz``, and the file's notes name each changed text.
+is sent as ``Lukasz``; a name is cut to the banks' 70 characters (``MAX_NAME``); the file's notes name each
+changed text.
 
 Source: docs/exports.md (which bank guides it follows); the schema
 ``tests/reference/pain001/pain.001.001.03.xsd`` (ISO 20022, 2009). Each member's account is written as the
@@ -31,6 +32,10 @@ from kooperativet.exports.formats.xml_text import Template, XmlText
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 _MAX35 = 35
+#: The most characters of a party's name (``InitgPty``, ``Dbtr``, ``Cdtr``): the schema's ``Max140Text``
+#: allows 140, but the guides the file follows (CGI-MP, the EPC's SCT guidelines EPC132-08, and the Swedish
+#: banks' guides after them) take 70, and a bank may refuse or cut a longer one.
+MAX_NAME = 70
 
 #: What a member's clearing and account number (``creditor_account``) and an IBAN (``_compact``) may be
 #: written with and are sent without; compiled once for the thousands of transactions of a run.
@@ -174,7 +179,7 @@ def chunks(
                 f"payslip {payment.payslip_id}: {payment.amount} is not a positive öre amount"
             )
 
-    debtor_name = fit(debtor.name, where="the cooperative's name")
+    debtor_name = fit(debtor.name, where="the cooperative's name", max_length=MAX_NAME)
     xml = XmlText()
     xml.line("<?xml version='1.0' encoding='UTF-8'?>")
     with xml.element("Document", f' xmlns="{NAMESPACE}"'), xml.element("CstmrCdtTrfInitn"):
@@ -221,7 +226,7 @@ def _payment_information(
 
 def _transaction(xml: XmlText, payment: SalaryPayment, remittance: str, fit: TextFitter) -> None:
     account = creditor_account(payment.account)
-    payee = fit(payment.member_name, where=f"payee of payslip {payment.payslip_id}")
+    payee = fit(payment.member_name, where=f"payee of payslip {payment.payslip_id}", max_length=MAX_NAME)
     texts = {"payslip_id": payment.payslip_id, "amount": format_amount(payment.amount), "payee": payee}
     if account.iban is not None:
         xml.fill(_TO_IBAN, **texts, iban=account.iban, remittance=remittance)

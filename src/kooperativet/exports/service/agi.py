@@ -26,7 +26,12 @@ from kooperativet.encryption import decrypted, stored
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports.formats import agi
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
-from kooperativet.exports.service.batches import CoveredIds, earlier_batches_hint, store_batch
+from kooperativet.exports.service.batches import (
+    CoveredIds,
+    cooperative_taking_turns,
+    earlier_batches_hint,
+    store_batch,
+)
 from kooperativet.exports.service.period import Month, require_not_future
 from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
@@ -39,7 +44,6 @@ from kooperativet.exports.service.sources import (
     require_filled,
 )
 from kooperativet.parties.models import Member
-from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import Payslip, PayslipLine
 
 _TAX_MODE_SPECIFICATION: Final = {"flat": 1, "table": 1, "sink": 2, "asink": 3}
@@ -58,7 +62,7 @@ def export_agi(
     """
     month = Month.of(period)
     require_not_future(month, today=today)
-    cooperative = get_cooperative(session)
+    cooperative = cooperative_taking_turns(session)  # before what is left to export is read
     require_filled(
         cooperative,
         ("organisation_number", "contact_name", "contact_phone", "contact_email"),

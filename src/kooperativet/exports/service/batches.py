@@ -17,10 +17,28 @@ from sqlalchemy import Select, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event, chain_head
-from kooperativet.db import Base, fetch_page
+from kooperativet.db import Base, fetch_page, take_turns
 from kooperativet.errors import NotFound
 from kooperativet.exports.formats import ExportFile
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
+from kooperativet.parties.models import Cooperative
+from kooperativet.parties.service import get_cooperative
+
+
+def cooperative_taking_turns(session: Session) -> Cooperative:
+    """The cooperative, read once the exports take turns (``db.take_turns``) until the transaction ends.
+
+    Each export checks which documents no batch holds yet and then inserts its batch's; two exports made
+    at the same moment (a double click) would both find the same documents free, and the second would fail
+    on the unique constraint of ``exported_documents``. Taking turns first, before that check, makes the
+    second wait until the first has committed, then find the documents in the first's batch and answer as
+    if asked after it (409 ``already_exported`` or ``nothing_to_export``)."""
+    take_turns(session, work=EXPORTING)
+    return get_cooperative(session)
+
+
+#: The work the exports take turns on: AGI, SIE and pain.001 alike, since each holds a second or two.
+EXPORTING = "exporting documents into a batch"
 
 
 def list_batches(session: Session, *, limit: int, offset: int) -> tuple[list[ExportBatch], int]:

@@ -21,7 +21,7 @@ from kooperativet.encryption import decrypted, stored
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.exports.formats import pain001
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
-from kooperativet.exports.service.batches import earlier_batches_hint, store_batch
+from kooperativet.exports.service.batches import cooperative_taking_turns, earlier_batches_hint, store_batch
 from kooperativet.exports.service.sources import (
     SWEDEN,
     as_issued,
@@ -31,7 +31,6 @@ from kooperativet.exports.service.sources import (
     require_filled,
 )
 from kooperativet.parties.models import Member, SalaryAccount, salary_account_of
-from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 
 
@@ -49,7 +48,7 @@ def export_pain001(
         raise NotFound(f"payroll run {run_id} does not exist")
     if run.status == RunStatus.draft:
         raise Conflict(f"payroll run {run_id} is not approved; approve it first", code="run_not_approved")
-    cooperative = get_cooperative(session)
+    cooperative = cooperative_taking_turns(session)  # before what is left to export is read
     require_filled(cooperative, ("organisation_number", "iban", "bic"), what="the payment file")
     if _in_a_payment_file(session, run.id):
         raise Conflict(

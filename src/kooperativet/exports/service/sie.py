@@ -15,8 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import BigInteger, ColumnElement, Select, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import BigInteger, ColumnElement, ScalarSelect, Select, cast, func, select
+from sqlalchemy.orm import Session, aliased
 
 from kooperativet import __version__
 from kooperativet.assignments.models import Expense
@@ -28,7 +28,13 @@ from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports import entries
 from kooperativet.exports.formats import sie
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
-from kooperativet.exports.service.batches import CoveredIds, earlier_batches_hint, exported_ids, store_batch
+from kooperativet.exports.service.batches import (
+    CoveredIds,
+    cooperative_taking_turns,
+    earlier_batches_hint,
+    exported_ids,
+    store_batch,
+)
 from kooperativet.exports.service.sources import (
     PROGRAM_NAME,
     SWEDEN,
@@ -39,7 +45,6 @@ from kooperativet.exports.service.sources import (
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord, Payment
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client
-from kooperativet.parties.service import get_cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunStatus
 
 #: A range of dates, both included.
@@ -65,7 +70,7 @@ def export_sie(
         raise RuleViolation("the range ends before it starts", field="to")
     if date_from > today:
         raise RuleViolation(f"{date_from} lies in the future; nothing can be booked yet", field="from")
-    cooperative = get_cooperative(session)
+    cooperative = cooperative_taking_turns(session)  # before what is left to export is read
     require_filled(cooperative, ("organisation_number",), what="the SIE file")
     accounts = account_map(session, on=date_to)
     in_range = (date_from, date_to)
@@ -90,6 +95,7 @@ def export_sie(
                 payment_id,
                 entries.payment_voucher(payment, accounts=accounts),
             )
+    corrections_notes = []
     for run in _runs(session, in_range):
         if run.run_id not in earlier[DocumentKind.payroll_run]:
             add(
@@ -98,6 +104,8 @@ def export_sie(
                 run.run_id,
                 entries.payroll_run_voucher(run, accounts=accounts),
             )
+            if run.corrections_reimbursed:
+                corrections_notes.append(_corrections_note(run, accounts))
     for run_pay_date, expense in _reimbursed_expenses(session, in_range):
         if expense.expense_id not in earlier[DocumentKind.expense]:
             add(
@@ -133,7 +141,7 @@ def export_sie(
             .where(PayrollRun.pay_date.between(*in_range), PayrollRun.status == RunStatus.draft)
             .order_by(PayrollRun.id)
         )
-    ]
+    ] + corrections_notes
     return store_batch(
         session,
         kind=ExportKind.sie,
@@ -174,7 +182,10 @@ def _approved(in_range: Range) -> tuple[ColumnElement[bool], ...]:
 
 def _reimbursing_lines(in_range: Range, *columns: Any) -> Select[*tuple[Any, ...]]:
     """``columns`` of the payslip lines of the range's approved runs that paid an outlay back (the payout's
-    E, payroll collector), corrections left out."""
+    E, payroll collector), corrections left out: their expense vouchers are those of the assignment's
+    expense records, which the original line paid back. A correction's own E has no expense record and is
+    booked with its run (``_runs``); taking its line here would book the original outlays a second time, or
+    move them to the correction's pay date."""
     return (
         select(*columns)
         .select_from(PayslipLine)
@@ -269,10 +280,16 @@ _AMOUNTS: Final = ("gross_salary", "holiday_pay", "employer_contributions", "res
 
 
 def _runs(session: Session, in_range: Range) -> list[entries.PayrollRunSnapshot]:
-    """The range's approved runs with the totals of their payslips, summed by the database in one statement
-    (``_in_ore``); no payslip row, snapshot or payout is read."""
+    """The range's approved runs with the totals of their payslips and the outlays their corrections paid
+    back, summed by the database in one statement (``_in_ore``); no payslip row, snapshot or payout is
+    read."""
     totals = (
-        select(PayrollRun.id, PayrollRun.pay_date, *(_in_ore(getattr(Payslip, name)) for name in _AMOUNTS))
+        select(
+            PayrollRun.id,
+            PayrollRun.pay_date,
+            *(_in_ore(getattr(Payslip, name)) for name in _AMOUNTS),
+            _corrections_reimbursed_in_ore(),
+        )
         .outerjoin(Payslip, Payslip.run_id == PayrollRun.id)
         .where(*_approved(in_range))
         .group_by(PayrollRun.id, PayrollRun.pay_date)
@@ -282,12 +299,39 @@ def _runs(session: Session, in_range: Range) -> list[entries.PayrollRunSnapshot]
             run_id=run_id,
             pay_date=pay_date,
             **{
-                name: (Decimal(ore or 0) / 100).quantize(ORE)
-                for name, ore in zip(_AMOUNTS, sums, strict=True)
+                name: _from_ore(ore)
+                for name, ore in zip((*_AMOUNTS, "corrections_reimbursed"), sums, strict=True)
             },
         )
         for run_id, pay_date, *sums in session.execute(totals)
     ]
+
+
+def _corrections_reimbursed_in_ore() -> ScalarSelect[Any]:
+    """The outlays the run's correction lines paid back, in whole öre: a subquery per run, since joining
+    the lines to the run's payslips would count each payslip's amounts once per line."""
+    payslip = aliased(Payslip)
+    return (
+        select(_in_ore(PayslipLine.expense_reimbursement))
+        .join(payslip, payslip.id == PayslipLine.payslip_id)
+        .where(payslip.run_id == PayrollRun.id, PayslipLine.corrects_payslip_id.is_not(None))
+        .correlate(PayrollRun)
+        .scalar_subquery()
+    )
+
+
+def _from_ore(ore: int | None) -> Decimal:
+    return (Decimal(ore or 0) / 100).quantize(ORE)
+
+
+def _corrections_note(run: entries.PayrollRunSnapshot, accounts: entries.AccountMap) -> str:
+    """Tells the accountant where a correction's outlay went: it has no receipt in the system, so no input
+    VAT was taken from it."""
+    return (
+        f"payroll run {run.run_id} ({run.pay_date}): {run.corrections_reimbursed} kr of outlays paid back "
+        f"by its corrections is booked on {accounts['reimbursed_expenses']} without input VAT (no receipt "
+        "is recorded for a correction); move the VAT to input VAT if a receipt shows it"
+    )
 
 
 def _in_ore(amount: Any) -> ColumnElement[Any]:

@@ -217,9 +217,14 @@ def chunks(
     yield xml.take()
 
 
+#: The most characters of a contact's name (``Namn``, a ``TEXT50`` in Skatteverket's schema, technical
+#: description 1.1.18): a longer one is cut, with a note. The phone and e-mail are written as given.
+CONTACT_NAME_MAX = 50
+
+
 def _fitted(contact: Contact, fit: TextFitter, who: str) -> Contact:
     return Contact(
-        name=fit(contact.name, where=f"{who}'s name"),
+        name=fit(contact.name, where=f"{who}'s name", max_length=CONTACT_NAME_MAX),
         phone=fit(contact.phone, where=f"{who}'s phone"),
         email=fit(contact.email, where=f"{who}'s e-mail"),
     )

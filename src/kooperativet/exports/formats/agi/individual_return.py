@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Final, Literal
 
 from kooperativet.core.identifiers import mask_personal_identity
 from kooperativet.core.money import ZERO, drop_ore
@@ -115,10 +115,22 @@ _PAYEE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("tin_country", "LandskodTIN", "076"),
 )
 
-#: For each payee field: the attribute, the name of its text in an IU's layout (``f216``) and where a note
-#: places a changed text; written once here, not for each of a month's payees.
-_PAYEE_TEXTS: tuple[tuple[str, str, str], ...] = tuple(
-    (attribute, f"f{code}", f"payee's {attribute.replace('_', ' ')} (FK{code})")
+#: The most characters Skatteverket takes in a payee's name and address fields (``Text`` of 50 in its field
+#: lists, as the KU field list gives FK216–218 and 220); a longer text is cut, with a note. The postal code,
+#: the TIN and the country codes are identifiers: cut, they would be wrong, so they are written as given.
+PAYEE_TEXT_MAX: Final = 50
+_SHORTENED_PAYEE_FIELDS: Final = frozenset({"first_name", "last_name", "street", "city"})
+
+#: For each payee field: the attribute, the name of its text in an IU's layout (``f216``), where a note
+#: places a changed text and the most characters it takes (None: not cut); written once here, not for
+#: each of a month's payees.
+_PAYEE_TEXTS: tuple[tuple[str, str, str, int | None], ...] = tuple(
+    (
+        attribute,
+        f"f{code}",
+        f"payee's {attribute.replace('_', ' ')} (FK{code})",
+        PAYEE_TEXT_MAX if attribute in _SHORTENED_PAYEE_FIELDS else None,
+    )
     for attribute, _, code in _PAYEE_FIELDS
 )
 
@@ -152,7 +164,7 @@ def _field_texts(individual: IndividualReturn) -> dict[str, str]:
     texts = {"f215": individual.personal_identity_number}
     if individual.payee is not None and not individual.removed:
         payee = individual.payee
-        for attribute, name, _ in _PAYEE_TEXTS:
+        for attribute, name, _, _ in _PAYEE_TEXTS:
             value = getattr(payee, attribute)
             if value:
                 texts[name] = value
@@ -198,15 +210,16 @@ def _layout(fields: tuple[str, ...], employer_id: str, period: str) -> Template:
 
 
 def fitted_return(iu: IndividualReturn, fit: TextFitter) -> IndividualReturn:
-    """The IU with its free texts (activity, payee's name and address) fitted to what XML 1.0 carries; the
-    same IU when they all fit, as nearly every one does."""
+    """The IU with its free texts (activity, payee's name and address) fitted to what XML 1.0 carries and
+    the payee's name and address to ``PAYEE_TEXT_MAX``; the same IU when they all fit, as nearly every one
+    does."""
     activity = fit(iu.activity, where="activity (FK112)") if iu.activity else iu.activity
     payee = iu.payee
     if payee is not None:
         changed = {}
-        for attribute, _, where in _PAYEE_TEXTS:
+        for attribute, _, where, max_length in _PAYEE_TEXTS:
             value = getattr(payee, attribute)
-            if value and (text := fit(value, where=where)) != value:
+            if value and (text := fit(value, where=where, max_length=max_length)) != value:
                 changed[attribute] = text
         if changed:
             payee = replace(payee, **changed)
