@@ -97,21 +97,30 @@ def test_a_unique_constraint_that_catches_a_race_is_a_409_and_any_other_refusal_
     settings: Settings,
 ) -> None:
     """Services check before they write; when two requests pass the check at the same moment, the database's
-    unique constraint refuses the second, which is told to read again (409), not a server error. A NOT NULL
-    refused is a defect in the code and stays a 500."""
+    unique constraint refuses the second, which is told to read again (409), not a server error: a problem in
+    the API, a page in Swedish in the web interface. A NOT NULL refused is a defect in the code and stays a
+    500."""
     app = create_app(settings)
 
-    @app.post("/twice")
-    def twice() -> None:
-        _database_refusal("INSERT INTO t (x) VALUES (1)")
+    for prefix in ("/api/v1", ""):
 
-    @app.post("/null")
-    def null() -> None:
-        _database_refusal("INSERT INTO t (x) VALUES (NULL)")
+        @app.post(f"{prefix}/twice")
+        def twice() -> None:
+            _database_refusal("INSERT INTO t (x) VALUES (1)")
+
+        @app.post(f"{prefix}/null")
+        def null() -> None:
+            _database_refusal("INSERT INTO t (x) VALUES (NULL)")
 
     with TestClient(app, raise_server_exceptions=False) as client:
-        raced, broken = client.post("/twice"), client.post("/null")
+        raced, broken = client.post("/api/v1/twice"), client.post("/api/v1/null")
+        raced_page, broken_page = client.post("/twice"), client.post("/null")
     assert raced.status_code == 409
     assert raced.headers["content-type"] == "application/problem+json"
     assert raced.json()["code"] == "concurrent_change"
     assert (broken.status_code, broken.json()["code"]) == (500, "internal_error")
+    assert raced_page.status_code == 409
+    assert raced_page.headers["content-type"].startswith("text/html")
+    assert "Någon annan gjorde samma sak i samma ögonblick" in raced_page.text
+    assert broken_page.status_code == 500
+    assert broken_page.headers["content-type"].startswith("text/html")

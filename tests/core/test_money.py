@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -40,12 +41,35 @@ def test_decimals_are_held_to_the_same_rules_as_text(text: str) -> None:
         money.parse_amount(Decimal(text))
 
 
-@pytest.mark.parametrize("text", ["0", "-0.5", "12772.5", "1E+3", "100.00"])
-def test_a_decimal_reads_as_its_text_does(text: str) -> None:
-    read = money.parse_amount(Decimal(text))
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [("0", "0"), ("-0.5", "-0.5"), ("12772.5", "12772.5"), ("1E+3", "1000"), ("100.00", "100.00")],
+)
+def test_a_decimal_reads_as_its_text_does(number: str, text: str) -> None:
+    read = money.parse_amount(Decimal(number))
     assert read == money.parse_amount(text)
     assert read.as_tuple() == money.parse_amount(text).as_tuple()  # sign and two decimals kept alike
     assert read.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize("amount", ["1000000000000", "-1000000000000.00", "9" * 27, "9" * 40 + ".5"])
+def test_amounts_beyond_twelve_digits_of_kronor_are_refused_as_text_and_as_decimals(amount: str) -> None:
+    """A money column is Numeric(14, 2), as ``MONEY_PATTERN`` documents; beyond 28 digits the rounding itself
+    would fail."""
+    for value in (amount, Decimal(amount)):
+        with pytest.raises(money.InvalidAmount, match="twelve digits"):
+            money.parse_amount(value)
+
+
+@pytest.mark.parametrize("text", ["1e5", "1E+3", "2.5e2", "1e400", "-1E-2"])
+def test_amounts_written_with_an_exponent_are_refused(text: str) -> None:
+    with pytest.raises(money.InvalidAmount, match="exponent"):
+        money.parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["999999999999.99", "-999999999999", "0.5", "-0", " 12 ", 42])
+def test_every_amount_read_is_written_as_the_documented_pattern(text: str | int) -> None:
+    assert re.fullmatch(money.MONEY_PATTERN, money.format_amount(money.parse_amount(text)))
 
 
 def test_floats_are_refused_and_strings_keep_every_ore() -> None:

@@ -69,6 +69,27 @@ def test_a_new_user_with_errors_is_shown_again_by_its_fields_and_nothing_is_save
     assert session.scalar(select(func.count(User.id))) == before
 
 
+def test_a_role_that_does_not_exist_is_refused_by_its_field_not_dropped(
+    browser_client, make_user, session
+) -> None:
+    signed_in_admin(browser_client, make_user)
+    other = make_user(Role.member)
+    before = session.scalar(select(func.count(User.id)))
+    new = {"email": "nils@example.se", "full_name": "Nils Ny", "password": "ett långt lösenord"}
+    page = f"/admin/users/{other.user.id}"
+    for url, data in [
+        ("/admin/users/new", {**new, "roles": ["god"]}),
+        ("/admin/users/new", {**new, "roles": ["member", "god"]}),
+        (page, {"version": other.user.version, "full_name": "Y", "roles": ["member", "god"]}),
+    ]:
+        answer = post(browser_client, url, url, data)
+        assert answer.status_code == 422, data
+        assert '<p class="error" id="e-roles">Välj ett av alternativen.</p>' in answer.text, data
+    assert session.scalar(select(func.count(User.id))) == before
+    session.refresh(other.user)
+    assert (other.user.full_name, other.user.roles) == ("Test Person", {Role.member})
+
+
 def test_the_admin_creates_a_user_and_changes_her_roles(browser_client, make_user, session) -> None:
     signed_in_admin(browser_client, make_user)
     answer = post(

@@ -595,3 +595,83 @@ def test_a_drafts_expense_gets_its_receipt_later_or_is_removed(
     assert answer.status_code == 303
     session.expire_all()
     assert session.get_one(Assignment, draft.id).expenses == []
+
+
+def test_removing_an_expense_from_a_handed_in_commission_is_said_in_swedish(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    submitted = commission(session, alva.member, theatre, status=AssignmentStatus.submitted)
+    submitted.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6)
+    ]
+    session.flush()
+    sign_in(browser_client, alva.user.email)
+    token = form_token(browser_client.get(f"/commissions/{submitted.id}").text)
+    answer = browser_client.post(
+        f"/commissions/{submitted.id}/expenses/{submitted.expenses[0].id}/remove", data={"csrf_token": token}
+    )
+    assert answer.status_code == 409
+    assert "Bara ett utkast kan ändras, och det här uppdraget är inte längre ett utkast." in answer.text
+    assert "only a draft can be changed" not in answer.text
+    session.expire_all()
+    assert len(session.get_one(Assignment, submitted.id).expenses) == 1
+
+
+def test_another_members_draft_and_expenses_cannot_be_changed_through_her_forms(
+    browser_client, session, make_member, theatre
+) -> None:
+    other = make_member()
+    theirs = commission(session, other.member, theatre, title="Deras")
+    theirs.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6)
+    ]
+    alva = make_member()
+    mine = commission(session, alva.member, theatre)
+    session.flush()
+    sign_in(browser_client, alva.user.email)
+    token = form_token(browser_client.get("/commissions/new").text)
+    expense_id = theirs.expenses[0].id
+    receipt = {"receipt": ("kvitto.pdf", PDF, "application/pdf")}
+    for path, data, files in [
+        (f"/commissions/{theirs.id}/edit", {**a_commission(theatre.id), "version": "1"}, {}),
+        (f"/commissions/{theirs.id}/expenses/{expense_id}/remove", {}, {}),
+        (f"/commissions/{mine.id}/expenses/{expense_id}/remove", {}, {}),  # her own draft, their expense
+        (f"/commissions/{mine.id}/expenses/{expense_id}/receipt", {}, receipt),
+    ]:
+        answer = browser_client.post(path, data={**data, "csrf_token": token}, files=files)
+        assert answer.status_code == 404, path
+        assert "Deras" not in answer.text
+    session.expire_all()
+    assert (theirs.title, len(theirs.expenses), theirs.expenses[0].receipt) == ("Deras", 1, None)
+
+
+def test_a_private_client_of_another_member_is_not_offered_in_her_form(
+    browser_client, session, make_member
+) -> None:
+    other = make_member()
+    sign_in(browser_client, other.user.email)
+    data = a_commission("new", **{"client.name": "Hemlig Privatperson", "client.kind": "person"})
+    assert posted(browser_client, "/commissions/new", data).status_code == 303
+    alva = make_member()
+    browser_client.cookies.clear()
+    sign_in(browser_client, alva.user.email)
+    for page in ("/commissions/new", "/commissions", "/"):
+        html = browser_client.get(page).text
+        assert "Hemlig Privatperson" not in html, page
+        assert other.member.last_name not in html, page
+
+
+def test_a_commission_handed_in_twice_is_refused_in_words(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    mine = commission(session, alva.member, theatre)
+    sign_in(browser_client, alva.user.email)
+    token = form_token(browser_client.get(f"/commissions/{mine.id}").text)
+    data = {"version": str(mine.version), "csrf_token": token}
+    assert browser_client.post(f"/commissions/{mine.id}/submit", data=data).status_code == 303
+    again = browser_client.post(f"/commissions/{mine.id}/submit", data=data)
+    assert again.status_code == 409
+    assert 'role="alert"' in again.text
+    assert "Någon har ändrat uppdraget" in again.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -78,8 +79,16 @@ def test_errors_stand_by_their_fields_and_nothing_is_saved(
     assert mia.member.street is None
 
 
-def test_a_stale_form_is_refused_as_a_whole(
-    browser_client: TestClient, session: Session, make_member
+@pytest.mark.parametrize(
+    ("version", "said"),
+    [
+        ("stale", "Någon annan har ändrat detta under tiden. Ladda om sidan och försök igen."),
+        ("abc", "Adressen eller formuläret innehåller ett värde som vi inte kan läsa."),
+        ("", "Adressen eller formuläret innehåller ett värde som vi inte kan läsa."),
+    ],
+)
+def test_a_stale_or_tampered_form_is_refused_as_a_whole_in_swedish_and_the_typing_is_kept(
+    browser_client: TestClient, session: Session, make_member, version: str, said: str
 ) -> None:
     mia = make_member()
     sign_in(browser_client, mia.user.email)
@@ -87,13 +96,15 @@ def test_a_stale_form_is_refused_as_a_whole(
         "/me",
         data={
             "csrf_token": form_token(browser_client.get("/me").text),
-            "version": str(mia.member.version + 5),
+            "version": str(mia.member.version + 5) if version == "stale" else version,
             "country": "SE",
             "city": "Lund",
         },
     )
     assert answer.status_code == 422
-    assert 'role="alert"' in answer.text
+    assert f'role="alert">{said}' in answer.text
+    assert "has changed since you read it" not in answer.text  # the service's English, with the member's id
+    assert 'value="Lund"' in answer.text
     session.refresh(mia.member)
     assert mia.member.city is None
 

@@ -408,6 +408,27 @@ def test_a_credit_note_in_part_refuses_too_much_by_the_line_and_credits_an_amoun
     assert "Kreditfaktura" in browser_client.get(answer.headers["location"]).text
 
 
+def test_a_refused_credit_note_reason_is_said_by_its_field(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    invoice = issue(
+        session, commission(session, worker.member, library, status=AssignmentStatus.approved), treasurer
+    )
+    answer = post(
+        browser_client, f"/office/invoices/{invoice.id}/credit", {"whole": "whole", "reason": "x" * 5000}
+    )
+    assert answer.status_code == 422
+    assert 'aria-describedby="e-reason"' in answer.text
+    assert '<p class="error" id="e-reason">' in answer.text
+    assert "x" * 5000 in answer.text
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Invoice).where(Invoice.kind == InvoiceKind.credit_note)
+        )
+        == 0
+    )
+
+
 # Payments: the bank's file and its unmatched entries
 
 
@@ -511,6 +532,38 @@ def test_a_payment_from_the_payments_page_needs_an_invoice(browser_client, sessi
     assert 'value="100"' in answer.text
 
 
+def test_an_unmatched_bank_entry_that_does_not_exist_is_not_found(browser_client, treasurer) -> None:
+    for action in ("not-ours", "assign"):
+        answer = post(
+            browser_client,
+            f"/office/payments/unmatched/999999/{action}",
+            {"reason": "Inte vår", "invoice_id": "1"},
+            page="/office/payments",
+        )
+        assert answer.status_code == 404, action
+        assert "Sidan finns inte" in answer.text
+
+
+def test_a_bank_file_with_an_external_entity_is_refused_by_its_field(
+    browser_client, session, treasurer
+) -> None:
+    hostile = (
+        b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">&e;</Document>'
+    )
+    answer = post(
+        browser_client,
+        "/office/payments/camt054",
+        {},
+        page="/office/payments",
+        files={"file": ("bank.xml", hostile, "text/xml")},
+    )
+    assert answer.status_code == 422
+    assert 'id="e-file"' in answer.text
+    assert "root:" not in answer.text
+    assert session.scalar(select(func.count()).select_from(UnmatchedBankEntry)) == 0
+
+
 # Clients
 
 
@@ -568,6 +621,19 @@ def test_a_client_is_changed_and_a_peppol_address_needs_its_scheme(
         20,
     )
     assert library.public_sector
+
+
+def test_a_new_client_with_wrong_values_keeps_them_and_saves_nothing(
+    browser_client, session, treasurer
+) -> None:
+    before = session.scalar(select(func.count()).select_from(Client))
+    for name, value in [("payment_terms_days", "9" * 30), ("payment_terms_days", "-5"), ("kind", "robot")]:
+        data = {"name": "Ny kund AB", "kind": "organisation", "country": "SE", name: value}
+        answer = post(browser_client, "/office/clients/new", data)
+        assert answer.status_code == 422, (name, value)
+        assert f'id="e-{name}"' in answer.text, (name, value)
+        assert 'value="Ny kund AB"' in answer.text
+    assert session.scalar(select(func.count()).select_from(Client)) == before
 
 
 # Lists: a constant number of statements, whatever the number of rows

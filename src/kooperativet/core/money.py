@@ -16,8 +16,13 @@ ZERO = Decimal("0.00")
 MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
 
 
+#: The first amount too large for a money column (``Numeric(14, 2)``: twelve digits of kronor, as the
+#: pattern says).
+TOO_LARGE = Decimal("1E+12")
+
+
 class InvalidAmount(ValueError):
-    """An amount that is not a finite decimal with at most two decimals."""
+    """An amount that is not a finite decimal with at most two decimals and twelve digits of kronor."""
 
 
 def round_half_up(amount: Decimal) -> Decimal:
@@ -41,21 +46,29 @@ def drop_ore(amount: Decimal) -> int:
 
 
 def parse_amount(value: str | int | Decimal) -> Decimal:
-    """Read an amount from user input: at most two decimals, never a float, never silently rounded."""
+    """Read an amount from user input: at most two decimals and twelve digits of kronor (``MONEY_PATTERN``),
+    never a float, never silently rounded."""
     if isinstance(value, float):  # a float has already lost the öre; refuse it rather than guess
         raise InvalidAmount("amounts must be given as strings or decimals, not floats")
     if isinstance(value, Decimal):
         amount = value  # already a number: checked below as it is, not through its text
     else:
+        text = str(value).strip()
         try:
-            amount = Decimal(str(value).strip())
+            amount = Decimal(text)
         except InvalidOperation as exc:
             raise InvalidAmount(f"{value!r} is not a number") from exc
+        if amount.is_finite() and "e" in text.lower():  # "1e5" is not ``MONEY_PATTERN``, and seldom meant
+            raise InvalidAmount(f"{value!r} is written with an exponent; write the digits")
     if not amount.is_finite():
         raise InvalidAmount(f"{value!r} is not a finite number")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise InvalidAmount(f"{value!r} has more than two decimals")
+    # Checked before rounding: beyond 28 digits ``quantize`` itself fails, and beyond twelve digits of kronor
+    # no money column holds the amount.
+    if abs(amount) >= TOO_LARGE:
+        raise InvalidAmount(f"{value!r} has more than twelve digits of kronor")
     return amount.quantize(ORE)
 
 

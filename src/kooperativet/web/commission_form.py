@@ -20,7 +20,7 @@ from starlette.datastructures import FormData, UploadFile
 from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import ExtentUnit
 from kooperativet.core.vat import VatCategory
-from kooperativet.web.forms import decimal_text
+from kooperativet.web.forms import beyond_any_id, decimal_text
 from kooperativet.web.i18n import N_
 
 #: The units a fee line may be counted in: UN/ECE Recommendation 20 codes (what the schema and the UBL
@@ -149,6 +149,12 @@ class CommissionForm:
     @property
     def new_client(self) -> bool:
         return self.values.get("client_id") == NEW_CLIENT
+
+    @property
+    def impossible_client(self) -> bool:
+        """A client chosen by a number beyond any id (tampered into the list's value): it names no client,
+        and the database would refuse even to look it up."""
+        return beyond_any_id(self.values.get("client_id", ""))
 
     def field_names(self) -> set[str]:
         """Every field the page shows, so that a message for anything else goes to the top of the form."""

@@ -12,13 +12,13 @@ from kooperativet.errors import DomainError
 from kooperativet.web.commission_form import CLIENT_FIELDS, CommissionForm
 from kooperativet.web.forms import field_errors
 from kooperativet.web.i18n import N_
+from kooperativet.web.refusals import REFUSALS
 from kooperativet.web.templating import gettext
 
 STALE: Final = N_(
     "Someone changed this commission after you opened it (perhaps you, in another window). What you typed "
     "is below; open the commission again to see the latest version before you save."
 )
-NOT_A_DRAFT: Final = N_("Only a draft can be changed, and this commission is no longer a draft.")
 ABOVE_ZERO: Final = N_("This must be above zero.")
 AMOUNT: Final = N_("Write an amount above zero in kronor and öre, e.g. 1 250,50.")
 #: The commission's rules said by the field they name (the services' English details carry numbers and
@@ -53,6 +53,11 @@ def schema_errors(request: Request, exc: ValidationError, form: CommissionForm) 
     return placed(errors, form)
 
 
+def no_such_client(request: Request) -> dict[str, str]:
+    """The refusal of a client the form's list cannot hold (``CommissionForm.impossible_client``)."""
+    return {"client_id": gettext(request, RULE_WORDS["client_id"])}
+
+
 def rule_errors(
     request: Request, exc: DomainError, form: CommissionForm, *, prefix: str = ""
 ) -> dict[str, str]:
@@ -70,7 +75,7 @@ def rule_message(request: Request, exc: DomainError, field: str) -> str:
     if exc.code == "version_conflict":
         message = STALE
     elif exc.code == "not_a_draft":
-        message = NOT_A_DRAFT
+        message = REFUSALS["not_a_draft"]
     elif exc.code in ("duplicate", "duplicate_organisation_number", "duplicate_vat_number"):
         message = DUPLICATE_CLIENT
     elif field in RULE_WORDS:

@@ -16,12 +16,16 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import inspect
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from kooperativet.auth.models import User
+from kooperativet.db import is_unique_violation
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import SignInRequired
+from kooperativet.web.forms import UNREADABLE, beyond_any_id
+from kooperativet.web.refusals import REFUSALS, refusal_text
 from kooperativet.web.templating import gettext, render
 
 log = logging.getLogger(__name__)
@@ -44,7 +48,16 @@ def is_page(request: Request) -> bool:
 def install_page_errors(app: FastAPI) -> None:
     app.add_exception_handler(FormRejected, _form_rejected)
     app.add_exception_handler(SignInRequired, _sign_in)
-    for kind in (DomainError, RequestValidationError, StarletteHTTPException, Exception):
+    kinds = (
+        DomainError,
+        RequestValidationError,
+        StarletteHTTPException,
+        OverflowError,
+        DataError,
+        IntegrityError,
+        Exception,
+    )
+    for kind in kinds:
         api_handler = app.exception_handlers[kind]
         app.add_exception_handler(kind, _pages_or(api_handler))
 
@@ -74,9 +87,15 @@ def _sign_in(request: Request, exc: Exception) -> Response:
 
 def _error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DomainError):
-        status, message = exc.status, gettext(request, exc.detail)
+        status, message = exc.status, refusal_text(request, exc)
     elif isinstance(exc, RequestValidationError):
-        status, message = 422, gettext(request, "The address or the form holds a value we cannot read.")
+        status, message = 422, gettext(request, UNREADABLE)
+    elif isinstance(exc, OverflowError | DataError):
+        # A number the database cannot hold: in the address it names nothing, in a form it cannot be read.
+        status, message = (404 if _impossible_id_in_address(request) else 422), gettext(request, UNREADABLE)
+    elif isinstance(exc, IntegrityError) and is_unique_violation(exc):
+        # Two people did the same at the same moment (``api.problems``): the second is told, not a 500.
+        status, message = 409, gettext(request, REFUSALS["concurrent_change"])
     elif isinstance(exc, StarletteHTTPException):
         status, message = exc.status_code, gettext(request, "There is no such page.")
     else:
@@ -87,6 +106,10 @@ def _error_page(request: Request, exc: Exception) -> Response:
         message = gettext(request, "There is no such page, or it is not yours to see.")
     with _signed_in_user_readable(request):
         return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def _impossible_id_in_address(request: Request) -> bool:
+    return any(isinstance(value, str) and beyond_any_id(value) for value in request.path_params.values())
 
 
 @contextmanager

@@ -2,19 +2,78 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 from starlette.requests import Request
+from starlette.responses import Response
 
 from kooperativet.errors import DomainError
 from kooperativet.web.i18n import N_
 from kooperativet.web.templating import gettext
 
 Schema = TypeVar("Schema", bound=BaseModel)
+#: The largest id a table can hold (a signed 64-bit integer): a larger number, in the address or tampered
+#: into a form, names nothing, and the database refuses even to look it up.
+LARGEST_ID = 2**63 - 1
+
+
+def beyond_any_id(text: str) -> bool:
+    """Whether ``text`` is a whole number larger than ``LARGEST_ID``."""
+    digits = text.strip()
+    significant = digits.lstrip("0")
+    # By the length first: Python refuses to read a number of more than 4 300 digits.
+    return digits.isdecimal() and (
+        len(significant) > len(str(LARGEST_ID))
+        or (len(significant) == len(str(LARGEST_ID)) and int(significant) > LARGEST_ID)
+    )
+
+
+class BrowserRequest(Request):
+    """A request whose posted form reads with the line ends the services keep (``\\n``). A browser sends a
+    textarea's line breaks as CR LF (HTML normalises every newline in a submitted form to CR LF), and the
+    API's free text refuses CR; the API's own clients still send ``\\n`` themselves."""
+
+    async def _get_form(
+        self,
+        *,
+        max_files: int | float = 1000,
+        max_fields: int | float = 1000,
+        max_part_size: int = 1024 * 1024,
+    ) -> FormData:
+        # Starlette's one place that parses a form, for ``request.form()`` and FastAPI's ``Form()`` alike.
+        form = await super()._get_form(
+            max_files=max_files, max_fields=max_fields, max_part_size=max_part_size
+        )
+        self._form = with_line_feeds(form)
+        return self._form
+
+
+def with_line_feeds(form: FormData) -> FormData:
+    """Every text of ``form`` with CR LF and a lone CR written as LF; files as they came."""
+    return FormData(
+        [
+            (name, value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value)
+            for name, value in form.multi_items()
+        ]
+    )
+
+
+class PageRoute(APIRoute):
+    """The route of every page (``APIRouter(route_class=PageRoute)``): however a handler reads the posted
+    form (``Posted``, ``Form()`` parameters, the form-token check), it reads it as a ``BrowserRequest``."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def as_a_browser_sent_it(request: Request) -> Response:
+            return await handler(BrowserRequest(request.scope, request.receive))
+
+        return as_a_browser_sent_it
 
 
 async def posted_form(request: Request) -> FormData:
@@ -45,12 +104,18 @@ MESSAGES = {
 }
 
 
+UNREADABLE = N_("The address or the form holds a value we cannot read.")
+
+
 def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:
-    """The first message per field, keyed by the field's dotted path (``lines.0.quantity``)."""
+    """The first message per field, keyed by the field's dotted path (``lines.0.quantity``). The version a
+    form was read at is a hidden field nobody types: a refusal of it is said for the whole form."""
     errors: dict[str, str] = {}
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"]) or "form"
         message = MESSAGES.get(error["type"], "This value is not valid.")
+        if field == "version":
+            field, message = "form", UNREADABLE
         errors.setdefault(field, gettext(request, message))
     return errors
 

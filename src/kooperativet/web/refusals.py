@@ -60,6 +60,14 @@ REFUSALS: Final = {
     "invalid_parameter_value": N_("This value is not valid for the parameter."),
     "overlapping_valid_from": N_("There is already a value valid from that date; choose another date."),
     "version_conflict": N_("Someone else changed this in the meantime. Reload the page and try again."),
+    "concurrent_change": N_(
+        "Someone else did the same at the same moment, and theirs was saved. Reload the page and see whether "
+        "yours is still needed."
+    ),
+    "negative_correction": N_(
+        "A correction pays what was missing and is never negative. Pay that is too much is settled with the "
+        "member outside the run."
+    ),
     "duplicate_personal_identity_number": N_("A member with this personnummer already exists."),
     "mail_not_failed": N_("Only a failed message can be sent again; this one is waiting or has been sent."),
     "entered_by_you": N_(
@@ -116,6 +124,7 @@ REFUSALS: Final = {
     "last_admin": N_("The last active administrator cannot lose the role or be disabled."),
     "invalid_identifier": N_("This number is not valid; check it and try again."),
     # Commissions, invoices, payments, the bank's files and clients
+    "not_a_draft": N_("Only a draft can be changed, and this commission is no longer a draft."),
     "warnings_not_confirmed": N_("The commission has warnings: tick that you have read them, then approve."),
     "invalid_transition": N_("This commission is no longer waiting for a decision."),
     "overpayment_not_declared": N_(

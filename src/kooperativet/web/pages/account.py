@@ -26,11 +26,11 @@ from kooperativet.web.dependencies import (
     set_cookie,
 )
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import domain_errors
+from kooperativet.web.forms import PageRoute, domain_errors
 from kooperativet.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from kooperativet.web.templating import gettext, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/signin")

@@ -16,12 +16,12 @@ from kooperativet.parties.schemas import CooperativeUpdate
 from kooperativet.parties.service import cooperative as identity
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.form_attempt import attempt
-from kooperativet.web.forms import Posted
+from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.meeting_words import ROLES
 from kooperativet.web.paging import page_count
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Admin = Annotated[User, Depends(require_web_roles(Role.admin))]
 PAGE_SIZE = 50
 USER_FIELDS = ("email", "full_name", "password", "roles", "is_active")
@@ -52,6 +52,7 @@ def _show(request: Request, template: str, context: dict[str, Any], *, status: i
 
 
 def _role_list(roles: list[str] | None) -> list[str]:
+    """The roles ticked, as the form shows them again; the schema reads (and refuses) what was posted."""
     return [r for r in roles or [] if r in set(Role)]
 
 
@@ -100,7 +101,7 @@ def create_user(
     }
 
     def create() -> User:
-        data = UserCreate.model_validate({**values, "password": password})
+        data = UserCreate.model_validate({**values, "roles": roles or [], "password": password})
         return users.create_user(
             session,
             email=data.email,
@@ -156,7 +157,7 @@ def update_user(
     }
 
     def update() -> None:
-        data = UserUpdate.model_validate({**values, "password": password or None})
+        data = UserUpdate.model_validate({**values, "roles": roles or [], "password": password or None})
         users.update_user(
             session,
             user=account,

@@ -11,9 +11,10 @@ from kooperativet.api.downloads import file_response
 from kooperativet.assignments import service as assignments_service
 from kooperativet.errors import NotFound
 from kooperativet.invoices import service as invoices_service
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.pages.commissions import MemberUser, her_assignment
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/commissions/{assignment_id}/expenses/{expense_id}/receipt")

@@ -30,13 +30,13 @@ from kooperativet.web import commission_form as cf
 from kooperativet.web import commission_refusals as refusals
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted
+from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.i18n import request_language
 from kooperativet.web.reads import commissions as reads
 from kooperativet.web.templating import render
 from kooperativet.workflows.commission_read import read_assignment
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 MemberUser = Annotated[User, Depends(require_web_roles(Role.member))]
 #: The clients a member picks from: those she may see (organisations, and private persons she works for).
 CLIENT_CHOICES = 100
@@ -89,6 +89,8 @@ def create_commission(request: Request, user: MemberUser, session: DbSession, po
         data = AssignmentCreate.model_validate(payload)
     except ValidationError as exc:
         raise rejected(refusals.schema_errors(request, exc, form)) from exc
+    if form.impossible_client:
+        raise rejected(refusals.no_such_client(request))
     try:
         assignment = assignments_service.create_assignment(session, data=data, actor=user)
         new_expenses = list(assignment.expenses)
@@ -155,6 +157,8 @@ def change_commission(
         ]
     except ValidationError as exc:
         raise rejected(refusals.schema_errors(request, exc, form)) from exc
+    if form.impossible_client:
+        raise rejected(refusals.no_such_client(request))
     try:
         assignments_service.update_assignment(session, assignment=assignment, update=update, actor=user)
     except DomainError as exc:
@@ -225,6 +229,8 @@ def replace_receipt(
             actor=user,
         )
     except DomainError as exc:
+        if exc.status == 404:  # not an expense of her draft: a 404 page, as for the draft itself
+            raise
         form = cf.form_of(assignment, language=request_language(request))
         errors = {f"receipt.{expense_id}": refusals.rule_message(request, exc, "file")}
         raise _rejected(request, session, user=user, form=form, errors=errors, assignment=assignment) from exc

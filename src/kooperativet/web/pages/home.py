@@ -7,10 +7,11 @@ from starlette.responses import Response
 
 from kooperativet.api.dependencies import DbSession, Today
 from kooperativet.web.dependencies import WebUser
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.panels import panels_for
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/")

@@ -17,11 +17,12 @@ from kooperativet.knowledge.bank import CATEGORIES
 from kooperativet.knowledge.editing import EDITORS, may_edit
 from kooperativet.knowledge.reads import effective_bank, facts_on, matches, shown, visible
 from kooperativet.web.dependencies import WebUser
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import request_language
 from kooperativet.web.knowledge_words import AUDIENCE_NAMES, CATEGORY_NAMES, SOURCE_NAMES
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 def sees_office(user: User) -> bool:

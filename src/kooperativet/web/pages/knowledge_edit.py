@@ -19,11 +19,11 @@ from kooperativet.knowledge.bank import AUDIENCES, CATEGORIES, LANGUAGES, Source
 from kooperativet.knowledge.reads import effective_bank
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted, domain_errors
+from kooperativet.web.forms import PageRoute, Posted, domain_errors
 from kooperativet.web.knowledge_words import AUDIENCE_NAMES, CATEGORY_NAMES, KIND_NAMES
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Editor = Annotated[User, Depends(require_web_roles(*editing.EDITORS))]
 
 
@@ -45,7 +45,7 @@ def _text_from(form: Posted) -> Text:
     return Text(
         title=str(form.get("title", "")).strip(),
         summary=str(form.get("summary", "")).strip(),
-        body=str(form.get("body", "")).replace("\r\n", "\n"),
+        body=str(form.get("body", "")),
         sources=sources_from_text(str(form.get("sources", ""))),
     )
 

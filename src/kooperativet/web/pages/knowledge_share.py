@@ -18,12 +18,12 @@ from kooperativet.knowledge.bank import LANGUAGES
 from kooperativet.knowledge.reads import effective_bank
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted, domain_errors
+from kooperativet.web.forms import PageRoute, Posted, domain_errors
 from kooperativet.web.i18n import request_language
 from kooperativet.web.knowledge_words import CATEGORY_NAMES, SOURCE_NAMES
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Editor = Annotated[User, Depends(require_web_roles(*editing.EDITORS))]
 #: A bundle of the whole bank is well under a megabyte; anything far larger is not one.
 MAX_BUNDLE_BYTES = 5_000_000

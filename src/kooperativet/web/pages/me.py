@@ -21,10 +21,11 @@ from kooperativet.payroll.service.calculate import tax_setting_on
 from kooperativet.privacy import service as privacy_service
 from kooperativet.web.dependencies import CheckedForm, WebUser
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import domain_errors, field_errors
+from kooperativet.web.forms import PageRoute, field_errors
+from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 #: What a member may change herself (parties.service.members.MEMBER_CONTACT_FIELDS), in the form's order.
 CONTACT_FIELDS = ("street", "postal_code", "city", "country", "email", "phone")
@@ -46,7 +47,7 @@ def change_my_details(
     session: DbSession,
     today: Today,
     now: Now,
-    version: Annotated[int, Form()],
+    version: Annotated[str, Form()] = "",
     street: Annotated[str, Form()] = "",
     postal_code: Annotated[str, Form()] = "",
     city: Annotated[str, Form()] = "",
@@ -70,9 +71,9 @@ def change_my_details(
         update = MemberUpdate.model_validate({"version": version, **changes})
         parties_service.update_member(session, member=member, update=update, actor=user, now=now)
     except ValidationError as exc:
-        errors = field_errors(request, exc)
+        errors = _by_shown_fields(field_errors(request, exc))
     except DomainError as exc:
-        errors = domain_errors(request, exc)
+        errors = _by_shown_fields(refusal_errors(request, exc))
     else:
         return RedirectResponse("/me?saved=true", status_code=303)
     raise FormRejected(
@@ -89,6 +90,11 @@ def my_data_export(user: WebUser, session: DbSession, now: Now) -> Response:
     return file_response(
         content, media_type="application/json", filename=f"mina-uppgifter-{now.date().isoformat()}.json"
     )
+
+
+def _by_shown_fields(errors: dict[str, str]) -> dict[str, str]:
+    """Messages for a field the form does not show (the version it was read at) are said at its top."""
+    return {(name if name in CONTACT_FIELDS else "form"): message for name, message in errors.items()}
 
 
 def _page(

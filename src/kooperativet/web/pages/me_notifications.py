@@ -9,10 +9,10 @@ from starlette.responses import RedirectResponse, Response
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.notifications import preferences
 from kooperativet.web.dependencies import CheckedForm, WebUser
-from kooperativet.web.forms import Posted
+from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/me/notifications")

@@ -21,11 +21,12 @@ from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import MotionCreate
 from kooperativet.web.dependencies import CheckedForm, WebUser, require_web_roles
 from kooperativet.web.form_attempt import attempt
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.meeting_words import WORDS
 from kooperativet.web.reads import meetings as read
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Runner = Annotated[User, Depends(require_web_roles(*policy.MEETING_RUNNERS))]
 
 

@@ -22,9 +22,10 @@ from kooperativet.governance.schemas.meetings import (
 )
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.form_attempt import attempt
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.pages.meetings import Runner, see_other, show
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 def tally_key_bits() -> int:

@@ -20,11 +20,12 @@ from kooperativet.governance.schemas.meetings import (
 )
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.form_attempt import attempt
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.pages.meetings import Runner, meeting_page, see_other, show
 from kooperativet.web.pages.meetings_board import blank
 from kooperativet.web.reads import meetings as read
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 OFFICIALS = ("chair_member_id", "secretary_member_id", "adjuster1_member_id", "adjuster2_member_id")
 

@@ -16,10 +16,11 @@ from kooperativet.governance.rules.terms import DecisionKind, MeetingKind
 from kooperativet.governance.schemas.votes import PerCapsulamCreate, VoteCreate
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.form_attempt import attempt
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.pages.meetings import Runner, see_other, show
 from kooperativet.web.pages.meetings_board import TallyKeyBits, blank
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 # --- votes ------------------------------------------------------------------------------------------------
 

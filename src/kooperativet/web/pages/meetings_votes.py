@@ -21,12 +21,13 @@ from kooperativet.governance.models import Meeting, Vote, VoteMethod, VoteStatus
 from kooperativet.governance.schemas.votes import BallotCreate, VoteClose
 from kooperativet.web.dependencies import CheckedForm, WebUser
 from kooperativet.web.form_attempt import attempt
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.meeting_words import majority_words
 from kooperativet.web.pages.meetings import Runner, see_other, show
 from kooperativet.web.reads import meetings as read
 from kooperativet.web.templating import gettext
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 RECEIPT = re.compile(r"^[0-9a-f]{64}$")
 BOARD_VOTES = (VoteMethod.board, VoteMethod.per_capsulam)
 

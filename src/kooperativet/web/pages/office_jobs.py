@@ -10,13 +10,14 @@ from kooperativet.api.dependencies import DbSession, Now, PageWindow
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.pages.office_billing.common import OfficeUser, paging
 from kooperativet.web.reads.office_jobs import job_lists
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 from kooperativet.workflows.jobs_office import retry_failed_job
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 JOBS_PER_PAGE = 50
 
 

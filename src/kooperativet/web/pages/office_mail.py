@@ -12,12 +12,13 @@ from kooperativet.mail import office
 from kooperativet.mail.models import MailState
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import N_
 from kooperativet.web.pages.office_billing.common import OfficeUser, paging, see_other
 from kooperativet.web.refusals import refusal_text
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 STATES = {
     "queued": N_("Waiting to be sent"),

@@ -20,14 +20,14 @@ from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdate
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted, field_errors
+from kooperativet.web.forms import PageRoute, Posted, field_errors
 from kooperativet.web.i18n import N_
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 MEMBERS_PER_PAGE = 50
 

@@ -28,7 +28,7 @@ from kooperativet.parties import service
 from kooperativet.parties.schemas import MemberCreate
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted, decimal_text, field_errors
+from kooperativet.web.forms import PageRoute, Posted, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_members import LANGUAGES
 from kooperativet.web.reads.office_members import logins_without_member
@@ -36,7 +36,7 @@ from kooperativet.web.refusals import refusal_text
 from kooperativet.web.templating import gettext, render
 from kooperativet.workflows import invitations
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 
 #: The record's fields as typed, in the order of the form.

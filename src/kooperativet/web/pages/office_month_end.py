@@ -36,13 +36,13 @@ from kooperativet.payroll.models import RunStatus
 from kooperativet.web.charts import Series, bar_chart
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import field_errors
+from kooperativet.web.forms import PageRoute, field_errors
 from kooperativet.web.i18n import N_
 from kooperativet.web.reads.office_month_end import treasurer_months
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import gettext, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 BATCHES_SHOWN = 50

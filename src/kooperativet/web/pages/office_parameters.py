@@ -25,12 +25,12 @@ from kooperativet.parameters.catalog import ValueKind
 from kooperativet.parameters.schemas import ParameterRead, ParameterValueCreate
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import decimal_text, field_errors
+from kooperativet.web.forms import PageRoute, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import gettext, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 Admin = Annotated[User, Depends(require_web_roles(Role.admin))]
 

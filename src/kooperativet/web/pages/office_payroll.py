@@ -31,14 +31,14 @@ from kooperativet.payroll.service import RunWithPayslips
 from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import decimal_text, field_errors
+from kooperativet.web.forms import PageRoute, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads import office_payroll as reads
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 #: A run pays salaries, so its own-work refusal speaks of pay (the table's speaks of a commission's work).
 RUN_REFUSALS = {

@@ -31,13 +31,14 @@ from kooperativet.web.dependencies import (
     set_cookie,
 )
 from kooperativet.web.errors import FormRejected
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import N_
 from kooperativet.web.refusals import REFUSALS
 from kooperativet.web.templating import gettext, render
 from kooperativet.workflows.accounts import set_password_by_link
 from kooperativet.workflows.password_reset import request_password_reset
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 TOO_MANY = N_("Too many requests for this address. Wait an hour and try again.")
 FILL_IN_EMAIL = N_("Write the e-mail address you sign in with.")

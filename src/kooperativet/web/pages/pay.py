@@ -23,12 +23,14 @@ from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.schemas import PayEstimateCreate
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
-from kooperativet.web.forms import decimal_text, domain_errors
+from kooperativet.web.forms import PageRoute, decimal_text, domain_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.reads.pay import PayOverview, pay_overview
 from kooperativet.web.templating import gettext, render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_web_roles(Role.member))])
+router = APIRouter(
+    include_in_schema=False, route_class=PageRoute, dependencies=[Depends(require_web_roles(Role.member))]
+)
 
 #: The calculator's two questions: the form field a person types in and the schema field it fills.
 QUESTIONS = {"invoiced": "invoiced_amount", "wanted": "wanted_net_pay"}

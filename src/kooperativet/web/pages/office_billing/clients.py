@@ -17,7 +17,7 @@ from kooperativet.parties.models import Client
 from kooperativet.parties.schemas import ClientCreate, ClientUpdate
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted
+from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
     paging,
@@ -29,7 +29,7 @@ from kooperativet.web.pages.office_billing.common import (
 )
 from kooperativet.web.pages.office_billing.words import page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 #: The form's text fields, in the order of the form; an empty one means "none".
 TEXT_FIELDS = (

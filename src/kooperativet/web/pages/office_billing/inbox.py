@@ -22,7 +22,7 @@ from kooperativet.employments import service as employments_service
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted
+from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
     paging,
@@ -35,7 +35,7 @@ from kooperativet.web.pages.office_billing.common import (
 from kooperativet.web.pages.office_billing.words import page
 from kooperativet.workflows.commission_read import read_assignment
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/office/inbox")

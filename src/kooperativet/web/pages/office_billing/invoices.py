@@ -27,7 +27,7 @@ from kooperativet.invoices.schemas import CreditNoteIssue, InvoiceIssue, Payment
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted, decimal_text
+from kooperativet.web.forms import PageRoute, Posted, decimal_text
 from kooperativet.web.i18n import request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
@@ -43,7 +43,7 @@ from kooperativet.web.pages.office_billing.words import page
 from kooperativet.web.reads import office_billing as reads
 from kooperativet.workflows.commission_read import read_assignment
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 class Show(StrEnum):

@@ -18,7 +18,7 @@ from kooperativet.invoices.router import MAX_CAMT054_BYTES
 from kooperativet.invoices.schemas import BankEntryAssign, BankEntryNotOurs
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted
+from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.i18n import request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
@@ -34,7 +34,7 @@ from kooperativet.web.pages.office_billing.invoices import payment_from, payment
 from kooperativet.web.pages.office_billing.words import page
 from kooperativet.web.reads import office_billing as reads
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 #: The counts an import reports, carried to the page that shows them.
 IMPORT_COUNTS = ("matched", "partly_paid", "unmatched", "already_imported")
 
@@ -127,6 +127,8 @@ def assign_entry(
         errors = _of_entry(entry_id, schema_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
     except DomainError as exc:
+        if exc.status == 404:  # no such entry (or invoice): the 404 page, as for any id that names nothing
+            raise
         errors = _of_entry(entry_id, service_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
     return see_other("/office/payments")
@@ -152,6 +154,8 @@ def mark_not_ours(
         errors = _of_entry(entry_id, schema_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
     except DomainError as exc:
+        if exc.status == 404:  # no such entry: the 404 page, as for any id that names nothing
+            raise
         errors = _of_entry(entry_id, service_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
     return see_other("/office/payments")

@@ -19,12 +19,12 @@ from kooperativet.invoices.mailing.reminder_pdf import REMINDER_PDF
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import Posted
+from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.pages.office_billing.common import OfficeUser, paging, see_other, service_errors, text
 from kooperativet.web.pages.office_billing.words import page
 from kooperativet.web.reads import office_billing as reads
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 def sending_context(session: Session, found: Invoice) -> dict[str, Any]:

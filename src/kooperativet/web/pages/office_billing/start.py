@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import N_
 from kooperativet.web.pages.office_billing.common import OfficeUser
 from kooperativet.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 #: (path, label, what it is for): every page of the office, the payroll and month-end pages included.
 OFFICE_PAGES = (
