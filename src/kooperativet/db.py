@@ -48,6 +48,7 @@ from sqlalchemy.orm import (
     make_transient_to_detached,
     mapped_column,
     object_mapper,
+    object_session,
     sessionmaker,
 )
 from sqlalchemy.sql.functions import FunctionElement
@@ -409,6 +410,17 @@ def fetch_locked(session: Session, query: Select[T]) -> T | None:
     the caller decides on what the transaction that held the lock committed, not on a copy the session had
     cached before (``populate_existing``)."""
     return session.scalar(query.with_for_update().execution_options(populate_existing=True))
+
+
+def read_locked(entity: Any) -> None:
+    """Read ``entity`` afresh and lock its row until the transaction ends (``SELECT … FOR UPDATE`` on
+    PostgreSQL; SQLite's one writer holds every write lock already): what is decided from it next is decided
+    on what the last committed change left, and no other transaction changes it before this one ends. Its
+    unflushed changes are dropped, so call it before making any."""
+    session = object_session(entity)
+    if session is None:
+        raise ValueError(f"{entity!r} belongs to no session")
+    session.refresh(entity, with_for_update=True)
 
 
 def take_turns(session: Session, *, work: str) -> None:

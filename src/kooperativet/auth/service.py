@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from kooperativet.auth.passwords import (
     verify_password,
 )
 from kooperativet.auth.tokens import TokenConfig, first_issue_time, issue_access_token
-from kooperativet.db import fetch_page
+from kooperativet.db import fetch_page, read_locked
 from kooperativet.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
 
 
@@ -99,8 +100,7 @@ def update_user(
     is_active: bool | None = None,
     password: str | None = None,
 ) -> User:
-    read_afresh(session, user)
-    check_version(user.version, version, what=f"user {user.id}")
+    check_version(user, version, what=f"user {user.id}")
     new_roles = set(roles) if roles is not None else user.roles
     new_active = user.is_active if is_active is None else is_active
     if Role.admin in user.roles and (Role.admin not in new_roles or not new_active):
@@ -144,7 +144,12 @@ def read_afresh(session: Session, user: User) -> None:
     session.refresh(user)
 
 
-def check_version(current: int, given: int, *, what: str) -> None:
+def check_version(entity: Any, given: int, *, what: str) -> None:
+    """Refuse (409 ``version_conflict``) a change made from a version of ``entity`` other than the stored
+    one. The row is read afresh and locked first (``db.read_locked``): two changes made from the same version
+    at once would otherwise both pass on PostgreSQL, and the second overwrite the first unseen."""
+    read_locked(entity)
+    current = entity.version
     if current != given:
         raise Conflict(
             f"{what} has changed since you read it (version {given}, now {current}); read it again",

@@ -69,6 +69,7 @@ REFUSALS: Final = {
         "member outside the run."
     ),
     "duplicate_personal_identity_number": N_("A member with this personnummer already exists."),
+    "born_after_joining": N_("The personnummer gives a date of birth after the day of joining."),
     "mail_not_failed": N_("Only a failed message can be sent again; this one is waiting or has been sent."),
     "entered_by_you": N_(
         "You entered this bank account; another treasurer or an admin, or the member, must confirm it."

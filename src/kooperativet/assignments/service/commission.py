@@ -96,7 +96,7 @@ def update_assignment(
 ) -> Assignment:
     """Change one's own draft; the period, client and lines are checked again as a whole."""
     require_own_draft(assignment, actor)
-    check_version(assignment.version, update.version, what=f"assignment {assignment.id}")
+    check_version(assignment, update.version, what=f"assignment {assignment.id}")
     changes = update.model_dump(exclude_unset=True, exclude={"version", "lines"})
     for field in ("client_id", "title", "period_start", "period_end", "extent_quantity", "extent_unit"):
         if field in changes and changes[field] is None:

@@ -61,7 +61,7 @@ def approve_assignment(
     require_office(actor)
     refuse_own_work(actor_id=actor.id, worker=assignment.member, act=f"approve assignment {assignment.id}")
     if warnings and not confirm_warnings:
-        check_version(assignment.version, version, what=f"assignment {assignment.id}")
+        check_version(assignment, version, what=f"assignment {assignment.id}")
         rules.next_status(assignment.status, Transition.approve)
         raise RuleViolation(
             "the assignment has warnings; approve again with confirm_warnings=true once you have read them",
@@ -132,6 +132,6 @@ def _advance(session: Session, assignment: Assignment, transition: Transition) -
 
 
 def _move(assignment: Assignment, transition: Transition, *, version: int) -> None:
-    check_version(assignment.version, version, what=f"assignment {assignment.id}")
+    check_version(assignment, version, what=f"assignment {assignment.id}")
     assignment.status = rules.next_status(assignment.status, transition)
     assignment.version += 1

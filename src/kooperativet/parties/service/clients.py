@@ -40,7 +40,7 @@ def create_client(session: Session, *, data: ClientCreate) -> Client:
 
 
 def update_client(session: Session, *, client: Client, update: ClientUpdate) -> Client:
-    check_version(client.version, update.version, what=f"client {client.id}")
+    check_version(client, update.version, what=f"client {client.id}")
     changes = update.model_dump(exclude_unset=True, exclude={"version"})
     for field in CLIENT_REQUIRED_FIELDS & set(changes):
         if changes[field] is None:

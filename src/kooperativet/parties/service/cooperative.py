@@ -52,7 +52,7 @@ def seed_cooperative(session: Session, *, settings: Settings) -> Cooperative | N
 
 def update_cooperative(session: Session, *, update: CooperativeUpdate) -> Cooperative:
     cooperative = get_cooperative(session)
-    check_version(cooperative.version, update.version, what="the cooperative's settings")
+    check_version(cooperative, update.version, what="the cooperative's settings")
     changes = update.model_dump(exclude_unset=True, exclude={"version"})
     for field in ("name", "f_tax_approved", "country"):
         if field in changes and changes[field] is None:

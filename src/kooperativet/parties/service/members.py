@@ -75,7 +75,7 @@ def update_member(
 ) -> MemberChange:
     """Change a member's record. A change of identity (name, personnummer) or bank account is an audit event
     with the old and new values masked; a new bank account waits for a second person's confirmation."""
-    check_version(member.version, update.version, what=f"member {member.id}")
+    check_version(member, update.version, what=f"member {member.id}")
     changes = update.model_dump(exclude_unset=True, exclude={"version"})
     if not policy.sees_everything(actor):
         refused = sorted(set(changes) - MEMBER_CONTACT_FIELDS)
@@ -226,3 +226,12 @@ def _link_user(session: Session, member: Member, user_id: int) -> None:
 def _check_membership_dates(member: Member) -> None:
     if member.left_on is not None and member.left_on < member.joined_on:
         raise RuleViolation("left_on cannot be before joined_on", field="left_on")
+    # A personnummer of a date still to come passes every check of its digits; nobody joins before birth,
+    # and the employer contribution rates would be chosen by a birth year ahead.
+    if member.birth_date > member.joined_on:
+        raise RuleViolation(
+            f"the personnummer gives a date of birth ({member.birth_date}) after the day of joining "
+            f"({member.joined_on})",
+            code="born_after_joining",
+            field="personal_identity_number",
+        )
