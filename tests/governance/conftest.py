@@ -14,6 +14,7 @@ from kooperativet.auth.models import Role
 from kooperativet.governance.dependencies import tally_key_bits
 from kooperativet.governance.models import BoardAssignment, BoardRole
 from kooperativet.governance.rulebooks import seed_default_rulebook
+from kooperativet.governance.rules.terms import swedish_day
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
@@ -25,9 +26,10 @@ TELLERS_PASSPHRASE = "rösträknarnas lösenfras"
 
 @pytest.fixture
 def clock(app: FastAPI) -> dict[str, datetime]:
-    """Freeze the API's clock; tests move it by setting ``clock["now"]``."""
+    """Freeze the API's clock; tests move it by setting ``clock["now"]``. Today is the Swedish day of that
+    moment, as in production (``api.dependencies.today``), not its UTC date."""
     state = {"now": NOW}
-    app.dependency_overrides[today] = lambda: state["now"].date()
+    app.dependency_overrides[today] = lambda: swedish_day(state["now"])
     app.dependency_overrides[now] = lambda: state["now"]
     return state
 

@@ -22,12 +22,17 @@ def test_the_app_keeps_ballot_casting_out_of_uvicorns_access_log(caplog: pytest.
     caplog.set_level(logging.INFO, logger=ACCESS_LOGGER)
     log_request("POST", "/api/v1/governance/votes/12/ballots")
     log_request("POST", "/api/v1/governance/votes/12/ballots?x=1")
+    log_request("POST", "/meetings/votes/12/ballot")  # the web page members vote from
     assert caplog.records == []
     log_request("GET", "/api/v1/governance/votes/12")
     log_request("POST", "/api/v1/governance/votes/12/close")
+    log_request("GET", "/meetings/votes/12")
+    log_request("POST", "/meetings/votes/12/close")
     assert [r.getMessage() for r in caplog.records] == [
         '192.0.2.7:51234 - "GET /api/v1/governance/votes/12 HTTP/1.1" 201',
         '192.0.2.7:51234 - "POST /api/v1/governance/votes/12/close HTTP/1.1" 201',
+        '192.0.2.7:51234 - "GET /meetings/votes/12 HTTP/1.1" 201',
+        '192.0.2.7:51234 - "POST /meetings/votes/12/close HTTP/1.1" 201',
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.header import decode_header, make_header
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
 from kooperativet.audit.service import verify
+from kooperativet.governance.models import BoardAssignment, BoardRole
 from kooperativet.parameters.service import seed_defaults, value_in_force
 from kooperativet.payroll.calculation import TaxSetting, calculate_payout
 from kooperativet.payroll.parameters import payroll_parameters_on
@@ -72,6 +73,27 @@ def test_per_capsulam_is_adopted_only_when_every_board_member_is_reached_and_agr
         )
     result = api.post(f"{API}/votes/{vote_id}/close", json={}, headers=headers).json()["result"]
     assert (result["outcome"], result["reason"]) == (outcome, reason)
+
+
+def test_a_board_member_whose_term_began_today_in_sweden_answers_a_per_capsulam_proposed_after_midnight(
+    api: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    """00:30 on 1 June in Stockholm is 22:30 on 31 May in UTC. A member whose board term begins on 1 June is
+    on the board that day; the proposal is checked against Sweden's day, and so must her answer be."""
+    newcomer = assembly.members[3]
+    session.add(
+        BoardAssignment(member_id=newcomer.member.id, role=BoardRole.member, term_from=date(2026, 6, 1))
+    )
+    session.flush()
+    clock["now"] = datetime(2026, 5, 31, 22, 30, tzinfo=UTC)
+    proposed = api.post(
+        f"{API}/per-capsulam", json={"question": "Köper vi en skrivare?"}, headers=assembly.officer.headers
+    )
+    assert proposed.status_code == 201, proposed.text
+    answer = api.post(
+        f"{API}/votes/{proposed.json()['id']}/ballots", json={"choice": "yes"}, headers=newcomer.headers
+    )
+    assert answer.status_code == 201, answer.text
 
 
 def test_an_adopted_decision_sets_the_fee_from_its_date_and_payroll_reads_it(

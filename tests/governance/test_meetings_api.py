@@ -163,6 +163,40 @@ def test_open_vote_counts_each_voter_and_refuses_a_second_vote_and_jav(
     assert late.json()["code"] == "vote_closed"
 
 
+def test_a_disqualified_member_cannot_vote_as_the_proxy_of_another(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    """SFS 2018:672 6 kap. 27 §: a member may not take part in a vote on a matter about herself, "själv
+    eller genom ombud eller som ombud för någon annan" (in person, by proxy or as another's proxy)."""
+    meeting_id = plan_meeting(api, assembly)
+    headers = assembly.officer.headers
+    holder, principal = assembly.ids()[3], assembly.ids()[4]
+    proxy = {"principal_member_id": principal, "attendee_member_id": holder, "dated": "2026-11-01"}
+    assert api.post(f"{API}/meetings/{meeting_id}/proxies", json=proxy, headers=headers).status_code == 201
+    assert api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "K"}, headers=headers).json()["ok"]
+    clock["now"] = MEETING_OPENS
+    assert api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=headers).status_code == 200
+    for member_id in assembly.ids()[:4]:  # the principal stays away: her proxy holder attends
+        response = api.post(
+            f"{API}/meetings/{meeting_id}/attendance", json={"member_id": member_id}, headers=headers
+        )
+        assert response.status_code == 201, response.text
+    vote = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={"method": "open", "question": "Ansvarsfrihet för Mia?", "excluded_member_ids": [holder]},
+        headers=headers,
+    )
+    assert vote.status_code == 201, vote.text
+    as_proxy = api.post(
+        f"{API}/votes/{vote.json()['id']}/ballots",
+        json={"choice": "yes", "on_behalf_of_member_id": principal},
+        headers=assembly.members[3].headers,
+    )
+    assert as_proxy.status_code == 422, as_proxy.text
+    assert as_proxy.json()["code"] == "voter_excluded"
+    assert api.get(f"{API}/votes/{vote.json()['id']}", headers=headers).json()["voted"] == 0
+
+
 def test_a_tied_open_vote_needs_the_chairs_casting_vote(api: TestClient, assembly: Assembly, clock) -> None:
     meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
@@ -199,6 +233,20 @@ def test_a_vote_with_an_end_time_closes_early_only_when_everyone_has_voted(
     assert early.json()["code"] == "early_close_not_allowed"
     clock["now"] += timedelta(hours=1)
     assert api.post(f"{API}/votes/{vote_id}/close", json={}, headers=headers).status_code == 200
+
+
+def test_an_end_time_without_a_time_zone_is_refused_by_its_field(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    """A bare 20:00 is one moment in Stockholm and another in UTC: the API asks for the zone, not a guess."""
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    refused = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={"method": "open", "question": "Q?", "ends_at": "2026-12-20T20:00:00"},
+        headers=assembly.officer.headers,
+    )
+    assert refused.status_code == 422, refused.text
+    assert "ends_at" in refused.text
 
 
 def test_a_non_member_and_a_former_member_cannot_vote(

@@ -20,8 +20,17 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
 from kooperativet.documents.render import html_to_pdf
+from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance import minutes_text
-from kooperativet.governance.models import AgendaItemKind, Minutes, VoteMethod
+from kooperativet.governance.models import (
+    AgendaItemKind,
+    Meeting,
+    Minutes,
+    MinutesApproval,
+    Vote,
+    VoteMethod,
+    VoteStatus,
+)
 from kooperativet.governance.rules.terms import DecisionKind, MeetingKind, Outcome
 from tests.documents.glyphs import glyph_problems
 from tests.governance.conftest import MEETING_DAY, Assembly
@@ -412,6 +421,53 @@ def test_a_redrawn_draft_must_be_approved_again(
     assert events(session, "minutes_approvals_withdrawn") == [
         {"minutes_id": draft["id"], "draft_sha256": draft["sha256"], "member_ids": [adjuster1.member.id]}
     ]
+
+
+def test_approvals_of_different_drafts_never_lock_the_minutes(
+    api: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    """Adjusted means both adjusters read the same text: an approval naming another draft (one written by a
+    request that read the draft before it was redrawn) keeps the minutes from locking."""
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+    assert api.post(f"{API}/meetings/{meeting_id}/close", headers=headers).status_code == 200
+    draft = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers).json()
+    session.add(
+        MinutesApproval(
+            minutes_id=draft["id"],
+            member_id=assembly.members[2].member.id,
+            draft_sha256="0" * 64,
+            approved_at=clock["now"],
+        )
+    )
+    session.flush()
+    refused = api.post(f"{API}/minutes/{draft['id']}/approvals", headers=assembly.members[3].headers)
+    assert (refused.status_code, refused.json()["code"]) == (409, "approvals_of_different_drafts")
+    assert session.get(Minutes, draft["id"]).locked_at is None
+
+
+def test_a_per_capsulam_decision_goes_in_the_minutes_of_the_next_board_meeting_by_the_swedish_day(
+    session: Session, rulebook: int
+) -> None:
+    """Closed at 00:30 on 21 December in Stockholm (23:30 on the 20th in UTC): after the board met on the
+    20th, so the next board meeting's minutes record it, not the minutes of the 20th."""
+    met, next_meeting = (
+        Meeting(kind=MeetingKind.BOARD, title="Styrelsemöte", held_on=day, rulebook_id=rulebook)
+        for day in (date(2026, 12, 20), date(2027, 1, 15))
+    )
+    decided = Vote(
+        method=VoteMethod.per_capsulam,
+        decision_kind=DecisionKind.BOARD,
+        question="Köper vi en skrivare?",
+        rulebook_id=rulebook,
+        status=VoteStatus.closed,
+        opened_at=datetime(2026, 12, 20, 20, 0, tzinfo=UTC),
+        closed_at=datetime(2026, 12, 20, 23, 30, tzinfo=UTC),
+    )
+    session.add_all([met, next_meeting, decided])
+    session.flush()
+    assert minutes_service._per_capsulam_since_last_board_meeting(session, met) == []
+    assert minutes_service._per_capsulam_since_last_board_meeting(session, next_meeting) == [decided]
 
 
 def test_minutes_need_a_chair_a_secretary_and_two_adjusters(

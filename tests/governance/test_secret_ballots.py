@@ -203,6 +203,23 @@ def cast_all(api: TestClient, assembly: Assembly, vote_id: int, bodies: list[dic
     return receipts
 
 
+def test_an_election_of_more_seats_than_candidates_elects_every_candidate_voted_for(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    election = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={"method": "election", "question": "Val", "seats": 3, "candidates": ["Anna", "Bo"], **TELLERS},
+        headers=assembly.officer.headers,
+    )
+    assert election.status_code == 201, election.text
+    vote_id = election.json()["id"]
+    cast_all(api, assembly, vote_id, [{"candidates": ["Anna", "Bo"]}] * 5)
+    closed = api.post(f"{API}/votes/{vote_id}/close", json=TELLERS, headers=assembly.officer.headers)
+    assert closed.status_code == 200, closed.text
+    assert sorted(closed.json()["result"]["elected"]) == ["Anna", "Bo"]
+
+
 def test_a_secret_ballot_cannot_be_opened_without_the_tellers_passphrase(
     api: TestClient, assembly: Assembly, clock
 ) -> None:

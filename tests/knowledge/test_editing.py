@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
@@ -15,6 +16,7 @@ from kooperativet.knowledge.models import ArticleSource, VersionKind
 from kooperativet.knowledge.reads import effective_bank, facts_on, shown
 from kooperativet.parameters import service as parameters
 
+API = "/api/v1/knowledge"
 SLUG = "commission-to-salary"  # a default article that names {{ param.fee_rate }}
 NBSP = "\N{NO-BREAK SPACE}"
 
@@ -64,6 +66,19 @@ def test_hide_and_show(session: Session, board) -> None:
     assert effective_bank(session)[SLUG].hidden
     editing.set_hidden(session, slug=SLUG, hidden=False)
     assert not effective_bank(session)[SLUG].hidden
+
+
+def test_a_hidden_article_is_404_for_a_member_and_for_the_treasurer_but_listed_for_the_board(
+    api: TestClient, make_user, make_member
+) -> None:
+    editor = make_user(Role.board)
+    hidden = api.put(f"{API}/articles/{SLUG}/hidden", json={"hidden": True}, headers=editor.headers)
+    assert hidden.status_code == 200, hidden.text
+    for reader in (make_member(), make_user(Role.treasurer)):
+        assert api.get(f"{API}/articles/{SLUG}", headers=reader.headers).status_code == 404
+        assert SLUG not in {a["slug"] for a in api.get(f"{API}/articles", headers=reader.headers).json()}
+    assert api.get(f"{API}/articles/{SLUG}", headers=editor.headers).json()["hidden"] is True
+    assert SLUG in {a["slug"] for a in api.get(f"{API}/articles", headers=editor.headers).json()}
 
 
 def test_a_new_article_of_the_cooperatives_own(session: Session, board) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -165,7 +166,7 @@ def test_the_second_cooperative_sees_what_differs_and_takes_what_it_wants(first,
         assert sharing.differences(bank[SLUG], document, origin="x")["sv"] == []
 
 
-TWICE = {"slug": "x", "texts": {"sv": {"title": "T"}, "en": {"title": "T"}}}
+TWICE = {"slug": "var-rutin", "texts": {"sv": {"title": "T"}, "en": {"title": "T"}}}
 
 
 @pytest.mark.parametrize(
@@ -177,7 +178,7 @@ TWICE = {"slug": "x", "texts": {"sv": {"title": "T"}, "en": {"title": "T"}}}
         {
             "format": sharing.BUNDLE_FORMAT,
             "format_version": 1,
-            "articles": [{"slug": "x", "texts": {"sv": {}}}],
+            "articles": [{"slug": "var-rutin", "texts": {"sv": {}}}],
         },
         {"format": sharing.BUNDLE_FORMAT, "format_version": 1, "articles": "many"},
     ],
@@ -187,3 +188,102 @@ def test_a_file_that_is_not_a_bundle_is_refused(session: Session, make_user, bun
     with pytest.raises(RuleViolation) as refused:
         sharing.import_bundle(session, bundle, importer=board, importer_name="x")
     assert refused.value.extra["field"] == "bundle"
+
+
+# --- over the API: what a bundle may bring in -------------------------------------------------------------
+
+API = "/api/v1/knowledge"
+OFFICE_ROUTINE = "month-end-routine"  # a default article for the office only
+THEIR_TEXT = {"title": "Månadsskiftet", "summary": "", "body": "Så gör vi.", "sources": []}
+
+
+def _their_bundle(slug: str, **article) -> dict:
+    return {
+        "format": sharing.BUNDLE_FORMAT,
+        "format_version": 1,
+        "origin": "Grannkooperativet",
+        "exported_at": "2026-12-01T10:00:00+00:00",
+        "articles": [
+            {
+                "slug": slug,
+                "category": "pay",
+                "audience": "member",
+                "related": ["what-the-fee-pays"],
+                "texts": {"sv": THEIR_TEXT, "en": {**THEIR_TEXT, "title": "Month end"}},
+                "versions": [],
+                **article,
+            }
+        ],
+    }
+
+
+def test_taking_a_text_for_an_office_routine_does_not_show_it_to_members(
+    api: TestClient, session: Session, make_user, make_member
+) -> None:
+    """'Take' makes their text a new version of our article; its audience, category and related articles
+    stay ours, even for a default article never edited here. A bundle saying ``audience: member`` for an
+    office routine must not open it to every member."""
+    ours = default_bank()[OFFICE_ROUTINE]
+    assert ours.audience == "office"
+    board, member = make_user(Role.board), make_member()
+    imported = api.post(f"{API}/imports", json=_their_bundle(OFFICE_ROUTINE), headers=board.headers)
+    assert imported.status_code == 201, imported.text
+    proposal_id = imported.json()["proposals"][0]["id"]
+    taken = api.post(f"{API}/proposals/{proposal_id}/take", json={"languages": ["sv"]}, headers=board.headers)
+    assert taken.status_code == 200, taken.text
+    assert api.get(f"{API}/articles/{OFFICE_ROUTINE}", headers=member.headers).status_code == 404
+    listed = api.get(f"{API}/articles", headers=member.headers).json()
+    assert OFFICE_ROUTINE not in {a["slug"] for a in listed}
+    article = effective_bank(session)[OFFICE_ROUTINE]
+    assert (article.audience, article.category, article.related) == (
+        ours.audience,
+        ours.category,
+        tuple(ours.related),
+    )
+    assert str(article.source) == "default"
+    assert article.texts["sv"].title == "Månadsskiftet"
+
+
+@pytest.mark.parametrize("slug", ["Vår Replokal", "a", "x" * 81, "-replokal-"])
+def test_an_imported_article_needs_an_address_a_new_article_could_have(
+    api: TestClient, make_user, slug: str
+) -> None:
+    """``POST /articles`` refuses these slugs (lower-case letters, digits and hyphens, 3–80); a bundle must
+    not bring one in by the back door."""
+    board = make_user(Role.board)
+    written = api.post(
+        f"{API}/articles",
+        json={"slug": slug, "category": "pay", "texts": {"sv": THEIR_TEXT}},
+        headers=board.headers,
+    )
+    assert written.status_code == 422
+    imported = api.post(f"{API}/imports", json=_their_bundle(slug), headers=board.headers)
+    assert imported.status_code == 422, imported.text
+    assert imported.json()["code"] == "knowledge_bundle_invalid"
+    assert slug not in {a["slug"] for a in api.get(f"{API}/articles", headers=board.headers).json()}
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        {"sv": {**THEIR_TEXT, "sources": ["https://example.se"]}},
+        {"sv": {**THEIR_TEXT, "sources": [{"title": "x", "url": "javascript:alert(1)"}]}},
+        {"sv": "only a string"},
+        {"sv": {**THEIR_TEXT, "title": None}},
+    ],
+)
+def test_a_malformed_text_in_a_bundle_is_a_422_at_import_or_take_never_a_500(
+    api: TestClient, make_user, texts: dict
+) -> None:
+    board = make_user(Role.board)
+    bundle = _their_bundle("var-egen-rutin", texts={"en": {**THEIR_TEXT, "title": "Ours"}, **texts})
+    imported = api.post(f"{API}/imports", json=bundle, headers=board.headers)
+    assert imported.status_code in (201, 422), imported.text
+    if imported.status_code == 201:
+        proposal_id = imported.json()["proposals"][0]["id"]
+        taken = api.post(
+            f"{API}/proposals/{proposal_id}/take", json={"languages": ["sv"]}, headers=board.headers
+        )
+        assert taken.status_code in (200, 422), taken.text
+        diff = api.get(f"{API}/proposals/{proposal_id}/diff", headers=board.headers)
+        assert diff.status_code in (200, 422), diff.text

@@ -1,9 +1,10 @@
 """Ballot casting stays out of the HTTP access log.
 
 Uvicorn's access log writes a line per request with the client's address, in the order requests arrive. For
-``POST /api/v1/governance/votes/{id}/ballots`` those lines put the voters' addresses in casting order, the
-same order in which a copy of the database's write-ahead log holds the ballots; together they would link a
-ballot to its voter. The filter drops exactly those lines; every other request is logged as before.
+``POST /api/v1/governance/votes/{id}/ballots`` (the API) and ``POST /meetings/votes/{id}/ballot`` (the web
+page members vote from, ``web.pages.meetings_votes``) those lines put the voters' addresses in casting order,
+the same order in which a copy of the database's write-ahead log holds the ballots; together they would link
+a ballot to its voter. The filter drops exactly those lines; every other request is logged as before.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import logging
 import re
 
 ACCESS_LOGGER = "uvicorn.access"
-_BALLOT_CASTING = re.compile(r"^/api/v1/governance/votes/[^/?]+/ballots/?(\?.*)?$")
+_BALLOT_CASTING = re.compile(
+    r"^(/api/v1/governance/votes/[^/?]+/ballots|/meetings/votes/[^/?]+/ballot)/?(\?.*)?$"
+)
 
 
 class BallotCastingFilter(logging.Filter):

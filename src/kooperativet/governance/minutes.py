@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import ChainHead, append_event, chain_head
+from kooperativet.db import fetch_locked
 from kooperativet.documents.pipeline import DocumentKind, register_kind, render_after_commit, stored_pdf
 from kooperativet.documents.render import html_to_pdf, render_html
 from kooperativet.errors import Conflict, NotFound, RuleViolation
@@ -121,7 +122,9 @@ def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = Fal
 
 
 def _per_capsulam_since_last_board_meeting(session: Session, meeting: Meeting) -> list[Vote]:
-    """Per capsulam decisions are recorded in the minutes of the next board meeting."""
+    """Per capsulam decisions are recorded in the minutes of the next board meeting. Meetings are held on
+    Swedish days, so a decision is placed on the Swedish day it closed (00:30 in Stockholm is the day after
+    in UTC)."""
     previous = session.scalar(
         select(func.max(Meeting.held_on)).where(
             Meeting.kind == MeetingKind.BOARD, Meeting.held_on < meeting.held_on
@@ -136,8 +139,8 @@ def _per_capsulam_since_last_board_meeting(session: Session, meeting: Meeting) -
         v
         for v in closed
         if v.closed_at is not None
-        and (previous is None or v.closed_at.date() > previous)
-        and v.closed_at.date() <= meeting.held_on
+        and (previous is None or swedish_day(v.closed_at) > previous)
+        and swedish_day(v.closed_at) <= meeting.held_on
     ]
 
 
@@ -328,8 +331,10 @@ def draw_up_minutes(
             "the meeting chose no chair, secretary and two adjusters: no one could sign or adjust minutes",
             code="officials_missing",
         )
-    latest = session.scalar(
-        select(Minutes).where(Minutes.meeting_id == meeting.id).order_by(Minutes.version.desc()).limit(1)
+    # Locked: an adjuster's approval of the draft waits for the redraw, and then reads the new draft.
+    latest = fetch_locked(
+        session,
+        select(Minutes).where(Minutes.meeting_id == meeting.id).order_by(Minutes.version.desc()).limit(1),
     )
     reason = (correction_reason or "").strip() or None
     if latest is not None and latest.locked_at is not None and reason is None:

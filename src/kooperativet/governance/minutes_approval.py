@@ -16,10 +16,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
-from kooperativet.errors import Conflict, PermissionDenied
+from kooperativet.db import fetch_locked
+from kooperativet.errors import Conflict, NotFound, PermissionDenied
 from kooperativet.governance.minutes import write_minutes
 from kooperativet.governance.models import Meeting, Minutes, MinutesApproval
 from kooperativet.parties.models import Member
@@ -31,6 +33,7 @@ def adjusters_of(meeting: Meeting) -> frozenset[int]:
 
 def approve_minutes(session: Session, *, minutes: Minutes, member: Member, now: datetime) -> Minutes:
     """Record ``member``'s approval of the draft as it reads now; the second approval locks the minutes."""
+    minutes = _locked(session, minutes)
     if minutes.locked_at is not None:
         raise Conflict(f"minutes {minutes.id} are already adjusted and locked", code="minutes_locked")
     meeting = session.get(Meeting, minutes.meeting_id)
@@ -71,10 +74,25 @@ def approve_minutes(session: Session, *, minutes: Minutes, member: Member, now: 
     return minutes
 
 
+def _locked(session: Session, minutes: Minutes) -> Minutes:
+    """The minutes read afresh and locked until the transaction ends: a redraw of the draft
+    (``minutes.draw_up_minutes``) and an approval take turns, so an approval names the draft as it is."""
+    locked = fetch_locked(session, select(Minutes).where(Minutes.id == minutes.id))
+    if locked is None:
+        raise NotFound(f"minutes {minutes.id} do not exist")
+    return locked
+
+
 def _lock(session: Session, *, minutes: Minutes, meeting: Meeting, now: datetime) -> None:
     """Both adjusters approved the same draft: write the adjusted minutes and lock them for good; their PDF
     follows the commit."""
     draft = minutes.sha256
+    if any(a.draft_sha256 != draft for a in minutes.approvals):
+        # Adjusted means both read the same text; an approval of another draft never locks this one.
+        raise Conflict(
+            f"the approvals of minutes {minutes.id} name different drafts: redraw them and approve again",
+            code="approvals_of_different_drafts",
+        )
     write_minutes(session, minutes=minutes, meeting=meeting, final=True, now=now)
     minutes.locked_at = now
     session.flush()

@@ -57,6 +57,7 @@ from kooperativet.governance.votes import (
     candidates_of,
     encrypted_ballots,
     excluded_of,
+    locked_vote,
     published_ballots,
     vote_day,
     voted_count,
@@ -145,6 +146,7 @@ def close_vote(
     its ciphertexts with the key that ``tellers_passphrase`` unwraps; only the sums are decrypted, published
     with their randomness, and the wrapped key is then erased.
     """
+    vote = locked_vote(session, vote)
     if vote.status != VoteStatus.open:
         raise Conflict(f"vote {vote.id} is already closed", code="vote_closed")
     if vote.method not in SECRET_METHODS and tellers_passphrase is not None:

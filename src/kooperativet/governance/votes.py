@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
+from kooperativet.db import fetch_locked
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
@@ -33,7 +34,7 @@ from kooperativet.governance.models import (
 )
 from kooperativet.governance.rulebooks import rulebook_in_force, rulebook_of
 from kooperativet.governance.rules.procedure import may_change_vote
-from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, swedish_day
 from kooperativet.governance.schemas.votes import (
     BallotCreate,
     ParameterProposal,
@@ -204,6 +205,16 @@ def get_vote(session: Session, *, vote_id: int) -> Vote:
     return vote
 
 
+def locked_vote(session: Session, vote: Vote) -> Vote:
+    """``vote`` read afresh and locked until the transaction ends. Casting and closing take turns on it: a
+    vote cast while the vote closes is either counted or refused (``vote_closed``), never stored uncounted,
+    and two closes at once record one result."""
+    locked = fetch_locked(session, select(Vote).where(Vote.id == vote.id))
+    if locked is None:
+        raise NotFound(f"vote {vote.id} does not exist")
+    return locked
+
+
 def excluded_of(vote: Vote) -> list[int]:
     return [int(i) for i in vote.excluded_member_ids]
 
@@ -213,7 +224,9 @@ def candidates_of(vote: Vote) -> list[str] | None:
 
 
 def vote_day(vote: Vote, meeting: Meeting | None) -> date:
-    return meeting.held_on if meeting is not None else vote.opened_at.date()
+    """The day whose members and board vote: the meeting's, or for per capsulam the Swedish day it was put
+    (the day ``propose_per_capsulam`` checked the board on), not the UTC date."""
+    return meeting.held_on if meeting is not None else swedish_day(vote.opened_at)
 
 
 def _check_voter(session: Session, *, vote: Vote, caster: Member, data: BallotCreate) -> int:
@@ -232,6 +245,12 @@ def _check_voter(session: Session, *, vote: Vote, caster: Member, data: BallotCr
         )
     if voter_id in excluded_of(vote):
         raise RuleViolation(f"member {voter_id} is disqualified (jäv) on this matter", code="voter_excluded")
+    # SFS 2018:672 6 kap. 27 §: a disqualified member votes neither herself nor "som ombud för någon annan".
+    if caster.id in excluded_of(vote):
+        raise RuleViolation(
+            "you are disqualified (jäv) on this matter and may not vote as another's proxy either",
+            code="voter_excluded",
+        )
     voter = existing_member(session, voter_id, field="on_behalf_of_member_id")
     if not voter.is_current_on(day) or not caster.is_current_on(day):
         raise RuleViolation("only current members vote", code="not_a_current_member")
@@ -252,6 +271,7 @@ def cast_vote(
     the candidates), then writes the voter onto the roll and, in the same transaction, an unlinked ballot
     (random id, no time) holding only ciphertexts encrypted with randomness from ``rng``.
     """
+    vote = locked_vote(session, vote)
     if vote.status != VoteStatus.open or (vote.ends_at is not None and now >= vote.ends_at):
         raise Conflict(f"vote {vote.id} is closed", code="vote_closed")
     voter_id = _check_voter(session, vote=vote, caster=caster, data=data)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kooperativet.auth.models import User
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.knowledge.bank import FORMAT_VERSION, LANGUAGES, Text, default_bank, sources_from
-from kooperativet.knowledge.editing import add_version, article_row, check_details, check_text
+from kooperativet.knowledge.editing import SLUG, add_version, article_row, check_details, check_text, own_row
 from kooperativet.knowledge.models import (
     Article,
     ArticleSource,
@@ -98,9 +98,17 @@ def _refuse(detail: str) -> RuleViolation:
     return RuleViolation(detail, code="knowledge_bundle_invalid", field="bundle")
 
 
+def _check_slug(slug: str) -> None:
+    """An address one of our own articles could have (``editing.add`` holds a new one to the same rule):
+    taking the article makes it ours."""
+    if not SLUG.match(slug):
+        raise _refuse(f"{slug!r}: an article's address holds lower-case letters, digits and hyphens (3–80)")
+
+
 def _checked_article(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict) or not isinstance(document.get("slug"), str):
         raise _refuse("every article in the bundle needs a slug")
+    _check_slug(document["slug"])
     texts = document.get("texts")
     if not isinstance(texts, dict) or not all(language in texts for language in LANGUAGES):
         raise _refuse(f"{document['slug']}: the bundle must hold the text in {' and '.join(LANGUAGES)}")
@@ -210,9 +218,7 @@ def take(
     chosen = [language for language in LANGUAGES if language in languages]
     if not chosen:
         raise RuleViolation("choose a language to take", code="knowledge_no_language", field="languages")
-    article = article_row(session, row.slug)
-    if article is None:
-        article = _new_from(session, document)
+    article = _ours_to_take_into(session, row.slug, document)
     note = f"from {bank_import.origin} (import {bank_import.id}, {bank_import.exported_at[:10]})"
     versions = []
     for language in chosen:
@@ -232,9 +238,19 @@ def take(
     return versions
 
 
+def _ours_to_take_into(session: Session, slug: str, document: Mapping[str, Any]) -> Article:
+    """The article their text becomes a version of. One of the default bank keeps our category, audience
+    and related articles, even never edited here: they only send a text, and an office routine must not
+    open to every member because their bundle says ``audience: member``."""
+    if slug in default_bank():
+        return own_row(session, slug)
+    return article_row(session, slug) or _new_from(session, document)
+
+
 def _new_from(session: Session, document: Mapping[str, Any]) -> Article:
+    """An article we did not have, from the bundle: theirs, marked imported."""
     slug = document["slug"]
-    source = ArticleSource.default if slug in default_bank() else ArticleSource.imported
+    _check_slug(slug)  # again for a proposal kept before imports checked it
     category, audience = str(document.get("category")), str(document.get("audience"))
     check_details(category, audience)
     article = Article(
@@ -242,7 +258,7 @@ def _new_from(session: Session, document: Mapping[str, Any]) -> Article:
         category=category,
         audience=audience,
         hidden=False,
-        source=source,
+        source=ArticleSource.imported,
         related=json.dumps([str(s) for s in document.get("related") or []]),
     )
     session.add(article)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from kooperativet.api.types import MultilineText, ReadSchema, Schema, Text
 from kooperativet.governance.models import OpenVoteCast, Vote, VoteMethod, VoteStatus
@@ -34,7 +34,9 @@ class VoteCreate(Schema):
     candidates: list[Text] | None = Field(default=None, description="elections: the candidates' names")
     excluded_member_ids: list[int] = Field(default_factory=list, description="members disqualified (jäv)")
     hide_results: bool = Field(default=False, description="open votes: hide the tally until close")
-    ends_at: datetime | None = None
+    ends_at: AwareDatetime | None = Field(
+        default=None, description="with its time zone (a moment without one is refused, 422)"
+    )
     sets_parameter: ParameterProposal | None = Field(
         default=None, description="if adopted, this dated parameter value is added, citing the decision"
     )
