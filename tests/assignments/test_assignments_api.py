@@ -147,6 +147,36 @@ def test_reverse_charge_to_an_eu_business_with_its_vat_number(api: TestClient, m
     assert created["lines"][0]["vat_rate"] == "0.00"
 
 
+@pytest.mark.parametrize(
+    ("client", "category", "reason"),
+    [
+        ({"name": "Svensk Scen AB", "vat_number": "SE556026998601"}, "AE", "Swedish VAT"),
+        (
+            {"name": "Kulturhaus Berlin GmbH", "vat_number": "DE136695976", "country": "DE"},
+            "O",
+            "outside the EU",
+        ),
+    ],
+)
+def test_a_vat_category_that_does_not_fit_where_the_client_is_is_refused_next_to_the_lines_vat(
+    api: TestClient, session: Session, make_member, client: dict[str, str], category: str, reason: str
+) -> None:
+    # AE is for a business buyer in another EU country, O for a buyer outside the EU (invoicing.md).
+    record = Client(**client)
+    session.add(record)
+    session.flush()
+    lines = [{"description": "Lecture", "quantity": "1", "unit": "LS", "unit_price": "2000.00"}]
+    body = assignment_body(record.id, lines=[{**lines[0], "vat_category": category, "vat_rate": "0"}])
+
+    response = api.post("/api/v1/assignments", json=body, headers=make_member().headers)
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert (problem["code"], problem["errors"][0]["field"]) == ("vat_rule", "lines.0.vat_category")
+    assert reason in problem["errors"][0]["reason"]
+    assert count(session, Assignment) == 0
+
+
 def line(**changes: object) -> dict[str, object]:
     return {
         "description": "Konsert",

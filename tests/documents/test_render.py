@@ -12,6 +12,7 @@ from kooperativet.documents.render import (
     AssetRefused,
     Attachment,
     country_name,
+    deduction,
     money,
     percent,
     printable,
@@ -20,6 +21,7 @@ from kooperativet.documents.render import (
     render_pdf,
     template_asset,
     templates_dir,
+    wrappable,
 )
 from tests.documents.glyphs import font_names, glyph_problems
 
@@ -155,8 +157,51 @@ def test_characters_the_fonts_cannot_draw_are_replaced(text: str, expected: str)
     assert printable(text) == expected
 
 
-def test_a_line_separator_becomes_a_line_break_and_the_rest_stays_escaped() -> None:
-    assert printable("första <b>\u2028andra") == Markup("första &lt;b&gt;<br>andra")
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\n", "\r\n"])
+def test_a_line_break_becomes_a_line_break_and_the_rest_stays_escaped(separator: str) -> None:
+    """Free text stores a typed line break as a line feed (api.types.MultilineText): a credit note's reason,
+    an employment's duties, a motion, a vote's question, a payslip correction's reason."""
+    assert printable(f"första <b>{separator}andra") == Markup("första &lt;b&gt;<br>andra")
+
+
+@pytest.mark.parametrize(
+    ("amount", "language", "expected"),
+    [
+        (Decimal("-0.15"), "sv", "\u22120,15"),
+        (Decimal("-12772.57"), "sv", "\u221212\xa0772,57"),
+        (Decimal("-1234.50"), "en", "\u22121,234.50"),
+        (Decimal("-0.00"), "sv", "0,00"),
+        (Decimal("-0.001"), "sv", "0,00"),
+    ],
+)
+def test_a_negative_amount_is_written_with_the_minus_sign(
+    amount: Decimal, language: str, expected: str
+) -> None:
+    assert money(amount, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [(Decimal("480.00"), "\u2212480,00"), (Decimal("0.00"), "0,00"), (Decimal("-12.50"), "12,50")],
+)
+def test_a_deduction_carries_the_minus_sign_only_when_something_is_deducted(
+    amount: Decimal, expected: str
+) -> None:
+    assert deduction(amount) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("1\xa0234\xa0567,125", "sv", "1<wbr>\xa0234<wbr>\xa0567,125"),
+        ("\u2212999\xa0999,99", "sv", "\u2212999<wbr>\xa0999,99"),
+        ("1,234,567.125", "en", "1,<wbr>234,<wbr>567.125"),
+        ("2,5", "sv", "2,5"),
+        ("<b>", "sv", "&lt;b&gt;"),
+    ],
+)
+def test_a_number_may_wrap_at_its_thousands_separators_only(text: str, language: str, expected: str) -> None:
+    assert str(wrappable(text, language)) == expected
 
 
 def test_emoji_control_characters_and_line_separators_draw_no_missing_glyph() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -9,10 +10,13 @@ from decimal import Decimal
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from kooperativet.api.dependencies import today
+from kooperativet.assignments.rules import ExtentUnit
 from kooperativet.auth.models import Role
 from kooperativet.employments.certificate import PayEstimate, holiday_pay_with_each_salary, pay_estimate
+from kooperativet.employments.service.certificate import extent_text
 from kooperativet.parameters import service as parameters_service
 from tests.assignments.factories import approve, assignment_body, register, submit
 from tests.documents.glyphs import glyph_problems
@@ -66,8 +70,16 @@ def certificate_text(
     session.flush()
     treasurer = make_user(Role.treasurer)
 
-    def text(**changes: object) -> str:
+    def text(*, country: str | None = None, lines: bool = False, **changes: object) -> str:
         member = make_member()
+        if country is not None:
+            member.member.street, member.member.postal_code, member.member.city = (
+                "Calle Mayor 5",
+                "28013",
+                "Madrid",
+            )
+            member.member.country = country
+            session.flush()
         body = assignment_body(client_record.id, **changes)
         submitted = submit(api, member.headers, register(api, member.headers, body))
         approve(api, treasurer.headers, submitted, confirm=True)
@@ -76,7 +88,11 @@ def certificate_text(
             f"/api/v1/employments/{employment['id']}/certificate.pdf", headers=member.headers
         ).content
         assert glyph_problems(pdf) == []
-        return text_of(pdf)
+        return (
+            text_of(pdf)
+            if not lines
+            else "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        )
 
     return text
 
@@ -126,3 +142,36 @@ def test_every_comma_is_followed_by_a_space(certificate_text) -> None:
         for i, c in enumerate(text)
         if c == "," and not text[i + 1 : i + 2].isspace() and not text[i + 1 : i + 2].isdigit()
     ] == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "language", "expected"),
+    [
+        ("1", ExtentUnit.days, "sv", "1 dag"),
+        ("1.00", ExtentUnit.hours, "sv", "1 timme"),
+        ("5.00", ExtentUnit.days, "sv", "5 dagar"),
+        ("2.5", ExtentUnit.days, "sv", "2,5 dagar"),
+        ("1500", ExtentUnit.hours, "sv", "1\xa0500 timmar"),
+        ("1", ExtentUnit.days, "en", "1 day"),
+        ("1500", ExtentUnit.hours, "en", "1,500 hours"),
+    ],
+)
+def test_the_extent_is_singular_for_one_and_written_as_swedes_write_numbers(
+    amount: str, unit: ExtentUnit, language: str, expected: str
+) -> None:
+    assert extent_text(Decimal(amount), unit, language) == expected
+
+
+def test_one_day_of_work_is_one_dag(certificate_text) -> None:
+    text = certificate_text(extent_quantity="1", period_end="2026-10-05")
+    assert "Normal arbetstid: uppdragets omfattning, 1 dag under anställningsperioden" in text
+
+
+def test_the_duties_keep_their_line_breaks(certificate_text) -> None:
+    text = certificate_text(description="Leda skrivarverkstad.\nAndra raden: läsa texterna.", lines=True)
+    assert "Leda skrivarverkstad.\nAndra raden: läsa texterna." in text
+
+
+def test_a_member_abroad_has_the_country_in_the_address(certificate_text) -> None:
+    assert "Calle Mayor 5 28013 Madrid Spanien" in certificate_text(country="ES")
+    assert "Sverige" not in certificate_text(country="SE")

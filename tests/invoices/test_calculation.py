@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.calculation import (
+    CreditedVat,
+    CreditShare,
     InvoiceLine,
     InvoiceRuleViolation,
     InvoiceTotals,
@@ -208,6 +210,42 @@ def test_invoice_totals_check_their_invariants(
             payable_amount=Decimal(payable),
         )
     assert raised.value.field == field
+
+
+def test_a_credit_note_states_its_share_of_the_invoices_vat_and_rounding() -> None:
+    # The rest of 1 000.40 after 300.30 was credited: 700.10 with the 175.02 left of the VAT (not
+    # 700.10 × 25 % = 175.03) and the invoice's +0.50, never an öresavrundning of its own.
+    share = CreditShare(vat=(CreditedVat(S, Decimal("25"), Decimal("175.02")),), rounding=Decimal("0.50"))
+
+    result = calculate_invoice(
+        lines=[line("1", "700.10")], buyer_vat_number=None, round_payable_to_krona=True, credit_share=share
+    )
+
+    assert (result.vat_breakdown[0].tax_amount, result.totals.tax_amount) == (
+        Decimal("175.02"),
+        Decimal("175.02"),
+    )
+    assert (result.totals.rounding_amount, result.totals.payable_amount) == (
+        Decimal("0.50"),
+        Decimal("875.62"),
+    )
+
+
+def test_a_credit_share_may_carry_more_rounding_than_an_oresavrundning_but_names_every_rate() -> None:
+    # What was left of the rounding after credit notes that were each rounded on their own (before the rule).
+    left = CreditShare(vat=(CreditedVat(S, Decimal("25.00"), Decimal("125.05")),), rounding=Decimal("0.75"))
+    result = calculate_invoice(
+        lines=[line("1", "500.20")], buyer_vat_number=None, round_payable_to_krona=True, credit_share=left
+    )
+    assert result.totals.payable_amount == Decimal("626.00")
+
+    with pytest.raises(InvoiceRuleViolation, match="no VAT for S 12"):
+        calculate_invoice(
+            lines=[line("1", "500.20", rate="12")],
+            buyer_vat_number=None,
+            round_payable_to_krona=True,
+            credit_share=left,
+        )
 
 
 # Quantities with up to three decimals (hours, kilometres), prices in whole öre.

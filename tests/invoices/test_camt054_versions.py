@@ -197,6 +197,21 @@ def test_when_the_amount_runs_out_the_later_references_take_nothing(api, three_i
     assert state(api, treasurer, second) == ("open", "0.00")
 
 
+def test_a_long_bank_reference_is_cut_so_that_the_payments_of_several_references_fit(
+    api, three_invoices, treasurer
+) -> None:
+    _first, second, _third = three_invoices
+
+    # ISO 20022 allows 35 characters; a longer one is cut to 90, so that "#1", "#rest" fit the 100 stored.
+    result = upload(api, treasurer, several("20000.00", "2026000105", "2026000204", reference="R" * 99))
+
+    assert result.status_code == 200, result.text
+    assert result.json() == {"matched": 1, "partly_paid": 1, "unmatched": 0, "already_imported": 0}
+    stored = api.get("/api/v1/payments", headers=treasurer.headers).json()["items"]
+    assert sorted(p["bank_entry_reference"] for p in stored) == ["R" * 90 + "#1", "R" * 90 + "#2"]
+    assert state(api, treasurer, second) == ("partly_paid", "5000.00")
+
+
 def test_several_references_of_which_none_names_an_open_invoice_are_stored_unmatched_whole(
     api, three_invoices, treasurer
 ) -> None:

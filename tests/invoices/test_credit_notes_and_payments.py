@@ -146,6 +146,30 @@ def test_credited_quantities_can_be_invoiced_again(
     assert (again.status_code, again.json()["lines"][0]["quantity"]) == (201, "4.000")
 
 
+def test_the_rest_of_a_line_credited_by_quantity_before_is_credited_by_quantity_and_gives_every_hour_back(
+    api, seller, municipality, make_member, make_assignment, treasurer, on_day
+) -> None:
+    assignment = make_assignment(make_member().member, municipality, WORKSHOP)
+    invoice = api.post(
+        "/api/v1/invoices", json={"assignment_id": assignment.id}, headers=treasurer.headers
+    ).json()
+    line_id = invoice["lines"][0]["id"]
+
+    credit(api, treasurer, invoice["id"], parts=[{"invoice_line_id": line_id, "quantity": "2"}])
+    rest = credit(api, treasurer, invoice["id"])
+
+    assert rest.status_code == 201, rest.text
+    line = rest.json()["lines"][0]
+    assert (line["quantity"], line["unit"], line["unit_price"], line["amount"]) == (
+        "8.000",
+        "HUR",
+        "1000.00",
+        "8000.00",
+    )
+    shown = api.get(f"/api/v1/assignments/{assignment.id}", headers=treasurer.headers).json()
+    assert shown["lines"][0]["remaining_quantity"] == "10.000"
+
+
 # --- payments -------------------------------------------------------------------------------------------
 
 
@@ -166,6 +190,55 @@ def test_payments_move_an_invoice_from_open_to_partly_paid_to_paid_and_the_assig
     assert session.get_one(Assignment, invoice["assignment_id"]).status == AssignmentStatus.paid
     listed = api.get("/api/v1/payments", params={"invoice_id": invoice["id"]}, headers=treasurer.headers)
     assert listed.json()["total"] == 2
+
+
+def test_the_assignment_is_paid_when_its_last_open_invoice_is_credited_after_the_others_were_paid(
+    api, session, seller, municipality, make_member, make_assignment, treasurer, on_day
+) -> None:
+    assignment = make_assignment(make_member().member, municipality, WORKSHOP)
+    half = {"parts": [{"assignment_line_id": assignment.lines[0].id, "quantity": "5"}]}
+    first, second = (
+        api.post(
+            "/api/v1/invoices", json={"assignment_id": assignment.id, **half}, headers=treasurer.headers
+        ).json()
+        for _ in range(2)
+    )
+    assert pay(api, treasurer, first["id"], "6250.00").status_code == 201
+    session.expire_all()
+    assert session.get_one(Assignment, assignment.id).status == AssignmentStatus.invoiced
+
+    # The client disputes the second half: credited by amount, the hours are not to be invoiced again.
+    note = credit(
+        api,
+        treasurer,
+        second["id"],
+        parts=[{"invoice_line_id": second["lines"][0]["id"], "amount": "5000.00"}],
+    )
+
+    assert note.status_code == 201, note.text
+    assert get(api, treasurer, second["id"])["status"] == "credited"
+    session.expire_all()
+    # As when the credit comes first and the payment last: nothing left to invoice, one paid, one credited.
+    assert session.get_one(Assignment, assignment.id).status == AssignmentStatus.paid
+
+
+def test_an_assignment_whose_invoices_are_all_credited_is_not_paid(
+    api, session, seller, municipality, make_member, make_assignment, treasurer, on_day
+) -> None:
+    assignment = make_assignment(make_member().member, municipality, WORKSHOP)
+    invoice = api.post(
+        "/api/v1/invoices", json={"assignment_id": assignment.id}, headers=treasurer.headers
+    ).json()
+
+    credit(
+        api,
+        treasurer,
+        invoice["id"],
+        parts=[{"invoice_line_id": invoice["lines"][0]["id"], "amount": "10000.00"}],
+    )
+
+    session.expire_all()
+    assert session.get_one(Assignment, assignment.id).status == AssignmentStatus.invoiced
 
 
 def test_paying_more_than_is_due_needs_to_be_said_and_is_flagged(api, session, issued, treasurer) -> None:

@@ -18,6 +18,7 @@ from kooperativet.invoices.models import Invoice
 from kooperativet.invoices.ocr import is_valid_ocr
 from kooperativet.invoices.snapshot import snapshot_from_json
 from kooperativet.invoices.ubl import validate_ubl
+from kooperativet.parties.models import Client
 from tests.invoices.conftest import XSD_DIR, embedded_files, pdf_text
 
 NS = {
@@ -168,6 +169,46 @@ def test_a_reverse_charged_invoice_to_an_eu_business_is_in_english_with_the_lega
         assert item in text, item
     ubl = etree.fromstring(api.get(f"/api/v1/invoices/{body['id']}/ubl", headers=treasurer.headers).content)
     assert ubl.findtext("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID", namespaces=NS) == "AE"
+
+
+@pytest.mark.parametrize(
+    ("category", "buyer", "reason"),
+    [
+        # A Swedish business buyer of the cooperative's services is charged Swedish VAT (2 500.00 here).
+        (VatCategory.REVERSE_CHARGE, {"vat_number": "SE556026998601", "country": "SE"}, "Swedish VAT"),
+        # A German buyer is inside the EU: reverse charge, not outside the scope of VAT.
+        (VatCategory.OUTSIDE_SCOPE, {"vat_number": "DE136695976", "country": "DE"}, "outside the EU"),
+        # Without a VAT number the buyer's country tells where it is.
+        (VatCategory.OUTSIDE_SCOPE, {"vat_number": None, "country": "SE"}, "outside the EU"),
+    ],
+)
+def test_a_vat_category_that_does_not_fit_where_the_buyer_is_is_refused_and_takes_no_number(
+    api, session, seller, make_member, make_assignment, treasurer, on_day, category, buyer, reason
+) -> None:
+    client = Client(
+        name="Scen AB",
+        street="Storgatan 1",
+        postal_code="111 22",
+        city="Stockholm",
+        default_buyer_reference="Eva",
+        **buyer,
+    )
+    session.add(client)
+    session.flush()
+    member = make_member().member
+    refused = make_assignment(member, client, ("Föreställning", "1", "DAY", "10000.00", category, "0"))
+
+    response = issue(api, treasurer, refused.id)
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert (problem["code"], problem["errors"][0]["field"]) == (
+        "invoice_rule_violation",
+        "lines[0].vat_category",
+    )
+    assert reason in problem["detail"]
+    standard = ("Föreställning", "1", "DAY", "10000.00", VatCategory.STANDARD, "25")
+    assert issue(api, treasurer, make_assignment(member, client, standard).id).json()["number"] == "2026-0001"
 
 
 def test_user_text_is_escaped_and_never_fetched(

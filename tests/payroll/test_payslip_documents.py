@@ -14,8 +14,9 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
+from kooperativet.documents.render import render_html
 from kooperativet.payroll import service
-from kooperativet.payroll.documents import render_in_pool, render_payslip_pdf
+from kooperativet.payroll.documents import TEMPLATE, payslip_context, render_in_pool, render_payslip_pdf
 from kooperativet.payroll.models import Payslip
 from tests.documents.glyphs import glyph_problems
 from tests.payroll.conftest import create_and_approve
@@ -155,3 +156,90 @@ def test_a_pool_of_one_worker_replaces_it_and_renders_every_payslip(issued: dict
     assert done[-1] == (18, 18)
     for index, number in ((1, "L2026-00001"), (18, "L2026-00018")):
         assert rendered[index] == render_payslip_pdf(number=number, snapshot=payslip.snapshot, language="sv")
+
+
+def _snapshot(**employee: object) -> dict[str, Any]:
+    """A stored snapshot of one payout with no contributions and no tax (SINK 0 kr): nothing is deducted but
+    the fee. ``employee`` changes the member's part (a snapshot from before the country has none)."""
+    line = {
+        "invoiced_amount": "8000.00", "fee_rate": "0.06", "fee": "480.00", "pool": "7520.00",
+        "gross_salary": "6092.27", "holiday_pay_rate": "0.12", "holiday_pay": "731.07",
+        "contribution_base_month_to_date_before": "0.00", "employer_contributions": "0.00", "residue": "0.00",
+        "taxable_pay": "6823.34", "tax": "0.00", "expense_reimbursement": "0.00", "net_pay": "6823.34",
+        "position": 1, "assignment_id": 1, "client_name": "Folkteatern", "invoice_numbers": ["2026-0002"],
+        "corrects_payslip_id": None, "correction_reason": None, "contribution_category": "none",
+        "contribution_parts": [{"base": "6823.34", "rate": "0", "source": "x"}], "tax_mode": "sink",
+        "tax_percent": "22.5", "tax_table_number": None, "tax_column": None, "work_start": "2026-10-16",
+        "work_end": "2026-10-17", "extent_quantity": "2.00", "extent_unit": "days",
+    }  # fmt: skip
+    totals = {key: line[key] for key in (
+        "invoiced_amount", "fee", "gross_salary", "holiday_pay", "employer_contributions", "residue",
+        "taxable_pay", "tax", "expense_reimbursement", "net_pay",
+    )}  # fmt: skip
+    return {
+        "pay_date": "2026-11-25", "period": "2026-11",
+        "employer": {"name": "Interim kultur ekonomisk förening", "organisation_number": "769600-1234"},
+        "employee": {"name": "Bertil Holm", "street": "Calle Mayor 5", "postal_code": "28013",
+                     "city": "Madrid", "personal_identity_number": "195603022343",
+                     "bank_iban": "SE6950000000050001234560",
+                     **employee},
+        "tax_setting": {"mode": "sink", "tax_information_missing": False}, "parameters": [],
+        "lines": [line], "totals": totals,
+        "year_to_date": {"gross": "6823.34", "taxable": "6823.34", "tax": "0.00"},
+    }  # fmt: skip
+
+
+def test_a_deduction_of_nothing_carries_no_minus_sign() -> None:
+    text = " ".join(
+        _text(render_payslip_pdf(number="L2026-00002", snapshot=_snapshot(), language="sv")).split()
+    )
+    assert "−0,00" not in text
+    assert "Arbetsgivaravgifter (ingen avgift: 0 % på 6 823,34) 0,00" in text
+    assert "Skatteavdrag (SINK 22,5 %) 0,00" in text
+    assert "Föreningens avgift (6 %) −480,00" in text
+
+
+@pytest.mark.parametrize(("language", "country"), [("sv", "Spanien"), ("en", "Spain")])
+def test_a_member_abroad_has_the_country_in_the_address(language: str, country: str) -> None:
+    context = payslip_context(number="L1", snapshot=_snapshot(country="ES"), language=language)
+    assert context["address"] == ["Calle Mayor 5", "28013 Madrid", country]
+    text = " ".join(
+        _text(render_payslip_pdf(number="L1", snapshot=_snapshot(country="ES"), language=language)).split()
+    )
+    assert f"Calle Mayor 5 28013 Madrid {country}" in text
+
+
+def test_a_member_in_sweden_and_a_snapshot_from_before_the_country_print_no_country() -> None:
+    for snapshot in (_snapshot(country="SE"), _snapshot()):
+        assert payslip_context(number="L1", snapshot=snapshot, language="sv")["address"] == [
+            "Calle Mayor 5",
+            "28013 Madrid",
+        ]
+
+
+def test_a_new_payslip_stores_the_members_country(
+    api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    treasurer = make_user(Role.treasurer)
+    bertil = make_member()
+    bertil.member.street, bertil.member.postal_code, bertil.member.city = "Calle Mayor 5", "28013", "Madrid"
+    bertil.member.country = "ES"
+    paid_assignment(bertil.member, "20000.00")
+    run = create_and_approve(
+        session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), approved_by_id=treasurer.user.id
+    )
+    [payslip] = service.run_payslips(session, run_id=run.id)
+    assert payslip.snapshot["employee"]["country"] == "ES"
+    pdf = api.get(f"/api/v1/payslips/{payslip.id}/pdf", headers=bertil.headers).content
+    assert "Calle Mayor 5 28013 Madrid Spanien Personnummer" in " ".join(_text(pdf).split())
+
+
+def test_a_correction_reason_keeps_its_line_breaks() -> None:
+    snapshot = _snapshot()
+    snapshot["lines"][0].update(
+        corrects_payslip_id=1,
+        corrects_payslip_number="L2026-00001",
+        correction_reason="Fakturan krediterades delvis.\nAndra raden: semesterersättningen.",
+    )
+    html = render_html(TEMPLATE, payslip_context(number="L2", snapshot=snapshot, language="sv"))
+    assert "Rättelse av lönespecifikation L2026-00001: Fakturan krediterades delvis.<br>Andra raden" in html

@@ -344,6 +344,18 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_is_saved(
     assert session.scalar(select(func.count()).select_from(Client)) == clients_before
 
 
+def test_a_vat_treatment_that_does_not_fit_where_the_client_is_is_refused_by_the_lines_vat(
+    browser_client, session, make_member, theatre
+) -> None:
+    """Outside the scope of VAT (O) is for a client outside the EU; the theatre is in Sweden."""
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    answer = posted(browser_client, "/commissions/new", a_commission(theatre.id, **{"lines.1.vat": "O"}))
+    assert answer.status_code == 422
+    assert 'id="e-lines.1.vat">Momsbehandlingen passar inte var kunden finns' in answer.text
+    assert assignments_of(session, alva.member) == []
+
+
 def test_a_receipt_that_is_not_a_pdf_jpeg_or_png_sends_the_form_back_and_saves_nothing(
     browser_client, session, make_member, theatre
 ) -> None:

@@ -14,7 +14,13 @@ from enum import StrEnum
 from typing import Final
 
 from kooperativet.core.money import ORE, ZERO, format_amount, round_half_up
-from kooperativet.core.vat import SWEDISH_STANDARD_RATES, VatCategory, VatRuleViolation, check_vat_treatment
+from kooperativet.core.vat import (
+    SWEDISH_STANDARD_RATES,
+    VatCategory,
+    VatRuleViolation,
+    check_vat_treatment,
+    vat_number_country,
+)
 from kooperativet.errors import Conflict, DomainError, RuleViolation
 
 #: A receipt is at most 10 MB (issue 3); larger uploads are refused before anything is stored.
@@ -136,11 +142,17 @@ def check_money(value: Decimal, *, field: str) -> None:
         raise RuleViolation(f"{field} has more than two decimals", field=field)
 
 
-def check_fee_lines(*, lines: Sequence[FeeLine], client_vat_number: str | None) -> None:
+def check_fee_lines(
+    *, lines: Sequence[FeeLine], client_vat_number: str | None, client_country: str | None = None
+) -> None:
     """Quantity and price above zero, prices in öre, and each line's VAT treatment (``core.vat``).
 
-    Reverse charge (AE) needs the client's VAT number, so the error names ``client.vat_number``.
+    Reverse charge (AE) needs the client's VAT number, so the error names ``client.vat_number``. Whether
+    the category fits where the client is (AE for another EU country, O outside the EU) is checked by the
+    client's country, or, when it is not given, by the country of its VAT number; that refusal names the
+    line's ``vat_category``.
     """
+    country = client_country or vat_number_country(client_vat_number)
     if not lines:
         raise RuleViolation("an assignment needs at least one fee line", field="lines")
     for index, line in enumerate(lines):
@@ -155,6 +167,7 @@ def check_fee_lines(*, lines: Sequence[FeeLine], client_vat_number: str | None) 
                 buyer_vat_number=client_vat_number,
                 field=field,
                 buyer_field="client.vat_number",
+                buyer_country=country,
             )
         except VatRuleViolation as exc:
             raise RuleViolation(f"{exc.field}: {exc.reason}", code="vat_rule", field=exc.field) from exc

@@ -22,6 +22,22 @@ class VatCategory(StrEnum):
 #: The words mervärdesskattelagen 17 kap. requires on a reverse-charge invoice.
 REVERSE_CHARGE_TEXT: Final = "Omvänd betalningsskyldighet"
 
+#: The EU member states (ISO 3166-1 alpha-2), as the Treaty on European Union art. 52 lists them: where the
+#: buyer is decides the category. A service to a business buyer is supplied where the buyer is established
+#: (mervärdesskattelagen (2023:200) 6 kap.): in another EU country the buyer pays the VAT there (reverse
+#: charge, AE, with the buyer's VAT number on the invoice, 17 kap.); outside the EU it is outside the scope
+#: of Swedish VAT (O); in Sweden it is Swedish VAT.
+EU_COUNTRIES: Final = frozenset(
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    }
+)  # fmt: skip
+SWEDEN: Final = "SE"
+#: VAT numbers begin with the country's ISO code, except Greece's, which begin with EL (the Commission's
+#: VIES); XI (Northern Ireland) numbers are for goods only and are not an EU country's for services.
+_VAT_PREFIX_COUNTRY: Final = {"EL": "GR"}
+
 
 class VatRuleViolation(ValueError):
     """A line whose VAT treatment breaks a Swedish or EN 16931 rule; ``field`` names the offending input."""
@@ -40,15 +56,19 @@ def check_vat_treatment(
     buyer_vat_number: str | None,
     field: str,
     buyer_field: str,
+    buyer_country: str | None = None,
 ) -> None:
     """Check one line's VAT category, rate and reason; raise :class:`VatRuleViolation`.
 
     * S: rate 25, 12 or 6 (SE-R-006) and no exemption reason (BR-S-10);
     * E: rate 0 (BR-E-05) and an exemption reason (BR-E-10, mervärdesskattelagen 17 kap.);
-    * AE: rate 0 (BR-AE-05), no reason of its own, and the buyer's VAT number (BR-AE-02);
-    * O: rate 0 (BR-O-05).
+    * AE: rate 0 (BR-AE-05), no reason of its own, and the buyer's VAT number (BR-AE-02), of an EU country
+      other than Sweden;
+    * O: rate 0 (BR-O-05), and a buyer outside the EU.
 
     ``field`` is the line's path (``lines[2]``), ``buyer_field`` where the buyer's VAT number comes from.
+    ``buyer_country`` is where the buyer is (ISO 3166-1 alpha-2); None leaves out where the buyer is (a
+    credit note reverses its invoice as it was issued).
     """
     if not isinstance(category, VatCategory):
         raise VatRuleViolation(f"{field}.vat_category", "use S, E, AE or O")
@@ -85,6 +105,46 @@ def check_vat_treatment(
                 )
         case VatCategory.OUTSIDE_SCOPE:
             _require_zero_rate(category, rate, field=field, rule="BR-O-05")
+    if buyer_country is not None:
+        check_buyer_place(
+            category=category, buyer_vat_number=buyer_vat_number, buyer_country=buyer_country, field=field
+        )
+
+
+def check_buyer_place(
+    *, category: VatCategory, buyer_vat_number: str | None, buyer_country: str, field: str
+) -> None:
+    """Reverse charge (AE) only for a buyer whose VAT number is of an EU country other than Sweden; outside
+    the scope (O) only for a buyer outside the EU, by its country and by its VAT number (``EU_COUNTRIES``).
+    The refusal names the line's ``vat_category``: the client is right, the line's choice is not."""
+    registered = vat_number_country(buyer_vat_number)
+    match category:
+        case VatCategory.REVERSE_CHARGE if registered == SWEDEN:
+            raise VatRuleViolation(
+                f"{field}.vat_category",
+                "reverse charge (AE) is for a business buyer in another EU country; a buyer with a Swedish "
+                "VAT number is charged Swedish VAT (S)",
+            )
+        case VatCategory.REVERSE_CHARGE if registered not in EU_COUNTRIES:
+            raise VatRuleViolation(
+                f"{field}.vat_category",
+                "reverse charge (AE) is for a business buyer in another EU country, with a VAT number of "
+                "that country",
+            )
+        case VatCategory.OUTSIDE_SCOPE if buyer_country.upper() in EU_COUNTRIES or registered in EU_COUNTRIES:
+            raise VatRuleViolation(
+                f"{field}.vat_category",
+                "outside the scope of VAT (O) is for a buyer outside the EU; a buyer in Sweden is charged "
+                "Swedish VAT, a business buyer in another EU country reverse charge (AE)",
+            )
+
+
+def vat_number_country(vat_number: str | None) -> str | None:
+    """The ISO country code a VAT number belongs to (``DE136695976`` → DE, ``EL…`` → GR), None without one."""
+    prefix = "".join((vat_number or "").split())[:2].upper()
+    if len(prefix) < 2 or not prefix.isalpha():
+        return None
+    return _VAT_PREFIX_COUNTRY.get(prefix, prefix)
 
 
 def _require_zero_rate(category: VatCategory, rate: Decimal, *, field: str, rule: str) -> None:

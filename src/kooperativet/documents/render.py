@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -27,7 +27,13 @@ LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 FONT_FILES = ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf")
 #: Printed instead of a character the embedded fonts have no glyph for (an emoji, a private-use character).
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
-LINE_SEPARATORS = "[\N{LINE SEPARATOR}\N{PARAGRAPH SEPARATOR}]"
+#: What becomes a line break in a printed value: the line feed that free text stores a typed line break as
+#: (``api.types.MultilineText``; a CR before it is a control character and is left out), and the Unicode line
+#: and paragraph separators.
+LINE_SEPARATORS = "[\n\N{LINE SEPARATOR}\N{PARAGRAPH SEPARATOR}]"
+#: A negative amount is written with the minus sign (U+2212) in every language, as the payslip's deductions
+#: are: babel writes a hyphen-minus for ``sv_SE`` with a pattern of our own, and ``-`` for ``en_GB``.
+MINUS = "\N{MINUS SIGN}"
 #: Characters Pango draws as emoji (Unicode emoji-data: Emoji_Presentation, and the modifier bases it treats
 #: the same way) with whatever emoji font the machine has instead of the embedded one, even where DejaVu has a
 #: glyph: they are replaced too, so that every document draws only from the fonts in templates/fonts.
@@ -66,8 +72,27 @@ def templates_dir() -> Path:
 
 
 def money(amount: Decimal, language: str = "sv") -> str:
-    """``12772.57`` → ``12 772,57`` (sv) or ``12,772.57`` (en)."""
-    return str(format_decimal(amount, format="#,##0.00", locale=LOCALES[language]))
+    """``12772.57`` → ``12 772,57`` (sv) or ``12,772.57`` (en); ``-0.15`` → ``−0,15`` with the minus sign
+    U+2212 (never a hyphen-minus). For people to read only: files and the UBL write amounts themselves."""
+    text = str(format_decimal(abs(amount), format="#,##0.00", locale=LOCALES[language]))
+    return f"{MINUS}{text}" if amount < 0 and text.strip("0,.") else text
+
+
+def deduction(amount: Decimal, language: str = "sv") -> str:
+    """An amount that is deducted, as the payslip prints it: with the minus sign when something is deducted
+    (``480`` → ``−480,00``), ``0,00`` when nothing is, and without a sign when a negative deduction (a
+    correction giving tax back) is in fact added."""
+    return money(-amount, language)
+
+
+def wrappable(text: str, language: str = "sv") -> Markup:
+    """A number (``money``, ``quantity``) in a narrow table cell, which may wrap at its thousands separators
+    and nowhere else: ``1 234 567,125`` → ``1<wbr> 234<wbr> 567,125``, ``1,234.5`` → ``1,<wbr>234.5``. The
+    cell needs ``white-space: normal``. A line breaks before a no-break space, so that in a right-aligned cell
+    the space starts the next line (and is not seen) instead of ending the line."""
+    separator = str(get_group_symbol(LOCALES[language]))
+    joint = Markup("<wbr>") + separator if separator.isspace() else escape(separator) + Markup("<wbr>")
+    return joint.join(escape(part) for part in text.split(separator))
 
 
 def long_date(day: date, language: str = "sv") -> str:
@@ -136,6 +161,8 @@ def _environment() -> Environment:
         finalize=printable,
     )
     environment.filters["money"] = money
+    environment.filters["deduction"] = deduction
+    environment.filters["wrappable"] = wrappable
     environment.filters["long_date"] = long_date
     environment.filters["quantity"] = quantity
     environment.filters["percent"] = percent

@@ -9,7 +9,10 @@ Rules (invoicing.md; EN 16931 business rules named where they apply):
   tax inclusive = tax exclusive + VAT (BR-CO-15), payable = tax inclusive + rounding (BR-CO-16) where the
   rounding is the öresavrundning to whole kronor when the cooperative has it switched on;
 * an invoice and a credit note are both calculated with positive quantities and prices: a UBL CreditNote
-  states the credited amounts as positive numbers; the document kind gives the sign in the books.
+  states the credited amounts as positive numbers; the document kind gives the sign in the books;
+* a credit note's VAT per (category, rate) and its rounding are its share of the invoice's, decided when it
+  is issued (:class:`CreditShare`): never öresavrundning of its own, and the credit note that credits what
+  is left of the invoice takes what is left of its VAT and rounding (invoicing.md, "Credit notes").
 """
 
 from __future__ import annotations
@@ -106,12 +109,14 @@ class TaxedTotals:
 class InvoiceTotals:
     """The document totals (EN 16931 BG-22) with their invariants checked on construction:
     line extension = tax exclusive (BR-CO-13 without document allowances/charges), payable = tax inclusive +
-    rounding (BR-CO-16) and |rounding| ≤ 0.50."""
+    rounding (BR-CO-16) and |rounding| ≤ ``max_rounding`` (0.50, the most öresavrundning moves an amount;
+    None for a credit note's share of its invoice's rounding, which :class:`CreditShare` decides)."""
 
     line_extension_amount: Decimal
     taxed: TaxedTotals
     rounding_amount: Decimal
     payable_amount: Decimal
+    max_rounding: Decimal | None = MAX_ROUNDING
 
     def __post_init__(self) -> None:
         _require_money(self.line_extension_amount, field="totals.line_extension_amount")
@@ -121,9 +126,9 @@ class InvoiceTotals:
             raise InvoiceRuleViolation(
                 "totals.line_extension_amount", "the sum of the lines must equal the amount excl. VAT"
             )
-        if abs(self.rounding_amount) > MAX_ROUNDING:
+        if self.max_rounding is not None and abs(self.rounding_amount) > self.max_rounding:
             raise InvoiceRuleViolation(
-                "totals.rounding_amount", f"öresavrundning moves the amount at most {MAX_ROUNDING}"
+                "totals.rounding_amount", f"öresavrundning moves the amount at most {self.max_rounding}"
             )
         if self.taxed.gross + self.rounding_amount != self.payable_amount:
             raise InvoiceRuleViolation(
@@ -147,6 +152,32 @@ class InvoiceTotals:
 
 
 @dataclass(frozen=True, slots=True)
+class CreditedVat:
+    """The VAT a credit note credits for one VAT category and rate."""
+
+    category: VatCategory
+    rate: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CreditShare:
+    """A credit note's share of its invoice's VAT and rounding, decided when it is issued from what the
+    earlier credit notes took (``service.credit_note``) and kept in its snapshot, so that the documents say
+    the same every time: the VAT per category and rate, and the rounding (zero unless it credits what is left
+    of the invoice, which then takes what is left of the invoice's rounding)."""
+
+    vat: tuple[CreditedVat, ...]
+    rounding: Decimal
+
+    def vat_of(self, category: VatCategory, rate: Decimal) -> Decimal:
+        for row in self.vat:
+            if row.category is category and row.rate == rate:
+                return row.amount
+        raise InvoiceRuleViolation("lines", f"the credit note states no VAT for {category.value} {rate} %")
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceCalculation:
     """Everything an invoice shows in numbers: the lines with amounts, the VAT breakdown and the totals."""
 
@@ -156,16 +187,23 @@ class InvoiceCalculation:
 
 
 def calculate_invoice(
-    *, lines: Sequence[InvoiceLine], buyer_vat_number: str | None, round_payable_to_krona: bool
+    *,
+    lines: Sequence[InvoiceLine],
+    buyer_vat_number: str | None,
+    round_payable_to_krona: bool,
+    buyer_country: str | None = None,
+    credit_share: CreditShare | None = None,
 ) -> InvoiceCalculation:
     """Validate the lines and compute line amounts, the VAT breakdown and the totals.
 
     VAT per (category, rate) is ``round_half_up(sum of line amounts × rate / 100)`` (invoicing.md: "VAT is
     computed per rate on the sum of lines, not per line"). With ``round_payable_to_krona`` (the cooperative's
     öresavrundning setting) the payable amount is rounded half up to whole kronor and the difference is the
-    rounding amount (booked on 3740). Raises :class:`InvoiceRuleViolation` on the first broken rule.
+    rounding amount (booked on 3740). A credit note's ``credit_share`` gives its VAT per rate and its
+    rounding instead. ``buyer_country`` checks the categories against where the buyer is (``core.vat``).
+    Raises :class:`InvoiceRuleViolation` on the first broken rule.
     """
-    validate_lines(lines=lines, buyer_vat_number=buyer_vat_number)
+    validate_lines(lines=lines, buyer_vat_number=buyer_vat_number, buyer_country=buyer_country)
     calculated = tuple(
         CalculatedLine(line=line, amount=round_half_up(line.quantity * line.unit_price)) for line in lines
     )
@@ -176,13 +214,23 @@ def calculate_invoice(
         key = (item.line.vat_category, item.line.vat_rate.normalize())
         groups.setdefault(key, []).append(item)
     breakdown = tuple(
-        _vat_subtotal(category=category, rate=rate, items=groups[(category, rate)])
+        _vat_subtotal(category=category, rate=rate, items=groups[(category, rate)], share=credit_share)
         for category, rate in sorted(groups, key=lambda key: (_CATEGORY_ORDER[key[0]], -key[1]))
     )
 
     net = sum((item.amount for item in calculated), ZERO)
     tax = sum((subtotal.tax_amount for subtotal in breakdown), ZERO)
     taxed = TaxedTotals(net=net, tax=tax, gross=net + tax)
+    if credit_share is not None:
+        _require_money(credit_share.rounding, field="totals.rounding_amount")
+        totals = InvoiceTotals(
+            line_extension_amount=net,
+            taxed=taxed,
+            rounding_amount=credit_share.rounding,
+            payable_amount=taxed.gross + credit_share.rounding,
+            max_rounding=None,
+        )
+        return InvoiceCalculation(lines=calculated, vat_breakdown=breakdown, totals=totals)
     payable = round_to_krona(taxed.gross) if round_payable_to_krona else taxed.gross
     totals = InvoiceTotals(
         line_extension_amount=net, taxed=taxed, rounding_amount=payable - taxed.gross, payable_amount=payable
@@ -190,15 +238,21 @@ def calculate_invoice(
     return InvoiceCalculation(lines=calculated, vat_breakdown=breakdown, totals=totals)
 
 
-def validate_lines(*, lines: Sequence[InvoiceLine], buyer_vat_number: str | None) -> None:
+def validate_lines(
+    *, lines: Sequence[InvoiceLine], buyer_vat_number: str | None, buyer_country: str | None = None
+) -> None:
     """Check the lines against the Swedish and EN 16931 rules; raise :class:`InvoiceRuleViolation`.
 
     * at least one line (BR-16); a description (BT-153); a UN/ECE unit code (BT-130);
     * quantity and unit price are decimals above zero, the price in whole öre (BR-27, BR-DEC);
     * S: rate 25, 12 or 6 (SE-R-006) and no exemption reason (BR-S-10);
     * E: rate 0 (BR-E-05) and an exemption reason (BR-E-10, mervärdesskattelagen 17 kap.);
-    * AE: rate 0 (BR-AE-05) and the buyer's VAT number (BR-AE-02, mervärdesskattelagen 17 kap.);
-    * O: rate 0, and no other category on the same invoice (BR-O-11).
+    * AE: rate 0 (BR-AE-05) and the buyer's VAT number (BR-AE-02, mervärdesskattelagen 17 kap.), of another
+      EU country when ``buyer_country`` is given;
+    * O: rate 0, and no other category on the same invoice (BR-O-11); a buyer outside the EU when
+      ``buyer_country`` is given.
+
+    ``buyer_country`` is given when an invoice is issued; a credit note reverses its invoice as it was.
     """
     if not lines:
         raise InvoiceRuleViolation("lines", "an invoice needs at least one line (BR-16)")
@@ -212,7 +266,7 @@ def validate_lines(*, lines: Sequence[InvoiceLine], buyer_vat_number: str | None
         _require_positive(line.quantity, field=f"{field}.quantity")
         _require_positive(line.unit_price, field=f"{field}.unit_price")
         _require_money(line.unit_price, field=f"{field}.unit_price")
-        _check_vat(line, field=field, buyer_vat_number=buyer_vat_number)
+        _check_vat(line, field=field, buyer_vat_number=buyer_vat_number, buyer_country=buyer_country)
         if line.vat_category is VatCategory.OUTSIDE_SCOPE and len(categories) > 1:
             raise InvoiceRuleViolation(
                 f"{field}.vat_category",
@@ -220,7 +274,9 @@ def validate_lines(*, lines: Sequence[InvoiceLine], buyer_vat_number: str | None
             )
 
 
-def _check_vat(line: InvoiceLine, *, field: str, buyer_vat_number: str | None) -> None:
+def _check_vat(
+    line: InvoiceLine, *, field: str, buyer_vat_number: str | None, buyer_country: str | None
+) -> None:
     try:
         check_vat_treatment(
             category=line.vat_category,
@@ -229,6 +285,7 @@ def _check_vat(line: InvoiceLine, *, field: str, buyer_vat_number: str | None) -
             buyer_vat_number=buyer_vat_number,
             field=field,
             buyer_field="buyer.vat_number",
+            buyer_country=buyer_country,
         )
     except VatRuleViolation as exc:
         raise InvoiceRuleViolation(exc.field, exc.reason) from exc
@@ -249,8 +306,11 @@ def _require_money(value: Decimal, *, field: str) -> None:
         raise InvoiceRuleViolation(field, "money has at most two decimals (BR-DEC)")
 
 
-def _vat_subtotal(*, category: VatCategory, rate: Decimal, items: Sequence[CalculatedLine]) -> VatSubtotal:
+def _vat_subtotal(
+    *, category: VatCategory, rate: Decimal, items: Sequence[CalculatedLine], share: CreditShare | None
+) -> VatSubtotal:
     taxable = sum((item.amount for item in items), ZERO)
+    tax = round_half_up(taxable * rate / 100) if share is None else share.vat_of(category, rate)
     reason: str | None = None
     code: str | None = None
     match category:
@@ -272,7 +332,7 @@ def _vat_subtotal(*, category: VatCategory, rate: Decimal, items: Sequence[Calcu
         category=category,
         rate=rate,
         taxable_amount=taxable,
-        tax_amount=round_half_up(taxable * rate / 100),
+        tax_amount=tax,
         exemption_reason=reason,
         exemption_reason_code=code,
     )

@@ -34,6 +34,9 @@ VERSIONS: Final = tuple(f"001.0{n}" for n in range(2, 9))
 NAMESPACES: Final = frozenset(f"urn:iso:std:iso:20022:tech:xsd:camt.054.{v}" for v in VERSIONS)
 #: Amounts are stored as Numeric(14, 2); anything from here up is not a payment to a cooperative.
 _LIMIT: Final = Decimal("1000000000000")
+#: The bank's reference is stored in 100 characters, with room for the suffix of a payment of several
+#: references (``#12``, ``#rest``). ISO 20022 allows 35 (``AcctSvcrRef`` is Max35Text); longer is cut.
+REFERENCE_LENGTH: Final = 100 - 10
 
 
 class InvalidCamt054(ValueError):
@@ -186,7 +189,7 @@ def _credit(
             reference = info.fallback_reference + (suffix or "")
             problem = problem or "the bank gave no reference for the entry"
     return BankCredit(
-        entry_reference=reference[:100],
+        entry_reference=reference[:REFERENCE_LENGTH],
         amount=amount,
         currency=currency,
         booked_on=info.booked_on,

@@ -16,10 +16,10 @@ from typing import Any, Final
 from kooperativet.core.vat import REVERSE_CHARGE_TEXT, VatCategory
 from kooperativet.documents import pipeline
 from kooperativet.documents.render import Attachment, render_pdf
-from kooperativet.invoices.calculation import amounts_including_vat, calculate_invoice
+from kooperativet.invoices.calculation import amounts_including_vat
 from kooperativet.invoices.content_rules import check_snapshot
 from kooperativet.invoices.models import Invoice
-from kooperativet.invoices.snapshot import DocumentKind, IssuedSnapshot, snapshot_from_json
+from kooperativet.invoices.snapshot import DocumentKind, IssuedSnapshot, calculation_of, snapshot_from_json
 from kooperativet.invoices.ubl import F_SKATT_TEXT, render_ubl
 
 TEMPLATE: Final = "invoice/invoice.html"
@@ -233,11 +233,7 @@ pipeline.register_kind(INVOICE_PDF)
 
 def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
     snapshot = issued.document
-    calculation = calculate_invoice(
-        lines=snapshot.lines,
-        buyer_vat_number=snapshot.buyer.vat_number,
-        round_payable_to_krona=snapshot.round_payable_to_krona,
-    )
+    calculation = calculation_of(snapshot)
     categories = {row.category for row in calculation.vat_breakdown}
     # BR-O-02: an invoice outside the scope of VAT names no VAT identifier, so neither does its PDF.
     outside_scope = VatCategory.OUTSIDE_SCOPE in categories

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Final
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from kooperativet.assignments.duties import is_own_work
 from kooperativet.audit.service import append_event
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
-from kooperativet.db import fetch_locked, fetch_page
+from kooperativet.db import fetch_locked, fetch_page, take_turns
 from kooperativet.errors import RuleViolation
 from kooperativet.invoices.camt054 import BankCredit, InvalidCamt054, parse_camt054
 from kooperativet.invoices.models import (
@@ -38,6 +39,10 @@ from kooperativet.invoices.service.read import get_invoice, refuse_own_invoice
 from kooperativet.invoices.service.settlement import settle
 from kooperativet.parties.models import Member
 from kooperativet.parties.ownership import owner_user_id
+
+#: The work bank-file imports take turns on (``db.take_turns``): whether a credit is already imported is read
+#: from rows the other import may be writing, so two imports of the same file at once would both record it.
+IMPORTING_BANK_FILES: Final = "importing camt.054 bank files"
 
 
 def record_payment(session: Session, *, data: PaymentCreate, actor: User, now: datetime) -> Payment:
@@ -88,12 +93,14 @@ def import_camt054(session: Session, *, content: bytes, actor: User, now: dateti
     entry that cannot be matched is stored unmatched with its reason and the rest is imported.
 
     A credit for the importer's own invoice is not matched (``assignments.duties``): it is left unmatched with
-    that reason, and another treasurer or an admin assigns it.
+    that reason, and another treasurer or an admin assigns it. Imports take turns, so that the same file
+    imported twice at once records each credit once.
     """
     try:
         credits = parse_camt054(content)
     except InvalidCamt054 as exc:
         raise RuleViolation(str(exc), code="invalid_camt054", field="file") from exc
+    take_turns(session, work=IMPORTING_BANK_FILES)
     result = ImportResult()
     for credit in credits:
         if _already_imported(session, credit.entry_reference):

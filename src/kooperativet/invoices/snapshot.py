@@ -15,13 +15,20 @@ from enum import StrEnum
 from typing import Any, Final
 
 from kooperativet.core.vat import VatCategory
-from kooperativet.invoices.calculation import InvoiceLine
+from kooperativet.invoices.calculation import (
+    CreditedVat,
+    CreditShare,
+    InvoiceCalculation,
+    InvoiceLine,
+    calculate_invoice,
+)
 
 CURRENCY: Final = "SEK"
 
 #: Version 2 added ``e_invoice``, ``payment_terms_days`` and the buyer's ``private_person``; a version 1
-#: snapshot was always sent as UBL to a business.
-SNAPSHOT_VERSION: Final = 2
+#: snapshot was always sent as UBL to a business. Version 3 added a credit note's ``credit_share``; a
+#: credit note without one was calculated as an invoice, with öresavrundning of its own.
+SNAPSHOT_VERSION: Final = 3
 
 
 class DocumentKind(StrEnum):
@@ -89,6 +96,7 @@ class InvoiceSnapshot:
     ``refers_to_number``/``refers_to_issue_date`` name the corrected invoice and are required for a credit
     note. ``pdf`` is the readable PDF to embed. ``round_payable_to_krona`` records the öresavrundning
     setting at issue time, so that a later change of setting never changes an issued document.
+    ``credit_share`` is a credit note's share of its invoice's VAT and rounding (``calculation.CreditShare``).
     """
 
     number: str
@@ -109,6 +117,17 @@ class InvoiceSnapshot:
     refers_to_issue_date: date | None = None
     pdf: bytes | None = None
     currency: str = CURRENCY
+    credit_share: CreditShare | None = None
+
+
+def calculation_of(snapshot: InvoiceSnapshot) -> InvoiceCalculation:
+    """The numbers of an issued document, as it was issued: what its UBL and PDF show."""
+    return calculate_invoice(
+        lines=snapshot.lines,
+        buyer_vat_number=snapshot.buyer.vat_number,
+        round_payable_to_krona=snapshot.round_payable_to_krona,
+        credit_share=snapshot.credit_share,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +208,7 @@ def snapshot_to_json(issued: IssuedSnapshot) -> dict[str, Any]:
         "refers_to_number": doc.refers_to_number,
         "refers_to_issue_date": _date_text(doc.refers_to_issue_date),
         "currency": doc.currency,
+        "credit_share": _credit_share_json(doc.credit_share),
     }
 
 
@@ -246,6 +266,7 @@ def snapshot_from_json(data: dict[str, Any]) -> IssuedSnapshot:
         refers_to_number=data["refers_to_number"],
         refers_to_issue_date=_date_value(data["refers_to_issue_date"]),
         currency=data["currency"],
+        credit_share=_credit_share_value(data.get("credit_share")),
     )
     return IssuedSnapshot(
         document=document,
@@ -254,6 +275,34 @@ def snapshot_from_json(data: dict[str, Any]) -> IssuedSnapshot:
         place=data["place"],
         e_invoice=data.get("e_invoice", True),
         payment_terms_days=data.get("payment_terms_days"),
+    )
+
+
+def _credit_share_json(share: CreditShare | None) -> dict[str, Any] | None:
+    if share is None:
+        return None
+    return {
+        "vat": [
+            {"category": row.category.value, "rate": str(row.rate), "amount": str(row.amount)}
+            for row in share.vat
+        ],
+        "rounding": str(share.rounding),
+    }
+
+
+def _credit_share_value(data: dict[str, Any] | None) -> CreditShare | None:
+    if data is None:
+        return None
+    return CreditShare(
+        vat=tuple(
+            CreditedVat(
+                category=VatCategory(row["category"]),
+                rate=Decimal(row["rate"]),
+                amount=Decimal(row["amount"]),
+            )
+            for row in data["vat"]
+        ),
+        rounding=Decimal(data["rounding"]),
     )
 
 

@@ -25,7 +25,6 @@ from kooperativet.invoices.calculation import (
     InvoiceCalculation,
     InvoiceLine,
     InvoiceRuleViolation,
-    calculate_invoice,
 )
 from kooperativet.invoices.content_rules import (
     SWEDISH_ORG_NUMBER_SCHEME,
@@ -36,7 +35,15 @@ from kooperativet.invoices.content_rules import (
     present,
     swedish_org_number,
 )
-from kooperativet.invoices.snapshot import CURRENCY, Address, Buyer, DocumentKind, InvoiceSnapshot, Seller
+from kooperativet.invoices.snapshot import (
+    CURRENCY,
+    Address,
+    Buyer,
+    DocumentKind,
+    InvoiceSnapshot,
+    Seller,
+    calculation_of,
+)
 
 CUSTOMIZATION_ID: Final = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID: Final = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -64,11 +71,7 @@ def render_ubl(snapshot: InvoiceSnapshot) -> bytes:
     valid Peppol document (see :func:`check_snapshot` and :func:`check_peppol`)."""
     check_snapshot(snapshot)
     check_peppol(snapshot)
-    calculation = calculate_invoice(
-        lines=snapshot.lines,
-        buyer_vat_number=snapshot.buyer.vat_number,
-        round_payable_to_krona=snapshot.round_payable_to_krona,
-    )
+    calculation = calculation_of(snapshot)
     credit_note = snapshot.kind is DocumentKind.CREDIT_NOTE
     root = _root(credit_note=credit_note)
     _cbc(root, "CustomizationID", CUSTOMIZATION_ID)

@@ -17,7 +17,7 @@ from typing import Any, Final
 from babel.dates import format_date
 
 from kooperativet.core.identifiers import mask_account, mask_iban_grouped, mask_personal_identity
-from kooperativet.documents.render import LOCALES, money, quantity, render_pdf
+from kooperativet.documents.render import LOCALES, country_name, money, quantity, render_pdf
 
 TEMPLATE: Final = "payslip/payslip.html"
 #: Documents a pool worker renders before it is replaced. WeasyPrint keeps about 0.2 MB per document in a
@@ -201,7 +201,7 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
         "number": number,
         "employer": snapshot["employer"],
         "employee_name": employee["name"],
-        "address": _address(employee),
+        "address": _address(employee, language),
         "personal_number": mask_personal_identity(employee["personal_identity_number"]),
         "bank_account": _paid_to(employee),
         "pay_date": date.fromisoformat(snapshot["pay_date"]),
@@ -221,10 +221,13 @@ def _paid_to(employee: Mapping[str, Any]) -> str:
     return f"{employee['bank_clearing_number']}-{mask_account(employee['bank_account_number'])}"
 
 
-def _address(employee: Mapping[str, Any]) -> list[str]:
-    """The member's postal address lines (snapshots from before the address was stored have none)."""
+def _address(employee: Mapping[str, Any], language: str) -> list[str]:
+    """The member's postal address lines (snapshots from before the address was stored have none), with the
+    country's name when the member lives abroad (snapshots from before the country was stored have none)."""
     postal = " ".join(part for part in (employee.get("postal_code"), employee.get("city")) if part)
-    return [line for line in (employee.get("street"), postal) if line]
+    country = employee.get("country")
+    abroad = country_name(country, language) if country and country.upper() != "SE" else None
+    return [line for line in (employee.get("street"), postal, abroad) if line]
 
 
 def _month(period: str, language: str) -> str:

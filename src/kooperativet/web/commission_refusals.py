@@ -33,6 +33,10 @@ RULE_WORDS: Final = {
     "email": N_("This is not a valid e-mail address."),
     "exemption_reason": N_("Write why the line is exempt from VAT, e.g. the legal reference."),
     "vat_rate": N_("A receipt's VAT is 25, 12, 6 or 0 per cent."),
+    "vat_category": N_(
+        "This VAT treatment does not fit where the client is: reverse charge is for a business client with a "
+        "VAT number of another EU country, outside the scope of VAT for a client outside the EU."
+    ),
     "lines": N_("Add at least one fee line."),
 }
 DUPLICATE_CLIENT: Final = N_(

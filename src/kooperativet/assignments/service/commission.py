@@ -61,7 +61,7 @@ def new_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> 
     rules.check_period(start=data.period_start, end=data.period_end)
     rules.check_positive(data.extent_quantity, field="extent_quantity")
     lines = [_fee_line(line) for line in data.lines]
-    rules.check_fee_lines(lines=lines, client_vat_number=client.vat_number)
+    rules.check_fee_lines(lines=lines, client_vat_number=client.vat_number, client_country=client.country)
     for index, expense in enumerate(data.expenses):
         rules.check_expense(amount=expense.amount, vat_rate=expense.vat_rate, field=f"expenses.{index}")
     assignment = Assignment(
@@ -116,7 +116,7 @@ def update_assignment(
     if "extent_quantity" in changes:
         rules.check_positive(changes["extent_quantity"], field="extent_quantity")
     lines = [_fee_line(line) for line in update.lines] if update.lines is not None else fee_lines(assignment)
-    rules.check_fee_lines(lines=lines, client_vat_number=client.vat_number)
+    rules.check_fee_lines(lines=lines, client_vat_number=client.vat_number, client_country=client.country)
     assignment.client = client
     for field, value in changes.items():
         if field in ("place", "buyer_reference"):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.rules import ExtentUnit
 from kooperativet.documents.pipeline import DocumentKind, register_kind, stored_pdf
-from kooperativet.documents.render import html_to_pdf
+from kooperativet.documents.render import html_to_pdf, quantity
 from kooperativet.employments.certificate import holiday_pay_with_each_salary, pay_estimate
 from kooperativet.employments.models import EMPLOYMENT_TYPE, Employment
 from kooperativet.errors import RuleViolation
@@ -29,7 +29,11 @@ INSURANCES: Final = (
     "avtalsförsäkringar (TFA, TGL, AGS, tjänstepension)."
 )
 DEFAULT_PAY_DAY: Final = 25
-EXTENT_UNIT_SV: Final = {ExtentUnit.hours: "timmar", ExtentUnit.days: "dagar"}
+#: An employment's extent in words, singular and plural: "1 dag", "5 dagar", "1 timme", "1 500 timmar".
+EXTENT_UNITS: Final = {
+    "sv": {ExtentUnit.hours: ("timme", "timmar"), ExtentUnit.days: ("dag", "dagar")},
+    "en": {ExtentUnit.hours: ("hour", "hours"), ExtentUnit.days: ("day", "days")},
+}
 
 
 def _certificate_text(employment: Employment) -> str:
@@ -109,9 +113,11 @@ def _full_contribution_rate(rules: str | None) -> Decimal | None:
     return next((Decimal(rule["rate"]) for rule in json.loads(rules) if rule["category"] == "full"), None)
 
 
-def extent_text(quantity: Decimal, unit: ExtentUnit) -> str:
-    number = f"{quantity.normalize():f}".replace(".", ",")
-    return f"{number} {EXTENT_UNIT_SV[unit]}"
+def extent_text(amount: Decimal, unit: ExtentUnit, language: str = "sv") -> str:
+    """``1 dag``, ``2,5 dagar``, ``1 500 timmar``: the number as the documents write it (``render.quantity``)
+    and the unit in the singular for exactly one."""
+    singular, plural = EXTENT_UNITS[language][unit]
+    return f"{quantity(amount, language)} {singular if amount == 1 else plural}"
 
 
 def _parameter(session: Session, key: str, *, on: date) -> str | None:

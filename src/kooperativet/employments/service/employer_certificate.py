@@ -90,10 +90,18 @@ def employer_certificate(
 
 
 def _certified(employment: Employment, *, today: date) -> CertifiedEmployment:
+    """An employment as the certificate states it: ended, going on, or agreed but not yet begun (a
+    certificate asked for before the first day of an approved assignment)."""
     if employment.end < today:
         code, reason = (
             "fixed_term_ended",
             "Den särskilda visstidsanställningen upphörde när den avtalade tiden löpte ut",
+        )
+    elif employment.start > today:
+        code = "not_started"
+        reason = (
+            f"Anställningen har ännu inte börjat; den börjar {employment.start.isoformat()} "
+            f"och upphör {employment.end.isoformat()}"
         )
     else:
         code = "ongoing"

@@ -1,11 +1,16 @@
 """Issuing a credit note: the whole invoice (everything not credited yet) or parts of its lines, by
 quantity or by amount (invoicing.md, "Credit notes"). The credit note takes the next number of the same series
 and refers to the original, which never changes: only its payment state (credited amount, status) moves.
+
+A credit note reverses what the invoice charged: its lines, the VAT on them and, with the last credit, the
+invoice's öresavrundning. Together the credit notes of an invoice never credit more than it charged, and
+those that credit all of it credit exactly its payable amount, VAT and rounding.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,14 +24,23 @@ from kooperativet.core.money import ZERO, round_half_up
 from kooperativet.core.vat import VatCategory
 from kooperativet.db import fetch_locked
 from kooperativet.errors import Conflict, NotFound, RuleViolation
-from kooperativet.invoices.calculation import InvoiceLine
+from kooperativet.invoices.calculation import CreditedVat, CreditShare, InvoiceCalculation, InvoiceLine
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
 from kooperativet.invoices.numbering import take_number
 from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart
 from kooperativet.invoices.service.read import refuse_own_invoice
 from kooperativet.invoices.service.settlement import settle
 from kooperativet.invoices.service.store import PIECE, DraftLine, store_issued
-from kooperativet.invoices.snapshot import DocumentKind, InvoiceSnapshot, IssuedSnapshot, snapshot_from_json
+from kooperativet.invoices.snapshot import (
+    DocumentKind,
+    InvoiceSnapshot,
+    IssuedSnapshot,
+    calculation_of,
+    snapshot_from_json,
+)
+
+#: A VAT category and rate (normalised, so that 25 and 25.00 are one rate): one row of a VAT breakdown.
+VatKey = tuple[VatCategory, Decimal]
 
 
 def issue_credit_note(
@@ -49,6 +63,12 @@ def issue_credit_note(
     if not drafts:
         raise Conflict(f"invoice {original.number} is already credited in full", code="already_credited")
     source = snapshot_from_json(original.snapshot)
+    # Decided before the number is taken: a refused credit note takes none.
+    last = _credits_what_is_left(remaining, drafts)
+    share = _credit_share(
+        session, original, invoiced=calculation_of(source.document), drafts=drafts, last=last
+    )
+    _refuse_crediting_too_much(original, share=share, drafts=drafts, last=last)
     number = take_number(session, year=today.year)
     reason = (data.reason or "").strip()
     document = InvoiceSnapshot(
@@ -66,6 +86,7 @@ def issue_credit_note(
         notes=(reason,) if reason else (),
         refers_to_number=original.number,
         refers_to_issue_date=original.issue_date,
+        credit_share=share,
     )
     # A credit note goes the way of the invoice it credits: as UBL too, or as a PDF only.
     issued = IssuedSnapshot(
@@ -135,8 +156,11 @@ def _full_credit(original: Invoice, remaining: dict[int, _Creditable]) -> list[D
         left = remaining[line.id]
         if left.amount <= 0:
             continue
-        if left.amount == line.amount:
-            drafts.append(_credit_by_quantity(line, line.quantity))
+        # What is left is the quantity left at the line's price when earlier credits took quantities only:
+        # it is credited by quantity, which gives the assignment its hours back. After a credit of an amount
+        # it is credited by amount, as nothing tells which hours that amount was.
+        if left.quantity > 0 and _amount_of(left.quantity, line.unit_price) == left.amount:
+            drafts.append(_credit_by_quantity(line, left.quantity))
         else:
             drafts.append(_credit_by_amount(line, left.amount))
     return drafts
@@ -157,7 +181,14 @@ def _partial_credit(
             )
         seen.add(part.invoice_line_id)
         if part.quantity is not None:
-            amount = round_half_up(part.quantity * left.line.unit_price)
+            amount = _amount_of(part.quantity, left.line.unit_price)
+            if amount == 0:
+                raise RuleViolation(
+                    f"{part.quantity.normalize()} of line {left.line.position} is {amount}: a credit note "
+                    "credits something",
+                    code="nothing_to_credit",
+                    field=f"parts[{index}].quantity",
+                )
             if part.quantity > left.quantity or amount > left.amount:
                 raise RuleViolation(
                     f"only {left.quantity.normalize()} of line {left.line.position} is left to credit",
@@ -175,6 +206,105 @@ def _partial_credit(
                 )
             drafts.append(_credit_by_amount(left.line, part.amount))
     return drafts
+
+
+def _credit_share(
+    session: Session,
+    original: Invoice,
+    *,
+    invoiced: InvoiceCalculation,
+    drafts: Sequence[DraftLine],
+    last: bool,
+) -> CreditShare:
+    """This credit note's share of the invoice's VAT and rounding (invoicing.md, "Credit notes").
+
+    Per VAT rate: the VAT on what it credits, but never more than is left of the rate's VAT, and all that is
+    left when it credits all that is left of the rate; so the credit notes of a fully credited rate credit
+    exactly its VAT. The invoice's öresavrundning is credited by the ``last`` credit note, the one that
+    credits what is left of every line (less any rounding earlier credit notes took, which only those issued
+    before this rule did); the others have none, so that they never credit more than the invoice charged.
+    """
+    earlier = session.scalars(select(Invoice).where(Invoice.refers_to_id == original.id)).all()
+    taken = [calculation_of(snapshot_from_json(note.snapshot).document) for note in earlier]
+    net_left = _by_rate(invoiced, taxable=True) - _sum_by_rate(taken, taxable=True)
+    vat_left = _by_rate(invoiced, taxable=False) - _sum_by_rate(taken, taxable=False)
+    credited: dict[VatKey, Decimal] = defaultdict(lambda: ZERO)
+    for draft in drafts:
+        credited[_key_of(draft.line)] += _amount_of(draft.line.quantity, draft.line.unit_price)
+    vat = []
+    for (category, rate), net in credited.items():
+        left = vat_left[(category, rate)]
+        if net == net_left[(category, rate)]:
+            amount = left
+        else:
+            amount = min(round_half_up(net * rate / 100), max(left, ZERO))
+        vat.append(CreditedVat(category=category, rate=rate, amount=amount))
+    rounding = original.rounding - sum((note.rounding for note in earlier), ZERO) if last else ZERO
+    return CreditShare(vat=tuple(vat), rounding=rounding)
+
+
+class _Amounts(dict[VatKey, Decimal]):
+    """Amounts per VAT category and rate; a rate not there is zero."""
+
+    def __missing__(self, key: VatKey) -> Decimal:
+        return ZERO
+
+    def __sub__(self, other: _Amounts) -> _Amounts:
+        return _Amounts({key: self[key] - other[key] for key in self.keys() | other.keys()})
+
+
+def _by_rate(calculation: InvoiceCalculation, *, taxable: bool) -> _Amounts:
+    return _sum_by_rate([calculation], taxable=taxable)
+
+
+def _sum_by_rate(calculations: Iterable[InvoiceCalculation], *, taxable: bool) -> _Amounts:
+    result = _Amounts()
+    for calculation in calculations:
+        for row in calculation.vat_breakdown:
+            key = (row.category, row.rate.normalize())
+            result[key] += row.taxable_amount if taxable else row.tax_amount
+    return result
+
+
+def _key_of(line: InvoiceLine) -> VatKey:
+    return (line.vat_category, line.vat_rate.normalize())
+
+
+def _credits_what_is_left(remaining: dict[int, _Creditable], drafts: Sequence[DraftLine]) -> bool:
+    """Whether the credit note credits what is left of every line of the invoice."""
+    credited: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for draft in drafts:
+        assert draft.credits_line_id is not None  # every line of a credit note credits one
+        credited[draft.credits_line_id] += _amount_of(draft.line.quantity, draft.line.unit_price)
+    return all(left.amount == credited[line_id] for line_id, left in remaining.items())
+
+
+def _refuse_crediting_too_much(
+    original: Invoice, *, share: CreditShare, drafts: Sequence[DraftLine], last: bool
+) -> None:
+    """A credit note credits something, and never more than is left of what the invoice charged: without
+    the invoice's rounding, crediting nearly all of an invoice rounded down could (invoicing.md)."""
+    net = sum((_amount_of(draft.line.quantity, draft.line.unit_price) for draft in drafts), ZERO)
+    payable = net + sum((row.amount for row in share.vat), ZERO) + share.rounding
+    if payable <= 0:
+        raise RuleViolation(
+            f"the credit note would credit {payable}: nothing is left to credit on invoice {original.number}",
+            code="nothing_to_credit",
+            field="parts",
+        )
+    left = original.payable - original.credited_amount
+    if payable > left and not last:
+        raise RuleViolation(
+            f"the credit note would credit {payable}, more than the {left} left of invoice "
+            f"{original.number}; credit what is left of it in full",
+            code="more_than_invoiced",
+            field="parts",
+        )
+
+
+def _amount_of(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """A line's amount, as ``calculation`` computes it."""
+    return round_half_up(quantity * unit_price)
 
 
 def _credit_by_quantity(line: InvoiceLineRecord, quantity: Decimal) -> DraftLine:

@@ -63,6 +63,10 @@ def store_issued(
             lines=document.lines,
             buyer_vat_number=document.buyer.vat_number,
             round_payable_to_krona=document.round_payable_to_krona,
+            # Where the buyer is decides AE and O when an invoice is issued; a credit note reverses its
+            # invoice as it was issued, even one issued before that rule.
+            buyer_country=document.buyer.address.country if refers_to is None else None,
+            credit_share=document.credit_share,
         )
         ubl = render_issued_ubl(issued)
     except InvoiceRuleViolation as exc:

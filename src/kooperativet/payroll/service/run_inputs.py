@@ -97,6 +97,8 @@ class RunMember:
     street: str | None
     postal_code: str | None
     city: str | None
+    #: ISO 3166 code of the country the member lives in (``SE`` unless abroad); the payslip prints its name.
+    country: str
     language: Language
     bank_clearing_number: str | None
     bank_account_number: str | None
@@ -187,6 +189,7 @@ def _members_with_tax_settings(session: Session, *, among: Among) -> dict[int, R
             Member.street,
             Member.postal_code,
             Member.city,
+            Member.country,
             Member.language,
             *(stored(column) for column in _DECRYPTED),
             (Member.pending_account_number.is_not(None) | Member.pending_iban.is_not(None)).label("pending"),
@@ -206,6 +209,7 @@ def _members_with_tax_settings(session: Session, *, among: Among) -> dict[int, R
             street=row.street,
             postal_code=row.postal_code,
             city=row.city,
+            country=row.country,
             language=Language(row.language),
             has_pending_bank_account=bool(row.pending),
             tax_settings=tuple(settings[row.id]),

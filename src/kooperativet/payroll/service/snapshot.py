@@ -125,6 +125,7 @@ def snapshot(
             "street": member.street,
             "postal_code": member.postal_code,
             "city": member.city,
+            "country": member.country,
             "personal_identity_number": member.personal_identity_number,
             "birth_date": member.birth_date.isoformat(),
             "language": str(member.language),
