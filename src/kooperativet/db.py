@@ -420,7 +420,9 @@ def read_locked(entity: Any) -> None:
     session = object_session(entity)
     if session is None:
         raise ValueError(f"{entity!r} belongs to no session")
-    session.refresh(entity, with_for_update=True)
+    # Only the entity's own table: PostgreSQL cannot lock the nullable side of the outer join that loads a
+    # relationship eagerly (a user's roles).
+    session.refresh(entity, with_for_update={"of": type(entity)})
 
 
 def take_turns(session: Session, *, work: str) -> None:

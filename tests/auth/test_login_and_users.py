@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from kooperativet.auth.models import Role
+from kooperativet.auth.models import RefreshToken, Role, WebSession
 from tests.conftest import PASSWORD
 
 
@@ -16,6 +20,25 @@ def login(api: TestClient, email: str, password: str = PASSWORD) -> dict[str, st
 
 def bearer(pair: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {pair['access_token']}"}
+
+
+def signed_in_browser(api: TestClient, email: str) -> TestClient:
+    """A browser signed in on the web's sign-in form (its own cookie jar)."""
+    browser = TestClient(api.app)
+    token = browser.get("/signin").text.split('name="csrf_token" value="')[1].split('"')[0]
+    signed_in = browser.post(
+        "/signin", data={"email": email, "password": PASSWORD, "next": "/", "csrf_token": token}
+    )
+    assert signed_in.status_code == 200, signed_in.text[:300]
+    return browser
+
+
+def set_active(api: TestClient, admin_headers: dict[str, str], user_id: int, active: bool) -> None:
+    version = api.get(f"/api/v1/users/{user_id}", headers=admin_headers).json()["version"]
+    answer = api.patch(
+        f"/api/v1/users/{user_id}", json={"version": version, "is_active": active}, headers=admin_headers
+    )
+    assert answer.status_code == 200, answer.text
 
 
 def test_wrong_password_and_unknown_user_get_the_same_401(api: TestClient, make_user) -> None:
@@ -84,6 +107,15 @@ def test_a_refresh_token_is_rotated_and_a_reused_one_revokes_the_family(api: Tes
     # The reuse looked like theft: the newer token of the same family no longer works either.
     later = api.post("/api/v1/auth/refresh", json={"refresh_token": second.json()["refresh_token"]})
     assert later.status_code == 401
+
+
+def test_a_token_reused_after_two_rotations_revokes_the_newest(api: TestClient, make_user) -> None:
+    make_user(Role.member, email="anna@example.se")
+    first = login(api, "anna@example.se")
+    second = api.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}).json()
+    third = api.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}).json()
+    assert api.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}).status_code == 401
+    assert api.post("/api/v1/auth/refresh", json={"refresh_token": third["refresh_token"]}).status_code == 401
 
 
 def test_a_revoked_refresh_token_no_longer_refreshes(api: TestClient, make_user) -> None:
@@ -166,6 +198,78 @@ def test_disabling_a_user_locks_them_out(api: TestClient, make_user) -> None:
     )
     assert response.status_code == 200
     assert api.get("/api/v1/auth/me", headers=member.headers).status_code == 401
+
+
+def test_sessions_ended_by_disabling_stay_ended_when_the_account_is_enabled_again(
+    api: TestClient, make_user
+) -> None:
+    """An admin disables a login after a suspected theft of its cookie, then enables it again: the browser
+    session and the refresh token from before are dead, not only refused while the account was disabled."""
+    admin = make_user(Role.admin)
+    member = make_user(Role.member, email="anna@example.se")
+    pair = login(api, "anna@example.se")
+    browser = signed_in_browser(api, "anna@example.se")
+    set_active(api, admin.headers, member.user.id, False)
+    assert browser.get("/", follow_redirects=False).status_code == 303
+    set_active(api, admin.headers, member.user.id, True)
+    assert api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+    assert browser.get("/", follow_redirects=False).status_code == 303
+    assert login(api, "anna@example.se")["token_type"] == "bearer"  # she signs in afresh
+
+
+def test_removing_a_member_ends_her_sessions_and_tokens(
+    api: TestClient, session: Session, make_user, make_member
+) -> None:
+    admin, mia = make_user(Role.admin), make_member()
+    pair = login(api, mia.user.email)
+    signed_in_browser(api, mia.user.email)
+    mia.member.left_on = date(2025, 6, 30)
+    session.flush()
+    assert api.post(f"/api/v1/members/{mia.member.id}/pseudonymise", headers=admin.headers).status_code == 200
+    session.expire_all()
+    tokens = session.scalars(select(RefreshToken).where(RefreshToken.user_id == mia.user.id)).all()
+    browsers = session.scalars(select(WebSession).where(WebSession.user_id == mia.user.id)).all()
+    assert tokens
+    assert all(token.revoked_at is not None for token in tokens)
+    assert browsers
+    assert all(browser.ended_at is not None for browser in browsers)
+    assert api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+
+
+def test_a_removed_role_takes_effect_on_the_next_request_with_the_same_token(
+    api: TestClient, make_user
+) -> None:
+    admin = make_user(Role.admin)
+    treasurer = make_user(Role.treasurer, Role.member)
+    assert api.get("/api/v1/jobs", headers=treasurer.headers).status_code == 200
+    version = api.get(f"/api/v1/users/{treasurer.user.id}", headers=admin.headers).json()["version"]
+    changed = api.patch(
+        f"/api/v1/users/{treasurer.user.id}",
+        json={"version": version, "roles": ["member"]},
+        headers=admin.headers,
+    )
+    assert changed.status_code == 200
+    assert api.get("/api/v1/jobs", headers=treasurer.headers).status_code == 403
+
+
+def test_a_password_an_admin_sets_ends_the_users_access_token_and_browser(
+    api: TestClient, make_user, clock: dict[str, datetime]
+) -> None:
+    admin = make_user(Role.admin)
+    member = make_user(Role.member, email="anna@example.se")
+    browser = signed_in_browser(api, "anna@example.se")
+    pair = login(api, "anna@example.se")
+    clock["now"] += timedelta(seconds=2)  # the change falls in a later second than the token's iat
+    version = api.get(f"/api/v1/users/{member.user.id}", headers=admin.headers).json()["version"]
+    changed = api.patch(
+        f"/api/v1/users/{member.user.id}",
+        json={"version": version, "password": "a brand new secret"},
+        headers=admin.headers,
+    )
+    assert changed.status_code == 200
+    assert api.get("/api/v1/auth/me", headers=bearer(pair)).status_code == 401
+    assert browser.get("/", follow_redirects=False).status_code == 303
+    assert login(api, "anna@example.se", "a brand new secret")["token_type"] == "bearer"
 
 
 def test_a_short_password_is_a_422(api: TestClient, make_user) -> None:

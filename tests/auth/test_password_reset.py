@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from kooperativet.auth.models import AccountLink, Role, WebSession
 from kooperativet.auth.passwords import has_usable_password, unusable_password_hash, verify_password
 from kooperativet.mail.models import OutgoingMail
-from tests.auth.conftest import plain_text, token_in
+from tests.auth.conftest import LINK, plain_text, token_in
 from tests.conftest import PASSWORD
 from tests.mailbox import Mailbox
+from tests.web.conftest import sign_in
 
 EMAIL = "anna@example.se"
 NEW_PASSWORD = "ett nytt och längre lösenord"
@@ -76,6 +77,19 @@ def test_a_disabled_account_gets_the_same_answer_and_nothing_is_sent(
     assert disabled.content == unknown.content
     assert mailbox.messages == []
     assert session.scalar(select(func.count(AccountLink.id))) == 0
+
+
+def test_an_account_enabled_again_gets_its_link(api: TestClient, make_user, mailbox: Mailbox) -> None:
+    admin = make_user(Role.admin)
+    member = make_user(Role.member, email=EMAIL, active=False)
+    assert ask(api).status_code == 202
+    assert mailbox.to(EMAIL) == []
+    enabled = api.patch(
+        f"/api/v1/users/{member.user.id}", json={"version": 1, "is_active": True}, headers=admin.headers
+    )
+    assert enabled.status_code == 200, enabled.text
+    assert ask(api).status_code == 202
+    assert len(mailbox.to(EMAIL)) == 1
 
 
 def test_the_link_works_for_an_hour_and_not_after(
@@ -180,3 +194,21 @@ def test_the_stored_copy_of_a_sent_reset_mail_holds_no_working_link(
     assert "[…]" in stored.text_body
     assert stored.redact_after_sending == []
     assert complete(api, token).status_code == 204  # and the link she got still works
+
+
+def test_the_office_cannot_read_a_link_waiting_to_be_sent(api: TestClient, make_user) -> None:
+    """Without a mail server (the embedded default) or during an outage the reset mail waits in the outbox
+    with its working link. A treasurer who asks a reset for the admin's address must not read that link in
+    the outbox and take the admin's account: every read of the message shows it as […]."""
+    make_user(Role.admin, email="admin@example.se")
+    treasurer = make_user(Role.treasurer, email="kassor@example.se")
+    assert ask(api, "admin@example.se").status_code == 202
+    queued = api.get("/api/v1/mail", params={"state": "queued"}, headers=treasurer.headers).json()["items"]
+    [reset] = [message for message in queued if message["template"] == "password_reset"]
+    read = api.get(f"/api/v1/mail/{reset['id']}", headers=treasurer.headers).json()
+    page = TestClient(api.app, follow_redirects=False)
+    sign_in(page, "kassor@example.se", PASSWORD)
+    shown = page.get(f"/office/mail/{reset['id']}").text
+    for text in (read["text_body"], read["html_body"], shown):
+        assert "password/set?token=[…]" in text
+        assert LINK.search(text) is None

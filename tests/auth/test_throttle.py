@@ -56,6 +56,20 @@ def test_one_accounts_failures_do_not_lock_out_others_at_the_same_address(api: T
     assert log_in(api, "bo@example.se", PASSWORD) == 200
 
 
+def test_failures_on_the_sign_in_form_count_for_the_api_whatever_the_case_or_spaces(
+    api: TestClient, make_user
+) -> None:
+    make_user(Role.member, email="anna@example.se")
+    browser = TestClient(api.app)
+    for attempt in range(5):  # settings.login_attempts_per_window
+        token = browser.get("/signin").text.split('name="csrf_token" value="')[1].split('"')[0]
+        email = "ANNA@EXAMPLE.SE" if attempt % 2 else " anna@example.se "
+        browser.post(
+            "/signin", data={"email": email, "password": "guess guess", "next": "/", "csrf_token": token}
+        )
+    assert log_in(api, "anna@example.se", PASSWORD) == 429
+
+
 def test_a_forwarded_for_header_from_an_untrusted_peer_is_ignored(api: TestClient, make_user) -> None:
     make_user(Role.member, email="anna@example.se")
     for attempt in range(5):

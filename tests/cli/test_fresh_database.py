@@ -162,6 +162,12 @@ def test_commands_before_the_migrations_say_to_run_db_upgrade(
         f"the database is not migrated to this version ({missing}); run 'kooperativet db upgrade' first",
     )
     assert_error(kooperativet("db", "check"), "migrations: Target database is not up to date.")
+    for command in (("worker", "--once"), ("documents", "render-pending")):
+        result = kooperativet(*command)
+        assert result.returncode == 1, (command, result.stderr)
+        assert result.stderr.count("error: ") == 1, (command, result.stderr)
+        assert "run 'kooperativet db upgrade' first" in result.stderr, (command, result.stderr)
+        assert "Traceback" not in result.stderr
 
 
 def test_db_upgrade_migrates_and_seeds_the_cooperative_and_a_first_admin(
@@ -221,6 +227,10 @@ def test_create_user_refuses_bad_input_in_one_line(kooperativet: Kooperativet, d
     long_password = ("--password", "a long password")
     assert_error(
         create("karin@example.se", *long_password, "--role", "member"),
+        "a user with e-mail karin@example.se already exists",
+    )
+    assert_error(
+        create(" KARIN@Example.SE ", *long_password, "--role", "member"),
         "a user with e-mail karin@example.se already exists",
     )
     assert_error(
@@ -360,6 +370,12 @@ def test_backup_writes_a_copy_of_the_database(
         usage_error("backup", f"Invalid value for '--out': file '{folder}' is a directory."),
         code=2,
     )
+    if not is_postgresql(database_url):  # the live database file itself: no copy at all
+        live = Path(make_url(database_url).database or "")
+        assert_error(
+            kooperativet("backup", "--out", str(live)),
+            f"{live} is the database itself; write the backup to another file",
+        )
 
 
 def restored_emails(backup: Path, database_url: str) -> list[tuple[object, ...]]:
@@ -394,6 +410,10 @@ def test_serve_starts_and_answers_health(kooperativet: Kooperativet) -> None:
     try:
         response = _first_answer(f"http://127.0.0.1:{port}/health", server)
         assert response.status_code == 200
+        assert_error(
+            kooperativet("serve", "--port", str(port)),
+            f"cannot listen on 127.0.0.1:{port}: Address already in use",
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -404,6 +424,12 @@ def test_serve_starts_and_answers_health(kooperativet: Kooperativet) -> None:
             "Invalid value for '--port': "
             "Input should be a valid integer, unable to parse string as an integer",
         ),
+        code=2,
+    )
+    # Not 34463, the port 99999 would wrap to.
+    assert_error(
+        kooperativet("serve", "--port", "99999"),
+        usage_error("serve", "Invalid value for '--port': Input should be less than or equal to 65535"),
         code=2,
     )
 

@@ -1,5 +1,6 @@
-"""What arrives: headers with Swedish names encoded and decoding back, text and HTML as alternatives,
-attachments byte for byte, and amounts and dates written the Swedish way."""
+"""What arrives: headers with Swedish names encoded and decoding back (also in an address's local part, and
+names with quotes, commas or angle brackets), no header injected by a line break, text and HTML as
+alternatives, attachments byte for byte, and amounts and dates written the Swedish way."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ from decimal import Decimal
 from email.utils import parsedate_to_datetime
 
 import pytest
+from pydantic import EmailStr, TypeAdapter
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.config import Settings
 from kooperativet.db import transaction
+from kooperativet.governance.mail import queue_notice
+from kooperativet.governance.models import Meeting, MeetingKind
 from kooperativet.jobs.runner import run_due
 from kooperativet.mail import AttachmentFile, attachment, attachment_source, queue_mail, recipient
 from kooperativet.mail.formatting import kronor, long_day, moment
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.mail.outbox import compose
+from kooperativet.parties.models import Language, Member
 from tests.mailbox import Mailbox
 
 NBSP = "\N{NO-BREAK SPACE}"
@@ -102,6 +107,75 @@ def test_text_and_html_arrive_as_alternatives_with_the_attachment_byte_for_byte(
     assert attached.get_filename() == "faktura-42-översikt.pdf"
     content = attached.get_content()
     assert hashlib.sha256(content).hexdigest() == hashlib.sha256(BLOB).hexdigest()
+
+
+def test_a_member_whose_address_has_a_swedish_local_part_gets_her_notice(
+    session_factory: sessionmaker[Session], settings: Settings, mailbox: Mailbox
+) -> None:
+    """The API accepts åsa@exempel.se; one such address must not stop the meeting notice to everyone."""
+    assert TypeAdapter(EmailStr).validate_python("åsa@exempel.se") == "åsa@exempel.se"
+    meeting = Meeting(kind=MeetingKind.ANNUAL, title="Årsmöte", held_on=date(2027, 3, 20), location="Hus")
+    members = [
+        Member(first_name="Åsa", last_name="Öberg", email="åsa@exempel.se", language=Language.sv),
+        Member(first_name="Mia", last_name="Medlem", email="mia@example.se", language=Language.sv),
+    ]
+    with transaction(session_factory) as session:
+        status, _detail = queue_notice(
+            session, meeting=meeting, members=members, text="Välkomna!", settings=settings
+        )
+    assert status == "queued"
+    assert recipient("Åsa Öberg", "åsa@exempel.se") == "Åsa Öberg <åsa@exempel.se>"
+    with session_factory() as session:
+        assert run_due(session, settings, "test") == 2
+    assert sorted(mailbox.recipients) == [["mia@example.se"], ["åsa@exempel.se"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "address"),
+    [
+        ('Anna "Nanna" Berg', "anna@example.org"),
+        ("O'Brien, Seán", "sean+kultur@example.org"),
+        ("Berg (kassör)", "berg@example.org"),
+        ("Åsa <mallory@evil.example>", "asa@example.org"),
+        ("=?utf-8?q?Fake?=", "fake@example.org"),
+    ],
+)
+def test_a_name_with_specials_reaches_only_its_address_and_decodes_back(
+    session_factory: sessionmaker[Session], settings: Settings, mailbox: Mailbox, name: str, address: str
+) -> None:
+    context = {"name": name, "cooperative": "Interim kultur"}
+    to = recipient(name, address)
+    _queue_and_send(session_factory, settings, to=to, template="test_message", language="sv", context=context)
+    assert mailbox.recipients == [[address]]
+    [to_header] = mailbox.messages[0]["To"].addresses
+    assert to_header.addr_spec == address
+    if not name.startswith("=?"):  # an encoded word as a name is decoded by the reader, as any would be
+        assert to_header.display_name == name
+
+
+def test_a_line_break_in_a_subject_value_adds_no_header(
+    session_factory: sessionmaker[Session], settings: Settings, mailbox: Mailbox
+) -> None:
+    evil = "Kultur\r\nBcc: mallory@evil.example\r\nX-Injected: yes"
+    context = {"name": "Åsa", "cooperative": evil}
+    _queue_and_send(
+        session_factory,
+        settings,
+        to="asa@example.org",
+        template="test_message",
+        language="sv",
+        context=context,
+    )
+    assert mailbox.recipients == [["asa@example.org"]]
+    [arrived] = mailbox.messages
+    assert arrived["Bcc"] is None
+    assert arrived["X-Injected"] is None
+    assert "\n" not in arrived["Subject"]
+
+
+def test_a_line_break_in_a_recipients_name_is_refused_when_queued() -> None:
+    with pytest.raises(ValueError, match="CR or LF"):
+        recipient("Eve\r\nBcc: mallory@evil.example", "eve@example.org")
 
 
 def test_the_english_version_is_chosen_by_language() -> None:

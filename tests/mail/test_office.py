@@ -135,7 +135,7 @@ def test_only_the_office_reads_the_mail(api: TestClient, make_user) -> None:
     assert api.get(API).status_code == 401
 
 
-def test_a_failed_message_is_sent_again_by_a_new_job_and_a_sent_one_is_not(
+def test_a_failed_message_is_sent_again_by_its_own_job_and_a_sent_one_is_not(
     api: TestClient, session: Session, treasurer
 ) -> None:
     [sent] = _messages(session, 1)
@@ -144,9 +144,54 @@ def test_a_failed_message_is_sent_again_by_a_new_job_and_a_sent_one_is_not(
     assert (refused.status_code, refused.json()["code"]) == (409, "mail_not_failed")
     again = api.post(f"{API}/{failed.id}/send-again", headers=treasurer.headers)
     assert again.status_code == 200, again.text
-    assert again.json()["message_id"] == failed.message_id
-    jobs = [job for job in session.query(Job).all() if job.payload == {"mail_id": failed.id}]
-    assert len(jobs) == 2  # the first one and the one sending it again
+    assert (again.json()["message_id"], again.json()["state"]) == (failed.message_id, "queued")
+    session.expire_all()
+    [job] = [job for job in session.query(Job).all() if job.payload == {"mail_id": failed.id}]
+    assert (job.key, job.state) == (f"mail:{failed.id}", JobState.pending)  # tried again (no server here)
+    twice = api.post(f"{API}/{failed.id}/send-again", headers=treasurer.headers)
+    assert (twice.status_code, twice.json()["code"]) == (409, "mail_not_failed")
+
+
+def test_send_again_and_retry_of_its_job_are_one_action_done_once(
+    api: TestClient, session: Session, treasurer
+) -> None:
+    """The mail page's Send again and the jobs page's Retry both offer the same failure: whichever comes
+    second is refused, so no second job can send the message beside the first."""
+    first, second = _messages(session, 2, state=MailState.failed)
+    jobs = {m.id: session.query(Job).filter(Job.key == f"mail:{m.id}").one().id for m in (first, second)}
+    assert api.post(f"{API}/{first.id}/send-again", headers=treasurer.headers).status_code == 200
+    retried = api.post(f"/api/v1/jobs/{jobs[first.id]}/retry", headers=treasurer.headers)
+    assert (retried.status_code, retried.json()["code"]) == (409, "job_not_failed")
+    assert api.post(f"/api/v1/jobs/{jobs[second.id]}/retry", headers=treasurer.headers).status_code == 200
+    assert api.get(f"{API}/{second.id}", headers=treasurer.headers).json()["state"] == "queued"
+    again = api.post(f"{API}/{second.id}/send-again", headers=treasurer.headers)
+    assert (again.status_code, again.json()["code"]) == (409, "mail_not_failed")
+    assert session.query(Job).count() == 2
+
+
+def test_a_secret_in_a_message_is_never_shown_sent_or_not(
+    api: TestClient, browser_client: TestClient, session: Session, treasurer
+) -> None:
+    """A one-time link is its recipient's alone: the API and the mail page show […] in its place while the
+    message waits to be sent (no SMTP server, an outage) as after."""
+    secret = "one-time-link-token-4f1c"
+    message = queue_mail(
+        session,
+        to="anna@example.org",
+        template="test_message",
+        language="sv",
+        context={"name": secret, "cooperative": "Interim kultur"},
+        secrets=[secret],
+    )
+    session.flush()
+    assert secret in message.text_body  # the stored copy keeps it until it is sent
+    read = api.get(f"{API}/{message.id}", headers=treasurer.headers).json()
+    assert read["state"] == "queued"
+    sign_in(browser_client, "kassor@example.se", PASSWORD)
+    page = browser_client.get(f"/office/mail/{message.id}").text
+    for shown in (read["text_body"], read["html_body"], page):
+        assert secret not in shown
+        assert "Hej […]!" in shown
 
 
 def test_the_web_page_lists_the_mail_and_sends_a_failed_one_again(

@@ -1,16 +1,19 @@
 """An SMTP outage delays mail and loses none: the job fails and is rescheduled, the message stays queued with
-the reason, and once the server is back it arrives exactly once. After the last attempt the message is failed
-and the office sends it again, as the same message."""
+the reason, and once the server is back it arrives exactly once. After the last attempt (or a worker that died
+during it) the message is failed and the office sends it again, as the same message. A refused recipient is
+named to the office, never in the log."""
 
 from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from aiosmtpd.controller import Controller
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.config import Settings
@@ -164,3 +167,102 @@ def test_without_a_server_every_message_waits_and_the_worker_says_so_once(
             job = session.scalars(select(Job).where(Job.key == f"mail:{mail_id}")).one()
             assert (message.state, job.state, job.attempts) == (MailState.queued, JobState.pending, 1)
             assert "no SMTP server is configured" in (job.last_error or "")
+
+
+class _Refusing:
+    """An SMTP server that refuses every recipient as a real one does, naming the address in its answer."""
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        return f"550 5.1.1 <{address}>: Recipient address rejected: no such mailbox"
+
+
+@pytest.fixture
+def refusing_server() -> Iterator[int]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    controller = Controller(_Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port
+    controller.stop()
+
+
+def test_a_refused_recipient_is_named_to_the_office_and_not_in_the_workers_log(
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+    refusing_server: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """docs/personal-data.md: nothing logs personal data, and an e-mail address is personal data."""
+    settings.smtp_host, settings.smtp_port, settings.smtp_security = "127.0.0.1", refusing_server, None
+    settings.smtp_starttls = False
+    address = "asa.oberg.private@example.org"
+    with _at(session_factory, START) as session:
+        mail_id = queue_mail(
+            session,
+            to=f"Åsa Öberg <{address}>",
+            template="test_message",
+            language="sv",
+            context={"name": "Åsa", "cooperative": "Interim kultur"},
+        ).id
+        session.commit()
+    with caplog.at_level(logging.DEBUG), _at(session_factory, START) as session:
+        assert run_due(session, settings, "test") == 1
+    logged = "\n".join(
+        record.getMessage() for record in caplog.records if record.name.startswith("kooperativet")
+    )
+    assert "1 recipient refused: 550 5.1.1" in logged  # the failure is logged …
+    assert address not in logged  # … without whom it was for
+    message, job = _state(session_factory, mail_id)
+    assert message.state == MailState.queued  # tried again later
+    assert message.last_error is not None
+    assert address in message.last_error
+    assert address not in (job.last_error or "")
+
+
+def test_a_message_whose_worker_died_on_the_last_attempt_is_failed_and_sent_again(
+    session_factory: sessionmaker[Session], settings: Settings, mailbox: Mailbox
+) -> None:
+    """The runner gives up a job whose worker stopped during its last attempt, without running its handler;
+    the message follows it, or it would wait as queued for ever and Send again would refuse it."""
+    mail_id = _queue(session_factory)
+    with _at(session_factory, START) as session:
+        job = session.scalars(select(Job).where(Job.key == f"mail:{mail_id}")).one()
+        job.attempts = job.max_attempts - 1
+        session.commit()
+        claimed = runner.claim(session, "dies-mid-job", START)  # the last attempt; its worker is then killed
+        assert claimed is not None
+        assert claimed.attempts == claimed.max_attempts
+    later = START + timedelta(hours=1)
+    with _at(session_factory, later) as session:
+        assert run_due(session, settings, "test") == 0  # nothing run: the job is given up
+    message, job = _state(session_factory, mail_id)
+    assert (message.state, job.state) == (MailState.failed, JobState.failed)
+    assert message.last_error == "the worker dies-mid-job stopped during the last attempt"
+    with _at(session_factory, later) as session:
+        send_again(session, message=session.get_one(OutgoingMail, mail_id))
+        session.commit()
+    with _at(session_factory, later) as session:
+        assert run_due(session, settings, "test") == 1
+    assert len(mailbox.to("asa@example.org")) == 1
+    assert _state(session_factory, mail_id)[0].state == MailState.sent
+
+
+def test_a_message_left_queued_by_a_job_given_up_earlier_can_be_sent_again(
+    session_factory: sessionmaker[Session], settings: Settings, mailbox: Mailbox
+) -> None:
+    """A message whose job was given up before the runner marked messages failed waits as queued; the
+    office can still send it."""
+    mail_id = _queue(session_factory)
+    with _at(session_factory, START) as session:
+        session.execute(
+            update(Job).where(Job.key == f"mail:{mail_id}").values(state=JobState.failed, attempts=8)
+        )
+        session.commit()
+    with _at(session_factory, START) as session:
+        send_again(session, message=session.get_one(OutgoingMail, mail_id))
+        session.commit()
+        assert run_due(session, settings, "test") == 1
+    assert len(mailbox.to("asa@example.org")) == 1

@@ -111,7 +111,7 @@ def update_user(
         _set_roles(user, new_roles)
     user.is_active = new_active
     if not new_active:
-        revoke_all_refresh_tokens(session, user_id=user.id, now=now)
+        end_all_sign_ins(session, user_id=user.id, now=now)
     if password is not None:
         user.password_hash = hash_password(password)
         user.password_changed_at = now
@@ -238,6 +238,16 @@ def revoke_refresh_token(session: Session, *, refresh_token: str, user: User, no
     if row.revoked_at is None:
         row.revoked_at = now
         session.flush()
+
+
+def end_all_sign_ins(session: Session, *, user_id: int, now: datetime) -> None:
+    """End every way the user is signed in, for good: refresh tokens and browser sessions. A disabled
+    account's sessions are only refused while it is disabled; ended, they stay dead when it is enabled
+    again (after a stolen cookie, say)."""
+    from kooperativet.auth.account_links import end_all_web_sessions  # account_links imports this module
+
+    revoke_all_refresh_tokens(session, user_id=user_id, now=now)
+    end_all_web_sessions(session, user_id=user_id, now=now)
 
 
 def revoke_all_refresh_tokens(session: Session, *, user_id: int, now: datetime) -> None:

@@ -47,7 +47,7 @@ app.add_typer(knowledge_cli.app, name="knowledge")
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="server processes")] = 1,
     reload: Annotated[bool, typer.Option(help="restart on code changes (development)")] = False,
 ) -> None:
@@ -58,6 +58,7 @@ def serve(
     """
     import uvicorn
 
+    _refuse_a_port_in_use(host, port)
     uvicorn.run(
         "kooperativet.main:create_served_app",
         factory=True,
@@ -68,6 +69,21 @@ def serve(
         server_header=False,
         proxy_headers=False,
     )
+
+
+def _refuse_a_port_in_use(host: str, port: int) -> None:
+    """Say in one line that the address is taken (or not this machine's), as every command reports a
+    problem; uvicorn would log it in its own form. Bound as uvicorn binds, and let go again at once."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(code=1) from exc
 
 
 @db_app.command("upgrade")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from kooperativet.db import fetch_locked, fetch_page
 from kooperativet.errors import Conflict, NotFound
 from kooperativet.jobs.models import Job, JobState
-from kooperativet.jobs.queue import announce_work
+from kooperativet.jobs.queue import requeue
 
 
 def list_jobs(
@@ -32,7 +32,8 @@ def list_jobs(
 
 def retry_job(session: Session, *, job_id: int, now: datetime) -> Job:
     """Put a failed job back in the queue, due now, with all its attempts again (its last error kept until
-    the next attempt replaces it). A job that has not failed is a 409 ``job_not_failed``."""
+    the next attempt replaces it). A job that has not failed is a 409 ``job_not_failed``: a job waiting or
+    running already does the work, and a second one for it would do it twice."""
     job = fetch_locked(session, select(Job).where(Job.id == job_id))
     if job is None:
         raise NotFound("no such job")
@@ -40,12 +41,5 @@ def retry_job(session: Session, *, job_id: int, now: datetime) -> Job:
         raise Conflict(
             f"the job is {job.state}, not failed: only a failed job is retried", code="job_not_failed"
         )
-    job.state = JobState.pending
-    job.attempts = 0
-    job.run_after = now
-    job.locked_by = None
-    job.locked_until = None
-    job.finished_at = None
-    session.flush()
-    announce_work(session)  # as a new job does: the embedded worker is woken by the commit
+    requeue(session, job, now=now)
     return job

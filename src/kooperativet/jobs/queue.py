@@ -79,6 +79,56 @@ def handler_for(kind: str) -> Handler | None:
     return _HANDLERS.get(kind)
 
 
+#: What a kind of work does when its job's state changes outside its handler, in that change's transaction
+#: (which it must not commit): the e-mail a job was sending follows the job when it is given up or retried.
+Hook = Callable[[Session, Job], None]
+_GIVEN_UP: dict[str, Hook] = {}
+_RETRIED: dict[str, Hook] = {}
+
+
+def when_given_up(kind: str) -> Callable[[Hook], Hook]:
+    """Register what to do when a job of ``kind`` fails for good: after its last attempt failed, or when its
+    worker stopped during the last attempt (``runner.claim``), where no handler of its own runs."""
+    return _register_hook(_GIVEN_UP, kind)
+
+
+def when_retried(kind: str) -> Callable[[Hook], Hook]:
+    """Register what to do when a failed job of ``kind`` is sent back to the workers (``requeue``)."""
+    return _register_hook(_RETRIED, kind)
+
+
+def given_up(session: Session, job: Job) -> None:
+    hook = _GIVEN_UP.get(job.kind)
+    if hook is not None:
+        hook(session, job)
+
+
+def requeue(session: Session, job: Job, *, now: datetime) -> None:
+    """Send a finished job back to the workers, due now, with all its attempts again (its last error kept
+    until the next attempt replaces it). The caller holds the job's row (``db.fetch_locked``)."""
+    job.state = JobState.pending
+    job.attempts = 0
+    job.run_after = now
+    job.locked_by = None
+    job.locked_until = None
+    job.finished_at = None
+    session.flush()
+    hook = _RETRIED.get(job.kind)
+    if hook is not None:
+        hook(session, job)
+    announce_work(session)  # as a new job does: the embedded worker is woken by the commit
+
+
+def _register_hook(hooks: dict[str, Hook], kind: str) -> Callable[[Hook], Hook]:
+    def register(function: Hook) -> Hook:
+        if hooks.get(kind, function) is not function:
+            raise ValueError(f"two hooks for jobs of kind {kind!r}")
+        hooks[kind] = function
+        return function
+
+    return register
+
+
 def enqueue(
     session: Session,
     kind: str,

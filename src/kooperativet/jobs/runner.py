@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.db import after_commit, clock_of
 from kooperativet.jobs.models import Job, JobState
-from kooperativet.jobs.queue import WORK_ENQUEUED, JobContext, JobWaits, handler_for
+from kooperativet.jobs.queue import WORK_ENQUEUED, JobContext, JobWaits, given_up, handler_for
 
 log = logging.getLogger(__name__)
 #: The reasons jobs wait (``JobWaits``) this process has logged already, by kind.
@@ -66,6 +66,7 @@ def claim(session: Session, worker: str, now: datetime, *, lease: timedelta = LE
             job.locked_until = None
             job.last_error = f"the worker {job.locked_by} stopped during the last attempt"
             session.flush()
+            given_up(session, job)
             continue
         job.state = JobState.running
         job.locked_by = worker
@@ -131,6 +132,8 @@ def _record_failure(session: Session, job_id: int, worker: str, error: Exception
         if job.attempts >= job.max_attempts:
             job.state = JobState.failed
             job.finished_at = now
+            session.flush()
+            given_up(session, job)
         else:
             job.state = JobState.pending
             job.run_after = now + retry_delay(job.attempts)

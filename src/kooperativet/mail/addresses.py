@@ -16,7 +16,7 @@ def recipient(name: str | None, address: str) -> str:
     address when there is no name."""
     if not name:
         return address
-    return str(Address(display_name=name, addr_spec=address))
+    return str(_address(name, address))
 
 
 def header_addresses(stored: list[str]) -> tuple[Address, ...]:

@@ -1,8 +1,9 @@
 """What the office sees of the outbox: the messages sent, waiting or given up, and sending a failed one again.
 
 The list never loads bodies (``load_only``): a page of a hundred messages is two statements whatever they
-hold. Sending again makes a new job for the same stored message, so it keeps its Message-ID and a reader's
-mail program sees one message, not two.
+hold, and one message's bodies are read without their secrets (``redaction.readable_bodies``). Sending again
+sends the message's own job back to the workers, so it keeps its Message-ID, a reader's mail program sees
+one message, not two, and no second job can send it at the same time.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
-from kooperativet.db import fetch_page
+from kooperativet.db import clock_of, fetch_locked, fetch_page, read_locked
 from kooperativet.errors import Conflict, NotFound
 from kooperativet.jobs import enqueue
+from kooperativet.jobs.models import Job, JobState
+from kooperativet.jobs.queue import requeue
+from kooperativet.mail import send_job  # noqa: F401 - the hooks that keep a message's state with its job's
 from kooperativet.mail.attachments import resolve
 from kooperativet.mail.models import MailState, OutgoingMail
-from kooperativet.mail.outbox import SEND_MAIL
+from kooperativet.mail.outbox import SEND_MAIL, sending_key
 
 LISTED = (
     OutgoingMail.template,
@@ -68,13 +72,27 @@ def attachment_names(session: Session, message: OutgoingMail) -> list[str]:
 
 
 def send_again(session: Session, *, message: OutgoingMail) -> OutgoingMail:
-    """Queue a failed message once more: a new job for the same message (same Message-ID)."""
-    if message.state != MailState.failed:
+    """Queue a message the workers gave up once more, as the same message (same Message-ID), by sending its
+    own job back to the workers: never by a second job beside one that waits or runs, and so never twice
+    (Send again here and Retry on the jobs page are one action). A message still ``queued`` whose job failed
+    (given up before the runner marked its message) counts as failed; anything else is a 409."""
+    job = fetch_locked(session, select(Job).where(Job.key == sending_key(message.id)))
+    read_locked(message)
+    if not _given_up(message, job):
         raise Conflict(
             f"message {message.id} is {message.state}; only a failed message is sent again",
             code="mail_not_failed",
         )
+    if job is None:
+        enqueue(session, SEND_MAIL, {"mail_id": message.id}, key=sending_key(message.id))
+    elif job.state in (JobState.done, JobState.failed):
+        requeue(session, job, now=clock_of(session))
     message.state = MailState.queued
     session.flush()
-    enqueue(session, SEND_MAIL, {"mail_id": message.id})
     return message
+
+
+def _given_up(message: OutgoingMail, job: Job | None) -> bool:
+    if message.state == MailState.failed:
+        return True
+    return message.state == MailState.queued and job is not None and job.state == JobState.failed

@@ -97,7 +97,7 @@ def queue_mail(
     message = OutgoingMail(**_composed(session, template, one, domain=domain))
     session.add(message)
     session.flush()
-    enqueue(session, SEND_MAIL, {"mail_id": message.id}, key=f"mail:{message.id}")
+    enqueue(session, SEND_MAIL, {"mail_id": message.id}, key=sending_key(message.id))
     return message
 
 
@@ -120,8 +120,14 @@ def queue_many(
         ).all()
     )
     queued = [ids[row["message_id"]] for row in rows]
-    enqueue_new(session, SEND_MAIL, [({"mail_id": mail_id}, f"mail:{mail_id}") for mail_id in queued])
+    enqueue_new(session, SEND_MAIL, [({"mail_id": mail_id}, sending_key(mail_id)) for mail_id in queued])
     return queued
+
+
+def sending_key(mail_id: int) -> str:
+    """The key of a message's own job, the one that sends it (``send_job``); Send again sends that job back
+    to the workers rather than adding another."""
+    return f"mail:{mail_id}"
 
 
 def _composed(session: Session, template: str, message: Message, *, domain: str | None) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """The worker's side of an e-mail: build the MIME message from the stored one and hand it to SMTP.
 
 A failed attempt is written on the message (``last_error``) and raised again, so that the job runner
-retries it later with a growing delay; after the job's last attempt the message is ``failed`` and the office
-may send it again (``mail.office.send_again``). Nothing is lost while the server is away: the message stays
-``queued`` with its job pending.
+retries it later with a growing delay; when the runner gives the job up the message is ``failed`` and the
+office may send it again (``mail.office.send_again``). Nothing is lost while the server is away: the message
+stays ``queued`` with its job pending. Each message has one job of its own, which alone sends it.
 """
 
 from __future__ import annotations
@@ -14,26 +14,30 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.config import Settings
-from kooperativet.db import clock_of
+from kooperativet.db import clock_of, fetch_locked
 from kooperativet.jobs import JobContext, handler
-from kooperativet.jobs.models import Job
+from kooperativet.jobs.models import Job, JobState
+from kooperativet.jobs.queue import requeue, when_given_up, when_retried
 from kooperativet.mail.addresses import domain_of, envelope_addresses, header_addresses, sender_address
 from kooperativet.mail.attachments import resolve
 from kooperativet.mail.models import MailState, OutgoingMail
-from kooperativet.mail.outbox import PENDING_DOMAIN, SEND_MAIL
-from kooperativet.mail.smtp import require_server, transmit
+from kooperativet.mail.outbox import PENDING_DOMAIN, SEND_MAIL, sending_key
+from kooperativet.mail.redaction import readable_bodies
+from kooperativet.mail.smtp import MailNotSent, require_server, transmit
 
 
 @handler(SEND_MAIL)
 def send_queued_mail(context: JobContext, payload: Mapping[str, Any]) -> None:
-    """Send one queued message unless it was sent already (a job run again after a crash sends nothing)."""
+    """Send one queued message, once: only by its own job (``_to_send``), only while this worker holds that
+    job's lease, and never again once it is sent (a job run again after a crash sends nothing)."""
     session = context.session
     mail_id = int(payload["mail_id"])
-    message = session.get(OutgoingMail, mail_id)
-    if message is None or message.state == MailState.sent:
+    message = _to_send(session, context, mail_id)
+    if message is None:
         session.commit()
         return
     settle_message_id(message, context.settings)
@@ -43,10 +47,12 @@ def send_queued_mail(context: JobContext, payload: Mapping[str, Any]) -> None:
         mime = build_message(session, message, settings=context.settings)
         recipients = envelope_addresses([*message.to_addresses, *message.bcc_addresses])
         session.commit()  # nothing is held open while the SMTP server answers
+        if not context.extend_lease():  # the lease ran out while the attachments were made: not ours now
+            return
         transmit(context.settings, mime, recipients)
     except Exception as error:
         session.rollback()
-        _record_attempt(session, context, mail_id, error)
+        _record_attempt(session, mail_id, error)
         raise
     message = session.get(OutgoingMail, mail_id, populate_existing=True)
     assert message is not None
@@ -57,16 +63,58 @@ def send_queued_mail(context: JobContext, payload: Mapping[str, Any]) -> None:
     session.commit()
 
 
-REDACTED = "[…]"
+def _to_send(session: Session, context: JobContext, mail_id: int) -> OutgoingMail | None:
+    """The message, read afresh with its row locked, when this job is the one to send it now: it is not sent
+    yet and this is its own job (``sending_key``). Two jobs of one message ran at once and both sent it
+    (Send again on the mail page and Retry on the jobs page); a job of it that is not its own — one queued
+    by Send again before it sent the message's own job back — hands the sending to that job, so however
+    many jobs point at a message, one sends it, and the job's lease keeps it to one worker at a time."""
+    own = fetch_locked(session, select(Job).where(Job.key == sending_key(mail_id)))
+    message = fetch_locked(session, select(OutgoingMail).where(OutgoingMail.id == mail_id))
+    if message is None or message.state == MailState.sent:
+        return None
+    if own is None:  # a message left without its own job: this one becomes it (the key is unique)
+        session.get_one(Job, context.job_id).key = sending_key(mail_id)
+        session.flush()
+        return message
+    if own.id == context.job_id:
+        return message
+    if own.state in (JobState.done, JobState.failed):
+        requeue(session, own, now=clock_of(session))
+    return None
+
+
+@when_given_up(SEND_MAIL)
+def mark_failed(session: Session, job: Job) -> None:
+    """The workers gave the message's job up (also when its worker stopped during the last attempt, where
+    no handler ran): the message is failed, so that the office sees it and can send it again."""
+    message = _message_of(session, job)
+    if message is not None and message.state == MailState.queued:
+        message.state = MailState.failed
+        message.last_error = message.last_error or job.last_error
+
+
+@when_retried(SEND_MAIL)
+def mark_queued(session: Session, job: Job) -> None:
+    """The message's failed job was retried from the jobs page: the message waits to be sent again."""
+    message = _message_of(session, job)
+    if message is not None and message.state == MailState.failed:
+        message.state = MailState.queued
+
+
+def _message_of(session: Session, job: Job) -> OutgoingMail | None:
+    """The message ``job`` is the own job of (locked), or ``None`` for a job that hands its sending over."""
+    mail_id = job.payload.get("mail_id")
+    if not isinstance(mail_id, int) or job.key != sending_key(mail_id):
+        return None
+    return fetch_locked(session, select(OutgoingMail).where(OutgoingMail.id == mail_id))
 
 
 def redact_secrets(message: OutgoingMail) -> None:
     """Blank the secrets (one-time links) out of the stored bodies of a sent message: the person has them,
     and a copy of the database must not hold a link that still works."""
-    for secret in message.redact_after_sending:
-        message.text_body = message.text_body.replace(secret, REDACTED)
-        if message.html_body is not None:
-            message.html_body = message.html_body.replace(secret, REDACTED)
+    bodies = readable_bodies(message)
+    message.text_body, message.html_body = bodies.text, bodies.html
     message.redact_after_sending = []
 
 
@@ -100,12 +148,11 @@ def build_message(session: Session, message: OutgoingMail, *, settings: Settings
     return mime
 
 
-def _record_attempt(session: Session, context: JobContext, mail_id: int, error: Exception) -> None:
-    """Write why this attempt failed on the message; after the job's last attempt the message is failed."""
+def _record_attempt(session: Session, mail_id: int, error: Exception) -> None:
+    """Write why this attempt failed on the message, for the office (an address the server refused is named
+    here, never in the log); the runner marks it failed when it gives the job up (``mark_failed``)."""
     message = session.get(OutgoingMail, mail_id, populate_existing=True)
-    job = session.get(Job, context.job_id)
     if message is not None:
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if job is not None and context.attempt >= job.max_attempts:
-            message.state = MailState.failed
+        reason = error.detail if isinstance(error, MailNotSent) else f"{type(error).__name__}: {error}"
+        message.last_error = reason[:2000]
     session.commit()

@@ -5,9 +5,10 @@ a private CA); a server that cannot prove who it is gets no password and no memb
 from __future__ import annotations
 
 import base64
+import re
 import smtplib
 import ssl
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from email.message import EmailMessage
 
@@ -17,7 +18,15 @@ from kooperativet.mail.addresses import sender_address
 
 
 class MailNotSent(Exception):
-    """The SMTP server could not be reached or refused the message; the job tries again later."""
+    """The SMTP server could not be reached or refused the message; the job tries again later.
+
+    Its text goes to the worker's log and names nobody: the server's codes, never its words, which repeat
+    the refused address (``550 5.1.1 <asa@example.org>: no such mailbox``). ``detail`` has the words too,
+    for the message's ``last_error``, which only the office reads."""
+
+    def __init__(self, summary: str, *, detail: str | None = None) -> None:
+        super().__init__(summary)
+        self.detail = detail or summary
 
 
 class NoMailServer(MailNotSent, JobWaits):
@@ -86,7 +95,42 @@ def transmit(settings: Settings, message: EmailMessage, recipients: Sequence[str
             refused = smtp.send_message(message, from_addr=envelope_from, to_addrs=list(recipients))
     except MailNotSent:
         raise
-    except (smtplib.SMTPException, OSError) as exc:
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise _refused(exc.recipients) from exc
+    except smtplib.SMTPResponseException as exc:
+        summary = f"{type(exc).__name__}: {_codes(exc.smtp_code, exc.smtp_error)}"
+        raise MailNotSent(summary, detail=f"{type(exc).__name__}: {exc}"[:500]) from exc
+    except (smtplib.SMTPException, OSError) as exc:  # no server answer: the connection, TLS, smtplib itself
         raise MailNotSent(f"{type(exc).__name__}: {exc}"[:500]) from exc
     if refused:
-        raise MailNotSent(f"refused by the server: {', '.join(sorted(refused))}"[:500])
+        raise _refused(refused)
+
+
+def _refused(refused: Mapping[str, tuple[int, bytes]]) -> MailNotSent:
+    """``1 recipient refused: 550 5.1.1`` for the log; each address with the server's words for the office."""
+    codes = ", ".join(sorted({_codes(code, answer) for code, answer in refused.values()}))
+    count = len(refused)
+    summary = f"{count} recipient{'s' if count != 1 else ''} refused: {codes}"
+    detail = "; ".join(
+        f"{address}: {_words(code, answer)}" for address, (code, answer) in sorted(refused.items())
+    )
+    return MailNotSent(summary, detail=f"refused by the server: {detail}"[:500])
+
+
+#: An enhanced status code (RFC 3463) at the start of a server's answer: ``5.1.1``.
+_ENHANCED_CODE = re.compile(r"[245]\.\d{1,3}\.\d{1,3}")
+
+
+def _codes(code: int, answer: bytes | str) -> str:
+    """The reply code and the enhanced status code of an answer, without its words: ``550 5.1.1``."""
+    enhanced = _ENHANCED_CODE.match(_text(answer))
+    return f"{code} {enhanced.group()}" if enhanced else str(code)
+
+
+def _words(code: int, answer: bytes | str) -> str:
+    return f"{code} {_text(answer)}"
+
+
+def _text(answer: bytes | str) -> str:
+    text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else answer
+    return " ".join(text.split())

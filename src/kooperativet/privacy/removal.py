@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
 from kooperativet.auth.models import User
+from kooperativet.auth.service import end_all_sign_ins
 from kooperativet.errors import Conflict
 from kooperativet.invoices.models import Invoice
 from kooperativet.parties.models import Member
@@ -44,7 +45,7 @@ def pseudonymise_member(session: Session, *, member: Member, actor: User, today:
     member.bank_iban = member.pending_iban = None
     member.bank_account_changed_by_id = None
     if member.user_id is not None:
-        _disable_login(session, user_id=member.user_id)
+        _disable_login(session, user_id=member.user_id, now=now)
         member.user_id = None
     member.pseudonymised_at = now
     member.version += 1
@@ -73,8 +74,9 @@ def retention_end(session: Session, *, member: Member) -> date:
     return date(last.year + RETENTION_YEARS, 12, 31)
 
 
-def _disable_login(session: Session, *, user_id: int) -> None:
+def _disable_login(session: Session, *, user_id: int, now: datetime) -> None:
     user = session.get_one(User, user_id)
     user.is_active = False
+    end_all_sign_ins(session, user_id=user.id, now=now)  # no token or browser session of hers outlives it
     user.email = f"removed-user-{user.id}@invalid"
     user.full_name = "Borttagen användare"

@@ -13,6 +13,7 @@ from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import TreasurerOrAdmin
 from kooperativet.mail import office
 from kooperativet.mail.models import MailState, OutgoingMail
+from kooperativet.mail.redaction import readable_bodies
 from kooperativet.mail.schemas import MailRead, MailSummary
 
 router = APIRouter(prefix="/api/v1/mail", tags=["mail"])
@@ -29,7 +30,8 @@ def list_mail(
 
 @router.get("/{mail_id}", responses=problem_responses(401, 403, 404))
 def get_mail(mail_id: int, _user: TreasurerOrAdmin, session: DbSession) -> MailRead:
-    """One message as it was composed: recipients, subject, plain text, HTML and attachment names."""
+    """One message as it was composed: recipients, subject, plain text, HTML and attachment names; a
+    one-time link in it (an invitation, a password reset) reads ``[…]``, sent or not."""
     return _read(session, office.get_mail(session, mail_id=mail_id))
 
 
@@ -40,11 +42,13 @@ def send_again(mail_id: int, _user: TreasurerOrAdmin, session: DbSession) -> Mai
 
 
 def _read(session: Session, message: OutgoingMail) -> MailRead:
+    """The message without its secrets: a one-time link waiting to be sent is its recipient's alone."""
     summary = MailSummary.model_validate(message).model_dump()
+    bodies = readable_bodies(message)
     return MailRead(
         **summary,
         bcc_addresses=message.bcc_addresses,
-        text_body=message.text_body,
-        html_body=message.html_body,
+        text_body=bodies.text,
+        html_body=bodies.html,
         attachment_names=office.attachment_names(session, message),
     )

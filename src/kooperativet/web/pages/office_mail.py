@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from kooperativet.api.dependencies import DbSession, Window
 from kooperativet.errors import DomainError
 from kooperativet.mail import office
-from kooperativet.mail.models import MailState
+from kooperativet.mail.models import MailState, OutgoingMail
+from kooperativet.mail.redaction import readable_bodies
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute
@@ -47,13 +50,8 @@ def mail_list(
 @router.get("/office/mail/{mail_id:int}")
 def mail_detail(request: Request, mail_id: int, user: OfficeUser, session: DbSession) -> Response:
     message = office.get_mail(session, mail_id=mail_id)
-    context = {
-        "message": message,
-        "attachments": office.attachment_names(session, message),
-        "states": STATES,
-        "error": None,
-    }
-    return render(request, "office_mail/detail.html", context)
+    attachments = office.attachment_names(session, message)
+    return render(request, "office_mail/detail.html", _detail(message, attachments=attachments, error=None))
 
 
 @router.post("/office/mail/{mail_id:int}/send-again", dependencies=[CheckedForm])
@@ -62,7 +60,12 @@ def send_again(request: Request, mail_id: int, user: OfficeUser, session: DbSess
     try:
         office.send_again(session, message=message)
     except DomainError as exc:
-        error = refusal_text(request, exc)
-        context = {"message": message, "attachments": [], "states": STATES, "error": error}
+        context = _detail(message, attachments=[], error=refusal_text(request, exc))
         raise FormRejected(render(request, "office_mail/detail.html", context, status=409)) from exc
     return see_other(f"/office/mail/{mail_id}")
+
+
+def _detail(message: OutgoingMail, *, attachments: list[str], error: str | None) -> dict[str, Any]:
+    """The page of one message; its text without its secrets (a one-time link is its recipient's alone)."""
+    text = readable_bodies(message).text
+    return {"message": message, "text": text, "attachments": attachments, "states": STATES, "error": error}
