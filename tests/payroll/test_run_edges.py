@@ -15,19 +15,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.assignments.models import Assignment
-from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
+from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.auth.models import Role, User
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.errors import Conflict
-from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
 from kooperativet.parameters import service as parameters_service
-from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSetting, TaxMode
+from kooperativet.parties.models import Cooperative, TaxMode
 from kooperativet.payroll import service, tax_table_store
 from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, RunPayout, RunStatus
 from tests.assignments.factories import approve, assignment_body, register, submit
-from tests.conftest import TEST_AUDIT_KEY, VALID_PERSONAL_NUMBERS
+from tests.conftest import TEST_AUDIT_KEY
 from tests.invoices.conftest import municipality, on_day, seller
 from tests.payroll.conftest import SYNTHETIC_TABLES, create_and_approve
+from tests.payroll.population import MemberPlan, build_population
 
 __all__ = ["municipality", "on_day", "seller"]
 
@@ -168,63 +168,21 @@ def test_on_invoice_an_assignment_invoiced_in_part_waits_for_the_rest_and_is_pai
 
 def _seed_paid_assignments(factory: sessionmaker[Session], count: int) -> list[int]:
     """Committed: the parameters, a cooperative, ``count`` members each with an assignment paid in full."""
-    ids = []
     with transaction(factory) as session:
         parameters_service.seed_defaults(session)
         session.add(Cooperative(name="Testkooperativet", organisation_number="769600-1234", country="SE"))
         issuer = User(email="issuer@example.se", full_name="Issuer", password_hash="x", is_active=True)
-        client = Client(name="Malmö stad", organisation_number="212000-1124", country="SE")
-        session.add_all([issuer, client])
+        session.add(issuer)
         session.flush()
-        for index, number in enumerate(VALID_PERSONAL_NUMBERS[:count]):
-            number = number.replace("-", "")
-            member = Member(
-                first_name="Mia", last_name=f"Medlem{index}", personal_identity_number=number,
-                birth_date=date(int(number[:4]), int(number[4:6]), int(number[6:8])),
-                joined_on=date(2025, 1, 1), bank_clearing_number="6000", bank_account_number="123456789",
-            )  # fmt: skip
-            member.tax_settings = [
-                MemberTaxSetting(valid_from=date(2025, 1, 1), mode=TaxMode.flat, percent=30)
-            ]
-            session.add(member)
-            session.flush()
-            assignment = Assignment(
-                member_id=member.id, client_id=client.id, title="Föreställning", description="",
-                period_start=date(2026, 10, 1), period_end=date(2026, 10, 10), extent_quantity=Decimal("2"),
-                extent_unit=ExtentUnit.days, status=AssignmentStatus.paid,
-            )  # fmt: skip
-            session.add(assignment)
-            session.flush()
-            amount = Decimal("20000.00")
-            session.add(
-                Invoice(
-                    series="F",
-                    year=2026,
-                    sequence=index + 1,
-                    number=f"2026-{index + 1:04d}",
-                    kind=InvoiceKind.invoice,
-                    assignment_id=assignment.id,
-                    member_id=member.id,
-                    client_id=client.id,
-                    issue_date=date(2026, 6, 1),
-                    due_date=date(2026, 6, 1),
-                    language="sv",
-                    work_amount=amount,
-                    expenses_amount=Decimal("0.00"),
-                    net_total=amount,
-                    vat_total=Decimal("0.00"),
-                    rounding=Decimal("0.00"),
-                    payable=amount,
-                    snapshot={},
-                    pdf=b"%PDF",
-                    pdf_sha256="0" * 64,
-                    issued_by_id=issuer.id,
-                    status=InvoiceStatus.paid,
-                    paid_amount=amount,
-                )
+        plan = MemberPlan(tax=TaxMode.flat, birth_date=date(1990, 5, 14), amounts=(Decimal("20000.00"),))
+        members = build_population(session, plans=[plan] * count, issuer=issuer)
+        return list(
+            session.scalars(
+                select(Assignment.id)
+                .where(Assignment.member_id.in_([member.id for member in members]))
+                .order_by(Assignment.id)
             )
-            ids.append(assignment.id)
-    return ids
+        )
 
 
 def test_two_runs_made_at_once_never_both_collect_the_same_assignment(committed_url: str) -> None:
