@@ -1,6 +1,7 @@
 """The invoice and credit note PDF as a reader sees it (docs/documents.md): a page break never cuts a line of
-the table, the largest quantities and amounts the API allows stay inside their columns and the page, typed
-line breaks are kept and a negative amount carries the minus sign."""
+the table, every page after the first names the invoice and says which page of how many it is, the largest
+quantities and amounts the API allows stay inside their columns and the page, typed line breaks are kept and a
+negative amount carries the minus sign."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from kooperativet.documents.render import render_html
 from kooperativet.invoices.documents import TEMPLATE, pdf_context, render_documents
 from kooperativet.invoices.snapshot import DocumentKind, IssuedSnapshot
 from tests.documents.glyphs import glyph_problems
+from tests.documents.pages import page_problems, page_texts
 from tests.invoices.test_ubl import line, snapshot
 
 #: The right margin of an A4 page with the documents' 16 mm side margins, in points.
@@ -66,6 +68,34 @@ def test_a_page_break_never_cuts_a_line_of_the_table(kind: DocumentKind) -> None
     for n in range(8):
         [start] = [index for index, page in enumerate(pages) if f"Rad {n}:" in page]
         assert f"rad {n}." in " ".join(pages[start].split()), f"line {n} runs over a page break"
+
+
+#: What each page after the first names, and how it counts the pages, by kind and language.
+CONTINUED = {
+    (DocumentKind.INVOICE, "sv"): ("Faktura 2026-0042 · Fakturadatum 2026-11-24", "Sida {n} av {m}"),
+    (DocumentKind.INVOICE, "en"): ("Invoice 2026-0042 · Invoice date 2026-11-24", "Page {n} of {m}"),
+    (DocumentKind.CREDIT_NOTE, "sv"): (
+        "Kreditfaktura 2026-0043 · Fakturadatum 2026-11-24",
+        "Sida {n} av {m}",
+    ),
+    (DocumentKind.CREDIT_NOTE, "en"): ("Credit note 2026-0043 · Invoice date 2026-11-24", "Page {n} of {m}"),
+}
+
+
+@pytest.mark.parametrize(("kind", "language"), CONTINUED)
+def test_every_page_after_the_first_names_the_invoice_and_which_page_of_how_many_it_is(
+    kind: DocumentKind, language: str
+) -> None:
+    """A clerk who gets page 3 without page 1 still sees whose invoice it is, its number and date."""
+    number_and_date, page = CONTINUED[kind, language]
+    identity = f"{number_and_date} · Kulturkooperativet Ekonomisk förening"
+    lines = tuple(line("2", "950.00", description=f"Föreställning {n}") for n in range(45))
+    pdf = _pdf(kind, language, lines=lines)
+    pages = page_texts(pdf)
+    assert len(pages) > 1
+    assert page_problems(pdf, identity=identity, page=page) == []
+    assert identity not in pages[0]  # the first page names the document in its heading
+    assert glyph_problems(pdf) == []
 
 
 def test_the_largest_quantity_and_amounts_stay_in_their_columns_and_on_the_page() -> None:
