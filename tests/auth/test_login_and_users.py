@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -217,6 +217,45 @@ def test_sessions_ended_by_disabling_stay_ended_when_the_account_is_enabled_agai
     assert login(api, "anna@example.se")["token_type"] == "bearer"  # she signs in afresh
 
 
+def test_an_access_token_from_before_a_login_was_disabled_stays_refused_when_it_is_enabled_again(
+    api: TestClient, make_user, clock: dict[str, datetime]
+) -> None:
+    """A stolen access token is not revived by enabling the login within its 15 minutes: disabling ended
+    every sign-in, the access tokens with the rest, and a token issued afterwards works."""
+    admin = make_user(Role.admin)
+    member = make_user(Role.member, email="anna@example.se")
+    before = login(api, "anna@example.se")
+    assert api.get("/api/v1/auth/me", headers=bearer(before)).status_code == 200
+    clock["now"] += timedelta(seconds=2)  # disabled in a later second than the token's iat
+    set_active(api, admin.headers, member.user.id, False)
+    set_active(api, admin.headers, member.user.id, True)
+    refused = api.get("/api/v1/auth/me", headers=bearer(before))
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "invalid_token"
+    clock["now"] += timedelta(seconds=2)
+    after = login(api, "anna@example.se")
+    assert api.get("/api/v1/auth/me", headers=bearer(after)).status_code == 200
+    refreshed = api.post("/api/v1/auth/refresh", json={"refresh_token": after["refresh_token"]})
+    assert api.get("/api/v1/auth/me", headers=bearer(refreshed.json())).status_code == 200
+    assert api.get("/api/v1/auth/me", headers=bearer(before)).status_code == 401
+
+
+def test_a_login_in_the_same_second_as_the_end_of_all_sign_ins_gets_a_working_token(
+    api: TestClient, make_user, clock: dict[str, datetime]
+) -> None:
+    """``iat`` has whole seconds: a token from earlier in the second the sign-ins ended is refused, and one
+    issued later in that second is dated the next second, so that it works."""
+    admin = make_user(Role.admin)
+    member = make_user(Role.member, email="anna@example.se")
+    clock["now"] = datetime.now(UTC).replace(microsecond=500_000)  # every request in this one second
+    before = login(api, "anna@example.se")
+    set_active(api, admin.headers, member.user.id, False)
+    set_active(api, admin.headers, member.user.id, True)
+    after = login(api, "anna@example.se")
+    assert api.get("/api/v1/auth/me", headers=bearer(before)).json()["code"] == "invalid_token"
+    assert api.get("/api/v1/auth/me", headers=bearer(after)).status_code == 200
+
+
 def test_removing_a_member_ends_her_sessions_and_tokens(
     api: TestClient, session: Session, make_user, make_member
 ) -> None:
@@ -233,6 +272,7 @@ def test_removing_a_member_ends_her_sessions_and_tokens(
     assert all(token.revoked_at is not None for token in tokens)
     assert browsers
     assert all(browser.ended_at is not None for browser in browsers)
+    assert mia.user.sign_ins_ended_at is not None  # and every access token of hers with them
     assert api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
 
 

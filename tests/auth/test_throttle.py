@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -110,7 +111,7 @@ def test_a_success_does_not_reset_the_address_count(behind_proxy: TestClient, ma
     for attempt in range(7):
         log_in(behind_proxy, f"guess{attempt}@example.se", "guess guess", forwarded_for="203.0.113.5")
     assert log_in(behind_proxy, "mine@example.se", PASSWORD, forwarded_for="203.0.113.5") == 200
-    log_in(behind_proxy, "guess7@example.se", "guess guess", forwarded_for="203.0.113.5")
+    assert log_in(behind_proxy, "guess7@example.se", "guess guess", forwarded_for="203.0.113.5") == 401
     assert log_in(behind_proxy, "guess8@example.se", "guess guess", forwarded_for="203.0.113.5") == 429
 
 
@@ -124,7 +125,7 @@ class Clock:
 
 def retry_after(throttle: LoginThrottle, *, account: str = "anna", address: str = "203.0.113.5") -> int:
     with pytest.raises(TooManyRequests) as refused:
-        throttle.check(account=account, address=address)
+        throttle.check_and_count(account=account, address=address)
     seconds = refused.value.extra["retry_after_seconds"]
     assert isinstance(seconds, int)
     return seconds
@@ -133,21 +134,78 @@ def retry_after(throttle: LoginThrottle, *, account: str = "anna", address: str 
 def test_retry_after_is_the_whole_seconds_until_the_window_frees() -> None:
     clock = Clock()
     throttle = LoginThrottle(attempts=2, attempts_per_address=100, window_seconds=300, clock=clock)
-    for at in (1000.0, 1100.0, 1200.0):
+    for at in (1000.0, 1100.0):
         clock.now = at
-        throttle.fail(account="anna", address="203.0.113.5")
+        throttle.check_and_count(account="anna", address="203.0.113.5")
     clock.now = 1250.5
-    # Three failures, limit two: a try is allowed again when the second (at 1100) leaves the window at 1400.
-    assert retry_after(throttle) == 150
-    clock.now = 1399.9
+    # Two attempts, limit two: a try is allowed again when the first (at 1000) leaves the window at 1300.
+    assert retry_after(throttle) == 50
+    clock.now = 1299.9
     assert retry_after(throttle) == 1
-    clock.now = 1400.0
-    throttle.check(account="anna", address="203.0.113.5")
+    clock.now = 1300.0
+    throttle.check_and_count(account="anna", address="203.0.113.5")
 
 
 def test_the_address_limit_counts_every_account() -> None:
     throttle = LoginThrottle(attempts=5, attempts_per_address=3, window_seconds=60, clock=Clock())
     for account in ("a", "b", "c"):
-        throttle.fail(account=account, address="203.0.113.5")
+        throttle.check_and_count(account=account, address="203.0.113.5")
     assert retry_after(throttle, account="d") == 60
-    throttle.check(account="d", address="198.51.100.7")
+    throttle.check_and_count(account="d", address="198.51.100.7")
+
+
+def test_a_refused_attempt_is_not_counted() -> None:
+    clock = Clock()
+    throttle = LoginThrottle(attempts=1, attempts_per_address=100, window_seconds=60, clock=clock)
+    throttle.check_and_count(account="anna", address="203.0.113.5")
+    clock.now = 1030.0
+    assert retry_after(throttle) == 30  # refused, and not counted: the window still frees at 1060
+    clock.now = 1060.0
+    throttle.check_and_count(account="anna", address="203.0.113.5")
+
+
+def test_a_success_clears_the_accounts_count_and_takes_its_attempt_back_from_the_address() -> None:
+    throttle = LoginThrottle(attempts=2, attempts_per_address=3, window_seconds=60, clock=Clock())
+    throttle.check_and_count(account="anna", address="203.0.113.5")
+    throttle.succeed(throttle.check_and_count(account="anna", address="203.0.113.5"))
+    # Anna's own count starts afresh; the address holds her one failure, not her success.
+    throttle.check_and_count(account="anna", address="203.0.113.5")
+    throttle.check_and_count(account="bo", address="203.0.113.5")
+    assert retry_after(throttle, account="cleo") == 60
+
+
+def attempts_at_once(throttle: LoginThrottle, accounts: list[str]) -> list[str]:
+    """Each account tries once, all in threads of their own started together, as parallel requests do. No
+    password check ends before every attempt has passed the throttle or been refused (the barrier)."""
+    checked = threading.Barrier(len(accounts))
+    outcomes: list[str] = []
+
+    def attempt(account: str) -> None:
+        checked.wait()  # start together
+        try:
+            throttle.check_and_count(account=account, address="203.0.113.5")
+            outcomes.append("to the password check")
+        except TooManyRequests:
+            outcomes.append("refused")
+        checked.wait()  # the slow password check: none fails before every attempt was checked
+
+    threads = [threading.Thread(target=attempt, args=(account,)) for account in accounts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_parallel_guesses_at_one_account_pass_only_as_many_as_its_limit() -> None:
+    throttle = LoginThrottle(attempts=5, attempts_per_address=100, window_seconds=300)
+    outcomes = attempts_at_once(throttle, ["anna"] * 20)
+    assert outcomes.count("to the password check") == 5
+    assert outcomes.count("refused") == 15
+
+
+def test_parallel_guesses_at_many_accounts_pass_only_as_many_as_the_address_limit() -> None:
+    throttle = LoginThrottle(attempts=5, attempts_per_address=8, window_seconds=300)
+    outcomes = attempts_at_once(throttle, [f"guess{n}" for n in range(20)])
+    assert outcomes.count("to the password check") == 8
+    assert outcomes.count("refused") == 12

@@ -20,7 +20,7 @@ from kooperativet.auth.tokens import (
     decode_access_token,
     first_issue_time,
     issue_access_token,
-    issued_before_password_change,
+    issued_before_tokens_ended,
 )
 from kooperativet.config import Settings
 from tests.auth.test_login_and_users import bearer
@@ -175,12 +175,12 @@ def test_a_login_in_the_same_second_as_a_password_change_gets_a_working_token(
 def test_tokens_issued_in_the_second_of_a_password_change_are_dated_the_next_second() -> None:
     changed = datetime(2026, 11, 30, 12, 0, 0, 700_000, tzinfo=UTC)
     same_second = datetime(2026, 11, 30, 12, 0, 0, 900_000, tzinfo=UTC)
-    dated = first_issue_time(now=same_second, password_changed_at=changed)
+    dated = first_issue_time(now=same_second, tokens_ended_at=changed)
     assert dated == datetime(2026, 11, 30, 12, 0, 1, tzinfo=UTC)
-    assert not issued_before_password_change(issued_at=dated, password_changed_at=changed)
+    assert not issued_before_tokens_ended(issued_at=dated, tokens_ended_at=changed)
     later = datetime(2026, 11, 30, 12, 0, 5, tzinfo=UTC)
-    assert first_issue_time(now=later, password_changed_at=changed) == later
-    assert first_issue_time(now=same_second, password_changed_at=None) == same_second
-    assert issued_before_password_change(
-        issued_at=datetime(2026, 11, 30, 12, 0, tzinfo=UTC), password_changed_at=changed
+    assert first_issue_time(now=later, tokens_ended_at=changed) == later
+    assert first_issue_time(now=same_second, tokens_ended_at=None) == same_second
+    assert issued_before_tokens_ended(
+        issued_at=datetime(2026, 11, 30, 12, 0, tzinfo=UTC), tokens_ended_at=changed
     )

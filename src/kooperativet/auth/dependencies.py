@@ -18,7 +18,7 @@ from kooperativet.auth.tokens import (
     InvalidToken,
     TokenConfig,
     decode_access_token,
-    issued_before_password_change,
+    issued_before_tokens_ended,
 )
 from kooperativet.config import Settings
 from kooperativet.db import read_first
@@ -59,10 +59,10 @@ def current_user(
         raise NotAuthenticated("the access token is not valid", code="invalid_token")
     if not user.is_active:
         raise NotAuthenticated("this account is disabled", code="account_disabled")
-    if issued_before_password_change(
-        issued_at=claims.issued_at, password_changed_at=user.password_changed_at
-    ):
-        raise NotAuthenticated("the password has changed since this token was issued", code="invalid_token")
+    if issued_before_tokens_ended(issued_at=claims.issued_at, tokens_ended_at=user.access_tokens_ended_at):
+        raise NotAuthenticated(
+            "this token was ended by a password change or by ending every sign-in", code="invalid_token"
+        )
     return user
 
 

@@ -25,9 +25,19 @@ class User(TimestampedMixin, VersionedMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: When every way she was signed in was ended (``auth.service.end_all_sign_ins``): disabled, removed.
+    sign_ins_ended_at: Mapped[datetime | None] = mapped_column(default=None)
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
     )
+
+    @property
+    def access_tokens_ended_at(self) -> datetime | None:
+        """The latest moment that ended her access tokens: every token issued in or before its second is
+        refused (``auth.tokens``). A password change ends them, and so does ending all her sign-ins, which a
+        later re-enabling of the login does not undo."""
+        ends = [end for end in (self.password_changed_at, self.sign_ins_ended_at) if end is not None]
+        return max(ends, default=None)
 
     @property
     def roles(self) -> set[Role]:

@@ -38,13 +38,9 @@ def issue_token(
     # The address is the client's, not a proxy's, when the peer is a trusted proxy (see api.edge).
     account = service.normalise_email(form.username)
     address = request.client.host if request.client else "unknown"
-    throttle.check(account=account, address=address)
-    try:
-        user = service.authenticate(session, email=form.username, password=form.password)
-    except Exception:
-        throttle.fail(account=account, address=address)
-        raise
-    throttle.succeed(account=account, address=address)
+    attempt = throttle.check_and_count(account=account, address=address)  # a failure leaves it counted
+    user = service.authenticate(session, email=form.username, password=form.password)
+    throttle.succeed(attempt)
     issued = service.issue_tokens(
         session,
         user=user,

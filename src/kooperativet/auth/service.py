@@ -188,7 +188,7 @@ def change_password(
 def issue_tokens(
     session: Session, *, user: User, config: TokenConfig, refresh_lifetime: timedelta, now: datetime
 ) -> IssuedTokens:
-    issued_at = first_issue_time(now=now, password_changed_at=user.password_changed_at)
+    issued_at = first_issue_time(now=now, tokens_ended_at=user.access_tokens_ended_at)
     access, access_expires_at = issue_access_token(config=config, user_id=user.id, now=issued_at)
     refresh = secrets.token_urlsafe(32)
     row = RefreshToken(
@@ -241,11 +241,13 @@ def revoke_refresh_token(session: Session, *, refresh_token: str, user: User, no
 
 
 def end_all_sign_ins(session: Session, *, user_id: int, now: datetime) -> None:
-    """End every way the user is signed in, for good: refresh tokens and browser sessions. A disabled
-    account's sessions are only refused while it is disabled; ended, they stay dead when it is enabled
-    again (after a stolen cookie, say)."""
+    """End every way the user is signed in, for good: access tokens, refresh tokens and browser sessions. A
+    disabled account's sign-ins are only refused while it is disabled; ended, they stay dead when it is
+    enabled again (after a stolen cookie or token, say). Access tokens cannot be revoked one by one, so the
+    moment is kept on the user, and every access token issued in or before its second is refused."""
     from kooperativet.auth.account_links import end_all_web_sessions  # account_links imports this module
 
+    session.get_one(User, user_id).sign_ins_ended_at = now
     revoke_all_refresh_tokens(session, user_id=user_id, now=now)
     end_all_web_sessions(session, user_id=user_id, now=now)
 

@@ -41,21 +41,22 @@ class AccessClaims:
     token_id: str
 
 
-def first_issue_time(*, now: datetime, password_changed_at: datetime | None) -> datetime:
-    """When a token issued ``now`` must say it was issued: after the second of the last password change.
+def first_issue_time(*, now: datetime, tokens_ended_at: datetime | None) -> datetime:
+    """When a token issued ``now`` must say it was issued: after the second in which the user's tokens were
+    last ended (a password change, or the end of all her sign-ins: ``User.access_tokens_ended_at``).
 
-    ``iat`` has whole seconds, so a token from earlier in the second of a password change cannot be told
-    from one issued just after it; both are refused (see ``issued_before_password_change``). A login in
-    that same second therefore gets a token dated the next whole second, at most a second ahead.
+    ``iat`` has whole seconds, so a token from earlier in that second cannot be told from one issued just
+    after it; both are refused (see ``issued_before_tokens_ended``). A login in that same second therefore
+    gets a token dated the next whole second, at most a second ahead.
     """
-    if password_changed_at is None:
+    if tokens_ended_at is None:
         return now
-    return max(now, _whole_second(password_changed_at) + timedelta(seconds=1))
+    return max(now, _whole_second(tokens_ended_at) + timedelta(seconds=1))
 
 
-def issued_before_password_change(*, issued_at: datetime, password_changed_at: datetime | None) -> bool:
-    """A token issued in or before the second of the last password change no longer opens anything."""
-    return password_changed_at is not None and issued_at <= _whole_second(password_changed_at)
+def issued_before_tokens_ended(*, issued_at: datetime, tokens_ended_at: datetime | None) -> bool:
+    """A token issued in or before the second its user's tokens were ended no longer opens anything."""
+    return tokens_ended_at is not None and issued_at <= _whole_second(tokens_ended_at)
 
 
 def _whole_second(moment: datetime) -> datetime:

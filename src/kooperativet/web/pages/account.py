@@ -14,7 +14,7 @@ from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
 from kooperativet.auth.throttle import LoginThrottle
 from kooperativet.auth.web_sessions import StartedSession, csrf_token, end_web_session, start_web_session
 from kooperativet.config import Settings
-from kooperativet.errors import DomainError, NotAuthenticated
+from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import (
     PRESESSION_COOKIE,
     SESSION_COOKIE,
@@ -51,12 +51,8 @@ def sign_in(
     account = service.normalise_email(email)
     address = request.client.host if request.client else "unknown"
     try:
-        throttle.check(account=account, address=address)
-        try:
-            user = service.authenticate(session, email=email, password=password)
-        except NotAuthenticated:
-            throttle.fail(account=account, address=address)
-            raise
+        attempt = throttle.check_and_count(account=account, address=address)  # a failure leaves it counted
+        user = service.authenticate(session, email=email, password=password)
     except DomainError as exc:
         message = gettext(request, "Wrong e-mail or password.")
         if exc.status == 429:
@@ -64,7 +60,7 @@ def sign_in(
         page = _signin_page(request, next_url=safe_next(next), email=email, errors={"form": message})
         page.status_code = exc.status
         raise FormRejected(page) from exc
-    throttle.succeed(account=account, address=address)
+    throttle.succeed(attempt)
     started = _start_session(request, session=session, user_id=user.id, now=now)
     response = RedirectResponse(safe_next(next), status_code=303)
     _remember(request, response, started)
