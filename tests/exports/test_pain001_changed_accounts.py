@@ -71,7 +71,7 @@ def test_a_confirmed_new_account_is_paid_to_and_named_in_the_batch(
     alva = _alva(session, approved_run)
     _change_account(session, alva, make_user(Role.treasurer).user)
     parties_service.confirm_bank_account(
-        session, member=alva, actor=make_user(Role.admin).user, now=CHANGED_AT
+        session, member=alva, version=alva.version, actor=make_user(Role.admin).user, now=CHANGED_AT
     )
 
     batch, content = _export(api, approved_run)
@@ -111,7 +111,7 @@ def test_a_confirmed_iban_is_paid_to_per_payee_and_the_file_validates(
     alva = _alva(session, approved_run)
     _give_iban(session, alva, make_user(Role.treasurer).user)
     parties_service.confirm_bank_account(
-        session, member=alva, actor=make_user(Role.admin).user, now=CHANGED_AT
+        session, member=alva, version=alva.version, actor=make_user(Role.admin).user, now=CHANGED_AT
     )
 
     batch, content = _export(api, approved_run)

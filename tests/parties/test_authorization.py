@@ -51,7 +51,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     "get_own_member": (row(401, 200, 200, 404, 404, 404), None),
     "get_member": (OWNER_OR_OFFICE, None),
     "update_member": (OWNER_OR_OFFICE, {"version": 1, "city": "Lund"}),
-    "confirm_bank_account": (row(401, 409, 404, 409, 404, 409), None),
+    "confirm_bank_account": (row(401, 409, 404, 409, 404, 409), {"version": 1}),
     "list_tax_settings": (OWNER_OR_OFFICE, None),
     "add_tax_setting": (TREASURER_WRITE, {"valid_from": "2026-07-01"}),
     "list_clients": (EVERYONE, None),

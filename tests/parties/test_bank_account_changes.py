@@ -29,6 +29,12 @@ def _change(api: TestClient, member_id: int, headers: dict[str, str], **fields: 
     return response.json()
 
 
+def _confirm(api: TestClient, member_id: int, headers: dict[str, str]):
+    """Confirm what waits as the confirmer reads it now: with the member's current version."""
+    version = api.get(f"{MEMBERS}/{member_id}", headers=headers).json()["version"]
+    return api.post(f"{MEMBERS}/{member_id}/bank-account/confirm", json={"version": version}, headers=headers)
+
+
 def test_a_changed_account_waits_and_salary_stays_on_the_confirmed_account(
     api: TestClient, session: Session, make_user, make_member
 ) -> None:
@@ -44,6 +50,7 @@ def test_a_changed_account_waits_and_salary_stays_on_the_confirmed_account(
         "changed_by_user_id": treasurer.user.id,
         "old": "6000-****6789",
         "new": "5000-****4560",
+        "waits_for_confirmation": True,
     }
 
 
@@ -52,17 +59,16 @@ def test_the_one_who_entered_the_account_cannot_confirm_it_but_another_treasurer
 ) -> None:
     treasurer, colleague, mia = make_user(Role.treasurer), make_user(Role.admin), make_member()
     _change(api, mia.member.id, treasurer.headers, **NEW_ACCOUNT)
-    confirm = f"{MEMBERS}/{mia.member.id}/bank-account/confirm"
 
-    refused = api.post(confirm, headers=treasurer.headers)
-    confirmed = api.post(confirm, headers=colleague.headers)
+    refused = _confirm(api, mia.member.id, treasurer.headers)
+    confirmed = _confirm(api, mia.member.id, colleague.headers)
 
     assert (refused.status_code, refused.json()["code"]) == (403, "entered_by_you")
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["bank_account_number"] == "1234560"
     assert confirmed.json()["pending_account_number"] is None
     assert _events(session, "member_bank_account_confirmed")[0]["confirmed_by_user_id"] == colleague.user.id
-    assert api.post(confirm, headers=colleague.headers).json()["code"] == "nothing_to_confirm"
+    assert _confirm(api, mia.member.id, colleague.headers).json()["code"] == "nothing_to_confirm"
 
 
 def test_the_member_herself_can_confirm_the_account_the_office_entered(
@@ -71,7 +77,7 @@ def test_the_member_herself_can_confirm_the_account_the_office_entered(
     treasurer, mia = make_user(Role.treasurer), make_member()
     _change(api, mia.member.id, treasurer.headers, **NEW_ACCOUNT)
 
-    confirmed = api.post(f"{MEMBERS}/{mia.member.id}/bank-account/confirm", headers=mia.headers)
+    confirmed = _confirm(api, mia.member.id, mia.headers)
 
     assert confirmed.status_code == 200
     assert confirmed.json()["bank_account_number"] == "1234560"
@@ -141,7 +147,7 @@ def test_an_iban_waits_for_confirmation_like_any_new_account_and_is_stored_encry
     assert stored.startswith("v1:")
     assert "0549" not in stored
 
-    confirmed = api.post(f"{MEMBERS}/{mia.member.id}/bank-account/confirm", headers=colleague.headers)
+    confirmed = _confirm(api, mia.member.id, colleague.headers)
 
     assert confirmed.status_code == 200, confirmed.text
     assert (confirmed.json()["bank_iban"], confirmed.json()["pending_iban"]) == (
@@ -158,7 +164,7 @@ def test_removing_the_iban_also_waits_for_confirmation(
 ) -> None:
     treasurer, colleague, mia = make_user(Role.treasurer), make_user(Role.admin), make_member()
     _change(api, mia.member.id, treasurer.headers, bank_iban=IBAN)
-    api.post(f"{MEMBERS}/{mia.member.id}/bank-account/confirm", headers=colleague.headers)
+    _confirm(api, mia.member.id, colleague.headers)
 
     version = api.get(f"{MEMBERS}/{mia.member.id}", headers=treasurer.headers).json()["version"]
     body = api.patch(
@@ -238,10 +244,9 @@ def test_replacing_the_clearing_and_account_number_by_an_iban_alone_needs_a_seco
     )
     [event] = _events(session, "member_bank_account_changed")
     assert (event["old"], event["new"]) == ("6000-****6789", "IBAN SE35****0003")
-    confirm = f"{MEMBERS}/{mia.member.id}/bank-account/confirm"
 
-    refused = api.post(confirm, headers=treasurer.headers)
-    confirmed = api.post(confirm, headers=colleague.headers)
+    refused = _confirm(api, mia.member.id, treasurer.headers)
+    confirmed = _confirm(api, mia.member.id, colleague.headers)
 
     assert (refused.status_code, refused.json()["code"]) == (403, "entered_by_you")
     assert confirmed.status_code == 200, confirmed.text

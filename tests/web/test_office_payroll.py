@@ -638,6 +638,15 @@ def test_a_wrong_personnummer_is_refused_by_its_field_and_nothing_is_saved(
     assert 'id="e-personal_identity_number"' in saved.text
 
 
+def _confirm_form(page: str) -> dict[str, str]:
+    """What the page's confirmation sends: the member's version the confirmer read, with the form token."""
+    import re
+
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version
+    return {"csrf_token": form_token(page), "version": version.group(1)}
+
+
 def test_a_new_bank_account_waits_for_a_second_office_person(
     browser_client: TestClient, session: Session, make_user, make_member
 ) -> None:
@@ -655,18 +664,14 @@ def test_a_new_bank_account_waits_for_a_second_office_person(
     assert "Bankkonton som väntar på bekräftelse" in listed
     detail = client.get(f"/office/members/{alva.member.id}").text
     assert "Bekräfta det nya bankkontot" not in detail  # she entered it: not hers to confirm
-    refused = client.post(
-        f"/office/members/{alva.member.id}/confirm-account", data={"csrf_token": form_token(detail)}
-    )
+    refused = client.post(f"/office/members/{alva.member.id}/confirm-account", data=_confirm_form(detail))
     assert refused.status_code == 403
     assert "Du lade in det här bankkontot" in refused.text
 
     other = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_user(Role.admin))
     page = other.get(f"/office/members/{alva.member.id}").text
     assert "Bekräfta det nya bankkontot" in page
-    confirmed = other.post(
-        f"/office/members/{alva.member.id}/confirm-account", data={"csrf_token": form_token(page)}
-    )
+    confirmed = other.post(f"/office/members/{alva.member.id}/confirm-account", data=_confirm_form(page))
     assert confirmed.status_code == 303
     session.expire_all()
     member = session.get_one(Member, alva.member.id)
@@ -799,3 +804,18 @@ def test_the_start_page_tells_the_office_of_a_draft_run_and_an_account_to_confir
     assert f"Ett nytt bankkonto för {alva.member.full_name} väntar på din bekräftelse" in theirs
     member = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_member())
     assert "Löner som väntar på dig" not in member.get("/").text
+
+
+def test_the_start_page_says_a_removal_of_an_account_waits_and_not_a_new_account(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready
+) -> None:
+    alva = make_member()
+    karin = make_user(Role.treasurer)
+    client = _signed_in(browser_client, karin)
+    data = _member_form(client, alva.member.id, bank_clearing_number="", bank_account_number="")
+    assert client.post(f"/office/members/{alva.member.id}", data=data).status_code == 303
+
+    other = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_user(Role.admin))
+    theirs = other.get("/").text
+    assert f"Borttagningen av bankkontot för {alva.member.full_name} väntar på din bekräftelse" in theirs
+    assert "Ett nytt bankkonto" not in theirs

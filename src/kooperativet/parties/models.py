@@ -79,8 +79,9 @@ class Member(TimestampedMixin, VersionedMixin, Base):
 
     Personnummer and bank accounts are encrypted at rest; ``personal_identity_number_index`` is their keyed
     hash, kept unique. ``bank_*`` is the confirmed account salary is paid to — a clearing and account number,
-    a Swedish IBAN instead, or both (then the IBAN is paid to: ``salary_account``); a changed account waits
-    in ``pending_*`` until a second person or the member confirms it.
+    a Swedish IBAN instead, or both (then the IBAN is paid to: ``salary_account``). A change waits until a
+    second person or the member confirms it: ``pending_*`` hold the account it changes to, or
+    ``bank_account_removal_pending`` says it removes the account.
     """
 
     __tablename__ = "members"
@@ -122,6 +123,8 @@ class Member(TimestampedMixin, VersionedMixin, Base):
         EncryptedString(255, context="members.pending_account_number")
     )
     pending_iban: Mapped[str | None] = mapped_column(EncryptedString(255, context="members.pending_iban"))
+    # A removal waits for confirmation like a new account, but has no pending_* to tell it.
+    bank_account_removal_pending: Mapped[bool] = mapped_column(default=False)
     bank_account_changed_at: Mapped[datetime | None]
     bank_account_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     bank_account_confirmed_at: Mapped[datetime | None]
@@ -139,7 +142,17 @@ class Member(TimestampedMixin, VersionedMixin, Base):
 
     @property
     def has_pending_bank_account(self) -> bool:
-        return self.pending_account_number is not None or self.pending_iban is not None
+        """A change of the salary account waits for confirmation: a new account, or its removal."""
+        return (
+            self.pending_account_number is not None
+            or self.pending_iban is not None
+            or self.bank_account_removal_pending
+        )
+
+    @property
+    def pending_account(self) -> tuple[str | None, str | None, str | None]:
+        """The (clearing, account, IBAN) a waiting change would pay to, all ``None`` for a removal."""
+        return self.pending_clearing_number, self.pending_account_number, self.pending_iban
 
     @property
     def salary_account(self) -> SalaryAccount | None:

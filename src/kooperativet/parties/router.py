@@ -11,6 +11,7 @@ from kooperativet.auth import policy
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
 from kooperativet.parties import service
 from kooperativet.parties.schemas import (
+    BankAccountConfirmation,
     ClientCreate,
     ClientRead,
     ClientUpdate,
@@ -92,8 +93,9 @@ def update_member(
 ) -> MemberRead:
     """Change a member's record. A member may change only their own contact fields.
 
-    A new bank account is used for salary only after another treasurer or admin, or the member, confirms it
-    (``POST …/bank-account/confirm``). A change of name, personnummer or bank account is recorded in the audit
+    A new bank account, or the removal of the account, takes effect only after another treasurer or admin,
+    or the member, confirms it (``POST …/bank-account/confirm``); going back to the confirmed account needs
+    no confirmation. A change of name, personnummer or bank account is recorded in the audit
     log and e-mailed to the member (a notice she cannot turn off), queued with the change."""
     member = service.get_member(session, member_id=member_id, actor=user)
     change = service.update_member(session, member=member, update=body, actor=user, now=clock)
@@ -104,14 +106,25 @@ def update_member(
 @router.post(
     "/members/{member_id}/bank-account/confirm",
     tags=["members"],
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
-def confirm_bank_account(member_id: int, user: CurrentUser, session: DbSession, clock: Now) -> MemberRead:
-    """Confirm a member's new bank account, so salary is paid to it: another treasurer or admin than the one
-    who entered it, or the member herself."""
+def confirm_bank_account(
+    member_id: int,
+    user: CurrentUser,
+    session: DbSession,
+    clock: Now,
+    body: BankAccountConfirmation | None = None,
+) -> MemberRead:
+    """Confirm the waiting change of a member's bank account, so salary is paid to the new account (or, for
+    a removal, to none): another treasurer or admin than the one who entered it, or the member herself.
+    Send the member's ``version`` you read with the change: a change entered since is refused (409
+    ``version_conflict``), never confirmed unseen. Without a body (clients from before the version) the
+    change waiting now is confirmed; the web's form always sends the version."""
     member = service.get_member(session, member_id=member_id, actor=user)
     return MemberRead.model_validate(
-        service.confirm_bank_account(session, member=member, actor=user, now=clock)
+        service.confirm_bank_account(
+            session, member=member, version=body.version if body else None, actor=user, now=clock
+        )
     )
 
 

@@ -152,6 +152,16 @@ class MemberUpdate(Schema):
     tax_identification_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
 
 
+class BankAccountConfirmation(Schema):
+    """What the confirmer reviewed: the member's ``version`` as she read it, with the waiting change."""
+
+    version: int = Field(
+        ge=1,
+        description="the member's version you read with the change waiting; if the record changed since, "
+        "the confirmation is refused with 409 version_conflict: read it again and review what waits now",
+    )
+
+
 class MemberRead(ReadSchema):
     id: int
     user_id: int | None
@@ -171,6 +181,9 @@ class MemberRead(ReadSchema):
     tax_identification_country: str | None
     bank_clearing_number: str | None = Field(description="the confirmed account salary is paid to")
     bank_account_number: str | None
+    bank_account_removal_pending: bool = Field(
+        description="the removal of the account waits for a second person's confirmation (pending_* empty)"
+    )
     pending_clearing_number: str | None = Field(
         description="a changed account waiting for a second person's confirmation"
     )

@@ -43,6 +43,7 @@ def pseudonymise_member(session: Session, *, member: Member, actor: User, today:
     member.bank_clearing_number = member.bank_account_number = None
     member.pending_clearing_number = member.pending_account_number = None
     member.bank_iban = member.pending_iban = None
+    member.bank_account_removal_pending = False
     member.bank_account_changed_by_id = None
     if member.user_id is not None:
         _disable_login(session, user_id=member.user_id, now=now)

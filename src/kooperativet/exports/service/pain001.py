@@ -152,9 +152,11 @@ def _transfers(session: Session, *, run_id: int) -> list[_Transfer]:
             stored(Member.bank_clearing_number),
             stored(Member.bank_account_number),
             stored(Member.bank_iban),
-            or_(Member.pending_account_number.is_not(None), Member.pending_iban.is_not(None)).label(
-                "pending"
-            ),
+            or_(
+                Member.pending_account_number.is_not(None),
+                Member.pending_iban.is_not(None),
+                Member.bank_account_removal_pending,
+            ).label("pending"),
             Member.bank_account_changed_at,
         )
         .join(Member, Member.id == Payslip.member_id)

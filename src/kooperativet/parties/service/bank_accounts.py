@@ -1,6 +1,6 @@
 """A member's bank account for salary: a change waits as pending until a second person confirms it, so one
-person alone can never redirect a salary. An account is a clearing and account number, a Swedish IBAN, or
-both."""
+person alone can never redirect a salary nor stop it. An account is a clearing and account number, a
+Swedish IBAN, or both; removing it is a change like any other."""
 
 from __future__ import annotations
 
@@ -11,15 +11,30 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
+from kooperativet.auth.service import check_version
 from kooperativet.core import identifiers as ids
+from kooperativet.db import read_locked
 from kooperativet.errors import Conflict, PermissionDenied, RuleViolation
 from kooperativet.parties.models import Member
 from kooperativet.parties.service.checks import validated
 
 
-def confirm_bank_account(session: Session, *, member: Member, actor: User, now: datetime) -> Member:
-    """Make a member's new bank account the one salary is paid to. A second person must confirm: another
-    treasurer or admin than the one who entered it, or the member herself."""
+def confirm_bank_account(
+    session: Session, *, member: Member, version: int | None, actor: User, now: datetime
+) -> Member:
+    """Make a member's waiting change of bank account the one salary is paid to (or, for a removal, stop
+    paying to the account). A second person must confirm: another treasurer or admin than the one who entered
+    it, or the member herself.
+
+    ``version`` is the member's version the confirmer read: she confirms the change she reviewed, and a change
+    entered after her reading is refused (409 ``version_conflict``) rather than confirmed unseen. ``None``
+    (an API client that sends none) confirms what waits as the row stands, locked."""
+    # The row read afresh and locked first, so that what is checked below is what is confirmed: a change or
+    # a confirmation made meanwhile has changed the version.
+    if version is None:
+        read_locked(member)
+    else:
+        check_version(member, version, what=f"member {member.id}")
     if not member.has_pending_bank_account:
         raise Conflict(
             f"member {member.id} has no bank account waiting for confirmation", code="nothing_to_confirm"
@@ -37,16 +52,12 @@ def confirm_bank_account(session: Session, *, member: Member, actor: User, now: 
         payload={
             "member_id": member.id,
             "confirmed_by_user_id": actor.id,
-            "account": _masked_account(
-                member.pending_clearing_number, member.pending_account_number, member.pending_iban
-            ),
+            "account": _masked_account(*member.pending_account),
         },
         now=now,
     )
-    member.bank_clearing_number = member.pending_clearing_number
-    member.bank_account_number = member.pending_account_number
-    member.bank_iban = member.pending_iban
-    member.pending_clearing_number = member.pending_account_number = member.pending_iban = None
+    member.bank_clearing_number, member.bank_account_number, member.bank_iban = member.pending_account
+    _clear_pending(member)
     member.bank_account_confirmed_at = now
     member.version += 1
     session.flush()
@@ -63,14 +74,15 @@ def change_bank_account(
     actor: User,
     now: datetime,
 ) -> bool:
-    """Enter a changed account (clearing and account number, IBAN) as pending; returns whether it changed.
-    The account already paid to stays in use until the change is confirmed, so one person alone can never
-    redirect a salary — a new or removed IBAN redirects it as much as a new account number does."""
+    """Enter a changed account (clearing and account number, IBAN), or none at all, as pending; returns
+    whether it changed. The account already paid to stays in use until the change is confirmed, so one person
+    alone can never redirect a salary — a new or removed IBAN redirects it as much as a new account number
+    does — nor stop it by removing the account. Going back to the confirmed account needs no confirmation."""
     confirmed = (member.bank_clearing_number, member.bank_account_number, member.bank_iban)
     new = payout_account(clearing, account, iban)
-    pending = (member.pending_clearing_number, member.pending_account_number, member.pending_iban)
-    if new == (pending if member.has_pending_bank_account else confirmed):
+    if new == (member.pending_account if member.has_pending_bank_account else confirmed):
         return False
+    waits = new != confirmed
     append_event(
         session,
         kind="member_bank_account_changed",
@@ -79,18 +91,23 @@ def change_bank_account(
             "changed_by_user_id": actor.id,
             "old": _masked_account(*confirmed),
             "new": _masked_account(*new),
+            "waits_for_confirmation": waits,
         },
         now=now,
     )
     member.bank_account_changed_at = now
     member.bank_account_changed_by_id = actor.id
-    if new == confirmed or new == (None, None, None):
-        # Back to the confirmed account, or no account: nothing to redirect, nothing to confirm.
-        member.bank_clearing_number, member.bank_account_number, member.bank_iban = new
-        member.pending_clearing_number = member.pending_account_number = member.pending_iban = None
-    else:
+    if waits:
         member.pending_clearing_number, member.pending_account_number, member.pending_iban = new
+        member.bank_account_removal_pending = not any(new)
+    else:
+        _clear_pending(member)  # back to the confirmed account: nothing to redirect, nothing to confirm
     return True
+
+
+def _clear_pending(member: Member) -> None:
+    member.pending_clearing_number = member.pending_account_number = member.pending_iban = None
+    member.bank_account_removal_pending = False
 
 
 def _masked_account(clearing: str | None, account: str | None, iban: str | None = None) -> str | None:

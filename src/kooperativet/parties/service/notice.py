@@ -45,5 +45,7 @@ def queue_change_notice(session: Session, change: MemberChange) -> None:
             "fields": list(change.identity_fields),
             "bank_account": change.bank_account_changed,
             "pending": member.has_pending_bank_account,
+            # A removal waits as a new account does; the message says salary stops only once it is confirmed.
+            "removal": member.bank_account_removal_pending,
         },
     )

@@ -192,7 +192,11 @@ def _members_with_tax_settings(session: Session, *, among: Among) -> dict[int, R
             Member.country,
             Member.language,
             *(stored(column) for column in _DECRYPTED),
-            (Member.pending_account_number.is_not(None) | Member.pending_iban.is_not(None)).label("pending"),
+            (
+                Member.pending_account_number.is_not(None)
+                | Member.pending_iban.is_not(None)
+                | Member.bank_account_removal_pending
+            ).label("pending"),
         )
         .where(Member.id.in_(among))
         .order_by(Member.id)

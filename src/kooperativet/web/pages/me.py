@@ -123,8 +123,9 @@ def _page(
     )
 
 
-def _accounts(member: Member) -> dict[str, str | None]:
-    """The confirmed account and one waiting for confirmation, masked as on the payslip."""
+def _accounts(member: Member) -> dict[str, str | bool | None]:
+    """The confirmed account and one waiting for confirmation, masked as on the payslip, and whether the
+    change waiting removes the account."""
 
     def masked(clearing: str | None, account: str | None, iban: str | None) -> str | None:
         if iban:
@@ -135,7 +136,8 @@ def _accounts(member: Member) -> dict[str, str | None]:
 
     return {
         "confirmed": masked(member.bank_clearing_number, member.bank_account_number, member.bank_iban),
-        "pending": masked(member.pending_clearing_number, member.pending_account_number, member.pending_iban),
+        "pending": masked(*member.pending_account),
+        "removal": member.bank_account_removal_pending,
     }
 
 

@@ -24,7 +24,7 @@ from kooperativet.web.forms import PageRoute, Posted, field_errors
 from kooperativet.web.i18n import N_
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts
-from kooperativet.web.refusals import refusal_errors
+from kooperativet.web.refusals import refusal_errors, refusal_text
 from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -100,6 +100,7 @@ def _member_page(
         {
             "member": MemberRead.model_validate(member),
             "pending_account": _masked_pending(member),
+            "change_pending": member.has_pending_bank_account,
             "may_confirm": member.has_pending_bank_account and member.bank_account_changed_by_id != user.id,
             "values": values,
             "errors": errors,
@@ -145,13 +146,34 @@ def change_member(
     return RedirectResponse(f"/office/members/{member_id}?saved=1", status_code=303)
 
 
+#: The confirm form's refusals in its own words: a stale version here means the account may have changed.
+CONFIRM_REFUSALS = {
+    "version_conflict": N_(
+        "The bank account details have changed since you opened the page, so nothing was confirmed. Check "
+        "what waits for confirmation now and confirm again if it is right."
+    ),
+}
+
+
 @router.post("/office/members/{member_id:int}/confirm-account", dependencies=[CheckedForm])
-def confirm_account(request: Request, member_id: int, user: Office, session: DbSession, now: Now) -> Response:
+def confirm_account(
+    request: Request, member_id: int, user: Office, session: DbSession, form: Posted, now: Now
+) -> Response:
+    """The second person's confirmation names the member's version she reviewed (the form's hidden
+    ``version``), so a change entered after she opened the page is refused, not confirmed unseen."""
     member = service.get_member(session, member_id=member_id, actor=user)
+    version = str(form.get("version", ""))
     try:
-        service.confirm_bank_account(session, member=member, actor=user, now=now)
+        service.confirm_bank_account(
+            session,
+            member=member,
+            # A form without the version it was read at (a page from before) confirms nothing unseen either.
+            version=int(version) if version.isdecimal() else 0,
+            actor=user,
+            now=now,
+        )
     except DomainError as exc:
-        errors = {"account": refusal_errors(request, exc).popitem()[1]}
+        errors = {"account": refusal_text(request, exc, own=CONFIRM_REFUSALS)}
         page = _member_page(
             request,
             session,

@@ -24,7 +24,13 @@ def pending_accounts(session: Session) -> list[PendingAccount]:
     rows = session.execute(
         select(Member, User.full_name)
         .outerjoin(User, User.id == Member.bank_account_changed_by_id)
-        .where(or_(Member.pending_account_number.is_not(None), Member.pending_iban.is_not(None)))
+        .where(
+            or_(
+                Member.pending_account_number.is_not(None),
+                Member.pending_iban.is_not(None),
+                Member.bank_account_removal_pending.is_(True),
+            )
+        )
         .order_by(Member.bank_account_changed_at, Member.id)
     )
     return [
