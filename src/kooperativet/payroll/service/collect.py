@@ -5,24 +5,26 @@ settled and nothing left to invoice). ``pay_on=invoice``: an assignment that is 
 nothing left to invoice (one invoiced in part waits for the rest: once salaried it can be invoiced no
 more). In both cases it is not already in a payroll run. N is the work amount of its invoices issued by the
 pay date less that of their credit notes, whenever issued (VAT and re-invoiced expenses excluded); the
-re-invoiced expenses the member paid are reimbursed tax-free (E).
+re-invoiced expenses the member paid are reimbursed tax-free (E) as far as the client still pays for them
+(``_reimbursed_by_assignment``). An assignment whose work was credited in full while the client paid its
+outlays is ready too: its payout pays them back and no salary.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from kooperativet.assignments.models import Assignment, AssignmentLine, AssignmentStatus, Expense
 from kooperativet.assignments.rules import TRANSITIONS, Transition
-from kooperativet.core.money import ZERO
+from kooperativet.core.money import ZERO, round_half_up
 from kooperativet.db import utcnow
 from kooperativet.errors import Conflict
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
@@ -63,19 +65,14 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
         .where(*ready_assignment)
         .order_by(Invoice.member_id, Invoice.assignment_id, Invoice.id)
     ).all()
-    expenses: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for assignment_id, amount in session.execute(
-        select(Expense.assignment_id, Expense.amount)
-        .join(Assignment, Assignment.id == Expense.assignment_id)
-        .where(*ready_assignment, Expense.reinvoice.is_(True))
-        .order_by(Expense.id)
-    ):
-        expenses[assignment_id] += amount
+    expenses = _reimbursed_by_assignment(
+        session, select(Assignment.id).where(*ready_assignment).scalar_subquery()
+    )
     # Invoiced in part is not ready: the rest could never be invoiced once the assignment is salaried.
     unfinished = _left_to_invoice(session, ready_assignment) if pay_on == PayOn.invoice else set()
     ready = []
     for assignment_id, (amount, documents) in _owed_by_assignment(invoices, pay_date=pay_date).items():
-        if amount <= 0 or assignment_id in unfinished:
+        if amount < 0 or (amount == 0 and expenses[assignment_id] == 0) or assignment_id in unfinished:
             continue
         first = next(doc for doc in documents if doc.kind == InvoiceKind.invoice)
         ready.append(
@@ -89,6 +86,46 @@ def collect_ready_payouts(session: Session, *, pay_on: PayOn, pay_date: date) ->
             )
         )
     return sorted(ready, key=lambda payout: (payout.member_id, payout.assignment_id))
+
+
+def _reimbursed_by_assignment(session: Session, assignments: Any) -> defaultdict[int, Decimal]:
+    """E of each of ``assignments`` (a subquery of ids): its re-invoiced expenses, each paid back in the
+    share of its invoice line that no credit note took back.
+
+    The member laid the outlay out and the client is billed it at its amount excluding VAT; a credit note
+    of that line (by quantity or by amount) is what the client no longer pays, so the member is paid back
+    the rest of what she paid, VAT included: all of it, half of it, or nothing. A line credited in full and
+    invoiced again counts as paid once more. An expense on no invoice line is paid back whole, as it was
+    before invoices recorded their lines. One query: each expense with its invoice lines and their credits.
+    """
+    invoiced = aliased(InvoiceLineRecord)
+    credit = aliased(InvoiceLineRecord)
+    rows = session.execute(
+        select(Expense.assignment_id, Expense.id, Expense.amount, invoiced.id, invoiced.amount, credit.amount)
+        .outerjoin(invoiced, (invoiced.expense_id == Expense.id) & invoiced.credits_line_id.is_(None))
+        .outerjoin(credit, credit.credits_line_id == invoiced.id)
+        .where(Expense.assignment_id.in_(assignments), Expense.reinvoice.is_(True))
+        .order_by(Expense.id, invoiced.id)
+    ).all()
+    outlays: dict[int, tuple[int, Decimal]] = {}
+    lines: dict[int, dict[int, list[Decimal]]] = defaultdict(dict)  # expense → line → [amount, credited]
+    for assignment_id, expense_id, outlay, line_id, line_amount, credited in rows:
+        outlays[expense_id] = (assignment_id, outlay)
+        if line_id is not None:
+            line = lines[expense_id].setdefault(line_id, [line_amount, ZERO])
+            line[1] += credited or ZERO
+    reimbursed: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
+    for expense_id, (assignment_id, outlay) in outlays.items():
+        share = _share_still_billed(lines[expense_id].values()) if expense_id in lines else Decimal(1)
+        reimbursed[assignment_id] += round_half_up(outlay * share)
+    return reimbursed
+
+
+def _share_still_billed(lines: Iterable[list[Decimal]]) -> Decimal:
+    """The share of an outlay its client still pays: per invoice line of it, the part no credit note took
+    back; at most the whole, however often it was invoiced again."""
+    share = sum(((amount - credited) / amount for amount, credited in lines if amount), ZERO)
+    return min(share, Decimal(1))
 
 
 def _left_to_invoice(session: Session, ready_assignment: tuple[ColumnElement[bool], ...]) -> set[int]:
@@ -157,13 +194,20 @@ def refresh_run_payouts(session: Session, *, run: PayrollRun) -> None:
 
     A run's payouts are collected when it is made; a credit note issued before the run is approved lowers
     what the client owes, so it must lower what the run pays too (the draft's basis names it, ``drafts``,
-    and the approval refuses until the run is recalculated). A payout whose assignment is now credited in
-    full leaves the run; a run with nothing left to pay is refused (409 ``nothing_left_to_pay``: discard it).
-    Corrections of issued payslips are not collected from invoices and are left as they are. Four
-    statements at most, whatever the run's size.
+    and the approval refuses until the run is recalculated), and a credit note of an outlay's line lowers
+    what is paid back. A payout whose assignment is now credited in full, outlays included, leaves the run;
+    a run with nothing left to pay is refused (409 ``nothing_left_to_pay``: discard it). Corrections of
+    issued payslips are not collected from invoices and are left as they are. Five statements at most,
+    whatever the run's size.
     """
     collected = (
-        select(RunPayout.id, RunPayout.assignment_id, RunPayout.invoiced_amount, RunPayout.invoice_numbers)
+        select(
+            RunPayout.id,
+            RunPayout.assignment_id,
+            RunPayout.invoiced_amount,
+            RunPayout.invoice_numbers,
+            RunPayout.expense_reimbursement,
+        )
         .where(RunPayout.run_id == run.id, RunPayout.corrects_payslip_id.is_(None))
         .subquery()
     )
@@ -173,15 +217,28 @@ def refresh_run_payouts(session: Session, *, run: PayrollRun) -> None:
         .order_by(Invoice.assignment_id, Invoice.id)
     ).all()
     owed = _owed_by_assignment(documents, pay_date=run.pay_date)
+    expenses = _reimbursed_by_assignment(session, select(collected.c.assignment_id).scalar_subquery())
     payouts = session.execute(select(collected)).all()
     changed, gone = [], []
     for payout in payouts:
         amount, rows = owed.get(payout.assignment_id, (ZERO, []))
         numbers = [row.number for row in rows]
-        if amount <= 0:
+        reimbursed = expenses[payout.assignment_id] if rows else ZERO
+        if amount < 0 or (amount == 0 and reimbursed == 0):
             gone.append(payout.id)
-        elif amount != payout.invoiced_amount or numbers != list(payout.invoice_numbers):
-            changed.append({"id": payout.id, "invoiced_amount": amount, "invoice_numbers": numbers})
+        elif (amount, numbers, reimbursed) != (
+            payout.invoiced_amount,
+            list(payout.invoice_numbers),
+            payout.expense_reimbursement,
+        ):
+            changed.append(
+                {
+                    "id": payout.id,
+                    "invoiced_amount": amount,
+                    "invoice_numbers": numbers,
+                    "expense_reimbursement": reimbursed,
+                }
+            )
     if gone and len(gone) == len(payouts) and not _has_corrections(session, run=run):
         raise Conflict(
             f"nothing is left to pay in payroll run {run.id}: its invoices are credited; discard the run",
