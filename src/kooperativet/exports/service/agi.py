@@ -211,7 +211,8 @@ class _Declared:
         self, *, foreign: dict[int, agi.ForeignPayee], titles: dict[int, str]
     ) -> list[agi.IndividualReturn]:
         """The IUs in personnummer and specification number order; a SINK or A-SINK IU names the payee of
-        its first line, an A-SINK IU the activity of that line's assignment."""
+        its first line, an A-SINK IU the activity of that line's assignment. A person paid nothing but an
+        outlay back has no IU: an outlay is neither pay nor taxed, so there is nothing to declare."""
         return [
             agi.IndividualReturn(
                 personal_identity_number=number,
@@ -224,6 +225,7 @@ class _Declared:
                 payee=foreign.get(summed.member_id) if summed.tax_mode in ("sink", "asink") else None,
             )
             for (number, specification), summed in sorted(self.returns.items())
+            if summed.cash_pay or summed.pay_not_contribution_base or summed.tax
         ]
 
 

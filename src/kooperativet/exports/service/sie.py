@@ -97,13 +97,11 @@ def export_sie(
             )
     corrections_notes = []
     for run in _runs(session, in_range):
-        if run.run_id not in earlier[DocumentKind.payroll_run]:
-            add(
-                run.pay_date,
-                DocumentKind.payroll_run,
-                run.run_id,
-                entries.payroll_run_voucher(run, accounts=accounts),
-            )
+        voucher = entries.payroll_run_voucher(run, accounts=accounts)
+        # A run that only paid outlays back books them on their own vouchers below and has no salary to
+        # book: an empty voucher would say nothing.
+        if run.run_id not in earlier[DocumentKind.payroll_run] and voucher.transactions:
+            add(run.pay_date, DocumentKind.payroll_run, run.run_id, voucher)
             if run.corrections_reimbursed:
                 corrections_notes.append(_corrections_note(run, accounts))
     for run_pay_date, expense in _reimbursed_expenses(session, in_range):
