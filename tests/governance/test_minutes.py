@@ -527,3 +527,47 @@ def test_a_decision_reads_as_a_sentence(result: dict, per_capsulam: bool, expect
         body="Stämman", result=result, per_capsulam=per_capsulam, parameter=None
     )
     assert sentence == expected
+
+
+def test_an_approval_names_the_draft_the_adjuster_read_and_a_redrawn_one_is_refused(
+    api: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    """The adjuster read one draft; the minutes were redrawn before she approved. Her approval must not
+    name a text she never read: it is refused with nothing recorded, and the draft she then reads is the
+    one she approves."""
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+    assert api.post(f"{API}/meetings/{meeting_id}/close", headers=headers).status_code == 200
+    read = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers).json()
+    clock["now"] += timedelta(hours=1)
+    redrawn = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers).json()
+    assert redrawn["sha256"] != read["sha256"]
+    adjuster = assembly.members[2]
+    approve = f"{API}/minutes/{read['id']}/approvals"
+
+    refused = api.post(approve, json={"draft_sha256": read["sha256"]}, headers=adjuster.headers)
+
+    assert (refused.status_code, refused.json()["code"]) == (409, "draft_redrawn")
+    session.expire_all()
+    assert session.get_one(Minutes, read["id"]).approvals == []
+    assert events(session, "minutes_approved") == []
+    approved = api.post(approve, json={"draft_sha256": redrawn["sha256"]}, headers=adjuster.headers)
+    assert approved.status_code == 200, approved.text
+    assert [a["draft_sha256"] for a in approved.json()["approvals"]] == [redrawn["sha256"]]
+
+
+def test_a_draft_named_by_something_that_is_no_sha256_is_a_422(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+    assert api.post(f"{API}/meetings/{meeting_id}/close", headers=headers).status_code == 200
+    draft = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers).json()
+
+    refused = api.post(
+        f"{API}/minutes/{draft['id']}/approvals",
+        json={"draft_sha256": "the one I read"},
+        headers=assembly.members[2].headers,
+    )
+
+    assert refused.status_code == 422

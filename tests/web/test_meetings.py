@@ -313,6 +313,45 @@ def test_officials_minutes_and_their_approval_by_both_adjusters(
     assert "justerat och låst" in board.get(here).text
 
 
+DRAFT_SHA256 = re.compile(r'<input type="hidden" name="draft_sha256" value="([0-9a-f]{64})">')
+
+
+def test_an_adjuster_who_read_a_draft_redrawn_since_is_told_to_read_it_again(
+    board: TestClient, voters: list[TestClient], meeting: Meeting, assembly: Assembly, session, clock
+) -> None:
+    """The page she read offered one draft; the board redrew the minutes before she pressed the button. Her
+    approval is refused by the page, in Swedish, and the page now offers the new draft."""
+    ids = assembly.ids()
+    officials = {
+        "chair_member_id": ids[0],
+        "secretary_member_id": ids[1],
+        "adjuster1_member_id": ids[3],
+        "adjuster2_member_id": ids[4],
+    }
+    page, here = f"/meetings/{meeting.id}/officials", f"/meetings/{meeting.id}"
+    assert post(board, page, page, officials).status_code == 303
+    assert post(board, here, f"{here}/close", {}).status_code == 303
+    assert post(board, here, f"{here}/minutes", {}).status_code == 303
+    minutes = session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+    adjuster = voters[3]
+    read_page = adjuster.get(here).text
+    [read] = DRAFT_SHA256.findall(read_page)
+    clock["now"] += timedelta(hours=1)
+    assert post(board, here, f"{here}/minutes", {}).status_code == 303
+
+    refused = adjuster.post(
+        f"/meetings/minutes/{minutes.id}/approve",
+        data={"csrf_token": form_token(read_page), "draft_sha256": read},
+    )
+
+    assert refused.status_code == 422
+    assert "Protokollet har upprättats på nytt sedan du öppnade sidan." in refused.text
+    session.refresh(minutes)
+    assert minutes.approvals == []
+    [offered] = DRAFT_SHA256.findall(refused.text)
+    assert offered == minutes.sha256 != read
+
+
 def test_a_member_submits_a_motion_and_the_board_answers_it(
     board: TestClient, voters: list[TestClient], assembly: Assembly, session, clock
 ) -> None:

@@ -31,8 +31,14 @@ def adjusters_of(meeting: Meeting) -> frozenset[int]:
     return frozenset(m for m in (meeting.adjuster1_member_id, meeting.adjuster2_member_id) if m is not None)
 
 
-def approve_minutes(session: Session, *, minutes: Minutes, member: Member, now: datetime) -> Minutes:
-    """Record ``member``'s approval of the draft as it reads now; the second approval locks the minutes."""
+def approve_minutes(
+    session: Session, *, minutes: Minutes, member: Member, now: datetime, read_sha256: str | None = None
+) -> Minutes:
+    """Record ``member``'s approval of the draft; the second approval locks the minutes.
+
+    ``read_sha256`` names the draft PDF the adjuster read (the web's form always sends the one it showed).
+    If the minutes were redrawn since, the approval is refused: it would otherwise name a draft she never
+    read. Without it, the approval names the draft as it stands when it is written."""
     minutes = _locked(session, minutes)
     if minutes.locked_at is not None:
         raise Conflict(f"minutes {minutes.id} are already adjusted and locked", code="minutes_locked")
@@ -49,6 +55,12 @@ def approve_minutes(session: Session, *, minutes: Minutes, member: Member, now: 
         raise Conflict(
             f"the draft of minutes {minutes.id} is still being rendered: read its PDF, then approve it",
             code="draft_pending",
+        )
+    if read_sha256 is not None and read_sha256 != minutes.sha256:
+        raise Conflict(
+            f"minutes {minutes.id} were redrawn after you read them (you read the draft {read_sha256[:12]}…, "
+            f"it is now {minutes.sha256[:12]}…): read the new draft, then approve it",
+            code="draft_redrawn",
         )
     session.add(
         MinutesApproval(

@@ -14,7 +14,7 @@ from kooperativet.db import commit_now
 from kooperativet.governance import meetings, members, minutes_approval
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.dependencies import BoardOrAdmin
-from kooperativet.governance.schemas.minutes import MinutesCreate, MinutesRead
+from kooperativet.governance.schemas.minutes import MinutesApprovalCreate, MinutesCreate, MinutesRead
 
 router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
 
@@ -39,12 +39,23 @@ def draw_up_minutes(
 
 
 @router.post("/minutes/{minutes_id}/approvals", responses=problem_responses(401, 403, 404, 409, 422))
-def approve_minutes(minutes_id: int, user: CurrentUser, session: DbSession, clock: Now) -> MinutesRead:
+def approve_minutes(
+    minutes_id: int,
+    user: CurrentUser,
+    session: DbSession,
+    clock: Now,
+    body: MinutesApprovalCreate | None = None,
+) -> MinutesRead:
     """An adjuster elected at the meeting approves (justerar) the draft minutes from their own account; when
-    both adjusters have approved, the minutes are rendered as adjusted and locked for good."""
+    both adjusters have approved, the minutes are rendered as adjusted and locked for good. ``draft_sha256``
+    names the draft she read: a redrawn draft is refused (409 ``draft_redrawn``) rather than approved
+    unread."""
     minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
     member = members.member_of(session, user=user)
-    minutes_approval.approve_minutes(session, minutes=minutes, member=member, now=clock)
+    read_sha256 = body.draft_sha256 if body else None
+    minutes_approval.approve_minutes(
+        session, minutes=minutes, member=member, now=clock, read_sha256=read_sha256
+    )
     commit_now(session)  # committed first; the locked version's PDF is a worker's job
     return MinutesRead.model_validate(minutes)
 

@@ -115,6 +115,9 @@ REFUSALS: Final = {
     "minutes_locked": N_("The minutes are already adjusted and locked."),
     "not_an_adjuster": N_("Only the adjusters chosen at the meeting approve its minutes."),
     "already_approved": N_("You have already approved these minutes."),
+    "draft_redrawn": N_(
+        "The minutes were drawn up again after you opened this page. Read the new draft, then approve it."
+    ),
     "not_a_general_meeting": N_("Motions go to general meetings."),
     "wrong_vote_method": N_(
         "A board meeting decides by board vote; a general meeting by open vote, secret ballot or election."

@@ -15,6 +15,18 @@ class MinutesCreate(Schema):
     )
 
 
+class MinutesApprovalCreate(Schema):
+    draft_sha256: str | None = Field(
+        default=None,
+        pattern="^[0-9a-f]{64}$",
+        description=(
+            "the SHA-256 of the draft PDF the adjuster read (the minutes' `sha256` when she downloaded it); "
+            "the approval is refused with 409 `draft_redrawn` if the minutes were redrawn since. Clients "
+            "should always send it: without it the approval names the draft as it stands"
+        ),
+    )
+
+
 class MinutesApprovalRead(ReadSchema):
     member_id: int
     draft_sha256: str

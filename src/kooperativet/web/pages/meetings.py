@@ -160,15 +160,23 @@ def minutes_pdf(minutes_id: int, user: WebUser, session: DbSession) -> Response:
 
 @router.post("/meetings/minutes/{minutes_id:int}/approve", dependencies=[CheckedForm])
 def approve_minutes(
-    request: Request, minutes_id: int, user: WebUser, session: DbSession, now: Now
+    request: Request,
+    minutes_id: int,
+    user: WebUser,
+    session: DbSession,
+    now: Now,
+    draft_sha256: Annotated[str, Form()] = "",
 ) -> Response:
-    """An adjuster approves (justerar) the draft she has read, from her own login."""
+    """An adjuster approves (justerar) the draft she has read, from her own login: the form carries the
+    SHA-256 of the draft the page offered her, so a draft redrawn meanwhile is refused, not approved."""
     minutes = minutes_service.get_minutes(session, minutes_id=minutes_id)
     meeting = meetings.get_meeting(session, meeting_id=minutes.meeting_id)
 
     def approve() -> None:
         member = members.member_of(session, user=user)
-        minutes_approval.approve_minutes(session, minutes=minutes, member=member, now=now)
+        minutes_approval.approve_minutes(
+            session, minutes=minutes, member=member, now=now, read_sha256=draft_sha256 or None
+        )
 
     attempt(
         request,
