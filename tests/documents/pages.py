@@ -35,14 +35,19 @@ def page_problems(pdf: bytes, *, identity: str, page: str = "Sida {n} av {m}") -
     return problems
 
 
-def _footer_texts(pdf: bytes) -> list[str]:
-    """The words of each page that lie wholly in the bottom margin, in reading order."""
+def word_boxes(pdf: bytes) -> str:
+    """pdftotext's ``-bbox`` XHTML of ``pdf``: each page with each word and its box, in points."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "document.pdf"
         path.write_bytes(pdf)
-        boxes = subprocess.run(
+        return subprocess.run(
             ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
+
+
+def _footer_texts(pdf: bytes) -> list[str]:
+    """The words of each page that lie wholly in the bottom margin, in reading order."""
+    boxes = word_boxes(pdf)
     return [
         " ".join(
             html.unescape(word)

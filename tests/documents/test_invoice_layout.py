@@ -18,7 +18,7 @@ from kooperativet.documents.render import render_html
 from kooperativet.invoices.documents import TEMPLATE, pdf_context, render_documents
 from kooperativet.invoices.snapshot import DocumentKind, IssuedSnapshot
 from tests.documents.glyphs import glyph_problems
-from tests.documents.pages import page_problems, page_texts
+from tests.documents.pages import page_problems, page_texts, word_boxes
 from tests.invoices.test_ubl import line, snapshot
 
 #: The right margin of an A4 page with the documents' 16 mm side margins, in points.
@@ -46,12 +46,7 @@ def _layout(pdf: bytes) -> str:
 
 def _words(pdf: bytes) -> list[tuple[float, float, str]]:
     """Each word pdftotext finds, with its left and right edge in points."""
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "document.pdf"
-        path.write_bytes(pdf)
-        boxes = subprocess.run(
-            ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
-        ).stdout
+    boxes = word_boxes(pdf)
     return [
         (float(left), float(right), word)
         for left, right, word in re.findall(

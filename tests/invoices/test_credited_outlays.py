@@ -109,32 +109,24 @@ def test_the_payslip_that_only_pays_an_outlay_back_says_so(
         assert expected in text
 
 
-def test_an_outlay_credited_to_the_client_is_not_paid_back(
-    api: TestClient, session: Session, invoiced_with_outlay, treasurer
+@pytest.mark.parametrize(
+    ("credited", "paid_back"),
+    [("744.34", "0.00"), ("372.17", "394.50")],
+    ids=["the whole ticket", "half the ticket"],
+)
+def test_an_outlay_credited_to_the_client_is_paid_back_in_the_part_the_client_still_pays(
+    api: TestClient, session: Session, invoiced_with_outlay, treasurer, credited: str, paid_back: str
 ) -> None:
-    """The client is credited the ticket in full: nothing came in for it, so the run pays the work alone."""
+    """The ticket's line credited in full: nothing came in for it, so the run pays the work alone. Half of
+    it credited: the member is paid back half of what she paid, VAT included."""
     _assignment, invoice, _member = invoiced_with_outlay
     _fee, outlay = invoice["lines"]
-    _credit(api, treasurer, invoice, outlay, "744.34")
+    _credit(api, treasurer, invoice, outlay, credited)
     _pay_the_rest(api, treasurer, invoice)
 
     [payslip] = _run_payslips(api, treasurer)
 
-    assert (payslip["invoiced_amount"], payslip["expense_reimbursement"]) == ("12000.00", "0.00")
-
-
-def test_an_outlay_credited_in_part_is_paid_back_in_the_same_part(
-    api: TestClient, session: Session, invoiced_with_outlay, treasurer
-) -> None:
-    """Half the ticket's line credited: the member is paid back half of what she paid, VAT included."""
-    _assignment, invoice, _member = invoiced_with_outlay
-    _fee, outlay = invoice["lines"]
-    _credit(api, treasurer, invoice, outlay, "372.17")
-    _pay_the_rest(api, treasurer, invoice)
-
-    [payslip] = _run_payslips(api, treasurer)
-
-    assert (payslip["invoiced_amount"], payslip["expense_reimbursement"]) == ("12000.00", "394.50")
+    assert (payslip["invoiced_amount"], payslip["expense_reimbursement"]) == ("12000.00", paid_back)
 
 
 def test_an_invoice_credited_in_full_pays_back_nothing(
