@@ -79,7 +79,8 @@ class Receipt(Base):
     media_type: Mapped[str] = mapped_column(String(50))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # Empty once erased after the retention period (privacy.purge); size and SHA-256 stay.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 

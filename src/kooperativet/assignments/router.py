@@ -137,4 +137,5 @@ def download_receipt(assignment_id: int, expense_id: int, user: CurrentUser, ses
     """The receipt as uploaded (its member, the treasurer and the admin)."""
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
     receipt = service.get_receipt(assignment, expense_id=expense_id)
-    return file_response(receipt.content, media_type=receipt.media_type, filename=receipt.filename)
+    content = service.receipt_content(receipt)
+    return file_response(content, media_type=receipt.media_type, filename=receipt.filename)

@@ -16,6 +16,7 @@ from kooperativet.cli import invoices as invoices_cli
 from kooperativet.cli import keys as keys_cli
 from kooperativet.cli import knowledge as knowledge_cli
 from kooperativet.cli import payroll as payroll_cli
+from kooperativet.cli import privacy as privacy_cli
 from kooperativet.cli import worker as worker_cli
 from kooperativet.cli.errors import CommandLine
 
@@ -40,6 +41,7 @@ app.add_typer(export_cli.app, name="export")
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(documents_cli.app, name="documents")
 app.add_typer(invoices_cli.app, name="invoices")
+app.add_typer(privacy_cli.app, name="privacy")
 app.command("worker")(worker_cli.worker)
 app.add_typer(knowledge_cli.app, name="knowledge")
 

@@ -141,9 +141,10 @@ def normalise_bic(value: str) -> str:
         raise InvalidIdentifier(_reason(exc, "BIC")) from exc
 
 
-def mask_personal_identity(number: str) -> str:
-    """``199005141234`` → ``19900514-****``: enough to recognise, not enough to use."""
-    return f"{number[:8]}-****" if len(number) == 12 else "****"
+def mask_personal_identity(number: str | None) -> str:
+    """``199005141234`` → ``19900514-****``: enough to recognise, not enough to use (``****`` for none, as
+    for a member purged after the retention period)."""
+    return f"{number[:8]}-****" if number is not None and len(number) == 12 else "****"
 
 
 def mask_name(name: str) -> str:

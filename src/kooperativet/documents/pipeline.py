@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
 from kooperativet.db import clock_of, fetch_locked
+from kooperativet.errors import NotFound
 from kooperativet.jobs.queue import enqueue_new
 from kooperativet.mail import AttachmentFile, attachment_source
 
@@ -189,7 +190,12 @@ def stored_pdf(session: Session, kind: DocumentKind[Any], row: Any) -> bytes:
     issue (the transaction of a download has nothing of its own to commit)."""
     if not kind.is_stored(row):
         render_now(session, kind, [row.id])
-    pdf: bytes = getattr(row, kind.pdf_column)
+    pdf: bytes | None = getattr(row, kind.pdf_column)
+    if pdf is None:  # its SHA-256 stays, the bytes were erased after the retention period (privacy.purge)
+        raise NotFound(
+            f"the PDF of {kind.name} {row.id} was erased after the retention period",
+            code="erased_after_retention",
+        )
     return pdf
 
 

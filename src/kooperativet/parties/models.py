@@ -90,12 +90,13 @@ class Member(TimestampedMixin, VersionedMixin, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
-    personal_identity_number: Mapped[str] = mapped_column(
+    # The three identity columns are empty only once the member was purged after retention (``purged_at``).
+    personal_identity_number: Mapped[str | None] = mapped_column(
         EncryptedString(255, context="members.personal_identity_number")
     )
-    personal_identity_number_index: Mapped[str] = mapped_column(String(64), unique=True)
+    personal_identity_number_index: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_coordination_number: Mapped[bool] = mapped_column(default=False)
-    birth_date: Mapped[date]
+    birth_date: Mapped[date | None]
     street: Mapped[str | None] = mapped_column(String(200))
     postal_code: Mapped[str | None] = mapped_column(String(20))
     city: Mapped[str | None] = mapped_column(String(100))
@@ -132,6 +133,8 @@ class Member(TimestampedMixin, VersionedMixin, Base):
     left_on: Mapped[date | None]
     language: Mapped[Language] = mapped_column(String(2), default=Language.sv)
     pseudonymised_at: Mapped[datetime | None]
+    # When what was kept for the retention duty was erased (privacy.purge): personnummer, birth date, ...
+    purged_at: Mapped[datetime | None]
     tax_settings: Mapped[list[MemberTaxSetting]] = relationship(
         back_populates="member", order_by="MemberTaxSetting.valid_from", lazy="selectin"
     )
@@ -169,8 +172,10 @@ class Member(TimestampedMixin, VersionedMixin, Base):
         return self.joined_on <= day and (self.left_on is None or day < self.left_on)
 
     @validates("personal_identity_number")
-    def _index_personal_identity(self, _key: str, number: str) -> str:
-        self.personal_identity_number_index = blind_index(number, context=PERSONAL_IDENTITY_INDEX)
+    def _index_personal_identity(self, _key: str, number: str | None) -> str | None:
+        self.personal_identity_number_index = (
+            None if number is None else blind_index(number, context=PERSONAL_IDENTITY_INDEX)
+        )
         return number
 
 

@@ -167,9 +167,10 @@ class MemberRead(ReadSchema):
     user_id: int | None
     first_name: str
     last_name: str
-    personal_identity_number: str
+    # Empty once the member was purged after the retention period (docs/personal-data.md).
+    personal_identity_number: str | None
     is_coordination_number: bool
-    birth_date: date
+    birth_date: date | None
     street: str | None
     postal_code: str | None
     city: str | None

@@ -25,6 +25,7 @@ from kooperativet.assignments.service.expenses import (
     attach_receipt,
     get_expense,
     get_receipt,
+    receipt_content,
     remove_expense,
 )
 from kooperativet.assignments.service.fees import assignment_warnings, fee_lines, fee_total
@@ -62,6 +63,7 @@ __all__ = [
     "mark_paid",
     "mark_salaried",
     "new_assignment",
+    "receipt_content",
     "reject_assignment",
     "remove_expense",
     "submit_assignment",

@@ -91,6 +91,16 @@ def get_receipt(assignment: Assignment, *, expense_id: int) -> Receipt:
     return receipt
 
 
+def receipt_content(receipt: Receipt) -> bytes:
+    """The receipt's file as uploaded; gone once erased after the retention period (privacy.purge)."""
+    if receipt.content is None:
+        raise NotFound(
+            f"the file of receipt {receipt.id} was erased after the retention period",
+            code="erased_after_retention",
+        )
+    return receipt.content
+
+
 def _safe_filename(filename: str) -> str:
     name = _UNSAFE_FILENAME.sub("_", filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(" .")
     return name[:200] or "receipt"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import Session
 
-from kooperativet.errors import RuleViolation
+from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports.service.period import Month
 from kooperativet.parties.models import Cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
@@ -112,7 +112,15 @@ def as_issued(session: Session, issued: Iterable[tuple[int, str | None]], *, fie
             values[payslip] = value
     for chunk in in_chunks(from_snapshot):
         snapshots = session.execute(select(Payslip.id, Payslip.snapshot).where(Payslip.id.in_(chunk)))
-        values.update((payslip, snapshot["employee"][field]) for payslip, snapshot in snapshots)
+        for payslip, snapshot in snapshots:
+            value = snapshot["employee"][field]
+            if value is None:  # emptied by the purge after the retention period (privacy.purge)
+                raise Conflict(
+                    f"the {field} of payslip {payslip} was erased after the retention period; "
+                    "a file of its period cannot be made again",
+                    code="erased_after_retention",
+                )
+            values[payslip] = value
     return values
 
 

@@ -228,7 +228,7 @@ def _check_membership_dates(member: Member) -> None:
         raise RuleViolation("left_on cannot be before joined_on", field="left_on")
     # A personnummer of a date still to come passes every check of its digits; nobody joins before birth,
     # and the employer contribution rates would be chosen by a birth year ahead.
-    if member.birth_date > member.joined_on:
+    if member.birth_date is not None and member.birth_date > member.joined_on:
         raise RuleViolation(
             f"the personnummer gives a date of birth ({member.birth_date}) after the day of joining "
             f"({member.joined_on})",

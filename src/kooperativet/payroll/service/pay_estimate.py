@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from kooperativet.errors import RuleViolation
+from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.parties.models import Member
 from kooperativet.payroll.calculation import (
     MissingTaxTable,
@@ -67,6 +67,8 @@ def estimate_pay(
 
 def member_quote(session: Session, *, member: Member, pay_date: date) -> Quote:
     """The member's quote inputs on ``pay_date``, read as a payroll run reads them."""
+    if member.birth_date is None:  # purged after the retention period: nobody is paid any more
+        raise Conflict(f"member {member.id} was removed", code="already_removed")
     loaded = payroll_parameters_on(session, pay_date=pay_date)
     tax = _calculation_tax_setting(tax_setting_on(member, on=pay_date))
     table: TaxTableLookup | None = None

@@ -21,7 +21,8 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 def download_receipt(assignment_id: int, expense_id: int, user: MemberUser, session: DbSession) -> Response:
     assignment = her_assignment(session, assignment_id=assignment_id, user=user)
     receipt = assignments_service.get_receipt(assignment, expense_id=expense_id)
-    return file_response(receipt.content, media_type=receipt.media_type, filename=receipt.filename)
+    content = assignments_service.receipt_content(receipt)
+    return file_response(content, media_type=receipt.media_type, filename=receipt.filename)
 
 
 @router.get("/commissions/{assignment_id}/invoices/{invoice_id}/pdf")

@@ -1,0 +1,55 @@
+"""``kooperativet privacy``: the purge after the retention period (docs/personal-data.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Personal data: the purge after the retention period.", no_args_is_help=True)
+
+
+@app.command("purge")
+def purge(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="print what would be erased; change nothing")
+    ] = False,
+    day: Annotated[
+        str | None, typer.Option(help="purge as on this day, YYYY-MM-DD (default: today in Sweden)")
+    ] = None,
+) -> None:
+    """Erase what was kept of removed members only for the seven-year retention (BFL 7 kap. 2 §) once it has
+    ended: personnummer, birth date, the payslips' personal content, certificates and receipts. Rows, numbers
+    and amounts stay. Prints member ids and counts only. The workers do it daily; running it twice erases
+    nothing the second time."""
+    from kooperativet import all_jobs, all_models  # noqa: F401 - every mapper and job handler
+    from kooperativet.api.dependencies import today
+    from kooperativet.config import get_settings
+    from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction, utcnow
+    from kooperativet.privacy.purge import plan_purge, purge_after_retention
+
+    try:
+        purged_on = date.fromisoformat(day) if day else today()
+    except ValueError as exc:
+        raise typer.BadParameter("give the day as YYYY-MM-DD", param_hint="--day") from exc
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        bound = engine.execution_options(**{READ_ONLY: True}) if dry_run else engine
+        with transaction(make_session_factory(bound, audit_key=settings.audit_signing_key)) as session:
+            if dry_run:
+                done = plan_purge(session, today=purged_on)
+            else:
+                done = purge_after_retention(session, today=purged_on, now=utcnow())
+    finally:
+        engine.dispose()
+    verb = "would erase" if dry_run else "erased"
+    for member in done:
+        typer.echo(
+            f"member {member.member_id} (retained until {member.retained_until}): {verb} personnummer and "
+            f"birth date, {member.payslips} payslip(s), {member.payslip_snapshots} payslip snapshot(s), "
+            f"{member.employments} employment certificate(s), {member.receipts} receipt(s), "
+            f"{member.tax_settings} tax setting note(s)"
+        )
+    typer.echo(f"{len(done)} member(s) {'due for the purge' if dry_run else 'purged'} on {purged_on}")
