@@ -1,0 +1,66 @@
+"""``kooperativet privacy purge [--dry-run]`` as an admin runs it from cron: member ids and counts only."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from kooperativet.db import make_engine, make_session_factory, transaction
+from kooperativet.parties.models import Member
+from tests.cli.fresh import Kooperativet, output, rows
+from tests.conftest import TEST_AUDIT_KEY
+
+NUMBER = "199005142385"
+
+
+def _removed_member(url: str) -> int:
+    """A member who left in 2020 and was removed: with no payslip or invoice, kept until 31 December 2027."""
+    engine = make_engine(url)
+    try:
+        with transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)) as session:
+            member = Member(
+                first_name="Borttagen",
+                last_name="medlem",
+                personal_identity_number=NUMBER,
+                birth_date=date(1990, 5, 14),
+                joined_on=date(2019, 1, 1),
+                left_on=date(2020, 6, 30),
+                pseudonymised_at=datetime(2020, 7, 1, tzinfo=UTC),
+            )
+            session.add(member)
+            session.flush()
+            return member.id
+    finally:
+        engine.dispose()
+
+
+def test_the_dry_run_prints_what_would_go_and_the_purge_erases_it_once(
+    committed_url: str, tmp_path: Path
+) -> None:
+    member_id = _removed_member(committed_url)
+    kooperativet = Kooperativet(committed_url, tmp_path)
+    identity = "SELECT personal_identity_number IS NULL, birth_date IS NULL FROM members"
+    engine = make_engine(committed_url)
+    try:
+        assert output(kooperativet("privacy", "purge", "--dry-run", "--day", "2027-12-31")) == [
+            "0 member(s) due for the purge on 2027-12-31"
+        ]
+        planned = output(kooperativet("privacy", "purge", "--dry-run", "--day", "2028-01-01"))
+        assert planned == [
+            f"member {member_id} (retained until 2027-12-31): would erase personnummer and birth date, "
+            "0 payslip(s), 0 payslip snapshot(s), 0 employment certificate(s), 0 receipt(s), "
+            "0 tax setting note(s)",
+            "1 member(s) due for the purge on 2028-01-01",
+        ]
+        assert rows(engine, identity) == [(False, False)]
+
+        purged = output(kooperativet("privacy", "purge", "--day", "2028-01-01"))
+        assert purged[-1] == "1 member(s) purged on 2028-01-01"
+        assert NUMBER not in "\n".join(planned + purged)
+        assert rows(engine, identity) == [(True, True)]
+        assert output(kooperativet("privacy", "purge", "--day", "2028-01-02")) == [
+            "0 member(s) purged on 2028-01-02"
+        ]
+        assert output(kooperativet("audit", "verify"))[0].startswith("audit log intact: ")
+    finally:
+        engine.dispose()
