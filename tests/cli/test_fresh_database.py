@@ -106,6 +106,7 @@ TESTED_IN = {
     "documents render-pending": "test_documents_command",
     "worker": "tests/jobs/test_worker_process (killed mid-job, stopped by SIGTERM, --once)",
     "invoices remind": "tests/invoices/test_reminders_command",
+    "privacy purge": "tests/privacy/test_purge_command",
     "knowledge export": "tests/knowledge/test_cli",
     "knowledge import": "tests/knowledge/test_cli",
 }

@@ -121,10 +121,16 @@ def test_worker_once_runs_what_is_due_and_exits(
         timeout=60,
         check=False,
     )
-    # The two messages and the day's reminders (periodic work, due at once; no invoice is overdue).
-    assert (finished.returncode, finished.stdout) == (0, "jobs run: 3\n"), finished.stderr
+    # The two messages, the day's reminders and the day's purge after retention (periodic work, due at once;
+    # no invoice is overdue, nobody is due for the purge).
+    assert (finished.returncode, finished.stdout) == (0, "jobs run: 4\n"), finished.stderr
     with factory() as session:
-        assert sorted(session.scalars(select(Job.kind))) == ["send_due_reminders", "send_mail", "send_mail"]
+        assert sorted(session.scalars(select(Job.kind))) == [
+            "purge_after_retention",
+            "send_due_reminders",
+            "send_mail",
+            "send_mail",
+        ]
         assert set(session.scalars(select(Job.state))) == {JobState.done}
 
 
