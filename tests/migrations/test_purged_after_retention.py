@@ -15,7 +15,7 @@ from kooperativet import migrate
 from kooperativet.db import make_engine
 from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
-BEFORE = "b0466c5d1b02"
+BEFORE = "3f9ba3a53e02"
 THIS = "c4e7a1f9d2b3"
 NOW = "2026-11-01 12:00:00+00:00"
 

@@ -15,8 +15,8 @@ year after its pay date) ended before the purge's day. Every other change is sti
 Downgrade: refused while a member has been purged (the erased values cannot come back).
 
 Revision ID: c4e7a1f9d2b3
-Revises: b0466c5d1b02
-Create Date: 2026-12-04 09:00:00+00:00
+Revises: 3f9ba3a53e02
+Create Date: 2026-12-03 22:00:00+00:00
 """
 
 from collections.abc import Sequence
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c4e7a1f9d2b3"
-down_revision: str | None = "b0466c5d1b02"
+down_revision: str | None = "3f9ba3a53e02"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
