@@ -3,31 +3,16 @@ waiting as they were, and refuses to go down while a removal waits."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import text
 
 from kooperativet import migrate
 from kooperativet.db import make_engine
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
 BEFORE = "b0466c5d1b02"
 NOW = "2026-12-01 12:00:00+00:00"
 #: member id → (pending_account_number, pending_iban) as stored before; the ciphertexts are never read.
 OLD = {1: (None, None), 2: ("v1:account", None), 3: (None, "v1:iban")}
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> Iterator[str]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'bank-account-removal.sqlite3'}"
-        return
-    with throwaway_postgres_database(server_url) as made:
-        yield made
 
 
 def _execute(url: str, statement: str, **values: object) -> list[tuple]:

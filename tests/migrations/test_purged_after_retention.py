@@ -4,30 +4,15 @@ a member has been purged (the erased values cannot come back)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import inspect, text
 
 from kooperativet import migrate
 from kooperativet.db import make_engine
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
 BEFORE = "3f9ba3a53e02"
 THIS = "c4e7a1f9d2b3"
 NOW = "2026-11-01 12:00:00+00:00"
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> Iterator[str]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'purged-after-retention.sqlite3'}"
-        return
-    with throwaway_postgres_database(server_url) as made:
-        yield made
 
 
 def _members(url: str) -> list[tuple[object, ...]]:

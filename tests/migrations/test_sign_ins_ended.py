@@ -3,30 +3,15 @@ its downgrade drops only that column."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import inspect, text
 
 from kooperativet import migrate
 from kooperativet.db import make_engine
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
 BEFORE = "9e41d2c6a8f3"
 THIS = "b0466c5d1b02"
 NOW = "2026-11-01 12:00:00+00:00"
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> Iterator[str]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'sign-ins-ended.sqlite3'}"
-        return
-    with throwaway_postgres_database(server_url) as made:
-        yield made
 
 
 def _users(url: str) -> list[tuple[object, ...]]:
