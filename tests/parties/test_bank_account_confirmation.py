@@ -193,3 +193,57 @@ def test_the_member_is_told_the_removal_waits_and_her_salary_is_paid_until_it_is
     assert "Bankkontot för lön tas bort först när du eller en annan person på kontoret har bekräftat" in text
     assert "Det nya bankkontot" not in text
     assert "tas bort först" in html_of(message)
+
+
+# --- the member's login: who "the member herself" is ------------------------------------------------------
+
+
+def test_a_login_linked_while_a_change_waits_could_confirm_it_so_linking_waits_too(
+    api: TestClient, session: Session, make_user, make_member
+) -> None:
+    """The member may confirm her own new account. Were the office allowed to link her record to another login
+    while the change waits, the person who entered the account could link a login she holds and confirm it
+    "as the member": one person alone would redirect the salary."""
+    treasurer, stranger, mia = make_user(Role.treasurer), make_user(Role.board), make_member()
+    _change(api, mia.member.id, treasurer.headers, **NEW_ACCOUNT)
+    version = _read(api, mia.member.id, treasurer.headers)["version"]
+
+    relinked = api.patch(
+        f"{MEMBERS}/{mia.member.id}",
+        json={"version": version, "user_id": stranger.user.id},
+        headers=treasurer.headers,
+    )
+    as_stranger = _confirm(api, mia.member.id, stranger.headers, version=version)
+
+    assert (relinked.status_code, relinked.json()["code"]) == (409, "bank_account_pending")
+    assert relinked.json()["field"] == "user_id"
+    assert _read(api, mia.member.id, treasurer.headers)["user_id"] == mia.user.id
+    assert as_stranger.status_code in (403, 404)
+    assert _events(session, "member_bank_account_confirmed") == []
+    assert _events(session, "member_login_changed") == []
+    # The member herself, linked before the change was entered, still confirms it.
+    assert _confirm(api, mia.member.id, mia.headers, version=version).status_code == 200
+
+
+def test_changing_a_members_login_is_audited_with_who_did_it(
+    api: TestClient, session: Session, make_user, make_member
+) -> None:
+    treasurer, new_login, mia = make_user(Role.treasurer), make_user(Role.member), make_member()
+
+    _change(api, mia.member.id, treasurer.headers, user_id=new_login.user.id)
+    _change(api, mia.member.id, treasurer.headers, user_id=None)
+
+    assert _events(session, "member_login_changed") == [
+        {
+            "member_id": mia.member.id,
+            "changed_by_user_id": treasurer.user.id,
+            "old_user_id": mia.user.id,
+            "new_user_id": new_login.user.id,
+        },
+        {
+            "member_id": mia.member.id,
+            "changed_by_user_id": treasurer.user.id,
+            "old_user_id": new_login.user.id,
+            "new_user_id": None,
+        },
+    ]

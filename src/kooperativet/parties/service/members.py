@@ -109,11 +109,7 @@ def update_member(
             now=now,
         )
     if "user_id" in changes:
-        user_id = changes.pop("user_id")
-        if user_id is None:
-            member.user_id = None
-        elif user_id != member.user_id:
-            _link_user(session, member, user_id)
+        _change_login(session, member, changes.pop("user_id"), actor=actor, now=now)
     for field, value in changes.items():
         setattr(member, field, value.strip() if isinstance(value, str) else value)
     _check_membership_dates(member)
@@ -208,6 +204,39 @@ def _refuse_duplicate_person(session: Session, number: str) -> None:
             code="duplicate_personal_identity_number",
             field="personal_identity_number",
         )
+
+
+def _change_login(
+    session: Session, member: Member, user_id: int | None, *, actor: User, now: datetime
+) -> None:
+    """Link ``member`` to another login (or to none), audited: the member's login is who may confirm a change
+    of her bank account as "the member herself" (``bank_accounts.confirm_bank_account``)."""
+    if user_id == member.user_id:
+        return
+    if user_id is not None and member.has_pending_bank_account:
+        # Linked now, the new login could confirm as "the member" an account the same person entered: one
+        # person alone would redirect the salary. The login that confirms is the one the change found.
+        raise Conflict(
+            f"member {member.id} has a change of bank account waiting for confirmation; her login cannot be "
+            "changed until the change is confirmed or withdrawn",
+            code="bank_account_pending",
+            field="user_id",
+        )
+    append_event(
+        session,
+        kind="member_login_changed",
+        payload={
+            "member_id": member.id,
+            "changed_by_user_id": actor.id,
+            "old_user_id": member.user_id,
+            "new_user_id": user_id,
+        },
+        now=now,
+    )
+    if user_id is None:
+        member.user_id = None
+    else:
+        _link_user(session, member, user_id)
 
 
 def _link_user(session: Session, member: Member, user_id: int) -> None:
