@@ -188,8 +188,8 @@ def _seed_paid_assignments(factory: sessionmaker[Session], count: int) -> list[i
 def test_two_runs_made_at_once_never_both_collect_the_same_assignment(committed_url: str) -> None:
     """Two treasurers press "create run" at the same moment. Each ready assignment must end up in one run
     only: otherwise both drafts pay it, and each can be approved (after a recalculation), paying twice.
-    Nothing but a read of the ready assignments guards this (no lock, no unique index on the payouts'
-    assignment), which PostgreSQL's READ COMMITTED does not serialise."""
+    A read of the ready assignments alone does not guard this: PostgreSQL's READ COMMITTED does not
+    serialise it. Creating a run takes turns, and a unique index on the payouts' assignment backs it."""
     engine = make_engine(
         committed_url, **({"pool_size": 4} if committed_url.startswith("postgresql") else {})
     )
@@ -227,7 +227,10 @@ def test_two_runs_made_at_once_never_both_collect_the_same_assignment(committed_
                 .where(RunPayout.corrects_payslip_id.is_(None))
                 .group_by(RunPayout.assignment_id)
             ).all()
-        assert "created" in outcomes, outcomes
+        # The second waits for the first (``db.take_turns``) and then finds nothing left to collect. Were it
+        # not made to wait, the payouts' unique index would still refuse its copy, as ``concurrent_change``:
+        # the outcome names which of the two guards held.
+        assert sorted(outcomes) == ["created", "nothing_ready"], outcomes
         assert sorted(collected) == [(assignment_id, 1) for assignment_id in assignment_ids], outcomes
     finally:
         engine.dispose()
