@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -15,7 +12,6 @@ from kooperativet import encryption, migrate
 from kooperativet.db import make_engine
 from kooperativet.parties.models import PERSONAL_IDENTITY_INDEX, Client, Member
 from kooperativet.payroll.models import Payslip
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
 BEFORE = "5b0d7c3e9a41"
 NOW = "2026-11-01 12:00:00+00:00"
@@ -35,16 +31,6 @@ MONEY = [
     "year_to_date_taxable",
     "year_to_date_tax",
 ]
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> Iterator[str]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'encrypt.sqlite3'}"
-        return
-    with throwaway_postgres_database(server_url) as made:
-        yield made
 
 
 def _plain_rows(url: str) -> None:

@@ -4,9 +4,6 @@ commitment of a closed secret ballot is the same before and after it (and after 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -20,7 +17,6 @@ from kooperativet.governance.rulebooks import rulebook_of
 from kooperativet.governance.rules.rulebook import default_rulebook
 from kooperativet.governance.schemas.rulebooks import RulebookFields
 from kooperativet.governance.votes import candidates_of, excluded_of, published_ballots
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
 BEFORE = "006477ea4315"
 NOW = "2026-11-01 12:00:00+00:00"
@@ -39,16 +35,6 @@ BALLOTS = [
     ),
 ]
 COMMITMENT = "e1ad3b35ff8cef277462682a1cab210ece273f138dfe829e9c7496080e32e70a"
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> Iterator[str]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'governance-json.sqlite3'}"
-        return
-    with throwaway_postgres_database(server_url) as made:
-        yield made
 
 
 def _text_rows(url: str) -> None:

@@ -4,32 +4,17 @@ unchangeable, a locked version without a PDF takes one once, and the downgrade b
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from kooperativet import migrate
 from kooperativet.db import make_engine
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
 BEFORE = "3b60ebb69e86"
 AFTER = "8f2d4c6a1e03"
 NOW = "2026-11-01 12:00:00+00:00"
 HASH = "ab" * 32
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> Iterator[str]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'minutes-pipeline.sqlite3'}"
-        return
-    with throwaway_postgres_database(server_url) as made:
-        yield made
 
 
 #: The values the statements below name: a moment, a SHA-256, a PDF.

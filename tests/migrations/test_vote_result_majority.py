@@ -4,9 +4,6 @@ stored, reads back through the API's schema as the same sentence, and its downgr
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -17,7 +14,6 @@ from kooperativet.governance.rules.required_majority import RequiredMajority
 from kooperativet.governance.rules.rulebook import default_rulebook
 from kooperativet.governance.schemas.results import majority_in_english, result_read
 from kooperativet.governance.schemas.rulebooks import RulebookFields
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
 BEFORE = "5d0c1e7a2b94"
 NOW = "2026-11-01 12:00:00+00:00"
@@ -42,16 +38,6 @@ NEW = {
     4: {"rule": "unanimous_board"},
     5: {"rule": "most_votes", "seats": 2},
 }
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> Iterator[str]:
-    server_url = os.environ.get(TEST_DATABASE_ENV)
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'vote-majority.sqlite3'}"
-        return
-    with throwaway_postgres_database(server_url) as made:
-        yield made
 
 
 def _insert_old_results(url: str) -> None:
