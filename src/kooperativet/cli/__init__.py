@@ -30,6 +30,7 @@ app = typer.Typer(
     cls=CommandLine,
     help="Back office for Swedish employment cooperatives.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",
     pretty_exceptions_show_locals=False,
 )
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
@@ -53,7 +54,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="server processes")] = 1,
     reload: Annotated[bool, typer.Option(help="restart on code changes (development)")] = False,
 ) -> None:
-    """Serve the API (docs at /docs, schema at /openapi.json, health at /health).
+    """Serve the web interface (at /) and the API (docs at /docs, schema at /openapi.json, health at /health).
 
     No ``Server`` header names the software to scanners. uvicorn's own proxy-header handling is off: the app
     reads ``X-Forwarded-For`` only from ``KOOPERATIVET_TRUSTED_PROXIES`` (see ``kooperativet.api.edge``).

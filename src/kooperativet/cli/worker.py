@@ -13,8 +13,10 @@ def worker(
         bool, typer.Option("--once", help="run what is due now, then exit (cron, or a one-off catch-up)")
     ] = False,
 ) -> None:
-    """Run due jobs (e-mail, documents, reminders) until SIGTERM or SIGINT, which stop it after the job at
-    hand. Run any number of them on PostgreSQL; on SQLite the API process has one built in."""
+    """Run due jobs (e-mail, documents, reminders, the daily purge) until SIGTERM or SIGINT.
+
+    A stop signal ends the worker after the job at hand. Run any number of workers on PostgreSQL; on SQLite
+    the API process has one built in."""
     import logging
 
     from kooperativet import all_jobs, all_models, encryption
