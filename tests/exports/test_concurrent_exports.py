@@ -9,7 +9,6 @@ writer makes the two take turns anyway; on PostgreSQL they take turns on the coo
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,13 +22,13 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
 from kooperativet.auth.models import User
 from kooperativet.db import make_engine, make_session_factory, transaction
-from kooperativet.errors import Conflict
 from kooperativet.exports.models import ExportBatch, ExportKind
 from kooperativet.exports.service import export_agi, export_pain001, export_sie
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSetting, TaxMode
 from kooperativet.payroll import service as payroll_service
+from tests.concurrency import at_once
 from tests.conftest import TEST_AUDIT_KEY, VALID_PERSONAL_NUMBERS
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE
 
@@ -113,29 +112,13 @@ def _seed(session: Session) -> int:
 
 def _twice_at_once(factory: sessionmaker[Session], export: Callable[[Session], object]) -> list[str]:
     """Run ``export`` in two transactions started at the same moment; what each ended in, sorted."""
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def request() -> None:
-        start.wait()
-        try:
-            with transaction(factory) as session:
-                export(session)
-            outcome = "created"
-        except Conflict as exc:
-            outcome = str(exc.code)
-        except Exception as exc:  # the defect: a server error
-            outcome = type(exc).__name__
-        with lock:
-            outcomes.append(outcome)
+    def request() -> str:
+        with transaction(factory) as session:
+            export(session)
+        return "created"
 
-    threads = [threading.Thread(target=request) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return sorted(outcomes)
+    return sorted(at_once(request, request))
 
 
 def _batches(factory: sessionmaker[Session], kind: ExportKind) -> int:

@@ -12,8 +12,7 @@ import contextlib
 import json
 import os
 import random
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -43,6 +42,7 @@ from kooperativet.governance.rules.terms import Choice, MeetingKind
 from kooperativet.governance.schemas.meetings import OfficialsUpdate
 from kooperativet.governance.schemas.votes import BallotCreate, VoteCreate
 from kooperativet.parties.models import Member
+from tests.concurrency import at_once
 from tests.conftest import TEST_AUDIT_KEY, TEST_DATABASE_ENV, VALID_PERSONAL_NUMBERS
 from tests.governance.conftest import TELLERS_PASSPHRASE, TEST_TALLY_KEY_BITS
 
@@ -237,23 +237,16 @@ def test_two_closes_of_one_vote_at_once_record_one_result(held: Held) -> None:
 
 def test_the_same_member_casting_a_secret_ballot_twice_at_once_is_counted_once(held: Held) -> None:
     vote_id = _put(held, method="secret", **TELLERS)
-    start = threading.Barrier(4)
-    outcomes: list[str] = []
 
-    def cast(choice: str) -> None:
-        start.wait()
-        try:
+    def cast(choice: str) -> Callable[[], str]:
+        def request() -> str:
             _cast_committed(held, vote_id, held.member_ids[0], choice)
-            outcomes.append("cast")
-        except Exception as error:
-            outcomes.append(type(error).__name__)
+            return "cast"
 
-    threads = [threading.Thread(target=cast, args=(c,)) for c in ["yes", "no", "yes", "no"]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["Conflict", "Conflict", "Conflict", "cast"], outcomes
+        return request
+
+    outcomes = at_once(*(cast(choice) for choice in ["yes", "no", "yes", "no"]))
+    assert sorted(outcomes) == ["already_voted", "already_voted", "already_voted", "cast"], outcomes
     with transaction(held.factory) as session:
         assert _count(session, SecretBallot, vote_id) == _count(session, SecretBallotRoll, vote_id) == 1
 

@@ -4,7 +4,6 @@ once."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from decimal import Decimal
 
@@ -18,12 +17,12 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.auth.models import Role, User
 from kooperativet.db import make_engine, make_session_factory, transaction
-from kooperativet.errors import Conflict
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Cooperative, TaxMode
 from kooperativet.payroll import service, tax_table_store
 from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, RunPayout, RunStatus
 from tests.assignments.factories import approve, assignment_body, register, submit
+from tests.concurrency import at_once
 from tests.conftest import TEST_AUDIT_KEY
 from tests.invoices.conftest import municipality, on_day, seller
 from tests.payroll.conftest import SYNTHETIC_TABLES, create_and_approve
@@ -196,31 +195,16 @@ def test_two_runs_made_at_once_never_both_collect_the_same_assignment(committed_
     try:
         factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
         assignment_ids = _seed_paid_assignments(factory, 3)
-        start = threading.Barrier(2)
-        outcomes: list[str] = []
-        lock = threading.Lock()
 
-        def treasurer() -> None:
-            start.wait()
-            try:
-                with transaction(factory) as session:
-                    service.create_run(
-                        session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None,
-                        created_by_id=None,
-                    )  # fmt: skip
-                outcome = "created"
-            except Conflict as exc:
-                outcome = exc.code or "conflict"
-            except Exception as exc:
-                outcome = type(exc).__name__
-            with lock:
-                outcomes.append(outcome)
+        def treasurer() -> str:
+            with transaction(factory) as session:
+                service.create_run(
+                    session, today=date(2026, 11, 1), pay_date=date(2026, 11, 25), pay_on=None,
+                    created_by_id=None,
+                )  # fmt: skip
+            return "created"
 
-        threads = [threading.Thread(target=treasurer) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        outcomes = at_once(treasurer, treasurer)
         with transaction(factory) as session:
             collected = session.execute(
                 select(RunPayout.assignment_id, func.count(RunPayout.id))
