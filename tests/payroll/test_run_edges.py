@@ -212,8 +212,8 @@ def test_two_runs_made_at_once_never_both_collect_the_same_assignment(committed_
                 .group_by(RunPayout.assignment_id)
             ).all()
         # The second waits for the first (``db.take_turns``) and then finds nothing left to collect. Were it
-        # not made to wait, the payouts' unique index would still refuse its copy, as ``concurrent_change``:
-        # the outcome names which of the two guards held.
+        # not made to wait, the payouts' unique index would still refuse its copy (an IntegrityError, which
+        # the API answers as 409 ``concurrent_change``): the outcome names which of the two guards held.
         assert sorted(outcomes) == ["created", "nothing_ready"], outcomes
         assert sorted(collected) == [(assignment_id, 1) for assignment_id in assignment_ids], outcomes
     finally:
