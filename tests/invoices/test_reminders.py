@@ -13,7 +13,7 @@ from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
 from kooperativet.documents.pipeline import stored_pdf
 from kooperativet.invoices.mailing.interest import late_interest
-from kooperativet.invoices.mailing.models import InvoiceReminder
+from kooperativet.invoices.mailing.models import InvoiceReminder, ReminderStop
 from kooperativet.invoices.mailing.reminder_pdf import REMINDER_PDF
 from kooperativet.invoices.mailing.reminders import send_due_reminders
 from kooperativet.jobs.runner import run_due
@@ -121,6 +121,19 @@ def test_a_stopped_invoice_gets_none_until_resumed(api, session, issue, treasure
     assert resumed.status_code == 200
     assert resumed.json()["resumed_by_id"] == treasurer.user.id
     assert len(remind(session, date(2026, 4, 20))) == 1
+
+
+def test_reminders_of_a_paid_invoice_cannot_be_stopped_for_none_come(api, session, issue, treasurer) -> None:
+    invoice_id = issue()
+    body = {"invoice_id": invoice_id, "amount": "12500.00", "paid_on": "2026-04-05"}
+    assert api.post("/api/v1/payments", json=body, headers=treasurer.headers).status_code == 201
+
+    stop = api.post(
+        f"/api/v1/invoices/{invoice_id}/reminder-stop", json={"reason": "Tvist"}, headers=treasurer.headers
+    )
+
+    assert (stop.status_code, stop.json()["code"]) == (409, "nothing_to_remind")
+    assert session.scalars(select(ReminderStop)).all() == []
 
 
 def test_a_paid_or_credited_invoice_gets_none_and_a_partly_paid_one_on_what_is_left(

@@ -295,6 +295,44 @@ def test_a_part_of_a_commission_is_invoiced_and_the_rest_stays_to_invoice(
     assert f"/office/invoices/new?assignment_id={assignment.id}" in html  # the rest is left to invoice
 
 
+def test_an_invoice_with_every_line_left_empty_is_refused_by_the_line_in_words(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    """The form says to leave a line empty to invoice none of it now; left empty everywhere, the treasurer is
+    told to fill in a quantity by the line, not the validator's "Värdet är inte giltigt." above the form."""
+    assignment = commission(session, worker.member, library, status=AssignmentStatus.approved)
+    line = assignment.lines[0]
+    data = {"assignment_id": str(assignment.id), f"quantity-{line.id}": "", "include_expenses": "yes"}
+    answer = post(browser_client, "/office/invoices/new", data, page="/office/invoices")
+    assert answer.status_code == 422
+    refusal = "Fyll i hur mycket som ska faktureras nu, på minst en rad."
+    assert f'<p class="error" id="e-quantity-{line.id}">{refusal}</p>' in answer.text
+    assert "Värdet är inte giltigt" not in answer.text
+    assert session.scalar(select(func.count()).select_from(Invoice)) == 0
+
+
+def test_a_commission_invoiced_in_full_offers_no_form_to_invoice_it_again(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    """Back to the form after issuing (the browser's back button, a second tab): it says all is invoiced and
+    links the invoices, instead of a form of zeros whose button answers "Värdet är inte giltigt."."""
+    assignment = commission(session, worker.member, library, status=AssignmentStatus.approved)
+    invoice = invoices_service.issue_invoice(
+        session, data=InvoiceIssue(assignment_id=assignment.id), actor=treasurer.user, today=DAY, now=NOW
+    )
+    line = assignment.lines[0]
+    form = browser_client.get(f"/office/invoices/new?assignment_id={assignment.id}")
+    assert form.status_code == 200
+    assert "Allt på det här uppdraget är redan fakturerat." in form.text
+    assert f'href="/office/invoices/{invoice.id}"' in form.text
+    assert f'name="quantity-{line.id}"' not in form.text
+    data = {"assignment_id": str(assignment.id), f"quantity-{line.id}": "2"}
+    answer = post(browser_client, "/office/invoices/new", data, page="/office/invoices")
+    assert answer.status_code == 422
+    assert "Allt på det här uppdraget är redan fakturerat." in answer.text
+    assert session.scalar(select(func.count()).select_from(Invoice)) == 1
+
+
 def test_an_invoice_offers_its_pdf_and_no_ubl_without_a_peppol_address(
     browser_client, session, treasurer, worker
 ) -> None:

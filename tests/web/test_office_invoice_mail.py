@@ -5,14 +5,18 @@ payment reminders and stops and resumes them; the list of reminders reads in con
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from kooperativet.assignments.rules import AssignmentStatus
+from kooperativet.invoices import payments
 from kooperativet.invoices.mailing.models import InvoiceReminder, ReminderStop
 from kooperativet.invoices.mailing.reminders import send_due_reminders
+from kooperativet.invoices.schemas import PaymentCreate
 from tests.web.test_office_billing import (  # noqa: F401 - fixtures
     DAY,
+    NOW,
     commission,
     issue,
     library,
@@ -155,3 +159,29 @@ def test_the_client_form_keeps_the_xml_and_reminder_fee_choices(
     assert post(browser_client, url, {**unticked, "version": "2"}).status_code == 303
     session.refresh(library)
     assert library.reminder_fee_agreed is False
+
+
+def test_a_paid_invoice_keeps_its_reminders_and_offers_no_stop_of_them(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    """A paid invoice gets no more reminders: its page shows those sent, but no form to stop reminders that
+    will never come (the treasurer stopped them on a paid invoice, and the stop was recorded and audited)."""
+    invoice = issue(
+        session, commission(session, worker.member, library, status=AssignmentStatus.approved), treasurer
+    )
+    assert invoice.due_date is not None
+    send_due_reminders(session, invoice.due_date + timedelta(days=10))
+    payments.record_payment(
+        session,
+        data=PaymentCreate(invoice_id=invoice.id, amount=invoice.outstanding, paid_on=DAY),
+        actor=treasurer.user,
+        now=NOW,
+    )
+    session.flush()
+    assert invoice.outstanding == Decimal("0.00")
+
+    html = browser_client.get(f"/office/invoices/{invoice.id}").text
+
+    assert f"{invoice.number}-P1" in html
+    assert "/reminders/stop" not in html
+    assert "Stoppa påminnelser" not in html

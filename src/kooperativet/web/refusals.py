@@ -138,6 +138,9 @@ REFUSALS: Final = {
     "invoice_credited": N_("The invoice is credited: nothing is due."),
     "not_an_invoice": N_("Choose an invoice, not a credit note."),
     "nothing_to_invoice": N_("Everything on this commission has been invoiced already."),
+    "nothing_to_remind": N_(
+        "The invoice is paid or credited: no reminders come for it, so there are none to stop."
+    ),
     "more_than_remains": N_("That is more than is left to invoice of this line."),
     "unknown_line": N_("This line does not belong here."),
     "buyer_reference_missing": N_(

@@ -13,6 +13,7 @@ from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.invoices.mailing.models import ReminderStop
 from kooperativet.invoices.mailing.reminders import current_stop
 from kooperativet.invoices.models import Invoice, InvoiceKind
+from kooperativet.invoices.service.read import UNPAID
 
 
 def stop_reminders(
@@ -20,6 +21,13 @@ def stop_reminders(
 ) -> ReminderStop:
     if invoice.kind != InvoiceKind.invoice:
         raise RuleViolation("a credit note gets no reminders", code="not_an_invoice")
+    if invoice.status not in UNPAID:
+        # Paid or credited, it gets no reminder any more: a stop would record and audit a decision about
+        # nothing, and read later as if the claim had been disputed.
+        raise Conflict(
+            f"invoice {invoice.number} is {invoice.status}: no reminder comes for it, none to stop",
+            code="nothing_to_remind",
+        )
     if not reason.strip():
         raise RuleViolation("say why reminders stop", code="reason_required", field="reason")
     if current_stop(session, invoice_id=invoice.id) is not None:

@@ -28,7 +28,7 @@ from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted, decimal_text
-from kooperativet.web.i18n import request_language
+from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
     paging,
@@ -41,9 +41,13 @@ from kooperativet.web.pages.office_billing.common import (
 from kooperativet.web.pages.office_billing.sending import sending_context
 from kooperativet.web.pages.office_billing.words import page
 from kooperativet.web.reads import office_billing as reads
+from kooperativet.web.refusals import REFUSALS
+from kooperativet.web.templating import gettext
 from kooperativet.workflows.commission_read import read_assignment
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+NOTHING_TYPED = N_("Fill in how much to invoice now, on at least one line.")
 
 
 class Show(StrEnum):
@@ -99,7 +103,7 @@ def new_invoice(
     values: dict[str, Any] = {
         f"quantity-{line.id}": _typed(line.remaining_quantity, language) for line in commission.lines
     }
-    return _issue_form(request, commission, values={**values, "include_expenses": True})
+    return _issue_form(request, session, commission, values={**values, "include_expenses": True})
 
 
 @router.post("/office/invoices/new", dependencies=[CheckedForm])
@@ -112,6 +116,9 @@ def issue_invoice(
         f"quantity-{line.id}": text(form, f"quantity-{line.id}") for line in commission.lines
     }
     values["include_expenses"] = ticked(form, "include_expenses")
+    if not _left_to_invoice(commission):  # the form again after issuing it (back, a second tab)
+        errors = {"form": gettext(request, REFUSALS["nothing_to_invoice"])}
+        raise FormRejected(_issue_form(request, session, commission, values=values, errors=errors))
     parts: list[dict[str, str | int]] = []
     fields: dict[str, str] = {}
     for line in commission.lines:
@@ -120,6 +127,10 @@ def issue_invoice(
             fields[f"parts.{len(parts)}.quantity"] = f"quantity-{line.id}"
             fields[f"parts[{len(parts)}].quantity"] = f"quantity-{line.id}"
             parts.append({"assignment_line_id": line.id, "quantity": typed})
+    if not parts:  # every line left empty: nothing to invoice now, said by the first line still to invoice
+        first = next(line for line in commission.lines if line.remaining_quantity > 0)
+        errors = {f"quantity-{first.id}": gettext(request, NOTHING_TYPED)}
+        raise FormRejected(_issue_form(request, session, commission, values=values, errors=errors))
     try:
         data = InvoiceIssue.model_validate(
             {"assignment_id": commission.id, "parts": parts, "include_expenses": values["include_expenses"]}
@@ -127,10 +138,10 @@ def issue_invoice(
         invoice = service.issue_invoice(session, data=data, actor=user, today=today, now=now)
     except ValidationError as exc:
         errors = schema_errors(request, exc, {**fields, "parts": "form"})
-        raise FormRejected(_issue_form(request, commission, values=values, errors=errors)) from exc
+        raise FormRejected(_issue_form(request, session, commission, values=values, errors=errors)) from exc
     except DomainError as exc:
         errors = service_errors(request, exc, {**fields, "parts": "form", "buyer_reference": "form"})
-        raise FormRejected(_issue_form(request, commission, values=values, errors=errors)) from exc
+        raise FormRejected(_issue_form(request, session, commission, values=values, errors=errors)) from exc
     return see_other(f"/office/invoices/{invoice.id}")
 
 
@@ -266,17 +277,25 @@ def _commission(session: Session, *, assignment_id: int, actor: User) -> Assignm
 
 def _issue_form(
     request: Request,
+    session: Session,
     commission: AssignmentRead,
     *,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
 ) -> Response:
-    return page(
-        request,
-        "office/invoice_new.html",
-        {"commission": commission, "values": values, "errors": errors or {}},
-        status=422 if errors else 200,
-    )
+    """The form of what is left to invoice; with nothing left, the invoices that took it instead."""
+    context = {
+        "commission": commission,
+        "values": values,
+        "errors": errors or {},
+        "left_to_invoice": _left_to_invoice(commission),
+        "invoices": reads.invoices_of(session, assignment_id=commission.id),
+    }
+    return page(request, "office/invoice_new.html", context, status=422 if errors else 200)
+
+
+def _left_to_invoice(commission: AssignmentRead) -> bool:
+    return any(line.remaining_quantity > 0 for line in commission.lines)
 
 
 def _invoice_context(session: Session, found: Invoice, *, user: User, today: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from kooperativet.invoices import service
 from kooperativet.invoices.mailing import dispatch, reminders, stops
 from kooperativet.invoices.mailing.reminder_pdf import REMINDER_PDF
 from kooperativet.invoices.models import Invoice, InvoiceKind
+from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted
@@ -35,6 +36,8 @@ def sending_context(session: Session, found: Invoice) -> dict[str, Any]:
         "reminder_stops": reminders.stops_of(session, invoice_id=found.id),
         "reminders_stopped": reminders.current_stop(session, invoice_id=found.id) is not None,
         "remindable": found.kind == InvoiceKind.invoice,
+        # Paid or credited, no reminder comes any more: nothing to stop or resume, the history stays.
+        "reminders_can_stop": found.kind == InvoiceKind.invoice and found.status in UNPAID,
     }
 
 
