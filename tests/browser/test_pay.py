@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import assert_accessible, page_width, screenshot, sign_in
 
@@ -59,3 +59,36 @@ def test_alva_reads_her_details_and_is_told_what_is_wrong_by_the_field(page: Pag
     expect(page.locator("#e-country")).to_be_visible()
     expect(page.get_by_label("Land", exact=True)).to_have_value("Sverige")
     assert_accessible(page)
+
+
+def test_on_her_phone_alva_reaches_her_pdf_links_and_reads_whole_dates(phone: Page) -> None:
+    """At 390 px the payslip and employment tables used to scroll sideways inside their frames: the PDF links
+    stood outside the screen, and the period's dates broke at their hyphens ("2026-" over "10-24")."""
+    sign_in(phone, "alva@example.se")
+    # Other browser tests may pay her again meanwhile: whichever payslip is her latest.
+    date_on_home = phone.locator("p", has_text="Din senaste lön").locator(".nowrap")
+    expect(date_on_home).to_be_visible()
+    assert _lines(date_on_home) == 1
+    phone.get_by_role("link", name="Lön", exact=True).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Lön")
+    # Every payslip's two PDF links and every employment certificate: other tests may add payslips.
+    expect(phone.get_by_role("link", name="Lönespecifikation L2026-00001 (svenska)")).to_be_visible()
+    links = phone.locator("td.downloads a").all() + phone.get_by_role("link", name="Anställningsbevis").all()
+    assert len(links) >= 4
+    for link in links:
+        box = link.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0, f"{link} is outside the screen: {box}"
+        assert box["x"] + box["width"] <= 390, f"{link} is outside the screen: {box}"
+    for date in phone.locator("#h-employments ~ .table-wrap .nowrap").all():
+        assert _lines(date) == 1, f"{date.inner_text()} breaks over lines"
+    width = page_width(phone)
+    assert width <= 390, f"the page is {width}px wide on a 390px phone"
+    assert_accessible(phone)
+    screenshot(phone, "pay-overview-phone")
+
+
+def _lines(element: Locator) -> int:
+    """How many lines an inline element's text is drawn on."""
+    lines: int = element.evaluate("e => new Set([...e.getClientRects()].map(r => Math.round(r.top))).size")
+    return lines

@@ -687,3 +687,23 @@ def test_a_commission_handed_in_twice_is_refused_in_words(
     assert again.status_code == 409
     assert 'role="alert"' in again.text
     assert "Någon har ändrat uppdraget" in again.text
+
+
+def test_a_form_sent_back_says_at_its_top_that_nothing_is_saved(
+    browser_client, session, make_member, theatre
+) -> None:
+    # On a phone the form is several screens long and comes back scrolled to its top: without a word there,
+    # the error by a line far below was out of sight and she could not tell whether her draft was saved.
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    data = a_commission(theatre.id, **{"lines.1.unit_price": ""})
+    answer = posted(browser_client, "/commissions/new", data)
+    assert answer.status_code == 422
+    summary = (
+        '<div class="alert" role="alert">Inget är sparat än: rätta de markerade fälten och spara igen.</div>'
+    )
+    assert summary in answer.text
+    assert answer.text.index(summary) < answer.text.index('id="e-lines.1.unit_price"')
+    added = posted(browser_client, "/commissions/new", {**a_commission(theatre.id), "action": "add_line"})
+    assert 'role="alert"' not in added.text  # adding a line is no error
+    assert assignments_of(session, alva.member) == []

@@ -129,3 +129,18 @@ def test_a_user_without_a_member_record_has_no_details_page(browser_client: Test
     assert browser_client.get("/me").status_code == 404
     assert browser_client.get("/me/data-export.json").status_code == 404
     assert 'href="/me"' not in browser_client.get("/").text
+
+
+@pytest.mark.parametrize("page", ["/me", "/account/password"])
+def test_the_header_marks_her_own_page_as_the_one_she_is_on_not_start(
+    browser_client: TestClient, make_member, page: str
+) -> None:
+    # Neither page is in the main menu; "Start" used to be marked as the current page on both, so a screen
+    # reader said "Start, current page" while she read her details.
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+    html = browser_client.get(page).text
+    assert '<a href="/" aria-current="page">' not in html
+    assert html.count('aria-current="page"') == 1
+    assert f'<a href="{page}" aria-current="page">' in html
+    assert '<a href="/" aria-current="page">' in browser_client.get("/").text

@@ -467,3 +467,13 @@ def test_the_majority_is_said_in_words_from_either_shape_of_a_result() -> None:
     assert majority_words({"majority_required": "the 2 candidate(s) with most votes"}).values == {"seats": 2}
     assert majority_words({"majority": {"rule": "unanimous_board"}}).message.startswith("every board member")
     assert majority_words({"majority_required": "something else"}) is None
+
+
+def test_the_notice_says_its_timing_and_its_e_mail_as_two_sentences(
+    board: TestClient, meeting: Meeting, session
+) -> None:
+    # The two sentences come from two template lines; the line break between them was trimmed away, so a
+    # phone showed "Det är inom röstreglernas tid.Inte skickad med e-post".
+    meetings.record_notice_mail(session, meeting=meeting, status="not_configured", detail=None)
+    shown = board.get(f"/meetings/{meeting.id}").text
+    assert "Det är inom röstreglernas tid. Inte skickad med e-post: ingen e-postserver är inställd." in shown

@@ -35,7 +35,14 @@ def areas_for(user: User | None) -> list[Area]:
     return [area for area in AREAS if user.has_any_role(*area.roles)]
 
 
+#: The header's own links beside the menu (her details, her password): their pages belong to them, not to
+#: "Start", which is marked only on the start page itself.
+OWN_PAGES = ("/me", "/account/password")
+
+
 def current_area(path: str) -> str:
-    """The menu entry a page belongs to: the longest area path that starts the page's path."""
-    matches = [a.path for a in AREAS if path == a.path or (a.path != "/" and path.startswith(a.path + "/"))]
-    return max(matches, key=len, default="/")
+    """The menu entry or header link a page belongs to: the longest path that starts the page's path, or
+    none ("")."""
+    paths = [a.path for a in AREAS] + list(OWN_PAGES)
+    matches = [p for p in paths if path == p or (p != "/" and path.startswith(p + "/"))]
+    return max(matches, key=len, default="")
