@@ -144,3 +144,28 @@ def test_the_header_marks_her_own_page_as_the_one_she_is_on_not_start(
     assert html.count('aria-current="page"') == 1
     assert f'<a href="{page}" aria-current="page">' in html
     assert '<a href="/" aria-current="page">' in browser_client.get("/").text
+
+
+def test_a_form_sent_after_her_session_ended_says_she_is_signed_out_and_offers_to_come_back(
+    browser_client: TestClient, session: Session, make_member
+) -> None:
+    """Her session cookie expired while she typed (or she signed out in another tab): what she sent is not
+    saved, and the page says why in words and signs her in again back to the form, instead of "the form has
+    expired, reload the page"."""
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+    token = form_token(browser_client.get("/me").text)
+    browser_client.cookies.delete("kooperativet_session")
+
+    answer = browser_client.post(
+        "/me",
+        data={"csrf_token": token, "version": str(mia.member.version), "city": "Malmö"},
+        headers={"Referer": "http://testserver/me"},
+    )
+
+    assert answer.status_code == 403
+    assert "Du är utloggad" in answer.text
+    assert "Du är inte inloggad längre, så ingenting sparades." in answer.text
+    assert 'href="/signin?next=%2Fme"' in answer.text
+    session.refresh(mia.member)
+    assert mia.member.city != "Malmö"

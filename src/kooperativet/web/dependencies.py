@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from starlette.responses import Response
@@ -38,6 +39,15 @@ class SignInRequired(Exception):
 class CsrfRefused(PermissionDenied):
     def __init__(self) -> None:
         super().__init__("the form has expired; please try again", code="csrf_refused")
+
+
+class SignedOut(PermissionDenied):
+    """A form sent after its browser's session ended (its cookie expired, or she signed out in another tab):
+    nothing is saved, and the page says so and offers to sign in again and come back to ``next_url``."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__("you are no longer signed in, so nothing was saved", code="signed_out")
+        self.next_url = next_url
 
 
 def _settings(request: Request) -> Settings:
@@ -87,6 +97,10 @@ async def checked_form(request: Request) -> None:
         or not given
         or not csrf_token_matches(key=form_token_key(request), session_token=seed, given=given)
     ):
+        if given and SESSION_COOKIE not in request.cookies:
+            # A token but no session: the form was made for a session that has ended since. The sign-in
+            # form's own token matches the pre-session and never gets here.
+            raise SignedOut(_form_page(request))
         raise CsrfRefused()
 
 
@@ -118,6 +132,14 @@ def safe_next(value: str | None) -> str:
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return "/"
     return value
+
+
+def _form_page(request: Request) -> str:
+    """The page the form was sent from (the ``Referer`` on this site), else the address it was sent to."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path:
+        return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+    return safe_next(request.url.path)
 
 
 def _here(request: Request) -> str:

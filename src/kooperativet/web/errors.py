@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from kooperativet.auth.models import User
 from kooperativet.db import is_unique_violation
 from kooperativet.errors import DomainError
-from kooperativet.web.dependencies import SignInRequired
+from kooperativet.web.dependencies import SignedOut, SignInRequired
 from kooperativet.web.forms import UNREADABLE, beyond_any_id
 from kooperativet.web.refusals import REFUSALS, refusal_text
 from kooperativet.web.templating import gettext, render
@@ -104,8 +104,11 @@ def _error_page(request: Request, exc: Exception) -> Response:
     if status == 404:
         # As in the API, what belongs to someone else looks exactly like what does not exist.
         message = gettext(request, "There is no such page, or it is not yours to see.")
+    context: dict[str, object] = {"status": status, "message": message, "sign_in_again": None}
+    if isinstance(exc, SignedOut):
+        context["sign_in_again"] = f"/signin?next={quote(exc.next_url, safe='')}"
     with _signed_in_user_readable(request):
-        return render(request, "error.html", {"status": status, "message": message}, status=status)
+        return render(request, "error.html", context, status=status)
 
 
 def _impossible_id_in_address(request: Request) -> bool:

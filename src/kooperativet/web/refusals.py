@@ -138,6 +138,10 @@ REFUSALS: Final = {
     "invoice_credited": N_("The invoice is credited: nothing is due."),
     "not_an_invoice": N_("Choose an invoice, not a credit note."),
     "nothing_to_invoice": N_("Everything on this commission has been invoiced already."),
+    "signed_out": N_(
+        "You are no longer signed in, so nothing was saved. Go back in your browser to see what you wrote, "
+        "or sign in again."
+    ),
     "nothing_to_remind": N_(
         "The invoice is paid or credited: no reminders come for it, so there are none to stop."
     ),
