@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,9 @@ from tests.web.conftest import form_token, sign_in
 WHEN = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
-def add_job(session: Session, *, kind: str, state: JobState, attempts: int, error: str | None) -> Job:
+def add_job(
+    session: Session, *, kind: str, state: JobState, attempts: int, error: str | None, code: str | None = None
+) -> Job:
     job = Job(
         kind=kind,
         payload={"mail_id": 999_999},  # a message that is not there: sending it again is done at once
@@ -27,6 +31,7 @@ def add_job(session: Session, *, kind: str, state: JobState, attempts: int, erro
         max_attempts=8,
         run_after=WHEN,
         last_error=error,
+        error_code=code,
         created_at=WHEN,
         finished_at=WHEN if state == JobState.failed else None,
     )
@@ -42,7 +47,9 @@ def failed_mail(session: Session) -> Job:
         kind="send_mail",
         state=JobState.failed,
         attempts=8,
-        error="MailNotSent: SMTPAuthenticationError: (535, b'5.7.8 Username and Password not accepted')",
+        error="kooperativet.mail.smtp.MailNotSent: SMTPAuthenticationError: (535, b'5.7.8 Username and "
+        "Password not accepted')",
+        code="login_refused",
     )
 
 
@@ -63,6 +70,7 @@ def test_the_office_lists_the_failed_jobs_and_sends_one_again(
         8,
     )
     assert "Username and Password not accepted" in item["last_error"]
+    assert item["error_code"] == "login_refused"
 
     retried = api.post(f"/api/v1/jobs/{failed_mail.id}/retry", headers=treasurer.headers)
     assert retried.status_code == 200, retried.text
@@ -102,12 +110,15 @@ def test_the_page_says_what_failed_in_plain_words_and_retries_it(
     page = browser_client.get("/office/jobs")
     assert page.status_code == 200
     html = page.text
+    read = _outside_details(html)
     assert "Skicka ett e-postmeddelande" in html or "Skicka e-post" in html
-    assert "SMTPAuthenticationError: (535" in html
-    assert "MailNotSent:" not in html
+    assert "E-postservern godtog inte kooperativets användarnamn eller lösenord." in read
     assert "Göra pdf-filen för en handling" in html
-    assert "disk full" in html
-    assert "OSError" not in html
+    assert "Pdf-filen för en handling kunde inte göras." in read  # an error without a code: by its work
+    for internal in ("kooperativet.", "MailNotSent", "SMTPAuthenticationError", "OSError", "disk full"):
+        assert internal not in read
+    assert "SMTPAuthenticationError: (535" in html  # folded away for the admin, as stored
+    assert "OSError: disk full" in html
     assert "send_mail" not in html
     assert "render_documents" not in html
 
@@ -120,6 +131,37 @@ def test_the_page_says_what_failed_in_plain_words_and_retries_it(
     again = browser_client.post(f"/office/jobs/{failed_mail.id}/retry", data={"csrf_token": form_token(html)})
     assert again.status_code == 409
     assert "Inget skickades igen" in again.text
+
+
+def _outside_details(html: str) -> str:
+    """The page as read without opening its folded technical details."""
+    return re.sub(r"<details.*?</details>", "", html, flags=re.DOTALL)
+
+
+def test_a_mail_server_not_configured_is_said_in_swedish_not_by_its_class_path(
+    browser_client: TestClient, make_user, session: Session
+) -> None:
+    stored = "kooperativet.mail.smtp.NoMailServer: no SMTP server is configured (KOOPERATIVET_SMTP_HOST)"
+    add_job(
+        session, kind="send_mail", state=JobState.pending, attempts=3, error=stored, code="no_mail_server"
+    )
+    add_job(
+        session,
+        kind="send_mail",
+        state=JobState.failed,
+        attempts=8,
+        error="the worker host:12 stopped during the last attempt",
+        code="worker_stopped",
+    )
+    sign_in(browser_client, make_user(Role.treasurer).user.email)
+    html = browser_client.get("/office/jobs").text
+    read = _outside_details(html)
+    assert "Ingen e-postserver är inställd, så ingen e-post kan skickas." in read
+    assert "Processen som gör bakgrundsarbetet stannade under det sista försöket." in read
+    for internal in ("kooperativet.mail", "NoMailServer", "SMTP", "the worker host:12"):
+        assert internal not in read
+    assert escape(stored) in html
+    assert html.count("<summary>Tekniska detaljer</summary>") == 2
 
 
 def test_the_page_reads_with_a_constant_number_of_statements(

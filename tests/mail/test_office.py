@@ -3,6 +3,7 @@ message with its bodies, sending a failed one again, and the web page with its s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from itertools import count
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
@@ -231,3 +233,38 @@ def test_the_web_page_lists_the_mail_and_sends_a_failed_one_again(
     assert again is not None
     assert (again.state, again.last_error) == (MailState.sent, None)
     assert arrived["Message-ID"] == again.message_id
+
+
+def _outside_details(html: str) -> str:
+    """The page as read without opening its folded technical details."""
+    return re.sub(r"<details.*?</details>", "", html, flags=re.DOTALL)
+
+
+def test_the_pages_say_why_a_message_failed_in_swedish_and_keep_the_error_text_folded_away(
+    browser_client: TestClient, session: Session, treasurer
+) -> None:
+    no_server, refused, older = _messages(session, 3, state=MailState.failed)
+    # As the worker stores them (tests/mail/test_outage.py): the error's text and what it was.
+    no_server.last_error = "no SMTP server is configured (KOOPERATIVET_SMTP_HOST)"
+    no_server.error_code = "no_mail_server"
+    refused.last_error = "refused by the server: m1@example.org: 550 5.1.1 no such mailbox"
+    refused.error_code = "recipient_refused"
+    older.last_error = "ConnectionRefusedError: [Errno 111] Connection refused"  # from before the codes
+    session.flush()
+    sign_in(browser_client, "kassor@example.se", PASSWORD)
+
+    page = browser_client.get("/office/mail").text
+    read = _outside_details(page)
+    assert "Ingen e-postserver är inställd, så ingen e-post kan skickas." in read
+    assert "E-postservern tog inte emot mottagarens adress." in read
+    assert "E-postmeddelandet kunde inte skickas." in read
+    for english in ("SMTP", "KOOPERATIVET_SMTP_HOST", "refused by the server", "ConnectionRefusedError"):
+        assert english not in read
+    assert page.count("<summary>Tekniska detaljer</summary>") == 3
+    for stored in (no_server, refused, older):  # nothing is lost for whoever mends the cause
+        assert escape(stored.last_error or "") in page
+
+    detail = browser_client.get(f"/office/mail/{refused.id}").text
+    assert "E-postservern tog inte emot mottagarens adress." in _outside_details(detail)
+    assert "550 5.1.1" not in _outside_details(detail)
+    assert "m1@example.org: 550 5.1.1 no such mailbox" in detail

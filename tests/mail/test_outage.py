@@ -63,6 +63,7 @@ def _outage_then_recovery(
     break_server: Callable[[], None],
     mend_server: Callable[[], None],
     reason: str,
+    code: str,
 ) -> None:
     mail_id = _queue(factory)
     break_server()
@@ -73,6 +74,7 @@ def _outage_then_recovery(
     assert (message.state, job.state, job.attempts) == (MailState.queued, JobState.pending, 1)
     assert message.last_error is not None
     assert reason in message.last_error
+    assert message.error_code == job.error_code == code  # what the office's pages say in words
     assert job.run_after.replace(tzinfo=UTC) > START  # rescheduled, not given up
     with _at(factory, START) as session:
         assert run_due(session, settings, "test") == 0  # not due again yet
@@ -85,6 +87,7 @@ def _outage_then_recovery(
     [arrived] = mailbox.to("asa@example.org")  # exactly once
     message, job = _state(factory, mail_id)
     assert (message.state, job.state, message.last_error) == (MailState.sent, JobState.done, None)
+    assert message.error_code is job.error_code is None
     assert arrived["Message-ID"] == message.message_id
 
 
@@ -97,7 +100,7 @@ def test_a_server_answering_451_delays_the_mail_and_loses_none(
     def accept() -> None:
         mailbox.refuse = False
 
-    _outage_then_recovery(session_factory, settings, mailbox, refuse, accept, "451")
+    _outage_then_recovery(session_factory, settings, mailbox, refuse, accept, "451", "server_refused")
 
 
 def test_a_server_that_is_down_delays_the_mail_and_loses_none(
@@ -114,7 +117,9 @@ def test_a_server_that_is_down_delays_the_mail_and_loses_none(
     def bring_up() -> None:
         settings.smtp_port = working_port
 
-    _outage_then_recovery(session_factory, settings, mailbox, take_down, bring_up, "ConnectionRefused")
+    _outage_then_recovery(
+        session_factory, settings, mailbox, take_down, bring_up, "ConnectionRefused", "connection_failed"
+    )
 
 
 def test_after_the_last_attempt_the_message_fails_and_is_sent_again_as_the_same_message(
@@ -167,6 +172,7 @@ def test_without_a_server_every_message_waits_and_the_worker_says_so_once(
             job = session.scalars(select(Job).where(Job.key == f"mail:{mail_id}")).one()
             assert (message.state, job.state, job.attempts) == (MailState.queued, JobState.pending, 1)
             assert "no SMTP server is configured" in (job.last_error or "")
+            assert message.error_code == job.error_code == "no_mail_server"
 
 
 class _Refusing:
@@ -220,6 +226,7 @@ def test_a_refused_recipient_is_named_to_the_office_and_not_in_the_workers_log(
     assert message.last_error is not None
     assert address in message.last_error
     assert address not in (job.last_error or "")
+    assert message.error_code == job.error_code == "recipient_refused"
 
 
 def test_a_message_whose_worker_died_on_the_last_attempt_is_failed_and_sent_again(
@@ -241,6 +248,7 @@ def test_a_message_whose_worker_died_on_the_last_attempt_is_failed_and_sent_agai
     message, job = _state(session_factory, mail_id)
     assert (message.state, job.state) == (MailState.failed, JobState.failed)
     assert message.last_error == "the worker dies-mid-job stopped during the last attempt"
+    assert message.error_code == job.error_code == "worker_stopped"
     with _at(session_factory, later) as session:
         send_again(session, message=session.get_one(OutgoingMail, mail_id))
         session.commit()

@@ -146,6 +146,7 @@ def test_a_certificate_from_an_unknown_ca_is_refused_and_the_mail_waits(
         assert "CERTIFICATE_VERIFY_FAILED" in stored.last_error
         [job] = session.query(Job).all()
         assert job.state == JobState.pending
+        assert stored.error_code == job.error_code == "connection_failed"
 
 
 def test_a_wrong_password_is_refused_and_the_mail_waits(
@@ -165,3 +166,4 @@ def test_a_wrong_password_is_refused_and_the_mail_waits(
         assert stored.state == MailState.queued
         assert stored.last_error is not None
         assert "SMTPAuthenticationError" in stored.last_error
+        assert stored.error_code == "login_refused"

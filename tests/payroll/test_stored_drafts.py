@@ -209,6 +209,35 @@ def test_the_api_names_the_change_and_recalculates(
     assert approved.json()["payslips"][0]["tax"] == fresh["payslips"][0]["tax"]
 
 
+def test_the_api_counts_the_payouts_ready_since_the_draft_was_made(
+    api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    treasurer = make_user(Role.treasurer)
+    alva, bo = make_member().member, make_member().member
+    paid_assignment(alva, "20000.00")
+    created = api.post(RUNS, json={"pay_date": "2026-11-25"}, headers=treasurer.headers)
+    assert created.status_code == 201, created.text
+    run_id = created.json()["id"]
+    assert created.json()["ready_since_created"] == 0
+    paid_assignment(bo, "8000.00")  # paid after the draft was made
+    late = paid_assignment(bo, "500.00", issue_date=date(2026, 11, 30))  # issued after the pay date
+    session.commit()
+
+    shown = api.get(f"{RUNS}/{run_id}", headers=treasurer.headers).json()
+    assert shown["ready_since_created"] == 1
+    assert [payslip["member_id"] for payslip in shown["payslips"]] == [alva.id]
+    recalculated = api.post(f"{RUNS}/{run_id}/recalculate", headers=treasurer.headers).json()
+    assert (recalculated["ready_since_created"], len(recalculated["payslips"])) == (1, 1)
+    approved = api.post(f"{RUNS}/{run_id}/approve", headers=treasurer.headers).json()
+    assert approved["ready_since_created"] is None
+    assert api.get(f"{RUNS}/{run_id}", headers=treasurer.headers).json()["ready_since_created"] is None
+    following = api.post(RUNS, json={"pay_date": "2026-12-23"}, headers=treasurer.headers).json()
+    assert [payslip["member_id"] for payslip in following["payslips"]] == [bo.id]
+    assert (
+        session.scalar(select(RunPayout.run_id).where(RunPayout.assignment_id == late.id)) == following["id"]
+    )
+
+
 @pytest.mark.parametrize(
     ("sequence", "number"), [(7, "L2026-00007"), (99_999, "L2026-99999"), (123_456, "L2026-123456")]
 )

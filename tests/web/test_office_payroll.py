@@ -14,9 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.auth.models import Role
 from kooperativet.exports.models import ExportBatch
-from kooperativet.invoices.models import Invoice
+from kooperativet.invoices.models import Invoice, InvoiceStatus
 from kooperativet.parameters.models import ParameterValue
 from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
 from kooperativet.payroll import service as payroll_service
@@ -133,6 +134,44 @@ def test_a_draft_changed_since_it_was_calculated_says_what_and_is_recalculated_b
     assert run.status == RunStatus.approved
     [payslip] = payroll_service.run_payslips(session, run_id=run.id)
     assert payslip.snapshot["employee"]["street"] == "Nygatan 3"
+
+
+def test_a_payout_ready_since_the_draft_was_made_is_counted_on_it_with_what_to_do(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    alva, bo, cecilia = (make_member().member for _ in range(3))
+    paid_assignment(alva, "20000.00")
+    bos = paid_assignment(bo, "8000.00", status=AssignmentStatus.invoiced, invoice_status=InvoiceStatus.open)
+    cecilias = paid_assignment(
+        cecilia, "6000.00", status=AssignmentStatus.invoiced, invoice_status=InvoiceStatus.open
+    )
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    token = _token(client, "/office/payroll")
+    created = client.post(
+        "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
+    )
+    run_path = created.headers["location"]
+    assert 'id="ready-since-created"' not in client.get(run_path).text
+
+    bos.status = AssignmentStatus.paid  # the client's payment is recorded after the draft was made
+    session.commit()
+    page = client.get(run_path).text
+    assert "1 utbetalning har blivit klar att betala sedan utkastet skapades" in page
+    assert "släng utkastet och skapa körningen igen" in page
+    assert "betalas den ut i nästa körning" in page
+    cecilias.status = AssignmentStatus.paid
+    session.commit()
+    assert "2 utbetalningar har blivit klara att betala sedan utkastet skapades" in client.get(run_path).text
+    assert client.post(f"{run_path}/recalculate", data={"csrf_token": token}).status_code == 303
+    assert "2 utbetalningar har blivit klara" in client.get(run_path).text  # recalculating adds none
+
+    assert client.post(f"{run_path}/discard", data={"csrf_token": token}).status_code == 303
+    again = client.post(
+        "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
+    )
+    page = client.get(again.headers["location"]).text
+    assert 'id="ready-since-created"' not in page
+    assert "Lönespecifikationer (3)" in page
 
 
 def test_a_run_whose_invoices_are_credited_since_says_so_and_leaves_nothing_to_approve(
@@ -338,7 +377,13 @@ def test_the_review_of_a_100_payslip_draft_reads_as_many_statements_as_of_a_2_pa
     with count_statements() as second:
         next_page = client.get(f"/office/payroll/{large.id}?page=2")
     assert page.status_code == next_page.status_code == 200
-    assert many.count == few.count == second.count
+    assert 'id="ready-since-created"' not in page.text
+    # Payouts ready since the large draft was made are counted on its page by the same statements.
+    _members_with_paid_work(session, paid_assignment, 30, start=300)
+    with count_statements() as ready_since:
+        counted = client.get(f"/office/payroll/{large.id}")
+    assert "30 utbetalningar har blivit klara att betala sedan utkastet skapades" in counted.text
+    assert many.count == few.count == second.count == ready_since.count
     # A page of PAYSLIPS_PER_PAGE (50) payslips each, members in order, and the run's own sums under both.
     assert page.text.count('class="card payslip"') == next_page.text.count('class="card payslip"') == 50
     for shown, first, last, after in ((page, 100, 149, 150), (next_page, 150, 199, 100)):

@@ -36,5 +36,8 @@ class Job(Base):
     locked_by: Mapped[str | None] = mapped_column(String(120))
     locked_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: What the last error was, as a stable word the office's pages say in their language
+    #: (``queue.KnownFailure``: ``no_mail_server``, ``worker_stopped`` …); empty for an error not known.
+    error_code: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]

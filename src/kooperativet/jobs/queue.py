@@ -28,6 +28,20 @@ class JobWaits(Exception):
     says it in its log once, not once for every message of the demo or of a new installation."""
 
 
+class KnownFailure(Exception):
+    """A failure whose cause the handler knows. Its ``code`` (a stable word: ``no_mail_server``) is stored
+    with the error on the job (``Job.error_code``), so that the office is told the cause in its own words
+    however the error's text reads; the text stays beside it for whoever mends the cause."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+#: The code of a job whose worker stopped during its last attempt (``runner.claim``): no handler ran.
+WORKER_STOPPED = "worker_stopped"
+
+
 @dataclass(frozen=True)
 class JobContext:
     """What a handler gets besides its payload: a session of its own and the settings (SMTP, data folder)."""

@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet.db import after_commit, clock_of
 from kooperativet.jobs.models import Job, JobState
-from kooperativet.jobs.queue import WORK_ENQUEUED, JobContext, JobWaits, given_up, handler_for
+from kooperativet.jobs.queue import (
+    WORK_ENQUEUED,
+    WORKER_STOPPED,
+    JobContext,
+    JobWaits,
+    KnownFailure,
+    given_up,
+    handler_for,
+)
 
 log = logging.getLogger(__name__)
 #: The reasons jobs wait (``JobWaits``) this process has logged already, by kind.
@@ -65,6 +73,7 @@ def claim(session: Session, worker: str, now: datetime, *, lease: timedelta = LE
             job.finished_at = now
             job.locked_until = None
             job.last_error = f"the worker {job.locked_by} stopped during the last attempt"
+            job.error_code = WORKER_STOPPED
             session.flush()
             given_up(session, job)
             continue
@@ -120,6 +129,7 @@ def _record_done(session: Session, job_id: int, worker: str) -> None:
         job.finished_at = clock_of(session)
         job.locked_until = None
         job.last_error = None
+        job.error_code = None
     session.commit()
 
 
@@ -128,6 +138,7 @@ def _record_failure(session: Session, job_id: int, worker: str, error: Exception
     if job is not None and job.locked_by == worker and job.state == JobState.running:
         now = clock_of(session)
         job.last_error = "".join(traceback.format_exception_only(error)).strip()[:4000]
+        job.error_code = error.code if isinstance(error, KnownFailure) else None
         job.locked_until = None
         if job.attempts >= job.max_attempts:
             job.state = JobState.failed

@@ -41,3 +41,6 @@ class OutgoingMail(Base):
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: What the last error was, as a stable word the office's pages say in their language
+    #: (``smtp.MailFailure``); empty for a message sent, or failed before the codes were kept.
+    error_code: Mapped[str | None] = mapped_column(String(40))

@@ -31,6 +31,7 @@ LISTED = (
     OutgoingMail.queued_at,
     OutgoingMail.sent_at,
     OutgoingMail.last_error,
+    OutgoingMail.error_code,
 )
 
 

@@ -21,6 +21,11 @@ class MailSummary(ReadSchema):
     queued_at: datetime
     sent_at: datetime | None
     last_error: str | None = Field(description="why the last attempt failed; empty once sent")
+    error_code: str | None = Field(
+        description="what the last failure was, as a stable word (docs/mail.md): no_mail_server, "
+        "connection_failed, login_refused, server_refused, recipient_refused, not_built, worker_stopped",
+        examples=["recipient_refused"],
+    )
 
 
 class MailRead(MailSummary):

@@ -27,7 +27,7 @@ from kooperativet.mail.attachments import resolve
 from kooperativet.mail.models import MailState, OutgoingMail
 from kooperativet.mail.outbox import PENDING_DOMAIN, SEND_MAIL, sending_key
 from kooperativet.mail.redaction import readable_bodies
-from kooperativet.mail.smtp import MailNotSent, require_server, transmit
+from kooperativet.mail.smtp import MailFailure, MailNotSent, require_server, transmit
 
 
 @handler(SEND_MAIL)
@@ -59,6 +59,7 @@ def send_queued_mail(context: JobContext, payload: Mapping[str, Any]) -> None:
     message.state = MailState.sent
     message.sent_at = clock_of(session)
     message.last_error = None
+    message.error_code = None
     redact_secrets(message)
     session.commit()
 
@@ -91,7 +92,8 @@ def mark_failed(session: Session, job: Job) -> None:
     message = _message_of(session, job)
     if message is not None and message.state == MailState.queued:
         message.state = MailState.failed
-        message.last_error = message.last_error or job.last_error
+        if message.last_error is None:  # no attempt of its own recorded why: the job's reason is the one
+            message.last_error, message.error_code = job.last_error, job.error_code
 
 
 @when_retried(SEND_MAIL)
@@ -150,9 +152,15 @@ def build_message(session: Session, message: OutgoingMail, *, settings: Settings
 
 def _record_attempt(session: Session, mail_id: int, error: Exception) -> None:
     """Write why this attempt failed on the message, for the office (an address the server refused is named
-    here, never in the log); the runner marks it failed when it gives the job up (``mark_failed``)."""
+    here, never in the log); the runner marks it failed when it gives the job up (``mark_failed``). An
+    error that is not the server's came before anything was sent: the message could not be put together
+    (an attachment whose document cannot be rendered, an address no header can hold)."""
     message = session.get(OutgoingMail, mail_id, populate_existing=True)
     if message is not None:
-        reason = error.detail if isinstance(error, MailNotSent) else f"{type(error).__name__}: {error}"
+        if isinstance(error, MailNotSent):
+            reason, code = error.detail, error.code
+        else:
+            reason, code = f"{type(error).__name__}: {error}", MailFailure.not_built
         message.last_error = reason[:2000]
+        message.error_code = code
     session.commit()

@@ -11,26 +11,43 @@ import ssl
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from email.message import EmailMessage
+from enum import StrEnum
 
 from kooperativet.config import Settings, SmtpSecurity
-from kooperativet.jobs.queue import JobWaits
+from kooperativet.jobs.queue import WORKER_STOPPED, JobWaits, KnownFailure
 from kooperativet.mail.addresses import sender_address
 
 
-class MailNotSent(Exception):
+class MailFailure(StrEnum):
+    """Why a message was not sent, stored with its error (``OutgoingMail.error_code``, ``Job.error_code``)
+    for the office's pages to say in their own words; the error's text keeps the server's answer."""
+
+    no_mail_server = "no_mail_server"  # no SMTP server is configured
+    connection_failed = "connection_failed"  # no answer: the connection, its TLS, a timeout
+    login_refused = "login_refused"  # the server refused the cooperative's user name or password
+    server_refused = "server_refused"  # the server answered with an error (the sender, the data, busy …)
+    recipient_refused = "recipient_refused"  # the server refused one or more of the recipients' addresses
+    not_built = "not_built"  # the message could not be put together: an attachment, an address
+    worker_stopped = WORKER_STOPPED  # the worker stopped during the last attempt (the job's code, copied)
+
+
+class MailNotSent(KnownFailure):
     """The SMTP server could not be reached or refused the message; the job tries again later.
 
     Its text goes to the worker's log and names nobody: the server's codes, never its words, which repeat
     the refused address (``550 5.1.1 <asa@example.org>: no such mailbox``). ``detail`` has the words too,
-    for the message's ``last_error``, which only the office reads."""
+    for the message's ``last_error``, which only the office reads; ``code`` says which failure it is."""
 
-    def __init__(self, summary: str, *, detail: str | None = None) -> None:
-        super().__init__(summary)
+    def __init__(self, summary: str, *, code: MailFailure, detail: str | None = None) -> None:
+        super().__init__(summary, code=code)
         self.detail = detail or summary
 
 
 class NoMailServer(MailNotSent, JobWaits):
     """No SMTP server is configured: every message waits in the outbox until one is."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__(summary, code=MailFailure.no_mail_server)
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext:
@@ -99,9 +116,14 @@ def transmit(settings: Settings, message: EmailMessage, recipients: Sequence[str
         raise _refused(exc.recipients) from exc
     except smtplib.SMTPResponseException as exc:
         summary = f"{type(exc).__name__}: {_codes(exc.smtp_code, exc.smtp_error)}"
-        raise MailNotSent(summary, detail=f"{type(exc).__name__}: {exc}"[:500]) from exc
+        code = (
+            MailFailure.login_refused
+            if isinstance(exc, smtplib.SMTPAuthenticationError)
+            else MailFailure.server_refused
+        )
+        raise MailNotSent(summary, code=code, detail=f"{type(exc).__name__}: {exc}"[:500]) from exc
     except (smtplib.SMTPException, OSError) as exc:  # no server answer: the connection, TLS, smtplib itself
-        raise MailNotSent(f"{type(exc).__name__}: {exc}"[:500]) from exc
+        raise MailNotSent(f"{type(exc).__name__}: {exc}"[:500], code=MailFailure.connection_failed) from exc
     if refused:
         raise _refused(refused)
 
@@ -114,7 +136,9 @@ def _refused(refused: Mapping[str, tuple[int, bytes]]) -> MailNotSent:
     detail = "; ".join(
         f"{address}: {_words(code, answer)}" for address, (code, answer) in sorted(refused.items())
     )
-    return MailNotSent(summary, detail=f"refused by the server: {detail}"[:500])
+    return MailNotSent(
+        summary, code=MailFailure.recipient_refused, detail=f"refused by the server: {detail}"[:500]
+    )
 
 
 #: An enhanced status code (RFC 3463) at the start of a server's answer: ``5.1.1``.

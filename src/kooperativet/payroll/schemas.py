@@ -177,6 +177,13 @@ class PayrollRunRead(ReadSchema):
         description="what a draft was calculated from that has changed since: approving it is refused "
         "(409 draft_changed) until it is recalculated"
     )
+    ready_since_created: int | None = Field(
+        default=None,
+        description="on a draft, how many payouts are ready for its pay date but not in it: they became "
+        "ready after the draft was made, which collected its payouts then. Discard the draft and create "
+        "the run again to include them, or approve it and they are paid in the next run. null on a locked "
+        "run",
+    )
     payslips: list[PayslipSummary]
     #: ``null`` on a draft, whose payslips are not issued yet.
     payslip_pdfs: PayslipPdfProgress | None = None
@@ -197,6 +204,7 @@ class PayrollRunRead(ReadSchema):
             created_at=run.created_at,
             calculated_at=run.calculated_at if run.status == RunStatus.draft else None,
             changed_since_calculation=list(shown.changed_since_calculation),
+            ready_since_created=shown.ready_since_created if run.status == RunStatus.draft else None,
             payslips=[
                 PayslipSummary.from_model(payslip, lines=_lines_read_apart(shown, payslip))
                 for payslip in shown.payslips

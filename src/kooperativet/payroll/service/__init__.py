@@ -48,6 +48,7 @@ from kooperativet.payroll.service.runs import (
     discard_run,
     get_run,
     list_runs,
+    ready_since_created,
     recalculate_run,
     show_run,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "payslip_number",
     "payslip_pdf",
     "payslip_render_jobs",
+    "ready_since_created",
     "recalculate_run",
     "render_payslips_after_commit",
     "render_run_payslips",

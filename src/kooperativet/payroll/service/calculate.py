@@ -72,12 +72,15 @@ class RunWithPayslips:
     stored, a locked run's as issued. The router turns this into the read model; it never calculates a draft
     again. ``changed_since_calculation`` names what changed since a stored draft was calculated
     (``drafts.BASIS_PARTS``). ``lines`` are stored payslips' lines by payslip id, as plain rows, where the
-    service read them apart from the payslips (``run_pages.shown_payslips``); otherwise each payslip's own."""
+    service read them apart from the payslips (``run_pages.shown_payslips``); otherwise each payslip's own.
+    ``ready_since_created`` counts the payouts ready for a draft's pay date that it does not hold
+    (``runs.ready_since_created``), where the service counted them."""
 
     run: PayrollRun
     payslips: Sequence[PayslipDraft] | Sequence[DraftPayslip] | Sequence[Payslip]
     changed_since_calculation: Sequence[str] = ()
     lines: Mapping[int, Sequence[Any]] | None = None
+    ready_since_created: int | None = None
 
 
 def calculate_run(session: Session, *, run: PayrollRun) -> list[PayslipDraft]:

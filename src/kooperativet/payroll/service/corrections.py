@@ -12,7 +12,7 @@ from kooperativet.parties.models import Member
 from kooperativet.payroll.models import PayrollRun, Payslip, RunPayout
 from kooperativet.payroll.service.calculate import RunWithPayslips
 from kooperativet.payroll.service.drafts import recalculate
-from kooperativet.payroll.service.runs import require_draft
+from kooperativet.payroll.service.runs import ready_since_created, require_draft
 
 
 def add_correction(
@@ -70,4 +70,5 @@ def add_correction(
     run.payouts.append(payout)
     run.version += 1
     session.flush()
-    return RunWithPayslips(run, recalculate(session, run=run))
+    drafts = recalculate(session, run=run)
+    return RunWithPayslips(run, drafts, ready_since_created=ready_since_created(session, run=run))

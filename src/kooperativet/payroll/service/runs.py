@@ -91,7 +91,8 @@ def create_run(
     )
     # Calculated and stored now (refusing now, not at approval, what cannot be calculated): the draft the
     # treasurer reviews is the one the approval issues.
-    return RunWithPayslips(run, calculate_and_store(session, run=run))
+    # Everything ready is in it now: nothing has become ready since.
+    return RunWithPayslips(run, calculate_and_store(session, run=run), ready_since_created=0)
 
 
 def get_run(session: Session, *, run_id: int, for_update: bool = False) -> PayrollRun:
@@ -107,7 +108,26 @@ def show_run(session: Session, *, run: PayrollRun) -> RunWithPayslips:
     changed since (``drafts.changes_since_calculation``)."""
     payslips, lines = shown_payslips(session, run=run)
     changed = changes_since_calculation(session, run=run) if run.status == RunStatus.draft else ()
-    return RunWithPayslips(run, payslips, changed_since_calculation=changed, lines=lines)
+    return RunWithPayslips(
+        run,
+        payslips,
+        changed_since_calculation=changed,
+        lines=lines,
+        ready_since_created=ready_since_created(session, run=run),
+    )
+
+
+def ready_since_created(session: Session, *, run: PayrollRun) -> int | None:
+    """How many payouts are ready for a run on the draft's pay date and not in it (``None`` for a locked run).
+
+    A draft collects what is ready when it is made (``create_run``) and never again; recalculating refreshes
+    the payouts it holds. So a payment recorded after the draft was made, which makes another assignment
+    ready, is not in it: approved as it is, the draft leaves that payout for the next run. Counted by the
+    collection itself, which leaves out every assignment a run already holds, in its two or three
+    statements whatever the number."""
+    if run.status != RunStatus.draft:
+        return None
+    return len(collect.collect_ready_payouts(session, pay_on=run.pay_on, pay_date=run.pay_date))
 
 
 @cyclic_collector_paused()  # a month's worth of rows at once (core/batch.py)
@@ -118,7 +138,7 @@ def recalculate_run(session: Session, *, run_id: int) -> RunWithPayslips:
     drafts = recalculate(session, run=run)
     run.version += 1
     session.flush()
-    return RunWithPayslips(run, drafts)
+    return RunWithPayslips(run, drafts, ready_since_created=ready_since_created(session, run=run))
 
 
 def list_runs(session: Session, *, limit: int, offset: int) -> tuple[list[PayrollRun], int]:

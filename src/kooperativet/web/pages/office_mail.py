@@ -18,6 +18,7 @@ from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import N_
 from kooperativet.web.pages.office_billing.common import OfficeUser, paging, see_other
+from kooperativet.web.reads.failures import failure
 from kooperativet.web.refusals import refusal_text
 from kooperativet.web.templating import render
 
@@ -38,7 +39,7 @@ def mail_list(
     chosen = MailState(state) if state in STATES else None
     rows, total = office.list_mail(session, state=chosen, limit=window.limit, offset=window.offset)
     context = {
-        "rows": rows,
+        "rows": [(row, failure(row.error_code, row.last_error)) for row in rows],
         "paging": paging(window, total),
         "state": chosen.value if chosen else "",
         "states": STATES,
@@ -68,4 +69,11 @@ def send_again(request: Request, mail_id: int, user: OfficeUser, session: DbSess
 def _detail(message: OutgoingMail, *, attachments: list[str], error: str | None) -> dict[str, Any]:
     """The page of one message; its text without its secrets (a one-time link is its recipient's alone)."""
     text = readable_bodies(message).text
-    return {"message": message, "text": text, "attachments": attachments, "states": STATES, "error": error}
+    return {
+        "message": message,
+        "failure": failure(message.error_code, message.last_error),
+        "text": text,
+        "attachments": attachments,
+        "states": STATES,
+        "error": error,
+    }

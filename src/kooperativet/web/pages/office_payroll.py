@@ -182,6 +182,7 @@ def _run_page(
             viewer_member_id=own,
         ),
         changed_since_calculation=service.changes_since_calculation(session, run=run) if is_draft else (),
+        ready_since_created=service.ready_since_created(session, run=run),
     )
     read = PayrollRunRead.from_model(
         shown, pdfs=None if is_draft else payslip_pdf_progress(session, run_id=run.id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from kooperativet.jobs import office
 from kooperativet.jobs.models import Job, JobState
 from kooperativet.web.i18n import N_
+from kooperativet.web.reads.failures import Failure, failure
 
 #: What each kind of job does, said to the office; a kind not listed is "other background work".
 JOB_LABELS = {
@@ -24,7 +25,8 @@ OTHER_WORK = N_("Other background work")
 class JobLine:
     job: Job
     label: str
-    error: str | None
+    #: What went wrong: a sentence, with the stored error text for the admin.
+    failure: Failure | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +37,12 @@ class JobLists:
     retrying_total: int
 
 
-def plain_error(text: str | None) -> str | None:
-    """The error without the name of the exception class it was raised as (``MailNotSent: …``)."""
-    if text is None:
-        return None
-    head, colon, rest = text.partition(": ")
-    return rest if colon and head.isidentifier() and rest else text
-
-
 def _line(job: Job) -> JobLine:
-    return JobLine(job=job, label=JOB_LABELS.get(job.kind, OTHER_WORK), error=plain_error(job.last_error))
+    return JobLine(
+        job=job,
+        label=JOB_LABELS.get(job.kind, OTHER_WORK),
+        failure=failure(job.error_code, job.last_error, kind=job.kind),
+    )
 
 
 def job_lists(session: Session, *, limit: int, offset: int) -> JobLists:
