@@ -14,8 +14,7 @@ from kooperativet.invoices.mailing import jobs as invoice_jobs
 from kooperativet.invoices.mailing import reminder_pdf
 from kooperativet.mail import send_job
 from kooperativet.payroll.service import payslip_notices, payslip_pdfs
-from kooperativet.privacy import jobs as privacy_jobs
-from kooperativet.workflows import password_reset
+from kooperativet.workflows import password_reset, retention_purge
 
 __all__ = [
     "certificate",
@@ -27,8 +26,8 @@ __all__ = [
     "password_reset",
     "payslip_notices",
     "payslip_pdfs",
-    "privacy_jobs",
     "reminder_pdf",
     "render_job",
+    "retention_purge",
     "send_job",
 ]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -14,75 +13,24 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from kooperativet.assignments.models import Assignment, Expense, Receipt
+from kooperativet.assignments.models import Receipt
 from kooperativet.audit import service as audit_service
 from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import Role
 from kooperativet.employments.models import Employment
 from kooperativet.exports.formats import sie_read
 from kooperativet.invoices.models import Invoice
+from kooperativet.jobs.models import Job
+from kooperativet.jobs.queue import JobContext
+from kooperativet.mail.models import MailState, OutgoingMail
+from kooperativet.mail.outbox import sending_key
+from kooperativet.mail.send_job import send_queued_mail
 from kooperativet.parties.models import Member
 from kooperativet.payroll.models import Payslip
+from kooperativet.payroll.service.payslip_notices import notice_message_id, queue_payslip_notices
 from kooperativet.privacy.purge import MemberPurge, plan_purge, purge_after_retention
-from kooperativet.privacy.removal import pseudonymise_member
-from tests.exports.conftest import EXPORT_DAY, ApprovedRun
-
-#: Alva's last document is of 2026: her data is kept until 31 December 2033 and is due on 1 January 2034.
-RETAINED_UNTIL = date(2033, 12, 31)
-DUE = date(2034, 1, 1)
-PURGED_AT = datetime(2034, 1, 1, 3, 0, tzinfo=UTC)
-REMOVED_AT = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-PDF = b"%PDF-1.7 payslip of Alva"
-
-
-def _member_on(session: Session, run: ApprovedRun, position: int) -> tuple[Member, Payslip]:
-    payslips = session.scalars(select(Payslip).where(Payslip.run_id == run.run.id).order_by(Payslip.sequence))
-    payslip = list(payslips)[position]
-    return session.get_one(Member, payslip.member_id), payslip
-
-
-def _remove(session: Session, member: Member, make_user) -> None:
-    member.left_on = date(2026, 11, 26)
-    pseudonymise_member(
-        session, member=member, actor=make_user(Role.admin).user, today=EXPORT_DAY, now=REMOVED_AT
-    )
-
-
-def _with_documents(session: Session, member: Member, payslip: Payslip) -> tuple[Employment, Receipt]:
-    """Her payslip's PDF, an anställningsbevis, a receipt for her outlay and a note on her tax setting."""
-    payslip.pdf, payslip.pdf_sha256 = PDF, hashlib.sha256(PDF).hexdigest()
-    assignment = session.scalars(select(Assignment).where(Assignment.member_id == member.id)).first()
-    assert assignment is not None
-    employment = Employment(
-        member_id=member.id,
-        assignment_id=assignment.id,
-        start=assignment.period_start,
-        end=assignment.period_end,
-        title=assignment.title,
-        duties="Spela",
-        workplace="Scenen",
-        extent_quantity=Decimal("2"),
-        extent_unit=assignment.extent_unit,
-        pay_form="Lön per uppdrag",
-        certificate_html=f"<p>{member.full_name}</p>",
-        certificate_sha256="1" * 64,
-        certificate_pdf=b"%PDF certificate",
-    )
-    receipt = Receipt(
-        filename="kvitto Alva.jpg",
-        media_type="image/jpeg",
-        size=4,
-        sha256="2" * 64,
-        content=b"\xff\xd8\xff\xe0",
-        uploaded_by_id=payslip.issued_by_id or 1,
-    )
-    session.add_all([employment, receipt])
-    session.flush()
-    [expense] = session.scalars(select(Expense).where(Expense.assignment_id == assignment.id))
-    expense.receipt_id = receipt.id
-    member.tax_settings[0].note = "Jämkning för Alva"
-    session.flush()
-    return employment, receipt
+from tests.exports.conftest import ApprovedRun
+from tests.privacy.purged import DUE, PURGED_AT, RETAINED_UNTIL, member_on, remove, with_documents
 
 
 def _amounts(payslip: Payslip) -> dict[str, object]:
@@ -111,10 +59,10 @@ def _purge_events(session: Session) -> list[AuditEvent]:
 def test_the_purge_erases_what_was_kept_for_the_retention_and_keeps_the_rows_numbers_and_amounts(
     session: Session, approved_run: ApprovedRun, make_user
 ) -> None:
-    alva, payslip = _member_on(session, approved_run, 0)
-    bertil, _ = _member_on(session, approved_run, 1)
-    employment, receipt = _with_documents(session, alva, payslip)
-    _remove(session, alva, make_user)
+    alva, payslip = member_on(session, approved_run, 0)
+    bertil, _ = member_on(session, approved_run, 1)
+    employment, receipt = with_documents(session, alva, payslip)
+    remove(session, alva, make_user)
     before = _amounts(payslip)
     snapshot_before = payslip.snapshot
     lines_before = [(line.id, line.gross_salary, line.tax, line.net_pay) for line in payslip.lines]
@@ -133,6 +81,7 @@ def test_the_purge_erases_what_was_kept_for_the_retention_and_keeps_the_rows_num
             employments=1,
             receipts=1,
             tax_settings=1,
+            messages=0,
         )
     ]
     session.expire_all()
@@ -193,6 +142,7 @@ def test_the_purge_erases_what_was_kept_for_the_retention_and_keeps_the_rows_num
         "employments": 1,
         "receipts": 1,
         "tax_settings": 1,
+        "messages": 0,
     }
     assert audit_service.verify(session, anchor=None).problem is None
 
@@ -203,10 +153,10 @@ def test_the_purge_erases_what_was_kept_for_the_retention_and_keeps_the_rows_num
 def test_a_member_whose_retention_has_not_ended_is_untouched_and_a_later_document_moves_the_day(
     session: Session, approved_run: ApprovedRun, make_user, paid_assignment
 ) -> None:
-    alva, _ = _member_on(session, approved_run, 0)
-    cleo, _ = _member_on(session, approved_run, 2)
-    _remove(session, alva, make_user)
-    _remove(session, cleo, make_user)
+    alva, _ = member_on(session, approved_run, 0)
+    cleo, _ = member_on(session, approved_run, 2)
+    remove(session, alva, make_user)
+    remove(session, cleo, make_user)
     paid_assignment(cleo, "1000.00", issue_date=date(2027, 2, 1))  # invoiced after she was removed
     cleo_number = cleo.personal_identity_number
 
@@ -225,8 +175,8 @@ def test_a_member_whose_retention_has_not_ended_is_untouched_and_a_later_documen
 def test_the_dry_run_says_what_the_purge_would_erase_and_changes_nothing(
     session: Session, approved_run: ApprovedRun, make_user
 ) -> None:
-    alva, payslip = _member_on(session, approved_run, 0)
-    _remove(session, alva, make_user)
+    alva, payslip = member_on(session, approved_run, 0)
+    remove(session, alva, make_user)
     number = alva.personal_identity_number
 
     planned = plan_purge(session, today=DUE)
@@ -241,9 +191,9 @@ def test_the_dry_run_says_what_the_purge_would_erase_and_changes_nothing(
 def test_after_the_purge_the_old_period_s_bookkeeping_export_works_its_agi_and_the_pdf_are_refused(
     api: TestClient, session: Session, approved_run: ApprovedRun, make_user, export_day: date
 ) -> None:
-    alva, payslip = _member_on(session, approved_run, 0)
-    _with_documents(session, alva, payslip)
-    _remove(session, alva, make_user)
+    alva, payslip = member_on(session, approved_run, 0)
+    with_documents(session, alva, payslip)
+    remove(session, alva, make_user)
     purge_after_retention(session, today=DUE, now=PURGED_AT)
     headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
     admin = make_user(Role.admin)
@@ -266,10 +216,10 @@ def test_the_database_still_refuses_ordinary_changes_to_issued_payslips_after_th
 ) -> None:
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("the triggers are PostgreSQL's; SQLite relies on the service")
-    alva, payslip = _member_on(session, approved_run, 0)
-    bertil, _ = _member_on(session, approved_run, 1)
-    _with_documents(session, alva, payslip)
-    _remove(session, alva, make_user)
+    alva, payslip = member_on(session, approved_run, 0)
+    bertil, _ = member_on(session, approved_run, 1)
+    with_documents(session, alva, payslip)
+    remove(session, alva, make_user)
     ids = {"alva": alva.id, "bertil": bertil.id}
     removed_not_purged = [
         "UPDATE payslips SET employee_name = NULL WHERE member_id = :alva",
@@ -303,3 +253,56 @@ def test_the_database_still_refuses_ordinary_changes_to_issued_payslips_after_th
     # What the purge did is what the exception allows: doing it again is allowed (and changes nothing).
     with session.begin_nested():
         session.execute(text("UPDATE payslips SET employee_name = NULL WHERE member_id = :alva"), ids)
+
+
+def test_the_notices_of_her_payslips_lose_recipient_and_text_and_are_never_sent_again(
+    api: TestClient, session: Session, approved_run: ApprovedRun, make_user, settings
+) -> None:
+    alva, payslip = member_on(session, approved_run, 0)
+    assert queue_payslip_notices(session, run_id=approved_run.run.id) == 3
+    notices = {
+        message.message_id: message
+        for message in session.scalars(select(OutgoingMail).where(OutgoingMail.template == "payslip_ready"))
+    }
+    hers = notices[notice_message_id(payslip.id)]
+    hers.state, hers.last_error = MailState.failed, "550 5.1.1 <alva@example.se>: no such user"
+    others = {message.id: message.text_body for message in notices.values() if message is not hers}
+    subject, queued_at = hers.subject, hers.queued_at
+    remove(session, alva, make_user)
+
+    [purged] = purge_after_retention(session, today=DUE, now=PURGED_AT)
+
+    assert purged.messages == 1
+    session.expire_all()
+    hers = session.get_one(OutgoingMail, hers.id)
+    erased = (hers.to_addresses, hers.bcc_addresses, hers.text_body, hers.html_body, hers.last_error)
+    assert erased == ([], [], "", None, None)
+    assert (hers.erased_at, hers.template, hers.subject, hers.queued_at) == (
+        PURGED_AT,
+        "payslip_ready",
+        subject,
+        queued_at,
+    )
+    for message_id, text_body in others.items():
+        other = session.get_one(OutgoingMail, message_id)
+        assert (other.text_body, other.erased_at) == (text_body, None)
+        assert other.to_addresses != []
+    admin = make_user(Role.admin)
+    again = api.post(f"/api/v1/mail/{hers.id}/send-again", headers=admin.headers)
+    assert (again.status_code, again.json()["code"]) == (409, "erased_after_retention"), again.text
+    read = api.get(f"/api/v1/mail/{hers.id}", headers=admin.headers).json()
+    assert (read["to_addresses"], read["text_body"], read["erased_at"]) == ([], "", "2034-01-01T03:00:00Z")
+    # Its own job, retried from the jobs page, finds nobody to send to and leaves it as it is.
+    job = session.scalar(select(Job).where(Job.key == sending_key(hers.id)))
+    assert job is not None
+    send_queued_mail(
+        JobContext(session=session, settings=settings, job_id=job.id, attempt=2), {"mail_id": hers.id}
+    )
+    session.expire_all()
+    assert (
+        session.get_one(OutgoingMail, hers.id).last_error,
+        session.get_one(OutgoingMail, hers.id).state,
+    ) == (
+        None,
+        MailState.failed,
+    )

@@ -25,12 +25,13 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -
     from kooperativet.config import get_settings
     from kooperativet.db import make_engine, make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
+    from kooperativet.exports.service import batch_file
 
     engine = make_engine(get_settings().resolved_database_url)
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             batch = make(session, today(), utcnow())
-            out.write_bytes(batch.content)
+            out.write_bytes(batch_file(batch).content)
             typer.echo(f"wrote {out} (batch {batch.id}, sha256 {batch.sha256})")
             typer.echo(f"audit chain head: {batch.audit_head_entries}:{batch.audit_head_hash}")
             for note in batch.notes:

@@ -20,14 +20,14 @@ def purge(
     ] = None,
 ) -> None:
     """Erase what was kept of removed members only for the seven-year retention (BFL 7 kap. 2 §) once it has
-    ended: personnummer, birth date, the payslips' personal content, certificates and receipts. Rows, numbers
-    and amounts stay. Prints member ids and counts only. The workers do it daily; running it twice erases
-    nothing the second time."""
+    ended: personnummer, birth date, the payslips' personal content and notices, certificates and receipts;
+    and the stored files of export batches whose own retention has ended. Rows, numbers and amounts stay.
+    Prints ids and counts only. The workers do it daily; running it twice erases nothing the second time."""
     from kooperativet import all_jobs, all_models  # noqa: F401 - every mapper and job handler
     from kooperativet.api.dependencies import today
     from kooperativet.config import get_settings
     from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction, utcnow
-    from kooperativet.privacy.purge import plan_purge, purge_after_retention
+    from kooperativet.workflows.retention_purge import plan_purge, purge_after_retention
 
     try:
         purged_on = date.fromisoformat(day) if day else today()
@@ -45,11 +45,19 @@ def purge(
     finally:
         engine.dispose()
     verb = "would erase" if dry_run else "erased"
-    for member in done:
+    for member in done.members:
         typer.echo(
             f"member {member.member_id} (retained until {member.retained_until}): {verb} personnummer and "
             f"birth date, {member.payslips} payslip(s), {member.payslip_snapshots} payslip snapshot(s), "
             f"{member.employments} employment certificate(s), {member.receipts} receipt(s), "
-            f"{member.tax_settings} tax setting note(s)"
+            f"{member.tax_settings} tax setting note(s), {member.messages} payslip notice(s)"
         )
-    typer.echo(f"{len(done)} member(s) {'due for the purge' if dry_run else 'purged'} on {purged_on}")
+    for file in done.export_files:
+        typer.echo(
+            f"export batch {file.batch_id} ({file.kind} {file.covers}, retained until "
+            f"{file.retained_until}): {verb} its file"
+        )
+    typer.echo(f"{len(done.members)} member(s) {'due for the purge' if dry_run else 'purged'} on {purged_on}")
+    typer.echo(
+        f"{len(done.export_files)} export file(s) {'due for erasure' if dry_run else 'erased'} on {purged_on}"
+    )

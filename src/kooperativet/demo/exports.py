@@ -33,7 +33,7 @@ def run(context: DemoContext) -> None:
     )
     context.write(
         f"exports/agi-{period}.xml",
-        agi.content,
+        service.batch_file(agi).content,
         kind="agi_xml",
         document_id=f"export_batch:{agi.id}",
         audit_head=_head(agi),
@@ -50,7 +50,7 @@ def run(context: DemoContext) -> None:
     )
     context.write(
         f"exports/sie-{first:%Y-%m}.si",
-        sie.content,
+        service.batch_file(sie).content,
         kind="sie",
         document_id=f"export_batch:{sie.id}",
         audit_head=_head(sie),
@@ -58,7 +58,7 @@ def run(context: DemoContext) -> None:
     pain = service.export_pain001(session, run_id=run_.id, created_at=created_at, created_by_id=treasurer.id)
     context.write(
         f"exports/pain001-run-{run_.id}.xml",
-        pain.content,
+        service.batch_file(pain).content,
         kind="pain001",
         document_id=f"export_batch:{pain.id}",
         audit_head=_head(pain),

@@ -1,7 +1,9 @@
 """Export batches: each file the treasurer exported, stored with its bytes, and the documents it covered.
 
 A batch never changes: downloading it again returns the stored bytes (same SHA-256). A document goes into
-the normal exports of one kind once (unique per export kind, document kind and id).
+the normal exports of one kind once (unique per export kind, document kind and id). The one exception is
+the end of the batch's retention period: then the purge erases its file (``exports.service.retention``) and
+keeps the row, its SHA-256 and the documents it covered.
 """
 
 from __future__ import annotations
@@ -51,13 +53,15 @@ class ExportBatch(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(100))
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: Empty once erased after the retention period (``erased_at``); the SHA-256 stays.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     notes: Mapped[list[Any]] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     audit_head_entries: Mapped[int | None]
     audit_head_hash: Mapped[str | None] = mapped_column(String(64))
+    erased_at: Mapped[datetime | None]
     # A month's AGI covers thousands of payslips: the list of batches counts them in its own query instead
     # of loading every row (``document_count`` below), and the rows are read only when asked for.
     documents: Mapped[list[ExportedDocument]] = relationship(

@@ -52,6 +52,10 @@ class ExportBatchRead(ReadSchema):
     created_at: datetime
     audit_head_entries: int | None
     audit_head_hash: str | None
+    erased_at: datetime | None = Field(
+        description="when the file was erased after the batch's retention period (its download is then a "
+        "404 erased_after_retention); the SHA-256 and the documents stay"
+    )
 
 
 class OwedToSkatteverketRead(ReadSchema):

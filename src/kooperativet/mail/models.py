@@ -44,3 +44,6 @@ class OutgoingMail(Base):
     #: What the last error was, as a stable word the office's pages say in their language
     #: (``smtp.MailFailure``); empty for a message sent, or failed before the codes were kept.
     error_code: Mapped[str | None] = mapped_column(String(40))
+    #: When recipients, bodies and error were erased, once the payslip the message told of was purged after
+    #: the retention period (``privacy.purge``): the row, its template and dates stay; it is never sent again.
+    erased_at: Mapped[datetime | None]

@@ -32,6 +32,7 @@ LISTED = (
     OutgoingMail.sent_at,
     OutgoingMail.last_error,
     OutgoingMail.error_code,
+    OutgoingMail.erased_at,
 )
 
 
@@ -79,6 +80,11 @@ def send_again(session: Session, *, message: OutgoingMail) -> OutgoingMail:
     (given up before the runner marked its message) counts as failed; anything else is a 409."""
     job = fetch_locked(session, select(Job).where(Job.key == sending_key(message.id)))
     read_locked(message)
+    if message.erased_at is not None:
+        raise Conflict(
+            f"message {message.id} was erased after the retention period; it has no recipient to send to",
+            code="erased_after_retention",
+        )
     if not _given_up(message, job):
         raise Conflict(
             f"message {message.id} is {message.state}; only a failed message is sent again",

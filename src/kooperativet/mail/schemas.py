@@ -26,6 +26,10 @@ class MailSummary(ReadSchema):
         "connection_failed, login_refused, server_refused, recipient_refused, not_built, worker_stopped",
         examples=["recipient_refused"],
     )
+    erased_at: datetime | None = Field(
+        description="when recipients, bodies and error were erased after the retention period; the "
+        "message is never sent again"
+    )
 
 
 class MailRead(MailSummary):

@@ -72,8 +72,8 @@ def _to_send(session: Session, context: JobContext, mail_id: int) -> OutgoingMai
     many jobs point at a message, one sends it, and the job's lease keeps it to one worker at a time."""
     own = fetch_locked(session, select(Job).where(Job.key == sending_key(mail_id)))
     message = fetch_locked(session, select(OutgoingMail).where(OutgoingMail.id == mail_id))
-    if message is None or message.state == MailState.sent:
-        return None
+    if message is None or message.state == MailState.sent or message.erased_at is not None:
+        return None  # an erased message has no recipient left to send to (``privacy.purge``)
     if own is None:  # a message left without its own job: this one becomes it (the key is unique)
         session.get_one(Job, context.job_id).key = sending_key(mail_id)
         session.flush()

@@ -196,6 +196,9 @@ class MemberRead(ReadSchema):
     left_on: date | None
     language: Language
     pseudonymised_at: datetime | None
+    purged_at: datetime | None = Field(
+        description="when what was kept of a removed member for the retention period was erased"
+    )
     tax_settings: list[TaxSettingRead]
     version: int
     created_at: datetime

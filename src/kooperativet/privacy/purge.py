@@ -7,6 +7,11 @@ nothing requires them any more, and GDPR art. 5(1)(e) and 17 require them gone. 
 and keeps the rows with their numbers and amounts: payslip and invoice numbers are gap-free series, and the
 audit log and the other tables refer to the ids. Field by field decisions: docs/personal-data.md.
 
+The messages that told her of her payslips (``payslip_ready``, found by the Message-ID each was queued
+under) are emptied too: recipients, bodies and error, the row kept. They repeat her name, address and pay,
+and are no record any law requires beyond the payslip itself. Other messages sent to her cannot be told
+apart once the removal cleared her address (docs/personal-data.md).
+
 The retention end is computed afresh on the day of the purge (a document issued after the removal moves it).
 A purged member is marked (``Member.purged_at``), so a second run finds nothing to do. On PostgreSQL the
 immutability triggers of payslips and their snapshots allow exactly these changes, and only for a member
@@ -25,8 +30,10 @@ from sqlalchemy.orm import Session
 from kooperativet.assignments.models import Assignment, Expense, Receipt
 from kooperativet.audit.service import append_event
 from kooperativet.employments.models import Employment
+from kooperativet.mail.models import OutgoingMail
 from kooperativet.parties.models import Member, MemberTaxSetting
 from kooperativet.payroll.models import Payslip, PayslipSnapshot
+from kooperativet.payroll.service.payslip_notices import notice_message_id
 from kooperativet.privacy.removal import retention_end
 
 #: The snapshot's ``employee`` fields that identify her; the rest (member id, country, language) does not.
@@ -53,6 +60,7 @@ class MemberPurge:
     employments: int
     receipts: int
     tax_settings: int
+    messages: int
 
     def as_payload(self) -> dict[str, object]:
         return {
@@ -63,6 +71,7 @@ class MemberPurge:
             "employments": self.employments,
             "receipts": self.receipts,
             "tax_settings": self.tax_settings,
+            "messages": self.messages,
         }
 
 
@@ -134,6 +143,20 @@ def _purge_member(session: Session, *, member: Member, now: datetime) -> None:
         .values(content=None, filename=literal("receipt-", String) + cast(Receipt.id, String)),
         execution_options={"synchronize_session": False},
     )
+    session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.message_id.in_(_notice_ids(session, member.id)), OutgoingMail.erased_at.is_(None))
+        .values(
+            to_addresses=[],
+            bcc_addresses=[],
+            text_body="",
+            html_body=None,
+            last_error=None,  # it may name the address a server refused
+            redact_after_sending=[],
+            erased_at=now,
+        ),
+        execution_options={"synchronize_session": False},
+    )
     session.flush()
 
 
@@ -157,6 +180,12 @@ def _receipt_ids(member_id: int) -> Select[Any]:
     )
 
 
+def _notice_ids(session: Session, member_id: int) -> list[str]:
+    """The Message-IDs the notices of her payslips were queued under (``payslip_notices``)."""
+    payslips = session.scalars(select(Payslip.id).where(Payslip.member_id == member_id))
+    return [notice_message_id(payslip_id) for payslip_id in payslips]
+
+
 def _count(session: Session, *, member: Member, retained_until: date) -> MemberPurge:
     def rows(statement: Any) -> int:
         return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
@@ -169,4 +198,7 @@ def _count(session: Session, *, member: Member, retained_until: date) -> MemberP
         employments=rows(select(Employment.id).where(Employment.member_id == member.id)),
         receipts=rows(select(Receipt.id).where(Receipt.id.in_(_receipt_ids(member.id)))),
         tax_settings=rows(select(MemberTaxSetting.id).where(MemberTaxSetting.member_id == member.id)),
+        messages=rows(
+            select(OutgoingMail.id).where(OutgoingMail.message_id.in_(_notice_ids(session, member.id)))
+        ),
     )

@@ -101,7 +101,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
     else:
         log.exception("unexpected error on %s", request.url.path, exc_info=exc)
         status, message = 500, gettext(request, "Something went wrong on our side. Nothing was saved.")
-    if status == 404:
+    if status == 404 and not _erased(exc):
         # As in the API, what belongs to someone else looks exactly like what does not exist.
         message = gettext(request, "There is no such page, or it is not yours to see.")
     context: dict[str, object] = {"status": status, "message": message, "sign_in_again": None}
@@ -109,6 +109,12 @@ def _error_page(request: Request, exc: Exception) -> Response:
         context["sign_in_again"] = f"/signin?next={quote(exc.next_url, safe='')}"
     with _signed_in_user_readable(request):
         return render(request, "error.html", context, status=status)
+
+
+def _erased(exc: Exception) -> bool:
+    """A document erased after the retention period (``privacy.purge``) says so: the services raise it only
+    once the reader may see the document, so the words disclose nothing a plain 404 would hide."""
+    return isinstance(exc, DomainError) and exc.code == "erased_after_retention"
 
 
 def _impossible_id_in_address(request: Request) -> bool:

@@ -74,6 +74,15 @@ REFUSALS: Final = {
     "entered_by_you": N_(
         "You entered this bank account; another treasurer or an admin, or the member, must confirm it."
     ),
+    # The purge after the retention period (docs/personal-data.md)
+    "erased_after_retention": N_(
+        "This needs personal data that was erased when the retention period (seven years under the "
+        "Bookkeeping Act) had ended, so it cannot be made or shown again."
+    ),
+    "member_purged": N_(
+        "The member's personal data was erased after the retention period, so the record is not changed "
+        "any more. A person who joins again is registered as a new member."
+    ),
     # Meetings, votes, minutes and users
     "already_voted": N_("This vote has already been cast; a vote cannot be changed."),
     "vote_closed": N_("The vote is closed."),

@@ -106,8 +106,9 @@ class PayrollSummaryRow:
     pay_date: date
     member_id: int
     member_name: str
-    personal_identity_number: str  # 12 digits
-    birth_date: date
+    #: 12 digits; both empty once the member was purged after the retention period (docs/personal-data.md).
+    personal_identity_number: str | None
+    birth_date: date | None
     assignment_id: int
     invoice_number: str
     invoiced_amount: Decimal
@@ -141,6 +142,8 @@ def _plain(value: Decimal) -> str:
 
 def _cell_text(row: PayrollSummaryRow, column: str) -> str:
     value = getattr(row, column)
+    if value is None:
+        return ""
     if column in AMOUNT_COLUMNS:
         return format_amount(value)
     if column in ("fee_rate", "tax_percent"):
@@ -243,7 +246,7 @@ def _swedish_value(row: PayrollSummaryRow, column: str) -> object:
     if column == "tax_percent":
         return None if value is None else Decimal(_plain(value))
     if column == "personal_identity_number":
-        return f"{value[:8]}-{value[8:]}" if len(value) == 12 else value
+        return f"{value[:8]}-{value[8:]}" if value is not None and len(value) == 12 else value
     if column in SWEDISH_WORDS:
         return SWEDISH_WORDS[column].get(value, value)
     return value

@@ -10,6 +10,7 @@ clock, the demo its fixed day), so the same data and time give the same file.
 - ``sie``: the SIE 4I file of a date range (the vouchers come from ``exports.entries``).
 - ``pain001``: the salary payment file of an approved payroll run.
 - ``batches``: storing a batch once with its documents, listing and downloading it again.
+- ``retention``: erasing the files of batches whose retention period has ended (the purge after retention).
 - ``overview``: the treasurer's month: owed to Skatteverket, unpaid invoices, payouts, exports left.
 - ``payroll_summary``: the payroll summary (CSV, XLSX, Swedish CSV) of a run or a month; not a batch.
 - ``period``: the month (``YYYY-MM``) and the AGI's due date; ``sources``: what the exports read.
@@ -28,16 +29,24 @@ from kooperativet.exports.service.overview import (
 from kooperativet.exports.service.pain001 import export_pain001
 from kooperativet.exports.service.payroll_summary import SummaryFormat, payroll_summary
 from kooperativet.exports.service.period import agi_due_date
+from kooperativet.exports.service.retention import (
+    ExportFileErasure,
+    erase_export_files_after_retention,
+    export_files_due,
+)
 from kooperativet.exports.service.sie import export_sie
 
 __all__ = [
     "CreditedAfterPay",
+    "ExportFileErasure",
     "SummaryFormat",
     "TreasurerOverview",
     "agi_due_date",
     "batch_file",
     "credit_note_paid_as_salary",
+    "erase_export_files_after_retention",
     "export_agi",
+    "export_files_due",
     "export_pain001",
     "export_sie",
     "get_batch",

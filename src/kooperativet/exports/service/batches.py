@@ -21,6 +21,7 @@ from kooperativet.db import Base, fetch_page, take_turns
 from kooperativet.errors import NotFound
 from kooperativet.exports.formats import ExportFile
 from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
+from kooperativet.exports.service.sources import SWEDEN
 from kooperativet.parties.models import Cooperative
 from kooperativet.parties.service import get_cooperative
 
@@ -61,7 +62,15 @@ def get_batch(session: Session, *, batch_id: int) -> ExportBatch:
 
 
 def batch_file(batch: ExportBatch) -> ExportFile:
-    """The stored bytes of a batch, exactly as exported."""
+    """The stored bytes of a batch, exactly as exported; a 404 ``erased_after_retention`` once the purge
+    erased them after the batch's retention period (``exports.service.retention``)."""
+    if batch.content is None:
+        erased_on = "" if batch.erased_at is None else f" on {batch.erased_at.astimezone(SWEDEN).date()}"
+        raise NotFound(
+            f"the file of export batch {batch.id} was erased after the retention period{erased_on}; the "
+            f"batch keeps its SHA-256 {batch.sha256} and the documents it covered",
+            code="erased_after_retention",
+        )
     return ExportFile(filename=batch.filename, media_type=batch.media_type, content=batch.content)
 
 
@@ -184,12 +193,18 @@ def exported_ids(
 def earlier_batches_hint(
     session: Session, kind: ExportKind, *, period: str | None = None, run_id: int | None = None
 ) -> str:
-    query = select(ExportBatch.id).where(ExportBatch.kind == kind).order_by(ExportBatch.id)
+    query = (
+        select(ExportBatch.id, ExportBatch.erased_at).where(ExportBatch.kind == kind).order_by(ExportBatch.id)
+    )
     if period is not None:
         query = query.where(ExportBatch.period == period)
     if run_id is not None:
         query = query.where(ExportBatch.run_id == run_id)
-    ids = list(session.scalars(query))
-    if not ids:
-        return ""
-    return f"; download the earlier batch again: {', '.join(f'/api/v1/exports/{i}/file' for i in ids)}"
+    batches = list(session.execute(query))
+    kept = [batch_id for batch_id, erased_at in batches if erased_at is None]
+    if kept:
+        return f"; download the earlier batch again: {', '.join(f'/api/v1/exports/{i}/file' for i in kept)}"
+    if batches:
+        erased = ", ".join(str(batch_id) for batch_id, _ in batches)
+        return f"; the file of the earlier batch ({erased}) was erased after the retention period"
+    return ""

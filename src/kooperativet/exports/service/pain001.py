@@ -59,6 +59,7 @@ def export_pain001(
     transfers = _transfers(session, run_id=run.id)
     if not transfers:
         raise Conflict(f"payroll run {run_id} has no net pay to transfer", code="nothing_to_export")
+    _refuse_purged_payees(run.id, transfers)
     issued = decrypted((transfer.employee_name for transfer in transfers), Payslip.employee_name)
     names = as_issued(
         session, zip((transfer.payslip_id for transfer in transfers), issued, strict=True), field="name"
@@ -108,6 +109,22 @@ def export_pain001(
     )
 
 
+def _refuse_purged_payees(run_id: int, transfers: list[_Transfer]) -> None:
+    """A payee purged after the retention period (``privacy.purge``) has no account left, neither on her
+    record nor on her payslip: the run's file cannot be made again, and the refusal says whose and since
+    when, not which empty account the bank would refuse."""
+    purged = sorted({(t.member_id, t.purged_at) for t in transfers if t.purged_at is not None})
+    if purged:
+        whose = ", ".join(
+            f"member {member} on {purged_at.astimezone(SWEDEN).date()}" for member, purged_at in purged
+        )
+        raise Conflict(
+            f"the bank details of payroll run {run_id}'s payees were erased after the retention period "
+            f"({whose}); a payment file of the run cannot be made again",
+            code="erased_after_retention",
+        )
+
+
 def _in_a_payment_file(session: Session, run_id: int) -> bool:
     query = select(ExportedDocument.id).where(
         ExportedDocument.export_kind == ExportKind.pain001,
@@ -133,13 +150,14 @@ class _Transfer(NamedTuple):
     bank_iban: str | None
     pending: bool
     bank_account_changed_at: datetime | None
+    purged_at: datetime | None
 
 
 def _transfers(session: Session, *, run_id: int) -> list[_Transfer]:
     """The run's payslips with net pay: number, amount and, of the payee, what a transfer and its notes
     need — the name, the confirmed account as stored (``_confirmed_accounts``), whether a change waits for
-    confirmation (tested in SQL, not decrypted) and when the account last changed. Personnummer and TIN are
-    neither read nor decrypted."""
+    confirmation (tested in SQL, not decrypted), when the account last changed and when the payee was
+    purged after the retention period, if she was. Personnummer and TIN are neither read nor decrypted."""
     query = (
         select(
             Payslip.id,
@@ -158,6 +176,7 @@ def _transfers(session: Session, *, run_id: int) -> list[_Transfer]:
                 Member.bank_account_removal_pending,
             ).label("pending"),
             Member.bank_account_changed_at,
+            Member.purged_at,
         )
         .join(Member, Member.id == Payslip.member_id)
         .where(Payslip.run_id == run_id, Payslip.net_pay > 0)

@@ -1,7 +1,8 @@
 """The payroll summary of issued payslips, per run or per period (exports.md, "Payroll summary").
 
 Rows come from the payslip lines as issued; the member's name and personnummer from the payslip's snapshot,
-so the summary of a run never changes after approval.
+so the summary of a run never changes after approval — except that a member purged after the retention
+period (``privacy.purge``) is named by her pseudonym, with personnummer and birth date empty.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def summary_rows(
                     member_id=payslip.member_id,
                     member_name=employee["name"],
                     personal_identity_number=employee["personal_identity_number"],
-                    birth_date=date.fromisoformat(employee["birth_date"]),
+                    birth_date=_day(employee["birth_date"]),
                     assignment_id=line.assignment_id,
                     invoice_number=" ".join(line.invoice_numbers),
                     invoiced_amount=line.invoiced_amount,
@@ -80,6 +81,11 @@ def summary_rows(
                 )
             )
     return rows
+
+
+def _day(value: str | None) -> date | None:
+    """The snapshot's birth date; empty once the member was purged after the retention period."""
+    return None if value is None else date.fromisoformat(value)
 
 
 def payroll_summary(

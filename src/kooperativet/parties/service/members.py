@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from kooperativet.parties.service.checks import flush_unique, validated
 from kooperativet.parties.service.notice import MemberChange
 from kooperativet.parties.service.tax_settings import new_tax_setting
 
+SWEDEN = ZoneInfo("Europe/Stockholm")
 MEMBER_CONTACT_FIELDS = frozenset({"street", "postal_code", "city", "country", "email", "phone"})
 MEMBER_REQUIRED_FIELDS = frozenset(
     {"first_name", "last_name", "personal_identity_number", "joined_on", "country", "language"}
@@ -74,7 +76,16 @@ def update_member(
     session: Session, *, member: Member, update: MemberUpdate, actor: User, now: datetime
 ) -> MemberChange:
     """Change a member's record. A change of identity (name, personnummer) or bank account is an audit event
-    with the old and new values masked; a new bank account waits for a second person's confirmation."""
+    with the old and new values masked; a new bank account waits for a second person's confirmation. The
+    record of a member purged after the retention period is not changed any more: it identifies nobody, and
+    a person who joins again is a new member (docs/personal-data.md)."""
+    if member.purged_at is not None:
+        raise Conflict(
+            f"member {member.id}'s personal data was erased after the retention period on "
+            f"{member.purged_at.astimezone(SWEDEN).date()}; the record is not changed any more (a person "
+            "who joins again is registered as a new member)",
+            code="member_purged",
+        )
     check_version(member, update.version, what=f"member {member.id}")
     changes = update.model_dump(exclude_unset=True, exclude={"version"})
     if not policy.sees_everything(actor):

@@ -38,6 +38,12 @@ def notify_payslips_ready(context: JobContext, payload: Mapping[str, Any]) -> No
     context.session.commit()
 
 
+def notice_message_id(payslip_id: int) -> str:
+    """The Message-ID of the notice of a payslip: chosen here, so that a job run twice queues it once and the
+    purge after retention finds the notices of a purged member's payslips (``privacy.purge``)."""
+    return f"<payslip-{payslip_id}@kooperativet.local>"
+
+
 def queue_payslip_notices(session: Session, *, run_id: int) -> int:
     """Queue a message for each payslip of the run whose member wants it; how many were queued."""
     rows = session.execute(
@@ -52,7 +58,7 @@ def queue_payslip_notices(session: Session, *, run_id: int) -> int:
             members[row.member_id],
             {"number": row.number, "pay_date": row.pay_date, "net_pay": row.net_pay},
             attachments=[attachment(PAYSLIP_ATTACHMENT, row.id)],
-            message_id=f"<payslip-{row.id}@kooperativet.local>",
+            message_id=notice_message_id(row.id),
         )
         for row in rows
         if row.member_id in members

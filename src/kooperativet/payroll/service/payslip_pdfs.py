@@ -163,18 +163,42 @@ def store_payslip_pdfs(session: Session, *, pdfs: dict[int, bytes]) -> None:
 
 def payslip_pdf(session: Session, *, payslip: Payslip, language: str | None = None) -> bytes:
     """The payslip PDF in ``language`` (default: the member's): the stored one when it is in that language
-    (a pending one is rendered and stored first), else rendered from the snapshot and not stored."""
+    (a pending one is rendered and stored first), else rendered from the snapshot and not stored. Once the
+    stored PDF was erased after the retention period no language is rendered either: the snapshot has lost
+    the name, personnummer and account a payslip shows (``privacy.purge``)."""
     chosen = language or str(payslip.language)
     if chosen == str(payslip.language):
         return stored_pdf(session, PAYSLIP_PDF, payslip)
+    if payslip.pdf_sha256 is not None and payslip.pdf is None:
+        stored_pdf(session, PAYSLIP_PDF, payslip)  # raises its 404 erased_after_retention
     return render_payslip_pdf(number=payslip.number, snapshot=payslip.snapshot, language=chosen)
 
 
+#: The zip's note on the payslips whose PDF was erased after the retention period, in both languages: the
+#: zip is a download for the office, which may read either.
+ERASED_NOTE: Final = "erased-after-retention.txt"
+
+
 def run_payslips_zip(session: Session, *, run_id: int) -> bytes:
-    """Every issued payslip of a run as PDFs in one zip, each in the member's language."""
-    return zip_documents(
-        [
-            (f"{payslip.number}.pdf", payslip_pdf(session, payslip=payslip))
-            for payslip in issued_payslips(session, run_id=run_id)
-        ]
-    )
+    """Every issued payslip of a run as PDFs in one zip, each in the member's language. A payslip whose PDF
+    was erased after the retention period is left out, and named in the zip's ``ERASED_NOTE``, so that the
+    others still come and the missing one is not missing unsaid."""
+    files = []
+    erased = []
+    for payslip in issued_payslips(session, run_id=run_id):
+        try:
+            files.append((f"{payslip.number}.pdf", payslip_pdf(session, payslip=payslip)))
+        except NotFound as exc:
+            if exc.code != "erased_after_retention":
+                raise
+            erased.append(payslip.number)
+    if erased:
+        numbers = "".join(f"{number}\n" for number in erased)
+        note = (
+            "PDF:erna för dessa lönespecifikationer raderades efter lagringstiden (bokföringslagen "
+            f"7 kap. 2 §) och finns inte i zip-filen:\n{numbers}\n"
+            "The PDFs of these payslips were erased after the retention period (Bokföringslagen "
+            f"7 kap. 2 §) and are not in the zip:\n{numbers}"
+        )
+        files.append((ERASED_NOTE, note.encode()))
+    return zip_documents(files)

@@ -3,6 +3,8 @@ service as the API (``parties.service``), and the second person's confirmation o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -18,6 +20,7 @@ from kooperativet.errors import DomainError
 from kooperativet.parties import service
 from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdate
+from kooperativet.privacy.removal import retention_end
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted, field_errors
@@ -25,7 +28,7 @@ from kooperativet.web.i18n import N_
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts
 from kooperativet.web.refusals import refusal_errors, refusal_text
-from kooperativet.web.templating import render
+from kooperativet.web.templating import SWEDEN, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
@@ -99,6 +102,7 @@ def _member_page(
         "office_members/detail.html",
         {
             "member": MemberRead.model_validate(member),
+            "removal": _removal(session, member),
             "pending_account": _masked_pending(member),
             "change_pending": member.has_pending_bank_account,
             "may_confirm": member.has_pending_bank_account and member.bank_account_changed_by_id != user.id,
@@ -109,6 +113,28 @@ def _member_page(
         },
         status=status,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What the page says of a removed member: the Swedish days of the removal and of the purge, or until
+    when the kept data is retained if it is not purged yet (docs/personal-data.md)."""
+
+    removed_on: date
+    purged_on: date | None
+    retained_until: date | None
+
+
+def _removal(session: Session, member: Member) -> Removal | None:
+    if member.pseudonymised_at is None:
+        return None
+    if member.purged_at is not None:
+        return Removal(_day_in_sweden(member.pseudonymised_at), _day_in_sweden(member.purged_at), None)
+    return Removal(_day_in_sweden(member.pseudonymised_at), None, retention_end(session, member=member))
+
+
+def _day_in_sweden(moment: datetime) -> date:
+    return moment.astimezone(SWEDEN).date()
 
 
 def _masked_pending(member: Member) -> str | None:

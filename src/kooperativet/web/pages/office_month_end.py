@@ -58,6 +58,18 @@ RUN_STATUS = {
     "approved": N_("Approved"),
     "paid": N_("Paid out"),
 }
+#: What each file's form says when the data it needs was erased after the retention period: the table's
+#: sentence (``web.refusals``) is for any document, these name what is gone and which file cannot be made.
+ERASED = {
+    "agi": N_(
+        "The personnummer of the month's payees were erased when the retention period (seven years under "
+        "the Bookkeeping Act) had ended, so the employer declaration cannot be made again."
+    ),
+    "pain001": N_(
+        "The bank details of the run's payees were erased when the retention period (seven years under the "
+        "Bookkeeping Act) had ended, so the salary file cannot be made again."
+    ),
+}
 SERIES = (
     N_("Invoiced"),
     N_("Paid in"),
@@ -166,8 +178,10 @@ def _refused(
 
 def _errors(request: Request, exc: ValidationError | DomainError, form: str) -> dict[str, dict[str, str]]:
     """The errors of one of the page's forms (``{"agi": {"period": …}}``), shown by that form's fields."""
-    found = field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
-    return {form: found}
+    if isinstance(exc, ValidationError):
+        return {form: field_errors(request, exc)}
+    own = {"erased_after_retention": ERASED[form]} if form in ERASED else None
+    return {form: refusal_errors(request, exc, own=own)}
 
 
 @router.post("/office/month-end/agi", dependencies=[CheckedForm])
