@@ -14,7 +14,7 @@ The floor: after the run, every row the month's payslips are stored in — the p
 into empty copies of the three tables by the project's own bulk insert (``db.insert_rows``: one executemany
 on SQLite, one COPY on PostgreSQL, each value through its column's bind processing, encryption included),
 committed: what writing the month's payslips costs at the least on that database (the median of three
-tries). Until 2026-12-02 the floor left out the lines and used SQLAlchemy's executemany, which costs more
+tries, each with CPython's cyclic collector held back as the month's steps hold it, since 2026-12-04). Until 2026-12-02 the floor left out the lines and used SQLAlchemy's executemany, which costs more
 than ``insert_rows`` on both databases; the README gives the month against both. On
 PostgreSQL the loaded tables are analysed before the month, as autovacuum does in use (``_analyze``).
 P1's ratio is the whole month's time over that floor (target ≤ 3); P4 compares 20 000 with 2 000 payouts
@@ -28,6 +28,7 @@ the sizes (``2000,20000``).
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -299,6 +300,7 @@ def timed_month(url: str) -> dict[str, Any]:
     # constraints or indexes.
     from sqlalchemy.orm import Session
 
+    from kooperativet.core.batch import cyclic_collector_paused
     from kooperativet.db import insert_rows, make_engine
     from kooperativet.payroll.models import Payslip, PayslipLine, PayslipSnapshot
 
@@ -312,8 +314,12 @@ def timed_month(url: str) -> dict[str, Any]:
     floors = []
     older_floors = []  # payslips and snapshots by SQLAlchemy's executemany: the floor until 2026-12-02
     for _ in range(FLOOR_REPEATS):
+        # Under the same conditions as the month's steps, which hold CPython's cyclic collector back while
+        # they build their rows (core/batch.py): otherwise it walks the copies' million objects during the
+        # insert, and the floor grew by up to nine tenths of a second, more on one try than on the next.
+        gc.collect()
         start = time.perf_counter()
-        with Session(engine) as session:
+        with cyclic_collector_paused(), Session(engine) as session:
             for copy, rows in copies:
                 insert_rows(session, copy, rows)
             session.commit()
