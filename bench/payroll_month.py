@@ -14,9 +14,10 @@ The floor: after the run, every row the month's payslips are stored in — the p
 into empty copies of the three tables by the project's own bulk insert (``db.insert_rows``: one executemany
 on SQLite, one COPY on PostgreSQL, each value through its column's bind processing, encryption included),
 committed: what writing the month's payslips costs at the least on that database (the median of three
-tries, each with CPython's cyclic collector held back as the month's steps hold it, since 2026-12-04). Until 2026-12-02 the floor left out the lines and used SQLAlchemy's executemany, which costs more
-than ``insert_rows`` on both databases; the README gives the month against both. On
-PostgreSQL the loaded tables are analysed before the month, as autovacuum does in use (``_analyze``).
+tries, each with CPython's cyclic collector held back as the month's steps hold it, since 2026-12-04).
+Until 2026-12-02 the floor left out the lines and used SQLAlchemy's executemany, which costs more than
+``insert_rows`` on both databases; the README gives the month against both. On PostgreSQL the loaded
+tables are analysed before the month, as autovacuum does in use (``_analyze``).
 P1's ratio is the whole month's time over that floor (target ≤ 3); P4 compares 20 000 with 2 000 payouts
 (target ≤ 12, linear growth). Each size runs in a fresh process, whose peak resident memory is reported
 (target < 400 MB for 20 000).
