@@ -507,7 +507,8 @@ def test_month_end_shows_the_overview_and_an_agi_batch_downloads_as_the_apis(
         "/office/month-end/agi", data={"csrf_token": form_token(page.text), "period": "2026-11"}
     )
     assert again.status_code == 422
-    assert "Det finns inget kvar att exportera" in again.text
+    assert "Det finns inget nytt att exportera för det valet." in again.text
+    assert "En fil som redan är gjord finns i listan över exportomgångar nedan" in again.text
     assert session.scalar(select(func.count(ExportBatch.id))) == 1
 
 

@@ -70,6 +70,12 @@ ERASED = {
         "Bookkeeping Act) had ended, so the salary file cannot be made again."
     ),
 }
+#: A second AGI or SIE export of the same choice finds nothing new: the file made the first time is what she
+#: wants, and it is listed on the same page (the API's detail names its batch).
+NOTHING_NEW = N_(
+    "Nothing new is left to export for that choice. A file already made is in the list of export batches "
+    "below, to download again."
+)
 SERIES = (
     N_("Invoiced"),
     N_("Paid in"),
@@ -180,8 +186,10 @@ def _errors(request: Request, exc: ValidationError | DomainError, form: str) -> 
     """The errors of one of the page's forms (``{"agi": {"period": …}}``), shown by that form's fields."""
     if isinstance(exc, ValidationError):
         return {form: field_errors(request, exc)}
-    own = {"erased_after_retention": ERASED[form]} if form in ERASED else None
-    return {form: refusal_errors(request, exc, own=own)}
+    own = {"erased_after_retention": ERASED[form]} if form in ERASED else {}
+    if form in ("agi", "sie"):
+        own["nothing_to_export"] = NOTHING_NEW
+    return {form: refusal_errors(request, exc, own=own or None)}
 
 
 @router.post("/office/month-end/agi", dependencies=[CheckedForm])
