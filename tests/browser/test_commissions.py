@@ -56,6 +56,14 @@ def test_alva_registers_a_commission_with_an_expense_and_its_receipt_and_hands_i
     expect(phone.locator(".status")).to_have_text("Utkast")
     expect(phone.get_by_role("link", name="Kvitto: kvitto.png")).to_be_visible()
     expect(phone.get_by_role("cell", name="9 751,50").first).to_be_visible()  # 3 × 3 250,50 excl. VAT
+    # The fee lines' sum under their cards reads as one line, its label beside its amount (it used to stand
+    # right-aligned, with the amount under it on the left).
+    total = phone.locator("table.stack tfoot tr").first
+    label, amount = total.locator("th").bounding_box(), total.locator("td").bounding_box()
+    assert label is not None
+    assert amount is not None
+    assert abs(label["y"] - amount["y"]) < 4, (label, amount)  # on one line
+    assert amount["x"] > label["x"], (label, amount)  # the amount after its label
     assert_accessible(phone)
     phone.get_by_role("button", name="Skicka in för godkännande").click()
     expect(phone.get_by_role("status")).to_contain_text("Inskickat.")
