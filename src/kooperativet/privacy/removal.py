@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.auth.models import User
 from kooperativet.auth.service import end_all_sign_ins
+from kooperativet.core import retention
 from kooperativet.errors import Conflict
 from kooperativet.invoices.models import Invoice
 from kooperativet.parties.models import Member
 from kooperativet.payroll.models import Payslip
 
-RETENTION_YEARS = 7
 REMOVED_FIRST_NAME = "Borttagen"
 
 
@@ -72,7 +72,7 @@ def retention_end(session: Session, *, member: Member) -> date:
     last_payslip = session.scalar(select(func.max(Payslip.pay_date)).where(Payslip.member_id == member.id))
     last_invoice = session.scalar(select(func.max(Invoice.issue_date)).where(Invoice.member_id == member.id))
     last = max(d for d in (last_payslip, last_invoice, member.left_on or member.joined_on) if d is not None)
-    return date(last.year + RETENTION_YEARS, 12, 31)
+    return retention.retained_until(last.year)
 
 
 def _disable_login(session: Session, *, user_id: int, now: datetime) -> None:

@@ -4,9 +4,9 @@ A batch stores the file it exported (``ExportBatch.content``): an AGI names ever
 pain.001 holds their bank accounts, a SIE file names members (in the texts of their outlays) and clients,
 some of them private persons. Each is räkenskapsinformation of the period it covers, kept until the end of
 the seventh year after that calendar year (Bokföringslagen 7 kap. 2 §; the AGI as underlag of the employer
-declaration, Skatteförfarandelagen 39 kap.), the rule ``privacy.removal.retention_end`` applies to a
-member's documents. After that no law requires the file, and GDPR art. 5(1)(e) wants the personal data in it
-gone, so the purge after retention (``workflows.retention_purge``) empties it. The row stays with its kind,
+declaration, Skatteförfarandelagen 39 kap.): ``core.retention``, the rule of a member's documents too.
+After that no law requires the file, and GDPR art. 5(1)(e) wants the personal data in it gone, so the purge
+after retention (``workflows.retention_purge``) empties it. The row stays with its kind,
 period, SHA-256, audit head and the documents it covered, so the history reads and the audit chain verifies.
 
 This goes by date over every batch, whoever the file names. On PostgreSQL the batches' immutability trigger
@@ -17,17 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
+from kooperativet.core.retention import retained_until
 from kooperativet.exports.models import ExportBatch, ExportKind
 from kooperativet.payroll.models import PayrollRun
-
-#: As ``privacy.removal.RETENTION_YEARS``: the end of the seventh year after the year (BFL 7 kap. 2 §).
-RETENTION_YEARS: Final = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +68,10 @@ def export_files_due(session: Session, *, today: date) -> list[ExportFileErasure
         years += [day.year for day in (date_to, pay_date) if day is not None]
         if not years:  # a batch that says no period: kept, as nothing shows its retention has ended
             continue
-        retained_until = date(max(years) + RETENTION_YEARS, 12, 31)
-        if retained_until < today:
+        last_day = retained_until(max(years))
+        if last_day < today:
             covers = period or (f"{date_from}–{date_to}" if date_to else f"payroll run {run_id}")
-            due.append(ExportFileErasure(batch_id, ExportKind(kind), covers, retained_until))
+            due.append(ExportFileErasure(batch_id, ExportKind(kind), covers, last_day))
     return due
 
 
