@@ -1,6 +1,5 @@
 """What the office's billing pages read beyond the services' own lists: the names beside a page of invoices
-or payments, the open invoices to choose from, the credit notes of an invoice, the invoices of a commission,
-and the start page's counts.
+or payments, the open invoices to choose from, the credit notes of an invoice, and the start page's counts.
 
 Each read is a fixed number of statements, whatever the number of rows (the pages' tests count them).
 """
@@ -100,16 +99,6 @@ def credit_notes_of(session: Session, *, invoice_id: int) -> list[Invoice]:
             select(Invoice).where(Invoice.refers_to_id == invoice_id).order_by(Invoice.year, Invoice.sequence)
         )
     )
-
-
-def invoices_of(session: Session, *, assignment_id: int) -> dict[int, str]:
-    """The invoices (not credit notes) issued for a commission, by id, in the order of their numbers."""
-    rows = session.execute(
-        select(Invoice.id, Invoice.number)
-        .where(Invoice.assignment_id == assignment_id, Invoice.kind == InvoiceKind.invoice)
-        .order_by(Invoice.year, Invoice.sequence)
-    )
-    return dict(rows.all())
 
 
 def office_panel(*, session: Session, user: User, today: date) -> Panel | None:

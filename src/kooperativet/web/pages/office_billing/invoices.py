@@ -23,7 +23,7 @@ from kooperativet.errors import DomainError, NotFound
 from kooperativet.exports import service as exports_service
 from kooperativet.invoices import payments, service
 from kooperativet.invoices.models import Invoice, InvoiceKind
-from kooperativet.invoices.schemas import CreditNoteIssue, InvoiceIssue, PaymentCreate
+from kooperativet.invoices.schemas import CreditNoteIssue, InvoiceIssue, InvoiceSort, PaymentCreate
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
@@ -47,6 +47,8 @@ from kooperativet.workflows.commission_read import read_assignment
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
+#: More invoices than a commission is ever split into; the page links them all.
+INVOICES_OF_A_COMMISSION = 100
 NOTHING_TYPED = N_("Fill in how much to invoice now, on at least one line.")
 
 
@@ -103,7 +105,7 @@ def new_invoice(
     values: dict[str, Any] = {
         f"quantity-{line.id}": _typed(line.remaining_quantity, language) for line in commission.lines
     }
-    return _issue_form(request, session, commission, values={**values, "include_expenses": True})
+    return _issue_form(request, session, user, commission, values={**values, "include_expenses": True})
 
 
 @router.post("/office/invoices/new", dependencies=[CheckedForm])
@@ -118,7 +120,7 @@ def issue_invoice(
     values["include_expenses"] = ticked(form, "include_expenses")
     if not _left_to_invoice(commission):  # the form again after issuing it (back, a second tab)
         errors = {"form": gettext(request, REFUSALS["nothing_to_invoice"])}
-        raise FormRejected(_issue_form(request, session, commission, values=values, errors=errors))
+        raise FormRejected(_issue_form(request, session, user, commission, values=values, errors=errors))
     parts: list[dict[str, str | int]] = []
     fields: dict[str, str] = {}
     for line in commission.lines:
@@ -130,7 +132,7 @@ def issue_invoice(
     if not parts:  # every line left empty: nothing to invoice now, said by the first line still to invoice
         first = next(line for line in commission.lines if line.remaining_quantity > 0)
         errors = {f"quantity-{first.id}": gettext(request, NOTHING_TYPED)}
-        raise FormRejected(_issue_form(request, session, commission, values=values, errors=errors))
+        raise FormRejected(_issue_form(request, session, user, commission, values=values, errors=errors))
     try:
         data = InvoiceIssue.model_validate(
             {"assignment_id": commission.id, "parts": parts, "include_expenses": values["include_expenses"]}
@@ -138,10 +140,14 @@ def issue_invoice(
         invoice = service.issue_invoice(session, data=data, actor=user, today=today, now=now)
     except ValidationError as exc:
         errors = schema_errors(request, exc, {**fields, "parts": "form"})
-        raise FormRejected(_issue_form(request, session, commission, values=values, errors=errors)) from exc
+        raise FormRejected(
+            _issue_form(request, session, user, commission, values=values, errors=errors)
+        ) from exc
     except DomainError as exc:
         errors = service_errors(request, exc, {**fields, "parts": "form", "buyer_reference": "form"})
-        raise FormRejected(_issue_form(request, session, commission, values=values, errors=errors)) from exc
+        raise FormRejected(
+            _issue_form(request, session, user, commission, values=values, errors=errors)
+        ) from exc
     return see_other(f"/office/invoices/{invoice.id}")
 
 
@@ -278,6 +284,7 @@ def _commission(session: Session, *, assignment_id: int, actor: User) -> Assignm
 def _issue_form(
     request: Request,
     session: Session,
+    user: User,
     commission: AssignmentRead,
     *,
     values: dict[str, Any],
@@ -289,9 +296,23 @@ def _issue_form(
         "values": values,
         "errors": errors or {},
         "left_to_invoice": _left_to_invoice(commission),
-        "invoices": reads.invoices_of(session, assignment_id=commission.id),
+        "invoices": [] if _left_to_invoice(commission) else _invoices_of(session, user, commission),
     }
     return page(request, "office/invoice_new.html", context, status=422 if errors else 200)
+
+
+def _invoices_of(session: Session, user: User, commission: AssignmentRead) -> list[Invoice]:
+    """The commission's invoices (not its credit notes), in number order: what took all there was."""
+    invoices, _ = service.list_invoices(
+        session,
+        actor=user,
+        kind=InvoiceKind.invoice,
+        assignment_id=commission.id,
+        sort=InvoiceSort.number,
+        limit=INVOICES_OF_A_COMMISSION,
+        offset=0,
+    )
+    return invoices
 
 
 def _left_to_invoice(commission: AssignmentRead) -> bool:
