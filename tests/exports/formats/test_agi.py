@@ -517,8 +517,9 @@ def test_a_control_character_in_a_payees_name_or_address_is_replaced_and_noted()
 def test_a_payees_name_and_address_and_a_contacts_name_longer_than_skatteverket_takes_are_cut_and_noted() -> (
     None
 ):
-    """Names and addresses may be 100 and 200 characters in the member register; Skatteverket takes 50 in
-    FK216–218 and 220 and in a contact's name. The postal code and the TIN are identifiers and never cut."""
+    """Names and addresses may be 100 and 200 characters in the member register; a contact's name is cut to
+    the schema's 50, FK216–218 and 220 to the KU field list's 50 (exports.md). The postal code and the TIN
+    are identifiers and never cut."""
     first, last = "Anna-" + "Maria" * 19, "von " + "Lindqvist" * 10 + "ström"
     sink = agi.IndividualReturn(
         personal_identity_number="195603021234",

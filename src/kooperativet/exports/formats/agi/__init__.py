@@ -41,8 +41,9 @@ FK      element                        value                                    
 The IU's amounts come in the examples' order: FK011, the tax field, FK131, FK112 (Exempelfil_03 and _07).
 FK011 is left out when all the pay is in FK131 (Exempelfil_03), and written as ``0`` when there is no pay.
 A contact's name and a payee's FK216–218 and FK220 longer than 50 characters are cut, with a note
-(``individual_return.PAYEE_TEXT_MAX``, ``employer_declaration.CONTACT_NAME_MAX``; verify against the current
-Fältlista).
+(``employer_declaration.CONTACT_NAME_MAX``, ``individual_return.PAYEE_TEXT_MAX``): the contact's 50 is the
+schema's; the payee's is the KU field list's — verify against the current AGI Fältlista. What is known of the
+lengths, and what the exporter does not enforce (phone, e-mail, postal code, TIN), is in exports.md.
 
 FK487 (Skatteverket, ställningstagande 2017-06-08, dnr 131 238881-17/111): the IU amounts are whole kronor
 (öre dropped on each person's amount), the contributions are computed for each rate on the sum of those whole-

@@ -217,8 +217,9 @@ def chunks(
     yield xml.take()
 
 
-#: The most characters of a contact's name (``Namn``, a ``TEXT50`` in Skatteverket's schema, technical
-#: description 1.1.18): a longer one is cut, with a note. The phone and e-mail are written as given.
+#: The most characters of a contact's name (``Namn``: ``TEXT50`` in Skatteverket's schema 1.1, technical
+#: description 1.1.18; 1–50 in classes generated from that schema too, exports.md): a longer one is cut, with
+#: a note. The phone and e-mail are identifiers, written as given.
 CONTACT_NAME_MAX = 50
 
 

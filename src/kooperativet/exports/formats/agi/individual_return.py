@@ -115,9 +115,10 @@ _PAYEE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("tin_country", "LandskodTIN", "076"),
 )
 
-#: The most characters Skatteverket takes in a payee's name and address fields (``Text`` of 50 in its field
-#: lists, as the KU field list gives FK216–218 and 220); a longer text is cut, with a note. The postal code,
-#: the TIN and the country codes are identifiers: cut, they would be wrong, so they are written as given.
+#: The most characters taken in a payee's name and address fields: 50, as the KU field list gives FK216–218
+#: and 220; the AGI schema's own lengths were not found (exports.md) — verify against the AGI Fältlista. A
+#: longer text is cut, with a note. The postal code, the TIN and the country codes are identifiers: cut, they
+#: would be wrong, so they are written as given.
 PAYEE_TEXT_MAX: Final = 50
 _SHORTENED_PAYEE_FIELDS: Final = frozenset({"first_name", "last_name", "street", "city"})
 
