@@ -43,6 +43,7 @@ def queue_notice(
                     "location": meeting.location,
                     "text": text,
                 },
+                member_id=member.id,
             )
         )
     # All of them in a constant number of statements, however many members the cooperative has.

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kooperativet.db import Base, utcnow
@@ -26,6 +26,11 @@ class OutgoingMail(Base):
     template: Mapped[str] = mapped_column(String(80))
     language: Mapped[str] = mapped_column(String(2))
     to_addresses: Mapped[list[str]] = mapped_column(JSON)
+    #: The member it was addressed to (her record's address or her login's), when it went to one: how the
+    #: purge after retention finds her messages once the removal has cleared her address and detached her
+    #: login (``privacy.purge``). Empty for mail to clients, to a login of nobody's, and for messages queued
+    #: before it was recorded whose member could not be told (migration ``a3c9e5f1b7d2``).
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     bcc_addresses: Mapped[list[str]] = mapped_column(JSON, default=list)
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
@@ -44,6 +49,6 @@ class OutgoingMail(Base):
     #: What the last error was, as a stable word the office's pages say in their language
     #: (``smtp.MailFailure``); empty for a message sent, or failed before the codes were kept.
     error_code: Mapped[str | None] = mapped_column(String(40))
-    #: When recipients, bodies and error were erased, once the payslip the message told of was purged after
+    #: When recipients, bodies and error were erased, once the member it was addressed to was purged after
     #: the retention period (``privacy.purge``): the row, its template and dates stay; it is never sent again.
     erased_at: Mapped[datetime | None]

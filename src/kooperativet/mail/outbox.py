@@ -64,7 +64,9 @@ class Message:
 
     ``to`` holds addresses or ``"Name <address>"`` (``mail.recipient``). ``secrets`` (a one-time link) are
     blanked out of the stored copy once the message is sent. A ``message_id`` chosen by the caller
-    (``<payslip-7@…>``) lets a caller see what it queued before; without one a new id is made."""
+    (``<payslip-7@…>``) lets a caller see what it queued before; without one a new id is made. ``member_id``
+    is the member it is addressed to, when the caller knows one: the purge after retention finds her
+    messages by it (``privacy.purge``)."""
 
     to: str | Sequence[str]
     language: str
@@ -73,6 +75,7 @@ class Message:
     bcc: Sequence[str] = ()
     secrets: Sequence[str] = ()
     message_id: str | None = None
+    member_id: int | None = None
 
 
 def queue_mail(
@@ -86,13 +89,20 @@ def queue_mail(
     bcc: Sequence[str] = (),
     domain: str | None = None,
     secrets: Sequence[str] = (),
+    member_id: int | None = None,
 ) -> OutgoingMail:
     """Compose ``template`` for ``to`` and queue it in this transaction; it is sent after the commit.
 
     ``domain`` is the Message-ID's domain, by default the From address's (settled by the worker, which
-    knows the settings)."""
+    knows the settings); ``member_id`` the member it is addressed to, if it is (``Message``)."""
     one = Message(
-        to=to, language=language, context=context, attachments=attachments, bcc=bcc, secrets=secrets
+        to=to,
+        language=language,
+        context=context,
+        attachments=attachments,
+        bcc=bcc,
+        secrets=secrets,
+        member_id=member_id,
     )
     message = OutgoingMail(**_composed(session, template, one, domain=domain))
     session.add(message)
@@ -137,6 +147,7 @@ def _composed(session: Session, template: str, message: Message, *, domain: str 
         "template": template,
         "language": message.language,
         "to_addresses": [message.to] if isinstance(message.to, str) else list(message.to),
+        "member_id": message.member_id,
         "bcc_addresses": list(message.bcc),
         "subject": subject,
         "text_body": text,

@@ -22,6 +22,7 @@ class Recipient:
     email: str
     language: str
     name: str
+    #: Her member record, when she has one: the message records it, so the purge finds it (``mail.Message``).
     member_id: int | None = None
 
 
@@ -62,9 +63,9 @@ def member_recipients(session: Session, member_ids: Iterable[int]) -> dict[int, 
 
 
 def treasurer_recipients(session: Session) -> list[Recipient]:
-    """Every active treasurer, in one query."""
+    """Every active treasurer, in one query; one who is a member too with her member record."""
     rows = session.execute(
-        select(User.id, User.email, User.full_name, Member.language, Member.first_name)
+        select(User.id, User.email, User.full_name, Member.language, Member.first_name, Member.id)
         .join(UserRole, UserRole.user_id == User.id)
         .outerjoin(Member, Member.user_id == User.id)
         .where(UserRole.role == Role.treasurer, User.is_active.is_(True))
@@ -76,8 +77,9 @@ def treasurer_recipients(session: Session) -> list[Recipient]:
             email=email,
             language=str(language or DEFAULT_LANGUAGE),
             name=first_name or full_name,
+            member_id=member_id,
         )
-        for user_id, email, full_name, language, first_name in rows
+        for user_id, email, full_name, language, first_name, member_id in rows
     ]
 
 

@@ -74,6 +74,7 @@ def notify(
         language=_language(recipient),
         context=_context(recipient, context),
         attachments=attachments,
+        member_id=recipient.member_id,
     )
 
 
@@ -103,6 +104,7 @@ def notify_many(session: Session, topic_key: str, notices: Sequence[Notice]) -> 
             context=_context(notice.recipient, notice.context),
             attachments=notice.attachments,
             message_id=notice.message_id,
+            member_id=notice.recipient.member_id,
         )
         for notice in notices
         if wanted[notice.recipient.user_id] and notice.message_id not in already

@@ -71,8 +71,13 @@ def retention_end(session: Session, *, member: Member) -> date:
     year is the calendar year."""
     last_payslip = session.scalar(select(func.max(Payslip.pay_date)).where(Payslip.member_id == member.id))
     last_invoice = session.scalar(select(func.max(Invoice.issue_date)).where(Invoice.member_id == member.id))
-    last = max(d for d in (last_payslip, last_invoice, member.left_on or member.joined_on) if d is not None)
-    return retention.retained_until(last.year)
+    return retained_after(last_payslip, last_invoice, member.left_on or member.joined_on)
+
+
+def retained_after(*days: date | None) -> date:
+    """The retention end of a member whose last payslip, last invoice and leaving (or joining) fell on
+    ``days`` (each ``None`` when there is none): the end of the seventh year after the latest."""
+    return retention.retained_until(max(day for day in days if day is not None).year)
 
 
 def _disable_login(session: Session, *, user_id: int, now: datetime) -> None:

@@ -1,5 +1,6 @@
-"""What the account links need from beyond auth: the member's language and the cooperative's name for the
-e-mail, the link's address, and the audit event when a link is used (docs/accounts.md).
+"""What the account links need from beyond auth: the member whose login it is and her language, the
+cooperative's name for the e-mail, the link's address, and the audit event when a link is used
+(docs/accounts.md).
 
 Auth knows users and their links (``auth.account_links``) but no members and no audit log, which sit above
 it; this module joins them, as the rest of ``workflows`` does for other domains.
@@ -7,6 +8,7 @@ it; this module joins them, as the rest of ``workflows`` does for other domains.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -25,10 +27,21 @@ SET_PASSWORD_PATH = "/password/set"  # noqa: S105 - a page's path, not a passwor
 VALID_UNTIL_PATTERNS = {"sv": "d MMMM y 'kl.' HH.mm", "en": "d MMMM y 'at' HH:mm"}
 
 
-def member_language(session: Session, *, user_id: int) -> str:
-    """The language of the member record linked to the login; Swedish for a login without one."""
-    language = session.scalar(select(Member.language).where(Member.user_id == user_id))
-    return str(language or Language.sv)
+@dataclass(frozen=True, slots=True)
+class LoginOwner:
+    """The member record linked to a login, as its e-mail needs her: whom the message is recorded as
+    addressed to (``None`` for a login of nobody's), and her language (Swedish without a record)."""
+
+    member_id: int | None
+    language: str
+
+
+def login_owner(session: Session, *, user_id: int) -> LoginOwner:
+    """The member record linked to the login, in one query."""
+    row = session.execute(select(Member.id, Member.language).where(Member.user_id == user_id)).first()
+    if row is None:
+        return LoginOwner(member_id=None, language=str(Language.sv))
+    return LoginOwner(member_id=row.id, language=str(row.language or Language.sv))
 
 
 def cooperative_name(session: Session, settings: Settings) -> str:

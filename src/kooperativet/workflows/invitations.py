@@ -25,7 +25,7 @@ from kooperativet.parties.schemas import MemberCreate
 from kooperativet.workflows.accounts import (
     cooperative_name,
     link_url,
-    member_language,
+    login_owner,
     valid_until,
 )
 
@@ -63,7 +63,8 @@ def send_invitation(
         raise Conflict("this login is disabled; enable it before inviting", code="account_disabled")
     lifetime = timedelta(hours=settings.invitation_valid_hours)
     issued = issue_link(session, user=user, purpose=LinkPurpose.invite, now=now, lifetime=lifetime)
-    language = member_language(session, user_id=user.id)
+    owner = login_owner(session, user_id=user.id)
+    language = owner.language
     queue_mail(
         session,
         to=user.email,
@@ -78,6 +79,7 @@ def send_invitation(
             "hours": settings.invitation_valid_hours,
         },
         secrets=[issued.token],
+        member_id=owner.member_id,
     )
     append_event(
         session,

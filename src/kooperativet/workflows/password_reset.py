@@ -20,8 +20,9 @@ from kooperativet.auth.models import LinkPurpose, User
 from kooperativet.auth.service import normalise_email
 from kooperativet.db import clock_of
 from kooperativet.jobs import JobContext, enqueue, handler
+from kooperativet.jobs.models import Job
 from kooperativet.mail import queue_mail
-from kooperativet.workflows.accounts import cooperative_name, link_url, member_language, valid_until
+from kooperativet.workflows.accounts import cooperative_name, link_url, login_owner, valid_until
 
 RESET_JOB = "password_reset_link"
 RESET_TEMPLATE = "password_reset"
@@ -39,12 +40,14 @@ def send_reset_link(context: JobContext, payload: Mapping[str, Any]) -> None:
     Run again after a crash, it sends a second link that supersedes the first: the person uses the later."""
     session = context.session
     settings = context.settings
-    user = session.scalar(select(User).where(User.email == payload["email"]))
+    address = payload["email"]
+    user = session.scalar(select(User).where(User.email == address)) if address else None
     if user is not None and user.is_active:
         now = clock_of(session)
         lifetime = timedelta(minutes=settings.password_reset_valid_minutes)
         issued = issue_link(session, user=user, purpose=LinkPurpose.reset, now=now, lifetime=lifetime)
-        language = member_language(session, user_id=user.id)
+        owner = login_owner(session, user_id=user.id)
+        language = owner.language
         queue_mail(
             session,
             to=user.email,
@@ -58,5 +61,14 @@ def send_reset_link(context: JobContext, payload: Mapping[str, Any]) -> None:
                 "minutes": settings.password_reset_valid_minutes,
             },
             secrets=[issued.token],
+            member_id=owner.member_id,
         )
+    forget_address(session, job_id=context.job_id)
     session.commit()
+
+
+def forget_address(session: Session, *, job_id: int) -> None:
+    """Empty the address from the job's payload once it is handled: it was needed only to find the login,
+    and a finished job must not keep anybody's address (a removed member's least of all, whose login no
+    longer has it; docs/personal-data.md). A failed attempt rolls this back with the rest and keeps it."""
+    session.get_one(Job, job_id).payload = {"email": None}

@@ -1,6 +1,6 @@
 """The purge after the retention period, whole: what removed members' retention no longer requires
-(``privacy.purge``: personnummer, birth date, payslips' personal content, certificates, receipts and the
-notices of their payslips) and the stored export files whose own retention has ended
+(``privacy.purge``: personnummer, birth date, payslips' personal content, certificates, receipts and every
+e-mail addressed to them) and the stored export files whose own retention has ended
 (``exports.service.retention``: AGI, pain.001 and SIE files, set by date, whoever they name).
 
 Both run here, in one transaction, because neither domain may import the other (the layers in

@@ -48,4 +48,5 @@ def queue_change_notice(session: Session, change: MemberChange) -> None:
             # A removal waits as a new account does; the message says salary stops only once it is confirmed.
             "removal": member.bank_account_removal_pending,
         },
+        member_id=member.id,
     )

@@ -39,8 +39,8 @@ def notify_payslips_ready(context: JobContext, payload: Mapping[str, Any]) -> No
 
 
 def notice_message_id(payslip_id: int) -> str:
-    """The Message-ID of the notice of a payslip: chosen here, so that a job run twice queues it once and the
-    purge after retention finds the notices of a purged member's payslips (``privacy.purge``)."""
+    """The Message-ID of the notice of a payslip: chosen here, so that a job run twice queues it once (the
+    notice records its member too, for the purge after retention: ``privacy.purge``)."""
     return f"<payslip-{payslip_id}@kooperativet.local>"
 
 
