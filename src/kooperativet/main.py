@@ -46,6 +46,7 @@ from kooperativet.workflows.accounts_router import router as accounts_router
 from kooperativet.workflows.clients_router import router as clients_router
 from kooperativet.workflows.commission_router import router as commission_router
 from kooperativet.workflows.jobs_router import router as jobs_router
+from kooperativet.workflows.logins_router import router as logins_router
 from kooperativet.workflows.mail_router import router as mail_router
 
 DESCRIPTION = """
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(auth_router)
     app.include_router(accounts_router)
+    app.include_router(logins_router)
     app.include_router(parties_router)
     app.include_router(clients_router)
     app.include_router(privacy_router)

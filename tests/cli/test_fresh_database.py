@@ -324,13 +324,21 @@ def test_tax_tables_import_refuses_bad_input_in_one_line(
     assert rows(database, "SELECT count(*) FROM tax_table_imports") == [(1,)]
 
 
-def test_audit_commands_on_a_log_with_no_entries(kooperativet: Kooperativet, folder: Path) -> None:
-    assert output(kooperativet("audit", "verify")) == [f"audit log intact: 0 entries, head {GENESIS}"]
+def test_audit_commands_on_a_log_of_the_logins_made_so_far(
+    kooperativet: Kooperativet, folder: Path, database: Engine
+) -> None:
+    # The first admin and the users made above are the log's only entries, each with no acting login.
+    made = rows(database, "SELECT payload FROM audit_events WHERE kind = 'login_created' ORDER BY id")
+    assert [json.loads(str(payload))["by_user_id"] for (payload,) in made] == [None, None]
+    ((entries, head),) = rows(database, "SELECT entries, hash FROM audit_head")
+    assert (entries, head != GENESIS) == (2, True)
+    assert output(kooperativet("audit", "verify")) == [f"audit log intact: 2 entries, head {head}"]
     assert output(kooperativet("audit", "seal")) == ["the audit log is keyed already"]
     out = folder / "audit.json"
-    assert output(kooperativet("audit", "export", "--out", str(out))) == [f"0 entries written to {out}"]
+    assert output(kooperativet("audit", "export", "--out", str(out))) == [f"2 entries written to {out}"]
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert (document["head"], document["entries"]) == ({"entries": 0, "hash": GENESIS}, [])
+    assert document["head"] == {"entries": 2, "hash": head}
+    assert [entry["kind"] for entry in document["entries"]] == ["login_created", "login_created"]
 
 
 def test_audit_commands_refuse_bad_input_in_one_line(kooperativet: Kooperativet, folder: Path) -> None:

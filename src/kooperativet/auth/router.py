@@ -16,9 +16,7 @@ from kooperativet.auth.schemas import (
     PasswordChange,
     RefreshRequest,
     TokenPair,
-    UserCreate,
     UserRead,
-    UserUpdate,
 )
 from kooperativet.auth.throttle import LoginThrottle
 
@@ -108,38 +106,7 @@ def list_users(
     return window.page([UserRead.from_model(u) for u in rows], total)
 
 
-@router.post("/users", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 409, 422))
-def create_user(body: UserCreate, _admin: AdminUser, session: DbSession) -> UserRead:
-    """Create a user with one or more roles (admin)."""
-    user = service.create_user(
-        session,
-        email=body.email,
-        full_name=body.full_name,
-        password=body.password,
-        roles=body.roles,
-        is_active=body.is_active,
-    )
-    return UserRead.from_model(user)
-
-
 @router.get("/users/{user_id}", responses=problem_responses(401, 403, 404))
 def get_user(user_id: int, _admin: AdminUser, session: DbSession) -> UserRead:
     """One user (admin)."""
     return UserRead.from_model(service.get_user(session, user_id=user_id))
-
-
-@router.patch("/users/{user_id}", responses=problem_responses(401, 403, 404, 409, 422))
-def update_user(user_id: int, body: UserUpdate, _admin: AdminUser, session: DbSession, now: Now) -> UserRead:
-    """Change a user's name, roles, active flag or password (admin). Send the ``version`` you read."""
-    user = service.get_user(session, user_id=user_id)
-    updated = service.update_user(
-        session,
-        user=user,
-        version=body.version,
-        now=now,
-        full_name=body.full_name,
-        roles=body.roles,
-        is_active=body.is_active,
-        password=body.password,
-    )
-    return UserRead.from_model(updated)

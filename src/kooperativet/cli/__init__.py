@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -135,6 +135,7 @@ def _seed(settings: Settings) -> None:
     from kooperativet.governance import rulebooks
     from kooperativet.parameters import service as parameters_service
     from kooperativet.parties import service as parties_service
+    from kooperativet.workflows.logins import create_login
 
     engine = make_engine(settings.resolved_database_url)
     with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
@@ -149,8 +150,14 @@ def _seed(settings: Settings) -> None:
             email = settings.admin_email or "admin@example.org"
             given = settings.admin_password.get_secret_value() if settings.admin_password else None
             password = given or secrets.token_urlsafe(12)
-            auth_service.create_user(
-                session, email=email, full_name="Administrator", password=password, roles=[Role.admin]
+            create_login(
+                session,
+                email=email,
+                full_name="Administrator",
+                password=password,
+                roles=[Role.admin],
+                by_user_id=None,
+                now=datetime.now(UTC),
             )
             typer.echo(f"first admin created: {email}")
             if given is None:
@@ -169,12 +176,12 @@ def create_user(
     ],
 ) -> None:
     """Create a user with one or more roles."""
-    from kooperativet.auth import service as auth_service
     from kooperativet.auth.models import Role
     from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
     from kooperativet.config import get_settings
     from kooperativet.db import make_engine, make_session_factory, transaction
     from kooperativet.errors import DomainError
+    from kooperativet.workflows.logins import create_login
 
     try:
         roles = [Role(r) for r in role]
@@ -186,8 +193,14 @@ def create_user(
     engine = make_engine(get_settings().resolved_database_url)
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
-            user = auth_service.create_user(
-                session, email=data.email, full_name=data.full_name, password=password, roles=data.roles
+            user = create_login(
+                session,
+                email=data.email,
+                full_name=data.full_name,
+                password=password,
+                roles=data.roles,
+                by_user_id=None,
+                now=datetime.now(UTC),
             )
             typer.echo(f"user {user.id} created: {user.email} ({', '.join(sorted(user.roles))})")
     except DomainError as exc:

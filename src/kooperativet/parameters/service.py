@@ -9,6 +9,8 @@ from typing import Final
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from kooperativet.audit.service import append_event
+from kooperativet.db import clock_of
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.parameters.catalog import (
     CATALOG,
@@ -59,6 +61,22 @@ def add_value(
     )
     session.add(row)
     session.flush()
+    # The value itself is a row anyone with the database could change; the chain is what shows it was
+    # changed afterwards (docs/audit.md, "Parameters"), so an auditor can trust the rate a payslip used.
+    append_event(
+        session,
+        kind="parameter_value_added",
+        payload={
+            "parameter_value_id": row.id,
+            "key": key,
+            "valid_from": valid_from.isoformat(),
+            "value": canonical,
+            "source": row.source,
+            "decision_reference": decision_reference,
+            "by_user_id": created_by_id,
+        },
+        now=clock_of(session),
+    )
     return row
 
 

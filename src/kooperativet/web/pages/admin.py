@@ -20,6 +20,7 @@ from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.meeting_words import ROLES
 from kooperativet.web.paging import page_count
 from kooperativet.web.templating import render
+from kooperativet.workflows.logins import change_login, create_login
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Admin = Annotated[User, Depends(require_web_roles(Role.admin))]
@@ -87,6 +88,7 @@ def create_user(
     request: Request,
     user: Admin,
     session: DbSession,
+    now: Now,
     email: Annotated[str, Form()] = "",
     full_name: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
@@ -102,13 +104,15 @@ def create_user(
 
     def create() -> User:
         data = UserCreate.model_validate({**values, "roles": roles or [], "password": password})
-        return users.create_user(
+        return create_login(
             session,
             email=data.email,
             full_name=data.full_name,
             password=data.password,
             roles=data.roles,
             is_active=data.is_active,
+            by_user_id=user.id,
+            now=now,
         )
 
     created = attempt(
@@ -158,10 +162,11 @@ def update_user(
 
     def update() -> None:
         data = UserUpdate.model_validate({**values, "roles": roles or [], "password": password or None})
-        users.update_user(
+        change_login(
             session,
             user=account,
             version=data.version,
+            by_user_id=user.id,
             now=now,
             full_name=data.full_name,
             roles=data.roles,

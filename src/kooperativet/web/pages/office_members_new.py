@@ -9,6 +9,7 @@ the request's transaction rolls back, so a refused form saves neither the login 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -35,6 +36,7 @@ from kooperativet.web.reads.office_members import logins_without_member
 from kooperativet.web.refusals import refusal_text
 from kooperativet.web.templating import gettext, render
 from kooperativet.workflows import invitations
+from kooperativet.workflows.logins import create_login
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
@@ -109,7 +111,16 @@ def register_member(
     data = _record(request, values, errors)
     new_login = _new_login(request, values, errors, logins=logins)
     if data is not None and not errors:
-        member_id = _register(request, session, data=data, values=values, new_login=new_login, errors=errors)
+        member_id = _register(
+            request,
+            session,
+            data=data,
+            values=values,
+            new_login=new_login,
+            errors=errors,
+            actor=user,
+            now=now,
+        )
         if member_id is not None and values["login"] == "invite":
             _invite(session, member_id=member_id, actor=user, settings=settings, now=now)
             return RedirectResponse(f"/office/members/{member_id}?registered=1&invited=1", status_code=303)
@@ -181,6 +192,8 @@ def _register(
     values: dict[str, str],
     new_login: UserCreate | None,
     errors: dict[str, str],
+    actor: User,
+    now: datetime,
 ) -> int | None:
     """The new member's id; or ``None`` with every refusal in ``errors`` (the caller rolls back)."""
     user_id = int(values["user_id"]) if values["login"] == "existing" else None
@@ -193,12 +206,14 @@ def _register(
             errors["email"] = _refusal(request, exc)
     if new_login is not None:
         try:
-            login = users.create_user(
+            login = create_login(
                 session,
                 email=new_login.email,
                 full_name=new_login.full_name,
                 password=new_login.password,
                 roles=new_login.roles,
+                by_user_id=actor.id,
+                now=now,
             )
             user_id = login.id
         except DomainError as exc:
