@@ -163,3 +163,77 @@ def assert_accessible(page: Page) -> None:
     page.wait_for_load_state("load")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
     assert results.violations_count == 0, results.generate_report()
+
+
+# What a person would have to scroll sideways to read: an element, or a text (a long word overflows its
+# box, which itself stays in the screen), ending to the right of the screen; and a frame that scrolls sideways
+# (a wide table in its .table-wrap), which keeps the page narrow while its content is still off the screen.
+# What is inside a box that clips or scrolls is that box's business: the box is the one named. Hidden elements
+# (display: none, visibility: hidden, the skip link parked to the left, screen-reader text clipped to 1 px) do
+# not count.
+_STICKING_OUT = """
+() => {
+  const screen = document.documentElement.clientWidth;
+  const beyond = (box) => box.width > 1 && box.height > 1 && box.right > screen + 0.5;
+  // Whether a box between the element and the page (or the element itself, for its text) scrolls or clips.
+  const clipped = (element, itself) => {
+    for (let box = itself ? element : element.parentElement; box && box !== document.body;
+         box = box.parentElement) {
+      if (getComputedStyle(box).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const name = (element) => {
+    let label = element.tagName.toLowerCase();
+    if (element.id) label += "#" + element.id;
+    for (const cls of element.classList) label += "." + cls;
+    const text = (element.innerText || element.value || "").trim().replace(/\\s+/g, " ");
+    return text ? `${label} "${text.slice(0, 40)}"` : label;
+  };
+  const out = new Map();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      // A word or a line too long for its box overflows it: the box stays in the screen, the text does not.
+      const holder = node.parentElement;
+      if (!node.textContent.trim() || out.has(holder)) continue;
+      if (!holder.checkVisibility({visibilityProperty: true}) || clipped(holder, true)) continue;
+      range.selectNodeContents(node);
+      const box = range.getBoundingClientRect();
+      if (beyond(box)) out.set(holder, `ends at ${Math.round(box.right)}px`);
+      continue;
+    }
+    if (!node.checkVisibility({visibilityProperty: true}) || clipped(node, false)) continue;
+    // A frame that scrolls sideways keeps the page narrow, but what it holds is still off the screen.
+    const scrolls = ["auto", "scroll"].includes(getComputedStyle(node).overflowX);
+    if (scrolls && node.scrollWidth > node.clientWidth + 1) {
+      out.set(node, `scrolls sideways, ${node.scrollWidth}px in ${node.clientWidth}px`);
+      continue;
+    }
+    const box = node.getBoundingClientRect();
+    if (!beyond(box)) continue;
+    // The outermost element that sticks out is named; its children that do so too come with it.
+    const parent = node.parentElement;
+    const parentOut = parent !== document.body && beyond(parent.getBoundingClientRect());
+    if (parentOut && !clipped(parent, false)) continue;
+    out.set(node, `ends at ${Math.round(box.right)}px`);
+  }
+  return {
+    screen,
+    scrolls: document.documentElement.scrollWidth,
+    out: [...out].map(([element, where]) => `${name(element)} ${where}`),
+  };
+}
+"""
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    """The page needs no sideways scrolling: the document is no wider than the screen, and no visible element
+    ends to the right of it (the offenders are named)."""
+    page.wait_for_load_state("load")  # the stylesheet applied, as a person sees the page
+    found = page.evaluate(_STICKING_OUT)
+    screen, scrolls, out = found["screen"], found["scrolls"], found["out"]
+    where = f"{page.url} is {scrolls}px wide on a {screen}px screen; sticking out: " + "; ".join(out[:12])
+    assert scrolls <= screen, where
+    assert not out, where

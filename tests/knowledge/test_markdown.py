@@ -47,8 +47,17 @@ def test_links_to_the_web_this_site_and_other_articles() -> None:
 def test_images_are_off_and_tables_on() -> None:
     html = to_html("![bild](https://example.se/x.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", slugs=())
     assert "<img" not in html
-    assert "<table>" in html
-    assert "<td>2</td>" in html
+    assert '<div class="table-wrap"><table class="stack">' in html
+    assert '<td data-label="b">2</td>' in html
+
+
+def test_a_tables_cells_carry_their_headings_for_the_phone() -> None:
+    """On a phone a row is a card: each cell says its column's heading, without the heading's markup."""
+    text = "| **Gräns** | `Period` | |\n|---|---|---|\n| 9 mån | 3 år | x |\n| 12 mån | 5 år | y |\n"
+    html = to_html(text, slugs=())
+    assert '<td data-label="Gräns">9 mån</td>' in html
+    assert '<td data-label="Period">5 år</td>' in html
+    assert "<td>y</td>" in html  # a column without a heading has no label
 
 
 def test_a_heading_of_the_first_level_in_the_text_is_a_section_heading() -> None:

@@ -235,13 +235,18 @@ def test_the_list_shows_her_commissions_in_words_with_invoice_payment_and_salary
     assert "Utkast" in html
     assert "Någon annans uppdrag" not in html
     assert "Folkteatern i Mellanstad AB" in html
-    assert '<span class="nowrap">2026-10-01</span> – <span class="nowrap">2026-10-17</span>' in html
+    # Each date is kept on one line on a phone, and says its day to the machine as well.
+    assert (
+        '<time class="nowrap" datetime="2026-10-01">2026-10-01</time> – '
+        '<time class="nowrap" datetime="2026-10-17">2026-10-17</time>'
+    ) in html
     assert "9\N{NO-BREAK SPACE}500,50 kr" in html  # 2 × 4 750,25, excl. VAT
     # Due 19 November, 5 000 of 10 071 paid, and today is the 20th: past due.
     assert "Fakturerat, betalningen är försenad" in html
     assert (
-        '2026-0007</span>, förfaller <span class="nowrap">2026-11-19</span><br>Inte betald, förfallen'
-        '<br>5\N{NO-BREAK SPACE}000,00 kr betalt <span class="nowrap">2026-11-02</span>' in html
+        '2026-0007</span>, förfaller <time class="nowrap" datetime="2026-11-19">2026-11-19</time><br>'
+        "Inte betald, förfallen<br>5\N{NO-BREAK SPACE}000,00 kr betalt "
+        '<time class="nowrap" datetime="2026-11-02">2026-11-02</time>' in html
     )
     assert 'lönespecifikation <span class="nowrap">L2026-0003</span>, utbetald' in html
     assert html.index("Höstens utkast") < html.index("Konsert i oktober")  # latest period first, as the API
@@ -410,7 +415,7 @@ def test_a_draft_is_handed_in_after_its_warnings_are_shown(
     assert saved.status == AssignmentStatus.submitted
     after = browser_client.get(answer.headers["location"]).text
     assert "Inskickat, väntar på godkännande" in after
-    assert "Inskickat 20" in after  # the history: handed in at a moment
+    assert 'Inskickat <time class="nowrap" datetime="20' in after  # the history: handed in at a moment
 
 
 def test_a_stale_version_is_said_in_words_and_the_typing_is_kept(
@@ -539,7 +544,9 @@ def test_the_start_page_shows_her_drafts_submissions_and_overdue_invoices(
     assert "Väntar på kassören" in html
     assert "Obetalda fakturor efter förfallodagen (1)" in html
     assert "2026-0012" in html
-    assert "9\N{NO-BREAK SPACE}071,00 kr, förföll 2026-11-19" in html
+    assert (
+        '9\N{NO-BREAK SPACE}071,00 kr, förföll <time class="nowrap" datetime="2026-11-19">2026-11-19</time>'
+    ) in html
 
 
 def test_the_list_runs_as_many_statements_for_100_commissions_as_for_1(

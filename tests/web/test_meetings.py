@@ -386,7 +386,7 @@ def test_notice_attendance_proxies_and_opening_through_the_forms(
     assert session.get(Meeting, meeting.id).status == MeetingStatus.planned
     assert post(board, f"{here}/notice", f"{here}/notice", {"text": "Välkomna i dag."}).status_code == 303
     shown = board.get(here).text
-    assert "Kallelsen gick ut 2026-11-20." in shown
+    assert 'Kallelsen gick ut <time class="nowrap" datetime="2026-11-20">2026-11-20</time>.' in shown
     assert "Kallelsen gick ut senare än röstreglerna tillåter." in shown
     assert "Köad som e-post till varje medlem med e-postadress" in shown  # the worker sends it
     notices = session.scalars(select(OutgoingMail).where(OutgoingMail.template == "meeting_notice")).all()

@@ -190,7 +190,8 @@ def test_the_start_page_shows_the_latest_payslip(browser_client: TestClient, pai
     html = browser_client.get("/").text
     # The date is kept on one line: a phone broke it at a hyphen ("2026-" over "11-25").
     assert (
-        'Din senaste lön: 10\N{NO-BREAK SPACE}014,28 kr den <span class="nowrap">2026-11-25</span>.' in html
+        "Din senaste lön: 10\N{NO-BREAK SPACE}014,28 kr den "
+        '<time class="nowrap" datetime="2026-11-25">2026-11-25</time>.' in html
     )
     assert f'href="/pay/payslips/{alva.payslip.id}.pdf"' in html
     assert "nära en gräns" not in html  # 10 days are far from 270

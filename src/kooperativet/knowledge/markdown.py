@@ -71,7 +71,33 @@ def _link_open(
 def _table_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
+    """A table stacks on a phone (the stylesheet's ``table.stack``): each row a card, each cell labelled with
+    its column's heading, since a guide's table of sentences scrolled sideways is not read."""
+    tokens[idx].attrSet("class", "stack")
+    _label_cells(tokens, idx)
     return '<div class="table-wrap">' + self.renderToken(tokens, idx, options, env)
+
+
+def _label_cells(tokens: Sequence[Token], start: int) -> None:
+    headings: list[str] = []
+    column = 0
+    for position in range(start + 1, len(tokens)):
+        token = tokens[position]
+        if token.type == "table_close":
+            return
+        if token.type == "tr_open":
+            column = 0
+        elif token.type == "th_open":
+            headings.append(_plain_text(tokens[position + 1]))
+        elif token.type == "td_open":
+            if column < len(headings) and headings[column]:
+                token.attrSet("data-label", headings[column])
+            column += 1
+
+
+def _plain_text(inline: Token) -> str:
+    """A heading cell's words without their markup (``**Gräns**`` labels a cell as ``Gräns``)."""
+    return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
 
 
 def _table_close(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import Path
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -37,6 +38,27 @@ def moment(value: datetime | None, language: str = "sv") -> str:
     return str(format_datetime(value, pattern, tzinfo=SWEDEN, locale=LOCALES[language]))
 
 
+def on_one_line(text: str, machine: str) -> Markup:
+    """A date as a page shows it: a ``<time>`` that never breaks (``2026-`` over ``11-30`` on a phone, or
+    ``4 Dec`` over ``2026``), with the machine-readable value for browsers and screen readers."""
+    return Markup('<time class="nowrap" datetime="{}">{}</time>').format(machine, text)
+
+
+def day_markup(day: date | None, language: str = "sv") -> Markup | str:
+    """``|day``: :func:`short_date` kept on one line. ``|day_text`` is the plain text, for a page's title,
+    an attribute or an ``<option>``, where markup has no place."""
+    return "–" if day is None else on_one_line(short_date(day, language), day.isoformat())
+
+
+def moment_markup(value: datetime | None, language: str = "sv") -> Markup | str:
+    """``|moment``: :func:`moment` kept on one line (``|moment_text`` is the plain text)."""
+    if value is None:
+        return "–"
+    # A moment stored without its zone is UTC, as Babel reads it.
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return on_one_line(moment(value, language), aware.astimezone(SWEDEN).isoformat(timespec="minutes"))
+
+
 def amount(value: Decimal | str | None, language: str = "sv") -> str:
     """Money as on the PDFs (``12 772,57``); empty values show a dash, never ``None``."""
     return "–" if value is None or value == "" else money(Decimal(value), language)
@@ -56,8 +78,10 @@ def environment(language: str) -> Environment:
     env.filters["money"] = partial(amount, language=language)
     env.filters["quantity"] = partial(quantity, language=language)
     env.filters["percent"] = partial(percent, language=language)
-    env.filters["day"] = partial(short_date, language=language)
-    env.filters["moment"] = partial(moment, language=language)
+    env.filters["day"] = partial(day_markup, language=language)
+    env.filters["moment"] = partial(moment_markup, language=language)
+    env.filters["day_text"] = partial(short_date, language=language)
+    env.filters["moment_text"] = partial(moment, language=language)
     return env
 
 
