@@ -116,7 +116,7 @@ def test_the_page_fits_a_phone(phones: dict[str, Page], email: str, path: str, l
         href = phone.locator(link).first.get_attribute("href")
         assert href, f"no link {link} on {path}"
         _open(phone, href)
-    screenshot(phone, _name(email, path, link))
+    screenshot(phone, f"phones/{_name(email, path, link)}")  # a folder of their own beside the docs' pictures
     assert_fits_the_screen(phone)
 
 
