@@ -192,6 +192,18 @@ def test_the_meeting_pages_fit_a_phone(phone: Page) -> None:
     assert_accessible(phone)
 
 
+def test_a_member_reads_the_notice_and_its_agenda_on_the_meeting_page(page: Page) -> None:
+    sign_in(page, "dagny@example.se")
+    page.goto("/meetings")
+    page.get_by_role("link", name="Årsmöte 2026").first.click()
+    expect(page.get_by_role("heading", name="Kallelsen som den skickades")).to_be_visible()
+    expect(page.get_by_text("Välkommen till årsmötet. Dagordning och handlingar bifogas.")).to_be_visible()
+    notice_agenda = page.locator("#notice ~ .card ol li")
+    expect(notice_agenda.first).to_have_text("Mötets öppnande och val av funktionärer")
+    assert_accessible(page)
+    screenshot(page, "meetings-meeting")
+
+
 def test_the_administrator_manages_users_and_the_cooperative(page: Page) -> None:
     sign_in(page, "admin@interimkultur.example.se")
     page.get_by_role("link", name="Administration").click()

@@ -571,3 +571,27 @@ def test_a_draft_named_by_something_that_is_no_sha256_is_a_422(
     )
 
     assert refused.status_code == 422
+
+
+def test_the_minutes_of_a_meeting_nobody_attended_do_not_call_it_quorate(
+    api: TestClient, assembly: Assembly, clock, session: Session
+) -> None:
+    meeting_id = plan_meeting(api, assembly)
+    headers = assembly.officer.headers
+    api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "Kallelse"}, headers=headers)
+    clock["now"] = MEETING_OPENS
+    api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=headers)
+    _officials(api, assembly, meeting_id)
+    # The default rulebook sets no quorum for a general meeting: the rule alone would call it quorate.
+    assert api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["quorum"]["quorate"] is True
+    api.post(f"{API}/meetings/{meeting_id}/close", headers=headers)
+    drawn = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers)
+    assert drawn.status_code == 201, drawn.text
+    html = session.get(Minutes, drawn.json()["id"]).html
+    assert html is not None
+    words = " ".join(html.split())
+    assert (
+        "Ingen var närvarande eller företrädd genom ombud, så mötet var <strong>inte beslutfört</strong>."
+        in words
+    )
+    assert "Mötet var beslutfört" not in words

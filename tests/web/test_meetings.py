@@ -213,7 +213,7 @@ def test_an_open_vote_shows_who_voted_how_and_the_result(
 def test_a_ballot_without_a_choice_or_from_someone_absent_is_refused_by_its_field(
     board: TestClient, voters: list[TestClient], meeting: Meeting, session
 ) -> None:
-    vote_id = open_vote(board, meeting, method="open", question="Ny stadga?", decision_kind="statute_change")
+    vote_id = open_vote(board, meeting, method="open", question="Sommarfest?", decision_kind="ordinary")
     page = f"/meetings/votes/{vote_id}"
     empty = post(voters[0], page, f"{page}/ballot", {"choice": ""})
     assert empty.status_code == 422

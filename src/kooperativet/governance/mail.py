@@ -21,6 +21,20 @@ QUEUED = "queued"
 NO_RECIPIENTS = "no_recipients"
 
 
+def notice_agenda(meeting: Meeting) -> list[dict[str, object]]:
+    """The agenda the notice lists, numbered in its order; a statute change is marked and carries its
+    proposal, since the notice must give the change's essential content (SFS 2018:672 6 kap. 22 §)."""
+    return [
+        {
+            "number": number,
+            "title": item.title,
+            "statute_change": item.statute_change,
+            "text": item.text if item.statute_change else None,
+        }
+        for number, item in enumerate(meeting.items, start=1)
+    ]
+
+
 def queue_notice(
     session: Session, *, meeting: Meeting, members: list[Member], text: str, settings: Settings
 ) -> tuple[str, str]:
@@ -28,6 +42,7 @@ def queue_notice(
     if not members:
         return NO_RECIPIENTS, "nobody entitled has an e-mail address; send the notice another way"
     cooperative = session.scalar(select(Cooperative.name).order_by(Cooperative.id).limit(1))
+    agenda = notice_agenda(meeting)
     messages = []
     for member in members:
         assert member.email is not None
@@ -42,6 +57,7 @@ def queue_notice(
                     "held_on": meeting.held_on,
                     "location": meeting.location,
                     "text": text,
+                    "agenda": agenda,
                 },
                 member_id=member.id,
             )

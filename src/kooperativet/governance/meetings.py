@@ -145,6 +145,10 @@ def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -
     require_status(meeting, MeetingStatus.planned)
     meeting.noticed_on = today
     meeting.notice_text = text
+    # The notice lists the agenda as it stands: these items, and only these, were announced (a statute
+    # change is decided only under an item the notice announced, SFS 2018:672 6 kap. 22 §).
+    for item in meeting.items:
+        item.noticed_on = today
     meeting.version += 1
     session.flush()
     return check_notice(session, meeting=meeting)
@@ -241,7 +245,9 @@ def set_officials(session: Session, *, meeting: Meeting, data: OfficialsUpdate) 
     adjusters = {data.adjuster1_member_id, data.adjuster2_member_id}
     if len(adjusters) != 2 or data.chair_member_id in adjusters:
         raise RuleViolation(
-            "two different adjusters are needed, neither of them the chair", field="adjuster2_member_id"
+            "two different adjusters are needed, neither of them the chair",
+            code="adjusters_not_distinct",
+            field="adjuster2_member_id",
         )
     for field, member_id in data.model_dump().items():
         setattr(meeting, field, member_id)
@@ -278,7 +284,9 @@ def register_proxy(session: Session, *, meeting: Meeting, data: ProxyCreate) -> 
     current_member(session, data.principal_member_id, on=meeting.held_on, field="principal_member_id")
     current_member(session, data.attendee_member_id, on=meeting.held_on, field="attendee_member_id")
     if data.principal_member_id == data.attendee_member_id:
-        raise RuleViolation("a member cannot be their own proxy", field="attendee_member_id")
+        raise RuleViolation(
+            "a member cannot be their own proxy", code="proxy_for_oneself", field="attendee_member_id"
+        )
     if data.principal_member_id in present_members(meeting):
         raise Conflict("the member is present and votes in person", code="principal_present")
     existing = [

@@ -128,6 +128,9 @@ class AgendaItem(Base):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str | None] = mapped_column(Text, doc="the proposal or the motion")
     statute_change: Mapped[bool] = mapped_column(default=False)
+    noticed_on: Mapped[date | None] = mapped_column(
+        doc="the day of the latest notice (kallelse) that listed the item; None: added after every notice"
+    )
     motion_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     board_answer: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str | None] = mapped_column(Text, doc="what the meeting decided, for the minutes")

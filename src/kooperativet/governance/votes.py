@@ -23,6 +23,7 @@ from kooperativet.governance.board import voting_board
 from kooperativet.governance.meetings import get_item, present_members, quorum, require_status
 from kooperativet.governance.members import existing_member
 from kooperativet.governance.models import (
+    AgendaItem,
     Meeting,
     MeetingStatus,
     OpenVoteCast,
@@ -46,6 +47,8 @@ from kooperativet.parameters import catalog
 from kooperativet.parties.models import Member
 
 SECRET_METHODS = frozenset({VoteMethod.secret, VoteMethod.election})
+#: The decisions that change the statutes, each with its qualified majority (SFS 2018:672 6 kap. 35–36 §§).
+STATUTE_CHANGES = frozenset({DecisionKind.STATUTE_CHANGE, DecisionKind.STATUTE_CHANGE_RAISING_DUTIES})
 
 
 def _check_parameter(proposal: ParameterProposal | None) -> None:
@@ -138,6 +141,7 @@ def open_vote(
         raise RuleViolation("an election is held with method election", field="decision_kind")
     if not board_meeting and kind is DecisionKind.BOARD:
         raise RuleViolation("board decisions are made by the board", field="decision_kind")
+    _check_statute_change(kind, item)
     if not board_meeting and not quorum(session, meeting=meeting).quorate:
         raise Conflict("the meeting is not quorate", code="not_quorate")
     item = conduct.item_for_vote(session, meeting=meeting, item=item, question=data.question, now=now)
@@ -157,6 +161,36 @@ def open_vote(
     return _new_vote(
         session, vote=vote, excluded=data.excluded_member_ids, proposal=data.sets_parameter, now=now
     )
+
+
+def _check_statute_change(kind: DecisionKind, item: AgendaItem | None) -> None:
+    """A statute change is decided with its qualified majority, and only under an agenda item marked as a
+    statute change that the notice announced (SFS 2018:672 6 kap. 22 § and 35 §): members who stayed away
+    because the notice said nothing of it would otherwise be bound by a change they never heard of. Under
+    such an item only the statute change itself is put, so the ordinary majority cannot decide it."""
+    changes_statutes = kind in STATUTE_CHANGES
+    if item is None:
+        if changes_statutes:
+            raise RuleViolation(
+                "a statute change is decided under an agenda item marked as a statute change in the notice",
+                code="statute_change_not_on_agenda",
+                field="agenda_item_id",
+            )
+        return
+    if changes_statutes != item.statute_change:
+        raise RuleViolation(
+            f"agenda item {item.id} is {'' if item.statute_change else 'not '}marked as a statute change; "
+            "a statute change, and only it, is decided under such an item, with its qualified majority",
+            code="statute_change_item",
+            field="decision_kind",
+        )
+    if changes_statutes and item.noticed_on is None:
+        raise RuleViolation(
+            f"agenda item {item.id} was added after the notice went out; a statute change must be announced "
+            "in the notice",
+            code="statute_change_not_on_agenda",
+            field="agenda_item_id",
+        )
 
 
 def _add_tally_key(vote: Vote, *, passphrase: str | None, bits: int, rng: random.Random) -> None:
@@ -231,35 +265,49 @@ def vote_day(vote: Vote, meeting: Meeting | None) -> date:
 
 def _check_voter(session: Session, *, vote: Vote, caster: Member, data: BallotCreate) -> int:
     """The member whose vote this is (the caster, or the principal of the caster's proxy)."""
+    voter_id = data.on_behalf_of_member_id or caster.id
+    refusal = voter_refusal(
+        session, vote=vote, caster=caster, voter_id=voter_id, by_proxy=data.on_behalf_of_member_id is not None
+    )
+    if refusal is not None:
+        raise refusal
+    return voter_id
+
+
+def voter_refusal(
+    session: Session, *, vote: Vote, caster: Member, voter_id: int, by_proxy: bool
+) -> RuleViolation | None:
+    """Why ``caster`` may not cast the vote of ``voter_id`` (her own, or by proxy) on ``vote``; None when she
+    may. The one statement of who votes: casting refuses by it, and the web offers a ballot only to those
+    it lets through. Whether she has voted already is not asked here."""
     meeting = session.get(Meeting, vote.meeting_id) if vote.meeting_id is not None else None
     day = vote_day(vote, meeting)
-    voter_id = data.on_behalf_of_member_id or caster.id
     holds_proxy = meeting is not None and any(
         p.principal_member_id == voter_id and p.attendee_member_id == caster.id for p in meeting.proxies
     )
-    if data.on_behalf_of_member_id is not None and not holds_proxy:
-        raise RuleViolation(
+    if by_proxy and not holds_proxy:
+        return RuleViolation(
             f"you hold no proxy for member {voter_id} at this meeting",
             code="no_proxy",
             field="on_behalf_of_member_id",
         )
     if voter_id in excluded_of(vote):
-        raise RuleViolation(f"member {voter_id} is disqualified (jäv) on this matter", code="voter_excluded")
+        return RuleViolation(f"member {voter_id} is disqualified (jäv) on this matter", code="voter_excluded")
     # SFS 2018:672 6 kap. 27 §: a disqualified member votes neither herself nor "som ombud för någon annan".
     if caster.id in excluded_of(vote):
-        raise RuleViolation(
+        return RuleViolation(
             "you are disqualified (jäv) on this matter and may not vote as another's proxy either",
             code="voter_excluded",
         )
     voter = existing_member(session, voter_id, field="on_behalf_of_member_id")
     if not voter.is_current_on(day) or not caster.is_current_on(day):
-        raise RuleViolation("only current members vote", code="not_a_current_member")
+        return RuleViolation("only current members vote", code="not_a_current_member")
     board_vote = vote.method in (VoteMethod.board, VoteMethod.per_capsulam)
     if board_vote and voter_id not in voting_board(session, on=day):
-        raise RuleViolation("only the board's members vote on a board decision", code="not_on_the_board")
+        return RuleViolation("only the board's members vote on a board decision", code="not_on_the_board")
     if meeting is not None and caster.id not in present_members(meeting):
-        raise RuleViolation("register your attendance at the meeting first", code="not_present")
-    return voter_id
+        return RuleViolation("register your attendance at the meeting first", code="not_present")
+    return None
 
 
 def cast_vote(

@@ -119,6 +119,16 @@ REFUSALS: Final = {
     "proxy_expired": N_("The proxy has expired."),
     "proxy_over_limit": N_("This member already holds as many proxies as the rulebook allows."),
     "proxy_duplicate_principal": N_("This member is already represented by a proxy."),
+    "proxy_for_oneself": N_("A member cannot be her own proxy: the proxy is another member."),
+    "adjusters_not_distinct": N_("Choose two different adjusters, neither of them the chair."),
+    "statute_change_item": N_(
+        "A change of the statutes is decided only under an agenda item marked as a statute change, and such "
+        "an item decides nothing else. Choose the item and what is decided to match."
+    ),
+    "statute_change_not_on_agenda": N_(
+        "A change of the statutes is decided only under an agenda item the notice announced as a statute "
+        "change. Choose that item; a change the notice did not announce waits for a meeting called with it."
+    ),
     "officials_missing": N_("Choose the chair, the secretary and two adjusters before drawing up minutes."),
     "correction_reason_required": N_("The minutes are adjusted and locked: write why they are corrected."),
     "minutes_locked": N_("The minutes are already adjusted and locked."),

@@ -37,10 +37,11 @@ def check_notice(
 ) -> NoticeCheck:
     """Check that notice (kallelse) of a meeting was given within the rulebook's window for its kind.
 
-    Lag (2018:672) 6 kap. 18 §: notice of an ordinary meeting, and of an extra meeting where a statute change
-    is on the agenda, goes out at the earliest six and at the latest four weeks before; of another extra
-    meeting at the earliest six and at the latest two weeks before. Both ends are inclusive: notice exactly
-    four weeks before an ordinary meeting is in time. A statute change narrows the meeting's own window.
+    Lag (2018:672) 6 kap. 17 §: notice of an ordinary meeting goes out at the earliest six and at the latest
+    four weeks before; 6 kap. 18 §: of an extra meeting at the earliest six and at the latest two weeks
+    before, but at the latest four weeks before when a statute change is on its agenda. Both ends are
+    inclusive: notice exactly four weeks before an ordinary meeting is in time. A statute change narrows the
+    meeting's own window.
     """
     if meeting is MeetingKind.BOARD:
         if statute_change_on_agenda:

@@ -151,7 +151,7 @@ def default_rulebook() -> Rulebook:
       of those present, a tie goes to the chair (7 kap., styrelsens beslutförhet);
     - general meetings: no quorum (the law has none);
     - notice: ordinary meeting and any meeting with a statute change 6–4 weeks before, other extra meetings
-      6–2 weeks before (6 kap. 18 §); board meetings, which the law leaves to the stadgar, 7 days before;
+      6–2 weeks before (6 kap. 17–18 §§); board meetings, which the law leaves to the stadgar, 7 days before;
     - proxies: allowed, one per attendee, a dated fullmakt valid at most one year (6 kap., ombud);
     - secret ballot at elections when a member asks (the usual stadgar clause);
     - votes may not be changed; a vote with an end time may close early once every eligible voter has voted.

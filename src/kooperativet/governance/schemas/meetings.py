@@ -46,6 +46,9 @@ class AgendaItemRead(ReadSchema):
     title: str
     text: str | None
     statute_change: bool
+    noticed_on: date | None = Field(
+        description="the day of the latest notice that listed the item; null: added after every notice"
+    )
     motion_by_member_id: int | None
     board_answer: str | None
     decision: str | None
@@ -138,6 +141,9 @@ class MeetingRead(ReadSchema):
     status: MeetingStatus
     rulebook_id: int
     noticed_on: date | None
+    notice_text: str | None = Field(
+        description="the board's notice as it went out (the latest, if sent again)"
+    )
     notice_mail_status: str | None
     notice_override_reason: str | None
     early_opening_reason: str | None

@@ -19,12 +19,14 @@ from kooperativet.governance import meetings, members, reads, results, verificat
 from kooperativet.governance.board import voting_board
 from kooperativet.governance.models import Meeting, Vote, VoteMethod, VoteStatus
 from kooperativet.governance.schemas.votes import BallotCreate, VoteClose
+from kooperativet.parties.models import Member
 from kooperativet.web.dependencies import CheckedForm, WebUser
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import PageRoute
 from kooperativet.web.meeting_words import majority_words
 from kooperativet.web.pages.meetings import Runner, see_other, show
 from kooperativet.web.reads import meetings as read
+from kooperativet.web.refusals import REFUSALS
 from kooperativet.web.templating import gettext
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -48,29 +50,42 @@ def turnout(session: DbSession, *, vote: Vote, meeting: Meeting | None) -> dict[
     return {"voted": votes.voted_count(session, vote=vote), "entitled": may_vote}
 
 
-def _voters(session: DbSession, *, vote: Vote, member_id: int | None) -> list[int]:
-    """Whom the signed-in member may still vote for here: herself and those whose proxy she holds."""
+def _voters(session: DbSession, *, vote: Vote, member_id: int | None) -> tuple[list[int], str | None]:
+    """Whom the signed-in member may still vote for here (herself and those whose proxy she holds), by the
+    voter rules casting applies (``votes.voter_refusal``), so the page never offers a ballot it would refuse;
+    and, when she has not voted and may not, the code of the rule that stops her."""
     if member_id is None or vote.status != VoteStatus.open:
-        return []
+        return [], None
+    caster = session.get(Member, member_id)
+    assert caster is not None
     held = (
         read.proxies_held(session, meeting_id=vote.meeting_id, member_id=member_id) if vote.meeting_id else []
     )
     candidates = [member_id, *held]
     voted = read.has_voted(session, vote=vote, member_ids=candidates)
-    return [i for i in candidates if i not in voted]
+    refusals = {
+        i: votes.voter_refusal(session, vote=vote, caster=caster, voter_id=i, by_proxy=i != member_id)
+        for i in candidates
+        if i not in voted
+    }
+    own = refusals.get(member_id)
+    return [i for i, refusal in refusals.items() if refusal is None], own.code if own else None
 
 
 def vote_context(session: DbSession, *, vote: Vote, user: User) -> dict[str, Any]:
     meeting = _meeting_of(session, vote)
     shown = reads.vote_read(session, vote)
     member_id = read.member_id_of(session, user_id=user.id)
+    voters, not_voting = _voters(session, vote=vote, member_id=member_id)
     return {
         "vote": shown,
         "meeting": meeting,
         "names": read.member_names(session),
         "turnout": turnout(session, vote=vote, meeting=meeting),
         "member_id": member_id,
-        "voters": _voters(session, vote=vote, member_id=member_id),
+        "voters": voters,
+        #: Why she does not vote herself (a ``web.refusals`` code), when she has not voted and may not.
+        "not_voting": REFUSALS.get(not_voting) if not_voting else None,
         "majority": majority_words(shown.result),
         "turnout_percent": _turnout_percent(shown.result),
         "secret": vote.method in votes.SECRET_METHODS,
