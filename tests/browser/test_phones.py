@@ -35,6 +35,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     (MEMBER, "/kb/employment-per-assignment", None),
     (MEMBER, "/kb/tax", None),
     (MEMBER, "/meetings", None),
+    (MEMBER, "/meetings", "main table a[href^='/meetings/']"),
     (MEMBER, "/account/password", None),
     (TREASURER, "/", None),
     (TREASURER, "/office", None),
