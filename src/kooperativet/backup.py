@@ -2,6 +2,10 @@
 
 SQLite copies page by page while other connections keep working, and the copy is a transaction-consistent
 database file. PostgreSQL is dumped in ``pg_dump``'s custom format, restored with ``pg_restore``.
+
+A backup holds every member's personal data (encrypted) and the audit log, so it is written readable by its
+owner only (0600), and a folder made for it is 0700. It is useless without the keys, which are never in it:
+:func:`keys_to_restore` names them by their ids, for the operator to keep apart from the backup.
 """
 
 from __future__ import annotations
@@ -10,9 +14,17 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL, make_url
+
+if TYPE_CHECKING:
+    from kooperativet.config import Settings
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
 
 
 class BackupFailed(RuntimeError):
@@ -26,14 +38,77 @@ def backup_database(database_url: str, destination: Path) -> Path:
         if not url.database or url.database == ":memory:":
             raise BackupFailed("an in-memory database cannot be backed up")
         _refuse_the_database_itself(Path(url.database), destination)
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(destination)
         _backup_sqlite(Path(url.database), destination)
     elif url.get_backend_name() == "postgresql":
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(destination)
         _backup_postgresql(url.set(drivername="postgresql"), destination)
     else:
         raise BackupFailed(f"no backup method for {url.get_backend_name()}")
+    os.chmod(destination, PRIVATE_FILE)  # a copy's journal, or pg_dump, must not have widened it
     return destination
+
+
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` if it does not exist, and any missing parents: each folder made is 0700."""
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in missing:
+        os.chmod(made, PRIVATE_FOLDER)
+
+
+def _private_file(destination: Path) -> None:
+    """Create ``destination`` empty and 0600 before anything is written into it (an existing file is made
+    0600 first), so the data is never readable by others, not even while it is being written."""
+    if destination.exists() or destination.is_symlink():
+        os.chmod(destination, PRIVATE_FILE)
+    private_folder(destination.parent)
+    os.close(os.open(destination, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+
+
+@dataclass(frozen=True)
+class NeededKey:
+    """A key a restore of the backup needs: which setting takes it and its public id (never the key)."""
+
+    setting: str
+    ids: tuple[str, ...]
+    configured: bool = True
+
+
+def keys_to_restore(settings: Settings) -> list[NeededKey]:
+    """The keys a restore of the configured database needs, by id: every data key its personal data is
+    encrypted under (the current one when there is none yet), the blind-index key and the audit key."""
+    from kooperativet import encryption
+    from kooperativet.all_models import Base
+    from kooperativet.db import READ_ONLY, make_engine
+
+    keyring = encryption.keyring_from(settings)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
+            in_use = encryption.key_ids_in_use(connection, metadata=Base.metadata)
+    finally:
+        engine.dispose()
+    configured = {encryption.key_id(key) for key in (keyring.current, *keyring.retired)}
+    data_keys = tuple(sorted(in_use)) or (keyring.current_id,)
+    only_current = data_keys == (keyring.current_id,)
+    return [
+        NeededKey(
+            "KOOPERATIVET_DATA_KEY"
+            if only_current
+            else "KOOPERATIVET_DATA_KEY, KOOPERATIVET_RETIRED_DATA_KEYS",
+            data_keys,
+            configured=set(data_keys) <= configured,
+        ),
+        NeededKey(
+            "KOOPERATIVET_BLIND_INDEX_KEY",
+            (encryption.fingerprint(keyring.blind_index_key, label="blind index key"),),
+        ),
+        NeededKey(
+            "KOOPERATIVET_AUDIT_KEY",
+            (encryption.fingerprint(settings.audit_signing_key, label="audit key"),),
+        ),
+    ]
 
 
 def _refuse_the_database_itself(source: Path, destination: Path) -> None:

@@ -20,7 +20,8 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -33,13 +34,14 @@ from sqlalchemy import (
     String,
     Text,
     column,
+    func,
     select,
     table,
     type_coerce,
     update,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.types import TypeDecorator
 
 from kooperativet.config import Settings, get_settings
@@ -64,7 +66,13 @@ def stored_length(characters: int) -> int:
 
 def key_id(key: bytes) -> str:
     """A short public fingerprint of a data key (not the key: SHA-256 of a label and the key)."""
-    return hashlib.sha256(b"kooperativet data key\x00" + key).hexdigest()[:KEY_ID_CHARACTERS]
+    return fingerprint(key, label="data key")
+
+
+def fingerprint(key: bytes, *, label: str) -> str:
+    """A short public id of a key of kind ``label`` ("data key", "blind index key", "audit key"): names the
+    key to look for (a backup's keys, a refusal at start-up) without revealing anything of it."""
+    return hashlib.sha256(f"kooperativet {label}".encode() + b"\x00" + key).hexdigest()[:KEY_ID_CHARACTERS]
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,19 @@ def use(keyring: Keyring) -> Keyring:
     return keyring
 
 
+@contextmanager
+def using(keyring: Keyring) -> Iterator[Keyring]:
+    """Use ``keyring`` in this process for the block, then what was configured before (or nothing): the demo
+    encrypts under keys of its own without leaving them to what runs after it in the same process."""
+    global _keyring
+    before = _keyring
+    _keyring = keyring
+    try:
+        yield keyring
+    finally:
+        _keyring = before
+
+
 def current() -> Keyring:
     """The process's keyring; configured from the environment's settings on first use if nobody did."""
     return _keyring if _keyring is not None else configure(get_settings())
@@ -235,6 +256,32 @@ def encrypted_columns(metadata: MetaData) -> list[tuple[str, str, str]]:
         if isinstance(col.type, EncryptedString | EncryptedJSON)
     ]
     return sorted(found)
+
+
+def key_ids_in_use(connection: Connection | Session, *, metadata: MetaData) -> set[str]:
+    """The id of every data key some stored value was encrypted with (one scan of each encrypted column)."""
+    found: set[str] = set()
+    start = len(FORMAT_VERSION) + 2  # SQL counts from 1: the id follows "v1:"
+    for table_name, column_name, _context in encrypted_columns(metadata):
+        stored = column(column_name, String())
+        kid = func.substr(stored, start, KEY_ID_CHARACTERS)
+        query = select(kid).select_from(table(table_name, stored)).where(stored.is_not(None)).distinct()
+        found.update(str(value) for value in connection.scalars(query))
+    return found
+
+
+def missing_key_ids(
+    connection: Connection | Session, *, metadata: MetaData, keyring: Keyring | None = None
+) -> list[str]:
+    """The ids of the data keys the database (the tables of ``metadata``) holds values under and ``keyring``
+    (the process's by default) does not have, sorted; empty when every value can be read, and on an empty
+    database.
+
+    A backup restored under a freshly generated key, or a retired key dropped before ``keys rotate`` ran,
+    shows here at start-up instead of as an error on the first page that shows a personnummer."""
+    keyring = keyring or current()
+    configured = {key_id(key) for key in (keyring.current, *keyring.retired)}
+    return sorted(key_ids_in_use(connection, metadata=metadata) - configured)
 
 
 def rotate(connection: Connection, *, metadata: MetaData, keyring: Keyring) -> int:

@@ -21,6 +21,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from kooperativet import encryption
 from kooperativet.config import Settings
 from kooperativet.demo import DEMO_AUDIT_KEY, run_demo
 from kooperativet.demo.people import DEMO_PASSWORD
@@ -53,10 +54,10 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server_url = os.environ.get(TEST_DATABASE_ENV)
     if server_url:
         with throwaway_postgres_database(server_url) as url:
-            run_demo(out=out, today=DEMO_TODAY, database_url=url)
+            run_demo(out=out, today=DEMO_TODAY, database_url=url, keyring=encryption.current())
             yield url
         return
-    run_demo(out=out, today=DEMO_TODAY)
+    run_demo(out=out, today=DEMO_TODAY, keyring=encryption.current())  # the keys the live server reads with
     yield f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
 
 

@@ -41,6 +41,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     (TREASURER, "/office", None),
     (TREASURER, "/office/inbox", None),
     (TREASURER, "/office/invoices", None),
+    (TREASURER, "/office/invoices", "main table a[href^='/office/invoices/']"),
     (TREASURER, "/office/payments", None),
     (TREASURER, "/office/reminders", None),
     (TREASURER, "/office/clients", None),

@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kooperativet import encryption
+from kooperativet.all_models import Base
+from kooperativet.cli.startup import unready_database
+from kooperativet.config import Settings
+from kooperativet.db import make_engine
 from kooperativet.demo import DEMO_AUDIT_KEY
 from tests.cli.fresh import Kooperativet, assert_error, fresh_database, output, usage_error
 
@@ -100,3 +109,36 @@ def test_the_demo_refuses_a_used_database_and_bad_input_in_one_line(
     assert_error(kooperativet("demo", "--out", str(a_file)), f"File exists: {a_file}")
     assert not (folder / "again").exists()
     assert not (folder / "bad-day").exists()
+
+
+def test_the_demo_keeps_everything_it_makes_in_its_folder(tmp_path: Path) -> None:
+    """Run with no setting at all, from a working directory of its own: the keys it encrypts with are made
+    in ``--out`` (not ./data, not the environment's), and that folder serves the demo's database as is."""
+    workdir, out = tmp_path / "cwd", tmp_path / "out"
+    workdir.mkdir()
+    bare = {name: value for name, value in os.environ.items() if not name.startswith("KOOPERATIVET_")}
+    with fresh_database(tmp_path) as url:
+        given = ["--database-url", url] if url.startswith("postgresql") else []
+        result = subprocess.run(
+            [sys.executable, "-m", "kooperativet", "demo", "--out", str(out), *given],
+            cwd=workdir,
+            env=bare,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert list(workdir.iterdir()) == []
+        assert {path.name for path in out.iterdir()} >= {"data_key", "blind_index_key", "audit_key"}
+        assert all(stat.S_IMODE((out / name).stat().st_mode) == 0o600 for name in ("data_key", "audit_key"))
+        database = url if given else f"sqlite:///{out / 'demo.sqlite3'}"
+        served = Settings(_env_file=None, env="test", data_dir=out, database_url=database)
+        assert unready_database(served) is None
+        keyring = encryption.keyring_from(served)
+        engine = make_engine(database)
+        try:
+            with engine.connect() as connection:
+                assert encryption.key_ids_in_use(connection, metadata=Base.metadata) == {keyring.current_id}
+        finally:
+            engine.dispose()

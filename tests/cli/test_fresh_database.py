@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -27,7 +28,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from kooperativet import __version__
+from kooperativet import __version__, encryption
 from kooperativet.cli import app
 from kooperativet.db import make_engine
 from tests.cli.fresh import (
@@ -41,7 +42,13 @@ from tests.cli.fresh import (
     rows,
     usage_error,
 )
-from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import (
+    TEST_AUDIT_KEY,
+    TEST_BLIND_INDEX_KEY,
+    TEST_DATA_KEY,
+    TEST_DATABASE_ENV,
+    throwaway_postgres_database,
+)
 
 GENESIS = "0" * 64
 COMMANDS = {
@@ -371,7 +378,21 @@ def test_backup_writes_a_copy_of_the_database(
 
     lines = output(kooperativet("backup", "--out", str(out)))
 
-    assert lines == [f"backup written to {out} ({out.stat().st_size} bytes)"]
+    data_key = encryption.key_id(base64.b64decode(TEST_DATA_KEY))
+    blind_index_key = encryption.fingerprint(base64.b64decode(TEST_BLIND_INDEX_KEY), label="blind index key")
+    audit_key = encryption.fingerprint(TEST_AUDIT_KEY, label="audit key")
+    assert lines == [
+        f"backup written to {out} ({out.stat().st_size} bytes, readable by its owner only)",
+        "a restore needs these keys, which are not in the backup (keep them apart from it): "
+        f"KOOPERATIVET_DATA_KEY = key {data_key}; KOOPERATIVET_BLIND_INDEX_KEY = key {blind_index_key}; "
+        f"KOOPERATIVET_AUDIT_KEY = key {audit_key}",
+    ]
+    # Everyone's personal data and the audit log: the owner's alone, in a folder the command made private.
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert stat.S_IMODE(out.parent.stat().st_mode) == 0o700
+    out.chmod(0o644)  # a backup written over an older copy that others could read
+    output(kooperativet("backup", "--out", str(out)))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert restored_emails(out, database_url) == [("admin@example.org",), ("karin@example.se",)]
     assert_error(kooperativet("backup"), usage_error("backup", "Missing option '--out'."), code=2)
     assert_error(

@@ -15,21 +15,32 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import Request
+from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from kooperativet.cli import app as cli
 from kooperativet.config import Settings
 from kooperativet.main import create_app
+from tests.conftest import TEST_AUDIT_KEY, TEST_BLIND_INDEX_KEY, TEST_DATA_KEY
 
 # Where uvicorn listens and how it restarts are the test's business; the rest is what serve decided.
 PLACEMENT = ("host", "port", "workers", "reload", "factory")
 
 
 @pytest.fixture
-def serve_options(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def serve_options(monkeypatch: pytest.MonkeyPatch, settings: Settings, engine: Engine) -> dict[str, Any]:
     captured: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: captured.update(options, app=app))
-    result = CliRunner().invoke(cli, ["serve"])
+    # serve checks the database and the keys before it starts: the test database (migrated by ``engine``),
+    # with the suite's keys.
+    environment = {
+        "KOOPERATIVET_DATABASE_URL": settings.resolved_database_url,
+        "KOOPERATIVET_DATA_DIR": str(settings.data_dir),
+        "KOOPERATIVET_DATA_KEY": TEST_DATA_KEY,
+        "KOOPERATIVET_BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
+        "KOOPERATIVET_AUDIT_KEY": TEST_AUDIT_KEY.decode(),
+    }
+    result = CliRunner().invoke(cli, ["serve"], env=environment)
     assert result.exit_code == 0, result.output
     assert captured.pop("app") == "kooperativet.main:create_served_app"
     return {name: value for name, value in captured.items() if name not in PLACEMENT}

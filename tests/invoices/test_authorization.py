@@ -36,6 +36,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     "download_invoice_pdf": (OWNER_OR_OFFICE, None),
     "download_invoice_ubl": (OWNER_OR_OFFICE, None),
     "issue_credit_note": (TREASURER_WRITE, {"reason": "Fel belopp"}),
+    # The plan writes nothing (200), but only those who may issue the credit note see it.
+    "plan_credit_note": (OFFICE_ONLY, {"reason": "Fel belopp"}),
     "record_payment": (
         TREASURER_WRITE,
         {"invoice_id": "{invoice_id}", "amount": "100.00", "paid_on": "2026-03-10"},

@@ -368,13 +368,15 @@ def test_no_operation_can_change_or_delete_an_issued_document() -> None:
         if path.startswith(("/api/v1/invoices", "/api/v1/payments")):
             assert set(methods) <= {"get", "post"}, path
     # The only writes under an invoice create new rows: documents (credit notes), a sending to the client,
-    # and a stop of reminders (resumed on the stop's own row); none changes the invoice.
+    # and a stop of reminders (resumed on the stop's own row); none changes the invoice. A credit note's plan
+    # is a POST because it reads a body, and writes nothing.
     posts = {
         path for path, methods in paths.items() if path.startswith("/api/v1/invoices") and "post" in methods
     }
     assert posts == {
         "/api/v1/invoices",
         "/api/v1/invoices/{invoice_id}/credit-notes",
+        "/api/v1/invoices/{invoice_id}/credit-notes/plan",
         "/api/v1/invoices/{invoice_id}/send",
         "/api/v1/invoices/{invoice_id}/reminder-stop",
         "/api/v1/invoices/{invoice_id}/reminder-stop/resume",

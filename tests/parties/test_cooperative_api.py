@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kooperativet.audit import service as audit
+from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import Role
 from kooperativet.config import Settings
 from kooperativet.parties import service
@@ -50,3 +55,69 @@ def test_an_invalid_bankgiro_is_a_422(api: TestClient, make_user, cooperative) -
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "bankgiro"
+
+
+def _cooperative_events(session: Session) -> list[dict[str, object]]:
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.kind == "cooperative_changed").order_by(AuditEvent.id)
+    )
+    return [json.loads(event.payload) for event in events]
+
+
+def test_a_change_of_the_cooperatives_details_is_audited_with_who_and_old_and_new(
+    api: TestClient, make_user, cooperative, session: Session
+) -> None:
+    """Who redirected the account the invoices show is in the audit log: the fields that changed, each with
+    its old and new value as stored; fields sent unchanged are not named."""
+    admin = make_user(Role.admin)
+    first = api.patch(
+        "/api/v1/cooperative",
+        json={"version": 1, "name": "Testkooperativet", "bankgiro": "5050-1055", "f_tax_approved": False},
+        headers=admin.headers,
+    )
+    assert first.status_code == 200, first.text
+    second = api.patch(
+        "/api/v1/cooperative",
+        json={"version": 2, "bankgiro": "505-0109", "iban": "SE45 5000 0000 0583 9825 7466"},
+        headers=admin.headers,
+    )
+    assert second.status_code == 200, second.text
+
+    assert _cooperative_events(session) == [
+        {
+            "cooperative_id": cooperative.id,
+            "changed_by_user_id": admin.user.id,
+            "changes": {
+                "bankgiro": {"old": None, "new": "5050-1055"},
+                "f_tax_approved": {"old": True, "new": False},
+            },
+        },
+        {
+            "cooperative_id": cooperative.id,
+            "changed_by_user_id": admin.user.id,
+            "changes": {
+                "bankgiro": {"old": "5050-1055", "new": "505-0109"},
+                "iban": {"old": None, "new": "SE4550000000058398257466"},
+            },
+        },
+    ]
+    assert audit.verify(session).ok
+
+
+def test_no_event_for_a_change_that_changes_nothing_or_is_refused(
+    api: TestClient, make_user, cooperative, session: Session
+) -> None:
+    admin = make_user(Role.admin)
+    same = api.patch(
+        "/api/v1/cooperative",
+        json={"version": 1, "organisation_number": "7696001234", "city": None},
+        headers=admin.headers,
+    )
+    assert same.status_code == 200, same.text
+    refused = api.patch(
+        "/api/v1/cooperative", json={"version": 2, "bankgiro": "505-0108"}, headers=admin.headers
+    )
+    assert refused.status_code == 422
+    stale = api.patch("/api/v1/cooperative", json={"version": 1, "city": "Lund"}, headers=admin.headers)
+    assert stale.status_code == 409
+    assert _cooperative_events(session) == []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
+from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import Role, User
 from kooperativet.parties.models import Cooperative
 from tests.web.conftest import form_token, sign_in
@@ -191,6 +194,42 @@ def test_the_cooperatives_identity_is_changed_and_a_bad_bankgiro_is_refused_by_i
         "Stockholm",
     )
     assert session.scalar(select(func.count(Cooperative.id))) == 1
+
+
+def test_a_change_of_the_cooperative_on_the_web_is_audited_naming_the_admin_and_the_fields(
+    browser_client, make_user, cooperative, session
+) -> None:
+    """The form sends every field; the event names only those whose value changed (a refused form none)."""
+    admin = signed_in_admin(browser_client, make_user)
+    fields = {
+        "version": cooperative.version,
+        "name": "Testkooperativet",
+        "organisation_number": "769600-1234",
+        "country": "SE",
+        "f_tax_approved": "1",
+        "city": "",
+    }
+    refused = post(browser_client, "/admin/cooperative", "/admin/cooperative", {**fields, "bankgiro": "123"})
+    assert refused.status_code == 422
+    saved = post(
+        browser_client,
+        "/admin/cooperative",
+        "/admin/cooperative",
+        {**fields, "bankgiro": "5050-1055", "iban": "SE4550000000058398257466", "city": "Malmö"},
+    )
+    assert saved.status_code == 303
+    events = session.scalars(select(AuditEvent).where(AuditEvent.kind == "cooperative_changed")).all()
+    assert [json.loads(event.payload) for event in events] == [
+        {
+            "cooperative_id": cooperative.id,
+            "changed_by_user_id": admin.user.id,
+            "changes": {
+                "bankgiro": {"old": None, "new": "5050-1055"},
+                "city": {"old": None, "new": "Malmö"},
+                "iban": {"old": None, "new": "SE4550000000058398257466"},
+            },
+        }
+    ]
 
 
 def test_the_user_list_runs_as_many_statements_for_a_hundred_users_as_for_two(

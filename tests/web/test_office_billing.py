@@ -419,54 +419,6 @@ def test_a_payment_by_hand_shows_its_errors_by_the_fields_and_then_pays_the_invo
     assert "Betald" in browser_client.get(url).text
 
 
-def test_a_credit_note_in_part_refuses_too_much_by_the_line_and_credits_an_amount(
-    browser_client, session, treasurer, worker, library
-) -> None:
-    invoice = issue(
-        session, commission(session, worker.member, library, status=AssignmentStatus.approved), treasurer
-    )
-    line = invoice.lines[0]
-    url = f"/office/invoices/{invoice.id}/credit"
-    data = {"whole": "part", f"amount-{line.id}": "13 000,00", "reason": "Fel antal"}
-    answer = post(browser_client, url, data)
-    assert answer.status_code == 422
-    assert f'id="e-amount-{line.id}"' in answer.text
-    assert 'value="13 000,00"' in answer.text
-    data[f"amount-{line.id}"] = "1 000,00"
-    answer = post(browser_client, url, data)
-    assert answer.status_code == 303
-    note = session.scalars(select(Invoice).where(Invoice.kind == InvoiceKind.credit_note)).one()
-    assert (note.refers_to_id, note.net_total, note.payable) == (
-        invoice.id,
-        Decimal("1000.00"),
-        Decimal("1250.00"),
-    )
-    session.refresh(invoice)
-    assert invoice.credited_amount == Decimal("1250.00")
-    assert "Kreditfaktura" in browser_client.get(answer.headers["location"]).text
-
-
-def test_a_refused_credit_note_reason_is_said_by_its_field(
-    browser_client, session, treasurer, worker, library
-) -> None:
-    invoice = issue(
-        session, commission(session, worker.member, library, status=AssignmentStatus.approved), treasurer
-    )
-    answer = post(
-        browser_client, f"/office/invoices/{invoice.id}/credit", {"whole": "whole", "reason": "x" * 5000}
-    )
-    assert answer.status_code == 422
-    assert 'aria-describedby="e-reason"' in answer.text
-    assert '<p class="error" id="e-reason">' in answer.text
-    assert "x" * 5000 in answer.text
-    assert (
-        session.scalar(
-            select(func.count()).select_from(Invoice).where(Invoice.kind == InvoiceKind.credit_note)
-        )
-        == 0
-    )
-
-
 # Payments: the bank's file and its unmatched entries
 
 

@@ -10,6 +10,7 @@ payload=…, now=…)`` and never see the key.
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -166,6 +167,25 @@ def chain_head(session: Session) -> ChainHead:
     minutes and in export batches as an anchor."""
     head = session.get(AuditHead, HEAD_ID)
     return ChainHead(entries=0, hash=GENESIS_HASH) if head is None else ChainHead(head.entries, head.hash)
+
+
+def head_is_keyed_with_this_key(session: Session) -> bool:
+    """Whether the log's latest entry was written with the session's audit key: its MAC recomputed from the
+    stored row. True for an empty log and for one whose entries all predate the key (nothing to tell by).
+
+    One entry, not the whole chain (``verify`` does that): enough to see at start-up that the configured key
+    is not the one the log was written with, before a new entry chains onto it under the wrong key."""
+    head = session.get(AuditHead, HEAD_ID)
+    if head is None or head.last_event_id is None or head.plain_entries is None:
+        return True
+    if head.entries <= head.plain_entries:
+        return True
+    event = session.get(AuditEvent, head.last_event_id)
+    if event is None:
+        return False
+    content = entry_content(kind=event.kind, payload=json.loads(event.payload), recorded_at=event.recorded_at)
+    expected = chain_hash(previous_hash=event.previous_hash, payload=content, key=_audit_key(session))
+    return hmac.compare_digest(expected, event.hash)
 
 
 def _events(session: Session) -> list[AuditEvent]:

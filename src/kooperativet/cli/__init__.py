@@ -56,12 +56,19 @@ def serve(
 ) -> None:
     """Serve the web interface (at /) and the API (docs at /docs, schema at /openapi.json, health at /health).
 
+    It refuses to start on a database not migrated to this version, or whose personal data or audit log was
+    written with other keys than the configured ones (a restored backup started with new keys).
+
     No ``Server`` header names the software to scanners. uvicorn's own proxy-header handling is off: the app
     reads ``X-Forwarded-For`` only from ``KOOPERATIVET_TRUSTED_PROXIES`` (see ``kooperativet.api.edge``).
     """
     import uvicorn
 
+    from kooperativet.cli.startup import refuse_an_unready_database
+    from kooperativet.config import get_settings
+
     _refuse_a_port_in_use(host, port)
+    refuse_an_unready_database(get_settings(), command="serve")
     uvicorn.run(
         "kooperativet.main:create_served_app",
         factory=True,
@@ -100,11 +107,31 @@ def db_upgrade(
     settings = get_settings()
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        _private_sqlite_file(url, settings)
     migrate.upgrade(url, revision)
     typer.echo(f"database at {revision}: {_safe_url(url)}")
     if revision in ("head", "heads"):
         _seed(settings)
+
+
+def _private_sqlite_file(url: str, settings: Settings) -> None:
+    """The embedded database holds everyone's personal data: the data folder and the database's folder are
+    made 0700, and the database file 0600, when this makes them (SQLite gives its -wal and -shm files the
+    database file's mode). What exists already is left as the operator set it."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    from kooperativet.backup import PRIVATE_FILE, private_folder
+
+    private_folder(settings.data_dir)
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    private_folder(path.parent)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
 
 
 # A relative revision such as -1 looks like an option to click; it is the argument here.
@@ -271,18 +298,32 @@ def _refuse_a_used_database(url: str) -> None:
 def backup(
     out: Annotated[Path, typer.Option(dir_okay=False, help="the backup file to write")],
 ) -> None:
-    """A consistent copy of the database (SQLite online backup; PostgreSQL with pg_dump, custom format)."""
+    """A consistent copy of the database (SQLite online backup; PostgreSQL with pg_dump, custom format).
+
+    The file is readable by its owner only (0600). The keys are never in it: the command names, by id, the
+    keys a restore needs, to be kept apart from the backup (README, "Restore from backup")."""
     import sqlite3
 
-    from kooperativet.backup import BackupFailed, backup_database
+    from kooperativet.backup import BackupFailed, backup_database, keys_to_restore
     from kooperativet.config import get_settings
 
+    settings = get_settings()
     try:
-        written = backup_database(get_settings().resolved_database_url, out)
+        written = backup_database(settings.resolved_database_url, out)
     except (BackupFailed, sqlite3.Error) as exc:  # sqlite3's own: the copy could not be written
         typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
         raise typer.Exit(code=1) from exc
-    typer.echo(f"backup written to {written} ({written.stat().st_size} bytes)")
+    typer.echo(f"backup written to {written} ({written.stat().st_size} bytes, readable by its owner only)")
+    needed = keys_to_restore(settings)
+    listed = "; ".join(f"{key.setting} = key {', '.join(key.ids)}" for key in needed)
+    typer.echo(f"a restore needs these keys, which are not in the backup (keep them apart from it): {listed}")
+    for key in needed:
+        if not key.configured:
+            typer.echo(
+                f"warning: data key {', '.join(key.ids)} is not among the configured keys: find it, or this "
+                "backup's personal data cannot be read",
+                err=True,
+            )
 
 
 @app.command()

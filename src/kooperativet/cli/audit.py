@@ -14,24 +14,48 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from kooperativet.audit.service import Anchor
+    from kooperativet.config import Settings
 
 app = typer.Typer(help="The tamper-evident event log.", no_args_is_help=True)
 
 
 @contextmanager
-def _session(*, read_only: bool) -> Iterator[Session]:
-    """One transaction on the configured database, with the audit key from the settings."""
-    from kooperativet.config import get_settings
+def _session(*, read_only: bool, needs_key: bool = True) -> Iterator[Session]:
+    """One transaction on the configured database, with the audit key from the settings.
+
+    Unlike the server, these commands never generate a key: a new key could only call the log broken (verify)
+    or seal it under a key nobody keeps (seal). Without one they say so and stop; export needs none."""
+    from kooperativet.config import AUDIT_KEY_FILE, get_settings
     from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction
 
     settings = get_settings()
+    key = _configured_key(settings)
+    if key is None and needs_key:
+        typer.echo(
+            "error: no audit key is configured: KOOPERATIVET_AUDIT_KEY is not set (or empty) and there is no "
+            f"key file {settings.data_dir / AUDIT_KEY_FILE}. The log can be checked only with the key it was "
+            "written with: set KOOPERATIVET_AUDIT_KEY to it. No key was generated.",
+            err=True,
+        )
+        raise typer.Exit(code=1)
     engine = make_engine(settings.resolved_database_url)
     try:
         bound = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
-        with transaction(make_session_factory(bound, audit_key=settings.audit_signing_key)) as session:
+        with transaction(make_session_factory(bound, audit_key=key or b"")) as session:
             yield session
     finally:
         engine.dispose()
+
+
+def _configured_key(settings: Settings) -> bytes | None:
+    """The audit key from the environment or its file in the data folder; None when neither is there."""
+    from kooperativet.config import AUDIT_KEY_FILE
+
+    if settings.audit_key is not None:
+        return settings.audit_key.get_secret_value().encode() or None  # set but empty: none
+    if not (settings.data_dir / AUDIT_KEY_FILE).exists():
+        return None
+    return settings.audit_signing_key
 
 
 def _parse_anchor(text: str | None) -> Anchor | None:
@@ -50,10 +74,11 @@ def export(out: Annotated[Path, typer.Option(dir_okay=False, help="the JSON file
     """Write the whole log as JSON, with the hash rule, so an auditor with the key can recompute the chain."""
     from kooperativet.audit import service
 
-    with _session(read_only=True) as session:
+    with _session(read_only=True, needs_key=False) as session:
         document = service.export_log(session)
     out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    typer.echo(f"{len(document['entries'])} entries written to {out}")
+    count = len(document["entries"])
+    typer.echo(f"{count} {'entry' if count == 1 else 'entries'} written to {out}")
 
 
 @app.command("verify")

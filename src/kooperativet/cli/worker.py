@@ -16,10 +16,12 @@ def worker(
     """Run due jobs (e-mail, documents, reminders, the daily purge) until SIGTERM or SIGINT.
 
     A stop signal ends the worker after the job at hand. Run any number of workers on PostgreSQL; on SQLite
-    the API process has one built in."""
+    the API process has one built in. Refuses to start on a database not migrated to this version or
+    written with other keys (as ``serve`` does)."""
     import logging
 
     from kooperativet import all_jobs, all_models, encryption
+    from kooperativet.cli.startup import refuse_an_unready_database
     from kooperativet.config import get_settings
     from kooperativet.db import make_engine, make_session_factory
     from kooperativet.jobs.worker import Worker
@@ -27,6 +29,9 @@ def worker(
     assert all_jobs
     assert all_models
     settings = get_settings()
+    # Once, before the first poll: a database not migrated, or written with other keys, would otherwise fail
+    # every job (or chain audit events under the wrong key), with a traceback on each poll.
+    refuse_an_unready_database(settings, command="worker")
     logging.basicConfig(level=settings.log_level.upper())
     encryption.configure(settings)
     engine = make_engine(settings.resolved_database_url, pool_size=2, max_overflow=2)

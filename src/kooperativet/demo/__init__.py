@@ -7,6 +7,11 @@ documents. Each feature adds one step module here (``people``, ``invoicing``, ``
 issues are rendered from their committed snapshots after that commit by the jobs the step recorded
 (``documents.pipeline``), as a worker does in production, and written then
 (``DemoContext.write_after_commit``).
+
+Everything the demo makes is in its output folder: the database (unless one is given), the documents and its
+keys. Its data key and blind-index key are generated there once (``data_key``, ``blind_index_key``), never
+taken from the environment or ./data, and its public audit key is written beside them (``audit_key``), so
+``KOOPERATIVET_DATA_DIR=DIR`` serves the demo's database with the keys it was written with.
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from kooperativet import __version__, all_jobs, migrate
-from kooperativet.config import Settings
+from kooperativet import __version__, all_jobs, encryption, migrate
+from kooperativet.config import AUDIT_KEY_FILE, Settings
 from kooperativet.db import after_commit, commit_now, make_engine, make_session_factory, transaction
 from kooperativet.jobs.runner import run_due
 
@@ -49,9 +54,21 @@ MANIFEST_KINDS: Final = frozenset(
 #: The demo's audit key is fixed and public, so that two runs chain to the same hashes; never use it live.
 DEMO_AUDIT_KEY = b"kooperativet demo audit key - public, not a secret"
 
-#: The settings the demo's jobs run with: the defaults, read from no environment, so no SMTP server — an
-#: e-mail the demo queues stays queued rather than reaching a real server configured for this machine.
-DEMO_JOB_SETTINGS = Settings.model_construct()
+
+def job_settings(out: Path) -> Settings:
+    """The settings the demo's jobs run with: the defaults, read from no environment, so no SMTP server (an
+    e-mail the demo queues stays queued rather than reaching a real server configured for this machine), and
+    the output folder as the data folder, so that nothing is generated into ./data."""
+    return Settings.model_construct(data_dir=out)
+
+
+def demo_keyring(out: Path) -> encryption.Keyring:
+    """The demo's own keys, generated once into ``out`` (0600), and its public audit key beside them."""
+    audit_key = out / AUDIT_KEY_FILE
+    if not audit_key.exists():
+        audit_key.touch(mode=0o600)
+        audit_key.write_text(DEMO_AUDIT_KEY.decode() + "\n", encoding="utf-8")
+    return encryption.keyring_from(job_settings(out))
 
 
 @dataclass
@@ -118,7 +135,7 @@ class DemoContext:
         """Commit the step's work so far and do the jobs it recorded (render its documents), as a request
         followed by the worker would: the next part of the step reads what they made."""
         commit_now(self.session)
-        run_due(self.session, DEMO_JOB_SETTINGS, "demo")
+        run_due(self.session, job_settings(self.out), "demo")
 
     def write_after_commit(
         self, relative: str, content: Callable[[], bytes | None], *, kind: str, document_id: str
@@ -129,7 +146,7 @@ class DemoContext:
 
         def write(committed: Session) -> None:
             assert all_jobs  # the render_documents handler and every document kind are registered
-            run_due(committed, DEMO_JOB_SETTINGS, "demo")
+            run_due(committed, job_settings(self.out), "demo")
             stored = content()
             if stored is None:
                 raise RuntimeError(f"{document_id} was not rendered after the commit")
@@ -153,22 +170,26 @@ def _steps() -> list[Callable[[DemoContext], None]]:
     ]
 
 
-def run_demo(*, out: Path, today: date, database_url: str | None = None) -> Path:
-    """Build the demo cooperative in ``out`` and return the path of its manifest."""
+def run_demo(
+    *, out: Path, today: date, database_url: str | None = None, keyring: encryption.Keyring | None = None
+) -> Path:
+    """Build the demo cooperative in ``out`` and return the path of its manifest. Personal data is encrypted
+    under ``keyring``, by default the demo's own keys in ``out`` (:func:`demo_keyring`)."""
     out.mkdir(parents=True, exist_ok=True)
     if database_url is None:
         (out / "demo.sqlite3").unlink(missing_ok=True)
     url = database_url or f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    context = DemoContext(out=out, today=today, manifest=Manifest())
-    try:
-        # The documents rendered after each commit are recorded at the demo's fixed moment too.
-        factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY, clock=lambda: context.now)
-        for step in _steps():
-            with transaction(factory) as session:
-                context.session = session
-                step(context)
-    finally:
-        engine.dispose()
+    with encryption.using(keyring or demo_keyring(out)):
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        context = DemoContext(out=out, today=today, manifest=Manifest())
+        try:
+            # The documents rendered after each commit are recorded at the demo's fixed moment too.
+            factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY, clock=lambda: context.now)
+            for step in _steps():
+                with transaction(factory) as session:
+                    context.session = session
+                    step(context)
+        finally:
+            engine.dispose()
     return context.manifest.write(out)

@@ -16,6 +16,9 @@ from kooperativet.invoices.models import InvoiceKind, InvoiceStatus
 from kooperativet.invoices.schemas import (
     Camt054ImportResult,
     CreditNoteIssue,
+    CreditNotePlanLine,
+    CreditNotePlanRead,
+    CreditNotePlanVat,
     InvoiceIssue,
     InvoiceRead,
     InvoiceSort,
@@ -23,6 +26,7 @@ from kooperativet.invoices.schemas import (
     PaymentRead,
     UnmatchedBankEntryRead,
 )
+from kooperativet.invoices.service.credit_note import CreditNotePlan
 
 router = APIRouter(prefix="/api/v1")
 
@@ -154,6 +158,59 @@ def _document(content: bytes, sha256: str, media_type: str, filename: str) -> Re
 
 
 @router.post(
+    "/invoices/{invoice_id}/credit-notes/plan",
+    response_model=CreditNotePlanRead,
+    tags=["invoices"],
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def plan_credit_note(
+    invoice_id: int, body: CreditNoteIssue, user: TreasurerOrAdmin, session: DbSession
+) -> CreditNotePlanRead:
+    """What the credit note ``body`` would hold if issued now, and its ``sha256``; nothing is written and no
+    number is taken (treasurer or admin). Issue it with ``shown_sha256`` set to that ``sha256`` to have it
+    refused (409 ``credit_note_changed``) if the invoice was paid or credited in between."""
+    return credit_note_plan_read(
+        service.plan_credit_note(session, invoice_id=invoice_id, data=body, actor=user)
+    )
+
+
+def credit_note_plan_read(plan: CreditNotePlan) -> CreditNotePlanRead:
+    totals = plan.calculation.totals
+    return CreditNotePlanRead(
+        invoice_id=plan.invoice_id,
+        lines=[
+            CreditNotePlanLine(
+                credits_line_id=draft.credits_line_id or 0,
+                description=draft.line.description,
+                quantity=draft.line.quantity,
+                unit=draft.line.unit,
+                unit_price=draft.line.unit_price,
+                vat_category=draft.line.vat_category,
+                vat_rate=draft.line.vat_rate,
+                amount=calculated.amount,
+            )
+            for draft, calculated in zip(plan.drafts, plan.calculation.lines, strict=True)
+        ],
+        vat=[
+            CreditNotePlanVat(
+                vat_category=row.category,
+                vat_rate=row.rate,
+                taxable_amount=row.taxable_amount,
+                tax_amount=row.tax_amount,
+            )
+            for row in plan.calculation.vat_breakdown
+        ],
+        net_total=totals.tax_exclusive_amount,
+        vat_total=totals.tax_amount,
+        rounding=totals.rounding_amount,
+        payable=totals.payable_amount,
+        reason=plan.reason or None,
+        balance_after=plan.balance_after,
+        sha256=plan.sha256,
+    )
+
+
+@router.post(
     "/invoices/{invoice_id}/credit-notes",
     response_model=InvoiceRead,
     tags=["invoices"],
@@ -171,7 +228,9 @@ def issue_credit_note(
 ) -> Response:
     """Credit an invoice in full (no ``parts``) or in part, by quantity or amount per line (treasurer or
     admin). The credit note takes the next number and refers to the original, which itself never changes.
-    Nobody credits the invoice of her own assignment (409 ``own_work``)."""
+    Nobody credits the invoice of her own assignment (409 ``own_work``). With ``shown_sha256`` (the
+    ``sha256`` of ``…/credit-notes/plan``) a credit note that would differ now is refused, 409
+    ``credit_note_changed``; without it, it is issued as computed now. ``reason`` stays optional here."""
 
     def produce() -> InvoiceRead:
         credit_note = service.issue_credit_note(

@@ -67,6 +67,46 @@ class CreditNoteIssue(Schema):
 
     parts: list[CreditPart] | None = Field(default=None, min_length=1, max_length=100)
     reason: MultilineText | None = Field(default=None, max_length=500, examples=["Fel antal timmar"])
+    #: The SHA-256 of the plan the caller showed (``…/credit-notes/plan``): a credit note that would differ
+    #: now is refused (409 ``credit_note_changed``). Without it the credit note is issued as computed now.
+    shown_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class CreditNotePlanLine(ReadSchema):
+    """A line the credit note would hold: ``credits_line_id`` is the invoice line it credits."""
+
+    credits_line_id: int
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Money
+    vat_category: VatCategory
+    vat_rate: Percent
+    amount: Money
+
+
+class CreditNotePlanVat(ReadSchema):
+    vat_category: VatCategory
+    vat_rate: Percent
+    taxable_amount: Money
+    tax_amount: Money
+
+
+class CreditNotePlanRead(ReadSchema):
+    """What a credit note would hold if issued now (nothing is written). Pass ``sha256`` as ``shown_sha256``
+    when issuing it, to have it refused if the invoice changed in between. ``balance_after`` is what the
+    client would still owe on the invoice; below zero, what the cooperative would refund."""
+
+    invoice_id: int
+    lines: list[CreditNotePlanLine]
+    vat: list[CreditNotePlanVat]
+    net_total: Money
+    vat_total: Money
+    rounding: Money
+    payable: Money
+    reason: str | None
+    balance_after: Money
+    sha256: str
 
 
 class InvoiceLineRead(ReadSchema):

@@ -35,9 +35,14 @@ def get_cooperative(_user: CurrentUser, session: DbSession) -> CooperativeRead:
 
 
 @router.patch("/cooperative", tags=["cooperative"], responses=problem_responses(401, 403, 404, 409, 422))
-def update_cooperative(body: CooperativeUpdate, _admin: AdminUser, session: DbSession) -> CooperativeRead:
-    """Change the cooperative's identity (admin). Send the ``version`` you read."""
-    return CooperativeRead.model_validate(service.update_cooperative(session, update=body))
+def update_cooperative(
+    body: CooperativeUpdate, admin: AdminUser, session: DbSession, clock: Now
+) -> CooperativeRead:
+    """Change the cooperative's identity (admin). Send the ``version`` you read. The fields changed are
+    recorded in the audit log (``cooperative_changed``: who, old and new values)."""
+    return CooperativeRead.model_validate(
+        service.update_cooperative(session, update=body, actor=admin, now=clock)
+    )
 
 
 @router.get("/members", tags=["members"], responses=problem_responses(401, 422))

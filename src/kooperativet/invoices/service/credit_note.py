@@ -9,6 +9,8 @@ those that credit all of it credit exactly its payable amount, VAT and rounding.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +26,14 @@ from kooperativet.core.money import ZERO, round_half_up
 from kooperativet.core.vat import VatCategory
 from kooperativet.db import fetch_locked
 from kooperativet.errors import Conflict, NotFound, RuleViolation
-from kooperativet.invoices.calculation import CreditedVat, CreditShare, InvoiceCalculation, InvoiceLine
+from kooperativet.invoices.calculation import (
+    CreditedVat,
+    CreditShare,
+    InvoiceCalculation,
+    InvoiceLine,
+    InvoiceRuleViolation,
+    calculate_invoice,
+)
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
 from kooperativet.invoices.numbering import take_number
 from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart
@@ -43,34 +52,72 @@ from kooperativet.invoices.snapshot import (
 VatKey = tuple[VatCategory, Decimal]
 
 
+@dataclass(frozen=True, slots=True)
+class CreditNotePlan:
+    """What a credit note would hold if it were issued now, computed without writing anything.
+
+    The treasurer is shown the plan before she issues it; ``sha256`` fingerprints what she was shown, so that
+    issuing can refuse when the invoice changed meanwhile (``issue_credit_note``'s ``shown_sha256``). The
+    fingerprint covers the lines, the VAT, the rounding, the total, the reason and the invoice's payment state
+    (paid and credited so far), all of which the confirmation shows.
+    """
+
+    invoice_id: int
+    invoice_number: str
+    drafts: tuple[DraftLine, ...]
+    calculation: InvoiceCalculation
+    share: CreditShare
+    reason: str
+    #: The invoice's payable amount, and what was paid and credited of it before this credit note.
+    invoice_payable: Decimal
+    paid_before: Decimal
+    credited_before: Decimal
+
+    @property
+    def payable(self) -> Decimal:
+        """What the credit note credits, VAT and rounding included."""
+        return self.calculation.totals.payable_amount
+
+    @property
+    def balance_after(self) -> Decimal:
+        """What the client owes on the invoice after this credit note; below zero, what is to be refunded."""
+        return self.invoice_payable - self.credited_before - self.payable - self.paid_before
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(_canonical_json(self).encode()).hexdigest()
+
+
+def plan_credit_note(
+    session: Session, *, invoice_id: int, data: CreditNoteIssue, actor: User
+) -> CreditNotePlan:
+    """The credit note ``data`` would make of the invoice now: its lines, VAT, rounding and total. Refuses as
+    issuing would (own work, a credit note, nothing or too much to credit) and writes nothing."""
+    original = session.get(Invoice, invoice_id)
+    if original is None:
+        raise NotFound(f"invoice {invoice_id} does not exist")
+    return _plan(session, original, data=data, actor=actor)
+
+
 def issue_credit_note(
     session: Session, *, invoice_id: int, data: CreditNoteIssue, actor: User, today: date, now: datetime
 ) -> Invoice:
     """Credit the whole invoice (no parts: everything not credited yet) or parts of its lines.
 
-    Nobody credits the invoice of her own commission (``assignments.duties``).
+    Nobody credits the invoice of her own commission (``assignments.duties``). With ``data.shown_sha256``
+    (the fingerprint of the plan the caller showed) a plan that differs now is refused, 409
+    ``credit_note_changed``, before a number is taken.
     """
     original = _locked_invoice(session, invoice_id=invoice_id)
-    refuse_own_invoice(session, invoice=original, actor=actor, act=f"credit invoice {original.number}")
-    if original.kind != InvoiceKind.invoice:
-        raise RuleViolation("a credit note is not credited again", code="not_an_invoice", field="invoice_id")
-    remaining = _creditable(session, original)
-    drafts = (
-        _full_credit(original, remaining)
-        if data.parts is None
-        else _partial_credit(original, remaining, data.parts)
-    )
-    if not drafts:
-        raise Conflict(f"invoice {original.number} is already credited in full", code="already_credited")
+    plan = _plan(session, original, data=data, actor=actor)
+    if data.shown_sha256 is not None and data.shown_sha256 != plan.sha256:
+        raise Conflict(
+            f"the credit note of invoice {original.number} is no longer the one shown: the invoice was paid "
+            "or credited since; look at it again",
+            code="credit_note_changed",
+        )
     source = snapshot_from_json(original.snapshot)
-    # Decided before the number is taken: a refused credit note takes none.
-    last = _credits_what_is_left(remaining, drafts)
-    share = _credit_share(
-        session, original, invoiced=calculation_of(source.document), drafts=drafts, last=last
-    )
-    _refuse_crediting_too_much(original, share=share, drafts=drafts, last=last)
     number = take_number(session, year=today.year)
-    reason = (data.reason or "").strip()
     document = InvoiceSnapshot(
         number=number.text,
         kind=DocumentKind.CREDIT_NOTE,
@@ -80,13 +127,13 @@ def issue_credit_note(
         period_end=source.document.period_end,
         seller=source.document.seller,
         buyer=source.document.buyer,
-        lines=tuple(draft.line for draft in drafts),
+        lines=tuple(draft.line for draft in plan.drafts),
         round_payable_to_krona=source.document.round_payable_to_krona,
         buyer_reference=source.document.buyer_reference,
-        notes=(reason,) if reason else (),
+        notes=(plan.reason,) if plan.reason else (),
         refers_to_number=original.number,
         refers_to_issue_date=original.issue_date,
-        credit_share=share,
+        credit_share=plan.share,
     )
     # A credit note goes the way of the invoice it credits: as UBL too, or as a PDF only.
     issued = IssuedSnapshot(
@@ -100,7 +147,7 @@ def issue_credit_note(
     credit_note = store_issued(
         session,
         issued=issued,
-        drafts=drafts,
+        drafts=plan.drafts,
         number=number,
         assignment=assignment,
         refers_to=original,
@@ -110,6 +157,83 @@ def issue_credit_note(
     original.credited_amount += credit_note.payable
     settle(session, original)
     return credit_note
+
+
+def _plan(session: Session, original: Invoice, *, data: CreditNoteIssue, actor: User) -> CreditNotePlan:
+    refuse_own_invoice(session, invoice=original, actor=actor, act=f"credit invoice {original.number}")
+    if original.kind != InvoiceKind.invoice:
+        raise RuleViolation("a credit note is not credited again", code="not_an_invoice", field="invoice_id")
+    remaining = _creditable(session, original)
+    drafts = (
+        _full_credit(original, remaining)
+        if data.parts is None
+        else _partial_credit(original, remaining, data.parts)
+    )
+    if not drafts:
+        raise Conflict(f"invoice {original.number} is already credited in full", code="already_credited")
+    source = snapshot_from_json(original.snapshot)
+    last = _credits_what_is_left(remaining, drafts)
+    share = _credit_share(
+        session, original, invoiced=calculation_of(source.document), drafts=drafts, last=last
+    )
+    _refuse_crediting_too_much(original, share=share, drafts=drafts, last=last)
+    try:
+        calculation = calculate_invoice(
+            lines=[draft.line for draft in drafts],
+            buyer_vat_number=source.document.buyer.vat_number,
+            round_payable_to_krona=source.document.round_payable_to_krona,
+            credit_share=share,
+        )
+    except InvoiceRuleViolation as exc:
+        raise RuleViolation(exc.reason, code="invoice_rule_violation", field=exc.field) from exc
+    return CreditNotePlan(
+        invoice_id=original.id,
+        invoice_number=original.number,
+        drafts=tuple(drafts),
+        calculation=calculation,
+        share=share,
+        reason=(data.reason or "").strip(),
+        invoice_payable=original.payable,
+        paid_before=original.paid_amount,
+        credited_before=original.credited_amount,
+    )
+
+
+def _canonical_json(plan: CreditNotePlan) -> str:
+    """The plan as one string that is the same for the same plan on any database (decimals without the
+    trailing zeros a column's scale may add)."""
+
+    def number(value: Decimal) -> str:
+        return format(value.normalize(), "f")
+
+    lines = [
+        [
+            draft.credits_line_id,
+            draft.line.description,
+            number(draft.line.quantity),
+            draft.line.unit,
+            number(draft.line.unit_price),
+            draft.line.vat_category.value,
+            number(draft.line.vat_rate),
+            number(calculated.amount),
+        ]
+        for draft, calculated in zip(plan.drafts, plan.calculation.lines, strict=True)
+    ]
+    vat = [
+        [row.category.value, number(row.rate), number(row.taxable_amount), number(row.tax_amount)]
+        for row in plan.calculation.vat_breakdown
+    ]
+    content = {
+        "invoice": [plan.invoice_id, plan.invoice_number],
+        "lines": lines,
+        "vat": vat,
+        "rounding": number(plan.calculation.totals.rounding_amount),
+        "payable": number(plan.payable),
+        "reason": plan.reason,
+        "paid_before": number(plan.paid_before),
+        "credited_before": number(plan.credited_before),
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _locked_invoice(session: Session, *, invoice_id: int) -> Invoice:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kooperativet.audit.service import append_event
+from kooperativet.auth.models import User
 from kooperativet.auth.service import check_version
 from kooperativet.config import Settings
 from kooperativet.core import identifiers as ids
@@ -50,17 +53,44 @@ def seed_cooperative(session: Session, *, settings: Settings) -> Cooperative | N
     return cooperative
 
 
-def update_cooperative(session: Session, *, update: CooperativeUpdate) -> Cooperative:
+def update_cooperative(
+    session: Session, *, update: CooperativeUpdate, actor: User, now: datetime
+) -> Cooperative:
+    """Change the cooperative's identity; the fields that changed are an audit event (``cooperative_changed``)
+    naming who changed them, with old and new values."""
     cooperative = get_cooperative(session)
     check_version(cooperative, update.version, what="the cooperative's settings")
     changes = update.model_dump(exclude_unset=True, exclude={"version"})
     for field in ("name", "f_tax_approved", "country"):
         if field in changes and changes[field] is None:
             raise RuleViolation(f"{field} cannot be empty", field=field)
+    before = {field: getattr(cooperative, field) for field in changes}
     _apply_cooperative(cooperative, changes)
+    _record_change(session, cooperative, before, actor=actor, now=now)
     cooperative.version += 1
     session.flush()
     return cooperative
+
+
+def _record_change(
+    session: Session, cooperative: Cooperative, before: dict[str, Any], *, actor: User, now: datetime
+) -> None:
+    """Append ``cooperative_changed`` naming the fields whose stored value changed, old and new as stored.
+
+    Unmasked, unlike a member's account: the cooperative's bankgiro, IBAN and numbers are printed on every
+    invoice, and the auditor must see to which account the invoices were redirected, and by whom."""
+    changed = {
+        field: {"old": old, "new": getattr(cooperative, field)}
+        for field, old in before.items()
+        if getattr(cooperative, field) != old
+    }
+    if changed:
+        append_event(
+            session,
+            kind="cooperative_changed",
+            payload={"cooperative_id": cooperative.id, "changed_by_user_id": actor.id, "changes": changed},
+            now=now,
+        )
 
 
 _COOPERATIVE_PARSERS: dict[str, Callable[[str], str]] = {

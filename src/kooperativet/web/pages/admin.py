@@ -200,7 +200,7 @@ def cooperative_form(request: Request, user: Admin, session: DbSession, saved: i
 
 
 @router.post("/admin/cooperative", dependencies=[CheckedForm])
-def update_cooperative(request: Request, user: Admin, session: DbSession, form: Posted) -> Response:
+def update_cooperative(request: Request, user: Admin, session: DbSession, form: Posted, now: Now) -> Response:
     values: dict[str, Any] = {name: str(form.get(name) or "") for name in COOPERATIVE_FIELDS}
     values["f_tax_approved"] = bool(form.get("f_tax_approved"))
     values["version"] = str(form.get("version") or "")
@@ -210,7 +210,7 @@ def update_cooperative(request: Request, user: Admin, session: DbSession, form: 
         data = CooperativeUpdate.model_validate(
             {**changes, "f_tax_approved": values["f_tax_approved"], "version": values["version"]}
         )
-        identity.update_cooperative(session, update=data)
+        identity.update_cooperative(session, update=data, actor=user, now=now)
 
     attempt(
         request,

@@ -7,8 +7,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from kooperativet.web.forms import PageRoute
-from kooperativet.web.pages.office_billing import clients, inbox, invoices, payments, sending, start
+from kooperativet.web.pages.office_billing import (
+    clients,
+    credit_notes,
+    inbox,
+    invoices,
+    payments,
+    sending,
+    start,
+)
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-for part in (start, inbox, invoices, sending, payments, clients):
+for part in (start, inbox, invoices, credit_notes, sending, payments, clients):
     router.include_router(part.router)

@@ -1,5 +1,6 @@
 """Invoices: the list (all, unpaid, overdue), issuing one for an approved commission (whole or in part), an
-invoice with its documents and payments, and credit notes; the same services as ``/api/v1/invoices``."""
+invoice with its documents and payments; the same services as ``/api/v1/invoices``. Crediting one is in
+``credit_notes``."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from kooperativet.errors import DomainError, NotFound
 from kooperativet.exports import service as exports_service
 from kooperativet.invoices import payments, service
 from kooperativet.invoices.models import Invoice, InvoiceKind
-from kooperativet.invoices.schemas import CreditNoteIssue, InvoiceIssue, InvoiceSort, PaymentCreate
+from kooperativet.invoices.schemas import InvoiceIssue, InvoiceSort, PaymentCreate
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
@@ -203,56 +204,6 @@ def record_payment(
     return see_other(f"/office/invoices/{invoice_id}")
 
 
-@router.get("/office/invoices/{invoice_id}/credit")
-def credit_form(request: Request, invoice_id: int, user: OfficeUser, session: DbSession) -> Response:
-    found = _creditable(session, invoice_id=invoice_id, actor=user)
-    return _credit_page(request, found, values={"whole": "whole"})
-
-
-@router.post("/office/invoices/{invoice_id}/credit", dependencies=[CheckedForm])
-def issue_credit_note(
-    request: Request,
-    invoice_id: int,
-    user: OfficeUser,
-    session: DbSession,
-    form: Posted,
-    today: Today,
-    now: Now,
-) -> Response:
-    found = _creditable(session, invoice_id=invoice_id, actor=user)
-    language = request_language(request)
-    values: dict[str, str] = {"whole": text(form, "whole") or "whole", "reason": text(form, "reason")}
-    parts: list[dict[str, Any]] = []
-    fields: dict[str, str] = {}
-    for line in found.lines:
-        for what in ("quantity", "amount"):
-            values[f"{what}-{line.id}"] = text(form, f"{what}-{line.id}")
-        if values["whole"] == "whole":
-            continue
-        quantity = decimal_text(values[f"quantity-{line.id}"], language) or None
-        amount = decimal_text(values[f"amount-{line.id}"], language) or None
-        if quantity or amount:
-            for index in (f"parts.{len(parts)}", f"parts[{len(parts)}]"):
-                fields[f"{index}.quantity"] = f"quantity-{line.id}"
-                fields[f"{index}.amount"] = f"amount-{line.id}"
-                fields[index] = f"quantity-{line.id}"
-            parts.append({"invoice_line_id": line.id, "quantity": quantity, "amount": amount})
-    try:
-        data = CreditNoteIssue.model_validate(
-            {"parts": None if values["whole"] == "whole" else parts, "reason": values["reason"] or None}
-        )
-        note = service.issue_credit_note(
-            session, invoice_id=invoice_id, data=data, actor=user, today=today, now=now
-        )
-    except ValidationError as exc:
-        errors = schema_errors(request, exc, {**fields, "parts": "form"})
-        raise FormRejected(_credit_page(request, found, values=values, errors=errors)) from exc
-    except DomainError as exc:
-        errors = service_errors(request, exc, {**fields, "invoice_id": "form"})
-        raise FormRejected(_credit_page(request, found, values=values, errors=errors)) from exc
-    return see_other(f"/office/invoices/{note.id}")
-
-
 def payment_values(form: FormData) -> dict[str, Any]:
     return {
         "amount": text(form, "amount"),
@@ -339,6 +290,7 @@ def _invoice_context(session: Session, found: Invoice, *, user: User, today: Any
             session, invoice_ids=[found.refers_to_id] if found.refers_to_id else []
         ),
         "left_to_invoice": any(quantity > 0 for quantity in remaining.values()),
+        "reason": _reason_of(found),
         "payable_now": found.kind == InvoiceKind.invoice and found.status in UNPAID,
         # A credit note of work a payslip had already paid: said where the treasurer lands after issuing it.
         "paid_as_salary": (
@@ -349,6 +301,14 @@ def _invoice_context(session: Session, found: Invoice, *, user: User, today: Any
         "today": today,
         **sending_context(session, found),
     }
+
+
+def _reason_of(found: Invoice) -> str:
+    """A credit note's reason, as its PDF prints it (the snapshot's notes); an invoice has none to show."""
+    if found.kind != InvoiceKind.credit_note:
+        return ""
+    notes = found.snapshot.get("notes") or []
+    return "\n".join(str(note) for note in notes)
 
 
 def _invoice_page(request: Request, session: Session, found: Invoice, *, user: User, today: Any) -> Response:
@@ -371,24 +331,6 @@ def _invoice_shown(
 ) -> Response:
     context = {**shown, "errors": errors or {}, "values": values or {"paid_on": shown["today"].isoformat()}}
     return page(request, "office/invoice.html", context, status=422 if errors else 200)
-
-
-def _creditable(session: Session, *, invoice_id: int, actor: User) -> Invoice:
-    found = service.get_invoice(session, invoice_id=invoice_id, actor=actor)
-    if found.kind != InvoiceKind.invoice:
-        raise NotFound(f"invoice {invoice_id} is a credit note")
-    return found
-
-
-def _credit_page(
-    request: Request, found: Invoice, *, values: dict[str, Any], errors: dict[str, str] | None = None
-) -> Response:
-    return page(
-        request,
-        "office/credit_note.html",
-        {"invoice": found, "values": values, "errors": errors or {}},
-        status=422 if errors else 200,
-    )
 
 
 def _typed(quantity: Decimal, language: str) -> str:

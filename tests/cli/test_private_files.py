@@ -1,0 +1,70 @@
+"""What the commands leave on disk: the embedded database private to its owner, and no key made up.
+
+``db upgrade`` on the embedded database creates its folder 0700 and its file 0600 (SQLite gives the -wal and
+-shm files the database file's mode); ``audit verify`` and ``audit seal`` without an audit key say so and
+generate none, where a new key would only call the log broken or seal it under a key nobody keeps.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.cli.fresh import Kooperativet, assert_error, fresh_database, output
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_db_upgrade_makes_the_embedded_database_private(tmp_path: Path) -> None:
+    kooperativet = Kooperativet(database_url="", folder=tmp_path)  # the default: a file in the data folder
+    data = tmp_path / "data" / "nested"
+
+    output(kooperativet("db", "upgrade", KOOPERATIVET_DATA_DIR=str(data)))
+
+    database = data / "kooperativet.sqlite3"
+    assert (mode(data.parent), mode(data), mode(database)) == (0o700, 0o700, 0o600)
+    assert [mode(path) for path in data.glob("kooperativet.sqlite3-*")] in ([], [0o600, 0o600])
+
+
+def test_db_upgrade_leaves_an_existing_folder_as_the_operator_set_it(tmp_path: Path) -> None:
+    shared = tmp_path / "srv"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    url = f"sqlite:///{shared / 'own' / 'kooperativet.sqlite3'}"
+    kooperativet = Kooperativet(database_url=url, folder=tmp_path)
+
+    output(kooperativet("db", "upgrade"))
+
+    assert (mode(shared), mode(shared / "own"), mode(shared / "own" / "kooperativet.sqlite3")) == (
+        0o755,
+        0o700,
+        0o600,
+    )
+
+
+@pytest.mark.parametrize("command", ["verify", "seal"])
+def test_audit_commands_without_a_key_say_so_and_make_none(command: str, tmp_path: Path) -> None:
+    with fresh_database(tmp_path) as url:
+        kooperativet = Kooperativet(database_url=url, folder=tmp_path)
+        output(kooperativet("db", "upgrade"))
+        key_file = tmp_path / "data" / "audit_key"
+        assert not key_file.exists()  # the suite's key comes from the environment
+
+        result = kooperativet("audit", command, KOOPERATIVET_AUDIT_KEY="")
+
+        assert_error(
+            result,
+            "no audit key is configured: KOOPERATIVET_AUDIT_KEY is not set (or empty) and there is no "
+            f"key file {key_file}. The log can be checked only with the key it was written with: set "
+            "KOOPERATIVET_AUDIT_KEY to it. No key was generated.",
+        )
+        assert not key_file.exists()
+        out = tmp_path / "log.json"
+        assert output(kooperativet("audit", "export", "--out", str(out), KOOPERATIVET_AUDIT_KEY="")) == [
+            f"1 entry written to {out}"  # the first admin's login_created
+        ]
+        assert not key_file.exists()
