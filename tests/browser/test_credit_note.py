@@ -10,23 +10,18 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.schemas import AssignmentCreate, FeeLineCreate
-from kooperativet.auth.models import User
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DEMO_AUDIT_KEY
 from kooperativet.demo.assignments import THEATRE
-from kooperativet.employments import service as employments_service
-from kooperativet.invoices import service as invoices_service
-from kooperativet.invoices.schemas import InvoiceIssue
 from kooperativet.parties.models import Client
 from tests.browser.conftest import (
-    DEMO_TODAY,
     assert_accessible,
     assert_fits_the_screen,
     screenshot,
     sign_in,
 )
+from tests.browser.invoiced_work import invoice_alvas_commission
 
 TREASURER = "kassor@interimkultur.example.se"
 NBSP = "\N{NO-BREAK SPACE}"
@@ -41,8 +36,6 @@ def invoice_id(demo_database: str) -> int:
     now = datetime.now(UTC)
     try:
         with transaction(factory) as session:
-            alva = session.scalars(select(User).where(User.email == "alva@example.se")).one()
-            treasurer = session.scalars(select(User).where(User.email == TREASURER)).one()
             theatre = session.scalars(select(Client).where(Client.name == THEATRE)).one()
             data = AssignmentCreate(
                 client_id=theatre.id,
@@ -62,26 +55,7 @@ def invoice_id(demo_database: str) -> int:
                     )
                 ],
             )
-            assignment = assignments_service.create_assignment(session, data=data, actor=alva)
-            assignments_service.submit_assignment(
-                session, assignment=assignment, version=assignment.version, actor=alva, now=now
-            )
-            employments_service.approve_assignment(
-                session,
-                assignment=assignment,
-                version=assignment.version,
-                actor=treasurer,
-                confirm_warnings=True,
-                today=DEMO_TODAY,
-                now=now,
-            )
-            invoice = invoices_service.issue_invoice(
-                session,
-                data=InvoiceIssue(assignment_id=assignment.id),
-                actor=treasurer,
-                today=DEMO_TODAY,
-                now=now,
-            )
+            invoice = invoice_alvas_commission(session, data=data, now=now)
             return invoice.id
     finally:
         engine.dispose()

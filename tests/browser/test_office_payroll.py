@@ -15,17 +15,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.rules import ExtentUnit
 from kooperativet.assignments.schemas import AssignmentCreate, FeeLineCreate
 from kooperativet.auth.models import User
 from kooperativet.core.vat import VatCategory
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DEMO_AUDIT_KEY
-from kooperativet.employments import service as employments_service
 from kooperativet.invoices import payments
-from kooperativet.invoices import service as invoices_service
-from kooperativet.invoices.schemas import InvoiceIssue, PaymentCreate
+from kooperativet.invoices.schemas import PaymentCreate
 from kooperativet.parties.models import Client, Member
 from tests.browser.conftest import (
     DEMO_TODAY,
@@ -36,6 +33,7 @@ from tests.browser.conftest import (
     screenshot,
     sign_in,
 )
+from tests.browser.invoiced_work import invoice_alvas_commission
 
 TREASURER = "kassor@interimkultur.example.se"
 ADMIN = "admin@interimkultur.example.se"
@@ -55,50 +53,28 @@ def alvas_paid_work(demo_database: str) -> str:
         alva = session.scalars(select(Member).where(Member.user_id == alva_user.id)).one()
         client = session.scalars(select(Client).order_by(Client.id)).first()
         assert client is not None
-        assignment = assignments_service.create_assignment(
-            session,
-            data=AssignmentCreate(
-                client_id=client.id,
-                title="Workshop i bildberättande",
-                description="Två dagars workshop för lärare.",
-                period_start=date(2026, 11, 16),
-                period_end=date(2026, 11, 17),
-                place="Stadsbiblioteket",
-                extent_quantity=Decimal("2"),
-                extent_unit=ExtentUnit.days,
-                buyer_reference="Lena Berg",
-                lines=[
-                    FeeLineCreate(
-                        description="Workshopdagar",
-                        quantity=Decimal("2"),
-                        unit="DAY",
-                        unit_price=Decimal("4000.00"),
-                        vat_category=VatCategory.STANDARD,
-                        vat_rate=Decimal("25"),
-                    )
-                ],
-            ),
-            actor=alva_user,
+        data = AssignmentCreate(
+            client_id=client.id,
+            title="Workshop i bildberättande",
+            description="Två dagars workshop för lärare.",
+            period_start=date(2026, 11, 16),
+            period_end=date(2026, 11, 17),
+            place="Stadsbiblioteket",
+            extent_quantity=Decimal("2"),
+            extent_unit=ExtentUnit.days,
+            buyer_reference="Lena Berg",
+            lines=[
+                FeeLineCreate(
+                    description="Workshopdagar",
+                    quantity=Decimal("2"),
+                    unit="DAY",
+                    unit_price=Decimal("4000.00"),
+                    vat_category=VatCategory.STANDARD,
+                    vat_rate=Decimal("25"),
+                )
+            ],
         )
-        assignments_service.submit_assignment(
-            session, assignment=assignment, version=assignment.version, actor=alva_user, now=NOON
-        )
-        employments_service.approve_assignment(
-            session,
-            assignment=assignment,
-            version=assignment.version,
-            actor=treasurer,
-            confirm_warnings=True,
-            today=DEMO_TODAY,
-            now=NOON,
-        )
-        invoice = invoices_service.issue_invoice(
-            session,
-            data=InvoiceIssue(assignment_id=assignment.id),
-            actor=treasurer,
-            today=DEMO_TODAY,
-            now=NOON,
-        )
+        invoice = invoice_alvas_commission(session, data=data, now=NOON)
         payments.record_payment(
             session,
             data=PaymentCreate(
