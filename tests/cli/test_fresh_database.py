@@ -1,6 +1,6 @@
 """The setup commands on a fresh database, each in a new process, in the order an operator runs them.
 
-``version``, ``keys new``, ``db upgrade|check|downgrade``, ``create-user``, ``tax-tables import``, ``audit
+``version``, ``keys new|id``, ``db upgrade|check|downgrade``, ``create-user``, ``tax-tables import``, ``audit
 verify|export|seal``, ``backup`` and ``serve``: what each prints, the rows or files it makes, and one clear
 ``error:`` line (never a traceback) for each kind of bad input. The tests of this module share one database
 and run in order.
@@ -93,6 +93,7 @@ def database(database_url: str) -> Iterator[Engine]:
 TESTED_IN = {
     "version": "test_fresh_database",
     "keys new": "test_fresh_database",
+    "keys id": "test_fresh_database",
     "db upgrade": "test_fresh_database",
     "db check": "test_fresh_database",
     "db downgrade": "test_fresh_database",
@@ -148,6 +149,23 @@ def test_help_lists_every_command_and_no_arguments_shows_it(kooperativet: Kooper
 
 def test_version_prints_the_package_version(kooperativet: Kooperativet) -> None:
     assert output(kooperativet("version")) == [__version__]
+
+
+def test_keys_id_names_the_configured_keys_as_a_backup_does(kooperativet: Kooperativet) -> None:
+    data_key = encryption.key_id(base64.b64decode(TEST_DATA_KEY))
+    retired = encryption.key_id(b"r" * 32)
+    blind_index_key = encryption.fingerprint(base64.b64decode(TEST_BLIND_INDEX_KEY), label="blind index key")
+    audit_key = encryption.fingerprint(TEST_AUDIT_KEY, label="audit key")
+    lines = output(
+        kooperativet("keys", "id", KOOPERATIVET_RETIRED_DATA_KEYS=base64.b64encode(b"r" * 32).decode())
+    )
+    assert lines == [
+        f"KOOPERATIVET_DATA_KEY = key {data_key}",
+        f"KOOPERATIVET_RETIRED_DATA_KEYS = key {retired}",
+        f"KOOPERATIVET_BLIND_INDEX_KEY = key {blind_index_key}",
+        f"KOOPERATIVET_AUDIT_KEY = key {audit_key}",
+    ]
+    assert TEST_DATA_KEY not in "\n".join(lines)
 
 
 def test_keys_new_prints_a_fresh_key_of_32_bytes_each_time(kooperativet: Kooperativet) -> None:

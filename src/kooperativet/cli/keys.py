@@ -15,6 +15,25 @@ def new() -> None:
     typer.echo(new_data_key())
 
 
+@app.command("id")
+def key_ids() -> None:
+    """Print the public id of each configured key (never the key): to find, among the keys you keep, the ones
+    a backup or a refusal at start-up names."""
+    from kooperativet import encryption
+    from kooperativet.config import get_settings
+
+    settings = get_settings()
+    keyring = encryption.keyring_from(settings)
+    typer.echo(f"KOOPERATIVET_DATA_KEY = key {keyring.current_id}")
+    if keyring.retired:
+        retired = ", ".join(f"key {encryption.key_id(key)}" for key in keyring.retired)
+        typer.echo(f"KOOPERATIVET_RETIRED_DATA_KEYS = {retired}")
+    blind_index = encryption.fingerprint(keyring.blind_index_key, label="blind index key")
+    typer.echo(f"KOOPERATIVET_BLIND_INDEX_KEY = key {blind_index}")
+    audit = encryption.fingerprint(settings.audit_signing_key, label="audit key")
+    typer.echo(f"KOOPERATIVET_AUDIT_KEY = key {audit}")
+
+
 @app.command("rotate")
 def rotate() -> None:
     """Re-encrypt every stored value under KOOPERATIVET_DATA_KEY, in one transaction.
