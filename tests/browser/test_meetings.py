@@ -66,6 +66,7 @@ def test_a_meeting_with_an_open_vote_a_secret_ballot_and_an_election(
     chair.get_by_label("Slag av möte").select_option(label="Extra föreningsstämma")
     chair.get_by_label("Rubrik").fill(title)
     chair.get_by_label("Dag", exact=True).fill(datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat())
+    chair.get_by_label("Börjar klockan").fill("18:30")
     chair.get_by_label("Plats").fill("Kulturgatan 7, Stockholm")
     chair.get_by_role("button", name="Skapa mötet").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text(title)
@@ -225,3 +226,24 @@ def test_the_administrator_manages_users_and_the_cooperative(page: Page) -> None
     page.goto("/admin/cooperative")
     expect(page.get_by_label("Namn", exact=True)).not_to_have_value("")
     assert_accessible(page)
+
+
+def test_the_board_plans_an_annual_meeting_with_its_time_and_the_standard_agenda(page: Page) -> None:
+    sign_in(page, CHAIR)
+    page.goto("/meetings/new")
+    page.get_by_label("Rubrik").fill("Årsmöte 2027")
+    page.get_by_label("Dag", exact=True).fill("2027-03-20")
+    page.get_by_label("Börjar klockan").fill("18:30")
+    page.get_by_label("Plats").fill("Kulturgatan 7, Stockholm")
+    page.get_by_role("button", name="Skapa mötet").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Årsmöte 2027")
+    expect(page.locator("dl.facts time")).to_have_text("2027-03-20 kl.\N{NO-BREAK SPACE}18.30")
+
+    page.get_by_role("button", name="Lägg till årsmötets standarddagordning").click()
+    items = page.locator("ol.agenda > li h3")
+    expect(items).to_have_count(15)
+    expect(items.first).to_have_text("Stämmans öppnande")
+    expect(items.last).to_have_text("Stämmans avslutande")
+    expect(page.get_by_role("button", name="Lägg till årsmötets standarddagordning")).to_have_count(0)
+    assert_accessible(page)
+    screenshot(page, "meetings-standard-agenda")

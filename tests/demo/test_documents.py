@@ -82,7 +82,8 @@ def test_the_demo_minutes_are_approved_by_both_adjusters_and_locked(demo) -> Non
     assert "UTKAST" not in text
     for expected in (
         "Justerat protokoll",
-        "Ordinarie föreningsstämma (årsmöte) den 20 november 2026, Kulturgatan 7, Stockholm. Version 1.",
+        "Ordinarie föreningsstämma (årsmöte) den 20 november 2026 kl. 18.30, Kulturgatan 7, Stockholm. "
+        "Version 1.",
         "§ 1 Mötets öppnande och val av funktionärer",
         "Beslut: Stämman beslutade att bifalla förslaget: avgiften 5,5 % från den 1 januari 2027.",
         "§ 4 Gemensam replokal (motion av Dagny Ek)",

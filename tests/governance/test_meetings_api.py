@@ -17,21 +17,24 @@ API = "/api/v1/governance"
 MEETING_OPENS = datetime.combine(MEETING_DAY, time(18, 0), tzinfo=UTC)
 
 
-def plan_meeting(api: TestClient, assembly: Assembly, *, held_on=MEETING_DAY, kind="annual") -> int:
-    response = api.post(
-        f"{API}/meetings",
-        json={"kind": kind, "title": "Årsmöte 2026", "held_on": held_on.isoformat()},
-        headers=assembly.officer.headers,
-    )
+def plan_meeting(
+    api: TestClient, assembly: Assembly, *, held_on=MEETING_DAY, kind="annual", starts_at: str | None = None
+) -> int:
+    body = {"kind": kind, "title": "Årsmöte 2026", "held_on": held_on.isoformat()}
+    if starts_at is not None:
+        body["starts_at"] = starts_at
+    response = api.post(f"{API}/meetings", json=body, headers=assembly.officer.headers)
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
 
-def open_meeting_with_everyone(api: TestClient, assembly: Assembly, clock, *, kind="annual") -> int:
+def open_meeting_with_everyone(
+    api: TestClient, assembly: Assembly, clock, *, kind="annual", starts_at: str | None = None
+) -> int:
     """Notice today, then on the meeting day (the clock moves there) open it, choose the officials (the
     chair is the first member, the secretary the second, the adjusters the third and fourth) and register
     everyone present (the board only, at a board meeting)."""
-    meeting_id = plan_meeting(api, assembly, kind=kind)
+    meeting_id = plan_meeting(api, assembly, kind=kind, starts_at=starts_at)
     headers = assembly.officer.headers
     assert api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "Välkomna"}, headers=headers).json()[
         "ok"

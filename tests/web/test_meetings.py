@@ -4,7 +4,7 @@ and check their receipt, the adjusters approve the minutes; errors by their fiel
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -82,13 +82,24 @@ def test_the_board_creates_a_meeting_and_finds_it_among_the_coming_ones(board: T
         board,
         "/meetings/new",
         "/meetings/new",
-        {"kind": "extra", "title": "Extra stämma 2027", "held_on": "2027-01-30", "location": "Kulturgatan 7"},
+        {
+            "kind": "extra",
+            "title": "Extra stämma 2027",
+            "held_on": "2027-01-30",
+            "starts_at": "18:30",
+            "location": "Kulturgatan 7",
+        },
     )
     assert answer.status_code == 303
     meeting = session.get(Meeting, int(answer.headers["location"].rsplit("/", 1)[1]))
     assert (meeting.title, meeting.kind, meeting.status) == ("Extra stämma 2027", "extra", "planned")
+    assert meeting.starts_at == time(18, 30)
     listing = board.get("/meetings").text
     assert "Extra stämma 2027" in listing
+    assert (
+        '<time class="nowrap" datetime="2027-01-30T18:30">2027-01-30 kl.\N{NO-BREAK SPACE}18.30</time>'
+        in listing
+    )
     assert "Extra föreningsstämma" in listing
     assert "Planerat" in listing
     assert "extra</td>" not in listing

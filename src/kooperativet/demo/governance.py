@@ -85,6 +85,7 @@ def run(context: DemoContext) -> None:
         kind=MeetingKind.ANNUAL,
         title="Årsmöte 2026",
         held_on=held_on,
+        starts_at=time(18, 30),
         location="Kulturgatan 7, Stockholm",
     )
     items = {

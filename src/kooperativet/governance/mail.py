@@ -55,6 +55,7 @@ def queue_notice(
                     "name": member.full_name,
                     "title": meeting.title,
                     "held_on": meeting.held_on,
+                    "starts_at": meeting.starts_at,
                     "location": meeting.location,
                     "text": text,
                     "agenda": agenda,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,16 +37,33 @@ from kooperativet.parties.models import Member
 
 
 def create_meeting(
-    session: Session, *, kind: MeetingKind, title: str, held_on: date, location: str | None
+    session: Session,
+    *,
+    kind: MeetingKind,
+    title: str,
+    held_on: date,
+    location: str | None,
+    starts_at: time | None = None,
 ) -> Meeting:
     meeting = Meeting(
         kind=kind,
         title=title.strip(),
         held_on=held_on,
+        starts_at=starts_at,
         location=location,
         rulebook_id=rulebook_in_force(session, on=held_on).id,
     )
     session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def set_start_time(session: Session, *, meeting: Meeting, starts_at: time | None) -> Meeting:
+    """The time of day a planned meeting starts (Swedish time); ``None`` leaves only the day. A notice
+    already sent said the time it said: send it again to tell members of a new one."""
+    require_status(meeting, MeetingStatus.planned)
+    meeting.starts_at = starts_at
+    meeting.version += 1
     session.flush()
     return meeting
 

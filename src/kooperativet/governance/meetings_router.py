@@ -11,7 +11,7 @@ from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today, Wi
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import CurrentUser
-from kooperativet.governance import conduct, mail, meetings, members, reads
+from kooperativet.governance import conduct, mail, meetings, members, reads, standard_agenda
 from kooperativet.governance.dependencies import BoardOrAdmin
 from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
@@ -20,6 +20,7 @@ from kooperativet.governance.schemas.meetings import (
     MeetingCreate,
     MeetingOpen,
     MeetingRead,
+    MeetingTimeUpdate,
     MotionAnswer,
     MotionCreate,
     NoticeCreate,
@@ -43,9 +44,26 @@ def list_meetings(_user: CurrentUser, session: DbSession, window: Window) -> Pag
 def create_meeting(body: MeetingCreate, _user: BoardOrAdmin, session: DbSession) -> MeetingRead:
     """Plan a board meeting, an annual meeting or an extra general meeting (board or admin)."""
     meeting = meetings.create_meeting(
-        session, kind=body.kind, title=body.title, held_on=body.held_on, location=body.location
+        session,
+        kind=body.kind,
+        title=body.title,
+        held_on=body.held_on,
+        starts_at=body.starts_at,
+        location=body.location,
     )
     return reads.meeting_read(session, meeting)
+
+
+@router.put("/meetings/{meeting_id}/starts-at", responses=problem_responses(401, 403, 404, 409, 422))
+def set_start_time(
+    meeting_id: int, body: MeetingTimeUpdate, _user: BoardOrAdmin, session: DbSession
+) -> MeetingRead:
+    """The time of day a planned meeting starts, Swedish time (board or admin); null leaves the day only.
+    A notice already sent is not sent again by this."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    return reads.meeting_read(
+        session, meetings.set_start_time(session, meeting=meeting, starts_at=body.starts_at)
+    )
 
 
 @router.get("/meetings/{meeting_id}", responses=problem_responses(401, 404))
@@ -65,6 +83,19 @@ def add_agenda_item(
     """Add an agenda item or a board proposal (board or admin)."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     return AgendaItemRead.model_validate(meetings.add_agenda_item(session, meeting=meeting, data=body))
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda/standard",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def add_standard_agenda(meeting_id: int, _user: BoardOrAdmin, session: DbSession) -> list[AgendaItemRead]:
+    """Add the usual agenda of an annual meeting in one go (board or admin): a planned annual meeting with no
+    items yet; otherwise 409 (``agenda_not_empty``, ``standard_agenda_not_planned``), nothing added."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    items = standard_agenda.add_standard_agenda(session, meeting=meeting)
+    return [AgendaItemRead.model_validate(item) for item in items]
 
 
 @router.post(

@@ -216,6 +216,8 @@ def minutes_context(
         "cooperative": cooperative.name if cooperative else "",
         "title": meeting.title,
         "held_on": text.on_day(day),
+        # The time it was called for; printed with the day it was held only when that is the day called for.
+        "starts_at": text.at_time(meeting.starts_at) if meeting.starts_at else None,
         "location": meeting.location,
         "kind": text.MEETING_KINDS[MeetingKind(meeting.kind)],
         "called_for": text.on_day(meeting.held_on) if meeting.held_on != day else None,

@@ -7,7 +7,7 @@ dates as Swedes write them ("1 januari 2027"). Nothing in this module touches th
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, Final
 
@@ -85,6 +85,11 @@ def percent_text(value: Decimal) -> str:
 def on_day(day: date) -> str:
     """``1 januari 2027``."""
     return long_date(day)
+
+
+def at_time(starts_at: time) -> str:
+    """``kl. 18.30``: a time of day with a full stop, as Svenska skrivregler write it (and the e-mails)."""
+    return f"kl.\N{NO-BREAK SPACE}{starts_at:%H.%M}"
 
 
 def parameter_value_text(key: str, value: str) -> str:

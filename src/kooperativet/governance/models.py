@@ -12,7 +12,7 @@ a backup taken while the vote is open) says nothing about choices. Limits: docs/
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -94,6 +94,9 @@ class Meeting(VersionedMixin, Base):
     kind: Mapped[MeetingKind] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date]
+    starts_at: Mapped[time | None] = mapped_column(
+        doc="the time of day the meeting is called for, in Swedish time; None: only the day was given"
+    )
     location: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[MeetingStatus] = mapped_column(String(10), default=MeetingStatus.planned)
     rulebook_id: Mapped[int] = mapped_column(ForeignKey("rulebooks.id"))

@@ -8,7 +8,7 @@ lines. English mail gets ``SEK 1,234.50`` and ``1 December 2026``. Every moment 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,6 +49,11 @@ def moment(value: datetime, language: str = "sv") -> str:
     return str(format_datetime(local, pattern, locale=_locale(language)))
 
 
+def time_of_day(value: time, language: str = "sv") -> str:
+    """A time of day already in Swedish time (a meeting's start): ``kl. 18.30`` (sv) or ``18:30`` (en)."""
+    return f"kl.{NBSP}{value:%H.%M}" if language == "sv" else f"{value:%H:%M}"
+
+
 def paragraphs(text: str) -> Markup:
     """Plain text (a board's notice) as HTML paragraphs: escaped, blank lines between paragraphs, single
     line breaks kept."""
@@ -59,8 +64,8 @@ def paragraphs(text: str) -> Markup:
 
 
 def install_filters(environment: Environment) -> None:
-    """``kronor``, ``amount``, ``long_day`` and ``moment`` in the language the template is rendered in (the
-    ``language`` variable ``compose`` sets), and ``paragraphs`` for HTML."""
+    """``kronor``, ``amount``, ``long_day``, ``moment`` and ``time_of_day`` in the language the template is
+    rendered in (the ``language`` variable ``compose`` sets), and ``paragraphs`` for HTML."""
 
     def in_language(function: Any) -> Any:
         @pass_context
@@ -73,6 +78,7 @@ def install_filters(environment: Environment) -> None:
     environment.filters["amount"] = in_language(amount)
     environment.filters["long_day"] = in_language(long_day)
     environment.filters["moment"] = in_language(moment)
+    environment.filters["time_of_day"] = in_language(time_of_day)
     environment.filters["paragraphs"] = paragraphs
 
 

@@ -103,6 +103,14 @@ REFUSALS: Final = {
     "meeting_planned": N_("The meeting has not opened yet."),
     "meeting_open": N_("The meeting is in session: this is done before it opens or after it closes."),
     "meeting_closed": N_("The meeting is closed."),
+    "agenda_not_empty": N_(
+        "The agenda already has items. The standard agenda is added only to an empty agenda; add further "
+        "items one at a time."
+    ),
+    "standard_agenda_not_planned": N_(
+        "The standard agenda is added before the meeting opens; add items one at a time."
+    ),
+    "not_an_annual_meeting": N_("The standard agenda is that of an annual meeting."),
     "not_quorate": N_("The meeting is not quorate: too few of those entitled to vote are present."),
     "casting_vote_required": N_("The votes are tied: choose the chair's casting vote and close again."),
     "early_close_not_allowed": N_(

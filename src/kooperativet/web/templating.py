@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import Path
@@ -50,6 +50,18 @@ def day_markup(day: date | None, language: str = "sv") -> Markup | str:
     return "–" if day is None else on_one_line(short_date(day, language), day.isoformat())
 
 
+def day_at_markup(day: date, starts_at: time | None, language: str = "sv") -> Markup | str:
+    """``|day_at(starts_at)``: the day a meeting is called for and, when it has one, its time of day (Swedish
+    time): ``2026-11-20 kl. 18.30`` (a full stop, as Svenska skrivregler write times, like the e-mails) or
+    ``20 Nov 2026, 18:30``; without a time, the day as ``|day`` shows it."""
+    if starts_at is None:
+        return day_markup(day, language)
+    clock = f"kl.\N{NO-BREAK SPACE}{starts_at:%H.%M}" if language == "sv" else f"{starts_at:%H:%M}"
+    separator = " " if language == "sv" else ", "
+    machine = f"{day.isoformat()}T{starts_at:%H:%M}"
+    return on_one_line(f"{short_date(day, language)}{separator}{clock}", machine)
+
+
 def moment_markup(value: datetime | None, language: str = "sv") -> Markup | str:
     """``|moment``: :func:`moment` kept on one line (``|moment_text`` is the plain text)."""
     if value is None:
@@ -80,6 +92,7 @@ def environment(language: str) -> Environment:
     env.filters["percent"] = partial(percent, language=language)
     env.filters["day"] = partial(day_markup, language=language)
     env.filters["moment"] = partial(moment_markup, language=language)
+    env.filters["day_at"] = partial(day_at_markup, language=language)
     env.filters["day_text"] = partial(short_date, language=language)
     env.filters["moment_text"] = partial(moment, language=language)
     return env

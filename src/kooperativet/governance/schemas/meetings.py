@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Literal
+from datetime import date, datetime, time
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from kooperativet.api.types import MultilineText, ReadSchema, Schema, Text
 from kooperativet.governance.models import AgendaItemKind, Meeting, MeetingStatus, Minutes
@@ -15,12 +16,42 @@ from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.minutes import MinutesRead
 from kooperativet.governance.schemas.read_models import stored_fields
 
+HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _time_of_day(value: object) -> object:
+    """``"18:30"`` → 18:30; anything else written as text (``"18.30"``, ``"25:00"``, ``"18:30:15"``) is
+    refused rather than read some other way."""
+    if isinstance(value, str):
+        if not HH_MM.fullmatch(value):
+            raise ValueError("a time of day as HH:MM, for example 18:30")
+        return time(int(value[:2]), int(value[3:]))
+    return value
+
+
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_time_of_day),
+    PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": f"^{HH_MM.pattern}$", "examples": ["18:30"]}),
+]
+"""A time of day in Swedish time, ``HH:MM`` both ways."""
+
 
 class MeetingCreate(Schema):
     kind: MeetingKind
     title: Text = Field(min_length=1, max_length=200, examples=["Årsmöte 2026"])
     held_on: date = Field(examples=["2026-12-20"])
+    starts_at: TimeOfDay | None = Field(
+        default=None, description="the time of day the meeting starts, Swedish time (HH:MM)"
+    )
     location: Text | None = Field(default=None, max_length=200)
+
+
+class MeetingTimeUpdate(Schema):
+    starts_at: TimeOfDay | None = Field(
+        description="the time of day the meeting starts, Swedish time (HH:MM); null: the day only"
+    )
 
 
 class AgendaItemCreate(Schema):
@@ -137,6 +168,7 @@ class MeetingRead(ReadSchema):
     kind: MeetingKind
     title: str
     held_on: date
+    starts_at: TimeOfDay | None = Field(description="the time of day it starts, Swedish time (HH:MM)")
     location: str | None
     status: MeetingStatus
     rulebook_id: int

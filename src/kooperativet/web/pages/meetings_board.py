@@ -10,20 +10,23 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from kooperativet.api.dependencies import AppSettings, DbSession, Today
-from kooperativet.governance import mail, meetings
+from kooperativet.governance import mail, meetings, standard_agenda
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, Meeting
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import (
+    HH_MM,
     AgendaItemCreate,
     MeetingCreate,
     MotionAnswer,
     NoticeCreate,
 )
 from kooperativet.web.dependencies import CheckedForm
+from kooperativet.web.errors import FormRejected
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import PageRoute
-from kooperativet.web.pages.meetings import Runner, see_other, show
+from kooperativet.web.pages.meetings import Runner, meeting_page, see_other, show
+from kooperativet.web.templating import gettext
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -42,13 +45,23 @@ def blank(value: str) -> str | None:
 
 # --- a new meeting ----------------------------------------------------------------------------------------
 
-MEETING_FIELDS = ("kind", "title", "held_on", "location")
+MEETING_FIELDS = ("kind", "title", "held_on", "starts_at", "location")
 
 
 @router.get("/meetings/new")
 def new_meeting_form(request: Request, user: Runner) -> Response:
-    values = {"kind": MeetingKind.ANNUAL.value, "title": "", "held_on": "", "location": ""}
+    values = {"kind": MeetingKind.ANNUAL.value, "title": "", "held_on": "", "starts_at": "", "location": ""}
     return show(request, "meetings/new.html", {"errors": {}, "values": values})
+
+
+def start_time_error(request: Request, starts_at: str) -> str | None:
+    """The web asks every new meeting for its time, since the notice tells members when to come (the API
+    may leave it out); a missing or unreadable one is said by the field, not as "not valid"."""
+    if not starts_at.strip():
+        return gettext(request, "Give the time the meeting starts, for example 18:30.")
+    if not HH_MM.fullmatch(starts_at.strip()):
+        return gettext(request, "Write the time as hours and minutes, for example 18:30.")
+    return None
 
 
 @router.post("/meetings/new", dependencies=[CheckedForm])
@@ -59,24 +72,34 @@ def create_meeting(
     kind: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
     held_on: Annotated[str, Form()] = "",
+    starts_at: Annotated[str, Form()] = "",
     location: Annotated[str, Form()] = "",
 ) -> Response:
-    values = {"kind": kind, "title": title, "held_on": held_on, "location": location}
+    values = {"kind": kind, "title": title, "held_on": held_on, "starts_at": starts_at, "location": location}
+
+    time_problem = start_time_error(request, starts_at)
+
+    def again(errors: dict[str, str]) -> Response:
+        # The time's own message, rather than the schema's "not valid", next to its field.
+        shown = {**errors, "starts_at": time_problem} if time_problem else errors
+        return show(request, "meetings/new.html", {"errors": shown, "values": values}, status=422)
 
     def create() -> Meeting:
-        data = MeetingCreate.model_validate({**values, "location": blank(location)})
+        data = MeetingCreate.model_validate(
+            {**values, "starts_at": blank(starts_at), "location": blank(location)}
+        )
+        if time_problem:
+            raise FormRejected(again({}))
         return meetings.create_meeting(
-            session, kind=data.kind, title=data.title, held_on=data.held_on, location=data.location
+            session,
+            kind=data.kind,
+            title=data.title,
+            held_on=data.held_on,
+            starts_at=data.starts_at,
+            location=data.location,
         )
 
-    meeting = attempt(
-        request,
-        create,
-        fields=MEETING_FIELDS,
-        page=lambda errors: show(
-            request, "meetings/new.html", {"errors": errors, "values": values}, status=422
-        ),
-    )
+    meeting = attempt(request, create, fields=MEETING_FIELDS, page=again)
     return see_other(f"/meetings/{meeting.id}")
 
 
@@ -124,6 +147,27 @@ def add_agenda_item(
         add,
         fields=("kind", "title", "text", "statute_change"),
         page=lambda errors: _item_page(request, meeting, values, errors),
+    )
+    return see_other(f"/meetings/{meeting.id}#agenda")
+
+
+@router.post("/meetings/{meeting_id:int}/agenda/standard", dependencies=[CheckedForm])
+def add_standard_agenda(request: Request, meeting_id: int, user: Runner, session: DbSession) -> Response:
+    """The usual agenda of an annual meeting in one go; refused (409, said on the meeting page) once the
+    agenda has items or the meeting has opened."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    attempt(
+        request,
+        lambda: standard_agenda.add_standard_agenda(session, meeting=meeting),
+        fields=(),
+        page=lambda errors: meeting_page(
+            request,
+            session,
+            meeting=meeting,
+            user=user,
+            failed={"form": "standard_agenda", "errors": errors, "values": {}},
+            status=409,
+        ),
     )
     return see_other(f"/meetings/{meeting.id}#agenda")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -42,6 +42,7 @@ class MeetingRow:
     location: str | None
     status: str
     noticed_on: date | None
+    starts_at: time | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ def meeting_rows(session: Session, *, statuses: Iterable[MeetingStatus] | None =
         Meeting.location,
         Meeting.status,
         Meeting.noticed_on,
+        Meeting.starts_at,
     )
     if statuses is None:
         query = query.order_by(Meeting.held_on.desc(), Meeting.id.desc())
