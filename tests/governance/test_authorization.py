@@ -54,6 +54,9 @@ EXPECTATIONS: dict[str, Expectation] = {
     "create_meeting": (BOARD_WRITE, {"kind": "board", "title": "Styrelsemöte", "held_on": "2026-12-01"}),
     "get_meeting": (EVERYONE, None),
     "add_agenda_item": (BOARD_WRITE, {"kind": "report", "title": "Verksamhetsberättelse"}),
+    # The test's meeting is open: the board may ask, and is refused by the meeting's state.
+    "add_standard_agenda": (BOARD_REFUSED_BY_STATE, None),
+    "set_start_time": (BOARD_REFUSED_BY_STATE, {"starts_at": "18:30"}),
     "submit_motion": (row(401, 409, 409, 422, 422, 422), {"title": "Motion", "text": "Vi föreslår …"}),
     "answer_motion": (BOARD_ACTION, {"board_answer": "Styrelsen föreslår bifall."}),
     "give_notice": (BOARD_REFUSED_BY_STATE, {"text": "Kallelse"}),
