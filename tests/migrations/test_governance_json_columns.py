@@ -15,12 +15,10 @@ from kooperativet.governance import ballots as ballot_rules
 from kooperativet.governance.models import RulebookVersion, Vote
 from kooperativet.governance.rulebooks import rulebook_of
 from kooperativet.governance.rules.rulebook import default_rulebook
-from kooperativet.governance.schemas.rulebooks import RulebookFields
 from kooperativet.governance.votes import candidates_of, excluded_of, published_ballots
+from tests.migrations.governance_rows import NOW, RULES, insert_rulebook
 
 BEFORE = "006477ea4315"
-NOW = "2026-11-01 12:00:00+00:00"
-RULES = RulebookFields.from_rulebook(default_rulebook()).model_dump_json()
 RESULT = json.dumps(
     {"outcome": "elected", "elected": ["Alva"], "counts": {"Alva": 2, "Bo": 0}}, sort_keys=True
 )
@@ -40,13 +38,7 @@ COMMITMENT = "e1ad3b35ff8cef277462682a1cab210ece273f138dfe829e9c7496080e32e70a"
 def _text_rows(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO rulebooks (id, valid_from, rules, source, created_at)"
-                " VALUES (1, '2000-01-01', :r, 's', :n)"
-            ),
-            {"r": RULES, "n": NOW},
-        )
+        insert_rulebook(connection)
         connection.execute(
             text(
                 "INSERT INTO votes (id, method, decision_kind, question, rulebook_id, seats, candidates,"

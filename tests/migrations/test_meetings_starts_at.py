@@ -4,43 +4,21 @@ recorded a time), takes one afterwards, and its downgrade drops it; up again wor
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from kooperativet import migrate
 from kooperativet.db import make_engine
-from kooperativet.governance.rules.rulebook import default_rulebook
-from kooperativet.governance.schemas.rulebooks import RulebookFields
+from tests.migrations.governance_rows import columns_of, insert_planned_meeting, insert_rulebook
 
 BEFORE = "b8e4d2a6c9f1"
-NOW = "2026-11-01 12:00:00+00:00"
-RULES = RulebookFields.from_rulebook(default_rulebook()).model_dump_json()
 
 
 def _insert_meeting(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO rulebooks (id, valid_from, rules, source, created_at)"
-                " VALUES (1, '2000-01-01', :r, 's', :n)"
-            ),
-            {"r": RULES, "n": NOW},
-        )
-        connection.execute(
-            text(
-                "INSERT INTO meetings (id, kind, title, held_on, status, rulebook_id, created_at, version)"
-                " VALUES (1, 'annual', 'Årsmöte', '2026-12-20', 'planned', 1, :n, 1)"
-            ),
-            {"n": NOW},
-        )
+        insert_rulebook(connection)
+        insert_planned_meeting(connection, 1)
     engine.dispose()
-
-
-def _columns(url: str) -> set[str]:
-    engine = make_engine(url)
-    columns = {c["name"] for c in inspect(engine).get_columns("meetings")}
-    engine.dispose()
-    return columns
 
 
 @pytest.mark.slow
@@ -58,8 +36,8 @@ def test_meetings_planned_before_get_no_time_and_the_downgrade_drops_it(url: str
     assert str(stored).startswith("18:30")
 
     migrate.downgrade(url, BEFORE)
-    assert "starts_at" not in _columns(url)
-    assert "held_on" in _columns(url)
+    assert "starts_at" not in columns_of(url, "meetings")
+    assert "held_on" in columns_of(url, "meetings")
 
     migrate.upgrade(url)
-    assert "starts_at" in _columns(url)
+    assert "starts_at" in columns_of(url, "meetings")

@@ -11,13 +11,10 @@ from sqlalchemy import text
 from kooperativet import migrate
 from kooperativet.db import make_engine
 from kooperativet.governance.rules.required_majority import RequiredMajority
-from kooperativet.governance.rules.rulebook import default_rulebook
 from kooperativet.governance.schemas.results import majority_in_english, result_read
-from kooperativet.governance.schemas.rulebooks import RulebookFields
+from tests.migrations.governance_rows import NOW, insert_rulebook
 
 BEFORE = "5d0c1e7a2b94"
-NOW = "2026-11-01 12:00:00+00:00"
-RULES = RulebookFields.from_rulebook(default_rulebook()).model_dump_json()
 UNANIMOUS = "every board member reached and agreeing"
 #: Results as the service stored them before: vote id → (method, the stored result).
 OLD = {
@@ -43,13 +40,7 @@ NEW = {
 def _insert_old_results(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO rulebooks (id, valid_from, rules, source, created_at)"
-                " VALUES (1, '2000-01-01', :r, 's', :n)"
-            ),
-            {"r": RULES, "n": NOW},
-        )
+        insert_rulebook(connection)
         for vote_id, (method, result) in OLD.items():
             connection.execute(
                 text(
