@@ -13,7 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import DESKTOP, assert_accessible, page_width, screenshot, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    assert_accessible,
+    assert_fits_the_screen,
+    page_width,
+    screenshot,
+    sign_in,
+)
 
 CHAIR = "ordforande@interimkultur.example.se"
 MEMBERS = ("alva@example.se", "bertil@example.se", "cleo@example.se")
@@ -247,3 +254,40 @@ def test_the_board_plans_an_annual_meeting_with_its_time_and_the_standard_agenda
     expect(page.get_by_role("button", name="Lägg till årsmötets standarddagordning")).to_have_count(0)
     assert_accessible(page)
     screenshot(page, "meetings-standard-agenda")
+
+
+def test_the_board_changes_the_start_time_after_the_notice_and_the_page_says_members_were_told(
+    page: Page, phone: Page
+) -> None:
+    sign_in(page, CHAIR)
+    page.goto("/meetings/new")
+    page.get_by_label("Rubrik").fill("Årsmöte 2028")
+    page.get_by_label("Dag", exact=True).fill("2028-03-18")
+    page.get_by_label("Börjar klockan").fill("18:00")
+    page.get_by_label("Plats").fill("Kulturgatan 7, Stockholm")
+    page.get_by_role("button", name="Skapa mötet").click()
+    meeting_url = page.url
+    page.get_by_role("link", name="Skicka kallelsen").click()
+    page.get_by_label("Kallelsen").fill("Välkomna till årsmötet.")
+    page.get_by_role("button", name="Skicka kallelsen").click()
+
+    time_field = page.get_by_label("Ändra starttid")
+    expect(time_field).to_have_value("18:00")
+    time_field.fill("18:30")
+    page.get_by_role("button", name="Ändra starttid").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Starttiden är ändrad. De kallade får den nya tiden med e-post"
+    )
+    expect(page.locator("dl.facts time")).to_have_text("2028-03-18 kl.\N{NO-BREAK SPACE}18.30")
+    expect(page.locator("p.time-changed")).to_contain_text(
+        "ändrades starttiden från kl.\N{NO-BREAK SPACE}18.00 till kl.\N{NO-BREAK SPACE}18.30."
+    )
+    expect(page.get_by_label("Ändra starttid")).to_have_value("18:30")
+    assert_accessible(page)
+    screenshot(page, "meetings-start-time-changed")
+
+    sign_in(phone, CHAIR)
+    phone.goto(meeting_url)
+    expect(phone.get_by_label("Ändra starttid")).to_have_value("18:30")
+    assert_fits_the_screen(phone)
+    screenshot(phone, "meetings-start-time-changed-phone")

@@ -7,6 +7,8 @@ refuses one address does not hold back, or on retry repeat, the notice to everyo
 
 from __future__ import annotations
 
+from datetime import time
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,7 @@ from kooperativet.mail.addresses import domain_of
 from kooperativet.parties.models import Cooperative, Member
 
 NOTICE_TEMPLATE = "meeting_notice"
+TIME_CHANGED_TEMPLATE = "meeting_time_changed"
 QUEUED = "queued"
 NO_RECIPIENTS = "no_recipients"
 
@@ -65,4 +68,37 @@ def queue_notice(
         )
     # All of them in a constant number of statements, however many members the cooperative has.
     queue_many(session, template=NOTICE_TEMPLATE, messages=messages, domain=domain_of(settings.smtp_from))
+    return QUEUED, f"queued for {len(members)} member(s)"
+
+
+def queue_time_change(
+    session: Session, *, meeting: Meeting, members: list[Member], before: time | None, settings: Settings
+) -> tuple[str, str]:
+    """Queue, for each of ``members``, the e-mail saying the meeting's new start time (``meeting.starts_at``,
+    None: no time for now) and the one it replaces (``before``); the status and detail to record."""
+    if not members:
+        return NO_RECIPIENTS, "nobody the notice goes to has an e-mail address; tell them another way"
+    cooperative = session.scalar(select(Cooperative.name).order_by(Cooperative.id).limit(1))
+    messages = []
+    for member in members:
+        assert member.email is not None
+        messages.append(
+            Message(
+                to=recipient(member.full_name, member.email),
+                language=member.language,
+                context={
+                    "cooperative": cooperative or "",
+                    "name": member.full_name,
+                    "title": meeting.title,
+                    "held_on": meeting.held_on,
+                    "starts_at": meeting.starts_at,
+                    "before": before,
+                    "location": meeting.location,
+                },
+                member_id=member.id,
+            )
+        )
+    queue_many(
+        session, template=TIME_CHANGED_TEMPLATE, messages=messages, domain=domain_of(settings.smtp_from)
+    )
     return QUEUED, f"queued for {len(members)} member(s)"

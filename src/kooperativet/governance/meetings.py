@@ -58,16 +58,6 @@ def create_meeting(
     return meeting
 
 
-def set_start_time(session: Session, *, meeting: Meeting, starts_at: time | None) -> Meeting:
-    """The time of day a planned meeting starts (Swedish time); ``None`` leaves only the day. A notice
-    already sent said the time it said: send it again to tell members of a new one."""
-    require_status(meeting, MeetingStatus.planned)
-    meeting.starts_at = starts_at
-    meeting.version += 1
-    session.flush()
-    return meeting
-
-
 def get_meeting(session: Session, *, meeting_id: int) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
@@ -166,6 +156,9 @@ def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -
     # change is decided only under an item the notice announced, SFS 2018:672 6 kap. 22 §).
     for item in meeting.items:
         item.noticed_on = today
+    # This notice names the time as it is now: an earlier change of the time is told by it.
+    meeting.time_changed_at = meeting.time_changed_from = None
+    meeting.time_change_mail_status = meeting.time_change_mail_detail = None
     meeting.version += 1
     session.flush()
     return check_notice(session, meeting=meeting)

@@ -11,7 +11,7 @@ from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today, Wi
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import CurrentUser
-from kooperativet.governance import conduct, mail, meetings, members, reads, standard_agenda
+from kooperativet.governance import conduct, mail, meetings, members, reads, standard_agenda, start_time
 from kooperativet.governance.dependencies import BoardOrAdmin
 from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
@@ -56,14 +56,25 @@ def create_meeting(body: MeetingCreate, _user: BoardOrAdmin, session: DbSession)
 
 @router.put("/meetings/{meeting_id}/starts-at", responses=problem_responses(401, 403, 404, 409, 422))
 def set_start_time(
-    meeting_id: int, body: MeetingTimeUpdate, _user: BoardOrAdmin, session: DbSession
+    meeting_id: int,
+    body: MeetingTimeUpdate,
+    user: BoardOrAdmin,
+    session: DbSession,
+    settings: AppSettings,
+    clock: Now,
 ) -> MeetingRead:
     """The time of day a planned meeting starts, Swedish time (board or admin); null leaves the day only.
-    A notice already sent is not sent again by this."""
+
+    Once the notice has gone out, a new time is told by e-mail to those the notice goes to, queued with the
+    change and sent by the mail worker after the commit: ``time_changed_at``, ``time_changed_from`` and
+    ``time_change_mail_status`` (``queued`` or ``no_recipients``) in the answer say so. The time the meeting
+    already has changes nothing and tells nobody. Every change is in the audit chain
+    (``meeting_time_changed``)."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
-    return reads.meeting_read(
-        session, meetings.set_start_time(session, meeting=meeting, starts_at=body.starts_at)
+    start_time.change_start_time(
+        session, meeting=meeting, starts_at=body.starts_at, by_user_id=user.id, now=clock, settings=settings
     )
+    return reads.meeting_read(session, meeting)
 
 
 @router.get("/meetings/{meeting_id}", responses=problem_responses(401, 404))

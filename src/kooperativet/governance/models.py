@@ -104,6 +104,16 @@ class Meeting(VersionedMixin, Base):
     notice_text: Mapped[str | None] = mapped_column(Text)
     notice_mail_status: Mapped[str | None] = mapped_column(String(20))
     notice_mail_detail: Mapped[str | None] = mapped_column(String(500))
+    time_changed_at: Mapped[datetime | None] = mapped_column(
+        doc="when the start time was last changed after the notice went out; None: not since the notice"
+    )
+    time_changed_from: Mapped[time | None] = mapped_column(
+        doc="the start time before that change (None: the meeting had no time then)"
+    )
+    time_change_mail_status: Mapped[str | None] = mapped_column(
+        String(20), doc="queued or no_recipients: the e-mail telling the notice's recipients of the new time"
+    )
+    time_change_mail_detail: Mapped[str | None] = mapped_column(String(500))
     notice_override_reason: Mapped[str | None] = mapped_column(String(500))
     early_opening_reason: Mapped[str | None] = mapped_column(
         String(500), doc="why the meeting was opened before the day it was called for"

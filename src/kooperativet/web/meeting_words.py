@@ -68,6 +68,16 @@ MAIL_STATUSES: Final = {
     "not_configured": N_("Not sent by e-mail: no mail server is set up. Send the notice another way."),
     "failed": N_("Sending the e-mail failed. Send the notice another way."),
 }
+#: The e-mail that tells those the notice went to of a changed start time (``governance.start_time``).
+TIME_CHANGE_MAIL_STATUSES: Final = {
+    "queued": N_(
+        "Those the notice went to are told the new time by e-mail; the office's mail page shows when it "
+        "went out."
+    ),
+    "no_recipients": N_(
+        "Nobody the notice went to has an e-mail address: tell them the new time another way."
+    ),
+}
 ROLES: Final = {
     "member": N_("Member"),
     "treasurer": N_("Treasurer"),
@@ -149,5 +159,6 @@ WORDS: Final = {
     "per_capsulam_reasons": PER_CAPSULAM_REASONS,
     "notice_problems": NOTICE_PROBLEMS,
     "mail_statuses": MAIL_STATUSES,
+    "time_change_mail_statuses": TIME_CHANGE_MAIL_STATUSES,
     "roles": ROLES,
 }

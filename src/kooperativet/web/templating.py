@@ -62,6 +62,14 @@ def day_at_markup(day: date, starts_at: time | None, language: str = "sv") -> Ma
     return on_one_line(f"{short_date(day, language)}{separator}{clock}", machine)
 
 
+def time_of_day(value: time | None, language: str = "sv") -> str:
+    """``|time_of_day``: a time of day already in Swedish time, as ``|day_at`` writes it: ``kl. 18.30`` or
+    ``18:30``; ``–`` for none."""
+    if value is None:
+        return "–"
+    return f"kl.\N{NO-BREAK SPACE}{value:%H.%M}" if language == "sv" else f"{value:%H:%M}"
+
+
 def moment_markup(value: datetime | None, language: str = "sv") -> Markup | str:
     """``|moment``: :func:`moment` kept on one line (``|moment_text`` is the plain text)."""
     if value is None:
@@ -93,6 +101,7 @@ def environment(language: str) -> Environment:
     env.filters["day"] = partial(day_markup, language=language)
     env.filters["moment"] = partial(moment_markup, language=language)
     env.filters["day_at"] = partial(day_at_markup, language=language)
+    env.filters["time_of_day"] = partial(time_of_day, language=language)
     env.filters["day_text"] = partial(short_date, language=language)
     env.filters["moment_text"] = partial(moment, language=language)
     return env

@@ -177,6 +177,17 @@ class MeetingRead(ReadSchema):
         description="the board's notice as it went out (the latest, if sent again)"
     )
     notice_mail_status: str | None
+    time_changed_at: datetime | None = Field(
+        description="when the start time was last changed after the notice went out; null: not since then"
+    )
+    time_changed_from: TimeOfDay | None = Field(
+        description="the start time before that change (HH:MM); null: the meeting had no time"
+    )
+    time_change_mail_status: Literal["queued", "no_recipients"] | None = Field(
+        description="queued: an e-mail with the new time waits for the mail worker for each member the "
+        "notice goes to; no_recipients: none of them has an address; null: no change since the notice"
+    )
+    time_change_mail_detail: str | None
     notice_override_reason: str | None
     early_opening_reason: str | None
     chair_member_id: int | None

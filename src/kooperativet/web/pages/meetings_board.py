@@ -9,15 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
-from kooperativet.api.dependencies import AppSettings, DbSession, Today
-from kooperativet.governance import mail, meetings, standard_agenda
+from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today
+from kooperativet.governance import mail, meetings, standard_agenda, start_time
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
-from kooperativet.governance.models import AgendaItemKind, Meeting
+from kooperativet.governance.models import AgendaItemKind, Meeting, MeetingStatus
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import (
     HH_MM,
     AgendaItemCreate,
     MeetingCreate,
+    MeetingTimeUpdate,
     MotionAnswer,
     NoticeCreate,
 )
@@ -101,6 +102,51 @@ def create_meeting(
 
     meeting = attempt(request, create, fields=MEETING_FIELDS, page=again)
     return see_other(f"/meetings/{meeting.id}")
+
+
+@router.post("/meetings/{meeting_id:int}/starts-at", dependencies=[CheckedForm])
+def change_start_time(
+    request: Request,
+    meeting_id: int,
+    user: Runner,
+    session: DbSession,
+    settings: AppSettings,
+    clock: Now,
+    starts_at: Annotated[str, Form()] = "",
+) -> Response:
+    """As the API does: a planned meeting's new time, told by e-mail to those the notice went to once it has
+    gone out. A missing or unreadable time, or a meeting that has opened, is said by the field on the meeting
+    page with the typing kept; the same time again changes nothing and says so."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    values = {"starts_at": starts_at}
+    time_problem = start_time_error(request, starts_at)
+
+    def again(errors: dict[str, str]) -> Response:
+        shown = {**errors, "starts_at": time_problem} if time_problem else errors
+        if "form" in shown and meeting.status == MeetingStatus.open:
+            # Said for this form: the general refusal speaks of things done before or after the meeting.
+            shown["form"] = gettext(
+                request, "The meeting has opened: its start time can no longer be changed."
+            )
+        failed = {"form": "starts_at", "errors": shown, "values": values}
+        status = 409 if "form" in shown else 422
+        return meeting_page(request, session, meeting=meeting, user=user, failed=failed, status=status)
+
+    def change() -> bool:
+        if time_problem:
+            raise FormRejected(again({}))
+        data = MeetingTimeUpdate.model_validate({"starts_at": starts_at.strip()})
+        return start_time.change_start_time(
+            session,
+            meeting=meeting,
+            starts_at=data.starts_at,
+            by_user_id=user.id,
+            now=clock,
+            settings=settings,
+        )
+
+    changed = attempt(request, change, fields=("starts_at",), page=again)
+    return see_other(f"/meetings/{meeting.id}?time={'changed' if changed else 'same'}")
 
 
 # --- the agenda -------------------------------------------------------------------------------------------
