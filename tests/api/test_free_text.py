@@ -41,7 +41,7 @@ MULTILINE = {
     ("MotionAnswer", "board_answer"), ("MotionCreate", "text"), ("NoticeCreate", "text"),
     ("ParameterProposal", "value"), ("PerCapsulamCreate", "question"), ("VoteCreate", "question"),
     ("CreditNoteIssue", "reason"), ("ParameterValueCreate", "value"), ("TaxSettingCreate", "note"),
-    ("TextBody", "body"),
+    ("TextBody", "body"), ("DecisionCreate", "decision"),
 }  # fmt: skip
 
 

@@ -88,6 +88,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     # a member record is refused as no member, and nobody else may approve in an adjuster's name.
     "approve_minutes": (row(401, 200, 200, 422, 422, 422), None),
     "take_up_item": (BOARD_ACTION, None),
+    "decide_item": (BOARD_ACTION, {"decision": "bifalla motionen"}),
     "download_minutes": (EVERYONE, None),
 }
 

@@ -1,6 +1,6 @@
-"""Meetings over HTTP: planning, the agenda and motions, notice, opening, taking up items, officials,
-attendance, proxies and closing. Board members and the admin run meetings; a current member submits motions;
-anyone signed in reads them.
+"""Meetings over HTTP: planning, the agenda and motions, notice, opening, taking up items and deciding them
+without a vote, officials, attendance, proxies and closing. Board members and the admin run meetings; a
+current member submits motions; anyone signed in reads them.
 """
 
 from __future__ import annotations
@@ -11,8 +11,18 @@ from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today, Wi
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import CurrentUser
-from kooperativet.governance import conduct, mail, meetings, members, reads, standard_agenda, start_time
+from kooperativet.governance import (
+    acclamation,
+    conduct,
+    mail,
+    meetings,
+    members,
+    reads,
+    standard_agenda,
+    start_time,
+)
 from kooperativet.governance.dependencies import BoardOrAdmin
+from kooperativet.governance.schemas.acclamation import DecisionCreate
 from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
     AgendaItemRead,
@@ -193,6 +203,22 @@ def take_up_item(
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     item = meetings.get_item(session, meeting=meeting, item_id=item_id)
     return AgendaItemRead.model_validate(conduct.take_up(session, meeting=meeting, item=item, now=clock))
+
+
+@router.post(
+    "/meetings/{meeting_id}/items/{item_id}/decision", responses=problem_responses(401, 403, 404, 409, 422)
+)
+def decide_item(
+    meeting_id: int, item_id: int, body: DecisionCreate, _user: BoardOrAdmin, session: DbSession, clock: Now
+) -> AgendaItemRead:
+    """The open meeting's decision on an item without a vote (acclamation), in the words that follow
+    "Stämman beslutade att" (board or admin). Takes the item up if it was not. Refused once the item is
+    decided (409 ``item_decided``), while a vote on it is open (409 ``item_vote_open``), and for a statute
+    change, whose qualified majority must be counted (422 ``statute_change_needs_a_vote``)."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    item = meetings.get_item(session, meeting=meeting, item_id=item_id)
+    decided = acclamation.decide(session, meeting=meeting, item=item, decision=body.decision, now=clock)
+    return AgendaItemRead.model_validate(decided)
 
 
 @router.put("/meetings/{meeting_id}/officials", responses=problem_responses(401, 403, 404, 409, 422))

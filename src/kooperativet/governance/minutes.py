@@ -163,7 +163,9 @@ def _sections(session: Session, meeting: Meeting) -> tuple[list[dict[str, Any]],
             "motion_by": _name(session, item.motion_by_member_id) if item.motion_by_member_id else None,
             "text": item.text,
             "board_answer": item.board_answer,
-            "decision": item.decision,
+            "decision": text.acclamation_sentence(body=body, decision=item.decision)
+            if item.decision
+            else None,
             "votes": [
                 _vote_context(session, v, body=body, motion=item.kind == AgendaItemKind.motion)
                 for v in votes.get(item.id, [])

@@ -180,3 +180,22 @@ def decision_sentence(
         why = f" ({PER_CAPSULAM_REASONS[PerCapsulamReason(reason)]})" if reason else ""
         return f"{body} beslutade{how} att avslå {proposal}{why}."
     return "Omröstningen avslutades inte; inget beslut fattades."
+
+
+def decision_clause(decision: str) -> str:
+    """A decision taken without a vote, as it follows "… beslutade att": on one line, without a leading
+    "att" or a final full stop (either may have been typed): ``att välja Anna Berg.`` → ``välja Anna
+    Berg``."""
+    clause = " ".join(decision.split())
+    if clause[:4].lower() == "att " and clause[4:].strip():
+        clause = clause[4:].lstrip()
+    while clause.endswith(".") and not clause.endswith("..."):
+        clause = clause[:-1].rstrip()
+    return clause
+
+
+def acclamation_sentence(*, body: str, decision: str) -> str:
+    """What was decided without a vote, in one sentence under the item, as a vote's decision reads but with
+    no count: ``Stämman beslutade att välja Anna Berg till ordförande för stämman.``"""
+    clause = decision_clause(decision)
+    return f"{body} beslutade att {clause}" + ("" if clause.endswith(("!", "?", "...")) else ".")

@@ -146,7 +146,12 @@ class AgendaItem(Base):
     )
     motion_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     board_answer: Mapped[str | None] = mapped_column(Text)
-    decision: Mapped[str | None] = mapped_column(Text, doc="what the meeting decided, for the minutes")
+    decision: Mapped[str | None] = mapped_column(
+        Text, doc="what the meeting decided without a vote (acclamation), as it follows '… beslutade att'"
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(
+        doc="when the meeting decided the item without a vote; None: not so decided (a vote may have)"
+    )
     held_as: Mapped[int | None] = mapped_column(
         doc="the item's number (§) in the order the meeting took it up; None until taken up"
     )

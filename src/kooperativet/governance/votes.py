@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.db import fetch_locked
 from kooperativet.errors import Conflict, NotFound, RuleViolation
+from kooperativet.governance import acclamation, conduct
 from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
-from kooperativet.governance import conduct
 from kooperativet.governance.board import voting_board
 from kooperativet.governance.meetings import get_item, present_members, quorum, require_status
 from kooperativet.governance.members import existing_member
@@ -142,6 +142,8 @@ def open_vote(
     if not board_meeting and kind is DecisionKind.BOARD:
         raise RuleViolation("board decisions are made by the board", field="decision_kind")
     _check_statute_change(kind, item)
+    if item is not None:
+        acclamation.refuse_if_decided_without_vote(session, item=item)
     if not board_meeting and not quorum(session, meeting=meeting).quorate:
         raise Conflict("the meeting is not quorate", code="not_quorate")
     item = conduct.item_for_vote(session, meeting=meeting, item=item, question=data.question, now=now)

@@ -137,6 +137,14 @@ REFUSALS: Final = {
         "A change of the statutes is decided only under an agenda item the notice announced as a statute "
         "change. Choose that item; a change the notice did not announce waits for a meeting called with it."
     ),
+    "statute_change_needs_a_vote": N_(
+        "A change of the statutes is decided by a counted vote with the majority the statutes require: put "
+        "it to the vote."
+    ),
+    "item_decided": N_("This item is already decided."),
+    "item_vote_open": N_("A vote on this item is open: the meeting decides the item by that vote."),
+    "decision_required": N_("Write what the meeting decided."),
+    "decision_too_long": N_("This is too long."),
     "officials_missing": N_("Choose the chair, the secretary and two adjusters before drawing up minutes."),
     "correction_reason_required": N_("The minutes are adjusted and locked: write why they are corrected."),
     "minutes_locked": N_("The minutes are already adjusted and locked."),

@@ -82,7 +82,10 @@ class AgendaItemRead(ReadSchema):
     )
     motion_by_member_id: int | None
     board_answer: str | None
-    decision: str | None
+    decision: str | None = Field(
+        description="what the meeting decided without a vote, as it follows 'Stämman beslutade att'"
+    )
+    decided_at: datetime | None = Field(description="when the meeting decided the item without a vote")
     held_as: int | None = Field(description="the item's number (§) in the order the meeting took it up")
 
 

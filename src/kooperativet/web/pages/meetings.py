@@ -14,7 +14,7 @@ from kooperativet.api.dependencies import DbSession, Now, Today
 from kooperativet.api.downloads import file_response
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
-from kooperativet.governance import meetings, members, minutes_approval, reads
+from kooperativet.governance import acclamation, meetings, members, minutes_approval, minutes_text, reads
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.models import Meeting, MeetingStatus
 from kooperativet.governance.rules.terms import MeetingKind
@@ -74,6 +74,10 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
         "meeting": shown,
         "names": read.member_names(session),
         "votes": read.meeting_votes(session, meeting_id=meeting.id),
+        # Which items have a vote, open or closed: those are decided by it, not without one.
+        "item_votes": acclamation.vote_states(session, meeting=meeting),
+        # Each decision without a vote as it follows "… beslutade att" (the minutes' words).
+        "decided": {i.id: minutes_text.decision_clause(i.decision) for i in meeting.items if i.decision},
         "notice": meetings.check_notice(session, meeting=meeting) if meeting.noticed_on else None,
         "latest_minutes": latest,
         "may_approve": may_approve,

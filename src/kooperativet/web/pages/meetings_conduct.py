@@ -1,5 +1,5 @@
-"""The board runs a meeting: its officials, attendance and proxies (fullmakter), opening, closing and
-drawing up the minutes. Board members and the admin only."""
+"""The board runs a meeting: its officials, attendance and proxies (fullmakter), opening, taking up items
+and deciding them without a vote, closing and drawing up the minutes. Board members and the admin only."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from starlette.responses import Response
 
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.errors import RuleViolation
-from kooperativet.governance import meetings
+from kooperativet.governance import acclamation, conduct, meetings
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.models import Meeting
+from kooperativet.governance.schemas.acclamation import DecisionCreate
 from kooperativet.governance.schemas.meetings import (
     MeetingOpen,
     OfficialsUpdate,
@@ -224,6 +225,68 @@ def open_meeting(
         page=lambda errors: _open_page(request, session, meeting, values, errors),
     )
     return see_other(f"/meetings/{meeting.id}")
+
+
+# --- the items: taken up, decided without a vote ---------------------------------------------------------
+
+
+@router.post("/meetings/{meeting_id:int}/items/{item_id:int}/take-up", dependencies=[CheckedForm])
+def take_up_item(
+    request: Request, meeting_id: int, item_id: int, user: Runner, session: DbSession, now: Now
+) -> Response:
+    """The meeting takes the item up now: it gets the next § number in the minutes."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    item = meetings.get_item(session, meeting=meeting, item_id=item_id)
+    attempt(
+        request,
+        lambda: conduct.take_up(session, meeting=meeting, item=item, now=now),
+        fields=(),
+        page=lambda errors: meeting_page(
+            request,
+            session,
+            meeting=meeting,
+            user=user,
+            failed={"form": "take_up", "item_id": item.id, "errors": errors, "values": {}},
+            status=409,
+        ),
+    )
+    return see_other(f"/meetings/{meeting.id}#item-{item.id}")
+
+
+@router.post("/meetings/{meeting_id:int}/items/{item_id:int}/decision", dependencies=[CheckedForm])
+def decide_item(
+    request: Request,
+    meeting_id: int,
+    item_id: int,
+    user: Runner,
+    session: DbSession,
+    now: Now,
+    decision: Annotated[str, Form()] = "",
+) -> Response:
+    """The meeting's decision on the item without a vote (acclamation); a refusal is said by the item's
+    field on the meeting page, with what was typed kept."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    item = meetings.get_item(session, meeting=meeting, item_id=item_id)
+    values = {"decision": decision}
+
+    def decide() -> None:
+        data = DecisionCreate.model_validate(values)
+        acclamation.decide(session, meeting=meeting, item=item, decision=data.decision, now=now)
+
+    attempt(
+        request,
+        decide,
+        fields=("decision",),
+        page=lambda errors: meeting_page(
+            request,
+            session,
+            meeting=meeting,
+            user=user,
+            failed={"form": "decision", "item_id": item.id, "errors": errors, "values": values},
+            status=422,
+        ),
+    )
+    return see_other(f"/meetings/{meeting.id}#item-{item.id}")
 
 
 @router.post("/meetings/{meeting_id:int}/close", dependencies=[CheckedForm])
