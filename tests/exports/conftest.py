@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from kooperativet.api.dependencies import today
 from kooperativet.auth.models import Role
-from kooperativet.parties.models import Cooperative, TaxMode
+from kooperativet.parties.models import Cooperative, Member, TaxMode
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import PayrollRun
-from tests.payroll.conftest import paid_assignment, payroll_ready, set_tax
+from tests.payroll.conftest import create_and_approve, paid_assignment, payroll_ready, set_tax
 
 __all__ = ["paid_assignment", "payroll_ready"]
 
@@ -73,3 +73,38 @@ def approved_run(
         now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
     )
     return ApprovedRun(run=run, treasurer=treasurer)
+
+
+@dataclass
+class PayeesAbroad:
+    treasurer: object
+    pierre: Member
+    anna: Member
+
+
+@pytest.fixture
+def payees_abroad(
+    session: Session, exporter: Cooperative, make_user, make_member, paid_assignment
+) -> PayeesAbroad:
+    """November 2026 paid to Alva (flat tax) and to Pierre and Anna, taxed by SINK and living in France."""
+    treasurer = make_user(Role.treasurer)
+    alva, pierre, anna = make_member(), make_member(), make_member()
+    for actor, first in ((pierre, "Pierre"), (anna, "Anna")):
+        member = actor.member
+        member.first_name, member.last_name = first, "Dupont"
+        member.street, member.postal_code, member.city, member.country = (
+            "1 rue de Rivoli",
+            "75001",
+            "Paris",
+            "FR",
+        )
+        member.citizenship, member.tax_identification_number, member.tax_identification_country = (
+            "FR",
+            "1234567890123",
+            "FR",
+        )
+        set_tax(session, member, valid_from=date(2026, 1, 1), mode=TaxMode.sink)
+    for actor in (alva, pierre, anna):
+        paid_assignment(actor.member, "15000.00")
+    create_and_approve(session, today=date(2026, 11, 20), pay_date=PAY_DATE, approved_by_id=treasurer.user.id)
+    return PayeesAbroad(treasurer=treasurer, pierre=pierre.member, anna=anna.member)

@@ -57,6 +57,21 @@ REFUSALS: Final = {
         "account); an admin fills them in."
     ),
     "nothing_to_confirm": N_("There is no bank account waiting for confirmation."),
+    # What Skatteverket's employer declaration (AGI) takes (docs/exports.md, "Field formats")
+    "agi_contact_name_format": N_(
+        "The contact person goes into the employer declaration, which takes no < or > and not only spaces."
+    ),
+    "agi_contact_phone_format": N_(
+        "The employer declaration takes a phone number of at most 20 characters, with no < or >."
+    ),
+    "agi_contact_email_format": N_(
+        "The employer declaration takes an e-mail address of 5–254 characters with only the letters a–z, "
+        "digits and _ . - + ' (no å, ä or ö), such as kassor@example.se."
+    ),
+    "agi_tin_format": N_(
+        "The employer declaration takes a foreign tax identification number (TIN) of at most 20 characters, "
+        "with no < or >."
+    ),
     "invalid_parameter_value": N_("This value is not valid for the parameter."),
     "overlapping_valid_from": N_("There is already a value valid from that date; choose another date."),
     "version_conflict": N_("Someone else changed this in the meantime. Reload the page and try again."),

@@ -81,17 +81,24 @@ def export_agi(
         email=cooperative.contact_email or "",
     )
     organisation_number = cooperative.organisation_number or ""
+    sender = agi.Sender(
+        program_name=PROGRAM_NAME, organisation_number=organisation_number, technical_contact=contact
+    )
+    employer = agi.Employer(organisation_number=organisation_number, contact=contact)
     try:
+        foreign = _foreign_payees(session, month)
+        payees = declared.individual_returns(foreign=foreign, titles=_asink_activities(session, month))
+        returns = [individual for _, individual in payees]
+        # Every field Skatteverket would refuse, all at once and before anything is written or stored.
+        problems = agi.field_problems(sender=sender, employer=employer, returns=returns)
+        if problems:
+            raise _fields_invalid(problems, members=[member_id for member_id, _ in payees], foreign=foreign)
         file = agi.render(
-            sender=agi.Sender(
-                program_name=PROGRAM_NAME, organisation_number=organisation_number, technical_contact=contact
-            ),
-            employer=agi.Employer(organisation_number=organisation_number, contact=contact),
+            sender=sender,
+            employer=employer,
             period=month.agi_period,
             contribution_bases=declared.contribution_bases(),
-            returns=declared.individual_returns(
-                foreign=_foreign_payees(session, month), titles=_asink_activities(session, month)
-            ),
+            returns=returns,
             created_at=created_at.astimezone(SWEDEN).replace(tzinfo=None),
         )
     except agi.InvalidDeclaration as exc:
@@ -105,6 +112,61 @@ def export_agi(
         created_at=created_at,
         created_by_id=created_by_id,
         period=month.text,
+    )
+
+
+#: The member's field each payee format is checked on (the API's names).
+_MEMBER_FIELDS: Final = {"postal_code": "postal_code", "tin": "tax_identification_number"}
+
+
+def _fields_invalid(
+    problems: Sequence[agi.FieldProblem], *, members: Sequence[int], foreign: Mapping[int, agi.ForeignPayee]
+) -> RuleViolation:
+    """One 422 listing every field outside Skatteverket's format: whose (the cooperative's contact, a member
+    by id and name, the program), which field and what it must be (``invalid_fields``; ``errors`` in the
+    usual field/reason shape)."""
+    invalid: list[dict[str, Any]] = []
+    for problem in problems:
+        fmt = problem.format
+        entry: dict[str, Any] = {"who": "cooperative", "member_id": None, "member_name": None}
+        field_name = fmt.key
+        if problem.return_index is not None:
+            member_id = members[problem.return_index]
+            payee = foreign.get(member_id)
+            name = " ".join(part for part in (payee.first_name, payee.last_name) if part) if payee else ""
+            entry = {"who": "member", "member_id": member_id, "member_name": name}
+            field_name = _MEMBER_FIELDS[fmt.key]
+        elif fmt.key == "program_name":
+            entry["who"] = "program"
+        entry.update(
+            field=field_name, element=fmt.element, field_code=fmt.field_code, requirement=fmt.requirement
+        )
+        invalid.append(entry)
+    described = [
+        (
+            f"member {entry['member_id']} ({entry['member_name']}): {entry['field']}"
+            if entry["who"] == "member"
+            else f"the {entry['who']}'s {entry['field']}"
+        )
+        + f" must be {entry['requirement']}"
+        for entry in invalid
+    ]
+    return RuleViolation(
+        f"Skatteverket would refuse the whole arbetsgivardeklaration for {len(invalid)} "
+        f"field{'s' if len(invalid) > 1 else ''}: " + "; ".join(described) + ". Nothing was exported.",
+        code="agi_fields_invalid",
+        errors=[
+            {
+                "field": (
+                    f"members.{entry['member_id']}.{entry['field']}"
+                    if entry["who"] == "member"
+                    else f"{entry['who']}.{entry['field']}"
+                ),
+                "reason": entry["requirement"],
+            }
+            for entry in invalid
+        ],
+        invalid_fields=invalid,
     )
 
 
@@ -209,20 +271,24 @@ class _Declared:
 
     def individual_returns(
         self, *, foreign: dict[int, agi.ForeignPayee], titles: dict[int, str]
-    ) -> list[agi.IndividualReturn]:
-        """The IUs in personnummer and specification number order; a SINK or A-SINK IU names the payee of
-        its first line, an A-SINK IU the activity of that line's assignment. A person paid nothing but an
-        outlay back has no IU: an outlay is neither pay nor taxed, so there is nothing to declare."""
+    ) -> list[tuple[int, agi.IndividualReturn]]:
+        """The IUs in personnummer and specification number order, each with the member it is for; a SINK or
+        A-SINK IU names the payee of its first line, an A-SINK IU the activity of that line's assignment. A
+        person paid nothing but an outlay back has no IU: an outlay is neither pay nor taxed, so there is
+        nothing to declare."""
         return [
-            agi.IndividualReturn(
-                personal_identity_number=number,
-                specification_number=specification,
-                cash_pay=summed.cash_pay,
-                pay_not_contribution_base=summed.pay_not_contribution_base,
-                tax=summed.tax,
-                tax_mode=summed.tax_mode,  # type: ignore[arg-type]  # stored as one of the four modes
-                activity=titles[summed.assignment_id][:100] if summed.tax_mode == "asink" else None,
-                payee=foreign.get(summed.member_id) if summed.tax_mode in ("sink", "asink") else None,
+            (
+                summed.member_id,
+                agi.IndividualReturn(
+                    personal_identity_number=number,
+                    specification_number=specification,
+                    cash_pay=summed.cash_pay,
+                    pay_not_contribution_base=summed.pay_not_contribution_base,
+                    tax=summed.tax,
+                    tax_mode=summed.tax_mode,  # type: ignore[arg-type]  # stored as one of the four modes
+                    activity=titles[summed.assignment_id][:100] if summed.tax_mode == "asink" else None,
+                    payee=foreign.get(summed.member_id) if summed.tax_mode in ("sink", "asink") else None,
+                ),
             )
             for (number, specification), summed in sorted(self.returns.items())
             if summed.cash_pay or summed.pay_not_contribution_base or summed.tax

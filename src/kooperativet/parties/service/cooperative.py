@@ -13,6 +13,7 @@ from kooperativet.audit.service import append_event
 from kooperativet.auth.models import User
 from kooperativet.auth.service import check_version
 from kooperativet.config import Settings
+from kooperativet.core import agi_formats
 from kooperativet.core import identifiers as ids
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.parties.models import Cooperative
@@ -102,7 +103,44 @@ _COOPERATIVE_PARSERS: dict[str, Callable[[str], str]] = {
 }
 
 
+#: The contact details go into every arbetsgivardeklaration (``Kontaktperson``), which needs them and which
+#: Skatteverket refuses whole when one is outside its format (docs/exports.md): so a value the AGI cannot
+#: take is refused here, where it is typed, with the field and what it must be. The name is only checked for
+#: ``<``, ``>`` and blankness: the AGI cuts a long name to 50 characters with a note. In the settings form's
+#: order.
+_AGI_CONTACT_FORMATS: dict[str, agi_formats.AgiFormat] = {
+    "contact_name": agi_formats.CONTACT_NAME,
+    "contact_email": agi_formats.CONTACT_EMAIL,
+    "contact_phone": agi_formats.CONTACT_PHONE,
+}
+
+
+def _check_agi_contact(changes: dict[str, Any]) -> None:
+    """Refuse the contact details the AGI cannot take: one 422 naming the first such field (``field``, by its
+    own ``code``) and listing them all in ``errors``."""
+    refused = []
+    for field, fmt in _AGI_CONTACT_FORMATS.items():
+        value = changes.get(field)
+        if value is None:
+            continue
+        fits = agi_formats.TEXT.fullmatch(value) if fmt is agi_formats.CONTACT_NAME else fmt.accepts(value)
+        if not fits:
+            refused.append((field, fmt))
+    if refused:
+        field, fmt = refused[0]
+        raise RuleViolation(
+            "; ".join(
+                f"{name}: Skatteverket's employer declaration (AGI) takes {each.requirement}"
+                for name, each in refused
+            ),
+            code=f"agi_{field}_format",
+            field=field,
+            errors=[{"field": name, "reason": each.requirement} for name, each in refused],
+        )
+
+
 def _apply_cooperative(cooperative: Cooperative, changes: dict[str, Any]) -> None:
+    _check_agi_contact(changes)
     for field, value in changes.items():
         parse = _COOPERATIVE_PARSERS.get(field)
         if parse is not None and value is not None:

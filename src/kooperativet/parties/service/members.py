@@ -12,6 +12,7 @@ from kooperativet.audit.service import append_event
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.auth.service import check_version
+from kooperativet.core import agi_formats
 from kooperativet.core import identifiers as ids
 from kooperativet.db import fetch_page
 from kooperativet.encryption import blind_index
@@ -51,6 +52,7 @@ def create_member(session: Session, *, data: MemberCreate) -> Member:
     )
     _check_membership_dates(member)
     _check_tax_identification(member)
+    _check_tin_format(member.tax_identification_number)
     member.bank_clearing_number, member.bank_account_number, member.bank_iban = payout_account(
         data.bank_clearing_number, data.bank_account_number, data.bank_iban
     )
@@ -69,6 +71,19 @@ def _check_tax_identification(member: Member) -> None:
         raise RuleViolation(
             "tax_identification_number and tax_identification_country are given together",
             field="tax_identification_country",
+        )
+
+
+def _check_tin_format(tin: str | None) -> None:
+    """The TIN is kept for the AGI alone (FK252, with FK076), which Skatteverket refuses whole when the TIN
+    is outside its format (``core.agi_formats.TIN``): a TIN it cannot take is refused where it is typed. A
+    record with such a TIN from before is named by the AGI export instead."""
+    if tin and not agi_formats.TIN.accepts(tin):
+        raise RuleViolation(
+            "tax_identification_number: Skatteverket's employer declaration (AGI, FK252) takes "
+            + agi_formats.TIN.requirement,
+            code="agi_tin_format",
+            field="tax_identification_number",
         )
 
 
@@ -125,6 +140,8 @@ def update_member(
         setattr(member, field, value.strip() if isinstance(value, str) else value)
     _check_membership_dates(member)
     _check_tax_identification(member)
+    if "tax_identification_number" in changes:
+        _check_tin_format(member.tax_identification_number)
     identity_fields = _record_identity_change(session, member, identity_before, actor=actor, now=now)
     member.version += 1
     flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")

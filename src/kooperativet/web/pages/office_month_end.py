@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from kooperativet.api.dependencies import DbSession, Now, Today
 from kooperativet.api.downloads import file_response
 from kooperativet.auth import policy
-from kooperativet.auth.models import User
+from kooperativet.auth.models import Role, User
 from kooperativet.errors import DomainError, NotFound
 from kooperativet.exports import service
 from kooperativet.exports.models import ExportKind
@@ -76,6 +76,33 @@ NOTHING_NEW = N_(
     "Nothing new is left to export for that choice. A file already made is in the list of export batches "
     "below, to download again."
 )
+#: An AGI refused for fields Skatteverket would refuse (``agi_fields_invalid``): what the form says, then
+#: one line per field — whose, and what the field must be (docs/exports.md, "Field formats").
+AGI_FIELDS_INVALID = N_(
+    "Skatteverket would refuse the whole declaration because of the fields below. Nothing was exported: "
+    "correct them and export again."
+)
+AGI_WHO = {
+    "cooperative": N_("The cooperative's details"),
+    "program": N_("The program"),
+}
+#: A member is named, and linked to her record; the id is not a number anyone at the office knows her by.
+AGI_MEMBER_WITHOUT_NAME = N_("A member without a name on record")
+AGI_FIELD_RULES = {
+    "contact_name": N_("the contact person must not contain < or > and must not be only spaces"),
+    "contact_phone": N_("the contact phone may have at most 20 characters, with no < or >"),
+    "contact_email": N_(
+        "the contact e-mail must be an address of 5–254 characters with only the letters a–z, digits and "
+        "_ . - + ' (no å, ä or ö)"
+    ),
+    "postal_code": N_(
+        "the postal code may have at most 9 characters: the letters A–Z, digits, spaces and hyphens"
+    ),
+    "tax_identification_number": N_(
+        "the foreign tax identification number (TIN) may have at most 20 characters, with no < or >"
+    ),
+    "program_name": N_("the program's name must have 1–50 characters, with no < or >"),
+}
 SERIES = (
     N_("Invoiced"),
     N_("Paid in"),
@@ -108,6 +135,7 @@ def _page(
     errors: dict[str, dict[str, str]],
     values: dict[str, str],
     status: int = 200,
+    agi_problems: list[dict[str, str]] | None = None,
 ) -> Response:
     overview = TreasurerOverviewRead.model_validate(
         service.treasurer_overview(session, month=month, today=today)
@@ -145,6 +173,7 @@ def _page(
             "run_status": RUN_STATUS,
             "summary_formats": list(SummaryFormat),
             "errors": errors,
+            "agi_problems": agi_problems or [],
             "values": {
                 "period": month,
                 "from": first.isoformat(),
@@ -173,13 +202,44 @@ def _refused(
     month: str,
     errors: dict[str, dict[str, str]],
     values: dict[str, str],
+    agi_problems: list[dict[str, str]] | None = None,
 ) -> FormRejected:
     session.rollback()  # nothing of a refused export stays; the page reads the month afresh
     chosen = month if MONTH.match(month) else f"{today:%Y-%m}"
     page = _page(
-        request, session, today=today, month=chosen, made=None, errors=errors, values=values, status=422
+        request,
+        session,
+        today=today,
+        month=chosen,
+        made=None,
+        errors=errors,
+        values=values,
+        status=422,
+        agi_problems=agi_problems,
     )
     return FormRejected(page)
+
+
+def _agi_problems(request: Request, user: User, exc: ValidationError | DomainError) -> list[dict[str, str]]:
+    """The fields of an AGI refused for its formats, one line each in the person's words: whose (with a link
+    to the member's record, or to the cooperative's details for an admin, who changes them) and what the
+    field must be."""
+    if not isinstance(exc, DomainError) or exc.code != "agi_fields_invalid":
+        return []
+    lines = []
+    for entry in exc.extra.get("invalid_fields", []):
+        if entry["who"] == "member":
+            who = entry["member_name"] or gettext(request, AGI_MEMBER_WITHOUT_NAME)
+            link = f"/office/members/{entry['member_id']}"
+        else:
+            who = gettext(request, AGI_WHO[entry["who"]])
+            admin = entry["who"] == "cooperative" and user.has_any_role(Role.admin)
+            link = "/admin/cooperative" if admin else ""
+        rule = AGI_FIELD_RULES.get(entry["field"])
+        lines.append(
+            {"who": who, "link": link, "rule": gettext(request, rule) if rule else entry["requirement"]}
+        )
+    return lines
 
 
 def _errors(request: Request, exc: ValidationError | DomainError, form: str) -> dict[str, dict[str, str]]:
@@ -189,6 +249,8 @@ def _errors(request: Request, exc: ValidationError | DomainError, form: str) -> 
     own = {"erased_after_retention": ERASED[form]} if form in ERASED else {}
     if form in ("agi", "sie"):
         own["nothing_to_export"] = NOTHING_NEW
+    if form == "agi":
+        own["agi_fields_invalid"] = AGI_FIELDS_INVALID
     return {form: refusal_errors(request, exc, own=own or None)}
 
 
@@ -214,6 +276,7 @@ def export_agi(
             month=period,
             errors=_errors(request, exc, "agi"),
             values={"period": period},
+            agi_problems=_agi_problems(request, user, exc),
         ) from exc
     return _made(body.period, batch.id)
 

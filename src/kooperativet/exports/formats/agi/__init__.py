@@ -43,7 +43,10 @@ FK011 is left out when all the pay is in FK131 (Exempelfil_03), and written as `
 A contact's name and a payee's FK216–218 and FK220 longer than 50 characters are cut, with a note
 (``employer_declaration.CONTACT_NAME_MAX``, ``individual_return.PAYEE_TEXT_MAX``): the contact's 50 is the
 schema's; the payee's is the KU field list's — verify against the current AGI Fältlista. What is known of the
-lengths, and what the exporter does not enforce (phone, e-mail, postal code, TIN), is in exports.md.
+lengths is in exports.md. The typed fields Skatteverket would refuse whole (the contact's name, phone and
+e-mail, FK219 postal code, FK252 TIN, the program's name: ``core.agi_formats``) are found by
+``field_problems`` before the file is made; the exporter refuses the export with all of them (``render``
+itself writes what it is given).
 
 FK487 (Skatteverket, ställningstagande 2017-06-08, dnr 131 238881-17/111): the IU amounts are whole kronor
 (öre dropped on each person's amount), the contributions are computed for each rate on the sum of those whole-
@@ -71,6 +74,7 @@ from kooperativet.exports.formats.agi.employer_declaration import (
     render,
     sum_employer_contributions,
 )
+from kooperativet.exports.formats.agi.field_formats import FieldProblem, field_problems
 from kooperativet.exports.formats.agi.individual_return import (
     ForeignPayee,
     IndividualReturn,
@@ -86,6 +90,7 @@ __all__ = [
     "ContributionBase",
     "ContributionCategory",
     "Employer",
+    "FieldProblem",
     "ForeignPayee",
     "IndividualReturn",
     "InvalidDeclaration",
@@ -94,6 +99,7 @@ __all__ = [
     "agi_due_date",
     "agi_party_id",
     "chunks",
+    "field_problems",
     "render",
     "sum_employer_contributions",
     "sum_tax_withheld",

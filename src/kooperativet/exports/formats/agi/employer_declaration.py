@@ -219,7 +219,8 @@ def chunks(
 
 #: The most characters of a contact's name (``Namn``: ``TEXT50`` in Skatteverket's schema 1.1, technical
 #: description 1.1.18; 1–50 in classes generated from that schema too, exports.md): a longer one is cut, with
-#: a note. The phone and e-mail are identifiers, written as given.
+#: a note. The phone and e-mail are identifiers, written as given: the exporter refuses one outside its format
+#: before the file is made (``field_formats``).
 CONTACT_NAME_MAX = 50
 
 

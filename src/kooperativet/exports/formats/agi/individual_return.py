@@ -118,7 +118,8 @@ _PAYEE_FIELDS: tuple[tuple[str, str, str], ...] = (
 #: The most characters taken in a payee's name and address fields: 50, as the KU field list gives FK216–218
 #: and 220; the AGI schema's own lengths were not found (exports.md) — verify against the AGI Fältlista. A
 #: longer text is cut, with a note. The postal code, the TIN and the country codes are identifiers: cut, they
-#: would be wrong, so they are written as given.
+#: would be wrong, so they are written as given (the exporter refuses a postal code or TIN outside its format
+#: before the file is made: ``field_formats``).
 PAYEE_TEXT_MAX: Final = 50
 _SHORTENED_PAYEE_FIELDS: Final = frozenset({"first_name", "last_name", "street", "city"})
 
