@@ -19,8 +19,8 @@ from functools import partial
 from kooperativet.auth.models import User
 from kooperativet.demo import DemoContext
 from kooperativet.governance import (
+    acclamation,
     board,
-    conduct,
     meetings,
     minutes_approval,
     results,
@@ -148,7 +148,17 @@ def run(context: DemoContext) -> None:
     # vote on it as her proxy either (SFS 2018:672 6 kap. 27 §), so her vote is the only one it can have.
     for member in (alva, bertil, cleo, dagny):
         meetings.register_attendance(session, meeting=meeting, member_id=member.id)
-    conduct.take_up(session, meeting=meeting, item=items["opening"], now=now)
+    # The officials are chosen the usual way: the chair proposes, nobody asks for a vote (acclamation).
+    acclamation.decide(
+        session,
+        meeting=meeting,
+        item=items["opening"],
+        decision=(
+            f"välja {alva.full_name} till ordförande, {cleo.full_name} till sekreterare och "
+            f"{bertil.full_name} och {dagny.full_name} till justerare tillika rösträknare"
+        ),
+        now=now,
+    )
 
     def cast(vote: Vote, voter: Member, **body: object) -> None:
         votes.cast_vote(
