@@ -16,7 +16,10 @@ from kooperativet.auth.models import Role
 from kooperativet.config import Settings
 from kooperativet.main import create_app
 
-ROLES = ("anonymous", "member", "other_member", "treasurer", "board", "admin")
+#: The six roles of each row, and the auditor (revisor), whose status each domain states apart, in its own
+#: ``AUDITOR`` dict beside ``EXPECTATIONS`` (``with_auditor``).
+ROW_ROLES = ("anonymous", "member", "other_member", "treasurer", "board", "admin")
+ROLES = (*ROW_ROLES, "auditor")
 
 Expectation = tuple[dict[str, int], dict[str, Any] | None]
 
@@ -24,13 +27,32 @@ Expectation = tuple[dict[str, int], dict[str, Any] | None]
 def row(
     anonymous: int, member: int, other_member: int, treasurer: int, board: int, admin: int
 ) -> dict[str, int]:
-    return dict(zip(ROLES, (anonymous, member, other_member, treasurer, board, admin), strict=True))
+    return dict(zip(ROW_ROLES, (anonymous, member, other_member, treasurer, board, admin), strict=True))
 
 
 EVERYONE = row(401, 200, 200, 200, 200, 200)
 ADMIN_ONLY = row(401, 403, 403, 403, 403, 200)
 OWNER_OR_OFFICE = row(401, 200, 404, 200, 404, 200)
 TREASURER_WRITE = row(401, 403, 403, 201, 403, 201)
+
+
+#: The auditor's usual answers: she reads what the office reads (200) and every act of the office is refused
+#: (403). A login that is only an auditor has no member record and no own rows.
+AUDITOR_READS = 200
+AUDITOR_REFUSED = 403
+
+
+def with_auditor(expectations: dict[str, Expectation], auditor: dict[str, int]) -> dict[str, Expectation]:
+    """Each row with the auditor's status added. Every operation needs one: an operation added to
+    ``EXPECTATIONS`` without a status in ``auditor`` fails here, and so the whole matrix, until it is
+    stated."""
+    missing, extra = sorted(set(expectations) - set(auditor)), sorted(set(auditor) - set(expectations))
+    if missing or extra:
+        raise AssertionError(f"the auditor's statuses: missing for {missing}, stated for unknown {extra}")
+    return {
+        operation: ({**statuses, "auditor": auditor[operation]}, body)
+        for operation, (statuses, body) in expectations.items()
+    }
 
 
 def operations() -> dict[str, tuple[str, str]]:
@@ -45,13 +67,15 @@ def operations() -> dict[str, tuple[str, str]]:
 
 @dataclass
 class Actors:
-    """The six callers: "member" owns the records in the paths; "other_member" is a second member."""
+    """The callers: "member" owns the records in the paths; "other_member" is a second member; "auditor" is a
+    login with the auditor's role only (no member record)."""
 
     member: Any
     other_member: Any
     treasurer: Any
     board: Any
     admin: Any
+    auditor: Any
 
     @classmethod
     def make(cls, make_user: Any, make_member: Any) -> Actors:
@@ -61,6 +85,7 @@ class Actors:
             treasurer=make_user(Role.treasurer),
             board=make_user(Role.board),
             admin=make_user(Role.admin),
+            auditor=make_user(Role.auditor),
         )
 
     def headers(self, role: str) -> dict[str, str]:

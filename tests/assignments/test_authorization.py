@@ -14,7 +14,19 @@ from fastapi.testclient import TestClient
 from kooperativet.assignments import service
 from kooperativet.assignments.schemas import AssignmentCreate
 from tests.assignments.factories import PNG, assignment_body
-from tests.authz import EVERYONE, OWNER_OR_OFFICE, ROLES, Actors, Expectation, check, operations, row
+from tests.authz import (
+    AUDITOR_READS,
+    AUDITOR_REFUSED,
+    EVERYONE,
+    OWNER_OR_OFFICE,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+    with_auditor,
+)
 
 OWN_DRAFT_ONLY = row(401, 200, 404, 403, 404, 403)
 NEW_EXPENSE = {"spent_on": "2026-10-06", "description": "Buss", "amount": "39.00", "vat_rate": "6"}
@@ -33,6 +45,23 @@ EXPECTATIONS: dict[str, Expectation] = {
     "upload_receipt": (row(401, 201, 404, 403, 404, 403), None),
     "download_receipt": (OWNER_OR_OFFICE, None),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "list_assignments": AUDITOR_READS,
+    "create_assignment": AUDITOR_REFUSED,
+    "get_assignment": AUDITOR_READS,
+    "update_assignment": AUDITOR_REFUSED,
+    "submit_assignment": AUDITOR_REFUSED,
+    "approve_assignment": AUDITOR_REFUSED,
+    "reject_assignment": AUDITOR_REFUSED,
+    "cancel_assignment": AUDITOR_REFUSED,
+    "add_expense": AUDITOR_REFUSED,
+    "remove_expense": AUDITOR_REFUSED,
+    "upload_receipt": AUDITOR_REFUSED,
+    "download_receipt": AUDITOR_READS,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 ON_SUBMITTED = {"approve_assignment", "reject_assignment"}
 
 OPERATIONS = operations()

@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.authz import ROLES, Actors, Expectation, check, operations, row
+from tests.authz import (
+    AUDITOR_REFUSED,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+    with_auditor,
+)
 from tests.mailbox import Mailbox
 
 EVERYONE_ACCEPTED = row(202, 202, 202, 202, 202, 202)
@@ -28,6 +37,15 @@ EXPECTATIONS: dict[str, Expectation] = {
     "invite_member": (row(401, 403, 403, 201, 403, 201), INVITATION),
     "send_new_invitation": (row(401, 403, 403, 201, 403, 201), None),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "ask_for_password_reset": 202,  # no login needed: accepted alike for everyone
+    "set_password_with_link": 400,  # an unknown link, refused alike
+    "invite_member": AUDITOR_REFUSED,
+    "send_new_invitation": AUDITOR_REFUSED,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 

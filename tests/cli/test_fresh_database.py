@@ -261,7 +261,9 @@ def test_create_user_refuses_bad_input_in_one_line(kooperativet: Kooperativet, d
     )
     assert_error(
         create("nils@example.se", *long_password, "--role", "king"),
-        usage_error("create-user", "Invalid value for --role: roles are member, treasurer, board, admin"),
+        usage_error(
+            "create-user", "Invalid value for --role: roles are member, treasurer, board, admin, auditor"
+        ),
         code=2,
     )
     assert_error(

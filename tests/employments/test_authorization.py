@@ -11,7 +11,17 @@ from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.schemas import AssignmentCreate
 from kooperativet.employments import service
 from tests.assignments.factories import assignment_body
-from tests.authz import EVERYONE, OWNER_OR_OFFICE, ROLES, Actors, Expectation, check, operations
+from tests.authz import (
+    AUDITOR_READS,
+    EVERYONE,
+    OWNER_OR_OFFICE,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    with_auditor,
+)
 
 EXPECTATIONS: dict[str, Expectation] = {
     "list_employments": (EVERYONE, None),
@@ -21,6 +31,17 @@ EXPECTATIONS: dict[str, Expectation] = {
     "get_employer_certificate": (OWNER_OR_OFFICE, None),
     "download_employer_certificate": (OWNER_OR_OFFICE, None),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "list_employments": AUDITOR_READS,
+    "get_employment": AUDITOR_READS,
+    "download_employment_certificate": AUDITOR_READS,
+    "get_save_counter": AUDITOR_READS,
+    "get_employer_certificate": AUDITOR_READS,
+    "download_employer_certificate": AUDITOR_READS,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.authz import ROLES, Actors, Expectation, check, operations, row
+from tests.authz import (
+    AUDITOR_READS,
+    AUDITOR_REFUSED,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+    with_auditor,
+)
 
 OFFICE_READ = row(401, 403, 403, 200, 403, 200)
 
@@ -18,6 +28,17 @@ EXPECTATIONS: dict[str, Expectation] = {
     "download_export_batch": (row(401, 403, 403, 404, 403, 404), None),
     "get_treasurer_overview": (OFFICE_READ, None),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "export_agi": AUDITOR_REFUSED,
+    "export_sie": AUDITOR_REFUSED,  # a stored file and an audit event: the treasurer's act
+    "export_salary_payments": AUDITOR_REFUSED,
+    "list_export_batches": AUDITOR_READS,
+    "download_export_batch": 404,  # let through; no batch is made in this setup
+    "get_treasurer_overview": AUDITOR_READS,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 QUERIES = {"get_treasurer_overview": "?month=2026-11"}

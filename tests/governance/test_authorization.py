@@ -27,7 +27,18 @@ from kooperativet.governance.schemas.meetings import MotionCreate, OfficialsUpda
 from kooperativet.governance.schemas.rulebooks import RulebookFields
 from kooperativet.governance.schemas.votes import VoteCreate
 from kooperativet.governance.votes import open_vote
-from tests.authz import EVERYONE, ROLES, Actors, Expectation, check, operations, row
+from tests.authz import (
+    AUDITOR_READS,
+    AUDITOR_REFUSED,
+    EVERYONE,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+    with_auditor,
+)
 from tests.governance.conftest import TEST_TALLY_KEY_BITS
 
 BOARD_WRITE = row(401, 403, 403, 403, 201, 201)
@@ -91,6 +102,41 @@ EXPECTATIONS: dict[str, Expectation] = {
     "decide_item": (BOARD_ACTION, {"decision": "bifalla motionen"}),
     "download_minutes": (EVERYONE, None),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "list_rulebooks": AUDITOR_READS,
+    "add_rulebook": AUDITOR_REFUSED,
+    "list_board_assignments": AUDITOR_READS,
+    "appoint_board_member": AUDITOR_REFUSED,
+    "list_meetings": AUDITOR_READS,
+    "create_meeting": AUDITOR_REFUSED,
+    "get_meeting": AUDITOR_READS,
+    "add_agenda_item": AUDITOR_REFUSED,
+    "add_standard_agenda": AUDITOR_REFUSED,
+    "set_start_time": AUDITOR_REFUSED,
+    "submit_motion": 422,  # a member's own act; the auditor's login has no member record
+    "answer_motion": AUDITOR_REFUSED,
+    "give_notice": AUDITOR_REFUSED,
+    "open_meeting": AUDITOR_REFUSED,
+    "set_meeting_officials": AUDITOR_REFUSED,
+    "register_attendance": AUDITOR_REFUSED,
+    "register_proxy": AUDITOR_REFUSED,
+    "close_meeting": AUDITOR_REFUSED,
+    "open_vote": AUDITOR_REFUSED,
+    "propose_per_capsulam": AUDITOR_REFUSED,
+    "get_vote": AUDITOR_READS,
+    "cast_vote": 422,  # a member's own act; the auditor's login has no member record
+    "close_vote": AUDITOR_REFUSED,
+    "get_published_ballots": 409,  # not a secret ballot, for everyone alike
+    "recount": 409,
+    "draw_up_minutes": AUDITOR_REFUSED,
+    "approve_minutes": 422,  # only the elected adjusters; the auditor's login is no member
+    "take_up_item": AUDITOR_REFUSED,
+    "decide_item": AUDITOR_REFUSED,
+    "download_minutes": AUDITOR_READS,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 

@@ -14,6 +14,8 @@ from kooperativet.invoices.mailing.reminders import send_due_reminders
 from kooperativet.invoices.models import UnmatchedBankEntry
 from kooperativet.invoices.schemas import InvoiceIssue
 from tests.authz import (
+    AUDITOR_READS,
+    AUDITOR_REFUSED,
     EVERYONE,
     OWNER_OR_OFFICE,
     ROLES,
@@ -23,6 +25,7 @@ from tests.authz import (
     check,
     operations,
     row,
+    with_auditor,
 )
 from tests.invoices.conftest import ISSUE_DAY
 
@@ -59,6 +62,33 @@ EXPECTATIONS: dict[str, Expectation] = {
     # Nothing is stopped in this setup: the office is let through and told so (409).
     "resume_reminders": (row(401, 403, 403, 409, 403, 409), None),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "issue_invoice": AUDITOR_REFUSED,
+    "list_invoices": AUDITOR_READS,
+    "list_overdue_invoices": AUDITOR_READS,
+    "get_invoice": AUDITOR_READS,
+    "download_invoice_pdf": AUDITOR_READS,
+    "download_invoice_ubl": AUDITOR_READS,
+    "issue_credit_note": AUDITOR_REFUSED,
+    "plan_credit_note": AUDITOR_REFUSED,  # writes nothing, but is the treasurer's tool for an act
+    "record_payment": AUDITOR_REFUSED,
+    "list_payments": AUDITOR_READS,
+    "import_camt054": AUDITOR_REFUSED,
+    "list_unmatched_bank_entries": AUDITOR_READS,
+    "get_unmatched_bank_entry": AUDITOR_READS,
+    "assign_unmatched_bank_entry": AUDITOR_REFUSED,
+    "mark_unmatched_bank_entry_not_ours": AUDITOR_REFUSED,
+    "send_invoice": AUDITOR_REFUSED,
+    "list_dispatches": AUDITOR_READS,
+    "list_invoice_reminders": AUDITOR_READS,
+    "list_reminders": AUDITOR_READS,
+    "download_reminder_pdf": AUDITOR_READS,
+    "stop_reminders": AUDITOR_REFUSED,
+    "resume_reminders": AUDITOR_REFUSED,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 

@@ -8,7 +8,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kooperativet.jobs.models import Job, JobState
-from tests.authz import ROLES, Actors, Expectation, check, operations, row
+from tests.authz import (
+    AUDITOR_READS,
+    AUDITOR_REFUSED,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+    with_auditor,
+)
 
 OFFICE_ONLY = row(401, 403, 403, 200, 403, 200)
 
@@ -16,6 +26,13 @@ EXPECTATIONS: dict[str, Expectation] = {
     "list_jobs": (OFFICE_ONLY, None),
     "retry_job": (OFFICE_ONLY, None),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "list_jobs": AUDITOR_READS,
+    "retry_job": AUDITOR_REFUSED,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 

@@ -7,7 +7,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from kooperativet.knowledge import sharing
-from tests.authz import EVERYONE, ROLES, Actors, Expectation, check, operations, row
+from tests.authz import (
+    AUDITOR_READS,
+    AUDITOR_REFUSED,
+    EVERYONE,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+    with_auditor,
+)
 
 EDITORS_ONLY = row(401, 403, 403, 403, 200, 200)
 EDITORS_CREATE = row(401, 403, 403, 403, 201, 201)
@@ -46,6 +57,23 @@ EXPECTATIONS: dict[str, Expectation] = {
     "proposal_diff": (EDITORS_ONLY, None),
     "take_proposal": (EDITORS_ONLY, {"languages": ["sv"]}),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "list_articles": AUDITOR_READS,
+    "get_article": AUDITOR_READS,
+    "edit_article": AUDITOR_REFUSED,
+    "add_article": AUDITOR_REFUSED,
+    "hide_article": AUDITOR_REFUSED,
+    "reset_article": AUDITOR_REFUSED,
+    "article_history": AUDITOR_REFUSED,  # the editors' tools, not the office's records
+    "export_bundle": AUDITOR_REFUSED,
+    "import_bundle": AUDITOR_REFUSED,
+    "get_import": AUDITOR_REFUSED,
+    "proposal_diff": AUDITOR_REFUSED,
+    "take_proposal": AUDITOR_REFUSED,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 

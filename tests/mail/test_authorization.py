@@ -8,7 +8,17 @@ from fastapi.testclient import TestClient
 
 from kooperativet.mail import queue_mail
 from kooperativet.mail.models import MailState
-from tests.authz import ROLES, Actors, Expectation, check, operations, row
+from tests.authz import (
+    AUDITOR_READS,
+    AUDITOR_REFUSED,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+    with_auditor,
+)
 
 OFFICE_ONLY = row(401, 403, 403, 200, 403, 200)
 
@@ -17,6 +27,14 @@ EXPECTATIONS: dict[str, Expectation] = {
     "get_mail": (OFFICE_ONLY, None),
     "send_again": (OFFICE_ONLY, None),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "list_mail": AUDITOR_READS,
+    "get_mail": AUDITOR_READS,
+    "send_again": AUDITOR_REFUSED,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 

@@ -5,12 +5,28 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.authz import EVERYONE, ROLES, Actors, Expectation, check, operations
+from tests.authz import (
+    AUDITOR_READS,
+    EVERYONE,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    with_auditor,
+)
 
 EXPECTATIONS: dict[str, Expectation] = {
     "my_notifications": (EVERYONE, None),
     "choose_notifications": (EVERYONE, {"notifications": {"vote_opened": False}}),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "my_notifications": AUDITOR_READS,
+    "choose_notifications": AUDITOR_READS,  # her own notices: her own act
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 

@@ -14,6 +14,8 @@ from kooperativet.assignments.rules import ExtentUnit
 from kooperativet.parties.models import Client, ClientKind
 from tests.authz import (
     ADMIN_ONLY,
+    AUDITOR_READS,
+    AUDITOR_REFUSED,
     EVERYONE,
     OWNER_OR_OFFICE,
     ROLES,
@@ -23,6 +25,7 @@ from tests.authz import (
     check,
     operations,
     row,
+    with_auditor,
 )
 
 NEW_MEMBER = {
@@ -66,6 +69,35 @@ EXPECTATIONS: dict[str, Expectation] = {
     ),
 }
 
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "read_me": AUDITOR_READS,
+    "revoke_token": 404,  # her own token: her own act
+    "change_password": 422,  # her own password: her own act
+    "list_users": AUDITOR_REFUSED,  # the admin's
+    "create_user": AUDITOR_REFUSED,
+    "get_user": AUDITOR_REFUSED,
+    "update_user": AUDITOR_REFUSED,
+    "get_cooperative": AUDITOR_READS,
+    "update_cooperative": AUDITOR_REFUSED,
+    "list_members": AUDITOR_READS,
+    "create_member": AUDITOR_REFUSED,
+    "get_own_member": 404,  # no member record of her own
+    "get_member": AUDITOR_READS,
+    "update_member": AUDITOR_REFUSED,
+    "confirm_bank_account": AUDITOR_REFUSED,  # refused before anything else is checked
+    "list_tax_settings": AUDITOR_READS,
+    "add_tax_setting": AUDITOR_REFUSED,
+    "list_clients": AUDITOR_READS,
+    "create_client": AUDITOR_REFUSED,
+    "get_client": AUDITOR_READS,
+    "update_client": AUDITOR_REFUSED,
+    "list_parameters": AUDITOR_READS,
+    "get_parameter": AUDITOR_READS,
+    "add_parameter_value": AUDITOR_REFUSED,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
+
 OPERATIONS = operations()
 
 
@@ -91,6 +123,13 @@ PRIVATE_CLIENT_EXPECTATIONS: dict[str, Expectation] = {
     "get_client": (OWNER_OR_OFFICE, None),
     "update_client": (row(401, 403, 403, 200, 403, 200), {"version": 1, "city": "Lund"}),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+PRIVATE_CLIENT_AUDITOR: dict[str, int] = {
+    "get_client": AUDITOR_READS,
+    "update_client": AUDITOR_REFUSED,
+}
+PRIVATE_CLIENT_EXPECTATIONS = with_auditor(PRIVATE_CLIENT_EXPECTATIONS, PRIVATE_CLIENT_AUDITOR)
 
 
 @pytest.mark.parametrize("role", ROLES)

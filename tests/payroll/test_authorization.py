@@ -14,7 +14,17 @@ from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
 from kooperativet.payroll import service
-from tests.authz import ROLES, Actors, Expectation, check, operations, row
+from tests.authz import (
+    AUDITOR_READS,
+    AUDITOR_REFUSED,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+    with_auditor,
+)
 
 OFFICE_READ = row(401, 403, 403, 200, 403, 200)
 OWNER_OR_OFFICE = row(401, 200, 404, 200, 404, 200)
@@ -45,6 +55,30 @@ EXPECTATIONS: dict[str, Expectation] = {
     # Each member asks for her own estimate; a user without a member record has none (404).
     "estimate_member_pay": (row(401, 200, 200, 404, 404, 404), {"invoiced_amount": "20000.00"}),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "import_tax_tables": AUDITOR_REFUSED,
+    "list_tax_table_imports": AUDITOR_READS,
+    "create_payroll_run": AUDITOR_REFUSED,
+    "list_payroll_runs": AUDITOR_READS,
+    "get_payroll_run": AUDITOR_READS,
+    "list_payroll_run_payslips": AUDITOR_READS,
+    "discard_payroll_run": AUDITOR_REFUSED,
+    "add_payroll_correction": AUDITOR_REFUSED,
+    "approve_payroll_run": AUDITOR_REFUSED,
+    "recalculate_payroll_run": AUDITOR_REFUSED,
+    "mark_payroll_run_paid": AUDITOR_REFUSED,
+    "download_payroll_run_payslips": AUDITOR_READS,
+    "download_payroll_run_summary": AUDITOR_READS,
+    "download_payroll_period_summary": AUDITOR_READS,
+    "list_payslips": AUDITOR_READS,
+    "get_payslip": AUDITOR_READS,
+    "download_payslip_pdf": AUDITOR_READS,
+    "get_member_payroll_year_to_date": AUDITOR_READS,
+    "estimate_member_pay": 404,  # no member record of her own
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 

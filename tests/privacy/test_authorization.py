@@ -5,13 +5,30 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.authz import OWNER_OR_OFFICE, ROLES, Actors, Expectation, check, operations, row
+from tests.authz import (
+    AUDITOR_REFUSED,
+    OWNER_OR_OFFICE,
+    ROLES,
+    Actors,
+    Expectation,
+    check,
+    operations,
+    row,
+    with_auditor,
+)
 
 EXPECTATIONS: dict[str, Expectation] = {
     "export_member_data": (OWNER_OR_OFFICE, None),
     # The member in the matrix has not left: an admin gets as far as the 409.
     "pseudonymise_member": (row(401, 403, 403, 403, 403, 409), None),
 }
+
+#: The auditor (revisor): reads what the office reads, acts on nothing (docs/separation-of-duties.md).
+AUDITOR: dict[str, int] = {
+    "export_member_data": AUDITOR_REFUSED,  # unmasked: for the member's own request
+    "pseudonymise_member": AUDITOR_REFUSED,
+}
+EXPECTATIONS = with_auditor(EXPECTATIONS, AUDITOR)
 
 OPERATIONS = operations()
 

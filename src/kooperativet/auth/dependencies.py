@@ -83,3 +83,6 @@ def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
 
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
 TreasurerOrAdmin = Annotated[User, Depends(require_roles(*policy.OFFICE))]
+#: Reads of the office's records: the treasurer, the admin and the auditor (who changes nothing; every write
+#: keeps ``TreasurerOrAdmin``).
+OfficeReader = Annotated[User, Depends(require_roles(*policy.OFFICE_READERS))]

@@ -14,6 +14,9 @@ class Role(StrEnum):
     treasurer = "treasurer"
     board = "board"
     admin = "admin"
+    #: The cooperative's auditor (revisor): reads what the office reads and changes nothing
+    #: (docs/separation-of-duties.md, "The auditor").
+    auditor = "auditor"
 
 
 class User(TimestampedMixin, VersionedMixin, Base):

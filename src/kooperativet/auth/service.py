@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from kooperativet.auth import policy
 from kooperativet.auth.models import RefreshToken, Role, User, UserRole
 from kooperativet.auth.passwords import (
     hash_password,
@@ -51,15 +52,29 @@ def create_user(
     is_active: bool = True,
 ) -> User:
     """A new login; without a password it cannot sign in until its owner sets one by an invitation link."""
+    roles = set(roles)
+    refuse_auditor_in_office(roles)
     email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists", code="duplicate_email", field="email")
     password_hash = unusable_password_hash() if password is None else hash_password(password)
     user = User(email=email, full_name=full_name.strip(), password_hash=password_hash, is_active=is_active)
-    user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
+    user.role_rows = [UserRole(role=role) for role in sorted(roles)]
     session.add(user)
     session.flush()
     return user
+
+
+def refuse_auditor_in_office(roles: set[Role]) -> None:
+    """The auditor's login holds no office role: she would review her own bookkeeping, and a revisor may not
+    be part of the management she reviews (docs/separation-of-duties.md, "The auditor")."""
+    if Role.auditor in roles and roles.intersection(policy.NOT_WITH_AUDITOR):
+        raise RuleViolation(
+            "the auditor's login cannot also be a treasurer or an admin: the auditor reviews their "
+            "bookkeeping and administration, so the auditor needs a login of her own",
+            code="auditor_in_office",
+            field="roles",
+        )
 
 
 def get_user(session: Session, *, user_id: int) -> User:
@@ -102,6 +117,7 @@ def update_user(
 ) -> User:
     check_version(user, version, what=f"user {user.id}")
     new_roles = set(roles) if roles is not None else user.roles
+    refuse_auditor_in_office(new_roles)
     new_active = user.is_active if is_active is None else is_active
     if Role.admin in user.roles and (Role.admin not in new_roles or not new_active):
         _refuse_losing_last_admin(session, user)

@@ -196,7 +196,7 @@ def _seed(settings: Settings) -> None:
 def create_user(
     email: Annotated[str, typer.Option(help="login e-mail")],
     name: Annotated[str, typer.Option(help="full name")],
-    role: Annotated[list[str], typer.Option(help="member, treasurer, board or admin; repeatable")],
+    role: Annotated[list[str], typer.Option(help="member, treasurer, board, admin or auditor; repeatable")],
     password: Annotated[
         str,
         typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="at least 10 characters"),

@@ -164,3 +164,13 @@ def run(context: DemoContext) -> None:
     for client_data in DEMO_CLIENTS:
         client = parties_service.create_client(session, data=client_data)
         context.ids[f"client:{client_data.name}"] = client.id
+    # The auditor (revisor) last, so that the ids of everything above stay as they were: she reads the
+    # office's pages and changes nothing (docs/separation-of-duties.md, "The auditor").
+    auditor = auth_service.create_user(
+        session,
+        email="revisor@interimkultur.example.se",
+        full_name="Rut Revisor",
+        password=DEMO_PASSWORD,
+        roles=[Role.auditor],
+    )
+    context.ids["user:auditor"] = auditor.id

@@ -11,7 +11,7 @@ from kooperativet.api.dependencies import DbSession, Now, Today, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
-from kooperativet.auth.dependencies import TreasurerOrAdmin
+from kooperativet.auth.dependencies import OfficeReader, TreasurerOrAdmin
 from kooperativet.exports import service
 from kooperativet.exports.schemas import (
     PERIOD_PATTERN,
@@ -41,7 +41,7 @@ _SUMMARY_RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 def download_payroll_run_summary(
     run_id: int,
-    _user: TreasurerOrAdmin,
+    _user: OfficeReader,
     session: DbSession,
     now: Now,
     format: SummaryFormat = SummaryFormat.csv,
@@ -59,7 +59,7 @@ def download_payroll_run_summary(
 )
 def download_payroll_period_summary(
     period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])],
-    _user: TreasurerOrAdmin,
+    _user: OfficeReader,
     session: DbSession,
     now: Now,
     format: SummaryFormat = SummaryFormat.csv,
@@ -106,7 +106,7 @@ def export_salary_payments(
 
 
 @router.get("/exports", responses=problem_responses(401, 403, 422))
-def list_export_batches(_user: TreasurerOrAdmin, session: DbSession, window: Window) -> Page[ExportBatchRead]:
+def list_export_batches(_user: OfficeReader, session: DbSession, window: Window) -> Page[ExportBatchRead]:
     """Every export batch, newest first."""
     rows, total = service.list_batches(session, limit=window.limit, offset=window.offset)
     items = [ExportBatchRead.model_validate(batch) for batch in rows]
@@ -123,7 +123,7 @@ _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     response_class=Response,
     responses={**_FILE_RESPONSES, **problem_responses(401, 403, 404, 422)},
 )
-def download_export_batch(batch_id: int, _user: TreasurerOrAdmin, session: DbSession) -> Response:
+def download_export_batch(batch_id: int, _user: OfficeReader, session: DbSession) -> Response:
     """The batch's file, byte for byte as exported (its SHA-256 is on the batch)."""
     file = service.batch_file(service.get_batch(session, batch_id=batch_id))
     return file_response(file.content, media_type=file.media_type, filename=file.filename)
@@ -132,7 +132,7 @@ def download_export_batch(batch_id: int, _user: TreasurerOrAdmin, session: DbSes
 @router.get("/treasurer/overview", responses=problem_responses(401, 403, 422))
 def get_treasurer_overview(
     month: Annotated[str, Query(pattern=PERIOD_PATTERN, examples=["2026-11"])],
-    _user: TreasurerOrAdmin,
+    _user: OfficeReader,
     session: DbSession,
     today: Today,
 ) -> TreasurerOverviewRead:

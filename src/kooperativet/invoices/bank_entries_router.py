@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
-from kooperativet.auth.dependencies import TreasurerOrAdmin
+from kooperativet.auth.dependencies import OfficeReader, TreasurerOrAdmin
 from kooperativet.invoices import unmatched_entries
 from kooperativet.invoices.schemas import BankEntryAssign, BankEntryNotOurs, UnmatchedBankEntryRead
 
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1/payments/unmatched", tags=["payments"])
 
 @router.get("/{entry_id}", responses=problem_responses(401, 403, 404))
 def get_unmatched_bank_entry(
-    entry_id: int, _user: TreasurerOrAdmin, session: DbSession
+    entry_id: int, _user: OfficeReader, session: DbSession
 ) -> UnmatchedBankEntryRead:
     """One unmatched bank entry with its reason and, once resolved, how (treasurer or admin)."""
     return UnmatchedBankEntryRead.model_validate(unmatched_entries.get_entry(session, entry_id=entry_id))

@@ -8,7 +8,7 @@ from kooperativet.api.downloads import file_response
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
-from kooperativet.auth.dependencies import CurrentUser, TreasurerOrAdmin
+from kooperativet.auth.dependencies import CurrentUser, OfficeReader, TreasurerOrAdmin
 from kooperativet.db import commit_now
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.invoices import payments, service
@@ -305,7 +305,7 @@ def import_camt054(
 
 @router.get("/payments/unmatched", tags=["payments"], responses=problem_responses(401, 403, 422))
 def list_unmatched_bank_entries(
-    _user: TreasurerOrAdmin, session: DbSession, window: Window
+    _user: OfficeReader, session: DbSession, window: Window
 ) -> Page[UnmatchedBankEntryRead]:
     """Booked credits that matched no invoice, for the treasurer to sort out (treasurer or admin)."""
     rows, total = payments.list_unmatched(session, limit=window.limit, offset=window.offset)

@@ -34,7 +34,7 @@ Language = Annotated[str, Query(pattern="^(sv|en)$")]
 
 
 def _sees_office(user: User) -> bool:
-    return user.has_any_role(*policy.OFFICE, *editing.EDITORS)
+    return user.has_any_role(*policy.OFFICE_READERS, *editing.EDITORS)
 
 
 @router.get("/articles", responses=problem_responses(401))

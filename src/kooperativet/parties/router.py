@@ -84,8 +84,11 @@ def get_own_member(user: CurrentUser, session: DbSession) -> MemberRead:
 
 @router.get("/members/{member_id}", tags=["members"], responses=problem_responses(401, 404))
 def get_member(member_id: int, user: CurrentUser, session: DbSession) -> MemberRead:
-    """A member's full record: the treasurer and admin see anyone's, a member only their own."""
-    return MemberRead.model_validate(service.get_member(session, member_id=member_id, actor=user))
+    """A member's full record: the treasurer and admin see anyone's, a member only their own. The auditor
+    reads anyone's with the personnummer and the account numbers masked, as in the list."""
+    member = service.get_member(session, member_id=member_id, actor=user)
+    record = MemberRead.model_validate(member)
+    return record if policy.may_act_on(user, owner_user_id=member.user_id) else record.masked()
 
 
 @router.patch("/members/{member_id}", tags=["members"], responses=problem_responses(401, 403, 404, 409, 422))

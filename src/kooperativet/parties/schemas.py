@@ -204,6 +204,31 @@ class MemberRead(ReadSchema):
     created_at: datetime
     updated_at: datetime
 
+    def masked(self) -> MemberRead:
+        """The record as the auditor reads it: personnummer, tax identification number, account numbers and
+        IBANs masked as in the member list, the rest as the office sees it (docs/separation-of-duties.md)."""
+
+        def account(value: str | None) -> str | None:
+            return mask_account(value) if value else value
+
+        def iban(value: str | None) -> str | None:
+            return mask_iban(value) if value else value
+
+        return self.model_copy(
+            update={
+                "personal_identity_number": (
+                    mask_personal_identity(self.personal_identity_number)
+                    if self.personal_identity_number
+                    else None
+                ),
+                "tax_identification_number": account(self.tax_identification_number),
+                "bank_account_number": account(self.bank_account_number),
+                "pending_account_number": account(self.pending_account_number),
+                "bank_iban": iban(self.bank_iban),
+                "pending_iban": iban(self.pending_iban),
+            }
+        )
+
 
 class MemberListItem(ReadSchema):
     """A member in a list: personnummer and bank account masked."""

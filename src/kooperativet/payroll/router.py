@@ -10,7 +10,7 @@ from kooperativet.api.downloads import file_response
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
-from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
+from kooperativet.auth.dependencies import AdminUser, CurrentUser, OfficeReader, TreasurerOrAdmin
 from kooperativet.db import commit_now
 from kooperativet.errors import RuleViolation
 from kooperativet.parties import service as parties_service
@@ -67,7 +67,7 @@ def import_tax_tables(
 
 
 @router.get("/tax-tables", tags=["tax tables"], responses=problem_responses(401, 403))
-def list_tax_table_imports(_user: TreasurerOrAdmin, session: DbSession) -> list[TaxTableImportRead]:
+def list_tax_table_imports(_user: OfficeReader, session: DbSession) -> list[TaxTableImportRead]:
     """Imported tax table files, newest year first (treasurer or admin)."""
     return [TaxTableImportRead.model_validate(r) for r in tax_table_store.list_imports(session)]
 
@@ -106,16 +106,14 @@ def create_payroll_run(
 
 
 @router.get("/payroll-runs", tags=["payroll"], responses=problem_responses(401, 403, 422))
-def list_payroll_runs(
-    _user: TreasurerOrAdmin, session: DbSession, window: Window
-) -> Page[PayrollRunListItem]:
+def list_payroll_runs(_user: OfficeReader, session: DbSession, window: Window) -> Page[PayrollRunListItem]:
     """Payroll runs, latest pay date first (treasurer or admin)."""
     rows, total = service.list_runs(session, limit=window.limit, offset=window.offset)
     return window.page([PayrollRunListItem.model_validate(r) for r in rows], total)
 
 
 @router.get("/payroll-runs/{run_id}", tags=["payroll"], responses=problem_responses(401, 403, 404, 422))
-def get_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> PayrollRunRead:
+def get_payroll_run(run_id: int, _user: OfficeReader, session: DbSession) -> PayrollRunRead:
     """A run with every payslip: issued ones, or a draft's as calculated and stored for review, with
     ``changed_since_calculation`` naming what has changed since (then recalculate before approving); a
     locked run with how many of its payslip PDFs are stored (``payslip_pdfs``: rendered of total). A run
@@ -128,7 +126,7 @@ def get_payroll_run(run_id: int, _user: TreasurerOrAdmin, session: DbSession) ->
     "/payroll-runs/{run_id}/payslips", tags=["payroll"], responses=problem_responses(401, 403, 404, 422)
 )
 def list_payroll_run_payslips(
-    run_id: int, _user: TreasurerOrAdmin, session: DbSession, window: Window
+    run_id: int, _user: OfficeReader, session: DbSession, window: Window
 ) -> Page[PayslipSummary]:
     """A run's payslips a page at a time (treasurer or admin), as ``/payroll-runs/{id}`` shows them whole:
     issued ones in number order; a draft's as stored for review, those whose member cannot be paid (which
@@ -242,7 +240,7 @@ def mark_payroll_run_paid(
     response_class=Response,
     responses={200: {"content": {"application/zip": {}}}, **problem_responses(401, 403, 404, 409)},
 )
-def download_payroll_run_payslips(run_id: int, _user: TreasurerOrAdmin, session: DbSession) -> Response:
+def download_payroll_run_payslips(run_id: int, _user: OfficeReader, session: DbSession) -> Response:
     """Every issued payslip of a run as PDFs in one zip, each in the member's language."""
     return file_response(
         service.run_payslips_zip(session, run_id=run_id),

@@ -6,7 +6,9 @@ from fastapi import APIRouter
 
 from kooperativet.api.dependencies import DbSession, Now, Today
 from kooperativet.api.problems import problem_responses
+from kooperativet.auth import policy
 from kooperativet.auth.dependencies import AdminUser, CurrentUser
+from kooperativet.errors import PermissionDenied
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.schemas import MemberRead
 from kooperativet.privacy import removal, service
@@ -15,11 +17,14 @@ from kooperativet.privacy.schemas import MemberRemoved
 router = APIRouter(prefix="/api/v1", tags=["members"])
 
 
-@router.get("/members/{member_id}/data-export", responses=problem_responses(401, 404))
+@router.get("/members/{member_id}/data-export", responses=problem_responses(401, 403, 404))
 def export_member_data(member_id: int, user: CurrentUser, session: DbSession, clock: Now) -> dict[str, Any]:
     """Everything stored about a member, as JSON: the member asks for their own (GDPR art. 15); the treasurer
     and the admin answer a member's request. Documents are listed by SHA-256 and downloaded one by one."""
     member = parties_service.get_member(session, member_id=member_id, actor=user)
+    if not policy.may_act_on(user, owner_user_id=member.user_id):
+        # The auditor reads the register masked; the unmasked export answers the member's own request.
+        raise PermissionDenied("the data export is for the member herself, the treasurer and the admin")
     return service.member_data(session, member=member, generated_at=clock)
 
 

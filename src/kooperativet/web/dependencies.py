@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from starlette.responses import Response
 
 from kooperativet.api.dependencies import DbSession, Now
+from kooperativet.auth import policy
 from kooperativet.auth.models import Role, User
 from kooperativet.auth.web_sessions import csrf_token, csrf_token_matches, web_session_user
 from kooperativet.config import Settings
@@ -82,6 +83,11 @@ def require_web_roles(*roles: Role) -> Callable[[User], User]:
         return user
 
     return check
+
+
+#: The office's pages that only show: the treasurer, the admin and the auditor, who reads and changes nothing
+#: (the templates show her no form or button that acts: ``can_act``). Every POST keeps the office's own roles.
+OfficeReader = Annotated[User, Depends(require_web_roles(*policy.OFFICE_READERS))]
 
 
 async def checked_form(request: Request) -> None:

@@ -83,6 +83,7 @@ ROLES: Final = {
     "treasurer": N_("Treasurer"),
     "board": N_("Board"),
     "admin": N_("Administrator"),
+    "auditor": N_("Auditor"),
 }
 
 

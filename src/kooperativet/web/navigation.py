@@ -24,7 +24,7 @@ AREAS = (
     Area("/calculator", N_("What will I get?"), frozenset({Role.member})),
     Area("/meetings", N_("Meetings and votes"), EVERYONE),
     Area("/kb", N_("Guides"), EVERYONE),
-    Area("/office", N_("Office"), frozenset(policy.OFFICE)),
+    Area("/office", N_("Office"), frozenset(policy.OFFICE_READERS)),
     Area("/admin", N_("Administration"), frozenset({Role.admin})),
 )
 

@@ -72,6 +72,10 @@ REFUSALS: Final = {
         "The employer declaration takes a foreign tax identification number (TIN) of at most 20 characters, "
         "with no < or >."
     ),
+    "auditor_in_office": N_(
+        "The auditor cannot also be treasurer or administrator on the same login: she reviews their "
+        "bookkeeping. Give the auditor a login of her own."
+    ),
     "invalid_parameter_value": N_("This value is not valid for the parameter."),
     "overlapping_valid_from": N_("There is already a value valid from that date; choose another date."),
     "version_conflict": N_("Someone else changed this in the meantime. Reload the page and try again."),

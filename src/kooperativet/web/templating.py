@@ -16,6 +16,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from kooperativet.auth import policy
 from kooperativet.documents.render import LOCALES, money, percent, quantity
 from kooperativet.web.i18n import request_language, translations
 
@@ -112,10 +113,14 @@ def render(
 ) -> HTMLResponse:
     """A page in the caller's language. ``request.state`` carries who is signed in and the form token."""
     language = request_language(request)
+    user = getattr(request.state, "web_user", None)
     page = {
         "request": request,
         "language": language,
-        "user": getattr(request.state, "web_user", None),
+        "user": user,
+        # Whether the office's forms and buttons are shown: not to the auditor, who reads the office's pages
+        # and acts on nothing (the routes refuse her as well).
+        "can_act": user is not None and policy.acts_for_everyone(user),
         "csrf_token": getattr(request.state, "csrf_token", ""),
         **(context or {}),
     }

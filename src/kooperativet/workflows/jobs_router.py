@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from kooperativet.api.dependencies import DbSession, Now, Window
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
-from kooperativet.auth.dependencies import TreasurerOrAdmin
+from kooperativet.auth.dependencies import OfficeReader, TreasurerOrAdmin
 from kooperativet.jobs import office
 from kooperativet.jobs.models import JobState
 from kooperativet.jobs.schemas import JobRead
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
 @router.get("", responses=problem_responses(401, 403, 422))
 def list_jobs(
-    _user: TreasurerOrAdmin, session: DbSession, window: Window, state: JobState | None = None
+    _user: OfficeReader, session: DbSession, window: Window, state: JobState | None = None
 ) -> Page[JobRead]:
     """Background jobs (e-mail, documents, reminders), newest first; ``state=failed`` lists those the
     workers gave up on, with their last error (treasurer or admin)."""

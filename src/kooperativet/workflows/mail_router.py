@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from kooperativet.api.dependencies import DbSession, Window
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
-from kooperativet.auth.dependencies import TreasurerOrAdmin
+from kooperativet.auth.dependencies import OfficeReader, TreasurerOrAdmin
 from kooperativet.mail import office
 from kooperativet.mail.models import MailState, OutgoingMail
 from kooperativet.mail.redaction import readable_bodies
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1/mail", tags=["mail"])
 
 @router.get("", responses=problem_responses(401, 403, 422))
 def list_mail(
-    _user: TreasurerOrAdmin, session: DbSession, window: Window, state: MailState | None = None
+    _user: OfficeReader, session: DbSession, window: Window, state: MailState | None = None
 ) -> Page[MailSummary]:
     """Outgoing messages, the latest first, without their bodies; ``state`` keeps queued, sent or failed."""
     rows, total = office.list_mail(session, state=state, limit=window.limit, offset=window.offset)
@@ -29,7 +29,7 @@ def list_mail(
 
 
 @router.get("/{mail_id}", responses=problem_responses(401, 403, 404))
-def get_mail(mail_id: int, _user: TreasurerOrAdmin, session: DbSession) -> MailRead:
+def get_mail(mail_id: int, _user: OfficeReader, session: DbSession) -> MailRead:
     """One message as it was composed: recipients, subject, plain text, HTML and attachment names; a
     one-time link in it (an invitation, a password reset) reads ``[…]``, sent or not."""
     return _read(session, office.get_mail(session, mail_id=mail_id))

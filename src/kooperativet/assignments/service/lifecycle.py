@@ -97,7 +97,7 @@ def reject_assignment(
 
 def cancel_assignment(session: Session, *, assignment: Assignment, version: int, actor: User) -> Assignment:
     """The member (or the office) withdraws a draft or a submitted assignment."""
-    if not policy.may_see(actor, owner_user_id=assignment.member.user_id):
+    if not policy.may_act_on(actor, owner_user_id=assignment.member.user_id):
         raise PermissionDenied("only the member or the treasurer may cancel an assignment")
     _move(assignment, Transition.cancel, version=version)
     session.flush()

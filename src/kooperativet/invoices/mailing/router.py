@@ -9,7 +9,7 @@ from kooperativet.api.dependencies import DbSession, Now, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
-from kooperativet.auth.dependencies import TreasurerOrAdmin
+from kooperativet.auth.dependencies import OfficeReader, TreasurerOrAdmin
 from kooperativet.documents.pipeline import stored_pdf
 from kooperativet.invoices import service
 from kooperativet.invoices.mailing import dispatch, reminders, stops
@@ -51,21 +51,21 @@ def send_invoice(
 @router.get(
     "/invoices/{invoice_id}/dispatches", tags=["invoices"], responses=problem_responses(401, 403, 404)
 )
-def list_dispatches(invoice_id: int, user: TreasurerOrAdmin, session: DbSession) -> list[DispatchRead]:
+def list_dispatches(invoice_id: int, user: OfficeReader, session: DbSession) -> list[DispatchRead]:
     """Every sending of the invoice and of its reminders, newest first, with its result."""
     invoice = service.get_invoice(session, invoice_id=invoice_id, actor=user)
     return [DispatchRead.of(r) for r in dispatch.dispatches_of(session, invoice_ids=[invoice.id])[invoice.id]]
 
 
 @router.get("/invoices/{invoice_id}/reminders", tags=["invoices"], responses=problem_responses(401, 403, 404))
-def list_invoice_reminders(invoice_id: int, user: TreasurerOrAdmin, session: DbSession) -> list[ReminderRead]:
+def list_invoice_reminders(invoice_id: int, user: OfficeReader, session: DbSession) -> list[ReminderRead]:
     """The payment reminders of an invoice, the first first."""
     invoice = service.get_invoice(session, invoice_id=invoice_id, actor=user)
     return [ReminderRead.of(r) for r in reminders.reminders_of(session, invoice_id=invoice.id)]
 
 
 @router.get("/reminders", tags=["invoices"], responses=problem_responses(401, 403, 422))
-def list_reminders(_user: TreasurerOrAdmin, session: DbSession, window: Window) -> Page[ReminderRead]:
+def list_reminders(_user: OfficeReader, session: DbSession, window: Window) -> Page[ReminderRead]:
     """Every payment reminder, the newest first."""
     rows, total = reminders.list_reminders(session, limit=window.limit, offset=window.offset)
     return window.page([ReminderRead.of(r) for r in rows], total)
@@ -77,7 +77,7 @@ def list_reminders(_user: TreasurerOrAdmin, session: DbSession, window: Window) 
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}, **problem_responses(401, 403, 404)},
 )
-def download_reminder_pdf(reminder_id: int, _user: TreasurerOrAdmin, session: DbSession) -> Response:
+def download_reminder_pdf(reminder_id: int, _user: OfficeReader, session: DbSession) -> Response:
     """The reminder's PDF/A, byte for byte as stored; ``ETag`` is its SHA-256."""
     reminder = reminders.get_reminder(session, reminder_id=reminder_id)
     pdf = stored_pdf(session, REMINDER_PDF, reminder)

@@ -29,6 +29,9 @@ def confirm_bank_account(
     ``version`` is the member's version the confirmer read: she confirms the change she reviewed, and a change
     entered after her reading is refused (409 ``version_conflict``) rather than confirmed unseen. ``None``
     (an API client that sends none) confirms what waits as the row stands, locked."""
+    # Acting, not reading, and asked first: the auditor sees the register (``may_see``) and confirms nothing.
+    if not policy.may_act_on(actor, owner_user_id=member.user_id):
+        raise PermissionDenied("only the treasurer, an admin or the member can confirm a bank account")
     # The row read afresh and locked first, so that what is checked below is what is confirmed: a change or
     # a confirmation made meanwhile has changed the version.
     if version is None:
@@ -44,8 +47,6 @@ def confirm_bank_account(
             "you entered this bank account; another treasurer or admin, or the member, must confirm it",
             code="entered_by_you",
         )
-    if not policy.may_see(actor, owner_user_id=member.user_id):
-        raise PermissionDenied("only the treasurer, an admin or the member can confirm a bank account")
     append_event(
         session,
         kind="member_bank_account_confirmed",

@@ -94,6 +94,11 @@ def update_member(
     with the old and new values masked; a new bank account waits for a second person's confirmation. The
     record of a member purged after the retention period is not changed any more: it identifies nobody, and
     a person who joins again is a new member (docs/personal-data.md)."""
+    if not policy.may_act_on(actor, owner_user_id=member.user_id):
+        # The auditor reads every record (``get_member``) and changes none.
+        raise PermissionDenied(
+            "only the treasurer, an admin or the member herself can change a member's record"
+        )
     if member.purged_at is not None:
         raise Conflict(
             f"member {member.id}'s personal data was erased after the retention period on "
@@ -103,7 +108,7 @@ def update_member(
         )
     check_version(member, update.version, what=f"member {member.id}")
     changes = update.model_dump(exclude_unset=True, exclude={"version"})
-    if not policy.sees_everything(actor):
+    if not policy.acts_for_everyone(actor):
         refused = sorted(set(changes) - MEMBER_CONTACT_FIELDS)
         if refused:
             raise PermissionDenied(

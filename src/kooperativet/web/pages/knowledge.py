@@ -26,7 +26,7 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 def sees_office(user: User) -> bool:
-    return user.has_any_role(*policy.OFFICE, *EDITORS)
+    return user.has_any_role(*policy.OFFICE_READERS, *EDITORS)
 
 
 @router.get("/kb")

@@ -11,7 +11,7 @@ from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute
-from kooperativet.web.pages.office_billing.common import OfficeUser, paging
+from kooperativet.web.pages.office_billing.common import OfficeReader, OfficeUser, paging
 from kooperativet.web.reads.office_jobs import job_lists
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
@@ -22,7 +22,7 @@ JOBS_PER_PAGE = 50
 
 
 @router.get("/office/jobs")
-def jobs_page(request: Request, user: OfficeUser, session: DbSession, offset: int = 0) -> Response:
+def jobs_page(request: Request, user: OfficeReader, session: DbSession, offset: int = 0) -> Response:
     return _page(request, session, offset=max(offset, 0))
 
 

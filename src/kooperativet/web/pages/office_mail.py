@@ -17,7 +17,7 @@ from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import N_
-from kooperativet.web.pages.office_billing.common import OfficeUser, paging, see_other
+from kooperativet.web.pages.office_billing.common import OfficeReader, OfficeUser, paging, see_other
 from kooperativet.web.reads.failures import failure
 from kooperativet.web.refusals import refusal_text
 from kooperativet.web.templating import render
@@ -33,7 +33,7 @@ STATES = {
 
 @router.get("/office/mail")
 def mail_list(
-    request: Request, user: OfficeUser, session: DbSession, window: Window, state: str = ""
+    request: Request, user: OfficeReader, session: DbSession, window: Window, state: str = ""
 ) -> Response:
     """Messages, the latest first; ``state`` keeps those waiting, sent or failed."""
     chosen = MailState(state) if state in STATES else None
@@ -49,7 +49,7 @@ def mail_list(
 
 
 @router.get("/office/mail/{mail_id:int}")
-def mail_detail(request: Request, mail_id: int, user: OfficeUser, session: DbSession) -> Response:
+def mail_detail(request: Request, mail_id: int, user: OfficeReader, session: DbSession) -> Response:
     message = office.get_mail(session, mail_id=mail_id)
     attachments = office.attachment_names(session, message)
     return render(request, "office_mail/detail.html", _detail(message, attachments=attachments, error=None))

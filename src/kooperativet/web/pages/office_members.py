@@ -21,7 +21,7 @@ from kooperativet.parties import service
 from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdate
 from kooperativet.privacy.removal import retention_end
-from kooperativet.web.dependencies import CheckedForm, require_web_roles
+from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted, field_errors
 from kooperativet.web.i18n import N_
@@ -50,7 +50,9 @@ TAX_MODES = {
 
 
 @router.get("/office/members")
-def members_page(request: Request, user: Office, session: DbSession, q: str = "", page: int = 1) -> Response:
+def members_page(
+    request: Request, user: OfficeReader, session: DbSession, q: str = "", page: int = 1
+) -> Response:
     page = max(page, 1)
     rows, total = service.list_members(
         session, limit=MEMBERS_PER_PAGE, offset=(page - 1) * MEMBERS_PER_PAGE, q=q or None
@@ -71,9 +73,11 @@ def members_page(request: Request, user: Office, session: DbSession, q: str = ""
 
 
 @router.get("/office/members/{member_id:int}")
-def member_page(request: Request, member_id: int, user: Office, session: DbSession) -> Response:
+def member_page(request: Request, member_id: int, user: OfficeReader, session: DbSession) -> Response:
     member = service.get_member(session, member_id=member_id, actor=user)
-    return _member_page(request, session, member=member, user=user, values=_values(member), errors={})
+    # The auditor gets no form, so none of its unmasked values either.
+    values = _values(member) if policy.acts_for_everyone(user) else {}
+    return _member_page(request, session, member=member, user=user, values=values, errors={})
 
 
 def _values(member: Member) -> dict[str, str]:
@@ -97,15 +101,20 @@ def _member_page(
     errors: dict[str, str],
     status: int = 200,
 ) -> Response:
+    acts = policy.acts_for_everyone(user)
+    record = MemberRead.model_validate(member)
     return render(
         request,
         "office_members/detail.html",
         {
-            "member": MemberRead.model_validate(member),
+            # The auditor reads the record as the list shows it: personnummer and accounts masked.
+            "member": record if acts else record.masked(),
             "removal": _removal(session, member),
             "pending_account": _masked_pending(member),
             "change_pending": member.has_pending_bank_account,
-            "may_confirm": member.has_pending_bank_account and member.bank_account_changed_by_id != user.id,
+            "may_confirm": acts
+            and member.has_pending_bank_account
+            and member.bank_account_changed_by_id != user.id,
             "values": values,
             "errors": errors,
             "languages": LANGUAGES,

@@ -34,7 +34,7 @@ from kooperativet.exports.service import SummaryFormat
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import RunStatus
 from kooperativet.web.charts import Series, bar_chart
-from kooperativet.web.dependencies import CheckedForm, require_web_roles
+from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, field_errors
 from kooperativet.web.i18n import N_
@@ -115,7 +115,7 @@ SERIES = (
 @router.get("/office/month-end")
 def month_end_page(
     request: Request,
-    user: Office,
+    user: OfficeReader,
     session: DbSession,
     today: Today,
     month: str | None = None,
@@ -340,14 +340,14 @@ def export_pain001(
 
 
 @router.get("/office/month-end/batches/{batch_id}/file")
-def batch_file(batch_id: int, user: Office, session: DbSession) -> Response:
+def batch_file(batch_id: int, user: OfficeReader, session: DbSession) -> Response:
     file = service.batch_file(service.get_batch(session, batch_id=batch_id))
     return file_response(file.content, media_type=file.media_type, filename=file.filename)
 
 
 @router.get("/office/month-end/payroll-summary")
 def payroll_summary(
-    user: Office, session: DbSession, now: Now, month: str = "", format: str = "csv"
+    user: OfficeReader, session: DbSession, now: Now, month: str = "", format: str = "csv"
 ) -> Response:
     if not MONTH.match(month) or format not in {f.value for f in SummaryFormat}:
         raise NotFound("there is no such summary")

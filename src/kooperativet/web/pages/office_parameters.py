@@ -23,7 +23,7 @@ from kooperativet.errors import DomainError
 from kooperativet.parameters import service
 from kooperativet.parameters.catalog import ValueKind
 from kooperativet.parameters.schemas import ParameterRead, ParameterValueCreate
-from kooperativet.web.dependencies import CheckedForm, require_web_roles
+from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
@@ -89,7 +89,7 @@ def shown(request: Request, kind: ValueKind, value: str) -> str:
 
 
 @router.get("/office/parameters")
-def parameters_page(request: Request, user: Office, session: DbSession, today: Today) -> Response:
+def parameters_page(request: Request, user: OfficeReader, session: DbSession, today: Today) -> Response:
     parameters = [ParameterRead.model_validate(p) for p in service.parameters(session, on=today)]
     return render(
         request,
@@ -99,7 +99,9 @@ def parameters_page(request: Request, user: Office, session: DbSession, today: T
 
 
 @router.get("/office/parameters/{key}")
-def parameter_page(request: Request, key: str, user: Office, session: DbSession, today: Today) -> Response:
+def parameter_page(
+    request: Request, key: str, user: OfficeReader, session: DbSession, today: Today
+) -> Response:
     return _parameter_page(request, session, key=key, today=today, values={}, errors={})
 
 

@@ -29,7 +29,7 @@ from kooperativet.payroll.models import DraftPayslip, PayOn, RunStatus
 from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, PayrollRunRead
 from kooperativet.payroll.service import RunWithPayslips
 from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
-from kooperativet.web.dependencies import CheckedForm, require_web_roles
+from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
@@ -78,7 +78,9 @@ TAX_MODE = {
 
 
 @router.get("/office/payroll")
-def runs_page(request: Request, user: Office, session: DbSession, today: Today, page: int = 1) -> Response:
+def runs_page(
+    request: Request, user: OfficeReader, session: DbSession, today: Today, page: int = 1
+) -> Response:
     return _runs_page(request, session, today=today, page=page, values=None, errors={})
 
 
@@ -150,7 +152,9 @@ def _defaults(session: Session, *, today: date) -> dict[str, str]:
 
 
 @router.get("/office/payroll/{run_id}")
-def run_page(request: Request, run_id: int, user: Office, session: DbSession, page: int = 1) -> Response:
+def run_page(
+    request: Request, run_id: int, user: OfficeReader, session: DbSession, page: int = 1
+) -> Response:
     return _run_page(request, session, run_id=run_id, user=user, errors={}, values={}, page=page)
 
 
@@ -330,7 +334,7 @@ def _line_errors(errors: dict[str, str]) -> dict[str, str]:
 
 
 @router.get("/office/payroll/{run_id}/payslips.zip")
-def payslips_zip(run_id: int, user: Office, session: DbSession) -> Response:
+def payslips_zip(run_id: int, user: OfficeReader, session: DbSession) -> Response:
     return file_response(
         service.run_payslips_zip(session, run_id=run_id),
         media_type="application/zip",
@@ -339,7 +343,7 @@ def payslips_zip(run_id: int, user: Office, session: DbSession) -> Response:
 
 
 @router.get("/office/payroll/payslips/{payslip_id}.pdf")
-def payslip_pdf(payslip_id: int, user: Office, session: DbSession) -> Response:
+def payslip_pdf(payslip_id: int, user: OfficeReader, session: DbSession) -> Response:
     payslip = service.get_payslip(session, payslip_id=payslip_id, actor=user)
     return file_response(
         service.payslip_pdf(session, payslip=payslip), media_type=PDF, filename=f"{payslip.number}.pdf"

@@ -19,6 +19,7 @@ from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.pages.office_billing.common import (
+    OfficeReader,
     OfficeUser,
     paging,
     schema_errors,
@@ -53,7 +54,7 @@ TICKED = ("public_sector", "invoice_xml_by_email", "reminder_fee_agreed")
 @router.get("/office/clients")
 def clients(
     request: Request,
-    user: OfficeUser,
+    user: OfficeReader,
     session: DbSession,
     window: Window,
     q: str | None = None,
@@ -86,7 +87,7 @@ def create_client(request: Request, user: OfficeUser, session: DbSession, form: 
 
 
 @router.get("/office/clients/{client_id}")
-def client(request: Request, client_id: int, user: OfficeUser, session: DbSession) -> Response:
+def client(request: Request, client_id: int, user: OfficeReader, session: DbSession) -> Response:
     found = service.get_client(session, client_id=client_id, worked_for=None)
     values = _shown({field: getattr(found, field) for field in (*TEXT_FIELDS, *CHOICES, *TICKED)})
     return _form(request, found, values=values)

@@ -13,10 +13,12 @@ from kooperativet.api.dependencies import PageWindow
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.errors import DomainError
+from kooperativet.web.dependencies import OfficeReader as OfficeReader  # re-exported beside OfficeUser
 from kooperativet.web.dependencies import require_web_roles
 from kooperativet.web.forms import field_errors
 from kooperativet.web.pages.office_billing.words import refusal
 
+#: The office's acts (every POST, and the pages that are only a form to act): the treasurer and the admin.
 OfficeUser = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 
 

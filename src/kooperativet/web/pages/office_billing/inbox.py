@@ -24,6 +24,7 @@ from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.pages.office_billing.common import (
+    OfficeReader,
     OfficeUser,
     paging,
     schema_errors,
@@ -39,7 +40,7 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/office/inbox")
-def inbox(request: Request, user: OfficeUser, session: DbSession, window: Window) -> Response:
+def inbox(request: Request, user: OfficeReader, session: DbSession, window: Window) -> Response:
     """Submitted commissions, the earliest registered first."""
     rows, total = service.list_assignments(
         session,
@@ -54,7 +55,7 @@ def inbox(request: Request, user: OfficeUser, session: DbSession, window: Window
 
 
 @router.get("/office/inbox/{assignment_id}")
-def commission(request: Request, assignment_id: int, user: OfficeUser, session: DbSession) -> Response:
+def commission(request: Request, assignment_id: int, user: OfficeReader, session: DbSession) -> Response:
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
     return _show(request, read_assignment(session, assignment))
 

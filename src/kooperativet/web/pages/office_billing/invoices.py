@@ -31,6 +31,7 @@ from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted, decimal_text
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_billing.common import (
+    OfficeReader,
     OfficeUser,
     paging,
     schema_errors,
@@ -62,7 +63,7 @@ class Show(StrEnum):
 @router.get("/office/invoices")
 def invoices(
     request: Request,
-    user: OfficeUser,
+    user: OfficeReader,
     session: DbSession,
     window: Window,
     today: Today,
@@ -154,14 +155,14 @@ def issue_invoice(
 
 @router.get("/office/invoices/{invoice_id}")
 def invoice(
-    request: Request, invoice_id: int, user: OfficeUser, session: DbSession, today: Today
+    request: Request, invoice_id: int, user: OfficeReader, session: DbSession, today: Today
 ) -> Response:
     found = service.get_invoice(session, invoice_id=invoice_id, actor=user)
     return _invoice_page(request, session, found, user=user, today=today)
 
 
 @router.get("/office/invoices/{invoice_id}/pdf")
-def invoice_pdf(invoice_id: int, user: OfficeUser, session: DbSession) -> Response:
+def invoice_pdf(invoice_id: int, user: OfficeReader, session: DbSession) -> Response:
     found = service.get_invoice(session, invoice_id=invoice_id, actor=user)
     pdf = service.invoice_pdf(session, invoice=found)
     return file_response(
@@ -170,7 +171,7 @@ def invoice_pdf(invoice_id: int, user: OfficeUser, session: DbSession) -> Respon
 
 
 @router.get("/office/invoices/{invoice_id}/ubl")
-def invoice_ubl(invoice_id: int, user: OfficeUser, session: DbSession) -> Response:
+def invoice_ubl(invoice_id: int, user: OfficeReader, session: DbSession) -> Response:
     found = service.get_invoice(session, invoice_id=invoice_id, actor=user)
     if found.ubl is None or found.ubl_sha256 is None:
         raise NotFound(f"invoice {found.number} has no UBL", code="no_ubl")

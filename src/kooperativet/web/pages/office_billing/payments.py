@@ -21,6 +21,7 @@ from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.i18n import request_language
 from kooperativet.web.pages.office_billing.common import (
+    OfficeReader,
     OfficeUser,
     optional,
     paging,
@@ -42,7 +43,7 @@ IMPORT_COUNTS = ("matched", "partly_paid", "unmatched", "already_imported")
 @router.get("/office/payments")
 def payments_page(
     request: Request,
-    user: OfficeUser,
+    user: OfficeReader,
     session: DbSession,
     window: Window,
     today: Today,

@@ -21,7 +21,14 @@ from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted
-from kooperativet.web.pages.office_billing.common import OfficeUser, paging, see_other, service_errors, text
+from kooperativet.web.pages.office_billing.common import (
+    OfficeReader,
+    OfficeUser,
+    paging,
+    see_other,
+    service_errors,
+    text,
+)
 from kooperativet.web.pages.office_billing.words import page
 from kooperativet.web.reads import office_billing as reads
 
@@ -89,7 +96,7 @@ def resume(
 
 
 @router.get("/office/reminders")
-def reminder_list(request: Request, user: OfficeUser, session: DbSession, window: Window) -> Response:
+def reminder_list(request: Request, user: OfficeReader, session: DbSession, window: Window) -> Response:
     rows, total = reminders.list_reminders(session, limit=window.limit, offset=window.offset)
     numbers = reads.invoice_numbers(session, invoice_ids=[row.invoice_id for row in rows])
     return page(
@@ -98,7 +105,7 @@ def reminder_list(request: Request, user: OfficeUser, session: DbSession, window
 
 
 @router.get("/office/reminders/{reminder_id}/pdf")
-def reminder_pdf(reminder_id: int, user: OfficeUser, session: DbSession) -> Response:
+def reminder_pdf(reminder_id: int, user: OfficeReader, session: DbSession) -> Response:
     reminder = reminders.get_reminder(session, reminder_id=reminder_id)
     pdf = stored_pdf(session, REMINDER_PDF, reminder)
     return file_response(

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import N_
-from kooperativet.web.pages.office_billing.common import OfficeUser
+from kooperativet.web.pages.office_billing.common import OfficeReader
 from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -28,5 +28,5 @@ OFFICE_PAGES = (
 
 
 @router.get("/office")
-def office_start(request: Request, user: OfficeUser) -> Response:
+def office_start(request: Request, user: OfficeReader) -> Response:
     return render(request, "office/index.html", {"pages": OFFICE_PAGES})
