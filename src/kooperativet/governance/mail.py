@@ -7,6 +7,7 @@ refuses one address does not hold back, or on retry repeat, the notice to everyo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import time
 
 from sqlalchemy import select
@@ -44,31 +45,8 @@ def queue_notice(
     """Queue the notice for each of ``members``; the status and detail to record on the meeting."""
     if not members:
         return NO_RECIPIENTS, "nobody entitled has an e-mail address; send the notice another way"
-    cooperative = session.scalar(select(Cooperative.name).order_by(Cooperative.id).limit(1))
-    agenda = notice_agenda(meeting)
-    messages = []
-    for member in members:
-        assert member.email is not None
-        messages.append(
-            Message(
-                to=recipient(member.full_name, member.email),
-                language=member.language,
-                context={
-                    "cooperative": cooperative or "",
-                    "name": member.full_name,
-                    "title": meeting.title,
-                    "held_on": meeting.held_on,
-                    "starts_at": meeting.starts_at,
-                    "location": meeting.location,
-                    "text": text,
-                    "agenda": agenda,
-                },
-                member_id=member.id,
-            )
-        )
-    # All of them in a constant number of statements, however many members the cooperative has.
-    queue_many(session, template=NOTICE_TEMPLATE, messages=messages, domain=domain_of(settings.smtp_from))
-    return QUEUED, f"queued for {len(members)} member(s)"
+    extra = {"text": text, "agenda": notice_agenda(meeting)}
+    return _queue(session, NOTICE_TEMPLATE, meeting=meeting, members=members, extra=extra, settings=settings)
 
 
 def queue_time_change(
@@ -78,6 +56,22 @@ def queue_time_change(
     None: no time for now) and the one it replaces (``before``); the status and detail to record."""
     if not members:
         return NO_RECIPIENTS, "nobody the notice goes to has an e-mail address; tell them another way"
+    extra = {"before": before}
+    return _queue(
+        session, TIME_CHANGED_TEMPLATE, meeting=meeting, members=members, extra=extra, settings=settings
+    )
+
+
+def _queue(
+    session: Session,
+    template: str,
+    *,
+    meeting: Meeting,
+    members: list[Member],
+    extra: Mapping[str, object],
+    settings: Settings,
+) -> tuple[str, str]:
+    """One message of ``template`` per member, about ``meeting``, with ``extra`` in its context."""
     cooperative = session.scalar(select(Cooperative.name).order_by(Cooperative.id).limit(1))
     messages = []
     for member in members:
@@ -92,13 +86,12 @@ def queue_time_change(
                     "title": meeting.title,
                     "held_on": meeting.held_on,
                     "starts_at": meeting.starts_at,
-                    "before": before,
                     "location": meeting.location,
+                    **extra,
                 },
                 member_id=member.id,
             )
         )
-    queue_many(
-        session, template=TIME_CHANGED_TEMPLATE, messages=messages, domain=domain_of(settings.smtp_from)
-    )
+    # All of them in a constant number of statements, however many members the cooperative has.
+    queue_many(session, template=template, messages=messages, domain=domain_of(settings.smtp_from))
     return QUEUED, f"queued for {len(members)} member(s)"
