@@ -5,6 +5,7 @@ running a meeting in ``meetings_conduct``, opening votes in ``meetings_vote_setu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -103,6 +104,28 @@ def meeting_page(
     return show(request, "meetings/meeting.html", context, status=status)
 
 
+def refused_on_meeting_page(
+    request: Request,
+    session: DbSession,
+    *,
+    meeting: Meeting,
+    user: User,
+    form: str,
+    status: int,
+    values: dict[str, str] | None = None,
+    item_id: int | None = None,
+) -> Callable[[dict[str, str]], Response]:
+    """The meeting page again with a form's refusal said by it (``attempt``'s ``page``): which form, for
+    which item, with what was typed kept."""
+    where = {} if item_id is None else {"item_id": item_id}
+
+    def page(errors: dict[str, str]) -> Response:
+        failed = {"form": form, **where, "errors": errors, "values": values or {}}
+        return meeting_page(request, session, meeting=meeting, user=user, failed=failed, status=status)
+
+    return page
+
+
 @router.get("/meetings/{meeting_id:int}")
 def meeting_detail(request: Request, meeting_id: int, user: WebUser, session: DbSession) -> Response:
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
@@ -186,13 +209,8 @@ def approve_minutes(
         request,
         approve,
         fields=(),
-        page=lambda errors: meeting_page(
-            request,
-            session,
-            meeting=meeting,
-            user=user,
-            failed={"form": "approve", "errors": errors, "values": {}},
-            status=422,
+        page=refused_on_meeting_page(
+            request, session, meeting=meeting, user=user, form="approve", status=422
         ),
     )
     return see_other(f"/meetings/{meeting.id}#minutes")

@@ -26,7 +26,7 @@ from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import PageRoute
-from kooperativet.web.pages.meetings import Runner, meeting_page, see_other, show
+from kooperativet.web.pages.meetings import Runner, meeting_page, refused_on_meeting_page, see_other, show
 from kooperativet.web.templating import gettext
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -206,13 +206,8 @@ def add_standard_agenda(request: Request, meeting_id: int, user: Runner, session
         request,
         lambda: standard_agenda.add_standard_agenda(session, meeting=meeting),
         fields=(),
-        page=lambda errors: meeting_page(
-            request,
-            session,
-            meeting=meeting,
-            user=user,
-            failed={"form": "standard_agenda", "errors": errors, "values": {}},
-            status=409,
+        page=refused_on_meeting_page(
+            request, session, meeting=meeting, user=user, form="standard_agenda", status=409
         ),
     )
     return see_other(f"/meetings/{meeting.id}#agenda")

@@ -22,7 +22,7 @@ from kooperativet.governance.schemas.meetings import (
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import PageRoute
-from kooperativet.web.pages.meetings import Runner, meeting_page, see_other, show
+from kooperativet.web.pages.meetings import Runner, refused_on_meeting_page, see_other, show
 from kooperativet.web.pages.meetings_board import blank
 from kooperativet.web.reads import meetings as read
 
@@ -241,13 +241,8 @@ def take_up_item(
         request,
         lambda: conduct.take_up(session, meeting=meeting, item=item, now=now),
         fields=(),
-        page=lambda errors: meeting_page(
-            request,
-            session,
-            meeting=meeting,
-            user=user,
-            failed={"form": "take_up", "item_id": item.id, "errors": errors, "values": {}},
-            status=409,
+        page=refused_on_meeting_page(
+            request, session, meeting=meeting, user=user, form="take_up", status=409, item_id=item.id
         ),
     )
     return see_other(f"/meetings/{meeting.id}#item-{item.id}")
@@ -277,13 +272,15 @@ def decide_item(
         request,
         decide,
         fields=("decision",),
-        page=lambda errors: meeting_page(
+        page=refused_on_meeting_page(
             request,
             session,
             meeting=meeting,
             user=user,
-            failed={"form": "decision", "item_id": item.id, "errors": errors, "values": values},
+            form="decision",
             status=422,
+            item_id=item.id,
+            values=values,
         ),
     )
     return see_other(f"/meetings/{meeting.id}#item-{item.id}")
@@ -296,14 +293,7 @@ def close_meeting(request: Request, meeting_id: int, user: Runner, session: DbSe
         request,
         lambda: meetings.close_meeting(session, meeting=meeting, now=now),
         fields=(),
-        page=lambda errors: meeting_page(
-            request,
-            session,
-            meeting=meeting,
-            user=user,
-            failed={"form": "close", "errors": errors, "values": {}},
-            status=409,
-        ),
+        page=refused_on_meeting_page(request, session, meeting=meeting, user=user, form="close", status=409),
     )
     return see_other(f"/meetings/{meeting.id}#minutes")
 
@@ -327,13 +317,8 @@ def draw_up_minutes(
             session, meeting=meeting, correction_reason=blank(correction_reason), now=now
         ),
         fields=("correction_reason",),
-        page=lambda errors: meeting_page(
-            request,
-            session,
-            meeting=meeting,
-            user=user,
-            failed={"form": "minutes", "errors": errors, "values": values},
-            status=422,
+        page=refused_on_meeting_page(
+            request, session, meeting=meeting, user=user, form="minutes", status=422, values=values
         ),
     )
     return see_other(f"/meetings/{meeting.id}#minutes")
