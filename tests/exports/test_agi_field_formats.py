@@ -87,6 +87,35 @@ def test_every_field_skatteverket_would_refuse_is_listed_at_once_and_nothing_is_
     assert _stored(session)[0] == 1
 
 
+def test_a_payees_name_or_town_with_an_angle_bracket_is_named_with_its_field(
+    api: TestClient, session: Session, exporter: Cooperative, payees_abroad: PayeesAbroad, export_day: date
+) -> None:
+    """Pierre's record, imported from before any input rule, has "<" in his last name and ">" in his town:
+    FK217 and FK220 would make Skatteverket refuse the file, so the export names both, in the IU's order."""
+    pierre = payees_abroad.pierre
+    pierre.last_name = "Dupont <ext>"
+    pierre.city = "Paris >"
+    session.flush()
+    headers = payees_abroad.treasurer.headers  # type: ignore[attr-defined]
+
+    refused = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers)
+
+    assert refused.status_code == 422, refused.text
+    problem = refused.json()
+    assert problem["code"] == "agi_fields_invalid"
+    assert [
+        (e["member_id"], e["field"], e["element"], e["field_code"]) for e in problem["invalid_fields"]
+    ] == [
+        (pierre.id, "last_name", "Efternamn", "217"),
+        (pierre.id, "city", "Postort", "220"),
+    ]
+    assert [error["field"] for error in problem["errors"]] == [
+        f"members.{pierre.id}.last_name",
+        f"members.{pierre.id}.city",
+    ]
+    assert _stored(session) == (0, 0)
+
+
 def test_a_name_over_50_characters_is_still_cut_with_a_note_not_refused(
     api: TestClient, session: Session, exporter: Cooperative, payees_abroad: PayeesAbroad, export_day: date
 ) -> None:

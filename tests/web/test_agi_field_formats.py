@@ -129,3 +129,31 @@ def test_the_cooperatives_contact_is_refused_by_its_field_in_swedish_and_what_wa
     assert saved.status_code == 303, saved.text
     session.refresh(cooperative)
     assert (cooperative.contact_email, cooperative.contact_phone) == ("asa@exempel.se", "08-123 456 00")
+
+
+def test_a_payees_name_with_an_angle_bracket_is_named_in_swedish(
+    browser_client: TestClient,
+    session: Session,
+    exporter: Cooperative,
+    payees_abroad: PayeesAbroad,
+    export_day: date,
+) -> None:
+    """Pierre's first name and street from before any input rule, with < and >: two lines, each in Swedish,
+    linked to his record, with no field's key shown."""
+    pierre = payees_abroad.pierre
+    pierre.first_name = "<Pierre>"
+    pierre.street = "Rue >12"
+    session.flush()
+    sign_in(browser_client, payees_abroad.treasurer.user.email)  # type: ignore[attr-defined]
+    token = form_token(browser_client.get("/office/month-end?month=2026-11").text)
+    answer = browser_client.post("/office/month-end/agi", data={"csrf_token": token, "period": "2026-11"})
+    assert answer.status_code == 422, answer.text
+    page = unescape(answer.text)
+    problems = page[page.index('id="agi-problems"') :]
+    problems = problems[: problems.index("</div>")]
+    lines = [line.split("</li>")[0] for line in problems.split("<li>")[1:]]
+    assert len(lines) == 2
+    assert all(f'href="/office/members/{pierre.id}"' in line for line in lines)
+    assert "förnamnet får inte innehålla < eller >" in lines[0]
+    assert "gatuadressen får inte innehålla < eller >" in lines[1]
+    assert "first_name" not in page and "street" not in problems

@@ -1,6 +1,6 @@
 """The formats Skatteverket's employer declaration (AGI, schema 1.1) takes in the fields whose value is typed
-by a person: the contact's name, phone and e-mail, a SINK/A-SINK payee's postal code (FK219) and TIN (FK252),
-and the program's name. A file with one field outside its format is refused whole by Skatteverket, so the
+by a person: the contact's name, phone and e-mail, a SINK/A-SINK payee's name and address (FK216–218, FK220),
+postal code (FK219) and TIN (FK252), and the program's name. A file with one field outside its format is refused whole by Skatteverket, so the
 exporter checks them all before it stores anything (``exports.service.agi``), and the cooperative's contact
 details are checked where they are typed (``parties.service.cooperative``).
 
@@ -107,3 +107,24 @@ TIN: Final = AgiFormat(
     pattern=TEXT,
     requirement="1–20 characters, not only spaces, with no < or >",
 )
+
+
+def _payee_text(key: str, element: str, field_code: str, what: str) -> AgiFormat:
+    """A SINK/A-SINK payee's name or address text: the schema's text type. A longer text is cut to 50
+    characters with a note (``individual_return.PAYEE_TEXT_MAX``), so it is checked as cut and only its
+    characters can put it outside the format."""
+    return AgiFormat(
+        key=key,
+        element=element,
+        field_code=field_code,
+        min_length=1,
+        max_length=50,
+        pattern=TEXT,
+        requirement=f"{what} that is not only spaces, with no < or > (a longer text is cut to 50 characters)",
+    )
+
+
+PAYEE_FIRST_NAME: Final = _payee_text("first_name", "Fornamn", "216", "a first name")
+PAYEE_LAST_NAME: Final = _payee_text("last_name", "Efternamn", "217", "a last name")
+PAYEE_STREET: Final = _payee_text("street", "Gatuadress", "218", "a street address")
+PAYEE_CITY: Final = _payee_text("city", "Postort", "220", "a town")

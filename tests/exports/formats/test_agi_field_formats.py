@@ -180,5 +180,65 @@ def test_a_name_is_checked_as_written_cut_to_50_and_a_control_character_as_the_s
     assert problems(long_name, payee(tin="12\x0734", tin_country="FR")) == []
 
 
+def test_a_payees_name_and_address_abroad_take_no_angle_brackets_and_are_listed_in_the_files_order() -> None:
+    """FK216–218 and FK220 are the schema's text type: a < or > (or only spaces) makes Skatteverket refuse
+    the file. Each is named for its IU, in the order the IU writes them: names, street, postal code, town,
+    TIN."""
+    odd = agi.ForeignPayee(
+        first_name="<Pierre>",
+        last_name="Dupont>",
+        street="Rue <12>",
+        postal_code="75001<",
+        city="Paris >",
+        country="FR",
+        tin="12<34",
+        tin_country="FR",
+    )
+    assert problems(GOOD_CONTACT, odd) == [
+        ("first_name", 0),
+        ("last_name", 0),
+        ("street", 0),
+        ("postal_code", 0),
+        ("city", 0),
+        ("tin", 0),
+    ]
+
+
+def test_a_payees_long_name_or_address_is_cut_to_50_not_refused() -> None:
+    """The writer cuts a payee's name and address to 50 characters with a note (``PAYEE_TEXT_MAX``); the
+    check reads them as cut, so a long one is no problem and a < past the cut is not written at all."""
+    long = agi.ForeignPayee(
+        first_name="P" * 60, last_name="D" * 50 + "<", street="S" * 80, city="C" * 51, country="FR"
+    )
+    assert problems(GOOD_CONTACT, long) == []
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        agi_formats.PAYEE_FIRST_NAME,
+        agi_formats.PAYEE_LAST_NAME,
+        agi_formats.PAYEE_STREET,
+        agi_formats.PAYEE_CITY,
+    ],
+)
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("Åsa-Lena", True),
+        ("Rue de l'Église 12", True),
+        ("x" * 50, True),
+        ("x" * 51, False),
+        ("  ", False),
+        ("a<b", False),
+        ("a>b", False),
+    ],
+)
+def test_a_payees_name_and_address_have_1_to_50_characters_with_no_angle_brackets(
+    fmt: agi_formats.AgiFormat, text: str, accepted: bool
+) -> None:
+    assert fmt.accepts(text) is accepted
+
+
 def test_a_removed_return_carries_no_payee_fields_and_is_not_checked() -> None:
     assert problems(GOOD_CONTACT, payee(postal_code="1234567890"), removed=True) == []

@@ -116,7 +116,14 @@ def export_agi(
 
 
 #: The member's field each payee format is checked on (the API's names).
-_MEMBER_FIELDS: Final = {"postal_code": "postal_code", "tin": "tax_identification_number"}
+_MEMBER_FIELDS: Final = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "street": "street",
+    "postal_code": "postal_code",
+    "city": "city",
+    "tin": "tax_identification_number",
+}
 
 
 def _fields_invalid(

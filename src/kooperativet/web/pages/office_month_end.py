@@ -102,6 +102,10 @@ AGI_FIELD_RULES = {
         "the foreign tax identification number (TIN) may have at most 20 characters, with no < or >"
     ),
     "program_name": N_("the program's name must have 1–50 characters, with no < or >"),
+    "first_name": N_("the first name must not contain < or > and must not be only spaces"),
+    "last_name": N_("the last name must not contain < or > and must not be only spaces"),
+    "street": N_("the street address must not contain < or > and must not be only spaces"),
+    "city": N_("the town must not contain < or > and must not be only spaces"),
 }
 SERIES = (
     N_("Invoiced"),

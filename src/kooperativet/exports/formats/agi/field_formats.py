@@ -14,13 +14,17 @@ from kooperativet.core.agi_formats import (
     CONTACT_EMAIL,
     CONTACT_NAME,
     CONTACT_PHONE,
+    PAYEE_CITY,
+    PAYEE_FIRST_NAME,
+    PAYEE_LAST_NAME,
+    PAYEE_STREET,
     POSTAL_CODE,
     PROGRAM_NAME,
     TIN,
     AgiFormat,
 )
 from kooperativet.exports.formats.agi.employer_declaration import CONTACT_NAME_MAX, Contact, Employer, Sender
-from kooperativet.exports.formats.agi.individual_return import IndividualReturn
+from kooperativet.exports.formats.agi.individual_return import PAYEE_TEXT_MAX, IndividualReturn
 from kooperativet.exports.formats.charset import TextFitter, xml_fitter
 
 
@@ -52,8 +56,18 @@ def field_problems(
         payee = individual.payee
         if payee is None or individual.removed:
             continue
-        for fmt, value in ((POSTAL_CODE, payee.postal_code), (TIN, payee.tin)):
-            if value and not fmt.accepts(fit(value, where="")):
+        for fmt, value in (
+            (PAYEE_FIRST_NAME, payee.first_name),
+            (PAYEE_LAST_NAME, payee.last_name),
+            (PAYEE_STREET, payee.street),
+            (POSTAL_CODE, payee.postal_code),
+            (PAYEE_CITY, payee.city),
+            (TIN, payee.tin),
+        ):
+            # Written only when given (``individual_return``); the name and address cut to their most
+            # characters first, the postal code and TIN, identifiers, as they are.
+            cut = PAYEE_TEXT_MAX if fmt not in (POSTAL_CODE, TIN) else None
+            if value and not fmt.accepts(fit(value, where="", max_length=cut)):
                 problems.append(FieldProblem(format=fmt, return_index=index))
     return problems
 
