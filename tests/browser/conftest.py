@@ -100,9 +100,10 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    # Chromium draws date and time fields in its own user-interface language, not the page's or the context's
-    # locale: with Swedish asked for here (and Debian's chromium-l10n installed, which holds the Swedish
-    # resources) the screenshots show 2026-11-30 and 18:30, as a Swedish browser does, not 11/30/2026 06:30 PM.
+    # Chromium draws date and time fields in its own user-interface language, not the page's or the
+    # context's locale: with Swedish asked for here (and Debian's chromium-l10n installed, which holds the
+    # Swedish resources) the screenshots show 2026-11-30 and 18:30, as a Swedish browser does, not
+    # 11/30/2026 06:30 PM.
     browser = playwright.chromium.launch(
         executable_path=chromium_path(),
         args=["--no-sandbox", "--lang=sv-SE"],

@@ -142,7 +142,7 @@ def test_the_standard_agenda_of_an_annual_meeting_in_one_go(api: TestClient, ass
     titles = [i["title"] for i in meeting_of(api, assembly, meeting_id)["items"]]
     assert titles[0] == "Stämmans öppnande"
     assert titles[-1] == "Stämmans avslutande"
-    # The decisions the ordinary meeting must take (SFS 2018:672 6 kap. 9 §) are there.
+    # The decisions the ordinary meeting must take (SFS 2018:672 6 kap. 10 §) are there.
     for decision in ("fastställelse av resultaträkningen", "vinst eller förlust", "ansvarsfrihet"):
         assert sum(decision in title for title in titles) == 1, decision
 

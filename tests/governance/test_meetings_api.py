@@ -169,8 +169,8 @@ def test_open_vote_counts_each_voter_and_refuses_a_second_vote_and_jav(
 def test_a_disqualified_member_cannot_vote_as_the_proxy_of_another(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
-    """SFS 2018:672 6 kap. 27 §: a member may not take part in a vote on a matter about herself, "själv
-    eller genom ombud eller som ombud för någon annan" (in person, by proxy or as another's proxy)."""
+    """SFS 2018:672 6 kap. 37 § (jäv): a member may not take part in a vote on a matter about herself,
+    neither in person, nor by proxy, nor as another member's proxy."""
     meeting_id = plan_meeting(api, assembly)
     headers = assembly.officer.headers
     holder, principal = assembly.ids()[3], assembly.ids()[4]

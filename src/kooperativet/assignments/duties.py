@@ -2,8 +2,8 @@
 
 An employment cooperative's treasurer or admin is often a member too, paid through the books she keeps. The
 board must see that the bookkeeping and the management of funds are controlled in a satisfactory way (lagen
-(2018:672) om ekonomiska föreningar, 6 kap.), and the usual means, which the auditor (revisor) looks for, is
-the four-eyes principle (fyra ögon): a decision about money is not made by the person it pays. So approving
+(2018:672) om ekonomiska föreningar, 7 kap. 4 §), and the usual means, which the auditor (revisor) looks for,
+is the four-eyes principle (fyra ögon): a decision about money is not made by the person it pays. So approving
 or rejecting a commission, invoicing or crediting it, recording or matching the client's payment for it, and
 approving the payroll run (or adding the payslip correction) that pays her are done by another treasurer or
 an admin. Her roles do not matter: an admin acting on her own work is refused as well. The rule is identity

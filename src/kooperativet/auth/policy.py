@@ -26,7 +26,7 @@ T = TypeVar("T")
 OFFICE = (Role.treasurer, Role.admin)
 
 #: Who reads the office's records: the office and the auditor, who reviews the books and the board's
-#: administration (lag (2018:672) om ekonomiska föreningar, 8 kap.) and changes nothing.
+#: administration (lag (2018:672) om ekonomiska föreningar, 8 kap. 3 §) and changes nothing.
 OFFICE_READERS = (*OFFICE, Role.auditor)
 
 #: The board also sees the member register (it admits and excludes members; stadgarna), and so does the

@@ -1,8 +1,9 @@
 """The formats Skatteverket's employer declaration (AGI, schema 1.1) takes in the fields whose value is typed
 by a person: the contact's name, phone and e-mail, a SINK/A-SINK payee's name and address (FK216–218, FK220),
-postal code (FK219) and TIN (FK252), and the program's name. A file with one field outside its format is refused whole by Skatteverket, so the
-exporter checks them all before it stores anything (``exports.service.agi``), and the cooperative's contact
-details are checked where they are typed (``parties.service.cooperative``).
+postal code (FK219) and TIN (FK252), and the program's name. A file with one field outside its format is
+refused whole by Skatteverket, so the exporter checks them all before it stores anything
+(``exports.service.agi``), and the cooperative's contact details are checked where they are typed
+(``parties.service.cooperative``).
 
 Source (docs/exports.md, "Field formats"): the length and pattern facets of Skatteverket's XSD for schema 1.1,
 as a public set of Python classes generated from it with xsdata shows them (``TekniskKontaktperson``,

@@ -145,7 +145,7 @@ def run(context: DemoContext) -> None:
         ),
     )
     # Dagny comes herself: the board is disqualified (jäv) on its own discharge, and a board member may not
-    # vote on it as her proxy either (SFS 2018:672 6 kap. 27 §), so her vote is the only one it can have.
+    # vote on it as her proxy either (SFS 2018:672 6 kap. 37 §), so her vote is the only one it can have.
     for member in (alva, bertil, cleo, dagny):
         meetings.register_attendance(session, meeting=meeting, member_id=member.id)
     # The officials are chosen the usual way: the chair proposes, nobody asks for a vote (acclamation).

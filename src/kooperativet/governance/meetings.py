@@ -153,7 +153,7 @@ def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -
     meeting.noticed_on = today
     meeting.notice_text = text
     # The notice lists the agenda as it stands: these items, and only these, were announced (a statute
-    # change is decided only under an item the notice announced, SFS 2018:672 6 kap. 22 §).
+    # change is decided only under an item the notice announced, SFS 2018:672 6 kap. 22 § and 25 §).
     for item in meeting.items:
         item.noticed_on = today
     # This notice names the time as it is now: an earlier change of the time is told by it.

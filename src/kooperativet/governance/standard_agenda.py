@@ -1,6 +1,6 @@
 """The usual agenda of an ordinary general meeting (årsmöte), added in one go.
 
-The items an ordinary meeting must deal with by law (model: SFS 2018:672 6 kap. 9 §: adopting the income
+The items an ordinary meeting must deal with by law (model: SFS 2018:672 6 kap. 9–10 §§: adopting the income
 statement and the balance sheet, what to do with the profit or loss, discharge of the board; the annual report
 and the auditors' report laid before it) stand among the procedural ones that most statutes list (chair,
 secretary, adjusters, voting list, whether the meeting was duly called). Each item goes through

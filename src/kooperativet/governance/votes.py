@@ -167,8 +167,8 @@ def open_vote(
 
 def _check_statute_change(kind: DecisionKind, item: AgendaItem | None) -> None:
     """A statute change is decided with its qualified majority, and only under an agenda item marked as a
-    statute change that the notice announced (SFS 2018:672 6 kap. 22 § and 35 §): members who stayed away
-    because the notice said nothing of it would otherwise be bound by a change they never heard of. Under
+    statute change that the notice announced (SFS 2018:672 6 kap. 22 §, 25 § and 35 §): members who stayed
+    away because the notice said nothing of it would otherwise be bound by a change they never heard of. Under
     such an item only the statute change itself is put, so the ordinary majority cannot decide it."""
     changes_statutes = kind in STATUTE_CHANGES
     if item is None:
@@ -295,7 +295,7 @@ def voter_refusal(
         )
     if voter_id in excluded_of(vote):
         return RuleViolation(f"member {voter_id} is disqualified (jäv) on this matter", code="voter_excluded")
-    # SFS 2018:672 6 kap. 27 §: a disqualified member votes neither herself nor "som ombud för någon annan".
+    # SFS 2018:672 6 kap. 37 § (jäv): a disqualified member votes neither herself nor as someone else's proxy.
     if caster.id in excluded_of(vote):
         return RuleViolation(
             "you are disqualified (jäv) on this matter and may not vote as another's proxy either",

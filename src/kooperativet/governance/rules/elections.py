@@ -61,7 +61,7 @@ def tally_election(
 ) -> ElectionResult:
     """Elect ``seats`` candidates: each ballot names up to ``seats`` different candidates, most votes win.
 
-    Lag (2018:672) 6 kap. 33 §: the one with most votes is elected and a tie is decided by lot. When
+    Lag (2018:672) 6 kap. 34 §: the one with most votes is elected and a tie is decided by lot. When
     candidates tie for the last seats, :func:`draw_lot` with ``lot_seed`` (required then) decides among them.
     A candidate needs at least one vote: seats nobody voted for stay vacant rather than go to the lot.
     A ballot with too many names, a name twice or an unknown name is refused (:class:`InvalidBallot`);

@@ -146,13 +146,14 @@ def default_rulebook() -> Rulebook:
     - ordinary decisions: more than half of the votes cast; a tie goes to the chair (6 kap. 33 §);
     - statute change: at least two thirds of the votes cast at one meeting (6 kap. 35 §), at least three
       quarters when members' duty to pay contributions or fees increases (6 kap. 36 §);
-    - dissolution (frivillig likvidation): two thirds of the votes cast at one meeting, as a statute change;
+    - dissolution (frivillig likvidation): two thirds of the votes cast at one meeting (17 kap. 2 §);
     - board: quorate when more than half of all board members are present; a decision needs more than half
-      of those present, a tie goes to the chair (7 kap., styrelsens beslutförhet);
+      of those present, a tie goes to the chair (7 kap. 21–22 §§, styrelsens beslutförhet);
     - general meetings: no quorum (the law has none);
     - notice: ordinary meeting and any meeting with a statute change 6–4 weeks before, other extra meetings
       6–2 weeks before (6 kap. 17–18 §§); board meetings, which the law leaves to the stadgar, 7 days before;
-    - proxies: allowed, one per attendee, a dated fullmakt valid at most one year (6 kap., ombud);
+    - proxies: allowed, one per attendee, a dated fullmakt valid at most one year (6 kap. 4 §; the law's own
+      limit is three members per ombud unless the stadgar say otherwise, 6 kap. 5 §);
     - secret ballot at elections when a member asks (the usual stadgar clause);
     - votes may not be changed; a vote with an end time may close early once every eligible voter has voted.
     """

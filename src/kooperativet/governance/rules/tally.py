@@ -40,8 +40,8 @@ def draw_lot(*, tied: Collection[str], seed: int) -> LotDraw:
     """Draw lots among ``tied``: sort the names, shuffle them with ``random.Random(seed)``; first drawn wins.
 
     Deterministic by design so the minutes can be re-checked; the seed's unpredictability comes from the
-    caller, who draws it with ``secrets`` when the tie arises. Lag (2018:672) 6 kap. 33 §: a tied election is
-    decided by lot.
+    caller, who draws it with ``secrets`` when the tie arises. Lag (2018:672) 6 kap. 34 §: a tied election is
+    decided by lot (unless the meeting decided otherwise before the vote).
     """
     order = sorted(set(tied))
     random.Random(seed).shuffle(order)  # noqa: S311 - reproducible on purpose; the seed comes from secrets
@@ -273,8 +273,8 @@ def tally_board_decision(
 ) -> VoteResult:
     """Count a board decision at a board meeting.
 
-    Lag (2018:672) 7 kap. as the model: the board is quorate when more than half of the whole board is
-    present, and its decision is the view that more than half of those present vote for; a tie goes to the
+    Lag (2018:672) 7 kap. 21–22 §§ as the model: the board is quorate when more than half of the whole board
+    is present, and its decision is the view that more than half of those present vote for; a tie goes to the
     side the chair supports. A member disqualified by jäv takes no part and does not count as present for the
     item, which can leave the board without quorum (:class:`QuorumNotMet`). A present member who casts no vote
     counts as abstaining, i.e. not for the proposal.
