@@ -211,8 +211,9 @@ def test_the_admin_makes_the_auditor_s_login_on_the_web_and_not_beside_an_office
     )
     assert refused.status_code == 422
     assert (
-        '<p class="error" id="e-roles">Revisorn kan inte också vara kassör eller administratör på samma '
-        "inloggning: revisorn granskar deras bokföring. Ge revisorn en egen inloggning.</p>"
+        '<p class="error" id="e-roles">Revisorn kan inte också vara kassör, administratör eller '
+        "styrelseledamot på samma inloggning: revisorn granskar deras bokföring och förvaltning. "
+        "Ge revisorn en egen inloggning.</p>"
     ) in refused.text
     assert 'value="Rut Revisor"' in refused.text
     assert session.scalar(select(func.count()).where(User.email == "rut@example.se")) == 0

@@ -37,8 +37,9 @@ REGISTER_READERS = (*OFFICE_READERS, Role.board)
 MEETING_RUNNERS = (Role.board, Role.admin)
 
 #: Roles that cannot share a login with the auditor's: she may not review her own bookkeeping, and a revisor
-#: may not be part of the management she reviews.
-NOT_WITH_AUDITOR = (Role.treasurer, Role.admin)
+#: may not be part of the management she reviews: not a board member (lag (2018:672) om ekonomiska
+#: föreningar, 8 kap. 19 §, taken as the model), nor one who keeps the books or the funds.
+NOT_WITH_AUDITOR = (Role.treasurer, Role.admin, Role.board)
 
 
 def sees_everything(user: User) -> bool:

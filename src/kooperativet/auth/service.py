@@ -70,8 +70,8 @@ def refuse_auditor_in_office(roles: set[Role]) -> None:
     be part of the management she reviews (docs/separation-of-duties.md, "The auditor")."""
     if Role.auditor in roles and roles.intersection(policy.NOT_WITH_AUDITOR):
         raise RuleViolation(
-            "the auditor's login cannot also be a treasurer or an admin: the auditor reviews their "
-            "bookkeeping and administration, so the auditor needs a login of her own",
+            "the auditor's login cannot also be a treasurer, an admin or a board member: the auditor reviews "
+            "their bookkeeping and administration, so the auditor needs a login of her own",
             code="auditor_in_office",
             field="roles",
         )

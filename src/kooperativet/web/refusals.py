@@ -73,8 +73,8 @@ REFUSALS: Final = {
         "with no < or >."
     ),
     "auditor_in_office": N_(
-        "The auditor cannot also be treasurer or administrator on the same login: she reviews their "
-        "bookkeeping. Give the auditor a login of her own."
+        "The auditor cannot also be treasurer, administrator or board member on the same login: she reviews "
+        "their bookkeeping and administration. Give the auditor a login of her own."
     ),
     "invalid_parameter_value": N_("This value is not valid for the parameter."),
     "overlapping_valid_from": N_("There is already a value valid from that date; choose another date."),
