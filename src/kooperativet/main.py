@@ -17,6 +17,7 @@ from kooperativet.api.body_limit import BodySizeLimit
 from kooperativet.api.edge import install_edge
 from kooperativet.api.problems import document_problems, install_problem_handlers, problem_response
 from kooperativet.assignments.router import router as assignments_router
+from kooperativet.audit.router import router as audit_router
 from kooperativet.auth.reset_throttle import ResetThrottle
 from kooperativet.auth.router import router as auth_router
 from kooperativet.auth.throttle import LoginThrottle
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(minutes_router)
     app.include_router(payroll_router)
     app.include_router(exports_router)
+    app.include_router(audit_router)
     app.include_router(mail_router)
     app.include_router(jobs_router)
     app.include_router(knowledge_router)

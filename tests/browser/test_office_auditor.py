@@ -30,6 +30,7 @@ PAGES: list[tuple[str, str | None]] = [
     ("/office/mail", None),
     ("/office/jobs", None),
     ("/office/parameters", None),
+    ("/office/audit", None),
 ]
 
 

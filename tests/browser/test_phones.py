@@ -55,6 +55,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     (TREASURER, "/office/mail", "main table a[href^='/office/mail/']"),
     (TREASURER, "/office/jobs", None),
     (TREASURER, "/office/parameters", None),
+    (TREASURER, "/office/audit", None),
     (TREASURER, "/kb/approving-a-commission", None),
     (TREASURER, "/kb/month-end-routine", None),
     (TREASURER, "/me/notifications", None),

@@ -30,6 +30,12 @@ HEAD_ID = 1
 #: The first keyed entry of a chain that began before the key: it states the plain prefix it seals.
 SEAL_KIND = "audit_chain_keyed"
 
+#: Why a verification failed (``Verification.reason``): an entry's MAC, the stored head, or the anchor.
+BROKEN_ENTRY = "broken_entry"
+HEAD_MISMATCH = "head_mismatch"
+ANCHOR_NOT_IN_CHAIN = "anchor_not_in_chain"
+ANCHOR_ELSEWHERE = "anchor_elsewhere"
+
 _ANCHOR = re.compile(r"(?:(?P<entries>\d+):)?(?P<hash>[0-9a-f]{64})")
 
 
@@ -228,12 +234,15 @@ def export_log(session: Session) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Verification:
     """The result of verifying the chain: ``head`` as recomputed from the rows; ``problem`` says what is
-    wrong (None when intact), ``first_broken`` names the first wrong entry, ``anchored_at`` the anchor's."""
+    wrong (None when intact), ``first_broken`` names the first wrong entry, ``anchored_at`` the anchor's.
+    ``reason`` says which check failed as a stable code (``BROKEN_ENTRY``, ``HEAD_MISMATCH``,
+    ``ANCHOR_NOT_IN_CHAIN``, ``ANCHOR_ELSEWHERE``), so that the API and the web page can say it their way."""
 
     head: ChainHead
     problem: str | None = None
     first_broken: AuditEvent | None = None
     anchored_at: AuditEvent | None = None
+    reason: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -259,13 +268,16 @@ def verify(session: Session, *, anchor: Anchor | None = None) -> Verification:
     if broken is None and plain and json.loads(events[plain].payload).get("plain_entries") != plain:
         broken = plain
     if broken is not None:
-        return Verification(head=head, problem=_broken_text(events, broken), first_broken=events[broken])
+        return Verification(
+            head=head, problem=_broken_text(events, broken), first_broken=events[broken], reason=BROKEN_ENTRY
+        )
     stored = chain_head(session)
     if stored != head:
         return Verification(
             head=head,
             problem=f"the stored head is {stored} but the log ends at {head}: "
             "entries were removed from the end, or the log was written around its head",
+            reason=HEAD_MISMATCH,
         )
     if anchor is None:
         return Verification(head=head)
@@ -295,11 +307,11 @@ def _check_anchor(events: list[AuditEvent], *, head: ChainHead, anchor: Anchor) 
         index = -1
     if index is None:
         problem = f"the anchor {anchor.hash} is not a head this chain passed through: the chain was rewritten"
-        return Verification(head=head, problem=problem)
+        return Verification(head=head, problem=problem, reason=ANCHOR_NOT_IN_CHAIN)
     if anchor.entries is not None and anchor.entries != index + 1:
         problem = (
             f"the anchor {anchor.entries}:{anchor.hash} names entry {index + 1} of the chain, not entry "
             f"{anchor.entries}: entries before it were removed or added"
         )
-        return Verification(head=head, problem=problem)
+        return Verification(head=head, problem=problem, reason=ANCHOR_ELSEWHERE)
     return Verification(head=head, anchored_at=events[index] if index >= 0 else None)

@@ -27,6 +27,7 @@ from kooperativet.web.pages.meetings_board import router as meetings_board_route
 from kooperativet.web.pages.meetings_conduct import router as meetings_conduct_router
 from kooperativet.web.pages.meetings_vote_setup import router as meetings_vote_setup_router
 from kooperativet.web.pages.meetings_votes import router as meetings_votes_router
+from kooperativet.web.pages.office_audit import router as office_audit_router
 from kooperativet.web.pages.office_billing import router as office_billing_router
 from kooperativet.web.pages.office_jobs import router as office_jobs_router
 from kooperativet.web.pages.office_mail import router as office_mail_router
@@ -54,6 +55,7 @@ PAGE_ROUTERS = (
     office_members_router,
     office_parameters_router,
     office_jobs_router,
+    office_audit_router,
     meetings_board_router,
     meetings_conduct_router,
     meetings_vote_setup_router,

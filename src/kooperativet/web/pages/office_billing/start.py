@@ -24,6 +24,7 @@ OFFICE_PAGES = (
     ("/office/parameters", N_("Parameters"), N_("Rates, fees and thresholds with their sources")),
     ("/office/mail", N_("Sent mail"), N_("E-mail the cooperative sent, what waits and what failed")),
     ("/office/jobs", N_("Background work"), N_("E-mail and PDFs that failed, and sending them again")),
+    ("/office/audit", N_("Event log"), N_("The audit chain: checked, and every event in it")),
 )
 
 

@@ -1,0 +1,104 @@
+"""The office's log page (Händelselogg): the audit chain verified at the top, then its entries a page at a
+time, newest first, with a filter by kind and by Swedish days. The same services as ``/api/v1/audit``; it only
+reads, so the auditor (revisor) sees exactly what the treasurer and the admin see (docs/audit.md)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from kooperativet.api.dependencies import DbSession, Window
+from kooperativet.audit import reading, service
+from kooperativet.audit.models import AuditEvent
+from kooperativet.audit.service import Anchor
+from kooperativet.errors import DomainError
+from kooperativet.web.audit_words import AMOUNTS, FIELDS, KINDS, VALUES
+from kooperativet.web.forms import PageRoute
+from kooperativet.web.i18n import N_
+from kooperativet.web.pages.office_billing.common import OfficeReader, paging
+from kooperativet.web.templating import gettext, render
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+DAY_FORMAT = N_("Write a date as YYYY-MM-DD.")
+BAD_ANCHOR = N_(
+    "Write the head as printed in the minutes or the export batch: N:HASH, or the 64-digit hash alone."
+)
+REVERSED = N_("The last day comes before the first.")
+
+
+@router.get("/office/audit")
+def audit_log(
+    request: Request,
+    user: OfficeReader,
+    session: DbSession,
+    window: Window,
+    kind: str = "",
+    from_: Annotated[str, Query(alias="from")] = "",
+    to: str = "",
+    anchor: str = "",
+) -> Response:
+    values = {"kind": kind.strip(), "from": from_.strip(), "to": to.strip(), "anchor": anchor.strip()}
+    errors: dict[str, str] = {}
+    days = {name: _day(request, values[name], name, errors) for name in ("from", "to")}
+    parsed = _anchor(request, values["anchor"], errors)
+    result = service.verify(session, anchor=parsed)
+    rows: list[AuditEvent] = []
+    total = 0
+    if not errors:
+        try:
+            rows, total = reading.list_events(
+                session,
+                kind=values["kind"] or None,
+                from_day=days["from"],
+                to_day=days["to"],
+                limit=window.limit,
+                offset=window.offset,
+            )
+        except DomainError:  # its only refusal: the last day before the first
+            errors["to"] = gettext(request, REVERSED)
+    context = {
+        "verification": result,
+        "stored_head": service.chain_head(session),
+        "anchor": reading.anchor_text(parsed),
+        "rows": [(event, json.loads(event.payload)) for event in rows],
+        "paging": paging(window, total),
+        "values": values,
+        "errors": errors,
+        "kinds": sorted(KINDS.items(), key=lambda item: gettext(request, item[1]).casefold()),
+        "kind_words": KINDS,
+        "field_words": FIELDS,
+        "amounts": AMOUNTS,
+        "value_words": VALUES,
+        "query": _query(values),
+    }
+    return render(request, "office_audit/list.html", context, status=422 if errors else 200)
+
+
+def _day(request: Request, text: str, name: str, errors: dict[str, str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[name] = gettext(request, DAY_FORMAT)
+        return None
+
+
+def _anchor(request: Request, text: str, errors: dict[str, str]) -> Anchor | None:
+    try:
+        return reading.parse_anchor(text)
+    except DomainError:
+        errors["anchor"] = gettext(request, BAD_ANCHOR)
+        return None
+
+
+def _query(values: dict[str, str]) -> str:
+    """The list's address with its filters, ending in ``&`` for the pager."""
+    kept = {name: value for name, value in values.items() if value}
+    return "/office/audit?" + (urlencode(kept) + "&" if kept else "")

@@ -1,0 +1,248 @@
+"""The office's log page (Händelselogg): the chain verified in Swedish at the top, the entries with a Swedish
+name for each kind and their payload as a list, the filters, the paging, who may open it, and that every kind
+the sources append has its name (docs/audit.md, "Reading the log")."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+import kooperativet
+from kooperativet.audit.models import AuditEvent
+from kooperativet.audit.service import SEAL_KIND, append_event, chain_head
+from kooperativet.auth.models import Role
+from kooperativet.invoices.models import InvoiceKind
+from kooperativet.web.audit_words import KINDS
+from tests.audit.test_audit_log import disable_guards
+from tests.web.conftest import sign_in
+from tests.web.test_office_auditor import ACTING_FORM
+
+PAGE = "/office/audit"
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+SOURCES = Path(kooperativet.__file__).resolve().parent
+
+
+def appended(session: Session, kind: str, at: datetime = NOW, **payload: object) -> AuditEvent:
+    return append_event(session, kind=kind, payload=payload, now=at)
+
+
+@pytest.fixture
+def auditor(browser_client, make_user):
+    actor = make_user(Role.auditor)
+    sign_in(browser_client, actor.user.email)
+    return actor
+
+
+# Who may open it
+
+
+@pytest.mark.parametrize(
+    ("roles", "status"),
+    [
+        ((Role.treasurer,), 200),
+        ((Role.admin,), 200),
+        ((Role.auditor,), 200),
+        ((Role.member,), 403),
+        ((Role.board,), 403),
+        ((Role.member, Role.board), 403),
+    ],
+)
+def test_the_office_and_the_auditor_open_it_and_nobody_else(browser_client, make_user, roles, status) -> None:
+    sign_in(browser_client, make_user(*roles).user.email)
+    answer = browser_client.get(PAGE)
+    assert answer.status_code == status
+    assert ("Händelselogg" in answer.text) is (status == 200)
+
+
+def test_without_signing_in_it_asks_for_the_sign_in(browser_client) -> None:
+    answer = browser_client.get(PAGE)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/signin")
+
+
+def test_the_office_start_page_links_to_it_for_the_auditor(browser_client, auditor) -> None:
+    html = browser_client.get("/office").text
+    assert f'href="{PAGE}"' in html
+    assert "Händelselogg" in html
+
+
+# What it shows
+
+
+def test_an_intact_chain_is_said_at_the_top_with_its_count_and_head(browser_client, session, auditor) -> None:
+    appended(session, "vote_opened", vote_id=3, meeting_id=1, method="open", question="Budget?")
+    head = chain_head(session)
+    html = browser_client.get(PAGE).text
+    assert f"Kedjan är obruten: {head.entries} händelser, senaste hash" in html
+    assert head.hash in html
+    assert "BRUTEN" not in html
+
+
+def test_a_broken_chain_is_flagged_with_where_it_breaks(browser_client, session, auditor) -> None:
+    events = [appended(session, "vote_opened", NOW + timedelta(minutes=i), vote_id=i) for i in range(3)]
+    disable_guards(session)
+    session.execute(
+        text("UPDATE audit_events SET payload = :p WHERE id = :id"),
+        {"p": '{"vote_id":9}', "id": events[1].id},
+    )
+    session.expire_all()
+    answer = browser_client.get(PAGE)
+    assert answer.status_code == 200
+    assert 'role="alert" id="chain"' in answer.text
+    assert "Kedjan är BRUTEN." in answer.text
+    assert f"Vid händelse nr {events[1].id} (Omröstning öppnad, registrerad 2026-11-20 13:01)" in answer.text
+    assert "obruten" not in answer.text
+
+
+def test_entries_are_named_in_swedish_with_their_payload_as_a_list(browser_client, session, auditor) -> None:
+    paid = appended(
+        session,
+        "payment_recorded",
+        invoice_number="2026-0042",
+        amount="12772.57",
+        bank_entry_reference=None,
+        source="manual",
+    )
+    changed = appended(
+        session,
+        "login_changed",
+        user_id=7,
+        roles={"before": ["member"], "after": ["board", "member"]},
+        password_set=True,
+    )
+    unknown = appended(session, "something_new", widget=1)
+    html = browser_client.get(PAGE).text
+    assert f"Nr {paid.id}: Betalning registrerad" in html
+    assert "<dt>Fakturanummer</dt>\n  <dd>2026-0042</dd>" in html
+    assert "12\xa0772,57" in html  # the amount the Swedish way
+    assert "<dt>Bankreferens</dt>\n  <dd>–</dd>" in html
+    assert "<dt>Källa</dt>\n  <dd>Registrerad för hand</dd>" in html  # a key with words of its own
+    assert f"Nr {changed.id}: Inloggning ändrad" in html
+    assert "<dt>Före</dt>\n  <dd>Medlem</dd>" in html  # roles in words
+    assert "<dt>Efter</dt>\n  <dd>Styrelse, Medlem</dd>" in html
+    assert "<dt>Lösenord satt</dt>\n  <dd>Ja</dd>" in html
+    assert f"Nr {unknown.id}: <code>something_new</code>" in html
+    assert "<dt><code>widget</code></dt>" in html
+    assert '{"' not in html  # no raw JSON
+
+
+def test_the_kind_filter_is_a_select_of_swedish_names(browser_client, session, auditor) -> None:
+    opened = appended(session, "vote_opened", vote_id=1)
+    cast = appended(session, "vote_cast", vote_id=1, member_id=2, cast_by_member_id=2, choice="yes")
+    html = browser_client.get(PAGE, params={"kind": "vote_cast"}).text
+    assert '<option value="vote_cast" selected>Röst avgiven</option>' in html
+    assert f'id="event-{cast.id}"' in html
+    assert f'id="event-{opened.id}"' not in html
+
+
+def test_the_days_filter_is_swedish_days(browser_client, session, auditor) -> None:
+    late = appended(session, "day_test", datetime(2026, 11, 19, 23, 30, tzinfo=UTC))  # 20 Nov 00:30 in Sweden
+    early = appended(session, "day_test", datetime(2026, 11, 19, 22, 30, tzinfo=UTC))  # 19 Nov 23:30
+    html = browser_client.get(
+        PAGE, params={"kind": "day_test", "from": "2026-11-20", "to": "2026-11-20"}
+    ).text
+    assert f'id="event-{late.id}"' in html
+    assert f'id="event-{early.id}"' not in html
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"from": "20 nov"}, "from", "Skriv datumet som ÅÅÅÅ-MM-DD."),
+        ({"from": "2026-11-21", "to": "2026-11-20"}, "to", "Sista dagen kommer före den första."),
+        ({"anchor": "3f2a"}, "anchor", "N:HASH"),
+    ],
+)
+def test_a_bad_filter_is_said_next_to_its_field(browser_client, auditor, params, field, message) -> None:
+    answer = browser_client.get(PAGE, params=params)
+    assert answer.status_code == 422
+    assert f'id="e-{field}"' in answer.text
+    assert message in answer.text
+
+
+def test_an_anchor_the_chain_never_passed_through_is_flagged(browser_client, session, auditor) -> None:
+    appended(session, "vote_opened", vote_id=1)
+    html = browser_client.get(PAGE, params={"anchor": "ab" * 32}).text
+    assert "Kedjan är BRUTEN." in html
+    assert "Kedjan har aldrig passerat huvudet du angav" in html
+
+
+def test_an_anchor_the_chain_passed_through_is_confirmed(browser_client, session, auditor) -> None:
+    appended(session, "vote_opened", vote_id=1)
+    anchor = str(chain_head(session))
+    appended(session, "vote_closed", vote_id=1)
+    html = browser_client.get(PAGE, params={"anchor": anchor}).text
+    assert "Kedjan är obruten" in html
+    assert "Kedjan passerade huvudet du angav" in html
+
+
+def test_the_pages_keep_the_filters(browser_client, session, auditor) -> None:
+    for i in range(3):
+        appended(session, "paged", vote_id=i)
+    html = browser_client.get(PAGE, params={"kind": "paged", "limit": 2}).text
+    assert 'href="/office/audit?kind=paged&amp;offset=2"' in html
+    assert "Rad 1–2 av 3" in html or "Rader 1–2 av 3" in html
+
+
+def test_the_page_runs_as_many_statements_for_a_hundred_entries_as_for_two(
+    browser_client, session, auditor, count_statements
+) -> None:
+    def statements() -> int:
+        with count_statements() as counter:
+            assert browser_client.get(PAGE, params={"kind": "counted", "limit": 100}).status_code == 200
+        return counter.count
+
+    for i in range(2):
+        appended(session, "counted", n=i)
+    few = statements()
+    for i in range(98):
+        appended(session, "counted", n=i)
+    assert statements() == few
+
+
+def test_the_auditor_sees_no_form_that_acts(browser_client, auditor) -> None:
+    html = browser_client.get(PAGE).text
+    assert ACTING_FORM.search(html) is None
+    assert 'action="/office/audit"' in html  # the filter, a GET
+
+
+# Every kind the sources append has its Swedish name
+
+
+#: Kinds the sources make from a value rather than write out: the call site and the kinds it can make.
+MADE_KINDS = {
+    ("invoices/service/store.py", "f'{invoice.kind}_issued'"): {f"{kind}_issued" for kind in InvoiceKind},
+    ("audit/service.py", "SEAL_KIND"): {SEAL_KIND},
+    ("audit/service.py", "kind"): set(),  # append_event's own parameter, handed on
+}
+
+
+def appended_kinds() -> set[str]:
+    """Every kind an ``append_event``/``append_events`` (or the seal) call in the sources can append."""
+    kinds: set[str] = set()
+    for path in sorted(SOURCES.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name not in {"append_event", "append_events", "_chain_onto"}:
+                continue
+            kind = next(k.value for k in node.keywords if k.arg == "kind")
+            if isinstance(kind, ast.Constant) and isinstance(kind.value, str):
+                kinds.add(kind.value)
+                continue
+            site = (path.relative_to(SOURCES).as_posix(), ast.unparse(kind))
+            assert site in MADE_KINDS, f"{site}: a kind made from a value; say in MADE_KINDS what it can be"
+            kinds |= MADE_KINDS[site]
+    return kinds
+
+
+def test_every_kind_the_sources_append_has_a_swedish_name() -> None:
+    kinds = appended_kinds()
+    assert {"payment_recorded", "invoice_issued", "credit_note_issued", SEAL_KIND} <= kinds  # the scan works
+    assert sorted(kinds - set(KINDS)) == []
