@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.config import Settings
+from kooperativet.governance import statute_readings
 from kooperativet.governance.models import Meeting
 from kooperativet.mail import Message, queue_many, recipient
 from kooperativet.mail.addresses import domain_of
@@ -25,15 +26,17 @@ QUEUED = "queued"
 NO_RECIPIENTS = "no_recipients"
 
 
-def notice_agenda(meeting: Meeting) -> list[dict[str, object]]:
+def notice_agenda(session: Session, meeting: Meeting) -> list[dict[str, object]]:
     """The agenda the notice lists, numbered in its order; a statute change is marked and carries its
-    proposal, since the notice must give the change's essential content (SFS 2018:672 6 kap. 22 §)."""
+    proposal, since the notice must give the change's essential content (SFS 2018:672 6 kap. 22 §). A
+    second reading also says when its first adoption was (``first_adopted_on``)."""
     return [
         {
             "number": number,
             "title": item.title,
             "statute_change": item.statute_change,
             "text": item.text if item.statute_change else None,
+            "first_adopted_on": statute_readings.first_adoption_day(session, item),
         }
         for number, item in enumerate(meeting.items, start=1)
     ]
@@ -45,7 +48,7 @@ def queue_notice(
     """Queue the notice for each of ``members``; the status and detail to record on the meeting."""
     if not members:
         return NO_RECIPIENTS, "nobody entitled has an e-mail address; send the notice another way"
-    extra = {"text": text, "agenda": notice_agenda(meeting)}
+    extra = {"text": text, "agenda": notice_agenda(session, meeting)}
     return _queue(session, NOTICE_TEMPLATE, meeting=meeting, members=members, extra=extra, settings=settings)
 
 

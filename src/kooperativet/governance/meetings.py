@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.db import fetch_page
 from kooperativet.errors import Conflict, NotFound, RuleViolation
+from kooperativet.governance import statute_readings
 from kooperativet.governance.board import list_board, voting_board
 from kooperativet.governance.members import current_member
 from kooperativet.governance.models import (
@@ -86,6 +87,16 @@ def add_agenda_item(session: Session, *, meeting: Meeting, data: AgendaItemCreat
         raise RuleViolation("members submit motions themselves; use the motions endpoint", field="kind")
     if data.statute_change and meeting.kind == MeetingKind.BOARD:
         raise RuleViolation("statute changes are decided by a general meeting", field="statute_change")
+    if data.confirms_item_id is not None:
+        # A second reading names the first adoption it confirms (statutes asking for two meetings).
+        statute_readings.check_confirmation(
+            session,
+            meeting=meeting,
+            rulebook=rulebook_of(session, meeting.rulebook_id),
+            confirms_item_id=data.confirms_item_id,
+            statute_change=data.statute_change,
+            text=data.text,
+        )
     return _add_item(session, meeting=meeting, item=AgendaItem(**data.model_dump()))
 
 

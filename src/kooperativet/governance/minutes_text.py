@@ -170,6 +170,8 @@ def decision_sentence(
     avgiften 5,5 % från den 1 januari 2027.``"""
     proposal = "motionen" if motion else "förslaget"
     outcome = result.get("outcome")
+    if "reading" in result and outcome in ("adopted", "rejected"):
+        return reading_sentence(body=body, result=result, parameter=parameter, proposal=proposal)
     if outcome == "elected":
         return f"{body} valde {names(list(result['elected']))}."
     how = " per capsulam" if per_capsulam else ""
@@ -199,3 +201,43 @@ def acclamation_sentence(*, body: str, decision: str) -> str:
     no count: ``Stämman beslutade att välja Anna Berg till ordförande för stämman.``"""
     clause = decision_clause(decision)
     return f"{body} beslutade att {clause}" + ("" if clause.endswith(("!", "?", "...")) else ".")
+
+
+#: Shares as words, for the statute-change sentences ("minst två tredjedelar av de avgivna rösterna").
+SHARE_WORDS: Final = {
+    "1/2": "hälften",
+    "2/3": "två tredjedelar",
+    "3/4": "tre fjärdedelar",
+    "9/10": "nio tiondelar",
+}
+
+
+def share_in_words(majority: RequiredMajority) -> str:
+    """``minst två tredjedelar av de avgivna rösterna``; a share without a word stays a fraction."""
+    assert majority.share is not None
+    share = f"{majority.share.numerator}/{majority.share.denominator}"
+    words = "samtliga" if majority.share == 1 else SHARE_WORDS.get(share, share)
+    return f"{'minst' if majority.at_least else 'mer än'} {words} av de avgivna rösterna"
+
+
+def reading_sentence(*, body: str, result: dict[str, Any], parameter: str | None, proposal: str) -> str:
+    """A statute change the statutes have two consecutive meetings adopt (``result["reading"]``): the first
+    adoption decides nothing yet; the second reading is the decision and names the first meeting."""
+    if result["reading"] == "first":
+        if result["outcome"] != "adopted":
+            return f"{body} beslutade att avslå {proposal} till stadgeändring i första behandlingen."
+        needed = share_in_words(RequiredMajority.from_json(result["confirmation_majority"]))
+        return (
+            f"{body} antog {proposal} till stadgeändring i en första behandling. Ändringen gäller när nästa "
+            f"stämma antar samma förslag med {needed}."
+        )
+    first = result.get("first_adoption")
+    earlier = (
+        f"; {proposal} antogs första gången vid stämman den {on_day(date.fromisoformat(first['held_on']))}"
+        if first
+        else ""
+    )
+    if result["outcome"] == "adopted":
+        decided = f"bifalla {proposal}" + (f": {parameter}" if parameter else "")
+        return f"{body} beslutade, i andra behandlingen, att {decided}{earlier}."
+    return f"{body} beslutade, i andra behandlingen, att avslå {proposal}{earlier}. Stadgarna ändras inte."

@@ -155,6 +155,11 @@ class AgendaItem(Base):
     held_as: Mapped[int | None] = mapped_column(
         doc="the item's number (§) in the order the meeting took it up; None until taken up"
     )
+    confirms_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id"),
+        doc="a statute change's second reading: the item at the previous general meeting that adopted the "
+        "same proposal in a first reading (statutes asking for two meetings); None: not a confirmation",
+    )
 
 
 class Attendance(Base):

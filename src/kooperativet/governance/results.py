@@ -16,6 +16,7 @@ from kooperativet.auth.models import User
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
+from kooperativet.governance import statute_readings
 from kooperativet.governance.board import voting_board
 from kooperativet.governance.meetings import entitled_general, present_members
 from kooperativet.governance.models import (
@@ -32,6 +33,7 @@ from kooperativet.governance.rulebooks import rulebook_of
 from kooperativet.governance.rules import tally
 from kooperativet.governance.rules.elections import tally_election_sums
 from kooperativet.governance.rules.procedure import may_close_early
+from kooperativet.governance.rules.readings import Reading, rulebook_at
 from kooperativet.governance.rules.required_majority import MajorityBase, RequiredMajority
 from kooperativet.governance.rules.rulebook import Rulebook
 from kooperativet.governance.rules.tally import (
@@ -152,6 +154,10 @@ def close_vote(
     if vote.method not in SECRET_METHODS and tellers_passphrase is not None:
         raise RuleViolation("only secret ballots and elections have tellers", field="tellers_passphrase")
     rulebook = rulebook_of(session, vote.rulebook_id)
+    kind = DecisionKind(vote.decision_kind)
+    # Statutes asking for two meetings: the first reading needs a simple majority, the second the rulebook's.
+    reading = statute_readings.reading_for(session, vote=vote, rulebook=rulebook)
+    tally_rulebook = rulebook_at(rulebook, kind, reading.reading if reading else None)
     meeting = session.get(Meeting, vote.meeting_id) if vote.meeting_id is not None else None
     day = vote_day(vote, meeting)
     excluded = _ids(excluded_of(vote))
@@ -174,8 +180,8 @@ def close_vote(
     try:
         if vote.method == VoteMethod.open:
             tallied = tally_open_vote(
-                rulebook=rulebook,
-                kind=DecisionKind(vote.decision_kind),
+                rulebook=tally_rulebook,
+                kind=kind,
                 votes=open_votes,
                 eligible=eligible,
                 excluded=excluded,
@@ -215,7 +221,7 @@ def close_vote(
             result = _close_secret(
                 session,
                 vote=vote,
-                rulebook=rulebook,
+                rulebook=tally_rulebook,
                 eligible=eligible,
                 excluded=excluded,
                 lot_seed=lot_seed,
@@ -232,11 +238,16 @@ def close_vote(
         vote.ballot_commitment = ballot_rules.ballot_commitment(published=published)
         vote.tally_key_wrapped = None
         _reshuffle(session, vote=vote, seed=shuffle_seed)
-    vote.result = result
+    readings = statute_readings.result_fields(
+        reading, rulebook=rulebook, kind=kind, outcome=result["outcome"]
+    )
+    vote.result = {**result, **readings}
     vote.status = VoteStatus.closed
     vote.closed_at = now
     session.flush()
-    if result["outcome"] == Outcome.ADOPTED.value and vote.parameter_key is not None:
+    # A first adoption decides nothing yet: what the decision sets waits for the confirming meeting.
+    final = reading is None or reading.reading is Reading.SECOND
+    if result["outcome"] == Outcome.ADOPTED.value and final and vote.parameter_key is not None:
         _set_parameter(session, vote=vote, meeting=meeting, actor=actor)
     append_event(
         session,
@@ -249,10 +260,24 @@ def close_vote(
             "roll_count": result.get("roll_count"),
             "ballot_commitment": vote.ballot_commitment,
             "parameter_value_id": vote.parameter_value_id,
+            **_reading_audit(readings),
         },
         now=now,
     )
     return vote
+
+
+def _reading_audit(readings: dict[str, Any]) -> dict[str, Any]:
+    """A two-meeting statute change's reading in the audit event: first adoption or confirmation (of which
+    vote), and whether the statutes changed; nothing for a vote one meeting decides (events as before)."""
+    if not readings:
+        return {}
+    first = readings.get("first_adoption")
+    return {
+        "statute_change_reading": readings["reading"],
+        "confirms_vote_id": first["vote_id"] if first else None,
+        "statutes_changed": readings["statutes_changed"],
+    }
 
 
 def _tally_key(vote: Vote, *, passphrase: str | None) -> encryption.TallyKey:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.db import fetch_locked
 from kooperativet.errors import Conflict, NotFound, RuleViolation
-from kooperativet.governance import acclamation, conduct
+from kooperativet.governance import acclamation, conduct, statute_readings
 from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
 from kooperativet.governance.board import voting_board
@@ -35,6 +35,7 @@ from kooperativet.governance.models import (
 )
 from kooperativet.governance.rulebooks import rulebook_in_force, rulebook_of
 from kooperativet.governance.rules.procedure import may_change_vote
+from kooperativet.governance.rules.readings import STATUTE_CHANGES
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, swedish_day
 from kooperativet.governance.schemas.votes import (
     BallotCreate,
@@ -47,8 +48,6 @@ from kooperativet.parameters import catalog
 from kooperativet.parties.models import Member
 
 SECRET_METHODS = frozenset({VoteMethod.secret, VoteMethod.election})
-#: The decisions that change the statutes, each with its qualified majority (SFS 2018:672 6 kap. 35–36 §§).
-STATUTE_CHANGES = frozenset({DecisionKind.STATUTE_CHANGE, DecisionKind.STATUTE_CHANGE_RAISING_DUTIES})
 
 
 def _check_parameter(proposal: ParameterProposal | None) -> None:
@@ -144,6 +143,7 @@ def open_vote(
     _check_statute_change(kind, item)
     if item is not None:
         acclamation.refuse_if_decided_without_vote(session, item=item)
+        statute_readings.check_vote_confirms(session, meeting=meeting, item=item, kind=kind)
     if not board_meeting and not quorum(session, meeting=meeting).quorate:
         raise Conflict("the meeting is not quorate", code="not_quorate")
     item = conduct.item_for_vote(session, meeting=meeting, item=item, question=data.question, now=now)

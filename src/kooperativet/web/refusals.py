@@ -160,6 +160,28 @@ REFUSALS: Final = {
         "A change of the statutes is decided by a counted vote with the majority the statutes require: put "
         "it to the vote."
     ),
+    "confirmation_not_required": N_(
+        "The statutes let one meeting decide a change of the statutes: there is no first adoption to confirm."
+    ),
+    "confirmation_not_a_statute_change": N_(
+        "Only an item that changes the statutes confirms a first adoption: tick that the item changes the "
+        "statutes."
+    ),
+    "not_a_first_adoption": N_(
+        "Choose a change of the statutes that an earlier general meeting adopted in a first reading."
+    ),
+    "proposal_differs": N_(
+        "The proposal must be word for word the one the first meeting adopted. Leave the text empty to take "
+        "it as adopted."
+    ),
+    "meetings_not_consecutive": N_(
+        "Only the next general meeting after the first adoption can confirm it, and a general meeting has "
+        "been held since (or this is the same meeting)."
+    ),
+    "already_confirmed": N_("This change of the statutes has already been confirmed."),
+    "confirmation_kind_differs": N_(
+        "Decide the same kind of change of the statutes as the first meeting adopted."
+    ),
     "item_decided": N_("This item is already decided."),
     "item_vote_open": N_("A vote on this item is open: the meeting decides the item by that vote."),
     "decision_required": N_("Write what the meeting decided."),

@@ -59,6 +59,11 @@ class AgendaItemCreate(Schema):
     title: Text = Field(min_length=1, max_length=200)
     text: MultilineText | None = Field(default=None, max_length=20_000)
     statute_change: bool = False
+    confirms_item_id: int | None = Field(
+        default=None,
+        description="statutes asking for two meetings: the agenda item at the previous general meeting whose "
+        "vote adopted the same proposal in a first reading; this item is its second reading",
+    )
 
 
 class MotionCreate(Schema):
@@ -87,6 +92,9 @@ class AgendaItemRead(ReadSchema):
     )
     decided_at: datetime | None = Field(description="when the meeting decided the item without a vote")
     held_as: int | None = Field(description="the item's number (§) in the order the meeting took it up")
+    confirms_item_id: int | None = Field(
+        description="a statute change's second reading: the item whose first adoption it confirms"
+    )
 
 
 class NoticeCreate(Schema):

@@ -40,7 +40,8 @@ def majority_in_english(majority: RequiredMajority) -> str:
 
 def result_read(result: dict[str, Any] | None) -> dict[str, Any] | None:
     """A stored result as the API shows it: the turnout also as a percentage (``"100.00"``), the majority
-    rule (``majority``) also in words (``majority_required``)."""
+    rule (``majority``) also in words (``majority_required``, and ``confirmation_majority_required`` for a
+    statute change's first adoption)."""
     if result is None:
         return None
     shown = dict(result)
@@ -49,4 +50,8 @@ def result_read(result: dict[str, Any] | None) -> dict[str, Any] | None:
         shown["turnout"] = {"fraction": fraction, "percent": str(percent_of(fraction))}
     if "majority" in result:
         shown["majority_required"] = majority_in_english(RequiredMajority.from_json(result["majority"]))
+    if "confirmation_majority" in result:
+        # A first adoption (``reading`` "first"): what the next general meeting needs to confirm it.
+        confirmation = RequiredMajority.from_json(result["confirmation_majority"])
+        shown["confirmation_majority_required"] = majority_in_english(confirmation)
     return shown

@@ -15,15 +15,24 @@ from kooperativet.api.dependencies import DbSession, Now, Today
 from kooperativet.api.downloads import file_response
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
-from kooperativet.governance import acclamation, meetings, members, minutes_approval, minutes_text, reads
+from kooperativet.governance import (
+    acclamation,
+    meetings,
+    members,
+    minutes_approval,
+    minutes_text,
+    reads,
+    statute_readings,
+)
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.models import Meeting, MeetingStatus
+from kooperativet.governance.rulebooks import rulebook_of
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import MotionCreate
 from kooperativet.web.dependencies import CheckedForm, WebUser, require_web_roles
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import PageRoute
-from kooperativet.web.meeting_words import WORDS
+from kooperativet.web.meeting_words import WORDS, majority_words
 from kooperativet.web.reads import meetings as read
 from kooperativet.web.templating import render
 
@@ -71,6 +80,8 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
         and member_id in adjusters
         and all(a.member_id != member_id for a in latest.approvals)
     )
+    rulebook = rulebook_of(session, meeting.rulebook_id)
+    readings = statute_readings.item_readings(session, meeting=meeting, rulebook=rulebook)
     return {
         "meeting": shown,
         "names": read.member_names(session),
@@ -79,6 +90,14 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
         "item_votes": acclamation.vote_states(session, meeting=meeting),
         # Each decision without a vote as it follows "… beslutade att" (the minutes' words).
         "decided": {i.id: minutes_text.decision_clause(i.decision) for i in meeting.items if i.decision},
+        # Statutes asking for two meetings: each statute change's reading, and the rule a first adoption
+        # still needs at the next general meeting.
+        "readings": readings,
+        "reading_rules": {
+            item_id: majority_words({"majority": reading.confirmation_majority})
+            for item_id, reading in readings.items()
+            if reading.confirmation_majority
+        },
         "notice": meetings.check_notice(session, meeting=meeting) if meeting.noticed_on else None,
         "latest_minutes": latest,
         "may_approve": may_approve,

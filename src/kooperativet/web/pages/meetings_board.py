@@ -10,9 +10,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today
-from kooperativet.governance import mail, meetings, standard_agenda, start_time
+from kooperativet.governance import mail, meetings, standard_agenda, start_time, statute_readings
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, Meeting, MeetingStatus
+from kooperativet.governance.rulebooks import rulebook_of
+from kooperativet.governance.rules.readings import statutes_need_two_meetings
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import (
     HH_MM,
@@ -154,10 +156,28 @@ def change_start_time(
 ITEM_KINDS = [kind for kind in AgendaItemKind if kind != AgendaItemKind.motion]
 
 
+ITEM_FIELDS = ("kind", "title", "text", "statute_change", "confirms_item_id")
+
+
+def _first_adoptions(session: DbSession, meeting: Meeting) -> list[statute_readings.FirstAdoption] | None:
+    """The first adoptions the item may confirm, for the select (labelled by the proposal's title and the
+    day of the first meeting). None when the statutes have one meeting decide a change: no select then."""
+    rulebook = rulebook_of(session, meeting.rulebook_id)
+    if meeting.kind == MeetingKind.BOARD or not statutes_need_two_meetings(rulebook):
+        return None
+    return statute_readings.open_first_adoptions(session, meeting=meeting)
+
+
 def _item_page(
-    request: Request, meeting: Meeting, values: dict[str, str], errors: dict[str, str]
+    request: Request, session: DbSession, meeting: Meeting, values: dict[str, str], errors: dict[str, str]
 ) -> Response:
-    context = {"meeting": meeting, "values": values, "errors": errors, "kinds": ITEM_KINDS}
+    context = {
+        "meeting": meeting,
+        "values": values,
+        "errors": errors,
+        "kinds": ITEM_KINDS,
+        "first_adoptions": _first_adoptions(session, meeting),
+    }
     return show(request, "meetings/item.html", context, status=422 if errors else 200)
 
 
@@ -165,7 +185,14 @@ def _item_page(
 def agenda_item_form(request: Request, meeting_id: int, user: Runner, session: DbSession) -> Response:
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     values = {"kind": AgendaItemKind.board_proposal.value, "title": "", "text": "", "statute_change": ""}
-    return _item_page(request, meeting, values, {})
+    return _item_page(request, session, meeting, {**values, "confirms_item_id": ""}, {})
+
+
+def _proposal(session: DbSession, *, text: str, confirms: int | None) -> str | None:
+    """The item's text; a second reading left empty takes the proposal as the first meeting adopted it, so
+    the board need not type it again word for word."""
+    first = statute_readings.first_adoption(session, item_id=confirms) if confirms is not None else None
+    return blank(text) or (first.item.text if first is not None else None)
 
 
 @router.post("/meetings/{meeting_id:int}/items", dependencies=[CheckedForm])
@@ -178,21 +205,35 @@ def add_agenda_item(
     title: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
     statute_change: Annotated[str, Form()] = "",
+    confirms_item_id: Annotated[str, Form()] = "",
 ) -> Response:
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
-    values = {"kind": kind, "title": title, "text": text, "statute_change": statute_change}
+    values = {
+        "kind": kind,
+        "title": title,
+        "text": text,
+        "statute_change": statute_change,
+        "confirms_item_id": confirms_item_id,
+    }
 
     def add() -> None:
+        confirms = int(confirms_item_id) if confirms_item_id.isdigit() else None
         data = AgendaItemCreate.model_validate(
-            {"kind": kind, "title": title, "text": blank(text), "statute_change": bool(statute_change)}
+            {
+                "kind": kind,
+                "title": title,
+                "text": _proposal(session, text=text, confirms=confirms),
+                "statute_change": bool(statute_change),
+                "confirms_item_id": confirms,
+            }
         )
         meetings.add_agenda_item(session, meeting=meeting, data=data)
 
     attempt(
         request,
         add,
-        fields=("kind", "title", "text", "statute_change"),
-        page=lambda errors: _item_page(request, meeting, values, errors),
+        fields=ITEM_FIELDS,
+        page=lambda errors: _item_page(request, session, meeting, values, errors),
     )
     return see_other(f"/meetings/{meeting.id}#agenda")
 

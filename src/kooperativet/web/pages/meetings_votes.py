@@ -87,6 +87,8 @@ def vote_context(session: DbSession, *, vote: Vote, user: User) -> dict[str, Any
         #: Why she does not vote herself (a ``web.refusals`` code), when she has not voted and may not.
         "not_voting": REFUSALS.get(not_voting) if not_voting else None,
         "majority": majority_words(shown.result),
+        # A first adoption: the rule the next general meeting needs to confirm it.
+        "confirmation": majority_words({"majority": (shown.result or {}).get("confirmation_majority")}),
         "turnout_percent": _turnout_percent(shown.result),
         "secret": vote.method in votes.SECRET_METHODS,
         "failed": {"form": None, "errors": {}, "values": {}},

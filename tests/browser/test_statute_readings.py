@@ -1,0 +1,224 @@
+"""A statute change at two consecutive general meetings, in a real browser at desktop and phone width: the
+agenda-item form's list of open first adoptions (title and day, no ids), a different proposal refused by
+its field in Swedish, the meeting page's readings. Its own demo database, since it adds a rulebook (from
+2090, with ``meetings: 2``) that the other browser tests should not meet."""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from kooperativet import encryption
+from kooperativet.auth.models import User
+from kooperativet.config import Settings
+from kooperativet.db import make_engine, make_session_factory, transaction
+from kooperativet.demo import DEMO_AUDIT_KEY, run_demo
+from kooperativet.governance import meetings, results, rulebooks, votes
+from kooperativet.governance.models import AgendaItemKind, VoteMethod
+from kooperativet.governance.rules.rulebook import Majority, Rulebook, default_rulebook
+from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
+from kooperativet.governance.schemas.meetings import AgendaItemCreate
+from kooperativet.governance.schemas.rulebooks import RulebookCreate, RulebookFields
+from kooperativet.governance.schemas.votes import BallotCreate, VoteCreate
+from kooperativet.main import create_app
+from kooperativet.parties.models import Member
+from tests.browser.conftest import (
+    DEMO_TODAY,
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    assert_fits_the_screen,
+    screenshot,
+    sign_in,
+)
+from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_DATA_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
+
+CHAIR = "ordforande@interimkultur.example.se"
+PROPOSAL = "§ 4 ska lyda: Medlemsavgiften är 100 kr om året."
+FIRST_DAY = date(2090, 3, 1)
+SECOND_DAY = date(2090, 6, 1)
+
+
+def _first_adoption(url: str) -> int:
+    """From 2090 the statutes have two meetings adopt a statute change; a general meeting on 1 March 2090
+    adopts one in a first reading, and the annual meeting of 1 June 2090 is planned. The latter's id."""
+    rules = replace_statute_change(default_rulebook())
+    engine = make_engine(url)
+    opens = datetime(2090, 3, 1, 17, 0, tzinfo=UTC)
+    factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY, clock=lambda: opens)
+    try:
+        with transaction(factory) as session:
+            rulebooks.add_rulebook(
+                session,
+                data=RulebookCreate(
+                    valid_from=date(2090, 1, 1),
+                    source="stadgar § 12",
+                    rules=RulebookFields.from_rulebook(rules),
+                ),
+            )
+            first = meetings.create_meeting(
+                session, kind=MeetingKind.EXTRA, title="Extra stämma 2090", held_on=FIRST_DAY, location=None
+            )
+            data = AgendaItemCreate(
+                kind=AgendaItemKind.board_proposal,
+                title="Ny lydelse av § 4",
+                text=PROPOSAL,
+                statute_change=True,
+            )
+            item = meetings.add_agenda_item(session, meeting=first, data=data)
+            meetings.give_notice(
+                session, meeting=first, text="Välkomna", today=FIRST_DAY - timedelta(days=30)
+            )
+            meetings.open_meeting(session, meeting=first, override_reason=None, now=opens)
+            members = [
+                m for m in session.scalars(select(Member).order_by(Member.id)) if m.is_current_on(FIRST_DAY)
+            ]
+            for member in members:
+                meetings.register_attendance(session, meeting=first, member_id=member.id)
+            question = VoteCreate(
+                method=VoteMethod.open,
+                question="Ändras § 4?",
+                decision_kind=DecisionKind.STATUTE_CHANGE,
+                agenda_item_id=item.id,
+            )
+            rng = random.Random(1)
+            vote = votes.open_vote(
+                session, meeting=first, data=question, now=opens, tally_key_bits=512, rng=rng
+            )
+            for index, member in enumerate(members):
+                # A bare majority: more than half, less than two thirds.
+                choice = Choice.YES if index <= len(members) // 2 else Choice.NO
+                votes.cast_vote(
+                    session, vote=vote, caster=member, data=BallotCreate(choice=choice), now=opens, rng=rng
+                )
+            actor = session.scalars(select(User).order_by(User.id)).first()
+            assert actor is not None
+            results.close_vote(
+                session,
+                vote=vote,
+                chair_casting_vote=None,
+                now=opens,
+                lot_seed=1,
+                shuffle_seed=1,
+                actor=actor,
+            )
+            meetings.close_meeting(session, meeting=first, now=opens)
+            second = meetings.create_meeting(
+                session,
+                kind=MeetingKind.ANNUAL,
+                title="Årsmöte 2090",
+                held_on=SECOND_DAY,
+                location="Kulturgatan 7",
+            )
+            return second.id
+    finally:
+        engine.dispose()
+
+
+def replace_statute_change(rules: Rulebook) -> Rulebook:
+    return replace(rules, statute_change=Majority(share=Fraction(2, 3), at_least=True, meetings=2))
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("browser-statutes")
+    server_url = os.environ.get(TEST_DATABASE_ENV)
+    if server_url:
+        with throwaway_postgres_database(server_url) as url:
+            run_demo(out=out, today=DEMO_TODAY, database_url=url, keyring=encryption.current())
+            yield url
+        return
+    run_demo(out=out, today=DEMO_TODAY, keyring=encryption.current())
+    yield f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
+
+
+@pytest.fixture(scope="module")
+def second_meeting(demo_database: str) -> int:
+    with encryption.using(encryption.current()):
+        return _first_adoption(demo_database)
+
+
+@pytest.fixture(scope="module")
+def live_url(
+    demo_database: str, second_meeting: int, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    settings = Settings(
+        env="test",
+        data_dir=tmp_path_factory.mktemp("browser-statutes-data"),
+        database_url=demo_database,
+        secret_key="b" * 48,
+        audit_key=DEMO_AUDIT_KEY.decode(),
+        data_key=TEST_DATA_KEY,
+        blind_index_key=TEST_BLIND_INDEX_KEY,
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_board_confirms_a_first_adoption_from_the_list(
+    browser: Browser, live_url: str, second_meeting: int, viewport: dict[str, int]
+) -> None:
+    context = browser.new_context(base_url=live_url, viewport=viewport, locale="sv-SE")
+    page: Page = context.new_page()
+    page.set_default_timeout(15_000)
+    width = "phone" if viewport is PHONE else "desktop"
+    try:
+        sign_in(page, CHAIR)
+        page.goto(f"/meetings/{second_meeting}/items")
+        chosen = page.get_by_label("Bekräftar en första behandling")
+        expect(chosen).to_be_visible()
+        options = chosen.locator("option").all_inner_texts()
+        assert options[1:] == ["Ny lydelse av § 4, antogs första gången 2090-03-01"]
+        page.get_by_label("Rubrik").fill("Ny lydelse av § 4")
+        page.get_by_label("Förslag eller bakgrund").fill("§ 4 ska lyda: Avgiften är 200 kr.")
+        page.get_by_label("Punkten ändrar stadgarna").check()
+        chosen.select_option(label="Ny lydelse av § 4, antogs första gången 2090-03-01")
+        page.get_by_role("button", name="Lägg till punkten").click()
+        error = page.locator("#e-text")
+        expect(error).to_contain_text("Förslaget måste vara ordagrant det som den första stämman antog.")
+        assert_fits_the_screen(page)
+        assert_accessible(page)
+        screenshot(page, f"statute-confirmation-refused-{width}")
+        if viewport is DESKTOP:
+            page.get_by_label("Förslag eller bakgrund").fill("")
+            page.get_by_role("button", name="Lägg till punkten").click()
+            expect(page.get_by_text("andra behandlingen, antogs första gången 2090-03-01")).to_be_visible()
+        page.goto(f"/meetings/{second_meeting}")
+        screenshot(page, f"statute-second-reading-{width}")
+        page.goto(f"/meetings/{second_meeting - 1}")
+        expect(page.get_by_text("Antaget i första behandlingen.")).to_be_visible()
+        assert_fits_the_screen(page)
+        screenshot(page, f"statute-first-reading-{width}")
+        page.get_by_role("link", name="Ändras § 4?").click()
+        expect(page.get_by_text("Antaget i första behandlingen.")).to_be_visible()
+        assert_fits_the_screen(page)
+        screenshot(page, f"statute-first-reading-vote-{width}")
+    finally:
+        context.close()
