@@ -33,6 +33,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     literal_column,
     select,
 )
@@ -45,12 +46,14 @@ from sqlalchemy.orm import (
     QueryableAttribute,
     Session,
     SessionTransaction,
+    class_mapper,
     make_transient_to_detached,
     mapped_column,
     object_mapper,
     object_session,
     sessionmaker,
 )
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
@@ -183,6 +186,58 @@ def clock_of(session: Session) -> datetime:
     """The moment by the session's clock (``make_session_factory``); the wall clock for a session without."""
     clock: Callable[[], datetime] = session.info.get(CLOCK, utcnow)
     return clock()
+
+
+def _clock_stamped(cls: type[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The attributes of ``cls`` whose column is stamped with ``utcnow`` when a row is inserted, and those
+    stamped when it is updated: ``created_at``, ``updated_at``, ``queued_at``, ``issued_at`` …"""
+    found = _STAMPED.get(cls)
+    if found is None:
+        inserted: list[str] = []
+        updated: list[str] = []
+        for attribute in class_mapper(cls).column_attrs:
+            for column in attribute.columns:
+                if stamped_with_utcnow(getattr(column, "default", None)):
+                    inserted.append(attribute.key)
+                if stamped_with_utcnow(getattr(column, "onupdate", None)):
+                    updated.append(attribute.key)
+        found = _STAMPED[cls] = (tuple(inserted), tuple(updated))
+    return found
+
+
+_STAMPED: dict[type[Any], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def stamped_with_utcnow(default: Any) -> bool:
+    """Whether a column default (or onupdate) is ``utcnow``: a row's own time, by the session's clock."""
+    function = getattr(default, "arg", None)
+    return getattr(function, "__wrapped__", function) is utcnow
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_by_the_session_clock(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """A row the unit of work inserts or changes is stamped by the session's clock (``clock_of``), not the
+    wall clock its column default reads: the same moment the services hand to what they record, so that a
+    commission registered and handed in by the demo at its fixed moment is not registered weeks later. In
+    production the clock is the wall clock, so nothing changes there. A value the caller set is kept."""
+    if CLOCK not in session.info or not (session.new or session.dirty):
+        return
+    moment = clock_of(session)
+    for row in session.new:
+        for key in _clock_stamped(type(row))[0]:
+            if getattr(row, key) is None:
+                setattr(row, key, moment)
+    for row in session.dirty:
+        updated = _clock_stamped(type(row))[1]
+        if not updated or not session.is_modified(row, include_collections=False):
+            continue
+        state = inspect(row)
+        for key in updated:
+            if not state.attrs[key].history.has_changes():
+                setattr(row, key, moment)
+                # Written even when it already holds ``moment`` (the demo's every step): an unchanged value
+                # would leave the column out of the UPDATE, and its ``onupdate`` would read the wall clock.
+                flag_modified(row, key)
 
 
 @contextmanager
@@ -600,7 +655,8 @@ def _insert_objects(session: Session, objects: Sequence[Base]) -> None:
         statement = _INSERTS_RETURNING_ID[table] = insert(table).returning(
             table.c[key], sort_by_parameter_order=True
         )
-    rows = [_column_values(instance, mapper) for instance in objects]
+    moment = clock_of(session)  # a row's own times by the session's clock, as a flush stamps them
+    rows = [_column_values(instance, mapper, moment=moment) for instance in objects]
     # On the session's connection: the session's ``execute`` adds ORM work that a table's INSERT needs not.
     connection = session.connection()
     ids = connection.execute(statement, rows[0] if len(rows) == 1 else rows).scalars()
@@ -612,9 +668,10 @@ def _insert_objects(session: Session, objects: Sequence[Base]) -> None:
 _INSERTS_RETURNING_ID: dict[Table, Any] = {}
 
 
-def _column_values(instance: Base, mapper: Any) -> dict[str, Any]:
+def _column_values(instance: Base, mapper: Any, *, moment: datetime) -> dict[str, Any]:
     """The row of a built object: its column attributes, a Python-side default for each left unset or
-    ``None`` (set on the object too); its primary key left to the database."""
+    ``None`` (set on the object too; ``moment`` for a ``utcnow`` one); its primary key left to the
+    database."""
     row = {}
     for prop in mapper.column_attrs:
         column = prop.columns[0]
@@ -623,7 +680,10 @@ def _column_values(instance: Base, mapper: Any) -> dict[str, Any]:
             default = column.default
             if not (default.is_scalar or default.is_callable):
                 raise TypeError(f"{column} has a default only the database applies; flush the object instead")
-            value = default.arg if default.is_scalar else default.arg(None)
+            if stamped_with_utcnow(default):
+                value = moment
+            else:
+                value = default.arg if default.is_scalar else default.arg(None)
         if value is None and column.primary_key:
             continue
         if instance.__dict__.get(prop.key, ...) is not value:

@@ -12,16 +12,18 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from kooperativet import encryption
 from kooperativet.all_models import Base
 from kooperativet.cli.startup import unready_database
 from kooperativet.config import Settings
-from kooperativet.db import make_engine
+from kooperativet.db import make_engine, stamped_with_utcnow
 from kooperativet.demo import DEMO_AUDIT_KEY
 from tests.cli.fresh import Kooperativet, assert_error, fresh_database, output, usage_error
 
@@ -142,3 +144,38 @@ def test_the_demo_keeps_everything_it_makes_in_its_folder(tmp_path: Path) -> Non
                 assert encryption.key_ids_in_use(connection, metadata=Base.metadata) == {keyring.current_id}
         finally:
             engine.dispose()
+
+
+def test_every_row_the_demo_writes_is_stamped_by_its_clock_not_the_wall_clock(
+    manifests: tuple[dict[str, Any], ...], folder: Path, database_url: str
+) -> None:
+    """A row's own times (``created_at``, ``updated_at``, ``queued_at`` …: the columns the database layer
+    stamps with ``utcnow``) follow the demo's clock, which runs from noon UTC on its "today" through the week
+    its story takes (the minutes are adjusted seven days after the meeting): a commission the demo registers
+    and hands in at noon is not "registered" on the day someone runs the demo (its history would read out of
+    order), and two runs on two days write the same rows."""
+    story = (datetime(2026, 11, 20, 12, 0, tzinfo=UTC), datetime(2026, 11, 28, tzinfo=UTC))
+    stamped = [
+        (table, column)
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if stamped_with_utcnow(column.default) or stamped_with_utcnow(column.onupdate)
+    ]
+    assert {"assignments", "invoices", "payroll_runs", "outgoing_mail"} <= {
+        table.name for table, _ in stamped
+    }
+    for url in (f"sqlite:///{folder / 'own' / 'demo.sqlite3'}", database_url):
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                outside = {
+                    f"{table.name}.{column.name}": (earliest, latest)
+                    for table, column in stamped
+                    for earliest, latest in [
+                        connection.execute(select(func.min(column), func.max(column))).one()
+                    ]
+                    if latest is not None and not (story[0] <= earliest and latest < story[1])
+                }
+        finally:
+            engine.dispose()
+        assert outside == {}, url

@@ -16,7 +16,7 @@ from kooperativet.mail.models import OutgoingMail
 from kooperativet.payroll.models import Payslip
 from kooperativet.payroll.service.payslip_notices import NOTIFY_PAYSLIPS_READY, queue_payslip_notices
 from tests.mailbox import Mailbox
-from tests.notifications.conftest import pdf_attachments, text_of
+from tests.notifications.conftest import html_of, pdf_attachments, text_of
 from tests.payroll.conftest import create_and_approve
 
 RUNS = "/api/v1/payroll-runs"
@@ -44,9 +44,9 @@ def test_each_member_gets_her_payslip_pdf_when_the_run_is_approved(
     assert approved.status_code == 200, approved.text
     [job] = session.scalars(select(Job).where(Job.kind == NOTIFY_PAYSLIPS_READY)).all()
     assert job.payload == {"run_id": draft["id"]}
-    for actor, subject, amount_text in (
-        (alva, "Din lönespecifikation {} är klar", "du får {} kr efter skatt"),
-        (bo, "Your payslip {} is ready", "you receive SEK {} after tax"),
+    for actor, subject, amount_text, regards in (
+        (alva, "Din lönespecifikation {} är klar", "du får {} kr efter skatt", "Vänliga hälsningar"),
+        (bo, "Your payslip {} is ready", "you receive SEK {} after tax", "Kind regards"),
     ):
         payslip = session.scalars(select(Payslip).where(Payslip.member_id == actor.member.id)).one()
         session.refresh(payslip)
@@ -58,6 +58,9 @@ def test_each_member_gets_her_payslip_pdf_when_the_run_is_approved(
         assert content == payslip.pdf
         shown = _written(payslip.net_pay, swedish=actor is alva)
         assert amount_text.format(shown) in text_of(message)
+        # Signed with the cooperative's name from its record, not a word for any cooperative.
+        assert text_of(message).replace("\r\n", "\n").rstrip().endswith(f"{regards}\nTestkooperativet")
+        assert f"{regards}<br>Testkooperativet</p>" in html_of(message)
 
 
 def _written(amount, *, swedish: bool) -> str:
@@ -104,7 +107,8 @@ def test_the_messages_of_a_run_take_a_constant_number_of_statements(
         queued = queue_payslip_notices(session, run_id=run_id)
 
     assert queued == n
-    # payslips, members, preferences, messages already queued, the messages, their ids, their send jobs
-    assert counter.count == 7, "\n".join(counter.sql)
+    # payslips, members, preferences, messages already queued, the cooperative's name they are signed with,
+    # the messages, their ids, their send jobs
+    assert counter.count == 8, "\n".join(counter.sql)
     assert queue_payslip_notices(session, run_id=run_id) == 0  # a job run twice tells nobody twice
     assert session.scalar(select(OutgoingMail.id).where(OutgoingMail.template == "payslip_ready").limit(1))

@@ -76,5 +76,6 @@ def test_telling_the_voters_takes_a_constant_number_of_statements(
 
 
 #: The same for 3 and for 12 board members (the proposal itself, the eligible voters, their addresses and
-#: preferences, one INSERT for the messages and one for their send jobs).
-STATEMENTS_TO_PROPOSE_AND_TELL = 13
+#: preferences, the cooperative's name the messages are signed with, one INSERT for the messages and one for
+#: their send jobs).
+STATEMENTS_TO_PROPOSE_AND_TELL = 14

@@ -17,7 +17,7 @@ from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentSource
 from kooperativet.parties.models import Client, ClientKind, Language, Member
-from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, PayslipLine
+from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, PayslipLine, RunStatus
 from tests.assignments.factories import JPEG, PDF
 from tests.web.conftest import form_token, sign_in
 
@@ -248,8 +248,56 @@ def test_the_list_shows_her_commissions_in_words_with_invoice_payment_and_salary
         "Inte betald, förfallen<br>5\N{NO-BREAK SPACE}000,00 kr betalt "
         '<time class="nowrap" datetime="2026-11-02">2026-11-02</time>' in html
     )
-    assert 'lönespecifikation <span class="nowrap">L2026-0003</span>, utbetald' in html
+    # The run is not marked paid: the payslip is issued, the salary not sent yet.
+    assert (
+        'lönespecifikation <span class="nowrap">L2026-0003</span>, betalas ut '
+        '<time class="nowrap" datetime="2026-11-25">2026-11-25</time>'
+    ) in html
+    assert "utbetald" not in html
     assert html.index("Höstens utkast") < html.index("Konsert i oktober")  # latest period first, as the API
+
+
+def test_salary_is_said_paid_only_once_the_office_has_marked_its_run_paid(
+    browser_client, session, make_member, make_user, theatre, on_today
+) -> None:
+    """Salaried means the run is approved and her payslip issued; the money leaves the bank when the office
+    marks the run paid, on the day it says (not necessarily the run's pay date)."""
+    alva = make_member()
+    office = make_user(Role.treasurer)
+    done = commission(session, alva.member, theatre, title="Konsert i oktober")
+    invoiced(session, done, sequence=7, paid=Decimal("0"), issued_by=office.user.id)
+    run = PayrollRun(pay_date=date(2026, 11, 25), pay_on=PayOn.invoice, status=RunStatus.approved)
+    session.add(run)
+    session.flush()
+    salaried(session, done, run=run, sequence=3)
+    done.status = AssignmentStatus.salaried
+    session.flush()
+    sign_in(browser_client, alva.user.email)
+
+    for path in ("/commissions", f"/commissions/{done.id}"):
+        html = browser_client.get(path).text
+        assert '<span class="status">Lönespecifikation klar, lönen inte utbetald än</span>' in html, path
+        assert "Lön utbetald" not in html, path
+        assert "utbetald 2026" not in html, path
+    detail = browser_client.get(f"/commissions/{done.id}").text
+    assert (
+        'Lön beräknad, betalas ut <time class="nowrap" datetime="2026-11-25">2026-11-25</time></li>' in detail
+    )
+    assert "Lönespecifikation L2026-0003, betalas ut" in detail
+
+    run.status, run.paid_on = RunStatus.paid, date(2026, 11, 26)
+    session.flush()
+    for path in ("/commissions", f"/commissions/{done.id}"):
+        html = browser_client.get(path).text
+        assert '<span class="status">Lön utbetald</span>' in html, path
+    detail = browser_client.get(f"/commissions/{done.id}").text
+    assert 'Lön utbetald <time class="nowrap" datetime="2026-11-26">2026-11-26</time></li>' in detail
+    assert "Lönespecifikation L2026-0003, utbetald" in detail
+    listed = browser_client.get("/commissions").text
+    assert (
+        'lönespecifikation <span class="nowrap">L2026-0003</span>, utbetald '
+        '<time class="nowrap" datetime="2026-11-26">2026-11-26</time>'
+    ) in listed
 
 
 def test_a_member_registers_a_commission_with_lines_and_an_expense_with_its_receipt(

@@ -31,6 +31,7 @@ from tests.web.test_office_billing import (  # noqa: F401 - fixtures
 )
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+MINUS, NBSP = "\N{MINUS SIGN}", "\N{NO-BREAK SPACE}"
 REASON_MISSING = "Skriv varför fakturan krediteras: skälet skrivs på kreditfakturan."
 NOTHING_CHOSEN = "Välj allt som inte krediterats än, eller fyll i vad som ska krediteras på minst en rad."
 
@@ -263,3 +264,60 @@ def test_a_reason_too_long_is_said_by_its_field(browser_client, session, treasur
     assert '<p class="error" id="e-reason">' in answer.text
     assert "x" * 5000 in answer.text
     assert credit_notes(session) == 0
+
+
+def test_a_credit_note_is_listed_as_money_back_and_its_invoice_as_credited(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    """A credit note is money back to the client: a negative amount that credits an invoice, never "to pay"
+    with a state of its own; the invoice keeps its payment state and says it was credited, in part or in
+    full. The states agree with "faktura" (common gender)."""
+    partly = invoiced(session, treasurer, worker, library)
+    fully = invoiced(session, treasurer, worker, library)
+    part = CreditPart(invoice_line_id=partly.lines[0].id, amount=Decimal("1000.00"))
+    note = invoices_service.issue_credit_note(
+        session,
+        invoice_id=partly.id,
+        data=CreditNoteIssue(parts=[part], reason="Fel antal"),
+        actor=treasurer.user,
+        today=DAY,
+        now=NOW,
+    )
+    whole = invoices_service.issue_credit_note(
+        session,
+        invoice_id=fully.id,
+        data=CreditNoteIssue(reason="Inställt"),
+        actor=treasurer.user,
+        today=DAY,
+        now=NOW,
+    )
+    session.flush()
+
+    page = browser_client.get("/office/invoices").text
+    rows = {
+        number: row
+        for row in page.split("<tr>")[2:]
+        for number in (partly.number, fully.number, note.number, whole.number)
+        if f">{number}</a>" in row
+    }
+    assert f'<span class="visually-hidden">Kredit </span>{MINUS}1{NBSP}250,00</td>' in rows[note.number]
+    assert f'<span class="status nowrap">Krediterar {partly.number}</span>' in rows[note.number]
+    assert "Att betala" not in rows[note.number].replace('data-label="Att betala"', "")
+    assert (
+        '<span class="status nowrap">Obetald</span> <span class="status nowrap">Delvis krediterad</span>'
+        in rows[partly.number]
+    )
+    assert '<span class="status nowrap">Krediterad</span>' in rows[fully.number]
+    assert "Krediterat" not in page
+    assert ">Obetalda fakturor</a>" in page
+    assert ">Förfallna fakturor</a>" in page
+
+    shown = browser_client.get(f"/office/invoices/{note.id}").text
+    assert f'<span class="status nowrap">Krediterar {partly.number}</span>' in shown
+    assert f'Kredit till kunden</th><td class="num"><strong>{MINUS}1{NBSP}250,00</strong>' in shown
+    assert "Att betala" not in shown
+    original = browser_client.get(f"/office/invoices/{partly.id}").text
+    assert (
+        '<span class="status nowrap">Obetald</span> <span class="status nowrap">Delvis krediterad</span>'
+        in original
+    )

@@ -26,6 +26,7 @@ from kooperativet.mail.outbox import LANGUAGES
 from kooperativet.notifications.preferences import receives
 from kooperativet.notifications.recipients import Recipient
 from kooperativet.notifications.topics import topic
+from kooperativet.parties.models import Cooperative
 
 Context = Mapping[str, Any]
 Attachments = Sequence[Mapping[str, object]]
@@ -48,9 +49,18 @@ def _language(recipient: Recipient) -> str:
     return recipient.language if recipient.language in LANGUAGES else "sv"
 
 
-def _context(recipient: Recipient, context: Context) -> dict[str, Any]:
-    written: dict[str, Any] = in_language({"name": recipient.name, **context}, _language(recipient))
+def _context(recipient: Recipient, context: Context, *, cooperative: str) -> dict[str, Any]:
+    written: dict[str, Any] = in_language(
+        {"name": recipient.name, "cooperative": cooperative, **context}, _language(recipient)
+    )
     return written
+
+
+def cooperative_name(session: Session) -> str:
+    """The cooperative's name from its record, which every message is signed with; read once for a whole
+    batch of messages (``notify_many``). Empty before the cooperative is registered: the templates then
+    sign with a plain word."""
+    return session.scalar(select(Cooperative.name).order_by(Cooperative.id).limit(1)) or ""
 
 
 def notify(
@@ -72,7 +82,7 @@ def notify(
         to=recipient.email,
         template=topic_key,
         language=_language(recipient),
-        context=_context(recipient, context),
+        context=_context(recipient, context, cooperative=cooperative_name(session)),
         attachments=attachments,
         member_id=recipient.member_id,
     )
@@ -97,11 +107,12 @@ def notify_many(session: Session, topic_key: str, notices: Sequence[Notice]) -> 
     topic(topic_key)
     wanted = receives(session, [n.recipient.user_id for n in notices], topic_key)
     already = _queued_already(session, [n.message_id for n in notices if n.message_id is not None])
+    cooperative = cooperative_name(session) if notices else ""
     messages = [
         Message(
             to=[notice.recipient.email],
             language=_language(notice.recipient),
-            context=_context(notice.recipient, notice.context),
+            context=_context(notice.recipient, notice.context, cooperative=cooperative),
             attachments=notice.attachments,
             message_id=notice.message_id,
             member_id=notice.recipient.member_id,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 from kooperativet.assignments.models import Assignment, AssignmentLine, AssignmentStatus, Expense
 from kooperativet.assignments.rules import TRANSITIONS, Transition
 from kooperativet.core.money import ZERO, round_half_up
-from kooperativet.db import utcnow
+from kooperativet.db import clock_of
 from kooperativet.errors import Conflict
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
 from kooperativet.parties.models import Client
@@ -294,6 +294,6 @@ def mark_salaried(session: Session, *, run: PayrollRun) -> None:
             ),
             Assignment.status.in_([status.value for status in allowed]),
         )
-        .values(status=salaried, version=Assignment.version + 1, updated_at=utcnow())
+        .values(status=salaried, version=Assignment.version + 1, updated_at=clock_of(session))
         .execution_options(synchronize_session="fetch")
     )

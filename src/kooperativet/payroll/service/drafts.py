@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
 from kooperativet.core import identifiers as ids
-from kooperativet.db import insert_rows, table_of, utcnow
+from kooperativet.db import clock_of, insert_rows, table_of
 from kooperativet.errors import Conflict
 from kooperativet.invoices.models import Invoice
 from kooperativet.parties.models import Cooperative, Member, MemberTaxSetting
@@ -82,7 +82,7 @@ def store_draft(session: Session, *, run: PayrollRun, drafts: Sequence[PayslipDr
     forget_draft(session, run_id=run.id)
     if drafts:
         _insert_drafts(session, run=run, drafts=drafts)
-    run.calculated_at = utcnow()
+    run.calculated_at = clock_of(session)
     run.calculation_basis = calculation_basis(session, run=run)
     session.flush()
 

@@ -63,11 +63,12 @@ PAY_ON = {
     PayOn.payment: N_("when the client has paid"),
     PayOn.invoice: N_("when the invoice is issued"),
 }
+#: Said after "Employer contributions", so each names the rate only, not the contributions again.
 CONTRIBUTION_CATEGORY = {
-    "full": N_("full employer contributions"),
+    "full": N_("full rate"),
     "pension_only": N_("old-age pension contribution only"),
-    "youth": N_("reduced contributions for young people"),
-    "none": N_("no employer contributions"),
+    "youth": N_("reduced rate for young people"),
+    "none": N_("no contribution"),
 }
 TAX_MODE = {
     "flat": N_("flat percent"),

@@ -25,7 +25,7 @@ from kooperativet.auth.models import Role, User
 from kooperativet.invoices import service as invoices_service
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment
 from kooperativet.parties.models import Member
-from kooperativet.payroll.models import Payslip, PayslipLine
+from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine
 from kooperativet.web.i18n import N_
 from kooperativet.web.panel import Panel
 
@@ -40,9 +40,12 @@ STAGES: dict[AssignmentStatus, str] = {
     S.cancelled: N_("Withdrawn"),
     S.invoiced: N_("Invoiced, awaiting payment"),
     S.paid: N_("Paid by the client"),
-    S.salaried: N_("Salary paid"),
+    # Salaried: the payroll run is approved and her payslip issued; the money leaves the bank when the office
+    # marks the run paid (``SALARY_PAID``), which the assignment's status does not record.
+    S.salaried: N_("Payslip ready, salary not paid out yet"),
     S.closed: N_("Done: paid and salaried"),
 }
+SALARY_PAID = N_("Salary paid")
 OVERDUE = N_("Invoiced, payment overdue")
 PARTLY_PAID = N_("Invoiced, partly paid")
 
@@ -51,7 +54,7 @@ INVOICE_STATES: dict[InvoiceStatus, str] = {
     InvoiceStatus.open: N_("Not paid"),
     InvoiceStatus.partly_paid: N_("Partly paid"),
     InvoiceStatus.paid: N_("Paid"),
-    InvoiceStatus.credited: N_("Credited"),
+    InvoiceStatus.credited: N_("Credited in full"),
 }
 INVOICE_OVERDUE = N_("Not paid, past due")
 
@@ -81,12 +84,14 @@ WARNINGS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class PayslipPart:
-    """What one payslip paid for one commission."""
+    """What one payslip paid for one commission: ``pay_date`` is the day the run pays out, ``paid_on`` the
+    day the office marked it paid (``None`` until then: the payslip is issued but the money not sent)."""
 
     number: str
     pay_date: date
     gross_salary: Decimal
     net_pay: Decimal
+    paid_on: date | None = None
 
 
 @dataclass(slots=True)
@@ -132,7 +137,8 @@ def her_commissions(
 
 
 def money_of(session: Session, *, assignment_ids: Sequence[int]) -> dict[int, Money]:
-    """Invoices, payments and payslip lines of these commissions: three statements for any number."""
+    """Invoices, payments and payslip lines (with whether their run is paid out) of these commissions: three
+    statements for any number."""
     found: dict[int, Money] = defaultdict(Money)
     if not assignment_ids:
         return found
@@ -171,13 +177,15 @@ def money_of(session: Session, *, assignment_ids: Sequence[int]) -> dict[int, Mo
             Payslip.pay_date,
             PayslipLine.gross_salary,
             PayslipLine.net_pay,
+            PayrollRun.paid_on,
         )
         .join(Payslip, Payslip.id == PayslipLine.payslip_id)
+        .join(PayrollRun, PayrollRun.id == Payslip.run_id)
         .where(PayslipLine.assignment_id.in_(assignment_ids))
         .order_by(Payslip.pay_date, Payslip.id, PayslipLine.position)
     )
-    for assignment_id, number, pay_date, gross, net in payslip_lines:
-        found[assignment_id].payslips.append(PayslipPart(number, pay_date, gross, net))
+    for assignment_id, number, pay_date, gross, net, paid_on in payslip_lines:
+        found[assignment_id].payslips.append(PayslipPart(number, pay_date, gross, net, paid_on))
     return found
 
 
@@ -190,6 +198,8 @@ def stage(assignment: Assignment, money: Money, *, today: date) -> str:
             return OVERDUE
         if any(invoice.status == InvoiceStatus.partly_paid for invoice in invoices):
             return PARTLY_PAID
+    if assignment.status == S.salaried and money.payslips and all(p.paid_on for p in money.payslips):
+        return SALARY_PAID
     return STAGES[AssignmentStatus(assignment.status)]
 
 

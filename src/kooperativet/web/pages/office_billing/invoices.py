@@ -80,10 +80,19 @@ def invoices(
     names = reads.names(
         session, client_ids=(r.client_id for r in rows), member_ids=(r.member_id for r in rows)
     )
+    # The invoices the page's credit notes credit, by number: one statement for the page, none without any.
+    refers_to = reads.invoice_numbers(session, invoice_ids=(r.refers_to_id for r in rows if r.refers_to_id))
     return page(
         request,
         "office/invoices.html",
-        {"rows": rows, "names": names, "show": show, "today": today, "paging": paging(window, total)},
+        {
+            "rows": rows,
+            "names": names,
+            "refers_to": refers_to,
+            "show": show,
+            "today": today,
+            "paging": paging(window, total),
+        },
     )
 
 

@@ -29,8 +29,13 @@ INVOICE_STATUSES = {
     InvoiceStatus.open: N_("Unpaid"),
     InvoiceStatus.partly_paid: N_("Partly paid"),
     InvoiceStatus.paid: N_("Paid"),
-    InvoiceStatus.credited: N_("Credited"),
+    InvoiceStatus.credited: N_("Credited in full"),
 }
+#: A credit note's own state: it is stored as ``credited`` (it settles what it credits), but it is not itself
+#: credited: it is money back to the client, set off against the invoice it credits.
+CREDIT_NOTE_STATUS = N_("Credit")
+#: Beside the payment state of an invoice that a credit note credits in part.
+PARTLY_CREDITED = N_("Partly credited")
 INVOICE_KINDS = {InvoiceKind.invoice: N_("Invoice"), InvoiceKind.credit_note: N_("Credit note")}
 ASSIGNMENT_STATUSES = {
     AssignmentStatus.draft: N_("Draft"),
@@ -39,7 +44,8 @@ ASSIGNMENT_STATUSES = {
     AssignmentStatus.rejected: N_("Rejected"),
     AssignmentStatus.invoiced: N_("Invoiced"),
     AssignmentStatus.paid: N_("Paid by the client"),
-    AssignmentStatus.salaried: N_("Salary paid"),
+    # The run's payslips are issued; whether the salary has left the bank is the run's (/office/payroll).
+    AssignmentStatus.salaried: N_("Payslip issued"),
     AssignmentStatus.closed: N_("Closed"),
     AssignmentStatus.cancelled: N_("Cancelled"),
 }
@@ -118,6 +124,8 @@ def page(
     language = request_language(request)
     words = {
         "invoice_status": INVOICE_STATUSES,
+        "credit_note_status": CREDIT_NOTE_STATUS,
+        "partly_credited": PARTLY_CREDITED,
         "invoice_kind": INVOICE_KINDS,
         "assignment_status": ASSIGNMENT_STATUSES,
         "extent_unit": EXTENT_UNITS,
