@@ -337,8 +337,8 @@ def test_a_member_registers_a_commission_with_lines_and_an_expense_with_its_rece
     assert (expense.receipt.filename, expense.receipt.media_type) == ("kvitto.jpg", "image/jpeg")
     detail = browser_client.get(f"/commissions/{saved.id}").text
     assert "Ljusdesign" in detail
-    assert ">dag</td>" in detail  # units in words, never DAY or HUR
-    assert ">timme</td>" in detail
+    assert ">dagar</td>" in detail  # units in words and in their number, never DAY or HUR
+    assert ">timmar</td>" in detail
     assert "25 % moms" in detail.replace("\N{NO-BREAK SPACE}", " ")
     assert "16\N{NO-BREAK SPACE}252,50" in detail  # 5 × 3 250,50 + 2,5 × 450 = 17 377,50; the first line
     assert "17\N{NO-BREAK SPACE}377,50" in detail

@@ -126,7 +126,9 @@ def test_her_data_export_is_the_privacy_services_json(browser_client: TestClient
 def test_a_user_without_a_member_record_has_no_details_page(browser_client: TestClient, make_user) -> None:
     admin = make_user(Role.admin)
     sign_in(browser_client, admin.user.email)
-    assert browser_client.get("/me").status_code == 404
+    page = browser_client.get("/me")  # said in words, as "My commissions" says it, not "not found"
+    assert page.status_code == 200
+    assert "inga medlemsuppgifter att visa" in page.text
     assert browser_client.get("/me/data-export.json").status_code == 404
     assert 'href="/me"' not in browser_client.get("/").text
 

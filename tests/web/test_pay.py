@@ -137,7 +137,7 @@ def test_the_pay_pages_are_for_members(browser_client: TestClient, make_user) ->
     admin = make_user(Role.admin)
     sign_in(browser_client, admin.user.email)
     assert browser_client.get("/pay").status_code == 403
-    assert browser_client.get("/calculator").status_code == 403
+    assert browser_client.get("/calculator").status_code == 200  # explained: the guides link here
     browser_client.cookies.clear()
     assert browser_client.get("/pay").status_code == 303
 
@@ -147,7 +147,7 @@ def test_a_member_without_pay_sees_what_will_come(
 ) -> None:
     sign_in(browser_client, make_member().user.email)
     html = browser_client.get("/pay").text
-    assert "Inga lönebesked ännu" in html
+    assert "Inga lönespecifikationer ännu" in html
     assert "Inga anställningar ännu" in html
 
 

@@ -10,10 +10,10 @@ too) lands next to its field.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from starlette.datastructures import FormData, UploadFile
 
@@ -34,6 +34,31 @@ UNITS: Final = (
     ("LS", N_("lump sum")),
 )
 EXTENT_UNITS: Final = ((ExtentUnit.days, N_("days")), (ExtentUnit.hours, N_("hours")))
+
+
+class Plurals(Protocol):
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+
+
+#: A count of each unit in words, singular for exactly one and plural otherwise (5 dagar, 1 dag, 2,5 timmar),
+#: as the office's pages count a client's payment terms: each pair written out for the catalogue's plurals.
+COUNTED: Final[dict[str, Callable[[Plurals, int], str]]] = {
+    "HUR": lambda t, n: t.ngettext("hour", "hours", n),
+    "DAY": lambda t, n: t.ngettext("day", "days", n),
+    "WEE": lambda t, n: t.ngettext("week", "weeks", n),
+    "MON": lambda t, n: t.ngettext("month", "months", n),
+    "C62": lambda t, n: t.ngettext("piece", "pieces", n),
+    "LS": lambda t, n: t.ngettext("lump sum", "lump sums", n),
+    ExtentUnit.days: lambda t, n: t.ngettext("day", "days", n),
+    ExtentUnit.hours: lambda t, n: t.ngettext("hour", "hours", n),
+}
+
+
+def unit_word(translations: Plurals, unit: str, quantity: Decimal) -> str:
+    """The unit of ``quantity`` in words, in the number it takes; a unit not listed is shown as it is."""
+    counted = COUNTED.get(unit)
+    # Gettext counts in whole numbers: only exactly one is singular (1,5 timmar, 0,5 dagar).
+    return unit if counted is None else counted(translations, 1 if quantity == 1 else 2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,10 @@ def schema_errors(request: Request, exc: ValidationError, form: CommissionForm) 
         if key == "lines":
             message = gettext(request, RULE_WORDS["lines"])
         errors.setdefault(key, message)
+    if not form.new_client and not form.values.get("client_id", "").strip():
+        # The schema lets a client be chosen or added, so the service refuses a missing one only once the
+        # rest is valid: say it now with the others.
+        errors.setdefault("client_id", gettext(request, RULE_WORDS["client_id"]))
     return placed(errors, form)
 
 

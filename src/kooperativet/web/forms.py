@@ -114,6 +114,8 @@ def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"]) or "form"
         message = MESSAGES.get(error["type"], "This value is not valid.")
+        if error["type"] == "string_too_short" and not str(error.get("input", "")).strip():
+            message = MESSAGES["missing"]  # a required box left empty is not filled in, not "too short"
         if field == "version":
             field, message = "form", UNREADABLE
         errors.setdefault(field, gettext(request, message))

@@ -15,8 +15,11 @@ CATEGORY_NAMES = {
     "insurance": N_("Insurance"),
 }
 AUDIENCE_NAMES = {"member": N_("Members"), "office": N_("The office")}
+#: Whom a guide is written for, as its footer says it.
+WRITTEN_FOR = {"member": N_("Written for members"), "office": N_("Written for the office")}
 SOURCE_NAMES = {
-    "default": N_("from the default bank"),
+    # The articles shipped with the software (``knowledge/bank``), which every cooperative starts from.
+    "default": N_("a standard guide that comes with the software"),
     "local": N_("the cooperative's own"),
     "imported": N_("taken from another cooperative"),
 }

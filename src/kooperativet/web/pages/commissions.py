@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -31,7 +32,7 @@ from kooperativet.web import commission_refusals as refusals
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, Posted
-from kooperativet.web.i18n import request_language
+from kooperativet.web.i18n import request_language, translations
 from kooperativet.web.reads import commissions as reads
 from kooperativet.web.templating import render
 from kooperativet.workflows.commission_read import read_assignment
@@ -370,9 +371,11 @@ def _detail_page(
             "line_amounts": [line.amount for line in assignments_service.fee_lines(assignment)],
             "stage": reads.stage(assignment, money, today=today),
             "money": money,
+            "expense_invoices": reads.expense_invoices(session, assignment_id=assignment.id),
             "today": today,
             "error": error,
             "submitted": request.query_params.get("submitted") == "1",
+            "unit_word": partial(cf.unit_word, translations(request_language(request))),
             **_words(),
         },
     )

@@ -19,7 +19,7 @@ from kooperativet.knowledge.reads import effective_bank, facts_on, matches, show
 from kooperativet.web.dependencies import WebUser
 from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import request_language
-from kooperativet.web.knowledge_words import AUDIENCE_NAMES, CATEGORY_NAMES, SOURCE_NAMES
+from kooperativet.web.knowledge_words import CATEGORY_NAMES, SOURCE_NAMES, WRITTEN_FOR
 from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -79,7 +79,7 @@ def article_page(request: Request, slug: str, user: WebUser, session: DbSession,
             "sources": article.texts[language].sources,
             "related": related,
             "category_names": CATEGORY_NAMES,
-            "audience_names": AUDIENCE_NAMES,
+            "written_for": WRITTEN_FOR,
             "source_names": SOURCE_NAMES,
             "may_edit": may_edit(user),
             "language_code": language,

@@ -22,6 +22,8 @@ from kooperativet.privacy import service as privacy_service
 from kooperativet.web.dependencies import CheckedForm, WebUser
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, field_errors
+from kooperativet.web.i18n import N_
+from kooperativet.web.no_member import NO_DETAILS, no_member_page, own_member
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
@@ -35,7 +37,9 @@ CONTACT_FIELDS = ("street", "postal_code", "city", "country", "email", "phone")
 def my_details(
     request: Request, user: WebUser, session: DbSession, today: Today, saved: bool = False
 ) -> Response:
-    member = parties_service.get_own_member(session, actor=user)
+    member = own_member(session, user=user)
+    if member is None:
+        return no_member_page(request, title=N_("My details"), message=NO_DETAILS)
     values = {name: getattr(member, name) or "" for name in CONTACT_FIELDS}
     return _page(request, member=member, today=today, values=values, errors={}, saved=saved)
 

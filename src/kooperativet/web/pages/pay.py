@@ -3,6 +3,7 @@ calculator ("Vad får jag ut?") that answers with the payroll calculation itself
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -17,29 +18,32 @@ from kooperativet.auth.models import Role
 from kooperativet.documents.render import LOCALES
 from kooperativet.employments import service as employments_service
 from kooperativet.errors import DomainError
-from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Language
 from kooperativet.payroll import service as payroll_service
+from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.schemas import PayEstimateCreate
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
 from kooperativet.web.forms import PageRoute, decimal_text, domain_errors
 from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.no_member import NO_PAY, no_member_page, own_member
 from kooperativet.web.reads.pay import PayOverview, pay_overview
 from kooperativet.web.templating import gettext, render
 
-router = APIRouter(
-    include_in_schema=False, route_class=PageRoute, dependencies=[Depends(require_web_roles(Role.member))]
-)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+#: Her pay and its documents are a member's; the calculator answers anyone signed in (``calculator``).
+MemberOnly = [Depends(require_web_roles(Role.member))]
 
 #: The calculator's two questions: the form field a person types in and the schema field it fills.
 QUESTIONS = {"invoiced": "invoiced_amount", "wanted": "wanted_net_pay"}
 
 
-@router.get("/pay")
+@router.get("/pay", dependencies=MemberOnly)
 def pay_page(
     request: Request, user: WebUser, session: DbSession, today: Today, year: int | None = None
 ) -> Response:
+    if own_member(session, user=user) is None:
+        return no_member_page(request, title=N_("Pay"), message=NO_PAY)
     overview = pay_overview(session, user=user, today=today, year=year)
     return render(
         request,
@@ -54,7 +58,7 @@ def pay_page(
     )
 
 
-@router.get("/pay/payslips/{payslip_id}.pdf")
+@router.get("/pay/payslips/{payslip_id}.pdf", dependencies=MemberOnly)
 def payslip_pdf(
     payslip_id: int, user: WebUser, session: DbSession, language: Language | None = None
 ) -> Response:
@@ -67,7 +71,7 @@ def payslip_pdf(
     return file_response(pdf, media_type="application/pdf", filename=f"{payslip.number}{suffix}.pdf")
 
 
-@router.get("/pay/employments/{employment_id}/anstallningsbevis.pdf")
+@router.get("/pay/employments/{employment_id}/anstallningsbevis.pdf", dependencies=MemberOnly)
 def employment_certificate(employment_id: int, user: WebUser, session: DbSession) -> Response:
     """The anställningsbevis exactly as stored at approval."""
     employment = employments_service.get_employment(session, employment_id=employment_id, actor=user)
@@ -88,8 +92,16 @@ def calculator(
     invoiced: str | None = None,
     wanted: str | None = None,
 ) -> Response:
-    """Forwards (``invoiced``) or backwards (``wanted``): a question, not a change, so a plain GET form."""
-    member = parties_service.get_own_member(session, actor=user)
+    """Forwards (``invoiced``) or backwards (``wanted``): a question, not a change, so a plain GET form.
+
+    It works with her own age, tax setting and pay so far this year, so it needs her member record; anyone
+    else signed in (the office, the auditor, a login without a member record: guides link here) is told so,
+    with the rates in force that every member's pay starts from."""
+    member = own_member(session, user=user) if user.has_any_role(Role.member) else None
+    if member is None:
+        return _calculator_without_member(
+            request, session, today=today, is_member=user.has_any_role(Role.member)
+        )
     values = {"invoiced": invoiced or "", "wanted": wanted or ""}
     asked = "wanted" if wanted else "invoiced" if invoiced else None
     context: dict[str, Any] = {"values": values, "asked": asked, "estimate": None, "errors": {}}
@@ -117,6 +129,20 @@ def calculator(
     return render(request, "pay/calculator.html", context, status=status)
 
 
+def _calculator_without_member(
+    request: Request, session: DbSession, *, today: date, is_member: bool
+) -> Response:
+    try:
+        rates = payroll_parameters_on(session, pay_date=today).parameters
+    except DomainError:  # no payroll parameters in force yet: the explanation stands alone
+        rates = None
+    return render(
+        request,
+        "pay/calculator_without_member.html",
+        {"rates": rates, "today": today, "is_member": is_member},
+    )
+
+
 def _amount_text(value: str, language: str) -> str:
     return decimal_text(value.removesuffix("kr").strip(), language)
 
@@ -138,7 +164,7 @@ def _year_chart(request: Request, overview: PayOverview) -> Any:
     months = overview.months
     series = [
         Series(gettext(request, "Invoiced"), [months[m].invoiced for m in months]),
-        Series(gettext(request, "Gross pay"), [months[m].gross for m in months]),
+        Series(gettext(request, "Pay before tax"), [months[m].gross for m in months]),
         Series(gettext(request, "Net pay"), [months[m].net_pay for m in months]),
         Series(gettext(request, "Tax"), [months[m].tax for m in months]),
     ]

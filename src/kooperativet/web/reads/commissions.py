@@ -23,7 +23,7 @@ from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.assignments.schemas import AssignmentSort
 from kooperativet.auth.models import Role, User
 from kooperativet.invoices import service as invoices_service
-from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord, InvoiceStatus, Payment
 from kooperativet.parties.models import Member
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine
 from kooperativet.web.i18n import N_
@@ -84,12 +84,17 @@ WARNINGS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class PayslipPart:
-    """What one payslip paid for one commission: ``pay_date`` is the day the run pays out, ``paid_on`` the
-    day the office marked it paid (``None`` until then: the payslip is issued but the money not sent)."""
+    """What one payslip paid for one commission: the pay before tax is the gross salary plus holiday pay, and
+    the net pay is that after tax plus the expenses reimbursed. ``pay_date`` is the day the run pays out,
+    ``paid_on`` the day the office marked it paid (``None`` until then: issued, the money not sent)."""
 
     number: str
     pay_date: date
     gross_salary: Decimal
+    holiday_pay: Decimal
+    taxable_pay: Decimal
+    tax: Decimal
+    expense_reimbursement: Decimal
     net_pay: Decimal
     paid_on: date | None = None
 
@@ -176,6 +181,10 @@ def money_of(session: Session, *, assignment_ids: Sequence[int]) -> dict[int, Mo
             Payslip.number,
             Payslip.pay_date,
             PayslipLine.gross_salary,
+            PayslipLine.holiday_pay,
+            PayslipLine.taxable_pay,
+            PayslipLine.tax,
+            PayslipLine.expense_reimbursement,
             PayslipLine.net_pay,
             PayrollRun.paid_on,
         )
@@ -184,9 +193,42 @@ def money_of(session: Session, *, assignment_ids: Sequence[int]) -> dict[int, Mo
         .where(PayslipLine.assignment_id.in_(assignment_ids))
         .order_by(Payslip.pay_date, Payslip.id, PayslipLine.position)
     )
-    for assignment_id, number, pay_date, gross, net, paid_on in payslip_lines:
-        found[assignment_id].payslips.append(PayslipPart(number, pay_date, gross, net, paid_on))
+    for (
+        assignment_id,
+        number,
+        pay_date,
+        gross,
+        holiday,
+        taxable,
+        tax,
+        expenses,
+        net,
+        paid_on,
+    ) in payslip_lines:
+        found[assignment_id].payslips.append(
+            PayslipPart(number, pay_date, gross, holiday, taxable, tax, expenses, net, paid_on)
+        )
     return found
+
+
+def expense_invoices(session: Session, *, assignment_id: int) -> dict[int, list[str]]:
+    """The numbers of the invoices (not credit notes) each of the commission's expenses was re-invoiced on,
+    by expense id: one statement."""
+    rows = session.execute(
+        select(InvoiceLineRecord.expense_id, Invoice.number)
+        .join(Invoice, Invoice.id == InvoiceLineRecord.invoice_id)
+        .where(
+            Invoice.assignment_id == assignment_id,
+            Invoice.kind == InvoiceKind.invoice,
+            InvoiceLineRecord.expense_id.is_not(None),
+        )
+        .order_by(Invoice.year, Invoice.sequence)
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for expense_id, number in rows:
+        if expense_id is not None and number not in found[expense_id]:
+            found[expense_id].append(number)
+    return dict(found)
 
 
 def stage(assignment: Assignment, money: Money, *, today: date) -> str:
