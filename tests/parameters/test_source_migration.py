@@ -26,10 +26,12 @@ MIGRATION = (
     / "2026_11_30_2130-919af5d57d99_parameter_sources_cite_the_law.py"
 )
 BEFORE = "89a38f91c905"
+#: The later migration that put the seeded sources in Swedish (tests/parameters/test_sources_in_swedish.py).
+SWEDISH = MIGRATION.with_name("2026_12_04_2100-5b7e2d9c4a1f_parameter_sources_in_swedish.py")
 
 
-def load_migration() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("parameter_sources_migration", MIGRATION)
+def load_migration(path: Path = MIGRATION) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"parameter_sources_migration_{path.stem}", path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -59,6 +61,7 @@ def old_defaults(migration: ModuleType) -> list[dict[str, object]]:
     """The catalogue's defaults as the earlier versions seeded them: the old source texts."""
     old_source = {(key, day): old for key, day, old, _ in migration.SOURCES}
     old_rule_source = {new: old for old, new in migration.RULE_SOURCES.items()}
+    english = {(key, day, new): old for key, day, old, new in load_migration(SWEDISH).SOURCES}
     rows = []
     for default in DEFAULTS:
         value = default.value
@@ -69,7 +72,10 @@ def old_defaults(migration: ModuleType) -> list[dict[str, object]]:
                     if rule.get(field) in old_rule_source:
                         rule[field] = old_rule_source[rule[field]]
             value = json.dumps(rules, sort_keys=True, ensure_ascii=False)
-        source = old_source.get((default.key, default.valid_from.isoformat()), default.source)
+        day = default.valid_from.isoformat()
+        source = old_source.get(
+            (default.key, day), english.get((default.key, day, default.source), default.source)
+        )
         rows.append({"key": default.key, "valid_from": default.valid_from, "value": value, "source": source})
     return rows
 

@@ -445,7 +445,8 @@ def test_the_bank_file_is_read_and_the_page_says_what_matched_and_what_not(
     html = browser_client.get(answer.headers["location"]).text
     assert "1 betalning betalade sin faktura i sin helhet" in html
     assert "1 post matchade ingen faktura" in html
-    assert "700,00 SEK" in html
+    assert "700,00 kr" in html
+    assert "SEK" not in html
     session.refresh(invoice)
     assert invoice.status == InvoiceStatus.paid
 

@@ -487,7 +487,7 @@ def test_month_end_shows_the_overview_and_an_agi_batch_downloads_as_the_apis(
     owed = overview["skatteverket"]
     for value in (owed["tax_withheld"], owed["employer_contributions"], owed["total"]):
         assert amount(Decimal(value)) in page.text
-    assert "De månader kassören ser" in page.text
+    assert "De senaste tolv månaderna" in page.text
     assert "<svg" in page.text
 
     made = client.post(

@@ -258,32 +258,39 @@ DEFAULTS: tuple[DefaultValue, ...] = (
         "late_interest_margin",
         date(2002, 7, 1),
         "0.08",
-        "räntelagen (1975:635) 6 §: dröjsmålsränta is the reference rate plus eight percentage points",
+        "Räntelagen (1975:635) 6 §: dröjsmålsräntan är referensräntan plus åtta procentenheter",
     ),
     DefaultValue(
         "reminder_fee",
         date(2013, 3, 16),
         "60.00",
-        "lag (1981:739) om ersättning för inkassokostnader m.m. 4 § 1 (SFS 2013:56): at most 60 kr for a "
-        "written payment reminder, owed only if agreed when the debt arose (2 §)",
+        "Lag (1981:739) om ersättning för inkassokostnader m.m. 4 § 1 (SFS 2013:56): högst 60 kr för en "
+        "skriftlig betalningspåminnelse, och bara om det avtalades när skulden uppkom (2 §)",
     ),
     DefaultValue(
-        "reminder_first_days", _FROM_2025, "10", "Interim kultur: first reminder 10 days after the due date"
+        "reminder_first_days",
+        _FROM_2025,
+        "10",
+        "Interim kultur: första påminnelsen 10 dagar efter förfallodagen",
     ),
-    DefaultValue("reminder_interval_days", _FROM_2025, "14", "Interim kultur: 14 days between reminders"),
-    DefaultValue("reminder_max_count", _FROM_2025, "2", "Interim kultur: two reminders, then the treasurer"),
-    DefaultValue("fee_rate", _FROM_2025, "0.06", "Interim kultur: the fee its members decided"),
-    DefaultValue("holiday_pay_rate", _FROM_2025, "0.12", "semesterlagen 16 a §: 12 % paid with each salary"),
-    DefaultValue("sink_rate", _FROM_2025, "0.25", "lag (1991:586) om SINK: 25 % through 2025"),
+    DefaultValue("reminder_interval_days", _FROM_2025, "14", "Interim kultur: 14 dagar mellan påminnelserna"),
     DefaultValue(
-        "sink_rate", _FROM_2026, "0.225", "Skatteverket: SINK 22.5 % from 2026-01-01; lag (1991:586) om SINK"
+        "reminder_max_count", _FROM_2025, "2", "Interim kultur: två påminnelser, sedan beslutar kassören"
     ),
-    DefaultValue("asink_rate", _FROM_2025, "0.15", "lag (1991:591) om A-SINK: 15 %"),
+    DefaultValue("fee_rate", _FROM_2025, "0.06", "Interim kultur: avgiften som medlemmarna har beslutat"),
+    DefaultValue(
+        "holiday_pay_rate", _FROM_2025, "0.12", "Semesterlagen (1977:480) 16 a §: 12 % betalas med varje lön"
+    ),
+    DefaultValue("sink_rate", _FROM_2025, "0.25", "Lag (1991:586) om SINK: 25 % till och med 2025"),
+    DefaultValue(
+        "sink_rate", _FROM_2026, "0.225", "Skatteverket: SINK 22,5 % från 2026-01-01; lag (1991:586) om SINK"
+    ),
+    DefaultValue("asink_rate", _FROM_2025, "0.15", "Lag (1991:591) om A-SINK: 15 %"),
     DefaultValue(
         "table_surcharge_rate",
         _FROM_2025,
         "0.10",
-        "Interim kultur: table tax + 10 % until tax information is given",
+        "Interim kultur: tabellskatt + 10 % tills skatteuppgift har lämnats",
     ),
     DefaultValue(
         "employer_contribution_rules",
@@ -295,17 +302,17 @@ DEFAULTS: tuple[DefaultValue, ...] = (
         "employer_contribution_rules",
         _FROM_2026,
         json.dumps(_CONTRIBUTION_RULES_2026, sort_keys=True, ensure_ascii=False),
-        "Skatteverket, arbetsgivaravgifter 2026; SFS 2000:980; SFS 2026:100, prop. 2025/26:66 (youth)",
+        "Skatteverket, arbetsgivaravgifter 2026; SFS 2000:980; SFS 2026:100, prop. 2025/26:66 (unga)",
     ),
     DefaultValue(
         "employer_contribution_threshold",
         _FROM_2025,
         "1000.00",
-        "socialavgiftslagen (SFS 2000:980) 2 kap. 14 § and 24 § fjärde stycket: under 1 000 kr a year from "
-        "one payer no contributions; reaching it, contributions on the year's whole pay that month",
+        "Socialavgiftslagen (SFS 2000:980) 2 kap. 14 § och 24 § fjärde stycket: under 1 000 kr om året från "
+        "en utbetalare inga avgifter; när beloppet nås, avgifter på årets hela lön den månaden",
     ),
     DefaultValue(
-        "minimum_day_rate", _FROM_2025, "2500.00", "Interim kultur: guidance for fees (cooperative)"
+        "minimum_day_rate", _FROM_2025, "2500.00", "Interim kultur: riktlinje för arvoden (kooperativet)"
     ),
     DefaultValue(
         "invoice_rounding",
@@ -313,8 +320,8 @@ DEFAULTS: tuple[DefaultValue, ...] = (
         "krona",
         "Interim kultur: öresavrundning (Peppol BIS Billing 3.0, PayableRoundingAmount)",
     ),
-    DefaultValue("pay_on", _FROM_2025, "payment", "Interim kultur: salary from money the client has paid"),
-    DefaultValue("pay_day", _FROM_2025, "25", "Interim kultur: the 25th, or the bank day before"),
+    DefaultValue("pay_on", _FROM_2025, "payment", "Interim kultur: lön av pengar som kunden har betalat"),
+    DefaultValue("pay_day", _FROM_2025, "25", "Interim kultur: den 25:e, eller bankdagen före"),
     DefaultValue(
         "account_map",
         _FROM_2025,

@@ -11,6 +11,7 @@ import re
 from datetime import date
 from typing import Annotated
 
+from babel.dates import format_date
 from fastapi import APIRouter, Depends, Form, Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from kooperativet.api.dependencies import DbSession, Now, Today
 from kooperativet.api.downloads import file_response
 from kooperativet.auth import policy
 from kooperativet.auth.models import Role, User
+from kooperativet.documents.render import LOCALES
 from kooperativet.errors import DomainError, NotFound
 from kooperativet.exports import service
 from kooperativet.exports.models import ExportKind
@@ -37,8 +39,8 @@ from kooperativet.web.charts import Series, bar_chart
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.forms import PageRoute, field_errors
-from kooperativet.web.i18n import N_
-from kooperativet.web.reads.office_month_end import treasurer_months
+from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.reads.office_month_end import agi_file_made, run_pay_dates, treasurer_months
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import gettext, render
 
@@ -107,6 +109,7 @@ AGI_FIELD_RULES = {
     "street": N_("the street address must not contain < or > and must not be only spaces"),
     "city": N_("the town must not contain < or > and must not be only spaces"),
 }
+CHART_TITLE = N_("The last twelve months")
 SERIES = (
     N_("Invoiced"),
     N_("Paid in"),
@@ -145,6 +148,7 @@ def _page(
         service.treasurer_overview(session, month=month, today=today)
     )
     batches, total = service.list_batches(session, limit=BATCHES_SHOWN, offset=0)
+    batch_reads = [ExportBatchRead.model_validate(b) for b in batches]
     runs, _ = payroll_service.list_runs(session, limit=RUNS_TO_PAY, offset=0)
     year, number = (int(part) for part in month.split("-"))
     months = treasurer_months(session, last=date(year, number, 1))
@@ -162,17 +166,20 @@ def _page(
         {
             "month": month,
             "overview": overview,
-            "batches": [ExportBatchRead.model_validate(b) for b in batches],
+            "batches": batch_reads,
+            "run_pay_dates": run_pay_dates(session, (b.run_id for b in batch_reads)),
+            "agi_made": agi_file_made(session, month=month),
             "batch_total": total,
             "made": made,
             "payable_runs": [run for run in runs if run.status != RunStatus.draft],
             "months": months,
             "chart": bar_chart(
-                title=gettext(request, "The treasurer's months"),
-                categories=[m.month[2:] for m in months],
+                title=gettext(request, CHART_TITLE),
+                categories=[month_name(m.month, request_language(request)) for m in months],
                 series=series,
             ),
             "series_labels": SERIES,
+            "chart_title": CHART_TITLE,
             "export_kind": EXPORT_KIND,
             "run_status": RUN_STATUS,
             "summary_formats": list(SummaryFormat),
@@ -187,6 +194,13 @@ def _page(
         },
         status=status,
     )
+
+
+def month_name(month: str, language: str) -> str:
+    """``2026-01`` → ``jan`` under a bar: "26-01" would read as a day and a month. The table has the year."""
+    year, number = (int(part) for part in month.split("-"))
+    name = format_date(date(year, number, 1), "LLL", locale=LOCALES[language])
+    return str(name).rstrip(".")
 
 
 def _month_end(first: date) -> date:

@@ -60,6 +60,30 @@ NAMES = {
     "pay_on": (N_("When salary is paid"), N_("When the client has paid, or already when invoiced.")),
     "pay_day": (N_("Pay day"), N_("The day of the month salaries are paid.")),
     "account_map": (N_("Account map"), N_("The accounts (BAS chart) the bookkeeping file uses.")),
+    "reminder_first_days": (
+        N_("First payment reminder"),
+        N_("Days after the due date until the first payment reminder is sent."),
+    ),
+    "reminder_interval_days": (
+        N_("Days between payment reminders"),
+        N_("Days after a payment reminder until the next one is sent."),
+    ),
+    "reminder_max_count": (
+        N_("Most payment reminders"),
+        N_("How many payment reminders an invoice gets at most; after that the treasurer decides."),
+    ),
+    "reminder_fee": (
+        N_("Reminder fee"),
+        N_("The fee for a written payment reminder, charged only where the client agreed to it beforehand."),
+    ),
+    "reference_rate": (
+        N_("Reference rate"),
+        N_("Riksbanken's reference rate for the calendar half-year, which late-payment interest builds on."),
+    ),
+    "late_interest_margin": (
+        N_("Late-payment interest margin"),
+        N_("Late-payment interest is the reference rate plus this margin."),
+    ),
 }
 KIND_HINTS = {
     ValueKind.fraction: N_("A decimal fraction: 0,06 for 6 percent."),
@@ -77,12 +101,13 @@ CHOICES = {
 
 
 def shown(request: Request, kind: ValueKind, value: str) -> str:
-    """A stored value as people read it: a fraction as a percent, an amount in kronor, a choice in words."""
+    """A stored value as people read it: a fraction as a percent (``6 %``), an amount in kronor
+    (``60,00 kr``), a choice in words."""
     language = request_language(request)
     if kind is ValueKind.fraction:
         return percent(Decimal(value) * 100, language)
     if kind is ValueKind.amount:
-        return money(Decimal(value), language)
+        return f"{money(Decimal(value), language)}\N{NO-BREAK SPACE}kr"
     if kind is ValueKind.choice and value in CHOICES:
         return gettext(request, CHOICES[value])
     return value

@@ -3,17 +3,22 @@ month. Three statements (invoices, payments, payslips), each summed by month in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.money import ZERO
+from kooperativet.exports.models import ExportBatch, ExportKind
 from kooperativet.invoices.models import Invoice, InvoiceKind, Payment
-from kooperativet.payroll.models import Payslip
+from kooperativet.payroll.models import PayrollRun, Payslip
+
+SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,30 @@ def treasurer_months(session: Session, *, last: date, count: int = 12) -> list[M
             )
         )
     return figures
+
+
+def agi_file_made(session: Session, *, month: str) -> date | None:
+    """The day (Swedish time) the latest AGI file of ``month`` (YYYY-MM) was made, or None. Making the file
+    is not declaring: the treasurer still submits it at Skatteverket, so the page says when it was made."""
+    made: datetime | None = session.scalar(
+        select(func.max(ExportBatch.created_at)).where(
+            ExportBatch.kind == ExportKind.agi, ExportBatch.period == month
+        )
+    )
+    if made is None:
+        return None
+    # A moment stored without its zone is UTC (SQLite), as the templates read it.
+    return (made if made.tzinfo else made.replace(tzinfo=UTC)).astimezone(SWEDEN).date()
+
+
+def run_pay_dates(session: Session, run_ids: Iterable[int | None]) -> dict[int, date]:
+    """The pay date of each payroll run named, in one statement: a run is known by its pay date, not its
+    id."""
+    wanted = sorted({run_id for run_id in run_ids if run_id is not None})
+    if not wanted:
+        return {}
+    rows = session.execute(select(PayrollRun.id, PayrollRun.pay_date).where(PayrollRun.id.in_(wanted)))
+    return {row.id: row.pay_date for row in rows}
 
 
 def _by_month(

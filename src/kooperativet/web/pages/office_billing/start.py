@@ -12,19 +12,36 @@ from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
-#: (path, label, what it is for): every page of the office, the payroll and month-end pages included.
+#: (path, label, what it is for, what it is for a reader): every page of the office, the payroll and month-end
+#: pages included. The auditor reads and cannot act, so where the purpose is an act she is told what she
+#: reads.
 OFFICE_PAGES = (
-    ("/office/inbox", N_("Inbox"), N_("Commissions waiting for approval")),
-    ("/office/invoices", N_("Invoices"), N_("Issue, credit and follow up invoices")),
-    ("/office/payments", N_("Payments"), N_("Record payments, import the bank's file, sort out entries")),
-    ("/office/clients", N_("Clients"), N_("The cooperative's clients and their addresses")),
-    ("/office/payroll", N_("Payroll"), N_("Payroll runs and payslips")),
-    ("/office/month-end", N_("Month end"), N_("The month's files for the tax agency and the books")),
-    ("/office/members", N_("Members"), N_("The member register")),
-    ("/office/parameters", N_("Parameters"), N_("Rates, fees and thresholds with their sources")),
-    ("/office/mail", N_("Sent mail"), N_("E-mail the cooperative sent, what waits and what failed")),
-    ("/office/jobs", N_("Background work"), N_("E-mail and PDFs that failed, and sending them again")),
-    ("/office/audit", N_("Event log"), N_("The audit chain: checked, and every event in it")),
+    ("/office/inbox", N_("Inbox"), N_("Commissions waiting for approval"), None),
+    (
+        "/office/invoices",
+        N_("Invoices"),
+        N_("Issue, credit and follow up invoices"),
+        N_("The invoices and credit notes, and what is paid"),
+    ),
+    (
+        "/office/payments",
+        N_("Payments"),
+        N_("Record payments, import the bank's file, sort out entries"),
+        N_("The payments received and the bank's entries"),
+    ),
+    ("/office/clients", N_("Clients"), N_("The cooperative's clients and their addresses"), None),
+    ("/office/payroll", N_("Payroll"), N_("Payroll runs and payslips"), None),
+    ("/office/month-end", N_("Month end"), N_("The month's files for the tax agency and the books"), None),
+    ("/office/members", N_("Members"), N_("The member register"), None),
+    ("/office/parameters", N_("Parameters"), N_("Rates, fees and thresholds with their sources"), None),
+    ("/office/mail", N_("E-mail"), N_("E-mail the cooperative sent, what waits and what failed"), None),
+    (
+        "/office/jobs",
+        N_("Background work"),
+        N_("E-mail and PDFs that failed, and sending them again"),
+        N_("E-mail and PDFs that failed or wait for another try"),
+    ),
+    ("/office/audit", N_("Event log"), N_("The audit chain: checked, and every event in it"), None),
 )
 
 

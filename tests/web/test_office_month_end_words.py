@@ -1,0 +1,104 @@
+"""The month-end page says what is true: an AGI file made is not a declaration filed; a salary file's run is
+known by its pay date; the chart's months read as months; an unpaid invoice links to its page."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kooperativet.exports.models import ExportBatch, ExportKind
+from kooperativet.invoices.models import Invoice, InvoiceStatus
+from tests.exports.conftest import approved_run, export_day, exporter
+from tests.payroll.conftest import paid_assignment, payroll_ready
+from tests.web.conftest import form_token, sign_in
+
+__all__ = ["approved_run", "export_day", "exporter", "paid_assignment", "payroll_ready"]
+
+PAGE = "/office/month-end?month=2026-11"
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_an_agi_file_made_is_said_as_made_with_the_day_to_file_it_not_as_declared(
+    browser_client: TestClient, session: Session, approved_run, export_day
+) -> None:
+    sign_in(browser_client, approved_run.treasurer.user.email)
+    before = browser_client.get(PAGE).text
+    assert "AGI-fil: inte skapad än – skapa den nedan och lämna den hos Skatteverket senast 2026-12-14." in (
+        _text(before)
+    )
+    assert "Deklarerat" not in before
+    # The due date is a value of the numbers column, aligned with the amounts above it.
+    assert re.search(r'<dd class="num"><time class="nowrap" datetime="2026-12-14">', before)
+
+    made = browser_client.post(
+        PAGE.split("?")[0] + "/agi", data={"csrf_token": form_token(before), "period": "2026-11"}
+    )
+    assert made.status_code == 303, made.text
+    batch = session.scalars(select(ExportBatch).where(ExportBatch.kind == ExportKind.agi)).one()
+    created = batch.created_at if batch.created_at.tzinfo else batch.created_at.replace(tzinfo=UTC)
+    made_on = created.astimezone(ZoneInfo("Europe/Stockholm")).date().isoformat()
+
+    after = _text(browser_client.get(PAGE).text)
+    assert f"AGI-fil: skapad {made_on} – lämna den hos Skatteverket senast 2026-12-14." in after
+    assert "AGI är exporterad" not in after
+
+
+def test_a_salary_file_names_its_run_by_the_pay_date_not_its_id(
+    browser_client: TestClient, session: Session, approved_run, export_day
+) -> None:
+    sign_in(browser_client, approved_run.treasurer.user.email)
+    token = form_token(browser_client.get(PAGE).text)
+    made = browser_client.post(
+        "/office/month-end/pain001",
+        data={"csrf_token": token, "run_id": str(approved_run.run.id), "month": "2026-11"},
+    )
+    assert made.status_code == 303, made.text
+    page = _text(browser_client.get(made.headers["location"]).text)
+    assert "lönekörningen med utbetalning 2026-11-25" in page
+    assert f"lönekörning {approved_run.run.id}" not in page
+
+
+def test_the_chart_names_months_and_the_headings_and_hints_read_as_swedish(
+    browser_client: TestClient, approved_run, export_day
+) -> None:
+    sign_in(browser_client, approved_run.treasurer.user.email)
+    html = browser_client.get(PAGE).text
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    labels = re.findall(r"<text[^>]*>([^<]+)</text>", chart)
+    for month in ("dec", "jan", "feb", "mars", "juni", "nov"):
+        assert month in labels
+    assert not any(re.fullmatch(r"\d\d-\d\d", label) for label in labels)
+    assert "De senaste tolv månaderna" in html
+    assert "De månader kassören ser" not in html
+    assert "ÅÅÅÅ-MM" not in html
+    assert "Månaden då lönerna betalades ut." in html
+
+
+def test_an_unpaid_invoice_links_to_its_page(
+    browser_client: TestClient, session: Session, approved_run, export_day
+) -> None:
+    invoice = session.scalars(select(Invoice).order_by(Invoice.id)).first()
+    assert invoice is not None
+    invoice.status = InvoiceStatus.open  # not paid: it is listed as unpaid
+    session.commit()
+    sign_in(browser_client, approved_run.treasurer.user.email)
+    html = browser_client.get(PAGE).text
+    section = html[html.index("Obetalda fakturor") :]
+    assert f'<a href="/office/invoices/{invoice.id}">{invoice.number}</a>' in section
+
+
+def test_a_month_without_payslips_says_there_is_nothing_to_put_in_an_agi_file(
+    browser_client: TestClient, approved_run, export_day
+) -> None:
+    sign_in(browser_client, approved_run.treasurer.user.email)
+    page = _text(browser_client.get("/office/month-end?month=2026-10").text)
+    assert "AGI-fil: ingen skapad – månaden har ingen lönespecifikation att ta med." in page
+    assert "skapa den nedan" not in page

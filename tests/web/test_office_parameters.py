@@ -1,0 +1,92 @@
+"""The parameter pages in words: every parameter has a Swedish name and description, values with their unit,
+sources in Swedish, and no box to add a value for those who may not."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kooperativet.auth.models import Role
+from kooperativet.parameters.catalog import CATALOG
+from kooperativet.web.i18n import translations
+from kooperativet.web.pages.office_parameters import NAMES
+from tests.payroll.conftest import payroll_ready
+from tests.web.conftest import sign_in
+
+__all__ = ["payroll_ready"]
+
+#: What gettext("") answers: the catalogue's header, never to be shown.
+HEADER = "Project-Id-Version"
+
+
+@pytest.mark.parametrize("key", sorted(CATALOG))
+def test_every_parameter_of_the_catalogue_has_a_name_and_a_description_in_swedish(key: str) -> None:
+    assert key in NAMES, f"{key} has no name on the parameter pages (web/pages/office_parameters.py NAMES)"
+    swedish = translations("sv")
+    for text in NAMES[key]:
+        assert text.strip()
+        assert swedish.gettext(text) != text, f"{text!r} has no Swedish translation"
+        assert HEADER not in swedish.gettext(text)
+
+
+def _office(client: TestClient, make_user, role: Role = Role.treasurer) -> TestClient:
+    sign_in(client, make_user(role).user.email)
+    return client
+
+
+def _words(html: str) -> str:
+    """The page's text without its tags and links, where a key would be an internal detail."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_list_names_every_parameter_in_swedish_with_its_unit(
+    browser_client: TestClient, make_user, payroll_ready
+) -> None:
+    page = _office(browser_client, make_user).get("/office/parameters")
+    assert page.status_code == 200
+    words = _words(page.text)
+    assert HEADER not in page.text
+    for key in CATALOG:
+        assert key not in words
+    assert "Påminnelseavgift" in words
+    assert "60,00\N{NO-BREAK SPACE}kr" in words  # the reminder fee
+    assert "1\N{NO-BREAK SPACE}000,00\N{NO-BREAK SPACE}kr" in words  # the contribution threshold
+    assert "12\N{NO-BREAK SPACE}%" in words  # holiday pay
+    assert "Semesterlagen (1977:480) 16 a §: 12 % betalas med varje lön" in words
+    assert "paid with each salary" not in words
+
+
+@pytest.mark.parametrize("key", sorted(CATALOG))
+def test_each_parameter_page_has_its_name_and_no_catalogue_header(
+    browser_client: TestClient, make_user, payroll_ready, key: str
+) -> None:
+    page = _office(browser_client, make_user).get(f"/office/parameters/{key}")
+    assert page.status_code == 200
+    assert HEADER not in page.text
+    title = re.search(r"<h1>(.*?)</h1>", page.text, re.S)
+    assert title is not None
+    assert key not in title.group(1)
+
+
+def test_the_treasurer_sees_one_quiet_line_instead_of_a_box_to_add_a_value(
+    browser_client: TestClient, make_user, payroll_ready
+) -> None:
+    page = _office(browser_client, make_user).get("/office/parameters/reminder_fee").text
+    assert "60,00\N{NO-BREAK SPACE}kr" in page
+    assert "högst 60 kr för en skriftlig betalningspåminnelse" in page
+    assert "Lägg till ett värde från ett datum" not in page
+    assert '<p class="hint after-table">Bara en administratör lägger till parametervärden.</p>' in page
+
+
+def test_the_auditor_sees_neither_the_box_nor_the_line_and_the_admin_sees_the_form(
+    browser_client: TestClient, make_user, payroll_ready
+) -> None:
+    auditor = _office(browser_client, make_user, Role.auditor).get("/office/parameters/reminder_fee").text
+    assert "Lägg till ett värde från ett datum" not in auditor
+    assert "Bara en administratör" not in auditor
+    browser_client.cookies.clear()
+    admin = _office(browser_client, make_user, Role.admin).get("/office/parameters/reminder_fee").text
+    assert "Lägg till ett värde från ett datum" in admin
+    assert "Bara en administratör" not in admin
