@@ -26,6 +26,7 @@ from kooperativet.documents.render import html_to_pdf, render_html
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import minutes_text as text
 from kooperativet.governance.meetings import quorum
+from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM
 from kooperativet.governance.models import (
     AgendaItemKind,
     Meeting,
@@ -227,6 +228,9 @@ def minutes_context(
         "noticed_on": text.on_day(meeting.noticed_on) if meeting.noticed_on else None,
         "notice_override_reason": meeting.notice_override_reason,
         "rulebook_from": text.on_day(rulebook.valid_from) if rulebook else None,
+        # The rules seeded with an empty database have no date of their own (their valid_from only puts them
+        # before every meeting): the minutes name them for what they are, not "i lydelse från 1 januari 2000".
+        "rulebook_is_default": rulebook is not None and rulebook.valid_from == DEFAULT_RULEBOOK_FROM,
         "version": version,
         "final": final,
         "correction": correction,
