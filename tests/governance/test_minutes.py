@@ -240,8 +240,8 @@ def test_the_minutes_number_items_as_held_with_each_decision_under_its_item_in_s
         "Ordinarie föreningsstämma (årsmöte) den 20 december 2026. Version 1.",
         "Kallelse utsänd den 20 november 2026.",
         # The rules seeded with the database, not a version of the statutes dated 1 January 2000.
-        "Röstreglerna i programmets standardregler, med lagen (2018:672) om ekonomiska föreningar som förebild,"
-        " tillämpades.",
+        "Röstreglerna i programmets standardregler, med lagen (2018:672) om ekonomiska föreningar som"
+        " förebild, tillämpades.",
         f"Justerare {names[2]} och {names[3]}",
         "§ 1 Mötets öppnande",
         "§ 2 Verksamhetsberättelse",

@@ -488,3 +488,23 @@ def test_the_notice_says_its_timing_and_its_e_mail_as_two_sentences(
     meetings.record_notice_mail(session, meeting=meeting, status="not_configured", detail=None)
     shown = board.get(f"/meetings/{meeting.id}").text
     assert "Det är inom röstreglernas tid. Inte skickad med e-post: ingen e-postserver är inställd." in shown
+
+
+def test_a_member_is_not_told_how_the_notice_e_mail_went_only_the_board_is(
+    board: TestClient, voters: list[TestClient], meeting: Meeting, session
+) -> None:
+    """Sending the notice another way is the board's to do: the member reads when the notice went out, not
+    that no mail server is set up."""
+    meetings.record_notice_mail(session, meeting=meeting, status="not_configured", detail=None)
+    assert "ingen e-postserver är inställd" in board.get(f"/meetings/{meeting.id}").text
+    member_page = voters[3].get(f"/meetings/{meeting.id}").text  # not on the board
+    assert "Kallelsen gick ut" in member_page
+    assert "ingen e-postserver är inställd" not in member_page
+
+
+def test_a_closed_meeting_shows_the_board_no_empty_work_panel(
+    board: TestClient, meeting: Meeting, session
+) -> None:
+    assert 'id="board-work"' in board.get(f"/meetings/{meeting.id}").text
+    meetings.close_meeting(session, meeting=meeting, now=NOW)
+    assert 'id="board-work"' not in board.get(f"/meetings/{meeting.id}").text

@@ -26,7 +26,6 @@ from kooperativet.documents.render import html_to_pdf, render_html
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import minutes_text as text
 from kooperativet.governance.meetings import quorum
-from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM
 from kooperativet.governance.models import (
     AgendaItemKind,
     Meeting,
@@ -37,6 +36,7 @@ from kooperativet.governance.models import (
     Vote,
     VoteMethod,
 )
+from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, swedish_day
 from kooperativet.governance.votes import excluded_of, votes_of
 from kooperativet.parties.models import Cooperative, Member
