@@ -966,3 +966,32 @@ def test_sums_that_no_valid_ballots_can_give_are_refused(counts: dict[str, int],
             roll=members(5),
             eligible=members(5),
         )
+
+
+@pytest.mark.parametrize(
+    ("board", "present", "votes", "casting", "outcome", "needed"),
+    [
+        pytest.param(
+            "abcdefghi", "abcde", "yyynn", None, Outcome.REJECTED, 4, id="3-of-9-for-is-not-over-a-third"
+        ),
+        pytest.param("abcdefghi", "abcde", "yyyyn", None, Outcome.ADOPTED, 4, id="4-of-9-for"),
+        pytest.param("abcdef", "abcd", "yynn", Choice.YES, Outcome.REJECTED, 3, id="casting-vote-2-of-6"),
+        pytest.param(
+            "abcdef", "abcdef", "yyynnn", Choice.YES, Outcome.ADOPTED, 4, id="full-board-casting-vote"
+        ),
+    ],
+)
+def test_a_board_not_full_decides_only_with_more_than_a_third_of_the_whole_board(
+    board: str, present: str, votes: str, casting: Choice | None, outcome: Outcome, needed: int
+) -> None:
+    """Lag (2018:672) 7 kap. 22 § as the model: with members away, those for must still be more than a third
+    of the whole board; a full board decides by the majority of those present and the chair's casting vote."""
+    cast = [
+        Vote(voter=v, choice=Choice.YES if c == "y" else Choice.NO)
+        for v, c in zip(present, votes, strict=True)
+    ]
+    result = tally_board_decision(
+        rulebook=RULEBOOK, board=list(board), present=list(present), votes=cast, chair_casting_vote=casting
+    )
+    assert result.outcome is outcome
+    assert result.votes_needed == needed

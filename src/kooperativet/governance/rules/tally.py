@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -300,7 +300,7 @@ def tally_board_decision(
     )
     counts = Counter(final.values())
     counts[Choice.ABSTAIN] += len(taking_part) - len(final)
-    return _decide(
+    result = _decide(
         kind=DecisionKind.BOARD,
         majority=rulebook.board_decision,
         secret=False,
@@ -311,6 +311,20 @@ def tally_board_decision(
         casting_vote=chair_casting_vote,
         lot_seed=None,
     )
+    return _with_whole_board_floor(result, taking_part=len(taking_part), board_size=len(members))
+
+
+def _with_whole_board_floor(result: VoteResult, *, taking_part: int, board_size: int) -> VoteResult:
+    """A board that is not full decides only with more than a third of the whole board for it (lag
+    (2018:672) 7 kap. 22 § as the model): three of nine present cannot bind the board by two votes, nor two
+    of six by the chair's casting vote. The yes votes needed rise to that floor, and a decision below it is
+    rejected whatever the majority of those present."""
+    if taking_part >= board_size:
+        return result
+    floor = board_size // 3 + 1
+    if result.yes >= floor or result.outcome is not Outcome.ADOPTED:
+        return replace(result, votes_needed=max(result.votes_needed, floor))
+    return replace(result, votes_needed=max(result.votes_needed, floor), outcome=Outcome.REJECTED)
 
 
 @dataclass(frozen=True)
