@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -61,12 +62,14 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
 
 
-@pytest.fixture(scope="session")
-def live_url(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serving(database_url: str, data_dir: Path) -> Iterator[str]:
+    """The app on ``database_url`` served on a free port of the loopback in a thread, with the demo's audit
+    key and the test keys; its address while the block runs."""
     settings = Settings(
         env="test",
-        data_dir=tmp_path_factory.mktemp("browser-data"),
-        database_url=demo_database,
+        data_dir=data_dir,
+        database_url=database_url,
         secret_key="b" * 48,
         audit_key=DEMO_AUDIT_KEY.decode(),
         data_key=TEST_DATA_KEY,
@@ -88,6 +91,12 @@ def live_url(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> It
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_url(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(demo_database, tmp_path_factory.mktemp("browser-data")) as url:
+        yield url
 
 
 # Package scope: Playwright's driver keeps an event loop on the main thread while it runs, which other

@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import os
 import random
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from kooperativet import encryption
 from kooperativet.auth.models import User
-from kooperativet.config import Settings
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DEMO_AUDIT_KEY, run_demo
 from kooperativet.governance import meetings, results, rulebooks, votes
@@ -32,7 +27,6 @@ from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKin
 from kooperativet.governance.schemas.meetings import AgendaItemCreate
 from kooperativet.governance.schemas.rulebooks import RulebookCreate, RulebookFields
 from kooperativet.governance.schemas.votes import BallotCreate, VoteCreate
-from kooperativet.main import create_app
 from kooperativet.parties.models import Member
 from tests.browser.conftest import (
     DEMO_TODAY,
@@ -41,9 +35,10 @@ from tests.browser.conftest import (
     assert_accessible,
     assert_fits_the_screen,
     screenshot,
+    serving,
     sign_in,
 )
-from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_DATA_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
+from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
 CHAIR = "ordforande@interimkultur.example.se"
 PROPOSAL = "§ 4 ska lyda: Medlemsavgiften är 100 kr om året."
@@ -154,31 +149,8 @@ def second_meeting(demo_database: str) -> int:
 def live_url(
     demo_database: str, second_meeting: int, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    settings = Settings(
-        env="test",
-        data_dir=tmp_path_factory.mktemp("browser-statutes-data"),
-        database_url=demo_database,
-        secret_key="b" * 48,
-        audit_key=DEMO_AUDIT_KEY.decode(),
-        data_key=TEST_DATA_KEY,
-        blind_index_key=TEST_BLIND_INDEX_KEY,
-    )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(demo_database, tmp_path_factory.mktemp("browser-statutes-data")) as url:
+        yield url
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
