@@ -124,8 +124,19 @@ def invoiced(
     return invoice
 
 
-def salaried(session: Session, assignment: Assignment, *, run: PayrollRun, sequence: int) -> None:
-    amounts: dict[str, Any] = {
+def salaried(
+    session: Session,
+    assignment: Assignment,
+    *,
+    run: PayrollRun,
+    sequence: int,
+    amounts: dict[str, Decimal] | None = None,
+    pool: Decimal = Decimal("1000.00"),
+    invoice_numbers: tuple[str, ...] = (),
+) -> None:
+    """An issued payslip with one line for ``assignment``, written as it is (issued lines never change):
+    every amount 1 000,00 unless ``amounts`` are given."""
+    amounts = amounts or {
         name: Decimal("1000.00")
         for name in (
             "invoiced_amount",
@@ -162,16 +173,15 @@ def salaried(session: Session, assignment: Assignment, *, run: PayrollRun, seque
             position=1,
             assignment_id=assignment.id,
             client_name=assignment.client.name,
-            invoice_numbers=[],
+            invoice_numbers=list(invoice_numbers),
             fee_rate=Decimal("0.06"),
-            pool=Decimal("1000.00"),
+            pool=pool,
             holiday_pay_rate=Decimal("0.12"),
             contribution_category="standard",
             contribution_parts=[],
             contribution_base_month_to_date_before=Decimal("0"),
             tax_mode="flat",
-            **{k: v for k, v in amounts.items() if k != "employer_contributions"},
-            employer_contributions=Decimal("1000.00"),
+            **amounts,
         )
     )
     session.flush()

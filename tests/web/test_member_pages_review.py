@@ -18,13 +18,12 @@ from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.models import InvoiceLineRecord
-from kooperativet.parties.models import Language
-from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, PayslipLine
+from kooperativet.payroll.models import PayOn, PayrollRun
 from kooperativet.web.i18n import catalog_path
 from kooperativet.web.navigation import areas_for
 from tests.payroll import conftest as payroll_fixtures
 from tests.web.conftest import sign_in
-from tests.web.test_commissions import commission, invoiced, posted, theatre
+from tests.web.test_commissions import commission, invoiced, posted, salaried, theatre
 from tests.web.test_pay import employ, paid_member
 
 payroll_ready = payroll_fixtures.payroll_ready
@@ -136,40 +135,15 @@ def _paid_out(session: Session, assignment, *, run: PayrollRun) -> None:
         "expense_reimbursement": Decimal("1178.00"),
         "net_pay": Decimal("9189.22"),
     }
-    payslip = Payslip(
-        run_id=run.id,
-        member_id=assignment.member_id,
-        year=2026,
+    salaried(
+        session,
+        assignment,
+        run=run,
         sequence=1,
-        number="L2026-00001",
-        pay_date=date(2026, 11, 25),
-        language=Language.sv,
-        year_to_date_gross=Decimal("0"),
-        year_to_date_taxable=Decimal("0"),
-        year_to_date_tax=Decimal("0"),
-        snapshot={},
-        **amounts,
+        amounts=amounts,
+        pool=Decimal("15040.00"),
+        invoice_numbers=("2026-0001",),
     )
-    session.add(payslip)
-    session.flush()
-    session.add(
-        PayslipLine(
-            payslip_id=payslip.id,
-            position=1,
-            assignment_id=assignment.id,
-            client_name=assignment.client.name,
-            invoice_numbers=["2026-0001"],
-            fee_rate=Decimal("0.06"),
-            pool=Decimal("15040.00"),
-            holiday_pay_rate=Decimal("0.12"),
-            contribution_category="standard",
-            contribution_parts=[],
-            contribution_base_month_to_date_before=Decimal("0"),
-            tax_mode="flat",
-            **amounts,
-        )
-    )
-    session.flush()
 
 
 def test_the_salary_sentence_says_what_before_and_after_tax_include(
