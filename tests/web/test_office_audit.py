@@ -1,15 +1,17 @@
-"""The office's log page (Händelselogg): the chain verified in Swedish at the top, the entries with a Swedish
-name for each kind and their payload as a list, the filters, the paging, who may open it, and that every kind
-the sources append has its name (docs/audit.md, "Reading the log")."""
+"""The office's log page (Händelselogg): the chain checked when asked and said in Swedish with the moment of
+the check, the entries with a Swedish name for each kind and their payload as a list, the filters, the
+paging, who may open it, and that every kind the sources append has its name (docs/audit.md, "Reading the
+log")."""
 
 from __future__ import annotations
 
 import ast
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 import kooperativet
@@ -23,6 +25,8 @@ from tests.web.conftest import sign_in
 from tests.web.test_office_auditor import ACTING_FORM
 
 PAGE = "/office/audit"
+CHECK = {"verify": "1"}  # what the button "Kontrollera kedjan" sends
+CHECKED_AT = re.compile(r"Kontrollerad \d{4}-\d\d-\d\d \d\d:\d\d med serverns revisionsnyckel\.")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SOURCES = Path(kooperativet.__file__).resolve().parent
 
@@ -74,13 +78,46 @@ def test_the_office_start_page_links_to_it_for_the_auditor(browser_client, audit
 # What it shows
 
 
-def test_an_intact_chain_is_said_at_the_top_with_its_count_and_head(browser_client, session, auditor) -> None:
+def test_the_chain_is_checked_when_asked_and_said_with_its_count_head_and_moment(
+    browser_client, session, auditor
+) -> None:
     appended(session, "vote_opened", vote_id=3, meeting_id=1, method="open", question="Budget?")
     head = chain_head(session)
-    html = browser_client.get(PAGE).text
+    html = browser_client.get(PAGE, params=CHECK).text
     assert f"Kedjan är obruten: {head.entries} händelser, senaste hash" in html
     assert head.hash in html
+    assert CHECKED_AT.search(html)
     assert "BRUTEN" not in html
+
+
+def test_opening_the_page_lists_the_events_without_checking_the_chain(
+    browser_client, session, auditor
+) -> None:
+    events = [appended(session, "vote_opened", NOW + timedelta(minutes=i), vote_id=i) for i in range(2)]
+    disable_guards(session)
+    session.execute(
+        text("UPDATE audit_events SET payload = :p WHERE id = :id"),
+        {"p": '{"vote_id":9}', "id": events[0].id},
+    )
+    session.expire_all()
+    answer = browser_client.get(PAGE)
+    assert answer.status_code == 200
+    assert 'id="chain"' not in answer.text  # broken, but not checked: nothing said either way
+    assert "Kontrollerad" not in answer.text
+    assert '<button type="submit" name="verify" value="1">Kontrollera kedjan</button>' in answer.text
+    assert f'id="event-{events[1].id}"' in answer.text
+    assert "Kedjan är BRUTEN." in browser_client.get(PAGE, params=CHECK).text
+
+
+def test_the_check_keeps_the_filters_and_turning_a_page_does_not_check_again(
+    browser_client, session, auditor
+) -> None:
+    for i in range(3):
+        appended(session, "paged", vote_id=i)
+    html = browser_client.get(PAGE, params={"kind": "paged", "limit": 2, **CHECK}).text
+    assert "Kedjan är obruten" in html
+    assert '<input type="hidden" name="kind" value="paged">' in html  # the check's form keeps the filter
+    assert 'href="/office/audit?kind=paged&amp;offset=2"' in html  # the pager does not carry the check
 
 
 def test_a_broken_chain_is_flagged_with_where_it_breaks(browser_client, session, auditor) -> None:
@@ -91,9 +128,10 @@ def test_a_broken_chain_is_flagged_with_where_it_breaks(browser_client, session,
         {"p": '{"vote_id":9}', "id": events[1].id},
     )
     session.expire_all()
-    answer = browser_client.get(PAGE)
+    answer = browser_client.get(PAGE, params=CHECK)
     assert answer.status_code == 200
     assert 'role="alert" id="chain"' in answer.text
+    assert CHECKED_AT.search(answer.text)
     assert "Kedjan är BRUTEN." in answer.text
     assert f"Vid händelse nr {events[1].id} (Omröstning öppnad, registrerad 2026-11-20 13:01)" in answer.text
     assert "obruten" not in answer.text
@@ -167,7 +205,7 @@ def test_a_bad_filter_is_said_next_to_its_field(browser_client, auditor, params,
 
 def test_an_anchor_the_chain_never_passed_through_is_flagged(browser_client, session, auditor) -> None:
     appended(session, "vote_opened", vote_id=1)
-    html = browser_client.get(PAGE, params={"anchor": "ab" * 32}).text
+    html = browser_client.get(PAGE, params={"anchor": "ab" * 32, **CHECK}).text
     assert "Kedjan är BRUTEN." in html
     assert "Kedjan har aldrig passerat huvudet du angav" in html
 
@@ -176,8 +214,14 @@ def test_an_anchor_the_chain_passed_through_is_confirmed(browser_client, session
     appended(session, "vote_opened", vote_id=1)
     anchor = str(chain_head(session))
     appended(session, "vote_closed", vote_id=1)
-    html = browser_client.get(PAGE, params={"anchor": anchor}).text
+    html = browser_client.get(PAGE, params={"anchor": anchor, **CHECK}).text
     assert "Kedjan är obruten" in html
+    assert "Kedjan passerade huvudet du angav" in html
+
+
+def test_a_head_typed_in_is_checked_also_without_the_button(browser_client, session, auditor) -> None:
+    appended(session, "vote_opened", vote_id=1)
+    html = browser_client.get(PAGE, params={"anchor": str(chain_head(session))}).text
     assert "Kedjan passerade huvudet du angav" in html
 
 
@@ -189,12 +233,14 @@ def test_the_pages_keep_the_filters(browser_client, session, auditor) -> None:
     assert "Rad 1–2 av 3" in html or "Rader 1–2 av 3" in html
 
 
+@pytest.mark.parametrize("params", [{}, CHECK], ids=["list", "list-and-check"])
 def test_the_page_runs_as_many_statements_for_a_hundred_entries_as_for_two(
-    browser_client, session, auditor, count_statements
+    browser_client, session, auditor, count_statements, params
 ) -> None:
     def statements() -> int:
         with count_statements() as counter:
-            assert browser_client.get(PAGE, params={"kind": "counted", "limit": 100}).status_code == 200
+            answer = browser_client.get(PAGE, params={"kind": "counted", "limit": 100, **params})
+            assert answer.status_code == 200
         return counter.count
 
     for i in range(2):
@@ -202,13 +248,36 @@ def test_the_page_runs_as_many_statements_for_a_hundred_entries_as_for_two(
     few = statements()
     for i in range(98):
         appended(session, "counted", n=i)
-    assert statements() == few
+    assert statements() == few  # the check reads 5000 entries a statement: one batch here
+
+
+def test_a_page_of_the_list_reads_the_log_in_two_statements(
+    browser_client, session, auditor, connection
+) -> None:
+    for i in range(3):
+        appended(session, "counted", n=i)
+    reads: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "audit_events" in statement or "audit_head" in statement:
+            reads.append(statement)
+
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        assert browser_client.get(PAGE, params={"limit": 2}).status_code == 200
+        listed = len(reads)
+        assert browser_client.get(PAGE, params={"limit": 2, **CHECK}).status_code == 200
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
+    assert listed == 2  # the total and the rows: the chain is not read on a plain view
+    assert len(reads) - listed > 2  # the check reads it
 
 
 def test_the_auditor_sees_no_form_that_acts(browser_client, auditor) -> None:
-    html = browser_client.get(PAGE).text
-    assert ACTING_FORM.search(html) is None
-    assert 'action="/office/audit"' in html  # the filter, a GET
+    for params in ({}, CHECK):
+        html = browser_client.get(PAGE, params=params).text
+        assert ACTING_FORM.search(html) is None
+        assert html.count('<form method="get" action="/office/audit"') == 2  # the check and the filter
 
 
 # Every kind the sources append has its Swedish name

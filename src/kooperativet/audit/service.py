@@ -13,12 +13,12 @@ from __future__ import annotations
 import hmac
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Row, func, insert, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent, AuditHead
@@ -249,29 +249,57 @@ class Verification:
         return self.problem is None
 
 
-def verify(session: Session, *, anchor: Anchor | None = None) -> Verification:
+#: How many entries :func:`verify` reads at a time. The chain is read in id order a batch at a time (keyset
+#: paging on the id), so a log of millions of entries is checked in bounded memory; a batch is one statement.
+VERIFY_BATCH = 5000
+
+
+def verify(session: Session, *, anchor: Anchor | None = None, batch_size: int = VERIFY_BATCH) -> Verification:
     """Recompute every entry's MAC from the stored rows with the session's audit key, then compare the
     result with the stored head and, if given, an anchor kept outside the database.
 
     A changed, reordered or deleted entry, a chain recomputed without the key and a wrong key break the
     chain; entries removed from the end disagree with the stored head; removing them and rewriting the head
     too, or rewriting the chain with the key, is caught by an anchor the chain no longer passes through.
+
+    The rows stream past ``batch_size`` at a time and only what the answer needs is kept (how many, the last
+    hash, where the anchor and the seal are), so memory does not grow with the log.
     """
-    events = _events(session)
-    plain = _plain_prefix(events)
-    entries = [
-        (entry_content(kind=e.kind, payload=json.loads(e.payload), recorded_at=e.recorded_at), e.hash)
-        for e in events
-    ]
-    head = ChainHead(entries=len(events), hash=events[-1].hash if events else GENESIS_HASH)
-    broken = verify_chain(entries=entries, key=_audit_key(session), plain_entries=plain)
-    if broken is None and plain and json.loads(events[plain].payload).get("plain_entries") != plain:
-        broken = plain
-    if broken is not None:
+    if batch_size < 1:
+        raise ValueError(f"verify reads at least one entry at a time, not {batch_size}")
+    stored, last_id = _head_and_last_id(session)
+    seal = session.execute(
+        select(AuditEvent.id, AuditEvent.payload)
+        .where(AuditEvent.kind == SEAL_KIND)
+        .order_by(AuditEvent.id)
+        .limit(1)
+    ).first()
+    plain = 0
+    if seal is not None:  # the entries before the first seal are the plain prefix it declares
+        plain = session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.id < seal.id)) or 0
+    walk = _Walk(anchor_hash=None if anchor is None else anchor.hash)
+    broken = verify_chain(
+        entries=walk.entries(_stored_rows(session, batch_size, up_to=last_id)),
+        key=_audit_key(session),
+        plain_entries=plain,
+    )
+    broken_id = walk.last_id if broken is not None else None
+    if (
+        broken is None
+        and seal is not None
+        and plain
+        and json.loads(seal.payload).get("plain_entries") != plain
+    ):
+        broken, broken_id = plain, seal.id  # a seal whose count is not where it stands
+    if broken is not None:  # the walk stopped at the broken entry: the log's end is read from the table
+        bad = session.get_one(AuditEvent, broken_id)
         return Verification(
-            head=head, problem=_broken_text(events, broken), first_broken=events[broken], reason=BROKEN_ENTRY
+            head=_log_end(session),
+            problem=_broken_text(bad, broken, sealed=seal is not None),
+            first_broken=bad,
+            reason=BROKEN_ENTRY,
         )
-    stored = chain_head(session)
+    head = ChainHead(entries=walk.read, hash=walk.last_hash)
     if stored != head:
         return Verification(
             head=head,
@@ -281,18 +309,84 @@ def verify(session: Session, *, anchor: Anchor | None = None) -> Verification:
         )
     if anchor is None:
         return Verification(head=head)
-    return _check_anchor(events, head=head, anchor=anchor)
+    return _check_anchor(session, walk, head=head, anchor=anchor)
 
 
-def _broken_text(events: list[AuditEvent], index: int) -> str:
-    event = events[index]
+#: An entry's hashed columns as verify reads them: id, kind, payload, recorded_at, hash.
+_StoredRow = Row[int, str, str, datetime, str]
+
+
+@dataclass
+class _Walk:
+    """What verify notes of the rows as they stream past into :func:`verify_chain`: how many were read, the
+    last one's id and hash, and where the anchor's hash was met (its position and id)."""
+
+    anchor_hash: str | None
+    read: int = 0
+    last_id: int | None = None
+    last_hash: str = GENESIS_HASH
+    anchor_index: int | None = None
+    anchor_id: int | None = None
+
+    def entries(self, rows: Iterable[_StoredRow]) -> Iterator[tuple[dict[str, object], str]]:
+        for row in rows:
+            if row.hash == self.anchor_hash and self.anchor_index is None:
+                self.anchor_index, self.anchor_id = self.read, row.id
+            self.read += 1
+            self.last_id, self.last_hash = row.id, row.hash
+            content = entry_content(
+                kind=row.kind, payload=json.loads(row.payload), recorded_at=row.recorded_at
+            )
+            yield content, row.hash
+
+
+def _head_and_last_id(session: Session) -> tuple[ChainHead, int]:
+    """The stored head and the id of the log's last entry, read by one statement, so at one moment of the
+    log whatever the isolation level: the batches below read each at a moment of their own (PostgreSQL's
+    read committed), and an entry appended meanwhile, with its head, would otherwise be counted in the
+    walk but not in the head read before it (or the other way round) and look like a log written around
+    its head. The walk stops at this id: what is appended after it is for the next check."""
+    last_id = select(func.coalesce(func.max(AuditEvent.id), 0)).scalar_subquery()
+    row = session.execute(
+        select(AuditHead.entries, AuditHead.hash, last_id).where(AuditHead.id == HEAD_ID)
+    ).first()
+    if row is None:  # no head yet: an empty log, or entries written around a head never stored
+        return ChainHead(entries=0, hash=GENESIS_HASH), session.scalar(select(last_id)) or 0
+    return ChainHead(row[0], row[1]), row[2]
+
+
+def _stored_rows(session: Session, batch_size: int, *, up_to: int) -> Iterator[_StoredRow]:
+    """The entries' hashed columns in log order up to the id ``up_to``, one statement per ``batch_size``
+    rows (keyset paging on the id: each batch starts after the last id of the one before, so no batch
+    rereads or skips a row)."""
+    columns = select(
+        AuditEvent.id, AuditEvent.kind, AuditEvent.payload, AuditEvent.recorded_at, AuditEvent.hash
+    ).where(AuditEvent.id <= up_to)
+    after: int | None = None
+    while True:
+        query = columns if after is None else columns.where(AuditEvent.id > after)
+        rows = session.execute(query.order_by(AuditEvent.id).limit(batch_size)).all()
+        yield from rows
+        if len(rows) < batch_size:
+            return
+        after = rows[-1].id
+
+
+def _log_end(session: Session) -> ChainHead:
+    """How many entries the table holds and the hash of the last one, read from the table (not the head)."""
+    entries = session.scalar(select(func.count(AuditEvent.id))) or 0
+    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    return ChainHead(entries=entries, hash=last or GENESIS_HASH)
+
+
+def _broken_text(event: AuditEvent, index: int, *, sealed: bool) -> str:
     text = (
         f"BROKEN at entry {event.id} ({event.kind}, recorded {event.recorded_at.isoformat()}): "
         "its stored hash does not match its content, the previous entry and the audit key "
         "(changed or removed entries, a chain recomputed without the key, "
         "or a key other than the one it was written with)"
     )
-    if index == 0 and not any(e.kind == SEAL_KIND for e in events):
+    if index == 0 and not sealed:
         text += (
             "; if this log was written before the chain was keyed and nothing was appended since the "
             "upgrade, seal it with `kooperativet audit seal` after checking its head against the last "
@@ -301,8 +395,8 @@ def _broken_text(events: list[AuditEvent], index: int) -> str:
     return text
 
 
-def _check_anchor(events: list[AuditEvent], *, head: ChainHead, anchor: Anchor) -> Verification:
-    index = next((i for i, event in enumerate(events) if event.hash == anchor.hash), None)
+def _check_anchor(session: Session, walk: _Walk, *, head: ChainHead, anchor: Anchor) -> Verification:
+    index = walk.anchor_index
     if index is None and anchor.hash == GENESIS_HASH:
         index = -1
     if index is None:
@@ -314,4 +408,5 @@ def _check_anchor(events: list[AuditEvent], *, head: ChainHead, anchor: Anchor) 
             f"{anchor.entries}: entries before it were removed or added"
         )
         return Verification(head=head, problem=problem, reason=ANCHOR_ELSEWHERE)
-    return Verification(head=head, anchored_at=events[index] if index >= 0 else None)
+    anchored_at = session.get_one(AuditEvent, walk.anchor_id) if index >= 0 else None
+    return Verification(head=head, anchored_at=anchored_at)

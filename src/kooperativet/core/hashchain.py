@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 #: The "previous hash" of the first entry of a chain.
 GENESIS_HASH = "0" * 64
@@ -33,11 +33,12 @@ def chain_hash(*, previous_hash: str, payload: Mapping[str, object], key: bytes 
 
 
 def verify_chain(
-    *, entries: Sequence[tuple[Mapping[str, object], str]], key: bytes, plain_entries: int = 0
+    *, entries: Iterable[tuple[Mapping[str, object], str]], key: bytes, plain_entries: int = 0
 ) -> int | None:
     """Recompute the chain; return the index of the first entry whose stored hash is wrong, or None.
 
-    ``entries`` are (payload, stored hash) in log order, starting from :data:`GENESIS_HASH`; the first
+    ``entries`` are (payload, stored hash) in log order, starting from :data:`GENESIS_HASH` (any iterable: it
+    is read once, in order, and no further than the first wrong entry); the first
     ``plain_entries`` are plain SHA-256, the rest HMAC-SHA256 with ``key``. A changed payload or hash, a
     reordering, a deleted entry, a wrong key and a chain recomputed without the key all break the chain at
     the first affected entry. Dropping entries from the end leaves a valid shorter chain: the stored head
