@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kooperativet.cli import app
+from tests.date_styles import assert_one_date_style
 from tests.documents.glyphs import glyph_problems
 from tests.employments.test_employments_api import text_of
 
@@ -67,12 +68,29 @@ def test_every_pdf_the_demo_writes_passes_the_glyph_check(demo) -> None:
     assert {path: found for path, found in problems.items() if found} == {}
 
 
+#: How each kind of document writes its dates (docs/web.md, "Dates and times"): the forms as ISO dates, the
+#: minutes, which are prose, written out.
+DATE_STYLES = {
+    "invoice_pdf": "iso", "credit_note_pdf": "iso", "payslip_pdf": "iso", "employment_certificate_pdf": "iso",
+    "minutes_pdf": "written",
+}  # fmt: skip
+
+
+def test_every_pdf_the_demo_writes_its_dates_in_one_style(demo) -> None:
+    out, files = demo
+    pdfs = [entry for entry in files if entry["path"].endswith(".pdf")]
+    assert {entry["kind"] for entry in pdfs} <= set(DATE_STYLES)
+    for entry in pdfs:
+        text = " ".join(text_of((out / entry["path"]).read_bytes()).split())
+        assert_one_date_style(text, DATE_STYLES[entry["kind"]])
+
+
 def test_the_five_month_employment_states_paid_holiday(demo) -> None:
     out, files = demo
     [season] = [e["path"] for e in files if e["path"].startswith("employments/anstallningsbevis-2027-01-11")]
     text = text_of((out / season).read_bytes())
     assert "Anställningen varar längre än tre månader" in text
-    assert "Utfärdat i Stockholm den 20 november 2026." in text
+    assert "Utfärdat i Stockholm 2026-11-20." in text
 
 
 def test_the_demo_minutes_are_approved_by_both_adjusters_and_locked(demo) -> None:

@@ -24,10 +24,10 @@ from tests.payroll.test_payslip_documents import _snapshot as payslip_snapshot
 
 PAYSLIP_CONTINUED = {
     "sv": (
-        "Lönespecifikation L2026-00002 · Utbetalningsdag 25 november 2026 · Bertil Holm",
+        "Lönespecifikation L2026-00002 · Utbetalningsdag 2026-11-25 · Bertil Holm",
         "Sida {n} av {m}",
     ),
-    "en": ("Payslip L2026-00002 · Pay date 25 November 2026 · Bertil Holm", "Page {n} of {m}"),
+    "en": ("Payslip L2026-00002 · Pay date 2026-11-25 · Bertil Holm", "Page {n} of {m}"),
 }
 
 

@@ -19,6 +19,7 @@ from kooperativet.employments.certificate import PayEstimate, holiday_pay_with_e
 from kooperativet.employments.service.certificate import extent_text
 from kooperativet.parameters import service as parameters_service
 from tests.assignments.factories import approve, assignment_body, register, submit
+from tests.date_styles import assert_one_date_style
 from tests.documents.glyphs import glyph_problems
 from tests.employments.test_employments_api import text_of
 
@@ -132,7 +133,12 @@ def test_the_certificate_states_the_agreed_pay(certificate_text) -> None:
 
 
 def test_the_certificate_states_the_date_and_place_of_issue(certificate_text) -> None:
-    assert "Utfärdat i Malmö den 28 september 2026." in certificate_text()
+    assert "Utfärdat i Malmö 2026-09-28." in certificate_text()
+
+
+def test_the_certificate_writes_every_date_as_an_iso_date(certificate_text) -> None:
+    """A form writes its dates in one style (docs/web.md): the day of issue as the employment's days are."""
+    assert_one_date_style(" ".join(certificate_text().split()), "iso")
 
 
 def test_every_comma_is_followed_by_a_space(certificate_text) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kooperativet.governance.models import BoardAssignment, BoardRole
 from kooperativet.governance.schemas.votes import PerCapsulamCreate
 from kooperativet.governance.votes import propose_per_capsulam
+from tests.date_styles import assert_one_date_style
 from tests.governance.conftest import Assembly
 from tests.governance.test_meetings_api import API, open_meeting_with_everyone
 from tests.mailbox import Mailbox
@@ -54,6 +55,27 @@ def test_a_vote_at_a_meeting_reaches_those_present_but_not_the_disqualified(
         [message] = mailbox.to(actor.user.email)
         assert "Ska vi köpa en lokal?" in text_of(message)
     assert mailbox.to(assembly.members[4].user.email) == []
+
+
+def test_the_e_mail_writes_when_the_vote_closes_as_running_text_writes_a_moment(
+    api: TestClient, mailbox: Mailbox, assembly: Assembly, clock
+) -> None:
+    """The e-mail is prose: when the vote closes reads as its other dates would, in Swedish time ("20
+    december 2026 kl. 20.00"), never as an ISO date in the middle of a sentence (docs/web.md)."""
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    mailbox.clear()
+    ends_at = (clock["now"] + timedelta(hours=1)).isoformat()  # 19:00 UTC, 20:00 in Stockholm
+    answer = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={"method": "open", "question": "Q?", "ends_at": ends_at},
+        headers=assembly.officer.headers,
+    )
+
+    assert answer.status_code == 201, answer.text
+    [message] = mailbox.to(assembly.members[0].user.email)
+    text = text_of(message)
+    assert "Du kan rösta till 20 december 2026 kl. 20.00." in text
+    assert_one_date_style(text, "written")
 
 
 @pytest.mark.parametrize("n", [3, 12])

@@ -18,6 +18,7 @@ from kooperativet.documents.render import render_html
 from kooperativet.payroll import service
 from kooperativet.payroll.documents import TEMPLATE, payslip_context, render_in_pool, render_payslip_pdf
 from kooperativet.payroll.models import Payslip
+from tests.date_styles import assert_one_date_style
 from tests.documents.glyphs import glyph_problems
 from tests.payroll.conftest import create_and_approve
 
@@ -52,7 +53,8 @@ def _pdf(api: TestClient, issued: dict[str, Any], language: str = "sv") -> bytes
 def test_the_payslip_shows_what_section_6_asks(api: TestClient, issued: dict[str, Any]) -> None:
     text = _text(_pdf(api, issued))
     for expected in (
-        "Lönespecifikation", "L2026-00001", "Löneperiod november 2026", "Testkooperativet", "769600-1234",
+        "Lönespecifikation", "L2026-00001", "Utbetalningsdag 2026-11-25", "Löneperiod 2026-11",
+        "Testkooperativet", "769600-1234",
         "19900514-****", "Fakturerat belopp för arbete 20 000,00", "Föreningens avgift (6 %) −1 200,00",
         "Lön för uppdraget 14 305,28", "varav bruttolön 12 772,57",
         "varav semesterersättning (12 %, betalas ut med varje lön) 1 532,71",
@@ -102,11 +104,23 @@ def test_the_english_payslip_stays_on_request(api: TestClient, issued: dict[str,
     english = _text(_pdf(api, issued, "en"))
     for expected in (
         "Payslip",
-        "Pay period November 2026",
+        "Pay date 2026-11-25",
+        "Pay period 2026-11",
         "of which gross salary 12,772.57",
         "Net pay 10,014.28",
     ):
         assert expected in english, expected
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_payslip_writes_every_date_as_an_iso_date(
+    api: TestClient, issued: dict[str, Any], language: str
+) -> None:
+    """A form writes its dates in one style (docs/web.md): the pay date and the period as the days worked
+    are, never "25 november 2026" beside "2026-10-01"."""
+    text = " ".join(_text(_pdf(api, issued, language)).split())
+    assert "2026-10-01 – 2026-10-10" in text
+    assert_one_date_style(text, "iso")
 
 
 def test_both_languages_pass_the_glyph_check(api: TestClient, issued: dict[str, Any]) -> None:

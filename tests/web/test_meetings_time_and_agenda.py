@@ -3,7 +3,8 @@ malformed, shown with the day; the standard agenda of an annual meeting by one b
 
 from __future__ import annotations
 
-from datetime import time
+import re
+from datetime import time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,16 +15,17 @@ from kooperativet.governance.models import AgendaItem, Meeting
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import AgendaItemCreate
 from kooperativet.governance.standard_agenda import STANDARD_ITEMS
+from tests.date_styles import assert_one_date_style
 from tests.governance import conftest as governance
+from tests.governance.conftest import NOW, TODAY, Assembly
 from tests.web import test_meetings as web_meetings
-from tests.web.test_meetings import client_for, form_token, plan, post
+from tests.web.test_meetings import client_for, form_token, open_vote, plan, post
 
 rulebook = governance.rulebook
 assembly = governance.assembly
 clock = governance.clock
 board = web_meetings.board
 
-NBSP = "\N{NO-BREAK SPACE}"
 NEW = {"kind": "annual", "title": "Årsmöte 2027", "held_on": "2027-03-20", "location": "Aula"}
 
 
@@ -58,9 +60,32 @@ def test_the_meeting_page_shows_the_day_and_the_time_or_the_day_alone(board: Tes
     without = plan(session, title="Utan tid")
     session.flush()
     page = board.get(f"/meetings/{with_time.id}").text
-    assert f"kl.{NBSP}18.30</time>" in page
+    assert '<time class="nowrap" datetime="2026-11-20T18:30">2026-11-20 18:30</time>' in page
     page = board.get(f"/meetings/{without.id}").text
-    assert "kl." not in page.split('id="agenda"')[0]
+    assert '<time class="nowrap" datetime="2026-11-20">2026-11-20</time>' in page
+    assert "18:30</time>" not in page
+
+
+def test_the_meeting_page_writes_its_time_as_the_moments_beside_it_one_style(
+    board: TestClient, session, assembly: Assembly, clock
+) -> None:
+    """The day and time the meeting was called for, when it opened and when the notice went out: all ISO
+    dates with a colon in the time, never "kl. 18.30" beside "2026-11-20 19:00" (docs/web.md)."""
+    meeting = plan(session)
+    meeting.starts_at = time(18, 30)
+    meetings.give_notice(session, meeting=meeting, text="Välkomna", today=TODAY - timedelta(days=30))
+    meetings.open_meeting(session, meeting=meeting, override_reason=None, now=NOW)
+    for actor in assembly.members[:4]:
+        meetings.register_attendance(session, meeting=meeting, member_id=actor.member.id)
+    open_vote(board, meeting, method="open", question="Beviljas ansvarsfrihet?", decision_kind="ordinary")
+
+    page = board.get(f"/meetings/{meeting.id}").text
+    assert "Beviljas ansvarsfrihet?" in page
+    shown = re.findall(r"<time [^>]*>([^<]*)</time>", page)
+    # The day called for, the opening (18:00 UTC is 19:00 in Stockholm) and the notice's day.
+    assert {"2026-11-20 18:30", "2026-11-20 19:00", "2026-10-21"} <= set(shown), shown
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", text) for text in shown), shown
+    assert_one_date_style(re.sub(r"<[^>]+>", " ", page), "iso")
 
 
 def test_the_board_adds_the_standard_agenda_with_one_button(board: TestClient, session) -> None:

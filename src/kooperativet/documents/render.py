@@ -96,6 +96,8 @@ def wrappable(text: str, language: str = "sv") -> Markup:
 
 
 def long_date(day: date, language: str = "sv") -> str:
+    """``2026-11-25`` → ``25 november 2026`` (sv) or ``25 November 2026`` (en): a date in running text (the
+    e-mails, the minutes), never on a form."""
     return str(format_date(day, format="long", locale=LOCALES[language]))
 
 
@@ -163,7 +165,9 @@ def _environment() -> Environment:
     environment.filters["money"] = money
     environment.filters["deduction"] = deduction
     environment.filters["wrappable"] = wrappable
-    environment.filters["long_date"] = long_date
+    # No ``long_date`` filter: the forms (invoice, payslip, certificates, reminder) write ISO dates only
+    # (``.isoformat()``), and the minutes, which are prose, get their dates written out in Python
+    # (``governance.minutes_text``); docs/web.md, "Dates and times".
     environment.filters["quantity"] = quantity
     environment.filters["percent"] = percent
     environment.filters["country_name"] = country_name

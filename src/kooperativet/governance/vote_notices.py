@@ -7,8 +7,7 @@ votes for her and is told as one present. All of them are told in a constant num
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +18,6 @@ from kooperativet.governance.models import Meeting, Vote, VoteMethod
 from kooperativet.notifications import VOTE_OPENED, Notice, member_recipients, notify_many
 from kooperativet.parties.models import Member
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 BOARD_METHODS = frozenset({VoteMethod.board, VoteMethod.per_capsulam})
 
 
@@ -50,18 +48,14 @@ def _current(session: Session, member_ids: set[int], day: date) -> list[int]:
     )
 
 
-def _local(moment: datetime) -> str:
-    """When the vote closes, as the cooperative's clock shows it (stored in UTC)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-
-
 def tell_voters(session: Session, *, vote: Vote) -> None:
     recipients = member_recipients(session, eligible_voters(session, vote=vote))
     facts = {
         "question": vote.question,
         "election": vote.method == VoteMethod.election,
         "board": vote.method in BOARD_METHODS,
-        "ends_at": _local(vote.ends_at) if vote.ends_at is not None else None,
+        # When the vote closes, written out in running text as the e-mail's other dates are, in Swedish time
+        # (``notifications.in_language``): "20 november 2026 kl. 19.00", never an ISO date in a sentence.
+        "ends_at": vote.ends_at,
     }
     notify_many(session, VOTE_OPENED, [Notice(r, facts) for r in recipients.values()])

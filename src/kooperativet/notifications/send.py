@@ -4,15 +4,16 @@
 opening to every voter, a run's payslips — in a constant number of statements however many they are: the
 preferences in one query, the messages and their send jobs each in one multi-row INSERT.
 
-Amounts (``Decimal``) and days (``date``) in the context are written as the recipient's language writes them
-(``12 772,57`` in Swedish), so the templates print them as they are.
+Amounts (``Decimal``), days (``date``) and moments (``datetime``) in the context are written as the
+recipient's language writes them in running text (``12 772,57``, ``20 november 2026``, ``20 november 2026
+kl. 19.00`` in Swedish), so the templates print them as they are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.documents.render import long_date, money
 from kooperativet.mail import Message, queue_mail, queue_many
+from kooperativet.mail.formatting import moment
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.mail.outbox import LANGUAGES
 from kooperativet.notifications.preferences import receives
@@ -33,9 +35,12 @@ Attachments = Sequence[Mapping[str, object]]
 
 
 def in_language(value: Any, language: str) -> Any:
-    """``value`` with its amounts and days written out for ``language`` (lists and dicts throughout)."""
+    """``value`` with its amounts, days and moments written out for ``language`` (lists and dicts
+    throughout). A moment in Swedish time, to the minute, as the mail filter ``moment`` writes it."""
     if isinstance(value, Decimal):
         return money(value, language)
+    if isinstance(value, datetime):  # before ``date``: a datetime is a date too, and would lose its time
+        return moment(value, language)
     if isinstance(value, date):
         return long_date(value, language)
     if isinstance(value, Mapping):

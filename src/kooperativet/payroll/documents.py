@@ -14,10 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
-from babel.dates import format_date
-
 from kooperativet.core.identifiers import mask_account, mask_iban_grouped, mask_personal_identity
-from kooperativet.documents.render import LOCALES, country_name, money, quantity, render_pdf
+from kooperativet.documents.render import country_name, money, quantity, render_pdf
 
 TEMPLATE: Final = "payslip/payslip.html"
 #: Documents a pool worker renders before it is replaced. WeasyPrint keeps about 0.2 MB per document in a
@@ -205,7 +203,9 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
         "personal_number": mask_personal_identity(employee["personal_identity_number"]),
         "bank_account": _paid_to(employee),
         "pay_date": date.fromisoformat(snapshot["pay_date"]),
-        "period": _month(snapshot["period"], language),
+        # The month as an ISO date writes it (``2026-11``), like every other date on the payslip: a form
+        # writes its dates in one style (docs/web.md, "Dates and times").
+        "period": snapshot["period"],
         "lines": lines,
         "tax_text": "; ".join(dict.fromkeys(line["tax_text"] for line in lines)),
         "totals": {key: Decimal(value) for key, value in snapshot["totals"].items()},
@@ -228,11 +228,6 @@ def _address(employee: Mapping[str, Any], language: str) -> list[str]:
     country = employee.get("country")
     abroad = country_name(country, language) if country and country.upper() != "SE" else None
     return [line for line in (employee.get("street"), postal, abroad) if line]
-
-
-def _month(period: str, language: str) -> str:
-    """``2026-11`` → ``november 2026`` (sv) or ``November 2026`` (en)."""
-    return str(format_date(date.fromisoformat(f"{period}-01"), format="LLLL y", locale=LOCALES[language]))
 
 
 def _worked(line: Mapping[str, Any], *, labels: Mapping[str, str], language: str) -> str | None:

@@ -32,7 +32,7 @@ def short_date(day: date | None, language: str = "sv") -> str:
 
 
 def moment(value: datetime | None, language: str = "sv") -> str:
-    """A moment in Swedish time, to the minute."""
+    """A moment in Swedish time, to the minute: ``2026-11-20 18:30`` (sv) or ``20 Nov 2026, 18:30`` (en)."""
     if value is None:
         return "–"
     pattern = "yyyy-MM-dd HH:mm" if language == "sv" else "d MMM y, HH:mm"
@@ -53,22 +53,23 @@ def day_markup(day: date | None, language: str = "sv") -> Markup | str:
 
 def day_at_markup(day: date, starts_at: time | None, language: str = "sv") -> Markup | str:
     """``|day_at(starts_at)``: the day a meeting is called for and, when it has one, its time of day (Swedish
-    time): ``2026-11-20 kl. 18.30`` (a full stop, as Svenska skrivregler write times, like the e-mails) or
-    ``20 Nov 2026, 18:30``; without a time, the day as ``|day`` shows it."""
+    time), written as ``|moment`` writes a moment, so that a meeting and a vote beside it read alike:
+    ``2026-11-20 18:30`` (an ISO date and a time with a colon, SS-ISO 8601 as Swedish forms and tables write
+    them; docs/web.md, "Dates and times") or ``20 Nov 2026, 18:30``; without a time, the day as ``|day``
+    shows it."""
     if starts_at is None:
         return day_markup(day, language)
-    clock = f"kl.\N{NO-BREAK SPACE}{starts_at:%H.%M}" if language == "sv" else f"{starts_at:%H:%M}"
     separator = " " if language == "sv" else ", "
     machine = f"{day.isoformat()}T{starts_at:%H:%M}"
-    return on_one_line(f"{short_date(day, language)}{separator}{clock}", machine)
+    return on_one_line(f"{short_date(day, language)}{separator}{time_of_day(starts_at)}", machine)
 
 
 def time_of_day(value: time | None, language: str = "sv") -> str:
-    """``|time_of_day``: a time of day already in Swedish time, as ``|day_at`` writes it: ``kl. 18.30`` or
-    ``18:30``; ``–`` for none."""
+    """``|time_of_day``: a time of day already in Swedish time, as ``|moment`` and ``|day_at`` write it:
+    ``18:30`` in both languages; ``–`` for none."""
     if value is None:
         return "–"
-    return f"kl.\N{NO-BREAK SPACE}{value:%H.%M}" if language == "sv" else f"{value:%H:%M}"
+    return f"{value:%H:%M}"
 
 
 def moment_markup(value: datetime | None, language: str = "sv") -> Markup | str:
