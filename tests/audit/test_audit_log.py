@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
@@ -22,8 +24,8 @@ from kooperativet.audit.service import (
     append_event,
     chain_head,
     entry_content,
-    export_log,
     verify,
+    write_log,
 )
 from kooperativet.cli import app
 from kooperativet.core.hashchain import chain_hash
@@ -226,9 +228,17 @@ def test_the_first_keyed_entry_seals_the_plain_entries_written_before_the_key(se
     assert verify(session).first_broken is not None
 
 
+def exported(session: Session, **batch: int) -> dict[str, Any]:
+    written = io.StringIO()
+    count = write_log(session, written, **batch)
+    document: dict[str, Any] = json.loads(written.getvalue())
+    assert count == len(document["entries"])
+    return document
+
+
 def test_the_exported_log_recomputes_with_its_stated_rule_and_the_key(session: Session) -> None:
     three_events(session)
-    document = export_log(session)
+    document = exported(session)
     previous = document["genesis_hash"]
     for entry in document["entries"]:
         content = {"kind": entry["kind"], "payload": entry["payload"], "recorded_at": entry["recorded_at"]}
@@ -240,6 +250,44 @@ def test_the_exported_log_recomputes_with_its_stated_rule_and_the_key(session: S
     assert document["plain_entries"] == 0
     assert document["head"] == {"entries": len(document["entries"]), "hash": previous}
     assert document["head_hash"] == previous == chain_head(session).hash
+
+
+def whole_document(session: Session) -> str:
+    """The export as it was written before it streamed: every entry read at once into one document."""
+    events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    head = chain_head(session)
+    document = {
+        **{k: v for k, v in exported(session).items() if k not in {"entries"}},
+        "entries": [
+            {
+                "id": event.id,
+                "kind": event.kind,
+                "payload": json.loads(event.payload),
+                "recorded_at": event.recorded_at.astimezone(UTC).isoformat(),
+                "previous_hash": event.previous_hash,
+                "hash": event.hash,
+            }
+            for event in events
+        ],
+    }
+    assert document["head"] == {"entries": head.entries, "hash": head.hash}
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("events", [0, 1, 3])
+@pytest.mark.parametrize("batch", [1, 2, 5000])
+def test_the_export_streams_the_same_document_whatever_the_batch(
+    session: Session, events: int, batch: int
+) -> None:
+    """Written an entry at a time, in batches, the export is byte for byte the document ``json.dumps`` wrote
+    of the whole log at once (the demo's file and its SHA-256 stay as they were); an empty log too."""
+    for i in range(events):
+        append_event(
+            session, kind="vote_opened", payload={"vote_id": i, "fråga": "Å"}, now=NOW + timedelta(minutes=i)
+        )
+    written = io.StringIO()
+    assert write_log(session, written, batch_size=batch) == events
+    assert written.getvalue() == whole_document(session)
 
 
 @pytest.fixture

@@ -13,12 +13,13 @@ from __future__ import annotations
 import hmac
 import json
 import re
+import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO, TypeVarTuple
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import Row, Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent, AuditHead
@@ -194,41 +195,61 @@ def head_is_keyed_with_this_key(session: Session) -> bool:
     return hmac.compare_digest(expected, event.hash)
 
 
-def _events(session: Session) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+#: How many entries :func:`verify` and :func:`write_log` read at a time. The chain is read in id order a batch
+#: at a time (keyset paging on the id), so a log of millions of entries is checked and exported in bounded
+#: memory; a batch is one statement.
+VERIFY_BATCH = 5000
 
 
-def _plain_prefix(events: list[AuditEvent]) -> int:
-    """How many entries the chain's seal declares plain SHA-256 (0 for a chain keyed from its start)."""
-    return next((index for index, event in enumerate(events) if event.kind == SEAL_KIND), 0)
+def write_log(session: Session, out: TextIO, *, batch_size: int = VERIFY_BATCH) -> int:
+    """Write the whole log to ``out`` as a JSON document an auditor holding the key can re-check without our
+    code; how many entries it holds.
 
-
-def export_log(session: Session) -> dict[str, Any]:
-    """The whole log as a document an auditor holding the key can re-check without our code."""
-    events = _events(session)
-    plain = _plain_prefix(events)
-    head = chain_head(session)
-    return {
-        "algorithm": 'hmac_sha256(audit_key, previous_hash + "\n" + canonical_json({"kind", "payload", '
-        '"recorded_at"})); the first plain_entries entries, written before the chain was keyed: sha256 of '
-        "the same text",
-        "canonical_json": "keys sorted, separators ',' and ':', UTF-8 as is",
-        "genesis_hash": GENESIS_HASH,
-        "plain_entries": plain,
-        "head": {"entries": head.entries, "hash": head.hash},
-        "head_hash": head.hash,
-        "entries": [
-            {
-                "id": event.id,
-                "kind": event.kind,
-                "payload": json.loads(event.payload),
-                "recorded_at": event.recorded_at.astimezone(UTC).isoformat(),
-                "previous_hash": event.previous_hash,
-                "hash": event.hash,
-            }
-            for event in events
-        ],
-    }
+    The document is the one ``json.dumps(document, indent=2, ensure_ascii=False)`` writes, but it is written
+    an entry at a time as the entries are read ``batch_size`` at a time (``_in_batches``), so that a log of
+    millions of entries is exported in the memory of one batch. Its head and its entries are the log at one
+    moment (``_head_and_last_id``): an entry appended while it is written is left for the next export."""
+    head, last_id = _head_and_last_id(session)
+    _seal, plain = _first_seal(session)
+    opening = json.dumps(
+        {
+            "algorithm": 'hmac_sha256(audit_key, previous_hash + "\n" + canonical_json({"kind", "payload", '
+            '"recorded_at"})); the first plain_entries entries, written before the chain was keyed: sha256 '
+            "of the same text",
+            "canonical_json": "keys sorted, separators ',' and ':', UTF-8 as is",
+            "genesis_hash": GENESIS_HASH,
+            "plain_entries": plain,
+            "head": {"entries": head.entries, "hash": head.hash},
+            "head_hash": head.hash,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+    out.write(opening.removesuffix("\n}") + ',\n  "entries": [')
+    columns = select(
+        AuditEvent.id,
+        AuditEvent.kind,
+        AuditEvent.payload,
+        AuditEvent.recorded_at,
+        AuditEvent.previous_hash,
+        AuditEvent.hash,
+    )
+    written = 0
+    for row in _in_batches(session, columns, batch_size, up_to=last_id):
+        entry = {
+            "id": row.id,
+            "kind": row.kind,
+            "payload": json.loads(row.payload),
+            "recorded_at": row.recorded_at.astimezone(UTC).isoformat(),
+            "previous_hash": row.previous_hash,
+            "hash": row.hash,
+        }
+        # Each entry as an element of the list at depth two of the document: indented by four spaces.
+        out.write(",\n" if written else "\n")
+        out.write(textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    "))
+        written += 1
+    out.write("\n  ]\n}" if written else "]\n}")
+    return written
 
 
 @dataclass(frozen=True)
@@ -249,11 +270,6 @@ class Verification:
         return self.problem is None
 
 
-#: How many entries :func:`verify` reads at a time. The chain is read in id order a batch at a time (keyset
-#: paging on the id), so a log of millions of entries is checked in bounded memory; a batch is one statement.
-VERIFY_BATCH = 5000
-
-
 def verify(session: Session, *, anchor: Anchor | None = None, batch_size: int = VERIFY_BATCH) -> Verification:
     """Recompute every entry's MAC from the stored rows with the session's audit key, then compare the
     result with the stored head and, if given, an anchor kept outside the database.
@@ -268,15 +284,7 @@ def verify(session: Session, *, anchor: Anchor | None = None, batch_size: int = 
     if batch_size < 1:
         raise ValueError(f"verify reads at least one entry at a time, not {batch_size}")
     stored, last_id = _head_and_last_id(session)
-    seal = session.execute(
-        select(AuditEvent.id, AuditEvent.payload)
-        .where(AuditEvent.kind == SEAL_KIND)
-        .order_by(AuditEvent.id)
-        .limit(1)
-    ).first()
-    plain = 0
-    if seal is not None:  # the entries before the first seal are the plain prefix it declares
-        plain = session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.id < seal.id)) or 0
+    seal, plain = _first_seal(session)
     walk = _Walk(anchor_hash=None if anchor is None else anchor.hash)
     broken = verify_chain(
         entries=walk.entries(_stored_rows(session, batch_size, up_to=last_id)),
@@ -340,6 +348,20 @@ class _Walk:
             yield content, row.hash
 
 
+def _first_seal(session: Session) -> tuple[Row[int, str] | None, int]:
+    """The first seal (its id and payload) and how many entries come before it: the plain prefix it declares
+    (0 for a chain keyed from its start)."""
+    seal = session.execute(
+        select(AuditEvent.id, AuditEvent.payload)
+        .where(AuditEvent.kind == SEAL_KIND)
+        .order_by(AuditEvent.id)
+        .limit(1)
+    ).first()
+    if seal is None:
+        return None, 0
+    return seal, session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.id < seal.id)) or 0
+
+
 def _head_and_last_id(session: Session) -> tuple[ChainHead, int]:
     """The stored head and the id of the log's last entry, read by one statement, so at one moment of the
     log whatever the isolation level: the batches below read each at a moment of their own (PostgreSQL's
@@ -355,13 +377,24 @@ def _head_and_last_id(session: Session) -> tuple[ChainHead, int]:
     return ChainHead(row[0], row[1]), row[2]
 
 
+Columns = TypeVarTuple("Columns")
+
+
 def _stored_rows(session: Session, batch_size: int, *, up_to: int) -> Iterator[_StoredRow]:
-    """The entries' hashed columns in log order up to the id ``up_to``, one statement per ``batch_size``
-    rows (keyset paging on the id: each batch starts after the last id of the one before, so no batch
-    rereads or skips a row)."""
+    """The entries' hashed columns in log order up to the id ``up_to`` (``_in_batches``)."""
     columns = select(
         AuditEvent.id, AuditEvent.kind, AuditEvent.payload, AuditEvent.recorded_at, AuditEvent.hash
-    ).where(AuditEvent.id <= up_to)
+    )
+    return _in_batches(session, columns, batch_size, up_to=up_to)
+
+
+def _in_batches(
+    session: Session, columns: Select[*Columns], batch_size: int, *, up_to: int
+) -> Iterator[Row[*Columns]]:
+    """``columns`` of the entries in log order up to the id ``up_to``, one statement per ``batch_size`` rows
+    (keyset paging on the id: each batch starts after the last id of the one before, so no batch rereads or
+    skips a row); ``columns`` must hold the id."""
+    columns = columns.where(AuditEvent.id <= up_to)
     after: int | None = None
     while True:
         query = columns if after is None else columns.where(AuditEvent.id > after)

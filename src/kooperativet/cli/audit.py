@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,10 +73,9 @@ def export(out: Annotated[Path, typer.Option(dir_okay=False, help="the JSON file
     """Write the whole log as JSON, with the hash rule, so an auditor with the key can recompute the chain."""
     from kooperativet.audit import service
 
-    with _session(read_only=True, needs_key=False) as session:
-        document = service.export_log(session)
-    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    count = len(document["entries"])
+    with _session(read_only=True, needs_key=False) as session, out.open("w", encoding="utf-8") as file:
+        count = service.write_log(session, file)
+        file.write("\n")
     typer.echo(f"{count} {'entry' if count == 1 else 'entries'} written to {out}")
 
 

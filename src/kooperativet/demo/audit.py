@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 
-from kooperativet.audit.service import export_log
+from kooperativet.audit.service import write_log
 from kooperativet.demo import DemoContext
 
 
 def run(context: DemoContext) -> None:
-    document = export_log(context.session)
-    content = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+    written = io.StringIO()
+    write_log(context.session, written)
+    text = written.getvalue() + "\n"
+    document = json.loads(text)
+    content = text.encode()
     head = document["head"]
     context.write(
         "audit/audit-log.json",
