@@ -21,7 +21,7 @@ from kooperativet.auth.models import User
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DEMO_AUDIT_KEY, run_demo
 from kooperativet.governance import meetings, results, rulebooks, votes
-from kooperativet.governance.models import AgendaItemKind, VoteMethod
+from kooperativet.governance.models import AgendaItem, AgendaItemKind, VoteMethod
 from kooperativet.governance.rules.rulebook import Majority, Rulebook, default_rulebook
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
 from kooperativet.governance.schemas.meetings import AgendaItemCreate
@@ -185,12 +185,108 @@ def test_the_board_confirms_a_first_adoption_from_the_list(
         page.goto(f"/meetings/{second_meeting}")
         screenshot(page, f"statute-second-reading-{width}")
         page.goto(f"/meetings/{second_meeting - 1}")
-        expect(page.get_by_text("Antaget i första behandlingen.")).to_be_visible()
+        expect(page.get_by_text("Förslaget antogs i första behandlingen.")).to_be_visible()
         assert_fits_the_screen(page)
         screenshot(page, f"statute-first-reading-{width}")
         page.get_by_role("link", name="Ändras § 4?").click()
-        expect(page.get_by_text("Antaget i första behandlingen.")).to_be_visible()
+        expect(page.get_by_text("Förslaget antogs i första behandlingen.")).to_be_visible()
         assert_fits_the_screen(page)
         screenshot(page, f"statute-first-reading-vote-{width}")
+    finally:
+        context.close()
+
+
+def _confirm(url: str, second_meeting: int) -> None:
+    """The annual meeting of 1 June 2090 confirms the first adoption with every member voting yes, under the
+    item that names it (the one the desktop test added from the list, or a new one)."""
+    engine = make_engine(url)
+    opens = datetime(2090, 6, 1, 16, 0, tzinfo=UTC)
+    factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY, clock=lambda: opens)
+    try:
+        with transaction(factory) as session:
+            second = meetings.get_meeting(session, meeting_id=second_meeting)
+            first_item = session.scalars(
+                select(AgendaItem.id).where(AgendaItem.meeting_id == second_meeting - 1)
+            ).one()
+            item = next((i for i in second.items if i.confirms_item_id == first_item), None)
+            if item is None:
+                data = AgendaItemCreate(
+                    kind=AgendaItemKind.board_proposal,
+                    title="Ny lydelse av § 4",
+                    text=PROPOSAL,
+                    statute_change=True,
+                    confirms_item_id=first_item,
+                )
+                item = meetings.add_agenda_item(session, meeting=second, data=data)
+            meetings.give_notice(
+                session, meeting=second, text="Välkomna", today=SECOND_DAY - timedelta(days=30)
+            )
+            meetings.open_meeting(session, meeting=second, override_reason=None, now=opens)
+            members = [
+                m for m in session.scalars(select(Member).order_by(Member.id)) if m.is_current_on(SECOND_DAY)
+            ]
+            for member in members:
+                meetings.register_attendance(session, meeting=second, member_id=member.id)
+            question = VoteCreate(
+                method=VoteMethod.open,
+                question="Bekräftas ändringen av § 4?",
+                decision_kind=DecisionKind.STATUTE_CHANGE,
+                agenda_item_id=item.id,
+            )
+            rng = random.Random(2)
+            vote = votes.open_vote(
+                session, meeting=second, data=question, now=opens, tally_key_bits=512, rng=rng
+            )
+            for member in members:
+                ballot = BallotCreate(choice=Choice.YES)
+                votes.cast_vote(session, vote=vote, caster=member, data=ballot, now=opens, rng=rng)
+            actor = session.scalars(select(User).order_by(User.id)).first()
+            assert actor is not None
+            results.close_vote(
+                session,
+                vote=vote,
+                chair_casting_vote=None,
+                now=opens,
+                lot_seed=1,
+                shuffle_seed=1,
+                actor=actor,
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_confirmed_first_adoption_says_by_which_meeting_and_from_when(
+    browser: Browser, live_url: str, demo_database: str, second_meeting: int, viewport: dict[str, int]
+) -> None:
+    """Once the next general meeting has confirmed it, the first adoption's pages stop waiting for it: they
+    name the meeting and item that confirmed it and the day the statutes changed."""
+    if viewport is DESKTOP:
+        with encryption.using(encryption.current()):
+            _confirm(demo_database, second_meeting)
+    context = browser.new_context(base_url=live_url, viewport=viewport, locale="sv-SE")
+    page: Page = context.new_page()
+    page.set_default_timeout(15_000)
+    width = "phone" if viewport is PHONE else "desktop"
+    confirmed = "Årsmöte 2090 den 2090-06-01 bekräftade ändringen under punkten ”§ 1 Ny lydelse av § 4”"
+    try:
+        sign_in(page, CHAIR)
+        page.goto(f"/meetings/{second_meeting - 1}")
+        expect(page.get_by_text("Förslaget antogs i första behandlingen och har bekräftats.")).to_be_visible()
+        expect(page.get_by_text(confirmed)).to_be_visible()
+        expect(page.get_by_text("stadgarna är ändrade från och med 2090-06-01")).to_be_visible()
+        expect(page.get_by_text("Ändringen gäller när nästa")).to_have_count(0)
+        assert_fits_the_screen(page)
+        assert_accessible(page)
+        screenshot(page, f"statute-first-reading-confirmed-{width}")
+        page.get_by_role("link", name="Ändras § 4?").click()
+        expect(page.get_by_text("Förslaget antogs i första behandlingen och har bekräftats.")).to_be_visible()
+        expect(page.get_by_text(confirmed)).to_be_visible()
+        expect(page.get_by_text("Ändringen gäller när nästa")).to_have_count(0)
+        assert_fits_the_screen(page)
+        assert_accessible(page)
+        screenshot(page, f"statute-first-reading-vote-confirmed-{width}")
+        page.get_by_role("link", name="Omröstningen som bekräftade ändringen").click()
+        expect(page.get_by_text("Beslutat i andra behandlingen: stadgarna är ändrade.")).to_be_visible()
     finally:
         context.close()

@@ -84,7 +84,12 @@ EXPECTATIONS: dict[str, Expectation] = {
     "register_attendance": (BOARD_WRITE, {"member_id": "{extra1_id}"}),
     "register_proxy": (
         BOARD_WRITE,
-        {"principal_member_id": "{extra2_id}", "attendee_member_id": "{member_id}", "dated": "{today}"},
+        {
+            "principal_member_id": "{extra2_id}",
+            "attendee_member_id": "{member_id}",
+            "dated": "{today}",
+            "signed": True,
+        },
     ),
     "close_meeting": (BOARD_REFUSED_BY_STATE, None),
     "open_vote": (BOARD_WRITE, {"method": "open", "question": "Q?"}),

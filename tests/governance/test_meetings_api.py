@@ -105,7 +105,7 @@ def test_a_proxy_beyond_the_rulebooks_limit_is_refused_and_not_recorded(
     meeting_id = plan_meeting(api, assembly)
     headers = assembly.officer.headers
     first, second, holder = assembly.ids()[3], assembly.ids()[4], assembly.ids()[0]
-    body = {"principal_member_id": first, "attendee_member_id": holder, "dated": "2026-11-01"}
+    body = {"principal_member_id": first, "attendee_member_id": holder, "dated": "2026-11-01", "signed": True}
     assert api.post(f"{API}/meetings/{meeting_id}/proxies", json=body, headers=headers).status_code == 201
     over = api.post(
         f"{API}/meetings/{meeting_id}/proxies", json={**body, "principal_member_id": second}, headers=headers
@@ -113,6 +113,33 @@ def test_a_proxy_beyond_the_rulebooks_limit_is_refused_and_not_recorded(
     assert over.status_code == 422
     assert over.json()["code"] == "proxy_over_limit"
     assert len(api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["proxies"]) == 1
+
+
+def test_a_proxy_needs_the_members_signature_confirmed(api: TestClient, assembly: Assembly, clock) -> None:
+    """Lag (2018:672) 6 kap. 4 §: a written fullmakt, dated and signed by the member. Whoever registers the
+    proxy confirms the signature (``signed: true``); false is refused by its code, a missing field by the
+    validation problem, neither stored."""
+    meeting_id = plan_meeting(api, assembly)
+    headers = assembly.officer.headers
+    body = {
+        "principal_member_id": assembly.ids()[3],
+        "attendee_member_id": assembly.ids()[0],
+        "dated": "2026-11-01",
+    }
+    url = f"{API}/meetings/{meeting_id}/proxies"
+    unsigned = api.post(url, json={**body, "signed": False}, headers=headers)
+    assert (unsigned.status_code, unsigned.json()["code"]) == (422, "proxy_not_signed")
+    assert unsigned.headers["content-type"].startswith("application/problem+json")
+    assert unsigned.json()["errors"][0]["field"] == "signed"
+    missing = api.post(url, json=body, headers=headers)
+    assert missing.status_code == 422
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert any(e["field"] == "signed" for e in missing.json()["errors"]), missing.text
+    assert api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["proxies"] == []
+    signed = api.post(url, json={**body, "signed": True}, headers=headers)
+    assert signed.status_code == 201, signed.text
+    assert signed.json()["signed"] is True
+    assert api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["proxies"][0]["signed"] is True
 
 
 def test_open_vote_counts_each_voter_and_refuses_a_second_vote_and_jav(
@@ -174,7 +201,12 @@ def test_a_disqualified_member_cannot_vote_as_the_proxy_of_another(
     meeting_id = plan_meeting(api, assembly)
     headers = assembly.officer.headers
     holder, principal = assembly.ids()[3], assembly.ids()[4]
-    proxy = {"principal_member_id": principal, "attendee_member_id": holder, "dated": "2026-11-01"}
+    proxy = {
+        "principal_member_id": principal,
+        "attendee_member_id": holder,
+        "dated": "2026-11-01",
+        "signed": True,
+    }
     assert api.post(f"{API}/meetings/{meeting_id}/proxies", json=proxy, headers=headers).status_code == 201
     assert api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "K"}, headers=headers).json()["ok"]
     clock["now"] = MEETING_OPENS

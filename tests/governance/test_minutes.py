@@ -597,3 +597,36 @@ def test_the_minutes_of_a_meeting_nobody_attended_do_not_call_it_quorate(
         in words
     )
     assert "Mötet var beslutfört" not in words
+
+
+def test_the_minutes_list_each_proxy_with_its_fullmakt_dated_and_signed(
+    api: TestClient, assembly: Assembly, clock, session: Session
+) -> None:
+    """Lag (2018:672) 6 kap. 4 §: a fullmakt dated and signed by the member. The minutes say both of a proxy
+    registered with the signature confirmed, and only the date of one registered before that was asked
+    (``signed`` NULL): nothing that was not recorded."""
+    meeting_id = plan_meeting(api, assembly)
+    headers = assembly.officer.headers
+    ids = assembly.ids()
+    for principal, attendee in ((ids[3], ids[0]), (ids[4], ids[1])):
+        body = {"principal_member_id": principal, "attendee_member_id": attendee, "dated": "2026-11-01"}
+        proxy = api.post(
+            f"{API}/meetings/{meeting_id}/proxies", json={**body, "signed": True}, headers=headers
+        )
+        assert proxy.status_code == 201, proxy.text
+    session.execute(
+        text("UPDATE meeting_proxies SET signed = NULL WHERE principal_member_id = :p"), {"p": ids[4]}
+    )
+    api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "Kallelse"}, headers=headers)
+    clock["now"] = MEETING_OPENS
+    api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=headers)
+    _officials(api, assembly, meeting_id)
+    api.post(f"{API}/meetings/{meeting_id}/close", headers=headers)
+    drawn = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers)
+    assert drawn.status_code == 201, drawn.text
+    found = text_of(pdf_of(api, drawn.json()["id"], headers))
+    names = [f"{a.member.first_name} {a.member.last_name}" for a in assembly.members]
+    assert "Företrädd medlem Ombud Fullmakt" in found
+    assert f"{names[3]} {names[0]} daterad 1 november 2026, undertecknad av medlemmen" in found
+    assert f"{names[4]} {names[1]} daterad 1 november 2026 " in found
+    assert f"{names[4]} {names[1]} daterad 1 november 2026, undertecknad" not in found

@@ -682,8 +682,10 @@ def test_board_meeting_cannot_change_the_statutes() -> None:
 # --- proxies ------------------------------------------------------------------------------------------------
 
 
-def proxy(principal: str, attendee: str, dated: date | None = date(2025, 5, 1)) -> Proxy:
-    return Proxy(principal=principal, attendee=attendee, dated=dated)
+def proxy(
+    principal: str, attendee: str, dated: date | None = date(2025, 5, 1), *, signed: bool = True
+) -> Proxy:
+    return Proxy(principal=principal, attendee=attendee, dated=dated, signed=signed)
 
 
 @pytest.mark.parametrize(
@@ -716,6 +718,17 @@ def proxy(principal: str, attendee: str, dated: date | None = date(2025, 5, 1)) 
             id="twice",
         ),
         pytest.param({}, MEETING, [proxy("p1", "a1", None)], [ProxyProblem.UNDATED], id="undated"),
+        pytest.param(
+            {}, MEETING, [proxy("p1", "a1", signed=False)], [ProxyProblem.NOT_SIGNED], id="not-signed"
+        ),
+        # An unsigned fullmakt is no proxy: it holds no place of the attendee's one.
+        pytest.param(
+            {},
+            MEETING,
+            [proxy("p1", "a1", signed=False), proxy("p2", "a1")],
+            [ProxyProblem.NOT_SIGNED],
+            id="not-signed-takes-no-place",
+        ),
         pytest.param({}, MEETING, [proxy("p1", "a1", date(2024, 5, 28))], [], id="exactly-one-year-old"),
         pytest.param(
             {},

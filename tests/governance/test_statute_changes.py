@@ -155,7 +155,7 @@ def test_adjusters_and_a_proxy_for_oneself_are_refused_by_their_codes(
         headers=headers,
     )
     assert (chair.status_code, chair.json()["code"]) == (422, "adjusters_not_distinct")
-    body = {"principal_member_id": third, "attendee_member_id": third, "dated": "2026-11-01"}
+    body = {"principal_member_id": third, "attendee_member_id": third, "dated": "2026-11-01", "signed": True}
     own = api.post(f"{API}/meetings/{meeting_id}/proxies", json=body, headers=headers)
     assert (own.status_code, own.json()["code"]) == (422, "proxy_for_oneself")
     meeting = api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()

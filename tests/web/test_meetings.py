@@ -182,9 +182,16 @@ def test_a_secret_ballot_from_opening_to_the_members_receipt_check(
     closed = post(board, page, f"{page}/close", {"tellers_passphrase": TELLERS_PASSPHRASE})
     assert closed.status_code == 303
     result = voters[1].get(page).text
-    assert "Bifallet" in result
+    assert '<p class="outcome"><strong>Bifall</strong></p>' in result
     assert "Krav: mer än 1/2 av de avgivna rösterna." in result
     assert "Kontrollera mitt kvitto" in result
+    # Only those who voted hold a receipt: the member who did not vote and the board's officer, who cast
+    # no ballot, are not offered to check "my receipt" (the check itself stays open to any receipt).
+    for without_receipt in (voters[3], board):
+        shown = without_receipt.get(page).text
+        assert "Varje krypterad valsedel publiceras med sitt kvitto" in shown
+        assert "Kontrollera mitt kvitto" not in shown
+    assert voters[3].get(f"{page}/check").status_code == 200
 
     check = f"{page}/check"
     counted = post(voters[0], check, check, {"receipt": receipts[0].upper()})
@@ -211,7 +218,7 @@ def test_an_open_vote_shows_who_voted_how_and_the_result(
     closed = post(board, page, f"{page}/close", {"chair_casting_vote": ""})
     assert closed.status_code == 303
     result = board.get(page).text
-    assert "Bifallet" in result
+    assert '<p class="outcome"><strong>Bifall</strong></p>' in result
     assert "Hur varje medlem röstade" in result
     assert assembly.members[3].member.full_name in result
     assert "Avstår" in result
@@ -408,9 +415,30 @@ def test_notice_attendance_proxies_and_opening_through_the_forms(
         '<p class="error" id="e-present_member_id">Medlemmen är redan registrerad som närvarande.</p>'
         in twice.text
     )
-    proxy = {"principal_member_id": ids[4], "attendee_member_id": ids[0], "dated": "2026-11-01"}
+    proxy = {
+        "principal_member_id": ids[4],
+        "attendee_member_id": ids[0],
+        "dated": "2026-11-01",
+        "signed": "1",
+    }
+    form = board.get(attendance).text
+    assert '<input type="checkbox" id="f-signed" name="signed" value="1" required' in form
+    assert "daterad och undertecknad av medlemmen (lag 2018:672, 6 kap. 4 §)" in form
+    # The box left unticked: refused by the box, what was chosen kept, nothing stored.
+    unsigned = post(board, attendance, f"{here}/proxies", {k: v for k, v in proxy.items() if k != "signed"})
+    assert unsigned.status_code == 422
+    assert (
+        '<p class="error" id="e-signed">En fullmakt gäller bara om medlemmen har undertecknat den. Kryssa i '
+        "rutan när du har sett medlemmens underskrift.</p>" in unsigned.text
+    )
+    assert 'value="2026-11-01"' in unsigned.text
+    session.refresh(meeting)
+    assert meeting.proxies == []
     assert post(board, attendance, f"{here}/proxies", proxy).status_code == 303
     assert "röstar för" in board.get(attendance).text
+    assert "(fullmakt daterad" in board.get(attendance).text
+    session.refresh(meeting)
+    assert [p.signed for p in meeting.proxies] == [True]
     opened = post(board, f"{here}/open", f"{here}/open", {"override_reason": "Brådskande beslut."})
     assert opened.status_code == 303
     session.refresh(meeting)
@@ -430,7 +458,7 @@ def test_a_per_capsulam_decision_is_answered_by_the_board(
         assert post(client, page, f"{page}/ballot", {"choice": "yes"}).status_code == 303
     assert post(board, page, f"{page}/close", {}).status_code == 303
     result = board.get(page).text
-    assert "Bifallet" in result
+    assert '<p class="outcome"><strong>Bifall</strong></p>' in result
     assert "3 av 3 styrelseledamöter svarade." in result
     assert "Krav: alla styrelseledamöter nådda och eniga." in result
 

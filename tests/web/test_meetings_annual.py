@@ -120,7 +120,7 @@ def test_adjusters_and_a_proxy_for_oneself_are_refused_in_swedish_by_their_field
         "ordföranden.</p>" in chair.text
     )
     attendance = f"/meetings/{meeting.id}/attendance"
-    own = {"principal_member_id": ids[4], "attendee_member_id": ids[4], "dated": "2026-11-01"}
+    own = {"principal_member_id": ids[4], "attendee_member_id": ids[4], "dated": "2026-11-01", "signed": "1"}
     refused = post(board, attendance, f"/meetings/{meeting.id}/proxies", own)
     assert refused.status_code == 422
     assert (

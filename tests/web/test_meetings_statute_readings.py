@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.governance import meetings, results, votes
-from kooperativet.governance.models import AgendaItem, AgendaItemKind, Meeting, VoteMethod
+from kooperativet.governance.models import AgendaItem, AgendaItemKind, Meeting, Vote, VoteMethod
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
 from kooperativet.governance.schemas.meetings import AgendaItemCreate
 from kooperativet.governance.schemas.votes import BallotCreate, VoteCreate
@@ -104,7 +104,9 @@ def test_the_item_form_offers_the_first_adoption_and_refuses_another_text_by_its
     shown = board.get(f"/meetings/{meeting.id}")
     assert "ändrar stadgarna – andra behandlingen, antogs första gången 2026-10-01" in shown.text
     first_page = board.get(f"/meetings/{_first.id}")
-    assert "Antaget i första behandlingen." in first_page.text
+    # Not yet confirmed: the first adoption waits for the next general meeting.
+    assert "Förslaget antogs i första behandlingen." in first_page.text
+    assert "Ändringen gäller när nästa föreningsstämma antar samma förslag" in first_page.text
     assert "minst 2/3 av de avgivna rösterna" in first_page.text
 
 
@@ -134,7 +136,7 @@ def test_under_a_one_meeting_rulebook_the_form_has_no_select(
     assert "confirms_item_id" not in board.get(f"/meetings/{meeting.id}/items").text
 
 
-def test_the_vote_page_of_a_second_reading_says_the_statutes_are_changed(
+def test_the_vote_page_of_a_second_reading_says_the_statutes_are_changed_and_the_first_says_it_was_confirmed(
     board: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
     _first, first_item = first_adoption(session, assembly)
@@ -178,3 +180,31 @@ def test_the_vote_page_of_a_second_reading_says_the_statutes_are_changed(
         in (page.text)
     )
     assert "Krav: minst 2/3 av de avgivna rösterna." in page.text
+
+    # The first adoption's pages no longer wait for the next meeting: they say which meeting and item
+    # confirmed it, and from when the statutes are changed.
+    day = f'<time class="nowrap" datetime="{TODAY.isoformat()}">{TODAY.isoformat()}</time>'
+    confirmed = (
+        f'<a href="/meetings/{meeting.id}">Årsmöte 2026</a> den {day} bekräftade ändringen under punkten '
+        f'”<a href="/meetings/{meeting.id}#item-{item.id}">§&nbsp;{item.held_as} Ny lydelse av § 4</a>”: '
+        f"stadgarna är ändrade från och med {day}."
+    )
+    first_vote = session.scalars(select(Vote).where(Vote.agenda_item_id == first_item)).one()
+    for shown in (board.get(f"/meetings/votes/{first_vote.id}"), board.get(f"/meetings/{_first.id}")):
+        assert shown.status_code == 200
+        assert "Förslaget antogs i första behandlingen och har bekräftats." in shown.text
+        assert confirmed in " ".join(shown.text.split()), shown.text
+        assert f'<a href="/meetings/votes/{vote.id}">Omröstningen som bekräftade ändringen</a>' in shown.text
+        assert "Ändringen gäller när nästa" not in shown.text
+
+
+def test_a_first_reading_that_fails_reads_as_the_minutes_say_it(
+    board: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    """2 of 5 is no simple majority: the page says "Avslag" (the minutes: "beslutade att avslå"), and no
+    next meeting is waited for."""
+    _first, first_item = first_adoption(session, assembly, yes=2)
+    first_vote = session.scalars(select(Vote).where(Vote.agenda_item_id == first_item)).one()
+    page = board.get(f"/meetings/votes/{first_vote.id}").text
+    assert '<p class="outcome"><strong>Avslag</strong></p>' in page
+    assert "första behandlingen" not in page.split('id="result"')[1].split("</section>")[0]

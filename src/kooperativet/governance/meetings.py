@@ -298,7 +298,8 @@ def register_attendance(session: Session, *, meeting: Meeting, member_id: int) -
 
 
 def register_proxy(session: Session, *, meeting: Meeting, data: ProxyCreate) -> MeetingProxy:
-    """Register an ombud with a dated fullmakt, checked against the rulebook (allowed, validity, limit)."""
+    """Register an ombud with a dated fullmakt the member signed, checked against the rulebook (allowed,
+    validity, limit)."""
     require_status(meeting, MeetingStatus.planned, MeetingStatus.open)
     if meeting.kind == MeetingKind.BOARD:
         raise RuleViolation("board members cannot vote by proxy", code="proxy_not_allowed")
@@ -310,12 +311,22 @@ def register_proxy(session: Session, *, meeting: Meeting, data: ProxyCreate) -> 
         )
     if data.principal_member_id in present_members(meeting):
         raise Conflict("the member is present and votes in person", code="principal_present")
+    # A proxy registered before the signature was asked for (``signed`` NULL) was accepted then: it still
+    # counts towards the limits.
     existing = [
-        Proxy(principal=str(p.principal_member_id), attendee=str(p.attendee_member_id), dated=p.dated)
+        Proxy(
+            principal=str(p.principal_member_id),
+            attendee=str(p.attendee_member_id),
+            dated=p.dated,
+            signed=p.signed is not False,
+        )
         for p in meeting.proxies
     ]
     new = Proxy(
-        principal=str(data.principal_member_id), attendee=str(data.attendee_member_id), dated=data.dated
+        principal=str(data.principal_member_id),
+        attendee=str(data.attendee_member_id),
+        dated=data.dated,
+        signed=data.signed,
     )
     check = check_proxies(
         rulebook=rulebook_of(session, meeting.rulebook_id),
@@ -325,7 +336,8 @@ def register_proxy(session: Session, *, meeting: Meeting, data: ProxyCreate) -> 
     refused = [r for r in check.refused if r.proxy is new]
     if refused:
         problem = refused[0].problem
-        raise RuleViolation(_PROXY_PROBLEMS[problem], code=f"proxy_{problem}", field="attendee_member_id")
+        field = "signed" if problem is ProxyProblem.NOT_SIGNED else "attendee_member_id"
+        raise RuleViolation(_PROXY_PROBLEMS[problem], code=f"proxy_{problem}", field=field)
     proxy = MeetingProxy(meeting_id=meeting.id, **data.model_dump())
     session.add(proxy)
     session.flush()
@@ -336,6 +348,7 @@ def register_proxy(session: Session, *, meeting: Meeting, data: ProxyCreate) -> 
 _PROXY_PROBLEMS = {
     ProxyProblem.NOT_ALLOWED: "the rulebook does not allow proxies",
     ProxyProblem.UNDATED: "the fullmakt must be dated",
+    ProxyProblem.NOT_SIGNED: "the fullmakt must be signed by the member; confirm that it is (signed: true)",
     ProxyProblem.DATED_AFTER_MEETING: "the fullmakt is dated after the meeting",
     ProxyProblem.EXPIRED: "the fullmakt has expired (valid at most one year)",
     ProxyProblem.OVER_LIMIT: "the attendee already holds as many proxies as the rulebook allows",

@@ -239,7 +239,7 @@ def minutes_context(
             {
                 "principal": _name(session, p.principal_member_id),
                 "attendee": _name(session, p.attendee_member_id),
-                "dated": text.on_day(p.dated),
+                "fullmakt": text.fullmakt(dated=p.dated, signed=p.signed),
             }
             for p in meeting.proxies
         ],

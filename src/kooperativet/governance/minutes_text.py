@@ -92,6 +92,13 @@ def at_time(starts_at: time) -> str:
     return f"kl.\N{NO-BREAK SPACE}{starts_at:%H.%M}"
 
 
+def fullmakt(*, dated: date, signed: bool | None) -> str:
+    """``daterad 1 november 2026, undertecknad av medlemmen``; a proxy registered before the signature was
+    asked for (``signed`` None) only with its date: the minutes say nothing that was not recorded."""
+    day = f"daterad {on_day(dated)}"
+    return f"{day}, undertecknad av medlemmen" if signed else day
+
+
 def parameter_value_text(key: str, value: str) -> str:
     """A parameter's value as the minutes print it: ``fee_rate`` ``0.055`` → ``5,5 %``."""
     spec = spec_for(key)

@@ -172,7 +172,9 @@ class Attendance(Base):
 
 
 class MeetingProxy(Base):
-    """An ombud: ``attendee`` votes for ``principal`` under a fullmakt dated ``dated``."""
+    """An ombud: ``attendee`` votes for ``principal`` under a fullmakt dated ``dated`` and, as whoever
+    registered it confirmed, signed by the member (``signed``; NULL for a proxy registered before that was
+    asked, migration ``8e2c4a6f1d3b``)."""
 
     __tablename__ = "meeting_proxies"
     __table_args__ = (UniqueConstraint("meeting_id", "principal_member_id"),)
@@ -182,6 +184,7 @@ class MeetingProxy(Base):
     principal_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     attendee_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     dated: Mapped[date]
+    signed: Mapped[bool | None]
 
 
 class Vote(Base):

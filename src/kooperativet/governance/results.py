@@ -155,8 +155,9 @@ def close_vote(
         raise RuleViolation("only secret ballots and elections have tellers", field="tellers_passphrase")
     rulebook = rulebook_of(session, vote.rulebook_id)
     kind = DecisionKind(vote.decision_kind)
-    # Statutes asking for two meetings: the first reading needs a simple majority, the second the rulebook's.
-    reading = statute_readings.reading_for(session, vote=vote, rulebook=rulebook)
+    # Statutes asking for two meetings: the first reading needs a simple majority, the second the rulebook's
+    # (and confirms its first adoption only once: two closes at once take turns on it).
+    reading = statute_readings.reading_for_closing(session, vote=vote, rulebook=rulebook)
     tally_rulebook = rulebook_at(rulebook, kind, reading.reading if reading else None)
     meeting = session.get(Meeting, vote.meeting_id) if vote.meeting_id is not None else None
     day = vote_day(vote, meeting)

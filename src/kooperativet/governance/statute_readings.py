@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kooperativet.db import fetch_locked
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.governance.models import AgendaItem, Meeting, MeetingStatus, Vote, VoteStatus
 from kooperativet.governance.rules.readings import (
@@ -61,9 +62,18 @@ def _adopted_in(vote: Vote, reading: Reading) -> bool:
     return result.get("reading") == reading.value and result.get("outcome") == Outcome.ADOPTED.value
 
 
-def first_adoption(session: Session, *, item_id: int) -> FirstAdoption | None:
-    """The first adoption under the item ``item_id``: its closed vote that adopted it in a first reading."""
-    item = session.get(AgendaItem, item_id)
+def first_adoption(session: Session, *, item_id: int, lock: bool = False) -> FirstAdoption | None:
+    """The first adoption under the item ``item_id``: its closed vote that adopted it in a first reading.
+
+    With ``lock`` its item's row is locked until the transaction ends: whatever confirms it (an item naming
+    it, a vote put on that item, the vote that closes and confirms it) takes turns with every other, so two
+    confirmations at the same moment cannot both find it unconfirmed; the second waits, then sees the first
+    and is refused (``already_confirmed``)."""
+    item = (
+        fetch_locked(session, select(AgendaItem).where(AgendaItem.id == item_id))
+        if lock
+        else session.get(AgendaItem, item_id)
+    )
     if item is None or not item.statute_change:
         return None
     votes = session.scalars(
@@ -72,6 +82,47 @@ def first_adoption(session: Session, *, item_id: int) -> FirstAdoption | None:
     vote = next((v for v in votes if _adopted_in(v, Reading.FIRST)), None)
     meeting = session.get(Meeting, item.meeting_id)
     return None if vote is None or meeting is None else FirstAdoption(item=item, vote=vote, meeting=meeting)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The second reading that confirmed a first adoption: the item and vote at the later meeting."""
+
+    item: AgendaItem
+    vote: Vote
+    meeting: Meeting
+
+    @property
+    def held_on(self) -> date:
+        return held_day(self.meeting)
+
+    @property
+    def applies_from(self) -> date:
+        """The Swedish day the confirming vote closed: the decision is taken then, and the change applies
+        from it (the cooperative, an ideell förening, registers no statute change that would wait)."""
+        assert self.vote.closed_at is not None  # a confirmation is a closed vote
+        return swedish_day(self.vote.closed_at)
+
+
+def confirmed_by(session: Session, first: FirstAdoption) -> Confirmation | None:
+    """What confirmed ``first``, for the pages of the first adoption; None while it waits."""
+    vote = confirmation_of(session, first)
+    if vote is None:
+        return None
+    item = session.get(AgendaItem, vote.agenda_item_id)
+    meeting = session.get(Meeting, vote.meeting_id)
+    # A confirming vote stands under an item of a meeting.
+    assert item is not None
+    assert meeting is not None
+    return Confirmation(item=item, vote=vote, meeting=meeting)
+
+
+def confirmation_of_vote(session: Session, vote: Vote) -> Confirmation | None:
+    """For a vote that adopted a statute change in a first reading, what confirmed it later, if anything."""
+    if vote.agenda_item_id is None or not _adopted_in(vote, Reading.FIRST):
+        return None
+    first = first_adoption(session, item_id=vote.agenda_item_id)
+    return confirmed_by(session, first) if first is not None and first.vote.id == vote.id else None
 
 
 def confirmation_of(session: Session, first: FirstAdoption) -> Vote | None:
@@ -135,7 +186,7 @@ def check_confirmation(
             code="confirmation_not_a_statute_change",
             field="statute_change",
         )
-    first = first_adoption(session, item_id=confirms_item_id)
+    first = first_adoption(session, item_id=confirms_item_id, lock=True)
     if first is None:
         raise RuleViolation(
             f"agenda item {confirms_item_id} has no statute change adopted in a first reading",
@@ -171,7 +222,7 @@ def check_vote_confirms(session: Session, *, meeting: Meeting, item: AgendaItem,
     general meeting, and the same kind of statute change is decided (so the same majority rule)."""
     if item.confirms_item_id is None:
         return
-    first = first_adoption(session, item_id=item.confirms_item_id)
+    first = first_adoption(session, item_id=item.confirms_item_id, lock=True)
     if first is None:
         raise RuleViolation(
             f"agenda item {item.confirms_item_id} has no statute change adopted in a first reading",
@@ -185,6 +236,23 @@ def check_vote_confirms(session: Session, *, meeting: Meeting, item: AgendaItem,
             field="decision_kind",
         )
     check_still_open(session, first=first, meeting=meeting)
+    _refuse_a_second_open_confirmation(session, first=first)
+
+
+def _refuse_a_second_open_confirmation(session: Session, *, first: FirstAdoption) -> None:
+    """One confirming vote open at a time (under the first adoption's lock, taken above): two open at once,
+    the first to close confirms and the other could never close (``already_confirmed``), and its meeting
+    could never be closed with a vote still open."""
+    items = select(AgendaItem.id).where(AgendaItem.confirms_item_id == first.item.id)
+    open_vote = session.scalar(
+        select(Vote.id).where(Vote.agenda_item_id.in_(items), Vote.status == VoteStatus.open).limit(1)
+    )
+    if open_vote is not None:
+        raise Conflict(
+            f"vote {open_vote} on confirming the first adoption under agenda item {first.item.id} is open; "
+            "close it before another confirming vote is put",
+            code="confirmation_vote_open",
+        )
 
 
 def reading_for(session: Session, *, vote: Vote, rulebook: Rulebook) -> VoteReading | None:
@@ -196,6 +264,23 @@ def reading_for(session: Session, *, vote: Vote, rulebook: Rulebook) -> VoteRead
         return None
     first = first_adoption(session, item_id=confirms) if confirms is not None else None
     return VoteReading(reading=reading, first=first)
+
+
+def reading_for_closing(session: Session, *, vote: Vote, rulebook: Rulebook) -> VoteReading | None:
+    """The reading of a vote being closed. A second reading is the confirmation itself: its first
+    adoption's item is locked (``first_adoption(lock=True)``) and must still be unconfirmed, or the close is
+    refused (409 ``already_confirmed``) and the vote stays open."""
+    reading = reading_for(session, vote=vote, rulebook=rulebook)
+    if reading is None or reading.reading is not Reading.SECOND or reading.first is None:
+        return reading
+    first = first_adoption(session, item_id=reading.first.item.id, lock=True)
+    assert first is not None  # a first adoption's closed vote stays closed
+    if confirmation_of(session, first) is not None:
+        raise Conflict(
+            f"the first adoption under agenda item {first.item.id} has already been confirmed",
+            code="already_confirmed",
+        )
+    return VoteReading(reading=reading.reading, first=first)
 
 
 def result_fields(
@@ -260,6 +345,8 @@ class ItemReading:
     reading: Reading
     first_adopted_on: date | None = None
     confirmation_majority: dict[str, Any] | None = None
+    #: For a first adoption a later meeting has confirmed: that confirmation.
+    confirmed: Confirmation | None = None
 
 
 def item_readings(session: Session, *, meeting: Meeting, rulebook: Rulebook) -> dict[int, ItemReading]:
@@ -277,5 +364,6 @@ def item_readings(session: Session, *, meeting: Meeting, rulebook: Rulebook) -> 
             continue
         first = first_adoption(session, item_id=item.id)
         rule = (first.vote.result or {}).get("confirmation_majority") if first is not None else None
-        readings[item.id] = ItemReading(Reading.FIRST, confirmation_majority=rule)
+        confirmed = confirmed_by(session, first) if first is not None else None
+        readings[item.id] = ItemReading(Reading.FIRST, confirmation_majority=rule, confirmed=confirmed)
     return readings

@@ -43,7 +43,9 @@ DECISION_KINDS: Final = {
 }
 VOTE_STATUSES: Final = {"open": N_("Open for voting"), "closed": N_("Closed")}
 CHOICES: Final = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain")}
-OUTCOMES: Final = {"adopted": N_("Adopted"), "rejected": N_("Rejected"), "elected": N_("Elected")}
+#: A decided vote's result as the minutes say it ("bifalla"/"avslå"): in Swedish "Bifall" and "Avslag" (not
+#: the assignments' "Rejected", which is another word in Swedish).
+OUTCOMES: Final = {"adopted": N_("Adopted"), "rejected": N_("Not adopted"), "elected": N_("Elected")}
 TIE_BREAKS: Final = {
     "casting_vote": N_("The votes were tied; the chair's casting vote decided."),
     "lot": N_("The votes were tied; the lot decided."),

@@ -143,6 +143,10 @@ REFUSALS: Final = {
     "principal_present": N_("This member is present and votes in person."),
     "proxy_not_allowed": N_("The rulebook does not allow proxies."),
     "proxy_dated_after_meeting": N_("The proxy is dated after the meeting."),
+    "proxy_not_signed": N_(
+        "A proxy counts only when the member has signed it. Tick the box once you have seen the member's "
+        "signature."
+    ),
     "proxy_expired": N_("The proxy has expired."),
     "proxy_over_limit": N_("This member already holds as many proxies as the rulebook allows."),
     "proxy_duplicate_principal": N_("This member is already represented by a proxy."),
@@ -179,6 +183,9 @@ REFUSALS: Final = {
         "been held since (or this is the same meeting)."
     ),
     "already_confirmed": N_("This change of the statutes has already been confirmed."),
+    "confirmation_vote_open": N_(
+        "A vote on confirming this change of the statutes is already open: close it first."
+    ),
     "confirmation_kind_differs": N_(
         "Decide the same kind of change of the statutes as the first meeting adopted."
     ),

@@ -83,6 +83,8 @@ class Proxy:
     principal: str
     attendee: str
     dated: date | None
+    #: The member signed the fullmakt (as whoever registers the proxy confirms).
+    signed: bool
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,12 @@ def _add_months(day: date, months: int) -> date:
 def check_proxies(*, rulebook: Rulebook, meeting_date: date, proxies: Sequence[Proxy]) -> ProxyCheck:
     """Accept or refuse each proxy (ombud) for a general meeting, in the order given.
 
-    Lag (2018:672) 6 kap. 4 § as the model: a member may vote through an ombud holding a written, dated
-    fullmakt, valid at most one year from its date (valid on the anniversary, expired the day after); the
-    rulebook says whether proxies are allowed at all and how many one attendee may hold (its default: one;
-    the law lets one ombud represent up to three members unless the stadgar say otherwise, 6 kap. 5 §).
-    Proxies beyond the limit, and a second proxy for a member already represented, are refused in list order.
+    Lag (2018:672) 6 kap. 4 § as the model: a member may vote through an ombud holding a written fullmakt,
+    dated and signed by the member, valid at most one year from its date (valid on the anniversary, expired
+    the day after); the rulebook says whether proxies are allowed at all and how many one attendee may hold
+    (its default: one; the law lets one ombud represent up to three members unless the stadgar say
+    otherwise, 6 kap. 5 §). Proxies beyond the limit, and a second proxy for a member already represented,
+    are refused in list order.
     """
     accepted: list[Proxy] = []
     refused: list[RefusedProxy] = []
@@ -129,6 +132,8 @@ def check_proxies(*, rulebook: Rulebook, meeting_date: date, proxies: Sequence[P
             problem = ProxyProblem.NOT_ALLOWED
         elif proxy.dated is None:
             problem = ProxyProblem.UNDATED
+        elif not proxy.signed:
+            problem = ProxyProblem.NOT_SIGNED
         elif proxy.dated > meeting_date:
             problem = ProxyProblem.DATED_AFTER_MEETING
         elif meeting_date > _add_months(proxy.dated, rulebook.proxy_validity_months):

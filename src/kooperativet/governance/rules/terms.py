@@ -74,6 +74,8 @@ class NoticeProblem(StrEnum):
 class ProxyProblem(StrEnum):
     NOT_ALLOWED = "not_allowed"
     UNDATED = "undated"
+    #: Nobody confirmed that the member signed the fullmakt.
+    NOT_SIGNED = "not_signed"
     DATED_AFTER_MEETING = "dated_after_meeting"
     EXPIRED = "expired"
     #: The attendee already holds the most proxies the rulebook allows.

@@ -157,6 +157,10 @@ class ProxyCreate(Schema):
     principal_member_id: int
     attendee_member_id: int
     dated: date = Field(description="the date of the fullmakt")
+    signed: bool = Field(
+        description="whoever registers the proxy confirms that the member signed the fullmakt (lag 2018:672 "
+        "6 kap. 4 §); false is refused with proxy_not_signed"
+    )
 
 
 class ProxyRead(ReadSchema):
@@ -164,6 +168,8 @@ class ProxyRead(ReadSchema):
     principal_member_id: int
     attendee_member_id: int
     dated: date
+    #: None for a proxy registered before the signature was asked for.
+    signed: bool | None
 
 
 class QuorumRead(Schema):

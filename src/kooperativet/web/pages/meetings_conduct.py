@@ -81,7 +81,7 @@ def set_officials(
     return see_other(f"/meetings/{meeting.id}#officials")
 
 
-ATTENDANCE_FIELDS = ("present_member_id", "principal_member_id", "attendee_member_id", "dated")
+ATTENDANCE_FIELDS = ("present_member_id", "principal_member_id", "attendee_member_id", "dated", "signed")
 
 
 def _attendance_page(
@@ -150,6 +150,7 @@ def register_proxy(
     principal_member_id: Annotated[str, Form()] = "",
     attendee_member_id: Annotated[str, Form()] = "",
     dated: Annotated[str, Form()] = "",
+    signed: Annotated[str, Form()] = "",
 ) -> Response:
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     values = {
@@ -157,14 +158,17 @@ def register_proxy(
         "principal_member_id": principal_member_id,
         "attendee_member_id": attendee_member_id,
         "dated": dated,
+        "signed": signed,
     }
 
     def register() -> None:
+        # An unticked box is not sent at all: not signed, refused by the field (``proxy_not_signed``).
         data = ProxyCreate.model_validate(
             {
                 "principal_member_id": principal_member_id,
                 "attendee_member_id": attendee_member_id,
                 "dated": dated,
+                "signed": bool(signed),
             }
         )
         meetings.register_proxy(session, meeting=meeting, data=data)

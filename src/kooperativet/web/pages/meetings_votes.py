@@ -15,7 +15,7 @@ from starlette.responses import Response
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.auth.models import User
 from kooperativet.errors import DomainError
-from kooperativet.governance import meetings, members, reads, results, verification, votes
+from kooperativet.governance import meetings, members, reads, results, statute_readings, verification, votes
 from kooperativet.governance.board import voting_board
 from kooperativet.governance.models import Meeting, Vote, VoteMethod, VoteStatus
 from kooperativet.governance.schemas.votes import BallotCreate, VoteClose
@@ -72,6 +72,18 @@ def _voters(session: DbSession, *, vote: Vote, member_id: int | None) -> tuple[l
     return [i for i, refusal in refusals.items() if refusal is None], own.code if own else None
 
 
+def _has_receipt(session: DbSession, *, vote: Vote, member_id: int | None) -> bool:
+    """Whether the signed-in member holds a receipt of this secret ballot: her own ballot was cast (by her,
+    or by her proxy, who was shown it), or she cast one as another member's proxy. Only she is offered to
+    check "my receipt"; the check itself takes any receipt from anyone who has one."""
+    if member_id is None or vote.method not in votes.SECRET_METHODS:
+        return False
+    held = (
+        read.proxies_held(session, meeting_id=vote.meeting_id, member_id=member_id) if vote.meeting_id else []
+    )
+    return bool(read.has_voted(session, vote=vote, member_ids=[member_id, *held]))
+
+
 def vote_context(session: DbSession, *, vote: Vote, user: User) -> dict[str, Any]:
     meeting = _meeting_of(session, vote)
     shown = reads.vote_read(session, vote)
@@ -89,8 +101,11 @@ def vote_context(session: DbSession, *, vote: Vote, user: User) -> dict[str, Any
         "majority": majority_words(shown.result),
         # A first adoption: the rule the next general meeting needs to confirm it.
         "confirmation": majority_words({"majority": (shown.result or {}).get("confirmation_majority")}),
+        # A first adoption a later meeting has confirmed: by which meeting and item, and from when.
+        "confirmed": statute_readings.confirmation_of_vote(session, vote),
         "turnout_percent": _turnout_percent(shown.result),
         "secret": vote.method in votes.SECRET_METHODS,
+        "has_receipt": _has_receipt(session, vote=vote, member_id=member_id),
         "failed": {"form": None, "errors": {}, "values": {}},
     }
 
