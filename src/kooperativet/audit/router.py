@@ -56,6 +56,4 @@ def get_audit_verification(
     error."""
     parsed = reading.parse_anchor(anchor)
     result = service.verify(session, anchor=parsed)
-    return VerificationRead.from_verification(
-        result, stored=service.chain_head(session), anchor=reading.anchor_text(parsed)
-    )
+    return VerificationRead.from_verification(result, anchor=reading.anchor_text(parsed))

@@ -76,9 +76,9 @@ class VerificationRead(ReadSchema):
     )
 
     @classmethod
-    def from_verification(
-        cls, result: Verification, *, stored: ChainHead, anchor: str | None
-    ) -> VerificationRead:
+    def from_verification(cls, result: Verification, *, anchor: str | None) -> VerificationRead:
+        assert result.stored is not None  # verify always says which stored head it compared with
+
         def ref(event: AuditEvent | None) -> AuditEntryRef | None:
             return None if event is None else AuditEntryRef.model_validate(event)
 
@@ -86,7 +86,7 @@ class VerificationRead(ReadSchema):
             intact=result.ok,
             entries=result.head.entries,
             head=ChainHeadRead.from_head(result.head),
-            stored_head=ChainHeadRead.from_head(stored),
+            stored_head=ChainHeadRead.from_head(result.stored),
             reason=result.reason,
             problem=result.problem,
             first_broken=ref(result.first_broken),

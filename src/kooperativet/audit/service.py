@@ -15,7 +15,7 @@ import json
 import re
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TextIO, TypeVarTuple
 
@@ -264,6 +264,8 @@ class Verification:
     first_broken: AuditEvent | None = None
     anchored_at: AuditEvent | None = None
     reason: str | None = None
+    #: The stored head the walk was compared with, read with the log's last entry (``_head_and_last_id``).
+    stored: ChainHead | None = None
 
     @property
     def ok(self) -> bool:
@@ -284,6 +286,13 @@ def verify(session: Session, *, anchor: Anchor | None = None, batch_size: int = 
     if batch_size < 1:
         raise ValueError(f"verify reads at least one entry at a time, not {batch_size}")
     stored, last_id = _head_and_last_id(session)
+    result = _walk_and_compare(session, stored=stored, last_id=last_id, anchor=anchor, batch_size=batch_size)
+    return replace(result, stored=stored)
+
+
+def _walk_and_compare(
+    session: Session, *, stored: ChainHead, last_id: int, anchor: Anchor | None, batch_size: int
+) -> Verification:
     seal, plain = _first_seal(session)
     walk = _Walk(anchor_hash=None if anchor is None else anchor.hash)
     broken = verify_chain(

@@ -102,7 +102,8 @@ def audit_log(
 
 def _check(session: Session, anchor: Anchor | None) -> ChainCheck:
     verification = service.verify(session, anchor=anchor)
-    return ChainCheck(verification, service.chain_head(session), checked_at=clock_of(session))
+    assert verification.stored is not None  # verify always says what it compared with
+    return ChainCheck(verification, verification.stored, checked_at=clock_of(session))
 
 
 def _day(request: Request, text: str, name: str, errors: dict[str, str]) -> date | None:
