@@ -13,10 +13,17 @@ RUN python -m venv /opt/venv \
 
 FROM python:3.11-slim-bookworm AS runtime
 # Pango and HarfBuzz for WeasyPrint (harfbuzz-subset makes PDF rendering about five times faster),
-# DejaVu as the embedded document font.
-RUN apt-get update \
+# DejaVu as the embedded document font. pg_dump for `kooperativet backup`, of the major version compose.yaml
+# runs (a pg_dump older than its server refuses to dump it, and bookworm has only 15's), from the
+# PostgreSQL project's own apt repository.
+ADD https://www.postgresql.org/media/keys/ACCC4CF8.asc /usr/share/keyrings/postgresql.asc
+RUN chmod 644 /usr/share/keyrings/postgresql.asc \
+    && echo "deb [signed-by=/usr/share/keyrings/postgresql.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
+        postgresql-client-16 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin kooperativet \
     && mkdir -p /data \

@@ -24,6 +24,10 @@ AUDIT_KEY_FILE = "audit_key"
 AUDIT_KEY_MIN_BYTES = 32
 DATA_KEY_FILE = "data_key"
 BLIND_INDEX_KEY_FILE = "blind_index_key"
+# The databases the migrations and the tests run on, by the scheme a URL begins with (the driver is psycopg,
+# SQLAlchemy's default for ``postgresql://``). Any other would fail later, in a driver's import or a dialect
+# nobody ran the migrations on.
+DATABASE_SCHEMES = frozenset({"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"})
 
 
 class Environment(StrEnum):
@@ -45,8 +49,14 @@ class SmtpSecurity(StrEnum):
 
 
 class Settings(BaseSettings):
+    # A variable set to nothing counts as not set: compose.yaml passes each optional setting as ``${NAME:-}``,
+    # and an empty KOOPERATIVET_SMTP_HOST must mean "no mail server", as an absent one does, not a server "".
     model_config = SettingsConfigDict(
-        env_prefix="KOOPERATIVET_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="KOOPERATIVET_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
     )
 
     env: Environment = Environment.development
@@ -220,6 +230,14 @@ class Settings(BaseSettings):
         return _split_proxies(self.trusted_proxies)
 
     @model_validator(mode="after")
+    def _database_is_sqlite_or_postgresql(self) -> Settings:
+        if self.database_url:
+            problem = unsupported_database(self.database_url)
+            if problem is not None:
+                raise ValueError(f"KOOPERATIVET_DATABASE_URL {problem}")
+        return self
+
+    @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
         if self.env is Environment.production:
             if self.secret_key is None or len(self.secret_key.get_secret_value()) < 32:
@@ -293,6 +311,16 @@ class Settings(BaseSettings):
         if text is None:
             text = _read_or_create_secret(self.data_dir / file_name, make=new_data_key)
         return _decode_key(text, name=file_name)
+
+
+def unsupported_database(url: str) -> str | None:
+    """What is wrong with a database URL that is neither SQLite nor PostgreSQL through psycopg, else None."""
+    scheme, separator, _ = url.partition("://")
+    if scheme in DATABASE_SCHEMES:
+        return None
+    # Only the scheme is repeated: the rest of a URL may hold a password.
+    given = f"{scheme}://…" if separator else "a text without scheme://"
+    return f"must begin sqlite:/// (a file) or postgresql+psycopg://user:password@host:5432/name, not {given}"
 
 
 def _split_proxies(value: str) -> list[str]:

@@ -107,9 +107,19 @@ def test_the_demo_refuses_a_used_database_and_bad_input_in_one_line(
         usage_error("demo", "Invalid value for --today: a date is YYYY-MM-DD, not '2026-13-01'"),
         code=2,
     )
+    assert_error(  # a driver that is not installed: one line naming the scheme, never the password
+        kooperativet("demo", "--out", str(folder / "mysql"), "--database-url", "mysql://kassor:hemligt@db/x"),
+        usage_error(
+            "demo",
+            "Invalid value for --database-url: must begin sqlite:/// (a file) or "
+            "postgresql+psycopg://user:password@host:5432/name, not mysql://…",
+        ),
+        code=2,
+    )
     a_file = folder / "own" / "manifest.json"
     assert_error(kooperativet("demo", "--out", str(a_file)), f"File exists: {a_file}")
     assert not (folder / "again").exists()
+    assert not (folder / "mysql").exists()
     assert not (folder / "bad-day").exists()
 
 

@@ -56,3 +56,30 @@ def test_a_file_alembic_and_settings_each_say_what_is_wrong() -> None:
 def test_anything_else_is_a_bug_and_keeps_its_traceback() -> None:
     assert describe(RuntimeError("a bug")) is None
     assert describe(KeyError("payroll_run")) is None
+
+
+def test_a_database_url_other_than_sqlite_or_postgresql_names_its_scheme_and_never_its_password() -> None:
+    for supported in (
+        "sqlite://",
+        "sqlite:///data/k.sqlite3",
+        "postgresql://db/k",
+        "postgresql+psycopg://u:p@db/k",
+    ):
+        assert Settings(_env_file=None, database_url=supported).resolved_database_url == supported
+    with pytest.raises(ValidationError) as settings_error:
+        Settings(_env_file=None, database_url="postgres://kassor:hemligt@db/k")
+    assert describe(settings_error.value) == (
+        "Settings: KOOPERATIVET_DATABASE_URL must begin sqlite:/// (a file) or "
+        "postgresql+psycopg://user:password@host:5432/name, not postgres://…",
+        1,
+    )
+
+
+def test_a_setting_of_the_wrong_kind_is_named_as_its_environment_variable() -> None:
+    with pytest.raises(ValidationError) as settings_error:
+        Settings(_env_file=None, smtp_port="abc", smtp_security="ssl")
+    assert describe(settings_error.value) == (
+        "Settings: KOOPERATIVET_SMTP_PORT: Input should be a valid integer, unable to parse string as an "
+        "integer; KOOPERATIVET_SMTP_SECURITY: Input should be 'starttls', 'tls' or 'none'",
+        1,
+    )

@@ -380,13 +380,26 @@ def test_audit_commands_refuse_bad_input_in_one_line(kooperativet: Kooperativet,
     assert_error(
         kooperativet("audit", "export", "--out", str(unwritable)), f"No such file or directory: {unwritable}"
     )
-    assert_error(
-        kooperativet("audit", "verify", KOOPERATIVET_DATABASE_URL="mysql+nosuchdriver://db/x"),
-        "the database URL is not usable: Can't load plugin: sqlalchemy.dialects:mysql.nosuchdriver",
-    )
+    # Only SQLite and PostgreSQL through psycopg: another scheme is named (its password never), not a
+    # traceback from a driver that is not installed, nor SQLAlchemy's "Can't load plugin" for postgres://.
+    for url, given in (
+        ("mysql://kassor:hemligt@db/x", "mysql://…"),
+        ("postgres://kassor:hemligt@db/x", "postgres://…"),
+        ("postgresql+psycopg2://kassor:hemligt@db/x", "postgresql+psycopg2://…"),
+        ("kooperativet", "a text without scheme://"),
+    ):
+        assert_error(
+            kooperativet("audit", "verify", KOOPERATIVET_DATABASE_URL=url),
+            "Settings: KOOPERATIVET_DATABASE_URL must begin sqlite:/// (a file) or "
+            f"postgresql+psycopg://user:password@host:5432/name, not {given}",
+        )
     assert_error(
         kooperativet("audit", "verify", KOOPERATIVET_DATA_KEY="not a key"),
         "Settings: KOOPERATIVET_DATA_KEY must be base64 of 32 bytes",
+    )
+    assert_error(  # a setting by the variable's name, as the operator wrote it
+        kooperativet("audit", "verify", KOOPERATIVET_SMTP_SECURITY="ssl"),
+        "Settings: KOOPERATIVET_SMTP_SECURITY: Input should be 'starttls', 'tls' or 'none'",
     )
 
 

@@ -142,7 +142,15 @@ def test_payroll_summary_refuses_bad_input_in_one_line(kooperativet: Kooperative
         return kooperativet("payroll", "summary", "--out", str(folder / "bad.csv"), *args)
 
     assert_error(summary("--run", "99"), "payroll run 99 does not exist")
-    assert_error(summary(), "give either a run or a period")
+    for neither_or_both in ((), ("--run", "1", "--period", PERIOD)):
+        assert_error(
+            summary(*neither_or_both),
+            usage_error(
+                "payroll summary",
+                "Invalid value for --run or --period: give one of them, not both or neither",
+            ),
+            code=2,
+        )
     assert_error(
         summary("--run", "1", "--format", "pdf"),
         usage_error("payroll summary", "Invalid value for --format: csv, xlsx or csv-sv"),

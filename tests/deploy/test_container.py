@@ -75,3 +75,61 @@ def test_compose_runs_a_worker_with_the_same_settings_as_the_api() -> None:
     api, worker = services["api"]["environment"], services["worker"]["environment"]
     assert {key: value for key, value in api.items() if key != "KOOPERATIVET_WORKERS"} == worker
     assert "KOOPERATIVET_SMTP_HOST" in worker
+
+
+def test_the_image_has_the_pg_dump_of_the_postgresql_compose_runs() -> None:
+    """``kooperativet backup`` runs pg_dump inside the container, and a pg_dump older than its server refuses
+    to dump it: the image's client is of the server's major version."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    major = services["db"]["image"].removeprefix("postgres:").split(".")[0]
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(rf"^\s+postgresql-client-{major} ", dockerfile, flags=re.MULTILINE), major
+
+
+def compose_environment() -> dict[str, str]:
+    """What compose.yaml gives the api and the workers when the shell sets only the four keys it requires."""
+    import yaml
+
+    from tests.conftest import TEST_AUDIT_KEY, TEST_BLIND_INDEX_KEY, TEST_DATA_KEY
+
+    required = {
+        "KOOPERATIVET_SECRET_KEY": "a test secret key of at least thirty-two characters",
+        "KOOPERATIVET_AUDIT_KEY": TEST_AUDIT_KEY.decode(),
+        "KOOPERATIVET_DATA_KEY": TEST_DATA_KEY,
+        "KOOPERATIVET_BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
+    }
+
+    def interpolate(value: str) -> str:  # ${NAME:?message} is required; ${NAME:-default} falls back
+        return re.sub(
+            r"\$\{(\w+):([-?])([^}]*)\}",
+            lambda found: required[found[1]] if found[2] == "?" else found[3],
+            value,
+        )
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    return {name: interpolate(str(value)) for name, value in services["worker"]["environment"].items()}
+
+
+def test_the_settings_compose_leaves_empty_count_as_not_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """compose passes each optional setting as ``${NAME:-}``, an empty string: no SMTP host is no mail server
+    (the mail waits, saying why), and an empty user name and password are no SMTP login."""
+    from kooperativet.config import Settings
+    from kooperativet.mail.smtp import NoMailServer, require_server
+
+    for name in [name for name in os.environ if name.startswith("KOOPERATIVET_")]:
+        monkeypatch.delenv(name)
+    for name, value in compose_environment().items():
+        monkeypatch.setenv(name, value)
+
+    settings = Settings(_env_file=None)
+
+    assert (
+        settings.resolved_database_url
+        == "postgresql+psycopg://kooperativet:kooperativet@db:5432/kooperativet"
+    )
+    assert (settings.smtp_host, settings.smtp_username, settings.smtp_password) == (None, None, None)
+    assert (settings.admin_email, settings.admin_password, settings.trusted_proxy_list) == (None, None, [])
+    with pytest.raises(NoMailServer, match="no SMTP server is configured"):
+        require_server(settings)

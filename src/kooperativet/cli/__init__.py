@@ -267,6 +267,11 @@ def demo(
     except ValueError as exc:
         raise typer.BadParameter(f"a date is YYYY-MM-DD, not {today!r}", param_hint="--today") from exc
     if database_url is not None:
+        from kooperativet.config import unsupported_database
+
+        problem = unsupported_database(database_url)
+        if problem is not None:
+            raise typer.BadParameter(problem, param_hint="--database-url")
         _refuse_a_used_database(database_url)
     manifest_path = run_demo(out=out, today=fixed_today, database_url=database_url)
     typer.echo(f"demo written to {out.resolve()}")

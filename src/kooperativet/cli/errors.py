@@ -80,16 +80,24 @@ def _from_the_application(exc: Exception) -> tuple[str, int] | None:
     if isinstance(exc, CommandError):
         return f"migrations: {_one_line(str(exc))}", 1
     if isinstance(exc, ValidationError):
-        problems = "; ".join(
-            ": ".join(filter(None, (".".join(str(part) for part in error["loc"]), error["msg"])))
-            for error in exc.errors()
-        )
+        problems = "; ".join(_problem(exc.title, error) for error in exc.errors())
         return f"{exc.title}: {_one_line(problems)}", 1
     if isinstance(exc, OSError):
         if exc.filename is not None:
             return f"{exc.strerror}: {exc.filename}", 1
         return _one_line(str(exc)), 1
     return None
+
+
+def _problem(model: str, error: Any) -> str:
+    """One validation error: where, and what is wrong. A setting is named as the operator sets it,
+    ``KOOPERATIVET_SMTP_PORT``, not as the attribute ``smtp_port``."""
+    from kooperativet.config import Settings
+
+    where = ".".join(str(part) for part in error["loc"])
+    if model == Settings.__name__ and where:
+        where = f"{Settings.model_config.get('env_prefix', '')}{where.upper()}"
+    return ": ".join(filter(None, (where, error["msg"])))
 
 
 def _database_error(exc: Any) -> str:

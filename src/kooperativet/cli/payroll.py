@@ -89,6 +89,8 @@ def summary(
 
     if format not in set(SummaryFormat):
         raise typer.BadParameter("csv, xlsx or csv-sv", param_hint="--format")
+    if (run is None) == (period is None):  # a missing option: exit 2, as for click's own, before the database
+        raise typer.BadParameter("give one of them, not both or neither", param_hint="--run or --period")
     engine = make_engine(get_settings().resolved_database_url)
     try:
         with transaction(
