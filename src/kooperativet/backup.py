@@ -38,10 +38,10 @@ def backup_database(database_url: str, destination: Path) -> Path:
         if not url.database or url.database == ":memory:":
             raise BackupFailed("an in-memory database cannot be backed up")
         _refuse_the_database_itself(Path(url.database), destination)
-        _private_file(destination)
+        private_file(destination)
         _backup_sqlite(Path(url.database), destination)
     elif url.get_backend_name() == "postgresql":
-        _private_file(destination)
+        private_file(destination)
         _backup_postgresql(url.set(drivername="postgresql"), destination)
     else:
         raise BackupFailed(f"no backup method for {url.get_backend_name()}")
@@ -57,13 +57,28 @@ def private_folder(folder: Path) -> None:
         os.chmod(made, PRIVATE_FOLDER)
 
 
-def _private_file(destination: Path) -> None:
+def private_file(destination: Path) -> None:
     """Create ``destination`` empty and 0600 before anything is written into it (an existing file is made
-    0600 first), so the data is never readable by others, not even while it is being written."""
+    0600 first), so the data is never readable by others, not even while it is being written; missing
+    folders above it are made 0700."""
+    private_folder(destination.parent)
+    created_private(destination)
+
+
+def created_private(destination: Path) -> None:
+    """``private_file`` in a folder that must exist (``FileNotFoundError`` naming ``destination``)."""
     if destination.exists() or destination.is_symlink():
         os.chmod(destination, PRIVATE_FILE)
-    private_folder(destination.parent)
     os.close(os.open(destination, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+
+
+def write_private(destination: Path, content: bytes) -> None:
+    """Write ``content`` to ``destination`` readable by its owner only (``private_file``): what the commands
+    export — declarations with personnummer, pay and bank accounts, the audit log — is as private as a
+    backup, and a shared machine's other users must not read it. The folder must exist: an export into a
+    folder mistyped is an error, not a new folder."""
+    created_private(destination)
+    destination.write_bytes(content)  # opened with O_TRUNC: the file keeps its 0600
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import re
+import stat
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -124,6 +125,7 @@ def test_payroll_summary_writes_the_services_file_for_a_run_and_a_period(
     ) == [f"wrote {xlsx}"]
 
     assert by_run.read_bytes() == summary_in_process(database, run_id)
+    assert {stat.S_IMODE(path.stat().st_mode) for path in (by_run, by_period, xlsx)} == {0o600}
     table = list(csv.DictReader(io.StringIO(by_run.read_text(encoding="utf-8"))))
     assert [(row["member_name"], row["pay_date"]) for row in table] == [
         ("Alva Lindqvist", "2026-11-25"),
@@ -170,6 +172,7 @@ def exported(database: Engine, lines: list[str], out: Path) -> tuple[int, str]:
         rf"wrote {re.escape(str(out))} \(batch (\d+), sha256 (\w+)\)", lines[0]
     ).groups()  # type: ignore[union-attr]
     assert hashlib.sha256(out.read_bytes()).hexdigest() == sha256
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # personnummer, pay and accounts: the owner's only
     ((stored_sha256, entries, head),) = rows(
         database,
         "SELECT sha256, audit_head_entries, audit_head_hash FROM export_batches WHERE id = :id",
@@ -286,6 +289,7 @@ def test_audit_verify_and_export_see_the_log_the_month_end_wrote(
         f"{entries} entries written to {out}"
     ]
     document = json.loads(out.read_text(encoding="utf-8"))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert document["head"] == {"entries": entries, "hash": head}
     assert len(document["entries"]) == entries
 

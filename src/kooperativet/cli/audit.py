@@ -72,10 +72,19 @@ def _parse_anchor(text: str | None) -> Anchor | None:
 def export(out: Annotated[Path, typer.Option(dir_okay=False, help="the JSON file to write")]) -> None:
     """Write the whole log as JSON, with the hash rule, so an auditor with the key can recompute the chain."""
     from kooperativet.audit import service
+    from kooperativet.backup import created_private
 
-    with _session(read_only=True, needs_key=False) as session, out.open("w", encoding="utf-8") as file:
-        count = service.write_log(session, file)
-        file.write("\n")
+    with _session(read_only=True, needs_key=False) as session:
+        # Readable by the owner only (entries name members and amounts), as a backup; written as the log is
+        # read, so a failure on the way removes what was written rather than leave half a log.
+        created_private(out)
+        try:
+            with out.open("w", encoding="utf-8") as file:
+                count = service.write_log(session, file)
+                file.write("\n")
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
     typer.echo(f"{count} {'entry' if count == 1 else 'entries'} written to {out}")
 
 

@@ -22,6 +22,7 @@ Out = Annotated[Path, typer.Option(dir_okay=False, help="the file to write")]
 def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -> None:
     """Run one export in its own transaction and write the batch's bytes to ``out``."""
     from kooperativet.api.dependencies import today
+    from kooperativet.backup import write_private
     from kooperativet.config import get_settings
     from kooperativet.db import make_engine, make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
@@ -31,7 +32,7 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             batch = make(session, today(), utcnow())
-            out.write_bytes(batch_file(batch).content)
+            write_private(out, batch_file(batch).content)
             typer.echo(f"wrote {out} (batch {batch.id}, sha256 {batch.sha256})")
             typer.echo(f"audit chain head: {batch.audit_head_entries}:{batch.audit_head_hash}")
             for note in batch.notes:

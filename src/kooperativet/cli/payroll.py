@@ -82,6 +82,7 @@ def summary(
     ] = "csv",
 ) -> None:
     """Write the payroll summary (exports.md) of a run or a period as CSV, XLSX or Swedish CSV."""
+    from kooperativet.backup import write_private
     from kooperativet.config import get_settings
     from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
@@ -101,7 +102,7 @@ def summary(
             file = payroll_summary(
                 session, summary_format=SummaryFormat(format), created_at=utcnow(), run_id=run, period=period
             )
-        out.write_bytes(file.content)
+        write_private(out, file.content)
         typer.echo(f"wrote {out}")
     except DomainError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
