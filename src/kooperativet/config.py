@@ -57,6 +57,8 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         env_ignore_empty=True,
         extra="ignore",
+        # A refused setting is not echoed whole: a database URL holds its password.
+        hide_input_in_errors=True,
     )
 
     env: Environment = Environment.development

@@ -283,7 +283,11 @@ def test_the_export_streams_the_same_document_whatever_the_batch(
     of the whole log at once (the demo's file and its SHA-256 stay as they were); an empty log too."""
     for i in range(events):
         append_event(
-            session, kind="vote_opened", payload={"vote_id": i, "fråga": "Å"}, now=NOW + timedelta(minutes=i)
+            session,
+            kind="vote_opened",
+            # Text as people paste it: line and paragraph separators that json.dumps leaves unescaped.
+            payload={"vote_id": i, "fråga": "Å\u2028rad två\u2029\x85slut\nny rad"},
+            now=NOW + timedelta(minutes=i),
         )
     written = io.StringIO()
     assert write_log(session, written, batch_size=batch) == events
@@ -341,3 +345,27 @@ def test_the_cli_fails_with_another_key(cli_log, monkeypatch: pytest.MonkeyPatch
     result = CliRunner().invoke(app, ["audit", "verify"])
     assert result.exit_code == 1
     assert "BROKEN at entry 1 (vote_opened" in result.output
+
+
+def test_a_failed_cli_export_leaves_the_earlier_export_as_it_was(
+    cli_log, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kooperativet.audit import service
+
+    out = tmp_path / "log.json"
+    out.write_text("the earlier export\n", encoding="utf-8")
+
+    def half_then_fail(session: Session, file: Any, **_: object) -> int:
+        file.write('{\n  "entries": [')
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(service, "write_log", half_then_fail)
+        failed = CliRunner().invoke(app, ["audit", "export", "--out", str(out)])
+
+    assert failed.exit_code == 1, failed.output
+    assert out.read_text(encoding="utf-8") == "the earlier export\n"
+    assert sorted(path.name for path in tmp_path.iterdir() if "log.json" in path.name) == ["log.json"]
+    again = CliRunner().invoke(app, ["audit", "export", "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert json.loads(out.read_text(encoding="utf-8"))["head"]["entries"] == 3

@@ -3,6 +3,7 @@ and check their receipt, the adjusters approve the minutes; errors by their fiel
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import time, timedelta
 
@@ -12,7 +13,9 @@ from sqlalchemy import func, select
 
 from kooperativet.governance import meetings, votes
 from kooperativet.governance.models import Meeting, MeetingStatus, Minutes, Vote, VoteStatus
-from kooperativet.governance.rules.terms import MeetingKind
+from kooperativet.governance.rules.terms import Choice, MeetingKind
+from kooperativet.governance.schemas.meetings import ProxyCreate
+from kooperativet.governance.schemas.votes import BallotCreate
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.web.meeting_words import majority_words
 from kooperativet.web.pages.meetings_board import tally_key_bits
@@ -138,6 +141,36 @@ def test_a_member_is_refused_the_boards_pages_and_actions(
     assert session.scalar(select(func.count(Meeting.id))) == 1
     assert session.scalar(select(func.count(Vote.id))) == 0
     assert session.get(Meeting, meeting.id).status == MeetingStatus.open
+
+
+def test_the_receipt_check_is_offered_to_whoever_cast_a_ballot_not_to_the_member_an_ombud_voted_for(
+    board: TestClient, voters: list[TestClient], assembly: Assembly, meeting: Meeting, small_keys, session
+) -> None:
+    """The fifth member is away and the first votes for her under a fullmakt: the first cast two ballots and
+    was shown both receipts; the fifth was shown none, so she is not offered to check "my receipt"."""
+    first, absent = assembly.members[0].member, assembly.members[4].member
+    meetings.register_proxy(
+        session,
+        meeting=meeting,
+        data=ProxyCreate(
+            principal_member_id=absent.id, attendee_member_id=first.id, dated=TODAY, signed=True
+        ),
+    )
+    vote_id = open_vote(
+        board, meeting, method="secret", question="Köps en ny projektor?", decision_kind="ordinary",
+        tellers_passphrase=TELLERS_PASSPHRASE,
+    )  # fmt: skip
+    vote = session.get(Vote, vote_id)
+    rng = random.Random(5)
+    for behalf in (None, absent.id):
+        ballot = BallotCreate(choice=Choice.YES, on_behalf_of_member_id=behalf)
+        votes.cast_vote(session, vote=vote, caster=first, data=ballot, now=NOW, rng=rng)
+    page = f"/meetings/votes/{vote_id}"
+    assert post(board, page, f"{page}/close", {"tellers_passphrase": TELLERS_PASSPHRASE}).status_code == 303
+    assert "Kontrollera mitt kvitto" in voters[0].get(page).text
+    shown = voters[4].get(page).text
+    assert "Varje krypterad valsedel publiceras" in shown, shown[-3000:]
+    assert "Kontrollera mitt kvitto" not in shown
 
 
 def test_a_secret_ballot_from_opening_to_the_members_receipt_check(

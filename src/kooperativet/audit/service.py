@@ -13,7 +13,6 @@ from __future__ import annotations
 import hmac
 import json
 import re
-import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -244,9 +243,11 @@ def write_log(session: Session, out: TextIO, *, batch_size: int = VERIFY_BATCH) 
             "previous_hash": row.previous_hash,
             "hash": row.hash,
         }
-        # Each entry as an element of the list at depth two of the document: indented by four spaces.
-        out.write(",\n" if written else "\n")
-        out.write(textwrap.indent(json.dumps(entry, indent=2, ensure_ascii=False), "    "))
+        # Each entry as an element of the list at depth two of the document: indented by four spaces. Only
+        # at the line feeds json.dumps writes between members (never inside a string, where it escapes them):
+        # textwrap would also split at U+2028, U+2029 and U+0085, which it leaves as they are in strings.
+        out.write(",\n    " if written else "\n    ")
+        out.write(json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    "))
         written += 1
     out.write("\n  ]\n}" if written else "]\n}")
     return written

@@ -75,15 +75,23 @@ def export(out: Annotated[Path, typer.Option(dir_okay=False, help="the JSON file
     from kooperativet.backup import created_private
 
     with _session(read_only=True, needs_key=False) as session:
-        # Readable by the owner only (entries name members and amounts), as a backup; written as the log is
-        # read, so a failure on the way removes what was written rather than leave half a log.
+        # Readable by the owner only (entries name members and amounts), as a backup. Written as the log is
+        # read, into a file beside ``out`` that replaces it once whole: a failure on the way leaves an
+        # earlier export as it was, and no half log. ``out`` is made first, so that a folder that does not
+        # exist is named as the user typed it.
+        existed = out.exists()
         created_private(out)
+        partial = out.with_name(f".{out.name}.partial")
         try:
-            with out.open("w", encoding="utf-8") as file:
+            created_private(partial)
+            with partial.open("w", encoding="utf-8") as file:
                 count = service.write_log(session, file)
                 file.write("\n")
+            partial.replace(out)
         except BaseException:
-            out.unlink(missing_ok=True)
+            partial.unlink(missing_ok=True)
+            if not existed:
+                out.unlink(missing_ok=True)
             raise
     typer.echo(f"{count} {'entry' if count == 1 else 'entries'} written to {out}")
 

@@ -158,8 +158,10 @@ class ProxyCreate(Schema):
     attendee_member_id: int
     dated: date = Field(description="the date of the fullmakt")
     signed: bool = Field(
+        default=False,
         description="whoever registers the proxy confirms that the member signed the fullmakt (lag 2018:672 "
-        "6 kap. 4 §); false is refused with proxy_not_signed"
+        "6 kap. 4 §); false or left out is refused with proxy_not_signed (a client written before the field "
+        "was asked for gets that refusal, naming the field, not a bare missing-field error)",
     )
 
 

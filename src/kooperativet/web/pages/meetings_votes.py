@@ -73,15 +73,21 @@ def _voters(session: DbSession, *, vote: Vote, member_id: int | None) -> tuple[l
 
 
 def _has_receipt(session: DbSession, *, vote: Vote, member_id: int | None) -> bool:
-    """Whether the signed-in member holds a receipt of this secret ballot: her own ballot was cast (by her,
-    or by her proxy, who was shown it), or she cast one as another member's proxy. Only she is offered to
-    check "my receipt"; the check itself takes any receipt from anyone who has one."""
+    """Whether the signed-in member holds a receipt of this secret ballot: one she cast herself, for herself
+    or as another member's ombud. Whoever casts a ballot is shown its receipt, so a member whose ombud voted
+    for her holds none (the roll does not say who cast a ballot, but a member with an ombud is not present to
+    cast her own). Only she is offered to check "my receipt"; the check itself takes any receipt from anyone
+    who has one."""
     if member_id is None or vote.method not in votes.SECRET_METHODS:
         return False
-    held = (
+    cast_for = list(
         read.proxies_held(session, meeting_id=vote.meeting_id, member_id=member_id) if vote.meeting_id else []
     )
-    return bool(read.has_voted(session, vote=vote, member_ids=[member_id, *held]))
+    if vote.meeting_id is None or not read.represented(
+        session, meeting_id=vote.meeting_id, member_id=member_id
+    ):
+        cast_for.append(member_id)
+    return bool(read.has_voted(session, vote=vote, member_ids=cast_for))
 
 
 def vote_context(session: DbSession, *, vote: Vote, user: User) -> dict[str, Any]:

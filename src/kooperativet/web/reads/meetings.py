@@ -190,6 +190,16 @@ def proxies_held(session: Session, *, meeting_id: int, member_id: int) -> list[i
     )
 
 
+def represented(session: Session, *, meeting_id: int, member_id: int) -> bool:
+    """Whether an ombud votes for this member at the meeting (she is then not present herself)."""
+    found = session.scalar(
+        select(MeetingProxy.id)
+        .where(MeetingProxy.meeting_id == meeting_id, MeetingProxy.principal_member_id == member_id)
+        .limit(1)
+    )
+    return found is not None
+
+
 def has_voted(session: Session, *, vote: Vote, member_ids: Iterable[int]) -> set[int]:
     """Which of ``member_ids`` have voted in ``vote`` (for themselves, or through their proxy)."""
     table = SecretBallotRoll if vote.method in SECRET else OpenVoteCast
