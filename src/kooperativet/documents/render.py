@@ -165,9 +165,11 @@ def _environment() -> Environment:
     environment.filters["money"] = money
     environment.filters["deduction"] = deduction
     environment.filters["wrappable"] = wrappable
-    # No ``long_date`` filter: the forms (invoice, payslip, certificates, reminder) write ISO dates only
-    # (``.isoformat()``), and the minutes, which are prose, get their dates written out in Python
-    # (``governance.minutes_text``); docs/web.md, "Dates and times".
+    # Forms (invoice, payslip, certificates, reminder) write ISO dates only (``.isoformat()``) and the
+    # minutes get their dates written out in Python (``governance.minutes_text``); docs/web.md, "Dates and
+    # times", and the tests of every document check it. The filter stays for templates a cooperative keeps
+    # in a folder of its own (``KOOPERATIVET_TEMPLATES_DIR``), which may use it in prose.
+    environment.filters["long_date"] = long_date
     environment.filters["quantity"] = quantity
     environment.filters["percent"] = percent
     environment.filters["country_name"] = country_name
