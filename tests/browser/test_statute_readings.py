@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
@@ -15,13 +15,14 @@ from fractions import Fraction
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kooperativet import encryption
 from kooperativet.auth.models import User
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DEMO_AUDIT_KEY, run_demo
 from kooperativet.governance import meetings, results, rulebooks, votes
-from kooperativet.governance.models import AgendaItem, AgendaItemKind, VoteMethod
+from kooperativet.governance.models import AgendaItem, AgendaItemKind, Meeting, VoteMethod
 from kooperativet.governance.rules.rulebook import Majority, Rulebook, default_rulebook
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind
 from kooperativet.governance.schemas.meetings import AgendaItemCreate
@@ -73,41 +74,15 @@ def _first_adoption(url: str) -> int:
                 statute_change=True,
             )
             item = meetings.add_agenda_item(session, meeting=first, data=data)
-            meetings.give_notice(
-                session, meeting=first, text="Välkomna", today=FIRST_DAY - timedelta(days=30)
-            )
-            meetings.open_meeting(session, meeting=first, override_reason=None, now=opens)
-            members = [
-                m for m in session.scalars(select(Member).order_by(Member.id)) if m.is_current_on(FIRST_DAY)
-            ]
-            for member in members:
-                meetings.register_attendance(session, meeting=first, member_id=member.id)
-            question = VoteCreate(
-                method=VoteMethod.open,
-                question="Ändras § 4?",
-                decision_kind=DecisionKind.STATUTE_CHANGE,
-                agenda_item_id=item.id,
-            )
-            rng = random.Random(1)
-            vote = votes.open_vote(
-                session, meeting=first, data=question, now=opens, tally_key_bits=512, rng=rng
-            )
-            for index, member in enumerate(members):
-                # A bare majority: more than half, less than two thirds.
-                choice = Choice.YES if index <= len(members) // 2 else Choice.NO
-                votes.cast_vote(
-                    session, vote=vote, caster=member, data=BallotCreate(choice=choice), now=opens, rng=rng
-                )
-            actor = session.scalars(select(User).order_by(User.id)).first()
-            assert actor is not None
-            results.close_vote(
+            # A bare majority: more than half, less than two thirds.
+            _hold_the_vote(
                 session,
-                vote=vote,
-                chair_casting_vote=None,
-                now=opens,
-                lot_seed=1,
-                shuffle_seed=1,
-                actor=actor,
+                first,
+                item.id,
+                "Ändras § 4?",
+                opens=opens,
+                seed=1,
+                yes=lambda index, n: index <= n // 2,
             )
             meetings.close_meeting(session, meeting=first, now=opens)
             second = meetings.create_meeting(
@@ -120,6 +95,46 @@ def _first_adoption(url: str) -> int:
             return second.id
     finally:
         engine.dispose()
+
+
+def _hold_the_vote(
+    session: Session,
+    meeting: Meeting,
+    item_id: int,
+    question: str,
+    *,
+    opens: datetime,
+    seed: int,
+    yes: Callable[[int, int], bool],
+) -> None:
+    """Notice ``meeting`` 30 days ahead, open it with every current member present, put ``question`` on the
+    statute change under ``item_id`` to an open vote, let member number ``index`` of ``n`` vote yes where
+    ``yes(index, n)`` (no otherwise), and close the vote."""
+    meetings.give_notice(
+        session, meeting=meeting, text="Välkomna", today=meeting.held_on - timedelta(days=30)
+    )
+    meetings.open_meeting(session, meeting=meeting, override_reason=None, now=opens)
+    members = [
+        m for m in session.scalars(select(Member).order_by(Member.id)) if m.is_current_on(meeting.held_on)
+    ]
+    for member in members:
+        meetings.register_attendance(session, meeting=meeting, member_id=member.id)
+    data = VoteCreate(
+        method=VoteMethod.open,
+        question=question,
+        decision_kind=DecisionKind.STATUTE_CHANGE,
+        agenda_item_id=item_id,
+    )
+    rng = random.Random(seed)
+    vote = votes.open_vote(session, meeting=meeting, data=data, now=opens, tally_key_bits=512, rng=rng)
+    for index, member in enumerate(members):
+        ballot = BallotCreate(choice=Choice.YES if yes(index, len(members)) else Choice.NO)
+        votes.cast_vote(session, vote=vote, caster=member, data=ballot, now=opens, rng=rng)
+    actor = session.scalars(select(User).order_by(User.id)).first()
+    assert actor is not None
+    results.close_vote(
+        session, vote=vote, chair_casting_vote=None, now=opens, lot_seed=1, shuffle_seed=1, actor=actor
+    )
 
 
 def replace_statute_change(rules: Rulebook) -> Rulebook:
@@ -218,38 +233,14 @@ def _confirm(url: str, second_meeting: int) -> None:
                     confirms_item_id=first_item,
                 )
                 item = meetings.add_agenda_item(session, meeting=second, data=data)
-            meetings.give_notice(
-                session, meeting=second, text="Välkomna", today=SECOND_DAY - timedelta(days=30)
-            )
-            meetings.open_meeting(session, meeting=second, override_reason=None, now=opens)
-            members = [
-                m for m in session.scalars(select(Member).order_by(Member.id)) if m.is_current_on(SECOND_DAY)
-            ]
-            for member in members:
-                meetings.register_attendance(session, meeting=second, member_id=member.id)
-            question = VoteCreate(
-                method=VoteMethod.open,
-                question="Bekräftas ändringen av § 4?",
-                decision_kind=DecisionKind.STATUTE_CHANGE,
-                agenda_item_id=item.id,
-            )
-            rng = random.Random(2)
-            vote = votes.open_vote(
-                session, meeting=second, data=question, now=opens, tally_key_bits=512, rng=rng
-            )
-            for member in members:
-                ballot = BallotCreate(choice=Choice.YES)
-                votes.cast_vote(session, vote=vote, caster=member, data=ballot, now=opens, rng=rng)
-            actor = session.scalars(select(User).order_by(User.id)).first()
-            assert actor is not None
-            results.close_vote(
+            _hold_the_vote(
                 session,
-                vote=vote,
-                chair_casting_vote=None,
-                now=opens,
-                lot_seed=1,
-                shuffle_seed=1,
-                actor=actor,
+                second,
+                item.id,
+                "Bekräftas ändringen av § 4?",
+                opens=opens,
+                seed=2,
+                yes=lambda *_: True,
             )
     finally:
         engine.dispose()
