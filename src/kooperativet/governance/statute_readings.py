@@ -32,8 +32,8 @@ from kooperativet.governance.rules.terms import DecisionKind, MeetingKind, Outco
 
 
 @dataclass(frozen=True)
-class FirstAdoption:
-    """A statute change adopted in a first reading: its item, the vote and the day its meeting was held."""
+class ItemVote:
+    """A vote on a statute change, with its agenda item and meeting and the day that meeting was held."""
 
     item: AgendaItem
     vote: Vote
@@ -42,6 +42,11 @@ class FirstAdoption:
     @property
     def held_on(self) -> date:
         return held_day(self.meeting)
+
+
+@dataclass(frozen=True)
+class FirstAdoption(ItemVote):
+    """A statute change adopted in a first reading."""
 
 
 @dataclass(frozen=True)
@@ -85,16 +90,8 @@ def first_adoption(session: Session, *, item_id: int, lock: bool = False) -> Fir
 
 
 @dataclass(frozen=True)
-class Confirmation:
+class Confirmation(ItemVote):
     """The second reading that confirmed a first adoption: the item and vote at the later meeting."""
-
-    item: AgendaItem
-    vote: Vote
-    meeting: Meeting
-
-    @property
-    def held_on(self) -> date:
-        return held_day(self.meeting)
 
     @property
     def applies_from(self) -> date:
@@ -255,14 +252,17 @@ def _refuse_a_second_open_confirmation(session: Session, *, first: FirstAdoption
         )
 
 
-def reading_for(session: Session, *, vote: Vote, rulebook: Rulebook) -> VoteReading | None:
-    """The reading ``vote`` is under its rulebook: None when one meeting decides."""
+def reading_for(
+    session: Session, *, vote: Vote, rulebook: Rulebook, lock: bool = False
+) -> VoteReading | None:
+    """The reading ``vote`` is under its rulebook: None when one meeting decides. With ``lock`` the first
+    adoption a second reading confirms is read locked (``first_adoption``)."""
     item = session.get(AgendaItem, vote.agenda_item_id) if vote.agenda_item_id is not None else None
     confirms = item.confirms_item_id if item is not None else None
     reading = reading_of(rulebook, DecisionKind(vote.decision_kind), confirms=confirms is not None)
     if reading is None:
         return None
-    first = first_adoption(session, item_id=confirms) if confirms is not None else None
+    first = first_adoption(session, item_id=confirms, lock=lock) if confirms is not None else None
     return VoteReading(reading=reading, first=first)
 
 
@@ -270,17 +270,15 @@ def reading_for_closing(session: Session, *, vote: Vote, rulebook: Rulebook) -> 
     """The reading of a vote being closed. A second reading is the confirmation itself: its first
     adoption's item is locked (``first_adoption(lock=True)``) and must still be unconfirmed, or the close is
     refused (409 ``already_confirmed``) and the vote stays open."""
-    reading = reading_for(session, vote=vote, rulebook=rulebook)
+    reading = reading_for(session, vote=vote, rulebook=rulebook, lock=True)
     if reading is None or reading.reading is not Reading.SECOND or reading.first is None:
         return reading
-    first = first_adoption(session, item_id=reading.first.item.id, lock=True)
-    assert first is not None  # a first adoption's closed vote stays closed
-    if confirmation_of(session, first) is not None:
+    if confirmation_of(session, reading.first) is not None:
         raise Conflict(
-            f"the first adoption under agenda item {first.item.id} has already been confirmed",
+            f"the first adoption under agenda item {reading.first.item.id} has already been confirmed",
             code="already_confirmed",
         )
-    return VoteReading(reading=reading.reading, first=first)
+    return reading
 
 
 def result_fields(
