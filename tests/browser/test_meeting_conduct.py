@@ -35,6 +35,8 @@ def open_meeting_with_its_agenda(page: Page) -> str:
     page.get_by_role("button", name="Lägg till punkten").click()
     page.get_by_role("link", name="Närvaro och fullmakter").click()
     present = page.get_by_label("Närvarande medlem")
+    # all_inner_texts does not wait: read the options once the attendance page has come.
+    expect(present.locator("option", has_text="Alva")).to_have_count(1)
     present.select_option(
         label=next(o for o in present.locator("option").all_inner_texts() if o.startswith("Alva"))
     )
