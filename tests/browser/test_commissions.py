@@ -58,6 +58,8 @@ def test_alva_registers_a_commission_with_an_expense_and_its_receipt_and_hands_i
     expect(phone.get_by_role("cell", name="9 751,50").first).to_be_visible()  # 3 × 3 250,50 excl. VAT
     # The fee lines' sum under their cards reads as one line, its label beside its amount (it used to stand
     # right-aligned, with the amount under it on the left).
+    phone.wait_for_load_state("load")  # measured as a person sees it: before the stylesheet came, the label
+    # stood unstyled on a line of its own (a fresh-clone CI run measured it so)
     total = phone.locator("table.stack tfoot tr").first
     label, amount = total.locator("th").bounding_box(), total.locator("td").bounding_box()
     assert label is not None
