@@ -81,16 +81,15 @@ def test_a_meeting_with_an_open_vote_a_secret_ballot_and_an_election(
     assert_accessible(chair)
 
     chair.get_by_role("link", name="Närvaro och fullmakter").click()
-    for name in ("Alva", "Bertil", "Cleo"):
-        chair.get_by_label("Närvarande medlem").select_option(
-            label=next(
-                o
-                for o in chair.get_by_label("Närvarande medlem").locator("option").all_inner_texts()
-                if o.startswith(name)
-            )
+    for count, name in enumerate(("Alva", "Bertil", "Cleo"), start=1):
+        present = chair.get_by_label("Närvarande medlem")
+        # all_inner_texts does not wait: read the options once the attendance page has come.
+        expect(present.locator("option", has_text=name).first).to_be_attached()
+        present.select_option(
+            label=next(o for o in present.locator("option").all_inner_texts() if o.startswith(name))
         )
         chair.get_by_role("button", name="Registrera som närvarande").click()
-    expect(chair.get_by_text("Närvarande: 3, genom ombud: 0")).to_be_visible()
+        expect(chair.get_by_text(f"Närvarande: {count}, genom ombud: 0")).to_be_visible()
     assert_accessible(chair)
     # A proxy counts only with the member's signature: the box is required (the browser stops the form),
     # and, where a browser lets the form through all the same, the page refuses by the box.
