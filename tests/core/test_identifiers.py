@@ -36,6 +36,9 @@ def test_personal_identity_numbers_give_their_birth_date(
         ("19901314-1230", "not a real date"),
         ("1990051412", "12 digits"),
         ("19900514-12a0", "digits only"),
+        # Digits to ``str.isdigit`` that are no digits of a personnummer (``int`` refuses ``²``).
+        ("199005²4-1230", "digits only"),
+        ("١٩٩٠٠٥١٤-١٢٣٠", "digits only"),
     ],
 )
 def test_bad_personal_identity_numbers_say_why(given: str, reason: str) -> None:
@@ -52,6 +55,8 @@ def test_bad_personal_identity_numbers_say_why(given: str, reason: str) -> None:
         ("5000", "1234566", False),
         ("6000", "12345678", False),
         ("0999", "1234567", False),
+        ("60²0", "123456789", False),
+        ("6000", "12345678²", False),
     ],
 )
 def test_bank_accounts_are_checked_per_clearing_range(clearing: str, account: str, valid: bool) -> None:

@@ -143,3 +143,5 @@ def test_the_account_map_is_configuration_with_every_role() -> None:
         entries.AccountMap.of({role: account for role, account in custom.items() if role != "bank"})
     with pytest.raises(entries.InvalidAccountMap, match="not account numbers"):
         entries.AccountMap.of(custom | {"bank": "19 30"})
+    with pytest.raises(entries.InvalidAccountMap, match="not account numbers"):
+        entries.AccountMap.of(custom | {"bank": "193²"})  # a digit to str.isdigit, not to the accountant

@@ -57,6 +57,10 @@ def test_the_same_key_and_date_twice_is_a_conflict(session: Session) -> None:
         ("minimum_day_rate", "12.345", "two decimals"),
         ("pay_on", "sometimes", "one of payment, invoice"),
         ("pay_day", "31", "between 1 and 28"),
+        # A digit to ``str.isdigit`` that ``int`` cannot read, and more digits than ``int`` reads at all.
+        ("pay_day", "²", "whole number"),
+        ("pay_day", "-²", "whole number"),
+        ("pay_day", "9" * 10_000, "whole number"),
     ],
 )
 def test_bad_values_are_refused_with_the_reason(session: Session, key: str, value: str, reason: str) -> None:

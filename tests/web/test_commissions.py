@@ -453,6 +453,22 @@ def test_adding_a_line_keeps_what_was_typed_and_saves_nothing(
     assert assignments_of(session, alva.member) == []
 
 
+@pytest.mark.parametrize("which", ["²", "9" * 5_000, "2"])
+def test_a_remove_button_naming_no_line_removes_nothing_and_saves_nothing(
+    browser_client, session, make_member, theatre, which
+) -> None:
+    """A tampered button: a number no line has, a digit ``int`` cannot read, more digits than it reads."""
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    answer = posted(
+        browser_client, "/commissions/new", {**a_commission(theatre.id), "action": f"remove_line:{which}"}
+    )
+    assert answer.status_code == 200
+    assert 'name="lines.1.description"' in answer.text
+    assert 'value="Teknikerhjälp"' in answer.text
+    assert assignments_of(session, alva.member) == []
+
+
 def test_a_draft_is_handed_in_after_its_warnings_are_shown(
     browser_client, session, make_member, theatre
 ) -> None:

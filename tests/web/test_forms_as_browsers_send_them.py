@@ -195,6 +195,19 @@ def test_an_id_too_large_for_the_database_in_the_address_is_the_not_found_page(
     assert "Sidan finns inte, eller så är den inte din att se." in answer.text
 
 
+@pytest.mark.parametrize("typed", ["²", "9" * 10_000])
+def test_a_commission_no_number_can_name_in_the_invoice_form_is_the_not_found_page(
+    browser_client, office, typed
+) -> None:
+    """``²`` is a digit to ``str.isdigit`` and not to ``int``; ``int`` reads no more than 4 300 digits."""
+    answer = billing.post(
+        browser_client, "/office/invoices/new", {"assignment_id": typed}, page="/office/payments"
+    )
+    assert not is_problem_json(answer)
+    assert answer.status_code == 404
+    assert "Sidan finns inte, eller så är den inte din att se." in answer.text
+
+
 def test_a_client_id_too_large_for_the_database_is_refused_by_its_field(
     browser_client, session, alva, theatre
 ) -> None:

@@ -272,6 +272,34 @@ def test_a_ballot_without_a_choice_or_from_someone_absent_is_refused_by_its_fiel
     assert votes.voted_count(session, vote=session.get(Vote, vote_id)) == 0
 
 
+@pytest.mark.parametrize("typed", ["²", "9" * 10_000])
+def test_a_ballot_for_a_member_no_number_can_name_is_refused_by_its_field(
+    board: TestClient, voters: list[TestClient], meeting: Meeting, session, typed: str
+) -> None:
+    """A tampered "on behalf of": a digit ``int`` cannot read, or more digits than it reads."""
+    vote_id = open_vote(board, meeting, method="open", question="Sommarfest?", decision_kind="ordinary")
+    page = f"/meetings/votes/{vote_id}"
+    refused = post(voters[0], page, f"{page}/ballot", {"choice": "yes", "voter": typed})
+    assert refused.status_code == 422
+    assert (
+        '<p class="error" id="e-voter">Du har ingen fullmakt för den här medlemmen vid mötet.' in refused.text
+    )
+    assert votes.voted_count(session, vote=session.get(Vote, vote_id)) == 0
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 10_000])
+def test_attendance_of_a_member_no_number_can_name_is_refused_by_its_field(
+    board: TestClient, meeting: Meeting, session, typed: str
+) -> None:
+    attendance = f"/meetings/{meeting.id}/attendance"
+    present = len(meeting.attendance)
+    refused = post(board, attendance, attendance, {"present_member_id": typed})
+    assert refused.status_code == 422
+    assert '<p class="error" id="e-present_member_id">Välj en medlem i listan.</p>' in refused.text
+    session.expire_all()
+    assert len(session.get_one(Meeting, meeting.id).attendance) == present
+
+
 def test_an_election_ballot_naming_too_many_candidates_is_refused_and_nothing_is_stored(
     board: TestClient, voters: list[TestClient], meeting: Meeting, small_keys, session
 ) -> None:

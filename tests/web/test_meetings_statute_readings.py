@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -108,6 +109,24 @@ def test_the_item_form_offers_the_first_adoption_and_refuses_another_text_by_its
     assert "Förslaget antogs i första behandlingen." in first_page.text
     assert "Ändringen gäller när nästa föreningsstämma antar samma förslag" in first_page.text
     assert "minst 2/3 av de avgivna rösterna" in first_page.text
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 10_000, "första"])
+def test_a_first_adoption_no_number_can_name_is_refused_by_its_field_and_nothing_is_added(
+    board: TestClient, assembly: Assembly, session: Session, clock, typed: str
+) -> None:
+    """A tampered choice: not silently a plain item, and no 500 from ``int`` (``²``, 10 000 digits)."""
+    two_meeting_rulebook(session)
+    meeting = plan(session, title="Årsmöte 2026")
+    page = f"/meetings/{meeting.id}/items"
+    fields = {"kind": "board_proposal", "title": "Ny lydelse av § 4", "statute_change": "1", "text": PROPOSAL}
+    refused = post(board, page, page, {**fields, "confirms_item_id": typed})
+    assert refused.status_code == 422
+    assert (
+        '<p class="error" id="e-confirms_item_id">Välj en stadgeändring som en tidigare föreningsstämma antog'
+        in refused.text
+    )
+    assert session.scalar(select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == meeting.id)) == 0
 
 
 def test_a_general_meeting_held_since_is_refused_by_its_field(

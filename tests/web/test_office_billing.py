@@ -464,6 +464,18 @@ def test_a_file_that_is_not_camt054_is_refused_by_the_field(browser_client, sess
     assert session.scalar(select(func.count()).select_from(UnmatchedBankEntry)) == 0
 
 
+@pytest.mark.parametrize("count", ["²", "9" * 5_000])
+def test_import_counts_no_number_can_hold_in_the_address_show_the_page_without_them(
+    browser_client, treasurer, count
+) -> None:
+    """The counts after an import travel in the address; a tampered one is left out, not a 500."""
+    counts = "partly_paid=0&unmatched=0&already_imported=0&after=0"
+    assert 'id="import-heading"' in browser_client.get(f"/office/payments?matched=1&{counts}").text
+    answer = browser_client.get(f"/office/payments?matched={count}&{counts}")
+    assert answer.status_code == 200
+    assert 'id="import-heading"' not in answer.text
+
+
 def unmatched(session, treasurer, amount: str = "700.00") -> UnmatchedBankEntry:
     entry = UnmatchedBankEntry(
         bank_entry_reference=f"BANK-{amount}",

@@ -104,6 +104,27 @@ def test_a_form_without_the_version_confirms_nothing(
     assert session.get_one(Member, alva.member.id).bank_account_number == "123456789"
 
 
+def test_a_version_no_number_can_hold_confirms_nothing(
+    browser_client: TestClient, session: Session, make_user, make_member
+) -> None:
+    """A tampered version of more digits than ``int`` reads is a version nobody read, not a 500."""
+    alva = make_member()
+    karin = _client(browser_client, make_user(Role.treasurer))
+    _enter(karin, alva.member.id, bank_clearing_number="5000", bank_account_number="1234560")
+    admin = _client(browser_client, make_user(Role.admin))
+    page = admin.get(f"/office/members/{alva.member.id}").text
+
+    refused = admin.post(
+        f"/office/members/{alva.member.id}/confirm-account",
+        data={"version": "9" * 10_000, "csrf_token": form_token(page)},
+    )
+
+    assert refused.status_code == 409
+    assert SWAPPED in refused.text
+    session.expire_all()
+    assert session.get_one(Member, alva.member.id).bank_account_number == "123456789"
+
+
 def test_a_removal_waits_on_the_office_pages_and_the_members_own_and_another_person_confirms_it(
     browser_client: TestClient, session: Session, make_user, make_member
 ) -> None:

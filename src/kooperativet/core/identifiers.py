@@ -34,6 +34,11 @@ def _digits(value: str) -> str:
     return re.sub(r"[\s\-+]", "", value)
 
 
+def _only_digits(value: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes ``²`` and ``٣``, which ``int`` and the checks refuse."""
+    return value.isascii() and value.isdigit()
+
+
 def parse_personal_identity(value: str) -> PersonalIdentity:
     """A personnummer or samordningsnummer with century (``YYYYMMDD-NNNN``); birth date derived.
 
@@ -41,7 +46,7 @@ def parse_personal_identity(value: str) -> PersonalIdentity:
     people often omit, and the AGI needs all twelve digits.
     """
     digits = _digits(value)
-    if not digits.isdigit():
+    if not _only_digits(digits):
         raise InvalidIdentifier("must contain digits only (YYYYMMDD-NNNN)")
     if len(digits) == 10:
         raise InvalidIdentifier("give all 12 digits with the century (YYYYMMDD-NNNN)")
@@ -98,7 +103,7 @@ def parse_bank_account(*, clearing_number: str, account_number: str) -> BankAcco
     """A Swedish bank account, checked against Bankgirot's rules per clearing-number range."""
     clearing = _digits(clearing_number)
     account = _digits(account_number)
-    if not clearing.isdigit() or not account.isdigit():
+    if not _only_digits(clearing) or not _only_digits(account):
         raise InvalidIdentifier("clearing and account numbers must be digits")
     try:
         bankkonto.validate(clearing, account)
@@ -110,7 +115,7 @@ def parse_bank_account(*, clearing_number: str, account_number: str) -> BankAcco
 def normalise_bankgiro(value: str) -> str:
     """A bankgiro number as ``NNN-NNNN`` or ``NNNN-NNNN`` (7–8 digits, Luhn check digit)."""
     digits = _digits(value)
-    if not digits.isdigit() or len(digits) not in (7, 8):
+    if not _only_digits(digits) or len(digits) not in (7, 8):
         raise InvalidIdentifier("a bankgiro number has 7 or 8 digits")
     if not luhn.is_valid(digits):
         raise InvalidIdentifier("the bankgiro check digit is wrong")

@@ -94,7 +94,7 @@ class AccountMap:
 
 
 def _is_account(number: object) -> bool:
-    return isinstance(number, str) and number.isdigit() and 1 <= len(number) <= 10
+    return isinstance(number, str) and number.isascii() and number.isdigit() and 1 <= len(number) <= 10
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -368,8 +368,14 @@ def _amount(spec: ParameterSpec, value: str) -> str:
     return str(amount)
 
 
+#: No parameter is a whole number of more digits (days, months, percents); ``int`` refuses beyond 4 300.
+MAX_INTEGER_DIGITS = 18
+
+
 def _integer(spec: ParameterSpec, value: str) -> str:
-    if not value.lstrip("-").isdigit():
+    digits = value.removeprefix("-")
+    # ASCII digits only (``²`` is a digit to ``isdigit``, not to ``int``), and few enough for ``int`` to read.
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_INTEGER_DIGITS:
         raise InvalidParameterValue(f"{spec.key} must be a whole number")
     number = int(value)
     if (spec.minimum is not None and number < spec.minimum) or (

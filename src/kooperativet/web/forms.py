@@ -33,6 +33,16 @@ def beyond_any_id(text: str) -> bool:
     )
 
 
+def stored_integer(text: str) -> int | None:
+    """The whole number ``text`` holds if an integer column can hold it (an id, a version), else None.
+    ``str.isdigit`` alone is not enough: ``²`` is a digit to it and not to ``int``, and ``int`` refuses a
+    number of more than 4 300 digits."""
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()) or beyond_any_id(digits):
+        return None
+    return int(digits.lstrip("0") or "0")
+
+
 class BrowserRequest(Request):
     """A request whose posted form reads with the line ends the services keep (``\\n``). A browser sends a
     textarea's line breaks as CR LF (HTML normalises every newline in a submitted form to CR LF), and the

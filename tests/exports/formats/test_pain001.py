@@ -170,6 +170,7 @@ def test_the_bban_is_clearing_and_account_number_and_the_member_id_four_digits(
         pain001.MemberAccount(clearing_number="83A7", account_number="1234567890"),
         pain001.MemberAccount(clearing_number="832", account_number="1234567890"),
         pain001.MemberAccount(clearing_number=None, account_number=None),
+        pain001.MemberAccount(clearing_number="8327", account_number="12345²"),  # a digit to str.isdigit
     ],
 )
 def test_an_account_that_is_not_digits_is_refused(account: pain001.MemberAccount) -> None:

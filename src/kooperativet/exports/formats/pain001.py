@@ -112,7 +112,8 @@ def creditor_account(account: MemberAccount) -> CreditorAccount:
         return CreditorAccount(iban=_compact(account.iban))
     clearing = _SEPARATORS.sub("", account.clearing_number or "")
     number = _SEPARATORS.sub("", account.account_number or "")
-    if not (clearing.isdigit() and len(clearing) >= 4 and number.isdigit()):
+    # ASCII digits only: ``str.isdigit`` also takes ``²``, which no bank reads.
+    if not (re.fullmatch(r"[0-9]{4,}", clearing) and re.fullmatch(r"[0-9]+", number)):
         raise InvalidPaymentFile(
             f"account {account.clearing_number}-{mask_account(account.account_number or '')} is not a "
             "clearing number and an account number in digits"

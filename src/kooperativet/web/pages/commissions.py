@@ -31,7 +31,7 @@ from kooperativet.web import commission_form as cf
 from kooperativet.web import commission_refusals as refusals
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted
+from kooperativet.web.forms import PageRoute, Posted, stored_integer
 from kooperativet.web.i18n import request_language, translations
 from kooperativet.web.reads import commissions as reads
 from kooperativet.web.templating import render
@@ -281,6 +281,13 @@ def _status(exc: DomainError) -> int:
     return 409 if exc.code == "version_conflict" else 422
 
 
+def _row(which: str, count: int) -> int | None:
+    """The row of ``count`` a remove button names, or None for a number no row has (a tampered button:
+    ``²``, or more digits than ``int`` reads)."""
+    number = stored_integer(which)
+    return number if number is not None and number < count else None
+
+
 def _rearranged(form: cf.CommissionForm) -> cf.CommissionForm:
     """Add or remove a line or an expense row; nothing is saved."""
     action, _, which = form.action.partition(":")
@@ -289,11 +296,11 @@ def _rearranged(form: cf.CommissionForm) -> cf.CommissionForm:
     elif action == "add_expense":
         form.expenses.append(cf.blank_expense())
         form.receipts.append(None)
-    elif action == "remove_line" and which.isdigit() and int(which) < len(form.lines):
-        del form.lines[int(which)]
-    elif action == "remove_expense" and which.isdigit() and int(which) < len(form.expenses):
-        del form.expenses[int(which)]
-        del form.receipts[int(which)]
+    elif action == "remove_line" and (line := _row(which, len(form.lines))) is not None:
+        del form.lines[line]
+    elif action == "remove_expense" and (expense := _row(which, len(form.expenses))) is not None:
+        del form.expenses[expense]
+        del form.receipts[expense]
     if not form.lines:
         form.lines.append(cf.blank_line())
     return form

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today
+from kooperativet.errors import RuleViolation
 from kooperativet.governance import mail, meetings, standard_agenda, start_time, statute_readings
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
 from kooperativet.governance.models import AgendaItemKind, Meeting, MeetingStatus
@@ -27,7 +28,7 @@ from kooperativet.governance.schemas.meetings import (
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
 from kooperativet.web.form_attempt import attempt
-from kooperativet.web.forms import PageRoute
+from kooperativet.web.forms import PageRoute, stored_integer
 from kooperativet.web.pages.meetings import Runner, meeting_page, refused_on_meeting_page, see_other, show
 from kooperativet.web.templating import gettext
 
@@ -217,7 +218,11 @@ def add_agenda_item(
     }
 
     def add() -> None:
-        confirms = int(confirms_item_id) if confirms_item_id.isdigit() else None
+        confirms = stored_integer(confirms_item_id)
+        if confirms is None and confirms_item_id.strip():  # a tampered choice names no first adoption
+            raise RuleViolation(
+                "the chosen item is no first adoption", code="not_a_first_adoption", field="confirms_item_id"
+            )
         data = AgendaItemCreate.model_validate(
             {
                 "kind": kind,

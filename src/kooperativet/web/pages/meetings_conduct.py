@@ -21,7 +21,7 @@ from kooperativet.governance.schemas.meetings import (
 )
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.form_attempt import attempt
-from kooperativet.web.forms import PageRoute
+from kooperativet.web.forms import PageRoute, stored_integer
 from kooperativet.web.pages.meetings import Runner, refused_on_meeting_page, see_other, show
 from kooperativet.web.pages.meetings_board import blank
 from kooperativet.web.reads import meetings as read
@@ -121,9 +121,10 @@ def register_attendance(
     values = {**dict.fromkeys(ATTENDANCE_FIELDS, ""), "present_member_id": present_member_id}
 
     def register() -> None:
-        if not present_member_id.isdigit():
+        member_id = stored_integer(present_member_id)
+        if member_id is None:
             raise RuleViolation("choose a member", code="unknown_member", field="member_id")
-        meetings.register_attendance(session, meeting=meeting, member_id=int(present_member_id))
+        meetings.register_attendance(session, meeting=meeting, member_id=member_id)
 
     attempt(
         request,

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.auth.models import User
-from kooperativet.errors import DomainError
+from kooperativet.errors import DomainError, RuleViolation
 from kooperativet.governance import meetings, members, reads, results, statute_readings, verification, votes
 from kooperativet.governance.board import voting_board
 from kooperativet.governance.models import Meeting, Vote, VoteMethod, VoteStatus
@@ -22,7 +22,7 @@ from kooperativet.governance.schemas.votes import BallotCreate, VoteClose
 from kooperativet.parties.models import Member
 from kooperativet.web.dependencies import CheckedForm, WebUser
 from kooperativet.web.form_attempt import attempt
-from kooperativet.web.forms import PageRoute
+from kooperativet.web.forms import PageRoute, stored_integer
 from kooperativet.web.meeting_words import majority_words
 from kooperativet.web.pages.meetings import Runner, see_other, show
 from kooperativet.web.reads import meetings as read
@@ -167,7 +167,10 @@ def cast_ballot(
 
     def cast() -> tuple[str | None, str | None]:
         caster = members.member_of(session, user=user)
-        on_behalf = int(voter) if voter.isdigit() and int(voter) != caster.id else None
+        voter_id = stored_integer(voter)
+        if voter_id is None and voter.strip():  # a tampered choice names no member she holds a proxy for
+            raise RuleViolation("you hold no proxy for this member", code="no_proxy", field="voter")
+        on_behalf = voter_id if voter_id is not None and voter_id != caster.id else None
         payload: dict[str, Any] = {"on_behalf_of_member_id": on_behalf}
         if vote.method == VoteMethod.election:
             payload["candidates"] = candidates or []

@@ -23,7 +23,7 @@ from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdat
 from kooperativet.privacy.removal import retention_end
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, field_errors
+from kooperativet.web.forms import PageRoute, Posted, field_errors, stored_integer
 from kooperativet.web.i18n import N_
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts
@@ -203,7 +203,7 @@ def confirm_account(
             session,
             member=member,
             # A form without the version it was read at (a page from before) confirms nothing unseen either.
-            version=int(version) if version.isdecimal() else 0,
+            version=stored_integer(version) or 0,
             actor=user,
             now=now,
         )

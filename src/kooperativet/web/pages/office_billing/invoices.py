@@ -28,7 +28,7 @@ from kooperativet.invoices.schemas import InvoiceIssue, InvoiceSort, PaymentCrea
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, decimal_text
+from kooperativet.web.forms import PageRoute, Posted, decimal_text, stored_integer
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
@@ -359,6 +359,7 @@ def _is_not_zero(typed: str) -> bool:
 
 
 def _id(value: str) -> int:
-    if not value.isdigit():
+    number = stored_integer(value)
+    if number is None:  # a tampered form: it names no commission
         raise NotFound("no such commission")
-    return int(value)
+    return number

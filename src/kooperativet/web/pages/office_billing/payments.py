@@ -18,7 +18,7 @@ from kooperativet.invoices.router import MAX_CAMT054_BYTES
 from kooperativet.invoices.schemas import BankEntryAssign, BankEntryNotOurs
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted
+from kooperativet.web.forms import PageRoute, Posted, stored_integer
 from kooperativet.web.i18n import request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
@@ -51,8 +51,9 @@ def payments_page(
 ) -> Response:
     imported = {name: request.query_params.get(name) for name in IMPORT_COUNTS}
     context = _context(session, user=user, window=window, today=today)
-    if after is not None and all(v is not None and v.isdigit() for v in imported.values()):
-        context["imported"] = {name: int(value or 0) for name, value in imported.items()}
+    counts = {name: stored_integer(value or "") for name, value in imported.items()}
+    if after is not None and all(count is not None for count in counts.values()):
+        context["imported"] = counts
         context["left_unmatched"] = reads.unmatched_after(session, entry_id=after)
     return page(request, "office/payments.html", context)
 
