@@ -32,6 +32,7 @@ from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import AgendaItemCreate, MotionCreate
 from kooperativet.knowledge.bank import default_bank
 from kooperativet.parameters.catalog import CATALOG
+from kooperativet.web import commission_form as cf
 from kooperativet.web import forms
 from kooperativet.web.dependencies import CSRF_FIELD
 from kooperativet.web.install import PAGE_ROUTERS
@@ -50,38 +51,15 @@ clock = governance.clock
 POSTED = sorted(
     (route for route in page_routes(PAGE_ROUTERS) if "POST" in route.methods), key=lambda r: r.path
 )
-#: A handler that walks the form for its numbered rows (``commission_form.read_form``) reads no field by name.
+#: A handler that walks the form for its numbered rows (``commission_form.read_form``) reads no field by name:
+#: its fields are the form's own, with a first row of each kind and a line far beyond any row.
 COMMISSION_FIELDS = (
-    "title",
-    "description",
-    "client_id",
-    "period_start",
-    "period_end",
-    "place",
-    "extent_quantity",
-    "extent_unit",
-    "buyer_reference",
+    *cf.COMMISSION_FIELDS,
     "version",
-    "client.name",
-    "client.kind",
-    "client.organisation_number",
-    "client.country",
-    "client.public_sector",
-    "client.email",
-    "client.postal_code",
-    "lines.0.description",
-    "lines.0.quantity",
-    "lines.0.unit",
-    "lines.0.unit_price",
-    "lines.0.vat",
-    "lines.0.exemption_reason",
+    *(f"client.{name}" for name in cf.CLIENT_FIELDS),
+    *(f"lines.0.{name}" for name in cf.LINE_FIELDS),
     "lines.7.quantity",
-    "expenses.0.spent_on",
-    "expenses.0.description",
-    "expenses.0.amount",
-    "expenses.0.vat_rate",
-    "expenses.0.reinvoice",
-    "expenses.0.receipt",
+    *(f"expenses.0.{name}" for name in (*cf.EXPENSE_FIELDS, "receipt")),
 )
 ROW_FIELDS = {
     "/commissions/new": COMMISSION_FIELDS,
