@@ -1,0 +1,228 @@
+"""Every page of the web interface, asked for with what a person could type into the address bar or a tampered
+link could hold (Hypothesis): the values of the form sweep (``sweeping``) in every query parameter a page
+reads, parameters missing, repeated or unknown, and ids of real rows, of none and beyond any id in the path.
+No answer is a 500; a refusal answers as a page (HTML), never the API's JSON; and a page that sends the
+browser on sends it to an address of this site, never to one a link chose (``next``).
+
+The parameters a page reads are found by asking for it and recording what it asked the address for — the
+parameters its handler declares and those a handler or template reads itself (``?saved=1``) — once with none
+and again with each found one set, since a template may read one only when another is there. The signed-in
+person holds every office role and is a member on the board, so that every page reaches its handler."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from starlette import requests
+from starlette.datastructures import QueryParams
+
+from kooperativet.payroll import service as payroll_service
+from kooperativet.web.install import PAGE_ROUTERS
+from tests.payroll import conftest as payroll
+from tests.web import sweeping
+from tests.web.conftest import sign_in
+from tests.web.sweeping import World, address, ids_of, is_a_page, parameters, text_values
+from tests.web.test_forms_as_browsers_send_them import page_routes
+
+seller = sweeping.seller
+library = sweeping.library
+rulebook = sweeping.rulebook
+clock = sweeping.clock
+everyone = sweeping.everyone
+world = sweeping.world
+paid_assignment = payroll.paid_assignment
+
+
+@pytest.fixture
+def client_record(library):
+    """The client of the run's paid work: the sweep's own, whose organisation number is the shared one's."""
+    return library
+
+
+PAGES = sorted((route for route in page_routes(PAGE_ROUTERS) if "GET" in route.methods), key=lambda r: r.path)
+#: Names no page reads, sent beside the ones it does: a page must not trip on what it does not know.
+UNKNOWN = ["x", "page[]", "", "utm_source", "%", "a.b", "å"]
+REDIRECTS = (301, 302, 303, 307, 308)
+#: The longest value sent: uvicorn refuses a request whose first line is longer than 16 KiB (h11's limit)
+#: before any page sees it, and a value is sent percent-encoded, up to six times as long.
+LONGEST = 1_000
+#: How many times a page is asked for with every parameter found so far set, to find those read only
+#: beside another.
+ROUNDS = 3
+
+
+class RecordingQuery(QueryParams):
+    """An address's query that notes every parameter a page asks it for."""
+
+    asked: set[str] | None = None
+
+    def _note(self, key: object) -> None:
+        if RecordingQuery.asked is not None and isinstance(key, str):
+            RecordingQuery.asked.add(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._note(key)
+        return super().get(key, default)
+
+    def getlist(self, key: Any) -> list[Any]:
+        self._note(key)
+        return super().getlist(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._note(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: Any) -> bool:
+        self._note(key)
+        return super().__contains__(key)
+
+
+@contextmanager
+def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
+    asked: set[str] = set()
+    monkeypatch.setattr(requests, "QueryParams", RecordingQuery)
+    RecordingQuery.asked = asked
+    try:
+        yield asked
+    finally:
+        RecordingQuery.asked = None
+
+
+@pytest.fixture
+def pages_world(world: World, session, everyone, make_member, paid_assignment) -> World:
+    """The sweep's rows and an approved payroll run with its payslips, for the run's and payslips' pages."""
+    worker = make_member()
+    paid_assignment(worker.member, "20000.00")
+    draft = payroll_service.create_run(
+        session,
+        today=sweeping.TODAY,
+        pay_date=sweeping.TODAY,
+        pay_on=None,
+        created_by_id=everyone.user.id,
+    ).run
+    run = payroll_service.approve_run(
+        session, run_id=draft.id, approved_by_id=make_member().user.id, now=datetime.now(UTC)
+    )
+    [payslip] = payroll_service.run_payslips(session, run_id=run.id)
+    session.flush()
+    return World(
+        ids={
+            **world.ids,
+            "run_id": [str(run.id)],
+            "payslip_id": [str(payslip.id)],
+            "language": ["sv", "en"],
+        },
+        named=world.named,
+    )
+
+
+def read_parameters(client: TestClient, route: APIRoute, path: str, monkeypatch) -> list[str]:
+    """The query parameters the page at ``path`` reads: declared by its handler or read by it or its
+    template, found by asking for it with none and then with every one found so far."""
+    declared = {param.alias for param in route.dependant.query_params}
+    with recording(monkeypatch) as asked:
+        answer = client.get(path)
+        assert answer.status_code < 500, answer.text[:500]
+        for _ in range(ROUNDS):
+            before = set(asked)
+            client.get(path, params=dict.fromkeys(before | declared, "1"))
+            if asked == before:
+                break
+    return sorted(asked | declared)
+
+
+def is_on_this_site(location: str) -> bool:
+    """An address the browser is sent to stays on this site: a path of it (not ``//host``, which a browser
+    reads as another site, nor ``/\\host``, which some read so) or the site's own host."""
+    parts = urlsplit(location)
+    if parts.scheme or parts.netloc:
+        return parts.scheme in ("http", "https") and parts.netloc == "testserver"
+    return location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+def cases() -> Iterator[Any]:
+    for route in PAGES:
+        yield pytest.param(route, id=route.path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("route", list(cases()))
+def test_a_page_asked_for_with_anything_in_its_address_gets_a_page_never_a_server_error(
+    browser_client: TestClient,
+    everyone,
+    pages_world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    route: APIRoute,
+) -> None:
+    names = parameters(route)
+    real = {name: ids_of("real", pages_world, name)[0] for name in names}
+    read = read_parameters(browser_client, route, address(route, real), monkeypatch)
+    path_values = st.fixed_dictionaries(
+        {
+            name: st.sampled_from(3 * ids_of("real", pages_world, name) + ids_of("absent", pages_world, name))
+            for name in names
+        }
+    )
+    values = text_values(pages_world.every_id()).map(lambda value: value[:LONGEST])
+    value_lists = st.lists(values, min_size=0, max_size=2)
+    queries = st.fixed_dictionaries(
+        {},
+        optional={
+            **{name: st.lists(values, min_size=1, max_size=2) for name in read},
+            **dict.fromkeys(UNKNOWN, value_lists),
+        },
+    )
+
+    @given(path=path_values, query=queries)
+    @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def asked_for(path: dict[str, str], query: dict[str, list[str]]) -> None:
+        url = address(route, path)
+        if browser_client.get("/me").status_code != 200:  # a page signed her out (the language's next)
+            browser_client.cookies.clear()
+            sign_in(browser_client, everyone.user.email)
+        answer = browser_client.get(url, params=query)
+        shown = f"{url} {query!r:.300} -> {answer.status_code} {answer.headers} {answer.text[:500]}"
+        assert answer.status_code < 500, shown
+        if answer.status_code in REDIRECTS:
+            assert is_on_this_site(answer.headers["location"]), shown
+        elif answer.status_code >= 400:
+            assert is_a_page(answer), shown
+
+    asked_for()
+
+
+def test_every_page_is_swept_and_the_parameters_read_beside_others_are_found(
+    browser_client: TestClient, everyone, pages_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert len(PAGES) > 75
+    member = next(route for route in PAGES if route.path == "/office/members/{member_id:int}")
+    path = address(member, {"member_id": pages_world.ids["member_id"][0]})
+    # The member's page reads "invited" only when "registered" is there (the notice after registering her).
+    assert {"registered", "invited", "saved", "confirmed"} <= set(
+        read_parameters(browser_client, member, path, monkeypatch)
+    )
+
+
+@pytest.mark.parametrize(
+    ("location", "on_site"),
+    [
+        ("/office", True),
+        ("http://testserver/me", True),
+        ("//evil.example/x", False),
+        ("/\\evil.example", False),
+        ("https://evil.example/", False),
+        ("javascript:alert(1)", False),
+        ("office", False),
+    ],
+)
+def test_an_address_on_this_site_is_told_from_one_elsewhere(location: str, on_site: bool) -> None:
+    assert is_on_this_site(location) is on_site
