@@ -124,3 +124,29 @@ def test_a_unique_constraint_that_catches_a_race_is_a_409_and_any_other_refusal_
     assert "Någon annan gjorde samma sak i samma ögonblick" in raced_page.text
     assert broken_page.status_code == 500
     assert broken_page.headers["content-type"].startswith("text/html")
+
+
+def test_data_and_files_are_not_sniffed_nor_their_address_told_to_other_sites(
+    api: TestClient, make_member, settings: Settings
+) -> None:
+    actor = make_member()
+    record = api.get("/api/v1/members/me", headers=actor.headers)
+    assert record.headers["x-content-type-options"] == "nosniff"
+    assert record.headers["referrer-policy"] == "same-origin"
+    assert "content-security-policy" not in record.headers  # JSON is not a page
+    too_large = api.post(
+        "/api/v1/auth/token",
+        content=b"x" * (settings.max_request_bytes + 1),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert too_large.status_code == 413
+    assert too_large.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_api_documentation_keeps_its_inline_start_but_is_never_framed(api: TestClient) -> None:
+    for path in ("/docs", "/redoc"):
+        docs = api.get(path)
+        assert docs.status_code == 200, path
+        policy = docs.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy, path
+        assert "script-src" not in policy, path  # its viewer starts with an inline script

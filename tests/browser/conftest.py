@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from kooperativet import encryption
 from kooperativet.config import Settings
@@ -122,9 +122,33 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+# Notes on the page, from before its first script runs, what its Content-Security-Policy refused (a script,
+# a style, an image the page asked for): the pages must need nothing the policy refuses (api/edge.py). An
+# init script is Playwright's own and is not itself refused.
+_WATCH_THE_POLICY = """
+window.__refused = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__refused.push(`${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + (event.sample ? `: ${event.sample}` : ""));
+});
+"""
+
+
+def watch_the_policy(context: BrowserContext) -> BrowserContext:
+    context.add_init_script(_WATCH_THE_POLICY)
+    return context
+
+
+def assert_nothing_refused(page: Page) -> None:
+    """The page as it is now needed nothing its Content-Security-Policy refused."""
+    page.wait_for_load_state("load")
+    refused = page.evaluate("window.__refused")
+    assert refused == [], f"{page.url}: {refused}"
+
+
 @pytest.fixture
 def page(browser: Browser, live_url: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_url, viewport=DESKTOP, locale="sv-SE")
+    context = watch_the_policy(browser.new_context(base_url=live_url, viewport=DESKTOP, locale="sv-SE"))
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -133,8 +157,8 @@ def page(browser: Browser, live_url: str) -> Iterator[Page]:
 
 @pytest.fixture
 def phone(browser: Browser, live_url: str) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=live_url, viewport=PHONE, locale="sv-SE", is_mobile=True, has_touch=True
+    context = watch_the_policy(
+        browser.new_context(base_url=live_url, viewport=PHONE, locale="sv-SE", is_mobile=True, has_touch=True)
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

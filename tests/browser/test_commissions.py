@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, assert_accessible, page_width, screenshot, sign_in
+from tests.browser.conftest import (
+    PHONE,
+    assert_accessible,
+    assert_nothing_refused,
+    page_width,
+    screenshot,
+    sign_in,
+)
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -40,6 +47,7 @@ def test_alva_registers_a_commission_with_an_expense_and_its_receipt_and_hands_i
     phone.get_by_label("Moms", exact=True).select_option(label="25 % moms")
     phone.get_by_role("button", name="Lägg till ett utlägg").click()
     expect(phone.get_by_role("heading", name="Nytt utlägg 1")).to_be_visible()
+    assert_nothing_refused(phone)  # htmx added the row under the page's Content-Security-Policy
     phone.get_by_label("Datum på kvittot").fill("2026-12-01")
     phone.get_by_label("Vad du betalade för").fill("Gelé och filter")
     phone.get_by_label("Belopp inkl. moms (kr)").fill("389,00")

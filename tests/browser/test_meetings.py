@@ -17,9 +17,11 @@ from tests.browser.conftest import (
     DESKTOP,
     assert_accessible,
     assert_fits_the_screen,
+    assert_nothing_refused,
     page_width,
     screenshot,
     sign_in,
+    watch_the_policy,
 )
 
 CHAIR = "ordforande@interimkultur.example.se"
@@ -31,7 +33,10 @@ CANDIDATES = ("Revisionsbyrån Öst", "Revisionsbyrån Nord")
 @pytest.fixture
 def members(browser: Browser, live_url: str) -> Iterator[dict[str, Page]]:
     """Alva, Bertil and Cleo, each signed in in a browser context of her or his own."""
-    contexts = [browser.new_context(base_url=live_url, viewport=DESKTOP, locale="sv-SE") for _ in MEMBERS]
+    contexts = [
+        watch_the_policy(browser.new_context(base_url=live_url, viewport=DESKTOP, locale="sv-SE"))
+        for _ in MEMBERS
+    ]
     pages = {}
     for email, context in zip(MEMBERS, contexts, strict=True):
         page = context.new_page()
@@ -169,6 +174,7 @@ def test_a_meeting_with_an_open_vote_a_secret_ballot_and_an_election(
             receipt = member.locator("#receipt").inner_text()
             assert len(receipt) == 64
             assert_accessible(member)
+            assert_nothing_refused(member)
         member.goto(election_url)
         member.get_by_label(CANDIDATES[0] if name != "cleo" else CANDIDATES[1]).check()
         member.get_by_role("button", name="Lägg min röst").click()
@@ -177,6 +183,7 @@ def test_a_meeting_with_an_open_vote_a_secret_ballot_and_an_election(
     # The chair's page asks for the turnout every five seconds: it shows the last vote without a reload.
     chair.goto(election_url)
     expect(chair.locator("#turnout")).to_contain_text("3 av 3 har röstat.", timeout=12_000)
+    assert_nothing_refused(chair)  # the turnout's htmx polling runs under the page's policy
     chair.get_by_label("Rösträknarnas lösenfras").fill(PASSPHRASE)
     chair.get_by_role("button", name="Avsluta omröstningen och räkna").click()
     expect(chair.get_by_text(f"Vald: {CANDIDATES[0]}")).to_be_visible()

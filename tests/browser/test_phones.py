@@ -14,7 +14,14 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import PHONE, assert_fits_the_screen, screenshot, sign_in
+from tests.browser.conftest import (
+    PHONE,
+    assert_fits_the_screen,
+    assert_nothing_refused,
+    screenshot,
+    sign_in,
+    watch_the_policy,
+)
 
 MEMBER = "alva@example.se"
 TREASURER = "kassor@interimkultur.example.se"
@@ -94,8 +101,10 @@ def phones(browser: Browser, live_url: str) -> Iterator[dict[str, Page]]:
     contexts = []
     pages: dict[str, Page] = {}
     for email in (MEMBER, TREASURER, BOARD, ADMIN):
-        context = browser.new_context(
-            base_url=live_url, viewport=PHONE, locale="sv-SE", is_mobile=True, has_touch=True
+        context = watch_the_policy(
+            browser.new_context(
+                base_url=live_url, viewport=PHONE, locale="sv-SE", is_mobile=True, has_touch=True
+            )
         )
         contexts.append(context)
         page = context.new_page()
@@ -121,15 +130,30 @@ def test_the_page_fits_a_phone(phones: dict[str, Page], email: str, path: str, l
         _open(phone, href)
     screenshot(phone, f"phones/{_name(email, path, link)}")  # a folder of their own beside the docs' pictures
     assert_fits_the_screen(phone)
+    assert_nothing_refused(phone)
 
 
 def test_the_check_names_what_sticks_out(phones: dict[str, Page]) -> None:
     """The check can fail: a word wider than the phone is named, with where it ends."""
     phone = phones[MEMBER]
     phone.goto("/me/notifications")
+    # Styled through the DOM: a style attribute in markup is refused by the page's Content-Security-Policy.
     phone.evaluate(
-        "document.querySelector('main').insertAdjacentHTML('beforeend',"
-        " '<p id=\"too-wide\" style=\"white-space: nowrap\">' + 'x'.repeat(200) + '</p>')"
+        "const p = document.createElement('p'); p.id = 'too-wide'; p.style.whiteSpace = 'nowrap';"
+        " p.textContent = 'x'.repeat(200); document.querySelector('main').append(p)"
     )
     with pytest.raises(AssertionError, match=r'p#too-wide "x+" ends at \d+px'):
         assert_fits_the_screen(phone)
+
+
+def test_the_policy_check_names_what_was_refused(phones: dict[str, Page]) -> None:
+    """The check can fail: a style attribute added in markup, as an injected text would, is refused by the
+    page's policy and named."""
+    phone = phones[MEMBER]
+    phone.goto("/me/notifications")
+    phone.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')"
+    )
+    phone.wait_for_function("window.__refused.length > 0")
+    with pytest.raises(AssertionError, match="style-src-attr refused inline"):
+        assert_nothing_refused(phone)

@@ -90,7 +90,9 @@ def test_the_pay_page_shows_payslips_year_totals_the_chart_and_the_save_count(
     assert "4\N{NO-BREAK SPACE}291,00" in html  # tax
     assert "1\N{NO-BREAK SPACE}532,71" in html  # holiday pay in the year's totals
     assert "Mitt år 2026" in html
-    assert html.count("<svg") == 3  # the year, and a bar for each SÄVA window
+    charts = html.count('role="img"')  # a chart is an image with a name; a legend's squares are not
+    assert charts == 3  # the year, and a bar for each SÄVA window
+    assert html.count('<svg class="swatch"') == 4  # invoiced, before tax, net, tax
     assert "Räknade dagar de senaste 5 åren" in html
     assert "LAS 5 a §" in html
     assert "10 räknade dagar" in html

@@ -7,6 +7,14 @@ uvicorn's own proxy handling off (which otherwise believes 127.0.0.1 or ``FORWAR
 
 Every response says ``Cache-Control: no-store``: member records, payslips and problem details carry
 personal data, and no shared or browser cache should keep them (GDPR art. 32, security of processing).
+Every response also forbids the browser to guess another type than the one it names (``nosniff``) and to
+send the address of a page, which can name a member or a document, to another site (``Referrer-Policy``).
+Every page (HTML) may be shown in no other site's frame (``frame-ancestors``, ``X-Frame-Options``), so that
+no page can lay a button of ours under a click meant for its own (clickjacking), and runs only the
+scripts and style sheets this site serves (``Content-Security-Policy``): text a member typed that slipped
+through escaping still could not run. The API's interactive documentation (``/docs``, ``/redoc``) starts
+its viewers with inline scripts, so it keeps only the rule on frames. A header a response sets itself
+(the set-password page's stricter referrer rule) is left as it is.
 """
 
 from __future__ import annotations
@@ -18,10 +26,35 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from kooperativet.config import Settings
 
 NO_STORE = (b"cache-control", b"no-store")
+#: What every response says.
+EVERY_RESPONSE = (
+    NO_STORE,
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+)
+#: What a page says besides: its own scripts, styles and images only, in no other site's frame.
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+DOCS_POLICY = "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+DOCS = ("/docs", "/redoc")
 
 
-class NoStore:
-    """Add ``Cache-Control: no-store`` to every HTTP response that does not set its own."""
+def page_headers(path: str) -> tuple[tuple[bytes, bytes], ...]:
+    policy = DOCS_POLICY if path.startswith(DOCS) else PAGE_POLICY
+    return ((b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY"))
+
+
+def _is_a_page(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(
+        name.lower() == b"content-type" and value.lower().startswith(b"text/html") for name, value in headers
+    )
+
+
+class EdgeHeaders:
+    """Add the headers every response and every page carries (the module's docstring says why) to an HTTP
+    response that does not set them itself."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -31,17 +64,18 @@ class NoStore:
             await self.app(scope, receive, send)
             return
 
-        async def send_no_store(message: Message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                if not any(name.lower() == NO_STORE[0] for name, _ in headers):
-                    message["headers"] = [*headers, NO_STORE]
+                wanted = EVERY_RESPONSE + (page_headers(scope["path"]) if _is_a_page(headers) else ())
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = [*headers, *(pair for pair in wanted if pair[0] not in present)]
             await send(message)
 
-        await self.app(scope, receive, send_no_store)
+        await self.app(scope, receive, send_with_headers)
 
 
 def install_edge(app: FastAPI, *, settings: Settings) -> None:
-    """Wrap the app: cache headers outermost, so that every response gets them, even a 413."""
+    """Wrap the app: the edge's headers outermost, so that every response gets them, even a 413."""
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
-    app.add_middleware(NoStore)
+    app.add_middleware(EdgeHeaders)
