@@ -150,3 +150,14 @@ def test_the_api_documentation_keeps_its_inline_start_but_is_never_framed(api: T
         policy = docs.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in policy, path
         assert "script-src" not in policy, path  # its viewer starts with an inline script
+
+
+def test_a_site_whose_sign_in_needs_https_tells_browsers_to_use_nothing_else(settings: Settings) -> None:
+    """With the cookie sent only over HTTPS (production) every response carries HSTS for a year; without
+    (a test server on plain HTTP) none does, so a browser is not bound to HTTPS by a server that lacks it."""
+    secure = create_app(settings.model_copy(update={"secure_cookies": True}))
+    with TestClient(secure, base_url="https://testserver") as client:
+        assert client.get("/health").headers["strict-transport-security"] == "max-age=31536000"
+        assert client.get("/signin").headers["strict-transport-security"] == "max-age=31536000"
+    with TestClient(create_app(settings)) as client:
+        assert "strict-transport-security" not in client.get("/health").headers

@@ -15,6 +15,11 @@ scripts and style sheets this site serves (``Content-Security-Policy``): text a 
 through escaping still could not run. The API's interactive documentation (``/docs``, ``/redoc``) starts
 its viewers with inline scripts, so it keeps only the rule on frames. A header a response sets itself
 (the set-password page's stricter referrer rule) is left as it is.
+
+Where the sign-in cookie is sent only over HTTPS (production, ``cookies_are_secure``), the site is one that
+works only over HTTPS, and every response says so for a year (``Strict-Transport-Security``): a browser that
+has seen it never again asks for the site over plain HTTP, where the first request could be diverted. A
+browser heeds the header only when it came over HTTPS, so a test server over HTTP is not bound by it.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ PAGE_POLICY = (
 )
 DOCS_POLICY = "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 DOCS = ("/docs", "/redoc")
+HTTPS_ONLY = (b"strict-transport-security", b"max-age=31536000")
 
 
 def page_headers(path: str) -> tuple[tuple[bytes, bytes], ...]:
@@ -56,8 +62,9 @@ class EdgeHeaders:
     """Add the headers every response and every page carries (the module's docstring says why) to an HTTP
     response that does not set them itself."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https_only: bool = False) -> None:
         self.app = app
+        self.every_response = (*EVERY_RESPONSE, HTTPS_ONLY) if https_only else EVERY_RESPONSE
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,7 +74,7 @@ class EdgeHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                wanted = EVERY_RESPONSE + (page_headers(scope["path"]) if _is_a_page(headers) else ())
+                wanted = self.every_response + (page_headers(scope["path"]) if _is_a_page(headers) else ())
                 present = {name.lower() for name, _ in headers}
                 message["headers"] = [*headers, *(pair for pair in wanted if pair[0] not in present)]
             await send(message)
@@ -78,4 +85,4 @@ class EdgeHeaders:
 def install_edge(app: FastAPI, *, settings: Settings) -> None:
     """Wrap the app: the edge's headers outermost, so that every response gets them, even a 413."""
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
-    app.add_middleware(EdgeHeaders)
+    app.add_middleware(EdgeHeaders, https_only=settings.cookies_are_secure)
