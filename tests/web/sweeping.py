@@ -4,8 +4,10 @@ real rows the addresses name, and how an answer is judged a page."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from fastapi.routing import APIRoute
@@ -262,3 +264,37 @@ def ids_of(kind: str, world: World, name: str) -> list[str]:
 def is_a_page(answer) -> bool:
     kind = answer.headers.get("content-type", "")
     return kind.startswith("text/html") and not answer.text.lstrip().startswith("{")
+
+
+#: Attributes that name other elements by id, separated by spaces.
+NAMING = ("aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage", "list")
+
+
+class References(HTMLParser):
+    """The ids a page gives and the ids its elements name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.named: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if "id" in values:
+            self.ids.append(values["id"])
+        if tag == "label" and values.get("for"):
+            self.named.append((f"label for={values['for']}", values["for"]))
+        for name in NAMING:
+            for target in values.get(name, "").split():
+                self.named.append((f"{tag} {name}={target}", target))
+        href = values.get("href", "")
+        if tag == "a" and href.startswith("#") and len(href) > 1:
+            self.named.append((f"a href={href}", href[1:]))
+
+
+def broken_references(html: str) -> list[str]:
+    page = References()
+    page.feed(html)
+    given = set(page.ids)
+    twice = [f"id {name} given {count} times" for name, count in Counter(page.ids).items() if count > 1]
+    return twice + [f"{where} names no element" for where, target in page.named if target not in given]

@@ -2,7 +2,8 @@
 (Hypothesis): empty and blank fields, 10 000 characters, control characters, unusual letters, numbers with
 Swedish and English separators, huge and negative numbers, impossible dates, fields missing or repeated, ids
 of real rows, of none and beyond any id. No answer is a 500, and a page answers as a page (HTML), never the
-API's JSON, unless it sends a file or sends the browser on.
+API's JSON, unless it sends a file or sends the browser on; its references to its own elements hold (each
+error names its field, ``sweeping.broken_references``).
 
 The fields a handler reads are found by posting its form once empty and recording what the handler asked the
 form for (a handler reads its fields before it judges them); a handler that reads numbered rows by walking
@@ -28,7 +29,15 @@ from kooperativet.web.dependencies import CSRF_FIELD
 from kooperativet.web.install import PAGE_ROUTERS
 from tests.web import sweeping
 from tests.web.conftest import form_token, sign_in
-from tests.web.sweeping import World, address, ids_of, is_a_page, parameters, text_values
+from tests.web.sweeping import (
+    World,
+    address,
+    broken_references,
+    ids_of,
+    is_a_page,
+    parameters,
+    text_values,
+)
 from tests.web.test_forms_as_browsers_send_them import page_routes
 
 seller = sweeping.seller
@@ -193,6 +202,7 @@ def test_a_form_with_anything_in_it_gets_a_page_never_a_server_error(
             "content-disposition", ""
         ):
             assert is_a_page(answer), f"{url} {data!r:.300} -> {answer.headers} {answer.text[:300]}"
+            assert broken_references(answer.text) == [], f"{url} {data!r:.300}"
 
     posted()
 

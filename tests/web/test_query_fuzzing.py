@@ -1,8 +1,9 @@
 """Every page of the web interface, asked for with what a person could type into the address bar or a tampered
 link could hold (Hypothesis): the values of the form sweep (``sweeping``) in every query parameter a page
 reads, parameters missing, repeated or unknown, and ids of real rows, of none and beyond any id in the path.
-No answer is a 500; a refusal answers as a page (HTML), never the API's JSON; and a page that sends the
-browser on sends it to an address of this site, never to one a link chose (``next``).
+No answer is a 500; a refusal answers as a page (HTML), never the API's JSON; a page's references to its own
+elements hold (``sweeping.broken_references``); and a page that sends the browser on sends it to an address
+of this site, never to one a link chose (``next``).
 
 The parameters a page reads are found by asking for it and recording what it asked the address for — the
 parameters its handler declares and those a handler or template reads itself (``?saved=1``) — once with none
@@ -30,7 +31,15 @@ from kooperativet.web.install import PAGE_ROUTERS
 from tests.payroll import conftest as payroll
 from tests.web import sweeping
 from tests.web.conftest import sign_in
-from tests.web.sweeping import World, address, ids_of, is_a_page, parameters, text_values
+from tests.web.sweeping import (
+    World,
+    address,
+    broken_references,
+    ids_of,
+    is_a_page,
+    parameters,
+    text_values,
+)
 from tests.web.test_forms_as_browsers_send_them import page_routes
 
 seller = sweeping.seller
@@ -196,6 +205,8 @@ def test_a_page_asked_for_with_anything_in_its_address_gets_a_page_never_a_serve
             assert is_on_this_site(answer.headers["location"]), shown
         elif answer.status_code >= 400:
             assert is_a_page(answer), shown
+        if answer.headers.get("content-type", "").startswith("text/html"):
+            assert broken_references(answer.text) == [], shown
 
     asked_for()
 

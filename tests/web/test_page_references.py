@@ -1,0 +1,52 @@
+"""Every page's own references hold: no id is given twice, and each label, description, control and in-page
+link names an id that is on the page. A label that names no field leaves the field without a name for a
+screen reader, and a field's error that names the wrong id is read for the wrong field; axe checks the pages
+the browser tests visit, this checks all of them (as the page sweep reaches them: ``test_query_fuzzing``)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.web import sweeping
+from tests.web import test_query_fuzzing as sweep
+from tests.web.sweeping import World, address, broken_references, ids_of
+
+seller = sweeping.seller
+library = sweeping.library
+rulebook = sweeping.rulebook
+clock = sweeping.clock
+everyone = sweeping.everyone
+world = sweeping.world
+pages_world = sweep.pages_world
+paid_assignment = sweep.paid_assignment
+client_record = sweep.client_record
+
+
+def test_every_page_names_only_ids_it_has_and_gives_each_once(
+    browser_client: TestClient, pages_world: World
+) -> None:
+    checked = 0
+    broken = {}
+    for route in sweep.PAGES:
+        names = [param.name for param in route.dependant.path_params]
+        url = address(route, {name: ids_of("real", pages_world, name)[0] for name in names})
+        answer = browser_client.get(url)
+        if not answer.headers.get("content-type", "").startswith("text/html"):
+            continue
+        checked += 1
+        if problems := broken_references(answer.text):
+            broken[url] = problems
+    assert broken == {}
+    assert checked > 60
+
+
+def test_the_check_finds_a_label_of_nothing_and_an_id_given_twice() -> None:
+    html = (
+        '<label for="amount">Belopp</label><input id="price">'
+        '<p id="e-price">Fel</p><p id="e-price">Fel</p><input aria-describedby="e-price e-note">'
+    )
+    assert broken_references(html) == [
+        "id e-price given 2 times",
+        "label for=amount names no element",
+        "input aria-describedby=e-note names no element",
+    ]
