@@ -15,9 +15,16 @@ FROM python:3.11-slim-bookworm AS runtime
 # Pango and HarfBuzz for WeasyPrint (harfbuzz-subset makes PDF rendering about five times faster),
 # DejaVu as the embedded document font. pg_dump for `kooperativet backup`, of the major version compose.yaml
 # runs (a pg_dump older than its server refuses to dump it, and bookworm has only 15's), from the
-# PostgreSQL project's own apt repository.
-ADD https://www.postgresql.org/media/keys/ACCC4CF8.asc /usr/share/keyrings/postgresql.asc
-RUN chmod 644 /usr/share/keyrings/postgresql.asc \
+# PostgreSQL project's own apt repository. Its signing key (fingerprint B97B 0AFC AA1A 47F0 44F2 44A0 7FCC
+# 7D46 ACCC 4CF8) is taken from Debian's own postgresql-common package, which apt checks against Debian's
+# signed archive, instead of fetched from a web page that nothing checks.
+RUN apt-get update \
+    && cd /tmp \
+    && apt-get download postgresql-common \
+    && dpkg-deb --fsys-tarfile postgresql-common_*.deb \
+        | tar -xO ./usr/share/postgresql-common/pgdg/apt.postgresql.org.asc > /usr/share/keyrings/postgresql.asc \
+    && rm postgresql-common_*.deb \
+    && chmod 644 /usr/share/keyrings/postgresql.asc \
     && echo "deb [signed-by=/usr/share/keyrings/postgresql.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
         > /etc/apt/sources.list.d/pgdg.list \
     && apt-get update \

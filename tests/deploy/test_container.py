@@ -88,6 +88,19 @@ def test_the_image_has_the_pg_dump_of_the_postgresql_compose_runs() -> None:
     assert re.search(rf"^\s+postgresql-client-{major} ", dockerfile, flags=re.MULTILINE), major
 
 
+def test_the_image_fetches_nothing_that_is_not_checked() -> None:
+    """Everything the image takes from outside is checked by apt or pip: no file is added from a web address
+    or fetched by curl or wget, and the key of the PostgreSQL project's repository comes from Debian's own
+    postgresql-common package (which apt checks against Debian's signed archive) before the repository is
+    trusted with it."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*ADD\s+https?://", dockerfile, flags=re.MULTILINE | re.IGNORECASE)
+    assert not re.search(r"\b(curl|wget)\b", dockerfile)
+    key = dockerfile.index("/usr/share/keyrings/postgresql.asc")
+    assert dockerfile.index("apt-get download postgresql-common") < key
+    assert key < dockerfile.index("[signed-by=/usr/share/keyrings/postgresql.asc] https://apt.postgresql.org")
+
+
 def compose_environment() -> dict[str, str]:
     """What compose.yaml gives the api and the workers when the shell sets only the four keys it requires."""
     import yaml
