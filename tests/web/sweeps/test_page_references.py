@@ -7,19 +7,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.web import sweeping
-from tests.web import test_query_fuzzing as sweep
-from tests.web.sweeping import World, address, broken_references, ids_of
-
-seller = sweeping.seller
-library = sweeping.library
-rulebook = sweeping.rulebook
-clock = sweeping.clock
-everyone = sweeping.everyone
-world = sweeping.world
-pages_world = sweep.pages_world
-paid_assignment = sweep.paid_assignment
-client_record = sweep.client_record
+from tests.web.sweeps import test_query_fuzzing as sweep
+from tests.web.sweeps.sweeping import World, address, broken_references, ids_of
 
 
 def test_every_page_names_only_ids_it_has_and_gives_each_once(

@@ -13,7 +13,6 @@ role and is a member on the board, so that every form reaches its handler."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -21,31 +20,23 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from starlette.datastructures import FormData
 
 from kooperativet.web import commission_form as cf
 from kooperativet.web import forms
 from kooperativet.web.dependencies import CSRF_FIELD
 from kooperativet.web.install import PAGE_ROUTERS
-from tests.web import sweeping
 from tests.web.conftest import form_token, sign_in
-from tests.web.sweeping import (
+from tests.web.sweeps.sweeping import (
     World,
     address,
     broken_references,
     ids_of,
     is_a_page,
     parameters,
+    recording,
     text_values,
 )
 from tests.web.test_forms_as_browsers_send_them import page_routes
-
-seller = sweeping.seller
-library = sweeping.library
-rulebook = sweeping.rulebook
-clock = sweeping.clock
-everyone = sweeping.everyone
-world = sweeping.world
 
 POSTED = sorted(
     (route for route in page_routes(PAGE_ROUTERS) if "POST" in route.methods), key=lambda r: r.path
@@ -100,43 +91,6 @@ def forms_for(
     return data, files
 
 
-class RecordingForm(FormData):
-    """A posted form that notes every field a handler asks it for."""
-
-    asked: set[str] | None = None
-
-    def _note(self, key: object) -> None:
-        if RecordingForm.asked is not None and isinstance(key, str):
-            RecordingForm.asked.add(key)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._note(key)
-        return super().get(key, default)
-
-    def getlist(self, key: Any) -> list[Any]:
-        self._note(key)
-        return super().getlist(key)
-
-    def __getitem__(self, key: Any) -> Any:
-        self._note(key)
-        return super().__getitem__(key)
-
-    def __contains__(self, key: Any) -> bool:
-        self._note(key)
-        return super().__contains__(key)
-
-
-@contextmanager
-def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
-    asked: set[str] = set()
-    monkeypatch.setattr(forms, "FormData", RecordingForm)
-    RecordingForm.asked = asked
-    try:
-        yield asked
-    finally:
-        RecordingForm.asked = None
-
-
 class Browser:
     """The signed-in person's browser: signs in again whenever a posted form signed her out."""
 
@@ -170,7 +124,7 @@ def test_a_form_with_anything_in_it_gets_a_page_never_a_server_error(
     browser = Browser(browser_client, everyone.user.email)
     names = parameters(route)
     real = {name: ids_of("real", world, name)[0] for name in names}
-    with recording(monkeypatch) as asked:
+    with recording(monkeypatch, forms, "FormData") as asked:
         probe = browser_client.post(address(route, real), data={"csrf_token": browser.token()})
         named = {field: world.named[field] for field in asked if field in world.named}
         if named:
@@ -210,3 +164,15 @@ def test_a_form_with_anything_in_it_gets_a_page_never_a_server_error(
 def test_every_posted_form_is_swept() -> None:
     assert len(POSTED) > 70
     assert {route.path for route in POSTED} >= set(ROW_FIELDS)
+
+
+def test_the_fields_a_handler_reads_are_found_by_recording(
+    browser_client: TestClient, everyone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep posts what a handler reads: the password form's two fields (FastAPI ``Form()`` parameters,
+    read from the same form) are found by posting it empty."""
+    browser = Browser(browser_client, everyone.user.email)
+    token = browser.token()
+    with recording(monkeypatch, forms, "FormData") as asked:
+        browser_client.post("/account/password", data={"csrf_token": token})
+    assert {"current_password", "new_password"} <= asked

@@ -1,36 +1,20 @@
-"""What the sweeps of the web interface share (``test_form_fuzzing``, ``test_query_fuzzing``): the values a
-person could type or a tampered address or form could hold, the signed-in person who reaches every page, the
-real rows the addresses name, and how an answer is judged a page."""
+"""What the sweeps of the web interface share (``test_form_fuzzing``, ``test_query_fuzzing``,
+``test_page_references``): the values a person could type or a tampered address or form could hold, how the
+names a page reads are found, the real rows the addresses name (made in ``conftest``), and how an answer is
+judged a page whose references hold."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
 from hypothesis import strategies as st
-
-from kooperativet.assignments.rules import AssignmentStatus
-from kooperativet.auth.models import Role
-from kooperativet.governance import meetings as meetings_service
-from kooperativet.governance.models import BoardAssignment, BoardRole
-from kooperativet.governance.rules.terms import MeetingKind
-from kooperativet.governance.schemas.meetings import AgendaItemCreate, MotionCreate
-from kooperativet.knowledge.bank import default_bank
-from kooperativet.parameters.catalog import CATALOG
-from tests.governance import conftest as governance
-from tests.governance.conftest import MEETING_DAY, NOW, TODAY
-from tests.web import test_office_billing as billing
-from tests.web import test_office_words as office_words
-from tests.web.conftest import form_token, sign_in
-
-seller = billing.seller
-library = billing.library
-rulebook = governance.rulebook
-clock = governance.clock
 
 BLANK = ["", " ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "\u200b"]
 LONG = ["x" * 10_000, "9" * 10_000, "å" * 10_000, "1 " * 5_000]
@@ -160,88 +144,6 @@ class World:
         )
 
 
-@pytest.fixture
-def everyone(make_member):
-    """Admin, treasurer and board at once, and a member on the board (chair), so that every form reaches its
-    handler."""
-    return make_member(Role.admin, Role.treasurer, Role.board)
-
-
-@pytest.fixture
-def world(
-    browser_client, session, everyone, make_member, make_user, seller, library, rulebook, clock
-) -> World:
-    """The rows the addresses name: commissions (a draft of hers, one handed in, one invoiced), an invoice, a
-    bank entry, meetings (one planned with a proposal and her motion, one in session with an open vote), an
-    e-mail and a job; and she is signed in."""
-    session.add(
-        BoardAssignment(member_id=everyone.member.id, role=BoardRole.chair, term_from=date(2025, 5, 1))
-    )
-    worker = make_member()
-    other = make_user(Role.treasurer)
-    draft = billing.commission(session, everyone.member, library, status=AssignmentStatus.draft)
-    submitted = billing.commission(session, worker.member, library)
-    approved = billing.commission(session, worker.member, library, status=AssignmentStatus.approved)
-    invoice = billing.issue(session, approved, other)
-    entry = billing.unmatched(session, other)
-    planned = meetings_service.create_meeting(
-        session, kind=MeetingKind.ANNUAL, title="Årsmöte", held_on=MEETING_DAY, location="Kulturgatan 7"
-    )
-    item = meetings_service.add_agenda_item(
-        session, meeting=planned, data=AgendaItemCreate(kind="board_proposal", title="Budget", text="Förslag")
-    )
-    motion = meetings_service.submit_motion(
-        session,
-        meeting=planned,
-        member=everyone.member,
-        data=MotionCreate(title="Lokal", text="Ny"),
-        today=TODAY,
-    )
-    in_session = meetings_service.create_meeting(
-        session, kind=MeetingKind.EXTRA, title="Extra stämma", held_on=TODAY, location="Kulturgatan 7"
-    )
-    meetings_service.give_notice(
-        session, meeting=in_session, text="Välkomna", today=TODAY - timedelta(days=30)
-    )
-    meetings_service.open_meeting(session, meeting=in_session, override_reason=None, now=NOW)
-    meetings_service.register_attendance(session, meeting=in_session, member_id=everyone.member.id)
-    mail = office_words._mail(session, 1)
-    job = office_words._job(session, "send_mail", {"mail_id": mail.id})
-    session.flush()
-    sign_in(browser_client, everyone.user.email)
-    page = f"/meetings/{in_session.id}/votes/new"
-    opened = browser_client.post(
-        page,
-        data={
-            "method": "open",
-            "question": "Sommarfest?",
-            "decision_kind": "ordinary",
-            "csrf_token": form_token(browser_client.get(page).text),
-        },
-    )
-    assert opened.status_code == 303, opened.text[:500]
-    vote_id = opened.headers["location"].rsplit("/", 1)[1]
-    return World(
-        ids={
-            "assignment_id": [str(draft.id), str(submitted.id)],
-            "expense_id": [str(draft.expenses[0].id)],
-            "invoice_id": [str(invoice.id)],
-            "entry_id": [str(entry.id)],
-            "client_id": [str(library.id)],
-            "member_id": [str(worker.member.id)],
-            "user_id": [str(worker.user.id)],
-            "meeting_id": [str(planned.id), str(in_session.id)],
-            "item_id": [str(item.id), str(motion.id)],
-            "mail_id": [str(mail.id)],
-            "job_id": [str(job.id)],
-            "vote_id": [vote_id],
-            "key": sorted({str(spec.kind): spec.key for spec in CATALOG.values()}.values()),
-            "slug": sorted(default_bank())[:2],
-        },
-        named={"assignment_id": str(approved.id)},
-    )
-
-
 def address(route: APIRoute, values: dict[str, str]) -> str:
     path = route.path
     for name, value in values.items():
@@ -264,6 +166,40 @@ def ids_of(kind: str, world: World, name: str) -> list[str]:
 def is_a_page(answer) -> bool:
     kind = answer.headers.get("content-type", "")
     return kind.startswith("text/html") and not answer.text.lstrip().startswith("{")
+
+
+@contextmanager
+def recording(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> Iterator[set[str]]:
+    """Notes every name a handler or template asks for while inside: ``module.name`` (the class a request's
+    form or query is made of, an ``ImmutableMultiDict``) is replaced, for the while, by one that notes each
+    key it is asked for."""
+    asked: set[str] = set()
+    base: Any = getattr(module, name)
+
+    def note(key: object) -> None:
+        if isinstance(key, str):
+            asked.add(key)
+
+    class Recording(base):  # type: ignore[misc, valid-type]
+        def get(self, key: Any, default: Any = None) -> Any:
+            note(key)
+            return super().get(key, default)
+
+        def getlist(self, key: Any) -> list[Any]:
+            note(key)
+            return super().getlist(key)
+
+        def __getitem__(self, key: Any) -> Any:
+            note(key)
+            return super().__getitem__(key)
+
+        def __contains__(self, key: Any) -> bool:
+            note(key)
+            return super().__contains__(key)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, name, Recording)
+        yield asked
 
 
 #: Attributes that name other elements by id, separated by spaces.

@@ -13,8 +13,6 @@ person holds every office role and is a member on the board, so that every page 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,38 +22,20 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette import requests
-from starlette.datastructures import QueryParams
 
-from kooperativet.payroll import service as payroll_service
 from kooperativet.web.install import PAGE_ROUTERS
-from tests.payroll import conftest as payroll
-from tests.web import sweeping
 from tests.web.conftest import sign_in
-from tests.web.sweeping import (
+from tests.web.sweeps.sweeping import (
     World,
     address,
     broken_references,
     ids_of,
     is_a_page,
     parameters,
+    recording,
     text_values,
 )
 from tests.web.test_forms_as_browsers_send_them import page_routes
-
-seller = sweeping.seller
-library = sweeping.library
-rulebook = sweeping.rulebook
-clock = sweeping.clock
-everyone = sweeping.everyone
-world = sweeping.world
-paid_assignment = payroll.paid_assignment
-
-
-@pytest.fixture
-def client_record(library):
-    """The client of the run's paid work: the sweep's own, whose organisation number is the shared one's."""
-    return library
-
 
 PAGES = sorted((route for route in page_routes(PAGE_ROUTERS) if "GET" in route.methods), key=lambda r: r.path)
 #: Names no page reads, sent beside the ones it does: a page must not trip on what it does not know.
@@ -69,76 +49,11 @@ LONGEST = 1_000
 ROUNDS = 3
 
 
-class RecordingQuery(QueryParams):
-    """An address's query that notes every parameter a page asks it for."""
-
-    asked: set[str] | None = None
-
-    def _note(self, key: object) -> None:
-        if RecordingQuery.asked is not None and isinstance(key, str):
-            RecordingQuery.asked.add(key)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._note(key)
-        return super().get(key, default)
-
-    def getlist(self, key: Any) -> list[Any]:
-        self._note(key)
-        return super().getlist(key)
-
-    def __getitem__(self, key: Any) -> Any:
-        self._note(key)
-        return super().__getitem__(key)
-
-    def __contains__(self, key: Any) -> bool:
-        self._note(key)
-        return super().__contains__(key)
-
-
-@contextmanager
-def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
-    asked: set[str] = set()
-    monkeypatch.setattr(requests, "QueryParams", RecordingQuery)
-    RecordingQuery.asked = asked
-    try:
-        yield asked
-    finally:
-        RecordingQuery.asked = None
-
-
-@pytest.fixture
-def pages_world(world: World, session, everyone, make_member, paid_assignment) -> World:
-    """The sweep's rows and an approved payroll run with its payslips, for the run's and payslips' pages."""
-    worker = make_member()
-    paid_assignment(worker.member, "20000.00")
-    draft = payroll_service.create_run(
-        session,
-        today=sweeping.TODAY,
-        pay_date=sweeping.TODAY,
-        pay_on=None,
-        created_by_id=everyone.user.id,
-    ).run
-    run = payroll_service.approve_run(
-        session, run_id=draft.id, approved_by_id=make_member().user.id, now=datetime.now(UTC)
-    )
-    [payslip] = payroll_service.run_payslips(session, run_id=run.id)
-    session.flush()
-    return World(
-        ids={
-            **world.ids,
-            "run_id": [str(run.id)],
-            "payslip_id": [str(payslip.id)],
-            "language": ["sv", "en"],
-        },
-        named=world.named,
-    )
-
-
 def read_parameters(client: TestClient, route: APIRoute, path: str, monkeypatch) -> list[str]:
     """The query parameters the page at ``path`` reads: declared by its handler or read by it or its
     template, found by asking for it with none and then with every one found so far."""
     declared = {param.alias for param in route.dependant.query_params}
-    with recording(monkeypatch) as asked:
+    with recording(monkeypatch, requests, "QueryParams") as asked:
         answer = client.get(path)
         assert answer.status_code < 500, answer.text[:500]
         for _ in range(ROUNDS):
