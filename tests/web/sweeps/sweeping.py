@@ -14,7 +14,10 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 from hypothesis import strategies as st
+
+from tests.web.conftest import form_token, sign_in
 
 BLANK = ["", " ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "\u200b"]
 LONG = ["x" * 10_000, "9" * 10_000, "å" * 10_000, "1 " * 5_000]
@@ -142,6 +145,31 @@ class World:
         return sorted(
             {value for values in self.ids.values() for value in values if value.isdecimal()} | named
         )
+
+
+class Browser:
+    """The signed-in person's browser: signs in again whenever a form or page signed her out."""
+
+    def __init__(self, client: TestClient, email: str) -> None:
+        self.client = client
+        self.email = email
+
+    def signed_in(self) -> str:
+        """Her home page, signed in (again if she was signed out)."""
+        home = self.client.get("/me")
+        if home.status_code != 200:
+            self.client.cookies.clear()
+            sign_in(self.client, self.email)
+            home = self.client.get("/me")
+        return home.text
+
+    def token(self) -> str:
+        return form_token(self.signed_in())
+
+
+def cases(routes: list[APIRoute]) -> list[Any]:
+    """One test per route, named by its path."""
+    return [pytest.param(route, id=route.path) for route in routes]
 
 
 def address(route: APIRoute, values: dict[str, str]) -> str:

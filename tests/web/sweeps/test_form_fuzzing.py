@@ -12,7 +12,6 @@ role and is a member on the board, so that every form reaches its handler."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,11 +24,12 @@ from kooperativet.web import commission_form as cf
 from kooperativet.web import forms
 from kooperativet.web.dependencies import CSRF_FIELD
 from kooperativet.web.install import PAGE_ROUTERS
-from tests.web.conftest import form_token, sign_in
 from tests.web.sweeps.sweeping import (
+    Browser,
     World,
     address,
     broken_references,
+    cases,
     ids_of,
     is_a_page,
     parameters,
@@ -91,29 +91,8 @@ def forms_for(
     return data, files
 
 
-class Browser:
-    """The signed-in person's browser: signs in again whenever a posted form signed her out."""
-
-    def __init__(self, client: TestClient, email: str) -> None:
-        self.client = client
-        self.email = email
-
-    def token(self) -> str:
-        home = self.client.get("/me")
-        if home.status_code != 200:
-            self.client.cookies.clear()
-            sign_in(self.client, self.email)
-            home = self.client.get("/me")
-        return form_token(home.text)
-
-
-def cases() -> Iterator[Any]:
-    for route in POSTED:
-        yield pytest.param(route, id=route.path)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("route", list(cases()))
+@pytest.mark.parametrize("route", cases(POSTED))
 def test_a_form_with_anything_in_it_gets_a_page_never_a_server_error(
     browser_client: TestClient,
     everyone,

@@ -12,8 +12,6 @@ person holds every office role and is a member on the board, so that every page 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,11 +22,12 @@ from hypothesis import strategies as st
 from starlette import requests
 
 from kooperativet.web.install import PAGE_ROUTERS
-from tests.web.conftest import sign_in
 from tests.web.sweeps.sweeping import (
+    Browser,
     World,
     address,
     broken_references,
+    cases,
     ids_of,
     is_a_page,
     parameters,
@@ -73,13 +72,8 @@ def is_on_this_site(location: str) -> bool:
     return location.startswith("/") and not location.startswith(("//", "/\\"))
 
 
-def cases() -> Iterator[Any]:
-    for route in PAGES:
-        yield pytest.param(route, id=route.path)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("route", list(cases()))
+@pytest.mark.parametrize("route", cases(PAGES))
 def test_a_page_asked_for_with_anything_in_its_address_gets_a_page_never_a_server_error(
     browser_client: TestClient,
     everyone,
@@ -87,6 +81,7 @@ def test_a_page_asked_for_with_anything_in_its_address_gets_a_page_never_a_serve
     monkeypatch: pytest.MonkeyPatch,
     route: APIRoute,
 ) -> None:
+    browser = Browser(browser_client, everyone.user.email)
     names = parameters(route)
     real = {name: ids_of("real", pages_world, name)[0] for name in names}
     read = read_parameters(browser_client, route, address(route, real), monkeypatch)
@@ -110,9 +105,7 @@ def test_a_page_asked_for_with_anything_in_its_address_gets_a_page_never_a_serve
     @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def asked_for(path: dict[str, str], query: dict[str, list[str]]) -> None:
         url = address(route, path)
-        if browser_client.get("/me").status_code != 200:  # a page signed her out (the language's next)
-            browser_client.cookies.clear()
-            sign_in(browser_client, everyone.user.email)
+        browser.signed_in()  # again, if a page signed her out
         answer = browser_client.get(url, params=query)
         shown = f"{url} {query!r:.300} -> {answer.status_code} {answer.headers} {answer.text[:500]}"
         assert answer.status_code < 500, shown
