@@ -17,7 +17,15 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import strategies as st
 
+from kooperativet.web.install import PAGE_ROUTERS
 from tests.web.conftest import form_token, sign_in
+from tests.web.test_forms_as_browsers_send_them import page_routes
+
+#: Every page a browser asks for, and every form it posts.
+PAGES = sorted((route for route in page_routes(PAGE_ROUTERS) if "GET" in route.methods), key=lambda r: r.path)
+POSTED = sorted(
+    (route for route in page_routes(PAGE_ROUTERS) if "POST" in route.methods), key=lambda r: r.path
+)
 
 BLANK = ["", " ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "\u200b"]
 LONG = ["x" * 10_000, "9" * 10_000, "å" * 10_000, "1 " * 5_000]
@@ -189,6 +197,11 @@ def ids_of(kind: str, world: World, name: str) -> list[str]:
     if kind == "absent":
         return ["987654321", "9" * 25] if name not in ("key", "slug") else ["finns-inte", "x" * 10_000]
     return world.ids.get(name, ["987654321"])
+
+
+def real_address(route: APIRoute, world: World) -> str:
+    """The route's address for the first real row of each of its path's parameters."""
+    return address(route, {name: ids_of("real", world, name)[0] for name in parameters(route)})
 
 
 def is_a_page(answer) -> bool:

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from kooperativet.web import commission_form as cf
 from kooperativet.web import forms
 from kooperativet.web.dependencies import CSRF_FIELD
-from kooperativet.web.install import PAGE_ROUTERS
 from tests.web.sweeps.sweeping import (
+    POSTED,
     Browser,
     World,
     address,
@@ -33,14 +33,11 @@ from tests.web.sweeps.sweeping import (
     ids_of,
     is_a_page,
     parameters,
+    real_address,
     recording,
     text_values,
 )
-from tests.web.test_forms_as_browsers_send_them import page_routes
 
-POSTED = sorted(
-    (route for route in page_routes(PAGE_ROUTERS) if "POST" in route.methods), key=lambda r: r.path
-)
 #: A handler that walks the form for its numbered rows (``commission_form.read_form``) reads no field by name:
 #: its fields are the form's own, with a first row of each kind and a line far beyond any row.
 COMMISSION_FIELDS = (
@@ -102,12 +99,11 @@ def test_a_form_with_anything_in_it_gets_a_page_never_a_server_error(
 ) -> None:
     browser = Browser(browser_client, everyone.user.email)
     names = parameters(route)
-    real = {name: ids_of("real", world, name)[0] for name in names}
     with recording(monkeypatch, forms, "FormData") as asked:
-        probe = browser_client.post(address(route, real), data={"csrf_token": browser.token()})
+        probe = browser_client.post(real_address(route, world), data={"csrf_token": browser.token()})
         named = {field: world.named[field] for field in asked if field in world.named}
         if named:
-            browser_client.post(address(route, real), data={**named, "csrf_token": browser.token()})
+            browser_client.post(real_address(route, world), data={**named, "csrf_token": browser.token()})
     assert probe.status_code < 500, probe.text[:500]
     fields = sorted((asked | set(ROW_FIELDS.get(route.path, ()))) - {CSRF_FIELD})
     # The address names a real row (mostly), none, or one beyond any id, drawn anew for each form: one world

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette import requests
 
-from kooperativet.web.install import PAGE_ROUTERS
 from tests.web.sweeps.sweeping import (
+    PAGES,
     Browser,
     World,
     address,
@@ -31,12 +31,11 @@ from tests.web.sweeps.sweeping import (
     ids_of,
     is_a_page,
     parameters,
+    real_address,
     recording,
     text_values,
 )
-from tests.web.test_forms_as_browsers_send_them import page_routes
 
-PAGES = sorted((route for route in page_routes(PAGE_ROUTERS) if "GET" in route.methods), key=lambda r: r.path)
 #: Names no page reads, sent beside the ones it does: a page must not trip on what it does not know.
 UNKNOWN = ["x", "page[]", "", "utm_source", "%", "a.b", "å"]
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -83,8 +82,7 @@ def test_a_page_asked_for_with_anything_in_its_address_gets_a_page_never_a_serve
 ) -> None:
     browser = Browser(browser_client, everyone.user.email)
     names = parameters(route)
-    real = {name: ids_of("real", pages_world, name)[0] for name in names}
-    read = read_parameters(browser_client, route, address(route, real), monkeypatch)
+    read = read_parameters(browser_client, route, real_address(route, pages_world), monkeypatch)
     path_values = st.fixed_dictionaries(
         {
             name: st.sampled_from(3 * ids_of("real", pages_world, name) + ids_of("absent", pages_world, name))

@@ -9,9 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.web.sweeps.sweeping import World, address, ids_of, is_a_page
-from tests.web.sweeps.test_form_fuzzing import POSTED
-from tests.web.sweeps.test_query_fuzzing import PAGES
+from tests.web.sweeps.sweeping import PAGES, POSTED, World, is_a_page, real_address
 
 #: The pages anyone may see, and where each sends a signed-out browser.
 PUBLIC = {
@@ -28,8 +26,7 @@ def test_a_signed_out_browser_is_sent_to_sign_in_from_every_page_but_the_public_
 ) -> None:
     stranger = TestClient(app, follow_redirects=False)
     for route in PAGES:
-        names = [param.name for param in route.dependant.path_params]
-        url = address(route, {name: ids_of("real", pages_world, name)[0] for name in names})
+        url = real_address(route, pages_world)
         answer = stranger.get(url)
         if route.path in PUBLIC:
             assert answer.status_code == PUBLIC[route.path], url
@@ -41,8 +38,7 @@ def test_a_signed_out_browser_is_sent_to_sign_in_from_every_page_but_the_public_
 def test_a_signed_out_browser_has_every_form_refused_as_a_page(app: FastAPI, pages_world: World) -> None:
     stranger = TestClient(app, follow_redirects=False)
     for route in POSTED:
-        names = [param.name for param in route.dependant.path_params]
-        url = address(route, {name: ids_of("real", pages_world, name)[0] for name in names})
+        url = real_address(route, pages_world)
         answer = stranger.post(url, data={"name": "x"})
         assert answer.status_code == 403, url
         assert is_a_page(answer), url
