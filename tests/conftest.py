@@ -207,11 +207,13 @@ def make_user(session: Session, settings: Settings, password_hash: str):
 
 
 VALID_PERSONAL_NUMBERS = ["19900514-1230", "19560302-2343", "20040830-3451", "19371201-4566", "19850131-5678"]
+#: More for a test that needs more members than the list above (which some tests take whole).
+MORE_PERSONAL_NUMBERS = ["19720315-1233", "19881122-2341", "19950709-3459", "19691003-4567"]
 
 
 @pytest.fixture
 def make_member(session: Session, make_user):
-    numbers = iter(VALID_PERSONAL_NUMBERS)
+    numbers = iter(VALID_PERSONAL_NUMBERS + MORE_PERSONAL_NUMBERS)
 
     def make(*roles: Role) -> Actor:
         actor = make_user(Role.member, *roles)
