@@ -101,7 +101,7 @@ def _answer_once(
         "request_sha256": digest,
         "created_at": utcnow(),
     }
-    claimed = session.scalar(_insert_unless_taken(session), key_row)
+    claimed = session.scalar(insert_unless_taken(session), key_row)
     if claimed is None:
         stored = _stored_response(session, key=key, user_id=user_id, operation=operation, digest=digest)
         commit_now(session)
@@ -112,7 +112,7 @@ def _answer_once(
     return answer
 
 
-def _insert_unless_taken(session: Session) -> Insert:
+def insert_unless_taken(session: Session) -> Insert:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` of the key row, in the session's SQL dialect: no id
     when the key is taken. A concurrent request holding the same key uncommitted makes PostgreSQL wait for its
     end (SQLite's writers already take turns), so that a committed key is seen, never raced past."""

@@ -69,6 +69,8 @@ def web_user(request: Request, session: DbSession, now: Now) -> User:
     except NotAuthenticated as exc:
         raise SignInRequired(_here(request)) from exc
     request.state.web_user = user
+    # The request's transaction, for ``once`` to store a form's key in it after the handler (forms.PageRoute).
+    request.state.web_transaction = session
     request.state.csrf_token = csrf_token(key=form_token_key(request), session_token=token)
     return user
 

@@ -24,7 +24,8 @@ from kooperativet.auth.models import User
 from kooperativet.db import is_unique_violation
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import SignedOut, SignInRequired
-from kooperativet.web.forms import UNREADABLE, beyond_any_id
+from kooperativet.web.forms import UNREADABLE, FormRejected, beyond_any_id
+from kooperativet.web.once import RepeatedForm
 from kooperativet.web.refusals import REFUSALS, refusal_text
 from kooperativet.web.templating import gettext, render
 
@@ -33,20 +34,13 @@ NOT_PAGES = ("/api/", "/health", "/docs", "/redoc", "/openapi.json", "/static/")
 Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
 
 
-class FormRejected(Exception):
-    """A form that a rule or a validator refused, with the page that shows it again."""
-
-    def __init__(self, page: Response) -> None:
-        super().__init__("form rejected")
-        self.page = page
-
-
 def is_page(request: Request) -> bool:
     return not request.url.path.startswith(NOT_PAGES)
 
 
 def install_page_errors(app: FastAPI) -> None:
     app.add_exception_handler(FormRejected, _form_rejected)
+    app.add_exception_handler(RepeatedForm, _repeated)
     app.add_exception_handler(SignInRequired, _sign_in)
     kinds = (
         DomainError,
@@ -75,6 +69,12 @@ def _pages_or(api_handler: Handler) -> Handler:
 def _form_rejected(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, FormRejected)
     return exc.page
+
+
+def _repeated(request: Request, exc: Exception) -> Response:
+    """A form carried out before (``once``): where its first sending went, as then."""
+    assert isinstance(exc, RepeatedForm)
+    return RedirectResponse(exc.location, status_code=303)
 
 
 def _sign_in(request: Request, exc: Exception) -> Response:

@@ -14,8 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kooperativet.errors import DomainError
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import field_errors
+from kooperativet.web.forms import FormRejected, field_errors
 from kooperativet.web.refusals import refusal_text
 
 T = TypeVar("T")

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kooperativet.errors import DomainError
+from kooperativet.web import once
 from kooperativet.web.i18n import N_
 from kooperativet.web.templating import gettext
 
@@ -41,6 +42,14 @@ def stored_integer(text: str) -> int | None:
     if not (digits.isascii() and digits.isdigit()) or beyond_any_id(digits):
         return None
     return int(digits.lstrip("0") or "0")
+
+
+class FormRejected(Exception):
+    """A form that a rule or a validator refused, with the page that shows it again (``errors``)."""
+
+    def __init__(self, page: Response) -> None:
+        super().__init__("form rejected")
+        self.page = page
 
 
 class BrowserRequest(Request):
@@ -75,13 +84,24 @@ def with_line_feeds(form: FormData) -> FormData:
 
 class PageRoute(APIRoute):
     """The route of every page (``APIRouter(route_class=PageRoute)``): however a handler reads the posted
-    form (``Posted``, ``Form()`` parameters, the form-token check), it reads it as a ``BrowserRequest``."""
+    form (``Posted``, ``Form()`` parameters, the form-token check), it reads it as a ``BrowserRequest``; and
+    a form is carried out once however often it is sent (``once``). The handler below is called inside the
+    request's transaction (FastAPI ends it when this returns), so what ``once`` stores or undoes is part of
+    it."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def as_a_browser_sent_it(request: Request) -> Response:
-            return await handler(BrowserRequest(request.scope, request.receive))
+            browser = BrowserRequest(request.scope, request.receive)
+            try:
+                response = await handler(browser)
+            except (DomainError, FormRejected):
+                earlier = await once.refused(browser)
+                if earlier is not None:
+                    raise once.RepeatedForm(earlier) from None
+                raise
+            return await once.settled(browser, response)
 
         return as_a_browser_sent_it
 

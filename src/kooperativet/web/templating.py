@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 from kooperativet.auth import policy
 from kooperativet.documents.render import LOCALES, money, percent, quantity
 from kooperativet.web.i18n import request_language, translations
+from kooperativet.web.once import submission_field
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 SWEDEN = ZoneInfo("Europe/Stockholm")
@@ -97,6 +98,7 @@ def environment(language: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["submission_field"] = submission_field
     env.filters["money"] = partial(amount, language=language)
     env.filters["quantity"] = partial(quantity, language=language)
     env.filters["percent"] = partial(percent, language=language)

@@ -275,3 +275,31 @@ def broken_references(html: str) -> list[str]:
     given = set(page.ids)
     twice = [f"id {name} given {count} times" for name, count in Counter(page.ids).items() if count > 1]
     return twice + [f"{where} names no element" for where, target in page.named if target not in given]
+
+
+class PostedForms(HTMLParser):
+    """The forms a page posts, each with the ``submission`` keys it holds (``web.once``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, list[str]]] = []
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.inside = values.get("method", "").lower() == "post"
+            if self.inside:
+                self.forms.append((values.get("action", ""), []))
+        elif tag == "input" and self.inside and values.get("name") == "submission":
+            self.forms[-1][1].append(values.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+
+
+def posted_forms(html: str) -> list[tuple[str, list[str]]]:
+    page = PostedForms()
+    page.feed(html)
+    return page.forms

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.web.sweeps.sweeping import PAGES, World, broken_references, real_address
+from tests.web.sweeps.sweeping import PAGES, World, broken_references, posted_forms, real_address
 
 
 def test_every_page_names_only_ids_it_has_and_gives_each_once(
@@ -37,3 +37,24 @@ def test_the_check_finds_a_label_of_nothing_and_an_id_given_twice() -> None:
         "label for=amount names no element",
         "input aria-describedby=e-note names no element",
     ]
+
+
+def test_every_form_a_page_posts_carries_a_key_of_its_own(
+    browser_client: TestClient, pages_world: World
+) -> None:
+    """Each form is carried out once however often it is sent (``web.once``): every form of every page holds
+    one ``submission`` key, and no two forms, on one page or two, hold the same."""
+    keys: list[str] = []
+    without: list[str] = []
+    for route in PAGES:
+        url = real_address(route, pages_world)
+        answer = browser_client.get(url)
+        if not answer.headers.get("content-type", "").startswith("text/html"):
+            continue
+        for action, held in posted_forms(answer.text):
+            if len(held) != 1 or len(held[0]) < 16:
+                without.append(f"{url}: the form to {action} holds {held}")
+            keys += held
+    assert without == []
+    assert len(keys) > 100
+    assert len(set(keys)) == len(keys)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -23,10 +24,18 @@ def validated(field: str, parse: Callable[[str], T], value: str) -> T:
         raise RuleViolation(f"{field}: {exc}", code="invalid_identifier", field=field) from exc
 
 
-def flush_unique(session: Session, message: str, field: str) -> None:
-    """Flush, turning a unique-constraint race into the same 409 the pre-checks give."""
+@contextmanager
+def unique_rows(session: Session, message: str, field: str) -> Iterator[None]:
+    """The change made inside, flushed in a savepoint of its own; a unique index that refuses it (a race
+    with another request that committed the same number first) becomes the same 409 the pre-checks give.
+
+    The savepoint is what lets the refusal be said: a flush the database refused outside one leaves the whole
+    transaction unusable, so the page that shows the form again with the message could read nothing (a 500).
+    It is begun before the change, since beginning one flushes what is pending first."""
     try:
-        session.flush()
+        with session.begin_nested():
+            yield
+            session.flush()
     except IntegrityError as exc:
         if is_unique_violation(exc):
             raise Conflict(message, code="duplicate", field=field) from exc

@@ -13,7 +13,7 @@ from kooperativet.db import fetch_page
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.parties.models import Client, ClientKind
 from kooperativet.parties.schemas import ClientCreate, ClientUpdate
-from kooperativet.parties.service.checks import flush_unique, validated
+from kooperativet.parties.service.checks import unique_rows, validated
 
 CLIENT_REQUIRED_FIELDS = frozenset(
     {
@@ -29,13 +29,14 @@ CLIENT_REQUIRED_FIELDS = frozenset(
 )
 
 
+DUPLICATE_CLIENT = "a client with this organisation or VAT number already exists"
+
+
 def create_client(session: Session, *, data: ClientCreate) -> Client:
     client = Client()
-    _apply_client(session, client, data.model_dump())
-    session.add(client)
-    flush_unique(
-        session, "a client with this organisation or VAT number already exists", "organisation_number"
-    )
+    with unique_rows(session, DUPLICATE_CLIENT, "organisation_number"):
+        _apply_client(session, client, data.model_dump())
+        session.add(client)
     return client
 
 
@@ -45,11 +46,9 @@ def update_client(session: Session, *, client: Client, update: ClientUpdate) -> 
     for field in CLIENT_REQUIRED_FIELDS & set(changes):
         if changes[field] is None:
             raise RuleViolation(f"{field} cannot be empty", field=field)
-    _apply_client(session, client, changes)
-    client.version += 1
-    flush_unique(
-        session, "a client with this organisation or VAT number already exists", "organisation_number"
-    )
+    with unique_rows(session, DUPLICATE_CLIENT, "organisation_number"):
+        _apply_client(session, client, changes)
+        client.version += 1
     return client
 
 

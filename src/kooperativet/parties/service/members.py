@@ -20,7 +20,7 @@ from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolat
 from kooperativet.parties.models import PERSONAL_IDENTITY_INDEX, Member
 from kooperativet.parties.schemas import MemberCreate, MemberUpdate, TaxSettingCreate
 from kooperativet.parties.service.bank_accounts import change_bank_account, payout_account
-from kooperativet.parties.service.checks import flush_unique, validated
+from kooperativet.parties.service.checks import unique_rows, validated
 from kooperativet.parties.service.notice import MemberChange
 from kooperativet.parties.service.tax_settings import new_tax_setting
 
@@ -32,6 +32,9 @@ MEMBER_REQUIRED_FIELDS = frozenset(
 MEMBER_IDENTITY_FIELDS = ("first_name", "last_name", "personal_identity_number")
 #: A member resident abroad: citizenship and TIN for the AGI (docs/exports.md); set by the staff.
 MEMBER_ABROAD_FIELDS = frozenset({"citizenship", "tax_identification_number", "tax_identification_country"})
+
+
+DUPLICATE_PERSON = "a member with this personnummer already exists"
 
 
 def create_member(session: Session, *, data: MemberCreate) -> Member:
@@ -60,8 +63,8 @@ def create_member(session: Session, *, data: MemberCreate) -> Member:
         _link_user(session, member, data.user_id)
     tax = data.tax or TaxSettingCreate(valid_from=data.joined_on)
     member.tax_settings = [new_tax_setting(tax)]
-    session.add(member)
-    flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")
+    with unique_rows(session, DUPLICATE_PERSON, "personal_identity_number"):
+        session.add(member)
     return member
 
 
@@ -118,38 +121,42 @@ def update_member(
     for field in MEMBER_REQUIRED_FIELDS & set(changes):
         if changes[field] is None:
             raise RuleViolation(f"{field} cannot be empty", field=field)
-    identity_before = _identity(member)
-    if "personal_identity_number" in changes:
-        identity = validated(
-            "personal_identity_number", ids.parse_personal_identity, changes.pop("personal_identity_number")
-        )
-        if identity.number != member.personal_identity_number:
-            _refuse_duplicate_person(session, identity.number)
-        member.personal_identity_number = identity.number
-        member.birth_date = identity.birth_date
-        member.is_coordination_number = identity.is_coordination_number
-    bank_account_changed = False
-    if {"bank_clearing_number", "bank_account_number", "bank_iban"} & set(changes):
-        bank_account_changed = change_bank_account(
-            session,
-            member,
-            changes.pop("bank_clearing_number", member.bank_clearing_number),
-            changes.pop("bank_account_number", member.bank_account_number),
-            changes.pop("bank_iban", member.bank_iban),
-            actor=actor,
-            now=now,
-        )
-    if "user_id" in changes:
-        _change_login(session, member, changes.pop("user_id"), actor=actor, now=now)
-    for field, value in changes.items():
-        setattr(member, field, value.strip() if isinstance(value, str) else value)
-    _check_membership_dates(member)
-    _check_tax_identification(member)
-    if "tax_identification_number" in changes:
-        _check_tin_format(member.tax_identification_number)
-    identity_fields = _record_identity_change(session, member, identity_before, actor=actor, now=now)
-    member.version += 1
-    flush_unique(session, "a member with this personnummer already exists", "personal_identity_number")
+    # In a savepoint from the first change on, so that a personnummer another request registered at the
+    # same moment is refused as a 409 the form can show (``unique_rows``).
+    with unique_rows(session, DUPLICATE_PERSON, "personal_identity_number"):
+        identity_before = _identity(member)
+        if "personal_identity_number" in changes:
+            identity = validated(
+                "personal_identity_number",
+                ids.parse_personal_identity,
+                changes.pop("personal_identity_number"),
+            )
+            if identity.number != member.personal_identity_number:
+                _refuse_duplicate_person(session, identity.number)
+            member.personal_identity_number = identity.number
+            member.birth_date = identity.birth_date
+            member.is_coordination_number = identity.is_coordination_number
+        bank_account_changed = False
+        if {"bank_clearing_number", "bank_account_number", "bank_iban"} & set(changes):
+            bank_account_changed = change_bank_account(
+                session,
+                member,
+                changes.pop("bank_clearing_number", member.bank_clearing_number),
+                changes.pop("bank_account_number", member.bank_account_number),
+                changes.pop("bank_iban", member.bank_iban),
+                actor=actor,
+                now=now,
+            )
+        if "user_id" in changes:
+            _change_login(session, member, changes.pop("user_id"), actor=actor, now=now)
+        for field, value in changes.items():
+            setattr(member, field, value.strip() if isinstance(value, str) else value)
+        _check_membership_dates(member)
+        _check_tax_identification(member)
+        if "tax_identification_number" in changes:
+            _check_tin_format(member.tax_identification_number)
+        identity_fields = _record_identity_change(session, member, identity_before, actor=actor, now=now)
+        member.version += 1
     return MemberChange(
         member=member, identity_fields=identity_fields, bank_account_changed=bank_account_changed
     )

@@ -25,8 +25,7 @@ from kooperativet.web.dependencies import (
     safe_next,
     set_cookie,
 )
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, domain_errors
+from kooperativet.web.forms import FormRejected, PageRoute, domain_errors
 from kooperativet.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from kooperativet.web.templating import gettext, render
 

@@ -30,8 +30,7 @@ from kooperativet.parties import service as parties_service
 from kooperativet.web import commission_form as cf
 from kooperativet.web import commission_refusals as refusals
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, stored_integer
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, stored_integer
 from kooperativet.web.i18n import request_language, translations
 from kooperativet.web.reads import commissions as reads
 from kooperativet.web.templating import render

@@ -18,8 +18,7 @@ from kooperativet.knowledge import editing
 from kooperativet.knowledge.bank import AUDIENCES, CATEGORIES, LANGUAGES, Source, Text
 from kooperativet.knowledge.reads import effective_bank
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, domain_errors
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, domain_errors
 from kooperativet.web.knowledge_words import AUDIENCE_NAMES, CATEGORY_NAMES, KIND_NAMES
 from kooperativet.web.templating import render
 

@@ -17,8 +17,7 @@ from kooperativet.knowledge import editing, sharing
 from kooperativet.knowledge.bank import LANGUAGES
 from kooperativet.knowledge.reads import effective_bank
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, domain_errors
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, domain_errors
 from kooperativet.web.i18n import request_language
 from kooperativet.web.knowledge_words import CATEGORY_NAMES, SOURCE_NAMES
 from kooperativet.web.templating import render

@@ -20,8 +20,7 @@ from kooperativet.parties.schemas import MemberUpdate
 from kooperativet.payroll.service.calculate import tax_setting_on
 from kooperativet.privacy import service as privacy_service
 from kooperativet.web.dependencies import CheckedForm, WebUser
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, field_errors
+from kooperativet.web.forms import FormRejected, PageRoute, field_errors
 from kooperativet.web.i18n import N_
 from kooperativet.web.no_member import NO_DETAILS, no_member_page, own_member
 from kooperativet.web.refusals import refusal_errors

@@ -26,9 +26,8 @@ from kooperativet.governance.schemas.meetings import (
     NoticeCreate,
 )
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.errors import FormRejected
 from kooperativet.web.form_attempt import attempt
-from kooperativet.web.forms import PageRoute, stored_integer
+from kooperativet.web.forms import FormRejected, PageRoute, stored_integer
 from kooperativet.web.pages.meetings import Runner, meeting_page, refused_on_meeting_page, see_other, show
 from kooperativet.web.templating import gettext
 

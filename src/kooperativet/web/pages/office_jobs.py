@@ -9,8 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from kooperativet.api.dependencies import DbSession, Now, PageWindow
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute
+from kooperativet.web.forms import FormRejected, PageRoute
 from kooperativet.web.pages.office_billing.common import OfficeReader, OfficeUser, paging
 from kooperativet.web.reads.office_jobs import job_lists
 from kooperativet.web.refusals import refusal_errors

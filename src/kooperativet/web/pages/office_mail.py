@@ -14,8 +14,7 @@ from kooperativet.mail import office
 from kooperativet.mail.models import MailState, OutgoingMail
 from kooperativet.mail.redaction import readable_bodies
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute
+from kooperativet.web.forms import FormRejected, PageRoute
 from kooperativet.web.i18n import N_
 from kooperativet.web.pages.office_billing.common import OfficeReader, OfficeUser, paging, see_other
 from kooperativet.web.reads.failures import failure

@@ -22,8 +22,7 @@ from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdate
 from kooperativet.privacy.removal import retention_end
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, field_errors, stored_integer
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, field_errors, stored_integer
 from kooperativet.web.i18n import N_
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts

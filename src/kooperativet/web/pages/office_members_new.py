@@ -28,8 +28,7 @@ from kooperativet.errors import DomainError
 from kooperativet.parties import service
 from kooperativet.parties.schemas import MemberCreate
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, decimal_text, field_errors
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_members import LANGUAGES
 from kooperativet.web.reads.office_members import logins_without_member

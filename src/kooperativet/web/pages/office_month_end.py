@@ -37,8 +37,7 @@ from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import RunStatus
 from kooperativet.web.charts import Series, bar_chart
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, field_errors
+from kooperativet.web.forms import FormRejected, PageRoute, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.reads.office_month_end import agi_file_made, run_pay_dates, treasurer_months
 from kooperativet.web.refusals import refusal_errors

@@ -24,8 +24,7 @@ from kooperativet.parameters import service
 from kooperativet.parameters.catalog import ValueKind
 from kooperativet.parameters.schemas import ParameterRead, ParameterValueCreate
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, decimal_text, field_errors
+from kooperativet.web.forms import FormRejected, PageRoute, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import gettext, render

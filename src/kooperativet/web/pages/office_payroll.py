@@ -30,8 +30,7 @@ from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, Pay
 from kooperativet.payroll.service import RunWithPayslips
 from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, decimal_text, field_errors
+from kooperativet.web.forms import FormRejected, PageRoute, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads import office_payroll as reads

@@ -30,8 +30,7 @@ from kooperativet.web.dependencies import (
     presession,
     set_cookie,
 )
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute
+from kooperativet.web.forms import FormRejected, PageRoute
 from kooperativet.web.i18n import N_
 from kooperativet.web.refusals import REFUSALS
 from kooperativet.web.templating import gettext, render

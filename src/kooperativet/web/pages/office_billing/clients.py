@@ -16,8 +16,7 @@ from kooperativet.parties import service
 from kooperativet.parties.models import Client
 from kooperativet.parties.schemas import ClientCreate, ClientUpdate
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted
+from kooperativet.web.forms import FormRejected, PageRoute, Posted
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
     OfficeUser,

@@ -27,8 +27,7 @@ from kooperativet.invoices import service
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.schemas import CreditNoteIssue
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, decimal_text
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, decimal_text
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,

@@ -21,8 +21,7 @@ from kooperativet.assignments.schemas import (
 from kooperativet.employments import service as employments_service
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted
+from kooperativet.web.forms import FormRejected, PageRoute, Posted
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
     OfficeUser,

@@ -27,8 +27,7 @@ from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.schemas import InvoiceIssue, InvoiceSort, PaymentCreate
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, decimal_text, stored_integer
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, decimal_text, stored_integer
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,

@@ -17,8 +17,7 @@ from kooperativet.invoices import payments, unmatched_entries
 from kooperativet.invoices.router import MAX_CAMT054_BYTES
 from kooperativet.invoices.schemas import BankEntryAssign, BankEntryNotOurs
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted, stored_integer
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, stored_integer
 from kooperativet.web.i18n import request_language
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,

@@ -19,8 +19,7 @@ from kooperativet.invoices.mailing.reminder_pdf import REMINDER_PDF
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.errors import FormRejected
-from kooperativet.web.forms import PageRoute, Posted
+from kooperativet.web.forms import FormRejected, PageRoute, Posted
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
     OfficeUser,
