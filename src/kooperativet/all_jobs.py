@@ -14,9 +14,10 @@ from kooperativet.invoices.mailing import jobs as invoice_jobs
 from kooperativet.invoices.mailing import reminder_pdf
 from kooperativet.mail import send_job
 from kooperativet.payroll.service import payslip_notices, payslip_pdfs
-from kooperativet.workflows import password_reset, retention_purge
+from kooperativet.workflows import answered_requests, password_reset, retention_purge
 
 __all__ = [
+    "answered_requests",
     "certificate",
     "employment_notices",
     "invoice_attachments",

@@ -165,3 +165,33 @@ def test_concurrent_duplicates_create_exactly_one(committed_database: str) -> No
     assert keys == 1
     assert len({r.id for r in results}) == 1
     assert len(results) == 8
+
+
+def test_the_workers_forget_answers_older_than_a_week_and_keep_the_rest(session: Session, make_user) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kooperativet.api.idempotency import KEPT
+    from kooperativet.jobs import JobContext
+    from kooperativet.jobs.periodic import registered
+    from kooperativet.workflows.answered_requests import FORGET_ANSWERED_REQUESTS, forget_answered_requests
+
+    user = make_user(Role.treasurer).user
+    now = datetime.now(UTC)
+    for key, age in (
+        ("old-web-form", KEPT + timedelta(minutes=1)),
+        ("recent-api-call", KEPT - timedelta(hours=1)),
+    ):
+        session.add(
+            IdempotentRequest(
+                user_id=user.id,
+                operation="create_client",
+                key=key,
+                request_sha256="0" * 64,
+                response_json='{"location": "/office/clients"}',
+                created_at=now - age,
+            )
+        )
+    session.flush()
+    assert registered()[FORGET_ANSWERED_REQUESTS] == timedelta(days=1)
+    forget_answered_requests(JobContext(session=session, settings=None, job_id=0, attempt=1), {})
+    assert list(session.scalars(select(IdempotentRequest.key))) == ["recent-api-call"]

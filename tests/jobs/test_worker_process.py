@@ -121,11 +121,12 @@ def test_worker_once_runs_what_is_due_and_exits(
         timeout=60,
         check=False,
     )
-    # The two messages, the day's reminders and the day's purge after retention (periodic work, due at once;
-    # no invoice is overdue, nobody is due for the purge).
-    assert (finished.returncode, finished.stdout) == (0, "jobs run: 4\n"), finished.stderr
+    # The two messages, the day's reminders, the day's purge after retention and the day's forgetting of
+    # stored answers (periodic work, due at once; no invoice is overdue, nobody is due for the purge).
+    assert (finished.returncode, finished.stdout) == (0, "jobs run: 5\n"), finished.stderr
     with factory() as session:
         assert sorted(session.scalars(select(Job.kind))) == [
+            "forget_answered_requests",
             "purge_after_retention",
             "send_due_reminders",
             "send_mail",

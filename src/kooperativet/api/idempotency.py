@@ -12,17 +12,22 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Final
 
 from fastapi import Header, Response
 from pydantic import BaseModel
-from sqlalchemy import ForeignKey, Insert, String, Text, UniqueConstraint, bindparam, select, update
+from sqlalchemy import ForeignKey, Insert, String, Text, UniqueConstraint, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kooperativet.db import Base, commit_now, table_of, utcnow
 from kooperativet.errors import Conflict, RuleViolation
+
+#: How long a key and its answer are kept: a retry comes within minutes or hours of its first request; a week
+#: covers a client that was down over a long weekend. The workers forget older ones every day
+#: (``workflows.answered_requests``); a request with a forgotten key runs as a new one.
+KEPT: Final = timedelta(days=7)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -164,3 +169,11 @@ def _stored_response(session: Session, *, key: str, user_id: int, operation: str
 def _request_digest(request: BaseModel) -> str:
     canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def forget_answers(session: Session, *, now: datetime) -> int:
+    """Delete the keys and answers stored more than ``KEPT`` before ``now``, the API's and the web forms'
+    (``web.once``) alike: the table does not grow for ever, and an answer (which may name a client or a
+    member) is not kept beyond its use. How many were deleted."""
+    deleted = session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < now - KEPT))
+    return int(getattr(deleted, "rowcount", 0) or 0)
