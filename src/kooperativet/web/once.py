@@ -80,12 +80,9 @@ async def settled(request: Request, response: Response) -> Response:
 async def refused(request: Request) -> str | None:
     """Where the first sending of this form went, when a refusal of this sending is the first one's doing
     (the invoice it issued is no longer to be issued), else None."""
-    claim = await _claim(request)
-    if claim is None:
-        return None
-    session, row = claim
     try:
-        return await run_in_threadpool(_earlier, session, row)
+        claim = await _claim(request)
+        return None if claim is None else await run_in_threadpool(_earlier, *claim)
     except SQLAlchemyError:
         # A transaction the refusal left unable to read (a flush the database refused outside a savepoint):
         # the refusal is said as it came, rather than a server error for the look that could not be made.
