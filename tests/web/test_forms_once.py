@@ -71,17 +71,24 @@ def payments(session: Session, invoice: Invoice) -> list[Decimal]:
     return list(session.scalars(select(Payment.amount).where(Payment.invoice_id == invoice.id)))
 
 
-def test_a_payment_sent_twice_is_recorded_once_and_both_sendings_see_the_first_answer(
-    browser_client: TestClient, session: Session, treasurer, worker, library
-) -> None:
+@pytest.fixture
+def invoice(session: Session, treasurer, worker, library) -> Invoice:
+    """An invoice the treasurer issued for the worker's approved commission, unpaid (15 000 kr)."""
     assignment = billing.commission(session, worker.member, library, status=AssignmentStatus.approved)
-    invoice = billing.issue(session, assignment, treasurer)
+    return billing.issue(session, assignment, treasurer)
+
+
+def payment_form(browser: TestClient, invoice: Invoice, **typed: str) -> dict[str, str]:
+    """The invoice page's payment form as its page rendered it, with what the treasurer typed."""
     page = f"/office/invoices/{invoice.id}"
-    form = {
-        **hidden_fields(browser_client.get(page).text, f"{page}/payments"),
-        "amount": "5 000,00",
-        "paid_on": "2026-11-30",
-    }
+    return {**hidden_fields(browser.get(page).text, f"{page}/payments"), "paid_on": "2026-11-30", **typed}
+
+
+def test_a_payment_sent_twice_is_recorded_once_and_both_sendings_see_the_first_answer(
+    browser_client: TestClient, session: Session, invoice: Invoice
+) -> None:
+    page = f"/office/invoices/{invoice.id}"
+    form = payment_form(browser_client, invoice, amount="5 000,00")
     first = browser_client.post(f"{page}/payments", data=form)
     again = browser_client.post(f"{page}/payments", data=form)
     assert first.status_code == again.status_code == 303
@@ -92,17 +99,15 @@ def test_a_payment_sent_twice_is_recorded_once_and_both_sendings_see_the_first_a
     assert changed.status_code == 303
     assert sorted(payments(session, invoice)) == [Decimal("2000.00"), Decimal("5000.00")]
     # Another form the page renders has a key of its own.
-    fresh = hidden_fields(browser_client.get(page).text, f"{page}/payments")
+    fresh = payment_form(browser_client, invoice)
     assert fresh[SUBMISSION_FIELD] != form[SUBMISSION_FIELD]
 
 
 def test_a_refused_form_stores_nothing_and_is_carried_out_when_sent_again_corrected(
-    browser_client: TestClient, session: Session, treasurer, worker, library
+    browser_client: TestClient, session: Session, invoice: Invoice
 ) -> None:
-    assignment = billing.commission(session, worker.member, library, status=AssignmentStatus.approved)
-    invoice = billing.issue(session, assignment, treasurer)
     page = f"/office/invoices/{invoice.id}"
-    form = {**hidden_fields(browser_client.get(page).text, f"{page}/payments"), "paid_on": "2026-11-30"}
+    form = payment_form(browser_client, invoice)
     refused = browser_client.post(f"{page}/payments", data={**form, "amount": "fem tusen"})
     assert refused.status_code == 422
     refused_again = browser_client.post(f"{page}/payments", data={**form, "amount": "fem tusen"})
@@ -156,18 +161,12 @@ def test_a_commission_sent_twice_from_her_phone_is_registered_once(
 
 
 def test_a_key_is_one_person_s(
-    app, browser_client: TestClient, session: Session, treasurer, make_user, worker, library
+    app, browser_client: TestClient, session: Session, make_user, invoice: Invoice
 ) -> None:
     """Another treasurer who sends the very same form, key and all (she could only have it from the first
     one's page), has her own form carried out."""
-    assignment = billing.commission(session, worker.member, library, status=AssignmentStatus.approved)
-    invoice = billing.issue(session, assignment, treasurer)
     page = f"/office/invoices/{invoice.id}"
-    form = {
-        **hidden_fields(browser_client.get(page).text, f"{page}/payments"),
-        "amount": "5 000,00",
-        "paid_on": "2026-11-30",
-    }
+    form = payment_form(browser_client, invoice, amount="5 000,00")
     assert browser_client.post(f"{page}/payments", data=form).status_code == 303
     other = TestClient(app, follow_redirects=False)
     sign_in(other, make_user(Role.treasurer).user.email)
@@ -298,7 +297,7 @@ def test_a_second_sending_refused_by_the_database_itself_gets_the_first_answer(
 
 
 def test_a_refusal_is_said_as_it_came_when_the_first_sending_cannot_be_looked_for(
-    browser_client: TestClient, session: Session, treasurer, worker, library, monkeypatch: pytest.MonkeyPatch
+    browser_client: TestClient, invoice: Invoice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
@@ -307,10 +306,8 @@ def test_a_refusal_is_said_as_it_came_when_the_first_sending_cannot_be_looked_fo
     def unreadable(*args: object) -> None:
         raise OperationalError("SELECT", {}, Exception("the transaction is aborted"))
 
-    assignment = billing.commission(session, worker.member, library, status=AssignmentStatus.approved)
-    invoice = billing.issue(session, assignment, treasurer)
     page = f"/office/invoices/{invoice.id}"
-    form = {**hidden_fields(browser_client.get(page).text, f"{page}/payments"), "paid_on": "2026-11-30"}
+    form = payment_form(browser_client, invoice)
     monkeypatch.setattr(once, "_earlier", unreadable)
     refused = browser_client.post(f"{page}/payments", data={**form, "amount": "0"})
     assert refused.status_code == 422
