@@ -6,13 +6,16 @@ The test makes a meeting of its own (the demo's annual meeting stays as it is fo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from kooperativet.governance import votes
 from tests.browser.conftest import (
     DESKTOP,
     assert_accessible,
@@ -63,8 +66,31 @@ def put_to_vote(chair: Page, meeting_url: str, method: str, question: str, **fie
     return chair.url
 
 
+def double_click_while_the_ballot_is_cast(member: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second click on "Lägg min röst" 150 ms after the first, while the server is still casting the
+    ballot (made to take 0.6 s here): the browser sends the form once (app.js, ``data-send-once``), so it
+    shows the first answer, the receipt. Sent twice, it would show the second ("you have already voted")."""
+    cast_vote = votes.cast_vote
+
+    def slowly(*args: Any, **kwargs: Any) -> Any:
+        cast = cast_vote(*args, **kwargs)
+        time.sleep(0.6)
+        return cast
+
+    with monkeypatch.context() as patch:
+        patch.setattr(votes, "cast_vote", slowly)
+        member.evaluate(
+            """() => {
+                const button = document.querySelector("form[action$='/ballot'] button[type=submit]");
+                button.click();
+                setTimeout(() => button.click(), 150);
+            }"""
+        )
+        expect(member.get_by_role("heading", name="Din röst är lagd")).to_be_visible()
+
+
 def test_a_meeting_with_an_open_vote_a_secret_ballot_and_an_election(
-    page: Page, members: dict[str, Page]
+    page: Page, members: dict[str, Page], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chair = page
     sign_in(chair, CHAIR)
@@ -170,7 +196,10 @@ def test_a_meeting_with_an_open_vote_a_secret_ballot_and_an_election(
             assert_accessible(member)
             screenshot(member, "meetings-vote")
         member.get_by_label(choices[name], exact=True).check()
-        member.get_by_role("button", name="Lägg min röst").click()
+        if name == "alva":
+            double_click_while_the_ballot_is_cast(member, monkeypatch)
+        else:
+            member.get_by_role("button", name="Lägg min röst").click()
         expect(member.get_by_role("heading", name="Din röst är lagd")).to_be_visible()
         if name == "alva":
             receipt = member.locator("#receipt").inner_text()

@@ -21,3 +21,18 @@ document.addEventListener("DOMContentLoaded", function () {
     ];
   }
 });
+// A form marked data-send-once is sent once from its page: a second click while the first sending is on its
+// way is ignored. The server carries a form out once in any case (web/once.py), but a ballot's answer is a
+// page, its receipt, shown only to the first sending; the browser shows the answer to the last one ("you have
+// already voted"), so a double click would lose the receipt. Back on the page (from the browser's memory of
+// it), the form may be sent again.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.hasAttribute || !form.hasAttribute("data-send-once")) { return; }
+  if (form.dataset.sent) { event.preventDefault(); return; }
+  form.dataset.sent = "yes";
+});
+window.addEventListener("pageshow", function (event) {
+  if (!event.persisted) { return; }
+  document.querySelectorAll("form[data-sent]").forEach(function (form) { delete form.dataset.sent; });
+});
