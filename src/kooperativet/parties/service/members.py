@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -124,39 +125,47 @@ def update_member(
     # In a savepoint from the first change on, so that a personnummer another request registered at the
     # same moment is refused as a 409 the form can show (``unique_rows``).
     with unique_rows(session, DUPLICATE_PERSON, "personal_identity_number"):
-        identity_before = _identity(member)
-        if "personal_identity_number" in changes:
-            identity = validated(
-                "personal_identity_number",
-                ids.parse_personal_identity,
-                changes.pop("personal_identity_number"),
-            )
-            if identity.number != member.personal_identity_number:
-                _refuse_duplicate_person(session, identity.number)
-            member.personal_identity_number = identity.number
-            member.birth_date = identity.birth_date
-            member.is_coordination_number = identity.is_coordination_number
-        bank_account_changed = False
-        if {"bank_clearing_number", "bank_account_number", "bank_iban"} & set(changes):
-            bank_account_changed = change_bank_account(
-                session,
-                member,
-                changes.pop("bank_clearing_number", member.bank_clearing_number),
-                changes.pop("bank_account_number", member.bank_account_number),
-                changes.pop("bank_iban", member.bank_iban),
-                actor=actor,
-                now=now,
-            )
-        if "user_id" in changes:
-            _change_login(session, member, changes.pop("user_id"), actor=actor, now=now)
-        for field, value in changes.items():
-            setattr(member, field, value.strip() if isinstance(value, str) else value)
-        _check_membership_dates(member)
-        _check_tax_identification(member)
-        if "tax_identification_number" in changes:
-            _check_tin_format(member.tax_identification_number)
-        identity_fields = _record_identity_change(session, member, identity_before, actor=actor, now=now)
+        change = _apply_changes(session, member, changes, actor=actor, now=now)
         member.version += 1
+    return change
+
+
+def _apply_changes(
+    session: Session, member: Member, changes: dict[str, Any], *, actor: User, now: datetime
+) -> MemberChange:
+    """Write the allowed, checked changes to the record; what the caller must tell is in the answer."""
+    identity_before = _identity(member)
+    if "personal_identity_number" in changes:
+        identity = validated(
+            "personal_identity_number",
+            ids.parse_personal_identity,
+            changes.pop("personal_identity_number"),
+        )
+        if identity.number != member.personal_identity_number:
+            _refuse_duplicate_person(session, identity.number)
+        member.personal_identity_number = identity.number
+        member.birth_date = identity.birth_date
+        member.is_coordination_number = identity.is_coordination_number
+    bank_account_changed = False
+    if {"bank_clearing_number", "bank_account_number", "bank_iban"} & set(changes):
+        bank_account_changed = change_bank_account(
+            session,
+            member,
+            changes.pop("bank_clearing_number", member.bank_clearing_number),
+            changes.pop("bank_account_number", member.bank_account_number),
+            changes.pop("bank_iban", member.bank_iban),
+            actor=actor,
+            now=now,
+        )
+    if "user_id" in changes:
+        _change_login(session, member, changes.pop("user_id"), actor=actor, now=now)
+    for field, value in changes.items():
+        setattr(member, field, value.strip() if isinstance(value, str) else value)
+    _check_membership_dates(member)
+    _check_tax_identification(member)
+    if "tax_identification_number" in changes:
+        _check_tin_format(member.tax_identification_number)
+    identity_fields = _record_identity_change(session, member, identity_before, actor=actor, now=now)
     return MemberChange(
         member=member, identity_fields=identity_fields, bank_account_changed=bank_account_changed
     )
