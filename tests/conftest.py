@@ -29,7 +29,7 @@ from kooperativet.auth.tokens import issue_access_token
 from kooperativet.config import JobsMode, Settings
 from kooperativet.db import AUDIT_KEY, make_engine
 from kooperativet.jobs.runner import run_inline
-from kooperativet.main import create_app
+from kooperativet.main import create_app, use_settings
 from kooperativet.parties.models import Client, Cooperative, Member, MemberTaxSetting, TaxMode
 from tests.mailbox import Mailbox
 
@@ -163,14 +163,28 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     )
 
 
+#: The worker's apps, one per kind of settings (all but the data folder). FastAPI builds an app's routes on
+#: its first request, about half a second for ours: an app of its own for every test cost the suite minutes.
+_APPS: dict[str, FastAPI] = {}
+
+
 @pytest.fixture
-def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
-    app = create_app(settings)
-    # Each request gets its own session on the test's connection: its commit releases a savepoint and
-    # its rollback returns to one, exactly as a real request's transaction would.
+def app(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[FastAPI]:
+    """The app as a test needs it: its settings, its own throttles, no dependency overrides, and a session on
+    the test's connection for each request (its commit releases a savepoint and its rollback returns to one,
+    as a real request's transaction would)."""
+    shape = settings.model_dump_json(exclude={"data_dir"}) + settings.resolved_database_url
+    app = _APPS.get(shape)
+    if app is None or settings.resolved_jobs_mode is not JobsMode.inline:
+        app = create_app(settings)
+        if settings.resolved_jobs_mode is JobsMode.inline:
+            _APPS[shape] = app
+    else:
+        use_settings(app, settings)
     app.state.session_factory = session_factory
     run_inline(session_factory, settings)  # a request's e-mail and documents are done when it answers
-    return app
+    yield app
+    app.dependency_overrides.clear()
 
 
 @pytest.fixture

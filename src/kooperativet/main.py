@@ -103,7 +103,6 @@ def create_served_app() -> FastAPI:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
-    encryption.configure(settings)
     keep_ballots_out_of_access_log()
     app = FastAPI(
         title="kooperativet",
@@ -118,29 +117,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # A few connections more than session slots, for /health and background work.
     engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size, max_overflow=10)
-    app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine, audit_key=settings.audit_signing_key)
     app.state.write_lock = write_lock_for(engine)
     assert all_jobs  # every job handler is registered before the first job runs
-    app.state.embedded_worker = None
-    if settings.resolved_jobs_mode is JobsMode.inline:
-        run_inline(app.state.session_factory, settings)
-    elif settings.resolved_jobs_mode is JobsMode.embedded:
-        app.state.embedded_worker = EmbeddedWorker(
-            settings, audit_key=settings.audit_signing_key, write_lock=app.state.write_lock
-        )
-        wake_on_commit(app.state.session_factory, app.state.embedded_worker.wake)
-    app.state.login_throttle = LoginThrottle(
-        attempts=settings.login_attempts_per_window,
-        attempts_per_address=settings.login_attempts_per_address,
-        window_seconds=settings.login_window_seconds,
-    )
-    app.state.reset_throttle = ResetThrottle(
-        attempts=settings.password_reset_requests_per_account,
-        attempts_per_address=settings.password_reset_requests_per_address,
-        window_seconds=settings.password_reset_window_seconds,
-    )
+    use_settings(app, settings)
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(auth_router)
@@ -195,3 +175,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_web(app)
     install_edge(app, settings=settings)
     return app
+
+
+def use_settings(app: FastAPI, settings: Settings) -> None:
+    """What of the app is made from its settings beside its routes and middleware: the keys, the sessions,
+    the jobs' mode and fresh login and reset throttles.
+
+    Apart so that the tests can give one app the settings of test after test: FastAPI builds an app's
+    routes on its first request (about half a second for ours), which an app per test paid every time."""
+    encryption.configure(settings)
+    app.state.settings = settings
+    app.state.session_factory = make_session_factory(app.state.engine, audit_key=settings.audit_signing_key)
+    app.state.embedded_worker = None
+    if settings.resolved_jobs_mode is JobsMode.inline:
+        run_inline(app.state.session_factory, settings)
+    elif settings.resolved_jobs_mode is JobsMode.embedded:
+        app.state.embedded_worker = EmbeddedWorker(
+            settings, audit_key=settings.audit_signing_key, write_lock=app.state.write_lock
+        )
+        wake_on_commit(app.state.session_factory, app.state.embedded_worker.wake)
+    app.state.login_throttle = LoginThrottle(
+        attempts=settings.login_attempts_per_window,
+        attempts_per_address=settings.login_attempts_per_address,
+        window_seconds=settings.login_window_seconds,
+    )
+    app.state.reset_throttle = ResetThrottle(
+        attempts=settings.password_reset_requests_per_account,
+        attempts_per_address=settings.password_reset_requests_per_address,
+        window_seconds=settings.password_reset_window_seconds,
+    )
