@@ -13,8 +13,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from kooperativet.auth.models import Role
-from kooperativet.config import Settings
-from kooperativet.main import create_app
+from tests.openapi import openapi_spec
 
 #: The six roles of each row, and the auditor (revisor), whose status each domain states apart, in its own
 #: ``AUDITOR`` dict beside ``EXPECTATIONS`` (``with_auditor``).
@@ -57,7 +56,7 @@ def with_auditor(expectations: dict[str, Expectation], auditor: dict[str, int]) 
 
 def operations() -> dict[str, tuple[str, str]]:
     """operation id → (method, path template) for every operation in the OpenAPI schema."""
-    spec = create_app(Settings(database_url="sqlite://")).openapi()
+    spec = openapi_spec()
     return {
         operation["operationId"]: (method.upper(), path)
         for path, methods in spec["paths"].items()

@@ -15,11 +15,11 @@ from kooperativet.api.body_limit import BodySizeLimit
 from kooperativet.api.types import Money
 from kooperativet.auth.models import Role
 from kooperativet.config import Settings
-from kooperativet.main import create_app
+from tests.openapi import openapi_spec
 
 
 def spec() -> dict:
-    return create_app(Settings(database_url="sqlite://")).openapi()
+    return openapi_spec()
 
 
 def test_operation_ids_are_the_handler_names_and_unique() -> None:

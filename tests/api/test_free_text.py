@@ -14,8 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from kooperativet.api.types import Schema
 from kooperativet.auth.models import Role
-from kooperativet.config import Settings
-from kooperativet.main import create_app
+from tests.openapi import openapi_spec
 
 #: String fields that are not free text, each with what checks it instead.
 NOT_FREE_TEXT = {
@@ -56,7 +55,7 @@ def _references(node: Any) -> set[str]:
 
 def _request_schemas() -> dict[str, type[BaseModel]]:
     """Every component a request body reaches, by name, mapped to the pydantic class of that name."""
-    spec = create_app(Settings(database_url="sqlite://")).openapi()
+    spec = openapi_spec()
     components = spec["components"]["schemas"]
     pending = _references(
         [op.get("requestBody") for methods in spec["paths"].values() for op in methods.values()]
