@@ -5,6 +5,7 @@ judged a page whose references hold."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,10 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from kooperativet.db import Base
 from kooperativet.web.install import PAGE_ROUTERS
 from tests.web.conftest import form_token, sign_in
 from tests.web.test_forms_as_browsers_send_them import page_routes
@@ -204,6 +208,18 @@ def real_address(route: APIRoute, world: World) -> str:
     return address(route, {name: ids_of("real", world, name)[0] for name in parameters(route)})
 
 
+def real_addresses(route: APIRoute, world: World) -> list[str]:
+    """The route's addresses for each real row of its path's parameters in turn (the first, the second, …;
+    a parameter with fewer rows keeps its last)."""
+    names = parameters(route)
+    rows = {name: ids_of("real", world, name) for name in names}
+    turns = max((len(ids) for ids in rows.values()), default=1)
+    return [
+        address(route, {name: ids[min(turn, len(ids) - 1)] for name, ids in rows.items()})
+        for turn in range(turns)
+    ]
+
+
 def is_a_page(answer) -> bool:
     kind = answer.headers.get("content-type", "")
     return kind.startswith("text/html") and not answer.text.lstrip().startswith("{")
@@ -303,3 +319,14 @@ def posted_forms(html: str) -> list[tuple[str, list[str]]]:
     page = PostedForms()
     page.feed(html)
     return page.forms
+
+
+def fingerprint(session: Session) -> dict[str, str]:
+    """Every table's rows, as a digest per table."""
+    session.expire_all()
+    return {
+        table.name: hashlib.sha256(
+            repr(session.execute(select(table).order_by(*table.primary_key.columns)).all()).encode()
+        ).hexdigest()
+        for table in Base.metadata.sorted_tables
+    }

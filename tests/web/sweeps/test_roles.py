@@ -14,7 +14,6 @@ A new page that forgets to ask for a role, or asks for the wrong one, fails here
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -27,11 +26,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
-from kooperativet.db import Base
 from kooperativet.governance.models import BoardAssignment, BoardRole
 from kooperativet.parties.models import Member
 from tests.web.conftest import form_token, sign_in
-from tests.web.sweeps.sweeping import PAGES, POSTED, World, is_a_page, parameters, real_address
+from tests.web.sweeps.sweeping import (
+    PAGES,
+    POSTED,
+    World,
+    fingerprint,
+    is_a_page,
+    parameters,
+    real_address,
+)
 from tests.web.test_office_auditor import FORM_ONLY
 
 PEOPLE = ("member", "board", "treasurer", "admin", "auditor")
@@ -109,17 +115,6 @@ def signed_in(app: FastAPI, person: Person) -> TestClient:
     client = TestClient(app, follow_redirects=False)
     sign_in(client, person.email)
     return client
-
-
-def fingerprint(session: Session) -> dict[str, str]:
-    """Every table's rows, as a digest per table."""
-    session.expire_all()
-    return {
-        table.name: hashlib.sha256(
-            repr(session.execute(select(table).order_by(*table.primary_key.columns)).all()).encode()
-        ).hexdigest()
-        for table in Base.metadata.sorted_tables
-    }
 
 
 def test_every_page_opens_for_whom_the_access_model_lets_in_and_no_one_else(
