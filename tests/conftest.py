@@ -17,11 +17,14 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from kooperativet import encryption, migrate
+from kooperativet.auth import passwords
 from kooperativet.auth.dependencies import token_config
 from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.auth.passwords import hash_password
@@ -43,6 +46,21 @@ REFERENCE = Path(__file__).resolve().parent / "reference"
 #: Fixed test keys (base64 of 32 bytes): the session's keyring and every test's settings use the same ones.
 TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS10ZXN0LWRhdGEta2V5LXRlc3Q="
 TEST_BLIND_INDEX_KEY = "dGVzdC1ibGluZC1pbmRleC1rZXktdGVzdC1ibGluZC0="
+
+
+#: Argon2 at its lowest cost for the suite's own passwords. At pwdlib's recommended cost, which the app uses
+#: (``tests/auth/test_passwords.py`` holds it to that), each sign-in spends 0.15 s on purpose, and the suite
+#: signs in thousands of times. A stored hash names its own cost, so either kind is checked the same way.
+QUICK_HASHER = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", lambda: QUICK_HASHER)
+        passwords._dummy_hash.cache_clear()  # the timing guard's hash, at the same cost as the others
+        yield
+    passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")
