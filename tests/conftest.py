@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -79,16 +80,19 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class throwaway_postgres_database:
-    """Create a uniquely named database on the server and drop it afterwards."""
+    """Create a uniquely named database on the server (empty, or a copy of ``template``) and drop it
+    afterwards."""
 
-    def __init__(self, server_url: str) -> None:
+    def __init__(self, server_url: str, template: str | None = None) -> None:
         self.admin_url = make_url(server_url)
         self.name = f"kooperativet_test_{secrets.token_hex(4)}"
+        self.template = template
         self.admin: Engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
 
     def __enter__(self) -> str:
+        copied = f' TEMPLATE "{self.template}"' if self.template else ""
         with self.admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+            connection.execute(text(f'CREATE DATABASE "{self.name}"{copied}'))
         return self.admin_url.set(database=self.name).render_as_string(hide_password=False)
 
     def __exit__(self, *exc: object) -> None:
@@ -119,18 +123,32 @@ def keyring_restored(keyring: encryption.Keyring) -> Iterator[None]:
     encryption.use(keyring)
 
 
-@pytest.fixture
-def committed_url(tmp_path: Path) -> Iterator[str]:
-    """A database of its own, built by the migrations, for tests that need real commits seen by others."""
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory, keyring: encryption.Keyring) -> Iterator[str]:
+    """A database built by the migrations once per test worker and never opened again: what
+    ``committed_url`` copies (the migrations take a second or two on PostgreSQL, a copy a fraction)."""
     server_url = os.environ.get(TEST_DATABASE_ENV)
     if server_url:
         with throwaway_postgres_database(server_url) as url:
-            migrate.upgrade(url)
+            migrate.upgrade(url)  # its engine is disposed: a template must have no connection
+            yield make_url(url).database or ""
+        return
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    migrate.upgrade(f"sqlite:///{path}")  # closed, so that the file holds everything (no -wal beside it)
+    yield str(path)
+
+
+@pytest.fixture
+def committed_url(tmp_path: Path, migrated_database: str) -> Iterator[str]:
+    """A database of its own, as the migrations build it, for tests that need real commits seen by others."""
+    server_url = os.environ.get(TEST_DATABASE_ENV)
+    if server_url:
+        with throwaway_postgres_database(server_url, template=migrated_database) as url:
             yield url
     else:
-        url = f"sqlite:///{tmp_path / 'committed.sqlite3'}"
-        migrate.upgrade(url)
-        yield url
+        copy = tmp_path / "committed.sqlite3"
+        shutil.copyfile(migrated_database, copy)
+        yield f"sqlite:///{copy}"
 
 
 @pytest.fixture(scope="session")
