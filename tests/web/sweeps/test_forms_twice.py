@@ -5,8 +5,8 @@ shows, the options and boxes it has chosen and its first named button), and then
 first sending carried out (a redirect) must give the second the same redirect and change no row; a form
 refused until something is typed into it stores nothing and is left to its own tests. The forms' own tests
 (``tests/web/test_forms_once.py``) hold the same rule with typed values for a payment, an invoice and a
-commission; this holds it for every form a page offers, the approvals, sendings and removals a person is
-most likely to click twice."""
+commission; this holds it for every form a page offers, the approvals, hand-ins, payments and closings a
+person is most likely to click twice."""
 
 from __future__ import annotations
 
