@@ -210,11 +210,10 @@ def app(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[
     the test's connection for each request (its commit releases a savepoint and its rollback returns to one,
     as a real request's transaction would)."""
     shape = settings.model_dump_json(exclude={"data_dir"}) + settings.resolved_database_url
-    app = _APPS.get(shape)
-    if app is None or settings.resolved_jobs_mode is not JobsMode.inline:
-        app = create_app(settings)
-        if settings.resolved_jobs_mode is JobsMode.inline:
-            _APPS[shape] = app
+    if settings.resolved_jobs_mode is not JobsMode.inline:
+        app = create_app(settings)  # its embedded worker is its own: never shared
+    elif (app := _APPS.get(shape)) is None:
+        app = _APPS[shape] = create_app(settings)
     else:
         use_settings(app, settings)
     app.state.session_factory = session_factory

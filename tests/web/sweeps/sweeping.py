@@ -1,7 +1,8 @@
 """What the sweeps of the web interface share (``test_form_fuzzing``, ``test_query_fuzzing``,
-``test_page_references``): the values a person could type or a tampered address or form could hold, how the
-names a page reads are found, the real rows the addresses name (made in ``conftest``), and how an answer is
-judged a page whose references hold."""
+``test_page_references``, ``test_roles``, ``test_forms_twice``): the values a person could type or a tampered
+address or form could hold, how the names a page reads are found, the real rows the addresses name (made in
+``conftest``), how an answer is judged a page whose references hold, a page's forms as a browser would send
+them, and every table's rows at a glance."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -205,7 +206,7 @@ def ids_of(kind: str, world: World, name: str) -> list[str]:
 
 def real_address(route: APIRoute, world: World) -> str:
     """The route's address for the first real row of each of its path's parameters."""
-    return address(route, {name: ids_of("real", world, name)[0] for name in parameters(route)})
+    return real_addresses(route, world)[0]
 
 
 def real_addresses(route: APIRoute, world: World) -> list[str]:
@@ -293,32 +294,98 @@ def broken_references(html: str) -> list[str]:
     return twice + [f"{where} names no element" for where, target in page.named if target not in given]
 
 
-class PostedForms(HTMLParser):
-    """The forms a page posts, each with the ``submission`` keys it holds (``web.once``)."""
+@dataclass
+class Form:
+    action: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    button: tuple[str, str] | None = None
+    #: The select being read and the first of its options, sent when none is chosen.
+    select: str | None = None
+    first_option: str | None = None
+    chosen: bool = False
+    textarea: str | None = None
+    text: str = ""
+
+    def sent(self) -> list[tuple[str, str]]:
+        return self.fields + ([self.button] if self.button else [])
+
+    def data(self) -> dict[str, list[str]]:
+        """As the test client takes a form: each name with its values in order."""
+        data: dict[str, list[str]] = {}
+        for name, value in self.sent():
+            data.setdefault(name, []).append(value)
+        return data
+
+
+class UntouchedForms(HTMLParser):
+    """The posted forms of a page, with what a browser sends for each when nothing is typed into it."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.forms: list[tuple[str, list[str]]] = []
-        self.inside = False
+        self.forms: list[Form] = []
+        self.form: Form | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag == "form":
-            self.inside = values.get("method", "").lower() == "post"
-            if self.inside:
-                self.forms.append((values.get("action", ""), []))
-        elif tag == "input" and self.inside and values.get("name") == "submission":
-            self.forms[-1][1].append(values.get("value", ""))
+            posted = values.get("method", "").lower() == "post"
+            self.form = Form(values.get("action", "")) if posted else None
+            if self.form:
+                self.forms.append(self.form)
+        form = self.form
+        if form is None or "disabled" in values or "form" in values:
+            return
+        name = values.get("name", "")
+        kind = values.get("type", "text" if tag == "input" else "submit").lower()
+        if tag == "input" and name and kind not in ("submit", "button", "image", "file", "reset"):
+            if kind not in ("checkbox", "radio") or "checked" in values:
+                form.fields.append((name, values.get("value", "on" if kind == "checkbox" else "")))
+        elif tag in ("button", "input") and kind == "submit" and name and form.button is None:
+            form.button = (name, values.get("value", ""))
+        elif tag == "select":
+            form.select, form.first_option, form.chosen = name, None, False
+        elif tag == "option" and form.select:
+            value = values.get("value", "")
+            if form.first_option is None:
+                form.first_option = value
+            if "selected" in values and not form.chosen:
+                form.fields.append((form.select, value))
+                form.chosen = True
+        elif tag == "textarea" and name:
+            form.textarea, form.text = name, ""
+
+    def handle_data(self, data: str) -> None:
+        if self.form and self.form.textarea:
+            self.form.text += data
 
     def handle_endtag(self, tag: str) -> None:
+        form = self.form
+        if form is None:
+            return
         if tag == "form":
-            self.inside = False
+            self.form = None
+        elif tag == "select" and form.select:
+            if not form.chosen and form.first_option is not None:
+                form.fields.append((form.select, form.first_option))
+            form.select = None
+        elif tag == "textarea" and form.textarea:
+            # As a browser sends it: the first line break after the tag is not part of the value.
+            form.fields.append((form.textarea, form.text.removeprefix("\n")))
+            form.textarea = None
+
+
+def read_forms(html: str) -> list[Form]:
+    page = UntouchedForms()
+    page.feed(html)
+    return page.forms
 
 
 def posted_forms(html: str) -> list[tuple[str, list[str]]]:
-    page = PostedForms()
-    page.feed(html)
-    return page.forms
+    """The forms a page posts, each with the ``submission`` keys it holds (``web.once``)."""
+    return [
+        (form.action, [value for name, value in form.fields if name == "submission"])
+        for form in read_forms(html)
+    ]
 
 
 def fingerprint(session: Session) -> dict[str, str]:

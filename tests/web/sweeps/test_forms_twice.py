@@ -10,102 +10,17 @@ person is most likely to click twice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
-
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.web.sweeps.sweeping import PAGES, Browser, World, fingerprint, real_addresses
+from tests.web.sweeps.sweeping import PAGES, Browser, Form, World, fingerprint, read_forms, real_addresses
 
 #: Forms whose second sending is by someone else: signing out ends the session that sent the first.
 NOT_TWICE = {"/signout"}
 
 
-@dataclass
-class Form:
-    action: str
-    fields: list[tuple[str, str]] = field(default_factory=list)
-    button: tuple[str, str] | None = None
-    #: The select being read and the first of its options, sent when none is chosen.
-    select: str | None = None
-    first_option: str | None = None
-    chosen: bool = False
-    textarea: str | None = None
-    text: str = ""
-
-    def sent(self) -> list[tuple[str, str]]:
-        return self.fields + ([self.button] if self.button else [])
-
-    def data(self) -> dict[str, list[str]]:
-        """As the test client takes a form: each name with its values in order."""
-        data: dict[str, list[str]] = {}
-        for name, value in self.sent():
-            data.setdefault(name, []).append(value)
-        return data
-
-
-class UntouchedForms(HTMLParser):
-    """The posted forms of a page, with what a browser sends for each when nothing is typed into it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[Form] = []
-        self.form: Form | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            posted = values.get("method", "").lower() == "post"
-            self.form = Form(values.get("action", "")) if posted else None
-            if self.form:
-                self.forms.append(self.form)
-        form = self.form
-        if form is None or "disabled" in values or "form" in values:
-            return
-        name = values.get("name", "")
-        kind = values.get("type", "text" if tag == "input" else "submit").lower()
-        if tag == "input" and name and kind not in ("submit", "button", "image", "file", "reset"):
-            if kind not in ("checkbox", "radio") or "checked" in values:
-                form.fields.append((name, values.get("value", "on" if kind == "checkbox" else "")))
-        elif tag in ("button", "input") and kind == "submit" and name and form.button is None:
-            form.button = (name, values.get("value", ""))
-        elif tag == "select":
-            form.select, form.first_option, form.chosen = name, None, False
-        elif tag == "option" and form.select:
-            value = values.get("value", "")
-            if form.first_option is None:
-                form.first_option = value
-            if "selected" in values and not form.chosen:
-                form.fields.append((form.select, value))
-                form.chosen = True
-        elif tag == "textarea" and name:
-            form.textarea, form.text = name, ""
-
-    def handle_data(self, data: str) -> None:
-        if self.form and self.form.textarea:
-            self.form.text += data
-
-    def handle_endtag(self, tag: str) -> None:
-        form = self.form
-        if form is None:
-            return
-        if tag == "form":
-            self.form = None
-        elif tag == "select" and form.select:
-            if not form.chosen and form.first_option is not None:
-                form.fields.append((form.select, form.first_option))
-            form.select = None
-        elif tag == "textarea" and form.textarea:
-            # As a browser sends it: the first line break after the tag is not part of the value.
-            form.fields.append((form.textarea, form.text.removeprefix("\n")))
-            form.textarea = None
-
-
 def untouched_forms(html: str) -> list[Form]:
-    page = UntouchedForms()
-    page.feed(html)
-    return [form for form in page.forms if form.action not in NOT_TWICE]
+    return [form for form in read_forms(html) if form.action not in NOT_TWICE]
 
 
 def test_every_form_of_every_page_sent_twice_is_carried_out_once(
