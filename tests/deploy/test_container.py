@@ -146,3 +146,46 @@ def test_the_settings_compose_leaves_empty_count_as_not_set(monkeypatch: pytest.
     assert (settings.admin_email, settings.admin_password, settings.trusted_proxy_list) == (None, None, [])
     with pytest.raises(NoMailServer, match="no SMTP server is configured"):
         require_server(settings)
+
+
+def test_the_workers_start_once_the_api_has_migrated_and_every_service_restarts() -> None:
+    """A worker refuses a database that is not migrated to its version, and the api migrates before it
+    listens: a worker started with the api (``service_started``) stopped on the first ``docker compose up``
+    and stayed stopped. It waits for the api's health check, and every service restarts after a crash or a
+    reboot."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    assert services["worker"]["depends_on"] == {"api": {"condition": "service_healthy"}}
+    assert services["api"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert re.search(r"^HEALTHCHECK ", (ROOT / "Dockerfile").read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert {name: service.get("restart") for name, service in services.items()} == dict.fromkeys(
+        services, "unless-stopped"
+    )
+
+
+#: Files in the source tree that only the developers' tools read: the catalogue extraction's configuration
+#: (``make messages``).
+BUILD_ONLY = {Path("web/babel.cfg")}
+
+
+def test_the_package_carries_every_file_the_service_reads() -> None:
+    """The image installs the package (``pip install .``), not the checkout: a template, style sheet,
+    translation or guide outside ``package-data`` would be missing from it while every test here, run from
+    the checkout, passes."""
+    import tomllib
+
+    source = ROOT / "src" / "kooperativet"
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = settings["tool"]["setuptools"]["package-data"]["kooperativet"]
+    carried = {path for pattern in patterns for path in source.glob(pattern) if path.is_file()}
+    data = {
+        path
+        for path in source.rglob("*")
+        if path.is_file()
+        and path.suffix not in {".py", ".pyc"}
+        and "__pycache__" not in path.parts
+        and path.relative_to(source) not in BUILD_ONLY
+    }
+    assert len(data) > 50, "the templates, styles and translations were not found"
+    assert sorted(str(path.relative_to(source)) for path in data - carried) == []
