@@ -24,24 +24,33 @@ DOCUMENTS = 120
 
 
 def _snapshots() -> list[tuple[int, str, dict[str, Any], str]]:
-    """The demo's payslips as the pipeline renders them, read through the ORM: the snapshots are encrypted
-    at rest, under the keys this process built the demo with."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    from kooperativet.db import make_engine
+    """The demo's payslips as the pipeline renders them, from a demo built in a temporary folder."""
     from kooperativet.demo import run_demo
-    from kooperativet.payroll.models import Payslip
 
     with tempfile.TemporaryDirectory() as folder:
         run_demo(out=Path(folder), today=date(2026, 11, 20))
-        engine = make_engine(f"sqlite:///{Path(folder) / 'demo.sqlite3'}")
-        try:
-            with Session(engine) as session:
-                payslips = session.scalars(select(Payslip).order_by(Payslip.id)).all()
-                return [(p.id, p.number, p.snapshot, "sv") for p in payslips]
-        finally:
-            engine.dispose()
+        return demo_snapshots(Path(folder))
+
+
+def demo_snapshots(folder: Path) -> list[tuple[int, str, dict[str, Any], str]]:
+    """The payslips of the demo built in ``folder``, read through the ORM. Their snapshots are encrypted at
+    rest under the demo's own keys, which it keeps in its folder (``demo.demo_keyring``), not this
+    process's: read under the process's keys they cannot be decrypted, and ``make bench`` stopped here."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from kooperativet import encryption
+    from kooperativet.db import make_engine
+    from kooperativet.demo import demo_keyring
+    from kooperativet.payroll.models import Payslip
+
+    engine = make_engine(f"sqlite:///{folder / 'demo.sqlite3'}")
+    try:
+        with encryption.using(demo_keyring(folder)), Session(engine) as session:
+            payslips = session.scalars(select(Payslip).order_by(Payslip.id)).all()
+            return [(p.id, p.number, p.snapshot, "sv") for p in payslips]
+    finally:
+        engine.dispose()
 
 
 def _raw_weasyprint(html: str) -> bytes:

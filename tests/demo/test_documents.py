@@ -111,3 +111,16 @@ def test_the_demo_minutes_are_approved_by_both_adjusters_and_locked(demo) -> Non
         "som båda godkände samma utkast.",
     ):
         assert expected in text
+
+
+def test_the_pdf_benchmark_reads_the_demos_payslips_under_the_demos_own_keys(demo) -> None:
+    """``make bench`` (P2) renders the demo's payslip snapshots again: they are encrypted under the keys the
+    demo keeps in its folder, not this process's, and the benchmark once stopped on them."""
+    from bench.payslip_pdfs import demo_snapshots
+
+    out, files = demo
+    snapshots = demo_snapshots(out)
+    numbers = sorted(number for _, number, _, _ in snapshots)
+    shown = sorted(Path(entry["path"]).stem for entry in files if entry["kind"] == "payslip_pdf")
+    assert numbers == [name for name in shown if not name.endswith("-en")]
+    assert all(snapshot["employee"]["name"] for _, _, snapshot, _ in snapshots)
