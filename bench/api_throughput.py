@@ -128,6 +128,27 @@ def _figures(latencies: list[float], errors: int, elapsed: float) -> dict[str, f
 
 
 def run() -> None:
+    figures = measure()
+    trivial = figures["trivial GET /health"]["requests_per_second"]
+    ratios = {
+        name: round(result["requests_per_second"] / trivial, 2)
+        for name, result in figures.items()
+        if not name.startswith("trivial")
+    }
+    met = all(r >= 0.3 for r in ratios.values()) and all(
+        f["errors"] == 0 and f["p99_ms"] <= 5 * f["p50_ms"] for f in figures.values()
+    )
+    report(
+        "P3-api",
+        {**figures, "throughput ratio to trivial": ratios, "server processes": SERVER_PROCESSES},
+        target="≥ 0.3 × trivial throughput, p99 ≤ 5 × p50, zero errors (64 clients)",
+        met=met,
+    )
+
+
+def measure() -> dict[str, dict[str, float]]:
+    """A new embedded database served as deployed (``SERVER_PROCESSES`` processes), and the figures of each
+    endpoint under ``CLIENTS`` clients."""
     with tempfile.TemporaryDirectory() as folder:
         port = _free_port()
         env = {
@@ -147,25 +168,10 @@ def run() -> None:
             stderr=subprocess.DEVNULL,
         )
         try:
-            figures = asyncio.run(_measure(f"http://127.0.0.1:{port}"))
+            return asyncio.run(_measure(f"http://127.0.0.1:{port}"))
         finally:
             server.terminate()
             server.wait(timeout=20)
-    trivial = figures["trivial GET /health"]["requests_per_second"]
-    ratios = {
-        name: round(result["requests_per_second"] / trivial, 2)
-        for name, result in figures.items()
-        if not name.startswith("trivial")
-    }
-    met = all(r >= 0.3 for r in ratios.values()) and all(
-        f["errors"] == 0 and f["p99_ms"] <= 5 * f["p50_ms"] for f in figures.values()
-    )
-    report(
-        "P3-api",
-        {**figures, "throughput ratio to trivial": ratios, "server processes": SERVER_PROCESSES},
-        target="≥ 0.3 × trivial throughput, p99 ≤ 5 × p50, zero errors (64 clients)",
-        met=met,
-    )
 
 
 async def _measure(base: str) -> dict[str, dict[str, float]]:
