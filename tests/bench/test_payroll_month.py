@@ -24,7 +24,7 @@ def test_a_small_month_is_measured_step_by_step_against_its_floor(
     monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     # The harness configures fixed keys of its own in the environment; monkeypatch gives the suite's back.
-    for name in ("KOOPERATIVET_ENV", "KOOPERATIVET_DATA_KEY", "KOOPERATIVET_BLIND_INDEX_KEY"):
+    for name in ("KOOPERATIVET_DATA_KEY", "KOOPERATIVET_BLIND_INDEX_KEY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KOOPERATIVET_ENV", "development")
     if kind == "postgresql":

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,14 @@ def run_entrypoint(log: Path, *args: str, **env: str) -> list[str]:
     path = f"{log.parent / 'bin'}:{os.environ['PATH']}"
     subprocess.run(["sh", str(ENTRYPOINT), *args], check=True, env={"PATH": path, **env})
     return log.read_text(encoding="utf-8").splitlines()
+
+
+def compose_services() -> dict[str, Any]:
+    """The services of compose.yaml, as docker compose reads them."""
+    import yaml
+
+    services: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    return services
 
 
 def test_serve_migrates_first_then_listens_on_all_interfaces(fake_kooperativet: Path) -> None:
@@ -68,9 +77,7 @@ def test_compose_requires_a_secret_key_and_uses_postgresql() -> None:
 
 def test_compose_runs_a_worker_with_the_same_settings_as_the_api() -> None:
     """With PostgreSQL the API runs no worker: without this service no e-mail or PDF would ever be made."""
-    import yaml
-
-    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    services = compose_services()
     assert services["worker"]["command"] == ["worker"]
     api, worker = services["api"]["environment"], services["worker"]["environment"]
     assert {key: value for key, value in api.items() if key != "KOOPERATIVET_WORKERS"} == worker
@@ -80,9 +87,7 @@ def test_compose_runs_a_worker_with_the_same_settings_as_the_api() -> None:
 def test_the_image_has_the_pg_dump_of_the_postgresql_compose_runs() -> None:
     """``kooperativet backup`` runs pg_dump inside the container, and a pg_dump older than its server refuses
     to dump it: the image's client is of the server's major version."""
-    import yaml
-
-    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    services = compose_services()
     major = services["db"]["image"].removeprefix("postgres:").split(".")[0]
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(rf"^\s+postgresql-client-{major} ", dockerfile, flags=re.MULTILINE), major
@@ -103,8 +108,6 @@ def test_the_image_fetches_nothing_that_is_not_checked() -> None:
 
 def compose_environment() -> dict[str, str]:
     """What compose.yaml gives the api and the workers when the shell sets only the four keys it requires."""
-    import yaml
-
     from tests.conftest import TEST_AUDIT_KEY, TEST_BLIND_INDEX_KEY, TEST_DATA_KEY
 
     required = {
@@ -121,7 +124,7 @@ def compose_environment() -> dict[str, str]:
             value,
         )
 
-    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    services = compose_services()
     return {name: interpolate(str(value)) for name, value in services["worker"]["environment"].items()}
 
 
@@ -153,9 +156,7 @@ def test_the_workers_start_once_the_api_has_migrated_and_every_service_restarts(
     listens: a worker started with the api (``service_started``) stopped on the first ``docker compose up``
     and stayed stopped. It waits for the api's health check, and every service restarts after a crash or a
     reboot."""
-    import yaml
-
-    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    services = compose_services()
     assert services["worker"]["depends_on"] == {"api": {"condition": "service_healthy"}}
     assert services["api"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert re.search(r"^HEALTHCHECK ", (ROOT / "Dockerfile").read_text(encoding="utf-8"), flags=re.MULTILINE)
