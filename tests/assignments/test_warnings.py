@@ -32,7 +32,7 @@ def test_a_period_of_three_months_is_fine_and_one_day_more_is_warned(
     )
     assert codes(three) == []
     assert codes(longer) == ["period_over_three_months"]
-    assert "semesterlagen 16 a §" in longer["warnings"][0]["message"]
+    assert "semesterlagen 5 §" in longer["warnings"][0]["message"]
 
 
 def test_a_fee_below_the_minimum_day_rate_in_force_is_warned(

@@ -103,7 +103,7 @@ def test_a_two_week_employment_pays_holiday_pay_with_each_salary(certificate_tex
     assert (
         "Anställningen varar högst tre månader. Arbetsgivaren och arbetstagaren är överens om att semester "
         "inte läggs ut under anställningen: semesterersättning med 12 % av bruttolönen betalas i stället ut "
-        "med varje lön (semesterlagen, SFS 1977:480, 16 a §)."
+        "med varje lön (semesterlagen, SFS 1977:480, 5 § första stycket och procentregeln i 16 b §)."
     ) in text
     assert "Semesterersättning (12 % av bruttolönen) cirka 1 149 kr" in text
 
@@ -112,7 +112,7 @@ def test_a_five_month_employment_earns_paid_holiday_instead(certificate_text) ->
     text = certificate_text(period_end="2027-03-04")
     assert (
         "Anställningen varar längre än tre månader, så semesterersättning med varje lön i stället för betald "
-        "semester är inte tillåten (semesterlagen, SFS 1977:480, 16 a §)."
+        "semester är inte tillåten (semesterlagen, SFS 1977:480, 5 § första stycket)."
     ) in text
     assert "semesterlön enligt procentregeln, 12 % av lönen under intjänandeåret (16 b §)" in text
     assert "Semesterlön (12 % av bruttolönen) cirka 1 149 kr" in text

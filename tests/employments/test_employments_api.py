@@ -30,7 +30,7 @@ LAS_6C_ITEMS = {
     "how often and how paid": "en gång per månad, den 25:e",
     "normal working time": "Normal arbetstid: uppdragets omfattning, 5 dagar",
     "overtime": "Övertid",
-    "holiday": "semesterlagen, SFS 1977:480, 16 a §",
+    "holiday": "semesterlagen, SFS 1977:480, 5 § första stycket",
     "procedure when the employment ends": "Anställningens upphörande",
     "collective agreement": "Inget kollektivavtal",
     "insurances": "arbetsskadeförsäkringen",

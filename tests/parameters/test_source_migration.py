@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert, select
 
 from kooperativet import migrate
 from kooperativet.db import make_engine
-from kooperativet.parameters.catalog import DEFAULTS
+from kooperativet.parameters.catalog import DEFAULTS, DefaultValue
 from kooperativet.parameters.models import ParameterValue
 from tests.conftest import TEST_DATABASE_ENV, throwaway_postgres_database
 
@@ -28,6 +28,8 @@ MIGRATION = (
 BEFORE = "89a38f91c905"
 #: The later migration that put the seeded sources in Swedish (tests/parameters/test_sources_in_swedish.py).
 SWEDISH = MIGRATION.with_name("2026_12_04_2100-5b7e2d9c4a1f_parameter_sources_in_swedish.py")
+#: The later migration that put the right sections of semesterlagen in the holiday pay's source.
+HOLIDAY_PAY = MIGRATION.with_name("2026_12_05_2100-3c9d1e7b5a20_holiday_pay_source.py")
 
 
 def load_migration(path: Path = MIGRATION) -> ModuleType:
@@ -57,6 +59,13 @@ def engine_before(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
         engine.dispose()
 
 
+def seeded_before_holiday_pay_fix(default: DefaultValue) -> str:
+    """The source the catalogue seeded for ``default`` before 3c9d1e7b5a20 corrected the holiday pay's."""
+    fix = load_migration(HOLIDAY_PAY)
+    holiday_pay = (default.key, default.valid_from, default.source) == (fix.KEY, date(2025, 1, 1), fix.NEW)
+    return fix.OLD if holiday_pay else default.source
+
+
 def old_defaults(migration: ModuleType) -> list[dict[str, object]]:
     """The catalogue's defaults as the earlier versions seeded them: the old source texts."""
     old_source = {(key, day): old for key, day, old, _ in migration.SOURCES}
@@ -73,9 +82,8 @@ def old_defaults(migration: ModuleType) -> list[dict[str, object]]:
                         rule[field] = old_rule_source[rule[field]]
             value = json.dumps(rules, sort_keys=True, ensure_ascii=False)
         day = default.valid_from.isoformat()
-        source = old_source.get(
-            (default.key, day), english.get((default.key, day, default.source), default.source)
-        )
+        seeded = seeded_before_holiday_pay_fix(default)
+        source = old_source.get((default.key, day), english.get((default.key, day, seeded), seeded))
         rows.append({"key": default.key, "valid_from": default.valid_from, "value": value, "source": source})
     return rows
 

@@ -54,7 +54,7 @@ def test_the_list_names_every_parameter_in_swedish_with_its_unit(
     assert "60,00\N{NO-BREAK SPACE}kr" in words  # the reminder fee
     assert "1\N{NO-BREAK SPACE}000,00\N{NO-BREAK SPACE}kr" in words  # the contribution threshold
     assert "12\N{NO-BREAK SPACE}%" in words  # holiday pay
-    assert "Semesterlagen (1977:480) 16 a §: 12 % betalas med varje lön" in words
+    assert "Semesterlagen (1977:480) 16 b § (procentregeln) och 5 § första stycket: 12 %" in words
     assert "paid with each salary" not in words
 
 

@@ -28,7 +28,8 @@ MAX_RECEIPT_BYTES: Final = 10 * 1024 * 1024
 #: The hours of one working day, to compare a fee for hours with the minimum day rate.
 HOURS_PER_DAY: Final = Decimal("8")
 #: Holiday pay of 12 % may be paid with the salary only for employments of at most three months
-#: (semesterlagen 16 a §, employment.md); a longer assignment gets a warning the treasurer confirms.
+#: (semesterlagen 5 § första stycket, docs/employment.md); a longer assignment gets a warning the treasurer
+#: confirms.
 HOLIDAY_PAY_WITH_SALARY_MONTHS: Final = 3
 #: Expenses carry the VAT of the receipt: a Swedish rate or none.
 EXPENSE_VAT_RATES: Final = SWEDISH_STANDARD_RATES | {Decimal("0")}
@@ -203,7 +204,7 @@ def period_warnings(*, start: date, end: date) -> list[AssignmentWarning]:
             code="period_over_three_months",
             message=(
                 f"the period {start} – {end} is longer than three months: semesterersättning paid with each "
-                "salary is allowed only for employments of at most three months (semesterlagen 16 a §)"
+                "salary is allowed only for employments of at most three months (semesterlagen 5 §)"
             ),
         )
     ]

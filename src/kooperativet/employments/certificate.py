@@ -1,8 +1,10 @@
 """What the anställningsbevis says about pay and holiday, from the employment's terms (pure rules).
 
 Lagen om anställningsskydd (SFS 1982:80) 6 c § asks the written terms to state the pay and each pay component,
-and the holiday the employee has. Semesterlagen (SFS 1977:480) 16 a § lets holiday pay (semesterersättning) be
-paid with each salary instead of paid leave only for an employment meant to last at most three months.
+and the holiday the employee has. Semesterlagen (SFS 1977:480) 5 § första stycket lets holiday pay
+(semesterersättning) be paid with each salary instead of paid leave only for an employment meant to last at
+most three months, when that is agreed (the anställningsbevis says so); the amount follows the percentage rule
+of 16 b §.
 """
 
 from __future__ import annotations
@@ -49,5 +51,5 @@ def pay_estimate(
 
 def holiday_pay_with_each_salary(*, start: date, end: date) -> bool:
     """Whether semesterersättning may be paid with each salary instead of paid leave: only when the employment
-    lasts at most three months (semesterlagen, SFS 1977:480, 16 a §)."""
+    lasts at most three months (semesterlagen, SFS 1977:480, 5 § första stycket)."""
     return end <= add_months(start, HOLIDAY_PAY_WITH_SALARY_MONTHS) - timedelta(days=1)

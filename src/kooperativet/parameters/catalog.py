@@ -279,7 +279,11 @@ DEFAULTS: tuple[DefaultValue, ...] = (
     ),
     DefaultValue("fee_rate", _FROM_2025, "0.06", "Interim kultur: avgiften som medlemmarna har beslutat"),
     DefaultValue(
-        "holiday_pay_rate", _FROM_2025, "0.12", "Semesterlagen (1977:480) 16 a §: 12 % betalas med varje lön"
+        "holiday_pay_rate",
+        _FROM_2025,
+        "0.12",
+        "Semesterlagen (1977:480) 16 b § (procentregeln) och 5 § första stycket: 12 %, som "
+        "semesterersättning med varje lön när anställningen är högst tre månader",
     ),
     DefaultValue("sink_rate", _FROM_2025, "0.25", "Lag (1991:586) om SINK: 25 % till och med 2025"),
     DefaultValue(

@@ -63,7 +63,7 @@ def certificate_pdf(session: Session, *, employment: Employment) -> bytes:
 def certificate_context(session: Session, *, employment: Employment, issued_on: date) -> dict[str, Any]:
     """Everything LAS 6 c § asks the anställningsbevis to say, from the employment and the cooperative: the
     agreed pay (estimated from the fee lines and the payout rule), holiday rules that fit the employment's
-    length (semesterlagen 16 a §), and the date and place of issue."""
+    length (semesterlagen 5 § första stycket), and the date and place of issue."""
     assignment = employment.assignment
     employer = get_cooperative(session)
     on = employment.start

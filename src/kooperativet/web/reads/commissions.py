@@ -63,7 +63,7 @@ INVOICE_OVERDUE = N_("Not paid, past due")
 WARNINGS: dict[str, str] = {
     "period_over_three_months": N_(
         "The period is longer than three months: holiday pay cannot then be paid with each salary "
-        "(semesterlagen 16 a §). The treasurer sees this before approving."
+        "(semesterlagen 5 §). The treasurer sees this before approving."
     ),
     "below_minimum_day_rate": N_(
         "The fee per working day is below the cooperative's minimum day rate (hours count 8 to a day)."

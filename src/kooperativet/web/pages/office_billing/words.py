@@ -72,7 +72,7 @@ MAIL_STATES = {
 WARNINGS = {
     "period_over_three_months": N_(
         "The period is longer than three months: holiday pay may be paid with each salary only for "
-        "employments of at most three months (semesterlagen 16 a §)."
+        "employments of at most three months (semesterlagen 5 §)."
     ),
     "below_minimum_day_rate": N_("The fee per working day is below the cooperative's minimum day rate."),
     "buyer_reference_missing": N_(
