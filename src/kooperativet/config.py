@@ -22,6 +22,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 AUDIT_KEY_FILE = "audit_key"
 AUDIT_KEY_MIN_BYTES = 32
+#: Where `make run` serves the web interface; the links in e-mail start with it unless KOOPERATIVET_PUBLIC_URL
+#: says otherwise.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 DATA_KEY_FILE = "data_key"
 BLIND_INDEX_KEY_FILE = "blind_index_key"
 # The databases the migrations and the tests run on, by the scheme a URL begins with (the driver is psycopg,
@@ -147,8 +150,9 @@ class Settings(BaseSettings):
         le=24 * 3600,
         description="how long a claimed job is a worker's before another may take it",
     )
-    # The address people reach the web interface at, for links in e-mail (invitations, password resets).
-    public_url: str = "http://127.0.0.1:8000"
+    # The address people reach the web interface at, for links in e-mail (invitations, password resets, and
+    # the page each notice is about).
+    public_url: str = DEFAULT_PUBLIC_URL
     # One-time links to set a password (docs/accounts.md): how long an invitation and a reset link work, and
     # how many reset e-mails one address, or one client address, may ask for in a window.
     invitation_valid_hours: int = Field(default=72, ge=1, le=24 * 30)

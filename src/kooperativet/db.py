@@ -84,6 +84,8 @@ HOLDS_WRITE_LOCK = "kooperativet_holds_write_lock"  # Session.info: its transact
 WRITE_LOCK_TAKER = "kooperativet_write_lock_taker"  # Session.info: its transactions take the write lock
 READING_FIRST = "kooperativet_reading_first"  # Session.info: a read of its own before the work (read_first)
 CLOCK = "kooperativet_clock"  # Session.info: the time work recorded after a commit is stamped with (clock_of)
+#: Session.info: the address people reach the web interface at, which e-mail links to (public_url_of).
+PUBLIC_URL = "kooperativet_public_url"
 
 # SQLite has no decimal type: NUMERIC(14,2) values travel as IEEE doubles. Amounts are capped at twelve
 # integer digits and two decimals (the API pattern), fourteen significant digits, which a double carries
@@ -169,17 +171,27 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_session_factory(
-    engine: Engine, *, audit_key: bytes, clock: Callable[[], datetime] = utcnow
+    engine: Engine, *, audit_key: bytes, clock: Callable[[], datetime] = utcnow, public_url: str | None = None
 ) -> sessionmaker[Session]:
     """Sessions on ``engine`` that carry the audit chain's key (``Session.info``), so that every service can
     append to the chain without passing the key through each call, and none can append without it.
 
     They carry a ``clock`` too, for the work that runs after a commit (``after_commit``), which no caller
     hands a ``now``: the document pipeline stamps the audit event of a stored PDF with it. The demo gives
-    its fixed moment, so that two runs chain the same log."""
-    return sessionmaker(
-        bind=engine, expire_on_commit=False, autoflush=True, info={AUDIT_KEY: audit_key, CLOCK: clock}
-    )
+    its fixed moment, so that two runs chain the same log.
+
+    And the ``public_url`` of the web interface (``KOOPERATIVET_PUBLIC_URL``), for the links of the e-mail a
+    service queues: the message is written out in the transaction that causes it, far from any request."""
+    info: dict[str, Any] = {AUDIT_KEY: audit_key, CLOCK: clock}
+    if public_url is not None:
+        info[PUBLIC_URL] = public_url
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True, info=info)
+
+
+def public_url_of(session: Session) -> str | None:
+    """The web interface's address the session was made with (``make_session_factory``), if any."""
+    url: str | None = session.info.get(PUBLIC_URL)
+    return url
 
 
 def clock_of(session: Session) -> datetime:

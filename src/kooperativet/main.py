@@ -185,7 +185,9 @@ def use_settings(app: FastAPI, settings: Settings) -> None:
     routes on its first request (about half a second for ours), which an app per test paid every time."""
     encryption.configure(settings)
     app.state.settings = settings
-    app.state.session_factory = make_session_factory(app.state.engine, audit_key=settings.audit_signing_key)
+    app.state.session_factory = make_session_factory(
+        app.state.engine, audit_key=settings.audit_signing_key, public_url=settings.public_url
+    )
     app.state.embedded_worker = None
     if settings.resolved_jobs_mode is JobsMode.inline:
         run_inline(app.state.session_factory, settings)

@@ -39,3 +39,29 @@ def test_a_queued_message_arrives_after_the_commit(
         assert stored.message_id.endswith("@example.org>")
         [job] = session.query(Job).all()
         assert job.state == JobState.done
+
+
+def test_a_notice_links_the_address_the_session_was_made_with(engine, settings: Settings) -> None:
+    """``KOOPERATIVET_PUBLIC_URL`` reaches the links of a message queued deep in a service: the session
+    factory carries it (``make_session_factory(public_url=…)``), with or without a trailing slash."""
+    from kooperativet.db import make_session_factory
+
+    factory = make_session_factory(
+        engine, audit_key=settings.audit_signing_key, public_url="https://kansli.interimkultur.se/"
+    )
+    with transaction(factory) as session:
+        queued = queue_mail(
+            session,
+            to="kassor@example.org",
+            template="payment_unmatched",
+            language="sv",
+            context={"name": "Karin", "cooperative": "Interim kultur", "count": 1, "entries": []},
+        )
+    assert queued.text_body is not None
+    assert queued.html_body is not None
+    # One payment: the sentence speaks of it, not of them.
+    assert (
+        "Koppla den till rätt faktura, eller markera den som inte vår, här (du loggar in först):\n"
+        "https://kansli.interimkultur.se/office/payments\n"
+    ) in queued.text_body
+    assert '<a href="https://kansli.interimkultur.se/office/payments"' in queued.html_body

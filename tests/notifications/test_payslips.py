@@ -58,6 +58,7 @@ def test_each_member_gets_her_payslip_pdf_when_the_run_is_approved(
         assert content == payslip.pdf
         shown = _written(payslip.net_pay, swedish=actor is alva)
         assert amount_text.format(shown) in text_of(message)
+        assert "\nhttp://127.0.0.1:8000/pay\n" in text_of(message).replace("\r\n", "\n")
         # Signed with the cooperative's name from its record, not a word for any cooperative.
         assert text_of(message).replace("\r\n", "\n").rstrip().endswith(f"{regards}\nTestkooperativet")
         assert f"{regards}<br>Testkooperativet</p>" in html_of(message)

@@ -33,6 +33,10 @@ def test_one_message_per_import_lists_the_unmatched_entries(
             # Why, in the treasurer's Swedish, not in the importer's stored English.
             assert f"Skäl: {reason_in(entry.reason, 'sv')}" in text
             assert entry.reason not in text
+        assert (
+            "Koppla dem till rätt faktura, eller markera dem som inte våra, här (du loggar in först):"
+            "\r\nhttp://127.0.0.1:8000/office/payments\r\n"
+        ) in text
     assert "15\N{NO-BREAK SPACE}000,00 SEK" in text_of(mailbox.to(importer.user.email)[0])
 
 

@@ -30,7 +30,13 @@ def test_a_per_capsulam_question_reaches_the_board_and_nobody_else(
     for actor in board:
         [message] = mailbox.to(actor.user.email)
         assert message["Subject"] == "En omröstning har öppnats: Köpa en skrivare?"
-        assert "Ett styrelsebeslut som du får delta i har öppnats" in text_of(message)
+        text = text_of(message).replace("\r\n", "\n")
+        assert "Ett styrelsebeslut som du får delta i har öppnats" in text
+        # The link to the vote's own page, where she votes.
+        assert (
+            f"Rösta här (du loggar in först):\nhttp://127.0.0.1:8000/meetings/votes/{answer.json()['id']}\n"
+            in text
+        )
     for actor in others:
         assert mailbox.to(actor.user.email) == []
 

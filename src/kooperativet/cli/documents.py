@@ -20,7 +20,9 @@ def render_pending() -> None:
     settings = get_settings()
     engine = make_engine(settings.resolved_database_url)
     try:
-        factory = make_session_factory(engine, audit_key=settings.audit_signing_key)
+        factory = make_session_factory(
+            engine, audit_key=settings.audit_signing_key, public_url=settings.public_url
+        )
         assert all_jobs
         assert all_models
         for kind in pipeline.registered_kinds():

@@ -36,7 +36,12 @@ def worker(
     encryption.configure(settings)
     engine = make_engine(settings.resolved_database_url, pool_size=2, max_overflow=2)
     try:
-        loop = Worker(make_session_factory(engine, audit_key=settings.audit_signing_key), settings)
+        loop = Worker(
+            make_session_factory(
+                engine, audit_key=settings.audit_signing_key, public_url=settings.public_url
+            ),
+            settings,
+        )
         if once:
             typer.echo(f"jobs run: {loop.drain()}")
             return

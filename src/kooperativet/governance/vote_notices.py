@@ -51,6 +51,7 @@ def _current(session: Session, member_ids: set[int], day: date) -> list[int]:
 def tell_voters(session: Session, *, vote: Vote) -> None:
     recipients = member_recipients(session, eligible_voters(session, vote=vote))
     facts = {
+        "vote_id": vote.id,  # the page the message links to
         "question": vote.question,
         "election": vote.method == VoteMethod.election,
         "board": vote.method in BOARD_METHODS,

@@ -69,7 +69,7 @@ class EmbeddedWorker:
 
     def start(self) -> None:
         engine = make_engine(self.settings.resolved_database_url, pool_size=2, max_overflow=2)
-        factory = make_session_factory(engine, audit_key=self.audit_key)
+        factory = make_session_factory(engine, audit_key=self.audit_key, public_url=self.settings.public_url)
         sessions = factory if self.write_lock is None else queue_with_writers(factory, self.write_lock)
         worker = Worker(sessions, self.settings, name=worker_name("embedded"))
         worker.wake = self.wake

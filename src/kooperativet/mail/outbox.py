@@ -17,7 +17,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from kooperativet.db import clock_of
+from kooperativet.config import DEFAULT_PUBLIC_URL
+from kooperativet.db import clock_of, public_url_of
 from kooperativet.jobs import enqueue
 from kooperativet.jobs.queue import enqueue_new
 from kooperativet.mail.formatting import install_filters
@@ -38,14 +39,17 @@ _templates = Environment(
 install_filters(_templates)
 
 
-def compose(template: str, language: str, context: Mapping[str, Any]) -> tuple[str, str, str | None]:
+def compose(
+    template: str, language: str, context: Mapping[str, Any], *, site: str = DEFAULT_PUBLIC_URL
+) -> tuple[str, str, str | None]:
     """Subject, plain text and HTML (``None`` without an HTML template) of ``template`` in ``language``.
 
-    Templates see ``language`` (the filters format amounts and dates by it) and the body templates the
-    composed ``subject`` too (the HTML layout's title)."""
+    Templates see ``language`` (the filters format amounts and dates by it), ``site`` (the web interface's
+    address without a trailing slash, which a notice links the page it is about to) and the body templates
+    the composed ``subject`` too (the HTML layout's title)."""
     if language not in LANGUAGES:
         language = "sv"
-    values = {**context, "language": language}
+    values = {**context, "language": language, "site": site.rstrip("/")}
     subject = " ".join(_templates.get_template(f"{template}/{language}.subject.txt").render(values).split())
     values["subject"] = subject
     text = _templates.get_template(f"{template}/{language}.txt").render(values)
@@ -142,7 +146,8 @@ def sending_key(mail_id: int) -> str:
 
 def _composed(session: Session, template: str, message: Message, *, domain: str | None) -> dict[str, Any]:
     """The stored columns of ``message``: written out in full from ``template`` now, sent later."""
-    subject, text, html = compose(template, message.language, message.context)
+    site = public_url_of(session) or DEFAULT_PUBLIC_URL
+    subject, text, html = compose(template, message.language, message.context, site=site)
     return {
         "template": template,
         "language": message.language,

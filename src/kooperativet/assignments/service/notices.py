@@ -19,6 +19,7 @@ from kooperativet.notifications import (
 
 def _facts(assignment: Assignment) -> dict[str, object]:
     return {
+        "assignment_id": assignment.id,  # the page the message links to
         "title": assignment.title,
         "client": assignment.client.name,
         "start": assignment.period_start,

@@ -28,6 +28,7 @@ def tell_member_approved(session: Session, *, employment: Employment) -> None:
         COMMISSION_APPROVED,
         member_recipient(session, assignment.member),
         {
+            "assignment_id": assignment.id,  # the page the message links to
             "title": assignment.title,
             "client": assignment.client.name,
             "start": employment.start,
