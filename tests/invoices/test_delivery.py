@@ -255,3 +255,18 @@ def test_amounts_including_vat_add_up_to_the_total_of_their_rate() -> None:
 
     assert gross == (Decimal("125.01"), Decimal("125.02"), Decimal("105.99"))
     assert sum(gross) == calculation.totals.tax_inclusive_amount == Decimal("356.02")
+
+
+def test_a_single_days_supply_is_dated_not_a_period_from_and_to_the_same_day(
+    api, session, seller, private_person, make_member, make_assignment, treasurer, on_day
+) -> None:
+    """Mervärdesskattelagen 17 kap. asks for the date of the supply; one day is a date (Leveransdatum)."""
+    assignment = make_assignment(make_member().member, private_person, WEDDING)
+    assignment.period_end = assignment.period_start
+    session.flush()
+    body = issue(api, treasurer, assignment.id).json()
+
+    text = pdf_text(api.get(f"/api/v1/invoices/{body['id']}/pdf", headers=treasurer.headers).content)
+
+    assert "Leveransdatum: 2026-02-09" in text
+    assert "Leveransperiod" not in text

@@ -71,6 +71,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "buyer_reference": "Er referens",
         "order_reference": "Ordernummer",
         "period": "Leveransperiod",
+        "supply_date": "Leveransdatum",  # one day's supply is a date, not a period from and to the same day
         "supplied": "Vad som levererats",
         "description": "Beskrivning",
         "quantity": "Antal",
@@ -122,6 +123,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "buyer_reference": "Your reference (Er referens)",
         "order_reference": "Order number",
         "period": "Period of supply",
+        "supply_date": "Date of supply",
         "supplied": "What was supplied",
         "description": "Description",
         "quantity": "Quantity",
