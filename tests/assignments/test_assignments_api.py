@@ -544,3 +544,57 @@ def test_fee_total_sums_rounded_line_amounts() -> None:
         FeeLine("b", Decimal("2"), "DAY", Decimal("3000.00"), VatCategory.STANDARD, Decimal("6")),
     ]
     assert rules.fee_total(lines) == Decimal("6500.00")
+
+
+LARGEST = "999999999999.99"  # the largest amount one field holds: twelve digits of kronor
+
+
+@pytest.mark.parametrize(
+    ("lines", "expenses"),
+    [
+        # Two of the largest price: each field is fine, the line's amount is not.
+        ([{"quantity": "2", "unit_price": LARGEST}], []),
+        # The largest price: with its VAT the invoice would ask for more than a money column holds.
+        ([{"quantity": "1", "unit_price": LARGEST}], []),
+        # A small fee and the largest outlay: together more than twelve digits of kronor.
+        ([{"quantity": "1", "unit_price": "1000.00"}], [{"amount": LARGEST}]),
+    ],
+)
+def test_amounts_that_add_up_beyond_what_an_amount_holds_are_refused_before_anything_is_stored(
+    api: TestClient, session: Session, make_member, client_record, lines, expenses
+) -> None:
+    """Each amount alone passes; their sum would be an invoice no column or answer holds (it was stored, then
+    every list of invoices answered 500). Refused as a problem naming the lines, and nothing is stored."""
+    member = make_member()
+    body = assignment_body(client_record.id)
+    body["lines"] = [{**body["lines"][0], **line} for line in lines]
+    body["expenses"] = [{**body["expenses"][0], **expense} for expense in expenses]
+
+    response = api.post("/api/v1/assignments", json=body, headers=member.headers)
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert (problem["code"], problem["errors"][0]["field"]) == ("amount_too_large", "lines")
+    assert count(session, Assignment) == 0
+
+
+def test_an_outlay_that_takes_the_assignment_beyond_what_an_amount_holds_is_refused(
+    api: TestClient, session: Session, make_member, client_record
+) -> None:
+    member = make_member()
+    body = assignment_body(client_record.id)
+    body["lines"][0]["unit_price"] = "100000000000.00"  # five days: 500 000 000 000 kr, 625 000 000 000 with VAT
+    created = register(api, member.headers, body)
+
+    response = api.post(
+        f"/api/v1/assignments/{created['id']}/expenses",
+        json={"spent_on": "2026-10-06", "description": "Scen", "amount": "400000000000.00", "vat_rate": "25"},
+        headers=member.headers,
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "amount_too_large"
+    assert count(session, Expense) == 1  # the train ticket it was registered with, nothing more
+    shown = api.get(f"/api/v1/assignments/{created['id']}", headers=member.headers)
+    assert shown.status_code == 200
+    assert shown.json()["fee_total"] == "500000000000.00"

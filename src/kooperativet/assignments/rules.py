@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from kooperativet.core.money import ORE, ZERO, format_amount, round_half_up
+from kooperativet.core.money import ORE, TOO_LARGE, ZERO, format_amount, round_half_up
 from kooperativet.core.vat import (
     SWEDISH_STANDARD_RATES,
     VatCategory,
@@ -179,6 +179,22 @@ def check_expense(*, amount: Decimal, vat_rate: Decimal, field: str) -> None:
     if vat_rate not in EXPENSE_VAT_RATES:
         raise RuleViolation(
             f"{field}.vat_rate: a receipt's VAT is 25, 12, 6 or 0 per cent", field=f"{field}.vat_rate"
+        )
+
+
+def check_amounts_fit(*, lines: Sequence[FeeLine], expense_amounts: Sequence[Decimal]) -> None:
+    """The fee lines with their VAT and the expenses together stay below what an amount holds (twelve digits
+    of kronor, ``core.money.TOO_LARGE``). Each amount alone is checked when it is read; their sum is what the
+    assignment's invoice will ask for, and an invoice that no money column or answer can hold must be refused
+    before it is written, not found unreadable after."""
+    total = sum((line.amount * (1 + line.vat_rate / 100) for line in lines), ZERO) + sum(
+        expense_amounts, ZERO
+    )
+    if total >= TOO_LARGE:
+        raise RuleViolation(
+            "the fee lines with VAT and the expenses add up to more than twelve digits of kronor",
+            code="amount_too_large",
+            field="lines",
         )
 
 

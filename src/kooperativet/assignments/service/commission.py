@@ -64,6 +64,7 @@ def new_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> 
     rules.check_fee_lines(lines=lines, client_vat_number=client.vat_number, client_country=client.country)
     for index, expense in enumerate(data.expenses):
         rules.check_expense(amount=expense.amount, vat_rate=expense.vat_rate, field=f"expenses.{index}")
+    rules.check_amounts_fit(lines=lines, expense_amounts=[expense.amount for expense in data.expenses])
     assignment = Assignment(
         member=member,
         member_id=member.id,  # the ids too: the warnings read by them before the assignment is flushed
@@ -117,6 +118,7 @@ def update_assignment(
         rules.check_positive(changes["extent_quantity"], field="extent_quantity")
     lines = [_fee_line(line) for line in update.lines] if update.lines is not None else fee_lines(assignment)
     rules.check_fee_lines(lines=lines, client_vat_number=client.vat_number, client_country=client.country)
+    rules.check_amounts_fit(lines=lines, expense_amounts=[expense.amount for expense in assignment.expenses])
     assignment.client = client
     for field, value in changes.items():
         if field in ("place", "buyer_reference"):

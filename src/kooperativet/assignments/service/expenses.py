@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from kooperativet.assignments import rules
 from kooperativet.assignments.models import Assignment, Expense, Receipt
 from kooperativet.assignments.schemas import ExpenseCreate
+from kooperativet.assignments.service.fees import fee_lines
 from kooperativet.assignments.service.guards import require_own_draft
 from kooperativet.auth.models import User
 from kooperativet.errors import NotFound
@@ -20,6 +21,10 @@ _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._ -]+")
 def add_expense(session: Session, *, assignment: Assignment, data: ExpenseCreate, actor: User) -> Expense:
     require_own_draft(assignment, actor)
     rules.check_expense(amount=data.amount, vat_rate=data.vat_rate, field="expense")
+    rules.check_amounts_fit(
+        lines=fee_lines(assignment),
+        expense_amounts=[*(expense.amount for expense in assignment.expenses), data.amount],
+    )
     expense = expense_row(data)
     assignment.expenses.append(expense)
     assignment.version += 1
