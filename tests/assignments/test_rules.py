@@ -13,6 +13,7 @@ from kooperativet.assignments.rules import (
     Transition,
     add_months,
     day_rate_warnings,
+    expense_vat,
     next_status,
     receipt_media_type,
 )
@@ -100,3 +101,20 @@ def test_receipts_are_judged_by_their_first_bytes(content: bytes, media_type: st
             receipt_media_type(content)
     else:
         assert receipt_media_type(content) == media_type
+
+
+@pytest.mark.parametrize(
+    ("amount", "vat_rate", "vat"),
+    [
+        (Decimal("5556.60"), Decimal("25"), Decimal("1111.32")),
+        (Decimal("530.00"), Decimal("6"), Decimal("30.00")),
+        (Decimal("112.00"), Decimal("12"), Decimal("12.00")),
+        (Decimal("0.14"), Decimal("12"), Decimal("0.02")),  # 0.015: half up
+        (Decimal("99.99"), Decimal("25"), Decimal("20.00")),
+        (Decimal("250.00"), Decimal("0"), Decimal("0.00")),
+    ],
+)
+def test_an_expenses_vat_is_the_part_of_its_amount_at_its_rate(
+    amount: Decimal, vat_rate: Decimal, vat: Decimal
+) -> None:
+    assert expense_vat(amount=amount, vat_rate=vat_rate) == vat

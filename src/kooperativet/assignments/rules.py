@@ -182,6 +182,12 @@ def check_expense(*, amount: Decimal, vat_rate: Decimal, field: str) -> None:
         )
 
 
+def expense_vat(*, amount: Decimal, vat_rate: Decimal) -> Decimal:
+    """The VAT included in an expense's ``amount`` at ``vat_rate`` per cent: ``amount × rate / (100 + rate)``,
+    half up to the öre, the input VAT the books deduct (``exports.entries.expense_voucher``)."""
+    return round_half_up(amount * vat_rate / (100 + vat_rate))
+
+
 def check_amounts_fit(*, lines: Sequence[FeeLine], expense_amounts: Sequence[Decimal]) -> None:
     """The fee lines with their VAT and the expenses together stay below what an amount holds (twelve digits
     of kronor, ``core.money.TOO_LARGE``). Each amount alone is checked when it is read; their sum is what the
@@ -279,6 +285,8 @@ _MAGIC: Final = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
 )
+#: What a stored receipt can be: the types its content was judged to be, safe to show in the browser.
+RECEIPT_MEDIA_TYPES: Final = frozenset(media_type for _, media_type in _MAGIC)
 
 
 def receipt_media_type(content: bytes) -> str:
