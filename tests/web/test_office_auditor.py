@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kooperativet.assignments.models import Assignment
+from kooperativet.assignments.models import Assignment, Expense, Receipt
 from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import Role, User
 from kooperativet.exports.models import ExportBatch
@@ -27,6 +27,7 @@ from kooperativet.parameters.models import ParameterValue
 from kooperativet.parties.models import Client, Member
 from kooperativet.payroll.models import PayrollRun, Payslip
 from kooperativet.web.install import PAGE_ROUTERS
+from tests.assignments.factories import PDF
 from tests.exports.conftest import approved_run, export_day, exporter
 from tests.jobs.test_office import add_job
 from tests.payroll.conftest import paid_assignment, payroll_ready
@@ -79,7 +80,7 @@ def world(
     browser_client: TestClient, session: Session, make_user, approved_run, export_day
 ) -> dict[str, Any]:
     """An approved run with its payslips, invoices and members, an AGI batch made by the treasurer, a failed
-    e-mail and a failed job: something behind every office page."""
+    e-mail, a failed job and a receipt: something behind every office page."""
     treasurer = approved_run.treasurer
     sign_in(browser_client, treasurer.user.email)
     page = browser_client.get("/office/month-end?month=2026-11")
@@ -97,14 +98,26 @@ def world(
     )
     message.state = MailState.failed
     job = add_job(session, kind="send_mail", state=JobState.failed, attempts=8, error="failed", code=None)
-    session.flush()
     first = session.scalars
+    assignment = session.get_one(Assignment, first(select(Assignment.id).order_by(Assignment.id)).first())
+    expense = Expense(spent_on=assignment.period_start, description="Tåg", amount=100, vat_rate=6)
+    expense.receipt = Receipt(
+        filename="tag.pdf",
+        media_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+        content=PDF,
+        uploaded_by_id=assignment.member.user_id,
+    )
+    assignment.expenses.append(expense)
+    session.flush()
     return {
         "treasurer": treasurer,
         "auditor": make_user(Role.auditor),
         "ids": {
             "client_id": first(select(Client.id).order_by(Client.id)).first(),
-            "assignment_id": first(select(Assignment.id).order_by(Assignment.id)).first(),
+            "assignment_id": assignment.id,
+            "expense_id": expense.id,
             "invoice_id": first(select(Invoice.id).order_by(Invoice.id)).first(),
             "reminder_id": 999_999,  # none is due in this world: 404 for both
             "mail_id": message.id,

@@ -1,7 +1,9 @@
 """A member's downloads from her commission: an expense's receipt and the invoice's PDF, each checked by the
-same services as the API's downloads."""
+same services as the API's downloads. ``receipt_file`` also answers the office's receipt link (the inbox)."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from fastapi import APIRouter
 from starlette.responses import Response
@@ -9,6 +11,8 @@ from starlette.responses import Response
 from kooperativet.api.dependencies import DbSession
 from kooperativet.api.downloads import file_response
 from kooperativet.assignments import service as assignments_service
+from kooperativet.assignments.models import Assignment
+from kooperativet.assignments.rules import RECEIPT_MEDIA_TYPES
 from kooperativet.errors import NotFound
 from kooperativet.invoices import service as invoices_service
 from kooperativet.web.forms import PageRoute
@@ -20,9 +24,22 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 @router.get("/commissions/{assignment_id}/expenses/{expense_id}/receipt")
 def download_receipt(assignment_id: int, expense_id: int, user: MemberUser, session: DbSession) -> Response:
     assignment = her_assignment(session, assignment_id=assignment_id, user=user)
+    return receipt_file(assignment, expense_id=expense_id)
+
+
+def receipt_file(
+    assignment: Assignment, *, expense_id: int, disposition: Literal["attachment", "inline"] = "attachment"
+) -> Response:
+    """An expense's receipt of an assignment the caller was let see (``assignments.service.get_assignment``,
+    the API's rule), as uploaded. Shown in the browser (``inline``) only as one of the types its content was
+    judged to be at upload, never as whatever else a row might say."""
     receipt = assignments_service.get_receipt(assignment, expense_id=expense_id)
     content = assignments_service.receipt_content(receipt)
-    return file_response(content, media_type=receipt.media_type, filename=receipt.filename)
+    if receipt.media_type not in RECEIPT_MEDIA_TYPES:
+        disposition = "attachment"
+    return file_response(
+        content, media_type=receipt.media_type, filename=receipt.filename, disposition=disposition
+    )
 
 
 @router.get("/commissions/{assignment_id}/invoices/{invoice_id}/pdf")

@@ -1,5 +1,7 @@
-"""The inbox: submitted commissions, each with its warnings, approved (warnings confirmed) or rejected with a
-reason, through the same services as ``POST /api/v1/assignments/{id}/approve`` and ``…/reject``."""
+"""The inbox: submitted commissions, each with its warnings and its expenses (their VAT and receipts),
+approved (warnings confirmed) or rejected with a reason, through the same services as
+``POST /api/v1/assignments/{id}/approve`` and ``…/reject``; a receipt opens in the browser, let through by
+the rule of ``GET /api/v1/assignments/{id}/expenses/{expense_id}/receipt``."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from starlette.responses import Response
 
 from kooperativet.api.dependencies import DbSession, Now, Today, Window
 from kooperativet.assignments import service
-from kooperativet.assignments.rules import AssignmentStatus
+from kooperativet.assignments.rules import AssignmentStatus, expense_vat
 from kooperativet.assignments.schemas import (
     ApprovalRequest,
     AssignmentRead,
@@ -22,6 +24,7 @@ from kooperativet.employments import service as employments_service
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.forms import FormRejected, PageRoute, Posted
+from kooperativet.web.pages.commission_downloads import receipt_file
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
     OfficeUser,
@@ -57,6 +60,13 @@ def inbox(request: Request, user: OfficeReader, session: DbSession, window: Wind
 def commission(request: Request, assignment_id: int, user: OfficeReader, session: DbSession) -> Response:
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
     return _show(request, read_assignment(session, assignment))
+
+
+@router.get("/office/inbox/{assignment_id}/expenses/{expense_id}/receipt")
+def receipt(assignment_id: int, expense_id: int, user: OfficeReader, session: DbSession) -> Response:
+    """The receipt as uploaded, opened in the browser beside the commission it is decided on."""
+    assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
+    return receipt_file(assignment, expense_id=expense_id, disposition="inline")
 
 
 @router.post("/office/inbox/{assignment_id}/approve", dependencies=[CheckedForm])
@@ -115,11 +125,19 @@ def reject(
 def _show(
     request: Request, commission: AssignmentRead, errors: dict[str, str] | None = None, values: Any = None
 ) -> Response:
-    """The commission as the API reads it (warnings, what is left to invoice) with its decision forms; after a
-    refusal, with the messages by their fields and what was typed."""
+    """The commission as the API reads it (warnings, what is left to invoice) with each expense's VAT and its
+    decision forms; after a refusal, with the messages by their fields and what was typed."""
     return page(
         request,
         "office/commission.html",
-        {"commission": commission, "errors": errors or {}, "values": values or {}},
+        {
+            "commission": commission,
+            "expense_vat": {
+                expense.id: expense_vat(amount=expense.amount, vat_rate=expense.vat_rate)
+                for expense in commission.expenses
+            },
+            "errors": errors or {},
+            "values": values or {},
+        },
         status=422 if errors else 200,
     )
