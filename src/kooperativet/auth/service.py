@@ -193,7 +193,9 @@ def change_password(
     if not verify_password(current_password, user.password_hash):
         raise RuleViolation("the current password is wrong", code="wrong_password", field="current_password")
     if current_password == new_password:
-        raise RuleViolation("the new password must differ from the current one", field="new_password")
+        raise RuleViolation(
+            "the new password must differ from the current one", code="same_password", field="new_password"
+        )
     user.password_hash = hash_password(new_password)
     user.password_changed_at = now
     user.version += 1

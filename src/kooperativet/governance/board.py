@@ -18,7 +18,7 @@ VOTING_BOARD_ROLES = frozenset(BoardRole) - {BoardRole.deputy}
 def appoint_board_member(session: Session, *, data: BoardAssignmentCreate) -> BoardAssignment:
     existing_member(session, data.member_id, field="member_id")
     if data.term_to is not None and data.term_to < data.term_from:
-        raise RuleViolation("a term cannot end before it begins", field="term_to")
+        raise RuleViolation("a term cannot end before it begins", code="term_reversed", field="term_to")
     assignment = BoardAssignment(**data.model_dump())
     session.add(assignment)
     session.flush()

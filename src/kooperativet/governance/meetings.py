@@ -84,9 +84,17 @@ def require_status(meeting: Meeting, *allowed: MeetingStatus) -> None:
 def add_agenda_item(session: Session, *, meeting: Meeting, data: AgendaItemCreate) -> AgendaItem:
     require_status(meeting, MeetingStatus.planned, MeetingStatus.open)
     if data.kind == AgendaItemKind.motion:
-        raise RuleViolation("members submit motions themselves; use the motions endpoint", field="kind")
+        raise RuleViolation(
+            "members submit motions themselves; use the motions endpoint",
+            code="motion_by_member",
+            field="kind",
+        )
     if data.statute_change and meeting.kind == MeetingKind.BOARD:
-        raise RuleViolation("statute changes are decided by a general meeting", field="statute_change")
+        raise RuleViolation(
+            "statute changes are decided by a general meeting",
+            code="statute_change_at_board",
+            field="statute_change",
+        )
     if data.confirms_item_id is not None:
         # A second reading names the first adoption it confirms (statutes asking for two meetings).
         statute_readings.check_confirmation(

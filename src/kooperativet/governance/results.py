@@ -152,7 +152,11 @@ def close_vote(
     if vote.status != VoteStatus.open:
         raise Conflict(f"vote {vote.id} is already closed", code="vote_closed")
     if vote.method not in SECRET_METHODS and tellers_passphrase is not None:
-        raise RuleViolation("only secret ballots and elections have tellers", field="tellers_passphrase")
+        raise RuleViolation(
+            "only secret ballots and elections have tellers",
+            code="tellers_for_secret_only",
+            field="tellers_passphrase",
+        )
     rulebook = rulebook_of(session, vote.rulebook_id)
     kind = DecisionKind(vote.decision_kind)
     # Statutes asking for two meetings: the first reading needs a simple majority, the second the rulebook's

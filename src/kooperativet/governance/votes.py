@@ -111,7 +111,11 @@ def open_vote(
     """
     require_status(meeting, MeetingStatus.open)
     if data.method == VoteMethod.per_capsulam:
-        raise RuleViolation("per capsulam decisions are made between meetings", field="method")
+        raise RuleViolation(
+            "per capsulam decisions are made between meetings",
+            code="per_capsulam_between_meetings",
+            field="method",
+        )
     board_meeting = meeting.kind == MeetingKind.BOARD
     if board_meeting != (data.method == VoteMethod.board):
         raise RuleViolation(
@@ -128,18 +132,32 @@ def open_vote(
     if election:
         names = [c.strip() for c in data.candidates or []]
         if not data.seats or not names or len(set(names)) != len(names) or not all(names):
-            raise RuleViolation("an election needs seats and distinct, named candidates", field="candidates")
+            raise RuleViolation(
+                "an election needs seats and distinct, named candidates",
+                code="election_candidates",
+                field="candidates",
+            )
         if data.sets_parameter is not None or data.excluded_member_ids:
-            raise RuleViolation("an election sets no parameter and has no jäv", field="sets_parameter")
+            raise RuleViolation(
+                "an election sets no parameter and has no jäv",
+                code="election_sets_nothing",
+                field="sets_parameter",
+            )
     elif data.seats is not None or data.candidates is not None:
-        raise RuleViolation("only elections have seats and candidates", field="candidates")
+        raise RuleViolation(
+            "only elections have seats and candidates", code="seats_for_elections_only", field="candidates"
+        )
     kind = DecisionKind.ELECTION if election else data.decision_kind
     if board_meeting and kind is not DecisionKind.BOARD:
         kind = DecisionKind.BOARD
     if not election and kind is DecisionKind.ELECTION:
-        raise RuleViolation("an election is held with method election", field="decision_kind")
+        raise RuleViolation(
+            "an election is held with method election", code="election_by_method", field="decision_kind"
+        )
     if not board_meeting and kind is DecisionKind.BOARD:
-        raise RuleViolation("board decisions are made by the board", field="decision_kind")
+        raise RuleViolation(
+            "board decisions are made by the board", code="board_decides_by_board", field="decision_kind"
+        )
     _check_statute_change(kind, item)
     if item is not None:
         acclamation.refuse_if_decided_without_vote(session, item=item)
@@ -198,7 +216,11 @@ def _check_statute_change(kind: DecisionKind, item: AgendaItem | None) -> None:
 def _add_tally_key(vote: Vote, *, passphrase: str | None, bits: int, rng: random.Random) -> None:
     if vote.method not in SECRET_METHODS:
         if passphrase is not None:
-            raise RuleViolation("only secret ballots and elections have tellers", field="tellers_passphrase")
+            raise RuleViolation(
+                "only secret ballots and elections have tellers",
+                code="tellers_for_secret_only",
+                field="tellers_passphrase",
+            )
         return
     if passphrase is None:
         raise RuleViolation(
@@ -328,7 +350,7 @@ def cast_vote(
     if vote.method in SECRET_METHODS:
         return _cast_ballot(session, vote=vote, voter_id=voter_id, data=data, rng=rng)
     if data.choice is None or data.candidates is not None:
-        raise RuleViolation("give a choice: yes, no or abstain", field="choice")
+        raise RuleViolation("give a choice: yes, no or abstain", code="choice_required", field="choice")
     existing = session.scalar(
         select(OpenVoteCast).where(OpenVoteCast.vote_id == vote.id, OpenVoteCast.member_id == voter_id)
     )
@@ -369,7 +391,9 @@ def _cast_ballot(
         seats, standing = vote.seats or 0, set(candidates_of(vote) or [])
         chosen = data.candidates
         if chosen is None or data.choice is not None:
-            raise RuleViolation(f"name up to {seats} candidates", field="candidates")
+            raise RuleViolation(
+                f"name up to {seats} candidates", code="candidates_required", field="candidates"
+            )
         if len(chosen) > seats or len(set(chosen)) != len(chosen) or not set(chosen) <= standing:
             raise RuleViolation(
                 f"name up to {seats} different candidates among: {', '.join(sorted(standing))}",
@@ -379,7 +403,7 @@ def _cast_ballot(
         selection: set[str | None] = set(chosen) if chosen else {None}
     else:
         if data.choice is None or data.candidates is not None:
-            raise RuleViolation("give a choice: yes, no or abstain", field="choice")
+            raise RuleViolation("give a choice: yes, no or abstain", code="choice_required", field="choice")
         selection = {data.choice.value}
     if session.get(SecretBallotRoll, (vote.id, voter_id)) is not None:
         raise Conflict(f"member {voter_id} has already voted", code="already_voted")

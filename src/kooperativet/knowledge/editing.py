@@ -32,7 +32,9 @@ def check_text(text: Text) -> None:
     if not text.title.strip():
         raise RuleViolation("an article needs a title", code="knowledge_title_missing", field="title")
     if len(text.title) > 200:
-        raise RuleViolation("the title is longer than 200 characters", field="title")
+        raise RuleViolation(
+            "the title is longer than 200 characters", code="knowledge_title_too_long", field="title"
+        )
     for field, value in (("title", text.title), ("summary", text.summary), ("body", text.body)):
         unknown = facts.placeholders(value) - set(facts.KNOWN_KEYS)
         if unknown:
@@ -127,9 +129,11 @@ def set_details(session: Session, *, slug: str, category: str, audience: str) ->
 
 def check_details(category: str, audience: str) -> None:
     if category not in CATEGORIES:
-        raise RuleViolation(f"category must be one of {', '.join(CATEGORIES)}", field="category")
+        raise RuleViolation(
+            f"category must be one of {', '.join(CATEGORIES)}", code="knowledge_category", field="category"
+        )
     if audience not in AUDIENCES:
-        raise RuleViolation("audience must be member or office", field="audience")
+        raise RuleViolation("audience must be member or office", code="knowledge_audience", field="audience")
 
 
 def add(
@@ -155,7 +159,9 @@ def add(
         raise RuleViolation("an article needs a text", code="knowledge_title_missing", field="title")
     for language, text in texts.items():
         if language not in LANGUAGES:
-            raise RuleViolation(f"the bank's languages are {', '.join(LANGUAGES)}", field="texts")
+            raise RuleViolation(
+                f"the bank's languages are {', '.join(LANGUAGES)}", code="knowledge_language", field="texts"
+            )
         check_text(text)
     row = Article(slug=slug, category=category, audience=audience, source=ArticleSource.local, related="[]")
     session.add(row)

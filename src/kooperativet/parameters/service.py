@@ -40,7 +40,7 @@ def add_value(
     except InvalidParameterValue as exc:
         raise RuleViolation(str(exc), code="invalid_parameter_value", field="value") from exc
     if not source.strip():
-        raise RuleViolation("every parameter value needs its source", field="source")
+        raise RuleViolation("every parameter value needs its source", code="source_required", field="source")
     existing = session.scalar(
         select(ParameterValue).where(ParameterValue.key == key, ParameterValue.valid_from == valid_from)
     )

@@ -81,7 +81,7 @@ WebUser = Annotated[User, Depends(web_user)]
 def require_web_roles(*roles: Role) -> Callable[[User], User]:
     def check(user: WebUser) -> User:
         if not user.has_any_role(*roles):
-            raise PermissionDenied("this page is for another role", code="permission_denied")
+            raise PermissionDenied("this page is for another role", code="another_role")
         return user
 
     return check

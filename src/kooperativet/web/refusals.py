@@ -5,8 +5,8 @@ The services answer in English for API clients, with details that often name ids
 as it is. A page says a refusal by its stable ``code`` instead, from this one table, so that the same refusal
 reads the same on every page and in both languages. A page whose reader needs other words for a code (a
 run that includes the approver's own pay, the new-member form that offers to link an existing login) passes
-its own (``own``); a code listed nowhere falls back to the detail through the catalog
-(``web.domain_messages``).
+its own (``own``). Every code a service raises is listed here, or said by its status (not found, not allowed),
+or named with its reason in ``tests/web/test_refusals_cover_codes.py`` as one no page shows.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from kooperativet.web.forms import domain_errors
 from kooperativet.web.i18n import N_
 from kooperativet.web.templating import gettext
 
+#: A file the month end makes that fails its own format check: a fault in the program, not in what was typed.
+FORMAT_CHECK: Final = N_(
+    "The file did not pass its format check, so nothing was exported. This is a fault in the program: tell "
+    "whoever looks after it."
+)
 REFUSALS: Final = {
     # Payroll, exports and the office's own pages
     "job_not_failed": N_(
@@ -57,6 +62,26 @@ REFUSALS: Final = {
         "account); an admin fills them in."
     ),
     "nothing_to_confirm": N_("There is no bank account waiting for confirmation."),
+    # The month's files: the month or the range asked for
+    "period_format": N_("Write the month as YYYY-MM, e.g. 2026-03."),
+    "month_in_future": N_("This month has not begun: its file can be made from the month's first day."),
+    "date_range_reversed": N_("The last day is before the first day."),
+    "date_in_future": N_("The first day has not come yet: nothing can be booked for it yet."),
+    "run_or_period": N_("Choose a payroll run or a month, one of them."),
+    "invalid_declaration": FORMAT_CHECK,
+    "invalid_payment_file": FORMAT_CHECK,
+    "invalid_sie": FORMAT_CHECK,
+    "invalid_account_map": N_("The account map (a parameter) is not valid; an admin corrects it."),
+    "agi_fields_invalid": N_(
+        "Skatteverket would refuse the employer declaration: some details are not in the form it takes."
+    ),
+    "invalid_tax_table_file": N_("This is not Skatteverket's tax table file for that year."),
+    "tax_tables_already_imported": N_("This file has already been imported for that year."),
+    "no_contribution_rule": N_(
+        "No rule for the employer contributions of this member's age is in force on that date; an admin adds "
+        "one."
+    ),
+    "net_out_of_reach": N_("No invoiced amount gives that net pay; try a smaller one."),
     # What Skatteverket's employer declaration (AGI) takes (docs/exports.md, "Field formats")
     "agi_contact_name_format": N_(
         "The contact person goes into the employer declaration, which takes no < or > and not only spaces."
@@ -90,6 +115,27 @@ REFUSALS: Final = {
     "duplicate_personal_identity_number": N_("A member with this personnummer already exists."),
     "born_after_joining": N_("The personnummer gives a date of birth after the day of joining."),
     "mail_not_failed": N_("Only a failed message can be sent again; this one is waiting or has been sent."),
+    "bank_account_incomplete": N_("Give both the clearing number and the account number."),
+    "bank_account_pending": N_(
+        "The member has a change of bank account waiting for confirmation: her login is changed once it is "
+        "confirmed or withdrawn."
+    ),
+    "tax_identification_incomplete": N_(
+        "Give the foreign tax identification number (TIN) and its country together."
+    ),
+    "unknown_user": N_("Choose a login from the list."),
+    "user_already_linked": N_("This login is already linked to another member."),
+    "left_before_joined": N_("The day she left cannot be before the day she joined."),
+    "member_not_left": N_("The member has not left the cooperative: give the day she left first."),
+    "already_removed": N_("The member's personal data has already been removed."),
+    "percent_for_flat_only": N_(
+        "A percentage applies only to a flat tax rate; the other ways take their rate from the parameters."
+    ),
+    "table_incomplete": N_("Tax by table needs the table number (29–42) and the column (1–6)."),
+    "table_for_table_mode_only": N_("The table number and column apply only to tax by table."),
+    "source_required": N_(
+        "Every value needs its source: the law, the decision or the authority it comes from."
+    ),
     "entered_by_you": N_(
         "You entered this bank account; another treasurer or an admin, or the member, must confirm it."
     ),
@@ -202,6 +248,30 @@ REFUSALS: Final = {
         "The minutes were drawn up again after you opened this page. Read the new draft, then approve it."
     ),
     "not_a_general_meeting": N_("Motions go to general meetings."),
+    "motion_by_member": N_("Members submit motions themselves."),
+    "not_a_motion": N_("Only a motion gets the board's answer."),
+    "statute_change_at_board": N_("A change of the statutes is decided by a general meeting, not the board."),
+    "term_reversed": N_("The term cannot end before it begins."),
+    "no_notice": N_("No notice of the meeting has been given yet."),
+    "per_capsulam_between_meetings": N_("Per capsulam decisions are made between meetings."),
+    "election_candidates": N_("An election needs the number of seats and its candidates, each named once."),
+    "election_sets_nothing": N_("An election sets no parameter, and nobody is disqualified from it."),
+    "seats_for_elections_only": N_("Only an election has seats and candidates."),
+    "election_by_method": N_("An election is held with the method Election."),
+    "board_decides_by_board": N_("Board decisions are made by the board."),
+    "tellers_for_secret_only": N_("Only secret ballots and elections have tellers."),
+    "choice_required": N_("Choose yes, no or abstain."),
+    "candidates_required": N_("Choose your candidates."),
+    "proxy_undated": N_("The proxy has no date."),
+    "not_a_secret_ballot": N_("This vote is not a secret ballot."),
+    "vote_open": N_("The vote is still open: its ballots are published and recounted once it closes."),
+    "not_encrypted": N_("This vote closed before ballots were encrypted, so there is nothing to recount."),
+    "no_tally_key": N_("This vote has no tellers' key, so its ballots cannot be counted."),
+    "draft_pending": N_("The draft's PDF is still being made: read it once it is ready, then approve it."),
+    "approvals_of_different_drafts": N_(
+        "The adjusters approved different drafts: draw up the minutes again and approve them again."
+    ),
+    "invalid_rulebook": N_("The rulebook is not valid: check its values."),
     "wrong_vote_method": N_(
         "A board meeting decides by board vote; a general meeting by open vote, secret ballot or election."
     ),
@@ -210,7 +280,38 @@ REFUSALS: Final = {
     "duplicate_email": N_("A user with this e-mail already exists."),
     "last_admin": N_("The last active administrator cannot lose the role or be disabled."),
     "invalid_identifier": N_("This number is not valid; check it and try again."),
+    "wrong_password": N_("The current password is wrong."),
+    "same_password": N_("The new password must differ from the current one."),
+    "password_too_short": N_("The password is too short."),
+    "password_too_long": N_("The password is too long."),
+    "csrf_refused": N_("The form has expired. Reload the page and try again."),
+    "another_role": N_("This page is for another role."),
+    "permission_denied": N_("You may not do this."),
+    "not_saved": N_("The database could not save the change, so nothing was saved. Try again."),
+    "notification_required": N_("This notice cannot be turned off."),
+    "unknown_notification": N_("There is no such notice."),
+    "invalid_anchor": N_("Write the anchor as the minutes print it: HASH or N:HASH."),
     # Commissions, invoices, payments, the bank's files and clients
+    "client_twice": N_("Choose a client or add a new one, not both."),
+    "client_required": N_("Choose a client from the list, or add a new one."),
+    "unknown_client": N_("Choose a client from the list, or add a new one."),
+    "rejection_reason_required": N_("Say why the commission is rejected."),
+    "receipt_too_large": N_("A receipt may be at most 10 MB."),
+    "amount_too_large": N_(
+        "The fee lines with VAT and the expenses add up to more than an invoice can hold (twelve digits of "
+        "kronor)."
+    ),
+    "unsupported_receipt": N_("A receipt must be a PDF, JPEG or PNG file of at most 10 MB, and not empty."),
+    "vat_rule": N_("This VAT choice does not fit the line or the client."),
+    "invoice_rule_violation": N_(
+        "The invoice breaks a rule for its content: check its lines and the client."
+    ),
+    "credit_note_changed": N_(
+        "The invoice changed after you opened this page, so the credit note is not the one shown. Look at it "
+        "again."
+    ),
+    "nothing_to_credit": N_("Nothing is left to credit."),
+    "not_issued": N_("Only an issued invoice or credit note can be sent."),
     "not_a_draft": N_("Only a draft can be changed, and this commission is no longer a draft."),
     "warnings_not_confirmed": N_("The commission has warnings: tick that you have read them, then approve."),
     "invalid_transition": N_("This commission is no longer waiting for a decision."),
@@ -248,6 +349,9 @@ REFUSALS: Final = {
     "duplicate_organisation_number": N_("Another client already has this organisation number."),
     "duplicate_vat_number": N_("Another client already has this VAT number."),
     "duplicate": N_("Another client already has this organisation or VAT number."),
+    "peppol_incomplete": N_("Give both the Peppol scheme and the Peppol address, or neither."),
+    "private_person_organisation_number": N_("A private person has no organisation number."),
+    "vat_number_country": N_("The VAT number does not belong to the client's country."),
     "peppol_address_missing": N_(
         "A public-sector client must get an e-invoice: record its Peppol address or organisation number."
     ),
@@ -256,6 +360,23 @@ REFUSALS: Final = {
     "reminders_stopped": N_("Reminders for this invoice are stopped already."),
     "reminders_not_stopped": N_("Reminders for this invoice are not stopped."),
     "reason_required": N_("Say why the reminders stop."),
+    # The knowledge bank
+    "knowledge_title_missing": N_("An article needs a title and a text."),
+    "knowledge_title_too_long": N_("The title is longer than 200 characters."),
+    "knowledge_category": N_("Choose one of the categories."),
+    "knowledge_audience": N_("Choose whom the article is for: the members or the office."),
+    "knowledge_language": N_("Choose one of the bank's languages."),
+    "knowledge_no_default": N_(
+        "This article is the cooperative's own and has no default text to go back to."
+    ),
+    "knowledge_no_language": N_("Choose a language to take."),
+    "knowledge_slug": N_("The address may hold lower-case letters a–z, digits and hyphens, 3–80 of them."),
+    "knowledge_slug_taken": N_("There is already an article at this address."),
+    "knowledge_source_address": N_("A source needs an address that begins with http:// or https://."),
+    "knowledge_unknown_parameter": N_("The text names a parameter that does not exist."),
+    "knowledge_bundle_invalid": N_("This is not a knowledge bank bundle, or it is damaged."),
+    "knowledge_no_bundle": N_("Choose a bundle file."),
+    "knowledge_bundle_too_large": N_("The file is too large to be a bundle."),
     # Links in e-mails (invitations, password resets)
     "link_unknown": N_("This link is not known. Check that you opened the whole link from the e-mail."),
     "link_used": N_("This link has been used already. Each link works only once."),
@@ -264,15 +385,23 @@ REFUSALS: Final = {
     "account_disabled": N_("This account is disabled. Ask the office if you think it should not be."),
 }
 FILL_IN: Final = N_("Please fill in this field.")
+#: What a refusal without a sentence of its own says by its status: what is not found (or not the reader's
+#: to see) or not hers to do reads the same whichever service refused it.
+BY_STATUS: Final = {
+    403: REFUSALS["permission_denied"],
+    404: REFUSALS["not_found"],
+    503: REFUSALS["not_saved"],
+}
 
 
 def refusal_text(request: Request, exc: DomainError, *, own: Mapping[str, str] | None = None) -> str:
     """``exc`` as a sentence in the person's language: the page's ``own`` words for its code, the table's,
-    or the service's detail through the catalog."""
+    the words for its status, or (for a code nobody listed, which ``tests/web/test_refusals_cover_codes.py``
+    keeps from happening) the service's English detail."""
     message = (own or {}).get(exc.code) or REFUSALS.get(exc.code)
     if message is None and exc.detail.endswith("cannot be empty"):
         message = FILL_IN
-    return gettext(request, message or exc.detail)
+    return gettext(request, message or BY_STATUS.get(exc.status) or exc.detail)
 
 
 def refusal_errors(

@@ -139,17 +139,19 @@ def _client_for(
     """The assignment's client: a new one, or an existing one the actor may see (a private person only when
     the member already works for her), so an assignment cannot be used to reveal a private client."""
     if client_id is not None and new_client is not None:
-        raise RuleViolation("give client_id or a new client, not both", field="client")
+        raise RuleViolation("give client_id or a new client, not both", code="client_twice", field="client")
     if new_client is not None:
         return parties_service.create_client(session, data=new_client)
     if client_id is None:
-        raise RuleViolation("give the client: client_id or a new client", field="client_id")
+        raise RuleViolation(
+            "give the client: client_id or a new client", code="client_required", field="client_id"
+        )
     if policy.sees_everything(actor):
         client = session.scalar(_CLIENT_FOR_OFFICE, {"client_id": client_id})
     else:
         client = session.scalar(_CLIENT_FOR_MEMBER, {"client_id": client_id, "member_id": member_id})
     if client is None:
-        raise RuleViolation(f"client {client_id} does not exist", field="client_id")
+        raise RuleViolation(f"client {client_id} does not exist", code="unknown_client", field="client_id")
     return client
 
 

@@ -85,7 +85,9 @@ def reject_assignment(
     require_office(actor)
     refuse_own_work(actor_id=actor.id, worker=assignment.member, act=f"reject assignment {assignment.id}")
     if not reason.strip():
-        raise RuleViolation("say why the assignment is rejected", field="reason")
+        raise RuleViolation(
+            "say why the assignment is rejected", code="rejection_reason_required", field="reason"
+        )
     _move(assignment, Transition.reject, version=version)
     assignment.rejection_reason = reason.strip()
     assignment.decided_at = now

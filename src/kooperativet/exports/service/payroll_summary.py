@@ -98,7 +98,7 @@ def payroll_summary(
 ) -> ExportFile:
     """The summary of one run (``run_id``) or one period (``period``) as CSV, XLSX or Swedish CSV."""
     if (run_id is None) == (period is None):
-        raise RuleViolation("give either a run or a period", field="period")
+        raise RuleViolation("give either a run or a period", code="run_or_period", field="period")
     rows = summary_rows(session, run_id=run_id, period=period)
     stem = f"payroll-summary-run-{run_id}" if run_id is not None else f"payroll-summary-{period}"
     if summary_format is SummaryFormat.csv:

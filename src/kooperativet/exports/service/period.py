@@ -17,12 +17,14 @@ def parse_period(period: str) -> tuple[date, date]:
     """``2026-11`` → the first day of that month and of the next; anything else is a 422."""
     match = _PERIOD.fullmatch(period)
     if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise RuleViolation(f"a period is YYYY-MM, not {period!r}", field="period")
+        raise RuleViolation(f"a period is YYYY-MM, not {period!r}", code="period_format", field="period")
     year, month = int(match.group(1)), int(match.group(2))
     try:
         return date(year, month, 1), date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     except ValueError as exc:  # year 0000, or 9999-12 whose next month has no date
-        raise RuleViolation(f"{period!r} is outside the calendar", field="period") from exc
+        raise RuleViolation(
+            f"{period!r} is outside the calendar", code="period_format", field="period"
+        ) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,7 @@ class Month:
         try:
             start, end = parse_period(text)
         except RuleViolation as exc:
-            raise RuleViolation(exc.detail, field=field) from exc
+            raise RuleViolation(exc.detail, code=exc.code, field=field) from exc
         return cls(text, start, end)
 
     @property
@@ -54,5 +56,7 @@ def agi_due_date(period: str) -> date:
 def require_not_future(month: Month, *, today: date) -> None:
     if month.start > today:
         raise RuleViolation(
-            f"{month.text} lies in the future; it can be exported from its first day", field="period"
+            f"{month.text} lies in the future; it can be exported from its first day",
+            code="month_in_future",
+            field="period",
         )

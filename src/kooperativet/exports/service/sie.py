@@ -67,9 +67,11 @@ def export_sie(
     reimbursements paid with them by pay date. Draft runs are left out and named in the notes.
     """
     if date_to < date_from:
-        raise RuleViolation("the range ends before it starts", field="to")
+        raise RuleViolation("the range ends before it starts", code="date_range_reversed", field="to")
     if date_from > today:
-        raise RuleViolation(f"{date_from} lies in the future; nothing can be booked yet", field="from")
+        raise RuleViolation(
+            f"{date_from} lies in the future; nothing can be booked yet", code="date_in_future", field="from"
+        )
     cooperative = cooperative_taking_turns(session)  # before what is left to export is read
     require_filled(cooperative, ("organisation_number",), what="the SIE file")
     accounts = account_map(session, on=date_to)

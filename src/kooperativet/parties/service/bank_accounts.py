@@ -125,7 +125,11 @@ def _bank_account(clearing: str | None, account: str | None) -> tuple[str | None
         return None, None
     if clearing is None or account is None:
         field = "bank_clearing_number" if clearing is None else "bank_account_number"
-        raise RuleViolation("give both the clearing number and the account number", field=field)
+        raise RuleViolation(
+            "give both the clearing number and the account number",
+            code="bank_account_incomplete",
+            field=field,
+        )
     bank_account = validated(
         "bank_account_number",
         lambda _: ids.parse_bank_account(clearing_number=clearing, account_number=account),

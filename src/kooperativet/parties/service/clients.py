@@ -132,12 +132,19 @@ def _check_client(client: Client) -> None:
             "peppol_id", ids.normalise_organisation_number, client.peppol_id
         ).replace("-", "")
     if (client.peppol_scheme is None) != (client.peppol_id is None):
-        raise RuleViolation("give both peppol_scheme and peppol_id, or neither", field="peppol_id")
+        raise RuleViolation(
+            "give both peppol_scheme and peppol_id, or neither", code="peppol_incomplete", field="peppol_id"
+        )
     if client.kind == ClientKind.person and client.organisation_number is not None:
-        raise RuleViolation("a private person has no organisation number", field="organisation_number")
+        raise RuleViolation(
+            "a private person has no organisation number",
+            code="private_person_organisation_number",
+            field="organisation_number",
+        )
     vat_prefix = "EL" if client.country == "GR" else client.country  # Greece uses EL in VAT numbers
     if client.vat_number is not None and not client.vat_number.startswith(vat_prefix):
         raise RuleViolation(
             f"the VAT number {client.vat_number} does not belong to country {client.country}",
+            code="vat_number_country",
             field="vat_number",
         )

@@ -74,6 +74,7 @@ def _check_tax_identification(member: Member) -> None:
     if bool(member.tax_identification_number) != bool(member.tax_identification_country):
         raise RuleViolation(
             "tax_identification_number and tax_identification_country are given together",
+            code="tax_identification_incomplete",
             field="tax_identification_country",
         )
 
@@ -290,7 +291,7 @@ def _change_login(
 
 def _link_user(session: Session, member: Member, user_id: int) -> None:
     if session.get(User, user_id) is None:
-        raise RuleViolation(f"user {user_id} does not exist", field="user_id")
+        raise RuleViolation(f"user {user_id} does not exist", code="unknown_user", field="user_id")
     linked = session.scalar(select(Member.id).where(Member.user_id == user_id, Member.id != member.id))
     if linked is not None:
         raise Conflict(
@@ -303,7 +304,7 @@ def _link_user(session: Session, member: Member, user_id: int) -> None:
 
 def _check_membership_dates(member: Member) -> None:
     if member.left_on is not None and member.left_on < member.joined_on:
-        raise RuleViolation("left_on cannot be before joined_on", field="left_on")
+        raise RuleViolation("left_on cannot be before joined_on", code="left_before_joined", field="left_on")
     # A personnummer of a date still to come passes every check of its digits; nobody joins before birth,
     # and the employer contribution rates would be chosen by a birth year ahead.
     if member.birth_date is not None and member.birth_date > member.joined_on:

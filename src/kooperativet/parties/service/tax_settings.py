@@ -34,14 +34,21 @@ def new_tax_setting(data: TaxSettingCreate) -> MemberTaxSetting:
     elif percent is not None:
         raise RuleViolation(
             f"percent applies to flat mode only; {data.mode} takes its rate from the dated parameters",
+            code="percent_for_flat_only",
             field="percent",
         )
     if data.mode is TaxMode.table and (data.table_number is None or data.table_column is None):
         raise RuleViolation(
-            "table mode needs table_number (29–42) and table_column (1–6)", field="table_number"
+            "table mode needs table_number (29–42) and table_column (1–6)",
+            code="table_incomplete",
+            field="table_number",
         )
     if data.mode is not TaxMode.table and (data.table_number is not None or data.table_column is not None):
-        raise RuleViolation("table_number and table_column apply to table mode only", field="table_number")
+        raise RuleViolation(
+            "table_number and table_column apply to table mode only",
+            code="table_for_table_mode_only",
+            field="table_number",
+        )
     return MemberTaxSetting(
         valid_from=data.valid_from,
         mode=data.mode,

@@ -25,8 +25,9 @@ from kooperativet.web.dependencies import (
     safe_next,
     set_cookie,
 )
-from kooperativet.web.forms import FormRejected, PageRoute, domain_errors
+from kooperativet.web.forms import FormRejected, PageRoute
 from kooperativet.web.i18n import LANGUAGE_COOKIE, LANGUAGES
+from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -100,7 +101,7 @@ def change_password(
                 session, user=user, current_password=current_password, new_password=new_password, now=now
             )
         except DomainError as exc:
-            errors = domain_errors(request, exc)
+            errors = refusal_errors(request, exc)
     if errors:
         raise FormRejected(
             render(

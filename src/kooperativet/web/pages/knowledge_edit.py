@@ -18,8 +18,9 @@ from kooperativet.knowledge import editing
 from kooperativet.knowledge.bank import AUDIENCES, CATEGORIES, LANGUAGES, Source, Text
 from kooperativet.knowledge.reads import effective_bank
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
-from kooperativet.web.forms import FormRejected, PageRoute, Posted, domain_errors
+from kooperativet.web.forms import FormRejected, PageRoute, Posted
 from kooperativet.web.knowledge_words import AUDIENCE_NAMES, CATEGORY_NAMES, KIND_NAMES
+from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -106,7 +107,7 @@ def save_edit(
             slug=slug,
             lang=language,
             values=values,
-            errors=domain_errors(request, exc),
+            errors=refusal_errors(request, exc),
             status=422,
         )
         raise FormRejected(page) from exc
@@ -153,7 +154,7 @@ def add_article(request: Request, user: Editor, session: DbSession, form: Posted
         session.rollback()
         values = {k: str(form.get(k, "")) for k in ("slug", "category", "audience", "lang", "title")}
         values.update({k: str(form.get(k, "")) for k in ("summary", "body", "sources")})
-        raise FormRejected(_new_page(request, values, domain_errors(request, exc), status=422)) from exc
+        raise FormRejected(_new_page(request, values, refusal_errors(request, exc), status=422)) from exc
     return RedirectResponse(f"/kb/{slug}?saved=1", status_code=303)
 
 

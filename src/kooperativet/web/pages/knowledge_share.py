@@ -17,9 +17,10 @@ from kooperativet.knowledge import editing, sharing
 from kooperativet.knowledge.bank import LANGUAGES
 from kooperativet.knowledge.reads import effective_bank
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
-from kooperativet.web.forms import FormRejected, PageRoute, Posted, domain_errors
+from kooperativet.web.forms import FormRejected, PageRoute, Posted
 from kooperativet.web.i18n import request_language
 from kooperativet.web.knowledge_words import CATEGORY_NAMES, SOURCE_NAMES
+from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -67,18 +68,22 @@ def import_bundle(request: Request, user: Editor, session: DbSession, form: Post
     upload = form.get("bundle")
     try:
         if not isinstance(upload, UploadFile):
-            raise RuleViolation("choose a bundle file", code="knowledge_bundle_invalid", field="bundle")
+            raise RuleViolation("choose a bundle file", code="knowledge_no_bundle", field="bundle")
         content = upload.file.read(MAX_BUNDLE_BYTES + 1)
         if len(content) > MAX_BUNDLE_BYTES:
-            raise RuleViolation("the file is too large to be a bundle", field="bundle")
+            raise RuleViolation(
+                "the file is too large to be a bundle", code="knowledge_bundle_too_large", field="bundle"
+            )
         try:
             document = json.loads(content.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RuleViolation("this is not a knowledge bank bundle", field="bundle") from exc
+            raise RuleViolation(
+                "this is not a knowledge bank bundle", code="knowledge_bundle_invalid", field="bundle"
+            ) from exc
         row = sharing.import_bundle(session, document, importer=user, importer_name=user.full_name)
     except DomainError as exc:
         session.rollback()
-        raise FormRejected(_share_page(request, session, domain_errors(request, exc), status=422)) from exc
+        raise FormRejected(_share_page(request, session, refusal_errors(request, exc), status=422)) from exc
     return RedirectResponse(f"/kb/share/imports/{row.id}", status_code=303)
 
 

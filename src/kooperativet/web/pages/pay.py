@@ -24,10 +24,11 @@ from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.schemas import PayEstimateCreate
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
-from kooperativet.web.forms import PageRoute, decimal_text, domain_errors
+from kooperativet.web.forms import PageRoute, decimal_text
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.no_member import NO_PAY, no_member_page, own_member
 from kooperativet.web.reads.pay import PayOverview, pay_overview
+from kooperativet.web.refusals import refusal_text
 from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -152,7 +153,7 @@ def _estimate_refusal(request: Request, exc: DomainError) -> str:
         return gettext(request, "Your tax table for this year is not imported yet; ask the treasurer.")
     if exc.code == "missing_tax_setting":
         return gettext(request, "You have no tax setting yet; ask the treasurer.")
-    return next(iter(domain_errors(request, exc).values()))
+    return refusal_text(request, exc)
 
 
 def _month_names(request: Request, width: Literal["abbreviated", "narrow", "wide"]) -> dict[int, str]:

@@ -23,7 +23,7 @@ from kooperativet.mail.models import MailState
 from kooperativet.parties.models import ClientKind, Language
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.refusals import refusal_text
-from kooperativet.web.templating import gettext, render
+from kooperativet.web.templating import render
 
 INVOICE_STATUSES = {
     InvoiceStatus.open: N_("Unpaid"),
@@ -88,15 +88,6 @@ WARNINGS = {
     ),
 }
 
-#: The client form's rule violations without a code of their own, by the field they name.
-FIELD_REFUSALS = {
-    "peppol_id": N_("Give both the Peppol scheme and the Peppol address, or neither."),
-    "organisation_number": N_("A private person has no organisation number."),
-    "vat_number": N_("The VAT number does not belong to the client's country."),
-    "reason": N_("Say why the commission is rejected."),
-}
-
-
 def bank_reason(request: Request, reason: str) -> str:
     """Why a bank entry was left unmatched, in the person's language (``invoices.unmatched_reasons``)."""
     return reason_in(reason, request_language(request))
@@ -108,12 +99,7 @@ def unit_name(code: str, language: str) -> str:
 
 
 def refusal(request: Request, exc: DomainError) -> str:
-    """A service's refusal as a sentence in the person's language (``web.refusals``); a rule without a code
-    of its own by the client field it names."""
-    if exc.code in ("rule_violation", "bad_request"):
-        by_field = FIELD_REFUSALS.get(str(exc.extra.get("field")))
-        if by_field is not None:
-            return gettext(request, by_field)
+    """A service's refusal as a sentence in the person's language (``web.refusals``)."""
     return refusal_text(request, exc)
 
 
