@@ -583,7 +583,9 @@ def test_an_outlay_that_takes_the_assignment_beyond_what_an_amount_holds_is_refu
 ) -> None:
     member = make_member()
     body = assignment_body(client_record.id)
-    body["lines"][0]["unit_price"] = "100000000000.00"  # five days: 500 000 000 000 kr, 625 000 000 000 with VAT
+    body["lines"][0]["unit_price"] = (
+        "100000000000.00"  # five days: 500 000 000 000 kr, 625 000 000 000 with VAT
+    )
     created = register(api, member.headers, body)
 
     response = api.post(
@@ -598,3 +600,31 @@ def test_an_outlay_that_takes_the_assignment_beyond_what_an_amount_holds_is_refu
     shown = api.get(f"/api/v1/assignments/{created['id']}", headers=member.headers)
     assert shown.status_code == 200
     assert shown.json()["fee_total"] == "500000000000.00"
+
+
+@pytest.mark.parametrize("field", ["title", "lines.0.description", "expenses.0.description"])
+def test_a_required_text_of_spaces_only_is_refused_as_empty(
+    api: TestClient, session: Session, make_member, client_record, field
+) -> None:
+    """Spaces only are no title: refused naming the field, where they were stored as "" with a 201."""
+    body = assignment_body(client_record.id)
+    match field.split("."):
+        case [name]:
+            body[name] = "   "
+        case [group, index, name]:
+            body[group][int(index)][name] = " \t "
+
+    response = api.post("/api/v1/assignments", json=body, headers=make_member().headers)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == field
+    assert count(session, Assignment) == 0
+
+
+def test_surrounding_spaces_are_trimmed_and_the_text_kept(
+    api: TestClient, make_member, client_record
+) -> None:
+    created = register(
+        api, make_member().headers, assignment_body(client_record.id, title="  Skrivarverkstad  ")
+    )
+    assert created["title"] == "Skrivarverkstad"

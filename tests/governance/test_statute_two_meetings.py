@@ -290,7 +290,9 @@ def test_a_confirmation_is_refused_by_its_codes_and_nothing_is_stored(
     not_statute = add_item(
         api, two_meetings, second_meeting, statute_change=False, confirms_item_id=first_item
     )
-    differs = add_item(api, two_meetings, second_meeting, text=PROPOSAL + " ", confirms_item_id=first_item)
+    differs = add_item(
+        api, two_meetings, second_meeting, text=PROPOSAL.replace(" ", "  ", 1), confirms_item_id=first_item
+    )
     differs_in_words = add_item(
         api,
         two_meetings,
@@ -302,7 +304,8 @@ def test_a_confirmation_is_refused_by_its_codes_and_nothing_is_stored(
     not_first = add_item(api, two_meetings, second_meeting, confirms_item_id=ordinary_item)
     refusals = [
         (not_statute, 422, "confirmation_not_a_statute_change", "statute_change"),
-        # Compared exactly as stored: even a blank at the end is another text.
+        # Compared exactly as stored (texts are trimmed when read): even one blank more between two words is
+        # another text.
         (differs, 422, "proposal_differs", "text"),
         (differs_in_words, 422, "proposal_differs", "text"),
         (missing, 422, "not_a_first_adoption", "confirms_item_id"),

@@ -14,18 +14,21 @@ from pydantic import (
     PlainSerializer,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from kooperativet.core.money import MONEY_PATTERN, InvalidAmount, format_amount, parse_amount
 from kooperativet.core.text import describe, refused_character
 
 
 def _money(value: Any) -> Decimal:
+    """An amount, or the error type ``money`` (its reason as the message), by which a form says how to write
+    an amount wherever one is asked for (``web.forms``)."""
     if isinstance(value, bool | float):
-        raise ValueError('money must be a string such as "1250.00", not a JSON number')
+        raise PydanticCustomError("money", 'money must be a string such as "1250.00", not a JSON number')
     try:
         return parse_amount(value)
     except InvalidAmount as exc:
-        raise ValueError(str(exc)) from exc
+        raise PydanticCustomError("money", "{reason}", {"reason": str(exc)}) from exc
 
 
 Money = Annotated[
@@ -58,13 +61,19 @@ def _printable(value: str, *, multiline: bool) -> str:
     return value
 
 
-#: Free text on one line (names, titles, addresses, references): no control characters, no line or
+def _trimmed(value: Any) -> Any:
+    """Spaces around a text are never part of it. Trimmed before its length is checked, so a required text
+    of spaces only is refused as empty, not stored as "" (the services trimmed it after the check)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+#: Free text on one line (names, titles, addresses, references), trimmed: no control characters, no line or
 #: paragraph separators, no noncharacters or lone surrogates (``core.text.refused_character``). Emoji and
 #: letters of any script are accepted; each file writer spells them in its own character set.
-Text = Annotated[str, AfterValidator(_one_line)]
+Text = Annotated[str, BeforeValidator(_trimmed), AfterValidator(_one_line)]
 
 #: Free text over several lines (descriptions, motions, notices): as ``Text``, but line feed and tab allowed.
-MultilineText = Annotated[str, AfterValidator(_lines)]
+MultilineText = Annotated[str, BeforeValidator(_trimmed), AfterValidator(_lines)]
 
 T = TypeVar("T")
 
