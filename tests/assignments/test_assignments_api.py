@@ -628,3 +628,21 @@ def test_surrounding_spaces_are_trimmed_and_the_text_kept(
         api, make_member().headers, assignment_body(client_record.id, title="  Skrivarverkstad  ")
     )
     assert created["title"] == "Skrivarverkstad"
+
+
+@pytest.mark.parametrize(
+    ("period_start", "period_end", "field"),
+    [("9999-12-30", "9999-12-31", "period_start"), ("2026-10-05", "9999-12-31", "period_end")],
+)
+def test_a_period_beyond_any_pay_day_is_refused_by_its_field(
+    api: TestClient, session: Session, make_member, client_record, period_start, period_end, field
+) -> None:
+    """Three months after 9999-12-30 is no date: such a period was a 500, or a 422 naming no field."""
+    body = assignment_body(client_record.id, period_start=period_start, period_end=period_end)
+
+    response = api.post("/api/v1/assignments", json=body, headers=make_member().headers)
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert (problem["code"], problem["errors"][0]["field"]) == ("date_out_of_range", field)
+    assert count(session, Assignment) == 0

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from kooperativet.governance.minutes_text import majority_in_swedish
+from kooperativet.governance.models import Vote
 from kooperativet.governance.rules.required_majority import RequiredMajority
 from kooperativet.governance.schemas.results import majority_in_english
 from tests.governance.conftest import MEETING_DAY, Assembly
@@ -335,3 +337,27 @@ def test_the_minutes_state_the_majority_rule_in_swedish(english: str, swedish: s
     assert rule.as_json() == RULES[english]
     assert majority_in_english(rule) == english
     assert majority_in_swedish(rule) == swedish
+
+
+@pytest.mark.parametrize(
+    ("ends_at", "code"),
+    [
+        # Already passed: the vote would be opened closed, and say it is open.
+        ("2020-01-01T10:00:00+01:00", "vote_ends_before_it_opens"),
+        # In year 10000 once in UTC: no date column holds it (it was a 500).
+        ("9999-12-31T23:59:59-05:00", "value_out_of_range"),
+    ],
+)
+def test_an_end_time_that_cannot_be_is_refused_and_no_vote_is_opened(
+    api: TestClient, assembly: Assembly, clock, session, ends_at: str, code: str
+) -> None:
+
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    refused = api.post(
+        f"{API}/meetings/{meeting_id}/votes",
+        json={"method": "open", "question": "Q?", "ends_at": ends_at},
+        headers=assembly.officer.headers,
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == code
+    assert session.scalar(select(func.count(Vote.id))) == 0

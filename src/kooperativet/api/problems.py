@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kooperativet.db import is_unique_violation
@@ -122,9 +122,19 @@ async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
         request,
         status=422,
         title="Invalid request",
-        detail="a number in the request is out of range",
+        detail="a number or date in the request is out of range",
         code="value_out_of_range",
     )
+
+
+async def _statement_error(request: Request, exc: Exception) -> JSONResponse:
+    # A value that overflowed while it was made ready for the database: SQLAlchemy wraps the OverflowError
+    # (a moment in year 9999 with a negative offset is in year 10000 in UTC), so the handler above never
+    # sees it. Anything else wrapped so is unexpected.
+    assert isinstance(exc, StatementError)
+    if isinstance(exc.orig, OverflowError):
+        return await _out_of_range(request, exc)
+    return await _unexpected_error(request, exc)
 
 
 async def _refused_by_the_database(request: Request, exc: Exception) -> JSONResponse:
@@ -162,6 +172,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(StatementError, _statement_error)
     app.add_exception_handler(IntegrityError, _refused_by_the_database)
     app.add_exception_handler(Exception, _unexpected_error)
 

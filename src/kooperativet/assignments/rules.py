@@ -126,7 +126,20 @@ class AssignmentWarning:
     message: str
 
 
+#: The days a commission's period may lie between: beyond them no pay day or three-month limit can be
+#: reckoned (three months after 9999-12-30 is no date), and no such commission is meant.
+EARLIEST_PERIOD_DAY: Final = date(1900, 1, 1)
+LATEST_PERIOD_DAY: Final = date(2999, 12, 31)
+
+
 def check_period(*, start: date, end: date) -> None:
+    for field, day in (("period_start", start), ("period_end", end)):
+        if not EARLIEST_PERIOD_DAY <= day <= LATEST_PERIOD_DAY:
+            raise RuleViolation(
+                f"{field}: a day from {EARLIEST_PERIOD_DAY} to {LATEST_PERIOD_DAY}, not {day}",
+                code="date_out_of_range",
+                field=field,
+            )
     if end < start:
         raise RuleViolation(f"the period ends ({end}) before it starts ({start})", field="period_end")
 

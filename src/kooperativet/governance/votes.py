@@ -110,6 +110,13 @@ def open_vote(
     stored, the private key only wrapped with the tellers' passphrase (``governance.ballot_encryption``).
     """
     require_status(meeting, MeetingStatus.open)
+    if data.ends_at is not None and data.ends_at <= now:
+        # Opened as open and closed at once: no ballot could be cast, and the vote would say it is open.
+        raise RuleViolation(
+            f"ends_at {data.ends_at.isoformat()} has passed; a vote must end after it opens",
+            code="vote_ends_before_it_opens",
+            field="ends_at",
+        )
     if data.method == VoteMethod.per_capsulam:
         raise RuleViolation(
             "per capsulam decisions are made between meetings",
