@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from kooperativet.assignments.rules import expense_vat
 from kooperativet.core.money import ZERO, round_half_up
 from kooperativet.core.vat import VatCategory
 from kooperativet.exports.formats.sie import Transaction, Voucher
@@ -216,8 +217,9 @@ def payroll_run_voucher(run: PayrollRunSnapshot, *, accounts: AccountMap) -> Vou
 
 
 def expense_voucher(expense: ExpenseSnapshot, *, accounts: AccountMap) -> Voucher:
-    """Dr the cost net of VAT, Dr input VAT (``amount × rate / (100 + rate)``, half up), Cr bank."""
-    vat = round_half_up(expense.amount * expense.vat_rate / (100 + expense.vat_rate))
+    """Dr the cost net of VAT, Dr input VAT (``assignments.rules.expense_vat``, as the office sees it on the
+    commission), Cr bank."""
+    vat = expense_vat(amount=expense.amount, vat_rate=expense.vat_rate)
     return _voucher(
         expense.paid_on,
         f"Utlägg {expense.member_name}: {expense.description}",
