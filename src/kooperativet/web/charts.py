@@ -14,11 +14,18 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 PALETTE = ("#1f5f4a", "#7fb8a4", "#0b5394", "#e0a526", "#a4161a")
-WIDTH = 640
-HEIGHT = 240
+#: The drawing's own units. A chart is as wide as the page lets it be: about 324 px on a 390 px phone, at
+#: most 26rem (416 px) on a desk (``.chart svg`` in app.css). Its text scales with it, so the font size is
+#: chosen for the phone: 15 units of 400 are 12 px there (and 15.6 px at the widest).
+WIDTH = 400
+HEIGHT = 200
+FONT_SIZE = 15
+NARROWEST = 324
 MARGIN_LEFT = 8
 MARGIN_BOTTOM = 28
 MARGIN_TOP = 8
+COUNTER_HEIGHT = 76
+LINE = FONT_SIZE + 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +41,8 @@ def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]
     plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
     group_width = (WIDTH - MARGIN_LEFT) / max(len(categories), 1)
     bar_width = group_width * 0.8 / max(len(series), 1)
+    # Labels wider than their group (``mars`` under twelve months) take turns on two lines.
+    rows = 2 if max((_text_width(c) for c in categories), default=0) > group_width * 0.9 else 1
     shapes: list[str] = []
     for index, category in enumerate(categories):
         left = MARGIN_LEFT + index * group_width + group_width * 0.1
@@ -47,12 +56,17 @@ def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]
                 f'fill="{PALETTE[number % len(PALETTE)]}"/>'
             )
         shapes.append(
-            f'<text x="{left + group_width * 0.4:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
-            f'font-size="12">{escape(category)}</text>'
+            f'<text x="{left + group_width * 0.4:.1f}" y="{HEIGHT - 8 + index % rows * LINE}" '
+            f'text-anchor="middle" font-size="{FONT_SIZE}">{escape(category)}</text>'
         )
     base = MARGIN_TOP + plot_height
     shapes.append(f'<line x1="{MARGIN_LEFT}" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="#4a5560"/>')
-    return _svg(title, shapes, height=HEIGHT) + legend(series)
+    return _svg(title, shapes, height=HEIGHT + (rows - 1) * LINE) + legend(series)
+
+
+def _text_width(text: str) -> float:
+    """About how wide ``text`` is drawn, in the chart's units (an average letter is 0.6 of the font size)."""
+    return len(text) * FONT_SIZE * 0.6
 
 
 def counter_bar(*, title: str, value: Decimal, thresholds: Sequence[tuple[str, Decimal]]) -> Markup:
@@ -71,9 +85,10 @@ def counter_bar(*, title: str, value: Decimal, thresholds: Sequence[tuple[str, D
         )
         anchor = "end" if x > WIDTH / 2 else "start"
         shapes.append(
-            f'<text x="{x:.1f}" y="66" text-anchor="{anchor}" font-size="12">{escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{COUNTER_HEIGHT - 6}" text-anchor="{anchor}" font-size="{FONT_SIZE}">'
+            f"{escape(label)}</text>"
         )
-    return _svg(title, shapes, height=72)
+    return _svg(title, shapes, height=COUNTER_HEIGHT)
 
 
 def legend(series: Sequence[Series]) -> Markup:
