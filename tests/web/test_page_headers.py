@@ -41,3 +41,16 @@ def test_a_pages_own_stricter_referrer_rule_stands(browser_client: TestClient) -
     """The set-password page, whose address holds the link's token, tells no page its address, not even
     its own site's."""
     assert browser_client.get("/password/set?token=abc").headers["referrer-policy"] == "no-referrer"
+
+
+def test_every_page_names_the_site_s_icon_so_the_browser_asks_for_no_favicon_ico(
+    browser_client: TestClient,
+) -> None:
+    """Without the link a browser asks for /favicon.ico on every page and gets a 404."""
+    page = browser_client.get("/signin")
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page.text
+    icon = browser_client.get("/static/favicon.svg")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    policy = _policy(page)
+    assert "'self'" in policy.get("img-src", policy["default-src"])
