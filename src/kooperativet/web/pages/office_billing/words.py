@@ -88,6 +88,7 @@ WARNINGS = {
     ),
 }
 
+
 def bank_reason(request: Request, reason: str) -> str:
     """Why a bank entry was left unmatched, in the person's language (``invoices.unmatched_reasons``)."""
     return reason_in(reason, request_language(request))
