@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
-from kooperativet.db import clock_of, fetch_locked
+from kooperativet.db import READ_ONLY, clock_of, fetch_locked
 from kooperativet.errors import NotFound
 from kooperativet.jobs.queue import enqueue_new
 from kooperativet.mail import AttachmentFile, attachment_source
@@ -132,6 +132,10 @@ def render_now(session: Session, kind: DocumentKind[Any], ids: Iterable[int]) ->
         rendered = kind.render_many(snapshots)
     else:
         rendered = {row_id: kind.render(snapshot) for row_id, snapshot in snapshots.items()}
+    # Stored by a writer's transaction even from a download's session, which reads (SQLite's BEGIN DEFERRED):
+    # a read that turns into a write fails at once ("database is locked") when another renderer of the same
+    # document stored it meanwhile, where a writer waits its turn and then finds it stored.
+    session.connection(execution_options={READ_ONLY: False})
     stored = sum(
         store_once(session, kind, row_id, pdf, rendered_from=snapshots[row_id])
         for row_id, pdf in sorted(rendered.items())
