@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment, AssignmentLine, Expense, Receipt
 from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
+from kooperativet.assignments.schemas import AssignmentCreate
 from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentSource
 from kooperativet.parties.models import Client, ClientKind, Language, Member
 from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, PayslipLine, RunStatus
+from kooperativet.web.commission_form import assignment_payload, form_of
 from tests.assignments.factories import JPEG, PDF
 from tests.web.conftest import form_token, sign_in
 
@@ -520,7 +522,7 @@ def test_editing_a_draft_changes_its_lines_and_adds_an_expense(
     draft = commission(session, alva.member, theatre)
     sign_in(browser_client, alva.user.email)
     page = browser_client.get(f"/commissions/{draft.id}/edit")
-    assert 'value="4750,25"' in page.text  # the price as a Swede types it
+    assert 'value="4\N{NO-BREAK SPACE}750,25"' in page.text  # the price as a Swede writes it
     data = a_commission(
         theatre.id,
         version=str(draft.version),
@@ -541,6 +543,28 @@ def test_editing_a_draft_changes_its_lines_and_adds_an_expense(
     assert [line.description for line in saved.lines] == ["Ljusdesign", "Teknikerhjälp"]
     [expense] = saved.expenses
     assert (expense.amount, expense.receipt.media_type) == (Decimal("89.50"), "application/pdf")
+
+
+@pytest.mark.parametrize(
+    ("language", "quantity", "price"),
+    [("sv", "12,5", "1\N{NO-BREAK SPACE}250,50"), ("en", "12.5", "1,250.50")],
+)
+def test_a_draft_s_numbers_are_shown_as_people_write_them_and_read_back_as_they_were(
+    session, make_member, theatre, language: str, quantity: str, price: str
+) -> None:
+    """A stored quantity 12.500 is not shown as "12,500" (twelve thousand to a Swede) and a price as
+    "1 250,50", as the PDFs write it; sent back unchanged, the form gives the same numbers."""
+    draft = commission(session, make_member().member, theatre)
+    draft.extent_quantity = Decimal("12.500")
+    draft.lines[0].quantity = Decimal("12.500")
+    draft.lines[0].unit_price = Decimal("1250.50")
+    shown = form_of(draft, language=language)
+    assert (shown.values["extent_quantity"], shown.lines[0]["quantity"]) == (quantity, quantity)
+    assert shown.lines[0]["unit_price"] == price
+
+    read = AssignmentCreate.model_validate(assignment_payload(shown, language=language))
+    assert read.extent_quantity == Decimal("12.5")
+    assert (read.lines[0].quantity, read.lines[0].unit_price) == (Decimal("12.5"), Decimal("1250.50"))
 
 
 def test_another_members_commission_its_receipt_and_invoice_are_not_found(
@@ -788,3 +812,13 @@ def test_a_form_sent_back_says_at_its_top_that_nothing_is_saved(
     added = posted(browser_client, "/commissions/new", {**a_commission(theatre.id), "action": "add_line"})
     assert 'role="alert"' not in added.text  # adding a line is no error
     assert assignments_of(session, alva.member) == []
+
+
+def test_the_exemption_hint_names_the_vat_option_as_the_list_does(browser_client, make_member) -> None:
+    """The hint under "Skäl till momsfriheten" quotes the option it is for, in the option's own words."""
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    page = browser_client.get("/commissions/new").text
+    assert ">Undantaget från moms</option>" in page
+    assert "Bara för ”Undantaget från moms”." in page
+    assert "Momsfritt" not in page

@@ -70,8 +70,10 @@ def test_errors_stand_by_their_fields_and_nothing_is_saved(
     )
     assert answer.status_code == 422
     html = answer.text
-    assert 'id="e-email"' in html
-    assert 'id="e-country"' in html
+    # Each message says what the field takes, not "the value is not valid"
+    email = "Det här är inte en e-postadress: skriv den som namn@example.se."
+    assert f'<p class="error" id="e-email">{email}</p>' in html
+    assert '<p class="error" id="e-country">Två bokstäver, till exempel SE för Sverige.</p>' in html
     assert 'value="Ny gata 2"' in html  # nothing typed is lost
     assert 'value="not an address"' in html
     session.refresh(mia.member)

@@ -400,6 +400,12 @@ def test_a_payment_by_hand_shows_its_errors_by_the_fields_and_then_pays_the_invo
     answer = post(browser_client, f"{url}/payments", {"amount": "", "paid_on": "2026-11-30"}, page=url)
     assert answer.status_code == 422
     assert 'id="e-amount"' in answer.text
+    answer = post(browser_client, f"{url}/payments", {"amount": "12,5,0", "paid_on": "2026-11-30"}, page=url)
+    assert answer.status_code == 422
+    # As every amount field says it, with an example in the Swedish way, not "Värdet är inte giltigt."
+    amount = "Skriv ett belopp i kronor och öre, t.ex. 1 250,50."
+    assert f'<p class="error" id="e-amount">{amount}</p>' in answer.text
+    assert 'value="12,5,0"' in answer.text
     answer = post(
         browser_client, f"{url}/payments", {"amount": "20 000,00", "paid_on": "2026-11-30"}, page=url
     )
@@ -531,7 +537,8 @@ def test_a_payment_from_the_payments_page_needs_an_invoice(browser_client, sessi
         browser_client, "/office/payments", {"invoice_id": "", "amount": "100", "paid_on": "2026-11-30"}
     )
     assert answer.status_code == 422
-    assert 'id="e-invoice_id"' in answer.text
+    # A list left at "Välj …" asks her to choose, not to "write a whole number"
+    assert '<p class="error" id="e-invoice_id">Välj ett av alternativen.</p>' in answer.text
     assert 'value="100"' in answer.text
 
 

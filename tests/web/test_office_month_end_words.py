@@ -102,3 +102,30 @@ def test_a_month_without_payslips_says_there_is_nothing_to_put_in_an_agi_file(
     page = _text(browser_client.get("/office/month-end?month=2026-10").text)
     assert "AGI-fil: ingen skapad – månaden har ingen lönespecifikation att ta med." in page
     assert "skapa den nedan" not in page
+
+
+def test_the_month_end_s_refusals_read_in_swedish_by_their_fields(
+    browser_client: TestClient, approved_run, export_day
+) -> None:
+    """A month not begun, a range turned round and a run not chosen: said in Swedish by the field, not in the
+    service's English ("2027-02 lies in the future …") or as "Skriv ett heltal." for a list left at Välj."""
+    sign_in(browser_client, approved_run.treasurer.user.email)
+    token = form_token(browser_client.get(PAGE).text)
+
+    agi = browser_client.post("/office/month-end/agi", data={"csrf_token": token, "period": "2999-02"})
+    assert agi.status_code == 422
+    assert "Månaden har inte börjat: dess fil kan göras från månadens första dag." in _text(agi.text)
+    assert "lies in the future" not in agi.text
+    assert 'value="2999-02"' in agi.text  # what she typed is kept
+
+    sie = browser_client.post(
+        "/office/month-end/sie", data={"csrf_token": token, "from": "2026-11-30", "to": "2026-11-01"}
+    )
+    assert sie.status_code == 422
+    assert "Sista dagen ligger före den första." in _text(sie.text)
+    assert "the range ends before it starts" not in sie.text
+
+    salary = browser_client.post("/office/month-end/pain001", data={"csrf_token": token, "run_id": ""})
+    assert salary.status_code == 422
+    assert '<p class="error" id="e-run_id">Välj ett av alternativen.</p>' in salary.text
+    assert "Skriv ett heltal." not in salary.text

@@ -125,7 +125,7 @@ def _calls(
 
 def _raised() -> list[Raised]:
     classes = _error_classes()
-    raised = []
+    raised: list[Raised] = []
     for path in sorted(SOURCE.rglob("*.py")):
         relative = path.relative_to(SOURCE).as_posix()
         for call, kind in _calls(ast.parse(path.read_text(encoding="utf-8")), classes):

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData, UploadFile
 from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import ExtentUnit
 from kooperativet.core.vat import VatCategory
+from kooperativet.documents.render import money, quantity
 from kooperativet.web.forms import beyond_any_id, decimal_text
 from kooperativet.web.i18n import N_
 
@@ -212,28 +213,22 @@ def form_of(assignment: Assignment, *, language: str) -> CommissionForm:
         "period_start": assignment.period_start.isoformat(),
         "period_end": assignment.period_end.isoformat(),
         "place": assignment.place or "",
-        "extent_quantity": typed_number(assignment.extent_quantity, language),
+        "extent_quantity": quantity(assignment.extent_quantity, language),
         "extent_unit": str(assignment.extent_unit),
         "buyer_reference": assignment.buyer_reference or "",
     }
     lines = [
         {
             "description": line.description,
-            "quantity": typed_number(line.quantity, language),
+            "quantity": quantity(line.quantity, language),
             "unit": line.unit,
-            "unit_price": typed_number(line.unit_price, language),
+            "unit_price": money(line.unit_price, language),
             "vat": _vat_key(VatCategory(line.vat_category), line.vat_rate),
             "exemption_reason": line.exemption_reason or "",
         }
         for line in assignment.lines
     ]
     return CommissionForm(values=values, lines=lines)
-
-
-def typed_number(value: Decimal, language: str) -> str:
-    """``1250.50`` as the person would type it: ``1250,50`` in Swedish; no trailing zeros in quantities."""
-    text = format(value.normalize() if value == value.to_integral() else value, "f")
-    return text.replace(".", ",") if language == "sv" else text
 
 
 def read_form(form: FormData) -> CommissionForm:

@@ -131,10 +131,19 @@ MESSAGES = {
     "less_than_equal": N_("This is too large."),
     "enum": N_("Choose one of the options."),
     "literal_error": N_("Choose one of the options."),
+    "money": N_("Write an amount in kronor and öre, e.g. 1 250,50."),
 }
+#: What a value must look like, by the pattern the schema holds it to.
+PATTERNS = {
+    r"^[A-Z]{2}$": N_("Two letters, e.g. SE for Sweden."),
+}
+#: pydantic's words for an address ``EmailStr`` refuses (its error type is the general ``value_error``).
+NOT_AN_EMAIL = "value is not a valid email address"
 
 
 UNREADABLE = N_("The address or the form holds a value we cannot read.")
+CHOOSE = N_("Choose one of the options.")
+EMAIL = N_("This is not an e-mail address: write it as name@example.se.")
 
 
 def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:
@@ -143,13 +152,26 @@ def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"]) or "form"
-        message = MESSAGES.get(error["type"], "This value is not valid.")
-        if error["type"] == "string_too_short" and not str(error.get("input", "")).strip():
-            message = MESSAGES["missing"]  # a required box left empty is not filled in, not "too short"
-        if field == "version":
-            field, message = "form", UNREADABLE
-        errors.setdefault(field, gettext(request, message))
-    return errors
+        errors.setdefault(*_said(field, error))
+    return {field: gettext(request, message) for field, message in errors.items()}
+
+
+def _said(field: str, error: Any) -> tuple[str, str]:
+    """The field an error is shown by, and its message id."""
+    kind, typed = error["type"], error.get("input")
+    blank = isinstance(typed, str) and not typed.strip()
+    message = MESSAGES.get(kind, "This value is not valid.")
+    if field == "version":
+        return "form", UNREADABLE
+    if field.rsplit(".", 1)[-1].endswith("_id") and (kind == "missing" or blank):
+        message = CHOOSE  # an id is chosen from a list (left at "Välj …"), never typed
+    elif blank and kind in ("string_too_short", "int_parsing"):
+        message = MESSAGES["missing"]  # a required box left empty is not filled in, not "too short"
+    elif kind == "string_pattern_mismatch":
+        message = PATTERNS.get(str(error.get("ctx", {}).get("pattern")), message)
+    elif kind == "value_error" and str(error.get("msg", "")).startswith(NOT_AN_EMAIL):
+        message = EMAIL
+    return field, message
 
 
 def domain_errors(request: Request, exc: DomainError) -> dict[str, str]:

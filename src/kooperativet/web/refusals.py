@@ -261,6 +261,7 @@ REFUSALS: Final = {
     "board_decides_by_board": N_("Board decisions are made by the board."),
     "tellers_for_secret_only": N_("Only secret ballots and elections have tellers."),
     "choice_required": N_("Choose yes, no or abstain."),
+    "vote_ends_before_it_opens": N_("That end time has passed: choose a time after now."),
     "candidates_required": N_("Choose your candidates."),
     "proxy_undated": N_("The proxy has no date."),
     "not_a_secret_ballot": N_("This vote is not a secret ballot."),
@@ -297,6 +298,7 @@ REFUSALS: Final = {
     "unknown_client": N_("Choose a client from the list, or add a new one."),
     "rejection_reason_required": N_("Say why the commission is rejected."),
     "receipt_too_large": N_("A receipt may be at most 10 MB."),
+    "date_out_of_range": N_("Write a day between 1900-01-01 and 2999-12-31."),
     "amount_too_large": N_(
         "The fee lines with VAT and the expenses add up to more than an invoice can hold (twelve digits of "
         "kronor)."
