@@ -154,7 +154,7 @@ def test_a_meeting_with_an_open_vote_a_secret_ballot_and_an_election(
     chair.goto(meeting_url)
     chair.get_by_role("link", name="Öppna mötet").click()
     chair.get_by_role("button", name="Öppna mötet").click()
-    expect(chair.get_by_text("Kallelsen gick inte ut inom röstreglernas tid")).to_be_visible()
+    expect(chair.get_by_text("Kallelsen gick inte ut inom den tid stadgarna anger")).to_be_visible()
     assert_accessible(chair)
     chair.get_by_label("Varför mötet öppnas fast kallelsen inte gick ut i tid").fill(
         "Extra stämma på kort varsel."

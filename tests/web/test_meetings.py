@@ -573,7 +573,8 @@ def test_the_notice_says_its_timing_and_its_e_mail_as_two_sentences(
     # phone showed "Det är inom röstreglernas tid.Inte skickad med e-post".
     meetings.record_notice_mail(session, meeting=meeting, status="not_configured", detail=None)
     shown = board.get(f"/meetings/{meeting.id}").text
-    assert "Det är inom röstreglernas tid. Inte skickad med e-post: ingen e-postserver är inställd." in shown
+    said = "Det är inom den tid stadgarna anger. Inte skickad med e-post: ingen e-postserver är inställd."
+    assert said in shown
 
 
 def test_a_member_is_not_told_how_the_notice_e_mail_went_only_the_board_is(
@@ -594,3 +595,14 @@ def test_a_closed_meeting_shows_the_board_no_empty_work_panel(
     assert 'id="board-work"' in board.get(f"/meetings/{meeting.id}").text
     meetings.close_meeting(session, meeting=meeting, now=NOW)
     assert 'id="board-work"' not in board.get(f"/meetings/{meeting.id}").text
+
+
+def test_a_closed_vote_is_avslutad_and_a_closed_meeting_avslutat() -> None:
+    """En omröstning is avslutad, ett möte avslutat: one English word, two Swedish."""
+    from kooperativet.web.i18n import translations
+    from kooperativet.web.meeting_words import MEETING_STATUSES, VOTE_STATUSES
+
+    swedish = translations("sv")
+    assert swedish.gettext(VOTE_STATUSES["closed"]) == "Avslutad"
+    assert swedish.gettext(MEETING_STATUSES["closed"]) == "Avslutat"
+    assert swedish.gettext("That is within the rulebook's time.") == "Det är inom den tid stadgarna anger."

@@ -41,7 +41,8 @@ DECISION_KINDS: Final = {
     "board": N_("Board decision"),
     "election": N_("Election"),
 }
-VOTE_STATUSES: Final = {"open": N_("Open for voting"), "closed": N_("Closed")}
+#: A vote's own words: "Closed" is said of a meeting (ett möte: avslutat), a vote is en omröstning (avslutad).
+VOTE_STATUSES: Final = {"open": N_("Open for voting"), "closed": N_("Voting closed")}
 CHOICES: Final = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain")}
 #: A decided vote's result as the minutes say it ("bifalla"/"avslå"): in Swedish "Bifall" and "Avslag" (not
 #: the assignments' "Rejected", which is another word in Swedish).
