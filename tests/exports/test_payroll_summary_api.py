@@ -71,6 +71,11 @@ def test_the_xlsx_and_the_swedish_csv_of_a_period_hold_the_same_payouts(
     net_pay = COLUMNS.index("net_pay")
     assert [f"{value[net_pay]:.2f}" for value in payouts] == _net_pays(session, approved_run)
     assert values[-1][0] == "Summa"
+    # The sum row adds what adds up; the base already paid earlier in the month is a running figure, left
+    # blank, and the category column is named as what it holds.
+    assert values[-1][COLUMNS.index("net_pay")] == sum(value[net_pay] for value in payouts)
+    assert values[-1][COLUMNS.index("contribution_base_month_to_date_before")] is None
+    assert values[0][COLUMNS.index("contribution_category")] == "Avgiftskategori"
     rows = list(csv.reader(io.StringIO(swedish.content.decode("utf-8-sig")), delimiter=";"))[1:]
     assert [row[net_pay] for row in rows] == [f"{value[net_pay]:.2f}".replace(".", ",") for value in payouts]
 

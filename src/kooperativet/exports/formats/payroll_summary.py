@@ -65,7 +65,7 @@ SWEDISH_HEADERS: Final = {
     "pool": "Lönepott",
     "gross_salary": "Bruttolön",
     "holiday_pay": "Semesterersättning",
-    "contribution_category": "Arbetsgivaravgift",
+    "contribution_category": "Avgiftskategori",
     "contribution_base_month_to_date_before": "Avgiftsunderlag tidigare i månaden",
     "employer_contributions": "Arbetsgivaravgifter",
     "residue": "Avrundning",
@@ -163,8 +163,17 @@ def render_csv(rows: Sequence[PayrollSummaryRow], *, filename: str) -> ExportFil
     return ExportFile(filename=filename, media_type=CSV_MEDIA_TYPE, content=buffer.getvalue().encode("utf-8"))
 
 
+#: Amounts that a sum says nothing of: the base already paid earlier in the month is a running figure each
+#: payout starts from (the youth cap's), so two rows of one member count the same kronor twice.
+NOT_SUMMED: Final = frozenset({"contribution_base_month_to_date_before"})
+
+
 def totals(rows: Sequence[PayrollSummaryRow]) -> dict[str, Decimal]:
-    return {column: sum((getattr(row, column) for row in rows), ZERO) for column in AMOUNT_COLUMNS}
+    return {
+        column: sum((getattr(row, column) for row in rows), ZERO)
+        for column in AMOUNT_COLUMNS
+        if column not in NOT_SUMMED
+    }
 
 
 def render_csv_sv(rows: Sequence[PayrollSummaryRow], *, filename: str) -> ExportFile:
