@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Final, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -160,6 +160,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # SQLite's own lower() changes A–Z only; searches by name lower Å, Ä, Ö too (``contains_text``).
+        dbapi_connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -542,6 +544,37 @@ def fetch_page(
 def is_unique_violation(error: sa_exc.IntegrityError) -> bool:
     text = str(error.orig).lower()
     return "unique" in text or "duplicate key" in text
+
+
+SQLITE_LOWER: Final = "kooperativet_lower"
+
+
+def _lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
+
+
+class lowered(FunctionElement[str]):
+    """``lower(value)`` that lowers every letter, as PostgreSQL's does; SQLite's leaves "Östra" as "Östra"."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(lowered)
+def _lowered(element: lowered, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lowered, "sqlite")
+def _lowered_sqlite(element: lowered, compiler: Any, **kw: Any) -> str:
+    return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
+
+
+def contains_text(column: ColumnElement[str] | QueryableAttribute[str], text: str) -> ColumnElement[bool]:
+    """``column`` holds ``text`` anywhere, whatever the case of any letter; ``%`` and ``_`` in ``text`` are
+    themselves, not patterns (a search for "_" found every name)."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return lowered(column).like(f"%{escaped}%", escape="\\")
 
 
 class zero_padded(FunctionElement[str]):

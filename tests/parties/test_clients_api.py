@@ -92,6 +92,30 @@ def test_clients_are_filtered_and_paged_with_a_total(api: TestClient, make_user)
     assert api.get("/api/v1/clients", params={"limit": 101}, headers=treasurer.headers).status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("Östra", ["Östra Teatern"]),
+        ("östra", ["Östra Teatern"]),
+        ("ÖSTRA", ["Östra Teatern"]),
+        ("ÅÄÖ", ["Ljud ÅÄÖ AB"]),
+        # A wildcard is itself: no name here has "_", one has "%".
+        ("_", []),
+        ("%", ["Rabatt 50% AB"]),
+        ("50%", ["Rabatt 50% AB"]),
+    ],
+)
+def test_a_search_by_name_finds_swedish_letters_in_any_case_and_takes_wildcards_as_themselves(
+    api: TestClient, make_user, q: str, found: list[str]
+) -> None:
+    """SQLite's own lower() changes A–Z only, so "östra" did not find "Östra"; "_" found every client."""
+    treasurer = make_user(Role.treasurer)
+    for name in ("Östra Teatern", "Ljud ÅÄÖ AB", "Malmö stad", "Rabatt 50% AB"):
+        assert api.post("/api/v1/clients", json={"name": name}, headers=treasurer.headers).status_code == 201
+    page = api.get("/api/v1/clients", params={"q": q}, headers=treasurer.headers).json()
+    assert sorted(client["name"] for client in page["items"]) == found
+
+
 def test_members_may_read_clients_but_not_write_them(api: TestClient, make_user, make_member) -> None:
     treasurer, member = make_user(Role.treasurer), make_member()
     created = api.post("/api/v1/clients", json=MUNICIPALITY, headers=treasurer.headers).json()

@@ -21,7 +21,7 @@ from kooperativet.auth.passwords import (
     verify_password,
 )
 from kooperativet.auth.tokens import TokenConfig, first_issue_time, issue_access_token
-from kooperativet.db import fetch_page, read_locked
+from kooperativet.db import contains_text, fetch_page, read_locked
 from kooperativet.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
 
 
@@ -99,8 +99,7 @@ def list_users(
     if active is not None:
         query = query.where(User.is_active == active)
     if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(func.lower(User.email).like(pattern) | func.lower(User.full_name).like(pattern))
+        query = query.where(contains_text(User.email, q) | contains_text(User.full_name, q))
     return fetch_page(session, query, limit=limit, offset=offset, order=[], tiebreak=User.id)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.service import check_version
 from kooperativet.core import identifiers as ids
-from kooperativet.db import fetch_page
+from kooperativet.db import contains_text, fetch_page
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.parties.models import Client, ClientKind
 from kooperativet.parties.schemas import ClientCreate, ClientUpdate
@@ -83,7 +83,7 @@ def list_clients(
     """Clients matching the filters, among those the asker may see (:func:`client_visibility`)."""
     query = select(Client).where(client_visibility(worked_for))
     if q:
-        query = query.where(func.lower(Client.name).like(f"%{q.strip().lower()}%"))
+        query = query.where(contains_text(Client.name, q))
     if public_sector is not None:
         query = query.where(Client.public_sector == public_sector)
     if country:

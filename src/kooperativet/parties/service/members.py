@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
@@ -15,7 +15,7 @@ from kooperativet.auth.models import User
 from kooperativet.auth.service import check_version
 from kooperativet.core import agi_formats
 from kooperativet.core import identifiers as ids
-from kooperativet.db import fetch_page
+from kooperativet.db import contains_text, fetch_page
 from kooperativet.encryption import blind_index
 from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from kooperativet.parties.models import PERSONAL_IDENTITY_INDEX, Member
@@ -234,10 +234,7 @@ def list_members(
     if user_id is not None:
         query = query.where(Member.user_id == user_id)
     if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(Member.first_name).like(pattern), func.lower(Member.last_name).like(pattern))
-        )
+        query = query.where(or_(contains_text(Member.first_name, q), contains_text(Member.last_name, q)))
     if current_on is not None:
         query = query.where(
             Member.joined_on <= current_on, or_(Member.left_on.is_(None), Member.left_on > current_on)
