@@ -7,6 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+# The modules that read JSON parameters hand their readers down to the catalogue when they are imported.
+import kooperativet.exports.service.sie
+import kooperativet.payroll.parameters  # noqa: F401
 from kooperativet.auth.models import Role
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.parameters import service
@@ -66,6 +69,27 @@ def test_the_same_key_and_date_twice_is_a_conflict(session: Session) -> None:
 def test_bad_values_are_refused_with_the_reason(session: Session, key: str, value: str, reason: str) -> None:
     with pytest.raises(RuleViolation, match=reason):
         service.add_value(session, key=key, valid_from=date(2027, 1, 1), value=value, source="test")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        # JSON, but not what payroll or the exports read: stored, they failed every pay estimate or SIE
+        # export after the value's date.
+        ("employer_contribution_rules", "[]", "valid from 2027-01-01: must be a non-empty list of rules"),
+        ("employer_contribution_rules", '[{"category": "full"}]', "rule 1: rate is missing"),
+        ("account_map", "[]", "account_map: the account map is a JSON object"),
+        ("account_map", '{"x": 1}', "account_map: the account map has no account for"),
+    ],
+)
+def test_a_json_value_its_reader_cannot_read_is_refused_before_it_is_stored(
+    session: Session, key: str, value: str, reason: str
+) -> None:
+    service.seed_defaults(session)
+    with pytest.raises(RuleViolation, match=reason) as refused:
+        service.add_value(session, key=key, valid_from=date(2027, 1, 1), value=value, source="test")
+    assert refused.value.code == "invalid_parameter_value"
+    assert service.value_in_force(session, key=key, on=date(2027, 1, 1)).valid_from < date(2027, 1, 1)
 
 
 def test_no_value_in_force_is_a_clear_error(session: Session) -> None:

@@ -54,7 +54,9 @@ def _check_parameter(proposal: ParameterProposal | None) -> None:
     if proposal is None:
         return
     try:
-        catalog.normalise_value(catalog.spec_for(proposal.key), proposal.value)
+        catalog.normalise_value(
+            catalog.spec_for(proposal.key), proposal.value, valid_from=proposal.valid_from
+        )
     except catalog.InvalidParameterValue as exc:
         raise RuleViolation(str(exc), code="invalid_parameter_value", field="sets_parameter") from exc
 

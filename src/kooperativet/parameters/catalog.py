@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any
 
 from kooperativet.core.money import InvalidAmount, parse_amount
 
@@ -344,9 +345,32 @@ def spec_for(key: str) -> ParameterSpec:
         ) from None
 
 
-def normalise_value(spec: ParameterSpec, value: str) -> str:
-    """The canonical text of a value of this kind, or ``InvalidParameterValue`` saying why not."""
-    return _NORMALISERS[spec.kind](spec, value.strip())
+def normalise_value(spec: ParameterSpec, value: str, *, valid_from: date) -> str:
+    """The canonical text of a value of this kind, or ``InvalidParameterValue`` saying why not. A JSON value
+    is read as its reader will read it (``check_json_with``), valid from ``valid_from``."""
+    canonical = _NORMALISERS[spec.kind](spec, value.strip())
+    check = _JSON_CHECKS.get(spec.key)
+    if check is not None:
+        try:
+            check(json.loads(canonical), valid_from)
+        except ValueError as exc:
+            said = str(exc)
+            raise InvalidParameterValue(
+                said if said.startswith(spec.key) else f"{spec.key}: {said}"
+            ) from None
+    return canonical
+
+
+#: How the module that reads a JSON parameter reads it, by key (``check_json_with``).
+_JSON_CHECKS: dict[str, Callable[[Any, date], object]] = {}
+
+
+def check_json_with(key: str, read: Callable[[Any, date], object]) -> None:
+    """Have a new value of the JSON parameter ``key`` read by ``read`` (which raises ``ValueError`` saying
+    what is wrong) before it is stored. The modules that read such a value live above this one (the payroll,
+    the exports), so they hand their reader down: a value that only JSON, not its reader, accepts was stored,
+    and every pay estimate or SIE export after its date failed."""
+    _JSON_CHECKS[key] = read
 
 
 def _fraction(spec: ParameterSpec, value: str) -> str:

@@ -36,7 +36,7 @@ def add_value(
     """Add a value valid from a date. A value for the same key and date already exists → 409."""
     try:
         spec = spec_for(key)
-        canonical = normalise_value(spec, value)
+        canonical = normalise_value(spec, value, valid_from=valid_from)
     except InvalidParameterValue as exc:
         raise RuleViolation(str(exc), code="invalid_parameter_value", field="value") from exc
     if not source.strip():

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kooperativet.errors import RuleViolation
+from kooperativet.parameters import catalog
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll.calculation import (
     ContributionCategory,
@@ -179,3 +180,10 @@ def _threshold(use: ParameterUse) -> Threshold:
 
 def _where(use: ParameterUse, problem: str) -> str:
     return f"{use.key} valid from {use.valid_from.isoformat()}: {problem}"
+
+
+# A new value is read as payroll reads it before it is stored (parameters.catalog.check_json_with).
+catalog.check_json_with(
+    "employer_contribution_rules",
+    lambda data, valid_from: contribution_rules_from_json(data, valid_from=valid_from),
+)

@@ -44,6 +44,7 @@ from kooperativet.exports.service.sources import (
 )
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord, Payment
 from kooperativet.parameters import service as parameters_service
+from kooperativet.parameters.catalog import check_json_with
 from kooperativet.parties.models import Client
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunStatus
 
@@ -385,3 +386,7 @@ def _reimbursed_expenses(session: Session, in_range: Range) -> Iterable[tuple[da
                 vat_rate=vat_rate,
             ),
         )
+
+
+# A new account map is read as the exports read it before it is stored (parameters.catalog.check_json_with).
+check_json_with("account_map", lambda data, _valid_from: entries.AccountMap.of(data))
