@@ -81,6 +81,7 @@ def alvas_paid_work(demo_database: str) -> str:
                 invoice_id=invoice.id, amount=invoice.outstanding, paid_on=DEMO_TODAY, reference=invoice.ocr
             ),
             actor=treasurer,
+            today=DEMO_TODAY,
             now=NOON,
         )
         name = alva.full_name

@@ -43,7 +43,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     "plan_credit_note": (OFFICE_ONLY, {"reason": "Fel belopp"}),
     "record_payment": (
         TREASURER_WRITE,
-        {"invoice_id": "{invoice_id}", "amount": "100.00", "paid_on": "2026-03-10"},
+        {"invoice_id": "{invoice_id}", "amount": "100.00", "paid_on": "2026-03-02"},
     ),
     "list_payments": (EVERYONE, None),
     # Sent without a file: the role is checked first, the missing upload then gives 422.

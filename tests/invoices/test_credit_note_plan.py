@@ -147,7 +147,7 @@ def test_a_plan_changed_by_a_payment_is_refused_by_its_fingerprint_and_nothing_i
     before = written(session)
     paid = api.post(
         "/api/v1/payments",
-        json={"invoice_id": invoice.id, "amount": "12500.00", "paid_on": "2026-03-20"},
+        json={"invoice_id": invoice.id, "amount": "12500.00", "paid_on": "2026-03-02"},
         headers=treasurer.headers,
     )
     assert paid.status_code == 201, paid.text

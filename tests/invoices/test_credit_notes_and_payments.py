@@ -49,7 +49,7 @@ def credit(api, treasurer, invoice_id: int, **body):
 
 
 def pay(api, treasurer, invoice_id: int, amount: str, **extra):
-    body = {"invoice_id": invoice_id, "amount": amount, "paid_on": "2026-03-20", **extra}
+    body = {"invoice_id": invoice_id, "amount": amount, "paid_on": "2026-03-02", **extra}
     return api.post("/api/v1/payments", json=body, headers=treasurer.headers)
 
 
@@ -252,6 +252,20 @@ def test_paying_more_than_is_due_needs_to_be_said_and_is_flagged(api, session, i
 
     assert (accepted.status_code, accepted.json()["overpayment"]) == (201, True)
     assert get(api, treasurer, invoice["id"])["status"] == "paid"
+
+
+def test_a_payment_day_after_today_is_refused_by_the_field_and_today_is_taken(
+    api, session, issued, treasurer, on_day
+) -> None:
+    invoice = issued(WORKSHOP)
+
+    refused = pay(api, treasurer, invoice["id"], "100.00", paid_on="2026-03-03")  # today is 2026-03-02
+
+    assert (refused.status_code, refused.json()["code"]) == (422, "paid_in_the_future")
+    assert refused.json()["errors"][0]["field"] == "paid_on"
+    assert session.scalar(select(func.count()).select_from(Payment)) == 0
+    on_day(date(2026, 3, 3))
+    assert pay(api, treasurer, invoice["id"], "100.00", paid_on="2026-03-03").status_code == 201
 
 
 def test_a_credited_invoice_takes_no_payment(api, issued, treasurer) -> None:

@@ -53,7 +53,7 @@ def _pay_the_rest(api: TestClient, treasurer, invoice: dict) -> None:
     ]
     response = api.post(
         "/api/v1/payments",
-        json={"invoice_id": invoice["id"], "amount": outstanding, "paid_on": "2026-03-20"},
+        json={"invoice_id": invoice["id"], "amount": outstanding, "paid_on": "2026-03-02"},
         headers=treasurer.headers,
     )
     assert response.status_code == 201, response.text

@@ -75,7 +75,7 @@ def test_nobody_credits_the_invoice_of_her_own_assignment(
 def test_nobody_records_the_payment_for_her_own_assignment(
     api: TestClient, session: Session, own_invoice, officer, other_treasurer
 ) -> None:
-    body = {"invoice_id": own_invoice["id"], "amount": "15000.00", "paid_on": "2026-03-20"}
+    body = {"invoice_id": own_invoice["id"], "amount": "15000.00", "paid_on": "2026-03-02"}
 
     refused = api.post("/api/v1/payments", json=body, headers=officer.headers)
 

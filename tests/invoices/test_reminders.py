@@ -125,7 +125,7 @@ def test_a_stopped_invoice_gets_none_until_resumed(api, session, issue, treasure
 
 def test_reminders_of_a_paid_invoice_cannot_be_stopped_for_none_come(api, session, issue, treasurer) -> None:
     invoice_id = issue()
-    body = {"invoice_id": invoice_id, "amount": "12500.00", "paid_on": "2026-04-05"}
+    body = {"invoice_id": invoice_id, "amount": "12500.00", "paid_on": "2026-03-02"}
     assert api.post("/api/v1/payments", json=body, headers=treasurer.headers).status_code == 201
 
     stop = api.post(
@@ -141,7 +141,7 @@ def test_a_paid_or_credited_invoice_gets_none_and_a_partly_paid_one_on_what_is_l
 ) -> None:
     paid, credited, partly = issue(), issue(), issue()
     for invoice_id, amount in ((paid, "12500.00"), (partly, "2500.00")):
-        body = {"invoice_id": invoice_id, "amount": amount, "paid_on": "2026-04-05"}
+        body = {"invoice_id": invoice_id, "amount": amount, "paid_on": "2026-03-02"}
         assert api.post("/api/v1/payments", json=body, headers=treasurer.headers).status_code == 201
     assert (
         api.post(

@@ -413,6 +413,11 @@ def test_a_payment_by_hand_shows_its_errors_by_the_fields_and_then_pays_the_invo
     assert "Kryssa i ”Överbetalning” för att registrera den ändå." in answer.text
     assert 'value="20 000,00"' in answer.text
     assert session.scalar(select(func.count()).select_from(Payment)) == 0
+    answer = post(browser_client, f"{url}/payments", {"amount": "100,00", "paid_on": "2026-12-01"}, page=url)
+    assert answer.status_code == 422
+    assert "Betalningsdagen är efter i dag." in answer.text
+    assert 'value="2026-12-01"' in answer.text
+    assert session.scalar(select(func.count()).select_from(Payment)) == 0
     answer = post(
         browser_client,
         f"{url}/payments",

@@ -178,6 +178,7 @@ def test_a_credit_note_changed_meanwhile_is_not_issued_and_the_new_one_is_shown(
         session,
         data=PaymentCreate(invoice_id=invoice.id, amount=Decimal("15000.00"), paid_on=DAY),
         actor=treasurer.user,
+        today=DAY,
         now=NOW,
     )
 

@@ -175,6 +175,7 @@ def test_a_paid_invoice_keeps_its_reminders_and_offers_no_stop_of_them(
         session,
         data=PaymentCreate(invoice_id=invoice.id, amount=invoice.outstanding, paid_on=DAY),
         actor=treasurer.user,
+        today=DAY,
         now=NOW,
     )
     session.flush()

@@ -69,6 +69,7 @@ def run(context: DemoContext) -> None:
             reference=municipality.ocr,
         ),
         actor=treasurer,
+        today=context.today,
         now=context.now,
     )
     lecture = issued["reverse_charge"]

@@ -133,6 +133,7 @@ def _pay_rest(context: DemoContext, invoice: Invoice, treasurer: User) -> None:
                 reference=invoice.ocr,
             ),
             actor=treasurer,
+            today=context.today,
             now=context.now,
         )
 

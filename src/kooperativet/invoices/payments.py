@@ -45,15 +45,24 @@ from kooperativet.parties.ownership import owner_user_id
 IMPORTING_BANK_FILES: Final = "importing camt.054 bank files"
 
 
-def record_payment(session: Session, *, data: PaymentCreate, actor: User, now: datetime) -> Payment:
+def record_payment(
+    session: Session, *, data: PaymentCreate, actor: User, today: date, now: datetime
+) -> Payment:
     """Record money received against an invoice. More than is outstanding is refused unless the treasurer
-    says it is an overpayment. Nobody records the payment for her own commission (``assignments.duties``)."""
+    says it is an overpayment, and so is a payment day after ``today`` (money not yet received). Nobody
+    records the payment for her own commission (``assignments.duties``)."""
     invoice = payable_invoice(session, invoice_id=data.invoice_id, actor=actor)
     refuse_own_invoice(
         session, invoice=invoice, actor=actor, act=f"record a payment on invoice {invoice.number}"
     )
     if data.amount <= 0:
         raise RuleViolation("a payment is above zero", code="invalid_amount", field="amount")
+    if data.paid_on > today:
+        raise RuleViolation(
+            f"the payment day {data.paid_on} is after today, {today}: record money once it has come in",
+            code="paid_in_the_future",
+            field="paid_on",
+        )
     outstanding = invoice.outstanding
     if data.amount > outstanding and not data.overpayment:
         raise RuleViolation(

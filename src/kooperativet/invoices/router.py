@@ -258,10 +258,16 @@ def issue_credit_note(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def record_payment(
-    body: PaymentCreate, user: TreasurerOrAdmin, session: DbSession, clock: Now, key: IdempotencyKey = None
+    body: PaymentCreate,
+    user: TreasurerOrAdmin,
+    session: DbSession,
+    today: Today,
+    clock: Now,
+    key: IdempotencyKey = None,
 ) -> Response:
     """Record a payment against an invoice (treasurer or admin). More than is due is refused unless
-    ``overpayment`` is true; a payment for one's own assignment is a 409 ``own_work``."""
+    ``overpayment`` is true, a payment day after today is ``paid_in_the_future``; a payment for one's own
+    assignment is a 409 ``own_work``."""
     return idempotent(
         session,
         key=key,
@@ -270,7 +276,7 @@ def record_payment(
         request=body,
         status_code=status.HTTP_201_CREATED,
         produce=lambda: PaymentRead.model_validate(
-            payments.record_payment(session, data=body, actor=user, now=clock)
+            payments.record_payment(session, data=body, actor=user, today=today, now=clock)
         ),
     )
 

@@ -321,6 +321,9 @@ REFUSALS: Final = {
         "This is more than is due on the invoice. Tick 'Overpayment' to record it anyway."
     ),
     "invalid_amount": N_("A payment is above zero."),
+    "paid_in_the_future": N_(
+        "The payment day is after today. Record a payment once the money has come in, on the day it came."
+    ),
     "invoice_credited": N_("The invoice is credited: nothing is due."),
     "not_an_invoice": N_("Choose an invoice, not a credit note."),
     "nothing_to_invoice": N_("Everything on this commission has been invoiced already."),

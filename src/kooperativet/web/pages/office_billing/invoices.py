@@ -203,7 +203,7 @@ def record_payment(
     shown = _invoice_context(session, found, user=user, today=today)  # as it was before the payment
     try:
         data = payment_from(values, invoice_id=invoice_id, language=request_language(request))
-        payments.record_payment(session, data=data, actor=user, now=now)
+        payments.record_payment(session, data=data, actor=user, today=today, now=now)
     except ValidationError as exc:
         errors = schema_errors(request, exc, {"paid_on": "paid_on"})
         raise FormRejected(_invoice_shown(request, shown, errors=errors, values=values)) from exc

@@ -71,7 +71,7 @@ def record_payment(
     shown = _context(session, user=user, window=window, today=today)
     try:
         data = payment_from(values, invoice_id=values["invoice_id"], language=request_language(request))
-        payments.record_payment(session, data=data, actor=user, now=now)
+        payments.record_payment(session, data=data, actor=user, today=today, now=now)
     except ValidationError as exc:
         raise FormRejected(_shown(request, shown, schema_errors(request, exc), payment=values)) from exc
     except DomainError as exc:
