@@ -184,6 +184,38 @@ def test_an_eu_business_without_peppol_is_reverse_charged_on_a_pdf(
     assert "Omvänd betalningsskyldighet" in text
 
 
+def test_a_buyer_abroad_is_given_the_iban_and_bic_a_bankgiro_cannot_be_paid_from_there(
+    api, session, seller, eu_business, make_member, make_assignment, treasurer, on_day
+) -> None:
+    seller.iban = "SE4550000000058398257466"
+    seller.bic = "ESSESESS"
+    eu_business.peppol_scheme = None
+    eu_business.peppol_id = None
+    session.flush()
+    line = ("Lecture", "1", "DAY", "8000.00", VatCategory.REVERSE_CHARGE, "0")
+    body = issue(api, treasurer, make_assignment(make_member().member, eu_business, line).id).json()
+
+    text = pdf_text(api.get(f"/api/v1/invoices/{body['id']}/pdf", headers=treasurer.headers).content)
+
+    assert "IBAN: SE45 5000 0000 0583 9825 7466" in text
+    assert "BIC (SWIFT): ESSESESS" in text
+    assert "Bankgiro: 5050-1055" in text
+
+
+def test_a_swedish_buyer_pays_the_bankgiro_and_is_not_shown_the_iban(
+    api, session, seller, private_person, make_member, make_assignment, treasurer, on_day
+) -> None:
+    seller.iban = "SE4550000000058398257466"
+    seller.bic = "ESSESESS"
+    session.flush()
+    body = issue(api, treasurer, make_assignment(make_member().member, private_person, WEDDING).id).json()
+
+    text = pdf_text(api.get(f"/api/v1/invoices/{body['id']}/pdf", headers=treasurer.headers).content)
+
+    assert "Bankgiro: 5050-1055" in text
+    assert "IBAN" not in text
+
+
 def test_a_public_sector_buyer_without_a_peppol_address_is_refused_and_nothing_is_stored(
     api, session, seller, municipality, make_member, make_assignment, treasurer, on_day
 ) -> None:

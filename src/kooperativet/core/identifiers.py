@@ -166,6 +166,12 @@ def mask_iban(iban: str) -> str:
     return iban[:4] + "****" + iban[-4:] if len(iban) > 8 else "****"
 
 
+def iban_in_groups(iban: str) -> str:
+    """An IBAN as printed on paper, in groups of four (ISO 13616): ``SE45 5000 0000 0583 9825 7466``."""
+    compact = re.sub(r"\s", "", iban).upper()
+    return " ".join(compact[start : start + 4] for start in range(0, len(compact), 4))
+
+
 def mask_iban_grouped(iban: str) -> str:
     """An IBAN as printed for the member, in groups of four and masked like ``6000-****6789``: the country,
     check digits and bank code stay readable, and the last four — ``SE3550000000054910000003`` →

@@ -18,6 +18,7 @@ from babel.numbers import format_decimal, get_group_symbol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from kooperativet.core.identifiers import iban_in_groups
 from kooperativet.resources import project_path
 
 TEMPLATES_ENV = "KOOPERATIVET_TEMPLATES_DIR"
@@ -173,6 +174,7 @@ def _environment() -> Environment:
     environment.filters["quantity"] = quantity
     environment.filters["percent"] = percent
     environment.filters["country_name"] = country_name
+    environment.filters["iban_groups"] = iban_in_groups
     return environment
 
 

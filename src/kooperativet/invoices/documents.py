@@ -91,6 +91,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "credit_reason": "Orsak till kreditering",
         "payment": "Betalning",
         "bankgiro": "Bankgiro",
+        "iban": "IBAN",
+        "bic": "BIC",
         "ocr": "OCR-nummer",
         "late_interest": "Vid betalning efter förfallodagen debiteras dröjsmålsränta enligt räntelagen.",
         "credit_payment": "Krediteringen dras av från det som återstår att betala på fakturan; "
@@ -143,6 +145,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "credit_reason": "Reason for the credit",
         "payment": "Payment",
         "bankgiro": "Bankgiro",
+        "iban": "IBAN",
+        "bic": "BIC (SWIFT)",
         "ocr": "OCR reference",
         "late_interest": "Interest on late payment is charged according to the Swedish Interest Act "
         "(räntelagen).",
@@ -262,6 +266,8 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
         # A private person sees every amount to pay including VAT (prisinformationslagen (2004:347)); the unit
         # price excluding VAT and the VAT per rate stay, as mervärdesskattelagen 17 kap. asks of any invoice.
         "consumer": consumer,
+        # A buyer abroad cannot pay a bankgiro: the PDF gives the cooperative's IBAN and BIC too.
+        "abroad": snapshot.buyer.address.country not in (None, "", "SE"),
         "amounts_gross": amounts_including_vat(calculation) if consumer else (),
         "payment_terms_days": issued.payment_terms_days,
         "vat_notes": [

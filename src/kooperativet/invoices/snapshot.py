@@ -68,6 +68,9 @@ class Seller:
     bankgiro: str
     contact_name: str | None = None
     email: str | None = None
+    #: The account a buyer abroad pays to, who cannot pay a bankgiro (not in snapshots before 2026-12-05).
+    iban: str | None = None
+    bic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,7 @@ def snapshot_to_json(issued: IssuedSnapshot) -> dict[str, Any]:
             "bankgiro": doc.seller.bankgiro,
             "contact_name": doc.seller.contact_name,
             "email": doc.seller.email,
+            **({"iban": doc.seller.iban, "bic": doc.seller.bic} if doc.seller.iban else {}),
         },
         "buyer": {
             "name": doc.buyer.name,
@@ -232,6 +236,8 @@ def snapshot_from_json(data: dict[str, Any]) -> IssuedSnapshot:
             bankgiro=seller["bankgiro"],
             contact_name=seller["contact_name"],
             email=seller["email"],
+            iban=seller.get("iban"),
+            bic=seller.get("bic"),
         ),
         buyer=Buyer(
             name=buyer["name"],

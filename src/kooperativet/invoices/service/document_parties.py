@@ -29,6 +29,8 @@ def seller_at_issue(cooperative: Cooperative) -> Seller:
         bankgiro=cooperative.bankgiro or "",
         contact_name=cooperative.contact_name,
         email=cooperative.contact_email,
+        iban=cooperative.iban,
+        bic=cooperative.bic,
     )
 
 
