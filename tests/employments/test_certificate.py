@@ -71,8 +71,20 @@ def certificate_text(
     session.flush()
     treasurer = make_user(Role.treasurer)
 
-    def text(*, country: str | None = None, lines: bool = False, **changes: object) -> str:
+    def text(
+        *,
+        country: str | None = None,
+        lines: bool = False,
+        personal_number: str | None = None,
+        **changes: object,
+    ) -> str:
         member = make_member()
+        if personal_number is not None:
+            member.member.personal_identity_number = personal_number
+            member.member.birth_date = date(
+                int(personal_number[:4]), int(personal_number[4:6]), int(personal_number[6:8])
+            )
+            session.flush()
         if country is not None:
             member.member.street, member.member.postal_code, member.member.city = (
                 "Calle Mayor 5",
@@ -105,7 +117,7 @@ def test_a_two_week_employment_pays_holiday_pay_with_each_salary(certificate_tex
         "inte läggs ut under anställningen: semesterersättning med 12 % av bruttolönen betalas i stället ut "
         "med varje lön (semesterlagen, SFS 1977:480, 5 § första stycket och procentregeln i 16 b §)."
     ) in text
-    assert "Semesterersättning (12 % av bruttolönen) cirka 1 149 kr" in text
+    assert "Semesterersättning (12 % av bruttolönen) cirka 1 150 kr" in text
 
 
 def test_a_five_month_employment_earns_paid_holiday_instead(certificate_text) -> None:
@@ -115,7 +127,7 @@ def test_a_five_month_employment_earns_paid_holiday_instead(certificate_text) ->
         "semester är inte tillåten (semesterlagen, SFS 1977:480, 5 § första stycket)."
     ) in text
     assert "semesterlön enligt procentregeln, 12 % av lönen under intjänandeåret (16 b §)" in text
-    assert "Semesterlön (12 % av bruttolönen) cirka 1 149 kr" in text
+    assert "Semesterlön (12 % av bruttolönen) cirka 1 150 kr" in text
     assert "betalas i stället ut med varje lön" not in text
 
 
@@ -125,11 +137,33 @@ def test_the_certificate_states_the_agreed_pay(certificate_text) -> None:
         "Uppdragets arvode är 15 000,00 kr exklusive moms. Efter kooperativets avgift (6 % av arvodet, "
         "900,00 kr) återstår 14 100,00 kr."
     ) in text
+    # Reckoned as payroll reckons it (the payout's own amounts, each in whole kronor): 9 579,xx + 1 149,5x
+    # + 3 371,xx of the pool of 14 100.
     assert "Bruttolön, beräknad för hela anställningen cirka 9 579 kr" in text
     assert (
         "Arbetsgivaravgifter (31,42 %), betalas av arbetsgivaren till Skatteverket och ingår inte i lönen "
-        "cirka 3 372 kr" in text
+        "cirka 3 371 kr" in text
     )
+    assert "Beloppen är beräknade med arbetstagarens egen avgiftsnivå den dag anställningen börjar" in text
+
+
+@pytest.mark.parametrize(
+    ("personal_number", "gross", "contributions"),
+    [
+        # Born 1937: no employer contributions at all; the pool is gross pay and holiday pay (14 100 / 1,12).
+        ("193712014566", "Bruttolön, beräknad för hela anställningen cirka 12 589 kr", "(0 %)"),
+        # 22 years old in October 2026: the youth rate, the whole fee under its monthly cap
+        # (14 100 / (1,12 × 1,2081) = 10 420,73).
+        ("200408303451", "Bruttolön, beräknad för hela anställningen cirka 10 421 kr", "(20,81 %)"),
+    ],
+)
+def test_the_estimate_uses_the_members_own_contribution_rate(
+    certificate_text, personal_number: str, gross: str, contributions: str
+) -> None:
+    """The full rate for everyone said 5 364 kr to a member born 1937 whose payslip paid 7 050 kr."""
+    text = certificate_text(personal_number=personal_number)
+    assert gross in text
+    assert f"Arbetsgivaravgifter {contributions}, betalas av arbetsgivaren till Skatteverket" in text
 
 
 def test_the_certificate_states_the_date_and_place_of_issue(certificate_text) -> None:

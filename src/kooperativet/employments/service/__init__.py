@@ -14,8 +14,10 @@ from kooperativet.employments.service.approval import PAY_FORM, VARYING_PLACES, 
 from kooperativet.employments.service.certificate import (
     CERTIFICATE_PDF,
     CERTIFICATE_TEMPLATE,
+    MemberRate,
     certificate_context,
     certificate_pdf,
+    estimate_with,
     extent_text,
 )
 from kooperativet.employments.service.employer_certificate import (
@@ -42,6 +44,7 @@ __all__ = [
     "VARYING_PLACES",
     "CertifiedEmployment",
     "EmployerCertificate",
+    "MemberRate",
     "SaveCounter",
     "approve_assignment",
     "assignment_warnings",
@@ -50,6 +53,7 @@ __all__ = [
     "current_warnings",
     "employer_certificate",
     "employer_certificate_pdf",
+    "estimate_with",
     "extent_text",
     "get_employment",
     "list_employments",

@@ -4,6 +4,8 @@ assignment is approved (``approval``), and its PDF in the document pipeline (``C
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final
@@ -14,10 +16,11 @@ from kooperativet.assignments import service as assignments_service
 from kooperativet.assignments.rules import ExtentUnit
 from kooperativet.documents.pipeline import DocumentKind, register_kind, stored_pdf
 from kooperativet.documents.render import html_to_pdf, quantity
-from kooperativet.employments.certificate import holiday_pay_with_each_salary, pay_estimate
+from kooperativet.employments.certificate import PayEstimate, holiday_pay_with_each_salary, pay_estimate
 from kooperativet.employments.models import EMPLOYMENT_TYPE, Employment
 from kooperativet.errors import RuleViolation
 from kooperativet.parameters import service as parameters_service
+from kooperativet.parties.models import Member
 from kooperativet.parties.service import get_cooperative
 
 CERTIFICATE_TEMPLATE: Final = "employment/certificate.html"
@@ -34,6 +37,29 @@ EXTENT_UNITS: Final = {
     "sv": {ExtentUnit.hours: ("timme", "timmar"), ExtentUnit.days: ("dag", "dagar")},
     "en": {ExtentUnit.hours: ("hour", "hours"), ExtentUnit.days: ("day", "days")},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRate:
+    """The employer contributions the member's own category gives on the employment's first day, as payroll
+    reckons them: the rates (two for a youth rate up to a monthly cap) and the estimate of the whole fee."""
+
+    estimate: PayEstimate
+    rates: tuple[Decimal, ...]
+
+
+#: How payroll, which lives above this module, reckons a member's own contributions (``estimate_with``).
+_member_estimate: Callable[[Session, Member, Decimal, date], MemberRate | None] | None = None
+
+
+def estimate_with(estimator: Callable[[Session, Member, Decimal, date], MemberRate | None]) -> None:
+    """Have the certificate's pay estimate reckoned for the member's own contribution category (her age on the
+    employment's first day) by ``estimator``, handed down by payroll: the fee total as one payout that day. A
+    member born 1937 pays no contributions, a youth rate applies up to a cap; the full rate for all of them
+    said 5 364 kr of a pay of 7 050 kr. Without one (or when it cannot tell) the full rate is assumed, and the
+    certificate says so."""
+    global _member_estimate
+    _member_estimate = estimator
 
 
 def _certificate_text(employment: Employment) -> str:
@@ -72,6 +98,7 @@ def certificate_context(session: Session, *, employment: Employment, issued_on: 
     contribution_rate = _full_contribution_rate(_parameter(session, "employer_contribution_rules", on=on))
     fee_total = assignments_service.fee_total(assignment)
     with_salary = holiday_pay_with_each_salary(start=employment.start, end=employment.end)
+    own = None if _member_estimate is None else _member_estimate(session, employment.member, fee_total, on)
     return {
         "language": "sv",
         "employment": employment,
@@ -81,7 +108,9 @@ def certificate_context(session: Session, *, employment: Employment, issued_on: 
         "client_name": assignment.client.name,
         "fee_total": fee_total,
         "estimate": (
-            None
+            own.estimate
+            if own is not None
+            else None
             if fee_rate is None or contribution_rate is None
             else pay_estimate(
                 fee_total=fee_total,
@@ -90,7 +119,14 @@ def certificate_context(session: Session, *, employment: Employment, issued_on: 
                 contribution_rate=contribution_rate,
             )
         ),
-        "contribution_percent": _percent(None if contribution_rate is None else str(contribution_rate), None),
+        "own_contribution_rate": own is not None,
+        "contribution_percent": (
+            " och ".join(f"{_percent(str(rate), None)} %" for rate in own.rates)
+            if own is not None
+            else None
+            if contribution_rate is None
+            else f"{_percent(str(contribution_rate), None)} %"
+        ),
         "extent": extent_text(employment.extent_quantity, employment.extent_unit),
         "holiday_pay_percent": _percent(str(holiday_rate), "12"),
         "holiday_pay_with_each_salary": with_salary,

@@ -14,15 +14,20 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from kooperativet.errors import Conflict, RuleViolation
+from kooperativet.core.money import round_to_krona
+from kooperativet.employments import service as employments_service
+from kooperativet.employments.certificate import PayEstimate as CertificateEstimate
+from kooperativet.errors import Conflict, DomainError, RuleViolation
 from kooperativet.parties.models import Member
 from kooperativet.payroll.calculation import (
     MissingTaxTable,
     NoContributionRule,
     Payout,
     TaxMode,
+    TaxSetting,
     TaxTableLookup,
     YearToDatePay,
+    calculate_payout,
 )
 from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.quote import NetOutOfReach, Quote, quote_invoiced, quote_net
@@ -95,3 +100,39 @@ def member_quote(session: Session, *, member: Member, pay_date: date) -> Quote:
         tax_table=table,
         year_to_date=year_pay.get(member.id, YearToDatePay()),
     )
+
+
+def certificate_rate(
+    session: Session, member: Member, fee_total: Decimal, on: date
+) -> employments_service.MemberRate | None:
+    """The pay the anställningsbevis estimates, in whole kronor, for the member's own employer-contribution
+    category on the employment's first day (``on``): the fee total as one payout that day, by the payroll
+    calculation itself (no tax: the certificate shows none). ``None`` when it cannot be reckoned (no birth
+    date, no rule for her age, a parameter missing): the certificate assumes the full rate and says so."""
+    if member.birth_date is None:
+        return None
+    try:
+        payout = calculate_payout(
+            invoiced_amount=fee_total,
+            birth_date=member.birth_date,
+            pay_date=on,
+            parameters=payroll_parameters_on(session, pay_date=on).parameters,
+            tax=TaxSetting(mode=TaxMode.FLAT, percent=Decimal(0)),
+        )
+    except (NoContributionRule, DomainError):
+        return None
+    gross, holiday_pay = round_to_krona(payout.gross_salary), round_to_krona(payout.holiday_pay)
+    rates = tuple(dict.fromkeys(part.rate.value for part in payout.contribution_parts if part.base > 0))
+    return employments_service.MemberRate(
+        estimate=CertificateEstimate(
+            fee=payout.fee,
+            pool=payout.pool,
+            gross_salary=gross,
+            holiday_pay=holiday_pay,
+            employer_contributions=round_to_krona(payout.pool) - gross - holiday_pay,
+        ),
+        rates=rates or (payout.contribution_rule.rate.value,),
+    )
+
+
+employments_service.estimate_with(certificate_rate)
