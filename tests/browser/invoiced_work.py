@@ -4,22 +4,61 @@ that what it credits or pays touches no other test's invoice."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments import service as assignments_service
-from kooperativet.assignments.schemas import AssignmentCreate
+from kooperativet.assignments.models import Assignment
+from kooperativet.assignments.schemas import AssignmentCreate, ExpenseCreate, FeeLineCreate
 from kooperativet.auth.models import User
+from kooperativet.demo.assignments import THEATRE
 from kooperativet.employments import service as employments_service
 from kooperativet.invoices import service as invoices_service
 from kooperativet.invoices.models import Invoice
 from kooperativet.invoices.schemas import InvoiceIssue
+from kooperativet.parties.models import Client
 from tests.browser.conftest import DEMO_TODAY
 
 ALVA = "alva@example.se"
 TREASURER = "kassor@interimkultur.example.se"
+
+
+def alvas_theatre_commission(
+    session: Session,
+    *,
+    title: str,
+    days: tuple[date, date],
+    place: str,
+    buyer_reference: str,
+    line: FeeLineCreate,
+    expenses: Sequence[ExpenseCreate] = (),
+) -> Assignment:
+    """A commission of Alva's for the demo's theatre (two days' work), registered by her and not submitted."""
+    alva = session.scalars(select(User).where(User.email == ALVA)).one()
+    theatre = session.scalars(select(Client).where(Client.name == THEATRE)).one()
+    data = AssignmentCreate(
+        client_id=theatre.id,
+        title=title,
+        period_start=days[0],
+        period_end=days[1],
+        place=place,
+        extent_quantity=Decimal("2"),
+        buyer_reference=buyer_reference,
+        lines=[line],
+        expenses=list(expenses),
+    )
+    return assignments_service.create_assignment(session, data=data, actor=alva)
+
+
+def submit_as_alva(session: Session, assignment: Assignment, *, now: datetime) -> None:
+    alva = session.scalars(select(User).where(User.email == ALVA)).one()
+    assignments_service.submit_assignment(
+        session, assignment=assignment, version=assignment.version, actor=alva, now=now
+    )
 
 
 def invoice_alvas_commission(session: Session, *, data: AssignmentCreate, now: datetime) -> Invoice:

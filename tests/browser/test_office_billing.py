@@ -8,16 +8,13 @@ from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from kooperativet.assignments import service as assignments_service
-from kooperativet.assignments.schemas import AssignmentCreate, FeeLineCreate
-from kooperativet.auth.models import User
+from kooperativet.assignments.schemas import FeeLineCreate
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DEMO_AUDIT_KEY
 from kooperativet.demo.assignments import THEATRE
-from kooperativet.parties.models import Client
 from tests.browser.conftest import assert_accessible, page_width, screenshot, sign_in
+from tests.browser.invoiced_work import alvas_theatre_commission, submit_as_alva
 
 TREASURER = "kassor@interimkultur.example.se"
 
@@ -31,30 +28,21 @@ def submitted_commission(demo_database: str) -> str:
     factory = make_session_factory(engine, audit_key=DEMO_AUDIT_KEY)
     try:
         with transaction(factory) as session:
-            alva = session.scalars(select(User).where(User.email == "alva@example.se")).one()
-            theatre = session.scalars(select(Client).where(Client.name == THEATRE)).one()
-            data = AssignmentCreate(
-                client_id=theatre.id,
+            assignment = alvas_theatre_commission(
+                session,
                 title=title,
-                period_start=date(2026, 11, 23),
-                period_end=date(2026, 11, 24),
+                days=(date(2026, 11, 23), date(2026, 11, 24)),
                 place="Folkteatern, lilla scenen",
-                extent_quantity=Decimal("2"),
                 buyer_reference="FT-2026-11",
-                lines=[
-                    FeeLineCreate(
-                        description="Sagostund",
-                        quantity=Decimal("2"),
-                        unit="DAY",
-                        unit_price=Decimal("4500.00"),
-                        vat_rate=Decimal("25"),
-                    )
-                ],
+                line=FeeLineCreate(
+                    description="Sagostund",
+                    quantity=Decimal("2"),
+                    unit="DAY",
+                    unit_price=Decimal("4500.00"),
+                    vat_rate=Decimal("25"),
+                ),
             )
-            assignment = assignments_service.create_assignment(session, data=data, actor=alva)
-            assignments_service.submit_assignment(
-                session, assignment=assignment, version=assignment.version, actor=alva, now=datetime.now(UTC)
-            )
+            submit_as_alva(session, assignment, now=datetime.now(UTC))
     finally:
         engine.dispose()
     return title

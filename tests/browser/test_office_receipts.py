@@ -13,12 +13,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from kooperativet.assignments import service as assignments_service
-from kooperativet.assignments.schemas import AssignmentCreate, ExpenseCreate, FeeLineCreate
+from kooperativet.assignments.schemas import ExpenseCreate, FeeLineCreate
 from kooperativet.auth.models import User
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DEMO_AUDIT_KEY
-from kooperativet.demo.assignments import THEATRE
-from kooperativet.parties.models import Client
 from tests.assignments.factories import PDF
 from tests.browser.conftest import (
     assert_accessible,
@@ -27,6 +25,7 @@ from tests.browser.conftest import (
     screenshot,
     sign_in,
 )
+from tests.browser.invoiced_work import alvas_theatre_commission, submit_as_alva
 
 TREASURER = "kassor@interimkultur.example.se"
 TITLE = "Ljussättning av vårkonserten"
@@ -60,24 +59,19 @@ def commission_with_receipts(demo_database: str) -> str:
     try:
         with transaction(factory) as session:
             alva = session.scalars(select(User).where(User.email == "alva@example.se")).one()
-            theatre = session.scalars(select(Client).where(Client.name == THEATRE)).one()
-            data = AssignmentCreate(
-                client_id=theatre.id,
+            assignment = alvas_theatre_commission(
+                session,
                 title=TITLE,
-                period_start=date(2026, 11, 24),
-                period_end=date(2026, 11, 25),
+                days=(date(2026, 11, 24), date(2026, 11, 25)),
                 place="Folkteatern, stora scenen",
-                extent_quantity=Decimal("2"),
                 buyer_reference="FT-2026-12",
-                lines=[
-                    FeeLineCreate(
-                        description="Ljussättning",
-                        quantity=Decimal("2"),
-                        unit="DAY",
-                        unit_price=Decimal("4800.00"),
-                        vat_rate=Decimal("25"),
-                    )
-                ],
+                line=FeeLineCreate(
+                    description="Ljussättning",
+                    quantity=Decimal("2"),
+                    unit="DAY",
+                    unit_price=Decimal("4800.00"),
+                    vat_rate=Decimal("25"),
+                ),
                 expenses=[
                     ExpenseCreate(
                         spent_on=date(2026, 11, 24),
@@ -100,7 +94,6 @@ def commission_with_receipts(demo_database: str) -> str:
                     ),
                 ],
             )
-            assignment = assignments_service.create_assignment(session, data=data, actor=alva)
             hotel, train, _ = assignment.expenses
             receipts = ((hotel, HOTEL_RECEIPT, png(240, 320)), (train, "tag.pdf", PDF))
             for expense, filename, content in receipts:
@@ -112,9 +105,7 @@ def commission_with_receipts(demo_database: str) -> str:
                     content=content,
                     actor=alva,
                 )
-            assignments_service.submit_assignment(
-                session, assignment=assignment, version=assignment.version, actor=alva, now=datetime.now(UTC)
-            )
+            submit_as_alva(session, assignment, now=datetime.now(UTC))
     finally:
         engine.dispose()
     return TITLE
