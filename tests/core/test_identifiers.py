@@ -85,3 +85,16 @@ def test_masks_show_enough_to_recognise_and_no_more() -> None:
     assert ids.mask_iban("SE3550000000054910000003") == "SE35****0003"
     assert ids.mask_iban_grouped("SE3550000000054910000003") == "SE35 5000 **** **** **** 0003"
     assert ids.mask_iban_grouped("se35 5000 0000 0549 1000 0003") == "SE35 5000 **** **** **** 0003"
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"), [("12345", "123 45"), ("123 45", "123 45"), (" 11846 ", "118 46")]
+)
+def test_a_swedish_postal_code_is_five_digits_written_as_addresses_print_it(given: str, stored: str) -> None:
+    assert ids.normalise_swedish_postal_code(given) == stored
+
+
+@pytest.mark.parametrize("given", ["ABCDE", "1184", "123456", "12-345", "١٢٣٤٥", ""])
+def test_a_swedish_postal_code_of_another_form_is_refused(given: str) -> None:
+    with pytest.raises(ids.InvalidIdentifier, match="five digits"):
+        ids.normalise_swedish_postal_code(given)

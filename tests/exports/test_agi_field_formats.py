@@ -216,7 +216,7 @@ def test_a_foreign_postal_code_longer_than_the_agi_takes_is_kept_on_the_members_
     member = make_member().member
     changed = api.patch(
         f"/api/v1/members/{member.id}",
-        json={"version": 1, "postal_code": "BT-12345-678"},
+        json={"version": 1, "postal_code": "BT-12345-678", "country": "GB"},
         headers=treasurer.headers,
     )
     assert changed.status_code == 200, changed.text

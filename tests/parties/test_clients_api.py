@@ -146,3 +146,30 @@ def test_an_unknown_client_is_a_404_problem(api: TestClient, make_user) -> None:
     response = api.get("/api/v1/clients/999999", headers=treasurer.headers)
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_a_swedish_postal_code_is_five_digits_stored_as_123_45_and_other_countries_are_free(
+    api: TestClient, make_user
+) -> None:
+    treasurer = make_user(Role.treasurer)
+    for postal_code in ("ABCDE", "1184"):
+        body = {"name": "Teater Väst", "postal_code": postal_code}  # SE when no country is given
+        refused = api.post("/api/v1/clients", json=body, headers=treasurer.headers)
+        assert (refused.status_code, refused.json()["code"]) == (422, "invalid_postal_code")
+        assert refused.json()["errors"][0]["field"] == "postal_code"
+    assert api.get("/api/v1/clients", headers=treasurer.headers).json()["total"] == 0
+    created = api.post(
+        "/api/v1/clients", json={"name": "Teater Väst", "postal_code": "12345"}, headers=treasurer.headers
+    )
+    assert (created.status_code, created.json()["postal_code"]) == (201, "123 45")
+    foreign = {"name": "London Stage Ltd", "country": "GB", "postal_code": "SW1A 1AA"}
+    assert api.post("/api/v1/clients", json=foreign, headers=treasurer.headers).json()["postal_code"] == (
+        "SW1A 1AA"
+    )
+
+    changed = api.patch(
+        f"/api/v1/clients/{created.json()['id']}",
+        json={"version": 1, "postal_code": "ABCDE"},
+        headers=treasurer.headers,
+    )
+    assert (changed.status_code, changed.json()["code"]) == (422, "invalid_postal_code")

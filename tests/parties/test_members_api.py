@@ -212,3 +212,24 @@ def test_a_member_resident_abroad_has_citizenship_and_a_tin_with_its_country(
     assert changed.status_code == 422, changed.text
     assert changed.json()["field"] == "tax_identification_country"
     assert "given together" in changed.json()["detail"]
+
+
+def test_a_members_swedish_postal_code_is_five_digits_and_stored_as_123_45(
+    api: TestClient, make_user, make_member
+) -> None:
+    treasurer = make_user(Role.treasurer)
+    member = make_member().member  # in Sweden
+    path = f"/api/v1/members/{member.id}"
+
+    refused = api.patch(path, json={"version": 1, "postal_code": "1184"}, headers=treasurer.headers)
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_postal_code")
+    assert refused.json()["errors"][0]["field"] == "postal_code"
+    changed = api.patch(path, json={"version": 1, "postal_code": "11846"}, headers=treasurer.headers)
+    assert (changed.status_code, changed.json()["postal_code"]) == (200, "118 46")
+    abroad = api.patch(
+        path, json={"version": 2, "postal_code": "ABCDE", "country": "GB"}, headers=treasurer.headers
+    )
+    assert (abroad.status_code, abroad.json()["postal_code"]) == (200, "ABCDE")
+    # Moving back to Sweden with the British code is refused too.
+    moved = api.patch(path, json={"version": 3, "country": "SE"}, headers=treasurer.headers)
+    assert (moved.status_code, moved.json()["code"]) == (422, "invalid_postal_code")

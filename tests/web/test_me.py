@@ -81,6 +81,28 @@ def test_errors_stand_by_their_fields_and_nothing_is_saved(
     assert mia.member.street is None
 
 
+def test_a_swedish_postal_code_that_is_not_five_digits_is_refused_by_its_field_and_kept(
+    browser_client: TestClient, session: Session, make_member
+) -> None:
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+    answer = browser_client.post(
+        "/me",
+        data={
+            "csrf_token": form_token(browser_client.get("/me").text),
+            "version": str(mia.member.version),
+            "postal_code": "ABCDE",
+            "country": "SE",
+        },
+    )
+    assert answer.status_code == 422
+    said = "Ett svenskt postnummer har fem siffror, t.ex. 123 45."
+    assert f'<p class="error" id="e-postal_code">{said}</p>' in answer.text
+    assert 'value="ABCDE"' in answer.text
+    session.refresh(mia.member)
+    assert mia.member.postal_code is None
+
+
 @pytest.mark.parametrize(
     ("version", "said"),
     [

@@ -219,3 +219,18 @@ def test_the_form_reads_the_logins_in_a_fixed_number_of_statements(
         page = client.get("/office/members/new")
     assert page.text.count("@example.se&gt;") >= 101
     assert busy.count == quiet.count
+
+
+def test_a_swedish_postal_code_that_is_not_five_digits_is_refused_and_nothing_is_saved(
+    browser_client: TestClient, session: Session, make_user
+) -> None:
+    client = _office(browser_client, make_user)
+    members, users = _members(session), _users(session)
+
+    answer = client.post("/office/members/new", data=_form(client, postal_code="1184"))
+
+    assert answer.status_code == 422
+    said = "Ett svenskt postnummer har fem siffror, t.ex. 123 45."
+    assert f'<p class="error" id="e-postal_code">{said}</p>' in answer.text
+    assert 'value="1184"' in answer.text
+    assert (_members(session), _users(session)) == (members, users)

@@ -112,6 +112,15 @@ def parse_bank_account(*, clearing_number: str, account_number: str) -> BankAcco
     return BankAccount(clearing_number=clearing, account_number=account)
 
 
+def normalise_swedish_postal_code(value: str) -> str:
+    """A Swedish postal code as ``NNN NN``, the form Swedish addresses print: five digits, with or without
+    the space after the third (``12345``, ``123 45``)."""
+    digits = re.sub(r"\s", "", value)
+    if len(digits) != 5 or not _only_digits(digits):
+        raise InvalidIdentifier("a Swedish postal code has five digits, such as 123 45")
+    return f"{digits[:3]} {digits[3:]}"
+
+
 def normalise_bankgiro(value: str) -> str:
     """A bankgiro number as ``NNN-NNNN`` or ``NNNN-NNNN`` (7–8 digits, Luhn check digit)."""
     digits = _digits(value)

@@ -351,6 +351,7 @@ REFUSALS: Final = {
     "no_file": N_("Choose the bank's file."),
     "paid_on_required": N_("The bank gave no booking date: give the day the money arrived."),
     "currency_mismatch": N_("The entry and the invoice are in different currencies."),
+    "invalid_postal_code": N_("A Swedish postal code has five digits, such as 123 45."),
     "duplicate_organisation_number": N_("Another client already has this organisation number."),
     "duplicate_vat_number": N_("Another client already has this VAT number."),
     "duplicate": N_("Another client already has this organisation or VAT number."),

@@ -24,6 +24,19 @@ def validated(field: str, parse: Callable[[str], T], value: str) -> T:
         raise RuleViolation(f"{field}: {exc}", code="invalid_identifier", field=field) from exc
 
 
+def postal_code_for(country: str | None, postal_code: str | None) -> str | None:
+    """The postal code as stored: in Sweden five digits written ``NNN NN`` (a code of another form is a
+    422 on the field), elsewhere as typed."""
+    if country != "SE" or not postal_code:
+        return postal_code
+    try:
+        return ids.normalise_swedish_postal_code(postal_code)
+    except ids.InvalidIdentifier as exc:
+        raise RuleViolation(
+            f"postal_code: {exc}; {postal_code!r} is not one", code="invalid_postal_code", field="postal_code"
+        ) from exc
+
+
 @contextmanager
 def unique_rows(session: Session, message: str, field: str) -> Iterator[None]:
     """The change made inside, flushed in a savepoint of its own; a unique index that refuses it (a race

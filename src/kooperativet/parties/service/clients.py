@@ -13,7 +13,7 @@ from kooperativet.db import contains_text, fetch_page
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.parties.models import Client, ClientKind
 from kooperativet.parties.schemas import ClientCreate, ClientUpdate
-from kooperativet.parties.service.checks import unique_rows, validated
+from kooperativet.parties.service.checks import postal_code_for, unique_rows, validated
 
 CLIENT_REQUIRED_FIELDS = frozenset(
     {
@@ -123,6 +123,8 @@ def _apply_client(session: Session, client: Client, changes: dict[str, Any]) -> 
         changes["personal_identity_number"] = identity.number
     for field, value in changes.items():
         setattr(client, field, value.strip() if isinstance(value, str) else value)
+    if {"postal_code", "country"} & set(changes):
+        client.postal_code = postal_code_for(client.country, client.postal_code)
     _check_client(client)
 
 

@@ -21,7 +21,7 @@ from kooperativet.errors import Conflict, NotFound, PermissionDenied, RuleViolat
 from kooperativet.parties.models import PERSONAL_IDENTITY_INDEX, Member
 from kooperativet.parties.schemas import MemberCreate, MemberUpdate, TaxSettingCreate
 from kooperativet.parties.service.bank_accounts import change_bank_account, payout_account
-from kooperativet.parties.service.checks import unique_rows, validated
+from kooperativet.parties.service.checks import postal_code_for, unique_rows, validated
 from kooperativet.parties.service.notice import MemberChange
 from kooperativet.parties.service.tax_settings import new_tax_setting
 
@@ -54,6 +54,7 @@ def create_member(session: Session, *, data: MemberCreate) -> Member:
         language=data.language,
         **data.model_dump(include=set(MEMBER_CONTACT_FIELDS | MEMBER_ABROAD_FIELDS)),
     )
+    member.postal_code = postal_code_for(member.country, member.postal_code)
     _check_membership_dates(member)
     _check_tax_identification(member)
     _check_tin_format(member.tax_identification_number)
@@ -162,6 +163,8 @@ def _apply_changes(
         _change_login(session, member, changes.pop("user_id"), actor=actor, now=now)
     for field, value in changes.items():
         setattr(member, field, value.strip() if isinstance(value, str) else value)
+    if {"postal_code", "country"} & set(changes):
+        member.postal_code = postal_code_for(member.country, member.postal_code)
     _check_membership_dates(member)
     _check_tax_identification(member)
     if "tax_identification_number" in changes:
