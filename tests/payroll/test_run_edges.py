@@ -74,6 +74,31 @@ def test_a_negative_correction_is_refused_as_a_422_not_a_server_error(
     assert after == before
 
 
+def test_a_correction_of_nothing_or_of_a_commission_not_on_the_payslip_is_refused_by_its_code(
+    api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
+) -> None:
+    treasurer, _alva, assignment, original = _approved_october(
+        session, make_user, make_member, paid_assignment
+    )
+    november = api.post(RUNS, json=NOVEMBER, headers=treasurer.headers).json()
+    other = paid_assignment(make_member().member, "500.00")
+    for amounts, code, field in (
+        (
+            {"assignment_id": assignment.id, "invoiced_amount": "0.00"},
+            "correction_without_amount",
+            "invoiced_amount",
+        ),
+        (
+            {"assignment_id": other.id, "invoiced_amount": "100.00"},
+            "payslip_without_assignment",
+            "assignment_id",
+        ),
+    ):
+        body = {"payslip_id": original.id, "reason": "missing"} | amounts
+        response = api.post(f"{RUNS}/{november['id']}/corrections", json=body, headers=treasurer.headers)
+        assert (response.status_code, response.json()["code"], response.json()["field"]) == (422, code, field)
+
+
 def test_a_tax_table_imported_after_the_draft_stops_the_approval_until_recalculated(
     api: TestClient, session: Session, payroll_ready, make_user, make_member, paid_assignment
 ) -> None:

@@ -60,10 +60,6 @@ WITHOUT_A_CODE = {
     ),
     ("payroll/router.py", "a tax table file is at most"): "the API's upload; no page uploads tax tables",
     ("payroll/tax_table_store.py", "year {year} is not"): "the API's and the command line's import only",
-    # Known gap: the office's payroll page (corrections) still shows these two in English; payroll/ was
-    # outside the change that added this test.
-    ("payroll/service/corrections.py", "payslip {original.number}"): "known gap: payroll corrections",
-    ("payroll/service/corrections.py", "a correction needs an amount"): "known gap: payroll corrections",
 }
 
 

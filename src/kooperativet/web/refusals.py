@@ -108,6 +108,12 @@ REFUSALS: Final = {
         "Someone else did the same at the same moment, and theirs was saved. Reload the page and see whether "
         "yours is still needed."
     ),
+    "payslip_without_assignment": N_(
+        "The payslip has no line for that commission. Choose a commission the payslip paid."
+    ),
+    "correction_without_amount": N_(
+        "Write the amount that was missing: a correction of nothing pays nothing."
+    ),
     "negative_correction": N_(
         "A correction pays what was missing and is never negative. Pay that is too much is settled with the "
         "member outside the run."

@@ -43,10 +43,14 @@ def add_correction(
     line = next((line for line in original.lines if line.assignment_id == assignment_id), None)
     if line is None:
         raise RuleViolation(
-            f"payslip {original.number} has no line for assignment {assignment_id}", field="assignment_id"
+            f"payslip {original.number} has no line for assignment {assignment_id}",
+            code="payslip_without_assignment",
+            field="assignment_id",
         )
     if invoiced_amount == 0 and expense_reimbursement == 0:
-        raise RuleViolation("a correction needs an amount", field="invoiced_amount")
+        raise RuleViolation(
+            "a correction needs an amount", code="correction_without_amount", field="invoiced_amount"
+        )
     # A correction pays what was missing; taking pay back from a member is not a payroll correction.
     amounts = {"invoiced_amount": invoiced_amount, "expense_reimbursement": expense_reimbursement}
     for field, amount in amounts.items():
