@@ -7,6 +7,7 @@ calculated from has changed since. Recalculating stores a new draft and approval
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +25,7 @@ from kooperativet.errors import Conflict
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Cooperative, Member, TaxMode
 from kooperativet.payroll import service
+from kooperativet.payroll.documents import render_payslip_pdf
 from kooperativet.payroll.models import DraftPayslip, DraftPayslipLine, PayrollRun, RunPayout, RunStatus
 from kooperativet.payroll.service.issue import LINE_COLUMNS, VALUE_COLUMNS
 from tests.payroll.conftest import (
@@ -300,6 +303,16 @@ def test_a_credit_note_issued_after_the_draft_lowers_what_the_run_pays(
     assert issued[alva.id].gross_salary == fresh[alva.id].gross_salary
     lines = {line.assignment_id: line.invoiced_amount for line in issued[alva.id].lines}
     assert lines[credited.id] == Decimal("15000.00")
+    # Her payslip names the credit note as one, so she sees why 15 000 of an invoice of 20 000 was paid.
+    payslip = issued[alva.id]
+    text = " ".join(
+        page.extract_text()
+        for page in PdfReader(
+            io.BytesIO(render_payslip_pdf(number=payslip.number, snapshot=payslip.snapshot, language="sv"))
+        ).pages
+    )
+    assert f"Kreditfaktura: {note.number}" in " ".join(text.split())
+    assert "Fakturerat belopp för arbete, efter kreditering 15 000,00" in " ".join(text.split())
 
 
 def test_an_assignment_credited_in_full_leaves_the_run_and_a_run_left_empty_is_refused(

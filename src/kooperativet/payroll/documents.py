@@ -45,7 +45,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "hours": "timmar",
         "client": "Uppdragsgivare",
         "invoice": "Faktura",
+        "credit_note": "Kreditfaktura",
         "invoiced": "Fakturerat belopp för arbete",
+        "invoiced_less_credit": "Fakturerat belopp för arbete, efter kreditering",
         "fee": "Föreningens avgift",
         "contributions": "Arbetsgivaravgifter",
         "line_taxable": "Lön för uppdraget",
@@ -98,7 +100,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "hours": "hours",
         "client": "Client",
         "invoice": "Invoice",
+        "credit_note": "Credit note",
         "invoiced": "Invoiced amount for work",
+        "invoiced_less_credit": "Invoiced amount for work, less credit notes",
         "fee": "Cooperative fee",
         "contributions": "Employer contributions",
         "line_taxable": "Pay for the assignment",
@@ -185,7 +189,11 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
                 "correction": _correction(line, labels=labels),
                 **{key: Decimal(line[key]) for key in _AMOUNTS},
                 "client_name": line["client_name"],
-                "invoice_numbers": ", ".join(line["invoice_numbers"]),
+                # A credit note is named as one (older snapshots list its number with the invoices).
+                "invoice_numbers": ", ".join(
+                    number for number in line["invoice_numbers"] if number not in credited(line)
+                ),
+                "credit_note_numbers": ", ".join(credited(line)),
                 "fee_percent": _percent(line["fee_rate"], language),
                 "holiday_percent": _percent(line["holiday_pay_rate"], language),
                 "category": category,
@@ -228,6 +236,12 @@ def _address(employee: Mapping[str, Any], language: str) -> list[str]:
     country = employee.get("country")
     abroad = country_name(country, language) if country and country.upper() != "SE" else None
     return [line for line in (employee.get("street"), postal, abroad) if line]
+
+
+def credited(line: dict[str, Any]) -> list[str]:
+    """The credit notes among the documents a payslip line was paid from (stored since 2026-12-05)."""
+    numbers: list[str] = line.get("credit_note_numbers", [])
+    return numbers
 
 
 def _worked(line: Mapping[str, Any], *, labels: Mapping[str, str], language: str) -> str | None:

@@ -41,7 +41,12 @@ from kooperativet.payroll.models import (
 from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.service.calculate import PayslipDraft, calculate_run, payslip_lines
 from kooperativet.payroll.service.collect import refresh_run_payouts
-from kooperativet.payroll.service.issue import LINE_COLUMNS, corrected_numbers, work_periods
+from kooperativet.payroll.service.issue import (
+    LINE_COLUMNS,
+    corrected_numbers,
+    credit_note_numbers,
+    work_periods,
+)
 from kooperativet.payroll.service.run_inputs import RunMember
 from kooperativet.payroll.service.snapshot import parameters_json, snapshot
 from kooperativet.payroll.tax_table_store import latest_import
@@ -181,6 +186,7 @@ def _insert_drafts(session: Session, *, run: PayrollRun, drafts: Sequence[Paysli
     are in member order, so each block's ids are read back by a range of members)."""
     cooperative = session.scalar(select(Cooperative).order_by(Cooperative.id).limit(1))
     works = work_periods(session, run=run)
+    credit_notes = credit_note_numbers(session, run=run)
     corrected = corrected_numbers(session, run=run)
     parameters = parameters_json(drafts[0])  # one set for the whole run (its pay date)
     for start in range(0, len(drafts), DRAFTS_PER_INSERT):
@@ -196,6 +202,7 @@ def _insert_drafts(session: Session, *, run: PayrollRun, drafts: Sequence[Paysli
                 lines=lines,
                 assignments=works,
                 payslip_numbers=corrected,
+                credit_notes=credit_notes,
                 parameters=parameters,
             )
             snapshots.append({"run_id": run.id, "member_id": draft.member.id, "snapshot": stored})

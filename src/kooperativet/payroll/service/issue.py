@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
 from kooperativet.db import table_of, zero_padded
+from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.numbering import take_next_sequence, take_sequences
 from kooperativet.payroll.models import (
     DraftPayslip,
@@ -97,6 +98,17 @@ def issue_draft(
     )
     session.execute(insert(lines).from_select(["payslip_id", *LINE_COLUMNS], copied_lines))
     return [payslip_number(year, number) for number in sequences]
+
+
+def credit_note_numbers(session: Session, *, run: PayrollRun) -> set[str]:
+    """The numbers of the credit notes among the documents the run's payouts were collected from, in one
+    query: the payslip names them as credit notes, so that the member sees why less was paid than the invoice
+    she knows of says."""
+    of_run = select(RunPayout.assignment_id).where(RunPayout.run_id == run.id)
+    query = select(Invoice.number).where(
+        Invoice.assignment_id.in_(of_run), Invoice.kind == InvoiceKind.credit_note
+    )
+    return set(session.scalars(query))
 
 
 def work_periods(session: Session, *, run: PayrollRun) -> dict[int, WorkPeriod]:

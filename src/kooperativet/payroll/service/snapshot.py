@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
@@ -72,11 +72,17 @@ def line_snapshot(line: PayslipLine | LineValues) -> dict[str, Any]:
 
 
 def _line_with_work(
-    line: PayslipLine | LineValues, work: WorkPeriod, payslip_numbers: Mapping[int, str]
+    line: PayslipLine | LineValues,
+    work: WorkPeriod,
+    payslip_numbers: Mapping[int, str],
+    credit_notes: Collection[str],
 ) -> dict[str, Any]:
     data = line_snapshot(line)
     data.update(work_snapshot(work))
     data["corrects_payslip_number"] = payslip_numbers.get(line.corrects_payslip_id or 0)
+    credited = [number for number in line.invoice_numbers if number in credit_notes]
+    if credited:  # only then: the snapshots of the run's other lines stay as they were
+        data["credit_note_numbers"] = credited
     return data
 
 
@@ -107,6 +113,7 @@ def snapshot(
     assignments: Mapping[int, WorkPeriod],
     payslip_numbers: Mapping[int, str],
     parameters: list[dict[str, Any]] | None = None,
+    credit_notes: Collection[str] = (),
 ) -> dict[str, Any]:
     """Everything the payslip was made from and shows, as JSON-ready values (payroll.md §5–§6)."""
     member, setting = draft.member, draft.tax_setting
@@ -151,7 +158,10 @@ def snapshot(
             "taxable_pay": str(draft.results[0].month_to_date_before.taxable_pay),
             "tax_withheld": str(draft.results[0].month_to_date_before.tax_withheld),
         },
-        "lines": [_line_with_work(line, assignments[line.assignment_id], payslip_numbers) for line in lines],
+        "lines": [
+            _line_with_work(line, assignments[line.assignment_id], payslip_numbers, credit_notes)
+            for line in lines
+        ],
         "totals": {name: str(value) for name, value in draft.totals.items()},
         "year_to_date": {
             "gross": str(draft.year_to_date.gross),
