@@ -18,6 +18,7 @@ from kooperativet.auth.models import User
 from kooperativet.core.vat import VatCategory
 from kooperativet.demo import DemoContext
 from kooperativet.employments import service as employments_service
+from kooperativet.employments.models import Employment
 from kooperativet.parties.models import ClientKind, Member
 from kooperativet.parties.schemas import ClientCreate
 
@@ -195,10 +196,15 @@ def run(context: DemoContext) -> None:
         )
         context.ids[key] = assignment.id
         context.ids[f"employment:{key.removeprefix('assignment:')}"] = employment.id
-        name = f"{employment.start.isoformat()}-{member.last_name.lower()}-{employment.id}"
-        context.write_after_commit(
-            f"employments/anstallningsbevis-{name}.pdf",
-            partial(getattr, employment, "certificate_pdf"),
-            kind="employment_certificate_pdf",
-            document_id=f"employment:{employment.id}",
-        )
+        write_certificate(context, employment)
+
+
+def write_certificate(context: DemoContext, employment: Employment) -> None:
+    """The employment's anställningsbevis into the demo's folder once its PDF is rendered after the commit."""
+    name = f"{employment.start.isoformat()}-{employment.member.last_name.lower()}-{employment.id}"
+    context.write_after_commit(
+        f"employments/anstallningsbevis-{name}.pdf",
+        partial(getattr, employment, "certificate_pdf"),
+        kind="employment_certificate_pdf",
+        document_id=f"employment:{employment.id}",
+    )

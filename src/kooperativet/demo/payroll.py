@@ -21,6 +21,7 @@ from kooperativet.assignments.schemas import AssignmentCreate, FeeLineCreate
 from kooperativet.auth.models import User
 from kooperativet.core.vat import VatCategory
 from kooperativet.demo import DemoContext
+from kooperativet.demo.assignments import write_certificate
 from kooperativet.employments import service as employments_service
 from kooperativet.exports.service import SummaryFormat, payroll_summary
 from kooperativet.invoices import payments
@@ -171,7 +172,7 @@ def _cleos_second_commission(context: DemoContext, treasurer: User) -> int:
     assignments_service.submit_assignment(
         session, assignment=assignment, version=assignment.version, actor=user, now=context.now
     )
-    employments_service.approve_assignment(
+    employment = employments_service.approve_assignment(
         session,
         assignment=assignment,
         version=assignment.version,
@@ -180,5 +181,8 @@ def _cleos_second_commission(context: DemoContext, treasurer: User) -> int:
         today=context.today,
         now=context.now,
     )
+    write_certificate(
+        context, employment
+    )  # she is paid for it in this run: her certificate is in the demo too
     context.ids["assignment:cleo_second"] = assignment.id
     return assignment.id
