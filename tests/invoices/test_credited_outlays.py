@@ -100,8 +100,9 @@ def test_the_payslip_that_only_pays_an_outlay_back_says_so(
     assert pdf.status_code == 200, pdf.text
     text = " ".join(pdf_text(pdf.content).split())
     for expected in (
-        "Faktura: 2026-0001, 2026-0002",  # the invoice and the credit note of the work
-        "Fakturerat belopp för arbete 0,00",
+        # The invoice, and the credit note of the work named as one.
+        "Faktura: 2026-0001 Kreditfaktura: 2026-0002",
+        "Fakturerat belopp för arbete, efter kreditering 0,00",
         "Lön för uppdraget 0,00",
         "Utläggsersättning (skattefri) 789,00",
         "Att utbetala 789,00",
