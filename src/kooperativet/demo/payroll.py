@@ -181,8 +181,7 @@ def _cleos_second_commission(context: DemoContext, treasurer: User) -> int:
         today=context.today,
         now=context.now,
     )
-    write_certificate(
-        context, employment
-    )  # she is paid for it in this run: her certificate is in the demo too
+    # She is paid for it in this run: its certificate is in the demo too.
+    write_certificate(context, employment)
     context.ids["assignment:cleo_second"] = assignment.id
     return assignment.id

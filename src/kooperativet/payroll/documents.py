@@ -189,11 +189,7 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
                 "correction": _correction(line, labels=labels),
                 **{key: Decimal(line[key]) for key in _AMOUNTS},
                 "client_name": line["client_name"],
-                # A credit note is named as one (older snapshots list its number with the invoices).
-                "invoice_numbers": ", ".join(
-                    number for number in line["invoice_numbers"] if number not in credited(line)
-                ),
-                "credit_note_numbers": ", ".join(credited(line)),
+                **_documents(line),
                 "fee_percent": _percent(line["fee_rate"], language),
                 "holiday_percent": _percent(line["holiday_pay_rate"], language),
                 "category": category,
@@ -238,10 +234,14 @@ def _address(employee: Mapping[str, Any], language: str) -> list[str]:
     return [line for line in (employee.get("street"), postal, abroad) if line]
 
 
-def credited(line: dict[str, Any]) -> list[str]:
-    """The credit notes among the documents a payslip line was paid from (stored since 2026-12-05)."""
-    numbers: list[str] = line.get("credit_note_numbers", [])
-    return numbers
+def _documents(line: Mapping[str, Any]) -> dict[str, str]:
+    """The invoices and, named as such, the credit notes a payslip line was paid from (a line's snapshot
+    names its credit notes since 2026-12-05; older ones list them with the invoices)."""
+    credited = line.get("credit_note_numbers", [])
+    return {
+        "invoice_numbers": ", ".join(number for number in line["invoice_numbers"] if number not in credited),
+        "credit_note_numbers": ", ".join(credited),
+    }
 
 
 def _worked(line: Mapping[str, Any], *, labels: Mapping[str, str], language: str) -> str | None:

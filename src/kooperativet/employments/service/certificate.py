@@ -99,6 +99,21 @@ def certificate_context(session: Session, *, employment: Employment, issued_on: 
     fee_total = assignments_service.fee_total(assignment)
     with_salary = holiday_pay_with_each_salary(start=employment.start, end=employment.end)
     own = None if _member_estimate is None else _member_estimate(session, employment.member, fee_total, on)
+    estimate: PayEstimate | None
+    contribution_percent: str | None
+    if own is not None:
+        estimate = own.estimate
+        contribution_percent = " och ".join(f"{_percent(str(rate), None)} %" for rate in own.rates)
+    elif fee_rate is None or contribution_rate is None:
+        estimate, contribution_percent = None, None
+    else:
+        estimate = pay_estimate(
+            fee_total=fee_total,
+            fee_rate=Decimal(fee_rate),
+            holiday_pay_rate=holiday_rate,
+            contribution_rate=contribution_rate,
+        )
+        contribution_percent = f"{_percent(str(contribution_rate), None)} %"
     return {
         "language": "sv",
         "employment": employment,
@@ -107,26 +122,9 @@ def certificate_context(session: Session, *, employment: Employment, issued_on: 
         "member": employment.member,
         "client_name": assignment.client.name,
         "fee_total": fee_total,
-        "estimate": (
-            own.estimate
-            if own is not None
-            else None
-            if fee_rate is None or contribution_rate is None
-            else pay_estimate(
-                fee_total=fee_total,
-                fee_rate=Decimal(fee_rate),
-                holiday_pay_rate=holiday_rate,
-                contribution_rate=contribution_rate,
-            )
-        ),
+        "estimate": estimate,
         "own_contribution_rate": own is not None,
-        "contribution_percent": (
-            " och ".join(f"{_percent(str(rate), None)} %" for rate in own.rates)
-            if own is not None
-            else None
-            if contribution_rate is None
-            else f"{_percent(str(contribution_rate), None)} %"
-        ),
+        "contribution_percent": contribution_percent,
         "extent": extent_text(employment.extent_quantity, employment.extent_unit),
         "holiday_pay_percent": _percent(str(holiday_rate), "12"),
         "holiday_pay_with_each_salary": with_salary,
