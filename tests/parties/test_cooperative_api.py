@@ -57,6 +57,40 @@ def test_an_invalid_bankgiro_is_a_422(api: TestClient, make_user, cooperative) -
     assert response.json()["errors"][0]["field"] == "bankgiro"
 
 
+def test_the_cooperatives_swedish_postal_code_is_five_digits_stored_as_printed(
+    api: TestClient, make_user, cooperative
+) -> None:
+    admin = make_user(Role.admin)
+    refused = api.patch(
+        "/api/v1/cooperative", json={"version": 1, "postal_code": "1184"}, headers=admin.headers
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid_postal_code"
+    assert refused.json()["errors"][0]["field"] == "postal_code"
+    changed = api.patch(
+        "/api/v1/cooperative", json={"version": 1, "postal_code": "11846"}, headers=admin.headers
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["postal_code"] == "118 46"
+    # Abroad the code is kept as typed, and moving home checks the code already there.
+    abroad = api.patch(
+        "/api/v1/cooperative",
+        json={"version": 2, "country": "DE", "postal_code": "10115"},
+        headers=admin.headers,
+    )
+    assert abroad.json()["postal_code"] == "10115"
+    home = api.patch("/api/v1/cooperative", json={"version": 3, "country": "SE"}, headers=admin.headers)
+    assert home.json()["postal_code"] == "101 15"
+
+
+def test_a_seeded_postal_code_is_checked_too(session: Session) -> None:
+    seeded = service.seed_cooperative(
+        session, settings=Settings(cooperative_name="Interim kultur", cooperative_postal_code="41101")
+    )
+    assert seeded is not None
+    assert seeded.postal_code == "411 01"
+
+
 def _cooperative_events(session: Session) -> list[dict[str, object]]:
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.kind == "cooperative_changed").order_by(AuditEvent.id)

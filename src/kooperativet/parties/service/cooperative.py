@@ -18,7 +18,7 @@ from kooperativet.core import identifiers as ids
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.parties.models import Cooperative
 from kooperativet.parties.schemas import CooperativeUpdate
-from kooperativet.parties.service.checks import validated
+from kooperativet.parties.service.checks import postal_code_for, validated
 
 
 def get_cooperative(session: Session) -> Cooperative:
@@ -146,3 +146,7 @@ def _apply_cooperative(cooperative: Cooperative, changes: dict[str, Any]) -> Non
         if parse is not None and value is not None:
             value = validated(field, parse, value)
         setattr(cooperative, field, value)
+    if {"postal_code", "country"} & set(changes):
+        # The sender's address on every invoice and in the AGI: checked as a member's and a client's are.
+        # Seeding sets no country, and the row's default is Sweden.
+        cooperative.postal_code = postal_code_for(cooperative.country or "SE", cooperative.postal_code)
