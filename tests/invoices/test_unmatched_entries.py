@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -103,7 +104,10 @@ def test_assigning_an_entry_records_its_payment_once_and_is_audited(
     assert len(audit_events(session, "bank_entry_assigned")) == 1
 
 
-def test_an_entry_without_a_booking_date_needs_the_day_the_money_arrived(api, session, invoices, treasurer):
+def test_an_entry_without_a_booking_date_needs_the_day_the_money_arrived(
+    api, session, invoices, treasurer, on_day
+):
+    on_day(date(2026, 3, 16))
     third = invoices[2]
     entry = entry_id(api, treasurer, "BANK-08-3")
     path = f"{ENTRIES}/{entry}/assign"
@@ -117,6 +121,25 @@ def test_an_entry_without_a_booking_date_needs_the_day_the_money_arrived(api, se
     assert assigned.status_code == 200, assigned.text
     assert str(session.get_one(Payment, assigned.json()["payment_id"]).paid_on) == "2026-03-15"
     assert invoice(api, treasurer, third["id"]) == ("partly_paid", "5700.00")
+
+
+def test_the_day_given_for_an_entry_is_not_after_today(api, session, invoices, treasurer, on_day) -> None:
+    on_day(date(2026, 3, 16))
+    third = invoices[2]
+    path = f"{ENTRIES}/{entry_id(api, treasurer, 'BANK-08-3')}/assign"
+
+    refused = api.post(
+        path, json={"invoice_id": third["id"], "paid_on": "2026-03-17"}, headers=treasurer.headers
+    )
+
+    assert refused.status_code == 422
+    assert (refused.json()["code"], refused.json()["errors"][0]["field"]) == ("paid_in_the_future", "paid_on")
+    assert session.scalar(select(func.count(Payment.id)).where(Payment.paid_on == date(2026, 3, 17))) == 0
+    assert invoice(api, treasurer, third["id"]) == ("partly_paid", "5000.00")
+    today = api.post(
+        path, json={"invoice_id": third["id"], "paid_on": "2026-03-16"}, headers=treasurer.headers
+    )
+    assert today.status_code == 200, today.text
 
 
 def test_more_than_is_due_is_assigned_only_when_the_treasurer_says_it_is_an_overpayment(

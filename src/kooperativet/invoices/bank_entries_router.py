@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from kooperativet.api.dependencies import DbSession, Now
+from kooperativet.api.dependencies import DbSession, Now, Today
 from kooperativet.api.idempotency import IdempotencyKey, idempotent
 from kooperativet.api.problems import problem_responses
 from kooperativet.auth.dependencies import OfficeReader, TreasurerOrAdmin
@@ -33,12 +33,13 @@ def assign_unmatched_bank_entry(
     body: BankEntryAssign,
     user: TreasurerOrAdmin,
     session: DbSession,
+    today: Today,
     clock: Now,
     key: IdempotencyKey = None,
 ) -> Response:
     """Assign the entry to an invoice: its amount is recorded as a payment there (treasurer or admin). More
     than is due needs ``overpayment: true``; one's own invoice is a 409 ``own_work``; an entry already
-    resolved is a 409 ``already_resolved``."""
+    resolved is a 409 ``already_resolved``; a ``paid_on`` after today is a 422 ``paid_in_the_future``."""
     return idempotent(
         session,
         key=key,
@@ -47,7 +48,9 @@ def assign_unmatched_bank_entry(
         request=body,
         status_code=status.HTTP_200_OK,
         produce=lambda: UnmatchedBankEntryRead.model_validate(
-            unmatched_entries.assign_entry(session, entry_id=entry_id, data=body, actor=user, now=clock)
+            unmatched_entries.assign_entry(
+                session, entry_id=entry_id, data=body, actor=user, today=today, now=clock
+            )
         ),
     )
 

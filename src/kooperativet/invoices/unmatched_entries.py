@@ -9,7 +9,7 @@ admin. Both resolutions join the audit chain.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,9 +32,10 @@ def get_entry(session: Session, *, entry_id: int) -> UnmatchedBankEntry:
 
 
 def assign_entry(
-    session: Session, *, entry_id: int, data: BankEntryAssign, actor: User, now: datetime
+    session: Session, *, entry_id: int, data: BankEntryAssign, actor: User, today: date, now: datetime
 ) -> UnmatchedBankEntry:
-    """Record the entry's amount as a payment on ``data.invoice_id`` and mark the entry assigned."""
+    """Record the entry's amount as a payment on ``data.invoice_id`` and mark the entry assigned. A day
+    given by hand, for an entry the bank gave no booking date, is checked as a hand-recorded payment's is."""
     entry = _open_entry(session, entry_id=entry_id)
     if entry.amount is None:
         raise RuleViolation(
@@ -47,6 +48,12 @@ def assign_entry(
         raise RuleViolation(
             "the bank gave no booking date for this entry; give the day the money arrived as paid_on",
             code="paid_on_required",
+            field="paid_on",
+        )
+    if entry.booked_on is None and paid_on > today:  # the bank's own booking date is not second-guessed
+        raise RuleViolation(
+            f"the payment day {paid_on} is after today, {today}: money is recorded once it has come in",
+            code="paid_in_the_future",
             field="paid_on",
         )
     invoice = payable_invoice(session, invoice_id=data.invoice_id, actor=actor)

@@ -123,7 +123,9 @@ def assign_entry(
     shown = _context(session, user=user, window=window, today=today)
     try:
         data = BankEntryAssign.model_validate({**values, "paid_on": optional(form, "paid_on")})
-        unmatched_entries.assign_entry(session, entry_id=entry_id, data=data, actor=user, now=now)
+        unmatched_entries.assign_entry(
+            session, entry_id=entry_id, data=data, actor=user, today=today, now=now
+        )
     except ValidationError as exc:
         errors = _of_entry(entry_id, schema_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
