@@ -234,3 +234,68 @@ def test_a_swedish_postal_code_that_is_not_five_digits_is_refused_and_nothing_is
     assert f'<p class="error" id="e-postal_code">{said}</p>' in answer.text
     assert 'value="1184"' in answer.text
     assert (_members(session), _users(session)) == (members, users)
+
+
+def test_every_mistake_is_shown_at_once_by_its_field_and_what_was_typed_stays(
+    browser_client: TestClient, session: Session, make_user, make_member
+) -> None:
+    """Four mistakes the schema finds and four the record's rules find, in one sending: each is said by its
+    field the first time, so that the treasurer corrects them in one go, not one a round."""
+    alva = make_member()
+    client = _office(browser_client, make_user)
+    members, users = _members(session), _users(session)
+    data = _form(
+        client,
+        first_name="",  # the schema: fill in
+        country="Sverige",  # the schema: two letters
+        phone="0" * 41,  # the schema: too long
+        tax_percent="150",  # the schema: at most 100
+        personal_identity_number="19910704-2384",  # the rules: the check digit
+        postal_code="1184",  # the rules: five digits in Sweden
+        bank_account_number="12",  # the rules: not a bank account
+        bank_iban="SE00 1234",  # the rules: not an IBAN
+        email=alva.user.email,  # the rules: a login with this e-mail exists
+    )
+    answer = client.post("/office/members/new", data=data)
+    assert answer.status_code == 422, answer.text
+    for field in (
+        "first_name",
+        "country",
+        "phone",
+        "tax_percent",
+        "personal_identity_number",
+        "bank_account_number",
+        "bank_iban",
+        "email",
+    ):
+        assert f'id="e-{field}"' in answer.text, field
+    assert "Fyll i" in answer.text
+    assert "Kontrollsiffran" in answer.text
+    assert "inte ett giltigt svenskt bankkonto" in answer.text
+    assert "En inloggning med den här e-postadressen finns redan" in answer.text
+    # Postal codes are checked by country: with the country refused, the code waits for it.
+    assert 'id="e-postal_code"' not in answer.text
+    for typed in ("Nyberg", "Sverige", "1184", "Nygatan 3", "SE00 1234", "150", alva.user.email):
+        assert f'value="{typed}"' in answer.text, typed
+    assert 'value="ett-startlosenord"' not in answer.text  # a secret is not shown again
+    session.expire_all()
+    assert (_members(session), _users(session)) == (members, users)
+
+
+def test_the_rules_are_said_beside_a_refused_date_and_a_tax_table_left_out(
+    browser_client: TestClient, session: Session, make_user
+) -> None:
+    client = _office(browser_client, make_user)
+    data = _form(
+        client,
+        joined_on="2026-13-01",  # the schema: no such date
+        tax_mode="table",  # the rules: the table and the column are needed
+        postal_code="ABCDE",  # the rules: five digits
+        bank_clearing_number="",  # the rules: both numbers or none
+    )
+    answer = client.post("/office/members/new", data=data)
+    assert answer.status_code == 422, answer.text
+    for field in ("joined_on", "tax_table_number", "postal_code", "bank_clearing_number"):
+        assert f'id="e-{field}"' in answer.text, field
+    assert "ÅÅÅÅ-MM-DD" in answer.text
+    assert "Ett svenskt postnummer har fem siffror" in answer.text

@@ -55,14 +55,20 @@ def create_user(
     roles = set(roles)
     refuse_auditor_in_office(roles)
     email = normalise_email(email)
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"a user with e-mail {email} already exists", code="duplicate_email", field="email")
+    refuse_taken_email(session, email)
     password_hash = unusable_password_hash() if password is None else hash_password(password)
     user = User(email=email, full_name=full_name.strip(), password_hash=password_hash, is_active=is_active)
     user.role_rows = [UserRole(role=role) for role in sorted(roles)]
     session.add(user)
     session.flush()
     return user
+
+
+def refuse_taken_email(session: Session, email: str) -> None:
+    """A 409 on ``email`` when a login has this address already (a form checks it before it creates any)."""
+    email = normalise_email(email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"a user with e-mail {email} already exists", code="duplicate_email", field="email")
 
 
 def refuse_auditor_in_office(roles: set[Role]) -> None:

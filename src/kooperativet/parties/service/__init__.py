@@ -28,6 +28,7 @@ from kooperativet.parties.service.members import (
     get_member,
     get_own_member,
     list_members,
+    new_member_refusals,
     update_member,
 )
 from kooperativet.parties.service.notice import MemberChange, queue_change_notice
@@ -46,6 +47,7 @@ __all__ = [
     "get_own_member",
     "list_clients",
     "list_members",
+    "new_member_refusals",
     "queue_change_notice",
     "seed_cooperative",
     "update_client",

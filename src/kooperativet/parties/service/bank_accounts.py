@@ -119,7 +119,7 @@ def _masked_account(clearing: str | None, account: str | None, iban: str | None 
     return ", ".join(parts) or None
 
 
-def _bank_account(clearing: str | None, account: str | None) -> tuple[str | None, str | None]:
+def bank_account(clearing: str | None, account: str | None) -> tuple[str | None, str | None]:
     """The normalised (clearing, account) pair, or (None, None); half an account or a bad one is a 422."""
     if clearing is None and account is None:
         return None, None
@@ -130,12 +130,12 @@ def _bank_account(clearing: str | None, account: str | None) -> tuple[str | None
             code="bank_account_incomplete",
             field=field,
         )
-    bank_account = validated(
+    parsed = validated(
         "bank_account_number",
         lambda _: ids.parse_bank_account(clearing_number=clearing, account_number=account),
         account,
     )
-    return bank_account.clearing_number, bank_account.account_number
+    return parsed.clearing_number, parsed.account_number
 
 
 def payout_account(
@@ -143,7 +143,12 @@ def payout_account(
 ) -> tuple[str | None, str | None, str | None]:
     """The normalised (clearing, account, IBAN), or all ``None``. A member gives a clearing and account
     number, a Swedish IBAN instead, or both; salary then goes to the IBAN (payroll.md §5, exports.md)."""
-    clearing, account = _bank_account(clearing, account)
+    clearing, account = bank_account(clearing, account)
     if iban is None:
         return clearing, account, None
-    return clearing, account, validated("bank_iban", ids.parse_salary_iban, iban)
+    return clearing, account, salary_iban(iban)
+
+
+def salary_iban(iban: str) -> str:
+    """The normalised Swedish IBAN salary may be paid to; another is a 422 on ``bank_iban``."""
+    return validated("bank_iban", ids.parse_salary_iban, iban)

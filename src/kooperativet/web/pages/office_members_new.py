@@ -3,13 +3,17 @@ the API does) and her login: by default an invitation e-mailed to her to choose 
 ``POST /members/invitations`` does, docs/accounts.md), else a login with an initial password made in the same
 form, or one chosen among the logins that have no member record.
 
-Every error is found in one go (the schema's, the new login's, the record's rules) and shown by its field;
-the request's transaction rolls back, so a refused form saves neither the login nor the record.
+Every mistake is said in one go, each by its field: what the schemas refuse (a name left empty, a date that is
+no date), and what the record's rules refuse (a wrong check digit, half a bank account, a taken e-mail), the
+rules run on every value the schemas read (``service.new_member_refusals``) rather than only once the whole
+form has passed them, so that a form with four mistakes needs one correction, not four. What was typed is
+shown again, the password excepted. The request's transaction rolls back, so a refused form saves neither
+the login nor the record.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -26,7 +30,7 @@ from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
 from kooperativet.auth.schemas import UserCreate
 from kooperativet.errors import DomainError
 from kooperativet.parties import service
-from kooperativet.parties.schemas import MemberCreate
+from kooperativet.parties.schemas import MemberCreate, TaxSettingCreate
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, Posted, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
@@ -102,13 +106,20 @@ def new_member_form(request: Request, user: Office, session: DbSession, today: T
 
 @router.post("/office/members/new", dependencies=[CheckedForm])
 def register_member(
-    request: Request, user: Office, session: DbSession, form: Posted, settings: AppSettings, now: Now
+    request: Request,
+    user: Office,
+    session: DbSession,
+    form: Posted,
+    settings: AppSettings,
+    now: Now,
+    today: Today,
 ) -> Response:
     values = _typed(form)
     logins = logins_without_member(session)  # read before any change: a refused flush ends the transaction
     errors: dict[str, str] = {}
     data = _record(request, values, errors)
-    new_login = _new_login(request, values, errors, logins=logins)
+    new_login = _new_login(request, session, values, errors, logins=logins)
+    _check_rules(request, session, values, errors, today=today)
     if data is not None and not errors:
         member_id = _register(
             request,
@@ -136,15 +147,9 @@ def _typed(form: FormData) -> dict[str, str]:
 
 def _record(request: Request, values: dict[str, str], errors: dict[str, str]) -> MemberCreate | None:
     """The API's schema from the form; its errors by their fields."""
-    language = request_language(request)
-    tax: dict[str, object] = {"valid_from": values["joined_on"] or None, "mode": values["tax_mode"]}
-    if values["tax_mode"] == "flat":
-        tax["percent"] = decimal_text(values["tax_percent"], language) or None
-    else:
-        tax["table_number"] = values["tax_table_number"] or None
-        tax["table_column"] = values["tax_table_column"] or None
+    tax = {"valid_from": values["joined_on"] or None, **_tax(request, values)}
     record = {name: values[name] for name in RECORD if values[name]}  # empty is left out: "fill in"
-    record["country"] = values["country"].upper() or "SE"
+    record["country"] = _country(values)
     try:
         return MemberCreate.model_validate({**record, "tax": tax})
     except ValidationError as exc:
@@ -154,8 +159,67 @@ def _record(request: Request, values: dict[str, str], errors: dict[str, str]) ->
         return None
 
 
+def _tax(request: Request, values: dict[str, str]) -> dict[str, object]:
+    """The tax setting's fields as typed, without its date (the day of joining)."""
+    if values["tax_mode"] != "flat":
+        return {
+            "mode": values["tax_mode"],
+            "table_number": values["tax_table_number"] or None,
+            "table_column": values["tax_table_column"] or None,
+        }
+    return {"mode": "flat", "percent": decimal_text(values["tax_percent"], request_language(request)) or None}
+
+
+def _country(values: dict[str, str]) -> str:
+    return values["country"].upper() or "SE"
+
+
+def _check_rules(
+    request: Request, session: Session, values: dict[str, str], errors: dict[str, str], *, today: date
+) -> None:
+    """The record's rules on every value the schema read, each refusal by its field: the rules are run
+    whether or not other fields were refused, so that every mistake is said at once."""
+
+    def read(name: str) -> str | None:
+        return None if name in errors else values[name] or None
+
+    joined_on = None if "joined_on" in errors else _day(values["joined_on"])
+    try:
+        # The tax setting's rules (its mode and what the mode needs) do not read its date: when the day of
+        # joining is missing or refused, today stands in, so that the rules are still checked.
+        tax = TaxSettingCreate.model_validate({"valid_from": joined_on or today, **_tax(request, values)})
+    except ValidationError:
+        tax = None  # the schema has said what is wrong with it
+    refusals = service.new_member_refusals(
+        session,
+        personal_identity_number=read("personal_identity_number"),
+        joined_on=joined_on,
+        country=None if "country" in errors else _country(values),
+        postal_code=read("postal_code"),
+        bank_clearing_number=read("bank_clearing_number"),
+        bank_account_number=read("bank_account_number"),
+        bank_iban=read("bank_iban"),
+        tax=tax,
+    )
+    for exc in refusals:
+        field = TAX_FIELDS.get(str(exc.extra.get("field")), str(exc.extra.get("field") or "form"))
+        errors.setdefault(field if field in values else "form", _refusal(request, exc))
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _new_login(
-    request: Request, values: dict[str, str], errors: dict[str, str], *, logins: list[User]
+    request: Request,
+    session: Session,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    logins: list[User],
 ) -> UserCreate | None:
     """The login to create with the record, when the form asks for one; the chosen one is checked here."""
     if values["login"] == "existing":
@@ -164,6 +228,11 @@ def _new_login(
         return None
     if values["login"] in ("new", "invite") and not values["email"]:
         errors.setdefault("email", gettext(request, LOGIN_NEEDS_EMAIL))
+    elif values["login"] in ("new", "invite"):
+        try:
+            users.refuse_taken_email(session, values["email"])
+        except DomainError as exc:
+            errors.setdefault("email", _refusal(request, exc))
     if values["login"] != "new":
         return None
     full_name = f"{values['first_name']} {values['last_name']}".strip() or "-"
