@@ -117,6 +117,8 @@ def test_the_demo_invoices_show_the_buyer_reference_six_per_cent_and_reverse_cha
     credit = etree.fromstring((out / "credit_notes" / "2026-0004.xml").read_bytes())
     reference = "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"
     assert credit.findtext(reference, namespaces=NS) == "2026-0002"
+    # The concert's fixed price is credited as a fixed price, not as "1 st".
+    assert [unit.get("unitCode") for unit in credit.iterfind(".//cbc:CreditedQuantity", NS)] == ["LS"]
 
 
 def test_the_demo_payments_leave_one_invoice_paid_one_partly_paid_and_one_bank_entry_unmatched(demo) -> None:

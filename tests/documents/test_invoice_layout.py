@@ -70,10 +70,13 @@ CONTINUED = {
     (DocumentKind.INVOICE, "sv"): ("Faktura 2026-0042 · Fakturadatum 2026-11-24", "Sida {n} av {m}"),
     (DocumentKind.INVOICE, "en"): ("Invoice 2026-0042 · Invoice date 2026-11-24", "Page {n} of {m}"),
     (DocumentKind.CREDIT_NOTE, "sv"): (
-        "Kreditfaktura 2026-0043 · Fakturadatum 2026-11-24",
+        "Kreditfaktura 2026-0043 · Kreditfakturadatum 2026-11-24 · Krediterar faktura 2026-0042",
         "Sida {n} av {m}",
     ),
-    (DocumentKind.CREDIT_NOTE, "en"): ("Credit note 2026-0043 · Invoice date 2026-11-24", "Page {n} of {m}"),
+    (DocumentKind.CREDIT_NOTE, "en"): (
+        "Credit note 2026-0043 · Credit note date 2026-11-24 · Credits invoice 2026-0042",
+        "Page {n} of {m}",
+    ),
 }
 
 

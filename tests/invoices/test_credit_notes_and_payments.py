@@ -114,6 +114,35 @@ def test_a_partial_credit_by_quantity_and_by_amount_reduces_what_is_due(api, iss
     assert get(api, treasurer, original["id"])["status"] == "credited"
 
 
+def test_a_credit_note_carries_the_unit_of_the_fixed_price_it_credits_and_says_its_own_date(
+    api, issued, treasurer
+) -> None:
+    """The demo's credit note said "1 st" under an invoice line of "1 fast pris", and "Fakturadatum" for its
+    own date: a credit of an amount is a lump sum like the fixed price it comes off, and a kreditfaktura is
+    dated as one and names the invoice it credits."""
+    original = issued(("Konsertframträdande", "1", "LS", "9500.00", VatCategory.STANDARD, "6"))
+    line_id = original["lines"][0]["id"]
+
+    response = credit(
+        api, treasurer, original["id"], parts=[{"invoice_line_id": line_id, "amount": "1500.00"}]
+    )
+
+    assert response.status_code == 201, response.text
+    note = response.json()
+    assert [(line["quantity"], line["unit"], line["amount"]) for line in note["lines"]] == [
+        ("1.000", "LS", "1500.00")
+    ]
+    text_ = pdf_text(api.get(f"/api/v1/invoices/{note['id']}/pdf", headers=treasurer.headers).content)
+    assert "Konsertframträdande 1 fast pris 1 500,00 6 % 1 500,00" in text_, text_
+    assert "Kreditfakturadatum" in text_
+    assert "Fakturadatum" not in text_.replace("Kreditfakturadatum", "")
+    assert f"Krediterar faktura {original['number']} daterad" in text_
+    ubl = api.get(f"/api/v1/invoices/{note['id']}/ubl", headers=treasurer.headers).content
+    assert validate_ubl(ubl, xsd_dir=XSD_DIR) == []
+    assert b'unitCode="LS"' in ubl
+    assert f"<cbc:ID>{original['number']}</cbc:ID>".encode() in ubl  # BillingReference
+
+
 def test_a_credit_note_is_not_credited_and_lines_of_other_invoices_are_refused(
     api, issued, treasurer
 ) -> None:

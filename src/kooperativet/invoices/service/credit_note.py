@@ -39,7 +39,7 @@ from kooperativet.invoices.numbering import take_number
 from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart
 from kooperativet.invoices.service.read import refuse_own_invoice
 from kooperativet.invoices.service.settlement import settle
-from kooperativet.invoices.service.store import PIECE, DraftLine, store_issued
+from kooperativet.invoices.service.store import LUMP_SUM, DraftLine, store_issued
 from kooperativet.invoices.snapshot import (
     DocumentKind,
     InvoiceSnapshot,
@@ -442,8 +442,12 @@ def _credit_by_quantity(line: InvoiceLineRecord, quantity: Decimal) -> DraftLine
 
 
 def _credit_by_amount(line: InvoiceLineRecord, amount: Decimal) -> DraftLine:
+    # An amount credited is one lump sum (UN/ECE Rec. 20 ``LS``, "fast pris"): the credit of an amount off a
+    # fixed price carries the line's own unit, and one off hours or pieces does not claim that one hour or
+    # one piece cost the amount. Until 2026-12-05 it was one piece (``C62``, "1 st"), even under a line of
+    # "fast pris".
     return DraftLine(
-        line=_line_of(line, quantity=Decimal("1"), unit=PIECE, unit_price=amount),
+        line=_line_of(line, quantity=Decimal("1"), unit=LUMP_SUM, unit_price=amount),
         is_expense=line.is_expense,
         credits_line_id=line.id,
     )

@@ -29,8 +29,10 @@ from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceLineRecord
 from kooperativet.invoices.numbering import InvoiceNumber
 from kooperativet.invoices.snapshot import IssuedSnapshot, snapshot_to_json
 
-#: Re-invoiced expenses are one piece each (UN/ECE Rec 20 ``C62``), as are credits of an amount.
+#: Re-invoiced expenses are one piece each (UN/ECE Rec 20 ``C62``).
 PIECE: Final = "C62"
+#: A credit of an amount is one lump sum (UN/ECE Rec 20 ``LS``, printed "fast pris").
+LUMP_SUM: Final = "LS"
 
 
 @dataclass(frozen=True, slots=True)
