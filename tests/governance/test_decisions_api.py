@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
 from kooperativet.audit.service import verify
-from kooperativet.governance.models import BoardAssignment, BoardRole
+from kooperativet.governance.models import BoardAssignment, BoardRole, Meeting
 from kooperativet.parameters.service import seed_defaults, value_in_force
 from kooperativet.payroll.calculation import TaxSetting, calculate_payout
 from kooperativet.payroll.parameters import payroll_parameters_on
@@ -128,7 +128,10 @@ def test_an_adopted_decision_sets_the_fee_from_its_date_and_payroll_reads_it(
     assert closed["parameter_value_id"] is not None
     decided = value_in_force(session, key="fee_rate", on=date(2027, 1, 1))
     assert decided.as_decimal() == Decimal("0.055")
-    assert decided.decision_reference == f"meeting {meeting_id} item 1, vote {vote['id']}"
+    meeting = session.get_one(Meeting, meeting_id)  # named as the minutes name it, in Swedish
+    assert decided.decision_reference == (
+        f"{meeting.title} ({meeting.held_on.isoformat()}), § 1, omröstning nr {vote['id']}"
+    )
     assert value_in_force(session, key="fee_rate", on=date(2026, 12, 31)).as_decimal() == Decimal("0.06")
 
     # Payroll takes the decided fee from its date on: the same 20 000.00 paid before and after.

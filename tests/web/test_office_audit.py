@@ -169,6 +169,54 @@ def test_entries_are_named_in_swedish_with_their_payload_as_a_list(browser_clien
     assert '{"' not in html  # no raw JSON
 
 
+def test_a_parameter_is_named_and_its_value_written_as_the_parameter_pages_write_them(
+    browser_client, session, auditor
+) -> None:
+    """Not "Parameter fee_rate, Värde 0.055": the parameter's Swedish name, the rate as a percent, an amount
+    in kronor, the day as a day, and a decision reference in Swedish (one a decision wrote in English before
+    said in the page's words; one a person typed as typed)."""
+    fee = appended(
+        session,
+        "parameter_value_added",
+        parameter_value_id=33,
+        key="fee_rate",
+        valid_from="2027-01-01",
+        value="0.055",
+        source="the board, per capsulam: Sänks avgiften?",
+        decision_reference="meeting 1 item 3, vote 2",
+        by_user_id=3,
+    )
+    threshold = appended(
+        session,
+        "parameter_value_added",
+        key="employer_contribution_threshold",
+        valid_from="2027-01-01",
+        value="1000.00",
+        source="Skatteverket 2027",
+        decision_reference="Årsmötet 2026-05-20, § 12",
+    )
+    appended(session, "parameter_value_added", key="pay_on", value="invoice", decision_reference=None)
+    html = browser_client.get(PAGE).text
+    assert f"Nr {fee.id}: Parametervärde tillagt" in html
+    assert "<dt>Parameter</dt>\n  <dd>Kooperativets avgift</dd>" in html
+    assert "<dt>Värde</dt>\n  <dd>5,5\xa0%</dd>" in html
+    assert (
+        '<dt>Gäller från</dt>\n  <dd><time class="nowrap" datetime="2027-01-01">2027-01-01</time></dd>'
+        in html
+    )
+    assert "<dd>möte 1, punkt 3, omröstning nr 2</dd>" in html
+    assert "<dd>Styrelsen per capsulam: Sänks avgiften?</dd>" in html
+    assert f"Nr {threshold.id}: Parametervärde tillagt" in html
+    assert "<dd>Gräns för arbetsgivaravgifter</dd>" in html
+    assert "<dd>1\xa0000,00\xa0kr</dd>" in html
+    assert "<dd>Årsmötet 2026-05-20, § 12</dd>" in html  # as the person typed it
+    assert "<dd>när fakturan är utfärdad</dd>" in html  # a choice in words
+    for key in ("fee_rate", "employer_contribution_threshold", "0.055", "pay_on", "vote 2"):
+        assert key not in html, key
+    english = browser_client.get(PAGE, cookies={"kooperativet_language": "en"}).text
+    assert "<dd>The cooperative&#39;s fee</dd>" in english or "<dd>The cooperative's fee</dd>" in english
+
+
 def test_the_kind_filter_is_a_select_of_swedish_names(browser_client, session, auditor) -> None:
     opened = appended(session, "vote_opened", vote_id=1)
     cast = appended(session, "vote_cast", vote_id=1, member_id=2, cast_by_member_id=2, choice="yes")

@@ -4,14 +4,16 @@ sources in Swedish, and no box to add a value for those who may not."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 
 from kooperativet.auth.models import Role
 from kooperativet.parameters.catalog import CATALOG
+from kooperativet.parameters.service import add_value
 from kooperativet.web.i18n import translations
-from kooperativet.web.pages.office_parameters import NAMES
+from kooperativet.web.parameter_words import NAMES
 from tests.payroll.conftest import payroll_ready
 from tests.web.conftest import sign_in
 
@@ -90,3 +92,34 @@ def test_the_auditor_sees_neither_the_box_nor_the_line_and_the_admin_sees_the_fo
     admin = _office(browser_client, make_user, Role.admin).get("/office/parameters/reminder_fee").text
     assert "Lägg till ett värde från ett datum" in admin
     assert "Bara en administratör" not in admin
+
+
+def test_a_decision_reference_written_in_english_before_is_shown_in_words(
+    browser_client: TestClient, session, make_user, payroll_ready
+) -> None:
+    """Decisions wrote their reference in English until 2026-12-05 ("meeting 1 item 3, vote 2"); the rows
+    keep it, and the page says it in Swedish. One a person typed is shown as typed."""
+    add_value(
+        session,
+        key="fee_rate",
+        valid_from=date(2027, 1, 1),
+        value="0.055",
+        source="the board, per capsulam: Sänks avgiften?",
+        decision_reference="per capsulam decision, vote 4",
+        created_by_id=None,
+    )
+    add_value(
+        session,
+        key="fee_rate",
+        valid_from=date(2028, 1, 1),
+        value="0.05",
+        source="Årsmötet 2027",
+        decision_reference="Årsmötet 2027-05-20, § 12",
+        created_by_id=None,
+    )
+    page = _office(browser_client, make_user).get("/office/parameters/fee_rate").text
+    assert "styrelsens beslut per capsulam, omröstning nr 4" in page
+    assert "Styrelsen per capsulam: Sänks avgiften?" in page
+    assert "Årsmötet 2027-05-20, § 12" in page
+    assert "vote 4" not in page
+    assert "the board" not in page

@@ -368,10 +368,16 @@ def _close_secret(
 
 
 def decision_reference(vote: Vote, meeting: Meeting | None, item: AgendaItem | None) -> str:
+    """Where the decision was taken, in Swedish like the cooperative's other records (and like a reference
+    an admin types on the parameter page, "Årsmötet 2026-05-20, § 12"): the parameter pages and the event log
+    show it as stored, and the log never changes. The meeting by its title and day, the item by its § in
+    the minutes (by its place on the agenda if it was never taken up), the vote by its number."""
     if meeting is None:
-        return f"per capsulam decision, vote {vote.id}"
-    where = f" item {item.position}" if item is not None else ""
-    return f"meeting {meeting.id}{where}, vote {vote.id}"
+        return f"Styrelsens beslut per capsulam, omröstning nr {vote.id}"
+    parts = [f"{meeting.title[:120]} ({meeting.held_on.isoformat()})"]
+    if item is not None:
+        parts.append(f"§ {item.held_as}" if item.held_as is not None else f"punkt {item.position}")
+    return ", ".join([*parts, f"omröstning nr {vote.id}"])
 
 
 def _set_parameter(session: Session, *, vote: Vote, meeting: Meeting | None, actor: User) -> None:
@@ -380,7 +386,7 @@ def _set_parameter(session: Session, *, vote: Vote, meeting: Meeting | None, act
     assert vote.parameter_value is not None
     assert vote.parameter_valid_from is not None
     item = session.get(AgendaItem, vote.agenda_item_id) if vote.agenda_item_id is not None else None
-    where = meeting.title if meeting is not None else "the board, per capsulam"
+    where = meeting.title if meeting is not None else "Styrelsen per capsulam"
     row = parameters.add_value(
         session,
         key=vote.parameter_key,

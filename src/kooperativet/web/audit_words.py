@@ -169,6 +169,20 @@ FIELDS: Final = {
     "without_vote": N_("Without a vote"),
 }
 
+#: Fields that hold a day as a string (``"2026-11-25"``): shown as every page shows a day.
+DAYS: Final = frozenset(
+    {
+        "called_for",
+        "day",
+        "held_on",
+        "noticed_on",
+        "opened_on",
+        "paid_on",
+        "pay_date",
+        "retained_until",
+        "valid_from",
+    }
+)
 #: Fields that hold an amount as a string (``"1250.00"``): shown the Swedish way (``1 250,00``).
 AMOUNTS: Final = frozenset({"amount", "payable", "gross_salary", "tax", "employer_contributions", "net_pay"})
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -26,11 +26,13 @@ from kooperativet.audit.models import AuditEvent
 from kooperativet.audit.service import Anchor
 from kooperativet.db import clock_of
 from kooperativet.errors import DomainError
-from kooperativet.web.audit_words import AMOUNTS, FIELDS, KINDS, VALUES
+from kooperativet.parameters.catalog import CATALOG
+from kooperativet.web import parameter_words
+from kooperativet.web.audit_words import AMOUNTS, DAYS, FIELDS, KINDS, VALUES
 from kooperativet.web.forms import PageRoute
-from kooperativet.web.i18n import N_
+from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_billing.common import OfficeReader, paging
-from kooperativet.web.templating import gettext, render
+from kooperativet.web.templating import day_markup, gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -85,7 +87,7 @@ def audit_log(
     context = {
         "check": check,
         "anchor": reading.anchor_text(parsed),
-        "rows": [(event, json.loads(event.payload)) for event in rows],
+        "rows": [(event, _readable(request, event.kind, json.loads(event.payload))) for event in rows],
         "paging": paging(window, total),
         "values": values,
         "errors": errors,
@@ -97,6 +99,39 @@ def audit_log(
         "query": _query(values),
     }
     return render(request, "office_audit/list.html", context, status=422 if errors else 200)
+
+
+def _readable(request: Request, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload in the words its reader uses: a day as every page writes one, and a parameter as the
+    parameter pages name it, with its value as they write it (``5,5 %``, not ``0.055``) and an old English
+    decision reference in words. The log itself keeps the keys and values as they were written."""
+    shown = {
+        name: _day_or_as_is(request, value) if name in DAYS else value for name, value in payload.items()
+    }
+    if kind != "parameter_value_added":
+        return shown
+    key = str(payload.get("key"))
+    if key in parameter_words.NAMES:
+        shown["key"] = gettext(request, parameter_words.NAMES[key][0])
+    spec = CATALOG.get(key)  # a parameter no longer in the catalogue keeps its value as it was written
+    if spec is not None and isinstance(payload.get("value"), str):
+        shown["value"] = parameter_words.shown(request, spec.kind, payload["value"])
+    if isinstance(payload.get("source"), str):
+        shown["source"] = parameter_words.source(request, payload["source"])
+    if isinstance(payload.get("decision_reference"), str):
+        shown["decision_reference"] = parameter_words.decision_reference(
+            request, payload["decision_reference"]
+        )
+    return shown
+
+
+def _day_or_as_is(request: Request, value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    try:
+        return day_markup(date.fromisoformat(value), request_language(request))
+    except ValueError:
+        return value
 
 
 def _check(session: Session, anchor: Anchor | None) -> ChainCheck:
