@@ -72,6 +72,7 @@ def test_an_invitation_makes_the_member_her_login_and_a_link_and_mails_it(
     [message] = mailbox.to(EMAIL)
     assert message["Subject"] == "Välkommen till Interim kultur ekonomisk förening – välj ditt lösenord"
     assert "Länken gäller i 72 timmar" in plain_text(message)
+    assert plain_text(message).startswith("Hej Siv!")  # her first name, not "Hej Siv Nyberg!"
     assert "Välj ditt lösenord" in html_text(message)
     token = token_in(message)
     assert token not in str(link.token_hash)

@@ -44,11 +44,23 @@ def test_a_reset_link_arrives_and_sets_a_new_password(
     [message] = mailbox.to(EMAIL)
     assert message["Subject"] == "Nytt lösenord för Interim kultur ekonomisk förening"
     assert "Länken gäller i 60 minuter" in plain_text(message)
+    assert plain_text(message).startswith("Hej Mia!")  # her member record's first name
     [link] = session.scalars(select(AccountLink))
     assert (link.purpose, link.expires_at - link.created_at) == ("reset", timedelta(hours=1))
     assert complete(api, token_in(message)).status_code == 204
     assert login(api, NEW_PASSWORD).status_code == 200
     assert login(api, PASSWORD).status_code == 401
+
+
+def test_a_login_no_member_record_is_linked_to_is_greeted_by_the_first_word_of_its_name(
+    api: TestClient, make_user, session: Session, mailbox: Mailbox
+) -> None:
+    office = make_user(Role.treasurer, email=EMAIL)
+    office.user.full_name = "Karin Kassör"
+    session.flush()
+    assert ask(api).status_code == 202
+    [message] = mailbox.to(EMAIL)
+    assert plain_text(message).startswith("Hej Karin!")
 
 
 def test_an_unknown_address_gets_the_same_answer_and_nothing_is_sent(

@@ -105,6 +105,9 @@ def test_a_time_changed_after_the_notice_is_queued_to_each_member_the_notice_wen
     members = session.scalars(select(Member).where(Member.id.in_(assembly.ids()))).all()
     assert {m.to_addresses[0] for m in mails} == {recipient(m.full_name, m.email or "") for m in members}
     assert all(m.state == MailState.queued and m.sent_at is None for m in mails)
+    # Each is greeted by her first name, as every other e-mail greets a member; the header has her full name.
+    greetings = {recipient(m.full_name, m.email or ""): f"Hej {m.first_name}!" for m in members}
+    assert all(m.text_body.startswith(greetings[m.to_addresses[0]]) for m in mails)
     jobs = session.scalars(select(Job.key).where(Job.key.in_([f"mail:{m.id}" for m in mails]))).all()
     assert sorted(jobs) == sorted(f"mail:{m.id}" for m in mails)
     for mail in mails:

@@ -21,17 +21,22 @@ def _submitted(api: TestClient, member, client_record) -> dict:
 
 
 def test_the_treasurers_hear_of_a_submitted_commission(
-    api: TestClient, mailbox: Mailbox, make_member, make_user, cooperative, client_record
+    api: TestClient, session: Session, mailbox: Mailbox, make_member, make_user, cooperative, client_record
 ) -> None:
-    first, second, mia = make_user(Role.treasurer), make_user(Role.treasurer), make_member()
+    first, second, mia = make_user(Role.treasurer), make_member(Role.treasurer), make_member()
+    first.user.full_name = "Karin Kassör"  # a login no member record is linked to
+    second.member.first_name = "Tove"  # a treasurer who is a member too
+    session.flush()
 
     submitted = _submitted(api, mia, client_record)
 
-    for treasurer in (first, second):
+    for treasurer, greeting in ((first, "Hej Karin!"), (second, "Hej Tove!")):
         [message] = mailbox.to(treasurer.user.email)
         name = mia.member.full_name
         assert message["Subject"] == f"Uppdrag att besluta: Skrivarverkstad för unga ({name})"
         text = text_of(message).replace("\r\n", "\n")  # as sent, lines end in CRLF
+        # Greeted by the first name, as the members are ("Hej Alva!"), never "Hej Karin Kassör!".
+        assert text.startswith(f"{greeting}\n"), text
         assert f"{name} har lämnat in uppdraget" in text
         assert "Malmö stad (5 oktober 2026 – 9 oktober 2026)" in text
         link = f"{SITE}/office/inbox/{submitted['id']}"

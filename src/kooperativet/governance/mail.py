@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from kooperativet.config import Settings
 from kooperativet.governance import statute_readings
 from kooperativet.governance.models import Meeting
-from kooperativet.mail import Message, queue_many, recipient
+from kooperativet.mail import Message, greeting_name, queue_many, recipient
 from kooperativet.mail.addresses import domain_of
 from kooperativet.parties.models import Cooperative, Member
 
@@ -85,7 +85,7 @@ def _queue(
                 language=member.language,
                 context={
                     "cooperative": cooperative or "",
-                    "name": member.full_name,
+                    "name": greeting_name(first_name=member.first_name, full_name=member.full_name),
                     "title": meeting.title,
                     "held_on": meeting.held_on,
                     "starts_at": meeting.starts_at,

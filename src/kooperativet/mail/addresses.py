@@ -19,6 +19,19 @@ def recipient(name: str | None, address: str) -> str:
     return str(_address(name, address))
 
 
+def greeting_name(*, first_name: str | None, full_name: str | None) -> str:
+    """The name an e-mail greets its reader by: her first name ("Hej Alva!"), as Swedish e-mail to a
+    colleague does, the same in every message. A member's record has it; a login that no member record is
+    linked to (a treasurer, an admin) has only the name it was created with, whose first word is taken
+    ("Karin Kassör" → "Karin"). Until 2026-12-05 such a login was greeted by its whole name ("Hej Karin
+    Kassör!") beside members greeted by their first ("Hej Alva!"), and the meeting e-mails greeted members by
+    their whole name too."""
+    if first_name and first_name.strip():
+        return first_name.strip()
+    words = (full_name or "").split()
+    return words[0] if words else ""
+
+
 def header_addresses(stored: list[str]) -> tuple[Address, ...]:
     """The stored recipients as header objects (name and address)."""
     return tuple(_address(name, address) for name, address in getaddresses(stored))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from kooperativet.auth.models import Role, User, UserRole
+from kooperativet.mail import greeting_name
 from kooperativet.parties.models import Member
 
 DEFAULT_LANGUAGE = "sv"
@@ -21,6 +22,7 @@ class Recipient:
     user_id: int | None
     email: str
     language: str
+    #: The name the message greets her by (``mail.greeting_name``): her first name.
     name: str
     #: Her member record, when she has one: the message records it, so the purge finds it (``mail.Message``).
     member_id: int | None = None
@@ -34,7 +36,7 @@ def _member_recipient(member: Member, login_email: str | None) -> Recipient | No
         user_id=member.user_id,
         email=email,
         language=str(member.language or DEFAULT_LANGUAGE),
-        name=member.first_name,
+        name=greeting_name(first_name=member.first_name, full_name=member.full_name),
         member_id=member.id,
     )
 
@@ -76,7 +78,7 @@ def treasurer_recipients(session: Session) -> list[Recipient]:
             user_id=user_id,
             email=email,
             language=str(language or DEFAULT_LANGUAGE),
-            name=first_name or full_name,
+            name=greeting_name(first_name=first_name, full_name=full_name),
             member_id=member_id,
         )
         for user_id, email, full_name, language, first_name, member_id in rows

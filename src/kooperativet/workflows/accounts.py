@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from kooperativet.api.dependencies import SWEDEN
 from kooperativet.audit.service import append_event
 from kooperativet.auth.account_links import UsedLink, use_link
+from kooperativet.auth.models import User
 from kooperativet.config import Settings
+from kooperativet.mail import greeting_name
 from kooperativet.parties.models import Cooperative, Language, Member
 
 SET_PASSWORD_PATH = "/password/set"  # noqa: S105 - a page's path, not a password
@@ -34,14 +36,20 @@ class LoginOwner:
 
     member_id: int | None
     language: str
+    #: What the e-mail greets her by (``mail.greeting_name``): her record's first name, else the login's.
+    greeting: str
 
 
-def login_owner(session: Session, *, user_id: int) -> LoginOwner:
+def login_owner(session: Session, *, user: User) -> LoginOwner:
     """The member record linked to the login, in one query."""
-    row = session.execute(select(Member.id, Member.language).where(Member.user_id == user_id)).first()
+    row = session.execute(
+        select(Member.id, Member.language, Member.first_name).where(Member.user_id == user.id)
+    ).first()
     if row is None:
-        return LoginOwner(member_id=None, language=str(Language.sv))
-    return LoginOwner(member_id=row.id, language=str(row.language or Language.sv))
+        greeting = greeting_name(first_name=None, full_name=user.full_name)
+        return LoginOwner(member_id=None, language=str(Language.sv), greeting=greeting)
+    greeting = greeting_name(first_name=row.first_name, full_name=user.full_name)
+    return LoginOwner(member_id=row.id, language=str(row.language or Language.sv), greeting=greeting)
 
 
 def cooperative_name(session: Session, settings: Settings) -> str:

@@ -63,7 +63,7 @@ def send_invitation(
         raise Conflict("this login is disabled; enable it before inviting", code="account_disabled")
     lifetime = timedelta(hours=settings.invitation_valid_hours)
     issued = issue_link(session, user=user, purpose=LinkPurpose.invite, now=now, lifetime=lifetime)
-    owner = login_owner(session, user_id=user.id)
+    owner = login_owner(session, user=user)
     language = owner.language
     queue_mail(
         session,
@@ -71,7 +71,7 @@ def send_invitation(
         template=INVITATION_TEMPLATE,
         language=language,
         context={
-            "name": user.full_name,
+            "name": owner.greeting,
             "email": user.email,
             "cooperative": cooperative_name(session, settings),
             "link": link_url(settings, issued.token),

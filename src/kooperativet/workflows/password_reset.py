@@ -46,7 +46,7 @@ def send_reset_link(context: JobContext, payload: Mapping[str, Any]) -> None:
         now = clock_of(session)
         lifetime = timedelta(minutes=settings.password_reset_valid_minutes)
         issued = issue_link(session, user=user, purpose=LinkPurpose.reset, now=now, lifetime=lifetime)
-        owner = login_owner(session, user_id=user.id)
+        owner = login_owner(session, user=user)
         language = owner.language
         queue_mail(
             session,
@@ -54,7 +54,7 @@ def send_reset_link(context: JobContext, payload: Mapping[str, Any]) -> None:
             template=RESET_TEMPLATE,
             language=language,
             context={
-                "name": user.full_name,
+                "name": owner.greeting,
                 "cooperative": cooperative_name(session, settings),
                 "link": link_url(settings, issued.token),
                 "valid_until": valid_until(issued.link.expires_at, language),
