@@ -45,9 +45,10 @@ def invoice(*lines: entries.InvoiceLineAmount, payable: str, credit: bool = Fals
         ((line(VatCategory.STANDARD, "6", "9500.00"),), "10070.00",
          {"1510": "10070.00", "3043": "-9500.00", "2631": "-570.00"}),
         ((line(VatCategory.EXEMPT, "0", "500.00"),), "500.00", {"1510": "500.00", "3044": "-500.00"}),
-        ((line(VatCategory.OUTSIDE_SCOPE, "0", "800.00"),), "800.00", {"1510": "800.00", "3045": "-800.00"}),
+        # Services abroad on BAS 2025's accounts: 3305 outside the EU, 3308 to another EU country (AE).
+        ((line(VatCategory.OUTSIDE_SCOPE, "0", "800.00"),), "800.00", {"1510": "800.00", "3305": "-800.00"}),
         ((line(VatCategory.REVERSE_CHARGE, "0", "13200.00"),), "13200.00",
-         {"1510": "13200.00", "3046": "-13200.00"}),
+         {"1510": "13200.00", "3308": "-13200.00"}),
         ((line(VatCategory.STANDARD, "25", "100.00"), line(VatCategory.STANDARD, "6", "100.00")), "231.00",
          {"1510": "231.00", "3041": "-100.00", "2611": "-25.00", "3043": "-100.00", "2631": "-6.00"}),
     ],
@@ -80,7 +81,9 @@ def test_a_payment_moves_the_receivable_to_the_bank() -> None:
     }
 
 
-def test_a_payroll_run_books_costs_liabilities_net_pay_and_the_residue() -> None:
+def test_a_payroll_run_books_costs_liabilities_and_net_pay_and_leaves_the_residue_on_the_sale() -> None:
+    """R (0,01 here) is the cooperative's, like its fee, and already on the sales account the invoice
+    credited: the run books no 3041 and no 3740 (until 2026-12-05 it moved R from 3041 to 3740)."""
     run = entries.PayrollRunSnapshot(
         run_id=1,
         pay_date=DAY,
@@ -94,9 +97,18 @@ def test_a_payroll_run_books_costs_liabilities_net_pay_and_the_residue() -> None
     assert rows(voucher) == {
         "7210": Decimal("12772.57"), "7285": Decimal("1532.71"), "7510": Decimal("4494.72"),
         "2710": Decimal("-4291.00"), "2731": Decimal("-4494.72"), "1930": Decimal("-10014.28"),
-        "3041": Decimal("0.01"), "3740": Decimal("-0.01"),
     }  # fmt: skip
     assert voucher.balance == 0
+
+
+def test_the_seeded_map_names_only_accounts_the_vouchers_use_and_each_has_its_bas_name() -> None:
+    """No role without a voucher that books it; each default account named in ``#KONTO`` as BAS names it."""
+    seeded = json.loads(next(d.value for d in DEFAULTS if d.key == "account_map"))
+    assert set(seeded) == set(entries.ACCOUNT_ROLES)
+    assert {seeded["sales_outside_eu"], seeded["sales_eu_reverse_charge"]} == {"3305", "3308"}
+    assert set(seeded.values()) <= set(entries.BAS_ACCOUNT_NAMES)
+    assert entries.BAS_ACCOUNT_NAMES["3308"] == "Försäljning tjänster till annat EU-land"
+    assert entries.BAS_ACCOUNT_NAMES["3305"] == "Försäljning tjänster till land utanför EU"
 
 
 def test_a_payroll_run_books_the_outlays_its_corrections_paid_back_as_leaving_the_bank() -> None:

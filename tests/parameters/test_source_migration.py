@@ -30,6 +30,9 @@ BEFORE = "89a38f91c905"
 SWEDISH = MIGRATION.with_name("2026_12_04_2100-5b7e2d9c4a1f_parameter_sources_in_swedish.py")
 #: The later migration that put the right sections of semesterlagen in the holiday pay's source.
 HOLIDAY_PAY = MIGRATION.with_name("2026_12_05_2100-3c9d1e7b5a20_holiday_pay_source.py")
+#: The later migration that put BAS 2025's 3305 and 3308 in the account map
+#: (tests/parameters/test_account_map_migration.py).
+ACCOUNT_MAP = MIGRATION.with_name("2026_12_05_2300-9d4b7e1c3a52_bas_accounts_for_sales_abroad.py")
 
 
 def load_migration(path: Path = MIGRATION) -> ModuleType:
@@ -66,6 +69,12 @@ def seeded_before_holiday_pay_fix(default: DefaultValue) -> str:
     return fix.OLD if holiday_pay else default.source
 
 
+def seeded_value_before_account_map_fix(default: DefaultValue) -> str:
+    """The value the catalogue seeded for ``default`` before 9d4b7e1c3a52 corrected the account map's."""
+    fix = load_migration(ACCOUNT_MAP)
+    return fix.OLD if (default.key, default.value) == (fix.KEY, fix.NEW) else default.value
+
+
 def old_defaults(migration: ModuleType) -> list[dict[str, object]]:
     """The catalogue's defaults as the earlier versions seeded them: the old source texts."""
     old_source = {(key, day): old for key, day, old, _ in migration.SOURCES}
@@ -73,7 +82,7 @@ def old_defaults(migration: ModuleType) -> list[dict[str, object]]:
     english = {(key, day, new): old for key, day, old, new in load_migration(SWEDISH).SOURCES}
     rows = []
     for default in DEFAULTS:
-        value = default.value
+        value = seeded_value_before_account_map_fix(default)
         if default.key == "employer_contribution_rules":
             rules = json.loads(value)
             for rule in rules:

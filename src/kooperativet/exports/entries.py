@@ -7,10 +7,11 @@ parameter, BAS defaults). Every voucher balances by construction; the SIE writer
   rate; the öresavrundning on the rounding account. A credit note is the same voucher with the signs turned.
 - payment received: Dr bank, Cr receivables.
 - payroll run: Dr salaries (G), Dr holiday pay (H), Dr employer contributions (C); Cr tax withheld (T),
-  Cr contributions payable (C), Cr bank (B − T, the net pay without the expense reimbursements); the
-  residue R that the cooperative keeps (payroll.md) moves from ``residue_source`` to ``residue``. The
-  outlays its correction payouts pay back (E of a correction, which no expense record holds) are booked
-  here too: Dr reimbursed expenses, Cr bank.
+  Cr contributions payable (C), Cr bank (B − T, the net pay without the expense reimbursements). The
+  residue R that the cooperative keeps (payroll.md §1) is not booked: it is part of the sale the invoice
+  credited to its sales account, as the fee is, and stays there. The outlays its correction payouts pay
+  back (E of a correction, which no expense record holds) are booked here too: Dr reimbursed expenses,
+  Cr bank.
 - expense reimbursement: Dr reimbursed expenses (net of VAT), Dr input VAT, Cr bank (the amount paid back).
 """
 
@@ -31,11 +32,12 @@ from kooperativet.exports.formats.sie import Transaction, Voucher
 ACCOUNT_ROLES: Final = (
     "receivables", "bank", "sales_25", "sales_12", "sales_6", "sales_exempt", "sales_outside_eu",
     "sales_eu_reverse_charge", "output_vat_25", "output_vat_12", "output_vat_6", "input_vat", "rounding",
-    "residue", "residue_source", "salaries", "holiday_pay", "employer_contributions", "tax_withheld",
-    "employer_contributions_payable", "reimbursed_expenses",
+    "salaries", "holiday_pay", "employer_contributions", "tax_withheld", "employer_contributions_payable",
+    "reimbursed_expenses",
 )  # fmt: skip
 
-#: Names for ``#KONTO`` of the BAS accounts the defaults use (BAS-kontoplanen).
+#: Names for ``#KONTO`` of the BAS accounts the defaults use (BAS-kontoplanen; 3305 and 3308 as BAS 2025 names
+#: them).
 BAS_ACCOUNT_NAMES: Final[Mapping[str, str]] = {
     "1510": "Kundfordringar",
     "1930": "Företagskonto",
@@ -49,8 +51,8 @@ BAS_ACCOUNT_NAMES: Final[Mapping[str, str]] = {
     "3042": "Försäljning tjänster inom Sverige, 12 % moms",
     "3043": "Försäljning tjänster inom Sverige, 6 % moms",
     "3044": "Försäljning tjänster, momsfri",
-    "3045": "Försäljning tjänster till land utanför EU",
-    "3046": "Försäljning tjänster till annat EU-land, omvänd skattskyldighet",
+    "3305": "Försäljning tjänster till land utanför EU",
+    "3308": "Försäljning tjänster till annat EU-land",
     "3740": "Öres- och kronutjämning",
     "6990": "Övriga externa kostnader",
     "7210": "Löner till tjänstemän",
@@ -129,7 +131,8 @@ class PaymentSnapshot:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PayrollRunSnapshot:
     """The totals of an approved run's payslips (gross G, holiday pay H, contributions C, residue R, tax T,
-    taxable pay B = G + H) and the outlays its correction payouts paid back (``corrections_reimbursed``)."""
+    taxable pay B = G + H) and the outlays its correction payouts paid back (``corrections_reimbursed``).
+    R is not booked (``payroll_run_voucher``)."""
 
     run_id: int
     pay_date: date
@@ -200,6 +203,13 @@ def payroll_run_voucher(run: PayrollRunSnapshot, *, accounts: AccountMap) -> Vou
     correction's outlay is an amount the treasurer typed, with no expense record, receipt or VAT rate. It is
     booked whole on reimbursed expenses, without input VAT, so that every krona the run's payment file sends
     leaves the bank in the books exactly once.
+
+    The residue R is the part of the salary pool no whole öre of pay could take; the cooperative keeps it as
+    it keeps its fee. Both are part of the sale the invoice already credited to its sales account, so nothing
+    moves. Until 2026-12-05 R was moved from 3041 to 3740 (öres- och kronutjämning): it is no rounding of a
+    booked amount (the voucher balances without it), and taking it off 3041 left the 25 % sales below the
+    base the invoices charged VAT on, or, for a sale at 6 %, abroad or exempt, debited a sales account the
+    sale never touched.
     """
     net_salaries = run.gross_salary + run.holiday_pay - run.tax
     rows = [
@@ -211,8 +221,6 @@ def payroll_run_voucher(run: PayrollRunSnapshot, *, accounts: AccountMap) -> Vou
         (accounts["employer_contributions_payable"], -run.employer_contributions),
         (accounts["bank"], -(net_salaries + run.corrections_reimbursed)),
     ]
-    if run.residue:
-        rows += [(accounts["residue_source"], run.residue), (accounts["residue"], -run.residue)]
     return _voucher(run.pay_date, f"Lönekörning {run.run_id} {run.pay_date:%Y-%m}", rows)
 
 

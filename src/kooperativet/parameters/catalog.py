@@ -195,8 +195,11 @@ _CONTRIBUTION_RULES_2026 = [
 ]
 
 # The accounts the SIE export books on (docs/exports.md, "SIE 4"), by role; a cooperative with its own chart
-# changes them by adding a dated value. ``residue_source`` is where the payout residue R (kept by the
-# cooperative, docs/payroll.md §1) is moved from: the sales account the members' work is usually booked on.
+# changes them by adding a dated value. Services sold abroad go on BAS 2025's 3305 (to a country outside the
+# EU) and 3308 (to another EU country); until 2026-12-05 the map said 3045 and 3046, which BAS does not have
+# (3046 was EU-BAS 99's sale to another EU country *with* Swedish VAT), and moved the payout residue R from
+# 3041 to 3740, which took it off the sales the VAT return reports (migration 9d4b7e1c3a52 corrects the
+# seeded value).
 _ACCOUNT_MAP = {
     "receivables": "1510",
     "bank": "1930",
@@ -204,15 +207,13 @@ _ACCOUNT_MAP = {
     "sales_12": "3042",
     "sales_6": "3043",
     "sales_exempt": "3044",
-    "sales_outside_eu": "3045",
-    "sales_eu_reverse_charge": "3046",
+    "sales_outside_eu": "3305",
+    "sales_eu_reverse_charge": "3308",
     "output_vat_25": "2611",
     "output_vat_12": "2621",
     "output_vat_6": "2631",
     "input_vat": "2641",
     "rounding": "3740",
-    "residue": "3740",
-    "residue_source": "3041",
     "salaries": "7210",
     "holiday_pay": "7285",
     "employer_contributions": "7510",
