@@ -31,6 +31,15 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
     assert answer.status_code == 303, answer.text
 
 
+def confirmed(client: TestClient, answer, sentence: str) -> str:
+    """The page an action of the office sent the browser on to, which says ``sentence`` in its status box
+    (``web.notices``): the action's confirmation, not only a changed badge."""
+    assert answer.status_code == 303, answer.text
+    page = client.get(answer.headers["location"]).text
+    assert f'<div class="notice" role="status" id="done">{sentence}</div>' in page
+    return page
+
+
 class StatementCounter:
     """Counts the SQL statements the app runs on the test's connection (list pages must not grow per row)."""
 

@@ -21,7 +21,7 @@ from kooperativet.invoices.schemas import InvoiceIssue
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client
 from kooperativet.parties.service import get_cooperative
-from tests.web.conftest import form_token, sign_in
+from tests.web.conftest import confirmed, form_token, sign_in
 
 DAY = date(2026, 11, 30)
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
@@ -214,7 +214,8 @@ def test_approving_with_the_warnings_confirmed_employs_the_member(
     url = f"/office/inbox/{assignment.id}"
     answer = post(browser_client, f"{url}/approve", {"version": "1", "confirm_warnings": "yes"}, page=url)
     assert answer.status_code == 303
-    assert answer.headers["location"] == url
+    assert answer.headers["location"] == f"{url}?done=approved"
+    confirmed(browser_client, answer, "Uppdraget är godkänt: medlemmen är anställd för perioden.")
     session.refresh(assignment)
     assert assignment.status == AssignmentStatus.approved
     assert assignment.warnings_confirmed
@@ -247,7 +248,7 @@ def test_a_rejection_needs_its_reason_by_the_field(
     session.refresh(assignment)
     assert assignment.status == AssignmentStatus.submitted
     answer = post(browser_client, f"{url}/reject", {"version": "1", "reason": "Fel kund"}, page=url)
-    assert answer.status_code == 303
+    confirmed(browser_client, answer, "Uppdraget är avslaget. Medlemmen får läsa varför.")
     session.refresh(assignment)
     assert (assignment.status, assignment.rejection_reason) == (AssignmentStatus.rejected, "Fel kund")
 
@@ -282,7 +283,8 @@ def test_a_part_of_a_commission_is_invoiced_and_the_rest_stays_to_invoice(
     answer = post(browser_client, "/office/invoices/new", data, page="/office/invoices")
     assert answer.status_code == 303
     invoice = session.scalars(select(Invoice)).one()
-    assert answer.headers["location"] == f"/office/invoices/{invoice.id}"
+    assert answer.headers["location"] == f"/office/invoices/{invoice.id}?done=invoice_issued"
+    confirmed(browser_client, answer, "Fakturan är utfärdad.")
     assert (invoice.net_total, invoice.vat_total, invoice.payable) == (
         Decimal("9000.00"),
         Decimal("2250.00"),
@@ -424,7 +426,7 @@ def test_a_payment_by_hand_shows_its_errors_by_the_fields_and_then_pays_the_invo
         {"amount": "15 000,00", "paid_on": "2026-11-30", "reference": invoice.ocr},
         page=url,
     )
-    assert answer.status_code == 303
+    confirmed(browser_client, answer, "Betalningen är registrerad.")
     session.refresh(invoice)
     assert (invoice.status, invoice.paid_amount) == (InvoiceStatus.paid, Decimal("15000.00"))
     assert "Betald" in browser_client.get(url).text
@@ -516,7 +518,7 @@ def test_an_unmatched_entry_is_assigned_to_an_invoice(
     assert answer.status_code == 422
     assert f'id="e-{entry.id}-invoice_id"' in answer.text
     answer = post(browser_client, url, {"invoice_id": str(invoice.id)}, page="/office/payments")
-    assert answer.status_code == 303
+    confirmed(browser_client, answer, "Bankposten är registrerad som betalning av fakturan.")
     session.refresh(entry)
     session.refresh(invoice)
     assert entry.resolution == "assigned"
@@ -532,7 +534,7 @@ def test_an_entry_marked_not_ours_needs_a_reason(browser_client, session, treasu
     session.refresh(entry)
     assert entry.resolution is None
     answer = post(browser_client, url, {"reason": "Fel mottagare"}, page="/office/payments")
-    assert answer.status_code == 303
+    confirmed(browser_client, answer, "Bankposten är markerad som inte vår.")
     session.refresh(entry)
     assert (entry.resolution, entry.resolution_note) == ("not_ours", "Fel mottagare")
 

@@ -16,7 +16,7 @@ from kooperativet.invoices import service as invoices_service
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart, PaymentCreate
 from kooperativet.invoices.snapshot import snapshot_from_json
-from tests.web.conftest import form_token
+from tests.web.conftest import confirmed, form_token
 from tests.web.test_office_billing import (  # noqa: F401 - fixtures
     DAY,
     NOW,
@@ -150,7 +150,8 @@ def test_the_confirmation_shows_exactly_what_is_issued_and_only_its_button_issue
 
     assert issued.status_code == 303
     note = session.scalars(select(Invoice).where(Invoice.kind == InvoiceKind.credit_note)).one()
-    assert issued.headers["location"] == f"/office/invoices/{note.id}"
+    assert issued.headers["location"] == f"/office/invoices/{note.id}?done=credit_note_issued"
+    confirmed(browser_client, issued, "Kreditfakturan är utfärdad.")
     assert (note.net_total, note.vat_total, note.payable) == (
         Decimal("6000.00"),
         Decimal("1500.00"),

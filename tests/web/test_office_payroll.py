@@ -25,7 +25,7 @@ from kooperativet.payroll.models import DraftPayslip, PayOn, PayrollRun, Payslip
 from kooperativet.web.templating import amount
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE, approved_run, export_day, exporter
 from tests.payroll.conftest import APPROVED_AT, credit_note, invoice_of, paid_assignment, payroll_ready
-from tests.web.conftest import form_token, sign_in
+from tests.web.conftest import confirmed, form_token, sign_in
 
 __all__ = ["approved_run", "export_day", "exporter", "paid_assignment", "payroll_ready"]
 
@@ -107,7 +107,7 @@ def test_a_draft_changed_since_it_was_calculated_says_what_and_is_recalculated_b
     created = client.post(
         "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
     )
-    run_path = created.headers["location"]
+    run_path = created.headers["location"].partition("?")[0]
     assert "Räkna om körningen" not in client.get(run_path).text
     alva.street = "Nygatan 3"  # her address on the payslip changes after the draft was calculated
     session.commit()
@@ -123,7 +123,7 @@ def test_a_draft_changed_since_it_was_calculated_says_what_and_is_recalculated_b
     assert "draft_changed" not in refused.text
 
     recalculated = client.post(f"{run_path}/recalculate", data={"csrf_token": token})
-    assert recalculated.status_code == 303
+    confirmed(client, recalculated, "Utkastet till lönekörning är omräknat.")
     page = client.get(run_path).text
     assert "Sedan körningen räknades" not in page
     assert "Godkänn körningen" in page
@@ -150,7 +150,7 @@ def test_a_payout_ready_since_the_draft_was_made_is_counted_on_it_with_what_to_d
     created = client.post(
         "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
     )
-    run_path = created.headers["location"]
+    run_path = created.headers["location"].partition("?")[0]
     assert 'id="ready-since-created"' not in client.get(run_path).text
 
     bos.status = AssignmentStatus.paid  # the client's payment is recorded after the draft was made
@@ -165,7 +165,8 @@ def test_a_payout_ready_since_the_draft_was_made_is_counted_on_it_with_what_to_d
     assert client.post(f"{run_path}/recalculate", data={"csrf_token": token}).status_code == 303
     assert "2 utbetalningar har blivit klara" in client.get(run_path).text  # recalculating adds none
 
-    assert client.post(f"{run_path}/discard", data={"csrf_token": token}).status_code == 303
+    discarded = client.post(f"{run_path}/discard", data={"csrf_token": token})
+    confirmed(client, discarded, "Utkastet till lönekörning är slängt.")
     again = client.post(
         "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
     )
@@ -184,7 +185,7 @@ def test_a_run_whose_invoices_are_credited_since_says_so_and_leaves_nothing_to_a
     created = client.post(
         "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
     )
-    run_path = created.headers["location"]
+    run_path = created.headers["location"].partition("?")[0]
     # the client is refunded in full before the run is approved
     credit_note(session, invoice_of(session, work), Decimal("20000.00"), issued_on=date(2026, 11, 10))
     session.commit()
@@ -213,8 +214,12 @@ def test_the_treasurer_creates_reviews_approves_and_marks_paid_a_run_with_separa
     created = client.post(
         "/office/payroll", data={"csrf_token": token, "pay_date": "2026-11-25", "pay_on": "payment"}
     )
-    assert created.status_code == 303, created.text
-    run_path = created.headers["location"]
+    confirmed(
+        client,
+        created,
+        "Utkastet till lönekörning är skapat. Granska lönespecifikationerna innan det godkänns.",
+    )
+    run_path = created.headers["location"].partition("?")[0]
     review = client.get(run_path)
     assert review.status_code == 200
     page = review.text
@@ -239,7 +244,7 @@ def test_the_treasurer_creates_reviews_approves_and_marks_paid_a_run_with_separa
     other = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_user(Role.admin))
     other_token = _token(other, run_path)
     approved = other.post(f"{run_path}/approve", data={"csrf_token": other_token})
-    assert approved.status_code == 303, approved.text
+    confirmed(other, approved, "Körningen är godkänd: lönespecifikationerna är utfärdade med sina nummer.")
     session.expire_all()
     assert session.get_one(PayrollRun, draft.run.id).status == RunStatus.approved
     shown = client.get(run_path).text
@@ -247,7 +252,7 @@ def test_the_treasurer_creates_reviews_approves_and_marks_paid_a_run_with_separa
     assert "Alla lönespecifikationer (zip)" in shown
 
     paid = client.post(f"{run_path}/mark-paid", data={"csrf_token": token})
-    assert paid.status_code == 303
+    confirmed(client, paid, "Körningen är markerad som utbetald.")
     session.expire_all()
     assert session.get_one(PayrollRun, draft.run.id).status == RunStatus.paid
 
@@ -298,7 +303,7 @@ def test_a_correction_without_an_amount_is_refused_by_its_field_and_nothing_is_s
             "reason": "en faktura kom inte med",
         },
     )
-    assert added.status_code == 303, added.text
+    confirmed(client, added, "Rättelsen är tillagd i körningen.")
     session.expire_all()
     correction = session.get_one(PayrollRun, draft.id).payouts[-1]
     assert correction.corrects_payslip_id == original.id

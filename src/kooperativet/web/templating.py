@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 
 from kooperativet.auth import policy
 from kooperativet.documents.render import LOCALES, money, percent, quantity
+from kooperativet.web import notices
 from kooperativet.web.i18n import request_language, translations
 from kooperativet.web.once import submission_field
 
@@ -125,6 +126,8 @@ def render(
         # and acts on nothing (the routes refuse her as well).
         "can_act": user is not None and policy.acts_for_everyone(user),
         "csrf_token": getattr(request.state, "csrf_token", ""),
+        # The sentence an action's redirect asked for by its key (``web.notices``), said above the page.
+        "done": notices.said(request),
         **(context or {}),
     }
     html = environment(language).get_template(template).render(page)

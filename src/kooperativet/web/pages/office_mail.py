@@ -16,6 +16,7 @@ from kooperativet.mail.redaction import readable_bodies
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.forms import FormRejected, PageRoute
 from kooperativet.web.i18n import N_
+from kooperativet.web.notices import done
 from kooperativet.web.pages.office_billing.common import OfficeReader, OfficeUser, paging, see_other
 from kooperativet.web.reads.failures import failure
 from kooperativet.web.refusals import refusal_text
@@ -62,7 +63,7 @@ def send_again(request: Request, mail_id: int, user: OfficeUser, session: DbSess
     except DomainError as exc:
         context = _detail(message, attachments=[], error=refusal_text(request, exc))
         raise FormRejected(render(request, "office_mail/detail.html", context, status=409)) from exc
-    return see_other(f"/office/mail/{mail_id}")
+    return see_other(done(f"/office/mail/{mail_id}", "mail_sent_again"))
 
 
 def _detail(message: OutgoingMail, *, attachments: list[str], error: str | None) -> dict[str, Any]:

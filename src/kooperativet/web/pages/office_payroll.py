@@ -32,6 +32,7 @@ from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.notices import done
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads import office_payroll as reads
 from kooperativet.web.refusals import refusal_errors
@@ -104,7 +105,7 @@ def create_run(
     except DomainError as exc:
         errors = refusal_errors(request, exc)
     else:
-        return RedirectResponse(f"/office/payroll/{created.run.id}", status_code=303)
+        return RedirectResponse(done(f"/office/payroll/{created.run.id}", "run_created"), status_code=303)
     page = _runs_page(request, session, today=today, page=1, values=values, errors=errors, status=422)
     raise FormRejected(page)
 
@@ -242,7 +243,7 @@ def approve_run(request: Request, run_id: int, user: Office, session: DbSession,
     except DomainError as exc:
         session.rollback()  # nothing of a refused approval stays, and the page reads the run afresh
         raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
-    return RedirectResponse(f"/office/payroll/{run_id}", status_code=303)
+    return RedirectResponse(done(f"/office/payroll/{run_id}", "run_approved"), status_code=303)
 
 
 @router.post("/office/payroll/{run_id}/recalculate", dependencies=[CheckedForm])
@@ -252,7 +253,7 @@ def recalculate_run(request: Request, run_id: int, user: Office, session: DbSess
     except DomainError as exc:
         session.rollback()
         raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
-    return RedirectResponse(f"/office/payroll/{run_id}", status_code=303)
+    return RedirectResponse(done(f"/office/payroll/{run_id}", "run_recalculated"), status_code=303)
 
 
 @router.post("/office/payroll/{run_id}/mark-paid", dependencies=[CheckedForm])
@@ -262,7 +263,7 @@ def mark_paid(request: Request, run_id: int, user: Office, session: DbSession, t
     except DomainError as exc:
         session.rollback()
         raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
-    return RedirectResponse(f"/office/payroll/{run_id}", status_code=303)
+    return RedirectResponse(done(f"/office/payroll/{run_id}", "run_paid"), status_code=303)
 
 
 @router.post("/office/payroll/{run_id}/discard", dependencies=[CheckedForm])
@@ -272,7 +273,7 @@ def discard_run(request: Request, run_id: int, user: Office, session: DbSession)
     except DomainError as exc:
         session.rollback()
         raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
-    return RedirectResponse("/office/payroll", status_code=303)
+    return RedirectResponse(done("/office/payroll", "run_discarded"), status_code=303)
 
 
 @router.post("/office/payroll/{run_id}/corrections", dependencies=[CheckedForm])
@@ -321,7 +322,9 @@ def add_correction(
         session.rollback()
         errors = _line_errors(refusal_errors(request, exc))
     else:
-        return RedirectResponse(f"/office/payroll/{run_id}#corrections", status_code=303)
+        return RedirectResponse(
+            done(f"/office/payroll/{run_id}#corrections", "correction_added"), status_code=303
+        )
     page = _run_page(request, session, run_id=run_id, user=user, errors=errors, values=values, status=422)
     raise FormRejected(page)
 

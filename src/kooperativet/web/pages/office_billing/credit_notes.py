@@ -29,6 +29,7 @@ from kooperativet.invoices.schemas import CreditNoteIssue
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.forms import FormRejected, PageRoute, Posted, decimal_text
 from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.notices import done
 from kooperativet.web.pages.office_billing.common import (
     OfficeUser,
     schema_errors,
@@ -120,7 +121,7 @@ def issue_credit_note(
         session.refresh(found)
         changed = _planned_page(request, session, found, user=user, asked=asked, values=values, changed=True)
         raise FormRejected(changed) from exc
-    return see_other(f"/office/invoices/{note.id}")
+    return see_other(done(f"/office/invoices/{note.id}", "credit_note_issued"))
 
 
 def _values(form: FormData, found: Invoice) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from kooperativet.employments import service as employments_service
 from kooperativet.errors import DomainError
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.forms import FormRejected, PageRoute, Posted
+from kooperativet.web.notices import done
 from kooperativet.web.pages.commission_downloads import receipt_file
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
@@ -99,7 +100,7 @@ def approve(
         raise FormRejected(_show(request, commission, schema_errors(request, exc))) from exc
     except DomainError as exc:
         raise FormRejected(_show(request, commission, service_errors(request, exc))) from exc
-    return see_other(f"/office/inbox/{assignment_id}")
+    return see_other(done(f"/office/inbox/{assignment_id}", "approved"))
 
 
 @router.post("/office/inbox/{assignment_id}/reject", dependencies=[CheckedForm])
@@ -119,7 +120,7 @@ def reject(
         raise FormRejected(_show(request, commission, schema_errors(request, exc), values)) from exc
     except DomainError as exc:
         raise FormRejected(_show(request, commission, service_errors(request, exc), values)) from exc
-    return see_other(f"/office/inbox/{assignment_id}")
+    return see_other(done(f"/office/inbox/{assignment_id}", "rejected"))
 
 
 def _show(

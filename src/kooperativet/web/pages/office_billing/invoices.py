@@ -29,6 +29,7 @@ from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.forms import FormRejected, PageRoute, Posted, decimal_text, stored_integer
 from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.notices import done
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
     OfficeUser,
@@ -158,7 +159,7 @@ def issue_invoice(
         raise FormRejected(
             _issue_form(request, session, user, commission, values=values, errors=errors)
         ) from exc
-    return see_other(f"/office/invoices/{invoice.id}")
+    return see_other(done(f"/office/invoices/{invoice.id}", "invoice_issued"))
 
 
 @router.get("/office/invoices/{invoice_id}")
@@ -210,7 +211,7 @@ def record_payment(
     except DomainError as exc:
         errors = service_errors(request, exc, {"invoice_id": "form"})
         raise FormRejected(_invoice_shown(request, shown, errors=errors, values=values)) from exc
-    return see_other(f"/office/invoices/{invoice_id}")
+    return see_other(done(f"/office/invoices/{invoice_id}", "payment_recorded"))
 
 
 def payment_values(form: FormData) -> dict[str, Any]:

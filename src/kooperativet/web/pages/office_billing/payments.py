@@ -19,6 +19,7 @@ from kooperativet.invoices.schemas import BankEntryAssign, BankEntryNotOurs
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.forms import FormRejected, PageRoute, Posted, stored_integer
 from kooperativet.web.i18n import request_language
+from kooperativet.web.notices import done
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
     OfficeUser,
@@ -76,7 +77,7 @@ def record_payment(
         raise FormRejected(_shown(request, shown, schema_errors(request, exc), payment=values)) from exc
     except DomainError as exc:
         raise FormRejected(_shown(request, shown, service_errors(request, exc), payment=values)) from exc
-    return see_other("/office/payments")
+    return see_other(done("/office/payments", "payment_recorded"))
 
 
 @router.post("/office/payments/camt054", dependencies=[CheckedForm])
@@ -134,7 +135,7 @@ def assign_entry(
             raise
         errors = _of_entry(entry_id, service_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
-    return see_other("/office/payments")
+    return see_other(done("/office/payments", "entry_assigned"))
 
 
 @router.post("/office/payments/unmatched/{entry_id}/not-ours", dependencies=[CheckedForm])
@@ -161,7 +162,7 @@ def mark_not_ours(
             raise
         errors = _of_entry(entry_id, service_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
-    return see_other("/office/payments")
+    return see_other(done("/office/payments", "entry_not_ours"))
 
 
 def _context(session: Session, *, user: User, window: Any, today: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.forms import FormRejected, PageRoute, Posted
+from kooperativet.web.notices import done
 from kooperativet.web.pages.office_billing.common import (
     OfficeReader,
     OfficeUser,
@@ -58,7 +59,7 @@ def send(
         raise FormRejected(
             _shown(request, session, found, user, today, service_errors(request, exc))
         ) from exc
-    return see_other(f"/office/invoices/{invoice_id}#sending")
+    return see_other(done(f"/office/invoices/{invoice_id}#sending", "invoice_sent"))
 
 
 @router.post("/office/invoices/{invoice_id}/reminders/stop", dependencies=[CheckedForm])
@@ -77,7 +78,7 @@ def stop(
     except DomainError as exc:
         errors = service_errors(request, exc, {"reason": "reason"})
         raise FormRejected(_shown(request, session, found, user, today, errors)) from exc
-    return see_other(f"/office/invoices/{invoice_id}#reminders")
+    return see_other(done(f"/office/invoices/{invoice_id}#reminders", "reminders_stopped"))
 
 
 @router.post("/office/invoices/{invoice_id}/reminders/resume", dependencies=[CheckedForm])
@@ -91,7 +92,7 @@ def resume(
         raise FormRejected(
             _shown(request, session, found, user, today, service_errors(request, exc))
         ) from exc
-    return see_other(f"/office/invoices/{invoice_id}#reminders")
+    return see_other(done(f"/office/invoices/{invoice_id}#reminders", "reminders_resumed"))
 
 
 @router.get("/office/reminders")

@@ -1,0 +1,64 @@
+"""What a page says after an action of the office it shows the result of: "the payment is recorded".
+
+An action answers with 303 to the page that shows its result (post/redirect/get, so that a reload sends
+nothing again), and the status badge there may be the only thing that changed: the treasurer at month end
+should not have to look for it. The handler sends the browser on with ``?done=<key>`` (``done(url, key)``)
+and ``base.html`` says the fixed sentence for that key above the page, in a ``role="status"`` box that a
+screen reader reads out. Only a key travels, never text: an address someone makes up shows one of these
+sentences or nothing, so it cannot put words of its own on the cooperative's pages. Nothing is stored (no
+session, no cookie): the sentence is part of that one address, and the form-once record (``web.once``)
+sends a repeated form to the same address, so it says the same. A few older pages have flags of their own
+for the same (``?saved=1``, ``?registered=1``); they too show only fixed sentences.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from starlette.requests import Request
+
+from kooperativet.web.i18n import N_
+
+#: The query parameter that carries the key, and the id of the box that says its sentence (``base.html``).
+PARAMETER: Final = "done"
+BOX_ID: Final = "done"
+
+DONE: Final = {
+    # Inbox
+    "approved": N_("The commission is approved: the member is employed for the period."),
+    "rejected": N_("The commission is rejected. The member reads why."),
+    # Invoices and payments
+    "invoice_issued": N_("The invoice is issued."),
+    "credit_note_issued": N_("The credit note is issued."),
+    "invoice_sent": N_("The invoice is on its way to the client by e-mail."),
+    "reminders_stopped": N_("No more payment reminders are made for this invoice."),
+    "reminders_resumed": N_("Payment reminders are made again for this invoice."),
+    "payment_recorded": N_("The payment is recorded."),
+    "entry_assigned": N_("The bank entry is recorded as a payment of the invoice."),
+    "entry_not_ours": N_("The bank entry is marked as not ours."),
+    # Payroll
+    "run_created": N_("The draft run is created. Check the payslips before it is approved."),
+    "run_recalculated": N_("The draft run is calculated again."),
+    "run_approved": N_("The run is approved: the payslips are issued with their numbers."),
+    "run_paid": N_("The run is marked paid."),
+    "run_discarded": N_("The draft run is discarded."),
+    "correction_added": N_("The correction is added to the run."),
+    # E-mail
+    "mail_sent_again": N_("The e-mail is queued to be sent again."),
+}
+
+
+def done(url: str, key: str) -> str:
+    """``url`` with ``done=key`` in its query. A fragment that would open the page at the section acted on
+    (``#reminders``, far down an invoice) becomes ``#done``, the sentence's box: opened further down, the page
+    would leave above the screen the one line that says what was done."""
+    if key not in DONE:
+        raise KeyError(f"no sentence says {key!r}")  # a key without words would show nothing
+    path, hash_mark, _ = url.partition("#")
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}{PARAMETER}={key}{hash_mark and '#' + BOX_ID}"
+
+
+def said(request: Request) -> str | None:
+    """The message id of the sentence the address asks for, or None (no key, or one nobody wrote)."""
+    return DONE.get(request.query_params.get(PARAMETER, ""))
