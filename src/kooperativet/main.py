@@ -55,8 +55,11 @@ Back office for a Swedish employment cooperative (anställningskooperativ): memb
 the treasurer invoices clients and runs payroll, and the members govern the cooperative.
 
 * Authenticate with `POST /api/v1/auth/token` (OAuth2 password flow) and send `Authorization: Bearer …`.
-* Errors are RFC 9457 problem details (`application/problem+json`) with a machine-readable `code`.
-* Money is a string with two decimals (`"12772.57"`), never a JSON number.
+* Errors are RFC 9457 problem details (`application/problem+json`) with a machine-readable `code`; a body
+  that cannot be read (not JSON, not UTF-8) is a 422 naming the field `body`.
+* Money is a string with two decimals (`"12772.57"`); whole kronor may be a JSON integer (`3000`), never a
+  JSON number with decimals. Answers always write the string.
+* Dates and moments are ISO 8601 text (`"2026-01-31"`, `"2026-12-20T18:00:00+01:00"`), never numbers.
 * Collections take `limit` (at most 100) and `offset` and return the `total`.
 * Updates carry the `version` you read; a stale version is refused with 409 `version_conflict`.
 """

@@ -50,14 +50,24 @@ class Priced(BaseModel):
 
 
 def test_money_is_a_string_with_a_pattern_in_the_schema() -> None:
-    schema = Priced.model_json_schema()["properties"]["amount"]
+    schema = Priced.model_json_schema(mode="serialization")["properties"]["amount"]
     assert schema["type"] == "string"
     assert schema["pattern"] == r"^-?\d{1,12}(\.\d{1,2})?$"
     assert Priced(amount="12772.5").model_dump(mode="json") == {"amount": "12772.50"}
     assert Priced(amount="12772.57").amount == Decimal("12772.57")
 
 
-@pytest.mark.parametrize("bad", [12.5, "12.345", "twelve", True])
+def test_money_is_read_from_a_string_or_whole_kronor_as_an_integer() -> None:
+    string, integer = Priced.model_json_schema()["properties"]["amount"]["anyOf"]
+    assert (string["type"], string["pattern"], integer["type"]) == (
+        "string",
+        r"^-?\d{1,12}(\.\d{1,2})?$",
+        "integer",
+    )
+    assert Priced.model_validate_json('{"amount": 3000}').model_dump(mode="json") == {"amount": "3000.00"}
+
+
+@pytest.mark.parametrize("bad", [12.5, 3000.0, "12.345", "twelve", True, "3_000.00", "+12", " 1 000"])
 def test_money_refuses_floats_extra_decimals_and_words(bad: object) -> None:
     with pytest.raises(ValidationError):
         Priced(amount=bad)

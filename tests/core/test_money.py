@@ -27,6 +27,13 @@ def test_each_rounding_rule(
     assert money.drop_ore(amount) == dropped
 
 
+@pytest.mark.parametrize("text", ["3_000.00", "1_0", "+5", ".5", "-.5", "5.", "\N{ARABIC-INDIC DIGIT THREE}"])
+def test_amounts_not_written_as_the_documented_pattern_are_refused(text: str) -> None:
+    """``Decimal`` reads all of these; an amount is ASCII digits with an optional minus and decimal point."""
+    with pytest.raises(money.InvalidAmount, match="not written as an amount"):
+        money.parse_amount(text)
+
+
 @pytest.mark.parametrize("text", ["12.345", "abc", "NaN", "Infinity"])
 def test_amounts_with_more_than_two_decimals_or_no_number_are_refused(text: str) -> None:
     with pytest.raises(money.InvalidAmount):

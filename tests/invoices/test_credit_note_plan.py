@@ -245,3 +245,22 @@ def test_the_credit_note_pdf_prints_the_reason_under_its_heading(session, issued
     assert "Orsak till kreditering\nFöreställningen kortades\nmed en dag" in credit_text
     invoice_text = pdf_text(render_documents(snapshot_from_json(invoice.snapshot)).pdf)
     assert "Orsak till kreditering" not in invoice_text
+
+
+@pytest.mark.parametrize("amount", ["0", "0.00", "-100.00", 0, -100])
+@pytest.mark.parametrize("what", ["credit-notes/plan", "credit-notes"])
+def test_an_amount_of_zero_or_less_is_refused_as_such_not_as_more_than_invoiced(
+    api, session, issued, treasurer, amount, what
+) -> None:
+    """Found by fuzzing (2026-12-05): an amount of zero or less was refused with "at most 10000.00 of line 1
+    is left to credit" (``more_than_invoiced``), which is not what is wrong with it."""
+    invoice = issued(WORKSHOP)
+    body = {"parts": [{"invoice_line_id": invoice.lines[0].id, "amount": amount}]}
+    answer = api.post(f"/api/v1/invoices/{invoice.id}/{what}", json=body, headers=treasurer.headers)
+    assert answer.status_code == 422
+    problem = answer.json()
+    assert problem["code"] == "validation_failed"
+    assert problem["errors"] == [
+        {"field": "parts.0.amount", "reason": "an amount to credit must be more than zero"}
+    ]
+    assert written(session)[0] == 0

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 
 from kooperativet.db import is_unique_violation
 from kooperativet.errors import DomainError, NotAuthenticated
@@ -86,7 +87,11 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"field": _field_path(err.get("loc", ())), "reason": _reason(err)} for err in exc.errors()]
+    errors = [_field_error(err, exc.body) for err in exc.errors()]
+    return _invalid_request(request, errors)
+
+
+def _invalid_request(request: Request, errors: list[dict[str, str]]) -> JSONResponse:
     summary = "; ".join(f"{e['field']}: {e['reason']}" for e in errors[:5])
     return problem_response(
         request,
@@ -98,13 +103,59 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _field_error(err: dict[str, Any], body: Any) -> dict[str, str]:
+    if err.get("type") == "json_invalid":
+        # FastAPI puts the character offset where the JSON broke into the location, where a field's name
+        # goes; the body is what is wrong, and the offset is said in words.
+        location = err.get("loc", ())
+        offset = location[-1] if location and isinstance(location[-1], int) else None
+        return {"field": "body", "reason": _not_json(str(err.get("ctx", {}).get("error", "")), body, offset)}
+    return {"field": _field_path(err.get("loc", ())), "reason": _reason(err)}
+
+
+def _not_json(error: str, body: Any, offset: int | None) -> str:
+    """Where and why a body is not JSON: "Expecting value at line 1, column 15"."""
+    reason = "the body is not valid JSON"
+    if error:
+        reason += f": {error}"
+    if offset is not None and isinstance(body, str):
+        line = body.count("\n", 0, offset) + 1
+        column = offset - body.rfind("\n", 0, offset)
+        reason += f" at line {line}, column {column}"
+    return reason
+
+
 def _reason(err: dict[str, Any]) -> str:
     message = str(err.get("msg", "invalid"))
     return message.removeprefix("Value error, ")
 
 
+def _unreadable_body(exc: StarletteHTTPException) -> str:
+    """Why a body could not be read at all. FastAPI raises its 400 "There was an error parsing the body" from
+    the error of reading it (``__cause__``); Starlette's form parser raises its 400 while handling a
+    ``MultiPartException`` (``__context__``), with that error's words as the detail."""
+    cause = exc.__cause__
+    if isinstance(cause, UnicodeDecodeError):
+        # JSON may also come as UTF-16 or UTF-32 with its byte-order mark; a position is said only in UTF-8.
+        where = f" (byte {cause.start + 1} cannot be read)" if cause.encoding in ("utf-8", "utf_8") else ""
+        return f"the body is not valid JSON: it is not UTF-8 text{where}"
+    if isinstance(cause, RecursionError):
+        return "the body is not valid JSON: it is nested too deeply to read"
+    if isinstance(cause, ValueError):  # a number of more digits than Python reads (4 300)
+        return "the body is not valid JSON: it holds a number too long to read"
+    if isinstance(exc.__context__, MultiPartException):
+        return f"the body is not a readable multipart form: {exc.detail}"
+    return "the body could not be read"
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # No route raises this 400 (a ``DomainError`` of 400 has its own handler): FastAPI and Starlette do
+        # when they cannot read the body at all (bytes that are not UTF-8, a broken multipart form). It is
+        # answered as a body that is not JSON is, and as the OpenAPI documents for every operation that
+        # takes a body: a 422 naming the body, not an undocumented 400.
+        return _invalid_request(request, [{"field": "body", "reason": _unreadable_body(exc)}])
     code = {
         401: "not_authenticated",
         404: "not_found",
@@ -191,7 +242,8 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
     """Make the OpenAPI tell the truth about errors: every 4xx/5xx is ``application/problem+json``.
 
     FastAPI documents its own 422 as ``application/json`` with its validation-error shape; ours is a problem
-    document. Operations that read parameters or a body can always answer 422, and those with a body 413.
+    document. Operations that read parameters or a body can always answer 422 (a body that is not JSON, or
+    cannot be read at all, included: ``_http_error``), and those with a body 413.
     """
     problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
     components = schema.setdefault("components", {}).setdefault("schemas", {})

@@ -3,14 +3,13 @@ Both only read (a GET runs on a read-only transaction, ``api.dependencies.get_se
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from kooperativet.api.dependencies import DbSession, Window
 from kooperativet.api.problems import problem_responses
-from kooperativet.api.types import Page
+from kooperativet.api.types import IsoDate, Page
 from kooperativet.audit import reading, service
 from kooperativet.audit.schemas import AuditEventRead, VerificationRead
 from kooperativet.auth.dependencies import OfficeReader
@@ -18,8 +17,8 @@ from kooperativet.auth.dependencies import OfficeReader
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 Kind = Annotated[str | None, Query(max_length=64, description="only entries of this kind (exact)")]
-FromDay = Annotated[date | None, Query(alias="from", description="first Swedish day recorded, included")]
-ToDay = Annotated[date | None, Query(alias="to", description="last Swedish day recorded, included")]
+FromDay = Annotated[IsoDate | None, Query(alias="from", description="first Swedish day recorded, included")]
+ToDay = Annotated[IsoDate | None, Query(alias="to", description="last Swedish day recorded, included")]
 AnchorText = Annotated[
     str | None,
     Query(

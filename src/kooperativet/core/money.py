@@ -6,6 +6,7 @@ points the project's docs name (``docs/payroll.md`` §1, ``docs/invoicing.md``).
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 ORE = Decimal("0.01")
@@ -15,6 +16,10 @@ ZERO = Decimal("0.00")
 #: The pattern the API documents for money strings: optional minus, digits, optional two decimals.
 MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
 
+
+#: How an amount is written, its length aside (checked after, with a message of its own): ASCII digits, an
+#: optional minus and decimal point. ``Decimal`` itself also reads "3_000.00", "+5", ".5", " ٣ " and "5.".
+WRITTEN_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 #: The first amount too large for a money column (``Numeric(14, 2)``: twelve digits of kronor, as the
 #: pattern says).
@@ -46,8 +51,9 @@ def drop_ore(amount: Decimal) -> int:
 
 
 def parse_amount(value: str | int | Decimal) -> Decimal:
-    """Read an amount from user input: at most two decimals and twelve digits of kronor (``MONEY_PATTERN``),
-    never a float, never silently rounded."""
+    """Read an amount from user input: written as ``MONEY_PATTERN`` says (ASCII digits, an optional minus and
+    decimal point; never "3_000.00"), at most two decimals and twelve digits of kronor, never a float, never
+    silently rounded. A whole number (``int``) is whole kronor."""
     if isinstance(value, float):  # a float has already lost the öre; refuse it rather than guess
         raise InvalidAmount("amounts must be given as strings or decimals, not floats")
     if isinstance(value, Decimal):
@@ -60,6 +66,11 @@ def parse_amount(value: str | int | Decimal) -> Decimal:
             raise InvalidAmount(f"{value!r} is not a number") from exc
         if amount.is_finite() and "e" in text.lower():  # "1e5" is not ``MONEY_PATTERN``, and seldom meant
             raise InvalidAmount(f"{value!r} is written with an exponent; write the digits")
+        if amount.is_finite() and not WRITTEN_AMOUNT.fullmatch(text):
+            raise InvalidAmount(
+                f"{value!r} is not written as an amount: digits with a decimal point, such as 1250.50 "
+                "(no underscores, spaces or plus sign)"
+            )
     if not amount.is_finite():
         raise InvalidAmount(f"{value!r} is not a finite number")
     exponent = amount.as_tuple().exponent

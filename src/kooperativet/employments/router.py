@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -8,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 from kooperativet.api.dependencies import DbSession, Today, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
-from kooperativet.api.types import Page
+from kooperativet.api.types import IsoDate, Page
 from kooperativet.auth.dependencies import CurrentUser
 from kooperativet.employments import service
 from kooperativet.employments.schemas import (
@@ -64,7 +63,9 @@ def get_save_counter(
     user: CurrentUser,
     session: DbSession,
     today: Today,
-    on: Annotated[date | None, Query(description="the last day of the windows; today when left out")] = None,
+    on: Annotated[
+        IsoDate | None, Query(description="the last day of the windows; today when left out")
+    ] = None,
 ) -> SaveCounterRead:
     """The member's SÄVA day counter in the 3- and 5-year windows (LAS 5 a §, 25 §)."""
     member = parties_service.get_member(session, member_id=member_id, actor=user)
@@ -73,9 +74,9 @@ def get_save_counter(
 
 
 FromDate = Annotated[
-    date | None, Query(alias="from", description="first day; 1 January of this year when left out")
+    IsoDate | None, Query(alias="from", description="first day; 1 January of this year when left out")
 ]
-ToDate = Annotated[date | None, Query(alias="to", description="last day; today when left out")]
+ToDate = Annotated[IsoDate | None, Query(alias="to", description="last day; today when left out")]
 
 
 @router.get(

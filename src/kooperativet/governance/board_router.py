@@ -4,12 +4,11 @@ records them.
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, status
 
 from kooperativet.api.dependencies import DbSession
 from kooperativet.api.problems import problem_responses
+from kooperativet.api.types import IsoDate
 from kooperativet.auth.dependencies import AdminUser, CurrentUser
 from kooperativet.governance import board
 from kooperativet.governance.schemas.board import BoardAssignmentCreate, BoardAssignmentRead
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
 
 @router.get("/board", responses=problem_responses(401, 422))
 def list_board_assignments(
-    _user: CurrentUser, session: DbSession, on: date | None = None
+    _user: CurrentUser, session: DbSession, on: IsoDate | None = None
 ) -> list[BoardAssignmentRead]:
     """Board roles and terms; with ``on``, only those holding a seat on that day."""
     return [BoardAssignmentRead.model_validate(a) for a in board.list_board(session, on=on)]

@@ -4,7 +4,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from kooperativet.api.types import Money, MultilineText, Percent, ReadSchema, Schema, Text
 from kooperativet.core.vat import VatCategory
@@ -53,7 +54,18 @@ class CreditPart(Schema):
 
     invoice_line_id: int
     quantity: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=3)
-    amount: Money | None = None
+    amount: Money | None = Field(default=None, description="more than zero")
+
+    @field_validator("amount")
+    @classmethod
+    def _more_than_zero(cls, amount: Decimal | None) -> Decimal | None:
+        # As the quantity (``gt=0``): a credit of zero or less is wrong in itself, whatever is left of the
+        # line, and is said so here instead of as "more than is left" by the service's check. (``gt`` on the
+        # field would put a "gt" that no JSON Schema knows into Money's OpenAPI.) The error type is the one
+        # pydantic gives the quantity, so a form says the same by either field.
+        if amount is not None and amount <= 0:
+            raise PydanticCustomError("greater_than", "an amount to credit must be more than zero")
+        return amount
 
     @model_validator(mode="after")
     def _one_of_quantity_or_amount(self) -> CreditPart:

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, status
 
 from kooperativet.api.dependencies import DbSession, Now, Window
 from kooperativet.api.problems import problem_responses
-from kooperativet.api.types import Page
+from kooperativet.api.types import IsoDate, Page
 from kooperativet.auth import policy
 from kooperativet.auth.dependencies import AdminUser, CurrentUser, TreasurerOrAdmin
 from kooperativet.parties import service
@@ -51,7 +49,7 @@ def list_members(
     session: DbSession,
     window: Window,
     q: str | None = None,
-    current_on: date | None = None,
+    current_on: IsoDate | None = None,
 ) -> Page[MemberListItem]:
     """Members with personnummer and bank account masked. A member sees only their own record."""
     rows, total = service.list_members(

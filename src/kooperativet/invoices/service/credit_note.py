@@ -321,8 +321,8 @@ def _partial_credit(
                 )
             drafts.append(_credit_by_quantity(left.line, part.quantity))
         else:
-            assert part.amount is not None
-            if not ZERO < part.amount <= left.amount:
+            assert part.amount is not None  # and more than zero: ``CreditPart`` refuses any other amount
+            if part.amount > left.amount:
                 raise RuleViolation(
                     f"at most {left.amount} of line {left.line.position} is left to credit",
                     code="more_than_invoiced",
