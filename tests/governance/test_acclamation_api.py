@@ -321,7 +321,7 @@ def test_the_minutes_print_the_decision_under_its_number_without_a_count(
     assert -1 not in positions, (expected_in_order, found)
     assert positions == sorted(positions)
     assert "Omröstning" not in found
-    assert "avgivna röster" not in found
+    assert "avgivna röster" not in found[positions[0] :]  # no count under the items (the rules name them)
 
 
 def test_a_board_meetings_decision_reads_as_the_boards(

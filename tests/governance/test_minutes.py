@@ -239,9 +239,18 @@ def test_the_minutes_number_items_as_held_with_each_decision_under_its_item_in_s
         "Protokoll: Årsmöte 2026",
         "Ordinarie föreningsstämma (årsmöte) den 20 december 2026. Version 1.",
         "Kallelse utsänd den 20 november 2026.",
-        # The rules seeded with the database, not a version of the statutes dated 1 January 2000.
-        "Röstreglerna i programmets standardregler, med lagen (2018:672) om ekonomiska föreningar som"
-        " förebild, tillämpades.",
+        # The rules seeded with the database, not a version of the statutes dated 1 January 2000, each named.
+        "Röstregler",
+        "Mötet hölls enligt dessa röstregler, med lagen (2018:672) om ekonomiska föreningar som förebild"
+        " (föreningen hade inte lagt in stadgarnas egna):",
+        "Stämman är beslutför oavsett hur många som deltar.",
+        "Beslut fattas med mer än hälften av de avgivna rösterna; vid val är de med flest röster valda.",
+        "En ändring av stadgarna kräver minst två tredjedelar av de avgivna rösterna, och minst tre"
+        " fjärdedelar av de avgivna rösterna när den ökar medlemmarnas betalningsskyldighet.",
+        "Beslut om likvidation kräver minst två tredjedelar av de avgivna rösterna.",
+        "En medlem får rösta genom ombud med skriftlig, daterad fullmakt som gäller högst 12 månader; ett"
+        " ombud företräder högst en medlem.",
+        "Vid val hålls sluten omröstning om någon begär det.",
         f"Justerare {names[2]} och {names[3]}",
         "§ 1 Mötets öppnande",
         "§ 2 Verksamhetsberättelse",

@@ -65,7 +65,8 @@ def test_the_board_takes_an_item_up_and_decides_another_without_a_vote(
     assert roll.held_as == 1
     card = item_card(board.get(f"/meetings/{meeting.id}").text, roll)
     assert "Ta upp" not in card
-    assert "§ 1" in card
+    # The § the minutes give it, said as such: the agenda's own list number stands beside it.
+    assert "– §\xa01 i protokollet" in card
 
     answer = decide(board, meeting, chair, "välja Anna Berg till ordförande för stämman")
     assert (answer.status_code, answer.headers["location"]) == (
@@ -200,3 +201,20 @@ def test_an_item_decided_without_a_vote_is_not_offered_to_the_vote(
     form = board.get(f"/meetings/{meeting.id}/votes/new").text
     assert f'<option value="{open_item.id}">Fastställande av resultaträkningen</option>' in form
     assert "Godkännande av dagordningen" not in form
+
+
+def test_the_meeting_page_names_the_voting_rules_it_is_held_under(
+    board: TestClient, meeting: Meeting, session
+) -> None:
+    """Each rule by name, with where the rules come from: not "the program's standard rules"."""
+    add(session, meeting, "Val av mötesordförande")
+    page = board.get(f"/meetings/{meeting.id}").text
+    start = page.index('<section aria-labelledby="rules">')
+    rules = page[start : page.index("</section>", start)]
+    assert '<h2 id="rules">Röstregler</h2>' in rules
+    assert "Med lagen (2018:672) om ekonomiska föreningar som förebild" in rules
+    assert "<dt>Beslut</dt><dd>mer än 1/2 av de avgivna rösterna</dd>" in rules
+    assert "<dt>Ändring av stadgarna</dt><dd>minst 2/3 av de avgivna rösterna</dd>" in rules
+    assert "<dt>Likvidation</dt><dd>minst 2/3 av de avgivna rösterna</dd>" in rules
+    assert "Medlemmar per ombud: högst 1." in rules
+    assert "programmets" not in page

@@ -26,6 +26,7 @@ from kooperativet.documents.render import html_to_pdf, render_html
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.governance import minutes_text as text
 from kooperativet.governance.meetings import quorum
+from kooperativet.governance.minutes_rules import rules_applied
 from kooperativet.governance.models import (
     AgendaItemKind,
     Meeting,
@@ -38,6 +39,7 @@ from kooperativet.governance.models import (
 )
 from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, swedish_day
+from kooperativet.governance.schemas.rulebooks import RulebookFields
 from kooperativet.governance.votes import excluded_of, votes_of
 from kooperativet.parties.models import Cooperative, Member
 
@@ -231,6 +233,12 @@ def minutes_context(
         # The rules seeded with an empty database have no date of their own (their valid_from only puts them
         # before every meeting): the minutes name them for what they are, not "i lydelse från 1 januari 2000".
         "rulebook_is_default": rulebook is not None and rulebook.valid_from == DEFAULT_RULEBOOK_FROM,
+        # Each rule named, so that a decision can be checked against the minutes alone.
+        "rules": rules_applied(
+            RulebookFields.model_validate(rulebook.rules).to_rulebook(), MeetingKind(meeting.kind)
+        )
+        if rulebook
+        else [],
         "version": version,
         "final": final,
         "correction": correction,

@@ -95,7 +95,7 @@ FIELDS: Final = {
     "filename": N_("File name"),
     "files": N_("Files"),
     "gross_salary": N_("Gross salary"),
-    "held_as": N_("Held as item"),
+    "held_as": N_("§ in the minutes"),
     "held_on": N_("Meeting day"),
     "id": N_("Id"),
     "invoice": N_("Invoice"),

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from kooperativet.governance.rules.rulebook import Majority, Rulebook
 from kooperativet.web.i18n import N_
 
 MEETING_KINDS: Final = {
@@ -150,6 +151,43 @@ def _rule_from_english(text: str) -> dict[str, Any] | None:
     return None
 
 
+#: Where the voting rules of a meeting come from, said under their heading on the meeting page.
+RULES_MODELLED_ON_THE_LAW: Final = N_(
+    "Modelled on the Economic Associations Act (lag 2018:672): the cooperative has not entered the rules of "
+    "its own statutes."
+)
+RULES_OF_THE_STATUTES: Final = N_("The statutes' rules as they read from %(day)s.")
+PROXIES: Final = N_(
+    "Written and dated, valid at most %(months)s months. Members per proxy: at most %(count)s."
+)
+NO_PROXIES: Final = N_("Nobody may vote by proxy.")
+
+
+def rule_words(rulebook: Rulebook, kind: str) -> list[tuple[str, MajorityWords]]:
+    """The voting rules a meeting is held under, each named with what it asks, as the minutes list them
+    (``governance.minutes_rules``): a reader sees which majority a decision needs before it is taken."""
+
+    def share(rule: Majority, base: str) -> MajorityWords:
+        written = f"{rule.share.numerator}/{rule.share.denominator}"
+        return MajorityWords(_SHARE_WORDS[(rule.at_least, base)], {"share": written})
+
+    if kind == "board":
+        return [(N_("Board decisions"), share(rulebook.board_decision, "board_members_present"))]
+    proxies = (
+        MajorityWords(
+            PROXIES, {"months": rulebook.proxy_validity_months, "count": rulebook.max_proxies_per_attendee}
+        )
+        if rulebook.proxies_allowed
+        else MajorityWords(NO_PROXIES, {})
+    )
+    return [
+        (N_("Decisions"), share(rulebook.ordinary, "votes_cast")),
+        (N_("A change of the statutes"), share(rulebook.statute_change, "votes_cast")),
+        (N_("Dissolution"), share(rulebook.dissolution, "votes_cast")),
+        (N_("Proxies"), proxies),
+    ]
+
+
 WORDS: Final = {
     "meeting_kinds": MEETING_KINDS,
     "meeting_statuses": MEETING_STATUSES,
@@ -165,4 +203,6 @@ WORDS: Final = {
     "mail_statuses": MAIL_STATUSES,
     "time_change_mail_statuses": TIME_CHANGE_MAIL_STATUSES,
     "roles": ROLES,
+    "rules_of_the_statutes": RULES_OF_THE_STATUTES,
+    "rules_modelled_on_the_law": RULES_MODELLED_ON_THE_LAW,
 }

@@ -25,14 +25,14 @@ from kooperativet.governance import (
     statute_readings,
 )
 from kooperativet.governance import minutes as minutes_service
-from kooperativet.governance.models import Meeting, MeetingStatus
-from kooperativet.governance.rulebooks import rulebook_of
+from kooperativet.governance.models import Meeting, MeetingStatus, RulebookVersion
+from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM, rulebook_of
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import MotionCreate
 from kooperativet.web.dependencies import CheckedForm, WebUser, require_web_roles
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import PageRoute
-from kooperativet.web.meeting_words import WORDS, majority_words
+from kooperativet.web.meeting_words import WORDS, majority_words, rule_words
 from kooperativet.web.reads import meetings as read
 from kooperativet.web.templating import render
 
@@ -81,6 +81,7 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
         and all(a.member_id != member_id for a in latest.approvals)
     )
     rulebook = rulebook_of(session, meeting.rulebook_id)
+    version = session.get(RulebookVersion, meeting.rulebook_id)
     readings = statute_readings.item_readings(session, meeting=meeting, rulebook=rulebook)
     return {
         "meeting": shown,
@@ -99,6 +100,11 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
             if reading.confirmation_majority
         },
         "notice": meetings.check_notice(session, meeting=meeting) if meeting.noticed_on else None,
+        # The rules the meeting is held under, each named, and where they come from.
+        "rules": rule_words(rulebook, meeting.kind),
+        "rules_from": None
+        if version is None or version.valid_from == DEFAULT_RULEBOOK_FROM
+        else version.valid_from,
         "latest_minutes": latest,
         "may_approve": may_approve,
         "may_submit_motion": member_id is not None
