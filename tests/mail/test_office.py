@@ -220,7 +220,13 @@ def test_the_web_page_lists_the_mail_and_sends_a_failed_one_again(
     answer = browser_client.post(
         f"/office/mail/{failed.id}/send-again", data={"csrf_token": form_token(detail.text)}
     )
-    assert (answer.status_code, answer.headers["location"]) == (303, f"/office/mail/{failed.id}")
+    location = f"/office/mail/{failed.id}?done=mail_sent_again"
+    assert (answer.status_code, answer.headers["location"]) == (303, location)
+    said = browser_client.get(location).text  # the page says what was done (web.notices)
+    assert (
+        '<div class="notice" role="status" id="done">E-postmeddelandet står i kö för att skickas igen.</div>'
+        in said
+    )
     refused = browser_client.post(
         f"/office/mail/{sent.id}/send-again", data={"csrf_token": form_token(detail.text)}
     )
