@@ -126,6 +126,7 @@ MESSAGES = {
     "int_parsing": N_("Write a whole number."),
     "date_from_datetime_parsing": N_("Write a date as YYYY-MM-DD."),
     "date_parsing": N_("Write a date as YYYY-MM-DD."),
+    "datetime_parsing": N_("Write a date and time as YYYY-MM-DD HH:MM."),
     "greater_than": N_("This must be larger."),
     "greater_than_equal": N_("This must be larger."),
     "less_than_equal": N_("This is too large."),
