@@ -303,3 +303,17 @@ def test_a_tampered_version_is_said_at_the_top_of_the_form_and_the_typing_is_kep
     assert "Fel timmar</textarea>" in answer.text
     session.refresh(submitted)
     assert submitted.status == AssignmentStatus.submitted
+
+
+def test_a_form_that_cannot_be_read_is_said_so_not_called_a_missing_page(browser_client) -> None:
+    # A broken multipart form: Starlette's parser refuses it with a 400 before any page code runs.
+    answer = browser_client.post(
+        "/signin",
+        content=b"--x\r\nnot a part at all",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
+
+    assert answer.status_code == 400
+    assert "text/html" in answer.headers["content-type"]
+    assert "Adressen eller formuläret innehåller ett värde som vi inte kan läsa." in answer.text
+    assert "Sidan finns inte" not in answer.text

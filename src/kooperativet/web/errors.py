@@ -96,6 +96,10 @@ def _error_page(request: Request, exc: Exception) -> Response:
     elif isinstance(exc, IntegrityError) and is_unique_violation(exc):
         # Two people did the same at the same moment (``api.problems``): the second is told, not a 500.
         status, message = 409, gettext(request, REFUSALS["concurrent_change"])
+    elif isinstance(exc, StarletteHTTPException) and exc.status_code == 400:
+        # Only Starlette and FastAPI raise it, when they cannot read the body at all (a broken multipart
+        # form, bytes that are not text): the form was unreadable, the page exists.
+        status, message = 400, gettext(request, UNREADABLE)
     elif isinstance(exc, StarletteHTTPException):
         status, message = exc.status_code, gettext(request, "There is no such page.")
     else:
