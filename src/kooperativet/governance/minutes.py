@@ -37,9 +37,8 @@ from kooperativet.governance.models import (
     Vote,
     VoteMethod,
 )
-from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM
+from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM, rulebook_of
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, swedish_day
-from kooperativet.governance.schemas.rulebooks import RulebookFields
 from kooperativet.governance.votes import excluded_of, votes_of
 from kooperativet.parties.models import Cooperative, Member
 
@@ -234,9 +233,7 @@ def minutes_context(
         # before every meeting): the minutes name them for what they are, not "i lydelse från 1 januari 2000".
         "rulebook_is_default": rulebook is not None and rulebook.valid_from == DEFAULT_RULEBOOK_FROM,
         # Each rule named, so that a decision can be checked against the minutes alone.
-        "rules": rules_applied(
-            RulebookFields.model_validate(rulebook.rules).to_rulebook(), MeetingKind(meeting.kind)
-        )
+        "rules": rules_applied(rulebook_of(session, rulebook.id), MeetingKind(meeting.kind))
         if rulebook
         else [],
         "version": version,

@@ -45,10 +45,9 @@ def login_owner(session: Session, *, user: User) -> LoginOwner:
     row = session.execute(
         select(Member.id, Member.language, Member.first_name).where(Member.user_id == user.id)
     ).first()
+    greeting = greeting_name(first_name=row.first_name if row else None, full_name=user.full_name)
     if row is None:
-        greeting = greeting_name(first_name=None, full_name=user.full_name)
         return LoginOwner(member_id=None, language=str(Language.sv), greeting=greeting)
-    greeting = greeting_name(first_name=row.first_name, full_name=user.full_name)
     return LoginOwner(member_id=row.id, language=str(row.language or Language.sv), greeting=greeting)
 
 
