@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from kooperativet.api.types import MultilineText, Schema, Text
+from kooperativet.api.types import MultilineText, ReadSchema, Schema, Text
 from kooperativet.knowledge.bank import Source
 from kooperativet.knowledge.bank import Text as ArticleText
 
@@ -71,7 +71,7 @@ class ArticleRead(ArticleSummary):
     edited_languages: list[str]
 
 
-class VersionRead(Schema):
+class VersionRead(ReadSchema):
     id: int
     language: str
     kind: str
@@ -81,7 +81,7 @@ class VersionRead(Schema):
     note: str
 
 
-class ImportRead(Schema):
+class ImportRead(ReadSchema):
     id: int
     origin: str
     exported_at: str
@@ -89,7 +89,7 @@ class ImportRead(Schema):
     proposals: list[dict[str, Any]]
 
 
-class DiffRead(Schema):
+class DiffRead(ReadSchema):
     slug: str
     origin: str
     differences: dict[str, list[str]]

@@ -27,7 +27,7 @@ class ParameterValueRead(ReadSchema):
     created_at: datetime
 
 
-class ParameterRead(Schema):
+class ParameterRead(ReadSchema):
     key: str
     kind: ValueKind
     description: str

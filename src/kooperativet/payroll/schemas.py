@@ -52,7 +52,7 @@ class CorrectionCreate(Schema):
     reason: Text = Field(min_length=1, max_length=500, examples=["invoice 2026-0007 was left out"])
 
 
-class ParameterUseRead(Schema):
+class ParameterUseRead(ReadSchema):
     key: str
     valid_from: date
     value: str
@@ -278,7 +278,7 @@ class PayslipRead(ReadSchema):
 _FROM_SNAPSHOT = frozenset({"parameters", "tax_setting", "tax_table"})
 
 
-class YearToDateRead(Schema):
+class YearToDateRead(ReadSchema):
     member_id: int
     year: int
     gross: Money
@@ -308,7 +308,7 @@ class PayEstimateCreate(Schema):
         return self
 
 
-class PayEstimateRead(Schema):
+class PayEstimateRead(ReadSchema):
     """One payout as payroll would calculate it on ``pay_date`` (payroll.md §1–§3): an estimate only."""
 
     pay_date: date

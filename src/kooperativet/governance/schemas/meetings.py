@@ -103,7 +103,7 @@ class NoticeCreate(Schema):
     )
 
 
-class NoticeRead(Schema):
+class NoticeRead(ReadSchema):
     noticed_on: date
     ok: bool
     problem: str | None
@@ -174,7 +174,7 @@ class ProxyRead(ReadSchema):
     signed: bool | None
 
 
-class QuorumRead(Schema):
+class QuorumRead(ReadSchema):
     present: int
     represented: int
     entitled: int

@@ -12,7 +12,7 @@ class PublishedBallotRead(ReadSchema):
     receipt: str
 
 
-class DecryptedSumRead(Schema):
+class DecryptedSumRead(ReadSchema):
     """One option's tally: the product of its ciphertexts, the count and the randomness r it decrypts to."""
 
     option: str | None = Field(description="yes, no, abstain or a candidate; null: blank election ballots")
@@ -32,7 +32,7 @@ class PublishedBallots(Schema):
     ballots: list[PublishedBallotRead]
 
 
-class RecountRead(Schema):
+class RecountRead(ReadSchema):
     """A recount from the stored ciphertexts, checked against what was published at close."""
 
     vote_id: int
