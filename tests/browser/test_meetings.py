@@ -296,7 +296,7 @@ def test_the_administrator_manages_users_and_the_cooperative(page: Page) -> None
     assert_accessible(page)
     page.get_by_label("Lösenord").fill("ett långt lösenord för Nina")
     page.get_by_role("button", name="Skapa användaren").click()
-    expect(page.get_by_text("Sparat.")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Användaren är skapad.")
     page.goto("/admin/cooperative")
     expect(page.get_by_label("Namn", exact=True)).not_to_have_value("")
     assert_accessible(page)

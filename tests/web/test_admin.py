@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import Role, User
 from kooperativet.parties.models import Cooperative
-from tests.web.conftest import form_token, sign_in
+from tests.web.conftest import confirmed, form_token, sign_in
 
 
 def post(client, page: str, action: str, data: dict[str, object]):
@@ -107,7 +107,7 @@ def test_the_admin_creates_a_user_and_changes_her_roles(browser_client, make_use
             "is_active": "1",
         },
     )
-    assert answer.status_code == 303
+    confirmed(browser_client, answer, "Användaren är skapad.")
     user = session.scalar(select(User).where(User.email == "nils@example.se"))
     assert user.roles == {Role.member, Role.board}
     page = answer.headers["location"].split("?")[0]
@@ -120,7 +120,7 @@ def test_the_admin_creates_a_user_and_changes_her_roles(browser_client, make_use
     assert changed.status_code == 303
     session.refresh(user)
     assert (user.full_name, user.roles, user.is_active) == ("Nils Nyman", {Role.treasurer}, False)
-    assert "Sparat." in browser_client.get(changed.headers["location"]).text
+    confirmed(browser_client, changed, "Ändringarna är sparade.")
     duplicate = post(
         browser_client,
         "/admin/users/new",
@@ -186,7 +186,7 @@ def test_the_cooperatives_identity_is_changed_and_a_bad_bankgiro_is_refused_by_i
         "/admin/cooperative",
         {**fields, "bankgiro": "5050-1055", "city": "Stockholm"},
     )
-    assert good.status_code == 303
+    confirmed(browser_client, good, "Föreningens uppgifter är sparade.")
     session.refresh(cooperative)
     assert (cooperative.name, cooperative.bankgiro, cooperative.city) == (
         "Interimkultur ek. för.",
@@ -247,3 +247,15 @@ def test_the_user_list_runs_as_many_statements_for_a_hundred_users_as_for_two(
     for _ in range(48):
         make_user(Role.member, Role.board)
     assert statements() == few
+
+
+def test_an_address_from_before_the_sentences_had_keys_still_opens_the_page(
+    browser_client, make_user, cooperative
+) -> None:
+    """A bookmarked ``?saved=1`` (or anything else in its place) opens the page, without a sentence."""
+    admin = signed_in_admin(browser_client, make_user)
+    for address in ("/admin/cooperative", f"/admin/users/{admin.user.id}"):
+        for flag in ("1", "ja", ""):
+            page = browser_client.get(address, params={"saved": flag})
+            assert page.status_code == 200, (address, flag)
+            assert 'role="status" id="done"' not in page.text

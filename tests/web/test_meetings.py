@@ -216,6 +216,13 @@ def test_a_secret_ballot_from_opening_to_the_members_receipt_check(
     assert closed.status_code == 303
     result = voters[1].get(page).text
     assert '<p class="outcome"><strong>Bifall</strong></p>' in result
+    # The result is right below the closed count: no link to it. Only a page drawn while the vote was open,
+    # whose polling brings the closed count, links to the page again for the result.
+    assert "Omröstningen är avslutad: 3 av 4 röstade." in result
+    assert "Se resultatet" not in result
+    polled = board.get(f"{page}/turnout").text
+    assert f'<a href="{page}#result">Se resultatet</a>' in polled
+    assert "hx-trigger" not in polled
     assert "Krav: mer än 1/2 av de avgivna rösterna." in result
     assert "Kontrollera mitt kvitto" in result
     # Only those who voted hold a receipt: the member who did not vote and the board's officer, who cast

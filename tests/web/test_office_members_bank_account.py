@@ -134,9 +134,9 @@ def test_a_removal_waits_on_the_office_pages_and_the_members_own_and_another_per
     assert "Bekräfta att bankkontot tas bort" in page
     confirmed = admin.post(f"/office/members/{alva.member.id}/confirm-account", data=_confirm_form(page))
 
-    assert confirmed.status_code == 303
+    assert confirmed.headers["location"] == f"/office/members/{alva.member.id}?done=account_removal_confirmed"
     after = admin.get(confirmed.headers["location"]).text
-    assert "Borttagningen är bekräftad" in after
+    assert "Borttagningen är bekräftad: medlemmen har inget bankkonto för lön" in after
     session.expire_all()
     member = session.get_one(Member, alva.member.id)
     assert (member.bank_account_number, member.has_pending_bank_account) == (None, False)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role, User
 from kooperativet.parties.models import Member, TaxMode
-from tests.web.conftest import form_token, sign_in
+from tests.web.conftest import confirmed, form_token, sign_in
 
 NEW_PERSON = "19910704-2385"  # a valid personnummer, Luhn-checked
 
@@ -85,7 +85,7 @@ def test_a_new_member_with_a_new_login_is_registered_and_signs_in(
     answer = client.post("/office/members/new", data=_form(client))
     assert answer.status_code == 303, answer.text
     member = session.scalars(select(Member).where(Member.last_name == "Nyberg")).one()
-    assert answer.headers["location"] == f"/office/members/{member.id}?registered=1"
+    assert answer.headers["location"] == f"/office/members/{member.id}?done=member_given_password"
     assert member.personal_identity_number == "199107042385"
     assert member.birth_date == date(1991, 7, 4)
     assert (member.bank_clearing_number, member.bank_account_number) == ("6000", "123456789")
@@ -97,7 +97,7 @@ def test_a_new_member_with_a_new_login_is_registered_and_signs_in(
     assert login.full_name == "Siv Nyberg"
     assert login.roles == {Role.member}
     shown = client.get(answer.headers["location"]).text
-    assert "Medlemmen är registrerad." in shown
+    assert "Medlemmen är registrerad. Hon loggar in med sin e-postadress och startlösenordet." in shown
     her = TestClient(browser_client.app, raise_server_exceptions=False, follow_redirects=False)
     sign_in(her, "siv.nyberg@example.se", "ett-startlosenord")
 
@@ -179,7 +179,14 @@ def test_a_login_without_a_member_record_is_linked(
         "/office/members/new",
         data=_form(client, login="existing", user_id=str(waiting.user.id), email="", password=""),
     )
-    assert answer.status_code == 303, answer.text
+    # Her own login, not an initial password: the page must not tell the office to hand her one.
+    shown = confirmed(
+        client,
+        answer,
+        "Medlemmen är registrerad. Hon loggar in med inloggningen som är kopplad till hennes "
+        "medlemsuppgifter.",
+    )
+    assert "startlösenordet" not in shown
     member = session.scalars(select(Member).where(Member.last_name == "Nyberg")).one()
     assert member.user_id == waiting.user.id
     assert _users(session) == users
@@ -199,7 +206,7 @@ def test_a_member_without_a_login_and_with_a_tax_table(
         tax_table_column="1",
     )
     answer = client.post("/office/members/new", data=data)
-    assert answer.status_code == 303, answer.text
+    confirmed(client, answer, "Medlemmen är registrerad.")
     member = session.scalars(select(Member).where(Member.last_name == "Nyberg")).one()
     assert member.user_id is None
     [tax] = member.tax_settings

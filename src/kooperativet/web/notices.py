@@ -7,8 +7,8 @@ and ``base.html`` says the fixed sentence for that key above the page, in a ``ro
 screen reader reads out. Only a key travels, never text: an address someone makes up shows one of these
 sentences or nothing, so it cannot put words of its own on the cooperative's pages. Nothing is stored (no
 session, no cookie): the sentence is part of that one address, and the form-once record (``web.once``)
-sends a repeated form to the same address, so it says the same. A few older pages have flags of their own
-for the same (``?saved=1``, ``?registered=1``); they too show only fixed sentences.
+sends a repeated form to the same address, so it says the same. An address from before a page said its
+sentence by a key (a bookmarked ``?saved=1``) still opens the page, only without the sentence.
 """
 
 from __future__ import annotations
@@ -45,6 +45,30 @@ DONE: Final = {
     "correction_added": N_("The correction is added to the run."),
     # E-mail
     "mail_sent_again": N_("The e-mail is queued to be sent again."),
+    # Members
+    "member_registered": N_("The member is registered."),
+    "member_invited": N_(
+        "The member is registered. An invitation has been e-mailed to her: she chooses her password with "
+        "the link in it."
+    ),
+    "member_given_password": N_(
+        "The member is registered. She signs in with her e-mail and the initial password."
+    ),
+    "member_given_login": N_("The member is registered. She signs in with the login linked to her record."),
+    "member_saved": N_("The changes are saved."),
+    "account_confirmed": N_("The bank account is confirmed; salary is paid to it from now on."),
+    "account_removal_confirmed": N_(
+        "The removal is confirmed: the member has no bank account for salary until a new one is entered and "
+        "confirmed."
+    ),
+    # Dated parameters
+    "parameter_value_added": N_("The value is added."),
+    # Guides and routines
+    "article_saved": N_("The article is saved."),
+    # Administration
+    "user_created": N_("The user is created."),
+    "user_saved": N_("The changes are saved."),
+    "cooperative_saved": N_("The cooperative's details are saved."),
 }
 
 

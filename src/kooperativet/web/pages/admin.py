@@ -18,6 +18,7 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import PageRoute, Posted
 from kooperativet.web.meeting_words import ROLES
+from kooperativet.web.notices import done
 from kooperativet.web.paging import page_count
 from kooperativet.web.templating import render
 from kooperativet.workflows.logins import change_login, create_login
@@ -47,7 +48,7 @@ def _show(request: Request, template: str, context: dict[str, Any], *, status: i
     return render(
         request,
         template,
-        {"role_words": ROLES, "all_roles": list(Role), "saved": False, **context},
+        {"role_words": ROLES, "all_roles": list(Role), **context},
         status=status,
     )
 
@@ -123,11 +124,11 @@ def create_user(
             request, "admin/user.html", {"account": None, "values": values, "errors": errors}, status=422
         ),
     )
-    return RedirectResponse(f"/admin/users/{created.id}?saved=1", status_code=303)
+    return RedirectResponse(done(f"/admin/users/{created.id}", "user_created"), status_code=303)
 
 
 @router.get("/admin/users/{user_id:int}")
-def user_form(request: Request, user_id: int, user: Admin, session: DbSession, saved: int = 0) -> Response:
+def user_form(request: Request, user_id: int, user: Admin, session: DbSession) -> Response:
     account = users.get_user(session, user_id=user_id)
     values = {
         "full_name": account.full_name,
@@ -135,7 +136,7 @@ def user_form(request: Request, user_id: int, user: Admin, session: DbSession, s
         "is_active": account.is_active,
         "version": account.version,
     }
-    context = {"account": account, "values": values, "errors": {}, "saved": bool(saved)}
+    context = {"account": account, "values": values, "errors": {}}
     return _show(request, "admin/user.html", context)
 
 
@@ -182,20 +183,20 @@ def update_user(
         page=lambda errors: _show(
             request,
             "admin/user.html",
-            {"account": account, "values": values, "errors": errors, "saved": False},
+            {"account": account, "values": values, "errors": errors},
             status=422,
         ),
     )
-    return RedirectResponse(f"/admin/users/{account.id}?saved=1", status_code=303)
+    return RedirectResponse(done(f"/admin/users/{account.id}", "user_saved"), status_code=303)
 
 
 @router.get("/admin/cooperative")
-def cooperative_form(request: Request, user: Admin, session: DbSession, saved: int = 0) -> Response:
+def cooperative_form(request: Request, user: Admin, session: DbSession) -> Response:
     cooperative = identity.get_cooperative(session)
     values: dict[str, Any] = {name: getattr(cooperative, name) or "" for name in COOPERATIVE_FIELDS}
     values["f_tax_approved"] = cooperative.f_tax_approved
     values["version"] = cooperative.version
-    context = {"values": values, "errors": {}, "saved": bool(saved), "fields": COOPERATIVE_FIELDS}
+    context = {"values": values, "errors": {}, "fields": COOPERATIVE_FIELDS}
     return _show(request, "admin/cooperative.html", context)
 
 
@@ -219,8 +220,8 @@ def update_cooperative(request: Request, user: Admin, session: DbSession, form: 
         page=lambda errors: _show(
             request,
             "admin/cooperative.html",
-            {"values": values, "errors": errors, "saved": False, "fields": COOPERATIVE_FIELDS},
+            {"values": values, "errors": errors, "fields": COOPERATIVE_FIELDS},
             status=422,
         ),
     )
-    return RedirectResponse("/admin/cooperative?saved=1", status_code=303)
+    return RedirectResponse(done("/admin/cooperative", "cooperative_saved"), status_code=303)

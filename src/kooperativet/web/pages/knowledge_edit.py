@@ -20,6 +20,7 @@ from kooperativet.knowledge.reads import effective_bank
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, Posted
 from kooperativet.web.knowledge_words import AUDIENCE_NAMES, CATEGORY_NAMES, KIND_NAMES
+from kooperativet.web.notices import done
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
@@ -111,7 +112,7 @@ def save_edit(
             status=422,
         )
         raise FormRejected(page) from exc
-    return RedirectResponse(f"/kb/{slug}?saved=1", status_code=303)
+    return RedirectResponse(done(f"/kb/{slug}", "article_saved"), status_code=303)
 
 
 def _new_page(
@@ -155,7 +156,7 @@ def add_article(request: Request, user: Editor, session: DbSession, form: Posted
         values = {k: str(form.get(k, "")) for k in ("slug", "category", "audience", "lang", "title")}
         values.update({k: str(form.get(k, "")) for k in ("summary", "body", "sources")})
         raise FormRejected(_new_page(request, values, refusal_errors(request, exc), status=422)) from exc
-    return RedirectResponse(f"/kb/{slug}?saved=1", status_code=303)
+    return RedirectResponse(done(f"/kb/{slug}", "article_saved"), status_code=303)
 
 
 @router.post("/kb/{slug}/hide", dependencies=[CheckedForm])
@@ -173,7 +174,7 @@ def show(slug: str, user: Editor, session: DbSession) -> Response:
 @router.post("/kb/{slug}/reset", dependencies=[CheckedForm])
 def reset(slug: str, user: Editor, session: DbSession, form: Posted) -> Response:
     editing.reset(session, slug=slug, language=_language(str(form.get("lang", ""))), author=user)
-    return RedirectResponse(f"/kb/{slug}?saved=1", status_code=303)
+    return RedirectResponse(done(f"/kb/{slug}", "article_saved"), status_code=303)
 
 
 @router.get("/kb/{slug}/history")

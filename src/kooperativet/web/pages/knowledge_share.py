@@ -20,6 +20,7 @@ from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, Posted
 from kooperativet.web.i18n import request_language
 from kooperativet.web.knowledge_words import CATEGORY_NAMES, SOURCE_NAMES
+from kooperativet.web.notices import done
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
 
@@ -128,6 +129,6 @@ def proposal_page(request: Request, proposal_id: int, user: Editor, session: DbS
 @router.post("/kb/share/proposals/{proposal_id}/take", dependencies=[CheckedForm])
 def take(proposal_id: int, user: Editor, session: DbSession, form: Posted) -> Response:
     languages = [str(lang) for lang in form.getlist("lang")]
-    versions = sharing.take(session, proposal_id=proposal_id, languages=languages, importer=user)
+    sharing.take(session, proposal_id=proposal_id, languages=languages, importer=user)
     proposal, _, _ = sharing.proposal(session, proposal_id)
-    return RedirectResponse(f"/kb/{proposal.slug}?saved={len(versions)}", status_code=303)
+    return RedirectResponse(done(f"/kb/{proposal.slug}", "article_saved"), status_code=303)

@@ -145,7 +145,11 @@ def vote_detail(request: Request, vote_id: int, user: WebUser, session: DbSessio
 def turnout_fragment(request: Request, vote_id: int, user: WebUser, session: DbSession) -> Response:
     """The live count the vote page polls every five seconds while the vote is open."""
     vote = votes.get_vote(session, vote_id=vote_id)
-    context = {"vote": vote, "turnout": turnout(session, vote=vote, meeting=_meeting_of(session, vote))}
+    context = {
+        "vote": vote,
+        "turnout": turnout(session, vote=vote, meeting=_meeting_of(session, vote)),
+        "polled": True,
+    }
     return show(request, "meetings/_turnout.html", context)
 
 

@@ -24,6 +24,7 @@ from kooperativet.privacy.removal import retention_end
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, Posted, field_errors, stored_integer
 from kooperativet.web.i18n import N_
+from kooperativet.web.notices import done
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts
 from kooperativet.web.refusals import refusal_errors, refusal_text
@@ -177,7 +178,7 @@ def change_member(
         )
         raise FormRejected(page) from exc
     service.queue_change_notice(session, change)  # sent by a worker once this is committed
-    return RedirectResponse(f"/office/members/{member_id}?saved=1", status_code=303)
+    return RedirectResponse(done(f"/office/members/{member_id}", "member_saved"), status_code=303)
 
 
 #: The confirm form's refusals in its own words: a stale version here means the account may have changed.
@@ -218,4 +219,7 @@ def confirm_account(
             status=exc.status,
         )
         raise FormRejected(page) from exc
-    return RedirectResponse(f"/office/members/{member_id}?confirmed=1", status_code=303)
+    # Confirmed is a new account, or the removal of the old one when the change was to have none.
+    has_account = bool(member.bank_account_number or member.bank_iban)
+    said = "account_confirmed" if has_account else "account_removal_confirmed"
+    return RedirectResponse(done(f"/office/members/{member_id}", said), status_code=303)

@@ -34,6 +34,7 @@ from kooperativet.parties.schemas import MemberCreate, TaxSettingCreate
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, Posted, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.notices import done
 from kooperativet.web.pages.office_members import LANGUAGES
 from kooperativet.web.reads.office_members import logins_without_member
 from kooperativet.web.refusals import refusal_text
@@ -57,6 +58,13 @@ LOGIN_CHOICES = {
     "new": N_("Create a login with the e-mail above"),
     "existing": N_("Link a login that has no member record"),
     "none": N_("No login now"),
+}
+#: What the member's page says after registering her, by how she signs in (``web.notices``).
+REGISTERED = {
+    "invite": "member_invited",
+    "new": "member_given_password",
+    "existing": "member_given_login",
+    "none": "member_registered",
 }
 #: Where a schema's error on the tax setting or the new login is shown.
 ERROR_FIELDS = {
@@ -133,9 +141,9 @@ def register_member(
         )
         if member_id is not None and values["login"] == "invite":
             _invite(session, member_id=member_id, actor=user, settings=settings, now=now)
-            return RedirectResponse(f"/office/members/{member_id}?registered=1&invited=1", status_code=303)
         if member_id is not None:
-            return RedirectResponse(f"/office/members/{member_id}?registered=1", status_code=303)
+            said = REGISTERED.get(values["login"], "member_registered")
+            return RedirectResponse(done(f"/office/members/{member_id}", said), status_code=303)
     raise FormRejected(_page(request, values=values, errors=errors, logins=logins, status=422))
 
 

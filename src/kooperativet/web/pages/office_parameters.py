@@ -24,6 +24,7 @@ from kooperativet.parameters.schemas import ParameterRead, ParameterValueCreate
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, decimal_text, field_errors
 from kooperativet.web.i18n import request_language
+from kooperativet.web.notices import done
 from kooperativet.web.parameter_words import (
     CHOICES,
     KIND_HINTS,
@@ -141,4 +142,4 @@ def add_value(
             request, session, key=key, today=today, values=values, errors=errors, status=422
         )
         raise FormRejected(page) from exc
-    return RedirectResponse(f"/office/parameters/{key}?added=1", status_code=303)
+    return RedirectResponse(done(f"/office/parameters/{key}", "parameter_value_added"), status_code=303)
