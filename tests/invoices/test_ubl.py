@@ -1,8 +1,8 @@
 """Peppol BIS Billing 3.0 UBL: XSD-valid invoices and credit notes whose totals and Swedish fields hold.
 
 The UBL 2.1 XSD and OpenPeppol's official examples are kept in ``tests/reference/peppol``. The schematron
-rules are run by an outside check; the totals (BR-CO-*) and the Swedish shape (SE-R-*) are checked here by
-XPath.
+rules are run by an outside check; the totals (BR-CO-*), the Swedish shape (SE-R-*) and the rules on the
+payment means (BR-49/50/61, UBL-SR-44 to 47, SE-R-008 to 012) are checked here by XPath.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from kooperativet.invoices.snapshot import (
     PeppolEndpoint,
     Seller,
 )
-from kooperativet.invoices.ubl import render_ubl, validate_ubl
+from kooperativet.invoices.ubl import CREDIT_TRANSFER, render_ubl, validate_ubl
 from tests.conftest import REFERENCE
 
 PEPPOL = REFERENCE / "peppol"
@@ -56,6 +56,9 @@ SELLER = Seller(
     contact_name="Anna Andersson",
     email="faktura@kulturkooperativet.se",
 )
+#: The same seller with its IBAN and BIC as a person types them (the UBL wants the electronic form).
+SELLER_WITH_IBAN = replace(SELLER, iban="SE45 5000 0000 0583 9825 7466", bic="esse sess")
+IBAN = "SE4550000000058398257466"
 MUNICIPALITY = Buyer(
     name="Exempelby kommun",
     address=Address(street="Box 100", postal_code="123 45", city="Exempelby", country="SE"),
@@ -442,6 +445,142 @@ def test_the_pdf_is_embedded_as_an_additional_document() -> None:
     assert attachment.get("filename") == "2026-0042.pdf"
     assert base64.b64decode(attachment.text) == CASES["with embedded PDF"]["pdf"]
     assert texts(root, "cac:AdditionalDocumentReference/cbc:ID/text()") == ["2026-0042"]
+
+
+# --- payment means (BG-16): the bankgiro, and the IBAN for a buyer abroad
+
+BANKGIRO_MEANS = (
+    "cac:PaymentMeans[cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID='SE:BANKGIRO']"
+)
+IBAN_MEANS = f"cac:PaymentMeans[cac:PayeeFinancialAccount/cbc:ID='{IBAN}']"
+#: The documents a buyer abroad gets from a seller with an IBAN: AE to the EU, O outside it.
+ABROAD = [
+    pytest.param(kind, name, id=f"{kind.value}: {name}")
+    for kind in KINDS
+    for name in ("AE to an EU buyer", "O outside the EU")
+]
+
+
+def with_iban(kind: DocumentKind, name: str, **changes: object) -> etree._Element:
+    return parse(render_ubl(snapshot(kind, **{**CASES[name], "seller": SELLER_WITH_IBAN, **changes})))
+
+
+def assert_payment_means_rules(root: etree._Element) -> None:
+    """The EN 16931, UBL syntax, Peppol and Swedish rules on the payment means, each as its own XPath."""
+    means = root.xpath("cac:PaymentMeans", namespaces=NS)
+    assert means
+    # The XSD sequence: all PaymentMeans adjacent, between the parties and the TaxTotal.
+    names = child_names(root)
+    assert names.count("PaymentMeans") == 1
+    assert names[names.index("PaymentMeans") - 1] == "AccountingCustomerParty"
+    assert names[names.index("PaymentMeans") + 1] == "TaxTotal"
+    for each in means:
+        # BR-49: a payment means code; BR-CL-16: from UNCL4461, here 30 (credit transfer)
+        assert texts(each, "cbc:PaymentMeansCode/text()") == [CREDIT_TRANSFER]
+        # BR-50 / BR-61: a credit transfer (30 or 58) names the account it is paid to (BT-84)
+        (account,) = texts(each, "cac:PayeeFinancialAccount/cbc:ID/text()")
+        assert account.strip()
+        assert len(each.xpath("cbc:PaymentID", namespaces=NS)) <= 1  # UBL-SR-26
+    # UBL-SR-47: every payment means code in the document is the same
+    assert len(set(texts(root, "cac:PaymentMeans/cbc:PaymentMeansCode/text()"))) == 1
+    # UBL-SR-44: one payment reference (BT-83), which may repeat on each means; UBL-SR-45: one due date
+    assert len(set(texts(root, "cac:PaymentMeans/cbc:PaymentID/text()"))) <= 1
+    assert len(root.xpath("cac:PaymentMeans/cbc:PaymentDueDate", namespaces=NS)) <= 1
+    # UBL-CR-411/413/414/428/664, UBL-CR-653..655, UBL-DT-18/UBL-SR-46: nothing the syntax binding leaves out
+    left_out = (
+        "cbc:ID",
+        "cbc:PaymentChannelCode",
+        "cbc:InstructionID",
+        "cac:PayeeFinancialAccount/cbc:PaymentNote",
+    )
+    assert not root.xpath(" | ".join(f"cac:PaymentMeans/{name}" for name in left_out), namespaces=NS)
+    assert not root.xpath("//cac:FinancialInstitution", namespaces=NS)
+    assert not root.xpath("cac:PaymentMeans//@schemeID | cac:PaymentMeans//@name", namespaces=NS)
+    # BR-66 / BR-67, PEPPOL-EN16931-R061: no card and no mandate, so no direct debit (49, 59)
+    assert not root.xpath(
+        "cac:PaymentMeans/cac:CardAccount | cac:PaymentMeans/cac:PaymentMandate", namespaces=NS
+    )
+    # SE-R-008 / SE-R-009: one bankgiro, digits only, 7 or 8 of them; SE-R-011: code 30, never 50 or 56
+    (bankgiro,) = texts(root, f"{BANKGIRO_MEANS}/cac:PayeeFinancialAccount/cbc:ID/text()")
+    assert bankgiro.isdigit()
+    assert len(bankgiro) in (7, 8)
+    assert not set(texts(root, "cac:PaymentMeans/cbc:PaymentMeansCode/text()")) & {"50", "56"}
+    # SE-R-012: between Swedish parties a credit transfer is 30, never 31
+    assert "31" not in texts(root, "cac:PaymentMeans/cbc:PaymentMeansCode/text()")
+    # PEPPOL-EN16931-R008: no empty element
+    assert not root.xpath("cac:PaymentMeans//*[not(*) and not(normalize-space())]", namespaces=NS)
+
+
+IBAN_DOCUMENTS = [
+    pytest.param(kind, name, id=f"{kind.value}: {name}, seller with IBAN") for kind in KINDS for name in CASES
+]
+
+
+@pytest.mark.parametrize(("kind", "name"), ALL_DOCUMENTS)
+def test_the_payment_means_follow_the_rules(kind: DocumentKind, name: str) -> None:
+    assert_payment_means_rules(parse(render(kind, name)))
+
+
+@pytest.mark.parametrize(("kind", "name"), IBAN_DOCUMENTS)
+def test_the_payment_means_follow_the_rules_when_the_seller_has_an_iban(
+    kind: DocumentKind, name: str
+) -> None:
+    xml = render_ubl(snapshot(kind, **{**CASES[name], "seller": SELLER_WITH_IBAN}))
+    assert validate_ubl(xml, xsd_dir=XSD_DIR) == []
+    assert_payment_means_rules(parse(xml))
+
+
+@pytest.mark.parametrize(("kind", "name"), ABROAD)
+def test_a_buyer_abroad_gets_the_iban_and_bic_first_then_the_bankgiro(kind: DocumentKind, name: str) -> None:
+    root = with_iban(kind, name)
+    account = "cac:PayeeFinancialAccount"
+    assert texts(root, f"cac:PaymentMeans/{account}/cbc:ID/text()") == [IBAN, "50501055"]  # no spaces
+    assert texts(root, f"cac:PaymentMeans/{account}/cac:FinancialInstitutionBranch/cbc:ID/text()") == [
+        "ESSESESS",
+        "SE:BANKGIRO",
+    ]
+    # Code 30 like the bankgiro, not 58: SEPA credit transfer is in euro, the documents in SEK
+    assert texts(root, "cbc:DocumentCurrencyCode/text()") == ["SEK"]
+    assert texts(root, f"{IBAN_MEANS}/cbc:PaymentMeansCode/text()") == ["30"]
+    # The payer abroad quotes the same OCR reference
+    assert texts(root, f"{IBAN_MEANS}/cbc:PaymentID/text()") == ["2026004206"]
+    assert texts(root, f"{BANKGIRO_MEANS}/cbc:PaymentID/text()") == ["2026004206"]
+
+
+def test_a_credit_note_to_a_buyer_abroad_gives_its_due_date_once() -> None:
+    root = with_iban(DocumentKind.CREDIT_NOTE, "AE to an EU buyer")
+    assert texts(root, "cac:PaymentMeans/cbc:PaymentDueDate/text()") == ["2026-12-28"]  # UBL-SR-45
+    assert texts(root, f"{IBAN_MEANS}/cbc:PaymentDueDate/text()") == ["2026-12-28"]
+    assert len(root.xpath("cac:PaymentMeans", namespaces=NS)) == 2
+
+
+def test_an_iban_without_a_bic_has_no_branch() -> None:
+    root = with_iban(DocumentKind.INVOICE, "AE to an EU buyer", seller=replace(SELLER_WITH_IBAN, bic=None))
+    assert texts(root, f"{IBAN_MEANS}/cac:PayeeFinancialAccount/cbc:ID/text()") == [IBAN]
+    assert not root.xpath(
+        f"{IBAN_MEANS}/cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch", namespaces=NS
+    )
+    assert_payment_means_rules(root)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    "name", [name for name in CASES if name not in ("AE to an EU buyer", "O outside the EU")]
+)
+def test_a_swedish_buyer_gets_the_same_bytes_whether_or_not_the_seller_has_an_iban(
+    kind: DocumentKind, name: str
+) -> None:
+    assert render_ubl(snapshot(kind, **{**CASES[name], "seller": SELLER_WITH_IBAN})) == render(kind, name)
+
+
+@pytest.mark.parametrize(("kind", "name"), ABROAD)
+@pytest.mark.parametrize("iban", [None, "", "  "])
+def test_a_buyer_abroad_of_a_seller_without_iban_gets_the_bankgiro_alone(
+    kind: DocumentKind, name: str, iban: str | None
+) -> None:
+    xml = render_ubl(snapshot(kind, **{**CASES[name], "seller": replace(SELLER_WITH_IBAN, iban=iban)}))
+    assert texts(parse(xml), "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID/text()") == ["50501055"]
+    assert xml == render(kind, name)  # as before the IBAN was given to a buyer abroad
 
 
 # --- text, bytes, determinism

@@ -93,6 +93,12 @@ def check_peppol(snapshot: InvoiceSnapshot) -> None:
     buyer_endpoint(snapshot.buyer)
 
 
+def pays_from_abroad(buyer: Buyer) -> bool:
+    """Whether the buyer's address is outside Sweden: such a buyer cannot pay to a bankgiro, so the PDF and
+    the UBL give the seller's IBAN (and BIC) too (invoicing.md, "Peppol BIS Billing 3.0")."""
+    return buyer.address.country not in ("", "SE")
+
+
 def has_peppol_address(buyer: Buyer) -> bool:
     """Whether the buyer can receive a Peppol e-invoice: a business or public body with a registered
     endpoint, or a Swedish organisation number (scheme 0007). A private person never has one here."""

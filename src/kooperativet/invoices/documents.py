@@ -17,7 +17,7 @@ from kooperativet.core.vat import REVERSE_CHARGE_TEXT, VatCategory
 from kooperativet.documents import pipeline
 from kooperativet.documents.render import Attachment, render_pdf
 from kooperativet.invoices.calculation import amounts_including_vat
-from kooperativet.invoices.content_rules import check_snapshot
+from kooperativet.invoices.content_rules import check_snapshot, pays_from_abroad
 from kooperativet.invoices.models import Invoice
 from kooperativet.invoices.snapshot import DocumentKind, IssuedSnapshot, calculation_of, snapshot_from_json
 from kooperativet.invoices.ubl import F_SKATT_TEXT, render_ubl
@@ -269,7 +269,7 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
         # price excluding VAT and the VAT per rate stay, as mervärdesskattelagen 17 kap. asks of any invoice.
         "consumer": consumer,
         # A buyer abroad cannot pay a bankgiro: the PDF gives the cooperative's IBAN and BIC too.
-        "abroad": snapshot.buyer.address.country not in (None, "", "SE"),
+        "abroad": pays_from_abroad(snapshot.buyer),
         "amounts_gross": amounts_including_vat(calculation) if consumer else (),
         "payment_terms_days": issued.payment_terms_days,
         "vat_notes": [

@@ -32,6 +32,7 @@ from kooperativet.invoices.content_rules import (
     check_peppol,
     check_snapshot,
     digits,
+    pays_from_abroad,
     present,
     swedish_org_number,
 )
@@ -51,7 +52,9 @@ INVOICE_TYPE_CODE: Final = "380"
 CREDIT_NOTE_TYPE_CODE: Final = "381"
 #: SE-R-005: the seller's tax registration (``TaxScheme/ID`` ``TAX``) must read exactly this.
 F_SKATT_TEXT: Final = "Godkänd för F-skatt"
-#: UNCL4461 code 30 "credit transfer"; with branch ``SE:BANKGIRO`` it is a bankgiro payment (SE-R-011).
+#: UNCL4461 code 30 "credit transfer"; with branch ``SE:BANKGIRO`` it is a bankgiro payment (SE-R-011). The
+#: IBAN given to a buyer abroad is code 30 too: 58 is a SEPA credit transfer, a euro scheme, and the documents
+#: are in SEK; and every payment means of a document must have the same code (UBL-SR-47).
 CREDIT_TRANSFER: Final = "30"
 BANKGIRO_BRANCH: Final = "SE:BANKGIRO"
 
@@ -186,16 +189,42 @@ def _buyer(root: etree._Element, buyer: Buyer, *, outside_scope: bool) -> None:
 
 
 def _payment_means(root: etree._Element, snapshot: InvoiceSnapshot) -> None:
-    means = _cac(root, "PaymentMeans")
-    _cbc(means, "PaymentMeansCode", CREDIT_TRANSFER)
-    if snapshot.kind is DocumentKind.CREDIT_NOTE and snapshot.due_date is not None:
-        # A UBL CreditNote has no cbc:DueDate; Peppol maps BT-9 to PaymentMeans/PaymentDueDate.
-        _cbc(means, "PaymentDueDate", snapshot.due_date.isoformat())
-    if snapshot.ocr is not None:
-        _cbc(means, "PaymentID", snapshot.ocr)
-    account = _cac(means, "PayeeFinancialAccount")
-    _cbc(account, "ID", digits(snapshot.seller.bankgiro))
-    _cbc(_cac(account, "FinancialInstitutionBranch"), "ID", BANKGIRO_BRANCH)
+    """One ``cac:PaymentMeans`` (BG-16) per account the buyer may pay to, adjacent as the XSD wants them.
+
+    The same code 30 on each (UBL-SR-47) and the same OCR as ``PaymentID`` (BT-83; one distinct value in the
+    document, UBL-SR-44), so a payer abroad quotes it as well. The credit note's due date (BT-9) only on the
+    first: ``PaymentDueDate`` may occur once in a document (UBL-SR-45)."""
+    for index, (account_id, branch_id) in enumerate(_payee_accounts(snapshot)):
+        means = _cac(root, "PaymentMeans")
+        _cbc(means, "PaymentMeansCode", CREDIT_TRANSFER)
+        if index == 0 and snapshot.kind is DocumentKind.CREDIT_NOTE and snapshot.due_date is not None:
+            # A UBL CreditNote has no cbc:DueDate; Peppol maps BT-9 to PaymentMeans/PaymentDueDate.
+            _cbc(means, "PaymentDueDate", snapshot.due_date.isoformat())
+        if snapshot.ocr is not None:
+            _cbc(means, "PaymentID", snapshot.ocr)
+        account = _cac(means, "PayeeFinancialAccount")
+        _cbc(account, "ID", account_id)  # BT-84, required for code 30 (BR-50, BR-61)
+        if branch_id is not None:
+            _cbc(_cac(account, "FinancialInstitutionBranch"), "ID", branch_id)  # BT-86
+
+
+def _payee_accounts(snapshot: InvoiceSnapshot) -> list[tuple[str, str | None]]:
+    """(account, branch) to pay to. The bankgiro always (SE-R-008, SE-R-009: digits only; code 30 with branch
+    ``SE:BANKGIRO``, SE-R-011), and for a Swedish buyer alone, as before: the rules would allow the IBAN there
+    too, but a Swedish buyer pays the bankgiro, whose OCR service matches the payment. A buyer abroad cannot
+    pay a bankgiro: when the seller has an IBAN it comes first, with the BIC when known (BT-86 is optional),
+    so that a receiver that reads one payment means reads one the buyer can use, as the PDF prints it first.
+    No Swedish rule (SE-R-007 to SE-R-012) concerns a code-30 means with another branch than a giro."""
+    bankgiro = (digits(snapshot.seller.bankgiro), BANKGIRO_BRANCH)
+    iban = _compact(snapshot.seller.iban)
+    if not (iban and pays_from_abroad(snapshot.buyer)):
+        return [bankgiro]
+    return [(iban, _compact(snapshot.seller.bic) or None), bankgiro]
+
+
+def _compact(identifier: str | None) -> str:
+    """An IBAN or BIC in its electronic form, without the spaces of the paper form (ISO 13616 / ISO 9362)."""
+    return "".join((identifier or "").split()).upper()
 
 
 def _tax_total(root: etree._Element, calculation: InvoiceCalculation) -> None:
