@@ -3,6 +3,7 @@ errors next to the fields, handing in with the warnings shown, and nothing of an
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -394,17 +395,23 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_is_saved(
     )
     answer = posted(browser_client, "/commissions/new", data)
     assert answer.status_code == 422
+    # Every mistake at once, the schema's and the rules' (the service checks its rules only once the schema
+    # has read every field, and stops at the first): not three rounds for three mistakes.
     assert 'id="e-lines.1.unit_price">Skriv ett belopp över noll i kronor och öre' in answer.text
+    assert 'id="e-period_end">Perioden slutar innan den börjar.' in answer.text
+    assert 'id="e-lines.0.quantity">Det här måste vara större än noll.' in answer.text
     assert 'value="Ljusdesign för Vårsalongen"' in answer.text  # what she typed is kept
     assert 'value="tolv"' in answer.text
-    # The schema read every field; the rules come next, each by its field.
+    # With the schema content, the service's first refusal comes with the others still there.
     data["lines.1.unit_price"] = "450"
     answer = posted(browser_client, "/commissions/new", data)
     assert answer.status_code == 422
     assert 'id="e-period_end">Perioden slutar innan den börjar.' in answer.text
+    assert 'id="e-lines.0.quantity">Det här måste vara större än noll.' in answer.text
     data["period_end"] = "2026-12-05"
     answer = posted(browser_client, "/commissions/new", data)
     assert 'id="e-lines.0.quantity">Det här måste vara större än noll.' in answer.text
+    assert 'id="e-period_end"' not in answer.text
     assert assignments_of(session, alva.member) == []
     assert session.scalar(select(func.count()).select_from(Client)) == clients_before
 
@@ -822,3 +829,33 @@ def test_the_exemption_hint_names_the_vat_option_as_the_list_does(browser_client
     assert ">Undantaget från moms</option>" in page
     assert "Bara för ”Undantaget från moms”." in page
     assert "Momsfritt" not in page
+
+
+def test_a_period_beyond_the_days_or_amounts_beyond_an_invoice_are_said_in_swedish_by_what_is_wrong(
+    browser_client, session, make_member, theatre
+) -> None:
+    """Refusals whose words go by their code, not by the field they name: a last day in year 3000 is not "the
+    period ends before it starts", nor are lines adding up to more than an invoice holds "add a fee line"."""
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    beyond = "Skriv en dag mellan 1900-01-01 och 2999-12-31."
+    for changes, field, said in (
+        ({"period_start": "1899-12-31"}, "period_start", beyond),
+        ({"period_end": "3000-01-01"}, "period_end", beyond),
+        (
+            {"lines.0.quantity": "999 999 999", "lines.0.unit_price": "999 999 999"},
+            "lines",
+            "Arvodesraderna med moms och utläggen blir tillsammans mer än en faktura kan rymma (tolv siffror "
+            "kronor).",
+        ),
+    ):
+        answer = posted(browser_client, "/commissions/new", a_commission(theatre.id, **changes))
+        assert answer.status_code == 422
+        assert "Perioden slutar innan den börjar." not in answer.text
+        assert "Lägg till minst en arvodesrad." not in answer.text
+        assert "1899-12-31, not" not in answer.text
+        assert " from 1900-01-01 to " not in answer.text
+        assert f'id="e-{field}">{said}</p>' in answer.text, re.findall(
+            r'class="error"[^>]*>[^<]*', answer.text
+        )
+    assert assignments_of(session, alva.member) == []

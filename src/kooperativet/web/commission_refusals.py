@@ -3,15 +3,19 @@ messages, the rules' refusals by their code, and a stale version."""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
 
 from pydantic import ValidationError
 from starlette.requests import Request
 
+from kooperativet.assignments.rules import check_money, check_period, check_positive
 from kooperativet.errors import DomainError
 from kooperativet.web.commission_form import CLIENT_FIELDS, CommissionForm
-from kooperativet.web.forms import field_errors
-from kooperativet.web.i18n import N_
+from kooperativet.web.forms import decimal_text, field_errors
+from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.refusals import REFUSALS
 from kooperativet.web.templating import gettext
 
@@ -39,6 +43,9 @@ RULE_WORDS: Final = {
     ),
     "lines": N_("Add at least one fee line."),
 }
+#: Refusals whose words say what is wrong whatever field they name: a day beyond those a period may hold is
+#: not "the period ends before it starts", though both name ``period_end``.
+SAID_BY_CODE: Final = ("date_out_of_range", "amount_too_large")
 DUPLICATE_CLIENT: Final = N_(
     "A client with this number is already registered: choose it in the list of clients."
 )
@@ -58,7 +65,52 @@ def schema_errors(request: Request, exc: ValidationError, form: CommissionForm) 
         # The schema lets a client be chosen or added, so the service refuses a missing one only once the
         # rest is valid: say it now with the others.
         errors.setdefault("client_id", gettext(request, RULE_WORDS["client_id"]))
+    for key, message in field_rule_errors(request, form).items():
+        errors.setdefault(key, message)
     return placed(errors, form)
+
+
+def field_rule_errors(request: Request, form: CommissionForm) -> dict[str, str]:
+    """The commission's rules that concern one field each (``assignments.rules``: the period not ending before
+    it starts, each fee line's quantity and price above zero), checked on what the form has. The service
+    stops at the first rule refused and checks none while the schema refuses something: said beside the
+    others, a form with three mistakes comes back once with three, not three times with one."""
+    errors: dict[str, str] = {}
+
+    def check(named: str, rule: Callable[..., None], **values: Any) -> None:
+        try:
+            rule(**values)
+        except ArithmeticError:
+            return  # a number beyond any amount (1e400): the schema says so by its field
+        except DomainError as exc:
+            field = str(exc.extra.get("field") or named)
+            errors.setdefault(_form_key(field, form), rule_message(request, exc, field))
+
+    start, end = _day(form.values.get("period_start", "")), _day(form.values.get("period_end", ""))
+    if start is not None and end is not None:
+        check("period_end", check_period, start=start, end=end)
+    language = request_language(request)
+    for index, line in enumerate(form.lines):
+        for name, rule in (("quantity", check_positive), ("unit_price", check_money)):
+            value = _number(decimal_text(line.get(name, ""), language))
+            if value is not None:
+                check(f"lines.{index}.{name}", rule, value=value, field=f"lines.{index}.{name}")
+    return errors
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None  # not a date: the schema says so by its field
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None  # not a number: the schema says so by its field
+    return value if value.is_finite() else None
 
 
 def no_such_client(request: Request) -> dict[str, str]:
@@ -75,7 +127,11 @@ def rule_errors(
     key = _form_key(raw, form)
     if prefix and (raw.startswith("expense.") or raw == "file"):
         key = prefix + ("receipt" if raw == "file" else raw.removeprefix("expense."))
-    return placed({key: rule_message(request, exc, raw)}, form)
+    errors = {key: rule_message(request, exc, raw)}
+    if not prefix:  # the commission's own rules, not an added expense's: the others refused with it
+        for other, message in field_rule_errors(request, form).items():
+            errors.setdefault(other, message)
+    return placed(errors, form)
 
 
 def rule_message(request: Request, exc: DomainError, field: str) -> str:
@@ -86,6 +142,8 @@ def rule_message(request: Request, exc: DomainError, field: str) -> str:
         message = REFUSALS["not_a_draft"]
     elif exc.code in ("duplicate", "duplicate_organisation_number", "duplicate_vat_number"):
         message = DUPLICATE_CLIENT
+    elif exc.code in SAID_BY_CODE:
+        message = REFUSALS[exc.code]
     elif field in RULE_WORDS:
         message = RULE_WORDS[field]
     elif last in ("unit_price", "amount"):
