@@ -859,3 +859,37 @@ def test_a_period_beyond_the_days_or_amounts_beyond_an_invoice_are_said_in_swedi
             r'class="error"[^>]*>[^<]*', answer.text
         )
     assert assignments_of(session, alva.member) == []
+
+
+def test_amounts_written_with_kr_after_them_are_read_as_the_pages_show_them(
+    browser_client, session, make_member, theatre
+) -> None:
+    """The pages write amounts with "kr" after them, and so do people; the calculator read "25 000 kr" while
+    the commission form refused "389 kr" as not an amount."""
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    data = a_commission(
+        theatre.id,
+        **{
+            "lines.0.unit_price": "3 250,50 kr",
+            "lines.1.unit_price": "450kr",
+            "expenses.0.spent_on": "2026-12-01",
+            "expenses.0.description": "Gelé",
+            "expenses.0.amount": "389 Kr",
+            "expenses.0.vat_rate": "25",
+        },
+    )
+    answer = posted(
+        browser_client, "/commissions/new", data, files={"expenses.0.receipt": ("k.jpg", JPEG, "image/jpeg")}
+    )
+    assert answer.status_code == 303, re.findall(r'class="error"[^>]*>[^<]*', answer.text)
+    [saved] = assignments_of(session, alva.member)
+    assert [line.unit_price for line in saved.lines] == [Decimal("3250.50"), Decimal("450.00")]
+    assert [expense.amount for expense in saved.expenses] == [Decimal("389.00")]
+    # "kr" alone, or before the number, is still not an amount, and says so by its field.
+    for price in ("kr", "kr 450"):
+        refused = posted(
+            browser_client, "/commissions/new", a_commission(theatre.id, **{"lines.1.unit_price": price})
+        )
+        assert refused.status_code == 422
+        assert 'id="e-lines.1.unit_price"' in refused.text

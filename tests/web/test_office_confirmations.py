@@ -64,7 +64,8 @@ def test_a_payment_from_the_payments_page_is_confirmed(
     answer = post(
         browser_client,
         "/office/payments",
-        {"invoice_id": str(invoice.id), "amount": "15 000,00", "paid_on": "2026-11-30"},
+        # Written as the page shows an amount, "kr" after it (web.forms.amount_text).
+        {"invoice_id": str(invoice.id), "amount": "15 000,00 kr", "paid_on": "2026-11-30"},
     )
     confirmed(browser_client, answer, "Betalningen är registrerad.")
     session.refresh(invoice)

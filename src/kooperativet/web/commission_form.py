@@ -21,7 +21,7 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import ExtentUnit
 from kooperativet.core.vat import VatCategory
 from kooperativet.documents.render import money, quantity
-from kooperativet.web.forms import beyond_any_id, decimal_text
+from kooperativet.web.forms import amount_text, beyond_any_id, decimal_text
 from kooperativet.web.i18n import N_
 
 #: The units a fee line may be counted in: UN/ECE Recommendation 20 codes (what the schema and the UBL
@@ -323,7 +323,7 @@ def expense_payload(expense: Mapping[str, str], *, language: str) -> dict[str, A
     if expense.get("spent_on", "").strip():
         payload["spent_on"] = expense["spent_on"].strip()
     if expense.get("amount", "").strip():
-        payload["amount"] = decimal_text(expense["amount"], language)
+        payload["amount"] = amount_text(expense["amount"], language)
     return payload
 
 
@@ -339,9 +339,10 @@ def _line_payload(line: Mapping[str, str], *, language: str) -> dict[str, Any]:
         if choice and choice.category == VatCategory.EXEMPT
         else None,
     }
-    for name in ("quantity", "unit_price"):
-        if line.get(name, "").strip():
-            payload[name] = decimal_text(line[name], language)
+    if line.get("quantity", "").strip():
+        payload["quantity"] = decimal_text(line["quantity"], language)
+    if line.get("unit_price", "").strip():
+        payload["unit_price"] = amount_text(line["unit_price"], language)
     return payload
 
 

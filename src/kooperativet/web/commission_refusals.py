@@ -14,7 +14,7 @@ from starlette.requests import Request
 from kooperativet.assignments.rules import check_money, check_period, check_positive
 from kooperativet.errors import DomainError
 from kooperativet.web.commission_form import CLIENT_FIELDS, CommissionForm
-from kooperativet.web.forms import decimal_text, field_errors
+from kooperativet.web.forms import amount_text, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.refusals import REFUSALS
 from kooperativet.web.templating import gettext
@@ -91,8 +91,11 @@ def field_rule_errors(request: Request, form: CommissionForm) -> dict[str, str]:
         check("period_end", check_period, start=start, end=end)
     language = request_language(request)
     for index, line in enumerate(form.lines):
-        for name, rule in (("quantity", check_positive), ("unit_price", check_money)):
-            value = _number(decimal_text(line.get(name, ""), language))
+        for name, rule, read in (
+            ("quantity", check_positive, decimal_text),
+            ("unit_price", check_money, amount_text),
+        ):
+            value = _number(read(line.get(name, ""), language))
             if value is not None:
                 check(f"lines.{index}.{name}", rule, value=value, field=f"lines.{index}.{name}")
     return errors

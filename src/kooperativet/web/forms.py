@@ -190,3 +190,12 @@ def decimal_text(value: str, language: str) -> str:
     schemas read (``1250.50``)."""
     digits = value.strip().replace("\N{NO-BREAK SPACE}", "").replace(" ", "")
     return digits.replace(",", ".") if language == "sv" else digits.replace(",", "")
+
+
+def amount_text(value: str, language: str) -> str:
+    """An amount of money as ``decimal_text``, also when it is written with its currency after it, as the
+    pages show amounts and people write them: ``2 315 kr``, ``389 kr``."""
+    typed = value.strip()
+    if typed[-2:].lower() == "kr":
+        typed = typed[:-2]
+    return decimal_text(typed, language)

@@ -30,7 +30,7 @@ from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, Pay
 from kooperativet.payroll.service import RunWithPayslips
 from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
-from kooperativet.web.forms import FormRejected, PageRoute, decimal_text, field_errors
+from kooperativet.web.forms import FormRejected, PageRoute, amount_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.notices import done
 from kooperativet.web.paging import page_count
@@ -300,8 +300,8 @@ def add_correction(
             {
                 "payslip_id": payslip_id,
                 "assignment_id": assignment_id,
-                "invoiced_amount": decimal_text(invoiced_amount, language) or "0",
-                "expense_reimbursement": decimal_text(expense_reimbursement, language) or "0",
+                "invoiced_amount": amount_text(invoiced_amount, language) or "0",
+                "expense_reimbursement": amount_text(expense_reimbursement, language) or "0",
                 "reason": reason,
             }
         )

@@ -24,7 +24,7 @@ from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.schemas import PayEstimateCreate
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
-from kooperativet.web.forms import PageRoute, decimal_text
+from kooperativet.web.forms import PageRoute, amount_text
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.no_member import NO_PAY, no_member_page, own_member
 from kooperativet.web.reads.pay import PayOverview, pay_overview
@@ -111,7 +111,7 @@ def calculator(
     field = QUESTIONS[asked]
     try:
         body = PayEstimateCreate.model_validate(
-            {field: _amount_text(values[asked], request_language(request))}
+            {field: amount_text(values[asked], request_language(request))}
         )
         context["estimate"] = payroll_service.estimate_pay(
             session,
@@ -142,10 +142,6 @@ def _calculator_without_member(
         "pay/calculator_without_member.html",
         {"rates": rates, "today": today, "is_member": is_member},
     )
-
-
-def _amount_text(value: str, language: str) -> str:
-    return decimal_text(value.removesuffix("kr").strip(), language)
 
 
 def _estimate_refusal(request: Request, exc: DomainError) -> str:

@@ -27,7 +27,7 @@ from kooperativet.invoices import service
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.schemas import CreditNoteIssue
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.forms import FormRejected, PageRoute, Posted, decimal_text
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, amount_text, decimal_text
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.notices import done
 from kooperativet.web.pages.office_billing.common import (
@@ -143,7 +143,7 @@ def _asked(request: Request, found: Invoice, values: dict[str, Any]) -> _Request
     fields: dict[str, str] = {}
     for line in found.lines:
         quantity = decimal_text(values[f"quantity-{line.id}"], language) or None
-        amount = decimal_text(values[f"amount-{line.id}"], language) or None
+        amount = amount_text(values[f"amount-{line.id}"], language) or None
         if quantity or amount:
             for index in (f"parts.{len(parts)}", f"parts[{len(parts)}]"):
                 fields[f"{index}.quantity"] = f"quantity-{line.id}"

@@ -27,7 +27,7 @@ from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.schemas import InvoiceIssue, InvoiceSort, PaymentCreate
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
-from kooperativet.web.forms import FormRejected, PageRoute, Posted, decimal_text, stored_integer
+from kooperativet.web.forms import FormRejected, PageRoute, Posted, amount_text, decimal_text, stored_integer
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.notices import done
 from kooperativet.web.pages.office_billing.common import (
@@ -228,7 +228,7 @@ def payment_from(values: dict[str, Any], *, invoice_id: Any, language: str) -> P
     return PaymentCreate.model_validate(
         {
             "invoice_id": invoice_id,
-            "amount": decimal_text(values["amount"], language),
+            "amount": amount_text(values["amount"], language),
             "paid_on": values["paid_on"],
             "reference": values["reference"] or None,
             "overpayment": values["overpayment"],
