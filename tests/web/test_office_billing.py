@@ -194,6 +194,19 @@ def test_the_inbox_lists_a_submitted_commission_and_shows_its_warnings_in_words(
     assert "2 dagar" in html
 
 
+def test_a_commission_without_a_place_reads_as_the_member_wrote_it(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    """The member leaves the place empty "om du arbetar på olika platser" and her page says "Olika platser":
+    the office's page says the same, not "Varierande platser"."""
+    assignment = commission(session, worker.member, library)
+    assignment.place = None
+    session.flush()
+    html = browser_client.get(f"/office/inbox/{assignment.id}").text
+    assert "<dt>Plats</dt><dd>Olika platser</dd>" in html
+    assert "Varierande" not in html
+
+
 def test_approving_without_confirming_the_warnings_is_refused_by_the_box_and_saves_nothing(
     browser_client, session, treasurer, worker, library
 ) -> None:
