@@ -48,8 +48,9 @@ DONE: Final = {
     # Members
     "member_registered": N_("The member is registered."),
     "member_invited": N_(
-        "The member is registered. An invitation has been e-mailed to her: she chooses her password with "
-        "the link in it."
+        # Queued for the mail worker, as "mail_sent_again": not yet sent when no mail server answers.
+        "The member is registered. An invitation is queued to be e-mailed to her: she chooses her password "
+        "with the link in it."
     ),
     "member_given_password": N_(
         "The member is registered. She signs in with her e-mail and the initial password."
