@@ -852,7 +852,7 @@ def test_a_period_beyond_the_days_or_amounts_beyond_an_invoice_are_said_in_swedi
         answer = posted(browser_client, "/commissions/new", a_commission(theatre.id, **changes))
         assert answer.status_code == 422
         assert "Perioden slutar innan den börjar." not in answer.text
-        assert "Lägg till minst en arvodesrad." not in answer.text
+        assert "Fyll i minst en arvodesrad" not in answer.text
         assert "1899-12-31, not" not in answer.text
         assert " from 1900-01-01 to " not in answer.text
         assert f'id="e-{field}">{said}</p>' in answer.text, re.findall(
@@ -893,3 +893,18 @@ def test_amounts_written_with_kr_after_them_are_read_as_the_pages_show_them(
         )
         assert refused.status_code == 422
         assert 'id="e-lines.1.unit_price"' in refused.text
+
+
+def test_a_form_without_a_filled_in_fee_line_asks_for_the_line_it_shows(
+    browser_client, session, make_member, theatre
+) -> None:
+    """The form shows an empty line 1; it asks her to fill one in, not to add one beside it."""
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    data = {key: value for key, value in a_commission(theatre.id).items() if not key.startswith("lines.")}
+    answer = posted(browser_client, "/commissions/new", data)
+    assert answer.status_code == 422
+    said = "Fyll i minst en arvodesrad: vad kunden betalar för, antal och pris."
+    assert f'<p class="error" id="e-lines">{said}</p>' in answer.text
+    assert 'id="f-lines.0.description"' in answer.text  # the line it asks for is on the form
+    assert assignments_of(session, alva.member) == []

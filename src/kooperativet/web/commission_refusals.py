@@ -41,7 +41,9 @@ RULE_WORDS: Final = {
         "This VAT treatment does not fit where the client is: reverse charge is for a business client with a "
         "VAT number of another EU country, outside the scope of VAT for a client outside the EU."
     ),
-    "lines": N_("Add at least one fee line."),
+    # The form always shows a line to fill in (an empty one is left out when read): "add one" would point
+    # to the button beside a line that is right there.
+    "lines": N_("Fill in at least one fee line: what the client pays for, the quantity and the price."),
 }
 #: Refusals whose words say what is wrong whatever field they name: a day beyond those a period may hold is
 #: not "the period ends before it starts", though both name ``period_end``.
