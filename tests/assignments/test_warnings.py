@@ -119,6 +119,8 @@ def test_passing_nine_months_of_save_is_warned_and_the_treasurer_confirms_it(
     ).json()
     assert counter["days_in_3_years"] == 273
     assert counter["days_in_5_years"] == 273
+    # The first employment ended more than six months before the second began: a run of its own.
+    assert counter["days_in_successive_employments"] == 5
     assert counter["preferential_right_passed"] is True
     assert counter["conversion_passed"] is False
     assert counter["employments"] == 2

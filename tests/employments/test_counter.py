@@ -14,8 +14,10 @@ from kooperativet.employments.counter import (
     SaveThresholds,
     SaveWarning,
     counted_days,
+    days_in_successive_run,
     days_in_window,
     save_warnings,
+    successive_runs,
     window_start,
 )
 
@@ -283,6 +285,78 @@ def test_a_third_employment_in_the_month_fills_the_gap_before_it() -> None:
     assert conversion.passed_on == date(2025, 1, 15)
     assert conversion.days == 355 + 14
     assert not conversion.already_passed
+
+
+# --- employments that followed each other (LAS 5 a § first paragraph 2) -----------------------------------
+
+
+def monthly(
+    first: date, months: int, *, days: int = 5, skip: frozenset[date] = frozenset()
+) -> list[EmploymentPeriod]:
+    """``days`` days from the first of each of ``months`` months from ``first``, leaving out the months in
+    ``skip``: a member who works a little every month."""
+    starts = [
+        date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
+        for i in range(months)
+    ]
+    return [run(start, days) for start in starts if start not in skip]
+
+
+def test_a_little_work_every_month_for_six_years_passes_twelve_months_in_employments_that_followed() -> None:
+    # Five days a month from January 2020: 300 days in any five years, never more than 12 months there, but
+    # the 361st day of the unbroken run is 1 January 2026.
+    existing = monthly(date(2020, 1, 1), 72)
+    assert days_in_window(periods=existing, window_end=date(2025, 12, 31), years=5) == 300
+    assert days_in_successive_run(periods=existing, on=date(2025, 12, 31)) == 360
+    warnings = save_warnings(existing_periods=existing, new_period=run(date(2026, 1, 1), 5))
+    assert kinds(warnings) == [SaveThreshold.CONVERSION_SUCCESSIVE]
+    (successive,) = warnings
+    assert (successive.passed_on, successive.days, successive.limit_days) == (date(2026, 1, 1), 361, 360)
+    assert not successive.already_passed
+
+
+def test_a_break_of_more_than_six_months_starts_the_count_again() -> None:
+    # No work from January to July 2023: August begins more than six months after 5 December 2022.
+    gap = frozenset(date(2023, month, 1) for month in range(1, 8))
+    existing = monthly(date(2020, 1, 1), 72, skip=gap)
+    assert len(successive_runs(existing)) == 2
+    assert days_in_successive_run(periods=existing, on=date(2025, 12, 31)) == 29 * 5
+    assert save_warnings(existing_periods=existing, new_period=run(date(2026, 1, 1), 5)) == ()
+
+
+@pytest.mark.parametrize(
+    ("next_start", "followed"),
+    [
+        pytest.param("2025-07-10", True, id="six-months-after-the-last-day"),
+        pytest.param("2025-07-11", False, id="six-months-and-a-day"),
+    ],
+)
+def test_an_employment_follows_when_it_begins_within_six_months_of_the_last_day(
+    next_start: str, followed: bool
+) -> None:
+    first, following = period("2025-01-01", "2025-01-10"), period(next_start, next_start)
+    assert (len(successive_runs([first, following])) == 1) is followed
+    assert days_in_successive_run(periods=[first, following], on=following.start) == (11 if followed else 1)
+
+
+def test_after_six_months_without_work_no_run_is_under_way() -> None:
+    assert days_in_successive_run(periods=[period("2025-01-01", "2025-01-10")], on=date(2025, 7, 10)) == 10
+    assert days_in_successive_run(periods=[period("2025-01-01", "2025-01-10")], on=date(2025, 7, 11)) == 0
+    assert days_in_successive_run(periods=[period("2025-01-01", "2025-01-10")], on=date(2024, 12, 31)) == 0
+
+
+def test_the_five_year_rule_is_warned_alone_when_it_passes_first() -> None:
+    # Both ways pass on the same day here (the run lies within five years): the five-year warning says it.
+    warnings = save_warnings(existing_periods=[run(EARLIER, 300)], new_period=run(NEW_START, 61))
+    assert SaveThreshold.CONVERSION_SUCCESSIVE not in kinds(warnings)
+
+
+def test_a_run_already_past_twelve_months_is_said_to_be_passed() -> None:
+    existing = monthly(date(2019, 1, 1), 84)  # 420 days, 300 in the last five years
+    (successive,) = save_warnings(existing_periods=existing, new_period=run(date(2026, 1, 1), 5))
+    assert successive.threshold is SaveThreshold.CONVERSION_SUCCESSIVE
+    assert successive.already_passed
+    assert (successive.passed_on, successive.days) == (date(2026, 1, 1), 421)
 
 
 # --- properties ---------------------------------------------------------------------------------------------

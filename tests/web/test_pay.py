@@ -91,9 +91,13 @@ def test_the_pay_page_shows_payslips_year_totals_the_chart_and_the_save_count(
     assert "1\N{NO-BREAK SPACE}532,71" in html  # holiday pay in the year's totals
     assert "Mitt år 2026" in html
     charts = html.count('role="img"')  # a chart is an image with a name; a legend's squares are not
-    assert charts == 3  # the year, and a bar for each SÄVA window
+    assert (
+        charts == 4
+    )  # the year, and a bar for each SÄVA count: 3 years, 5 years, the employments that followed
     assert html.count('<svg class="swatch"') == 4  # invoiced, before tax, net, tax
     assert "Räknade dagar de senaste 5 åren" in html
+    assert "Räknade dagar i anställningar som följt på varandra" in html
+    assert "I anställningar som följt på varandra" in html
     assert "LAS 5 a §" in html
     assert "10 räknade dagar" in html
     assert f'href="/pay/employments/{alva.employment.id}/anstallningsbevis.pdf"' in html

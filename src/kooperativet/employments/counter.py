@@ -4,11 +4,15 @@ Pure rules (``docs/employment.md``), for one member and one employer (the cooper
 
 - every calendar day inside a SÄVA counts, however short the working day; overlapping employments count a
   day once;
-- LAS 5 a § second paragraph: when the member has had three or more SÄVA in the same calendar month, the
-  time between them counts as well: in that month, every day from the first day employed to the last;
+- LAS 3 § second paragraph (as of SFS 2022:835): when the member has had three or more SÄVA in the same
+  calendar month, the time between them counts as well: in that month, every day from the first day employed
+  to the last;
 - a SÄVA becomes permanent (tillsvidareanställning) when the member has been employed in SÄVA more than
   12 months during a five-year period (LAS 5 a §); the preferential right to re-employment needs more than
-  9 months during the last three years (LAS 25 §).
+  9 months during the last three years (LAS 25 §);
+- the same happens after more than 12 months of SÄVA in employments that followed each other, each begun
+  within six months of the last day of the one before, however many years they took (LAS 5 a § first
+  paragraph 2): ``successive_runs``, ``days_in_successive_run``.
 
 Months as days. LAS counts in months and years without saying how many days they hold. The förarbeten count
 a month as 30 days, and AD 2019 nr 56 kept that for periods stated in months while holding that a period
@@ -27,6 +31,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+
+from kooperativet.assignments.rules import add_months
 
 #: Days in a month when LAS thresholds stated in months are counted in days (förarbeten, AD 2019 nr 56).
 DAYS_PER_MONTH = 30
@@ -65,7 +71,7 @@ def counted_days(*, periods: Collection[EmploymentPeriod]) -> frozenset[date]:
 
     The days of all periods (a day in two overlapping periods once), plus, in each calendar month in which
     three or more of the periods fall (wholly or partly), every day from the first to the last day employed
-    in that month (LAS 5 a § second paragraph). Each period is one employment, even when two overlap.
+    in that month (LAS 3 § second paragraph). Each period is one employment, even when two overlap.
     """
     days: set[date] = set()
     in_month: defaultdict[date, list[tuple[date, date]]] = defaultdict(list)
@@ -105,11 +111,49 @@ def days_in_window(*, periods: Collection[EmploymentPeriod], window_end: date, y
     return sum(1 for day in counted_days(periods=periods) if first <= day <= window_end)
 
 
+#: An employment "has followed" the one before when it began within this many months of that one's last day
+#: (LAS 5 a § second paragraph, as of SFS 2022:835).
+FOLLOWS_WITHIN_MONTHS = 6
+
+
+def successive_runs(periods: Collection[EmploymentPeriod]) -> list[list[EmploymentPeriod]]:
+    """The employments in runs that followed each other: each began within ``FOLLOWS_WITHIN_MONTHS`` of the
+    last day of the employments before it (the latest such day), in order of their first day."""
+    runs: list[list[EmploymentPeriod]] = []
+    last_day: date | None = None
+    for period in sorted(periods, key=lambda p: (p.start, p.end)):
+        if last_day is None or period.start > add_months(last_day, FOLLOWS_WITHIN_MONTHS):
+            runs.append([])
+            last_day = period.end
+        runs[-1].append(period)
+        last_day = max(last_day, period.end)
+    return runs
+
+
+def days_in_successive_run(*, periods: Collection[EmploymentPeriod], on: date) -> int:
+    """Counted SÄVA days up to ``on`` in the run of employments that followed each other and that an
+    employment beginning on ``on`` would still follow (none when the last one ended more than six months
+    before).
+
+    LAS 5 a § first paragraph 2: more than twelve months of SÄVA in such a run make the SÄVA permanent
+    however many years the run took; the five-year window of the first point does not limit it."""
+    begun = [period for period in periods if period.start <= on]
+    if not begun:
+        return 0
+    run = successive_runs(begun)[-1]
+    if on > add_months(max(period.end for period in run), FOLLOWS_WITHIN_MONTHS):
+        return 0
+    return sum(1 for day in counted_days(periods=run) if day <= on)
+
+
 class SaveThreshold(StrEnum):
     #: More than 9 months in the last 3 years: preferential right to re-employment (LAS 25 §).
     PREFERENTIAL_RIGHT = "preferential_right"
-    #: More than 12 months in 5 years: the SÄVA becomes a permanent employment (LAS 5 a §).
+    #: More than 12 months in 5 years: the SÄVA becomes a permanent employment (LAS 5 a § first paragraph 1).
     CONVERSION = "conversion"
+    #: More than 12 months in employments that followed each other, over any span of years: the same
+    #: (LAS 5 a § first paragraph 2). Warned only where it comes before the five-year rule.
+    CONVERSION_SUCCESSIVE = "conversion_successive"
 
 
 @dataclass(frozen=True)
@@ -161,7 +205,8 @@ def save_warnings(
     For each threshold, the first day from the new employment's start on which the counted days in the
     window ending that day pass the limit, counting the existing employments and the new one (the new one can
     also fill a month's gaps before its start, or push a later, already approved employment over the limit).
-    No warning when the limit is not passed.
+    Then the same for the employments that followed each other (``CONVERSION_SUCCESSIVE``), when that passes
+    the conversion limit before the five-year window does, or without it. No warning when no limit is passed.
     """
     with_new = sorted(counted_days(periods=[*existing_periods, new_period]))
     existing = sorted(counted_days(periods=existing_periods))
@@ -182,4 +227,35 @@ def save_warnings(
                     )
                 )
                 break
+    successive = _successive_warning(
+        existing_periods=existing_periods, new_period=new_period, limit=thresholds.conversion_days
+    )
+    five_years = next((w for w in warnings if w.threshold is SaveThreshold.CONVERSION), None)
+    if successive is not None and (five_years is None or successive.passed_on < five_years.passed_on):
+        warnings.append(successive)
     return tuple(warnings)
+
+
+def _successive_warning(
+    *, existing_periods: Collection[EmploymentPeriod], new_period: EmploymentPeriod, limit: int
+) -> SaveWarning | None:
+    """The first day from the new employment's start on which the run of employments that followed each
+    other, the new one included, holds more than ``limit`` counted days (LAS 5 a § first paragraph 2)."""
+    periods = [*existing_periods, new_period]
+    run = next(run for run in successive_runs(periods) if new_period in run)
+    days = sorted(counted_days(periods=run))
+    first = bisect.bisect_left(days, new_period.start)
+    if len(days) <= limit or len(days) - first == 0:
+        return None
+    passed_on = days[
+        max(first, limit)
+    ]  # the (limit + 1)-th counted day of the run, at the new start at the earliest
+    return SaveWarning(
+        threshold=SaveThreshold.CONVERSION_SUCCESSIVE,
+        limit_days=limit,
+        years=0,
+        passed_on=passed_on,
+        days=bisect.bisect_right(days, passed_on),
+        already_passed=days_in_successive_run(periods=existing_periods, on=new_period.start - ONE_DAY)
+        > limit,
+    )

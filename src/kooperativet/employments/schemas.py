@@ -41,8 +41,15 @@ class SaveCounterRead(BaseModel):
     on: date
     days_in_3_years: int
     days_in_5_years: int
+    days_in_successive_employments: int = Field(
+        description="in the employments up to ``on`` that followed each other, each begun within six months "
+        "of the last day of the one before, over any span of years (none when the last ended more than six "
+        "months before ``on``)"
+    )
     preferential_right_limit_days: int = Field(description="more than this in 3 years: LAS 25 §")
-    conversion_limit_days: int = Field(description="more than this in 5 years: LAS 5 a §")
+    conversion_limit_days: int = Field(
+        description="more than this in 5 years, or in employments that followed each other: LAS 5 a §"
+    )
     preferential_right_passed: bool
     conversion_passed: bool
     employments: int

@@ -17,6 +17,8 @@ from kooperativet.employments.counter import (
     EmploymentPeriod,
     SaveThreshold,
     SaveThresholds,
+    SaveWarning,
+    days_in_successive_run,
     days_in_window,
     save_warnings,
 )
@@ -28,6 +30,25 @@ _PERIODS: Final = select(Employment.start, Employment.end).where(
     Employment.member_id == bindparam("member_id")
 )
 _PERIODS_BUT_ONE: Final = _PERIODS.where(Employment.assignment_id != bindparam("assignment_id"))
+
+#: Each LAS threshold's warning: its code (the pages say it in words by the code) and its consequence.
+THRESHOLD_WARNINGS: Final = {
+    SaveThreshold.PREFERENTIAL_RIGHT: (
+        "save_preferential_right",
+        "more than 9 months of SÄVA in 3 years: the member gains a preferential right to re-employment "
+        "(LAS 25 §)",
+    ),
+    SaveThreshold.CONVERSION: (
+        "save_conversion",
+        "more than 12 months of SÄVA in 5 years: the employment turns into a permanent employment "
+        "(LAS 5 a §)",
+    ),
+    SaveThreshold.CONVERSION_SUCCESSIVE: (
+        "save_conversion_successive",
+        "more than 12 months of SÄVA in employments that followed each other: the employment turns into "
+        "a permanent employment (LAS 5 a § first paragraph 2)",
+    ),
+}
 
 
 def save_periods(
@@ -51,30 +72,20 @@ def save_threshold_warnings(session: Session, *, assignment: Assignment) -> list
         ),
         new_period=EmploymentPeriod(start=assignment.period_start, end=assignment.period_end),
     )
-    messages = {
-        SaveThreshold.PREFERENTIAL_RIGHT: (
-            "save_preferential_right",
-            "more than 9 months of SÄVA in 3 years: the member gains a preferential right to re-employment "
-            "(LAS 25 §)",
-        ),
-        SaveThreshold.CONVERSION: (
-            "save_conversion",
-            "more than 12 months of SÄVA in 5 years: the employment turns into a permanent employment "
-            "(LAS 5 a §)",
-        ),
-    }
     warnings = []
     for warning in found:
-        code, consequence = messages[warning.threshold]
-        when = "has already passed" if warning.already_passed else f"passes on {warning.passed_on}"
-        warnings.append(
-            AssignmentWarning(
-                code=code,
-                message=f"the member {when} {warning.limit_days} counted days in {warning.years} years "
-                f"({warning.days} days then): {consequence}",
-            )
-        )
+        code, consequence = THRESHOLD_WARNINGS[warning.threshold]
+        warnings.append(AssignmentWarning(code=code, message=f"{_passing(warning)}: {consequence}"))
     return warnings
+
+
+def _passing(warning: SaveWarning) -> str:
+    when = "has already passed" if warning.already_passed else f"passes on {warning.passed_on}"
+    if warning.threshold is SaveThreshold.CONVERSION_SUCCESSIVE:
+        among = "employments that followed each other, each begun within six months of the one before"
+    else:
+        among = f"{warning.years} years"
+    return f"the member {when} {warning.limit_days} counted days in {among} ({warning.days} days then)"
 
 
 def assignment_warnings(session: Session, *, assignment: Assignment) -> list[AssignmentWarning]:
@@ -100,6 +111,7 @@ class SaveCounter:
     on: date
     days_in_3_years: int
     days_in_5_years: int
+    days_in_successive_employments: int
     preferential_right_limit_days: int
     conversion_limit_days: int
     employments: int
@@ -110,11 +122,15 @@ class SaveCounter:
 
     @property
     def conversion_passed(self) -> bool:
-        return self.days_in_5_years > self.conversion_limit_days
+        """Either way of LAS 5 a § first paragraph: in five years, or in employments that followed each
+        other."""
+        limit = self.conversion_limit_days
+        return self.days_in_5_years > limit or self.days_in_successive_employments > limit
 
 
 def save_counter(session: Session, *, member: Member, on: date) -> SaveCounter:
-    """Counted SÄVA days (month rule included) in the 3 and 5 years up to ``on``."""
+    """Counted SÄVA days (month rule included) in the 3 and 5 years up to ``on``, and in the employments up
+    to ``on`` that followed each other (LAS 5 a § first paragraph 2)."""
     periods = save_periods(session, member_id=member.id)
     thresholds = SaveThresholds()
     return SaveCounter(
@@ -124,6 +140,7 @@ def save_counter(session: Session, *, member: Member, on: date) -> SaveCounter:
             periods=periods, window_end=on, years=thresholds.preferential_right_years
         ),
         days_in_5_years=days_in_window(periods=periods, window_end=on, years=thresholds.conversion_years),
+        days_in_successive_employments=days_in_successive_run(periods=periods, on=on),
         preferential_right_limit_days=thresholds.preferential_right_days,
         conversion_limit_days=thresholds.conversion_days,
         employments=len(periods),

@@ -195,4 +195,14 @@ def _counter_bars(request: Request, overview: PayOverview) -> list[Any]:
                 )
             ],
         ),
+        counter_bar(
+            title=gettext(request, "Counted days in employments that followed each other"),
+            value=Decimal(counter.days_in_successive_employments),
+            thresholds=[
+                (
+                    gettext(request, "12 months: %(days)s days", days=counter.conversion_limit_days),
+                    Decimal(counter.conversion_limit_days),
+                )
+            ],
+        ),
     ]

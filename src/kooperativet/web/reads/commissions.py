@@ -79,6 +79,10 @@ WARNINGS: dict[str, str] = {
         "With this commission you pass 12 months of employment in 5 years: the employment turns into a "
         "permanent one (LAS 5 a §)."
     ),
+    "save_conversion_successive": N_(
+        "With this commission you pass 12 months of employment in commissions that followed each other, each "
+        "begun within six months of the one before: the employment turns into a permanent one (LAS 5 a §)."
+    ),
 }
 
 

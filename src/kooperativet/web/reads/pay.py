@@ -124,6 +124,7 @@ def near_threshold(counter: SaveCounter) -> bool:
     return (
         counter.days_in_3_years > counter.preferential_right_limit_days - NEAR_THRESHOLD_DAYS
         or counter.days_in_5_years > counter.conversion_limit_days - NEAR_THRESHOLD_DAYS
+        or counter.days_in_successive_employments > counter.conversion_limit_days - NEAR_THRESHOLD_DAYS
     )
 
 

@@ -86,6 +86,11 @@ WARNINGS = {
         "With this employment the member passes 12 months of SÄVA in 5 years: the employment turns into a "
         "permanent one (LAS 5 a §)."
     ),
+    "save_conversion_successive": N_(
+        "With this employment the member passes 12 months of SÄVA in employments that followed each other, "
+        "each begun within six months of the one before: the employment turns into a permanent one "
+        "(LAS 5 a §)."
+    ),
 }
 
 
