@@ -255,11 +255,16 @@ def test_an_open_vote_shows_who_voted_how_and_the_result(
     for client, choice in zip(voters[:4], ("yes", "yes", "no", "abstain"), strict=True):
         answer = post(client, page, f"{page}/ballot", {"choice": choice})
         assert answer.status_code == 303, answer.text
+    assert '<td data-label="Utfall">–</td>' in board.get(f"/meetings/{meeting.id}").text  # still open
     closed = post(board, page, f"{page}/close", {"chair_casting_vote": ""})
     assert closed.status_code == 303
     result = board.get(page).text
     assert '<p class="outcome"><strong>Bifall</strong></p>' in result
     assert "Hur varje medlem röstade" in result
+    # The meeting's list of votes says each closed vote's outcome, so nobody has to open each one.
+    listed = board.get(f"/meetings/{meeting.id}").text
+    assert '<th scope="col">Utfall</th>' in listed
+    assert '<td data-label="Utfall">Bifall</td>' in listed
     assert assembly.members[3].member.full_name in result
     assert "Avstår" in result
     assert "abstain" not in result

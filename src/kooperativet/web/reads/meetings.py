@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -60,6 +61,8 @@ class VoteRow:
     meeting_id: int | None
     meeting_title: str | None
     voted: int = 0
+    #: A closed vote's result as counted (``Vote.result``): the meeting page says its outcome in the list.
+    result: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +130,14 @@ def voted_counts(session: Session, *, vote_ids: Iterable[int]) -> dict[int, int]
 
 def meeting_votes(session: Session, *, meeting_id: int) -> list[VoteRow]:
     rows = session.execute(
-        select(Vote.id, Vote.question, Vote.method, Vote.status)
+        select(Vote.id, Vote.question, Vote.method, Vote.status, Vote.result)
         .where(Vote.meeting_id == meeting_id)
         .order_by(Vote.id)
     ).all()
     counts = voted_counts(session, vote_ids=[row.id for row in rows])
-    return [VoteRow(r.id, r.question, r.method, r.status, meeting_id, None, counts[r.id]) for r in rows]
+    return [
+        VoteRow(r.id, r.question, r.method, r.status, meeting_id, None, counts[r.id], r.result) for r in rows
+    ]
 
 
 def per_capsulam_votes(session: Session) -> list[VoteRow]:
