@@ -113,6 +113,8 @@ def test_both_ways_equal_the_payslip_payroll_issues_for_the_same_amount_and_pers
         ({"invoiced": "tjugo"}, "invoiced", "Skriv ett belopp i kronor"),
         ({"invoiced": "-100"}, "invoiced", None),
         ({"wanted": "12,345"}, "wanted", None),
+        # Too large is said as such, not as "at most two decimals" (12 digits of kronor is what money holds).
+        ({"invoiced": "12 345 678 901 234"}, "invoiced", "Det här beloppet är för stort"),
     ],
 )
 def test_an_amount_it_cannot_read_is_said_by_its_field(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import Depends
 from fastapi.routing import APIRoute
@@ -138,6 +138,17 @@ MESSAGES = {
 PATTERNS = {
     r"^[A-Z]{2}$": N_("Two letters, e.g. SE for Sweden."),
 }
+#: An amount beyond what any money column holds (``core.money.TOO_LARGE``): its writing is not the problem.
+TOO_LARGE_AMOUNT: Final = N_("This amount is too large: at most twelve digits of kronor.")
+#: How ``core.money.parse_amount`` words that refusal (the ``money`` error's message).
+_TWELVE_DIGITS: Final = "more than twelve digits of kronor"
+
+
+def too_large_amount(error: Any) -> bool:
+    """Whether a schema's ``error`` refuses an amount for its size alone."""
+    return error["type"] == "money" and _TWELVE_DIGITS in str(error.get("msg", ""))
+
+
 #: pydantic's words for an address ``EmailStr`` refuses (its error type is the general ``value_error``).
 NOT_AN_EMAIL = "value is not a valid email address"
 
@@ -172,6 +183,8 @@ def _said(field: str, error: Any) -> tuple[str, str]:
         message = PATTERNS.get(str(error.get("ctx", {}).get("pattern")), message)
     elif kind == "value_error" and str(error.get("msg", "")).startswith(NOT_AN_EMAIL):
         message = EMAIL
+    elif too_large_amount(error):
+        message = TOO_LARGE_AMOUNT
     return field, message
 
 

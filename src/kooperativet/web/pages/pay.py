@@ -24,7 +24,7 @@ from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.schemas import PayEstimateCreate
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
-from kooperativet.web.forms import PageRoute, amount_text
+from kooperativet.web.forms import TOO_LARGE_AMOUNT, PageRoute, amount_text, too_large_amount
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.no_member import NO_PAY, no_member_page, own_member
 from kooperativet.web.reads.pay import PayOverview, pay_overview
@@ -120,9 +120,11 @@ def calculator(
             invoiced_amount=body.invoiced_amount,
             wanted_net_pay=body.wanted_net_pay,
         )
-    except ValidationError:
-        # Whatever the validator disliked (not a number, too many decimals, zero), the remedy is the same.
+    except ValidationError as exc:
+        # Whatever else the validator disliked (not a number, too many decimals, zero): the same remedy.
         message = N_("Write an amount in kronor above 0 with at most two decimals, e.g. 12 500,50.")
+        if any(too_large_amount(error) for error in exc.errors()):
+            message = TOO_LARGE_AMOUNT
         context["errors"] = {asked: gettext(request, message)}
     except DomainError as exc:
         context["errors"] = {asked: _estimate_refusal(request, exc)}
