@@ -194,6 +194,54 @@ def test_the_inbox_lists_a_submitted_commission_and_shows_its_warnings_in_words(
     assert "2 dagar" in html
 
 
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [
+        pytest.param(date(2026, 11, 8), None, id="before-the-work-begins"),
+        pytest.param(
+            date(2026, 11, 16),
+            '<p class="notice">Arbetet började <time class="nowrap" datetime="2026-11-09">2026-11-09</time>. '
+            "Anställningsbeviset, som skapas när uppdraget godkänns, ska lämnas senast "
+            '<time class="nowrap" datetime="2026-11-16">2026-11-16</time>, sju dagar efter att arbetet '
+            "började (LAS 6 c §).</p>",
+            id="on-the-seventh-day",
+        ),
+        pytest.param(
+            date(2026, 11, 17),
+            '<p class="warning">Arbetet började '
+            '<time class="nowrap" datetime="2026-11-09">2026-11-09</time>. '
+            "Anställningsbeviset, som skapas när uppdraget godkänns, skulle ha lämnats senast "
+            '<time class="nowrap" datetime="2026-11-16">2026-11-16</time>, sju dagar efter att arbetet '
+            "började (LAS 6 c §): besluta om uppdraget så snart du kan.</p>",
+            id="after-it",
+        ),
+    ],
+)
+def test_a_commission_whose_work_has_begun_says_when_its_employment_certificate_is_due(
+    app, browser_client, session, treasurer, worker, library, day, said
+) -> None:
+    """The approval makes the anställningsbevis, due by the seventh day after the work began (LAS 6 c §): a
+    commission decided late makes it late, so the page says when it is due, without refusing anything."""
+    assignment = commission(session, worker.member, library)  # work from 2026-11-09
+    app.dependency_overrides[today] = lambda: day
+    html = browser_client.get(f"/office/inbox/{assignment.id}").text
+    app.dependency_overrides.pop(today, None)
+    if said is None:
+        assert "Anställningsbeviset, som skapas" not in html
+    else:
+        assert said in html
+
+
+def test_a_decided_commission_says_nothing_of_when_its_certificate_was_due(
+    app, browser_client, session, treasurer, worker, library
+) -> None:
+    assignment = commission(session, worker.member, library, status=AssignmentStatus.approved)
+    app.dependency_overrides[today] = lambda: date(2026, 11, 30)
+    html = browser_client.get(f"/office/inbox/{assignment.id}").text
+    app.dependency_overrides.pop(today, None)
+    assert "Anställningsbeviset, som skapas" not in html
+
+
 def test_a_commission_without_a_place_reads_as_the_member_wrote_it(
     browser_client, session, treasurer, worker, library
 ) -> None:

@@ -229,6 +229,17 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+#: The written terms of an employment (the anställningsbevis, made when a commission is approved) are due at
+#: the latest on the seventh calendar day after the work began: LAS (SFS 1982:80) 6 c § as it reads since the
+#: EU directive on transparent working conditions (2019/1152) was brought in, in 2022 (docs/employment.md).
+WRITTEN_TERMS_WITHIN_DAYS: Final = 7
+
+
+def written_terms_due(start: date) -> date:
+    """The last day the anställningsbevis of an employment that began on ``start`` may be given."""
+    return start + timedelta(days=WRITTEN_TERMS_WITHIN_DAYS)
+
+
 def period_warnings(*, start: date, end: date) -> list[AssignmentWarning]:
     """A period of more than three months: holiday pay may then not be paid with each salary."""
     last_day_of_three_months = add_months(start, HOLIDAY_PAY_WITH_SALARY_MONTHS) - timedelta(days=1)

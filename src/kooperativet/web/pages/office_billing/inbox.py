@@ -5,6 +5,7 @@ the rule of ``GET /api/v1/assignments/{id}/expenses/{expense_id}/receipt``."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,7 +14,7 @@ from starlette.responses import Response
 
 from kooperativet.api.dependencies import DbSession, Now, Today, Window
 from kooperativet.assignments import service
-from kooperativet.assignments.rules import AssignmentStatus, expense_vat
+from kooperativet.assignments.rules import AssignmentStatus, expense_vat, written_terms_due
 from kooperativet.assignments.schemas import (
     ApprovalRequest,
     AssignmentRead,
@@ -58,9 +59,11 @@ def inbox(request: Request, user: OfficeReader, session: DbSession, window: Wind
 
 
 @router.get("/office/inbox/{assignment_id}")
-def commission(request: Request, assignment_id: int, user: OfficeReader, session: DbSession) -> Response:
+def commission(
+    request: Request, assignment_id: int, user: OfficeReader, session: DbSession, today: Today
+) -> Response:
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
-    return _show(request, read_assignment(session, assignment))
+    return _show(request, read_assignment(session, assignment), today=today)
 
 
 @router.get("/office/inbox/{assignment_id}/expenses/{expense_id}/receipt")
@@ -97,15 +100,21 @@ def approve(
             now=now,
         )
     except ValidationError as exc:
-        raise FormRejected(_show(request, commission, schema_errors(request, exc))) from exc
+        raise FormRejected(_show(request, commission, schema_errors(request, exc), today=today)) from exc
     except DomainError as exc:
-        raise FormRejected(_show(request, commission, service_errors(request, exc))) from exc
+        raise FormRejected(_show(request, commission, service_errors(request, exc), today=today)) from exc
     return see_other(done(f"/office/inbox/{assignment_id}", "approved"))
 
 
 @router.post("/office/inbox/{assignment_id}/reject", dependencies=[CheckedForm])
 def reject(
-    request: Request, assignment_id: int, user: OfficeUser, session: DbSession, form: Posted, now: Now
+    request: Request,
+    assignment_id: int,
+    user: OfficeUser,
+    session: DbSession,
+    form: Posted,
+    today: Today,
+    now: Now,
 ) -> Response:
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
     # Read before deciding, so that a refused decision is shown on the commission as it was.
@@ -117,22 +126,36 @@ def reject(
             session, assignment=assignment, version=body.version, reason=body.reason, actor=user, now=now
         )
     except ValidationError as exc:
-        raise FormRejected(_show(request, commission, schema_errors(request, exc), values)) from exc
+        raise FormRejected(
+            _show(request, commission, schema_errors(request, exc), values, today=today)
+        ) from exc
     except DomainError as exc:
-        raise FormRejected(_show(request, commission, service_errors(request, exc), values)) from exc
+        raise FormRejected(
+            _show(request, commission, service_errors(request, exc), values, today=today)
+        ) from exc
     return see_other(done(f"/office/inbox/{assignment_id}", "rejected"))
 
 
 def _show(
-    request: Request, commission: AssignmentRead, errors: dict[str, str] | None = None, values: Any = None
+    request: Request,
+    commission: AssignmentRead,
+    errors: dict[str, str] | None = None,
+    values: Any = None,
+    *,
+    today: date,
 ) -> Response:
     """The commission as the API reads it (warnings, what is left to invoice) with each expense's VAT and its
-    decision forms; after a refusal, with the messages by their fields and what was typed."""
+    decision forms; after a refusal, with the messages by their fields and what was typed. A commission
+    waiting for a decision whose work has begun says when its anställningsbevis is due (LAS 6 c §): it is
+    made by the approval, so a late decision makes it late, which nothing else on the page would show."""
+    begun = commission.status == AssignmentStatus.submitted and commission.period_start <= today
     return page(
         request,
         "office/commission.html",
         {
             "commission": commission,
+            "written_terms_due": written_terms_due(commission.period_start) if begun else None,
+            "today": today,
             "expense_vat": {
                 expense.id: expense_vat(amount=expense.amount, vat_rate=expense.vat_rate)
                 for expense in commission.expenses
