@@ -175,36 +175,34 @@ def _year_chart(request: Request, overview: PayOverview) -> Any:
 
 
 def _counter_bars(request: Request, overview: PayOverview) -> list[Any]:
+    """A bar for each SÄVA count, marked at its limit: 9 months in 3 years (LAS 25 §), 12 months in 5 years
+    and 12 months in employments that followed each other (LAS 5 a §)."""
     counter = overview.counter
+    nine = gettext(request, "9 months: %(days)s days", days=counter.preferential_right_limit_days)
+    twelve = gettext(request, "12 months: %(days)s days", days=counter.conversion_limit_days)
+    counts = (
+        (
+            N_("Counted days in the last 3 years"),
+            counter.days_in_3_years,
+            nine,
+            counter.preferential_right_limit_days,
+        ),
+        (
+            N_("Counted days in the last 5 years"),
+            counter.days_in_5_years,
+            twelve,
+            counter.conversion_limit_days,
+        ),
+        (
+            N_("Counted days in employments that followed each other"),
+            counter.days_in_successive_employments,
+            twelve,
+            counter.conversion_limit_days,
+        ),
+    )
     return [
         counter_bar(
-            title=gettext(request, "Counted days in the last 3 years"),
-            value=Decimal(counter.days_in_3_years),
-            thresholds=[
-                (
-                    gettext(request, "9 months: %(days)s days", days=counter.preferential_right_limit_days),
-                    Decimal(counter.preferential_right_limit_days),
-                )
-            ],
-        ),
-        counter_bar(
-            title=gettext(request, "Counted days in the last 5 years"),
-            value=Decimal(counter.days_in_5_years),
-            thresholds=[
-                (
-                    gettext(request, "12 months: %(days)s days", days=counter.conversion_limit_days),
-                    Decimal(counter.conversion_limit_days),
-                )
-            ],
-        ),
-        counter_bar(
-            title=gettext(request, "Counted days in employments that followed each other"),
-            value=Decimal(counter.days_in_successive_employments),
-            thresholds=[
-                (
-                    gettext(request, "12 months: %(days)s days", days=counter.conversion_limit_days),
-                    Decimal(counter.conversion_limit_days),
-                )
-            ],
-        ),
+            title=gettext(request, title), value=Decimal(days), thresholds=[(limit_words, Decimal(limit))]
+        )
+        for title, days, limit_words, limit in counts
     ]
