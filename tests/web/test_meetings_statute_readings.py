@@ -107,6 +107,7 @@ def test_the_item_form_offers_the_first_adoption_and_refuses_another_text_by_its
     first_page = board.get(f"/meetings/{_first.id}")
     # Not yet confirmed: the first adoption waits for the next general meeting.
     assert "Förslaget antogs i första behandlingen." in first_page.text
+    assert '<td data-label="Utfall">Bifall i första behandlingen</td>' in first_page.text  # the votes list
     assert "Ändringen gäller när nästa föreningsstämma antar samma förslag" in first_page.text
     assert "minst 2/3 av de avgivna rösterna" in first_page.text
 
