@@ -24,6 +24,9 @@ WRITTEN_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 #: The first amount too large for a money column (``Numeric(14, 2)``: twelve digits of kronor, as the
 #: pattern says).
 TOO_LARGE = Decimal("1E+12")
+#: What the refusal of such an amount says of it; the web reads it to say "too large" rather than how to
+#: write an amount (``web.forms.too_large_amount``).
+TOO_MANY_DIGITS = "more than twelve digits of kronor"
 
 
 class InvalidAmount(ValueError):
@@ -79,7 +82,7 @@ def parse_amount(value: str | int | Decimal) -> Decimal:
     # Checked before rounding: beyond 28 digits ``quantize`` itself fails, and beyond twelve digits of kronor
     # no money column holds the amount.
     if abs(amount) >= TOO_LARGE:
-        raise InvalidAmount(f"{value!r} has more than twelve digits of kronor")
+        raise InvalidAmount(f"{value!r} has {TOO_MANY_DIGITS}")
     return amount.quantize(ORE)
 
 

@@ -245,11 +245,10 @@ def _successive_warning(
     run = next(run for run in successive_runs(periods) if new_period in run)
     days = sorted(counted_days(periods=run))
     first = bisect.bisect_left(days, new_period.start)
-    if len(days) <= limit or len(days) - first == 0:
+    if len(days) <= limit:
         return None
-    passed_on = days[
-        max(first, limit)
-    ]  # the (limit + 1)-th counted day of the run, at the new start at the earliest
+    # The run's (limit + 1)-th counted day; the new employment's first day when the run passed before it.
+    passed_on = days[max(first, limit)]
     return SaveWarning(
         threshold=SaveThreshold.CONVERSION_SUCCESSIVE,
         limit_days=limit,

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kooperativet.core.money import TOO_MANY_DIGITS
 from kooperativet.errors import DomainError
 from kooperativet.web import once
 from kooperativet.web.i18n import N_
@@ -140,13 +141,11 @@ PATTERNS = {
 }
 #: An amount beyond what any money column holds (``core.money.TOO_LARGE``): its writing is not the problem.
 TOO_LARGE_AMOUNT: Final = N_("This amount is too large: at most twelve digits of kronor.")
-#: How ``core.money.parse_amount`` words that refusal (the ``money`` error's message).
-_TWELVE_DIGITS: Final = "more than twelve digits of kronor"
 
 
 def too_large_amount(error: Any) -> bool:
-    """Whether a schema's ``error`` refuses an amount for its size alone."""
-    return error["type"] == "money" and _TWELVE_DIGITS in str(error.get("msg", ""))
+    """Whether a schema's ``error`` refuses an amount for its size alone (``core.money.parse_amount``)."""
+    return error["type"] == "money" and TOO_MANY_DIGITS in str(error.get("msg", ""))
 
 
 #: pydantic's words for an address ``EmailStr`` refuses (its error type is the general ``value_error``).
