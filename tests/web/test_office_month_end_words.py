@@ -129,3 +129,18 @@ def test_the_month_end_s_refusals_read_in_swedish_by_their_fields(
     assert salary.status_code == 422
     assert '<p class="error" id="e-run_id">Välj ett av alternativen.</p>' in salary.text
     assert "Skriv ett heltal." not in salary.text
+
+
+def test_a_large_employer_is_told_to_pay_by_the_12th_and_to_file_the_agi_by_the_26th(
+    browser_client: TestClient, session: Session, approved_run, export_day, exporter
+) -> None:
+    """Above 40 million kronor of VAT base (26 kap. 30 §, 62 kap. 3 § SFL) the two days differ: the amount
+    owed is due on the 12th (a Saturday: the 14th), the AGI file on the 26th (a Saturday: the 28th)."""
+    exporter.vat_base_above_40_million = True
+    session.flush()
+    sign_in(browser_client, approved_run.treasurer.user.email)
+    page = browser_client.get(PAGE).text
+    assert re.search(r'<dd class="num"><time class="nowrap" datetime="2026-12-14">', page)
+    assert "AGI-fil: inte skapad än – skapa den nedan och lämna den hos Skatteverket senast 2026-12-28." in (
+        _text(page)
+    )

@@ -37,6 +37,8 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -
             typer.echo(f"audit chain head: {batch.audit_head_entries}:{batch.audit_head_hash}")
             for note in batch.notes:
                 typer.echo(f"note: {note}")
+            if batch.due_date is not None:  # an AGI: by the 12th (17th), or the 26th for a large employer
+                typer.echo(f"due at Skatteverket on {batch.due_date}")
     except DomainError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
         raise typer.Exit(code=1) from exc
@@ -55,7 +57,6 @@ def export_agi(period: Annotated[str, typer.Option(help="the month of payment: Y
             session, period=period, today=today, created_at=now, created_by_id=None
         ),
     )
-    typer.echo(f"due at Skatteverket on {service.agi_due_date(period)}")
 
 
 @app.command("sie")

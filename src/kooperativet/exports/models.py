@@ -62,6 +62,9 @@ class ExportBatch(Base):
     audit_head_entries: Mapped[int | None]
     audit_head_hash: Mapped[str | None] = mapped_column(String(64))
     erased_at: Mapped[datetime | None]
+    #: An AGI made for an employer declaring on the 26th (``Cooperative.vat_base_above_40_million`` when it
+    #: was made), which its due date follows; false for every other batch.
+    vat_base_above_40_million: Mapped[bool] = mapped_column(default=False)
     # A month's AGI covers thousands of payslips: the list of batches counts them in its own query instead
     # of loading every row (``document_count`` below), and the rows are read only when asked for.
     documents: Mapped[list[ExportedDocument]] = relationship(
@@ -72,13 +75,18 @@ class ExportBatch(Base):
 
     @property
     def due_date(self) -> date | None:
-        """An AGI batch's due date at Skatteverket (26 kap. SFL, moved to a bank day); None for the others.
+        """An AGI batch's due date at Skatteverket (26 kap. 26 and 30 §§ SFL, moved to a bank day); None for
+        the others.
 
         The same as ``exports.service.period.agi_due_date``, which a model cannot import (the services
         import the models)."""
         if self.kind != ExportKind.agi or not self.period:
             return None
-        return agi.agi_due_date(period=self.period.replace("-", ""), is_bank_day=is_bank_day)
+        return agi.agi_due_date(
+            period=self.period.replace("-", ""),
+            is_bank_day=is_bank_day,
+            vat_base_above_40_million=self.vat_base_above_40_million,
+        )
 
 
 class ExportedDocument(Base):

@@ -60,7 +60,13 @@ class ExportBatchRead(ReadSchema):
 
 class OwedToSkatteverketRead(ReadSchema):
     period: str
-    due_date: date
+    due_date: date = Field(
+        description="the last day the tax withheld and the employer contributions must be on the tax account"
+    )
+    declaration_due_date: date = Field(
+        description="the last day the AGI must reach Skatteverket: the same day, or the 26th for an employer "
+        "whose VAT base is above 40 million kronor a year (who still pays by the 12th)"
+    )
     tax_withheld: Money
     employer_contributions: Money
     total: Money

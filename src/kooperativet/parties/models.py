@@ -72,6 +72,9 @@ class Cooperative(TimestampedMixin, VersionedMixin, Base):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
+    #: Whether the cooperative reports VAT on a base above 40 million kronor a year: then its AGI is due on
+    #: the 26th and its tax is paid earlier, by the 12th (26 kap. 30 §, 62 kap. 3 § SFL; docs/exports.md).
+    vat_base_above_40_million: Mapped[bool] = mapped_column(default=False)
 
 
 class Member(TimestampedMixin, VersionedMixin, Base):

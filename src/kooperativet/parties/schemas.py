@@ -27,6 +27,10 @@ class CooperativeRead(ReadSchema):
     contact_name: str | None
     contact_email: str | None
     contact_phone: str | None
+    vat_base_above_40_million: bool = Field(
+        description="VAT reported on a base above 40 million kronor a year: the AGI is then due on the 26th "
+        "and the tax paid by the 12th (skatteförfarandelagen 26 kap. 30 §, 62 kap. 3 §)"
+    )
     version: int
     updated_at: datetime
 
@@ -47,6 +51,7 @@ class CooperativeUpdate(Schema):
     contact_name: Text | None = Field(default=None, max_length=200)
     contact_email: EmailStr | None = None
     contact_phone: Text | None = Field(default=None, max_length=40)
+    vat_base_above_40_million: bool | None = None
 
 
 class TaxSettingCreate(Schema):

@@ -112,6 +112,7 @@ def export_agi(
         created_at=created_at,
         created_by_id=created_by_id,
         period=month.text,
+        vat_base_above_40_million=cooperative.vat_base_above_40_million,
     )
 
 

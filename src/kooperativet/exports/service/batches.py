@@ -97,6 +97,7 @@ def store_batch(
     date_from: date | None = None,
     date_to: date | None = None,
     run_id: int | None = None,
+    vat_base_above_40_million: bool = False,
 ) -> ExportBatch:
     head = chain_head(session)
     batch = ExportBatch(
@@ -114,6 +115,7 @@ def store_batch(
         created_at=created_at,
         audit_head_entries=head.entries,
         audit_head_hash=head.hash,
+        vat_base_above_40_million=vat_base_above_40_million,
     )
     session.add(batch)
     session.flush()

@@ -16,17 +16,22 @@ from sqlalchemy.orm import Session, aliased, lazyload
 from kooperativet.core.money import ZERO
 from kooperativet.exports.models import DocumentKind, ExportKind
 from kooperativet.exports.service.batches import exported_ids
-from kooperativet.exports.service.period import Month, agi_due_date
+from kooperativet.exports.service.period import Month, agi_due_date, tax_payment_due_date
 from kooperativet.exports.service.sources import payslips_paid_in, payslips_paid_in_query
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment
-from kooperativet.parties.models import Client, Member
+from kooperativet.parties.models import Client, Cooperative, Member
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine, RunPayout, RunStatus
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OwedToSkatteverket:
+    """``due_date`` is when the money must be on the tax account, ``declaration_due_date`` when the AGI must
+    be in: the same day for most employers, the 12th and the 26th for one whose VAT base is above 40
+    million kronor (docs/exports.md)."""
+
     period: str
     due_date: date
+    declaration_due_date: date
     tax_withheld: Decimal
     employer_contributions: Decimal
     declared: bool
@@ -152,11 +157,15 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
                 payment_file_exported=run.id in pain_done,
             )
         )
+    large = bool(
+        session.scalar(select(Cooperative.vat_base_above_40_million).order_by(Cooperative.id).limit(1))
+    )
     return TreasurerOverview(
         month=span.text,
         skatteverket=OwedToSkatteverket(
             period=span.text,
-            due_date=agi_due_date(span.text),
+            due_date=tax_payment_due_date(span.text, vat_base_above_40_million=large),
+            declaration_due_date=agi_due_date(span.text, vat_base_above_40_million=large),
             tax_withheld=sum((payslip.tax for payslip in payslips), ZERO),
             employer_contributions=sum((payslip.employer_contributions for payslip in payslips), ZERO),
             declared=bool(payslips) and all(payslip.id in agi_done for payslip in payslips),

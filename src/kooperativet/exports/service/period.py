@@ -48,9 +48,23 @@ class Month:
         return self.text.replace("-", "")
 
 
-def agi_due_date(period: str) -> date:
-    """When the AGI for a month (``YYYY-MM``) must reach Skatteverket (26 kap. SFL, moved to a bank day)."""
-    return agi.agi_due_date(period=period.replace("-", ""), is_bank_day=is_bank_day)
+def agi_due_date(period: str, *, vat_base_above_40_million: bool = False) -> date:
+    """When the AGI for a month (``YYYY-MM``) must reach Skatteverket (26 kap. 26 and 30 §§ SFL, moved to a
+    bank day); the 26th for an employer whose VAT base is above 40 million kronor."""
+    return agi.agi_due_date(
+        period=period.replace("-", ""),
+        is_bank_day=is_bank_day,
+        vat_base_above_40_million=vat_base_above_40_million,
+    )
+
+
+def tax_payment_due_date(period: str, *, vat_base_above_40_million: bool = False) -> date:
+    """When the tax and contributions declared for a month (``YYYY-MM``) must be paid (62 kap. 3 § SFL)."""
+    return agi.tax_payment_due_date(
+        period=period.replace("-", ""),
+        is_bank_day=is_bank_day,
+        vat_base_above_40_million=vat_base_above_40_million,
+    )
 
 
 def require_not_future(month: Month, *, today: date) -> None:

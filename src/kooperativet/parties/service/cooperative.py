@@ -62,7 +62,7 @@ def update_cooperative(
     cooperative = get_cooperative(session)
     check_version(cooperative, update.version, what="the cooperative's settings")
     changes = update.model_dump(exclude_unset=True, exclude={"version"})
-    for field in ("name", "f_tax_approved", "country"):
+    for field in ("name", "f_tax_approved", "country", "vat_base_above_40_million"):
         if field in changes and changes[field] is None:
             raise RuleViolation(f"{field} cannot be empty", field=field)
     before = {field: getattr(cooperative, field) for field in changes}

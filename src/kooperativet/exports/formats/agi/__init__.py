@@ -73,6 +73,7 @@ from kooperativet.exports.formats.agi.employer_declaration import (
     chunks,
     render,
     sum_employer_contributions,
+    tax_payment_due_date,
 )
 from kooperativet.exports.formats.agi.field_formats import FieldProblem, field_problems
 from kooperativet.exports.formats.agi.individual_return import (
@@ -103,4 +104,5 @@ __all__ = [
     "render",
     "sum_employer_contributions",
     "sum_tax_withheld",
+    "tax_payment_due_date",
 ]

@@ -114,16 +114,41 @@ def sum_employer_contributions(*, bases: Sequence[ContributionBase]) -> int:
     return sum(drop_ore(Decimal(base) * rate) for rate, base in per_rate.items())
 
 
-def agi_due_date(*, period: str, is_bank_day: Callable[[date], bool] | None = None) -> date:
+def agi_due_date(
+    *, period: str, is_bank_day: Callable[[date], bool] | None = None, vat_base_above_40_million: bool = False
+) -> date:
     """The day the declaration for ``period`` must have reached Skatteverket.
 
-    The 12th of the following month, the 17th when that month is January or August (26 kap. SFL); a
-    Saturday, Sunday or — when ``is_bank_day`` is given, e.g. backed by the ``holidays`` package — a public
-    holiday moves it to the next weekday (lag om beräkning av lagstadgad tid).
+    The 12th of the following month, the 17th when that month is January or August (26 kap. 26 § SFL); the
+    26th for an employer whose VAT base is above 40 million kronor a year (26 kap. 30 § SFL). A Saturday,
+    Sunday or — when ``is_bank_day`` is given, e.g. backed by the ``holidays`` package — a public holiday
+    moves it to the next weekday (lagen (1930:173) om beräkning av lagstadgad tid): the 26th of December is
+    always one, so November's declaration of such an employer is due the 27th or later.
     """
+    year, month = _following_month(period)
+    small_day = 17 if month in (1, 8) else 12
+    day = 26 if vat_base_above_40_million else small_day
+    return _on_a_weekday(date(year, month, day), is_bank_day)
+
+
+def tax_payment_due_date(
+    *, period: str, is_bank_day: Callable[[date], bool] | None = None, vat_base_above_40_million: bool = False
+) -> date:
+    """The day the tax withheld and the employer contributions declared for ``period`` must be on the tax
+    account (62 kap. 3 § SFL): the declaration's own day, except that an employer declaring on the 26th
+    pays earlier, by the 12th (the 17th in January), moved to a weekday as the declaration is."""
+    if not vat_base_above_40_million:
+        return agi_due_date(period=period, is_bank_day=is_bank_day)
+    year, month = _following_month(period)
+    return _on_a_weekday(date(year, month, 17 if month == 1 else 12), is_bank_day)
+
+
+def _following_month(period: str) -> tuple[int, int]:
     year, month = parse_period(period)
-    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    due = date(year, month, 17 if month in (1, 8) else 12)
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _on_a_weekday(due: date, is_bank_day: Callable[[date], bool] | None) -> date:
     while due.weekday() >= 5 or (is_bank_day is not None and not is_bank_day(due)):
         due += timedelta(days=1)
     return due
