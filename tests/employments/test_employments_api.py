@@ -128,7 +128,8 @@ def test_the_employer_certificate_lists_the_periods_as_json(api: TestClient, emp
     assert (row["start"], row["end"], row["extent"]) == ("2026-10-05", "2026-10-09", "5 dagar")
     assert row["employment_type"].startswith("Särskild visstidsanställning")
     assert row["end_reason_code"] in {"fixed_term_ended", "ongoing"}
-    assert certificate["leave"] == "Ingen ledighet under perioden"
+    assert certificate["leave"] == "Ingen ledighet har registrerats hos arbetsgivaren under perioden"
+    assert certificate["leave_stated"] is False
     assert certificate["severance"] == "Inget avgångsvederlag"
     empty = api.get(
         f"/api/v1/members/{member.member.id}/employer-certificate",

@@ -55,9 +55,6 @@ WITHOUT_A_CODE = {
     ("assignments/rules.py", "an assignment needs at least"): "commission form: by field (RULE_WORDS lines)",
     ("assignments/rules.py", "{field}.vat_rate"): "commission form: by field (RULE_WORDS vat_rate)",
     ("assignments/rules.py", "the uploaded file is empty"): "commission form: by field (RULE_WORDS file)",
-    ("employments/service/employer_certificate.py", "the period ends"): (
-        "the arbetsgivarintyg is made over the API and the command line only"
-    ),
     ("payroll/router.py", "a tax table file is at most"): "the API's upload; no page uploads tax tables",
     ("payroll/tax_table_store.py", "year {year} is not"): "the API's and the command line's import only",
 }

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query, Response
 from kooperativet.api.dependencies import DbSession, Today, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
-from kooperativet.api.types import IsoDate, Page
+from kooperativet.api.types import IsoDate, Page, Text
 from kooperativet.auth.dependencies import CurrentUser
 from kooperativet.employments import service
 from kooperativet.employments.schemas import (
+    LEAVE_DESCRIPTION,
     EmployerCertificateRead,
     EmploymentRead,
     SaveCounterRead,
@@ -77,12 +78,13 @@ FromDate = Annotated[
     IsoDate | None, Query(alias="from", description="first day; 1 January of this year when left out")
 ]
 ToDate = Annotated[IsoDate | None, Query(alias="to", description="last day; today when left out")]
+Leave = Annotated[Text | None, Query(max_length=service.LEAVE_MAX_LENGTH, description=LEAVE_DESCRIPTION)]
 
 
 @router.get(
     "/members/{member_id}/employer-certificate",
     tags=["employments"],
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 def get_employer_certificate(
     member_id: int,
@@ -91,10 +93,11 @@ def get_employer_certificate(
     today: Today,
     from_: FromDate = None,
     to: ToDate = None,
+    leave: Leave = None,
 ) -> EmployerCertificateRead:
     """The arbetsgivarintyg as JSON: employer, periods, type, end reason, scope, leave, severance."""
     certificate = service.member_employer_certificate(
-        session, member_id=member_id, actor=user, today=today, start=from_, end=to
+        session, member_id=member_id, actor=user, today=today, start=from_, end=to, leave=leave
     )
     return EmployerCertificateRead.from_certificate(certificate)
 
@@ -103,7 +106,7 @@ def get_employer_certificate(
     "/members/{member_id}/employer-certificate.pdf",
     tags=["employments"],
     response_class=Response,
-    responses={**PDF_RESPONSE, **problem_responses(401, 404, 422)},
+    responses={**PDF_RESPONSE, **problem_responses(401, 403, 404, 422)},
 )
 def download_employer_certificate(
     member_id: int,
@@ -112,10 +115,11 @@ def download_employer_certificate(
     today: Today,
     from_: FromDate = None,
     to: ToDate = None,
+    leave: Leave = None,
 ) -> Response:
     """The arbetsgivarintyg for a period, as PDF."""
     certificate = service.member_employer_certificate(
-        session, member_id=member_id, actor=user, today=today, start=from_, end=to
+        session, member_id=member_id, actor=user, today=today, start=from_, end=to, leave=leave
     )
     return file_response(
         service.employer_certificate_pdf(certificate),

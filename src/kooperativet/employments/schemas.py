@@ -4,10 +4,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from kooperativet.api.types import ReadSchema
+from kooperativet.api.types import ReadSchema, Schema, Text
 from kooperativet.assignments.rules import ExtentUnit
+from kooperativet.employments.service import LEAVE_MAX_LENGTH
 
 if TYPE_CHECKING:
     from kooperativet.employments.service import EmployerCertificate
@@ -64,6 +65,24 @@ class PartyRead(BaseModel):
     city: str | None = None
 
 
+LEAVE_DESCRIPTION = (
+    f"the leave in the period as the employer states it, one line of at most {LEAVE_MAX_LENGTH} characters "
+    "(e.g. 'Sjukledig 2026-03-02 – 2026-03-06'); only the treasurer or an admin, and not on their own "
+    "certificate. Left out, the certificate says that no leave is recorded with the employer"
+)
+
+
+class EmployerCertificateQuery(Schema):
+    """What an arbetsgivarintyg is asked for with (the API's query parameters, a page's GET form)."""
+
+    model_config = ConfigDict(from_attributes=True, extra="forbid", populate_by_name=True)
+
+    period_from: date | None = Field(None, alias="from", examples=["2026-01-01"])
+    period_to: date | None = Field(None, alias="to", examples=["2026-12-31"])
+    # Its length is the service's rule (``LEAVE_MAX_LENGTH``), which says it by the field on a page too.
+    leave: Text | None = Field(None, description=LEAVE_DESCRIPTION)
+
+
 class CertifiedEmploymentRead(BaseModel):
     employment_id: int
     start: date
@@ -84,7 +103,13 @@ class EmployerCertificateRead(BaseModel):
     period_to: date
     issued_on: date
     employments: list[CertifiedEmploymentRead]
-    leave: str
+    leave: str = Field(
+        description="the leave the office stated, or that no leave is recorded with the employer",
+        examples=["Ingen ledighet har registrerats hos arbetsgivaren under perioden"],
+    )
+    leave_stated: bool = Field(
+        description="whether the office stated the leave when it issued the certificate"
+    )
     severance: str
 
     @classmethod
@@ -114,5 +139,6 @@ class EmployerCertificateRead(BaseModel):
                 for row in certificate.employments
             ],
             leave=certificate.leave,
+            leave_stated=certificate.leave_stated,
             severance=certificate.severance,
         )

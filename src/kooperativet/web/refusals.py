@@ -67,6 +67,12 @@ REFUSALS: Final = {
     "month_in_future": N_("This month has not begun: its file can be made from the month's first day."),
     "date_range_reversed": N_("The last day is before the first day."),
     "date_in_future": N_("The first day has not come yet: nothing can be booked for it yet."),
+    # The arbetsgivarintyg's leave line (employments.service.may_state_leave)
+    "leave_too_long": N_("Write the leave in at most 200 characters."),
+    "leave_by_office": N_("Only the treasurer or an admin states leave on an employer certificate."),
+    "own_leave": N_(
+        "Nobody states the leave on their own employer certificate: another treasurer or an admin does it."
+    ),
     "run_or_period": N_("Choose a payroll run or a month, one of them."),
     "invalid_declaration": FORMAT_CHECK,
     "invalid_payment_file": FORMAT_CHECK,

@@ -21,10 +21,13 @@ from kooperativet.employments.service.certificate import (
     extent_text,
 )
 from kooperativet.employments.service.employer_certificate import (
+    LEAVE_MAX_LENGTH,
+    NO_LEAVE_RECORDED,
     CertifiedEmployment,
     EmployerCertificate,
     employer_certificate,
     employer_certificate_pdf,
+    may_state_leave,
     member_employer_certificate,
 )
 from kooperativet.employments.service.read import get_employment, list_employments
@@ -40,6 +43,8 @@ from kooperativet.employments.service.save import (
 __all__ = [
     "CERTIFICATE_PDF",
     "CERTIFICATE_TEMPLATE",
+    "LEAVE_MAX_LENGTH",
+    "NO_LEAVE_RECORDED",
     "PAY_FORM",
     "VARYING_PLACES",
     "CertifiedEmployment",
@@ -57,6 +62,7 @@ __all__ = [
     "extent_text",
     "get_employment",
     "list_employments",
+    "may_state_leave",
     "member_employer_certificate",
     "save_counter",
     "save_periods",

@@ -11,15 +11,25 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.documents.render import render_pdf
 from kooperativet.employments.models import EMPLOYMENT_TYPE, Employment
 from kooperativet.employments.service.certificate import extent_text
-from kooperativet.errors import RuleViolation
+from kooperativet.errors import PermissionDenied, RuleViolation
 from kooperativet.parties.models import Cooperative, Member
 from kooperativet.parties.service import get_cooperative, get_member
 
 EMPLOYER_CERTIFICATE_TEMPLATE: Final = "employment/employer_certificate.html"
+
+#: The leave line when the issuer states none. The product records no leave (no sick days, parental leave or
+#: leave of absence), so it cannot say that there was none, only that none is recorded (employment.md).
+#: Like every line of the certificate it is written without its full stop, which the template adds.
+NO_LEAVE_RECORDED: Final = "Ingen ledighet har registrerats hos arbetsgivaren under perioden"
+#: All pay goes through the product's payroll, which has no severance item: the employer paid none.
+NO_SEVERANCE: Final = "Inget avgångsvederlag"
+#: The longest leave statement: a line on the certificate (the kinds and days of leave), not a letter.
+LEAVE_MAX_LENGTH: Final = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,29 +57,77 @@ class EmployerCertificate:
     employments: Sequence[CertifiedEmployment]
     leave: str
     severance: str
+    #: Whether the office stated ``leave`` when it issued the certificate; if not, ``leave`` is
+    #: ``NO_LEAVE_RECORDED``.
+    leave_stated: bool = False
 
 
 def member_employer_certificate(
-    session: Session, *, member_id: int, actor: User, today: date, start: date | None, end: date | None
+    session: Session,
+    *,
+    member_id: int,
+    actor: User,
+    today: date,
+    start: date | None,
+    end: date | None,
+    leave: str | None = None,
 ) -> EmployerCertificate:
     """The arbetsgivarintyg of a member the actor may see; the period is this calendar year up to ``today``
-    unless ``start`` or ``end`` say otherwise."""
+    unless ``start`` or ``end`` say otherwise. ``leave`` is the leave in the period as the office states it
+    (``may_state_leave``); without it the certificate says that no leave is recorded."""
     member = get_member(session, member_id=member_id, actor=actor)
+    stated = (leave or "").strip() or None
+    if stated is not None:
+        may_state_leave(actor, member=member)
+        if len(stated) > LEAVE_MAX_LENGTH:
+            raise RuleViolation(
+                f"the leave is longer than {LEAVE_MAX_LENGTH} characters",
+                code="leave_too_long",
+                field="leave",
+            )
     return employer_certificate(
         session,
         member=member,
         period_from=start or today.replace(month=1, day=1),
         period_to=end or today,
         today=today,
+        leave=stated,
     )
 
 
+def may_state_leave(actor: User, *, member: Member) -> None:
+    """Leave on an arbetsgivarintyg is the employer's statement to the unemployment fund, and the product
+    holds nothing to check it against: only the office, who acts for the employer, states it, and not on its
+    own certificate. A member's own download, and the auditor's, say what is recorded (employment.md)."""
+    if not policy.acts_for_everyone(actor):
+        raise PermissionDenied(
+            "only the treasurer or an admin states leave on an arbetsgivarintyg",
+            code="leave_by_office",
+            field="leave",
+        )
+    if member.user_id is not None and member.user_id == actor.id:
+        raise PermissionDenied(
+            "nobody states the leave on their own arbetsgivarintyg", code="own_leave", field="leave"
+        )
+
+
 def employer_certificate(
-    session: Session, *, member: Member, period_from: date, period_to: date, today: date
+    session: Session,
+    *,
+    member: Member,
+    period_from: date,
+    period_to: date,
+    today: date,
+    leave: str | None = None,
 ) -> EmployerCertificate:
-    """The member's employments that overlap ``period_from`` … ``period_to``, as an arbetsgivarintyg."""
+    """The member's employments that overlap ``period_from`` … ``period_to``, as an arbetsgivarintyg, with
+    the leave stated as ``leave`` (the caller has checked who states it) or none recorded."""
     if period_to < period_from:
-        raise RuleViolation(f"the period ends ({period_to}) before it starts ({period_from})", field="to")
+        raise RuleViolation(
+            f"the period ends ({period_to}) before it starts ({period_from})",
+            code="date_range_reversed",
+            field="to",
+        )
     employments = session.scalars(
         select(Employment)
         .where(
@@ -84,8 +142,9 @@ def employer_certificate(
         period_to=period_to,
         issued_on=today,
         employments=[_certified(employment, today=today) for employment in employments],
-        leave="Ingen ledighet under perioden",
-        severance="Inget avgångsvederlag",
+        leave=leave or NO_LEAVE_RECORDED,
+        severance=NO_SEVERANCE,
+        leave_stated=leave is not None,
     )
 
 

@@ -1,21 +1,26 @@
 """The member register for the office: list and search, one member's record, changes through the same
-service as the API (``parties.service``), and the second person's confirmation of a new bank account."""
+service as the API (``parties.service``), the second person's confirmation of a new bank account, and the
+member's arbetsgivarintyg (``employments.service``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from kooperativet.api.dependencies import DbSession, Now
+from kooperativet.api.dependencies import DbSession, Now, Today
+from kooperativet.api.downloads import file_response
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.core.identifiers import mask_account, mask_iban
+from kooperativet.employments import service as employments_service
+from kooperativet.employments.schemas import EmployerCertificateQuery
+from kooperativet.employments.service import LEAVE_MAX_LENGTH
 from kooperativet.errors import DomainError
 from kooperativet.parties import service
 from kooperativet.parties.models import Member
@@ -73,11 +78,75 @@ def members_page(
 
 
 @router.get("/office/members/{member_id:int}")
-def member_page(request: Request, member_id: int, user: OfficeReader, session: DbSession) -> Response:
+def member_page(
+    request: Request, member_id: int, user: OfficeReader, session: DbSession, today: Today
+) -> Response:
     member = service.get_member(session, member_id=member_id, actor=user)
     # The auditor gets no form, so none of its unmasked values either.
     values = _values(member) if policy.acts_for_everyone(user) else {}
-    return _member_page(request, session, member=member, user=user, values=values, errors={})
+    return _member_page(
+        request, session, member=member, user=user, values=values, errors={}, certificate=_asked(today)
+    )
+
+
+@router.get("/office/members/{member_id:int}/employer-certificate")
+def employer_certificate(
+    request: Request,
+    member_id: int,
+    user: OfficeReader,
+    session: DbSession,
+    today: Today,
+    period_from: Annotated[str, Query(alias="from")] = "",
+    period_to: Annotated[str, Query(alias="to")] = "",
+    leave: str = "",
+) -> Response:
+    """The member's arbetsgivarintyg as the API's PDF, for the office's readers (the service's ``get_member``
+    decides, as in the API). The treasurer or an admin may state the leave in the period; the service refuses
+    it from the auditor and on one's own certificate. A refusal is the member's page again, the message by
+    its field; a GET form, since it changes nothing."""
+    member = service.get_member(session, member_id=member_id, actor=user)  # not hers to see: not found
+    asked = {"from": period_from.strip(), "to": period_to.strip(), "leave": leave.strip()}
+    try:
+        query = EmployerCertificateQuery.model_validate(
+            {name: value or None for name, value in asked.items()}
+        )
+        certificate = employments_service.member_employer_certificate(
+            session,
+            member_id=member_id,
+            actor=user,
+            today=today,
+            start=query.period_from,
+            end=query.period_to,
+            leave=query.leave,
+        )
+    except (ValidationError, DomainError) as exc:
+        errors = (
+            field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
+        )
+        values = _values(member) if policy.acts_for_everyone(user) else {}
+        return _member_page(
+            request,
+            session,
+            member=member,
+            user=user,
+            values=values,
+            errors={},
+            certificate={**asked, "errors": errors},
+            # A value that does not parse or a period turned round is 422; leave stated by someone who may
+            # not state it is the service's 403.
+            status=exc.status if isinstance(exc, DomainError) else 422,
+        )
+    return file_response(
+        employments_service.employer_certificate_pdf(certificate),
+        media_type="application/pdf",
+        filename=f"arbetsgivarintyg-{member_id}-{certificate.period_from}-{certificate.period_to}.pdf",
+    )
+
+
+def _asked(today: date) -> dict[str, Any]:
+    """The certificate form as the page first shows it: the service's own period, this year up to today."""
+    first = today.replace(month=1, day=1)
+    return {"from": first.isoformat(), "to": today.isoformat(), "leave": "", "errors": {}}
 
 
 def _values(member: Member) -> dict[str, str]:
@@ -99,6 +168,7 @@ def _member_page(
     user: User,
     values: dict[str, str],
     errors: dict[str, str],
+    certificate: dict[str, Any],
     status: int = 200,
 ) -> Response:
     acts = policy.acts_for_everyone(user)
@@ -119,6 +189,8 @@ def _member_page(
             "errors": errors,
             "languages": LANGUAGES,
             "tax_modes": TAX_MODES,
+            "certificate": certificate,
+            "leave_max_length": LEAVE_MAX_LENGTH,
         },
         status=status,
     )
@@ -157,7 +229,7 @@ def _masked_pending(member: Member) -> str | None:
 
 @router.post("/office/members/{member_id:int}", dependencies=[CheckedForm])
 def change_member(
-    request: Request, member_id: int, user: Office, session: DbSession, form: Posted, now: Now
+    request: Request, member_id: int, user: Office, session: DbSession, form: Posted, now: Now, today: Today
 ) -> Response:
     values = {name: str(form.get(name, "")).strip() for name in EDITABLE}
     version = str(form.get("version", ""))
@@ -174,7 +246,14 @@ def change_member(
         session.rollback()
         member = service.get_member(session, member_id=member_id, actor=user)
         page = _member_page(
-            request, session, member=member, user=user, values=values, errors=errors, status=422
+            request,
+            session,
+            member=member,
+            user=user,
+            values=values,
+            errors=errors,
+            certificate=_asked(today),
+            status=422,
         )
         raise FormRejected(page) from exc
     service.queue_change_notice(session, change)  # sent by a worker once this is committed
@@ -192,7 +271,7 @@ CONFIRM_REFUSALS = {
 
 @router.post("/office/members/{member_id:int}/confirm-account", dependencies=[CheckedForm])
 def confirm_account(
-    request: Request, member_id: int, user: Office, session: DbSession, form: Posted, now: Now
+    request: Request, member_id: int, user: Office, session: DbSession, form: Posted, now: Now, today: Today
 ) -> Response:
     """The second person's confirmation names the member's version she reviewed (the form's hidden
     ``version``), so a change entered after she opened the page is refused, not confirmed unseen."""
@@ -216,6 +295,7 @@ def confirm_account(
             user=user,
             values=_values(member),
             errors=errors,
+            certificate=_asked(today),
             status=exc.status,
         )
         raise FormRejected(page) from exc

@@ -1,34 +1,37 @@
-"""Pay: a member's employments and their anställningsbevis, her payslips, her year, her SÄVA count, and the
-calculator ("Vad får jag ut?") that answers with the payroll calculation itself."""
+"""Pay: a member's employments and their anställningsbevis, her arbetsgivarintyg for a period, her payslips,
+her year, her SÄVA count, and the calculator ("Vad får jag ut?") that answers with the payroll calculation
+itself."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from babel.dates import get_month_names
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from kooperativet.api.dependencies import DbSession, Today
 from kooperativet.api.downloads import file_response
-from kooperativet.auth.models import Role
+from kooperativet.auth.models import Role, User
 from kooperativet.documents.render import LOCALES
 from kooperativet.employments import service as employments_service
-from kooperativet.errors import DomainError
+from kooperativet.employments.schemas import EmployerCertificateQuery
+from kooperativet.errors import DomainError, NotFound
 from kooperativet.parties.models import Language
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.schemas import PayEstimateCreate
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
-from kooperativet.web.forms import TOO_LARGE_AMOUNT, PageRoute, amount_text, too_large_amount
+from kooperativet.web.forms import TOO_LARGE_AMOUNT, PageRoute, amount_text, field_errors, too_large_amount
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.no_member import NO_PAY, no_member_page, own_member
 from kooperativet.web.reads.pay import PayOverview, pay_overview
-from kooperativet.web.refusals import refusal_text
+from kooperativet.web.refusals import refusal_errors, refusal_text
 from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -45,6 +48,20 @@ def pay_page(
 ) -> Response:
     if own_member(session, user=user) is None:
         return no_member_page(request, title=N_("Pay"), message=NO_PAY)
+    return _pay_page(request, session, user=user, today=today, year=year)
+
+
+def _pay_page(
+    request: Request,
+    session: Session,
+    *,
+    user: User,
+    today: date,
+    year: int | None = None,
+    asked: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    """The page; after a refused certificate form, with what she typed (``asked``) and why (``errors``)."""
     overview = pay_overview(session, user=user, today=today, year=year)
     return render(
         request,
@@ -55,7 +72,11 @@ def pay_page(
             "counter_bars": _counter_bars(request, overview),
             "month_names": _month_names(request, "wide"),
             "years": sorted({*overview.years, today.year, overview.year}, reverse=True),
+            # The service's own period when she has asked for none: this year up to today.
+            "asked": asked or {"from": today.replace(month=1, day=1).isoformat(), "to": today.isoformat()},
+            "errors": errors or {},
         },
+        status=422 if errors else 200,
     )
 
 
@@ -81,6 +102,46 @@ def employment_certificate(employment_id: int, user: WebUser, session: DbSession
         media_type="application/pdf",
         filename=f"anstallningsbevis-{employment.id}.pdf",
         sha256=employment.certificate_sha256,
+    )
+
+
+@router.get("/pay/employer-certificate", dependencies=MemberOnly)
+def employer_certificate(
+    request: Request,
+    user: WebUser,
+    session: DbSession,
+    today: Today,
+    period_from: Annotated[str, Query(alias="from")] = "",
+    period_to: Annotated[str, Query(alias="to")] = "",
+) -> Response:
+    """Her arbetsgivarintyg for the period she asks (a GET form: it changes nothing), as the API's PDF. It
+    states no leave: only the office does (``employments.service.may_state_leave``). A refused period is
+    the pay page again, with the message by its field."""
+    member = own_member(session, user=user)
+    if member is None:
+        raise NotFound("no member record is linked to your user")
+    asked = {"from": period_from.strip(), "to": period_to.strip()}
+    try:
+        query = EmployerCertificateQuery.model_validate(
+            {name: value or None for name, value in asked.items()}
+        )
+        certificate = employments_service.member_employer_certificate(
+            session,
+            member_id=member.id,
+            actor=user,
+            today=today,
+            start=query.period_from,
+            end=query.period_to,
+        )
+    except (ValidationError, DomainError) as exc:
+        errors = (
+            field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
+        )
+        return _pay_page(request, session, user=user, today=today, asked=asked, errors=errors)
+    return file_response(
+        employments_service.employer_certificate_pdf(certificate),
+        media_type="application/pdf",
+        filename=f"arbetsgivarintyg-{certificate.period_from}-{certificate.period_to}.pdf",
     )
 
 
