@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 
 from sqlalchemy import func, select
@@ -194,6 +196,35 @@ def test_the_cooperatives_identity_is_changed_and_a_bad_bankgiro_is_refused_by_i
         "Stockholm",
     )
     assert session.scalar(select(func.count(Cooperative.id))) == 1
+
+
+def test_the_cooperative_says_whether_its_vat_base_is_above_40_million_kronor(
+    browser_client, make_user, cooperative, session
+) -> None:
+    """The box decides the AGI's day (the 26th above the limit); ticking it and unticking it both stick."""
+    signed_in_admin(browser_client, make_user)
+    page = browser_client.get("/admin/cooperative").text
+    assert "Beskattningsunderlaget för moms är över 40 miljoner kronor om året" in page
+    assert re.search(r'name="vat_base_above_40_million" value="1" aria-', page)  # not ticked
+    fields = {"name": "Testkooperativet", "country": "SE", "f_tax_approved": "1"}
+    ticked = post(
+        browser_client,
+        "/admin/cooperative",
+        "/admin/cooperative",
+        {**fields, "version": cooperative.version, "vat_base_above_40_million": "1"},
+    )
+    assert ticked.status_code == 303
+    session.refresh(cooperative)
+    assert cooperative.vat_base_above_40_million is True
+    assert (
+        'name="vat_base_above_40_million" value="1" checked' in browser_client.get("/admin/cooperative").text
+    )
+    unticked = post(
+        browser_client, "/admin/cooperative", "/admin/cooperative", {**fields, "version": cooperative.version}
+    )
+    assert unticked.status_code == 303
+    session.refresh(cooperative)
+    assert (cooperative.vat_base_above_40_million, cooperative.f_tax_approved) == (False, True)
 
 
 def test_a_change_of_the_cooperative_on_the_web_is_audited_naming_the_admin_and_the_fields(

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from kooperativet.assignments.rules import check_money, check_period, check_positive
 from kooperativet.errors import DomainError
 from kooperativet.web.commission_form import CLIENT_FIELDS, CommissionForm
-from kooperativet.web.forms import amount_text, decimal_text, field_errors
+from kooperativet.web.forms import UNCLEAR_NUMBER, amount_text, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.refusals import REFUSALS
 from kooperativet.web.templating import gettext
@@ -56,9 +56,10 @@ DUPLICATE_CLIENT: Final = N_(
 def schema_errors(request: Request, exc: ValidationError, form: CommissionForm) -> dict[str, str]:
     """The schema's refusals by field; money fields get an example of how to write an amount."""
     errors: dict[str, str] = {}
+    unclear = gettext(request, UNCLEAR_NUMBER)  # says how to write it already: "1.500" kr is no wrong amount
     for key, message in field_errors(request, exc).items():
         key = _form_key(key, form)
-        if key.endswith(("unit_price", ".amount")):
+        if key.endswith(("unit_price", ".amount")) and message != unclear:
             message = gettext(request, AMOUNT)
         if key == "lines":
             message = gettext(request, RULE_WORDS["lines"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Annotated, Any, Final, TypeVar
 
@@ -148,6 +149,18 @@ def too_large_amount(error: Any) -> bool:
     return error["type"] == "money" and TOO_MANY_DIGITS in str(error.get("msg", ""))
 
 
+#: Put before a number ``decimal_text`` cannot read without guessing, so that the schema refuses it (no number
+#: begins so) and ``field_errors`` says why (``UNCLEAR_NUMBER``) by the field, with what was typed kept.
+UNCLEAR_MARK: Final = "unclear:"
+UNCLEAR_NUMBER: Final = N_("Write decimals with a point (1.5) and thousands with a comma or a space (1,500).")
+
+
+def unclear_number(error: Any) -> bool:
+    """Whether a schema's ``error`` refuses a number ``decimal_text`` could not read without guessing."""
+    typed = error.get("input")
+    return isinstance(typed, str) and typed.startswith(UNCLEAR_MARK)
+
+
 #: pydantic's words for an address ``EmailStr`` refuses (its error type is the general ``value_error``).
 NOT_AN_EMAIL = "value is not a valid email address"
 
@@ -174,6 +187,8 @@ def _said(field: str, error: Any) -> tuple[str, str]:
     message = MESSAGES.get(kind, "This value is not valid.")
     if field == "version":
         return "form", UNREADABLE
+    if unclear_number(error):
+        return field, UNCLEAR_NUMBER
     if field.rsplit(".", 1)[-1].endswith("_id") and (kind == "missing" or blank):
         message = CHOOSE  # an id is chosen from a list (left at "Välj …"), never typed
     elif blank and kind in ("string_too_short", "int_parsing"):
@@ -197,11 +212,32 @@ def parse(schema: type[Schema], data: Mapping[str, Any]) -> Schema:
     return schema.model_validate(data)
 
 
+#: Thousands grouped by ``separator``: one to three digits, then groups of exactly three.
+_GROUPED: Final = {separator: re.compile(rf"\d{{1,3}}(\{separator}\d{{3}})+") for separator in ",."}
+
+
 def decimal_text(value: str, language: str) -> str:
     """A number as the person types it (``1 250,50`` in Swedish, ``1,250.50`` in English) in the form the
-    schemas read (``1250.50``)."""
+    schemas read (``1250.50``).
+
+    A separator the page's language does not use for decimals is read as grouping thousands only where it
+    can be nothing else; a number that could be read two ways is marked ``UNCLEAR_MARK``, never guessed.
+    In Swedish "1.500" may be one and a half (a phone's keyboard) or fifteen hundred (as some write it);
+    in English "12,50" is twelve and a half to someone used to a decimal comma, and was read as 1250."""
     digits = value.strip().replace("\N{NO-BREAK SPACE}", "").replace(" ", "")
-    return digits.replace(",", ".") if language == "sv" else digits.replace(",", "")
+    decimal, grouping = (",", ".") if language == "sv" else (".", ",")
+    sign, unsigned = ("-", digits[1:]) if digits.startswith("-") else ("", digits)
+    whole, point, fraction = unsigned.partition(decimal)
+    if grouping in whole:
+        if not _GROUPED[grouping].fullmatch(whole):
+            # Not thousands: in Swedish a decimal point (1.5, 12.75), unless another decimal sign follows.
+            if language == "sv" and not point and whole.count(".") == 1:
+                return sign + whole
+            return UNCLEAR_MARK + digits
+        if language == "sv" and not point and whole.count(".") == 1:
+            return UNCLEAR_MARK + digits  # "1.500": a decimal point or thousands, nobody can tell
+        whole = whole.replace(grouping, "")
+    return sign + whole + ("." if point else "") + fraction
 
 
 def amount_text(value: str, language: str) -> str:

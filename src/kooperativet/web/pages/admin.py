@@ -42,6 +42,8 @@ COOPERATIVE_FIELDS = (
     "contact_email",
     "contact_phone",
 )
+#: The cooperative's yes-or-no settings, checkboxes on its form (an unticked box is not posted at all).
+COOPERATIVE_FLAGS = ("f_tax_approved", "vat_base_above_40_million")
 
 
 def _show(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> Response:
@@ -194,7 +196,8 @@ def update_user(
 def cooperative_form(request: Request, user: Admin, session: DbSession) -> Response:
     cooperative = identity.get_cooperative(session)
     values: dict[str, Any] = {name: getattr(cooperative, name) or "" for name in COOPERATIVE_FIELDS}
-    values["f_tax_approved"] = cooperative.f_tax_approved
+    for name in COOPERATIVE_FLAGS:
+        values[name] = getattr(cooperative, name)
     values["version"] = cooperative.version
     context = {"values": values, "errors": {}, "fields": COOPERATIVE_FIELDS}
     return _show(request, "admin/cooperative.html", context)
@@ -203,20 +206,19 @@ def cooperative_form(request: Request, user: Admin, session: DbSession) -> Respo
 @router.post("/admin/cooperative", dependencies=[CheckedForm])
 def update_cooperative(request: Request, user: Admin, session: DbSession, form: Posted, now: Now) -> Response:
     values: dict[str, Any] = {name: str(form.get(name) or "") for name in COOPERATIVE_FIELDS}
-    values["f_tax_approved"] = bool(form.get("f_tax_approved"))
+    flags = {name: bool(form.get(name)) for name in COOPERATIVE_FLAGS}
+    values.update(flags)
     values["version"] = str(form.get("version") or "")
 
     def update() -> None:
         changes = {name: (values[name].strip() or None) for name in COOPERATIVE_FIELDS}
-        data = CooperativeUpdate.model_validate(
-            {**changes, "f_tax_approved": values["f_tax_approved"], "version": values["version"]}
-        )
+        data = CooperativeUpdate.model_validate({**changes, **flags, "version": values["version"]})
         identity.update_cooperative(session, update=data, actor=user, now=now)
 
     attempt(
         request,
         update,
-        fields=(*COOPERATIVE_FIELDS, "f_tax_approved"),
+        fields=(*COOPERATIVE_FIELDS, *COOPERATIVE_FLAGS),
         page=lambda errors: _show(
             request,
             "admin/cooperative.html",

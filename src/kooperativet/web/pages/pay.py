@@ -27,7 +27,15 @@ from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.schemas import PayEstimateCreate
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
-from kooperativet.web.forms import TOO_LARGE_AMOUNT, PageRoute, amount_text, field_errors, too_large_amount
+from kooperativet.web.forms import (
+    TOO_LARGE_AMOUNT,
+    UNCLEAR_NUMBER,
+    PageRoute,
+    amount_text,
+    field_errors,
+    too_large_amount,
+    unclear_number,
+)
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.no_member import NO_PAY, no_member_page, own_member
 from kooperativet.web.reads.pay import PayOverview, pay_overview
@@ -186,6 +194,8 @@ def calculator(
         message = N_("Write an amount in kronor above 0 with at most two decimals, e.g. 12 500,50.")
         if any(too_large_amount(error) for error in exc.errors()):
             message = TOO_LARGE_AMOUNT
+        elif any(unclear_number(error) for error in exc.errors()):
+            message = UNCLEAR_NUMBER
         context["errors"] = {asked: gettext(request, message)}
     except DomainError as exc:
         context["errors"] = {asked: _estimate_refusal(request, exc)}
