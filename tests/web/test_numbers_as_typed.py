@@ -12,7 +12,7 @@ from kooperativet.web.forms import UNCLEAR_MARK, decimal_text
 from tests.web.conftest import sign_in
 from tests.web.test_commissions import a_commission, assignments_of, posted, theatre  # noqa: F401
 
-UNCLEAR_IN_SWEDISH = "Skriv decimaler med komma (1,5) och tusental med mellanslag (1 500)."
+UNCLEAR_IN_SWEDISH = "Skriv decimaler med komma (1,5) och tusental med mellanslag (1\N{NO-BREAK SPACE}500)."
 
 
 @pytest.mark.parametrize(
