@@ -150,8 +150,8 @@ def test_a_removed_member_not_yet_purged_says_until_when_her_data_is_kept(
     expected = {
         "sv": "Medlemmen togs bort 2026-11-27. Personnummer och underlag sparas till och med 2033-12-31, "
         "som bokföringslagen kräver, och raderas sedan.",
-        "en": "The member was removed on 27 Nov 2026. Her personnummer and documents are kept until "
-        "31 Dec 2033, as the Bookkeeping Act requires, and erased then.",
+        "en": "The member was removed on 27 Nov 2026. Her personal identity number and documents are kept "
+        "until 31 Dec 2033, as the Bookkeeping Act requires, and erased then.",
     }
     assert expected[language] in text
     assert "None" not in page.text

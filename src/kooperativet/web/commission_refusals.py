@@ -24,7 +24,7 @@ STALE: Final = N_(
     "is below; open the commission again to see the latest version before you save."
 )
 ABOVE_ZERO: Final = N_("This must be above zero.")
-AMOUNT: Final = N_("Write an amount above zero in kronor and öre, e.g. 1 250,50.")
+AMOUNT: Final = N_("Write an amount above zero in kronor and öre, e.g. 1,250.50.")
 #: The commission's rules said by the field they name (the services' English details carry numbers and
 #: codes, so the words are chosen by the field and the code).
 RULE_WORDS: Final = {

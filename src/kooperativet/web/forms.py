@@ -134,7 +134,7 @@ MESSAGES = {
     "less_than_equal": N_("This is too large."),
     "enum": N_("Choose one of the options."),
     "literal_error": N_("Choose one of the options."),
-    "money": N_("Write an amount in kronor and öre, e.g. 1 250,50."),
+    "money": N_("Write an amount in kronor and öre, e.g. 1,250.50."),
 }
 #: What a value must look like, by the pattern the schema holds it to.
 PATTERNS = {

@@ -20,7 +20,7 @@ from kooperativet.web.templating import gettext
 #: Each parameter's name and what it does, in words (the catalog's descriptions are for the API's readers).
 NAMES = {
     "fee_rate": (N_("The cooperative's fee"), N_("A share of the invoiced amount for the work.")),
-    "holiday_pay_rate": (N_("Holiday pay"), N_("Semesterersättning paid with each salary.")),
+    "holiday_pay_rate": (N_("Holiday pay"), N_("Holiday pay (semesterersättning) paid with each salary.")),
     "sink_rate": (N_("SINK tax"), N_("Tax for members resident abroad.")),
     "asink_rate": (N_("A-SINK tax"), N_("Tax for performing artists resident abroad.")),
     "table_surcharge_rate": (
@@ -39,7 +39,10 @@ NAMES = {
         N_("Lowest day rate"),
         N_("A fee per day below this gives a warning on a commission."),
     ),
-    "invoice_rounding": (N_("Rounding of invoices"), N_("Öresavrundning of the amount to pay.")),
+    "invoice_rounding": (
+        N_("Rounding of invoices"),
+        N_("Whether the amount to pay is rounded to whole kronor (öresavrundning)."),
+    ),
     "pay_on": (N_("When salary is paid"), N_("When the client has paid, or already when invoiced.")),
     "pay_day": (N_("Pay day"), N_("The day of the month salaries are paid.")),
     "account_map": (N_("Account map"), N_("The accounts (BAS chart) the bookkeeping file uses.")),
@@ -69,8 +72,8 @@ NAMES = {
     ),
 }
 KIND_HINTS = {
-    ValueKind.fraction: N_("A decimal fraction: 0,06 for 6 percent."),
-    ValueKind.amount: N_("An amount in kronor, e.g. 25 000,00."),
+    ValueKind.fraction: N_("A decimal fraction: 0.06 for 6 percent."),
+    ValueKind.amount: N_("An amount in kronor, e.g. 25,000.00."),
     ValueKind.integer: N_("A whole number."),
     ValueKind.choice: N_("One of the choices."),
     ValueKind.json: N_("A JSON document, as the current value shows."),

@@ -124,8 +124,8 @@ REFUSALS: Final = {
         "A correction pays what was missing and is never negative. Pay that is too much is settled with the "
         "member outside the run."
     ),
-    "duplicate_personal_identity_number": N_("A member with this personnummer already exists."),
-    "born_after_joining": N_("The personnummer gives a date of birth after the day of joining."),
+    "duplicate_personal_identity_number": N_("A member with this personal identity number already exists."),
+    "born_after_joining": N_("The personal identity number gives a date of birth after the day of joining."),
     "mail_not_failed": N_("Only a failed message can be sent again; this one is waiting or has been sent."),
     "bank_account_incomplete": N_("Give both the clearing number and the account number."),
     "bank_account_pending": N_(

@@ -77,20 +77,20 @@ ERROR_FIELDS = {
 #: Why an identifier is refused, in words (the services' reasons are English, for the API).
 IDENTIFIER_WORDS = {
     "personal_identity_number": N_(
-        "This is not a valid personnummer: write all twelve digits, YYYYMMDD-NNNN."
+        "This is not a valid personal identity number: write all twelve digits, YYYYMMDD-NNNN."
     ),
     "bank_account_number": N_(
         "This is not a valid Swedish bank account: check the clearing and account number."
     ),
     "bank_iban": N_("This is not a valid Swedish IBAN (SE followed by 22 digits)."),
 }
-WRONG_CHECK_DIGIT = N_("The check digit is wrong: check the last digit of the personnummer.")
+WRONG_CHECK_DIGIT = N_("The check digit is wrong: check the last digit of the personal identity number.")
 #: What this form's reader needs to hear for these codes: a login may be linked instead of made anew.
 CODE_WORDS = {
     "duplicate_email": N_("A login with this e-mail already exists: link it instead, or use another e-mail."),
     "user_already_linked": N_("This login already belongs to another member."),
-    "duplicate_personal_identity_number": N_("A member with this personnummer already exists."),
-    "duplicate": N_("A member with this personnummer already exists."),
+    "duplicate_personal_identity_number": N_("A member with this personal identity number already exists."),
+    "duplicate": N_("A member with this personal identity number already exists."),
 }
 #: The tax setting's rules name the schema's fields; the form's have a prefix.
 TAX_FIELDS = {

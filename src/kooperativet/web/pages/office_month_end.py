@@ -63,8 +63,8 @@ RUN_STATUS = {
 #: sentence (``web.refusals``) is for any document, these name what is gone and which file cannot be made.
 ERASED = {
     "agi": N_(
-        "The personnummer of the month's payees were erased when the retention period (seven years under "
-        "the Bookkeeping Act) had ended, so the employer declaration cannot be made again."
+        "The personal identity numbers of the month's payees were erased when the retention period (seven "
+        "years under the Bookkeeping Act) had ended, so the employer declaration cannot be made again."
     ),
     "pain001": N_(
         "The bank details of the run's payees were erased when the retention period (seven years under the "

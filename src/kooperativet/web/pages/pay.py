@@ -191,7 +191,7 @@ def calculator(
         )
     except ValidationError as exc:
         # Whatever else the validator disliked (not a number, too many decimals, zero): the same remedy.
-        message = N_("Write an amount in kronor above 0 with at most two decimals, e.g. 12 500,50.")
+        message = N_("Write an amount in kronor above 0 with at most two decimals, e.g. 12,500.50.")
         if any(too_large_amount(error) for error in exc.errors()):
             message = TOO_LARGE_AMOUNT
         elif any(unclear_number(error) for error in exc.errors()):
