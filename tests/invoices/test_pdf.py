@@ -86,7 +86,24 @@ def test_a_reverse_charged_invoice_says_so_and_names_both_vat_numbers() -> None:
     assert line_rows(pdf(document)) == ["Gästspel Berlin 2 dagar 4 000,00 0 % 8 000,00"]
     assert "Momsregistreringsnummer: SE769621234401" in text
     assert "Köparens momsregistreringsnummer: DE123456789" in text
-    assert pdf_context(issued(document, "en"))["vat_notes"] == ["Reverse charge: Omvänd betalningsskyldighet"]
+    assert pdf_context(issued(document, "en"))["vat_notes"] == ["Reverse charge"]
+
+
+def test_an_english_invoice_says_the_swedish_legal_words_after_english_ones() -> None:
+    """An English invoice to a buyer abroad printed "Reverse charge: Omvänd betalningsskyldighet" in the VAT
+    table, "Omvänd betalningsskyldighet" alone under it and "Godkänd för F-skatt" unexplained: the words the
+    law asks for stay, after English that says what they mean. The Swedish invoice is as it was."""
+    document = snapshot(
+        buyer=GERMAN_BUYER,
+        lines=(line("2", "4000.00", AE, "0", unit="DAY", description="Gästspel Berlin"),),
+    )
+    english = pdf_text(pdf(document, "en")).replace("\n", " ")
+    assert "Reverse charge: the buyer accounts for the VAT (Omvänd betalningsskyldighet)" in english
+    assert "Approved for F-tax (Godkänd för F-skatt)" in english
+    assert english.count("Omvänd betalningsskyldighet") == 1
+    swedish = pdf_text(pdf(document)).splitlines()
+    assert "Godkänd för F-skatt" in swedish
+    assert "Omvänd betalningsskyldighet" in swedish
 
 
 def test_an_exempt_line_states_the_exemption() -> None:

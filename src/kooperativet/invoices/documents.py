@@ -101,6 +101,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "exempt": "Undantag från moms",
         "outside_scope": "Utanför momsens tillämpningsområde",
         "reverse_charge": REVERSE_CHARGE_TEXT,
+        "reverse_charge_notice": REVERSE_CHARGE_TEXT,
+        "f_skatt": F_SKATT_TEXT,
         "contact": "Kontakt",
         "payment_terms": "Betalningsvillkor",
         "days_net": "dagar netto",
@@ -157,6 +159,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "exempt": "Exempt from VAT",
         "outside_scope": "Outside the scope of VAT",
         "reverse_charge": "Reverse charge",
+        # The Swedish words the law asks for stay on an English invoice, after the English ones, as the
+        # Interest Act's name does: the buyer reads what they mean, Skatteverket finds the words it looks for.
+        "reverse_charge_notice": f"Reverse charge: the buyer accounts for the VAT ({REVERSE_CHARGE_TEXT})",
+        "f_skatt": f"Approved for F-tax ({F_SKATT_TEXT})",
         "contact": "Contact",
         "payment_terms": "Payment terms",
         "days_net": "days net",
@@ -259,9 +265,7 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
         "lines": calculation.lines,
         "breakdown": calculation.vat_breakdown,
         "totals": calculation.totals,
-        "f_skatt_text": F_SKATT_TEXT,
         "reverse_charge": VatCategory.REVERSE_CHARGE in categories,
-        "reverse_charge_text": REVERSE_CHARGE_TEXT,
         "show_seller_vat": not outside_scope,
         "show_buyer_vat": bool(snapshot.buyer.vat_number) and not outside_scope,
         "units": [units.get(line.unit, line.unit) for line in snapshot.lines],
@@ -289,5 +293,8 @@ def vat_note(category: VatCategory, exemption_reason: str | None, *, labels: dic
         VatCategory.REVERSE_CHARGE: labels["reverse_charge"],
         VatCategory.OUTSIDE_SCOPE: labels["outside_scope"],
     }[category]
-    parts = dict.fromkeys(part for part in (heading, exemption_reason) if part)  # AE's reason is its heading
+    if category is VatCategory.REVERSE_CHARGE:
+        # Its reason is always the Swedish words (for the UBL); the heading says them in the reader's words.
+        return str(heading)
+    parts = dict.fromkeys(part for part in (heading, exemption_reason) if part)
     return ": ".join(parts)

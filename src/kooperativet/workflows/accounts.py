@@ -12,21 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-from babel.dates import format_datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kooperativet.api.dependencies import SWEDEN
 from kooperativet.audit.service import append_event
 from kooperativet.auth.account_links import UsedLink, use_link
 from kooperativet.auth.models import User
 from kooperativet.config import Settings
 from kooperativet.mail import greeting_name
+from kooperativet.mail.formatting import moment as mail_moment
 from kooperativet.parties.models import Cooperative, Language, Member
 
 SET_PASSWORD_PATH = "/password/set"  # noqa: S105 - a page's path, not a password
-#: How the time a link stops working is written in its e-mail, in Swedish time.
-VALID_UNTIL_PATTERNS = {"sv": "d MMMM y 'kl.' HH.mm", "en": "d MMMM y 'at' HH:mm"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +58,10 @@ def link_url(settings: Settings, token: str) -> str:
 
 
 def valid_until(moment: datetime, language: str) -> str:
-    pattern = VALID_UNTIL_PATTERNS.get(language, VALID_UNTIL_PATTERNS["sv"])
-    return str(format_datetime(moment, pattern, tzinfo=SWEDEN, locale=language))
+    """When a link stops working, in Swedish time, as every e-mail writes a moment (``mail.formatting``):
+    ``23 november 2026 kl. 13.00``, ``23 November 2026, 13:00``. A pattern of its own wrote the English
+    "at 13:00", which no other e-mail does."""
+    return mail_moment(moment, language)
 
 
 def set_password_by_link(session: Session, *, token: str, password: str, now: datetime) -> UsedLink:

@@ -70,7 +70,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "section 6: Riksbanken's reference rate plus eight percentage points, from the day after the due "
         "date up to and including the date of this reminder. Interest keeps running until the invoice is "
         "paid.",
-        "fee_rule": "Reminder fee as agreed, lag (1981:739) om ersättning för inkassokostnader m.m.",
+        "fee_rule": "Reminder fee as agreed, under sections 2 and 4 of the Swedish Debt Collection Costs Act "
+        "(lag (1981:739) om ersättning för inkassokostnader m.m.).",
         "contact": "Questions about the invoice",
     },
 }
