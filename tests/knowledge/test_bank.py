@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +70,17 @@ def test_values_are_written_the_swedish_and_the_english_way() -> None:
     en = facts.insert(text, known, "en").replace(nbsp, " ")
     assert sv == "22,5 % / 25 000,00 kr / 1 januari 2026"
     assert en == "22.5 % / SEK 25,000.00 / 1 January 2026"
+
+
+def test_the_english_articles_write_amounts_as_their_inserted_values_do() -> None:
+    """An English guide wrote its example as "20 000 kr" beside a value inserted as "SEK 25,000.00" and the
+    "SEK 120,000" of another guide: an amount in English prose is "SEK 20,000", not Swedish style."""
+    swedish_style = re.compile(r"\d[ \N{NO-BREAK SPACE}]\d{3}\b|\d[ \N{NO-BREAK SPACE}]?kr\b")
+    for slug, article in default_bank().items():
+        text = article.texts["en"]
+        for part in (text.title, text.summary, text.body):
+            found = swedish_style.search(part)
+            assert found is None, f"{slug}: {found and found.group()!r}"
 
 
 def test_a_value_is_inserted_as_plain_text_in_markdown() -> None:
