@@ -9,13 +9,16 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
 from kooperativet.web import commission_refusals, forms, parameter_words
 from kooperativet.web.forms import amount_text, decimal_text
 from kooperativet.web.i18n import translations
+from tests.employments.test_employments_api import employed  # noqa: F401 (fixture)
 from tests.payroll.conftest import payroll_ready
 from tests.web.conftest import sign_in
+from tests.web.test_office_words import _job
 
 __all__ = ["payroll_ready"]
 
@@ -118,3 +121,37 @@ def test_a_wrong_personal_identity_number_is_refused_in_english_words(
     assert answer.status_code == 422
     refusal = "This is not a valid personal identity number: write all twelve digits, YYYYMMDD-NNNN."
     assert refusal in answer.text
+
+
+def test_the_pay_page_says_its_certificates_are_swedish_documents(
+    browser_client: TestClient,
+    employed,  # noqa: F811 (fixture)
+) -> None:
+    """The anställningsbevis and the arbetsgivarintyg exist in Swedish only: the English page linked them as
+    "Employment certificate … (PDF)" and "Download the certificate (PDF)", and a Swedish document came."""
+    member, *_ = employed
+    sign_in(browser_client, member.user.email)
+    browser_client.cookies.set("kooperativet_language", "en")
+    page = browser_client.get("/pay").text
+    assert "(anställningsbevis, PDF in Swedish)</a>" in page
+    assert "Download the certificate (arbetsgivarintyg, PDF in Swedish)" in page
+    browser_client.cookies.set("kooperativet_language", "sv")
+    swedish = browser_client.get("/pay").text
+    assert re.search(r"Anställningsbevis <time[^>]*>[0-9-]+</time> \(PDF\)</a>", swedish)
+    assert "Ladda ner intyget (PDF)" in swedish
+
+
+def test_background_work_counts_employment_certificates_not_employers_certificates(
+    browser_client: TestClient, session: Session, make_user
+) -> None:
+    """A job that renders anställningsbevis said "2 employer's certificates" in English, the name of the
+    arbetsgivarintyg, another document; the Swedish said "2 anställningsbevis"."""
+    _job(session, "render_documents", {"kind": "employment_certificate", "ids": [1, 2]})
+    session.commit()
+    sign_in(browser_client, make_user(Role.treasurer).user.email)
+    browser_client.cookies.set("kooperativet_language", "en")
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", browser_client.get("/office/jobs").text))
+    assert "2 employment certificates" in words
+    assert "employer's certificate" not in words
+    browser_client.cookies.set("kooperativet_language", "sv")
+    assert "2 anställningsbevis" in browser_client.get("/office/jobs").text
