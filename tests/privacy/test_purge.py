@@ -209,6 +209,10 @@ def test_after_the_purge_the_old_period_s_bookkeeping_export_works_its_agi_and_t
     pdf = api.get(f"/api/v1/payslips/{payslip.id}/pdf", headers=admin.headers)
     assert pdf.status_code == 404, pdf.text
     assert pdf.json()["code"] == "erased_after_retention", pdf.text
+    # Her arbetsgivarintyg would certify no employment of nobody: not printed blank, and says why.
+    for path in ("employer-certificate", "employer-certificate.pdf"):
+        certificate = api.get(f"/api/v1/members/{alva.id}/{path}", headers=headers)
+        assert (certificate.status_code, certificate.json()["code"]) == (404, "erased_after_retention")
 
 
 def test_the_database_still_refuses_ordinary_changes_to_issued_payslips_after_the_purge_exception(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,11 +17,12 @@ from kooperativet.auth.models import User
 from kooperativet.documents.render import render_pdf
 from kooperativet.employments.models import EMPLOYMENT_TYPE, Employment
 from kooperativet.employments.service.certificate import extent_text
-from kooperativet.errors import PermissionDenied, RuleViolation
+from kooperativet.errors import NotFound, PermissionDenied, RuleViolation
 from kooperativet.parties.models import Cooperative, Member
 from kooperativet.parties.service import get_cooperative, get_member
 
 EMPLOYER_CERTIFICATE_TEMPLATE: Final = "employment/employer_certificate.html"
+SWEDEN: Final = ZoneInfo("Europe/Stockholm")
 
 #: The leave line when the issuer states none. The product records no leave (no sick days, parental leave or
 #: leave of absence), so it cannot say that there was none, only that none is recorded (employment.md).
@@ -76,6 +78,7 @@ def member_employer_certificate(
     unless ``start`` or ``end`` say otherwise. ``leave`` is the leave in the period as the office states it
     (``may_state_leave``); without it the certificate says that no leave is recorded."""
     member = get_member(session, member_id=member_id, actor=actor)
+    _refuse_purged(member)
     stated = (leave or "").strip() or None
     if stated is not None:
         may_state_leave(actor, member=member)
@@ -93,6 +96,19 @@ def member_employer_certificate(
         today=today,
         leave=stated,
     )
+
+
+def _refuse_purged(member: Member) -> None:
+    """A member purged after the retention period (``privacy.purge``) has no name, personnummer or
+    employments left: a certificate would certify nothing about nobody, so it is not found, as her payslips'
+    PDFs are not (404 ``erased_after_retention``), rather than printed blank. The reader may see the record
+    (``get_member`` came first), so saying why discloses nothing."""
+    if member.purged_at is not None:
+        raise NotFound(
+            f"member {member.id}'s personal data and employments were erased after the retention period on "
+            f"{member.purged_at.astimezone(SWEDEN).date()}; no arbetsgivarintyg can be made for them",
+            code="erased_after_retention",
+        )
 
 
 def may_state_leave(actor: User, *, member: Member) -> None:
