@@ -155,3 +155,19 @@ def test_background_work_counts_employment_certificates_not_employers_certificat
     assert "employer's certificate" not in words
     browser_client.cookies.set("kooperativet_language", "sv")
     assert "2 anställningsbevis" in browser_client.get("/office/jobs").text
+
+
+def test_the_office_is_told_to_write_a_members_leave_in_swedish_as_the_certificate_is(
+    browser_client: TestClient,
+    employed,  # noqa: F811 (fixture)
+) -> None:
+    """The leave line is printed as typed on the Swedish arbetsgivarintyg: the English hint gave the Swedish
+    example "Sjukledig …" without saying that it is Swedish, or what it means."""
+    member, treasurer, *_ = employed
+    sign_in(browser_client, treasurer.user.email)
+    browser_client.cookies.set("kooperativet_language", "en")
+    page = browser_client.get(f"/office/members/{member.member.id}").text
+    assert "In Swedish, as the certificate is, e.g. Sjukledig 2026-03-02 – 2026-03-06 (sick leave)." in page
+    browser_client.cookies.set("kooperativet_language", "sv")
+    swedish = browser_client.get(f"/office/members/{member.member.id}").text
+    assert "Som den ska stå på intyget, t.ex. Sjukledig 2026-03-02 – 2026-03-06. Lämnas" in swedish
