@@ -24,6 +24,7 @@ UNCLEAR_IN_SWEDISH = "Skriv decimaler med komma (1,5) och tusental med mellansla
         ("1,500", "1.500"),  # a decimal comma with three decimals, as a Swede writes it
         ("1.5", "1.5"),  # a phone's keyboard offers the point: one or two decimals cannot be thousands
         ("12.75", "12.75"),
+        ("0.500", "0.500"),  # a leading nought is no group of thousands: a half
         ("1.500.000", "1500000"),  # two points: thousands, nothing else
         ("1.500,50", "1500.50"),  # points before the decimal comma: thousands
         ("-2,5", "-2.5"),

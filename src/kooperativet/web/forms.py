@@ -212,8 +212,9 @@ def parse(schema: type[Schema], data: Mapping[str, Any]) -> Schema:
     return schema.model_validate(data)
 
 
-#: Thousands grouped by ``separator``: one to three digits, then groups of exactly three.
-_GROUPED: Final = {separator: re.compile(rf"\d{{1,3}}(\{separator}\d{{3}})+") for separator in ",."}
+#: Thousands grouped by ``separator``: one to three digits not starting with 0 (no one groups 0.500 as
+#: thousands: it is a half), then groups of exactly three.
+_GROUPED: Final = {separator: re.compile(rf"[1-9]\d{{0,2}}(\{separator}\d{{3}})+") for separator in ",."}
 
 
 def decimal_text(value: str, language: str) -> str:
