@@ -19,7 +19,6 @@ from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.core.identifiers import mask_account, mask_iban
 from kooperativet.employments import service as employments_service
-from kooperativet.employments.schemas import EmployerCertificateQuery
 from kooperativet.employments.service import LEAVE_MAX_LENGTH
 from kooperativet.errors import DomainError
 from kooperativet.parties import service
@@ -27,6 +26,7 @@ from kooperativet.parties.models import Member
 from kooperativet.parties.schemas import MemberListItem, MemberRead, MemberUpdate
 from kooperativet.privacy.removal import retention_end
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
+from kooperativet.web.employer_certificates import CertificateRefused, asked_certificate
 from kooperativet.web.forms import FormRejected, PageRoute, Posted, field_errors, stored_integer
 from kooperativet.web.i18n import N_
 from kooperativet.web.notices import done
@@ -107,22 +107,10 @@ def employer_certificate(
     member = service.get_member(session, member_id=member_id, actor=user)  # not hers to see: not found
     asked = {"from": period_from.strip(), "to": period_to.strip(), "leave": leave.strip()}
     try:
-        query = EmployerCertificateQuery.model_validate(
-            {name: value or None for name, value in asked.items()}
+        certificate = asked_certificate(
+            request, session, member_id=member_id, actor=user, today=today, asked=asked
         )
-        certificate = employments_service.member_employer_certificate(
-            session,
-            member_id=member_id,
-            actor=user,
-            today=today,
-            start=query.period_from,
-            end=query.period_to,
-            leave=query.leave,
-        )
-    except (ValidationError, DomainError) as exc:
-        errors = (
-            field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
-        )
+    except CertificateRefused as refused:
         values = _values(member) if policy.acts_for_everyone(user) else {}
         return _member_page(
             request,
@@ -131,10 +119,8 @@ def employer_certificate(
             user=user,
             values=values,
             errors={},
-            certificate={**asked, "errors": errors},
-            # A value that does not parse or a period turned round is 422; leave stated by someone who may
-            # not state it is the service's 403.
-            status=exc.status if isinstance(exc, DomainError) else 422,
+            certificate={**asked, "errors": refused.errors},
+            status=refused.status,
         )
     return file_response(
         employments_service.employer_certificate_pdf(certificate),

@@ -19,7 +19,6 @@ from kooperativet.api.downloads import file_response
 from kooperativet.auth.models import Role, User
 from kooperativet.documents.render import LOCALES
 from kooperativet.employments import service as employments_service
-from kooperativet.employments.schemas import EmployerCertificateQuery
 from kooperativet.errors import DomainError, NotFound
 from kooperativet.parties.models import Language
 from kooperativet.payroll import service as payroll_service
@@ -27,19 +26,19 @@ from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.schemas import PayEstimateCreate
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
+from kooperativet.web.employer_certificates import CertificateRefused, asked_certificate
 from kooperativet.web.forms import (
     TOO_LARGE_AMOUNT,
     UNCLEAR_NUMBER,
     PageRoute,
     amount_text,
-    field_errors,
     too_large_amount,
     unclear_number,
 )
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.no_member import NO_PAY, no_member_page, own_member
 from kooperativet.web.reads.pay import PayOverview, pay_overview
-from kooperativet.web.refusals import refusal_errors, refusal_text
+from kooperativet.web.refusals import refusal_text
 from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -130,22 +129,11 @@ def employer_certificate(
         raise NotFound("no member record is linked to your user")
     asked = {"from": period_from.strip(), "to": period_to.strip()}
     try:
-        query = EmployerCertificateQuery.model_validate(
-            {name: value or None for name, value in asked.items()}
+        certificate = asked_certificate(
+            request, session, member_id=member.id, actor=user, today=today, asked=asked
         )
-        certificate = employments_service.member_employer_certificate(
-            session,
-            member_id=member.id,
-            actor=user,
-            today=today,
-            start=query.period_from,
-            end=query.period_to,
-        )
-    except (ValidationError, DomainError) as exc:
-        errors = (
-            field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
-        )
-        return _pay_page(request, session, user=user, today=today, asked=asked, errors=errors)
+    except CertificateRefused as refused:
+        return _pay_page(request, session, user=user, today=today, asked=asked, errors=refused.errors)
     return file_response(
         employments_service.employer_certificate_pdf(certificate),
         media_type="application/pdf",
