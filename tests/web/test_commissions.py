@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment, AssignmentLine, Expense, Receipt
 from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
-from kooperativet.assignments.schemas import AssignmentCreate
+from kooperativet.assignments.schemas import MAX_LINES, AssignmentCreate
 from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentSource
@@ -414,6 +414,29 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_is_saved(
     assert 'id="e-period_end"' not in answer.text
     assert assignments_of(session, alva.member) == []
     assert session.scalar(select(func.count()).select_from(Client)) == clients_before
+
+
+def test_more_lines_than_a_commission_holds_are_said_by_the_lines_with_the_limit(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    rows = {
+        f"lines.{n}.{field}": value
+        for n in range(MAX_LINES + 1)
+        for field, value in (
+            ("description", f"Föreställning {n + 1}"),
+            ("quantity", "1"),
+            ("unit", "DAY"),
+            ("unit_price", "100"),
+            ("vat", "S25"),
+        )
+    }
+    answer = posted(browser_client, "/commissions/new", a_commission(theatre.id, **rows))
+    assert answer.status_code == 422
+    assert f'id="e-lines">Det är för många rader: högst {MAX_LINES}.' in answer.text
+    assert 'value="Föreställning 101"' in answer.text  # what she typed is kept, to take rows away from
+    assert assignments_of(session, alva.member) == []
 
 
 def test_a_vat_treatment_that_does_not_fit_where_the_client_is_is_refused_by_the_lines_vat(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import AwareDatetime, ValidationError
+from pydantic import AwareDatetime, Field, ValidationError
 from starlette.requests import Request
 
 from kooperativet.api.types import Schema
@@ -26,3 +26,21 @@ def test_a_moment_that_is_not_iso_8601_is_said_as_how_to_write_one(typed: str) -
     assert field_errors(_swedish_request(), refused.value) == {
         "ends_at": "Skriv datum och tid som ÅÅÅÅ-MM-DD TT:MM."
     }
+
+
+class _Rows(Schema):
+    rows: list[int] = Field(max_length=3)
+
+
+def test_too_many_rows_are_said_with_the_limit_not_as_an_invalid_value() -> None:
+    with pytest.raises(ValidationError) as refused:
+        _Rows.model_validate({"rows": [1, 2, 3, 4]})
+
+    assert field_errors(_swedish_request(), refused.value) == {"rows": "Det är för många rader: högst 3."}
+
+
+def test_other_refusals_keep_their_message_beside_a_list_refused_for_its_length() -> None:
+    with pytest.raises(ValidationError) as refused:
+        _Rows.model_validate({"rows": ["x"]})
+
+    assert field_errors(_swedish_request(), refused.value) == {"rows.0": "Skriv ett heltal."}

@@ -61,8 +61,8 @@ def schema_errors(request: Request, exc: ValidationError, form: CommissionForm) 
         key = _form_key(key, form)
         if key.endswith(("unit_price", ".amount")) and message != unclear:
             message = gettext(request, AMOUNT)
-        if key == "lines":
-            message = gettext(request, RULE_WORDS["lines"])
+        if key == "lines" and not form.lines:
+            message = gettext(request, RULE_WORDS["lines"])  # too many lines keep the limit's own words
         errors.setdefault(key, message)
     if not form.new_client and not form.values.get("client_id", "").strip():
         # The schema lets a client be chosen or added, so the service refuses a missing one only once the

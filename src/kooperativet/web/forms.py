@@ -121,6 +121,7 @@ MESSAGES = {
     "missing": N_("Please fill in this field."),
     "string_too_short": N_("This is too short."),
     "string_too_long": N_("This is too long."),
+    "too_long": N_("There are too many rows here: at most %(limit)s."),
     "string_pattern_mismatch": N_("This is not in the expected form."),
     "value_error": N_("This value is not valid."),
     "decimal_parsing": N_("Write a number, e.g. 1250.50."),
@@ -173,11 +174,19 @@ EMAIL = N_("This is not an e-mail address: write it as name@example.se.")
 def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:
     """The first message per field, keyed by the field's dotted path (``lines.0.quantity``). The version a
     form was read at is a hidden field nobody types: a refusal of it is said for the whole form."""
-    errors: dict[str, str] = {}
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"]) or "form"
-        errors.setdefault(*_said(field, error))
-    return {field: gettext(request, message) for field, message in errors.items()}
+        said, message = _said(field, error)
+        errors.setdefault(said, (message, _limits(error)))
+    return {field: gettext(request, message, **limits) for field, (message, limits) in errors.items()}
+
+
+def _limits(error: Any) -> dict[str, Any]:
+    """The limit a list's length refusal names (pydantic's ``max_length``), for its message's ``%(limit)s``."""
+    if error["type"] == "too_long":
+        return {"limit": error.get("ctx", {}).get("max_length")}
+    return {}
 
 
 def _said(field: str, error: Any) -> tuple[str, str]:
