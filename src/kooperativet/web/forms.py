@@ -183,7 +183,7 @@ def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:
 
 
 def _limits(error: Any) -> dict[str, Any]:
-    """The limit a list's length refusal names (pydantic's ``max_length``), for its message's ``%(limit)s``."""
+    """The limit a list's length refusal names (pydantic's ``max_length``), for its message."""
     if error["type"] == "too_long":
         return {"limit": error.get("ctx", {}).get("max_length")}
     return {}
