@@ -52,3 +52,13 @@ def test_the_fee_names_its_law_and_sections_in_the_clients_language(language: st
     one cites; it now says in English what the law is, with its Swedish title after it."""
     text = " ".join(pdf_text(render_reminder_pdf(_reminder(language))).split())
     assert rule in text
+
+
+def test_a_reminder_made_before_its_snapshot_held_countries_and_accounts_prints_as_it_did() -> None:
+    """Reminders stored before the country and the IBAN were kept (their snapshots have neither) render
+    without a country line and with the bankgiro alone, as they were sent."""
+    text = pdf_text(render_reminder_pdf(_reminder("en")))
+    lines = text.splitlines()
+    assert "Germany" not in lines and "Sweden" not in lines
+    assert "IBAN" not in text
+    assert "Bankgiro: 5050-1055" in lines

@@ -222,3 +222,45 @@ def test_the_daily_job_makes_the_reminders_and_the_mail_follows(session, issue, 
     assert {job.kind: job.state for job in session.scalars(select(Job))}[
         "queue_reminder_mails"
     ] == JobState.done
+
+
+def test_a_reminder_to_a_buyer_abroad_names_its_country_and_gives_the_iban_as_its_invoice_did(
+    api, session, seller, eu_business, make_member, make_assignment, treasurer, on_day
+) -> None:
+    """The reminder printed the buyer's address without its country and only the bankgiro, which cannot be
+    paid from abroad, though the invoice it reminds of gave the IBAN and BIC."""
+    seller.iban = "SE4550000000058398257466"
+    seller.bic = "ESSESESS"
+    eu_business.peppol_scheme = None
+    eu_business.peppol_id = None
+    session.flush()
+    line = ("Lecture", "1", "DAY", "8000.00", VatCategory.REVERSE_CHARGE, "0")
+    assignment = make_assignment(make_member().member, eu_business, line)
+    response = api.post("/api/v1/invoices", json={"assignment_id": assignment.id}, headers=treasurer.headers)
+    assert response.status_code == 201, response.text
+
+    [made] = send_due_reminders(session, date(2026, 4, 11))
+    session.commit()
+
+    pdf = REMINDER_PDF.render(dict(made.snapshot))
+    lines = pdf_text(pdf).splitlines()
+    assert "Payment reminder" in lines
+    assert lines[lines.index("Germany") - 1] == "10999 Berlin"  # the country under the city, in English
+    assert "Sweden" in lines  # the cooperative's, as on the invoice
+    assert "IBAN: SE45 5000 0000 0583 9825 7466" in lines
+    assert "BIC (SWIFT): ESSESESS" in lines
+    assert "Bankgiro: 5050-1055" in lines
+
+
+def test_a_reminder_to_a_swedish_buyer_gives_the_bankgiro_and_not_the_iban(session, issue, seller) -> None:
+    seller.iban = "SE4550000000058398257466"
+    session.flush()
+    issue()
+
+    [made] = send_due_reminders(session, date(2026, 4, 11))
+    session.commit()
+
+    text = pdf_text(REMINDER_PDF.render(dict(made.snapshot)))
+    assert "Sverige" in text.splitlines()
+    assert "Bankgiro: 5050-1055" in text
+    assert "IBAN" not in text

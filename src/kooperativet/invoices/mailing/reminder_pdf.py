@@ -33,6 +33,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "total": "Att betala nu",
         "pay_by": "Betala senast",
         "bankgiro": "Bankgiro",
+        "iban": "IBAN",
+        "bic": "BIC",
         "ocr": "OCR-nummer",
         "rate": "per år från",
         "earlier_fees": "Avgifter för tidigare påminnelser",
@@ -63,6 +65,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "total": "Amount due now",
         "pay_by": "Pay by",
         "bankgiro": "Bankgiro",
+        "iban": "IBAN",
+        "bic": "BIC (SWIFT)",
         "ocr": "OCR reference",
         "rate": "a year from",
         "earlier_fees": "Fees for earlier reminders",
@@ -93,6 +97,8 @@ def render_reminder_pdf(snapshot: dict[str, Any]) -> bytes:
             "doc": snapshot,
             "amounts": amounts,
             "rates": [(stretch["from"], Decimal(stretch["rate"])) for stretch in snapshot["rates"]],
+            # As on the invoice: a buyer abroad cannot pay a bankgiro; the IBAN and BIC come first.
+            "abroad": (snapshot["buyer"].get("country") or "SE") != "SE",
         },
     )
 

@@ -188,16 +188,20 @@ def _reminder(
 
 
 def _party(party: dict[str, Any], *, bankgiro: bool) -> dict[str, Any]:
+    """A party of the invoice as the reminder names it: its address with the country, as the invoice prints
+    it, and for the seller the accounts the invoice gave (a buyer abroad pays to the IBAN, not the bankgiro).
+    An invoice issued before its snapshot held a country or an IBAN gives none."""
     address = party.get("address") or {}
     found = {
         "name": party["name"],
         "street": address.get("street", ""),
         "postal_code": address.get("postal_code", ""),
         "city": address.get("city", ""),
+        "country": address.get("country"),
         "email": party.get("email"),
     }
     if bankgiro:
-        found["bankgiro"] = party.get("bankgiro")
+        found |= {"bankgiro": party.get("bankgiro"), "iban": party.get("iban"), "bic": party.get("bic")}
     return found
 
 
