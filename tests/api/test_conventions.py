@@ -45,6 +45,17 @@ def test_every_authenticated_operation_documents_its_problem_responses() -> None
             assert problems, f"{method} {path} documents no 4xx problem"
 
 
+def test_every_operation_says_what_it_does_in_the_api_documentation() -> None:
+    """An integrator reading /docs gets each operation's rule in words (its handler's docstring)."""
+    silent = [
+        f"{method.upper()} {path}"
+        for path, methods in spec()["paths"].items()
+        for method, operation in methods.items()
+        if not operation.get("description", "").strip()
+    ]
+    assert silent == []
+
+
 class Priced(BaseModel):
     amount: Money
 

@@ -109,8 +109,9 @@ def add_article(body: ArticleCreate, editor: Editor, session: DbSession) -> dict
     return {"slug": body.slug}
 
 
-@router.put("/articles/{slug}/hidden", responses=problem_responses(401, 403, 404))
+@router.put("/articles/{slug}/hidden", responses=problem_responses(401, 403, 404, 422))
 def hide_article(slug: str, body: Hidden, editor: Editor, session: DbSession) -> dict[str, bool]:
+    """Hide an article from the cooperative's bank (``true``) or show it again; its texts and history stay."""
     editing.set_hidden(session, slug=slug, hidden=body.hidden)
     return {"hidden": body.hidden}
 
@@ -124,6 +125,8 @@ def reset_article(slug: str, language: str, editor: Editor, session: DbSession) 
 
 @router.get("/articles/{slug}/versions", responses=problem_responses(401, 403, 404))
 def article_history(slug: str, editor: Editor, session: DbSession) -> list[VersionRead]:
+    """Every edited version of the article, newest first, with its language, author and date (an unedited
+    default article has none)."""
     return [VersionRead.model_validate(v, from_attributes=True) for v in editing.history(session, slug=slug)]
 
 
@@ -159,6 +162,8 @@ def _import_read(session: DbSession, import_id: int) -> ImportRead:
 
 @router.get("/imports/{import_id}", responses=problem_responses(401, 403, 404))
 def get_import(import_id: int, editor: Editor, session: DbSession) -> ImportRead:
+    """An imported bundle: where it came from, when it was exported, who imported it, and what each of its
+    articles proposes against our own."""
     return _import_read(session, import_id)
 
 
