@@ -24,7 +24,7 @@ from kooperativet.auth.models import Role, User
 from kooperativet.documents.render import LOCALES
 from kooperativet.errors import DomainError, NotFound
 from kooperativet.exports import service
-from kooperativet.exports.models import ExportKind
+from kooperativet.exports.models import ExportBatch, ExportKind
 from kooperativet.exports.schemas import (
     AgiExportCreate,
     ExportBatchRead,
@@ -39,6 +39,7 @@ from kooperativet.web.charts import Series, bar_chart
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, field_errors
 from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_month_end import agi_file_made, run_pay_dates, treasurer_months
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import gettext, render
@@ -46,7 +47,10 @@ from kooperativet.web.templating import gettext, render
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-BATCHES_SHOWN = 50
+#: The export batches a page shows, newest first; the older ones are on the next pages (``?page=``): an
+#: auditor at year end reads the whole year's files, some forty of them (AGI and SIE a month, a salary file
+#: a run), and the year before's.
+BATCHES_PER_PAGE = 50
 RUNS_TO_PAY = 20
 
 EXPORT_KIND = {
@@ -126,9 +130,10 @@ def month_end_page(
     today: Today,
     month: str | None = None,
     batch: int | None = None,
+    page: int = 1,
 ) -> Response:
     chosen = month if month and MONTH.match(month) else f"{today:%Y-%m}"
-    return _page(request, session, today=today, month=chosen, made=batch, errors={}, values={})
+    return _page(request, session, today=today, month=chosen, made=batch, errors={}, values={}, page=page)
 
 
 def _page(
@@ -142,11 +147,12 @@ def _page(
     values: dict[str, str],
     status: int = 200,
     agi_problems: list[dict[str, str]] | None = None,
+    page: int = 1,
 ) -> Response:
     overview = TreasurerOverviewRead.model_validate(
         service.treasurer_overview(session, month=month, today=today)
     )
-    batches, total = service.list_batches(session, limit=BATCHES_SHOWN, offset=0)
+    batches, total, page = _batches_page(session, page)
     batch_reads = [ExportBatchRead.model_validate(b) for b in batches]
     runs, _ = payroll_service.list_runs(session, limit=RUNS_TO_PAY, offset=0)
     year, number = (int(part) for part in month.split("-"))
@@ -168,7 +174,8 @@ def _page(
             "batches": batch_reads,
             "run_pay_dates": run_pay_dates(session, (b.run_id for b in batch_reads)),
             "agi_made": agi_file_made(session, month=month),
-            "batch_total": total,
+            "batch_page": page,
+            "batch_pages": page_count(total, BATCHES_PER_PAGE),
             "made": made,
             "payable_runs": [run for run in runs if run.status != RunStatus.draft],
             "months": months,
@@ -193,6 +200,19 @@ def _page(
         },
         status=status,
     )
+
+
+def _batches_page(session: Session, page: int) -> tuple[list[ExportBatch], int, int]:
+    """The export batches of page ``page`` (newest first), their total and the page shown: a page past the
+    last (an old bookmark) shows the last, not "no export batch yet"."""
+    page = max(page, 1)
+    batches, total = service.list_batches(
+        session, limit=BATCHES_PER_PAGE, offset=(page - 1) * BATCHES_PER_PAGE
+    )
+    last = page_count(total, BATCHES_PER_PAGE)
+    if page > last:
+        return _batches_page(session, last)
+    return batches, total, page
 
 
 def month_name(month: str, language: str) -> str:
