@@ -9,11 +9,19 @@ DEMO_OUT ?= demo-out
 .PHONY: run test lint format demo bench migrations-check messages screenshots clean help
 
 help:
-	@echo "make run    - install into $(VENV), migrate the embedded database and serve on http://$(HOST):$(PORT)"
-	@echo "make test   - install the dev extras and run the tests (SQLite; PostgreSQL with KOOPERATIVET_TEST_DATABASE_URL)"
-	@echo "make lint   - ruff, mypy and the import-linter contracts"
-	@echo "make demo   - build the demo cooperative into $(DEMO_OUT)/"
-	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make run              - install into $(VENV), migrate the embedded database (a first admin on an empty one,"
+	@echo "                        its password printed once) and serve on http://$(HOST):$(PORT)"
+	@echo "make test             - install the dev extras and run the tests (SQLite; PostgreSQL with"
+	@echo "                        KOOPERATIVET_TEST_DATABASE_URL)"
+	@echo "make lint             - ruff, mypy and the import-linter contracts"
+	@echo "make format           - ruff's fixes and formatting"
+	@echo "make demo             - build the demo cooperative into $(DEMO_OUT)/"
+	@echo "make bench            - run the benchmarks in bench/"
+	@echo "make migrations-check - alembic check on a fresh embedded database"
+	@echo "make screenshots      - the browser tests (Chromium), writing the README's pictures into docs/screenshots/"
+	@echo "make messages         - extract the web interface's texts into its catalogs"
+	@echo "make clean            - remove $(VENV), the caches and $(DEMO_OUT)/"
+	@echo "make help             - this list"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
