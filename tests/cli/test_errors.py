@@ -83,3 +83,16 @@ def test_a_setting_of_the_wrong_kind_is_named_as_its_environment_variable() -> N
         "integer; KOOPERATIVET_SMTP_SECURITY: Input should be 'starttls', 'tls' or 'none'",
         1,
     )
+
+
+def test_a_table_the_database_user_may_not_use_says_who_must_own_it() -> None:
+    from psycopg import errors as pg_errors
+
+    denied = pg_errors.InsufficientPrivilege("permission denied for table alembic_version")
+
+    assert describe(OperationalError("SELECT version_num FROM alembic_version", {}, denied)) == (
+        "the database: permission denied for table alembic_version; the user in KOOPERATIVET_DATABASE_URL "
+        "may not use the tables: make it their owner (a restore as another user: pg_restore --no-owner "
+        '--role=THAT_USER, README "Restore from backup")',
+        1,
+    )

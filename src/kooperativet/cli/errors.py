@@ -17,6 +17,8 @@ from typer.core import TyperGroup
 
 #: SQLSTATEs (PostgreSQL) of a schema older than the code: undefined table, undefined column.
 _NOT_MIGRATED_SQLSTATES = frozenset({"42P01", "42703"})
+#: PostgreSQL's insufficient_privilege: typically tables restored by another user than the application's.
+_NO_PRIVILEGE_SQLSTATE = "42501"
 
 
 class CommandLine(TyperGroup):
@@ -107,6 +109,12 @@ def _database_error(exc: Any) -> str:
     sqlstate = getattr(original, "sqlstate", None)
     if sqlstate in _NOT_MIGRATED_SQLSTATES or first.startswith(("no such table", "no such column")):
         return f"the database is not migrated to this version ({first}); run 'kooperativet db upgrade' first"
+    if sqlstate == _NO_PRIVILEGE_SQLSTATE:
+        return (
+            f"the database: {first}; the user in KOOPERATIVET_DATABASE_URL may not use the tables: make it "
+            "their owner (a restore as another user: pg_restore --no-owner --role=THAT_USER, README "
+            '"Restore from backup")'
+        )
     return f"the database: {first}"
 
 
