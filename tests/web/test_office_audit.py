@@ -6,6 +6,7 @@ log")."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ import kooperativet
 from kooperativet.audit.models import AuditEvent
 from kooperativet.audit.service import SEAL_KIND, append_event, chain_head
 from kooperativet.auth.models import Role
+from kooperativet.exports.entries import ACCOUNT_ROLES
 from kooperativet.invoices.models import InvoiceKind
 from kooperativet.web.audit_words import KINDS
 from tests.audit.test_audit_log import disable_guards
@@ -215,6 +217,46 @@ def test_a_parameter_is_named_and_its_value_written_as_the_parameter_pages_write
         assert key not in html, key
     english = browser_client.get(PAGE, cookies={"kooperativet_language": "en"}).text
     assert "<dd>The cooperative&#39;s fee</dd>" in english or "<dd>The cooperative's fee</dd>" in english
+
+
+def test_a_json_parameter_s_value_is_the_table_in_words_of_its_page_not_json(
+    browser_client, session, auditor
+) -> None:
+    """A new account map in the log reads as on the parameter's page: what is booked on which account, not
+    ``{"bank": "1930", …}``. A value that no longer reads as a map is shown as it was written."""
+    accounts = json.dumps(
+        {role: "1930" if role == "bank" else "1510" for role in ACCOUNT_ROLES} | {"bank": "1940"}
+    )
+    appended(
+        session,
+        "parameter_value_added",
+        key="account_map",
+        valid_from="2027-01-01",
+        value=accounts,
+        source="Revisorns förslag",
+        decision_reference=None,
+    )
+    appended(
+        session,
+        "parameter_value_added",
+        key="account_map",
+        valid_from="2024-01-01",
+        value='{"bank": "1930"}',
+        source="Äldre värde",
+        decision_reference=None,
+    )
+    html = browser_client.get(PAGE).text
+    bank = "Bank (inbetalningar, utbetalda löner och utlägg)"
+    assert (
+        f'<td data-label="Vad som bokförs">{bank}</td><td data-label="Konto" class="nowrap">1940</td>' in html
+    )
+    assert (
+        '<td data-label="Konto" class="nowrap">1510</td><td data-label="Kontots namn">Kundfordringar</td>'
+        in html
+    )
+    assert "&#34;receivables&#34;" not in html
+    assert '"receivables"' not in html
+    assert "<dd>{&#34;bank&#34;: &#34;1930&#34;}</dd>" in html  # not a map: as written
 
 
 def test_the_kind_filter_is_a_select_of_swedish_names(browser_client, session, auditor) -> None:

@@ -123,3 +123,65 @@ def test_a_decision_reference_written_in_english_before_is_shown_in_words(
     assert "Årsmötet 2027-05-20, § 12" in page
     assert "vote 4" not in page
     assert "the board" not in page
+
+
+def _cells(html: str) -> list[str]:
+    """The cells of the tables in words (``macros/parameter_value.html``), each as its heading and text."""
+    return [
+        f"{label}: {text}"
+        for label, text in re.findall(r'<td data-label="([^"]+)"(?: class="nowrap")?>([^<]*)</td>', html)
+    ]
+
+
+def test_the_account_map_is_a_table_in_words_and_its_json_is_for_the_admin_alone(
+    browser_client: TestClient, make_user, payroll_ready
+) -> None:
+    """The auditor compares the accounts of the SIE file with the map: what is booked, the account and its BAS
+    name, not ``{"bank": "1930", "employer_contributions": …}``. Only the admin, who writes the next value as
+    JSON, also sees it as JSON."""
+    page = _office(browser_client, make_user, Role.auditor).get("/office/parameters/account_map").text
+    cells = _cells(page)
+    assert "Vad som bokförs: Kundfordringar (utfärdade fakturor, inbetalningar)" in cells
+    assert "Konto: 1510" in cells
+    assert '<td data-label="Konto" class="nowrap">1510</td>' in page  # an account number never breaks
+    assert "Kontots namn: Kundfordringar" in cells
+    assert "Vad som bokförs: Försäljning av tjänster till annat EU-land (omvänd skattskyldighet)" in cells
+    assert "Konto: 3308" in cells
+    assert "Kontots namn: Försäljning tjänster till annat EU-land" in cells
+    assert "Vad som bokförs: Utgående moms, 25 %" in cells
+    words = _words(page)
+    for key in ("receivables", "sales_eu_reverse_charge", "output_vat_25", '"1930"', "JSON"):
+        assert key not in words, key
+    browser_client.cookies.clear()
+    admin = _office(browser_client, make_user, Role.admin).get("/office/parameters/account_map").text
+    assert "Värdet som JSON" in admin
+    assert "&#34;receivables&#34;: &#34;1510&#34;" in admin or '"receivables": "1510"' in admin
+
+
+def test_the_employer_contributions_are_a_table_of_categories_years_rates_and_periods(
+    browser_client: TestClient, make_user, payroll_ready
+) -> None:
+    """The 2026 categories as Skatteverket states them: the youth reduction for those born 2003–2007 when paid
+    in 2026, 20,81 % up to 25 000 kr a month and 31,42 % above, paid 2026-04-01 – 2027-09-30."""
+    page = _office(browser_client, make_user, Role.auditor).get(
+        "/office/parameters/employer_contribution_rules"
+    )
+    assert page.status_code == 200
+    cells = _cells(page.text)
+    assert "Kategori: nedsatt avgift för unga" in cells
+    assert "Födda: 2003 – 2007 vid utbetalning 2026; åren flyttas med utbetalningsåret" in cells
+    assert "Sats: 20,81\xa0% upp till 25\xa0000,00\xa0kr i månaden, 31,42\xa0% däröver" in cells
+    assert "Utbetalda från: 2026-04-01" in cells
+    assert "Utbetalda till och med: 2027-09-30" in cells
+    assert "Kategori: ingen avgift" in cells
+    assert "Födda: 1937 eller tidigare" in cells
+    assert "Födda: 1938 – 1958" in cells  # 2025's: years, not relative to the year of payment
+    assert "Kategori: endast ålderspensionsavgift" in cells
+    assert "Utbetalda från: 2025-01-01" in cells
+    assert "Utbetalda till och med: –" in cells
+    assert (
+        '<td data-label="Utbetalda från" class="nowrap">2025-01-01</td>' in page.text
+    )  # a date never breaks
+    words = _words(page.text)
+    for key in ("born_from", "pension_only", "monthly_cap", "rate_above_cap", "Y-23"):
+        assert key not in words, key

@@ -1,21 +1,28 @@
 """The dated parameters in words, for every page that names one: the parameter pages and the event log.
 
 Each parameter's name and what it does (the catalog's descriptions are English, for the API's readers), and
-a stored value as people read it: a fraction as a percent, an amount in kronor, a choice in words. In a
-module of its own so that the pages share them without importing each other.
+a stored value as people read it: a fraction as a percent, an amount in kronor, a choice in words, and the two
+JSON values (the account map, the employer contributions' categories) as a table in words. In a module of its
+own so that the pages share them without importing each other.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from starlette.requests import Request
 
 from kooperativet.documents.render import money, percent
+from kooperativet.exports.entries import ACCOUNT_ROLES, BAS_ACCOUNT_NAMES, AccountMap, InvalidAccountMap
 from kooperativet.parameters.catalog import ValueKind
+from kooperativet.payroll.calculation import ContributionRule, YearBound
+from kooperativet.payroll.parameters import InvalidPayrollParameter, contribution_rules_from_json
 from kooperativet.web.i18n import N_, request_language
-from kooperativet.web.templating import gettext
+from kooperativet.web.templating import gettext, short_date
 
 #: Each parameter's name and what it does, in words (the catalog's descriptions are for the API's readers).
 NAMES = {
@@ -129,3 +136,127 @@ def source(request: Request, text: str) -> str:
     if text.startswith(_OLD_BOARD_SOURCE):
         return f"{gettext(request, BOARD_PER_CAPSULAM)}: {text.removeprefix(_OLD_BOARD_SOURCE)}"
     return text
+
+
+#: Each role an account plays in the bookkeeping file (``exports.entries.ACCOUNT_ROLES``), in words.
+ACCOUNT_ROLE_WORDS = {
+    "receivables": N_("Receivables (invoices issued, payments received)"),
+    "bank": N_("Bank (payments received, salaries and outlays paid)"),
+    "sales_25": N_("Sales, 25 % VAT"),
+    "sales_12": N_("Sales, 12 % VAT"),
+    "sales_6": N_("Sales, 6 % VAT"),
+    "sales_exempt": N_("Sales exempt from VAT"),
+    "sales_outside_eu": N_("Sales of services to a country outside the EU"),
+    "sales_eu_reverse_charge": N_("Sales of services to another EU country (reverse charge)"),
+    "output_vat_25": N_("Output VAT, 25 %"),
+    "output_vat_12": N_("Output VAT, 12 %"),
+    "output_vat_6": N_("Output VAT, 6 %"),
+    "input_vat": N_("Input VAT on outlays"),
+    "rounding": N_("Rounding of invoices (öresavrundning)"),
+    "salaries": N_("Gross salaries"),
+    "holiday_pay": N_("Holiday pay"),
+    "employer_contributions": N_("Employer contributions (cost)"),
+    "tax_withheld": N_("Tax withheld"),
+    "employer_contributions_payable": N_("Employer contributions payable"),
+    "reimbursed_expenses": N_("Outlays paid back"),
+}
+#: A payout's contribution category: said after "Employer contributions" on the payslip's page, so each names
+#: the rate only, not the contributions again; the parameter's table says them the same way.
+CONTRIBUTION_CATEGORY = {
+    "full": N_("full rate"),
+    "pension_only": N_("old-age pension contribution only"),
+    "youth": N_("reduced rate for young people"),
+    "none": N_("no contribution"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ValueTable:
+    """A JSON parameter's value as a table of words: its column headings and its rows, in the stored order."""
+
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    #: The columns that never break: an account number, a date.
+    nowrap: tuple[int, ...] = ()
+
+
+def value_table(request: Request, key: str, value: str, valid_from: date) -> ValueTable | None:
+    """The account map or the employer contributions' categories as a table in words, read as the exports
+    and payroll read them; None for another parameter, or for a value they cannot read (shown as stored)."""
+    try:
+        data = json.loads(value)
+        if key == "account_map":
+            return _account_table(request, AccountMap.of(data))
+        if key == "employer_contribution_rules":
+            return _contribution_table(request, contribution_rules_from_json(data, valid_from=valid_from))
+    except (json.JSONDecodeError, InvalidAccountMap, InvalidPayrollParameter):
+        return None
+    return None
+
+
+def _account_table(request: Request, accounts: AccountMap) -> ValueTable:
+    return ValueTable(
+        headings=tuple(
+            gettext(request, text) for text in (N_("What is booked"), N_("Account"), N_("Account name"))
+        ),
+        rows=tuple(
+            (
+                gettext(request, ACCOUNT_ROLE_WORDS[role]),
+                accounts[role],
+                # The BAS names are Swedish in the file too (#KONTO); an account outside them has none here.
+                BAS_ACCOUNT_NAMES.get(accounts[role], "–"),
+            )
+            for role in ACCOUNT_ROLES
+        ),
+        nowrap=(1,),
+    )
+
+
+def _contribution_table(request: Request, rules: tuple[ContributionRule, ...]) -> ValueTable:
+    """One row a rule, in the order payroll tries them."""
+    language = request_language(request)
+    headings = (N_("Category"), N_("Born"), N_("Rate"), N_("Paid from"), N_("Paid until"))
+    rows = []
+    for rule in rules:
+        rate = percent(rule.rate.value * 100, language)
+        if rule.monthly_cap is not None and rule.rate_above_cap is not None:
+            rate = gettext(
+                request,
+                N_("%(rate)s up to %(cap)s a month, %(above)s above"),
+                rate=rate,
+                cap=f"{money(rule.monthly_cap, language)}\N{NO-BREAK SPACE}kr",
+                above=percent(rule.rate_above_cap.value * 100, language),
+            )
+        category = gettext(request, CONTRIBUTION_CATEGORY[rule.category.value])
+        paid_to = "–" if rule.paid_to is None else short_date(rule.paid_to, language)
+        rows.append((category, _born(request, rule), rate, short_date(rule.paid_from, language), paid_to))
+    return ValueTable(
+        headings=tuple(gettext(request, text) for text in headings), rows=tuple(rows), nowrap=(3, 4)
+    )
+
+
+def _born(request: Request, rule: ContributionRule) -> str:
+    """The birth years a rule covers: ``1938 – 1958``, ``1937 or earlier``. A bound that follows the year of
+    payment (``Y-68``) gives its years for the rule's first year, and the cell says that they move with it."""
+    year = rule.paid_from.year
+    first, last = (None if bound is None else bound.resolve(income_year=year) for bound in _bounds(rule))
+    if first is not None and last is not None:
+        years = f"{first} – {last}"
+    elif first is not None:
+        years = gettext(request, N_("%(year)s or later"), year=first)
+    elif last is not None:
+        years = gettext(request, N_("%(year)s or earlier"), year=last)
+    else:
+        years = gettext(request, N_("any year"))
+    if any(bound is not None and bound.relative_to_income_year for bound in _bounds(rule)):
+        return gettext(
+            request,
+            N_("%(years)s when paid in %(year)s; the years move with the year of payment"),
+            years=years,
+            year=year,
+        )
+    return years
+
+
+def _bounds(rule: ContributionRule) -> tuple[YearBound | None, YearBound | None]:
+    return rule.born_from, rule.born_to

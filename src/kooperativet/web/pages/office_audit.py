@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -26,13 +27,13 @@ from kooperativet.audit.models import AuditEvent
 from kooperativet.audit.service import Anchor
 from kooperativet.db import clock_of
 from kooperativet.errors import DomainError
-from kooperativet.parameters.catalog import CATALOG
+from kooperativet.parameters.catalog import CATALOG, ValueKind
 from kooperativet.web import parameter_words
 from kooperativet.web.audit_words import AMOUNTS, DAYS, FIELDS, KINDS, VALUES
 from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_billing.common import OfficeReader, paging
-from kooperativet.web.templating import day_markup, gettext, render
+from kooperativet.web.templating import day_markup, environment, gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -116,6 +117,8 @@ def _readable(request: Request, kind: str, payload: dict[str, Any]) -> dict[str,
     spec = CATALOG.get(key)  # a parameter no longer in the catalogue keeps its value as it was written
     if spec is not None and isinstance(payload.get("value"), str):
         shown["value"] = parameter_words.shown(request, spec.kind, payload["value"])
+        if spec.kind is ValueKind.json and (table := _value_table(request, key, payload)) is not None:
+            shown["value"] = table
     if isinstance(payload.get("source"), str):
         shown["source"] = parameter_words.source(request, payload["source"])
     if isinstance(payload.get("decision_reference"), str):
@@ -123,6 +126,22 @@ def _readable(request: Request, kind: str, payload: dict[str, Any]) -> dict[str,
             request, payload["decision_reference"]
         )
     return shown
+
+
+def _value_table(request: Request, key: str, payload: dict[str, Any]) -> Markup | None:
+    """A JSON parameter's value as the parameter's page shows it, a table in words (the account map, the
+    contribution categories), instead of the JSON; None for one it cannot read, which is shown as written."""
+    try:
+        valid_from = date.fromisoformat(str(payload.get("valid_from")))
+    except ValueError:
+        return None
+    table = parameter_words.value_table(request, key, payload["value"], valid_from)
+    if table is None:
+        return None
+    macros = environment(request_language(request)).get_template("macros/parameter_value.html")
+    # A macro of an autoescaping environment answers Markup: the cells are escaped, the table's tags are not.
+    rendered: Markup = macros.module.value_table(table)  # type: ignore[attr-defined]
+    return rendered
 
 
 def _day_or_as_is(request: Request, value: object) -> object:

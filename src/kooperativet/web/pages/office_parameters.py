@@ -32,6 +32,7 @@ from kooperativet.web.parameter_words import (
     decision_reference,
     shown,
     source,
+    value_table,
 )
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
@@ -85,6 +86,7 @@ def _parameter_page(
             "shown": partial(shown, request),
             "source": partial(source, request),
             "reference": partial(decision_reference, request),
+            "tabled": partial(value_table, request),
             "may_add": request.state.web_user.has_any_role(Role.admin),
             "values": values,
             "errors": errors,

@@ -34,6 +34,7 @@ from kooperativet.web.forms import FormRejected, PageRoute, amount_text, field_e
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.notices import done
 from kooperativet.web.paging import page_count
+from kooperativet.web.parameter_words import CONTRIBUTION_CATEGORY
 from kooperativet.web.reads import office_payroll as reads
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import render
@@ -62,13 +63,6 @@ RUN_STATUS = {
 PAY_ON = {
     PayOn.payment: N_("when the client has paid"),
     PayOn.invoice: N_("when the invoice is issued"),
-}
-#: Said after "Employer contributions", so each names the rate only, not the contributions again.
-CONTRIBUTION_CATEGORY = {
-    "full": N_("full rate"),
-    "pension_only": N_("old-age pension contribution only"),
-    "youth": N_("reduced rate for young people"),
-    "none": N_("no contribution"),
 }
 TAX_MODE = {
     "flat": N_("flat percent"),
