@@ -351,7 +351,12 @@ def _decode_key(text: str, *, name: str) -> bytes:
 def _read_or_create_secret(path: Path, *, make: Callable[[], str] = lambda: secrets.token_urlsafe(48)) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
+    # The data folder holds the keys and the embedded database: each folder made here is 0700, as
+    # ``db upgrade`` makes them, whichever command first needs a key (``keys id``, say).
+    made = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
+    for folder in made:
+        folder.chmod(0o700)
     key = make()
     path.touch(mode=0o600)
     path.write_text(key + "\n", encoding="utf-8")

@@ -30,6 +30,23 @@ def test_db_upgrade_makes_the_embedded_database_private(tmp_path: Path) -> None:
     assert [mode(path) for path in data.glob("kooperativet.sqlite3-*")] in ([], [0o600, 0o600])
 
 
+def test_a_key_generated_before_db_upgrade_makes_the_data_folder_private_too(tmp_path: Path) -> None:
+    kooperativet = Kooperativet(database_url="", folder=tmp_path)
+    data = tmp_path / "data" / "nested"
+    no_keys = {"KOOPERATIVET_DATA_KEY": "", "KOOPERATIVET_BLIND_INDEX_KEY": "", "KOOPERATIVET_AUDIT_KEY": ""}
+
+    output(kooperativet("keys", "id", KOOPERATIVET_DATA_DIR=str(data), **no_keys))
+    output(kooperativet("db", "upgrade", KOOPERATIVET_DATA_DIR=str(data), **no_keys))
+
+    assert (mode(data.parent), mode(data)) == (0o700, 0o700)
+    assert {path.name: mode(path) for path in data.iterdir() if "key" in path.name} == {
+        "data_key": 0o600,
+        "blind_index_key": 0o600,
+        "audit_key": 0o600,
+    }
+    assert mode(data / "kooperativet.sqlite3") == 0o600
+
+
 def test_db_upgrade_leaves_an_existing_folder_as_the_operator_set_it(tmp_path: Path) -> None:
     shared = tmp_path / "srv"
     shared.mkdir(mode=0o755)

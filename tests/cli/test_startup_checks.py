@@ -200,7 +200,9 @@ def unmigrated_url(tmp_path: Path) -> Iterator[str]:
         with throwaway_postgres_database(server_url) as url:
             yield url
     else:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        empty = tmp_path / "empty.sqlite3"
+        empty.touch(mode=0o600)  # a database without tables (a missing file: tests/cli/test_no_database.py)
+        yield f"sqlite:///{empty}"
 
 
 @pytest.mark.parametrize("command", [["serve"], ["worker"], ["worker", "--once"]])

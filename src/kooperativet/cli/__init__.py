@@ -19,6 +19,7 @@ from kooperativet.cli import payroll as payroll_cli
 from kooperativet.cli import privacy as privacy_cli
 from kooperativet.cli import worker as worker_cli
 from kooperativet.cli.errors import CommandLine
+from kooperativet.cli.startup import existing_database_url
 
 if TYPE_CHECKING:
     from kooperativet.auth.models import Role
@@ -141,7 +142,7 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="target revision, 
     from kooperativet import migrate
     from kooperativet.config import get_settings
 
-    migrate.downgrade(get_settings().resolved_database_url, revision)
+    migrate.downgrade(existing_database_url(get_settings()), revision)
     typer.echo(f"database downgraded to {revision}")
 
 
@@ -151,7 +152,7 @@ def db_check() -> None:
     from kooperativet import migrate
     from kooperativet.config import get_settings
 
-    migrate.check(get_settings().resolved_database_url)
+    migrate.check(existing_database_url(get_settings()))
     typer.echo("models and migrations agree")
 
 
@@ -217,7 +218,7 @@ def create_user(
     if len(password) < MIN_PASSWORD_LENGTH:
         raise typer.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password")
     data = _user_create(email=email, name=name, password=password, roles=roles)
-    engine = make_engine(get_settings().resolved_database_url)
+    engine = make_engine(existing_database_url(get_settings()))
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             user = create_login(
@@ -314,7 +315,7 @@ def backup(
 
     settings = get_settings()
     try:
-        written = backup_database(settings.resolved_database_url, out)
+        written = backup_database(existing_database_url(settings), out)
     except (BackupFailed, sqlite3.Error) as exc:  # sqlite3's own: the copy could not be written
         typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
         raise typer.Exit(code=1) from exc

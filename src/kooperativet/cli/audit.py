@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kooperativet.cli.startup import existing_database_url
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -37,7 +39,7 @@ def _session(*, read_only: bool, needs_key: bool = True) -> Iterator[Session]:
             err=True,
         )
         raise typer.Exit(code=1)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(existing_database_url(settings))
     try:
         bound = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
         with transaction(make_session_factory(bound, audit_key=key or b"")) as session:

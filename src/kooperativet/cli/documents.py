@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from kooperativet.cli.startup import existing_database_url
+
 app = typer.Typer(help="Issued documents: their PDFs.", no_args_is_help=True)
 
 
@@ -18,7 +20,7 @@ def render_pending() -> None:
     from kooperativet.documents import pipeline
 
     settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(existing_database_url(settings))
     try:
         factory = make_session_factory(
             engine, audit_key=settings.audit_signing_key, public_url=settings.public_url

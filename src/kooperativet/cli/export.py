@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kooperativet.cli.startup import existing_database_url
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -28,7 +30,7 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -
     from kooperativet.errors import DomainError
     from kooperativet.exports.service import batch_file
 
-    engine = make_engine(get_settings().resolved_database_url)
+    engine = make_engine(existing_database_url(get_settings()))
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             batch = make(session, today(), utcnow())

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from kooperativet.cli.startup import existing_database_url
+
 app = typer.Typer(help="Invoices: payment reminders.", no_args_is_help=True)
 
 
@@ -30,7 +32,7 @@ def remind(
     except ValueError as exc:
         raise typer.BadParameter("give the day as YYYY-MM-DD", param_hint="--day") from exc
     settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(existing_database_url(settings))
     try:
         with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
             made = send_due_reminders(session, reminded_on)

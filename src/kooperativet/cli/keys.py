@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from kooperativet.cli.startup import existing_database_url
+
 app = typer.Typer(help="Encryption keys for personnummer and bank accounts.", no_args_is_help=True)
 
 
@@ -47,7 +49,7 @@ def rotate() -> None:
 
     settings = get_settings()
     keyring = encryption.configure(settings)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(existing_database_url(settings))
     try:
         with engine.begin() as connection:
             changed = encryption.rotate(connection, metadata=Base.metadata, keyring=keyring)

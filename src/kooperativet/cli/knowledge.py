@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kooperativet.cli.startup import existing_database_url
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -23,7 +25,7 @@ def _session() -> Iterator[Session]:
     from kooperativet.db import make_engine, make_session_factory, transaction
 
     settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(existing_database_url(settings))
     try:
         with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
             yield session

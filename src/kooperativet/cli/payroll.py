@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from kooperativet.cli.startup import existing_database_url
+
 tax_tables_app = typer.Typer(help="Skatteverket's monthly tax tables.", no_args_is_help=True)
 app = typer.Typer(help="Payroll runs: payslip PDFs and the payroll summary.", no_args_is_help=True)
 
@@ -26,7 +28,7 @@ def import_tax_tables(
     from kooperativet.errors import DomainError
     from kooperativet.payroll import tax_table_store
 
-    engine = make_engine(get_settings().resolved_database_url)
+    engine = make_engine(existing_database_url(get_settings()))
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             record = tax_table_store.import_tax_tables(
@@ -57,7 +59,7 @@ def render(
     def progress(done: int, total: int) -> None:
         typer.echo(f"\rrendered {done}/{total} payslips", nl=done == total)
 
-    engine = make_engine(get_settings().resolved_database_url)
+    engine = make_engine(existing_database_url(get_settings()))
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             stored = service.render_run_payslips(session, run_id=run, workers=workers, progress=progress)
@@ -92,7 +94,7 @@ def summary(
         raise typer.BadParameter("csv, xlsx or csv-sv", param_hint="--format")
     if (run is None) == (period is None):  # a missing option: exit 2, as for click's own, before the database
         raise typer.BadParameter("give one of them, not both or neither", param_hint="--run or --period")
-    engine = make_engine(get_settings().resolved_database_url)
+    engine = make_engine(existing_database_url(get_settings()))
     try:
         with transaction(
             make_session_factory(

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from kooperativet.cli.startup import existing_database_url
+
 app = typer.Typer(help="Personal data: the purge after the retention period.", no_args_is_help=True)
 
 
@@ -34,7 +36,7 @@ def purge(
     except ValueError as exc:
         raise typer.BadParameter("give the day as YYYY-MM-DD", param_hint="--day") from exc
     settings = get_settings()
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(existing_database_url(settings))
     try:
         bound = engine.execution_options(**{READ_ONLY: True}) if dry_run else engine
         with transaction(make_session_factory(bound, audit_key=settings.audit_signing_key)) as session:

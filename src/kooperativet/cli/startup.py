@@ -29,10 +29,41 @@ def refuse_an_unready_database(settings: Settings, *, command: str) -> None:
         raise typer.Exit(code=1)
 
 
+def existing_database_url(settings: Settings) -> str:
+    """The configured database's URL, for every command but ``db upgrade`` (which makes the database) and
+    ``demo`` (which makes its own). An embedded database file that is not there is refused in one line:
+    connecting would create it, empty and readable by anyone, where ``db upgrade`` would have made it 0600,
+    and the command would only fail on its missing tables."""
+    problem = _no_database(settings)
+    if problem is not None:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(code=1)
+    return settings.resolved_database_url
+
+
+def _no_database(settings: Settings) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.resolved_database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database)
+    if path.exists():
+        return None
+    where = "KOOPERATIVET_DATABASE_URL" if settings.database_url else "KOOPERATIVET_DATA_DIR"
+    return (
+        f"there is no database at {path}; run 'kooperativet db upgrade' first to make it, or set {where} to "
+        "where it is."
+    )
+
+
 def unready_database(settings: Settings) -> str | None:
     """Why the configured database cannot be served with these settings, or None."""
     from kooperativet.db import READ_ONLY, make_engine
 
+    missing = _no_database(settings)
+    if missing is not None:
+        return missing
     engine = make_engine(settings.resolved_database_url)
     try:
         with engine.execution_options(**{READ_ONLY: True}).connect() as connection:

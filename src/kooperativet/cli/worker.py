@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from kooperativet.cli.startup import existing_database_url
+
 
 def worker(
     once: Annotated[
@@ -34,7 +36,7 @@ def worker(
     refuse_an_unready_database(settings, command="worker")
     logging.basicConfig(level=settings.log_level.upper())
     encryption.configure(settings)
-    engine = make_engine(settings.resolved_database_url, pool_size=2, max_overflow=2)
+    engine = make_engine(existing_database_url(settings), pool_size=2, max_overflow=2)
     try:
         loop = Worker(
             make_session_factory(
