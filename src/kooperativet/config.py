@@ -15,6 +15,7 @@ from email.utils import getaddresses
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,8 @@ AUDIT_KEY_MIN_BYTES = 32
 #: Where `make run` serves the web interface; the links in e-mail start with it unless KOOPERATIVET_PUBLIC_URL
 #: says otherwise.
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+#: The levels KOOPERATIVET_LOG_LEVEL may name (Python's logging levels).
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DATA_KEY_FILE = "data_key"
 BLIND_INDEX_KEY_FILE = "blind_index_key"
 # The databases the migrations and the tests run on, by the scheme a URL begins with (the driver is psycopg,
@@ -182,6 +185,25 @@ class Settings(BaseSettings):
     # The audit chain's HMAC key (docs/audit.md), kept outside the database so that write access to the
     # database alone cannot forge a consistent chain. Changing it makes every later verify fail.
     audit_key: SecretStr | None = None
+
+    @field_validator("log_level")
+    @classmethod
+    def _is_a_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+        return level
+
+    @field_validator("public_url")
+    @classmethod
+    def _is_a_web_address(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "must be the address people open the web interface at, beginning https:// (or http://), "
+                f"e.g. https://kansli.example.se, not {value!r}: links in e-mail start with it"
+            )
+        return value.strip()
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -96,3 +96,25 @@ def test_a_table_the_database_user_may_not_use_says_who_must_own_it() -> None:
         '--role=THAT_USER, README "Restore from backup")',
         1,
     )
+
+
+def test_a_log_level_or_public_address_that_cannot_work_is_refused_naming_the_setting() -> None:
+    assert Settings(_env_file=None, log_level=" warning ").log_level == "WARNING"
+    with pytest.raises(ValidationError) as level:
+        Settings(_env_file=None, log_level="LOUD")
+    assert describe(level.value) == (
+        "Settings: KOOPERATIVET_LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'LOUD'",
+        1,
+    )
+    assert Settings(_env_file=None, public_url="https://kansli.example.se/").public_url == (
+        "https://kansli.example.se/"
+    )
+    for address in ("kansli.example.se", "https://", "ftp://kansli.example.se"):
+        with pytest.raises(ValidationError) as public:
+            Settings(_env_file=None, public_url=address)
+        assert describe(public.value) == (
+            "Settings: KOOPERATIVET_PUBLIC_URL: must be the address people open the web interface at, "
+            f"beginning https:// (or http://), e.g. https://kansli.example.se, not {address!r}: links in "
+            "e-mail start with it",
+            1,
+        )
