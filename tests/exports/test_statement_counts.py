@@ -11,15 +11,16 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
 from kooperativet.exports import service as exports
+from kooperativet.exports.service.payroll_summary import summary_rows
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Cooperative, Member, MemberTaxSetting, TaxMode
 from kooperativet.parties.schemas import MemberUpdate
-from kooperativet.payroll.models import PayrollRun
+from kooperativet.payroll.models import PayrollRun, Payslip
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE
 from tests.payroll.conftest import create_and_approve, set_tax
 
@@ -117,6 +118,12 @@ def _counts(
             ),
         ),
         "pain001": _statements(connection, lambda: exports.export_pain001(session, run_id=run.id, **common)),
+        "payroll_summary": _statements(
+            connection,
+            lambda: exports.payroll_summary(
+                session, summary_format=exports.SummaryFormat.xlsx, created_at=NOW, period="2026-11"
+            ),
+        ),
     }
 
 
@@ -141,3 +148,30 @@ def test_the_exports_use_as_many_statements_for_twelve_payees_as_for_three(
 
     assert small == large, f"statements grew with the month: {small} for 3 payees, {large} for 12"
     assert all(count > 0 for count in small.values())
+
+
+def test_the_payroll_summary_names_each_payee_as_her_payslip_was_issued(
+    session: Session, connection: Connection, exporter: Cooperative, make_user, paid_assignment
+) -> None:
+    """The summary reads whom a payslip was issued to from the payslip's own columns, not its snapshot: the
+    name, personnummer and date of birth must be the snapshot's all the same, also for a member renamed
+    and given another personnummer after the payslips were issued."""
+    treasurer = make_user(Role.treasurer).user
+    members = _month_of(session, make_user, paid_assignment, 4, first=200)
+    _counts(session, connection, treasurer, renamed=members[1])
+
+    rows = summary_rows(session, period="2026-11")
+
+    payslips = {payslip.id: payslip for payslip in session.scalars(select(Payslip))}
+    shown = {(row.payslip_id, row.member_name, row.personal_identity_number, row.birth_date) for row in rows}
+    issued = {
+        (
+            payslip.id,
+            payslip.snapshot["employee"]["name"],
+            payslip.snapshot["employee"]["personal_identity_number"],
+            date.fromisoformat(payslip.snapshot["employee"]["birth_date"]),
+        )
+        for payslip in payslips.values()
+    }
+    assert shown == issued
+    assert ("Mia Medlem201", "198003012013", date(1980, 3, 1)) in {row[1:] for row in shown}  # not "Omdöpt"
