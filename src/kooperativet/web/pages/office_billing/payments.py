@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -33,10 +33,12 @@ from kooperativet.web.pages.office_billing.common import (
 )
 from kooperativet.web.pages.office_billing.invoices import payment_from, payment_values
 from kooperativet.web.pages.office_billing.words import page
+from kooperativet.web.paging import page_count
 from kooperativet.web.reads import office_billing as reads
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 #: The counts an import reports, carried to the page that shows them.
+PAYMENTS_PER_PAGE = 50
 IMPORT_COUNTS = ("matched", "partly_paid", "unmatched", "already_imported")
 
 
@@ -48,9 +50,11 @@ def payments_page(
     window: Window,
     today: Today,
     after: int | None = None,
+    # ``?page=`` of the payments; not ``page``, which is this module's way to render a page.
+    page_asked: Annotated[int, Query(alias="page")] = 1,
 ) -> Response:
     imported = {name: request.query_params.get(name) for name in IMPORT_COUNTS}
-    context = _context(session, user=user, window=window, today=today)
+    context = _context(session, user=user, window=window, today=today, page=page_asked)
     counts = {name: stored_integer(value or "") for name, value in imported.items()}
     if after is not None and all(count is not None for count in counts.values()):
         context["imported"] = counts
@@ -165,18 +169,35 @@ def mark_not_ours(
     return see_other(done("/office/payments", "entry_not_ours"))
 
 
-def _context(session: Session, *, user: User, window: Any, today: Any) -> dict[str, Any]:
-    """The page's lists: open invoices to pay, bank entries (still to sort out first), recent payments."""
+def _context(session: Session, *, user: User, window: Any, today: Any, page: int = 1) -> dict[str, Any]:
+    """The page's lists: open invoices to pay, bank entries (still to sort out first), and every payment
+    recorded, newest first, a page (``?page=``) at a time."""
     entries, total = payments.list_unmatched(session, limit=window.limit, offset=window.offset)
-    recent, _ = payments.list_payments(session, actor=user, limit=20, offset=0)
+    recent, page, pages = _payments_page(session, user, page)
     return {
         "open_invoices": reads.open_invoices(session),
         "entries": entries,
         "paging": paging(window, total),
         "recent": recent,
+        "payments_page": page,
+        "payments_pages": pages,
         "numbers": reads.invoice_numbers(session, invoice_ids=(p.invoice_id for p in recent)),
         "today": today,
     }
+
+
+def _payments_page(session: Session, user: User, page: int) -> tuple[list[Any], int, int]:
+    """Page ``page`` of the payments (newest first), the page shown and how many there are. Not only the
+    latest: the auditor at year end matches every payment of the year against the bank's statement. A page
+    past the last (an old bookmark) shows the last."""
+    page = max(page, 1)
+    rows, total = payments.list_payments(
+        session, actor=user, limit=PAYMENTS_PER_PAGE, offset=(page - 1) * PAYMENTS_PER_PAGE
+    )
+    pages = page_count(total, PAYMENTS_PER_PAGE)
+    if page > pages:
+        return _payments_page(session, user, pages)
+    return list(rows), page, pages
 
 
 def _shown(
