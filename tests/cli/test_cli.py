@@ -43,6 +43,55 @@ def test_db_upgrade_takes_the_first_admin_from_the_environment(tmp_path: Path) -
     assert "generated password" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("setting", "value", "refusal"),
+    [
+        (
+            "KOOPERATIVET_ADMIN_EMAIL",
+            "admin",
+            "KOOPERATIVET_ADMIN_EMAIL: value is not a valid email address: "
+            "An email address must have an @-sign",
+        ),
+        ("KOOPERATIVET_ADMIN_PASSWORD", "kort", "KOOPERATIVET_ADMIN_PASSWORD: at least 10 characters"),
+        (
+            "KOOPERATIVET_COOPERATIVE_ORGANISATION_NUMBER",
+            "123",
+            "KOOPERATIVET_COOPERATIVE_ORGANISATION_NUMBER: the organisation number has the wrong length",
+        ),
+    ],
+    ids=["admin-email", "admin-password", "organisation-number"],
+)
+def test_db_upgrade_refuses_a_seed_setting_create_user_or_the_api_would_refuse_and_seeds_nothing(
+    tmp_path: Path, setting: str, value: str, refusal: str
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    result = runner.invoke(app, ["db", "upgrade"], env=env_for(tmp_path, **{setting: value}))
+
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [
+        f"error: {refusal}. The database is migrated but nothing was seeded: correct the setting and run "
+        "'kooperativet db upgrade' again."
+    ]
+    database = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with database.connect() as connection:
+        seeded = [
+            connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608 - the test's own names
+            for table in ("users", "cooperative", "parameter_values", "audit_events")
+        ]
+    database.dispose()
+    assert seeded == [0, 0, 0, 0]
+    again = runner.invoke(app, ["db", "upgrade"], env=env_for(tmp_path))
+    assert again.exit_code == 0, again.output
+    assert "first admin created: admin@example.org" in again.output
+
+
+def test_the_first_admin_is_printed_as_stored(tmp_path: Path) -> None:
+    env = env_for(tmp_path, KOOPERATIVET_ADMIN_EMAIL=" Ada@Example.SE ")
+    result = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert "first admin created: ada@example.se" in result.output
+
+
 def test_create_user_refuses_an_unknown_role_and_a_duplicate(tmp_path: Path) -> None:
     env = env_for(tmp_path)
     runner.invoke(app, ["db", "upgrade"], env=env)

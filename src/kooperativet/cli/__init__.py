@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -157,40 +157,99 @@ def db_check() -> None:
 
 
 def _seed(settings: Settings) -> None:
+    """Seed an empty database in one transaction. A setting it cannot use (the first admin's, the
+    cooperative's) is named as the operator sets it, and nothing is seeded; what was seeded is said once it
+    is committed."""
     from kooperativet.auth import service as auth_service
     from kooperativet.auth.models import Role
     from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.errors import DomainError
     from kooperativet.governance import rulebooks
     from kooperativet.parameters import service as parameters_service
     from kooperativet.parties import service as parties_service
     from kooperativet.workflows.logins import create_login
 
+    said: list[str] = []
     engine = make_engine(settings.resolved_database_url)
-    with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
-        added = parameters_service.seed_defaults(session)
-        if added:
-            typer.echo(f"parameters seeded with {added} dated default values")
-        if rulebooks.seed_default_rulebook(session) is not None:
-            typer.echo("default rulebook seeded (lag 2018:672 as the model; adapt it to the stadgar)")
-        if parties_service.seed_cooperative(session, settings=settings) is not None:
-            typer.echo(f"cooperative created: {settings.cooperative_name}")
-        if auth_service.count_users(session) == 0:
-            email = settings.admin_email or "admin@example.org"
-            given = settings.admin_password.get_secret_value() if settings.admin_password else None
-            password = given or secrets.token_urlsafe(12)
-            create_login(
-                session,
-                email=email,
-                full_name="Administrator",
-                password=password,
-                roles=[Role.admin],
-                by_user_id=None,
-                now=datetime.now(UTC),
-            )
-            typer.echo(f"first admin created: {email}")
-            if given is None:
-                typer.echo(f"generated password (shown once, change it): {password}")
-    engine.dispose()
+    try:
+        with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
+            first_admin = _first_admin(settings) if auth_service.count_users(session) == 0 else None
+            added = parameters_service.seed_defaults(session)
+            if added:
+                said.append(f"parameters seeded with {added} dated default values")
+            if rulebooks.seed_default_rulebook(session) is not None:
+                said.append("default rulebook seeded (lag 2018:672 as the model; adapt it to the stadgar)")
+            try:
+                cooperative = parties_service.seed_cooperative(session, settings=settings)
+            except DomainError as exc:
+                _refuse_seeding(_as_settings(exc.detail))
+            if cooperative is not None:
+                said.append(f"cooperative created: {settings.cooperative_name}")
+            if first_admin is not None:
+                email, password, generated = first_admin
+                admin = create_login(
+                    session,
+                    email=email,
+                    full_name="Administrator",
+                    password=password,
+                    roles=[Role.admin],
+                    by_user_id=None,
+                    now=datetime.now(UTC),
+                )
+                said.append(f"first admin created: {admin.email}")
+                if generated:
+                    said.append(f"generated password (shown once, change it): {password}")
+    finally:
+        engine.dispose()
+    for line in said:
+        typer.echo(line)
+
+
+_FIRST_ADMIN_EMAIL = "admin@example.org"
+
+
+def _first_admin(settings: Settings) -> tuple[str, str, bool]:
+    """The first admin's e-mail and password, checked as ``create-user`` checks them, and whether the
+    password was generated."""
+    from pydantic import ValidationError
+
+    from kooperativet.auth.models import Role
+    from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
+    from kooperativet.auth.schemas import UserCreate
+
+    given = settings.admin_password.get_secret_value() if settings.admin_password else None
+    if given is not None and len(given) < MIN_PASSWORD_LENGTH:
+        _refuse_seeding(f"KOOPERATIVET_ADMIN_PASSWORD: at least {MIN_PASSWORD_LENGTH} characters")
+    password = given or secrets.token_urlsafe(12)
+    email = settings.admin_email or _FIRST_ADMIN_EMAIL
+    try:
+        checked = UserCreate(email=email, full_name="Administrator", password=password, roles=[Role.admin])
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        setting = "KOOPERATIVET_ADMIN_EMAIL" if error["loc"][0] == "email" else "KOOPERATIVET_ADMIN_PASSWORD"
+        _refuse_seeding(f"{setting}: {error['msg']}")
+    return checked.email, password, given is None
+
+
+def _as_settings(detail: str) -> str:
+    """A refusal of the cooperative's seeded identity, its fields named as the settings they came from."""
+    import re
+
+    return re.sub(
+        r"\b(organisation_number|vat_number|street|postal_code|city|bankgiro|iban|bic|contact_name|"
+        r"contact_email|contact_phone)\b(?=:)",
+        lambda field: f"KOOPERATIVET_COOPERATIVE_{field.group(1).upper()}",
+        detail,
+    )
+
+
+def _refuse_seeding(problem: str) -> NoReturn:
+    typer.echo(
+        f"error: {problem.rstrip('.')}. The database is migrated but nothing was seeded: correct the setting "
+        "and run 'kooperativet db upgrade' again.",
+        err=True,
+    )
+    raise typer.Exit(code=1)
 
 
 @app.command("create-user")
