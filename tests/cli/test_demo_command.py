@@ -104,7 +104,7 @@ def test_the_demo_refuses_a_used_database_and_bad_input_in_one_line(
     )
     assert_error(
         kooperativet("demo", "--out", str(folder / "bad-day"), "--today", "2026-13-01"),
-        usage_error("demo", "Invalid value for --today: a date is YYYY-MM-DD, not '2026-13-01'"),
+        usage_error("demo", "Invalid value for --today: '2026-13-01' is not a day written YYYY-MM-DD"),
         code=2,
     )
     assert_error(  # a driver that is not installed: one line naming the scheme, never the password

@@ -118,3 +118,18 @@ def test_a_log_level_or_public_address_that_cannot_work_is_refused_naming_the_se
             "e-mail start with it",
             1,
         )
+
+
+def test_a_day_on_the_command_line_is_yyyy_mm_dd_and_a_real_day() -> None:
+    import typer
+
+    from kooperativet.cli.errors import day_option
+
+    assert str(day_option("2026-11-30", option="--to")) == "2026-11-30"
+    for text in ("30/11", "2026-11-31", "20261130", "2026-W48-1", "2026-11-30 "):
+        with pytest.raises(typer.BadParameter) as refused:
+            day_option(text, option="--to")
+        assert (
+            refused.value.format_message()
+            == f"Invalid value for --to: {text!r} is not a day written YYYY-MM-DD"
+        )

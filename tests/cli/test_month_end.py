@@ -257,7 +257,7 @@ def test_exports_refuse_bad_input_in_one_line(kooperativet: Kooperativet, folder
     )
     assert_error(
         kooperativet("export", "sie", "--from", "2026-11-01", "--to", "30/11", "--out", out),
-        usage_error("export sie", "Invalid value for '--to': '30/11' does not match the formats '%Y-%m-%d'."),
+        usage_error("export sie", "Invalid value for --to: '30/11' is not a day written YYYY-MM-DD"),
         code=2,
     )
     assert_error(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -18,7 +18,7 @@ from kooperativet.cli import knowledge as knowledge_cli
 from kooperativet.cli import payroll as payroll_cli
 from kooperativet.cli import privacy as privacy_cli
 from kooperativet.cli import worker as worker_cli
-from kooperativet.cli.errors import CommandLine
+from kooperativet.cli.errors import CommandLine, day_option
 from kooperativet.cli.startup import existing_database_url
 
 if TYPE_CHECKING:
@@ -259,7 +259,12 @@ def create_user(
     role: Annotated[list[str], typer.Option(help="member, treasurer, board, admin or auditor; repeatable")],
     password: Annotated[
         str,
-        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="at least 10 characters"),
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="at least 10 characters; asked for twice, hidden, when not given (out of ps and the history)",
+        ),
     ],
 ) -> None:
     """Create a user with one or more roles."""
@@ -322,10 +327,7 @@ def demo(
     """Build a demo cooperative through the same services as the API and write its documents."""
     from kooperativet.demo import run_demo
 
-    try:
-        fixed_today = date.fromisoformat(today)
-    except ValueError as exc:
-        raise typer.BadParameter(f"a date is YYYY-MM-DD, not {today!r}", param_hint="--today") from exc
+    fixed_today = day_option(today, option="--today")
     if database_url is not None:
         from kooperativet.config import unsupported_database
 

@@ -8,8 +8,10 @@ without local variables, which could hold a password or a key).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import typer
@@ -50,6 +52,17 @@ class CommandLine(TyperGroup):
             sys.exit(code)
         # Without standalone mode click returns an explicit exit's code (typer.Exit), else the command's.
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def day_option(text: str, *, option: str) -> date:
+    """A day given on the command line, written YYYY-MM-DD as everywhere in kooperativet; anything else
+    (``30/11``, ``2026-11-31``, ``20261130``) is a usage error naming the option."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise typer.BadParameter(f"{text!r} is not a day written YYYY-MM-DD", param_hint=option)
 
 
 def describe(exc: Exception) -> tuple[str, int] | None:

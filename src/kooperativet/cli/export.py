@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kooperativet.cli.errors import day_option
 from kooperativet.cli.startup import existing_database_url
 
 if TYPE_CHECKING:
@@ -63,19 +64,20 @@ def export_agi(period: Annotated[str, typer.Option(help="the month of payment: Y
 
 @app.command("sie")
 def export_sie(
-    date_from: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="first day")],
-    date_to: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="last day")],
+    date_from: Annotated[str, typer.Option("--from", help="the first day, YYYY-MM-DD")],
+    date_to: Annotated[str, typer.Option("--to", help="the last day, YYYY-MM-DD")],
     out: Out,
 ) -> None:
     """A SIE 4I file (codepage 437) with the vouchers of a date range not exported before."""
     from kooperativet.exports import service
 
+    first, last = day_option(date_from, option="--from"), day_option(date_to, option="--to")
     _export(
         out,
         lambda session, today, now: service.export_sie(
             session,
-            date_from=date_from.date(),
-            date_to=date_to.date(),
+            date_from=first,
+            date_to=last,
             today=today,
             created_at=now,
             created_by_id=None,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
+from kooperativet.cli.errors import day_option
 from kooperativet.cli.startup import existing_database_url
 
 app = typer.Typer(help="Invoices: payment reminders.", no_args_is_help=True)
@@ -27,10 +27,7 @@ def remind(
     from kooperativet.errors import DomainError
     from kooperativet.invoices.mailing.reminders import send_due_reminders
 
-    try:
-        reminded_on = date.fromisoformat(day) if day else today()
-    except ValueError as exc:
-        raise typer.BadParameter("give the day as YYYY-MM-DD", param_hint="--day") from exc
+    reminded_on = day_option(day, option="--day") if day else today()
     settings = get_settings()
     engine = make_engine(existing_database_url(settings))
     try:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
+from kooperativet.cli.errors import day_option
 from kooperativet.cli.startup import existing_database_url
 
 app = typer.Typer(help="Personal data: the purge after the retention period.", no_args_is_help=True)
@@ -31,10 +31,7 @@ def purge(
     from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction, utcnow
     from kooperativet.workflows.retention_purge import plan_purge, purge_after_retention
 
-    try:
-        purged_on = date.fromisoformat(day) if day else today()
-    except ValueError as exc:
-        raise typer.BadParameter("give the day as YYYY-MM-DD", param_hint="--day") from exc
+    purged_on = day_option(day, option="--day") if day else today()
     settings = get_settings()
     engine = make_engine(existing_database_url(settings))
     try:
