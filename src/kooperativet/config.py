@@ -292,6 +292,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"KOOPERATIVET_AUDIT_KEY (at least {AUDIT_KEY_MIN_BYTES} bytes) is required in production"
             )
+        # A key given in development is held to the same length: a short one would key the chain weakly, and
+        # the production it is carried into would refuse it.
+        given = len(self.audit_key.get_secret_value().encode()) if self.audit_key is not None else None
+        if given is not None and given < AUDIT_KEY_MIN_BYTES:
+            raise ValueError(
+                f"KOOPERATIVET_AUDIT_KEY must be at least {AUDIT_KEY_MIN_BYTES} bytes, not {given}"
+            )
         return self
 
     @property

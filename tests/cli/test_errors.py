@@ -133,3 +133,10 @@ def test_a_day_on_the_command_line_is_yyyy_mm_dd_and_a_real_day() -> None:
             refused.value.format_message()
             == f"Invalid value for --to: {text!r} is not a day written YYYY-MM-DD"
         )
+
+
+def test_an_audit_key_given_is_at_least_32_bytes_in_development_too() -> None:
+    assert Settings(_env_file=None, audit_key="k" * 32).audit_signing_key == b"k" * 32
+    with pytest.raises(ValidationError) as short:
+        Settings(_env_file=None, audit_key="short")
+    assert describe(short.value) == ("Settings: KOOPERATIVET_AUDIT_KEY must be at least 32 bytes, not 5", 1)
