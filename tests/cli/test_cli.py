@@ -40,6 +40,14 @@ def test_db_upgrade_takes_the_first_admin_from_the_environment(tmp_path: Path) -
     )
     result = runner.invoke(app, ["db", "upgrade"], env=env)
     assert "first admin created: ada@example.se" in result.output
+    public = runner.invoke(
+        app,
+        ["db", "upgrade"],
+        env=env_for(tmp_path / "public", KOOPERATIVET_PUBLIC_URL="https://k.example.se"),
+    )
+    assert public.output.splitlines()[-1] == (
+        "sign in at https://k.example.se/ as admin@example.org, and change the password under Lösenord"
+    )
     assert "generated password" not in result.output
 
 

@@ -216,7 +216,9 @@ def test_db_upgrade_migrates_and_seeds_the_cooperative_and_a_first_admin(
         "first admin created: admin@example.org",
     ]
     assert lines[5].startswith("generated password (shown once, change it): ")
-    assert len(lines) == 6
+    assert lines[6:] == [
+        "sign in at http://127.0.0.1:8000/ as admin@example.org, and change the password under Lösenord"
+    ]
     assert rows(database, "SELECT name FROM cooperative") == [(COOPERATIVE_NAME,)]
     assert rows(database, "SELECT u.email, r.role FROM users u JOIN user_roles r ON r.user_id = u.id") == [
         ("admin@example.org", "admin")

@@ -199,6 +199,10 @@ def _seed(settings: Settings) -> None:
                 said.append(f"first admin created: {admin.email}")
                 if generated:
                     said.append(f"generated password (shown once, change it): {password}")
+                said.append(
+                    f"sign in at {settings.public_url.rstrip('/')}/ as {admin.email}, and change the "
+                    "password under Lösenord"
+                )
     finally:
         engine.dispose()
     for line in said:
@@ -263,7 +267,7 @@ def create_user(
             prompt=True,
             hide_input=True,
             confirmation_prompt=True,
-            help="at least 10 characters; asked for twice, hidden, when not given (out of ps and the history)",
+            help="at least 10 characters; when not given, asked for twice and hidden (kept out of ps)",
         ),
     ],
 ) -> None:
