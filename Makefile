@@ -37,9 +37,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# On another address than the default, the links in e-mail and the sign-in line of db upgrade name that one,
+# unless KOOPERATIVET_PUBLIC_URL says otherwise.
+RUN_URL := $(if $(filter-out 127.0.0.1:8000,$(HOST):$(PORT)),KOOPERATIVET_PUBLIC_URL="$${KOOPERATIVET_PUBLIC_URL:-http://$(HOST):$(PORT)}")
 run: $(VENV)/.installed
-	$(BIN)/kooperativet db upgrade
-	$(BIN)/kooperativet serve --host $(HOST) --port $(PORT)
+	$(RUN_URL) $(BIN)/kooperativet db upgrade
+	$(RUN_URL) $(BIN)/kooperativet serve --host $(HOST) --port $(PORT)
 
 # One test worker per core (pytest-xdist). Each test module runs whole, in order, on one worker, so its
 # module fixtures (a built demo, a served database) are made once. TEST_WORKERS=0 runs in one process.
