@@ -684,6 +684,36 @@ def insert_built(session: Session, parent: Base, children: Sequence[Base] = ()) 
     session.add(parent)  # the children come with it, through the relationships that hold them
 
 
+def expire_loaded(session: Session, entity: type[Base], ids: set[int]) -> None:
+    """Expire the objects of ``entity`` with these ids that the session holds, after a bulk UPDATE of their
+    rows that the session did not see: read again when next used, they show what was written."""
+    # By the identity key: asking an object already expired for its id would read it again.
+    for state in list(session.identity_map.all_states()):
+        loaded = state.obj()  # None once the object was let go: nothing to expire
+        if (
+            loaded is not None
+            and isinstance(loaded, entity)
+            and state.key is not None
+            and state.key[1][0] in ids
+        ):
+            session.expire(loaded)
+
+
+def insert_new(session: Session, objects: Sequence[Base]) -> None:
+    """Write new objects of one class (built, never added to a session) by one bulk insert (``insert_rows``),
+    their Python-side defaults applied as a flush applies them and set on them. Their ids are not read back:
+    the caller reads the rows again by a unique column when it needs them. The unit of work writes such
+    objects one INSERT each on SQLite (which cannot return several rows' ids in order), a statement per row
+    of a bank file of thousands of credits."""
+    if not objects:
+        return
+    mapper = object_mapper(objects[0])
+    moment = clock_of(session)
+    insert_rows(
+        session, _table_of_object(objects[0]), [_column_values(new, mapper, moment=moment) for new in objects]
+    )
+
+
 def _table_of_object(instance: Base) -> Table:
     table = object_mapper(instance).local_table
     assert isinstance(table, Table)

@@ -22,7 +22,7 @@ from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
 from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.core.vat import VatCategory
 from kooperativet.db import make_engine, make_session_factory, transaction
-from kooperativet.invoices import payments, service
+from kooperativet.invoices import bank_import, service
 from kooperativet.invoices.models import Payment, UnmatchedBankEntry
 from kooperativet.invoices.schemas import InvoiceIssue
 from kooperativet.parameters import service as parameters_service
@@ -146,7 +146,7 @@ def test_the_same_bank_file_imported_twice_at_once_is_recorded_once(
             with transaction(committed_factory) as session:
                 if not first:
                     first_imported.wait(10)
-                payments.import_camt054(
+                bank_import.import_camt054(
                     session,
                     content=content,
                     actor=session.get_one(User, user_id),

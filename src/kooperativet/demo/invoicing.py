@@ -17,7 +17,7 @@ from typing import Final
 from kooperativet.auth.models import User
 from kooperativet.demo import DemoContext
 from kooperativet.demo.bank_file import Credit, camt054
-from kooperativet.invoices import payments, service
+from kooperativet.invoices import bank_import, payments, service
 from kooperativet.invoices.models import Invoice, InvoiceKind
 from kooperativet.invoices.schemas import CreditNoteIssue, CreditPart, InvoiceIssue, PaymentCreate
 from kooperativet.parties import service as parties_service
@@ -100,7 +100,7 @@ def _import_bank_file(context: DemoContext, treasurer: User, payment: Credit) ->
     day = context.today.isoformat()
     # The bank's file is an input the cooperative reads, not a document it issues: not in the manifest.
     context.write_input(f"bank/camt054-{day}.xml", content)
-    payments.import_camt054(context.session, content=content, actor=treasurer, now=context.now)
+    bank_import.import_camt054(context.session, content=content, actor=treasurer, now=context.now)
 
 
 def _write(context: DemoContext, document: Invoice) -> None:

@@ -11,7 +11,7 @@ from kooperativet.api.types import Page
 from kooperativet.auth.dependencies import CurrentUser, OfficeReader, TreasurerOrAdmin
 from kooperativet.db import commit_now
 from kooperativet.errors import NotFound, RuleViolation
-from kooperativet.invoices import payments, service
+from kooperativet.invoices import bank_import, payments, service
 from kooperativet.invoices.models import InvoiceKind, InvoiceStatus
 from kooperativet.invoices.schemas import (
     Camt054ImportResult,
@@ -305,7 +305,7 @@ def import_camt054(
     content = file.file.read(MAX_CAMT054_BYTES + 1)
     if len(content) > MAX_CAMT054_BYTES:
         raise RuleViolation("the file is over 5 MB", code="file_too_large", field="file")
-    result = payments.import_camt054(session, content=content, actor=user, now=clock)
+    result = bank_import.import_camt054(session, content=content, actor=user, now=clock)
     return Camt054ImportResult.model_validate(result)
 
 

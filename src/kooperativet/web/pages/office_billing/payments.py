@@ -13,7 +13,7 @@ from starlette.responses import Response
 from kooperativet.api.dependencies import DbSession, Now, Today, Window
 from kooperativet.auth.models import User
 from kooperativet.errors import DomainError, RuleViolation
-from kooperativet.invoices import payments, unmatched_entries
+from kooperativet.invoices import bank_import, payments, unmatched_entries
 from kooperativet.invoices.router import MAX_CAMT054_BYTES
 from kooperativet.invoices.schemas import BankEntryAssign, BankEntryNotOurs
 from kooperativet.web.dependencies import CheckedForm
@@ -102,7 +102,7 @@ def import_camt054(
             raise RuleViolation("choose the bank's file", code="no_file", field="file")
         if len(content) > MAX_CAMT054_BYTES:
             raise RuleViolation("the file is over 5 MB", code="file_too_large", field="file")
-        result = payments.import_camt054(session, content=content, actor=user, now=now)
+        result = bank_import.import_camt054(session, content=content, actor=user, now=now)
     except DomainError as exc:
         raise FormRejected(_shown(request, shown, service_errors(request, exc))) from exc
     counts = "&".join(f"{name}={getattr(result, name)}" for name in IMPORT_COUNTS)
