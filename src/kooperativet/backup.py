@@ -98,7 +98,7 @@ def keys_to_restore(settings: Settings) -> list[NeededKey]:
     from kooperativet.db import READ_ONLY, make_engine
 
     keyring = encryption.keyring_from(settings)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
         with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
             in_use = encryption.key_ids_in_use(connection, metadata=Base.metadata)

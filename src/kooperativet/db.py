@@ -137,7 +137,13 @@ class VersionedMixin:
     version: Mapped[int] = mapped_column(default=1)
 
 
-def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int = 10) -> Engine:
+#: The ``PRAGMA synchronous`` levels an embedded database may run at (``Settings.sqlite_synchronous``).
+SQLITE_SYNCHRONOUS: Final = ("normal", "full")
+
+
+def make_engine(
+    url: str, *, pool_size: int | None = None, max_overflow: int = 10, sqlite_synchronous: str = "normal"
+) -> Engine:
     kwargs: dict[str, Any] = {}
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     if pool_size is not None and not in_memory:
@@ -146,12 +152,15 @@ def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int = 1
         # The pool hands a connection to one thread at a time, so sqlite3's same-thread check is moot.
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, synchronous=sqlite_synchronous)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, synchronous: str) -> None:
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"PRAGMA synchronous is one of {', '.join(SQLITE_SYNCHRONOUS)}, not {synchronous!r}")
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (savepoints work then).
@@ -162,7 +171,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         # SQLite's own lower() changes A–Z only; searches by name lower Å, Ä, Ö too (``contains_text``).
         dbapi_connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")  # one of SQLITE_SYNCHRONOUS
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -119,7 +119,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     # A few connections more than session slots, for /health and background work.
-    engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size, max_overflow=10)
+    engine = make_engine(
+        settings.resolved_database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=10,
+        sqlite_synchronous=settings.sqlite_synchronous,
+    )
     app.state.engine = engine
     app.state.write_lock = write_lock_for(engine)
     assert all_jobs  # every job handler is registered before the first job runs

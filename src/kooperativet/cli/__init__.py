@@ -19,7 +19,7 @@ from kooperativet.cli import payroll as payroll_cli
 from kooperativet.cli import privacy as privacy_cli
 from kooperativet.cli import worker as worker_cli
 from kooperativet.cli.errors import CommandLine, day_option
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database, existing_database_url
 
 if TYPE_CHECKING:
     from kooperativet.auth.models import Role
@@ -170,7 +170,7 @@ def _seed(settings: Settings) -> None:
     from kooperativet.workflows.logins import create_login
 
     said: list[str] = []
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
         with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
             first_admin = _first_admin(settings) if auth_service.count_users(session) == 0 else None
@@ -275,7 +275,7 @@ def create_user(
     from kooperativet.auth.models import Role
     from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
     from kooperativet.config import get_settings
-    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.db import make_session_factory, transaction
     from kooperativet.errors import DomainError
     from kooperativet.workflows.logins import create_login
 
@@ -286,7 +286,7 @@ def create_user(
     if len(password) < MIN_PASSWORD_LENGTH:
         raise typer.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password")
     data = _user_create(email=email, name=name, password=password, roles=roles)
-    engine = make_engine(existing_database_url(get_settings()))
+    engine = existing_database(get_settings())
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             user = create_login(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ def _session(*, read_only: bool, needs_key: bool = True) -> Iterator[Session]:
     Unlike the server, these commands never generate a key: a new key could only call the log broken (verify)
     or seal it under a key nobody keeps (seal). Without one they say so and stop; export needs none."""
     from kooperativet.config import AUDIT_KEY_FILE, get_settings
-    from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction
+    from kooperativet.db import READ_ONLY, make_session_factory, transaction
 
     settings = get_settings()
     key = _configured_key(settings)
@@ -39,7 +39,7 @@ def _session(*, read_only: bool, needs_key: bool = True) -> Iterator[Session]:
             err=True,
         )
         raise typer.Exit(code=1)
-    engine = make_engine(existing_database_url(settings))
+    engine = existing_database(settings)
     try:
         bound = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
         with transaction(make_session_factory(bound, audit_key=key or b"")) as session:

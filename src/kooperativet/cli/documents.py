@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database
 
 app = typer.Typer(help="Issued documents: their PDFs.", no_args_is_help=True)
 
@@ -16,11 +16,11 @@ def render_pending() -> None:
     Prints how many were stored per kind; run it before ``db downgrade`` past the document pipeline."""
     from kooperativet import all_jobs, all_models  # every mapper and document kind, in a bare process
     from kooperativet.config import get_settings
-    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.db import make_session_factory, transaction
     from kooperativet.documents import pipeline
 
     settings = get_settings()
-    engine = make_engine(existing_database_url(settings))
+    engine = existing_database(settings)
     try:
         factory = make_session_factory(
             engine, audit_key=settings.audit_signing_key, public_url=settings.public_url

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kooperativet.cli.errors import day_option
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,11 +27,11 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -
     from kooperativet.api.dependencies import today
     from kooperativet.backup import write_private
     from kooperativet.config import get_settings
-    from kooperativet.db import make_engine, make_session_factory, transaction, utcnow
+    from kooperativet.db import make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
     from kooperativet.exports.service import batch_file
 
-    engine = make_engine(existing_database_url(get_settings()))
+    engine = existing_database(get_settings())
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             batch = make(session, today(), utcnow())

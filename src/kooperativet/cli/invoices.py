@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kooperativet.cli.errors import day_option
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database
 
 app = typer.Typer(help="Invoices: payment reminders.", no_args_is_help=True)
 
@@ -23,13 +23,13 @@ def remind(
     from kooperativet import all_jobs, all_models  # noqa: F401 - every mapper and job handler
     from kooperativet.api.dependencies import today
     from kooperativet.config import get_settings
-    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.db import make_session_factory, transaction
     from kooperativet.errors import DomainError
     from kooperativet.invoices.mailing.reminders import send_due_reminders
 
     reminded_on = day_option(day, option="--day") if day else today()
     settings = get_settings()
-    engine = make_engine(existing_database_url(settings))
+    engine = existing_database(settings)
     try:
         with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
             made = send_due_reminders(session, reminded_on)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database
 
 app = typer.Typer(help="Encryption keys for personnummer and bank accounts.", no_args_is_help=True)
 
@@ -45,11 +45,10 @@ def rotate() -> None:
     from kooperativet import encryption
     from kooperativet.all_models import Base
     from kooperativet.config import get_settings
-    from kooperativet.db import make_engine
 
     settings = get_settings()
     keyring = encryption.configure(settings)
-    engine = make_engine(existing_database_url(settings))
+    engine = existing_database(settings)
     try:
         with engine.begin() as connection:
             changed = encryption.rotate(connection, metadata=Base.metadata, keyring=keyring)

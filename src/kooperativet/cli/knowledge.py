@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -22,10 +22,10 @@ app = typer.Typer(help="The knowledge bank: guides and routines.", no_args_is_he
 @contextmanager
 def _session() -> Iterator[Session]:
     from kooperativet.config import get_settings
-    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.db import make_session_factory, transaction
 
     settings = get_settings()
-    engine = make_engine(existing_database_url(settings))
+    engine = existing_database(settings)
     try:
         with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
             yield session

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database
 
 tax_tables_app = typer.Typer(help="Skatteverket's monthly tax tables.", no_args_is_help=True)
 app = typer.Typer(help="Payroll runs: payslip PDFs and the payroll summary.", no_args_is_help=True)
@@ -24,11 +24,11 @@ def import_tax_tables(
     # Every mapper, so that the import's foreign key to users resolves in a process that loaded nothing else.
     from kooperativet import all_models  # noqa: F401
     from kooperativet.config import get_settings
-    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.db import make_session_factory, transaction
     from kooperativet.errors import DomainError
     from kooperativet.payroll import tax_table_store
 
-    engine = make_engine(existing_database_url(get_settings()))
+    engine = existing_database(get_settings())
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             record = tax_table_store.import_tax_tables(
@@ -52,14 +52,14 @@ def render(
     """Render and store the PDFs of an approved run's payslips still pending, on a process pool, showing
     progress (the document pipeline: approving a run in the API renders them already)."""
     from kooperativet.config import get_settings
-    from kooperativet.db import make_engine, make_session_factory, transaction
+    from kooperativet.db import make_session_factory, transaction
     from kooperativet.errors import DomainError
     from kooperativet.payroll import service
 
     def progress(done: int, total: int) -> None:
         typer.echo(f"\rrendered {done}/{total} payslips", nl=done == total)
 
-    engine = make_engine(existing_database_url(get_settings()))
+    engine = existing_database(get_settings())
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             stored = service.render_run_payslips(session, run_id=run, workers=workers, progress=progress)
@@ -86,7 +86,7 @@ def summary(
     """Write the payroll summary (exports.md) of a run or a period as CSV, XLSX or Swedish CSV."""
     from kooperativet.backup import write_private
     from kooperativet.config import get_settings
-    from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction, utcnow
+    from kooperativet.db import READ_ONLY, make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
     from kooperativet.exports.service import SummaryFormat, payroll_summary
 
@@ -94,7 +94,7 @@ def summary(
         raise typer.BadParameter("csv, xlsx or csv-sv", param_hint="--format")
     if (run is None) == (period is None):  # a missing option: exit 2, as for click's own, before the database
         raise typer.BadParameter("give one of them, not both or neither", param_hint="--run or --period")
-    engine = make_engine(existing_database_url(get_settings()))
+    engine = existing_database(get_settings())
     try:
         with transaction(
             make_session_factory(

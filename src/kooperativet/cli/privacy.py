@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kooperativet.cli.errors import day_option
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database
 
 app = typer.Typer(help="Personal data: the purge after the retention period.", no_args_is_help=True)
 
@@ -28,12 +28,12 @@ def purge(
     from kooperativet import all_jobs, all_models  # noqa: F401 - every mapper and job handler
     from kooperativet.api.dependencies import today
     from kooperativet.config import get_settings
-    from kooperativet.db import READ_ONLY, make_engine, make_session_factory, transaction, utcnow
+    from kooperativet.db import READ_ONLY, make_session_factory, transaction, utcnow
     from kooperativet.workflows.retention_purge import plan_purge, purge_after_retention
 
     purged_on = day_option(day, option="--day") if day else today()
     settings = get_settings()
-    engine = make_engine(existing_database_url(settings))
+    engine = existing_database(settings)
     try:
         bound = engine.execution_options(**{READ_ONLY: True}) if dry_run else engine
         with transaction(make_session_factory(bound, audit_key=settings.audit_signing_key)) as session:

@@ -10,7 +10,7 @@ Each refusal is one paragraph naming the setting or file to fix, and nothing is 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -41,6 +41,14 @@ def existing_database_url(settings: Settings) -> str:
     return settings.resolved_database_url
 
 
+def existing_database(settings: Settings, **options: Any) -> Engine:
+    """An engine on the configured database (``existing_database_url``), as the settings ask to run it."""
+    from kooperativet.db import make_engine
+
+    url = existing_database_url(settings)
+    return make_engine(url, sqlite_synchronous=settings.sqlite_synchronous, **options)
+
+
 def _no_database(settings: Settings) -> str | None:
     from sqlalchemy.engine import make_url
 
@@ -64,7 +72,7 @@ def unready_database(settings: Settings) -> str | None:
     missing = _no_database(settings)
     if missing is not None:
         return missing
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
         with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
             problem = (

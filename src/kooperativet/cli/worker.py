@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kooperativet.cli.startup import existing_database_url
+from kooperativet.cli.startup import existing_database
 
 
 def worker(
@@ -25,7 +25,7 @@ def worker(
     from kooperativet import all_jobs, all_models, encryption
     from kooperativet.cli.startup import refuse_an_unready_database
     from kooperativet.config import get_settings
-    from kooperativet.db import make_engine, make_session_factory
+    from kooperativet.db import make_session_factory
     from kooperativet.jobs.worker import Worker
 
     assert all_jobs
@@ -36,7 +36,7 @@ def worker(
     refuse_an_unready_database(settings, command="worker")
     logging.basicConfig(level=settings.log_level.upper())
     encryption.configure(settings)
-    engine = make_engine(existing_database_url(settings), pool_size=2, max_overflow=2)
+    engine = existing_database(settings, pool_size=2, max_overflow=2)
     try:
         loop = Worker(
             make_session_factory(

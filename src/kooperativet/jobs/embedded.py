@@ -68,7 +68,12 @@ class EmbeddedWorker:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        engine = make_engine(self.settings.resolved_database_url, pool_size=2, max_overflow=2)
+        engine = make_engine(
+            self.settings.resolved_database_url,
+            pool_size=2,
+            max_overflow=2,
+            sqlite_synchronous=self.settings.sqlite_synchronous,
+        )
         factory = make_session_factory(engine, audit_key=self.audit_key, public_url=self.settings.public_url)
         sessions = factory if self.write_lock is None else queue_with_writers(factory, self.write_lock)
         worker = Worker(sessions, self.settings, name=worker_name("embedded"))
