@@ -333,6 +333,10 @@ def test_keys_rotate_re_encrypts_under_the_new_key_and_refuses_without_the_old_o
     after = rows(database, "SELECT personal_identity_number FROM members ORDER BY id")
     assert int(changed) >= len(after) == 4
     assert {str(value).split(":")[1] for (value,) in after} == {key_id}
+    # Run again, it has nothing to do and says so, not "0 values re-encrypted".
+    assert output(kooperativet("keys", "rotate", KOOPERATIVET_DATA_KEY=new)) == [
+        f"every value was already encrypted under key {key_id}; nothing to re-encrypt"
+    ]
     # The old key can go: a new process with the new key alone reads the personnummer again.
     out = folder / "after-rotation.csv"
     output(

@@ -366,6 +366,8 @@ def test_pain001_needs_an_approved_run_and_the_cooperatives_account(
     session.flush()
     missing = api.post(f"{EXPORTS}/pain001", json={"run_id": approved_run.run.id}, headers=headers)
     assert (missing.status_code, missing.json()["field"]) == (422, "iban")
+    # Where an admin fills it in: the web interface's page first, the API's call after it.
+    assert "Administration › Kooperativet in the web interface" in missing.json()["detail"]
     unknown = api.post(f"{EXPORTS}/pain001", json={"run_id": 999_999}, headers=headers)
     assert unknown.status_code == 404
 

@@ -57,4 +57,7 @@ def rotate() -> None:
         raise typer.Exit(code=1) from exc
     finally:
         engine.dispose()
-    typer.echo(f"{changed} values re-encrypted under key {keyring.current_id}")
+    if changed == 0:  # "0 values re-encrypted" read as though nothing were encrypted
+        typer.echo(f"every value was already encrypted under key {keyring.current_id}; nothing to re-encrypt")
+    else:
+        typer.echo(f"{changed} values re-encrypted under key {keyring.current_id}")

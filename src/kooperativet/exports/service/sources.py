@@ -29,8 +29,8 @@ def require_filled(cooperative: Cooperative, names: Sequence[str], *, what: str)
     missing = [name for name in names if not (getattr(cooperative, name) or "").strip()]
     if missing:
         raise RuleViolation(
-            f"{what} needs the cooperative's {', '.join(missing)}; an admin fills them in "
-            "(PATCH /api/v1/cooperative)",
+            f"{what} needs the cooperative's {', '.join(missing)}; an admin fills them in under "
+            "Administration › Kooperativet in the web interface (or PATCH /api/v1/cooperative)",
             code="cooperative_incomplete",
             field=missing[0],
         )
