@@ -7,6 +7,7 @@ The demo's own run is approved already, so the test prepares new work through th
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -153,7 +154,10 @@ def test_the_treasurer_runs_payroll_for_paid_work_and_exports_the_agi(
     content = Path(agi.value.path()).read_bytes()
     assert content.startswith(b"<?xml")
     assert b"Skatteverket" in content
-    expect(page.locator("tr.made code.hash")).to_have_text(_head_pattern())
+    # The audit chain's head when the file was made, then the file's own SHA-256: that of the file downloaded.
+    expect(page.locator("tr.made code.hash")).to_have_text(
+        [_head_pattern(), hashlib.sha256(content).hexdigest()]
+    )
     assert_accessible(page)
     screenshot(page, "office-month-end")
 
