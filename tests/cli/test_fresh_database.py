@@ -98,6 +98,7 @@ TESTED_IN = {
     "db check": "test_fresh_database",
     "db downgrade": "test_fresh_database",
     "create-user": "test_fresh_database",
+    "set-password": "test_fresh_database",
     "tax-tables import": "test_fresh_database",
     "audit verify": "test_fresh_database, test_month_end, test_demo_command",
     "audit export": "test_fresh_database, test_month_end",
@@ -304,6 +305,43 @@ def test_create_user_refuses_bad_input_in_one_line(kooperativet: Kooperativet, d
     ) == [(0,)]
 
 
+def test_set_password_gives_a_login_a_new_password_ends_its_sign_ins_and_is_audited(
+    kooperativet: Kooperativet, database: Engine
+) -> None:
+    """An admin lost her password and no e-mail can send a link: the sysadmin sets one on the server."""
+    from kooperativet.auth.passwords import verify_password
+
+    (user_id, changed_before) = rows(
+        database, "SELECT id, password_changed_at FROM users WHERE email = 'karin@example.se'"
+    )[0]
+    assert changed_before is None
+
+    made = kooperativet("set-password", "--email", " Karin@Example.se ", "--password", "a new long password")
+
+    assert output(made) == ["password set for karin@example.se; every sign-in of that login has ended"]
+    ((password_hash, changed_after),) = rows(
+        database, "SELECT password_hash, password_changed_at FROM users WHERE id = :id", id=user_id
+    )
+    assert verify_password("a new long password", password_hash)
+    assert not verify_password("a long password", password_hash)
+    assert changed_after is not None  # every access token and browser session from before it is refused
+    ((payload,),) = rows(
+        database, "SELECT payload FROM audit_events WHERE kind = 'login_changed' ORDER BY id DESC LIMIT 1"
+    )
+    assert json.loads(payload) == {"user_id": user_id, "by_user_id": None, "password_set": True}
+
+    assert_error(
+        kooperativet("set-password", "--email", "nobody@example.se", "--password", "a new long password"),
+        "no login has the e-mail nobody@example.se",
+    )
+    assert_error(
+        kooperativet("set-password", "--email", "karin@example.se", "--password", "short"),
+        "the password must have at least 10 characters",
+    )
+    (still,) = rows(database, "SELECT password_hash FROM users WHERE id = :id", id=user_id)
+    assert still == (password_hash,)
+
+
 def test_tax_tables_import_stores_the_tables_pinned_by_their_sha256(
     kooperativet: Kooperativet, database: Engine
 ) -> None:
@@ -363,18 +401,20 @@ def test_tax_tables_import_refuses_bad_input_in_one_line(
 def test_audit_commands_on_a_log_of_the_logins_made_so_far(
     kooperativet: Kooperativet, folder: Path, database: Engine
 ) -> None:
-    # The first admin and the users made above are the log's only entries, each with no acting login.
-    made = rows(database, "SELECT payload FROM audit_events WHERE kind = 'login_created' ORDER BY id")
-    assert [json.loads(str(payload))["by_user_id"] for (payload,) in made] == [None, None]
+    # The first admin and the users made above, and the password set, are the log's only entries, each
+    # with no acting login.
+    made = rows(database, "SELECT payload FROM audit_events ORDER BY id")
+    assert [json.loads(str(payload))["by_user_id"] for (payload,) in made] == [None, None, None]
     ((entries, head),) = rows(database, "SELECT entries, hash FROM audit_head")
-    assert (entries, head != GENESIS) == (2, True)
-    assert output(kooperativet("audit", "verify")) == [f"audit log intact: 2 entries, head {head}"]
+    assert (entries, head != GENESIS) == (3, True)
+    assert output(kooperativet("audit", "verify")) == [f"audit log intact: 3 entries, head {head}"]
     assert output(kooperativet("audit", "seal")) == ["the audit log is keyed already"]
     out = folder / "audit.json"
-    assert output(kooperativet("audit", "export", "--out", str(out))) == [f"2 entries written to {out}"]
+    assert output(kooperativet("audit", "export", "--out", str(out))) == [f"3 entries written to {out}"]
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert document["head"] == {"entries": 2, "hash": head}
-    assert [entry["kind"] for entry in document["entries"]] == ["login_created", "login_created"]
+    assert document["head"] == {"entries": 3, "hash": head}
+    kinds = [entry["kind"] for entry in document["entries"]]
+    assert kinds == ["login_created", "login_created", "login_changed"]
 
 
 def test_audit_commands_refuse_bad_input_in_one_line(kooperativet: Kooperativet, folder: Path) -> None:

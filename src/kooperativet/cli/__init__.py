@@ -306,6 +306,57 @@ def create_user(
         engine.dispose()
 
 
+@app.command("set-password")
+def set_password(
+    email: Annotated[str, typer.Option(help="the login's e-mail")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt="New password",
+            hide_input=True,
+            confirmation_prompt=True,
+            help="at least 10 characters; when not given, asked for twice and hidden (kept out of ps)",
+        ),
+    ],
+) -> None:
+    """Set a login's password on the server: for a lost admin password where no e-mail can be sent. Her
+    sign-ins end, and the change is audited as made at the command line."""
+    from sqlalchemy import select
+
+    from kooperativet.auth.account_links import check_new_password
+    from kooperativet.auth.models import User
+    from kooperativet.auth.service import normalise_email
+    from kooperativet.config import get_settings
+    from kooperativet.db import make_session_factory, transaction
+    from kooperativet.errors import DomainError
+    from kooperativet.workflows.logins import change_login
+
+    settings = get_settings()
+    engine = existing_database(settings)
+    try:
+        with transaction(make_session_factory(engine, audit_key=settings.audit_signing_key)) as session:
+            user = session.scalar(select(User).where(User.email == normalise_email(email)))
+            if user is None:
+                typer.echo(f"error: no login has the e-mail {normalise_email(email)}", err=True)
+                raise typer.Exit(code=1)
+            check_new_password(password)
+            change_login(
+                session,
+                user=user,
+                version=user.version,
+                by_user_id=None,
+                now=datetime.now(UTC),
+                password=password,
+            )
+            disabled = "" if user.is_active else "; the login is disabled: an admin enables it"
+            typer.echo(f"password set for {user.email}; every sign-in of that login has ended{disabled}")
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+
+
 def _user_create(*, email: str, name: str, password: str, roles: list[Role]) -> UserCreate:
     """The same checks as ``POST /users``: a CLI-made login must be one the API would have accepted."""
     from pydantic import ValidationError

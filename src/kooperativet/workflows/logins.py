@@ -56,7 +56,7 @@ def change_login(
     *,
     user: User,
     version: int,
-    by_user_id: int,
+    by_user_id: int | None,
     now: datetime,
     full_name: str | None = None,
     roles: Iterable[Role] | None = None,
@@ -64,7 +64,8 @@ def change_login(
     password: str | None = None,
 ) -> User:
     """Change a login (``auth.service.update_user``) and, when anything changed, a ``login_changed`` entry
-    saying what: roles before and after, active before and after, whether the name or password changed."""
+    saying what: roles before and after, active before and after, whether the name or password changed.
+    ``by_user_id`` is ``None`` for a password set at the command line on the server (``set-password``)."""
     roles_before, active_before, name_before = sorted(user.roles), user.is_active, user.full_name
     users.update_user(
         session,
