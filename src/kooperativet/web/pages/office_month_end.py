@@ -37,6 +37,7 @@ from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import RunStatus
 from kooperativet.web.charts import Series, bar_chart
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
+from kooperativet.web.export_note_words import notes_in
 from kooperativet.web.forms import FormRejected, PageRoute, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.paging import page_count
@@ -154,6 +155,15 @@ def _page(
     )
     batches, total, page = _batches_page(session, page)
     batch_reads = [ExportBatchRead.model_validate(b) for b in batches]
+    language = request_language(request)
+    # Each batch's notes in the reader's words (``export_note_words``); the batch just made shows its own in
+    # the confirmation too, read from the database when it is not on the page shown.
+    batch_notes = {b.id: notes_in(b.notes, language) for b in batch_reads}
+    if made is not None and made not in batch_notes:
+        try:
+            batch_notes[made] = notes_in(service.get_batch(session, batch_id=made).notes, language)
+        except NotFound:
+            made = None
     runs, _ = payroll_service.list_runs(session, limit=RUNS_TO_PAY, offset=0)
     year, number = (int(part) for part in month.split("-"))
     months = treasurer_months(session, last=date(year, number, 1))
@@ -177,11 +187,12 @@ def _page(
             "batch_page": page,
             "batch_pages": page_count(total, BATCHES_PER_PAGE),
             "made": made,
+            "batch_notes": batch_notes,
             "payable_runs": [run for run in runs if run.status != RunStatus.draft],
             "months": months,
             "chart": bar_chart(
                 title=gettext(request, CHART_TITLE),
-                categories=[month_name(m.month, request_language(request)) for m in months],
+                categories=[month_name(m.month, language) for m in months],
                 series=series,
             ),
             "series_labels": SERIES,
