@@ -323,6 +323,14 @@ def test_the_pages_keep_the_filters(browser_client, session, auditor) -> None:
     assert "Rad 1–2 av 3" in html or "Rader 1–2 av 3" in html
 
 
+def test_a_page_past_the_last_leads_back_to_the_last_page(browser_client, session, auditor) -> None:
+    for i in range(3):
+        appended(session, "paged", vote_id=i)
+    html = browser_client.get(PAGE, params={"kind": "paged", "limit": 2, "offset": 40}).text
+    assert "Inga händelser." in html
+    assert 'href="/office/audit?kind=paged&amp;offset=2">Föregående sida</a>' in html  # the last page, not 38
+
+
 @pytest.mark.parametrize("params", [{}, CHECK], ids=["list", "list-and-check"])
 def test_the_page_runs_as_many_statements_for_a_hundred_entries_as_for_two(
     browser_client, session, auditor, count_statements, params

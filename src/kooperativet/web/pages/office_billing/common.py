@@ -40,8 +40,10 @@ def see_other(url: str) -> RedirectResponse:
 
 
 def paging(window: PageWindow, total: int) -> dict[str, Any]:
-    """Where the previous and next pages start, or None at either end."""
-    previous = max(window.offset - window.limit, 0) if window.offset > 0 else None
+    """Where the previous and next pages start, or None at either end. From past the last page (an old link,
+    an offset typed in) the previous page is the last page, not another page of nothing."""
+    last_page = max((total - 1) // window.limit * window.limit, 0)
+    previous = min(max(window.offset - window.limit, 0), last_page) if window.offset > 0 else None
     following = window.offset + window.limit if window.offset + window.limit < total else None
     last = min(window.offset + window.limit, total)
     return {"total": total, "offset": window.offset, "last": last, "previous": previous, "next": following}
