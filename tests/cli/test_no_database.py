@@ -21,6 +21,7 @@ ARGUMENTS = {
     "db check": [],
     "db downgrade": ["-1"],
     "create-user": ["--email", "k@example.se", "--name", "K", "--role", "member", "--password", "0123456789"],
+    "set-password": ["--email", "k@example.se", "--password", "0123456789"],
     "tax-tables import": [str(TAX_TABLES), "--year", "2026"],
     "payroll render": ["1"],
     "payroll summary": ["--run", "1", "--out", "summary.csv"],
