@@ -12,7 +12,7 @@ import hashlib
 import os
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -65,6 +65,8 @@ except ImportError:  # Windows: each process queues its own writers only (``Writ
     fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")
+#: An id or a reference, chunked for ``IN (…)`` lists (``in_chunks``).
+SortableT = TypeVar("SortableT", int, str)
 #: A column or an ordering of one (``Invoice.id``, ``Invoice.id.desc()``).
 OrderBy = ColumnElement[Any] | QueryableAttribute[Any]
 
@@ -691,6 +693,18 @@ def insert_built(session: Session, parent: Base, children: Sequence[Base] = ()) 
     for built in (*children, parent):
         make_transient_to_detached(built)
     session.add(parent)  # the children come with it, through the relationships that hold them
+
+
+#: Values per ``IN (…)`` list: well under SQLite's and PostgreSQL's limits on bound parameters.
+VALUES_PER_QUERY: Final = 5_000
+
+
+def in_chunks(values: Iterable[SortableT]) -> Iterator[list[SortableT]]:
+    """``values`` without repeats, sorted, in lists of at most ``VALUES_PER_QUERY``, one ``IN (…)`` each: a
+    month of 20 000 payslips, or a bank file of 10 000 credits, is a few statements, not one a row."""
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), VALUES_PER_QUERY):
+        yield ordered[start : start + VALUES_PER_QUERY]
 
 
 def expire_loaded(session: Session, entity: type[Base], ids: set[int]) -> None:

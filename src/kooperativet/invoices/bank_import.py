@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_events
 from kooperativet.auth.models import User
-from kooperativet.db import clock_of, expire_loaded, insert_new, table_of, take_turns
+from kooperativet.db import clock_of, expire_loaded, in_chunks, insert_new, table_of, take_turns
 from kooperativet.errors import RuleViolation
 from kooperativet.invoices.camt054 import BankCredit, InvalidCamt054, parse_camt054
 from kooperativet.invoices.models import (
@@ -46,8 +46,6 @@ from kooperativet.parties.models import Member
 #: The work bank-file imports take turns on (``db.take_turns``): whether a credit is already imported is read
 #: from rows the other import may be writing, so two imports of the same file at once would both record it.
 IMPORTING_BANK_FILES: Final = "importing camt.054 bank files"
-#: Values per ``IN (…)`` list, well under SQLite's and PostgreSQL's limits on bound parameters.
-VALUES_PER_QUERY: Final = 5_000
 #: The suffix of the part of a credit with several references that was left after paying their invoices.
 REST: Final = "#rest"
 
@@ -300,8 +298,7 @@ class _Books:
 def _payment_ids(session: Session, keys: list[str]) -> dict[str, int]:
     """The ids of the payments just written, by their bank entry references (unique)."""
     ids: dict[str, int] = {}
-    for start in range(0, len(keys), VALUES_PER_QUERY):
-        chunk = keys[start : start + VALUES_PER_QUERY]
+    for chunk in in_chunks(keys):
         query = select(Payment.bank_entry_reference, Payment.id).where(
             Payment.bank_entry_reference.in_(chunk)
         )
@@ -314,8 +311,7 @@ def _stored_entries(session: Session, built: list[UnmatchedBankEntry]) -> list[U
     unique), with their ids."""
     keys = [entry.bank_entry_reference for entry in built]
     stored: dict[str, UnmatchedBankEntry] = {}
-    for start in range(0, len(keys), VALUES_PER_QUERY):
-        chunk = keys[start : start + VALUES_PER_QUERY]
+    for chunk in in_chunks(keys):
         query = select(UnmatchedBankEntry).where(UnmatchedBankEntry.bank_entry_reference.in_(chunk))
         stored.update((entry.bank_entry_reference, entry) for entry in session.scalars(query))
     return [stored[key] for key in keys]
@@ -332,11 +328,9 @@ def _stored_references(session: Session, credits: Sequence[BankCredit]) -> set[s
         for key in (base, f"{base}{REST}", *parts):
             keys[key] = base
     stored: set[str] = set()
-    every = list(keys)
     for model in (Payment, UnmatchedBankEntry):
         column = model.bank_entry_reference
-        for start in range(0, len(every), VALUES_PER_QUERY):
-            chunk = every[start : start + VALUES_PER_QUERY]
+        for chunk in in_chunks(keys):
             found = session.scalars(select(column).where(column.in_(chunk)))
             stored.update(keys[key] for key in found if key is not None)
     return stored
@@ -346,16 +340,14 @@ def _invoices_named(session: Session, credits: Sequence[BankCredit], *, actor: U
     """The invoices the credits' valid OCR references name, by reference, locked until the transaction ends
     (``SELECT … FOR UPDATE`` on PostgreSQL, as ``db.fetch_locked`` locks one), with whether each is the
     importer's own work: the member whose work it is has her login."""
-    references = sorted(
-        {
-            reference
-            for credit in credits
-            for reference in credit.references
-            if is_valid_ocr(reference, with_length_digit=True)
-        }
+    references = (
+        reference
+        for credit in credits
+        for reference in credit.references
+        if is_valid_ocr(reference, with_length_digit=True)
     )
     invoices: dict[str, _Invoice] = {}
-    for start in range(0, len(references), VALUES_PER_QUERY):
+    for chunk in in_chunks(references):
         query = (
             select(
                 Invoice.ocr,
@@ -371,7 +363,7 @@ def _invoices_named(session: Session, credits: Sequence[BankCredit], *, actor: U
             )
             .join(Member, Member.id == Invoice.member_id)
             .where(
-                Invoice.ocr.in_(references[start : start + VALUES_PER_QUERY]),
+                Invoice.ocr.in_(chunk),
                 Invoice.kind == InvoiceKind.invoice,
             )
             .with_for_update(of=Invoice)

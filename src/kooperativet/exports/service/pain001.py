@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.core.batch import cyclic_collector_paused
 from kooperativet.core.identifiers import mask_account, mask_iban
+from kooperativet.db import in_chunks
 from kooperativet.encryption import decrypted, stored
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.exports.formats import pain001
@@ -26,7 +27,6 @@ from kooperativet.exports.service.sources import (
     SWEDEN,
     as_issued,
     full_name,
-    in_chunks,
     plain_rows,
     require_filled,
 )

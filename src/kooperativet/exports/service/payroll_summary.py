@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
 from kooperativet.core.identifiers import parse_personal_identity
+from kooperativet.db import in_chunks
 from kooperativet.encryption import decrypted, stored
 from kooperativet.errors import NotFound, RuleViolation
 from kooperativet.exports.formats import ExportFile
@@ -28,7 +29,7 @@ from kooperativet.exports.formats.payroll_summary import (
     render_xlsx,
 )
 from kooperativet.exports.service.period import parse_period
-from kooperativet.exports.service.sources import in_chunks, plain_rows
+from kooperativet.exports.service.sources import plain_rows
 from kooperativet.payroll.models import PayrollRun, Payslip, PayslipLine
 
 

@@ -3,19 +3,20 @@ run, and whom each payslip was issued to. ``PROGRAM_NAME`` and ``SWEDEN`` are th
 zone the files are written with.
 
 A month has thousands of payslips, so the exports read plain rows of the columns they need, in a number of
-statements that does not grow with the month (ids go ``IDS_PER_QUERY`` to a statement), and decrypt only
+statements that does not grow with the month (ids go ``db.VALUES_PER_QUERY`` to a statement), and decrypt only
 the fields a file writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final, TypeVarTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import Session
 
+from kooperativet.db import in_chunks
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports.service.period import Month
 from kooperativet.parties.models import Cooperative
@@ -84,17 +85,6 @@ def left_out_runs(session: Session, month: Month) -> list[str]:
         f"payroll run {run.id} ({run.pay_date}) is not approved and was left out"
         for run in draft_runs(session, month)
     ]
-
-
-#: Ids per ``IN (…)`` list: well under SQLite's and PostgreSQL's limits on bound parameters.
-IDS_PER_QUERY: Final = 5_000
-
-
-def in_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    """``ids`` sorted, in lists of at most ``IDS_PER_QUERY``: a month of 20 000 payslips is four queries."""
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), IDS_PER_QUERY):
-        yield ordered[start : start + IDS_PER_QUERY]
 
 
 def as_issued(session: Session, issued: Iterable[tuple[int, str | None]], *, field: str) -> dict[int, str]:

@@ -13,7 +13,7 @@ from kooperativet.assignments import rules
 from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.assignments.service import close, mark_paid
-from kooperativet.db import clock_of, expire_loaded, table_of
+from kooperativet.db import clock_of, expire_loaded, in_chunks, table_of
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
 from kooperativet.invoices.service.remaining import remaining_quantities, remaining_quantities_of
 
@@ -55,15 +55,10 @@ def payment_status(*, payable: Decimal, credited: Decimal, paid: Decimal) -> Inv
 def settle_assignments(session: Session, assignment_ids: Iterable[int]) -> None:
     """What ``settle`` does for the assignment of an invoice just settled, for the assignments of many
     invoices whose new states are written, in a constant number of statements per
-    ``ASSIGNMENTS_PER_QUERY``: a bank file that pays thousands of invoices moves their assignments as one
+    ``db.VALUES_PER_QUERY``: a bank file that pays thousands of invoices moves their assignments as one
     payment at a time would. Read and written as plain rows; copies the session holds are expired."""
-    ids = sorted(set(assignment_ids))
-    for start in range(0, len(ids), ASSIGNMENTS_PER_QUERY):
-        _settle_assignments(session, ids[start : start + ASSIGNMENTS_PER_QUERY])
-
-
-#: Assignment ids per ``IN (…)`` list, well under SQLite's and PostgreSQL's limits on bound parameters.
-ASSIGNMENTS_PER_QUERY: Final = 5_000
+    for chunk in in_chunks(assignment_ids):
+        _settle_assignments(session, chunk)
 
 
 def _settle_assignments(session: Session, ids: list[int]) -> None:
