@@ -161,7 +161,7 @@ def test_a_business_outside_the_eu_without_peppol_gets_a_pdf_outside_the_scope_o
     assert "Outside the scope of VAT" in text
     assert "Amount due (SEK) 9,000.00" in text.splitlines()
     assert "Amount due incl. VAT" not in text
-    assert "Company registration number: 923609016" in text
+    assert "Organisation number: 923609016" in text
     assert embedded_files(content) == {}
     assert glyph_problems(content) == []
     assert api.get(f"/api/v1/invoices/{body['id']}/ubl", headers=treasurer.headers).status_code == 404

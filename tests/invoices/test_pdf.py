@@ -56,7 +56,7 @@ def test_an_english_invoice_names_the_units_in_english() -> None:
     assert line_rows(pdf(snapshot(lines=LINES), "en")) == [
         "Konsert 10 hours 950.00 25 % 9,500.00",
         "Workshop 2.5 days 1,200.00 12 % 3,000.00",
-        "Program 3 pcs 100.00 6 % 300.00",
+        "Program 3 pieces 100.00 6 % 300.00",
     ]
 
 
@@ -191,7 +191,7 @@ def test_a_private_person_sees_amounts_including_vat_in_english_too_and_gets_no_
     assert [row for row in rows if row.startswith(("Konsert", "Workshop", "Program"))] == [
         "Konsert 10 hours 950.00 25 % 11,875.00",
         "Workshop 2.5 days 1,200.00 12 % 3,360.00",
-        "Program 3 pcs 100.00 6 % 318.00",
+        "Program 3 pieces 100.00 6 % 318.00",
     ]
     assert "Amount due incl. VAT (SEK) 15,553.00" in rows
     assert "Payment terms 30 days net" in rows

@@ -55,7 +55,7 @@ def test_the_payslip_shows_what_section_6_asks(api: TestClient, issued: dict[str
     for expected in (
         "Lönespecifikation", "L2026-00001", "Utbetalningsdag 2026-11-25", "Löneperiod 2026-11",
         "Testkooperativet", "769600-1234",
-        "19900514-****", "Fakturerat belopp för arbete 20 000,00", "Föreningens avgift (6 %) −1 200,00",
+        "19900514-****", "Fakturerat belopp för arbete 20 000,00", "Kooperativets avgift (6 %) −1 200,00",
         "Lön för uppdraget 14 305,28", "varav bruttolön 12 772,57",
         "varav semesterersättning (12 %, betalas ut med varje lön) 1 532,71",
         "Skatteavdrag (fast procentsats 30 %) −4 291,00", "Att utbetala 10 014,28", "****6789",
@@ -210,7 +210,7 @@ def test_a_deduction_of_nothing_carries_no_minus_sign() -> None:
     assert "−0,00" not in text
     assert "Arbetsgivaravgifter (ingen avgift: 0 % på 6 823,34) 0,00" in text
     assert "Skatteavdrag (SINK 22,5 %) 0,00" in text
-    assert "Föreningens avgift (6 %) −480,00" in text
+    assert "Kooperativets avgift (6 %) −480,00" in text
 
 
 @pytest.mark.parametrize(("language", "country"), [("sv", "Spanien"), ("en", "Spain")])

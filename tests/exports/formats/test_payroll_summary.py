@@ -65,8 +65,9 @@ def test_a_csv_row_uses_plain_decimals_iso_dates_and_percent_as_written() -> Non
 
 SWEDISH_HEADERS = [
     "Lönespecifikation (id)", "Lönekörning (id)", "Utbetalningsdag", "Medlem (id)", "Namn", "Personnummer",
-    "Födelsedatum", "Uppdrag (id)", "Fakturanummer", "Fakturerat belopp", "Avgift (%)", "Föreningens avgift",
-    "Lönepott", "Bruttolön", "Semesterersättning", "Avgiftskategori", "Avgiftsunderlag tidigare i månaden",
+    "Födelsedatum", "Uppdrag (id)", "Fakturanummer", "Fakturerat belopp", "Avgift (%)",
+    "Kooperativets avgift", "Lönepott", "Bruttolön", "Semesterersättning", "Avgiftskategori",
+    "Avgiftsunderlag tidigare i månaden",
     "Arbetsgivaravgifter", "Avrundning", "Skattepliktig lön", "Skatteavdrag enligt", "Skatt (%)",
     "Skatteavdrag", "Utläggsersättning", "Att utbetala",
 ]  # fmt: skip

@@ -61,7 +61,7 @@ SWEDISH_HEADERS: Final = {
     "invoice_number": "Fakturanummer",
     "invoiced_amount": "Fakturerat belopp",
     "fee_rate": "Avgift (%)",
-    "fee": "Föreningens avgift",
+    "fee": "Kooperativets avgift",
     "pool": "Lönepott",
     "gross_salary": "Bruttolön",
     "holiday_pay": "Semesterersättning",
