@@ -5,6 +5,8 @@ no exporter writes is shown as stored."""
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -22,7 +24,7 @@ from kooperativet.exports.service import pain001 as pain001_service
 from kooperativet.exports.service import sie as sie_service
 from kooperativet.exports.service import sources
 from kooperativet.parties.models import SalaryAccount
-from kooperativet.web.export_note_words import note_in, notes_in
+from kooperativet.web.export_note_words import note_in, note_shown, notes_in, notes_shown
 from tests.exports.formats.test_pain001 import CREATED_AT, DEBTOR, payment
 
 NBSP = "\N{NO-BREAK SPACE}"
@@ -283,3 +285,53 @@ def test_a_note_no_exporter_writes_is_shown_as_stored(note: str) -> None:
 def test_a_batch_without_notes_has_none() -> None:
     assert notes_in(None, "sv") == []
     assert notes_in([], "en") == []
+
+
+def _read(shown: str) -> str:
+    """The text a reader sees of a note's markup."""
+    return html.unescape(re.sub(r"<[^>]+>", "", shown))
+
+
+def _outside_time(shown: str) -> str:
+    return re.sub(r"<time [^>]*>.*?</time>", "", shown)
+
+
+def test_the_page_shows_the_same_words_with_each_date_kept_on_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for stored, _swedish, _english in _sentences(monkeypatch):
+        for language in ("sv", "en"):
+            shown = note_shown(stored, language)
+            assert _read(shown) == note_in(stored, language), stored
+            # The stored ISO date is the <time>'s datetime and the one the page writes it as, in a nowrap
+            # element, so that a phone never breaks 2026-11- from 20 (or 20 Nov from 2026).
+            for day in re.findall(r"\d{4}-\d{2}-\d{2}", stored):
+                assert f'<time class="nowrap" datetime="{day}">' in shown, (stored, language)
+            assert not re.search(r"\d{4}-\d{2}-\d{2}|\d+ [A-Z][a-z]{2} \d{4}", _outside_time(shown)), shown
+    places = _sie_charset_notes()
+    assert '<time class="nowrap" datetime="2026-11-25">2026-11-25</time>' in note_shown(places[-1], "sv")
+    assert '<time class="nowrap" datetime="2026-11-25">25 Nov 2026</time>' in note_shown(places[-1], "en")
+
+
+def test_the_page_escapes_what_a_note_quotes() -> None:
+    stored = (
+        "bank account of <b>Ann</b> & Co (member 3) changed on 2026-11-20, since the previous payment file, "
+        "and was confirmed: this file pays IBAN SE35****0003"
+    )
+    shown = note_shown(stored, "sv")
+    assert "&lt;b&gt;Ann&lt;/b&gt; &amp; Co" in shown
+    assert "<b>" not in shown
+    assert _read(shown) == note_in(stored, "sv")
+
+
+def test_a_note_no_exporter_writes_keeps_its_iso_dates_on_one_line() -> None:
+    stored = "a later exporter left out <run> of 2026-11-26 & 2026-12-25"
+    shown = note_shown(stored, "en")
+    assert shown == (
+        "a later exporter left out &lt;run&gt; of "
+        '<time class="nowrap" datetime="2026-11-26">2026-11-26</time> &amp; '
+        '<time class="nowrap" datetime="2026-12-25">2026-12-25</time>'
+    )
+    assert _read(shown) == stored
+    assert notes_shown(None, "sv") == []
+    assert notes_shown([stored], "sv") == [note_shown(stored, "sv")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, date, datetime
+from html import unescape
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -76,9 +77,10 @@ def test_a_batch_s_notes_are_shown_under_it_in_swedish(
 
     row = _notes_row(html, with_notes.id)
     assert f"Anmärkningar till exportomgång {with_notes.id}" in row
-    assert re.findall(r"<li>(.*?)</li>", row, re.DOTALL) == [
-        s.replace("'", "&#39;").replace('"', "&#34;") for s in SWEDISH
-    ]
+    assert [unescape(_text(li)).strip() for li in re.findall(r"<li>(.*?)</li>", row, re.DOTALL)] == SWEDISH
+    # A date never breaks at its hyphen on a phone: each is a <time> that does not wrap.
+    assert 'utbetalning <time class="nowrap" datetime="2026-11-25">2026-11-25</time> (nr 12)' in row
+    assert 'ändrades <time class="nowrap" datetime="2026-11-20">2026-11-20</time> och' in row
     assert "was left out" not in html
     assert "NOT confirmed" not in html
     assert f'id="batch-{without.id}-notes"' not in html
@@ -109,4 +111,7 @@ def test_an_english_reader_reads_the_notes_in_english(
 
     row = _notes_row(browser_client.get(PAGE).text, batch.id)
 
-    assert "Payroll run 12 (paid out 25 Nov 2026) is not approved and was left out." in row
+    assert (
+        'Payroll run 12 (paid out <time class="nowrap" datetime="2026-11-25">25 Nov 2026</time>) is not '
+        "approved and was left out." in row
+    )

@@ -8,6 +8,10 @@ the texts a file writer had to spell in its character set (``formats.charset.Tex
 same notes in the reader's language: every sentence is listed here once with its English and Swedish
 wording, its amounts and dates written as the language writes them. A note that is not listed is shown as
 stored, never dropped.
+
+``notes_shown`` gives the page's markup: the same words, each date in a ``<time class="nowrap">``
+(``templating.on_one_line``) so that a narrow screen never breaks ``2026-11-26`` at a hyphen or ``26 Nov``
+from ``2026``, and the rest escaped. The stored notes (and the API and the files) keep their text.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from markupsafe import Markup, escape
+
 from kooperativet.documents.render import money
-from kooperativet.web.templating import short_date
+from kooperativet.web.templating import on_one_line, short_date
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ _DAY: Final = r"(?P<day>\d{4}-\d{2}-\d{2})"
 _AMOUNT: Final = r"(?P<amount>-?\d+(?:\.\d+)?)"
 #: A text as ``repr`` writes it, in single or double quotes.
 _QUOTED: Final = r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*\""""
+#: An ISO date anywhere in a note no wording lists, kept on one line where the page shows it.
+_ANY_DAY: Final = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 _NOTES: Final = (
     _w(
@@ -181,7 +189,7 @@ _PAYSLIP_ACCOUNT: Final = {"en": "the account on the payslip", "sv": "kontot på
 def note_in(note: str, language: str) -> str:
     """The stored ``note`` in ``language`` (``sv`` or ``en``; another is Swedish); as stored when it is not a
     sentence an exporter writes."""
-    return _worded(_NOTES, note, language, _note_value) or note
+    return _worded(_NOTES, note, language, _note_value, shown=False) or note
 
 
 def notes_in(notes: list[str] | None, language: str) -> list[str]:
@@ -189,26 +197,54 @@ def notes_in(notes: list[str] | None, language: str) -> list[str]:
     return [note_in(note, language) for note in notes or []]
 
 
+def note_shown(note: str, language: str) -> Markup:
+    """:func:`note_in` as the page shows it: escaped, with each date kept on one line; in a note as stored,
+    each ISO date."""
+    worded = _worded(_NOTES, note, language, _note_value, shown=True)
+    if worded is not None:
+        return escape(worded)  # already markup: the wording's values were escaped into it
+    parts = _ANY_DAY.split(note)  # the text between the dates, and each date (odd places)
+    return Markup("").join(on_one_line(part, part) if i % 2 else escape(part) for i, part in enumerate(parts))
+
+
+def notes_shown(notes: list[str] | None, language: str) -> list[Markup]:
+    """Each of a batch's ``notes`` as the page shows it (:func:`note_shown`), in their order."""
+    return [note_shown(note, language) for note in notes or []]
+
+
 def _worded(
     wordings: tuple[_Wording, ...],
     text: str,
     language: str,
-    value: Callable[[str, str, str], str | None],
+    value: Callable[[str, str, str, bool], str | None],
+    *,
+    shown: bool,
 ) -> str | None:
+    """``text`` in the wording that matches it, in ``language``; ``None`` when none does. ``shown``: as
+    markup (a :class:`Markup`, the values escaped) for the page."""
     for wording in wordings:
         found = wording.stored.match(text)
         if found is None:
             continue
-        values = {name: value(name, found, language) for name, found in found.groupdict().items()}
+        values = {name: value(name, found, language, shown) for name, found in found.groupdict().items()}
         if any(written is None for written in values.values()):
             continue
-        return (wording.en if language == "en" else wording.sv).format(**values)
+        words = wording.en if language == "en" else wording.sv
+        if not shown:
+            return words.format(**values)
+        return Markup(words).format(**values)  # noqa: S704 - this module's own words; format escapes each value
     return None
 
 
-def _note_value(name: str, value: str, language: str) -> str | None:
+def _day(value: str, language: str, shown: bool) -> str:
+    day = date.fromisoformat(value)
+    written = short_date(day, language)
+    return on_one_line(written, day.isoformat()) if shown else written
+
+
+def _note_value(name: str, value: str, language: str, shown: bool) -> str | None:
     if name == "day":
-        return short_date(date.fromisoformat(value), language)
+        return _day(value, language, shown)
     if name == "amount":
         try:
             return money(Decimal(value), language)
@@ -217,24 +253,28 @@ def _note_value(name: str, value: str, language: str) -> str | None:
     if name == "paid_to" and value == _PAYSLIP_ACCOUNT["en"]:
         return _PAYSLIP_ACCOUNT["en" if language == "en" else "sv"]
     if name == "where":
-        return _worded(_PLACES, value, language, _place_value)
+        return _worded(_PLACES, value, language, _place_value, shown=shown)
     if name in ("text", "written"):
         return _quoted(value, language)
     if name == "reasons":
-        reasons = [_worded(_REASONS, reason, language, _reason_value) for reason in value.split("; ")]
-        return None if None in reasons else "; ".join(r for r in reasons if r is not None)
+        reasons = [
+            _worded(_REASONS, reason, language, _reason_value, shown=shown) for reason in value.split("; ")
+        ]
+        if any(reason is None for reason in reasons):
+            return None
+        return (Markup("; ") if shown else "; ").join(r for r in reasons if r is not None)
     return value
 
 
-def _place_value(name: str, value: str, language: str) -> str | None:
+def _place_value(name: str, value: str, language: str, shown: bool) -> str | None:
     if name == "day":
-        return short_date(date.fromisoformat(value), language)
+        return _day(value, language, shown)
     if name == "field":
         return _words(value, _PAYEE_FIELDS_EN if language == "en" else _PAYEE_FIELDS_SV, language)
     return value
 
 
-def _reason_value(name: str, value: str, language: str) -> str | None:
+def _reason_value(name: str, value: str, language: str, shown: bool) -> str | None:
     if name == "charset":
         return _words(value, {} if language == "en" else _CHARSETS_SV, language)
     return value

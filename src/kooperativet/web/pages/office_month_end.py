@@ -37,7 +37,7 @@ from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import RunStatus
 from kooperativet.web.charts import Series, bar_chart
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
-from kooperativet.web.export_note_words import notes_in
+from kooperativet.web.export_note_words import notes_shown
 from kooperativet.web.forms import FormRejected, PageRoute, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.paging import page_count
@@ -156,12 +156,13 @@ def _page(
     batches, total, page = _batches_page(session, page)
     batch_reads = [ExportBatchRead.model_validate(b) for b in batches]
     language = request_language(request)
-    # Each batch's notes in the reader's words (``export_note_words``); the batch just made shows its own in
-    # the confirmation too, read from the database when it is not on the page shown.
-    batch_notes = {b.id: notes_in(b.notes, language) for b in batch_reads}
+    # Each batch's notes in the reader's words (``export_note_words``), each date kept on one line; the
+    # batch just made shows its own in the confirmation too, read from the database when it is not on the
+    # page shown.
+    batch_notes = {b.id: notes_shown(b.notes, language) for b in batch_reads}
     if made is not None and made not in batch_notes:
         try:
-            batch_notes[made] = notes_in(service.get_batch(session, batch_id=made).notes, language)
+            batch_notes[made] = notes_shown(service.get_batch(session, batch_id=made).notes, language)
         except NotFound:
             made = None
     runs, _ = payroll_service.list_runs(session, limit=RUNS_TO_PAY, offset=0)
