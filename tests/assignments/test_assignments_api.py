@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event, func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.api.idempotency import IdempotentRequest
@@ -21,6 +21,7 @@ from kooperativet.core.vat import VatCategory
 from kooperativet.errors import Conflict
 from kooperativet.parties.models import Client
 from tests.assignments.factories import JPEG, PDF, PNG, approve, assignment_body, register, submit
+from tests.statement_count import counted
 
 
 @pytest.fixture
@@ -471,19 +472,11 @@ def test_registering_a_commission_with_a_key_takes_ten_statements_the_writer_fiv
     member = make_member()
     headers = {**member.headers, "Idempotency-Key": "assignment-0002"}
     body = assignment_body(client_record.id)
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):  # the test's own transaction
-            statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
+    with counted(connection, savepoints=False) as sent:  # not the test's own transaction's savepoints
         first = api.post("/api/v1/assignments", json=body, headers=headers)
-        made = len(statements)
+        made = sent.count
         replay = api.post("/api/v1/assignments", json=body, headers=headers)
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
+    statements = sent.sql
     assert first.status_code == replay.status_code == 201
     assert first.json() == replay.json()
     assert made == 10, statements[:made]

@@ -3,19 +3,18 @@ and the chain's verification, intact and broken, for the office and the auditor 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
 from kooperativet.audit.service import append_event, chain_head
 from kooperativet.auth.models import Role
 from tests.audit.test_audit_log import disable_guards
+from tests.statement_count import counted
 
 EVENTS = "/api/v1/audit/events"
 VERIFICATION = "/api/v1/audit/verification"
@@ -99,20 +98,6 @@ def test_a_bad_filter_is_a_422_problem_naming_it(
     assert field in [error["field"] for error in answer.json()["errors"]]
 
 
-@contextmanager
-def counted(connection: Connection) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
-
-
 def test_a_page_takes_as_many_statements_for_a_hundred_entries_as_for_two(
     api: TestClient, session: Session, connection: Connection, auditor: dict[str, str]
 ) -> None:
@@ -120,7 +105,7 @@ def test_a_page_takes_as_many_statements_for_a_hundred_entries_as_for_two(
         with counted(connection) as seen:
             answer = api.get(EVENTS, params={"kind": "counted", "limit": 100}, headers=auditor)
         assert answer.status_code == 200
-        return len(seen)
+        return seen.count
 
     for i in range(2):
         appended(session, "counted", NOW, n=i, nested={"old": "a", "new": "b"})

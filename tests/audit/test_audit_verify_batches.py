@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from kooperativet.audit import service as audit_service
@@ -32,6 +32,7 @@ from kooperativet.audit.service import (
 )
 from kooperativet.core.hashchain import GENESIS_HASH, verify_chain
 from tests.audit.test_audit_log import disable_guards, plain_log
+from tests.statement_count import counted
 
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 
@@ -182,18 +183,12 @@ def test_a_sealed_plain_prefix_verifies_as_before(session: Session, batch: int |
 @contextmanager
 def reads_of_the_chain(session: Session) -> Iterator[list[str]]:
     """The statements that read the entries' hashed columns in log order, as sent to the database."""
-    statements: list[str] = []
 
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if "audit_events.recorded_at" in statement and "ORDER BY audit_events.id" in statement:
-            statements.append(statement)
+    def reads_in_log_order(statement: str) -> bool:
+        return "audit_events.recorded_at" in statement and "ORDER BY audit_events.id" in statement
 
-    connection = session.connection()
-    event.listen(connection, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", note)
+    with counted(session.connection(), only=reads_in_log_order) as statements:
+        yield statements.sql
 
 
 @pytest.mark.parametrize("batch", [2, 3, 4])

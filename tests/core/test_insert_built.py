@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,7 @@ from kooperativet.assignments.models import Assignment, AssignmentLine, Assignme
 from kooperativet.core.vat import VatCategory
 from kooperativet.db import insert_built, table_of
 from kooperativet.parties.models import Client, Member
+from tests.statement_count import counted
 
 
 def _commission(member: Member, client: Client, *, title: str = "Skrivarverkstad") -> Assignment:
@@ -61,18 +62,16 @@ def test_the_rows_are_what_a_flush_stores_by_its_statements_and_the_objects_are_
     session: Session, connection: Connection, make_member, client_record: Client
 ) -> None:
     member = make_member().member
-    statements: list[str] = []
 
-    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        statements.append(statement.split("(")[0].strip())
+    def head(statement: str) -> str:
+        """What a statement does and to which table (``INSERT INTO assignments``): its text up to a ``(``."""
+        return statement.split("(")[0].strip()
 
-    event.listen(connection, "before_cursor_execute", record)
-    try:
+    with counted(connection) as sent:
         flushed = _commission(member, client_record, title="Flushed")
         session.add(flushed)
         session.flush()
-        by_flush = list(statements)
-        statements.clear()
+        by_flush = [head(statement) for statement in sent.sql]
         built = _commission(member, client_record, title="Built")
         insert_built(session, built, [*built.lines, *built.expenses])
         # Everything a commission's answer reads is in memory: no statement reads it back.
@@ -81,8 +80,7 @@ def test_the_rows_are_what_a_flush_stores_by_its_statements_and_the_objects_are_
         lines = [(line.id, line.assignment_id) for line in built.lines]
         expenses = [(expense.id, expense.reinvoice, expense.receipt) for expense in built.expenses]
         session.flush()  # nothing is pending
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
+    statements = [head(statement) for statement in sent.sql[len(by_flush) :]]
 
     # The flush's INSERTs and no more: one per table, or per line where the database returns no ids in
     # order for several rows (SQLite), as the flush does.

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event, select, text
+from sqlalchemy import Connection, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,7 @@ from kooperativet.db import insert_rows, table_of
 from kooperativet.parties.models import Member
 from kooperativet.payroll.models import DraftPayslip, PayOn, PayrollRun, PayslipSnapshot, RunStatus
 from kooperativet.payroll.service.issue import VALUE_COLUMNS
+from tests.statement_count import counted
 
 
 def _run(session: Session) -> PayrollRun:
@@ -55,14 +56,9 @@ def test_rows_are_stored_as_an_insert_stores_them_in_one_statement(
         _row(run, first, net_pay=Decimal("12345.67"), tax=Decimal("4321.00")),
         _row(run, second, bank_problem="no bank account", bank_clearing_number=None, employee_name="Bo Ek"),
     ]
-    statements: list[str] = []
-    record = lambda _c, _cur, statement, *_rest: statements.append(statement)  # noqa: E731
-    event.listen(connection, "before_cursor_execute", record)
-    try:
+    with counted(connection) as statements:
         insert_rows(session, table_of(DraftPayslip), rows)
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
-    assert len(statements) == 1
+    assert statements.count == 1
     snapshot = {"lines": [{"net_pay": "1234.56"}], "name": "Åsa Öberg"}
     insert_rows(
         session, table_of(PayslipSnapshot), [{"run_id": run.id, "member_id": first.id, "snapshot": snapshot}]
@@ -98,11 +94,6 @@ def test_a_violated_constraint_is_the_integrity_error_an_insert_raises(session: 
 
 
 def test_no_rows_send_nothing(session: Session, connection: Connection) -> None:
-    statements: list[str] = []
-    record = lambda _c, _cur, statement, *_rest: statements.append(statement)  # noqa: E731
-    event.listen(connection, "before_cursor_execute", record)
-    try:
+    with counted(connection) as statements:
         insert_rows(session, table_of(DraftPayslip), [])
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
-    assert statements == []
+    assert statements.sql == []

@@ -5,7 +5,8 @@ when its transaction ends, and both commit like any other."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
 from sqlalchemy import Engine, event, select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from kooperativet.db import after_commit, make_engine, make_session_factory, read_first, transaction
 from kooperativet.parties.models import Client
 from tests.conftest import TEST_AUDIT_KEY
+from tests.statement_count import counted
 
 
 @pytest.fixture
@@ -23,18 +25,30 @@ def engine(committed_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _recorded(engine: Engine) -> tuple[list[str], list[str]]:
-    """What ``engine`` does from now on: the statements it sends, and each connection taken from its pool."""
-    statements: list[str] = []
-    checkouts: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_rest: statements.append(sql))
-    event.listen(engine.pool, "checkout", lambda *_args: checkouts.append("checkout"))
-    return statements, checkouts
+Recorded = tuple[list[str], list[str]]
 
 
-def test_a_reader_takes_its_connection_at_its_first_statement_and_begins_as_a_read(engine: Engine) -> None:
+@pytest.fixture
+def recorded(engine: Engine) -> Iterator[Callable[[], Recorded]]:
+    """``recorded()``: what ``engine`` does from then on to the end of the test: the statements it sends, and
+    each connection taken from its pool (a test adds its own steps among the statements, to see where they
+    fall)."""
+    with ExitStack() as recording:
+
+        def start() -> Recorded:
+            checkouts: list[str] = []
+            event.listen(engine.pool, "checkout", lambda *_args: checkouts.append("checkout"))
+            sent = recording.enter_context(counted(engine))
+            return sent.sql, checkouts
+
+        yield start
+
+
+def test_a_reader_takes_its_connection_at_its_first_statement_and_begins_as_a_read(
+    engine: Engine, recorded: Callable[[], Recorded]
+) -> None:
     factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
-    statements, checkouts = _recorded(engine)
+    statements, checkouts = recorded()
 
     with transaction(factory, read_only=True) as session:
         opened = (list(statements), list(checkouts))
@@ -46,9 +60,11 @@ def test_a_reader_takes_its_connection_at_its_first_statement_and_begins_as_a_re
         assert statements[0] == "BEGIN DEFERRED"
 
 
-def test_a_writer_begins_by_taking_the_write_lock_and_what_it_wrote_is_committed(engine: Engine) -> None:
+def test_a_writer_begins_by_taking_the_write_lock_and_what_it_wrote_is_committed(
+    engine: Engine, recorded: Callable[[], Recorded]
+) -> None:
     factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
-    statements, _ = _recorded(engine)
+    statements, _ = recorded()
 
     with transaction(factory) as session:
         session.add(Client(name="Stadsteatern AB"))
@@ -80,10 +96,10 @@ class _RecordedLock:
 
 
 def test_a_writer_takes_the_lock_at_its_first_statement_and_not_across_the_work_after_its_commit(
-    engine: Engine,
+    engine: Engine, recorded: Callable[[], Recorded]
 ) -> None:
     factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
-    statements, _ = _recorded(engine)
+    statements, _ = recorded()
     lock = _RecordedLock(statements)
 
     def rendered_after_commit(session: Session) -> None:
@@ -146,12 +162,12 @@ def test_a_writer_on_the_event_loop_is_refused_before_it_waits_for_the_lock(engi
 
 
 def test_a_writer_reads_first_as_a_read_of_its_own_and_takes_the_lock_only_for_its_work(
-    engine: Engine,
+    engine: Engine, recorded: Callable[[], Recorded]
 ) -> None:
     factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
     with transaction(factory) as session:
         session.add(Client(name="Stadsteatern AB"))
-    statements, _ = _recorded(engine)
+    statements, _ = recorded()
     lock = _RecordedLock(statements)
 
     with transaction(factory, write_lock=lock) as session:
@@ -168,12 +184,14 @@ def test_a_writer_reads_first_as_a_read_of_its_own_and_takes_the_lock_only_for_i
         assert statements[statements.index("lock taken") + 1] == "BEGIN IMMEDIATE"
 
 
-def test_a_read_first_that_fails_ends_its_read_and_the_work_after_it_takes_the_lock(engine: Engine) -> None:
+def test_a_read_first_that_fails_ends_its_read_and_the_work_after_it_takes_the_lock(
+    engine: Engine, recorded: Callable[[], Recorded]
+) -> None:
     """A commission refused while it was read first is refused again by its writing transaction (so that a
     replay is answered as the first time): that transaction must be a new one, holding the lock, not the
     read left open."""
     factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
-    statements, _ = _recorded(engine)
+    statements, _ = recorded()
     lock = _RecordedLock(statements)
 
     with transaction(factory, write_lock=lock) as session:

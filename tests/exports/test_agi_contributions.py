@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from lxml import etree
 from pypdf import PdfReader
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
@@ -20,6 +19,7 @@ from kooperativet.payroll.calculation import YearToDatePay
 from kooperativet.payroll.documents import render_payslip_pdf
 from kooperativet.payroll.models import Payslip
 from tests.payroll.conftest import create_and_approve, set_tax
+from tests.statement_count import counted
 
 CREATED_AT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -129,24 +129,15 @@ def test_year_to_date_pay_of_a_whole_run_is_one_query(
     create_and_approve(
         session, today=date(2026, 2, 20), pay_date=date(2026, 2, 25), approved_by_id=treasurer.user.id
     )
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with counted(session) as statements:  # on its bind, the test's connection
         year = payroll_service.year_pay_before(
             session,
             member_ids=[alva.member.id, bertil.member.id, cleo.member.id],
             year=2026,
             threshold=Decimal("1000.00"),
         )
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
-    assert len(statements) == 1
+    assert statements.count == 1
     assert year == {
         alva.member.id: YearToDatePay(pay=Decimal("470.00"), deferred_base=Decimal("470.00")),
         # Bertil (born 1956, 10.21 %): 17 058.34 + 1 741.66 = 18 800.00, far over the threshold.

@@ -7,11 +7,10 @@ member's payslips from their snapshots."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
@@ -23,6 +22,7 @@ from kooperativet.parties.schemas import MemberUpdate
 from kooperativet.payroll.models import PayrollRun, Payslip
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE
 from tests.payroll.conftest import create_and_approve, set_tax
+from tests.statement_count import statement_count
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -74,21 +74,6 @@ def _month_of(session: Session, make_user, paid_assignment, size: int, *, first:
     return members
 
 
-def _statements(connection: Connection, action: Callable[[], object]) -> int:
-    count = 0
-
-    def counted(*_: object) -> None:
-        nonlocal count
-        count += 1
-
-    event.listen(connection, "before_cursor_execute", counted)
-    try:
-        action()
-    finally:
-        event.remove(connection, "before_cursor_execute", counted)
-    return count
-
-
 def _counts(
     session: Session, connection: Connection, treasurer, *, renamed: Member | None = None
 ) -> dict[str, int]:
@@ -108,17 +93,19 @@ def _counts(
     session.expire_all()  # read the month afresh, as a request would
     common = {"created_at": NOW, "created_by_id": treasurer_id}
     return {
-        "agi": _statements(
+        "agi": statement_count(
             connection, lambda: exports.export_agi(session, period="2026-11", today=EXPORT_DAY, **common)
         ),
-        "sie": _statements(
+        "sie": statement_count(
             connection,
             lambda: exports.export_sie(
                 session, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30), today=EXPORT_DAY, **common
             ),
         ),
-        "pain001": _statements(connection, lambda: exports.export_pain001(session, run_id=run.id, **common)),
-        "payroll_summary": _statements(
+        "pain001": statement_count(
+            connection, lambda: exports.export_pain001(session, run_id=run.id, **common)
+        ),
+        "payroll_summary": statement_count(
             connection,
             lambda: exports.payroll_summary(
                 session, summary_format=exports.SummaryFormat.xlsx, created_at=NOW, period="2026-11"

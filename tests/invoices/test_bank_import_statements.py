@@ -4,11 +4,10 @@ read, decided and written as a set, as a month's file of a large cooperative nee
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, event, func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
@@ -17,6 +16,7 @@ from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import Role
 from kooperativet.invoices.bank_import import import_camt054
 from kooperativet.invoices.models import Invoice, InvoiceStatus, Payment, UnmatchedBankEntry
+from tests.statement_count import statement_count
 
 NOW = datetime(2026, 3, 16, 8, 0, tzinfo=UTC)
 
@@ -38,21 +38,6 @@ def _camt(entries: list[tuple[str, str, tuple[str, ...]]]) -> bytes:
 <GrpHdr><MsgId>MSG</MsgId><CreDtTm>2026-03-16T06:00:00</CreDtTm></GrpHdr>
 <Ntfctn><Id>N</Id><CreDtTm>2026-03-16T06:00:00</CreDtTm><Acct><Id><Othr><Id>50501055</Id></Othr></Id></Acct>
 {rows}</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>""".encode()
-
-
-def _statements(connection: Connection, action: Callable[[], object]) -> int:
-    count = 0
-
-    def counted(*_: object) -> None:
-        nonlocal count
-        count += 1
-
-    event.listen(connection, "before_cursor_execute", counted)
-    try:
-        action()
-    finally:
-        event.remove(connection, "before_cursor_execute", counted)
-    return count
 
 
 def _credits_for(invoices: list[Invoice], *, tag: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -88,7 +73,7 @@ def test_a_bank_file_takes_as_many_statements_for_twelve_invoices_as_for_three(
 
     def imported(invoices: list[Invoice], tag: str) -> int:
         content = _camt(_credits_for(invoices, tag=tag))
-        return _statements(
+        return statement_count(
             connection, lambda: import_camt054(session, content=content, actor=treasurer.user, now=NOW)
         )
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
@@ -19,6 +19,7 @@ from kooperativet.invoices.mailing.reminders import send_due_reminders
 from kooperativet.jobs.runner import run_due
 from kooperativet.parameters import service as parameters
 from tests.invoices.conftest import pdf_text
+from tests.statement_count import statement_count
 
 WORKSHOP = ("Workshop", "10", "HUR", "1000.00", VatCategory.STANDARD, "25")  # 12 500 to pay
 DUE = date(2026, 4, 1)  # issued 2026-03-02 with 30 days
@@ -161,31 +162,16 @@ def test_finding_and_making_reminders_takes_the_same_statements_for_one_invoice_
     session, issue, connection
 ) -> None:
     issue()
-    one = _statements(connection, lambda: send_due_reminders(session, date(2026, 4, 11)))
+    one = statement_count(connection, lambda: send_due_reminders(session, date(2026, 4, 11)))
     session.commit()
     for _ in range(5):
         issue()
 
-    five = _statements(connection, lambda: send_due_reminders(session, date(2026, 4, 11)))
+    five = statement_count(connection, lambda: send_due_reminders(session, date(2026, 4, 11)))
 
     assert len(session.scalars(select(InvoiceReminder)).all()) == 6
     assert five == one
     assert one <= 13  # the reminders, their snapshots, one rendering job and one e-mail job
-
-
-def _statements(connection, work) -> int:
-    count = 0
-
-    def counter(*_args) -> None:
-        nonlocal count
-        count += 1
-
-    event.listen(connection, "before_cursor_execute", counter)
-    try:
-        work()
-    finally:
-        event.remove(connection, "before_cursor_execute", counter)
-    return count
 
 
 def test_the_reminder_arrives_by_e_mail_with_its_stored_pdf(session, issue, settings, mailbox) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import sessionmaker
 
 from kooperativet.config import Settings
@@ -16,6 +16,7 @@ from kooperativet.jobs.periodic import PeriodicSchedule, register_periodic, slot
 from kooperativet.jobs.worker import Worker
 from tests.conftest import TEST_AUDIT_KEY
 from tests.jobs import handlers
+from tests.statement_count import counted
 
 register_periodic(handlers.PERIODIC, timedelta(days=1))
 
@@ -69,18 +70,11 @@ def test_a_worker_asks_the_database_only_when_a_new_slot_begins(connection: Conn
     now = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     schedule = PeriodicSchedule()
-    statements: list[str] = []
-
-    def record(*args: object) -> None:
-        statements.append(str(args[2]))
 
     with factory() as session:
         assert schedule.enqueue_due(session, now) >= 1
-        event.listen(connection, "before_cursor_execute", record)
-        try:
+        with counted(connection) as statements:
             assert schedule.enqueue_due(session, now + timedelta(hours=1)) == 0
-            assert statements == []  # the same slot: no look at all
+            assert statements.sql == []  # the same slot: no look at all
             schedule.enqueue_due(session, now + timedelta(days=1))
-            assert statements != []
-        finally:
-            event.remove(connection, "before_cursor_execute", record)
+            assert statements.sql != []

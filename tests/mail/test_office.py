@@ -4,15 +4,13 @@ message with its bodies, sending a failed one again, and the web page with its s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
@@ -22,23 +20,10 @@ from kooperativet.mail.models import MailState, OutgoingMail
 from tests.conftest import PASSWORD
 from tests.mail.test_message_format import BLOB  # noqa: F401 - registers the test_blob attachment source
 from tests.mailbox import Mailbox
+from tests.statement_count import counted
 from tests.web.conftest import form_token, sign_in
 
 API = "/api/v1/mail"
-
-
-@contextmanager
-def counting(connection: Connection) -> Iterator[list[int]]:
-    counter = [0]
-
-    def count(*_args: object) -> None:
-        counter[0] += 1
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
 
 
 _minutes = count()
@@ -107,12 +92,12 @@ def test_the_list_runs_the_same_statements_for_one_message_as_for_thirty(
     api: TestClient, session: Session, treasurer, connection: Connection
 ) -> None:
     _messages(session, 1)
-    with counting(connection) as one:
+    with counted(connection) as one:
         assert api.get(API, headers=treasurer.headers).json()["total"] == 1
     _messages(session, 29)
-    with counting(connection) as thirty:
+    with counted(connection) as thirty:
         assert api.get(API, headers=treasurer.headers).json()["total"] == 30
-    assert one[0] == thirty[0]
+    assert one.count == thirty.count
 
 
 def test_one_message_with_its_bodies_and_attachment_names(
@@ -209,12 +194,12 @@ def test_the_web_page_lists_the_mail_and_sends_a_failed_one_again(
     assert "Medlem 0 &lt;m0@example.org&gt;" in page.text
     assert "Connection refused" in page.text
     assert page.text.count("/send-again") == 1  # only the failed message has the button
-    with counting(connection) as one:
+    with counted(connection) as one:
         browser_client.get("/office/mail")
     _messages(session, 20)
-    with counting(connection) as more:
+    with counted(connection) as more:
         browser_client.get("/office/mail")
-    assert one[0] == more[0]
+    assert one.count == more.count
     detail = browser_client.get(f"/office/mail/{failed.id}")
     assert "Hej Medlem 0!" in detail.text
     answer = browser_client.post(

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from email.message import EmailMessage
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role, User, UserRole
 from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
 from tests.governance.conftest import assembly, clock, rulebook, small_tally_keys  # noqa: F401
 from tests.payroll.conftest import paid_assignment, payroll_ready  # noqa: F401
+from tests.statement_count import count_statements  # noqa: F401
 from tests.web.conftest import browser_client  # noqa: F401
 
 
@@ -87,33 +86,3 @@ def pdf_attachments(message: EmailMessage) -> list[tuple[str | None, str, bytes]
         (part.get_filename(), part.get_content_type(), part.get_content())
         for part in message.iter_attachments()
     ]
-
-
-class Statements:
-    """The SQL statements run on the test's connection while counting (their text, for a failing count)."""
-
-    def __init__(self) -> None:
-        self.sql: list[str] = []
-
-    def __call__(self, _conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        self.sql.append(" ".join(statement.split())[:120])
-
-    @property
-    def count(self) -> int:
-        return len(self.sql)
-
-
-@pytest.fixture
-def count_statements(connection) -> Callable[[], Iterator[Statements]]:
-    """``with count_statements() as statements: …``, then read ``statements.count``."""
-
-    @contextmanager
-    def counting() -> Iterator[Statements]:
-        statements = Statements()
-        event.listen(connection, "before_cursor_execute", statements)
-        try:
-            yield statements
-        finally:
-            event.remove(connection, "before_cursor_execute", statements)
-
-    return counting

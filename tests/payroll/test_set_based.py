@@ -8,8 +8,6 @@ tax setting, tax table, month and year so far, by the existing pure function.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -17,7 +15,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, event, inspect, select
+from sqlalchemy import Connection, inspect, select
 from sqlalchemy.orm import Session
 
 from kooperativet.assignments.models import Assignment
@@ -40,24 +38,10 @@ from tests.payroll.population import (
     build_population,
     default_plans,
 )
+from tests.statement_count import counted
 
 NOVEMBER = date(2026, 11, 25)
 EARLIER_IN_NOVEMBER = date(2026, 11, 10)
-
-
-@contextmanager
-def counted(connection: Connection) -> Iterator[list[str]]:
-    """The SQL statements run on the test's connection while the block runs (an executemany is one)."""
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
 
 
 def _statements_for_a_run(
@@ -76,7 +60,7 @@ def _statements_for_a_run(
         service.approve_run(session, run_id=created.run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
     with counted(connection) as paying:
         service.mark_run_paid(session, run_id=created.run.id, paid_on=NOVEMBER, paid_by_id=treasurer.id)
-    return len(creating), len(approving), len(paying)
+    return creating.count, approving.count, paying.count
 
 
 def test_a_run_of_200_payouts_takes_as_many_statements_as_one_of_10(
@@ -118,7 +102,7 @@ def test_approval_moves_every_paid_assignment_to_salaried_in_one_statement(
     )
     with counted(connection) as approving:
         service.approve_run(session, run_id=run.run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
-    assert sum(statement.startswith("UPDATE assignments") for statement in approving) == 1
+    assert sum(statement.startswith("UPDATE assignments") for statement in approving.sql) == 1
     states = session.scalars(
         select(Assignment.status).where(Assignment.member_id.in_([m.id for m in members]))
     ).all()

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import PASSWORD
+from tests.statement_count import count_statements  # noqa: F401 - the page tests count with it
 
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
@@ -38,32 +39,3 @@ def confirmed(client: TestClient, answer, sentence: str) -> str:
     page = client.get(answer.headers["location"]).text
     assert f'<div class="notice" role="status" id="done">{sentence}</div>' in page
     return page
-
-
-class StatementCounter:
-    """Counts the SQL statements the app runs on the test's connection (list pages must not grow per row)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, *_args: object) -> None:
-        self.count += 1
-
-
-@pytest.fixture
-def count_statements(connection):
-    """``with count_statements() as counter: client.get(...)``, then read ``counter.count``."""
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    @contextmanager
-    def counting():
-        counter = StatementCounter()
-        event.listen(connection, "before_cursor_execute", counter)
-        try:
-            yield counter
-        finally:
-            event.remove(connection, "before_cursor_execute", counter)
-
-    return counting

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 import kooperativet
@@ -23,6 +23,7 @@ from kooperativet.exports.entries import ACCOUNT_ROLES
 from kooperativet.invoices.models import InvoiceKind
 from kooperativet.web.audit_words import KINDS
 from tests.audit.test_audit_log import disable_guards
+from tests.statement_count import counted
 from tests.web.conftest import sign_in
 from tests.web.test_office_auditor import ACTING_FORM
 
@@ -354,21 +355,16 @@ def test_a_page_of_the_list_reads_the_log_in_two_statements(
 ) -> None:
     for i in range(3):
         appended(session, "counted", n=i)
-    reads: list[str] = []
 
-    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if "audit_events" in statement or "audit_head" in statement:
-            reads.append(statement)
+    def of_the_log(statement: str) -> bool:
+        return "audit_events" in statement or "audit_head" in statement
 
-    event.listen(connection, "before_cursor_execute", note)
-    try:
+    with counted(connection, only=of_the_log) as reads:
         assert browser_client.get(PAGE, params={"limit": 2}).status_code == 200
-        listed = len(reads)
+        listed = reads.count
         assert browser_client.get(PAGE, params={"limit": 2, **CHECK}).status_code == 200
-    finally:
-        event.remove(connection, "before_cursor_execute", note)
     assert listed == 2  # the total and the rows: the chain is not read on a plain view
-    assert len(reads) - listed > 2  # the check reads it
+    assert reads.count - listed > 2  # the check reads it
 
 
 def test_the_auditor_sees_no_form_that_acts(browser_client, auditor) -> None:
