@@ -1,9 +1,11 @@
 """The treasurer's month-end commands on a fresh database, each in a new process, in the order of a month-end.
 
 The data they need is made first by the demo's own steps (members, approved assignments, paid invoices and
-an approved payroll run), stopping before the payslip PDFs and the exports these commands make. Then:
-``payroll render`` and ``payroll summary``, ``export agi|sie|pain001``, ``audit verify|export`` on the log
-they wrote, and ``keys rotate``. The tests of this module share one database and run in order.
+an approved payroll run), stopping before the payslip PDFs and the exports these commands make, once for the
+module. Then: ``payroll render`` and ``payroll summary``, ``export agi|sie|pain001``, ``audit verify|export``
+on the log a month end writes, and ``keys rotate``. Each test runs on a copy of that database of its own, so
+that none depends on what another test's commands wrote (an export made once, the keys rotated) nor on the
+order they run in.
 """
 
 from __future__ import annotations
@@ -12,56 +14,104 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import sqlite3
 import stat
 import subprocess
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from kooperativet import encryption, migrate
 from kooperativet.config import new_data_key
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DemoContext, Manifest, assignments, invoicing, payroll, people
 from kooperativet.exports.service import SummaryFormat, payroll_summary
-from tests.cli.fresh import Kooperativet, assert_error, fresh_database, output, rows, usage_error
-from tests.conftest import TEST_AUDIT_KEY, TEST_DATA_KEY
+from tests.cli.fresh import (
+    Kooperativet,
+    assert_error,
+    fresh_database,
+    is_postgresql,
+    output,
+    rows,
+    usage_error,
+)
+from tests.conftest import TEST_AUDIT_KEY, TEST_DATA_KEY, TEST_DATABASE_ENV, throwaway_postgres_database
 
 DEMO_TODAY = date(2026, 11, 20)
 PERIOD = "2026-11"  # the month of the run's pay date
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("month-end")
+@dataclass(frozen=True)
+class Seeded:
+    """The database the demo's steps filled, which no test writes to: each test runs on a copy."""
+
+    url: str
+    run_id: int
 
 
 @pytest.fixture(scope="module")
-def database(folder: Path, keyring: encryption.Keyring) -> Iterator[Engine]:
+def seeded(tmp_path_factory: pytest.TempPathFactory, keyring: encryption.Keyring) -> Iterator[Seeded]:
+    """The demo's approved payroll run, without PDFs and exports, committed by the demo's own steps."""
+    folder = tmp_path_factory.mktemp("month-end")
     with fresh_database(folder) as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        try:
+            context = DemoContext(out=folder / "seeded", today=DEMO_TODAY, manifest=Manifest())
+            factory = make_session_factory(engine, audit_key=TEST_AUDIT_KEY)
+            for step in (people.run, assignments.run, invoicing.run, payroll.run):
+                with transaction(factory) as session:
+                    context.session = session
+                    step(context)
+        finally:
+            engine.dispose()  # nothing left open: a PostgreSQL template, a SQLite file without its -wal
+        yield Seeded(url=url, run_id=int(context.ids["payroll_run"]))
+
+
+@contextmanager
+def copy_of(seeded: Seeded, folder: Path) -> Iterator[str]:
+    """The URL of a new database holding what ``seeded`` holds."""
+    if is_postgresql(seeded.url):
+        server_url = os.environ[TEST_DATABASE_ENV]
+        with throwaway_postgres_database(server_url, template=make_url(seeded.url).database) as url:
+            yield url
+        return
+    copy = folder / "kooperativet.sqlite3"
+    source_path = make_url(seeded.url).database or ""
+    with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    yield f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+@pytest.fixture
+def database(seeded: Seeded, folder: Path) -> Iterator[Engine]:
+    """This test's own copy of the seeded database."""
+    with copy_of(seeded, folder) as url:
         engine = make_engine(url)
         yield engine
         engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def run_id(database: Engine, folder: Path) -> int:
-    """The demo's approved payroll run, without PDFs and exports, committed by the demo's own steps."""
-    migrate.upgrade(database.url.render_as_string(hide_password=False))
-    context = DemoContext(out=folder / "seeded", today=DEMO_TODAY, manifest=Manifest())
-    factory = make_session_factory(database, audit_key=TEST_AUDIT_KEY)
-    for step in (people.run, assignments.run, invoicing.run, payroll.run):
-        with transaction(factory) as session:
-            context.session = session
-            step(context)
-    return int(context.ids["payroll_run"])
+@pytest.fixture
+def run_id(seeded: Seeded) -> int:
+    return seeded.run_id
 
 
-@pytest.fixture(scope="module")
-def kooperativet(database: Engine, folder: Path, run_id: int) -> Kooperativet:
+@pytest.fixture
+def kooperativet(database: Engine, folder: Path) -> Kooperativet:
     return Kooperativet(database_url=database.url.render_as_string(hide_password=False), folder=folder)
 
 
@@ -271,9 +321,20 @@ def test_exports_refuse_bad_input_in_one_line(kooperativet: Kooperativet, folder
     assert not Path(out).exists()
 
 
+def month_end(kooperativet: Kooperativet, folder: Path, run_id: int) -> None:
+    """The month end's commands that append to the audit log, in their order, as the tests above run them:
+    the payslips' PDFs stored, then the AGI, the SIE and the payment file exported."""
+    output(kooperativet("payroll", "render", str(run_id), "--workers", "1"))
+    output(kooperativet("export", "agi", "--period", PERIOD, "--out", str(folder / f"agi-{PERIOD}.xml")))
+    dates = ("--from", "2026-11-01", "--to", "2026-11-30")
+    output(kooperativet("export", "sie", *dates, "--out", str(folder / "sie-2026-11.si")))
+    output(kooperativet("export", "pain001", "--run", str(run_id), "--out", str(folder / "pain001.xml")))
+
+
 def test_audit_verify_and_export_see_the_log_the_month_end_wrote(
-    kooperativet: Kooperativet, database: Engine, folder: Path
+    kooperativet: Kooperativet, database: Engine, folder: Path, run_id: int
 ) -> None:
+    month_end(kooperativet, folder, run_id)
     ((entries, head),) = rows(database, "SELECT entries, hash FROM audit_head")
     ((agi_anchor,),) = rows(
         database, "SELECT audit_head_entries || ':' || audit_head_hash FROM export_batches WHERE kind = 'agi'"
@@ -308,6 +369,7 @@ def test_audit_verify_and_export_see_the_log_the_month_end_wrote(
 def test_keys_rotate_re_encrypts_under_the_new_key_and_refuses_without_the_old_one(
     kooperativet: Kooperativet, database: Engine, folder: Path, run_id: int
 ) -> None:
+    month_end(kooperativet, folder, run_id)  # every value a month end stores, its PDFs and files too
     new = new_data_key()
     before = rows(database, "SELECT personal_identity_number FROM members ORDER BY id")
     # What the personnummer read as under the old key, in a file of their own (not another test's).
