@@ -15,7 +15,7 @@ from kooperativet.jobs.models import Job
 from kooperativet.mail import recipient
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.parties.models import Language, Member
-from tests.payroll.test_set_based import counted
+from tests.statement_count import counted
 
 MEETING = Meeting(
     kind=MeetingKind.ANNUAL, title="Årsmöte 2027", held_on=date(2027, 3, 20), location="Kulturhuset"
@@ -46,7 +46,7 @@ def test_the_notice_to_thirty_members_takes_the_statements_of_the_notice_to_thre
                 session, meeting=MEETING, members=_members(count), text="Välkomna!", settings=settings
             )
         assert status == ("queued", f"queued for {count} member(s)")
-        counts.append(len(statements))
+        counts.append(statements.count)
 
     assert counts[0] == counts[1]
     thirty = _members(30)
@@ -66,5 +66,5 @@ def test_no_member_with_an_address_queues_nothing_and_says_so(
         status, detail = queue_notice(
             session, meeting=MEETING, members=[], text="Välkomna!", settings=settings
         )
-    assert (status, statements) == ("no_recipients", [])
+    assert (status, statements.sql) == ("no_recipients", [])
     assert "send the notice another way" in detail

@@ -17,7 +17,7 @@ from kooperativet.payroll import service
 from kooperativet.payroll.models import PayslipNumberCounter
 from tests.payroll.conftest import APPROVED_AT
 from tests.payroll.population import BIRTH_DATES, MemberPlan, build_population
-from tests.payroll.test_set_based import counted
+from tests.statement_count import counted
 
 
 def _draft(session: Session, treasurer: User, *, members: int, first_serial: int) -> int:
@@ -36,7 +36,7 @@ def _approve(
     """Approve the run; the statements it took and its payslips."""
     with counted(connection) as statements:
         service.approve_run(session, run_id=run_id, approved_by_id=treasurer_id, now=APPROVED_AT)
-    return statements, [payslip.id for payslip in service.run_payslips(session, run_id=run_id)]
+    return statements.sql, [payslip.id for payslip in service.run_payslips(session, run_id=run_id)]
 
 
 def _jobs(session: Session, payslips: list[int]) -> list[Job]:

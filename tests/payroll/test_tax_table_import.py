@@ -17,7 +17,7 @@ from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.payroll import tax_table_store
 from kooperativet.payroll.calculation import MissingTaxTable
 from tests.payroll.conftest import SYNTHETIC_TABLES
-from tests.payroll.test_set_based import counted
+from tests.statement_count import counted
 
 
 def test_an_admin_imports_the_fixed_width_file_over_the_api(
@@ -112,12 +112,12 @@ def test_a_table_read_once_is_not_read_again_and_another_years_import_is_read_af
         same, _ = tax_table_store.tax_table(session, year=2026, table_number=number)
 
     assert same == table
-    assert len(again) == len(first) - 1  # the latest import is looked up; its rows are not read again
+    assert again.count == first.count - 1  # the latest import is looked up; its rows are not read again
     # The same file for another year is another import: its table is read, and is that year's.
     next_year = tax_table_store.import_tax_tables(session, content=content, filename="b.txt", year=2027)
     with counted(connection) as other:
         later, _ = tax_table_store.tax_table(session, year=2027, table_number=number)
-    assert len(other) == len(first)
+    assert other.count == first.count
     assert (later.year, table.year) == (2027, 2026)
     assert later.rows[0].columns == table.rows[0].columns
     assert next_year.id != this_year.id

@@ -20,7 +20,7 @@ from kooperativet.payroll import service
 from kooperativet.payroll.models import DraftPayslip, PayrollRun
 from kooperativet.payroll.schemas import PayrollRunRead
 from tests.payroll.conftest import APPROVED_AT
-from tests.payroll.test_set_based import counted
+from tests.statement_count import counted
 
 NOVEMBER = date(2026, 11, 25)
 
@@ -50,8 +50,8 @@ def test_a_whole_run_is_answered_without_reading_a_snapshot(
 
     with counted(connection) as statements:
         assert _names(session, run) == names
-    assert statements
-    assert not [s for s in statements if "payslip_snapshots" in s]
+    assert statements.sql
+    assert not [s for s in statements.sql if "payslip_snapshots" in s]
 
     service.approve_run(session, run_id=run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
     session.expire_all()
@@ -60,7 +60,7 @@ def test_a_whole_run_is_answered_without_reading_a_snapshot(
     assert [payslip.member_name for payslip in read.payslips] == names
     assert [payslip.number for payslip in read.payslips] == ["L2026-00001", "L2026-00002", "L2026-00003"]
     assert [len(payslip.lines) for payslip in read.payslips] == [2, 1, 1]
-    assert not [s for s in statements if "payslip_snapshots" in s]
+    assert not [s for s in statements.sql if "payslip_snapshots" in s]
 
 
 def test_a_payslip_stored_without_its_name_column_shows_the_name_of_its_snapshot(
@@ -71,15 +71,15 @@ def test_a_payslip_stored_without_its_name_column_shows_the_name_of_its_snapshot
     run, names = _draft_of_three(session, make_member, paid_assignment)
     with counted(connection) as statements:
         assert _names(session, run) == names
-    fresh = len(statements)
+    fresh = statements.count
     session.execute(update(DraftPayslip).where(DraftPayslip.run_id == run.id).values(employee_name=None))
     session.expire_all()
 
     with counted(connection) as statements:
         assert _names(session, run) == names
     # The run's unnamed payslips get their snapshots in one statement, whatever their number.
-    assert len(statements) == fresh + 1
-    assert len([s for s in statements if "payslip_snapshots" in s]) == 1
+    assert statements.count == fresh + 1
+    assert len([s for s in statements.sql if "payslip_snapshots" in s]) == 1
 
 
 def test_the_api_answers_the_whole_run_with_the_members_names(

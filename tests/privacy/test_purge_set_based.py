@@ -15,8 +15,8 @@ from kooperativet.parties.service.notice import MemberChange, queue_change_notic
 from kooperativet.privacy.purge import plan_purge, purge_after_retention
 from tests.exports.conftest import ApprovedRun
 from tests.payroll.population import luhn_number
-from tests.payroll.test_set_based import counted
 from tests.privacy.purged import DUE, PURGED_AT, RETAINED_UNTIL, member_on, remove
+from tests.statement_count import counted
 
 
 def _removed_members(session: Session, make_user, *, first_serial: int, count: int) -> list[Member]:
@@ -53,7 +53,7 @@ def _statements(session: Session, connection: Connection) -> tuple[int, int, int
     with counted(connection) as purging:
         purged = purge_after_retention(session, today=DUE, now=PURGED_AT)
     assert purged == planned
-    return len(finding), len(planning), len(purging), len(purged)
+    return finding.count, planning.count, purging.count, len(purged)
 
 
 def test_the_purge_of_twenty_removed_members_takes_the_statements_of_the_purge_of_two(
