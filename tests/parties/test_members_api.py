@@ -38,6 +38,7 @@ def test_treasurer_registers_a_member_with_birth_date_and_default_flat_tax(
             "table_number": None,
             "table_column": None,
             "tax_information_missing": False,
+            "extra_monthly_tax": "0.00",
             "note": None,
         }
     ]

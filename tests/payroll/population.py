@@ -38,6 +38,7 @@ class MemberPlan:
     birth_date: date
     amounts: tuple[Decimal, ...]
     expenses: Decimal | None = None
+    extra_tax: Decimal = Decimal(0)  # a month's extra tax (flat and table mode only)
 
 
 def luhn_number(serial: int, birth: date) -> str:
@@ -72,12 +73,12 @@ def default_plans(payouts: int) -> list[MemberPlan]:
     return plans
 
 
-def _tax_setting(mode: TaxMode) -> MemberTaxSetting:
+def _tax_setting(mode: TaxMode, extra_tax: Decimal = Decimal(0)) -> MemberTaxSetting:
     fields: dict[str, object] = {}
     if mode is TaxMode.flat:
-        fields = {"percent": Decimal("30")}
+        fields = {"percent": Decimal("30"), "extra_monthly_tax": extra_tax}
     elif mode is TaxMode.table:
-        fields = {"table_number": 33, "table_column": 1}
+        fields = {"table_number": 33, "table_column": 1, "extra_monthly_tax": extra_tax}
     return MemberTaxSetting(valid_from=date(2025, 1, 1), mode=mode, **fields)
 
 
@@ -105,7 +106,7 @@ def build_population(
             joined_on=date(2025, 1, 1),
             bank_clearing_number="6000",
             bank_account_number="123456789",
-            tax_settings=[_tax_setting(plan.tax)],
+            tax_settings=[_tax_setting(plan.tax, plan.extra_tax)],
         )
         members.append(member)
     session.add_all(members)

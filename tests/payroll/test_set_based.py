@@ -121,6 +121,9 @@ _PLANS = st.builds(
     expenses=st.one_of(
         st.none(), st.decimals(min_value=Decimal("1.00"), max_value=Decimal("5000.00"), places=2)
     ),
+    # The extra tax a month (flat and table mode; the population gives SINK and A-SINK none): none, some the
+    # earlier run in the month has already withheld, or more than a small payout leaves room for.
+    extra_tax=st.sampled_from([Decimal(0), Decimal(500), Decimal(30_000)]),
 )
 #: Per member: the plan, whether they were already paid earlier in the month, and a correction of that pay.
 _MEMBERS = st.lists(

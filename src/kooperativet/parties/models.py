@@ -196,6 +196,9 @@ class MemberTaxSetting(TimestampedMixin, Base):
     table_number: Mapped[int | None]
     table_column: Mapped[int | None]
     tax_information_missing: Mapped[bool] = mapped_column(default=False)
+    # Whole kronor withheld on top of the preliminary tax each calendar month, at the member's request
+    # (payroll.md §3, "Extra tax"); 0 when she asked for none.
+    extra_monthly_tax: Mapped[Decimal] = mapped_column(default=Decimal(0), server_default="0")
     note: Mapped[str | None] = mapped_column(String(500))
     member: Mapped[Member] = relationship(back_populates="tax_settings")
 

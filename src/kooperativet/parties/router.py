@@ -148,11 +148,13 @@ def list_tax_settings(member_id: int, user: CurrentUser, session: DbSession) -> 
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def add_tax_setting(
-    member_id: int, body: TaxSettingCreate, user: TreasurerOrAdmin, session: DbSession
+    member_id: int, body: TaxSettingCreate, user: TreasurerOrAdmin, session: DbSession, clock: Now
 ) -> TaxSettingRead:
-    """Add a tax setting valid from a date (treasurer or admin); earlier settings stay as history."""
+    """Add a tax setting valid from a date (treasurer or admin); earlier settings stay as history. The
+    audit log records who added it (``member_tax_setting_added``)."""
     member = service.get_member(session, member_id=member_id, actor=user)
-    return TaxSettingRead.model_validate(service.add_tax_setting(session, member=member, data=body))
+    setting = service.add_tax_setting(session, member=member, data=body, actor=user, now=clock)
+    return TaxSettingRead.model_validate(setting)
 
 
 @router.post(

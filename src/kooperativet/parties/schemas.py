@@ -5,9 +5,13 @@ from decimal import Decimal
 
 from pydantic import EmailStr, Field
 
-from kooperativet.api.types import MultilineText, Percent, ReadSchema, Schema, Text
+from kooperativet.api.types import Money, MultilineText, Percent, ReadSchema, Schema, Text
 from kooperativet.core.identifiers import mask_account, mask_iban, mask_personal_identity
 from kooperativet.parties.models import ClientKind, Language, Member, TaxMode
+
+#: The most extra tax a month a tax setting takes: above any monthly pay the cooperative pays, so a typing
+#: mistake of a digit too many is refused rather than withheld from the next payslip.
+EXTRA_MONTHLY_TAX_LIMIT = Decimal(100_000)
 
 COUNTRY = Field(default="SE", pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2", examples=["SE"])
 
@@ -71,6 +75,14 @@ class TaxSettingCreate(Schema):
     tax_information_missing: bool = Field(
         default=False, description="the member has not handed in tax information: table + 10 %"
     )
+    extra_monthly_tax: Money = Field(
+        default=Decimal(0),
+        ge=0,
+        le=EXTRA_MONTHLY_TAX_LIMIT,
+        description="whole kronor withheld on top of the preliminary tax each calendar month, at the "
+        "member's request (flat and table mode; Skatteverket, jämkning); 0 for none",
+        examples=["1000"],
+    )
     note: MultilineText | None = Field(default=None, max_length=500)
 
 
@@ -82,6 +94,7 @@ class TaxSettingRead(ReadSchema):
     table_number: int | None
     table_column: int | None
     tax_information_missing: bool
+    extra_monthly_tax: Money
     note: str | None
 
 

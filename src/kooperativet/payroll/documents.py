@@ -58,6 +58,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "payout": "Utbetalning",
         "taxable": "Lön för alla uppdrag",
         "tax": "Skatteavdrag",
+        "extra_tax": "Extra skatteavdrag, på din begäran",
         "expenses": "Utläggsersättning (skattefri)",
         "net": "Att utbetala",
         "bank_account": "Utbetalas till konto",
@@ -113,6 +114,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "payout": "Payout",
         "taxable": "Pay for all assignments",
         "tax": "Tax withheld",
+        "extra_tax": "Extra tax withheld at your request",
         "expenses": "Expense reimbursement (tax-free)",
         "net": "Net pay",
         "bank_account": "Paid to account",
@@ -212,9 +214,18 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
         "period": snapshot["period"],
         "lines": lines,
         "tax_text": "; ".join(dict.fromkeys(line["tax_text"] for line in lines)),
-        "totals": {key: Decimal(value) for key, value in snapshot["totals"].items()},
+        "totals": _totals(snapshot["totals"]),
         "year_to_date": {key: Decimal(value) for key, value in snapshot["year_to_date"].items()},
     }
+
+
+def _totals(stored: Mapping[str, str]) -> dict[str, Decimal]:
+    """The payslip's totals, and its tax split into the preliminary tax and the extra tax the member asked
+    for (payroll.md §3), shown on lines of their own; snapshots from before extra tax existed have none."""
+    totals = {key: Decimal(value) for key, value in stored.items()}
+    totals.setdefault("extra_tax", Decimal(0))
+    totals["preliminary_tax"] = totals["tax"] - totals["extra_tax"]
+    return totals
 
 
 def _paid_to(employee: Mapping[str, Any]) -> str:

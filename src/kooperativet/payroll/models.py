@@ -218,6 +218,9 @@ class PayslipValues:
     residue: Mapped[Decimal]
     taxable_pay: Mapped[Decimal]
     tax: Mapped[Decimal]
+    # The part of ``tax`` the member asked for on top of the preliminary tax (payroll.md §3): the month's
+    # next payslip reads it apart from the table's tax.
+    extra_tax: Mapped[Decimal] = mapped_column(default=Decimal(0), server_default="0")
     expense_reimbursement: Mapped[Decimal]
     net_pay: Mapped[Decimal]
     year_to_date_gross: Mapped[Decimal]
@@ -294,6 +297,7 @@ class PayslipLineValues:
     tax_table_number: Mapped[int | None]
     tax_column: Mapped[int | None]
     tax: Mapped[Decimal]
+    extra_tax: Mapped[Decimal] = mapped_column(default=Decimal(0), server_default="0")
     expense_reimbursement: Mapped[Decimal]
     net_pay: Mapped[Decimal]
 

@@ -83,6 +83,9 @@ class PayslipLineRead(ReadSchema):
     tax_table_number: int | None
     tax_column: int | None
     tax: Money
+    extra_tax: Money = Field(
+        description="the part of tax withheld on top of the preliminary tax at the member's request"
+    )
     expense_reimbursement: Money
     net_pay: Money
 
@@ -100,6 +103,9 @@ class PayslipSummary(Schema):
     employer_contributions: Money
     taxable_pay: Money
     tax: Money
+    extra_tax: Money = Field(
+        description="the part of tax withheld on top of the preliminary tax at the member's request"
+    )
     expense_reimbursement: Money
     net_pay: Money
     lines: list[PayslipLineRead]
@@ -149,7 +155,7 @@ def _issued_name(payslip: Payslip | DraftPayslip) -> str:
 
 _SUMMARY_AMOUNTS = (
     "invoiced_amount", "gross_salary", "holiday_pay", "employer_contributions", "taxable_pay", "tax",
-    "expense_reimbursement", "net_pay",
+    "extra_tax", "expense_reimbursement", "net_pay",
 )  # fmt: skip
 
 
@@ -246,6 +252,9 @@ class PayslipRead(ReadSchema):
     employer_contributions: Money
     taxable_pay: Money
     tax: Money
+    extra_tax: Money = Field(
+        description="the part of tax withheld on top of the preliminary tax at the member's request"
+    )
     expense_reimbursement: Money
     net_pay: Money
     year_to_date_gross: Money

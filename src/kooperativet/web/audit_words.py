@@ -38,6 +38,7 @@ KINDS: Final = {
     "member_identity_changed": N_("Member's identity changed"),
     "member_login_changed": N_("Member's login changed"),
     "member_pseudonymised": N_("Member pseudonymised"),
+    "member_tax_setting_added": N_("Member's tax setting added"),
     "member_purged_after_retention": N_("Member's data erased after the retention period"),
     "minutes_approvals_withdrawn": N_("Approvals of the minutes withdrawn"),
     "minutes_approved": N_("Minutes approved by an adjuster"),
@@ -92,6 +93,7 @@ FIELDS: Final = {
     "employments": N_("Employments"),
     "entry_id": N_("Bank entry"),
     "excluded_member_ids": N_("Members excluded"),
+    "extra_monthly_tax": N_("Extra tax a month"),
     "filename": N_("File name"),
     "files": N_("Files"),
     "gross_salary": N_("Gross salary"),
@@ -155,7 +157,12 @@ FIELDS: Final = {
     "sha256": N_("SHA-256"),
     "source": N_("Source"),
     "tax": N_("Tax"),
+    "tax_information_missing": N_("Tax information missing"),
+    "tax_mode": N_("How tax is withheld"),
+    "tax_percent": N_("Percent"),
     "tax_settings": N_("Tax settings"),
+    "tax_table_column": N_("Column (tax table)"),
+    "tax_table_number": N_("Tax table"),
     "text_sha256": N_("Text's SHA-256"),
     "to": N_("To"),
     "ubl_sha256": N_("UBL's SHA-256"),
@@ -184,7 +191,9 @@ DAYS: Final = frozenset(
     }
 )
 #: Fields that hold an amount as a string (``"1250.00"``): shown the Swedish way (``1 250,00``).
-AMOUNTS: Final = frozenset({"amount", "payable", "gross_salary", "tax", "employer_contributions", "net_pay"})
+AMOUNTS: Final = frozenset(
+    {"amount", "payable", "gross_salary", "tax", "employer_contributions", "net_pay", "extra_monthly_tax"}
+)
 
 #: The document of ``document_rendered``: its kind in the document pipeline (``documents.pipeline``).
 DOCUMENTS: Final = {
@@ -214,4 +223,10 @@ VALUES: Final = {
     "choice": CHOICES,
     "source": {"manual": N_("Recorded by hand"), "camt054": N_("The bank's file (camt.054)")},
     "purpose": {"invite": N_("Invitation"), "reset": N_("Forgotten password")},
+    "tax_mode": {
+        "flat": N_("flat percent"),
+        "table": N_("tax table"),
+        "sink": N_("SINK (resident abroad)"),
+        "asink": N_("A-SINK (artist resident abroad)"),
+    },
 }

@@ -31,6 +31,7 @@ from kooperativet.web.pages.office_audit import router as office_audit_router
 from kooperativet.web.pages.office_billing import router as office_billing_router
 from kooperativet.web.pages.office_jobs import router as office_jobs_router
 from kooperativet.web.pages.office_mail import router as office_mail_router
+from kooperativet.web.pages.office_member_tax import router as office_member_tax_router
 from kooperativet.web.pages.office_members import router as office_members_router
 from kooperativet.web.pages.office_members_new import router as office_members_new_router
 from kooperativet.web.pages.office_month_end import router as office_month_end_router
@@ -53,6 +54,7 @@ PAGE_ROUTERS = (
     office_payroll_router,
     office_month_end_router,
     office_members_router,
+    office_member_tax_router,
     office_parameters_router,
     office_jobs_router,
     office_audit_router,

@@ -57,6 +57,7 @@ DONE: Final = {
     ),
     "member_given_login": N_("The member is registered. She signs in with the login linked to her record."),
     "member_saved": N_("The changes are saved."),
+    "tax_setting_added": N_("The tax setting is added; payslips paid from its first day follow it."),
     "account_confirmed": N_("The bank account is confirmed; salary is paid to it from now on."),
     "account_removal_confirmed": N_(
         "The removal is confirmed: the member has no bank account for salary until a new one is entered and "

@@ -145,6 +145,10 @@ REFUSALS: Final = {
     ),
     "table_incomplete": N_("Tax by table needs the table number (29–42) and the column (1–6)."),
     "table_for_table_mode_only": N_("The table number and column apply only to tax by table."),
+    "extra_tax_whole_kronor": N_("Extra tax is withheld in whole kronor: write the amount without öre."),
+    "extra_tax_with_final_tax": N_(
+        "SINK and A-SINK are final taxes: no extra tax is withheld with them. Leave the extra tax at 0."
+    ),
     "source_required": N_(
         "Every value needs its source: the law, the decision or the authority it comes from."
     ),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from kooperativet.audit.service import append_event
+from kooperativet.auth.models import User
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
 from kooperativet.parties.schemas import TaxSettingCreate
@@ -13,7 +16,11 @@ from kooperativet.parties.schemas import TaxSettingCreate
 DEFAULT_FLAT_TAX_PERCENT = Decimal("30")
 
 
-def add_tax_setting(session: Session, *, member: Member, data: TaxSettingCreate) -> MemberTaxSetting:
+def add_tax_setting(
+    session: Session, *, member: Member, data: TaxSettingCreate, actor: User, now: datetime
+) -> MemberTaxSetting:
+    """A new tax setting from ``data.valid_from`` on; the earlier ones stay as history. Audited: what tax is
+    withheld changes every payslip after it, so the log says who set what (docs/audit.md)."""
     if any(existing.valid_from == data.valid_from for existing in member.tax_settings):
         raise Conflict(
             f"member {member.id} already has a tax setting valid from {data.valid_from}; add a later date",
@@ -24,6 +31,22 @@ def add_tax_setting(session: Session, *, member: Member, data: TaxSettingCreate)
     member.tax_settings.append(setting)
     member.version += 1
     session.flush()
+    append_event(
+        session,
+        kind="member_tax_setting_added",
+        payload={
+            "member_id": member.id,
+            "valid_from": setting.valid_from.isoformat(),
+            "tax_mode": str(setting.mode),
+            "tax_percent": None if setting.percent is None else str(setting.percent),
+            "tax_table_number": setting.table_number,
+            "tax_table_column": setting.table_column,
+            "tax_information_missing": setting.tax_information_missing,
+            "extra_monthly_tax": str(setting.extra_monthly_tax),
+            "changed_by_user_id": actor.id,
+        },
+        now=now,
+    )
     return setting
 
 
@@ -49,6 +72,7 @@ def new_tax_setting(data: TaxSettingCreate) -> MemberTaxSetting:
             code="table_for_table_mode_only",
             field="table_number",
         )
+    _check_extra_tax(data)
     return MemberTaxSetting(
         valid_from=data.valid_from,
         mode=data.mode,
@@ -56,5 +80,24 @@ def new_tax_setting(data: TaxSettingCreate) -> MemberTaxSetting:
         table_number=data.table_number,
         table_column=data.table_column,
         tax_information_missing=data.tax_information_missing,
+        extra_monthly_tax=data.extra_monthly_tax,
         note=data.note,
     )
+
+
+def _check_extra_tax(data: TaxSettingCreate) -> None:
+    """Extra tax is whole kronor a month, on top of a preliminary tax (payroll.md §3): SINK and A-SINK are
+    final taxes, with nothing to add to."""
+    extra = data.extra_monthly_tax
+    if extra != extra.to_integral_value():
+        raise RuleViolation(
+            f"extra tax is withheld in whole kronor, not {extra}",
+            code="extra_tax_whole_kronor",
+            field="extra_monthly_tax",
+        )
+    if extra and data.mode in (TaxMode.sink, TaxMode.asink):
+        raise RuleViolation(
+            f"{data.mode} is a final tax: no extra tax is withheld with it",
+            code="extra_tax_with_final_tax",
+            field="extra_monthly_tax",
+        )

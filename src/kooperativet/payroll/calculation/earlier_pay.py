@@ -18,17 +18,22 @@ class MonthToDate:
     """What the same person has already been paid in the same calendar month of payment.
 
     ``contribution_base_youth_used`` is the contribution base already paid this month; it uses up the youth
-    cap first (payroll.md §2, case D). ``taxable_pay`` and ``tax_withheld`` feed table tax (§3).
+    cap first (payroll.md §2, case D). ``taxable_pay`` and ``tax_withheld`` feed table tax (§3):
+    ``tax_withheld`` is the preliminary tax alone. The extra tax the member asked for is
+    ``extra_tax_withheld``, kept apart: counted in with the table's tax, the table would pay it back on the
+    month's next payout.
     """
 
     contribution_base_youth_used: Decimal = ZERO
     taxable_pay: Decimal = ZERO
     tax_withheld: Decimal = ZERO
+    extra_tax_withheld: Decimal = ZERO
 
     def __post_init__(self) -> None:
         require_amount("contribution_base_youth_used", self.contribution_base_youth_used)
         require_amount("taxable_pay", self.taxable_pay)
         require_amount("tax_withheld", self.tax_withheld)
+        require_amount("extra_tax_withheld", self.extra_tax_withheld)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,7 +24,7 @@ from kooperativet.payroll.calculation.rates import (
     PayrollParameters,
     Rate,
 )
-from kooperativet.payroll.calculation.tax import TaxMode, TaxSetting, TaxTableLookup, withheld_tax
+from kooperativet.payroll.calculation.tax import TaxMode, TaxSetting, TaxTableLookup, extra_tax, withheld_tax
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,13 +57,14 @@ class Payout:
     tax_table_number: int | None
     tax_column: int | None
     tax_information_missing: bool
-    tax: Decimal  # T
+    tax: Decimal  # T, the extra tax included
     expense_reimbursement: Decimal  # E
     net_pay: Decimal
     month_to_date_before: MonthToDate
     year_to_date_before: YearToDatePay = field(default_factory=YearToDatePay)
     below_threshold: bool = False  # the year's pay is still below the threshold: no contributions (§2)
     deferred_base_settled: Decimal = ZERO  # earlier pay of the year whose contributions fall due now (§2)
+    extra_tax: Decimal = ZERO  # the part of T the member asked for on top of the preliminary tax (§3)
 
     def __post_init__(self) -> None:
         # The payslip invariant is a property of the object, not a hope about the caller.
@@ -78,7 +79,8 @@ class Payout:
         return MonthToDate(
             contribution_base_youth_used=before.contribution_base_youth_used + self.taxable_pay,
             taxable_pay=before.taxable_pay + self.taxable_pay,
-            tax_withheld=before.tax_withheld + self.tax,
+            tax_withheld=before.tax_withheld + self.tax - self.extra_tax,
+            extra_tax_withheld=before.extra_tax_withheld + self.extra_tax,
         )
 
     @property
@@ -107,9 +109,10 @@ def calculate_payout(
 
     F = round_half_up(N × fee rate); P = N − F; G is the largest amount in öre with G + H + C ≤ P, where
     H = round_half_up(G × holiday pay rate) and C = round_half_up of the rates applied to B = G + H (§2, one
-    rounding of the sum of the parts when youth splits at the monthly cap); R = P − G − H − C; T per §3;
-    net pay = B − T + E. ``month_to_date`` is what the same person was already paid in the same calendar
-    month; ``tax_table`` is the imported table for the pay date's year, needed in table mode only.
+    rounding of the sum of the parts when youth splits at the monthly cap); R = P − G − H − C; T per §3,
+    with the part of the member's extra tax for the month that this payout withholds; net pay = B − T + E.
+    ``month_to_date`` is what the same person was already paid in the same calendar month; ``tax_table`` is
+    the imported table for the pay date's year, needed in table mode only.
 
     ``year_to_date`` is what the person was paid earlier in the year. With a ``contribution_threshold``, a
     payout that leaves the year's pay below it carries no contributions (C = 0), and the payout that brings
@@ -157,6 +160,8 @@ def calculate_payout(
         month_to_date=month_to_date,
         tax_table=tax_table,
     )
+    extra = extra_tax(setting=tax, taxable_pay=taxable_pay, tax=withheld, month_to_date=month_to_date)
+    withheld += extra
     return Payout(
         invoiced_amount=invoiced_amount,
         fee_rate=parameters.fee_rate,
@@ -183,6 +188,7 @@ def calculate_payout(
         year_to_date_before=year_to_date,
         below_threshold=below,
         deferred_base_settled=ZERO if below else deferred,
+        extra_tax=extra,
     )
 
 

@@ -42,6 +42,10 @@ class TaxSetting:
     ``percent`` is used in ``flat`` mode (30 by default, or a jämkning decision). ``table`` mode needs the
     table number and column; ``tax_information_missing`` adds the table surcharge ("table + 10 %") for a
     member who has not handed in tax information when asked.
+
+    ``extra_per_month`` is an amount in whole kronor the member has asked to have withheld on top of the
+    preliminary tax each calendar month (payroll.md §3, "Extra tax"); SINK and A-SINK are final taxes and
+    take none.
     """
 
     mode: TaxMode = TaxMode.FLAT
@@ -49,12 +53,17 @@ class TaxSetting:
     table_number: int | None = None
     column: int | None = None
     tax_information_missing: bool = False
+    extra_per_month: Decimal = ZERO
 
     def __post_init__(self) -> None:
         if not Decimal(0) <= self.percent <= HUNDRED:
             raise ValueError(f"a tax percent is between 0 and 100, not {self.percent}")
         if self.mode is TaxMode.TABLE and (self.table_number is None or self.column is None):
             raise ValueError("table tax needs a table number and a column")
+        if self.extra_per_month < 0 or self.extra_per_month != self.extra_per_month.to_integral_value():
+            raise ValueError(f"extra tax is a whole number of kronor, not {self.extra_per_month}")
+        if self.extra_per_month and self.mode in (TaxMode.SINK, TaxMode.ASINK):
+            raise ValueError(f"{self.mode} is a final tax; no extra tax is withheld with it")
 
 
 class TaxTableLookup(Protocol):
@@ -97,3 +106,17 @@ def withheld_tax(
     if setting.tax_information_missing:
         month_tax += month_income * parameters.table_surcharge_rate.value
     return None, max(ZERO, floor_to_krona(month_tax) - month_to_date.tax_withheld)
+
+
+def extra_tax(
+    *, setting: TaxSetting, taxable_pay: Decimal, tax: Decimal, month_to_date: MonthToDate
+) -> Decimal:
+    """The part of the member's extra tax for the month that this payout withholds (payroll.md §3).
+
+    The month's amount is withheld from the first payouts of the month until it is reached, never more than
+    the pay left after the preliminary tax ``tax``, in whole kronor; a payout with nothing left withholds
+    nothing and the rest waits for the month's next payout. Nothing carries over into the next month.
+    """
+    still_due = setting.extra_per_month - month_to_date.extra_tax_withheld
+    room = floor_to_krona(taxable_pay - tax)
+    return max(ZERO, min(still_due, room))

@@ -39,7 +39,7 @@ SettingT_co = TypeVar("SettingT_co", bound=TaxSettingValues, covariant=True)
 #: The payslip's totals: each the sum of its lines' amounts of the same name.
 TOTALS = (
     "invoiced_amount", "fee", "gross_salary", "holiday_pay", "employer_contributions", "residue",
-    "taxable_pay", "tax", "expense_reimbursement", "net_pay",
+    "taxable_pay", "tax", "extra_tax", "expense_reimbursement", "net_pay",
 )  # fmt: skip
 
 
@@ -186,6 +186,7 @@ def _calculation_tax_setting(setting: TaxSettingValues) -> TaxSetting:
         table_number=setting.table_number,
         column=setting.table_column,
         tax_information_missing=setting.tax_information_missing,
+        extra_per_month=Decimal(str(setting.extra_monthly_tax)),
     )
 
 
@@ -220,6 +221,7 @@ class LineValues:
     tax_table_number: int | None
     tax_column: int | None
     tax: Decimal
+    extra_tax: Decimal
     expense_reimbursement: Decimal
     net_pay: Decimal
 
@@ -261,6 +263,7 @@ def _line(position: int, payout: PayoutRow, result: Payout) -> LineValues:
         tax_table_number=result.tax_table_number,
         tax_column=result.tax_column,
         tax=result.tax,
+        extra_tax=result.extra_tax,
         expense_reimbursement=result.expense_reimbursement,
         net_pay=result.net_pay,
     )

@@ -69,7 +69,8 @@ def months_to_date(
     session: Session, *, member_ids: Sequence[int], pay_date: date, among: Among | None = None
 ) -> dict[int, MonthToDate]:
     """What issued payslips already paid each of ``member_ids`` in the calendar month of ``pay_date``
-    (§2–§3), in one query for a run's members at once."""
+    (§2–§3), in one query for a run's members at once: the preliminary tax apart from the extra tax the
+    member asked for, which the table must not pay back."""
     found = {member_id: MonthToDate() for member_id in member_ids}
     if not member_ids:
         return found
@@ -77,7 +78,8 @@ def months_to_date(
         select(
             Payslip.member_id,
             func.coalesce(func.sum(Payslip.taxable_pay), 0),
-            func.coalesce(func.sum(Payslip.tax), 0),
+            func.coalesce(func.sum(Payslip.tax - Payslip.extra_tax), 0),
+            func.coalesce(func.sum(Payslip.extra_tax), 0),
         )
         .where(
             _of_members(member_ids, among),
@@ -86,10 +88,13 @@ def months_to_date(
         )
         .group_by(Payslip.member_id)
     )
-    for member_id, taxable, tax in rows:
-        taxable, tax = _amount(taxable), _amount(tax)
+    for member_id, taxable, tax, extra in rows:
+        taxable = _amount(taxable)
         found[member_id] = MonthToDate(
-            contribution_base_youth_used=taxable, taxable_pay=taxable, tax_withheld=tax
+            contribution_base_youth_used=taxable,
+            taxable_pay=taxable,
+            tax_withheld=_amount(tax),
+            extra_tax_withheld=_amount(extra),
         )
     return found
 

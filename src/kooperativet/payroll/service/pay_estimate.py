@@ -8,13 +8,13 @@ calculation itself (docs/payroll.md, "The pay estimate").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from kooperativet.core.money import round_to_krona
+from kooperativet.core.money import ZERO, round_to_krona
 from kooperativet.employments import service as employments_service
 from kooperativet.employments.certificate import PayEstimate as CertificateEstimate
 from kooperativet.errors import Conflict, DomainError, RuleViolation
@@ -75,7 +75,9 @@ def member_quote(session: Session, *, member: Member, pay_date: date) -> Quote:
     if member.birth_date is None:  # purged after the retention period: nobody is paid any more
         raise Conflict(f"member {member.id} was removed", code="already_removed")
     loaded = payroll_parameters_on(session, pay_date=pay_date)
-    tax = _calculation_tax_setting(tax_setting_on(member, on=pay_date))
+    # An estimate is one assignment's pay, not the month's: the extra tax a member asked for a month is
+    # withheld from the month's first payouts, whichever they are, so it is left out (payroll.md §3).
+    tax = replace(_calculation_tax_setting(tax_setting_on(member, on=pay_date)), extra_per_month=ZERO)
     table: TaxTableLookup | None = None
     if tax.mode is TaxMode.TABLE:
         assert tax.table_number is not None  # TaxSetting checks it for table mode

@@ -54,6 +54,7 @@ def line_snapshot(line: PayslipLine | LineValues) -> dict[str, Any]:
         "residue": str(line.residue),
         "taxable_pay": str(line.taxable_pay),
         "tax": str(line.tax),
+        "extra_tax": str(line.extra_tax),
         "expense_reimbursement": str(line.expense_reimbursement),
         "net_pay": str(line.net_pay),
         "position": line.position,
@@ -146,6 +147,7 @@ def snapshot(
             "table_number": setting.table_number,
             "table_column": setting.table_column,
             "tax_information_missing": setting.tax_information_missing,
+            "extra_monthly_tax": str(setting.extra_monthly_tax),
         },
         "tax_table": (
             {"import_id": draft.tax_table_import_id, "sha256": draft.tax_table_sha256}
@@ -157,6 +159,7 @@ def snapshot(
             "contribution_base": str(draft.results[0].month_to_date_before.contribution_base_youth_used),
             "taxable_pay": str(draft.results[0].month_to_date_before.taxable_pay),
             "tax_withheld": str(draft.results[0].month_to_date_before.tax_withheld),
+            "extra_tax_withheld": str(draft.results[0].month_to_date_before.extra_tax_withheld),
         },
         "lines": [
             _line_with_work(line, assignments[line.assignment_id], payslip_numbers, credit_notes)

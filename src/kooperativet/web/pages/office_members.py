@@ -28,11 +28,12 @@ from kooperativet.privacy.removal import retention_end
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.employer_certificates import CertificateRefused, asked_certificate
 from kooperativet.web.forms import FormRejected, PageRoute, Posted, field_errors, stored_integer
-from kooperativet.web.i18n import N_
+from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.notices import done
 from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts
 from kooperativet.web.refusals import refusal_errors, refusal_text
+from kooperativet.web.tax_setting_form import tax_form_of
 from kooperativet.web.templating import SWEDEN, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -83,9 +84,15 @@ def member_page(
 ) -> Response:
     member = service.get_member(session, member_id=member_id, actor=user)
     # The auditor gets no form, so none of its unmasked values either.
-    values = _values(member) if policy.acts_for_everyone(user) else {}
-    return _member_page(
-        request, session, member=member, user=user, values=values, errors={}, certificate=_asked(today)
+    values = record_values(member) if policy.acts_for_everyone(user) else {}
+    return member_record_page(
+        request,
+        session,
+        member=member,
+        user=user,
+        values=values,
+        errors={},
+        certificate=asked_certificate_form(today),
     )
 
 
@@ -111,8 +118,8 @@ def employer_certificate(
             request, session, member_id=member_id, actor=user, today=today, asked=asked
         )
     except CertificateRefused as refused:
-        values = _values(member) if policy.acts_for_everyone(user) else {}
-        return _member_page(
+        values = record_values(member) if policy.acts_for_everyone(user) else {}
+        return member_record_page(
             request,
             session,
             member=member,
@@ -129,13 +136,13 @@ def employer_certificate(
     )
 
 
-def _asked(today: date) -> dict[str, Any]:
+def asked_certificate_form(today: date) -> dict[str, Any]:
     """The certificate form as the page first shows it: the service's own period, this year up to today."""
     first = today.replace(month=1, day=1)
     return {"from": first.isoformat(), "to": today.isoformat(), "leave": "", "errors": {}}
 
 
-def _values(member: Member) -> dict[str, str]:
+def record_values(member: Member) -> dict[str, str]:
     """The form as the record stands. The bank fields show a pending account when there is one: that is
     what the service compares with, so saving other fields leaves the pending account waiting."""
     read = MemberRead.model_validate(member).model_dump()
@@ -146,7 +153,7 @@ def _values(member: Member) -> dict[str, str]:
     return {name: "" if read[name] is None else str(read[name]) for name in EDITABLE}
 
 
-def _member_page(
+def member_record_page(
     request: Request,
     session: Session,
     *,
@@ -155,8 +162,12 @@ def _member_page(
     values: dict[str, str],
     errors: dict[str, str],
     certificate: dict[str, Any],
+    tax_form: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
+    """The member's page: her record and its form (``values``, ``errors``), the bank account awaiting
+    confirmation, her tax settings with the form for a new one (``tax_form``: as first shown unless given,
+    ``office_member_tax``), and the employer certificate's form (``certificate``)."""
     acts = policy.acts_for_everyone(user)
     record = MemberRead.model_validate(member)
     return render(
@@ -177,6 +188,8 @@ def _member_page(
             "tax_modes": TAX_MODES,
             "certificate": certificate,
             "leave_max_length": LEAVE_MAX_LENGTH,
+            # Only who may add a setting gets its form, and with it the current setting's values.
+            "tax_form": (tax_form or tax_form_of(member, request_language(request))) if acts else None,
         },
         status=status,
     )
@@ -231,14 +244,14 @@ def change_member(
         )
         session.rollback()
         member = service.get_member(session, member_id=member_id, actor=user)
-        page = _member_page(
+        page = member_record_page(
             request,
             session,
             member=member,
             user=user,
             values=values,
             errors=errors,
-            certificate=_asked(today),
+            certificate=asked_certificate_form(today),
             status=422,
         )
         raise FormRejected(page) from exc
@@ -274,14 +287,14 @@ def confirm_account(
         )
     except DomainError as exc:
         errors = {"account": refusal_text(request, exc, own=CONFIRM_REFUSALS)}
-        page = _member_page(
+        page = member_record_page(
             request,
             session,
             member=member,
             user=user,
-            values=_values(member),
+            values=record_values(member),
             errors=errors,
-            certificate=_asked(today),
+            certificate=asked_certificate_form(today),
             status=exc.status,
         )
         raise FormRejected(page) from exc
