@@ -99,9 +99,18 @@ def test_the_form_starts_from_the_setting_in_force_and_adds_a_table_with_extra_t
     [
         ({"tax_extra_monthly_tax": "100,50"}, "tax_extra_monthly_tax", "Extra skatt dras i hela kronor"),
         ({"tax_mode": "sink", "tax_extra_monthly_tax": "500"}, "tax_extra_monthly_tax", "SINK och A-SINK är"),
-        ({"tax_valid_from": ""}, "tax_valid_from", ""),
+        ({"tax_valid_from": ""}, "tax_valid_from", "Fyll i fältet."),  # not "Värdet är inte giltigt."
         ({"tax_mode": "table", "tax_table_number": "", "tax_table_column": ""}, "tax_table_number", "Skatt"),
+        # The number typed, the column left empty: said by the column, the box to fill in.
+        (
+            {"tax_mode": "table", "tax_table_number": "33", "tax_table_column": ""},
+            "tax_table_column",
+            "Skatt enligt tabell",
+        ),
         ({"tax_extra_monthly_tax": "-5"}, "tax_extra_monthly_tax", ""),
+        # Whole kronor: not asked for "kronor och öre, t.ex. 1 250,50", which the next refusal turns down.
+        ({"tax_extra_monthly_tax": "tusen"}, "tax_extra_monthly_tax", "Skriv ett heltal."),
+        ({"tax_extra_monthly_tax": "1000000"}, "tax_extra_monthly_tax", "för stort"),
         ({"tax_valid_from": "2025-01-01"}, "tax_valid_from", "Det finns redan"),
     ],
 )

@@ -43,10 +43,11 @@ def _written(percent: Decimal, language: str) -> str:
 
 def schema_input(values: dict[str, str], language: str) -> dict[str, Any]:
     """The typed values as ``TaxSettingCreate`` reads them: numbers written the page's way, the fields of
-    other modes left out, an empty extra tax as none."""
+    other modes left out, an empty extra tax as none. An empty day is left out, so that it is refused as a
+    field not filled in ("Fyll i fältet"), not as a value that is not valid."""
     mode = values["mode"]
-    return {
-        "valid_from": values["valid_from"] or None,
+    day = {"valid_from": values["valid_from"]} if values["valid_from"] else {}
+    return day | {
         "mode": mode,
         "percent": decimal_text(values["percent"], language) or None if mode == "flat" else None,
         "table_number": values["table_number"] or None if mode == "table" else None,

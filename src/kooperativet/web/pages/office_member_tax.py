@@ -5,11 +5,13 @@ for (docs/payroll.md §3). The same schema and service as the API (``TaxSettingC
 
 The form shows every field of a setting; what does not apply to the mode chosen (the percent to a table, the
 table to a flat percent) is left out of what is saved, as on the registration form, so that switching the mode
-does not mean clearing fields first. A refusal is said next to its field, with what was typed kept."""
+does not mean clearing fields first. A refusal is said next to its field, with what was typed kept: an
+incomplete table by the box left empty, and an extra tax that is no number asked for as a whole number (it is
+whole kronor: "kronor och öre", as other amounts are asked for, would be refused next)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
@@ -22,15 +24,25 @@ from kooperativet.errors import DomainError
 from kooperativet.parties import service
 from kooperativet.parties.schemas import TaxSettingCreate
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
-from kooperativet.web.forms import FormRejected, PageRoute, Posted, field_errors
-from kooperativet.web.i18n import request_language
+from kooperativet.web.forms import (
+    FormRejected,
+    PageRoute,
+    Posted,
+    field_errors,
+    too_large_amount,
+    unclear_number,
+)
+from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.notices import done
 from kooperativet.web.pages.office_members import asked_certificate_form, member_record_page, record_values
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.tax_setting_form import FIELDS, PREFIX, schema_input
+from kooperativet.web.templating import gettext
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
+#: What an extra tax the schema cannot read as a number is asked for: it is whole kronor.
+WHOLE_NUMBER = N_("Write a whole number.")
 
 
 @router.post("/office/members/{member_id:int}/tax-settings", dependencies=[CheckedForm])
@@ -43,10 +55,7 @@ def add_tax_setting(
         data = TaxSettingCreate.model_validate(schema_input(values, request_language(request)))
         service.add_tax_setting(session, member=member, data=data, actor=user, now=now)
     except (ValidationError, DomainError) as exc:
-        said = (
-            field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
-        )
-        errors = {(PREFIX + name if name in FIELDS else name): text for name, text in said.items()}
+        errors = _errors(request, exc, values)
         session.rollback()
         member = service.get_member(session, member_id=member_id, actor=user)
         page = member_record_page(
@@ -62,3 +71,26 @@ def add_tax_setting(
         )
         raise FormRejected(page) from exc
     return RedirectResponse(done(f"/office/members/{member_id}#tax", "tax_setting_added"), status_code=303)
+
+
+def _errors(request: Request, exc: ValidationError | DomainError, values: dict[str, str]) -> dict[str, str]:
+    """Each refusal by the form's field it is about, in the form's names (``tax_`` and the schema's)."""
+    if isinstance(exc, ValidationError):
+        said = field_errors(request, exc)
+        if any(_unreadable_extra(error) for error in exc.errors()):
+            said["extra_monthly_tax"] = gettext(request, WHOLE_NUMBER)
+    else:
+        said = refusal_errors(request, exc)
+        # The service names the table's number for an incomplete table; the box left empty is the column.
+        if exc.code == "table_incomplete" and values["table_number"] and not values["table_column"]:
+            said = {"table_column": said.pop("table_number")}
+    return {(PREFIX + name if name in FIELDS else name): text for name, text in said.items()}
+
+
+def _unreadable_extra(error: Any) -> bool:
+    return (
+        error["loc"] == ("extra_monthly_tax",)
+        and error["type"] == "money"
+        and not too_large_amount(error)
+        and not unclear_number(error)
+    )
