@@ -172,6 +172,30 @@ def test_entries_are_named_in_swedish_with_their_payload_as_a_list(browser_clien
     assert '{"' not in html  # no raw JSON
 
 
+def test_a_tax_setting_is_in_words_its_percent_and_extra_tax_written_as_swedes_write_them(
+    browser_client, session, auditor
+) -> None:
+    added = appended(
+        session,
+        "member_tax_setting_added",
+        member_id=1,
+        valid_from="2026-12-01",
+        tax_mode="flat",
+        tax_percent="32.50",
+        tax_table_number=None,
+        tax_table_column=None,
+        tax_information_missing=False,
+        extra_monthly_tax="1500.00",
+        changed_by_user_id=2,
+    )
+    html = browser_client.get(PAGE).text
+    assert f"Nr {added.id}: Medlems skatteinställning tillagd" in html
+    assert "<dt>Hur skatten dras</dt>\n  <dd>fast procentsats</dd>" in html
+    assert "<dt>Procentsats</dt>\n  <dd>32,5\xa0%</dd>" in html  # not 32.50
+    assert "<dt>Extra skatt i månaden</dt>\n  <dd>1\xa0500,00</dd>" in html
+    assert "<dt>Skattetabell</dt>\n  <dd>–</dd>" in html
+
+
 def test_a_parameter_is_named_and_its_value_written_as_the_parameter_pages_write_them(
     browser_client, session, auditor
 ) -> None:

@@ -195,6 +195,9 @@ AMOUNTS: Final = frozenset(
     {"amount", "payable", "gross_salary", "tax", "employer_contributions", "net_pay", "extra_monthly_tax"}
 )
 
+#: Fields that hold a percent as a string (``"32.5"``): shown as the pages write one (``32,5 %``).
+PERCENTS: Final = frozenset({"tax_percent"})
+
 #: The document of ``document_rendered``: its kind in the document pipeline (``documents.pipeline``).
 DOCUMENTS: Final = {
     "invoice": N_("Invoice"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -26,10 +27,11 @@ from kooperativet.audit import reading, service
 from kooperativet.audit.models import AuditEvent
 from kooperativet.audit.service import Anchor
 from kooperativet.db import clock_of
+from kooperativet.documents.render import percent
 from kooperativet.errors import DomainError
 from kooperativet.parameters.catalog import CATALOG, ValueKind
 from kooperativet.web import parameter_words
-from kooperativet.web.audit_words import AMOUNTS, DAYS, FIELDS, KINDS, VALUES
+from kooperativet.web.audit_words import AMOUNTS, DAYS, FIELDS, KINDS, PERCENTS, VALUES
 from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_billing.common import OfficeReader, paging
@@ -103,12 +105,11 @@ def audit_log(
 
 
 def _readable(request: Request, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """A payload in the words its reader uses: a day as every page writes one, and a parameter as the
-    parameter pages name it, with its value as they write it (``5,5 %``, not ``0.055``) and an old English
-    decision reference in words. The log itself keeps the keys and values as they were written."""
-    shown = {
-        name: _day_or_as_is(request, value) if name in DAYS else value for name, value in payload.items()
-    }
+    """A payload in the words its reader uses: a day and a percent as every page writes them (``32,5 %``,
+    not ``32.5``), and a parameter as the parameter pages name it, with its value as they write it
+    (``5,5 %``, not ``0.055``) and an old English decision reference in words. The log itself keeps the
+    keys and values as they were written."""
+    shown = {name: _written(request, name, value) for name, value in payload.items()}
     if kind != "parameter_value_added":
         return shown
     key = str(payload.get("key"))
@@ -150,6 +151,23 @@ def _day_or_as_is(request: Request, value: object) -> object:
     try:
         return day_markup(date.fromisoformat(value), request_language(request))
     except ValueError:
+        return value
+
+
+def _written(request: Request, name: str, value: object) -> object:
+    if name in DAYS:
+        return _day_or_as_is(request, value)
+    if name in PERCENTS:
+        return _percent_or_as_is(request, value)
+    return value
+
+
+def _percent_or_as_is(request: Request, value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    try:
+        return percent(Decimal(value), request_language(request))
+    except InvalidOperation:
         return value
 
 
