@@ -156,3 +156,35 @@ def test_the_empty_calculator_asks_both_questions(
     html = browser_client.get("/calculator").text
     assert "Fakturerat belopp exklusive moms (kr)" in html
     assert "Nettolön jag vill ha (kr)" in html
+
+
+def test_an_extra_tax_a_month_is_left_out_of_the_estimate_and_the_page_says_so(
+    browser_client: TestClient, session: Session, payroll_ready, make_member, on_pay_day
+) -> None:
+    alva = make_member()
+    set_tax(
+        session,
+        alva.member,
+        valid_from=date(2026, 1, 1),
+        mode=TaxMode.flat,
+        percent=Decimal("30"),
+        extra_monthly_tax=Decimal("1000"),
+    )
+    sign_in(browser_client, alva.user.email)
+
+    html = browser_client.get("/calculator", params={"invoiced": "20 000,00"}).text
+
+    # Case A as without the extra: one payout's estimate, not the month's.
+    assert "20\N{NO-BREAK SPACE}000,00 kr fakturerat ger dig 10\N{NO-BREAK SPACE}014,28 kr" in html
+    assert (
+        "Inte med i uppskattningen: de 1\N{NO-BREAK SPACE}000,00 kr i extra skatteavdrag per månad som du "
+        "har bett om." in html
+    )
+
+
+def test_without_extra_tax_the_page_says_nothing_of_it(
+    browser_client: TestClient, payroll_ready, make_member, on_pay_day
+) -> None:
+    sign_in(browser_client, make_member().user.email)
+    html = browser_client.get("/calculator", params={"invoiced": "20 000,00"}).text
+    assert 'id="extra-tax"' not in html

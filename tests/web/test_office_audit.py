@@ -189,10 +189,10 @@ def test_a_tax_setting_is_in_words_its_percent_and_extra_tax_written_as_swedes_w
         changed_by_user_id=2,
     )
     html = browser_client.get(PAGE).text
-    assert f"Nr {added.id}: Medlems skatteinställning tillagd" in html
+    assert f"Nr {added.id}: Medlemmens skatteinställning tillagd" in html
     assert "<dt>Hur skatten dras</dt>\n  <dd>fast procentsats</dd>" in html
     assert "<dt>Procentsats</dt>\n  <dd>32,5\xa0%</dd>" in html  # not 32.50
-    assert "<dt>Extra skatt i månaden</dt>\n  <dd>1\xa0500,00</dd>" in html
+    assert "<dt>Extra skatteavdrag per månad</dt>\n  <dd>1\xa0500,00</dd>" in html
     assert "<dt>Skattetabell</dt>\n  <dd>–</dd>" in html
 
 

@@ -88,7 +88,7 @@ def test_the_form_starts_from_the_setting_in_force_and_adds_a_table_with_extra_t
     assert earlier.percent == Decimal("30.00")
     shown = client.get(added.headers["location"]).text
     assert "Skatteinställningen är tillagd" in shown
-    assert "1 500,00 kr extra i månaden på hennes begäran" in shown.replace("\u00a0", " ")
+    assert "1 500,00 kr i extra skatteavdrag per månad på medlemmens begäran" in shown.replace("\u00a0", " ")
     event = session.scalars(select(AuditEvent).where(AuditEvent.kind == "member_tax_setting_added")).one()
     assert json.loads(event.payload)["changed_by_user_id"] == karin.user.id
     assert _tax_form(shown)["tax_extra_monthly_tax"] == "1500"  # the next form starts from the new one
@@ -173,7 +173,7 @@ def test_the_member_reads_her_extra_tax_on_her_own_page(
     )
     session.flush()
     page = _client(browser_client, alva).get("/me").text.replace("\u00a0", " ")
-    assert "och 800,00 kr extra varje månad, som du bett om" in page
+    assert "och 800,00 kr i extra skatteavdrag varje månad, som du har bett om" in page
 
 
 def test_the_runs_page_shows_the_extra_tax_within_the_lines_tax(
@@ -190,4 +190,4 @@ def test_the_runs_page_shows_the_extra_tax_within_the_lines_tax(
     page = page.replace("\u00a0", " ").replace("\u2212", "-")
 
     assert "-5 291,00" in page  # 4 291 kr at 30 % and the extra 1 000 kr
-    assert re.search(r"varav extra skatt på medlemmens begäran</dt><dd[^>]*>-1 000,00<", page)
+    assert re.search(r"varav extra skatteavdrag på medlemmens begäran</dt><dd[^>]*>-1 000,00<", page)

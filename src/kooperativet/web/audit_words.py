@@ -93,7 +93,7 @@ FIELDS: Final = {
     "employments": N_("Employments"),
     "entry_id": N_("Bank entry"),
     "excluded_member_ids": N_("Members excluded"),
-    "extra_monthly_tax": N_("Extra tax a month"),
+    "extra_monthly_tax": N_("Extra tax withheld a month"),
     "filename": N_("File name"),
     "files": N_("Files"),
     "gross_salary": N_("Gross salary"),

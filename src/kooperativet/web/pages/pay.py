@@ -24,6 +24,7 @@ from kooperativet.parties.models import Language
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.parameters import payroll_parameters_on
 from kooperativet.payroll.schemas import PayEstimateCreate
+from kooperativet.payroll.service.calculate import tax_setting_on
 from kooperativet.web.charts import Series, bar_chart, counter_bar
 from kooperativet.web.dependencies import WebUser, require_web_roles
 from kooperativet.web.employer_certificates import CertificateRefused, asked_certificate
@@ -177,6 +178,8 @@ def calculator(
             invoiced_amount=body.invoiced_amount,
             wanted_net_pay=body.wanted_net_pay,
         )
+        # The estimate is one payout's; the extra tax she asked for a month is not in it (payroll.md §3).
+        context["extra_tax"] = tax_setting_on(member, on=today).extra_monthly_tax
     except ValidationError as exc:
         # Whatever else the validator disliked (not a number, too many decimals, zero): the same remedy.
         message = N_("Write an amount in kronor above 0 with at most two decimals, e.g. 12,500.50.")
