@@ -48,7 +48,7 @@ def test_the_card_shows_the_payslips_lines_with_their_signs_and_the_rounding_so_
         ("Fakturerat för arbetet", sv(line.invoiced_amount)),
         ("Kooperativets avgift (6\N{NO-BREAK SPACE}%)", sv(-line.fee)),
         ("Arbetsgivaravgifter (full avgift)", sv(-line.employer_contributions)),
-        ("Öresavrundning (behålls av föreningen)", "\N{MINUS SIGN}0,01"),
+        ("Öresavrundning (behålls av kooperativet)", "\N{MINUS SIGN}0,01"),
         ("Skattepliktig lön", sv(line.taxable_pay)),
         ("varav bruttolön", sv(line.gross_salary)),
         ("varav semesterersättning", sv(line.holiday_pay)),

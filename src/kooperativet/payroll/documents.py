@@ -54,7 +54,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "of_which_gross": "varav bruttolön",
         "of_which_holiday_pay": "varav semesterersättning",
         "holiday_included": "betalas ut med varje lön",
-        "residue": "Avrundning (behålls av föreningen)",
+        "residue": "Avrundning (behålls av kooperativet)",
         "payout": "Utbetalning",
         "taxable": "Lön för alla uppdrag",
         "tax": "Skatteavdrag",
@@ -69,7 +69,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "correction": "Rättelse av lönespecifikation",
         "correction_reason": "Rättelse",
         "signs": "Belopp med minustecken dras av; övriga belopp läggs till. Arbetsgivaravgifterna betalar "
-        "föreningen till Skatteverket; de ingår inte i lönen.",
+        "kooperativet till Skatteverket; de ingår inte i lönen.",
         "table": "tabell",
         "column": "kolumn",
         "surcharge": "+ 10 % (skatteuppgifter saknas)",
