@@ -124,6 +124,7 @@ def test_a_purged_member_s_record_says_when_her_data_was_erased_and_offers_no_ch
     assert f'action="/office/members/{alva_id}"' not in page.text
     assert "confirm-account" not in page.text
     assert 'name="bank_account_number"' not in page.text
+    assert "/tax-settings" not in page.text  # nor a new tax setting
     assert "fast procentsats 30 %" in text  # the page's no-break space, made a space above
     listed = client.get("/office/members")
     assert listed.status_code == 200
@@ -175,6 +176,12 @@ def test_the_api_refuses_to_change_a_purged_member_s_record(
     assert api.get(f"/api/v1/members/{alva_id}", headers=admin.headers).json()["purged_at"] == (
         "2034-01-01T03:00:00Z"
     )
+    new_tax = api.post(
+        f"/api/v1/members/{alva_id}/tax-settings",
+        json={"valid_from": "2034-02-01", "mode": "flat", "percent": "30"},
+        headers=admin.headers,
+    )
+    assert (new_tax.status_code, new_tax.json()["code"]) == (409, "member_purged"), new_tax.text
 
 
 def test_month_end_lists_an_erased_file_without_its_link_and_its_download_says_why(

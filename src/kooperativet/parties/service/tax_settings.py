@@ -20,7 +20,14 @@ def add_tax_setting(
     session: Session, *, member: Member, data: TaxSettingCreate, actor: User, now: datetime
 ) -> MemberTaxSetting:
     """A new tax setting from ``data.valid_from`` on; the earlier ones stay as history. Audited: what tax is
-    withheld changes every payslip after it, so the log says who set what (docs/audit.md)."""
+    withheld changes every payslip after it, so the log says who set what (docs/audit.md). A record erased
+    after the retention period is not changed any more, as ``update_member`` says."""
+    if member.purged_at is not None:
+        raise Conflict(
+            f"member {member.id}'s personal data was erased after the retention period; the record is not "
+            "changed any more (a person who joins again is registered as a new member)",
+            code="member_purged",
+        )
     if any(existing.valid_from == data.valid_from for existing in member.tax_settings):
         raise Conflict(
             f"member {member.id} already has a tax setting valid from {data.valid_from}; add a later date",

@@ -189,7 +189,10 @@ def member_record_page(
             "certificate": certificate,
             "leave_max_length": LEAVE_MAX_LENGTH,
             # Only who may add a setting gets its form, and with it the current setting's values.
-            "tax_form": (tax_form or tax_form_of(member, request_language(request))) if acts else None,
+            # A record erased after the retention period is not changed any more: no form for it.
+            "tax_form": (tax_form or tax_form_of(member, request_language(request)))
+            if acts and member.purged_at is None
+            else None,
         },
         status=status,
     )
