@@ -34,7 +34,7 @@ from kooperativet.web.forms import (
 )
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.notices import done
-from kooperativet.web.pages.office_members import asked_certificate_form, member_record_page, record_values
+from kooperativet.web.pages.office_members import refused_member_page
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.tax_setting_form import FIELDS, PREFIX, schema_input
 from kooperativet.web.templating import gettext
@@ -55,19 +55,9 @@ def add_tax_setting(
         data = TaxSettingCreate.model_validate(schema_input(values, request_language(request)))
         service.add_tax_setting(session, member=member, data=data, actor=user, now=now)
     except (ValidationError, DomainError) as exc:
-        errors = _errors(request, exc, values)
-        session.rollback()
-        member = service.get_member(session, member_id=member_id, actor=user)
-        page = member_record_page(
-            request,
-            session,
-            member=member,
-            user=user,
-            values=record_values(member),
-            errors={},
-            certificate=asked_certificate_form(today),
-            tax_form={"values": values, "errors": errors},
-            status=422,
+        tax_form = {"values": values, "errors": _errors(request, exc, values)}
+        page = refused_member_page(
+            request, session, member_id=member_id, user=user, today=today, tax_form=tax_form
         )
         raise FormRejected(page) from exc
     return RedirectResponse(done(f"/office/members/{member_id}#tax", "tax_setting_added"), status_code=303)

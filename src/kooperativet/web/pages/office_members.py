@@ -198,6 +198,35 @@ def member_record_page(
     )
 
 
+def refused_member_page(
+    request: Request,
+    session: Session,
+    *,
+    member_id: int,
+    user: User,
+    today: date,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    tax_form: dict[str, Any] | None = None,
+) -> Response:
+    """The member's page again, 422, for a form of it that was refused: what the request wrote is rolled back
+    and the record read afresh, the refused form shown as typed with its errors (the record's form as
+    ``values`` and ``errors``, the new tax setting's as ``tax_form``), the others as they stand."""
+    session.rollback()
+    member = service.get_member(session, member_id=member_id, actor=user)
+    return member_record_page(
+        request,
+        session,
+        member=member,
+        user=user,
+        values=record_values(member) if values is None else values,
+        errors=errors or {},
+        certificate=asked_certificate_form(today),
+        tax_form=tax_form,
+        status=422,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Removal:
     """What the page says of a removed member: the Swedish days of the removal and of the purge, or until
@@ -245,17 +274,8 @@ def change_member(
         errors = (
             field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
         )
-        session.rollback()
-        member = service.get_member(session, member_id=member_id, actor=user)
-        page = member_record_page(
-            request,
-            session,
-            member=member,
-            user=user,
-            values=values,
-            errors=errors,
-            certificate=asked_certificate_form(today),
-            status=422,
+        page = refused_member_page(
+            request, session, member_id=member_id, user=user, today=today, values=values, errors=errors
         )
         raise FormRejected(page) from exc
     service.queue_change_notice(session, change)  # sent by a worker once this is committed
