@@ -307,7 +307,7 @@ def test_the_page_shows_the_same_words_with_each_date_kept_on_one_line(
             # element, so that a phone never breaks 2026-11- from 20 (or 20 Nov from 2026).
             for day in re.findall(r"\d{4}-\d{2}-\d{2}", stored):
                 assert f'<time class="nowrap" datetime="{day}">' in shown, (stored, language)
-            assert not re.search(r"\d{4}-\d{2}-\d{2}|\d+ [A-Z][a-z]{2} \d{4}", _outside_time(shown)), shown
+            assert not re.search(r"\d{4}-\d{2}-\d{2}|\d+ [A-Z][a-z]{2,3} \d{4}", _outside_time(shown)), shown
     places = _sie_charset_notes()
     assert '<time class="nowrap" datetime="2026-11-25">2026-11-25</time>' in note_shown(places[-1], "sv")
     assert '<time class="nowrap" datetime="2026-11-25">25 Nov 2026</time>' in note_shown(places[-1], "en")
@@ -322,6 +322,35 @@ def test_the_page_escapes_what_a_note_quotes() -> None:
     assert "&lt;b&gt;Ann&lt;/b&gt; &amp; Co" in shown
     assert "<b>" not in shown
     assert _read(shown) == note_in(stored, "sv")
+
+
+def test_an_english_date_in_any_month_is_kept_on_one_line_with_its_iso_date() -> None:
+    for month in range(1, 13):
+        day = date(2026, month, 5)
+        shown = note_shown(f"payroll run 12 ({day.isoformat()}) is not approved and was left out", "en")
+        written = re.search(r"paid out (.*?)\) is", _read(shown))
+        assert written is not None, shown
+        assert f'<time class="nowrap" datetime="{day.isoformat()}">{written[1]}</time>' in shown
+
+
+def test_the_page_escapes_a_re_spelt_text_and_keeps_a_date_in_it_on_one_line() -> None:
+    stored = (
+        "voucher of 2026-11-25: '<i>Lön</i> 2026-11-25 & Łukasz' was written as '<i>Lon</i> 2026-11-25 & "
+        "Lukasz' (codepage 437 has no spelling for some of its characters)"
+    )
+    for language in ("sv", "en"):
+        shown = note_shown(stored, language)
+        assert "<i>" not in shown
+        assert "&lt;i&gt;Lön&lt;/i&gt; " in shown
+        assert " &amp; Łukasz" in shown
+        assert shown.count('<time class="nowrap" datetime="2026-11-25">2026-11-25</time>') == (
+            3 if language == "sv" else 2
+        )
+        assert _read(shown) == note_in(stored, language)
+    assert _read(note_shown(stored, "sv")) == (
+        "Verifikationen den 2026-11-25: ”<i>Lön</i> 2026-11-25 & Łukasz” skrevs som ”<i>Lon</i> 2026-11-25 & "
+        "Lukasz” (några av tecknen finns inte i teckentabell 437)."
+    )
 
 
 def test_a_note_no_exporter_writes_keeps_its_iso_dates_on_one_line() -> None:

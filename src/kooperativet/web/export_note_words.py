@@ -9,9 +9,11 @@ same notes in the reader's language: every sentence is listed here once with its
 wording, its amounts and dates written as the language writes them. A note that is not listed is shown as
 stored, never dropped.
 
-``notes_shown`` gives the page's markup: the same words, each date in a ``<time class="nowrap">``
-(``templating.on_one_line``) so that a narrow screen never breaks ``2026-11-26`` at a hyphen or ``26 Nov``
-from ``2026``, and the rest escaped. The stored notes (and the API and the files) keep their text.
+``notes_shown`` gives the page's markup: the finished words (``notes_in``) escaped, and each date in them
+(ISO, ``2026-11-26``, as Swedish and a note as stored write it; ``26 Nov 2026`` in English) a
+``<time class="nowrap">`` (``templating.on_one_line``), so that a narrow screen never breaks ``2026-11-26`` at
+a hyphen nor ``26 Nov`` from ``2026``. The dates are found in the finished text, in one place, rather than
+marked where each wording writes them. The stored notes (and the API and the files) keep their text.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from babel.dates import get_month_names
 from markupsafe import Markup, escape
 
-from kooperativet.documents.render import money
+from kooperativet.documents.render import LOCALES, money
 from kooperativet.web.templating import on_one_line, short_date
 
 
@@ -45,8 +48,14 @@ _DAY: Final = r"(?P<day>\d{4}-\d{2}-\d{2})"
 _AMOUNT: Final = r"(?P<amount>-?\d+(?:\.\d+)?)"
 #: A text as ``repr`` writes it, in single or double quotes.
 _QUOTED: Final = r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*\""""
-#: An ISO date anywhere in a note no wording lists, kept on one line where the page shows it.
-_ANY_DAY: Final = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+#: Each month's number by its name in an English date (``templating.short_date``: ``Nov``, ``Sept``).
+_ENGLISH_MONTHS: Final = {
+    str(name): number for number, name in get_month_names("abbreviated", locale=LOCALES["en"]).items()
+}
+#: A date as a note writes it, kept on one line where the page shows it: ISO, or as English writes it.
+_A_DATE: Final = re.compile(
+    rf"\b(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{'|'.join(map(re.escape, _ENGLISH_MONTHS))}) \d{{4}})\b"
+)
 
 _NOTES: Final = (
     _w(
@@ -189,7 +198,7 @@ _PAYSLIP_ACCOUNT: Final = {"en": "the account on the payslip", "sv": "kontot på
 def note_in(note: str, language: str) -> str:
     """The stored ``note`` in ``language`` (``sv`` or ``en``; another is Swedish); as stored when it is not a
     sentence an exporter writes."""
-    return _worded(_NOTES, note, language, _note_value, shown=False) or note
+    return _worded(_NOTES, note, language, _note_value) or note
 
 
 def notes_in(notes: list[str] | None, language: str) -> list[str]:
@@ -198,13 +207,11 @@ def notes_in(notes: list[str] | None, language: str) -> list[str]:
 
 
 def note_shown(note: str, language: str) -> Markup:
-    """:func:`note_in` as the page shows it: escaped, with each date kept on one line; in a note as stored,
-    each ISO date."""
-    worded = _worded(_NOTES, note, language, _note_value, shown=True)
-    if worded is not None:
-        return escape(worded)  # already markup: the wording's values were escaped into it
-    parts = _ANY_DAY.split(note)  # the text between the dates, and each date (odd places)
-    return Markup("").join(on_one_line(part, part) if i % 2 else escape(part) for i, part in enumerate(parts))
+    """:func:`note_in` as the page shows it: escaped, with each date kept on one line."""
+    parts = _A_DATE.split(note_in(note, language))  # the text between the dates, and each date (odd places)
+    return Markup("").join(
+        on_one_line(part, _iso(part)) if i % 2 else escape(part) for i, part in enumerate(parts)
+    )
 
 
 def notes_shown(notes: list[str] | None, language: str) -> list[Markup]:
@@ -212,39 +219,39 @@ def notes_shown(notes: list[str] | None, language: str) -> list[Markup]:
     return [note_shown(note, language) for note in notes or []]
 
 
+def _iso(written: str) -> str:
+    """The ISO date (a ``<time>``'s ``datetime``) of a date as a note writes it."""
+    if "-" in written:
+        return written
+    day, month, year = written.split(" ")
+    return f"{year}-{_ENGLISH_MONTHS[month]:02d}-{int(day):02d}"
+
+
 def _worded(
     wordings: tuple[_Wording, ...],
     text: str,
     language: str,
-    value: Callable[[str, str, str, bool], str | None],
-    *,
-    shown: bool,
+    value: Callable[[str, str, str], str | None],
 ) -> str | None:
-    """``text`` in the wording that matches it, in ``language``; ``None`` when none does. ``shown``: as
-    markup (a :class:`Markup`, the values escaped) for the page."""
+    """``text`` in the wording that matches it, in ``language``; ``None`` when none does."""
     for wording in wordings:
         found = wording.stored.match(text)
         if found is None:
             continue
-        values = {name: value(name, found, language, shown) for name, found in found.groupdict().items()}
+        values = {name: value(name, found, language) for name, found in found.groupdict().items()}
         if any(written is None for written in values.values()):
             continue
-        words = wording.en if language == "en" else wording.sv
-        if not shown:
-            return words.format(**values)
-        return Markup(words).format(**values)  # noqa: S704 - this module's own words; format escapes each value
+        return (wording.en if language == "en" else wording.sv).format(**values)
     return None
 
 
-def _day(value: str, language: str, shown: bool) -> str:
-    day = date.fromisoformat(value)
-    written = short_date(day, language)
-    return on_one_line(written, day.isoformat()) if shown else written
+def _day(value: str, language: str) -> str:
+    return short_date(date.fromisoformat(value), language)
 
 
-def _note_value(name: str, value: str, language: str, shown: bool) -> str | None:
+def _note_value(name: str, value: str, language: str) -> str | None:
     if name == "day":
-        return _day(value, language, shown)
+        return _day(value, language)
     if name == "amount":
         try:
             return money(Decimal(value), language)
@@ -253,28 +260,24 @@ def _note_value(name: str, value: str, language: str, shown: bool) -> str | None
     if name == "paid_to" and value == _PAYSLIP_ACCOUNT["en"]:
         return _PAYSLIP_ACCOUNT["en" if language == "en" else "sv"]
     if name == "where":
-        return _worded(_PLACES, value, language, _place_value, shown=shown)
+        return _worded(_PLACES, value, language, _place_value)
     if name in ("text", "written"):
         return _quoted(value, language)
     if name == "reasons":
-        reasons = [
-            _worded(_REASONS, reason, language, _reason_value, shown=shown) for reason in value.split("; ")
-        ]
-        if any(reason is None for reason in reasons):
-            return None
-        return (Markup("; ") if shown else "; ").join(r for r in reasons if r is not None)
+        reasons = [_worded(_REASONS, reason, language, _reason_value) for reason in value.split("; ")]
+        return None if None in reasons else "; ".join(r for r in reasons if r is not None)
     return value
 
 
-def _place_value(name: str, value: str, language: str, shown: bool) -> str | None:
+def _place_value(name: str, value: str, language: str) -> str | None:
     if name == "day":
-        return _day(value, language, shown)
+        return _day(value, language)
     if name == "field":
         return _words(value, _PAYEE_FIELDS_EN if language == "en" else _PAYEE_FIELDS_SV, language)
     return value
 
 
-def _reason_value(name: str, value: str, language: str, shown: bool) -> str | None:
+def _reason_value(name: str, value: str, language: str) -> str | None:
     if name == "charset":
         return _words(value, {} if language == "en" else _CHARSETS_SV, language)
     return value
