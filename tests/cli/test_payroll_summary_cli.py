@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kooperativet.cli import app
-from kooperativet.exports.formats.payroll_summary import COLUMNS, SWEDISH_HEADERS
+from kooperativet.exports.formats.payroll_summary import SWEDISH_COLUMNS, SWEDISH_HEADERS
 from tests.cli.test_cli import env_for
 
 runner = CliRunner()
@@ -23,7 +23,7 @@ def test_the_swedish_csv_is_written_by_the_cli(tmp_path: Path) -> None:
     )
 
     assert result.exit_code == 0, result.output
-    header = ";".join(SWEDISH_HEADERS[column] for column in COLUMNS)
+    header = ";".join(SWEDISH_HEADERS[column] for column in SWEDISH_COLUMNS)
     assert out.read_bytes() == ("\ufeff" + header + "\r\n").encode("utf-8")
     assert header.startswith("Lönespecifikation (id);Lönekörning (id);Utbetalningsdag;")
 

@@ -1,5 +1,6 @@
 """exports.md "Payroll summary": exactly its columns for programs; Swedish headers, real dates and numbers
-for the treasurer in the XLSX and the Swedish CSV, read back with exact values."""
+for the treasurer in the XLSX and the Swedish CSV, read back with exact values, and in those two the part of
+the tax that is the extra tax the member asked for."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from kooperativet.exports.formats.payroll_summary import (
     COLUMNS,
+    SWEDISH_COLUMNS,
     PayrollSummaryRow,
     render_csv,
     render_csv_sv,
@@ -41,7 +43,8 @@ def row(**changes: object) -> PayrollSummaryRow:
         "contribution_category": "full", "contribution_base_month_to_date_before": Decimal("0.00"),
         "employer_contributions": Decimal("4494.72"), "residue": Decimal("0.00"),
         "taxable_pay": Decimal("14305.28"), "tax_mode": "flat", "tax_percent": Decimal("30.00"),
-        "tax": Decimal("4291.00"), "expense_reimbursement": Decimal("0.00"), "net_pay": Decimal("10014.28"),
+        "tax": Decimal("4291.00"), "extra_tax": Decimal("0.00"), "expense_reimbursement": Decimal("0.00"),
+        "net_pay": Decimal("10014.28"),
     }  # fmt: skip
     values.update(changes)
     return PayrollSummaryRow(**values)  # type: ignore[arg-type]
@@ -69,7 +72,7 @@ SWEDISH_HEADERS = [
     "Kooperativets avgift", "Lönepott", "Bruttolön", "Semesterersättning", "Avgiftskategori",
     "Avgiftsunderlag tidigare i månaden",
     "Arbetsgivaravgifter", "Avrundning", "Skattepliktig lön", "Skatteavdrag enligt", "Skatt (%)",
-    "Skatteavdrag", "Utläggsersättning", "Att utbetala",
+    "Skatteavdrag", "Varav extra skatteavdrag", "Utläggsersättning", "Att utbetala",
 ]  # fmt: skip
 CREATED = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -90,11 +93,11 @@ def test_the_xlsx_has_swedish_headers_a_totals_row_apart_and_the_same_bytes_each
     assert list(values[0]) == SWEDISH_HEADERS
     assert len(values) == 5  # header, two payouts, an empty row, the totals
     assert set(values[3]) == {None}
-    totals = dict(zip(COLUMNS, values[4], strict=True))
+    totals = dict(zip(SWEDISH_COLUMNS, values[4], strict=True))
     assert totals["payslip_id"] == "Summa"
     assert (totals["tax"], totals["net_pay"], totals["gross_salary"]) == (4292, 20028.56, 25545.14)
     assert totals["pay_date"] is None
-    assert sheet.auto_filter.ref == "A1:Y3"
+    assert sheet.auto_filter.ref == "A1:Z3"
     assert sheet.freeze_panes == "A2"
     assert render_xlsx(rows, filename="summary.xlsx", created_at=CREATED).content == file.content
 
@@ -104,7 +107,7 @@ def test_the_xlsx_has_real_dates_and_numbers_with_swedish_display_formats() -> N
         [row(), row(tax_mode="table", tax_percent=None)], filename="s.xlsx", created_at=CREATED
     )
     sheet = _sheet(file.content)
-    first = {column: sheet.cell(row=2, column=index) for index, column in enumerate(COLUMNS, start=1)}
+    first = {column: sheet.cell(row=2, column=index) for index, column in enumerate(SWEDISH_COLUMNS, start=1)}
 
     assert first["pay_date"].value.isoformat() == "2026-11-25T00:00:00"
     assert (first["pay_date"].is_date, first["pay_date"].number_format) == (True, "yyyy-mm-dd")
@@ -127,9 +130,9 @@ def test_the_xlsx_has_real_dates_and_numbers_with_swedish_display_formats() -> N
     assert first["personal_identity_number"].value == "19900514-1230"
     assert first["contribution_category"].value == "full avgift"
     assert first["tax_mode"].value == "fast procentsats"
-    assert sheet.cell(row=3, column=COLUMNS.index("tax_mode") + 1).value == "skattetabell"
-    assert sheet.cell(row=3, column=COLUMNS.index("tax_percent") + 1).value is None
-    total_net = sheet.cell(row=5, column=COLUMNS.index("net_pay") + 1)
+    assert sheet.cell(row=3, column=SWEDISH_COLUMNS.index("tax_mode") + 1).value == "skattetabell"
+    assert sheet.cell(row=3, column=SWEDISH_COLUMNS.index("tax_percent") + 1).value is None
+    total_net = sheet.cell(row=5, column=SWEDISH_COLUMNS.index("net_pay") + 1)
     assert (total_net.value, total_net.number_format) == (20028.56, "#,##0.00")
 
 
@@ -156,9 +159,9 @@ def test_the_swedish_csv_has_semicolons_decimal_commas_iso_dates_and_a_byte_orde
     assert first == [
         "1", "1", "2026-11-25", "7", "Alva Lindqvist", "19900514-1230", "1990-05-14", "3", "2026-0001",
         "20000,00", "6", "1200,00", "18800,00", "12772,57", "1532,71", "full avgift", "0,00", "4494,72",
-        "0,00", "14305,28", "fast procentsats", "30", "4291,00", "0,00", "10014,28",
+        "0,00", "14305,28", "fast procentsats", "30", "4291,00", "0,00", "0,00", "10014,28",
     ]  # fmt: skip
-    record = dict(zip(COLUMNS, second, strict=True))
+    record = dict(zip(SWEDISH_COLUMNS, second, strict=True))
     assert (record["fee_rate"], record["tax_percent"], record["net_pay"]) == ("6,5", "", "1234567,80")
     assert (record["tax_mode"], record["contribution_category"]) == (
         "skattetabell",
@@ -172,8 +175,9 @@ def test_the_swedish_csv_never_starts_a_formula_and_keeps_negative_amounts_numbe
 
     records = _swedish_csv(render_csv_sv(rows, filename="s.csv").content)[1:]
 
-    assert [record[COLUMNS.index("member_name")] for record in records[:-1]] == ["'" + n for n in FORMULAS]
-    assert records[-1][COLUMNS.index("gross_salary")] == "-12,50"
+    names = [record[SWEDISH_COLUMNS.index("member_name")] for record in records[:-1]]
+    assert names == ["'" + name for name in FORMULAS]
+    assert records[-1][SWEDISH_COLUMNS.index("gross_salary")] == "-12,50"
 
 
 FORMULAS = ['=HYPERLINK("http://x.example","klicka")', "+46 70 123", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -207,8 +211,61 @@ def test_an_xlsx_text_cell_is_a_string_never_a_formula() -> None:
     file = render_xlsx(rows, filename="summary.xlsx", created_at=CREATED)
 
     sheet = _sheet(file.content)
-    names = [cells[COLUMNS.index("member_name")] for cells in sheet.iter_rows(min_row=2, max_row=7)]
+    names = [cells[SWEDISH_COLUMNS.index("member_name")] for cells in sheet.iter_rows(min_row=2, max_row=7)]
     assert [(excel_text(cell.value), cell.data_type) for cell in names] == [(name, "s") for name in FORMULAS]
-    assert sheet.cell(row=2, column=COLUMNS.index("gross_salary") + 1).data_type == "n"
+    assert sheet.cell(row=2, column=SWEDISH_COLUMNS.index("gross_salary") + 1).data_type == "n"
     with zipfile.ZipFile(io.BytesIO(file.content)) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+# The extra tax the member asked for (payroll.md §3).
+
+
+#: Worked example A with 1 000 kr a month of extra tax: 4 291 kr at 30 % of 14 305.28 and the 1 000 kr.
+EXTRA = {"tax": Decimal("5291.00"), "extra_tax": Decimal("1000.00"), "net_pay": Decimal("9014.28")}
+
+
+def _amount(value: object) -> Decimal:
+    """A number cell as the amount it names: the shortest text of its double (openpyxl gives a float)."""
+    assert isinstance(value, int | float), value
+    return Decimal(repr(value))
+
+
+def test_the_swedish_files_show_the_extra_tax_within_the_tax_and_the_totals_sum_it() -> None:
+    rows = [row(**EXTRA), row(payslip_id=2)]
+    extra = SWEDISH_COLUMNS.index("extra_tax")
+    assert SWEDISH_COLUMNS[extra - 1 : extra + 2] == ("tax", "extra_tax", "expense_reimbursement")
+
+    sheet = _sheet(render_xlsx(rows, filename="s.xlsx", created_at=CREATED).content)
+    header, *payouts, _, total = (
+        dict(zip(SWEDISH_COLUMNS, values, strict=True)) for values in sheet.iter_rows(values_only=True)
+    )
+    assert (header["tax"], header["extra_tax"]) == ("Skatteavdrag", "Varav extra skatteavdrag")
+    amounts = [
+        {column: _amount(cells[column]) for column in ("tax", "extra_tax", "net_pay")}
+        for cells in (*payouts, total)
+    ]
+    assert amounts == [
+        EXTRA,
+        {"tax": Decimal("4291.00"), "extra_tax": Decimal("0.00"), "net_pay": Decimal("10014.28")},
+        {"tax": Decimal("9582.00"), "extra_tax": Decimal("1000.00"), "net_pay": Decimal("19028.56")},
+    ]
+    cell = sheet.cell(row=3, column=extra + 1)
+    assert (cell.value, cell.data_type, cell.number_format) == (0, "n", "#,##0.00")  # shown 0,00
+
+    header, with_extra, without = _swedish_csv(render_csv_sv(rows, filename="s-sv.csv").content)
+    assert header[extra - 1 : extra + 2] == ["Skatteavdrag", "Varav extra skatteavdrag", "Utläggsersättning"]
+    assert with_extra[extra - 1 : extra + 1] == ["5291,00", "1000,00"]
+    assert without[extra - 1 : extra + 1] == ["4291,00", "0,00"]
+    assert with_extra[-1] == "9014,28"
+
+
+def test_the_program_csv_keeps_its_columns_with_the_extra_tax_in_the_tax() -> None:
+    file = render_csv([row(**EXTRA)], filename="summary.csv")
+
+    header, record = list(csv.reader(io.StringIO(file.content.decode("utf-8"))))
+    assert header == EXPORTS_MD_COLUMNS
+    assert "extra_tax" not in header
+    values = dict(zip(header, record, strict=True))
+    assert (values["tax_percent"], values["taxable_pay"], values["tax"]) == ("30", "14305.28", "5291.00")
+    assert list(COLUMNS) == [column for column in SWEDISH_COLUMNS if column != "extra_tax"]

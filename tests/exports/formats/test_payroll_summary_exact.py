@@ -25,8 +25,8 @@ from kooperativet.core.money import ORE, TOO_LARGE
 from kooperativet.exports.formats import payroll_summary
 from kooperativet.exports.formats.payroll_summary import (
     AMOUNT_COLUMNS,
-    COLUMNS,
     NOT_SUMMED,
+    SWEDISH_COLUMNS,
     PayrollSummaryRow,
     render_xlsx,
     totals,
@@ -96,7 +96,7 @@ def test_every_amount_reads_back_as_the_decimal_it_was_written_from() -> None:
     written = {
         f"{_letter(index)}{number}": getattr(each, column)
         for number, each in enumerate(rows, start=2)
-        for index, column in enumerate(COLUMNS)
+        for index, column in enumerate(SWEDISH_COLUMNS)
         if column in AMOUNT_COLUMNS
     }
     for reference, amount in written.items():
@@ -104,13 +104,13 @@ def test_every_amount_reads_back_as_the_decimal_it_was_written_from() -> None:
     # The totals, below one empty row: sums of up to 15 digits, exact in öre, read back the same way.
     summed = totals(rows)
     total_row = len(rows) + 3
-    for index, column in enumerate(COLUMNS):
+    for index, column in enumerate(SWEDISH_COLUMNS):
         if column in AMOUNT_COLUMNS and column not in NOT_SUMMED:
             assert abs(summed[column]) < Decimal("1E+13")
             _reads_back_as(cells[f"{_letter(index)}{total_row}"], summed[column])
     assert set(cells) == set(written) | {
         f"{_letter(index)}{total_row}"
-        for index, column in enumerate(COLUMNS)
+        for index, column in enumerate(SWEDISH_COLUMNS)
         if column in AMOUNT_COLUMNS and column not in NOT_SUMMED
     }
 
@@ -123,7 +123,7 @@ def test_the_number_text_is_the_16_digits_xlsxwriter_and_openpyxl_both_write() -
 
     cells = _amounts_in_cells(render_xlsx(rows, filename="s.xlsx", created_at=CREATED).content)
 
-    texts = [cells[f"{_letter(COLUMNS.index(column))}2"] for column in AMOUNT_COLUMNS[: len(amounts)]]
+    texts = [cells[f"{_letter(SWEDISH_COLUMNS.index(column))}2"] for column in AMOUNT_COLUMNS[: len(amounts)]]
     assert texts == ["%.16g" % amount for amount in amounts]  # noqa: UP031 (openpyxl's own expression)
     assert texts == ["12772.57", "0.3", "999999999999.99", "-999999999999.99", "79329.67999999999", "-0.01"]
 
@@ -136,7 +136,7 @@ def test_any_amounts_read_back_exactly(amounts: list[Decimal]) -> None:
     cells = _amounts_in_cells(render_xlsx(rows, filename="s.xlsx", created_at=CREATED).content)
 
     for index, amount in enumerate(amounts):
-        _reads_back_as(cells[f"{_letter(COLUMNS.index(AMOUNT_COLUMNS[index]))}2"], amount)
+        _reads_back_as(cells[f"{_letter(SWEDISH_COLUMNS.index(AMOUNT_COLUMNS[index]))}2"], amount)
 
 
 def test_openpyxl_reads_the_amounts_dates_and_percentages_as_written() -> None:
@@ -147,7 +147,7 @@ def test_openpyxl_reads_the_amounts_dates_and_percentages_as_written() -> None:
     sheet = load_workbook(io.BytesIO(render_xlsx(rows, filename="s.xlsx", created_at=CREATED).content)).active
 
     assert sheet is not None
-    cells = {column: sheet.cell(row=2, column=index) for index, column in enumerate(COLUMNS, start=1)}
+    cells = {column: sheet.cell(row=2, column=index) for index, column in enumerate(SWEDISH_COLUMNS, start=1)}
     assert Decimal(repr(cells["gross_salary"].value)).quantize(ORE) == LARGEST
     assert cells["net_pay"].value == 0.3
     assert cells["birth_date"].value.isoformat() == "1955-01-31T00:00:00"
@@ -183,7 +183,9 @@ def test_every_text_is_a_string_cell_holding_the_text_never_a_formula() -> None:
     parsed = etree.fromstring(xml)  # well-formed: no text closed its cell
     assert b"<f>" not in xml
     assert parsed.find(f".//{MAIN}f") is None
-    assert {cell.get("r")[0] for cell in parsed.iter(f"{MAIN}c")} <= {_letter(i) for i in range(len(COLUMNS))}
+    assert {cell.get("r")[0] for cell in parsed.iter(f"{MAIN}c")} <= {
+        _letter(i) for i in range(len(SWEDISH_COLUMNS))
+    }
     # As Excel reads a cell: the texts of its runs (<t>), each with its escapes read, one after the other.
     read = {
         cell.get("r"): (cell.get("t"), "".join(excel_text(t.text or "") for t in cell.iter(f"{MAIN}t")))
@@ -193,9 +195,9 @@ def test_every_text_is_a_string_cell_holding_the_text_never_a_formula() -> None:
     assert sheet is not None
     for number, text in enumerate(TRICKY_TEXTS, start=2):
         for column in ("member_name", "invoice_number"):
-            reference = f"{_letter(COLUMNS.index(column))}{number}"
+            reference = f"{_letter(SWEDISH_COLUMNS.index(column))}{number}"
             assert read[reference] == ("inlineStr", text), reference
-            cell = sheet.cell(row=number, column=COLUMNS.index(column) + 1)
+            cell = sheet.cell(row=number, column=SWEDISH_COLUMNS.index(column) + 1)
             assert cell.data_type == "s", reference
             if "_x" not in cell.value:
                 assert cell.value == text, reference  # openpyxl reads the text itself too
@@ -293,7 +295,7 @@ def test_the_sheet_keeps_its_name_widths_frozen_header_filter_and_formats() -> N
         (int(col.get("min")), int(col.get("max")), col.get("width")) for col in sheet_xml.iter(f"{MAIN}col")
     ]
     covered = {number for low, high, _ in columns for number in range(low, high + 1)}
-    assert covered == set(range(1, len(COLUMNS) + 1))
+    assert covered == set(range(1, len(SWEDISH_COLUMNS) + 1))
     assert {width for _, _, width in columns} == {"16"}
     pane = sheet_xml.find(f".//{MAIN}pane")
     assert pane is not None
@@ -301,13 +303,13 @@ def test_the_sheet_keeps_its_name_widths_frozen_header_filter_and_formats() -> N
     assert pane.get("xSplit") is None
     auto_filter = sheet_xml.find(f"{MAIN}autoFilter")
     assert auto_filter is not None
-    assert auto_filter.get("ref") == "A1:Y3"
+    assert auto_filter.get("ref") == "A1:Z3"
     assert 'name="Lönesammanställning"' in workbook
     custom = {fmt.get("numFmtId"): fmt.get("formatCode") for fmt in styles.iter(f"{MAIN}numFmt")}
     assert custom == {"164": payroll_summary.DATE_FORMAT}
     xfs = [xf.get("numFmtId") for xf in styles.iterfind(f"{MAIN}cellXfs/{MAIN}xf")]
     styled = {cell.get("r"): xfs[int(cell.get("s", "0"))] for cell in sheet_xml.iter(f"{MAIN}c")}
-    for index, column in enumerate(COLUMNS):
+    for index, column in enumerate(SWEDISH_COLUMNS):
         reference = f"{_letter(index)}2"
         if column in AMOUNT_COLUMNS:
             assert styled[reference] == "4", column  # built-in "#,##0.00" = AMOUNT_FORMAT
@@ -320,5 +322,5 @@ def test_the_sheet_keeps_its_name_widths_frozen_header_filter_and_formats() -> N
     assert opened.title == "Lönesammanställning"
     assert opened.column_dimensions["A"].width == 16
     assert opened.freeze_panes == "A2"
-    assert [cell.value for cell in opened[4]] == [None] * len(COLUMNS)
+    assert [cell.value for cell in opened[4]] == [None] * len(SWEDISH_COLUMNS)
     assert opened.max_row == 5

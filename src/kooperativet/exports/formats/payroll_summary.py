@@ -6,7 +6,9 @@ Pure: rows of plain values in, bytes out.
   decimals, ``fee_rate`` a decimal fraction, ``tax_percent`` a percent (empty in table mode), dates ISO.
 - ``render_xlsx``: for the treasurer — Swedish headers and words, dates as date cells shown ``ÅÅÅÅ-MM-DD``,
   amounts as number cells with two decimals and thousands grouping, percentages as numbers, and a totals
-  row below an empty row (so that sorting the table leaves it out).
+  row below an empty row (so that sorting the table leaves it out). After the tax comes the part of it that
+  is the extra tax the member asked for (``SWEDISH_COLUMNS``), which the program CSV's fixed columns leave
+  out.
 - ``render_csv_sv``: the same sheet as CSV for Swedish Excel — ``;``-separated, decimal comma, no thousands
   separator, UTF-8 with a byte-order mark; no totals row.
 
@@ -39,9 +41,16 @@ COLUMNS: Final = (
     "expense_reimbursement", "net_pay",
 )  # fmt: skip
 
+_AFTER_TAX: Final = COLUMNS.index("tax") + 1
+#: The columns of the XLSX and the Swedish CSV: the program's, and after the tax the part of it that is the
+#: extra tax the member asked for (payroll.md §3), so that a tax above "Skatt (%)" of the taxable pay says
+#: why. The program CSV's columns are a fixed contract (exports.md); its ``tax`` includes the extra.
+SWEDISH_COLUMNS: Final = (*COLUMNS[:_AFTER_TAX], "extra_tax", *COLUMNS[_AFTER_TAX:])
+
 AMOUNT_COLUMNS: Final = (
     "invoiced_amount", "fee", "pool", "gross_salary", "holiday_pay", "contribution_base_month_to_date_before",
-    "employer_contributions", "residue", "taxable_pay", "tax", "expense_reimbursement", "net_pay",
+    "employer_contributions", "residue", "taxable_pay", "tax", "extra_tax", "expense_reimbursement",
+    "net_pay",
 )  # fmt: skip
 
 CSV_MEDIA_TYPE: Final = "text/csv; charset=utf-8"
@@ -74,6 +83,7 @@ SWEDISH_HEADERS: Final = {
     "tax_mode": "Skatteavdrag enligt",
     "tax_percent": "Skatt (%)",
     "tax": "Skatteavdrag",
+    "extra_tax": "Varav extra skatteavdrag",
     "expense_reimbursement": "Utläggsersättning",
     "net_pay": "Att utbetala",
 }
@@ -100,7 +110,8 @@ _COLUMN_WIDTH: Final = 16
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PayrollSummaryRow:
-    """One payout (one assignment on one payslip); field names and order are the export's columns."""
+    """One payout (one assignment on one payslip); field names and order are the Swedish files' columns,
+    the program CSV's the same less ``extra_tax``."""
 
     payslip_id: int
     run_id: int
@@ -125,12 +136,15 @@ class PayrollSummaryRow:
     taxable_pay: Decimal
     tax_mode: str
     tax_percent: Decimal | None
+    #: Everything withheld, the extra tax included; ``extra_tax`` is that part of it (zero when none).
     tax: Decimal
+    extra_tax: Decimal
     expense_reimbursement: Decimal
     net_pay: Decimal
 
 
-assert tuple(field.name for field in fields(PayrollSummaryRow)) == COLUMNS
+# The row is the Swedish files' columns, which hold the program's in their order.
+assert tuple(field.name for field in fields(PayrollSummaryRow)) == SWEDISH_COLUMNS
 
 
 def _plain(value: Decimal) -> str:
@@ -183,9 +197,9 @@ def render_csv_sv(rows: Sequence[PayrollSummaryRow], *, filename: str) -> Export
     UTF-8 with a byte-order mark (without it Excel reads the file as Windows-1252), lines ending in CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([SWEDISH_HEADERS[column] for column in COLUMNS])
+    writer.writerow([SWEDISH_HEADERS[column] for column in SWEDISH_COLUMNS])
     for row in rows:
-        writer.writerow([_swedish_text(row, column) for column in COLUMNS])
+        writer.writerow([_swedish_text(row, column) for column in SWEDISH_COLUMNS])
     return ExportFile(
         filename=filename, media_type=CSV_MEDIA_TYPE, content=("\ufeff" + buffer.getvalue()).encode("utf-8")
     )
@@ -209,9 +223,10 @@ def render_xlsx(rows: Sequence[PayrollSummaryRow], *, filename: str, created_at:
         # XlsxWriter writes "created" as both the creation and the modification time (else it takes now).
         workbook.set_properties({"created": created_at.replace(tzinfo=None), "author": "kooperativet"})
         sheet = workbook.add_worksheet("Lönesammanställning")
-        sheet.set_column_pixels(0, len(COLUMNS) - 1, _COLUMN_PIXELS)
+        columns = SWEDISH_COLUMNS
+        sheet.set_column_pixels(0, len(columns) - 1, _COLUMN_PIXELS)
         sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, len(rows), len(COLUMNS) - 1)
+        sheet.autofilter(0, 0, len(rows), len(columns) - 1)
         formats = {
             # Given by its number, Excel's built-in format 4 ("#,##0.00", AMOUNT_FORMAT) is stored as the
             # built-in format rather than as a custom format with the same code.
@@ -219,13 +234,13 @@ def render_xlsx(rows: Sequence[PayrollSummaryRow], *, filename: str, created_at:
             DATE_FORMAT: workbook.add_format({"num_format": DATE_FORMAT}),
             PERCENT_FORMAT: workbook.add_format({"num_format": PERCENT_FORMAT}),
         }
-        cell_formats = [None if code is None else formats[code] for code in map(_number_format, COLUMNS)]
-        for index, column in enumerate(COLUMNS):
+        cell_formats = [None if code is None else formats[code] for code in map(_number_format, columns)]
+        for index, column in enumerate(columns):
             _write_text(sheet, 0, index, SWEDISH_HEADERS[column])
         for row_index, row in enumerate(rows, start=1):
-            _write_row(sheet, row_index, [_swedish_value(row, column) for column in COLUMNS], cell_formats)
+            _write_row(sheet, row_index, [_swedish_value(row, column) for column in columns], cell_formats)
         summed = totals(rows)
-        total = [(SWEDISH_TOTAL if column == COLUMNS[0] else summed.get(column)) for column in COLUMNS]
+        total = [(SWEDISH_TOTAL if column == columns[0] else summed.get(column)) for column in columns]
         _write_row(sheet, len(rows) + 2, total, cell_formats)  # after one empty row
     return ExportFile(
         filename=filename, media_type=XLSX_MEDIA_TYPE, content=_fixed_zip_times(buffer.getvalue())

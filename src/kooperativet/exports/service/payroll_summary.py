@@ -135,6 +135,7 @@ _LINE_COLUMNS: Final = (
     PayslipLine.tax_mode,
     PayslipLine.tax_percent,
     PayslipLine.tax,
+    PayslipLine.extra_tax,
     PayslipLine.expense_reimbursement,
     PayslipLine.net_pay,
 )
@@ -179,6 +180,7 @@ def _row(payslip: Row[Any], employee: _Employee, line: Row[Any]) -> PayrollSumma
         tax_mode=line.tax_mode,
         tax_percent=None if line.tax_percent is None else Decimal(line.tax_percent),
         tax=line.tax,
+        extra_tax=line.extra_tax,
         expense_reimbursement=line.expense_reimbursement,
         net_pay=line.net_pay,
     )
