@@ -180,7 +180,22 @@ def test_table_mode_without_a_table_number_is_a_422(api: TestClient, make_user, 
         headers=treasurer.headers,
     )
     assert response.status_code == 422
+    assert response.json()["code"] == "table_incomplete"
     assert response.json()["errors"][0]["field"] == "table_number"
+
+
+def test_table_mode_with_a_number_and_no_column_names_the_column(
+    api: TestClient, make_user, make_member
+) -> None:
+    treasurer, member = make_user(Role.treasurer), make_member()
+    response = api.post(
+        f"/api/v1/members/{member.member.id}/tax-settings",
+        json={"valid_from": "2026-07-01", "mode": "table", "table_number": 33},
+        headers=treasurer.headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "table_incomplete"
+    assert response.json()["errors"][0]["field"] == "table_column"
 
 
 def test_a_member_cannot_register_members(api: TestClient, make_member) -> None:

@@ -94,24 +94,71 @@ def test_the_form_starts_from_the_setting_in_force_and_adds_a_table_with_extra_t
     assert _tax_form(shown)["tax_extra_monthly_tax"] == "1500"  # the next form starts from the new one
 
 
+TABLE_INCOMPLETE = "Skatt enligt tabell behöver tabellnummer (29–42) och kolumn (1–6)."
+
+
 @pytest.mark.parametrize(
     ("typed", "field", "message"),
     [
-        ({"tax_extra_monthly_tax": "100,50"}, "tax_extra_monthly_tax", "Extra skatt dras i hela kronor"),
-        ({"tax_mode": "sink", "tax_extra_monthly_tax": "500"}, "tax_extra_monthly_tax", "SINK och A-SINK är"),
+        (
+            {"tax_extra_monthly_tax": "100,50"},
+            "tax_extra_monthly_tax",
+            "Extra skatt dras i hela kronor: skriv beloppet utan ören.",
+        ),
+        (
+            {"tax_mode": "sink", "tax_extra_monthly_tax": "500"},
+            "tax_extra_monthly_tax",
+            "SINK och A-SINK är definitiva skatter: ingen extra skatt dras med dem. Låt den extra skatten "
+            "vara 0.",
+        ),
         ({"tax_valid_from": ""}, "tax_valid_from", "Fyll i fältet."),  # not "Värdet är inte giltigt."
-        ({"tax_mode": "table", "tax_table_number": "", "tax_table_column": ""}, "tax_table_number", "Skatt"),
-        # The number typed, the column left empty: said by the column, the box to fill in.
+        (
+            {"tax_mode": "table", "tax_table_number": "", "tax_table_column": ""},
+            "tax_table_number",
+            TABLE_INCOMPLETE,
+        ),
+        # The number typed, the column left empty: the service names the column, the box to fill in.
         (
             {"tax_mode": "table", "tax_table_number": "33", "tax_table_column": ""},
             "tax_table_column",
-            "Skatt enligt tabell",
+            TABLE_INCOMPLETE,
         ),
-        ({"tax_extra_monthly_tax": "-5"}, "tax_extra_monthly_tax", ""),
+        # Out of range: said with the limit crossed, written as Swedes write numbers, with the unit.
+        ({"tax_extra_monthly_tax": "-5"}, "tax_extra_monthly_tax", "Det här måste vara minst 0\u00a0kr."),
         # Whole kronor: not asked for "kronor och öre, t.ex. 1 250,50", which the next refusal turns down.
         ({"tax_extra_monthly_tax": "tusen"}, "tax_extra_monthly_tax", "Skriv ett heltal."),
-        ({"tax_extra_monthly_tax": "1000000"}, "tax_extra_monthly_tax", "för stort"),
-        ({"tax_valid_from": "2025-01-01"}, "tax_valid_from", "Det finns redan"),
+        (
+            {"tax_extra_monthly_tax": "1000000"},
+            "tax_extra_monthly_tax",
+            "Det här får vara högst 100\u00a0000\u00a0kr.",
+        ),
+        ({"tax_percent": "0"}, "tax_percent", "Det här måste vara större än 0\u00a0%."),
+        ({"tax_percent": "150"}, "tax_percent", "Det här får vara högst 100\u00a0%."),
+        (
+            {"tax_mode": "table", "tax_table_number": "28", "tax_table_column": "1"},
+            "tax_table_number",
+            "Det här måste vara minst 29.",
+        ),
+        (
+            {"tax_mode": "table", "tax_table_number": "43", "tax_table_column": "1"},
+            "tax_table_number",
+            "Det här får vara högst 42.",
+        ),
+        (
+            {"tax_mode": "table", "tax_table_number": "33", "tax_table_column": "7"},
+            "tax_table_column",
+            "Det här får vara högst 6.",
+        ),
+        (
+            {"tax_mode": "table", "tax_table_number": "33", "tax_table_column": "0"},
+            "tax_table_column",
+            "Det här måste vara minst 1.",
+        ),
+        (
+            {"tax_valid_from": "2025-01-01"},
+            "tax_valid_from",
+            "Det finns redan ett värde som gäller från det datumet; välj ett annat datum.",
+        ),
     ],
 )
 def test_a_refusal_is_said_by_its_field_keeps_what_was_typed_and_saves_nothing(
@@ -132,7 +179,7 @@ def test_a_refusal_is_said_by_its_field_keeps_what_was_typed_and_saves_nothing(
     assert refused.status_code == 422, refused.text
     error = re.search(rf'<p class="error" id="e-{field}">([^<]*)</p>', refused.text)
     assert error, f"no error by {field}"
-    assert message in error.group(1)
+    assert error.group(1) == message
     kept = _tax_form(refused.text)
     assert all(kept[name] == value for name, value in typed.items() if name != "tax_mode" or value)
     assert len(_settings(session, alva.member.id)) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Coroutine, Mapping
+from decimal import Decimal
 from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import Depends
@@ -14,9 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kooperativet.core.money import TOO_MANY_DIGITS
+from kooperativet.documents.render import quantity
 from kooperativet.errors import DomainError
 from kooperativet.web import once
-from kooperativet.web.i18n import N_
+from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.templating import gettext
 
 Schema = TypeVar("Schema", bound=BaseModel)
@@ -130,12 +132,22 @@ MESSAGES = {
     "date_from_datetime_parsing": N_("Write a date as YYYY-MM-DD."),
     "date_parsing": N_("Write a date as YYYY-MM-DD."),
     "datetime_parsing": N_("Write a date and time as YYYY-MM-DD HH:MM."),
+    # Said with the limit when the error names it (``BOUNDS``); a validator's own refusal may not.
     "greater_than": N_("This must be larger."),
     "greater_than_equal": N_("This must be larger."),
+    "less_than": N_("This is too large."),
     "less_than_equal": N_("This is too large."),
     "enum": N_("Choose one of the options."),
     "literal_error": N_("Choose one of the options."),
     "money": N_("Write an amount in kronor and öre, e.g. 1,250.50."),
+}
+#: A number outside the limits the schema holds it to (``Field(gt=…, ge=…, lt=…, le=…)``), said with the limit
+#: it crossed, which pydantic's error carries in its ``ctx`` under the constraint's name.
+BOUNDS: Final = {
+    "greater_than": ("gt", N_("This must be more than %(limit)s.")),
+    "greater_than_equal": ("ge", N_("This must be at least %(limit)s.")),
+    "less_than": ("lt", N_("This must be less than %(limit)s.")),
+    "less_than_equal": ("le", N_("This must be at most %(limit)s.")),
 }
 #: What a value must look like, by the pattern the schema holds it to.
 PATTERNS = {
@@ -171,22 +183,41 @@ CHOOSE = N_("Choose one of the options.")
 EMAIL = N_("This is not an e-mail address: write it as name@example.se.")
 
 
-def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:
+def field_errors(
+    request: Request, exc: ValidationError, *, units: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The first message per field, keyed by the field's dotted path (``lines.0.quantity``). The version a
-    form was read at is a hidden field nobody types: a refusal of it is said for the whole form."""
+    form was read at is a hidden field nobody types: a refusal of it is said for the whole form.
+
+    A limit a message names is written as the page's language writes numbers (``100 000`` with a no-break
+    space in Swedish, ``100,000`` in English), followed by the field's unit in ``units`` when the form gives
+    one (``{"extra_monthly_tax": "kr"}``: "högst 100 000 kr")."""
+    language = request_language(request)
     errors: dict[str, tuple[str, dict[str, Any]]] = {}
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"]) or "form"
         said, message = _said(field, error)
-        errors.setdefault(said, (message, _limits(error)))
+        limits = _limits(error, language, (units or {}).get(field)) if said == field else {}
+        errors.setdefault(said, (message, limits))
     return {field: gettext(request, message, **limits) for field, (message, limits) in errors.items()}
 
 
-def _limits(error: Any) -> dict[str, Any]:
-    """The limit a list's length refusal names (pydantic's ``max_length``), for its message."""
-    if error["type"] == "too_long":
-        return {"limit": error.get("ctx", {}).get("max_length")}
+def _limits(error: Any, language: str, unit: str | None) -> dict[str, Any]:
+    """The limit a message names: a list's length (pydantic's ``max_length``), or the bound a number
+    crossed (``BOUNDS``), with its unit."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == "too_long" and ctx.get("max_length") is not None:
+        return {"limit": _number(ctx["max_length"], language)}
+    bound = BOUNDS.get(error["type"])
+    if bound is not None and ctx.get(bound[0]) is not None:
+        limit = _number(ctx[bound[0]], language)
+        return {"limit": f"{limit}\N{NO-BREAK SPACE}{unit}" if unit else limit}
     return {}
+
+
+def _number(value: Any, language: str) -> str:
+    """A limit as the page's language writes a number: ``100 000`` (sv, a no-break space), ``12,5``."""
+    return quantity(Decimal(str(value)), language)
 
 
 def _said(field: str, error: Any) -> tuple[str, str]:
@@ -208,6 +239,8 @@ def _said(field: str, error: Any) -> tuple[str, str]:
         message = EMAIL
     elif too_large_amount(error):
         message = TOO_LARGE_AMOUNT
+    elif kind in BOUNDS and (error.get("ctx") or {}).get(BOUNDS[kind][0]) is not None:
+        message = BOUNDS[kind][1]
     return field, message
 
 

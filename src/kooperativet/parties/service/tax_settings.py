@@ -68,10 +68,11 @@ def new_tax_setting(data: TaxSettingCreate) -> MemberTaxSetting:
             field="percent",
         )
     if data.mode is TaxMode.table and (data.table_number is None or data.table_column is None):
+        # Named by the field left out: the column when only it is missing, else the table's number.
         raise RuleViolation(
             "table mode needs table_number (29–42) and table_column (1–6)",
             code="table_incomplete",
-            field="table_number",
+            field="table_column" if data.table_number is not None else "table_number",
         )
     if data.mode is not TaxMode.table and (data.table_number is not None or data.table_column is not None):
         raise RuleViolation(

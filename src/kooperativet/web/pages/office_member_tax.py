@@ -6,8 +6,9 @@ for (docs/payroll.md §3). The same schema and service as the API (``TaxSettingC
 The form shows every field of a setting; what does not apply to the mode chosen (the percent to a table, the
 table to a flat percent) is left out of what is saved, as on the registration form, so that switching the mode
 does not mean clearing fields first. A refusal is said next to its field, with what was typed kept: an
-incomplete table by the box left empty, and an extra tax that is no number asked for as a whole number (it is
-whole kronor: "kronor och öre", as other amounts are asked for, would be refused next)."""
+incomplete table by the box left empty (the service names it), a value out of range with its limit ("högst
+100 000 kr"), and an extra tax that is no number asked for as a whole number (it is whole kronor: "kronor och
+öre", as other amounts are asked for, would be refused next)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 #: What an extra tax the schema cannot read as a number is asked for: it is whole kronor.
 WHOLE_NUMBER = N_("Write a whole number.")
+#: The units of the fields whose limits a refusal names ("högst 100 000 kr", "högst 100 %").
+UNITS = {"percent": "%", "extra_monthly_tax": "kr"}
 
 
 @router.post("/office/members/{member_id:int}/tax-settings", dependencies=[CheckedForm])
@@ -55,7 +58,7 @@ def add_tax_setting(
         data = TaxSettingCreate.model_validate(schema_input(values, request_language(request)))
         service.add_tax_setting(session, member=member, data=data, actor=user, now=now)
     except (ValidationError, DomainError) as exc:
-        tax_form = {"values": values, "errors": _errors(request, exc, values)}
+        tax_form = {"values": values, "errors": _errors(request, exc)}
         page = refused_member_page(
             request, session, member_id=member_id, user=user, today=today, tax_form=tax_form
         )
@@ -63,17 +66,14 @@ def add_tax_setting(
     return RedirectResponse(done(f"/office/members/{member_id}#tax", "tax_setting_added"), status_code=303)
 
 
-def _errors(request: Request, exc: ValidationError | DomainError, values: dict[str, str]) -> dict[str, str]:
+def _errors(request: Request, exc: ValidationError | DomainError) -> dict[str, str]:
     """Each refusal by the form's field it is about, in the form's names (``tax_`` and the schema's)."""
     if isinstance(exc, ValidationError):
-        said = field_errors(request, exc)
+        said = field_errors(request, exc, units=UNITS)
         if any(_unreadable_extra(error) for error in exc.errors()):
             said["extra_monthly_tax"] = gettext(request, WHOLE_NUMBER)
     else:
         said = refusal_errors(request, exc)
-        # The service names the table's number for an incomplete table; the box left empty is the column.
-        if exc.code == "table_incomplete" and values["table_number"] and not values["table_column"]:
-            said = {"table_column": said.pop("table_number")}
     return {(PREFIX + name if name in FIELDS else name): text for name, text in said.items()}
 
 
