@@ -126,7 +126,7 @@ def test_a_wrong_check_digit_is_refused_by_its_field_and_nothing_is_saved(
         ({"email": ""}, "email", "e-postadress"),
         ({"password": "kort"}, "password", ""),
         ({"joined_on": "2026-13-01"}, "joined_on", "ÅÅÅÅ-MM-DD"),
-        ({"tax_percent": "150"}, "tax_percent", ""),
+        ({"tax_percent": "150"}, "tax_percent", "Det här får vara högst 100\u00a0%."),
         ({"tax_mode": "table"}, "tax_table_number", "Ange skattetabell"),
         ({"first_name": ""}, "first_name", "Fyll i"),
     ],

@@ -161,7 +161,7 @@ def _record(request: Request, values: dict[str, str], errors: dict[str, str]) ->
     try:
         return MemberCreate.model_validate({**record, "tax": tax})
     except ValidationError as exc:
-        for key, message in field_errors(request, exc).items():
+        for key, message in field_errors(request, exc, units={"tax.percent": "%"}).items():
             name = ERROR_FIELDS.get(key, key.split(".")[0])
             errors.setdefault(name if name in values else "form", message)
         return None
