@@ -56,7 +56,10 @@ def test_the_chair_takes_items_up_and_records_decisions_without_a_vote(page: Pag
     opening, chair_item, roll = items.nth(0), items.nth(1), items.nth(4)
     expect(chair_item.get_by_role("heading")).to_have_text("Val av ordförande vid stämman")
     expect(roll.get_by_role("heading")).to_have_text("Upprättande och godkännande av röstlängd")
-    statute = items.last
+    # The statute change added after the standard agenda stands before its closing, not after it.
+    statute = items.nth(-2)
+    expect(statute.get_by_role("heading")).to_have_text("Ändring av stadgarna om medlemsavgiften")
+    expect(items.last.get_by_role("heading")).to_have_text("Stämmans avslutande")
 
     opening.get_by_role("button", name="Ta upp").click()
     expect(opening.get_by_text("§ 1")).to_be_visible()

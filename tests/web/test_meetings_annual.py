@@ -166,3 +166,49 @@ def test_the_board_sees_the_agenda_the_notice_will_list_before_sending_it(
         in listed
     )
     assert "En stadgeändring tas upp med sitt förslag, punktens text." in listed
+
+
+def test_a_proposal_a_motion_and_a_question_added_after_the_standard_agenda_come_before_its_closing(
+    board: TestClient, voters: list[TestClient], assembly: Assembly, session, clock
+) -> None:
+    """The standard agenda ends with "Stämmans avslutande": what the board, a member or the meeting adds
+    afterwards is dealt with before the closing, in the notice and on the meeting page, not after it."""
+    meeting = plan(session)
+    page = f"/meetings/{meeting.id}"
+    assert post(board, page, f"{page}/agenda/standard", {}).status_code == 303
+    proposal = {"kind": "board_proposal", "title": "Ny medlemsavgift från 2027", "text": ""}
+    assert post(board, f"{page}/items", f"{page}/items", proposal).status_code == 303
+    motion = {"title": "Motion om en cykelpool", "text": "Föreningen köper fyra lastcyklar."}
+    assert post(voters[0], f"{page}/motion", f"{page}/motion", motion).status_code == 303
+
+    notice = board.get(f"{page}/notice").text
+    assert (
+        "<li>Motioner och styrelsens förslag</li><li>Ny medlemsavgift från 2027</li>"
+        "<li>Motion om en cykelpool</li><li>Stämmans avslutande</li>"
+    ) in notice
+
+    meetings.give_notice(session, meeting=meeting, text="Välkomna", today=TODAY - timedelta(days=30))
+    meetings.open_meeting(session, meeting=meeting, override_reason=None, now=NOW)
+    for actor in assembly.members[:4]:
+        meetings.register_attendance(session, meeting=meeting, member_id=actor.member.id)
+    open_vote(board, meeting, method="open", question="Sommarfest i juni?", decision_kind="ordinary")
+    session.expire_all()
+    titles = [i.title for i in session.get(Meeting, meeting.id).items]
+    assert titles[-4:] == [
+        "Ny medlemsavgift från 2027",
+        "Motion om en cykelpool",
+        "Sommarfest i juni?",
+        "Stämmans avslutande",
+    ]
+    shown = board.get(page).text
+    assert shown.index("<h3>Sommarfest i juni?</h3>") < shown.index("<h3>Stämmans avslutande</h3>")
+
+    # Once the meeting has taken up its closing, a question put after it stands after it.
+    closing = session.get(Meeting, meeting.id).items[-1]
+    assert post(board, page, f"{page}/items/{closing.id}/take-up", {}).status_code == 303
+    open_vote(board, meeting, method="open", question="Tack till styrelsen?", decision_kind="ordinary")
+    session.expire_all()
+    assert [i.title for i in session.get(Meeting, meeting.id).items][-2:] == [
+        "Stämmans avslutande",
+        "Tack till styrelsen?",
+    ]

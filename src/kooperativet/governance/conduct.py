@@ -3,7 +3,8 @@
 The agenda is the plan (``AgendaItem.position``); the minutes record what happened, so their § numbers follow
 the order the items were taken up (``AgendaItem.held_as``), which may differ from the agenda when the meeting
 changes the order. A decision always stands under its own item: a vote put to the meeting outside the agenda
-becomes an item of its own, titled by its question.
+becomes an item of its own, titled by its question. An item added to an agenda that ends with its closing
+("Stämmans avslutande") goes before the closing (``next_position``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,37 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.errors import Conflict
 from kooperativet.governance.models import AgendaItem, AgendaItemKind, Meeting, MeetingStatus
+
+
+def _is_the_closing(item: AgendaItem) -> bool:
+    """The item that closes the meeting ("Stämmans avslutande", "Mötets avslutande"), not yet dealt with."""
+    return (
+        item.kind == AgendaItemKind.procedural
+        and item.held_as is None
+        and item.decided_at is None
+        and item.title.strip().lower().endswith("avslutande")
+    )
+
+
+def next_position(session: Session, *, meeting: Meeting) -> int:
+    """Where a new item goes on the agenda: after the last one, or, when the agenda ends with its closing not
+    yet dealt with, just before it, the closing moved one place down. A board proposal or a member's motion
+    added after the standard agenda is then dealt with before the meeting closes, and the notice lists it
+    so; once the meeting has taken the closing up, whatever comes is added after it."""
+    last = session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return 1
+    if not _is_the_closing(last):
+        return last.position + 1
+    position = last.position
+    last.position = position + 1
+    session.flush()  # the closing moves first, so no two items of the meeting share a position
+    return position
 
 
 def take_up(session: Session, *, meeting: Meeting, item: AgendaItem, now: datetime) -> AgendaItem:
@@ -49,12 +81,9 @@ def item_for_vote(
 ) -> AgendaItem:
     """The item a vote decides: the one given (taken up now if it was not yet), or a new item of its own."""
     if item is None:
-        last = session.scalar(
-            select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
-        )
         item = AgendaItem(
             meeting_id=meeting.id,
-            position=(last or 0) + 1,
+            position=next_position(session, meeting=meeting),
             kind=AgendaItemKind.procedural,
             title=" ".join(question.split())[:200],
         )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.db import fetch_page
 from kooperativet.errors import Conflict, NotFound, RuleViolation
-from kooperativet.governance import statute_readings
+from kooperativet.governance import conduct, statute_readings
 from kooperativet.governance.board import list_board, voting_board
 from kooperativet.governance.members import current_member
 from kooperativet.governance.models import (
@@ -109,9 +109,8 @@ def add_agenda_item(session: Session, *, meeting: Meeting, data: AgendaItemCreat
 
 
 def _add_item(session: Session, *, meeting: Meeting, item: AgendaItem) -> AgendaItem:
-    last = session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
     item.meeting_id = meeting.id
-    item.position = (last or 0) + 1
+    item.position = conduct.next_position(session, meeting=meeting)
     session.add(item)
     session.flush()
     session.refresh(meeting, ["items"])
