@@ -98,7 +98,11 @@ def test_officials_not_chosen_and_nobody_present_are_said_in_words(
     assert "<dt>Ordförande</dt><dd>Ingen vald ännu</dd>" in shown
     assert "–, –" not in shown
     assert "Ingen är registrerad som närvarande ännu." in shown
-    assert "Mötet är beslutfört" not in shown
+    assert "Mötet är beslut" not in shown  # neither beslutfört nor beslutsfört
+    # The attendance page, where the chair registers who came, says the same before anyone is registered.
+    attendance = board.get(f"/meetings/{meeting.id}/attendance").text
+    assert "Ingen är registrerad som närvarande ännu." in attendance
+    assert "Mötet är beslut" not in attendance
 
 
 def test_adjusters_and_a_proxy_for_oneself_are_refused_in_swedish_by_their_fields(
