@@ -173,6 +173,29 @@ def test_the_receipt_check_is_offered_to_whoever_cast_a_ballot_not_to_the_member
     assert "Kontrollera mitt kvitto" not in shown
 
 
+def test_an_ombud_who_has_voted_for_herself_is_told_so_before_she_votes_for_the_member_she_represents(
+    voters: list[TestClient], assembly: Assembly, meeting: Meeting, board: TestClient, session
+) -> None:
+    first, absent = assembly.members[0].member, assembly.members[4].member
+    meetings.register_proxy(
+        session,
+        meeting=meeting,
+        data=ProxyCreate(
+            principal_member_id=absent.id, attendee_member_id=first.id, dated=TODAY, signed=True
+        ),
+    )
+    vote_id = open_vote(board, meeting, method="open", question="Sommarfest?", decision_kind="ordinary")
+    page = f"/meetings/votes/{vote_id}"
+    before = voters[0].get(page).text
+    assert "Du har röstat. Tack!" not in before
+    own = post(voters[0], page, f"{page}/ballot", {"choice": "yes", "voter": str(first.id)})
+    assert own.status_code == 303, own.text
+    after = voters[0].get(page).text
+    assert '<p class="notice" role="status">Du har röstat. Tack!</p>' in after
+    assert f"Du röstar för {absent.first_name} {absent.last_name}, med fullmakt." in after
+    assert f'action="/meetings/votes/{vote_id}/ballot"' in after
+
+
 def test_a_secret_ballot_from_opening_to_the_members_receipt_check(
     board: TestClient, voters: list[TestClient], meeting: Meeting, small_keys, session
 ) -> None:
