@@ -162,6 +162,19 @@ def test_the_treasurer_runs_payroll_for_paid_work_and_exports_the_agi(
     screenshot(page, "office-month-end")
 
 
+def test_a_refused_export_is_said_where_the_treasurer_clicked(page: Page) -> None:
+    """The month end is a long page: a refused file opens the page at its own card, which says why, and not at
+    the top, where nothing had changed and nothing said why."""
+    sign_in(page, TREASURER)
+    page.goto("/office/month-end?month=2026-11")
+    page.get_by_label("Utbetalningsmånad").fill("2026-11")  # the demo made November's AGI already
+    page.get_by_role("button", name="Exportera AGI").click()
+    refusal = page.get_by_role("alert").filter(has_text="Det finns inget nytt att exportera för det valet.")
+    expect(refusal).to_be_in_viewport()
+    expect(page.locator("#agi-export")).to_contain_text("Det finns inget nytt att exportera")
+    screenshot(page, "office-month-end-refused")
+
+
 def _head_pattern():
     import re
 

@@ -50,8 +50,8 @@ class HiddenFields(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self.inside = values.get("action") == self.action
+        if tag == "form":  # a #fragment only says where the answer opens: the form posts to the path
+            self.inside = values.get("action", "").partition("#")[0] == self.action
         elif tag == "input" and self.inside and values.get("type") == "hidden":
             self.fields[values["name"]] = values.get("value", "")
 

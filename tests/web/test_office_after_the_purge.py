@@ -58,7 +58,7 @@ def _signed_in(client: TestClient, actor) -> TestClient:
 def _section(page: str, action: str) -> str:
     """The card of the month-end page whose form posts to ``action``."""
     found = re.search(
-        rf'<section class="card">((?:(?!</section>).)*action="{action}".*?)</section>', page, re.S
+        rf'<section class="card"[^>]*>((?:(?!</section>).)*action="{action}[#"].*?)</section>', page, re.S
     )
     assert found, f"no form for {action}"
     return found.group(1)

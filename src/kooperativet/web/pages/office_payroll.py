@@ -163,8 +163,13 @@ def _run_page(
     values: dict[str, str],
     status: int = 200,
     page: int = 1,
+    correction_errors: dict[str, str] | None = None,
 ) -> Response:
-    """The run with one page of its payslips (``PAYSLIPS_PER_PAGE``) and the sums over all of them."""
+    """The run with one page of its payslips (``PAYSLIPS_PER_PAGE``) and the sums over all of them.
+
+    ``errors`` are the refusals of the run's buttons, said at the top where they are; ``correction_errors``
+    those of the correction form at the foot of the page, said in its card, where a refused correction opens
+    the page (its action's ``#corrections``)."""
     run = service.get_run(session, run_id=run_id)
     is_draft = run.status == RunStatus.draft
     sums = service.run_sums(session, run=run)
@@ -204,6 +209,7 @@ def _run_page(
             "changed_since": [reads.CHANGED_SINCE[part] for part in shown.changed_since_calculation],
             "correctable": reads.correctable_lines(session) if is_draft else [],
             "errors": errors,
+            "correction_errors": correction_errors or {},
             "values": values,
             "run_status": RUN_STATUS,
             "pay_on_choices": PAY_ON,
@@ -319,7 +325,16 @@ def add_correction(
         return RedirectResponse(
             done(f"/office/payroll/{run_id}#corrections", "correction_added"), status_code=303
         )
-    page = _run_page(request, session, run_id=run_id, user=user, errors=errors, values=values, status=422)
+    page = _run_page(
+        request,
+        session,
+        run_id=run_id,
+        user=user,
+        errors={},
+        values=values,
+        status=422,
+        correction_errors=errors,
+    )
     raise FormRejected(page)
 
 
