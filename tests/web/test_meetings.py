@@ -474,16 +474,26 @@ def test_a_member_submits_a_motion_and_the_board_answers_it(
     assert 'id="e-text"' in empty.text
     assert 'value="Replokal"' in empty.text
     assert not session.get(Meeting, meeting.id).items
-    assert post(voters[4], page, page, {"title": "Replokal", "text": "Hyr en replokal."}).status_code == 303
+    submitted = post(voters[4], page, page, {"title": "Replokal", "text": "Hyr en replokal."})
+    assert submitted.status_code == 303
     session.refresh(meeting)
     item = meeting.items[0]
+    # She lands on her motion, not on the agenda's first item; the board on the motion it answered.
+    assert submitted.headers["location"] == f"/meetings/{meeting.id}#item-{item.id}"
+    assert f'id="item-{item.id}"' in voters[4].get(f"/meetings/{meeting.id}").text
     answer = f"/meetings/{meeting.id}/items/{item.id}/answer"
     assert voters[4].get(answer).status_code == 403
-    assert post(board, answer, answer, {"board_answer": "Styrelsen tillstyrker."}).status_code == 303
+    answered = post(board, answer, answer, {"board_answer": "Styrelsen tillstyrker."})
+    assert (answered.status_code, answered.headers["location"]) == (303, submitted.headers["location"])
     shown = voters[0].get(f"/meetings/{meeting.id}").text
     assert "Styrelsens yttrande:" in shown
     assert "Styrelsen tillstyrker." in shown
     assert assembly.members[4].member.full_name in shown
+    # So does the board that adds an item of its own.
+    items = f"/meetings/{meeting.id}/items"
+    added = post(board, items, items, {"kind": "board_proposal", "title": "Verksamhetsplan 2027", "text": ""})
+    session.refresh(meeting)
+    assert added.headers["location"] == f"/meetings/{meeting.id}#item-{meeting.items[-1].id}"
 
 
 def test_notice_attendance_proxies_and_opening_through_the_forms(

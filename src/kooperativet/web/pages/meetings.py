@@ -25,7 +25,7 @@ from kooperativet.governance import (
     statute_readings,
 )
 from kooperativet.governance import minutes as minutes_service
-from kooperativet.governance.models import Meeting, MeetingStatus, RulebookVersion
+from kooperativet.governance.models import AgendaItem, Meeting, MeetingStatus, RulebookVersion
 from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM, rulebook_of
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import MotionCreate
@@ -180,12 +180,12 @@ def submit_motion(
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     values = {"title": title, "text": text}
 
-    def submit() -> None:
+    def submit() -> AgendaItem:
         data = MotionCreate.model_validate(values)
         member = members.member_of(session, user=user)
-        meetings.submit_motion(session, meeting=meeting, member=member, data=data, today=today)
+        return meetings.submit_motion(session, meeting=meeting, member=member, data=data, today=today)
 
-    attempt(
+    item = attempt(
         request,
         submit,
         fields=MOTION_FIELDS,
@@ -196,7 +196,8 @@ def submit_motion(
             status=422,
         ),
     )
-    return see_other(f"/meetings/{meeting.id}#agenda")
+    # Her motion on the agenda, where the board's answer will stand, not the agenda's first item.
+    return see_other(f"/meetings/{meeting.id}#item-{item.id}")
 
 
 @router.get("/meetings/minutes/{minutes_id:int}/pdf")

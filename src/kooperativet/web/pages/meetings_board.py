@@ -13,7 +13,7 @@ from kooperativet.api.dependencies import AppSettings, DbSession, Now, Today
 from kooperativet.errors import RuleViolation
 from kooperativet.governance import mail, meetings, standard_agenda, start_time, statute_readings
 from kooperativet.governance.ballot_encryption import TALLY_KEY_BITS
-from kooperativet.governance.models import AgendaItemKind, Meeting, MeetingStatus
+from kooperativet.governance.models import AgendaItem, AgendaItemKind, Meeting, MeetingStatus
 from kooperativet.governance.rulebooks import rulebook_of
 from kooperativet.governance.rules.readings import statutes_need_two_meetings
 from kooperativet.governance.rules.terms import MeetingKind
@@ -216,7 +216,7 @@ def add_agenda_item(
         "confirms_item_id": confirms_item_id,
     }
 
-    def add() -> None:
+    def add() -> AgendaItem:
         confirms = stored_integer(confirms_item_id)
         if confirms is None and confirms_item_id.strip():  # a tampered choice names no first adoption
             raise RuleViolation(
@@ -231,15 +231,15 @@ def add_agenda_item(
                 "confirms_item_id": confirms,
             }
         )
-        meetings.add_agenda_item(session, meeting=meeting, data=data)
+        return meetings.add_agenda_item(session, meeting=meeting, data=data)
 
-    attempt(
+    item = attempt(
         request,
         add,
         fields=ITEM_FIELDS,
         page=lambda errors: _item_page(request, session, meeting, values, errors),
     )
-    return see_other(f"/meetings/{meeting.id}#agenda")
+    return see_other(f"/meetings/{meeting.id}#item-{item.id}")
 
 
 @router.post("/meetings/{meeting_id:int}/agenda/standard", dependencies=[CheckedForm])
@@ -298,7 +298,7 @@ def answer_motion(
             status=422,
         ),
     )
-    return see_other(f"/meetings/{meeting.id}#agenda")
+    return see_other(f"/meetings/{meeting.id}#item-{item.id}")
 
 
 # --- notice, officials, attendance and proxies, opening -----------------------------------------------------
