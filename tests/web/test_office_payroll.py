@@ -329,6 +329,68 @@ def test_payslip_downloads_are_the_apis_bytes(
     )
 
 
+def test_the_auditor_follows_a_run_to_the_files_that_hold_it(
+    browser_client: TestClient,
+    session: Session,
+    make_user,
+    make_member,
+    paid_assignment,
+    approved_run,
+    export_day,
+) -> None:
+    """The run's page names the run by the number its SIE voucher and salary file use, and lists the batches
+    that hold it (its AGI, SIE and salary file), each to download: the auditor traces a payslip from the run
+    to its declaration and its voucher without matching dates by hand. Another run's file is not listed."""
+    run_id = approved_run.run.id
+    treasurer = _signed_in(browser_client, approved_run.treasurer)
+    token = _token(treasurer, "/office/month-end?month=2026-11")
+    for path, data in (
+        ("/office/month-end/agi", {"period": "2026-11"}),
+        ("/office/month-end/sie", {"from": "2026-11-01", "to": "2026-11-30"}),
+        ("/office/month-end/pain001", {"run_id": str(run_id), "month": "2026-11"}),
+    ):
+        assert treasurer.post(path, data={"csrf_token": token, **data}).status_code == 303
+    paid_assignment(make_member().member, "4000.00")
+    later = payroll_service.create_run(
+        session, today=EXPORT_DAY, pay_date=date(2026, 12, 23), pay_on=None, created_by_id=None
+    ).run
+    payroll_service.approve_run(
+        session, run_id=later.id, approved_by_id=approved_run.treasurer.user.id, now=APPROVED_AT
+    )
+    later_file = treasurer.post(
+        "/office/month-end/pain001", data={"csrf_token": token, "run_id": str(later.id), "month": "2026-12"}
+    )
+    assert later_file.status_code == 303
+    batches = {
+        batch.kind: batch
+        for batch in session.scalars(select(ExportBatch).order_by(ExportBatch.id))
+        if batch.run_id in (None, run_id)
+    }
+    sie = session.get_one(ExportBatch, batches["sie"].id).content or b""
+    assert f'"Lönekörning {run_id} 2026-11"'.encode("cp437") in sie  # the voucher names the run by number
+
+    auditor = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_user(Role.auditor))
+    page = auditor.get(f"/office/payroll/{run_id}").text
+    assert f"<dt>Lönekörning</dt><dd>Nr {run_id}</dd>" in page
+    listed = page[page.index('id="batches"') : page.index('id="payslips"')]
+    for kind, words in (
+        ("agi", "Arbetsgivardeklaration (AGI)"),
+        ("sie", "Bokföring (SIE 4)"),
+        ("pain001", "Löneutbetalningar (pain.001)"),
+    ):
+        batch = batches[kind]
+        assert words in listed
+        assert f'<a href="/office/month-end/batches/{batch.id}/file" download>{batch.filename}</a>' in listed
+        assert auditor.get(f"/office/month-end/batches/{batch.id}/file").status_code == 200
+    assert f"RUN-{later.id}" not in listed
+    assert listed.count('/file" download>') == 3
+    assert 'href="/office/month-end?month=2026-11#batches"' in listed
+    other = auditor.get(f"/office/payroll/{later.id}").text
+    other = other[other.index('id="batches"') : other.index('id="payslips"')]
+    assert other.count('/file" download>') == 1  # its own salary file; no AGI or SIE made for it yet
+    assert f"RUN-{later.id}.xml" in other
+
+
 def _personnummer(serial: int) -> str:
     """A valid personnummer for 1985-MM-DD with a serial, its Luhn check digit computed."""
     body = f"85{1 + serial % 12:02d}{1 + serial % 28:02d}{serial % 1000:03d}"

@@ -23,6 +23,7 @@ from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.documents.render import percent
 from kooperativet.errors import DomainError
+from kooperativet.exports.schemas import ExportBatchRead
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll import service
 from kooperativet.payroll.models import DraftPayslip, PayOn, RunStatus
@@ -33,6 +34,7 @@ from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web
 from kooperativet.web.forms import FormRejected, PageRoute, amount_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.notices import done
+from kooperativet.web.pages.office_month_end import EXPORT_KIND
 from kooperativet.web.paging import page_count
 from kooperativet.web.parameter_words import CONTRIBUTION_CATEGORY
 from kooperativet.web.reads import office_payroll as reads
@@ -195,6 +197,9 @@ def _run_page(
         reads.draft_warnings(payslip, own_member_id=own) if isinstance(payslip, DraftPayslip) else []
         for payslip in shown.payslips
     ]
+    # The files that hold a locked run, so that the auditor follows a payslip from here to its AGI and the
+    # run's SIE voucher (whose text names the run by the number the page shows) without guessing by dates.
+    batches = [] if is_draft else reads.batches_holding(session, run_id=run.id)
     return render(
         request,
         "office_payroll/run.html",
@@ -210,6 +215,9 @@ def _run_page(
             "correctable": reads.correctable_lines(session) if is_draft else [],
             "errors": errors,
             "correction_errors": correction_errors or {},
+            "batches": [ExportBatchRead.model_validate(batch) for batch in batches],
+            "export_kind": EXPORT_KIND,
+            "pay_month": f"{run.pay_date:%Y-%m}",
             "values": values,
             "run_status": RUN_STATUS,
             "pay_on_choices": PAY_ON,

@@ -1,6 +1,6 @@
 """What the office's payroll pages read besides the payroll services: each run's payslip totals, each draft
-payslip's warnings, and the issued payslip lines a correction may refer to. Each read runs a fixed number of
-statements, whatever the number of runs or payslips."""
+payslip's warnings, the issued payslip lines a correction may refer to, and the export batches that hold a
+run. Each read runs a fixed number of statements, whatever the number of runs or payslips."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.core.money import ZERO
+from kooperativet.exports.models import DocumentKind, ExportBatch, ExportedDocument, ExportKind
 from kooperativet.parties.models import Member
 from kooperativet.payroll.models import DraftPayslip, PayrollRun, Payslip, RunStatus
 from kooperativet.web.i18n import N_
@@ -132,6 +133,29 @@ def correctable_lines(session: Session) -> list[CorrectableLine]:
         for payslip in payslips
         for line in payslip.lines
     ]
+
+
+def batches_holding(session: Session, *, run_id: int) -> list[ExportBatch]:
+    """The export batches that hold the run, oldest first, in one statement: the AGI that declared its
+    payslips, the SIE file with its voucher (whose text names the run by its number) and its salary file.
+    A run that only paid outlays back has no voucher of its own: its outlays' vouchers are found by their
+    SIE file's dates on the month-end page."""
+    holding = select(ExportedDocument.batch_id).where(
+        or_(
+            and_(
+                ExportedDocument.export_kind.in_((ExportKind.sie, ExportKind.pain001)),
+                ExportedDocument.document_kind == DocumentKind.payroll_run,
+                ExportedDocument.document_id == run_id,
+            ),
+            and_(  # led by the export kind, as the unique index on the exported documents is
+                ExportedDocument.export_kind == ExportKind.agi,
+                ExportedDocument.document_kind == DocumentKind.payslip,
+                ExportedDocument.document_id.in_(select(Payslip.id).where(Payslip.run_id == run_id)),
+            ),
+        )
+    )
+    batches = select(ExportBatch).where(ExportBatch.id.in_(holding)).order_by(ExportBatch.id)
+    return list(session.scalars(batches))
 
 
 def draft_runs(session: Session) -> list[tuple[int, date]]:
