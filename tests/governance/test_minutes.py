@@ -492,6 +492,19 @@ def test_minutes_need_a_chair_a_secretary_and_two_adjusters(
     api.post(f"{API}/meetings/{meeting_id}/close", headers=headers)
     refused = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers)
     assert (refused.status_code, refused.json()["code"]) == (409, "officials_missing")
+    # Whom the meeting chose is recorded after it closed, and the minutes are drawn up; once they are, the
+    # officials they name stay.
+    _officials(api, assembly, meeting_id)
+    assert api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers).status_code == 201
+    chair, secretary, adjuster1, adjuster2 = assembly.ids()[:4]
+    changed = {
+        "chair_member_id": secretary,
+        "secretary_member_id": chair,
+        "adjuster1_member_id": adjuster1,
+        "adjuster2_member_id": adjuster2,
+    }
+    late = api.put(f"{API}/meetings/{meeting_id}/officials", json=changed, headers=headers)
+    assert (late.status_code, late.json()["code"]) == (409, "meeting_closed")
 
 
 def test_an_item_is_taken_up_only_while_the_meeting_is_open(

@@ -427,6 +427,37 @@ def test_officials_minutes_and_their_approval_by_both_adjusters(
 DRAFT_SHA256 = re.compile(r'<input type="hidden" name="draft_sha256" value="([0-9a-f]{64})">')
 
 
+def test_a_meeting_closed_before_its_officials_were_recorded_still_gets_its_minutes(
+    board: TestClient, assembly: Assembly, meeting: Meeting, session
+) -> None:
+    """The chair closed the meeting without recording whom it chose: the refusal to draw up the minutes asks
+    for the officials, and the closed meeting's page leads to their form until the minutes are drawn up."""
+    here = f"/meetings/{meeting.id}"
+    assert post(board, here, f"{here}/close", {}).status_code == 303
+    refused = post(board, here, f"{here}/minutes", {})
+    assert "Välj ordförande, sekreterare och två justerare innan protokollet upprättas." in refused.text
+    assert f'href="{here}/officials"' in refused.text
+    ids = assembly.ids()
+    chosen = {
+        "chair_member_id": ids[0],
+        "secretary_member_id": ids[1],
+        "adjuster1_member_id": ids[3],
+        "adjuster2_member_id": ids[2],
+    }
+    recorded = post(board, f"{here}/officials", f"{here}/officials", chosen)
+    assert recorded.status_code == 303, recorded.text
+    assert post(board, here, f"{here}/minutes", {}).status_code == 303
+    assert session.scalar(select(func.count(Minutes.id)).where(Minutes.meeting_id == meeting.id)) == 1
+    shown = board.get(here).text
+    assert "Protokoll, version 1 (PDF)" in shown
+    assert f'href="{here}/officials"' not in shown  # the minutes name them now
+    late = post(board, f"{here}/officials", f"{here}/officials", {**chosen, "secretary_member_id": ids[4]})
+    assert late.status_code == 422
+    assert "Mötet är avslutat." in late.text
+    session.refresh(meeting)
+    assert meeting.secretary_member_id == ids[1]
+
+
 def test_an_adjuster_who_read_a_draft_redrawn_since_is_told_to_read_it_again(
     board: TestClient, voters: list[TestClient], meeting: Meeting, assembly: Assembly, session, clock
 ) -> None:

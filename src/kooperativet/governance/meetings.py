@@ -20,6 +20,7 @@ from kooperativet.governance.models import (
     Meeting,
     MeetingProxy,
     MeetingStatus,
+    Minutes,
     Vote,
     VoteStatus,
 )
@@ -266,8 +267,16 @@ def _early_opening_reason(meeting: Meeting, *, reason: str | None, now: datetime
 
 
 def set_officials(session: Session, *, meeting: Meeting, data: OfficialsUpdate) -> Meeting:
-    """Chair, secretary and two adjusters (justerare): current members, the adjusters not the chair."""
-    require_status(meeting, MeetingStatus.planned, MeetingStatus.open)
+    """Chair, secretary and two adjusters (justerare): current members, the adjusters not the chair. The
+    meeting chooses them, and the board may record whom it chose after it closed, as long as no minutes have
+    been drawn up: the minutes need them, and drawn-up minutes name those they had."""
+    require_status(meeting, MeetingStatus.planned, MeetingStatus.open, MeetingStatus.closed)
+    drawn_up = session.scalar(select(func.count(Minutes.id)).where(Minutes.meeting_id == meeting.id))
+    if meeting.status == MeetingStatus.closed and drawn_up:
+        raise Conflict(
+            f"meeting {meeting.id} is closed and its minutes are drawn up: they name its officials",
+            code="meeting_closed",
+        )
     for field, member_id in data.model_dump().items():
         current_member(session, member_id, on=meeting.held_on, field=field)
     adjusters = {data.adjuster1_member_id, data.adjuster2_member_id}
