@@ -6,6 +6,7 @@ the admin's parameters), the same bytes for downloads, and reads in a fixed numb
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -241,7 +242,8 @@ def test_the_treasurer_creates_reviews_approves_and_marks_paid_a_run_with_separa
     assert "Du kan inte besluta om din egen lön" in refused.text
     assert session.get_one(PayrollRun, draft.run.id).status == RunStatus.draft
 
-    other = _signed_in(TestClient(browser_client.app, follow_redirects=False), make_user(Role.admin))
+    admin = make_user(Role.admin)
+    other = _signed_in(TestClient(browser_client.app, follow_redirects=False), admin)
     other_token = _token(other, run_path)
     approved = other.post(f"{run_path}/approve", data={"csrf_token": other_token})
     confirmed(other, approved, "Körningen är godkänd: lönespecifikationerna är utfärdade med sina nummer.")
@@ -250,11 +252,16 @@ def test_the_treasurer_creates_reviews_approves_and_marks_paid_a_run_with_separa
     shown = client.get(run_path).text
     assert "Godkänd" in shown
     assert "Alla lönespecifikationer (zip)" in shown
+    # Who approved, by name: the event log names her login by its id only.
+    assert re.search(rf"<dt>Godkänd</dt><dd><time [^>]*>[^<]+</time> av {admin.user.full_name}</dd>", shown)
 
     paid = client.post(f"{run_path}/mark-paid", data={"csrf_token": token})
     confirmed(client, paid, "Körningen är markerad som utbetald.")
     session.expire_all()
     assert session.get_one(PayrollRun, draft.run.id).status == RunStatus.paid
+    shown = client.get(run_path).text
+    assert re.search(rf"<dt>Godkänd</dt><dd>.*?</time> av {admin.user.full_name}</dd>", shown)
+    assert re.search(rf"<dt>Utbetald</dt><dd>.*?</time> av {karin.user.full_name}</dd>", shown)
 
 
 def test_mark_paid_on_a_draft_is_refused_in_words(
