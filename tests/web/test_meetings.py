@@ -105,6 +105,18 @@ def test_the_board_creates_a_meeting_and_finds_it_among_the_coming_ones(board: T
     assert "extra</td>" not in listing
 
 
+def test_a_video_link_as_the_meetings_place_is_a_link_on_its_page(voters: list[TestClient], session) -> None:
+    link = "https://meet.example.se/extra-stamma?id=7&lang=sv"
+    online = meetings.create_meeting(
+        session, kind=MeetingKind.EXTRA, title="Extra stämma", held_on=TODAY, location=f"Videomöte: {link}"
+    )
+    shown = voters[0].get(f"/meetings/{online.id}").text
+    escaped = link.replace("&", "&amp;")
+    assert f'<dd>Videomöte: <a href="{escaped}" rel="noopener">{escaped}</a></dd>' in shown
+    hall = plan(session)
+    assert "<dd>Kulturgatan 7</dd>" in voters[0].get(f"/meetings/{hall.id}").text
+
+
 def test_a_new_meeting_with_errors_is_shown_again_by_its_fields_and_nothing_is_saved(
     board: TestClient, session
 ) -> None:
