@@ -172,6 +172,25 @@ def test_entries_are_named_in_swedish_with_their_payload_as_a_list(browser_clien
     assert '{"' not in html  # no raw JSON
 
 
+def test_a_list_breaks_between_its_items_and_never_at_a_payslip_number_s_hyphen(
+    browser_client, session, auditor
+) -> None:
+    """An approved run lists its payslips: on a narrow column ``L2026-00002`` broke after ``L2026-``, and the
+    auditor read half a number at the end of a line."""
+    appended(
+        session,
+        "payroll_run_approved",
+        run_id=2,
+        payslips=["L2026-00001", "L2026-00002"],
+        approved_by_id=2,
+    )
+    appended(session, "vote_closed", elected=["Revisionsbyrån Norr", "Revisionsbyrån Väst"])
+    html = browser_client.get(PAGE).text
+    assert '<span class="nowrap">L2026-00001</span>, <span class="nowrap">L2026-00002</span>' in html
+    # Names of several words still wrap between their words.
+    assert "<dd>Revisionsbyrån Norr, Revisionsbyrån Väst</dd>" in html
+
+
 def test_a_tax_setting_is_in_words_its_percent_and_extra_tax_written_as_swedes_write_them(
     browser_client, session, auditor
 ) -> None:
