@@ -145,7 +145,8 @@ def test_a_correction_refused_as_a_whole_is_said_in_its_card_not_at_the_top(
         f"{path}/corrections",
         {"line": line, "invoiced_amount": "100", "reason": "glömd"},
     )
-    assert "beslutar om pengar för sitt eget arbete" in shown
+    # Said of her pay, as the run's approval says it, not of "your own work" as on a commission.
+    assert "Du kan inte besluta om din egen lön" in shown
     top = browser_client.post(
         f"{path}/corrections",
         data={
@@ -155,7 +156,7 @@ def test_a_correction_refused_as_a_whole_is_said_in_its_card_not_at_the_top(
             "reason": "glömd",
         },
     ).text
-    assert top.count("beslutar om pengar för sitt eget arbete") == 1  # in the card, not at the top as well
+    assert top.count("din egen lön") == 1  # in the card, not at the top as well
 
 
 def test_a_refused_payment_opens_the_invoice_at_its_payment_form(

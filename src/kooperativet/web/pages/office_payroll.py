@@ -331,7 +331,7 @@ def add_correction(
         errors = _line_errors(field_errors(request, exc))
     except DomainError as exc:
         session.rollback()
-        errors = _line_errors(refusal_errors(request, exc))
+        errors = _line_errors(refusal_errors(request, exc, own=RUN_REFUSALS))
     else:
         return RedirectResponse(
             done(f"/office/payroll/{run_id}#corrections", "correction_added"), status_code=303
