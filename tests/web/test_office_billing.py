@@ -168,6 +168,14 @@ def test_members_are_refused_the_office(browser_client, make_member, path) -> No
     assert "Kansliet" not in answer.text
 
 
+@pytest.mark.parametrize("path", ["/office/inbox", "/office/invoices", "/office/payments", "/office/clients"])
+def test_each_billing_list_leads_back_to_the_office_as_the_other_office_pages_do(
+    browser_client, treasurer, path
+) -> None:
+    html = browser_client.get(path).text
+    assert '<p class="crumbs"><a href="/office">Kansliet</a></p>' in html
+
+
 def test_the_start_page_shows_what_waits_for_the_office(
     browser_client, session, treasurer, worker, library
 ) -> None:
