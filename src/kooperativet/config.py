@@ -363,6 +363,43 @@ class Settings(BaseSettings):
         return _decode_key(text, name=file_name)
 
 
+class ProjectPaths(BaseSettings):
+    """``KOOPERATIVET_ALEMBIC_INI`` and ``KOOPERATIVET_TEMPLATES_DIR``: the migrations' configuration and the
+    PDF templates, for commands run outside the checkout.
+
+    The code that finds the files reads them from the process's environment (``resources.project_path``);
+    the command line reads them here first, by the settings' rules, and hands them on
+    (``cli.startup.hand_on_project_paths``): from the environment, else ``.env``; an empty one counts as not
+    set, not as the working directory; one naming nothing is refused, not passed over for another copy. Apart
+    from ``Settings``, whose validation a command that needs neither file should not wait for."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KOOPERATIVET_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        title="Settings",  # a refusal reads ``error: Settings: KOOPERATIVET_ALEMBIC_INI: …``, as others do
+    )
+
+    alembic_ini: Path | None = None
+    templates_dir: Path | None = None
+
+    @field_validator("alembic_ini")
+    @classmethod
+    def _is_a_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a file (the alembic.ini beside migrations/ in the checkout)")
+        return value
+
+    @field_validator("templates_dir")
+    @classmethod
+    def _is_a_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder (the checkout's templates/)")
+        return value
+
+
 def unsupported_database(url: str) -> str | None:
     """What is wrong with a database URL that is neither SQLite nor PostgreSQL through psycopg, else None."""
     scheme, separator, _ = url.partition("://")

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from kooperativet.config import Settings
+from kooperativet.config import ProjectPaths, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "KOOPERATIVET_"
-#: The variables of the table the code that finds the files reads, not the settings.
-PROJECT_PATHS = {"KOOPERATIVET_ALEMBIC_INI", "KOOPERATIVET_TEMPLATES_DIR"}
+#: The variables of the table that name the migrations' and the templates' files (``config.ProjectPaths``).
+PROJECT_PATHS = {f"{PREFIX}{field.upper()}" for field in ProjectPaths.model_fields}
 
 
 def table() -> list[tuple[str, str]]:

@@ -38,6 +38,11 @@ class CommandLine(TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         try:
+            arguments = sys.argv[1:] if args is None else list(args)
+            if arguments and "--help" not in arguments:  # the help needs no file and refuses no setting
+                from kooperativet.cli.startup import hand_on_project_paths
+
+                hand_on_project_paths()
             # The name in usage lines and hints is the installed command's, also under ``python -m``.
             result = super().main(
                 args, prog_name or "kooperativet", complete_var, False, windows_expand_args, **extra

@@ -196,3 +196,33 @@ def _retired(keyring: Keyring) -> str:
     if not keyring.retired:
         return ""
     return f", retired {', '.join(key_id(key) for key in keyring.retired)}"
+
+
+#: The settings that name files which the code finding them reads from the environment itself
+#: (``resources.project_path``), by their variables.
+PROJECT_PATH_VARIABLES = {
+    "alembic_ini": "KOOPERATIVET_ALEMBIC_INI",
+    "templates_dir": "KOOPERATIVET_TEMPLATES_DIR",
+}
+
+
+def hand_on_project_paths() -> None:
+    """Put ``KOOPERATIVET_ALEMBIC_INI`` and ``KOOPERATIVET_TEMPLATES_DIR`` into this process's environment as
+    the settings read them (``config.ProjectPaths``), for the code that finds the files and every process
+    started from this one (the server's, the renderer's): one set in ``.env`` counts, an empty one is taken
+    away (it named the working directory: ``No 'script_location' key found``), and one naming nothing is
+    refused in one line (it was passed over for ``./alembic.ini``, or ended in "set KOOPERATIVET_ALEMBIC_INI"
+    although it was set)."""
+    import os
+
+    if not any(name in os.environ for name in PROJECT_PATH_VARIABLES.values()) and not Path(".env").is_file():
+        return
+    from kooperativet.config import ProjectPaths
+
+    paths = ProjectPaths()
+    for field, name in PROJECT_PATH_VARIABLES.items():
+        value: Path | None = getattr(paths, field)
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = str(value.resolve())
