@@ -190,3 +190,56 @@ def test_the_package_carries_every_file_the_service_reads() -> None:
     }
     assert len(data) > 50, "the templates, styles and translations were not found"
     assert sorted(str(path.relative_to(source)) for path in data - carried) == []
+
+
+def test_a_stopped_worker_has_the_time_to_finish_its_job_that_systemd_gives_it() -> None:
+    """SIGTERM ends a worker after the job at hand; Docker kills it after 10 s unless told otherwise, and the
+    job killed with it waits out its lease before another worker takes it. compose gives it what the systemd
+    unit of docs/workers.md does."""
+    workers_md = (ROOT / "docs" / "workers.md").read_text(encoding="utf-8")
+    (systemd,) = re.findall(r"^TimeoutStopSec=(\d+)$", workers_md, flags=re.MULTILINE)
+    grace = compose_services()["worker"]["stop_grace_period"]
+    minutes = re.fullmatch(r"(\d+)m", grace)
+    assert minutes is not None, grace
+    assert int(minutes[1]) * 60 == int(systemd)
+
+
+def test_the_worker_docs_show_the_compose_files_worker() -> None:
+    """docs/workers.md shows the service as compose.yaml has it, line for line (it once told the reader to
+    add one that the file had already, with another grace period)."""
+    workers_md = (ROOT / "docs" / "workers.md").read_text(encoding="utf-8")
+    section = workers_md[workers_md.index("With Docker Compose") :]
+    snippet = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
+    worker = compose[compose.index("\n  worker:\n") :].split("\nvolumes:", 1)[0]
+    shown = [line.split("#", 1)[0].rstrip() for line in snippet.splitlines()]
+    assert [line for line in shown if line] == [
+        line for line in worker.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def test_the_defaults_compose_falls_back_to_are_the_settings_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A setting the shell leaves unset is what the README's configuration table says, in compose too: its
+    fallback is nothing (the settings' default) or that same default (the sender was kansliet@, not the
+    table's styrelsen@)."""
+    from kooperativet.config import Settings
+
+    for name in [name for name in os.environ if name.startswith("KOOPERATIVET_")]:
+        monkeypatch.delenv(name)
+    default = Settings(_env_file=None)
+    environment = compose_services()["worker"]["environment"]
+    compared = []
+    for name, value in environment.items():
+        fallback = re.fullmatch(r"\$\{(\w+):-([^}]+)\}", str(value))
+        if fallback is None or fallback[1] != name:
+            continue
+        field = name.removeprefix("KOOPERATIVET_").lower()
+        with monkeypatch.context() as patched:
+            patched.setenv(name, fallback[2])
+            given = Settings(_env_file=None)
+        if field == "smtp_security":
+            assert given.resolved_smtp_security == default.resolved_smtp_security
+        else:
+            assert getattr(given, field) == getattr(default, field), name
+        compared.append(name)
+    assert "KOOPERATIVET_SMTP_PORT" in compared
