@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from enum import Enum
 from pathlib import Path
 
@@ -104,3 +106,21 @@ def first_admin_email() -> str:
 
     address: str = vars(cli)["_FIRST_ADMIN_EMAIL"]
     return address
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+def test_a_key_made_with_openssl_as_the_readme_says_is_taken_as_kooperativet_keys_new_would_make_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The README's Docker section offers `openssl rand -base64 32` where kooperativet is not installed."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`openssl rand -base64 32`" in readme
+    made = subprocess.run(
+        ["openssl", "rand", "-base64", "32"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    for name in [name for name in os.environ if name.startswith(PREFIX)]:
+        monkeypatch.delenv(name)
+
+    settings = Settings(_env_file=None, data_key=made, blind_index_key=made)
+
+    assert len(settings.data_encryption_key) == len(settings.blind_index_secret) == 32
