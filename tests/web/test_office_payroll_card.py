@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
+from kooperativet.parties.models import TaxMode
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import PayOn
 from kooperativet.web.templating import amount
-from tests.payroll.conftest import paid_assignment, payroll_ready
+from tests.payroll.conftest import paid_assignment, payroll_ready, set_tax
 from tests.web.conftest import sign_in
 
 __all__ = ["paid_assignment", "payroll_ready"]
@@ -62,3 +63,29 @@ def test_the_card_shows_the_payslips_lines_with_their_signs_and_the_rounding_so_
     assert line.taxable_pay - line.tax + line.expense_reimbursement == line.net_pay
     # One invoice is "Faktura", not "Fakturor".
     assert f"<dt>Faktura</dt><dd>{line.invoice_numbers[0]}</dd>" in card
+
+
+def test_a_sink_payees_tax_reads_as_on_her_payslip_without_parentheses_inside_parentheses(
+    browser_client: TestClient, session: Session, make_user, make_member, payroll_ready, paid_assignment
+) -> None:
+    """The card said "Skatt (SINK (bosatt utomlands) 22,5 %)"; the payslip PDF says "SINK 22,5 %"."""
+    bertil = make_member()
+    set_tax(session, bertil.member, valid_from=date(2026, 1, 1), mode=TaxMode.sink)
+    paid_assignment(bertil.member, "8000.00")
+    drafted = payroll_service.create_run(
+        session,
+        today=date(2026, 11, 20),
+        pay_date=date(2026, 11, 25),
+        pay_on=PayOn.payment,
+        created_by_id=make_user(Role.treasurer).user.id,
+    )
+    [slip] = payroll_service.show_run(session, run=drafted.run).payslips
+    [line] = slip.lines
+    sign_in(browser_client, make_user(Role.treasurer).user.email)
+
+    card = browser_client.get(f"/office/payroll/{drafted.run.id}").text.split('class="card payslip"')[1]
+
+    assert line.tax_percent == Decimal("22.5")
+    tax = ("Skatt (SINK 22,5\N{NO-BREAK SPACE}%)", str(amount(-line.tax, language="sv")))
+    assert tax in TERM.findall(card)
+    assert "bosatt utomlands" not in card

@@ -66,11 +66,11 @@ PAY_ON = {
     PayOn.payment: N_("when the client has paid"),
     PayOn.invoice: N_("when the invoice is issued"),
 }
+#: How a payslip line's tax was withheld, on its card; SINK and A-SINK are written by their short names with
+#: their rate in the template ("SINK 22,5 %"), as on the payslip PDF.
 TAX_MODE = {
     "flat": N_("flat percent"),
     "table": N_("tax table"),
-    "sink": N_("SINK (resident abroad)"),
-    "asink": N_("A-SINK (artist resident abroad)"),
 }
 
 
