@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from alembic.util import CommandError
@@ -140,3 +141,38 @@ def test_an_audit_key_given_is_at_least_32_bytes_in_development_too() -> None:
     with pytest.raises(ValidationError) as short:
         Settings(_env_file=None, audit_key="short")
     assert describe(short.value) == ("Settings: KOOPERATIVET_AUDIT_KEY must be at least 32 bytes, not 5", 1)
+
+
+def test_pg_dump_refused_the_tables_says_who_must_own_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database restored without ``--role`` refuses every command with the way out (README, "Restore from
+    backup"); ``backup`` repeated only pg_dump's own words."""
+    from typer.testing import CliRunner
+
+    from kooperativet import backup
+    from kooperativet.cli import app
+
+    def pg_dump_refuses(url: str, destination: Path) -> Path:
+        raise backup.BackupFailed(
+            "pg_dump failed: pg_dump: error: query failed: ERROR:  permission denied for table jobs\n"
+            "pg_dump: detail: Query was: LOCK TABLE public.jobs IN ACCESS SHARE MODE"
+        )
+
+    monkeypatch.setattr(backup, "backup_database", pg_dump_refuses)
+    database = tmp_path / "k.sqlite3"
+    database.touch()
+
+    result = CliRunner().invoke(
+        app,
+        ["backup", "--out", str(tmp_path / "k.dump")],
+        env={"KOOPERATIVET_DATABASE_URL": f"sqlite:///{database}", "KOOPERATIVET_DATA_DIR": str(tmp_path)},
+    )
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: pg_dump failed: pg_dump: error: query failed: ERROR: permission denied for table jobs "
+        "pg_dump: detail: Query was: LOCK TABLE public.jobs IN ACCESS SHARE MODE; the user in "
+        "KOOPERATIVET_DATABASE_URL may not use the tables: make it their owner (a restore as another user: "
+        'pg_restore --no-owner --role=THAT_USER, README "Restore from backup")\n'
+    )

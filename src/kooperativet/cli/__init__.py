@@ -433,7 +433,12 @@ def backup(
     try:
         written = backup_database(existing_database_url(settings), out)
     except (BackupFailed, sqlite3.Error) as exc:  # sqlite3's own: the copy could not be written
-        typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
+        problem = " ".join(str(exc).split())
+        if "permission denied for " in problem:  # pg_dump, on tables restored as another user
+            from kooperativet.cli.errors import NOT_THE_TABLES_OWNER
+
+            problem = f"{problem}; {NOT_THE_TABLES_OWNER}"
+        typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(code=1) from exc
     typer.echo(f"backup written to {written} ({written.stat().st_size} bytes, readable by its owner only)")
     needed = keys_to_restore(settings)

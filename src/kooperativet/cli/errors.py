@@ -21,6 +21,11 @@ from typer.core import TyperGroup
 _NOT_MIGRATED_SQLSTATES = frozenset({"42P01", "42703"})
 #: PostgreSQL's insufficient_privilege: typically tables restored by another user than the application's.
 _NO_PRIVILEGE_SQLSTATE = "42501"
+#: What to do about it, said by every command that meets it (pg_dump's refusal in ``backup`` too).
+NOT_THE_TABLES_OWNER = (
+    "the user in KOOPERATIVET_DATABASE_URL may not use the tables: make it their owner (a restore as another "
+    'user: pg_restore --no-owner --role=THAT_USER, README "Restore from backup")'
+)
 
 
 class CommandLine(TyperGroup):
@@ -128,11 +133,7 @@ def _database_error(exc: Any) -> str:
     if sqlstate in _NOT_MIGRATED_SQLSTATES or first.startswith(("no such table", "no such column")):
         return f"the database is not migrated to this version ({first}); run 'kooperativet db upgrade' first"
     if sqlstate == _NO_PRIVILEGE_SQLSTATE:
-        return (
-            f"the database: {first}; the user in KOOPERATIVET_DATABASE_URL may not use the tables: make it "
-            "their owner (a restore as another user: pg_restore --no-owner --role=THAT_USER, README "
-            '"Restore from backup")'
-        )
+        return f"the database: {first}; {NOT_THE_TABLES_OWNER}"
     return f"the database: {first}"
 
 
