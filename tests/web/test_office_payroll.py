@@ -670,6 +670,9 @@ def test_the_payroll_summary_and_salary_file_download_as_the_apis(
     assert batch.run_id == approved_run.run.id
     web = client.get(f"/office/month-end/batches/{batch.id}/file").content
     assert web == api.get(f"/api/v1/exports/{batch.id}/file", headers=treasurer.headers).content
+    # From the salary file back to the run it pays: the auditor opens the run from the batch.
+    listed = client.get("/office/month-end?month=2026-11").text
+    assert f'<a href="/office/payroll/{approved_run.run.id}">lönekörningen med utbetalning' in listed
 
 
 def test_the_month_end_page_reads_as_many_statements_for_a_busy_month_as_for_a_quiet_one(
