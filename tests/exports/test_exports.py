@@ -430,6 +430,28 @@ def test_overview_shows_what_is_owed_to_skatteverket_and_what_is_left_to_export(
     assert after["payouts"][0]["payment_file_exported"] is True
 
 
+def test_overview_says_to_pay_what_the_agi_declares_in_whole_kronor(
+    api: TestClient, session: Session, approved_run: ApprovedRun, export_day: date
+) -> None:
+    """Skatteverket debits the tax account with the AGI's FK487 and FK497, in whole kronor: the overview's
+    amount to pay is theirs, before the file is made and after, while the payslips' sums (10 658.52 kr of
+    contributions against FK487's 10 657) stay shown for what they are."""
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    before = api.get("/api/v1/treasurer/overview?month=2026-11", headers=headers).json()["skatteverket"]
+    made = api.post(f"{EXPORTS}/agi", json={"period": "2026-11"}, headers=headers)
+    assert made.status_code == 201, made.text
+    content = _download(api, made.json(), headers)
+    [contributions], [tax] = _fields(content, "487"), _fields(content, "497")
+    after = api.get("/api/v1/treasurer/overview?month=2026-11", headers=headers).json()["skatteverket"]
+    for owed in (before, after):
+        assert (owed["declared_employer_contributions"], owed["declared_tax_withheld"], owed["to_pay"]) == (
+            f"{contributions}.00",
+            f"{tax}.00",
+            f"{int(contributions) + int(tax)}.00",
+        )
+    assert (before["employer_contributions"], contributions) == ("10658.52", "10657")
+
+
 def test_overview_names_a_credit_note_of_work_already_paid_as_salary(
     api: TestClient,
     session: Session,

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kooperativet.core.money import drop_ore
+from kooperativet.documents.render import money
 from kooperativet.exports.models import ExportBatch, ExportKind
 from kooperativet.invoices.models import Invoice, InvoiceStatus
+from kooperativet.payroll.models import Payslip
 from tests.exports.conftest import approved_run, export_day, exporter
 from tests.payroll.conftest import paid_assignment, payroll_ready
 from tests.web.conftest import form_token, sign_in
@@ -144,3 +148,23 @@ def test_a_large_employer_is_told_to_pay_by_the_12th_and_to_file_the_agi_by_the_
     assert "AGI-fil: inte skapad än – skapa den nedan och lämna den hos Skatteverket senast 2026-12-28." in (
         _text(page)
     )
+
+
+def test_what_is_owed_to_skatteverket_is_what_the_agi_declares_in_whole_kronor(
+    browser_client: TestClient, session: Session, approved_run, export_day
+) -> None:
+    """The treasurer pays what Skatteverket debits: the AGI's FK487 and FK497 in whole kronor (10 657 kr of
+    contributions against the payslips' 10 658,52), and the page says why the payslips add up to more."""
+    sign_in(browser_client, approved_run.treasurer.user.email)
+    payslips = session.scalars(select(Payslip).where(Payslip.run_id == approved_run.run.id)).all()
+    tax = sum(drop_ore(payslip.tax) for payslip in payslips)
+    payslips_total = sum((payslip.tax + payslip.employer_contributions for payslip in payslips), Decimal(0))
+
+    page = _text(browser_client.get(PAGE).text)
+    assert f"Skatteavdrag {money(Decimal(tax))} " in page
+    assert f"Arbetsgivaravgifter {money(Decimal(10657))} " in page
+    assert f"Att betala {money(Decimal(tax + 10657))} " in page
+    assert (
+        "I hela kronor, som AGI:n redovisar dem och Skatteverket drar dem. "
+        f"Lönespecifikationerna summerar till {money(payslips_total)}; ören däremellan är avrundning."
+    ) in page

@@ -67,9 +67,21 @@ class OwedToSkatteverketRead(ReadSchema):
         description="the last day the AGI must reach Skatteverket: the same day, or the 26th for an employer "
         "whose VAT base is above 40 million kronor a year (who still pays by the 12th)"
     )
-    tax_withheld: Money
-    employer_contributions: Money
+    tax_withheld: Money = Field(description="the sum of the month's payslips' tax, in öre")
+    employer_contributions: Money = Field(
+        description="the sum of the month's payslips' employer contributions, in öre"
+    )
     total: Money
+    declared_tax_withheld: Money = Field(
+        description="FK497 of the month's AGI as it would be made now: the IUs' tax in whole kronor"
+    )
+    declared_employer_contributions: Money = Field(
+        description="FK487 of the month's AGI as it would be made now: each rate's whole-krona bases times "
+        "the rate, öre dropped (a krona or so less than the payslips' sum)"
+    )
+    to_pay: Money = Field(
+        description="what Skatteverket debits the tax account for the month: FK497 + FK487, what is paid"
+    )
     declared: bool
 
 

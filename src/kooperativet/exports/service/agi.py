@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from kooperativet.assignments.models import Assignment
 from kooperativet.core.batch import cyclic_collector_paused
 from kooperativet.core.identifiers import mask_personal_identity
-from kooperativet.core.money import ZERO
+from kooperativet.core.money import ZERO, drop_ore
 from kooperativet.encryption import decrypted, stored
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports.formats import agi
@@ -301,6 +301,25 @@ class _Declared:
             for (number, specification), summed in sorted(self.returns.items())
             if summed.cash_pay or summed.pay_not_contribution_base or summed.tax
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredSums:
+    """What the AGI of a month declares in its HU, in whole kronor: FK487 and FK497. Skatteverket debits the
+    tax account with these, not with the payslips' sums in öre (a krona or so more; exports.md, FK487)."""
+
+    employer_contributions: int
+    tax_withheld: int
+
+
+def declared_sums(session: Session, month: Month) -> DeclaredSums:
+    """FK487 and FK497 of the AGI of ``month`` as ``export_agi`` would write them now, without the file."""
+    declared = _declared(session, month)
+    return DeclaredSums(
+        employer_contributions=agi.sum_employer_contributions(bases=declared.contribution_bases()),
+        # FK497 adds the IUs' tax fields, each in whole kronor (agi.sum_tax_withheld).
+        tax_withheld=sum(drop_ore(summed.tax) for summed in declared.returns.values()),
+    )
 
 
 def _declared(session: Session, month: Month) -> _Declared:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased, lazyload
 
 from kooperativet.core.money import ZERO
 from kooperativet.exports.models import DocumentKind, ExportKind
+from kooperativet.exports.service.agi import declared_sums
 from kooperativet.exports.service.batches import exported_ids
 from kooperativet.exports.service.period import Month, agi_due_date, tax_payment_due_date
 from kooperativet.exports.service.sources import payslips_paid_in, payslips_paid_in_query
@@ -34,11 +35,19 @@ class OwedToSkatteverket:
     declaration_due_date: date
     tax_withheld: Decimal
     employer_contributions: Decimal
+    #: FK497 and FK487 of the month's AGI as it would be made now, in whole kronor: what Skatteverket debits
+    #: the tax account, and so what is paid. The payslips' sums above are in öre, a krona or so more.
+    declared_tax_withheld: Decimal
+    declared_employer_contributions: Decimal
     declared: bool
 
     @property
     def total(self) -> Decimal:
         return self.tax_withheld + self.employer_contributions
+
+    @property
+    def to_pay(self) -> Decimal:
+        return self.declared_tax_withheld + self.declared_employer_contributions
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,6 +169,7 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
     large = bool(
         session.scalar(select(Cooperative.vat_base_above_40_million).order_by(Cooperative.id).limit(1))
     )
+    sums = declared_sums(session, span)
     return TreasurerOverview(
         month=span.text,
         skatteverket=OwedToSkatteverket(
@@ -168,6 +178,8 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
             declaration_due_date=agi_due_date(span.text, vat_base_above_40_million=large),
             tax_withheld=sum((payslip.tax for payslip in payslips), ZERO),
             employer_contributions=sum((payslip.employer_contributions for payslip in payslips), ZERO),
+            declared_tax_withheld=Decimal(sums.tax_withheld),
+            declared_employer_contributions=Decimal(sums.employer_contributions),
             declared=bool(payslips) and all(payslip.id in agi_done for payslip in payslips),
         ),
         unpaid_invoices=[
