@@ -75,6 +75,12 @@ def test_a_run_goes_from_draft_to_approved_to_paid_over_the_api(
     assert paid.status_code == 200, paid.text
     assert paid.json()["status"] == "paid"
     assert paid.json()["paid_on"] is not None
+    # Saying the salaries left the bank is audited as the approval is: which run, on what day, by whom.
+    marked = session.scalars(select(AuditEvent).where(AuditEvent.kind == "payroll_run_paid")).one()
+    assert json.loads(marked.payload) == {
+        "run_id": run["id"], "pay_date": "2026-11-25", "paid_on": paid.json()["paid_on"],
+        "paid_by_id": treasurer.user.id,
+    }  # fmt: skip
 
 
 def test_a_payslip_stores_every_parameter_value_it_used_with_its_source(

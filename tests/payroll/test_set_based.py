@@ -80,7 +80,7 @@ def test_a_run_of_200_payouts_takes_as_many_statements_as_one_of_10(
     # run's credit notes too, to name them on the payslips (one statement, since 2026-12-05)
     assert creating <= 43
     assert approving <= 32
-    assert paying <= 3
+    assert paying <= 5  # the run's UPDATE, and its audit event (the chain's head read and moved on)
 
     [run_of_200] = session.scalars(select(PayrollRun).order_by(PayrollRun.id.desc()).limit(1))
     payslips = service.run_payslips(session, run_id=run_of_200.id)
