@@ -1,6 +1,7 @@
 """An open annual meeting run from its page in a real browser: the chair takes an item up ("Ta upp"), records
 decisions taken without a vote ("Beslut utan omröstning"), sees a blank one refused by its field with the
-page kept, and a statute change pointed to the vote; on a desktop and on a 390 px phone.
+page kept, and a statute change pointed to the vote; on a desktop and on a 390 px phone. Closing it with
+items not dealt with needs a ticked box.
 
 The test makes a meeting of its own (the demo's annual meeting stays as it is for other tests)."""
 
@@ -96,6 +97,32 @@ def test_the_chair_takes_items_up_and_records_decisions_without_a_vote(page: Pag
     assert_fits_the_screen(phone)
     assert_accessible(phone)
     screenshot(phone, "meetings-conduct-phone")
+
+    # Closing is final: with items left "Avsluta mötet" leads to a second step that names them and asks for a
+    # ticked box, which the server asks for too (a browser that sends the form without it is refused by it).
+    phone.get_by_role("button", name="Avsluta mötet").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Avsluta mötet")
+    expect(phone.get_by_text("punkter på dagordningen är inte behandlade:")).to_be_visible()
+    expect(phone.get_by_role("link", name="Stämmans avslutande")).to_be_visible()
+    anyway = phone.get_by_label("Jag vill avsluta mötet ändå")
+    expect(anyway).to_have_attribute("required", "")
+    assert_fits_the_screen(phone)
+    assert_accessible(phone)
+    screenshot(phone, "meetings-close-items-left-phone")
+    anyway.evaluate("box => box.removeAttribute('required')")
+    phone.get_by_role("button", name="Avsluta mötet").click()
+    expect(phone.locator("#e-confirm_items_not_dealt_with")).to_have_text(
+        "Punkter på dagordningen är inte behandlade. Kryssa i att du vill avsluta mötet ändå, eller behandla "
+        "dem först."
+    )
+    assert_accessible(phone)
+    screenshot(phone, "meetings-close-refused-phone")
+    phone.goto(meeting_url)
+    expect(phone.get_by_text("Pågår").first).to_be_visible()
+    phone.get_by_role("button", name="Avsluta mötet").click()
+    phone.get_by_label("Jag vill avsluta mötet ändå").check()
+    phone.get_by_role("button", name="Avsluta mötet").click()
+    expect(phone.get_by_role("button", name="Upprätta protokollet")).to_be_visible()
 
     # A member reads the decisions; the controls are the board's.
     phone.get_by_role("button", name="Logga ut").click()

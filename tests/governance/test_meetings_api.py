@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from kooperativet.audit.models import AuditEvent
 from kooperativet.governance.minutes_text import majority_in_swedish
 from kooperativet.governance.models import Vote
 from kooperativet.governance.rules.required_majority import RequiredMajority
@@ -17,6 +18,8 @@ from tests.governance.conftest import MEETING_DAY, Assembly
 API = "/api/v1/governance"
 #: 19:00 in Stockholm on the day the meeting is called for.
 MEETING_OPENS = datetime.combine(MEETING_DAY, time(18, 0), tzinfo=UTC)
+#: The close of a meeting that leaves agenda items not dealt with, confirmed (``items_not_dealt_with``).
+CLOSE_ANYWAY = {"confirm_items_not_dealt_with": True}
 
 
 def plan_meeting(
@@ -142,6 +145,53 @@ def test_a_proxy_needs_the_members_signature_confirmed(api: TestClient, assembly
     assert signed.status_code == 201, signed.text
     assert signed.json()["signed"] is True
     assert api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["proxies"][0]["signed"] is True
+
+
+def test_closing_with_items_not_dealt_with_needs_its_confirmation(
+    api: TestClient, assembly: Assembly, session, clock
+) -> None:
+    """Closing is final (a closed meeting never opens again). With agenda items the meeting has not taken
+    up, a close without ``confirm_items_not_dealt_with: true`` is refused by that field, naming the items,
+    and nothing changes; with every item dealt with a bare close closes."""
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+    items = f"{API}/meetings/{meeting_id}/items"
+    ids = [
+        api.post(items, json={"kind": "procedural", "title": title}, headers=headers).json()["id"]
+        for title in ("Val av mötesordförande", "Stämmans avslutande")
+    ]
+    assert api.post(f"{items}/{ids[0]}/take-up", headers=headers).status_code == 200
+    url = f"{API}/meetings/{meeting_id}/close"
+    for body in (None, {}, {"confirm_items_not_dealt_with": False}):
+        refused = api.post(url, json=body, headers=headers)
+        assert (refused.status_code, refused.json()["code"]) == (422, "items_not_dealt_with"), refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["errors"][0]["field"] == "confirm_items_not_dealt_with"
+        assert refused.json()["items"] == [{"id": ids[1], "title": "Stämmans avslutande"}]
+    shown = api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()
+    assert (shown["status"], shown["closed_at"]) == ("open", None)
+    closings = select(func.count(AuditEvent.id)).where(AuditEvent.kind == "meeting_closed")
+    assert session.scalar(closings) == 0
+    assert api.post(f"{items}/{ids[1]}/take-up", headers=headers).status_code == 200
+    closed = api.post(url, headers=headers)
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "closed"
+    assert session.scalar(closings) == 1
+
+
+def test_a_meeting_closes_with_items_left_when_the_close_confirms_it(
+    api: TestClient, assembly: Assembly, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+    api.post(
+        f"{API}/meetings/{meeting_id}/items", json={"kind": "procedural", "title": "Övrigt"}, headers=headers
+    )
+    closed = api.post(f"{API}/meetings/{meeting_id}/close", json=CLOSE_ANYWAY, headers=headers)
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "closed"
+    again = api.post(f"{API}/meetings/{meeting_id}/close", json=CLOSE_ANYWAY, headers=headers)
+    assert (again.status_code, again.json()["code"]) == (409, "meeting_closed")  # never opened again
 
 
 def test_open_vote_counts_each_voter_and_refuses_a_second_vote_and_jav(

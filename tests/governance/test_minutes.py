@@ -34,7 +34,13 @@ from kooperativet.governance.models import (
 from kooperativet.governance.rules.terms import DecisionKind, MeetingKind, Outcome
 from tests.documents.glyphs import glyph_problems
 from tests.governance.conftest import MEETING_DAY, Assembly
-from tests.governance.test_meetings_api import API, MEETING_OPENS, open_meeting_with_everyone, plan_meeting
+from tests.governance.test_meetings_api import (
+    API,
+    CLOSE_ANYWAY,
+    MEETING_OPENS,
+    open_meeting_with_everyone,
+    plan_meeting,
+)
 
 
 def text_of(pdf: bytes) -> str:
@@ -210,7 +216,8 @@ def held_meeting(api: TestClient, assembly: Assembly, session: Session, clock) -
         question="Hålls nästa stämma i Malmö?",
         excluded_member_ids=excluded,
     )
-    assert api.post(f"{API}/meetings/{meeting_id}/close", headers=headers).status_code == 200
+    closed = api.post(f"{API}/meetings/{meeting_id}/close", json=CLOSE_ANYWAY, headers=headers)
+    assert closed.status_code == 200
     return meeting_id
 
 

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from kooperativet.governance import meetings, votes
+from kooperativet.governance import conduct, meetings, votes
 from kooperativet.governance.models import Meeting, MeetingStatus, Minutes, Vote, VoteStatus
 from kooperativet.governance.rules.terms import Choice, MeetingKind
-from kooperativet.governance.schemas.meetings import ProxyCreate
+from kooperativet.governance.schemas.meetings import AgendaItemCreate, ProxyCreate
 from kooperativet.governance.schemas.votes import BallotCreate
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.web.meeting_words import majority_words
@@ -437,6 +437,87 @@ def test_officials_minutes_and_their_approval_by_both_adjusters(
 
 
 DRAFT_SHA256 = re.compile(r'<input type="hidden" name="draft_sha256" value="([0-9a-f]{64})">')
+
+
+CLOSE_BOX = (
+    '<input type="checkbox" id="f-confirm_items_not_dealt_with" name="confirm_items_not_dealt_with" '
+    'value="1" required'
+)
+
+
+def test_closing_with_items_not_dealt_with_takes_a_second_step_with_a_box_to_tick(
+    board: TestClient, meeting: Meeting, session
+) -> None:
+    """Closing is final. With an item not taken up, "Avsluta mötet" leads to a page that names it and asks
+    the chair to tick that she closes anyway; a close without the tick is refused by the box and the meeting
+    stays open."""
+    taken = meetings.add_agenda_item(
+        session, meeting=meeting, data=AgendaItemCreate(kind="procedural", title="Val av mötesordförande")
+    )
+    left = meetings.add_agenda_item(
+        session, meeting=meeting, data=AgendaItemCreate(kind="board_proposal", title="Verksamhetsplan 2027")
+    )
+    conduct.take_up(session, meeting=meeting, item=taken, now=NOW)
+    here = f"/meetings/{meeting.id}"
+    page = board.get(here).text
+    assert f'<form method="get" action="{here}/close" class="inline">' in page
+    assert f'<form method="post" action="{here}/close"' not in page
+    step = board.get(f"{here}/close")
+    assert step.status_code == 200
+    assert '<p id="not-dealt-with">1 punkt på dagordningen är inte behandlad:</p>' in step.text
+    assert f'<li><a href="{here}#item-{left.id}">Verksamhetsplan 2027</a></li>' in step.text
+    assert "Val av mötesordförande" not in step.text
+    assert CLOSE_BOX in step.text
+    assert '<label for="f-confirm_items_not_dealt_with">Jag vill avsluta mötet ändå</label>' in step.text
+    assert "Ett avslutat möte kan inte öppnas igen" in step.text
+
+    refused = post(board, f"{here}/close", f"{here}/close", {})
+
+    assert refused.status_code == 422
+    assert (
+        '<p class="error" id="e-confirm_items_not_dealt_with">Punkter på dagordningen är inte behandlade. '
+        "Kryssa i att du vill avsluta mötet ändå, eller behandla dem först.</p>" in refused.text
+    )
+    assert "Verksamhetsplan 2027</a></li>" in refused.text
+    session.refresh(meeting)
+    assert (meeting.status, meeting.closed_at) == (MeetingStatus.open, None)
+    closed = post(board, f"{here}/close", f"{here}/close", {"confirm_items_not_dealt_with": "1"})
+    assert (closed.status_code, closed.headers["location"]) == (303, f"{here}#minutes")
+    session.refresh(meeting)
+    assert meeting.status == MeetingStatus.closed
+    # Closed, the meeting has nothing to close: the second step's address leads to its page.
+    assert board.get(f"{here}/close").headers["location"] == here
+
+
+def test_a_meeting_with_every_item_dealt_with_closes_with_one_tap(
+    board: TestClient, meeting: Meeting, session
+) -> None:
+    item = meetings.add_agenda_item(
+        session, meeting=meeting, data=AgendaItemCreate(kind="procedural", title="Stämmans avslutande")
+    )
+    conduct.take_up(session, meeting=meeting, item=item, now=NOW)
+    here = f"/meetings/{meeting.id}"
+    page = board.get(here).text
+    assert f'<form method="post" action="{here}/close" class="inline">' in page
+    assert CLOSE_BOX not in page
+    assert post(board, here, f"{here}/close", {}).status_code == 303
+    session.refresh(meeting)
+    assert meeting.status == MeetingStatus.closed
+
+
+def test_a_meeting_with_a_vote_open_is_not_closed(board: TestClient, meeting: Meeting, session) -> None:
+    open_vote(
+        board, meeting, method="open", question="Köper föreningen en projektor?", decision_kind="ordinary"
+    )
+    here = f"/meetings/{meeting.id}"
+    refused = post(board, here, f"{here}/close", {})
+    assert refused.status_code == 409
+    assert (
+        '<div class="alert" role="alert">Avsluta alla omröstningar innan mötet avslutas.</div>'
+        in refused.text
+    )
+    session.refresh(meeting)
+    assert meeting.status == MeetingStatus.open
 
 
 def test_a_meeting_closed_before_its_officials_were_recorded_still_gets_its_minutes(

@@ -411,13 +411,34 @@ def quorum(session: Session, *, meeting: Meeting) -> QuorumRead:
     )
 
 
-def close_meeting(session: Session, *, meeting: Meeting, now: datetime) -> Meeting:
+def items_not_dealt_with(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda items the meeting has not taken up (no § number), in the agenda's order: the minutes list
+    them as not dealt with."""
+    return [item for item in meeting.items if item.held_as is None]
+
+
+def close_meeting(
+    session: Session, *, meeting: Meeting, now: datetime, confirm_items_not_dealt_with: bool = False
+) -> Meeting:
+    """Close the open meeting, for good: a closed meeting is never opened again. Every vote must be closed
+    first; agenda items not dealt with are left so only when whoever closes confirms it
+    (``confirm_items_not_dealt_with``), so that no meeting ends by a slip with business left over."""
     require_status(meeting, MeetingStatus.open)
     still_open = session.scalar(
         select(func.count(Vote.id)).where(Vote.meeting_id == meeting.id, Vote.status == VoteStatus.open)
     )
     if still_open:
         raise Conflict(f"{still_open} vote(s) are still open", code="votes_open")
+    left = items_not_dealt_with(meeting)
+    if left and not confirm_items_not_dealt_with:
+        titles = "; ".join(item.title for item in left)
+        raise RuleViolation(
+            f"{len(left)} agenda item(s) are not dealt with ({titles}) and a closed meeting cannot be opened "
+            "again; close with confirm_items_not_dealt_with: true to close it anyway",
+            code="items_not_dealt_with",
+            field="confirm_items_not_dealt_with",
+            items=[{"id": item.id, "title": item.title} for item in left],
+        )
     meeting.status = MeetingStatus.closed
     meeting.closed_at = now
     meeting.version += 1

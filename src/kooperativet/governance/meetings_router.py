@@ -27,6 +27,7 @@ from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
     AgendaItemRead,
     AttendanceCreate,
+    MeetingClose,
     MeetingCreate,
     MeetingOpen,
     MeetingRead,
@@ -255,8 +256,16 @@ def register_proxy(meeting_id: int, body: ProxyCreate, _user: BoardOrAdmin, sess
     return ProxyRead.model_validate(meetings.register_proxy(session, meeting=meeting, data=body))
 
 
-@router.post("/meetings/{meeting_id}/close", responses=problem_responses(401, 403, 404, 409))
-def close_meeting(meeting_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now) -> MeetingRead:
-    """Close the meeting once every vote is closed (board or admin)."""
+@router.post("/meetings/{meeting_id}/close", responses=problem_responses(401, 403, 404, 409, 422))
+def close_meeting(
+    meeting_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now, body: MeetingClose | None = None
+) -> MeetingRead:
+    """Close the meeting for good once every vote is closed (board or admin; 409 ``votes_open``). With agenda
+    items not taken up, send ``confirm_items_not_dealt_with: true``: without it the close is refused (422
+    ``items_not_dealt_with``, the items in ``items``) and nothing changes."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
-    return reads.meeting_read(session, meetings.close_meeting(session, meeting=meeting, now=clock))
+    confirmed = body is not None and body.confirm_items_not_dealt_with
+    closed = meetings.close_meeting(
+        session, meeting=meeting, now=clock, confirm_items_not_dealt_with=confirmed
+    )
+    return reads.meeting_read(session, closed)

@@ -181,6 +181,10 @@ REFUSALS: Final = {
     ),
     "opened_before_its_day": N_("The meeting is called for a later day. Write why it opens today."),
     "votes_open": N_("Close every vote before closing the meeting."),
+    "items_not_dealt_with": N_(
+        "Agenda items are not dealt with. Tick that you want to close the meeting anyway, or deal with them "
+        "first."
+    ),
     "meeting_planned": N_("The meeting has not opened yet."),
     "meeting_open": N_("The meeting is in session: this is done before it opens or after it closes."),
     "meeting_closed": N_("The meeting is closed."),

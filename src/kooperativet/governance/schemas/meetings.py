@@ -142,6 +142,14 @@ class MeetingOpen(Schema):
     )
 
 
+class MeetingClose(Schema):
+    confirm_items_not_dealt_with: bool = Field(
+        default=False,
+        description="closing is final: with agenda items not taken up (the minutes list them as not dealt "
+        "with) the close is refused with items_not_dealt_with, naming them, unless this is true",
+    )
+
+
 class OfficialsUpdate(Schema):
     chair_member_id: int
     secretary_member_id: int

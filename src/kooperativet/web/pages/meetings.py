@@ -107,6 +107,8 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
         else version.valid_from,
         "latest_minutes": latest,
         "may_approve": may_approve,
+        # What closing the meeting would leave undealt with: the close form lists it and asks to confirm.
+        "not_dealt_with": meetings.items_not_dealt_with(meeting),
         "may_submit_motion": member_id is not None
         and meeting.status == MeetingStatus.planned
         and meeting.kind != MeetingKind.BOARD,

@@ -12,7 +12,7 @@ from kooperativet.api.dependencies import DbSession, Now
 from kooperativet.errors import RuleViolation
 from kooperativet.governance import acclamation, conduct, meetings
 from kooperativet.governance import minutes as minutes_service
-from kooperativet.governance.models import Meeting
+from kooperativet.governance.models import Meeting, MeetingStatus
 from kooperativet.governance.schemas.acclamation import DecisionCreate
 from kooperativet.governance.schemas.meetings import (
     MeetingOpen,
@@ -291,14 +291,51 @@ def decide_item(
     return see_other(f"/meetings/{meeting.id}#item-{item.id}")
 
 
+CLOSE_CONFIRMATION = "confirm_items_not_dealt_with"
+
+
+def _close_page(request: Request, meeting: Meeting, errors: dict[str, str], *, status: int = 200) -> Response:
+    context = {"meeting": meeting, "not_dealt_with": meetings.items_not_dealt_with(meeting), "errors": errors}
+    return show(request, "meetings/close.html", context, status=status)
+
+
+@router.get("/meetings/{meeting_id:int}/close")
+def close_form(request: Request, meeting_id: int, user: Runner, session: DbSession) -> Response:
+    """The second step of closing a meeting with agenda items not dealt with: which items, and a box to tick
+    that the chair closes it anyway. A meeting that is not open has nothing to close: its page."""
+    meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    if meeting.status != MeetingStatus.open:
+        return see_other(f"/meetings/{meeting.id}")
+    return _close_page(request, meeting, {})
+
+
 @router.post("/meetings/{meeting_id:int}/close", dependencies=[CheckedForm])
-def close_meeting(request: Request, meeting_id: int, user: Runner, session: DbSession, now: Now) -> Response:
+def close_meeting(
+    request: Request,
+    meeting_id: int,
+    user: Runner,
+    session: DbSession,
+    now: Now,
+    confirm_items_not_dealt_with: Annotated[str, Form()] = "",
+) -> Response:
+    """Close the meeting for good. With agenda items not dealt with the service refuses a close the chair has
+    not confirmed (``items_not_dealt_with``): the second step's page says it by the box, naming the items,
+    and nothing changes. A close from the meeting page's one-tap form that finds items there (one added
+    meanwhile) lands on that page too."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     attempt(
         request,
-        lambda: meetings.close_meeting(session, meeting=meeting, now=now),
-        fields=(),
-        page=refused_on_meeting_page(request, session, meeting=meeting, user=user, form="close", status=409),
+        lambda: meetings.close_meeting(
+            session,
+            meeting=meeting,
+            now=now,
+            # An unticked box is not sent at all: not confirmed.
+            confirm_items_not_dealt_with=bool(confirm_items_not_dealt_with),
+        ),
+        fields=(CLOSE_CONFIRMATION,),
+        page=lambda errors: _close_page(
+            request, meeting, errors, status=422 if CLOSE_CONFIRMATION in errors else 409
+        ),
     )
     return see_other(f"/meetings/{meeting.id}#minutes")
 
