@@ -356,3 +356,36 @@ def test_the_board_changes_the_start_time_after_the_notice_and_the_page_says_mem
     expect(phone.get_by_label("Ändra starttid")).to_have_value("18:30")
     assert_fits_the_screen(phone)
     screenshot(phone, "meetings-start-time-changed-phone")
+
+
+def test_a_member_submits_a_motion_on_her_phone_and_reads_that_it_was_received(
+    page: Page, phone: Page
+) -> None:
+    """Her motion on a long agenda: the page opens at it, with the sentence that it was received in its card
+    (she would not see one above the page)."""
+    sign_in(page, CHAIR)
+    page.goto("/meetings/new")
+    page.get_by_label("Rubrik").fill("Årsmöte 2029")
+    page.get_by_label("Dag", exact=True).fill("2029-03-17")
+    page.get_by_label("Börjar klockan").fill("18:30")
+    page.get_by_label("Plats").fill("Kulturgatan 7, Stockholm")
+    page.get_by_role("button", name="Skapa mötet").click()
+    meeting_url = page.url
+    page.get_by_role("button", name="Lägg till årsmötets standarddagordning").click()
+    expect(page.locator("ol.agenda > li")).to_have_count(15)
+
+    sign_in(phone, "alva@example.se")
+    phone.goto(meeting_url)
+    phone.get_by_role("link", name="Lämna en motion").click()
+    phone.get_by_label("Rubrik").fill("Cykelställ vid lokalen")
+    phone.get_by_label("Ditt förslag").fill("Föreningen sätter upp ett cykelställ vid replokalen.")
+    phone.get_by_role("button", name="Lämna motionen").click()
+    said = phone.get_by_role("status")
+    expect(said).to_have_text("Din motion är inlämnad. Styrelsen yttrar sig över den före mötet.")
+    expect(said).to_be_in_viewport()
+    card = phone.locator("ol.agenda > li", has=said)
+    expect(card.get_by_role("heading")).to_have_text("Cykelställ vid lokalen")
+    expect(card.get_by_role("heading")).to_be_in_viewport()
+    assert_fits_the_screen(phone)
+    assert_accessible(phone)
+    screenshot(phone, "meetings-motion-submitted-phone")

@@ -21,7 +21,7 @@ from kooperativet.web.meeting_words import majority_words
 from kooperativet.web.pages.meetings_board import tally_key_bits
 from tests.governance import conftest as governance
 from tests.governance.conftest import NOW, TELLERS_PASSPHRASE, TEST_TALLY_KEY_BITS, TODAY, Assembly
-from tests.web.conftest import form_token, sign_in
+from tests.web.conftest import confirmed, form_token, sign_in
 
 # The governance tests' fixtures (a rulebook, five members of whom three sit on the board, a frozen clock).
 rulebook = governance.rulebook
@@ -602,13 +602,23 @@ def test_a_member_submits_a_motion_and_the_board_answers_it(
     assert submitted.status_code == 303
     session.refresh(meeting)
     item = meeting.items[0]
-    # She lands on her motion, not on the agenda's first item; the board on the motion it answered.
-    assert submitted.headers["location"] == f"/meetings/{meeting.id}#item-{item.id}"
-    assert f'id="item-{item.id}"' in voters[4].get(f"/meetings/{meeting.id}").text
-    answer = f"/meetings/{meeting.id}/items/{item.id}/answer"
+    # She lands on her motion, not on the agenda's first item, told in its card that it was received; the
+    # board lands on the motion it answered.
+    here = f"/meetings/{meeting.id}"
+    assert submitted.headers["location"] == f"{here}?motion={item.id}&done=motion_submitted#done"
+    shown = confirmed(
+        voters[4], submitted, "Din motion är inlämnad. Styrelsen yttrar sig över den före mötet."
+    )
+    card = shown[shown.index(f'<li class="card" id="item-{item.id}">') :]
+    assert card.index('id="done"') < card.index("<h3>Replokal</h3>")  # in her card, above its title
+    assert shown.count('id="done"') == 1  # not above the page as well
+    # Another member given her address reads the sentence above the page, never in a card of someone else's.
+    forged = voters[3].get(submitted.headers["location"]).text
+    assert forged.index('id="done"') < forged.index('<ol class="agenda">')
+    answer = f"{here}/items/{item.id}/answer"
     assert voters[4].get(answer).status_code == 403
     answered = post(board, answer, answer, {"board_answer": "Styrelsen tillstyrker."})
-    assert (answered.status_code, answered.headers["location"]) == (303, submitted.headers["location"])
+    assert (answered.status_code, answered.headers["location"]) == (303, f"{here}#item-{item.id}")
     shown = voters[0].get(f"/meetings/{meeting.id}").text
     assert "Styrelsens yttrande:" in shown
     assert "Styrelsen tillstyrker." in shown

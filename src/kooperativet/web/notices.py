@@ -65,6 +65,8 @@ DONE: Final = {
     ),
     # Dated parameters
     "parameter_value_added": N_("The value is added."),
+    # Meetings: said in her motion's card, where the meeting page opens (``web.pages.meetings``)
+    "motion_submitted": N_("Your motion is submitted. The board gives its opinion on it before the meeting."),
     # Guides and routines
     "article_saved": N_("The article is saved."),
     # Administration

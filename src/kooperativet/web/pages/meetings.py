@@ -29,6 +29,7 @@ from kooperativet.governance.models import AgendaItem, Meeting, MeetingStatus, R
 from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM, rulebook_of
 from kooperativet.governance.rules.terms import MeetingKind
 from kooperativet.governance.schemas.meetings import MotionCreate
+from kooperativet.web import notices
 from kooperativet.web.dependencies import CheckedForm, WebUser, require_web_roles
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import PageRoute
@@ -85,6 +86,7 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
     readings = statute_readings.item_readings(session, meeting=meeting, rulebook=rulebook)
     return {
         "meeting": shown,
+        "member_id": member_id,
         "names": read.member_names(session),
         "votes": read.meeting_votes(session, meeting_id=meeting.id),
         # Which items have a vote, open or closed: those are decided by it, not without one.
@@ -107,12 +109,15 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
         else version.valid_from,
         "latest_minutes": latest,
         "may_approve": may_approve,
-        # What closing the meeting would leave undealt with: the close form lists it and asks to confirm.
+        # What closing the meeting would leave undealt with: then "Close the meeting" leads to the step that
+        # lists it and asks to confirm.
         "not_dealt_with": meetings.items_not_dealt_with(meeting),
         "may_submit_motion": member_id is not None
         and meeting.status == MeetingStatus.planned
         and meeting.kind != MeetingKind.BOARD,
         "failed": {"form": None, "errors": {}, "values": {}},
+        # A sentence said in an item's card rather than above the page (``_said_by_the_motion``).
+        "done_by_item": None,
     }
 
 
@@ -128,7 +133,33 @@ def meeting_page(
     context = meeting_context(session, meeting=meeting, user=user)
     if failed is not None:
         context["failed"] = failed
+    context.update(_said_by_the_motion(request, meeting=meeting, member_id=context["member_id"]))
     return show(request, "meetings/meeting.html", context, status=status)
+
+
+#: The ``?done=`` key of a submitted motion, and the query parameter that names the motion.
+MOTION_SUBMITTED = "motion_submitted"
+MOTION = "motion"
+
+
+def _said_by_the_motion(request: Request, *, meeting: Meeting, member_id: int | None) -> dict[str, Any]:
+    """A submitted motion's sentence ("Your motion is submitted …") in her motion's card, where the page
+    opens (``#done``), instead of above a long page she would not see it on. Only in the card of her own
+    motion of this meeting; an address naming no such motion says it above the page, as ``base.html``."""
+    if request.query_params.get(notices.PARAMETER) != MOTION_SUBMITTED:
+        return {}
+    named = request.query_params.get(MOTION, "")
+    mine = next(
+        (
+            item.id
+            for item in meeting.items
+            if str(item.id) == named and member_id is not None and item.motion_by_member_id == member_id
+        ),
+        None,
+    )
+    if mine is None:
+        return {}
+    return {"done": None, "done_by_item": (mine, notices.DONE[MOTION_SUBMITTED])}
 
 
 def refused_on_meeting_page(
@@ -198,8 +229,11 @@ def submit_motion(
             status=422,
         ),
     )
-    # Her motion on the agenda, where the board's answer will stand, not the agenda's first item.
-    return see_other(f"/meetings/{meeting.id}#item-{item.id}")
+    # Her motion on the agenda, where the board's answer will stand, not the agenda's first item, with the
+    # sentence that it was received in its card, where the page opens (``#done``).
+    return see_other(
+        notices.done(f"/meetings/{meeting.id}?{MOTION}={item.id}#item-{item.id}", MOTION_SUBMITTED)
+    )
 
 
 @router.get("/meetings/minutes/{minutes_id:int}/pdf")
