@@ -6,6 +6,7 @@ The test makes a meeting of its own (the demo's annual meeting stays as it is fo
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -389,3 +390,64 @@ def test_a_member_submits_a_motion_on_her_phone_and_reads_that_it_was_received(
     assert_fits_the_screen(phone)
     assert_accessible(phone)
     screenshot(phone, "meetings-motion-submitted-phone")
+
+
+def test_an_ombud_on_her_phone_tells_her_two_receipts_apart(page: Page, phone: Page) -> None:
+    """Alva votes for herself and, by proxy, for Dagny: the second receipt says for whom."""
+    chair = page
+    sign_in(chair, CHAIR)
+    chair.goto("/meetings/new")
+    chair.get_by_label("Slag av möte").select_option(label="Extra föreningsstämma")
+    chair.get_by_label("Rubrik").fill("Extra stämma med ombud")
+    chair.get_by_label("Dag", exact=True).fill(datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat())
+    chair.get_by_label("Börjar klockan").fill("18:30")
+    chair.get_by_label("Plats").fill("Kulturgatan 7, Stockholm")
+    chair.get_by_role("button", name="Skapa mötet").click()
+    meeting_url = chair.url
+    chair.get_by_role("link", name="Närvaro och fullmakter").click()
+
+    def choose(label: str, name: str) -> None:
+        field = chair.get_by_label(label)
+        expect(field.locator("option", has_text=name).first).to_be_attached()
+        field.select_option(
+            label=next(o for o in field.locator("option").all_inner_texts() if o.startswith(name))
+        )
+
+    choose("Närvarande medlem", "Alva")
+    chair.get_by_role("button", name="Registrera som närvarande").click()
+    choose("Medlem som är frånvarande", "Dagny")
+    choose("Röstar för medlemmen (ombudet)", "Alva")
+    chair.get_by_label("Fullmaktens datum").fill(
+        datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+    )
+    chair.get_by_label("Medlemmen har undertecknat fullmakten").check()
+    chair.get_by_role("button", name="Registrera fullmakten").click()
+    expect(chair.get_by_text("(fullmakt daterad")).to_be_visible()
+    chair.goto(meeting_url)
+    chair.get_by_role("link", name="Öppna mötet").click()
+    chair.get_by_label("Varför mötet öppnas fast kallelsen inte gick ut i tid").fill("Provmöte med ombud.")
+    chair.get_by_role("button", name="Öppna mötet").click()
+    vote_url = put_to_vote(
+        chair, meeting_url, "Sluten omröstning", "Köper föreningen en ny högtalare?", passphrase=PASSPHRASE
+    )
+
+    sign_in(phone, "alva@example.se")
+    phone.goto(vote_url)
+    phone.get_by_label("Rösta för").select_option(label="Mig själv")
+    phone.get_by_label("Ja", exact=True).check()
+    phone.get_by_role("button", name="Lägg min röst").click()
+    expect(phone.get_by_role("heading", name="Din röst är lagd")).to_be_visible()
+    expect(phone.locator("#cast-for")).to_have_count(0)
+    own = phone.locator("#receipt").inner_text()
+    phone.goto(vote_url)
+    expect(phone.get_by_text("Du har röstat. Tack!")).to_be_visible()
+    phone.get_by_label("Nej", exact=True).check()
+    phone.get_by_role("button", name="Lägg min röst").click()
+    expect(phone.get_by_role("heading", name="Din röst är lagd")).to_be_visible()
+    expect(phone.locator("#cast-for")).to_have_text(
+        re.compile(r"^Du lade den här valsedeln för Dagny \S+, med fullmakt\.$")
+    )
+    assert phone.locator("#receipt").inner_text() != own
+    assert_fits_the_screen(phone)
+    assert_accessible(phone)
+    screenshot(phone, "meetings-proxy-receipt-phone")

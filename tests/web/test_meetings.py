@@ -11,8 +11,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from kooperativet.api.idempotency import IdempotentRequest
+from kooperativet.audit.models import AuditEvent
 from kooperativet.governance import conduct, meetings, votes
-from kooperativet.governance.models import Meeting, MeetingStatus, Minutes, Vote, VoteStatus
+from kooperativet.governance.models import (
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    SecretBallotRoll,
+    Vote,
+    VoteStatus,
+)
 from kooperativet.governance.rules.terms import Choice, MeetingKind
 from kooperativet.governance.schemas.meetings import AgendaItemCreate, ProxyCreate
 from kooperativet.governance.schemas.votes import BallotCreate
@@ -206,6 +215,50 @@ def test_an_ombud_who_has_voted_for_herself_is_told_so_before_she_votes_for_the_
     assert '<p class="notice" role="status">Du har röstat. Tack!</p>' in after
     assert f"Du röstar för {absent.first_name} {absent.last_name}, med fullmakt." in after
     assert f'action="/meetings/votes/{vote_id}/ballot"' in after
+
+
+def test_a_receipt_for_a_ballot_cast_by_proxy_says_for_whom_and_nothing_stores_it(
+    voters: list[TestClient], assembly: Assembly, meeting: Meeting, board: TestClient, small_keys, session
+) -> None:
+    """The ombud casts her own secret ballot and then the one of the member she represents: two receipts,
+    the second saying for whom, so that she tells them apart. The name comes from her request alone: the
+    ballot POSTs store nothing (no form record, no audit entry), and the roll says only who has voted."""
+    first, absent = assembly.members[0].member, assembly.members[4].member
+    meetings.register_proxy(
+        session,
+        meeting=meeting,
+        data=ProxyCreate(
+            principal_member_id=absent.id, attendee_member_id=first.id, dated=TODAY, signed=True
+        ),
+    )
+    vote_id = open_vote(
+        board, meeting, method="secret", question="Köps en ny projektor?", decision_kind="ordinary",
+        tellers_passphrase=TELLERS_PASSPHRASE,
+    )  # fmt: skip
+    page = f"/meetings/votes/{vote_id}"
+    stored = (
+        select(func.count()).select_from(IdempotentRequest),
+        select(func.count()).select_from(AuditEvent),
+    )
+    before = [session.scalar(count) for count in stored]
+    own = post(voters[0], page, f"{page}/ballot", {"choice": "yes", "voter": str(first.id)})
+    assert own.status_code == 200, own.text
+    assert RECEIPT.search(own.text)
+    assert 'id="cast-for"' not in own.text
+    assert "med fullmakt" not in own.text
+    theirs = post(voters[0], page, f"{page}/ballot", {"choice": "no", "voter": str(absent.id)})
+    assert theirs.status_code == 200, theirs.text
+    assert theirs.headers["cache-control"] == "no-store"
+    assert (
+        f'<p id="cast-for">Du lade den här valsedeln för {absent.first_name} {absent.last_name}, med '
+        "fullmakt.</p>" in theirs.text
+    )
+    assert RECEIPT.search(theirs.text).group(1) != RECEIPT.search(own.text).group(1)
+    assert [session.scalar(count) for count in stored] == before
+    roll = session.execute(
+        select(SecretBallotRoll.member_id).where(SecretBallotRoll.vote_id == vote_id)
+    ).scalars()
+    assert sorted(roll) == sorted([first.id, absent.id])
 
 
 def test_a_secret_ballot_from_opening_to_the_members_receipt_check(

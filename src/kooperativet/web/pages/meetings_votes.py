@@ -165,11 +165,14 @@ def cast_ballot(
     voter: Annotated[str, Form()] = "",
 ) -> Response:
     """Cast a vote. A secret ballot's receipt is this answer's page itself, not a redirect: it is shown
-    once, never put in an address, a cookie or the database next to her name."""
+    once, never put in an address, a cookie or the database next to her name. A ballot cast as another
+    member's ombud says for whom, so that she tells her two receipts apart: the name comes from this request
+    (the member she chose to vote for), as nothing stored links a ballot to a member
+    (docs/ballot-secrecy.md)."""
     vote = votes.get_vote(session, vote_id=vote_id)
     values = {"choice": choice, "candidates": candidates or [], "voter": voter}
 
-    def cast() -> tuple[str | None, str | None]:
+    def cast() -> tuple[str | None, int | None]:
         caster = members.member_of(session, user=user)
         voter_id = stored_integer(voter)
         if voter_id is None and voter.strip():  # a tampered choice names no member she holds a proxy for
@@ -181,11 +184,12 @@ def cast_ballot(
         else:
             payload["choice"] = choice or None
         data = BallotCreate.model_validate(payload)
-        return votes.cast_vote(
+        receipt, _ballot = votes.cast_vote(
             session, vote=vote, caster=caster, data=data, now=now, rng=random.SystemRandom()
         )
+        return receipt, on_behalf
 
-    receipt, _ballot = attempt(
+    receipt, on_behalf = attempt(
         request,
         cast,
         fields=("choice", "candidates", "voter"),
@@ -201,7 +205,9 @@ def cast_ballot(
     )
     if receipt is None:
         return see_other(f"/meetings/votes/{vote.id}")
-    page = show(request, "meetings/receipt.html", {"vote": vote, "receipt": receipt})
+    principal = session.get(Member, on_behalf) if on_behalf is not None else None
+    cast_for = principal.full_name if principal is not None else None
+    page = show(request, "meetings/receipt.html", {"vote": vote, "receipt": receipt, "cast_for": cast_for})
     page.headers["Cache-Control"] = "no-store"
     return page
 
