@@ -72,14 +72,15 @@ class OwedToSkatteverketRead(ReadSchema):
         description="the sum of the month's payslips' employer contributions, in öre"
     )
     total: Money
-    declared_tax_withheld: Money = Field(
-        description="FK497 of the month's AGI as it would be made now: the IUs' tax in whole kronor"
+    declared_tax_withheld: Money | None = Field(
+        description="FK497 of the month's AGI as it would be made now: the IUs' tax in whole kronor; null "
+        "for a month whose personnummer were erased after the retention period"
     )
-    declared_employer_contributions: Money = Field(
+    declared_employer_contributions: Money | None = Field(
         description="FK487 of the month's AGI as it would be made now: each rate's whole-krona bases times "
-        "the rate, öre dropped (a krona or so less than the payslips' sum)"
+        "the rate, öre dropped (a krona or so less than the payslips' sum); null as declared_tax_withheld"
     )
-    to_pay: Money = Field(
+    to_pay: Money | None = Field(
         description="what Skatteverket debits the tax account for the month: FK497 + FK487, what is paid"
     )
     declared: bool

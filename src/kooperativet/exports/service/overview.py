@@ -14,8 +14,9 @@ from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from kooperativet.core.money import ZERO
+from kooperativet.errors import Conflict
 from kooperativet.exports.models import DocumentKind, ExportKind
-from kooperativet.exports.service.agi import declared_sums
+from kooperativet.exports.service.agi import DeclaredSums, declared_sums
 from kooperativet.exports.service.batches import exported_ids
 from kooperativet.exports.service.period import Month, agi_due_date, tax_payment_due_date
 from kooperativet.exports.service.sources import payslips_paid_in, payslips_paid_in_query
@@ -36,9 +37,10 @@ class OwedToSkatteverket:
     tax_withheld: Decimal
     employer_contributions: Decimal
     #: FK497 and FK487 of the month's AGI as it would be made now, in whole kronor: what Skatteverket debits
-    #: the tax account, and so what is paid. The payslips' sums above are in öre, a krona or so more.
-    declared_tax_withheld: Decimal
-    declared_employer_contributions: Decimal
+    #: the tax account, and so what is paid. The payslips' sums above are in öre, a krona or so more. None
+    #: for a month whose personnummer were erased after the retention period: its AGI cannot be made again.
+    declared_tax_withheld: Decimal | None
+    declared_employer_contributions: Decimal | None
     declared: bool
 
     @property
@@ -46,7 +48,9 @@ class OwedToSkatteverket:
         return self.tax_withheld + self.employer_contributions
 
     @property
-    def to_pay(self) -> Decimal:
+    def to_pay(self) -> Decimal | None:
+        if self.declared_tax_withheld is None or self.declared_employer_contributions is None:
+            return None
         return self.declared_tax_withheld + self.declared_employer_contributions
 
 
@@ -169,7 +173,7 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
     large = bool(
         session.scalar(select(Cooperative.vat_base_above_40_million).order_by(Cooperative.id).limit(1))
     )
-    sums = declared_sums(session, span)
+    sums = _declared_sums(session, span)
     return TreasurerOverview(
         month=span.text,
         skatteverket=OwedToSkatteverket(
@@ -178,8 +182,8 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
             declaration_due_date=agi_due_date(span.text, vat_base_above_40_million=large),
             tax_withheld=sum((payslip.tax for payslip in payslips), ZERO),
             employer_contributions=sum((payslip.employer_contributions for payslip in payslips), ZERO),
-            declared_tax_withheld=Decimal(sums.tax_withheld),
-            declared_employer_contributions=Decimal(sums.employer_contributions),
+            declared_tax_withheld=None if sums is None else Decimal(sums.tax_withheld),
+            declared_employer_contributions=None if sums is None else Decimal(sums.employer_contributions),
             declared=bool(payslips) and all(payslip.id in agi_done for payslip in payslips),
         ),
         unpaid_invoices=[
@@ -203,6 +207,17 @@ def treasurer_overview(session: Session, *, month: str, today: date) -> Treasure
         ),
         credited_after_pay=credited_after_pay(session, span),
     )
+
+
+def _declared_sums(session: Session, span: Month) -> DeclaredSums | None:
+    """FK487 and FK497 of the month's AGI, or None when its personnummer were erased after the retention
+    period (the AGI's IUs are per person, and that file cannot be made again)."""
+    try:
+        return declared_sums(session, span)
+    except Conflict as exc:
+        if exc.code != "erased_after_retention":
+            raise
+        return None
 
 
 def credited_after_pay(session: Session, span: Month) -> list[CreditedAfterPay]:
