@@ -161,11 +161,17 @@ def test_what_is_owed_to_skatteverket_is_what_the_agi_declares_in_whole_kronor(
     payslips_total = sum((payslip.tax + payslip.employer_contributions for payslip in payslips), Decimal(0))
 
     page = _text(browser_client.get(PAGE).text)
-    # Each term and its amount, as the card's list gives them (the text without its tags runs them together).
-    assert f"Avdragen skatt{money(Decimal(tax))} " in page
-    assert f"Arbetsgivaravgifter{money(Decimal(10657))} " in page
-    assert f"Att betala{money(Decimal(tax + 10657))} " in page
+    # Each term and its amount, as the card's list gives them (the text without its tags runs them together,
+    # and its no-break spaces are spaces).
+    assert f"Avdragen skatt{_plain(tax)} " in page
+    assert f"Arbetsgivaravgifter{_plain(10657)} " in page
+    assert f"Att betala{_plain(tax + 10657)} " in page
     assert (
         "I hela kronor, som AGI:n redovisar dem och Skatteverket drar dem. "
-        f"Lönespecifikationerna summerar till {money(payslips_total)}; ören däremellan är avrundning."
+        f"Lönespecifikationerna summerar till {_plain(payslips_total)}; ören däremellan är avrundning."
     ) in page
+
+
+def _plain(amount: Decimal | int) -> str:
+    """An amount as ``_text`` leaves it: written as the page writes it, its no-break spaces plain."""
+    return " ".join(money(Decimal(amount)).split())
