@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from kooperativet.audit.models import AuditEvent
 from kooperativet.governance.minutes_text import majority_in_swedish
-from kooperativet.governance.models import Vote
+from kooperativet.governance.models import AgendaItem, Vote
 from kooperativet.governance.rules.required_majority import RequiredMajority
 from kooperativet.governance.schemas.results import majority_in_english
 from tests.governance.conftest import MEETING_DAY, Assembly
@@ -152,13 +152,14 @@ def test_closing_with_items_not_dealt_with_needs_its_confirmation(
 ) -> None:
     """Closing is final (a closed meeting never opens again). With agenda items the meeting has not taken
     up, a close without ``confirm_items_not_dealt_with: true`` is refused by that field, naming the items,
-    and nothing changes; with every item dealt with a bare close closes."""
+    and nothing changes; with every item dealt with a bare close closes. The agenda's closing is not such an
+    item: closing the meeting deals with it, as its last §."""
     meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     items = f"{API}/meetings/{meeting_id}/items"
     ids = [
         api.post(items, json={"kind": "procedural", "title": title}, headers=headers).json()["id"]
-        for title in ("Val av mötesordförande", "Stämmans avslutande")
+        for title in ("Val av mötesordförande", "Val av justerare", "Stämmans avslutande")
     ]
     assert api.post(f"{items}/{ids[0]}/take-up", headers=headers).status_code == 200
     url = f"{API}/meetings/{meeting_id}/close"
@@ -167,7 +168,7 @@ def test_closing_with_items_not_dealt_with_needs_its_confirmation(
         assert (refused.status_code, refused.json()["code"]) == (422, "items_not_dealt_with"), refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert refused.json()["errors"][0]["field"] == "confirm_items_not_dealt_with"
-        assert refused.json()["items"] == [{"id": ids[1], "title": "Stämmans avslutande"}]
+        assert refused.json()["items"] == [{"id": ids[1], "title": "Val av justerare"}]
     shown = api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()
     assert (shown["status"], shown["closed_at"]) == ("open", None)
     closings = select(func.count(AuditEvent.id)).where(AuditEvent.kind == "meeting_closed")
@@ -177,6 +178,10 @@ def test_closing_with_items_not_dealt_with_needs_its_confirmation(
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "closed"
     assert session.scalar(closings) == 1
+    held = {
+        item.id: item.held_as for item in session.scalars(select(AgendaItem).where(AgendaItem.id.in_(ids)))
+    }
+    assert held == {ids[0]: 1, ids[1]: 2, ids[2]: 3}  # the closing, the meeting's last §
 
 
 def test_a_meeting_closes_with_items_left_when_the_close_confirms_it(

@@ -29,6 +29,12 @@ def _is_the_closing(item: AgendaItem) -> bool:
     )
 
 
+def closing_item(meeting: Meeting) -> AgendaItem | None:
+    """The agenda's last item when it is its closing not yet dealt with: closing the meeting takes it up."""
+    last = max(meeting.items, key=lambda item: item.position, default=None)
+    return last if last is not None and _is_the_closing(last) else None
+
+
 def next_position(session: Session, *, meeting: Meeting) -> int:
     """Where a new item goes on the agenda: after the last one, or, when the agenda ends with its closing not
     yet dealt with, just before it, the closing moved one place down. A board proposal or a member's motion

@@ -413,8 +413,10 @@ def quorum(session: Session, *, meeting: Meeting) -> QuorumRead:
 
 def items_not_dealt_with(meeting: Meeting) -> list[AgendaItem]:
     """The agenda items the meeting has not taken up (no § number), in the agenda's order: the minutes list
-    them as not dealt with."""
-    return [item for item in meeting.items if item.held_as is None]
+    them as not dealt with. The closing ("Stämmans avslutande") is not among them: closing the meeting deals
+    with it (``close_meeting``)."""
+    closing = conduct.closing_item(meeting)
+    return [item for item in meeting.items if item.held_as is None and item is not closing]
 
 
 def close_meeting(
@@ -439,6 +441,9 @@ def close_meeting(
             field="confirm_items_not_dealt_with",
             items=[{"id": item.id, "title": item.title} for item in left],
         )
+    closing = conduct.closing_item(meeting)
+    if closing is not None:  # the agenda's closing is the meeting's last §, dealt with by closing it
+        conduct.take_up(session, meeting=meeting, item=closing, now=now)
     meeting.status = MeetingStatus.closed
     meeting.closed_at = now
     meeting.version += 1
