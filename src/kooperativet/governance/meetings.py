@@ -271,8 +271,9 @@ def set_officials(session: Session, *, meeting: Meeting, data: OfficialsUpdate) 
     meeting chooses them, and the board may record whom it chose after it closed, as long as no minutes have
     been drawn up: the minutes need them, and drawn-up minutes name those they had."""
     require_status(meeting, MeetingStatus.planned, MeetingStatus.open, MeetingStatus.closed)
-    drawn_up = session.scalar(select(func.count(Minutes.id)).where(Minutes.meeting_id == meeting.id))
-    if meeting.status == MeetingStatus.closed and drawn_up:
+    if meeting.status == MeetingStatus.closed and session.scalar(
+        select(func.count(Minutes.id)).where(Minutes.meeting_id == meeting.id)
+    ):
         raise Conflict(
             f"meeting {meeting.id} is closed and its minutes are drawn up: they name its officials",
             code="meeting_closed",
