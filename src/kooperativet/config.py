@@ -373,14 +373,9 @@ class ProjectPaths(BaseSettings):
     set, not as the working directory; one naming nothing is refused, not passed over for another copy. Apart
     from ``Settings``, whose validation a command that needs neither file should not wait for."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="KOOPERATIVET_",
-        env_file=".env",
-        env_file_encoding="utf-8",
-        env_ignore_empty=True,
-        extra="ignore",
-        title="Settings",  # a refusal reads ``error: Settings: KOOPERATIVET_ALEMBIC_INI: …``, as others do
-    )
+    # Read by the rules of ``Settings`` (prefix, ``.env``, empty as unset), and titled as it is: a refusal
+    # reads ``error: Settings: KOOPERATIVET_ALEMBIC_INI: …``, as others do.
+    model_config = SettingsConfigDict(**Settings.model_config, title="Settings")
 
     alembic_ini: Path | None = None
     templates_dir: Path | None = None
