@@ -11,9 +11,14 @@ from pathlib import Path
 
 
 def project_path(name: str, *, env_var: str) -> Path:
-    """``$env_var``, else ``./name``, else ``name`` at the root of the source tree."""
+    """``$env_var``, else ``./name``, else ``name`` at the root of the source tree.
+
+    An empty ``$env_var`` counts as not set, as the settings read it (``config.ProjectPaths``): compose
+    passes an optional setting empty, and ``Path("")`` is the working directory, which exists, so code not
+    started from the command line (which hands the settings' value on) took ``.`` for the file."""
+    given = os.environ.get(env_var)
     candidates = [
-        Path(os.environ[env_var]) if env_var in os.environ else None,
+        Path(given) if given else None,
         Path.cwd() / name,
         Path(__file__).resolve().parents[2] / name,
     ]

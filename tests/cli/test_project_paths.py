@@ -92,3 +92,21 @@ def test_the_command_hands_the_settings_value_on_to_the_code_and_its_processes(
 
     assert ALEMBIC_INI not in os.environ
     assert TEMPLATES_DIR not in os.environ
+
+
+@pytest.mark.parametrize("name", [ALEMBIC_INI, TEMPLATES_DIR])
+def test_code_not_started_from_the_command_line_takes_an_empty_variable_as_not_set(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's worker processes, a test, a script: nothing hands the settings' value on, and the code
+    finding the files reads the environment itself. An empty variable named the working directory."""
+    from kooperativet.resources import project_path
+
+    file_name = "alembic.ini" if name == ALEMBIC_INI else "templates"
+    monkeypatch.chdir(tmp_path)  # no alembic.ini or templates/ here: the checkout's copy is next
+    monkeypatch.setenv(name, "")
+
+    found = project_path(file_name, env_var=name)
+
+    assert found == Path(__file__).resolve().parents[2] / file_name
+    assert found.exists()
