@@ -280,7 +280,9 @@ def timed_month(url: str) -> dict[str, Any]:
     step("approve", lambda s: payroll.approve_run(s, run_id=run_id, approved_by_id=treasurer_id, now=NOW))
     step(
         "mark_paid",
-        lambda s: payroll.mark_run_paid(s, run_id=run_id, paid_on=PAY_DATE, paid_by_id=treasurer_id),
+        lambda s: payroll.mark_run_paid(
+            s, run_id=run_id, paid_on=PAY_DATE, today=EXPORT_DAY, paid_by_id=treasurer_id
+        ),
     )
     common = {"created_at": NOW, "created_by_id": treasurer_id}
     step("agi", lambda s: exports.export_agi(s, period="2026-11", today=EXPORT_DAY, **common))

@@ -66,7 +66,9 @@ def _steps(engine: Engine, factory: Any, treasurer_id: int) -> dict[str, tuple[f
     measured("approve", lambda s: service.approve_run(s, run_id=run_id, approved_by_id=treasurer_id, now=now))
     measured(
         "mark_paid",
-        lambda s: service.mark_run_paid(s, run_id=run_id, paid_on=PAY_DATE, paid_by_id=treasurer_id),
+        lambda s: service.mark_run_paid(
+            s, run_id=run_id, paid_on=PAY_DATE, today=PAY_DATE, paid_by_id=treasurer_id
+        ),
     )
     return figures
 

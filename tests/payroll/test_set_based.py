@@ -59,7 +59,9 @@ def _statements_for_a_run(
     with counted(connection) as approving:
         service.approve_run(session, run_id=created.run.id, approved_by_id=treasurer.id, now=APPROVED_AT)
     with counted(connection) as paying:
-        service.mark_run_paid(session, run_id=created.run.id, paid_on=NOVEMBER, paid_by_id=treasurer.id)
+        service.mark_run_paid(
+            session, run_id=created.run.id, paid_on=NOVEMBER, today=NOVEMBER, paid_by_id=treasurer.id
+        )
     return creating.count, approving.count, paying.count
 
 

@@ -7,14 +7,17 @@ the admin's parameters), the same bytes for downloads, and reads in a fixed numb
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kooperativet.api.dependencies import today
 from kooperativet.assignments.rules import AssignmentStatus
 from kooperativet.auth.models import Role
 from kooperativet.exports.models import ExportBatch
@@ -23,6 +26,7 @@ from kooperativet.parameters.models import ParameterValue
 from kooperativet.parties.models import Member, MemberTaxSetting, TaxMode
 from kooperativet.payroll import service as payroll_service
 from kooperativet.payroll.models import DraftPayslip, PayOn, PayrollRun, Payslip, RunStatus
+from kooperativet.payroll.service.mark_paid import approved_day
 from kooperativet.web.templating import amount
 from tests.exports.conftest import EXPORT_DAY, PAY_DATE, approved_run, export_day, exporter
 from tests.payroll.conftest import APPROVED_AT, credit_note, invoice_of, paid_assignment, payroll_ready
@@ -31,6 +35,7 @@ from tests.web.conftest import confirmed, form_token, sign_in
 __all__ = ["approved_run", "export_day", "exporter", "paid_assignment", "payroll_ready"]
 
 OFFICE_PAGES = ("/office/payroll", "/office/month-end", "/office/members", "/office/parameters")
+MONTH_END = date(2026, 11, 30)
 
 
 def _token(client: TestClient, path: str) -> str:
@@ -255,13 +260,24 @@ def test_the_treasurer_creates_reviews_approves_and_marks_paid_a_run_with_separa
     # Who approved, by name: the event log names her login by its id only.
     assert re.search(rf"<dt>Godkänd</dt><dd><time [^>]*>[^<]+</time> av {admin.user.full_name}</dd>", shown)
 
-    paid = client.post(f"{run_path}/mark-paid", data={"csrf_token": token})
+    # The day offered is the pay date, unless the run was approved after it (today, here): never a day the
+    # service would refuse.
+    offered = re.search(r'<input id="f-paid_on" name="paid_on" type="date" value="([^"]*)"', shown)
+    assert offered is not None
+    approved_on = session.get_one(PayrollRun, draft.run.id).approved_at
+    assert approved_on is not None
+    assert offered[1] == max(date(2026, 11, 25), approved_day(approved_on)).isoformat()
+    paid = client.post(f"{run_path}/mark-paid", data={"csrf_token": token, "paid_on": offered[1]})
     confirmed(client, paid, "Körningen är markerad som utbetald.")
     session.expire_all()
     assert session.get_one(PayrollRun, draft.run.id).status == RunStatus.paid
     shown = client.get(run_path).text
     assert re.search(rf"<dt>Godkänd</dt><dd>.*?</time> av {admin.user.full_name}</dd>", shown)
-    assert re.search(rf"<dt>Utbetald</dt><dd>.*?</time> av {karin.user.full_name}</dd>", shown)
+    assert re.search(
+        rf'<dt>Utbetald</dt><dd><time [^>]*datetime="{offered[1]}">.*?</time> av {karin.user.full_name}</dd>',
+        shown,
+    )
+    assert 'name="paid_on"' not in shown  # paid: no form to mark it again
 
 
 def test_mark_paid_on_a_draft_is_refused_in_words(
@@ -273,9 +289,78 @@ def test_mark_paid_on_a_draft_is_refused_in_words(
     ).run
     client = _signed_in(browser_client, make_user(Role.treasurer))
     token = _token(client, f"/office/payroll/{run.id}")
-    answer = client.post(f"/office/payroll/{run.id}/mark-paid", data={"csrf_token": token})
+    answer = client.post(
+        f"/office/payroll/{run.id}/mark-paid", data={"csrf_token": token, "paid_on": "2026-11-25"}
+    )
     assert answer.status_code == 409
     assert "Körningen är inte godkänd än" in answer.text
+
+
+@pytest.fixture
+def at_month_end(browser_client: TestClient) -> Iterator[date]:
+    """The pages' today: the month end, five days after November's pay date, when the treasurer gets round to
+    marking the run paid."""
+    app = browser_client.app
+    assert isinstance(app, FastAPI)
+    app.dependency_overrides[today] = lambda: MONTH_END
+    yield MONTH_END
+    app.dependency_overrides.pop(today, None)
+
+
+def test_the_treasurer_marks_a_run_paid_at_the_month_end_on_the_pay_date_it_left_the_bank(
+    browser_client: TestClient, session: Session, make_user, approved_run, at_month_end
+) -> None:
+    run_id = approved_run.run.id
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    page = client.get(f"/office/payroll/{run_id}").text
+    # Offered the pay date the salary file asked the bank for, not the month end she marks it on.
+    assert '<input id="f-paid_on" name="paid_on" type="date" value="2026-11-25"' in page
+    assert "Dag då lönerna lämnade banken" in page
+    paid = client.post(
+        f"/office/payroll/{run_id}/mark-paid", data={"csrf_token": form_token(page), "paid_on": "2026-11-24"}
+    )
+    confirmed(client, paid, "Körningen är markerad som utbetald.")
+    session.expire_all()
+    stored = session.get_one(PayrollRun, run_id)
+    assert (stored.status, stored.paid_on) == (RunStatus.paid, date(2026, 11, 24))
+    shown = client.get(f"/office/payroll/{run_id}").text
+    assert re.search(r'<dt>Utbetald</dt><dd><time [^>]*datetime="2026-11-24">2026-11-24</time> av ', shown)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "2026-12-01",
+            "Den dagen har inte kommit än. Ange dagen då lönerna lämnade banken: i dag eller tidigare.",
+        ),
+        (
+            "2026-11-19",
+            "Den dagen är före godkännandet. Lönerna kan tidigast ha lämnat banken samma dag som körningen "
+            "godkändes.",
+        ),
+        ("2026-11-31", "Skriv datumet som ÅÅÅÅ-MM-DD."),
+        ("", "Skriv datumet som ÅÅÅÅ-MM-DD."),
+    ],
+    ids=["after today", "before the approval", "no such day", "empty"],
+)
+def test_a_day_paid_the_run_cannot_have_is_refused_by_its_field_keeping_what_was_typed(
+    browser_client: TestClient, session: Session, make_user, approved_run, at_month_end, typed: str, said: str
+) -> None:
+    run_id = approved_run.run.id
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    token = _token(client, f"/office/payroll/{run_id}")
+    answer = client.post(f"/office/payroll/{run_id}/mark-paid", data={"csrf_token": token, "paid_on": typed})
+    assert answer.status_code == 422
+    assert f'<p class="error" id="e-paid_on">{said}</p>' in answer.text
+    assert re.search(
+        rf'<input id="f-paid_on" name="paid_on" type="date" value="{typed}"[^>]*aria-invalid', answer.text
+    )
+    assert "paid_in_the_future" not in answer.text
+    assert "paid_before_approval" not in answer.text
+    session.expire_all()
+    stored = session.get_one(PayrollRun, run_id)
+    assert (stored.status, stored.paid_on) == (RunStatus.approved, None)
 
 
 def test_a_correction_without_an_amount_is_refused_by_its_field_and_nothing_is_saved(

@@ -23,6 +23,7 @@ from kooperativet.payroll.schemas import (
     PayEstimateRead,
     PayrollRunCreate,
     PayrollRunListItem,
+    PayrollRunPaid,
     PayrollRunRead,
     PayslipRead,
     PayslipSummary,
@@ -224,13 +225,24 @@ def approve_payroll_run(
 
 
 @router.post(
-    "/payroll-runs/{run_id}/mark-paid", tags=["payroll"], responses=problem_responses(401, 403, 404, 409)
+    "/payroll-runs/{run_id}/mark-paid",
+    tags=["payroll"],
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 def mark_payroll_run_paid(
-    run_id: int, user: TreasurerOrAdmin, session: DbSession, today: Today
+    run_id: int,
+    user: TreasurerOrAdmin,
+    session: DbSession,
+    today: Today,
+    body: PayrollRunPaid | None = None,
 ) -> PayrollRunRead:
-    """Record that an approved run's salaries have been paid out (treasurer or admin)."""
-    run = service.mark_run_paid(session, run_id=run_id, paid_on=today, paid_by_id=user.id)
+    """Record that an approved run's salaries have been paid out (treasurer or admin), on ``paid_on``: the
+    day they left the bank. Without it (or without a body, as clients from before it send) that is today.
+    A day after today is a 422 ``paid_in_the_future``, a day before the run was approved (its Swedish
+    calendar day) a 422 ``paid_before_approval``, both with ``field`` ``paid_on``; a run that is not
+    approved is a 409 ``run_not_approved``."""
+    paid_on = (body.paid_on if body else None) or today
+    run = service.mark_run_paid(session, run_id=run_id, paid_on=paid_on, today=today, paid_by_id=user.id)
     return _run_read(session, service.show_run(session, run=run))
 
 

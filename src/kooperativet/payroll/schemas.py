@@ -44,6 +44,15 @@ class PayrollRunCreate(Schema):
     )
 
 
+class PayrollRunPaid(Schema):
+    paid_on: date | None = Field(
+        default=None,
+        description="the day the salaries left the bank: not after today, not before the run was approved; "
+        "default today",
+        examples=["2026-11-25"],
+    )
+
+
 class CorrectionCreate(Schema):
     payslip_id: int = Field(description="the issued payslip this corrects")
     assignment_id: int = Field(description="the assignment of the payslip line it corrects")

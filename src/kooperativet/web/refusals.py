@@ -47,6 +47,10 @@ REFUSALS: Final = {
     ),
     "run_locked": N_("The run is approved and locked. Correct a payslip with a correction in a later run."),
     "run_not_approved": N_("The run is not approved yet; approve it first."),
+    "paid_before_approval": N_(
+        "That day is before the run was approved. The salaries can have left the bank on the day of the "
+        "approval at the earliest."
+    ),
     "member_without_bank_account": N_(
         "The run cannot be approved: salary cannot be paid to every member. See the warnings by the payslips."
     ),

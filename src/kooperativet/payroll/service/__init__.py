@@ -12,7 +12,7 @@ transaction commits.
 - ``approval``: approve a draft: check the basis, accounts and own work, issue the payslips, lock the run.
 - ``issue`` and ``snapshot``: each payslip's stored snapshot, and the stored draft issued in bulk with a
   block of gap-free numbers (docs/payroll-at-scale.md).
-- ``mark_paid``: record that an approved run's salaries have left the bank.
+- ``mark_paid``: record that an approved run's salaries have left the bank, and on which day.
 - ``payslips``: reading and listing issued payslips, and who may see which.
 - ``payslip_pdfs``: the payslips in the document pipeline: rendered after the commit, stored once with
   their SHA-256.
@@ -29,7 +29,7 @@ from kooperativet.payroll.service.corrections import add_correction
 from kooperativet.payroll.service.drafts import changes_since_calculation
 from kooperativet.payroll.service.history import YearToDate, year_pay_before, year_totals
 from kooperativet.payroll.service.issue import payslip_number, take_payslip_number
-from kooperativet.payroll.service.mark_paid import mark_run_paid
+from kooperativet.payroll.service.mark_paid import mark_run_paid, suggested_paid_on
 from kooperativet.payroll.service.pay_estimate import PayEstimate, estimate_pay
 from kooperativet.payroll.service.payslip_pdfs import (
     PAYSLIP_PDF,
@@ -87,6 +87,7 @@ __all__ = [
     "salary_account_problem",
     "show_run",
     "store_payslip_pdfs",
+    "suggested_paid_on",
     "take_payslip_number",
     "year_pay_before",
     "year_totals",

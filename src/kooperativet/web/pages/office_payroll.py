@@ -27,7 +27,7 @@ from kooperativet.exports.schemas import ExportBatchRead
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll import service
 from kooperativet.payroll.models import DraftPayslip, PayOn, RunStatus
-from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, PayrollRunRead
+from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, PayrollRunPaid, PayrollRunRead
 from kooperativet.payroll.service import RunWithPayslips
 from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
@@ -43,11 +43,15 @@ from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
-#: A run pays salaries, so its own-work refusal speaks of pay (the table's speaks of a commission's work).
+#: A run pays salaries, so its own-work refusal speaks of pay (the table's speaks of a commission's work), and
+#: its day paid of money that left the bank (the table's of money that came in).
 RUN_REFUSALS = {
     "own_work": N_(
         "You cannot decide on your own pay: nobody decides money on their own work, so another treasurer or "
         "an admin must do it."
+    ),
+    "paid_in_the_future": N_(
+        "That day has not come yet. Give the day the salaries left the bank: today or earlier."
     ),
 }
 
@@ -150,9 +154,9 @@ def _defaults(session: Session, *, today: date) -> dict[str, str]:
 
 @router.get("/office/payroll/{run_id}")
 def run_page(
-    request: Request, run_id: int, user: OfficeReader, session: DbSession, page: int = 1
+    request: Request, run_id: int, user: OfficeReader, session: DbSession, today: Today, page: int = 1
 ) -> Response:
-    return _run_page(request, session, run_id=run_id, user=user, errors={}, values={}, page=page)
+    return _run_page(request, session, run_id=run_id, user=user, errors={}, values={}, today=today, page=page)
 
 
 def _run_page(
@@ -163,6 +167,7 @@ def _run_page(
     user: User,
     errors: dict[str, str],
     values: dict[str, str],
+    today: date,
     status: int = 200,
     page: int = 1,
     correction_errors: dict[str, str] | None = None,
@@ -221,6 +226,12 @@ def _run_page(
             "approved_by_id": run.approved_by_id,
             "paid_by_id": run.paid_by_id,
             "pay_month": f"{run.pay_date:%Y-%m}",
+            # What the mark-paid form offers: the day the payment file asked the bank to pay, not today.
+            "suggested_paid_on": (
+                service.suggested_paid_on(run, today=today).isoformat()
+                if run.status == RunStatus.approved
+                else ""
+            ),
             "values": values,
             "run_status": RUN_STATUS,
             "pay_on_choices": PAY_ON,
@@ -239,51 +250,91 @@ def _rate_percent(value: str, *, scale: int, language: str) -> str:
 
 
 def _refused(
-    request: Request, session: Session, *, run_id: int, user: User, exc: DomainError, values: dict[str, str]
+    request: Request,
+    session: Session,
+    *,
+    run_id: int,
+    user: User,
+    exc: DomainError,
+    values: dict[str, str],
+    today: date,
 ) -> FormRejected:
     errors = refusal_errors(request, exc, own=RUN_REFUSALS)
-    return FormRejected(
-        _run_page(request, session, run_id=run_id, user=user, errors=errors, values=values, status=exc.status)
+    page = _run_page(
+        request,
+        session,
+        run_id=run_id,
+        user=user,
+        errors=errors,
+        values=values,
+        today=today,
+        status=exc.status,
     )
+    return FormRejected(page)
 
 
 @router.post("/office/payroll/{run_id}/approve", dependencies=[CheckedForm])
-def approve_run(request: Request, run_id: int, user: Office, session: DbSession, now: Now) -> Response:
+def approve_run(
+    request: Request, run_id: int, user: Office, session: DbSession, now: Now, today: Today
+) -> Response:
     try:
         service.approve_run(session, run_id=run_id, approved_by_id=user.id, now=now)  # PDFs by the workers
     except DomainError as exc:
         session.rollback()  # nothing of a refused approval stays, and the page reads the run afresh
-        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
+        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}, today=today) from exc
     return RedirectResponse(done(f"/office/payroll/{run_id}", "run_approved"), status_code=303)
 
 
 @router.post("/office/payroll/{run_id}/recalculate", dependencies=[CheckedForm])
-def recalculate_run(request: Request, run_id: int, user: Office, session: DbSession) -> Response:
+def recalculate_run(
+    request: Request, run_id: int, user: Office, session: DbSession, today: Today
+) -> Response:
     try:
         service.recalculate_run(session, run_id=run_id)
     except DomainError as exc:
         session.rollback()
-        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
+        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}, today=today) from exc
     return RedirectResponse(done(f"/office/payroll/{run_id}", "run_recalculated"), status_code=303)
 
 
 @router.post("/office/payroll/{run_id}/mark-paid", dependencies=[CheckedForm])
-def mark_paid(request: Request, run_id: int, user: Office, session: DbSession, today: Today) -> Response:
+def mark_paid(
+    request: Request,
+    run_id: int,
+    user: Office,
+    session: DbSession,
+    today: Today,
+    paid_on: Annotated[str, Form()] = "",
+) -> Response:
+    """The day the salaries left the bank, as she typed it: the form offers the pay date (``_run_page``), and
+    a day left empty is refused by its field rather than taken as today, the wrong day this form was made
+    to stop recording."""
+    values = {"paid_on": paid_on}
     try:
-        service.mark_run_paid(session, run_id=run_id, paid_on=today, paid_by_id=user.id)
+        body = PayrollRunPaid.model_validate({"paid_on": paid_on})
+        day = body.paid_on or today  # never None: an empty text is no date
+        service.mark_run_paid(session, run_id=run_id, paid_on=day, today=today, paid_by_id=user.id)
+    except ValidationError as exc:
+        errors = field_errors(request, exc)
+        page = _run_page(
+            request, session, run_id=run_id, user=user, errors=errors, values=values, today=today, status=422
+        )
+        raise FormRejected(page) from exc
     except DomainError as exc:
         session.rollback()
-        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
+        raise _refused(
+            request, session, run_id=run_id, user=user, exc=exc, values=values, today=today
+        ) from exc
     return RedirectResponse(done(f"/office/payroll/{run_id}", "run_paid"), status_code=303)
 
 
 @router.post("/office/payroll/{run_id}/discard", dependencies=[CheckedForm])
-def discard_run(request: Request, run_id: int, user: Office, session: DbSession) -> Response:
+def discard_run(request: Request, run_id: int, user: Office, session: DbSession, today: Today) -> Response:
     try:
         service.discard_run(session, run_id=run_id)
     except DomainError as exc:
         session.rollback()
-        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}) from exc
+        raise _refused(request, session, run_id=run_id, user=user, exc=exc, values={}, today=today) from exc
     return RedirectResponse(done("/office/payroll", "run_discarded"), status_code=303)
 
 
@@ -293,6 +344,7 @@ def add_correction(
     run_id: int,
     user: Office,
     session: DbSession,
+    today: Today,
     line: Annotated[str, Form()] = "",
     invoiced_amount: Annotated[str, Form()] = "",
     expense_reimbursement: Annotated[str, Form()] = "",
@@ -343,6 +395,7 @@ def add_correction(
         user=user,
         errors={},
         values=values,
+        today=today,
         status=422,
         correction_errors=errors,
     )
