@@ -42,6 +42,10 @@ FORM_ONLY = {
     "/office/invoices/{invoice_id}/credit",
     "/office/members/new",
 }
+#: What the auditor is told when she reaches a page or form that acts: what she may do, not only that it is
+#: another role's.
+READS_ONLY = "<p>Som revisor kan du läsa kansliets uppgifter men inte ändra något.</p>"
+TO_THE_OFFICE = '<a class="button primary" href="/office">Till kansliets sidor</a>'
 #: A form that acts: a POST form, other than the header's "sign out".
 ACTING_FORM = re.compile(r'<form[^>]*method="post"(?![^>]*action="/signout")', re.IGNORECASE)
 
@@ -157,6 +161,8 @@ def test_a_page_that_is_only_a_form_to_act_is_refused_to_the_auditor(
     answer = browser_client.get(_filled(path, world["ids"]))
     assert answer.status_code == 403
     assert "Inte tillåtet" in answer.text
+    assert READS_ONLY in answer.text
+    assert TO_THE_OFFICE in answer.text
 
 
 def test_the_auditor_is_shown_no_form_or_button_that_acts(
@@ -206,8 +212,37 @@ def test_every_office_form_posted_by_the_auditor_is_refused_and_changes_nothing(
         answer = browser_client.post(_filled(template, world["ids"]), data={"csrf_token": token})
         assert answer.status_code == 403, (template, answer.status_code)
         assert "Inte tillåtet" in answer.text
+        assert READS_ONLY in answer.text, template
     session.expire_all()
     assert _counts(session) == before
+
+
+def test_the_auditor_who_marks_a_run_paid_is_told_she_reads_and_changes_nothing_and_led_to_what_she_reads(
+    browser_client: TestClient, session: Session, world: dict[str, Any], make_member
+) -> None:
+    run_path = f"/office/payroll/{world['ids']['run_id']}"
+    sign_in(browser_client, world["auditor"].user.email)
+    token = form_token(browser_client.get(run_path).text)
+    answer = browser_client.post(f"{run_path}/mark-paid", data={"csrf_token": token, "paid_on": "2026-11-25"})
+    assert answer.status_code == 403
+    assert "<h1>Inte tillåtet</h1>" in answer.text
+    assert READS_ONLY in answer.text
+    assert TO_THE_OFFICE in answer.text
+    assert "annan roll" not in answer.text
+    assert "auditor_reads_only" not in answer.text
+    assert browser_client.get("/office").status_code == 200  # where the link leads is hers to read
+    session.expire_all()
+    run = session.get_one(PayrollRun, world["ids"]["run_id"])
+    assert (run.paid_on, run.paid_by_id) == (None, None)
+
+    # Someone without the auditor's role is told the page is another role's, and offered no office pages.
+    browser_client.cookies.clear()
+    sign_in(browser_client, make_member().user.email)
+    member = browser_client.get(run_path)
+    assert member.status_code == 403
+    assert "<p>Sidan är till för en annan roll.</p>" in member.text
+    assert "revisor" not in member.text
+    assert TO_THE_OFFICE not in member.text
 
 
 def test_the_admin_makes_the_auditor_s_login_on_the_web_and_not_beside_an_office_role(

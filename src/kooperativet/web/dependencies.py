@@ -78,11 +78,23 @@ def web_user(request: Request, session: DbSession, now: Now) -> User:
 WebUser = Annotated[User, Depends(web_user)]
 
 
+#: The auditor refused a page or form of the office's: she is told what she may do there (read), not only
+#: that it is for another role, and offered the office's pages (``errors``). The API keeps its one
+#: ``permission_denied`` for every role refusal, which its clients already read.
+AUDITOR_READS_ONLY = "auditor_reads_only"
+
+
 def require_web_roles(*roles: Role) -> Callable[[User], User]:
+    office = bool(set(roles) & set(policy.OFFICE))
+
     def check(user: WebUser) -> User:
-        if not user.has_any_role(*roles):
-            raise PermissionDenied("this page is for another role", code="another_role")
-        return user
+        if user.has_any_role(*roles):
+            return user
+        if office and user.has_any_role(Role.auditor):
+            raise PermissionDenied(
+                "the auditor reads the office's records and changes nothing", code=AUDITOR_READS_ONLY
+            )
+        raise PermissionDenied("this page is for another role", code="another_role")
 
     return check
 

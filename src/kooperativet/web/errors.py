@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from kooperativet.auth.models import User
 from kooperativet.db import is_unique_violation
 from kooperativet.errors import DomainError
-from kooperativet.web.dependencies import SignedOut, SignInRequired
+from kooperativet.web.dependencies import AUDITOR_READS_ONLY, SignedOut, SignInRequired
 from kooperativet.web.forms import UNREADABLE, FormRejected, beyond_any_id
 from kooperativet.web.once import RepeatedForm
 from kooperativet.web.refusals import REFUSALS, refusal_text
@@ -108,9 +108,11 @@ def _error_page(request: Request, exc: Exception) -> Response:
     if status == 404 and not _erased(exc):
         # As in the API, what belongs to someone else looks exactly like what does not exist.
         message = gettext(request, "There is no such page, or it is not yours to see.")
-    context: dict[str, object] = {"status": status, "message": message, "sign_in_again": None}
+    context: dict[str, object] = {"status": status, "message": message, "sign_in_again": None, "read": None}
     if isinstance(exc, SignedOut):
         context["sign_in_again"] = f"/signin?next={quote(exc.next_url, safe='')}"
+    if isinstance(exc, DomainError) and exc.code == AUDITOR_READS_ONLY:
+        context["read"] = "/office"  # what she reads: the office's start page leads to every record
     with _signed_in_user_readable(request):
         return render(request, "error.html", context, status=status)
 

@@ -311,6 +311,7 @@ REFUSALS: Final = {
     "password_too_long": N_("The password is too long."),
     "csrf_refused": N_("The form has expired. Reload the page and try again."),
     "another_role": N_("This page is for another role."),
+    "auditor_reads_only": N_("As the auditor you can read the office's records but not change anything."),
     "permission_denied": N_("You may not do this."),
     "not_saved": N_("The database could not save the change, so nothing was saved. Try again."),
     "notification_required": N_("This notice cannot be turned off."),
