@@ -17,8 +17,8 @@ from kooperativet.governance.models import AgendaItem
 from tests.governance.conftest import Assembly
 from tests.governance.test_meetings_api import (
     API,
-    CLOSE_ANYWAY,
     MEETING_OPENS,
+    close_anyway,
     open_meeting_with_everyone,
     plan_meeting,
 )
@@ -251,7 +251,7 @@ def test_only_an_open_meeting_decides_with_the_codes_of_take_up(
     api.post(f"{API}/meetings/{meeting_id}/notice", json={"text": "Välkomna"}, headers=headers)
     clock["now"] = MEETING_OPENS
     assert api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=headers).status_code == 200
-    closed = api.post(f"{API}/meetings/{meeting_id}/close", json=CLOSE_ANYWAY, headers=headers)
+    closed = close_anyway(api, meeting_id, headers)
     assert closed.status_code == 200
     refused = decide(api, assembly, meeting_id, item_id, "välja Anna Berg")
     assert (refused.status_code, refused.json()["code"]) == (409, "meeting_closed")
@@ -313,7 +313,7 @@ def test_the_minutes_print_the_decision_under_its_number_without_a_count(
         items["Fastställande av balansräkningen"]["id"],
         "fastställa balansräkningen",
     )
-    closed = api.post(f"{API}/meetings/{meeting_id}/close", json=CLOSE_ANYWAY, headers=headers)
+    closed = close_anyway(api, meeting_id, headers)
     assert closed.status_code == 200
     minutes = api.post(f"{API}/meetings/{meeting_id}/minutes", json={}, headers=headers).json()
     found = text_of(pdf_of(api, minutes["id"], headers))

@@ -142,6 +142,8 @@ def test_the_standard_agenda_of_an_annual_meeting_in_one_go(api: TestClient, ass
     titles = [i["title"] for i in meeting_of(api, assembly, meeting_id)["items"]]
     assert titles[0] == "Stämmans öppnande"
     assert titles[-1] == "Stämmans avslutande"
+    # The closing is stored as what it is, so it stays the closing whatever it is called.
+    assert [i["is_closing"] for i in added.json()] == [False] * (len(STANDARD_ITEMS) - 1) + [True]
     # The decisions the ordinary meeting must take (SFS 2018:672 6 kap. 10 §) are there.
     for decision in ("fastställelse av resultaträkningen", "vinst eller förlust", "ansvarsfrihet"):
         assert sum(decision in title for title in titles) == 1, decision

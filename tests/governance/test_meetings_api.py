@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import func, select
 
 from kooperativet.audit.models import AuditEvent
@@ -18,14 +20,28 @@ from tests.governance.conftest import MEETING_DAY, Assembly
 API = "/api/v1/governance"
 #: 19:00 in Stockholm on the day the meeting is called for.
 MEETING_OPENS = datetime.combine(MEETING_DAY, time(18, 0), tzinfo=UTC)
-#: The close of a meeting that leaves agenda items not dealt with, confirmed (``items_not_dealt_with``).
-CLOSE_ANYWAY = {"confirm_items_not_dealt_with": True}
+
+
+def close_anyway(api: TestClient, meeting_id: int, headers: dict[str, str]) -> Response:
+    """Close a meeting that leaves agenda items not dealt with, as a client does: the refusal names them
+    (``items_not_dealt_with``), and the close again names the same ids."""
+    url = f"{API}/meetings/{meeting_id}/close"
+    refused = api.post(url, headers=headers)
+    assert (refused.status_code, refused.json()["code"]) == (422, "items_not_dealt_with"), refused.text
+    left = [item["id"] for item in refused.json()["items"]]
+    return api.post(url, json={"items_not_dealt_with": left}, headers=headers)
 
 
 def plan_meeting(
-    api: TestClient, assembly: Assembly, *, held_on=MEETING_DAY, kind="annual", starts_at: str | None = None
+    api: TestClient,
+    assembly: Assembly,
+    *,
+    held_on=MEETING_DAY,
+    kind="annual",
+    starts_at: str | None = None,
+    title: str = "Årsmöte 2026",
 ) -> int:
-    body = {"kind": kind, "title": "Årsmöte 2026", "held_on": held_on.isoformat()}
+    body = {"kind": kind, "title": title, "held_on": held_on.isoformat()}
     if starts_at is not None:
         body["starts_at"] = starts_at
     response = api.post(f"{API}/meetings", json=body, headers=assembly.officer.headers)
@@ -151,23 +167,28 @@ def test_closing_with_items_not_dealt_with_needs_its_confirmation(
     api: TestClient, assembly: Assembly, session, clock
 ) -> None:
     """Closing is final (a closed meeting never opens again). With agenda items the meeting has not taken
-    up, a close without ``confirm_items_not_dealt_with: true`` is refused by that field, naming the items,
-    and nothing changes; with every item dealt with a bare close closes. The agenda's closing is not such an
-    item: closing the meeting deals with it, as its last §."""
+    up, a close that does not name them in ``items_not_dealt_with`` is refused by that field, naming the
+    items, and nothing changes; with every item dealt with a bare close closes. The agenda's closing is not
+    such an item: closing the meeting deals with it, as its last §, whatever it is called."""
     meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     items = f"{API}/meetings/{meeting_id}/items"
     ids = [
         api.post(items, json={"kind": "procedural", "title": title}, headers=headers).json()["id"]
-        for title in ("Val av mötesordförande", "Val av justerare", "Stämmans avslutande")
+        for title in ("Val av mötesordförande", "Val av justerare")
     ]
+    closing = api.post(
+        items, json={"kind": "procedural", "title": "Avslutning", "is_closing": True}, headers=headers
+    )
+    assert (closing.status_code, closing.json()["is_closing"]) == (201, True), closing.text
+    ids.append(closing.json()["id"])
     assert api.post(f"{items}/{ids[0]}/take-up", headers=headers).status_code == 200
     url = f"{API}/meetings/{meeting_id}/close"
-    for body in (None, {}, {"confirm_items_not_dealt_with": False}):
+    for body in (None, {}, {"items_not_dealt_with": None}, {"confirm_items_not_dealt_with": False}):
         refused = api.post(url, json=body, headers=headers)
         assert (refused.status_code, refused.json()["code"]) == (422, "items_not_dealt_with"), refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
-        assert refused.json()["errors"][0]["field"] == "confirm_items_not_dealt_with"
+        assert refused.json()["errors"][0]["field"] == "items_not_dealt_with"
         assert refused.json()["items"] == [{"id": ids[1], "title": "Val av justerare"}]
     shown = api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()
     assert (shown["status"], shown["closed_at"]) == ("open", None)
@@ -184,19 +205,142 @@ def test_closing_with_items_not_dealt_with_needs_its_confirmation(
     assert held == {ids[0]: 1, ids[1]: 2, ids[2]: 3}  # the closing, the meeting's last §
 
 
-def test_a_meeting_closes_with_items_left_when_the_close_confirms_it(
+def _meeting_closed_payload(session) -> dict[str, object]:
+    event = session.scalars(select(AuditEvent).where(AuditEvent.kind == "meeting_closed")).one()
+    payload: dict[str, object] = json.loads(event.payload)
+    return payload
+
+
+def test_a_meeting_closes_with_items_left_when_the_close_names_them(
+    api: TestClient, assembly: Assembly, session, clock
+) -> None:
+    """The close names the items it leaves, as the refusal listed them; the audit chain's ``meeting_closed``
+    records them, ids and titles, for the auditor."""
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+    item = api.post(
+        f"{API}/meetings/{meeting_id}/items", json={"kind": "procedural", "title": "Övrigt"}, headers=headers
+    ).json()
+    closed = close_anyway(api, meeting_id, headers)
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "closed"
+    assert _meeting_closed_payload(session) == {
+        "meeting_id": meeting_id,
+        "items_not_dealt_with": [{"id": item["id"], "title": "Övrigt"}],
+    }
+    again = api.post(
+        f"{API}/meetings/{meeting_id}/close", json={"items_not_dealt_with": [item["id"]]}, headers=headers
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "meeting_closed")  # never opened again
+
+
+def test_a_close_naming_other_items_than_those_left_is_refused_with_the_items_left_now(
+    api: TestClient, assembly: Assembly, session, clock
+) -> None:
+    """The list the chair confirmed is the one the close names: an item added after the refusal listed the
+    items, or one of them dealt with meanwhile, makes it another list, and the close is refused (409
+    ``items_not_dealt_with_changed``, the items left now in ``items``) with nothing changed."""
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+    items = f"{API}/meetings/{meeting_id}/items"
+    first = api.post(items, json={"kind": "procedural", "title": "Övrigt"}, headers=headers).json()["id"]
+    url = f"{API}/meetings/{meeting_id}/close"
+    seen = [item["id"] for item in api.post(url, headers=headers).json()["items"]]
+    assert seen == [first]
+    added = api.post(items, json={"kind": "board_proposal", "title": "Ny lokal"}, headers=headers).json()[
+        "id"
+    ]
+
+    refused = api.post(url, json={"items_not_dealt_with": seen}, headers=headers)
+
+    assert (refused.status_code, refused.json()["code"]) == (409, "items_not_dealt_with_changed"), (
+        refused.text
+    )
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["errors"][0]["field"] == "items_not_dealt_with"
+    assert refused.json()["items"] == [{"id": first, "title": "Övrigt"}, {"id": added, "title": "Ny lokal"}]
+    # One of the items dealt with meanwhile: the list names it, so refused too; naming none as well.
+    assert api.post(f"{items}/{first}/take-up", headers=headers).status_code == 200
+    for named in ([first, added], [], [added, 0]):
+        again = api.post(url, json={"items_not_dealt_with": named}, headers=headers)
+        assert (again.status_code, again.json()["code"]) == (409, "items_not_dealt_with_changed"), named
+        assert again.json()["items"] == [{"id": added, "title": "Ny lokal"}]
+    assert api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["status"] == "open"
+    assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.kind == "meeting_closed")) == 0
+    closed = api.post(url, json={"items_not_dealt_with": [added, added]}, headers=headers)
+    assert closed.status_code == 200, closed.text
+    assert _meeting_closed_payload(session)["items_not_dealt_with"] == [{"id": added, "title": "Ny lokal"}]
+
+
+def test_a_close_with_every_item_dealt_with_records_none_left(
+    api: TestClient, assembly: Assembly, session, clock
+) -> None:
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+    assert (
+        api.post(
+            f"{API}/meetings/{meeting_id}/close", json={"items_not_dealt_with": []}, headers=headers
+        ).status_code
+        == 200
+    )
+    assert _meeting_closed_payload(session) == {"meeting_id": meeting_id, "items_not_dealt_with": []}
+
+
+def test_the_earlier_confirmation_naming_no_items_is_refused_by_name(
     api: TestClient, assembly: Assembly, clock
 ) -> None:
+    """A program written before the close named its items sends ``confirm_items_not_dealt_with: true``: it
+    is told what to send instead (422 ``items_not_dealt_with_unnamed``, by that field), not a 500, and the
+    meeting stays open."""
     meeting_id = open_meeting_with_everyone(api, assembly, clock)
     headers = assembly.officer.headers
     api.post(
         f"{API}/meetings/{meeting_id}/items", json={"kind": "procedural", "title": "Övrigt"}, headers=headers
     )
-    closed = api.post(f"{API}/meetings/{meeting_id}/close", json=CLOSE_ANYWAY, headers=headers)
-    assert closed.status_code == 200, closed.text
-    assert closed.json()["status"] == "closed"
-    again = api.post(f"{API}/meetings/{meeting_id}/close", json=CLOSE_ANYWAY, headers=headers)
-    assert (again.status_code, again.json()["code"]) == (409, "meeting_closed")  # never opened again
+    url = f"{API}/meetings/{meeting_id}/close"
+    refused = api.post(url, json={"confirm_items_not_dealt_with": True}, headers=headers)
+    assert (refused.status_code, refused.json()["code"]) == (422, "items_not_dealt_with_unnamed"), (
+        refused.text
+    )
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["errors"][0]["field"] == "confirm_items_not_dealt_with"
+    assert "items_not_dealt_with" in refused.json()["detail"]
+    assert api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["status"] == "open"
+    wrong = api.post(url, json={"items_not_dealt_with": True}, headers=headers)  # not a list: the schema's
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "items_not_dealt_with"
+
+
+def test_the_closing_is_the_item_marked_so_not_a_title(api: TestClient, assembly: Assembly, clock) -> None:
+    """A closing by any name, marked ``is_closing``, stays last and is the last § when the meeting closes; an
+    item whose title merely ends in "avslutande" is business like any other. One closing at a time, and a
+    procedural one (nothing is stored when refused)."""
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+    items = f"{API}/meetings/{meeting_id}/items"
+    closing = api.post(
+        items, json={"kind": "procedural", "title": "Avslutning", "is_closing": True}, headers=headers
+    )
+    assert closing.status_code == 201, closing.text
+    later = api.post(items, json={"kind": "procedural", "title": "Mötets avslutande"}, headers=headers).json()
+    assert later["is_closing"] is False
+    shown = api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["items"]
+    assert [(item["title"], item["position"]) for item in shown] == [
+        ("Mötets avslutande", 1),
+        ("Avslutning", 2),
+    ]
+    second = api.post(
+        items, json={"kind": "procedural", "title": "Slut", "is_closing": True}, headers=headers
+    )
+    assert (second.status_code, second.json()["code"]) == (409, "closing_on_agenda")
+    assert second.json()["errors"][0]["field"] == "is_closing"
+    proposal = api.post(
+        items, json={"kind": "board_proposal", "title": "Slut", "is_closing": True}, headers=headers
+    )
+    assert (proposal.status_code, proposal.json()["code"]) == (422, "closing_not_procedural")
+    assert len(api.get(f"{API}/meetings/{meeting_id}", headers=headers).json()["items"]) == 2
+    refused = api.post(f"{API}/meetings/{meeting_id}/close", headers=headers)
+    assert refused.json()["items"] == [{"id": later["id"], "title": "Mötets avslutande"}]
 
 
 def test_open_vote_counts_each_voter_and_refuses_a_second_vote_and_jav(

@@ -36,8 +36,8 @@ from tests.documents.glyphs import glyph_problems
 from tests.governance.conftest import MEETING_DAY, Assembly
 from tests.governance.test_meetings_api import (
     API,
-    CLOSE_ANYWAY,
     MEETING_OPENS,
+    close_anyway,
     open_meeting_with_everyone,
     plan_meeting,
 )
@@ -216,7 +216,7 @@ def held_meeting(api: TestClient, assembly: Assembly, session: Session, clock) -
         question="Hålls nästa stämma i Malmö?",
         excluded_member_ids=excluded,
     )
-    closed = api.post(f"{API}/meetings/{meeting_id}/close", json=CLOSE_ANYWAY, headers=headers)
+    closed = close_anyway(api, meeting_id, headers)
     assert closed.status_code == 200
     return meeting_id
 

@@ -26,7 +26,7 @@ def test_the_minutes_print_the_audit_head_they_were_drawn_up_on(
     pdf = api.get(f"{API}/minutes/{minutes['id']}/pdf", headers=headers).content
     text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
     flat = "".join(text.split())  # the hash wraps across lines
-    assert "Revisionskedjans huvud när protokollet upprättades:" in " ".join(text.split())
+    assert "Händelseloggens huvud när protokollet upprättades:" in " ".join(text.split())
     assert f"{head.entries}händelser,{head.hash}" in flat
     assert "audit verify" not in text  # the command is in docs/audit.md, not in a Swedish document
     assert verify(session, anchor=Anchor.parse(f"{head.entries}:{head.hash}")).ok

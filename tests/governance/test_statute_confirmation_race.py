@@ -174,7 +174,7 @@ def test_two_confirming_votes_put_at_once_open_one(confirming: Confirming) -> No
             session,
             meeting=meeting,
             now=confirming.opens + timedelta(hours=1),
-            confirm_items_not_dealt_with=True,  # the other item, never put to the vote
+            items_left=[other],  # the other item, never put to the vote
         )
         held = session.scalars(select(Vote).where(Vote.agenda_item_id.in_(confirming.item_ids))).all()
         assert [vote.status for vote in held] == [VoteStatus.closed]

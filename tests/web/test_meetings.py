@@ -3,6 +3,7 @@ and check their receipt, the adjusters approve the minutes; errors by their fiel
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from datetime import time, timedelta
@@ -521,6 +522,7 @@ def test_closing_with_items_not_dealt_with_takes_a_second_step_with_a_box_to_tic
     assert f'<li><a href="{here}#item-{left.id}">Verksamhetsplan 2027</a></li>' in step.text
     assert "Val av mötesordförande" not in step.text
     assert CLOSE_BOX in step.text
+    assert f'<input type="hidden" name="items_not_dealt_with" value="{left.id}">' in step.text
     assert '<label for="f-confirm_items_not_dealt_with">Jag vill avsluta mötet ändå</label>' in step.text
     assert "Ett avslutat möte kan inte öppnas igen" in step.text
 
@@ -534,7 +536,8 @@ def test_closing_with_items_not_dealt_with_takes_a_second_step_with_a_box_to_tic
     assert "Verksamhetsplan 2027</a></li>" in refused.text
     session.refresh(meeting)
     assert (meeting.status, meeting.closed_at) == (MeetingStatus.open, None)
-    closed = post(board, f"{here}/close", f"{here}/close", {"confirm_items_not_dealt_with": "1"})
+    confirmed = {"confirm_items_not_dealt_with": "1", "items_not_dealt_with": [str(left.id)]}
+    closed = post(board, f"{here}/close", f"{here}/close", confirmed)
     assert (closed.status_code, closed.headers["location"]) == (303, f"{here}#minutes")
     session.refresh(meeting)
     assert meeting.status == MeetingStatus.closed
@@ -542,11 +545,72 @@ def test_closing_with_items_not_dealt_with_takes_a_second_step_with_a_box_to_tic
     assert board.get(f"{here}/close").headers["location"] == here
 
 
+CHANGED = (
+    '<p class="error" id="e-confirm_items_not_dealt_with">Punkterna som inte är behandlade har ändrats sedan '
+    "listan visades. Läs listan som den är nu och kryssa i igen för att avsluta mötet ändå.</p>"
+)
+
+
+def test_a_close_confirmed_on_a_list_that_has_changed_since_is_refused_with_the_list_as_it_is(
+    board: TestClient, meeting: Meeting, session
+) -> None:
+    """The confirmation names the items its page listed. An item added after the page was shown, or one
+    dealt with meanwhile, makes the list the chair ticked another than the items left: the page comes back
+    with the items left now and a message by the box, and the meeting stays open."""
+    seen = meetings.add_agenda_item(
+        session, meeting=meeting, data=AgendaItemCreate(kind="board_proposal", title="Verksamhetsplan 2027")
+    )
+    here = f"/meetings/{meeting.id}"
+    step = board.get(f"{here}/close").text
+    token = form_token(step)
+    listed = re.findall(r'<input type="hidden" name="items_not_dealt_with" value="(\d+)">', step)
+    assert listed == [str(seen.id)]
+    added = meetings.add_agenda_item(
+        session, meeting=meeting, data=AgendaItemCreate(kind="procedural", title="Övriga frågor")
+    )
+    ticked = {"csrf_token": token, "confirm_items_not_dealt_with": "1", "items_not_dealt_with": listed}
+
+    refused = board.post(f"{here}/close", data=ticked)
+
+    assert refused.status_code == 422
+    assert CHANGED in refused.text
+    assert '<p id="not-dealt-with">2 punkter på dagordningen är inte behandlade:</p>' in refused.text
+    assert f'<li><a href="{here}#item-{added.id}">Övriga frågor</a></li>' in refused.text
+    assert f'<input type="hidden" name="items_not_dealt_with" value="{added.id}">' in refused.text
+    assert CLOSE_BOX in refused.text
+    assert 'value="1" required checked' not in refused.text
+    session.refresh(meeting)
+    assert (meeting.status, meeting.closed_at) == (MeetingStatus.open, None)
+    # One of the listed items dealt with meanwhile: the list the chair ticked names it, so refused too.
+    both = [str(seen.id), str(added.id)]
+    conduct.take_up(session, meeting=meeting, item=seen, now=NOW)
+    again = post(board, f"{here}/close", f"{here}/close", {**ticked, "items_not_dealt_with": both})
+    assert again.status_code == 422
+    assert CHANGED in again.text
+    assert "Verksamhetsplan 2027</a></li>" not in again.text
+    # A page from before the ids were sent (ticked, none listed) is refused the same way, not let through.
+    stale = post(board, f"{here}/close", f"{here}/close", {"confirm_items_not_dealt_with": "1"})
+    assert stale.status_code == 422
+    assert CHANGED in stale.text
+    session.refresh(meeting)
+    assert meeting.status == MeetingStatus.open
+    closed = post(
+        board, f"{here}/close", f"{here}/close", {**ticked, "items_not_dealt_with": [str(added.id)]}
+    )
+    assert closed.status_code == 303
+    session.refresh(meeting)
+    assert meeting.status == MeetingStatus.closed
+    event = session.scalars(select(AuditEvent).where(AuditEvent.kind == "meeting_closed")).one()
+    assert json.loads(event.payload)["items_not_dealt_with"] == [{"id": added.id, "title": "Övriga frågor"}]
+
+
 def test_a_meeting_with_every_item_dealt_with_closes_with_one_tap(
     board: TestClient, meeting: Meeting, session
 ) -> None:
     item = meetings.add_agenda_item(
-        session, meeting=meeting, data=AgendaItemCreate(kind="procedural", title="Stämmans avslutande")
+        session,
+        meeting=meeting,
+        data=AgendaItemCreate(kind="procedural", title="Stämmans avslutande", is_closing=True),
     )
     conduct.take_up(session, meeting=meeting, item=item, now=NOW)
     here = f"/meetings/{meeting.id}"

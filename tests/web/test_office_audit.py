@@ -452,3 +452,26 @@ def test_every_kind_the_sources_append_has_a_swedish_name() -> None:
     kinds = appended_kinds()
     assert {"payment_recorded", "invoice_issued", "credit_note_issued", SEAL_KIND} <= kinds  # the scan works
     assert sorted(kinds - set(KINDS)) == []
+
+
+def test_a_closed_meeting_names_the_items_it_left_not_dealt_with(browser_client, session, auditor) -> None:
+    """``meeting_closed`` records the business the meeting left over: the auditor reads each item's id and
+    title in Swedish words, and "none" as a dash."""
+    left = appended(
+        session,
+        "meeting_closed",
+        meeting_id=3,
+        items_not_dealt_with=[{"id": 17, "title": "Verksamhetsplan 2027"}, {"id": 18, "title": "Övrigt"}],
+    )
+    appended(session, "meeting_closed", meeting_id=4, items_not_dealt_with=[])
+    html = browser_client.get(PAGE, params={"kind": "meeting_closed"}).text
+    flat = " ".join(html.split())
+    assert f"Nr {left.id}: Mötet avslutat" in flat
+    assert (
+        '<dt>Punkter som inte behandlades</dt> <dd><ol class="payload-list"><li><dl class="facts payload"> '
+        "<dt>Id</dt> <dd>17</dd> <dt>Rubrik</dt> <dd>Verksamhetsplan 2027</dd></dl></li>"
+        '<li><dl class="facts payload"> <dt>Id</dt> <dd>18</dd> <dt>Rubrik</dt> <dd>Övrigt</dd>' in flat
+    )
+    assert "<dt>Punkter som inte behandlades</dt> <dd>–</dd>" in flat  # none left
+    assert "items_not_dealt_with" not in html
+    assert "<code>title</code>" not in html

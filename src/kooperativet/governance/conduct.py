@@ -4,7 +4,8 @@ The agenda is the plan (``AgendaItem.position``); the minutes record what happen
 the order the items were taken up (``AgendaItem.held_as``), which may differ from the agenda when the meeting
 changes the order. A decision always stands under its own item: a vote put to the meeting outside the agenda
 becomes an item of its own, titled by its question. An item added to an agenda that ends with its closing
-("Stämmans avslutande") goes before the closing (``next_position``).
+(``AgendaItem.is_closing``, the standard agenda's "Stämmans avslutande") goes before the closing
+(``next_position``).
 """
 
 from __future__ import annotations
@@ -20,13 +21,9 @@ from kooperativet.governance.models import AgendaItem, AgendaItemKind, Meeting, 
 
 
 def _is_the_closing(item: AgendaItem) -> bool:
-    """The item that closes the meeting ("Stämmans avslutande", "Mötets avslutande"), not yet dealt with."""
-    return (
-        item.kind == AgendaItemKind.procedural
-        and item.held_as is None
-        and item.decided_at is None
-        and item.title.strip().lower().endswith("avslutande")
-    )
+    """The agenda's closing ("Stämmans avslutande", whatever it is called: ``is_closing``), not yet dealt
+    with."""
+    return item.is_closing and item.held_as is None and item.decided_at is None
 
 
 def closing_item(meeting: Meeting) -> AgendaItem | None:

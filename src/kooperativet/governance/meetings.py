@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, time
 
 from sqlalchemy import func, select
@@ -30,6 +31,7 @@ from kooperativet.governance.rules.procedure import NoticeCheck, Proxy, check_pr
 from kooperativet.governance.rules.terms import MeetingKind, ProxyProblem, swedish_day
 from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
+    MeetingClose,
     MotionCreate,
     OfficialsUpdate,
     ProxyCreate,
@@ -96,6 +98,8 @@ def add_agenda_item(session: Session, *, meeting: Meeting, data: AgendaItemCreat
             code="statute_change_at_board",
             field="statute_change",
         )
+    if data.is_closing:
+        _check_closing(meeting, kind=data.kind)
     if data.confirms_item_id is not None:
         # A second reading names the first adoption it confirms (statutes asking for two meetings).
         statute_readings.check_confirmation(
@@ -107,6 +111,21 @@ def add_agenda_item(session: Session, *, meeting: Meeting, data: AgendaItemCreat
             text=data.text,
         )
     return _add_item(session, meeting=meeting, item=AgendaItem(**data.model_dump()))
+
+
+def _check_closing(meeting: Meeting, *, kind: AgendaItemKind) -> None:
+    """A closing is the procedure that ends the meeting, and an agenda has one still to be dealt with at most:
+    with two, closing the meeting would take up one and leave the other as business not dealt with."""
+    if kind != AgendaItemKind.procedural:
+        raise RuleViolation(
+            "the agenda's closing is a procedural item", code="closing_not_procedural", field="is_closing"
+        )
+    if conduct.closing_item(meeting) is not None:
+        raise Conflict(
+            f"meeting {meeting.id}'s agenda already ends with its closing; items added go before it",
+            code="closing_on_agenda",
+            field="is_closing",
+        )
 
 
 def _add_item(session: Session, *, meeting: Meeting, item: AgendaItem) -> AgendaItem:
@@ -414,18 +433,33 @@ def quorum(session: Session, *, meeting: Meeting) -> QuorumRead:
 
 def items_not_dealt_with(meeting: Meeting) -> list[AgendaItem]:
     """The agenda items the meeting has not taken up (no § number), in the agenda's order: the minutes list
-    them as not dealt with. The closing ("Stämmans avslutande") is not among them: closing the meeting deals
-    with it (``close_meeting``)."""
+    them as not dealt with. The agenda's closing is not among them: closing the meeting deals with it
+    (``close_meeting``)."""
     closing = conduct.closing_item(meeting)
     return [item for item in meeting.items if item.held_as is None and item is not closing]
 
 
+def items_left_named(data: MeetingClose) -> list[int] | None:
+    """The ids a close names as left not dealt with (None: it names none). The earlier confirmation, a bare
+    ``confirm_items_not_dealt_with: true``, is refused by name rather than read as no confirmation: a program
+    written before the ids were asked for learns what to send instead of being told its items are left."""
+    if data.confirm_items_not_dealt_with and data.items_not_dealt_with is None:
+        raise RuleViolation(
+            "confirm_items_not_dealt_with no longer closes a meeting: send items_not_dealt_with, the ids of "
+            "the items left not dealt with (the refusal items_not_dealt_with lists them)",
+            code="items_not_dealt_with_unnamed",
+            field="confirm_items_not_dealt_with",
+        )
+    return data.items_not_dealt_with
+
+
 def close_meeting(
-    session: Session, *, meeting: Meeting, now: datetime, confirm_items_not_dealt_with: bool = False
+    session: Session, *, meeting: Meeting, now: datetime, items_left: Collection[int] | None = None
 ) -> Meeting:
     """Close the open meeting, for good: a closed meeting is never opened again. Every vote must be closed
-    first; agenda items not dealt with are left so only when whoever closes confirms it
-    (``confirm_items_not_dealt_with``), so that no meeting ends by a slip with business left over."""
+    first; agenda items not dealt with are left so only when whoever closes names them (``items_left``, the
+    ids the confirmation listed), so that no meeting ends by a slip with business left over, nor on a list
+    of items its chair never saw."""
     require_status(meeting, MeetingStatus.open)
     still_open = session.scalar(
         select(func.count(Vote.id)).where(Vote.meeting_id == meeting.id, Vote.status == VoteStatus.open)
@@ -433,15 +467,7 @@ def close_meeting(
     if still_open:
         raise Conflict(f"{still_open} vote(s) are still open", code="votes_open")
     left = items_not_dealt_with(meeting)
-    if left and not confirm_items_not_dealt_with:
-        titles = "; ".join(item.title for item in left)
-        raise RuleViolation(
-            f"{len(left)} agenda item(s) are not dealt with ({titles}) and a closed meeting cannot be opened "
-            "again; close with confirm_items_not_dealt_with: true to close it anyway",
-            code="items_not_dealt_with",
-            field="confirm_items_not_dealt_with",
-            items=[{"id": item.id, "title": item.title} for item in left],
-        )
+    _check_items_left(left, confirmed=items_left)
     closing = conduct.closing_item(meeting)
     if closing is not None:  # the agenda's closing is the meeting's last §, dealt with by closing it
         conduct.take_up(session, meeting=meeting, item=closing, now=now)
@@ -449,5 +475,41 @@ def close_meeting(
     meeting.closed_at = now
     meeting.version += 1
     session.flush()
-    append_event(session, kind="meeting_closed", payload={"meeting_id": meeting.id}, now=now)
+    # The auditor reads in the chain which business the meeting left over, not only in the minutes.
+    append_event(
+        session,
+        kind="meeting_closed",
+        payload={"meeting_id": meeting.id, "items_not_dealt_with": _named(left)},
+        now=now,
+    )
     return meeting
+
+
+def _named(items: list[AgendaItem]) -> list[dict[str, object]]:
+    return [{"id": item.id, "title": item.title} for item in items]
+
+
+def _check_items_left(left: list[AgendaItem], *, confirmed: Collection[int] | None) -> None:
+    """Refuse a close that leaves items not dealt with unless it names exactly those left now: unconfirmed
+    (``items_not_dealt_with``), or confirmed on a list that has changed since it was shown, an item added,
+    or one dealt with, meanwhile (``items_not_dealt_with_changed``). Either names the items left now."""
+    if confirmed is None:
+        if left:
+            titles = "; ".join(item.title for item in left)
+            raise RuleViolation(
+                f"{len(left)} agenda item(s) are not dealt with ({titles}) and a closed meeting cannot be "
+                "opened again; close with items_not_dealt_with: the ids of these items, to close it anyway",
+                code="items_not_dealt_with",
+                field="items_not_dealt_with",
+                items=_named(left),
+            )
+        return
+    if set(confirmed) != {item.id for item in left}:
+        titles = "; ".join(item.title for item in left) or "none"
+        raise Conflict(
+            f"the agenda items not dealt with have changed since the list the close confirms ({titles} now); "
+            "read them in items and close again, naming these",
+            code="items_not_dealt_with_changed",
+            field="items_not_dealt_with",
+            items=_named(left),
+        )

@@ -261,11 +261,13 @@ def close_meeting(
     meeting_id: int, _user: BoardOrAdmin, session: DbSession, clock: Now, body: MeetingClose | None = None
 ) -> MeetingRead:
     """Close the meeting for good once every vote is closed (board or admin; 409 ``votes_open``). With agenda
-    items not taken up, send ``confirm_items_not_dealt_with: true``: without it the close is refused (422
-    ``items_not_dealt_with``, the items in ``items``) and nothing changes."""
+    items not taken up, send their ids in ``items_not_dealt_with``, as the refusal listed them: without it the
+    close is refused (422 ``items_not_dealt_with``, the items in ``items``), and when the items left are no
+    longer those (one added or dealt with meanwhile) with 409 ``items_not_dealt_with_changed``; nothing
+    changes. The earlier ``confirm_items_not_dealt_with: true`` names no items: 422
+    ``items_not_dealt_with_unnamed``."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
-    confirmed = body is not None and body.confirm_items_not_dealt_with
     closed = meetings.close_meeting(
-        session, meeting=meeting, now=clock, confirm_items_not_dealt_with=confirmed
+        session, meeting=meeting, now=clock, items_left=meetings.items_left_named(body or MeetingClose())
     )
     return reads.meeting_read(session, closed)

@@ -216,9 +216,14 @@ def minutes_context(
     )
     sections, not_taken_up = _sections(session, meeting)
     day = held_day(meeting)
+    name = cooperative.name if cooperative else ""
     return {
-        "cooperative": cooperative.name if cooperative else "",
+        "cooperative": name,
         "title": meeting.title,
+        # The running footer's line beside "Sida 2 av 3": a long title is cut there, never wrapped beside it.
+        "footer_title": text.footer_title(
+            meeting.title, beside=f"Protokoll:  · {text.on_day(day)} · version {version} · {name}"
+        ),
         "held_on": text.on_day(day),
         # The time it was called for; printed with the day it was held only when that is the day called for.
         "starts_at": text.at_time(meeting.starts_at) if meeting.starts_at else None,

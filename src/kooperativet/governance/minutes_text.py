@@ -92,6 +92,26 @@ def at_time(starts_at: time) -> str:
     return f"kl.\N{NO-BREAK SPACE}{starts_at:%H.%M}"
 
 
+#: What one line of the running footer (8 pt, 80 % of the page's width beside "Sida 2 av 3") holds: about 90
+#: characters of Swedish text fit. A line of wide letters that still overflows is cut at its edge (the
+#: template's ``text-overflow``), never wrapped.
+FOOTER_CHARACTERS: Final = 88
+#: The least of a long title the footer keeps, however long the rest of its line.
+FOOTER_TITLE_AT_LEAST: Final = 24
+
+
+def footer_title(title: str, *, beside: str) -> str:
+    """The meeting's title as the running footer prints it before ``beside`` (its day, version and the
+    cooperative): whole when the line holds it, else cut at a word with "…". The day and the version stay
+    whole: they tell which minutes a page parted from the others belongs to."""
+    room = max(FOOTER_TITLE_AT_LEAST, FOOTER_CHARACTERS - len(beside))
+    if len(title) <= room:
+        return title
+    cut = title[: room - 1]
+    at_word = cut.rsplit(" ", 1)[0] if " " in cut[room // 2 :] else cut
+    return at_word.rstrip(" ,;:–-") + "…"
+
+
 def fullmakt(*, dated: date, signed: bool | None) -> str:
     """``daterad 1 november 2026, undertecknad av medlemmen``; a proxy registered before the signature was
     asked for (``signed`` None) only with its date: the minutes say nothing that was not recorded."""

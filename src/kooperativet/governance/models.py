@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kooperativet.db import Base, VersionedMixin, utcnow
@@ -141,6 +141,12 @@ class AgendaItem(Base):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str | None] = mapped_column(Text, doc="the proposal or the motion")
     statute_change: Mapped[bool] = mapped_column(default=False)
+    is_closing: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        doc="the agenda's closing ('Stämmans avslutande'), whatever its title: closing the meeting takes it "
+        "up as the last §, and items added later go before it (``conduct``)",
+    )
     noticed_on: Mapped[date | None] = mapped_column(
         doc="the day of the latest notice (kallelse) that listed the item; None: added after every notice"
     )

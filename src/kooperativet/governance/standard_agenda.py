@@ -5,7 +5,8 @@ statement and the balance sheet, what to do with the profit or loss, discharge o
 and the auditors' report laid before it) stand among the procedural ones that most statutes list (chair,
 secretary, adjusters, voting list, whether the meeting was duly called). Each item goes through
 ``meetings.add_agenda_item``, so every rule for adding an item holds for these too; the caller's transaction
-keeps all of them or none.
+keeps all of them or none. The last is marked as the agenda's closing (``is_closing``): closing the meeting
+takes it up as its last §, by what it is and not by its title.
 """
 
 from __future__ import annotations
@@ -61,7 +62,12 @@ def add_standard_agenda(session: Session, *, meeting: Meeting) -> list[AgendaIte
             "added to an empty agenda only",
             code="agenda_not_empty",
         )
+    closing = len(STANDARD_ITEMS)  # the last item closes the meeting, and is stored as such
     return [
-        meetings.add_agenda_item(session, meeting=meeting, data=AgendaItemCreate(kind=kind, title=title))
-        for kind, title in STANDARD_ITEMS
+        meetings.add_agenda_item(
+            session,
+            meeting=meeting,
+            data=AgendaItemCreate(kind=kind, title=title, is_closing=position == closing),
+        )
+        for position, (kind, title) in enumerate(STANDARD_ITEMS, start=1)
     ]

@@ -59,6 +59,11 @@ class AgendaItemCreate(Schema):
     title: Text = Field(min_length=1, max_length=200)
     text: MultilineText | None = Field(default=None, max_length=20_000)
     statute_change: bool = False
+    is_closing: bool = Field(
+        default=False,
+        description="the agenda's closing ('Mötets avslutande'): closing the meeting takes it up as the "
+        "last §, and items added later go before it; one per agenda, a procedural item",
+    )
     confirms_item_id: int | None = Field(
         default=None,
         description="statutes asking for two meetings: the agenda item at the previous general meeting whose "
@@ -82,6 +87,9 @@ class AgendaItemRead(ReadSchema):
     title: str
     text: str | None
     statute_change: bool
+    is_closing: bool = Field(
+        description="the agenda's closing, taken up as the last § when the meeting closes"
+    )
     noticed_on: date | None = Field(
         description="the day of the latest notice that listed the item; null: added after every notice"
     )
@@ -143,10 +151,19 @@ class MeetingOpen(Schema):
 
 
 class MeetingClose(Schema):
-    confirm_items_not_dealt_with: bool = Field(
-        default=False,
+    items_not_dealt_with: list[int] | None = Field(
+        default=None,
+        max_length=1000,
         description="closing is final: with agenda items not taken up (the minutes list them as not dealt "
-        "with) the close is refused with items_not_dealt_with, naming them, unless this is true",
+        "with) the close is refused with items_not_dealt_with, naming them in items, unless this lists "
+        "their ids; refused with 409 items_not_dealt_with_changed when the items left are no longer these",
+    )
+    confirm_items_not_dealt_with: bool | None = Field(
+        default=None,
+        # Marked so in the OpenAPI only: pydantic's own deprecation warns on every read of the field.
+        json_schema_extra={"deprecated": True},
+        description="the earlier confirmation, which named no items: true without items_not_dealt_with is "
+        "refused with items_not_dealt_with_unnamed",
     )
 
 

@@ -156,7 +156,7 @@ def change_start_time(
 ITEM_KINDS = [kind for kind in AgendaItemKind if kind != AgendaItemKind.motion]
 
 
-ITEM_FIELDS = ("kind", "title", "text", "statute_change", "confirms_item_id")
+ITEM_FIELDS = ("kind", "title", "text", "statute_change", "is_closing", "confirms_item_id")
 
 
 def _first_adoptions(session: DbSession, meeting: Meeting) -> list[statute_readings.FirstAdoption] | None:
@@ -185,7 +185,7 @@ def _item_page(
 def agenda_item_form(request: Request, meeting_id: int, user: Runner, session: DbSession) -> Response:
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     values = {"kind": AgendaItemKind.board_proposal.value, "title": "", "text": "", "statute_change": ""}
-    return _item_page(request, session, meeting, {**values, "confirms_item_id": ""}, {})
+    return _item_page(request, session, meeting, {**values, "is_closing": "", "confirms_item_id": ""}, {})
 
 
 def _proposal(session: DbSession, *, text: str, confirms: int | None) -> str | None:
@@ -205,6 +205,7 @@ def add_agenda_item(
     title: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
     statute_change: Annotated[str, Form()] = "",
+    is_closing: Annotated[str, Form()] = "",
     confirms_item_id: Annotated[str, Form()] = "",
 ) -> Response:
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
@@ -213,6 +214,7 @@ def add_agenda_item(
         "title": title,
         "text": text,
         "statute_change": statute_change,
+        "is_closing": is_closing,
         "confirms_item_id": confirms_item_id,
     }
 
@@ -228,6 +230,7 @@ def add_agenda_item(
                 "title": title,
                 "text": _proposal(session, text=text, confirms=confirms),
                 "statute_change": bool(statute_change),
+                "is_closing": bool(is_closing),
                 "confirms_item_id": confirms,
             }
         )

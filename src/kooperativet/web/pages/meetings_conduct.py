@@ -292,6 +292,8 @@ def decide_item(
 
 
 CLOSE_CONFIRMATION = "confirm_items_not_dealt_with"
+#: The items the confirmation page listed, its hidden fields; the service's refusals name this field.
+LISTED = "items_not_dealt_with"
 
 
 def _close_page(request: Request, meeting: Meeting, errors: dict[str, str], *, status: int = 200) -> Response:
@@ -317,11 +319,13 @@ def close_meeting(
     session: DbSession,
     now: Now,
     confirm_items_not_dealt_with: Annotated[str, Form()] = "",
+    items_not_dealt_with: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Close the meeting for good. With agenda items not dealt with the service refuses a close the chair has
-    not confirmed (``items_not_dealt_with``): the second step's page says it by the box, naming the items,
-    and nothing changes. A close from the meeting page's one-tap form that finds items there (one added
-    meanwhile) lands on that page too."""
+    not confirmed (``items_not_dealt_with``), and a confirmation given on a list that has changed since the
+    page showed it (``items_not_dealt_with_changed``: an item added, or one dealt with, meanwhile): the
+    second step's page says it by the box, naming the items left now, and nothing changes. A close from the
+    meeting page's one-tap form that finds items there (one added meanwhile) lands on that page too."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     attempt(
         request,
@@ -329,15 +333,27 @@ def close_meeting(
             session,
             meeting=meeting,
             now=now,
-            # An unticked box is not sent at all: not confirmed.
-            confirm_items_not_dealt_with=bool(confirm_items_not_dealt_with),
+            # An unticked box is not sent at all: not confirmed. Ticked, the close names the items the page
+            # listed (its hidden fields), so the service can tell whether they are still the ones left.
+            items_left=_listed(items_not_dealt_with or []) if confirm_items_not_dealt_with else None,
         ),
-        fields=(CLOSE_CONFIRMATION,),
-        page=lambda errors: _close_page(
-            request, meeting, errors, status=422 if CLOSE_CONFIRMATION in errors else 409
-        ),
+        fields=(CLOSE_CONFIRMATION, LISTED),
+        page=lambda errors: _refused_close(request, meeting, errors),
     )
     return see_other(f"/meetings/{meeting.id}#minutes")
+
+
+def _refused_close(request: Request, meeting: Meeting, errors: dict[str, str]) -> Response:
+    """The second step again, with the items left now. The refusals of the items left stand by the box the
+    chair ticks, not by hidden fields she never sees; another refusal (a vote still open) for the page."""
+    shown = {CLOSE_CONFIRMATION if name == LISTED else name: message for name, message in errors.items()}
+    return _close_page(request, meeting, shown, status=422 if CLOSE_CONFIRMATION in shown else 409)
+
+
+def _listed(ids: list[str]) -> list[int]:
+    """The ids the confirmation page listed. A value that is no id (a tampered form) is kept as 0, an id no
+    item has, so the list differs from the items left and the close is refused rather than let through."""
+    return [stored_integer(text) or 0 for text in ids]
 
 
 @router.post("/meetings/{meeting_id:int}/minutes", dependencies=[CheckedForm])
