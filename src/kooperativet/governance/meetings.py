@@ -31,7 +31,6 @@ from kooperativet.governance.rules.procedure import NoticeCheck, Proxy, check_pr
 from kooperativet.governance.rules.terms import MeetingKind, ProxyProblem, swedish_day
 from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
-    MeetingClose,
     MotionCreate,
     OfficialsUpdate,
     ProxyCreate,
@@ -439,27 +438,19 @@ def items_not_dealt_with(meeting: Meeting) -> list[AgendaItem]:
     return [item for item in meeting.items if item.held_as is None and item is not closing]
 
 
-def items_left_named(data: MeetingClose) -> list[int] | None:
-    """The ids a close names as left not dealt with (None: it names none). The earlier confirmation, a bare
-    ``confirm_items_not_dealt_with: true``, is refused by name rather than read as no confirmation: a program
-    written before the ids were asked for learns what to send instead of being told its items are left."""
-    if data.confirm_items_not_dealt_with and data.items_not_dealt_with is None:
-        raise RuleViolation(
-            "confirm_items_not_dealt_with no longer closes a meeting: send items_not_dealt_with, the ids of "
-            "the items left not dealt with (the refusal items_not_dealt_with lists them)",
-            code="items_not_dealt_with_unnamed",
-            field="confirm_items_not_dealt_with",
-        )
-    return data.items_not_dealt_with
-
-
 def close_meeting(
-    session: Session, *, meeting: Meeting, now: datetime, items_left: Collection[int] | None = None
+    session: Session,
+    *,
+    meeting: Meeting,
+    now: datetime,
+    items_left: Collection[int] | None = None,
+    leave_any: bool = False,
 ) -> Meeting:
     """Close the open meeting, for good: a closed meeting is never opened again. Every vote must be closed
     first; agenda items not dealt with are left so only when whoever closes names them (``items_left``, the
     ids the confirmation listed), so that no meeting ends by a slip with business left over, nor on a list
-    of items its chair never saw."""
+    of items its chair never saw. ``leave_any`` is the API's earlier confirmation, which names no items: the
+    program that sends it closes whatever is left, as it did before the ids were asked for."""
     require_status(meeting, MeetingStatus.open)
     still_open = session.scalar(
         select(func.count(Vote.id)).where(Vote.meeting_id == meeting.id, Vote.status == VoteStatus.open)
@@ -467,7 +458,8 @@ def close_meeting(
     if still_open:
         raise Conflict(f"{still_open} vote(s) are still open", code="votes_open")
     left = items_not_dealt_with(meeting)
-    _check_items_left(left, confirmed=items_left)
+    if not leave_any or items_left is not None:
+        _check_items_left(left, confirmed=items_left)
     closing = conduct.closing_item(meeting)
     if closing is not None:  # the agenda's closing is the meeting's last §, dealt with by closing it
         conduct.take_up(session, meeting=meeting, item=closing, now=now)

@@ -264,10 +264,15 @@ def close_meeting(
     items not taken up, send their ids in ``items_not_dealt_with``, as the refusal listed them: without it the
     close is refused (422 ``items_not_dealt_with``, the items in ``items``), and when the items left are no
     longer those (one added or dealt with meanwhile) with 409 ``items_not_dealt_with_changed``; nothing
-    changes. The earlier ``confirm_items_not_dealt_with: true`` names no items: 422
-    ``items_not_dealt_with_unnamed``."""
+    changes. The earlier ``confirm_items_not_dealt_with: true``, which names no items, still closes whatever
+    is left (when ``items_not_dealt_with`` is sent too, the ids decide)."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
+    body = body or MeetingClose()
     closed = meetings.close_meeting(
-        session, meeting=meeting, now=clock, items_left=meetings.items_left_named(body or MeetingClose())
+        session,
+        meeting=meeting,
+        now=clock,
+        items_left=body.items_not_dealt_with,
+        leave_any=body.confirm_items_not_dealt_with,
     )
     return reads.meeting_read(session, closed)

@@ -197,9 +197,6 @@ REFUSALS: Final = {
         "The agenda items not dealt with have changed since the list was shown. Read the list as it is now "
         "and tick again to close the meeting anyway."
     ),
-    "items_not_dealt_with_unnamed": N_(
-        "Name the agenda items left not dealt with: the confirmation alone no longer closes the meeting."
-    ),
     "meeting_planned": N_("The meeting has not opened yet."),
     "meeting_open": N_("The meeting is in session: this is done before it opens or after it closes."),
     "meeting_closed": N_("The meeting is closed."),

@@ -158,12 +158,10 @@ class MeetingClose(Schema):
         "with) the close is refused with items_not_dealt_with, naming them in items, unless this lists "
         "their ids; refused with 409 items_not_dealt_with_changed when the items left are no longer these",
     )
-    confirm_items_not_dealt_with: bool | None = Field(
-        default=None,
-        # Marked so in the OpenAPI only: pydantic's own deprecation warns on every read of the field.
-        json_schema_extra={"deprecated": True},
-        description="the earlier confirmation, which named no items: true without items_not_dealt_with is "
-        "refused with items_not_dealt_with_unnamed",
+    confirm_items_not_dealt_with: bool = Field(
+        default=False,
+        description="the earlier confirmation, which names no items: true closes the meeting leaving whatever"
+        " items are not dealt with when the close arrives; items_not_dealt_with, when sent, decides instead",
     )
 
 
