@@ -25,7 +25,9 @@ def test_the_swedish_csv_is_written_by_the_cli(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     header = ";".join(SWEDISH_HEADERS[column] for column in SWEDISH_COLUMNS)
     assert out.read_bytes() == ("\ufeff" + header + "\r\n").encode("utf-8")
-    assert header.startswith("Lönespecifikation (id);Lönekörning (id);Utbetalningsdag;")
+    assert header.startswith(
+        "Lönespecifikation (id);Lönespecifikation (nummer);Lönekörning (id);Utbetalningsdag;"
+    )
 
 
 def test_an_unknown_format_names_the_three_formats(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -21,11 +22,21 @@ from tests.exports.conftest import PAY_DATE, ApprovedRun
 from tests.payroll.conftest import create_and_approve, set_tax
 
 
-def _net_pays(session: Session, run: ApprovedRun) -> list[str]:
-    payslips = session.scalars(
-        select(Payslip).where(Payslip.run_id == run.run.id).order_by(Payslip.pay_date, Payslip.sequence)
+def _payslips(session: Session, run: ApprovedRun) -> list[Payslip]:
+    return list(
+        session.scalars(
+            select(Payslip).where(Payslip.run_id == run.run.id).order_by(Payslip.pay_date, Payslip.sequence)
+        )
     )
-    return [str(line.net_pay) for payslip in payslips for line in payslip.lines]
+
+
+def _net_pays(session: Session, run: ApprovedRun) -> list[str]:
+    return [str(line.net_pay) for payslip in _payslips(session, run) for line in payslip.lines]
+
+
+def _numbers(session: Session, run: ApprovedRun) -> list[str]:
+    """Each payout's payslip number, as the payslip PDF prints it (``L2026-00001``)."""
+    return [payslip.number for payslip in _payslips(session, run) for _ in payslip.lines]
 
 
 def test_the_swedish_csv_of_a_run_opens_in_swedish_excel(
@@ -45,8 +56,15 @@ def test_the_swedish_csv_of_a_run_opens_in_swedish_excel(
     )
     assert response.content.startswith(b"\xef\xbb\xbf")
     header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
-    assert header[:3] == ["Lönespecifikation (id)", "Lönekörning (id)", "Utbetalningsdag"]
+    assert header[:4] == [
+        "Lönespecifikation (id)",
+        "Lönespecifikation (nummer)",
+        "Lönekörning (id)",
+        "Utbetalningsdag",
+    ]
     assert header[-1] == "Att utbetala"
+    assert [row[1] for row in rows] == _numbers(session, approved_run)
+    assert all(re.fullmatch(r"L2026-\d{5}", row[1]) for row in rows)
     net_pay = SWEDISH_COLUMNS.index("net_pay")
     assert [row[net_pay] for row in rows] == [
         value.replace(".", ",") for value in _net_pays(session, approved_run)
@@ -76,6 +94,9 @@ def test_the_xlsx_and_the_swedish_csv_of_a_period_hold_the_same_payouts(
     payouts = values[1:-2]
     net_pay = SWEDISH_COLUMNS.index("net_pay")
     assert [f"{value[net_pay]:.2f}" for value in payouts] == _net_pays(session, approved_run)
+    number = SWEDISH_COLUMNS.index("payslip_number")
+    assert [value[number] for value in payouts] == _numbers(session, approved_run)
+    assert values[0][number] == "Lönespecifikation (nummer)"
     assert values[-1][0] == "Summa"
     # The sum row adds what adds up; the base already paid earlier in the month is a running figure, left
     # blank, and the category column is named as what it holds.
@@ -153,5 +174,6 @@ def test_the_swedish_files_show_the_extra_tax_a_member_asked_for_and_the_program
 
     program = list(csv.DictReader(io.StringIO(summary("csv").decode("utf-8"))))
     assert list(program[0]) == list(COLUMNS)
+    assert "payslip_number" not in program[0]  # the program CSV's columns are a contract (exports.md)
     [hers] = [record for record in program if record["member_id"] == str(alva.member.id)]
     assert (hers["tax_percent"], hers["tax"], hers["net_pay"]) == ("30", "5291.00", "9014.28")

@@ -150,6 +150,9 @@ def test_the_payroll_summary_names_each_payee_as_her_payslip_was_issued(
     rows = summary_rows(session, period="2026-11")
 
     payslips = {payslip.id: payslip for payslip in session.scalars(select(Payslip))}
+    assert {(row.payslip_id, row.payslip_number) for row in rows} == {
+        (payslip.id, payslip.number) for payslip in payslips.values()
+    }
     shown = {(row.payslip_id, row.member_name, row.personal_identity_number, row.birth_date) for row in rows}
     issued = {
         (

@@ -15,9 +15,17 @@ from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
 from kooperativet.documents.render import render_html
+from kooperativet.exports.formats.payroll_summary import SWEDISH_HEADERS
 from kooperativet.payroll import service
-from kooperativet.payroll.documents import TEMPLATE, payslip_context, render_in_pool, render_payslip_pdf
+from kooperativet.payroll.documents import (
+    LABELS,
+    TEMPLATE,
+    payslip_context,
+    render_in_pool,
+    render_payslip_pdf,
+)
 from kooperativet.payroll.models import Payslip
+from kooperativet.web.i18n import translations
 from tests.date_styles import assert_one_date_style
 from tests.documents.glyphs import glyph_problems
 from tests.payroll.conftest import create_and_approve
@@ -257,3 +265,26 @@ def test_a_correction_reason_keeps_its_line_breaks() -> None:
     )
     html = render_html(TEMPLATE, payslip_context(number="L2", snapshot=snapshot, language="sv"))
     assert "Rättelse av lönespecifikation L2026-00001: Fakturan krediterades delvis.<br>Andra raden" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("sv", "Öresavrundning (behålls av kooperativet) −0,01"),
+        ("en", "Rounding (kept by the cooperative) −0.01"),
+    ],
+)
+def test_the_rounding_the_cooperative_keeps_is_named_as_on_the_runs_page(language: str, line: str) -> None:
+    """The few öre of the pool that split into no salary (payroll.md §1, R) are "Öresavrundning" on the
+    payslip, as on the run's page in the web interface (its catalog's word for the same message) and in the
+    payroll summary's column."""
+    snapshot = _snapshot()
+    snapshot["lines"][0]["residue"] = snapshot["totals"]["residue"] = "0.01"
+
+    text = " ".join(_text(render_payslip_pdf(number="L1", snapshot=snapshot, language=language)).split())
+
+    assert line in text
+    web = translations(language).gettext("Rounding (kept by the cooperative)")
+    assert LABELS[language]["residue"] == web
+    if language == "sv":
+        assert SWEDISH_HEADERS["residue"] == "Öresavrundning" == web.split(" (")[0]

@@ -54,7 +54,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "of_which_gross": "varav bruttolön",
         "of_which_holiday_pay": "varav semesterersättning",
         "holiday_included": "betalas ut med varje lön",
-        "residue": "Avrundning (behålls av kooperativet)",
+        "residue": "Öresavrundning (behålls av kooperativet)",  # as the run's page in the web says
         "payout": "Utbetalning",
         "taxable": "Lön för alla uppdrag",
         "tax": "Skatteavdrag",

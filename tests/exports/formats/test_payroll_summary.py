@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
 from datetime import UTC, date, datetime
@@ -35,8 +36,8 @@ EXPORTS_MD_COLUMNS = [
 def row(**changes: object) -> PayrollSummaryRow:
     """Worked example A (payroll.md §4)."""
     values: dict[str, object] = {
-        "payslip_id": 1, "run_id": 1, "pay_date": date(2026, 11, 25), "member_id": 7,
-        "member_name": "Alva Lindqvist", "personal_identity_number": "199005141230",
+        "payslip_id": 1, "payslip_number": "L2026-00001", "run_id": 1, "pay_date": date(2026, 11, 25),
+        "member_id": 7, "member_name": "Alva Lindqvist", "personal_identity_number": "199005141230",
         "birth_date": date(1990, 5, 14), "assignment_id": 3, "invoice_number": "2026-0001",
         "invoiced_amount": Decimal("20000.00"), "fee_rate": Decimal("0.060000"), "fee": Decimal("1200.00"),
         "pool": Decimal("18800.00"), "gross_salary": Decimal("12772.57"), "holiday_pay": Decimal("1532.71"),
@@ -67,11 +68,12 @@ def test_a_csv_row_uses_plain_decimals_iso_dates_and_percent_as_written() -> Non
 
 
 SWEDISH_HEADERS = [
-    "Lönespecifikation (id)", "Lönekörning (id)", "Utbetalningsdag", "Medlem (id)", "Namn", "Personnummer",
+    "Lönespecifikation (id)", "Lönespecifikation (nummer)", "Lönekörning (id)", "Utbetalningsdag",
+    "Medlem (id)", "Namn", "Personnummer",
     "Födelsedatum", "Uppdrag (id)", "Fakturanummer", "Fakturerat belopp", "Avgift (%)",
     "Kooperativets avgift", "Lönepott", "Bruttolön", "Semesterersättning", "Avgiftskategori",
     "Avgiftsunderlag tidigare i månaden",
-    "Arbetsgivaravgifter", "Avrundning", "Skattepliktig lön", "Skatteavdrag enligt", "Skatt (%)",
+    "Arbetsgivaravgifter", "Öresavrundning", "Skattepliktig lön", "Skatteavdrag enligt", "Skatt (%)",
     "Skatteavdrag", "Varav extra skatteavdrag", "Utläggsersättning", "Att utbetala",
 ]  # fmt: skip
 CREATED = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -97,7 +99,7 @@ def test_the_xlsx_has_swedish_headers_a_totals_row_apart_and_the_same_bytes_each
     assert totals["payslip_id"] == "Summa"
     assert (totals["tax"], totals["net_pay"], totals["gross_salary"]) == (4292, 20028.56, 25545.14)
     assert totals["pay_date"] is None
-    assert sheet.auto_filter.ref == "A1:Z3"
+    assert sheet.auto_filter.ref == "A1:AA3"
     assert sheet.freeze_panes == "A2"
     assert render_xlsx(rows, filename="summary.xlsx", created_at=CREATED).content == file.content
 
@@ -117,7 +119,7 @@ def test_the_xlsx_has_real_dates_and_numbers_with_swedish_display_formats() -> N
         cells = archive.read("xl/worksheets/sheet1.xml").decode()
         styles = archive.read("xl/styles.xml").decode()
     # Stored as Excel's day numbers (days since 1899-12-30), shown by the date format.
-    assert re.findall(r'<c r="[CG]2" s="\d+"(?: t="n")?><v>(\d+)</v>', cells) == ["46351", "33007"]
+    assert re.findall(r'<c r="[DH]2" s="\d+"(?: t="n")?><v>(\d+)</v>', cells) == ["46351", "33007"]
     assert 'formatCode="yyyy-mm-dd"' in styles
     # "#,##0.00" is Excel's built-in format 4, which Excel shows with the reader's separators (12 772,57).
     assert '<xf numFmtId="4" ' in styles
@@ -127,6 +129,7 @@ def test_the_xlsx_has_real_dates_and_numbers_with_swedish_display_formats() -> N
     assert (first["fee_rate"].value, first["fee_rate"].number_format) == (6, "General")
     assert (first["tax_percent"].value, first["tax_percent"].data_type) == (30, "n")
     assert (first["payslip_id"].value, first["member_id"].value) == (1, 7)
+    assert (first["payslip_number"].value, first["payslip_number"].data_type) == ("L2026-00001", "s")
     assert first["personal_identity_number"].value == "19900514-1230"
     assert first["contribution_category"].value == "full avgift"
     assert first["tax_mode"].value == "fast procentsats"
@@ -134,6 +137,123 @@ def test_the_xlsx_has_real_dates_and_numbers_with_swedish_display_formats() -> N
     assert sheet.cell(row=3, column=SWEDISH_COLUMNS.index("tax_percent") + 1).value is None
     total_net = sheet.cell(row=5, column=SWEDISH_COLUMNS.index("net_pay") + 1)
     assert (total_net.value, total_net.number_format) == (20028.56, "#,##0.00")
+
+
+# Column widths. Excel's unit of a column's width is a character: the width of the digit 0 in the sheet's
+# font (Calibri 11, 7 pixels), with 5 pixels of padding besides, which XlsxWriter adds as 5/7 of a character
+# to the width it stores. A column stored as 14.71 therefore shows 14 characters. The measure of a text is
+# its number of characters as the cell shows it, each counted as a digit (most letters are narrower), with
+# one character to spare for the few that are wider; a header's last line, when it reaches the bottom of
+# the header row, spares two more for the filter's button in the cell's lower right corner.
+
+#: The height of one line of the header row, in points (Calibri 11).
+LINE_POINTS = 15
+#: A long name, two invoice numbers, the longest category, a percent with two decimals, a negative amount
+#: and amounts whose total has 15 digits: each must fit its column, the totals too.
+WIDE_VALUES = {
+    "payslip_id": 123456, "payslip_number": "L2026-12345", "member_name": "Karl-Johan Wallström Åkesson",
+    "invoice_number": "2026-0012 2026-0013", "contribution_category": "pension_only",
+    "fee_rate": Decimal("0.0625"), "tax_mode": "table", "tax_percent": None,
+    "net_pay": Decimal("-1234567.80"), "gross_salary": Decimal("999999999999.99"),
+}  # fmt: skip
+
+
+def _characters(width: float) -> int:
+    """The characters a column of the stored ``width`` shows between its padding."""
+    return math.floor(width)
+
+
+def _column_characters(sheet) -> list[int]:  # type: ignore[no-untyped-def]
+    """Each column's characters, in order; openpyxl reads columns of one width stored together as a range."""
+    characters = {}
+    for dimension in sheet.column_dimensions.values():
+        for number in range(dimension.min, dimension.max + 1):
+            characters[number] = _characters(dimension.width)
+    return [characters[number] for number in range(1, len(SWEDISH_COLUMNS) + 1)]
+
+
+def _shown(cell) -> str:  # type: ignore[no-untyped-def]
+    """A cell's text as Swedish Excel shows it: ``-1 234 567,80`` for an amount, ``2026-11-25`` for a date."""
+    if cell.value is None:
+        return ""
+    if cell.is_date:
+        return cell.value.date().isoformat()
+    if cell.number_format == "#,##0.00":
+        return f"{cell.value:,.2f}".replace(",", " ").replace(".", ",")
+    if isinstance(cell.value, int | float):
+        return f"{cell.value:g}".replace(".", ",")
+    return str(cell.value)
+
+
+def _lines(header: str, characters: int) -> list[str]:
+    """``header`` wrapped between words as a column of ``characters`` shows it, one to spare on each line."""
+    lines: list[str] = []
+    for word in header.split():
+        if lines and len(f"{lines[-1]} {word}") + 1 <= characters:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def test_every_header_and_every_value_fits_its_column() -> None:
+    rows = [row(), row(**WIDE_VALUES), row(payslip_id=3, gross_salary=Decimal("999999999999.99"))]
+
+    sheet = _sheet(render_xlsx(rows, filename="s.xlsx", created_at=CREATED).content)
+
+    characters = _column_characters(sheet)
+    header_lines = sheet.row_dimensions[1].height / LINE_POINTS
+    assert header_lines == int(header_lines) > 1
+    for index, column in enumerate(SWEDISH_COLUMNS):
+        header = sheet.cell(row=1, column=index + 1)
+        assert (header.alignment.wrap_text, header.alignment.vertical) == (True, "top"), column
+        assert all(len(word) + 1 <= characters[index] for word in header.value.split()), column
+        lines = _lines(header.value, characters[index])
+        assert len(lines) <= header_lines, (column, lines)
+        if len(lines) == header_lines:  # its last line is the row's bottom one, beside the filter's button
+            assert len(lines[-1]) + 1 + 2 <= characters[index], (column, lines)
+        shown = [_shown(cells[index]) for cells in sheet.iter_rows(min_row=2)]
+        assert all(len(text) + 1 <= characters[index] for text in shown), (column, characters[index], shown)
+    cells = {column: sheet.cell(row=3, column=index + 1) for index, column in enumerate(SWEDISH_COLUMNS)}
+    assert _shown(cells["net_pay"]) == "-1 234 567,80"
+    assert _shown(cells["fee_rate"]) == "6,25"
+    total = sheet.cell(row=6, column=SWEDISH_COLUMNS.index("gross_salary") + 1)
+    assert _shown(total) == "2 000 000 012 772,55"
+
+
+def test_columns_are_as_narrow_as_their_words_and_values_let_them() -> None:
+    """Worked example A: no column wider than its widest value, its header's longest word, or its whole
+    header when that is short (up to 12 characters), with the one character to spare and the button's two;
+    a short header stays on one line; "Avgiftsunderlag tidigare i månaden" wraps rather than widen its
+    column to 34 characters."""
+    sheet = _sheet(render_xlsx([row()], filename="s.xlsx", created_at=CREATED).content)
+
+    characters = _column_characters(sheet)
+    for index, column in enumerate(SWEDISH_COLUMNS):
+        header = sheet.cell(row=1, column=index + 1).value
+        widest = max(len(_shown(cells[index])) for cells in sheet.iter_rows(min_row=2))
+        words = max(len(word) for word in header.split())
+        needed = max(widest, words, min(len(header), 12))
+        assert characters[index] <= needed + 1 + 2, (column, characters[index], needed)
+        if len(header) <= 12:
+            assert _lines(header, characters[index]) == [header], column
+    column = SWEDISH_COLUMNS.index("contribution_base_month_to_date_before")
+    assert characters[column] < len("Avgiftsunderlag tidigare i månaden")
+    assert sheet.row_dimensions[1].height == 3 * LINE_POINTS
+
+
+def test_a_long_name_is_cut_at_forty_characters_and_the_others_keep_their_width() -> None:
+    name = "Anna-Karin Maria Elisabet Wallström Lindqvist Åkesson"  # 53 characters
+    sheet = _sheet(render_xlsx([row(member_name=name)], filename="s.xlsx", created_at=CREATED).content)
+
+    characters = _column_characters(sheet)
+    assert characters[SWEDISH_COLUMNS.index("member_name")] == 40
+    shown = sheet.cell(row=2, column=SWEDISH_COLUMNS.index("member_name") + 1)
+    assert shown.value == name  # the whole name in the cell
+    ordinary = _column_characters(_sheet(render_xlsx([row()], filename="s.xlsx", created_at=CREATED).content))
+    assert [c for i, c in enumerate(characters) if SWEDISH_COLUMNS[i] != "member_name"] == [
+        c for i, c in enumerate(ordinary) if SWEDISH_COLUMNS[i] != "member_name"
+    ]
 
 
 def _swedish_csv(content: bytes) -> list[list[str]]:
@@ -157,9 +277,9 @@ def test_the_swedish_csv_has_semicolons_decimal_commas_iso_dates_and_a_byte_orde
     header, first, second = _swedish_csv(file.content)
     assert header == SWEDISH_HEADERS
     assert first == [
-        "1", "1", "2026-11-25", "7", "Alva Lindqvist", "19900514-1230", "1990-05-14", "3", "2026-0001",
-        "20000,00", "6", "1200,00", "18800,00", "12772,57", "1532,71", "full avgift", "0,00", "4494,72",
-        "0,00", "14305,28", "fast procentsats", "30", "4291,00", "0,00", "0,00", "10014,28",
+        "1", "L2026-00001", "1", "2026-11-25", "7", "Alva Lindqvist", "19900514-1230", "1990-05-14", "3",
+        "2026-0001", "20000,00", "6", "1200,00", "18800,00", "12772,57", "1532,71", "full avgift", "0,00",
+        "4494,72", "0,00", "14305,28", "fast procentsats", "30", "4291,00", "0,00", "0,00", "10014,28",
     ]  # fmt: skip
     record = dict(zip(SWEDISH_COLUMNS, second, strict=True))
     assert (record["fee_rate"], record["tax_percent"], record["net_pay"]) == ("6,5", "", "1234567,80")
@@ -260,7 +380,7 @@ def test_the_swedish_files_show_the_extra_tax_within_the_tax_and_the_totals_sum_
     assert with_extra[-1] == "9014,28"
 
 
-def test_the_program_csv_keeps_its_columns_with_the_extra_tax_in_the_tax() -> None:
+def test_the_program_csv_keeps_its_columns_with_the_extra_tax_in_the_tax_and_no_payslip_number() -> None:
     file = render_csv([row(**EXTRA)], filename="summary.csv")
 
     header, record = list(csv.reader(io.StringIO(file.content.decode("utf-8"))))
@@ -268,4 +388,5 @@ def test_the_program_csv_keeps_its_columns_with_the_extra_tax_in_the_tax() -> No
     assert "extra_tax" not in header
     values = dict(zip(header, record, strict=True))
     assert (values["tax_percent"], values["taxable_pay"], values["tax"]) == ("30", "14305.28", "5291.00")
-    assert list(COLUMNS) == [column for column in SWEDISH_COLUMNS if column != "extra_tax"]
+    swedish_only = ("payslip_number", "extra_tax")
+    assert list(COLUMNS) == [column for column in SWEDISH_COLUMNS if column not in swedish_only]

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from kooperativet.core.money import ORE, TOO_LARGE
 from kooperativet.exports.formats import payroll_summary
@@ -156,7 +157,7 @@ def test_openpyxl_reads_the_amounts_dates_and_percentages_as_written() -> None:
 
 
 def _letter(index: int) -> str:
-    return chr(ord("A") + index)
+    return get_column_letter(index + 1)
 
 
 # Texts.
@@ -283,7 +284,7 @@ def test_the_bytes_do_not_depend_on_the_time_zone() -> None:
 # The sheet's layout.
 
 
-def test_the_sheet_keeps_its_name_widths_frozen_header_filter_and_formats() -> None:
+def test_the_sheet_keeps_its_name_frozen_header_filter_and_formats_and_sets_every_width() -> None:
     rows = [row(), row(payslip_id=2)]
     file = render_xlsx(rows, filename="s.xlsx", created_at=CREATED)
 
@@ -296,14 +297,16 @@ def test_the_sheet_keeps_its_name_widths_frozen_header_filter_and_formats() -> N
     ]
     covered = {number for low, high, _ in columns for number in range(low, high + 1)}
     assert covered == set(range(1, len(SWEDISH_COLUMNS) + 1))
-    assert {width for _, _, width in columns} == {"16"}
+    # Each column's own width in characters, and the cell's padding (5 of 7 pixels, XlsxWriter's 0.7109375):
+    # tests/exports/formats/test_payroll_summary.py checks that the headers and values fit them.
+    assert all(float(width) % 1 == 0.7109375 for _, _, width in columns), columns
     pane = sheet_xml.find(f".//{MAIN}pane")
     assert pane is not None
     assert (pane.get("ySplit"), pane.get("topLeftCell"), pane.get("state")) == ("1", "A2", "frozen")
     assert pane.get("xSplit") is None
     auto_filter = sheet_xml.find(f"{MAIN}autoFilter")
     assert auto_filter is not None
-    assert auto_filter.get("ref") == "A1:Z3"
+    assert auto_filter.get("ref") == "A1:AA3"
     assert 'name="Lönesammanställning"' in workbook
     custom = {fmt.get("numFmtId"): fmt.get("formatCode") for fmt in styles.iter(f"{MAIN}numFmt")}
     assert custom == {"164": payroll_summary.DATE_FORMAT}
@@ -320,7 +323,7 @@ def test_the_sheet_keeps_its_name_widths_frozen_header_filter_and_formats() -> N
     opened = load_workbook(io.BytesIO(file.content)).active
     assert opened is not None
     assert opened.title == "Lönesammanställning"
-    assert opened.column_dimensions["A"].width == 16
+    assert opened.column_dimensions["A"].width == float(columns[0][2])
     assert opened.freeze_panes == "A2"
     assert [cell.value for cell in opened[4]] == [None] * len(SWEDISH_COLUMNS)
     assert opened.max_row == 5

@@ -47,12 +47,13 @@ def summary_rows(
 ) -> list[PayrollSummaryRow]:
     """One row per payout on the issued payslips of a run, or of every run paid out in a period (YYYY-MM).
 
-    Read as plain rows in two statements, the payslips and their lines, whatever the number of payslips. Whom
-    each payslip was issued to is its own columns (name and personnummer, decrypted together; the date of
-    birth is the personnummer's), not its snapshot: decrypting and parsing several kilobytes per payslip, and
-    building ORM objects for them and their lines, took the summary of a month of ten thousand payslips to
-    over three seconds before its file was written. A payslip without those columns (issued before they
-    existed, or of a member purged after the retention period) is read from its snapshot."""
+    Read as plain rows in two statements, the payslips (their numbers too) and their lines, whatever the
+    number of payslips. Whom each payslip was issued to is its own columns (name and personnummer, decrypted
+    together; the date of birth is the personnummer's), not its snapshot: decrypting and parsing several
+    kilobytes per payslip, and building ORM objects for them and their lines, took the summary of a month of
+    ten thousand payslips to over three seconds before its file was written. A payslip without those
+    columns (issued before they existed, or of a member purged after the retention period) is read from its
+    snapshot."""
     conditions = []
     if run_id is not None:
         if session.get(PayrollRun, run_id) is None:
@@ -65,6 +66,7 @@ def summary_rows(
         session,
         select(
             Payslip.id,
+            Payslip.number,
             Payslip.run_id,
             Payslip.pay_date,
             Payslip.member_id,
@@ -158,6 +160,7 @@ def _lines_by_payslip(session: Session, conditions: list[ColumnElement[bool]]) -
 def _row(payslip: Row[Any], employee: _Employee, line: Row[Any]) -> PayrollSummaryRow:
     return PayrollSummaryRow(
         payslip_id=payslip.id,
+        payslip_number=payslip.number,
         run_id=payslip.run_id,
         pay_date=payslip.pay_date,
         member_id=payslip.member_id,
