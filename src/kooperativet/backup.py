@@ -31,21 +31,37 @@ class BackupFailed(RuntimeError):
     pass
 
 
-def backup_database(database_url: str, destination: Path) -> Path:
-    """Write a consistent copy of the database to ``destination`` and return it."""
+def backup_database(database_url: str, destination: Path, *, overwrite: bool = False) -> Path:
+    """Write a consistent copy of the database to ``destination`` and return it.
+
+    An existing file is written over only when ``overwrite`` says so; else ``FileExistsError``, and the file
+    is left as it was: an older backup written over by mistake (the same name twice a day) is lost. The
+    copy is made beside it and takes its place once whole, so a copy that fails leaves no file, and leaves
+    the file it was to replace as it was."""
     url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
+    backend = url.get_backend_name()
+    if backend == "sqlite":
         if not url.database or url.database == ":memory:":
             raise BackupFailed("an in-memory database cannot be backed up")
         _refuse_the_database_itself(Path(url.database), destination)
-        private_file(destination)
-        _backup_sqlite(Path(url.database), destination)
-    elif url.get_backend_name() == "postgresql":
-        private_file(destination)
-        _backup_postgresql(url.set(drivername="postgresql"), destination)
-    else:
-        raise BackupFailed(f"no backup method for {url.get_backend_name()}")
-    os.chmod(destination, PRIVATE_FILE)  # a copy's journal, or pg_dump, must not have widened it
+    elif backend != "postgresql":
+        raise BackupFailed(f"no backup method for {backend}")
+    placeholder = private_file(destination, overwrite=overwrite)
+    partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        partial.unlink(missing_ok=True)  # left by a copy that was killed: SQLite would not copy into it
+        created_private(partial)
+        if backend == "sqlite":
+            _backup_sqlite(Path(url.database or ""), partial)
+        else:
+            _backup_postgresql(url.set(drivername="postgresql"), partial)
+        os.chmod(partial, PRIVATE_FILE)  # a copy's journal, or pg_dump, must not have widened it
+        partial.replace(destination)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        if placeholder:
+            destination.unlink(missing_ok=True)
+        raise
     return destination
 
 
@@ -57,28 +73,41 @@ def private_folder(folder: Path) -> None:
         os.chmod(made, PRIVATE_FOLDER)
 
 
-def private_file(destination: Path) -> None:
+def private_file(destination: Path, *, overwrite: bool = True) -> bool:
     """Create ``destination`` empty and 0600 before anything is written into it (an existing file is made
     0600 first), so the data is never readable by others, not even while it is being written; missing
-    folders above it are made 0700."""
+    folders above it are made 0700. Whether it made the file (``created_private``)."""
     private_folder(destination.parent)
-    created_private(destination)
+    return created_private(destination, overwrite=overwrite)
 
 
-def created_private(destination: Path) -> None:
-    """``private_file`` in a folder that must exist (``FileNotFoundError`` naming ``destination``)."""
-    if destination.exists() or destination.is_symlink():
+def created_private(destination: Path, *, overwrite: bool = True) -> bool:
+    """``private_file`` in a folder that must exist (``FileNotFoundError`` naming ``destination``); whether
+    it made the file. Without ``overwrite`` an existing file (or a symlink) is ``FileExistsError`` and left
+    untouched: created exclusively, so that a file made between a check and the write is refused too."""
+    if not overwrite:
+        os.close(os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+        return True
+    existed = destination.exists() or destination.is_symlink()
+    if existed:
         os.chmod(destination, PRIVATE_FILE)
     os.close(os.open(destination, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    return not existed
 
 
-def write_private(destination: Path, content: bytes) -> None:
+def write_private(destination: Path, content: bytes, *, overwrite: bool = True) -> None:
     """Write ``content`` to ``destination`` readable by its owner only (``private_file``): what the commands
     export — declarations with personnummer, pay and bank accounts, the audit log — is as private as a
     backup, and a shared machine's other users must not read it. The folder must exist: an export into a
-    folder mistyped is an error, not a new folder."""
-    created_private(destination)
-    destination.write_bytes(content)  # opened with O_TRUNC: the file keeps its 0600
+    folder mistyped is an error, not a new folder. Without ``overwrite`` an existing file is refused
+    (``created_private``); a write that fails takes away the file it made."""
+    made = created_private(destination, overwrite=overwrite)
+    try:
+        destination.write_bytes(content)  # opened with O_TRUNC: the file keeps its 0600
+    except BaseException:
+        if made:
+            destination.unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True)

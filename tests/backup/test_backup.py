@@ -52,9 +52,36 @@ def test_a_sqlite_backup_holds_the_same_data(tmp_path: Path) -> None:
     migrate.check(copy_url)  # the copy is at the same schema revision
 
 
-def test_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_missing_database_is_a_clear_error_and_leaves_no_file(tmp_path: Path) -> None:
+    """An empty file left behind would be taken for a backup, and refuse the next one (``--force``)."""
+    missing = f"sqlite:///{tmp_path / 'nothing.sqlite3'}"
     with pytest.raises(BackupFailed, match="does not exist"):
-        backup_database(f"sqlite:///{tmp_path / 'nothing.sqlite3'}", tmp_path / "copy.sqlite3")
+        backup_database(missing, tmp_path / "copy.sqlite3")
+    older = tmp_path / "older.sqlite3"
+    older.write_bytes(b"an older backup")
+    with pytest.raises(BackupFailed, match="does not exist"):
+        backup_database(missing, older, overwrite=True)
+    assert older.read_bytes() == b"an older backup"  # a failed copy replaces nothing
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["older.sqlite3"]
+
+
+def test_an_existing_file_is_written_over_only_when_asked(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    migrate.upgrade(url)
+    add_clients(url, 2)
+    older = tmp_path / "backup.sqlite3"
+    older.write_bytes(b"yesterday's backup")
+    dangling = tmp_path / "dangling.sqlite3"
+    dangling.symlink_to(tmp_path / "nowhere")
+
+    for existing in (older, dangling):
+        with pytest.raises(FileExistsError):
+            backup_database(url, existing)
+    assert older.read_bytes() == b"yesterday's backup"
+    assert not (tmp_path / "nowhere").exists()
+
+    backup_database(url, older, overwrite=True)
+    assert len(client_names(f"sqlite:///{older}")) == 2
 
 
 def test_a_backup_over_the_database_itself_is_refused(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def test_pg_dump_refused_the_tables_says_who_must_own_them(
     from kooperativet import backup
     from kooperativet.cli import app
 
-    def pg_dump_refuses(url: str, destination: Path) -> Path:
+    def pg_dump_refuses(url: str, destination: Path, *, overwrite: bool) -> Path:
         raise backup.BackupFailed(
             "pg_dump failed: pg_dump: error: query failed: ERROR:  permission denied for table jobs\n"
             "pg_dump: detail: Query was: LOCK TABLE public.jobs IN ACCESS SHARE MODE"

@@ -110,6 +110,8 @@ TESTED_IN = {
     "export agi": "test_month_end",
     "export sie": "test_month_end",
     "export pain001": "test_month_end",
+    "export batches": "test_month_end",
+    "export download": "test_month_end",
     "keys rotate": "test_month_end",
     "demo": "test_demo_command",
     "documents render-pending": "test_documents_command",
@@ -278,7 +280,9 @@ def test_create_user_refuses_bad_input_in_one_line(kooperativet: Kooperativet, d
     )
     assert_error(
         create("nils@example.se", "--password", "short", "--role", "member"),
-        usage_error("create-user", "Invalid value for --password: at least 10 characters"),
+        usage_error(
+            "create-user", "Invalid value for --password: the password must have at least 10 characters"
+        ),
         code=2,
     )
     assert_error(
@@ -334,12 +338,42 @@ def test_set_password_gives_a_login_a_new_password_ends_its_sign_ins_and_is_audi
         kooperativet("set-password", "--email", "nobody@example.se", "--password", "a new long password"),
         "no login has the e-mail nobody@example.se",
     )
-    assert_error(
-        kooperativet("set-password", "--email", "karin@example.se", "--password", "short"),
-        "the password must have at least 10 characters",
-    )
     (still,) = rows(database, "SELECT password_hash FROM users WHERE id = :id", id=user_id)
     assert still == (password_hash,)
+
+
+def test_set_password_refuses_a_password_as_create_user_does_exit_2_before_the_database(
+    kooperativet: Kooperativet, database: Engine
+) -> None:
+    """A password the policy refuses is a bad ``--password`` for both commands (README, "Command line"):
+    one usage error, the same words, whichever command and whether or not the login exists."""
+    (before,) = rows(database, "SELECT password_hash FROM users WHERE email = 'karin@example.se'")
+    too_short = usage_error(
+        "set-password", "Invalid value for --password: the password must have at least 10 characters"
+    )
+    too_long = usage_error(
+        "set-password", "Invalid value for --password: the password may have at most 256 characters"
+    )
+
+    for email in ("karin@example.se", "nobody@example.se"):
+        assert_error(kooperativet("set-password", "--email", email, "--password", "short"), too_short, code=2)
+    assert_error(
+        kooperativet("set-password", "--email", "karin@example.se", "--password", "x" * 257), too_long, code=2
+    )
+    create_user = kooperativet(
+        "create-user",
+        "--email",
+        "nils@example.se",
+        "--name",
+        "Nils",
+        "--role",
+        "member",
+        "--password",
+        "short",
+    )
+    assert create_user.returncode == 2
+    assert create_user.stderr.replace("create-user", "set-password") == f"error: {too_short}\n"
+    assert rows(database, "SELECT password_hash FROM users WHERE email = 'karin@example.se'") == [before]
 
 
 def test_tax_tables_import_stores_the_tables_pinned_by_their_sha256(
@@ -472,8 +506,16 @@ def test_backup_writes_a_copy_of_the_database(
     # Everyone's personal data and the audit log: the owner's alone, in a folder the command made private.
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert stat.S_IMODE(out.parent.stat().st_mode) == 0o700
-    out.chmod(0o644)  # a backup written over an older copy that others could read
-    output(kooperativet("backup", "--out", str(out)))
+    # A second backup to the same name (twice the same day) would lose the first without a word.
+    first = out.read_bytes()
+    out.chmod(0o644)
+    assert_error(
+        kooperativet("backup", "--out", str(out)),
+        usage_error("backup", f"Invalid value for --out: {out} exists; give --force to write over it"),
+        code=2,
+    )
+    assert (out.read_bytes(), stat.S_IMODE(out.stat().st_mode)) == (first, 0o644)  # untouched
+    output(kooperativet("backup", "--out", str(out), "--force"))  # over an older copy that others could read
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert restored_emails(out, database_url) == [("admin@example.org",), ("karin@example.se",)]
     assert_error(kooperativet("backup"), usage_error("backup", "Missing option '--out'."), code=2)
@@ -484,10 +526,11 @@ def test_backup_writes_a_copy_of_the_database(
     )
     if not is_postgresql(database_url):  # the live database file itself: no copy at all
         live = Path(make_url(database_url).database or "")
-        assert_error(
-            kooperativet("backup", "--out", str(live)),
-            f"{live} is the database itself; write the backup to another file",
-        )
+        for force in ((), ("--force",)):
+            assert_error(
+                kooperativet("backup", "--out", str(live), *force),
+                f"{live} is the database itself; write the backup to another file",
+            )
 
 
 def restored_emails(backup: Path, database_url: str) -> list[tuple[object, ...]]:

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from kooperativet import encryption, migrate
@@ -204,6 +204,11 @@ def test_payroll_summary_refuses_bad_input_in_one_line(kooperativet: Kooperative
             code=2,
         )
     assert_error(
+        summary("--period", "2026-11-01"),
+        usage_error("payroll summary", "Invalid value for --period: a period is YYYY-MM, not '2026-11-01'"),
+        code=2,
+    )
+    assert_error(
         summary("--run", "1", "--format", "pdf"),
         usage_error("payroll summary", "Invalid value for --format: csv, xlsx or csv-sv"),
         code=2,
@@ -293,10 +298,12 @@ def test_export_pain001_pays_the_run_once(
 
 def test_exports_refuse_bad_input_in_one_line(kooperativet: Kooperativet, folder: Path) -> None:
     out = str(folder / "refused.xml")
-    assert_error(
-        kooperativet("export", "agi", "--period", "2026-13", "--out", out),
-        "a period is YYYY-MM, not '2026-13'",
-    )
+    for malformed in ("2026-13", "2026/11", "11-2026"):  # a usage error, as a malformed day is
+        assert_error(
+            kooperativet("export", "agi", "--period", malformed, "--out", out),
+            usage_error("export agi", f"Invalid value for --period: a period is YYYY-MM, not '{malformed}'"),
+            code=2,
+        )
     assert_error(
         kooperativet("export", "agi", "--period", "2999-01", "--out", out),
         "2999-01 lies in the future; it can be exported from its first day",
@@ -405,3 +412,144 @@ def test_keys_rotate_re_encrypts_under_the_new_key_and_refuses_without_the_old_o
         kooperativet("payroll", "summary", "--run", str(run_id), "--out", str(out), KOOPERATIVET_DATA_KEY=new)
     )
     assert out.read_bytes() == readable.read_bytes()
+
+
+def month_end_batches(database: Engine) -> list[tuple[object, ...]]:
+    """Id, kind, SHA-256, file name and audit head of each batch, newest first, as the list shows them."""
+    return rows(
+        database,
+        "SELECT id, kind, sha256, filename, audit_head_entries, audit_head_hash FROM export_batches "
+        "ORDER BY id DESC",
+    )
+
+
+def test_export_batches_lists_the_batches_and_download_writes_each_again_byte_for_byte(
+    kooperativet: Kooperativet, database: Engine, folder: Path, run_id: int
+) -> None:
+    assert output(kooperativet("export", "batches")) == ["no export batch was made yet"]
+    month_end(kooperativet, folder, run_id)
+    exported_files = {"agi": f"agi-{PERIOD}.xml", "sie": "sie-2026-11.si", "pain001": "pain001.xml"}
+    covers = {"agi": PERIOD, "sie": "2026-11-01–2026-11-30", "pain001": f"payroll run {run_id}"}
+    batches = month_end_batches(database)
+
+    lines = output(kooperativet("export", "batches"))
+
+    header, listed, footer = lines[0], lines[1:-1], lines[-1]
+    assert re.split(r"\s{2,}", header) == ["id", "kind", "covers", "made (Sweden)", "sha256", "file"]
+    assert footer == "batches 1–3 of 3, newest first"
+    assert len(listed) == len(batches) == 3
+    for line, (batch_id, kind, sha256, filename, *_) in zip(listed, batches, strict=True):
+        cells = re.split(r"\s{2,}", line)
+        assert cells[:3] + cells[4:] == [str(batch_id), kind, covers[str(kind)], sha256, filename]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", cells[3])  # when it was made, in Sweden
+        assert line.index(str(sha256)) == header.index("sha256")  # the columns line up
+    one = output(kooperativet("export", "batches", "--limit", "1", "--offset", "1"))
+    assert re.split(r"\s{2,}", one[1])[:2] == [str(batches[1][0]), batches[1][1]]
+    assert one[2:] == ["batches 2–2 of 3, newest first; --offset 2 lists older ones"]
+
+    again = folder / "again"
+    again.mkdir()
+    for batch_id, kind, sha256, _, entries, head in batches:
+        out = again / str(kind)
+        written = output(kooperativet("export", "download", str(batch_id), "--out", str(out)))
+        assert out.read_bytes() == (folder / exported_files[str(kind)]).read_bytes()
+        assert hashlib.sha256(out.read_bytes()).hexdigest() == sha256
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+        assert written == [
+            f"wrote {out} (batch {batch_id}, {kind} {covers[str(kind)]}, sha256 {sha256}, "
+            f"{out.stat().st_size} bytes)",
+            f"audit chain head: {entries}:{head}",
+        ]
+
+
+def test_export_download_refuses_bad_input_and_an_existing_file_in_one_line(
+    kooperativet: Kooperativet, database: Engine, folder: Path, run_id: int
+) -> None:
+    month_end(kooperativet, folder, run_id)
+    agi_id = next(batch_id for batch_id, kind, *_ in month_end_batches(database) if kind == "agi")
+    kept = folder / "kept.xml"
+    kept.write_bytes(b"an earlier download, edited")
+
+    assert_error(
+        kooperativet("export", "download", str(agi_id), "--out", str(kept)),
+        usage_error(
+            "export download", f"Invalid value for --out: {kept} exists; give --force to write over it"
+        ),
+        code=2,
+    )
+    assert kept.read_bytes() == b"an earlier download, edited"
+    output(kooperativet("export", "download", str(agi_id), "--out", str(kept), "--force"))
+    assert kept.read_bytes() == (folder / f"agi-{PERIOD}.xml").read_bytes()
+
+    nothing = folder / "nothing.xml"
+    assert_error(
+        kooperativet("export", "download", "99", "--out", str(nothing)), "export batch 99 does not exist"
+    )
+    assert_error(
+        kooperativet("export", "download", "agi", "--out", str(nothing)),
+        usage_error(
+            "export download",
+            "Invalid value for 'batch_id': Input should be a valid integer, unable to parse string as an "
+            "integer",
+        ),
+        code=2,
+    )
+    assert_error(
+        kooperativet("export", "download", str(agi_id)),
+        usage_error("export download", "Missing option '--out'."),
+        code=2,
+    )
+    assert_error(
+        kooperativet("export", "batches", "--limit", "101"),
+        usage_error(
+            "export batches", "Invalid value for '--limit': Input should be less than or equal to 100"
+        ),
+        code=2,
+    )
+    assert not nothing.exists()
+
+
+def test_export_download_says_the_file_was_erased_after_retention_and_writes_nothing(
+    kooperativet: Kooperativet, database: Engine, folder: Path, run_id: int
+) -> None:
+    month_end(kooperativet, folder, run_id)
+    output(kooperativet("privacy", "purge", "--day", "2034-01-01"))  # 2026's files are kept until 2033-12-31
+    ((agi_id, _, sha256, *_),) = [batch for batch in month_end_batches(database) if batch[1] == "agi"]
+    listed = next(line for line in output(kooperativet("export", "batches")) if line.startswith(f"{agi_id} "))
+    erased_on = re.search(r"erased after the retention period on (\d{4}-\d{2}-\d{2})$", listed)
+    assert erased_on is not None, listed
+    out = folder / "erased.xml"
+
+    assert_error(
+        kooperativet("export", "download", str(agi_id), "--out", str(out)),
+        f"the file of export batch {agi_id} was erased after the retention period on {erased_on.group(1)}; "
+        f"the batch keeps its SHA-256 {sha256} and the documents it covered",
+    )
+    assert not out.exists()
+
+
+def test_export_download_writes_nothing_when_the_stored_bytes_do_not_give_the_batchs_sha256(
+    kooperativet: Kooperativet, database: Engine, folder: Path, run_id: int
+) -> None:
+    """A damaged database, or a restore gone wrong: a file that is not the one exported is no copy of it."""
+    month_end(kooperativet, folder, run_id)
+    ((batch_id, _, sha256, *_),) = [batch for batch in month_end_batches(database) if batch[1] == "pain001"]
+    damaged = b"<Document/>"
+    with database.begin() as connection:
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql:  # the batches are immutable there, but for the purge's erasure
+            connection.exec_driver_sql("ALTER TABLE export_batches DISABLE TRIGGER export_batches_immutable")
+        connection.execute(
+            text("UPDATE export_batches SET content = :content WHERE id = :id"),
+            {"content": damaged, "id": batch_id},
+        )
+        if postgresql:
+            connection.exec_driver_sql("ALTER TABLE export_batches ENABLE TRIGGER export_batches_immutable")
+    out = folder / "damaged.xml"
+
+    assert_error(
+        kooperativet("export", "download", str(batch_id), "--out", str(out)),
+        f"the stored file of export batch {batch_id} does not give the SHA-256 recorded when it was made "
+        f"({sha256}) but {hashlib.sha256(damaged).hexdigest()}; nothing was written",
+    )
+    assert not out.exists()

@@ -29,6 +29,8 @@ ARGUMENTS = {
     "export agi": ["--period", "2026-11", "--out", "agi.xml"],
     "export sie": ["--from", "2026-11-01", "--to", "2026-11-30", "--out", "nov.si"],
     "export pain001": ["--run", "1", "--out", "pain001.xml"],
+    "export batches": [],
+    "export download": ["1", "--out", "agi.xml"],
     "audit verify": [],
     "audit seal": [],
     "audit export": ["--out", "audit.json"],

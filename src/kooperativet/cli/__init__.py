@@ -18,7 +18,7 @@ from kooperativet.cli import knowledge as knowledge_cli
 from kooperativet.cli import payroll as payroll_cli
 from kooperativet.cli import privacy as privacy_cli
 from kooperativet.cli import worker as worker_cli
-from kooperativet.cli.errors import CommandLine, day_option
+from kooperativet.cli.errors import CommandLine, Force, day_option, existing_file
 from kooperativet.cli.startup import existing_database, existing_database_url
 
 if TYPE_CHECKING:
@@ -273,7 +273,6 @@ def create_user(
 ) -> None:
     """Create a user with one or more roles."""
     from kooperativet.auth.models import Role
-    from kooperativet.auth.passwords import MIN_PASSWORD_LENGTH
     from kooperativet.config import get_settings
     from kooperativet.db import make_session_factory, transaction
     from kooperativet.errors import DomainError
@@ -283,8 +282,7 @@ def create_user(
         roles = [Role(r) for r in role]
     except ValueError as exc:
         raise typer.BadParameter(f"roles are {', '.join(Role)}", param_hint="--role") from exc
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise typer.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password")
+    _password_option(password)
     data = _user_create(email=email, name=name, password=password, roles=roles)
     engine = existing_database(get_settings())
     try:
@@ -323,7 +321,6 @@ def set_password(
     sign-ins end, and the change is audited as made at the command line."""
     from sqlalchemy import select
 
-    from kooperativet.auth.account_links import check_new_password
     from kooperativet.auth.models import User
     from kooperativet.auth.service import normalise_email
     from kooperativet.config import get_settings
@@ -331,6 +328,7 @@ def set_password(
     from kooperativet.errors import DomainError
     from kooperativet.workflows.logins import change_login
 
+    _password_option(password)
     settings = get_settings()
     engine = existing_database(settings)
     try:
@@ -339,7 +337,6 @@ def set_password(
             if user is None:
                 typer.echo(f"error: no login has the e-mail {normalise_email(email)}", err=True)
                 raise typer.Exit(code=1)
-            check_new_password(password)
             change_login(
                 session,
                 user=user,
@@ -355,6 +352,19 @@ def set_password(
         raise typer.Exit(code=1) from exc
     finally:
         engine.dispose()
+
+
+def _password_option(password: str) -> None:
+    """The password policy of every place a password is chosen (``check_new_password``), checked before the
+    database is opened: a password the policy refuses is a bad ``--password``, exit 2, for ``create-user``
+    and ``set-password`` alike (README, "Command line"), as a bad ``--email`` or ``--role`` is."""
+    from kooperativet.auth.account_links import check_new_password
+    from kooperativet.errors import DomainError
+
+    try:
+        check_new_password(password)
+    except DomainError as exc:
+        raise typer.BadParameter(exc.detail, param_hint="--password") from exc
 
 
 def _user_create(*, email: str, name: str, password: str, roles: list[Role]) -> UserCreate:
@@ -419,11 +429,13 @@ def _refuse_a_used_database(url: str) -> None:
 @app.command()
 def backup(
     out: Annotated[Path, typer.Option(dir_okay=False, help="the backup file to write")],
+    force: Force = False,
 ) -> None:
     """A consistent copy of the database (SQLite online backup; PostgreSQL with pg_dump, custom format).
 
-    The file is readable by its owner only (0600). The keys are never in it: the command names, by id, the
-    keys a restore needs, to be kept apart from the backup (README, "Restore from backup")."""
+    The file is readable by its owner only (0600). An existing file is refused unless ``--force``. The keys
+    are never in it: the command names, by id, the keys a restore needs, to be kept apart from the backup
+    (README, "Restore from backup")."""
     import sqlite3
 
     from kooperativet.backup import BackupFailed, backup_database, keys_to_restore
@@ -431,7 +443,9 @@ def backup(
 
     settings = get_settings()
     try:
-        written = backup_database(existing_database_url(settings), out)
+        written = backup_database(existing_database_url(settings), out, overwrite=force)
+    except FileExistsError as exc:
+        raise existing_file(out) from exc
     except (BackupFailed, sqlite3.Error) as exc:  # sqlite3's own: the copy could not be written
         problem = " ".join(str(exc).split())
         if "permission denied for " in problem:  # pg_dump, on tables restored as another user

@@ -12,7 +12,8 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -73,6 +74,29 @@ def day_option(text: str, *, option: str) -> date:
         except ValueError:
             pass
     raise typer.BadParameter(f"{text!r} is not a day written YYYY-MM-DD", param_hint=option)
+
+
+def period_option(text: str, *, option: str = "--period") -> str:
+    """A month given on the command line, YYYY-MM (``2026-11``): anything else is a usage error naming the
+    option, as a day that is not YYYY-MM-DD is, before the database is opened."""
+    from kooperativet.errors import DomainError
+    from kooperativet.exports.service.period import parse_period
+
+    try:
+        parse_period(text)
+    except DomainError as exc:
+        raise typer.BadParameter(exc.detail, param_hint=option) from exc
+    return text
+
+
+#: ``--force`` of the commands that write a file and refuse to write over one that exists.
+Force = Annotated[bool, typer.Option("--force", help="write over the file if it exists")]
+
+
+def existing_file(out: Path) -> typer.BadParameter:
+    """The usage error of an ``--out`` that exists, as click's own for one that is a folder: nothing was
+    written over (an older backup or export would be lost without a word)."""
+    return typer.BadParameter(f"{out} exists; give --force to write over it", param_hint="--out")
 
 
 def describe(exc: Exception) -> tuple[str, int] | None:

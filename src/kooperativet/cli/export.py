@@ -1,15 +1,17 @@
-"""``kooperativet export``: the treasurer's month-end files (AGI, SIE 4I, pain.001) as export batches."""
+"""``kooperativet export``: the treasurer's month-end files (AGI, SIE 4I, pain.001) as export batches, and
+the batches made before, listed and written again byte for byte."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kooperativet.cli.errors import day_option
+from kooperativet.cli.errors import Force, day_option, existing_file, period_option
 from kooperativet.cli.startup import existing_database
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ def export_agi(period: Annotated[str, typer.Option(help="the month of payment: Y
     """The arbetsgivardeklaration (AGI XML) of a month of payment."""
     from kooperativet.exports import service
 
+    period = period_option(period)
     _export(
         out,
         lambda session, today, now: service.export_agi(
@@ -96,3 +99,118 @@ def export_pain001(run: Annotated[int, typer.Option(help="the approved payroll r
             session, run_id=run, created_at=now, created_by_id=None
         ),
     )
+
+
+#: ``db.MAX_PAGE_SIZE``, the most rows a list reads at once (not imported here: ``--help`` stays fast).
+MOST_BATCHES = 100
+
+
+@app.command("batches")
+def list_export_batches(
+    limit: Annotated[int, typer.Option(min=1, max=MOST_BATCHES, help="how many batches to list")] = 20,
+    offset: Annotated[int, typer.Option(min=0, help="skip this many of the newest")] = 0,
+) -> None:
+    """List the export batches, newest first: id, kind, what it covers, when it was made (Swedish time),
+    its SHA-256 and its file, or the day the file was erased after the retention period."""
+    from kooperativet.exports import service
+
+    with _reading() as session:
+        batches, total = service.list_batches(session, limit=limit, offset=offset)
+        rows = [_row(batch) for batch in batches]
+    if not rows:
+        typer.echo(
+            "no export batch was made yet"
+            if total == 0
+            else f"{total} batches, so none from --offset {offset}"
+        )
+        return
+    _table(("id", "kind", "covers", "made (Sweden)", "sha256", "file"), rows)
+    last = offset + len(rows)
+    older = f"; --offset {last} lists older ones" if last < total else ""
+    typer.echo(f"batches {offset + 1}–{last} of {total}, newest first{older}")
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Columns padded to their widest cell, two spaces apart; the last (a file name) is not padded."""
+    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header) - 1)]
+    for row in (header, *rows):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        typer.echo("  ".join([*cells, row[-1]]))
+
+
+@app.command("download")
+def download(
+    batch_id: Annotated[
+        int, typer.Argument(help="the batch's id, as 'kooperativet export batches' lists it")
+    ],
+    out: Out,
+    force: Force = False,
+) -> None:
+    """Write a batch's stored file again, byte for byte as it was exported, once its bytes give the SHA-256
+    recorded when it was made. An existing file is refused unless ``--force``."""
+    import hashlib
+
+    from kooperativet.backup import write_private
+    from kooperativet.errors import DomainError
+    from kooperativet.exports import service
+
+    try:
+        with _reading() as session:
+            batch = service.get_batch(session, batch_id=batch_id)
+            content, covers = service.batch_file(batch).content, _covers(batch)
+            kind, recorded, head = batch.kind, batch.sha256, (batch.audit_head_entries, batch.audit_head_hash)
+    except DomainError as exc:  # no such batch, or its file erased after the retention period
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(code=1) from exc
+    found = hashlib.sha256(content).hexdigest()
+    if found != recorded:  # a damaged database or restore: a file that is not the one exported is no copy
+        typer.echo(
+            f"error: the stored file of export batch {batch_id} does not give the SHA-256 recorded when it "
+            f"was made ({recorded}) but {found}; nothing was written",
+            err=True,
+        )
+        raise typer.Exit(code=1)
+    try:
+        write_private(out, content, overwrite=force)
+    except FileExistsError as exc:
+        raise existing_file(out) from exc
+    typer.echo(f"wrote {out} (batch {batch_id}, {kind} {covers}, sha256 {recorded}, {len(content)} bytes)")
+    if head[0] is not None:  # batches made before the audit chain kept its head on them have none
+        typer.echo(f"audit chain head: {head[0]}:{head[1]}")
+
+
+@contextmanager
+def _reading() -> Iterator[Session]:
+    """A read-only transaction on the configured database: listing and downloading change nothing."""
+    from kooperativet.config import get_settings
+    from kooperativet.db import READ_ONLY, make_session_factory, transaction
+
+    settings = get_settings()
+    engine = existing_database(settings)
+    try:
+        reading = engine.execution_options(**{READ_ONLY: True})
+        with transaction(make_session_factory(reading, audit_key=settings.audit_signing_key)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _row(batch: ExportBatch) -> tuple[str, ...]:
+    from kooperativet.exports.service.sources import SWEDEN
+
+    made = batch.created_at.astimezone(SWEDEN).strftime("%Y-%m-%d %H:%M")
+    if batch.erased_at is None:
+        file = batch.filename
+    else:
+        file = f"erased after the retention period on {batch.erased_at.astimezone(SWEDEN).date()}"
+    return (str(batch.id), str(batch.kind), _covers(batch), made, batch.sha256, file)
+
+
+def _covers(batch: ExportBatch) -> str:
+    """What a batch covers as people read it, as the purge after retention names it: ``2026-11``,
+    ``2026-11-01–2026-11-30``, ``payroll run 7``."""
+    if batch.period:
+        return batch.period
+    if batch.date_to is not None:
+        return f"{batch.date_from}–{batch.date_to}"
+    return f"payroll run {batch.run_id}"

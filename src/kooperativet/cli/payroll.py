@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kooperativet.cli.errors import period_option
 from kooperativet.cli.startup import existing_database
 
 tax_tables_app = typer.Typer(help="Skatteverket's monthly tax tables.", no_args_is_help=True)
@@ -94,6 +95,8 @@ def summary(
         raise typer.BadParameter("csv, xlsx or csv-sv", param_hint="--format")
     if (run is None) == (period is None):  # a missing option: exit 2, as for click's own, before the database
         raise typer.BadParameter("give one of them, not both or neither", param_hint="--run or --period")
+    if period is not None:
+        period = period_option(period)
     engine = existing_database(get_settings())
     try:
         with transaction(
