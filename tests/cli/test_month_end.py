@@ -553,3 +553,12 @@ def test_export_download_writes_nothing_when_the_stored_bytes_do_not_give_the_ba
         f"({sha256}) but {hashlib.sha256(damaged).hexdigest()}; nothing was written",
     )
     assert not out.exists()
+
+
+def test_export_batches_takes_no_more_rows_than_a_list_reads() -> None:
+    """The command's bound is a copy (``--help`` imports no database code): a larger one would be a
+    traceback from ``db.fetch_page`` instead of a usage error."""
+    from kooperativet.cli.export import MOST_BATCHES
+    from kooperativet.db import MAX_PAGE_SIZE
+
+    assert MOST_BATCHES == MAX_PAGE_SIZE
