@@ -133,3 +133,13 @@ def test_the_chair_takes_items_up_and_records_decisions_without_a_vote(page: Pag
     expect(phone.get_by_text("Stämman beslutade att godkänna röstlängden.")).to_be_visible()
     expect(phone.get_by_role("button", name="Ta upp")).to_have_count(0)
     expect(phone.get_by_label("Beslut utan omröstning")).to_have_count(0)
+
+    # The auditor reads in the event log which business the meeting left over: the items are listed under
+    # their label, each title wrapping within a phone's width (a list beside the label held it 100 px wider).
+    phone.get_by_role("button", name="Logga ut").click()
+    sign_in(phone, "revisor@interimkultur.example.se")
+    phone.goto("/office/audit?kind=meeting_closed")
+    left = phone.locator("dd:has(> ol.payload-list)").first
+    expect(left).to_contain_text("Ändring av stadgarna om medlemsavgiften")
+    assert_fits_the_screen(phone)
+    screenshot(phone, "phone-audit-meeting-closed")
