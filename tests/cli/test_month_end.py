@@ -259,6 +259,27 @@ def test_export_agi_writes_the_months_declaration_once(
     )
 
 
+def test_export_agi_refuses_an_existing_file_and_records_no_batch_unless_forced(
+    kooperativet: Kooperativet, database: Engine, folder: Path
+) -> None:
+    """Last month's declaration in the file asked for is not written over without ``--force``, and the
+    refusal records nothing as exported: the month is still there to declare, into that file when forced."""
+    kept = folder / "agi.xml"
+    kept.write_bytes(b"last month's declaration")
+
+    assert_error(
+        kooperativet("export", "agi", "--period", PERIOD, "--out", str(kept)),
+        usage_error("export agi", f"Invalid value for --out: {kept} exists; give --force to write over it"),
+        code=2,
+    )
+    assert kept.read_bytes() == b"last month's declaration"
+    assert rows(database, "SELECT count(*) FROM export_batches") == [(0,)]
+
+    lines = output(kooperativet("export", "agi", "--period", PERIOD, "--out", str(kept), "--force"))
+    exported(database, lines, kept)
+    assert kept.read_text(encoding="utf-8").startswith("<?xml")
+
+
 def test_export_sie_books_the_months_vouchers_once(
     kooperativet: Kooperativet, database: Engine, folder: Path
 ) -> None:

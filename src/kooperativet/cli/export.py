@@ -24,8 +24,10 @@ app = typer.Typer(help="Month-end exports: AGI, SIE 4I and the salary payment fi
 Out = Annotated[Path, typer.Option(dir_okay=False, help="the file to write")]
 
 
-def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -> None:
-    """Run one export in its own transaction and write the batch's bytes to ``out``."""
+def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch], *, force: bool) -> None:
+    """Run one export in its own transaction and write the batch's bytes to ``out``. An existing ``out`` is
+    refused unless ``force`` (last month's declaration would be lost without a word), and the refusal rolls
+    the batch back with the transaction: nothing is recorded as exported that was not written."""
     from kooperativet.api.dependencies import today
     from kooperativet.backup import write_private
     from kooperativet.config import get_settings
@@ -37,7 +39,10 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -
     try:
         with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
             batch = make(session, today(), utcnow())
-            write_private(out, batch_file(batch).content)
+            try:
+                write_private(out, batch_file(batch).content, overwrite=force)
+            except FileExistsError as exc:
+                raise existing_file(out) from exc
             typer.echo(f"wrote {out} (batch {batch.id}, sha256 {batch.sha256})")
             typer.echo(f"audit chain head: {batch.audit_head_entries}:{batch.audit_head_hash}")
             for note in batch.notes:
@@ -52,7 +57,9 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch]) -
 
 
 @app.command("agi")
-def export_agi(period: Annotated[str, typer.Option(help="the month of payment: YYYY-MM")], out: Out) -> None:
+def export_agi(
+    period: Annotated[str, typer.Option(help="the month of payment: YYYY-MM")], out: Out, force: Force = False
+) -> None:
     """The arbetsgivardeklaration (AGI XML) of a month of payment."""
     from kooperativet.exports import service
 
@@ -62,6 +69,7 @@ def export_agi(period: Annotated[str, typer.Option(help="the month of payment: Y
         lambda session, today, now: service.export_agi(
             session, period=period, today=today, created_at=now, created_by_id=None
         ),
+        force=force,
     )
 
 
@@ -70,6 +78,7 @@ def export_sie(
     date_from: Annotated[str, typer.Option("--from", help="the first day, YYYY-MM-DD")],
     date_to: Annotated[str, typer.Option("--to", help="the last day, YYYY-MM-DD")],
     out: Out,
+    force: Force = False,
 ) -> None:
     """A SIE 4I file (codepage 437) with the vouchers of a date range not exported before."""
     from kooperativet.exports import service
@@ -85,11 +94,14 @@ def export_sie(
             created_at=now,
             created_by_id=None,
         ),
+        force=force,
     )
 
 
 @app.command("pain001")
-def export_pain001(run: Annotated[int, typer.Option(help="the approved payroll run's id")], out: Out) -> None:
+def export_pain001(
+    run: Annotated[int, typer.Option(help="the approved payroll run's id")], out: Out, force: Force = False
+) -> None:
     """The pain.001.001.03 salary payment file of an approved run."""
     from kooperativet.exports import service
 
@@ -98,6 +110,7 @@ def export_pain001(run: Annotated[int, typer.Option(help="the approved payroll r
         lambda session, _today, now: service.export_pain001(
             session, run_id=run, created_at=now, created_by_id=None
         ),
+        force=force,
     )
 
 
