@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -528,7 +529,8 @@ def test_the_bank_file_is_read_and_the_page_says_what_matched_and_what_not(
     assert "1 betalning betalade sin faktura i sin helhet" in html
     assert "1 post matchade ingen faktura" in html
     assert "700,00 kr" in html
-    assert "SEK" not in html
+    # Outside attribute values: a form token is random text, which now and then holds "SEK".
+    assert "SEK" not in re.sub(r'"[^"]*"', '""', html)
     session.refresh(invoice)
     assert invoice.status == InvoiceStatus.paid
 
