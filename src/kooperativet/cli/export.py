@@ -220,10 +220,7 @@ def _row(batch: ExportBatch) -> tuple[str, ...]:
 
 
 def _covers(batch: ExportBatch) -> str:
-    """What a batch covers as people read it, as the purge after retention names it: ``2026-11``,
-    ``2026-11-01–2026-11-30``, ``payroll run 7``."""
-    if batch.period:
-        return batch.period
-    if batch.date_to is not None:
-        return f"{batch.date_from}–{batch.date_to}"
-    return f"payroll run {batch.run_id}"
+    """What a batch covers, in the words the purge after retention names it with."""
+    from kooperativet.exports.service.retention import covers
+
+    return covers(period=batch.period, date_from=batch.date_from, date_to=batch.date_to, run_id=batch.run_id)

@@ -46,6 +46,15 @@ class ExportFileErasure:
         }
 
 
+def covers(*, period: str | None, date_from: date | None, date_to: date | None, run_id: int | None) -> str:
+    """What a batch covers as people read it: ``2026-11``, ``2026-11-01–2026-11-30``, ``payroll run 7``."""
+    if period:
+        return period
+    if date_to is not None:
+        return f"{date_from}–{date_to}"
+    return f"payroll run {run_id}"
+
+
 def export_files_due(session: Session, *, today: date) -> list[ExportFileErasure]:
     """Every batch whose file is still stored and whose retention ended before ``today`` (one statement)."""
     rows = session.execute(
@@ -70,8 +79,8 @@ def export_files_due(session: Session, *, today: date) -> list[ExportFileErasure
             continue
         last_day = retained_until(max(years))
         if last_day < today:
-            covers = period or (f"{date_from}–{date_to}" if date_to else f"payroll run {run_id}")
-            due.append(ExportFileErasure(batch_id, ExportKind(kind), covers, last_day))
+            covered = covers(period=period, date_from=date_from, date_to=date_to, run_id=run_id)
+            due.append(ExportFileErasure(batch_id, ExportKind(kind), covered, last_day))
     return due
 
 
