@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, TypeVar
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -15,10 +14,8 @@ from sqlalchemy.orm import Session
 
 from kooperativet.api.types import Page
 from kooperativet.config import Settings
+from kooperativet.core.calendar import SWEDEN
 from kooperativet.db import MAX_PAGE_SIZE, transaction
-
-SWEDEN = ZoneInfo("Europe/Stockholm")
-
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -4,23 +4,21 @@ the log over the API and on the web"). Reads only: nothing here appends, seals o
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.models import AuditEvent
 from kooperativet.audit.service import Anchor
+from kooperativet.core.calendar import SWEDEN
 from kooperativet.db import fetch_page
 from kooperativet.errors import RuleViolation
 
-#: The days of the filter are the cooperative's days, as everywhere in the product: a Swedish day begins at
-#: midnight in Stockholm, which is 22:00 or 23:00 UTC the evening before.
-SWEDEN = ZoneInfo("Europe/Stockholm")
-
 
 def day_begins(day: date) -> datetime:
-    """The moment (aware) the Swedish ``day`` begins."""
+    """The moment (aware) the Swedish ``day`` begins. The days of the filter are the cooperative's days, as
+    everywhere in the product: a Swedish day begins at midnight in Stockholm, which is 22:00 or 23:00 UTC the
+    evening before."""
     return datetime.combine(day, time(0), tzinfo=SWEDEN)
 
 

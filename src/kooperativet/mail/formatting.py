@@ -8,10 +8,9 @@ lines. English mail gets ``SEK 1,234.50`` and ``1 December 2026``. Every moment 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -19,8 +18,9 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from kooperativet.core.calendar import in_swedish_time
+
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
-SWEDEN = ZoneInfo("Europe/Stockholm")
 NBSP = "\N{NO-BREAK SPACE}"
 
 
@@ -38,13 +38,13 @@ def kronor(value: Decimal | int | str, language: str = "sv") -> str:
 def long_day(value: date, language: str = "sv") -> str:
     """``2026-12-01`` → ``1 december 2026`` (sv) or ``1 December 2026`` (en)."""
     if isinstance(value, datetime):
-        value = _in_sweden(value).date()
+        value = in_swedish_time(value).date()
     return str(format_date(value, format="d MMMM y", locale=_locale(language)))
 
 
 def moment(value: datetime, language: str = "sv") -> str:
     """A moment in Swedish time: ``1 december 2026 kl. 14.30`` or ``1 December 2026, 14:30``."""
-    local = _in_sweden(value)
+    local = in_swedish_time(value)
     pattern = "d MMMM y 'kl.' HH.mm" if language == "sv" else "d MMMM y, HH:mm"
     return str(format_datetime(local, pattern, locale=_locale(language)))
 
@@ -84,9 +84,3 @@ def install_filters(environment: Environment) -> None:
 
 def _locale(language: str) -> str:
     return LOCALES.get(language, LOCALES["sv"])
-
-
-def _in_sweden(value: datetime) -> datetime:
-    # Stored moments are UTC; SQLite hands them back without a zone.
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(SWEDEN)

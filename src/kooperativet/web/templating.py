@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -17,13 +16,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from kooperativet.auth import policy
+from kooperativet.core.calendar import SWEDEN, in_swedish_time
 from kooperativet.documents.render import LOCALES, money, percent, quantity
 from kooperativet.web import notices
 from kooperativet.web.i18n import request_language, translations
 from kooperativet.web.once import submission_field
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 def short_date(day: date | None, language: str = "sv") -> str:
@@ -79,8 +78,7 @@ def moment_markup(value: datetime | None, language: str = "sv") -> Markup | str:
     if value is None:
         return "–"
     # A moment stored without its zone is UTC, as Babel reads it.
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return on_one_line(moment(value, language), aware.astimezone(SWEDEN).isoformat(timespec="minutes"))
+    return on_one_line(moment(value, language), in_swedish_time(value).isoformat(timespec="minutes"))
 
 
 def amount(value: Decimal | str | None, language: str = "sv") -> str:

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from kooperativet.core.calendar import swedish_day
 from kooperativet.db import clock_of
 from kooperativet.exports.service import (
     ExportFileErasure,
@@ -31,7 +31,6 @@ from kooperativet.privacy import purge
 from kooperativet.privacy.purge import MemberPurge
 
 PURGE_AFTER_RETENTION = "purge_after_retention"
-SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +68,6 @@ def purge_after_retention_job(context: JobContext, payload: Mapping[str, Any]) -
     session = context.session
     now = clock_of(session)
     day = payload.get("day")
-    today = datetime.fromisoformat(day).date() if day else now.astimezone(SWEDEN).date()
+    today = datetime.fromisoformat(day).date() if day else swedish_day(now)
     purge_after_retention(session, today=today, now=now)
     session.commit()

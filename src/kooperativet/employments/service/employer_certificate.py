@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
+from kooperativet.core.calendar import swedish_day
 from kooperativet.documents.render import render_pdf
 from kooperativet.employments.models import EMPLOYMENT_TYPE, Employment
 from kooperativet.employments.service.certificate import extent_text
@@ -22,7 +22,6 @@ from kooperativet.parties.models import Cooperative, Member
 from kooperativet.parties.service import get_cooperative, get_member
 
 EMPLOYER_CERTIFICATE_TEMPLATE: Final = "employment/employer_certificate.html"
-SWEDEN: Final = ZoneInfo("Europe/Stockholm")
 
 #: The leave line when the issuer states none. The product records no leave (no sick days, parental leave or
 #: leave of absence), so it cannot say that there was none, only that none is recorded (employment.md).
@@ -106,7 +105,7 @@ def _refuse_purged(member: Member) -> None:
     if member.purged_at is not None:
         raise NotFound(
             f"member {member.id}'s personal data and employments were erased after the retention period on "
-            f"{member.purged_at.astimezone(SWEDEN).date()}; no arbetsgivarintyg can be made for them",
+            f"{swedish_day(member.purged_at)}; no arbetsgivarintyg can be made for them",
             code="erased_after_retention",
         )
 

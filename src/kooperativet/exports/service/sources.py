@@ -1,6 +1,6 @@
 """What every export reads: the cooperative's details a file needs, the payslips and runs of a month or a
 run, and whom each payslip was issued to. ``PROGRAM_NAME`` and ``SWEDEN`` are the program and the clock's
-zone the files are written with.
+zone the files are written with (``SWEDEN`` is ``core.calendar``'s, named here for the exports).
 
 A month has thousands of payslips, so the exports read plain rows of the columns they need, in a number of
 statements that does not grow with the month (ids go ``db.VALUES_PER_QUERY`` to a statement), and decrypt only
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any, Final, TypeVarTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import Session
 
+from kooperativet.core.calendar import SWEDEN as SWEDEN
 from kooperativet.db import in_chunks
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.exports.service.period import Month
@@ -23,7 +23,6 @@ from kooperativet.parties.models import Cooperative
 from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 
 PROGRAM_NAME: Final = "kooperativet"
-SWEDEN: Final = ZoneInfo("Europe/Stockholm")
 
 
 def require_filled(cooperative: Cooperative, names: Sequence[str], *, what: str) -> None:

@@ -3,21 +3,14 @@ rule raises; the Swedish calendar day a meeting is held on."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from enum import StrEnum
 from fractions import Fraction
-from zoneinfo import ZoneInfo
+
+# Meetings are called for a Swedish calendar day; a moment (a meeting opened, a vote closed) is placed on that
+# calendar in Swedish time. The governance modules read it from here.
+from kooperativet.core.calendar import swedish_day as swedish_day
 
 HALF = Fraction(1, 2)
-
-
-#: Meetings are called for a Swedish calendar day; a moment is placed on that calendar in Swedish time.
-SWEDEN = ZoneInfo("Europe/Stockholm")
-
-
-def swedish_day(moment: datetime) -> date:
-    """The calendar day in Sweden at ``moment`` (aware): 23:30 UTC on 19 December is 20 December."""
-    return moment.astimezone(SWEDEN).date()
 
 
 class DecisionKind(StrEnum):

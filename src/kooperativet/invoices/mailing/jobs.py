@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from kooperativet.core.calendar import swedish_day
 from kooperativet.db import clock_of
 from kooperativet.documents.render import long_date, money
 from kooperativet.invoices.mailing.attachments import REMINDER_PDF_SOURCE
@@ -22,7 +22,6 @@ from kooperativet.mail import attachment, queue_mail
 from kooperativet.parties.models import Client
 
 SEND_DUE_REMINDERS = "send_due_reminders"
-SWEDEN = ZoneInfo("Europe/Stockholm")
 
 # Once a day the workers make the reminders that have fallen due (``kooperativet invoices remind`` does the
 # same by hand); a second run on the same day makes none.
@@ -34,7 +33,7 @@ def send_due_reminders_job(context: JobContext, payload: Mapping[str, Any]) -> N
     """Make today's reminders (a day in Sweden, or ``payload["day"]``); run twice, the second makes none."""
     session = context.session
     day = payload.get("day")
-    today = datetime.fromisoformat(day).date() if day else clock_of(session).astimezone(SWEDEN).date()
+    today = datetime.fromisoformat(day).date() if day else swedish_day(clock_of(session))
     send_due_reminders(session, today)
     session.commit()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from kooperativet.auth.models import User
 from kooperativet.auth.service import check_version
 from kooperativet.core import agi_formats
 from kooperativet.core import identifiers as ids
+from kooperativet.core.calendar import swedish_day
 from kooperativet.db import contains_text, fetch_page
 from kooperativet.encryption import blind_index
 from kooperativet.errors import Conflict, DomainError, NotFound, PermissionDenied, RuleViolation
@@ -32,7 +32,6 @@ from kooperativet.parties.service.notice import MemberChange
 from kooperativet.parties.service.tax_settings import new_tax_setting
 
 T = TypeVar("T")
-SWEDEN = ZoneInfo("Europe/Stockholm")
 MEMBER_CONTACT_FIELDS = frozenset({"street", "postal_code", "city", "country", "email", "phone"})
 MEMBER_REQUIRED_FIELDS = frozenset(
     {"first_name", "last_name", "personal_identity_number", "joined_on", "country", "language"}
@@ -156,7 +155,7 @@ def update_member(
     if member.purged_at is not None:
         raise Conflict(
             f"member {member.id}'s personal data was erased after the retention period on "
-            f"{member.purged_at.astimezone(SWEDEN).date()}; the record is not changed any more (a person "
+            f"{swedish_day(member.purged_at)}; the record is not changed any more (a person "
             "who joins again is registered as a new member)",
             code="member_purged",
         )

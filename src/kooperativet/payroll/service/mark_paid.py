@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
+from kooperativet.core.calendar import swedish_day
 from kooperativet.db import clock_of
 from kooperativet.errors import Conflict, RuleViolation
 from kooperativet.payroll.models import PayrollRun, RunStatus
 from kooperativet.payroll.service.runs import get_run
-
-#: The approval is a moment (UTC); the day it was made is a Swedish calendar day, as ``paid_on`` is.
-SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 def mark_run_paid(
@@ -56,8 +53,9 @@ def mark_run_paid(
 
 
 def approved_day(approved_at: datetime) -> date:
-    """The Swedish calendar day of the approval (a moment in UTC): 23:30 UTC is already tomorrow in Sweden."""
-    return approved_at.astimezone(SWEDEN).date()
+    """The Swedish calendar day of the approval (a moment in UTC), as ``paid_on`` is a Swedish day: 23:30 UTC
+    is already tomorrow in Sweden."""
+    return swedish_day(approved_at)
 
 
 def suggested_paid_on(run: PayrollRun, *, today: date) -> date:

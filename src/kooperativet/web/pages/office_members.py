@@ -5,7 +5,7 @@ member's arbetsgivarintyg (``employments.service``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,6 +17,7 @@ from kooperativet.api.dependencies import DbSession, Now, Today
 from kooperativet.api.downloads import file_response
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
+from kooperativet.core.calendar import swedish_day
 from kooperativet.core.identifiers import mask_account, mask_iban
 from kooperativet.employments import service as employments_service
 from kooperativet.employments.service import LEAVE_MAX_LENGTH
@@ -34,7 +35,7 @@ from kooperativet.web.paging import page_count
 from kooperativet.web.reads.office_members import pending_accounts
 from kooperativet.web.refusals import refusal_errors, refusal_text
 from kooperativet.web.tax_setting_form import tax_form_of
-from kooperativet.web.templating import SWEDEN, render
+from kooperativet.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
@@ -241,12 +242,8 @@ def _removal(session: Session, member: Member) -> Removal | None:
     if member.pseudonymised_at is None:
         return None
     if member.purged_at is not None:
-        return Removal(_day_in_sweden(member.pseudonymised_at), _day_in_sweden(member.purged_at), None)
-    return Removal(_day_in_sweden(member.pseudonymised_at), None, retention_end(session, member=member))
-
-
-def _day_in_sweden(moment: datetime) -> date:
-    return moment.astimezone(SWEDEN).date()
+        return Removal(swedish_day(member.pseudonymised_at), swedish_day(member.purged_at), None)
+    return Removal(swedish_day(member.pseudonymised_at), None, retention_end(session, member=member))
 
 
 def _masked_pending(member: Member) -> str | None:

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
+from kooperativet.core.calendar import in_swedish_time
 from kooperativet.core.money import ZERO
 from kooperativet.exports.models import ExportBatch, ExportKind
 from kooperativet.invoices.models import Invoice, InvoiceKind, Payment
 from kooperativet.payroll.models import PayrollRun, Payslip
-
-SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +93,7 @@ def agi_file_made(session: Session, *, month: str) -> date | None:
     if made is None:
         return None
     # A moment stored without its zone is UTC (SQLite), as the templates read it.
-    return (made if made.tzinfo else made.replace(tzinfo=UTC)).astimezone(SWEDEN).date()
+    return in_swedish_time(made).date()
 
 
 def run_pay_dates(session: Session, run_ids: Iterable[int | None]) -> dict[int, date]:
