@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -97,6 +98,35 @@ def existing_file(out: Path) -> typer.BadParameter:
     """The usage error of an ``--out`` that exists, as click's own for one that is a folder: nothing was
     written over (an older backup or export would be lost without a word)."""
     return typer.BadParameter(f"{out} exists; give --force to write over it", param_hint="--out")
+
+
+@contextmanager
+def replacing_out(out: Path, *, force: bool) -> Iterator[Path]:
+    """The file beside ``out`` to write into, which takes ``out``'s place once the block ends whole.
+
+    Entered before the database is opened or anything computed: an existing ``out`` is then the usage error
+    of :func:`existing_file` unless ``force``, and is left byte for byte as it was. A new ``out`` is made
+    first, created exclusively and readable by its owner only (what the commands write names members and
+    amounts), so that a folder that does not exist is named as the user typed it and a file made meanwhile
+    is refused too. A failure on the way (a refusal, a database not there, a full disk) takes away the
+    partial file and the ``out`` this made: an earlier file stays as it was, and there is no half file."""
+    from kooperativet.backup import created_private
+
+    try:
+        made = not (force and (out.exists() or out.is_symlink())) and created_private(out, overwrite=force)
+    except FileExistsError as exc:
+        raise existing_file(out) from exc
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.unlink(missing_ok=True)  # left by a run that was killed
+        created_private(partial)
+        yield partial
+        partial.replace(out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        if made:
+            out.unlink(missing_ok=True)
+        raise
 
 
 def describe(exc: Exception) -> tuple[str, int] | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kooperativet.cli.errors import Force, replacing_out
 from kooperativet.cli.startup import existing_database
 
 if TYPE_CHECKING:
@@ -37,13 +38,19 @@ def _session() -> Iterator[Session]:
 def export(
     out: Annotated[Path, typer.Option(dir_okay=False, help="the JSON bundle to write")],
     slug: Annotated[list[str] | None, typer.Option(help="an article to export (repeat); all without")] = None,
+    force: Force = False,
 ) -> None:
-    """Write the chosen articles, every version with author and date, and the sources as one bundle."""
+    """Write the chosen articles, every version with author and date, and the sources as one bundle. An
+    existing file is refused unless ``--force``."""
     from kooperativet.knowledge import sharing
 
-    with _session() as session:
-        bundle = sharing.export_bundle(session, slugs=slug or None, now=datetime.now(UTC))
-    out.write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # Refused before the database is opened when ``out`` exists, unless forced; written beside it and put in
+    # its place once whole, readable by its owner only (the bundle names the authors): an unknown --slug or a
+    # full disk leaves an earlier bundle as it was.
+    with replacing_out(out, force=force) as partial:
+        with _session() as session:
+            bundle = sharing.export_bundle(session, slugs=slug or None, now=datetime.now(UTC))
+        partial.write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     typer.echo(f"{len(bundle['articles'])} articles written to {out}")
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kooperativet.cli.errors import period_option
+from kooperativet.cli.errors import Force, period_option, replacing_out
 from kooperativet.cli.startup import existing_database
 
 tax_tables_app = typer.Typer(help="Skatteverket's monthly tax tables.", no_args_is_help=True)
@@ -83,9 +83,10 @@ def summary(
     format: Annotated[
         str, typer.Option(help="csv (for programs), xlsx or csv-sv (Swedish headers, ';' and decimal comma)")
     ] = "csv",
+    force: Force = False,
 ) -> None:
-    """Write the payroll summary (exports.md) of a run or a period as CSV, XLSX or Swedish CSV."""
-    from kooperativet.backup import write_private
+    """Write the payroll summary (exports.md) of a run or a period as CSV, XLSX or Swedish CSV. An existing
+    file is refused unless ``--force``."""
     from kooperativet.config import get_settings
     from kooperativet.db import READ_ONLY, make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
@@ -97,20 +98,27 @@ def summary(
         raise typer.BadParameter("give one of them, not both or neither", param_hint="--run or --period")
     if period is not None:
         period = period_option(period)
-    engine = existing_database(get_settings())
-    try:
-        with transaction(
-            make_session_factory(
-                engine.execution_options(**{READ_ONLY: True}), audit_key=get_settings().audit_signing_key
-            )
-        ) as session:
-            file = payroll_summary(
-                session, summary_format=SummaryFormat(format), created_at=utcnow(), run_id=run, period=period
-            )
-        write_private(out, file.content)
-        typer.echo(f"wrote {out}")
-    except DomainError as exc:
-        typer.echo(f"error: {exc.detail}", err=True)
-        raise typer.Exit(code=1) from exc
-    finally:
-        engine.dispose()
+    # Last month's summary in the file asked for is not written over without a word: refused before the
+    # database is opened, and a summary that cannot be made (no such run) leaves it as it was.
+    with replacing_out(out, force=force) as partial:
+        engine = existing_database(get_settings())
+        try:
+            with transaction(
+                make_session_factory(
+                    engine.execution_options(**{READ_ONLY: True}), audit_key=get_settings().audit_signing_key
+                )
+            ) as session:
+                file = payroll_summary(
+                    session,
+                    summary_format=SummaryFormat(format),
+                    created_at=utcnow(),
+                    run_id=run,
+                    period=period,
+                )
+            partial.write_bytes(file.content)
+        except DomainError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            raise typer.Exit(code=1) from exc
+        finally:
+            engine.dispose()
+    typer.echo(f"wrote {out}")
