@@ -361,11 +361,11 @@ def test_a_failed_cli_export_leaves_the_earlier_export_as_it_was(
 
     with monkeypatch.context() as patched:
         patched.setattr(service, "write_log", half_then_fail)
-        failed = CliRunner().invoke(app, ["audit", "export", "--out", str(out)])
+        failed = CliRunner().invoke(app, ["audit", "export", "--out", str(out), "--force"])
 
     assert failed.exit_code == 1, failed.output
     assert out.read_text(encoding="utf-8") == "the earlier export\n"
     assert sorted(path.name for path in tmp_path.iterdir() if "log.json" in path.name) == ["log.json"]
-    again = CliRunner().invoke(app, ["audit", "export", "--out", str(out)])
+    again = CliRunner().invoke(app, ["audit", "export", "--out", str(out), "--force"])
     assert again.exit_code == 0, again.output
     assert json.loads(out.read_text(encoding="utf-8"))["head"]["entries"] == 3

@@ -1,5 +1,5 @@
-"""No command writes over a file without a word: ``payroll summary`` and ``knowledge export``
-refuse an existing ``--out`` as ``backup`` and ``export agi|sie|pain001|download`` do, with a usage
+"""No command writes over a file without a word: ``payroll summary``, ``audit export`` and ``knowledge
+export`` refuse an existing ``--out`` as ``backup`` and ``export agi|sie|pain001|download`` do, with a usage
 error (exit 2) given before the database is opened, the file left byte for byte as it was; ``--force``
 writes over it, and a forced write that fails leaves it as it was too. Each command runs in a new process,
 on SQLite or PostgreSQL (``KOOPERATIVET_TEST_DATABASE_URL``).
@@ -35,6 +35,11 @@ def _summary(content: bytes) -> bool:
     return header[0] == "payslip_id"
 
 
+def _audit_log(content: bytes) -> bool:
+    document = json.loads(content)
+    return {"entries", "head"} <= set(document)
+
+
 def _bundle(content: bytes) -> bool:
     return bool(json.loads(content)["articles"])
 
@@ -43,6 +48,7 @@ WRITERS = {
     "payroll summary": Writer(
         ("payroll", "summary", "--period", "2026-11"), lambda out: f"wrote {out}", _summary
     ),
+    "audit export": Writer(("audit", "export"), lambda out: f"entries written to {out}", _audit_log),
     "knowledge export": Writer(("knowledge", "export"), lambda out: f"articles written to {out}", _bundle),
 }
 EARLIER = b"last month's file, which nothing may replace without --force\n"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kooperativet.cli.errors import Force, replacing_out
 from kooperativet.cli.startup import existing_database
 
 if TYPE_CHECKING:
@@ -71,30 +72,23 @@ def _parse_anchor(text: str | None) -> Anchor | None:
 
 
 @app.command("export")
-def export(out: Annotated[Path, typer.Option(dir_okay=False, help="the JSON file to write")]) -> None:
-    """Write the whole log as JSON, with the hash rule, so an auditor with the key can recompute the chain."""
+def export(
+    out: Annotated[Path, typer.Option(dir_okay=False, help="the JSON file to write")], force: Force = False
+) -> None:
+    """Write the whole log as JSON, with the hash rule, so an auditor with the key can recompute the chain.
+    An existing file is refused unless ``--force``."""
     from kooperativet.audit import service
-    from kooperativet.backup import created_private
 
-    with _session(read_only=True, needs_key=False) as session:
-        # Readable by the owner only (entries name members and amounts), as a backup. Written as the log is
-        # read, into a file beside ``out`` that replaces it once whole: a failure on the way leaves an
-        # earlier export as it was, and no half log. ``out`` is made first, so that a folder that does not
-        # exist is named as the user typed it.
-        existed = out.exists()
-        created_private(out)
-        partial = out.with_name(f".{out.name}.partial")
-        try:
-            created_private(partial)
-            with partial.open("w", encoding="utf-8") as file:
-                count = service.write_log(session, file)
-                file.write("\n")
-            partial.replace(out)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            if not existed:
-                out.unlink(missing_ok=True)
-            raise
+    # Readable by the owner only (entries name members and amounts), as a backup. Written as the log is read,
+    # into a file beside ``out`` that replaces it once whole: a failure on the way leaves an earlier export as
+    # it was, and no half log. An existing ``out`` is refused before the database is opened, unless forced.
+    with (
+        replacing_out(out, force=force) as partial,
+        _session(read_only=True, needs_key=False) as session,
+        partial.open("w", encoding="utf-8") as file,
+    ):
+        count = service.write_log(session, file)
+        file.write("\n")
     typer.echo(f"{count} {'entry' if count == 1 else 'entries'} written to {out}")
 
 
