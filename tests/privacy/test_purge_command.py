@@ -18,8 +18,9 @@ AGI = f"<Skatteverket><Arendeinformation>{NUMBER}</Arendeinformation></Skattever
 
 
 def _removed_member_and_an_old_export(url: str) -> tuple[int, int]:
-    """A member who left in 2020 and was removed: with no payslip or invoice, kept until 31 December 2027.
-    And the AGI of June 2018, naming her: kept until 31 December 2025."""
+    """A member who left in 2017 and was removed: with no payslip or invoice, kept until 31 December 2024.
+    And the AGI of June 2016, naming her: kept until 31 December 2023. Both days are past: a purge never runs
+    as on a day to come (tests/cli/test_purge_day_to_come.py)."""
     engine = make_engine(url)
     try:
         with transaction(make_session_factory(engine, audit_key=TEST_AUDIT_KEY)) as session:
@@ -28,19 +29,19 @@ def _removed_member_and_an_old_export(url: str) -> tuple[int, int]:
                 last_name="medlem",
                 personal_identity_number=NUMBER,
                 birth_date=date(1990, 5, 14),
-                joined_on=date(2019, 1, 1),
-                left_on=date(2020, 6, 30),
-                pseudonymised_at=datetime(2020, 7, 1, tzinfo=UTC),
+                joined_on=date(2015, 1, 1),
+                left_on=date(2017, 6, 30),
+                pseudonymised_at=datetime(2017, 7, 1, tzinfo=UTC),
             )
             agi = ExportBatch(
                 kind=ExportKind.agi,
-                period="2018-06",
-                filename="agi-2018-06.xml",
+                period="2016-06",
+                filename="agi-2016-06.xml",
                 media_type="application/xml",
                 content=AGI,
                 sha256=hashlib.sha256(AGI).hexdigest(),
                 notes=[],
-                created_at=datetime(2018, 7, 5, tzinfo=UTC),
+                created_at=datetime(2016, 7, 5, tzinfo=UTC),
             )
             session.add_all([member, agi])
             session.flush()
@@ -56,34 +57,34 @@ def test_the_dry_run_prints_what_would_go_and_the_purge_erases_it_once(
     kooperativet = Kooperativet(committed_url, tmp_path)
     identity = "SELECT personal_identity_number IS NULL, birth_date IS NULL FROM members"
     file = "SELECT content IS NULL, erased_at IS NULL, sha256 FROM export_batches"
-    batch_line = f"export batch {batch_id} (agi 2018-06, retained until 2025-12-31): would erase its file"
+    batch_line = f"export batch {batch_id} (agi 2016-06, retained until 2023-12-31): would erase its file"
     engine = make_engine(committed_url)
     try:
-        assert output(kooperativet("privacy", "purge", "--dry-run", "--day", "2027-12-31")) == [
+        assert output(kooperativet("privacy", "purge", "--dry-run", "--day", "2024-12-31")) == [
             batch_line,
-            "0 member(s) due for the purge on 2027-12-31",
-            "1 export file(s) due for erasure on 2027-12-31",
+            "0 member(s) due for the purge on 2024-12-31",
+            "1 export file(s) due for erasure on 2024-12-31",
         ]
-        planned = output(kooperativet("privacy", "purge", "--dry-run", "--day", "2028-01-01"))
+        planned = output(kooperativet("privacy", "purge", "--dry-run", "--day", "2025-01-01"))
         assert planned == [
-            f"member {member_id} (retained until 2027-12-31): would erase personnummer and birth date, "
+            f"member {member_id} (retained until 2024-12-31): would erase personnummer and birth date, "
             "0 payslip(s), 0 payslip snapshot(s), 0 employment certificate(s), 0 receipt(s), "
             "0 tax setting note(s), 0 payslip notice(s)",
             batch_line,
-            "1 member(s) due for the purge on 2028-01-01",
-            "1 export file(s) due for erasure on 2028-01-01",
+            "1 member(s) due for the purge on 2025-01-01",
+            "1 export file(s) due for erasure on 2025-01-01",
         ]
         assert rows(engine, identity) == [(False, False)]
         assert rows(engine, file) == [(False, True, hashlib.sha256(AGI).hexdigest())]
 
-        purged = output(kooperativet("privacy", "purge", "--day", "2028-01-01"))
-        assert purged[-2:] == ["1 member(s) purged on 2028-01-01", "1 export file(s) erased on 2028-01-01"]
+        purged = output(kooperativet("privacy", "purge", "--day", "2025-01-01"))
+        assert purged[-2:] == ["1 member(s) purged on 2025-01-01", "1 export file(s) erased on 2025-01-01"]
         assert NUMBER not in "\n".join(planned + purged)
         assert rows(engine, identity) == [(True, True)]
         assert rows(engine, file) == [(True, False, hashlib.sha256(AGI).hexdigest())]
-        assert output(kooperativet("privacy", "purge", "--day", "2028-01-02")) == [
-            "0 member(s) purged on 2028-01-02",
-            "0 export file(s) erased on 2028-01-02",
+        assert output(kooperativet("privacy", "purge", "--day", "2025-01-02")) == [
+            "0 member(s) purged on 2025-01-02",
+            "0 export file(s) erased on 2025-01-02",
         ]
         assert output(kooperativet("audit", "verify"))[0].startswith("audit log intact: ")
     finally:

@@ -18,7 +18,10 @@ def purge(
         bool, typer.Option("--dry-run", help="print what would be erased; change nothing")
     ] = False,
     day: Annotated[
-        str | None, typer.Option(help="purge as on this day, YYYY-MM-DD (default: today in Sweden)")
+        str | None,
+        typer.Option(
+            help="purge as on this day, YYYY-MM-DD (default: today in Sweden; a later day: --dry-run only)"
+        ),
     ] = None,
 ) -> None:
     """Erase what was kept of removed members only for the seven-year retention (BFL 7 kap. 2 §) once it has
@@ -32,6 +35,16 @@ def purge(
     from kooperativet.workflows.retention_purge import plan_purge, purge_after_retention
 
     purged_on = day_option(day, option="--day") if day else today()
+    # A purge as on a day to come would erase what the law still requires kept today (and on PostgreSQL the
+    # tables' own triggers refuse it, in the database's words): refused here, before the database is opened.
+    # A dry run is not: it changes nothing, and what will fall due on a later day (1 January, the day a
+    # member's seven years end) is what an administrator plans a purge with.
+    if not dry_run and purged_on > (now := today()):
+        raise typer.BadParameter(
+            f"{purged_on} is after today ({now}) in Sweden; a purge cannot run as on a day to come "
+            "(--dry-run shows what will be due then)",
+            param_hint="--day",
+        )
     settings = get_settings()
     engine = existing_database(settings)
     try:
