@@ -11,6 +11,7 @@ import hashlib
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -142,7 +143,8 @@ def test_the_treasurer_runs_payroll_for_paid_work_and_exports_the_agi(
     expect(page.locator("h1 .status")).to_have_text("Utbetald")
     with page.expect_download() as pdf:
         page.get_by_role("link", name="Alla lönespecifikationer (zip)").click()
-    assert pdf.value.suggested_filename.endswith("-payslips.zip")
+    run_id = urlparse(run_url).path.rsplit("/", 1)[-1]
+    assert pdf.value.suggested_filename == f"lonespecifikationer-korning-{run_id}.zip"
 
     page.goto("/office/month-end?month=2026-12")
     expect(page.get_by_role("heading", level=1)).to_have_text("Månadsskifte 2026-12")

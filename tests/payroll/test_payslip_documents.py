@@ -147,6 +147,7 @@ def test_the_stored_pdf_is_the_rendered_snapshot_and_the_run_zips_them(
     assert service.payslip_render_jobs(session, run_id=run.id) == []
     archive = api.get(f"/api/v1/payroll-runs/{run.id}/payslips.zip", headers=issued["treasurer"].headers)
     assert archive.status_code == 200
+    assert f'filename="lonespecifikationer-korning-{run.id}.zip"' in archive.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
         assert opened.namelist() == ["L2026-00001.pdf"]
         assert opened.read("L2026-00001.pdf") == swedish

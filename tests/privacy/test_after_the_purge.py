@@ -122,6 +122,8 @@ def test_the_run_s_zip_holds_the_other_payslips_and_names_the_one_erased(
     archive = api.get(f"/api/v1/payroll-runs/{approved_run.run.id}/payslips.zip", headers=admin.headers)
 
     assert archive.status_code == 200, archive.text
+    name = f"lonespecifikationer-korning-{approved_run.run.id}.zip"
+    assert f'filename="{name}"' in archive.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
         names = opened.namelist()
         note = opened.read("erased-after-retention.txt").decode()

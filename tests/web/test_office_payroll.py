@@ -415,10 +415,13 @@ def test_payslip_downloads_are_the_apis_bytes(
     assert pdf.content == api.get(f"/api/v1/payslips/{first.id}/pdf", headers=treasurer.headers).content
     archive = client.get(f"/office/payroll/{run_id}/payslips.zip")
     assert archive.status_code == 200
-    assert (
-        archive.content
-        == api.get(f"/api/v1/payroll-runs/{run_id}/payslips.zip", headers=treasurer.headers).content
+    from_api = api.get(f"/api/v1/payroll-runs/{run_id}/payslips.zip", headers=treasurer.headers)
+    assert archive.content == from_api.content
+    name = f"lonespecifikationer-korning-{run_id}.zip"
+    assert archive.headers["content-disposition"] == (
+        f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     )
+    assert from_api.headers["content-disposition"] == archive.headers["content-disposition"]
 
 
 def test_the_auditor_follows_a_run_to_the_files_that_hold_it(

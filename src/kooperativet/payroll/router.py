@@ -257,7 +257,7 @@ def download_payroll_run_payslips(run_id: int, _user: OfficeReader, session: DbS
     return file_response(
         service.run_payslips_zip(session, run_id=run_id),
         media_type="application/zip",
-        filename=f"payroll-run-{run_id}-payslips.zip",
+        filename=service.run_payslips_zip_filename(run_id),
     )
 
 

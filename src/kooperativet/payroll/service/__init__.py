@@ -38,6 +38,7 @@ from kooperativet.payroll.service.payslip_pdfs import (
     render_payslips_after_commit,
     render_run_payslips,
     run_payslips_zip,
+    run_payslips_zip_filename,
     store_payslip_pdfs,
 )
 from kooperativet.payroll.service.payslips import get_payslip, list_payslips, run_payslips
@@ -83,6 +84,7 @@ __all__ = [
     "run_payslip_page",
     "run_payslips",
     "run_payslips_zip",
+    "run_payslips_zip_filename",
     "run_sums",
     "salary_account_problem",
     "show_run",

@@ -179,6 +179,12 @@ def payslip_pdf(session: Session, *, payslip: Payslip, language: str | None = No
 ERASED_NOTE: Final = "erased-after-retention.txt"
 
 
+def run_payslips_zip_filename(run_id: int) -> str:
+    """The name a run's payslips zip is downloaded under, by the web page and the API alike: Swedish, as the
+    treasurer reads it ("lönespecifikationer, körning"), in ASCII as the other downloads' names are."""
+    return f"lonespecifikationer-korning-{run_id}.zip"
+
+
 def run_payslips_zip(session: Session, *, run_id: int) -> bytes:
     """Every issued payslip of a run as PDFs in one zip, each in the member's language. A payslip whose PDF
     was erased after the retention period is left out, and named in the zip's ``ERASED_NOTE``, so that the

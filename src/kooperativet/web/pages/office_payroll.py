@@ -414,7 +414,7 @@ def payslips_zip(run_id: int, user: OfficeReader, session: DbSession) -> Respons
     return file_response(
         service.run_payslips_zip(session, run_id=run_id),
         media_type="application/zip",
-        filename=f"payroll-run-{run_id}-payslips.zip",
+        filename=service.run_payslips_zip_filename(run_id),
     )
 
 
