@@ -50,9 +50,9 @@ def test_the_swedish_csv_of_a_run_opens_in_swedish_excel(
 
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert (
-        f'filename="payroll-summary-run-{approved_run.run.id}-sv.csv"'
-        in response.headers["content-disposition"]
+    name = f"lonesammanstallning-korning-{approved_run.run.id}-sv.csv"
+    assert response.headers["content-disposition"] == (
+        f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     )
     assert response.content.startswith(b"\xef\xbb\xbf")
     header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
@@ -88,6 +88,8 @@ def test_the_xlsx_and_the_swedish_csv_of_a_period_hold_the_same_payouts(
     )
 
     assert (xlsx.status_code, swedish.status_code) == (200, 200)
+    assert 'filename="lonesammanstallning-2026-11.xlsx"' in xlsx.headers["content-disposition"]
+    assert 'filename="lonesammanstallning-2026-11-sv.csv"' in swedish.headers["content-disposition"]
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))

@@ -206,7 +206,8 @@ def payroll_summary(
     if (run_id is None) == (period is None):
         raise RuleViolation("give either a run or a period", code="run_or_period", field="period")
     rows = summary_rows(session, run_id=run_id, period=period)
-    stem = f"payroll-summary-run-{run_id}" if run_id is not None else f"payroll-summary-{period}"
+    # Swedish, as the treasurer reads it ("lönesammanställning, körning"), in ASCII as other downloads are.
+    stem = f"lonesammanstallning-korning-{run_id}" if run_id is not None else f"lonesammanstallning-{period}"
     if summary_format is SummaryFormat.csv:
         return render_csv(rows, filename=f"{stem}.csv")
     if summary_format is SummaryFormat.csv_sv:
