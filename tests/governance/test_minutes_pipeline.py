@@ -55,6 +55,8 @@ def test_a_draft_whose_pdf_is_pending_is_not_approved_until_its_download_renders
     monkeypatch.undo()
     pdf = api.get(f"{API}/minutes/{draft.json()['id']}/pdf", headers=adjuster.headers)
     assert pdf.status_code == 200, pdf.text
+    name = f"protokoll-{meeting_id}-v1.pdf"  # as the web page names it
+    assert pdf.headers["content-disposition"] == f"inline; filename=\"{name}\"; filename*=UTF-8''{name}"
     approved = api.post(approve, headers=adjuster.headers)
     assert approved.status_code == 200, approved.text
     assert approved.json()["approvals"][0]["draft_sha256"] == hashlib.sha256(pdf.content).hexdigest()
