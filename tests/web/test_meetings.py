@@ -477,6 +477,7 @@ def test_officials_minutes_and_their_approval_by_both_adjusters(
     assert "utkast för justering" in shown
     pdf = board.get(f"/meetings/minutes/{minutes.id}/pdf")
     assert pdf.headers["content-type"] == "application/pdf"
+    assert f'filename="protokoll-{meeting.id}-v1.pdf"' in pdf.headers["content-disposition"]  # as the API
     assert "Jag har läst protokollet och justerar det" not in voters[0].get(here).text
     token = form_token(voters[0].get(here).text)
     refused = voters[0].post(f"/meetings/minutes/{minutes.id}/approve", data={"csrf_token": token})

@@ -331,6 +331,12 @@ def minutes_pdf(session: Session, *, minutes: Minutes) -> bytes:
     return stored_pdf(session, MINUTES_PDF, minutes)
 
 
+def minutes_pdf_filename(minutes: Minutes) -> str:
+    """The name the minutes' PDF is downloaded under, from the web and the API alike: ``protokoll-7-v2.pdf``
+    (meeting 7, version 2; ASCII, as the other documents' names)."""
+    return f"protokoll-{minutes.meeting_id}-v{minutes.version}.pdf"
+
+
 def draw_up_minutes(
     session: Session, *, meeting: Meeting, correction_reason: str | None, now: datetime
 ) -> Minutes:

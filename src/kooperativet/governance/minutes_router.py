@@ -71,6 +71,6 @@ def download_minutes(minutes_id: int, _user: CurrentUser, session: DbSession) ->
     return file_response(
         minutes_service.minutes_pdf(session, minutes=minutes),
         media_type="application/pdf",
-        filename=f"protokoll-{minutes.meeting_id}-v{minutes.version}.pdf",  # as the web page names it
+        filename=minutes_service.minutes_pdf_filename(minutes),
         disposition="inline",
     )

@@ -242,7 +242,7 @@ def minutes_pdf(minutes_id: int, user: WebUser, session: DbSession) -> Response:
     return file_response(
         minutes_service.minutes_pdf(session, minutes=minutes),
         media_type="application/pdf",
-        filename=f"protokoll-{minutes.meeting_id}-v{minutes.version}.pdf",
+        filename=minutes_service.minutes_pdf_filename(minutes),
         disposition="inline",
     )
 
