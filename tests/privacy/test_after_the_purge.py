@@ -126,8 +126,8 @@ def test_the_run_s_zip_holds_the_other_payslips_and_names_the_one_erased(
     assert f'filename="{name}"' in archive.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
         names = opened.namelist()
-        note = opened.read("erased-after-retention.txt").decode()
-    assert names == ["L2026-00002.pdf", "L2026-00003.pdf", "erased-after-retention.txt"]
+        note = opened.read("raderade-efter-lagringstiden.txt").decode()
+    assert names == ["L2026-00002.pdf", "L2026-00003.pdf", "raderade-efter-lagringstiden.txt"]
     assert "L2026-00001" in note
     assert "raderades efter lagringstiden" in note
     assert "erased after the retention period" in note

@@ -175,8 +175,8 @@ def payslip_pdf(session: Session, *, payslip: Payslip, language: str | None = No
 
 
 #: The zip's note on the payslips whose PDF was erased after the retention period, in both languages: the
-#: zip is a download for the office, which may read either.
-ERASED_NOTE: Final = "erased-after-retention.txt"
+#: zip is a download for the office, which may read either. Named in Swedish, as the zip itself is.
+ERASED_NOTE: Final = "raderade-efter-lagringstiden.txt"
 
 
 def run_payslips_zip_filename(run_id: int) -> str:
