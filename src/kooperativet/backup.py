@@ -14,6 +14,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,23 +48,40 @@ def backup_database(database_url: str, destination: Path, *, overwrite: bool = F
         _refuse_the_database_itself(Path(url.database), destination)
     elif backend != "postgresql":
         raise BackupFailed(f"no backup method for {backend}")
-    placeholder = private_file(destination, overwrite=overwrite)
-    partial = destination.with_name(f".{destination.name}.partial")
-    try:
-        partial.unlink(missing_ok=True)  # left by a copy that was killed: SQLite would not copy into it
-        created_private(partial)
+    with written_in_place_of(destination, overwrite=overwrite, make_folders=True) as partial:
         if backend == "sqlite":
             _backup_sqlite(Path(url.database or ""), partial)
         else:
             _backup_postgresql(url.set(drivername="postgresql"), partial)
         os.chmod(partial, PRIVATE_FILE)  # a copy's journal, or pg_dump, must not have widened it
+    return destination
+
+
+@contextmanager
+def written_in_place_of(destination: Path, *, overwrite: bool, make_folders: bool = False) -> Iterator[Path]:
+    """The file beside ``destination`` to write into, readable by its owner only, which takes
+    ``destination``'s place once the block ends whole (a backup, an export written from the command line).
+
+    Without ``overwrite`` an existing ``destination`` is ``FileExistsError`` before anything is written, and
+    left byte for byte as it was. A new ``destination`` is made first, created exclusively (a file made
+    meanwhile is refused too, and a folder that does not exist is named as the user typed it, unless
+    ``make_folders`` makes it 0700). A failure on the way takes away the partial file and the
+    ``destination`` this made: an earlier file stays as it was, and there is no half file."""
+    if make_folders:
+        private_folder(destination.parent)
+    exists = destination.exists() or destination.is_symlink()
+    made = False if overwrite and exists else created_private(destination, overwrite=overwrite)
+    partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        partial.unlink(missing_ok=True)  # left by a write that was killed (SQLite would not copy into it)
+        created_private(partial)
+        yield partial
         partial.replace(destination)
     except BaseException:
         partial.unlink(missing_ok=True)
-        if placeholder:
+        if made:
             destination.unlink(missing_ok=True)
         raise
-    return destination
 
 
 def private_folder(folder: Path) -> None:
@@ -73,18 +92,12 @@ def private_folder(folder: Path) -> None:
         os.chmod(made, PRIVATE_FOLDER)
 
 
-def private_file(destination: Path, *, overwrite: bool = True) -> bool:
-    """Create ``destination`` empty and 0600 before anything is written into it (an existing file is made
-    0600 first), so the data is never readable by others, not even while it is being written; missing
-    folders above it are made 0700. Whether it made the file (``created_private``)."""
-    private_folder(destination.parent)
-    return created_private(destination, overwrite=overwrite)
-
-
 def created_private(destination: Path, *, overwrite: bool = True) -> bool:
-    """``private_file`` in a folder that must exist (``FileNotFoundError`` naming ``destination``); whether
-    it made the file. Without ``overwrite`` an existing file (or a symlink) is ``FileExistsError`` and left
-    untouched: created exclusively, so that a file made between a check and the write is refused too."""
+    """Create ``destination`` empty and 0600 before anything is written into it (an existing file is made
+    0600 first), so the data is never readable by others, not even while it is being written; the folder
+    must exist (``FileNotFoundError`` naming ``destination``). Whether it made the file. Without
+    ``overwrite`` an existing file (or a symlink) is ``FileExistsError`` and left untouched: created
+    exclusively, so that a file made between a check and the write is refused too."""
     if not overwrite:
         os.close(os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
         return True
@@ -96,9 +109,9 @@ def created_private(destination: Path, *, overwrite: bool = True) -> bool:
 
 
 def write_private(destination: Path, content: bytes, *, overwrite: bool = True) -> None:
-    """Write ``content`` to ``destination`` readable by its owner only (``private_file``): what the commands
-    export — declarations with personnummer, pay and bank accounts, the audit log — is as private as a
-    backup, and a shared machine's other users must not read it. The folder must exist: an export into a
+    """Write ``content`` to ``destination`` readable by its owner only (``created_private``): what the
+    commands export — declarations with personnummer, pay and bank accounts, the audit log — is as private
+    as a backup, and a shared machine's other users must not read it. The folder must exist: an export into a
     folder mistyped is an error, not a new folder. Without ``overwrite`` an existing file is refused
     (``created_private``); a write that fails takes away the file it made."""
     made = created_private(destination, overwrite=overwrite)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -102,31 +102,18 @@ def existing_file(out: Path) -> typer.BadParameter:
 
 @contextmanager
 def replacing_out(out: Path, *, force: bool) -> Iterator[Path]:
-    """The file beside ``out`` to write into, which takes ``out``'s place once the block ends whole.
+    """The file beside ``out`` to write into, which takes ``out``'s place once the block ends whole
+    (``backup.written_in_place_of``). Entered before the database is opened or anything computed: an
+    existing ``out`` is then the usage error of :func:`existing_file` unless ``force``, and is left byte for
+    byte as it was; a failure on the way leaves an earlier file as it was, and no half file."""
+    from kooperativet.backup import written_in_place_of
 
-    Entered before the database is opened or anything computed: an existing ``out`` is then the usage error
-    of :func:`existing_file` unless ``force``, and is left byte for byte as it was. A new ``out`` is made
-    first, created exclusively and readable by its owner only (what the commands write names members and
-    amounts), so that a folder that does not exist is named as the user typed it and a file made meanwhile
-    is refused too. A failure on the way (a refusal, a database not there, a full disk) takes away the
-    partial file and the ``out`` this made: an earlier file stays as it was, and there is no half file."""
-    from kooperativet.backup import created_private
-
-    try:
-        made = not (force and (out.exists() or out.is_symlink())) and created_private(out, overwrite=force)
-    except FileExistsError as exc:
-        raise existing_file(out) from exc
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        partial.unlink(missing_ok=True)  # left by a run that was killed
-        created_private(partial)
+    with ExitStack() as stack:
+        try:
+            partial = stack.enter_context(written_in_place_of(out, overwrite=force))
+        except FileExistsError as exc:
+            raise existing_file(out) from exc
         yield partial
-        partial.replace(out)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        if made:
-            out.unlink(missing_ok=True)
-        raise
 
 
 def describe(exc: Exception) -> tuple[str, int] | None:
