@@ -323,3 +323,35 @@ def test_a_credit_note_is_listed_as_money_back_and_its_invoice_as_credited(
         '<span class="status nowrap">Obetald</span> <span class="status nowrap">Delvis krediterad</span>'
         in original
     )
+
+
+def test_a_line_with_both_a_quantity_and_an_amount_is_told_to_keep_one(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    """Not the schema's bare "the value is not valid": which boxes to choose between, by the line."""
+    invoice = invoiced(session, treasurer, worker, library)
+    line = invoice.lines[0]
+    data = {f"quantity-{line.id}": "0,5", f"amount-{line.id}": "100", "reason": "Fel pris"}
+    answer = post(browser_client, f"/office/invoices/{invoice.id}/credit", data)
+    assert answer.status_code == 422
+    assert (
+        f'<p class="error" id="e-quantity-{line.id}">'
+        "Fyll i ett antal eller ett belopp för raden, inte båda.</p>"
+    ) in answer.text
+    assert "Värdet är inte giltigt." not in answer.text
+    assert f'name="amount-{line.id}" value="100"' in answer.text
+    assert credit_notes(session) == 0
+
+
+def test_an_amount_of_zero_or_less_is_said_with_its_limit_as_a_quantity_is(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    invoice = invoiced(session, treasurer, worker, library)
+    line = invoice.lines[0]
+    url = f"/office/invoices/{invoice.id}/credit"
+    for what, typed in (("amount", "-5"), ("amount", "0"), ("quantity", "0")):
+        answer = post(browser_client, url, {f"{what}-{line.id}": typed, "reason": "Fel pris"})
+        assert answer.status_code == 422
+        said = f'<p class="error" id="e-{what}-{line.id}">Det här måste vara större än 0.</p>'
+        assert said in answer.text, (what, typed)
+    assert credit_notes(session) == 0

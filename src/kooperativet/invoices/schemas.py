@@ -62,9 +62,10 @@ class CreditPart(Schema):
         # As the quantity (``gt=0``): a credit of zero or less is wrong in itself, whatever is left of the
         # line, and is said so here instead of as "more than is left" by the service's check. (``gt`` on the
         # field would put a "gt" that no JSON Schema knows into Money's OpenAPI.) The error type is the one
-        # pydantic gives the quantity, so a form says the same by either field.
+        # pydantic gives the quantity, and so is its limit (``gt``), so a form says the same by either field
+        # ("större än 0"), not a bare "must be larger".
         if amount is not None and amount <= 0:
-            raise PydanticCustomError("greater_than", "an amount to credit must be more than zero")
+            raise PydanticCustomError("greater_than", "an amount to credit must be more than zero", {"gt": 0})
         return amount
 
     @model_validator(mode="after")

@@ -49,6 +49,9 @@ BOTH_CHOSEN = N_(
     "You chose everything not credited yet and filled in lines as well: choose one of them (empty the lines, "
     "or untick everything)."
 )
+#: A line with both a quantity and an amount: the schema's "give either quantity or amount" would otherwise
+#: be said as a bare "the value is not valid", which does not tell her which box to empty.
+QUANTITY_AND_AMOUNT = N_("Fill in a quantity or an amount for this line, not both.")
 PLAN_CHANGED = N_(
     "The invoice has changed since you looked at the credit note (a payment or another credit note): nothing "
     "was issued. Below is the credit note as it would be now; check it and confirm again."
@@ -144,6 +147,8 @@ def _asked(request: Request, found: Invoice, values: dict[str, Any]) -> _Request
     for line in found.lines:
         quantity = decimal_text(values[f"quantity-{line.id}"], language) or None
         amount = amount_text(values[f"amount-{line.id}"], language) or None
+        if quantity and amount:
+            errors[f"quantity-{line.id}"] = gettext(request, QUANTITY_AND_AMOUNT)
         if quantity or amount:
             for index in (f"parts.{len(parts)}", f"parts[{len(parts)}]"):
                 fields[f"{index}.quantity"] = f"quantity-{line.id}"
