@@ -382,6 +382,47 @@ def test_a_new_client_can_come_with_the_commission(browser_client, session, make
     )
 
 
+def test_a_new_client_filled_in_with_the_list_left_at_choose_is_the_new_client(
+    browser_client, session, make_member
+) -> None:
+    """She opens "En ny kund" and fills it in, but leaves the list above at "Välj en kund": she added a new
+    client, and is not told to choose one or add one with what she typed folded away."""
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    data = a_commission("", **{"client.name": "Teater Ett AB", "client.organisation_number": "556036-0793"})
+    answer = posted(browser_client, "/commissions/new", data)
+    assert answer.status_code == 303, answer.text
+    [saved] = assignments_of(session, alva.member)
+    assert (saved.client.name, saved.client.organisation_number) == ("Teater Ett AB", "556036-0793")
+
+
+def test_a_new_client_without_its_name_is_asked_for_its_name_with_the_new_client_open(
+    browser_client, session, make_member
+) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    data = a_commission("", **{"client.organisation_number": "556036-0793", "client.city": "Lund"})
+    answer = posted(browser_client, "/commissions/new", data)
+    assert answer.status_code == 422
+    assert 'id="e-client.name">Fyll i fältet.' in answer.text
+    assert 'id="e-client_id"' not in answer.text  # not "choose a client in the list, or add a new one"
+    assert '<option value="new" selected>' in answer.text
+    assert '<details class="new-client" open>' in answer.text  # what she typed is in sight
+    assert 'value="Lund"' in answer.text
+    assert assignments_of(session, alva.member) == []
+
+
+def test_with_nothing_chosen_and_no_new_client_she_is_asked_to_choose_one(
+    browser_client, session, make_member
+) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    answer = posted(browser_client, "/commissions/new", a_commission(""))
+    assert answer.status_code == 422
+    assert 'id="e-client_id">Välj en kund i listan, eller lägg till en ny.' in answer.text
+    assert '<details class="new-client">' in answer.text
+
+
 def test_errors_are_shown_next_to_their_fields_and_nothing_is_saved(
     browser_client, session, make_member, theatre
 ) -> None:

@@ -159,6 +159,11 @@ CLIENT_FIELDS: Final = (
 LINE_FIELDS: Final = ("description", "quantity", "unit", "unit_price", "vat", "exemption_reason")
 EXPENSE_FIELDS: Final = ("spent_on", "description", "amount", "vat_rate", "reinvoice")
 NEW_CLIENT: Final = "new"
+#: The new client's boxes a person types in (not the kind, the country or the public body, which come filled
+#: in or ticked off): any of them typed with no client chosen in the list is a new client.
+NEW_CLIENT_TYPED: Final = tuple(
+    f"client.{name}" for name in CLIENT_FIELDS if name not in ("kind", "country", "public_sector")
+)
 _ROW = re.compile(r"^(lines|expenses)\.(\d+)\.(\w+)$")
 
 
@@ -232,7 +237,8 @@ def form_of(assignment: Assignment, *, language: str) -> CommissionForm:
 
 
 def read_form(form: FormData) -> CommissionForm:
-    """The posted fields, rows in the order of their numbers."""
+    """The posted fields, rows in the order of their numbers; a new client typed in with no client chosen in
+    the list is the new client."""
     values: dict[str, str] = {}
     rows: dict[str, dict[int, dict[str, str]]] = {"lines": {}, "expenses": {}}
     files: dict[int, UploadFile] = {}
@@ -246,6 +252,9 @@ def read_form(form: FormData) -> CommissionForm:
             rows[found.group(1)].setdefault(int(found.group(2)), {})[found.group(3)] = value
         elif key not in ("csrf_token", "action"):
             values[key] = value
+    if not values.get("client_id", "").strip() and _typed(values, NEW_CLIENT_TYPED):
+        # The list left at "Choose a client" and a new client filled in below it: she added a new one.
+        values["client_id"] = NEW_CLIENT
     expense_numbers = sorted(set(rows["expenses"]) | set(files))
     action = form.get("action")
     return CommissionForm(
