@@ -153,10 +153,13 @@ def yes_no_counts(result: dict[str, Any]) -> str:
 
 def majority_in_swedish(majority: RequiredMajority) -> str:
     """``mer än 1/2 av avgivna röster``, ``alla styrelseledamöter nådda och eniga``, ``de 2 kandidater med
-    flest röster``."""
+    flest röster``, ``kandidaten med flest röster``."""
     if majority.rule is MajorityRule.UNANIMOUS_BOARD:
         return "alla styrelseledamöter nådda och eniga"
     if majority.rule is MajorityRule.MOST_VOTES:
+        # One seat is the usual election (a chair, an auditor): "de 1 kandidater" is not Swedish.
+        if majority.seats == 1:
+            return "kandidaten med flest röster"
         return f"de {majority.seats} kandidater med flest röster"
     assert majority.share is not None  # RequiredMajority checks a share rule has both
     assert majority.base is not None
