@@ -586,6 +586,36 @@ def test_a_stale_version_is_said_in_words_and_the_typing_is_kept(
     assert session.get(Assignment, draft.id).title == "Konsert på torget"
 
 
+def test_handing_in_a_draft_changed_since_says_so_on_its_page_as_it_is_now(
+    browser_client, session, make_member, theatre
+) -> None:
+    """The hand-in button of a page read before the draft was changed in another window: nothing was typed on
+    that page, so the message does not say "what you typed is below"; the page shows the draft as it is now,
+    and its button hands that version in."""
+    alva = make_member()
+    draft = commission(session, alva.member, theatre)
+    sign_in(browser_client, alva.user.email)
+    detail = browser_client.get(f"/commissions/{draft.id}").text
+    read_at = draft.version
+    draft.title, draft.version = "Konsert i parken", read_at + 1  # saved in another window meanwhile
+    session.flush()
+    answer = browser_client.post(
+        f"/commissions/{draft.id}/submit", data={"version": str(read_at), "csrf_token": form_token(detail)}
+    )
+    assert answer.status_code == 409
+    assert "så det skickades inte in. Så här ser det ut nu" in answer.text
+    assert "Det du skrev finns kvar" not in answer.text
+    assert "<h1>Konsert i parken</h1>" in answer.text
+    assert f'name="version" value="{read_at + 1}"' in answer.text
+    again = browser_client.post(
+        f"/commissions/{draft.id}/submit",
+        data={"version": str(read_at + 1), "csrf_token": form_token(answer.text)},
+    )
+    assert again.status_code == 303, again.text
+    session.expire_all()
+    assert session.get(Assignment, draft.id).status == AssignmentStatus.submitted
+
+
 def test_editing_a_draft_changes_its_lines_and_adds_an_expense(
     browser_client, session, make_member, theatre
 ) -> None:

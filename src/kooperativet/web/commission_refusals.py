@@ -23,6 +23,12 @@ STALE: Final = N_(
     "Someone changed this commission after you opened it (perhaps you, in another window). What you typed "
     "is below; open the commission again to see the latest version before you save."
 )
+#: The same, for handing in from the commission's page: nothing was typed there, and the page that comes back
+#: shows the commission as it is now, with the version that hands this one in.
+STALE_HAND_IN: Final = N_(
+    "Someone changed this commission after you opened it (perhaps you, in another window), so it was not "
+    "handed in. This is how it reads now: check it, and hand it in if it is right."
+)
 ABOVE_ZERO: Final = N_("This must be above zero.")
 AMOUNT: Final = N_("Write an amount above zero in kronor and öre, e.g. 1,250.50.")
 #: The commission's rules said by the field they name (the services' English details carry numbers and
@@ -138,6 +144,13 @@ def rule_errors(
         for other, message in field_rule_errors(request, form).items():
             errors.setdefault(other, message)
     return placed(errors, form)
+
+
+def hand_in_message(request: Request, exc: DomainError) -> str:
+    """A refusal to hand a draft in, said on the commission's page."""
+    if exc.code == "version_conflict":
+        return gettext(request, STALE_HAND_IN)
+    return rule_message(request, exc, "form")
 
 
 def rule_message(request: Request, exc: DomainError, field: str) -> str:

@@ -193,7 +193,7 @@ def submit_commission(
             session, assignment=assignment, version=version, actor=user, now=now
         )
     except DomainError as exc:
-        message = refusals.rule_message(request, exc, "form")
+        message = refusals.hand_in_message(request, exc)
         page = _detail_page(request, session, assignment=assignment, today=today, error=message)
         page.status_code = _status(exc)
         raise FormRejected(page) from exc
