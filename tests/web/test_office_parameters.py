@@ -15,7 +15,7 @@ from kooperativet.parameters.service import add_value
 from kooperativet.web.i18n import translations
 from kooperativet.web.parameter_words import NAMES
 from tests.payroll.conftest import payroll_ready
-from tests.web.conftest import sign_in
+from tests.web.conftest import form_token, sign_in
 
 __all__ = ["payroll_ready"]
 
@@ -185,3 +185,28 @@ def test_the_employer_contributions_are_a_table_of_categories_years_rates_and_pe
     words = _words(page.text)
     for key in ("born_from", "pension_only", "monthly_cap", "rate_above_cap", "Y-23"):
         assert key not in words, key
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "said"),
+    [
+        # The page shows the fee as "6 %": a percent typed where a fraction belongs is told its fraction.
+        ("fee_rate", "5,5", "Skriv en andel mellan 0 och 1: 5,5 procent skrivs 0,055."),
+        ("fee_rate", "6 %", "Skriv en andel mellan 0 och 1: 6 procent skrivs 0,06."),
+        ("fee_rate", "-0,01", "Skriv en andel mellan 0 och 1: 0,06 för 6 procent."),
+        ("fee_rate", "sex", "Skriv en andel mellan 0 och 1: 0,06 för 6 procent."),
+        ("pay_day", "32", "Skriv ett heltal från 1 till 28."),
+        ("reminder_fee", "-60", "Skriv ett belopp i kronor, noll eller mer, t.ex. 25 000,00."),
+    ],
+)
+def test_a_value_its_kind_refuses_is_told_what_to_write_by_the_field(
+    browser_client: TestClient, make_user, payroll_ready, key: str, typed: str, said: str
+) -> None:
+    admin = _office(browser_client, make_user, Role.admin)
+    page = admin.get(f"/office/parameters/{key}").text
+    form = {"valid_from": "2031-01-01", "value": typed, "source": "Styrelsen", "csrf_token": form_token(page)}
+    answer = admin.post(f"/office/parameters/{key}", data=form)
+    assert answer.status_code == 422
+    assert f'<p class="error" id="e-value">{said}</p>' in answer.text
+    assert "Värdet är inte giltigt för parametern." not in answer.text
+    assert f'value="{typed}"' in answer.text

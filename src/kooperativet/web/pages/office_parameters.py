@@ -6,6 +6,7 @@ The office reads them; adding a value is the admin's, as in the API (``parameter
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Annotated
 
@@ -19,11 +20,11 @@ from kooperativet.auth import policy
 from kooperativet.auth.models import Role, User
 from kooperativet.errors import DomainError
 from kooperativet.parameters import service
-from kooperativet.parameters.catalog import ValueKind
+from kooperativet.parameters.catalog import CATALOG, ParameterSpec, ValueKind
 from kooperativet.parameters.schemas import ParameterRead, ParameterValueCreate
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, decimal_text, field_errors
-from kooperativet.web.i18n import request_language
+from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.notices import done
 from kooperativet.web.parameter_words import (
     CHOICES,
@@ -35,11 +36,18 @@ from kooperativet.web.parameter_words import (
     value_table,
 )
 from kooperativet.web.refusals import refusal_errors
-from kooperativet.web.templating import render
+from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 Admin = Annotated[User, Depends(require_web_roles(Role.admin))]
+#: What a value its kind refuses is asked for, instead of the bare "not valid for the parameter": the pages
+#: show a fraction as a percent ("6 %"), so "5,5" is the natural slip, and is answered with how to write it.
+FRACTION = N_("Write a fraction between 0 and 1: 0.06 for 6 percent.")
+PERCENT_AS_FRACTION = N_("Write a fraction between 0 and 1: %(percent)s percent is written %(fraction)s.")
+WHOLE_NUMBER = N_("Write a whole number.")
+WHOLE_NUMBER_BETWEEN = N_("Write a whole number from %(minimum)s to %(maximum)s.")
+AMOUNT = N_("Write an amount in kronor, zero or more, e.g. 25,000.00.")
 
 
 @router.get("/office/parameters")
@@ -139,9 +147,44 @@ def add_value(
         errors = (
             field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
         )
+        if isinstance(exc, DomainError) and exc.code == "invalid_parameter_value":
+            errors["value"] = _value_refused(request, CATALOG[key], typed) or errors.get("value", "")
         session.rollback()
         page = _parameter_page(
             request, session, key=key, today=today, values=values, errors=errors, status=422
         )
         raise FormRejected(page) from exc
     return RedirectResponse(done(f"/office/parameters/{key}", "parameter_value_added"), status_code=303)
+
+
+def _value_refused(request: Request, spec: ParameterSpec, typed: str) -> str | None:
+    """What a value of ``spec``'s kind must be, in the page's words; ``None`` for a choice or a JSON value,
+    whose refusal says it already. A fraction typed as a percent (``5,5`` or ``5,5 %``, above 1 and at most
+    100) is told its fraction (``0,055``), written the page's way."""
+    language = request_language(request)
+    if spec.kind is ValueKind.fraction:
+        try:
+            number = Decimal(typed.removesuffix("%").strip())
+        except InvalidOperation:
+            return gettext(request, FRACTION)
+        if not (number.is_finite() and 1 < number <= 100):
+            return gettext(request, FRACTION)
+        written = {"percent": number.normalize(), "fraction": (number / 100).normalize()}
+        return gettext(
+            request,
+            PERCENT_AS_FRACTION,
+            **{name: _written(value, language) for name, value in written.items()},
+        )
+    if spec.kind is ValueKind.integer:
+        if spec.minimum is None or spec.maximum is None:
+            return gettext(request, WHOLE_NUMBER)
+        return gettext(request, WHOLE_NUMBER_BETWEEN, minimum=spec.minimum, maximum=spec.maximum)
+    if spec.kind is ValueKind.amount:
+        return gettext(request, AMOUNT)
+    return None
+
+
+def _written(number: Decimal, language: str) -> str:
+    """A number in full, as the page's language writes its decimals (``0,055``; never ``5.5E-2``)."""
+    text = f"{number:f}"
+    return text.replace(".", ",") if language == "sv" else text
