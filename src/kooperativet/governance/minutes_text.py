@@ -203,6 +203,10 @@ def decision_sentence(
     if "reading" in result and outcome in ("adopted", "rejected"):
         return reading_sentence(body=body, result=result, parameter=parameter, proposal=proposal)
     if outcome == "elected":
+        # A seat nobody voted for stays vacant (rules/elections.py): with no votes for anyone nobody is
+        # elected, and "Stämman valde ." would name no one.
+        if not result["elected"]:
+            return f"{body} valde ingen: ingen kandidat fick någon röst."
         return f"{body} valde {names(list(result['elected']))}."
     how = " per capsulam" if per_capsulam else ""
     if outcome == "adopted":
