@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from kooperativet.api.idempotency import IdempotentRequest
 from kooperativet.auth.models import Role
 from kooperativet.config import Environment, Settings
 from kooperativet.main import create_app
+from kooperativet.web.once import SUBMISSION_FIELD
 from tests.conftest import PASSWORD
 from tests.web.conftest import form_token, sign_in
 
@@ -118,10 +122,47 @@ def test_changing_the_password_signs_out_other_browsers_but_not_this_one(
         "/account/password",
         data={"current_password": PASSWORD, "new_password": "a new password 2026", "csrf_token": token},
     )
-    assert answer.status_code == 200
-    assert "Ditt lösenord är bytt" in answer.text
+    assert answer.status_code == 303
+    assert "Ditt lösenord är bytt" in browser_client.get(answer.headers["location"]).text
     assert browser_client.get("/").status_code == 200
     assert other.get("/").status_code == 303
+
+
+def test_a_changed_password_is_said_on_a_page_of_its_own_that_reloads_without_sending_the_form_again(
+    browser_client, session, make_user
+) -> None:
+    """Answered with a page, the change was the browser's last form: reloading that page (or a phone bringing
+    the tab back) sent it again with the token of the session the change had ended, and "Inte tillåtet: the
+    form has expired" replaced the confirmation. The browser is sent on to a page that says it instead."""
+    actor = make_user(Role.member)
+    sign_in(browser_client, actor.user.email)
+    page = browser_client.get("/account/password").text
+    assert "Ditt lösenord är bytt" not in page
+    answer = browser_client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a new password 2026",
+            "csrf_token": form_token(page),
+        },
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/account/password?changed=true"
+    for _reload in range(2):
+        shown = browser_client.get(answer.headers["location"])
+        assert shown.status_code == 200
+        said = "Ditt lösenord är bytt. Andra enheter har loggats ut."
+        assert f'<div class="notice" role="status">{said}</div>' in shown.text
+        # The page's own sentence, not base.html's box for an action's key (web.notices) saying "True".
+        assert 'id="done"' not in shown.text
+        assert ">True<" not in shown.text
+    # No digest of the passwords is kept to tell a second sending from the first (web.once): the form has
+    # no key, and nothing about it is stored.
+    form = page[page.index('action="/account/password"') :].partition("</form>")[0]
+    assert 'name="current_password"' in form
+    assert f'name="{SUBMISSION_FIELD}"' not in form
+    stored = select(IdempotentRequest).where(IdempotentRequest.operation == "web POST /account/password")
+    assert session.scalars(stored).all() == []
 
 
 def test_a_wrong_current_password_is_shown_next_to_its_field(browser_client, make_user) -> None:

@@ -79,8 +79,8 @@ def sign_out(request: Request, session: DbSession, now: Now) -> Response:
 
 
 @router.get("/account/password")
-def password_form(request: Request, user: WebUser) -> Response:
-    return render(request, "account/password.html", {"errors": {}, "done": False})
+def password_form(request: Request, user: WebUser, changed: bool = False) -> Response:
+    return render(request, "account/password.html", {"errors": {}, "changed": changed})
 
 
 @router.post("/account/password", dependencies=[CheckedForm])
@@ -107,13 +107,15 @@ def change_password(
             render(
                 request,
                 "account/password.html",
-                {"errors": errors, "done": False},
+                {"errors": errors, "changed": False},
                 status=422,
             )
         )
     # The change ends every session begun before it, this one too; the person stays signed in on a new one.
+    # She is sent on to the page that says so, rather than shown it as the answer to the form: reloading an
+    # answer sends the form again, with a form token of the session that just ended ("the form has expired").
     started = _start_session(request, session=session, user_id=user.id, now=now)
-    response = render(request, "account/password.html", {"errors": {}, "done": True})
+    response = RedirectResponse("/account/password?changed=true", status_code=303)
     _remember(request, response, started)
     return response
 
