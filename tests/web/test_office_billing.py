@@ -16,9 +16,10 @@ from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
 from kooperativet.demo.bank_file import Credit, camt054
 from kooperativet.employments.models import Employment
+from kooperativet.invoices import payments
 from kooperativet.invoices import service as invoices_service
 from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment, UnmatchedBankEntry
-from kooperativet.invoices.schemas import InvoiceIssue
+from kooperativet.invoices.schemas import CreditNoteIssue, InvoiceIssue, PaymentCreate
 from kooperativet.parameters import service as parameters_service
 from kooperativet.parties.models import Client
 from kooperativet.parties.service import get_cooperative
@@ -805,3 +806,43 @@ def test_the_lists_read_with_a_constant_number_of_statements(
     many = {path: count_for(browser_client, count_statements, path) for path in paths}
     assert many == few
     assert "Uppdrag 99" in browser_client.get("/office/inbox?offset=50").text
+
+
+@pytest.mark.parametrize("meanwhile", ["paid", "credited"])
+def test_a_payment_from_a_page_read_before_the_invoice_was_settled_elsewhere_says_why_nothing_was_recorded(
+    browser_client, session, make_user, treasurer, worker, library, meanwhile
+) -> None:
+    """The page it lands on has no payment form any more: the refusal is said above the invoice's actions,
+    not by a field that is not on the page (where it said nothing, and what she typed vanished)."""
+    invoice = issue(
+        session, commission(session, worker.member, library, status=AssignmentStatus.approved), treasurer
+    )
+    url = f"/office/invoices/{invoice.id}"
+    token = form_token(browser_client.get(url).text)
+    other = make_user(Role.treasurer).user
+    if meanwhile == "paid":
+        data = PaymentCreate(invoice_id=invoice.id, amount=invoice.payable, paid_on=DAY)
+        payments.record_payment(session, data=data, actor=other, today=DAY, now=NOW)
+    else:
+        invoices_service.issue_credit_note(
+            session,
+            invoice_id=invoice.id,
+            data=CreditNoteIssue(reason="Fel kund"),
+            actor=other,
+            today=DAY,
+            now=NOW,
+        )
+    session.commit()
+    typed = {"amount": "1 000,00", "paid_on": DAY.isoformat(), "csrf_token": token}
+    answer = browser_client.post(f"{url}/payments", data=typed)
+    assert answer.status_code == 422
+    said = {
+        "paid": "Ingenting registrerades: fakturan betalades i sin helhet efter att du öppnade sidan.",
+        "credited": (
+            "Ingenting registrerades: fakturan krediterades efter att du öppnade sidan, så inget ska betalas "
+            "på den."
+        ),
+    }[meanwhile]
+    assert f'<div id="record-payment"><div class="alert" role="alert">{said}</div></div>' in answer.text
+    assert 'id="f-amount"' not in answer.text
+    assert session.scalar(select(func.count()).select_from(Payment)) == (1 if meanwhile == "paid" else 0)

@@ -23,7 +23,7 @@ from kooperativet.auth.models import User
 from kooperativet.errors import DomainError, NotFound
 from kooperativet.exports import service as exports_service
 from kooperativet.invoices import payments, service
-from kooperativet.invoices.models import Invoice, InvoiceKind
+from kooperativet.invoices.models import Invoice, InvoiceKind, InvoiceStatus
 from kooperativet.invoices.schemas import InvoiceIssue, InvoiceSort, PaymentCreate
 from kooperativet.invoices.service.read import UNPAID
 from kooperativet.web.dependencies import CheckedForm
@@ -51,6 +51,11 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 #: More invoices than a commission is ever split into; the page links them all.
 INVOICES_OF_A_COMMISSION = 100
+#: A payment sent from a page read before the invoice was settled in another tab (``_said_without_form``).
+PAID_MEANWHILE = N_("Nothing was recorded: the invoice was paid in full after you opened the page.")
+CREDITED_MEANWHILE = N_(
+    "Nothing was recorded: the invoice was credited after you opened the page, so nothing is due on it."
+)
 NOTHING_TYPED = N_("Fill in how much to invoice now, on at least one line.")
 
 
@@ -206,12 +211,22 @@ def record_payment(
         data = payment_from(values, invoice_id=invoice_id, language=request_language(request))
         payments.record_payment(session, data=data, actor=user, today=today, now=now)
     except ValidationError as exc:
-        errors = schema_errors(request, exc, {"paid_on": "paid_on"})
+        errors = _said_without_form(request, shown, schema_errors(request, exc, {"paid_on": "paid_on"}))
         raise FormRejected(_invoice_shown(request, shown, errors=errors, values=values)) from exc
     except DomainError as exc:
-        errors = service_errors(request, exc, {"invoice_id": "form"})
+        errors = _said_without_form(request, shown, service_errors(request, exc, {"invoice_id": "form"}))
         raise FormRejected(_invoice_shown(request, shown, errors=errors, values=values)) from exc
     return see_other(done(f"/office/invoices/{invoice_id}", "payment_recorded"))
+
+
+def _said_without_form(request: Request, shown: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    """The refusal of a payment typed on a page read before the invoice was paid in full or credited in
+    another tab: the page shown now has no payment form, so a message by one of its fields would not be on
+    it and the payment would vanish unexplained. Said for the whole page instead, with why."""
+    if shown["payable_now"]:
+        return errors
+    credited = shown["invoice"].status == InvoiceStatus.credited
+    return {"form": gettext(request, CREDITED_MEANWHILE if credited else PAID_MEANWHILE)}
 
 
 def payment_values(form: FormData) -> dict[str, Any]:
