@@ -616,6 +616,55 @@ def test_handing_in_a_draft_changed_since_says_so_on_its_page_as_it_is_now(
     assert session.get(Assignment, draft.id).status == AssignmentStatus.submitted
 
 
+@pytest.mark.parametrize("status", [AssignmentStatus.rejected, AssignmentStatus.cancelled])
+def test_a_commission_that_cannot_be_handed_in_again_offers_a_new_one_filled_in_from_it(
+    browser_client, session, make_member, theatre, status
+) -> None:
+    """A rejected (or withdrawn) commission is final: the member registers a new one. Its page says so and
+    opens the form filled in from it, rather than leaving her to type it all again on her phone; and it
+    does not promise an invoice "after approval" that will never come."""
+    alva = make_member()
+    earlier = commission(session, alva.member, theatre, title="Konsert på torget", status=status)
+    earlier.rejection_reason = "Perioden stämmer inte med avtalet." if status == "rejected" else None
+    session.flush()
+    sign_in(browser_client, alva.user.email)
+    detail = browser_client.get(f"/commissions/{earlier.id}").text
+    assert (
+        f'href="/commissions/new?from={earlier.id}">Registrera ett nytt uppdrag utifrån det här</a>' in detail
+    )
+    assert "Inte fakturerat: uppdraget godkändes inte." in detail
+    assert "Kassören fakturerar kunden efter godkännandet" not in detail
+
+    page = browser_client.get(f"/commissions/new?from={earlier.id}")
+    assert page.status_code == 200
+    assert "Ifyllt från ”Konsert på torget”, allt utom utläggen." in page.text
+    assert f'<option value="{theatre.id}" selected>' in page.text
+    assert 'value="Konsert på torget"' in page.text
+    assert 'value="4\N{NO-BREAK SPACE}750,25"' in page.text  # the price as she writes it
+    assert 'name="version"' not in page.text  # a new commission, not a change of the earlier one
+    assert 'action="/commissions/new"' in page.text
+
+    answer = browser_client.post(
+        "/commissions/new",
+        data={**a_commission(theatre.id, period_start="2026-12-02"), "csrf_token": form_token(page.text)},
+    )
+    assert answer.status_code == 303, answer.text
+    new, old = sorted(assignments_of(session, alva.member), key=lambda a: a.id, reverse=True)
+    assert (new.status, new.period_start) == (AssignmentStatus.draft, date(2026, 12, 2))
+    assert (old.id, old.status) == (earlier.id, status)
+
+
+def test_a_commission_on_its_way_offers_no_new_one_from_it(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    draft = commission(session, alva.member, theatre)
+    sign_in(browser_client, alva.user.email)
+    detail = browser_client.get(f"/commissions/{draft.id}").text
+    assert "/commissions/new?from=" not in detail
+    assert "Inte fakturerat än. Kassören fakturerar kunden efter godkännandet." in detail
+
+
 def test_editing_a_draft_changes_its_lines_and_adds_an_expense(
     browser_client, session, make_member, theatre
 ) -> None:
@@ -688,6 +737,7 @@ def test_another_members_commission_its_receipt_and_invoice_are_not_found(
         f"/commissions/{his.id}/expenses/{his.expenses[0].id}/receipt",
         f"/commissions/{his.id}/invoices/{invoice.id}/pdf",
         f"/commissions/{mine.id}/invoices/{invoice.id}/pdf",
+        f"/commissions/new?from={his.id}",
     ):
         answer = browser_client.get(path)
         assert answer.status_code == 404, path

@@ -13,7 +13,7 @@ from datetime import date
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
@@ -68,8 +68,19 @@ def commission_list(
 
 
 @router.get("/commissions/new")
-def new_commission(request: Request, user: MemberUser, session: DbSession) -> Response:
-    return _form_page(request, session, user=user, form=cf.empty_form(), errors={})
+def new_commission(
+    request: Request,
+    user: MemberUser,
+    session: DbSession,
+    like: Annotated[int | None, Query(alias="from")] = None,
+) -> Response:
+    """An empty form; or, ``from`` one of her commissions (one rejected, which cannot be handed in again), the
+    form filled in as that one was, to change and save as a new draft: not typed again on a phone."""
+    if like is None:
+        return _form_page(request, session, user=user, form=cf.empty_form(), errors={})
+    earlier = her_assignment(session, assignment_id=like, user=user)
+    form = cf.form_of(earlier, language=request_language(request))
+    return _form_page(request, session, user=user, form=form, errors={}, filled_from=earlier)
 
 
 @router.post("/commissions/new", dependencies=[CheckedForm])
@@ -334,6 +345,7 @@ def _form_page(
     assignment: Assignment | None = None,
     kept: Sequence[Expense] | None = None,
     status: int = 200,
+    filled_from: Assignment | None = None,
 ) -> Response:
     clients, _ = parties_service.list_clients(
         session,
@@ -358,6 +370,7 @@ def _form_page(
             "lost_receipts": bool(errors) and any(receipt is not None for receipt in form.receipts),
             "receipt_types": cf.RECEIPT_TYPES,
             "new_client": cf.NEW_CLIENT,
+            "filled_from": filled_from,
             **_words(),
         },
         status=status,
