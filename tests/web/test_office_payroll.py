@@ -1032,3 +1032,35 @@ def test_the_start_page_says_a_removal_of_an_account_waits_and_not_a_new_account
     theirs = other.get("/").text
     assert f"Borttagningen av bankkontot för {alva.member.full_name} väntar på din bekräftelse" in theirs
     assert "Ett nytt bankkonto" not in theirs
+
+
+@pytest.mark.parametrize("typed", ["1 000,00", ""])
+def test_a_correction_from_a_page_read_before_the_run_was_approved_says_why_at_the_top(
+    browser_client: TestClient, session: Session, make_user, approved_run, make_member, paid_assignment, typed
+) -> None:
+    """The approved run's page has no correction form: the refusal is said at the top of the page, where the
+    run's own refusals are, instead of in a card that is not shown (where it said nothing at all)."""
+    [original, *_] = payroll_service.run_payslips(session, run_id=approved_run.run.id)
+    paid_assignment(make_member().member, "1000.00")
+    draft = payroll_service.create_run(
+        session, today=EXPORT_DAY, pay_date=date(2026, 12, 23), pay_on=None, created_by_id=None
+    ).run
+    client = _signed_in(browser_client, make_user(Role.treasurer))
+    path = f"/office/payroll/{draft.id}"
+    page = client.get(path).text
+    payroll_service.approve_run(
+        session, run_id=draft.id, approved_by_id=make_user(Role.admin).user.id, now=APPROVED_AT
+    )
+    session.commit()
+    payouts_before = len(draft.payouts)
+    line = f"{original.id}:{original.lines[0].assignment_id}"
+    answer = client.post(
+        f"{path}/corrections",
+        data={"csrf_token": form_token(page), "line": line, "invoiced_amount": typed, "reason": "glömd"},
+    )
+    assert answer.status_code == 422
+    locked = "Körningen är godkänd och låst. Rätta en lönespecifikation med en rättelse i en senare körning."
+    assert f'<div class="alert" role="alert">{locked}</div>' in answer.text
+    assert 'id="corrections"' not in answer.text
+    session.expire_all()
+    assert len(session.get_one(PayrollRun, draft.id).payouts) == payouts_before

@@ -38,8 +38,8 @@ from kooperativet.web.pages.office_month_end import EXPORT_KIND
 from kooperativet.web.paging import page_count
 from kooperativet.web.parameter_words import CONTRIBUTION_CATEGORY
 from kooperativet.web.reads import office_payroll as reads
-from kooperativet.web.refusals import refusal_errors
-from kooperativet.web.templating import render
+from kooperativet.web.refusals import REFUSALS, refusal_errors
+from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -179,6 +179,10 @@ def _run_page(
     the page (its action's ``#corrections``)."""
     run = service.get_run(session, run_id=run_id)
     is_draft = run.status == RunStatus.draft
+    if correction_errors and not is_draft:
+        # A correction sent from a page read before the run was approved in another tab: the card is not on
+        # this page, so the refusal is said at the top, as that of the run's buttons, with why.
+        errors = {**errors, "form": gettext(request, REFUSALS["run_locked"])}
     sums = service.run_sums(session, run=run)
     pages = page_count(sums.payslips, PAYSLIPS_PER_PAGE)
     page = min(max(page, 1), pages)
