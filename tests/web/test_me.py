@@ -106,7 +106,10 @@ def test_a_swedish_postal_code_that_is_not_five_digits_is_refused_by_its_field_a
 @pytest.mark.parametrize(
     ("version", "said"),
     [
-        ("stale", "Någon annan har ändrat detta under tiden. Ladda om sidan och försök igen."),
+        (
+            "stale",
+            "Dina uppgifter ändrades efter att du öppnade sidan (kanske av dig själv, i ett annat fönster)",
+        ),
         ("abc", "Adressen eller formuläret innehåller ett värde som vi inte kan läsa."),
         ("", "Adressen eller formuläret innehåller ett värde som vi inte kan läsa."),
     ],
@@ -131,6 +134,35 @@ def test_a_stale_or_tampered_form_is_refused_as_a_whole_in_swedish_and_the_typin
     assert 'value="Lund"' in answer.text
     session.refresh(mia.member)
     assert mia.member.city is None
+
+
+def test_a_form_read_before_another_window_saved_cannot_put_back_what_it_read(
+    browser_client: TestClient, session: Session, make_member
+) -> None:
+    """Two windows of "Mina uppgifter": the first saves a new phone number, the second (read before) a new
+    city. The second is refused; the page it gets back must not carry the version saved meanwhile, or saving
+    it again would put the old phone number back over the new one without a word."""
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+    page = browser_client.get("/me").text
+    read_at = str(mia.member.version)
+
+    def save(form: str, version: str, **typed: str):
+        data = {"street": "", "postal_code": "", "city": "", "country": "SE", "email": "", "phone": ""}
+        return browser_client.post(
+            "/me", data={**data, **typed, "csrf_token": form_token(form), "version": version}
+        )
+
+    assert save(page, read_at, phone="070-111 22 33").status_code == 303
+    refused = save(page, read_at, city="Göteborg")
+    assert refused.status_code == 422
+    assert "så ingenting sparades" in refused.text
+    assert 'value="Göteborg"' in refused.text  # what she typed is kept
+    assert f'name="version" value="{read_at}"' in refused.text
+    again = save(refused.text, read_at, city="Göteborg")  # "Spara" pressed again on the page that came back
+    assert again.status_code == 422
+    session.refresh(mia.member)
+    assert (mia.member.phone, mia.member.city) == ("070-111 22 33", None)
 
 
 def test_her_data_export_is_the_privacy_services_json(browser_client: TestClient, make_member) -> None:

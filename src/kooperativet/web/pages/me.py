@@ -24,10 +24,14 @@ from kooperativet.web.forms import FormRejected, PageRoute, field_errors
 from kooperativet.web.i18n import N_
 from kooperativet.web.no_member import NO_DETAILS, no_member_page, own_member
 from kooperativet.web.refusals import refusal_errors
-from kooperativet.web.templating import render
+from kooperativet.web.templating import gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
+STALE = N_(
+    "Your details were changed after you opened this page (perhaps by you, in another window), so nothing "
+    "was saved. What you typed is below; open My details again to see them as they are now before you save."
+)
 #: What a member may change herself (parties.service.members.MEMBER_CONTACT_FIELDS), in the form's order.
 CONTACT_FIELDS = ("street", "postal_code", "city", "country", "email", "phone")
 
@@ -77,11 +81,24 @@ def change_my_details(
         errors = _by_shown_fields(field_errors(request, exc))
     except DomainError as exc:
         errors = _by_shown_fields(refusal_errors(request, exc))
+        if exc.code == "version_conflict":
+            errors = {"form": gettext(request, STALE)}
     else:
         return RedirectResponse("/me?saved=true", status_code=303)
-    raise FormRejected(
-        _page(request, member=member, today=today, values=typed, errors=errors, saved=False, status=422)
+    # The page comes back with what she typed and the version she read it at: with the version stored now,
+    # saving it again would put back what she read in every box she did not touch, over what another window
+    # saved meanwhile.
+    page = _page(
+        request,
+        member=member,
+        today=today,
+        values=typed,
+        errors=errors,
+        saved=False,
+        status=422,
+        version=version,
     )
+    raise FormRejected(page)
 
 
 @router.get("/me/data-export.json")
@@ -109,12 +126,14 @@ def _page(
     errors: dict[str, str],
     saved: bool,
     status: int = 200,
+    version: str | None = None,
 ) -> Response:
     return render(
         request,
         "me/index.html",
         {
             "member": member,
+            "version": str(member.version) if version is None else version,
             "values": values,
             "errors": errors,
             "saved": saved,
