@@ -846,3 +846,27 @@ def test_a_payment_from_a_page_read_before_the_invoice_was_settled_elsewhere_say
     assert f'<div id="record-payment"><div class="alert" role="alert">{said}</div></div>' in answer.text
     assert 'id="f-amount"' not in answer.text
     assert session.scalar(select(func.count()).select_from(Payment)) == (1 if meanwhile == "paid" else 0)
+
+
+@pytest.mark.parametrize("action", ["not-ours", "assign"])
+def test_an_entry_dealt_with_in_another_tab_says_so_at_the_top_of_the_page(
+    browser_client, session, treasurer, worker, library, action
+) -> None:
+    """The entry is no longer listed open, so there is no form to say the refusal by: it is said at the top,
+    instead of nowhere (the page came back as if nothing had been sent)."""
+    invoice = issue(
+        session, commission(session, worker.member, library, status=AssignmentStatus.approved), treasurer
+    )
+    entry = unmatched(session, treasurer)
+    token = form_token(browser_client.get("/office/payments").text)
+    entry.resolution, entry.resolution_note = "not_ours", "Fel mottagare"
+    session.commit()
+    typed = {"not-ours": {"reason": "Dubbelbetalning"}, "assign": {"invoice_id": str(invoice.id)}}[action]
+    answer = browser_client.post(
+        f"/office/payments/unmatched/{entry.id}/{action}", data={**typed, "csrf_token": token}
+    )
+    assert answer.status_code == 422
+    said = "Den här bankposten är redan utredd."
+    assert f'<div class="alert" role="alert">{said}</div>' in answer.text
+    session.refresh(invoice)
+    assert invoice.paid_amount == Decimal("0.00")

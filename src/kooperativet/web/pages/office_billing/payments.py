@@ -132,12 +132,12 @@ def assign_entry(
             session, entry_id=entry_id, data=data, actor=user, today=today, now=now
         )
     except ValidationError as exc:
-        errors = _of_entry(entry_id, schema_errors(request, exc))
+        errors = _of_entry(shown, entry_id, schema_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
     except DomainError as exc:
         if exc.status == 404:  # no such entry (or invoice): the 404 page, as for any id that names nothing
             raise
-        errors = _of_entry(entry_id, service_errors(request, exc))
+        errors = _of_entry(shown, entry_id, service_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
     return see_other(done("/office/payments", "entry_assigned"))
 
@@ -159,12 +159,12 @@ def mark_not_ours(
         data = BankEntryNotOurs.model_validate(values)
         unmatched_entries.mark_not_ours(session, entry_id=entry_id, data=data, actor=user, now=now)
     except ValidationError as exc:
-        errors = _of_entry(entry_id, schema_errors(request, exc))
+        errors = _of_entry(shown, entry_id, schema_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
     except DomainError as exc:
         if exc.status == 404:  # no such entry: the 404 page, as for any id that names nothing
             raise
-        errors = _of_entry(entry_id, service_errors(request, exc))
+        errors = _of_entry(shown, entry_id, service_errors(request, exc))
         raise FormRejected(_shown(request, shown, errors, entry={entry_id: values})) from exc
     return see_other(done("/office/payments", "entry_not_ours"))
 
@@ -212,6 +212,10 @@ def _shown(
     return page(request, "office/payments.html", context, status=422)
 
 
-def _of_entry(entry_id: int, errors: dict[str, str]) -> dict[str, str]:
-    """Errors of one entry's form, keyed ``<entry id>.<field>`` so that they sit by that entry's fields."""
+def _of_entry(shown: dict[str, Any], entry_id: int, errors: dict[str, str]) -> dict[str, str]:
+    """Errors of one entry's form, keyed ``<entry id>.<field>`` so that they sit by that entry's fields. An
+    entry the page does not show open (dealt with in another tab since this one was read, or on another page
+    of the list) has no form to sit by: its refusal is said at the top of the page, or nothing would be."""
+    if not any(entry.id == entry_id and entry.resolution is None for entry in shown["entries"]):
+        return {"form": next(iter(errors.values()))}
     return {f"{entry_id}.{field}": message for field, message in errors.items()}
