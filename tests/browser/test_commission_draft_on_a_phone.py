@@ -1,0 +1,45 @@
+"""Alva changes a draft with an expense on her phone: its saved expense is a card like a new one's, as wide
+as the form lets it be, with no list bullet beside it."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_fits_the_screen, screenshot, sign_in
+
+
+def test_a_drafts_saved_expense_is_a_card_as_wide_as_a_new_ones(phone: Page) -> None:
+    title = "Scenografi för Höstsalongen"  # in no other commission of the demo database the tests share
+    sign_in(phone, "alva@example.se")
+    phone.goto("/commissions/new")
+    phone.get_by_label("Kund", exact=True).select_option(label="Folkteatern i Mellanstad AB")
+    phone.get_by_label("Vad du gör").fill(title)
+    phone.get_by_label("Första dagen").fill("2026-12-08")
+    phone.get_by_label("Sista dagen").fill("2026-12-09")
+    phone.get_by_label("Arbetstid").fill("2")
+    phone.get_by_label("Beskrivning", exact=True).fill("Scenografi")
+    phone.get_by_label("Antal", exact=True).fill("2")
+    phone.get_by_label("Pris per enhet, exkl. moms (kr)").fill("4 000")
+    phone.get_by_role("button", name="Lägg till ett utlägg").click()
+    expect(phone.get_by_role("heading", name="Nytt utlägg 1")).to_be_visible()
+    phone.get_by_label("Datum på kvittot").fill("2026-12-08")
+    phone.get_by_label("Vad du betalade för").fill("Tyg till kulisserna")
+    phone.get_by_label("Belopp inkl. moms (kr)").fill("1 250,50")
+    phone.get_by_role("button", name="Spara utkast").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(title)
+
+    phone.get_by_role("link", name="Ändra utkastet").click()
+    phone.get_by_role("button", name="Lägg till ett utlägg").click()  # a new expense's card beside it
+    expect(phone.get_by_role("heading", name="Nytt utlägg 1")).to_be_visible()
+    phone.wait_for_load_state("load")  # measured as a person sees it, with the stylesheet applied
+    saved = phone.locator(".kept-expenses > li").filter(has_text="Tyg till kulisserna")
+    new = phone.locator(".expense-row").first
+    saved_box, new_box = saved.bounding_box(), new.bounding_box()
+    assert saved_box is not None
+    assert new_box is not None
+    # It was indented by the list's padding and marked with a bullet: 40 px narrower than a new expense's.
+    assert abs(saved_box["x"] - new_box["x"]) < 1, (saved_box, new_box)
+    assert abs(saved_box["width"] - new_box["width"]) < 1, (saved_box, new_box)
+    assert saved.evaluate("item => getComputedStyle(item).listStyleType") == "none"
+    assert_fits_the_screen(phone)
+    screenshot(phone, "commissions-draft-saved-expense")
