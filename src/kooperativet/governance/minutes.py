@@ -39,7 +39,7 @@ from kooperativet.governance.models import (
 )
 from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM, rulebook_of
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, swedish_day
-from kooperativet.governance.votes import excluded_of, votes_of
+from kooperativet.governance.votes import SECRET_METHODS, cast_votes, excluded_of, votes_of
 from kooperativet.parties.models import Cooperative, Member
 
 TEMPLATE = "minutes/minutes.html"
@@ -93,6 +93,27 @@ def _result_lines(result: dict[str, Any]) -> list[str]:
     return []
 
 
+#: An open vote's record, one sentence per choice made: "Röstade ja: Alva Lindqvist och Cleo Nilsson."
+CAST_HEADS: Final = {Choice.YES: "Röstade ja", Choice.NO: "Röstade nej", Choice.ABSTAIN: "Avstod"}
+
+
+def _how_each_voted(session: Session, vote: Vote) -> list[str]:
+    """Who voted how in a vote that is not secret: the vote page tells members before they vote that the
+    minutes record it, and the open vote stores each vote with its voter. A vote cast by an ombud names her.
+    A secret ballot or an election stores no voter with a ballot, so it has none."""
+    if vote.method in SECRET_METHODS:
+        return []
+    by_choice: dict[Choice, list[str]] = {}
+    for cast in cast_votes(session, vote=vote):
+        name = _name(session, cast.member_id)
+        if cast.cast_by_member_id != cast.member_id:
+            name = f"{name} (genom ombud: {_name(session, cast.cast_by_member_id)})"
+        by_choice.setdefault(Choice(cast.choice), []).append(name)
+    return [
+        f"{CAST_HEADS[choice]}: {text.names(by_choice[choice])}." for choice in Choice if choice in by_choice
+    ]
+
+
 def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = False) -> dict[str, Any]:
     result = vote.result or {}
     parameter = (
@@ -110,6 +131,7 @@ def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = Fal
         else text.DECISION_KINDS[DecisionKind(vote.decision_kind)],
         "counts": dict(sorted(result["counts"].items())) if "counts" in result else None,
         "lines": [*_result_lines(result), *([tie_break] if tie_break else [])],
+        "cast": _how_each_voted(session, vote),
         "decision": text.decision_sentence(
             body=body,
             result=result,
