@@ -164,8 +164,8 @@ def _sentences(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
         (
             corrections,
             f"Lönekörningen med utbetalning 2026-11-25 (nr 12): 1{NBSP}250,50 kr i utlägg som betalades "
-            "tillbaka genom körningens korrigeringar är bokförda på konto 7699 utan ingående moms (en "
-            "korrigering har inget kvitto registrerat); flytta momsen till ingående moms om "
+            "tillbaka genom körningens rättelser är bokförda på konto 7699 utan ingående moms (en "
+            "rättelse har inget kvitto registrerat); flytta momsen till ingående moms om "
             "ett kvitto visar den.",
             "Payroll run 12 (paid out 25 Nov 2026): 1,250.50 kr of outlays paid back by its corrections is "
             "booked on account 7699 without input VAT (no receipt is recorded for a "

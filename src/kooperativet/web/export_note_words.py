@@ -82,9 +82,10 @@ _NOTES: Final = (
         "Payroll run {run} (paid out {day}): {amount} kr of outlays paid back by its corrections is booked "
         "on account {account} without input VAT (no receipt is recorded for a correction); move the VAT to "
         "input VAT if a receipt shows it.",
+        # "rättelser", as the run's page and the payslip call what the office adds to a draft run.
         "Lönekörningen med utbetalning {day} (nr {run}): {amount} kr i utlägg som betalades tillbaka genom "
-        "körningens korrigeringar är bokförda på konto {account} utan ingående moms (en korrigering har "
-        "inget kvitto registrerat); flytta momsen till ingående moms om ett kvitto visar den.",
+        "körningens rättelser är bokförda på konto {account} utan ingående moms (en rättelse har inget "
+        "kvitto registrerat); flytta momsen till ingående moms om ett kvitto visar den.",
     ),
     _w(
         rf"bank account of (?P<name>.*) \(member (?P<member>\d+)\) changed on {_DAY} and is NOT confirmed: "
