@@ -40,7 +40,12 @@ def _meeting_of(session: DbSession, vote: Vote) -> Meeting | None:
 
 def turnout(session: DbSession, *, vote: Vote, meeting: Meeting | None) -> dict[str, int]:
     """How many have voted, of how many may: those present or represented at a general meeting, the voting
-    board for a board decision; the disqualified (jäv) not counted."""
+    board for a board decision; the disqualified (jäv) not counted. A closed vote counts those its result
+    counted: a member registered present after it closed could not vote in it, and the line must agree with
+    the result's "Röstberättigade" below it."""
+    eligible = (vote.result or {}).get("eligible") if vote.status == VoteStatus.closed else None
+    if isinstance(eligible, int):
+        return {"voted": votes.voted_count(session, vote=vote), "entitled": eligible}
     if vote.method in BOARD_VOTES:
         entitled = voting_board(session, on=votes.vote_day(vote, meeting))
     else:
