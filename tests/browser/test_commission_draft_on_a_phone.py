@@ -1,11 +1,18 @@
-"""Alva changes a draft with an expense on her phone: its saved expense is a card like a new one's, as wide
-as the form lets it be, with no list bullet beside it."""
+"""Alva's draft with an expense: on her phone its saved expense is a card like a new one's, as wide as the
+form lets it be, with no list bullet beside it; at a desk a receipt's long file name does not widen the
+page."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_fits_the_screen, screenshot, sign_in
+from tests.browser.test_commissions import PNG
+
+#: A receipt's name as a train company's PDF or a phone's export gives it: one word, no space to break at.
+LONG_NAME = (
+    "kvitto_tagresa_stockholm_goteborg_2026_12_10_biljett_1234567890_och_platsbiljett_vagn_5_plats_23.png"
+)
 
 
 def test_a_drafts_saved_expense_is_a_card_as_wide_as_a_new_ones(phone: Page) -> None:
@@ -43,3 +50,30 @@ def test_a_drafts_saved_expense_is_a_card_as_wide_as_a_new_ones(phone: Page) -> 
     assert saved.evaluate("item => getComputedStyle(item).listStyleType") == "none"
     assert_fits_the_screen(phone)
     screenshot(phone, "commissions-draft-saved-expense")
+
+
+def test_a_receipts_long_file_name_does_not_widen_the_commission_at_a_desk(page: Page) -> None:
+    title = "Ljudteknik för Vinterkonserten"  # in no other commission of the demo database the tests share
+    sign_in(page, "alva@example.se")
+    page.goto("/commissions/new")
+    page.get_by_label("Kund", exact=True).select_option(label="Folkteatern i Mellanstad AB")
+    page.get_by_label("Vad du gör").fill(title)
+    page.get_by_label("Första dagen").fill("2026-12-10")
+    page.get_by_label("Sista dagen").fill("2026-12-10")
+    page.get_by_label("Arbetstid").fill("1")
+    page.get_by_label("Beskrivning", exact=True).fill("Ljudteknik")
+    page.get_by_label("Antal", exact=True).fill("1")
+    page.get_by_label("Pris per enhet, exkl. moms (kr)").fill("6 500")
+    page.get_by_role("button", name="Lägg till ett utlägg").click()
+    expect(page.get_by_role("heading", name="Nytt utlägg 1")).to_be_visible()
+    page.get_by_label("Datum på kvittot").fill("2026-12-10")
+    page.get_by_label("Vad du betalade för").fill("Tåg Stockholm–Göteborg")
+    page.get_by_label("Belopp inkl. moms (kr)").fill("689")
+    page.get_by_label("Kvitto", exact=True).set_input_files(
+        files=[{"name": LONG_NAME, "mimeType": "image/png", "buffer": PNG}]
+    )
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("link", name=f"Kvitto: {LONG_NAME}")).to_be_visible()
+    assert_fits_the_screen(page)  # the expenses' table was 1 556 px wide on a 1 280 px screen
+    screenshot(page, "commissions-detail-long-receipt-name")
