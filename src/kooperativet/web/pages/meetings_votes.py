@@ -95,15 +95,28 @@ def _has_receipt(session: DbSession, *, vote: Vote, member_id: int | None) -> bo
     return bool(read.has_voted(session, vote=vote, member_ids=cast_for))
 
 
+def _ombud_of(meeting: Meeting | None, member_id: int | None) -> int | None:
+    """The member who votes for this one at the meeting under a registered fullmakt, if any."""
+    if meeting is None or member_id is None:
+        return None
+    return next((p.attendee_member_id for p in meeting.proxies if p.principal_member_id == member_id), None)
+
+
 def vote_context(session: DbSession, *, vote: Vote, user: User) -> dict[str, Any]:
     meeting = _meeting_of(session, vote)
     shown = reads.vote_read(session, vote)
     member_id = read.member_id_of(session, user_id=user.id)
     voters, not_voting = _voters(session, vote=vote, member_id=member_id)
+    names = read.member_names(session)
+    # A member represented by an ombud is absent, so "only those present vote" (before) and "you have voted"
+    # (after her ombud voted) would both mislead her: she is told who votes for her, and whether it is done.
+    # Not when another rule stops her vote (jäv): her ombud may not cast it either, and that rule is said.
+    ombud = _ombud_of(meeting, member_id) if not_voting in (None, "not_present") else None
     return {
         "vote": shown,
         "meeting": meeting,
-        "names": read.member_names(session),
+        "names": names,
+        "ombud": names.get(ombud, "–") if ombud is not None else None,
         "turnout": turnout(session, vote=vote, meeting=meeting),
         "member_id": member_id,
         "voters": voters,
