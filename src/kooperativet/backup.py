@@ -33,6 +33,22 @@ class BackupFailed(RuntimeError):
     pass
 
 
+class NotARegularFile(ValueError):
+    """A destination that exists and is no regular file: a device, a pipe or a socket (``/dev/stdout``, a
+    link to one). Written beside and put in place, it would be replaced by a regular file, which, run as
+    root, takes ``/dev/stdout`` or ``/dev/null`` away from the whole machine; so it is refused, untouched."""
+
+
+def refuse_a_special_file(destination: Path) -> None:
+    """``NotARegularFile`` for a ``destination`` that exists (through a link too) and is not a regular file;
+    a folder is one as well. A new name, and a link to nothing, pass: they are written as files."""
+    if destination.exists() and not destination.is_file():
+        raise NotARegularFile(
+            f"{destination} is not a regular file (a folder, a device, a pipe or a socket); "
+            "name a file to write, nothing was written"
+        )
+
+
 def backup_database(database_url: str, destination: Path, *, overwrite: bool = False) -> Path:
     """Write a consistent copy of the database to ``destination`` and return it.
 
@@ -65,8 +81,11 @@ def written_in_place_of(destination: Path, *, overwrite: bool, make_folders: boo
     Without ``overwrite`` an existing ``destination`` is ``FileExistsError`` before anything is written, and
     left byte for byte as it was. A new ``destination`` is made first, created exclusively (a file made
     meanwhile is refused too, and a folder that does not exist is named as the user typed it, unless
-    ``make_folders`` makes it 0700). A failure on the way takes away the partial file and the
-    ``destination`` this made: an earlier file stays as it was, and there is no half file."""
+    ``make_folders`` makes it 0700). A ``destination`` that is a device, a pipe or a socket is
+    ``NotARegularFile``, even with ``overwrite``, and is left alone. A failure on the way takes away the
+    partial file and the ``destination`` this made: an earlier file stays as it was, and there is no half
+    file."""
+    refuse_a_special_file(destination)
     if make_folders:
         private_folder(destination.parent)
     exists = destination.exists() or destination.is_symlink()
@@ -97,7 +116,9 @@ def created_private(destination: Path, *, overwrite: bool = True) -> bool:
     0600 first), so the data is never readable by others, not even while it is being written; the folder
     must exist (``FileNotFoundError`` naming ``destination``). Whether it made the file. Without
     ``overwrite`` an existing file (or a symlink) is ``FileExistsError`` and left untouched: created
-    exclusively, so that a file made between a check and the write is refused too."""
+    exclusively, so that a file made between a check and the write is refused too. A device, a pipe or a
+    socket is ``NotARegularFile`` either way, its mode left as it was."""
+    refuse_a_special_file(destination)
     if not overwrite:
         os.close(os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
         return True

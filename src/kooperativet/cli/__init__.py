@@ -18,7 +18,7 @@ from kooperativet.cli import knowledge as knowledge_cli
 from kooperativet.cli import payroll as payroll_cli
 from kooperativet.cli import privacy as privacy_cli
 from kooperativet.cli import worker as worker_cli
-from kooperativet.cli.errors import CommandLine, Force, day_option, existing_file
+from kooperativet.cli.errors import CommandLine, Force, day_option, existing_file, not_a_file
 from kooperativet.cli.startup import existing_database, existing_database_url
 
 if TYPE_CHECKING:
@@ -438,7 +438,7 @@ def backup(
     (README, "Restore from backup")."""
     import sqlite3
 
-    from kooperativet.backup import BackupFailed, backup_database, keys_to_restore
+    from kooperativet.backup import BackupFailed, NotARegularFile, backup_database, keys_to_restore
     from kooperativet.config import get_settings
 
     settings = get_settings()
@@ -446,6 +446,8 @@ def backup(
         written = backup_database(existing_database_url(settings), out, overwrite=force)
     except FileExistsError as exc:
         raise existing_file(out) from exc
+    except NotARegularFile as exc:
+        raise not_a_file(out, exc) from exc
     except (BackupFailed, sqlite3.Error) as exc:  # sqlite3's own: the copy could not be written
         problem = " ".join(str(exc).split())
         if "permission denied for " in problem:  # pg_dump, on tables restored as another user

@@ -100,19 +100,27 @@ def existing_file(out: Path) -> typer.BadParameter:
     return typer.BadParameter(f"{out} exists; give --force to write over it", param_hint="--out")
 
 
+def not_a_file(out: Path, exc: Exception) -> typer.BadParameter:
+    """The usage error of an ``--out`` that is a device, a pipe or a socket (``/dev/stdout``): ``--force``
+    would not help, and the device is left as it was (``backup.NotARegularFile``)."""
+    return typer.BadParameter(str(exc), param_hint="--out")
+
+
 @contextmanager
 def replacing_out(out: Path, *, force: bool) -> Iterator[Path]:
     """The file beside ``out`` to write into, which takes ``out``'s place once the block ends whole
     (``backup.written_in_place_of``). Entered before the database is opened or anything computed: an
     existing ``out`` is then the usage error of :func:`existing_file` unless ``force``, and is left byte for
     byte as it was; a failure on the way leaves an earlier file as it was, and no half file."""
-    from kooperativet.backup import written_in_place_of
+    from kooperativet.backup import NotARegularFile, written_in_place_of
 
     with ExitStack() as stack:
         try:
             partial = stack.enter_context(written_in_place_of(out, overwrite=force))
         except FileExistsError as exc:
             raise existing_file(out) from exc
+        except NotARegularFile as exc:
+            raise not_a_file(out, exc) from exc
         yield partial
 
 

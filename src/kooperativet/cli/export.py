@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kooperativet.cli.errors import Force, day_option, existing_file, period_option
+from kooperativet.cli.errors import Force, day_option, existing_file, not_a_file, period_option
 from kooperativet.cli.startup import existing_database
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch], *
     refused unless ``force`` (last month's declaration would be lost without a word), and the refusal rolls
     the batch back with the transaction: nothing is recorded as exported that was not written."""
     from kooperativet.api.dependencies import today
-    from kooperativet.backup import write_private
+    from kooperativet.backup import NotARegularFile, write_private
     from kooperativet.config import get_settings
     from kooperativet.db import make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
@@ -43,6 +43,8 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch], *
                 write_private(out, batch_file(batch).content, overwrite=force)
             except FileExistsError as exc:
                 raise existing_file(out) from exc
+            except NotARegularFile as exc:
+                raise not_a_file(out, exc) from exc
             typer.echo(f"wrote {out} (batch {batch.id}, sha256 {batch.sha256})")
             typer.echo(f"audit chain head: {batch.audit_head_entries}:{batch.audit_head_hash}")
             for note in batch.notes:
@@ -163,7 +165,7 @@ def download(
     recorded when it was made. An existing file is refused unless ``--force``."""
     import hashlib
 
-    from kooperativet.backup import write_private
+    from kooperativet.backup import NotARegularFile, write_private
     from kooperativet.errors import DomainError
     from kooperativet.exports import service
 
@@ -187,6 +189,8 @@ def download(
         write_private(out, content, overwrite=force)
     except FileExistsError as exc:
         raise existing_file(out) from exc
+    except NotARegularFile as exc:
+        raise not_a_file(out, exc) from exc
     typer.echo(f"wrote {out} (batch {batch_id}, {kind} {covers}, sha256 {recorded}, {len(content)} bytes)")
     if head[0] is not None:  # batches made before the audit chain kept its head on them have none
         typer.echo(f"audit chain head: {head[0]}:{head[1]}")
