@@ -255,8 +255,13 @@ def test_export_agi_writes_the_months_declaration_once(
     assert_error(
         kooperativet("export", "agi", "--period", PERIOD, "--out", str(out)),
         f"no payslip paid out in {PERIOD} is left to declare; download the earlier batch again: "
-        f"/api/v1/exports/{batch_id}/file",
+        f"kooperativet export download {batch_id} --out FILE",
     )
+    # The refusal names the command that writes the earlier file again, not the API's address, and the
+    # command does as said.
+    again = folder / "agi-again.xml"
+    output(kooperativet("export", "download", str(batch_id), "--out", str(again)))
+    assert again.read_bytes() == out.read_bytes()
 
 
 def test_export_agi_refuses_an_existing_file_and_records_no_batch_unless_forced(
@@ -296,7 +301,7 @@ def test_export_sie_books_the_months_vouchers_once(
     assert_error(
         kooperativet("export", "sie", *dates, "--out", str(out)),
         "nothing dated 2026-11-01 … 2026-11-30 is left to book; download the earlier batch again: "
-        f"/api/v1/exports/{batch_id}/file",
+        f"kooperativet export download {batch_id} --out FILE",
     )
 
 
@@ -314,7 +319,7 @@ def test_export_pain001_pays_the_run_once(
     assert_error(
         kooperativet("export", "pain001", "--run", str(run_id), "--out", str(out)),
         f"payroll run {run_id} is already in a payment file; download the earlier batch again: "
-        f"/api/v1/exports/{batch_id}/file",
+        f"kooperativet export download {batch_id} --out FILE",
     )
 
 

@@ -52,10 +52,18 @@ def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch], *
             if batch.due_date is not None:  # an AGI: by the 12th (17th), or the 26th for a large employer
                 typer.echo(f"due at Skatteverket on {batch.due_date}")
     except DomainError as exc:
-        typer.echo(f"error: {exc.detail}", err=True)
+        typer.echo(f"error: {_as_commands(exc.detail)}", err=True)
         raise typer.Exit(code=1) from exc
     finally:
         engine.dispose()
+
+
+def _as_commands(detail: str) -> str:
+    """An export refused as made already points at the earlier batch's file by its API address, which the
+    API's caller can fetch; at the command line it is the command that writes that file again."""
+    import re
+
+    return re.sub(r"/api/v1/exports/(\d+)/file", r"kooperativet export download \1 --out FILE", detail)
 
 
 @app.command("agi")
