@@ -317,3 +317,21 @@ def test_a_refusal_is_said_as_it_came_when_the_first_sending_cannot_be_looked_fo
 def unchecked_client(session: Session, client: Client, changes: dict[str, object]) -> None:
     for name, value in changes.items():
         setattr(client, name, value)
+
+
+def test_a_form_s_stored_digest_holds_no_password_or_passphrase() -> None:
+    """The digest stored with a form's key is a plain SHA-256 of its fields; with a new user's password or a
+    secret ballot's passphrase among them, anyone reading ``idempotent_requests`` could try guesses against
+    it. Such fields are left out: two sendings that differ only in them are the same form."""
+    from starlette.datastructures import FormData
+
+    from kooperativet.web.once import _digest
+
+    def form(**secrets: str) -> FormData:
+        return FormData([("email", "ny@example.se"), ("full_name", "Ny Person"), *secrets.items()])
+
+    with_password = _digest(form(password="correct horse battery staple"))
+    assert with_password == _digest(form(password="another one entirely"))
+    assert with_password == _digest(form())
+    assert _digest(form(tellers_passphrase="a")) == _digest(form(tellers_passphrase="b"))
+    assert with_password != _digest(FormData([("email", "annan@example.se"), ("full_name", "Ny Person")]))

@@ -43,6 +43,9 @@ from kooperativet.db import utcnow
 SUBMISSION_FIELD: Final = "submission"
 #: The fields that are the same for every sending of every form, left out of its digest.
 NOT_THE_FORM: Final = frozenset({SUBMISSION_FIELD, "csrf_token"})
+#: Fields whose values are secrets (a new user's password, the tellers' passphrase of a secret ballot): left
+#: out of the stored digest, which is a plain SHA-256 anyone reading the table could try guesses against.
+SECRET_WORDS: Final = ("password", "passphrase")
 #: ``idempotent_requests.operation`` holds 100 characters.
 LONGEST_OPERATION: Final = 100
 
@@ -151,7 +154,7 @@ def _digest(form: FormData) -> str:
     fields = [
         [name, value if isinstance(value, str) else _file(value)]
         for name, value in form.multi_items()
-        if name not in NOT_THE_FORM
+        if name not in NOT_THE_FORM and not any(word in name for word in SECRET_WORDS)
     ]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
