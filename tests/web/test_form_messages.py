@@ -6,7 +6,7 @@ import pytest
 from pydantic import AwareDatetime, Field, ValidationError
 from starlette.requests import Request
 
-from kooperativet.api.types import Schema
+from kooperativet.api.types import Schema, Text
 from kooperativet.web.forms import field_errors
 
 
@@ -44,3 +44,18 @@ def test_other_refusals_keep_their_message_beside_a_list_refused_for_its_length(
         _Rows.model_validate({"rows": ["x"]})
 
     assert field_errors(_swedish_request(), refused.value) == {"rows.0": "Skriv ett heltal."}
+
+
+class _Street(Schema):
+    street: Text | None = Field(default=None, max_length=200)  # as MemberUpdate's
+
+
+def test_a_text_too_long_is_said_in_characters_not_as_too_many_rows() -> None:
+    """An optional ``Text`` has validators of its own, so pydantic checks its length after them and calls the
+    error "too_long", the type it gives a list: a street of 300 characters is not "too many rows"."""
+    with pytest.raises(ValidationError) as refused:
+        _Street.model_validate({"street": "x" * 300})
+
+    assert field_errors(_swedish_request(), refused.value) == {
+        "street": "Det här är för långt: högst 200 tecken."
+    }

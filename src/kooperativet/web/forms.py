@@ -155,6 +155,9 @@ PATTERNS = {
 }
 #: An amount beyond what any money column holds (``core.money.TOO_LARGE``): its writing is not the problem.
 TOO_LARGE_AMOUNT: Final = N_("This amount is too large: at most twelve digits of kronor.")
+#: A text longer than its field holds. Pydantic checks the length of a text type with validators of its own
+#: (``api.types.Text``) after them and calls it "too_long", as for a list: not "too many rows".
+TOO_LONG_TEXT: Final = N_("This is too long: at most %(limit)s characters.")
 
 
 def too_large_amount(error: Any) -> bool:
@@ -233,6 +236,8 @@ def _said(field: str, error: Any) -> tuple[str, str]:
         message = CHOOSE  # an id is chosen from a list (left at "Välj …"), never typed
     elif blank and kind in ("string_too_short", "int_parsing"):
         message = MESSAGES["missing"]  # a required box left empty is not filled in, not "too short"
+    elif kind == "too_long" and isinstance(typed, str):
+        message = TOO_LONG_TEXT
     elif kind == "string_pattern_mismatch":
         message = PATTERNS.get(str(error.get("ctx", {}).get("pattern")), message)
     elif kind == "value_error" and str(error.get("msg", "")).startswith(NOT_AN_EMAIL):
