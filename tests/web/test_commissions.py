@@ -665,6 +665,45 @@ def test_a_commission_on_its_way_offers_no_new_one_from_it(
     assert "Inte fakturerat än. Kassören fakturerar kunden efter godkännandet." in detail
 
 
+def test_a_change_sent_from_an_edit_page_after_the_draft_was_handed_in_shows_the_commission_as_it_is(
+    browser_client, session, make_member, theatre
+) -> None:
+    """The edit page open in one window, the draft handed in from another: saving it, or uploading a receipt,
+    answers with the commission's page as it is now and why nothing changed, not with "Ändra utkastet" and a
+    "Spara utkast" that can never save it."""
+    alva = make_member()
+    draft = commission(session, alva.member, theatre)
+    draft.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6)
+    ]
+    session.flush()
+    sign_in(browser_client, alva.user.email)
+    page = browser_client.get(f"/commissions/{draft.id}/edit").text
+    draft.status = AssignmentStatus.submitted  # handed in from another window meanwhile
+    session.flush()
+    saved = browser_client.post(
+        f"/commissions/{draft.id}/edit",
+        data={
+            **a_commission(theatre.id, version=str(draft.version), title="Mitt nya namn"),
+            "csrf_token": form_token(page),
+        },
+    )
+    receipt = browser_client.post(
+        f"/commissions/{draft.id}/expenses/{draft.expenses[0].id}/receipt",
+        data={"csrf_token": form_token(page)},
+        files={"receipt": ("kvitto.jpg", JPEG, "image/jpeg")},
+    )
+    for answer in (saved, receipt):
+        assert answer.status_code == 409
+        assert "<h1>Konsert på torget</h1>" in answer.text
+        assert '<span class="status">Inskickat, väntar på godkännande</span>' in answer.text
+        assert "Bara ett utkast kan ändras, och det här uppdraget är inte längre ett utkast." in answer.text
+        assert "Spara utkast" not in answer.text
+    session.expire_all()
+    assert session.get_one(Assignment, draft.id).title == "Konsert på torget"
+    assert session.get_one(Expense, draft.expenses[0].id).receipt is None
+
+
 def test_editing_a_draft_changes_its_lines_and_adds_an_expense(
     browser_client, session, make_member, theatre
 ) -> None:

@@ -132,7 +132,7 @@ def edit_commission(request: Request, assignment_id: int, user: MemberUser, sess
 
 @router.post("/commissions/{assignment_id}/edit", dependencies=[CheckedForm])
 def change_commission(
-    request: Request, assignment_id: int, user: MemberUser, session: DbSession, posted: Posted
+    request: Request, assignment_id: int, user: MemberUser, session: DbSession, posted: Posted, today: Today
 ) -> Response:
     assignment = her_assignment(session, assignment_id=assignment_id, user=user)
     form = cf.read_form(posted)
@@ -173,6 +173,8 @@ def change_commission(
     try:
         assignments_service.update_assignment(session, assignment=assignment, update=update, actor=user)
     except DomainError as exc:
+        if exc.code == "not_a_draft":
+            raise _no_longer_a_draft(request, session, assignment=assignment, today=today, exc=exc) from exc
         raise rejected(refusals.rule_errors(request, exc, form), status=_status(exc)) from exc
     added = []
     for index, expense in enumerate(expenses):
@@ -225,6 +227,7 @@ def replace_receipt(
     expense_id: int,
     user: MemberUser,
     session: DbSession,
+    today: Today,
     receipt: UploadFile | None = None,
 ) -> Response:
     """A receipt for an expense already on the draft (replacing an earlier one), as the API's upload."""
@@ -242,6 +245,8 @@ def replace_receipt(
     except DomainError as exc:
         if exc.status == 404:  # not an expense of her draft: a 404 page, as for the draft itself
             raise
+        if exc.code == "not_a_draft":
+            raise _no_longer_a_draft(request, session, assignment=assignment, today=today, exc=exc) from exc
         form = cf.form_of(assignment, language=request_language(request))
         errors = {f"receipt.{expense_id}": refusals.rule_message(request, exc, "file")}
         raise _rejected(request, session, user=user, form=form, errors=errors, assignment=assignment) from exc
@@ -284,6 +289,18 @@ def _attach_receipts(
             )
         except DomainError as exc:
             raise refused(refusals.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
+
+
+def _no_longer_a_draft(
+    request: Request, session: Session, *, assignment: Assignment, today: date, exc: DomainError
+) -> FormRejected:
+    """A change sent from an edit page read while it was a draft, handed in since (in another window): its
+    page as it is now, saying why nothing was changed, not the draft's form again with a button that can
+    never save it."""
+    message = refusals.rule_message(request, exc, "form")
+    page = _detail_page(request, session, assignment=assignment, today=today, error=message)
+    page.status_code = 409
+    return FormRejected(page)
 
 
 def _status(exc: DomainError) -> int:
