@@ -73,3 +73,21 @@ def test_invoices_credit_notes_and_payments_are_booked_once_each_under_their_kin
     assert second.status_code == 201, second.text
     assert _booked(session, second.json()["id"]) == {(DocumentKind.payment, later.id)}
     assert api.post(f"{EXPORTS}/sie", json=JUNE, headers=headers).status_code == 409
+
+
+def test_two_files_of_different_periods_made_the_same_day_have_different_names(
+    api: TestClient, session: Session, approved_run: ApprovedRun, export_day: date
+) -> None:
+    """Named by the period they book, not by the day they were made: the treasurer who exports November and
+    then December on the same day keeps both files in her downloads, and tells them apart."""
+    headers = approved_run.treasurer.headers  # type: ignore[attr-defined]
+    invoices = list(session.scalars(select(Invoice).order_by(Invoice.id)))
+    _payment(session, invoices[0], date(2026, 6, 15), invoices[0].issued_by_id)
+
+    first_half = api.post(f"{EXPORTS}/sie", json={"from": "2026-06-01", "to": "2026-06-10"}, headers=headers)
+    june = api.post(f"{EXPORTS}/sie", json=JUNE, headers=headers)
+
+    assert (first_half.status_code, june.status_code) == (201, 201), june.text
+    names = [answer.json()["filename"] for answer in (first_half, june)]
+    orgnr = names[0].split("-")[1]
+    assert names == [f"sie4i-{orgnr}-20260601-20260610.si", f"sie4i-{orgnr}-20260601-20260630.si"]

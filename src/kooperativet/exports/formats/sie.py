@@ -91,8 +91,11 @@ def render(
     organisation_number: str,
     account_names: Mapping[str, str],
     vouchers: Sequence[Voucher],
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> ExportFile:
-    """A SIE 4I file with the vouchers in the order given, and ``#KONTO`` for the used accounts named.
+    """A SIE 4I file with the vouchers in the order given, and ``#KONTO`` for the used accounts named. Its
+    name carries the ``period`` it books when one is given (``sie4i-7696001234-20261101-20261130.si``), so
+    that two files made the same day for different periods are not saved over each other.
 
     Raises ``UnbalancedVoucher`` for a voucher that does not sum to zero and ``InvalidAmount`` for an amount
     with more than two decimals. A text codepage 437 cannot carry is spelt in it and named in the notes. The
@@ -112,8 +115,9 @@ def render(
             fit=fit,
         )
     )
+    dated = f"{period[0]:%Y%m%d}-{period[1]:%Y%m%d}" if period else f"{generated_on:%Y%m%d}"
     return ExportFile(
-        filename=f"sie4i-{orgnr.replace('-', '')}-{generated_on:%Y%m%d}.si",
+        filename=f"sie4i-{orgnr.replace('-', '')}-{dated}.si",
         media_type="text/plain; charset=IBM437",
         content=content,
         notes=fit.notes,

@@ -132,6 +132,7 @@ def export_sie(
             organisation_number=cooperative.organisation_number or "",
             account_names=entries.account_names(vouchers),
             vouchers=vouchers,
+            period=(date_from, date_to),
         )
     except sie.SieError as exc:
         raise RuleViolation(str(exc), code="invalid_sie", field="from") from exc
