@@ -16,9 +16,10 @@ from kooperativet.governance.rules.terms import DecisionKind, MeetingKind
 from kooperativet.governance.schemas.votes import PerCapsulamCreate, VoteCreate
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.form_attempt import attempt
-from kooperativet.web.forms import PageRoute
+from kooperativet.web.forms import PageRoute, stored_integer
 from kooperativet.web.pages.meetings import Runner, see_other, show
 from kooperativet.web.pages.meetings_board import TallyKeyBits, blank
+from kooperativet.web.reads import meetings as read
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -32,6 +33,7 @@ VOTE_FIELDS = (
     "seats",
     "candidates",
     "hide_results",
+    "excluded_member_ids",
     "tellers_passphrase",
 )
 
@@ -43,14 +45,22 @@ def _methods_for(meeting: Meeting) -> list[VoteMethod]:
 
 
 def _vote_form_page(
-    request: Request, meeting: Meeting, values: dict[str, str], errors: dict[str, str]
+    request: Request, session: DbSession, meeting: Meeting, values: dict[str, Any], errors: dict[str, str]
 ) -> Response:
+    names = read.member_names(session)
     context: dict[str, Any] = {
         "meeting": meeting,
         "values": values,
         "errors": errors,
         "methods": _methods_for(meeting),
         "decision_kinds": [k for k in DecisionKind if k not in (DecisionKind.BOARD, DecisionKind.ELECTION)],
+        # Who may be disqualified (jäv): those who would otherwise vote, present or represented.
+        "voting_members": [
+            (str(i), names.get(i, "–"))
+            for i in sorted(
+                meetings.entitled_general(session, meeting=meeting), key=lambda i: names.get(i, "")
+            )
+        ],
     }
     return show(request, "meetings/vote_new.html", context, status=422 if errors else 200)
 
@@ -58,13 +68,14 @@ def _vote_form_page(
 @router.get("/meetings/{meeting_id:int}/votes/new")
 def new_vote_form(request: Request, meeting_id: int, user: Runner, session: DbSession) -> Response:
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
-    values = dict.fromkeys(VOTE_FIELDS, "")
+    values: dict[str, Any] = dict.fromkeys(VOTE_FIELDS, "")
     values["method"] = _methods_for(meeting)[0].value
     values["decision_kind"] = DecisionKind.ORDINARY.value
-    return _vote_form_page(request, meeting, values, {})
+    values["excluded_member_ids"] = []
+    return _vote_form_page(request, session, meeting, values, {})
 
 
-def _vote_payload(values: dict[str, str]) -> dict[str, Any]:
+def _vote_payload(values: dict[str, Any]) -> dict[str, Any]:
     """The form as the API's ``VoteCreate`` reads it: candidates one per line, empty fields left out."""
     method = values["method"]
     election = method == VoteMethod.election
@@ -81,6 +92,11 @@ def _vote_payload(values: dict[str, str]) -> dict[str, Any]:
     }
     if method == VoteMethod.board:
         payload["decision_kind"] = DecisionKind.BOARD
+    if not election:
+        # Jäv (SFS 2018:672 6 kap. 37 §): a member does not vote on her own matter, such as the board's
+        # discharge. An election has none. A value that is no id (a tampered form) is kept as 0, an id no
+        # member has, so that it is refused by the field rather than dropped.
+        payload["excluded_member_ids"] = [stored_integer(i) or 0 for i in values["excluded_member_ids"]]
     if election:
         payload["seats"] = blank(values["seats"])
         payload["candidates"] = [line.strip() for line in values["candidates"].splitlines() if line.strip()]
@@ -102,10 +118,11 @@ def open_vote(
     seats: Annotated[str, Form()] = "",
     candidates: Annotated[str, Form()] = "",
     hide_results: Annotated[str, Form()] = "",
+    excluded_member_ids: Annotated[list[str] | None, Form()] = None,
     tellers_passphrase: Annotated[str, Form()] = "",
 ) -> Response:
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
-    values = {
+    values: dict[str, Any] = {
         "method": method,
         "question": question,
         "decision_kind": decision_kind,
@@ -113,6 +130,7 @@ def open_vote(
         "seats": seats,
         "candidates": candidates,
         "hide_results": hide_results,
+        "excluded_member_ids": excluded_member_ids or [],
         "tellers_passphrase": "",  # never sent back to the browser
     }
 
@@ -127,7 +145,7 @@ def open_vote(
         request,
         put_to_vote,
         fields=VOTE_FIELDS,
-        page=lambda errors: _vote_form_page(request, meeting, values, errors),
+        page=lambda errors: _vote_form_page(request, session, meeting, values, errors),
     )
     return see_other(f"/meetings/votes/{vote_id}")
 
