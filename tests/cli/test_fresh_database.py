@@ -228,6 +228,9 @@ def test_db_upgrade_migrates_and_seeds_the_cooperative_and_a_first_admin(
     ]
     again = output(kooperativet("db", "upgrade"))
     assert again == [lines[0]]
+    # The first admin is the log's one entry, and the auditor's first check says so in words that fit it.
+    ((head,),) = rows(database, "SELECT hash FROM audit_head")
+    assert output(kooperativet("audit", "verify")) == [f"audit log intact: 1 entry, head {head}"]
 
 
 def test_db_check_agrees_and_an_unknown_revision_is_one_line(kooperativet: Kooperativet) -> None:

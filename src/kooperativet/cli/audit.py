@@ -111,7 +111,10 @@ def verify(
     if result.problem is not None:
         typer.echo(f"error: {result.problem}", err=True)
         raise typer.Exit(code=1)
-    typer.echo(f"audit log intact: {result.head.entries} entries, head {result.head.hash}")
+    entries = result.head.entries
+    typer.echo(
+        f"audit log intact: {entries} {'entry' if entries == 1 else 'entries'}, head {result.head.hash}"
+    )
     if parsed is not None:
         typer.echo(f"anchor {anchor} found: the chain passed through it and verifies to its head")
 
