@@ -126,7 +126,9 @@ def test_a_date_that_is_not_a_date_is_said_by_its_field_with_what_she_typed(
     )
     assert answer.status_code == 422
     page = answer.text
-    assert _error(page, "from") == "Skriv datumet som ÅÅÅÅ-MM-DD."
+    assert (
+        _error(page, "from") == "Den dagen finns inte i kalendern: kontrollera dag och månad."
+    )  # written as asked: month 13
     assert _error(page, "to") == "Skriv datumet som ÅÅÅÅ-MM-DD."
     assert (_value(page, "from"), _value(page, "to")) == ("2026-13-01", "30/11/2026")
     assert "date_parsing" not in page

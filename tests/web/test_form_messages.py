@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from pydantic import AwareDatetime, Field, ValidationError
 from starlette.requests import Request
@@ -58,4 +61,36 @@ def test_a_text_too_long_is_said_in_characters_not_as_too_many_rows() -> None:
 
     assert field_errors(_swedish_request(), refused.value) == {
         "street": "Det här är för långt: högst 200 tecken."
+    }
+
+
+class _Dated(Schema):
+    paid_on: date
+    starts_at: AwareDatetime
+    hours: Decimal
+
+
+def test_a_required_date_time_or_number_left_empty_is_asked_for_not_told_how_to_write_it() -> None:
+    with pytest.raises(ValidationError) as refused:
+        _Dated.model_validate({"paid_on": " ", "starts_at": "", "hours": ""})
+
+    assert field_errors(_swedish_request(), refused.value) == dict.fromkeys(
+        ("paid_on", "starts_at", "hours"), "Fyll i fältet."
+    )
+
+
+def test_a_date_typed_wrongly_is_still_told_how_to_write_it() -> None:
+    with pytest.raises(ValidationError) as refused:
+        _Dated.model_validate({"paid_on": "25/11", "starts_at": "2026-11-25T10:00+01:00", "hours": "2"})
+
+    assert field_errors(_swedish_request(), refused.value) == {"paid_on": "Skriv datumet som ÅÅÅÅ-MM-DD."}
+
+
+@pytest.mark.parametrize("typed", ["2026-02-30", "2026-11-31", "2026-13-01"])
+def test_a_date_that_is_not_in_the_calendar_is_said_so_not_how_to_write_a_date(typed: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        _Dated.model_validate({"paid_on": typed, "starts_at": "2026-11-25T10:00+01:00", "hours": "2"})
+
+    assert field_errors(_swedish_request(), refused.value) == {
+        "paid_on": "Den dagen finns inte i kalendern: kontrollera dag och månad."
     }

@@ -84,7 +84,9 @@ def test_a_pay_date_that_is_not_a_date_is_refused_by_its_field_and_nothing_is_sa
     )
     assert answer.status_code == 422
     assert 'id="e-pay_date"' in answer.text
-    assert "Skriv datumet som" in answer.text
+    assert (
+        "Den dagen finns inte i kalendern: kontrollera dag och månad." in answer.text
+    )  # written as asked, but no such month
     assert 'value="2026-13-40"' in answer.text  # what was typed stays
     assert _runs(session) == 0
 
@@ -339,8 +341,8 @@ def test_the_treasurer_marks_a_run_paid_at_the_month_end_on_the_pay_date_it_left
             "Den dagen är före godkännandet. Lönerna kan tidigast ha lämnat banken samma dag som körningen "
             "godkändes.",
         ),
-        ("2026-11-31", "Skriv datumet som ÅÅÅÅ-MM-DD."),
-        ("", "Skriv datumet som ÅÅÅÅ-MM-DD."),
+        ("2026-11-31", "Den dagen finns inte i kalendern: kontrollera dag och månad."),
+        ("", "Fyll i fältet."),
     ],
     ids=["after today", "before the approval", "no such day", "empty"],
 )

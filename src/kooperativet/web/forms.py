@@ -181,6 +181,17 @@ def unclear_number(error: Any) -> bool:
 NOT_AN_EMAIL = "value is not a valid email address"
 
 
+#: The error types of a required box left empty, by the kind of value it asks for: it was not filled in,
+#: which is what she is told, not how to write a date or a number she never typed.
+LEFT_EMPTY: Final = frozenset(
+    {"string_too_short", "int_parsing", "decimal_parsing", "date_parsing", "date_from_datetime_parsing",
+     "datetime_parsing"}
+)  # fmt: skip
+
+#: pydantic's words for a date written as YYYY-MM-DD whose day or month does not exist (2026-02-30).
+_NOT_IN_THE_CALENDAR: Final = re.compile(r"^(day|month) value is outside expected range")
+NO_SUCH_DAY: Final = N_("There is no such day in the calendar: check the day and the month.")
+
 UNREADABLE = N_("The address or the form holds a value we cannot read.")
 CHOOSE = N_("Choose one of the options.")
 EMAIL = N_("This is not an e-mail address: write it as name@example.se.")
@@ -234,8 +245,10 @@ def _said(field: str, error: Any) -> tuple[str, str]:
         return field, UNCLEAR_NUMBER
     if field.rsplit(".", 1)[-1].endswith("_id") and (kind == "missing" or blank):
         message = CHOOSE  # an id is chosen from a list (left at "Välj …"), never typed
-    elif blank and kind in ("string_too_short", "int_parsing"):
+    elif blank and kind in LEFT_EMPTY:
         message = MESSAGES["missing"]  # a required box left empty is not filled in, not "too short"
+    elif kind == "date_from_datetime_parsing" and _NOT_IN_THE_CALENDAR.match(str(_ctx(error).get("error"))):
+        message = NO_SUCH_DAY  # 2026-02-30 is written as asked: the day itself does not exist
     elif kind == "too_long" and isinstance(typed, str):
         message = TOO_LONG_TEXT
     elif kind == "string_pattern_mismatch":
@@ -295,3 +308,8 @@ def amount_text(value: str, language: str) -> str:
     if typed[-2:].lower() == "kr":
         typed = typed[:-2]
     return decimal_text(typed, language)
+
+
+def _ctx(error: Any) -> dict[str, Any]:
+    """The context pydantic gives an error (its limits, its reason), empty when it gives none."""
+    return dict(error.get("ctx") or {})
