@@ -85,12 +85,25 @@ def test_the_chain_is_checked_when_asked_and_said_with_its_count_head_and_moment
     browser_client, session, auditor
 ) -> None:
     appended(session, "vote_opened", vote_id=3, meeting_id=1, method="open", question="Budget?")
+    appended(session, "vote_closed", vote_id=3, meeting_id=1)
     head = chain_head(session)
+    assert head.entries > 1
     html = browser_client.get(PAGE, params=CHECK).text
     assert f"Kedjan är obruten: {head.entries} händelser, senaste hash" in html
     assert head.hash in html
     assert CHECKED_AT.search(html)
     assert "BRUTEN" not in html
+
+
+def test_a_chain_of_one_event_is_said_in_the_singular(browser_client, session, auditor) -> None:
+    """A fresh install's log holds one event; "1 händelser" is not Swedish."""
+    head = chain_head(session)
+    if head.entries == 0:
+        appended(session, "vote_opened", vote_id=3, meeting_id=1, method="open", question="Budget?")
+        head = chain_head(session)
+    assert head.entries == 1, "the test needs a log of one event"
+    html = browser_client.get(PAGE, params=CHECK).text
+    assert "Kedjan är obruten: 1 händelse, senaste hash" in html
 
 
 def test_opening_the_page_lists_the_events_without_checking_the_chain(
