@@ -50,3 +50,16 @@ def test_a_ballot_from_a_page_left_open_while_the_vote_closed_says_it_was_not_co
     assert late.status_code == 422, late.text
     assert f"{NOT_COUNTED} Omröstningen är avslutad.</div>" in late.text
     assert votes.voted_count(session, vote=session.get(Vote, vote_id)) == 0
+
+
+def test_a_close_from_a_second_tab_after_the_vote_closed_says_it_is_closed(
+    board: TestClient, meeting: Meeting
+) -> None:
+    vote_id = open_vote(board, meeting, method="open", question="Sommarfest?", decision_kind="ordinary")
+    page = f"/meetings/votes/{vote_id}"
+    first_tab, second_tab = (form_token(board.get(page).text) for _ in range(2))
+    closed = board.post(f"{page}/close", data={"chair_casting_vote": "", "csrf_token": first_tab})
+    assert closed.status_code == 303, closed.text
+    again = board.post(f"{page}/close", data={"chair_casting_vote": "", "csrf_token": second_tab})
+    assert again.status_code == 422, again.text
+    assert '<div class="alert" role="alert">Omröstningen är avslutad.</div>' in again.text
