@@ -8,11 +8,13 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from kooperativet.audit.service import chain_head
 from kooperativet.governance import minutes
-from kooperativet.governance.models import Vote, VoteMethod
+from kooperativet.governance.models import Meeting, Vote, VoteMethod
 from tests.governance.conftest import Assembly
 from tests.governance.test_meetings_api import API
 from tests.governance.test_minutes import held_meeting, pdf_of, text_of
+from tests.statement_count import counted
 
 __all__ = ["held_meeting"]
 
@@ -39,4 +41,21 @@ def test_the_minutes_of_an_open_vote_say_who_voted_yes_no_and_abstained(
 
 def test_a_secret_ballot_or_an_election_names_no_voter(session: Session) -> None:
     for method in (VoteMethod.secret, VoteMethod.election):
-        assert minutes._how_each_voted(session, Vote(method=method)) == []
+        assert minutes._how_each_voted(session, Vote(method=method), {}) == []
+
+
+def test_the_minutes_read_the_members_in_three_statements_whoever_took_part(
+    api: TestClient, session: Session, held_meeting: int
+) -> None:
+    """Those present and each open vote's voters are named by the hundred at a large cooperative's meeting:
+    the minutes read every name in one statement, count the members entitled to vote in another and choose
+    those present or represented who are members on the day in a third, instead of a statement per member.
+    A session of its own, so that no member is in it already from making the meeting."""
+    with Session(bind=session.connection()) as fresh:
+        meeting = fresh.get_one(Meeting, held_meeting)
+        head = chain_head(fresh)
+        with counted(fresh, only=lambda sql: "FROM members" in sql) as sent:
+            context = minutes.minutes_context(fresh, meeting=meeting, version=1, audit_head=head)
+    assert len(context["present"]) >= 5
+    assert sent.count == 3, sent.sql
+    assert not any("members.id = " in sql for sql in sent.sql)

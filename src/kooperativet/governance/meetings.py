@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
@@ -395,13 +395,20 @@ def present_members(meeting: Meeting) -> frozenset[int]:
     return frozenset(a.member_id for a in meeting.attendance)
 
 
+def current_on(day: date) -> ColumnElement[bool]:
+    """``Member.is_current_on(day)`` in SQL: members are counted and chosen in the database, in one statement
+    however many there are, not loaded one at a time."""
+    return (Member.joined_on <= day) & (Member.left_on.is_(None) | (Member.left_on > day))
+
+
 def entitled_general(session: Session, *, meeting: Meeting) -> frozenset[int]:
     """Members with a vote at a general meeting: current members present in person or by proxy."""
     represented = {p.principal_member_id for p in meeting.proxies}
     ids = present_members(meeting) | represented
-    return frozenset(
-        i for i in ids if (m := session.get(Member, i)) is not None and m.is_current_on(meeting.held_on)
-    )
+    if not ids:
+        return frozenset()
+    current = select(Member.id).where(Member.id.in_(sorted(ids)), current_on(meeting.held_on))
+    return frozenset(session.scalars(current))
 
 
 def quorum(session: Session, *, meeting: Meeting) -> QuorumRead:
@@ -411,8 +418,7 @@ def quorum(session: Session, *, meeting: Meeting) -> QuorumRead:
         present, represented, entitled = len(present_members(meeting) & board), 0, len(board)
         rule = rulebook.board_quorum
     else:
-        members = session.scalars(select(Member))
-        entitled = sum(1 for m in members if m.is_current_on(meeting.held_on))
+        entitled = session.scalar(select(func.count(Member.id)).where(current_on(meeting.held_on))) or 0
         present = len(present_members(meeting))
         represented = len(entitled_general(session, meeting=meeting)) - present
         rule = rulebook.general_meeting_quorum

@@ -12,9 +12,9 @@ draft is redrawn or locked; a locked version's PDF is set once and never changed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -53,9 +53,19 @@ METHOD_LABELS = {
 }
 
 
-def _name(session: Session, member_id: int | None) -> str:
-    member = session.get(Member, member_id) if member_id is not None else None
-    return member.full_name if member is not None else "—"
+#: Every member's name by id, read once for a text of the minutes (``_member_names``).
+Names: TypeAlias = Mapping[int, str]
+
+
+def _member_names(session: Session) -> dict[int, str]:
+    """Every member's name in one statement: the minutes name those present and represented, and each open
+    vote's voters, by the hundred at a large cooperative's meeting, where a query each would be thousands."""
+    rows = session.execute(select(Member.id, Member.first_name, Member.last_name))
+    return {member_id: f"{first} {last}" for member_id, first, last in rows}
+
+
+def _name(names: Names, member_id: int | None) -> str:
+    return names.get(member_id, "—") if member_id is not None else "—"
 
 
 def held_day(meeting: Meeting) -> date:
@@ -97,7 +107,7 @@ def _result_lines(result: dict[str, Any]) -> list[str]:
 CAST_HEADS: Final = {Choice.YES: "Röstade ja", Choice.NO: "Röstade nej", Choice.ABSTAIN: "Avstod"}
 
 
-def _how_each_voted(session: Session, vote: Vote) -> list[str]:
+def _how_each_voted(session: Session, vote: Vote, names: Names) -> list[str]:
     """Who voted how in a vote that is not secret: the vote page tells members before they vote that the
     minutes record it, and the open vote stores each vote with its voter. A vote cast by an ombud names her.
     A secret ballot or an election stores no voter with a ballot, so it has none."""
@@ -105,16 +115,18 @@ def _how_each_voted(session: Session, vote: Vote) -> list[str]:
         return []
     by_choice: dict[Choice, list[str]] = {}
     for cast in cast_votes(session, vote=vote):
-        name = _name(session, cast.member_id)
+        name = _name(names, cast.member_id)
         if cast.cast_by_member_id != cast.member_id:
-            name = f"{name} (genom ombud: {_name(session, cast.cast_by_member_id)})"
+            name = f"{name} (genom ombud: {_name(names, cast.cast_by_member_id)})"
         by_choice.setdefault(Choice(cast.choice), []).append(name)
     return [
         f"{CAST_HEADS[choice]}: {text.names(by_choice[choice])}." for choice in Choice if choice in by_choice
     ]
 
 
-def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = False) -> dict[str, Any]:
+def _vote_context(
+    session: Session, vote: Vote, names: Names, *, body: str, motion: bool = False
+) -> dict[str, Any]:
     result = vote.result or {}
     parameter = (
         text.parameter_decision(vote.parameter_key, vote.parameter_value, vote.parameter_valid_from)
@@ -131,7 +143,7 @@ def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = Fal
         else text.DECISION_KINDS[DecisionKind(vote.decision_kind)],
         "counts": dict(sorted(result["counts"].items())) if "counts" in result else None,
         "lines": [*_result_lines(result), *([tie_break] if tie_break else [])],
-        "cast": _how_each_voted(session, vote),
+        "cast": _how_each_voted(session, vote, names),
         "decision": text.decision_sentence(
             body=body,
             result=result,
@@ -139,7 +151,7 @@ def _vote_context(session: Session, vote: Vote, *, body: str, motion: bool = Fal
             parameter=parameter if vote.parameter_value_id is not None else None,
             motion=motion,
         ),
-        "excluded": [_name(session, i) for i in excluded_of(vote)],
+        "excluded": [_name(names, i) for i in excluded_of(vote)],
         "commitment": vote.ballot_commitment,
         "encrypted": "decryption" in result,
     }
@@ -168,7 +180,7 @@ def _per_capsulam_since_last_board_meeting(session: Session, meeting: Meeting) -
     ]
 
 
-def _sections(session: Session, meeting: Meeting) -> tuple[list[dict[str, Any]], list[str]]:
+def _sections(session: Session, meeting: Meeting, names: Names) -> tuple[list[dict[str, Any]], list[str]]:
     """The items in the order held, numbered § 1, § 2, … with each decision under its item; and the titles
     of the agenda items the meeting never took up. Minutes of meetings held before items were numbered as
     held (no ``held_as`` at all) keep the agenda's order."""
@@ -184,14 +196,14 @@ def _sections(session: Session, meeting: Meeting) -> tuple[list[dict[str, Any]],
     sections: list[dict[str, Any]] = [
         {
             "title": item.title,
-            "motion_by": _name(session, item.motion_by_member_id) if item.motion_by_member_id else None,
+            "motion_by": _name(names, item.motion_by_member_id) if item.motion_by_member_id else None,
             "text": item.text,
             "board_answer": item.board_answer,
             "decision": text.acclamation_sentence(body=body, decision=item.decision)
             if item.decision
             else None,
             "votes": [
-                _vote_context(session, v, body=body, motion=item.kind == AgendaItemKind.motion)
+                _vote_context(session, v, names, body=body, motion=item.kind == AgendaItemKind.motion)
                 for v in votes.get(item.id, [])
             ],
         }
@@ -199,7 +211,7 @@ def _sections(session: Session, meeting: Meeting) -> tuple[list[dict[str, Any]],
     ]
     # Votes recorded without an item (before every vote had one) stand as items of their own.
     for vote in votes.get(None, []):
-        context = _vote_context(session, vote, body=body)
+        context = _vote_context(session, vote, names, body=body)
         sections.append(
             {
                 "title": vote.question,
@@ -228,15 +240,16 @@ def minutes_context(
 ) -> dict[str, Any]:
     cooperative = session.scalar(select(Cooperative).order_by(Cooperative.id).limit(1))
     rulebook = session.get(RulebookVersion, meeting.rulebook_id)
+    names = _member_names(session)
     per_capsulam = (
         [
-            _vote_context(session, v, body="Styrelsen")
+            _vote_context(session, v, names, body="Styrelsen")
             for v in _per_capsulam_since_last_board_meeting(session, meeting)
         ]
         if meeting.kind == MeetingKind.BOARD
         else []
     )
-    sections, not_taken_up = _sections(session, meeting)
+    sections, not_taken_up = _sections(session, meeting, names)
     day = held_day(meeting)
     name = cooperative.name if cooperative else ""
     return {
@@ -266,27 +279,27 @@ def minutes_context(
         "version": version,
         "final": final,
         "correction": correction,
-        "present": [_name(session, a.member_id) for a in meeting.attendance],
+        "present": [_name(names, a.member_id) for a in meeting.attendance],
         "proxies": [
             {
-                "principal": _name(session, p.principal_member_id),
-                "attendee": _name(session, p.attendee_member_id),
+                "principal": _name(names, p.principal_member_id),
+                "attendee": _name(names, p.attendee_member_id),
                 "fullmakt": text.fullmakt(dated=p.dated, signed=p.signed),
             }
             for p in meeting.proxies
         ],
         "quorum": quorum(session, meeting=meeting),
-        "chair": _name(session, meeting.chair_member_id),
-        "secretary": _name(session, meeting.secretary_member_id),
+        "chair": _name(names, meeting.chair_member_id),
+        "secretary": _name(names, meeting.secretary_member_id),
         "adjusters": [
-            _name(session, meeting.adjuster1_member_id),
-            _name(session, meeting.adjuster2_member_id),
+            _name(names, meeting.adjuster1_member_id),
+            _name(names, meeting.adjuster2_member_id),
         ],
         "sections": sections,
         "not_taken_up": not_taken_up,
         "per_capsulam": per_capsulam,
         "approvals": [
-            {"name": _name(session, a.member_id), "day": text.on_day(swedish_day(a.approved_at))}
+            {"name": _name(names, a.member_id), "day": text.on_day(swedish_day(a.approved_at))}
             for a in approvals
         ],
         "audit_head": audit_head,
