@@ -834,6 +834,20 @@ def test_the_start_page_shows_a_members_waiting_vote_and_the_boards_meetings(
     assert "Möten att förbereda eller leda:" in board.get("/").text
 
 
+def test_the_start_page_lists_a_meeting_under_way_apart_from_those_to_come(
+    voters: list[TestClient], session, meeting: Meeting
+) -> None:
+    """The member looking for the meeting she sits in finds it as under way, not among the coming ones."""
+    plan(session, title="Extra stämma 2027", held_on=TODAY + timedelta(days=40), kind=MeetingKind.EXTRA)
+    start = voters[0].get("/").text
+    under_way, _, after = start.partition("Kommande möten:")
+    coming = after.partition("</ul>")[0]
+    assert "Pågår nu:" in under_way
+    assert f'<a href="/meetings/{meeting.id}">Årsmöte 2026</a>' in under_way
+    assert "Extra stämma 2027" in coming
+    assert "Årsmöte 2026" not in coming
+
+
 def test_the_meeting_list_runs_as_many_statements_for_a_hundred_meetings_as_for_two(
     board: TestClient, session, rulebook, count_statements
 ) -> None:

@@ -23,12 +23,14 @@ def member_panel(*, session: Session, user: User, today: date) -> Panel | None:
         return None
     votes = read.votes_awaiting(session, member_id=member_id, today=today)
     minutes = read.minutes_awaiting(session, adjuster_id=member_id)
-    coming = [
-        m for m in read.meeting_rows(session, statuses=COMING) if m.held_on >= today or m.status == "open"
-    ]
-    if not (votes or minutes or coming):
+    rows = read.meeting_rows(session, statuses=COMING)
+    # A meeting opened is under way, whatever its day: listed apart from those to come, where the member
+    # looking for the meeting she is sitting in would not look.
+    under_way = [m for m in rows if m.status == MeetingStatus.open]
+    coming = [m for m in rows if m.status != MeetingStatus.open and m.held_on >= today]
+    if not (votes or minutes or under_way or coming):
         return None
-    values = {"votes": votes, "minutes": minutes, "coming": coming, "words": WORDS}
+    values = {"votes": votes, "minutes": minutes, "under_way": under_way, "coming": coming, "words": WORDS}
     return Panel("panels/meetings_member.html", values)
 
 
