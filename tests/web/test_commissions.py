@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import func, select
@@ -23,6 +23,9 @@ from kooperativet.payroll.models import PayOn, PayrollRun, Payslip, PayslipLine,
 from kooperativet.web.commission_form import assignment_payload, form_of
 from tests.assignments.factories import JPEG, PDF
 from tests.web.conftest import form_token, sign_in
+
+if TYPE_CHECKING:
+    from tests.web.sweeps.sweeping import Form
 
 TODAY = date(2026, 11, 20)
 
@@ -1091,3 +1094,128 @@ def test_a_form_without_a_filled_in_fee_line_asks_for_the_line_it_shows(
     assert f'<p class="error" id="e-lines">{said}</p>' in answer.text
     assert 'id="f-lines.0.description"' in answer.text  # the line it asks for is on the form
     assert assignments_of(session, alva.member) == []
+
+
+def edit_form(html: str, path: str) -> Form:
+    """The draft's form as the browser sends it untouched (not the hidden forms of the receipts)."""
+    # Imported here: the sweeps import this module for its example commission.
+    from tests.web.sweeps.sweeping import read_forms
+
+    [form] = [form for form in read_forms(html) if form.action == path]
+    return form
+
+
+def pressing(form: Form, button: str, **typed: str) -> dict[str, list[str]]:
+    """What the browser sends when ``button`` (an ``action``) is pressed after typing ``typed``."""
+    data = {name: values for name, values in form.data().items() if name not in typed}
+    return {**data, **{name: [value] for name, value in typed.items()}, "action": [button]}
+
+
+def test_removing_a_saved_expense_asks_nothing_away_and_is_saved_with_what_she_typed(
+    browser_client, session, make_member, theatre
+) -> None:
+    """ "Ta bort utlägget" once removed the expense at once, by a form of its own, and the page it came back
+    to had lost what she had typed in the draft: now it marks the expense, keeps her typing, can be undone,
+    and the expense goes when she saves the draft, with her changes, once however often she sends it."""
+    alva = make_member()
+    draft = commission(session, alva.member, theatre)
+    draft.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6),
+        Expense(spent_on=date(2026, 10, 17), description="Taxi", amount=Decimal("250.00"), vat_rate=6),
+    ]
+    session.flush()
+    train, taxi = (expense.id for expense in draft.expenses)
+    sign_in(browser_client, alva.user.email)
+    path = f"/commissions/{draft.id}/edit"
+    page = browser_client.get(path)
+    assert f'name="action" value="remove_saved:{train}"' in page.text
+    assert "/remove" not in page.text  # no form that removes it behind her typing's back
+
+    marked = browser_client.post(
+        path, data=pressing(edit_form(page.text, path), f"remove_saved:{train}", title="Ny titel")
+    )
+    assert marked.status_code == 200
+    assert 'value="Ny titel"' in marked.text
+    assert "Utlägget tas bort när du sparar utkastet." in marked.text
+    session.expire_all()
+    assert len(session.get_one(Assignment, draft.id).expenses) == 2  # nothing removed yet
+
+    undone = browser_client.post(path, data=pressing(edit_form(marked.text, path), f"keep_saved:{train}"))
+    assert "Utlägget tas bort när du sparar utkastet." not in undone.text
+    assert 'value="Ny titel"' in undone.text
+    again = browser_client.post(path, data=pressing(edit_form(undone.text, path), f"remove_saved:{train}"))
+
+    save = pressing(edit_form(again.text, path), "save")
+    assert save["remove_expense"] == [str(train)]
+    saved = browser_client.post(path, data=save)
+    assert saved.status_code == 303, saved.text
+    session.expire_all()
+    assignment = session.get_one(Assignment, draft.id)
+    assert (assignment.title, [e.description for e in assignment.expenses]) == ("Ny titel", ["Taxi"])
+    version = assignment.version
+    twice = browser_client.post(path, data=save)
+    assert (twice.status_code, twice.headers["location"]) == (303, saved.headers["location"])
+    session.expire_all()
+    assert session.get_one(Assignment, draft.id).version == version
+    assert session.get(Expense, taxi) is not None
+
+
+def test_a_marked_expense_stays_marked_when_the_draft_is_sent_back_and_another_ones_id_removes_nothing(
+    browser_client, session, make_member, theatre
+) -> None:
+    other = make_member()
+    theirs = commission(session, other.member, theatre, title="Deras")
+    theirs.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Deras tåg", amount=Decimal("100.00"), vat_rate=6)
+    ]
+    alva = make_member()
+    draft = commission(session, alva.member, theatre)
+    draft.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6)
+    ]
+    session.flush()
+    sign_in(browser_client, alva.user.email)
+    path = f"/commissions/{draft.id}/edit"
+    page = browser_client.get(path)
+    marked = browser_client.post(
+        path, data=pressing(edit_form(page.text, path), f"remove_saved:{draft.expenses[0].id}")
+    )
+    refused = browser_client.post(path, data=pressing(edit_form(marked.text, path), "save", title=""))
+    assert refused.status_code == 422
+    assert "Utlägget tas bort när du sparar utkastet." in refused.text
+    tampered = pressing(edit_form(page.text, path), "save")
+    tampered["remove_expense"] = [str(theirs.expenses[0].id)]
+    assert browser_client.post(path, data=tampered).status_code == 303
+    session.expire_all()
+    assert len(session.get_one(Assignment, draft.id).expenses) == 1
+    assert len(session.get_one(Assignment, theirs.id).expenses) == 1
+
+
+def test_an_expense_dated_after_today_is_refused_by_its_date_on_the_new_and_the_edit_form(
+    browser_client, session, make_member, theatre, on_today
+) -> None:
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    expense = {
+        "expenses.0.spent_on": "2027-11-19",  # the year slipped: 2026-11-19 on the receipt
+        "expenses.0.description": "Gelé",
+        "expenses.0.amount": "89,50",
+        "expenses.0.vat_rate": "25",
+    }
+    message = "Kvittots datum är efter i dag. Skriv dagen du betalade, som den står på kvittot."
+    refused = posted(browser_client, "/commissions/new", a_commission(theatre.id, **expense))
+    assert refused.status_code == 422
+    assert f'<p class="error" id="e-expenses.0.spent_on">{message}</p>' in refused.text
+    assert 'value="2027-11-19"' in refused.text
+    assert assignments_of(session, alva.member) == []
+
+    draft = commission(session, alva.member, theatre)
+    path = f"/commissions/{draft.id}/edit"
+    refused = posted(browser_client, path, a_commission(theatre.id, version=str(draft.version), **expense))
+    assert refused.status_code == 422
+    assert f'<p class="error" id="e-expenses.0.spent_on">{message}</p>' in refused.text
+    session.expire_all()
+    assert session.get_one(Assignment, draft.id).expenses == []
+    today = {**expense, "expenses.0.spent_on": "2026-11-20"}
+    saved = posted(browser_client, path, a_commission(theatre.id, version=str(draft.version), **today))
+    assert saved.status_code == 303, saved.text

@@ -21,7 +21,7 @@ from kooperativet.assignments.models import Assignment
 from kooperativet.assignments.rules import ExtentUnit
 from kooperativet.core.vat import VatCategory
 from kooperativet.documents.render import money, quantity
-from kooperativet.web.forms import amount_text, beyond_any_id, decimal_text
+from kooperativet.web.forms import amount_text, beyond_any_id, decimal_text, stored_integer
 from kooperativet.web.i18n import N_
 
 #: The units a fee line may be counted in: UN/ECE Recommendation 20 codes (what the schema and the UBL
@@ -159,6 +159,8 @@ CLIENT_FIELDS: Final = (
 LINE_FIELDS: Final = ("description", "quantity", "unit", "unit_price", "vat", "exemption_reason")
 EXPENSE_FIELDS: Final = ("spent_on", "description", "amount", "vat_rate", "reinvoice")
 NEW_CLIENT: Final = "new"
+#: The hidden field, one a saved expense, that marks it to be removed when the draft is saved.
+REMOVED: Final = "remove_expense"
 #: The new client's boxes a person types in (not the kind, the country or the public body, which come filled
 #: in or ticked off): any of them typed with no client chosen in the list is a new client.
 NEW_CLIENT_TYPED: Final = tuple(
@@ -175,6 +177,9 @@ class CommissionForm:
     lines: list[dict[str, str]] = field(default_factory=list)
     expenses: list[dict[str, str]] = field(default_factory=list)
     receipts: list[UploadFile | None] = field(default_factory=list)
+    #: The saved expenses of a draft she marked to be removed: removed when she saves the draft with what
+    #: she typed, not by a button of their own that would send the page away and lose her typing.
+    removed: list[int] = field(default_factory=list)
     action: str = "save"
 
     @property
@@ -242,6 +247,7 @@ def read_form(form: FormData) -> CommissionForm:
     values: dict[str, str] = {}
     rows: dict[str, dict[int, dict[str, str]]] = {"lines": {}, "expenses": {}}
     files: dict[int, UploadFile] = {}
+    removed: list[int] = []
     for key, value in form.multi_items():
         found = _ROW.match(key)
         if isinstance(value, UploadFile):
@@ -250,6 +256,9 @@ def read_form(form: FormData) -> CommissionForm:
             continue
         if found:
             rows[found.group(1)].setdefault(int(found.group(2)), {})[found.group(3)] = value
+        elif key == REMOVED:
+            if (number := stored_integer(value)) is not None and number not in removed:
+                removed.append(number)
         elif key not in ("csrf_token", "action"):
             values[key] = value
     if not values.get("client_id", "").strip() and _typed(values, NEW_CLIENT_TYPED):
@@ -262,6 +271,7 @@ def read_form(form: FormData) -> CommissionForm:
         lines=[rows["lines"][n] for n in sorted(rows["lines"])],
         expenses=[rows["expenses"].get(n, {}) for n in expense_numbers],
         receipts=[files.get(n) for n in expense_numbers],
+        removed=removed,
         action=action if isinstance(action, str) and action else "save",
     )
 
@@ -279,6 +289,7 @@ def without_blank_rows(form: CommissionForm) -> CommissionForm:
         lines=lines,
         expenses=[expense for expense, _ in kept],
         receipts=[receipt for _, receipt in kept],
+        removed=form.removed,
         action=form.action,
     )
 

@@ -84,7 +84,9 @@ def new_commission(
 
 
 @router.post("/commissions/new", dependencies=[CheckedForm])
-def create_commission(request: Request, user: MemberUser, session: DbSession, posted: Posted) -> Response:
+def create_commission(
+    request: Request, user: MemberUser, session: DbSession, posted: Posted, today: Today
+) -> Response:
     form = cf.read_form(posted)
     if form.action != "save":
         return _form_page(request, session, user=user, form=_rearranged(form), errors={})
@@ -103,7 +105,7 @@ def create_commission(request: Request, user: MemberUser, session: DbSession, po
     if form.impossible_client:
         raise rejected(refusals.no_such_client(request))
     try:
-        assignment = assignments_service.create_assignment(session, data=data, actor=user)
+        assignment = assignments_service.create_assignment(session, data=data, actor=user, today=today)
         new_expenses = list(assignment.expenses)
     except DomainError as exc:
         raise rejected(refusals.rule_errors(request, exc, form)) from exc
@@ -180,13 +182,22 @@ def change_commission(
     for index, expense in enumerate(expenses):
         try:
             added.append(
-                assignments_service.add_expense(session, assignment=assignment, data=expense, actor=user)
+                assignments_service.add_expense(
+                    session, assignment=assignment, data=expense, actor=user, today=today
+                )
             )
         except DomainError as exc:
             raise rejected(refusals.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
     _attach_receipts(
         request, session, user=user, expenses=added, form=form, assignment=assignment, refused=rejected
     )
+    # Last, once nothing more can send the form back: a page sent back still shows these as marked. An
+    # expense already removed (from another window) is gone as she wanted, and another's id names nothing.
+    for saved in kept:
+        if saved.id in form.removed:
+            assignments_service.remove_expense(
+                session, assignment=assignment, expense_id=saved.id, actor=user
+            )
     return RedirectResponse(f"/commissions/{assignment.id}", status_code=303)
 
 
@@ -213,6 +224,8 @@ def submit_commission(
     return RedirectResponse(f"/commissions/{assignment.id}?submitted=1", status_code=303)
 
 
+# The edit form marks a saved expense and removes it with the draft's save (``remove_saved``); this address
+# stays for a page rendered before, whose button sent only the removal.
 @router.post("/commissions/{assignment_id}/expenses/{expense_id}/remove", dependencies=[CheckedForm])
 def remove_expense(assignment_id: int, expense_id: int, user: MemberUser, session: DbSession) -> Response:
     assignment = her_assignment(session, assignment_id=assignment_id, user=user)
@@ -328,6 +341,13 @@ def _rearranged(form: cf.CommissionForm) -> cf.CommissionForm:
     elif action == "remove_expense" and (expense := _row(which, len(form.expenses))) is not None:
         del form.expenses[expense]
         del form.receipts[expense]
+    elif action == "remove_saved" and (saved := stored_integer(which)) is not None:
+        # A saved expense is only marked here: removed when the draft is saved, so that a tap by mistake
+        # costs nothing and what she typed in the rest of the form is saved with it.
+        if saved not in form.removed:
+            form.removed.append(saved)
+    elif action == "keep_saved" and (saved := stored_integer(which)) is not None:
+        form.removed = [expense_id for expense_id in form.removed if expense_id != saved]
     if not form.lines:
         form.lines.append(cf.blank_line())
     return form
@@ -386,6 +406,7 @@ def _form_page(
             "action": f"/commissions/{assignment.id}/edit" if assignment is not None else "/commissions/new",
             "lost_receipts": bool(errors) and any(receipt is not None for receipt in form.receipts),
             "receipt_types": cf.RECEIPT_TYPES,
+            "removed_field": cf.REMOVED,
             "new_client": cf.NEW_CLIENT,
             "filled_from": filled_from,
             **_words(),
