@@ -68,11 +68,11 @@ def test_she_downloads_her_certificate_and_it_names_her(
     member, *_ = employed
     sign_in(browser_client, member.user.email)
     answer = browser_client.get(
-        "/pay/employer-certificate", params={"from": "2026-01-01", "to": "2026-12-31"}
+        "/pay/employer-certificate", params={"from": "2026-01-01", "to": "2026-11-20"}
     )
     assert answer.status_code == 200, answer.text[:500]
     assert answer.headers["content-type"] == "application/pdf"
-    assert "arbetsgivarintyg-2026-01-01-2026-12-31.pdf" in answer.headers["content-disposition"]
+    assert "arbetsgivarintyg-2026-01-01-2026-11-20.pdf" in answer.headers["content-disposition"]
     text = text_of(answer.content)
     assert member.member.full_name in text
     assert "2026-10-05" in text
@@ -113,6 +113,26 @@ def test_a_period_that_ends_before_it_starts_is_said_by_the_last_day(
     assert (_value(page, "from"), _value(page, "to")) == ("2026-06-01", "2026-05-31")
     assert 'aria-invalid="true"' in page
     assert "<h1>Lön</h1>" in page  # the whole pay page, not an error page
+
+
+@pytest.mark.parametrize("last_day", ["2027-11-20", "2026-11-21"])
+def test_her_certificate_for_a_period_ending_after_today_is_refused_by_the_last_day(
+    browser_client: TestClient,
+    employed,  # noqa: F811 (fixture)
+    last_day: str,
+) -> None:
+    """A last day typed a year ahead on a phone made a certificate of days that have not been."""
+    member, *_ = employed
+    sign_in(browser_client, member.user.email)
+    answer = browser_client.get("/pay/employer-certificate", params={"from": "2026-01-01", "to": last_day})
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("text/html")
+    page = answer.text
+    assert _error(page, "to") == (
+        "Sista dagen är efter i dag: ett intyg gäller dagar som har varit. Välj i dag eller en tidigare dag."
+    )
+    assert (_value(page, "from"), _value(page, "to")) == ("2026-01-01", last_day)
+    assert "<h1>Lön</h1>" in page
 
 
 def test_a_date_that_is_not_a_date_is_said_by_its_field_with_what_she_typed(

@@ -218,3 +218,31 @@ def test_the_start_page_warns_when_the_save_count_nears_a_limit(
     finally:
         app.dependency_overrides.pop(today, None)
     assert "nära en gräns: 250 räknade dagar på tre år (gräns 270)" in html
+
+
+def test_a_year_nobody_could_have_been_paid_in_is_a_422_page_not_an_empty_year(
+    browser_client: TestClient, app, make_member
+) -> None:
+    """``/pay?year=-5`` showed "Mitt år -5" with nothing in it; a year before 1900 or after next year is
+    refused as an unreadable year is (``?year=x``), and every year a person could have is her year."""
+    from kooperativet.api.dependencies import today
+
+    app.dependency_overrides[today] = lambda: date(2026, 11, 20)
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    try:
+        answers = {
+            year: browser_client.get("/pay", params={"year": year})
+            for year in ("-5", "0", "1899", "2028", "3000", "x", "1900", "2024", "2027")
+        }
+    finally:
+        app.dependency_overrides.pop(today, None)
+    for year in ("-5", "0", "1899", "2028", "3000", "x"):
+        answer = answers[year]
+        assert answer.status_code == 422, year
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "Adressen eller formuläret innehåller ett värde som vi inte kan läsa." in answer.text, year
+        assert f"Mitt år {year}" not in answer.text
+    for year in ("1900", "2024", "2027"):
+        assert answers[year].status_code == 200, year
+        assert f"Mitt år {year}" in answers[year].text

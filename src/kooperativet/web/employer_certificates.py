@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Final
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -17,7 +18,15 @@ from kooperativet.employments.schemas import EmployerCertificateQuery
 from kooperativet.employments.service import EmployerCertificate
 from kooperativet.errors import DomainError
 from kooperativet.web.forms import field_errors
+from kooperativet.web.i18n import N_
 from kooperativet.web.refusals import refusal_errors
+from kooperativet.web.templating import gettext
+
+#: Her own certificate ends today at the latest: a last day after it (2027 for 2026, typed on a phone) would
+#: have the employer certify days that have not happened.
+AFTER_TODAY: Final = N_(
+    "The last day is after today: a certificate covers days that have been. Choose today or an earlier day."
+)
 
 
 class CertificateRefused(Exception):
@@ -32,13 +41,24 @@ class CertificateRefused(Exception):
 
 
 def asked_certificate(
-    request: Request, session: Session, *, member_id: int, actor: User, today: date, asked: Mapping[str, str]
+    request: Request,
+    session: Session,
+    *,
+    member_id: int,
+    actor: User,
+    today: date,
+    asked: Mapping[str, str],
+    until_today: bool = False,
 ) -> EmployerCertificate:
-    """The certificate for ``asked``: ``from``, ``to`` and, from the office, ``leave`` (blank: not given)."""
+    """The certificate for ``asked``: ``from``, ``to`` and, from the office, ``leave`` (blank: not given).
+    ``until_today``: a last day after today is refused by its field (her own, on the pay page; the office
+    may ask for an employment agreed but not yet begun, which the service says as such)."""
     try:
         query = EmployerCertificateQuery.model_validate(
             {name: value or None for name, value in asked.items()}
         )
+        if until_today and query.period_to is not None and query.period_to > today:
+            raise CertificateRefused({"to": gettext(request, AFTER_TODAY)}, status=422)
         return employments_service.member_employer_certificate(
             session,
             member_id=member_id,

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from babel.dates import get_month_names
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -50,10 +51,31 @@ MemberOnly = [Depends(require_web_roles(Role.member))]
 QUESTIONS = {"invoiced": "invoiced_amount", "wanted": "wanted_net_pay"}
 
 
+#: The years her pay page can show: from 1900 to next year (a run approved in December may pay in January).
+EARLIEST_YEAR = 1900
+
+
 @router.get("/pay", dependencies=MemberOnly)
 def pay_page(
-    request: Request, user: WebUser, session: DbSession, today: Today, year: int | None = None
+    request: Request,
+    user: WebUser,
+    session: DbSession,
+    today: Today,
+    year: Annotated[int | None, Query(ge=EARLIEST_YEAR)] = None,
 ) -> Response:
+    if year is not None and year > today.year + 1:
+        # A year nobody has been paid in yet is refused as the address's unreadable year -5 is (422), not
+        # shown as "Mitt år 3000" with nothing in it.
+        raise RequestValidationError(
+            [
+                {
+                    "type": "less_than_equal",
+                    "loc": ("query", "year"),
+                    "msg": "no pay after next year",
+                    "input": year,
+                }
+            ]
+        )
     if own_member(session, user=user) is None:
         return no_member_page(request, title=N_("Pay"), message=NO_PAY)
     return _pay_page(request, session, user=user, today=today, year=year)
@@ -131,7 +153,7 @@ def employer_certificate(
     asked = {"from": period_from.strip(), "to": period_to.strip()}
     try:
         certificate = asked_certificate(
-            request, session, member_id=member.id, actor=user, today=today, asked=asked
+            request, session, member_id=member.id, actor=user, today=today, asked=asked, until_today=True
         )
     except CertificateRefused as refused:
         return _pay_page(request, session, user=user, today=today, asked=asked, errors=refused.errors)
