@@ -11,7 +11,7 @@ from kooperativet.invoices.models import UnmatchedBankEntry
 from kooperativet.invoices.unmatched_reasons import reason_in
 from tests.invoices.test_camt054_versions import upload, version_file
 from tests.mailbox import Mailbox
-from tests.notifications.conftest import text_of
+from tests.notifications.conftest import html_of, text_of
 
 
 def test_one_message_per_import_lists_the_unmatched_entries(
@@ -37,7 +37,11 @@ def test_one_message_per_import_lists_the_unmatched_entries(
             "Koppla dem till rätt faktura, eller markera dem som inte våra, här (du loggar in först):"
             "\r\nhttp://127.0.0.1:8000/office/payments\r\n"
         ) in text
-    assert "15\N{NO-BREAK SPACE}000,00 SEK" in text_of(mailbox.to(importer.user.email)[0])
+    # Kronor as Swedes write them and the payments page shows them ("15 000,00 kr"), not the ISO code.
+    message = mailbox.to(importer.user.email)[0]
+    assert "15\N{NO-BREAK SPACE}000,00 kr" in text_of(message)
+    assert "15\N{NO-BREAK SPACE}000,00 kr" in html_of(message)
+    assert "SEK" not in text_of(message)
 
 
 def test_the_same_file_again_tells_nobody(api: TestClient, mailbox: Mailbox, make_user, cooperative) -> None:
