@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from decimal import Decimal
 from typing import Any, Final
 
 from kooperativet.core.vat import REVERSE_CHARGE_TEXT, VatCategory
@@ -50,6 +51,22 @@ UNIT_NAMES: Final[dict[str, dict[str, str]]] = {
         "EA": "pieces",
         "KMT": "km",
         "LS": "lump sum",
+    },
+}
+
+#: The unit of a quantity of exactly one where it differs from ``UNIT_NAMES``: "1 dag", "1 day", "1 piece",
+#: as the web counts units (``web.commission_form.COUNTED``) and the certificates their extents; "2,5 dagar",
+#: "0.5 days". The abbreviations (tim, st, mån) are the same for one and many.
+UNIT_NAMES_ONE: Final[dict[str, dict[str, str]]] = {
+    "sv": {"DAY": "dag", "WEE": "vecka"},
+    "en": {
+        "HUR": "hour",
+        "DAY": "day",
+        "WEE": "week",
+        "MON": "month",
+        "C62": "piece",
+        "H87": "piece",
+        "EA": "piece",
     },
 }
 
@@ -106,6 +123,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "contact": "Kontakt",
         "payment_terms": "Betalningsvillkor",
         "days_net": "dagar netto",
+        "day_net": "dag netto",
         "amount_gross": "Belopp inkl. moms",
         "payable_gross": "Att betala inkl. moms",
         "consumer_prices": "Alla belopp att betala är inklusive moms. Momsen räknas per momssats på "
@@ -166,6 +184,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "contact": "Contact",
         "payment_terms": "Payment terms",
         "days_net": "days net",
+        "day_net": "day net",
         "amount_gross": "Amount incl. VAT",
         "payable_gross": "Amount due incl. VAT",
         "consumer_prices": "All amounts to pay include VAT. VAT is calculated per rate on the sum of the "
@@ -253,7 +272,6 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
     categories = {row.category for row in calculation.vat_breakdown}
     # BR-O-02: an invoice outside the scope of VAT names no VAT identifier, so neither does its PDF.
     outside_scope = VatCategory.OUTSIDE_SCOPE in categories
-    units = UNIT_NAMES[issued.language]
     consumer = snapshot.buyer.private_person
     return {
         "language": issued.language,
@@ -268,7 +286,7 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
         "reverse_charge": VatCategory.REVERSE_CHARGE in categories,
         "show_seller_vat": not outside_scope,
         "show_buyer_vat": bool(snapshot.buyer.vat_number) and not outside_scope,
-        "units": [units.get(line.unit, line.unit) for line in snapshot.lines],
+        "units": [unit_name(line.unit, line.quantity, issued.language) for line in snapshot.lines],
         # A private person sees every amount to pay including VAT (prisinformationslagen (2004:347)); the unit
         # price excluding VAT and the VAT per rate stay, as mervärdesskattelagen 17 kap. asks of any invoice.
         "consumer": consumer,
@@ -281,6 +299,14 @@ def pdf_context(issued: IssuedSnapshot) -> dict[str, Any]:
             for row in calculation.vat_breakdown
         ],
     }
+
+
+def unit_name(code: str, quantity: Decimal, language: str) -> str:
+    """A line's unit in words in the number its quantity takes (``1 dag``, ``5 dagar``, ``1 day``); a code not
+    listed is printed as it is."""
+    if quantity == 1 and code in UNIT_NAMES_ONE[language]:
+        return UNIT_NAMES_ONE[language][code]
+    return UNIT_NAMES[language].get(code, code)
 
 
 def vat_note(category: VatCategory, exemption_reason: str | None, *, labels: dict[str, str]) -> str:
