@@ -115,6 +115,14 @@ def percent(value: Decimal, language: str = "sv") -> str:
     return f"{quantity(value, language)}\N{NO-BREAK SPACE}%"
 
 
+def ordinal(number: int) -> str:
+    """A Swedish ordinal in digits, as Språkrådet's Svenska skrivregler abbreviate it: ``1`` → ``1:a``,
+    ``2`` → ``2:a``, ``3`` → ``3:e``, ``11`` → ``11:e``, ``12`` → ``12:e``, ``21`` → ``21:a``. ":a" follows a
+    number whose spoken ordinal ends in -a (första, andra), ":e" every other (tredje, elfte, tolfte)."""
+    suffix = "a" if number % 10 in (1, 2) and number % 100 not in (11, 12) else "e"
+    return f"{number}:{suffix}"
+
+
 def country_name(code: str, language: str = "sv") -> str:
     """An ISO 3166 country code as a reader writes the country: ``SE`` → ``Sverige`` (sv), ``Sweden`` (en).
     The code stays in the stored snapshot and the UBL; an unknown code is printed as it is."""
@@ -174,6 +182,7 @@ def _environment() -> Environment:
     environment.filters["quantity"] = quantity
     environment.filters["percent"] = percent
     environment.filters["country_name"] = country_name
+    environment.filters["ordinal"] = ordinal
     environment.filters["iban_groups"] = iban_in_groups
     return environment
 
