@@ -29,7 +29,9 @@ def test_a_drafts_saved_expense_is_a_card_as_wide_as_a_new_ones(phone: Page) -> 
     phone.get_by_label("Pris per enhet, exkl. moms (kr)").fill("4 000")
     phone.get_by_role("button", name="Lägg till ett utlägg").click()
     expect(phone.get_by_role("heading", name="Nytt utlägg 1")).to_be_visible()
-    phone.get_by_label("Datum på kvittot").fill("2026-12-08")
+    phone.get_by_label("Datum på kvittot").fill(
+        "2026-11-18"
+    )  # bought before the work: no receipt is dated ahead
     phone.get_by_label("Vad du betalade för").fill("Tyg till kulisserna")
     phone.get_by_label("Belopp inkl. moms (kr)").fill("1 250,50")
     phone.get_by_role("button", name="Spara utkast").click()
@@ -66,7 +68,9 @@ def test_a_receipts_long_file_name_does_not_widen_the_commission_at_a_desk(page:
     page.get_by_label("Pris per enhet, exkl. moms (kr)").fill("6 500")
     page.get_by_role("button", name="Lägg till ett utlägg").click()
     expect(page.get_by_role("heading", name="Nytt utlägg 1")).to_be_visible()
-    page.get_by_label("Datum på kvittot").fill("2026-12-10")
+    page.get_by_label("Datum på kvittot").fill(
+        "2026-11-18"
+    )  # booked before the trip: no receipt is dated ahead
     page.get_by_label("Vad du betalade för").fill("Tåg Stockholm–Göteborg")
     page.get_by_label("Belopp inkl. moms (kr)").fill("689")
     page.get_by_label("Kvitto", exact=True).set_input_files(

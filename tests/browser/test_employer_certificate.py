@@ -45,7 +45,7 @@ def _her_certificate(page: Page, name: str) -> None:
     screenshot(page, f"{name}-pay-employer-certificate")
 
     section.get_by_label("Första dagen").fill("2026-01-01")
-    section.get_by_label("Sista dagen").fill("2026-12-31")
+    section.get_by_label("Sista dagen").fill(today().isoformat())  # her certificate ends today at the latest
     text = _text(_download(page, "Ladda ner intyget (PDF)"))
     assert "Alva" in text
     assert "Ingen ledighet har registrerats hos arbetsgivaren under perioden." in text
