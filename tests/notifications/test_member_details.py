@@ -17,7 +17,7 @@ MEMBERS = "/api/v1/members"
 
 
 def test_a_changed_bank_account_is_told_even_to_one_who_wants_no_e_mail(
-    api: TestClient, session: Session, mailbox: Mailbox, make_user, make_member
+    api: TestClient, session: Session, mailbox: Mailbox, make_user, make_member, cooperative
 ) -> None:
     treasurer, mia = make_user(Role.treasurer), make_member()
     off = {"notifications": {"member_details_changed": False}}
@@ -36,8 +36,10 @@ def test_a_changed_bank_account_is_told_even_to_one_who_wants_no_e_mail(
     [message] = mailbox.to(mia.user.email)
     assert message["Subject"] == "Ändrade uppgifter i medlemsregistret"
     text = text_of(message)
-    assert "Följande uppgifter i ditt medlemsregister har ändrats: bankkonto för lön." in text
-    assert "först när du eller en annan person på kontoret har bekräftat det" in text
+    assert "Följande av dina uppgifter i medlemsregistret har ändrats: bankkonto för lön." in text
+    assert "först när du eller någon annan på kansliet har bekräftat det" in text
+    # Signed with the cooperative's name, as every other notice is.
+    assert text.endswith(f"Vänliga hälsningar\r\n{cooperative.name}\r\n")
     assert "1234560" not in text
     assert "1234560" not in html_of(message)
 
@@ -75,3 +77,25 @@ def test_a_refused_change_queues_no_notice(
     assert refused.status_code == 409
     assert mailbox.messages == []
     assert session.scalars(select(OutgoingMail)).all() == []
+
+
+def test_a_member_whose_address_is_on_her_login_only_is_told_there(
+    api: TestClient, session: Session, mailbox: Mailbox, make_user, make_member
+) -> None:
+    """Every other notice to a member falls back to her login's address (``notifications.recipients``); the
+    security notice, the one she most needs, must not be the one that is dropped."""
+    treasurer, mia = make_user(Role.treasurer), make_member()
+    mia.member.email = None
+    session.flush()
+    version = api.get(f"{MEMBERS}/{mia.member.id}", headers=treasurer.headers).json()["version"]
+
+    changed = api.patch(
+        f"{MEMBERS}/{mia.member.id}",
+        json={"version": version, "bank_clearing_number": "5000", "bank_account_number": "1234560"},
+        headers=treasurer.headers,
+    )
+
+    assert changed.status_code == 200, changed.text
+    [message] = mailbox.to(mia.user.email)
+    assert message["Subject"] == "Ändrade uppgifter i medlemsregistret"
+    assert text_of(message).startswith("Hej Mia!")

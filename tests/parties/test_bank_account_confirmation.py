@@ -189,8 +189,8 @@ def test_the_member_is_told_the_removal_waits_and_her_salary_is_paid_until_it_is
 
     [message] = mailbox.to(mia.user.email)
     text = text_of(message)
-    assert "Följande uppgifter i ditt medlemsregister har ändrats: bankkonto för lön." in text
-    assert "Bankkontot för lön tas bort först när du eller en annan person på kontoret har bekräftat" in text
+    assert "Följande av dina uppgifter i medlemsregistret har ändrats: bankkonto för lön." in text
+    assert "Bankkontot för lön tas bort först när du eller någon annan på kansliet har bekräftat" in text
     assert "Det nya bankkontot" not in text
     assert "tas bort först" in html_of(message)
 
