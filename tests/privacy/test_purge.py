@@ -263,12 +263,12 @@ def test_the_notices_of_her_payslips_lose_recipient_and_text_and_are_never_sent_
     api: TestClient, session: Session, approved_run: ApprovedRun, make_user, settings
 ) -> None:
     alva, payslip = member_on(session, approved_run, 0)
-    assert queue_payslip_notices(session, run_id=approved_run.run.id) == 3
+    assert queue_payslip_notices(session, run_id=approved_run.run.id, domain="example.org") == 3
     notices = {
         message.message_id: message
         for message in session.scalars(select(OutgoingMail).where(OutgoingMail.template == "payslip_ready"))
     }
-    hers = notices[notice_message_id(payslip.id)]
+    hers = notices[notice_message_id(payslip.id, "example.org")]
     hers.state, hers.last_error = MailState.failed, "550 5.1.1 <alva@example.se>: no such user"
     others = {message.id: message.text_body for message in notices.values() if message is not hers}
     subject, queued_at = hers.subject, hers.queued_at

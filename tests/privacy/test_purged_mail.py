@@ -58,7 +58,7 @@ def _send_her_everything(session: Session, run: ApprovedRun, alva: Member, berti
     login = session.get_one(User, alva.user_id)
     login.role_rows.append(UserRole(role=Role.treasurer))
     session.flush()
-    queue_payslip_notices(session, run_id=run.run.id)
+    queue_payslip_notices(session, run_id=run.run.id, domain="example.org")
     queue_change_notice(
         session, MemberChange(member=alva, identity_fields=("last_name",), bank_account_changed=False)
     )

@@ -216,9 +216,9 @@ def test_the_mail_pages_say_a_purged_member_s_notice_was_erased_and_offer_no_sen
     browser_client: TestClient, session: Session, approved_run: ApprovedRun, make_user, export_day: date
 ) -> None:
     alva, payslip = member_on(session, approved_run, 0)
-    queue_payslip_notices(session, run_id=approved_run.run.id)
+    queue_payslip_notices(session, run_id=approved_run.run.id, domain="example.org")
     hers = session.scalars(
-        select(OutgoingMail).where(OutgoingMail.message_id == notice_message_id(payslip.id))
+        select(OutgoingMail).where(OutgoingMail.message_id == notice_message_id(payslip.id, "example.org"))
     ).one()
     hers.state = MailState.failed
     remove(session, alva, make_user)

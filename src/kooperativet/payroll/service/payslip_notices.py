@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from kooperativet.documents.pipeline import pdf_attachment_source
 from kooperativet.jobs import JobContext, enqueue, handler
 from kooperativet.mail import attachment
+from kooperativet.mail.addresses import domain_of
 from kooperativet.notifications import PAYSLIP_READY, Notice, member_recipients, notify_many
 from kooperativet.payroll.models import Payslip
 from kooperativet.payroll.service.payslip_pdfs import PAYSLIP_PDF
@@ -34,18 +35,23 @@ pdf_attachment_source(PAYSLIP_ATTACHMENT, PAYSLIP_PDF, lambda payslip: f"{paysli
 
 @handler(NOTIFY_PAYSLIPS_READY)
 def notify_payslips_ready(context: JobContext, payload: Mapping[str, Any]) -> None:
-    queue_payslip_notices(context.session, run_id=int(payload["run_id"]))
+    domain = domain_of(context.settings.smtp_from)
+    queue_payslip_notices(context.session, run_id=int(payload["run_id"]), domain=domain)
     context.session.commit()
 
 
-def notice_message_id(payslip_id: int) -> str:
+def notice_message_id(payslip_id: int, domain: str) -> str:
     """The Message-ID of the notice of a payslip: chosen here, so that a job run twice queues it once (the
-    notice records its member too, for the purge after retention: ``privacy.purge``)."""
-    return f"<payslip-{payslip_id}@kooperativet.local>"
+    notice records its member too, for the purge after retention: ``privacy.purge``). Its domain is the From
+    address's, as every other message's (docs/mail.md, "Headers"): one fixed domain for every installation
+    gave two cooperatives' notices of their first payslip the same Message-ID, and a mail program that
+    keeps one message per Message-ID (Gmail does) would drop the second cooperative's."""
+    return f"<payslip-{payslip_id}@{domain}>"
 
 
-def queue_payslip_notices(session: Session, *, run_id: int) -> int:
-    """Queue a message for each payslip of the run whose member wants it; how many were queued."""
+def queue_payslip_notices(session: Session, *, run_id: int, domain: str) -> int:
+    """Queue a message for each payslip of the run whose member wants it, with Message-IDs of ``domain`` (the
+    From address's); how many were queued."""
     rows = session.execute(
         select(Payslip.id, Payslip.member_id, Payslip.number, Payslip.pay_date, Payslip.net_pay)
         .where(Payslip.run_id == run_id)
@@ -58,7 +64,7 @@ def queue_payslip_notices(session: Session, *, run_id: int) -> int:
             members[row.member_id],
             {"number": row.number, "pay_date": row.pay_date, "net_pay": row.net_pay},
             attachments=[attachment(PAYSLIP_ATTACHMENT, row.id)],
-            message_id=notice_message_id(row.id),
+            message_id=notice_message_id(row.id, domain),
         )
         for row in rows
         if row.member_id in members
