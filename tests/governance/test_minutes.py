@@ -531,6 +531,8 @@ def test_an_item_is_taken_up_only_while_the_meeting_is_open(
         ("holiday_pay_rate", "0.125", "semesterersättningen 12,5 % från den 1 januari 2027"),
         ("minimum_day_rate", "1250.50", "den lägsta dagsersättningen 1 250,50 kr från den 1 januari 2027"),
         ("pay_day", "25", "lön betalas ut den 25:e i månaden från den 1 januari 2027"),
+        ("pay_day", "1", "lön betalas ut den 1:a i månaden från den 1 januari 2027"),
+        ("pay_day", "22", "lön betalas ut den 22:a i månaden från den 1 januari 2027"),
         ("pay_on", "payment", "lön betalas ut när kunden har betalat från den 1 januari 2027"),
         ("invoice_rounding", "none", "fakturabelopp avrundas inte från den 1 januari 2027"),
     ],

@@ -870,3 +870,15 @@ def test_an_entry_dealt_with_in_another_tab_says_so_at_the_top_of_the_page(
     assert f'<div class="alert" role="alert">{said}</div>' in answer.text
     session.refresh(invoice)
     assert invoice.paid_amount == Decimal("0.00")
+
+
+def test_a_line_of_one_day_reads_in_the_singular_on_the_invoice_s_page_as_on_its_pdf(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    assignment = commission(session, worker.member, library, status=AssignmentStatus.approved)
+    assignment.lines[0].quantity = Decimal("1")
+    session.flush()
+    invoice = issue(session, assignment, treasurer)
+    html = browser_client.get(f"/office/invoices/{invoice.id}").text
+    assert 'data-label="Antal">1 dag</td>' in html
+    assert "1 dagar" not in html

@@ -11,7 +11,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any, Final
 
-from kooperativet.documents.render import long_date, money, percent
+from kooperativet.documents.render import long_date, money, ordinal, percent
 from kooperativet.governance.rules.required_majority import MajorityBase, MajorityRule, RequiredMajority
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, PerCapsulamReason
 from kooperativet.governance.schemas.results import percent_of
@@ -129,7 +129,7 @@ def parameter_value_text(key: str, value: str) -> str:
     if spec.kind is ValueKind.choice:
         return CHOICE_VALUES.get((key, value), value)
     if spec.kind is ValueKind.integer and key == "pay_day":
-        return f"den {value}:e i månaden"
+        return f"den {ordinal(int(value))} i månaden"  # "den 1:a", "den 25:e"
     if spec.kind is ValueKind.integer:
         return value
     return "enligt bilaga till protokollet"

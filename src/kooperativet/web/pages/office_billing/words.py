@@ -8,6 +8,7 @@ enum value; a refusal is said by its code (``web.refusals``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
@@ -16,7 +17,7 @@ from starlette.responses import HTMLResponse
 from kooperativet.assignments.rules import AssignmentStatus, ExtentUnit
 from kooperativet.core.vat import VatCategory
 from kooperativet.errors import DomainError
-from kooperativet.invoices.documents import UNIT_NAMES
+from kooperativet.invoices.documents import UNIT_NAMES, UNIT_NAMES_ONE
 from kooperativet.invoices.models import BankEntryResolution, InvoiceKind, InvoiceStatus
 from kooperativet.invoices.unmatched_reasons import reason_in
 from kooperativet.mail.models import MailState
@@ -99,8 +100,11 @@ def bank_reason(request: Request, reason: str) -> str:
     return reason_in(reason, request_language(request))
 
 
-def unit_name(code: str, language: str) -> str:
-    """A line's unit as the invoice prints it (``tim``, ``dagar``, ``st``)."""
+def unit_name(code: str, language: str, quantity: Decimal | None = None) -> str:
+    """A line's unit as the invoice prints it (``tim``, ``dagar``, ``st``), for exactly one in the singular
+    (``1 dag``, ``1 day``) as the invoice's PDF writes it (``invoices.documents.unit_name``)."""
+    if quantity == 1 and code in UNIT_NAMES_ONE[language]:
+        return UNIT_NAMES_ONE[language][code]
     return UNIT_NAMES[language].get(code, UNIT_NAMES[language]["C62"])
 
 
@@ -127,7 +131,7 @@ def page(
         "client_language": LANGUAGES,
         "mail_state": MAIL_STATES,
         "warning_text": WARNINGS,
-        "unit": lambda code: unit_name(code, language),
+        "unit": lambda code, quantity=None: unit_name(code, language, quantity),
         "bank_reason": lambda reason: bank_reason(request, reason),
     }
     return render(request, template, {**words, **(context or {})}, status=status)
