@@ -26,6 +26,9 @@ CHUNK: Final = 4
 #: taken to have died and the batch fails.
 DOCUMENT_TIMEOUT_SECONDS: Final = 300.0
 ZIP_DATE_TIME: Final = (2000, 1, 1, 0, 0, 0)  # a fixed member time: the same payslips give the same zip
+#: A rate's per cent sign after a no-break space, as ``render.percent`` writes it: "31,42 %" never breaks
+#: between the number and the sign at the end of a line.
+PERCENT: Final = "\N{NO-BREAK SPACE}%"
 
 LABELS: Final[dict[str, dict[str, str]]] = {
     "sv": {
@@ -72,7 +75,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "kooperativet till Skatteverket; de ingår inte i lönen.",
         "table": "tabell",
         "column": "kolumn",
-        "surcharge": "+ 10 % (skatteuppgifter saknas)",
+        "surcharge": "+ 10\N{NO-BREAK SPACE}% (skatteuppgifter saknas)",
         "of_base": "på",
         "full": "full avgift",
         "pension_only": "endast ålderspensionsavgift",
@@ -128,7 +131,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "employer contributions to the Swedish Tax Agency; they are not part of the pay.",
         "table": "table",
         "column": "column",
-        "surcharge": "+ 10 % (tax information missing)",
+        "surcharge": "+ 10\N{NO-BREAK SPACE}% (tax information missing)",
         "of_base": "on",
         "full": "full rate",
         "pension_only": "old-age pension contribution only",
@@ -164,7 +167,7 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
     lines = []
     for line in snapshot["lines"]:
         parts = [
-            f"{_percent(part['rate'], language)} % {labels['of_base']} "
+            f"{_percent(part['rate'], language)}{PERCENT} {labels['of_base']} "
             f"{money(Decimal(part['base']), language)}"
             for part in line["contribution_parts"]
             if Decimal(part["base"])  # a rate that applied to nothing this month says nothing
@@ -184,7 +187,7 @@ def payslip_context(*, number: str, snapshot: Mapping[str, Any], language: str) 
                 tax_text += f" {labels['surcharge']}"
         else:
             percent = _percent(str(Decimal(line["tax_percent"]) / 100), language)
-            tax_text = f"{labels[line['tax_mode']]} {percent} %"
+            tax_text = f"{labels[line['tax_mode']]} {percent}{PERCENT}"
         lines.append(
             {
                 "worked": _worked(line, labels=labels, language=language),

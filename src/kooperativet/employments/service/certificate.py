@@ -103,7 +103,9 @@ def certificate_context(session: Session, *, employment: Employment, issued_on: 
     contribution_percent: str | None
     if own is not None:
         estimate = own.estimate
-        contribution_percent = " och ".join(f"{_percent(str(rate), None)} %" for rate in own.rates)
+        contribution_percent = " och ".join(
+            f"{_percent(str(rate), None)}\N{NO-BREAK SPACE}%" for rate in own.rates
+        )
     elif fee_rate is None or contribution_rate is None:
         estimate, contribution_percent = None, None
     else:
@@ -113,7 +115,7 @@ def certificate_context(session: Session, *, employment: Employment, issued_on: 
             holiday_pay_rate=holiday_rate,
             contribution_rate=contribution_rate,
         )
-        contribution_percent = f"{_percent(str(contribution_rate), None)} %"
+        contribution_percent = f"{_percent(str(contribution_rate), None)}\N{NO-BREAK SPACE}%"
     return {
         "language": "sv",
         "employment": employment,
