@@ -688,32 +688,3 @@ def test_a_commission_registered_with_an_expense_after_today_is_refused_by_that_
     )
     made = service.create_assignment(session, data=data, actor=member.user, today=date(2026, 11, 21))
     assert [expense.spent_on for expense in made.expenses] == [date(2026, 11, 21)]
-
-
-@pytest.mark.parametrize("with_new_client", [False, True], ids=["client chosen", "new client inline"])
-def test_a_commission_registered_over_the_api_with_an_expense_after_today_is_refused(
-    api: TestClient, app, session: Session, make_member, client_record, with_new_client: bool
-) -> None:
-    """The registration reads and checks the commission before its writing transaction, or in it when a new
-    client comes inline: either way the receipt's day is checked against the request's today."""
-    from kooperativet.api.dependencies import today
-
-    body = assignment_body(client_record.id) | {
-        "expenses": [{"spent_on": "2026-11-21", "description": "Tåg", "amount": "100.00", "vat_rate": "6"}]
-    }
-    if with_new_client:
-        body = {k: v for k, v in body.items() if k != "client_id"} | {
-            "client": {"name": "Nya Teatern AB", "organisation_number": "556036-0793", "country": "SE"}
-        }
-    app.dependency_overrides[today] = lambda: date(2026, 11, 20)
-    try:
-        refused = api.post("/api/v1/assignments", json=body, headers=make_member().headers)
-    finally:
-        app.dependency_overrides.pop(today, None)
-
-    assert refused.status_code == 422, refused.text
-    assert (refused.json()["code"], refused.json()["errors"][0]["field"]) == (
-        "spent_in_the_future",
-        "expenses.0.spent_on",
-    )
-    assert count(session, Assignment) == 0

@@ -16,7 +16,6 @@ before; so is one that is refused here, so that a replay of an accepted request 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -39,16 +38,14 @@ class PreparedCommission:
     warnings: list[AssignmentWarning]
 
 
-def prepare_commission(
-    session: Session, *, data: AssignmentCreate, actor: User, today: date
-) -> PreparedCommission | None:
+def prepare_commission(session: Session, *, data: AssignmentCreate, actor: User) -> PreparedCommission | None:
     """``data`` worked out in a read of its own; ``None`` when it must be worked out in the writing
     transaction instead (a new client inline, or a refusal, which the writing transaction gives)."""
     if data.client is not None:
         return None
     try:
         with read_first(session):
-            assignment = service.new_assignment(session, data=data, actor=actor, today=today)
+            assignment = service.new_assignment(session, data=data, actor=actor)
             warnings = employments_service.current_warnings(session, assignment=assignment)
     except DomainError:
         return None
@@ -56,11 +53,10 @@ def prepare_commission(
 
 
 def register_commission(
-    session: Session, prepared: PreparedCommission | None, *, data: AssignmentCreate, actor: User, today: date
+    session: Session, prepared: PreparedCommission | None, *, data: AssignmentCreate, actor: User
 ) -> AssignmentRead:
     """Write the commission, as prepared or worked out now, and answer with its read model."""
     if prepared is None:
-        assignment = service.create_assignment(session, data=data, actor=actor, today=today)
-        return read_assignment(session, assignment)
+        return read_assignment(session, service.create_assignment(session, data=data, actor=actor))
     assignment = service.add_assignment(session, prepared.assignment)
     return read_assignment(session, assignment, warnings=prepared.warnings)

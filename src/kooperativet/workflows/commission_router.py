@@ -37,21 +37,20 @@ router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"])
     responses=problem_responses(401, 403, 409, 422),
 )
 def create_assignment(
-    body: AssignmentCreate, user: CurrentUser, session: DbSession, today: Today, key: IdempotencyKey = None
+    body: AssignmentCreate, user: CurrentUser, session: DbSession, key: IdempotencyKey = None
 ) -> Response:
     """Register a commission as your draft: client (existing id or new), period, extent, fee lines with their
     VAT treatment, and expenses. Warnings (long period, SÄVA thresholds, low day rate) come back in the body.
-    An expense dated after today is a 422 ``spent_in_the_future``. Send an ``Idempotency-Key`` to make a
-    retry safe."""
+    Send an ``Idempotency-Key`` to make a retry safe."""
     # Read and checked before the writing transaction, which then holds SQLite's writer for the rows alone.
-    prepared = prepare_commission(session, data=body, actor=user, today=today)
+    prepared = prepare_commission(session, data=body, actor=user)
     return idempotent(
         session,
         key=key,
         user_id=user.id,
         operation="create_assignment",
         request=body,
-        produce=lambda: register_commission(session, prepared, data=body, actor=user, today=today),
+        produce=lambda: register_commission(session, prepared, data=body, actor=user),
         status_code=status.HTTP_201_CREATED,
     )
 
