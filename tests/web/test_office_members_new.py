@@ -125,7 +125,8 @@ def test_a_wrong_check_digit_is_refused_by_its_field_and_nothing_is_saved(
         ({"email": "inte-en-adress"}, "email", ""),
         ({"email": ""}, "email", "e-postadress"),
         ({"password": "kort"}, "password", ""),
-        ({"joined_on": "2026-13-01"}, "joined_on", "ÅÅÅÅ-MM-DD"),
+        ({"joined_on": "2026-13-01"}, "joined_on", "Den dagen finns inte i kalendern"),
+        ({"joined_on": "1/12"}, "joined_on", "ÅÅÅÅ-MM-DD"),
         ({"tax_percent": "150"}, "tax_percent", "Det här får vara högst 100\u00a0%."),
         ({"tax_mode": "table"}, "tax_table_number", "Ange skattetabell"),
         ({"first_name": ""}, "first_name", "Fyll i"),
@@ -304,5 +305,5 @@ def test_the_rules_are_said_beside_a_refused_date_and_a_tax_table_left_out(
     assert answer.status_code == 422, answer.text
     for field in ("joined_on", "tax_table_number", "postal_code", "bank_clearing_number"):
         assert f'id="e-{field}"' in answer.text, field
-    assert "ÅÅÅÅ-MM-DD" in answer.text
+    assert "Den dagen finns inte i kalendern" in answer.text  # written as asked: month 13
     assert "Ett svenskt postnummer har fem siffror" in answer.text

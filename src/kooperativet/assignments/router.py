@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile, status
 
-from kooperativet.api.dependencies import DbSession, Today, Window
+from kooperativet.api.dependencies import DbSession, Window
 from kooperativet.api.downloads import file_response
 from kooperativet.api.problems import problem_responses
 from kooperativet.api.types import Page
@@ -78,13 +78,12 @@ def list_assignments(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def add_expense(
-    assignment_id: int, body: ExpenseCreate, user: CurrentUser, session: DbSession, today: Today
+    assignment_id: int, body: ExpenseCreate, user: CurrentUser, session: DbSession
 ) -> ExpenseRead:
-    """Add an expense (utlägg) to your draft. A ``spent_on`` after today is a 422 ``spent_in_the_future``:
-    a receipt is dated the day it was paid."""
+    """Add an expense (utlägg) to your draft."""
     assignment = service.get_assignment(session, assignment_id=assignment_id, actor=user)
     return ExpenseRead.model_validate(
-        service.add_expense(session, assignment=assignment, data=body, actor=user, today=today)
+        service.add_expense(session, assignment=assignment, data=body, actor=user)
     )
 
 

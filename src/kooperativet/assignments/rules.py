@@ -195,18 +195,6 @@ def check_expense(*, amount: Decimal, vat_rate: Decimal, field: str) -> None:
         )
 
 
-def check_spent_on(spent_on: date, *, today: date, field: str) -> None:
-    """A receipt is dated the day it was paid, which has come: a day after ``today`` is a slip of the year or
-    the month (2027 for 2026), refused as a payment day after today is (``paid_in_the_future``)."""
-    if spent_on > today:
-        raise RuleViolation(
-            f"{field}.spent_on: the receipt's day {spent_on} is after today, {today}: "
-            "write the day it was paid",
-            code="spent_in_the_future",
-            field=f"{field}.spent_on",
-        )
-
-
 def expense_vat(*, amount: Decimal, vat_rate: Decimal) -> Decimal:
     """The VAT included in an expense's ``amount`` at ``vat_rate`` per cent: ``amount × rate / (100 + rate)``,
     half up to the öre, the input VAT the books deduct (``exports.entries.expense_voucher``)."""

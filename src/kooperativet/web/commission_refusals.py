@@ -53,7 +53,7 @@ RULE_WORDS: Final = {
 }
 #: Refusals whose words say what is wrong whatever field they name: a day beyond those a period may hold is
 #: not "the period ends before it starts", though both name ``period_end``.
-SAID_BY_CODE: Final = ("date_out_of_range", "amount_too_large", "spent_in_the_future")
+SAID_BY_CODE: Final = ("date_out_of_range", "amount_too_large")
 DUPLICATE_CLIENT: Final = N_(
     "A client with this number is already registered: choose it in the list of clients."
 )

@@ -358,9 +358,6 @@ REFUSALS: Final = {
         "The payment day is after today. Record a payment once the money has come in, on the day it came."
     ),
     "invoice_credited": N_("The invoice is credited: nothing is due."),
-    "spent_in_the_future": N_(
-        "The date on the receipt is after today. Write the day you paid, as the receipt shows it."
-    ),
     "not_an_invoice": N_("Choose an invoice, not a credit note."),
     "nothing_to_invoice": N_("Everything on this commission has been invoiced already."),
     "signed_out": N_(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Final
 
 from sqlalchemy import bindparam, select
@@ -44,20 +43,15 @@ _CLIENT_FOR_MEMBER: Final = select(Client).where(
 _CLIENT_FOR_OFFICE: Final = select(Client).where(Client.id == bindparam("client_id"))
 
 
-def create_assignment(
-    session: Session, *, data: AssignmentCreate, actor: User, today: date | None = None
-) -> Assignment:
+def create_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> Assignment:
     """Register a commission as a draft of the acting member; a new client may be given inline."""
-    return add_assignment(session, new_assignment(session, data=data, actor=actor, today=today))
+    return add_assignment(session, new_assignment(session, data=data, actor=actor))
 
 
-def new_assignment(
-    session: Session, *, data: AssignmentCreate, actor: User, today: date | None = None
-) -> Assignment:
+def new_assignment(session: Session, *, data: AssignmentCreate, actor: User) -> Assignment:
     """The commission ``data`` describes, checked and built as the acting member's draft but not yet added to
     the session: what it reads (the member, the client) can be read before the writing transaction begins
-    (``workflows.commission_register``). Only a new client given inline is written here. Given ``today``,
-    an expense dated after it is refused (``rules.check_spent_on``); the demo builds its past without one."""
+    (``workflows.commission_register``). Only a new client given inline is written here."""
     member = session.scalar(_MEMBER_OF_USER, {"user_id": actor.id})
     if member is None:
         raise PermissionDenied("only a member registers assignments; no member record is linked to you")
@@ -70,8 +64,6 @@ def new_assignment(
     rules.check_fee_lines(lines=lines, client_vat_number=client.vat_number, client_country=client.country)
     for index, expense in enumerate(data.expenses):
         rules.check_expense(amount=expense.amount, vat_rate=expense.vat_rate, field=f"expenses.{index}")
-        if today is not None:
-            rules.check_spent_on(expense.spent_on, today=today, field=f"expenses.{index}")
     rules.check_amounts_fit(lines=lines, expense_amounts=[expense.amount for expense in data.expenses])
     assignment = Assignment(
         member=member,

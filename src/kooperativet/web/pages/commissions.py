@@ -84,9 +84,7 @@ def new_commission(
 
 
 @router.post("/commissions/new", dependencies=[CheckedForm])
-def create_commission(
-    request: Request, user: MemberUser, session: DbSession, posted: Posted, today: Today
-) -> Response:
+def create_commission(request: Request, user: MemberUser, session: DbSession, posted: Posted) -> Response:
     form = cf.read_form(posted)
     if form.action != "save":
         return _form_page(request, session, user=user, form=_rearranged(form), errors={})
@@ -105,7 +103,7 @@ def create_commission(
     if form.impossible_client:
         raise rejected(refusals.no_such_client(request))
     try:
-        assignment = assignments_service.create_assignment(session, data=data, actor=user, today=today)
+        assignment = assignments_service.create_assignment(session, data=data, actor=user)
         new_expenses = list(assignment.expenses)
     except DomainError as exc:
         raise rejected(refusals.rule_errors(request, exc, form)) from exc
@@ -182,9 +180,7 @@ def change_commission(
     for index, expense in enumerate(expenses):
         try:
             added.append(
-                assignments_service.add_expense(
-                    session, assignment=assignment, data=expense, actor=user, today=today
-                )
+                assignments_service.add_expense(session, assignment=assignment, data=expense, actor=user)
             )
         except DomainError as exc:
             raise rejected(refusals.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
