@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime, time
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kooperativet.audit.service import append_event
@@ -176,7 +176,7 @@ def notice_recipients(session: Session, *, meeting: Meeting, today: date) -> lis
         ids = {a.member_id for a in list_board(session, on=meeting.held_on)}
         members = [session.get(Member, i) for i in sorted(ids)]
     else:
-        members = [m for m in session.scalars(select(Member).order_by(Member.id)) if m.is_current_on(today)]
+        members = list(session.scalars(select(Member).where(Member.current_on(today)).order_by(Member.id)))
     return [m for m in members if m is not None and m.email]
 
 
@@ -395,19 +395,13 @@ def present_members(meeting: Meeting) -> frozenset[int]:
     return frozenset(a.member_id for a in meeting.attendance)
 
 
-def current_on(day: date) -> ColumnElement[bool]:
-    """``Member.is_current_on(day)`` in SQL: members are counted and chosen in the database, in one statement
-    however many there are, not loaded one at a time."""
-    return (Member.joined_on <= day) & (Member.left_on.is_(None) | (Member.left_on > day))
-
-
 def entitled_general(session: Session, *, meeting: Meeting) -> frozenset[int]:
     """Members with a vote at a general meeting: current members present in person or by proxy."""
     represented = {p.principal_member_id for p in meeting.proxies}
     ids = present_members(meeting) | represented
     if not ids:
         return frozenset()
-    current = select(Member.id).where(Member.id.in_(sorted(ids)), current_on(meeting.held_on))
+    current = select(Member.id).where(Member.id.in_(sorted(ids)), Member.current_on(meeting.held_on))
     return frozenset(session.scalars(current))
 
 
@@ -418,7 +412,8 @@ def quorum(session: Session, *, meeting: Meeting) -> QuorumRead:
         present, represented, entitled = len(present_members(meeting) & board), 0, len(board)
         rule = rulebook.board_quorum
     else:
-        entitled = session.scalar(select(func.count(Member.id)).where(current_on(meeting.held_on))) or 0
+        counted = select(func.count(Member.id)).where(Member.current_on(meeting.held_on))
+        entitled = session.scalar(counted) or 0
         present = len(present_members(meeting))
         represented = len(entitled_general(session, meeting=meeting)) - present
         rule = rulebook.general_meeting_quorum

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.governance.board import voting_board
@@ -40,10 +40,7 @@ def _current(session: Session, member_ids: set[int], day: date) -> list[int]:
         return []
     return list(
         session.scalars(
-            select(Member.id)
-            .where(Member.id.in_(member_ids), Member.joined_on <= day)
-            .where(or_(Member.left_on.is_(None), Member.left_on > day))
-            .order_by(Member.id)
+            select(Member.id).where(Member.id.in_(member_ids), Member.current_on(day)).order_by(Member.id)
         )
     )
 

@@ -286,9 +286,7 @@ def list_members(
     if q:
         query = query.where(or_(contains_text(Member.first_name, q), contains_text(Member.last_name, q)))
     if current_on is not None:
-        query = query.where(
-            Member.joined_on <= current_on, or_(Member.left_on.is_(None), Member.left_on > current_on)
-        )
+        query = query.where(Member.current_on(current_on))
     order = [Member.last_name, Member.first_name]
     return fetch_page(session, query, limit=limit, offset=offset, order=order, tiebreak=Member.id)
 

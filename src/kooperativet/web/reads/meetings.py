@@ -102,7 +102,7 @@ def current_members(session: Session, *, on: date) -> list[MemberChoice]:
     """Members on ``on``, by name: the people a meeting may register, appoint or accept a proxy for."""
     rows = session.execute(
         select(Member.id, Member.first_name, Member.last_name)
-        .where(Member.joined_on <= on, (Member.left_on.is_(None)) | (Member.left_on > on))
+        .where(Member.current_on(on))
         .order_by(Member.first_name, Member.last_name, Member.id)
     )
     return [MemberChoice(member_id, f"{first} {last}") for member_id, first, last in rows]
