@@ -3,12 +3,14 @@ that end them, a constant number of statements for the batch, and the e-mail wit
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from kooperativet.audit.models import AuditEvent
 from kooperativet.auth.models import Role
 from kooperativet.core.vat import VatCategory
 from kooperativet.documents.pipeline import stored_pdf
@@ -101,6 +103,48 @@ def test_the_fee_only_where_agreed_and_the_rate_changes_with_the_half_year(
     later = session.scalars(select(InvoiceReminder).where(InvoiceReminder.sequence == 2)).one()
     assert second[3] == Decimal("60.00")
     assert later.snapshot["amounts"]["earlier_fees"] == "60.00"
+
+
+def test_a_fee_above_a_cap_lowered_after_it_was_set_charges_the_cap_and_records_the_fee_set(
+    session, issue, municipality
+) -> None:
+    municipality.reminder_fee_agreed = True
+    # The fee stays 60 kr; the law's cap (lag (1981:739) 4 §) is lowered to 45 kr from 15 July.
+    parameters.add_value(
+        session, key="reminder_fee_max", valid_from=date(2026, 7, 15), value="45.00", source="SFS 2026:999"
+    )
+    session.commit()
+    issue()
+
+    [first] = remind(session, date(2026, 7, 10))
+    [second] = remind(session, date(2026, 7, 24))
+
+    assert (first[3], second[3]) == (Decimal("60.00"), Decimal("45.00"))
+    later = session.scalars(select(InvoiceReminder).where(InvoiceReminder.sequence == 2)).one()
+    # 2 Apr – 24 Jul: 114 days at 2 % + 8 %: 12 500 × 0.10 × 114 / 365 = 390.410… → 390.41
+    assert later.snapshot["amounts"] | {"payable": "-"} == {
+        "payable": "-",
+        "settled": "0.00",
+        "outstanding": "12500.00",
+        "interest": "390.41",
+        "fee": "45.00",
+        "earlier_fees": "60.00",
+        "total": "12995.41",  # 12 500,00 + 390,41 + 45,00 + 60,00
+    }
+    assert later.snapshot["fee_capped"] == {
+        "set": "60.00",
+        "maximum": "45.00",
+        "maximum_valid_from": "2026-07-15",
+        "maximum_source": "SFS 2026:999",
+    }
+    first_row = session.scalars(select(InvoiceReminder).where(InvoiceReminder.sequence == 1)).one()
+    assert "fee_capped" not in first_row.snapshot
+    [logged] = [
+        json.loads(event.payload)
+        for event in session.scalars(select(AuditEvent).where(AuditEvent.kind == "reminders_made"))
+        if "fees_capped" in json.loads(event.payload)
+    ]
+    assert logged["fees_capped"] == {later.number: later.snapshot["fee_capped"]}
 
 
 def test_a_stopped_invoice_gets_none_until_resumed(api, session, issue, treasurer) -> None:

@@ -16,9 +16,10 @@ from kooperativet.parameters import service
 
 
 def test_seeded_defaults_carry_their_sources_and_change_on_their_dates(session: Session) -> None:
-    # 13 + the yearly 1 000 kr contribution threshold + the reminders' 18 (docs/reminders.md: 13 half-years of
-    # the reference rate, the interest margin, the reminder fee and the three numbers of the schedule)
-    assert service.seed_defaults(session) == 32
+    # 13 + the yearly 1 000 kr contribution threshold + the reminders' 20 (docs/reminders.md: 13 half-years of
+    # the reference rate, the interest margin, the reminder fee, the law's two caps on it since 2003 and the
+    # three numbers of the schedule)
+    assert service.seed_defaults(session) == 34
     assert service.seed_defaults(session) == 0
     sink_2025 = service.value_in_force(session, key="sink_rate", on=date(2025, 12, 31))
     sink_2026 = service.value_in_force(session, key="sink_rate", on=date(2026, 1, 1))

@@ -32,6 +32,9 @@ class ParameterSpec:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+    #: The parameter of kind amount whose value in force on a value's valid-from date caps it: the law's
+    #: maximum, dated data of its own, so that a fee above it is refused before it is stored.
+    at_most: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,15 @@ CATALOG: dict[str, ParameterSpec] = {
             "reminder_fee",
             ValueKind.amount,
             "the fee for a written payment reminder, charged only where the client agreed to it when the "
-            "debt arose (lag (1981:739) om ersättning för inkassokostnader m.m. 2 and 4 §§)",
+            "debt arose (lag (1981:739) om ersättning för inkassokostnader m.m. 2 and 4 §§); at most "
+            "reminder_fee_max in force on its valid-from date",
+            at_most="reminder_fee_max",
+        ),
+        ParameterSpec(
+            "reminder_fee_max",
+            ValueKind.amount,
+            "the most the law allows for a written payment reminder (lag (1981:739) 4 § second paragraph 1); "
+            "a reminder charges at most the value in force on its day (docs/reminders.md)",
         ),
         ParameterSpec(
             "reference_rate",
@@ -268,6 +279,22 @@ DEFAULTS: tuple[DefaultValue, ...] = (
         "60.00",
         "Lag (1981:739) om ersättning för inkassokostnader m.m. 4 § 1 (SFS 2013:56): högst 60 kr för en "
         "skriftlig betalningspåminnelse, och bara om det avtalades när skulden uppkom (2 §)",
+    ),
+    # The law's cap on the fee (docs/reminders.md, "The reminder fee"): 50 kr in förordningen (1981:1057) from
+    # 1 July 2003, then 60 kr in the law itself when SFS 2013:59 repealed the förordning.
+    DefaultValue(
+        "reminder_fee_max",
+        date(2003, 7, 1),
+        "50.00",
+        "Förordningen (1981:1057) om ersättning för inkassokostnader m.m. (SFS 2003:294): högst 50 kr för en "
+        "skriftlig betalningspåminnelse enligt 2 § lagen (1981:739); upphävd 2013-03-16 (SFS 2013:59)",
+    ),
+    DefaultValue(
+        "reminder_fee_max",
+        date(2013, 3, 16),
+        "60.00",
+        "Lag (1981:739) om ersättning för inkassokostnader m.m. 4 § andra stycket 1 (SFS 2013:56): högst "
+        "60 kr för en skriftlig betalningspåminnelse; beloppet stod tidigare i förordningen (1981:1057)",
     ),
     DefaultValue(
         "reminder_first_days",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Final
 
 from sqlalchemy import bindparam, select
@@ -34,11 +35,7 @@ def add_value(
     created_by_id: int | None = None,
 ) -> ParameterValue:
     """Add a value valid from a date. A value for the same key and date already exists → 409."""
-    try:
-        spec = spec_for(key)
-        canonical = normalise_value(spec, value, valid_from=valid_from)
-    except InvalidParameterValue as exc:
-        raise RuleViolation(str(exc), code="invalid_parameter_value", field="value") from exc
+    canonical = checked_value(session, key=key, value=value, valid_from=valid_from)
     if not source.strip():
         raise RuleViolation("every parameter value needs its source", code="source_required", field="source")
     existing = session.scalar(
@@ -78,6 +75,48 @@ def add_value(
         now=clock_of(session),
     )
     return row
+
+
+def checked_value(session: Session, *, key: str, value: str, valid_from: date, field: str = "value") -> str:
+    """The canonical text of ``value`` for ``key`` from ``valid_from``, or a ``RuleViolation`` on ``field``
+    saying why not: what its kind accepts (the catalog) and, for a value the law caps (``at_most``), the cap
+    in force on ``valid_from``. A fee above the law's cap was stored before, and charged on every reminder."""
+    try:
+        spec = spec_for(key)
+        canonical = normalise_value(spec, value, valid_from=valid_from)
+    except InvalidParameterValue as exc:
+        raise RuleViolation(str(exc), code="invalid_parameter_value", field=field) from exc
+    if spec.at_most is not None:
+        _within_cap(
+            session, key=key, cap_key=spec.at_most, value=canonical, valid_from=valid_from, field=field
+        )
+    return canonical
+
+
+def _within_cap(
+    session: Session, *, key: str, cap_key: str, value: str, valid_from: date, field: str
+) -> None:
+    """``value`` is at most the cap in force on ``valid_from``. Without a cap in force then, the value cannot
+    be checked against the law, and is refused as any reading of a missing parameter is."""
+    row = session.scalar(_VALUE_IN_FORCE, {"key": cap_key, "on": valid_from})
+    if row is None:
+        raise RuleViolation(
+            f"no value of {cap_key} is in force on {valid_from}, so {key} cannot be checked against the "
+            f"law's maximum; an admin must add one first",
+            code="missing_parameter",
+            field="valid_from",
+        )
+    if Decimal(value) > row.as_decimal():
+        raise RuleViolation(
+            f"{key} may be at most {row.value} kr from {valid_from}: {cap_key} in force then "
+            f"(valid from {row.valid_from}; {row.source})",
+            code="invalid_parameter_value",
+            field=field,
+            maximum=row.value,
+            maximum_key=cap_key,
+            maximum_valid_from=row.valid_from.isoformat(),
+            maximum_source=row.source,
+        )
 
 
 #: Built once, and its cache key with it: the rules read a parameter on almost every request (a commission's

@@ -69,6 +69,10 @@ NAMES = {
         N_("Reminder fee"),
         N_("The fee for a written payment reminder, charged only where the client agreed to it beforehand."),
     ),
+    "reminder_fee_max": (
+        N_("Highest reminder fee by law"),
+        N_("The most the law allows for a written payment reminder; a reminder never charges more."),
+    ),
     "reference_rate": (
         N_("Reference rate"),
         N_("Riksbanken's reference rate for the calendar half-year, which late-payment interest builds on."),

@@ -26,6 +26,7 @@ KEYS = (
     "reference_rate",
     "late_interest_margin",
     "reminder_fee",
+    "reminder_fee_max",
     "reminder_first_days",
     "reminder_interval_days",
     "reminder_max_count",
@@ -37,6 +38,28 @@ class Dated:
     valid_from: date
     value: str
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderFee:
+    """The cooperative's fee and the law's cap on the day of a reminder.
+
+    A fee set within the cap (the parameters refuse more) can still be above a cap lowered after it was set.
+    The reminder then charges the cap, not nothing and not the fee: the client agreed to a fee, and the law
+    (lag (1981:739) 4 §, "med högst") limits what may be claimed, not whether; refusing would hold back the
+    reminder, and the interest it states, for every client with an agreed fee until an admin lowers the fee.
+    The reminder records the fee it did not charge (``capped``), so the treasurer sees why."""
+
+    set: Decimal
+    cap: Dated
+
+    @property
+    def charged(self) -> Decimal:
+        return min(self.set, Decimal(self.cap.value))
+
+    @property
+    def capped(self) -> bool:
+        return self.charged < self.set
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +92,11 @@ class ReminderParameters:
 
     def decimal(self, key: str, day: date) -> Decimal:
         return Decimal(self.on(key, day).value)
+
+    def reminder_fee(self, day: date) -> ReminderFee:
+        """The fee a written reminder made on ``day`` charges: ``reminder_fee`` in force then, at most the
+        law's cap in force then (``reminder_fee_max``)."""
+        return ReminderFee(set=self.decimal("reminder_fee", day), cap=self.on("reminder_fee_max", day))
 
     def interest_rates(self, start: date, end: date) -> list[tuple[date, Decimal]]:
         """(first day, yearly rate) for each stretch of ``start``…``end`` with one rate: reference rate plus

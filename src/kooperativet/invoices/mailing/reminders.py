@@ -91,12 +91,15 @@ def send_due_reminders(session: Session, today: date) -> list[InvoiceReminder]:
         {"reminder_ids": reminder_ids},
         key=f"reminder_mails:{reminder_ids[0]}-{reminder_ids[-1]}",
     )
-    append_event(
-        session,
-        kind="reminders_made",
-        payload={"day": today.isoformat(), "reminders": [reminder.number for reminder in made_rows]},
-        now=clock_of(session),
-    )
+    payload: dict[str, Any] = {
+        "day": today.isoformat(),
+        "reminders": [reminder.number for reminder in made_rows],
+    }
+    capped = {row["number"]: row["snapshot"]["fee_capped"] for row in made if "fee_capped" in row["snapshot"]}
+    if capped:
+        # The fee set above the law's cap of the day, and the cap charged instead, by reminder number.
+        payload["fees_capped"] = capped
+    append_event(session, kind="reminders_made", payload=payload, now=clock_of(session))
     return made_rows
 
 
@@ -144,8 +147,11 @@ def _reminder(
     start = invoice.due_date + timedelta(days=1)
     rates = parameters.interest_rates(start, today)
     interest = late_interest(outstanding, due_date=invoice.due_date, until=today, rates=rates)
-    # The fee only where the client agreed to it when the debt arose (lag (1981:739) 2 §); one per reminder.
-    fee = parameters.decimal("reminder_fee", today) if client.reminder_fee_agreed else Decimal("0.00")
+    # The fee only where the client agreed to it when the debt arose (lag (1981:739) 2 §); one per reminder,
+    # and never above the law's cap in force today (4 §): a fee above a lowered cap charges the cap
+    # (``ReminderFee``), and the snapshot records the fee that was set.
+    agreed = parameters.reminder_fee(today) if client.reminder_fee_agreed else None
+    fee = agreed.charged if agreed is not None else Decimal("0.00")
     sequence = before.count + 1
     number = f"{invoice.number}-P{sequence}"
     settled = invoice.payable - outstanding
@@ -174,6 +180,13 @@ def _reminder(
             "total": str(total),
         },
     }
+    if agreed is not None and agreed.capped:
+        snapshot["fee_capped"] = {
+            "set": str(agreed.set),
+            "maximum": agreed.cap.value,
+            "maximum_valid_from": agreed.cap.valid_from.isoformat(),
+            "maximum_source": agreed.cap.source,
+        }
     return {
         "invoice_id": invoice.id,
         "sequence": sequence,

@@ -48,6 +48,7 @@ PERCENT_AS_FRACTION = N_("Write a fraction between 0 and 1: %(percent)s percent 
 WHOLE_NUMBER = N_("Write a whole number.")
 WHOLE_NUMBER_BETWEEN = N_("Write a whole number from %(minimum)s to %(maximum)s.")
 AMOUNT = N_("Write an amount in kronor, zero or more, e.g. 25,000.00.")
+ABOVE_CAP = N_("At most %(maximum)s from that date, as the law allows: %(source)s.")
 
 
 @router.get("/office/parameters")
@@ -148,13 +149,31 @@ def add_value(
             field_errors(request, exc) if isinstance(exc, ValidationError) else refusal_errors(request, exc)
         )
         if isinstance(exc, DomainError) and exc.code == "invalid_parameter_value":
-            errors["value"] = _value_refused(request, CATALOG[key], typed) or errors.get("value", "")
+            errors["value"] = (
+                _above_cap(request, exc)
+                or _value_refused(request, CATALOG[key], typed)
+                or errors.get("value", "")
+            )
         session.rollback()
         page = _parameter_page(
             request, session, key=key, today=today, values=values, errors=errors, status=422
         )
         raise FormRejected(page) from exc
     return RedirectResponse(done(f"/office/parameters/{key}", "parameter_value_added"), status_code=303)
+
+
+def _above_cap(request: Request, exc: DomainError) -> str | None:
+    """A fee above the law's cap in force on its date (``service.checked_value``) told the cap, as a Swede
+    writes it, and the law that sets it; ``None`` for any other refusal."""
+    maximum = exc.extra.get("maximum")
+    if maximum is None:
+        return None
+    return gettext(
+        request,
+        ABOVE_CAP,
+        maximum=shown(request, ValueKind.amount, str(maximum)),
+        source=source(request, str(exc.extra["maximum_source"])).rstrip("."),
+    )
 
 
 def _value_refused(request: Request, spec: ParameterSpec, typed: str) -> str | None:
