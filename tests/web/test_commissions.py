@@ -690,8 +690,9 @@ def test_a_change_sent_from_an_edit_page_after_the_draft_was_handed_in_shows_the
             **a_commission(theatre.id, version=str(draft.version), title="Mitt nya namn"),
             "csrf_token": form_token(page),
         },
+        files={f"receipt.{draft.expenses[0].id}": ("kvitto.jpg", JPEG, "image/jpeg")},
     )
-    receipt = browser_client.post(
+    receipt = browser_client.post(  # from a page rendered before the receipt was a field of the draft's form
         f"/commissions/{draft.id}/expenses/{draft.expenses[0].id}/receipt",
         data={"csrf_token": form_token(page)},
         files={"receipt": ("kvitto.jpg", JPEG, "image/jpeg")},
@@ -876,6 +877,7 @@ def test_the_list_runs_as_many_statements_for_100_commissions_as_for_1(
 def test_a_drafts_expense_gets_its_receipt_later_or_is_removed(
     browser_client, session, make_member, theatre
 ) -> None:
+    """By the forms of their own that a page rendered before the draft's save took both still sends."""
     alva = make_member()
     draft = commission(session, alva.member, theatre)
     draft.expenses = [
@@ -1097,7 +1099,7 @@ def test_a_form_without_a_filled_in_fee_line_asks_for_the_line_it_shows(
 
 
 def edit_form(html: str, path: str) -> Form:
-    """The draft's form as the browser sends it untouched (not the hidden forms of the receipts)."""
+    """The draft's form as the browser sends it untouched (no file chosen)."""
     # Imported here: the sweeps import this module for its example commission.
     from tests.web.sweeps.sweeping import read_forms
 
@@ -1185,7 +1187,164 @@ def test_a_marked_expense_stays_marked_when_the_draft_is_sent_back_and_another_o
     assert "Utlägget tas bort när du sparar utkastet." in refused.text
     tampered = pressing(edit_form(page.text, path), "save")
     tampered["remove_expense"] = [str(theirs.expenses[0].id)]
-    assert browser_client.post(path, data=tampered).status_code == 303
+    their_receipt = {f"receipt.{theirs.expenses[0].id}": ("kvitto.pdf", PDF, "application/pdf")}
+    assert browser_client.post(path, data=tampered, files=their_receipt).status_code == 303
     session.expire_all()
     assert len(session.get_one(Assignment, draft.id).expenses) == 1
     assert len(session.get_one(Assignment, theirs.id).expenses) == 1
+    assert session.get_one(Assignment, theirs.id).expenses[0].receipt is None
+
+
+def a_draft_with_a_train(session: Session, alva: Any, theatre: Client) -> tuple[Assignment, int]:
+    """Her draft with one saved expense, a train ticket with no receipt yet."""
+    draft = commission(session, alva.member, theatre)
+    draft.expenses = [
+        Expense(spent_on=date(2026, 10, 16), description="Tåg", amount=Decimal("100.00"), vat_rate=6)
+    ]
+    session.flush()
+    return draft, draft.expenses[0].id
+
+
+def test_a_saved_expenses_receipt_is_attached_with_the_drafts_save_and_what_she_typed(
+    browser_client, session, make_member, theatre
+) -> None:
+    """The receipt of an expense saved before was uploaded by a form of its own, and the page it came back to
+    had lost what she had typed in the draft (the fare of a new train, the hours): now its file field is one
+    of the draft's, attached when she saves the draft with everything else."""
+    alva = make_member()
+    draft, train = a_draft_with_a_train(session, alva, theatre)
+    taxi = Expense(spent_on=date(2026, 10, 17), description="Taxi", amount=Decimal("250.00"), vat_rate=6)
+    draft.expenses.append(taxi)
+    session.flush()
+    sign_in(browser_client, alva.user.email)
+    path = f"/commissions/{draft.id}/edit"
+    page = browser_client.get(path)
+    assert f'<input type="file" id="f-receipt.{train}" name="receipt.{train}"' in page.text  # in the form
+    assert f'action="/commissions/{draft.id}/expenses/' not in page.text  # no form of its own
+    assert "Ladda upp kvittot" not in page.text
+    assert "Bifogas när du sparar utkastet." in page.text
+    marked = browser_client.post(path, data=pressing(edit_form(page.text, path), f"remove_saved:{taxi.id}"))
+    typed = {
+        "title": "Ny titel",
+        "expenses.0.spent_on": "2026-10-17",
+        "expenses.0.description": "Tåg hem",
+        "expenses.0.amount": "129,00",
+        "expenses.0.vat_rate": "6",
+    }
+    answer = browser_client.post(
+        path,
+        data=pressing(edit_form(marked.text, path), "save", **typed),
+        files={
+            f"receipt.{train}": ("biljett.pdf", PDF, "application/pdf"),
+            f"receipt.{taxi.id}": ("taxi.jpg", JPEG, "image/jpeg"),  # marked: it goes, and its file with it
+        },
+    )
+    assert answer.status_code == 303, answer.text
+    session.expire_all()
+    saved = session.get_one(Assignment, draft.id)
+    assert saved.title == "Ny titel"
+    assert [(e.description, e.amount) for e in saved.expenses] == [
+        ("Tåg", Decimal("100.00")),
+        ("Tåg hem", Decimal("129.00")),
+    ]
+    receipt = saved.expenses[0].receipt
+    assert receipt is not None
+    assert (receipt.filename, receipt.media_type) == ("biljett.pdf", "application/pdf")
+    assert browser_client.get(f"/commissions/{draft.id}/expenses/{train}/receipt").content == PDF
+    assert session.scalar(select(func.count()).select_from(Receipt)) == 1
+
+
+def test_a_save_refused_for_another_field_keeps_her_typing_and_attaches_no_receipt(
+    browser_client, session, make_member, theatre
+) -> None:
+    alva = make_member()
+    draft, train = a_draft_with_a_train(session, alva, theatre)
+    sign_in(browser_client, alva.user.email)
+    path = f"/commissions/{draft.id}/edit"
+    form = edit_form(browser_client.get(path).text, path)
+    typed = {"title": "", "description": "Med tåg från Mellanstad", "extent_quantity": "3"}
+    refused = browser_client.post(
+        path,
+        data=pressing(form, "save", **typed),
+        files={f"receipt.{train}": ("biljett.pdf", PDF, "application/pdf")},
+    )
+    assert refused.status_code == 422
+    assert 'id="e-title"' in refused.text
+    assert ">Med tåg från Mellanstad</textarea>" in refused.text
+    assert 'name="extent_quantity" type="text" value="3"' in refused.text
+    assert "Välj kvittofilerna igen" in refused.text  # the browser has dropped the file she chose
+    session.expire_all()
+    assert session.get_one(Expense, train).receipt is None
+    assert session.get_one(Assignment, draft.id).description == ""
+
+
+def test_a_page_that_comes_back_without_saving_asks_for_a_chosen_receipt_again(
+    browser_client, session, make_member, theatre
+) -> None:
+    """A line removed without htmx sends the whole page back: the chosen file is gone from it, so say so."""
+    alva = make_member()
+    draft, train = a_draft_with_a_train(session, alva, theatre)
+    sign_in(browser_client, alva.user.email)
+    path = f"/commissions/{draft.id}/edit"
+    form = edit_form(browser_client.get(path).text, path)
+    plain = browser_client.post(path, data=pressing(form, "add_line"))
+    assert "Välj kvittofilerna igen" not in plain.text
+    chosen = browser_client.post(
+        path,
+        data=pressing(form, "add_line"),
+        files={f"receipt.{train}": ("biljett.pdf", PDF, "application/pdf")},
+    )
+    assert chosen.status_code == 200
+    assert "Välj kvittofilerna igen" in chosen.text
+    session.expire_all()
+    assert session.get_one(Expense, train).receipt is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "media_type"),
+    [
+        ("biljett.gif", b"GIF89a", "image/gif"),
+        ("biljett.pdf", b"", "application/pdf"),
+        ("biljett.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), "application/pdf"),  # over 10 MB
+    ],
+    ids=["gif", "empty", "too-large"],
+)
+def test_a_saved_expenses_refused_receipt_is_said_by_its_field_and_nothing_of_the_save_is_done(
+    browser_client, session, make_member, theatre, name: str, content: bytes, media_type: str
+) -> None:
+    """As for a new expense's receipt, the whole save is refused: the draft, the expense she added and the
+    removal she marked wait for her to choose another file, and her typing is all on the page."""
+    alva = make_member()
+    draft, train = a_draft_with_a_train(session, alva, theatre)
+    taxi = Expense(spent_on=date(2026, 10, 17), description="Taxi", amount=Decimal("250.00"), vat_rate=6)
+    draft.expenses.append(taxi)
+    session.flush()
+    version = draft.version
+    sign_in(browser_client, alva.user.email)
+    path = f"/commissions/{draft.id}/edit"
+    page = browser_client.get(path)
+    marked = browser_client.post(path, data=pressing(edit_form(page.text, path), f"remove_saved:{taxi.id}"))
+    typed = {
+        "title": "Ny titel",
+        "expenses.0.spent_on": "2026-10-17",
+        "expenses.0.description": "Tåg hem",
+        "expenses.0.amount": "129,00",
+    }
+    refused = browser_client.post(
+        path,
+        data=pressing(edit_form(marked.text, path), "save", **typed),
+        files={f"receipt.{train}": (name, content, media_type)},
+    )
+    assert refused.status_code == 422
+    said = f'<p class="error" id="e-receipt.{train}">Ett kvitto måste vara en PDF-, JPEG- eller PNG-fil'
+    assert said in refused.text
+    assert f'aria-describedby="h-receipt.{train} e-receipt.{train}"' in refused.text
+    assert "Välj kvittofilerna igen" in refused.text
+    assert 'value="Ny titel"' in refused.text
+    assert 'value="Tåg hem"' in refused.text
+    assert "Utlägget tas bort när du sparar utkastet." in refused.text  # the taxi still marked
+    session.expire_all()
+    kept = session.get_one(Assignment, draft.id)
+    assert (kept.title, kept.version) == ("Konsert på torget", version)
+    assert [e.description for e in kept.expenses] == ["Tåg", "Taxi"]
+    assert session.scalar(select(func.count()).select_from(Receipt)) == 0

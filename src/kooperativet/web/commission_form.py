@@ -2,7 +2,8 @@
 the fields in words she understands.
 
 The form holds the commission, its client (picked from hers, or a new one with the commission, as the API's
-``AssignmentCreate.client`` allows), its fee lines and new expenses with their receipts. Lines and expenses
+``AssignmentCreate.client`` allows), its fee lines, new expenses with their receipts, and a draft's receipts
+for expenses saved before (``receipt.<expense id>``), all saved with the draft. Lines and expenses
 are numbered fields (``lines.0.quantity``) so that a message from the schema or a rule (``lines.0.quantity``
 too) lands next to its field.
 """
@@ -161,12 +162,20 @@ EXPENSE_FIELDS: Final = ("spent_on", "description", "amount", "vat_rate", "reinv
 NEW_CLIENT: Final = "new"
 #: The hidden field, one a saved expense, that marks it to be removed when the draft is saved.
 REMOVED: Final = "remove_expense"
+#: The file field of a saved expense's receipt, ``receipt.<expense id>``: attached when the draft is saved.
+SAVED_RECEIPT: Final = "receipt"
 #: The new client's boxes a person types in (not the kind, the country or the public body, which come filled
 #: in or ticked off): any of them typed with no client chosen in the list is a new client.
 NEW_CLIENT_TYPED: Final = tuple(
     f"client.{name}" for name in CLIENT_FIELDS if name not in ("kind", "country", "public_sector")
 )
 _ROW = re.compile(r"^(lines|expenses)\.(\d+)\.(\w+)$")
+_SAVED_RECEIPT = re.compile(rf"^{SAVED_RECEIPT}\.(\d+)$")
+
+
+def saved_receipt_field(expense_id: int) -> str:
+    """The name of a saved expense's receipt field, and of its message."""
+    return f"{SAVED_RECEIPT}.{expense_id}"
 
 
 @dataclass(slots=True)
@@ -180,6 +189,9 @@ class CommissionForm:
     #: The saved expenses of a draft she marked to be removed: removed when she saves the draft with what
     #: she typed, not by a button of their own that would send the page away and lose her typing.
     removed: list[int] = field(default_factory=list)
+    #: A receipt chosen for a saved expense, by the expense's id: attached when she saves the draft with the
+    #: rest, not by a form of its own that would send the page away and lose her typing.
+    saved_receipts: dict[int, UploadFile] = field(default_factory=dict)
     action: str = "save"
 
     @property
@@ -192,6 +204,11 @@ class CommissionForm:
         and the database would refuse even to look it up."""
         return beyond_any_id(self.values.get("client_id", ""))
 
+    @property
+    def chose_files(self) -> bool:
+        """Whether she chose any receipt: a browser keeps no chosen file on a page that comes back."""
+        return bool(self.saved_receipts) or any(receipt is not None for receipt in self.receipts)
+
     def field_names(self) -> set[str]:
         """Every field the page shows, so that a message for anything else goes to the top of the form."""
         names = {*COMMISSION_FIELDS, "lines", *(f"client.{name}" for name in CLIENT_FIELDS)}
@@ -199,6 +216,7 @@ class CommissionForm:
             names.update(f"lines.{index}.{name}" for name in LINE_FIELDS)
         for index in range(len(self.expenses)):
             names.update(f"expenses.{index}.{name}" for name in (*EXPENSE_FIELDS, "receipt"))
+        names.update(saved_receipt_field(expense_id) for expense_id in self.saved_receipts)
         return names
 
 
@@ -247,12 +265,20 @@ def read_form(form: FormData) -> CommissionForm:
     values: dict[str, str] = {}
     rows: dict[str, dict[int, dict[str, str]]] = {"lines": {}, "expenses": {}}
     files: dict[int, UploadFile] = {}
+    saved_receipts: dict[int, UploadFile] = {}
     removed: list[int] = []
     for key, value in form.multi_items():
         found = _ROW.match(key)
         if isinstance(value, UploadFile):
+            # A file field left empty comes as a file without a name: nothing chosen.
             if found and found.group(1) == "expenses" and value.filename:
                 files[int(found.group(2))] = value
+            elif (
+                (saved := _SAVED_RECEIPT.match(key))
+                and value.filename
+                and (expense_id := stored_integer(saved.group(1))) is not None
+            ):
+                saved_receipts[expense_id] = value
             continue
         if found:
             rows[found.group(1)].setdefault(int(found.group(2)), {})[found.group(3)] = value
@@ -272,6 +298,7 @@ def read_form(form: FormData) -> CommissionForm:
         expenses=[rows["expenses"].get(n, {}) for n in expense_numbers],
         receipts=[files.get(n) for n in expense_numbers],
         removed=removed,
+        saved_receipts=saved_receipts,
         action=action if isinstance(action, str) and action else "save",
     )
 
@@ -290,6 +317,7 @@ def without_blank_rows(form: CommissionForm) -> CommissionForm:
         expenses=[expense for expense, _ in kept],
         receipts=[receipt for _, receipt in kept],
         removed=form.removed,
+        saved_receipts=form.saved_receipts,
         action=form.action,
     )
 

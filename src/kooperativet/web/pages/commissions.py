@@ -187,6 +187,9 @@ def change_commission(
     _attach_receipts(
         request, session, user=user, expenses=added, form=form, assignment=assignment, refused=rejected
     )
+    _attach_saved_receipts(
+        request, session, user=user, kept=kept, form=form, assignment=assignment, refused=rejected
+    )
     # Last, once nothing more can send the form back: a page sent back still shows these as marked. An
     # expense already removed (from another window) is gone as she wanted, and another's id names nothing.
     for saved in kept:
@@ -229,6 +232,8 @@ def remove_expense(assignment_id: int, expense_id: int, user: MemberUser, sessio
     return RedirectResponse(f"/commissions/{assignment.id}/edit", status_code=303)
 
 
+# The edit form takes a saved expense's receipt as one of its fields and attaches it with the draft's save
+# (``_attach_saved_receipts``); this address stays for a page rendered before, whose form sent only the file.
 @router.post("/commissions/{assignment_id}/expenses/{expense_id}/receipt", dependencies=[CheckedForm])
 def replace_receipt(
     request: Request,
@@ -257,7 +262,7 @@ def replace_receipt(
         if exc.code == "not_a_draft":
             raise _no_longer_a_draft(request, session, assignment=assignment, today=today, exc=exc) from exc
         form = cf.form_of(assignment, language=request_language(request))
-        errors = {f"receipt.{expense_id}": refusals.rule_message(request, exc, "file")}
+        errors = {cf.saved_receipt_field(expense_id): refusals.rule_message(request, exc, "file")}
         raise _rejected(request, session, user=user, form=form, errors=errors, assignment=assignment) from exc
     return RedirectResponse(f"/commissions/{assignment.id}/edit", status_code=303)
 
@@ -298,6 +303,39 @@ def _attach_receipts(
             )
         except DomainError as exc:
             raise refused(refusals.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
+
+
+def _attach_saved_receipts(
+    request: Request,
+    session: Session,
+    *,
+    user: User,
+    kept: Sequence[Expense],
+    form: cf.CommissionForm,
+    assignment: Assignment,
+    refused: Callable[[dict[str, str]], FormRejected],
+) -> None:
+    """The receipts she chose for expenses saved before, each replacing an earlier one. A refused file sends
+    the whole form back with its message by that expense, and the request's transaction rolls back the rest
+    of the save with it, as for a new expense's receipt. An expense marked to be removed takes no receipt;
+    one gone meanwhile (removed from another window) or another's id names nothing."""
+    for expense in kept:
+        receipt = form.saved_receipts.get(expense.id)
+        if receipt is None or expense.id in form.removed:
+            continue
+        content = receipt.file.read(rules.MAX_RECEIPT_BYTES + 1)
+        try:
+            assignments_service.attach_receipt(
+                session,
+                assignment=assignment,
+                expense_id=expense.id,
+                filename=receipt.filename or "receipt",
+                content=content,
+                actor=user,
+            )
+        except DomainError as exc:
+            message = refusals.rule_message(request, exc, "file")
+            raise refused({cf.saved_receipt_field(expense.id): message}) from exc
 
 
 def _no_longer_a_draft(
@@ -400,9 +438,11 @@ def _form_page(
             "kept_expenses": list(kept if kept is not None else assignment.expenses if assignment else []),
             "version": version,
             "action": f"/commissions/{assignment.id}/edit" if assignment is not None else "/commissions/new",
-            "lost_receipts": bool(errors) and any(receipt is not None for receipt in form.receipts),
+            # Any page that comes back, refused or rearranged (a line removed), has lost the chosen files.
+            "lost_receipts": form.chose_files,
             "receipt_types": cf.RECEIPT_TYPES,
             "removed_field": cf.REMOVED,
+            "saved_receipt_field": cf.saved_receipt_field,
             "new_client": cf.NEW_CLIENT,
             "filled_from": filled_from,
             **_words(),
