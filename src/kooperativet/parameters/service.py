@@ -77,10 +77,19 @@ def add_value(
     return row
 
 
-def checked_value(session: Session, *, key: str, value: str, valid_from: date, field: str = "value") -> str:
+def checked_value(
+    session: Session,
+    *,
+    key: str,
+    value: str,
+    valid_from: date,
+    field: str = "value",
+    date_field: str = "valid_from",
+) -> str:
     """The canonical text of ``value`` for ``key`` from ``valid_from``, or a ``RuleViolation`` on ``field``
     saying why not: what its kind accepts (the catalog) and, for a value the law caps (``at_most``), the cap
-    in force on ``valid_from``. A fee above the law's cap was stored before, and charged on every reminder."""
+    in force on ``valid_from`` (no cap then: on ``date_field``). A fee above the law's cap was stored before,
+    and charged on every reminder. A vote that would set a parameter checks its proposal here too."""
     try:
         spec = spec_for(key)
         canonical = normalise_value(spec, value, valid_from=valid_from)
@@ -88,13 +97,18 @@ def checked_value(session: Session, *, key: str, value: str, valid_from: date, f
         raise RuleViolation(str(exc), code="invalid_parameter_value", field=field) from exc
     if spec.at_most is not None:
         _within_cap(
-            session, key=key, cap_key=spec.at_most, value=canonical, valid_from=valid_from, field=field
+            session,
+            key=key,
+            cap_key=spec.at_most,
+            value=canonical,
+            valid_from=valid_from,
+            fields=(field, date_field),
         )
     return canonical
 
 
 def _within_cap(
-    session: Session, *, key: str, cap_key: str, value: str, valid_from: date, field: str
+    session: Session, *, key: str, cap_key: str, value: str, valid_from: date, fields: tuple[str, str]
 ) -> None:
     """``value`` is at most the cap in force on ``valid_from``. Without a cap in force then, the value cannot
     be checked against the law, and is refused as any reading of a missing parameter is."""
@@ -104,14 +118,14 @@ def _within_cap(
             f"no value of {cap_key} is in force on {valid_from}, so {key} cannot be checked against the "
             f"law's maximum; an admin must add one first",
             code="missing_parameter",
-            field="valid_from",
+            field=fields[1],
         )
     if Decimal(value) > row.as_decimal():
         raise RuleViolation(
             f"{key} may be at most {row.value} kr from {valid_from}: {cap_key} in force then "
             f"(valid from {row.valid_from}; {row.source})",
             code="invalid_parameter_value",
-            field=field,
+            field=fields[0],
             maximum=row.value,
             maximum_key=cap_key,
             maximum_valid_from=row.valid_from.isoformat(),
