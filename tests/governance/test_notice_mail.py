@@ -15,6 +15,7 @@ from kooperativet.jobs.models import Job
 from kooperativet.mail import recipient
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.parties.models import Language, Member
+from tests.governance.addressed import addressed
 from tests.statement_count import counted
 
 MEETING = Meeting(
@@ -43,7 +44,11 @@ def test_the_notice_to_thirty_members_takes_the_statements_of_the_notice_to_thre
     for count in (3, 30):
         with counted(connection) as statements:
             status = queue_notice(
-                session, meeting=MEETING, members=_members(count), text="Välkomna!", settings=settings
+                session,
+                meeting=MEETING,
+                members=addressed(*_members(count)),
+                text="Välkomna!",
+                settings=settings,
             )
         assert status == ("queued", f"queued for {count} member(s)")
         counts.append(statements.count)

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from kooperativet.config import Settings
 from kooperativet.governance import statute_readings
+from kooperativet.governance.meetings import NoticeRecipient
 from kooperativet.governance.models import Meeting
-from kooperativet.mail import Message, greeting_name, queue_many, recipient
+from kooperativet.mail import Message, queue_many, recipient
 from kooperativet.mail.addresses import domain_of
-from kooperativet.parties.models import Cooperative, Member
+from kooperativet.parties.models import Cooperative
 
 NOTICE_TEMPLATE = "meeting_notice"
 TIME_CHANGED_TEMPLATE = "meeting_time_changed"
@@ -43,7 +44,7 @@ def notice_agenda(session: Session, meeting: Meeting) -> list[dict[str, object]]
 
 
 def queue_notice(
-    session: Session, *, meeting: Meeting, members: list[Member], text: str, settings: Settings
+    session: Session, *, meeting: Meeting, members: list[NoticeRecipient], text: str, settings: Settings
 ) -> tuple[str, str]:
     """Queue the notice for each of ``members``; the status and detail to record on the meeting."""
     if not members:
@@ -53,7 +54,12 @@ def queue_notice(
 
 
 def queue_time_change(
-    session: Session, *, meeting: Meeting, members: list[Member], before: time | None, settings: Settings
+    session: Session,
+    *,
+    meeting: Meeting,
+    members: list[NoticeRecipient],
+    before: time | None,
+    settings: Settings,
 ) -> tuple[str, str]:
     """Queue, for each of ``members``, the e-mail saying the meeting's new start time (``meeting.starts_at``,
     None: no time for now) and the one it replaces (``before``); the status and detail to record."""
@@ -70,7 +76,7 @@ def _queue(
     template: str,
     *,
     meeting: Meeting,
-    members: list[Member],
+    members: list[NoticeRecipient],
     extra: Mapping[str, object],
     settings: Settings,
 ) -> tuple[str, str]:
@@ -78,21 +84,20 @@ def _queue(
     cooperative = session.scalar(select(Cooperative.name).order_by(Cooperative.id).limit(1))
     messages = []
     for member in members:
-        assert member.email is not None
         messages.append(
             Message(
-                to=recipient(member.full_name, member.email),
-                language=member.language,
+                to=recipient(member.full_name, member.to.email),
+                language=member.to.language,
                 context={
                     "cooperative": cooperative or "",
-                    "name": greeting_name(first_name=member.first_name, full_name=member.full_name),
+                    "name": member.to.name,
                     "title": meeting.title,
                     "held_on": meeting.held_on,
                     "starts_at": meeting.starts_at,
                     "location": meeting.location,
                     **extra,
                 },
-                member_id=member.id,
+                member_id=member.to.member_id,
             )
         )
     # All of them in a constant number of statements, however many members the cooperative has.
