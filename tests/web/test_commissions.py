@@ -1187,7 +1187,10 @@ def test_a_marked_expense_stays_marked_when_the_draft_is_sent_back_and_another_o
     assert "Utlägget tas bort när du sparar utkastet." in refused.text
     tampered = pressing(edit_form(page.text, path), "save")
     tampered["remove_expense"] = [str(theirs.expenses[0].id)]
-    their_receipt = {f"receipt.{theirs.expenses[0].id}": ("kvitto.pdf", PDF, "application/pdf")}
+    their_receipt = {
+        f"receipt.{theirs.expenses[0].id}": ("kvitto.pdf", PDF, "application/pdf"),
+        "receipt.9" + "9" * 30: ("kvitto.pdf", PDF, "application/pdf"),  # beyond any id: names nothing
+    }
     assert browser_client.post(path, data=tampered, files=their_receipt).status_code == 303
     session.expire_all()
     assert len(session.get_one(Assignment, draft.id).expenses) == 1
