@@ -14,7 +14,7 @@ from typing import Any, Final
 from kooperativet.documents.render import long_date, money, ordinal, percent
 from kooperativet.governance.rules.required_majority import MajorityBase, MajorityRule, RequiredMajority
 from kooperativet.governance.rules.terms import Choice, DecisionKind, MeetingKind, PerCapsulamReason
-from kooperativet.governance.schemas.results import percent_of
+from kooperativet.governance.schemas.results import percent_of, vacant_seats
 from kooperativet.parameters.catalog import ValueKind, spec_for
 
 MEETING_KINDS: Final = {
@@ -193,11 +193,21 @@ def names(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} och {items[-1]}" if items else ""
 
 
+def vacant_sentence(result: dict[str, Any]) -> list[str]:
+    """``2 platser är inte tillsatta.``: an election's seats nobody was elected to, if any (they stay vacant
+    until a fyllnadsval); nothing when every seat is filled."""
+    vacant = vacant_seats(result)
+    if not vacant:
+        return []
+    return ["1 plats är inte tillsatt." if vacant == 1 else f"{vacant} platser är inte tillsatta."]
+
+
 def decision_sentence(
     *, body: str, result: dict[str, Any], per_capsulam: bool, parameter: str | None, motion: bool = False
 ) -> str:
     """What was decided, in one sentence under the item: ``Stämman beslutade att bifalla förslaget:
-    avgiften 5,5 % från den 1 januari 2027.``"""
+    avgiften 5,5 % från den 1 januari 2027.`` An election that left seats vacant says how many in a second:
+    ``Stämman valde Anna Berg. 2 platser är inte tillsatta.``"""
     proposal = "motionen" if motion else "förslaget"
     outcome = result.get("outcome")
     if "reading" in result and outcome in ("adopted", "rejected"):
@@ -206,8 +216,10 @@ def decision_sentence(
         # A seat nobody voted for stays vacant (rules/elections.py): with no votes for anyone nobody is
         # elected, and "Stämman valde ." would name no one.
         if not result["elected"]:
-            return f"{body} valde ingen: ingen kandidat fick någon röst."
-        return f"{body} valde {names(list(result['elected']))}."
+            elected = f"{body} valde ingen: ingen kandidat fick någon röst."
+        else:
+            elected = f"{body} valde {names(list(result['elected']))}."
+        return " ".join([elected, *vacant_sentence(result)])
     how = " per capsulam" if per_capsulam else ""
     if outcome == "adopted":
         return f"{body} beslutade{how} att bifalla {proposal}" + (f": {parameter}." if parameter else ".")

@@ -8,6 +8,7 @@ a rule (``rules.required_majority``). The words and the percentage are made here
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Final
 
@@ -38,13 +39,27 @@ def majority_in_english(majority: RequiredMajority) -> str:
     return f"{'at least' if majority.at_least else 'more than'} {share} of {MAJORITY_BASES[majority.base]}"
 
 
+def vacant_seats(result: Mapping[str, Any]) -> int | None:
+    """How many of an election's seats nobody was elected to; ``None`` for a result that is no election's.
+
+    An election is held with fewer candidates than seats, or seats go to nobody a vote named
+    (``rules.elections``): the meeting elects fewer than the seats, and the rest stay vacant until a
+    fyllnadsval. The result says how many, so that nobody reads "Vald: Anna Berg" as a board filled."""
+    if "elected" not in result or "seats" not in result:
+        return None
+    return max(int(result["seats"]) - len(result["elected"]), 0)
+
+
 def result_read(result: dict[str, Any] | None) -> dict[str, Any] | None:
     """A stored result as the API shows it: the turnout also as a percentage (``"100.00"``), the majority
     rule (``majority``) also in words (``majority_required``, and ``confirmation_majority_required`` for a
-    statute change's first adoption)."""
+    statute change's first adoption), and an election's seats nobody was elected to (``vacant_seats``)."""
     if result is None:
         return None
     shown = dict(result)
+    vacant = vacant_seats(result)
+    if vacant is not None:
+        shown["vacant_seats"] = vacant
     if "turnout" in result:
         fraction = result["turnout"]["fraction"]
         shown["turnout"] = {"fraction": fraction, "percent": str(percent_of(fraction))}

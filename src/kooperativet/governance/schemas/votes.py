@@ -103,7 +103,9 @@ class VoteRead(ReadSchema):
     opened_at: datetime
     closed_at: datetime | None
     voted: int = Field(description="how many have voted so far")
-    result: dict[str, object] | None = Field(description="counts, turnout, majority, outcome, tie-break")
+    result: dict[str, object] | None = Field(
+        description="counts, turnout, majority, outcome, tie-break; an election's vacant seats (vacant_seats)"
+    )
     ballot_commitment: str | None
     cast_votes: list[CastVoteRead] | None = Field(description="open votes, once results may be shown")
 
