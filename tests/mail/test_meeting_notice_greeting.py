@@ -13,6 +13,7 @@ from kooperativet.governance.mail import queue_notice
 from kooperativet.governance.models import Meeting, MeetingKind
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.parties.models import Language, Member
+from tests.governance.addressed import addressed
 
 MEETING = Meeting(
     kind=MeetingKind.ANNUAL, title="Årsmöte 2027", held_on=date(2027, 3, 20), location="Kulturhuset"
@@ -27,7 +28,7 @@ def test_the_notice_greets_each_member_by_her_first_name_in_her_language(
         Member(first_name="Cleo", last_name="Nilsson", email="cleo@example.se", language=Language.en),
     ]
 
-    queue_notice(session, meeting=MEETING, members=members, text="Välkomna!", settings=settings)
+    queue_notice(session, meeting=MEETING, members=addressed(*members), text="Välkomna!", settings=settings)
 
     alva, cleo = session.scalars(
         select(OutgoingMail).where(OutgoingMail.template == "meeting_notice").order_by(OutgoingMail.id)

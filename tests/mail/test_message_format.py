@@ -23,6 +23,7 @@ from kooperativet.mail.formatting import kronor, long_day, moment
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.mail.outbox import compose
 from kooperativet.parties.models import Language, Member
+from tests.governance.addressed import addressed
 from tests.mailbox import Mailbox
 
 NBSP = "\N{NO-BREAK SPACE}"
@@ -121,7 +122,7 @@ def test_a_member_whose_address_has_a_swedish_local_part_gets_her_notice(
     ]
     with transaction(session_factory) as session:
         status, _detail = queue_notice(
-            session, meeting=meeting, members=members, text="Välkomna!", settings=settings
+            session, meeting=meeting, members=addressed(*members), text="Välkomna!", settings=settings
         )
     assert status == "queued"
     assert recipient("Åsa Öberg", "åsa@exempel.se") == "Åsa Öberg <åsa@exempel.se>"

@@ -24,6 +24,7 @@ from kooperativet.privacy.purge import purge_after_retention
 from kooperativet.workflows.invitations import send_invitation
 from kooperativet.workflows.password_reset import RESET_JOB, request_password_reset, send_reset_link
 from tests.exports.conftest import ApprovedRun
+from tests.governance.addressed import addressed
 from tests.privacy.purged import DUE, PURGED_AT, member_on, remove
 
 INVITED_AT = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -70,7 +71,9 @@ def _send_her_everything(session: Session, run: ApprovedRun, alva: Member, berti
     meeting = Meeting(
         kind=MeetingKind.ANNUAL, title="Årsmöte 2027", held_on=date(2027, 3, 20), location="Hus"
     )
-    queue_notice(session, meeting=meeting, members=[alva, bertil], text="Välkomna!", settings=settings)
+    queue_notice(
+        session, meeting=meeting, members=addressed(alva, bertil), text="Välkomna!", settings=settings
+    )
     mine = _assignment_of(session, alva)
     mine.rejection_reason = "Fel kund"
     tell_member_rejected(session, assignment=mine)
