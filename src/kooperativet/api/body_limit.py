@@ -4,12 +4,21 @@ A ``Content-Length`` over the limit is refused before anything is read. A body w
 transfer encoding) is counted chunk by chunk and refused as soon as it passes the limit, so a client cannot
 make the server hold more than the limit in memory — not even before authentication, because FastAPI reads
 the body before it resolves the dependencies that authenticate.
+
+The API is refused with its RFC 9457 problem. A page's form (any path outside ``/api/``, or a request that
+asks for HTML) is refused with a page a person can read: a member who saved a draft with three photographed
+receipts, too large together, was shown a bare JSON error. The page is in Swedish with English below, since
+the language a person chose is the web's (``web.i18n``), a layer above this one; the web's forms check the
+sizes before they send (``static/app.js``), so the page is for a browser without scripts, or a form the
+check did not cover.
 """
 
 from __future__ import annotations
 
+from html import escape
+
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -35,21 +44,31 @@ class BodySizeLimit:
             await self._refuse(scope, receive, send)
             return
         received = 0
+        over = False
         started = False
+        replaced = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, over
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    over = True
                     raise BodyTooLarge(self.max_bytes)
             return message
 
         async def watching_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+            nonlocal started, replaced
+            if message["type"] == "http.response.start" and not started:
+                started = True
+                # Whatever the web's error handler made of the refusal ("no such page"), a person is told
+                # what happened and what to do, as when the length was declared.
+                replaced = over and _wants_a_page(scope)
+                if replaced:
+                    await self._refuse(scope, receive, send)
+            if not replaced:
+                await send(message)
 
         try:
             await self.app(scope, counting_receive, watching_send)
@@ -60,6 +79,10 @@ class BodySizeLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = self._page(scope) if _wants_a_page(scope) else self._problem(scope)
+        await response(scope, receive, send)
+
+    def _problem(self, scope: Scope) -> Response:
         body = {
             "type": "urn:kooperativet:problem:payload_too_large",
             "title": "Payload too large",
@@ -68,8 +91,31 @@ class BodySizeLimit:
             "code": "payload_too_large",
             "instance": scope.get("path"),
         }
-        response = JSONResponse(body, status_code=413, media_type="application/problem+json")
-        await response(scope, receive, send)
+        return JSONResponse(body, status_code=413, media_type="application/problem+json")
+
+    def _page(self, scope: Scope) -> Response:
+        return HTMLResponse(refusal_page(self.max_bytes), status_code=413)
+
+
+def refusal_page(max_bytes: int) -> str:
+    """What a person reads when her form was too large: nothing saved, how to get her typing back and how
+    to save the receipts. The limit is said in MB as she writes it (12 MB, 7,5 MB), never rounded up."""
+    swedish, english = megabytes(max_bytes, ","), megabytes(max_bytes, ".")
+    return _PAGE.format(swedish=escape(swedish), english=escape(english))
+
+
+def megabytes(size: int, decimal_mark: str) -> str:
+    """``size`` in MB (of 1 048 576 bytes, as a phone counts a photo's) with at most one decimal, cut off."""
+    tenths = size * 10 // (1024 * 1024)
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole}{decimal_mark}{tenth}" if tenth else str(whole)
+
+
+def _wants_a_page(scope: Scope) -> bool:
+    if not str(scope.get("path", "")).startswith("/api/"):
+        return True
+    headers = scope.get("headers", [])
+    return any(name == b"accept" and b"text/html" in value.lower() for name, value in headers)
 
 
 def _declared_length(scope: Scope) -> int:
@@ -77,3 +123,35 @@ def _declared_length(scope: Scope) -> int:
         if name == b"content-length" and value.isdigit():
             return int(value)
     return 0
+
+
+_PAGE = """<!doctype html>
+<html lang="sv">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>För stort att skicka – kooperativet</title>
+  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/static/app.css">
+</head>
+<body>
+  <header class="top"><a class="brand" href="/">kooperativet</a></header>
+  <main id="main">
+    <section class="narrow">
+      <h1>Det du skickade var för stort</h1>
+      <p>Inget är sparat. Högst {swedish} MB kan skickas på en gång, och det du skickade var större,
+      oftast för att flera kvitton eller foton skickades tillsammans.</p>
+      <p>Gå tillbaka med webbläsarens bakåtknapp. Det du skrev brukar finnas kvar, men välj filerna igen.
+      Spara med färre kvitton åt gången, ett eller två, och lägg till resten när du har sparat.</p>
+    </section>
+    <section class="narrow" lang="en">
+      <h2>What you sent was too large</h2>
+      <p>Nothing is saved. At most {english} MB can be sent at once, and what you sent was larger, usually
+      because several receipts or photos were sent together.</p>
+      <p>Go back with your browser's back button. What you typed is usually still there, but choose the files
+      again. Save with fewer receipts at a time, one or two, and add the rest once you have saved.</p>
+    </section>
+  </main>
+</body>
+</html>
+"""
