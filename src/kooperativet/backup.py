@@ -14,7 +14,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +47,75 @@ def refuse_a_special_file(destination: Path) -> None:
             f"{destination} is not a regular file (a folder, a device, a pipe or a socket); "
             "name a file to write, nothing was written"
         )
+
+
+class TheCooperativesOwnFile(ValueError):
+    """A destination that is one of the files the running cooperative lives on: its SQLite database or that
+    database's journal, a key kept in the data folder, or the settings file. Written over (``--force`` and a
+    mistyped path), the books or the keys that read them are gone; so it is refused, ``overwrite`` or not."""
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """A file no export or backup may be written over, and what it is, in the words of the refusal."""
+
+    path: Path
+    what: str
+
+
+#: SQLite's files beside the database while it is open (WAL mode) or in a transaction (rollback journal).
+_SQLITE_COMPANIONS = (
+    ("-wal", "the live database's write-ahead log"),
+    ("-shm", "the live database's shared-memory index"),
+    ("-journal", "the live database's rollback journal"),
+)
+
+
+def files_to_keep(settings: Settings) -> list[KeptFile]:
+    """The files ``settings`` make the cooperative live on: the SQLite database and its journal files, the
+    keys generated into the data folder (kept there unless given in the environment; named whether they
+    exist yet or not), and ``.env``, which may hold the keys given in no environment."""
+    from kooperativet import config
+
+    kept = []
+    database = make_url(settings.resolved_database_url)
+    if database.get_backend_name() == "sqlite" and database.database not in (None, "", ":memory:"):
+        live = Path(database.database or "")
+        kept.append(KeptFile(live, "the live database"))
+        kept += [KeptFile(live.with_name(live.name + suffix), what) for suffix, what in _SQLITE_COMPANIONS]
+    keys = (
+        (config.DATA_KEY_FILE, "the data key that encrypts the personal data"),
+        (config.BLIND_INDEX_KEY_FILE, "the blind-index key of the personnummer"),
+        (config.AUDIT_KEY_FILE, "the audit log's key"),
+        (config.SECRET_KEY_FILE, "the key that signs the logins"),
+    )
+    kept += [KeptFile(settings.data_dir / name, what) for name, what in keys]
+    env_file = settings.model_config.get("env_file")
+    if isinstance(env_file, str):
+        kept.append(KeptFile(Path(env_file), "the settings file, which may hold the keys"))
+    return kept
+
+
+def refuse_the_cooperatives_own_file(destination: Path, kept: Iterable[KeptFile]) -> None:
+    """``TheCooperativesOwnFile`` for a ``destination`` that is one of ``kept``: by its path however spelt
+    (relative, with ``..``, through a symlink, to a file that does not exist yet too), or as the same file
+    under another name (a hard link: the same device and inode)."""
+    for file in kept:
+        if same_file(destination, file.path):
+            raise TheCooperativesOwnFile(
+                f"{destination} is {file.what} ({file.path.resolve()}); name another file, --force does not "
+                "write over it; nothing was written"
+            )
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """Whether ``one`` and ``other`` name one file: the same real path, or, both existing, one inode."""
+    if one.resolve() == other.resolve():
+        return True
+    try:
+        return os.path.samestat(one.stat(), other.stat())
+    except OSError:  # either is not there (or not to be looked at): no inode to share
+        return False
 
 
 def backup_database(database_url: str, destination: Path, *, overwrite: bool = False) -> Path:
@@ -191,10 +260,7 @@ def keys_to_restore(settings: Settings) -> list[NeededKey]:
 
 def _refuse_the_database_itself(source: Path, destination: Path) -> None:
     """A backup written over the live database would be the database itself, and no copy at all."""
-    same = destination.resolve() == source.resolve()
-    if not same and destination.exists() and source.exists():
-        same = destination.samefile(source)  # a hard link
-    if same:
+    if same_file(destination, source):
         raise BackupFailed(f"{destination} is the database itself; write the backup to another file")
 
 

@@ -33,6 +33,7 @@ from kooperativet import encryption, migrate
 from kooperativet.config import new_data_key
 from kooperativet.db import make_engine, make_session_factory, transaction
 from kooperativet.demo import DemoContext, Manifest, assignments, invoicing, payroll, people
+from kooperativet.exports.formats.payroll_summary import SWEDISH_COLUMNS, SWEDISH_HEADERS
 from kooperativet.exports.models import ExportBatch
 from kooperativet.exports.service import SummaryFormat, payroll_summary
 from tests.cli.fresh import (
@@ -190,6 +191,69 @@ def test_payroll_summary_writes_the_services_file_for_a_run_and_a_period(
     assert xlsx.read_bytes()[:2] == b"PK"
 
 
+def test_payroll_summary_writes_swedish_headers_in_csv_sv(kooperativet: Kooperativet, folder: Path) -> None:
+    """The Swedish CSV through the same CLI path as the XLSX: its byte-order mark and Swedish headers."""
+    out = folder / "summary-sv.csv"
+
+    assert output(
+        kooperativet("payroll", "summary", "--period", PERIOD, "--format", "csv-sv", "--out", str(out))
+    ) == [f"wrote {out}"]
+
+    header, *payouts = out.read_text(encoding="utf-8").splitlines()
+    assert header == "\ufeff" + ";".join(SWEDISH_HEADERS[column] for column in SWEDISH_COLUMNS)
+    assert header.startswith(
+        "\ufeffLönespecifikation (id);Lönespecifikation (nummer);Lönekörning (id);Utbetalningsdag;"
+    )
+    assert len(payouts) == 5
+
+
+def test_payroll_summary_writes_over_a_file_only_when_forced(
+    kooperativet: Kooperativet, folder: Path
+) -> None:
+    """Last month's summary in the file asked for is refused as it was; ``--force`` writes this month's."""
+    kept = folder / "summary.csv"
+    kept.write_bytes(b"last month's summary")
+    os.chmod(kept, 0o644)
+
+    assert_error(
+        kooperativet("payroll", "summary", "--period", PERIOD, "--out", str(kept)),
+        usage_error(
+            "payroll summary", f"Invalid value for --out: {kept} exists; give --force to write over it"
+        ),
+        code=2,
+    )
+    assert (kept.read_bytes(), stat.S_IMODE(kept.stat().st_mode)) == (b"last month's summary", 0o644)
+
+    assert output(kooperativet("payroll", "summary", "--period", PERIOD, "--out", str(kept), "--force")) == [
+        f"wrote {kept}"
+    ]
+    assert next(csv.reader(io.StringIO(kept.read_text(encoding="utf-8"))))[0] == "payslip_id"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert sorted(path.name for path in folder.iterdir() if "summary.csv" in path.name) == ["summary.csv"]
+
+
+def test_payroll_summary_of_a_month_without_payslips_says_so_and_writes_no_file(
+    kooperativet: Kooperativet, folder: Path
+) -> None:
+    """A file of the header alone read as a broken export at month end; the month is mistyped, or its run is
+    not approved yet. Said as ``export agi`` says a month has nothing to declare (exit 1), and an earlier
+    file given with ``--force`` stays as it was."""
+    out = folder / "summary-2026-10.csv"
+
+    assert_error(
+        kooperativet("payroll", "summary", "--period", "2026-10", "--out", str(out)),
+        "no payslips were paid out in 2026-10: nothing to summarise, no file was written",
+    )
+    assert not out.exists()
+    out.write_bytes(b"an earlier summary")
+    assert_error(
+        kooperativet("payroll", "summary", "--period", "2026-10", "--out", str(out), "--force"),
+        "no payslips were paid out in 2026-10: nothing to summarise, no file was written",
+    )
+    assert out.read_bytes() == b"an earlier summary"
+    assert sorted(path.name for path in folder.iterdir() if "summary" in path.name) == ["summary-2026-10.csv"]
+
+
 def test_payroll_summary_refuses_bad_input_in_one_line(kooperativet: Kooperativet, folder: Path) -> None:
     def summary(*args: str) -> subprocess.CompletedProcess[str]:
         return kooperativet("payroll", "summary", "--out", str(folder / "bad.csv"), *args)
@@ -253,10 +317,11 @@ def test_export_agi_writes_the_months_declaration_once(
         encoding="utf-8"
     )
     assert_error(
-        kooperativet("export", "agi", "--period", PERIOD, "--out", str(out)),
+        kooperativet("export", "agi", "--period", PERIOD, "--out", str(folder / "agi-twice.xml")),
         f"no payslip paid out in {PERIOD} is left to declare; download the earlier batch again: "
         f"kooperativet export download {batch_id} --out FILE",
     )
+    assert not (folder / "agi-twice.xml").exists()
     # The refusal names the command that writes the earlier file again, not the API's address, and the
     # command does as said.
     again = folder / "agi-again.xml"
@@ -299,7 +364,7 @@ def test_export_sie_books_the_months_vouchers_once(
     assert '#FNAMN "Interim kultur ekonomisk förening"' in content
     assert "#VER" in content
     assert_error(
-        kooperativet("export", "sie", *dates, "--out", str(out)),
+        kooperativet("export", "sie", *dates, "--out", str(folder / "sie-twice.si")),
         "nothing dated 2026-11-01 … 2026-11-30 is left to book; download the earlier batch again: "
         f"kooperativet export download {batch_id} --out FILE",
     )
@@ -317,10 +382,11 @@ def test_export_pain001_pays_the_run_once(
     assert "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03" in document
     assert document.count("<CdtTrfTxInf>") == 4
     assert_error(
-        kooperativet("export", "pain001", "--run", str(run_id), "--out", str(out)),
+        kooperativet("export", "pain001", "--run", str(run_id), "--out", str(folder / "pain001-twice.xml")),
         f"payroll run {run_id} is already in a payment file; download the earlier batch again: "
         f"kooperativet export download {batch_id} --out FILE",
     )
+    assert not (folder / "pain001-twice.xml").exists()
 
 
 def test_exports_refuse_bad_input_in_one_line(kooperativet: Kooperativet, folder: Path) -> None:

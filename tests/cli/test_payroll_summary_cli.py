@@ -1,4 +1,7 @@
-"""``kooperativet payroll summary --format csv-sv``: the Swedish CSV through the same CLI path as the XLSX."""
+"""``kooperativet payroll summary`` in the test process: a month without payslips, and a bad ``--format``.
+
+The files of a month with payslips, Swedish CSV too, are tests/cli/test_month_end.py's.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +10,31 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kooperativet.cli import app
-from kooperativet.exports.formats.payroll_summary import SWEDISH_COLUMNS, SWEDISH_HEADERS
 from tests.cli.test_cli import env_for
 
 runner = CliRunner()
 
 
-def test_the_swedish_csv_is_written_by_the_cli(tmp_path: Path) -> None:
+def test_a_month_without_payslips_says_so_and_writes_no_file(tmp_path: Path) -> None:
+    """Before, the file held its header row alone and the command said "wrote": a treasurer at month end took
+    it for a broken export. Now it is refused as ``export agi`` refuses a month with nothing to declare."""
     env = env_for(tmp_path)
     assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
-    out = tmp_path / "summary.csv"
+    out = tmp_path / "summary"
 
-    result = runner.invoke(
-        app, ["payroll", "summary", "--period", "2026-11", "--format", "csv-sv", "--out", str(out)], env=env
-    )
+    for summary_format in ("csv", "csv-sv", "xlsx"):
+        result = runner.invoke(
+            app,
+            ["payroll", "summary", "--period", "2026-11", "--format", summary_format, "--out", str(out)],
+            env=env,
+        )
 
-    assert result.exit_code == 0, result.output
-    header = ";".join(SWEDISH_HEADERS[column] for column in SWEDISH_COLUMNS)
-    assert out.read_bytes() == ("\ufeff" + header + "\r\n").encode("utf-8")
-    assert header.startswith(
-        "Lönespecifikation (id);Lönespecifikation (nummer);Lönekörning (id);Utbetalningsdag;"
-    )
+        assert result.exit_code == 1, result.output
+        assert (result.stdout, result.stderr) == (
+            "",
+            "error: no payslips were paid out in 2026-11: nothing to summarise, no file was written\n",
+        )
+        assert sorted(path.name for path in tmp_path.iterdir() if "summary" in path.name) == []
 
 
 def test_an_unknown_format_names_the_three_formats(tmp_path: Path) -> None:

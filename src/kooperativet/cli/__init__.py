@@ -18,7 +18,14 @@ from kooperativet.cli import knowledge as knowledge_cli
 from kooperativet.cli import payroll as payroll_cli
 from kooperativet.cli import privacy as privacy_cli
 from kooperativet.cli import worker as worker_cli
-from kooperativet.cli.errors import CommandLine, Force, day_option, existing_file, not_a_file
+from kooperativet.cli.errors import (
+    CommandLine,
+    Force,
+    day_option,
+    existing_file,
+    not_a_file,
+    refuse_the_cooperatives_own_file,
+)
 from kooperativet.cli.startup import existing_database, existing_database_url
 
 if TYPE_CHECKING:
@@ -441,6 +448,7 @@ def backup(
     from kooperativet.backup import BackupFailed, NotARegularFile, backup_database, keys_to_restore
     from kooperativet.config import get_settings
 
+    refuse_the_cooperatives_own_file(out)  # the live database or a key: no backup at all, and the books lost
     settings = get_settings()
     try:
         written = backup_database(existing_database_url(settings), out, overwrite=force)

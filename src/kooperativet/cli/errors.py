@@ -106,14 +106,31 @@ def not_a_file(out: Path, exc: Exception) -> typer.BadParameter:
     return typer.BadParameter(str(exc), param_hint="--out")
 
 
+def refuse_the_cooperatives_own_file(out: Path) -> None:
+    """The usage error of an ``--out`` that is the live SQLite database, its journal, a key in the data folder
+    or ``.env``, ``--force`` or not (``backup.TheCooperativesOwnFile``): a mistyped path would lose the
+    books, or the keys that read them. Said before anything is opened, as the other ``--out`` errors are."""
+    from kooperativet.backup import TheCooperativesOwnFile, files_to_keep
+    from kooperativet.backup import refuse_the_cooperatives_own_file as refuse
+    from kooperativet.config import get_settings
+
+    try:
+        refuse(out, files_to_keep(get_settings()))
+    except TheCooperativesOwnFile as exc:
+        raise typer.BadParameter(str(exc), param_hint="--out") from exc
+
+
 @contextmanager
 def replacing_out(out: Path, *, force: bool) -> Iterator[Path]:
     """The file beside ``out`` to write into, which takes ``out``'s place once the block ends whole
     (``backup.written_in_place_of``). Entered before the database is opened or anything computed: an
-    existing ``out`` is then the usage error of :func:`existing_file` unless ``force``, and is left byte for
-    byte as it was; a failure on the way leaves an earlier file as it was, and no half file."""
+    ``out`` that is one of the cooperative's own files is then a usage error, forced or not
+    (:func:`refuse_the_cooperatives_own_file`), and an existing ``out`` is the usage error of
+    :func:`existing_file` unless ``force``, both left byte for byte as they were; a failure on the way leaves
+    an earlier file as it was, and no half file."""
     from kooperativet.backup import NotARegularFile, written_in_place_of
 
+    refuse_the_cooperatives_own_file(out)
     with ExitStack() as stack:
         try:
             partial = stack.enter_context(written_in_place_of(out, overwrite=force))

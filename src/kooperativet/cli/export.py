@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kooperativet.cli.errors import Force, day_option, existing_file, not_a_file, period_option
+from kooperativet.cli.errors import Force, day_option, period_option, replacing_out
 from kooperativet.cli.startup import existing_database
 
 if TYPE_CHECKING:
@@ -26,36 +26,39 @@ Out = Annotated[Path, typer.Option(dir_okay=False, help="the file to write")]
 
 def _export(out: Path, make: Callable[[Session, date, datetime], ExportBatch], *, force: bool) -> None:
     """Run one export in its own transaction and write the batch's bytes to ``out``. An existing ``out`` is
-    refused unless ``force`` (last month's declaration would be lost without a word), and the refusal rolls
-    the batch back with the transaction: nothing is recorded as exported that was not written."""
+    refused unless ``force`` (last month's declaration would be lost without a word), and the live database
+    or a key always, before the database is opened: nothing is recorded as exported that was not written.
+    The file is written beside ``out`` and takes its place once the batch is committed; a batch refused
+    (made already, nothing to export) leaves an earlier file as it was, and a batch committed whose file
+    could not then be put in place is written again by ``export download``."""
     from kooperativet.api.dependencies import today
-    from kooperativet.backup import NotARegularFile, write_private
     from kooperativet.config import get_settings
     from kooperativet.db import make_session_factory, transaction, utcnow
     from kooperativet.errors import DomainError
     from kooperativet.exports.service import batch_file
 
-    engine = existing_database(get_settings())
-    try:
-        with transaction(make_session_factory(engine, audit_key=get_settings().audit_signing_key)) as session:
-            batch = make(session, today(), utcnow())
-            try:
-                write_private(out, batch_file(batch).content, overwrite=force)
-            except FileExistsError as exc:
-                raise existing_file(out) from exc
-            except NotARegularFile as exc:
-                raise not_a_file(out, exc) from exc
-            typer.echo(f"wrote {out} (batch {batch.id}, sha256 {batch.sha256})")
-            typer.echo(f"audit chain head: {batch.audit_head_entries}:{batch.audit_head_hash}")
-            for note in batch.notes:
-                typer.echo(f"note: {note}")
-            if batch.due_date is not None:  # an AGI: by the 12th (17th), or the 26th for a large employer
-                typer.echo(f"due at Skatteverket on {batch.due_date}")
-    except DomainError as exc:
-        typer.echo(f"error: {_as_commands(exc.detail)}", err=True)
-        raise typer.Exit(code=1) from exc
-    finally:
-        engine.dispose()
+    with replacing_out(out, force=force) as partial:
+        engine = existing_database(get_settings())
+        try:
+            with transaction(
+                make_session_factory(engine, audit_key=get_settings().audit_signing_key)
+            ) as session:
+                batch = make(session, today(), utcnow())
+                partial.write_bytes(batch_file(batch).content)
+                said = [
+                    f"wrote {out} (batch {batch.id}, sha256 {batch.sha256})",
+                    f"audit chain head: {batch.audit_head_entries}:{batch.audit_head_hash}",
+                    *(f"note: {note}" for note in batch.notes),
+                ]
+                if batch.due_date is not None:  # an AGI: by the 12th (17th), or the 26th for a large employer
+                    said.append(f"due at Skatteverket on {batch.due_date}")
+        except DomainError as exc:
+            typer.echo(f"error: {_as_commands(exc.detail)}", err=True)
+            raise typer.Exit(code=1) from exc
+        finally:
+            engine.dispose()
+    for line in said:
+        typer.echo(line)
 
 
 def _as_commands(detail: str) -> str:
@@ -173,32 +176,29 @@ def download(
     recorded when it was made. An existing file is refused unless ``--force``."""
     import hashlib
 
-    from kooperativet.backup import NotARegularFile, write_private
     from kooperativet.errors import DomainError
     from kooperativet.exports import service
 
-    try:
-        with _reading() as session:
-            batch = service.get_batch(session, batch_id=batch_id)
-            content, covers = service.batch_file(batch).content, _covers(batch)
-            kind, recorded, head = batch.kind, batch.sha256, (batch.audit_head_entries, batch.audit_head_hash)
-    except DomainError as exc:  # no such batch, or its file erased after the retention period
-        typer.echo(f"error: {exc.detail}", err=True)
-        raise typer.Exit(code=1) from exc
-    found = hashlib.sha256(content).hexdigest()
-    if found != recorded:  # a damaged database or restore: a file that is not the one exported is no copy
-        typer.echo(
-            f"error: the stored file of export batch {batch_id} does not give the SHA-256 recorded when it "
-            f"was made ({recorded}) but {found}; nothing was written",
-            err=True,
-        )
-        raise typer.Exit(code=1)
-    try:
-        write_private(out, content, overwrite=force)
-    except FileExistsError as exc:
-        raise existing_file(out) from exc
-    except NotARegularFile as exc:
-        raise not_a_file(out, exc) from exc
+    # An existing ``out`` (unless forced), the live database or a key: refused before the batch is read.
+    with replacing_out(out, force=force) as partial:
+        try:
+            with _reading() as session:
+                batch = service.get_batch(session, batch_id=batch_id)
+                content, covers = service.batch_file(batch).content, _covers(batch)
+                kind, recorded = batch.kind, batch.sha256
+                head = (batch.audit_head_entries, batch.audit_head_hash)
+        except DomainError as exc:  # no such batch, or its file erased after the retention period
+            typer.echo(f"error: {exc.detail}", err=True)
+            raise typer.Exit(code=1) from exc
+        found = hashlib.sha256(content).hexdigest()
+        if found != recorded:  # a damaged database or restore: a file that is not the one exported is no copy
+            typer.echo(
+                f"error: the stored file of export batch {batch_id} does not give the SHA-256 recorded when "
+                f"it was made ({recorded}) but {found}; nothing was written",
+                err=True,
+            )
+            raise typer.Exit(code=1)
+        partial.write_bytes(content)
     typer.echo(f"wrote {out} (batch {batch_id}, {kind} {covers}, sha256 {recorded}, {len(content)} bytes)")
     if head[0] is not None:  # batches made before the audit chain kept its head on them have none
         typer.echo(f"audit chain head: {head[0]}:{head[1]}")
