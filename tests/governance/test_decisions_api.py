@@ -169,6 +169,37 @@ def test_a_rejected_decision_sets_no_parameter(
     assert closed["parameter_value_id"] is None
 
 
+def test_a_vote_may_not_propose_a_reminder_fee_above_the_laws_cap(
+    api: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    """A decision the parameters would refuse is refused when the vote is set up, not adopted by the meeting
+    and then failing when its result is applied: the law caps the reminder fee at 60 kr (reminder_fee_max)."""
+    seed_defaults(session)
+    meeting_id = open_meeting_with_everyone(api, assembly, clock)
+    headers = assembly.officer.headers
+
+    def propose(fee: str) -> object:
+        return api.post(
+            f"{API}/meetings/{meeting_id}/votes",
+            json={
+                "method": "open",
+                "question": f"Höjs påminnelseavgiften till {fee} kr?",
+                "sets_parameter": {"key": "reminder_fee", "value": fee, "valid_from": "2027-01-01"},
+            },
+            headers=headers,
+        )
+
+    above = propose("75.00")
+    assert above.status_code == 422, above.text
+    problem = above.json()
+    assert (problem["code"], problem["field"], problem["maximum"]) == (
+        "invalid_parameter_value",
+        "sets_parameter",
+        "60.00",
+    )
+    assert propose("60.00").status_code == 201
+
+
 def test_minutes_are_drawn_up_locked_and_corrected_as_a_new_version(
     api: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:

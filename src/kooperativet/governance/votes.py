@@ -44,21 +44,25 @@ from kooperativet.governance.schemas.votes import (
     VoteCreate,
 )
 from kooperativet.governance.vote_notices import tell_voters
-from kooperativet.parameters import catalog
+from kooperativet.parameters import service as parameters
 from kooperativet.parties.models import Member
 
 SECRET_METHODS = frozenset({VoteMethod.secret, VoteMethod.election})
 
 
-def _check_parameter(proposal: ParameterProposal | None) -> None:
+def _check_parameter(session: Session, proposal: ParameterProposal | None) -> None:
+    """The value a vote would set is checked as the parameter page checks it, the law's cap on a reminder fee
+    included: a proposal the parameters refuse would be adopted and then fail when the result is applied."""
     if proposal is None:
         return
-    try:
-        catalog.normalise_value(
-            catalog.spec_for(proposal.key), proposal.value, valid_from=proposal.valid_from
-        )
-    except catalog.InvalidParameterValue as exc:
-        raise RuleViolation(str(exc), code="invalid_parameter_value", field="sets_parameter") from exc
+    parameters.checked_value(
+        session,
+        key=proposal.key,
+        value=proposal.value,
+        valid_from=proposal.valid_from,
+        field="sets_parameter",
+        date_field="sets_parameter",
+    )
 
 
 def _new_vote(
@@ -71,7 +75,7 @@ def _new_vote(
 ) -> Vote:
     for member_id in excluded:
         existing_member(session, member_id, field="excluded_member_ids")
-    _check_parameter(proposal)
+    _check_parameter(session, proposal)
     vote.excluded_member_ids = sorted(set(excluded))
     if proposal is not None:
         vote.parameter_key = proposal.key
