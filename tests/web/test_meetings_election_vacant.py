@@ -1,7 +1,7 @@
 """An election with fewer candidates than seats is held (a meeting may elect fewer than the seats; the rest
 stay vacant until a fyllnadsval), and so is one in which a candidate gets no vote. The result says how many
-seats are not filled: the API as ``vacant_seats``, the vote page and the minutes in words ("2 platser är inte
-tillsatta"), so that nobody reads "Vald: Anna Berg" as every seat filled."""
+seats are not filled: the API as ``vacant_seats``, the vote page, the meeting's list of votes and the minutes in
+words ("2 platser är inte tillsatta"), so that nobody reads "Vald: Anna Berg" as every seat filled."""
 
 from __future__ import annotations
 
@@ -71,6 +71,9 @@ def test_an_election_that_fills_fewer_seats_than_it_has_says_how_many_stay_vacan
     page = board.get(f"/meetings/votes/{vote_id}").text
     assert '<p class="outcome"><strong>Vald: Anna Berg</strong></p>' in page
     assert f"<p>{said}</p>" in page
+    # The meeting's list of votes says it too, under the name, as the vote's own page does.
+    listed = board.get(f"/meetings/{meeting.id}").text
+    assert f'<td data-label="Utfall">Vald: Anna Berg<br>{said}</td>' in listed
     read = board.get(f"{API}/votes/{vote_id}", headers=assembly.officer.headers).json()
     assert (read["result"]["elected"], read["result"]["vacant_seats"]) == (["Anna Berg"], vacant)
     stored = session.get(Vote, vote_id).result
@@ -85,6 +88,8 @@ def test_an_election_that_fills_every_seat_says_nothing_of_vacant_seats(
 
     page = board.get(f"/meetings/votes/{vote_id}").text
     assert "inte tillsatt" not in page
+    listed = board.get(f"/meetings/{meeting.id}").text
+    assert '<td data-label="Utfall">Vald: Anna Berg</td>' in listed
     read = board.get(f"{API}/votes/{vote_id}", headers=assembly.officer.headers).json()
     assert read["result"]["vacant_seats"] == 0
     stored = session.get(Vote, vote_id).result

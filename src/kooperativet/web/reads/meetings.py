@@ -28,6 +28,7 @@ from kooperativet.governance.models import (
     VoteMethod,
     VoteStatus,
 )
+from kooperativet.governance.schemas.results import result_read
 from kooperativet.parties.models import Member
 
 SECRET = (VoteMethod.secret, VoteMethod.election)
@@ -61,7 +62,8 @@ class VoteRow:
     meeting_id: int | None
     meeting_title: str | None
     voted: int = 0
-    #: A closed vote's result as counted (``Vote.result``): the meeting page says its outcome in the list.
+    #: A closed vote's result as the API shows it (``result_read``: an election's ``vacant_seats`` too): the
+    #: meeting page says its outcome in the list.
     result: dict[str, Any] | None = None
 
 
@@ -136,7 +138,8 @@ def meeting_votes(session: Session, *, meeting_id: int) -> list[VoteRow]:
     ).all()
     counts = voted_counts(session, vote_ids=[row.id for row in rows])
     return [
-        VoteRow(r.id, r.question, r.method, r.status, meeting_id, None, counts[r.id], r.result) for r in rows
+        VoteRow(r.id, r.question, r.method, r.status, meeting_id, None, counts[r.id], result_read(r.result))
+        for r in rows
     ]
 
 
