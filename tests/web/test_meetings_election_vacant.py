@@ -110,3 +110,44 @@ def test_the_minutes_say_the_seats_an_election_left_vacant_in_swedish() -> None:
     assert (
         sentence(2, []) == "Stämman valde ingen: ingen kandidat fick någon röst. 2 platser är inte tillsatta."
     )
+
+
+@pytest.mark.parametrize(
+    ("seats", "candidates", "hint"),
+    [
+        (3, ["Anna Berg"], "1 kandidat till 3 platser: välj högst 1."),
+        (3, ["Anna Berg", "Bo Ek"], "2 kandidater till 3 platser: välj högst 2."),
+        (2, ["Anna Berg", "Bo Ek", "Cia Lund"], "Välj högst 2."),
+    ],
+)
+def test_the_ballot_says_how_many_she_can_choose_when_fewer_stand_than_there_are_seats(
+    seats: int,
+    candidates: list[str],
+    hint: str,
+    board: TestClient,
+    voters: list[TestClient],
+    meeting: Meeting,
+    assembly: Assembly,
+    small_keys,
+) -> None:
+    vote_id = open_vote(
+        board, meeting, method="election", question="Val av revisorer", seats=str(seats),
+        candidates="\n".join(candidates), tellers_passphrase=TELLERS_PASSPHRASE,
+    )  # fmt: skip
+
+    page = voters[0].get(f"/meetings/votes/{vote_id}").text
+    assert (
+        f'<p class="hint" id="h-candidates">{hint} Väljer du ingen lägger du en blank valsedel.</p>' in page
+    )
+    if len(candidates) < seats:
+        # "Välj högst 3." with one name to tick promised a seat nobody stands for.
+        assert f"Välj högst {seats}" not in page
+    # The API's refusal names the same number: the most she can really choose, among whom.
+    too_many = board.post(
+        f"{API}/votes/{vote_id}/ballots",
+        json={"candidates": [*candidates, "Dan Nord"]},
+        headers=assembly.members[0].headers,
+    )
+    assert too_many.status_code == 422, too_many.text
+    most = min(seats, len(candidates))
+    assert f"name up to {most} different candidate(s) among: " in too_many.json()["detail"]

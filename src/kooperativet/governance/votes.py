@@ -402,14 +402,17 @@ def _cast_ballot(
 ) -> tuple[str, str]:
     if vote.method == VoteMethod.election:
         seats, standing = vote.seats or 0, set(candidates_of(vote) or [])
+        # With fewer candidates than seats a ballot names at most every candidate: the refusal says the
+        # number she can really choose, not the seats.
+        most = min(seats, len(standing))
         chosen = data.candidates
         if chosen is None or data.choice is not None:
             raise RuleViolation(
-                f"name up to {seats} candidates", code="candidates_required", field="candidates"
+                f"name up to {most} candidate(s)", code="candidates_required", field="candidates"
             )
         if len(chosen) > seats or len(set(chosen)) != len(chosen) or not set(chosen) <= standing:
             raise RuleViolation(
-                f"name up to {seats} different candidates among: {', '.join(sorted(standing))}",
+                f"name up to {most} different candidate(s) among: {', '.join(sorted(standing))}",
                 code="invalid_ballot",
                 field="candidates",
             )

@@ -55,10 +55,15 @@ class PerCapsulamCreate(Schema):
 
 
 class BallotCreate(Schema):
-    """A yes/no vote (``choice``) or an election ballot (``candidates``, at most the number of seats)."""
+    """A yes/no vote (``choice``) or an election ballot (``candidates``, at most the number of seats, each
+    candidate once: with fewer candidates than seats, at most every candidate)."""
 
     choice: Choice | None = None
-    candidates: list[Text] | None = None
+    candidates: list[Text] | None = Field(
+        default=None,
+        description="elections: the names chosen, each once; at most the number of seats, and never more "
+        "than stand (an empty list is a blank ballot)",
+    )
     on_behalf_of_member_id: int | None = Field(default=None, description="vote as the proxy of this member")
 
 
@@ -92,7 +97,10 @@ class VoteRead(ReadSchema):
     decision_kind: DecisionKind
     question: str
     rulebook_id: int
-    seats: int | None
+    seats: int | None = Field(
+        description="elections: the seats to fill; a ballot names at most this many, and at most every "
+        "candidate when fewer stand than there are seats"
+    )
     candidates: list[str] | None
     excluded_member_ids: list[int]
     hide_results: bool
