@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from kooperativet.api.body_limit import megabytes
 from kooperativet.api.dependencies import DbSession, Now, Today, Window
 from kooperativet.assignments import rules
 from kooperativet.assignments import service as assignments_service
@@ -426,6 +427,7 @@ def _form_page(
     )
     # The version the person read travels in the form; a page that comes back keeps the one she sent.
     version = form.values.get("version") or (str(assignment.version) if assignment is not None else "")
+    request_limit: int = request.app.state.settings.max_request_bytes
     return render(
         request,
         "commissions/form.html",
@@ -441,6 +443,12 @@ def _form_page(
             # Any page that comes back, refused or rearranged (a line removed), has lost the chosen files.
             "lost_receipts": form.chose_files,
             "receipt_types": cf.RECEIPT_TYPES,
+            # What app.js weighs the chosen files against before the form is sent: a receipt's own limit and
+            # the server's for the whole request (KOOPERATIVET_MAX_REQUEST_BYTES), the latter in MB as the
+            # page's language writes it, cut off, never rounded up.
+            "receipt_max_bytes": rules.MAX_RECEIPT_BYTES,
+            "request_max_bytes": request_limit,
+            "request_max_size": megabytes(request_limit, "," if request_language(request) == "sv" else "."),
             "removed_field": cf.REMOVED,
             "saved_receipt_field": cf.saved_receipt_field,
             "new_client": cf.NEW_CLIENT,
