@@ -95,6 +95,7 @@ def test_notice_in_time_opens_the_meeting_and_queues_the_mail(
         "latest": "2026-11-22",
         "mail_status": "queued",
         "mail_detail": "queued for 5 member(s)",
+        "without_address": 0,
     }
     clock["now"] = MEETING_OPENS
     opened = api.post(f"{API}/meetings/{meeting_id}/open", json={}, headers=assembly.officer.headers)

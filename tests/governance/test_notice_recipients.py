@@ -1,8 +1,9 @@
 """The meeting notice (kallelse) and the e-mail of a changed start time reach a member where every other
 message reaches her (``notifications.member_recipients``): at her record's address, else at her login's. Until
 2026-12-07 they went only to an address on the member's record, so a member whose address was on her login
-only got the vote notices but not the kallelse to the annual meeting. A member with neither is left out, and
-who gets the notice is found in as many statements for thirty members as for three."""
+only got the vote notices but not the kallelse to the annual meeting. A member with neither is left out and
+counted (``without_address``), so the board knows to call her another way, and who gets the notice and who is
+left out are found in as many statements for thirty members as for three."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from kooperativet.auth.models import Role
-from kooperativet.governance.meetings import create_meeting, notice_recipients
+from kooperativet.governance.meetings import create_meeting, notice_reach
 from kooperativet.governance.models import MeetingKind
 from kooperativet.mail import recipient
 from kooperativet.mail.models import OutgoingMail
@@ -50,7 +51,14 @@ def test_a_member_with_her_address_on_her_login_only_gets_the_notice_and_the_new
 
     notice = give_notice(api, assembly, meeting_id)
 
-    assert (notice["mail_status"], notice["mail_detail"]) == ("queued", "queued for 4 member(s)")
+    # The one with no address anywhere is counted, so the board knows to call her another way.
+    assert (notice["mail_status"], notice["without_address"]) == ("queued", 1)
+    assert (
+        notice["mail_detail"]
+        == "queued for 4 member(s); 1 without an e-mail address, to be called another way"
+    )
+    read = api.get(f"{API}/meetings/{meeting_id}", headers=assembly.officer.headers).json()
+    assert (read["notice_mail_detail"], read["notice_without_address"]) == (notice["mail_detail"], 1)
     reached = assembly.members[:4]
     noticed = mails(session, "meeting_notice")
     assert {i: mail.to_addresses for i, mail in noticed.items()} == {
@@ -86,6 +94,7 @@ def test_a_board_member_with_her_address_on_her_login_only_gets_the_board_meetin
     notice = give_notice(api, assembly, meeting_id)
 
     assert (notice["mail_status"], notice["mail_detail"]) == ("queued", "queued for 3 member(s)")
+    assert notice["without_address"] == 0
     noticed = mails(session, "meeting_notice")
     assert sorted(noticed) == sorted(assembly.ids()[:3])
     assert noticed[login_only.member.id].to_addresses == [
@@ -105,7 +114,8 @@ def test_nobody_with_any_address_queues_nothing_and_says_so(
 
     notice = give_notice(api, assembly, meeting_id)
 
-    assert notice["mail_status"] == "no_recipients"
+    assert (notice["mail_status"], notice["without_address"]) == ("no_recipients", len(assembly.members))
+    assert f"{len(assembly.members)} without an e-mail address" in notice["mail_detail"]
     assert mails(session, "meeting_notice") == {}
 
 
@@ -133,9 +143,11 @@ def test_who_gets_the_notice_is_found_in_as_many_statements_for_thirty_members_a
         added += count
         session.flush()
         with counted(connection) as statements:
-            found = notice_recipients(session, meeting=meeting, today=TODAY)
+            found = notice_reach(session, meeting=meeting, today=TODAY)
         counts.append(statements.count)
         reachable = [n for n in range(added) if n % 3 or n % 2]
-        assert [r.full_name for r in found] == [f"Mia Medlem {n}" for n in reachable]
+        assert [r.full_name for r in found.recipients] == [f"Mia Medlem {n}" for n in reachable]
+        # Those with no address anywhere are named apart, for the board to call another way.
+        assert found.unreached == [f"Mia Medlem {n}" for n in range(added) if n not in reachable]
 
     assert counts[0] == counts[1]

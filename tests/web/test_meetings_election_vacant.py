@@ -1,7 +1,7 @@
 """An election with fewer candidates than seats is held (a meeting may elect fewer than the seats; the rest
 stay vacant until a fyllnadsval), and so is one in which a candidate gets no vote. The result says how many
-seats are not filled: the API as ``vacant_seats``, the vote page, the meeting's list of votes and the minutes in
-words ("2 platser är inte tillsatta"), so that nobody reads "Vald: Anna Berg" as every seat filled."""
+seats are not filled: the API as ``vacant_seats``, the vote page, the meeting's list of votes and the minutes
+in words ("2 platser är inte tillsatta"), so that nobody reads "Vald: Anna Berg" as every seat filled."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The notice given on the meeting's page reaches a member whose address is on her login only, as every
 other message reaches her; one with no address anywhere is left out, and the page says the e-mail went to each
-member with an address, or that nobody has one and the notice must go out another way."""
+member with an address, or that nobody has one and the notice must go out another way. When some are left out
+the board reads how many, and who still has no address, to call them by post; a member reads neither."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from kooperativet.mail import recipient
 from kooperativet.mail.models import OutgoingMail
 from tests.governance.conftest import Assembly
-from tests.web.test_meetings import assembly, board, clock, plan, post, rulebook
+from tests.web.test_meetings import assembly, board, client_for, clock, plan, post, rulebook
 
 __all__ = ["assembly", "board", "clock", "rulebook"]
 
@@ -45,7 +46,38 @@ def test_the_notice_from_the_page_reaches_a_member_at_the_address_on_her_login(
     assert notices(session)[login_only.member.id] == [
         recipient(login_only.member.full_name, login_only.user.email)
     ]
+    # The board reads how many were left out and who, to call them another way.
+    assert (
+        "Köad som e-post till 4 medlemmar; 1 saknar e-postadress och behöver kallas på annat sätt." in shown
+    )
+    assert f"Saknar e-postadress nu: {unreachable.member.full_name}." in shown
+
+
+def test_a_notice_that_reaches_every_member_says_so_without_a_count(
+    board: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    shown = give_notice(board, plan(session).id)
+
+    assert len(notices(session)) == len(assembly.members)
     assert "Köad som e-post till varje medlem med e-postadress" in shown
+    assert "saknar e-postadress" not in shown.lower()
+
+
+def test_only_the_board_reads_who_was_left_out_of_the_notice(
+    app, board: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    unreachable = assembly.members[4]
+    unreachable.member.email = None
+    unreachable.member.user_id = None
+    session.flush()
+    meeting_id = plan(session).id
+    give_notice(board, meeting_id)
+
+    not_on_the_board = client_for(app, assembly.members[3].user.email)
+    member = not_on_the_board.get(f"/meetings/{meeting_id}").text
+    assert "Kallelsen gick ut" in member
+    assert "saknar e-postadress" not in member.lower()
+    assert unreachable.member.full_name not in member
 
 
 def test_the_page_says_so_when_nobody_has_an_address_anywhere(

@@ -180,12 +180,26 @@ class NoticeRecipient:
     to: Recipient
 
 
+@dataclass(frozen=True)
+class NoticeReach:
+    """Whom the meeting's e-mails reach (``recipients``), and who is entitled to them but has no e-mail
+    address anywhere (``unreached``, full names in the members' order): the board calls them another way."""
+
+    recipients: list[NoticeRecipient]
+    unreached: list[str]
+
+
 def notice_recipients(session: Session, *, meeting: Meeting, today: date) -> list[NoticeRecipient]:
+    """Who gets the notice by e-mail (:func:`notice_reach`)."""
+    return notice_reach(session, meeting=meeting, today=today).recipients
+
+
+def notice_reach(session: Session, *, meeting: Meeting, today: date) -> NoticeReach:
     """Who gets the notice by e-mail: current members for a general meeting, the whole board for a board
     meeting. A member is reached where every other message reaches her (``notifications.member_recipients``):
     at her record's address, else at her login's, since a notice not sent is a meeting not lawfully called.
-    Those with neither are left out (the board reaches them another way). In a constant number of
-    statements, however many members there are."""
+    Those with neither are left out of the e-mail and named apart, since the board must reach them another
+    way. In a constant number of statements, however many members there are."""
     entitled: ColumnElement[bool]
     if meeting.kind == MeetingKind.BOARD:
         entitled = Member.id.in_({a.member_id for a in list_board(session, on=meeting.held_on)})
@@ -195,7 +209,12 @@ def notice_recipients(session: Session, *, meeting: Meeting, today: date) -> lis
         select(Member).where(entitled).order_by(Member.id).options(lazyload(Member.tax_settings))
     ).all()
     addresses = member_recipients(session, [m.id for m in members])
-    return [NoticeRecipient(full_name=m.full_name, to=addresses[m.id]) for m in members if m.id in addresses]
+    return NoticeReach(
+        recipients=[
+            NoticeRecipient(full_name=m.full_name, to=addresses[m.id]) for m in members if m.id in addresses
+        ],
+        unreached=[m.full_name for m in members if m.id not in addresses],
+    )
 
 
 def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -> NoticeCheck:

@@ -162,16 +162,25 @@ def give_notice(
     """Send the notice (kallelse) today: checked against the rulebook and queued as e-mail to each member.
 
     The notice and its messages commit together; a mail worker sends them afterwards, so the answer says
-    ``queued`` (or ``no_recipients``), never whether a server took them: that is ``GET /api/v1/mail``.
+    ``queued`` (or ``no_recipients``), never whether a server took them: that is ``GET /api/v1/mail``. It
+    also says how many entitled members have no e-mail address anywhere (``without_address``): the board calls
+    them another way.
     """
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     check = meetings.give_notice(session, meeting=meeting, text=body.text, today=today)
-    members = meetings.notice_recipients(session, meeting=meeting, today=today)
+    reach = meetings.notice_reach(session, meeting=meeting, today=today)
     status, detail = mail.queue_notice(
-        session, meeting=meeting, members=members, text=body.text, settings=settings
+        session,
+        meeting=meeting,
+        members=reach.recipients,
+        text=body.text,
+        settings=settings,
+        without_address=len(reach.unreached),
     )
     meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail)
-    return NoticeRead.from_check(check, noticed_on=today, mail_status=status, mail_detail=detail)
+    return NoticeRead.from_check(
+        check, noticed_on=today, mail_status=status, mail_detail=detail, without_address=len(reach.unreached)
+    )
 
 
 @router.post("/meetings/{meeting_id}/open", responses=problem_responses(401, 403, 404, 409, 422))

@@ -121,13 +121,27 @@ class NoticeRead(ReadSchema):
         description="queued: one e-mail per member with an address waits for the mail worker "
         "(GET /api/v1/mail shows when it went out); no_recipients: nobody entitled has an address"
     )
-    mail_detail: str | None
+    mail_detail: str | None = Field(
+        description="for how many members the e-mail was queued, and how many were left out for having no "
+        "e-mail address"
+    )
+    without_address: int = Field(
+        description="members entitled to the notice who have no e-mail address, on their record or their "
+        "login: the e-mail does not reach them, and the board calls them another way (by post)"
+    )
 
     @classmethod
     def from_check(
-        cls, check: NoticeCheck, *, noticed_on: date, mail_status: str, mail_detail: str | None
+        cls,
+        check: NoticeCheck,
+        *,
+        noticed_on: date,
+        mail_status: str,
+        mail_detail: str | None,
+        without_address: int,
     ) -> NoticeRead:
-        """The notice's check against the rulebook's window, and whether its e-mail was queued."""
+        """The notice's check against the rulebook's window, whether its e-mail was queued and whom it left
+        out."""
         return cls(
             noticed_on=noticed_on,
             ok=check.ok,
@@ -136,6 +150,7 @@ class NoticeRead(ReadSchema):
             latest=check.latest,
             mail_status=mail_status,
             mail_detail=mail_detail,
+            without_address=without_address,
         )
 
 
@@ -219,6 +234,14 @@ class MeetingRead(ReadSchema):
         description="the board's notice as it went out (the latest, if sent again)"
     )
     notice_mail_status: str | None
+    notice_mail_detail: str | None = Field(
+        description="for how many members the notice's e-mail was queued, and how many were left out for "
+        "having no e-mail address"
+    )
+    notice_without_address: int | None = Field(
+        description="members the notice's e-mail left out for having no e-mail address anywhere, to be "
+        "called another way; 0 for a notice recorded before they were counted; null: no notice e-mail yet"
+    )
     time_changed_at: datetime | None = Field(
         description="when the start time was last changed after the notice went out; null: not since then"
     )
@@ -248,13 +271,20 @@ class MeetingRead(ReadSchema):
 
     @classmethod
     def from_model(
-        cls, meeting: Meeting, *, quorum: QuorumRead, vote_ids: list[int], minutes: Sequence[Minutes]
+        cls,
+        meeting: Meeting,
+        *,
+        quorum: QuorumRead,
+        vote_ids: list[int],
+        minutes: Sequence[Minutes],
+        notice_without_address: int | None,
     ) -> MeetingRead:
         """The meeting as stored (with its agenda and proxies), and what the services count of it."""
-        derived = {"present_member_ids", "quorum", "vote_ids", "minutes"}
+        derived = {"present_member_ids", "quorum", "vote_ids", "minutes", "notice_without_address"}
         return cls.model_validate(
             {
                 **stored_fields(meeting, cls, derived=derived),
+                "notice_without_address": notice_without_address,
                 "present_member_ids": [a.member_id for a in meeting.attendance],
                 "quorum": quorum,
                 "vote_ids": vote_ids,

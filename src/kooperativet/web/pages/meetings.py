@@ -17,6 +17,7 @@ from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.governance import (
     acclamation,
+    mail,
     meetings,
     members,
     minutes_approval,
@@ -28,7 +29,7 @@ from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.models import AgendaItem, Meeting, MeetingStatus, RulebookVersion
 from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM, rulebook_of
 from kooperativet.governance.rules.terms import MeetingKind
-from kooperativet.governance.schemas.meetings import MotionCreate
+from kooperativet.governance.schemas.meetings import MeetingRead, MotionCreate
 from kooperativet.web import notices
 from kooperativet.web.dependencies import CheckedForm, WebUser, require_web_roles
 from kooperativet.web.form_attempt import attempt
@@ -102,6 +103,8 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
             if reading.confirmation_majority
         },
         "notice": meetings.check_notice(session, meeting=meeting) if meeting.noticed_on else None,
+        "notice_queued_for": mail.queued_for(meeting.notice_mail_detail),
+        "unreached": _unreached(session, meeting=meeting, shown=shown, user=user),
         # The rules the meeting is held under, each named, and where they come from.
         "rules": rule_words(rulebook, meeting.kind),
         "rules_from": None
@@ -119,6 +122,17 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
         # A sentence said in an item's card rather than above the page (``_said_by_the_motion``).
         "done_by_item": None,
     }
+
+
+def _unreached(session: DbSession, *, meeting: Meeting, shown: MeetingRead, user: User) -> list[str]:
+    """For the board, when the notice's e-mail left members out for having no address: those entitled to the
+    notice who still have none, by name, whom the board calls another way (it sees members' names anyway).
+    Read as they are now; the count the notice recorded says how many it left out then."""
+    if not shown.notice_without_address or meeting.noticed_on is None:
+        return []
+    if not user.has_any_role(*policy.MEETING_RUNNERS):
+        return []
+    return meetings.notice_reach(session, meeting=meeting, today=meeting.noticed_on).unreached
 
 
 def meeting_page(

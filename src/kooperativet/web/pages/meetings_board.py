@@ -332,9 +332,14 @@ def give_notice(
     def give() -> None:
         data = NoticeCreate.model_validate(values)
         meetings.give_notice(session, meeting=meeting, text=data.text, today=today)
-        members = meetings.notice_recipients(session, meeting=meeting, today=today)
+        reach = meetings.notice_reach(session, meeting=meeting, today=today)
         status, detail = mail.queue_notice(
-            session, meeting=meeting, members=members, text=data.text, settings=settings
+            session,
+            meeting=meeting,
+            members=reach.recipients,
+            text=data.text,
+            settings=settings,
+            without_address=len(reach.unreached),
         )
         meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail)
 
