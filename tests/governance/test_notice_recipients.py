@@ -116,6 +116,8 @@ def test_nobody_with_any_address_queues_nothing_and_says_so(
 
     assert (notice["mail_status"], notice["without_address"]) == ("no_recipients", len(assembly.members))
     assert f"{len(assembly.members)} without an e-mail address" in notice["mail_detail"]
+    read = api.get(f"{API}/meetings/{meeting_id}", headers=assembly.officer.headers).json()
+    assert read["notice_without_address"] == len(assembly.members)
     assert mails(session, "meeting_notice") == {}
 
 

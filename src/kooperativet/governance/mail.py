@@ -65,7 +65,7 @@ def queue_notice(
     if not members:
         if without_address:
             return NO_RECIPIENTS, (
-                f"nobody entitled has an e-mail address: {without_address} without an e-mail address; "
+                f"nobody entitled has an e-mail address ({without_address} without an e-mail address); "
                 "send the notice another way"
             )
         return NO_RECIPIENTS, "nobody entitled has an e-mail address; send the notice another way"
