@@ -527,12 +527,17 @@ def test_backup_writes_a_copy_of_the_database(
         usage_error("backup", f"Invalid value for '--out': file '{folder}' is a directory."),
         code=2,
     )
-    if not is_postgresql(database_url):  # the live database file itself: no copy at all
+    if not is_postgresql(database_url):  # the live database file itself: no copy at all, and the books lost
         live = Path(make_url(database_url).database or "")
         for force in ((), ("--force",)):
             assert_error(
                 kooperativet("backup", "--out", str(live), *force),
-                f"{live} is the database itself; write the backup to another file",
+                usage_error(
+                    "backup",
+                    f"Invalid value for --out: {live} is the live database ({live.resolve()}); name another "
+                    "file, --force does not write over it; nothing was written",
+                ),
+                code=2,
             )
 
 
