@@ -7,7 +7,6 @@ refuses one address does not hold back, or on retry repeat, the notice to everyo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import time
 
@@ -44,12 +43,6 @@ def notice_agenda(session: Session, meeting: Meeting) -> list[dict[str, object]]
     ]
 
 
-#: How the recorded detail says how many the e-mail was queued for, and how many were left out for having no
-#: address: written and read only here.
-_QUEUED_FOR = re.compile(r"^queued for (\d+) member")
-_WITHOUT_ADDRESS = re.compile(r"(\d+) without an e-mail address")
-
-
 def queue_notice(
     session: Session,
     *,
@@ -76,19 +69,6 @@ def queue_notice(
     if without_address:
         detail += f"; {without_address} without an e-mail address, to be called another way"
     return status, detail
-
-
-def queued_for(detail: str | None) -> int | None:
-    """How many members a recorded notice's e-mail was queued for; None when it was queued for nobody."""
-    found = _QUEUED_FOR.search(detail or "")
-    return int(found.group(1)) if found else None
-
-
-def without_address(detail: str | None) -> int:
-    """How many members a recorded notice left out for having no e-mail address (:func:`queue_notice`'s
-    detail); 0 for a notice that left nobody out, and for one recorded before the number was."""
-    found = _WITHOUT_ADDRESS.search(detail or "")
-    return int(found.group(1)) if found else 0
 
 
 def queue_time_change(

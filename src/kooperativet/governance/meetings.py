@@ -250,9 +250,16 @@ def check_notice(session: Session, *, meeting: Meeting) -> NoticeCheck:
     )
 
 
-def record_notice_mail(session: Session, *, meeting: Meeting, status: str, detail: str | None) -> None:
+def record_notice_mail(
+    session: Session, *, meeting: Meeting, status: str, detail: str | None, reach: NoticeReach | None = None
+) -> None:
+    """What became of the notice's e-mail, and how many it went to and could not reach (``reach``; None: the
+    notice went out another way, and nobody was counted), as counts of their own: the board's page and the
+    API read them, never out of the detail's words."""
     meeting.notice_mail_status = status
     meeting.notice_mail_detail = detail
+    meeting.notice_mail_queued = None if reach is None else len(reach.recipients)
+    meeting.notice_without_address = None if reach is None else len(reach.unreached)
     session.flush()
 
 

@@ -177,7 +177,7 @@ def give_notice(
         settings=settings,
         without_address=len(reach.unreached),
     )
-    meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail)
+    meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail, reach=reach)
     return NoticeRead.from_check(
         check, noticed_on=today, mail_status=status, mail_detail=detail, without_address=len(reach.unreached)
     )

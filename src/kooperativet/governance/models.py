@@ -104,6 +104,12 @@ class Meeting(VersionedMixin, Base):
     notice_text: Mapped[str | None] = mapped_column(Text)
     notice_mail_status: Mapped[str | None] = mapped_column(String(20))
     notice_mail_detail: Mapped[str | None] = mapped_column(String(500))
+    notice_mail_queued: Mapped[int | None] = mapped_column(
+        doc="how many members the notice was queued for as e-mail; None: noticed before it was counted"
+    )
+    notice_without_address: Mapped[int | None] = mapped_column(
+        doc="how many entitled members had no e-mail address anywhere, whom the board calls another way"
+    )
     time_changed_at: Mapped[datetime | None] = mapped_column(
         doc="when the start time was last changed after the notice went out; None: not since the notice"
     )

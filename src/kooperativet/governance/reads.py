@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from kooperativet.governance import mail, meetings, minutes, votes
+from kooperativet.governance import meetings, minutes, votes
 from kooperativet.governance.models import Meeting, Vote, VoteStatus
 from kooperativet.governance.schemas.meetings import MeetingRead
 from kooperativet.governance.schemas.votes import VoteRead
@@ -17,9 +17,7 @@ def meeting_read(session: Session, meeting: Meeting) -> MeetingRead:
         quorum=meetings.quorum(session, meeting=meeting),
         vote_ids=[v.id for v in votes.votes_of(session, meeting=meeting)],
         minutes=minutes.list_minutes(session, meeting=meeting),
-        notice_without_address=mail.without_address(meeting.notice_mail_detail)
-        if meeting.notice_mail_status
-        else None,
+        notice_without_address=meeting.notice_without_address,
     )
 
 

@@ -17,7 +17,6 @@ from kooperativet.auth import policy
 from kooperativet.auth.models import User
 from kooperativet.governance import (
     acclamation,
-    mail,
     meetings,
     members,
     minutes_approval,
@@ -103,7 +102,7 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
             if reading.confirmation_majority
         },
         "notice": meetings.check_notice(session, meeting=meeting) if meeting.noticed_on else None,
-        "notice_queued_for": mail.queued_for(meeting.notice_mail_detail),
+        "notice_queued_for": meeting.notice_mail_queued,
         "unreached": _unreached(session, meeting=meeting, shown=shown, user=user),
         # The rules the meeting is held under, each named, and where they come from.
         "rules": rule_words(rulebook, meeting.kind),

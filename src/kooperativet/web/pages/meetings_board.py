@@ -341,7 +341,7 @@ def give_notice(
             settings=settings,
             without_address=len(reach.unreached),
         )
-        meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail)
+        meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail, reach=reach)
 
     attempt(
         request,
