@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.responses import RedirectResponse, Response
 
 from kooperativet.api.body_limit import megabytes
@@ -292,16 +293,8 @@ def _attach_receipts(
     for index, (expense, receipt) in enumerate(zip(expenses, form.receipts, strict=True)):
         if receipt is None:
             continue
-        content = receipt.file.read(rules.MAX_RECEIPT_BYTES + 1)
         try:
-            assignments_service.attach_receipt(
-                session,
-                assignment=assignment,
-                expense_id=expense.id,
-                filename=receipt.filename or "receipt",
-                content=content,
-                actor=user,
-            )
+            _store_receipt(session, user=user, assignment=assignment, expense=expense, receipt=receipt)
         except DomainError as exc:
             raise refused(refusals.rule_errors(request, exc, form, prefix=f"expenses.{index}.")) from exc
 
@@ -324,19 +317,26 @@ def _attach_saved_receipts(
         receipt = form.saved_receipts.get(expense.id)
         if receipt is None or expense.id in form.removed:
             continue
-        content = receipt.file.read(rules.MAX_RECEIPT_BYTES + 1)
         try:
-            assignments_service.attach_receipt(
-                session,
-                assignment=assignment,
-                expense_id=expense.id,
-                filename=receipt.filename or "receipt",
-                content=content,
-                actor=user,
-            )
+            _store_receipt(session, user=user, assignment=assignment, expense=expense, receipt=receipt)
         except DomainError as exc:
             message = refusals.rule_message(request, exc, "file")
             raise refused({cf.saved_receipt_field(expense.id): message}) from exc
+
+
+def _store_receipt(
+    session: Session, *, user: User, assignment: Assignment, expense: Expense, receipt: StarletteUpload
+) -> None:
+    """A chosen file as the expense's receipt, by the same service as the API's upload. Read to one byte
+    past the limit, so that the service says it is too large without the whole of a larger file in memory."""
+    assignments_service.attach_receipt(
+        session,
+        assignment=assignment,
+        expense_id=expense.id,
+        filename=receipt.filename or "receipt",
+        content=receipt.file.read(rules.MAX_RECEIPT_BYTES + 1),
+        actor=user,
+    )
 
 
 def _no_longer_a_draft(
