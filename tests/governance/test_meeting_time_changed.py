@@ -1,6 +1,7 @@
 """A planned meeting's start time changed over the API: in the audit chain every time, told by e-mail to those
 the notice went to once it has gone out (queued with the change, sent after the commit, never for a change
-that was rolled back), nothing at all for the time it already has, and the refusals as before."""
+that was rolled back) and those it cannot reach for having no address counted
+(``time_change_without_address``), nothing at all for the time it already has, and the refusals as before."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ def test_a_time_changed_before_the_notice_is_audited_and_tells_nobody(
         None,
         None,
     )
+    assert body["time_change_without_address"] is None
     assert time_mails(session) == []
     assert events(session, "meeting_time_changed") == [
         {
@@ -97,6 +99,7 @@ def test_a_time_changed_after_the_notice_is_queued_to_each_member_the_notice_wen
     assert body["time_changed_from"] == "18:00"
     assert body["time_change_mail_status"] == "queued"
     assert body["time_change_mail_detail"] == f"queued for {len(noticed)} member(s)"
+    assert body["time_change_without_address"] == 0
     assert body["time_changed_at"].startswith("2026-11-20T18:00")
 
     mails = time_mails(session)
@@ -158,6 +161,7 @@ def test_a_second_change_tells_the_time_it_replaces_and_a_new_notice_clears_the_
         None,
         None,
     )
+    assert again["time_change_without_address"] is None
 
 
 def test_a_time_removed_after_the_notice_tells_the_members_the_time_is_to_follow(
@@ -185,8 +189,35 @@ def test_nobody_with_an_address_is_recorded_as_no_recipients(
     session.flush()
     moved = move(api, assembly, meeting_id, "18:30").json()
     assert (moved["time_change_mail_status"], moved["starts_at"]) == ("no_recipients", "18:30")
+    # Every one of them is counted as left out, for the board to tell another way.
+    assert moved["time_change_without_address"] == len(assembly.members)
     assert time_mails(session) == []
     assert events(session, "meeting_time_changed")[0]["members_told"] == 0
+
+
+def test_a_member_with_no_address_anywhere_is_counted_as_not_told_the_new_time(
+    api: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    meeting_id = plan_meeting(api, assembly, starts_at="18:00")
+    notice(api, assembly, meeting_id)
+    # She lost her address after the notice, and has no login: the e-mail with the new time cannot reach her.
+    unreachable = assembly.members[4].member
+    unreachable.email = None
+    unreachable.user_id = None
+    session.flush()
+
+    moved = move(api, assembly, meeting_id, "18:30").json()
+
+    told = len(assembly.members) - 1
+    assert (moved["time_change_mail_status"], moved["time_change_without_address"]) == ("queued", 1)
+    # The detail's words stay as they were; the count is a number of its own, not read out of them.
+    assert moved["time_change_mail_detail"] == f"queued for {told} member(s)"
+    stored = session.get_one(Meeting, meeting_id)
+    session.refresh(stored)
+    assert (stored.time_change_mail_queued, stored.time_change_without_address) == (told, 1)
+    assert len(time_mails(session)) == told
+    read = api.get(f"{API}/meetings/{meeting_id}", headers=assembly.officer.headers).json()
+    assert read["time_change_without_address"] == 1
 
 
 # --- nothing before the commit ------------------------------------------------------------------------------

@@ -120,6 +120,13 @@ class Meeting(VersionedMixin, Base):
         String(20), doc="queued or no_recipients: the e-mail telling the notice's recipients of the new time"
     )
     time_change_mail_detail: Mapped[str | None] = mapped_column(String(500))
+    time_change_mail_queued: Mapped[int | None] = mapped_column(
+        doc="how many members the new time was queued for as e-mail; None: no change counted since the notice"
+    )
+    time_change_without_address: Mapped[int | None] = mapped_column(
+        doc="how many members the notice goes to had no e-mail address anywhere, whom the board tells the "
+        "new time another way"
+    )
     notice_override_reason: Mapped[str | None] = mapped_column(String(500))
     early_opening_reason: Mapped[str | None] = mapped_column(
         String(500), doc="why the meeting was opened before the day it was called for"

@@ -3,9 +3,10 @@
 The notice (kallelse) named a time; members who are not told of a new one come at the old. So a change of
 the time of a noticed meeting queues an e-mail to those the notice goes to, in the same transaction as the
 change (the mail worker sends it after the commit, never for a change that was rolled back), and records on
-the meeting when the time changed, from what, and whether the e-mail was queued. Every change, noticed or
-not, is in the audit chain (``meeting_time_changed``). The same time again is no change: nothing is written
-and nobody is told.
+the meeting when the time changed, from what, whether the e-mail was queued, and, as numbers of their own, how
+many it was queued for and how many it could not reach for having no e-mail address anywhere (the board tells
+them another way). Every change, noticed or not, is in the audit chain (``meeting_time_changed``). The same
+time again is no change: nothing is written and nobody is told.
 
 The day stays the one the notice named, so the notice period, which is counted to that day, is not started
 again (docs/governance.md, "A changed start time").
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from kooperativet.audit.service import append_event
 from kooperativet.config import Settings
 from kooperativet.governance import mail
-from kooperativet.governance.meetings import notice_recipients, require_status
+from kooperativet.governance.meetings import notice_reach, require_status
 from kooperativet.governance.models import Meeting, MeetingStatus
 from kooperativet.governance.rules.terms import swedish_day
 
@@ -45,15 +46,18 @@ def change_start_time(
     told: int | None = None
     if meeting.noticed_on is not None:
         # Those the notice goes to today: whoever got it, and a member who has joined since.
-        members = notice_recipients(session, meeting=meeting, today=swedish_day(now))
+        reach = notice_reach(session, meeting=meeting, today=swedish_day(now))
         status, detail = mail.queue_time_change(
-            session, meeting=meeting, members=members, before=before, settings=settings
+            session, meeting=meeting, members=reach.recipients, before=before, settings=settings
         )
         meeting.time_changed_at = now
         meeting.time_changed_from = before
         meeting.time_change_mail_status = status
         meeting.time_change_mail_detail = detail
-        told = len(members)
+        # Counted here, as numbers: the board's page and the API read them, never out of the detail's words.
+        meeting.time_change_mail_queued = len(reach.recipients)
+        meeting.time_change_without_address = len(reach.unreached)
+        told = len(reach.recipients)
     session.flush()
     append_event(
         session,

@@ -240,7 +240,7 @@ class MeetingRead(ReadSchema):
     )
     notice_without_address: int | None = Field(
         description="members the notice's e-mail left out for having no e-mail address anywhere, to be "
-        "called another way; 0 for a notice recorded before they were counted; null: no notice e-mail yet"
+        "called another way; null: no notice e-mail yet, or one recorded before they were counted"
     )
     time_changed_at: datetime | None = Field(
         description="when the start time was last changed after the notice went out; null: not since then"
@@ -253,6 +253,11 @@ class MeetingRead(ReadSchema):
         "notice goes to; no_recipients: none of them has an address; null: no change since the notice"
     )
     time_change_mail_detail: str | None
+    time_change_without_address: int | None = Field(
+        description="members the notice goes to whom the e-mail with the new time left out for having no "
+        "e-mail address anywhere, to be told another way; null: no change since the notice, or one recorded "
+        "before they were counted"
+    )
     notice_override_reason: str | None
     early_opening_reason: str | None
     chair_member_id: int | None
@@ -278,13 +283,22 @@ class MeetingRead(ReadSchema):
         vote_ids: list[int],
         minutes: Sequence[Minutes],
         notice_without_address: int | None,
+        time_change_without_address: int | None,
     ) -> MeetingRead:
         """The meeting as stored (with its agenda and proxies), and what the services count of it."""
-        derived = {"present_member_ids", "quorum", "vote_ids", "minutes", "notice_without_address"}
+        derived = {
+            "present_member_ids",
+            "quorum",
+            "vote_ids",
+            "minutes",
+            "notice_without_address",
+            "time_change_without_address",
+        }
         return cls.model_validate(
             {
                 **stored_fields(meeting, cls, derived=derived),
                 "notice_without_address": notice_without_address,
+                "time_change_without_address": time_change_without_address,
                 "present_member_ids": [a.member_id for a in meeting.attendance],
                 "quorum": quorum,
                 "vote_ids": vote_ids,

@@ -27,7 +27,7 @@ from kooperativet.governance import (
 from kooperativet.governance import minutes as minutes_service
 from kooperativet.governance.models import AgendaItem, Meeting, MeetingStatus, RulebookVersion
 from kooperativet.governance.rulebooks import DEFAULT_RULEBOOK_FROM, rulebook_of
-from kooperativet.governance.rules.terms import MeetingKind
+from kooperativet.governance.rules.terms import MeetingKind, swedish_day
 from kooperativet.governance.schemas.meetings import MeetingRead, MotionCreate
 from kooperativet.web import notices
 from kooperativet.web.dependencies import CheckedForm, WebUser, require_web_roles
@@ -103,6 +103,7 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
         },
         "notice": meetings.check_notice(session, meeting=meeting) if meeting.noticed_on else None,
         "notice_queued_for": meeting.notice_mail_queued,
+        "time_change_queued_for": meeting.time_change_mail_queued if meeting.time_changed_at else None,
         "unreached": _unreached(session, meeting=meeting, shown=shown, user=user),
         # The rules the meeting is held under, each named, and where they come from.
         "rules": rule_words(rulebook, meeting.kind),
@@ -124,14 +125,17 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
 
 
 def _unreached(session: DbSession, *, meeting: Meeting, shown: MeetingRead, user: User) -> list[str]:
-    """For the board, when the notice's e-mail left members out for having no address: those entitled to the
-    notice who still have none, by name, whom the board calls another way (it sees members' names anyway).
-    Read as they are now; the count the notice recorded says how many it left out then."""
-    if not shown.notice_without_address or meeting.noticed_on is None:
+    """For the board, when the notice's e-mail, or the one with a changed start time, left members out for
+    having no address: those entitled to the notice who still have none, by name, whom the board calls or
+    tells another way (it sees members' names anyway). Read as they are now, among those the latest of the two
+    went to (a member who joined after the notice was told of the change); the counts recorded say how many
+    each left out then."""
+    if meeting.noticed_on is None or not (shown.notice_without_address or shown.time_change_without_address):
         return []
     if not user.has_any_role(*policy.MEETING_RUNNERS):
         return []
-    return meetings.notice_reach(session, meeting=meeting, today=meeting.noticed_on).unreached
+    today = swedish_day(meeting.time_changed_at) if meeting.time_changed_at else meeting.noticed_on
+    return meetings.notice_reach(session, meeting=meeting, today=today).unreached
 
 
 def meeting_page(
