@@ -162,6 +162,10 @@ def test_a_second_change_tells_the_time_it_replaces_and_a_new_notice_clears_the_
         None,
     )
     assert again["time_change_without_address"] is None
+    # The counts go with the change they counted.
+    stored = session.get_one(Meeting, meeting_id)
+    session.refresh(stored)
+    assert (stored.time_change_mail_queued, stored.time_change_without_address) == (None, None)
 
 
 def test_a_time_removed_after_the_notice_tells_the_members_the_time_is_to_follow(

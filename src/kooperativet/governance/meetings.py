@@ -233,6 +233,7 @@ def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -
     # This notice names the time as it is now: an earlier change of the time is told by it.
     meeting.time_changed_at = meeting.time_changed_from = None
     meeting.time_change_mail_status = meeting.time_change_mail_detail = None
+    meeting.time_change_mail_queued = meeting.time_change_without_address = None
     meeting.version += 1
     session.flush()
     return check_notice(session, meeting=meeting)
