@@ -46,7 +46,8 @@ def test_an_election_nobody_got_a_vote_in_says_nobody_was_elected(
     assert f'<p class="outcome"><strong>{NOBODY}</strong></p>' in result
     assert "Valda:" not in result
     listed = board.get(f"/meetings/{meeting.id}").text
-    assert f'<td data-label="Utfall">{NOBODY}</td>' in listed
+    # The list says the seat stays vacant too, as the vote page and the minutes do (c08e791).
+    assert f'<td data-label="Utfall">{NOBODY}<br>1 plats är inte tillsatt.</td>' in listed
 
 
 def test_the_minutes_of_an_election_nobody_got_a_vote_in_name_no_one_and_say_why() -> None:
