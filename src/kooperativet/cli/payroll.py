@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from kooperativet.cli.errors import Force, period_option, replacing_out
 from kooperativet.cli.startup import existing_database
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 tax_tables_app = typer.Typer(help="Skatteverket's monthly tax tables.", no_args_is_help=True)
 app = typer.Typer(help="Payroll runs: payslip PDFs and the payroll summary.", no_args_is_help=True)
@@ -118,7 +115,10 @@ def summary(
                     run_id=run,
                     period=period,
                 )
-                if not _has_payouts(session, run=run, period=period):
+                # A file of its header alone reads as a broken export to a treasurer at month end (the month
+                # mistyped, or its run not approved yet), so there is none: the command says so, as
+                # ``export agi`` does of a month with nothing to declare.
+                if not file.records:
                     typer.echo(f"error: {_nothing_paid_out(run=run, period=period)}", err=True)
                     raise typer.Exit(code=1)
             partial.write_bytes(file.content)
@@ -128,25 +128,6 @@ def summary(
         finally:
             engine.dispose()
     typer.echo(f"wrote {out}")
-
-
-def _has_payouts(session: Session, *, run: int | None, period: str | None) -> bool:
-    """Whether the summary has a row: a payout on a payslip of the run, or paid out in the period. A file of
-    its header alone reads as a broken export to a treasurer at month end (the month mistyped, or its run
-    not approved yet), so there is none: the command says so, as ``export agi`` does of a month with
-    nothing to declare. The summary's own conditions (``exports.service.payroll_summary.summary_rows``)."""
-    from sqlalchemy import select
-
-    from kooperativet.exports.service.period import parse_period
-    from kooperativet.payroll.models import Payslip, PayslipLine
-
-    query = select(PayslipLine.id).join(Payslip, Payslip.id == PayslipLine.payslip_id)
-    if run is not None:
-        query = query.where(Payslip.run_id == run)
-    if period is not None:
-        start, end = parse_period(period)
-        query = query.where(Payslip.pay_date >= start, Payslip.pay_date < end)
-    return session.scalar(query.limit(1)) is not None
 
 
 def _nothing_paid_out(*, run: int | None, period: str | None) -> str:

@@ -390,3 +390,15 @@ def test_the_program_csv_keeps_its_columns_with_the_extra_tax_in_the_tax_and_no_
     assert (values["tax_percent"], values["taxable_pay"], values["tax"]) == ("30", "14305.28", "5291.00")
     swedish_only = ("payslip_number", "extra_tax")
     assert list(COLUMNS) == [column for column in SWEDISH_COLUMNS if column not in swedish_only]
+
+
+def test_each_format_counts_its_rows_of_data_not_its_headers_or_totals() -> None:
+    """What the CLI reads to write no file of headers alone (cli/payroll.py, ``payroll summary``)."""
+    created_at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    for rows in ([], [row()], [row(), row(payslip_id=2, member_id=8)]):
+        files = [
+            render_csv(rows, filename="s.csv"),
+            render_csv_sv(rows, filename="s-sv.csv"),
+            render_xlsx(rows, filename="s.xlsx", created_at=created_at),
+        ]
+        assert [file.records for file in files] == [len(rows)] * 3

@@ -17,9 +17,13 @@ class ExportFile:
     """One rendered file, ready to be stored with its batch or sent to the user.
 
     ``notes`` say what the writer had to change to fit the file's character set (``formats.charset``).
+    ``records`` is how many rows of data the file holds, besides its headers and totals, where its writer
+    counts them (the payroll summary's): a caller that writes no file of headers alone reads it here
+    instead of asking the database again.
     """
 
     filename: str
     media_type: str
     content: bytes
     notes: tuple[str, ...] = ()
+    records: int | None = None

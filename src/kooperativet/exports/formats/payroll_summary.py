@@ -189,7 +189,12 @@ def render_csv(rows: Sequence[PayrollSummaryRow], *, filename: str) -> ExportFil
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([_cell_text(row, column) for column in COLUMNS])
-    return ExportFile(filename=filename, media_type=CSV_MEDIA_TYPE, content=buffer.getvalue().encode("utf-8"))
+    return ExportFile(
+        filename=filename,
+        media_type=CSV_MEDIA_TYPE,
+        content=buffer.getvalue().encode("utf-8"),
+        records=len(rows),
+    )
 
 
 #: Amounts that a sum says nothing of: the base already paid earlier in the month is a running figure each
@@ -215,7 +220,10 @@ def render_csv_sv(rows: Sequence[PayrollSummaryRow], *, filename: str) -> Export
     for row in rows:
         writer.writerow([_swedish_text(row, column) for column in SWEDISH_COLUMNS])
     return ExportFile(
-        filename=filename, media_type=CSV_MEDIA_TYPE, content=("\ufeff" + buffer.getvalue()).encode("utf-8")
+        filename=filename,
+        media_type=CSV_MEDIA_TYPE,
+        content=("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        records=len(rows),
     )
 
 
@@ -265,7 +273,10 @@ def render_xlsx(rows: Sequence[PayrollSummaryRow], *, filename: str, created_at:
             _write_row(sheet, row_index, [_swedish_value(row, column) for column in columns], cell_formats)
         _write_row(sheet, len(rows) + 2, total, cell_formats)  # after one empty row
     return ExportFile(
-        filename=filename, media_type=XLSX_MEDIA_TYPE, content=_fixed_zip_times(buffer.getvalue())
+        filename=filename,
+        media_type=XLSX_MEDIA_TYPE,
+        content=_fixed_zip_times(buffer.getvalue()),
+        records=len(rows),
     )
 
 
