@@ -165,3 +165,21 @@ def test_only_the_board_reads_who_the_new_time_could_not_reach(
     assert "saknar e-postadress" not in member.lower()
     assert "Köad som e-post" not in member
     assert unreachable.full_name not in member
+
+
+def test_the_banner_right_after_the_change_says_how_many_it_could_not_reach(
+    board: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    meeting_id = noticed_at_six(board, session)
+    unreachable = assembly.members[4].member
+    unreachable.email = None
+    unreachable.user_id = None
+    session.flush()
+    here = f"/meetings/{meeting_id}"
+
+    answer = post(board, here, f"{here}/starts-at", {"starts_at": "18:30"})
+    assert answer.headers["location"] == f"{here}?time=changed"
+    shown = board.get(answer.headers["location"]).text
+
+    banner = shown.split('<div class="notice" role="status">', 1)[1].split("</div>", 1)[0]
+    assert banner == f"Starttiden är ändrad. Köad som e-post till 4 medlemmar; {NOT_TOLD}"
