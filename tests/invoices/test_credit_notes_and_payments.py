@@ -297,6 +297,29 @@ def test_a_payment_day_after_today_is_refused_by_the_field_and_today_is_taken(
     assert pay(api, treasurer, invoice["id"], "100.00", paid_on="2026-03-03").status_code == 201
 
 
+def test_a_payment_day_before_the_invoice_was_issued_needs_to_be_said_as_paid_in_advance(
+    api, session, issued, treasurer
+) -> None:
+    """A year typed wrong (2025 for 2026) would book the money in another financial year than its invoice;
+    a client who really paid in advance is recorded once the treasurer says so."""
+    invoice = issued(WORKSHOP)
+    assert invoice["issue_date"] == "2026-03-02"
+
+    refused = pay(api, treasurer, invoice["id"], "100.00", paid_on="2025-03-02")
+
+    assert (refused.status_code, refused.json()["code"]) == (422, "paid_before_issue")
+    assert refused.json()["errors"][0]["field"] == "paid_on"
+    assert "issued on 2026-03-02" in refused.json()["detail"]
+    assert session.scalar(select(func.count()).select_from(Payment)) == 0
+    assert get(api, treasurer, invoice["id"])["outstanding"] == "12500.00"
+
+    in_advance = pay(api, treasurer, invoice["id"], "100.00", paid_on="2026-02-20", prepayment=True)
+    assert (in_advance.status_code, in_advance.json()["paid_on"]) == (201, "2026-02-20")
+    on_the_day = pay(api, treasurer, invoice["id"], "100.00", paid_on="2026-03-02")  # the issue day itself
+    assert on_the_day.status_code == 201
+    assert get(api, treasurer, invoice["id"])["outstanding"] == "12300.00"
+
+
 def test_a_credited_invoice_takes_no_payment(api, issued, treasurer) -> None:
     invoice = issued(WORKSHOP)
     credit(api, treasurer, invoice["id"])

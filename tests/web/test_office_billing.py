@@ -503,6 +503,52 @@ def test_a_payment_by_hand_shows_its_errors_by_the_fields_and_then_pays_the_invo
     assert "Betald" in browser_client.get(url).text
 
 
+def test_a_payment_day_before_the_invoice_is_said_by_its_field_and_recorded_once_ticked_as_in_advance(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    invoice = issue(
+        session, commission(session, worker.member, library, status=AssignmentStatus.approved), treasurer
+    )
+    assert invoice.issue_date == DAY
+    url = f"/office/invoices/{invoice.id}"
+    typed = {"amount": "100,00", "paid_on": "2025-11-30", "reference": "Bank 1"}
+    answer = post(browser_client, f"{url}/payments", typed, page=url)
+    assert answer.status_code == 422
+    said = (
+        "Betalningsdagen är före fakturans datum. Kontrollera året; om kunden betalade i förskott, kryssa i"
+        " ”Förskott” för att registrera betalningen ändå."
+    )
+    assert f'<p class="error" id="e-paid_on">{said}</p>' in answer.text
+    assert 'value="2025-11-30"' in answer.text
+    assert 'value="Bank 1"' in answer.text
+    assert '<label for="f-prepayment">Förskott: betalt innan fakturan utfärdades</label>' in answer.text
+    assert session.scalar(select(func.count()).select_from(Payment)) == 0
+
+    answer = post(
+        browser_client, f"{url}/payments", {**typed, "paid_on": "2026-11-20", "prepayment": "yes"}, page=url
+    )
+    confirmed(browser_client, answer, "Betalningen är registrerad.")
+    [payment] = session.scalars(select(Payment))
+    assert (payment.paid_on, payment.amount) == (date(2026, 11, 20), Decimal("100.00"))
+    assert "Registrerad för hand (förskott)" in browser_client.get(url).text
+
+
+def test_a_payment_from_the_payments_page_before_its_invoice_needs_to_be_ticked_as_in_advance(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    invoice = issue(
+        session, commission(session, worker.member, library, status=AssignmentStatus.approved), treasurer
+    )
+    typed = {"invoice_id": str(invoice.id), "amount": "100,00", "paid_on": "2026-11-29"}
+    answer = post(browser_client, "/office/payments", typed)
+    assert answer.status_code == 422
+    assert '<p class="error" id="e-paid_on">Betalningsdagen är före fakturans datum.' in answer.text
+    assert session.scalar(select(func.count()).select_from(Payment)) == 0
+    answer = post(browser_client, "/office/payments", {**typed, "prepayment": "yes"})
+    confirmed(browser_client, answer, "Betalningen är registrerad.")
+    assert session.scalar(select(func.count()).select_from(Payment)) == 1
+
+
 # Payments: the bank's file and its unmatched entries
 
 

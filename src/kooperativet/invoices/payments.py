@@ -32,7 +32,10 @@ def record_payment(
     session: Session, *, data: PaymentCreate, actor: User, today: date, now: datetime
 ) -> Payment:
     """Record money received against an invoice. More than is outstanding is refused unless the treasurer
-    says it is an overpayment, and so is a payment day after ``today`` (money not yet received). Nobody
+    says it is an overpayment, and so is a payment day after ``today`` (money not yet received). A payment
+    day before the invoice was issued is refused unless she says the client paid in advance: typed by hand,
+    it is most often a mistyped year, which would book the money in another financial year than the invoice
+    and leave it out of this year's SIE file (docs/invoicing.md, "Payments recorded by hand"). Nobody
     records the payment for her own commission (``assignments.duties``)."""
     invoice = payable_invoice(session, invoice_id=data.invoice_id, actor=actor)
     refuse_own_invoice(
@@ -44,6 +47,13 @@ def record_payment(
         raise RuleViolation(
             f"the payment day {data.paid_on} is after today, {today}: record money once it has come in",
             code="paid_in_the_future",
+            field="paid_on",
+        )
+    if data.paid_on < invoice.issue_date and not data.prepayment:
+        raise RuleViolation(
+            f"the payment day {data.paid_on} is before invoice {invoice.number} was issued on "
+            f"{invoice.issue_date}; if the client paid in advance, send prepayment: true to record it anyway",
+            code="paid_before_issue",
             field="paid_on",
         )
     outstanding = invoice.outstanding

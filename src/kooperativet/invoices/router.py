@@ -266,8 +266,9 @@ def record_payment(
     key: IdempotencyKey = None,
 ) -> Response:
     """Record a payment against an invoice (treasurer or admin). More than is due is refused unless
-    ``overpayment`` is true, a payment day after today is ``paid_in_the_future``; a payment for one's own
-    assignment is a 409 ``own_work``."""
+    ``overpayment`` is true, a payment day after today is ``paid_in_the_future``, one before the invoice was
+    issued is ``paid_before_issue`` unless ``prepayment`` is true; a payment for one's own assignment is a
+    409 ``own_work``."""
     return idempotent(
         session,
         key=key,

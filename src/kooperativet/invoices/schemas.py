@@ -193,6 +193,13 @@ class PaymentCreate(Schema):
     overpayment: bool = Field(
         default=False, description="say true to record more than is due; otherwise that is refused"
     )
+    prepayment: bool = Field(
+        default=False,
+        description=(
+            "say true when the client paid before the invoice was issued; a payment day before the issue day"
+            " is otherwise refused (paid_before_issue)"
+        ),
+    )
 
 
 class PaymentRead(ReadSchema):

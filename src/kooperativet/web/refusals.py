@@ -357,6 +357,10 @@ REFUSALS: Final = {
     "paid_in_the_future": N_(
         "The payment day is after today. Record a payment once the money has come in, on the day it came."
     ),
+    "paid_before_issue": N_(
+        "The payment day is before the invoice was issued. Check the year; if the client paid in advance, "
+        "tick 'Paid in advance' to record it anyway."
+    ),
     "invoice_credited": N_("The invoice is credited: nothing is due."),
     "not_an_invoice": N_("Choose an invoice, not a credit note."),
     "nothing_to_invoice": N_("Everything on this commission has been invoiced already."),

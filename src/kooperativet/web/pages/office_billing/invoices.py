@@ -235,6 +235,7 @@ def payment_values(form: FormData) -> dict[str, Any]:
         "paid_on": text(form, "paid_on"),
         "reference": text(form, "reference"),
         "overpayment": ticked(form, "overpayment"),
+        "prepayment": ticked(form, "prepayment"),
     }
 
 
@@ -247,6 +248,7 @@ def payment_from(values: dict[str, Any], *, invoice_id: Any, language: str) -> P
             "paid_on": values["paid_on"],
             "reference": values["reference"] or None,
             "overpayment": values["overpayment"],
+            "prepayment": values["prepayment"],
         }
     )
 
