@@ -24,6 +24,7 @@ from kooperativet.cli.errors import (
     day_option,
     existing_file,
     not_a_file,
+    refuse_the_cooperatives_folder,
     refuse_the_cooperatives_own_file,
 )
 from kooperativet.cli.startup import existing_database, existing_database_url
@@ -396,9 +397,11 @@ def demo(
         str | None, typer.Option(help="use this (new, empty) database instead of a new SQLite file")
     ] = None,
 ) -> None:
-    """Build a demo cooperative through the same services as the API and write its documents."""
-    from kooperativet.demo import run_demo
+    """Build a demo cooperative through the same services as the API and write its documents. A folder
+    that holds the cooperative's own database or keys is refused."""
+    from kooperativet.demo import DEMO_DATABASE, run_demo
 
+    refuse_the_cooperatives_folder(out, demo_database=DEMO_DATABASE)
     fixed_today = day_option(today, option="--today")
     if database_url is not None:
         from kooperativet.config import unsupported_database

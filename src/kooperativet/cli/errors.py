@@ -120,6 +120,28 @@ def refuse_the_cooperatives_own_file(out: Path) -> None:
         raise typer.BadParameter(str(exc), param_hint="--out") from exc
 
 
+def refuse_the_cooperatives_folder(out: Path, *, demo_database: str) -> None:
+    """The usage error of a ``demo --out`` folder that holds the running cooperative's own files (its SQLite
+    database, a key kept in its data folder, ``.env``): the demo would write a second cooperative's database,
+    documents and manifest among them, encrypted under the live keys. The demo's own folder, served with its
+    own database (``KOOPERATIVET_DATABASE_URL=sqlite:///demo-out/demo.sqlite3``), is not such a folder:
+    building the demo there again is what ``make demo`` does."""
+    from kooperativet.backup import files_to_keep
+    from kooperativet.config import get_settings
+
+    folder = out.resolve()
+    kept = files_to_keep(get_settings())
+    if any(file.path.resolve() == folder / demo_database for file in kept):
+        return  # what runs is the demo itself: the database and keys in its folder are the demo's
+    for file in kept:
+        if file.path.exists() and file.path.resolve().parent == folder:
+            raise typer.BadParameter(
+                f"{out} holds {file.what} ({file.path.resolve()}); the demo builds a cooperative of its own, "
+                "so name a new or empty folder; nothing was written",
+                param_hint="--out",
+            )
+
+
 @contextmanager
 def replacing_out(out: Path, *, force: bool) -> Iterator[Path]:
     """The file beside ``out`` to write into, which takes ``out``'s place once the block ends whole

@@ -170,6 +170,10 @@ def _steps() -> list[Callable[[DemoContext], None]]:
     ]
 
 
+#: The demo's own SQLite database in its folder, unless ``--database-url`` names another.
+DEMO_DATABASE = "demo.sqlite3"
+
+
 def run_demo(
     *, out: Path, today: date, database_url: str | None = None, keyring: encryption.Keyring | None = None
 ) -> Path:
@@ -177,8 +181,8 @@ def run_demo(
     under ``keyring``, by default the demo's own keys in ``out`` (:func:`demo_keyring`)."""
     out.mkdir(parents=True, exist_ok=True)
     if database_url is None:
-        (out / "demo.sqlite3").unlink(missing_ok=True)
-    url = database_url or f"sqlite:///{(out / 'demo.sqlite3').resolve()}"
+        (out / DEMO_DATABASE).unlink(missing_ok=True)
+    url = database_url or f"sqlite:///{(out / DEMO_DATABASE).resolve()}"
     with encryption.using(keyring or demo_keyring(out)):
         migrate.upgrade(url)
         engine = make_engine(url)
