@@ -42,6 +42,7 @@ from kooperativet.parameters.router import router as parameters_router
 from kooperativet.parties.router import router as parties_router
 from kooperativet.payroll.router import router as payroll_router
 from kooperativet.privacy.router import router as privacy_router
+from kooperativet.web.i18n import LANGUAGE_COOKIE
 from kooperativet.web.install import install_web
 from kooperativet.workflows.accounts_router import router as accounts_router
 from kooperativet.workflows.clients_router import router as clients_router
@@ -130,7 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     assert all_jobs  # every job handler is registered before the first job runs
     use_settings(app, settings)
     install_problem_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes, language_cookie=LANGUAGE_COOKIE)
     app.include_router(auth_router)
     app.include_router(accounts_router)
     app.include_router(logins_router)

@@ -129,3 +129,50 @@ def test_the_limit_is_said_in_mb_as_swedes_write_it_and_never_rounded_up() -> No
     assert megabytes(12 * 1024 * 1024 - 1, ",") == "11,9"  # not "12": she would send 12 MB and be refused
     assert "Högst 7,5 MB" in refusal_page(7_864_320)
     assert "At most 7.5 MB" in refusal_page(7_864_320)
+
+
+def test_the_page_comes_in_the_language_she_chose_first_with_the_other_below(api: TestClient) -> None:
+    photo = b"\xff" * 4_500_000
+    receipts = {f"expenses.{i}.receipt": (f"kvitto{i}.jpg", photo, "image/jpeg") for i in range(3)}
+    api.cookies.set("kooperativet_language", "en")
+    english = api.post("/commissions/new", data={"title": "Teater"}, files=receipts).text
+    api.cookies.set("kooperativet_language", "sv")
+    swedish = api.post("/commissions/new", data={"title": "Teater"}, files=receipts).text
+
+    assert '<html lang="en">' in english
+    assert "<title>Too large to send – kooperativet</title>" in english
+    assert "<h1>What you sent was too large</h1>" in english
+    assert "<h2>Det du skickade var för stort</h2>" in english
+    assert english.index("At most 12 MB") < english.index("Högst 12 MB")
+    assert '<html lang="sv">' in swedish
+    assert "<h1>Det du skickade var för stort</h1>" in swedish
+    assert swedish.index("Högst 12 MB") < swedish.index("At most 12 MB")
+
+
+def test_without_a_language_or_with_one_it_does_not_know_the_page_is_swedish_first() -> None:
+    assert refusal_page(7_864_320).index("Högst 7,5 MB") < refusal_page(7_864_320).index("At most 7.5 MB")
+    page = asyncio.run(_refused(BodySizeLimit(_never_called, max_bytes=10, language_cookie="lang"), "de"))
+    assert '<html lang="sv">' in page
+
+
+async def _never_called(scope: Scope, receive: Receive, send: Send) -> None:
+    raise AssertionError("a body over the limit goes no further")
+
+
+async def _refused(limit: BodySizeLimit, language: str) -> str:
+    scope: Scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/commissions/new",
+        "headers": [(b"content-length", b"11"), (b"cookie", f"lang={language}".encode())],
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await limit(scope, receive, send)
+    return bytes(sent[1]["body"]).decode()

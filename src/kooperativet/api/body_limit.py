@@ -7,10 +7,11 @@ the body before it resolves the dependencies that authenticate.
 
 The API is refused with its RFC 9457 problem. A page's form (any path outside ``/api/``, or a request that
 asks for HTML) is refused with a page a person can read: a member who saved a draft with three photographed
-receipts, too large together, was shown a bare JSON error. The page is in Swedish with English below, since
-the language a person chose is the web's (``web.i18n``), a layer above this one; the web's forms check the
-sizes before they send (``static/app.js``), so the page is for a browser without scripts, or a form the
-check did not cover.
+receipts, too large together, was shown a bare JSON error. The page says it in both languages, the one the
+person chose first: the language is the web's (``web.i18n``), a layer above this one, so the application
+hands this one the name of the cookie the web keeps it in (``language_cookie``); without it, or without
+the cookie, Swedish comes first. The web's forms check the sizes before they send (``static/app.js``), so
+the page is for a browser without scripts, or a form the check did not cover.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from html import escape
 
 from starlette.exceptions import HTTPException
+from starlette.requests import cookie_parser
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,9 +34,10 @@ class BodyTooLarge(HTTPException):
 class BodySizeLimit:
     """Refuse request bodies over ``max_bytes`` with 413, whether their size is declared or not."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, language_cookie: str | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.language_cookie = language_cookie
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,14 +97,29 @@ class BodySizeLimit:
         return JSONResponse(body, status_code=413, media_type="application/problem+json")
 
     def _page(self, scope: Scope) -> Response:
-        return HTMLResponse(refusal_page(self.max_bytes), status_code=413)
+        return HTMLResponse(refusal_page(self.max_bytes, language=self._language(scope)), status_code=413)
+
+    def _language(self, scope: Scope) -> str:
+        if self.language_cookie is None:
+            return "sv"
+        for name, value in scope.get("headers", []):
+            if name == b"cookie":
+                chosen = cookie_parser(value.decode("latin-1")).get(self.language_cookie)
+                if chosen in _SECTIONS:
+                    return chosen
+        return "sv"
 
 
-def refusal_page(max_bytes: int) -> str:
+def refusal_page(max_bytes: int, *, language: str = "sv") -> str:
     """What a person reads when her form was too large: nothing saved, how to get her typing back and how
-    to save the receipts. The limit is said in MB as she writes it (12 MB, 7,5 MB), never rounded up."""
-    swedish, english = megabytes(max_bytes, ","), megabytes(max_bytes, ".")
-    return _PAGE.format(swedish=escape(swedish), english=escape(english))
+    to save the receipts, in ``language`` first and the other language below. The limit is said in MB as
+    she writes it (12 MB, 7,5 MB), never rounded up."""
+    first, *rest = sorted(_SECTIONS, key=lambda each: each != language)
+    sections = [
+        _SECTIONS[each].format(size=escape(megabytes(max_bytes, _DECIMAL_MARKS[each])), heading=heading)
+        for each, heading in zip((first, *rest), ("h1", "h2"), strict=True)
+    ]
+    return _PAGE.format(language=first, title=_TITLES[first], sections="\n".join(sections))
 
 
 def megabytes(size: int, decimal_mark: str) -> str:
@@ -126,32 +144,38 @@ def _declared_length(scope: Scope) -> int:
 
 
 _PAGE = """<!doctype html>
-<html lang="sv">
+<html lang="{language}">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>För stort att skicka – kooperativet</title>
+  <title>{title} – kooperativet</title>
   <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/static/app.css">
 </head>
 <body>
   <header class="top"><a class="brand" href="/">kooperativet</a></header>
   <main id="main">
-    <section class="narrow">
-      <h1>Det du skickade var för stort</h1>
-      <p>Inget är sparat. Högst {swedish} MB kan skickas på en gång, och det du skickade var större,
-      oftast för att flera kvitton eller foton skickades tillsammans.</p>
-      <p>Gå tillbaka med webbläsarens bakåtknapp. Det du skrev brukar finnas kvar, men välj filerna igen.
-      Spara med färre kvitton åt gången, ett eller två, och lägg till resten när du har sparat.</p>
-    </section>
-    <section class="narrow" lang="en">
-      <h2>What you sent was too large</h2>
-      <p>Nothing is saved. At most {english} MB can be sent at once, and what you sent was larger, usually
-      because several receipts or photos were sent together.</p>
-      <p>Go back with your browser's back button. What you typed is usually still there, but choose the files
-      again. Save with fewer receipts at a time, one or two, and add the rest once you have saved.</p>
-    </section>
+{sections}
   </main>
 </body>
 </html>
 """
+
+_TITLES = {"sv": "För stort att skicka", "en": "Too large to send"}
+_DECIMAL_MARKS = {"sv": ",", "en": "."}
+_SECTIONS = {
+    "sv": """    <section class="narrow" lang="sv">
+      <{heading}>Det du skickade var för stort</{heading}>
+      <p>Inget är sparat. Högst {size} MB kan skickas på en gång, och det du skickade var större,
+      oftast för att flera kvitton eller foton skickades tillsammans.</p>
+      <p>Gå tillbaka med webbläsarens bakåtknapp. Det du skrev brukar finnas kvar, men välj filerna igen.
+      Spara med färre kvitton åt gången, ett eller två, och lägg till resten när du har sparat.</p>
+    </section>""",
+    "en": """    <section class="narrow" lang="en">
+      <{heading}>What you sent was too large</{heading}>
+      <p>Nothing is saved. At most {size} MB can be sent at once, and what you sent was larger, usually
+      because several receipts or photos were sent together.</p>
+      <p>Go back with your browser's back button. What you typed is usually still there, but choose the files
+      again. Save with fewer receipts at a time, one or two, and add the rest once you have saved.</p>
+    </section>""",
+}
