@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kooperativet.mail import recipient
 from kooperativet.mail.models import OutgoingMail
+from kooperativet.parties.models import Member
 from tests.governance.conftest import TODAY, Assembly
 from tests.web.test_meetings import assembly, board, client_for, clock, plan, post, rulebook
 
@@ -119,15 +120,21 @@ def noticed_at_six(board: TestClient, session: Session) -> int:
     return meeting.id
 
 
-def test_the_board_reads_how_many_the_new_time_could_not_reach_and_who(
-    board: TestClient, assembly: Assembly, session: Session, clock
-) -> None:
-    meeting_id = noticed_at_six(board, session)
-    # After the notice she lost her address, and she has no login: the new time cannot reach her by e-mail.
+def without_address_after_the_notice(assembly: Assembly, session: Session) -> Member:
+    """A member who lost her address after the notice, and has no login: the new time cannot reach her by
+    e-mail."""
     unreachable = assembly.members[4].member
     unreachable.email = None
     unreachable.user_id = None
     session.flush()
+    return unreachable
+
+
+def test_the_board_reads_how_many_the_new_time_could_not_reach_and_who(
+    board: TestClient, assembly: Assembly, session: Session, clock
+) -> None:
+    meeting_id = noticed_at_six(board, session)
+    unreachable = without_address_after_the_notice(assembly, session)
 
     shown = change_time(board, meeting_id, "18:30")
 
@@ -153,10 +160,7 @@ def test_only_the_board_reads_who_the_new_time_could_not_reach(
     app, board: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
     meeting_id = noticed_at_six(board, session)
-    unreachable = assembly.members[4].member
-    unreachable.email = None
-    unreachable.user_id = None
-    session.flush()
+    unreachable = without_address_after_the_notice(assembly, session)
     change_time(board, meeting_id, "18:30")
 
     not_on_the_board = client_for(app, assembly.members[3].user.email)
@@ -171,10 +175,7 @@ def test_the_banner_right_after_the_change_says_how_many_it_could_not_reach(
     board: TestClient, assembly: Assembly, session: Session, clock
 ) -> None:
     meeting_id = noticed_at_six(board, session)
-    unreachable = assembly.members[4].member
-    unreachable.email = None
-    unreachable.user_id = None
-    session.flush()
+    without_address_after_the_notice(assembly, session)
     here = f"/meetings/{meeting_id}"
 
     answer = post(board, here, f"{here}/starts-at", {"starts_at": "18:30"})
