@@ -142,6 +142,26 @@ def test_the_day_given_for_an_entry_is_not_after_today(api, session, invoices, t
     assert today.status_code == 200, today.text
 
 
+def test_the_day_given_for_an_entry_before_its_invoice_needs_to_be_said_as_paid_in_advance(
+    api, session, invoices, treasurer
+) -> None:
+    """As for a payment recorded by hand: the day is hers, not the bank's, and a mistyped year would book
+    the money in another financial year."""
+    third = invoices[2]
+    path = f"{ENTRIES}/{entry_id(api, treasurer, 'BANK-08-3')}/assign"
+    typed = {"invoice_id": third["id"], "paid_on": "2025-03-15"}
+    assert third["issue_date"] > typed["paid_on"]
+
+    refused = api.post(path, json=typed, headers=treasurer.headers)
+
+    assert refused.status_code == 422
+    assert (refused.json()["code"], refused.json()["errors"][0]["field"]) == ("paid_before_issue", "paid_on")
+    assert session.scalar(select(func.count(Payment.id)).where(Payment.paid_on == date(2025, 3, 15))) == 0
+    assigned = api.post(path, json={**typed, "prepayment": True}, headers=treasurer.headers)
+    assert assigned.status_code == 200, assigned.text
+    assert str(session.get_one(Payment, assigned.json()["payment_id"]).paid_on) == "2025-03-15"
+
+
 def test_more_than_is_due_is_assigned_only_when_the_treasurer_says_it_is_an_overpayment(
     api, session, invoices, treasurer
 ) -> None:

@@ -643,6 +643,33 @@ def test_an_unmatched_entry_is_assigned_to_an_invoice(
     assert (invoice.status, invoice.paid_amount) == (InvoiceStatus.partly_paid, Decimal("700.00"))
 
 
+def test_an_entry_without_a_booking_date_before_its_invoice_needs_to_be_ticked_as_in_advance(
+    browser_client, session, treasurer, worker, library
+) -> None:
+    invoice = issue(
+        session, commission(session, worker.member, library, status=AssignmentStatus.approved), treasurer
+    )
+    entry = unmatched(session, treasurer)
+    entry.booked_on = None  # the bank left it out: the day is hers to give
+    session.flush()
+    url = f"/office/payments/unmatched/{entry.id}/assign"
+    typed = {"invoice_id": str(invoice.id), "paid_on": "2025-11-30"}
+
+    answer = post(browser_client, url, typed, page="/office/payments")
+
+    assert answer.status_code == 422
+    said = f'<p class="error" id="e-{entry.id}-paid_on">Betalningsdagen är före fakturans datum.'
+    ticked_in_advance = f'<label for="f-{entry.id}-prepayment">Förskott: betalt innan fakturan utfärdades'
+    assert said in answer.text
+    assert ticked_in_advance in answer.text
+    session.refresh(entry)
+    assert entry.resolution is None
+    answer = post(browser_client, url, {**typed, "prepayment": "yes"}, page="/office/payments")
+    confirmed(browser_client, answer, "Bankposten är registrerad som betalning av fakturan.")
+    session.refresh(entry)
+    assert entry.resolution == "assigned"
+
+
 def test_an_entry_marked_not_ours_needs_a_reason(browser_client, session, treasurer) -> None:
     entry = unmatched(session, treasurer)
     url = f"/office/payments/unmatched/{entry.id}/not-ours"

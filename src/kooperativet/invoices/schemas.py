@@ -247,6 +247,13 @@ class BankEntryAssign(Schema):
     overpayment: bool = Field(
         default=False, description="say true when the entry pays more than is due; otherwise that is refused"
     )
+    prepayment: bool = Field(
+        default=False,
+        description=(
+            "say true when the client paid before the invoice was issued; a paid_on given by hand before the"
+            " issue day is otherwise refused (paid_before_issue)"
+        ),
+    )
 
 
 class BankEntryNotOurs(Schema):

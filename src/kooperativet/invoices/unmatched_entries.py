@@ -60,6 +60,13 @@ def assign_entry(
     refuse_own_invoice(
         session, invoice=invoice, actor=actor, act=f"assign bank entry {entry.id} to invoice {invoice.number}"
     )
+    if entry.booked_on is None and paid_on < invoice.issue_date and not data.prepayment:
+        raise RuleViolation(
+            f"the payment day {paid_on} is before invoice {invoice.number} was issued on "
+            f"{invoice.issue_date}; if the client paid in advance, send prepayment: true to assign it anyway",
+            code="paid_before_issue",
+            field="paid_on",
+        )
     if entry.currency != invoice.currency:
         raise RuleViolation(
             f"the entry is in {entry.currency}, invoice {invoice.number} in {invoice.currency}",

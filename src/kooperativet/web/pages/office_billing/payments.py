@@ -124,6 +124,7 @@ def assign_entry(
         "invoice_id": text(form, "invoice_id"),
         "paid_on": text(form, "paid_on"),
         "overpayment": ticked(form, "overpayment"),
+        "prepayment": ticked(form, "prepayment"),
     }
     shown = _context(session, user=user, window=window, today=today)
     try:
