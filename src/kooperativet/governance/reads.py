@@ -17,9 +17,6 @@ def meeting_read(session: Session, meeting: Meeting) -> MeetingRead:
         quorum=meetings.quorum(session, meeting=meeting),
         vote_ids=[v.id for v in votes.votes_of(session, meeting=meeting)],
         minutes=minutes.list_minutes(session, meeting=meeting),
-        notice_without_address=meeting.notice_without_address,
-        # Only with the change it counts: a notice sent again names the time itself and clears the change.
-        time_change_without_address=meeting.time_change_without_address if meeting.time_changed_at else None,
     )
 
 

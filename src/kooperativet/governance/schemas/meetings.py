@@ -282,23 +282,13 @@ class MeetingRead(ReadSchema):
         quorum: QuorumRead,
         vote_ids: list[int],
         minutes: Sequence[Minutes],
-        notice_without_address: int | None,
-        time_change_without_address: int | None,
     ) -> MeetingRead:
-        """The meeting as stored (with its agenda and proxies), and what the services count of it."""
-        derived = {
-            "present_member_ids",
-            "quorum",
-            "vote_ids",
-            "minutes",
-            "notice_without_address",
-            "time_change_without_address",
-        }
+        """The meeting as stored (with its agenda and proxies, and the counts its e-mails recorded), and what
+        the services count of it."""
+        derived = {"present_member_ids", "quorum", "vote_ids", "minutes"}
         return cls.model_validate(
             {
                 **stored_fields(meeting, cls, derived=derived),
-                "notice_without_address": notice_without_address,
-                "time_change_without_address": time_change_without_address,
                 "present_member_ids": [a.member_id for a in meeting.attendance],
                 "quorum": quorum,
                 "vote_ids": vote_ids,

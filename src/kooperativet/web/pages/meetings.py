@@ -103,7 +103,7 @@ def meeting_context(session: DbSession, *, meeting: Meeting, user: User) -> dict
         },
         "notice": meetings.check_notice(session, meeting=meeting) if meeting.noticed_on else None,
         "notice_queued_for": meeting.notice_mail_queued,
-        "time_change_queued_for": meeting.time_change_mail_queued if meeting.time_changed_at else None,
+        "time_change_queued_for": meeting.time_change_mail_queued,
         "unreached": _unreached(session, meeting=meeting, shown=shown, user=user),
         # The rules the meeting is held under, each named, and where they come from.
         "rules": rule_words(rulebook, meeting.kind),
