@@ -49,13 +49,7 @@ def record_payment(
             code="paid_in_the_future",
             field="paid_on",
         )
-    if data.paid_on < invoice.issue_date and not data.prepayment:
-        raise RuleViolation(
-            f"the payment day {data.paid_on} is before invoice {invoice.number} was issued on "
-            f"{invoice.issue_date}; if the client paid in advance, send prepayment: true to record it anyway",
-            code="paid_before_issue",
-            field="paid_on",
-        )
+    refuse_a_day_before_issue(invoice, paid_on=data.paid_on, prepayment=data.prepayment)
     outstanding = invoice.outstanding
     if data.amount > outstanding and not data.overpayment:
         raise RuleViolation(
@@ -75,6 +69,18 @@ def record_payment(
         actor=actor,
         now=now,
     )
+
+
+def refuse_a_day_before_issue(invoice: Invoice, *, paid_on: date, prepayment: bool) -> None:
+    """A payment day typed by hand before ``invoice`` was issued, not said to be paid in advance: most
+    often a mistyped year (docs/invoicing.md, "Payments recorded by hand")."""
+    if paid_on < invoice.issue_date and not prepayment:
+        raise RuleViolation(
+            f"the payment day {paid_on} is before invoice {invoice.number} was issued on "
+            f"{invoice.issue_date}; if the client paid in advance, send prepayment: true to record it anyway",
+            code="paid_before_issue",
+            field="paid_on",
+        )
 
 
 def apply_payment(

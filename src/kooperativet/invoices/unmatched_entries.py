@@ -19,7 +19,7 @@ from kooperativet.auth.models import User
 from kooperativet.db import fetch_locked
 from kooperativet.errors import Conflict, NotFound, RuleViolation
 from kooperativet.invoices.models import BankEntryResolution, PaymentSource, UnmatchedBankEntry
-from kooperativet.invoices.payments import apply_payment, payable_invoice
+from kooperativet.invoices.payments import apply_payment, payable_invoice, refuse_a_day_before_issue
 from kooperativet.invoices.schemas import BankEntryAssign, BankEntryNotOurs
 from kooperativet.invoices.service.read import refuse_own_invoice
 
@@ -60,13 +60,8 @@ def assign_entry(
     refuse_own_invoice(
         session, invoice=invoice, actor=actor, act=f"assign bank entry {entry.id} to invoice {invoice.number}"
     )
-    if entry.booked_on is None and paid_on < invoice.issue_date and not data.prepayment:
-        raise RuleViolation(
-            f"the payment day {paid_on} is before invoice {invoice.number} was issued on "
-            f"{invoice.issue_date}; if the client paid in advance, send prepayment: true to assign it anyway",
-            code="paid_before_issue",
-            field="paid_on",
-        )
+    if entry.booked_on is None:  # the bank's own booking date is not second-guessed
+        refuse_a_day_before_issue(invoice, paid_on=paid_on, prepayment=data.prepayment)
     if entry.currency != invoice.currency:
         raise RuleViolation(
             f"the entry is in {entry.currency}, invoice {invoice.number} in {invoice.currency}",
