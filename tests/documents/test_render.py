@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -72,6 +73,24 @@ def test_the_same_context_gives_the_same_bytes_with_fonts_and_attachment_embedde
     assert any("Kooperativet-Sans" in name for name in fonts)
     assert "/OutputIntents" in reader.trailer["/Root"]  # PDF/A output intent
     assert "12 772,57" in reader.pages[0].extract_text().replace("\xa0", " ")
+
+
+def test_a_document_gives_the_same_bytes_on_a_thread_that_has_rendered_others_and_on_a_new_one() -> None:
+    # Each thread keeps its font configuration (render._font_configuration): what one document drew must not
+    # change the next one's embedded subsets, nor may a thread's first document differ from its hundredth.
+    def on_a_new_thread(texts: list[str]) -> list[bytes]:
+        rendered: list[bytes] = []
+        thread = threading.Thread(
+            target=lambda: rendered.extend(render_pdf("common/test_page.html", context(t)) for t in texts)
+        )
+        thread.start()
+        thread.join()
+        return rendered
+
+    alone = on_a_new_thread(["Hej"])[0]
+    after_others = on_a_new_thread(["ÆØÅ æøå ß €½ xyzQW#", "Ωμέγα ﬁ ﬂ “citat” …", "Hej"])[-1]
+    assert after_others == alone
+    assert render_pdf("common/test_page.html", context()) == alone
 
 
 def test_each_embedded_file_is_listed_once_as_an_associated_file() -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -248,17 +249,36 @@ def html_to_pdf(
         )
         for a in attachments
     ]
-    # A fresh font configuration per document: WeasyPrint's shared one carries glyphs over from earlier
-    # documents into the embedded font subsets, and then the same document would not give the same bytes.
     content: bytes = html.write_pdf(
         pdf_variant=variant,
         attachments=pdf_attachments,
-        font_config=weasyprint.text.fonts.FontConfiguration(),
+        font_config=_font_configuration(),
         uncompressed_pdf=False,
         custom_metadata=False,
         finisher=_list_each_associated_file_once,
     )
     return content
+
+
+_fonts_of_this_thread = threading.local()
+
+
+def _font_configuration() -> Any:
+    """This thread's WeasyPrint font configuration, made at its first document and kept.
+
+    A configuration made per document (as WeasyPrint does when given none) loads every font of the machine
+    again, a third of a payslip's time, and leaves about a quarter of a megabyte of Pango's and Fontconfig's
+    memory behind that is never given back (bench/payslip_pdfs.py). Kept, it costs neither; the embedded
+    font subsets are still each document's own, so the same document gives the same bytes whatever was
+    rendered before it (tests/documents/test_render.py). One per thread, since Pango's font maps are not
+    made to be used by two threads at once."""
+    import weasyprint
+
+    configuration = getattr(_fonts_of_this_thread, "configuration", None)
+    if configuration is None:
+        configuration = weasyprint.text.fonts.FontConfiguration()
+        _fonts_of_this_thread.configuration = configuration
+    return configuration
 
 
 def _list_each_associated_file_once(_document: Any, pdf: Any) -> None:

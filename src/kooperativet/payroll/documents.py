@@ -18,8 +18,10 @@ from kooperativet.core.identifiers import mask_account, mask_iban_grouped, mask_
 from kooperativet.documents.render import country_name, money, quantity, render_pdf
 
 TEMPLATE: Final = "payslip/payslip.html"
-#: Documents a pool worker renders before it is replaced. WeasyPrint keeps about 0.2 MB per document in a
-#: process (bench/payslip_pdfs.py measures it), so workers are recycled to keep their memory flat.
+#: Documents a pool worker renders before it is replaced. With one font configuration kept per thread
+#: (``documents.render``) WeasyPrint keeps next to nothing per document (bench/payslip_pdfs.py measures it;
+#: a configuration per document left about 0.2 MB each behind); a worker is still replaced, so that anything
+#: a native library keeps cannot grow in a process that renders a whole month.
 DOCUMENTS_PER_WORKER: Final = 80
 CHUNK: Final = 4
 #: The longest a pool waits for one document (a payslip takes a tenth of a second): past it, a worker is

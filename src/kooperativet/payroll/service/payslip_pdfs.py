@@ -35,8 +35,9 @@ PayslipJob = tuple[int, str, dict[str, Any], str]
 #: From this many payslips on, the pipeline renders them on a process pool rather than one by one.
 POOL_FROM: Final = 16
 #: A worker renders each job's payslips on one process of its own: a worker is one core's work, and more
-#: workers (``kooperativet worker``, on any machine) render a run faster. The process is a fresh one, so the
-#: memory WeasyPrint keeps per document leaves with it instead of growing in a worker that runs for months.
+#: workers (``kooperativet worker``, on any machine) render a run faster. The process is a fresh one, so
+#: whatever the native libraries under WeasyPrint keep leaves with it instead of growing in a worker that runs
+#: for months.
 PROCESSES_PER_WORKER: Final = 1
 
 
