@@ -76,8 +76,8 @@ def test_the_same_context_gives_the_same_bytes_with_fonts_and_attachment_embedde
 
 
 def test_a_document_gives_the_same_bytes_on_a_thread_that_has_rendered_others_and_on_a_new_one() -> None:
-    # Each thread keeps its font configuration (render._font_configuration): what one document drew must not
-    # change the next one's embedded subsets, nor may a thread's first document differ from its hundredth.
+    # The process keeps one font configuration (render._kept_fonts) that every thread's documents take turns
+    # with: what one document drew must not change the next one's embedded subsets, on whichever thread.
     def on_a_new_thread(texts: list[str]) -> list[bytes]:
         rendered: list[bytes] = []
         thread = threading.Thread(

@@ -4,7 +4,8 @@ import mimetypes
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -249,36 +250,42 @@ def html_to_pdf(
         )
         for a in attachments
     ]
-    content: bytes = html.write_pdf(
-        pdf_variant=variant,
-        attachments=pdf_attachments,
-        font_config=_font_configuration(),
-        uncompressed_pdf=False,
-        custom_metadata=False,
-        finisher=_list_each_associated_file_once,
-    )
+    with _kept_fonts() as fonts:
+        content: bytes = html.write_pdf(
+            pdf_variant=variant,
+            attachments=pdf_attachments,
+            font_config=fonts,
+            uncompressed_pdf=False,
+            custom_metadata=False,
+            finisher=_list_each_associated_file_once,
+        )
     return content
 
 
-_fonts_of_this_thread = threading.local()
+#: The process's WeasyPrint font configuration (``_kept_fonts``), made at its first document, and the lock
+#: that lets one document at a time use it.
+_fonts: list[Any] = []
+_fonts_in_use = threading.Lock()
 
 
-def _font_configuration() -> Any:
-    """This thread's WeasyPrint font configuration, made at its first document and kept.
+@contextmanager
+def _kept_fonts() -> Iterator[Any]:
+    """The process's WeasyPrint font configuration, for one document at a time.
 
     A configuration made per document (as WeasyPrint does when given none) loads every font of the machine
     again, a third of a payslip's time, and leaves about a quarter of a megabyte of Pango's and Fontconfig's
     memory behind that is never given back (bench/payslip_pdfs.py). Kept, it costs neither; the embedded
     font subsets are still each document's own, so the same document gives the same bytes whatever was
-    rendered before it (tests/documents/test_render.py). One per thread, since Pango's font maps are not
-    made to be used by two threads at once."""
-    import weasyprint
+    rendered before it (tests/documents/test_render.py). Pango's font maps are not made for two threads at
+    once, so documents take turns with it; a layout holds Python's interpreter lock nearly all the time, so
+    two at once in one process would not finish sooner. One per thread instead kept about 4 MB for every
+    thread of the server that had rendered one."""
+    with _fonts_in_use:
+        if not _fonts:
+            import weasyprint
 
-    configuration = getattr(_fonts_of_this_thread, "configuration", None)
-    if configuration is None:
-        configuration = weasyprint.text.fonts.FontConfiguration()
-        _fonts_of_this_thread.configuration = configuration
-    return configuration
+            _fonts.append(weasyprint.text.fonts.FontConfiguration())
+        yield _fonts[0]
 
 
 def _list_each_associated_file_once(_document: Any, pdf: Any) -> None:
