@@ -3,7 +3,7 @@
 Builds the demo cooperative in a temporary folder and renders its payslip snapshots again and again:
 per-document time of ``render_payslip_pdf`` against raw WeasyPrint on the same HTML in the same process, the
 fastest of seven each, taking turns (target ≤ 1.1 ×; raw WeasyPrint, given no font configuration, makes one
-per document, where ours keeps one per thread), a batch on the product's pool with one worker against
+per document, where ours keeps one per process), a batch on the product's pool with one worker against
 the same batch with one worker per core (target ≥ 0.8 × linear), and memory: the growth of a process per
 document, times the documents a pool worker renders before it is replaced, is the growth a worker can reach
 (target < 20 MB).

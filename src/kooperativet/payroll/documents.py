@@ -18,7 +18,7 @@ from kooperativet.core.identifiers import mask_account, mask_iban_grouped, mask_
 from kooperativet.documents.render import country_name, money, quantity, render_pdf
 
 TEMPLATE: Final = "payslip/payslip.html"
-#: Documents a pool worker renders before it is replaced. With one font configuration kept per thread
+#: Documents a pool worker renders before it is replaced. With one font configuration kept per process
 #: (``documents.render``) WeasyPrint keeps next to nothing per document (bench/payslip_pdfs.py measures it;
 #: a configuration per document left about 0.2 MB each behind); a worker is still replaced, so that anything
 #: a native library keeps cannot grow in a process that renders a whole month.
