@@ -262,9 +262,7 @@ def html_to_pdf(
     return content
 
 
-#: The process's WeasyPrint font configuration (``_kept_fonts``), made at its first document, and the lock
-#: that lets one document at a time use it.
-_fonts: list[Any] = []
+#: Lets one document at a time use the process's WeasyPrint font configuration (``_kept_fonts``).
 _fonts_in_use = threading.Lock()
 
 
@@ -281,11 +279,15 @@ def _kept_fonts() -> Iterator[Any]:
     two at once in one process would not finish sooner. One per thread instead kept about 4 MB for every
     thread of the server that had rendered one."""
     with _fonts_in_use:
-        if not _fonts:
-            import weasyprint
+        yield _font_configuration()
 
-            _fonts.append(weasyprint.text.fonts.FontConfiguration())
-        yield _fonts[0]
+
+@lru_cache(maxsize=1)
+def _font_configuration() -> Any:
+    """Made at the process's first document, under ``_fonts_in_use``, so it is made once."""
+    import weasyprint
+
+    return weasyprint.text.fonts.FontConfiguration()
 
 
 def _list_each_associated_file_once(_document: Any, pdf: Any) -> None:
