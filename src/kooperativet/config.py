@@ -362,6 +362,24 @@ class Settings(BaseSettings):
             text = _read_or_create_secret(self.data_dir / file_name, make=new_data_key)
         return _decode_key(text, name=file_name)
 
+    def configured_keys(self) -> dict[str, bytes | None]:
+        """Each key by its variable's name, from the environment or its file in the data folder, without
+        making one: None for a key that is neither (``keys id``, which names keys to compare with a backup's,
+        must not name a key it has just made up)."""
+        keys: dict[str, bytes | None] = {}
+        for name, given, file_name in (
+            ("KOOPERATIVET_DATA_KEY", self.data_key, DATA_KEY_FILE),
+            ("KOOPERATIVET_BLIND_INDEX_KEY", self.blind_index_key, BLIND_INDEX_KEY_FILE),
+            ("KOOPERATIVET_AUDIT_KEY", self.audit_key, AUDIT_KEY_FILE),
+        ):
+            text = given.get_secret_value() if given is not None else None
+            path = self.data_dir / file_name
+            if not text and path.exists():
+                text = path.read_text(encoding="utf-8").strip()
+            audit = name == "KOOPERATIVET_AUDIT_KEY"  # any text of 32 bytes or more, not base64 of a key
+            keys[name] = (text.encode() if audit else _decode_key(text, name=name)) if text else None
+        return keys
+
 
 class ProjectPaths(BaseSettings):
     """``KOOPERATIVET_ALEMBIC_INI`` and ``KOOPERATIVET_TEMPLATES_DIR``: the migrations' configuration and the
@@ -428,7 +446,7 @@ def _read_or_create_secret(path: Path, *, make: Callable[[], str] = lambda: secr
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     # The data folder holds the keys and the embedded database: each folder made here is 0700, as
-    # ``db upgrade`` makes them, whichever command first needs a key (``keys id``, say).
+    # ``db upgrade`` makes them, whichever command first needs a key (``serve``, say).
     made = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
     for folder in made:

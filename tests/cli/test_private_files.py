@@ -2,16 +2,20 @@
 
 ``db upgrade`` on the embedded database creates its folder 0700 and its file 0600 (SQLite gives the -wal and
 -shm files the database file's mode); ``audit verify`` and ``audit seal`` without an audit key say so and
-generate none, where a new key would only call the log broken or seal it under a key nobody keeps.
+generate none, where a new key would only call the log broken or seal it under a key nobody keeps; nor does
+``keys id``, whose ids are compared with the ones a backup names.
 """
 
 from __future__ import annotations
 
+import base64
 import stat
 from pathlib import Path
 
 import pytest
 
+from kooperativet import encryption
+from kooperativet.config import Settings, new_data_key
 from tests.cli.fresh import Kooperativet, assert_error, fresh_database, output
 
 
@@ -31,11 +35,14 @@ def test_db_upgrade_makes_the_embedded_database_private(tmp_path: Path) -> None:
 
 
 def test_a_key_generated_before_db_upgrade_makes_the_data_folder_private_too(tmp_path: Path) -> None:
-    kooperativet = Kooperativet(database_url="", folder=tmp_path)
+    # The server and the workers generate a missing key on the embedded setup, before anything migrates.
     data = tmp_path / "data" / "nested"
+    settings = Settings(data_dir=data, data_key=None, blind_index_key=None, audit_key=None)
+    made = (settings.data_encryption_key, settings.blind_index_secret, settings.audit_signing_key)
+    assert [len(key) for key in made[:2]] == [32, 32]
+    kooperativet = Kooperativet(database_url="", folder=tmp_path)
     no_keys = {"KOOPERATIVET_DATA_KEY": "", "KOOPERATIVET_BLIND_INDEX_KEY": "", "KOOPERATIVET_AUDIT_KEY": ""}
 
-    output(kooperativet("keys", "id", KOOPERATIVET_DATA_DIR=str(data), **no_keys))
     output(kooperativet("db", "upgrade", KOOPERATIVET_DATA_DIR=str(data), **no_keys))
 
     assert (mode(data.parent), mode(data)) == (0o700, 0o700)
@@ -45,6 +52,51 @@ def test_a_key_generated_before_db_upgrade_makes_the_data_folder_private_too(tmp
         "audit_key": 0o600,
     }
     assert mode(data / "kooperativet.sqlite3") == 0o600
+
+
+def test_keys_id_names_the_keys_that_are_missing_and_makes_none(tmp_path: Path) -> None:
+    # Run in the wrong folder, it printed the ids of three keys it had just made up there, to be compared
+    # with the ones a backup names.
+    kooperativet = Kooperativet(database_url="", folder=tmp_path)
+    data = tmp_path / "data"
+    no_keys = {"KOOPERATIVET_DATA_KEY": "", "KOOPERATIVET_BLIND_INDEX_KEY": "", "KOOPERATIVET_AUDIT_KEY": ""}
+
+    result = kooperativet("keys", "id", KOOPERATIVET_DATA_DIR=str(data), **no_keys)
+
+    assert_error(
+        result,
+        "not configured: KOOPERATIVET_DATA_KEY, KOOPERATIVET_BLIND_INDEX_KEY, KOOPERATIVET_AUDIT_KEY "
+        f"(neither set nor a key file in {data}). No key was generated.",
+    )
+    assert not data.exists()
+
+
+def test_keys_id_reads_a_key_from_its_file_and_names_the_one_missing(tmp_path: Path) -> None:
+    kooperativet = Kooperativet(database_url="", folder=tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    key = new_data_key()
+    (data / "data_key").write_text(key + "\n")
+    keys = {
+        "KOOPERATIVET_DATA_KEY": "",
+        "KOOPERATIVET_BLIND_INDEX_KEY": "",
+        "KOOPERATIVET_AUDIT_KEY": "a" * 32,
+    }
+
+    result = kooperativet("keys", "id", KOOPERATIVET_DATA_DIR=str(data), **keys)
+
+    assert (result.returncode, result.stdout.splitlines()) == (
+        1,
+        [
+            f"KOOPERATIVET_DATA_KEY = key {encryption.key_id(base64.b64decode(key))}",
+            f"KOOPERATIVET_AUDIT_KEY = key {encryption.fingerprint(b'a' * 32, label='audit key')}",
+        ],
+    )
+    assert result.stderr == (
+        f"error: not configured: KOOPERATIVET_BLIND_INDEX_KEY (neither set nor a key file in {data}). "
+        "No key was generated.\n"
+    )
+    assert sorted(path.name for path in data.iterdir()) == ["data_key"]
 
 
 def test_db_upgrade_leaves_an_existing_folder_as_the_operator_set_it(tmp_path: Path) -> None:

@@ -17,23 +17,38 @@ def new() -> None:
     typer.echo(new_data_key())
 
 
+#: The kind of each key, as its public id is made (``encryption.fingerprint``).
+_KEY_LABELS = {
+    "KOOPERATIVET_DATA_KEY": "data key",
+    "KOOPERATIVET_BLIND_INDEX_KEY": "blind index key",
+    "KOOPERATIVET_AUDIT_KEY": "audit key",
+}
+
+
 @app.command("id")
 def key_ids() -> None:
     """Print the public id of each configured key (never the key): to find, among the keys you keep, the ones
-    a backup or a refusal at start-up names."""
+    a backup or a refusal at start-up names. A key that is neither set nor in the data folder is named as
+    missing, and none is generated."""
     from kooperativet import encryption
     from kooperativet.config import get_settings
 
     settings = get_settings()
-    keyring = encryption.keyring_from(settings)
-    typer.echo(f"KOOPERATIVET_DATA_KEY = key {keyring.current_id}")
-    if keyring.retired:
-        retired = ", ".join(f"key {encryption.key_id(key)}" for key in keyring.retired)
-        typer.echo(f"KOOPERATIVET_RETIRED_DATA_KEYS = {retired}")
-    blind_index = encryption.fingerprint(keyring.blind_index_key, label="blind index key")
-    typer.echo(f"KOOPERATIVET_BLIND_INDEX_KEY = key {blind_index}")
-    audit = encryption.fingerprint(settings.audit_signing_key, label="audit key")
-    typer.echo(f"KOOPERATIVET_AUDIT_KEY = key {audit}")
+    keys = settings.configured_keys()
+    missing = [name for name, key in keys.items() if key is None]
+    for name, key in keys.items():
+        if key is not None:
+            typer.echo(f"{name} = key {encryption.fingerprint(key, label=_KEY_LABELS[name])}")
+        if name == "KOOPERATIVET_DATA_KEY" and settings.retired_data_encryption_keys:
+            retired = (f"key {encryption.key_id(old)}" for old in settings.retired_data_encryption_keys)
+            typer.echo(f"KOOPERATIVET_RETIRED_DATA_KEYS = {', '.join(retired)}")
+    if missing:
+        typer.echo(
+            f"error: not configured: {', '.join(missing)} (neither set nor a key file in "
+            f"{settings.data_dir}). No key was generated.",
+            err=True,
+        )
+        raise typer.Exit(code=1)
 
 
 @app.command("rotate")
