@@ -64,6 +64,23 @@ def test_a_text_too_long_is_said_in_characters_not_as_too_many_rows() -> None:
     }
 
 
+class _Title(Schema):
+    title: Text = Field(max_length=200)  # a required Text: pydantic checks its length itself
+    passphrase: str = Field(min_length=12)
+
+
+def test_a_required_text_too_long_or_too_short_is_said_with_the_length_it_must_keep_to() -> None:
+    """Pydantic calls these "string_too_long" and "string_too_short"; said only as "too long" (a meeting's
+    title, a vote's question) or "too short" (the tellers' passphrase), she had to guess the limit."""
+    with pytest.raises(ValidationError) as refused:
+        _Title.model_validate({"title": "x" * 1200, "passphrase": "kort"})
+
+    assert field_errors(_swedish_request(), refused.value) == {
+        "title": "Det här är för långt: högst 200 tecken.",
+        "passphrase": "Det här är för kort: minst 12 tecken.",
+    }
+
+
 class _Dated(Schema):
     paid_on: date
     starts_at: AwareDatetime

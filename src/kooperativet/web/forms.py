@@ -158,6 +158,15 @@ TOO_LARGE_AMOUNT: Final = N_("This amount is too large: at most twelve digits of
 #: A text longer than its field holds. Pydantic checks the length of a text type with validators of its own
 #: (``api.types.Text``) after them and calls it "too_long", as for a list: not "too many rows".
 TOO_LONG_TEXT: Final = N_("This is too long: at most %(limit)s characters.")
+#: A text shorter than its field asks for (a passphrase), said with the length it needs.
+TOO_SHORT_TEXT: Final = N_("This is too short: at least %(limit)s characters.")
+#: The error types of a text's length, with the ``ctx`` key of the length the schema holds it to. A message
+#: that names no limit leaves her to guess it, one try at a time.
+TEXT_LENGTHS: Final = {
+    "too_long": ("max_length", TOO_LONG_TEXT),
+    "string_too_long": ("max_length", TOO_LONG_TEXT),
+    "string_too_short": ("min_length", TOO_SHORT_TEXT),
+}
 
 
 def too_large_amount(error: Any) -> bool:
@@ -220,8 +229,9 @@ def _limits(error: Any, language: str, unit: str | None) -> dict[str, Any]:
     """The limit a message names: a list's length (pydantic's ``max_length``), or the bound a number
     crossed (``BOUNDS``), with its unit."""
     ctx = error.get("ctx") or {}
-    if error["type"] == "too_long" and ctx.get("max_length") is not None:
-        return {"limit": _number(ctx["max_length"], language)}
+    length = TEXT_LENGTHS.get(error["type"])
+    if length is not None and ctx.get(length[0]) is not None:
+        return {"limit": _number(ctx[length[0]], language)}
     bound = BOUNDS.get(error["type"])
     if bound is not None and ctx.get(bound[0]) is not None:
         limit = _number(ctx[bound[0]], language)
@@ -249,8 +259,10 @@ def _said(field: str, error: Any) -> tuple[str, str]:
         message = MESSAGES["missing"]  # a required box left empty is not filled in, not "too short"
     elif kind == "date_from_datetime_parsing" and _NOT_IN_THE_CALENDAR.match(str(_ctx(error).get("error"))):
         message = NO_SUCH_DAY  # 2026-02-30 is written as asked: the day itself does not exist
-    elif kind == "too_long" and isinstance(typed, str):
-        message = TOO_LONG_TEXT
+    elif (
+        kind in TEXT_LENGTHS and isinstance(typed, str) and _ctx(error).get(TEXT_LENGTHS[kind][0]) is not None
+    ):
+        message = TEXT_LENGTHS[kind][1]
     elif kind == "string_pattern_mismatch":
         message = PATTERNS.get(str(error.get("ctx", {}).get("pattern")), message)
     elif kind == "value_error" and str(error.get("msg", "")).startswith(NOT_AN_EMAIL):
