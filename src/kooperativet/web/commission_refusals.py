@@ -14,7 +14,7 @@ from starlette.requests import Request
 from kooperativet.assignments.rules import check_money, check_period, check_positive
 from kooperativet.errors import DomainError
 from kooperativet.web.commission_form import CLIENT_FIELDS, CommissionForm
-from kooperativet.web.forms import UNCLEAR_NUMBER, amount_text, decimal_text, field_errors
+from kooperativet.web.forms import TOO_LARGE_AMOUNT, UNCLEAR_NUMBER, amount_text, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.refusals import REFUSALS
 from kooperativet.web.templating import gettext
@@ -62,10 +62,12 @@ DUPLICATE_CLIENT: Final = N_(
 def schema_errors(request: Request, exc: ValidationError, form: CommissionForm) -> dict[str, str]:
     """The schema's refusals by field; money fields get an example of how to write an amount."""
     errors: dict[str, str] = {}
-    unclear = gettext(request, UNCLEAR_NUMBER)  # says how to write it already: "1.500" kr is no wrong amount
+    # Both say what is wrong already: "1.500" kr is no wrongly written amount, nor is one of twenty digits,
+    # which "write an amount above zero" would call one.
+    said_already = {gettext(request, UNCLEAR_NUMBER), gettext(request, TOO_LARGE_AMOUNT)}
     for key, message in field_errors(request, exc).items():
         key = _form_key(key, form)
-        if key.endswith(("unit_price", ".amount")) and message != unclear:
+        if key.endswith(("unit_price", ".amount")) and message not in said_already:
             message = gettext(request, AMOUNT)
         if key == "lines" and not form.lines:
             message = gettext(request, RULE_WORDS["lines"])  # too many lines keep the limit's own words
