@@ -159,7 +159,11 @@ def test_the_salary_sentence_says_what_before_and_after_tax_include(
         f"1{NBSP}226,17 kr), 3{NBSP}433,00 kr i skatt."
     ) in html
     # The run is approved, not yet marked paid: the net is what will be paid out.
-    assert f"Betalas ut: 9{NBSP}189,22 kr, lönen efter skatt och 1{NBSP}178,00 kr för dina utlägg." in html
+    # 9 189,22 is the whole payout, not the pay after tax with the outlays on top: it says what it holds.
+    assert (
+        f"Betalas ut: 9{NBSP}189,22 kr, varav 8{NBSP}011,22 kr i lön efter skatt och 1{NBSP}178,00 kr för "
+        "dina utlägg."
+    ) in html
 
 
 def test_the_two_pay_tables_name_the_same_amounts_the_same_way(
@@ -176,6 +180,10 @@ def test_the_two_pay_tables_name_the_same_amounts_the_same_way(
     assert f'data-label="Semesterersättning">{money(slip.holiday_pay)}</td>' in html
     assert f'data-label="Bruttolön">{before_tax}' not in html
     assert "Lön före skatt är bruttolönen plus semesterersättningen." in html
+    # What reaches her account holds her outlays paid back: the calculator's "Nettolön" does not, so the
+    # same word for both named two amounts for the same invoice.
+    assert f'data-label="Till ditt konto">{money(slip.net_pay)}</td>' in html
+    assert "Nettolön" not in html
 
 
 def money(amount: Decimal) -> str:

@@ -248,7 +248,7 @@ def _year_chart(request: Request, overview: PayOverview) -> Any:
     series = [
         Series(gettext(request, "Invoiced"), [months[m].invoiced for m in months]),
         Series(gettext(request, "Pay before tax"), [months[m].gross for m in months]),
-        Series(gettext(request, "Net pay"), [months[m].net_pay for m in months]),
+        Series(gettext(request, "To your account"), [months[m].net_pay for m in months]),
         Series(gettext(request, "Tax"), [months[m].tax for m in months]),
     ]
     return bar_chart(
