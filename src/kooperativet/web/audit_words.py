@@ -56,8 +56,9 @@ KINDS: Final = {
     "vote_opened": N_("Vote opened"),
 }
 
-#: The fields of the payloads, the nested ones (``old``/``new``, ``before``/``after``) included. Ids stay
-#: ids: the log names rows, and the masked values are shown as they were stored (docs/audit.md).
+#: The fields of the payloads, the nested ones (``old``/``new``, ``before``/``after``) included. The ids of
+#: rows stay ids, but logins and members are named (``LOGINS``, ``MEMBERS`` below); masked values are shown as
+#: they were stored (docs/audit.md).
 FIELDS: Final = {
     "account": N_("Account"),
     "active": N_("Active"),
@@ -179,6 +180,29 @@ FIELDS: Final = {
     "with_ubl": N_("With e-invoice (UBL)"),
     "without_vote": N_("Without a vote"),
 }
+
+#: Fields that hold the id of a login (``by_user_id``) or the ids of members (``member_id``, the adjusters of
+#: ``approved_by``): the page shows each by name (``web/reads/audit_people.py``), never a removed one's.
+LOGINS: Final = frozenset(
+    {
+        "approved_by_id",
+        "by",
+        "by_user_id",
+        "changed_by_user_id",
+        "confirmed_by_user_id",
+        "created_by_id",
+        "issued_by_id",
+        "new_user_id",
+        "old_user_id",
+        "paid_by_id",
+        "recorded_by_id",
+        "resolved_by_id",
+        "user_id",
+    }
+)
+MEMBERS: Final = frozenset(
+    {"approved_by", "cast_by_member_id", "excluded_member_ids", "member_id", "member_ids"}
+)
 
 #: Fields that hold a day as a string (``"2026-11-25"``): shown as every page shows a day.
 DAYS: Final = frozenset(

@@ -6,11 +6,16 @@ only reads, so the auditor (revisor) sees exactly what the treasurer and the adm
 The check is asked for, not run on every view: it recomputes every entry of the chain, which for a log of
 millions of entries takes a while, while a page of the list takes two statements however long the log is.
 It is a GET (``?verify=1``) like the filter: it reads, in the request's read-only transaction, so it is no
-form that acts, and the auditor may run it."""
+form that acts, and the auditor may run it.
+
+The log names people by id; the page shows each login and member by name, read for the whole page in at most
+three more statements (``web/reads/audit_people.py``), with the id beside a name only where two bear it. A
+removed member is never named again (docs/personal-data.md), nor a login that was ever hers."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -31,10 +36,11 @@ from kooperativet.documents.render import percent
 from kooperativet.errors import DomainError
 from kooperativet.parameters.catalog import CATALOG, ValueKind
 from kooperativet.web import parameter_words
-from kooperativet.web.audit_words import AMOUNTS, DAYS, FIELDS, KINDS, PERCENTS, VALUES
+from kooperativet.web.audit_words import AMOUNTS, DAYS, FIELDS, KINDS, LOGINS, MEMBERS, PERCENTS, VALUES
 from kooperativet.web.forms import PageRoute
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.pages.office_billing.common import OfficeReader, paging
+from kooperativet.web.reads.audit_people import People, Person, people, person_ids
 from kooperativet.web.templating import day_markup, environment, gettext, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -44,6 +50,11 @@ BAD_ANCHOR = N_(
     "Write the head as printed in the minutes or the export batch: N:HASH, or the 64-digit hash alone."
 )
 REVERSED = N_("The last day comes before the first.")
+#: A login or member by name, with the id where another bears the same name; by id only where the name may
+#: not be shown; a removed member as her pseudonym reads (``privacy.removal``).
+NAMED = {"login": N_("%(name)s (login %(id)s)"), "member": N_("%(name)s (member %(id)s)")}
+UNNAMED = {"login": N_("login %(id)s"), "member": N_("member %(id)s")}
+REMOVED_MEMBER = N_("Removed member %(id)s")
 
 
 @dataclass(frozen=True)
@@ -87,10 +98,15 @@ def audit_log(
             )
         except DomainError:  # its only refusal: the last day before the first
             errors["to"] = gettext(request, REVERSED)
+    payloads = [json.loads(event.payload) for event in rows]
+    named = people(session, payloads)
     context = {
         "check": check,
         "anchor": reading.anchor_text(parsed),
-        "rows": [(event, _readable(request, event.kind, json.loads(event.payload))) for event in rows],
+        "rows": [
+            (event, _readable(request, event.kind, payload, named))
+            for event, payload in zip(rows, payloads, strict=True)
+        ],
         "paging": paging(window, total),
         "values": values,
         "errors": errors,
@@ -104,12 +120,12 @@ def audit_log(
     return render(request, "office_audit/list.html", context, status=422 if errors else 200)
 
 
-def _readable(request: Request, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """A payload in the words its reader uses: a day and a percent as every page writes them (``32,5 %``,
-    not ``32.5``), and a parameter as the parameter pages name it, with its value as they write it
-    (``5,5 %``, not ``0.055``) and an old English decision reference in words. The log itself keeps the
-    keys and values as they were written."""
-    shown = {name: _written(request, name, value) for name, value in payload.items()}
+def _readable(request: Request, kind: str, payload: dict[str, Any], named: People) -> dict[str, Any]:
+    """A payload in the words its reader uses: a login or member by name, a day and a percent as every page
+    writes them (``32,5 %``, not ``32.5``), and a parameter as the parameter pages name it, with its value as
+    they write it (``5,5 %``, not ``0.055``) and an old English decision reference in words. The log itself
+    keeps the keys and values as they were written."""
+    shown = {name: _written(request, name, value, named) for name, value in payload.items()}
     if kind != "parameter_value_added":
         return shown
     key = str(payload.get("key"))
@@ -154,12 +170,39 @@ def _day_or_as_is(request: Request, value: object) -> object:
         return value
 
 
-def _written(request: Request, name: str, value: object) -> object:
+def _written(request: Request, name: str, value: object, named: People) -> object:
+    if name in LOGINS:
+        return _people(request, value, named.logins, "login")
+    if name in MEMBERS:
+        return _people(request, value, named.members, "member")
     if name in DAYS:
         return _day_or_as_is(request, value)
     if name in PERCENTS:
         return _percent_or_as_is(request, value)
     return value
+
+
+def _people(request: Request, value: object, found: Mapping[int, Person], which: str) -> object:
+    """One id or a list of ids as the people they name; an id the page does not know (its row gone, or a
+    value that is no id) as it was written."""
+    if not person_ids(value):
+        return value
+    if isinstance(value, list):
+        return [_person(request, item, found, which) for item in value]
+    return _person(request, value, found, which)
+
+
+def _person(request: Request, value: object, found: Mapping[int, Person], which: str) -> object:
+    person = found.get(value) if isinstance(value, int) and not isinstance(value, bool) else None
+    if person is None:
+        return value
+    if person.removed:
+        return gettext(request, REMOVED_MEMBER, id=value)
+    if person.name is None:
+        return gettext(request, UNNAMED[which], id=value)
+    if person.namesake:
+        return gettext(request, NAMED[which], name=person.name, id=value)
+    return person.name
 
 
 def _percent_or_as_is(request: Request, value: object) -> object:
