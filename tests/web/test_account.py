@@ -108,6 +108,18 @@ def test_signing_out_ends_the_session_on_the_server(browser_client, make_user) -
     assert browser_client.get("/").status_code == 303
 
 
+def test_signing_out_says_so_on_the_page_she_lands_on(browser_client, make_user) -> None:
+    actor = make_user(Role.member)
+    sign_in(browser_client, actor.user.email)
+    token = form_token(browser_client.get("/").text)
+
+    landed = browser_client.post("/signout", data={"csrf_token": token}, follow_redirects=True)
+
+    assert landed.url.path == "/signin"
+    assert '<div class="notice" role="status">Du är utloggad.</div>' in landed.text
+    assert "Du är utloggad." not in browser_client.get("/signin").text
+
+
 def test_changing_the_password_signs_out_other_browsers_but_not_this_one(
     app, browser_client, make_user
 ) -> None:

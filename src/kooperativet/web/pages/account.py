@@ -34,8 +34,8 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/signin")
-def signin_form(request: Request, next: str | None = None) -> Response:
-    return _signin_page(request, next_url=safe_next(next), email="", errors={})
+def signin_form(request: Request, next: str | None = None, signed_out: bool = False) -> Response:
+    return _signin_page(request, next_url=safe_next(next), email="", errors={}, signed_out=signed_out)
 
 
 @router.post("/signin", dependencies=[CheckedForm])
@@ -73,7 +73,8 @@ def sign_out(request: Request, session: DbSession, now: Now) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         end_web_session(session, token=token, now=now)
-    response = RedirectResponse("/signin", status_code=303)
+    # Said on the page she lands on: on a shared computer she needs to see that the sign-out took.
+    response = RedirectResponse("/signin?signed_out=true", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
@@ -128,10 +129,13 @@ def choose_language(request: Request, language: str, next: str | None = None) ->
     return response
 
 
-def _signin_page(request: Request, *, next_url: str, email: str, errors: dict[str, str]) -> Response:
+def _signin_page(
+    request: Request, *, next_url: str, email: str, errors: dict[str, str], signed_out: bool = False
+) -> Response:
     seed, is_new = presession(request)
     request.state.csrf_token = csrf_token(key=form_token_key(request), session_token=seed)
-    page = render(request, "account/signin.html", {"next": next_url, "email": email, "errors": errors})
+    context = {"next": next_url, "email": email, "errors": errors, "signed_out": signed_out}
+    page = render(request, "account/signin.html", context)
     if is_new:
         set_cookie(request, page, PRESESSION_COOKIE, seed, max_age=3600)
     return page
