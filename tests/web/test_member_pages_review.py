@@ -55,6 +55,11 @@ def test_a_login_with_the_member_role_but_no_member_record_is_told_why_on_every_
     assert 'href="/me/notifications"' in me  # what she can still choose
     calculator = browser_client.get("/calculator")
     assert "inte kopplat till någon medlem, så räknaren har inget att räkna med" in calculator.text
+    # The form could only be refused when saved: she is told why instead of filling it in.
+    new = browser_client.get("/commissions/new")
+    assert new.status_code == 200
+    assert "så du kan inte registrera uppdrag" in new.text
+    assert 'name="lines.0.unit_price"' not in new.text
     # Asking it anyway is the same explanation, not an error.
     assert browser_client.get("/calculator?invoiced=1000").status_code == 200
 

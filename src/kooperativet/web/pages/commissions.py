@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from pydantic import ValidationError
@@ -33,12 +33,16 @@ from kooperativet.web import commission_form as cf
 from kooperativet.web import commission_refusals as refusals
 from kooperativet.web.dependencies import CheckedForm, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, Posted, stored_integer
-from kooperativet.web.i18n import request_language, translations
+from kooperativet.web.i18n import N_, request_language, translations
+from kooperativet.web.no_member import no_member_page
 from kooperativet.web.reads import commissions as reads
 from kooperativet.web.templating import render
 from kooperativet.workflows.commission_read import read_assignment
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
+NO_COMMISSIONS: Final = N_(
+    "No member record is linked to your account, so you cannot register commissions. Ask the treasurer."
+)
 MemberUser = Annotated[User, Depends(require_web_roles(Role.member))]
 #: The clients a member picks from: those she may see (organisations, and private persons she works for).
 CLIENT_CHOICES = 100
@@ -77,7 +81,11 @@ def new_commission(
     like: Annotated[int | None, Query(alias="from")] = None,
 ) -> Response:
     """An empty form; or, ``from`` one of her commissions (one rejected, which cannot be handed in again), the
-    form filled in as that one was, to change and save as a new draft: not typed again on a phone."""
+    form filled in as that one was, to change and save as a new draft: not typed again on a phone. A login
+    with no member record is told so, as her list of commissions tells her, not given a form to fill in
+    that can only be refused."""
+    if reads.member_of(session, user=user) is None:
+        return no_member_page(request, title="Register a commission", message=NO_COMMISSIONS)
     if like is None:
         return _form_page(request, session, user=user, form=cf.empty_form(), errors={})
     earlier = her_assignment(session, assignment_id=like, user=user)
