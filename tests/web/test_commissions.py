@@ -415,6 +415,27 @@ def test_a_new_client_without_its_name_is_asked_for_its_name_with_the_new_client
     assert assignments_of(session, alva.member) == []
 
 
+def test_a_new_client_s_wrong_numbers_are_said_with_its_missing_name_at_once(
+    browser_client, session, make_member
+) -> None:
+    """The organisation number and the postal code were checked only once the name was there: a form with
+    three mistakes came back twice, and each time she chose her receipts again."""
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    typed = {"client.organisation_number": "123", "client.postal_code": "ABCDE", "client.vat_number": "SE1"}
+    answer = posted(browser_client, "/commissions/new", a_commission("new", **typed))
+    assert answer.status_code == 422
+    assert 'id="e-client.name">Fyll i fältet.' in answer.text
+    assert 'id="e-client.organisation_number">Det här är inte ett giltigt svenskt organisationsnummer.' in (
+        answer.text
+    )
+    assert 'id="e-client.postal_code">Ett svenskt postnummer har fem siffror, t.ex. 123 45.' in (
+        answer.text
+    )
+    assert 'id="e-client.vat_number">' in answer.text
+    assert assignments_of(session, alva.member) == []
+
+
 def test_with_nothing_chosen_and_no_new_client_she_is_asked_to_choose_one(
     browser_client, session, make_member
 ) -> None:

@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from starlette.requests import Request
 
 from kooperativet.assignments.rules import check_money, check_period, check_positive
+from kooperativet.core import identifiers as ids
 from kooperativet.errors import DomainError
+from kooperativet.parties.service.checks import postal_code_for, validated
 from kooperativet.web.commission_form import CLIENT_FIELDS, CommissionForm
 from kooperativet.web.forms import TOO_LARGE_AMOUNT, UNCLEAR_NUMBER, amount_text, decimal_text, field_errors
 from kooperativet.web.i18n import N_, request_language
@@ -40,6 +42,7 @@ RULE_WORDS: Final = {
     "file": N_("A receipt must be a PDF, JPEG or PNG file of at most 10 MB, and not empty."),
     "organisation_number": N_("This is not a valid Swedish organisation number."),
     "vat_number": N_("This VAT number is not valid for the client's country."),
+    "postal_code": REFUSALS["invalid_postal_code"],
     "email": N_("This is not a valid e-mail address."),
     "exemption_reason": N_("Write why the line is exempt from VAT, e.g. the legal reference."),
     "vat_rate": N_("A receipt's VAT is 25, 12, 6 or 0 per cent."),
@@ -100,6 +103,8 @@ def field_rule_errors(request: Request, form: CommissionForm) -> dict[str, str]:
     start, end = _day(form.values.get("period_start", "")), _day(form.values.get("period_end", ""))
     if start is not None and end is not None:
         check("period_end", check_period, start=start, end=end)
+    if form.new_client:
+        _new_client_numbers(form, check)
     language = request_language(request)
     for index, line in enumerate(form.lines):
         for name, rule, read in (
@@ -110,6 +115,25 @@ def field_rule_errors(request: Request, form: CommissionForm) -> dict[str, str]:
             if value is not None:
                 check(f"lines.{index}.{name}", rule, value=value, field=f"lines.{index}.{name}")
     return errors
+
+
+def _new_client_numbers(form: CommissionForm, check: Callable[..., None]) -> None:
+    """A new client's organisation number, VAT number and Swedish postal code, read as the client service
+    reads them (``parties.service.checks``): a wrong number was said only once everything else passed."""
+    typed = {name: form.values.get(f"client.{name}", "").strip() for name in CLIENT_FIELDS}
+    for name, parse in (
+        ("organisation_number", ids.normalise_organisation_number),
+        ("vat_number", ids.normalise_vat_number),
+    ):
+        if typed[name]:
+            check(name, validated, field=name, parse=parse, value=typed[name])
+    if typed["postal_code"]:
+        check(
+            "postal_code",
+            postal_code_for,
+            country=typed["country"].upper() or "SE",
+            postal_code=typed["postal_code"],
+        )
 
 
 def _day(text: str) -> date | None:
