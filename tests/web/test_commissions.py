@@ -429,9 +429,7 @@ def test_a_new_client_s_wrong_numbers_are_said_with_its_missing_name_at_once(
     assert 'id="e-client.organisation_number">Det här är inte ett giltigt svenskt organisationsnummer.' in (
         answer.text
     )
-    assert 'id="e-client.postal_code">Ett svenskt postnummer har fem siffror, t.ex. 123 45.' in (
-        answer.text
-    )
+    assert 'id="e-client.postal_code">Ett svenskt postnummer har fem siffror, t.ex. 123 45.' in (answer.text)
     assert 'id="e-client.vat_number">' in answer.text
     assert assignments_of(session, alva.member) == []
 
@@ -536,6 +534,30 @@ def test_a_receipt_that_is_not_a_pdf_jpeg_or_png_sends_the_form_back_and_saves_n
     assert "Välj kvittofilerna igen" in answer.text
     assert assignments_of(session, alva.member) == []
     assert session.scalar(select(func.count()).select_from(Receipt)) == 0
+
+
+def test_a_receipt_of_the_wrong_kind_is_said_with_the_form_s_other_mistakes_at_once(
+    browser_client, session, make_member, theatre
+) -> None:
+    """It was refused only once the rest of the form passed: each round before asked her to choose the
+    receipts again, and the next one told her about the file."""
+    alva = make_member()
+    sign_in(browser_client, alva.user.email)
+    data = a_commission(
+        theatre.id,
+        title="",
+        **{"expenses.0.spent_on": "2026-12-01", "expenses.0.description": "Taxi", "expenses.0.amount": "300"},
+    )
+    answer = posted(
+        browser_client,
+        "/commissions/new",
+        data,
+        files={"expenses.0.receipt": ("kvitto.pdf", b"not a pdf at all", "application/pdf")},
+    )
+    assert answer.status_code == 422
+    assert 'id="e-title">Fyll i fältet.' in answer.text
+    assert 'id="e-expenses.0.receipt">Ett kvitto måste vara en PDF-, JPEG- eller PNG-fil' in answer.text
+    assert assignments_of(session, alva.member) == []
 
 
 def test_adding_a_line_keeps_what_was_typed_and_saves_nothing(

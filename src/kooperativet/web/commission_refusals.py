@@ -3,15 +3,23 @@ messages, the rules' refusals by their code, and a stale version."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from kooperativet.assignments.rules import check_money, check_period, check_positive
+from kooperativet.assignments.rules import (
+    check_money,
+    check_period,
+    check_positive,
+    check_receipt_size,
+    receipt_media_type,
+)
 from kooperativet.core import identifiers as ids
 from kooperativet.errors import DomainError
 from kooperativet.parties.service.checks import postal_code_for, validated
@@ -105,6 +113,12 @@ def field_rule_errors(request: Request, form: CommissionForm) -> dict[str, str]:
         check("period_end", check_period, start=start, end=end)
     if form.new_client:
         _new_client_numbers(form, check)
+    for index, receipt in enumerate(form.receipts):
+        if receipt is not None:
+            try:
+                _check_receipt(receipt)
+            except DomainError as exc:
+                errors.setdefault(f"expenses.{index}.receipt", rule_message(request, exc, "file"))
     language = request_language(request)
     for index, line in enumerate(form.lines):
         for name, rule, read in (
@@ -134,6 +148,19 @@ def _new_client_numbers(form: CommissionForm, check: Callable[..., None]) -> Non
             country=typed["country"].upper() or "SE",
             postal_code=typed["postal_code"],
         )
+
+
+def _check_receipt(receipt: UploadFile) -> None:
+    """A chosen receipt's size and kind, by the rules its upload is stored by (``assignments.rules``), read
+    from its first bytes without reading it all: a file of the wrong kind was refused only once the rest of
+    the form passed, and every round before asked her to choose her receipts again."""
+    receipt.file.seek(0, os.SEEK_END)
+    size = receipt.file.tell()
+    receipt.file.seek(0)
+    head = receipt.file.read(16)
+    receipt.file.seek(0)
+    check_receipt_size(size)
+    receipt_media_type(head)
 
 
 def _day(text: str) -> date | None:
