@@ -165,8 +165,10 @@ def test_a_reverse_charged_invoice_to_an_eu_business_is_in_english_with_the_lega
 
     assert (body["vat_total"], body["payable"], body["language"]) == ("0.00", "8000.00", "en")
     text = pdf_text(api.get(f"/api/v1/invoices/{body['id']}/pdf", headers=treasurer.headers).content)
-    for item in ["Invoice 2026-0001", "Omvänd betalningsskyldighet", "DE136695976", "Your reference"]:
+    for item in ["Invoice 2026-0001", "Omvänd betalningsskyldighet", "DE136695976"]:
         assert item in text, item
+    # The client gave no reference: none is printed (its UBL names it, as Peppol requires one).
+    assert "Your reference" not in text
     ubl = etree.fromstring(api.get(f"/api/v1/invoices/{body['id']}/ubl", headers=treasurer.headers).content)
     assert ubl.findtext("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID", namespaces=NS) == "AE"
 
@@ -346,3 +348,37 @@ def test_the_list_filters_by_client_member_and_status(
     assert (
         len(api.get("/api/v1/invoices", params={"limit": 1}, headers=treasurer.headers).json()["items"]) == 1
     )
+
+
+def test_a_business_that_gave_no_reference_gets_no_er_referens_and_its_ubl_names_it_as_peppol_requires(
+    api, session, seller, make_member, make_assignment, treasurer, on_day
+) -> None:
+    """ "Er referens" is the buyer's own reference. A business with a Peppol address (its organisation number)
+    that gave none had its own name printed there; now nothing is printed and the API says none was given.
+    Only the UBL, which Peppol requires to carry a buyer or order reference (PEPPOL-EN16931-R003), names the
+    buyer in BuyerReference; so does its credit note's."""
+    theatre = Client(
+        name="Folkteatern i Mellanstad AB",
+        organisation_number="556677-8899",
+        street="Teatergatan 1",
+        postal_code="411 38",
+        city="Göteborg",
+    )
+    session.add(theatre)
+    session.flush()
+    body = issue(api, treasurer, make_assignment(make_member().member, theatre).id).json()
+    note = api.post(f"/api/v1/invoices/{body['id']}/credit-notes", json={}, headers=treasurer.headers)
+    assert note.status_code == 201, note.text
+
+    for document in (body, note.json()):
+        assert (document["buyer_reference"], document["has_ubl"]) == (None, True)
+        ubl = api.get(f"/api/v1/invoices/{document['id']}/ubl", headers=treasurer.headers).content
+        assert validate_ubl(ubl, xsd_dir=XSD_DIR) == []
+        root = etree.fromstring(ubl)
+        assert root.findtext("cbc:BuyerReference", namespaces=NS) == "Folkteatern i Mellanstad AB"
+        pdf = api.get(f"/api/v1/invoices/{document['id']}/pdf", headers=treasurer.headers).content
+        text = pdf_text(pdf)
+        assert "Folkteatern i Mellanstad AB" in text  # the buyer, once, where the buyer is named
+        assert text.count("Folkteatern i Mellanstad AB") == 1
+        assert "Er referens" not in text
+        assert embedded_files(pdf) == {f"{document['number']}.xml": ubl}

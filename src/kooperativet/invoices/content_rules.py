@@ -85,12 +85,25 @@ def check_snapshot(snapshot: InvoiceSnapshot) -> None:
 
 def check_peppol(snapshot: InvoiceSnapshot) -> None:
     """Check what only the Peppol document needs: a buyer reference or an order reference
-    (PEPPOL-EN16931-R003) and the buyer's electronic address (PEPPOL-EN16931-R010, :func:`buyer_endpoint`)."""
-    if not (present(snapshot.buyer_reference) or present(snapshot.order_reference)):
+    (PEPPOL-EN16931-R003, met by the buyer's name when it gave neither: :func:`peppol_buyer_reference`) and
+    the buyer's electronic address (PEPPOL-EN16931-R010, :func:`buyer_endpoint`)."""
+    if not (present(peppol_buyer_reference(snapshot)) or present(snapshot.order_reference)):
         raise InvoiceRuleViolation(
             "buyer_reference", "give the buyer's reference or an order reference (PEPPOL-EN16931-R003)"
         )
     buyer_endpoint(snapshot.buyer)
+
+
+def peppol_buyer_reference(snapshot: InvoiceSnapshot) -> str | None:
+    """The UBL's ``BuyerReference`` (BT-10): the reference the buyer gave. A buyer that gave neither it nor an
+    order reference is named by its name, since Peppol requires one of the two (PEPPOL-EN16931-R003); the
+    snapshot keeps the reference as given, so the PDF prints no "Er referens" the buyer never gave
+    (invoicing.md). None when an order reference alone meets the rule."""
+    if present(snapshot.buyer_reference):
+        return snapshot.buyer_reference
+    if present(snapshot.order_reference):
+        return None
+    return snapshot.buyer.name
 
 
 def pays_from_abroad(buyer: Buyer) -> bool:

@@ -33,6 +33,7 @@ from kooperativet.invoices.content_rules import (
     check_snapshot,
     digits,
     pays_from_abroad,
+    peppol_buyer_reference,
     present,
     swedish_org_number,
 )
@@ -91,8 +92,9 @@ def render_ubl(snapshot: InvoiceSnapshot) -> bytes:
     if note:  # PEPPOL-EN16931-R002: at most one document-level note
         _cbc(root, "Note", note)
     _cbc(root, "DocumentCurrencyCode", snapshot.currency)
-    if present(snapshot.buyer_reference):
-        _cbc(root, "BuyerReference", snapshot.buyer_reference)
+    buyer_reference = peppol_buyer_reference(snapshot)
+    if buyer_reference is not None:  # PEPPOL-EN16931-R003: else the order reference below
+        _cbc(root, "BuyerReference", buyer_reference)
     period = _cac(root, "InvoicePeriod")
     _cbc(period, "StartDate", snapshot.period_start.isoformat())
     _cbc(period, "EndDate", snapshot.period_end.isoformat())

@@ -76,19 +76,17 @@ def issue_invoice(
         )
     buyer = buyer_at_issue(client)
     e_invoice = sends_e_invoice(client, buyer)
-    buyer_reference = assignment.buyer_reference or client.default_buyer_reference
-    if not buyer_reference:
-        if client.public_sector:
-            raise RuleViolation(
-                "a public-sector buyer needs its reference (Er referens) on the invoice; set it on the "
-                "assignment or the client",
-                code="buyer_reference_missing",
-                field="buyer_reference",
-            )
-        if e_invoice:
-            # Peppol requires a buyer or order reference (PEPPOL-EN16931-R003); the buyer gave none, so the
-            # e-invoice names the buyer itself as its reference. A PDF-only invoice prints none.
-            buyer_reference = client.name
+    # The reference the buyer gave, or none: neither the PDF nor the page prints a made-up "Er referens".
+    # The UBL, which Peppol requires to carry one, names the buyer instead
+    # (``content_rules.peppol_buyer_reference``).
+    buyer_reference = assignment.buyer_reference or client.default_buyer_reference or None
+    if buyer_reference is None and client.public_sector:
+        raise RuleViolation(
+            "a public-sector buyer needs its reference (Er referens) on the invoice; set it on the "
+            "assignment or the client",
+            code="buyer_reference_missing",
+            field="buyer_reference",
+        )
     number = take_number(session, year=today.year)
     ocr = make_ocr(ocr_base_from_invoice_number(number.text), with_length_digit=True)
     document = InvoiceSnapshot(
