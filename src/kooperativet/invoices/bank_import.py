@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
@@ -40,6 +40,7 @@ from kooperativet.invoices.models import (
 )
 from kooperativet.invoices.ocr import is_valid_ocr
 from kooperativet.invoices.payment_notices import tell_treasurers_unmatched
+from kooperativet.invoices.payments import payment_facts
 from kooperativet.invoices.service.settlement import SETTLED, payment_status, settle_assignments
 from kooperativet.parties.models import Member
 
@@ -96,6 +97,7 @@ class _Invoice:
     paid_amount: Decimal
     credited_amount: Decimal
     assignment_id: int
+    issue_date: date
     #: The importer's own work (``assignments.duties``): never matched by her import.
     own: bool
     paid_now: bool = False
@@ -286,6 +288,11 @@ class _Books:
                     "paid_on": taken.credit.booked_on.isoformat() if taken.credit.booked_on else None,
                     "source": str(PaymentSource.camt054),
                     "bank_entry_reference": taken.key,
+                    **payment_facts(
+                        reference=taken.reference,
+                        overpayment=False,
+                        prepayment=_paid_before_issue(taken),
+                    ),
                     "recorded_by_id": self.actor.id,
                 }
                 for taken in self.payments
@@ -293,6 +300,11 @@ class _Books:
             now=now,
         )
         tell_treasurers_unmatched(session, entries=self.result.unmatched_entries)
+
+
+def _paid_before_issue(taken: _Payment) -> bool:
+    """Booked by the bank before the invoice's date: paid in advance (the bank's day is what happened)."""
+    return taken.credit.booked_on is not None and taken.credit.booked_on < taken.invoice.issue_date
 
 
 def _payment_ids(session: Session, keys: list[str]) -> dict[str, int]:
@@ -359,6 +371,7 @@ def _invoices_named(session: Session, credits: Sequence[BankCredit], *, actor: U
                 Invoice.paid_amount,
                 Invoice.credited_amount,
                 Invoice.assignment_id,
+                Invoice.issue_date,
                 (Member.user_id == actor.id).label("own"),  # as assignments.duties.is_own_work
             )
             .join(Member, Member.id == Invoice.member_id)

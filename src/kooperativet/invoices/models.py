@@ -118,6 +118,13 @@ class Invoice(TimestampedMixin, Base):
         """What the client still owes: payable less credit notes and payments (never below zero)."""
         return max(self.payable - self.credited_amount - self.paid_amount, Decimal("0.00"))
 
+    @property
+    def overpaid(self) -> Decimal:
+        """What the client paid beyond what it owes (payable less credit notes), never below zero: money the
+        cooperative sends back, or agrees with the client to set against another invoice. A payment marked as
+        an overpayment makes it, and so does a credit note on an invoice already paid."""
+        return max(self.paid_amount - (self.payable - self.credited_amount), Decimal("0.00"))
+
     def is_overdue_on(self, day: date) -> bool:
         return (
             self.kind == InvoiceKind.invoice

@@ -119,11 +119,24 @@ def apply_payment(
             "paid_on": paid_on.isoformat(),
             "source": str(source),
             "bank_entry_reference": bank_entry_reference,
+            **payment_facts(
+                reference=reference,
+                overpayment=payment.overpayment,
+                prepayment=paid_on < invoice.issue_date,
+            ),
             "recorded_by_id": actor.id,
         },
         now=now,
     )
     return payment
+
+
+def payment_facts(*, reference: str | None, overpayment: bool, prepayment: bool) -> dict[str, object]:
+    """What the ``payment_recorded`` event says of a payment besides its amount and day (since 2026-12-07;
+    earlier events stay as they were written): the reference it was recorded with (typed by the treasurer,
+    or the payer's reference from the bank's file), whether it paid more than was due, and whether it was
+    paid in advance, before the invoice's date, as the invoice's page marks it (docs/invoicing.md)."""
+    return {"reference": reference, "overpayment": overpayment, "prepayment": prepayment}
 
 
 def payable_invoice(session: Session, *, invoice_id: int, actor: User) -> Invoice:

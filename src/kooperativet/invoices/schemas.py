@@ -154,7 +154,10 @@ class InvoiceRead(ReadSchema):
     due_date: date | None
     language: Language
     currency: str
-    buyer_reference: str | None
+    buyer_reference: str | None = Field(
+        description="the buyer's reference (Er referens) from the commission or the client; empty when none "
+        "was given (a Peppol UBL then names the buyer in BuyerReference, which Peppol requires)"
+    )
     work_amount: Money
     expenses_amount: Money
     net_total: Money
@@ -167,6 +170,10 @@ class InvoiceRead(ReadSchema):
     paid_amount: Money
     credited_amount: Money
     outstanding: Money
+    overpaid: Money = Field(
+        description="what the client paid beyond what it owes (payable less credit notes), never below zero: "
+        "to refund, or to set against another invoice by agreement with the client"
+    )
     pdf_sha256: str | None = Field(
         description="the PDF's SHA-256; empty only while the PDF waits to be rendered after the issue"
     )

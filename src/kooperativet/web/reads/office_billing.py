@@ -42,6 +42,12 @@ class OpenInvoice:
     outstanding: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class PaidInvoice:
+    number: str
+    issue_date: date
+
+
 def names(session: Session, *, client_ids: Iterable[int], member_ids: Iterable[int]) -> Names:
     """The clients' and members' names for a page of rows, in two statements."""
     wanted_clients, wanted_members = set(client_ids), set(member_ids)
@@ -64,6 +70,18 @@ def invoice_numbers(session: Session, *, invoice_ids: Iterable[int]) -> dict[int
         return {}
     rows = session.execute(select(Invoice.id, Invoice.number).where(Invoice.id.in_(wanted)))
     return dict(rows.all())
+
+
+def invoices_paid(session: Session, *, invoice_ids: Iterable[int]) -> dict[int, PaidInvoice]:
+    """The number and date of each invoice a page of payments pays, in one statement: the list names the
+    invoice and marks a payment made before its date as paid in advance, as the invoice's page does."""
+    wanted = set(invoice_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Invoice.id, Invoice.number, Invoice.issue_date).where(Invoice.id.in_(wanted))
+    )
+    return {invoice_id: PaidInvoice(number, issued) for invoice_id, number, issued in rows}
 
 
 def open_invoices(session: Session) -> list[OpenInvoice]:

@@ -182,7 +182,7 @@ def _context(session: Session, *, user: User, window: Any, today: Any, page: int
         "recent": recent,
         "payments_page": page,
         "payments_pages": pages,
-        "numbers": reads.invoice_numbers(session, invoice_ids=(p.invoice_id for p in recent)),
+        "paid_invoices": reads.invoices_paid(session, invoice_ids=(p.invoice_id for p in recent)),
         "today": today,
     }
 
