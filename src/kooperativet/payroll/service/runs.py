@@ -13,7 +13,7 @@ from kooperativet.db import fetch_locked, fetch_page, insert_rows, table_of, tak
 from kooperativet.errors import Conflict, NotFound
 from kooperativet.parameters import service as parameters_service
 from kooperativet.payroll.models import PayOn, PayrollRun, RunPayout, RunStatus
-from kooperativet.payroll.service import collect
+from kooperativet.payroll.service import collect, waiting
 from kooperativet.payroll.service.calculate import RunWithPayslips
 from kooperativet.payroll.service.drafts import (
     calculate_and_store,
@@ -46,7 +46,9 @@ def create_run(
 ) -> RunWithPayslips:
     """A draft run for ``pay_date`` (default: the next pay day) with every payout that is ready.
 
-    Nothing ready is a 409; a payout that cannot be calculated (no tax table, no tax setting) is a 422.
+    Nothing ready is a 409 (``waiting.nothing_ready``: naming the assignments that wait for the rest of
+    their work to be invoiced, when some do); a payout that cannot be calculated (no tax table, no tax
+    setting) is a 422.
     """
     pay_date = pay_date or default_pay_date(session, today=today)
     if pay_on is None:
@@ -56,15 +58,8 @@ def create_run(
     take_turns(session, work=COLLECTING)
     ready = collect.collect_ready_payouts(session, pay_on=pay_on, pay_date=pay_date)
     if not ready:
-        raise Conflict(
-            f"no payout is ready for a run on {pay_date} (pay_on={pay_on}): "
-            + (
-                "no assignment has fully paid invoices that are not yet salaried"
-                if pay_on == PayOn.payment
-                else "no assignment has issued invoices that are not yet salaried"
-            ),
-            code="nothing_ready",
-        )
+        # Said truly: an assignment invoiced in part waits for the rest, and is named (``waiting``).
+        raise waiting.nothing_ready(session, pay_on=pay_on, pay_date=pay_date)
     run = PayrollRun(pay_date=pay_date, pay_on=pay_on, status=RunStatus.draft, created_by_id=created_by_id)
     session.add(run)
     session.flush()

@@ -21,7 +21,7 @@ from kooperativet.api.dependencies import DbSession, Now, Today
 from kooperativet.api.downloads import file_response
 from kooperativet.auth import policy
 from kooperativet.auth.models import User
-from kooperativet.documents.render import percent
+from kooperativet.documents.render import percent, quantity
 from kooperativet.errors import DomainError
 from kooperativet.exports.schemas import ExportBatchRead
 from kooperativet.parameters import service as parameters_service
@@ -30,9 +30,10 @@ from kooperativet.payroll.models import DraftPayslip, PayOn, RunStatus
 from kooperativet.payroll.schemas import CorrectionCreate, PayrollRunCreate, PayrollRunPaid, PayrollRunRead
 from kooperativet.payroll.service import RunWithPayslips
 from kooperativet.payroll.service.payslip_pdfs import payslip_pdf_progress
+from kooperativet.web.commission_form import unit_word
 from kooperativet.web.dependencies import CheckedForm, OfficeReader, require_web_roles
 from kooperativet.web.forms import FormRejected, PageRoute, amount_text, field_errors
-from kooperativet.web.i18n import N_, request_language
+from kooperativet.web.i18n import N_, request_language, translations
 from kooperativet.web.notices import done
 from kooperativet.web.pages.office_month_end import EXPORT_KIND
 from kooperativet.web.paging import page_count
@@ -54,6 +55,29 @@ RUN_REFUSALS = {
         "That day has not come yet. Give the day the salaries left the bank: today or earlier."
     ),
 }
+
+#: A run that finds nothing ready while some assignments have money in (or invoiced) that waits for the rest
+#: of their work to be invoiced says so, by when the pay is collected, and names them below
+#: (``payroll.service.waiting``): the table's "no assignment has work that is paid" would be untrue.
+WAITING_FOR_INVOICING = {
+    PayOn.payment: {
+        "nothing_ready": N_(
+            "No payout is ready for a run on that pay date. The commissions below have invoices the client "
+            "has paid, but not all of their work is invoiced yet: a commission is paid as salary only once "
+            "all of it is invoiced, since once salaried nothing more of it can be invoiced. Invoice what is "
+            "left, and they are paid in a run once the client has paid that too."
+        )
+    },
+    PayOn.invoice: {
+        "nothing_ready": N_(
+            "No payout is ready for a run on that pay date. The commissions below are invoiced in part: a "
+            "commission is paid as salary only once all of it is invoiced, since once salaried nothing more "
+            "of it can be invoiced. Invoice what is left, and they are ready."
+        )
+    },
+}
+#: How many of the commissions waiting for invoicing a refused run names on the page; the rest are counted.
+WAITING_SHOWN = 50
 
 Office = Annotated[User, Depends(require_web_roles(*policy.OFFICE))]
 RUNS_PER_PAGE = 50
@@ -95,6 +119,7 @@ def create_run(
     pay_on: Annotated[str, Form()] = "",
 ) -> Response:
     values = {"pay_date": pay_date, "pay_on": pay_on}
+    waiting: list[dict[str, object]] = []
     try:
         body = PayrollRunCreate.model_validate({"pay_date": pay_date or None, "pay_on": pay_on or None})
         created = service.create_run(
@@ -103,11 +128,40 @@ def create_run(
     except ValidationError as exc:
         errors = field_errors(request, exc)
     except DomainError as exc:
-        errors = refusal_errors(request, exc)
+        waiting = _waiting(request, exc)
+        own = WAITING_FOR_INVOICING[PayOn(exc.extra["pay_on"])] if waiting else None
+        errors = refusal_errors(request, exc, own=own)
     else:
         return RedirectResponse(done(f"/office/payroll/{created.run.id}", "run_created"), status_code=303)
-    page = _runs_page(request, session, today=today, page=1, values=values, errors=errors, status=422)
+    page = _runs_page(
+        request, session, today=today, page=1, values=values, errors=errors, status=422, waiting=waiting
+    )
     raise FormRejected(page)
+
+
+def _waiting(request: Request, exc: DomainError) -> list[dict[str, object]]:
+    """The assignments a refused run names as waiting for the rest of their work to be invoiced
+    (``payroll.service.waiting``), each with what is left to invoice in words (``1,5 dagar``), at most
+    ``WAITING_SHOWN`` of them; the last entry says how many more, when there are."""
+    if exc.code != "nothing_ready":
+        return []
+    named = list(exc.extra.get("waiting_for_invoicing") or [])
+    language = request_language(request)
+    words = translations(language)
+    shown: list[dict[str, object]] = []
+    for assignment in named[:WAITING_SHOWN]:
+        left = [
+            {
+                "quantity": quantity(Decimal(line["quantity"]), language),
+                "unit": unit_word(words, line["unit"], Decimal(line["quantity"])),
+                "description": line["description"],
+            }
+            for line in assignment["left_to_invoice"]
+        ]
+        shown.append({**assignment, "left": left})
+    if len(named) > WAITING_SHOWN:
+        shown.append({"more": len(named) - WAITING_SHOWN})
+    return shown
 
 
 def _runs_page(
@@ -119,6 +173,7 @@ def _runs_page(
     values: dict[str, str] | None,
     errors: dict[str, str],
     status: int = 200,
+    waiting: list[dict[str, object]] | None = None,
 ) -> Response:
     page = max(page, 1)
     runs, total = service.list_runs(session, limit=RUNS_PER_PAGE, offset=(page - 1) * RUNS_PER_PAGE)
@@ -135,6 +190,7 @@ def _runs_page(
             "pages": page_count(total, RUNS_PER_PAGE),
             "values": values,
             "errors": errors,
+            "waiting": waiting or [],
             "run_status": RUN_STATUS,
             "pay_on_choices": PAY_ON,
         },
