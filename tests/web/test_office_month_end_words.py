@@ -166,10 +166,16 @@ def test_what_is_owed_to_skatteverket_is_what_the_agi_declares_in_whole_kronor(
     assert f"Avdragen skatt{_plain(tax)} " in page
     assert f"Arbetsgivaravgifter{_plain(10657)} " in page
     assert f"Att betala{_plain(tax + 10657)} " in page
+    # The gap is kronor, not öre (1,52 kr here; 1,69 kr in the treasurer's November): said as it is, and why.
+    difference = payslips_total - (tax + 10657)
+    assert difference == Decimal("1.52")
     assert (
         "I hela kronor, som AGI:n redovisar dem och Skatteverket drar dem. "
-        f"Lönespecifikationerna summerar till {_plain(payslips_total)}; ören däremellan är avrundning."
+        f"Lönespecifikationerna summerar till {_plain(payslips_total)} kr, alltså 1,52 kr mer. AGI:n "
+        "redovisar varje persons lön och skatt i hela kronor, utan ören, och räknar arbetsgivaravgifterna "
+        "för varje avgiftssats på de hela kronorna och stryker ören igen"
     ) in page
+    assert "ören däremellan" not in page
 
 
 def _plain(amount: Decimal | int) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
+from kooperativet.api.dependencies import today
 from kooperativet.auth.models import Role
 from kooperativet.parameters.catalog import CATALOG
 from kooperativet.parameters.service import add_value
@@ -210,3 +211,61 @@ def test_a_value_its_kind_refuses_is_told_what_to_write_by_the_field(
     assert f'<p class="error" id="e-value">{said}</p>' in answer.text
     assert "Värdet är inte giltigt för parametern." not in answer.text
     assert f'value="{typed}"' in answer.text
+
+
+def test_when_salary_is_paid_is_said_as_the_payroll_page_says_it(
+    browser_client: TestClient, make_user, payroll_ready
+) -> None:
+    """pay_on=invoice pays once the invoice is issued (utfärdad), not sent, and only once the whole commission
+    is invoiced (payroll.md §5): the parameter says it in the payroll page's words."""
+    client = _office(browser_client, make_user)
+    words = _words(client.get("/office/parameters").text)
+    assert (
+        "När kunden har betalat, eller redan när fakturan är utfärdad – i båda fallen först när allt arbete "
+        "i uppdraget är fakturerat."
+    ) in words
+    assert "skickad" not in words
+    assert "när fakturan är utfärdad" in client.get("/office/payroll").text
+
+
+def test_a_reference_rate_from_an_earlier_half_year_is_warned_of_with_the_interest_used_meanwhile(
+    app, browser_client: TestClient, make_user, payroll_ready
+) -> None:
+    """On 2026-12-07 the newest seeded rate is 2026-01-01's: the second half of 2026 has none. The list, the
+    rate's page and the month end say which half-year is missing, what late interest is computed with, and
+    where the rate is added; the day is the request's (``Today``), set here, not the clock's."""
+    app.dependency_overrides[today] = lambda: date(2026, 12, 7)
+    try:
+        client = _office(browser_client, make_user)
+        pages = [
+            client.get(path).text for path in ("/office/parameters", "/office/parameters/reference_rate")
+        ]
+        pages.append(client.get("/office/month-end?month=2026-12").text)
+    finally:
+        app.dependency_overrides.pop(today, None)
+    expected = (
+        "Riksbankens referensränta för 2026-07-01 – 2026-12-31 saknas. Riksbanken fastställer en ny för "
+        "varje kalenderhalvår (räntelagen (1975:635) 9 §), och räntan som gäller i dag, 2 %, är den för "
+        "2026-01-01 – 2026-06-30. Tills den nya räntan är inlagd räknas dröjsmålsräntan med 2 % plus "
+        "marginalen 8 %: 10 % om året. En administratör lägger in räntan från 2026-07-01 på parameterns sida "
+        "när Riksbanken har meddelat den; gissa den inte."
+    )
+    for page in pages:
+        words = " ".join(_words(page).replace("\N{NO-BREAK SPACE}", " ").split())
+        assert expected in words
+    link = '<a href="/office/parameters/reference_rate">Öppna parametern: Referensränta</a>'
+    assert [link in page for page in pages] == [True, False, True]  # the rate's own page needs no link to it
+    assert "saknas för 2026-07-01\N{NO-BREAK SPACE}– 2026-12-31" in pages[0]
+
+
+def test_a_reference_rate_of_the_half_year_in_force_gives_no_warning(
+    app, browser_client: TestClient, make_user, payroll_ready
+) -> None:
+    app.dependency_overrides[today] = lambda: date(2026, 6, 30)
+    try:
+        client = _office(browser_client, make_user)
+        pages = [client.get(path).text for path in ("/office/parameters", "/office/month-end?month=2026-06")]
+    finally:
+        app.dependency_overrides.pop(today, None)
+    for page in pages:
+        assert 'id="renewal-reference_rate"' not in page

@@ -24,6 +24,22 @@ class ValueKind(StrEnum):
     json = "json"
 
 
+class Renewal(StrEnum):
+    """How often the law sets a parameter anew: each period has a value of its own, so a value from an
+    earlier period still in force is out of date (``renewal_period``, ``service.missing_renewal``)."""
+
+    half_year = "half_year"  # each calendar half-year: 1 January – 30 June, 1 July – 31 December
+
+
+def renewal_period(renewal: Renewal, day: date) -> tuple[date, date]:
+    """The first and last day of the period of ``renewal`` that ``day`` falls in."""
+    if renewal is Renewal.half_year:
+        if day.month <= 6:
+            return date(day.year, 1, 1), date(day.year, 6, 30)
+        return date(day.year, 7, 1), date(day.year, 12, 31)
+    raise ValueError(f"no period for {renewal!r}")  # pragma: no cover - every member is handled above
+
+
 @dataclass(frozen=True, slots=True)
 class ParameterSpec:
     key: str
@@ -35,6 +51,9 @@ class ParameterSpec:
     #: The parameter of kind amount whose value in force on a value's valid-from date caps it: the law's
     #: maximum, dated data of its own, so that a fee above it is refused before it is stored.
     at_most: str | None = None
+    #: The law sets a new value for each such period (Riksbanken's reference rate: each calendar half-year):
+    #: a value in force from an earlier period means the new one has not been added yet.
+    renewed: Renewal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +106,8 @@ CATALOG: dict[str, ParameterSpec] = {
         ParameterSpec(
             "pay_on",
             ValueKind.choice,
-            "salary is paid when the client has paid, or when invoiced",
+            "salary is paid when the client has paid, or already when the invoice is issued; either way only "
+            "once all of the assignment's work is invoiced (docs/payroll.md §5)",
             choices=("payment", "invoice"),
         ),
         ParameterSpec(
@@ -132,6 +152,7 @@ CATALOG: dict[str, ParameterSpec] = {
             "reference_rate",
             ValueKind.fraction,
             "Riksbanken's reference rate for the calendar half-year (räntelagen (1975:635) 9 §)",
+            renewed=Renewal.half_year,
         ),
         ParameterSpec(
             "late_interest_margin",
@@ -254,7 +275,8 @@ _REFERENCE_RATES = (
 
 
 def _half_year(day: date) -> str:
-    return f"{day.isoformat()} – {date(day.year, 6, 30) if day.month == 1 else date(day.year, 12, 31)}"
+    first, last = renewal_period(Renewal.half_year, day)
+    return f"{first.isoformat()} – {last.isoformat()}"
 
 
 DEFAULTS: tuple[DefaultValue, ...] = (

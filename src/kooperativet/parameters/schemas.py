@@ -27,6 +27,13 @@ class ParameterValueRead(ReadSchema):
     created_at: datetime
 
 
+class MissingRenewalRead(ReadSchema):
+    period_start: date = Field(description="the first day of the period that has no value of its own")
+    period_end: date
+    in_force_period_start: date = Field(description="the period of the value used meanwhile (in_force)")
+    in_force_period_end: date
+
+
 class ParameterRead(ReadSchema):
     key: str
     kind: ValueKind
@@ -34,3 +41,11 @@ class ParameterRead(ReadSchema):
     choices: list[str]
     in_force: ParameterValueRead | None = Field(description="the value in force today")
     values: list[ParameterValueRead]
+    missing_renewal: MissingRenewalRead | None = Field(
+        default=None,
+        description=(
+            "for a parameter the law sets anew each period (the reference rate: each calendar half-year), "
+            "the period today falls in when its value has not been added; in_force is then an earlier "
+            "period's"
+        ),
+    )

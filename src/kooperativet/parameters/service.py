@@ -19,6 +19,7 @@ from kooperativet.parameters.catalog import (
     InvalidParameterValue,
     ValueKind,
     normalise_value,
+    renewal_period,
     spec_for,
 )
 from kooperativet.parameters.models import ParameterValue
@@ -164,6 +165,52 @@ def history(session: Session, *, key: str) -> list[ParameterValue]:
 
 
 @dataclass(frozen=True, slots=True)
+class MissingRenewal:
+    """A parameter the law sets anew each period (``ParameterSpec.renewed``) whose value in force on a day is
+    from an earlier period: the value of ``period_start`` … ``period_end`` has not been added, and
+    ``in_force`` (from the earlier ``in_force_period_start`` … ``in_force_period_end``) is used meanwhile."""
+
+    key: str
+    period_start: date
+    period_end: date
+    in_force: ParameterValue
+    in_force_period_start: date
+    in_force_period_end: date
+
+
+def missing_renewal(key: str, in_force: ParameterValue | None, *, on: date) -> MissingRenewal | None:
+    """``in_force`` (``key``'s value on ``on``) is from an earlier period than ``on``'s, for a parameter the
+    law sets anew each period: which period lacks its value. None when the value is the period's own, when
+    the parameter is not renewed by period, or when no value is in force at all (said otherwise)."""
+    renewal = CATALOG[key].renewed
+    if renewal is None or in_force is None:
+        return None
+    start, end = renewal_period(renewal, on)
+    if in_force.valid_from >= start:
+        return None
+    earlier_start, earlier_end = renewal_period(renewal, in_force.valid_from)
+    return MissingRenewal(
+        key=key,
+        period_start=start,
+        period_end=end,
+        in_force=in_force,
+        in_force_period_start=earlier_start,
+        in_force_period_end=earlier_end,
+    )
+
+
+def missing_renewals(session: Session, *, on: date) -> list[MissingRenewal]:
+    """Every parameter renewed by period (``ParameterSpec.renewed``) whose value in force on ``on`` is from an
+    earlier period, by key: one statement per such parameter (the catalogue has one, the reference rate)."""
+    found = []
+    for key in sorted(key for key, spec in CATALOG.items() if spec.renewed is not None):
+        missing = missing_renewal(key, session.scalar(_VALUE_IN_FORCE, {"key": key, "on": on}), on=on)
+        if missing is not None:
+            found.append(missing)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class Parameter:
     """A parameter as the catalog describes it, with its dated values and the one in force on a day."""
 
@@ -173,6 +220,8 @@ class Parameter:
     choices: list[str]
     in_force: ParameterValue | None
     values: list[ParameterValue]
+    #: The period whose value is missing, when the law sets one each period and ``in_force`` is older.
+    missing_renewal: MissingRenewal | None = None
 
 
 def parameter(session: Session, *, key: str, on: date) -> Parameter:
@@ -191,6 +240,7 @@ def parameter(session: Session, *, key: str, on: date) -> Parameter:
         choices=list(spec.choices),
         in_force=in_force,
         values=values,
+        missing_renewal=missing_renewal(key, in_force, on=on),
     )
 
 

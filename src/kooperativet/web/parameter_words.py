@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from kooperativet.documents.render import money, percent
+from kooperativet.errors import DomainError
 from kooperativet.exports.entries import ACCOUNT_ROLES, BAS_ACCOUNT_NAMES, AccountMap, InvalidAccountMap
-from kooperativet.parameters.catalog import ValueKind
+from kooperativet.parameters import service as parameters_service
+from kooperativet.parameters.catalog import CATALOG, ValueKind
 from kooperativet.payroll.calculation import ContributionRule, YearBound
 from kooperativet.payroll.parameters import InvalidPayrollParameter, contribution_rules_from_json
 from kooperativet.web.i18n import N_, request_language
@@ -50,7 +53,13 @@ NAMES = {
         N_("Rounding of invoices"),
         N_("Whether the amount to pay is rounded to whole kronor (öresavrundning)."),
     ),
-    "pay_on": (N_("When salary is paid"), N_("When the client has paid, or already when invoiced.")),
+    "pay_on": (
+        N_("When salary is paid"),
+        N_(
+            "When the client has paid, or already when the invoice is issued; either way only once all of "
+            "the commission's work is invoiced."
+        ),
+    ),
     "pay_day": (N_("Pay day"), N_("The day of the month salaries are paid.")),
     "account_map": (N_("Account map"), N_("The accounts (BAS chart) the bookkeeping file uses.")),
     "reminder_first_days": (
@@ -95,6 +104,70 @@ CHOICES = {
     "payment": N_("when the client has paid"),
     "invoice": N_("when the invoice is issued"),
 }
+
+
+#: What a page says when a parameter the law sets anew each period (``ParameterSpec.renewed``) has no value
+#: for the period today falls in: which period is missing, what is used meanwhile, and where it is added.
+RENEWAL_MISSING = {
+    "reference_rate": N_(
+        "Riksbanken's reference rate for %(period)s is missing. Riksbanken sets a new one for each calendar "
+        "half-year (räntelagen (1975:635) 9 §), and the rate in force today, %(value)s, is the one for "
+        "%(earlier)s. Until the new rate is added, late-payment interest is computed with %(value)s plus the "
+        "margin of %(margin)s: %(interest)s a year. An admin adds the rate from %(start)s on the parameter's "
+        "page once Riksbanken has announced it; do not guess it."
+    ),
+}
+RENEWAL_MISSING_ANY = N_(
+    "%(name)s for %(period)s is missing: the value in force today, %(value)s, is the one for %(earlier)s, "
+    "and is used until an admin adds the new value from %(start)s on the parameter's page."
+)
+#: Beside a value in force that belongs to an earlier period, on the parameters' list.
+RENEWAL_MISSING_SHORT = N_("missing for %(period)s")
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalWarning:
+    """A parameter whose value for the current period is missing (``parameters.service.MissingRenewal``), in
+    words, with the key its page is found by."""
+
+    key: str
+    name: str
+    text: str
+
+
+def period_text(start: date, end: date) -> str:
+    """A period as its sources write it: ``2026-07-01 – 2026-12-31``."""
+    return f"{start.isoformat()}\N{NO-BREAK SPACE}– {end.isoformat()}"
+
+
+def renewal_warnings(request: Request, session: Session, *, on: date) -> list[RenewalWarning]:
+    """Every parameter renewed by period whose value in force on ``on`` belongs to an earlier period, said
+    as ``RENEWAL_MISSING`` says it: for the reference rate, with the late-payment interest used meanwhile (the
+    margin in force on ``on`` added; the margin alone when none is)."""
+    warnings = []
+    for missing in parameters_service.missing_renewals(session, on=on):
+        spec = CATALOG[missing.key]
+        value = shown(request, spec.kind, missing.in_force.value)
+        words = {
+            "name": gettext(request, NAMES[missing.key][0]),
+            "period": period_text(missing.period_start, missing.period_end),
+            "earlier": period_text(missing.in_force_period_start, missing.in_force_period_end),
+            "start": short_date(missing.period_start, request_language(request)),
+            "value": value,
+        }
+        text = RENEWAL_MISSING.get(missing.key)
+        if missing.key == "reference_rate":
+            try:
+                margin = parameters_service.value_in_force(session, key="late_interest_margin", on=on).value
+            except DomainError:
+                text = None
+            else:
+                interest = str(Decimal(missing.in_force.value) + Decimal(margin))
+                words["margin"] = shown(request, ValueKind.fraction, margin)
+                words["interest"] = shown(request, ValueKind.fraction, interest)
+        said = gettext(request, text or RENEWAL_MISSING_ANY, **words)
+        warnings.append(RenewalWarning(key=missing.key, name=words["name"], text=said))
+    return warnings
 
 
 def shown(request: Request, kind: ValueKind, value: str) -> str:

@@ -41,6 +41,7 @@ from kooperativet.web.export_note_words import notes_shown
 from kooperativet.web.forms import FormRejected, PageRoute, field_errors
 from kooperativet.web.i18n import N_, request_language
 from kooperativet.web.paging import page_count
+from kooperativet.web.parameter_words import renewal_warnings
 from kooperativet.web.reads.office_month_end import agi_file_made, run_pay_dates, treasurer_months
 from kooperativet.web.refusals import refusal_errors
 from kooperativet.web.templating import gettext, render
@@ -176,11 +177,18 @@ def _page(
         Series(gettext(request, SERIES[4]), [m.tax for m in months]),
     ]
     first = date(year, number, 1)
+    last = _month_end(first)
     return render(
         request,
         "office_month_end/page.html",
         {
             "month": month,
+            # A month still running can be exported (a run paid early in it may be declared early), but
+            # later runs of it need the AGI made again, a correction, and an SIE file for what is new.
+            "month_open": first <= today <= last,
+            "month_last": last,
+            # A reference rate (or other parameter renewed each period) left from an earlier half-year.
+            "renewals": renewal_warnings(request, session, on=today),
             "overview": overview,
             "batches": batch_reads,
             "run_pay_dates": run_pay_dates(session, (b.run_id for b in batch_reads)),
@@ -206,7 +214,7 @@ def _page(
             "values": {
                 "period": month,
                 "from": first.isoformat(),
-                "to": _month_end(first).isoformat(),
+                "to": last.isoformat(),
                 **values,
             },
         },

@@ -31,6 +31,8 @@ from kooperativet.web.parameter_words import (
     KIND_HINTS,
     NAMES,
     decision_reference,
+    period_text,
+    renewal_warnings,
     shown,
     source,
     value_table,
@@ -59,6 +61,8 @@ def parameters_page(request: Request, user: OfficeReader, session: DbSession, to
         "office_parameters/list.html",
         {
             "parameters": parameters,
+            "renewals": renewal_warnings(request, session, on=today),
+            "period_text": period_text,
             "names": NAMES,
             "shown": partial(shown, request),
             "source": partial(source, request),
@@ -89,6 +93,11 @@ def _parameter_page(
         "office_parameters/detail.html",
         {
             "parameter": parameter,
+            "renewals": [
+                warning
+                for warning in renewal_warnings(request, session, on=today)
+                if warning.key == parameter.key
+            ],
             "names": NAMES,
             "kind_hint": KIND_HINTS[parameter.kind],
             "choices": CHOICES,
