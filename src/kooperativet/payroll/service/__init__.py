@@ -2,6 +2,8 @@
 transaction commits.
 
 - ``collect``: which payouts are ready for a run (paid or invoiced assignments not yet salaried).
+- ``waiting``: when nothing is ready, the assignments whose paid (or invoiced) work waits for the rest to be
+  invoiced, named in the refusal.
 - ``runs``: create a draft run on a pay date, read, list and discard runs.
 - ``run_inputs``: everything a run's calculation reads, in a fixed number of queries whatever its size.
 - ``calculate``: a draft's payslips as they would be issued now, calculated from the payouts it holds.
