@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -101,6 +102,36 @@ def test_a_swedish_postal_code_that_is_not_five_digits_is_refused_by_its_field_a
     assert 'value="ABCDE"' in answer.text
     session.refresh(mia.member)
     assert mia.member.postal_code is None
+
+
+def test_a_phone_number_without_digits_is_refused_by_its_field_and_one_written_as_people_do_is_kept(
+    browser_client: TestClient, session: Session, make_member
+) -> None:
+    """ "ring mig inte" was saved as her number, where the office looks for one to call."""
+    mia = make_member()
+    sign_in(browser_client, mia.user.email)
+
+    def sent(phone: str):
+        page = browser_client.get("/me").text
+        version = re.search(r'name="version" value="(\d+)"', page)
+        assert version is not None
+        data = {"csrf_token": form_token(page), "version": version.group(1), "country": "SE", "phone": phone}
+        return browser_client.post("/me", data=data)
+
+    refused = sent("ring mig inte")
+    assert refused.status_code == 422
+    said = "Skriv ett telefonnummer med siffror, t.ex. 070-123 45 67."
+    assert f'<p class="error" id="e-phone">{said}</p>' in refused.text
+    assert 'value="ring mig inte"' in refused.text
+    session.refresh(mia.member)
+    assert mia.member.phone is None
+    for phone in ("+46 70 123 45 67", "(08) 12 34 56", "070-123 45 67"):
+        assert sent(phone).status_code == 303
+        session.refresh(mia.member)
+        assert mia.member.phone == phone
+    assert sent("").status_code == 303  # an empty box clears it
+    session.refresh(mia.member)
+    assert mia.member.phone is None
 
 
 @pytest.mark.parametrize(

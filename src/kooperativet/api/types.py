@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from types import UnionType
-from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Final, Generic, TypeVar, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -112,6 +112,12 @@ def _trimmed(value: Any) -> Any:
 #: paragraph separators, no noncharacters or lone surrogates (``core.text.refused_character``). Emoji and
 #: letters of any script are accepted; each file writer spells them in its own character set.
 Text = Annotated[str, BeforeValidator(_trimmed), AfterValidator(_one_line)]
+
+#: A telephone number as people write one: digits, at least five, with an optional leading + and spaces,
+#: hyphens, brackets, points or slashes between them ("070-123 45 67", "+46 8 123 456", "(08) 12 34 56").
+#: Empty clears it. "ring mig inte" was stored as a member's number, where the office would look for one.
+PHONE_PATTERN: Final = r"^(\+?[ ()./-]*(\d[ ()./-]*){5,})?$"
+PhoneNumber = Annotated[Text, Field(max_length=40, pattern=PHONE_PATTERN)]
 
 #: Free text over several lines (descriptions, motions, notices): as ``Text``, but line feed and tab allowed.
 MultilineText = Annotated[str, BeforeValidator(_trimmed), AfterValidator(_lines)]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from pydantic import EmailStr, Field
 
-from kooperativet.api.types import Money, MultilineText, Percent, ReadSchema, Schema, Text
+from kooperativet.api.types import Money, MultilineText, Percent, PhoneNumber, ReadSchema, Schema, Text
 from kooperativet.core.identifiers import mask_account, mask_iban, mask_personal_identity
 from kooperativet.parties.models import ClientKind, Language, Member, TaxMode
 
@@ -54,7 +54,9 @@ class CooperativeUpdate(Schema):
     bic: str | None = Field(default=None, examples=["ESSESESS"])
     contact_name: Text | None = Field(default=None, max_length=200)
     contact_email: EmailStr | None = None
-    contact_phone: Text | None = Field(default=None, max_length=40)
+    contact_phone: Text | None = Field(
+        default=None, max_length=40
+    )  # checked by the AGI's own format (service.cooperative)
     vat_base_above_40_million: bool | None = None
 
 
@@ -104,7 +106,7 @@ class MemberContact(Schema):
     city: Text | None = Field(default=None, max_length=100, examples=["Stockholm"])
     country: str = COUNTRY
     email: EmailStr | None = Field(default=None, examples=["anna@example.se"])
-    phone: Text | None = Field(default=None, max_length=40, examples=["+46 70 123 45 67"])
+    phone: PhoneNumber | None = Field(default=None, examples=["+46 70 123 45 67"])
 
 
 _IBAN = (
@@ -157,7 +159,7 @@ class MemberUpdate(Schema):
     city: Text | None = Field(default=None, max_length=100)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     email: EmailStr | None = None
-    phone: Text | None = Field(default=None, max_length=40)
+    phone: PhoneNumber | None = None
     bank_clearing_number: str | None = None
     bank_account_number: str | None = None
     bank_iban: str | None = Field(default=None, description=_IBAN)

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kooperativet.api.types import PHONE_PATTERN
 from kooperativet.core.money import TOO_MANY_DIGITS
 from kooperativet.documents.render import quantity
 from kooperativet.errors import DomainError
@@ -152,6 +153,7 @@ BOUNDS: Final = {
 #: What a value must look like, by the pattern the schema holds it to.
 PATTERNS = {
     r"^[A-Z]{2}$": N_("Two letters, e.g. SE for Sweden."),
+    PHONE_PATTERN: N_("Write a phone number in digits, e.g. 070-123 45 67."),
 }
 #: An amount beyond what any money column holds (``core.money.TOO_LARGE``): its writing is not the problem.
 TOO_LARGE_AMOUNT: Final = N_("This amount is too large: at most twelve digits of kronor.")
