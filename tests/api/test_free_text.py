@@ -32,6 +32,7 @@ NOT_FREE_TEXT = {
     "new_password": "a secret: hashed, never written to a file",
     "tellers_passphrase": "a secret: derives the key that wraps the tally key, never written to a file",
     "refresh_token": "a token compared with the stored one",
+    "phone": "api.types.PhoneNumber: digits, with + and spaces, hyphens, brackets, points or slashes",
 }
 
 MULTILINE = {
