@@ -123,3 +123,16 @@ def test_the_event_of_a_payment_from_the_bank_s_file_carries_its_ocr_and_whether
         ("2500.00", invoice["ocr"], True, False),
         ("10000.00", invoice["ocr"], False, False),
     ]
+
+
+def test_the_event_log_page_has_words_for_every_fact_a_payment_s_event_carries(
+    api, session, issued, treasurer
+) -> None:
+    """The event log showed ``reference``, ``prepayment`` and ``overpayment`` as the keys themselves."""
+    from kooperativet.web.audit_words import FIELDS
+
+    invoice = issued(WORKSHOP)
+    pay(api, treasurer, invoice["id"], "100.00", paid_on="2026-02-27", prepayment=True, reference="1")
+    [event] = recorded(session)
+
+    assert sorted(key for key in event if key not in FIELDS) == []
