@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from kooperativet.api.dependencies import now, today
 from kooperativet.auth.models import Role
+from kooperativet.config import Settings
 from kooperativet.governance.dependencies import tally_key_bits
 from kooperativet.governance.models import BoardAssignment, BoardRole
 from kooperativet.governance.rulebooks import seed_default_rulebook
 from kooperativet.governance.rules.terms import swedish_day
+from tests.governance.mail_server import set_a_mail_server
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
@@ -22,6 +24,13 @@ MEETING_DAY = date(2026, 12, 20)  # notice today is 30 days before: inside the 4
 #: Paillier keys in tests are 512 bits for speed; production uses 2048 (``ballot_encryption.TALLY_KEY_BITS``).
 TEST_TALLY_KEY_BITS = 512
 TELLERS_PASSPHRASE = "rösträknarnas lösenfras"
+
+
+@pytest.fixture(autouse=True)
+def mail_server(settings: Settings) -> Settings:
+    """A mail server is set, as in production: the notice and a changed time queue their e-mails. A test of
+    what happens without one sets ``settings.smtp_host = None`` itself."""
+    return set_a_mail_server(settings)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from kooperativet.governance.models import Meeting, MeetingKind
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.parties.models import Language, Member
 from tests.governance.addressed import addressed
+from tests.governance.mail_server import set_a_mail_server
 
 MEETING = Meeting(
     kind=MeetingKind.ANNUAL, title="Årsmöte 2027", held_on=date(2027, 3, 20), location="Kulturhuset"
@@ -28,6 +29,7 @@ def test_the_notice_greets_each_member_by_her_first_name_in_her_language(
         Member(first_name="Cleo", last_name="Nilsson", email="cleo@example.se", language=Language.en),
     ]
 
+    set_a_mail_server(settings)  # with none, the notice queues nothing (governance.mail.NOT_CONFIGURED)
     queue_notice(session, meeting=MEETING, members=addressed(*members), text="Välkomna!", settings=settings)
 
     alva, cleo = session.scalars(

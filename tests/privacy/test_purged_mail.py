@@ -25,6 +25,7 @@ from kooperativet.workflows.invitations import send_invitation
 from kooperativet.workflows.password_reset import RESET_JOB, request_password_reset, send_reset_link
 from tests.exports.conftest import ApprovedRun
 from tests.governance.addressed import addressed
+from tests.governance.mail_server import set_a_mail_server
 from tests.privacy.purged import DUE, PURGED_AT, member_on, remove
 
 INVITED_AT = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -71,6 +72,7 @@ def _send_her_everything(session: Session, run: ApprovedRun, alva: Member, berti
     meeting = Meeting(
         kind=MeetingKind.ANNUAL, title="Årsmöte 2027", held_on=date(2027, 3, 20), location="Hus"
     )
+    set_a_mail_server(settings)  # with none, the notice queues nothing (governance.mail.NOT_CONFIGURED)
     queue_notice(
         session, meeting=meeting, members=addressed(alva, bertil), text="Välkomna!", settings=settings
     )

@@ -23,6 +23,7 @@ rulebook = governance.rulebook
 assembly = governance.assembly
 clock = governance.clock
 board = web_meetings.board
+mail_server = governance.mail_server  # autouse: a mail server is set, so a new time is told by e-mail
 
 ERROR = '<p class="error" id="e-starts_at">{}</p>'
 

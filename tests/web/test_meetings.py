@@ -37,6 +37,7 @@ from tests.web.conftest import confirmed, form_token, sign_in
 rulebook = governance.rulebook
 assembly = governance.assembly
 clock = governance.clock
+mail_server = governance.mail_server  # autouse: a mail server is set, so the notice queues its e-mails
 RECEIPT = re.compile(r'<code class="receipt" id="receipt">([0-9a-f]{64})</code>')
 
 

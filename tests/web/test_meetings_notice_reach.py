@@ -17,7 +17,16 @@ from kooperativet.mail import recipient
 from kooperativet.mail.models import OutgoingMail
 from kooperativet.parties.models import Member
 from tests.governance.conftest import TODAY, Assembly
-from tests.web.test_meetings import assembly, board, client_for, clock, plan, post, rulebook
+from tests.web.test_meetings import (
+    assembly,
+    board,
+    client_for,
+    clock,
+    mail_server,  # noqa: F401  (autouse: a mail server is set, so the notice queues its e-mails)
+    plan,
+    post,
+    rulebook,
+)
 
 __all__ = ["assembly", "board", "clock", "rulebook"]
 

@@ -80,14 +80,21 @@ def take_up(session: Session, *, meeting: Meeting, item: AgendaItem, now: dateti
 
 
 def item_for_vote(
-    session: Session, *, meeting: Meeting, item: AgendaItem | None, question: str, now: datetime
+    session: Session,
+    *,
+    meeting: Meeting,
+    item: AgendaItem | None,
+    question: str,
+    election: bool,
+    now: datetime,
 ) -> AgendaItem:
-    """The item a vote decides: the one given (taken up now if it was not yet), or a new item of its own."""
+    """The item a vote decides: the one given (taken up now if it was not yet), or a new item of its own,
+    which is what the vote is: an election, or a matter to decide (never formalia, which it is not)."""
     if item is None:
         item = AgendaItem(
             meeting_id=meeting.id,
             position=next_position(session, meeting=meeting),
-            kind=AgendaItemKind.procedural,
+            kind=AgendaItemKind.election if election else AgendaItemKind.decision,
             title=" ".join(question.split())[:200],
         )
         session.add(item)

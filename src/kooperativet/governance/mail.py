@@ -8,15 +8,16 @@ refuses one address does not hold back, or on retry repeat, the notice to everyo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import time
+from datetime import date, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kooperativet.config import Settings
-from kooperativet.governance import statute_readings
-from kooperativet.governance.meetings import NoticeRecipient
+from kooperativet.governance import meetings, statute_readings
+from kooperativet.governance.meetings import NoticeReach, NoticeRecipient
 from kooperativet.governance.models import Meeting
+from kooperativet.governance.rules.procedure import NoticeCheck
 from kooperativet.mail import Message, queue_many, recipient
 from kooperativet.mail.addresses import domain_of
 from kooperativet.parties.models import Cooperative
@@ -25,6 +26,11 @@ NOTICE_TEMPLATE = "meeting_notice"
 TIME_CHANGED_TEMPLATE = "meeting_time_changed"
 QUEUED = "queued"
 NO_RECIPIENTS = "no_recipients"
+#: No SMTP server is set (``KOOPERATIVET_SMTP_HOST``): nothing is queued, and the board is told to call the
+#: members another way. A notice queued then would wait in the outbox and go out whenever a server is set,
+#: weeks later or after the meeting, to members the board has called another way meanwhile.
+NOT_CONFIGURED = "not_configured"
+NOT_CONFIGURED_DETAIL = "no SMTP server is configured; nothing was queued: {}"
 
 
 def notice_agenda(session: Session, meeting: Meeting) -> list[dict[str, object]]:
@@ -54,7 +60,10 @@ def queue_notice(
 ) -> tuple[str, str]:
     """Queue the notice for each of ``members``; the status and detail to record on the meeting. The detail
     also says how many entitled members were left out for having no e-mail address anywhere
-    (``without_address``), since the board must call them another way."""
+    (``without_address``), since the board must call them another way. With no mail server set, nothing is
+    queued (``not_configured``)."""
+    if settings.smtp_host is None:
+        return NOT_CONFIGURED, NOT_CONFIGURED_DETAIL.format("send the notice another way")
     if not members:
         if without_address:
             return NO_RECIPIENTS, (
@@ -80,13 +89,38 @@ def queue_time_change(
     settings: Settings,
 ) -> tuple[str, str]:
     """Queue, for each of ``members``, the e-mail saying the meeting's new start time (``meeting.starts_at``,
-    None: no time for now) and the one it replaces (``before``); the status and detail to record."""
+    None: no time for now) and the one it replaces (``before``); the status and detail to record. With no
+    mail server set, nothing is queued (``not_configured``)."""
+    if settings.smtp_host is None:
+        return NOT_CONFIGURED, NOT_CONFIGURED_DETAIL.format("tell them the new time another way")
     if not members:
         return NO_RECIPIENTS, "nobody the notice goes to has an e-mail address; tell them another way"
     extra = {"before": before}
     return _queue(
         session, TIME_CHANGED_TEMPLATE, meeting=meeting, members=members, extra=extra, settings=settings
     )
+
+
+def send_notice(
+    session: Session, *, meeting: Meeting, text: str, settings: Settings, today: date
+) -> tuple[NoticeCheck, str, str, NoticeReach]:
+    """Give the notice today and queue its e-mail, as the API and the web both do: the check of its day,
+    the e-mail's status and detail as recorded on the meeting, and whom it reaches. A notice too early is
+    refused by ``meetings.give_notice`` before anything is recorded or queued."""
+    check = meetings.give_notice(session, meeting=meeting, text=text, today=today)
+    reach = meetings.notice_reach(session, meeting=meeting, today=today)
+    status, detail = queue_notice(
+        session,
+        meeting=meeting,
+        members=reach.recipients,
+        text=text,
+        settings=settings,
+        without_address=len(reach.unreached),
+    )
+    # Nobody is counted when no e-mail was made: the board calls every member another way.
+    counted = None if status == NOT_CONFIGURED else reach
+    meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail, reach=counted)
+    return check, status, detail, reach
 
 
 def _queue(
@@ -110,6 +144,8 @@ def _queue(
                     "cooperative": cooperative or "",
                     "name": member.to.name,
                     "title": meeting.title,
+                    # The meeting's page, linked as every other notice links the page it is about.
+                    "meeting_id": meeting.id,
                     "held_on": meeting.held_on,
                     "starts_at": meeting.starts_at,
                     "location": meeting.location,

@@ -29,7 +29,7 @@ from kooperativet.governance.models import (
 from kooperativet.governance.rulebooks import rulebook_in_force, rulebook_of
 from kooperativet.governance.rules import procedure
 from kooperativet.governance.rules.procedure import NoticeCheck, Proxy, check_proxies, quorum_met
-from kooperativet.governance.rules.terms import MeetingKind, ProxyProblem, swedish_day
+from kooperativet.governance.rules.terms import MeetingKind, NoticeProblem, ProxyProblem, swedish_day
 from kooperativet.governance.schemas.meetings import (
     AgendaItemCreate,
     MotionCreate,
@@ -41,6 +41,29 @@ from kooperativet.notifications import Recipient, member_recipients
 from kooperativet.parties.models import Member
 
 
+def plan_meeting(
+    session: Session,
+    *,
+    kind: MeetingKind,
+    title: str,
+    held_on: date,
+    location: str | None,
+    today: date,
+    starts_at: time | None = None,
+) -> Meeting:
+    """The board plans a meeting for ``held_on``: today (the Swedish day) or a later day. A day that has
+    passed is refused, since nobody can be called to it and it would wait among the coming meetings."""
+    if held_on < today:
+        raise RuleViolation(
+            f"{held_on} has passed (today is {today}); a meeting is planned for today or a later day",
+            code="meeting_in_the_past",
+            field="held_on",
+        )
+    return create_meeting(
+        session, kind=kind, title=title, held_on=held_on, location=location, starts_at=starts_at
+    )
+
+
 def create_meeting(
     session: Session,
     *,
@@ -50,6 +73,9 @@ def create_meeting(
     location: str | None,
     starts_at: time | None = None,
 ) -> Meeting:
+    """A meeting on ``held_on``, whatever the day: the record itself. The board plans one through
+    :func:`plan_meeting`, which refuses a day that has passed; the demo and the tests set up meetings of
+    their own history with this."""
     meeting = Meeting(
         kind=kind,
         title=title.strip(),
@@ -220,10 +246,22 @@ def notice_reach(session: Session, *, meeting: Meeting, today: date) -> NoticeRe
 def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -> NoticeCheck:
     """Record that notice (kallelse) goes out today, and check it against the rulebook's window.
 
-    A notice outside the window is recorded all the same (it has gone out); opening the meeting then needs
-    a recorded reason (:func:`open_meeting`).
+    A notice earlier than the window allows is refused before anything is stored or sent: it is no valid
+    notice (SFS 2018:672 6 kap. 17–18 §§ set an earliest day as well as a latest), and members told of a
+    meeting months ahead are not called to it. The refusal names the first day it may go out. A notice
+    later than the window allows is recorded all the same (it has gone out, and the meeting may still go
+    ahead, 6 kap. 25 §); opening the meeting then needs a recorded reason (:func:`open_meeting`).
     """
     require_status(meeting, MeetingStatus.planned)
+    planned = _notice_check(session, meeting=meeting, notice_date=today)
+    if planned.problem is NoticeProblem.TOO_EARLY and planned.earliest is not None:
+        raise RuleViolation(
+            f"notice of meeting {meeting.id} on {meeting.held_on} may go out on {planned.earliest} at the "
+            f"earliest (and by {planned.latest}); today, {today}, is too early under the rulebook",
+            code="notice_too_early",
+            earliest=planned.earliest.isoformat(),
+            latest=planned.latest.isoformat(),
+        )
     meeting.noticed_on = today
     meeting.notice_text = text
     # The notice lists the agenda as it stands: these items, and only these, were announced (a statute
@@ -242,11 +280,16 @@ def give_notice(session: Session, *, meeting: Meeting, text: str, today: date) -
 def check_notice(session: Session, *, meeting: Meeting) -> NoticeCheck:
     if meeting.noticed_on is None:
         raise Conflict(f"no notice of meeting {meeting.id} has been given", code="no_notice")
+    return _notice_check(session, meeting=meeting, notice_date=meeting.noticed_on)
+
+
+def _notice_check(session: Session, *, meeting: Meeting, notice_date: date) -> NoticeCheck:
+    """A notice of ``meeting`` given on ``notice_date``, against the window of its rulebook and agenda."""
     return procedure.check_notice(
         rulebook=rulebook_of(session, meeting.rulebook_id),
         meeting=MeetingKind(meeting.kind),
         meeting_date=meeting.held_on,
-        notice_date=meeting.noticed_on,
+        notice_date=notice_date,
         statute_change_on_agenda=any(item.statute_change for item in meeting.items),
     )
 

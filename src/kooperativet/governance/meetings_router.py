@@ -52,15 +52,17 @@ def list_meetings(_user: CurrentUser, session: DbSession, window: Window) -> Pag
 
 
 @router.post("/meetings", status_code=status.HTTP_201_CREATED, responses=problem_responses(401, 403, 422))
-def create_meeting(body: MeetingCreate, _user: BoardOrAdmin, session: DbSession) -> MeetingRead:
-    """Plan a board meeting, an annual meeting or an extra general meeting (board or admin)."""
-    meeting = meetings.create_meeting(
+def create_meeting(body: MeetingCreate, _user: BoardOrAdmin, session: DbSession, today: Today) -> MeetingRead:
+    """Plan a board meeting, an annual meeting or an extra general meeting (board or admin), today or on a
+    later day (a day that has passed: 422 ``meeting_in_the_past``, field ``held_on``)."""
+    meeting = meetings.plan_meeting(
         session,
         kind=body.kind,
         title=body.title,
         held_on=body.held_on,
         starts_at=body.starts_at,
         location=body.location,
+        today=today,
     )
     return reads.meeting_read(session, meeting)
 
@@ -78,7 +80,8 @@ def set_start_time(
 
     Once the notice has gone out, a new time is told by e-mail to those the notice goes to, queued with the
     change and sent by the mail worker after the commit: ``time_changed_at``, ``time_changed_from`` and
-    ``time_change_mail_status`` (``queued`` or ``no_recipients``) in the answer say so. The time the meeting
+    ``time_change_mail_status`` (``queued``, ``no_recipients``, or ``not_configured`` with no mail server set
+    up, when nothing is queued) in the answer say so. The time the meeting
     already has changes nothing and tells nobody. Every change is in the audit chain
     (``meeting_time_changed``)."""
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
@@ -164,20 +167,17 @@ def give_notice(
     The notice and its messages commit together; a mail worker sends them afterwards, so the answer says
     ``queued`` (or ``no_recipients``), never whether a server took them: that is ``GET /api/v1/mail``. It
     also says how many entitled members have no e-mail address anywhere (``without_address``): the board calls
-    them another way.
+    them another way. With no mail server set up nothing is queued (``not_configured``): the board calls the
+    members another way.
+
+    A notice earlier than the rulebook allows is refused (422 ``notice_too_early``, with ``earliest``, the
+    first day it may go out): nothing is recorded or queued. One later than it allows is recorded, and
+    opening the meeting then needs a reason.
     """
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
-    check = meetings.give_notice(session, meeting=meeting, text=body.text, today=today)
-    reach = meetings.notice_reach(session, meeting=meeting, today=today)
-    status, detail = mail.queue_notice(
-        session,
-        meeting=meeting,
-        members=reach.recipients,
-        text=body.text,
-        settings=settings,
-        without_address=len(reach.unreached),
+    check, status, detail, reach = mail.send_notice(
+        session, meeting=meeting, text=body.text, settings=settings, today=today
     )
-    meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail, reach=reach)
     return NoticeRead.from_check(
         check, noticed_on=today, mail_status=status, mail_detail=detail, without_address=len(reach.unreached)
     )

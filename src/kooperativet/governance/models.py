@@ -38,7 +38,8 @@ class MeetingStatus(StrEnum):
 
 
 class AgendaItemKind(StrEnum):
-    procedural = "procedural"
+    procedural = "procedural"  # formalia: the meeting's own conduct (opening, officials, voting list …)
+    decision = "decision"  # a matter the meeting decides that is no board proposal nor motion
     board_proposal = "board_proposal"  # proposition
     motion = "motion"  # from a member, with the board's answer
     election = "election"

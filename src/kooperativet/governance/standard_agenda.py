@@ -34,10 +34,12 @@ STANDARD_ITEMS: tuple[tuple[AgendaItemKind, str], ...] = (
         AgendaItemKind.board_proposal,
         "Beslut om dispositioner av föreningens vinst eller förlust enligt den fastställda balansräkningen",
     ),
-    (AgendaItemKind.procedural, "Beslut om ansvarsfrihet för styrelsens ledamöter"),
-    (AgendaItemKind.procedural, "Arvoden till styrelsen och revisorerna"),
+    # Decisions, though not the board's proposals: the board does not propose its own discharge, and the fees
+    # are usually proposed by the nomination committee.
+    (AgendaItemKind.decision, "Beslut om ansvarsfrihet för styrelsens ledamöter"),
+    (AgendaItemKind.decision, "Arvoden till styrelsen och revisorerna"),
     (AgendaItemKind.election, "Val av styrelseledamöter och revisorer"),
-    (AgendaItemKind.procedural, "Motioner och styrelsens förslag"),
+    (AgendaItemKind.decision, "Motioner och styrelsens förslag"),
     (AgendaItemKind.procedural, "Stämmans avslutande"),
 )
 

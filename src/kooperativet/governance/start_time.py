@@ -55,9 +55,11 @@ def change_start_time(
         meeting.time_change_mail_status = status
         meeting.time_change_mail_detail = detail
         # Counted here, as numbers: the board's page and the API read them, never out of the detail's words.
-        meeting.time_change_mail_queued = len(reach.recipients)
-        meeting.time_change_without_address = len(reach.unreached)
-        told = len(reach.recipients)
+        # With no mail server nothing was queued and nobody is counted: the board tells everyone.
+        made = status != mail.NOT_CONFIGURED
+        meeting.time_change_mail_queued = len(reach.recipients) if made else None
+        meeting.time_change_without_address = len(reach.unreached) if made else None
+        told = len(reach.recipients) if made else 0
     session.flush()
     append_event(
         session,

@@ -20,7 +20,13 @@ from kooperativet.governance import acclamation, conduct, statute_readings
 from kooperativet.governance import ballot_encryption as encryption
 from kooperativet.governance import ballots as ballot_rules
 from kooperativet.governance.board import voting_board
-from kooperativet.governance.meetings import get_item, present_members, quorum, require_status
+from kooperativet.governance.meetings import (
+    entitled_general,
+    get_item,
+    present_members,
+    quorum,
+    require_status,
+)
 from kooperativet.governance.members import existing_member
 from kooperativet.governance.models import (
     AgendaItem,
@@ -177,7 +183,10 @@ def open_vote(
         statute_readings.check_vote_confirms(session, meeting=meeting, item=item, kind=kind)
     if not board_meeting and not quorum(session, meeting=meeting).quorate:
         raise Conflict("the meeting is not quorate", code="not_quorate")
-    item = conduct.item_for_vote(session, meeting=meeting, item=item, question=data.question, now=now)
+    _check_someone_votes(session, meeting=meeting, excluded=data.excluded_member_ids)
+    item = conduct.item_for_vote(
+        session, meeting=meeting, item=item, question=data.question, election=election, now=now
+    )
     vote = Vote(
         meeting_id=meeting.id,
         agenda_item_id=item.id,
@@ -194,6 +203,24 @@ def open_vote(
     return _new_vote(
         session, vote=vote, excluded=data.excluded_member_ids, proposal=data.sets_parameter, now=now
     )
+
+
+def _check_someone_votes(session: Session, *, meeting: Meeting, excluded: Sequence[int]) -> None:
+    """Refuse a question nobody may vote on: every member entitled to vote at the meeting (the voting board
+    members present at a board meeting, those present or represented at a general meeting) is marked
+    disqualified. Such a vote could only close with no votes cast and be recorded as the meeting's
+    decision to reject, which nobody made; jäv keeps a member from voting, it does not decide the matter."""
+    if meeting.kind == MeetingKind.BOARD:
+        entitled = voting_board(session, on=meeting.held_on) & present_members(meeting)
+    else:
+        entitled = entitled_general(session, meeting=meeting)
+    if entitled and not entitled - set(excluded):
+        raise RuleViolation(
+            f"every one of the {len(entitled)} member(s) entitled to vote is marked disqualified "
+            "(excluded_member_ids): nobody could vote",
+            code="nobody_entitled_to_vote",
+            field="excluded_member_ids",
+        )
 
 
 def _check_statute_change(kind: DecisionKind, item: AgendaItem | None) -> None:

@@ -22,6 +22,7 @@ MEETING_KINDS: Final = {
 MEETING_STATUSES: Final = {"planned": N_("Planned"), "open": N_("In session"), "closed": N_("Closed")}
 ITEM_KINDS: Final = {
     "procedural": N_("Procedural item"),
+    "decision": N_("Matter for decision"),
     "board_proposal": N_("Board proposal"),
     "motion": N_("Motion"),
     "election": N_("Election"),
@@ -80,6 +81,10 @@ TIME_CHANGE_MAIL_STATUSES: Final = {
     ),
     "no_recipients": N_(
         "Nobody the notice went to has an e-mail address: tell them the new time another way."
+    ),
+    "not_configured": N_(
+        "Not sent by e-mail: no mail server is set up. Tell those the notice went to the new time another "
+        "way."
     ),
 }
 ROLES: Final = {

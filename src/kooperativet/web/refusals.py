@@ -184,6 +184,14 @@ REFUSALS: Final = {
         "anyway."
     ),
     "opened_before_its_day": N_("The meeting is called for a later day. Write why it opens today."),
+    "notice_too_early": N_(
+        "It is too early to send the notice: the rulebook sets the first day it may go out. Nothing was sent."
+    ),
+    "meeting_in_the_past": N_("That day has passed: a meeting is planned for today or a later day."),
+    "nobody_entitled_to_vote": N_(
+        "Nobody would be entitled to vote: every member present or represented is marked disqualified. "
+        "Untick those who may vote."
+    ),
     "votes_open": N_("Close every vote before closing the meeting."),
     "items_not_dealt_with": N_(
         "Agenda items are not dealt with. Tick that you want to close the meeting anyway, or deal with them "

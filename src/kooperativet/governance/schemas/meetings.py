@@ -117,9 +117,10 @@ class NoticeRead(ReadSchema):
     problem: str | None
     earliest: date | None
     latest: date
-    mail_status: Literal["queued", "no_recipients"] = Field(
+    mail_status: Literal["queued", "no_recipients", "not_configured"] = Field(
         description="queued: one e-mail per member with an address waits for the mail worker "
-        "(GET /api/v1/mail shows when it went out); no_recipients: nobody entitled has an address"
+        "(GET /api/v1/mail shows when it went out); no_recipients: nobody entitled has an address; "
+        "not_configured: no mail server is set up, nothing was queued, and the notice goes out another way"
     )
     mail_detail: str | None = Field(
         description="for how many members the e-mail was queued, and how many were left out for having no "
@@ -248,9 +249,10 @@ class MeetingRead(ReadSchema):
     time_changed_from: TimeOfDay | None = Field(
         description="the start time before that change (HH:MM); null: the meeting had no time"
     )
-    time_change_mail_status: Literal["queued", "no_recipients"] | None = Field(
+    time_change_mail_status: Literal["queued", "no_recipients", "not_configured"] | None = Field(
         description="queued: an e-mail with the new time waits for the mail worker for each member the "
-        "notice goes to; no_recipients: none of them has an address; null: no change since the notice"
+        "notice goes to; no_recipients: none of them has an address; not_configured: no mail server is set "
+        "up and nothing was queued, so they are told another way; null: no change since the notice"
     )
     time_change_mail_detail: str | None
     time_change_without_address: int | None = Field(

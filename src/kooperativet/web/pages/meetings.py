@@ -61,8 +61,9 @@ def meeting_list(request: Request, user: WebUser, session: DbSession, today: Tod
         request,
         "meetings/list.html",
         {
-            "upcoming": [r for r in reversed(rows) if r.status != MeetingStatus.closed],
-            "past": [r for r in rows if r.status == MeetingStatus.closed],
+            # Split by the day as well as the status: a planned meeting whose day has passed is not coming.
+            "upcoming": [r for r in reversed(rows) if read.is_coming(r, today=today)],
+            "past": [r for r in rows if not read.is_coming(r, today=today)],
             "awaiting": read.votes_awaiting(session, member_id=member_id, today=today) if member_id else [],
             "per_capsulam": read.per_capsulam_votes(session) if runs else [],
         },
@@ -148,6 +149,8 @@ def meeting_page(
     status: int = 200,
 ) -> Response:
     context = meeting_context(session, meeting=meeting, user=user)
+    # Whether a new start time can be told by e-mail: with no mail server nothing is queued (governance.mail).
+    context["mail_server_set"] = request.app.state.settings.smtp_host is not None
     if failed is not None:
         context["failed"] = failed
     context.update(_said_by_the_motion(request, meeting=meeting, member_id=context["member_id"]))

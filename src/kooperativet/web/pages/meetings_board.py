@@ -4,6 +4,7 @@ members and the admin only."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -28,8 +29,9 @@ from kooperativet.governance.schemas.meetings import (
 from kooperativet.web.dependencies import CheckedForm
 from kooperativet.web.form_attempt import attempt
 from kooperativet.web.forms import FormRejected, PageRoute, stored_integer
+from kooperativet.web.i18n import request_language
 from kooperativet.web.pages.meetings import Runner, meeting_page, refused_on_meeting_page, see_other, show
-from kooperativet.web.templating import gettext
+from kooperativet.web.templating import gettext, short_date
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -72,6 +74,7 @@ def create_meeting(
     request: Request,
     user: Runner,
     session: DbSession,
+    today: Today,
     kind: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
     held_on: Annotated[str, Form()] = "",
@@ -93,13 +96,14 @@ def create_meeting(
         )
         if time_problem:
             raise FormRejected(again({}))
-        return meetings.create_meeting(
+        return meetings.plan_meeting(
             session,
             kind=data.kind,
             title=data.title,
             held_on=data.held_on,
             starts_at=data.starts_at,
             location=data.location,
+            today=today,
         )
 
     meeting = attempt(request, create, fields=MEETING_FIELDS, page=again)
@@ -329,29 +333,30 @@ def give_notice(
     meeting = meetings.get_meeting(session, meeting_id=meeting_id)
     values = {"text": text}
 
+    def again(errors: dict[str, str]) -> Response:
+        context = {"meeting": meeting, "values": values, "errors": errors}
+        return show(request, "meetings/notice.html", context, status=422)
+
     def give() -> None:
         data = NoticeCreate.model_validate(values)
-        meetings.give_notice(session, meeting=meeting, text=data.text, today=today)
-        reach = meetings.notice_reach(session, meeting=meeting, today=today)
-        status, detail = mail.queue_notice(
-            session,
-            meeting=meeting,
-            members=reach.recipients,
-            text=data.text,
-            settings=settings,
-            without_address=len(reach.unreached),
-        )
-        meetings.record_notice_mail(session, meeting=meeting, status=status, detail=detail, reach=reach)
+        try:
+            mail.send_notice(session, meeting=meeting, text=data.text, settings=settings, today=today)
+        except RuleViolation as exc:
+            if exc.code != "notice_too_early":
+                raise
+            # Said with the first day it may go out, which the table's words cannot name.
+            raise FormRejected(again({"form": too_early(request, exc)})) from exc
 
-    attempt(
-        request,
-        give,
-        fields=("text",),
-        page=lambda errors: show(
-            request,
-            "meetings/notice.html",
-            {"meeting": meeting, "values": values, "errors": errors},
-            status=422,
-        ),
-    )
+    attempt(request, give, fields=("text",), page=again)
     return see_other(f"/meetings/{meeting.id}#notice")
+
+
+def too_early(request: Request, exc: RuleViolation) -> str:
+    """A notice refused as too early, with the first day it may go out (``earliest`` in the refusal)."""
+    first = date.fromisoformat(str(exc.extra["earliest"]))
+    return gettext(
+        request,
+        "It is too early to send the notice: under the rulebook it may go out on %(day)s at the earliest. "
+        "A notice sent earlier is not valid notice. Nothing was sent or saved.",
+        day=short_date(first, language=request_language(request)),
+    )

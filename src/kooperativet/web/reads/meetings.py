@@ -95,6 +95,15 @@ def meeting_rows(session: Session, *, statuses: Iterable[MeetingStatus] | None =
     return [MeetingRow(*row) for row in session.execute(query)]
 
 
+def is_coming(row: MeetingRow, *, today: date) -> bool:
+    """Whether the meetings page lists ``row`` among the coming meetings: one in session, whatever its day,
+    or one planned for today or later. A planned meeting whose day has passed without its being opened is
+    not coming: it is listed with the past ones, its status "Planned" saying it was never held."""
+    if row.status == MeetingStatus.open:
+        return True
+    return row.status == MeetingStatus.planned and row.held_on >= today
+
+
 def member_names(session: Session) -> dict[int, str]:
     rows = session.execute(select(Member.id, Member.first_name, Member.last_name))
     return {member_id: f"{first} {last}" for member_id, first, last in rows}
