@@ -123,17 +123,25 @@ def page_routes(routers: Iterable[APIRouter]) -> Iterator[APIRoute]:
 # Amounts
 
 
-@pytest.mark.parametrize("price", ["9" * 27, "1e400", "9" * 20, "1000000000000"])
+TOO_LARGE = "Det här beloppet är för stort: högst tolv siffror kronor."
+WRITE_AN_AMOUNT = "Skriv ett belopp över noll i kronor och öre"
+
+
+@pytest.mark.parametrize(
+    ("price", "said"),
+    [("9" * 27, TOO_LARGE), ("1e400", WRITE_AN_AMOUNT), ("9" * 20, TOO_LARGE), ("1000000000000", TOO_LARGE)],
+)
 def test_a_price_beyond_twelve_digits_of_kronor_is_refused_by_its_field(
-    browser_client, session, alva, theatre, price
+    browser_client, session, alva, theatre, price, said
 ) -> None:
     """Money is Numeric(14, 2), as the API's ``^-?\\d{1,12}(\\.\\d{1,2})?$`` says; beyond 28 digits the
-    rounding itself would fail."""
+    rounding itself would fail. Digits beyond twelve are said to be too many, as the calculator says it: the
+    form told her to write an amount above zero, which it was; "1e400" is no amount as written."""
     answer = posted(
         browser_client, "/commissions/new", a_commission(theatre.id, **{"lines.0.unit_price": price})
     )
     assert answer.status_code == 422
-    assert 'id="e-lines.0.unit_price">Skriv ett belopp över noll i kronor och öre' in answer.text
+    assert f'id="e-lines.0.unit_price">{said}' in answer.text
     assert f'value="{price}"' in answer.text
     assert assignments_of(session, alva.member) == []
 
