@@ -190,14 +190,25 @@ def test_the_pay_page_reads_with_the_same_statements_for_one_row_or_a_hundred(
     assert hundred.count == one.count
 
 
-def test_the_start_page_shows_the_latest_payslip(browser_client: TestClient, paid_member) -> None:
+def test_the_start_page_shows_the_latest_payslip(
+    browser_client: TestClient, session: Session, paid_member, make_user
+) -> None:
     alva = paid_member()
     sign_in(browser_client, alva.email)
     html = browser_client.get("/").text
+    # Approved, not yet marked paid: her next pay, as her commission says the pay is not paid out yet.
     # The date is kept on one line: a phone broke it at a hyphen ("2026-" over "11-25").
     assert (
-        "Din senaste lön: 10\N{NO-BREAK SPACE}014,28 kr den "
+        "Din nästa lön: 10\N{NO-BREAK SPACE}014,28 kr, betalas ut den "
         '<time class="nowrap" datetime="2026-11-25">2026-11-25</time>.' in html
+    )
+    assert "Din senaste lön" not in html
+    service.mark_run_paid(
+        session, run_id=alva.payslip.run_id, paid_on=PAY_DATE, today=PAY_DATE, paid_by_id=make_user().user.id
+    )
+    assert (
+        "Din senaste lön: 10\N{NO-BREAK SPACE}014,28 kr den "
+        '<time class="nowrap" datetime="2026-11-25">2026-11-25</time>.' in browser_client.get("/").text
     )
     assert f'href="/pay/payslips/{alva.payslip.id}.pdf"' in html
     assert "nära en gräns" not in html  # 10 days are far from 270

@@ -23,7 +23,7 @@ from kooperativet.errors import NotFound
 from kooperativet.parties import service as parties_service
 from kooperativet.parties.models import Member
 from kooperativet.payroll import service as payroll_service
-from kooperativet.payroll.models import Payslip
+from kooperativet.payroll.models import PayrollRun, Payslip, RunStatus
 from kooperativet.web.panel import Panel
 
 #: The most rows the page lists of each kind (the API pages through more).
@@ -134,6 +134,9 @@ class LatestPay:
 
     payslip: Payslip | None
     counter: SaveCounter | None
+    #: Whether the office has marked the payslip's run paid: until then it is her next pay, not her latest
+    #: (her commission says "lönen inte utbetald än" meanwhile, whatever the pay date).
+    paid_out: bool = False
 
 
 def latest_pay(session: Session, *, user: User, today: date) -> LatestPay | None:
@@ -144,16 +147,19 @@ def latest_pay(session: Session, *, user: User, today: date) -> LatestPay | None
         member = parties_service.get_own_member(session, actor=user)
     except NotFound:
         return None
-    payslip = session.scalar(
-        select(Payslip)
+    latest = session.execute(
+        select(Payslip, PayrollRun.status == RunStatus.paid)
+        .join(PayrollRun, PayrollRun.id == Payslip.run_id)
         .where(Payslip.member_id == member.id)
         .order_by(Payslip.pay_date.desc(), Payslip.id.desc())
         .limit(1)
-    )
+    ).first()
+    payslip, paid_out = (latest[0], bool(latest[1])) if latest is not None else (None, False)
     counter = employments_service.save_counter(session, member=member, on=today)
     if payslip is None and not near_threshold(counter):
         return None
-    return LatestPay(payslip=payslip, counter=counter if near_threshold(counter) else None)
+    near = counter if near_threshold(counter) else None
+    return LatestPay(payslip=payslip, counter=near, paid_out=paid_out)
 
 
 def pay_panel(session: Session, *, user: User, today: date) -> Panel | None:
@@ -162,4 +168,6 @@ def pay_panel(session: Session, *, user: User, today: date) -> Panel | None:
     found = latest_pay(session, user=user, today=today)
     if found is None:
         return None
-    return Panel("panels/pay.html", {"payslip": found.payslip, "counter": found.counter})
+    return Panel(
+        "panels/pay.html", {"payslip": found.payslip, "counter": found.counter, "paid_out": found.paid_out}
+    )
